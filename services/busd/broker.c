@@ -1,0 +1,453 @@
+#include "broker.h"
+#include "hj_envelope.h"
+#include "hj_frames.h"
+#include "hj_log.h"
+#include "hj_mdp.h"
+#include "hj_zwatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#define S_NAME_MAX 64
+#define S_ID_MAX 256
+#define S_QUEUE_MAX 10000
+
+typedef struct s_blob {
+    size_t len;
+    uint8_t data[S_ID_MAX];
+} s_blob_t;
+
+/* A request waiting for, or in flight at, a worker. */
+typedef struct s_request {
+    struct s_request *next;
+    s_blob_t client;
+    char actor[64];
+    zmq_msg_t body;
+} s_request_t;
+
+typedef struct s_service s_service_t;
+
+typedef struct s_worker {
+    struct s_worker *next;      /* in the broker's list */
+    s_blob_t identity;
+    s_service_t *service;
+    int credit;
+    int in_flight;
+    s_request_t *flight;        /* requests sent to it and not yet answered */
+    uint64_t expiry;
+} s_worker_t;
+
+struct s_service {
+    s_service_t *next;
+    char name[S_NAME_MAX + 1];
+    int workers;
+    s_request_t *queue, *queue_tail;
+    int queued;
+};
+
+struct hj_broker {
+    uv_loop_t *loop;
+    const hj_config_t *cfg;
+    void *frontend;             /* ROUTER, public: clients */
+    void *backend;              /* ROUTER, internal: workers */
+    hj_zwatch_t *front_watch, *back_watch;
+    uv_timer_t timer;
+    s_service_t *services;
+    s_worker_t *workers;
+};
+
+static void s_blob_set(s_blob_t *b, hj_frames_t *f, int i)
+{
+    b->len = hj_frames_size(f, i) < S_ID_MAX ? hj_frames_size(f, i) : S_ID_MAX;
+    memcpy(b->data, hj_frames_data(f, i), b->len);
+}
+
+static int s_blob_eq(const s_blob_t *a, const s_blob_t *b)
+{
+    return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+/* ---- answering clients ------------------------------------------------ */
+
+static void s_client_send(hj_broker_t *b, const s_blob_t *client, const char *service,
+                          const void *body, size_t len)
+{
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_add(&f, client->data, client->len);
+    hj_frames_add(&f, "", 0);
+    hj_frames_addstr(&f, HJ_MDPC);
+    hj_frames_addstr(&f, service);
+    hj_frames_add(&f, body, len);
+    hj_frames_send(b->frontend, &f);
+}
+
+static void s_client_status(hj_broker_t *b, const s_blob_t *client, const char *service,
+                            Hj__Code code, const char *field, const char *message)
+{
+    hj_status_t st;
+    size_t len = 0;
+    hj_status_set(&st, code, field, "%s", message);
+    uint8_t *body = hj_status_pack(&st, &len);
+    if (body)
+        s_client_send(b, client, service, body, len);
+    free(body);
+}
+
+static void s_request_free(s_request_t *r)
+{
+    zmq_msg_close(&r->body);
+    free(r);
+}
+
+/* ---- services and workers --------------------------------------------- */
+
+static s_service_t *s_service(hj_broker_t *b, const char *name, int create)
+{
+    for (s_service_t *s = b->services; s; s = s->next)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    if (!create)
+        return NULL;
+    s_service_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    snprintf(s->name, sizeof s->name, "%s", name);
+    s->next = b->services;
+    b->services = s;
+    return s;
+}
+
+static s_worker_t *s_worker_find(hj_broker_t *b, const s_blob_t *id)
+{
+    for (s_worker_t *w = b->workers; w; w = w->next)
+        if (s_blob_eq(&w->identity, id))
+            return w;
+    return NULL;
+}
+
+static void s_worker_send(hj_broker_t *b, s_worker_t *w, const char *cmd, s_request_t *r)
+{
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_add(&f, w->identity.data, w->identity.len);
+    hj_frames_add(&f, "", 0);
+    hj_frames_addstr(&f, HJ_MDPW);
+    hj_frames_addstr(&f, cmd);
+    if (r) {
+        hj_frames_add(&f, r->client.data, r->client.len);
+        hj_frames_add(&f, "", 0);
+        hj_frames_addstr(&f, r->actor);
+        hj_frames_add(&f, zmq_msg_data(&r->body), zmq_msg_size(&r->body));
+    }
+    hj_frames_send(b->backend, &f);
+}
+
+/* The live worker of s with the most spare credit, or NULL. */
+static s_worker_t *s_pick(hj_broker_t *b, s_service_t *s)
+{
+    s_worker_t *best = NULL;
+    for (s_worker_t *w = b->workers; w; w = w->next)
+        if (w->service == s && w->in_flight < w->credit &&
+            (!best || w->credit - w->in_flight > best->credit - best->in_flight))
+            best = w;
+    return best;
+}
+
+static void s_dispatch(hj_broker_t *b, s_service_t *s)
+{
+    s_worker_t *w;
+    while (s->queue && (w = s_pick(b, s))) {
+        s_request_t *r = s->queue;
+        s->queue = r->next;
+        if (!s->queue)
+            s->queue_tail = NULL;
+        s->queued--;
+        s_worker_send(b, w, HJ_MDPW_REQUEST, r);
+        r->next = w->flight;
+        w->flight = r;
+        w->in_flight++;
+    }
+}
+
+/* Drops a worker; everything it had in flight is answered UNAVAILABLE. */
+static void s_worker_drop(hj_broker_t *b, s_worker_t *w, const char *why)
+{
+    s_worker_t **pp = &b->workers;
+    while (*pp && *pp != w)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = w->next;
+    s_service_t *s = w->service;
+    hj_warn("worker of %s dropped (%s); %d request(s) in flight answered UNAVAILABLE",
+            s ? s->name : "?", why, w->in_flight);
+    while (w->flight) {
+        s_request_t *r = w->flight;
+        w->flight = r->next;
+        s_client_status(b, &r->client, s ? s->name : "", HJ__CODE__UNAVAILABLE, "",
+                        "the service instance stopped while handling the request; try again");
+        s_request_free(r);
+    }
+    if (s && --s->workers == 0) {
+        while (s->queue) {
+            s_request_t *r = s->queue;
+            s->queue = r->next;
+            s_client_status(b, &r->client, s->name, HJ__CODE__UNAVAILABLE, "",
+                            "no instance of the service is running; try again");
+            s_request_free(r);
+        }
+        s->queue_tail = NULL;
+        s->queued = 0;
+    }
+    free(w);
+}
+
+/* ---- frontend: clients ------------------------------------------------ */
+
+/* The authenticated identity of the sender. Without CURVE there is none and
+ * the actor is "local"; with it, ZAP's user id arrives as the User-Id property. */
+static void s_actor(hj_frames_t *f, char *out, size_t size)
+{
+    const char *uid = f->count > 0 ? zmq_msg_gets(&f->part[0], "User-Id") : NULL;
+    snprintf(out, size, "%s", uid && *uid ? uid : "local");
+}
+
+static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
+{
+    hj_broker_t *b = arg;
+    hj_frames_t f;
+    s_blob_t client;
+    char service[S_NAME_MAX + 1] = "";
+    if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) != 0) {
+        if (zmq_errno() == EMSGSIZE)
+            hj_warn("client message with too many frames: dropped");
+        return;
+    }
+    s_blob_set(&client, &f, 0);
+    /* [client | "" | MDPC01 | service | body] */
+    if (f.count < 3 || hj_frames_size(&f, 1) != 0) {
+        hj_warn("client message without the MDP delimiter: dropped");
+        goto out;
+    }
+    if (!hj_frames_is(&f, 2, HJ_MDPC)) {
+        s_client_status(b, &client, "", HJ__CODE__INVALID_ARGUMENT, "protocol",
+                        "unsupported protocol header: expected MDPC01");
+        goto out;
+    }
+    if (f.count != 5 || hj_frames_str(&f, 3, service, sizeof service) != 0 || !service[0]) {
+        s_client_status(b, &client, "", HJ__CODE__INVALID_ARGUMENT, "service",
+                        "malformed request: expected [service][body] after MDPC01");
+        goto out;
+    }
+    if (strcmp(service, "mmi.service") == 0) {
+        char name[S_NAME_MAX + 1] = "";
+        hj_frames_str(&f, 4, name, sizeof name);
+        s_service_t *s = s_service(b, name, 0);
+        s_client_send(b, &client, service, s && s->workers ? "200" : "404", 3);
+        goto out;
+    }
+    s_service_t *s = s_service(b, service, 0);
+    if (!s) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "unknown service '%s'", service);
+        s_client_status(b, &client, service, HJ__CODE__NOT_FOUND, "service", msg);
+        goto out;
+    }
+    if (s->workers == 0 || s->queued >= S_QUEUE_MAX) {
+        s_client_status(b, &client, service, HJ__CODE__UNAVAILABLE, "",
+                        s->workers ? "the service is overloaded; try again"
+                                   : "no instance of the service is running; try again");
+        goto out;
+    }
+    s_request_t *r = calloc(1, sizeof *r);
+    if (!r)
+        goto out;
+    r->client = client;
+    s_actor(&f, r->actor, sizeof r->actor);
+    zmq_msg_init(&r->body);
+    zmq_msg_move(&r->body, &f.part[4]);
+    if (s->queue_tail)
+        s->queue_tail->next = r;
+    else
+        s->queue = r;
+    s->queue_tail = r;
+    s->queued++;
+    s_dispatch(b, s);
+out:
+    hj_frames_close(&f);
+}
+
+/* ---- backend: workers ------------------------------------------------- */
+
+static void s_on_ready(hj_broker_t *b, s_worker_t *w, const s_blob_t *id, hj_frames_t *f)
+{
+    char name[S_NAME_MAX + 1] = "", credit[16] = "1";
+    if (w)
+        s_worker_drop(b, w, "sent READY again");
+    if (f->count < 5 || hj_frames_str(f, 4, name, sizeof name) != 0 || !name[0]) {
+        hj_warn("READY without a service name: ignored");
+        return;
+    }
+    if (f->count >= 6)
+        hj_frames_str(f, 5, credit, sizeof credit);
+    s_service_t *s = s_service(b, name, 1);
+    w = calloc(1, sizeof *w);
+    if (!s || !w) {
+        free(w);
+        return;
+    }
+    w->identity = *id;
+    w->service = s;
+    w->credit = atoi(credit) > 0 ? atoi(credit) : 1;
+    w->expiry = uv_now(b->loop) + (uint64_t)b->cfg->heartbeat_ms * HJ_MDP_LIVENESS;
+    w->next = b->workers;
+    b->workers = w;
+    s->workers++;
+    hj_info("worker of %s ready (credit %d, %d instance(s))", name, w->credit, s->workers);
+    s_dispatch(b, s);
+}
+
+static void s_on_reply(hj_broker_t *b, s_worker_t *w, hj_frames_t *f)
+{
+    /* [worker | "" | MDPW01 | REPLY | client | "" | body] */
+    if (f->count != 7 || hj_frames_size(f, 5) != 0) {
+        hj_warn("malformed REPLY from a worker of %s: dropped", w->service->name);
+        return;
+    }
+    s_blob_t client;
+    s_blob_set(&client, f, 4);
+    s_request_t **pp = &w->flight;
+    while (*pp && !s_blob_eq(&(*pp)->client, &client))
+        pp = &(*pp)->next;
+    if (*pp) {
+        s_request_t *r = *pp;
+        *pp = r->next;
+        s_request_free(r);
+        w->in_flight--;
+    }
+    s_client_send(b, &client, w->service->name, hj_frames_data(f, 6), hj_frames_size(f, 6));
+    s_dispatch(b, w->service);
+}
+
+static void s_on_worker(hj_zwatch_t *watch, void *socket, void *arg)
+{
+    hj_broker_t *b = arg;
+    hj_frames_t f;
+    s_blob_t id;
+    if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) != 0)
+        return;
+    s_blob_set(&id, &f, 0);
+    s_worker_t *w = s_worker_find(b, &id);
+    if (f.count < 4 || hj_frames_size(&f, 1) != 0 || !hj_frames_is(&f, 2, HJ_MDPW)) {
+        hj_warn("worker message is not MDPW01: dropped");
+    } else if (hj_frames_is(&f, 3, HJ_MDPW_READY)) {
+        s_on_ready(b, w, &id, &f);
+    } else if (!w) {
+        /* A worker we do not know (we restarted, or expired it): make it re-register. */
+        s_worker_t tmp = {.identity = id};
+        s_worker_send(b, &tmp, HJ_MDPW_DISCONNECT, NULL);
+    } else {
+        w->expiry = uv_now(b->loop) + (uint64_t)b->cfg->heartbeat_ms * HJ_MDP_LIVENESS;
+        if (hj_frames_is(&f, 3, HJ_MDPW_REPLY))
+            s_on_reply(b, w, &f);
+        else if (hj_frames_is(&f, 3, HJ_MDPW_DISCONNECT))
+            s_worker_drop(b, w, "disconnected");
+    }
+    hj_frames_close(&f);
+}
+
+static void s_on_timer(uv_timer_t *t)
+{
+    hj_broker_t *b = t->data;
+    uint64_t now = uv_now(b->loop);
+    s_worker_t *w = b->workers;
+    while (w) {
+        s_worker_t *next = w->next;
+        if (now > w->expiry)
+            s_worker_drop(b, w, "heartbeats stopped");
+        else
+            s_worker_send(b, w, HJ_MDPW_HEARTBEAT, NULL);
+        w = next;
+    }
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+static void *s_router(void *zctx, const char *endpoint, int64_t max_msg)
+{
+    void *s = zmq_socket(zctx, ZMQ_ROUTER);
+    int linger = 0, mandatory = 0, hwm = 100000;
+    if (!s)
+        return NULL;
+    if (zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
+        zmq_setsockopt(s, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) ||
+        zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
+        zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
+        (max_msg > 0 && zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg)) ||
+        zmq_bind(s, endpoint)) {
+        hj_error("cannot bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
+{
+    hj_broker_t *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->loop = loop;
+    b->cfg = cfg;
+    if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg)) ||
+        !(b->backend = s_router(zctx, cfg->workers, 0)) ||
+        !(b->front_watch = hj_zwatch_new(loop, b->frontend, s_on_client, b)) ||
+        !(b->back_watch = hj_zwatch_new(loop, b->backend, s_on_worker, b))) {
+        hj_broker_destroy(&b);
+        return NULL;
+    }
+    uv_timer_init(loop, &b->timer);
+    b->timer.data = b;
+    uv_timer_start(&b->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms,
+                   (uint64_t)cfg->heartbeat_ms);
+    hj_info("broker: clients on %s, workers on %s", cfg->bus, cfg->workers);
+    return b;
+}
+
+static void s_free_on_close(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void hj_broker_destroy(hj_broker_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    hj_broker_t *b = *self_p;
+    *self_p = NULL;
+    while (b->workers) {
+        s_worker_send(b, b->workers, HJ_MDPW_DISCONNECT, NULL);
+        s_worker_drop(b, b->workers, "broker stopping");
+    }
+    while (b->services) {
+        s_service_t *s = b->services;
+        b->services = s->next;
+        while (s->queue) {
+            s_request_t *r = s->queue;
+            s->queue = r->next;
+            s_request_free(r);
+        }
+        free(s);
+    }
+    hj_zwatch_destroy(&b->front_watch);
+    hj_zwatch_destroy(&b->back_watch);
+    if (b->frontend)
+        zmq_close(b->frontend);
+    if (b->backend)
+        zmq_close(b->backend);
+    if (b->timer.data)
+        uv_close((uv_handle_t *)&b->timer, s_free_on_close);
+    else
+        free(b);
+}

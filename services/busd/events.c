@@ -1,0 +1,86 @@
+#include "events.h"
+#include "hj_frames.h"
+#include "hj_log.h"
+#include "hj_zwatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+struct hj_events {
+    void *pub;        /* XPUB, public */
+    void *in;         /* PULL, internal: derived events from services */
+    hj_zwatch_t *pub_watch;
+    hj_zwatch_t *in_watch;
+};
+
+/* XPUB hands us subscriptions; we do not act on them, only drain them. */
+static void s_on_subscription(hj_zwatch_t *w, void *socket, void *arg)
+{
+    hj_frames_t f;
+    if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) == 0)
+        hj_frames_close(&f);
+}
+
+/* [topic][body] from a service: forwarded as is. Anything else is dropped. */
+static void s_on_input(hj_zwatch_t *w, void *socket, void *arg)
+{
+    hj_events_t *e = arg;
+    hj_frames_t f;
+    if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) != 0)
+        return;
+    if (f.count == 2 && hj_frames_size(&f, 0) > 0)
+        hj_frames_send(e->pub, &f);
+    else
+        hj_warn("events-in: dropped a message of %d frames", f.count);
+    hj_frames_close(&f);
+}
+
+hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
+{
+    hj_events_t *e = calloc(1, sizeof *e);
+    int linger = 0, hwm = 100000;
+    int64_t max = cfg->max_msg;
+    if (!e)
+        return NULL;
+    e->pub = zmq_socket(zctx, ZMQ_XPUB);
+    e->in = zmq_socket(zctx, ZMQ_PULL);
+    if (!e->pub || !e->in || zmq_setsockopt(e->pub, ZMQ_LINGER, &linger, sizeof linger) ||
+        zmq_setsockopt(e->in, ZMQ_LINGER, &linger, sizeof linger) ||
+        zmq_setsockopt(e->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
+        zmq_setsockopt(e->pub, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
+        zmq_bind(e->pub, cfg->events) || zmq_bind(e->in, cfg->events_in) ||
+        !(e->pub_watch = hj_zwatch_new(loop, e->pub, s_on_subscription, e)) ||
+        !(e->in_watch = hj_zwatch_new(loop, e->in, s_on_input, e))) {
+        hj_error("event bus: cannot bind %s / %s: %s", cfg->events, cfg->events_in,
+                 zmq_strerror(zmq_errno()));
+        hj_events_destroy(&e);
+        return NULL;
+    }
+    hj_info("event bus on %s (internal input %s)", cfg->events, cfg->events_in);
+    return e;
+}
+
+int hj_events_publish(hj_events_t *e, const char *topic, const void *body, size_t len)
+{
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_addstr(&f, topic);
+    hj_frames_add(&f, body, len);
+    return hj_frames_send(e->pub, &f);
+}
+
+void hj_events_destroy(hj_events_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    hj_events_t *e = *self_p;
+    *self_p = NULL;
+    hj_zwatch_destroy(&e->pub_watch);
+    hj_zwatch_destroy(&e->in_watch);
+    if (e->pub)
+        zmq_close(e->pub);
+    if (e->in)
+        zmq_close(e->in);
+    free(e);
+}

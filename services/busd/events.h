@@ -1,0 +1,18 @@
+#ifndef HJ_EVENTS_H
+#define HJ_EVENTS_H
+/* The public event bus of hj-busd: an XPUB socket that carries committed
+ * journal rows from the relay and forwards derived events (tally.*) that
+ * services push to the internal events-in endpoint. */
+#include <stddef.h>
+#include <uv.h>
+
+#include "hj_config.h"
+
+typedef struct hj_events hj_events_t;
+
+hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg);
+/* Publishes [topic][body]. */
+int hj_events_publish(hj_events_t *e, const char *topic, const void *body, size_t len);
+void hj_events_destroy(hj_events_t **self_p);
+
+#endif

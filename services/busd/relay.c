@@ -1,0 +1,170 @@
+#include "relay.h"
+#include "hj.pb-c.h"
+#include "hj_db.h"
+#include "hj_log.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_BATCH "500"
+#define S_WAIT_MS 1000
+
+typedef struct s_out {
+    struct s_out *next;
+    char topic[256];
+    uint8_t *body;
+    size_t len;
+} s_out_t;
+
+struct hj_relay {
+    hj_db_t *db;
+    hj_events_t *events;
+    PGconn *listening;   /* the connection our LISTEN was issued on (thread side) */
+    s_out_t *out, *out_tail;
+    int stopping;
+};
+
+static uint8_t *s_bytea(PGresult *r, int row, int col, size_t *len)
+{
+    return PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), len);
+}
+
+static void s_queue_row(hj_relay_t *relay, PGresult *r, int i)
+{
+    Hj__Event ev = HJ__EVENT__INIT;
+    s_out_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return;
+    ev.seq = strtoull(PQgetvalue(r, i, 0), NULL, 10);
+    ev.time_us = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    ev.actor = PQgetvalue(r, i, 2);
+    ev.service = PQgetvalue(r, i, 3);
+    ev.kind = PQgetvalue(r, i, 4);
+    ev.community = PQgetvalue(r, i, 5);
+    ev.request_id = PQgetvalue(r, i, 6);
+    snprintf(o->topic, sizeof o->topic, "%s.%s.%s", ev.service, ev.kind, ev.community);
+    ev.topic = o->topic;
+    ev.payload.data = s_bytea(r, i, 7, &ev.payload.len);
+    ev.hash.data = s_bytea(r, i, 8, &ev.hash.len);
+    ev.prev_hash.data = s_bytea(r, i, 9, &ev.prev_hash.len);
+    o->len = hj__event__get_packed_size(&ev);
+    o->body = malloc(o->len ? o->len : 1);
+    if (o->body)
+        hj__event__pack(&ev, o->body);
+    PQfreemem(ev.payload.data);
+    PQfreemem(ev.hash.data);
+    PQfreemem(ev.prev_hash.data);
+    if (relay->out_tail)
+        relay->out_tail->next = o;
+    else
+        relay->out = o;
+    relay->out_tail = o;
+}
+
+/* One transaction: sequence what committed. Returns rows assigned, -1 on error. */
+static int s_assign(hj_relay_t *relay, PGconn *conn)
+{
+    char state[6];
+    const char *v[1] = {S_BATCH};
+    if (hj_pq_cmd(conn, "BEGIN") != 0)
+        return -1;
+    PGresult *r = hj_pq(conn, state,
+                        "SELECT seq, (extract(epoch FROM committed_at) * 1000000)::bigint, actor, "
+                        "service, kind, community, request_id, payload, hash, prev_hash "
+                        "FROM bus.relay_assign($1::int)",
+                        1, v);
+    if (!r) {
+        if (!hj_pq_lost(conn))
+            hj_pq_cmd(conn, "ROLLBACK");
+        return -1;
+    }
+    if (hj_pq_cmd(conn, "COMMIT") != 0) {
+        PQclear(r);
+        return -1;
+    }
+    /* Only now, after COMMIT, do the rows become events. */
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++)
+        s_queue_row(relay, r, i);
+    PQclear(r);
+    return n;
+}
+
+static void s_work(PGconn *conn, void *arg)
+{
+    hj_relay_t *relay = arg;
+    if (!conn) {
+        relay->listening = NULL;
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+        return;
+    }
+    if (relay->listening != conn) {
+        if (hj_pq_cmd(conn, "LISTEN hj_journal") != 0)
+            return;
+        relay->listening = conn;
+    }
+    int n = s_assign(relay, conn);
+    if (n != 0)
+        return; /* published rows, or an error: come straight back */
+    /* Nothing waiting: sleep until a NOTIFY (or the periodic sweep). */
+    struct pollfd p = {PQsocket(conn), POLLIN, 0};
+    if (poll(&p, 1, S_WAIT_MS) > 0)
+        PQconsumeInput(conn);
+    PGnotify *note;
+    while ((note = PQnotifies(conn)))
+        PQfreemem(note);
+}
+
+static void s_done(void *arg);
+
+static void s_schedule(hj_relay_t *relay)
+{
+    if (!relay->stopping && hj_db_run(relay->db, s_work, s_done, relay) != 0)
+        hj_error("relay: cannot schedule");
+}
+
+static void s_done(void *arg)
+{
+    hj_relay_t *relay = arg;
+    while (relay->out) {
+        s_out_t *o = relay->out;
+        relay->out = o->next;
+        if (o->body && relay->events)
+            hj_events_publish(relay->events, o->topic, o->body, o->len);
+        free(o->body);
+        free(o);
+    }
+    relay->out_tail = NULL;
+    if (relay->stopping) {
+        free(relay);
+        return;
+    }
+    s_schedule(relay);
+}
+
+hj_relay_t *hj_relay_new(uv_loop_t *loop, const hj_config_t *cfg, hj_events_t *events)
+{
+    hj_relay_t *relay = calloc(1, sizeof *relay);
+    if (!relay || !(relay->db = hj_db_new(loop, cfg->db))) {
+        free(relay);
+        return NULL;
+    }
+    relay->events = events;
+    s_schedule(relay);
+    hj_info("journal relay started");
+    return relay;
+}
+
+void hj_relay_destroy(hj_relay_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    hj_relay_t *relay = *self_p;
+    *self_p = NULL;
+    relay->stopping = 1;
+    relay->events = NULL;
+    /* The running job finishes (at most one poll interval); s_done frees. */
+    hj_db_destroy(&relay->db);
+}

@@ -1,0 +1,18 @@
+#ifndef HJ_RELAY_H
+#define HJ_RELAY_H
+/* The journal relay: wakes on NOTIFY hj_journal (and every second anyway),
+ * gives committed journal rows their contiguous sequence number and hash
+ * link (bus.relay_assign, one transaction), and after that commits publishes
+ * them as hj.Event on the event bus. Rows that committed while the relay was
+ * down are sequenced and published when it comes back. */
+#include <uv.h>
+
+#include "events.h"
+#include "hj_config.h"
+
+typedef struct hj_relay hj_relay_t;
+
+hj_relay_t *hj_relay_new(uv_loop_t *loop, const hj_config_t *cfg, hj_events_t *events);
+void hj_relay_destroy(hj_relay_t **self_p);
+
+#endif

@@ -1,0 +1,25 @@
+#ifndef HJ_CLIENT_H
+#define HJ_CLIENT_H
+/* The client side of the request bus (used by hj, hj-top, tests and hj-bench).
+ *
+ * Lazy Pirate: send, wait up to timeout_ms, and on silence close the socket
+ * (so a late answer to an old try can never be mistaken for this one), open a
+ * new one and resend; an UNAVAILABLE answer is retried the same way after a
+ * growing pause. Writes are safe to resend because they carry their UUID. */
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hj_client hj_client_t;
+
+/* zctx may be NULL (the client makes its own). */
+hj_client_t *hj_client_new(void *zctx, const char *endpoint, int timeout_ms, int tries);
+void hj_client_destroy(hj_client_t **self_p);
+
+/* 0 with *reply (malloc'd, the service's packed Reply) — possibly an
+ * UNAVAILABLE status after the last try; -1 when no answer came at all. */
+int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t len,
+                   uint8_t **reply, size_t *reply_len);
+/* How many tries the last call took. */
+int hj_client_tries_used(hj_client_t *c);
+
+#endif

@@ -1,0 +1,35 @@
+#ifndef HJ_CONFIG_H
+#define HJ_CONFIG_H
+/* Configuration for every daemon: defaults, then environment, then flags.
+ *
+ *   flag                 environment        default
+ *   --db CONNINFO        HJ_DB              "dbname=huanjie"
+ *   --bus ENDPOINT       HJ_BUS             tcp://127.0.0.1:7700   (client requests)
+ *   --events ENDPOINT    HJ_BUS_EVENTS      tcp://127.0.0.1:7701   (event bus, SUB)
+ *   --workers ENDPOINT   HJ_BUS_WORKERS     tcp://127.0.0.1:7702   (internal: workers)
+ *   --events-in ENDPOINT HJ_BUS_EVENTS_IN   tcp://127.0.0.1:7703   (internal: derived events)
+ *   --heartbeat-ms N     HJ_HEARTBEAT_MS    1000
+ *   --max-msg BYTES      HJ_MAX_MSG         1048576 (ZMQ_MAXMSGSIZE on public sockets)
+ *   --credit N           HJ_CREDIT          64 (requests a worker accepts at once)
+ *   --run-dir DIR        HJ_RUN_DIR         .
+ *   --log-level LEVEL    HJ_LOG_LEVEL       info
+ */
+#include <stdint.h>
+
+typedef struct {
+    char db[512];
+    char bus[256];
+    char events[256];
+    char workers[256];
+    char events_in[256];
+    char run_dir[512];
+    int heartbeat_ms;
+    int64_t max_msg;
+    int credit;
+    int log_level;
+} hj_config_t;
+
+/* Fills cfg; returns 0, or -1 after printing a usage error that names the flag. */
+int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv);
+
+#endif

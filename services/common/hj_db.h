@@ -1,0 +1,43 @@
+#ifndef HJ_DB_H
+#define HJ_DB_H
+/* PostgreSQL driven from a libuv loop.
+ *
+ * A service's SQL is written as plain synchronous libpq calls (one statement
+ * after another, like the libpq examples) and runs on libuv's thread pool,
+ * one job at a time per hj_db_t, so the loop thread never blocks on the
+ * database and the connection is never shared between threads at once. The
+ * done callback runs on the loop thread.
+ *
+ * The connection is (re)made lazily before a job; after a failure the next
+ * attempts back off (100 ms doubling to 5 s). While the server is away a job
+ * gets conn == NULL and must answer UNAVAILABLE (the client retries). */
+#include <libpq-fe.h>
+#include <uv.h>
+
+typedef struct hj_db hj_db_t;
+typedef void (*hj_db_work_fn)(PGconn *conn, void *arg);
+typedef void (*hj_db_done_fn)(void *arg);
+
+hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo);
+/* Queues a job; jobs run in order, one at a time. Returns 0, or -1 (and
+ * neither callback is called) when the db is shutting down. */
+int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg);
+/* Number of jobs queued or running. */
+int hj_db_pending(hj_db_t *db);
+/* Frees once the running job (if any) has finished; queued jobs are dropped
+ * after their done callback is called with the job unrun (work not called). */
+void hj_db_destroy(hj_db_t **self_p);
+
+/* Synchronous helpers for use inside a job (text parameters). Each returns
+ * the result, or NULL after logging the error; `sqlstate` (6 bytes) receives
+ * the SQLSTATE of a failure ("" on success or lost connection). */
+PGresult *hj_pq(PGconn *c, char sqlstate[6], const char *sql, int n, const char *const *values);
+/* Same with per-parameter lengths and formats (1 = binary), for bytea. */
+PGresult *hj_pqb(PGconn *c, char sqlstate[6], const char *sql, int n, const char *const *values,
+                 const int *lengths, const int *formats);
+/* Runs a statement without results (BEGIN, SAVEPOINT ...). 0 / -1. */
+int hj_pq_cmd(PGconn *c, const char *sql);
+/* Connection status after a failure: 1 when the connection is gone. */
+int hj_pq_lost(PGconn *c);
+
+#endif

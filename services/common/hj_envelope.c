@@ -1,0 +1,145 @@
+#include "hj_envelope.h"
+#include "hj_text.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+int hj_status_set(hj_status_t *st, Hj__Code code, const char *field, const char *fmt, ...)
+{
+    st->code = code;
+    snprintf(st->field, sizeof st->field, "%s", field ? field : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->message, sizeof st->message, fmt, ap);
+    va_end(ap);
+    return code == HJ__CODE__OK ? 0 : -1;
+}
+
+const char *hj_code_name(Hj__Code code)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&hj__code__descriptor, code);
+    return v ? v->name : "UNKNOWN";
+}
+
+uint8_t *hj_status_pack(const hj_status_t *st, size_t *len)
+{
+    Hj__Status status = HJ__STATUS__INIT;
+    Hj__Reply reply = HJ__REPLY__INIT;
+    status.code = st->code;
+    status.message = (char *)st->message;
+    status.field = (char *)st->field;
+    reply.status = &status;
+    *len = hj__reply__get_packed_size(&reply);
+    uint8_t *buf = malloc(*len ? *len : 1);
+    if (buf)
+        hj__reply__pack(&reply, buf);
+    return buf;
+}
+
+int hj_status_unpack(const uint8_t *data, size_t len, hj_status_t *st)
+{
+    Hj__Reply *reply = hj__reply__unpack(NULL, len, data);
+    if (!reply)
+        return -1;
+    memset(st, 0, sizeof *st);
+    if (reply->status) {
+        st->code = reply->status->code;
+        snprintf(st->field, sizeof st->field, "%s", reply->status->field);
+        snprintf(st->message, sizeof st->message, "%s", reply->status->message);
+    }
+    hj__reply__free_unpacked(reply, NULL);
+    return 0;
+}
+
+void hj_uuid_new(char out[37])
+{
+    uint8_t b[16];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+        /* getrandom on Linux does not fail for 16 bytes once the pool is up. */
+        for (size_t i = 0; i < sizeof b; i++)
+            b[i] = (uint8_t)rand();
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+}
+
+int hj_uuid_valid(const char *s)
+{
+    if (!s || strlen(s) != 36)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return 0;
+        } else if (!isxdigit((unsigned char)s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+int hj_date_valid(const char *s)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+void hj_date_today(char out[11])
+{
+    /* Asia/Shanghai has no daylight saving: UTC+8 all year. */
+    time_t now = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t max_bytes,
+                  int required)
+{
+    size_t n = value ? strlen(value) : 0;
+    if (required && n == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required", field);
+    if (n > max_bytes)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s is too long (%zu bytes, at most %zu)", field, n, max_bytes);
+    if (n && !hj_utf8_valid(value, n))
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is not valid UTF-8",
+                             field);
+    return 0;
+}
+
+int hj_check_date(hj_status_t *st, const char *field, const char *value, int required)
+{
+    if (!value || !*value)
+        return required ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required",
+                                        field)
+                        : 0;
+    if (!hj_date_valid(value))
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s is not a valid date YYYY-MM-DD", field);
+    return 0;
+}
+
+int hj_check_uuid(hj_status_t *st, const char *field, const char *value)
+{
+    if (!hj_uuid_valid(value))
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s must be a UUID", field);
+    return 0;
+}

@@ -1,0 +1,40 @@
+#ifndef HJ_ENVELOPE_H
+#define HJ_ENVELOPE_H
+/* The envelope: status, generic error replies, UUIDs and field checks that
+ * every service's validator uses. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hj.pb-c.h"
+
+typedef struct {
+    Hj__Code code;
+    char field[64];     /* offending field or rule; "" when none */
+    char message[512];
+} hj_status_t;
+
+/* Sets st and returns -1 unless code is OK (so validators can `return hj_fail(...)`). */
+int hj_status_set(hj_status_t *st, Hj__Code code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *hj_code_name(Hj__Code code);
+
+/* Packs `Reply{status}` (decodes as any service's Reply). Returns malloc'd bytes. */
+uint8_t *hj_status_pack(const hj_status_t *st, size_t *len);
+/* Reads the status out of any service's packed Reply. -1 when it does not decode. */
+int hj_status_unpack(const uint8_t *data, size_t len, hj_status_t *st);
+
+/* UUIDs as lowercase canonical text (36 characters + NUL). */
+void hj_uuid_new(char out[37]);
+int hj_uuid_valid(const char *s);
+
+/* Field checks: each returns 0, or -1 with INVALID_ARGUMENT naming `field`. */
+int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t max_bytes,
+                  int required);
+int hj_check_date(hj_status_t *st, const char *field, const char *value, int required);
+int hj_check_uuid(hj_status_t *st, const char *field, const char *value);
+/* 1 when s is a real calendar date YYYY-MM-DD (so 2026-02-30 is not). */
+int hj_date_valid(const char *s);
+/* Today's date in Asia/Shanghai (the election calendar's time zone). */
+void hj_date_today(char out[11]);
+
+#endif

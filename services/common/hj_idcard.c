@@ -1,0 +1,83 @@
+#include "hj_idcard.h"
+#include "hj_log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+int hj_idcard_valid(const char *s)
+{
+    static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char check[] = "10X98765432";
+    if (!s || strlen(s) != 18)
+        return 0;
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+        sum += (s[i] - '0') * weight[i];
+    }
+    return toupper((unsigned char)s[17]) == check[sum % 11];
+}
+
+void hj_idcard_mask(const char *s, char out[19])
+{
+    memcpy(out, s, 6);
+    memset(out + 6, '*', 8);
+    memcpy(out + 14, s + 14, 4);
+    out[17] = (char)toupper((unsigned char)out[17]);
+    out[18] = 0;
+}
+
+void hj_idcard_hash(const uint8_t key[32], const char *s, uint8_t out[32])
+{
+    char norm[19];
+    unsigned int len = 32;
+    snprintf(norm, sizeof norm, "%s", s);
+    norm[17] = (char)toupper((unsigned char)norm[17]);
+    HMAC(EVP_sha256(), key, 32, (const unsigned char *)norm, 18, out, &len);
+}
+
+int hj_idcard_key_load(const char *dir, uint8_t key[32])
+{
+    char path[1024], hex[65] = "";
+    snprintf(path, sizeof path, "%s/idcard.key", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (getrandom(key, 32, 0) != 32)
+            return -1;
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0 && errno == EEXIST) {
+            /* Another instance made it first: wait for it to be written, use it. */
+            usleep(100000);
+            return hj_idcard_key_load(dir, key);
+        }
+        if (fd < 0) {
+            hj_error("cannot create %s", path);
+            return -1;
+        }
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", key[i]);
+        int ok = write(fd, hex, 64) == 64 && write(fd, "\n", 1) == 1;
+        close(fd);
+        if (ok)
+            hj_info("created identity-card hash key %s", path);
+        return ok ? 0 : -1;
+    }
+    int ok = fscanf(f, "%64s", hex) == 1 && strlen(hex) == 64;
+    fclose(f);
+    for (int i = 0; ok && i < 32; i++) {
+        unsigned v;
+        ok = sscanf(hex + 2 * i, "%2x", &v) == 1;
+        key[i] = (uint8_t)v;
+    }
+    if (!ok)
+        hj_error("%s is not 64 hex digits", path);
+    return ok ? 0 : -1;
+}

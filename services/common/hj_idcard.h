@@ -1,0 +1,16 @@
+#ifndef HJ_IDCARD_H
+#define HJ_IDCARD_H
+/* Identity-card numbers (居民身份证号码, GB 11643): checked, then kept only as
+ * a keyed hash (HMAC-SHA256, key file outside the database) and a mask.
+ * Never log the number itself. */
+#include <stdint.h>
+
+/* 1 when s is 17 digits plus a check character (digit or X) that matches. */
+int hj_idcard_valid(const char *s);
+/* First 6 and last 4 characters, the middle 8 as '*'. out: 19 bytes. */
+void hj_idcard_mask(const char *s, char out[19]);
+void hj_idcard_hash(const uint8_t key[32], const char *s, uint8_t out[32]);
+/* Reads dir/idcard.key (64 hex digits); creates it with mode 0600 when missing. 0 / -1. */
+int hj_idcard_key_load(const char *dir, uint8_t key[32]);
+
+#endif

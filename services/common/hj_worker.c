@@ -1,0 +1,271 @@
+#include "hj_worker.h"
+#include "hj_frames.h"
+#include "hj_log.h"
+#include "hj_mdp.h"
+#include "hj_zwatch.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+typedef struct {
+    void *client;       /* the client's envelope (ROUTER identity) */
+    size_t client_len;
+    unsigned generation;
+} s_route_t;
+
+struct hj_worker {
+    uv_loop_t *loop;
+    void *zctx;
+    const hj_config_t *cfg;
+    const hj_service_t *service;
+    void *svc;
+    hj_writer_t *writer;
+    void *socket;
+    hj_zwatch_t *watch;
+    uv_timer_t timer;
+    uint64_t last_heard;
+    unsigned generation;  /* bumped on every reconnect: replies to an old socket are dropped */
+};
+
+static void s_send_command(hj_worker_t *w, const char *cmd, hj_frames_t *tail)
+{
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_add(&f, "", 0);
+    hj_frames_addstr(&f, HJ_MDPW);
+    hj_frames_addstr(&f, cmd);
+    for (int i = 0; tail && i < tail->count; i++)
+        hj_frames_move(&f, tail, i);
+    if (tail)
+        hj_frames_close(tail);
+    if (hj_frames_send(w->socket, &f) != 0)
+        hj_warn("send to broker failed: %s", zmq_strerror(zmq_errno()));
+}
+
+static void s_on_message(hj_zwatch_t *watch, void *socket, void *arg);
+
+static int s_connect(hj_worker_t *w)
+{
+    int linger = 0;
+    w->socket = zmq_socket(w->zctx, ZMQ_DEALER);
+    if (!w->socket || zmq_setsockopt(w->socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_connect(w->socket, w->cfg->workers) != 0 ||
+        !(w->watch = hj_zwatch_new(w->loop, w->socket, s_on_message, w))) {
+        hj_error("cannot connect to broker at %s: %s", w->cfg->workers, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    w->generation++;
+    w->last_heard = uv_now(w->loop);
+    hj_frames_t tail;
+    char credit[16];
+    snprintf(credit, sizeof credit, "%d", w->cfg->credit);
+    hj_frames_init(&tail);
+    hj_frames_addstr(&tail, w->service->name);
+    hj_frames_addstr(&tail, credit);
+    s_send_command(w, HJ_MDPW_READY, &tail);
+    hj_info("service %s ready at broker %s (credit %d)", w->service->name, w->cfg->workers,
+            w->cfg->credit);
+    return 0;
+}
+
+static void s_disconnect(hj_worker_t *w)
+{
+    hj_zwatch_destroy(&w->watch);
+    if (w->socket)
+        zmq_close(w->socket);
+    w->socket = NULL;
+}
+
+static void s_send_reply(hj_worker_t *w, s_route_t *route, uint8_t *body, size_t len)
+{
+    if (route->generation != w->generation || !w->socket)
+        return; /* the broker we had is gone; the client retries */
+    hj_frames_t tail;
+    hj_frames_init(&tail);
+    hj_frames_add(&tail, route->client, route->client_len);
+    hj_frames_add(&tail, "", 0);
+    hj_frames_add(&tail, body, len);
+    s_send_command(w, HJ_MDPW_REPLY, &tail);
+}
+
+static void s_finish(hj_worker_t *w, hj_call_t *call)
+{
+    s_route_t *route = call->route;
+    size_t len = 0;
+    uint8_t *body = hj_call_take_reply(call, &len);
+    if (body && w)
+        s_send_reply(w, route, body, len);
+    free(body);
+    if (call->request)
+        w->service->release(call);
+    free(route->client);
+    free(route);
+    hj_call_destroy(&call);
+}
+
+static void s_on_reply(hj_call_t *call, void *arg)
+{
+    s_finish(arg, call);
+}
+
+static void s_on_request(hj_worker_t *w, hj_frames_t *f)
+{
+    /* ["" | MDPW01 | REQUEST | client | "" | actor | body] */
+    hj_call_t *call = hj_call_new();
+    s_route_t *route = calloc(1, sizeof *route);
+    if (!call || !route || f->count != 7 || hj_frames_size(f, 4) != 0) {
+        hj_warn("malformed REQUEST from broker (%d frames): dropped", f->count);
+        free(route);
+        hj_call_destroy(&call);
+        return;
+    }
+    route->client_len = hj_frames_size(f, 3);
+    route->client = malloc(route->client_len ? route->client_len : 1);
+    memcpy(route->client, hj_frames_data(f, 3), route->client_len);
+    route->generation = w->generation;
+    call->route = route;
+    if (hj_frames_str(f, 5, call->actor, sizeof call->actor) != 0 || !call->actor[0])
+        snprintf(call->actor, sizeof call->actor, "unknown");
+    if (w->service->decode(call, hj_frames_data(f, 6), hj_frames_size(f, 6), w->svc) != 0) {
+        s_finish(w, call);
+        return;
+    }
+    hj_writer_submit(w->writer, call);
+}
+
+static void s_on_message(hj_zwatch_t *watch, void *socket, void *arg)
+{
+    hj_worker_t *w = arg;
+    hj_frames_t f;
+    if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) != 0)
+        return;
+    w->last_heard = uv_now(w->loop);
+    if (f.count < 3 || !hj_frames_is(&f, 1, HJ_MDPW)) {
+        hj_warn("message from broker is not MDPW01: dropped");
+    } else if (hj_frames_is(&f, 2, HJ_MDPW_REQUEST)) {
+        s_on_request(w, &f);
+    } else if (hj_frames_is(&f, 2, HJ_MDPW_DISCONNECT)) {
+        hj_warn("broker asked us to reconnect");
+        hj_frames_close(&f);
+        s_disconnect(w);
+        s_connect(w);
+        return;
+    }
+    hj_frames_close(&f);
+}
+
+static void s_on_timer(uv_timer_t *t)
+{
+    hj_worker_t *w = t->data;
+    uint64_t silent = uv_now(w->loop) - w->last_heard;
+    if (!w->socket || silent > (uint64_t)w->cfg->heartbeat_ms * HJ_MDP_LIVENESS) {
+        if (w->socket)
+            hj_warn("broker silent for %llu ms: reconnecting", (unsigned long long)silent);
+        s_disconnect(w);
+        s_connect(w);
+        return;
+    }
+    s_send_command(w, HJ_MDPW_HEARTBEAT, NULL);
+}
+
+hj_worker_t *hj_worker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
+                           const hj_service_t *service, void *svc, hj_db_t *db)
+{
+    hj_worker_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->loop = loop;
+    w->zctx = zctx;
+    w->cfg = cfg;
+    w->service = service;
+    w->svc = svc;
+    w->writer = hj_writer_new(db, service->name, service->handle, svc, s_on_reply, w);
+    if (!w->writer || s_connect(w) != 0) {
+        hj_writer_destroy(&w->writer);
+        s_disconnect(w);
+        free(w);
+        return NULL;
+    }
+    uv_timer_init(loop, &w->timer);
+    w->timer.data = w;
+    uv_timer_start(&w->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms,
+                   (uint64_t)cfg->heartbeat_ms);
+    return w;
+}
+
+static void s_free_on_close(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+/* Replies that arrive after the worker is gone are dropped: the writer calls
+ * this instead of s_on_reply once the worker is destroyed. */
+static void s_on_reply_orphan(hj_call_t *call, void *arg)
+{
+    const hj_service_t *service = arg;
+    s_route_t *route = call->route;
+    if (call->request)
+        service->release(call);
+    free(route->client);
+    free(route);
+    hj_call_destroy(&call);
+}
+
+void hj_worker_destroy(hj_worker_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    hj_worker_t *w = *self_p;
+    *self_p = NULL;
+    if (w->socket)
+        s_send_command(w, HJ_MDPW_DISCONNECT, NULL);
+    s_disconnect(w);
+    uv_timer_stop(&w->timer);
+    /* The writer may still hold calls in a transaction: route their replies to the orphan path. */
+    hj_writer_t *writer = w->writer;
+    hj_writer_retarget(writer, s_on_reply_orphan, (void *)w->service);
+    hj_writer_destroy(&writer);
+    uv_close((uv_handle_t *)&w->timer, s_free_on_close);
+}
+
+typedef struct {
+    hj_worker_t *worker;
+    hj_db_t *db;
+    uv_signal_t sigint, sigterm;
+} s_daemon_t;
+
+static void s_on_signal(uv_signal_t *h, int signum)
+{
+    s_daemon_t *d = h->data;
+    hj_info("signal %d: stopping", signum);
+    hj_worker_destroy(&d->worker);
+    hj_db_destroy(&d->db);
+    uv_close((uv_handle_t *)&d->sigint, NULL);
+    uv_close((uv_handle_t *)&d->sigterm, NULL);
+}
+
+int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cfg)
+{
+    uv_loop_t *loop = uv_default_loop();
+    void *zctx = zmq_ctx_new();
+    s_daemon_t d = {0};
+    signal(SIGPIPE, SIG_IGN);
+    if (!zctx || !(d.db = hj_db_new(loop, cfg->db)) ||
+        !(d.worker = hj_worker_new(loop, zctx, cfg, service, svc, d.db))) {
+        hj_error("service %s failed to start", service->name);
+        return 1;
+    }
+    d.sigint.data = d.sigterm.data = &d;
+    uv_signal_init(loop, &d.sigint);
+    uv_signal_init(loop, &d.sigterm);
+    uv_signal_start(&d.sigint, s_on_signal, SIGINT);
+    uv_signal_start(&d.sigterm, s_on_signal, SIGTERM);
+    uv_run(loop, UV_RUN_DEFAULT);
+    uv_loop_close(loop);
+    zmq_ctx_term(zctx);
+    hj_info("service %s stopped", service->name);
+    return 0;
+}

@@ -1,0 +1,61 @@
+#ifndef HJ_WRITER_H
+#define HJ_WRITER_H
+/* The one write path of every service: group commit with the journal.
+ *
+ * Calls that arrive while a transaction is committing wait and then go in
+ * together in the next one (group commit). Inside it each call runs under its
+ * own SAVEPOINT, so a refused call is rolled back alone and does not fail its
+ * neighbours. A write call's domain rows and its one journal row (carrying
+ * the reply) go in together; the journal's unique request_id makes a replayed
+ * UUID return the first reply and write nothing, also when two replays race
+ * on two instances. No reply is released before COMMIT; if COMMIT fails every
+ * call of the batch is answered UNAVAILABLE and is safe to retry. */
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hj_db.h"
+#include "hj_envelope.h"
+
+typedef struct hj_call hj_call_t;
+struct hj_call {
+    hj_call_t *next;
+    void *route;            /* the transport's (worker's) routing state */
+    /* Set by the service's decoder. */
+    char request_id[37];    /* writes: the client's UUID; "" for reads */
+    char actor[64];         /* who is asking: set by the transport, never by the client */
+    int op;                 /* the service's own operation number */
+    void *request;          /* the service's unpacked request */
+    /* Set by the service's handler (on the database thread). */
+    hj_status_t status;
+    uint8_t *reply;         /* packed service reply (malloc'd) when status is OK */
+    size_t reply_len;
+    char kind[64];          /* journal: what happened, e.g. "community_added" */
+    char community[64];     /* journal: the community concerned, or "" */
+    uint8_t *payload;       /* journal: the packed record (malloc'd) */
+    size_t payload_len;
+    int replayed;           /* 1 when the reply is the stored one of an earlier try */
+};
+
+/* Runs one call's SQL on the database thread: fill status, and on OK the
+ * reply (and for writes kind/community/payload). Return value ignored. */
+typedef void (*hj_handle_fn)(PGconn *conn, hj_call_t *call, void *svc);
+/* Called on the loop thread once the call's transaction has ended. */
+typedef void (*hj_reply_fn)(hj_call_t *call, void *arg);
+
+typedef struct hj_writer hj_writer_t;
+
+hj_writer_t *hj_writer_new(hj_db_t *db, const char *service, hj_handle_fn handle, void *svc,
+                           hj_reply_fn reply, void *arg);
+void hj_writer_submit(hj_writer_t *w, hj_call_t *call);
+/* Sends later replies to another callback (used when the transport goes away). */
+void hj_writer_retarget(hj_writer_t *w, hj_reply_fn reply, void *arg);
+void hj_writer_destroy(hj_writer_t **self_p);
+
+/* For the transport: allocate / free a call and everything it owns. */
+hj_call_t *hj_call_new(void);
+void hj_call_destroy(hj_call_t **self_p);
+/* The bytes to send back: the reply, or the packed status when not OK. */
+uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
+
+#endif

@@ -1,0 +1,41 @@
+#ifndef HJ_REGISTRY_H
+#define HJ_REGISTRY_H
+/* hj-registryd: the record of the district's communities, persons and
+ * committee seats. registry_server.c decodes and validates requests and
+ * routes them; registry_db.c holds every SQL statement of the service. */
+#include <stdint.h>
+
+#include "hj_worker.h"
+#include "registry.pb-c.h"
+
+typedef struct {
+    uint8_t idcard_key[32]; /* HMAC key for identity-card numbers; lives in the run directory */
+} registry_t;
+
+extern const hj_service_t registry_service;
+
+/* Loads (or creates, mode 0600) run_dir/idcard.key. 0 / -1. */
+int registry_load_key(registry_t *reg, const char *run_dir);
+
+/* registry_db.c: one function per operation; each fills call->status and,
+ * on OK, call->reply (and for writes the journal fields). */
+void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__District *d);
+void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry__Subdistrict *s);
+void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__Community *m);
+void registry_db_community_update(PGconn *c, hj_call_t *call,
+                                  const Hj__Registry__CommunityUpdate *u);
+void registry_db_community_get(PGconn *c, hj_call_t *call, const char *code);
+void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Person *p,
+                            const uint8_t id_hash[32], const char *id_mask);
+void registry_db_person_get(PGconn *c, hj_call_t *call, const char *id);
+void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s);
+void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s);
+void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+
+/* Packs `Reply{status OK, result}` into call->reply; the result is set by the
+ * caller on `reply`. Also packs `record` as the journal payload when given. */
+void registry_reply(hj_call_t *call, Hj__Registry__Reply *reply, const ProtobufCMessage *record);
+
+#endif

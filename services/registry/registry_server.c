@@ -1,0 +1,256 @@
+/* hj-registryd handlers: decode, validate, route. No SQL here. */
+#include "hj_envelope.h"
+#include "hj_idcard.h"
+#include "hj_log.h"
+#include "registry.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_CODE_MAX 32
+#define S_NAME_MAX 200
+#define S_ROLE_MAX 32
+
+int registry_load_key(registry_t *reg, const char *run_dir)
+{
+    return hj_idcard_key_load(run_dir, reg->idcard_key);
+}
+
+/* Codes are what officials type: letters, digits, '-' and '_'. */
+static int s_check_code(hj_status_t *st, const char *field, const char *code)
+{
+    if (hj_check_text(st, field, code, S_CODE_MAX, 1) != 0)
+        return -1;
+    for (const char *p = code; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "%s may hold only letters, digits, '-' and '_'", field);
+    return 0;
+}
+
+static int s_check_role(hj_status_t *st, Hj__Registry__Committee committee, const char *role)
+{
+    static const char *party[] = {"secretary", "deputy_secretary", "member", NULL};
+    static const char *residents[] = {"director", "deputy_director", "member", NULL};
+    const char **allowed = committee == HJ__REGISTRY__COMMITTEE__PARTY ? party : residents;
+    for (int i = 0; allowed[i]; i++)
+        if (strcmp(role, allowed[i]) == 0)
+            return 0;
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "role",
+                         "role must be one of %s, %s, %s for this committee", allowed[0],
+                         allowed[1], allowed[2]);
+}
+
+static int s_check_list(hj_status_t *st, const Hj__Registry__ListQuery *q)
+{
+    if (!q)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
+    if (q->limit > 1000)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
+    return hj_check_text(st, "community", q->community, S_CODE_MAX, 0) ||
+           hj_check_text(st, "after", q->after, 64, 0);
+}
+
+static int s_check_person(hj_status_t *st, const Hj__Registry__Person *p)
+{
+    if (hj_check_text(st, "name", p->name, S_NAME_MAX, 1) ||
+        hj_check_text(st, "ethnicity", p->ethnicity, 64, 0) ||
+        hj_check_date(st, "birth_date", p->birth_date, 0))
+        return -1;
+    if (strcmp(p->gender, "male") != 0 && strcmp(p->gender, "female") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "gender",
+                             "gender must be male or female");
+    char today[11];
+    hj_date_today(today);
+    if (p->birth_date[0] && strcmp(p->birth_date, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "birth_date",
+                             "birth_date is in the future");
+    if (p->id_card[0] && !hj_idcard_valid(p->id_card))
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id_card",
+                             "id_card is not a valid 18-character identity-card number");
+    return 0;
+}
+
+static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
+{
+    if (s_check_code(st, "community", s->community) || hj_check_uuid(st, "person_id", s->person_id))
+        return -1;
+    if (s->committee != HJ__REGISTRY__COMMITTEE__PARTY &&
+        s->committee != HJ__REGISTRY__COMMITTEE__RESIDENTS)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "committee",
+                             "committee must be party or residents");
+    if (s_check_role(st, s->committee, s->role) || hj_check_date(st, "term_start", s->term_start, 1) ||
+        hj_check_date(st, "term_end", s->term_end, 0))
+        return -1;
+    if (s->term_end[0] && strcmp(s->term_end, s->term_start) < 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "term_end",
+                             "term_end is before term_start");
+    return 0;
+}
+
+static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
+        return s_check_code(st, "code", r->district_add->code) ||
+               hj_check_text(st, "name", r->district_add->name, S_NAME_MAX, 1);
+    case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
+        return s_check_code(st, "code", r->subdistrict_add->code) ||
+               hj_check_text(st, "name", r->subdistrict_add->name, S_NAME_MAX, 1) ||
+               s_check_code(st, "district", r->subdistrict_add->district);
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD: {
+        const Hj__Registry__Community *m = r->community_add;
+        if (s_check_code(st, "code", m->code) || hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
+            s_check_code(st, "subdistrict", m->subdistrict))
+            return -1;
+        if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH || m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type",
+                                 "org_type must be branch, general_branch or committee");
+        return 0;
+    }
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE: {
+        const Hj__Registry__CommunityUpdate *u = r->community_update;
+        if (s_check_code(st, "code", u->code) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
+            return -1;
+        if ((int)u->org_type < 0 || u->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type", "unknown org_type");
+        if (!u->name[0] && u->org_type == HJ__REGISTRY__ORG_TYPE__ORG_UNSPECIFIED)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "name",
+                                 "nothing to update: give a name or an org_type");
+        return 0;
+    }
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET:
+        return s_check_code(st, "code", r->community_get->key);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_GET:
+        return hj_check_uuid(st, "id", r->person_get->key);
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST:
+        return s_check_list(st, r->community_list);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_LIST:
+        return s_check_list(st, r->person_list);
+    case HJ__REGISTRY__REQUEST__OP_SEAT_LIST:
+        return s_check_list(st, r->seat_list);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_ADD:
+        return s_check_person(st, r->person_add);
+    case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
+        return s_check_seat(st, r->seat_add);
+    case HJ__REGISTRY__REQUEST__OP_SEAT_END:
+        return hj_check_uuid(st, "id", r->seat_end->id) ||
+               hj_check_date(st, "term_end", r->seat_end->term_end, 1);
+    default:
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown registry operation");
+    }
+}
+
+static int s_is_write(Hj__Registry__Request__OpCase op)
+{
+    switch (op) {
+    case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
+    case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD:
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE:
+    case HJ__REGISTRY__REQUEST__OP_PERSON_ADD:
+    case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
+    case HJ__REGISTRY__REQUEST__OP_SEAT_END:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
+{
+    Hj__Registry__Request *r = hj__registry__request__unpack(NULL, len, body);
+    if (!r)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "body",
+                             "the body is not a registry.Request message");
+    call->request = r;
+    call->op = r->op_case;
+    if (s_is_write(r->op_case)) {
+        if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
+            return -1;
+        snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
+    }
+    return s_validate(&call->status, r);
+}
+
+static void s_release(hj_call_t *call)
+{
+    hj__registry__request__free_unpacked(call->request, NULL);
+    call->request = NULL;
+}
+
+static void s_handle(PGconn *c, hj_call_t *call, void *svc)
+{
+    registry_t *reg = svc;
+    Hj__Registry__Request *r = call->request;
+    switch (r->op_case) {
+    case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
+        registry_db_district_add(c, call, r->district_add);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
+        registry_db_subdistrict_add(c, call, r->subdistrict_add);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD:
+        registry_db_community_add(c, call, r->community_add);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE:
+        registry_db_community_update(c, call, r->community_update);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET:
+        registry_db_community_get(c, call, r->community_get->key);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST:
+        registry_db_community_list(c, call, r->community_list);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_PERSON_ADD: {
+        uint8_t hash[32];
+        char mask[19] = "";
+        const char *id = r->person_add->id_card;
+        if (id[0]) {
+            hj_idcard_hash(reg->idcard_key, id, hash);
+            hj_idcard_mask(id, mask);
+        }
+        registry_db_person_add(c, call, r->person_add, id[0] ? hash : NULL, mask);
+        break;
+    }
+    case HJ__REGISTRY__REQUEST__OP_PERSON_GET:
+        registry_db_person_get(c, call, r->person_get->key);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_PERSON_LIST:
+        registry_db_person_list(c, call, r->person_list);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
+        registry_db_seat_add(c, call, r->seat_add);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_SEAT_END:
+        registry_db_seat_end(c, call, r->seat_end);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_SEAT_LIST:
+        registry_db_seat_list(c, call, r->seat_list);
+        break;
+    default:
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+    }
+}
+
+void registry_reply(hj_call_t *call, Hj__Registry__Reply *reply, const ProtobufCMessage *record)
+{
+    Hj__Status ok = HJ__STATUS__INIT;
+    reply->status = &ok;
+    call->reply_len = hj__registry__reply__get_packed_size(reply);
+    call->reply = malloc(call->reply_len ? call->reply_len : 1);
+    hj__registry__reply__pack(reply, call->reply);
+    if (record) {
+        call->payload_len = protobuf_c_message_get_packed_size(record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        protobuf_c_message_pack(record, call->payload);
+    }
+}
+
+const hj_service_t registry_service = {
+    .name = "registry",
+    .decode = s_decode,
+    .handle = s_handle,
+    .release = s_release,
+};

@@ -1,0 +1,17 @@
+# Writes migrations.c: every sql/NNN_*.sql as a C string, so hj-migrate is one binary.
+file(GLOB files "${SQL_DIR}/[0-9][0-9][0-9]_*.sql")
+list(SORT files)
+set(body "#include \"hj_migrations.h\"\nconst hj_migration_t hj_migrations[] = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  string(SUBSTRING ${name} 0 3 ver)
+  math(EXPR ver "${ver}")
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" esc "${hex}")
+  # Split the escaped text so no single C literal line grows unreadably long.
+  string(REGEX REPLACE "((\\\\x[0-9a-f][0-9a-f]){64})" "\\1\"\n    \"" esc "${esc}")
+  string(APPEND body "  {${ver}, \"${name}\",\n    \"${esc}\"},\n")
+endforeach()
+string(APPEND body "  {0, 0, 0}\n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

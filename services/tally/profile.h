@@ -112,7 +112,7 @@ typedef struct {
 typedef struct {
     int line;          /* 1-based line of the error; 0 = concerns the whole profile (missing key) */
     char key[48];      /* the key concerned, "" if the line has none */
-    char message[224]; /* "line 12: key 'elected': expected '>', '>=' or 'none', got '=>'" */
+    char message[256]; /* "line 12: key 'elected': expected '>', '>=' or 'none', got '=>'" */
 } hj_profile_error_t;
 
 /* Parse profile text (len bytes, need not be NUL-terminated). Returns true on

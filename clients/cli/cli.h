@@ -1,0 +1,71 @@
+#ifndef HJ_CLI_H
+#define HJ_CLI_H
+/* The hj command line: shared context, argument parsing, the request call
+ * with its exit codes, and table / JSON output. Each command group lives in
+ * its own cmd_*.c and is listed once in hj.c. */
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+
+/* Exit codes (README): */
+#define CLI_OK 0
+#define CLI_REFUSED 1      /* the server refused: the message says why and which field */
+#define CLI_USAGE 2
+#define CLI_UNREACHABLE 3  /* could not reach the system */
+
+#define CLI_MAX_ARGS 64
+
+typedef struct {
+    /* global options */
+    int json;
+    char bus[256];
+    char events[256];
+    int timeout_ms;
+    int tries;
+    /* this command's arguments */
+    int npos;
+    const char *pos[CLI_MAX_ARGS];
+    int nopt;
+    struct {
+        const char *key;  /* without the leading -- */
+        const char *value;/* "" for a flag without a value */
+        int used;
+    } opt[CLI_MAX_ARGS];
+} cli_t;
+
+typedef struct {
+    const char *group;   /* e.g. "community" */
+    const char *summary;
+    int (*run)(cli_t *cli, const char *verb);
+    const char *usage;   /* shown by `hj GROUP --help` */
+} cli_command_t;
+
+/* Parses `--key value`, `--flag` and positional words. CLI_OK / CLI_USAGE. */
+int cli_parse(cli_t *cli, int argc, char **argv);
+/* The value of --key, or NULL. */
+const char *cli_opt(cli_t *cli, const char *key);
+/* The value of --key, or def. */
+const char *cli_opt_or(cli_t *cli, const char *key, const char *def);
+int cli_flag(cli_t *cli, const char *key);
+/* CLI_USAGE after naming the first option nobody asked for; else CLI_OK. */
+int cli_unused(cli_t *cli);
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Sends req to service and unpacks the reply with reply_desc. Returns CLI_OK
+ * with *reply set (free with protobuf_c_message_free_unpacked), or prints the
+ * refusal / failure and returns CLI_REFUSED or CLI_UNREACHABLE. */
+int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
+             const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply);
+/* A request id for a write: --request-id if given (to resubmit), else new. */
+const char *cli_request_id(cli_t *cli, char buf[37]);
+
+/* Tables aligned by display width (Chinese text lines up). */
+typedef struct cli_table cli_table_t;
+cli_table_t *cli_table_new(int columns, const char *const *headers);
+void cli_table_row(cli_table_t *t, const char *const *cells);
+void cli_table_print(cli_table_t *t);
+void cli_table_destroy(cli_table_t **self_p);
+
+/* --json output of a message, one line. */
+void cli_json(const ProtobufCMessage *msg);
+
+#endif

@@ -1,0 +1,47 @@
+/* hj status: which services have a running instance behind the broker. */
+#include "cli.h"
+#include "hj_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1 up, 0 down, -1 broker unreachable. */
+static int s_service_up(cli_t *cli, const char *name)
+{
+    hj_client_t *c = hj_client_new(NULL, cli->bus, cli->timeout_ms, 1);
+    uint8_t *reply = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (c && hj_client_call(c, "mmi.service", name, strlen(name), &reply, &len) == 0)
+        rc = len == 3 && memcmp(reply, "200", 3) == 0;
+    free(reply);
+    hj_client_destroy(&c);
+    return rc;
+}
+
+int cmd_status(cli_t *cli, const char *verb)
+{
+    static const char *all[] = {"registry", "audit", "interviews", "tally", NULL};
+    const char *one = cli_opt(cli, "service");
+    int rc = cli_unused(cli);
+    if (rc != CLI_OK)
+        return rc;
+    if (one) {
+        int up = s_service_up(cli, one);
+        if (up < 0)
+            fprintf(stderr, "hj: no answer from the broker at %s\n", cli->bus);
+        else
+            printf("%s %s\n", one, up ? "up" : "down");
+        return up < 0 ? CLI_UNREACHABLE : up ? CLI_OK : CLI_UNREACHABLE;
+    }
+    for (int i = 0; all[i]; i++) {
+        int up = s_service_up(cli, all[i]);
+        if (up < 0) {
+            fprintf(stderr, "hj: no answer from the broker at %s\n", cli->bus);
+            return CLI_UNREACHABLE;
+        }
+        printf("%-12s %s\n", all[i], up ? "up" : "down");
+    }
+    return CLI_OK;
+}

@@ -1,0 +1,100 @@
+/* hj: the Huanjie command line for subdistrict offices, field teams and auditors. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_district(cli_t *cli, const char *verb);
+int cmd_subdistrict(cli_t *cli, const char *verb);
+int cmd_community(cli_t *cli, const char *verb);
+int cmd_person(cli_t *cli, const char *verb);
+int cmd_seat(cli_t *cli, const char *verb);
+int cmd_watch(cli_t *cli, const char *verb);
+int cmd_status(cli_t *cli, const char *verb);
+
+static const cli_command_t s_commands[] = {
+    {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
+    {"subdistrict", "add a subdistrict (街道)", cmd_subdistrict,
+     "hj subdistrict add --code CODE --name NAME --district CODE"},
+    {"community", "communities (社区): add, update, show, list", cmd_community,
+     "hj community add --code CODE --name NAME --subdistrict CODE [--org branch|general_branch|committee]\n"
+     "hj community update CODE [--name NAME] [--org TYPE]\n"
+     "hj community show CODE\n"
+     "hj community list [--subdistrict CODE] [--limit N] [--after CODE]"},
+    {"person", "persons: add, show, list", cmd_person,
+     "hj person add --name NAME --gender male|female [--ethnicity E] [--birth YYYY-MM-DD]\n"
+     "              [--party-member] [--id-card NUMBER]   (stored only as a keyed hash and a mask)\n"
+     "hj person show ID\n"
+     "hj person list [--community CODE (sitting members)] [--limit N] [--after ID]"},
+    {"seat", "committee seats (两委成员): add, end, list", cmd_seat,
+     "hj seat add --community CODE --person ID --committee party|residents --role ROLE --from DATE [--to DATE]\n"
+     "    roles: party: secretary, deputy_secretary, member; residents: director, deputy_director, member\n"
+     "hj seat end ID --on DATE\n"
+     "hj seat list [--community CODE] [--limit N] [--after ID]"},
+    {"status", "which services are running behind the broker", cmd_status,
+     "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
+    {"watch", "print events as they arrive, with their sequence", cmd_watch,
+     "hj watch [TOPIC-PREFIX] [--count N] [--seconds S]   e.g. hj watch registry."},
+};
+#define S_NCOMMANDS (sizeof s_commands / sizeof s_commands[0])
+
+static void s_help(void)
+{
+    printf("hj — Huanjie (换届), the community two-committee elections system\n\n"
+           "usage: hj GROUP VERB [ARGS] [--json] [--bus ENDPOINT] [--events ENDPOINT]\n"
+           "                              [--timeout MS] [--tries N] [--request-id UUID]\n\n");
+    for (size_t i = 0; i < S_NCOMMANDS; i++)
+        printf("  %-12s %s\n", s_commands[i].group, s_commands[i].summary);
+    printf("\n`hj GROUP --help` shows a group's commands.\n"
+           "Exit codes: 0 ok, 1 refused by the server (the message names the field or rule),\n"
+           "            2 usage, 3 could not reach the system.\n"
+           "Environment: HJ_BUS (default tcp://127.0.0.1:7700), HJ_BUS_EVENTS (tcp://127.0.0.1:7701),\n"
+           "             HJ_TIMEOUT_MS (2500), HJ_TRIES (3).\n");
+}
+
+static int s_int(const char *v, int def)
+{
+    int n = v ? atoi(v) : 0;
+    return n > 0 ? n : def;
+}
+
+int main(int argc, char **argv)
+{
+    static cli_t cli;
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        s_help();
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    const cli_command_t *cmd = NULL;
+    for (size_t i = 0; i < S_NCOMMANDS && !cmd; i++)
+        if (strcmp(argv[1], s_commands[i].group) == 0)
+            cmd = &s_commands[i];
+    if (!cmd)
+        return cli_usage("unknown command '%s'", argv[1]);
+    if (cli_parse(&cli, argc - 2, argv + 2) != CLI_OK)
+        return CLI_USAGE;
+    if (cli_flag(&cli, "help")) {
+        printf("%s\n", cmd->usage);
+        return CLI_OK;
+    }
+    snprintf(cli.bus, sizeof cli.bus, "%s",
+             cli_opt_or(&cli, "bus", getenv("HJ_BUS") ? getenv("HJ_BUS") : "tcp://127.0.0.1:7700"));
+    snprintf(cli.events, sizeof cli.events, "%s",
+             cli_opt_or(&cli, "events",
+                        getenv("HJ_BUS_EVENTS") ? getenv("HJ_BUS_EVENTS") : "tcp://127.0.0.1:7701"));
+    cli.timeout_ms = s_int(cli_opt_or(&cli, "timeout", getenv("HJ_TIMEOUT_MS")), 2500);
+    cli.tries = s_int(cli_opt_or(&cli, "tries", getenv("HJ_TRIES")), 3);
+    cli.json = cli_flag(&cli, "json");
+    const char *verb = cli.npos > 0 ? cli.pos[0] : NULL;
+    if (verb) {
+        /* The verb is not an argument of the verb. */
+        memmove(cli.pos, cli.pos + 1, sizeof(cli.pos[0]) * (size_t)(cli.npos - 1));
+        cli.npos--;
+    }
+    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status) {
+        printf("%s\n", cmd->usage);
+        return CLI_USAGE;
+    }
+    return cmd->run(&cli, verb);
+}

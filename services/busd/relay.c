@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define S_BATCH "500"
-#define S_WAIT_MS 1000
+#define S_WAIT_MS 250
 
 typedef struct s_out {
     struct s_out *next;

@@ -1,6 +1,6 @@
 #ifndef HJ_RELAY_H
 #define HJ_RELAY_H
-/* The journal relay: wakes on NOTIFY hj_journal (and every second anyway),
+/* The journal relay: wakes on NOTIFY hj_journal (and every 250 ms anyway),
  * gives committed journal rows their contiguous sequence number and hash
  * link (bus.relay_assign, one transaction), and after that commits publishes
  * them as hj.Event on the event bus. Rows that committed while the relay was

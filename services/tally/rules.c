@@ -208,8 +208,9 @@ static hj_status_t eval_ballot(const hj_profile_t *p, const hj_election_t *e, ui
             } else if (beside_used >> b & 1) {
                 sb_printf(why, "two write-ins beside the \"no\" on candidate %d: the ballot is invalid", b + 1);
                 writein_bad = true;
+            } else {
+                beside_used |= UINT64_C(1) << b;
             }
-            beside_used |= UINT64_C(1) << b;
         }
     }
     if (writein_bad) {

@@ -1,0 +1,309 @@
+#include "hj_stack.h"
+#include "hj_client.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int s_counter;
+
+static int s_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    socklen_t len = sizeof a;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static int s_admin(const char *sql)
+{
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "%s dbname=postgres", getenv("HJ_TEST_PG"));
+    PGconn *c = PQconnectdb(conninfo);
+    int ok = 0;
+    /* CREATE DATABASE ... TEMPLATE fails while another session uses the template: retry. */
+    for (int i = 0; i < 50 && PQstatus(c) == CONNECTION_OK && !ok; i++) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok) {
+            if (i == 49)
+                fprintf(stderr, "hj_stack: %s: %s", sql, PQerrorMessage(c));
+            usleep(100000);
+        }
+        PQclear(r);
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+int hj_stack_init(hj_stack_t *s)
+{
+    const char *pg = getenv("HJ_TEST_PG"), *bin = getenv("HJ_BIN_DIR");
+    const char *tmp = getenv("HJ_TEST_TMP") ? getenv("HJ_TEST_TMP") : "/tmp";
+    char sql[256];
+    memset(s, 0, sizeof *s);
+    if (!pg || !bin) {
+        fprintf(stderr, "hj_stack: HJ_TEST_PG and HJ_BIN_DIR must be set "
+                        "(run the suites with deploy/huanjie test)\n");
+        return -1;
+    }
+    snprintf(s->bin_dir, sizeof s->bin_dir, "%s", bin);
+    snprintf(s->dbname, sizeof s->dbname, "hj_t_%d_%d", (int)getpid(), ++s_counter);
+    snprintf(s->db, sizeof s->db, "%s dbname=%s", pg, s->dbname);
+    snprintf(s->run_dir, sizeof s->run_dir, "%s/stack-%d-%d", tmp, (int)getpid(), s_counter);
+    int ports[4];
+    for (int i = 0; i < 4; i++)
+        if ((ports[i] = s_free_port()) < 0)
+            return -1;
+    snprintf(s->bus, sizeof s->bus, "tcp://127.0.0.1:%d", ports[0]);
+    snprintf(s->events, sizeof s->events, "tcp://127.0.0.1:%d", ports[1]);
+    snprintf(s->workers, sizeof s->workers, "tcp://127.0.0.1:%d", ports[2]);
+    snprintf(s->events_in, sizeof s->events_in, "tcp://127.0.0.1:%d", ports[3]);
+    s->heartbeat_ms = 250;
+    if (mkdir(s->run_dir, 0700) != 0 && errno != EEXIST)
+        return -1;
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE hj_template", s->dbname);
+    return s_admin(sql);
+}
+
+pid_t hj_stack_spawn(hj_stack_t *s, const char *program)
+{
+    if (s->nprocs >= HJ_STACK_MAX_PROCS)
+        return -1;
+    char path[512], log[512], hb[16];
+    snprintf(path, sizeof path, "%s/%s", s->bin_dir, program);
+    snprintf(hb, sizeof hb, "%d", s->heartbeat_ms);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* Dies with the test, even when the test crashes. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(1);
+        snprintf(log, sizeof log, "%s/%s.%d.log", s->run_dir, program, (int)getpid());
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        setenv("HJ_DB", s->db, 1);
+        setenv("HJ_BUS", s->bus, 1);
+        setenv("HJ_BUS_EVENTS", s->events, 1);
+        setenv("HJ_BUS_WORKERS", s->workers, 1);
+        setenv("HJ_BUS_EVENTS_IN", s->events_in, 1);
+        setenv("HJ_RUN_DIR", s->run_dir, 1);
+        setenv("HJ_HEARTBEAT_MS", hb, 1);
+        setenv("HJ_LOG_LEVEL", "debug", 1);
+        execl(path, program, (char *)NULL);
+        _exit(127);
+    }
+    s->pid[s->nprocs] = pid;
+    snprintf(s->program[s->nprocs], sizeof s->program[0], "%s", program);
+    s->nprocs++;
+    return pid;
+}
+
+int hj_stack_wait(hj_stack_t *s, const char *service, int timeout_ms)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        hj_client_t *c = hj_client_new(NULL, s->bus, 200, 1);
+        uint8_t *reply = NULL;
+        size_t len = 0;
+        int up = c && hj_client_call(c, "mmi.service", service, strlen(service), &reply, &len) == 0 &&
+                 len == 3 && memcmp(reply, "200", 3) == 0;
+        free(reply);
+        hj_client_destroy(&c);
+        if (up)
+            return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > timeout_ms)
+            return -1;
+        usleep(50000);
+    }
+}
+
+int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services)
+{
+    if (hj_stack_init(s) != 0 || hj_stack_spawn(s, "hj-busd") < 0)
+        return -1;
+    for (int i = 0; programs && programs[i]; i++)
+        if (hj_stack_spawn(s, programs[i]) < 0)
+            return -1;
+    for (int i = 0; services && services[i]; i++)
+        if (hj_stack_wait(s, services[i], 15000) != 0) {
+            fprintf(stderr, "hj_stack: service %s did not come up (logs in %s)\n", services[i],
+                    s->run_dir);
+            return -1;
+        }
+    return 0;
+}
+
+void hj_stack_kill(hj_stack_t *s, pid_t pid, int sig)
+{
+    for (int i = 0; i < s->nprocs; i++)
+        if (s->pid[i] == pid) {
+            kill(pid, sig);
+            waitpid(pid, NULL, 0);
+            s->pid[i] = 0;
+        }
+}
+
+void hj_stack_stop(hj_stack_t *s)
+{
+    char sql[256], cmd[512];
+    for (int i = 0; i < s->nprocs; i++)
+        if (s->pid[i] > 0)
+            kill(s->pid[i], SIGTERM);
+    for (int i = 0; i < s->nprocs; i++)
+        if (s->pid[i] > 0) {
+            /* A daemon that ignores SIGTERM for 3 s is killed. */
+            int status;
+            for (int t = 0; t < 60 && waitpid(s->pid[i], &status, WNOHANG) == 0; t++)
+                usleep(50000);
+            kill(s->pid[i], SIGKILL);
+            waitpid(s->pid[i], &status, 0);
+            s->pid[i] = 0;
+        }
+    s->nprocs = 0;
+    if (s->dbname[0]) {
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->dbname);
+        s_admin(sql);
+    }
+    if (s->run_dir[0] && !getenv("HJ_TEST_KEEP")) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->run_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "hj_stack: could not remove %s\n", s->run_dir);
+    }
+}
+
+PGconn *hj_stack_pg(hj_stack_t *s)
+{
+    return PQconnectdb(s->db);
+}
+
+long hj_stack_scalar(hj_stack_t *s, const char *sql)
+{
+    PGconn *c = hj_stack_pg(s);
+    PGresult *r = PQexec(c, sql);
+    long v = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        v = atol(PQgetvalue(r, 0, 0));
+    else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fprintf(stderr, "hj_stack_scalar: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return v;
+}
+
+static char *s_slurp(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    ssize_t n;
+    while (buf && (n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2) {
+            char *grown = realloc(buf, cap *= 2);
+            if (!grown) {
+                free(buf);
+                return NULL;
+            }
+            buf = grown;
+        }
+    }
+    if (buf)
+        buf[len] = 0;
+    return buf;
+}
+
+int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
+{
+    char path[512];
+    const char *args[72];
+    int nargs = 0, o[2], e[2];
+    snprintf(path, sizeof path, "%s/hj", s->bin_dir);
+    args[nargs++] = "hj";
+    for (int i = 0; argv[i] && nargs < 71; i++)
+        args[nargs++] = argv[i];
+    args[nargs] = NULL;
+    if (pipe(o) != 0 || pipe(e) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        close(o[0]);
+        close(e[0]);
+        setenv("HJ_BUS", s->bus, 1);
+        setenv("HJ_BUS_EVENTS", s->events, 1);
+        execv(path, (char *const *)args);
+        _exit(127);
+    }
+    close(o[1]);
+    close(e[1]);
+    /* stderr is small (one message); drain stdout first, then stderr. */
+    char *so = s_slurp(o[0]), *se = s_slurp(e[0]);
+    close(o[0]);
+    close(e[0]);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    if (out)
+        *out = so;
+    else
+        free(so);
+    if (err)
+        *err = se;
+    else
+        free(se);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int hj_run(hj_stack_t *s, char **out, char **err, ...)
+{
+    const char *argv[72];
+    int n = 0;
+    va_list ap;
+    va_start(ap, err);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && n < 71)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return hj_runv(s, out, err, argv);
+}
+
+void hj_test_idcard(const char *body17, char out[19])
+{
+    static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (body17[i] - '0') * weight[i];
+    memcpy(out, body17, 17);
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = 0;
+}

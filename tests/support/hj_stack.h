@@ -1,0 +1,58 @@
+#ifndef HJ_STACK_H
+#define HJ_STACK_H
+/* A private Huanjie for one integration test: its own database (a copy of
+ * the migrated template in the throwaway cluster that `deploy/huanjie test`
+ * starts, HJ_TEST_PG), its own free ports on 127.0.0.1, and the real daemon
+ * and CLI binaries (HJ_BIN_DIR). Daemons die with the test process. */
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HJ_STACK_MAX_PROCS 16
+
+typedef struct {
+    char dbname[64];
+    char db[512];            /* conninfo of this test's database */
+    char bus[64];
+    char events[64];
+    char workers[64];
+    char events_in[64];
+    char run_dir[256];
+    char bin_dir[256];
+    int heartbeat_ms;
+    int nprocs;
+    pid_t pid[HJ_STACK_MAX_PROCS];
+    char program[HJ_STACK_MAX_PROCS][32];
+} hj_stack_t;
+
+/* Database, ports and run directory; no daemons yet. 0 / -1. */
+int hj_stack_init(hj_stack_t *s);
+/* init + hj-busd + each program (NULL-terminated) + wait until `services`
+ * (NULL-terminated names) answer. 0 / -1. */
+int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services);
+/* Starts bin_dir/program with the stack's configuration; its log is
+ * run_dir/<program>.<pid>.log. Returns the pid or -1. */
+pid_t hj_stack_spawn(hj_stack_t *s, const char *program);
+/* Waits until the broker has a worker of `service`. 0 / -1 after timeout_ms. */
+int hj_stack_wait(hj_stack_t *s, const char *service, int timeout_ms);
+/* Sends sig to pid (one of ours) and reaps it. */
+void hj_stack_kill(hj_stack_t *s, pid_t pid, int sig);
+/* Kills every daemon, drops the database, removes the run directory. */
+void hj_stack_stop(hj_stack_t *s);
+
+/* A new connection to the test database (caller PQfinish-es). */
+PGconn *hj_stack_pg(hj_stack_t *s);
+/* The first column of the first row of `sql` as a number (-1 on error). */
+long hj_stack_scalar(hj_stack_t *s, const char *sql);
+
+/* Runs the real `hj` with the stack's endpoints and the given arguments
+ * (NULL-terminated). Captures stdout and stderr into malloc'd strings when
+ * out / err are not NULL. Returns the exit status (or -1). */
+int hj_run(hj_stack_t *s, char **out, char **err, ...) __attribute__((sentinel));
+/* Same with an argument vector. */
+int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv);
+
+/* A valid 18-character identity-card number built from a 17-digit body. */
+void hj_test_idcard(const char *body17, char out[19]);
+
+#endif

@@ -82,7 +82,8 @@ int hj_stack_init(hj_stack_t *s)
     s->heartbeat_ms = 250;
     if (mkdir(s->run_dir, 0700) != 0 && errno != EEXIST)
         return -1;
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE hj_template", s->dbname);
+    const char *template = getenv("HJ_TEST_TEMPLATE") ? getenv("HJ_TEST_TEMPLATE") : "hj_template";
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", s->dbname, template);
     return s_admin(sql);
 }
 

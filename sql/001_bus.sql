@@ -11,6 +11,7 @@ CREATE SCHEMA IF NOT EXISTS bus;
 CREATE TABLE bus.journal (
     id          bigserial PRIMARY KEY,
     request_id  uuid NOT NULL UNIQUE,
+    request_digest bytea NOT NULL,     -- SHA-256 of the request body: a reused id with another body is refused
     service     text NOT NULL,
     kind        text NOT NULL,
     community   text NOT NULL DEFAULT '-',

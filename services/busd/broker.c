@@ -155,10 +155,27 @@ static s_worker_t *s_pick(hj_broker_t *b, s_service_t *s)
     return best;
 }
 
+/* Moves w to the end of the list: among equally free workers the one used
+ * longest ago is picked next, so instances share the load. */
+static void s_to_back(hj_broker_t *b, s_worker_t *w)
+{
+    s_worker_t **pp = &b->workers;
+    while (*pp && *pp != w)
+        pp = &(*pp)->next;
+    if (!*pp || !w->next)
+        return;
+    *pp = w->next;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = w;
+    w->next = NULL;
+}
+
 static void s_dispatch(hj_broker_t *b, s_service_t *s)
 {
     s_worker_t *w;
     while (s->queue && (w = s_pick(b, s))) {
+        s_to_back(b, w);
         s_request_t *r = s->queue;
         s->queue = r->next;
         if (!s->queue)

@@ -4,6 +4,7 @@
 #include "hj_mdp.h"
 #include "hj_zwatch.h"
 
+#include <openssl/sha.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,9 @@ static void s_on_request(hj_worker_t *w, hj_frames_t *f)
     call->route = route;
     if (hj_frames_str(f, 5, call->actor, sizeof call->actor) != 0 || !call->actor[0])
         snprintf(call->actor, sizeof call->actor, "unknown");
+    SHA256(hj_frames_data(f, 6), hj_frames_size(f, 6), call->digest);
+    hj_debug("request for %s from %s (%zu bytes)", w->service->name, call->actor,
+             hj_frames_size(f, 6));
     if (w->service->decode(call, hj_frames_data(f, 6), hj_frames_size(f, 6), w->svc) != 0) {
         s_finish(w, call);
         return;

@@ -66,11 +66,25 @@ static int s_stored_reply(PGconn *conn, hj_call_t *c)
 {
     char state[6];
     const char *v[1] = {c->request_id};
-    PGresult *r = hj_pq(conn, state, "SELECT reply FROM bus.journal WHERE request_id = $1", 1, v);
+    PGresult *r = hj_pq(conn, state,
+                        "SELECT reply, request_digest FROM bus.journal WHERE request_id = $1", 1, v);
     if (!r)
         return -1;
     int found = PQntuples(r) == 1;
     if (found) {
+        size_t dn = 0;
+        unsigned char *digest =
+            PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &dn);
+        int same = digest && dn == sizeof c->digest && memcmp(digest, c->digest, dn) == 0;
+        PQfreemem(digest);
+        if (!same) {
+            PQclear(r);
+            s_reset_result(c);
+            hj_status_set(&c->status, HJ__CODE__INVALID_ARGUMENT, "request_id",
+                          "this request id was already used for a different request; "
+                          "a new record needs a new id");
+            return 0;
+        }
         size_t n = 0;
         unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &n);
         s_reset_result(c);
@@ -88,16 +102,17 @@ static int s_stored_reply(PGconn *conn, hj_call_t *c)
 
 static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, char state[6])
 {
-    const char *v[7] = {c->request_id, service, c->kind, c->community[0] ? c->community : "-",
-                        c->actor, (const char *)c->payload, (const char *)c->reply};
-    int len[7] = {0, 0, 0, 0, 0, (int)c->payload_len, (int)c->reply_len};
-    int fmt[7] = {0, 0, 0, 0, 0, 1, 1};
+    const char *v[8] = {c->request_id, service, c->kind, c->community[0] ? c->community : "-",
+                        c->actor, (const char *)c->payload, (const char *)c->reply,
+                        (const char *)c->digest};
+    int len[8] = {0, 0, 0, 0, 0, (int)c->payload_len, (int)c->reply_len, (int)sizeof c->digest};
+    int fmt[8] = {0, 0, 0, 0, 0, 1, 1, 1};
     if (!c->payload)
         v[5] = "";
     PGresult *r = hj_pqb(conn, state,
                          "INSERT INTO bus.journal (request_id, service, kind, community, actor, "
-                         "payload, reply) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                         7, v, len, fmt);
+                         "payload, reply, request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                         8, v, len, fmt);
     PQclear(r);
     return r ? 0 : -1;
 }

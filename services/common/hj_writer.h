@@ -23,6 +23,7 @@ struct hj_call {
     void *route;            /* the transport's (worker's) routing state */
     /* Set by the service's decoder. */
     char request_id[37];    /* writes: the client's UUID; "" for reads */
+    uint8_t digest[32];     /* SHA-256 of the request body (set by the transport) */
     char actor[64];         /* who is asking: set by the transport, never by the client */
     int op;                 /* the service's own operation number */
     void *request;          /* the service's unpacked request */

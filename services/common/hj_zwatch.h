@@ -5,7 +5,9 @@
  * ZMQ_FD is edge-triggered and only says "look at ZMQ_EVENTS": the watcher
  * drains with ZMQ_DONTWAIT until EAGAIN whenever the fd fires, and re-checks
  * ZMQ_EVENTS before the loop blocks (a uv_prepare), because a send or receive
- * elsewhere on the socket can consume the edge that announced new input.
+ * elsewhere on the socket can consume the edge that announced new input;
+ * a drain stops after a batch (fairness between sockets) and an idle handle
+ * keeps the loop turning until the rest is read.
  * The callback is called once per waiting multipart message and must receive
  * exactly one message with hj_frames_recv(socket, f, ZMQ_DONTWAIT). */
 #include <uv.h>

@@ -59,11 +59,20 @@ static void sb_person(sbuf_t *sb, uint32_t person, uint32_t n_candidates)
     else sb_printf(sb, "write-in %u", person - n_candidates + 1);
 }
 
-/* "more than 4/5 of 100", "more than 100", "at least 1/3 of 90" */
-static void sb_share(sbuf_t *sb, const hj_rule_t *r, uint64_t base)
+/* How a rule's comparison reads when it holds or fails. */
+static const char *cmp_verdict(hj_cmp_t cmp, bool holds)
 {
-    if (r->num == r->den) sb_printf(sb, "%s %llu", hj_cmp_words(r->cmp), (unsigned long long)base);
-    else sb_printf(sb, "%s %u/%u of %llu", hj_cmp_words(r->cmp), r->num, r->den, (unsigned long long)base);
+    if (cmp == HJ_CMP_GE) return holds ? "at least" : "less than";
+    if (cmp == HJ_CMP_GT) return holds ? "more than" : "not more than";
+    return "no minimum";
+}
+
+/* "more than 4/5 of 100", "not more than 100", "less than 1/3 of 90" */
+static void sb_share(sbuf_t *sb, const hj_rule_t *r, bool holds, uint64_t base)
+{
+    const char *w = cmp_verdict(r->cmp, holds);
+    if (r->num == r->den) sb_printf(sb, "%s %llu", w, (unsigned long long)base);
+    else sb_printf(sb, "%s %u/%u of %llu", w, r->num, r->den, (unsigned long long)base);
 }
 
 /* seats*num/den as a decimal for people: "8.4", "6", "about 3.33" */
@@ -225,15 +234,15 @@ static hj_status_t eval_ballot(const hj_profile_t *p, const hj_election_t *e, ui
         persons[distinct++] = (uint16_t)q;
     }
     uint64_t marks = (uint64_t)yes + distinct;
-    if (marks >= limit) {
-        sb_printf(why, "%llu votes (%u yes, %u written in) for %u seat(s): more than the ballot may carry, "
-                       "the ballot is invalid",
-                  (unsigned long long)marks, yes, distinct, e->seats_to_fill ? e->seats_to_fill : e->seats);
+    uint32_t k = e->seats_to_fill ? e->seats_to_fill : e->seats;
+    bool too_many = marks >= limit;
+    sb_printf(why, "%llu votes (%u yes, %u written in) is ", (unsigned long long)marks, yes, distinct);
+    sb_share(why, &p->ballot_invalid, too_many, k);
+    sb_printf(why, " seat(s): the ballot is %svalid", too_many ? "in" : "");
+    if (too_many) {
         *verdict = HJ_BALLOT_TOO_MANY;
         return HJ_OK;
     }
-    sb_printf(why, "%llu votes (%u yes, %u written in) for %u seat(s): the ballot is valid", (unsigned long long)marks,
-              yes, distinct, e->seats_to_fill ? e->seats_to_fill : e->seats);
     *n_persons = distinct;
     *verdict = HJ_BALLOT_VALID;
     return HJ_OK;
@@ -408,9 +417,10 @@ static uint64_t qty_value(hj_qty_t q, const hj_election_t *e)
     }
 }
 
-static void sb_base(sbuf_t *sb, const hj_rule_t *r, uint64_t base, const hj_profile_t *p, const hj_election_t *e)
+static void sb_base(sbuf_t *sb, const hj_rule_t *r, bool holds, uint64_t base, const hj_profile_t *p,
+                    const hj_election_t *e)
 {
-    sb_share(sb, r, base);
+    sb_share(sb, r, holds, base);
     if (r->base == HJ_QTY_ELECTORATE) sb_printf(sb, " %s", p->electorate_label[e->mode]);
     else sb_printf(sb, " %s", qty_words(r->base));
 }
@@ -422,9 +432,9 @@ static void check_quorum(const hj_profile_t *p, const hj_election_t *e, hj_resul
     res->turnout = (uint32_t)turnout;
     res->quorum_ok = hj_rule_holds(q, turnout, e->electorate);
     sbuf_t sb = sb_of(res->quorum_reason, sizeof res->quorum_reason);
-    sb_printf(&sb, "turnout: %llu %s of %u %s is %s", (unsigned long long)turnout, qty_words(q->lhs), e->electorate,
-              p->electorate_label[e->mode], res->quorum_ok ? "" : "not ");
-    sb_share(&sb, q, e->electorate);
+    sb_printf(&sb, "turnout: %llu %s of %u %s is ", (unsigned long long)turnout, qty_words(q->lhs), e->electorate,
+              p->electorate_label[e->mode]);
+    sb_share(&sb, q, res->quorum_ok, e->electorate);
     sb_printf(&sb, " (at least %llu needed): the %s is %svalid", (unsigned long long)hj_rule_min(q, e->electorate),
               q->lhs == HJ_QTY_PRESENT ? "meeting" : "election", res->quorum_ok ? "" : "not ");
 }
@@ -441,8 +451,8 @@ static void check_returned(const hj_profile_t *p, const hj_election_t *e, hj_res
     }
     bool is_void = hj_rule_holds(r, e->returned, e->issued);
     res->ballots_ok = !is_void;
-    sb_printf(&sb, "%u ballots returned is %s", e->returned, is_void ? "" : "not ");
-    sb_share(&sb, r, e->issued);
+    sb_printf(&sb, "%u ballots returned is ", e->returned);
+    sb_share(&sb, r, is_void, e->issued);
     if (is_void) sb_printf(&sb, " issued: the round is void and the vote must be re-run");
     else sb_printf(&sb, " issued: the ballots stand");
 }
@@ -553,8 +563,8 @@ static void decide(const hj_profile_t *p, const hj_election_t *e, uint32_t k, co
         if (pr->votes == 0) {
             sb_printf(&sb, ", none at all");
         } else if (r->cmp != HJ_CMP_NONE) {
-            sb_printf(&sb, ", %s", passes ? "" : "not ");
-            sb_base(&sb, r, base, p, e);
+            sb_printf(&sb, ", ");
+            sb_base(&sb, r, passes, base, p, e);
             sb_printf(&sb, " (at least %llu needed)", (unsigned long long)(min ? min : 1));
         }
         if (pos < n_elected) {

@@ -118,6 +118,11 @@ pid_t hj_stack_spawn(hj_stack_t *s, const char *program)
         setenv("HJ_RUN_DIR", s->run_dir, 1);
         setenv("HJ_HEARTBEAT_MS", hb, 1);
         setenv("HJ_LOG_LEVEL", "debug", 1);
+        if (s->max_msg > 0) {
+            char max[32];
+            snprintf(max, sizeof max, "%ld", s->max_msg);
+            setenv("HJ_MAX_MSG", max, 1);
+        }
         execl(path, program, (char *)NULL);
         _exit(127);
     }

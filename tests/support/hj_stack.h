@@ -20,6 +20,7 @@ typedef struct {
     char run_dir[256];
     char bin_dir[256];
     int heartbeat_ms;
+    long max_msg;            /* 0: the daemons' default */
     int nprocs;
     pid_t pid[HJ_STACK_MAX_PROCS];
     char program[HJ_STACK_MAX_PROCS][32];

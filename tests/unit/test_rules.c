@@ -467,6 +467,8 @@ ParameterizedTestParameters(rules, election)
         /* re-vote among the tied: most votes wins */
         {"party re-vote: most votes", PARTY, HJ_ROUND_REVOTE, 5, 1, 100, 100, 100, 0, 2, {30, 20}, "EO",
          HJ_OUTCOME_COMPLETE, L(0), NONE, NONE, 0, 0},
+        {"re-vote: no votes, no seat", PARTY, HJ_ROUND_REVOTE, 5, 2, 100, 100, 100, 0, 2, {30, 0}, "EB",
+         HJ_OUTCOME_FURTHER, L(0), NONE, NONE, 0, 1},
         {"residents re-vote: tied again", RESIDENTS, HJ_ROUND_REVOTE, 5, 1, 100, 0, 100, 0, 2, {45, 45}, "TT",
          HJ_OUTCOME_REVOTE, NONE, L(0, 1), NONE, 1, 0},
     };

@@ -119,6 +119,12 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
                "2021-2026", "--from", "2023-12-31", "--to", "2021-01-01", "--auditor", "张审计");
     HJ_REFUSED("INVALID_ARGUMENT", "auditors", "audit", "open", "--community", "KBS-BH-01", "--term",
                "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30");
+    HJ_REFUSED("INVALID_ARGUMENT", "opened_on", "audit", "open", "--community", "KBS-BH-01", "--term",
+               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计", "--opened",
+               "2020-12-31");
+    HJ_REFUSED("INVALID_ARGUMENT", "opened_on", "audit", "open", "--community", "KBS-BH-01", "--term",
+               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计", "--opened",
+               "2099-01-01");
     cr_assert_eq(s_audit_rows(), 0);
 
     /* Opened: planned, both auditors, the seven standard scope items, Chinese intact. */
@@ -149,6 +155,7 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     HJ_REFUSED("INVALID_ARGUMENT", "reason", "audit", "advance", "KBS-BH-01", "--to", "planned");
     HJ_DO("audit", "advance", "KBS-BH-01", "--to", "planned", "--reason", "补充审计人员", "--on", "2026-07-06");
     HJ_REFUSED("INVALID_ARGUMENT", "on", "audit", "advance", "KBS-BH-01", "--on", "2026-07-03");
+    HJ_REFUSED("INVALID_ARGUMENT", "on", "audit", "advance", "KBS-BH-01", "--on", "2099-01-01");
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-07-07");
     HJ_DO("audit", "advance", "KBS-BH-01", "--to", "draft_report", "--on", "2026-08-01");
     cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 3);

@@ -12,6 +12,7 @@ int cmd_person(cli_t *cli, const char *verb);
 int cmd_seat(cli_t *cli, const char *verb);
 int cmd_watch(cli_t *cli, const char *verb);
 int cmd_status(cli_t *cli, const char *verb);
+int cmd_audit(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -32,6 +33,24 @@ static const cli_command_t s_commands[] = {
      "    roles: party: secretary, deputy_secretary, member; residents: director, deputy_director, member\n"
      "hj seat end ID --on DATE\n"
      "hj seat list [--community CODE] [--limit N] [--after ID]"},
+    {"audit", "term-end audits (任期审计): open, scope, findings, advance, publish, gate", cmd_audit,
+     "hj audit open --community CODE --term TERM --from DATE --to DATE --auditor NAME [--auditor NAME]... [--opened DATE]\n"
+     "hj audit show KEY [--term TERM]          KEY: an audit id, or a community code (its latest audit)\n"
+     "hj audit list [--community CODE] [--state STATE] [--limit N] [--after ID]\n"
+     "hj audit scope list KEY [--term TERM]\n"
+     "hj audit scope add KEY --title TEXT [--note TEXT]\n"
+     "    resident-requested: --basis representatives|residents --signers N --eligible M\n"
+     "                        --requested-by WHO --requested-on DATE\n"
+     "hj audit scope set KEY NO --status not_started|examined|finding_raised|cleared [--note TEXT]\n"
+     "hj audit finding add KEY --item NO --severity observation|irregularity|serious --text TEXT\n"
+     "    [--amount YUAN (e.g. 1234.56)] [--responsible NAME] [--evidence REF]...\n"
+     "hj audit finding update KEY NO [--remedy open|remedied|referred] [--responsible NAME]\n"
+     "    [--evidence REF]... [--note TEXT]\n"
+     "hj audit advance KEY [--to STATE] [--reason TEXT] [--on DATE]   (no --to: the next state; back needs --reason)\n"
+     "hj audit publish KEY [--on DATE]\n"
+     "hj audit status --all | hj audit status CODE   one line a community\n"
+     "hj audit gate CODE [--term TERM]          is the audit completed and published (不经审计不得换届)\n"
+     "states: planned, fieldwork, draft_report, completed, published"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

@@ -1,0 +1,1076 @@
+/* Every SQL statement of hj-auditd. */
+#include "audit.h"
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "registry.pb-c.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_PAGE_DEFAULT 100
+/* Lists (auditors, evidence) travel between C and SQL joined by U+001F; the
+ * validator refuses control characters inside an item. */
+#define S_SEP "\x1f"
+
+/* ---- small helpers ------------------------------------------------------- */
+
+/* Everything a reply borrows until it is packed: results and allocations. */
+typedef struct {
+    void **items;   /* malloc'd blocks, and PGresults (flagged in kinds) */
+    char *kinds;    /* 'r' result, 'm' memory */
+    size_t n, cap;
+    int failed;     /* an allocation failed: the reply is refused as INTERNAL */
+} s_bag_t;
+
+static void *s_bag_add(s_bag_t *b, void *p, char kind)
+{
+    if (!p)
+        return NULL;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 32;
+        void **items = realloc(b->items, cap * sizeof *items);
+        if (items)
+            b->items = items;
+        char *kinds = items ? realloc(b->kinds, cap) : NULL;
+        if (kinds)
+            b->kinds = kinds;
+        if (!items || !kinds) {
+            b->failed = 1;
+            if (kind == 'r')
+                PQclear(p);
+            else
+                free(p);
+            return NULL;
+        }
+        b->cap = cap;
+    }
+    b->items[b->n] = p;
+    b->kinds[b->n++] = kind;
+    return p;
+}
+
+static PGresult *s_hold(s_bag_t *b, PGresult *r)
+{
+    return s_bag_add(b, r, 'r');
+}
+
+static void *s_keep(s_bag_t *b, void *p)
+{
+    if (!p)
+        b->failed = 1;
+    return s_bag_add(b, p, 'm');
+}
+
+static void s_bag_free(s_bag_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->kinds[i] == 'r')
+            PQclear(b->items[i]);
+        else
+            free(b->items[i]);
+    }
+    free(b->items);
+    free(b->kinds);
+    memset(b, 0, sizeof *b);
+}
+
+/* Splits a U+001F-joined list into a string vector held by the bag. */
+static char **s_split(s_bag_t *b, const char *joined, size_t *n)
+{
+    size_t count = joined[0] ? 1 : 0;
+    for (const char *p = joined; *p; p++)
+        count += *p == S_SEP[0];
+    char *copy = s_keep(b, strdup(joined));
+    char **items = s_keep(b, calloc(count + 1, sizeof *items));
+    *n = 0;
+    if (!copy || !items)
+        return NULL;
+    for (char *p = copy, *next; count && p; p = next) {
+        next = strchr(p, S_SEP[0]);
+        if (next)
+            *next++ = 0;
+        items[(*n)++] = p;
+    }
+    return items;
+}
+
+/* Joins a string vector with U+001F (malloc'd). */
+static char *s_join(char *const *items, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(items[i]) + 1;
+    char *out = malloc(len), *p = out;
+    if (!out)
+        return NULL;
+    *p = 0;
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%s", i ? S_SEP : "", items[i]);
+    return out;
+}
+
+/* Maps a failed statement to the answer a user understands. */
+static void s_sql_failed(hj_call_t *call, const char *state, const char *what)
+{
+    if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)
+        hj_status_set(&call->status, HJ__CODE__UNAVAILABLE, "",
+                      "a concurrent change to %s collided with this one", what);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while handling %s",
+                      what);
+}
+
+static const char *s_state(int state)
+{
+    return audit_state_name((Hj__Audit__State)state);
+}
+
+/* 1 when the shared journal has the community, 0 (NOT_FOUND naming
+ * `community`) when not, -1 on a database error. */
+static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
+{
+    char state[6];
+    const char *v[1] = {code};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT 1 FROM bus.journal WHERE service = 'registry' "
+                        "AND kind = 'community_added' AND community = $1 LIMIT 1",
+                        1, v);
+    if (!r) {
+        s_sql_failed(call, state, "the community");
+        return -1;
+    }
+    int known = PQntuples(r) > 0;
+    PQclear(r);
+    if (!known)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                      "community %s not found (add it with hj community add)", code);
+    return known;
+}
+
+/* Serialises the audits of one community across instances (overlap checks). */
+static int s_lock_community(PGconn *c, hj_call_t *call, const char *community)
+{
+    char state[6];
+    const char *v[1] = {community};
+    PGresult *r = hj_pq(c, state, "SELECT pg_advisory_xact_lock(hashtext('hj.audit:' || $1))", 1, v);
+    if (!r) {
+        s_sql_failed(call, state, "the community's audits");
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* The audit a request names, as found. */
+typedef struct {
+    char id[37];
+    char community[64];
+    char term[80];
+    int state;
+    char opened_on[11];
+    char completed_on[11];
+    char period_from[11];
+    char period_to[11];
+    char last_move_on[11];
+} s_audit_t;
+
+/* Finds the audit `ref` names (FOR UPDATE when `lock`, for a write).
+ * 0, or -1 with call->status set (NOT_FOUND naming community or audit). */
+static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref, int lock,
+                     s_audit_t *a)
+{
+    char state[6], sql[1024];
+    int by_id = hj_uuid_valid(ref->key);
+    if (!by_id && s_community_known(c, call, ref->key) != 1)
+        return -1;
+    snprintf(sql, sizeof sql,
+             "SELECT e.id, e.community, e.term, e.state, to_char(e.opened_on, 'YYYY-MM-DD'), "
+             "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "
+             "to_char(e.period_from, 'YYYY-MM-DD'), to_char(e.period_to, 'YYYY-MM-DD'), "
+             "(SELECT to_char(max(m.on_date), 'YYYY-MM-DD') FROM audit.move m WHERE m.engagement = e.id) "
+             "FROM audit.engagement e WHERE %s "
+             "ORDER BY e.period_to DESC, e.opened_on DESC, e.id LIMIT 1 %s",
+             by_id ? "e.id = $1::uuid" : "e.community = $1 AND ($2 = '' OR e.term = $2)",
+             lock ? "FOR UPDATE" : "");
+    const char *v[2] = {ref->key, ref->term};
+    PGresult *r = hj_pq(c, state, sql, by_id ? 1 : 2, v);
+    if (!r) {
+        s_sql_failed(call, state, "the audit");
+        return -1;
+    }
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        if (by_id)
+            return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "audit", "audit %s not found",
+                                 ref->key);
+        if (ref->term[0])
+            return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "audit",
+                                 "community %s has no audit for term %s", ref->key, ref->term);
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "audit",
+                             "no audit has been opened for community %s (hj audit open)", ref->key);
+    }
+    snprintf(a->id, sizeof a->id, "%s", PQgetvalue(r, 0, 0));
+    snprintf(a->community, sizeof a->community, "%s", PQgetvalue(r, 0, 1));
+    snprintf(a->term, sizeof a->term, "%s", PQgetvalue(r, 0, 2));
+    a->state = atoi(PQgetvalue(r, 0, 3));
+    snprintf(a->opened_on, sizeof a->opened_on, "%s", PQgetvalue(r, 0, 4));
+    snprintf(a->completed_on, sizeof a->completed_on, "%s", PQgetvalue(r, 0, 5));
+    snprintf(a->period_from, sizeof a->period_from, "%s", PQgetvalue(r, 0, 6));
+    snprintf(a->period_to, sizeof a->period_to, "%s", PQgetvalue(r, 0, 7));
+    snprintf(a->last_move_on, sizeof a->last_move_on, "%s", PQgetvalue(r, 0, 8));
+    PQclear(r);
+    return 0;
+}
+
+/* Scope items and findings change only while the auditors are at work. */
+static int s_require_at_work(hj_call_t *call, const s_audit_t *a, const char *what)
+{
+    if (a->state == HJ__AUDIT__STATE__FIELDWORK || a->state == HJ__AUDIT__STATE__DRAFT_REPORT)
+        return 0;
+    return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                         "%s only during fieldwork or the draft report; the audit of %s (term %s) "
+                         "is %s%s",
+                         what, a->community, a->term, s_state(a->state),
+                         a->state >= HJ__AUDIT__STATE__COMPLETED
+                             ? " (go back to draft_report with a reason to change it)"
+                             : "");
+}
+
+/* Another completed audit of the community whose period overlaps [from, to]:
+ * 0 when none, -1 with FAILED_PRECONDITION naming `period` (or a db error). */
+static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const char *from,
+                        const char *to, const char *except_id)
+{
+    char state[6];
+    const char *v[4] = {community, from, to, except_id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT term, to_char(period_from, 'YYYY-MM-DD'), "
+                        "to_char(period_to, 'YYYY-MM-DD') FROM audit.engagement "
+                        "WHERE community = $1 AND state >= 4 AND id::text <> $4 "
+                        "AND daterange(period_from, period_to, '[]') && "
+                        "daterange($2::date, $3::date, '[]') ORDER BY period_from LIMIT 1",
+                        4, v);
+    if (!r) {
+        s_sql_failed(call, state, "the audited period");
+        return -1;
+    }
+    int rc = 0;
+    if (PQntuples(r) > 0)
+        rc = hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "period",
+                           "the audited period %s..%s overlaps the completed audit of %s for term "
+                           "%s (%s..%s)",
+                           from, to, community, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+                           PQgetvalue(r, 0, 2));
+    PQclear(r);
+    return rc;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+#define S_ENGAGEMENT_COLS                                                                      \
+    "e.id, e.community, e.term, to_char(e.period_from, 'YYYY-MM-DD'), "                        \
+    "to_char(e.period_to, 'YYYY-MM-DD'), array_to_string(e.auditors, E'\\x1f'), "             \
+    "to_char(e.opened_on, 'YYYY-MM-DD'), e.state, "                                            \
+    "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "                                     \
+    "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), '')"
+
+static void s_engagement_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
+{
+    hj__audit__engagement__init(e);
+    e->id = PQgetvalue(r, i, 0);
+    e->community = PQgetvalue(r, i, 1);
+    e->term = PQgetvalue(r, i, 2);
+    e->period_from = PQgetvalue(r, i, 3);
+    e->period_to = PQgetvalue(r, i, 4);
+    e->auditors = s_split(b, PQgetvalue(r, i, 5), &e->n_auditors);
+    e->opened_on = PQgetvalue(r, i, 6);
+    e->state = atoi(PQgetvalue(r, i, 7));
+    e->completed_on = PQgetvalue(r, i, 8);
+    e->published_on = PQgetvalue(r, i, 9);
+}
+
+#define S_SCOPE_COLS                                                                           \
+    "s.id, s.engagement, s.no, s.kind, s.code, s.title, s.status, s.note, COALESCE(s.basis, 0), " \
+    "COALESCE(s.signers, 0), COALESCE(s.eligible, 0), COALESCE(s.requested_by, ''), "          \
+    "COALESCE(to_char(s.requested_on, 'YYYY-MM-DD'), ''), e.community"
+#define S_SCOPE_FROM "audit.scope_item s JOIN audit.engagement e ON e.id = s.engagement"
+
+static void s_scope_row(PGresult *r, int i, Hj__Audit__ScopeItem *s)
+{
+    hj__audit__scope_item__init(s);
+    s->id = PQgetvalue(r, i, 0);
+    s->audit_id = PQgetvalue(r, i, 1);
+    s->no = (uint32_t)atoi(PQgetvalue(r, i, 2));
+    s->kind = atoi(PQgetvalue(r, i, 3));
+    s->code = PQgetvalue(r, i, 4);
+    s->title = PQgetvalue(r, i, 5);
+    s->status = atoi(PQgetvalue(r, i, 6));
+    s->note = PQgetvalue(r, i, 7);
+    s->basis = atoi(PQgetvalue(r, i, 8));
+    s->signers = (uint32_t)strtoul(PQgetvalue(r, i, 9), NULL, 10);
+    s->eligible = (uint32_t)strtoul(PQgetvalue(r, i, 10), NULL, 10);
+    s->requested_by = PQgetvalue(r, i, 11);
+    s->requested_on = PQgetvalue(r, i, 12);
+    s->community = PQgetvalue(r, i, 13);
+}
+
+#define S_FINDING_COLS                                                                         \
+    "f.id, f.engagement, f.no, s.no, f.severity, COALESCE(f.amount_fen, 0), "                  \
+    "f.amount_fen IS NOT NULL, f.text, f.responsible, f.remedy, f.remedy_note, "               \
+    "array_to_string(f.evidence, E'\\x1f'), e.community, e.term, s.title"
+#define S_FINDING_FROM                                                                         \
+    "audit.finding f JOIN audit.scope_item s ON s.id = f.scope_item "                          \
+    "JOIN audit.engagement e ON e.id = f.engagement"
+
+static void s_finding_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
+{
+    hj__audit__finding__init(f);
+    f->id = PQgetvalue(r, i, 0);
+    f->audit_id = PQgetvalue(r, i, 1);
+    f->no = (uint32_t)atoi(PQgetvalue(r, i, 2));
+    f->scope_item = (uint32_t)atoi(PQgetvalue(r, i, 3));
+    f->severity = atoi(PQgetvalue(r, i, 4));
+    f->amount_fen = strtoll(PQgetvalue(r, i, 5), NULL, 10);
+    f->has_amount = PQgetvalue(r, i, 6)[0] == 't';
+    f->text = PQgetvalue(r, i, 7);
+    f->responsible = PQgetvalue(r, i, 8);
+    f->remedy = atoi(PQgetvalue(r, i, 9));
+    f->remedy_note = PQgetvalue(r, i, 10);
+    f->evidence = s_split(b, PQgetvalue(r, i, 11), &f->n_evidence);
+    f->community = PQgetvalue(r, i, 12);
+    f->term = PQgetvalue(r, i, 13);
+    f->scope_title = PQgetvalue(r, i, 14);
+}
+
+/* Runs `sql` and turns each row into a message with `row`; the vector and
+ * the rows are held by the bag. */
+typedef void (*s_row_fn)(s_bag_t *b, PGresult *r, int i, void *msg);
+
+static void s_scope_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+{
+    (void)b;
+    s_scope_row(r, i, m);
+}
+
+static void s_finding_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+{
+    s_finding_row(b, r, i, m);
+}
+
+static void s_move_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+{
+    Hj__Audit__Move *mv = m;
+    (void)b;
+    hj__audit__move__init(mv);
+    mv->from = atoi(PQgetvalue(r, i, 0));
+    mv->to = atoi(PQgetvalue(r, i, 1));
+    mv->reason = PQgetvalue(r, i, 2);
+    mv->on = PQgetvalue(r, i, 3);
+    mv->actor = PQgetvalue(r, i, 4);
+}
+
+static int s_rows(PGconn *c, hj_call_t *call, s_bag_t *b, const char *sql, int nv,
+                  const char *const *v, size_t size, s_row_fn row, void ***out, size_t *n)
+{
+    char state[6];
+    PGresult *r = s_hold(b, hj_pq(c, state, sql, nv, v));
+    if (!r) {
+        s_sql_failed(call, state, "the audit");
+        return -1;
+    }
+    int rows = PQntuples(r);
+    char *msgs = s_keep(b, calloc((size_t)rows + 1, size));
+    void **ptrs = s_keep(b, calloc((size_t)rows + 1, sizeof *ptrs));
+    if (!msgs || !ptrs)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    for (int i = 0; i < rows; i++) {
+        row(b, r, i, msgs + (size_t)i * size);
+        ptrs[i] = msgs + (size_t)i * size;
+    }
+    *out = ptrs;
+    *n = (size_t)rows;
+    return 0;
+}
+
+/* ---- the whole audit ------------------------------------------------------ */
+
+/* Replies with the audit as stored now; for a write, journals `kind` with the
+ * engagement (and the move that brought it here) as the payload. */
+static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    char state[6];
+    s_bag_t b = {0};
+    const char *v[1] = {id};
+    Hj__Audit__Engagement e;
+    Hj__Audit__AuditView view = HJ__AUDIT__AUDIT_VIEW__INIT;
+    PGresult *r = s_hold(&b, hj_pq(c, state,
+                                   "SELECT " S_ENGAGEMENT_COLS
+                                   " FROM audit.engagement e WHERE e.id = $1::uuid",
+                                   1, v));
+    if (!r) {
+        s_sql_failed(call, state, "the audit");
+        goto out;
+    }
+    if (PQntuples(r) == 0) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "audit", "audit %s not found", id);
+        goto out;
+    }
+    s_engagement_row(&b, r, 0, &e);
+    view.engagement = &e;
+    const char *cv[1] = {e.community};
+    if (s_rows(c, call, &b,
+               "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.engagement = $1::uuid ORDER BY s.no",
+               1, v, sizeof(Hj__Audit__ScopeItem), s_scope_row_b, (void ***)&view.scope,
+               &view.n_scope) ||
+        s_rows(c, call, &b,
+               "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM
+               " WHERE f.engagement = $1::uuid ORDER BY f.no",
+               1, v, sizeof(Hj__Audit__Finding), s_finding_row_b, (void ***)&view.findings,
+               &view.n_findings) ||
+        s_rows(c, call, &b,
+               "SELECT from_state, to_state, reason, to_char(on_date, 'YYYY-MM-DD'), actor "
+               "FROM audit.move WHERE engagement = $1::uuid ORDER BY at, id",
+               1, v, sizeof(Hj__Audit__Move), s_move_row_b, (void ***)&view.moves, &view.n_moves) ||
+        s_rows(c, call, &b,
+               "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM
+               " WHERE e.community = $1 AND f.severity = 3 AND f.remedy = 1 "
+               "ORDER BY e.period_to, f.no",
+               1, cv, sizeof(Hj__Audit__Finding), s_finding_row_b, (void ***)&view.serious_open,
+               &view.n_serious_open))
+        goto out;
+    r = s_hold(&b, hj_pq(c, state,
+                         "SELECT COALESCE(sum(amount_fen), 0), count(*) FILTER (WHERE remedy = 1) "
+                         "FROM audit.finding WHERE engagement = $1::uuid",
+                         1, v));
+    if (!r) {
+        s_sql_failed(call, state, "the audit's totals");
+        goto out;
+    }
+    /* The sum fits: a finding that would overflow it is refused when added. */
+    view.amount_total_fen = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    view.open_findings = (uint32_t)atoi(PQgetvalue(r, 0, 1));
+    if (view.n_moves)
+        e.last_move = view.moves[view.n_moves - 1];
+    if (b.failed) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
+    Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
+    reply.result_case = HJ__AUDIT__REPLY__RESULT_AUDIT;
+    reply.audit = &view;
+    if (kind) {
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", e.community);
+    }
+    audit_reply(call, &reply, kind ? &e.base : NULL);
+out:
+    s_bag_free(&b);
+}
+
+static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, int to,
+                         const char *reason, const char *on)
+{
+    char state[6], f[4], t[4];
+    snprintf(f, sizeof f, "%d", from);
+    snprintf(t, sizeof t, "%d", to);
+    const char *v[7] = {call->request_id, id, f, t, reason, on, call->actor};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO audit.move (id, engagement, from_state, to_state, reason, "
+                        "on_date, actor) VALUES ($1, $2, $3::smallint, $4::smallint, $5, $6::date, $7)",
+                        7, v);
+    if (!r) {
+        s_sql_failed(call, state, "the audit's move");
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
+{
+    char state[6], today[11];
+    hj_date_today(today);
+    const char *opened = e->opened_on[0] ? e->opened_on : today;
+    if (s_community_known(c, call, e->community) != 1 ||
+        s_lock_community(c, call, e->community) != 0 ||
+        s_no_overlap(c, call, e->community, e->period_from, e->period_to, "") != 0)
+        return;
+    char *auditors = s_join(e->auditors, e->n_auditors);
+    const char *v[7] = {call->request_id, e->community, e->term, e->period_from,
+                        e->period_to, auditors, opened};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO audit.engagement (id, community, term, period_from, period_to, "
+                        "auditors, opened_on) VALUES ($1, $2, $3, $4::date, $5::date, "
+                        "string_to_array($6, E'\\x1f'), $7::date)",
+                        7, v);
+    free(auditors);
+    if (!r) {
+        if (strcmp(state, "23505") == 0)
+            hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "term",
+                          "community %s already has an audit for term %s", e->community, e->term);
+        else
+            s_sql_failed(call, state, "the new audit");
+        return;
+    }
+    PQclear(r);
+    /* The standard scope, numbered in its order; ids derived from the request id. */
+    const char *w[1] = {call->request_id};
+    r = hj_pq(c, state,
+              "INSERT INTO audit.scope_item (id, engagement, no, kind, code, title) "
+              "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
+              "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
+              1, w);
+    if (!r)
+        return s_sql_failed(call, state, "the audit's scope");
+    PQclear(r);
+    /* Opening is the first move (not_opened → planned): it records who opened it. */
+    if (s_move_insert(c, call, call->request_id, HJ__AUDIT__STATE__NOT_OPENED,
+                      HJ__AUDIT__STATE__PLANNED, "", opened) != 0)
+        return;
+    s_view_reply(c, call, call->request_id, "audit_opened");
+}
+
+void audit_db_show(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
+{
+    s_audit_t a;
+    if (s_resolve(c, call, ref, 0, &a) == 0)
+        s_view_reply(c, call, a.id, NULL);
+}
+
+void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
+{
+    char state[6], today[11], to_text[4];
+    s_audit_t a;
+    hj_date_today(today);
+    if (s_resolve(c, call, adv->audit, 1, &a) != 0)
+        return;
+    int to = adv->to;
+    if (to == HJ__AUDIT__STATE__NOT_OPENED) {
+        if (a.state == HJ__AUDIT__STATE__PUBLISHED)
+            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state_order",
+                                       "the audit is published: there is no next state");
+        to = a.state + 1;
+    }
+    if (audit_move_check(&call->status, a.state, to, adv->reason) != 0)
+        return;
+    const char *on = adv->on[0] ? adv->on : today;
+    if (strcmp(on, a.last_move_on) < 0)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
+                                   "on (%s) is before the audit's last move (%s)", on,
+                                   a.last_move_on);
+    if (to == HJ__AUDIT__STATE__COMPLETED && a.state < to) {
+        /* No sign-off while any scope item is unexamined. */
+        const char *v[1] = {a.id};
+        PGresult *r = hj_pq(c, state,
+                            "SELECT count(*), COALESCE(string_agg(no || ' ' || title, '; ' "
+                            "ORDER BY no), '') FROM audit.scope_item "
+                            "WHERE engagement = $1::uuid AND status = 1",
+                            1, v);
+        if (!r)
+            return s_sql_failed(call, state, "the audit's scope");
+        int unexamined = atoi(PQgetvalue(r, 0, 0));
+        if (unexamined)
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "scope_examined",
+                          "the audit cannot be completed while %d scope item%s not examined: %s",
+                          unexamined, unexamined == 1 ? " is" : "s are", PQgetvalue(r, 0, 1));
+        PQclear(r);
+        if (unexamined || s_lock_community(c, call, a.community) != 0 ||
+            s_no_overlap(c, call, a.community, a.period_from, a.period_to, a.id) != 0)
+            return;
+    }
+    if (to == HJ__AUDIT__STATE__PUBLISHED && strcmp(on, a.completed_on) < 0)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
+                                   "the publication date %s is before the audit was completed (%s)",
+                                   on, a.completed_on);
+    snprintf(to_text, sizeof to_text, "%d", to);
+    const char *v[3] = {a.id, to_text, on};
+    /* completed_on is the date of the move into completed; kept while it stays
+     * completed or published, cleared when the audit goes back below. */
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE audit.engagement SET state = $2::smallint, "
+                        "completed_on = CASE WHEN $2::smallint < 4 THEN NULL "
+                        "WHEN state < 4 THEN $3::date ELSE completed_on END, "
+                        "published_on = CASE WHEN $2::smallint = 5 THEN $3::date END, "
+                        "updated_at = now() WHERE id = $1::uuid",
+                        3, v);
+    if (!r)
+        return s_sql_failed(call, state, "the audit's state");
+    PQclear(r);
+    if (s_move_insert(c, call, a.id, a.state, to, adv->reason, on) != 0)
+        return;
+    s_view_reply(c, call, a.id,
+                 to == HJ__AUDIT__STATE__PUBLISHED ? "audit_published" : "audit_advanced");
+}
+
+/* ---- scope ---------------------------------------------------------------- */
+
+static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    char state[6];
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
+    if (!r)
+        return s_sql_failed(call, state, "the scope item");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
+                                   "scope item %s not found", id);
+    }
+    Hj__Audit__ScopeItem s;
+    s_scope_row(r, 0, &s);
+    Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
+    reply.result_case = HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM;
+    reply.scope_item = &s;
+    snprintf(call->kind, sizeof call->kind, "%s", kind);
+    snprintf(call->community, sizeof call->community, "%s", s.community);
+    audit_reply(call, &reply, &s.base);
+    PQclear(r);
+}
+
+void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *add)
+{
+    char state[6], basis[4], signers[16], eligible[16];
+    const Hj__Audit__ScopeItem *i = add->item;
+    s_audit_t a;
+    if (s_resolve(c, call, add->audit, 1, &a) != 0)
+        return;
+    if (a.state >= HJ__AUDIT__STATE__COMPLETED)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                                   "the audit of %s (term %s) is %s: its scope is closed (go back "
+                                   "to draft_report with a reason to change it)",
+                                   a.community, a.term, s_state(a.state));
+    snprintf(basis, sizeof basis, "%d", (int)i->basis);
+    snprintf(signers, sizeof signers, "%u", i->signers);
+    snprintf(eligible, sizeof eligible, "%u", i->eligible);
+    if (i->basis) {
+        /* The share that must ask is data: audit.request_basis. */
+        const char *v[1] = {basis};
+        PGresult *r = hj_pq(c, state, "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
+                            1, v);
+        if (!r)
+            return s_sql_failed(call, state, "the request basis");
+        if (PQntuples(r) == 0) {
+            PQclear(r);
+            return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
+                                       "unknown basis");
+        }
+        int64_t num = atoll(PQgetvalue(r, 0, 0)), den = atoll(PQgetvalue(r, 0, 1));
+        if ((int64_t)i->signers * den < (int64_t)i->eligible * num)
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "requested_threshold",
+                          "%u of %u is less than the share that may ask for an audit item: %s",
+                          i->signers, i->eligible, PQgetvalue(r, 0, 2));
+        PQclear(r);
+        if (call->status.code != HJ__CODE__OK)
+            return;
+    }
+    const char *w[10] = {call->request_id, a.id,     i->basis ? "3" : "2", i->title,
+                         i->note,          basis,    signers,               eligible,
+                         i->requested_by,  i->requested_on};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO audit.scope_item (id, engagement, no, kind, title, note, basis, "
+                        "signers, eligible, requested_by, requested_on) SELECT $1::uuid, $2::uuid, "
+                        "COALESCE(max(no), 0) + 1, $3::smallint, $4, $5, NULLIF($6::smallint, 0), "
+                        "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
+                        "FROM audit.scope_item WHERE engagement = $2::uuid",
+                        10, w);
+    if (!r)
+        return s_sql_failed(call, state, "the scope item");
+    PQclear(r);
+    s_scope_reply(c, call, call->request_id, "audit_scope_updated");
+}
+
+/* The item `no` of the audit: its id, and how many findings (open ones) it has.
+ * 0, or -1 with call->status set (`field` names the number when unknown). */
+static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t no,
+                        Hj__Code unknown, const char *field, char id[37], int *findings, int *open)
+{
+    char state[6], n[16];
+    snprintf(n, sizeof n, "%u", no);
+    const char *v[2] = {a->id, n};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT s.id, (SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id), "
+                        "(SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id AND f.remedy = 1), "
+                        "(SELECT max(no) FROM audit.scope_item WHERE engagement = $1::uuid) "
+                        "FROM audit.scope_item s WHERE s.engagement = $1::uuid AND s.no = $2::int",
+                        2, v);
+    if (!r) {
+        s_sql_failed(call, state, "the scope item");
+        return -1;
+    }
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return hj_status_set(&call->status, unknown, field,
+                             "the audit of %s (term %s) has no scope item %u (hj audit scope list %s)",
+                             a->community, a->term, no, a->community);
+    }
+    snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
+    *findings = atoi(PQgetvalue(r, 0, 1));
+    *open = atoi(PQgetvalue(r, 0, 2));
+    PQclear(r);
+    return 0;
+}
+
+void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *set)
+{
+    char state[6], id[37], status[4];
+    int findings, open;
+    s_audit_t a;
+    if (s_resolve(c, call, set->audit, 1, &a) != 0 ||
+        s_require_at_work(call, &a, "scope items are examined") != 0 ||
+        s_scope_item(c, call, &a, set->no, HJ__CODE__NOT_FOUND, "no", id, &findings, &open) != 0)
+        return;
+    /* The status must agree with the item's findings. */
+    switch (set->status) {
+    case HJ__AUDIT__SCOPE_STATUS__NOT_STARTED:
+    case HJ__AUDIT__SCOPE_STATUS__EXAMINED:
+        if (findings)
+            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
+                                       "scope item %u has %d finding%s: it is finding_raised, or "
+                                       "cleared once they are remedied or referred",
+                                       set->no, findings, findings == 1 ? "" : "s");
+        break;
+    case HJ__AUDIT__SCOPE_STATUS__FINDING_RAISED:
+        if (!findings)
+            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
+                                       "scope item %u has no finding: record one with hj audit "
+                                       "finding add",
+                                       set->no);
+        break;
+    case HJ__AUDIT__SCOPE_STATUS__CLEARED:
+        if (open)
+            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "open_findings",
+                                       "scope item %u still has %d open finding%s", set->no, open,
+                                       open == 1 ? "" : "s");
+        break;
+    default:
+        break;
+    }
+    snprintf(status, sizeof status, "%d", (int)set->status);
+    const char *v[3] = {id, status, set->note};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE audit.scope_item SET status = $2::smallint, "
+                        "note = COALESCE(NULLIF($3, ''), note) WHERE id = $1::uuid",
+                        3, v);
+    if (!r)
+        return s_sql_failed(call, state, "the scope item");
+    PQclear(r);
+    s_scope_reply(c, call, id, "audit_scope_updated");
+}
+
+void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
+{
+    s_audit_t a;
+    s_bag_t b = {0};
+    Hj__Audit__ScopeItems list = HJ__AUDIT__SCOPE_ITEMS__INIT;
+    if (s_resolve(c, call, ref, 0, &a) != 0)
+        return;
+    const char *v[1] = {a.id};
+    if (s_rows(c, call, &b,
+               "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.engagement = $1::uuid ORDER BY s.no",
+               1, v, sizeof(Hj__Audit__ScopeItem), s_scope_row_b, (void ***)&list.items,
+               &list.n_items) == 0) {
+        Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
+        reply.result_case = HJ__AUDIT__REPLY__RESULT_SCOPE;
+        reply.scope = &list;
+        audit_reply(call, &reply, NULL);
+    }
+    s_bag_free(&b);
+}
+
+/* ---- findings ------------------------------------------------------------- */
+
+static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    char state[6];
+    s_bag_t b = {0};
+    const char *v[1] = {id};
+    PGresult *r = s_hold(&b, hj_pq(c, state,
+                                   "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM
+                                   " WHERE f.id = $1::uuid",
+                                   1, v));
+    if (!r)
+        s_sql_failed(call, state, "the finding");
+    else if (b.failed)
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    else if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no", "finding %s not found", id);
+    else {
+        Hj__Audit__Finding f;
+        s_finding_row(&b, r, 0, &f);
+        Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
+        reply.result_case = HJ__AUDIT__REPLY__RESULT_FINDING;
+        reply.finding = &f;
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", f.community);
+        audit_reply(call, &reply, &f.base);
+    }
+    s_bag_free(&b);
+}
+
+void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAdd *add, int64_t fen,
+                          int has_amount)
+{
+    char state[6], item[37], amount[24], severity[4];
+    const Hj__Audit__Finding *f = add->finding;
+    int findings, open;
+    s_audit_t a;
+    if (s_resolve(c, call, add->audit, 1, &a) != 0 ||
+        s_require_at_work(call, &a, "findings are recorded") != 0 ||
+        s_scope_item(c, call, &a, f->scope_item, HJ__CODE__INVALID_ARGUMENT, "scope_item", item,
+                     &findings, &open) != 0)
+        return;
+    snprintf(amount, sizeof amount, "%" PRId64, fen);
+    if (has_amount) {
+        /* Every total of the audit stays an exact int64 count of fen. */
+        const char *v[2] = {a.id, amount};
+        PGresult *r = hj_pq(c, state,
+                            "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
+                            "FROM audit.finding WHERE engagement = $1::uuid",
+                            2, v);
+        if (!r)
+            return s_sql_failed(call, state, "the audit's total");
+        int overflow = PQgetvalue(r, 0, 0)[0] == 't';
+        PQclear(r);
+        if (overflow)
+            return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "amount",
+                                       "amount %s overflows the audit's total of finding amounts "
+                                       "(at most 92233720368547758.07 yuan)",
+                                       f->amount);
+    }
+    snprintf(severity, sizeof severity, "%d", (int)f->severity);
+    char *evidence = s_join(f->evidence, f->n_evidence);
+    const char *v[8] = {call->request_id, a.id, item, severity,
+                        has_amount ? amount : NULL, f->text, f->responsible, evidence};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO audit.finding (id, engagement, no, scope_item, severity, "
+                        "amount_fen, text, responsible, evidence) SELECT $1::uuid, $2::uuid, "
+                        "COALESCE(max(no), 0) + 1, $3::uuid, $4::smallint, $5::bigint, $6, $7, "
+                        "string_to_array($8, E'\\x1f') FROM audit.finding WHERE engagement = $2::uuid",
+                        8, v);
+    free(evidence);
+    if (!r)
+        return s_sql_failed(call, state, "the finding");
+    PQclear(r);
+    const char *w[1] = {item};
+    r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid", 1, w);
+    if (!r)
+        return s_sql_failed(call, state, "the scope item");
+    PQclear(r);
+    s_finding_reply(c, call, call->request_id, "audit_finding_added");
+}
+
+void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__FindingUpdate *u)
+{
+    char state[6], no[16], remedy[4], id[37];
+    s_audit_t a;
+    if (s_resolve(c, call, u->audit, 1, &a) != 0)
+        return;
+    snprintf(no, sizeof no, "%u", u->no);
+    snprintf(remedy, sizeof remedy, "%d", (int)u->remedy);
+    char *evidence = s_join(u->evidence, u->n_evidence);
+    const char *v[6] = {a.id, no, remedy, u->responsible, evidence, u->note};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE audit.finding SET "
+                        "remedy = CASE WHEN $3::smallint = 0 THEN remedy ELSE $3::smallint END, "
+                        "responsible = COALESCE(NULLIF($4, ''), responsible), "
+                        "evidence = evidence || string_to_array($5, E'\\x1f'), "
+                        "remedy_note = COALESCE(NULLIF($6, ''), remedy_note), updated_at = now() "
+                        "WHERE engagement = $1::uuid AND no = $2::int RETURNING id, scope_item, remedy",
+                        6, v);
+    free(evidence);
+    if (!r)
+        return s_sql_failed(call, state, "the finding");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
+                                   "the audit of %s (term %s) has no finding %u", a.community,
+                                   a.term, u->no);
+    }
+    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+    char item[37];
+    snprintf(item, sizeof item, "%s", PQgetvalue(r, 0, 1));
+    int reopened = atoi(PQgetvalue(r, 0, 2)) == HJ__AUDIT__REMEDY__OPEN;
+    PQclear(r);
+    if (reopened) {
+        /* A cleared item with an open finding again is no longer cleared. */
+        const char *w[1] = {item};
+        r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
+                  1, w);
+        if (!r)
+            return s_sql_failed(call, state, "the scope item");
+        PQclear(r);
+    }
+    s_finding_reply(c, call, id, "audit_finding_updated");
+}
+
+/* ---- lines: list and status ------------------------------------------------ */
+
+/* Columns of a StatusLine from the engagement `e` (which may be NULL). */
+#define S_LINE_COLS                                                                            \
+    "COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "                   \
+    "(SELECT count(*) FROM audit.finding f WHERE f.engagement = e.id AND f.remedy = 1), "      \
+    "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = f.engagement "     \
+    " WHERE x.community = %s AND f.severity = 3 AND f.remedy = 1), "                           \
+    "(SELECT COALESCE(sum(f.amount_fen), 0) FROM audit.finding f WHERE f.engagement = e.id), " \
+    "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "                                    \
+    "COALESCE(to_char(e.period_from, 'YYYY-MM-DD'), ''), "                                     \
+    "COALESCE(to_char(e.period_to, 'YYYY-MM-DD'), ''), "                                       \
+    "COALESCE(to_char(e.opened_on, 'YYYY-MM-DD'), '')"
+
+/* Fills `l` from columns first.. of row i (community and name set by the caller). */
+static void s_line_row(PGresult *r, int i, int first, Hj__Audit__StatusLine *l)
+{
+    l->audit_id = PQgetvalue(r, i, first);
+    l->term = PQgetvalue(r, i, first + 1);
+    l->state = atoi(PQgetvalue(r, i, first + 2));
+    l->open_findings = (uint32_t)atoi(PQgetvalue(r, i, first + 3));
+    l->serious_open = (uint32_t)atoi(PQgetvalue(r, i, first + 4));
+    l->amount_total_fen = strtoll(PQgetvalue(r, i, first + 5), NULL, 10);
+    l->published_on = PQgetvalue(r, i, first + 6);
+    l->period_from = PQgetvalue(r, i, first + 7);
+    l->period_to = PQgetvalue(r, i, first + 8);
+    l->opened_on = PQgetvalue(r, i, first + 9);
+}
+
+static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n)
+{
+    Hj__Audit__StatusLine **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
+    for (int i = 0; i < n; i++)
+        ptrs[i] = &rows[i];
+    Hj__Audit__StatusLines lines = HJ__AUDIT__STATUS_LINES__INIT;
+    lines.n_items = (size_t)n;
+    lines.items = ptrs;
+    Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
+    reply.result_case = HJ__AUDIT__REPLY__RESULT_LINES;
+    reply.lines = &lines;
+    audit_reply(call, &reply, NULL);
+    free(ptrs);
+}
+
+/* The community's name from the registry's journal record (the registry's
+ * own payload, a registry.Community); "" when it does not decode. */
+static char *s_community_name(s_bag_t *b, const char *escaped)
+{
+    size_t n = 0;
+    unsigned char *bytes = PQunescapeBytea((const unsigned char *)escaped, &n);
+    char *name = NULL;
+    if (bytes) {
+        Hj__Registry__Community *m = hj__registry__community__unpack(NULL, n, bytes);
+        if (m) {
+            name = strdup(m->name);
+            hj__registry__community__free_unpacked(m, NULL);
+        }
+        PQfreemem(bytes);
+    }
+    return name ? s_keep(b, name) : "";
+}
+
+/* Replies with the lines `sql` selects: community, its journal payload, S_LINE_COLS. */
+static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const char *const *v)
+{
+    char state[6];
+    s_bag_t b = {0};
+    PGresult *r = s_hold(&b, hj_pq(c, state, sql, nv, v));
+    if (!r)
+        return s_sql_failed(call, state, "the audit lines");
+    int n = PQntuples(r);
+    Hj__Audit__StatusLine *rows = s_keep(&b, calloc((size_t)n + 1, sizeof *rows));
+    for (int i = 0; rows && i < n; i++) {
+        hj__audit__status_line__init(&rows[i]);
+        rows[i].community = PQgetvalue(r, i, 0);
+        rows[i].name = s_community_name(&b, PQgetvalue(r, i, 1));
+        s_line_row(r, i, 2, &rows[i]);
+    }
+    if (b.failed)
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    else
+        s_lines_reply(call, rows, n);
+    s_bag_free(&b);
+}
+
+void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
+{
+    char limit[16], st[4], sql[2048];
+    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
+    snprintf(st, sizeof st, "%d", (int)q->state);
+    snprintf(sql, sizeof sql,
+             "SELECT e.community, (SELECT j.payload FROM bus.journal j WHERE j.community = "
+             "e.community AND j.service = 'registry' AND j.kind IN ('community_added', "
+             "'community_updated') ORDER BY j.id DESC LIMIT 1), " S_LINE_COLS
+             " FROM audit.engagement e "
+             "WHERE ($1 = '' OR e.community = $1) AND ($2::smallint = 0 OR e.state = $2::smallint) "
+             "AND ($3 = '' OR (e.community, e.period_from, e.id) > "
+             "(SELECT community, period_from, id FROM audit.engagement WHERE id::text = $3)) "
+             "ORDER BY e.community, e.period_from, e.id LIMIT $4::int",
+             "e.community");
+    const char *v[4] = {q->community, st, q->after, limit};
+    s_lines(c, call, sql, 4, v);
+}
+
+void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q)
+{
+    char sql[3072];
+    if (q->community[0] && s_community_known(c, call, q->community) != 1)
+        return;
+    /* One line a community the journal knows, with its latest audit. */
+    snprintf(sql, sizeof sql,
+             "WITH c AS (SELECT DISTINCT ON (community) community, payload FROM bus.journal "
+             "WHERE service = 'registry' AND kind IN ('community_added', 'community_updated') "
+             "AND ($1 = '' OR community = $1) ORDER BY community, id DESC) "
+             "SELECT c.community, c.payload, " S_LINE_COLS " FROM c LEFT JOIN LATERAL "
+             "(SELECT * FROM audit.engagement y WHERE y.community = c.community "
+             "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true "
+             "ORDER BY c.community",
+             "c.community");
+    const char *v[1] = {q->community};
+    s_lines(c, call, sql, 1, v);
+}
+
+/* ---- the gate --------------------------------------------------------------- */
+
+void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
+{
+    char state[6], reason[512] = "";
+    Hj__Audit__Gate gate = HJ__AUDIT__GATE__INIT;
+    if (s_community_known(c, call, g->community) != 1)
+        return;
+    const char *v[2] = {g->community, g->term};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "
+                        "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "
+                        "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = "
+                        "f.engagement WHERE x.community = $1 AND f.severity = 3 AND f.remedy = 1) "
+                        "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM audit.engagement y "
+                        "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
+                        "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
+                        2, v);
+    if (!r)
+        return s_sql_failed(call, state, "the audit gate");
+    gate.community = g->community;
+    gate.audit_id = PQgetvalue(r, 0, 0);
+    gate.term = PQgetvalue(r, 0, 1);
+    gate.state = atoi(PQgetvalue(r, 0, 2));
+    gate.published_on = PQgetvalue(r, 0, 3);
+    gate.serious_open = (uint32_t)atoi(PQgetvalue(r, 0, 4));
+    gate.done = gate.state == HJ__AUDIT__STATE__PUBLISHED;
+    if (gate.state == HJ__AUDIT__STATE__NOT_OPENED)
+        snprintf(reason, sizeof reason, "no term audit (任期审计) has been opened for %s%s%s",
+                 g->community, g->term[0] ? " for term " : "", g->term);
+    else if (gate.state == HJ__AUDIT__STATE__COMPLETED)
+        snprintf(reason, sizeof reason,
+                 "the audit of term %s is completed but not yet published (未公开)", gate.term);
+    else if (!gate.done)
+        snprintf(reason, sizeof reason,
+                 "the audit of term %s is in state %s: it must be completed and published "
+                 "(不经审计不得换届)",
+                 gate.term, s_state(gate.state));
+    gate.reason = reason;
+    Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
+    reply.result_case = HJ__AUDIT__REPLY__RESULT_GATE;
+    reply.gate = &gate;
+    audit_reply(call, &reply, NULL);
+    PQclear(r);
+}

@@ -1,0 +1,321 @@
+/* hj-auditd handlers: decode, validate, route. No SQL here. */
+#include "audit.h"
+#include "hj_envelope.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define S_CODE_MAX 32
+#define S_TERM_MAX 64
+#define S_NAME_MAX 100
+#define S_TITLE_MAX 300
+#define S_TEXT_MAX 4000
+#define S_NOTE_MAX 2000
+#define S_REF_MAX 300
+#define S_LIST_MAX 50
+
+/* One line of text: lists travel joined by U+001F in SQL, so no control characters. */
+static int s_check_line(hj_status_t *st, const char *field, const char *value, size_t max,
+                        int required)
+{
+    if (hj_check_text(st, field, value, max, required) != 0)
+        return -1;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "%s must be one line without control characters", field);
+    return 0;
+}
+
+static int s_check_list(hj_status_t *st, const char *field, char **items, size_t n, size_t max)
+{
+    if (n > S_LIST_MAX)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "at most %d %s", S_LIST_MAX,
+                             field);
+    for (size_t i = 0; i < n; i++)
+        if (s_check_line(st, field, items[i], max, 1) != 0)
+            return -1;
+    return 0;
+}
+
+/* A date that has happened (in Asia/Shanghai). */
+static int s_check_past_date(hj_status_t *st, const char *field, const char *value, int required)
+{
+    char today[11];
+    if (hj_check_date(st, field, value, required) != 0)
+        return -1;
+    hj_date_today(today);
+    if (value[0] && strcmp(value, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s (%s) is in the future",
+                             field, value);
+    return 0;
+}
+
+static int s_check_ref(hj_status_t *st, const Hj__Audit__AuditRef *ref)
+{
+    if (!ref)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "audit",
+                             "audit is required (an audit id or a community code)");
+    return hj_check_text(st, "audit", ref->key, 64, 1) ||
+           s_check_line(st, "term", ref->term, S_TERM_MAX, 0);
+}
+
+static int s_check_open(hj_status_t *st, const Hj__Audit__Engagement *e)
+{
+    if (hj_check_text(st, "community", e->community, S_CODE_MAX, 1) ||
+        s_check_line(st, "term", e->term, S_TERM_MAX, 1) ||
+        hj_check_date(st, "period_from", e->period_from, 1) ||
+        hj_check_date(st, "period_to", e->period_to, 1))
+        return -1;
+    if (strcmp(e->period_to, e->period_from) < 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "period_to",
+                             "the audited period ends (%s) before it starts (%s)", e->period_to,
+                             e->period_from);
+    if (e->n_auditors == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "auditors",
+                             "at least one auditor is required");
+    if (s_check_list(st, "auditors", e->auditors, e->n_auditors, S_NAME_MAX) ||
+        s_check_past_date(st, "opened_on", e->opened_on, 0))
+        return -1;
+    if (e->opened_on[0] && strcmp(e->opened_on, e->period_from) < 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "opened_on",
+                             "opened_on (%s) is before the audited period starts (%s)",
+                             e->opened_on, e->period_from);
+    return 0;
+}
+
+static int s_check_scope_add(hj_status_t *st, const Hj__Audit__ScopeAdd *a)
+{
+    const Hj__Audit__ScopeItem *i = a->item;
+    if (s_check_ref(st, a->audit))
+        return -1;
+    if (!i)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "item", "item is required");
+    if (s_check_line(st, "title", i->title, S_TITLE_MAX, 1) ||
+        hj_check_text(st, "note", i->note, S_NOTE_MAX, 0))
+        return -1;
+    if (i->basis == HJ__AUDIT__BASIS__BASIS_UNSPECIFIED) {
+        if (i->signers || i->eligible || i->requested_by[0] || i->requested_on[0])
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "basis",
+                                 "a requested item needs its basis: representatives or residents");
+        return 0;
+    }
+    if (i->basis != HJ__AUDIT__BASIS__REPRESENTATIVES && i->basis != HJ__AUDIT__BASIS__RESIDENTS)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "basis",
+                             "basis must be representatives or residents");
+    if (i->signers == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "signers",
+                             "signers (how many asked) is required");
+    if (i->eligible < i->signers)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "eligible",
+                             "eligible (%u) must be at least the number who asked (%u)",
+                             i->eligible, i->signers);
+    return s_check_line(st, "requested_by", i->requested_by, S_TITLE_MAX, 1) ||
+           s_check_past_date(st, "requested_on", i->requested_on, 1);
+}
+
+static int s_check_finding_add(hj_status_t *st, const Hj__Audit__FindingAdd *a)
+{
+    const Hj__Audit__Finding *f = a->finding;
+    int64_t fen;
+    if (s_check_ref(st, a->audit))
+        return -1;
+    if (!f)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "finding", "finding is required");
+    if (f->scope_item == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "scope_item",
+                             "scope_item (the item's number in the audit) is required");
+    if (f->severity < HJ__AUDIT__SEVERITY__OBSERVATION || f->severity > HJ__AUDIT__SEVERITY__SERIOUS)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "severity",
+                             "severity must be observation, irregularity or serious");
+    if (f->amount[0] && audit_amount_parse(st, "amount", f->amount, &fen) != 0)
+        return -1;
+    if (hj_check_text(st, "text", f->text, S_TEXT_MAX, 1) ||
+        s_check_line(st, "responsible", f->responsible, S_NAME_MAX,
+                     f->severity != HJ__AUDIT__SEVERITY__OBSERVATION) ||
+        s_check_list(st, "evidence", f->evidence, f->n_evidence, S_REF_MAX))
+        return -1;
+    return 0;
+}
+
+static int s_check_finding_update(hj_status_t *st, const Hj__Audit__FindingUpdate *u)
+{
+    if (s_check_ref(st, u->audit))
+        return -1;
+    if (u->no == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no", "no (the finding's number) is required");
+    if ((int)u->remedy < 0 || u->remedy > HJ__AUDIT__REMEDY__REFERRED)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "remedy",
+                             "remedy must be open, remedied or referred");
+    if (s_check_line(st, "responsible", u->responsible, S_NAME_MAX, 0) ||
+        s_check_list(st, "evidence", u->evidence, u->n_evidence, S_REF_MAX) ||
+        hj_check_text(st, "note", u->note, S_NOTE_MAX, 0))
+        return -1;
+    if (!u->remedy && !u->responsible[0] && !u->n_evidence && !u->note[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "remedy",
+                             "nothing to update: give a remedy, responsible, evidence or a note");
+    return 0;
+}
+
+static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__AUDIT__REQUEST__OP_OPEN:
+        return s_check_open(st, r->open);
+    case HJ__AUDIT__REQUEST__OP_SHOW:
+        return s_check_ref(st, r->show);
+    case HJ__AUDIT__REQUEST__OP_SCOPE_LIST:
+        return s_check_ref(st, r->scope_list);
+    case HJ__AUDIT__REQUEST__OP_LIST: {
+        const Hj__Audit__ListQuery *q = r->list;
+        if (q->limit > 1000)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
+        if ((int)q->state < 0 || q->state > HJ__AUDIT__STATE__PUBLISHED)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state", "unknown state");
+        if (q->after[0] && !hj_uuid_valid(q->after))
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "after", "after must be an audit id");
+        return hj_check_text(st, "community", q->community, S_CODE_MAX, 0);
+    }
+    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
+        return s_check_scope_add(st, r->scope_add);
+    case HJ__AUDIT__REQUEST__OP_SCOPE_SET: {
+        const Hj__Audit__ScopeSet *s = r->scope_set;
+        if (s_check_ref(st, s->audit))
+            return -1;
+        if (s->no == 0)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
+                                 "no (the scope item's number) is required");
+        if (s->status < HJ__AUDIT__SCOPE_STATUS__NOT_STARTED || s->status > HJ__AUDIT__SCOPE_STATUS__CLEARED)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "status",
+                                 "status must be not_started, examined, finding_raised or cleared");
+        return hj_check_text(st, "note", s->note, S_NOTE_MAX, 0);
+    }
+    case HJ__AUDIT__REQUEST__OP_FINDING_ADD:
+        return s_check_finding_add(st, r->finding_add);
+    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
+        return s_check_finding_update(st, r->finding_update);
+    case HJ__AUDIT__REQUEST__OP_ADVANCE: {
+        const Hj__Audit__Advance *a = r->advance;
+        if (s_check_ref(st, a->audit))
+            return -1;
+        if ((int)a->to < 0 || a->to > HJ__AUDIT__STATE__PUBLISHED)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "to",
+                                 "to must be planned, fieldwork, draft_report, completed or published");
+        return hj_check_text(st, "reason", a->reason, S_NOTE_MAX, 0) ||
+               s_check_past_date(st, "on", a->on, 0);
+    }
+    case HJ__AUDIT__REQUEST__OP_STATUS:
+        return hj_check_text(st, "community", r->status->community, S_CODE_MAX, 0);
+    case HJ__AUDIT__REQUEST__OP_GATE:
+        return hj_check_text(st, "community", r->gate->community, S_CODE_MAX, 1) ||
+               s_check_line(st, "term", r->gate->term, S_TERM_MAX, 0);
+    default:
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown audit operation");
+    }
+}
+
+static int s_is_write(Hj__Audit__Request__OpCase op)
+{
+    switch (op) {
+    case HJ__AUDIT__REQUEST__OP_OPEN:
+    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
+    case HJ__AUDIT__REQUEST__OP_SCOPE_SET:
+    case HJ__AUDIT__REQUEST__OP_FINDING_ADD:
+    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
+    case HJ__AUDIT__REQUEST__OP_ADVANCE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
+{
+    Hj__Audit__Request *r = hj__audit__request__unpack(NULL, len, body);
+    if (!r)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "body",
+                             "the body is not an audit.Request message");
+    call->request = r;
+    call->op = r->op_case;
+    if (s_is_write(r->op_case)) {
+        if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
+            return -1;
+        snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
+    }
+    return s_validate(&call->status, r);
+}
+
+static void s_release(hj_call_t *call)
+{
+    hj__audit__request__free_unpacked(call->request, NULL);
+    call->request = NULL;
+}
+
+static void s_handle(PGconn *c, hj_call_t *call, void *svc)
+{
+    Hj__Audit__Request *r = call->request;
+    switch (r->op_case) {
+    case HJ__AUDIT__REQUEST__OP_OPEN:
+        audit_db_open(c, call, r->open);
+        break;
+    case HJ__AUDIT__REQUEST__OP_SHOW:
+        audit_db_show(c, call, r->show);
+        break;
+    case HJ__AUDIT__REQUEST__OP_LIST:
+        audit_db_list(c, call, r->list);
+        break;
+    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
+        audit_db_scope_add(c, call, r->scope_add);
+        break;
+    case HJ__AUDIT__REQUEST__OP_SCOPE_SET:
+        audit_db_scope_set(c, call, r->scope_set);
+        break;
+    case HJ__AUDIT__REQUEST__OP_SCOPE_LIST:
+        audit_db_scope_list(c, call, r->scope_list);
+        break;
+    case HJ__AUDIT__REQUEST__OP_FINDING_ADD: {
+        /* Validated by the decoder, so this parse succeeds. */
+        const char *amount = r->finding_add->finding->amount;
+        int64_t fen = 0;
+        if (amount[0] && audit_amount_parse(&call->status, "amount", amount, &fen) != 0)
+            break;
+        audit_db_finding_add(c, call, r->finding_add, fen, amount[0] != 0);
+        break;
+    }
+    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
+        audit_db_finding_update(c, call, r->finding_update);
+        break;
+    case HJ__AUDIT__REQUEST__OP_ADVANCE:
+        audit_db_advance(c, call, r->advance);
+        break;
+    case HJ__AUDIT__REQUEST__OP_STATUS:
+        audit_db_status(c, call, r->status);
+        break;
+    case HJ__AUDIT__REQUEST__OP_GATE:
+        audit_db_gate(c, call, r->gate);
+        break;
+    default:
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+    }
+}
+
+void audit_reply(hj_call_t *call, Hj__Audit__Reply *reply, const ProtobufCMessage *record)
+{
+    Hj__Status ok = HJ__STATUS__INIT;
+    reply->status = &ok;
+    call->reply_len = hj__audit__reply__get_packed_size(reply);
+    call->reply = malloc(call->reply_len ? call->reply_len : 1);
+    hj__audit__reply__pack(reply, call->reply);
+    if (record) {
+        call->payload_len = protobuf_c_message_get_packed_size(record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        protobuf_c_message_pack(record, call->payload);
+    }
+}
+
+const hj_service_t audit_service = {
+    .name = "audit",
+    .decode = s_decode,
+    .handle = s_handle,
+    .release = s_release,
+};

@@ -620,7 +620,9 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
         m->last_talk_id = PQgetvalue(r, i, 6);
         seat_texts[i] = strdup(PQgetvalue(r, i, 4));
         m->seats = &seats[nseats];
-        for (char *s = seat_texts[i], *save = NULL, *tok; s && (tok = strtok_r(s, ",", &save)); s = NULL)
+        char *save = NULL;
+        for (char *tok = seat_texts[i] ? strtok_r(seat_texts[i], ",", &save) : NULL; tok;
+             tok = strtok_r(NULL, ",", &save))
             if (nseats < (size_t)n * 2) {
                 seats[nseats++] = tok;
                 m->n_seats++;

@@ -275,6 +275,16 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "\"concern_raised\" must be true or false"), "%s", err);
     free(err);
+    /* The template is a record the strict reader takes; unfilled, the service names what is missing. */
+    char *tmpl = NULL, today[11];
+    s_day(0, today);
+    cr_assert_eq(hj_run(&stack, &tmpl, NULL, "talk", "template", "--community", "KBS-BH-01", NULL), 0);
+    cr_assert(strstr(tmpl, "\"community\": \"KBS-BH-01\"") && strstr(tmpl, today), "%s", tmpl);
+    s_write_file(path, tmpl);
+    free(tmpl);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: interviewers)"), "%s", err);
+    free(err);
     /* A well-formed file with a bad value is refused by the service, naming the field. */
     char json[1024];
     snprintf(json, sizeof json,

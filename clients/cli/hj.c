@@ -10,6 +10,7 @@ int cmd_subdistrict(cli_t *cli, const char *verb);
 int cmd_community(cli_t *cli, const char *verb);
 int cmd_person(cli_t *cli, const char *verb);
 int cmd_seat(cli_t *cli, const char *verb);
+int cmd_talk(cli_t *cli, const char *verb);
 int cmd_watch(cli_t *cli, const char *verb);
 int cmd_status(cli_t *cli, const char *verb);
 int cmd_audit(cli_t *cli, const char *verb);
@@ -51,6 +52,21 @@ static const cli_command_t s_commands[] = {
      "hj audit status --all | hj audit status CODE   one line a community\n"
      "hj audit gate CODE [--term TERM]          is the audit completed and published (不经审计不得换届)\n"
      "states: planned, fieldwork, draft_report, completed, published"},
+    {"talk", "talks (谈心谈话): add, list, show, close follow-ups, coverage", cmd_talk,
+     "hj talk add --community CODE --phase survey|preparation|other --date YYYY-MM-DD\n"
+     "            --interviewer PERSON-ID [--interviewer ID]...\n"
+     "            (--person PERSON-ID | --party ROLE --name NAME) --summary TEXT\n"
+     "            [--topic TEXT]... [--follow-up \"ACTION|OWNER|YYYY-MM-DD\"]... [--concern]\n"
+     "            [--request-id UUID]   (resubmitting with the same id records the talk once)\n"
+     "    outside-party roles: property_company (物业公司负责人), owners_committee (业委会成员),\n"
+     "                         resident_representative (居民代表), party_member (党员), other_party\n"
+     "hj talk add --from FILE.json      a record prepared offline; its \"id\" is the idempotency key\n"
+     "hj talk template [--community CODE] [--phase P]   an empty record with a fresh id, to fill in\n"
+     "hj talk list [--community CODE] [--phase P] [--interviewer ID] [--since DATE] [--until DATE]\n"
+     "             [--limit N] [--after ID]\n"
+     "hj talk show ID\n"
+     "hj talk close TALK-ID --follow-up N [--on YYYY-MM-DD]\n"
+     "hj talk coverage COMMUNITY | --all   sitting members and their last preparation-phase talk"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

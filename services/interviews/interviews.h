@@ -1,0 +1,26 @@
+#ifndef HJ_INTERVIEWS_H
+#define HJ_INTERVIEWS_H
+/* hj-interviewsd: talks (谈心谈话) recorded by field teams, and their coverage
+ * of the sitting committee members. interviews_server.c decodes, validates
+ * and routes requests; interviews_db.c holds every SQL statement, including
+ * the roster projection that is fed from the registry's journal rows. */
+#include "hj_worker.h"
+#include "interviews.pb-c.h"
+
+extern const hj_service_t interviews_service;
+
+/* interviews_db.c: one function per operation; each fills call->status and,
+ * on OK, call->reply (and for writes the journal fields). */
+void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Talk *t);
+void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id);
+void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q);
+void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q);
+void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
+                                   const Hj__Interviews__FollowUpClose *f);
+
+/* Packs `Reply{status OK, result}` into call->reply; the result is set by the
+ * caller on `reply`. Also packs `record` as the journal payload when given. */
+void interviews_reply(hj_call_t *call, Hj__Interviews__Reply *reply,
+                      const ProtobufCMessage *record);
+
+#endif

@@ -1,0 +1,706 @@
+/* Every SQL statement of hj-interviewsd. */
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "interviews.h"
+#include "registry.pb-c.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_PAGE_DEFAULT 100
+/* Journal rows the cursor may trail by before a call moves it on even when
+ * none of them concerns the roster (keeps the catch-up scan short). */
+#define S_CURSOR_LAG 256
+
+/* Maps a failed statement to the answer a user understands. */
+static void s_sql_failed(hj_call_t *call, const char *state, const char *what, const char *field)
+{
+    if (strcmp(state, "23505") == 0)
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, field, "%s already exists", what);
+    else if (strcmp(state, "23503") == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s refers to something unknown",
+                      what);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while reading or "
+                      "writing %s", what);
+}
+
+/* ---- the roster projection --------------------------------------------- */
+
+/* The registry journal rows the projection is made of. */
+#define S_ROSTER_KINDS "{community_added,community_updated,person_added,seat_added,seat_ended}"
+
+/* Journal rows not yet known to be applied: above the cursor, or not yet
+ * numbered by the relay (a row is numbered a few milliseconds after it
+ * commits, so "above the cursor" alone would miss the freshest rows). */
+#define S_FRESH(cols, cursor)                                                         \
+    "SELECT " cols " FROM bus.journal WHERE seq > " cursor " UNION ALL SELECT " cols \
+    " FROM bus.journal WHERE seq IS NULL"
+
+static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
+{
+    char state[6];
+    Hj__Registry__Community *m = hj__registry__community__unpack(NULL, len, data);
+    if (!m)
+        return 1;
+    const char *v[2] = {m->code, m->name};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO interviews.community (code, name) VALUES ($1, $2) "
+                        "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+                        2, v);
+    hj__registry__community__free_unpacked(m, NULL);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
+{
+    char state[6];
+    Hj__Registry__Person *p = hj__registry__person__unpack(NULL, len, data);
+    if (!p)
+        return 1;
+    if (!hj_uuid_valid(p->id)) {
+        hj__registry__person__free_unpacked(p, NULL);
+        return 1;
+    }
+    const char *v[2] = {p->id, p->name};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO interviews.person (id, name) VALUES ($1, $2) "
+                        "ON CONFLICT (id) DO NOTHING",
+                        2, v);
+    hj__registry__person__free_unpacked(p, NULL);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+/* seat_added and seat_ended both carry the whole seat: a seat first seen
+ * ended is stored ended, and a later-applied seat_added does not reopen it. */
+static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
+{
+    char state[6], committee[8];
+    Hj__Registry__Seat *s = hj__registry__seat__unpack(NULL, len, data);
+    if (!s)
+        return 1;
+    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id) || !hj_date_valid(s->term_start)) {
+        hj__registry__seat__free_unpacked(s, NULL);
+        return 1;
+    }
+    snprintf(committee, sizeof committee, "%d", (int)s->committee);
+    const char *v[7] = {s->id, s->community, s->person_id, committee, s->role, s->term_start,
+                        s->term_end};
+    PGresult *r = hj_pq(c, state,
+                        ended ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
+                                "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
+                                "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO UPDATE SET "
+                                "term_end = EXCLUDED.term_end"
+                              : "INSERT INTO interviews.seat (id, community, person_id, committee, "
+                                "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
+                                "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
+                        7, v);
+    hj__registry__seat__free_unpacked(s, NULL);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+/* Applies every fresh roster row and moves the cursor on. The caller holds
+ * the cursor row lock (so two instances never apply at once). 0 / -1. */
+static int s_roster_apply(PGconn *c, const char *cursor)
+{
+    char state[6];
+    const char *v[2] = {cursor, S_ROSTER_KINDS};
+    /* One statement, so the rows applied and the new cursor come from one snapshot. */
+    PGresult *r = hj_pq(c, state,
+                        "WITH fresh AS MATERIALIZED (" S_FRESH("id, seq, service, kind", "$1::bigint") ") "
+                        "SELECT NULL::bigint, NULL::text, NULL::bytea, (SELECT max(seq) FROM fresh) "
+                        "UNION ALL "
+                        "SELECT j.id, j.kind, j.payload, NULL FROM fresh f JOIN bus.journal j ON "
+                        "j.id = f.id WHERE f.service = 'registry' AND f.kind = ANY($2::text[]) "
+                        "ORDER BY 1 NULLS FIRST",
+                        2, v);
+    if (!r)
+        return -1;
+    int rc = 0, n = PQntuples(r);
+    for (int i = 1; i < n && rc >= 0; i++) {
+        size_t len = 0;
+        const char *kind = PQgetvalue(r, i, 1);
+        uint8_t *data = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 2), &len);
+        if (!data) {
+            rc = -1;
+            break;
+        }
+        if (strcmp(kind, "community_added") == 0 || strcmp(kind, "community_updated") == 0)
+            rc = s_apply_community(c, data, len);
+        else if (strcmp(kind, "person_added") == 0)
+            rc = s_apply_person(c, data, len);
+        else
+            rc = s_apply_seat(c, data, len, strcmp(kind, "seat_ended") == 0);
+        if (rc > 0) {
+            /* A record we cannot read must not stop the service: say so and go on. */
+            hj_warn("roster: journal row %s (%s) does not decode: skipped", PQgetvalue(r, i, 0), kind);
+            rc = 0;
+        }
+        PQfreemem(data);
+    }
+    if (rc == 0 && n > 0 && !PQgetisnull(r, 0, 3)) {
+        const char *w[1] = {PQgetvalue(r, 0, 3)};
+        PGresult *u = hj_pq(c, state,
+                            "UPDATE interviews.roster_cursor SET seq = $1::bigint WHERE seq < $1::bigint",
+                            1, w);
+        rc = u ? 0 : -1;
+        PQclear(u);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* Brings the roster projection up to what has committed, inside the call's
+ * transaction. Cheap when nothing changed: one look, no lock. 0 / -1. */
+static int s_roster_sync(PGconn *c)
+{
+    char state[6];
+    const char *v[1] = {S_ROSTER_KINDS};
+    PGresult *r = hj_pq(c, state,
+                        "WITH fresh AS (" S_FRESH("service, kind",
+                                                  "(SELECT seq FROM interviews.roster_cursor)") ") "
+                        "SELECT count(*) FILTER (WHERE service = 'registry' AND kind = ANY($1::text[])), "
+                        "count(*) FROM fresh",
+                        1, v);
+    if (!r)
+        return -1;
+    long roster = atol(PQgetvalue(r, 0, 0)), all = atol(PQgetvalue(r, 0, 1));
+    PQclear(r);
+    if (roster == 0 && all < S_CURSOR_LAG)
+        return 0;
+    /* Roster rows must be applied now: wait for another instance that is
+     * applying them. Only moving the cursor on can wait for another time. */
+    r = hj_pq(c, state,
+              roster ? "SELECT seq FROM interviews.roster_cursor FOR UPDATE"
+                     : "SELECT seq FROM interviews.roster_cursor FOR UPDATE SKIP LOCKED",
+              0, NULL);
+    if (!r)
+        return -1;
+    int rc = PQntuples(r) == 1 ? s_roster_apply(c, PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return rc;
+}
+
+static void s_roster_failed(hj_call_t *call)
+{
+    hj_status_set(&call->status, HJ__CODE__INTERNAL, "",
+                  "database error while reading the roster from the journal");
+}
+
+/* ---- talks as messages ------------------------------------------------- */
+
+#define S_TALK_COLS                                                                             \
+    "t.id, t.community, t.phase, to_char(t.talk_date, 'YYYY-MM-DD'), "                          \
+    "COALESCE(t.interviewee_person::text, ''), COALESCE(t.interviewee_role, 0), "              \
+    "t.interviewee_name, t.sitting_member, t.summary, t.concern_raised, t.recorded_by, "        \
+    "to_char(t.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* Talks read back with everything they hold; the messages point into the results. */
+typedef struct {
+    PGresult *talks, *interviewers, *topics, *follow_ups;
+    size_t n;
+    Hj__Interviews__Talk *items, **ptrs;
+    Hj__Interviews__Interviewee *interviewees;
+    char **interviewer_ids, **interviewer_names, **topic_texts;
+    Hj__Interviews__FollowUp *follow_up_items, **follow_up_ptrs;
+} s_talks_t;
+
+static void s_talks_free(s_talks_t *set)
+{
+    PQclear(set->talks);
+    PQclear(set->interviewers);
+    PQclear(set->topics);
+    PQclear(set->follow_ups);
+    free(set->items);
+    free(set->ptrs);
+    free(set->interviewees);
+    free(set->interviewer_ids);
+    free(set->interviewer_names);
+    free(set->topic_texts);
+    free(set->follow_up_items);
+    free(set->follow_up_ptrs);
+    memset(set, 0, sizeof *set);
+}
+
+/* The rows of `r` (ordered as the talks) that belong to talk `id`, from *row on. */
+static int s_rows_of(PGresult *r, int *row, const char *id)
+{
+    int first = *row;
+    while (*row < PQntuples(r) && strcmp(PQgetvalue(r, *row, 0), id) == 0)
+        (*row)++;
+    return *row - first;
+}
+
+/* Takes `talks` (rows of S_TALK_COLS) and reads what belongs to them. 0 / -1. */
+static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *set)
+{
+    memset(set, 0, sizeof *set);
+    set->talks = talks;
+    set->n = (size_t)PQntuples(talks);
+    /* '{id,id,...}': UUIDs need no quoting in an array literal. */
+    char *ids = malloc(set->n * 37 + 3);
+    if (!ids)
+        return -1;
+    size_t at = 0;
+    ids[at++] = '{';
+    for (size_t i = 0; i < set->n; i++)
+        at += (size_t)sprintf(ids + at, "%s%s", i ? "," : "", PQgetvalue(talks, (int)i, 0));
+    ids[at++] = '}';
+    ids[at] = 0;
+    const char *v[1] = {ids};
+    set->interviewers = hj_pq(c, state,
+                              "SELECT talk_id, person_id, name FROM interviews.talk_interviewer "
+                              "WHERE talk_id = ANY($1::uuid[]) "
+                              "ORDER BY array_position($1::uuid[], talk_id), position",
+                              1, v);
+    if (set->interviewers)
+        set->topics = hj_pq(c, state,
+                            "SELECT talk_id, topic FROM interviews.talk_topic "
+                            "WHERE talk_id = ANY($1::uuid[]) "
+                            "ORDER BY array_position($1::uuid[], talk_id), position",
+                            1, v);
+    if (set->topics)
+        set->follow_ups = hj_pq(c, state,
+                                "SELECT talk_id, number, action, owner, to_char(due_date, 'YYYY-MM-DD'), "
+                                "COALESCE(to_char(closed_on, 'YYYY-MM-DD'), '') FROM interviews.follow_up "
+                                "WHERE talk_id = ANY($1::uuid[]) "
+                                "ORDER BY array_position($1::uuid[], talk_id), number",
+                                1, v);
+    free(ids);
+    if (!set->follow_ups)
+        return -1;
+    size_t ni = (size_t)PQntuples(set->interviewers), nt = (size_t)PQntuples(set->topics),
+           nf = (size_t)PQntuples(set->follow_ups);
+    set->items = calloc(set->n + 1, sizeof *set->items);
+    set->ptrs = calloc(set->n + 1, sizeof *set->ptrs);
+    set->interviewees = calloc(set->n + 1, sizeof *set->interviewees);
+    set->interviewer_ids = calloc(ni + 1, sizeof(char *));
+    set->interviewer_names = calloc(ni + 1, sizeof(char *));
+    set->topic_texts = calloc(nt + 1, sizeof(char *));
+    set->follow_up_items = calloc(nf + 1, sizeof *set->follow_up_items);
+    set->follow_up_ptrs = calloc(nf + 1, sizeof *set->follow_up_ptrs);
+    if (!set->items || !set->ptrs || !set->interviewees || !set->interviewer_ids ||
+        !set->interviewer_names || !set->topic_texts || !set->follow_up_items ||
+        !set->follow_up_ptrs)
+        return -1;
+    int ri = 0, rt = 0, rf = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        Hj__Interviews__Talk *t = &set->items[i];
+        Hj__Interviews__Interviewee *e = &set->interviewees[i];
+        int row = (int)i;
+        hj__interviews__talk__init(t);
+        hj__interviews__interviewee__init(e);
+        t->id = PQgetvalue(talks, row, 0);
+        t->community = PQgetvalue(talks, row, 1);
+        t->phase = atoi(PQgetvalue(talks, row, 2));
+        t->date = PQgetvalue(talks, row, 3);
+        e->person_id = PQgetvalue(talks, row, 4);
+        e->role = atoi(PQgetvalue(talks, row, 5));
+        e->name = PQgetvalue(talks, row, 6);
+        e->kind = e->person_id[0] ? HJ__INTERVIEWS__INTERVIEWEE_KIND__REGISTRY_PERSON
+                                  : HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
+        e->sitting_member = PQgetvalue(talks, row, 7)[0] == 't';
+        t->interviewee = e;
+        t->summary = PQgetvalue(talks, row, 8);
+        t->concern_raised = PQgetvalue(talks, row, 9)[0] == 't';
+        t->recorded_by = PQgetvalue(talks, row, 10);
+        t->recorded_at = PQgetvalue(talks, row, 11);
+
+        int first = ri, k = s_rows_of(set->interviewers, &ri, t->id);
+        t->n_interviewers = t->n_interviewer_names = (size_t)k;
+        t->interviewers = &set->interviewer_ids[first];
+        t->interviewer_names = &set->interviewer_names[first];
+        for (int j = 0; j < k; j++) {
+            set->interviewer_ids[first + j] = PQgetvalue(set->interviewers, first + j, 1);
+            set->interviewer_names[first + j] = PQgetvalue(set->interviewers, first + j, 2);
+        }
+
+        first = rt;
+        k = s_rows_of(set->topics, &rt, t->id);
+        t->n_topics = (size_t)k;
+        t->topics = &set->topic_texts[first];
+        for (int j = 0; j < k; j++)
+            set->topic_texts[first + j] = PQgetvalue(set->topics, first + j, 1);
+
+        first = rf;
+        k = s_rows_of(set->follow_ups, &rf, t->id);
+        t->n_follow_ups = (size_t)k;
+        t->follow_ups = &set->follow_up_ptrs[first];
+        for (int j = 0; j < k; j++) {
+            Hj__Interviews__FollowUp *f = &set->follow_up_items[first + j];
+            hj__interviews__follow_up__init(f);
+            f->number = (uint32_t)atoi(PQgetvalue(set->follow_ups, first + j, 1));
+            f->action = PQgetvalue(set->follow_ups, first + j, 2);
+            f->owner = PQgetvalue(set->follow_ups, first + j, 3);
+            f->due_date = PQgetvalue(set->follow_ups, first + j, 4);
+            f->closed_on = PQgetvalue(set->follow_ups, first + j, 5);
+            t->open_follow_ups += !f->closed_on[0];
+            set->follow_up_ptrs[first + j] = f;
+        }
+        set->ptrs[i] = t;
+    }
+    return 0;
+}
+
+/* Replies with the one talk `id` as stored now (and journals it as `kind`). */
+static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    char state[6];
+    s_talks_t set;
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state, "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1",
+                        1, v);
+    if (!r)
+        return s_sql_failed(call, state, "talk", "id");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
+                                   id);
+    }
+    if (s_talks_load(c, state, r, &set) != 0) {
+        s_talks_free(&set);
+        return s_sql_failed(call, state, "talk", "id");
+    }
+    Hj__Interviews__Talk *t = set.ptrs[0];
+    Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
+    reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALK;
+    reply.talk = t;
+    if (kind) {
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", t->community);
+    }
+    interviews_reply(call, &reply, kind ? &t->base : NULL);
+    s_talks_free(&set);
+}
+
+/* ---- recording a talk -------------------------------------------------- */
+
+/* The registry name of person `id`, and whether they sit on a committee of
+ * `community` now. 1 found, 0 unknown, -1 error. */
+static int s_person(PGconn *c, char state[6], const char *id, const char *community, char *name,
+                    size_t name_size, int *sitting)
+{
+    const char *v[2] = {id, community};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT p.name, EXISTS (SELECT 1 FROM interviews.seat s WHERE s.person_id = p.id "
+                        "AND s.community = $2 AND s.term_end IS NULL) "
+                        "FROM interviews.person p WHERE p.id = $1::uuid",
+                        2, v);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) == 1;
+    if (found) {
+        snprintf(name, name_size, "%s", PQgetvalue(r, 0, 0));
+        *sitting = PQgetvalue(r, 0, 1)[0] == 't';
+    }
+    PQclear(r);
+    return found;
+}
+
+static void s_unknown_person(hj_call_t *call, const char *field, const char *who, const char *id)
+{
+    hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
+                  "%s %s is not a person in the registry", who, id);
+}
+
+void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Talk *t)
+{
+    char state[6], phase[4], role[4], position[24], interviewee[256] = "";
+    const char *id = call->request_id;
+    int sitting = 0, found;
+    const Hj__Interviews__Interviewee *e = t->interviewee;
+    if (s_roster_sync(c) != 0)
+        return s_roster_failed(call);
+
+    const char *cv[1] = {t->community};
+    PGresult *r = hj_pq(c, state, "SELECT 1 FROM interviews.community WHERE code = $1", 1, cv);
+    if (!r)
+        return s_sql_failed(call, state, "community", "community");
+    found = PQntuples(r);
+    PQclear(r);
+    if (!found)
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                                   "community %s not found in the registry", t->community);
+
+    if (e->person_id[0]) {
+        found = s_person(c, state, e->person_id, t->community, interviewee, sizeof interviewee,
+                         &sitting);
+        if (found < 0)
+            return s_sql_failed(call, state, "interviewee", "interviewee.person_id");
+        if (!found)
+            return s_unknown_person(call, "interviewee.person_id", "interviewee", e->person_id);
+    } else
+        snprintf(interviewee, sizeof interviewee, "%s", e->name);
+
+    /* Interviewers are checked before anything is written. */
+    char (*names)[256] = calloc(t->n_interviewers + 1, sizeof *names);
+    if (!names)
+        return s_sql_failed(call, "", "interviewers", "interviewers");
+    for (size_t i = 0; i < t->n_interviewers; i++) {
+        int ignored;
+        found = s_person(c, state, t->interviewers[i], t->community, names[i], sizeof names[i],
+                         &ignored);
+        if (found <= 0) {
+            free(names);
+            if (found < 0)
+                return s_sql_failed(call, state, "interviewers", "interviewers");
+            return s_unknown_person(call, "interviewers", "interviewer", t->interviewers[i]);
+        }
+    }
+
+    snprintf(phase, sizeof phase, "%d", (int)t->phase);
+    snprintf(role, sizeof role, "%d", (int)e->role);
+    const char *tv[11] = {id,          t->community, phase,       t->date,
+                          e->person_id, role,        interviewee, sitting ? "t" : "f",
+                          t->summary,  t->concern_raised ? "t" : "f", call->actor};
+    r = hj_pq(c, state,
+              "INSERT INTO interviews.talk (id, community, phase, talk_date, interviewee_person, "
+              "interviewee_role, interviewee_name, sitting_member, summary, concern_raised, "
+              "recorded_by) VALUES ($1, $2, $3::smallint, $4::date, NULLIF($5, '')::uuid, "
+              "NULLIF($6::smallint, 0), $7, $8::boolean, $9, $10::boolean, $11)",
+              11, tv);
+    if (!r) {
+        free(names);
+        /* A replay of a recorded talk lands here; the writer returns its first answer. */
+        return s_sql_failed(call, state, "talk", "id");
+    }
+    PQclear(r);
+    for (size_t i = 0; i < t->n_interviewers && r; i++) {
+        snprintf(position, sizeof position, "%zu", i + 1);
+        const char *v[4] = {id, position, t->interviewers[i], names[i]};
+        r = hj_pq(c, state,
+                  "INSERT INTO interviews.talk_interviewer (talk_id, position, person_id, name) "
+                  "VALUES ($1, $2::smallint, $3::uuid, $4)",
+                  4, v);
+        PQclear(r);
+    }
+    free(names);
+    for (size_t i = 0; i < t->n_topics && r; i++) {
+        snprintf(position, sizeof position, "%zu", i + 1);
+        const char *v[3] = {id, position, t->topics[i]};
+        r = hj_pq(c, state,
+                  "INSERT INTO interviews.talk_topic (talk_id, position, topic) "
+                  "VALUES ($1, $2::smallint, $3)",
+                  3, v);
+        PQclear(r);
+    }
+    for (size_t i = 0; i < t->n_follow_ups && r; i++) {
+        const Hj__Interviews__FollowUp *f = t->follow_ups[i];
+        snprintf(position, sizeof position, "%zu", i + 1);
+        const char *v[5] = {id, position, f->action, f->owner, f->due_date};
+        r = hj_pq(c, state,
+                  "INSERT INTO interviews.follow_up (talk_id, number, action, owner, due_date) "
+                  "VALUES ($1, $2::smallint, $3, $4, $5::date)",
+                  5, v);
+        PQclear(r);
+    }
+    if (!r)
+        return s_sql_failed(call, state, "talk", "");
+    hj_debug("talk %s recorded for %s", id, t->community);
+    s_talk_reply(c, call, id, "talk_recorded");
+}
+
+/* ---- reading talks ----------------------------------------------------- */
+
+void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    s_talk_reply(c, call, id, NULL);
+}
+
+void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q)
+{
+    char state[6], limit[16], phase[4];
+    s_talks_t set;
+    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
+    snprintf(phase, sizeof phase, "%d", (int)q->phase);
+    const char *v[7] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after, limit};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT " S_TALK_COLS " FROM interviews.talk t "
+                        "WHERE ($1 = '' OR t.community = $1) "
+                        "AND ($2::smallint = 0 OR t.phase = $2::smallint) "
+                        "AND (NULLIF($3, '') IS NULL OR EXISTS (SELECT 1 FROM interviews.talk_interviewer i "
+                        "WHERE i.talk_id = t.id AND i.person_id = NULLIF($3, '')::uuid)) "
+                        "AND t.talk_date >= COALESCE(NULLIF($4, '')::date, '-infinity') "
+                        "AND t.talk_date <= COALESCE(NULLIF($5, '')::date, 'infinity') "
+                        "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
+                        "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
+                        "ORDER BY t.talk_date, t.id LIMIT $7::int",
+                        7, v);
+    if (!r)
+        return s_sql_failed(call, state, "talk list", "");
+    if (s_talks_load(c, state, r, &set) != 0) {
+        s_talks_free(&set);
+        return s_sql_failed(call, state, "talk list", "");
+    }
+    Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
+    list.n_items = set.n;
+    list.items = set.ptrs;
+    Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
+    reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALKS;
+    reply.talks = &list;
+    interviews_reply(call, &reply, NULL);
+    s_talks_free(&set);
+}
+
+/* ---- coverage ---------------------------------------------------------- */
+
+/* covered / members in thousandths, rounded, but 1000 only when complete. */
+static uint32_t s_per_mille(uint32_t covered, uint32_t members)
+{
+    if (!members)
+        return 0;
+    uint32_t pm = (uint32_t)(((uint64_t)covered * 1000 + members / 2) / members);
+    return pm == 1000 && covered < members ? 999 : pm;
+}
+
+void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q)
+{
+    char state[6];
+    if (s_roster_sync(c) != 0)
+        return s_roster_failed(call);
+    const char *v[1] = {q->community};
+    /* One row per sitting member (a person on both committees once), and one
+     * row with NULL member for a community without any. */
+    PGresult *r = hj_pq(c, state,
+                        "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
+                        "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
+                        "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL "
+                        "FROM interviews.community c "
+                        "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
+                        "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
+                        "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
+                        "s.term_end IS NULL GROUP BY s.person_id) m ON true "
+                        "LEFT JOIN interviews.person p ON p.id = m.person_id "
+                        "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
+                        "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
+                        "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
+                        "WHERE $1 = '' OR c.code = $1 "
+                        "ORDER BY c.code, p.name, m.person_id",
+                        1, v);
+    if (!r)
+        return s_sql_failed(call, state, "coverage", "");
+    int n = PQntuples(r);
+    if (n == 0 && q->community[0]) {
+        PQclear(r);
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                                   "community %s not found in the registry", q->community);
+    }
+    /* Each row's seats "a:b,c:d" are split in place into pointers. */
+    Hj__Interviews__CommunityCoverage *cc = calloc((size_t)n + 1, sizeof *cc);
+    Hj__Interviews__CommunityCoverage **cc_ptrs = calloc((size_t)n + 1, sizeof *cc_ptrs);
+    Hj__Interviews__MemberCoverage *mc = calloc((size_t)n + 1, sizeof *mc);
+    Hj__Interviews__MemberCoverage **mc_ptrs = calloc((size_t)n + 1, sizeof *mc_ptrs);
+    char **seats = calloc((size_t)n * 2 + 1, sizeof(char *));
+    char **seat_texts = calloc((size_t)n + 1, sizeof(char *));
+    Hj__Interviews__Coverage coverage = HJ__INTERVIEWS__COVERAGE__INIT;
+    size_t ncc = 0, nseats = 0;
+    int ok = cc && cc_ptrs && mc && mc_ptrs && seats && seat_texts;
+    for (int i = 0; ok && i < n; i++) {
+        const char *code = PQgetvalue(r, i, 0);
+        if (ncc == 0 || strcmp(cc[ncc - 1].community, code) != 0) {
+            Hj__Interviews__CommunityCoverage *k = &cc[ncc];
+            hj__interviews__community_coverage__init(k);
+            k->community = (char *)code;
+            k->name = PQgetvalue(r, i, 1);
+            k->items = &mc_ptrs[i];
+            cc_ptrs[ncc++] = k;
+        }
+        if (PQgetvalue(r, i, 7)[0] != 't')
+            continue;
+        Hj__Interviews__CommunityCoverage *k = &cc[ncc - 1];
+        Hj__Interviews__MemberCoverage *m = &mc[i];
+        hj__interviews__member_coverage__init(m);
+        m->person_id = PQgetvalue(r, i, 2);
+        m->name = PQgetvalue(r, i, 3);
+        m->last_talk_date = PQgetvalue(r, i, 5);
+        m->last_talk_id = PQgetvalue(r, i, 6);
+        seat_texts[i] = strdup(PQgetvalue(r, i, 4));
+        m->seats = &seats[nseats];
+        char *save = NULL;
+        for (char *tok = seat_texts[i] ? strtok_r(seat_texts[i], ",", &save) : NULL; tok;
+             tok = strtok_r(NULL, ",", &save))
+            if (nseats < (size_t)n * 2) {
+                seats[nseats++] = tok;
+                m->n_seats++;
+            }
+        k->items[k->n_items++] = m;
+        k->members++;
+        k->covered += m->last_talk_date[0] != 0;
+    }
+    for (size_t i = 0; ok && i < ncc; i++) {
+        cc[i].per_mille = s_per_mille(cc[i].covered, cc[i].members);
+        cc[i].complete = cc[i].members > 0 && cc[i].covered == cc[i].members;
+        coverage.members += cc[i].members;
+        coverage.covered += cc[i].covered;
+        coverage.complete_communities += cc[i].complete;
+    }
+    if (ok) {
+        coverage.per_mille = s_per_mille(coverage.covered, coverage.members);
+        coverage.n_communities = ncc;
+        coverage.communities = cc_ptrs;
+        Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
+        reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_COVERAGE;
+        reply.coverage = &coverage;
+        interviews_reply(call, &reply, NULL);
+    } else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    for (int i = 0; seat_texts && i < n; i++)
+        free(seat_texts[i]);
+    free(seat_texts);
+    free(seats);
+    free(mc_ptrs);
+    free(mc);
+    free(cc_ptrs);
+    free(cc);
+    PQclear(r);
+}
+
+/* ---- follow-ups -------------------------------------------------------- */
+
+void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
+                                   const Hj__Interviews__FollowUpClose *f)
+{
+    char state[6], number[16];
+    snprintf(number, sizeof number, "%u", f->number);
+    const char *v[3] = {f->talk_id, number, f->closed_on};
+    /* The update itself decides a race between two closes: only one finds it open. */
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
+                        "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
+                        "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
+                        3, v);
+    if (!r)
+        return s_sql_failed(call, state, "follow-up", "number");
+    int changed = atoi(PQcmdTuples(r));
+    PQclear(r);
+    if (changed) {
+        hj_debug("follow-up %u of talk %s closed", f->number, f->talk_id);
+        return s_talk_reply(c, call, f->talk_id, "followup_closed");
+    }
+    /* Say why not. */
+    r = hj_pq(c, state,
+              "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
+              "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
+              "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
+              "WHERE t.id = $1::uuid",
+              2, v);
+    if (!r)
+        return s_sql_failed(call, state, "follow-up", "number");
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
+                      f->talk_id);
+    else if (PQgetvalue(r, 0, 1)[0] != 't')
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "number",
+                      "talk %s has no follow-up %u", f->talk_id, f->number);
+    else if (PQgetvalue(r, 0, 2)[0])
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "number",
+                      "follow-up %u was already closed on %s", f->number, PQgetvalue(r, 0, 2));
+    else
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "closed_on",
+                      "closed_on %s is before the talk (%s)", f->closed_on, PQgetvalue(r, 0, 0));
+    PQclear(r);
+}

@@ -1,0 +1,267 @@
+/* hj-interviewsd handlers: decode, validate, route. No SQL here. */
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "interviews.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_CODE_MAX 32
+#define S_NAME_MAX 200
+#define S_TOPIC_MAX 200
+#define S_TEXT_MAX 20000
+#define S_INTERVIEWERS_MAX 10
+#define S_TOPICS_MAX 20
+#define S_FOLLOW_UPS_MAX 20
+
+/* Codes are what officials type: letters, digits, '-' and '_'. */
+static int s_check_code(hj_status_t *st, const char *field, const char *code, int required)
+{
+    if (hj_check_text(st, field, code, S_CODE_MAX, required) != 0)
+        return -1;
+    for (const char *p = code; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "%s may hold only letters, digits, '-' and '_'", field);
+    return 0;
+}
+
+/* Required text that is more than blanks. */
+static int s_check_required(hj_status_t *st, const char *field, const char *value, size_t max)
+{
+    if (hj_check_text(st, field, value, max, 1) != 0)
+        return -1;
+    for (const char *p = value; *p; p++)
+        if (!isspace((unsigned char)*p))
+            return 0;
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)",
+                         field);
+}
+
+/* A date that has already come (Asia/Shanghai). */
+static int s_check_past_date(hj_status_t *st, const char *field, const char *date)
+{
+    char today[11];
+    if (hj_check_date(st, field, date, 1) != 0)
+        return -1;
+    hj_date_today(today);
+    if (strcmp(date, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s %s is in the future (today is %s)", field, date, today);
+    return 0;
+}
+
+static int s_check_interviewee(hj_status_t *st, const Hj__Interviews__Talk *t)
+{
+    const Hj__Interviews__Interviewee *e = t->interviewee;
+    if (!e)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewee",
+                             "interviewee is required: a registry person_id, or a role and name");
+    if (e->person_id[0]) {
+        if (hj_check_uuid(st, "interviewee.person_id", e->person_id) != 0)
+            return -1;
+        if (e->role != HJ__INTERVIEWS__OUTSIDE_ROLE__ROLE_UNSPECIFIED)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewee.role",
+                                 "give either a person_id or an outside party's role, not both");
+        for (size_t i = 0; i < t->n_interviewers; i++)
+            if (strcmp(t->interviewers[i], e->person_id) == 0)
+                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewee.person_id",
+                                     "the interviewee cannot also be an interviewer");
+        return 0;
+    }
+    if (e->role < HJ__INTERVIEWS__OUTSIDE_ROLE__PROPERTY_COMPANY ||
+        e->role > HJ__INTERVIEWS__OUTSIDE_ROLE__OTHER_PARTY)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewee.role",
+                             "interviewee needs a person_id (registry person) or a role "
+                             "(property_company, owners_committee, resident_representative, "
+                             "party_member, other_party)");
+    return s_check_required(st, "interviewee.name", e->name, S_NAME_MAX);
+}
+
+static int s_check_follow_ups(hj_status_t *st, const Hj__Interviews__Talk *t)
+{
+    char field[64];
+    if (t->n_follow_ups > S_FOLLOW_UPS_MAX)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "follow_ups",
+                             "at most %d follow-ups per talk", S_FOLLOW_UPS_MAX);
+    for (size_t i = 0; i < t->n_follow_ups; i++) {
+        const Hj__Interviews__FollowUp *f = t->follow_ups[i];
+        /* Follow-ups are numbered from 1, as `hj talk close` names them. */
+        snprintf(field, sizeof field, "follow_ups[%zu].action", i + 1);
+        if (s_check_required(st, field, f->action, S_TEXT_MAX) != 0)
+            return -1;
+        snprintf(field, sizeof field, "follow_ups[%zu].owner", i + 1);
+        if (s_check_required(st, field, f->owner, S_NAME_MAX) != 0)
+            return -1;
+        snprintf(field, sizeof field, "follow_ups[%zu].due_date", i + 1);
+        if (hj_check_date(st, field, f->due_date, 1) != 0)
+            return -1;
+        if (strcmp(f->due_date, t->date) < 0)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "follow-up %zu is due %s, before the talk (%s)", i + 1,
+                                 f->due_date, t->date);
+    }
+    if (t->concern_raised && t->n_follow_ups == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "follow_ups",
+                             "the interviewee raised a concern: record at least one follow-up "
+                             "action with its owner and due date");
+    return 0;
+}
+
+static int s_check_talk(hj_status_t *st, const char *request_id, const Hj__Interviews__Talk *t)
+{
+    if (t->id[0] && strcmp(t->id, request_id) != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id",
+                             "id must equal the request id (the talk's UUID is its idempotency key)");
+    if (s_check_code(st, "community", t->community, 1) != 0)
+        return -1;
+    if (t->phase < HJ__INTERVIEWS__PHASE__SURVEY || t->phase > HJ__INTERVIEWS__PHASE__OTHER)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "phase",
+                             "phase must be survey, preparation or other");
+    if (s_check_past_date(st, "date", t->date) != 0)
+        return -1;
+    if (t->n_interviewers == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewers",
+                             "at least one interviewer (a registry person id) is required");
+    if (t->n_interviewers > S_INTERVIEWERS_MAX)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewers",
+                             "at most %d interviewers", S_INTERVIEWERS_MAX);
+    for (size_t i = 0; i < t->n_interviewers; i++) {
+        if (hj_check_uuid(st, "interviewers", t->interviewers[i]) != 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->interviewers[i], t->interviewers[j]) == 0)
+                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewers",
+                                     "interviewer %s is given twice", t->interviewers[i]);
+    }
+    if (s_check_interviewee(st, t) != 0)
+        return -1;
+    if (t->n_topics > S_TOPICS_MAX)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "topics", "at most %d topics",
+                             S_TOPICS_MAX);
+    for (size_t i = 0; i < t->n_topics; i++)
+        if (s_check_required(st, "topics", t->topics[i], S_TOPIC_MAX) != 0)
+            return -1;
+    if (s_check_required(st, "summary", t->summary, S_TEXT_MAX) != 0)
+        return -1;
+    return s_check_follow_ups(st, t);
+}
+
+static int s_check_query(hj_status_t *st, const Hj__Interviews__TalkQuery *q)
+{
+    if (q->limit > 1000)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
+    if (s_check_code(st, "community", q->community, 0) != 0)
+        return -1;
+    if ((int)q->phase < 0 || q->phase > HJ__INTERVIEWS__PHASE__OTHER)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "phase",
+                             "phase must be survey, preparation or other");
+    if ((q->interviewer[0] && hj_check_uuid(st, "interviewer", q->interviewer) != 0) ||
+        (q->after[0] && hj_check_uuid(st, "after", q->after) != 0) ||
+        hj_check_date(st, "date_from", q->date_from, 0) != 0 ||
+        hj_check_date(st, "date_to", q->date_to, 0) != 0)
+        return -1;
+    if (q->date_from[0] && q->date_to[0] && strcmp(q->date_from, q->date_to) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "date_to",
+                             "date_to is before date_from");
+    return 0;
+}
+
+static int s_validate(hj_status_t *st, const char *request_id, const Hj__Interviews__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_ADD:
+        return s_check_talk(st, request_id, r->talk_add);
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_GET:
+        return hj_check_uuid(st, "id", r->talk_get->id);
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_LIST:
+        return s_check_query(st, r->talk_list);
+    case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:
+        return s_check_code(st, "community", r->coverage->community, 0);
+    case HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE: {
+        const Hj__Interviews__FollowUpClose *f = r->follow_up_close;
+        if (hj_check_uuid(st, "talk_id", f->talk_id) != 0)
+            return -1;
+        if (f->number < 1)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "number",
+                                 "number is the follow-up's number within the talk, from 1");
+        return s_check_past_date(st, "closed_on", f->closed_on);
+    }
+    default:
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown interviews operation");
+    }
+}
+
+static int s_is_write(Hj__Interviews__Request__OpCase op)
+{
+    return op == HJ__INTERVIEWS__REQUEST__OP_TALK_ADD ||
+           op == HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE;
+}
+
+static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
+{
+    Hj__Interviews__Request *r = hj__interviews__request__unpack(NULL, len, body);
+    if (!r)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "body",
+                             "the body is not an interviews.Request message");
+    call->request = r;
+    call->op = r->op_case;
+    if (s_is_write(r->op_case)) {
+        if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
+            return -1;
+        snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
+    }
+    return s_validate(&call->status, r->request_id, r);
+}
+
+static void s_release(hj_call_t *call)
+{
+    hj__interviews__request__free_unpacked(call->request, NULL);
+    call->request = NULL;
+}
+
+static void s_handle(PGconn *c, hj_call_t *call, void *svc)
+{
+    Hj__Interviews__Request *r = call->request;
+    switch (r->op_case) {
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_ADD:
+        interviews_db_talk_add(c, call, r->talk_add);
+        break;
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_GET:
+        interviews_db_talk_get(c, call, r->talk_get->id);
+        break;
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_LIST:
+        interviews_db_talk_list(c, call, r->talk_list);
+        break;
+    case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:
+        interviews_db_coverage(c, call, r->coverage);
+        break;
+    case HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE:
+        interviews_db_follow_up_close(c, call, r->follow_up_close);
+        break;
+    default:
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+    }
+}
+
+void interviews_reply(hj_call_t *call, Hj__Interviews__Reply *reply, const ProtobufCMessage *record)
+{
+    Hj__Status ok = HJ__STATUS__INIT;
+    reply->status = &ok;
+    call->reply_len = hj__interviews__reply__get_packed_size(reply);
+    call->reply = malloc(call->reply_len ? call->reply_len : 1);
+    hj__interviews__reply__pack(reply, call->reply);
+    if (record) {
+        call->payload_len = protobuf_c_message_get_packed_size(record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        protobuf_c_message_pack(record, call->payload);
+    }
+}
+
+const hj_service_t interviews_service = {
+    .name = "interviews",
+    .decode = s_decode,
+    .handle = s_handle,
+    .release = s_release,
+};

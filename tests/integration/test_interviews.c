@@ -1,0 +1,584 @@
+/* Talks (谈心谈话) through the real CLI, broker, registry and interviews
+ * daemons and database: offline records, validation, coverage against the
+ * changing roster, follow-ups and the events the dashboard counts, and two
+ * interviews instances behind one broker. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hj_stack.h"
+#include "interviews.pb-c.h"
+
+static hj_stack_t stack;
+
+/* The roster of the test district. */
+#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary and residents director */
+#define BATER "22222222-2222-4222-8222-222222222222"    /* 滨河 residents member */
+#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
+#define ZHAO_MIN "44444444-4444-4444-8444-444444444444" /* joins 滨河 later */
+#define BATER_SEAT "52222222-2222-4222-8222-222222222222"
+#define UNKNOWN "99999999-9999-4999-8999-999999999999"
+
+/* A date n days from today in Asia/Shanghai (negative: in the past). */
+static void s_day(int n, char out[11])
+{
+    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void setup(void)
+{
+    static const char *const programs[] = {"hj-registryd", "hj-interviewsd", NULL};
+    static const char *const services[] = {"registry", "interviews", NULL};
+    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    const char *steps[][16] = {
+        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
+        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
+        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
+        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH"},
+        {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI},
+        {"person", "add", "--name", "巴特尔", "--gender", "male", "--request-id", BATER},
+        {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
+        {"person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO_MIN},
+        {"seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
+         "--role", "secretary", "--from", "2021-01-15"},
+        {"seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "residents",
+         "--role", "director", "--from", "2021-01-15"},
+        {"seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents",
+         "--role", "member", "--from", "2021-01-20", "--request-id", BATER_SEAT},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char *err = NULL;
+        int rc = hj_runv(&stack, NULL, &err, steps[i]);
+        cr_assert_eq(rc, 0, "setup step %zu (%s %s): %s", i, steps[i][0], steps[i][1], err);
+        free(err);
+    }
+}
+
+static void teardown(void)
+{
+    hj_stack_stop(&stack);
+}
+
+TestSuite(interviews, .init = setup, .fini = teardown, .timeout = 120);
+
+/* A preparation-phase talk by 李强 with `person` in 滨河社区, `days_ago` days ago. */
+static int s_prep_talk(const char *person, int days_ago, char **err)
+{
+    char date[11];
+    s_day(-days_ago, date);
+    return hj_run(&stack, NULL, err, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                  "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", person,
+                  "--summary", "谈换届工作的想法", NULL);
+}
+
+static void s_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* members/covered of the first community in `hj talk coverage ... --json`. */
+static void s_coverage(const char *community, long *members, long *covered)
+{
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(hj_run(&stack, &out, &err, "talk", "coverage", community, "--json", NULL), 0, "%s", err);
+    char *m = strstr(out, "\"members\":"), *c = strstr(out, "\"covered\":");
+    cr_assert(m && c, "%s", out);
+    *members = atol(m + 10);
+    *covered = atol(c + 10);
+    free(out);
+    free(err);
+}
+
+Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_chinese)
+{
+    char path[512], json[2048], talk_date[11], due[11], *out1 = NULL, *out2 = NULL, *err = NULL;
+    const char *id = "a1b2c3d4-0000-4000-8000-000000000001";
+    s_day(-20, talk_date);
+    s_day(10, due);
+    snprintf(path, sizeof path, "%s/talk.json", stack.run_dir);
+    snprintf(json, sizeof json,
+             "{\n"
+             "  \"id\": \"%s\",\n"
+             "  \"community\": \"KBS-BH-01\",\n"
+             "  \"phase\": \"preparation\",\n"
+             "  \"date\": \"%s\",\n"
+             "  \"interviewers\": [\"%s\"],\n"
+             "  \"interviewee\": {\"person_id\": \"%s\"},\n"
+             "  \"topics\": [\"换届人选\", \"\\u4efb\\u671f\\u5ba1\\u8ba1\"],\n"
+             "  \"summary\": \"王丽同志表示\\\"愿意继续\\\"服务居民；担心物业矛盾。\",\n"
+             "  \"follow_ups\": [{\"action\": \"约谈物业公司\", \"owner\": \"街道换届办\", \"due_date\": \"%s\"}],\n"
+             "  \"concern_raised\": true\n"
+             "}\n",
+             id, talk_date, LI_QIANG, WANG_LI, due);
+    s_write_file(path, json);
+    cr_assert_eq(hj_run(&stack, &out1, &err, "talk", "add", "--from", path, "--json", NULL), 0, "%s", err);
+    free(err);
+    /* The laptop submits again (it never saw the first answer): same answer, nothing new. */
+    cr_assert_eq(hj_run(&stack, &out2, &err, "talk", "add", "--from", path, "--json", NULL), 0, "%s", err);
+    free(err);
+    cr_assert_str_eq(out1, out2, "a replay answers as the first time");
+    cr_assert(strstr(out1, id), "%s", out1);
+    free(out1);
+    free(out2);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 1);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.follow_up"), 1);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded'"), 1);
+    /* Even a changed record under the same id is not stored a second time. */
+    char *changed = strstr(json, "王丽同志");
+    memcpy(changed, "李四", strlen("李四"));
+    s_write_file(path, json);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--from", path, NULL), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk WHERE summary LIKE '李四%'"), 0);
+
+    /* What was stored reads back exactly, Chinese and escapes included. */
+    char *out = NULL;
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "show", id, "--json", NULL), 0);
+    cr_assert(strstr(out, "\"summary\":\"王丽同志表示\\\"愿意继续\\\"服务居民；担心物业矛盾。\""), "%s", out);
+    cr_assert(strstr(out, "\"topics\":[\"换届人选\",\"任期审计\"]"), "%s", out);
+    cr_assert(strstr(out, "\"interviewer_names\":[\"李强\"]"), "%s", out);
+    cr_assert(strstr(out, "\"name\":\"王丽\""), "%s", out);
+    cr_assert(strstr(out, "\"kind\":\"registry_person\""), "%s", out);
+    cr_assert(strstr(out, "\"sitting_member\":true"), "%s", out);
+    cr_assert(strstr(out, "\"owner\":\"街道换届办\""), "%s", out);
+    cr_assert(strstr(out, "\"concern_raised\":true"), "%s", out);
+    free(out);
+
+    /* The talk's own date counts, not the day it arrived: the date filter finds it there. */
+    char before[11], after[11];
+    s_day(-21, before);
+    s_day(-19, after);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--since", before, "--until", after,
+                        "--phase", "preparation", "--interviewer", LI_QIANG, "--json", NULL), 0);
+    cr_assert(strstr(out, id), "found in its own date range: %s", out);
+    free(out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--since", after, "--json", NULL), 0);
+    cr_assert(!strstr(out, id), "not in a later range: %s", out);
+    free(out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--community", "KBS-BH-02", "--json", NULL), 0);
+    cr_assert(!strstr(out, id), "not in another community: %s", out);
+    free(out);
+
+    /* The flag form is idempotent by --request-id too; an outside party by role and name. */
+    const char *rid = "a1b2c3d4-0000-4000-8000-000000000002";
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                            "survey", "--date", talk_date, "--interviewer", LI_QIANG, "--party",
+                            "property_company", "--name", "张伟", "--summary", "物业费收缴情况",
+                            "--request-id", rid, NULL), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 2);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--community", "KBS-BH-01", NULL), 0);
+    cr_assert(strstr(out, "张伟 (物业公司负责人)") && strstr(out, "王丽 (sitting member)"), "%s", out);
+    free(out);
+}
+
+Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
+{
+    char tomorrow[11], past[11], due[11], early[11];
+    s_day(1, tomorrow);
+    s_day(-5, past);
+    s_day(5, due);
+    s_day(-6, early);
+    char fu_ok[128], fu_no_owner[128], fu_early[128];
+    snprintf(fu_ok, sizeof fu_ok, "回访|社区|%s", due);
+    snprintf(fu_no_owner, sizeof fu_no_owner, "约谈物业| |%s", due);
+    snprintf(fu_early, sizeof fu_early, "回访|社区|%s", early);
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    struct {
+        const char *field, *code;
+        const char *argv[24];
+    } cases[] = {
+        {"interviewee.person_id", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", UNKNOWN, "--summary", "x"}},
+        {"interviewers", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", UNKNOWN, "--person", WANG_LI, "--summary", "x"}},
+        {"date", "INVALID_ARGUMENT",
+         {"--date", tomorrow, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x"}},
+        {"date", "INVALID_ARGUMENT",
+         {"--date", "2025-02-30", "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x"}},
+        {"summary", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", ""}},
+        {"summary", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "  \t "}},
+        {"follow_ups[2].owner", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
+          "--follow-up", fu_ok, "--follow-up", fu_no_owner}},
+        {"follow_ups[1].due_date", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
+          "--follow-up", fu_early}},
+        {"follow_ups", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
+          "--concern"}},
+        {"interviewee.name", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", LI_QIANG, "--party", "owners_committee", "--name", "",
+          "--summary", "x"}},
+        {"interviewee.person_id", "INVALID_ARGUMENT",
+         {"--date", past, "--interviewer", WANG_LI, "--person", WANG_LI, "--summary", "x"}},
+        {"interviewers", "INVALID_ARGUMENT",
+         {"--date", past, "--person", WANG_LI, "--summary", "x"}},
+        {"community", "NOT_FOUND",
+         {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
+          "--community", "KBS-XX-99"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[40] = {"talk", "add", "--phase", "preparation"};
+        int n = 4, has_community = 0;
+        for (int k = 0; cases[i].argv[k]; k++) {
+            argv[n++] = cases[i].argv[k];
+            has_community |= strcmp(cases[i].argv[k], "--community") == 0;
+        }
+        if (!has_community) {
+            argv[n++] = "--community";
+            argv[n++] = "KBS-BH-01";
+        }
+        argv[n] = NULL;
+        char *err = NULL, want[128];
+        int rc = hj_runv(&stack, NULL, &err, argv);
+        snprintf(want, sizeof want, "(field: %s)", cases[i].field);
+        cr_expect_eq(rc, 1, "case %zu (%s) exits 1: %s", i, cases[i].field, err);
+        cr_expect(err && strstr(err, cases[i].code) && strstr(err, want), "case %zu wants %s %s: %s", i,
+                  cases[i].code, want, err);
+        free(err);
+    }
+
+    /* Records from a file: malformed JSON and unknown keys are usage errors naming line and key. */
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/bad.json", stack.run_dir);
+    s_write_file(path, "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
+                       "  \"sumary\": \"typo\"\n}\n");
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+    cr_assert(strstr(err, "bad.json:4") && strstr(err, "unknown key \"sumary\""), "%s", err);
+    free(err);
+    s_write_file(path, "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+    cr_assert(strstr(err, "line 3") && strstr(err, "trailing ','"), "%s", err);
+    free(err);
+    s_write_file(path, "{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}");
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+    cr_assert(strstr(err, "\"id\" is required"), "%s", err);
+    free(err);
+    s_write_file(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+    cr_assert(strstr(err, "bad.json:2") && strstr(err, "\"phase\" must be one of"), "%s", err);
+    free(err);
+    s_write_file(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+    cr_assert(strstr(err, "\"concern_raised\" must be true or false"), "%s", err);
+    free(err);
+    /* The template is a record the strict reader takes; unfilled, the service names what is missing. */
+    char *tmpl = NULL, today[11];
+    s_day(0, today);
+    cr_assert_eq(hj_run(&stack, &tmpl, NULL, "talk", "template", "--community", "KBS-BH-01", NULL), 0);
+    cr_assert(strstr(tmpl, "\"community\": \"KBS-BH-01\"") && strstr(tmpl, today), "%s", tmpl);
+    s_write_file(path, tmpl);
+    free(tmpl);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: interviewers)"), "%s", err);
+    free(err);
+    /* A well-formed file with a bad value is refused by the service, naming the field. */
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000fe\", \"community\": \"KBS-BH-01\", "
+             "\"phase\": \"survey\", \"date\": \"%s\", \"interviewers\": [\"%s\"], "
+             "\"interviewee\": {\"role\": \"resident_representative\", \"name\": \"刘芳\"}, "
+             "\"summary\": \"x\", \"follow_ups\": [{\"action\": \"回访\", \"due_date\": \"%s\"}]}",
+             past, LI_QIANG, due);
+    s_write_file(path, json);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: follow_ups[1].owner)"), "%s", err);
+    free(err);
+
+    /* Nothing of any of them was stored or journalled. */
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk_interviewer"), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk_topic"), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.follow_up"), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
+    /* ...and a good talk goes through afterwards. */
+    cr_assert_eq(s_prep_talk(WANG_LI, 0, NULL), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 1);
+}
+
+Test(interviews, coverage_follows_talks_and_the_changing_roster)
+{
+    long members, covered;
+    char *out = NULL, *err = NULL;
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 2 && covered == 0, "王丽 (on both committees, counted once) and 巴特尔: %ld/%ld",
+              covered, members);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", NULL), 0);
+    cr_assert(strstr(out, "not yet") && strstr(out, "0/2") && strstr(out, "0.0%"), "%s", out);
+    cr_assert(strstr(out, "party:secretary, residents:director"), "%s", out);
+    free(out);
+
+    cr_assert_eq(s_prep_talk(WANG_LI, 12, &err), 0, "%s", err);
+    free(err);
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 2 && covered == 1, "%ld/%ld", covered, members);
+
+    /* A survey-phase talk, or a preparation talk in another community, does not cover. */
+    char date[11];
+    s_day(-3, date);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
+                        "--date", date, "--interviewer", LI_QIANG, "--person", BATER, "--summary", "摸底",
+                        NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase",
+                        "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
+                        "--summary", "串门", NULL), 0);
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 2 && covered == 1, "%ld/%ld", covered, members);
+
+    cr_assert_eq(s_prep_talk(BATER, 2, NULL), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", NULL), 0);
+    cr_assert(strstr(out, "2/2") && strstr(out, "100.0%") && !strstr(out, "not yet"), "%s", out);
+    free(out);
+    /* The last preparation talk is the newest by its own date, whatever the arrival order. */
+    cr_assert_eq(s_prep_talk(WANG_LI, 30, NULL), 0);
+    char want[64], twelve[11];
+    s_day(-12, twelve);
+    snprintf(want, sizeof want, "\"last_talk_date\":\"%s\"", twelve);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", "--json", NULL), 0);
+    cr_assert(strstr(out, want) && strstr(out, "\"complete\":true"), "%s", out);
+    free(out);
+
+    /* A member added to the roster lowers coverage at once, even while the
+     * relay has not yet numbered the registry's journal row: hold the relay. */
+    PGconn *relay_hold = hj_stack_pg(&stack);
+    PQclear(PQexec(relay_hold, "BEGIN"));
+    PGresult *r = PQexec(relay_hold, "SELECT seq FROM bus.relay_head FOR UPDATE");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(relay_hold));
+    PQclear(r);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "seat", "add", "--community", "KBS-BH-01", "--person", ZHAO_MIN,
+                        "--committee", "party", "--role", "member", "--from", "2026-01-10", NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seat_added' "
+                                         "AND seq IS NULL"), 1, "the new seat is not yet numbered");
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", NULL), 0);
+    cr_assert(strstr(out, "2/3") && strstr(out, "66.7%"), "%s", out);
+    cr_assert(strstr(out, "赵敏") && strstr(out, "not yet"), "%s", out);
+    free(out);
+    PQclear(PQexec(relay_hold, "COMMIT"));
+    PQfinish(relay_hold);
+
+    /* A member who left no longer counts. */
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "seat", "end", BATER_SEAT, "--on", "2026-02-01", NULL), 0);
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 2 && covered == 1, "王丽 talked to, 赵敏 not yet: %ld/%ld", covered, members);
+    cr_assert_eq(s_prep_talk(ZHAO_MIN, 0, NULL), 0);
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 2 && covered == 2, "%ld/%ld", covered, members);
+
+    /* The district view: every community, with totals. */
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "--all", NULL), 0);
+    cr_assert(strstr(out, "康和社区") && strstr(out, "no sitting members"), "%s", out);
+    cr_assert(strstr(out, "district: 2/2 sitting members talked to (100.0%); 1 of 2 communities complete"),
+              "%s", out);
+    free(out);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "coverage", "KBS-XX-99", NULL), 1);
+    cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: community)"), "%s", err);
+    free(err);
+}
+
+/* The interviews events of the journal, decoded as the dashboard will. */
+typedef struct {
+    int talks[4][2];      /* [phase][community 01, 02] */
+    int outside_parties;
+    int open_follow_ups;  /* opened by talk_recorded, minus followup_closed */
+    int bad;
+} s_counters_t;
+
+static void s_count_events(s_counters_t *k)
+{
+    memset(k, 0, sizeof *k);
+    PGconn *c = hj_stack_pg(&stack);
+    PGresult *r = PQexecParams(c, "SELECT kind, community, payload FROM bus.journal "
+                                  "WHERE service = 'interviews' ORDER BY id",
+                               0, NULL, NULL, NULL, NULL, 1);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *kind = PQgetvalue(r, i, 0), *community = PQgetvalue(r, i, 1);
+        Hj__Interviews__Talk *t = hj__interviews__talk__unpack(
+            NULL, (size_t)PQgetlength(r, i, 2), (const uint8_t *)PQgetvalue(r, i, 2));
+        if (!t || strcmp(t->community, community) != 0 || t->phase < 1 || t->phase > 3) {
+            k->bad++;
+        } else if (strcmp(kind, "talk_recorded") == 0) {
+            k->talks[t->phase][strcmp(community, "KBS-BH-02") == 0]++;
+            k->outside_parties += t->interviewee->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
+            k->open_follow_ups += (int)t->open_follow_ups;
+        } else if (strcmp(kind, "followup_closed") == 0) {
+            k->open_follow_ups--;
+        } else
+            k->bad++;
+        if (t)
+            hj__interviews__talk__free_unpacked(t, NULL);
+    }
+    PQclear(r);
+    PQfinish(c);
+}
+
+Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
+{
+    char past[11], due[11], *out = NULL, *err = NULL;
+    const char *talk = "b1b2c3d4-0000-4000-8000-000000000001";
+    s_day(-4, past);
+    s_day(7, due);
+    char f1[128], f2[128];
+    snprintf(f1, sizeof f1, "约谈物业公司|街道换届办|%s", due);
+    snprintf(f2, sizeof f2, "入户回访|社区书记|%s", due);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation",
+                        "--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "有顾虑",
+                        "--concern", "--follow-up", f1, "--follow-up", f2, "--request-id", talk, NULL), 0,
+                 "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
+                        "--date", past, "--interviewer", LI_QIANG, "--party", "property_company", "--name",
+                        "张伟", "--summary", "物业费", NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "preparation",
+                        "--date", past, "--interviewer", LI_QIANG, "--party", "owners_committee", "--name",
+                        "陈静", "--summary", "业委会换届", NULL), 0);
+
+    /* Closing a follow-up is its own write; closing it again, or one that does not exist, is refused. */
+    cr_assert_eq(hj_run(&stack, &out, &err, "talk", "close", talk, "--follow-up", "1", "--json", NULL), 0, "%s", err);
+    cr_assert(strstr(out, "\"open_follow_ups\":1"), "%s", out);
+    free(out);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "1", NULL), 1);
+    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "already closed"), "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "9", NULL), 1);
+    cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: number)"), "%s", err);
+    free(err);
+    s_day(-5, past);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "2", "--on", past, NULL), 1);
+    cr_assert(strstr(err, "(field: closed_on)"), "closing before the talk: %s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", UNKNOWN, "--follow-up", "1", NULL), 1);
+    cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: talk_id)"), "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "show", talk, NULL), 0);
+    cr_assert(strstr(out, "1 open of 2") && strstr(out, "closed "), "%s", out);
+    free(out);
+
+    /* The journal events alone give the dashboard's counters. */
+    s_counters_t k;
+    s_count_events(&k);
+    cr_assert_eq(k.bad, 0, "every interviews event decodes as a Talk of its community");
+    cr_assert_eq(k.talks[HJ__INTERVIEWS__PHASE__PREPARATION][0], 1);
+    cr_assert_eq(k.talks[HJ__INTERVIEWS__PHASE__SURVEY][0], 1);
+    cr_assert_eq(k.talks[HJ__INTERVIEWS__PHASE__PREPARATION][1], 1);
+    cr_assert_eq(k.outside_parties, 2);
+    cr_assert_eq(k.open_follow_ups, 1);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'followup_closed' "
+                                         "AND community = 'KBS-BH-01'"), 1);
+
+    /* And they reach the event bus: a watcher sees the next talk under its topic. */
+    pid_t watcher = fork();
+    cr_assert(watcher >= 0);
+    if (watcher == 0) {
+        char *seen = NULL;
+        hj_run(&stack, &seen, NULL, "watch", "interviews.talk_recorded.KBS-BH-02", "--count", "1",
+               "--seconds", "20", NULL);
+        _exit(seen && strstr(seen, "interviews.talk_recorded.KBS-BH-02") ? 0 : 1);
+    }
+    /* The bus is lossy by design (a subscriber joins a moment late): keep talking until it hears one. */
+    int status = -1;
+    for (int i = 0; i < 40 && waitpid(watcher, &status, WNOHANG) == 0; i++) {
+        usleep(250000);
+        s_day(-1, past);
+        hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "other", "--date",
+               past, "--interviewer", LI_QIANG, "--party", "party_member", "--name", "党员代表",
+               "--summary", "旁听", NULL);
+    }
+    if (waitpid(watcher, &status, WNOHANG) == 0) {
+        kill(watcher, SIGKILL);
+        waitpid(watcher, &status, 0);
+    }
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the watcher saw a talk_recorded event");
+}
+
+/* Counts backends of this test's database waiting on a lock. */
+static long s_waiting(void)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
+             stack.dbname);
+    return hj_stack_scalar(&stack, sql);
+}
+
+static pid_t s_talk_in_background(const char *request_id, int days_ago)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        char date[11];
+        s_day(-days_ago, date);
+        int rc = hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                        "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
+                        "--summary", "并发", "--request-id", request_id, "--timeout", "20000", NULL);
+        _exit(rc);
+    }
+    return pid;
+}
+
+static void s_wait_for_waiting(long n)
+{
+    for (int i = 0; i < 200 && s_waiting() < n; i++)
+        usleep(25000);
+    cr_assert_eq(s_waiting(), n, "%ld requests blocked in the database", n);
+}
+
+Test(interviews, two_instances_behind_the_broker_both_serve)
+{
+    pid_t second = hj_stack_spawn(&stack, "hj-interviewsd");
+    cr_assert(second > 0);
+    /* Wait until the broker has both: `hj status` cannot tell one from two,
+     * so watch the broker log for the second worker. */
+    int two = 0;
+    for (int i = 0; i < 100 && !two; i++) {
+        char cmd[768];
+        snprintf(cmd, sizeof cmd, "grep -q 'worker of interviews ready .*2 instance' %s/hj-busd.*.log",
+                 stack.run_dir);
+        two = system(cmd) == 0;
+        if (!two)
+            usleep(50000);
+    }
+    cr_assert(two, "the broker has two interviews workers");
+
+    /* Hold writes to talks: the first request blocks inside its instance's
+     * one database connection, so the broker must give the second request to
+     * the other instance, and two connections end up waiting. */
+    PGconn *hold = hj_stack_pg(&stack);
+    PQclear(PQexec(hold, "BEGIN"));
+    PGresult *r = PQexec(hold, "LOCK TABLE interviews.talk IN SHARE MODE");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(hold));
+    PQclear(r);
+    pid_t a = s_talk_in_background("c1b2c3d4-0000-4000-8000-000000000001", 3);
+    s_wait_for_waiting(1);
+    pid_t b = s_talk_in_background("c1b2c3d4-0000-4000-8000-000000000002", 2);
+    s_wait_for_waiting(2);
+    PQclear(PQexec(hold, "COMMIT"));
+    PQfinish(hold);
+    int sa, sb;
+    waitpid(a, &sa, 0);
+    waitpid(b, &sb, 0);
+    cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0 && WIFEXITED(sb) && WEXITSTATUS(sb) == 0,
+              "both answered");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 2);
+
+    /* One instance going away leaves the other serving reads and writes. */
+    hj_stack_kill(&stack, second, SIGTERM);
+    cr_assert_eq(s_prep_talk(WANG_LI, 1, NULL), 0);
+    long members, covered;
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 2 && covered == 2, "%ld/%ld", covered, members);
+}

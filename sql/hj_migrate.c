@@ -1,6 +1,8 @@
-/* hj-migrate: applies the embedded migrations in order, each in its own
- * transaction under an advisory lock. Idempotent; refuses a database that is
- * ahead of this build (it was migrated by a newer Huanjie). */
+/* hj-migrate: applies the embedded migrations that the database lacks, in
+ * order, each in its own transaction under an advisory lock. Idempotent;
+ * refuses a database that has a migration this build does not know (it was
+ * migrated by a newer Huanjie). A gap (say 003 merged after 005 was applied)
+ * is filled, not skipped. */
 #include "hj_config.h"
 #include "hj_db.h"
 #include "hj_log.h"
@@ -38,18 +40,29 @@ int main(int argc, char **argv)
                   "version integer PRIMARY KEY, name text NOT NULL, "
                   "applied_at timestamptz NOT NULL DEFAULT now())"))
         goto out;
-    PGresult *r = PQexec(c, "SELECT COALESCE(max(version), 0) FROM public.schema_migrations");
-    int current = PQresultStatus(r) == PGRES_TUPLES_OK ? atoi(PQgetvalue(r, 0, 0)) : -1;
-    PQclear(r);
-    if (current < 0)
-        goto out;
-    if (current > known) {
-        hj_error("the database is at migration %d, ahead of this build (%d): refusing; "
-                 "run the newer Huanjie or restore a matching backup", current, known);
+    PGresult *r = PQexec(c, "SELECT version FROM public.schema_migrations ORDER BY version");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        hj_error("cannot read schema_migrations: %s", PQerrorMessage(c));
+        PQclear(r);
         goto out;
     }
+    for (int i = 0; i < PQntuples(r); i++) {
+        int v = atoi(PQgetvalue(r, i, 0));
+        int found = 0;
+        for (const hj_migration_t *m = hj_migrations; m->sql && !found; m++)
+            found = m->version == v;
+        if (!found) {
+            hj_error("the database has migration %d, which this build does not know (it knows up "
+                     "to %d): refusing; run the newer Huanjie or restore a matching backup", v, known);
+            PQclear(r);
+            goto out;
+        }
+    }
     for (const hj_migration_t *m = hj_migrations; m->sql; m++) {
-        if (m->version <= current)
+        int done = 0;
+        for (int i = 0; i < PQntuples(r) && !done; i++)
+            done = atoi(PQgetvalue(r, i, 0)) == m->version;
+        if (done)
             continue;
         char record[256];
         snprintf(record, sizeof record,
@@ -57,11 +70,13 @@ int main(int argc, char **argv)
                  m->version, m->name);
         if (s_exec(c, "BEGIN") || s_exec(c, m->sql) || s_exec(c, record) || s_exec(c, "COMMIT")) {
             hj_error("migration %s not applied", m->name);
+            PQclear(r);
             goto out;
         }
         hj_info("applied %s", m->name);
         applied++;
     }
+    PQclear(r);
     hj_info("database at migration %d (%d applied now)", known, applied);
     rc = 0;
 out:

@@ -44,31 +44,44 @@ void hj_idcard_hash(const uint8_t key[32], const char *s, uint8_t out[32])
     HMAC(EVP_sha256(), key, 32, (const unsigned char *)norm, 18, out, &len);
 }
 
+/* Writes a new random key to path atomically: a temporary file, then link()
+ * (which fails if another instance got there first; then theirs is used). */
+static int s_key_create(const char *path)
+{
+    uint8_t key[32];
+    char tmp[1100], hex[66];
+    if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
+        return -1;
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    hex[64] = '\n';
+    hex[65] = 0;
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        hj_error("cannot create %s", tmp);
+        return -1;
+    }
+    int ok = write(fd, hex, 65) == 65 && fsync(fd) == 0;
+    close(fd);
+    if (ok && link(tmp, path) == 0)
+        hj_info("created identity-card hash key %s", path);
+    else if (!ok || errno != EEXIST) {
+        hj_error("cannot create %s", path);
+        ok = 0;
+    }
+    unlink(tmp);
+    return ok ? 0 : -1;
+}
+
 int hj_idcard_key_load(const char *dir, uint8_t key[32])
 {
     char path[1024], hex[65] = "";
     snprintf(path, sizeof path, "%s/idcard.key", dir);
     FILE *f = fopen(path, "r");
     if (!f) {
-        if (getrandom(key, 32, 0) != 32)
+        if (s_key_create(path) != 0 || !(f = fopen(path, "r")))
             return -1;
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-        if (fd < 0 && errno == EEXIST) {
-            /* Another instance made it first: wait for it to be written, use it. */
-            usleep(100000);
-            return hj_idcard_key_load(dir, key);
-        }
-        if (fd < 0) {
-            hj_error("cannot create %s", path);
-            return -1;
-        }
-        for (int i = 0; i < 32; i++)
-            snprintf(hex + 2 * i, 3, "%02x", key[i]);
-        int ok = write(fd, hex, 64) == 64 && write(fd, "\n", 1) == 1;
-        close(fd);
-        if (ok)
-            hj_info("created identity-card hash key %s", path);
-        return ok ? 0 : -1;
     }
     int ok = fscanf(f, "%64s", hex) == 1 && strlen(hex) == 64;
     fclose(f);

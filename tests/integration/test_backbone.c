@@ -26,6 +26,14 @@ static void s_base_records(void)
                         "--district", "KBS", NULL), 0);
 }
 
+/* 1 when the daemon's log has the line. */
+static int s_logged(pid_t pid, const char *program, const char *what)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "grep -q '%s' %s/%s.%d.log", what, stack.run_dir, program, (int)pid);
+    return system(cmd) == 0;
+}
+
 static void s_start(int registries)
 {
     const char *programs[5] = {NULL};
@@ -33,6 +41,13 @@ static void s_start(int registries)
     for (int i = 0; i < registries; i++)
         programs[i] = "hj-registryd";
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    /* Every instance, not just the first, has announced itself to the broker. */
+    for (int i = 1; i <= registries; i++) {
+        for (int t = 0; t < 100 && !s_logged(stack.pid[i], "hj-registryd", "ready at broker"); t++)
+            usleep(50000);
+        cr_assert(s_logged(stack.pid[i], "hj-registryd", "ready at broker"), "instance %d is up", i);
+    }
+    usleep(100000);
     s_base_records();
 }
 

@@ -134,11 +134,13 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.follow_up"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded'"), 1);
-    /* Even a changed record under the same id is not stored a second time. */
+    /* A changed record under the same id is refused, naming the id, and not stored. */
     char *changed = strstr(json, "王丽同志");
     memcpy(changed, "李四", strlen("李四"));
     s_write_file(path, json);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--from", path, NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
+    cr_assert(strstr(err, "field: request_id"), "%s", err);
+    free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk WHERE summary LIKE '李四%'"), 0);
 
     /* What was stored reads back exactly, Chinese and escapes included. */

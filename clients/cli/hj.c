@@ -14,6 +14,7 @@ int cmd_talk(cli_t *cli, const char *verb);
 int cmd_watch(cli_t *cli, const char *verb);
 int cmd_status(cli_t *cli, const char *verb);
 int cmd_audit(cli_t *cli, const char *verb);
+int cmd_admin(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -67,6 +68,10 @@ static const cli_command_t s_commands[] = {
      "hj talk show ID\n"
      "hj talk close TALK-ID --follow-up N [--on YYYY-MM-DD]\n"
      "hj talk coverage COMMUNITY | --all   sitting members and their last preparation-phase talk"},
+    {"admin", "operator commands on the server (database access): journal verify", cmd_admin,
+     "hj admin journal verify [--db CONNINFO]   recompute the journal's hash chain; prints\n"
+     "    \"ok, N events, head HASH\" or the first broken link (exit 1). Anchor the head hash:\n"
+     "    print it daily and keep it outside the system; a later head must extend it."},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

@@ -492,3 +492,29 @@ Test(backbone, bad_input_is_refused_with_the_field_and_changes_nothing, .fini = 
     cr_assert_eq(kill(stack.pid[0], 0), 0);
     cr_assert_eq(kill(stack.pid[1], 0), 0);
 }
+
+Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .timeout = 60)
+{
+    s_start(1);
+    const char *codes[] = {"V-01", "V-02", "V-03"};
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", codes[i], "--name", "社区",
+                            "--subdistrict", "KBS-BH", NULL), 0);
+    long n = 0;
+    for (int i = 0; i < 50 && n != 5; i++) {
+        usleep(50000);
+        n = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NOT NULL");
+    }
+    cr_assert_eq(n, 5);
+    char *out = NULL;
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
+    cr_assert(strncmp(out, "ok, 5 events, head ", 19) == 0, "%s", out);
+    free(out);
+    /* Someone edits a sealed row by hand. */
+    PGconn *c = hj_stack_pg(&stack);
+    PQclear(PQexec(c, "UPDATE bus.journal SET actor = 'intruder' WHERE seq = 4"));
+    PQfinish(c);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 1);
+    cr_assert(strstr(out, "broken at seq 4"), "%s", out);
+    free(out);
+}

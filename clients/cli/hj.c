@@ -12,6 +12,8 @@ int cmd_person(cli_t *cli, const char *verb);
 int cmd_seat(cli_t *cli, const char *verb);
 int cmd_watch(cli_t *cli, const char *verb);
 int cmd_status(cli_t *cli, const char *verb);
+int cmd_publicity(cli_t *cli, const char *verb);
+int cmd_assessment(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -32,6 +34,27 @@ static const cli_command_t s_commands[] = {
      "    roles: party: secretary, deputy_secretary, member; residents: director, deputy_director, member\n"
      "hj seat end ID --on DATE\n"
      "hj seat list [--community CODE] [--limit N] [--after ID]"},
+    {"publicity", "宣传动员: pushes by channel and kind, with totals", cmd_publicity,
+     "hj publicity add (--community CODE | --subdistrict CODE) --channel CHANNEL --kind KIND\n"
+     "                 --date YYYY-MM-DD [--count N] --title TEXT\n"
+     "    channel: screen (电子屏) | wechat_group (居民微信群) | notice_board (公告栏) | other\n"
+     "    kind: slogan (宣传标语) | policy_reading (政策解读) | election_discipline (换届纪律) |\n"
+     "          good_practice (经验做法) | other\n"
+     "    --count: times it ran that day (a screen repeats a slogan), default 1\n"
+     "hj publicity list [--community CODE] [--subdistrict CODE] [--kind KIND] [--limit N] [--after ID]\n"
+     "    pages by date; the totals by kind and by channel cover the whole filter, not the page\n"
+     "hj publicity show ID"},
+    {"assessment", "调研摸底: assessments of sitting members; risk notes, contingency plans", cmd_assessment,
+     "hj assessment add --seat SEAT_ID --date YYYY-MM-DD --assessor NAME\n"
+     "                  --ability 1-5 --performance 1-5 --practice 1-5 --trust 1-5\n"
+     "                  [--structure TEXT] [--ability-note TEXT] [--performance-note TEXT]\n"
+     "                  [--practice-note TEXT] [--trust-note TEXT]\n"
+     "    ability 能力, performance 现实表现, practice 工作作风, trust 群众公认度; structure 结构 notes.\n"
+     "    The date must fall within the seat's term.\n"
+     "hj assessment list [--community CODE] [--limit N] [--after ID]\n"
+     "hj assessment show ID\n"
+     "hj assessment risk COMMUNITY                          show its risk notes and contingency plan\n"
+     "hj assessment risk COMMUNITY [--notes TEXT] [--contingency TEXT]   set them (工作预案)"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

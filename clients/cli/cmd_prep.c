@@ -140,6 +140,14 @@ const char *prep_label(const char *word, int slot)
     return word;
 }
 
+const char *prep_zh(const char *word)
+{
+    for (size_t i = 0; i < S_NLABELS; i++)
+        if (strcmp(word, s_labels[i][0]) == 0)
+            return s_labels[i][1];
+    return word;
+}
+
 const char *prep_word(const char *label_or_word)
 {
     for (size_t i = 0; i < S_NLABELS; i++)

@@ -24,6 +24,8 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
  * Returns a pointer to a static buffer of the given slot (0..7), so one
  * table row can hold several. */
 const char *prep_label(const char *word, int slot);
+/* The bare Chinese label of a word (the word itself when it has none). */
+const char *prep_zh(const char *word);
 /* The word for a Chinese label (or the word itself): for CSV files written by people. */
 const char *prep_word(const char *label_or_word);
 /* Prints a one-line "KEY  value" block for a record's show output. */

@@ -14,6 +14,7 @@ int cmd_watch(cli_t *cli, const char *verb);
 int cmd_status(cli_t *cli, const char *verb);
 int cmd_publicity(cli_t *cli, const char *verb);
 int cmd_assessment(cli_t *cli, const char *verb);
+int cmd_reserve(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -55,6 +56,23 @@ static const cli_command_t s_commands[] = {
      "hj assessment show ID\n"
      "hj assessment risk COMMUNITY                          show its risk notes and contingency plan\n"
      "hj assessment risk COMMUNITY [--notes TEXT] [--contingency TEXT]   set them (工作预案)"},
+    {"reserve", "后备人选台账: the reserve-candidate ledger, vetting, CSV import/export", cmd_reserve,
+     "hj reserve add --person ID --community CODE --committee party|residents --added YYYY-MM-DD\n"
+     "               [--source TEXT] [--status S] [--vetting V] [--reason R] [--note TEXT]\n"
+     "    status: active (在库, default) | withdrawn (退出) | nominated (已提名: needs vetting cleared)\n"
+     "    vetting (资格联审): pending (default) | cleared | barred (needs --reason)\n"
+     "    reason: criminal_record | gang_involvement | illegal_religion | expelled_from_party | other\n"
+     "hj reserve update ID [--status S] [--vetting V [--reason R]] [--note TEXT]\n"
+     "hj reserve list [--community CODE] [--status S] [--limit N] [--after ID]\n"
+     "hj reserve show ID\n"
+     "hj reserve import FILE.csv\n"
+     "    UTF-8 CSV with a header: 编号,人员编号,姓名,社区,委员会,推荐来源,入库日期,状态,资格联审,否决原因,备注\n"
+     "    (or id,person_id,name,community,committee,source,added,status,vetting,bar_reason,note; any\n"
+     "    order; values as words or their Chinese labels). A row without id adds an entry, or replaces\n"
+     "    this person's entry for that committee; without person_id the name must be unique.\n"
+     "    All rows or none: every bad row is reported with its line number and nothing changes.\n"
+     "hj reserve export [--community CODE] [--status S] [--out FILE] [--lang zh|en]\n"
+     "    writes the ledger as import reads it (export -> import round-trips)"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

@@ -64,6 +64,9 @@ void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                   const Hj__Registry__ListQuery *q);
 /* Packs Reply{OK, result field = msg}; journals msg as in prep_db_get when kind. */
 void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind);
+/* Journals a write whose payload differs from its reply (call after prep_reply). */
+void prep_journal(hj_call_t *call, const char *kind, const char *community,
+                  const ProtobufCMessage *record);
 /* NOT_FOUND naming field when no row of `table` has key = value. 0 found / -1. */
 int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
                 const char *value, const char *field, const char *what);

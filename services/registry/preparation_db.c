@@ -128,6 +128,18 @@ int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
     return found ? 0 : -1;
 }
 
+void prep_journal(hj_call_t *call, const char *kind, const char *community,
+                  const ProtobufCMessage *record)
+{
+    snprintf(call->kind, sizeof call->kind, "%s", kind);
+    snprintf(call->community, sizeof call->community, "%s", community ? community : "");
+    free(call->payload);
+    call->payload_len = protobuf_c_message_get_packed_size(record);
+    call->payload = malloc(call->payload_len ? call->payload_len : 1);
+    if (call->payload)
+        protobuf_c_message_pack(record, call->payload);
+}
+
 void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind)
 {
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;

@@ -586,6 +586,18 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         return risk_db_set(c, call, r->risk_set);
     case HJ__REGISTRY__REQUEST__OP_RISK_GET:
         return risk_db_get(c, call, r->risk_get->key);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_ADD:
+        return reserve_db_add(c, call, r->reserve_add);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE:
+        return reserve_db_update(c, call, r->reserve_update);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_LIST:
+        return reserve_db_list(c, call, r->reserve_list);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_GET:
+        return reserve_db_get(c, call, r->reserve_get->key);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT:
+        return reserve_db_import(c, call, r->reserve_import, 1);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK:
+        return reserve_db_import(c, call, r->reserve_check, 0);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

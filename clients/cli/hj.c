@@ -15,6 +15,8 @@ int cmd_status(cli_t *cli, const char *verb);
 int cmd_publicity(cli_t *cli, const char *verb);
 int cmd_assessment(cli_t *cli, const char *verb);
 int cmd_reserve(cli_t *cli, const char *verb);
+int cmd_rectification(cli_t *cli, const char *verb);
+int cmd_upgrade(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -73,6 +75,26 @@ static const cli_command_t s_commands[] = {
      "    All rows or none: every bad row is reported with its line number and nothing changes.\n"
      "hj reserve export [--community CODE] [--status S] [--out FILE] [--lang zh|en]\n"
      "    writes the ledger as import reads it (export -> import round-trips)"},
+    {"rectification", "集中整顿: problem flags with their plan (一社一策), open → in progress → closed",
+     cmd_rectification,
+     "hj rectification open --community CODE --problem PROBLEM --plan TEXT --owner NAME\n"
+     "                      --date YYYY-MM-DD (opened) --due YYYY-MM-DD [--description TEXT]\n"
+     "    problem: complex_situation (换届选举形势复杂) | gang_interference (黑恶宗族势力干扰) |\n"
+     "             religious_interference (宗教势力干扰) | petitions (信访矛盾集中) |\n"
+     "             weak_party_organisation (党组织软弱涣散) | other\n"
+     "hj rectification start ID --date YYYY-MM-DD              open → in_progress\n"
+     "hj rectification close ID --date YYYY-MM-DD --note TEXT --verified-by NAME\n"
+     "    in_progress → closed (销号); the closing note and who verified it are required\n"
+     "hj rectification list [--community CODE] [--state open|in_progress|closed] [--problem P]\n"
+     "                      [--limit N] [--after ID]\n"
+     "hj rectification show ID"},
+    {"upgrade", "party-organisation upgrades (党支部 → 党总支 → 党委) and their approval", cmd_upgrade,
+     "hj upgrade request --community CODE --to general_branch|committee --date YYYY-MM-DD [--reason TEXT]\n"
+     "hj upgrade approve ID --date YYYY-MM-DD [--note TEXT]   (街道党工委; changes the community's\n"
+     "                                                          organisation type at once)\n"
+     "hj upgrade reject ID --date YYYY-MM-DD --note TEXT\n"
+     "hj upgrade list [--community CODE] [--state requested|approved|rejected] [--limit N] [--after ID]\n"
+     "hj upgrade show ID"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

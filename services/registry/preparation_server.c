@@ -598,6 +598,24 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         return reserve_db_import(c, call, r->reserve_import, 1);
     case HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK:
         return reserve_db_import(c, call, r->reserve_check, 0);
+    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN:
+        return rectification_db_open(c, call, r->rectification_open);
+    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE:
+        return rectification_db_advance(c, call, r->rectification_advance);
+    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE:
+        return rectification_db_close(c, call, r->rectification_close);
+    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST:
+        return rectification_db_list(c, call, r->rectification_list);
+    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET:
+        return rectification_db_get(c, call, r->rectification_get->key);
+    case HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST:
+        return upgrade_db_request(c, call, r->upgrade_request);
+    case HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE:
+        return upgrade_db_decide(c, call, r->upgrade_decide);
+    case HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST:
+        return upgrade_db_list(c, call, r->upgrade_list);
+    case HJ__REGISTRY__REQUEST__OP_UPGRADE_GET:
+        return upgrade_db_get(c, call, r->upgrade_get->key);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

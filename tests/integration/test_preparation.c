@@ -142,3 +142,113 @@ Test(preparation, assessment_of_a_sitting_member_and_community_risk_notes)
     cr_assert(strstr(err, "NOT_FOUND"), "%s", err);
     free(err);
 }
+
+Test(preparation, rectification_walks_open_in_progress_closed_and_refuses_a_close_without_note)
+{
+    char *out = HJ_OK(&stack, "rectification", "open", "--community", "KBS-BH-02", "--problem",
+                      "gang_interference", "--plan", "一社一策：联合政法委排查，建立宗族势力台账",
+                      "--owner", "街道政法委员 高峰", "--date", "2026-01-10", "--due", "2026-04-30",
+                      "--json");
+    char id[64];
+    prep_json(out, "id", id, sizeof id);
+    cr_assert(strstr(out, "\"state\":\"open\"") && strstr(out, "建立宗族势力台账"), "%s", out);
+    free(out);
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    /* Due before it was opened; closing before it started; closing without a note. */
+    char *err = HJ_REFUSED(&stack, "rectification", "open", "--community", "KBS-BH-02", "--problem",
+                           "petitions", "--plan", "p", "--owner", "o", "--date", "2026-01-10", "--due",
+                           "2026-01-01");
+    cr_assert(strstr(err, "field: due") && strstr(err, "before"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note", "已整改",
+                     "--verified-by", "张敏");
+    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "field: state") && strstr(err, "start it"),
+              "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "rectification", "start", id, "--date", "2026-01-05");
+    cr_assert(strstr(err, "field: date") && strstr(err, "before"), "started before opened: %s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
+
+    free(HJ_OK(&stack, "rectification", "start", id, "--date", "2026-01-15"));
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--verified-by", "张敏");
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "field: closing_note"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note", "已整改");
+    cr_assert(strstr(err, "field: verified_by"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-01-14", "--note", "已整改",
+                     "--verified-by", "张敏");
+    cr_assert(strstr(err, "field: date"), "closed before started: %s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.rectification WHERE state = 'in_progress'"), 1);
+    out = HJ_OK(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note",
+                "宗族势力台账已建立，两名涉案人员已依法处理", "--verified-by", "区委组织部 李红", "--json");
+    cr_assert(strstr(out, "\"state\":\"closed\"") && strstr(out, "\"verified_by\":\"区委组织部 李红\"") &&
+                  strstr(out, "\"closed_by\":\"local\""),
+              "%s", out);
+    free(out);
+    err = HJ_REFUSED(&stack, "rectification", "start", id, "--date", "2026-03-02");
+    cr_assert(strstr(err, "field: state"), "%s", err);
+    free(err);
+    out = HJ_OK(&stack, "rectification", "list", "--state", "closed", "--community", "KBS-BH-02");
+    cr_assert(strstr(out, "黑恶宗族势力干扰") && strstr(out, "已销号 (closed)"), "%s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-02' AND actor = 'local' "
+                                 "AND kind IN ('rectification_opened', 'rectification_advanced', 'rectification_closed')"),
+                 3);
+}
+
+Test(preparation, upgrade_approval_changes_the_organisation_type)
+{
+    char *out = HJ_OK(&stack, "upgrade", "request", "--community", "KBS-BH-01", "--to",
+                      "general_branch", "--date", "2026-02-01", "--reason", "党员人数超过50名", "--json");
+    char id[64];
+    prep_json(out, "id", id, sizeof id);
+    cr_assert(strstr(out, "\"from_type\":\"branch\"") && strstr(out, "\"state\":\"requested\""), "%s", out);
+    free(out);
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    char *err = HJ_REFUSED(&stack, "upgrade", "request", "--community", "KBS-BH-01", "--to",
+                           "committee", "--date", "2026-02-02");
+    cr_assert(strstr(err, "ALREADY_EXISTS") && strstr(err, "undecided"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "upgrade", "request", "--community", "KBS-BH-02", "--to", "branch",
+                     "--date", "2026-02-02");
+    cr_assert(strstr(err, "field: to_type"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "upgrade", "approve", id, "--date", "2026-01-20");
+    cr_assert(strstr(err, "field: date") && strstr(err, "before the request"), "approved before requested: %s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "upgrade", "reject", id, "--date", "2026-02-20");
+    cr_assert(strstr(err, "field: note"), "a rejection needs a note: %s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"), 1);
+
+    free(HJ_OK(&stack, "upgrade", "approve", id, "--date", "2026-02-20", "--note", "街道党工委会议研究同意"));
+    out = HJ_OK(&stack, "community", "show", "KBS-BH-01", "--json");
+    cr_assert(strstr(out, "\"org_type\":\"general_branch\""), "the community is now a 党总支: %s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-01' "
+                                         "AND updated_at > created_at"),
+                 1);
+    err = HJ_REFUSED(&stack, "upgrade", "reject", id, "--date", "2026-02-21", "--note", "x");
+    cr_assert(strstr(err, "already approved"), "%s", err);
+    free(err);
+    /* Now a committee can be asked for; a rejection leaves the organisation as it is. */
+    out = HJ_OK(&stack, "upgrade", "request", "--community", "KBS-BH-01", "--to", "党委", "--date",
+                "2026-03-01", "--json");
+    prep_json(out, "id", id, sizeof id);
+    cr_assert(strstr(out, "\"from_type\":\"general_branch\""), "%s", out);
+    free(out);
+    free(HJ_OK(&stack, "upgrade", "reject", id, "--date", "2026-03-05", "--note", "党员人数不足100名"));
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"), 2);
+    out = HJ_OK(&stack, "upgrade", "list", "--community", "KBS-BH-01");
+    cr_assert(strstr(out, "已批准 (approved)") && strstr(out, "未批准 (rejected)") && strstr(out, "党员人数不足100名"),
+              "%s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'upgrade_decided' "
+                                         "AND community = 'KBS-BH-01' AND actor = 'local'"),
+                 2);
+}

@@ -17,6 +17,7 @@ int cmd_assessment(cli_t *cli, const char *verb);
 int cmd_reserve(cli_t *cli, const char *verb);
 int cmd_rectification(cli_t *cli, const char *verb);
 int cmd_upgrade(cli_t *cli, const char *verb);
+int cmd_body(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -95,6 +96,19 @@ static const cli_command_t s_commands[] = {
      "hj upgrade reject ID --date YYYY-MM-DD --note TEXT\n"
      "hj upgrade list [--community CODE] [--state requested|approved|rejected] [--limit N] [--after ID]\n"
      "hj upgrade show ID"},
+    {"body", "健全机构: leadership group, office, guidance groups, election committees", cmd_body,
+     "hj body add --kind KIND --name NAME --leader PERSON_ID [--member PERSON_ID]... [--formed YYYY-MM-DD]\n"
+     "            (--subdistrict CODE | --community CODE for an election committee) [--guides CODE]...\n"
+     "    kind: leadership_group (换届工作领导小组) | office (领导小组办公室) |\n"
+     "          guidance_group (指导组: --guides each community it guides) |\n"
+     "          election_committee (选举委员会 of one community: training coverage counts its people)\n"
+     "    One leadership group and one office per subdistrict, one election committee per community;\n"
+     "    a community belongs to at most one guidance group at a time.\n"
+     "hj body change ID [--leader PERSON_ID] [--add-member ID]... [--remove-member ID]...\n"
+     "                  [--add-community CODE]... [--remove-community CODE]...\n"
+     "    a new leader replaces the old one, who leaves the body\n"
+     "hj body list [--subdistrict CODE] [--community CODE] [--kind KIND] [--limit N] [--after ID]\n"
+     "hj body show ID"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

@@ -616,6 +616,14 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         return upgrade_db_list(c, call, r->upgrade_list);
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_GET:
         return upgrade_db_get(c, call, r->upgrade_get->key);
+    case HJ__REGISTRY__REQUEST__OP_BODY_ADD:
+        return body_db_add(c, call, r->body_add);
+    case HJ__REGISTRY__REQUEST__OP_BODY_CHANGE:
+        return body_db_change(c, call, r->body_change);
+    case HJ__REGISTRY__REQUEST__OP_BODY_LIST:
+        return body_db_list(c, call, r->body_list);
+    case HJ__REGISTRY__REQUEST__OP_BODY_GET:
+        return body_db_get(c, call, r->body_get->key);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

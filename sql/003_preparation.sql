@@ -199,8 +199,9 @@ CREATE TABLE registry.task (
     due             date NOT NULL,
     state           text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done')),
     done_on         date,
-    due_before_plan boolean NOT NULL,
-    recorded_by     text NOT NULL
+    due_before_plan boolean NOT NULL,   -- flagged: due before the plan was submitted
+    recorded_by     text NOT NULL,
+    done_by         text NOT NULL DEFAULT ''
 );
 CREATE INDEX task_page ON registry.task (due, id);
 CREATE INDEX task_community ON registry.task (community, due, id);

@@ -18,6 +18,8 @@ int cmd_reserve(cli_t *cli, const char *verb);
 int cmd_rectification(cli_t *cli, const char *verb);
 int cmd_upgrade(cli_t *cli, const char *verb);
 int cmd_body(cli_t *cli, const char *verb);
+int cmd_plan(cli_t *cli, const char *verb);
+int cmd_task(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -109,6 +111,27 @@ static const cli_command_t s_commands[] = {
      "    a new leader replaces the old one, who leaves the body\n"
      "hj body list [--subdistrict CODE] [--community CODE] [--kind KIND] [--limit N] [--after ID]\n"
      "hj body show ID"},
+    {"plan", "制定方案: the subdistrict plan and one plan per community, with approval chains", cmd_plan,
+     "hj plan add (--community CODE | --subdistrict CODE) --title TEXT (--text TEXT | --document REF)\n"
+     "            --date YYYY-MM-DD (submitted) [--step APPROVER-BODY]...\n"
+     "    the steps are approved in order; without --step the chain is\n"
+     "    街道换届工作领导小组 → 区换届办公室 → 指导组\n"
+     "hj plan approve ID --step N --date YYYY-MM-DD --by NAME [--note TEXT]\n"
+     "hj plan return ID --step N --date YYYY-MM-DD --by NAME --note TEXT\n"
+     "    the last approval puts the plan in force (已生效); a return sends it back for editing\n"
+     "hj plan edit ID [--title TEXT] [--text TEXT] [--document REF]\n"
+     "    draft or returned plans only; the chain starts again. A plan in force cannot be edited:\n"
+     "hj plan revise ID --date YYYY-MM-DD [--title TEXT] [--text TEXT] [--document REF]\n"
+     "    starts version N+1 with a new chain; it supersedes the old one when in force\n"
+     "hj plan list [--community CODE] [--subdistrict CODE] [--state draft|returned|in_force|superseded]\n"
+     "             [--limit N] [--after ID]\n"
+     "hj plan show ID"},
+    {"task", "dated tasks of a plan with their owners (时间到天, 任务到人)", cmd_task,
+     "hj task add --plan ID --title TEXT --owner NAME --due YYYY-MM-DD\n"
+     "    a task due before its plan was submitted is kept but flagged\n"
+     "hj task done ID --date YYYY-MM-DD\n"
+     "hj task list [--plan ID] [--community CODE] [--state open|done] [--overdue] [--limit N] [--after ID]\n"
+     "    pages by due date; --overdue: open and due before today (Asia/Shanghai)"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

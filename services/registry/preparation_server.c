@@ -624,6 +624,24 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         return body_db_list(c, call, r->body_list);
     case HJ__REGISTRY__REQUEST__OP_BODY_GET:
         return body_db_get(c, call, r->body_get->key);
+    case HJ__REGISTRY__REQUEST__OP_PLAN_ADD:
+        return plan_db_add(c, call, r->plan_add);
+    case HJ__REGISTRY__REQUEST__OP_PLAN_EDIT:
+        return plan_db_edit(c, call, r->plan_edit);
+    case HJ__REGISTRY__REQUEST__OP_PLAN_REVISE:
+        return plan_db_revise(c, call, r->plan_revise);
+    case HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE:
+        return plan_db_decide(c, call, r->plan_decide);
+    case HJ__REGISTRY__REQUEST__OP_PLAN_LIST:
+        return plan_db_list(c, call, r->plan_list);
+    case HJ__REGISTRY__REQUEST__OP_PLAN_GET:
+        return plan_db_get(c, call, r->plan_get->key);
+    case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
+        return task_db_add(c, call, r->task_add);
+    case HJ__REGISTRY__REQUEST__OP_TASK_DONE:
+        return task_db_done(c, call, r->task_done);
+    case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
+        return task_db_list(c, call, r->task_list);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

@@ -20,6 +20,7 @@ int cmd_upgrade(cli_t *cli, const char *verb);
 int cmd_body(cli_t *cli, const char *verb);
 int cmd_plan(cli_t *cli, const char *verb);
 int cmd_task(cli_t *cli, const char *verb);
+int cmd_training(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -132,6 +133,19 @@ static const cli_command_t s_commands[] = {
      "hj task done ID --date YYYY-MM-DD\n"
      "hj task list [--plan ID] [--community CODE] [--state open|done] [--overdue] [--limit N] [--after ID]\n"
      "    pages by due date; --overdue: open and due before today (Asia/Shanghai)"},
+    {"training", "培训骨干: training sessions, attendees, election-committee coverage", cmd_training,
+     "hj training add --date YYYY-MM-DD (--community CODE | --subdistrict CODE) --trainer NAME\n"
+     "                --topic TEXT... --attendee PERSON_ID:ROLE...\n"
+     "    e.g. --topic 《中国共产党基层组织选举工作条例》 --topic 《城市居民委员会组织法》\n"
+     "    role: election_committee_member (选举委员会成员) | guidance_group_member (指导组成员) |\n"
+     "          community_staff (社区工作者) | leadership_group_member (领导小组成员)\n"
+     "hj training list [--community CODE] [--subdistrict CODE] [--limit N] [--after ID]\n"
+     "hj training show ID\n"
+     "hj training coverage COMMUNITY\n"
+     "    The rule: every member of the community's election committee (选举委员会: the leader and\n"
+     "    members of its `hj body add --kind election_committee` body) must have attended at least\n"
+     "    one training session, in any role. Lists those who have not; the readiness gate\n"
+     "    \"election committee trained\" is green when none is left and a committee is recorded."},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,

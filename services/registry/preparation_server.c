@@ -642,6 +642,14 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         return task_db_done(c, call, r->task_done);
     case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
         return task_db_list(c, call, r->task_list);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
+        return training_db_add(c, call, r->training_add);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_LIST:
+        return training_db_list(c, call, r->training_list);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_GET:
+        return training_db_get(c, call, r->training_get->key);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
+        return training_db_coverage(c, call, r->training_coverage->key);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

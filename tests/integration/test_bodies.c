@@ -228,3 +228,66 @@ Test(bodies, tasks_are_dated_owned_and_overdue_ones_are_listed)
     cr_assert(strstr(out, "\"done_by\":\"local\""), "%s", out);
     free(out);
 }
+
+Test(bodies, training_coverage_lists_untrained_election_committee_members)
+{
+    char *out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
+    cr_assert(strstr(out, "no election committee (选举委员会) recorded"), "%s", out);
+    free(out);
+    free(HJ_OK(&stack, "body", "add", "--kind", "election_committee", "--name", "滨河社区选举委员会",
+               "--community", "KBS-BH-01", "--leader", hong, "--member", bater, "--member", zhang));
+    out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01", "--json");
+    cr_assert(strstr(out, "\"committee_recorded\":true,\"required\":3,\"trained\":0"), "%s", out);
+    free(out);
+
+    char att1[96], att2[96], bad[96];
+    snprintf(att1, sizeof att1, "%s:election_committee_member", hong);
+    snprintf(att2, sizeof att2, "%s:leadership_group_member", gao);
+    snprintf(bad, sizeof bad, "%s:spectator", bater);
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    char *err = HJ_REFUSED(&stack, "training", "add", "--date", "2026-02-15", "--community", "KBS-BH-01",
+                           "--trainer", "区委组织部 王刚", "--topic", "选举办法", "--attendee", bad);
+    cr_assert(strstr(err, "field: role") && strstr(err, "election_committee_member"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "training", "add", "--date", "2026-02-15", "--community", "KBS-BH-01",
+                     "--trainer", "王刚", "--topic", "选举办法", "--attendee",
+                     "b9999999-2222-4333-8444-555555555555:community_staff");
+    cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "field: attendees"), "%s", err);
+    free(err);
+    err = HJ_REFUSED(&stack, "training", "add", "--date", "2026-02-15", "--community", "KBS-BH-01",
+                     "--trainer", "王刚", "--attendee", att1);
+    cr_assert(strstr(err, "field: topics"), "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.training"), 0);
+
+    out = HJ_OK(&stack, "training", "add", "--date", "2026-02-15", "--community", "KBS-BH-01", "--trainer",
+                "区委组织部 王刚", "--topic", "《中国共产党基层组织选举工作条例》", "--topic",
+                "《中华人民共和国城市居民委员会组织法》", "--attendee", att1, "--attendee", att2, "--json");
+    char session[64];
+    prep_json(out, "id", session, sizeof session);
+    cr_assert(strstr(out, "\"topics\":[\"《中国共产党基层组织选举工作条例》\",\"《中华人民共和国城市居民委员会组织法》\"]") &&
+                  strstr(out, "\"person_name\":\"李红\",\"role\":\"election_committee_member\""),
+              "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
+    cr_assert(strstr(out, "1 of 3 election-committee members trained") && strstr(out, "巴特尔") &&
+                  strstr(out, "张敏") && !strstr(out, "李红"),
+              "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "training", "show", session);
+    cr_assert(strstr(out, "选举委员会成员 (election_committee_member)") && strstr(out, "高峰"), "%s", out);
+    free(out);
+    /* A subdistrict-wide session counts too, whatever the role they came in. */
+    snprintf(att1, sizeof att1, "%s:guidance_group_member", zhang);
+    snprintf(att2, sizeof att2, "%s:community_staff", bater);
+    free(HJ_OK(&stack, "training", "add", "--date", "2026-02-20", "--subdistrict", "KBS-BH", "--trainer",
+               "王刚", "--topic", "换届纪律", "--attendee", att1, "--attendee", att2));
+    out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01", "--json");
+    cr_assert(strstr(out, "\"required\":3,\"trained\":3,\"missing\":[]"), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "training", "list", "--community", "KBS-BH-01", "--json");
+    cr_assert_eq(prep_count(out, "\"trainer\""), 1, "%s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'training_added'"), 2);
+}

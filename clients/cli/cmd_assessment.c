@@ -29,7 +29,7 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (n != 1)
+    if (m->descriptor != &hj__registry__assessment__descriptor)
         return;
     const Hj__Registry__Assessment *a = items[0];
     const char *notes[] = {"structure (结构)",     a->structure_note,   "ability (能力)",

@@ -37,7 +37,7 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (n != 1)
+    if (m->descriptor != &hj__registry__plan__descriptor)
         return;
     static const char *shead[] = {"STEP", "APPROVER BODY", "STATE", "DATE", "BY", "NOTE"};
     printf("\napproval chain:\n");

@@ -26,7 +26,7 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (n != 1)
+    if (m->descriptor != &hj__registry__rectification__descriptor)
         return;
     const Hj__Registry__Rectification *r = items[0];
     const char *f[] = {"description", r->description, "plan (一社一策)", r->plan,

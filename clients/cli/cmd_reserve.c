@@ -44,7 +44,7 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (n == 1 && items[0]->note[0])
+    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->note[0])
         printf("note: %s\n", items[0]->note);
 }
 

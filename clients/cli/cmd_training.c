@@ -33,7 +33,7 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (n != 1)
+    if (m->descriptor != &hj__registry__training__descriptor)
         return;
     static const char *ahead[] = {"ATTENDEE", "NAME", "ROLE"};
     printf("\n");

@@ -47,8 +47,9 @@ static const prep_record_t s_reserve = {
 
 /* What a row of the ledger refers to, as found in the database. */
 typedef struct {
-    char id[37];        /* the entry it replaces, or "" for a new one */
+    char id[37];        /* the entry it writes: given, or this person's entry, or "" for a new one */
     char person_id[37];
+    int exists;         /* the entry is in the ledger already (an update) */
 } s_resolved_t;
 
 /* Checks a row against the database: its person (by id, or by an unambiguous
@@ -115,8 +116,17 @@ static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *ro
         bad = hj_status_set(st, HJ__CODE__ALREADY_EXISTS, "id",
                             "entry %s already holds this person for this committee", existing);
     snprintf(out->id, sizeof out->id, "%s", row->id[0] ? row->id : existing);
+    out->exists = existing[0] != 0;
     PQclear(r);
-    return bad;
+    if (bad || out->exists || !row->id[0])
+        return bad;
+    /* A given id that is not this person's entry: another entry changing hands, or a new one. */
+    const char *y[1] = {row->id};
+    if (!(r = prep_q(c, call, "id", "SELECT 1 FROM registry.reserve WHERE id = $1::uuid", 1, y)))
+        return -1;
+    out->exists = PQntuples(r) > 0;
+    PQclear(r);
+    return 0;
 }
 
 static int s_write(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row,
@@ -159,7 +169,7 @@ void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row
     int rc = s_resolve(c, call, row, &res, &call->status);
     if (rc != 0)
         return;
-    if (res.id[0]) {
+    if (res.exists) {
         hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "person_id",
                       "this person is already in the ledger for this committee (entry %s): "
                       "use hj reserve update",
@@ -281,7 +291,7 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
         }
         if (rc)
             s_problem(&a, &rep, row->line, &st);
-        else if (res[i].id[0])
+        else if (res[i].exists)
             rep.updated++;
         else
             rep.added++;

@@ -178,6 +178,16 @@ Test(reserve, csv_import_with_bad_rows_changes_nothing_and_export_round_trips)
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.reserve"), 3);
 
+    /* A row carrying an id the ledger does not know yet is a new entry under that id. */
+    s_write(path, "id,person_id,community,committee,added\n"
+                  "d1111111-2222-4333-8444-555555555555,a1111111-2222-4333-8444-555555555555,KBS-BH-02,party,2026-02-05\n");
+    out = HJ_OK(&stack, "reserve", "import", path);
+    cr_assert(strstr(out, "1 rows: 1 added, 0 updated"), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "reserve", "show", "d1111111-2222-4333-8444-555555555555", "--json");
+    cr_assert(strstr(out, "\"person_name\":\"王丽\"") && strstr(out, "\"status\":\"active\""), "%s", out);
+    free(out);
+
     /* A file that is not a ledger at all is refused before it is sent. */
     s_write(path, "姓名,社区,委员会,入库日期\n王丽,KBS-BH-01\n");
     char *o = NULL, *e = NULL;

@@ -52,7 +52,8 @@ CREATE TABLE registry.community_risk (
     updated_by       text NOT NULL
 );
 
--- 后备人选台账
+-- 后备人选台账 (an import names persons by name when it has no person_id)
+CREATE INDEX person_name ON registry.person (name);
 CREATE TABLE registry.reserve (
     id         uuid PRIMARY KEY,
     person_id  uuid NOT NULL REFERENCES registry.person(id),

@@ -50,102 +50,184 @@ typedef struct {
     char id[37];        /* the entry it writes: given, or this person's entry, or "" for a new one */
     char person_id[37];
     int exists;         /* the entry is in the ledger already (an update) */
+    int bad;            /* the row is refused: why is in the row's status */
 } s_resolved_t;
 
-/* Checks a row against the database: its person (by id, or by an unambiguous
- * name), its community, and which entry it is. 0 = good; 1 = the row is bad
- * (why in *st); -1 = database error (call->status set). */
-static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row,
-                     s_resolved_t *out, hj_status_t *st)
+/* A PostgreSQL array literal of n strings (field `k` of each row), quoted and escaped. */
+static char *s_array(prep_arena_t *a, size_t n, const char *(*get)(size_t i, int k, void *arg),
+                     int k, void *arg)
 {
-    char committee[4];
-    int bad = 0;
-    PGresult *r;
-    memset(out, 0, sizeof *out);
-    if (row->person_id[0]) {
-        const char *v[1] = {row->person_id};
-        if (!(r = prep_q(c, call, "person_id", "SELECT name FROM registry.person WHERE id = $1::uuid",
-                         1, v)))
-            return -1;
-        if (PQntuples(r) == 0)
-            bad = hj_status_set(st, HJ__CODE__NOT_FOUND, "person_id", "person %s not found",
+    size_t size = 3;
+    for (size_t i = 0; i < n; i++)
+        size += 2 * strlen(get(i, k, arg)) + 3;
+    char *out = prep_alloc(a, size), *p = out;
+    if (!out)
+        return NULL;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *v = get(i, k, arg); *v; v++) {
+            if (*v == '"' || *v == '\\')
+                *p++ = '\\';
+            *p++ = *v;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = 0;
+    return out;
+}
+
+/* The rows of one batch, as the arrays of the statements below take them. */
+typedef struct {
+    Hj__Registry__Reserve *const *rows;
+    const s_resolved_t *res;
+    const size_t *index;   /* which rows take part */
+    char (*num)[2][16];    /* committee and line of each row, as text */
+} s_batch_t;
+
+static const char *s_field(size_t i, int k, void *arg)
+{
+    const s_batch_t *b = arg;
+    size_t j = b->index[i];
+    const Hj__Registry__Reserve *r = b->rows[j];
+    switch (k) {
+    case 0: return b->res ? b->res[j].id : r->id;
+    case 1: return b->res ? b->res[j].person_id : r->person_id;
+    case 2: return r->person_name;
+    case 3: return r->community;
+    case 4: return b->num[j][0];
+    case 5: return r->source;
+    case 6: return r->added;
+    case 7: return r->status;
+    case 8: return r->vetting;
+    case 9: return r->bar_reason;
+    case 10: return r->note;
+    default: return b->num[j][1];
+    }
+}
+
+/* Checks every row that passed the field checks against the database in one
+ * statement: its person (by id, or by a name only one person has), its
+ * community, and which entry it is. Bad rows get res[i].bad and st[i].
+ * 0, or -1 on a database error (call->status set). */
+static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *rows, size_t n,
+                     s_resolved_t *res, hj_status_t *st, prep_arena_t *a)
+{
+    size_t *index = prep_alloc(a, (n + 1) * sizeof *index), m = 0;
+    char(*num)[2][16] = prep_alloc(a, (n + 1) * sizeof *num);
+    if (!index || !num)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(num[i][0], 16, "%d", (int)rows[i]->committee);
+        snprintf(num[i][1], 16, "%u", rows[i]->line);
+        if (!res[i].bad)
+            index[m++] = i;
+    }
+    if (m == 0)
+        return 0;
+    s_batch_t b = {rows, NULL, index, num};
+    const char *v[6] = {s_array(a, m, s_field, 11, &b), s_array(a, m, s_field, 0, &b),
+                        s_array(a, m, s_field, 1, &b),  s_array(a, m, s_field, 2, &b),
+                        s_array(a, m, s_field, 3, &b),  s_array(a, m, s_field, 4, &b)};
+    for (int k = 0; k < 6; k++)
+        if (!v[k])
+            return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    PGresult *r = prep_q(c, call, "rows",
+                         "WITH r AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], "
+                         "$4::text[], $5::text[], $6::int[]) WITH ORDINALITY AS r(line, id, "
+                         "person_id, person_name, community, committee, ord)), "
+                         "p AS (SELECT r.*, (SELECT x.name FROM registry.person x WHERE r.person_id "
+                         "<> '' AND x.id = NULLIF(r.person_id, '')::uuid) AS stored_name, "
+                         "(SELECT count(*) FROM registry.person x WHERE r.person_id = '' AND x.name = "
+                         "r.person_name) AS named, CASE WHEN r.person_id <> '' THEN r.person_id ELSE "
+                         "(SELECT min(x.id::text) FROM registry.person x WHERE x.name = r.person_name) "
+                         "END AS resolved FROM r) "
+                         "SELECT p.ord, COALESCE(p.stored_name, ''), p.named, COALESCE(p.resolved, ''), "
+                         "EXISTS (SELECT 1 FROM registry.community m WHERE m.code = p.community), "
+                         "COALESCE((SELECT e.id::text FROM registry.reserve e WHERE e.community = "
+                         "p.community AND e.committee = p.committee AND e.person_id = "
+                         "NULLIF(p.resolved, '')::uuid), ''), EXISTS (SELECT 1 FROM registry.reserve e "
+                         "WHERE e.id = NULLIF(p.id, '')::uuid) FROM p ORDER BY p.ord",
+                         6, v);
+    if (!r)
+        return -1;
+    for (int t = 0; t < PQntuples(r); t++) {
+        size_t i = index[atoi(PQgetvalue(r, t, 0)) - 1];
+        const Hj__Registry__Reserve *row = rows[i];
+        const char *stored = PQgetvalue(r, t, 1), *resolved = PQgetvalue(r, t, 3);
+        const char *existing = PQgetvalue(r, t, 5);
+        long named = atol(PQgetvalue(r, t, 2));
+        hj_status_t *s = &st[i];
+        int bad = 0;
+        if (row->person_id[0] && !stored[0])
+            bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "person_id", "person %s not found",
                                 row->person_id);
-        else if (row->person_name[0] && strcmp(row->person_name, PQgetvalue(r, 0, 0)) != 0)
-            bad = hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "person_name",
-                                "person %s is %s, not %s", row->person_id, PQgetvalue(r, 0, 0),
-                                row->person_name);
-        snprintf(out->person_id, sizeof out->person_id, "%s", row->person_id);
-    } else {
-        const char *v[1] = {row->person_name};
-        if (!(r = prep_q(c, call, "person_name",
-                         "SELECT id FROM registry.person WHERE name = $1 ORDER BY id LIMIT 2", 1, v)))
-            return -1;
-        if (PQntuples(r) == 0)
-            bad = hj_status_set(st, HJ__CODE__NOT_FOUND, "person_name",
+        else if (row->person_id[0] && row->person_name[0] && strcmp(row->person_name, stored) != 0)
+            bad = hj_status_set(s, HJ__CODE__INVALID_ARGUMENT, "person_name",
+                                "person %s is %s, not %s", row->person_id, stored, row->person_name);
+        else if (!row->person_id[0] && named == 0)
+            bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "person_name",
                                 "no person is named %s (add them with hj person add)",
                                 row->person_name);
-        else if (PQntuples(r) > 1)
-            bad = hj_status_set(st, HJ__CODE__FAILED_PRECONDITION, "person_name",
+        else if (!row->person_id[0] && named > 1)
+            bad = hj_status_set(s, HJ__CODE__FAILED_PRECONDITION, "person_name",
                                 "more than one person is named %s: give the person_id",
                                 row->person_name);
-        else
-            snprintf(out->person_id, sizeof out->person_id, "%s", PQgetvalue(r, 0, 0));
+        else if (PQgetvalue(r, t, 4)[0] != 't')
+            bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "community", "community %s not found",
+                                row->community);
+        else if (row->id[0] && existing[0] && strcmp(existing, row->id) != 0)
+            bad = hj_status_set(s, HJ__CODE__ALREADY_EXISTS, "id",
+                                "entry %s already holds this person for this committee", existing);
+        res[i].bad = bad != 0;
+        snprintf(res[i].person_id, sizeof res[i].person_id, "%s", resolved);
+        snprintf(res[i].id, sizeof res[i].id, "%s", row->id[0] ? row->id : existing);
+        res[i].exists = existing[0] || PQgetvalue(r, t, 6)[0] == 't';
     }
-    PQclear(r);
-    if (bad)
-        return 1;
-    const char *w[1] = {row->community};
-    if (!(r = prep_q(c, call, "community", "SELECT 1 FROM registry.community WHERE code = $1", 1, w)))
-        return -1;
-    if (PQntuples(r) == 0)
-        bad = hj_status_set(st, HJ__CODE__NOT_FOUND, "community", "community %s not found",
-                            row->community);
-    PQclear(r);
-    if (bad)
-        return 1;
-    /* The entry of this person for this committee of this community, if any. */
-    snprintf(committee, sizeof committee, "%d", (int)row->committee);
-    const char *x[3] = {row->community, committee, out->person_id};
-    if (!(r = prep_q(c, call, "reserve",
-                     "SELECT id FROM registry.reserve WHERE community = $1 AND committee = "
-                     "$2::smallint AND person_id = $3::uuid",
-                     3, x)))
-        return -1;
-    const char *existing = PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
-    if (row->id[0] && existing[0] && strcmp(existing, row->id) != 0)
-        bad = hj_status_set(st, HJ__CODE__ALREADY_EXISTS, "id",
-                            "entry %s already holds this person for this committee", existing);
-    snprintf(out->id, sizeof out->id, "%s", row->id[0] ? row->id : existing);
-    out->exists = existing[0] != 0;
-    PQclear(r);
-    if (bad || out->exists || !row->id[0])
-        return bad;
-    /* A given id that is not this person's entry: another entry changing hands, or a new one. */
-    const char *y[1] = {row->id};
-    if (!(r = prep_q(c, call, "id", "SELECT 1 FROM registry.reserve WHERE id = $1::uuid", 1, y)))
-        return -1;
-    out->exists = PQntuples(r) > 0;
     PQclear(r);
     return 0;
 }
 
-static int s_write(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row,
-                   const s_resolved_t *res, char id_out[37], int *inserted)
+/* Writes the good rows in one statement; a new entry's id is derived from
+ * the request id (and the line), so a replay names it again. Returns the
+ * result (id, inserted) of each row, or NULL (call->status set). */
+static PGresult *s_write(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *rows, size_t n,
+                         const s_resolved_t *res, prep_arena_t *a)
 {
-    char committee[4], line[16];
-    snprintf(committee, sizeof committee, "%d", (int)row->committee);
-    snprintf(line, sizeof line, "%u", row->line);
-    const char *v[13] = {res->id,     res->person_id,   row->community, committee,
-                         row->source, row->added,       row->status,    row->vetting,
-                         row->bar_reason, row->note,    call->actor,    call->request_id,
-                         line};
-    /* A new entry's id is derived from the request id (and the line), so a replay names it again. */
+    size_t *index = prep_alloc(a, (n + 1) * sizeof *index);
+    char(*num)[2][16] = prep_alloc(a, (n + 1) * sizeof *num);
+    const char *v[13];
+    if (!index || !num) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        index[i] = i;
+        snprintf(num[i][0], 16, "%d", (int)rows[i]->committee);
+        snprintf(num[i][1], 16, "%u", rows[i]->line);
+    }
+    s_batch_t b = {rows, res, index, num};
+    static const int fields[11] = {0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    for (int k = 0; k < 11; k++)
+        if (!(v[k] = s_array(a, n, s_field, fields[k], &b))) {
+            hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+            return NULL;
+        }
+    v[11] = call->actor;
+    v[12] = call->request_id;
     PGresult *r = prep_q(c, call, "reserve",
                          "INSERT INTO registry.reserve (id, person_id, community, committee, source, "
-                         "added_on, status, vetting, bar_reason, note, updated_by) VALUES "
-                         "(COALESCE(NULLIF($1, '')::uuid, CASE WHEN $13 = '0' THEN $12::uuid ELSE "
-                         "md5($12 || ':' || $13)::uuid END), $2::uuid, $3, $4::smallint, $5, "
-                         "$6::date, $7, $8, $9, $10, $11) "
+                         "added_on, status, vetting, bar_reason, note, updated_by) "
+                         "SELECT COALESCE(NULLIF(r.id, '')::uuid, CASE WHEN r.line = 0 THEN $13::uuid "
+                         "ELSE md5($13 || ':' || r.line)::uuid END), r.person_id::uuid, r.community, "
+                         "r.committee::smallint, r.source, r.added::date, r.status, r.vetting, "
+                         "r.bar_reason, r.note, $12 FROM unnest($1::text[], $2::text[], $3::text[], "
+                         "$4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+                         "$10::text[], $11::int[]) AS r(id, person_id, community, committee, source, "
+                         "added, status, vetting, bar_reason, note, line) "
                          "ON CONFLICT (id) DO UPDATE SET person_id = EXCLUDED.person_id, "
                          "community = EXCLUDED.community, committee = EXCLUDED.committee, "
                          "source = EXCLUDED.source, added_on = EXCLUDED.added_on, "
@@ -153,31 +235,33 @@ static int s_write(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row,
                          "bar_reason = EXCLUDED.bar_reason, note = EXCLUDED.note, "
                          "updated_by = EXCLUDED.updated_by RETURNING id, xmax = 0",
                          13, v);
-    if (!r)
-        return -1;
-    snprintf(id_out, 37, "%s", PQgetvalue(r, 0, 0));
-    *inserted = PQgetvalue(r, 0, 1)[0] == 't';
-    PQclear(r);
-    return 0;
+    if (r)
+        prep_keep(a, r);
+    return r;
 }
 
 void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row)
 {
-    s_resolved_t res;
-    char id[37];
-    int inserted;
-    int rc = s_resolve(c, call, row, &res, &call->status);
-    if (rc != 0)
-        return;
-    if (res.exists) {
+    prep_arena_t a = {0};
+    s_resolved_t res = {0};
+    hj_status_t st = {0};
+    Hj__Registry__Reserve *const rows[1] = {(Hj__Registry__Reserve *)row};
+    if (s_resolve(c, call, rows, 1, &res, &st, &a) != 0)
+        goto out;
+    if (res.bad)
+        call->status = st;
+    else if (res.exists)
         hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "person_id",
                       "this person is already in the ledger for this committee (entry %s): "
                       "use hj reserve update",
                       res.id);
-        return;
+    else {
+        PGresult *r = s_write(c, call, rows, 1, &res, &a);
+        if (r)
+            prep_db_get(c, call, &s_reserve, PQgetvalue(r, 0, 0), "reserve_added");
     }
-    if (s_write(c, call, row, &res, id, &inserted) == 0)
-        prep_db_get(c, call, &s_reserve, id, "reserve_added");
+out:
+    prep_arena_free(&a);
 }
 
 void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUpdate *u)
@@ -266,31 +350,35 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
 {
     prep_arena_t a = {0};
     Hj__Registry__ImportReport rep = HJ__REGISTRY__IMPORT_REPORT__INIT;
-    s_resolved_t *res = prep_alloc(&a, imp->n_rows * sizeof *res);
-    rep.problems = prep_alloc(&a, (imp->n_rows + 1) * sizeof *rep.problems);
-    rep.rows = (uint32_t)imp->n_rows;
-    if (!res || !rep.problems) {
+    size_t n = imp->n_rows;
+    s_resolved_t *res = prep_alloc(&a, (n + 1) * sizeof *res);
+    hj_status_t *st = prep_alloc(&a, (n + 1) * sizeof *st);
+    rep.problems = prep_alloc(&a, (n + 1) * sizeof *rep.problems);
+    rep.rows = (uint32_t)n;
+    if (!res || !st || !rep.problems) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < imp->n_rows; i++) {
+    for (size_t i = 0; i < n; i++)
+        res[i].bad = prep_check_reserve(&st[i], imp->rows[i]) != 0;
+    if (s_resolve(c, call, imp->rows, n, res, st, &a) != 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Reserve *row = imp->rows[i];
-        hj_status_t st = {0};
-        int rc = prep_check_reserve(&st, row) != 0 ? 1 : s_resolve(c, call, row, &res[i], &st);
-        if (rc < 0)
-            goto out;
-        for (size_t j = 0; j < i && rc == 0; j++) {
-            const Hj__Registry__Reserve *o = imp->rows[j];
+        for (size_t j = 0; j < i && !res[i].bad; j++) {
+            if (res[j].bad)
+                continue;
             int same_entry = res[i].id[0] && strcmp(res[i].id, res[j].id) == 0;
             int same_person = strcmp(res[i].person_id, res[j].person_id) == 0 &&
-                              strcmp(row->community, o->community) == 0 &&
-                              row->committee == o->committee;
+                              strcmp(row->community, imp->rows[j]->community) == 0 &&
+                              row->committee == imp->rows[j]->committee;
             if (same_entry || same_person)
-                rc = hj_status_set(&st, HJ__CODE__INVALID_ARGUMENT, same_entry ? "id" : "person_id",
-                                   "the same entry as line %u", o->line) ? 1 : 0;
+                res[i].bad = hj_status_set(&st[i], HJ__CODE__INVALID_ARGUMENT,
+                                           same_entry ? "id" : "person_id",
+                                           "the same entry as line %u", imp->rows[j]->line) != 0;
         }
-        if (rc)
-            s_problem(&a, &rep, row->line, &st);
+        if (res[i].bad)
+            s_problem(&a, &rep, row->line, &st[i]);
         else if (res[i].exists)
             rep.updated++;
         else
@@ -305,21 +393,27 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
         goto out;
     }
     /* All good: write every row, then journal what the ledger now holds for them. */
-    size_t idlen = imp->n_rows * 38 + 3;
-    char *ids = prep_alloc(&a, idlen), id[37];
-    size_t len = 0;
-    int inserted, one_community = 1;
+    PGresult *w = s_write(c, call, imp->rows, n, res, &a);
+    if (!w)
+        goto out;
+    size_t idlen = n * 38 + 3, len = 0;
+    char *ids = prep_alloc(&a, idlen);
+    int one_community = 1;
     if (!ids) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
     }
     ids[len++] = '{';
-    for (size_t i = 0; i < imp->n_rows; i++) {
-        if (s_write(c, call, imp->rows[i], &res[i], id, &inserted) != 0)
-            goto out;
-        len += (size_t)snprintf(ids + len, idlen - len, "%s%s", i ? "," : "", id);
-        one_community &= strcmp(imp->rows[i]->community, imp->rows[0]->community) == 0;
+    rep.added = rep.updated = 0;
+    for (int i = 0; i < PQntuples(w); i++) {
+        len += (size_t)snprintf(ids + len, idlen - len, "%s%s", i ? "," : "", PQgetvalue(w, i, 0));
+        if (PQgetvalue(w, i, 1)[0] == 't')
+            rep.added++;
+        else
+            rep.updated++;
     }
+    for (size_t i = 0; i < n; i++)
+        one_community &= strcmp(imp->rows[i]->community, imp->rows[0]->community) == 0;
     snprintf(ids + len, idlen - len, "}");
     char sql[1024];
     snprintf(sql, sizeof sql, "%s WHERE t.id = ANY($1::uuid[]) ORDER BY t.added_on, t.id",

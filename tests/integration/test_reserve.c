@@ -137,7 +137,7 @@ Test(reserve, csv_import_with_bad_rows_changes_nothing_and_export_round_trips)
     s_write(path, "姓名,社区,委员会,推荐来源,入库日期,状态,资格联审,否决原因,备注\n"
                   "王丽,KBS-BH-01,居委会,居民代表推荐,2026-02-01,在库,通过,,\"群众基础好，\"\"热心\"\"\n能办事\"\n"
                   "李强,KBS-BH-01,党组织,党员推荐,2026-02-01,在库,待审,,\n"
-                  "李强,KBS-BH-02,party,组织推荐,2026-02-02,active,barred,gang_involvement,涉黑线索核实中\n");
+                  "李强,KBS-BH-02,party,组织推荐,2026-02-02,active,barred,gang_involvement,涉黑线索{核实中}\\备查\n");
     const char *request = "c1111111-2222-4333-8444-555555555555";
     char *out = HJ_OK(&stack, "reserve", "import", path, "--request-id", request);
     cr_assert(strstr(out, "3 rows: 3 added, 0 updated"), "%s", out);
@@ -151,6 +151,9 @@ Test(reserve, csv_import_with_bad_rows_changes_nothing_and_export_round_trips)
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.reserve WHERE note = "
                                          "'群众基础好，\"热心\"' || chr(10) || '能办事'"),
                  1, "the note round-trips byte-exact");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.reserve WHERE note = "
+                                         "'涉黑线索{核实中}' || chr(92) || '备查'"),
+                 1, "braces and backslashes too");
 
     /* export -> import -> export gives the same bytes, and changes no entry. */
     free(HJ_OK(&stack, "reserve", "export", "--out", path2));

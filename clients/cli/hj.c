@@ -15,6 +15,15 @@ int cmd_watch(cli_t *cli, const char *verb);
 int cmd_status(cli_t *cli, const char *verb);
 int cmd_audit(cli_t *cli, const char *verb);
 int cmd_admin(cli_t *cli, const char *verb);
+int cmd_publicity(cli_t *cli, const char *verb);
+int cmd_assessment(cli_t *cli, const char *verb);
+int cmd_reserve(cli_t *cli, const char *verb);
+int cmd_rectification(cli_t *cli, const char *verb);
+int cmd_upgrade(cli_t *cli, const char *verb);
+int cmd_body(cli_t *cli, const char *verb);
+int cmd_plan(cli_t *cli, const char *verb);
+int cmd_task(cli_t *cli, const char *verb);
+int cmd_training(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -72,6 +81,111 @@ static const cli_command_t s_commands[] = {
      "hj admin journal verify [--db CONNINFO]   recompute the journal's hash chain; prints\n"
      "    \"ok, N events, head HASH\" or the first broken link (exit 1). Anchor the head hash:\n"
      "    print it daily and keep it outside the system; a later head must extend it."},
+    {"publicity", "宣传动员: pushes by channel and kind, with totals", cmd_publicity,
+     "hj publicity add (--community CODE | --subdistrict CODE) --channel CHANNEL --kind KIND\n"
+     "                 --date YYYY-MM-DD [--count N] --title TEXT\n"
+     "    channel: screen (电子屏) | wechat_group (居民微信群) | notice_board (公告栏) | other\n"
+     "    kind: slogan (宣传标语) | policy_reading (政策解读) | election_discipline (换届纪律) |\n"
+     "          good_practice (经验做法) | other\n"
+     "    --count: times it ran that day (a screen repeats a slogan), default 1\n"
+     "hj publicity list [--community CODE] [--subdistrict CODE] [--kind KIND] [--limit N] [--after ID]\n"
+     "    pages by date; the totals by kind and by channel cover the whole filter, not the page\n"
+     "hj publicity show ID"},
+    {"assessment", "调研摸底: assessments of sitting members; risk notes, contingency plans", cmd_assessment,
+     "hj assessment add --seat SEAT_ID --date YYYY-MM-DD --assessor NAME\n"
+     "                  --ability 1-5 --performance 1-5 --practice 1-5 --trust 1-5\n"
+     "                  [--structure TEXT] [--ability-note TEXT] [--performance-note TEXT]\n"
+     "                  [--practice-note TEXT] [--trust-note TEXT]\n"
+     "    ability 能力, performance 现实表现, practice 工作作风, trust 群众公认度; structure 结构 notes.\n"
+     "    The date must fall within the seat's term.\n"
+     "hj assessment list [--community CODE] [--limit N] [--after ID]\n"
+     "hj assessment show ID\n"
+     "hj assessment risk COMMUNITY                          show its risk notes and contingency plan\n"
+     "hj assessment risk COMMUNITY [--notes TEXT] [--contingency TEXT]   set them (工作预案)"},
+    {"reserve", "后备人选台账: the reserve-candidate ledger, vetting, CSV import/export", cmd_reserve,
+     "hj reserve add --person ID --community CODE --committee party|residents --added YYYY-MM-DD\n"
+     "               [--source TEXT] [--status S] [--vetting V] [--reason R] [--note TEXT]\n"
+     "    status: active (在库, default) | withdrawn (退出) | nominated (已提名: needs vetting cleared)\n"
+     "    vetting (资格联审): pending (default) | cleared | barred (needs --reason)\n"
+     "    reason: criminal_record | gang_involvement | illegal_religion | expelled_from_party | other\n"
+     "hj reserve update ID [--status S] [--vetting V [--reason R]] [--note TEXT]\n"
+     "hj reserve list [--community CODE] [--status S] [--limit N] [--after ID]\n"
+     "hj reserve show ID\n"
+     "hj reserve import FILE.csv\n"
+     "    UTF-8 CSV with a header: 编号,人员编号,姓名,社区,委员会,推荐来源,入库日期,状态,资格联审,否决原因,备注\n"
+     "    (or id,person_id,name,community,committee,source,added,status,vetting,bar_reason,note; any\n"
+     "    order; values as words or their Chinese labels). A row without id adds an entry, or replaces\n"
+     "    this person's entry for that committee; without person_id the name must be unique.\n"
+     "    All rows or none: every bad row is reported with its line number and nothing changes.\n"
+     "hj reserve export [--community CODE] [--status S] [--out FILE] [--lang zh|en]\n"
+     "    writes the ledger as import reads it (export -> import round-trips)"},
+    {"rectification", "集中整顿: problem flags with their plan (一社一策), open → in progress → closed",
+     cmd_rectification,
+     "hj rectification open --community CODE --problem PROBLEM --plan TEXT --owner NAME\n"
+     "                      --date YYYY-MM-DD (opened) --due YYYY-MM-DD [--description TEXT]\n"
+     "    problem: complex_situation (换届选举形势复杂) | gang_interference (黑恶宗族势力干扰) |\n"
+     "             religious_interference (宗教势力干扰) | petitions (信访矛盾集中) |\n"
+     "             weak_party_organisation (党组织软弱涣散) | other\n"
+     "hj rectification start ID --date YYYY-MM-DD              open → in_progress\n"
+     "hj rectification close ID --date YYYY-MM-DD --note TEXT --verified-by NAME\n"
+     "    in_progress → closed (销号); the closing note and who verified it are required\n"
+     "hj rectification list [--community CODE] [--state open|in_progress|closed] [--problem P]\n"
+     "                      [--limit N] [--after ID]\n"
+     "hj rectification show ID"},
+    {"upgrade", "party-organisation upgrades (党支部 → 党总支 → 党委) and their approval", cmd_upgrade,
+     "hj upgrade request --community CODE --to general_branch|committee --date YYYY-MM-DD [--reason TEXT]\n"
+     "hj upgrade approve ID --date YYYY-MM-DD [--note TEXT]   (街道党工委; changes the community's\n"
+     "                                                          organisation type at once)\n"
+     "hj upgrade reject ID --date YYYY-MM-DD --note TEXT\n"
+     "hj upgrade list [--community CODE] [--state requested|approved|rejected] [--limit N] [--after ID]\n"
+     "hj upgrade show ID"},
+    {"body", "健全机构: leadership group, office, guidance groups, election committees", cmd_body,
+     "hj body add --kind KIND --name NAME --leader PERSON_ID [--member PERSON_ID]... [--formed YYYY-MM-DD]\n"
+     "            (--subdistrict CODE | --community CODE for an election committee) [--guides CODE]...\n"
+     "    kind: leadership_group (换届工作领导小组) | office (领导小组办公室) |\n"
+     "          guidance_group (指导组: --guides each community it guides) |\n"
+     "          election_committee (选举委员会 of one community: training coverage counts its people)\n"
+     "    One leadership group and one office per subdistrict, one election committee per community;\n"
+     "    a community belongs to at most one guidance group at a time.\n"
+     "hj body change ID [--leader PERSON_ID] [--add-member ID]... [--remove-member ID]...\n"
+     "                  [--add-community CODE]... [--remove-community CODE]...\n"
+     "    a new leader replaces the old one, who leaves the body\n"
+     "hj body list [--subdistrict CODE] [--community CODE] [--kind KIND] [--limit N] [--after ID]\n"
+     "hj body show ID"},
+    {"plan", "制定方案: the subdistrict plan and one plan per community, with approval chains", cmd_plan,
+     "hj plan add (--community CODE | --subdistrict CODE) --title TEXT (--text TEXT | --document REF)\n"
+     "            --date YYYY-MM-DD (submitted) [--step APPROVER-BODY]...\n"
+     "    the steps are approved in order; without --step the chain is\n"
+     "    街道换届工作领导小组 → 区换届办公室 → 指导组\n"
+     "hj plan approve ID --step N --date YYYY-MM-DD --by NAME [--note TEXT]\n"
+     "hj plan return ID --step N --date YYYY-MM-DD --by NAME --note TEXT\n"
+     "    the last approval puts the plan in force (已生效); a return sends it back for editing\n"
+     "hj plan edit ID [--title TEXT] [--text TEXT] [--document REF]\n"
+     "    draft or returned plans only; the chain starts again. A plan in force cannot be edited:\n"
+     "hj plan revise ID --date YYYY-MM-DD [--title TEXT] [--text TEXT] [--document REF]\n"
+     "    starts version N+1 with a new chain; it supersedes the old one when in force\n"
+     "hj plan list [--community CODE] [--subdistrict CODE] [--state draft|returned|in_force|superseded]\n"
+     "             [--limit N] [--after ID]\n"
+     "hj plan show ID"},
+    {"task", "dated tasks of a plan with their owners (时间到天, 任务到人)", cmd_task,
+     "hj task add --plan ID --title TEXT --owner NAME --due YYYY-MM-DD\n"
+     "    a task due before its plan was submitted is kept but flagged\n"
+     "hj task done ID --date YYYY-MM-DD\n"
+     "hj task list [--plan ID] [--community CODE] [--state open|done] [--overdue] [--limit N] [--after ID]\n"
+     "    pages by due date; --overdue: open and due before today (Asia/Shanghai)"},
+    {"training", "培训骨干: training sessions, attendees, election-committee coverage", cmd_training,
+     "hj training add --date YYYY-MM-DD (--community CODE | --subdistrict CODE) --trainer NAME\n"
+     "                --topic TEXT... --attendee PERSON_ID:ROLE...\n"
+     "    e.g. --topic 《中国共产党基层组织选举工作条例》 --topic 《城市居民委员会组织法》\n"
+     "    role: election_committee_member (选举委员会成员) | guidance_group_member (指导组成员) |\n"
+     "          community_staff (社区工作者) | leadership_group_member (领导小组成员)\n"
+     "hj training list [--community CODE] [--subdistrict CODE] [--limit N] [--after ID]\n"
+     "hj training show ID\n"
+     "hj training coverage COMMUNITY\n"
+     "    The rule: every member of the community's election committee (选举委员会: the leader and\n"
+     "    members of its `hj body add --kind election_committee` body) must have attended at least\n"
+     "    one training session, in any role. Lists those who have not; the readiness gate\n"
+     "    \"election committee trained\" is green when none is left and a committee is recorded."},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,
@@ -85,7 +199,7 @@ static void s_help(void)
            "usage: hj GROUP VERB [ARGS] [--json] [--bus ENDPOINT] [--events ENDPOINT]\n"
            "                              [--timeout MS] [--tries N] [--request-id UUID]\n\n");
     for (size_t i = 0; i < S_NCOMMANDS; i++)
-        printf("  %-12s %s\n", s_commands[i].group, s_commands[i].summary);
+        printf("  %-14s %s\n", s_commands[i].group, s_commands[i].summary);
     printf("\n`hj GROUP --help` shows a group's commands.\n"
            "Exit codes: 0 ok, 1 refused by the server (the message names the field or rule),\n"
            "            2 usage, 3 could not reach the system.\n"

@@ -2,6 +2,7 @@
 #include "hj_envelope.h"
 #include "hj_idcard.h"
 #include "hj_log.h"
+#include "preparation.h"
 #include "registry.h"
 
 #include <ctype.h>
@@ -18,7 +19,7 @@ int registry_load_key(registry_t *reg, const char *run_dir)
 }
 
 /* Codes are what officials type: letters, digits, '-' and '_'. */
-static int s_check_code(hj_status_t *st, const char *field, const char *code)
+int registry_check_code(hj_status_t *st, const char *field, const char *code)
 {
     if (hj_check_text(st, field, code, S_CODE_MAX, 1) != 0)
         return -1;
@@ -74,7 +75,7 @@ static int s_check_person(hj_status_t *st, const Hj__Registry__Person *p)
 
 static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
 {
-    if (s_check_code(st, "community", s->community) || hj_check_uuid(st, "person_id", s->person_id))
+    if (registry_check_code(st, "community", s->community) || hj_check_uuid(st, "person_id", s->person_id))
         return -1;
     if (s->committee != HJ__REGISTRY__COMMITTEE__PARTY &&
         s->committee != HJ__REGISTRY__COMMITTEE__RESIDENTS)
@@ -93,16 +94,16 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
 {
     switch (r->op_case) {
     case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
-        return s_check_code(st, "code", r->district_add->code) ||
+        return registry_check_code(st, "code", r->district_add->code) ||
                hj_check_text(st, "name", r->district_add->name, S_NAME_MAX, 1);
     case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
-        return s_check_code(st, "code", r->subdistrict_add->code) ||
+        return registry_check_code(st, "code", r->subdistrict_add->code) ||
                hj_check_text(st, "name", r->subdistrict_add->name, S_NAME_MAX, 1) ||
-               s_check_code(st, "district", r->subdistrict_add->district);
+               registry_check_code(st, "district", r->subdistrict_add->district);
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD: {
         const Hj__Registry__Community *m = r->community_add;
-        if (s_check_code(st, "code", m->code) || hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
-            s_check_code(st, "subdistrict", m->subdistrict))
+        if (registry_check_code(st, "code", m->code) || hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
+            registry_check_code(st, "subdistrict", m->subdistrict))
             return -1;
         if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH || m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type",
@@ -111,7 +112,7 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
     }
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE: {
         const Hj__Registry__CommunityUpdate *u = r->community_update;
-        if (s_check_code(st, "code", u->code) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
+        if (registry_check_code(st, "code", u->code) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
             return -1;
         if ((int)u->org_type < 0 || u->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type", "unknown org_type");
@@ -121,7 +122,7 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return 0;
     }
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET:
-        return s_check_code(st, "code", r->community_get->key);
+        return registry_check_code(st, "code", r->community_get->key);
     case HJ__REGISTRY__REQUEST__OP_PERSON_GET:
         return hj_check_uuid(st, "id", r->person_get->key);
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST:
@@ -138,7 +139,7 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return hj_check_uuid(st, "id", r->seat_end->id) ||
                hj_check_date(st, "term_end", r->seat_end->term_end, 1);
     default:
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown registry operation");
+        return preparation_validate(st, r);
     }
 }
 
@@ -154,7 +155,7 @@ static int s_is_write(Hj__Registry__Request__OpCase op)
     case HJ__REGISTRY__REQUEST__OP_SEAT_END:
         return 1;
     default:
-        return 0;
+        return preparation_is_write(op);
     }
 }
 
@@ -230,7 +231,7 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         registry_db_seat_list(c, call, r->seat_list);
         break;
     default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+        preparation_handle(c, call, r);
     }
 }
 

@@ -1,0 +1,111 @@
+/* hj assessment — 调研摸底: assessments of sitting members, and a community's
+ * risk notes and contingency plan (工作预案). */
+#include "cmd_prep.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID",    "DATE",  "COMMUNITY", "MEMBER", "ABILITY",
+                                 "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
+    Hj__Registry__Assessment *const *items = (Hj__Registry__Assessment *const *)&m;
+    size_t n = 1;
+    if (m->descriptor == &hj__registry__assessments__descriptor) {
+        items = ((const Hj__Registry__Assessments *)m)->items;
+        n = ((const Hj__Registry__Assessments *)m)->n_items;
+    }
+    cli_table_t *t = cli_table_new(9, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Assessment *a = items[i];
+        char s[4][4];
+        snprintf(s[0], 4, "%u", a->ability);
+        snprintf(s[1], 4, "%u", a->performance);
+        snprintf(s[2], 4, "%u", a->practice);
+        snprintf(s[3], 4, "%u", a->trust);
+        const char *row[] = {a->id, a->date, a->community, a->person_name, s[0],
+                             s[1],  s[2],    s[3],         a->assessor};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+    if (m->descriptor != &hj__registry__assessment__descriptor)
+        return;
+    const Hj__Registry__Assessment *a = items[0];
+    const char *notes[] = {"structure (结构)",     a->structure_note,   "ability (能力)",
+                           a->ability_note,        "performance (表现)", a->performance_note,
+                           "practice (作风)",      a->practice_note,    "public trust (公认度)",
+                           a->trust_note};
+    printf("\n");
+    prep_fields(notes, 5);
+}
+
+static void s_print_risk(const ProtobufCMessage *m)
+{
+    const Hj__Registry__CommunityRisk *k = (const Hj__Registry__CommunityRisk *)m;
+    const char *f[] = {"community",        k->community,        "risk notes", k->risk_notes,
+                       "contingency plan (工作预案)", k->contingency_plan, "updated",
+                       k->updated_at[0] ? k->updated_at : "never", "by", k->updated_by};
+    prep_fields(f, 5);
+}
+
+int cmd_assessment(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Assessment a = HJ__REGISTRY__ASSESSMENT__INIT;
+    Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__Reply *reply;
+    void (*print)(const ProtobufCMessage *) = s_print;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        a.seat_id = (char *)cli_opt_or(cli, "seat", "");
+        a.date = (char *)cli_opt_or(cli, "date", "");
+        a.assessor = (char *)cli_opt_or(cli, "assessor", "");
+        a.structure_note = (char *)cli_opt_or(cli, "structure", "");
+        a.ability_note = (char *)cli_opt_or(cli, "ability-note", "");
+        a.performance_note = (char *)cli_opt_or(cli, "performance-note", "");
+        a.practice_note = (char *)cli_opt_or(cli, "practice-note", "");
+        a.trust_note = (char *)cli_opt_or(cli, "trust-note", "");
+        if ((rc = prep_uint(cli, "ability", 1, 5, 0, &a.ability)) ||
+            (rc = prep_uint(cli, "performance", 1, 5, 0, &a.performance)) ||
+            (rc = prep_uint(cli, "practice", 1, 5, 0, &a.practice)) ||
+            (rc = prep_uint(cli, "trust", 1, 5, 0, &a.trust)))
+            return rc;
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD;
+        req.assessment_add = &a;
+        done = "assessment recorded";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST;
+        req.assessment_list = &q;
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET;
+        req.assessment_get = &get;
+    } else if (strcmp(verb, "risk") == 0 && cli->npos == 1) {
+        const char *notes = cli_opt(cli, "notes"), *plan = cli_opt(cli, "contingency");
+        print = s_print_risk;
+        if (notes || plan) {
+            k.community = (char *)cli->pos[0];
+            k.risk_notes = (char *)(notes ? notes : "");
+            k.contingency_plan = (char *)(plan ? plan : "");
+            req.request_id = (char *)cli_request_id(cli, id);
+            req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_SET;
+            req.risk_set = &k;
+            done = "risk notes and contingency plan recorded";
+        } else {
+            get.key = (char *)cli->pos[0];
+            req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_GET;
+            req.risk_get = &get;
+        }
+    } else
+        return cli_usage("hj assessment add|list|show|risk");
+    rc = prep_call(cli, &req, &reply);
+    return rc ? rc : prep_output(cli, reply, done, print);
+}

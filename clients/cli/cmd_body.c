@@ -1,0 +1,99 @@
+/* hj body — 健全机构: the leadership group, its office, guidance groups (and
+ * the communities each guides), and each community's election committee. */
+#include "cmd_prep.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define S_MAX 200
+
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID", "KIND", "NAME", "SUBDISTRICT", "COMMUNITY", "LEADER", "MEMBERS", "GUIDES"};
+    Hj__Registry__Body *const *items = (Hj__Registry__Body *const *)&m;
+    size_t n = 1;
+    if (m->descriptor == &hj__registry__bodies__descriptor) {
+        items = ((const Hj__Registry__Bodies *)m)->items;
+        n = ((const Hj__Registry__Bodies *)m)->n_items;
+    }
+    cli_table_t *t = cli_table_new(8, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Body *b = items[i];
+        char leader[256] = "", members[2048] = "", guides[2048] = "";
+        size_t ml = 0, gl = 0;
+        for (size_t k = 0; k < b->n_members; k++) {
+            const Hj__Registry__BodyMember *p = b->members[k];
+            if (strcmp(p->role, "leader") == 0)
+                snprintf(leader, sizeof leader, "%s", p->person_name);
+            else if (ml < sizeof members)
+                ml += (size_t)snprintf(members + ml, sizeof members - ml, "%s%s", ml ? "、" : "",
+                                       p->person_name);
+        }
+        for (size_t k = 0; k < b->n_communities && gl < sizeof guides; k++)
+            gl += (size_t)snprintf(guides + gl, sizeof guides - gl, "%s%s", k ? " " : "",
+                                   b->communities[k]);
+        const char *row[] = {b->id,      prep_label(b->kind, 0), b->name, b->subdistrict,
+                             b->community, leader,               members, guides};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}
+
+int cmd_body(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Body b = HJ__REGISTRY__BODY__INIT;
+    Hj__Registry__BodyChange ch = HJ__REGISTRY__BODY_CHANGE__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__Reply *reply;
+    char *members[S_MAX], *guides[S_MAX], *add_m[S_MAX], *rm_m[S_MAX], *add_c[S_MAX], *rm_c[S_MAX];
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        b.kind = (char *)cli_opt_or(cli, "kind", "");
+        b.name = (char *)cli_opt_or(cli, "name", "");
+        b.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+        b.community = (char *)cli_opt_or(cli, "community", "");
+        b.leader_id = (char *)cli_opt_or(cli, "leader", "");
+        b.formed_on = (char *)cli_opt_or(cli, "formed", "");
+        b.member_ids = members;
+        b.n_member_ids = prep_opts(cli, "member", members, S_MAX);
+        b.communities = guides;
+        b.n_communities = prep_opts(cli, "guides", guides, S_MAX);
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_ADD;
+        req.body_add = &b;
+        done = "working body recorded";
+    } else if (strcmp(verb, "change") == 0 && cli->npos == 1) {
+        ch.id = (char *)cli->pos[0];
+        ch.leader_id = (char *)cli_opt_or(cli, "leader", "");
+        ch.add_members = add_m;
+        ch.n_add_members = prep_opts(cli, "add-member", add_m, S_MAX);
+        ch.remove_members = rm_m;
+        ch.n_remove_members = prep_opts(cli, "remove-member", rm_m, S_MAX);
+        ch.add_communities = add_c;
+        ch.n_add_communities = prep_opts(cli, "add-community", add_c, S_MAX);
+        ch.remove_communities = rm_c;
+        ch.n_remove_communities = prep_opts(cli, "remove-community", rm_c, S_MAX);
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_CHANGE;
+        req.body_change = &ch;
+        done = "working body changed";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        q.kind = (char *)cli_opt_or(cli, "kind", "");
+        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_LIST;
+        req.body_list = &q;
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_GET;
+        req.body_get = &get;
+    } else
+        return cli_usage("hj body add|change|list|show");
+    rc = prep_call(cli, &req, &reply);
+    return rc ? rc : prep_output(cli, reply, done, s_print);
+}

@@ -1,0 +1,206 @@
+/* hj plan — 制定方案: plans and their approval chains; hj task — dated tasks
+ * with owners (时间到天, 任务到人). */
+#include "cmd_prep.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define S_MAX_STEPS 10
+
+/* The chain of DESIGN.md when none is named. */
+static char *s_default_steps[] = {"街道换届工作领导小组", "区换届办公室", "指导组"};
+
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID", "SCOPE", "VERSION", "TITLE", "SUBMITTED", "STATE", "IN FORCE", "NEXT STEP"};
+    Hj__Registry__Plan *const *items = (Hj__Registry__Plan *const *)&m;
+    size_t n = 1;
+    if (m->descriptor == &hj__registry__plans__descriptor) {
+        items = ((const Hj__Registry__Plans *)m)->items;
+        n = ((const Hj__Registry__Plans *)m)->n_items;
+    }
+    cli_table_t *t = cli_table_new(8, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Plan *p = items[i];
+        char version[16], scope[96];
+        const char *next = "";
+        snprintf(version, sizeof version, "%u", p->version);
+        snprintf(scope, sizeof scope, "%s", p->community);
+        if (!p->community[0])
+            snprintf(scope, sizeof scope, "%s (街道方案)", p->subdistrict);
+        for (size_t k = 0; k < p->n_steps && !next[0]; k++)
+            if (strcmp(p->steps[k]->state, "approved") != 0)
+                next = p->steps[k]->name;
+        const char *row[] = {p->id, scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
+                             p->in_force_on, next};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+    if (m->descriptor != &hj__registry__plan__descriptor)
+        return;
+    static const char *shead[] = {"STEP", "APPROVER BODY", "STATE", "DATE", "BY", "NOTE"};
+    printf("\napproval chain:\n");
+    t = cli_table_new(6, shead);
+    for (size_t k = 0; k < items[0]->n_steps; k++) {
+        const Hj__Registry__PlanStep *s = items[0]->steps[k];
+        char pos[16];
+        snprintf(pos, sizeof pos, "%u", s->position);
+        const char *row[] = {pos, s->name, s->state, s->date, s->approver, s->note};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+    if (items[0]->document[0])
+        printf("\ndocument: %s\n", items[0]->document);
+    if (items[0]->text[0])
+        printf("\n%s\n", items[0]->text);
+}
+
+static void s_print_tasks(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID", "COMMUNITY", "DUE", "OWNER", "TITLE", "STATE", "FLAG"};
+    Hj__Registry__Task *const *items = (Hj__Registry__Task *const *)&m;
+    size_t n = 1;
+    if (m->descriptor == &hj__registry__tasks__descriptor) {
+        items = ((const Hj__Registry__Tasks *)m)->items;
+        n = ((const Hj__Registry__Tasks *)m)->n_items;
+    }
+    cli_table_t *t = cli_table_new(7, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Task *k = items[i];
+        char flag[96] = "";
+        snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
+                 k->overdue && k->due_before_plan ? "; " : "",
+                 k->due_before_plan ? "due before the plan was submitted" : "");
+        const char *row[] = {k->id,    k->community,                k->due, k->owner,
+                             k->title, k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0), flag};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}
+
+int cmd_plan(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
+    Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
+    Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__PlanStep steps[S_MAX_STEPS + 1], *step_ptrs[S_MAX_STEPS + 1];
+    char *names[S_MAX_STEPS + 1];
+    Hj__Registry__Reply *reply;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        size_t n = prep_opts(cli, "step", names, S_MAX_STEPS + 1);
+        if (n == 0) {
+            n = sizeof s_default_steps / sizeof s_default_steps[0];
+            memcpy(names, s_default_steps, sizeof s_default_steps);
+        }
+        for (size_t i = 0; i < n; i++) {
+            hj__registry__plan_step__init(&steps[i]);
+            steps[i].name = names[i];
+            step_ptrs[i] = &steps[i];
+        }
+        p.steps = step_ptrs;
+        p.n_steps = n; /* more than 10 are refused by the service, naming the field */
+        p.community = (char *)cli_opt_or(cli, "community", "");
+        p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+        p.title = (char *)cli_opt_or(cli, "title", "");
+        p.text = (char *)cli_opt_or(cli, "text", "");
+        p.document = (char *)cli_opt_or(cli, "document", "");
+        p.submitted_on = (char *)cli_opt_or(cli, "date", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_ADD;
+        req.plan_add = &p;
+        done = "plan submitted for approval";
+    } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
+        int revise = verb[0] == 'r';
+        e.id = (char *)cli->pos[0];
+        e.title = (char *)cli_opt_or(cli, "title", "");
+        e.text = (char *)cli_opt_or(cli, "text", "");
+        e.document = (char *)cli_opt_or(cli, "document", "");
+        if (revise)
+            e.date = (char *)cli_opt_or(cli, "date", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT;
+        if (revise)
+            req.plan_revise = &e;
+        else
+            req.plan_edit = &e;
+        done = revise ? "new version submitted: its approval chain starts again"
+                      : "plan edited: its approval chain starts again";
+    } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "return") == 0) && cli->npos == 1) {
+        d.id = (char *)cli->pos[0];
+        d.approve = verb[0] == 'a';
+        d.date = (char *)cli_opt_or(cli, "date", "");
+        d.approver = (char *)cli_opt_or(cli, "by", "");
+        d.note = (char *)cli_opt_or(cli, "note", "");
+        if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
+            return rc;
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE;
+        req.plan_decide = &d;
+        done = d.approve ? "step approved" : "plan returned";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        q.state = (char *)cli_opt_or(cli, "state", "");
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_LIST;
+        req.plan_list = &q;
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_GET;
+        req.plan_get = &get;
+    } else
+        return cli_usage("hj plan add|edit|revise|approve|return|list|show");
+    rc = prep_call(cli, &req, &reply);
+    return rc ? rc : prep_output(cli, reply, done, s_print);
+}
+
+int cmd_task(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
+    Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Reply *reply;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        t.plan_id = (char *)cli_opt_or(cli, "plan", "");
+        t.title = (char *)cli_opt_or(cli, "title", "");
+        t.owner = (char *)cli_opt_or(cli, "owner", "");
+        t.due = (char *)cli_opt_or(cli, "due", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_ADD;
+        req.task_add = &t;
+        done = "task added";
+    } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
+        d.id = (char *)cli->pos[0];
+        d.date = (char *)cli_opt_or(cli, "date", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_DONE;
+        req.task_done = &d;
+        done = "task done";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        q.plan = (char *)cli_opt_or(cli, "plan", "");
+        q.state = (char *)cli_opt_or(cli, "state", "");
+        q.overdue = cli_flag(cli, "overdue");
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
+        req.task_list = &q;
+    } else
+        return cli_usage("hj task add|done|list");
+    rc = prep_call(cli, &req, &reply);
+    if (rc == CLI_OK && !cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_TASK &&
+        reply->task->due_before_plan)
+        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n", reply->task->id);
+    return rc ? rc : prep_output(cli, reply, done, s_print_tasks);
+}

@@ -1,0 +1,169 @@
+/* Shared by the preparation-record command groups. */
+#include "cmd_prep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The Chinese an official reads for each categorical word of the record. */
+static const char *const s_labels[][2] = {
+    {"screen", "电子屏"},
+    {"wechat_group", "居民微信群"},
+    {"notice_board", "公告栏"},
+    {"other", "其他"},
+    {"slogan", "宣传标语"},
+    {"policy_reading", "政策解读"},
+    {"election_discipline", "换届纪律"},
+    {"good_practice", "经验做法"},
+    {"party", "党组织"},
+    {"residents", "居委会"},
+    {"active", "在库"},
+    {"withdrawn", "退出"},
+    {"nominated", "已提名"},
+    {"pending", "待审"},
+    {"cleared", "通过"},
+    {"barred", "不通过"},
+    {"criminal_record", "受过刑事处罚"},
+    {"gang_involvement", "涉黑涉恶"},
+    {"illegal_religion", "参与非法宗教活动"},
+    {"expelled_from_party", "被开除党籍"},
+    {"complex_situation", "换届选举形势复杂"},
+    {"gang_interference", "黑恶宗族势力干扰"},
+    {"religious_interference", "宗教势力干扰"},
+    {"petitions", "信访矛盾集中"},
+    {"weak_party_organisation", "党组织软弱涣散"},
+    {"open", "未开始"},
+    {"in_progress", "整顿中"},
+    {"closed", "已销号"},
+    {"requested", "已申请"},
+    {"approved", "已批准"},
+    {"rejected", "未批准"},
+    {"leadership_group", "换届工作领导小组"},
+    {"office", "领导小组办公室"},
+    {"guidance_group", "指导组"},
+    {"election_committee", "选举委员会"},
+    {"leader", "组长"},
+    {"member", "成员"},
+    {"draft", "审批中"},
+    {"returned", "已退回"},
+    {"in_force", "已生效"},
+    {"superseded", "已被新版取代"},
+    {"done", "已完成"},
+    {"election_committee_member", "选举委员会成员"},
+    {"guidance_group_member", "指导组成员"},
+    {"community_staff", "社区工作者"},
+    {"leadership_group_member", "领导小组成员"},
+};
+#define S_NLABELS (sizeof s_labels / sizeof s_labels[0])
+
+int prep_call(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__Reply **out)
+{
+    int rc = cli_unused(cli);
+    if (rc != CLI_OK)
+        return rc;
+    return cli_call(cli, "registry", &req->base, &hj__registry__reply__descriptor,
+                    (ProtobufCMessage **)out);
+}
+
+int prep_uint(cli_t *cli, const char *key, uint32_t min, uint32_t max, uint32_t def, uint32_t *out)
+{
+    const char *v = cli_opt(cli, key);
+    if (!v) {
+        *out = def;
+        return CLI_OK;
+    }
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (!*v || *end || n < min || n > max)
+        return cli_usage("--%s must be a number from %u to %u", key, min, max);
+    *out = (uint32_t)n;
+    return CLI_OK;
+}
+
+int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q)
+{
+    q->community = (char *)cli_opt_or(cli, "community", "");
+    q->subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+    q->after = (char *)cli_opt_or(cli, "after", "");
+    return prep_uint(cli, "limit", 1, 1000, 0, &q->limit);
+}
+
+size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max)
+{
+    size_t n = 0;
+    for (int i = 0; i < cli->nopt; i++)
+        if (strcmp(cli->opt[i].key, key) == 0) {
+            cli->opt[i].used = 1;
+            if (n < max)
+                out[n++] = (char *)cli->opt[i].value;
+        }
+    return n;
+}
+
+const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply)
+{
+    const ProtobufCMessageDescriptor *d = reply->base.descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+            *(const uint32_t *)((const char *)reply + f->quantifier_offset) == f->id)
+            return *(ProtobufCMessage *const *)((const char *)reply + f->offset);
+    }
+    return NULL;
+}
+
+int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
+                void (*print)(const ProtobufCMessage *result))
+{
+    const ProtobufCMessage *result = prep_result(reply);
+    if (cli->json)
+        cli_json(result ? result : &reply->base);
+    else {
+        if (done)
+            printf("%s\n", done);
+        if (result && print)
+            print(result);
+    }
+    hj__registry__reply__free_unpacked(reply, NULL);
+    return CLI_OK;
+}
+
+const char *prep_label(const char *word, int slot)
+{
+    static char buf[8][160];
+    slot &= 7;
+    for (size_t i = 0; i < S_NLABELS; i++)
+        if (strcmp(word, s_labels[i][0]) == 0) {
+            snprintf(buf[slot], sizeof buf[slot], "%s (%s)", s_labels[i][1], word);
+            return buf[slot];
+        }
+    return word;
+}
+
+const char *prep_zh(const char *word)
+{
+    for (size_t i = 0; i < S_NLABELS; i++)
+        if (strcmp(word, s_labels[i][0]) == 0)
+            return s_labels[i][1];
+    return word;
+}
+
+const char *prep_word(const char *label_or_word)
+{
+    for (size_t i = 0; i < S_NLABELS; i++)
+        if (strcmp(label_or_word, s_labels[i][1]) == 0)
+            return s_labels[i][0];
+    return label_or_word;
+}
+
+void prep_fields(const char *const *pairs, size_t n)
+{
+    static const char *head[] = {"FIELD", "VALUE"};
+    cli_table_t *t = cli_table_new(2, head);
+    for (size_t i = 0; i < n; i++) {
+        const char *row[] = {pairs[2 * i], pairs[2 * i + 1]};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}

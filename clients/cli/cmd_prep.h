@@ -1,0 +1,34 @@
+#ifndef HJ_CMD_PREP_H
+#define HJ_CMD_PREP_H
+/* What the preparation-record command groups (publicity, assessment,
+ * reserve, rectification, upgrade, body, plan, task, training) share: the
+ * registry call, list options, repeated options, output and the Chinese
+ * labels of the categorical words. */
+#include "cli.h"
+#include "registry.pb-c.h"
+
+/* Sends req to the registry (after refusing unknown options). */
+int prep_call(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__Reply **out);
+/* --community, --subdistrict, --limit, --after into q. CLI_OK / CLI_USAGE. */
+int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q);
+/* Every value of a repeated option (--member A --member B), at most max. Returns the count. */
+size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max);
+/* A whole number option within [min, max]; absent = def. CLI_OK / CLI_USAGE. */
+int prep_uint(cli_t *cli, const char *key, uint32_t min, uint32_t max, uint32_t def, uint32_t *out);
+/* The result message the reply carries (NULL when none). */
+const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply);
+/* --json: the result as JSON; else `done` (if any) and print(result). Frees the reply. */
+int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
+                void (*print)(const ProtobufCMessage *result));
+/* "中文 (word)" for a categorical word; the word itself when it has no label.
+ * Returns a pointer to a static buffer of the given slot (0..7), so one
+ * table row can hold several. */
+const char *prep_label(const char *word, int slot);
+/* The bare Chinese label of a word (the word itself when it has none). */
+const char *prep_zh(const char *word);
+/* The word for a Chinese label (or the word itself): for CSV files written by people. */
+const char *prep_word(const char *label_or_word);
+/* Prints a one-line "KEY  value" block for a record's show output. */
+void prep_fields(const char *const *pairs, size_t n);
+
+#endif

@@ -1,0 +1,91 @@
+/* hj publicity — 宣传动员: pushes by channel and kind, with totals. */
+#include "cmd_prep.h"
+
+#include <stdio.h>
+#include <string.h>
+
+
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID", "DATE", "COMMUNITY", "CHANNEL", "KIND", "COUNT", "TITLE"};
+    static const char *totals_head[] = {"TOTAL BY", "", "PUSHES", "COUNT"};
+    Hj__Registry__Publicity *const *items;
+    size_t n;
+    const Hj__Registry__Publicities *list = NULL;
+    if (m->descriptor == &hj__registry__publicities__descriptor) {
+        list = (const Hj__Registry__Publicities *)m;
+        items = list->items;
+        n = list->n_items;
+    } else {
+        items = (Hj__Registry__Publicity *const *)&m;
+        n = 1;
+    }
+    cli_table_t *t = cli_table_new(7, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Publicity *p = items[i];
+        char count[16], scope[96];
+        snprintf(count, sizeof count, "%u", p->count);
+        snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
+        if (!p->community[0])
+            snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
+        const char *row[] = {p->id, p->date, scope, prep_label(p->channel, 0),
+                             prep_label(p->kind, 1), count, p->title};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+    if (!list || !list->n_totals)
+        return;
+    printf("\n");
+    t = cli_table_new(4, totals_head);
+    for (size_t i = 0; i < list->n_totals; i++) {
+        const Hj__Registry__PublicityTotal *x = list->totals[i];
+        char pushes[24], count[24];
+        snprintf(pushes, sizeof pushes, "%llu", (unsigned long long)x->pushes);
+        snprintf(count, sizeof count, "%llu", (unsigned long long)x->count);
+        const char *row[] = {x->kind[0] ? "kind" : "channel",
+                             prep_label(x->kind[0] ? x->kind : x->channel, 0), pushes, count};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}
+
+int cmd_publicity(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__Reply *reply;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        p.community = (char *)cli_opt_or(cli, "community", "");
+        p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+        p.channel = (char *)cli_opt_or(cli, "channel", "");
+        p.kind = (char *)cli_opt_or(cli, "kind", "");
+        p.date = (char *)cli_opt_or(cli, "date", "");
+        p.title = (char *)cli_opt_or(cli, "title", "");
+        if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
+            return rc;
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD;
+        req.publicity_add = &p;
+        done = "publicity recorded";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        q.kind = (char *)cli_opt_or(cli, "kind", "");
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST;
+        req.publicity_list = &q;
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET;
+        req.publicity_get = &get;
+    } else
+        return cli_usage("hj publicity add|list|show");
+    rc = prep_call(cli, &req, &reply);
+    return rc ? rc : prep_output(cli, reply, done, s_print);
+}

@@ -1,0 +1,381 @@
+/* hj reserve — 后备人选台账: the reserve-candidate ledger, its vetting
+ * (资格联审), and its CSV import/export (export -> import round-trips). */
+#include "cmd_prep.h"
+#include "hj_csv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Requests larger than this would exceed the broker's message limit (1 MiB by default). */
+#define S_REQUEST_MAX 1000000
+
+/* The ledger's CSV columns: Chinese headers by default, English with --lang en. */
+enum { C_ID, C_PERSON, C_NAME, C_COMMUNITY, C_COMMITTEE, C_SOURCE, C_ADDED, C_STATUS, C_VETTING,
+       C_REASON, C_NOTE, C_COUNT };
+static const char *const s_columns[C_COUNT][2] = {
+    {"编号", "id"},           {"人员编号", "person_id"}, {"姓名", "name"},
+    {"社区", "community"},    {"委员会", "committee"},   {"推荐来源", "source"},
+    {"入库日期", "added"},    {"状态", "status"},        {"资格联审", "vetting"},
+    {"否决原因", "bar_reason"}, {"备注", "note"},
+};
+static const char *s_committees[] = {"", "party", "residents"};
+
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID",     "COMMUNITY", "COMMITTEE", "PERSON", "SOURCE",
+                                 "ADDED",  "STATUS",    "VETTING",   "REASON"};
+    Hj__Registry__Reserve *const *items = (Hj__Registry__Reserve *const *)&m;
+    size_t n = 1;
+    if (m->descriptor == &hj__registry__reserves__descriptor) {
+        items = ((const Hj__Registry__Reserves *)m)->items;
+        n = ((const Hj__Registry__Reserves *)m)->n_items;
+    }
+    cli_table_t *t = cli_table_new(9, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Reserve *r = items[i];
+        int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
+        const char *row[] = {r->id,    r->community,           prep_label(s_committees[c], 0),
+                             r->person_name, r->source,        r->added,
+                             prep_label(r->status, 1), prep_label(r->vetting, 2),
+                             r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->note[0])
+        printf("note: %s\n", items[0]->note);
+}
+
+static void s_print_report(const ProtobufCMessage *m)
+{
+    const Hj__Registry__ImportReport *r = (const Hj__Registry__ImportReport *)m;
+    printf("%u rows: %u added, %u updated\n", r->rows, r->added, r->updated);
+}
+
+static int s_committee(const char *value)
+{
+    const char *word = prep_word(value);
+    for (int i = 1; i <= 2; i++)
+        if (strcmp(word, s_committees[i]) == 0)
+            return i;
+    return 0; /* the service names the field */
+}
+
+static char *s_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+    if (!f)
+        return NULL;
+    do {
+        if (n + 65536 > cap) {
+            char *grown = realloc(buf, cap = n + 65536 + cap);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = grown;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* Which column of the file holds each ledger column (-1 = absent). */
+static int s_header(const hj_csv_record_t *rec, int col[C_COUNT])
+{
+    int bad = 0;
+    for (int c = 0; c < C_COUNT; c++)
+        col[c] = -1;
+    for (size_t i = 0; i < rec->count; i++) {
+        int found = -1;
+        for (int c = 0; c < C_COUNT && found < 0; c++)
+            if (strcmp(rec->fields[i], s_columns[c][0]) == 0 ||
+                strcmp(rec->fields[i], s_columns[c][1]) == 0)
+                found = c;
+        if (found < 0 || col[found] >= 0) {
+            fprintf(stderr, "hj: line %zu: %s column '%s'\n", rec->line,
+                    found < 0 ? "unknown" : "repeated", rec->fields[i]);
+            bad = 1;
+        } else
+            col[found] = (int)i;
+    }
+    static const int required[] = {C_COMMUNITY, C_COMMITTEE, C_ADDED};
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+        if (col[required[k]] < 0) {
+            fprintf(stderr, "hj: line %zu: the column %s (%s) is missing\n", rec->line,
+                    s_columns[required[k]][0], s_columns[required[k]][1]);
+            bad = 1;
+        }
+    if (col[C_PERSON] < 0 && col[C_NAME] < 0) {
+        fprintf(stderr, "hj: line %zu: a person_id (人员编号) or name (姓名) column is needed\n",
+                rec->line);
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+static char *s_cell(const hj_csv_record_t *rec, int col, const char *def)
+{
+    const char *v = col >= 0 ? rec->fields[col] : "";
+    return strdup(v[0] ? v : def);
+}
+
+static void s_rows_free(Hj__Registry__Reserve **rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        Hj__Registry__Reserve *r = rows[i];
+        char *fields[] = {r->id,    r->person_id, r->person_name, r->community, r->source,
+                          r->added, r->status,    r->vetting,     r->bar_reason, r->note};
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            free(fields[k]);
+        free(r);
+    }
+    free(rows);
+}
+
+/* Parses the ledger file into rows, each with its line. CLI_OK, or CLI_USAGE
+ * after naming every line that is not a ledger row at all. */
+static int s_parse(const char *path, Hj__Registry__Reserve ***rows_out, size_t *n_out)
+{
+    size_t len = 0, n = 0, cap = 0;
+    int col[C_COUNT], rc = CLI_OK, got;
+    char *buf = s_slurp(path, &len);
+    Hj__Registry__Reserve **rows = NULL;
+    hj_csv_record_t rec;
+    if (!buf)
+        return cli_usage("cannot read %s: %s", path, strerror(errno));
+    hj_csv_reader_t *reader = hj_csv_reader_new(buf, len);
+    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0 || s_header(&rec, col) != 0) {
+        if (reader && hj_csv_error(reader)[0])
+            fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
+        else if (reader && !got)
+            fprintf(stderr, "hj: %s is empty: it needs a header line and rows\n", path);
+        rc = CLI_USAGE;
+        goto out;
+    }
+    size_t columns = rec.count;
+    while ((got = hj_csv_next(reader, &rec)) == 1) {
+        if (rec.count != columns) {
+            fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count,
+                    columns);
+            rc = CLI_USAGE;
+            continue;
+        }
+        if (n == cap) {
+            Hj__Registry__Reserve **grown = realloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
+            if (!grown) {
+                rc = CLI_USAGE;
+                break;
+            }
+            rows = grown;
+        }
+        Hj__Registry__Reserve *r = malloc(sizeof *r);
+        if (!r) {
+            rc = CLI_USAGE;
+            break;
+        }
+        hj__registry__reserve__init(r);
+        r->line = (uint32_t)rec.line;
+        r->id = s_cell(&rec, col[C_ID], "");
+        r->person_id = s_cell(&rec, col[C_PERSON], "");
+        r->person_name = s_cell(&rec, col[C_NAME], "");
+        r->community = s_cell(&rec, col[C_COMMUNITY], "");
+        r->committee = s_committee(col[C_COMMITTEE] >= 0 ? rec.fields[col[C_COMMITTEE]] : "");
+        r->source = s_cell(&rec, col[C_SOURCE], "");
+        r->added = s_cell(&rec, col[C_ADDED], "");
+        /* Labels written by people (状态 在库) are read as the words the service knows. */
+        r->status = strdup(prep_word(col[C_STATUS] >= 0 && rec.fields[col[C_STATUS]][0]
+                                         ? rec.fields[col[C_STATUS]] : "active"));
+        r->vetting = strdup(prep_word(col[C_VETTING] >= 0 && rec.fields[col[C_VETTING]][0]
+                                          ? rec.fields[col[C_VETTING]] : "pending"));
+        r->bar_reason = strdup(prep_word(col[C_REASON] >= 0 ? rec.fields[col[C_REASON]] : ""));
+        r->note = s_cell(&rec, col[C_NOTE], "");
+        rows[n++] = r;
+    }
+    if (got < 0) {
+        fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK && n == 0) {
+        fprintf(stderr, "hj: %s has a header but no rows\n", path);
+        rc = CLI_USAGE;
+    }
+out:
+    hj_csv_reader_destroy(&reader);
+    free(buf);
+    if (rc != CLI_OK) {
+        s_rows_free(rows, n);
+        return rc;
+    }
+    *rows_out = rows;
+    *n_out = n;
+    return CLI_OK;
+}
+
+/* One request for the whole file (one UUID: a retry cannot half-import). When
+ * the service refuses rows, every bad line is listed from a check request. */
+static int s_import(cli_t *cli, const char *path)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__ReserveImport imp = HJ__REGISTRY__RESERVE_IMPORT__INIT;
+    Hj__Registry__Reply *reply;
+    Hj__Registry__Reserve **rows = NULL;
+    size_t n = 0;
+    char id[37];
+    int rc = s_parse(path, &rows, &n);
+    if (rc != CLI_OK)
+        return rc;
+    imp.rows = rows;
+    imp.n_rows = n;
+    req.request_id = (char *)cli_request_id(cli, id);
+    req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT;
+    req.reserve_import = &imp;
+    if (protobuf_c_message_get_packed_size(&req.base) > S_REQUEST_MAX) {
+        rc = cli_usage("%s is too large for one import (%zu rows): split it", path, n);
+        goto out;
+    }
+    rc = prep_call(cli, &req, &reply);
+    if (rc == CLI_OK) {
+        rc = prep_output(cli, reply, "ledger imported", s_print_report);
+        goto out;
+    }
+    if (rc != CLI_REFUSED)
+        goto out;
+    req.request_id = "";
+    req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK;
+    req.reserve_check = &imp;
+    if (prep_call(cli, &req, &reply) != CLI_OK)
+        goto out;
+    const Hj__Registry__ImportReport *r = reply->import_report;
+    for (size_t i = 0; r && i < r->n_problems; i++)
+        fprintf(stderr, "hj: %s line %u: %s: %s\n", path, r->problems[i]->line,
+                r->problems[i]->field, r->problems[i]->message);
+    hj__registry__reply__free_unpacked(reply, NULL);
+out:
+    s_rows_free(rows, n);
+    return rc;
+}
+
+/* Pages through the ledger and writes it as the CSV import reads. */
+static int s_export(cli_t *cli)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Reply *reply = NULL;
+    const char *path = cli_opt(cli, "out"), *lang = cli_opt_or(cli, "lang", "zh");
+    char after[37] = "";
+    int rc, en = strcmp(lang, "en") == 0;
+    if (!en && strcmp(lang, "zh") != 0)
+        return cli_usage("--lang must be zh or en");
+    if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+        return rc;
+    q.state = (char *)cli_opt_or(cli, "status", "");
+    q.limit = 1000;
+    if ((rc = cli_unused(cli)) != CLI_OK)
+        return rc;
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f)
+        return cli_usage("cannot write %s: %s", path, strerror(errno));
+    hj_csv_writer_t *w = hj_csv_writer_new_file(f, en ? 0 : HJ_CSV_BOM);
+    const char *header[C_COUNT];
+    for (int c = 0; c < C_COUNT; c++)
+        header[c] = s_columns[c][en];
+    if (!w || hj_csv_write(w, header, C_COUNT) != 0)
+        rc = CLI_USAGE;
+    req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
+    req.reserve_list = &q;
+    for (size_t got = 1000; rc == CLI_OK && got == 1000;) {
+        q.after = after;
+        if ((rc = prep_call(cli, &req, &reply)) != CLI_OK)
+            break;
+        const Hj__Registry__Reserves *list = reply->reserves;
+        got = list ? list->n_items : 0;
+        for (size_t i = 0; i < got && rc == CLI_OK; i++) {
+            const Hj__Registry__Reserve *r = list->items[i];
+            int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
+            const char *row[C_COUNT] = {
+                r->id,     r->person_id, r->person_name, r->community,
+                en ? s_committees[c] : prep_zh(s_committees[c]), r->source, r->added,
+                en ? r->status : prep_zh(r->status), en ? r->vetting : prep_zh(r->vetting),
+                en ? r->bar_reason : prep_zh(r->bar_reason), r->note};
+            if (hj_csv_write(w, row, C_COUNT) != 0)
+                rc = CLI_USAGE;
+            snprintf(after, sizeof after, "%s", r->id);
+        }
+        hj__registry__reply__free_unpacked(reply, NULL);
+    }
+    hj_csv_writer_destroy(&w);
+    if ((path && fclose(f) != 0) || (!path && fflush(f) != 0))
+        rc = rc ? rc : CLI_USAGE;
+    if (rc == CLI_USAGE)
+        fprintf(stderr, "hj: could not write the ledger to %s\n", path ? path : "stdout");
+    return rc;
+}
+
+int cmd_reserve(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
+    Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__Reply *reply;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        r.person_id = (char *)cli_opt_or(cli, "person", "");
+        r.community = (char *)cli_opt_or(cli, "community", "");
+        r.committee = s_committee(cli_opt_or(cli, "committee", ""));
+        r.source = (char *)cli_opt_or(cli, "source", "");
+        r.added = (char *)cli_opt_or(cli, "added", "");
+        r.status = (char *)cli_opt_or(cli, "status", "active");
+        r.vetting = (char *)cli_opt_or(cli, "vetting", "pending");
+        r.bar_reason = (char *)cli_opt_or(cli, "reason", "");
+        r.note = (char *)cli_opt_or(cli, "note", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_ADD;
+        req.reserve_add = &r;
+        done = "reserve candidate added";
+    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        u.id = (char *)cli->pos[0];
+        u.status = (char *)cli_opt_or(cli, "status", "");
+        u.vetting = (char *)cli_opt_or(cli, "vetting", "");
+        u.bar_reason = (char *)cli_opt_or(cli, "reason", "");
+        u.note = (char *)cli_opt_or(cli, "note", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE;
+        req.reserve_update = &u;
+        done = "reserve entry updated";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        q.state = (char *)cli_opt_or(cli, "status", "");
+        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
+        req.reserve_list = &q;
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_GET;
+        req.reserve_get = &get;
+    } else if (strcmp(verb, "import") == 0 && cli->npos == 1) {
+        return s_import(cli, cli->pos[0]);
+    } else if (strcmp(verb, "export") == 0) {
+        return s_export(cli);
+    } else
+        return cli_usage("hj reserve add|update|list|show|import|export");
+    rc = prep_call(cli, &req, &reply);
+    return rc ? rc : prep_output(cli, reply, done, s_print);
+}

@@ -1,0 +1,128 @@
+/* hj training — 培训骨干: sessions, topics, attendees in their roles, and
+ * which election-committee members of a community are still untrained. */
+#include "cmd_prep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_MAX 200
+
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *head[] = {"ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
+    Hj__Registry__Training *const *items = (Hj__Registry__Training *const *)&m;
+    size_t n = 1;
+    if (m->descriptor == &hj__registry__trainings__descriptor) {
+        items = ((const Hj__Registry__Trainings *)m)->items;
+        n = ((const Hj__Registry__Trainings *)m)->n_items;
+    }
+    cli_table_t *t = cli_table_new(6, head);
+    for (size_t i = 0; i < n; i++) {
+        const Hj__Registry__Training *s = items[i];
+        char topics[2048] = "", count[16], scope[96];
+        size_t len = 0;
+        for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
+            len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "", s->topics[k]);
+        snprintf(count, sizeof count, "%zu", s->n_attendees);
+        snprintf(scope, sizeof scope, "%s", s->community);
+        if (!s->community[0])
+            snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
+        const char *row[] = {s->id, s->date, scope, s->trainer, topics, count};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+    if (m->descriptor != &hj__registry__training__descriptor)
+        return;
+    static const char *ahead[] = {"ATTENDEE", "NAME", "ROLE"};
+    printf("\n");
+    t = cli_table_new(3, ahead);
+    for (size_t k = 0; k < items[0]->n_attendees; k++) {
+        const Hj__Registry__Attendee *a = items[0]->attendees[k];
+        const char *row[] = {a->person_id, a->person_name, prep_label(a->role, 0)};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}
+
+static void s_print_coverage(const ProtobufCMessage *m)
+{
+    const Hj__Registry__TrainingCoverage *c = (const Hj__Registry__TrainingCoverage *)m;
+    if (!c->committee_recorded) {
+        printf("%s has no election committee (选举委员会) recorded: "
+               "hj body add --kind election_committee --community %s ...\n",
+               c->community, c->community);
+        return;
+    }
+    printf("%s: %u of %u election-committee members trained\n", c->community, c->trained, c->required);
+    if (!c->n_missing)
+        return;
+    static const char *head[] = {"NOT YET TRAINED", "NAME"};
+    cli_table_t *t = cli_table_new(2, head);
+    for (size_t i = 0; i < c->n_missing; i++) {
+        const char *row[] = {c->missing[i]->id, c->missing[i]->name};
+        cli_table_row(t, row);
+    }
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}
+
+int cmd_training(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__Training tr = HJ__REGISTRY__TRAINING__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
+    char *topics[S_MAX], *given[S_MAX], ids[S_MAX][64];
+    void (*print)(const ProtobufCMessage *) = s_print;
+    Hj__Registry__Reply *reply;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "add") == 0) {
+        tr.date = (char *)cli_opt_or(cli, "date", "");
+        tr.community = (char *)cli_opt_or(cli, "community", "");
+        tr.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+        tr.trainer = (char *)cli_opt_or(cli, "trainer", "");
+        tr.topics = topics;
+        tr.n_topics = prep_opts(cli, "topic", topics, S_MAX);
+        /* --attendee PERSON_ID:ROLE */
+        size_t n = prep_opts(cli, "attendee", given, S_MAX);
+        for (size_t i = 0; i < n; i++) {
+            hj__registry__attendee__init(&att[i]);
+            snprintf(ids[i], sizeof ids[i], "%s", given[i]);
+            char *colon = strchr(ids[i], ':');
+            att[i].role = colon ? colon + 1 : "";
+            if (colon)
+                *colon = 0;
+            att[i].person_id = ids[i];
+            att_ptrs[i] = &att[i];
+        }
+        tr.attendees = att_ptrs;
+        tr.n_attendees = n;
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_ADD;
+        req.training_add = &tr;
+        done = "training session recorded";
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_LIST;
+        req.training_list = &q;
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_GET;
+        req.training_get = &get;
+    } else if (strcmp(verb, "coverage") == 0 && cli->npos == 1) {
+        get.key = (char *)cli->pos[0];
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE;
+        req.training_coverage = &get;
+        print = s_print_coverage;
+    } else
+        return cli_usage("hj training add|list|show|coverage");
+    rc = prep_call(cli, &req, &reply);
+    return rc ? rc : prep_output(cli, reply, done, print);
+}

@@ -1,0 +1,395 @@
+/* The SQL of plans (制定方案): versions, approval chains whose steps are data,
+ * and dated tasks with owners (时间到天, 任务到人). */
+#include "hj_envelope.h"
+#include "preparation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void s_plan_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Plan *p = item;
+    size_t n, k;
+    hj__registry__plan__init(p);
+    p->id = PQgetvalue(r, i, 0);
+    p->subdistrict = PQgetvalue(r, i, 1);
+    p->community = PQgetvalue(r, i, 2);
+    p->version = (uint32_t)atoi(PQgetvalue(r, i, 3));
+    p->title = PQgetvalue(r, i, 4);
+    p->text = PQgetvalue(r, i, 5);
+    p->document = PQgetvalue(r, i, 6);
+    p->submitted_on = PQgetvalue(r, i, 7);
+    p->state = PQgetvalue(r, i, 8);
+    p->previous_id = PQgetvalue(r, i, 9);
+    p->in_force_on = PQgetvalue(r, i, 10);
+    p->recorded_by = PQgetvalue(r, i, 11);
+    char **steps = prep_split(a, PQgetvalue(r, i, 12), '\x1e', &n);
+    Hj__Registry__PlanStep *s = prep_alloc(a, (n + 1) * sizeof *s);
+    p->steps = prep_alloc(a, (n + 1) * sizeof *p->steps);
+    for (size_t j = 0; steps && s && p->steps && j < n; j++) {
+        char **f = prep_split(a, steps[j], '\x1f', &k);
+        hj__registry__plan_step__init(&s[j]);
+        if (f && k == 7) {
+            s[j].position = (uint32_t)atoi(f[0]);
+            s[j].name = f[1];
+            s[j].state = f[2];
+            s[j].date = f[3];
+            s[j].approver = f[4];
+            s[j].note = f[5];
+            s[j].decided_by = f[6];
+        }
+        p->steps[p->n_steps++] = &s[j];
+    }
+}
+
+static const prep_filter_t s_plan_filters[] = {
+    {"community", "t.community = $%d"},
+    {"subdistrict", "t.subdistrict = $%d"},
+    {"state", "t.state = $%d"},
+    {NULL, NULL},
+};
+
+static const prep_record_t s_plan = {
+    .select = "SELECT t.id, t.subdistrict, COALESCE(t.community, ''), t.version, t.title, t.body, "
+              "t.document, to_char(t.submitted_on, 'YYYY-MM-DD'), t.state, "
+              "COALESCE(t.previous_id::text, ''), COALESCE(to_char(t.in_force_on, 'YYYY-MM-DD'), ''), "
+              "t.recorded_by, COALESCE((SELECT string_agg(concat_ws(E'\\x1f', s.position, s.name, "
+              "s.state, COALESCE(to_char(s.decided_on, 'YYYY-MM-DD'), ''), s.approver, s.note, "
+              "s.decided_by), E'\\x1e' ORDER BY s.position) FROM registry.plan_step s "
+              "WHERE s.plan_id = t.id), '') FROM registry.plan t",
+    .table = "registry.plan",
+    .sort = "submitted_on",
+    .filters = s_plan_filters,
+    .row = s_plan_row,
+    .item = &hj__registry__plan__descriptor,
+    .list = &hj__registry__plans__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_PLAN,
+    .many = HJ__REGISTRY__REPLY__RESULT_PLANS,
+};
+
+static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
+                  const char *const *v)
+{
+    PGresult *r = prep_q(c, call, what, sql, n, v);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
+{
+    char subdistrict[64], scope[96];
+    const char *field = p->community[0] ? "community" : "subdistrict";
+    snprintf(subdistrict, sizeof subdistrict, "%s", p->subdistrict);
+    if (p->community[0]) {
+        const char *v[1] = {p->community};
+        PGresult *r = prep_q(c, call, "community",
+                             "SELECT subdistrict FROM registry.community WHERE code = $1", 1, v);
+        if (!r)
+            return;
+        int found = PQntuples(r);
+        if (found)
+            snprintf(subdistrict, sizeof subdistrict, "%s", PQgetvalue(r, 0, 0));
+        else
+            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
+                          p->community);
+        PQclear(r);
+        if (!found)
+            return;
+        snprintf(scope, sizeof scope, "%s", p->community);
+    } else {
+        if (prep_exists(c, call, "registry.subdistrict", "code", p->subdistrict, "subdistrict",
+                        "subdistrict"))
+            return;
+        snprintf(scope, sizeof scope, "subdistrict:%s", p->subdistrict);
+    }
+    /* One plan per community (and one subdistrict plan): later versions come by revising it. */
+    const char *v[1] = {scope};
+    PGresult *r = prep_q(c, call, "plan",
+                         "SELECT id, version, state FROM registry.plan WHERE scope = $1 "
+                         "ORDER BY version DESC LIMIT 1",
+                         1, v);
+    if (!r)
+        return;
+    if (PQntuples(r))
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, field,
+                      "%s already has its plan %s (version %s, %s): edit or revise that one",
+                      p->community[0] ? p->community : p->subdistrict, PQgetvalue(r, 0, 0),
+                      PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+    PQclear(r);
+    if (call->status.code != HJ__CODE__OK)
+        return;
+    const char *w[9] = {call->request_id, subdistrict, p->community, scope,      p->title,
+                        p->text,          p->document, p->submitted_on, call->actor};
+    if (s_exec(c, call, "plan",
+               "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
+               "document, submitted_on, recorded_by) VALUES ($1::uuid, $2, NULLIF($3, ''), $4, 1, "
+               "$5, $6, $7, $8::date, $9)",
+               9, w))
+        return;
+    for (size_t i = 0; i < p->n_steps; i++) {
+        char pos[24];
+        snprintf(pos, sizeof pos, "%zu", i + 1);
+        const char *x[3] = {call->request_id, pos, p->steps[i]->name};
+        if (s_exec(c, call, "steps",
+                   "INSERT INTO registry.plan_step (plan_id, position, name) VALUES ($1::uuid, "
+                   "$2::smallint, $3)",
+                   3, x))
+            return;
+    }
+    prep_db_get(c, call, &s_plan, call->request_id, "plan_added");
+}
+
+/* The plan's state and submission date, locked for this call. 0 / -1. */
+static int s_lock(PGconn *c, hj_call_t *call, const char *id, char state[16], char submitted[11])
+{
+    const char *v[1] = {id};
+    PGresult *r = prep_q(c, call, "plan",
+                         "SELECT state, to_char(submitted_on, 'YYYY-MM-DD') FROM registry.plan "
+                         "WHERE id = $1::uuid FOR UPDATE",
+                         1, v);
+    if (!r)
+        return -1;
+    int found = PQntuples(r);
+    if (found) {
+        snprintf(state, 16, "%s", PQgetvalue(r, 0, 0));
+        snprintf(submitted, 11, "%s", PQgetvalue(r, 0, 1));
+    } else
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "plan %s not found", id);
+    PQclear(r);
+    return found ? 0 : -1;
+}
+
+void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
+{
+    char state[16], submitted[11];
+    if (s_lock(c, call, e->id, state, submitted))
+        return;
+    if (strcmp(state, "in_force") == 0 || strcmp(state, "superseded") == 0) {
+        prep_refuse(call, "state",
+                    "the plan is %s and cannot be edited: revise it (hj plan revise) to start a new "
+                    "version with a new approval chain",
+                    state);
+        return;
+    }
+    /* What was approved was the old text: the chain starts again. */
+    const char *v[4] = {e->id, e->title, e->text, e->document};
+    if (s_exec(c, call, "plan",
+               "UPDATE registry.plan SET title = COALESCE(NULLIF($2, ''), title), "
+               "body = COALESCE(NULLIF($3, ''), body), document = COALESCE(NULLIF($4, ''), document), "
+               "state = 'draft' WHERE id = $1::uuid",
+               4, v) ||
+        s_exec(c, call, "steps",
+               "UPDATE registry.plan_step SET state = 'pending', decided_on = NULL, approver = '', "
+               "note = '', decided_by = '' WHERE plan_id = $1::uuid",
+               1, v))
+        return;
+    prep_db_get(c, call, &s_plan, e->id, "plan_edited");
+}
+
+void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
+{
+    char state[16], submitted[11];
+    if (s_lock(c, call, e->id, state, submitted))
+        return;
+    if (strcmp(state, "in_force") != 0) {
+        prep_refuse(call, "state",
+                    "the plan is %s: only a plan in force is revised (edit a draft or returned one)",
+                    state);
+        return;
+    }
+    if (strcmp(e->date, submitted) < 0) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                      "date %s is before the plan it revises was submitted (%s)", e->date, submitted);
+        return;
+    }
+    const char *v[1] = {e->id};
+    PGresult *r = prep_q(c, call, "plan",
+                         "SELECT n.id FROM registry.plan o JOIN registry.plan n ON n.scope = o.scope "
+                         "AND n.version > o.version WHERE o.id = $1::uuid",
+                         1, v);
+    if (!r)
+        return;
+    if (PQntuples(r))
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "id",
+                      "a newer version %s of this plan exists already", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (call->status.code != HJ__CODE__OK)
+        return;
+    const char *w[7] = {call->request_id, e->id, e->title, e->text, e->document, e->date, call->actor};
+    if (s_exec(c, call, "plan",
+               "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
+               "document, submitted_on, previous_id, recorded_by) SELECT $1::uuid, subdistrict, "
+               "community, scope, version + 1, COALESCE(NULLIF($3, ''), title), "
+               "COALESCE(NULLIF($4, ''), body), COALESCE(NULLIF($5, ''), document), $6::date, id, $7 "
+               "FROM registry.plan WHERE id = $2::uuid",
+               7, w) ||
+        s_exec(c, call, "steps",
+               "INSERT INTO registry.plan_step (plan_id, position, name) SELECT $1::uuid, position, "
+               "name FROM registry.plan_step WHERE plan_id = $2::uuid",
+               2, w))
+        return;
+    prep_db_get(c, call, &s_plan, call->request_id, "plan_revised");
+}
+
+/* Steps are decided in order. The last approval puts the plan in force and
+ * supersedes the version before it; a return sends it back for editing. */
+void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision *d)
+{
+    char state[16], submitted[11], pos[8];
+    if (s_lock(c, call, d->id, state, submitted))
+        return;
+    if (strcmp(state, "draft") != 0) {
+        prep_refuse(call, "state", "the plan is %s: %s", state,
+                    strcmp(state, "returned") == 0
+                        ? "edit it (hj plan edit) to restart its approval chain"
+                        : "its approval chain is finished");
+        return;
+    }
+    const char *v[1] = {d->id};
+    PGresult *r = prep_q(c, call, "steps",
+                         "SELECT position, name, COALESCE((SELECT to_char(max(decided_on), "
+                         "'YYYY-MM-DD') FROM registry.plan_step WHERE plan_id = $1::uuid), ''), "
+                         "(SELECT count(*) FROM registry.plan_step WHERE plan_id = $1::uuid AND "
+                         "state = 'pending') FROM registry.plan_step WHERE plan_id = $1::uuid AND "
+                         "state = 'pending' ORDER BY position LIMIT 1",
+                         1, v);
+    if (!r)
+        return;
+    int last = 0;
+    if (PQntuples(r) == 0)
+        prep_refuse(call, "state", "the plan has no step left to decide");
+    else if ((uint32_t)atoi(PQgetvalue(r, 0, 0)) != d->position)
+        prep_refuse(call, "position", "step %s (%s) is next in the approval chain, not step %u",
+                    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), d->position);
+    else if (strcmp(d->date, submitted) < 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                      "date %s is before the plan was submitted (%s)", d->date, submitted);
+    else if (strcmp(d->date, PQgetvalue(r, 0, 2)) < 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                      "date %s is before the step before it was approved (%s)", d->date,
+                      PQgetvalue(r, 0, 2));
+    else
+        last = atoi(PQgetvalue(r, 0, 3)) == 1;
+    PQclear(r);
+    if (call->status.code != HJ__CODE__OK)
+        return;
+    snprintf(pos, sizeof pos, "%u", d->position);
+    const char *w[7] = {d->id,        pos,     d->approve ? "approved" : "returned", d->date,
+                        d->approver, d->note, call->actor};
+    if (s_exec(c, call, "steps",
+               "UPDATE registry.plan_step SET state = $3, decided_on = $4::date, approver = $5, "
+               "note = $6, decided_by = $7 WHERE plan_id = $1::uuid AND position = $2::smallint",
+               7, w))
+        return;
+    if (!d->approve && s_exec(c, call, "plan",
+                              "UPDATE registry.plan SET state = 'returned' WHERE id = $1::uuid", 1, w))
+        return;
+    const char *in_force[2] = {d->id, d->date};
+    if (d->approve && last &&
+        (s_exec(c, call, "plan",
+                "UPDATE registry.plan SET state = 'in_force', in_force_on = $2::date WHERE id = "
+                "$1::uuid",
+                2, in_force) ||
+         s_exec(c, call, "plan",
+                "UPDATE registry.plan o SET state = 'superseded' FROM registry.plan n WHERE "
+                "n.id = $1::uuid AND o.scope = n.scope AND o.id <> n.id AND o.state = 'in_force'",
+                1, w)))
+        return;
+    prep_db_get(c, call, &s_plan, d->id, "plan_step_decided");
+}
+
+void plan_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_db_list(c, call, &s_plan, q);
+}
+
+void plan_db_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    prep_db_get(c, call, &s_plan, id, NULL);
+}
+
+/* ---- tasks ------------------------------------------------------------------ */
+
+static void s_task_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Task *t = item;
+    hj__registry__task__init(t);
+    t->id = PQgetvalue(r, i, 0);
+    t->plan_id = PQgetvalue(r, i, 1);
+    t->community = PQgetvalue(r, i, 2);
+    t->title = PQgetvalue(r, i, 3);
+    t->owner = PQgetvalue(r, i, 4);
+    t->due = PQgetvalue(r, i, 5);
+    t->state = PQgetvalue(r, i, 6);
+    t->done_on = PQgetvalue(r, i, 7);
+    t->due_before_plan = PQgetvalue(r, i, 8)[0] == 't';
+    t->overdue = PQgetvalue(r, i, 9)[0] == 't';
+    t->recorded_by = PQgetvalue(r, i, 10);
+    t->done_by = PQgetvalue(r, i, 11);
+}
+
+static const prep_filter_t s_task_filters[] = {
+    {"community", "t.community = $%d"},
+    {"plan", "t.plan_id = $%d::uuid"},
+    {"state", "t.state = $%d"},
+    {"overdue", "t.state = 'open' AND t.due < $%d::date"},
+    {NULL, NULL},
+};
+
+/* Overdue: open and due before today on the election calendar (Asia/Shanghai). */
+static const prep_record_t s_task = {
+    .select = "SELECT t.id, t.plan_id, COALESCE(t.community, ''), t.title, t.owner, "
+              "to_char(t.due, 'YYYY-MM-DD'), t.state, COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), ''), "
+              "t.due_before_plan, t.state = 'open' AND t.due < (now() AT TIME ZONE "
+              "'Asia/Shanghai')::date, t.recorded_by, t.done_by FROM registry.task t",
+    .table = "registry.task",
+    .sort = "due",
+    .filters = s_task_filters,
+    .row = s_task_row,
+    .item = &hj__registry__task__descriptor,
+    .list = &hj__registry__tasks__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_TASK,
+    .many = HJ__REGISTRY__REPLY__RESULT_TASKS,
+};
+
+void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
+{
+    if (prep_exists(c, call, "registry.plan", "id", t->plan_id, "plan_id", "plan"))
+        return;
+    /* A task due before its plan was submitted is kept, and flagged. */
+    const char *v[6] = {call->request_id, t->plan_id, t->title, t->owner, t->due, call->actor};
+    if (s_exec(c, call, "task",
+               "INSERT INTO registry.task (id, plan_id, community, title, owner, due, "
+               "due_before_plan, recorded_by) SELECT $1::uuid, p.id, p.community, $3, $4, $5::date, "
+               "$5::date < p.submitted_on, $6 FROM registry.plan p WHERE p.id = $2::uuid",
+               6, v))
+        return;
+    prep_db_get(c, call, &s_task, call->request_id, "task_added");
+}
+
+void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
+{
+    const char *v[3] = {d->id, d->date, call->actor};
+    PGresult *r = prep_q(c, call, "task",
+                         "SELECT state FROM registry.task WHERE id = $1::uuid FOR UPDATE", 1, v);
+    if (!r)
+        return;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "task %s not found", d->id);
+    else if (strcmp(PQgetvalue(r, 0, 0), "open") != 0)
+        prep_refuse(call, "state", "the task is already done");
+    PQclear(r);
+    if (call->status.code != HJ__CODE__OK ||
+        s_exec(c, call, "task",
+               "UPDATE registry.task SET state = 'done', done_on = $2::date, done_by = $3 "
+               "WHERE id = $1::uuid",
+               3, v))
+        return;
+    prep_db_get(c, call, &s_task, d->id, "task_done");
+}
+
+void task_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_db_list(c, call, &s_task, q);
+}

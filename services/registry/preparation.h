@@ -1,0 +1,129 @@
+#ifndef HJ_PREPARATION_H
+#define HJ_PREPARATION_H
+/* The preparation record of hj-registryd (sql/003_preparation.sql):
+ * publicity, assessments and risk notes, the reserve ledger, rectification
+ * and upgrades, working bodies, plans and tasks, training.
+ *
+ * preparation_server.c validates and routes (no SQL); the *_db.c files hold
+ * the SQL, one file per measure, on the shared helpers of preparation_db.c:
+ * every record is read by one SELECT described by a prep_record_t, so "show",
+ * "list" (paged by the record's date and id) and the reply after a write are
+ * the same code for all of them. */
+#include "registry.h"
+
+/* Memory that lives until a reply is packed: child arrays of rows and the
+ * PGresults their strings point into. */
+typedef struct {
+    void **ptr;
+    size_t n, cap;
+    PGresult **res;
+    size_t nres, capres;
+} prep_arena_t;
+
+void *prep_alloc(prep_arena_t *a, size_t size);   /* zeroed; NULL only when out of memory */
+void prep_keep(prep_arena_t *a, PGresult *r);      /* PQclear-ed by prep_arena_free */
+void prep_arena_free(prep_arena_t *a);
+/* Splits s at sep into arena-owned strings; "" gives none. */
+char **prep_split(prep_arena_t *a, const char *s, char sep, size_t *n);
+
+/* A list filter: when the ListQuery field `name` is set, `cond` (with one
+ * %d for the parameter number) is added to the WHERE clause. */
+typedef struct {
+    const char *name;  /* community | subdistrict | state | kind | plan | overdue */
+    const char *cond;
+} prep_filter_t;
+
+typedef struct {
+    const char *select;   /* "SELECT cols FROM <table> t ..." */
+    const char *table;    /* for the paging cursor */
+    const char *sort;     /* column of t the pages follow, then t.id */
+    const prep_filter_t *filters; /* ends with {NULL, NULL} */
+    /* Fills item (a message of `item`) from row i; strings point into r. */
+    void (*row)(PGresult *r, int i, void *item, prep_arena_t *a);
+    const ProtobufCMessageDescriptor *item;
+    const ProtobufCMessageDescriptor *list;  /* field 1 = repeated items */
+    int one;              /* Reply result field of one record */
+    int many;             /* Reply result field of a list */
+} prep_record_t;
+
+/* A statement that fails sets INTERNAL (or the mapped 23505/23503 answer)
+ * and returns NULL. */
+PGresult *prep_q(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
+                 const char *const *values);
+/* One record by id into *out (arena-owned). 0, or -1 with NOT_FOUND/INTERNAL. */
+int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+               prep_arena_t *a, ProtobufCMessage **out);
+/* Replies with one record; `kind` given = a write: journal kind, the
+ * record's community (when it has one) and the record as payload. */
+void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                 const char *kind);
+/* One page of a list into *out (arena-owned). 0 / -1. */
+int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                    const Hj__Registry__ListQuery *q, prep_arena_t *a, ProtobufCMessage **out);
+void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                  const Hj__Registry__ListQuery *q);
+/* Packs Reply{OK, result field = msg}; journals msg as in prep_db_get when kind. */
+void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind);
+/* Journals a write whose payload differs from its reply (call after prep_reply). */
+void prep_journal(hj_call_t *call, const char *kind, const char *community,
+                  const ProtobufCMessage *record);
+/* NOT_FOUND naming field when no row of `table` has key = value. 0 found / -1. */
+int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
+                const char *value, const char *field, const char *what);
+/* FAILED_PRECONDITION naming the rule. Always -1. */
+int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Checks shared by the server and the import (preparation_server.c). */
+int prep_check_reserve(hj_status_t *st, const Hj__Registry__Reserve *r);
+int prep_check_reserve_state(hj_status_t *st, const char *status, const char *vetting,
+                             const char *bar_reason);
+
+/* preparation_server.c: the new operations of the registry request. */
+int preparation_is_write(int op);
+int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r);
+void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request *r);
+
+/* The operations, one per request op (the *_db.c files). */
+void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity *p);
+void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void publicity_db_get(PGconn *c, hj_call_t *call, const char *id);
+void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessment *m);
+void assessment_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void assessment_db_get(PGconn *c, hj_call_t *call, const char *id);
+void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *k);
+void risk_db_get(PGconn *c, hj_call_t *call, const char *community);
+void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *r);
+void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUpdate *u);
+void reserve_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void reserve_db_get(PGconn *c, hj_call_t *call, const char *id);
+void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp,
+                       int write);
+void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification *m);
+void rectification_db_advance(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s);
+void rectification_db_close(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s);
+void rectification_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void rectification_db_get(PGconn *c, hj_call_t *call, const char *id);
+void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade *u);
+void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDecision *d);
+void upgrade_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void upgrade_db_get(PGconn *c, hj_call_t *call, const char *id);
+void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b);
+void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *b);
+void body_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void body_db_get(PGconn *c, hj_call_t *call, const char *id);
+void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p);
+void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e);
+void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e);
+void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision *d);
+void plan_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void plan_db_get(PGconn *c, hj_call_t *call, const char *id);
+void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t);
+void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d);
+void task_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t);
+void training_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void training_db_get(PGconn *c, hj_call_t *call, const char *id);
+void training_db_coverage(PGconn *c, hj_call_t *call, const char *community);
+
+#endif

@@ -1,0 +1,548 @@
+/* The preparation record's shared SQL helpers, and the SQL of publicity,
+ * assessments and community risk notes. */
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "preparation.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_PAGE_DEFAULT 100
+#define S_SQL_MAX 8192
+
+/* ---- arena --------------------------------------------------------------- */
+
+void *prep_alloc(prep_arena_t *a, size_t size)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        void **grown = realloc(a->ptr, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        a->ptr = grown;
+        a->cap = cap;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (p)
+        a->ptr[a->n++] = p;
+    return p;
+}
+
+void prep_keep(prep_arena_t *a, PGresult *r)
+{
+    if (a->nres == a->capres) {
+        size_t cap = a->capres ? a->capres * 2 : 8;
+        PGresult **grown = realloc(a->res, cap * sizeof *grown);
+        if (!grown) {
+            /* Cannot keep it: the caller's strings would dangle, so leak it rather than crash. */
+            hj_error("out of memory keeping a result");
+            return;
+        }
+        a->res = grown;
+        a->capres = cap;
+    }
+    a->res[a->nres++] = r;
+}
+
+void prep_arena_free(prep_arena_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->ptr[i]);
+    for (size_t i = 0; i < a->nres; i++)
+        PQclear(a->res[i]);
+    free(a->ptr);
+    free(a->res);
+    memset(a, 0, sizeof *a);
+}
+
+char **prep_split(prep_arena_t *a, const char *s, char sep, size_t *n)
+{
+    size_t count = *s ? 1 : 0;
+    for (const char *p = s; *p; p++)
+        count += *p == sep;
+    char **out = prep_alloc(a, (count + 1) * sizeof *out);
+    char *copy = prep_alloc(a, strlen(s) + 1);
+    *n = 0;
+    if (!out || !copy)
+        return out;
+    strcpy(copy, s);
+    for (char *p = copy; count && *n < count;) {
+        out[(*n)++] = p;
+        char *end = strchr(p, sep);
+        if (!end)
+            break;
+        *end = 0;
+        p = end + 1;
+    }
+    return out;
+}
+
+/* ---- statements and replies ------------------------------------------------ */
+
+PGresult *prep_q(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
+                 const char *const *values)
+{
+    char state[6] = "";
+    PGresult *r = hj_pq(c, state, sql, n, values);
+    if (r)
+        return r;
+    if (strcmp(state, "23505") == 0)
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, what, "%s already exists", what);
+    else if (strcmp(state, "23503") == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, what, "%s refers to something unknown",
+                      what);
+    else if (strcmp(state, "23514") == 0)
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, what,
+                      "%s breaks a rule of the record", what);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error at %s", what);
+    return NULL;
+}
+
+int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    call->status.code = HJ__CODE__FAILED_PRECONDITION;
+    snprintf(call->status.field, sizeof call->status.field, "%s", rule);
+    vsnprintf(call->status.message, sizeof call->status.message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
+                const char *value, const char *field, const char *what)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = $1", table, key);
+    const char *v[1] = {value};
+    PGresult *r = prep_q(c, call, what, sql, 1, v);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    PQclear(r);
+    if (!found)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, value);
+    return found ? 0 : -1;
+}
+
+void prep_journal(hj_call_t *call, const char *kind, const char *community,
+                  const ProtobufCMessage *record)
+{
+    snprintf(call->kind, sizeof call->kind, "%s", kind);
+    snprintf(call->community, sizeof call->community, "%s", community ? community : "");
+    free(call->payload);
+    call->payload_len = protobuf_c_message_get_packed_size(record);
+    call->payload = malloc(call->payload_len ? call->payload_len : 1);
+    if (call->payload)
+        protobuf_c_message_pack(record, call->payload);
+}
+
+void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind)
+{
+    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field(&hj__registry__reply__descriptor, (unsigned)field);
+    *(uint32_t *)((char *)&reply + f->quantifier_offset) = f->id;
+    *(const ProtobufCMessage **)((char *)&reply + f->offset) = msg;
+    if (kind) {
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        const ProtobufCFieldDescriptor *cf =
+            protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "community");
+        if (cf && cf->type == PROTOBUF_C_TYPE_STRING && cf->label != PROTOBUF_C_LABEL_REPEATED) {
+            const char *v = *(char *const *)((const char *)msg + cf->offset);
+            snprintf(call->community, sizeof call->community, "%s", v ? v : "");
+        }
+    }
+    registry_reply(call, &reply, kind ? msg : NULL);
+}
+
+int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+               prep_arena_t *a, ProtobufCMessage **out)
+{
+    char sql[S_SQL_MAX];
+    snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid", rec->select);
+    const char *v[1] = {id};
+    PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
+    if (!r)
+        return -1;
+    prep_keep(a, r);
+    if (PQntuples(r) == 0) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "%s %s not found",
+                      rec->item->short_name, id);
+        return -1;
+    }
+    ProtobufCMessage *item = prep_alloc(a, rec->item->sizeof_message);
+    if (!item)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    rec->row(r, 0, item, a);
+    *out = item;
+    return 0;
+}
+
+void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                 const char *kind)
+{
+    prep_arena_t a = {0};
+    ProtobufCMessage *item;
+    if (prep_fetch(c, call, rec, id, &a, &item) == 0)
+        prep_reply(call, rec->one, item, kind);
+    prep_arena_free(&a);
+}
+
+/* The value of a ListQuery filter by name ("" = not set). */
+static const char *s_query_value(const Hj__Registry__ListQuery *q, const char *name,
+                                 const char *today)
+{
+    if (strcmp(name, "community") == 0)
+        return q->community;
+    if (strcmp(name, "subdistrict") == 0)
+        return q->subdistrict;
+    if (strcmp(name, "state") == 0)
+        return q->state;
+    if (strcmp(name, "kind") == 0)
+        return q->kind;
+    if (strcmp(name, "plan") == 0)
+        return q->plan;
+    if (strcmp(name, "overdue") == 0)
+        return q->overdue ? today : "";
+    return "";
+}
+
+/* Appends " WHERE ..." for the query's filters; values into v[*n...]. */
+static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
+                      const Hj__Registry__ListQuery *q, char today[11], const char **v, int *n)
+{
+    hj_date_today(today);
+    len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " WHERE true");
+    for (const prep_filter_t *f = rec->filters; f && f->name; f++) {
+        const char *value = s_query_value(q, f->name, today);
+        if (!value[0])
+            continue;
+        v[(*n)++] = value;
+        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND ");
+        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, f->cond, *n);
+    }
+    return len;
+}
+
+int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                    const Hj__Registry__ListQuery *q, prep_arena_t *a, ProtobufCMessage **out)
+{
+    char sql[S_SQL_MAX], today[11], limit[16];
+    const char *v[16];
+    int n = 0;
+    size_t len = (size_t)snprintf(sql, sizeof sql, "%s", rec->select);
+    len = s_where(sql, len, rec, q, today, v, &n);
+    /* Keyset paging: the rows after the cursor's (sort, id), using the record's index. */
+    v[n++] = q->after;
+    len += (size_t)snprintf(sql + len, sizeof sql - len,
+                            " AND ($%d = '' OR (t.%s, t.id) > (SELECT %s, id FROM %s WHERE id = "
+                            "NULLIF($%d, '')::uuid))",
+                            n, rec->sort, rec->sort, rec->table, n);
+    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
+    v[n++] = limit;
+    snprintf(sql + len, sizeof sql - len, " ORDER BY t.%s, t.id LIMIT $%d::int", rec->sort, n);
+    PGresult *r = prep_q(c, call, rec->list->short_name, sql, n, v);
+    if (!r)
+        return -1;
+    prep_keep(a, r);
+    size_t rows = (size_t)PQntuples(r), size = rec->item->sizeof_message;
+    char *items = prep_alloc(a, rows * size);
+    void **ptrs = prep_alloc(a, (rows + 1) * sizeof *ptrs);
+    ProtobufCMessage *list = prep_alloc(a, rec->list->sizeof_message);
+    if (!items || !ptrs || !list)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    for (size_t i = 0; i < rows; i++) {
+        rec->row(r, (int)i, items + i * size, a);
+        ptrs[i] = items + i * size;
+    }
+    rec->list->message_init(list);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(rec->list, 1);
+    *(size_t *)((char *)list + f->quantifier_offset) = rows;
+    *(void ***)((char *)list + f->offset) = ptrs;
+    *out = list;
+    return 0;
+}
+
+void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                  const Hj__Registry__ListQuery *q)
+{
+    prep_arena_t a = {0};
+    ProtobufCMessage *list;
+    if (prep_fetch_page(c, call, rec, q, &a, &list) == 0)
+        prep_reply(call, rec->many, list, NULL);
+    prep_arena_free(&a);
+}
+
+/* ---- publicity (宣传动员) ------------------------------------------------- */
+
+static void s_publicity_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Publicity *p = item;
+    hj__registry__publicity__init(p);
+    p->id = PQgetvalue(r, i, 0);
+    p->community = PQgetvalue(r, i, 1);
+    p->subdistrict = PQgetvalue(r, i, 2);
+    p->channel = PQgetvalue(r, i, 3);
+    p->kind = PQgetvalue(r, i, 4);
+    p->date = PQgetvalue(r, i, 5);
+    p->count = (uint32_t)strtoul(PQgetvalue(r, i, 6), NULL, 10);
+    p->title = PQgetvalue(r, i, 7);
+    p->recorded_by = PQgetvalue(r, i, 8);
+}
+
+static const prep_filter_t s_publicity_filters[] = {
+    {"community", "t.community = $%d"},
+    {"subdistrict", "t.subdistrict = $%d"},
+    {"kind", "t.kind = $%d"},
+    {NULL, NULL},
+};
+
+static const prep_record_t s_publicity = {
+    .select = "SELECT t.id, COALESCE(t.community, ''), t.subdistrict, t.channel, t.kind, "
+              "to_char(t.pushed_on, 'YYYY-MM-DD'), t.count, t.title, t.recorded_by "
+              "FROM registry.publicity t",
+    .table = "registry.publicity",
+    .sort = "pushed_on",
+    .filters = s_publicity_filters,
+    .row = s_publicity_row,
+    .item = &hj__registry__publicity__descriptor,
+    .list = &hj__registry__publicities__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_PUBLICITY,
+    .many = HJ__REGISTRY__REPLY__RESULT_PUBLICITIES,
+};
+
+void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity *p)
+{
+    char count[16];
+    snprintf(count, sizeof count, "%u", p->count);
+    /* The subdistrict comes from the community when one is given. */
+    if (p->community[0] &&
+        prep_exists(c, call, "registry.community", "code", p->community, "community", "community"))
+        return;
+    if (!p->community[0] && prep_exists(c, call, "registry.subdistrict", "code", p->subdistrict,
+                                        "subdistrict", "subdistrict"))
+        return;
+    const char *v[9] = {call->request_id, p->community, p->subdistrict, p->channel, p->kind,
+                        p->date,          count,        p->title,       call->actor};
+    PGresult *r = prep_q(c, call, "publicity",
+                         "INSERT INTO registry.publicity (id, community, subdistrict, channel, kind, "
+                         "pushed_on, count, title, recorded_by) "
+                         "SELECT $1::uuid, NULLIF($2, ''), COALESCE((SELECT subdistrict FROM "
+                         "registry.community WHERE code = $2), $3), $4, $5, $6::date, $7::int, $8, $9",
+                         9, v);
+    if (!r)
+        return;
+    PQclear(r);
+    prep_db_get(c, call, &s_publicity, call->request_id, "publicity_added");
+}
+
+void publicity_db_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    prep_db_get(c, call, &s_publicity, id, NULL);
+}
+
+/* A page of pushes, and the totals by kind and by channel over the whole filter. */
+void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_arena_t a = {0};
+    ProtobufCMessage *page;
+    char sql[S_SQL_MAX], today[11];
+    const char *v[16];
+    int n = 0;
+    if (prep_fetch_page(c, call, &s_publicity, q, &a, &page) != 0)
+        goto out;
+    size_t len = (size_t)snprintf(sql, sizeof sql,
+                                  "SELECT COALESCE(t.kind, ''), COALESCE(t.channel, ''), count(*), "
+                                  "sum(t.count) FROM registry.publicity t");
+    len = s_where(sql, len, &s_publicity, q, today, v, &n);
+    snprintf(sql + len, sizeof sql - len,
+             " GROUP BY GROUPING SETS ((t.kind), (t.channel)) ORDER BY 2, 1");
+    PGresult *r = prep_q(c, call, "publicity totals", sql, n, v);
+    if (!r)
+        goto out;
+    prep_keep(&a, r);
+    size_t rows = (size_t)PQntuples(r);
+    Hj__Registry__PublicityTotal *totals = prep_alloc(&a, (rows + 1) * sizeof *totals);
+    Hj__Registry__PublicityTotal **ptrs = prep_alloc(&a, (rows + 1) * sizeof *ptrs);
+    if (!totals || !ptrs) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        hj__registry__publicity_total__init(&totals[i]);
+        totals[i].kind = PQgetvalue(r, (int)i, 0);
+        totals[i].channel = PQgetvalue(r, (int)i, 1);
+        totals[i].pushes = strtoull(PQgetvalue(r, (int)i, 2), NULL, 10);
+        totals[i].count = strtoull(PQgetvalue(r, (int)i, 3), NULL, 10);
+        ptrs[i] = &totals[i];
+    }
+    Hj__Registry__Publicities *list = (Hj__Registry__Publicities *)page;
+    list->n_totals = rows;
+    list->totals = ptrs;
+    prep_reply(call, s_publicity.many, page, NULL);
+out:
+    prep_arena_free(&a);
+}
+
+/* ---- assessments of sitting members (调研摸底) ------------------------------ */
+
+static void s_assessment_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Assessment *m = item;
+    hj__registry__assessment__init(m);
+    m->id = PQgetvalue(r, i, 0);
+    m->seat_id = PQgetvalue(r, i, 1);
+    m->community = PQgetvalue(r, i, 2);
+    m->person_id = PQgetvalue(r, i, 3);
+    m->person_name = PQgetvalue(r, i, 4);
+    m->structure_note = PQgetvalue(r, i, 5);
+    m->ability = (uint32_t)atoi(PQgetvalue(r, i, 6));
+    m->ability_note = PQgetvalue(r, i, 7);
+    m->performance = (uint32_t)atoi(PQgetvalue(r, i, 8));
+    m->performance_note = PQgetvalue(r, i, 9);
+    m->practice = (uint32_t)atoi(PQgetvalue(r, i, 10));
+    m->practice_note = PQgetvalue(r, i, 11);
+    m->trust = (uint32_t)atoi(PQgetvalue(r, i, 12));
+    m->trust_note = PQgetvalue(r, i, 13);
+    m->assessor = PQgetvalue(r, i, 14);
+    m->date = PQgetvalue(r, i, 15);
+    m->recorded_by = PQgetvalue(r, i, 16);
+}
+
+static const prep_filter_t s_assessment_filters[] = {
+    {"community", "t.community = $%d"},
+    {NULL, NULL},
+};
+
+static const prep_record_t s_assessment = {
+    .select = "SELECT t.id, t.seat_id, t.community, s.person_id, p.name, t.structure_note, "
+              "t.ability, t.ability_note, t.performance, t.performance_note, t.practice, "
+              "t.practice_note, t.trust, t.trust_note, t.assessor, "
+              "to_char(t.assessed_on, 'YYYY-MM-DD'), t.recorded_by FROM registry.assessment t "
+              "JOIN registry.seat s ON s.id = t.seat_id JOIN registry.person p ON p.id = s.person_id",
+    .table = "registry.assessment",
+    .sort = "assessed_on",
+    .filters = s_assessment_filters,
+    .row = s_assessment_row,
+    .item = &hj__registry__assessment__descriptor,
+    .list = &hj__registry__assessments__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_ASSESSMENT,
+    .many = HJ__REGISTRY__REPLY__RESULT_ASSESSMENTS,
+};
+
+void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessment *m)
+{
+    char score[4][4];
+    const char *v1[2] = {m->seat_id, m->date};
+    PGresult *r = prep_q(c, call, "seat_id",
+                         "SELECT to_char(term_start, 'YYYY-MM-DD'), "
+                         "COALESCE(to_char(term_end, 'YYYY-MM-DD'), '') FROM registry.seat "
+                         "WHERE id = $1::uuid",
+                         1, v1);
+    if (!r)
+        return;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "seat_id", "seat %s not found",
+                      m->seat_id);
+        return;
+    }
+    /* Only a member sitting on that day can be assessed. */
+    const char *start = PQgetvalue(r, 0, 0), *end = PQgetvalue(r, 0, 1);
+    int outside = strcmp(m->date, start) < 0 || (end[0] && strcmp(m->date, end) > 0);
+    if (outside)
+        prep_refuse(call, "date", "the seat's term is %s to %s: %s is outside it", start,
+                    end[0] ? end : "now", m->date);
+    PQclear(r);
+    if (outside)
+        return;
+    snprintf(score[0], 4, "%u", m->ability);
+    snprintf(score[1], 4, "%u", m->performance);
+    snprintf(score[2], 4, "%u", m->practice);
+    snprintf(score[3], 4, "%u", m->trust);
+    const char *v[15] = {call->request_id, m->seat_id,         m->structure_note, score[0],
+                         m->ability_note,  score[1],           m->performance_note,
+                         score[2],         m->practice_note,   score[3],
+                         m->trust_note,    m->assessor,        m->date,
+                         call->actor,      NULL};
+    r = prep_q(c, call, "assessment",
+               "INSERT INTO registry.assessment (id, seat_id, community, structure_note, ability, "
+               "ability_note, performance, performance_note, practice, practice_note, trust, "
+               "trust_note, assessor, assessed_on, recorded_by) "
+               "SELECT $1::uuid, s.id, s.community, $3, $4::smallint, $5, $6::smallint, $7, "
+               "$8::smallint, $9, $10::smallint, $11, $12, $13::date, $14 "
+               "FROM registry.seat s WHERE s.id = $2::uuid",
+               14, v);
+    if (!r)
+        return;
+    PQclear(r);
+    prep_db_get(c, call, &s_assessment, call->request_id, "assessment_added");
+}
+
+void assessment_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_db_list(c, call, &s_assessment, q);
+}
+
+void assessment_db_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    prep_db_get(c, call, &s_assessment, id, NULL);
+}
+
+/* ---- community risk notes and contingency plan ---------------------------- */
+
+static void s_risk_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind)
+{
+    const char *v[1] = {community};
+    PGresult *r = prep_q(c, call, "community",
+                         "SELECT m.code, COALESCE(k.risk_notes, ''), COALESCE(k.contingency_plan, ''), "
+                         "COALESCE(to_char(k.updated_at AT TIME ZONE 'UTC', "
+                         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), COALESCE(k.updated_by, '') "
+                         "FROM registry.community m LEFT JOIN registry.community_risk k "
+                         "ON k.community = m.code WHERE m.code = $1",
+                         1, v);
+    if (!r)
+        return;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
+                      community);
+    else {
+        Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
+        k.community = PQgetvalue(r, 0, 0);
+        k.risk_notes = PQgetvalue(r, 0, 1);
+        k.contingency_plan = PQgetvalue(r, 0, 2);
+        k.updated_at = PQgetvalue(r, 0, 3);
+        k.updated_by = PQgetvalue(r, 0, 4);
+        prep_reply(call, HJ__REGISTRY__REPLY__RESULT_RISK, &k.base, kind);
+    }
+    PQclear(r);
+}
+
+void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *k)
+{
+    if (prep_exists(c, call, "registry.community", "code", k->community, "community", "community"))
+        return;
+    const char *v[4] = {k->community, k->risk_notes, k->contingency_plan, call->actor};
+    PGresult *r = prep_q(c, call, "risk",
+                         "INSERT INTO registry.community_risk (community, risk_notes, "
+                         "contingency_plan, updated_by) VALUES ($1, $2, $3, $4) "
+                         "ON CONFLICT (community) DO UPDATE SET "
+                         "risk_notes = COALESCE(NULLIF($2, ''), registry.community_risk.risk_notes), "
+                         "contingency_plan = COALESCE(NULLIF($3, ''), "
+                         "registry.community_risk.contingency_plan), "
+                         "updated_by = $4, updated_at = now()",
+                         4, v);
+    if (!r)
+        return;
+    PQclear(r);
+    s_risk_reply(c, call, k->community, "risk_updated");
+}
+
+void risk_db_get(PGconn *c, hj_call_t *call, const char *community)
+{
+    s_risk_reply(c, call, community, NULL);
+}

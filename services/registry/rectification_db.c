@@ -1,0 +1,280 @@
+/* The SQL of rectification (集中整顿: open -> in_progress -> closed) and of
+ * party-organisation upgrade requests. */
+#include "hj_envelope.h"
+#include "preparation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void s_rectification_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Rectification *m = item;
+    hj__registry__rectification__init(m);
+    m->id = PQgetvalue(r, i, 0);
+    m->community = PQgetvalue(r, i, 1);
+    m->problem = PQgetvalue(r, i, 2);
+    m->description = PQgetvalue(r, i, 3);
+    m->plan = PQgetvalue(r, i, 4);
+    m->owner = PQgetvalue(r, i, 5);
+    m->due = PQgetvalue(r, i, 6);
+    m->opened_on = PQgetvalue(r, i, 7);
+    m->state = PQgetvalue(r, i, 8);
+    m->started_on = PQgetvalue(r, i, 9);
+    m->closed_on = PQgetvalue(r, i, 10);
+    m->closing_note = PQgetvalue(r, i, 11);
+    m->verified_by = PQgetvalue(r, i, 12);
+    m->opened_by = PQgetvalue(r, i, 13);
+    m->started_by = PQgetvalue(r, i, 14);
+    m->closed_by = PQgetvalue(r, i, 15);
+}
+
+static const prep_filter_t s_rectification_filters[] = {
+    {"community", "t.community = $%d"},
+    {"state", "t.state = $%d"},
+    {"kind", "t.problem = $%d"},
+    {NULL, NULL},
+};
+
+static const prep_record_t s_rectification = {
+    .select = "SELECT t.id, t.community, t.problem, t.description, t.plan, t.owner, "
+              "to_char(t.due, 'YYYY-MM-DD'), to_char(t.opened_on, 'YYYY-MM-DD'), t.state, "
+              "COALESCE(to_char(t.started_on, 'YYYY-MM-DD'), ''), "
+              "COALESCE(to_char(t.closed_on, 'YYYY-MM-DD'), ''), t.closing_note, t.verified_by, "
+              "t.opened_by, t.started_by, t.closed_by FROM registry.rectification t",
+    .table = "registry.rectification",
+    .sort = "opened_on",
+    .filters = s_rectification_filters,
+    .row = s_rectification_row,
+    .item = &hj__registry__rectification__descriptor,
+    .list = &hj__registry__rectifications__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_RECTIFICATION,
+    .many = HJ__REGISTRY__REPLY__RESULT_RECTIFICATIONS,
+};
+
+void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification *m)
+{
+    if (prep_exists(c, call, "registry.community", "code", m->community, "community", "community"))
+        return;
+    const char *v[9] = {call->request_id, m->community, m->problem, m->description, m->plan,
+                        m->owner,         m->due,       m->opened_on, call->actor};
+    PGresult *r = prep_q(c, call, "rectification",
+                         "INSERT INTO registry.rectification (id, community, problem, description, "
+                         "plan, owner, due, opened_on, opened_by) VALUES ($1::uuid, $2, $3, $4, $5, "
+                         "$6, $7::date, $8::date, $9)",
+                         9, v);
+    if (!r)
+        return;
+    PQclear(r);
+    prep_db_get(c, call, &s_rectification, call->request_id, "rectification_opened");
+}
+
+/* Moves one step along open -> in_progress -> closed, refusing any other move
+ * and a date before the previous step's. */
+static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s, int closing)
+{
+    const char *v[1] = {s->id};
+    PGresult *r = prep_q(c, call, "rectification",
+                         "SELECT state, to_char(opened_on, 'YYYY-MM-DD'), "
+                         "COALESCE(to_char(started_on, 'YYYY-MM-DD'), '') FROM "
+                         "registry.rectification WHERE id = $1::uuid FOR UPDATE",
+                         1, v);
+    if (!r)
+        return;
+    int ok = 0;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "rectification %s not found", s->id);
+    else {
+        const char *state = PQgetvalue(r, 0, 0);
+        const char *since = PQgetvalue(r, 0, closing ? 2 : 1);
+        const char *want = closing ? "in_progress" : "open";
+        if (strcmp(state, want) != 0)
+            prep_refuse(call, "state", "the rectification is %s: %s", state,
+                        closing ? (strcmp(state, "open") == 0
+                                       ? "start it (hj rectification start) before closing it"
+                                       : "it is already closed")
+                                : "only an open one can be started");
+        else if (strcmp(s->date, since) < 0)
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                          "date %s is before the rectification was %s (%s)", s->date,
+                          closing ? "started" : "opened", since);
+        else
+            ok = 1;
+    }
+    PQclear(r);
+    if (!ok)
+        return;
+    const char *w[5] = {s->id, s->date, call->actor, s->note, s->verified_by};
+    r = closing ? prep_q(c, call, "rectification",
+                         "UPDATE registry.rectification SET state = 'closed', closed_on = $2::date, "
+                         "closed_by = $3, closing_note = $4, verified_by = $5 WHERE id = $1::uuid",
+                         5, w)
+                : prep_q(c, call, "rectification",
+                         "UPDATE registry.rectification SET state = 'in_progress', "
+                         "started_on = $2::date, started_by = $3 WHERE id = $1::uuid",
+                         3, w);
+    if (!r)
+        return;
+    PQclear(r);
+    prep_db_get(c, call, &s_rectification, s->id,
+                closing ? "rectification_closed" : "rectification_advanced");
+}
+
+void rectification_db_advance(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s)
+{
+    s_step(c, call, s, 0);
+}
+
+void rectification_db_close(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s)
+{
+    s_step(c, call, s, 1);
+}
+
+void rectification_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_db_list(c, call, &s_rectification, q);
+}
+
+void rectification_db_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    prep_db_get(c, call, &s_rectification, id, NULL);
+}
+
+/* ---- party-organisation upgrades ------------------------------------------- */
+
+static const char *const s_org_words[] = {"", "branch", "general_branch", "committee"};
+
+static void s_upgrade_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Upgrade *u = item;
+    hj__registry__upgrade__init(u);
+    u->id = PQgetvalue(r, i, 0);
+    u->community = PQgetvalue(r, i, 1);
+    u->from_type = atoi(PQgetvalue(r, i, 2));
+    u->to_type = atoi(PQgetvalue(r, i, 3));
+    u->reason = PQgetvalue(r, i, 4);
+    u->requested_on = PQgetvalue(r, i, 5);
+    u->state = PQgetvalue(r, i, 6);
+    u->decided_on = PQgetvalue(r, i, 7);
+    u->decision_note = PQgetvalue(r, i, 8);
+    u->requested_by = PQgetvalue(r, i, 9);
+    u->decided_by = PQgetvalue(r, i, 10);
+}
+
+static const prep_filter_t s_upgrade_filters[] = {
+    {"community", "t.community = $%d"},
+    {"state", "t.state = $%d"},
+    {NULL, NULL},
+};
+
+static const prep_record_t s_upgrade = {
+    .select = "SELECT t.id, t.community, t.from_type, t.to_type, t.reason, "
+              "to_char(t.requested_on, 'YYYY-MM-DD'), t.state, "
+              "COALESCE(to_char(t.decided_on, 'YYYY-MM-DD'), ''), t.decision_note, t.requested_by, "
+              "t.decided_by FROM registry.upgrade t",
+    .table = "registry.upgrade",
+    .sort = "requested_on",
+    .filters = s_upgrade_filters,
+    .row = s_upgrade_row,
+    .item = &hj__registry__upgrade__descriptor,
+    .list = &hj__registry__upgrades__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_UPGRADE,
+    .many = HJ__REGISTRY__REPLY__RESULT_UPGRADES,
+};
+
+void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade *u)
+{
+    char to[4];
+    const char *v[1] = {u->community};
+    PGresult *r = prep_q(c, call, "community",
+                         "SELECT m.org_type, (SELECT count(*) FROM registry.upgrade g WHERE "
+                         "g.community = m.code AND g.state = 'requested') FROM registry.community m "
+                         "WHERE m.code = $1",
+                         1, v);
+    if (!r)
+        return;
+    int ok = 0;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
+                      u->community);
+    else if (atoi(PQgetvalue(r, 0, 1)) > 0)
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "community",
+                      "%s already has an undecided upgrade request", u->community);
+    else if ((int)u->to_type <= atoi(PQgetvalue(r, 0, 0)))
+        prep_refuse(call, "to_type", "%s is already a %s: an upgrade goes to a higher organisation",
+                    u->community, s_org_words[atoi(PQgetvalue(r, 0, 0)) & 3]);
+    else
+        ok = 1;
+    PQclear(r);
+    if (!ok)
+        return;
+    snprintf(to, sizeof to, "%d", (int)u->to_type);
+    const char *w[6] = {call->request_id, u->community, to, u->reason, u->requested_on, call->actor};
+    r = prep_q(c, call, "upgrade",
+               "INSERT INTO registry.upgrade (id, community, from_type, to_type, reason, "
+               "requested_on, requested_by) SELECT $1::uuid, code, org_type, $3::smallint, $4, "
+               "$5::date, $6 FROM registry.community WHERE code = $2",
+               6, w);
+    if (!r)
+        return;
+    PQclear(r);
+    prep_db_get(c, call, &s_upgrade, call->request_id, "upgrade_requested");
+}
+
+/* Approval changes the community's organisation in the same transaction. */
+void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDecision *d)
+{
+    const char *v[1] = {d->id};
+    PGresult *r = prep_q(c, call, "upgrade",
+                         "SELECT g.state, to_char(g.requested_on, 'YYYY-MM-DD'), g.from_type, "
+                         "m.org_type, g.community FROM registry.upgrade g JOIN registry.community m "
+                         "ON m.code = g.community WHERE g.id = $1::uuid FOR UPDATE",
+                         1, v);
+    if (!r)
+        return;
+    int ok = 0;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "upgrade request %s not found", d->id);
+    else if (strcmp(PQgetvalue(r, 0, 0), "requested") != 0)
+        prep_refuse(call, "state", "the upgrade request is already %s", PQgetvalue(r, 0, 0));
+    else if (strcmp(d->date, PQgetvalue(r, 0, 1)) < 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                      "date %s is before the request (%s)", d->date, PQgetvalue(r, 0, 1));
+    else if (d->approve && strcmp(PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3)) != 0)
+        prep_refuse(call, "from_type",
+                    "%s is no longer a %s as when requested: reject this request and file a new one",
+                    PQgetvalue(r, 0, 4), s_org_words[atoi(PQgetvalue(r, 0, 2)) & 3]);
+    else
+        ok = 1;
+    PQclear(r);
+    if (!ok)
+        return;
+    const char *w[5] = {d->id, d->approve ? "approved" : "rejected", d->date, d->note, call->actor};
+    r = prep_q(c, call, "upgrade",
+               "UPDATE registry.upgrade SET state = $2, decided_on = $3::date, decision_note = $4, "
+               "decided_by = $5 WHERE id = $1::uuid",
+               5, w);
+    if (!r)
+        return;
+    PQclear(r);
+    if (d->approve) {
+        r = prep_q(c, call, "community",
+                   "UPDATE registry.community m SET org_type = g.to_type, updated_at = now() "
+                   "FROM registry.upgrade g WHERE g.id = $1::uuid AND m.code = g.community",
+                   1, w);
+        if (!r)
+            return;
+        PQclear(r);
+    }
+    prep_db_get(c, call, &s_upgrade, d->id, "upgrade_decided");
+}
+
+void upgrade_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_db_list(c, call, &s_upgrade, q);
+}
+
+void upgrade_db_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    prep_db_get(c, call, &s_upgrade, id, NULL);
+}

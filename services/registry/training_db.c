@@ -1,0 +1,172 @@
+/* The SQL of training (培训骨干): sessions, topics, attendees, and the
+ * coverage of each community's election committee. */
+#include "hj_envelope.h"
+#include "preparation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void s_training_row(PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    Hj__Registry__Training *t = item;
+    size_t n, k;
+    hj__registry__training__init(t);
+    t->id = PQgetvalue(r, i, 0);
+    t->date = PQgetvalue(r, i, 1);
+    t->subdistrict = PQgetvalue(r, i, 2);
+    t->community = PQgetvalue(r, i, 3);
+    t->trainer = PQgetvalue(r, i, 4);
+    t->recorded_by = PQgetvalue(r, i, 5);
+    t->topics = prep_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
+    char **people = prep_split(a, PQgetvalue(r, i, 7), '\x1e', &n);
+    Hj__Registry__Attendee *at = prep_alloc(a, (n + 1) * sizeof *at);
+    t->attendees = prep_alloc(a, (n + 1) * sizeof *t->attendees);
+    for (size_t j = 0; people && at && t->attendees && j < n; j++) {
+        char **f = prep_split(a, people[j], '\x1f', &k);
+        hj__registry__attendee__init(&at[j]);
+        if (f && k == 3) {
+            at[j].person_id = f[0];
+            at[j].person_name = f[1];
+            at[j].role = f[2];
+        }
+        t->attendees[t->n_attendees++] = &at[j];
+    }
+}
+
+static const prep_filter_t s_training_filters[] = {
+    {"community", "t.community = $%d"},
+    {"subdistrict", "t.subdistrict = $%d"},
+    {NULL, NULL},
+};
+
+static const prep_record_t s_training = {
+    .select = "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD'), t.subdistrict, "
+              "COALESCE(t.community, ''), t.trainer, t.recorded_by, "
+              "COALESCE((SELECT string_agg(x.topic, E'\\x1e' ORDER BY x.position) FROM "
+              "registry.training_topic x WHERE x.training_id = t.id), ''), "
+              "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', a.person_id, p.name, a.role), "
+              "E'\\x1e' ORDER BY p.name, a.person_id) FROM registry.training_attendee a JOIN "
+              "registry.person p ON p.id = a.person_id WHERE a.training_id = t.id), '') "
+              "FROM registry.training t",
+    .table = "registry.training",
+    .sort = "held_on",
+    .filters = s_training_filters,
+    .row = s_training_row,
+    .item = &hj__registry__training__descriptor,
+    .list = &hj__registry__trainings__descriptor,
+    .one = HJ__REGISTRY__REPLY__RESULT_TRAINING,
+    .many = HJ__REGISTRY__REPLY__RESULT_TRAININGS,
+};
+
+static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
+                  const char *const *v)
+{
+    PGresult *r = prep_q(c, call, what, sql, n, v);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t)
+{
+    if (t->community[0] &&
+        prep_exists(c, call, "registry.community", "code", t->community, "community", "community"))
+        return;
+    if (!t->community[0] &&
+        prep_exists(c, call, "registry.subdistrict", "code", t->subdistrict, "subdistrict", "subdistrict"))
+        return;
+    for (size_t i = 0; i < t->n_attendees; i++)
+        if (prep_exists(c, call, "registry.person", "id", t->attendees[i]->person_id, "attendees",
+                        "person"))
+            return;
+    const char *v[6] = {call->request_id, t->date, t->community, t->subdistrict, t->trainer,
+                        call->actor};
+    if (s_exec(c, call, "training",
+               "INSERT INTO registry.training (id, held_on, community, subdistrict, trainer, "
+               "recorded_by) SELECT $1::uuid, $2::date, NULLIF($3, ''), COALESCE((SELECT subdistrict "
+               "FROM registry.community WHERE code = $3), $4), $5, $6",
+               6, v))
+        return;
+    for (size_t i = 0; i < t->n_topics; i++) {
+        char pos[24];
+        snprintf(pos, sizeof pos, "%zu", i + 1);
+        const char *w[3] = {call->request_id, pos, t->topics[i]};
+        if (s_exec(c, call, "topics",
+                   "INSERT INTO registry.training_topic (training_id, position, topic) VALUES "
+                   "($1::uuid, $2::smallint, $3)",
+                   3, w))
+            return;
+    }
+    for (size_t i = 0; i < t->n_attendees; i++) {
+        const char *w[3] = {call->request_id, t->attendees[i]->person_id, t->attendees[i]->role};
+        if (s_exec(c, call, "attendees",
+                   "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
+                   "($1::uuid, $2::uuid, $3)",
+                   3, w))
+            return;
+    }
+    prep_db_get(c, call, &s_training, call->request_id, "training_added");
+}
+
+void training_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+{
+    prep_db_list(c, call, &s_training, q);
+}
+
+void training_db_get(PGconn *c, hj_call_t *call, const char *id)
+{
+    prep_db_get(c, call, &s_training, id, NULL);
+}
+
+/* Who of the community's election committee (leader and members) has not
+ * attended any training session, in any role. */
+void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
+{
+    const char *v[1] = {community};
+    if (prep_exists(c, call, "registry.community", "code", community, "community", "community"))
+        return;
+    PGresult *r = prep_q(c, call, "coverage",
+                         "SELECT p.id, p.name, p.gender, p.ethnicity, "
+                         "COALESCE(to_char(p.birth_date, 'YYYY-MM-DD'), ''), p.party_member, "
+                         "COALESCE(p.id_mask, ''), EXISTS (SELECT 1 FROM registry.training_attendee a "
+                         "WHERE a.person_id = m.person_id) FROM registry.body b JOIN registry.body_member m ON m.body_id = b.id "
+                         "JOIN registry.person p ON p.id = m.person_id "
+                         "WHERE b.kind = 'election_committee' AND b.community = $1 "
+                         "ORDER BY p.name, p.id",
+                         1, v);
+    if (!r)
+        return;
+    int n = PQntuples(r);
+    Hj__Registry__TrainingCoverage cov = HJ__REGISTRY__TRAINING_COVERAGE__INIT;
+    Hj__Registry__Person *people = calloc((size_t)n + 1, sizeof *people);
+    Hj__Registry__Person **missing = calloc((size_t)n + 1, sizeof *missing);
+    if (!people || !missing) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
+    cov.community = (char *)community;
+    cov.committee_recorded = n > 0; /* a committee always has its leader */
+    cov.required = (uint32_t)n;
+    cov.missing = missing;
+    for (int i = 0; i < n; i++) {
+        if (PQgetvalue(r, i, 7)[0] == 't') {
+            cov.trained++;
+            continue;
+        }
+        Hj__Registry__Person *p = &people[cov.n_missing];
+        hj__registry__person__init(p);
+        p->id = PQgetvalue(r, i, 0);
+        p->name = PQgetvalue(r, i, 1);
+        p->gender = PQgetvalue(r, i, 2);
+        p->ethnicity = PQgetvalue(r, i, 3);
+        p->birth_date = PQgetvalue(r, i, 4);
+        p->party_member = PQgetvalue(r, i, 5)[0] == 't';
+        p->id_card_masked = PQgetvalue(r, i, 6);
+        missing[cov.n_missing++] = p;
+    }
+    prep_reply(call, HJ__REGISTRY__REPLY__RESULT_COVERAGE, &cov.base, NULL);
+out:
+    free(people);
+    free(missing);
+    PQclear(r);
+}

@@ -52,6 +52,44 @@ uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len)
     return out;
 }
 
+void hj_call_reply(hj_call_t *call, ProtobufCMessage *reply, const ProtobufCMessage *record)
+{
+    Hj__Status ok = HJ__STATUS__INIT;
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(reply->descriptor, "status");
+    if (f && f->type == PROTOBUF_C_TYPE_MESSAGE)
+        *(ProtobufCMessage **)((char *)reply + f->offset) = &ok.base;
+    free(call->reply);
+    call->reply_len = protobuf_c_message_get_packed_size(reply);
+    call->reply = malloc(call->reply_len ? call->reply_len : 1);
+    if (call->reply)
+        protobuf_c_message_pack(reply, call->reply);
+    if (f && f->type == PROTOBUF_C_TYPE_MESSAGE)
+        *(ProtobufCMessage **)((char *)reply + f->offset) = NULL;
+    if (record) {
+        free(call->payload);
+        call->payload_len = protobuf_c_message_get_packed_size(record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        if (call->payload)
+            protobuf_c_message_pack(record, call->payload);
+    }
+}
+
+void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what, const char *field)
+{
+    if (strcmp(sqlstate, "23505") == 0)
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, field, "%s already exists", what);
+    else if (strcmp(sqlstate, "23503") == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s refers to something unknown",
+                      what);
+    else if (strcmp(sqlstate, "40P01") == 0 || strcmp(sqlstate, "40001") == 0)
+        hj_status_set(&call->status, HJ__CODE__UNAVAILABLE, "",
+                      "a concurrent change to %s collided with this one; try again", what);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while handling %s",
+                      what);
+}
+
 static void s_reset_result(hj_call_t *c)
 {
     free(c->reply);

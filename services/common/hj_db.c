@@ -121,6 +121,11 @@ hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo)
     return db;
 }
 
+hj_db_t *hj_db_new_like(hj_db_t *db)
+{
+    return hj_db_new(db->loop, db->conninfo);
+}
+
 int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg)
 {
     if (db->closing)

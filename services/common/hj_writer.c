@@ -11,7 +11,7 @@
  * statements run one round trip after another, so one connection leaves the
  * server idle between them; a few lanes keep it busy (benchmark:
  * docs/benchmark.md). Lane 0 is used first, so a quiet service uses one. */
-#define S_LANES 3
+#define S_LANES 4
 
 typedef struct hj_writer hj_writer_t;
 

@@ -2,8 +2,12 @@
 #define HJ_WRITER_H
 /* The one write path of every service: group commit with the journal.
  *
- * Calls that arrive while a transaction is committing wait and then go in
- * together in the next one (group commit). Inside it each call runs under its
+ * Calls that arrive while a transaction is running wait and then go in
+ * together in the next one (group commit). A writer runs up to three such
+ * transactions at once, each on its own connection (lanes; the first is used
+ * first), so calls that arrive together without waiting for each other's
+ * replies may commit in either order, as they may on two instances. Inside
+ * a transaction each call runs under its
  * own SAVEPOINT, so a refused call is rolled back alone and does not fail its
  * neighbours. A write call's domain rows and its one journal row (carrying
  * the reply) go in together; the journal's unique request_id makes a replayed

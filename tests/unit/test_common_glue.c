@@ -2,6 +2,7 @@
  * the Lazy Pirate client against a scripted broker. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,19 +185,28 @@ static void s_pirate(int script, const char *endpoint)
     zmq_ctx_term(ctx);
 }
 
+/* A private endpoint: a fixed TCP port may be held by someone else's
+ * outgoing connection (it lies in the ephemeral range). */
+static const char *s_endpoint(const char *name)
+{
+    static char ep[128];
+    snprintf(ep, sizeof ep, "ipc:///tmp/hj-glue-%d-%s", (int)getpid(), name);
+    return ep;
+}
+
 Test(client, retries_an_unavailable_answer)
 {
-    s_pirate(0, "tcp://127.0.0.1:47311");
+    s_pirate(0, s_endpoint("unavailable"));
 }
 
 Test(client, resends_after_silence_on_a_fresh_socket)
 {
-    s_pirate(1, "tcp://127.0.0.1:47312");
+    s_pirate(1, s_endpoint("silent"));
 }
 
 Test(client, gives_up_after_its_tries_when_nobody_answers)
 {
-    hj_client_t *c = hj_client_new(NULL, "tcp://127.0.0.1:47313", 100, 2);
+    hj_client_t *c = hj_client_new(NULL, s_endpoint("nobody"), 100, 2);
     uint8_t *reply = NULL;
     size_t len = 0;
     cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), -1);

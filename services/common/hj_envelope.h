@@ -18,6 +18,10 @@ int hj_status_set(hj_status_t *st, Hj__Code code, const char *field, const char 
     __attribute__((format(printf, 4, 5)));
 const char *hj_code_name(Hj__Code code);
 
+/* Status.message of an OK reply to a replayed write (the UUID was already
+ * recorded; the result is the first answer's and nothing new was written). */
+#define HJ_REPLAY_MESSAGE "replayed"
+
 /* Packs `Reply{status}` (decodes as any service's Reply). Returns malloc'd bytes. */
 uint8_t *hj_status_pack(const hj_status_t *st, size_t *len);
 /* Reads the status out of any service's packed Reply. -1 when it does not decode. */

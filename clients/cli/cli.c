@@ -157,10 +157,16 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
     spool_entry_t entry, old[S_SUPERSEDE_MAX];
     hj_status_t st;
     char err[512];
+    char *argv[SPOOL_ARGS_MAX];
     snprintf(rec.service, sizeof rec.service, "%s", service);
     snprintf(rec.request_id, sizeof rec.request_id, "%s", rid);
-    rec.argc = cli->argc;
-    rec.argv = cli->argv;
+    /* The command line is kept to show how the record was made; an
+     * identity-card number is never kept in the clear beyond the request itself. */
+    for (rec.argc = 0; rec.argc < cli->argc && rec.argc < SPOOL_ARGS_MAX; rec.argc++)
+        argv[rec.argc] = rec.argc > 0 && strcmp(cli->argv[rec.argc - 1], "--id-card") == 0
+                             ? "(withheld)"
+                             : cli->argv[rec.argc];
+    rec.argv = argv;
     rec.body = (uint8_t *)body;
     rec.body_len = len;
     if (spool_save(sp, &rec, &entry, err, sizeof err) != 0) {

@@ -246,7 +246,8 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
         goto out;
     }
     protobuf_c_message_pack(req, body);
-    if (rid[0] && !cli->no_spool) {
+    /* An id that is not a UUID is refused by the service: nothing to keep. */
+    if (rid[0] && hj_uuid_valid(rid) && !cli->no_spool) {
         if (!(sp = spool_open(cli->spool_dir, err, sizeof err)))
             fprintf(stderr, "hj: the offline spool cannot be used (%s): sending without it\n", err);
         else if ((rc = s_call_spooled(cli, sp, service, rid, body, len, &answer, &answer_len)) >= 0) {

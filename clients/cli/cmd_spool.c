@@ -59,9 +59,7 @@ static void s_line(cli_t *cli, const char *result, const spool_entry_t *e, const
         printf("refused        %s  %s: %s: %s", id, what, hj_code_name(st->code), st->message);
         if (st->field[0])
             printf(" (field: %s)", st->field);
-        printf("\n               kept in rejected/: see `hj spool show %.8s`, correct it and "
-               "resubmit, or `hj spool drop %.8s`\n",
-               id, id);
+        printf("\n");
     } else if (strcmp(result, "damaged") == 0)
         printf("damaged        %s  %s: never sent; see `hj spool show %s`\n", id,
                st ? st->message : "", id);
@@ -205,6 +203,9 @@ int cmd_sync(cli_t *cli, const char *verb)
         else
             printf("sync: %d sent, %d already there, %d refused, %d damaged, %d still waiting\n",
                    t.sent, t.replayed, t.refused, t.damaged, t.waiting);
+        if (t.refused)
+            printf("Refused records wait in the spool with their reason: `hj spool show ID` says how "
+                   "to correct and resubmit one; `hj spool drop ID` gives it up\n");
     }
     spool_close(&sp);
     return s_exit(&t);

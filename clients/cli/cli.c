@@ -155,7 +155,7 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
 {
     spool_record_t rec = {0};
     spool_entry_t entry, old[S_SUPERSEDE_MAX];
-    hj_status_t st;
+    hj_status_t st = {.code = HJ__CODE__UNAVAILABLE, .message = "cannot open a connection"};
     char err[512];
     char *argv[SPOOL_ARGS_MAX];
     snprintf(rec.service, sizeof rec.service, "%s", service);

@@ -52,10 +52,11 @@ between() { echo $(($1 + RANDOM % ($2 - $1 + 1))); } # between LO HI
 [ -x "$HJ" ] || die "no $HJ: build first (cmake -S . -B build && cmake --build build)"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below the ephemeral range (32768-), where no outgoing connection lands.
 pick_ports() {
     while :; do
-        PG_PORT=$(between 20000 29999)
-        BUS_PORT=$(between 30000 39990)
+        PG_PORT=$(between 20000 25999)
+        BUS_PORT=$(between 26000 32700)
         port_free "$PG_PORT" && port_free "$BUS_PORT" && port_free $((BUS_PORT + 1)) &&
             port_free $((BUS_PORT + 2)) && port_free $((BUS_PORT + 3)) && return
     done
@@ -64,13 +65,15 @@ pick_ports() {
 RUN=$(mktemp -d /tmp/hj-fault.XXXXXX)
 chmod 755 "$RUN"
 mkdir -p "$RUN/log"
-pick_ports
-export HJ_RUN_DIR=$RUN HJ_PG_PORT=$PG_PORT HJ_BUS_PORT=$BUS_PORT
-export HJ_DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=huanjie"
-export HJ_BUS="tcp://127.0.0.1:$BUS_PORT" HJ_BUS_EVENTS="tcp://127.0.0.1:$((BUS_PORT + 1))"
-export HJ_BUS_WORKERS="tcp://127.0.0.1:$((BUS_PORT + 2))" HJ_BUS_EVENTS_IN="tcp://127.0.0.1:$((BUS_PORT + 3))"
+use_ports() {
+    pick_ports
+    export HJ_RUN_DIR=$RUN HJ_PG_PORT=$PG_PORT HJ_BUS_PORT=$BUS_PORT
+    export HJ_DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=huanjie"
+    export HJ_BUS="tcp://127.0.0.1:$BUS_PORT" HJ_BUS_EVENTS="tcp://127.0.0.1:$((BUS_PORT + 1))"
+    export HJ_BUS_WORKERS="tcp://127.0.0.1:$((BUS_PORT + 2))" HJ_BUS_EVENTS_IN="tcp://127.0.0.1:$((BUS_PORT + 3))"
+    PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d huanjie)
+}
 export HJ_SPOOL=$RUN/spool-setup HJ_BUILD_DIR=$BUILD
-PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d huanjie)
 
 BACKGROUND=()
 cleanup() {
@@ -93,8 +96,16 @@ trap cleanup EXIT
 
 # ---- the stack: two instances of every service ------------------------------
 
-say "starting a private Huanjie (PostgreSQL :$PG_PORT, bus :$BUS_PORT)"
-"$ROOT/deploy/huanjie" up >"$RUN/log/up.log" 2>&1 || { tail -20 "$RUN/log/up.log" >&2; die "deploy/huanjie up failed"; }
+# A port taken between the look and the bind makes `up` fail: new ports, again.
+for attempt in 1 2 3; do
+    use_ports
+    say "starting a private Huanjie (PostgreSQL :$PG_PORT, bus :$BUS_PORT)"
+    timeout 300 "$ROOT/deploy/huanjie" up >"$RUN/log/up.log" 2>&1 && break
+    tail -5 "$RUN/log/up.log" >&2
+    "$ROOT/deploy/huanjie" down >/dev/null 2>&1
+    [ -f "$RUN/pgdata.path" ] && rm -rf "$(cat "$RUN/pgdata.path")" && rm -f "$RUN/pgdata.path"
+    [ "$attempt" = 3 ] && die "deploy/huanjie up failed (logs in $RUN/log)"
+done
 
 prog_of() {
     case ${1%-2} in

@@ -125,6 +125,31 @@ Test(spool, offline_writes_are_saved_then_synced_once_in_order, .fini = teardown
     free(out);
 }
 
+/* Found by the fault run: right after hj-busd restarts it calls every service
+ * "unknown" until the workers announce themselves again. A write then must wait
+ * in the spool (an earlier try of it may even have been written), not be refused. */
+Test(spool, a_write_while_the_broker_knows_no_worker_yet_waits_in_the_spool, .fini = teardown, .timeout = 90)
+{
+    s_offline();
+    char *out = NULL, *err = NULL;
+    cr_assert(hj_stack_spawn(&stack, "hj-busd") > 0);
+    cr_assert_eq(hj_stack_wait(&stack, "nosuch", 300), -1); /* the broker answers; no worker */
+    cr_assert_eq(hj_run(&stack, &out, &err, "district", "add", "--code", "KBS", "--name", "康巴什区", NULL), 0,
+                 "%s", err);
+    cr_assert(strstr(out, "saved offline, 1 waiting"), "%s", out);
+    cr_assert(strstr(err, "no instance of registry"), "%s", err);
+    free(out);
+    free(err);
+    /* A read says it cannot reach the service (exit 3), not that it does not exist. */
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "list", NULL), 3);
+    cr_assert(hj_stack_spawn(&stack, "hj-registryd") > 0);
+    cr_assert_eq(hj_stack_wait(&stack, "registry", 15000), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "sync", NULL), 0);
+    cr_assert_eq(s_lines(out, "sent "), 1, "%s", out);
+    free(out);
+    cr_assert_eq(s_count("SELECT count(*) FROM registry.district"), 1);
+}
+
 Test(spool, a_write_that_landed_before_is_reported_already_there, .fini = teardown, .timeout = 90)
 {
     s_offline();

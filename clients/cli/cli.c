@@ -3,11 +3,13 @@
 #include "hj_envelope.h"
 #include "hj_pbjson.h"
 #include "hj_text.h"
+#include "spool.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int cli_parse(cli_t *cli, int argc, char **argv)
 {
@@ -84,39 +86,230 @@ const char *cli_request_id(cli_t *cli, char buf[37])
     return buf;
 }
 
+void cli_print_refusal(const hj_status_t *st)
+{
+    if (st->field[0])
+        fprintf(stderr, "hj: %s: %s (field: %s)\n", hj_code_name(st->code), st->message, st->field);
+    else
+        fprintf(stderr, "hj: %s: %s\n", hj_code_name(st->code), st->message);
+}
+
+/* The broker calls a service "unknown" (NOT_FOUND, field service) while no
+ * worker of it has announced itself, as right after the broker restarted:
+ * for hj's own services that means "not reachable right now", never a
+ * refusal of the request (an earlier try of it may even have been written). */
+static int s_no_worker_yet(const hj_status_t *st)
+{
+    return st->code == HJ__CODE__NOT_FOUND && strcmp(st->field, "service") == 0;
+}
+
+#define S_NO_WORKER_TRIES 5
+
+cli_send_t cli_send(hj_client_t *client, const char *service, const uint8_t *body, size_t len,
+                    uint8_t **answer, size_t *answer_len, hj_status_t *st)
+{
+    cli_send_t result = CLI_SEND_REFUSED;
+    int call = -1;
+    memset(st, 0, sizeof *st);
+    for (int try = 1, pause_ms = 200; try <= S_NO_WORKER_TRIES; try++, pause_ms *= 2) {
+        if ((call = hj_client_call(client, service, body, len, answer, answer_len)) != 0 ||
+            hj_status_unpack(*answer, *answer_len, st) != 0 || !s_no_worker_yet(st))
+            break;
+        free(*answer);
+        *answer = NULL;
+        *answer_len = 0;
+        if (try == S_NO_WORKER_TRIES) {
+            hj_status_set(st, HJ__CODE__UNAVAILABLE, "",
+                          "no instance of %s is connected to the broker right now", service);
+            return CLI_SEND_UNREACHABLE;
+        }
+        struct timespec pause = {pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    if (call != 0) {
+        hj_status_set(st, HJ__CODE__UNAVAILABLE, "", "no answer after %d tries",
+                      hj_client_tries_used(client));
+        result = CLI_SEND_UNREACHABLE;
+    } else if (hj_status_unpack(*answer, *answer_len, st) != 0) {
+        hj_status_set(st, HJ__CODE__INTERNAL, "", "the answer from %s is not a reply message",
+                      service);
+    } else if (st->code == HJ__CODE__UNAVAILABLE) {
+        result = CLI_SEND_UNREACHABLE;
+    } else if (st->code == HJ__CODE__OK) {
+        return strcmp(st->message, HJ_REPLAY_MESSAGE) == 0 ? CLI_SEND_REPLAYED : CLI_SEND_OK;
+    }
+    free(*answer);
+    *answer = NULL;
+    *answer_len = 0;
+    return result;
+}
+
+/* The request id of a write, "" for a read: every service's Request has
+ * `string request_id = 1`, set only on writes. */
+static const char *s_write_id(const ProtobufCMessage *req)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(req->descriptor, "request_id");
+    if (!f || f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return "";
+    const char *v = *(const char *const *)((const char *)req + f->offset);
+    return v ? v : "";
+}
+
+/* Rejected records with this request id: a corrected command resubmitted under
+ * the same id supersedes them. Held (locked) in out[]; returns how many. */
+static int s_take_rejected(spool_t *sp, const char *rid, spool_entry_t *out, int max)
+{
+    char **names, err[256];
+    size_t n;
+    int held = 0;
+    if (spool_names(sp, "rejected", &names, &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n && held < max; i++)
+        if (strcmp(spool_name_id(names[i]), rid) == 0 &&
+            spool_take(sp, "rejected", names[i], &out[held], err, sizeof err) != SPOOL_GONE) {
+            if (out[held].fd >= 0)
+                held++;
+        }
+    spool_names_free(names, n);
+    return held;
+}
+
+#define S_SUPERSEDE_MAX 8
+
+/* A write through the spool: store, send, and keep it only if unanswered. */
+static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const char *rid,
+                          const uint8_t *body, size_t len, uint8_t **answer, size_t *answer_len)
+{
+    spool_record_t rec = {0};
+    spool_entry_t entry, old[S_SUPERSEDE_MAX];
+    hj_status_t st = {.code = HJ__CODE__UNAVAILABLE, .message = "cannot open a connection"};
+    char err[512];
+    char *argv[SPOOL_ARGS_MAX];
+    snprintf(rec.service, sizeof rec.service, "%s", service);
+    snprintf(rec.request_id, sizeof rec.request_id, "%s", rid);
+    /* The command line is kept to show how the record was made; an
+     * identity-card number is never kept in the clear beyond the request itself. */
+    for (rec.argc = 0; rec.argc < cli->argc && rec.argc < SPOOL_ARGS_MAX; rec.argc++)
+        argv[rec.argc] = rec.argc > 0 && strcmp(cli->argv[rec.argc - 1], "--id-card") == 0
+                             ? "(withheld)"
+                             : cli->argv[rec.argc];
+    rec.argv = argv;
+    rec.body = (uint8_t *)body;
+    rec.body_len = len;
+    if (spool_save(sp, &rec, &entry, err, sizeof err) != 0) {
+        fprintf(stderr, "hj: cannot save the request in the offline spool (%s): sending without it\n",
+                err);
+        return -1;
+    }
+    int nold = s_take_rejected(sp, rid, old, S_SUPERSEDE_MAX);
+    hj_client_t *client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries);
+    cli_send_t sent = client ? cli_send(client, service, body, len, answer, answer_len, &st)
+                             : CLI_SEND_UNREACHABLE;
+    hj_client_destroy(&client);
+    int rc = CLI_OK, superseded = 1;
+    switch (sent) {
+    case CLI_SEND_OK:
+    case CLI_SEND_REPLAYED:
+        spool_drop(sp, &entry);
+        if (sent == CLI_SEND_REPLAYED)
+            fprintf(stderr, "hj: already recorded under request id %s (an earlier try reached "
+                            "the system); nothing new was written\n", rid);
+        break;
+    case CLI_SEND_REFUSED:
+        cli_print_refusal(&st);
+        rc = CLI_REFUSED;
+        /* A resubmitted rejected record stays rejected, with the new reason. */
+        if (nold > 0) {
+            snprintf(entry.rec.refused_field, sizeof entry.rec.refused_field, "%s", st.field);
+            snprintf(entry.rec.refused_message, sizeof entry.rec.refused_message, "%s", st.message);
+            entry.rec.refused_code = st.code;
+            entry.rec.refused = 1;
+            spool_now(entry.rec.refused_at, NULL);
+            superseded = spool_move(sp, &entry, "rejected", &entry.rec) == 0;
+            if (superseded)
+                fprintf(stderr, "hj: still refused: kept with the spool's rejected records "
+                                "(hj spool show %.8s)\n", rid);
+            spool_release(&entry);
+        } else
+            spool_drop(sp, &entry);
+        break;
+    case CLI_SEND_UNREACHABLE:
+        spool_release(&entry);
+        fprintf(stderr, "hj: could not reach %s (%s)\n", cli->bus, st.message);
+        if (cli->json) {
+            printf("{\"saved_offline\": true, \"request_id\": ");
+            hj_json_string(stdout, rid);
+            printf(", \"waiting\": %zu}\n", spool_count(sp, "waiting"));
+        } else
+            printf("saved offline, %zu waiting: `hj sync` sends them when the system can be "
+                   "reached (request %s)\n",
+                   spool_count(sp, "waiting"), rid);
+        rc = CLI_SAVED;
+        break;
+    }
+    /* Answered, or waiting in its new form: the old rejected copies are superseded. */
+    for (int i = 0; i < nold; i++)
+        if (superseded)
+            spool_drop(sp, &old[i]);
+        else
+            spool_release(&old[i]);
+    return rc;
+}
+
 int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
              const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply)
 {
     size_t len = protobuf_c_message_get_packed_size(req), answer_len = 0;
     uint8_t *body = malloc(len ? len : 1), *answer = NULL;
+    const char *rid = s_write_id(req);
+    spool_t *sp = NULL;
+    hj_client_t *client = NULL;
+    hj_status_t st;
     int rc = CLI_UNREACHABLE;
-    hj_client_t *client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries);
+    char err[512];
     *reply = NULL;
-    if (!body || !client) {
-        fprintf(stderr, "hj: cannot open a connection to %s\n", cli->bus);
+    if (!body) {
+        fprintf(stderr, "hj: out of memory\n");
         goto out;
     }
     protobuf_c_message_pack(req, body);
-    if (hj_client_call(client, service, body, len, &answer, &answer_len) != 0) {
-        fprintf(stderr, "hj: no answer from %s after %d tries: is Huanjie running? "
-                        "(deploy/huanjie up; HJ_BUS or --bus names the endpoint)\n",
-                cli->bus, cli->tries);
+    /* An id that is not a UUID is refused by the service: nothing to keep. */
+    if (rid[0] && hj_uuid_valid(rid) && !cli->no_spool) {
+        if (!(sp = spool_open(cli->spool_dir, err, sizeof err)))
+            fprintf(stderr, "hj: the offline spool cannot be used (%s): sending without it\n", err);
+        else if ((rc = s_call_spooled(cli, sp, service, rid, body, len, &answer, &answer_len)) >= 0) {
+            if (rc != CLI_OK)
+                goto out;
+            goto decode;
+        }
+    }
+    rc = CLI_UNREACHABLE;
+    if (!(client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries))) {
+        fprintf(stderr, "hj: cannot open a connection to %s\n", cli->bus);
         goto out;
     }
-    hj_status_t st;
-    if (hj_status_unpack(answer, answer_len, &st) != 0) {
-        fprintf(stderr, "hj: the answer from %s is not a reply message\n", service);
+    switch (cli_send(client, service, body, len, &answer, &answer_len, &st)) {
+    case CLI_SEND_UNREACHABLE:
+        if (st.code == HJ__CODE__UNAVAILABLE && strncmp(st.message, "no answer", 9) != 0)
+            cli_print_refusal(&st);
+        else
+            fprintf(stderr, "hj: no answer from %s after %d tries: is Huanjie running? "
+                            "(deploy/huanjie up; HJ_BUS or --bus names the endpoint)\n",
+                    cli->bus, cli->tries);
+        goto out;
+    case CLI_SEND_REFUSED:
+        cli_print_refusal(&st);
         rc = CLI_REFUSED;
         goto out;
+    case CLI_SEND_REPLAYED:
+        fprintf(stderr, "hj: already recorded under request id %s (an earlier try reached the "
+                        "system); nothing new was written\n", rid);
+        break;
+    case CLI_SEND_OK:
+        break;
     }
-    if (st.code != HJ__CODE__OK) {
-        if (st.field[0])
-            fprintf(stderr, "hj: %s: %s (field: %s)\n", hj_code_name(st.code), st.message, st.field);
-        else
-            fprintf(stderr, "hj: %s: %s\n", hj_code_name(st.code), st.message);
-        rc = st.code == HJ__CODE__UNAVAILABLE ? CLI_UNREACHABLE : CLI_REFUSED;
-        goto out;
-    }
+decode:
     *reply = protobuf_c_message_unpack(reply_desc, NULL, answer_len, answer);
     if (!*reply) {
         fprintf(stderr, "hj: the answer from %s does not decode\n", service);
@@ -125,6 +318,7 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
     }
     rc = CLI_OK;
 out:
+    spool_close(&sp);
     hj_client_destroy(&client);
     free(body);
     free(answer);

@@ -6,11 +6,16 @@
 #include <protobuf-c/protobuf-c.h>
 #include <stddef.h>
 
+#include "hj_envelope.h"
+
 /* Exit codes (README): */
 #define CLI_OK 0
 #define CLI_REFUSED 1      /* the server refused: the message says why and which field */
 #define CLI_USAGE 2
 #define CLI_UNREACHABLE 3  /* could not reach the system */
+/* Not an exit code: a write could not be sent and waits in the offline spool
+ * (the command has said so). main() exits 0 for it. */
+#define CLI_SAVED 100
 
 #define CLI_MAX_ARGS 64
 
@@ -21,6 +26,10 @@ typedef struct {
     char events[256];
     int timeout_ms;
     int tries;
+    int no_spool;             /* --no-spool: a write that cannot be sent fails (exit 3) */
+    char spool_dir[4096];     /* HJ_SPOOL or ~/.local/share/huanjie/spool */
+    int argc;                 /* the whole command line, kept with a spooled write */
+    char **argv;
     /* this command's arguments */
     int npos;
     const char *pos[CLI_MAX_ARGS];
@@ -52,9 +61,28 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Sends req to service and unpacks the reply with reply_desc. Returns CLI_OK
  * with *reply set (free with protobuf_c_message_free_unpacked), or prints the
- * refusal / failure and returns CLI_REFUSED or CLI_UNREACHABLE. */
+ * refusal / failure and returns CLI_REFUSED or CLI_UNREACHABLE.
+ *
+ * A write (a request whose request_id is set) is first stored in the offline
+ * spool; it leaves the spool once answered. When the system cannot be reached
+ * the command says "saved offline, N waiting" and cli_call returns CLI_SAVED
+ * (unless --no-spool). The one path of every write. */
 int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
              const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply);
+
+/* One send of a packed request, the way every write and `hj sync` sends. */
+typedef enum {
+    CLI_SEND_OK,          /* answered OK: written now */
+    CLI_SEND_REPLAYED,    /* answered OK: the request id was already recorded (an earlier try) */
+    CLI_SEND_REFUSED,     /* refused: *st says why (also an answer that does not decode) */
+    CLI_SEND_UNREACHABLE, /* no answer, or UNAVAILABLE after every try */
+} cli_send_t;
+struct hj_client;
+/* *answer (malloc'd) holds the reply when OK or REPLAYED. */
+cli_send_t cli_send(struct hj_client *client, const char *service, const uint8_t *body, size_t len,
+                    uint8_t **answer, size_t *answer_len, hj_status_t *st);
+/* Prints "hj: CODE: message (field: f)" to stderr. */
+void cli_print_refusal(const hj_status_t *st);
 /* A request id for a write: --request-id if given (to resubmit), else new. */
 const char *cli_request_id(cli_t *cli, char buf[37]);
 

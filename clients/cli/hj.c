@@ -1,5 +1,6 @@
 /* hj: the Huanjie command line for subdistrict offices, field teams and auditors. */
 #include "cli.h"
+#include "spool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ int cmd_body(cli_t *cli, const char *verb);
 int cmd_plan(cli_t *cli, const char *verb);
 int cmd_task(cli_t *cli, const char *verb);
 int cmd_training(cli_t *cli, const char *verb);
+int cmd_sync(cli_t *cli, const char *verb);
+int cmd_spool(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -186,6 +189,20 @@ static const cli_command_t s_commands[] = {
      "    members of its `hj body add --kind election_committee` body) must have attended at least\n"
      "    one training session, in any role. Lists those who have not; the readiness gate\n"
      "    \"election committee trained\" is green when none is left and a committee is recorded."},
+    {"sync", "send the writes waiting in the offline spool, oldest first", cmd_sync,
+     "hj sync [--json]   one line a record: sent, already there (an earlier try was recorded),\n"
+     "                   refused (kept in rejected/ with the reason), damaged (never sent)\n"
+     "Exit: 0 all sent, 1 something refused or damaged, 3 the system could not be reached."},
+    {"spool", "the offline spool: status, list, show, retry, drop", cmd_spool,
+     "hj spool status            waiting and rejected records, and the last successful sync\n"
+     "hj spool list              every record with its state and, when refused, the reason\n"
+     "hj spool show ID           one record: its command, the request, the server's reason;\n"
+     "                           to correct a refused record, run its command again with the\n"
+     "                           corrected values and --request-id ID (it replaces the record)\n"
+     "hj spool retry ID          send a refused (or waiting) record again now, unchanged\n"
+     "hj spool drop ID [--force] give a record up (--force for one that has not been sent)\n"
+     "ID: a request id or its first characters. Every write is stored in the spool before it\n"
+     "is sent; one that cannot be sent waits there (\"saved offline\"). --no-spool turns it off."},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,
@@ -197,14 +214,18 @@ static void s_help(void)
 {
     printf("hj — Huanjie (换届), the community two-committee elections system\n\n"
            "usage: hj GROUP VERB [ARGS] [--json] [--bus ENDPOINT] [--events ENDPOINT]\n"
-           "                              [--timeout MS] [--tries N] [--request-id UUID]\n\n");
+           "                              [--timeout MS] [--tries N] [--request-id UUID] [--no-spool]\n\n");
     for (size_t i = 0; i < S_NCOMMANDS; i++)
         printf("  %-14s %s\n", s_commands[i].group, s_commands[i].summary);
     printf("\n`hj GROUP --help` shows a group's commands.\n"
-           "Exit codes: 0 ok, 1 refused by the server (the message names the field or rule),\n"
-           "            2 usage, 3 could not reach the system.\n"
+           "Every write is first stored in the offline spool; one that cannot be sent says\n"
+           "\"saved offline, N waiting\" and exits 0, and `hj sync` sends it later.\n"
+           "Exit codes: 0 ok (or saved offline), 1 refused by the server (the message names the\n"
+           "            field or rule), 2 usage, 3 could not reach the system (reads; writes with\n"
+           "            --no-spool).\n"
            "Environment: HJ_BUS (default tcp://127.0.0.1:7700), HJ_BUS_EVENTS (tcp://127.0.0.1:7701),\n"
-           "             HJ_TIMEOUT_MS (2500), HJ_TRIES (3).\n");
+           "             HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
+           "             HJ_SPOOL (the spool directory, default ~/.local/share/huanjie/spool).\n");
 }
 
 static int s_int(const char *v, int def)
@@ -240,15 +261,22 @@ int main(int argc, char **argv)
     cli.timeout_ms = s_int(cli_opt_or(&cli, "timeout", getenv("HJ_TIMEOUT_MS")), 2500);
     cli.tries = s_int(cli_opt_or(&cli, "tries", getenv("HJ_TRIES")), 3);
     cli.json = cli_flag(&cli, "json");
+    cli.no_spool = cli_flag(&cli, "no-spool");
+    spool_default_dir(cli.spool_dir, sizeof cli.spool_dir);
+    /* Kept with a spooled write, so `hj spool show` can say how it was made. */
+    cli.argc = argc;
+    cli.argv = argv;
+    argv[0] = "hj";
     const char *verb = cli.npos > 0 ? cli.pos[0] : NULL;
     if (verb) {
         /* The verb is not an argument of the verb. */
         memmove(cli.pos, cli.pos + 1, sizeof(cli.pos[0]) * (size_t)(cli.npos - 1));
         cli.npos--;
     }
-    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status) {
+    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status && cmd->run != cmd_sync) {
         printf("%s\n", cmd->usage);
         return CLI_USAGE;
     }
-    return cmd->run(&cli, verb);
+    int rc = cmd->run(&cli, verb);
+    return rc == CLI_SAVED ? CLI_OK : rc;
 }

@@ -237,6 +237,8 @@ static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
                              "the body is not an audit.Request message");
     call->request = r;
     call->op = r->op_case;
+    if (hj_check_wire_text(&call->status, &hj__audit__request__descriptor, body, len) != 0)
+        return -1;
     if (s_is_write(r->op_case)) {
         if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
             return -1;

@@ -143,3 +143,66 @@ int hj_check_uuid(hj_status_t *st, const char *field, const char *value)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s must be a UUID", field);
     return 0;
 }
+
+/* One varint at data[*pos]; -1 when it runs off the end or past ten bytes. */
+static int s_wire_varint(const uint8_t *data, size_t len, size_t *pos, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 70 && *pos < len; shift += 7) {
+        uint8_t b = data[(*pos)++];
+        *v |= (uint64_t)(b & 0x7f) << (shift < 64 ? shift : 63);
+        if (!(b & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+static int s_wire_text(hj_status_t *st, const ProtobufCMessageDescriptor *desc, const uint8_t *data,
+                       size_t len, int depth)
+{
+    size_t pos = 0;
+    uint64_t key, n;
+    while (pos < len) {
+        if (s_wire_varint(data, len, &pos, &key) != 0)
+            return 0;
+        switch (key & 7) {
+        case 0:
+            if (s_wire_varint(data, len, &pos, &n) != 0)
+                return 0;
+            break;
+        case 1:
+            pos += 8;
+            break;
+        case 5:
+            pos += 4;
+            break;
+        case 2: {
+            if (s_wire_varint(data, len, &pos, &n) != 0 || n > len - pos)
+                return 0;
+            const ProtobufCFieldDescriptor *f =
+                key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(desc, (unsigned)(key >> 3))
+                                       : NULL;
+            const char *text = (const char *)data + pos;
+            if (f && f->type == PROTOBUF_C_TYPE_STRING && !hj_utf8_valid(text, (size_t)n))
+                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, f->name,
+                                     memchr(text, 0, (size_t)n) ? "%s holds a NUL byte"
+                                                                : "%s is not valid UTF-8",
+                                     f->name);
+            if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < 32 &&
+                s_wire_text(st, f->descriptor, data + pos, (size_t)n, depth + 1) != 0)
+                return -1;
+            pos += (size_t)n;
+            break;
+        }
+        default:
+            return 0; /* groups and worse: the unpack refuses them */
+        }
+    }
+    return 0;
+}
+
+int hj_check_wire_text(hj_status_t *st, const ProtobufCMessageDescriptor *desc, const uint8_t *data,
+                       size_t len)
+{
+    return s_wire_text(st, desc, data, len, 0);
+}

@@ -18,6 +18,10 @@ int hj_status_set(hj_status_t *st, Hj__Code code, const char *field, const char 
     __attribute__((format(printf, 4, 5)));
 const char *hj_code_name(Hj__Code code);
 
+/* Status.message of an OK reply to a replayed write (the UUID was already
+ * recorded; the result is the first answer's and nothing new was written). */
+#define HJ_REPLAY_MESSAGE "replayed"
+
 /* Packs `Reply{status}` (decodes as any service's Reply). Returns malloc'd bytes. */
 uint8_t *hj_status_pack(const hj_status_t *st, size_t *len);
 /* Reads the status out of any service's packed Reply. -1 when it does not decode. */
@@ -32,6 +36,13 @@ int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t 
                   int required);
 int hj_check_date(hj_status_t *st, const char *field, const char *value, int required);
 int hj_check_uuid(hj_status_t *st, const char *field, const char *value);
+/* Every string field of a packed message, checked on the wire against its
+ * descriptor (nested messages too): -1 with INVALID_ARGUMENT naming the field
+ * when one holds a NUL byte or is not UTF-8. protobuf-c hands strings over as
+ * C strings, so a NUL would otherwise silently cut the value (and proto3
+ * strings must be UTF-8). Bytes that are not protobuf are left to the unpack. */
+int hj_check_wire_text(hj_status_t *st, const ProtobufCMessageDescriptor *desc, const uint8_t *data,
+                       size_t len);
 /* 1 when s is a real calendar date YYYY-MM-DD (so 2026-02-30 is not). */
 int hj_date_valid(const char *s);
 /* Today's date in Asia/Shanghai (the election calendar's time zone). */

@@ -51,6 +51,23 @@ void hj_call_destroy(hj_call_t **self_p)
     free(c);
 }
 
+/* What goes after the stored first reply when a write is replayed: Reply
+ * field 1 again, `status { message: HJ_REPLAY_MESSAGE }`. Protobuf merges a
+ * repeated message field into the first, so the reply decodes as before (code
+ * OK, the same result) and the client can tell "already there". The journal
+ * keeps the first reply unmarked. */
+#define S_MARK_TEXT (sizeof HJ_REPLAY_MESSAGE - 1)
+#define S_MARK_LEN (4 + S_MARK_TEXT)
+
+static void s_mark_replay(uint8_t *at)
+{
+    at[0] = 0x0a; /* field 1 (status), length-delimited */
+    at[1] = 2 + S_MARK_TEXT;
+    at[2] = 0x12; /* Status field 2 (message), length-delimited */
+    at[3] = S_MARK_TEXT;
+    memcpy(at + 4, HJ_REPLAY_MESSAGE, S_MARK_TEXT);
+}
+
 uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len)
 {
     uint8_t *out;
@@ -58,6 +75,12 @@ uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len)
         out = call->reply;
         *len = call->reply_len;
         call->reply = NULL;
+        uint8_t *marked = call->replayed ? realloc(out, *len + S_MARK_LEN) : NULL;
+        if (marked) {
+            s_mark_replay(marked + *len);
+            out = marked;
+            *len += S_MARK_LEN;
+        }
     } else {
         if (call->status.code == HJ__CODE__OK)
             hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "the service gave no reply");

@@ -12,7 +12,8 @@
  * neighbours. A write call's domain rows and its one journal row (carrying
  * the reply) go in together; the journal's unique request_id makes a replayed
  * UUID return the first reply and write nothing, also when two replays race
- * on two instances. No reply is released before COMMIT; if COMMIT fails every
+ * on two instances (the reply sent to a replay carries status.message
+ * HJ_REPLAY_MESSAGE, so a client can say "already there"). No reply is released before COMMIT; if COMMIT fails every
  * call of the batch is answered UNAVAILABLE and is safe to retry. */
 #include <libpq-fe.h>
 #include <stddef.h>

@@ -94,39 +94,12 @@ void cli_print_refusal(const hj_status_t *st)
         fprintf(stderr, "hj: %s: %s\n", hj_code_name(st->code), st->message);
 }
 
-/* The broker calls a service "unknown" (NOT_FOUND, field service) while no
- * worker of it has announced itself, as right after the broker restarted:
- * for hj's own services that means "not reachable right now", never a
- * refusal of the request (an earlier try of it may even have been written). */
-static int s_no_worker_yet(const hj_status_t *st)
-{
-    return st->code == HJ__CODE__NOT_FOUND && strcmp(st->field, "service") == 0;
-}
-
-#define S_NO_WORKER_TRIES 5
-
 cli_send_t cli_send(hj_client_t *client, const char *service, const uint8_t *body, size_t len,
                     uint8_t **answer, size_t *answer_len, hj_status_t *st)
 {
     cli_send_t result = CLI_SEND_REFUSED;
-    int call = -1;
     memset(st, 0, sizeof *st);
-    for (int try = 1, pause_ms = 200; try <= S_NO_WORKER_TRIES; try++, pause_ms *= 2) {
-        if ((call = hj_client_call(client, service, body, len, answer, answer_len)) != 0 ||
-            hj_status_unpack(*answer, *answer_len, st) != 0 || !s_no_worker_yet(st))
-            break;
-        free(*answer);
-        *answer = NULL;
-        *answer_len = 0;
-        if (try == S_NO_WORKER_TRIES) {
-            hj_status_set(st, HJ__CODE__UNAVAILABLE, "",
-                          "no instance of %s is connected to the broker right now", service);
-            return CLI_SEND_UNREACHABLE;
-        }
-        struct timespec pause = {pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L};
-        nanosleep(&pause, NULL);
-    }
-    if (call != 0) {
+    if (hj_client_call(client, service, body, len, answer, answer_len) != 0) {
         hj_status_set(st, HJ__CODE__UNAVAILABLE, "", "no answer after %d tries",
                       hj_client_tries_used(client));
         result = CLI_SEND_UNREACHABLE;

@@ -57,6 +57,13 @@ struct hj_broker {
     s_worker_t *workers;
 };
 
+/* Huanjie's own services are known from the start: while none of a
+ * service's instances is connected (as right after the broker restarts,
+ * until the workers announce themselves again) a request for it is
+ * UNAVAILABLE, which clients retry or keep offline; only a name that is
+ * none of these is NOT_FOUND. */
+static const char *const s_known_services[] = {"registry", "audit", "interviews", "tally", NULL};
+
 static void s_blob_set(s_blob_t *b, hj_frames_t *f, int i)
 {
     b->len = hj_frames_size(f, i) < S_ID_MAX ? hj_frames_size(f, i) : S_ID_MAX;
@@ -272,9 +279,12 @@ static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
         goto out;
     }
     if (s->workers == 0 || s->queued >= S_QUEUE_MAX) {
-        s_client_status(b, &client, service, HJ__CODE__UNAVAILABLE, "",
-                        s->workers ? "the service is overloaded; try again"
-                                   : "no instance of the service is running; try again");
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 s->workers ? "%s is overloaded; try again"
+                            : "no instance of %s is running; try again",
+                 service);
+        s_client_status(b, &client, service, HJ__CODE__UNAVAILABLE, "", msg);
         goto out;
     }
     s_request_t *r = calloc(1, sizeof *r);
@@ -417,6 +427,8 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
         return NULL;
     b->loop = loop;
     b->cfg = cfg;
+    for (int i = 0; s_known_services[i]; i++)
+        s_service(b, s_known_services[i], 1);
     if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg)) ||
         !(b->backend = s_router(zctx, cfg->workers, 0)) ||
         !(b->front_watch = hj_zwatch_new(loop, b->frontend, s_on_client, b)) ||

@@ -137,13 +137,17 @@ wait_serving() {
 for svc in registry audit interviews; do start_instance "$svc-2"; done
 wait_serving
 
-# What the load writes into: two persons (demo), an audit in fieldwork.
-P1=$("${PSQL[@]}" -c "SELECT id FROM registry.person WHERE name = '王丽'")
-P2=$("${PSQL[@]}" -c "SELECT id FROM registry.person WHERE name = '巴特尔'")
-[ -n "$P1" ] && [ -n "$P2" ] || die "the demo district is missing"
-"$HJ" audit open --community KBS-BH-02 --term 2021-2026 --from 2021-01-01 --to 2025-12-31 \
+# What the load writes into (its own, so the demo district may change freely):
+# a community, two persons, an audit in fieldwork.
+P1=00000000-0000-4000-8000-0000000000b1
+P2=00000000-0000-4000-8000-0000000000b2
+"$HJ" community add --code FR-01 --name 演练社区 --subdistrict KBS-BH \
+    --request-id 00000000-0000-4000-8000-0000000000b0 >/dev/null 2>&1 || die "community add failed"
+"$HJ" person add --name 演练甲 --gender female --request-id "$P1" >/dev/null 2>&1 || die "person add failed"
+"$HJ" person add --name 演练乙 --gender male --request-id "$P2" >/dev/null 2>&1 || die "person add failed"
+"$HJ" audit open --community FR-01 --term 2021-2026 --from 2021-01-01 --to 2025-12-31 \
     --auditor 张审计 --request-id 00000000-0000-4000-8000-0000000000a1 >/dev/null 2>&1 || die "audit open failed"
-"$HJ" audit advance KBS-BH-02 --to fieldwork --request-id 00000000-0000-4000-8000-0000000000a2 \
+"$HJ" audit advance FR-01 --to fieldwork --request-id 00000000-0000-4000-8000-0000000000a2 \
     >/dev/null 2>&1 || die "audit advance failed"
 TALK_DATE=$(date -u -d '-1 day' +%F)
 
@@ -168,10 +172,10 @@ client() {
                      --interviewer "$P1" --person "$P2" --summary "负载 $u" --request-id "$u" "${opts[@]}" \
                      2>>"$RUN/log/client-$i.err") ;;
             2) kind=scope
-               out=$("$HJ" audit scope add KBS-BH-02 --title "负载 $u" --request-id "$u" "${opts[@]}" \
+               out=$("$HJ" audit scope add FR-01 --title "负载 $u" --request-id "$u" "${opts[@]}" \
                      2>>"$RUN/log/client-$i.err") ;;
             3) kind=finding
-               out=$("$HJ" audit finding add KBS-BH-02 --item 1 --severity observation --text "负载 $u" \
+               out=$("$HJ" audit finding add FR-01 --item 1 --severity observation --text "负载 $u" \
                      --request-id "$u" "${opts[@]}" 2>>"$RUN/log/client-$i.err") ;;
         esac
         rc=$?

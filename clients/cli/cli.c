@@ -1,5 +1,4 @@
 #include "cli.h"
-#include "hj_client.h"
 #include "hj_envelope.h"
 #include "hj_pbjson.h"
 #include "hj_text.h"
@@ -84,18 +83,52 @@ const char *cli_request_id(cli_t *cli, char buf[37])
     return buf;
 }
 
+static int s_no_device(cli_t *cli)
+{
+    char path[512];
+    hj_device_default_path(path, sizeof path);
+    fprintf(stderr,
+            "hj: no device file, so no key to talk to Huanjie with: give --device FILE or "
+            "HJ_DEVICE, or put one at %s (hj admin device enrol makes one on the server)\n",
+            path);
+    return CLI_UNREACHABLE;
+}
+
+hj_client_t *cli_client(cli_t *cli, int tries)
+{
+    if (!cli->has_device) {
+        s_no_device(cli);
+        return NULL;
+    }
+    hj_client_t *c = hj_client_new(NULL, cli->bus, cli->timeout_ms, tries);
+    if (!c || hj_client_set_device(c, &cli->device) != 0) {
+        fprintf(stderr, "hj: cannot open a connection to %s\n", cli->bus);
+        hj_client_destroy(&c);
+    }
+    return c;
+}
+
+int cli_curve(cli_t *cli, void *socket)
+{
+    if (!cli->has_device)
+        return s_no_device(cli);
+    if (hj_curve_client_socket(socket, &cli->device) != 0) {
+        fprintf(stderr, "hj: cannot use the keys of %s\n", cli->device_path);
+        return CLI_UNREACHABLE;
+    }
+    return CLI_OK;
+}
+
 int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
              const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply)
 {
     size_t len = protobuf_c_message_get_packed_size(req), answer_len = 0;
     uint8_t *body = malloc(len ? len : 1), *answer = NULL;
     int rc = CLI_UNREACHABLE;
-    hj_client_t *client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries);
+    hj_client_t *client = cli_client(cli, cli->tries);
     *reply = NULL;
-    if (!body || !client) {
-        fprintf(stderr, "hj: cannot open a connection to %s\n", cli->bus);
+    if (!body || !client)
         goto out;
-    }
     protobuf_c_message_pack(req, body);
     if (hj_client_call(client, service, body, len, &answer, &answer_len) != 0) {
         fprintf(stderr, "hj: no answer from %s after %d tries: is Huanjie running? "

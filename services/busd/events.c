@@ -1,4 +1,5 @@
 #include "events.h"
+#include "hj_curve.h"
 #include "hj_frames.h"
 #include "hj_log.h"
 #include "hj_zwatch.h"
@@ -36,8 +37,15 @@ static void s_on_input(hj_zwatch_t *w, void *socket, void *arg)
     hj_frames_close(&f);
 }
 
-hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
+hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
+                           const char *secret_key)
 {
+    if (!hj_endpoint_private(cfg->events_in)) {
+        hj_error("the events-in endpoint %s is not loopback or a private network: refusing "
+                 "to expose it (senders are not authenticated; bind e.g. tcp://127.0.0.1:7703)",
+                 cfg->events_in);
+        return NULL;
+    }
     hj_events_t *e = calloc(1, sizeof *e);
     int linger = 0, hwm = 100000;
     int64_t max = cfg->max_msg;
@@ -45,7 +53,8 @@ hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
         return NULL;
     e->pub = zmq_socket(zctx, ZMQ_XPUB);
     e->in = zmq_socket(zctx, ZMQ_PULL);
-    if (!e->pub || !e->in || zmq_setsockopt(e->pub, ZMQ_LINGER, &linger, sizeof linger) ||
+    if (!e->pub || !e->in || hj_curve_server_socket(e->pub, secret_key) ||
+        zmq_setsockopt(e->pub, ZMQ_LINGER, &linger, sizeof linger) ||
         zmq_setsockopt(e->in, ZMQ_LINGER, &linger, sizeof linger) ||
         zmq_setsockopt(e->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
         zmq_setsockopt(e->pub, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
@@ -57,7 +66,7 @@ hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
         hj_events_destroy(&e);
         return NULL;
     }
-    hj_info("event bus on %s (internal input %s)", cfg->events, cfg->events_in);
+    hj_info("event bus on %s (CURVE; internal input %s)", cfg->events, cfg->events_in);
     return e;
 }
 

@@ -1,4 +1,5 @@
 #include "hj_writer.h"
+#include "hj_auth.h"
 #include "hj_log.h"
 
 #include <stdlib.h>
@@ -34,6 +35,8 @@ void hj_call_destroy(hj_call_t **self_p)
     *self_p = NULL;
     free(c->reply);
     free(c->payload);
+    if (c->identity)
+        hj__identity__free_unpacked(c->identity, NULL);
     free(c);
 }
 
@@ -129,6 +132,11 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c)
     if (hj_pq_lost(conn))
         return -1;
     int ok = c->status.code == HJ__CODE__OK;
+    /* The scope is judged on what the write would journal, so an operation
+     * that names its record only by id is judged like any other. */
+    int denied = ok && write && hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
+    if (denied)
+        ok = 0;
     if (ok && write && s_journal_insert(conn, w->service, c, state) != 0) {
         if (hj_pq_lost(conn))
             return -1;
@@ -141,8 +149,9 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c)
     if (hj_pq_cmd(conn, "ROLLBACK TO SAVEPOINT hj_call") != 0)
         return -1;
     /* A refused or conflicting write may be the replay of one that committed
-     * (its first try created the row this one now collides with). */
-    if (write && s_stored_reply(conn, c) < 0)
+     * (its first try created the row this one now collides with). Not when
+     * the caller may not write it: a stored reply is not theirs to read. */
+    if (write && !denied && s_stored_reply(conn, c) < 0)
         return -1;
     if (!c->replayed)
         s_reset_result(c);

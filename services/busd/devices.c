@@ -26,8 +26,7 @@ struct hj_devices {
     int dirty;        /* the job's: reload on its next turn */
     int64_t loaded_ms;
     int stopping;
-    int ready_called;
-    hj_devices_ready_fn ready;
+    hj_devices_loaded_fn loaded;
     void *arg;
 };
 
@@ -181,33 +180,44 @@ static void s_schedule(hj_devices_t *d)
         hj_error("devices: cannot schedule the device registry job");
 }
 
+/* Devices of old that could connect and cannot in now. */
+static int s_lost(const s_table_t *old, hj_devices_t *now)
+{
+    int lost = 0;
+    for (size_t i = 0; old && i < old->n; i++) {
+        const hj_device_entry_t *e = &old->entries[i];
+        const hj_device_entry_t *n = e->revoked ? NULL : hj_devices_by_key(now, e->public_key);
+        lost += !e->revoked && (!n || n->revoked);
+    }
+    return lost;
+}
+
 static void s_done(void *arg)
 {
     hj_devices_t *d = arg;
-    if (d->fresh) {
+    if (d->fresh && !d->stopping) {
         s_table_t *old = d->table;
         d->table = d->fresh;
         d->fresh = NULL;
         size_t revoked = 0;
         for (size_t i = 0; i < d->table->n; i++)
             revoked += (size_t)d->table->entries[i].revoked;
-        if (!old || old->n != d->table->n)
+        int lost = s_lost(old, d);
+        if (!old || old->n != d->table->n || lost)
             hj_info("devices: %zu enrolled (%zu revoked)", d->table->n, revoked);
+        d->loaded(d->arg, old == NULL, lost);
         s_table_free(old);
     }
     if (d->stopping) {
+        s_table_free(d->fresh);
         s_table_free(d->table);
         free(d);
         return;
     }
-    if (d->table && !d->ready_called) {
-        d->ready_called = 1;
-        d->ready(d->arg);
-    }
     s_schedule(d);
 }
 
-hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_ready_fn ready,
+hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_loaded_fn loaded,
                              void *arg)
 {
     hj_devices_t *d = calloc(1, sizeof *d);
@@ -215,7 +225,7 @@ hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_ready_f
         free(d);
         return NULL;
     }
-    d->ready = ready;
+    d->loaded = loaded;
     d->arg = arg;
     d->dirty = 1;
     s_schedule(d);

@@ -25,10 +25,12 @@ typedef struct {
 } hj_device_entry_t;
 
 typedef struct hj_devices hj_devices_t;
-/* Called on the loop thread once, after the first load. */
-typedef void (*hj_devices_ready_fn)(void *arg);
+/* Called on the loop thread after each load that changed something: `first`
+ * for the first one, `lost` = how many devices that could connect before
+ * cannot now (revoked or removed). */
+typedef void (*hj_devices_loaded_fn)(void *arg, int first, int lost);
 
-hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_ready_fn ready,
+hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_loaded_fn loaded,
                              void *arg);
 /* The device with this Z85 public key (revoked ones included), or NULL. */
 const hj_device_entry_t *hj_devices_by_key(hj_devices_t *d, const char *public_key);

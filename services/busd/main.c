@@ -35,12 +35,16 @@ static void s_on_signal(uv_signal_t *h, int signum)
     uv_close((uv_handle_t *)&d->sigterm, NULL);
 }
 
-/* The device registry has loaded: handshakes waiting for an answer get one. */
-static void s_on_devices(void *arg)
+/* The device registry has (re)loaded. The first time, handshakes waiting for
+ * an answer get one. When a device lost its access, its requests are refused
+ * by the broker from the next one on, and its subscription is cut here. */
+static void s_on_devices(void *arg, int first, int lost)
 {
     s_busd_t *d = arg;
-    if (d->zap && hj_zap_start(d->zap) != 0)
+    if (first && d->zap && hj_zap_start(d->zap) != 0)
         hj_error("zap: cannot start answering");
+    if (lost && d->events)
+        hj_events_drop_subscribers(d->events);
 }
 
 int main(int argc, char **argv)

@@ -110,7 +110,7 @@ Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NUL
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "registry.community_added.", 25);
     s_curve(sub);
     cr_assert_eq(zmq_connect(sub, stack.events), 0);
-    usleep(300000); /* the subscription reaches the XPUB */
+    usleep(1000000); /* the CURVE handshake is done and the subscription reaches the XPUB */
     uint64_t seqs[2];
     const char *codes[2] = {"KBS-BH-01", "KBS-BH-02"};
     for (int i = 0; i < 2; i++) {

@@ -4,7 +4,8 @@
 #
 #   HJ_BENCH_PG="host=127.0.0.1 port=7732 user=postgres" tests/bench/bench_verify.sh [N]
 #
-# Makes a scratch database hj_bench_verify in that cluster (dropped at the end),
+# Makes a scratch database hj_bench_verify in that cluster (dropped at the end
+# unless HJ_BENCH_KEEP=1),
 # migrates it with build/bin/hj-migrate, inserts and seals N rows, then times
 # verify on the whole chain, with an anchor, and with one row changed by hand
 # in the middle (it must name that seq).
@@ -19,7 +20,7 @@ elapsed() { local t0=$1; echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms"; }
 
 psql_do postgres "DROP DATABASE IF EXISTS $DB"
 psql_do postgres "CREATE DATABASE $DB"
-trap 'psql_do postgres "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
+[ -n "${HJ_BENCH_KEEP:-}" ] || trap 'psql_do postgres "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
 HJ_DB="$PG dbname=$DB" "$BIN/hj-migrate" >/dev/null 2>&1
 t=$(date +%s%N)
 psql_do $DB "INSERT INTO bus.journal (request_id, request_digest, service, kind, community, actor, payload, reply)

@@ -306,6 +306,10 @@ static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *t
                "Copy it to the device and use it with hj --device FILE, HJ_DEVICE=FILE, or as "
                "~/.config/huanjie/device.\n",
                d.name, d.role, d.team, d.public_key, out);
+    if (!cli->json && (strstr(d.bus, "//127.") || strstr(d.bus, "//localhost")))
+        printf("Note: it names %s, this machine itself; for a laptop, enrol with\n"
+               "--bus tcp://SERVER:7700 --events tcp://SERVER:7701.\n",
+               d.bus);
     return CLI_OK;
 }
 
@@ -328,6 +332,8 @@ static int s_device_list(cli_t *cli, PGconn *c)
 {
     static const char *headers[] = {"name", "role", "team", "writes for", "enrolled", "revoked",
                                     "public key"};
+    static const char *keys[] = {"name", "role", "team", "communities", "enrolled", "revoked",
+                                 "public_key"};
     PGresult *r = PQexec(
         c, "SELECT d.name, d.role, d.team, CASE WHEN g.communities IS NULL THEN '(all)' ELSE "
            "array_to_string(g.communities, ' ') END, "
@@ -343,7 +349,7 @@ static int s_device_list(cli_t *cli, PGconn *c)
         for (int i = 0; i < PQntuples(r); i++) {
             for (int k = 0; k < 7; k++) {
                 printf("%s", k ? "," : "{");
-                s_json_str(headers[k]);
+                s_json_str(keys[k]);
                 putchar(':');
                 s_json_str(PQgetvalue(r, i, k));
             }

@@ -122,18 +122,27 @@ Test(zwatch, drains_every_message_across_edges)
 
 typedef struct {
     void *ctx;
-    const char *endpoint;
+    void *socket;   /* bound by the test on a free port, then the thread's alone */
+    char endpoint[64];
     int script;     /* 0: UNAVAILABLE then OK; 1: silent once then OK */
     int requests;
 } s_broker_t;
 
+/* A ROUTER on a port nobody else has (suites of other checkouts may run at once). */
+static void *s_free_router(void *ctx, char *endpoint, size_t size)
+{
+    void *s = zmq_socket(ctx, ZMQ_ROUTER);
+    int linger = 0;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    cr_assert_eq(zmq_bind(s, "tcp://127.0.0.1:*"), 0);
+    cr_assert_eq(zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, endpoint, &size), 0);
+    return s;
+}
+
 static void *s_scripted_broker(void *arg)
 {
     s_broker_t *b = arg;
-    void *s = zmq_socket(b->ctx, ZMQ_ROUTER);
-    int linger = 0;
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_bind(s, b->endpoint);
+    void *s = b->socket;
     for (int i = 0; i < 2; i++) {
         hj_frames_t f, out;
         if (hj_frames_recv(s, &f, 0) != 0)
@@ -162,14 +171,15 @@ static void *s_scripted_broker(void *arg)
     return NULL;
 }
 
-static void s_pirate(int script, const char *endpoint)
+static void s_pirate(int script)
 {
     void *ctx = zmq_ctx_new();
-    s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = script};
+    s_broker_t b = {.ctx = ctx, .script = script};
+    b.socket = s_free_router(ctx, b.endpoint, sizeof b.endpoint);
     pthread_t t;
     pthread_create(&t, NULL, s_scripted_broker, &b);
     usleep(50000);
-    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 3);
+    hj_client_t *c = hj_client_new(ctx, b.endpoint, 300, 3);
     uint8_t *reply = NULL;
     size_t len = 0;
     cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
@@ -186,21 +196,26 @@ static void s_pirate(int script, const char *endpoint)
 
 Test(client, retries_an_unavailable_answer)
 {
-    s_pirate(0, "tcp://127.0.0.1:47311");
+    s_pirate(0);
 }
 
 Test(client, resends_after_silence_on_a_fresh_socket)
 {
-    s_pirate(1, "tcp://127.0.0.1:47312");
+    s_pirate(1);
 }
 
 Test(client, gives_up_after_its_tries_when_nobody_answers)
 {
-    hj_client_t *c = hj_client_new(NULL, "tcp://127.0.0.1:47313", 100, 2);
+    /* A broker that hears and never answers. */
+    char endpoint[64];
+    void *ctx = zmq_ctx_new(), *silent = s_free_router(ctx, endpoint, sizeof endpoint);
+    hj_client_t *c = hj_client_new(NULL, endpoint, 100, 2);
     uint8_t *reply = NULL;
     size_t len = 0;
     cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), -1);
     cr_assert_null(reply);
     cr_assert_eq(hj_client_tries_used(c), 2);
     hj_client_destroy(&c);
+    zmq_close(silent);
+    zmq_ctx_term(ctx);
 }

@@ -29,8 +29,5 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *a);
 void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q);
 void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g);
 
-/* Packs `Reply{status OK, result}` into call->reply; the result is set by the
- * caller on `reply`. Also packs `record` as the journal payload when given. */
-void audit_reply(hj_call_t *call, Hj__Audit__Reply *reply, const ProtobufCMessage *record);
 
 #endif

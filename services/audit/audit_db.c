@@ -111,16 +111,6 @@ static char *s_join(char *const *items, size_t n)
     return out;
 }
 
-/* Maps a failed statement to the answer a user understands. */
-static void s_sql_failed(hj_call_t *call, const char *state, const char *what)
-{
-    if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)
-        hj_status_set(&call->status, HJ__CODE__UNAVAILABLE, "",
-                      "a concurrent change to %s collided with this one", what);
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while handling %s",
-                      what);
-}
 
 static const char *s_state(int state)
 {
@@ -138,7 +128,7 @@ static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
                         "AND kind = 'community_added' AND community = $1 LIMIT 1",
                         1, v);
     if (!r) {
-        s_sql_failed(call, state, "the community");
+        hj_call_sql_failed(call, state, "the community", "");
         return -1;
     }
     int known = PQntuples(r) > 0;
@@ -156,7 +146,7 @@ static int s_lock_community(PGconn *c, hj_call_t *call, const char *community)
     const char *v[1] = {community};
     PGresult *r = hj_pq(c, state, "SELECT pg_advisory_xact_lock(hashtext('hj.audit:' || $1))", 1, v);
     if (!r) {
-        s_sql_failed(call, state, "the community's audits");
+        hj_call_sql_failed(call, state, "the community's audits", "");
         return -1;
     }
     PQclear(r);
@@ -197,7 +187,7 @@ static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref,
     const char *v[2] = {ref->key, ref->term};
     PGresult *r = hj_pq(c, state, sql, by_id ? 1 : 2, v);
     if (!r) {
-        s_sql_failed(call, state, "the audit");
+        hj_call_sql_failed(call, state, "the audit", "");
         return -1;
     }
     if (PQntuples(r) == 0) {
@@ -253,7 +243,7 @@ static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const
                         "daterange($2::date, $3::date, '[]') ORDER BY period_from LIMIT 1",
                         4, v);
     if (!r) {
-        s_sql_failed(call, state, "the audited period");
+        hj_call_sql_failed(call, state, "the audited period", "");
         return -1;
     }
     int rc = 0;
@@ -377,7 +367,7 @@ static int s_rows(PGconn *c, hj_call_t *call, s_bag_t *b, const char *sql, int n
     char state[6];
     PGresult *r = s_hold(b, hj_pq(c, state, sql, nv, v));
     if (!r) {
-        s_sql_failed(call, state, "the audit");
+        hj_call_sql_failed(call, state, "the audit", "");
         return -1;
     }
     int rows = PQntuples(r);
@@ -410,7 +400,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                                    " FROM audit.engagement e WHERE e.id = $1::uuid",
                                    1, v));
     if (!r) {
-        s_sql_failed(call, state, "the audit");
+        hj_call_sql_failed(call, state, "the audit", "");
         goto out;
     }
     if (PQntuples(r) == 0) {
@@ -445,7 +435,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                          "FROM audit.finding WHERE engagement = $1::uuid",
                          1, v));
     if (!r) {
-        s_sql_failed(call, state, "the audit's totals");
+        hj_call_sql_failed(call, state, "the audit's totals", "");
         goto out;
     }
     /* The sum fits: a finding that would overflow it is refused when added. */
@@ -464,7 +454,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", e.community);
     }
-    audit_reply(call, &reply, kind ? &e.base : NULL);
+    hj_call_reply(call, &reply.base, kind ? &e.base : NULL);
 out:
     s_bag_free(&b);
 }
@@ -481,7 +471,7 @@ static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, i
                         "on_date, actor) VALUES ($1, $2, $3::smallint, $4::smallint, $5, $6::date, $7)",
                         7, v);
     if (!r) {
-        s_sql_failed(call, state, "the audit's move");
+        hj_call_sql_failed(call, state, "the audit's move", "");
         return -1;
     }
     PQclear(r);
@@ -511,7 +501,7 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
             hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "term",
                           "community %s already has an audit for term %s", e->community, e->term);
         else
-            s_sql_failed(call, state, "the new audit");
+            hj_call_sql_failed(call, state, "the new audit", "");
         return;
     }
     PQclear(r);
@@ -523,7 +513,7 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
               "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
               1, w);
     if (!r)
-        return s_sql_failed(call, state, "the audit's scope");
+        return hj_call_sql_failed(call, state, "the audit's scope", "");
     PQclear(r);
     /* Opening is the first move (not_opened → planned): it records who opened it. */
     if (s_move_insert(c, call, call->request_id, HJ__AUDIT__STATE__NOT_OPENED,
@@ -569,7 +559,7 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
                             "WHERE engagement = $1::uuid AND status = 1",
                             1, v);
         if (!r)
-            return s_sql_failed(call, state, "the audit's scope");
+            return hj_call_sql_failed(call, state, "the audit's scope", "");
         int unexamined = atoi(PQgetvalue(r, 0, 0));
         if (unexamined)
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "scope_examined",
@@ -596,7 +586,7 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
                         "updated_at = now() WHERE id = $1::uuid",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "the audit's state");
+        return hj_call_sql_failed(call, state, "the audit's state", "");
     PQclear(r);
     if (s_move_insert(c, call, a.id, a.state, to, adv->reason, on) != 0)
         return;
@@ -613,7 +603,7 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     PGresult *r = hj_pq(c, state,
                         "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
     if (!r)
-        return s_sql_failed(call, state, "the scope item");
+        return hj_call_sql_failed(call, state, "the scope item", "");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
@@ -626,7 +616,7 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     reply.scope_item = &s;
     snprintf(call->kind, sizeof call->kind, "%s", kind);
     snprintf(call->community, sizeof call->community, "%s", s.community);
-    audit_reply(call, &reply, &s.base);
+    hj_call_reply(call, &reply.base, &s.base);
     PQclear(r);
 }
 
@@ -651,7 +641,7 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
         PGresult *r = hj_pq(c, state, "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
                             1, v);
         if (!r)
-            return s_sql_failed(call, state, "the request basis");
+            return hj_call_sql_failed(call, state, "the request basis", "");
         if (PQntuples(r) == 0) {
             PQclear(r);
             return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
@@ -677,7 +667,7 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
                         "FROM audit.scope_item WHERE engagement = $2::uuid",
                         10, w);
     if (!r)
-        return s_sql_failed(call, state, "the scope item");
+        return hj_call_sql_failed(call, state, "the scope item", "");
     PQclear(r);
     s_scope_reply(c, call, call->request_id, "audit_scope_updated");
 }
@@ -697,7 +687,7 @@ static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t
                         "FROM audit.scope_item s WHERE s.engagement = $1::uuid AND s.no = $2::int",
                         2, v);
     if (!r) {
-        s_sql_failed(call, state, "the scope item");
+        hj_call_sql_failed(call, state, "the scope item", "");
         return -1;
     }
     if (PQntuples(r) == 0) {
@@ -755,7 +745,7 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
                         "note = COALESCE(NULLIF($3, ''), note) WHERE id = $1::uuid",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "the scope item");
+        return hj_call_sql_failed(call, state, "the scope item", "");
     PQclear(r);
     s_scope_reply(c, call, id, "audit_scope_updated");
 }
@@ -775,7 +765,7 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
         Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
         reply.result_case = HJ__AUDIT__REPLY__RESULT_SCOPE;
         reply.scope = &list;
-        audit_reply(call, &reply, NULL);
+        hj_call_reply(call, &reply.base, NULL);
     }
     s_bag_free(&b);
 }
@@ -792,7 +782,7 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
                                    " WHERE f.id = $1::uuid",
                                    1, v));
     if (!r)
-        s_sql_failed(call, state, "the finding");
+        hj_call_sql_failed(call, state, "the finding", "");
     else if (b.failed)
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     else if (PQntuples(r) == 0)
@@ -805,7 +795,7 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
         reply.finding = &f;
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", f.community);
-        audit_reply(call, &reply, &f.base);
+        hj_call_reply(call, &reply.base, &f.base);
     }
     s_bag_free(&b);
 }
@@ -831,7 +821,7 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
                             "FROM audit.finding WHERE engagement = $1::uuid",
                             2, v);
         if (!r)
-            return s_sql_failed(call, state, "the audit's total");
+            return hj_call_sql_failed(call, state, "the audit's total", "");
         int overflow = PQgetvalue(r, 0, 0)[0] == 't';
         PQclear(r);
         if (overflow)
@@ -852,12 +842,12 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
                         8, v);
     free(evidence);
     if (!r)
-        return s_sql_failed(call, state, "the finding");
+        return hj_call_sql_failed(call, state, "the finding", "");
     PQclear(r);
     const char *w[1] = {item};
     r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid", 1, w);
     if (!r)
-        return s_sql_failed(call, state, "the scope item");
+        return hj_call_sql_failed(call, state, "the scope item", "");
     PQclear(r);
     s_finding_reply(c, call, call->request_id, "audit_finding_added");
 }
@@ -882,7 +872,7 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
                         6, v);
     free(evidence);
     if (!r)
-        return s_sql_failed(call, state, "the finding");
+        return hj_call_sql_failed(call, state, "the finding", "");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
@@ -900,7 +890,7 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
         r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
                   1, w);
         if (!r)
-            return s_sql_failed(call, state, "the scope item");
+            return hj_call_sql_failed(call, state, "the scope item", "");
         PQclear(r);
     }
     s_finding_reply(c, call, id, "audit_finding_updated");
@@ -946,7 +936,7 @@ static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n)
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
     reply.result_case = HJ__AUDIT__REPLY__RESULT_LINES;
     reply.lines = &lines;
-    audit_reply(call, &reply, NULL);
+    hj_call_reply(call, &reply.base, NULL);
     free(ptrs);
 }
 
@@ -975,7 +965,7 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     s_bag_t b = {0};
     PGresult *r = s_hold(&b, hj_pq(c, state, sql, nv, v));
     if (!r)
-        return s_sql_failed(call, state, "the audit lines");
+        return hj_call_sql_failed(call, state, "the audit lines", "");
     int n = PQntuples(r);
     Hj__Audit__StatusLine *rows = s_keep(&b, calloc((size_t)n + 1, sizeof *rows));
     for (int i = 0; rows && i < n; i++) {
@@ -1048,7 +1038,7 @@ void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
                         "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
                         2, v);
     if (!r)
-        return s_sql_failed(call, state, "the audit gate");
+        return hj_call_sql_failed(call, state, "the audit gate", "");
     gate.community = g->community;
     gate.audit_id = PQgetvalue(r, 0, 0);
     gate.term = PQgetvalue(r, 0, 1);
@@ -1071,6 +1061,6 @@ void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
     reply.result_case = HJ__AUDIT__REPLY__RESULT_GATE;
     reply.gate = &gate;
-    audit_reply(call, &reply, NULL);
+    hj_call_reply(call, &reply.base, NULL);
     PQclear(r);
 }

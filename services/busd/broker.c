@@ -432,12 +432,6 @@ static void *s_router(void *zctx, const char *endpoint, int64_t max_msg, const c
 hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
                            hj_devices_t *devices, const char *secret_key)
 {
-    if (!hj_endpoint_private(cfg->workers)) {
-        hj_error("the worker endpoint %s is not loopback or a private network: refusing to "
-                 "expose it (workers are not authenticated; bind e.g. tcp://127.0.0.1:7702)",
-                 cfg->workers);
-        return NULL;
-    }
     hj_broker_t *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;

@@ -9,7 +9,8 @@
  * each request is looked up again in the device registry, so a device
  * revoked while connected is refused from its next request, and the worker
  * gets the device's current role and scope with the request. Workers connect
- * to an internal endpoint that must be loopback or a private network. */
+ * to an internal endpoint, which main() allows only on loopback or a private
+ * network. */
 #include <uv.h>
 
 #include "devices.h"

@@ -51,12 +51,6 @@ static void s_free_on_close(uv_handle_t *h)
 hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
                            const char *secret_key)
 {
-    if (!hj_endpoint_private(cfg->events_in)) {
-        hj_error("the events-in endpoint %s is not loopback or a private network: refusing "
-                 "to expose it (senders are not authenticated; bind e.g. tcp://127.0.0.1:7703)",
-                 cfg->events_in);
-        return NULL;
-    }
     hj_events_t *e = calloc(1, sizeof *e);
     int linger = 0, hwm = 100000;
     int64_t max = cfg->max_msg;

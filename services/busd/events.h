@@ -3,8 +3,8 @@
 /* The public event bus of hj-busd: an XPUB socket that carries committed
  * journal rows from the relay and forwards derived events (tally.*) that
  * services push to the internal events-in endpoint. Subscribers reach it
- * only over CURVE with an enrolled key (the ZAP handler); events-in must be
- * loopback or a private network. */
+ * only over CURVE with an enrolled key (the ZAP handler); main() allows
+ * events-in only on loopback or a private network. */
 #include <stddef.h>
 #include <uv.h>
 

@@ -63,6 +63,17 @@ int main(int argc, char **argv)
         hj_error("HJ_DB is not a valid connection string");
         return 2;
     }
+    /* Workers and events-in are not authenticated: never beyond a private network. */
+    const char *exposed = !hj_endpoint_private(cfg.workers)     ? cfg.workers
+                          : !hj_endpoint_private(cfg.events_in) ? cfg.events_in
+                                                                : NULL;
+    if (exposed) {
+        hj_error("the internal endpoint %s is not loopback or a private network: refusing to "
+                 "expose it (bind e.g. tcp://127.0.0.1:7702, or a private interface such as "
+                 "tcp://eth0:7702)",
+                 exposed);
+        return 2;
+    }
     if (hj_curve_server_key(cfg.run_dir, 1, public_key, secret_key) != 0)
         return 1;
     hj_info("server public key %s", public_key);

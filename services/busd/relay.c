@@ -20,7 +20,6 @@ typedef struct s_out {
 struct hj_relay {
     hj_db_t *db;
     hj_events_t *events;
-    PGconn *listening;   /* the connection our LISTEN was issued on (thread side) */
     s_out_t *out, *out_tail;
     int stopping;
 };
@@ -95,16 +94,13 @@ static void s_work(PGconn *conn, void *arg)
 {
     hj_relay_t *relay = arg;
     if (!conn) {
-        relay->listening = NULL;
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
         return;
     }
-    if (relay->listening != conn) {
-        if (hj_pq_cmd(conn, "LISTEN hj_journal") != 0)
-            return;
-        relay->listening = conn;
-    }
+    /* Idempotent and cheap; issued every time so a remade connection listens too. */
+    if (hj_pq_cmd(conn, "LISTEN hj_journal") != 0)
+        return;
     int n = s_assign(relay, conn);
     if (n != 0)
         return; /* published rows, or an error: come straight back */

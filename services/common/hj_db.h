@@ -19,6 +19,9 @@ typedef void (*hj_db_work_fn)(PGconn *conn, void *arg);
 typedef void (*hj_db_done_fn)(void *arg);
 
 hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo);
+/* Another hj_db_t on the same loop and server: a second connection whose
+ * jobs run beside (not after) the first one's. NULL on failure. */
+hj_db_t *hj_db_new_like(hj_db_t *db);
 /* Queues a job; jobs run in order, one at a time. Returns 0, or -1 (and
  * neither callback is called) when the db is shutting down. */
 int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg);

@@ -8,17 +8,31 @@
 /* More subtransactions than this in one transaction overflow PostgreSQL's
  * per-backend subxid cache and slow every reader; batches stay below it. */
 #define S_BATCH_MAX 60
+/* Transactions in flight at once, each on its own connection. A call's
+ * statements run one round trip after another, so one connection leaves the
+ * server idle between them; a few lanes keep it busy (benchmark:
+ * docs/benchmark.md). Lane 0 is used first, so a quiet service uses one. */
+#define S_LANES 4
+
+typedef struct hj_writer hj_writer_t;
+
+typedef struct {
+    hj_writer_t *w;
+    hj_db_t *db;
+    int own_db;             /* lanes past the first own their connection */
+    hj_call_t *batch;       /* in this lane's transaction now */
+    int in_flight;
+} s_lane_t;
 
 struct hj_writer {
-    hj_db_t *db;
     char service[32];
     hj_handle_fn handle;
     void *svc;
     hj_reply_fn reply;
     void *arg;
     hj_call_t *queue, *queue_tail;  /* waiting for the next batch */
-    hj_call_t *batch;               /* in the transaction now */
-    int in_flight;
+    s_lane_t lane[S_LANES];
+    int in_flight;                  /* lanes with a transaction running */
     int closing;
 };
 
@@ -53,6 +67,44 @@ uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len)
         out = hj_status_pack(&call->status, len);
     }
     return out;
+}
+
+void hj_call_reply(hj_call_t *call, ProtobufCMessage *reply, const ProtobufCMessage *record)
+{
+    Hj__Status ok = HJ__STATUS__INIT;
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(reply->descriptor, "status");
+    if (f && f->type == PROTOBUF_C_TYPE_MESSAGE)
+        *(ProtobufCMessage **)((char *)reply + f->offset) = &ok.base;
+    free(call->reply);
+    call->reply_len = protobuf_c_message_get_packed_size(reply);
+    call->reply = malloc(call->reply_len ? call->reply_len : 1);
+    if (call->reply)
+        protobuf_c_message_pack(reply, call->reply);
+    if (f && f->type == PROTOBUF_C_TYPE_MESSAGE)
+        *(ProtobufCMessage **)((char *)reply + f->offset) = NULL;
+    if (record) {
+        free(call->payload);
+        call->payload_len = protobuf_c_message_get_packed_size(record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        if (call->payload)
+            protobuf_c_message_pack(record, call->payload);
+    }
+}
+
+void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what, const char *field)
+{
+    if (strcmp(sqlstate, "23505") == 0)
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, field, "%s already exists", what);
+    else if (strcmp(sqlstate, "23503") == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s refers to something unknown",
+                      what);
+    else if (strcmp(sqlstate, "40P01") == 0 || strcmp(sqlstate, "40001") == 0)
+        hj_status_set(&call->status, HJ__CODE__UNAVAILABLE, "",
+                      "a concurrent change to %s collided with this one; try again", what);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while handling %s",
+                      what);
 }
 
 static void s_reset_result(hj_call_t *c)
@@ -103,50 +155,113 @@ static int s_stored_reply(PGconn *conn, hj_call_t *c)
     return found;
 }
 
-static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, char state[6])
+/* Runs statements that return no rows, several separated by ';' in one
+ * round trip (simple query protocol). 0 / -1. */
+static int s_exec(PGconn *conn, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok && !hj_pq_lost(conn))
+        hj_error("sql failed (%s): %s", sql, PQerrorMessage(conn));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* The call's journal row, then (when another call follows) RELEASE and the
+ * next call's SAVEPOINT, in one round trip (libpq pipeline mode). 0 when all
+ * succeeded; -1 with `state` when the INSERT was refused (the transaction is
+ * then aborted back to hj_call, which still exists); -2 when the connection
+ * broke or a savepoint command failed. */
+static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int more,
+                            char state[6])
 {
     const char *v[8] = {c->request_id, service, c->kind, c->community[0] ? c->community : "-",
                         c->actor, (const char *)c->payload, (const char *)c->reply,
                         (const char *)c->digest};
     int len[8] = {0, 0, 0, 0, 0, (int)c->payload_len, (int)c->reply_len, (int)sizeof c->digest};
     int fmt[8] = {0, 0, 0, 0, 0, 1, 1, 1};
+    int queries = more ? 3 : 1, seen = 0, nulls = 0, rc = 0;
+    state[0] = 0;
     if (!c->payload)
         v[5] = "";
-    PGresult *r = hj_pqb(conn, state,
-                         "INSERT INTO bus.journal (request_id, service, kind, community, actor, "
-                         "payload, reply, request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                         8, v, len, fmt);
-    PQclear(r);
-    return r ? 0 : -1;
+    if (!PQenterPipelineMode(conn))
+        return -2;
+    if (!PQsendQueryParams(conn,
+                           "INSERT INTO bus.journal (request_id, service, kind, community, actor, "
+                           "payload, reply, request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                           8, NULL, v, len, fmt, 0) ||
+        (more && (!PQsendQueryParams(conn, "RELEASE SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL,
+                                     0) ||
+                  !PQsendQueryParams(conn, "SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL, 0))) ||
+        !PQpipelineSync(conn)) {
+        hj_error("sql send failed: %s", PQerrorMessage(conn));
+        PQexitPipelineMode(conn);
+        return -2;
+    }
+    for (;;) {
+        PGresult *r = PQgetResult(conn);
+        if (!r) {
+            /* NULL ends each query's results; more of them than queries: broken. */
+            if (++nulls > queries + 1 || hj_pq_lost(conn)) {
+                rc = -2;
+                break;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (st == PGRES_FATAL_ERROR && seen == 0) {
+            const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            snprintf(state, 6, "%s", s ? s : "");
+            /* A unique violation is a replay's expected answer: debug only. */
+            if (s && strncmp(s, "23", 2) == 0)
+                hj_debug("sql %s: %s", s, PQresultErrorMessage(r));
+            else
+                hj_error("journal write failed (%s): %s", s ? s : "no state",
+                         PQresultErrorMessage(r));
+            rc = -1;
+        } else if (st == PGRES_FATAL_ERROR) {
+            hj_error("sql failed: %s", PQresultErrorMessage(r));
+            rc = -2;
+        }
+        if (st != PGRES_PIPELINE_ABORTED)
+            seen++;
+        PQclear(r);
+    }
+    if (!PQexitPipelineMode(conn))
+        rc = -2;
+    return rc;
 }
 
-/* One call inside the batch transaction. -1 when the connection broke. */
-static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c)
+/* One call inside the batch transaction. On entry the savepoint hj_call is
+ * set; on return it is set again when `more` calls follow. -1 when the
+ * connection broke. */
+static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
 {
     int write = c->request_id[0] != 0;
     char state[6] = "";
-    if (hj_pq_cmd(conn, "SAVEPOINT hj_call") != 0)
-        return -1;
     hj_status_set(&c->status, HJ__CODE__OK, "", "ok");
     w->handle(conn, c, w->svc);
     if (hj_pq_lost(conn))
         return -1;
-    int ok = c->status.code == HJ__CODE__OK;
     /* The scope is judged on what the write would journal, so an operation
      * that names its record only by id is judged like any other. */
-    int denied = ok && write && hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
-    if (denied)
-        ok = 0;
-    if (ok && write && s_journal_insert(conn, w->service, c, state) != 0) {
-        if (hj_pq_lost(conn))
-            return -1;
-        ok = 0;
+    int denied = c->status.code == HJ__CODE__OK && write &&
+                 hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
+    if (c->status.code == HJ__CODE__OK) {
+        if (!write)
+            return more ? s_exec(conn, "RELEASE SAVEPOINT hj_call; SAVEPOINT hj_call") : 0;
+        int rc = s_journal_insert(conn, w->service, c, more, state);
+        if (rc != -1)
+            return rc == 0 ? 0 : -1;
         if (strcmp(state, "23505") != 0)
             hj_status_set(&c->status, HJ__CODE__INTERNAL, "", "journal write failed");
     }
-    if (ok)
-        return hj_pq_cmd(conn, "RELEASE SAVEPOINT hj_call");
-    if (hj_pq_cmd(conn, "ROLLBACK TO SAVEPOINT hj_call") != 0)
+    /* ROLLBACK TO keeps the savepoint: the next call starts from it. */
+    if (s_exec(conn, "ROLLBACK TO SAVEPOINT hj_call") != 0)
         return -1;
     /* A refused or conflicting write may be the replay of one that committed
      * (its first try created the row this one now collides with). Not when
@@ -155,7 +270,7 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c)
         return -1;
     if (!c->replayed)
         s_reset_result(c);
-    return hj_pq_cmd(conn, "RELEASE SAVEPOINT hj_call");
+    return 0;
 }
 
 static void s_fail_all(hj_call_t *batch, const char *why)
@@ -167,41 +282,43 @@ static void s_fail_all(hj_call_t *batch, const char *why)
     }
 }
 
+/* On the lane's database thread: the whole batch in one transaction. */
 static void s_work(PGconn *conn, void *arg)
 {
-    hj_writer_t *w = arg;
+    s_lane_t *lane = arg;
+    hj_writer_t *w = lane->w;
     int writes = 0;
     if (!conn) {
-        s_fail_all(w->batch, "the database is unavailable");
+        s_fail_all(lane->batch, "the database is unavailable");
         return;
     }
-    if (hj_pq_cmd(conn, "BEGIN") != 0)
+    if (s_exec(conn, "BEGIN; SAVEPOINT hj_call") != 0)
         goto broken;
-    for (hj_call_t *c = w->batch; c; c = c->next) {
-        if (s_run_call(w, conn, c) != 0)
+    for (hj_call_t *c = lane->batch; c; c = c->next) {
+        if (s_run_call(w, conn, c, c->next != NULL) != 0)
             goto broken;
         writes += c->request_id[0] && !c->replayed && c->status.code == HJ__CODE__OK;
     }
-    /* Wakes the journal relay once this commits. */
-    if (writes && hj_pq_cmd(conn, "NOTIFY hj_journal") != 0)
-        goto broken;
-    if (hj_pq_cmd(conn, "COMMIT") != 0)
+    /* NOTIFY wakes the journal relay once this commits. */
+    if (s_exec(conn, writes ? "NOTIFY hj_journal; COMMIT" : "COMMIT") != 0)
         goto broken;
     return;
 broken:
     if (!hj_pq_lost(conn))
         hj_pq_cmd(conn, "ROLLBACK");
-    s_fail_all(w->batch, "the transaction did not commit");
+    s_fail_all(lane->batch, "the transaction did not commit");
 }
 
 static void s_next(hj_writer_t *w);
 
 static void s_done(void *arg)
 {
-    hj_writer_t *w = arg;
-    hj_call_t *c = w->batch;
-    w->batch = NULL;
-    w->in_flight = 0;
+    s_lane_t *lane = arg;
+    hj_writer_t *w = lane->w;
+    hj_call_t *c = lane->batch;
+    lane->batch = NULL;
+    lane->in_flight = 0;
+    w->in_flight--;
     while (c) {
         hj_call_t *next = c->next;
         c->next = NULL;
@@ -209,29 +326,36 @@ static void s_done(void *arg)
         c = next;
     }
     if (w->closing) {
-        free(w);
+        if (w->in_flight == 0)
+            free(w);
         return;
     }
     s_next(w);
 }
 
+/* Starts a batch on every idle lane while calls are waiting. */
 static void s_next(hj_writer_t *w)
 {
-    if (w->in_flight || !w->queue)
-        return;
-    /* Take up to S_BATCH_MAX waiting calls. */
-    hj_call_t *last = w->queue;
-    for (int n = 1; n < S_BATCH_MAX && last->next; n++)
-        last = last->next;
-    w->batch = w->queue;
-    w->queue = last->next;
-    if (!w->queue)
-        w->queue_tail = NULL;
-    last->next = NULL;
-    w->in_flight = 1;
-    if (hj_db_run(w->db, s_work, s_done, w) != 0) {
-        s_fail_all(w->batch, "the service is shutting down");
-        s_done(w);
+    for (int i = 0; i < S_LANES && w->queue; i++) {
+        s_lane_t *lane = &w->lane[i];
+        if (lane->in_flight || !lane->db)
+            continue;
+        /* Take up to S_BATCH_MAX waiting calls. */
+        hj_call_t *last = w->queue;
+        for (int n = 1; n < S_BATCH_MAX && last->next; n++)
+            last = last->next;
+        lane->batch = w->queue;
+        w->queue = last->next;
+        if (!w->queue)
+            w->queue_tail = NULL;
+        last->next = NULL;
+        lane->in_flight = 1;
+        w->in_flight++;
+        if (hj_db_run(lane->db, s_work, s_done, lane) != 0) {
+            s_fail_all(lane->batch, "the service is shutting down");
+            s_done(lane);
+            return;
+        }
     }
 }
 
@@ -241,7 +365,11 @@ hj_writer_t *hj_writer_new(hj_db_t *db, const char *service, hj_handle_fn handle
     hj_writer_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    w->db = db;
+    for (int i = 0; i < S_LANES; i++) {
+        w->lane[i].w = w;
+        /* A lane whose connection cannot be made is left out; lane 0 always works. */
+        w->lane[i].db = i == 0 ? db : hj_db_new_like(db);
+    }
     snprintf(w->service, sizeof w->service, "%s", service);
     w->handle = handle;
     w->svc = svc;
@@ -283,8 +411,11 @@ void hj_writer_destroy(hj_writer_t **self_p)
         w->reply(q, w->arg);
         q = next;
     }
+    /* Our own connections: one running a batch is freed after its s_done. */
+    for (int i = 1; i < S_LANES; i++)
+        hj_db_destroy(&w->lane[i].db);
     if (w->in_flight)
-        w->closing = 1; /* s_done frees */
+        w->closing = 1; /* the last s_done frees */
     else
         free(w);
 }

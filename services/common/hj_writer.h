@@ -2,8 +2,12 @@
 #define HJ_WRITER_H
 /* The one write path of every service: group commit with the journal.
  *
- * Calls that arrive while a transaction is committing wait and then go in
- * together in the next one (group commit). Inside it each call runs under its
+ * Calls that arrive while a transaction is running wait and then go in
+ * together in the next one (group commit). A writer runs up to three such
+ * transactions at once, each on its own connection (lanes; the first is used
+ * first), so calls that arrive together without waiting for each other's
+ * replies may commit in either order, as they may on two instances. Inside
+ * a transaction each call runs under its
  * own SAVEPOINT, so a refused call is rolled back alone and does not fail its
  * neighbours. A write call's domain rows and its one journal row (carrying
  * the reply) go in together; the journal's unique request_id makes a replayed
@@ -62,6 +66,14 @@ void hj_writer_destroy(hj_writer_t **self_p);
 /* For the transport: allocate / free a call and everything it owns. */
 hj_call_t *hj_call_new(void);
 void hj_call_destroy(hj_call_t **self_p);
+/* For handlers: packs `reply` (any service's Reply message; its field
+ * `status` is set to OK here) into call->reply, and `record`, when given, as
+ * the journal payload of a write. */
+void hj_call_reply(hj_call_t *call, ProtobufCMessage *reply, const ProtobufCMessage *record);
+/* For handlers: the answer a user understands for a failed statement:
+ * 23505 ALREADY_EXISTS and 23503 NOT_FOUND (naming `field`), 40P01/40001
+ * UNAVAILABLE (a collision; retry), anything else INTERNAL. */
+void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what, const char *field);
 /* The bytes to send back: the reply, or the packed status when not OK. */
 uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
 

@@ -18,9 +18,5 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
 void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                                    const Hj__Interviews__FollowUpClose *f);
 
-/* Packs `Reply{status OK, result}` into call->reply; the result is set by the
- * caller on `reply`. Also packs `record` as the journal payload when given. */
-void interviews_reply(hj_call_t *call, Hj__Interviews__Reply *reply,
-                      const ProtobufCMessage *record);
 
 #endif

@@ -13,18 +13,6 @@
  * none of them concerns the roster (keeps the catch-up scan short). */
 #define S_CURSOR_LAG 256
 
-/* Maps a failed statement to the answer a user understands. */
-static void s_sql_failed(hj_call_t *call, const char *state, const char *what, const char *field)
-{
-    if (strcmp(state, "23505") == 0)
-        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, field, "%s already exists", what);
-    else if (strcmp(state, "23503") == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s refers to something unknown",
-                      what);
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while reading or "
-                      "writing %s", what);
-}
 
 /* ---- the roster projection --------------------------------------------- */
 
@@ -355,7 +343,7 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     PGresult *r = hj_pq(c, state, "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1",
                         1, v);
     if (!r)
-        return s_sql_failed(call, state, "talk", "id");
+        return hj_call_sql_failed(call, state, "talk", "id");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
@@ -363,7 +351,7 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
-        return s_sql_failed(call, state, "talk", "id");
+        return hj_call_sql_failed(call, state, "talk", "id");
     }
     Hj__Interviews__Talk *t = set.ptrs[0];
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
@@ -373,7 +361,7 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", t->community);
     }
-    interviews_reply(call, &reply, kind ? &t->base : NULL);
+    hj_call_reply(call, &reply.base, kind ? &t->base : NULL);
     s_talks_free(&set);
 }
 
@@ -419,7 +407,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
     const char *cv[1] = {t->community};
     PGresult *r = hj_pq(c, state, "SELECT 1 FROM interviews.community WHERE code = $1", 1, cv);
     if (!r)
-        return s_sql_failed(call, state, "community", "community");
+        return hj_call_sql_failed(call, state, "community", "community");
     found = PQntuples(r);
     PQclear(r);
     if (!found)
@@ -430,7 +418,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
         found = s_person(c, state, e->person_id, t->community, interviewee, sizeof interviewee,
                          &sitting);
         if (found < 0)
-            return s_sql_failed(call, state, "interviewee", "interviewee.person_id");
+            return hj_call_sql_failed(call, state, "interviewee", "interviewee.person_id");
         if (!found)
             return s_unknown_person(call, "interviewee.person_id", "interviewee", e->person_id);
     } else
@@ -439,7 +427,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
     /* Interviewers are checked before anything is written. */
     char (*names)[256] = calloc(t->n_interviewers + 1, sizeof *names);
     if (!names)
-        return s_sql_failed(call, "", "interviewers", "interviewers");
+        return hj_call_sql_failed(call, "", "interviewers", "interviewers");
     for (size_t i = 0; i < t->n_interviewers; i++) {
         int ignored;
         found = s_person(c, state, t->interviewers[i], t->community, names[i], sizeof names[i],
@@ -447,7 +435,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
         if (found <= 0) {
             free(names);
             if (found < 0)
-                return s_sql_failed(call, state, "interviewers", "interviewers");
+                return hj_call_sql_failed(call, state, "interviewers", "interviewers");
             return s_unknown_person(call, "interviewers", "interviewer", t->interviewers[i]);
         }
     }
@@ -466,7 +454,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
     if (!r) {
         free(names);
         /* A replay of a recorded talk lands here; the writer returns its first answer. */
-        return s_sql_failed(call, state, "talk", "id");
+        return hj_call_sql_failed(call, state, "talk", "id");
     }
     PQclear(r);
     for (size_t i = 0; i < t->n_interviewers && r; i++) {
@@ -499,7 +487,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
         PQclear(r);
     }
     if (!r)
-        return s_sql_failed(call, state, "talk", "");
+        return hj_call_sql_failed(call, state, "talk", "");
     hj_debug("talk %s recorded for %s", id, t->community);
     s_talk_reply(c, call, id, "talk_recorded");
 }
@@ -531,10 +519,10 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
                         "ORDER BY t.talk_date, t.id LIMIT $7::int",
                         7, v);
     if (!r)
-        return s_sql_failed(call, state, "talk list", "");
+        return hj_call_sql_failed(call, state, "talk list", "");
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
-        return s_sql_failed(call, state, "talk list", "");
+        return hj_call_sql_failed(call, state, "talk list", "");
     }
     Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
     list.n_items = set.n;
@@ -542,7 +530,7 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALKS;
     reply.talks = &list;
-    interviews_reply(call, &reply, NULL);
+    hj_call_reply(call, &reply.base, NULL);
     s_talks_free(&set);
 }
 
@@ -582,7 +570,7 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
                         "ORDER BY c.code, p.name, m.person_id",
                         1, v);
     if (!r)
-        return s_sql_failed(call, state, "coverage", "");
+        return hj_call_sql_failed(call, state, "coverage", "");
     int n = PQntuples(r);
     if (n == 0 && q->community[0]) {
         PQclear(r);
@@ -645,7 +633,7 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
         Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
         reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_COVERAGE;
         reply.coverage = &coverage;
-        interviews_reply(call, &reply, NULL);
+        hj_call_reply(call, &reply.base, NULL);
     } else
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (int i = 0; seat_texts && i < n; i++)
@@ -674,7 +662,7 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                         "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "follow-up", "number");
+        return hj_call_sql_failed(call, state, "follow-up", "number");
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (changed) {
@@ -689,7 +677,7 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
               "WHERE t.id = $1::uuid",
               2, v);
     if (!r)
-        return s_sql_failed(call, state, "follow-up", "number");
+        return hj_call_sql_failed(call, state, "follow-up", "number");
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
                       f->talk_id);

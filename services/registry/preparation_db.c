@@ -156,7 +156,7 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
             snprintf(call->community, sizeof call->community, "%s", v ? v : "");
         }
     }
-    registry_reply(call, &reply, kind ? msg : NULL);
+    hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
 int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,

@@ -37,8 +37,5 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
 void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s);
 void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
 
-/* Packs `Reply{status OK, result}` into call->reply; the result is set by the
- * caller on `reply`. Also packs `record` as the journal payload when given. */
-void registry_reply(hj_call_t *call, Hj__Registry__Reply *reply, const ProtobufCMessage *record);
 
 #endif

@@ -9,18 +9,6 @@
 
 #define S_PAGE_DEFAULT 100
 
-/* Maps a failed statement to the answer a user understands. */
-static void s_sql_failed(hj_call_t *call, const char *state, const char *what, const char *field)
-{
-    if (strcmp(state, "23505") == 0)
-        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, field, "%s already exists", what);
-    else if (strcmp(state, "23503") == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s refers to something unknown",
-                      what);
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while writing %s",
-                      what);
-}
 
 static void s_not_found(hj_call_t *call, const char *field, const char *what, const char *key)
 {
@@ -41,13 +29,13 @@ void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__Di
     const char *v[2] = {d->code, d->name};
     PGresult *r = hj_pq(c, state, "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v);
     if (!r)
-        return s_sql_failed(call, state, "district", "code");
+        return hj_call_sql_failed(call, state, "district", "code");
     PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_DISTRICT;
     reply.district = (Hj__Registry__District *)d;
     snprintf(call->kind, sizeof call->kind, "district_added");
-    registry_reply(call, &reply, &d->base);
+    hj_call_reply(call, &reply.base, &d->base);
 }
 
 void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry__Subdistrict *s)
@@ -58,14 +46,14 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
                         "INSERT INTO registry.subdistrict (code, name, district) VALUES ($1, $2, $3)",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
+        return hj_call_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
                             strcmp(state, "23503") ? "code" : "district");
     PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT;
     reply.subdistrict = (Hj__Registry__Subdistrict *)s;
     snprintf(call->kind, sizeof call->kind, "subdistrict_added");
-    registry_reply(call, &reply, &s->base);
+    hj_call_reply(call, &reply.base, &s->base);
 }
 
 /* ---- communities ------------------------------------------------------- */
@@ -91,7 +79,7 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
     PGresult *r = hj_pq(c, state, "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1",
                         1, v);
     if (!r)
-        return s_sql_failed(call, state, "community", "code");
+        return hj_call_sql_failed(call, state, "community", "code");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return s_not_found(call, "code", "community", code);
@@ -105,7 +93,7 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", code);
     }
-    registry_reply(call, &reply, kind ? &m.base : NULL);
+    hj_call_reply(call, &reply.base, kind ? &m.base : NULL);
     PQclear(r);
 }
 
@@ -121,7 +109,7 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__C
     if (!r) {
         if (strcmp(state, "23503") == 0)
             return s_not_found(call, "subdistrict", "subdistrict", m->subdistrict);
-        return s_sql_failed(call, state, "community code", "code");
+        return hj_call_sql_failed(call, state, "community code", "code");
     }
     PQclear(r);
     s_community_reply(c, call, m->code, "community_added");
@@ -138,7 +126,7 @@ void registry_db_community_update(PGconn *c, hj_call_t *call, const Hj__Registry
                         "updated_at = now() WHERE code = $1",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "community", "code");
+        return hj_call_sql_failed(call, state, "community", "code");
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (!changed)
@@ -160,7 +148,7 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
                         "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "community list", "");
+        return hj_call_sql_failed(call, state, "community list", "");
     int n = PQntuples(r);
     Hj__Registry__Community *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Community **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
@@ -174,7 +162,7 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITIES;
     reply.communities = &list;
-    registry_reply(call, &reply, NULL);
+    hj_call_reply(call, &reply.base, NULL);
     free(ptrs);
     free(rows);
     PQclear(r);
@@ -204,7 +192,7 @@ static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const cha
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person WHERE id = $1", 1, v);
     if (!r)
-        return s_sql_failed(call, state, "person", "id");
+        return hj_call_sql_failed(call, state, "person", "id");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return s_not_found(call, "id", "person", id);
@@ -216,7 +204,7 @@ static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const cha
     reply.person = &p;
     if (kind)
         snprintf(call->kind, sizeof call->kind, "%s", kind);
-    registry_reply(call, &reply, kind ? &p.base : NULL);
+    hj_call_reply(call, &reply.base, kind ? &p.base : NULL);
     PQclear(r);
 }
 
@@ -240,7 +228,7 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
                          "VALUES ($1, $2, $3, $4, NULLIF($5, '')::date, $6::boolean, $7, $8)",
                          8, v, len, fmt);
     if (!r)
-        return s_sql_failed(call, state, "a person with this identity-card number", "id_card");
+        return hj_call_sql_failed(call, state, "a person with this identity-card number", "id_card");
     PQclear(r);
     s_person_reply(c, call, id, "person_added");
 }
@@ -266,7 +254,7 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
                         "ORDER BY p.id LIMIT $3::int",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "person list", "");
+        return hj_call_sql_failed(call, state, "person list", "");
     int n = PQntuples(r);
     Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
@@ -280,7 +268,7 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
     reply.persons = &list;
-    registry_reply(call, &reply, NULL);
+    hj_call_reply(call, &reply.base, NULL);
     free(ptrs);
     free(rows);
     PQclear(r);
@@ -314,7 +302,7 @@ static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                         "p.id = s.person_id WHERE s.id = $1",
                         1, v);
     if (!r)
-        return s_sql_failed(call, state, "seat", "id");
+        return hj_call_sql_failed(call, state, "seat", "id");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return s_not_found(call, "id", "seat", id);
@@ -326,7 +314,7 @@ static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     reply.seat = &s;
     snprintf(call->kind, sizeof call->kind, "%s", kind);
     snprintf(call->community, sizeof call->community, "%s", s.community);
-    registry_reply(call, &reply, &s.base);
+    hj_call_reply(call, &reply.base, &s.base);
     PQclear(r);
 }
 
@@ -341,7 +329,7 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
                         "(SELECT count(*) FROM registry.person WHERE id = $2::uuid)",
                         2, v);
     if (!r)
-        return s_sql_failed(call, state, "seat", "");
+        return hj_call_sql_failed(call, state, "seat", "");
     int community = atoi(PQgetvalue(r, 0, 0)), person = atoi(PQgetvalue(r, 0, 1));
     PQclear(r);
     if (!community)
@@ -354,7 +342,7 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
               "term_end) VALUES ($1, $2, $3, $4::smallint, $5, $6::date, NULLIF($7, '')::date)",
               7, w);
     if (!r)
-        return s_sql_failed(call, state, "a sitting seat of this person on this committee",
+        return hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
                             "person_id");
     PQclear(r);
     s_seat_reply(c, call, id, "seat_added");
@@ -369,7 +357,7 @@ void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
                         "AND term_end IS NULL AND term_start <= $2::date",
                         2, v);
     if (!r)
-        return s_sql_failed(call, state, "seat", "id");
+        return hj_call_sql_failed(call, state, "seat", "id");
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (!changed)
@@ -393,7 +381,7 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
                         "ORDER BY s.id LIMIT $3::int",
                         3, v);
     if (!r)
-        return s_sql_failed(call, state, "seat list", "");
+        return hj_call_sql_failed(call, state, "seat list", "");
     int n = PQntuples(r);
     Hj__Registry__Seat *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Seat **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
@@ -407,7 +395,7 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEATS;
     reply.seats = &list;
-    registry_reply(call, &reply, NULL);
+    hj_call_reply(call, &reply.base, NULL);
     free(ptrs);
     free(rows);
     PQclear(r);

@@ -282,19 +282,6 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
     }
 }
 
-void registry_reply(hj_call_t *call, Hj__Registry__Reply *reply, const ProtobufCMessage *record)
-{
-    Hj__Status ok = HJ__STATUS__INIT;
-    reply->status = &ok;
-    call->reply_len = hj__registry__reply__get_packed_size(reply);
-    call->reply = malloc(call->reply_len ? call->reply_len : 1);
-    hj__registry__reply__pack(reply, call->reply);
-    if (record) {
-        call->payload_len = protobuf_c_message_get_packed_size(record);
-        call->payload = malloc(call->payload_len ? call->payload_len : 1);
-        protobuf_c_message_pack(record, call->payload);
-    }
-}
 
 const hj_service_t registry_service = {
     .name = "registry",

@@ -58,7 +58,8 @@ long hj_stack_scalar(hj_stack_t *s, const char *sql);
 
 /* Enrols another device with the real `hj admin device enrol NAME --team
  * TEAM --role ROLE`; its file is written to path (run_dir/devices/NAME.device).
- * 0 / -1 (hj's message on stderr). */
+ * With hj-busd running, returns once hj-busd admits it. 0 / -1 (hj's message
+ * on stderr). */
 int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role,
                    char *path, size_t size);
 /* A request-bus client as the stack's device, or as the device file `device`. */

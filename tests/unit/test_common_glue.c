@@ -2,6 +2,7 @@
  * the Lazy Pirate client against a scripted broker. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -122,27 +123,18 @@ Test(zwatch, drains_every_message_across_edges)
 
 typedef struct {
     void *ctx;
-    void *socket;   /* bound by the test on a free port, then the thread's alone */
-    char endpoint[64];
+    const char *endpoint;
     int script;     /* 0: UNAVAILABLE then OK; 1: silent once then OK */
     int requests;
 } s_broker_t;
 
-/* A ROUTER on a port nobody else has (suites of other checkouts may run at once). */
-static void *s_free_router(void *ctx, char *endpoint, size_t size)
-{
-    void *s = zmq_socket(ctx, ZMQ_ROUTER);
-    int linger = 0;
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    cr_assert_eq(zmq_bind(s, "tcp://127.0.0.1:*"), 0);
-    cr_assert_eq(zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, endpoint, &size), 0);
-    return s;
-}
-
 static void *s_scripted_broker(void *arg)
 {
     s_broker_t *b = arg;
-    void *s = b->socket;
+    void *s = zmq_socket(b->ctx, ZMQ_ROUTER);
+    int linger = 0;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_bind(s, b->endpoint);
     for (int i = 0; i < 2; i++) {
         hj_frames_t f, out;
         if (hj_frames_recv(s, &f, 0) != 0)
@@ -171,15 +163,14 @@ static void *s_scripted_broker(void *arg)
     return NULL;
 }
 
-static void s_pirate(int script)
+static void s_pirate(int script, const char *endpoint)
 {
     void *ctx = zmq_ctx_new();
-    s_broker_t b = {.ctx = ctx, .script = script};
-    b.socket = s_free_router(ctx, b.endpoint, sizeof b.endpoint);
+    s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = script};
     pthread_t t;
     pthread_create(&t, NULL, s_scripted_broker, &b);
     usleep(50000);
-    hj_client_t *c = hj_client_new(ctx, b.endpoint, 300, 3);
+    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 3);
     uint8_t *reply = NULL;
     size_t len = 0;
     cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
@@ -194,28 +185,32 @@ static void s_pirate(int script)
     zmq_ctx_term(ctx);
 }
 
+/* A private endpoint: a fixed TCP port may be held by someone else's
+ * outgoing connection (it lies in the ephemeral range). */
+static const char *s_endpoint(const char *name)
+{
+    static char ep[128];
+    snprintf(ep, sizeof ep, "ipc:///tmp/hj-glue-%d-%s", (int)getpid(), name);
+    return ep;
+}
+
 Test(client, retries_an_unavailable_answer)
 {
-    s_pirate(0);
+    s_pirate(0, s_endpoint("unavailable"));
 }
 
 Test(client, resends_after_silence_on_a_fresh_socket)
 {
-    s_pirate(1);
+    s_pirate(1, s_endpoint("silent"));
 }
 
 Test(client, gives_up_after_its_tries_when_nobody_answers)
 {
-    /* A broker that hears and never answers. */
-    char endpoint[64];
-    void *ctx = zmq_ctx_new(), *silent = s_free_router(ctx, endpoint, sizeof endpoint);
-    hj_client_t *c = hj_client_new(NULL, endpoint, 100, 2);
+    hj_client_t *c = hj_client_new(NULL, s_endpoint("nobody"), 100, 2);
     uint8_t *reply = NULL;
     size_t len = 0;
     cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), -1);
     cr_assert_null(reply);
     cr_assert_eq(hj_client_tries_used(c), 2);
     hj_client_destroy(&c);
-    zmq_close(silent);
-    zmq_ctx_term(ctx);
 }

@@ -6,10 +6,10 @@
 #include "hj_config.h"
 #include "hj_curve.h"
 #include "hj_db.h"
+#include "hj_enrol.h"
 #include "hj_log.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,158 +158,52 @@ static int s_journal_verify(PGconn *c, const char *anchor)
 
 /* ---- devices ---------------------------------------------------------------- */
 
-static int s_name_valid(const char *name)
-{
-    regex_t re;
-    int ok = regcomp(&re, "^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$", REG_EXTENDED | REG_NOSUB) == 0 &&
-             regexec(&re, name, 0, NULL, 0) == 0;
-    regfree(&re);
-    return ok;
-}
-
 static int s_sql_error(PGconn *c, const char *what)
 {
     fprintf(stderr, "hj: %s failed: %s", what, PQerrorMessage(c));
     return CLI_UNREACHABLE;
 }
 
-/* The scope anchor of a scoped role (sql/007 scope_ref): a guidance group's
- * body id, found by id or by its (unique) name; an election committee's
- * community. Fills team with the group's name. CLI_OK or a refusal. */
-static int s_scope_ref(PGconn *c, unsigned role, char *team, size_t team_size, char *ref,
-                       size_t ref_size)
-{
-    const char *v[1] = {team};
-    PGresult *r;
-    int rc = CLI_REFUSED;
-    if (role == HJ_ROLE_GUIDANCE_GROUP) {
-        r = PQexecParams(c,
-                         "SELECT id::text, name FROM registry.body WHERE kind = 'guidance_group' "
-                         "AND (id::text = $1 OR name = $1)",
-                         1, NULL, v, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            PQclear(r);
-            return s_sql_error(c, "looking up the guidance group");
-        }
-        if (PQntuples(r) == 1) {
-            snprintf(ref, ref_size, "%s", PQgetvalue(r, 0, 0));
-            snprintf(team, team_size, "%s", PQgetvalue(r, 0, 1));
-            rc = CLI_OK;
-        } else if (PQntuples(r) == 0) {
-            fprintf(stderr, "hj: no guidance group is called or has the id '%s' (hj body list "
-                            "--kind guidance_group): a guidance-group device's --team names its "
-                            "group\n", team);
-        } else {
-            fprintf(stderr, "hj: %d guidance groups are called '%s': give the group's id as "
-                            "--team\n", PQntuples(r), team);
-        }
-    } else {
-        r = PQexecParams(c, "SELECT code FROM registry.community WHERE code = $1", 1, NULL, v,
-                         NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            PQclear(r);
-            return s_sql_error(c, "looking up the community");
-        }
-        if (PQntuples(r) == 1) {
-            snprintf(ref, ref_size, "%s", PQgetvalue(r, 0, 0));
-            rc = CLI_OK;
-        } else {
-            fprintf(stderr, "hj: no community %s: an election-committee device's --team is its "
-                            "community code\n", team);
-        }
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *team_in,
-                          const char *role_name, const char *run_dir, const char *out_in)
+static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *team,
+                          const char *role, const char *run_dir, const char *out_in)
 {
     hj_device_t d = {0};
-    char out[1024], ref[256] = "";
-    unsigned role = hj_role_parse(role_name);
-    if (!name || !s_name_valid(name))
-        return cli_usage("hj admin device enrol NAME: NAME is 1-63 letters, digits, '.', '_', "
-                         "'@' or '-', starting with a letter or digit");
-    if (!role)
-        return cli_usage("--role is one of district-admin, subdistrict-office, guidance-group, "
-                         "auditor, election-committee, observer");
-    if (!team_in || !team_in[0])
-        return cli_usage("--team is required (for a guidance group: the group's name or id; "
-                         "for an election committee: its community code)");
-    snprintf(out, sizeof out, "%s", out_in ? out_in : "");
+    hj_status_t st;
+    char out[1024];
+    if (!name)
+        return cli_usage("hj admin device enrol NAME --team TEAM --role ROLE");
+    snprintf(out, sizeof out, "%s", out_in && *out_in ? out_in : "");
     if (!out[0])
         snprintf(out, sizeof out, "%s.device", name);
-    if (access(out, F_OK) == 0) {
-        fprintf(stderr, "hj: %s exists: not replacing a device file (give --out FILE)\n", out);
-        return CLI_REFUSED;
-    }
     snprintf(d.name, sizeof d.name, "%s", name);
-    snprintf(d.team, sizeof d.team, "%s", team_in);
-    snprintf(d.role, sizeof d.role, "%s", hj_role_name(role));
+    snprintf(d.team, sizeof d.team, "%s", team ? team : "");
+    snprintf(d.role, sizeof d.role, "%s", role ? role : "");
     snprintf(d.bus, sizeof d.bus, "%s", cli->bus);
     snprintf(d.events, sizeof d.events, "%s", cli->events);
-    char server_secret[HJ_KEY_LEN];
-    if (hj_curve_server_key(run_dir, 0, d.server_key, server_secret) != 0)
-        return CLI_UNREACHABLE;
-    memset(server_secret, 0, sizeof server_secret);
-    if (hj_role_scoped(role)) {
-        int rc = s_scope_ref(c, role, d.team, sizeof d.team, ref, sizeof ref);
-        if (rc != CLI_OK)
-            return rc;
+    if (hj_enrol(c, run_dir, &d, out, &st) != 0) {
+        if (st.code == HJ__CODE__INVALID_ARGUMENT)
+            return cli_usage("%s", st.message);
+        fprintf(stderr, "hj: %s: %s\n", hj_code_name(st.code), st.message);
+        return st.code == HJ__CODE__UNAVAILABLE ? CLI_UNREACHABLE : CLI_REFUSED;
     }
-    if (hj_curve_keypair(d.public_key, d.secret_key) != 0) {
-        fprintf(stderr, "hj: cannot make a keypair (is libzmq built with CURVE?)\n");
-        return CLI_UNREACHABLE;
+    int to_stdout = strcmp(out, "-") == 0;
+    /* With --out -, stdout is the device file; the summary goes to stderr. */
+    FILE *say = to_stdout ? stderr : stdout;
+    if (cli->json && !to_stdout)
+        printf("{\"name\":\"%s\",\"role\":\"%s\",\"public_key\":\"%s\",\"file\":\"%s\"}\n",
+               d.name, d.role, d.public_key, out);
+    else if (!cli->json) {
+        fprintf(say, "enrolled %s (%s, %s), public key %s\n", d.name, d.role, d.team,
+                d.public_key);
+        if (!to_stdout)
+            fprintf(say, "device file: %s (mode 0600; it holds the device's secret key)\n", out);
+        fprintf(say, "Copy it to the device and use it with hj --device FILE, HJ_DEVICE=FILE, or "
+                     "as ~/.config/huanjie/device.\n");
+        if (strstr(d.bus, "//127.") || strstr(d.bus, "//localhost"))
+            fprintf(say, "Note: it names %s, this machine itself; for a laptop, enrol with\n"
+                         "--bus tcp://SERVER:7700 --events tcp://SERVER:7701.\n",
+                    d.bus);
     }
-    /* The row and the file together: no row without its file, no file without its row. */
-    const char *v[5] = {d.public_key, d.name, d.team, d.role, ref[0] ? ref : NULL};
-    PGresult *r = PQexec(c, "BEGIN");
-    PQclear(r);
-    r = PQexecParams(c,
-                     "INSERT INTO bus.devices (public_key, name, team, role, scope_ref) "
-                     "VALUES ($1, $2, $3, $4, $5)",
-                     5, NULL, v, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        if (state && strcmp(state, "23505") == 0)
-            fprintf(stderr, "hj: a device named %s is already enrolled (a revoked device keeps "
-                            "its name, so the journal's actors stay unambiguous): choose "
-                            "another name\n", name);
-        else
-            fprintf(stderr, "hj: enrolment failed: %s", PQerrorMessage(c));
-        PQclear(r);
-        PQclear(PQexec(c, "ROLLBACK"));
-        return state && strcmp(state, "23505") == 0 ? CLI_REFUSED : CLI_UNREACHABLE;
-    }
-    PQclear(r);
-    if (hj_device_save(&d, out) != 0) {
-        fprintf(stderr, "hj: cannot write %s: %s\n", out, strerror(errno));
-        PQclear(PQexec(c, "ROLLBACK"));
-        return CLI_UNREACHABLE;
-    }
-    r = PQexec(c, "COMMIT");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        fprintf(stderr, "hj: enrolment did not commit: %s", PQerrorMessage(c));
-        PQclear(r);
-        unlink(out);
-        return CLI_UNREACHABLE;
-    }
-    PQclear(r);
-    memset(d.secret_key, 0, sizeof d.secret_key);
-    if (cli->json)
-        printf("{\"name\":\"%s\",\"role\":\"%s\",\"public_key\":\"%s\",\"file\":\"%s\"}\n", d.name,
-               d.role, d.public_key, out);
-    else
-        printf("enrolled %s (%s, %s), public key %s\n"
-               "device file: %s (mode 0600; it holds the device's secret key)\n"
-               "Copy it to the device and use it with hj --device FILE, HJ_DEVICE=FILE, or as "
-               "~/.config/huanjie/device.\n",
-               d.name, d.role, d.team, d.public_key, out);
-    if (!cli->json && (strstr(d.bus, "//127.") || strstr(d.bus, "//localhost")))
-        printf("Note: it names %s, this machine itself; for a laptop, enrol with\n"
-               "--bus tcp://SERVER:7700 --events tcp://SERVER:7701.\n",
-               d.bus);
     return CLI_OK;
 }
 

@@ -195,18 +195,23 @@ int hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+int hj_device_text(const hj_device_t *d, char *text, size_t size)
+{
+    int n = snprintf(text, size,
+                     "# Huanjie device file (hj admin device enrol). It is this device's\n"
+                     "# credential: keep it secret, mode 0600. Use it with hj --device FILE,\n"
+                     "# HJ_DEVICE=FILE, or copy it to ~/.config/huanjie/device.\n"
+                     "name = %s\nteam = %s\nrole = %s\nbus = %s\nevents = %s\n"
+                     "server_key = %s\npublic_key = %s\nsecret_key = %s\n",
+                     d->name, d->team, d->role, d->bus, d->events, d->server_key, d->public_key,
+                     d->secret_key);
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
 int hj_device_save(const hj_device_t *d, const char *path)
 {
     char text[2048];
-    snprintf(text, sizeof text,
-             "# Huanjie device file (hj admin device enrol). It is this device's\n"
-             "# credential: keep it secret, mode 0600. Use it with hj --device FILE,\n"
-             "# HJ_DEVICE=FILE, or copy it to ~/.config/huanjie/device.\n"
-             "name = %s\nteam = %s\nrole = %s\nbus = %s\nevents = %s\n"
-             "server_key = %s\npublic_key = %s\nsecret_key = %s\n",
-             d->name, d->team, d->role, d->bus, d->events, d->server_key, d->public_key,
-             d->secret_key);
-    return s_write_new(path, text);
+    return hj_device_text(d, text, sizeof text) == 0 ? s_write_new(path, text) : -1;
 }
 
 void hj_device_default_path(char *path, size_t size)

@@ -43,6 +43,8 @@ int hj_curve_client_socket(void *socket, const hj_device_t *d);
 
 /* 0, or -1 with a reason in err (the file is missing, unreadable, lacks a key). */
 int hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen);
+/* The device file's text into text (size bytes). 0 / -1 when it does not fit. */
+int hj_device_text(const hj_device_t *d, char *text, size_t size);
 /* Writes a new device file, mode 0600; refuses to replace one (-1, errno EEXIST). */
 int hj_device_save(const hj_device_t *d, const char *path);
 /* The device file to use: explicit_path when given, else $HJ_DEVICE, else the

@@ -710,3 +710,81 @@ Test(auth, an_identity_card_number_never_reaches_a_log_or_an_event)
     snprintf(cmd, sizeof cmd, "test -s %s/idcard.key", stack.run_dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* ---- a container deployment's provisioning ------------------------------------ */
+
+/* Runs hj-migrate against the stack's database with HJ_RUN_DIR and the two
+ * provisioning variables; its exit status. */
+static int s_migrate(const char *role_password, const char *health_device)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/hj-migrate", stack.bin_dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("HJ_DB", stack.db, 1);
+        setenv("HJ_RUN_DIR", stack.run_dir, 1);
+        setenv("HJ_BUS", stack.bus, 1);
+        setenv("HJ_BUS_EVENTS", stack.events, 1);
+        setenv("HJ_DB_ROLE_PASSWORD", role_password, 1);
+        setenv("HJ_HEALTH_DEVICE", health_device, 1);
+        execl(path, "hj-migrate", (char *)NULL);
+        _exit(127);
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(auth, hj_migrate_provisions_role_passwords_and_a_health_device)
+{
+    char health[400], *out = NULL, *err = NULL, first[HJ_KEY_LEN];
+    snprintf(health, sizeof health, "%s/state/health.device", stack.run_dir);
+    cr_assert_eq(s_migrate("a-long-random-secret", health), 0);
+    struct stat st;
+    cr_assert_eq(stat(health, &st), 0, "no health device");
+    cr_assert_eq(st.st_mode & 0777, 0600);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM pg_authid WHERE rolname IN ('hj_busd', "
+                                         "'hj_registry', 'hj_audit', 'hj_interviews', 'hj_admin') "
+                                         "AND rolpassword IS NOT NULL"),
+                 5, "every daemon's role has the password");
+    /* The health checks' device: admitted, and an observer. */
+    hj_device_t d;
+    char msg[512];
+    cr_assert_eq(hj_device_load(&d, health, msg, sizeof msg), 0, "%s", msg);
+    cr_assert_str_eq(d.role, "observer");
+    snprintf(first, sizeof first, "%s", d.public_key);
+    int rc = 3;
+    for (int i = 0; i < 100 && rc != 0; i++) {
+        free(err);
+        err = NULL;
+        if ((rc = hj_run(&stack, NULL, &err, "status", "--service", "registry", "--device", health, NULL)) != 0)
+            usleep(20000);
+    }
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    /* Running again changes nothing; a lost file is replaced and the old device revoked. */
+    cr_assert_eq(s_migrate("a-long-random-secret", health), 0);
+    cr_assert_eq(hj_device_load(&d, health, msg, sizeof msg), 0, "%s", msg);
+    cr_assert_str_eq(d.public_key, first);
+    cr_assert_eq(unlink(health), 0);
+    cr_assert_eq(s_migrate("a-long-random-secret", health), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.devices WHERE name LIKE 'health-%' AND "
+                                         "revoked_at IS NULL"),
+                 1);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.devices WHERE name LIKE 'health-%'"), 2);
+
+    /* `--out -`: the device file on stdout, for `docker compose exec ... > NAME.device`. */
+    cr_assert_eq(hj_run(&stack, &out, &err, "admin", "device", "enrol", "piped-1", "--team", "指挥中心", "--role",
+                        "observer", "--out", "-", "--db", stack.db, "--run-dir", stack.run_dir, NULL),
+                 0, "%s", err);
+    cr_assert(strstr(err, "enrolled piped-1"), "%s", err);
+    char piped[400];
+    snprintf(piped, sizeof piped, "%s/piped.device", stack.run_dir);
+    FILE *f = fopen(piped, "w");
+    fputs(out, f);
+    fclose(f);
+    free(out);
+    free(err);
+    cr_assert_eq(hj_device_load(&d, piped, msg, sizeof msg), 0, "%s", msg);
+    cr_assert_str_eq(d.name, "piped-1");
+}

@@ -280,17 +280,17 @@ static void s_on_signal(uv_signal_t *h, int signum)
 
 int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cfg)
 {
-    uv_loop_t *loop = uv_default_loop();
-    void *zctx = zmq_ctx_new();
-    s_daemon_t d = {0};
     char db[sizeof cfg->db], role[64];
-    signal(SIGPIPE, SIG_IGN);
     snprintf(db, sizeof db, "%s", cfg->db);
     snprintf(role, sizeof role, "hj_%s", service->name);
     if (hj_config_db_user(db, sizeof db, role) != 0) {
         hj_error("HJ_DB is not a valid connection string");
         return 2;
     }
+    uv_loop_t *loop = uv_default_loop();
+    void *zctx = zmq_ctx_new();
+    s_daemon_t d = {0};
+    signal(SIGPIPE, SIG_IGN);
     if (!service->permissions)
         hj_warn("service %s declares no permission table: every write will be refused",
                 service->name);

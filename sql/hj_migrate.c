@@ -2,14 +2,29 @@
  * order, each in its own transaction under an advisory lock. Idempotent;
  * refuses a database that has a migration this build does not know (it was
  * migrated by a newer Huanjie). A gap (say 003 merged after 005 was applied)
- * is filled, not skipped. */
+ * is filled, not skipped.
+ *
+ * For a container deployment (docker-compose.yml) it also provisions what
+ * the daemons need before they start, when asked in its environment:
+ *   HJ_DB_ROLE_PASSWORD  the password of every hj_* login role (each daemon
+ *                        logs in as its own; sql/007_auth.sql makes them)
+ *   HJ_HEALTH_DEVICE     a device file to make when missing: an observer
+ *                        device for the containers' health checks (`hj
+ *                        status`), with hj-busd's keypair in HJ_RUN_DIR made
+ *                        first if need be; older health devices are revoked. */
 #include "hj_config.h"
 #include "hj_db.h"
+#include "hj_enrol.h"
 #include "hj_log.h"
 #include "hj_migrations.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int s_exec(PGconn *c, const char *sql)
 {
@@ -19,6 +34,68 @@ static int s_exec(PGconn *c, const char *sql)
         hj_error("migration failed: %s", PQerrorMessage(c));
     PQclear(r);
     return ok ? 0 : -1;
+}
+
+/* ALTER ROLE ... PASSWORD for every hj_* login role. 0 / -1. */
+static int s_role_passwords(PGconn *c, const char *password)
+{
+    PGresult *r = PQexec(c, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'hj\\_%' AND rolcanlogin");
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1, n = PQntuples(r);
+    char *literal = PQescapeLiteral(c, password, strlen(password));
+    for (int i = 0; rc == 0 && literal && i < n; i++) {
+        const char *role = PQgetvalue(r, i, 0);
+        char *ident = PQescapeIdentifier(c, role, strlen(role));
+        char sql[1024];
+        int len = snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD %s", ident ? ident : "", literal);
+        rc = ident && len > 0 && (size_t)len < sizeof sql ? s_exec(c, sql) : -1;
+        PQfreemem(ident);
+    }
+    PQfreemem(literal);
+    PQclear(r);
+    if (rc == 0)
+        hj_info("set the password of %d hj_* roles", n);
+    else
+        hj_error("cannot set the hj_* roles' passwords: %s", PQerrorMessage(c));
+    return literal ? rc : -1;
+}
+
+/* An observer device for health checks at path, unless it exists. 0 / -1. */
+static int s_health_device(PGconn *c, const hj_config_t *cfg, const char *path)
+{
+    char dir[1024], pub[HJ_KEY_LEN], sec[HJ_KEY_LEN];
+    if (access(path, F_OK) == 0)
+        return 0;
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = 0;
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            hj_error("cannot make %s: %s", dir, strerror(errno));
+            return -1;
+        }
+    }
+    if (hj_curve_server_key(cfg->run_dir, 1, pub, sec) != 0)
+        return -1;
+    /* A health device whose file is gone (a volume made again) is revoked. */
+    if (s_exec(c, "UPDATE bus.devices SET revoked_at = now() WHERE name LIKE 'health-%' AND "
+                  "role = 'observer' AND revoked_at IS NULL") != 0)
+        return -1;
+    uint8_t b[4];
+    hj_device_t d = {0};
+    hj_status_t st;
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+        return -1;
+    snprintf(d.name, sizeof d.name, "health-%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
+    snprintf(d.team, sizeof d.team, "container health checks");
+    snprintf(d.role, sizeof d.role, "observer");
+    snprintf(d.bus, sizeof d.bus, "%s", cfg->bus);
+    snprintf(d.events, sizeof d.events, "%s", cfg->events);
+    if (hj_enrol(c, cfg->run_dir, &d, path, &st) != 0) {
+        hj_error("health device: %s", st.message);
+        return -1;
+    }
+    hj_info("enrolled the health-check device %s (observer) into %s", d.name, path);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -78,6 +155,10 @@ int main(int argc, char **argv)
     }
     PQclear(r);
     hj_info("database at migration %d (%d applied now)", known, applied);
+    const char *password = getenv("HJ_DB_ROLE_PASSWORD"), *health = getenv("HJ_HEALTH_DEVICE");
+    if ((password && *password && s_role_passwords(c, password) != 0) ||
+        (health && *health && s_health_device(c, &cfg, health) != 0))
+        goto out;
     rc = 0;
 out:
     PQfinish(c);

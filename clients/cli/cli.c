@@ -1,5 +1,4 @@
 #include "cli.h"
-#include "hj_client.h"
 #include "hj_envelope.h"
 #include "hj_pbjson.h"
 #include "hj_text.h"
@@ -176,7 +175,7 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
         return -1;
     }
     int nold = s_take_rejected(sp, rid, old, S_SUPERSEDE_MAX);
-    hj_client_t *client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries);
+    hj_client_t *client = cli_client(cli, cli->tries);
     cli_send_t sent = client ? cli_send(client, service, body, len, answer, answer_len, &st)
                              : CLI_SEND_UNREACHABLE;
     hj_client_destroy(&client);
@@ -230,6 +229,42 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
     return rc;
 }
 
+static int s_no_device(cli_t *cli)
+{
+    char path[512];
+    hj_device_default_path(path, sizeof path);
+    fprintf(stderr,
+            "hj: no device file, so no key to talk to Huanjie with: give --device FILE or "
+            "HJ_DEVICE, or put one at %s (hj admin device enrol makes one on the server)\n",
+            path);
+    return CLI_UNREACHABLE;
+}
+
+hj_client_t *cli_client(cli_t *cli, int tries)
+{
+    if (!cli->has_device) {
+        s_no_device(cli);
+        return NULL;
+    }
+    hj_client_t *c = hj_client_new(NULL, cli->bus, cli->timeout_ms, tries);
+    if (!c || hj_client_set_device(c, &cli->device) != 0) {
+        fprintf(stderr, "hj: cannot open a connection to %s\n", cli->bus);
+        hj_client_destroy(&c);
+    }
+    return c;
+}
+
+int cli_curve(cli_t *cli, void *socket)
+{
+    if (!cli->has_device)
+        return s_no_device(cli);
+    if (hj_curve_client_socket(socket, &cli->device) != 0) {
+        fprintf(stderr, "hj: cannot use the keys of %s\n", cli->device_path);
+        return CLI_UNREACHABLE;
+    }
+    return CLI_OK;
+}
+
 int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
              const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply)
 {
@@ -242,6 +277,11 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
     int rc = CLI_UNREACHABLE;
     char err[512];
     *reply = NULL;
+    /* No key, no conversation: nothing is kept for a system that will refuse it. */
+    if (!cli->has_device) {
+        s_no_device(cli);
+        goto out;
+    }
     if (!body) {
         fprintf(stderr, "hj: out of memory\n");
         goto out;
@@ -258,10 +298,8 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
         }
     }
     rc = CLI_UNREACHABLE;
-    if (!(client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries))) {
-        fprintf(stderr, "hj: cannot open a connection to %s\n", cli->bus);
+    if (!(client = cli_client(cli, cli->tries)))
         goto out;
-    }
     switch (cli_send(client, service, body, len, &answer, &answer_len, &st)) {
     case CLI_SEND_UNREACHABLE:
         if (st.code == HJ__CODE__UNAVAILABLE && strncmp(st.message, "no answer", 9) != 0)

@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #include "hj_envelope.h"
+#include "hj_client.h"
+#include "hj_curve.h"
 
 /* Exit codes (README): */
 #define CLI_OK 0
@@ -30,6 +32,10 @@ typedef struct {
     char spool_dir[4096];     /* HJ_SPOOL or ~/.local/share/huanjie/spool */
     int argc;                 /* the whole command line, kept with a spooled write */
     char **argv;
+    /* the enrolled device this hj talks as (--device, HJ_DEVICE, or the default file) */
+    int has_device;
+    char device_path[512];
+    hj_device_t device;
     /* this command's arguments */
     int npos;
     const char *pos[CLI_MAX_ARGS];
@@ -58,6 +64,13 @@ int cli_flag(cli_t *cli, const char *key);
 /* CLI_USAGE after naming the first option nobody asked for; else CLI_OK. */
 int cli_unused(cli_t *cli);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A client of the request bus as this hj's device, or NULL after saying why
+ * (no device file: hj admin device enrol makes one). */
+hj_client_t *cli_client(cli_t *cli, int tries);
+/* Makes a socket of the event bus a CURVE client as this hj's device. CLI_OK,
+ * or CLI_UNREACHABLE after saying why. */
+int cli_curve(cli_t *cli, void *socket);
 
 /* Sends req to service and unpacks the reply with reply_desc. Returns CLI_OK
  * with *reply set (free with protobuf_c_message_free_unpacked), or prints the

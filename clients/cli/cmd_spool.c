@@ -164,7 +164,7 @@ int cmd_sync(cli_t *cli, const char *verb)
     }
     t.damaged += spool_sweep(sp, s_report_partial, cli);
     spool_names(sp, "waiting", &names, &n);
-    hj_client_t *client = n ? hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries) : NULL;
+    hj_client_t *client = n ? cli_client(cli, cli->tries) : NULL;
     for (size_t i = 0; i < n && !t.stopped; i++) {
         spool_entry_t e;
         switch (spool_take(sp, "waiting", names[i], &e, err, sizeof err)) {
@@ -368,7 +368,7 @@ static int s_retry(cli_t *cli, spool_t *sp, const char *part, const char *name)
             return CLI_REFUSED;
         }
     }
-    hj_client_t *client = hj_client_new(NULL, cli->bus, cli->timeout_ms, cli->tries);
+    hj_client_t *client = cli_client(cli, cli->tries);
     if (!client) {
         spool_release(&e);
         return CLI_UNREACHABLE;

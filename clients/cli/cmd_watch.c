@@ -26,6 +26,11 @@ int cmd_watch(cli_t *cli, const char *verb)
     int linger = 0;
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, prefix, strlen(prefix));
+    if ((rc = cli_curve(cli, sub)) != CLI_OK) {
+        zmq_close(sub);
+        zmq_ctx_term(ctx);
+        return rc;
+    }
     if (zmq_connect(sub, cli->events) != 0) {
         fprintf(stderr, "hj: cannot connect to %s: %s\n", cli->events, zmq_strerror(zmq_errno()));
         zmq_close(sub);

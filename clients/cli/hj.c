@@ -80,10 +80,24 @@ static const cli_command_t s_commands[] = {
      "hj talk show ID\n"
      "hj talk close TALK-ID --follow-up N [--on YYYY-MM-DD]\n"
      "hj talk coverage COMMUNITY | --all   sitting members and their last preparation-phase talk"},
-    {"admin", "operator commands on the server (database access): journal verify", cmd_admin,
-     "hj admin journal verify [--db CONNINFO]   recompute the journal's hash chain; prints\n"
-     "    \"ok, N events, head HASH\" or the first broken link (exit 1). Anchor the head hash:\n"
-     "    print it daily and keep it outside the system; a later head must extend it."},
+    {"admin", "operator commands on the server: devices, the server key, journal verify", cmd_admin,
+     "On the server, with database access (HJ_DB or --db; logged in as the hj_admin role) and the\n"
+     "run directory (HJ_RUN_DIR or --run-dir, where hj-busd keeps busd.key):\n"
+     "hj admin device enrol NAME --team TEAM --role ROLE [--out FILE] [--bus ENDPOINT] [--events ENDPOINT]\n"
+     "    a new keypair for a laptop or operator; writes the device file (default NAME.device, mode\n"
+     "    0600, or stdout with --out -: server key, endpoints, the device's keys) to copy to the\n"
+     "    device. Give the endpoints the device will use to reach this server (default HJ_BUS /\n"
+     "    HJ_BUS_EVENTS or 127.0.0.1).\n"
+     "    roles: district-admin | subdistrict-office | guidance-group (--team: the group's name or\n"
+     "    id; writes only for the communities it guides) | auditor | election-committee (--team:\n"
+     "    its community code; writes only for it) | observer (reads only)\n"
+     "hj admin device list [--json]\n"
+     "hj admin device revoke NAME    refused from its next connection or request on, no restart\n"
+     "hj admin keygen                make hj-busd's keypair (run-dir/busd.key, 0600) if it is missing\n"
+     "hj admin journal verify [--anchor SEQ:HASH]   recompute the journal's hash chain; prints\n"
+     "    \"ok, N events, head SEQ:HASH\" or the first broken link (exit 1). Anchor the head: print\n"
+     "    it daily and keep it outside the system; later, --anchor SEQ:HASH checks the journal\n"
+     "    still runs through it (exit 1 when it was rewritten)."},
     {"publicity", "宣传动员: pushes by channel and kind, with totals", cmd_publicity,
      "hj publicity add (--community CODE | --subdistrict CODE) --channel CHANNEL --kind KIND\n"
      "                 --date YYYY-MM-DD [--count N] --title TEXT\n"
@@ -213,7 +227,7 @@ static const cli_command_t s_commands[] = {
 static void s_help(void)
 {
     printf("hj — Huanjie (换届), the community two-committee elections system\n\n"
-           "usage: hj GROUP VERB [ARGS] [--json] [--bus ENDPOINT] [--events ENDPOINT]\n"
+           "usage: hj GROUP VERB [ARGS] [--json] [--device FILE] [--bus ENDPOINT] [--events ENDPOINT]\n"
            "                              [--timeout MS] [--tries N] [--request-id UUID] [--no-spool]\n\n");
     for (size_t i = 0; i < S_NCOMMANDS; i++)
         printf("  %-14s %s\n", s_commands[i].group, s_commands[i].summary);
@@ -223,9 +237,21 @@ static void s_help(void)
            "Exit codes: 0 ok (or saved offline), 1 refused by the server (the message names the\n"
            "            field or rule), 2 usage, 3 could not reach the system (reads; writes with\n"
            "            --no-spool).\n"
-           "Environment: HJ_BUS (default tcp://127.0.0.1:7700), HJ_BUS_EVENTS (tcp://127.0.0.1:7701),\n"
-           "             HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
+           "Device: hj talks to Huanjie only as an enrolled device (CURVE keys, role, team):\n"
+           "        --device FILE, else HJ_DEVICE, else ~/.config/huanjie/device\n"
+           "        (hj admin device enrol makes the file; deploy/huanjie up makes one for this machine).\n"
+           "Environment: HJ_BUS (default: the device file's, else tcp://127.0.0.1:7700),\n"
+           "             HJ_BUS_EVENTS (the device file's, else tcp://127.0.0.1:7701),\n"
+           "             HJ_DEVICE, HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
            "             HJ_SPOOL (the spool directory, default ~/.local/share/huanjie/spool).\n");
+}
+
+/* --flag, else the environment, else the device file's, else the default. */
+static const char *s_endpoint(const char *flag, const char *env, const char *device,
+                              const char *def)
+{
+    const char *e = getenv(env);
+    return flag && *flag ? flag : e && *e ? e : device && *device ? device : def;
 }
 
 static int s_int(const char *v, int def)
@@ -253,11 +279,22 @@ int main(int argc, char **argv)
         printf("%s\n", cmd->usage);
         return CLI_OK;
     }
+    /* The admin commands work on the server's database and files, not as a device. */
+    if (cmd->run != cmd_admin &&
+        hj_device_find(cli_opt(&cli, "device"), cli.device_path, sizeof cli.device_path)) {
+        char err[1024];
+        if (hj_device_load(&cli.device, cli.device_path, err, sizeof err) != 0) {
+            fprintf(stderr, "hj: %s\n", err);
+            return CLI_USAGE;
+        }
+        cli.has_device = 1;
+    }
     snprintf(cli.bus, sizeof cli.bus, "%s",
-             cli_opt_or(&cli, "bus", getenv("HJ_BUS") ? getenv("HJ_BUS") : "tcp://127.0.0.1:7700"));
+             s_endpoint(cli_opt(&cli, "bus"), "HJ_BUS", cli.has_device ? cli.device.bus : "",
+                        "tcp://127.0.0.1:7700"));
     snprintf(cli.events, sizeof cli.events, "%s",
-             cli_opt_or(&cli, "events",
-                        getenv("HJ_BUS_EVENTS") ? getenv("HJ_BUS_EVENTS") : "tcp://127.0.0.1:7701"));
+             s_endpoint(cli_opt(&cli, "events"), "HJ_BUS_EVENTS",
+                        cli.has_device ? cli.device.events : "", "tcp://127.0.0.1:7701"));
     cli.timeout_ms = s_int(cli_opt_or(&cli, "timeout", getenv("HJ_TIMEOUT_MS")), 2500);
     cli.tries = s_int(cli_opt_or(&cli, "tries", getenv("HJ_TRIES")), 3);
     cli.json = cli_flag(&cli, "json");

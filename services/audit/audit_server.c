@@ -214,20 +214,25 @@ static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
     }
 }
 
-static int s_is_write(Hj__Audit__Request__OpCase op)
-{
-    switch (op) {
-    case HJ__AUDIT__REQUEST__OP_OPEN:
-    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
-    case HJ__AUDIT__REQUEST__OP_SCOPE_SET:
-    case HJ__AUDIT__REQUEST__OP_FINDING_ADD:
-    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
-    case HJ__AUDIT__REQUEST__OP_ADVANCE:
-        return 1;
-    default:
-        return 0;
-    }
-}
+/* Who may do what (README "Roles"): every enrolled device may read; the
+ * auditors (and the district) write. This table is also what makes an
+ * operation a write (it must carry a UUID). */
+#define S_AUDITORS (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_AUDITOR)
+#define S_OP(op) HJ__AUDIT__REQUEST__OP_##op
+static const hj_permission_t s_permissions[] = {
+    {S_OP(OPEN), "open", 1, S_AUDITORS},
+    {S_OP(SHOW), "show", 0, HJ_READ},
+    {S_OP(LIST), "list", 0, HJ_READ},
+    {S_OP(SCOPE_ADD), "scope_add", 1, S_AUDITORS},
+    {S_OP(SCOPE_SET), "scope_set", 1, S_AUDITORS},
+    {S_OP(SCOPE_LIST), "scope_list", 0, HJ_READ},
+    {S_OP(FINDING_ADD), "finding_add", 1, S_AUDITORS},
+    {S_OP(FINDING_UPDATE), "finding_update", 1, S_AUDITORS},
+    {S_OP(ADVANCE), "advance", 1, S_AUDITORS},
+    {S_OP(STATUS), "status", 0, HJ_READ},
+    {S_OP(GATE), "gate", 0, HJ_READ},
+    {0, NULL, 0, 0},
+};
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
@@ -239,7 +244,7 @@ static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
     call->op = r->op_case;
     if (hj_check_wire_text(&call->status, &hj__audit__request__descriptor, body, len) != 0)
         return -1;
-    if (s_is_write(r->op_case)) {
+    if (hj_auth_is_write(s_permissions, r->op_case)) {
         if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
             return -1;
         snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
@@ -307,4 +312,5 @@ const hj_service_t audit_service = {
     .decode = s_decode,
     .handle = s_handle,
     .release = s_release,
+    .permissions = s_permissions,
 };

@@ -1,4 +1,5 @@
 #include "broker.h"
+#include "hj_curve.h"
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_log.h"
@@ -22,7 +23,8 @@ typedef struct s_blob {
 typedef struct s_request {
     struct s_request *next;
     s_blob_t client;
-    char actor[64];
+    uint8_t *identity;   /* packed hj.Identity of the caller */
+    size_t identity_len;
     zmq_msg_t body;
 } s_request_t;
 
@@ -49,7 +51,8 @@ struct s_service {
 struct hj_broker {
     uv_loop_t *loop;
     const hj_config_t *cfg;
-    void *frontend;             /* ROUTER, public: clients */
+    hj_devices_t *devices;
+    void *frontend;             /* ROUTER, public, CURVE: clients */
     void *backend;              /* ROUTER, internal: workers */
     hj_zwatch_t *front_watch, *back_watch;
     uv_timer_t timer;
@@ -105,6 +108,7 @@ static void s_client_status(hj_broker_t *b, const s_blob_t *client, const char *
 static void s_request_free(s_request_t *r)
 {
     zmq_msg_close(&r->body);
+    free(r->identity);
     free(r);
 }
 
@@ -145,7 +149,7 @@ static void s_worker_send(hj_broker_t *b, s_worker_t *w, const char *cmd, s_requ
     if (r) {
         hj_frames_add(&f, r->client.data, r->client.len);
         hj_frames_add(&f, "", 0);
-        hj_frames_addstr(&f, r->actor);
+        hj_frames_add(&f, r->identity, r->identity_len);
         hj_frames_add(&f, zmq_msg_data(&r->body), zmq_msg_size(&r->body));
     }
     hj_frames_send(b->backend, &f);
@@ -229,12 +233,14 @@ static void s_worker_drop(hj_broker_t *b, s_worker_t *w, const char *why)
 
 /* ---- frontend: clients ------------------------------------------------ */
 
-/* The authenticated identity of the sender. Without CURVE there is none and
- * the actor is "local"; with it, ZAP's user id arrives as the User-Id property. */
-static void s_actor(hj_frames_t *f, char *out, size_t size)
+/* The sender's enrolled device, as it stands now: ZAP named it at the
+ * handshake (the User-Id property of every frame it sends), and the registry
+ * says whether it has been revoked since. NULL: refuse. */
+static const hj_device_entry_t *s_device(hj_broker_t *b, hj_frames_t *f)
 {
-    const char *uid = f->count > 0 ? zmq_msg_gets(&f->part[0], "User-Id") : NULL;
-    snprintf(out, size, "%s", uid && *uid ? uid : "local");
+    const char *uid = zmq_msg_gets(&f->part[f->count - 1], "User-Id");
+    const hj_device_entry_t *d = uid && *uid ? hj_devices_by_name(b->devices, uid) : NULL;
+    return d && !d->revoked ? d : NULL;
 }
 
 static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
@@ -252,6 +258,12 @@ static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
     /* [client | "" | MDPC01 | service | body] */
     if (f.count < 3 || hj_frames_size(&f, 1) != 0) {
         hj_warn("client message without the MDP delimiter: dropped");
+        goto out;
+    }
+    const hj_device_entry_t *device = s_device(b, &f);
+    if (!device) {
+        s_client_status(b, &client, "", HJ__CODE__UNAUTHENTICATED, "device",
+                        "this device is not enrolled, or it was revoked");
         goto out;
     }
     if (!hj_frames_is(&f, 2, HJ_MDPC)) {
@@ -291,7 +303,12 @@ static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
     if (!r)
         goto out;
     r->client = client;
-    s_actor(&f, r->actor, sizeof r->actor);
+    r->identity_len = hj__identity__get_packed_size(&device->identity);
+    if (!(r->identity = malloc(r->identity_len ? r->identity_len : 1))) {
+        free(r);
+        goto out;
+    }
+    hj__identity__pack(&device->identity, r->identity);
     zmq_msg_init(&r->body);
     zmq_msg_move(&r->body, &f.part[4]);
     if (s->queue_tail)
@@ -401,13 +418,15 @@ static void s_on_timer(uv_timer_t *t)
 
 /* ---- life cycle ------------------------------------------------------- */
 
-static void *s_router(void *zctx, const char *endpoint, int64_t max_msg)
+/* secret_key given: a CURVE server (public); NULL: internal. */
+static void *s_router(void *zctx, const char *endpoint, int64_t max_msg, const char *secret_key)
 {
     void *s = zmq_socket(zctx, ZMQ_ROUTER);
     int linger = 0, mandatory = 0, hwm = 100000;
     if (!s)
         return NULL;
-    if (zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
+    if ((secret_key && hj_curve_server_socket(s, secret_key) != 0) ||
+        zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
         zmq_setsockopt(s, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) ||
         zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
         zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
@@ -420,7 +439,8 @@ static void *s_router(void *zctx, const char *endpoint, int64_t max_msg)
     return s;
 }
 
-hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
+hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
+                           hj_devices_t *devices, const char *secret_key)
 {
     hj_broker_t *b = calloc(1, sizeof *b);
     if (!b)
@@ -429,8 +449,9 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
     b->cfg = cfg;
     for (int i = 0; s_known_services[i]; i++)
         s_service(b, s_known_services[i], 1);
-    if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg)) ||
-        !(b->backend = s_router(zctx, cfg->workers, 0)) ||
+    b->devices = devices;
+    if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg, secret_key)) ||
+        !(b->backend = s_router(zctx, cfg->workers, 0, NULL)) ||
         !(b->front_watch = hj_zwatch_new(loop, b->frontend, s_on_client, b)) ||
         !(b->back_watch = hj_zwatch_new(loop, b->backend, s_on_worker, b))) {
         hj_broker_destroy(&b);
@@ -440,7 +461,7 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg)
     b->timer.data = b;
     uv_timer_start(&b->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms,
                    (uint64_t)cfg->heartbeat_ms);
-    hj_info("broker: clients on %s, workers on %s", cfg->bus, cfg->workers);
+    hj_info("broker: clients on %s (CURVE), workers on %s", cfg->bus, cfg->workers);
     return b;
 }
 

@@ -140,10 +140,10 @@ static void s_done(void *arg)
     s_schedule(relay);
 }
 
-hj_relay_t *hj_relay_new(uv_loop_t *loop, const hj_config_t *cfg, hj_events_t *events)
+hj_relay_t *hj_relay_new(uv_loop_t *loop, const char *db, hj_events_t *events)
 {
     hj_relay_t *relay = calloc(1, sizeof *relay);
-    if (!relay || !(relay->db = hj_db_new(loop, cfg->db))) {
+    if (!relay || !(relay->db = hj_db_new(loop, db))) {
         free(relay);
         return NULL;
     }

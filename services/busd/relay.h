@@ -12,7 +12,8 @@
 
 typedef struct hj_relay hj_relay_t;
 
-hj_relay_t *hj_relay_new(uv_loop_t *loop, const hj_config_t *cfg, hj_events_t *events);
+/* db: the conninfo (hj-busd logs in as hj_busd, which may only seal rows). */
+hj_relay_t *hj_relay_new(uv_loop_t *loop, const char *db, hj_events_t *events);
 void hj_relay_destroy(hj_relay_t **self_p);
 
 #endif

@@ -3,6 +3,7 @@
 #include "hj_frames.h"
 #include "hj_mdp.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +17,36 @@ struct hj_client {
     int tries;
     int tries_used;
     void *socket;
+    int curve;            /* talks CURVE as `device` */
+    hj_device_t device;
+    void *monitor;        /* PAIR: the socket's handshake events (CURVE only) */
+    unsigned monitors;    /* makes each monitor endpoint unique */
+    int refused;          /* the ZAP status of a refused handshake, else 0 */
 };
+
+static void s_close(hj_client_t *c)
+{
+    if (c->socket)
+        zmq_close(c->socket);
+    if (c->monitor)
+        zmq_close(c->monitor);
+    c->socket = c->monitor = NULL;
+}
+
+/* With CURVE, a monitor tells us when the server refuses our key: the
+ * handshake fails with the ZAP status, and no reply would ever come. */
+static int s_monitor(hj_client_t *c)
+{
+    char endpoint[128];
+    int linger = 0;
+    snprintf(endpoint, sizeof endpoint, "inproc://hj-client-monitor.%p.%u", (void *)c,
+             ++c->monitors);
+    if (zmq_socket_monitor(c->socket, endpoint, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0 ||
+        !(c->monitor = zmq_socket(c->zctx, ZMQ_PAIR)))
+        return -1;
+    zmq_setsockopt(c->monitor, ZMQ_LINGER, &linger, sizeof linger);
+    return zmq_connect(c->monitor, endpoint);
+}
 
 static int s_open(hj_client_t *c)
 {
@@ -25,14 +55,30 @@ static int s_open(hj_client_t *c)
     if (!c->socket)
         return -1;
     zmq_setsockopt(c->socket, ZMQ_LINGER, &linger, sizeof linger);
+    if (c->curve && (hj_curve_client_socket(c->socket, &c->device) != 0 || s_monitor(c) != 0)) {
+        s_close(c);
+        return -1;
+    }
     return zmq_connect(c->socket, c->endpoint);
 }
 
-static void s_close(hj_client_t *c)
+/* Reads one monitor event; sets c->refused when it is a refused key. */
+static void s_on_monitor(hj_client_t *c)
 {
-    if (c->socket)
-        zmq_close(c->socket);
-    c->socket = NULL;
+    hj_frames_t f;
+    if (hj_frames_recv(c->monitor, &f, ZMQ_DONTWAIT) != 0)
+        return;
+    if (f.count == 2 && hj_frames_size(&f, 0) == 6) {
+        const uint8_t *d = hj_frames_data(&f, 0);
+        uint16_t event;
+        uint32_t value;
+        memcpy(&event, d, 2);
+        memcpy(&value, d + 2, 4);
+        /* 400 is the handler's "no": 300 / 500 would be temporary. */
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && value >= 400 && value < 500)
+            c->refused = (int)value;
+    }
+    hj_frames_close(&f);
 }
 
 hj_client_t *hj_client_new(void *zctx, const char *endpoint, int timeout_ms, int tries)
@@ -50,6 +96,14 @@ hj_client_t *hj_client_new(void *zctx, const char *endpoint, int timeout_ms, int
         return NULL;
     }
     return c;
+}
+
+int hj_client_set_device(hj_client_t *c, const hj_device_t *device)
+{
+    s_close(c);
+    c->device = *device;
+    c->curve = 1;
+    return s_open(c);
 }
 
 void hj_client_destroy(hj_client_t **self_p)
@@ -76,7 +130,14 @@ static void s_pause_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* One try: 1 answered, 0 silent, -1 socket error. */
+static int s_elapsed_ms(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int)((now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000);
+}
+
+/* One try: 1 answered, 0 silent, 2 refused (our key), -1 socket error. */
 static int s_try(hj_client_t *c, const char *service, const void *body, size_t len,
                  uint8_t **reply, size_t *reply_len)
 {
@@ -88,10 +149,20 @@ static int s_try(hj_client_t *c, const char *service, const void *body, size_t l
     hj_frames_add(&f, body, len);
     if (hj_frames_send(c->socket, &f) != 0)
         return -1;
-    zmq_pollitem_t item = {c->socket, 0, ZMQ_POLLIN, 0};
-    int rc = zmq_poll(&item, 1, c->timeout_ms);
-    if (rc <= 0)
-        return rc < 0 ? -1 : 0;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    zmq_pollitem_t items[2] = {{c->socket, 0, ZMQ_POLLIN, 0}, {c->monitor, 0, ZMQ_POLLIN, 0}};
+    for (;;) {
+        int left = c->timeout_ms - s_elapsed_ms(&start);
+        int rc = left > 0 ? zmq_poll(items, c->monitor ? 2 : 1, left) : 0;
+        if (rc <= 0)
+            return rc < 0 ? -1 : 0;
+        if (items[0].revents & ZMQ_POLLIN)
+            break;
+        s_on_monitor(c);
+        if (c->refused)
+            return 2;
+    }
     if (hj_frames_recv(c->socket, &f, 0) != 0)
         return -1;
     /* ["" | MDPC01 | service | body] */
@@ -119,6 +190,18 @@ int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t
         free(*reply);
         *reply = NULL;
         int rc = s_try(c, service, body, len, reply, reply_len);
+        if (rc == 2) {
+            /* Refused in the handshake: retrying with the same key cannot help. */
+            hj_status_t st;
+            hj_status_set(&st, HJ__CODE__UNAUTHENTICATED, "device",
+                          "the server refused device %s's key (ZAP status %d): it is not "
+                          "enrolled, or it was revoked",
+                          c->device.name, c->refused);
+            c->refused = 0;
+            s_close(c);
+            *reply = hj_status_pack(&st, reply_len);
+            return *reply ? 0 : -1;
+        }
         if (rc == 1) {
             hj_status_t st;
             if (hj_status_unpack(*reply, *reply_len, &st) != 0 || st.code != HJ__CODE__UNAVAILABLE)

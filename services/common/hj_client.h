@@ -9,14 +9,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hj_curve.h"
+
 typedef struct hj_client hj_client_t;
 
 /* zctx may be NULL (the client makes its own). */
 hj_client_t *hj_client_new(void *zctx, const char *endpoint, int timeout_ms, int tries);
 void hj_client_destroy(hj_client_t **self_p);
 
+/* Talks CURVE from now on, as this enrolled device (hj_curve.h), to the
+ * server whose public key the device file names. hj-busd refuses every
+ * client that does not. 0 / -1. */
+int hj_client_set_device(hj_client_t *c, const hj_device_t *device);
+
 /* 0 with *reply (malloc'd, the service's packed Reply) — possibly an
- * UNAVAILABLE status after the last try; -1 when no answer came at all. */
+ * UNAVAILABLE status after the last try, or UNAUTHENTICATED (made here, at
+ * once, without retrying) when the server refused the device's key in the
+ * handshake: not enrolled, or revoked; -1 when no answer came at all. */
 int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t len,
                    uint8_t **reply, size_t *reply_len);
 /* How many tries the last call took. */

@@ -1,6 +1,7 @@
 #include "hj_config.h"
 #include "hj_log.h"
 
+#include <libpq-fe.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,4 +105,49 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
     }
     hj_log_init(program, (hj_log_level_t)cfg->log_level);
     return 0;
+}
+
+/* Appends c to out (size bytes); returns 0, or -1 once it is full. */
+static int s_put(char *out, size_t size, size_t *len, char c)
+{
+    if (*len + 1 >= size)
+        return -1;
+    out[(*len)++] = c;
+    out[*len] = 0;
+    return 0;
+}
+
+int hj_config_db_user(char *db, size_t size, const char *user)
+{
+    char *err = NULL;
+    size_t len = 0;
+    int rc = 0;
+    PQconninfoOption *opts = PQconninfoParse(db, &err);
+    if (!opts) {
+        PQfreemem(err);
+        return -1;
+    }
+    char *out = calloc(1, size);
+    for (PQconninfoOption *o = opts; out && o->keyword && rc == 0; o++) {
+        const char *v = strcmp(o->keyword, "user") == 0 ? user : o->val;
+        if (!v)
+            continue;
+        if (len)
+            rc |= s_put(out, size, &len, ' ');
+        for (const char *k = o->keyword; *k; k++)
+            rc |= s_put(out, size, &len, *k);
+        rc |= s_put(out, size, &len, '=') | s_put(out, size, &len, '\'');
+        for (const char *p = v; *p; p++) {
+            if (*p == '\\' || *p == '\'')
+                rc |= s_put(out, size, &len, '\\');
+            rc |= s_put(out, size, &len, *p);
+        }
+        rc |= s_put(out, size, &len, '\'');
+    }
+    PQconninfoFree(opts);
+    int ok = out && rc == 0;
+    if (ok)
+        memcpy(db, out, len + 1);
+    free(out);
+    return ok ? 0 : -1;
 }

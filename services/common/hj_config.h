@@ -14,6 +14,7 @@
  *   --run-dir DIR        HJ_RUN_DIR         .
  *   --log-level LEVEL    HJ_LOG_LEVEL       info
  */
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -31,5 +32,11 @@ typedef struct {
 
 /* Fills cfg; returns 0, or -1 after printing a usage error that names the flag. */
 int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv);
+
+/* Rewrites the conninfo `db` (key=value or URI form) to log in as `user`:
+ * every daemon connects as its own PostgreSQL role (hj_<service>, hj_busd;
+ * sql/007_auth.sql), whatever user HJ_DB names. 0, or -1 when db does not
+ * parse or the result does not fit. */
+int hj_config_db_user(char *db, size_t size, const char *user);
 
 #endif

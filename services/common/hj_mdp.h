@@ -7,13 +7,15 @@
  * Worker -> broker:  ["" | "MDPW01" | READY | service | credit]
  *                    ["" | "MDPW01" | REPLY | client | "" | body]
  *                    ["" | "MDPW01" | HEARTBEAT]   ["" | "MDPW01" | DISCONNECT]
- * Broker -> worker:  ["" | "MDPW01" | REQUEST | client | "" | actor | body]
+ * Broker -> worker:  ["" | "MDPW01" | REQUEST | client | "" | identity | body]
  *                    ["" | "MDPW01" | HEARTBEAT]   ["" | "MDPW01" | DISCONNECT]
  *
  * Two deliberate extensions of rfc 7: READY carries a credit (how many
  * requests the worker takes at once, so one worker can group-commit many),
- * and REQUEST carries the authenticated actor before the body, so a worker
- * never takes its actor from the client. The body is one protobuf message;
+ * and REQUEST carries the caller's identity before the body (a packed
+ * hj.Identity: the enrolled device whose CURVE key the client proved, its
+ * role and scope), so a worker never takes its actor from the client. The
+ * client side stays plain rfc 7 over CURVE. The body is one protobuf message;
  * broker-made errors are hj.Reply{status}. "mmi.service" answers "200" when a
  * worker of the named service is connected, "404" otherwise. */
 

@@ -112,9 +112,28 @@ static void s_on_reply(hj_call_t *call, void *arg)
     s_finish(arg, call);
 }
 
+/* Who may call it comes before whether the call is well formed, so a
+ * refused caller learns nothing from field errors. An operation the table
+ * does not know keeps the decoder's answer (unknown op, bad body). */
+static int s_permit(hj_worker_t *w, hj_call_t *call, int decoded)
+{
+    const hj_service_t *svc = w->service;
+    hj_status_t st;
+    if (!decoded && !(call->request && hj_auth_find(svc->permissions, call->op)))
+        return -1;
+    if (hj_auth_permit(&st, svc->name, svc->permissions, call->op, call->request_id[0] != 0,
+                       call->identity) != 0) {
+        hj_info("refused %s op %d for device %s: %s", svc->name, call->op, call->actor,
+                st.message);
+        call->status = st;
+        return -1;
+    }
+    return decoded ? 0 : -1;
+}
+
 static void s_on_request(hj_worker_t *w, hj_frames_t *f)
 {
-    /* ["" | MDPW01 | REQUEST | client | "" | actor | body] */
+    /* ["" | MDPW01 | REQUEST | client | "" | identity | body] */
     hj_call_t *call = hj_call_new();
     s_route_t *route = calloc(1, sizeof *route);
     if (!call || !route || f->count != 7 || hj_frames_size(f, 4) != 0) {
@@ -128,12 +147,20 @@ static void s_on_request(hj_worker_t *w, hj_frames_t *f)
     memcpy(route->client, hj_frames_data(f, 3), route->client_len);
     route->generation = w->generation;
     call->route = route;
-    if (hj_frames_str(f, 5, call->actor, sizeof call->actor) != 0 || !call->actor[0])
-        snprintf(call->actor, sizeof call->actor, "unknown");
+    call->identity = hj__identity__unpack(NULL, hj_frames_size(f, 5), hj_frames_data(f, 5));
+    if (!call->identity || !call->identity->device[0]) {
+        hj_warn("REQUEST for %s without the caller's identity: refused", w->service->name);
+        hj_status_set(&call->status, HJ__CODE__UNAUTHENTICATED, "",
+                      "the broker sent no identity for this request");
+        s_finish(w, call);
+        return;
+    }
+    snprintf(call->actor, sizeof call->actor, "%s", call->identity->device);
     SHA256(hj_frames_data(f, 6), hj_frames_size(f, 6), call->digest);
-    hj_debug("request for %s from %s (%zu bytes)", w->service->name, call->actor,
-             hj_frames_size(f, 6));
-    if (w->service->decode(call, hj_frames_data(f, 6), hj_frames_size(f, 6), w->svc) != 0) {
+    hj_debug("request for %s from %s (%s, %zu bytes)", w->service->name, call->actor,
+             call->identity->role, hj_frames_size(f, 6));
+    int decoded = w->service->decode(call, hj_frames_data(f, 6), hj_frames_size(f, 6), w->svc) == 0;
+    if (s_permit(w, call, decoded) != 0) {
         s_finish(w, call);
         return;
     }
@@ -253,11 +280,21 @@ static void s_on_signal(uv_signal_t *h, int signum)
 
 int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cfg)
 {
+    char db[sizeof cfg->db], role[64];
+    snprintf(db, sizeof db, "%s", cfg->db);
+    snprintf(role, sizeof role, "hj_%s", service->name);
+    if (hj_config_db_user(db, sizeof db, role) != 0) {
+        hj_error("HJ_DB is not a valid connection string");
+        return 2;
+    }
     uv_loop_t *loop = uv_default_loop();
     void *zctx = zmq_ctx_new();
     s_daemon_t d = {0};
     signal(SIGPIPE, SIG_IGN);
-    if (!zctx || !(d.db = hj_db_new(loop, cfg->db)) ||
+    if (!service->permissions)
+        hj_warn("service %s declares no permission table: every write will be refused",
+                service->name);
+    if (!zctx || !(d.db = hj_db_new(loop, db)) ||
         !(d.worker = hj_worker_new(loop, zctx, cfg, service, svc, d.db))) {
         hj_error("service %s failed to start", service->name);
         return 1;

@@ -2,23 +2,33 @@
 #define HJ_WORKER_H
 /* An MDP worker of one service inside a libuv loop: connects to the broker's
  * worker endpoint, announces the service with its credit, heartbeats, and
- * reconnects when the broker goes silent. Each request body is decoded and
+ * reconnects when the broker goes silent. Every request arrives with the
+ * caller's identity (hj.Identity, made by the broker from the enrolled
+ * device): its name becomes the actor, its role is checked against the
+ * service's permission table, its scope by the writer. Each request body is decoded and
  * validated on the loop thread (a bad body is answered at once and never
  * reaches the database); good calls go through the writer, and replies leave
  * only after the writer says the transaction ended. */
 #include <uv.h>
 
+#include "hj_auth.h"
 #include "hj_config.h"
 #include "hj_writer.h"
 
 typedef struct {
     const char *name; /* the service name clients ask for, e.g. "registry" */
     /* Decodes and validates `body` into call (request, op, request_id).
-     * Returns 0, or -1 with call->status set (the call is answered at once). */
+     * Returns 0, or -1 with call->status set (the call is answered at once).
+     * Sets call->request and call->op as soon as the body unpacks. */
     int (*decode)(hj_call_t *call, const uint8_t *body, size_t len, void *svc);
     hj_handle_fn handle;
     /* Frees call->request. */
     void (*release)(hj_call_t *call);
+    /* Every operation with whether it writes and which roles may call it
+     * (hj_auth.h), declared next to decode. The worker refuses a call whose
+     * role is not listed (PERMISSION_DENIED, nothing written) before the
+     * call's fields are judged. NULL: no role may write (reads are allowed). */
+    const hj_permission_t *permissions;
 } hj_service_t;
 
 typedef struct hj_worker hj_worker_t;
@@ -30,7 +40,8 @@ hj_worker_t *hj_worker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
 void hj_worker_destroy(hj_worker_t **self_p);
 
 /* The daemon start-up chain shared by every service's main(): config, loop,
- * database, worker, signals (SIGINT/SIGTERM stop cleanly), run. */
+ * database (logged in as the service's own role, hj_<name>), worker,
+ * signals (SIGINT/SIGTERM stop cleanly), run. */
 int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cfg);
 
 #endif

@@ -1,4 +1,5 @@
 #include "hj_writer.h"
+#include "hj_auth.h"
 #include "hj_log.h"
 
 #include <stdlib.h>
@@ -48,6 +49,8 @@ void hj_call_destroy(hj_call_t **self_p)
     *self_p = NULL;
     free(c->reply);
     free(c->payload);
+    if (c->identity)
+        hj__identity__free_unpacked(c->identity, NULL);
     free(c);
 }
 
@@ -267,6 +270,10 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
     w->handle(conn, c, w->svc);
     if (hj_pq_lost(conn))
         return -1;
+    /* The scope is judged on what the write would journal, so an operation
+     * that names its record only by id is judged like any other. */
+    int denied = c->status.code == HJ__CODE__OK && write &&
+                 hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
     if (c->status.code == HJ__CODE__OK) {
         if (!write)
             return more ? s_exec(conn, "RELEASE SAVEPOINT hj_call; SAVEPOINT hj_call") : 0;
@@ -280,8 +287,9 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
     if (s_exec(conn, "ROLLBACK TO SAVEPOINT hj_call") != 0)
         return -1;
     /* A refused or conflicting write may be the replay of one that committed
-     * (its first try created the row this one now collides with). */
-    if (write && s_stored_reply(conn, c) < 0)
+     * (its first try created the row this one now collides with). Not when
+     * the caller may not write it: a stored reply is not theirs to read. */
+    if (write && !denied && s_stored_reply(conn, c) < 0)
         return -1;
     if (!c->replayed)
         s_reset_result(c);

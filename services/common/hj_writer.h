@@ -13,8 +13,12 @@
  * the reply) go in together; the journal's unique request_id makes a replayed
  * UUID return the first reply and write nothing, also when two replays race
  * on two instances (the reply sent to a replay carries status.message
- * HJ_REPLAY_MESSAGE, so a client can say "already there"). No reply is released before COMMIT; if COMMIT fails every
- * call of the batch is answered UNAVAILABLE and is safe to retry. */
+ * HJ_REPLAY_MESSAGE, so a client can say "already there"). No reply is
+ * released before COMMIT; if COMMIT fails every call of the batch is
+ * answered UNAVAILABLE and is safe to retry.
+ * The community a write journals is also its scope check (hj_auth.h): a
+ * guidance group's write for a community it does not guide is rolled back to
+ * its savepoint and answered PERMISSION_DENIED, whatever the handler did. */
 #include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +34,9 @@ struct hj_call {
     char request_id[37];    /* writes: the client's UUID; "" for reads */
     uint8_t digest[32];     /* SHA-256 of the request body (set by the transport) */
     char actor[64];         /* who is asking: set by the transport, never by the client */
+    Hj__Identity *identity; /* the caller's device, role and scope (the transport's; freed
+                             * with the call). A write is refused without one, and for a
+                             * scoped role unless it journals one of its communities. */
     int op;                 /* the service's own operation number */
     void *request;          /* the service's unpacked request */
     /* Set by the service's handler (on the database thread). */

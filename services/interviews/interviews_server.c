@@ -193,11 +193,20 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
     }
 }
 
-static int s_is_write(Hj__Interviews__Request__OpCase op)
-{
-    return op == HJ__INTERVIEWS__REQUEST__OP_TALK_ADD ||
-           op == HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE;
-}
+/* Who may do what (README "Roles"): every enrolled device may read; field
+ * teams record talks, guidance groups only in the communities they guide
+ * (the writer checks the community each write journals). This table is also
+ * what makes an operation a write (it must carry a UUID). */
+#define S_FIELD (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
+#define S_OP(op) HJ__INTERVIEWS__REQUEST__OP_##op
+static const hj_permission_t s_permissions[] = {
+    {S_OP(TALK_ADD), "talk_add", 1, S_FIELD},
+    {S_OP(TALK_GET), "talk_get", 0, HJ_READ},
+    {S_OP(TALK_LIST), "talk_list", 0, HJ_READ},
+    {S_OP(COVERAGE), "coverage", 0, HJ_READ},
+    {S_OP(FOLLOW_UP_CLOSE), "follow_up_close", 1, S_FIELD},
+    {0, NULL, 0, 0},
+};
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
@@ -209,7 +218,7 @@ static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
     call->op = r->op_case;
     if (hj_check_wire_text(&call->status, &hj__interviews__request__descriptor, body, len) != 0)
         return -1;
-    if (s_is_write(r->op_case)) {
+    if (hj_auth_is_write(s_permissions, r->op_case)) {
         if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
             return -1;
         snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
@@ -253,4 +262,5 @@ const hj_service_t interviews_service = {
     .decode = s_decode,
     .handle = s_handle,
     .release = s_release,
+    .permissions = s_permissions,
 };

@@ -80,7 +80,6 @@ int prep_check_reserve_state(hj_status_t *st, const char *status, const char *ve
                              const char *bar_reason);
 
 /* preparation_server.c: the new operations of the registry request. */
-int preparation_is_write(int op);
 int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r);
 void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request *r);
 

@@ -440,35 +440,6 @@ static int s_publicity_kind_filter(hj_status_t *st, const Hj__Registry__ListQuer
 
 /* ---- routing ------------------------------------------------------------- */
 
-int preparation_is_write(int op)
-{
-    switch (op) {
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD:
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
-    case HJ__REGISTRY__REQUEST__OP_RISK_SET:
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_ADD:
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE:
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT:
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN:
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE:
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE:
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST:
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE:
-    case HJ__REGISTRY__REQUEST__OP_BODY_ADD:
-    case HJ__REGISTRY__REQUEST__OP_BODY_CHANGE:
-    case HJ__REGISTRY__REQUEST__OP_PLAN_ADD:
-    case HJ__REGISTRY__REQUEST__OP_PLAN_EDIT:
-    case HJ__REGISTRY__REQUEST__OP_PLAN_REVISE:
-    case HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE:
-    case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
-    case HJ__REGISTRY__REQUEST__OP_TASK_DONE:
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
 {
     switch (r->op_case) {

@@ -143,21 +143,68 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
     }
 }
 
-static int s_is_write(Hj__Registry__Request__OpCase op)
-{
-    switch (op) {
-    case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
-    case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD:
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE:
-    case HJ__REGISTRY__REQUEST__OP_PERSON_ADD:
-    case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
-    case HJ__REGISTRY__REQUEST__OP_SEAT_END:
-        return 1;
-    default:
-        return preparation_is_write(op);
-    }
-}
+/* Who may do what (README "Roles"): every enrolled device may read; writes
+ * by role. Guidance groups and election committees write only for their
+ * communities (the writer checks the community each write journals). This
+ * table is also what makes an operation a write (it must carry a UUID). */
+#define S_OFFICE (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE)
+#define S_FIELD (S_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
+#define S_OP(op) HJ__REGISTRY__REQUEST__OP_##op
+static const hj_permission_t s_permissions[] = {
+    {S_OP(DISTRICT_ADD), "district_add", 1, HJ_ROLE_DISTRICT_ADMIN},
+    {S_OP(SUBDISTRICT_ADD), "subdistrict_add", 1, HJ_ROLE_DISTRICT_ADMIN},
+    {S_OP(COMMUNITY_ADD), "community_add", 1, S_OFFICE},
+    {S_OP(COMMUNITY_UPDATE), "community_update", 1, S_OFFICE},
+    {S_OP(COMMUNITY_GET), "community_get", 0, HJ_READ},
+    {S_OP(COMMUNITY_LIST), "community_list", 0, HJ_READ},
+    {S_OP(PERSON_ADD), "person_add", 1, S_OFFICE},
+    {S_OP(PERSON_GET), "person_get", 0, HJ_READ},
+    {S_OP(PERSON_LIST), "person_list", 0, HJ_READ},
+    {S_OP(SEAT_ADD), "seat_add", 1, S_OFFICE},
+    {S_OP(SEAT_END), "seat_end", 1, S_OFFICE},
+    {S_OP(SEAT_LIST), "seat_list", 0, HJ_READ},
+    {S_OP(PUBLICITY_ADD), "publicity_add", 1, S_FIELD | HJ_ROLE_ELECTION_COMMITTEE},
+    {S_OP(PUBLICITY_LIST), "publicity_list", 0, HJ_READ},
+    {S_OP(PUBLICITY_GET), "publicity_get", 0, HJ_READ},
+    {S_OP(ASSESSMENT_ADD), "assessment_add", 1, S_FIELD},
+    {S_OP(ASSESSMENT_LIST), "assessment_list", 0, HJ_READ},
+    {S_OP(ASSESSMENT_GET), "assessment_get", 0, HJ_READ},
+    {S_OP(RISK_SET), "risk_set", 1, S_FIELD},
+    {S_OP(RISK_GET), "risk_get", 0, HJ_READ},
+    {S_OP(RESERVE_ADD), "reserve_add", 1, S_FIELD},
+    {S_OP(RESERVE_UPDATE), "reserve_update", 1, S_FIELD},
+    {S_OP(RESERVE_LIST), "reserve_list", 0, HJ_READ},
+    {S_OP(RESERVE_GET), "reserve_get", 0, HJ_READ},
+    {S_OP(RESERVE_IMPORT), "reserve_import", 1, S_OFFICE},
+    {S_OP(RESERVE_CHECK), "reserve_check", 0, HJ_READ},
+    {S_OP(RECTIFICATION_OPEN), "rectification_open", 1, S_OFFICE},
+    {S_OP(RECTIFICATION_ADVANCE), "rectification_advance", 1, S_OFFICE},
+    {S_OP(RECTIFICATION_CLOSE), "rectification_close", 1, S_OFFICE},
+    {S_OP(RECTIFICATION_LIST), "rectification_list", 0, HJ_READ},
+    {S_OP(RECTIFICATION_GET), "rectification_get", 0, HJ_READ},
+    {S_OP(UPGRADE_REQUEST), "upgrade_request", 1, S_OFFICE},
+    {S_OP(UPGRADE_DECIDE), "upgrade_decide", 1, S_OFFICE},
+    {S_OP(UPGRADE_LIST), "upgrade_list", 0, HJ_READ},
+    {S_OP(UPGRADE_GET), "upgrade_get", 0, HJ_READ},
+    {S_OP(BODY_ADD), "body_add", 1, S_OFFICE},
+    {S_OP(BODY_CHANGE), "body_change", 1, S_OFFICE},
+    {S_OP(BODY_LIST), "body_list", 0, HJ_READ},
+    {S_OP(BODY_GET), "body_get", 0, HJ_READ},
+    {S_OP(PLAN_ADD), "plan_add", 1, S_OFFICE},
+    {S_OP(PLAN_EDIT), "plan_edit", 1, S_OFFICE},
+    {S_OP(PLAN_REVISE), "plan_revise", 1, S_OFFICE},
+    {S_OP(PLAN_DECIDE), "plan_decide", 1, S_FIELD},
+    {S_OP(PLAN_LIST), "plan_list", 0, HJ_READ},
+    {S_OP(PLAN_GET), "plan_get", 0, HJ_READ},
+    {S_OP(TASK_ADD), "task_add", 1, S_OFFICE},
+    {S_OP(TASK_DONE), "task_done", 1, S_FIELD},
+    {S_OP(TASK_LIST), "task_list", 0, HJ_READ},
+    {S_OP(TRAINING_ADD), "training_add", 1, S_FIELD},
+    {S_OP(TRAINING_LIST), "training_list", 0, HJ_READ},
+    {S_OP(TRAINING_GET), "training_get", 0, HJ_READ},
+    {S_OP(TRAINING_COVERAGE), "training_coverage", 0, HJ_READ},
+    {0, NULL, 0, 0},
+};
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
@@ -169,7 +216,7 @@ static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
     call->op = r->op_case;
     if (hj_check_wire_text(&call->status, &hj__registry__request__descriptor, body, len) != 0)
         return -1;
-    if (s_is_write(r->op_case)) {
+    if (hj_auth_is_write(s_permissions, r->op_case)) {
         if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
             return -1;
         snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
@@ -243,4 +290,5 @@ const hj_service_t registry_service = {
     .decode = s_decode,
     .handle = s_handle,
     .release = s_release,
+    .permissions = s_permissions,
 };

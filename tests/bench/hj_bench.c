@@ -16,6 +16,7 @@
  * median of the runs. Exit status 0 when every measurement completed (targets
  * missed are reported, not failed), 1 when the stack did not answer. */
 #include "hj_client.h"
+#include "hj_curve.h"
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
@@ -47,6 +48,18 @@ typedef struct {
     char pid_name[S_MAX_PIDS][32];
     int pid[S_MAX_PIDS];
 } s_options_t;
+
+/* The enrolled device every client and the subscriber talk as (hj-busd
+ * serves no one else): --device, HJ_DEVICE, or ~/.config/huanjie/device. */
+static hj_device_t s_device;
+
+static hj_client_t *s_client(void *zctx, const char *bus)
+{
+    hj_client_t *c = hj_client_new(zctx, bus, 5000, 3);
+    if (c && hj_client_set_device(c, &s_device) != 0)
+        hj_client_destroy(&c);
+    return c;
+}
 
 /* A growable array of samples (milliseconds). */
 typedef struct {
@@ -196,7 +209,7 @@ static int s_registry(hj_client_t *c, Hj__Registry__Request *req, char person_id
  * first talk once hj-interviewsd has them in its roster. 0 / -1. */
 static int s_setup(const s_options_t *o, void *zctx, s_setup_t *setup)
 {
-    hj_client_t *c = hj_client_new(zctx, o->bus, 5000, 3);
+    hj_client_t *c = s_client(zctx, o->bus);
     if (!c)
         return -1;
     hj_date_today(setup->date);
@@ -266,7 +279,7 @@ typedef struct {
 static void *s_client_run(void *arg)
 {
     s_client_t *t = arg;
-    hj_client_t *c = hj_client_new(t->zctx, t->bus, 5000, 3);
+    hj_client_t *c = s_client(t->zctx, t->bus);
     if (!c) {
         t->errors++;
         return NULL;
@@ -316,7 +329,7 @@ static void *s_subscriber_run(void *arg)
     zmq_setsockopt(sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "interviews.talk_recorded.", 25);
-    if (zmq_connect(sub, s->endpoint) != 0) {
+    if (hj_curve_client_socket(sub, &s_device) != 0 || zmq_connect(sub, s->endpoint) != 0) {
         fprintf(stderr, "hj-bench: cannot connect to %s\n", s->endpoint);
         zmq_close(sub);
         return NULL;
@@ -595,10 +608,11 @@ static int s_parse_levels(s_options_t *o, const char *arg)
 static int s_usage(void)
 {
     fprintf(stderr,
-            "usage: hj-bench --limit-db CONNINFO [--bus EP] [--events EP] [--runs N]\n"
+            "usage: hj-bench --limit-db CONNINFO [--device FILE] [--bus EP] [--events EP] [--runs N]\n"
             "                [--seconds S] [--warmup S] [--clients 1,8,32] [--pid NAME=PID]...\n"
-            "  --bus/--events default to HJ_BUS / HJ_BUS_EVENTS; --limit-db is a scratch\n"
-            "  database of the same PostgreSQL (a table bench_limit is made and dropped)\n");
+            "  --device defaults to HJ_DEVICE, then ~/.config/huanjie/device (an enrolled device);\n"
+            "  --bus/--events to HJ_BUS / HJ_BUS_EVENTS, then the device file's; --limit-db is a\n"
+            "  scratch database of the same PostgreSQL (a table bench_limit is made and dropped)\n");
     return 2;
 }
 
@@ -606,12 +620,15 @@ int main(int argc, char **argv)
 {
     s_options_t o = {.bus = getenv("HJ_BUS"), .events = getenv("HJ_BUS_EVENTS"), .runs = 3,
                      .seconds = 4, .warmup = 1};
+    const char *device = NULL;
     s_parse_levels(&o, "1,8,32");
     for (int a = 1; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
         if (!v)
             return s_usage();
-        if (!strcmp(argv[a], "--bus"))
+        if (!strcmp(argv[a], "--device"))
+            device = v;
+        else if (!strcmp(argv[a], "--bus"))
             o.bus = v;
         else if (!strcmp(argv[a], "--events"))
             o.events = v;
@@ -633,6 +650,19 @@ int main(int argc, char **argv)
             return s_usage();
         a++;
     }
+    char path[512], err[1024];
+    if (!hj_device_find(device, path, sizeof path)) {
+        fprintf(stderr, "hj-bench: no device file (--device, HJ_DEVICE or ~/.config/huanjie/device)\n");
+        return 2;
+    }
+    if (hj_device_load(&s_device, path, err, sizeof err) != 0) {
+        fprintf(stderr, "hj-bench: %s\n", err);
+        return 2;
+    }
+    if (!o.bus || !*o.bus)
+        o.bus = s_device.bus;
+    if (!o.events || !*o.events)
+        o.events = s_device.events;
     if (!o.bus || !o.events || !o.limit_db || o.runs < 1 || o.runs > S_MAX_RUNS ||
         o.seconds <= 0 || o.warmup < 0)
         return s_usage();

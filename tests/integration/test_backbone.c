@@ -11,6 +11,7 @@
 
 #include "hj.pb-c.h"
 #include "hj_client.h"
+#include "hj_curve.h"
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
@@ -56,6 +57,15 @@ static void teardown(void)
     hj_stack_stop(&stack);
 }
 
+/* Makes socket a CURVE client as the stack's device (hj-busd admits no other). */
+static void s_curve(void *socket)
+{
+    hj_device_t d;
+    char err[512];
+    cr_assert_eq(hj_device_load(&d, stack.device, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(hj_curve_client_socket(socket, &d), 0);
+}
+
 /* A packed registry request: community add (code, name) with request id rid. */
 static uint8_t *s_community_add(const char *rid, const char *code, const char *name, size_t *len)
 {
@@ -78,7 +88,7 @@ static uint8_t *s_community_add(const char *rid, const char *code, const char *n
 static hj_status_t s_call(const char *service, const void *body, size_t len)
 {
     hj_status_t st = {.code = -1};
-    hj_client_t *c = hj_client_new(NULL, stack.bus, 3000, 3);
+    hj_client_t *c = hj_stack_client(&stack, 3000, 3);
     uint8_t *reply = NULL;
     size_t reply_len = 0;
     cr_assert(c);
@@ -98,8 +108,9 @@ Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NUL
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "registry.community_added.", 25);
+    s_curve(sub);
     cr_assert_eq(zmq_connect(sub, stack.events), 0);
-    usleep(300000); /* the subscription reaches the XPUB */
+    usleep(1000000); /* the CURVE handshake is done and the subscription reaches the XPUB */
     uint64_t seqs[2];
     const char *codes[2] = {"KBS-BH-01", "KBS-BH-02"};
     for (int i = 0; i < 2; i++) {
@@ -115,7 +126,7 @@ Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NUL
         Hj__Event *ev = hj__event__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1));
         cr_assert(ev);
         cr_assert_str_eq(ev->community, codes[i]);
-        cr_assert_str_eq(ev->actor, "local");
+        cr_assert_str_eq(ev->actor, HJ_STACK_DEVICE);
         cr_assert_eq(ev->hash.len, 32);
         /* The payload is the community as stored. */
         Hj__Registry__Community *m = hj__registry__community__unpack(NULL, ev->payload.len, ev->payload.data);
@@ -181,7 +192,7 @@ typedef struct {
 static void *s_race(void *arg)
 {
     s_racer_t *r = arg;
-    hj_client_t *c = hj_client_new(NULL, stack.bus, 5000, 3);
+    hj_client_t *c = hj_stack_client(&stack, 5000, 3);
     uint8_t *reply = NULL;
     size_t len = 0;
     if (c && hj_client_call(c, "registry", r->body, r->len, &reply, &len) == 0 && len < sizeof r->reply) {
@@ -266,7 +277,7 @@ typedef struct {
 static void *s_write_stream(void *arg)
 {
     s_writer_t *w = arg;
-    hj_client_t *c = hj_client_new(NULL, stack.bus, 2000, 6);
+    hj_client_t *c = hj_stack_client(&stack, 2000, 6);
     for (int i = 0; i < 150; i++) {
         char rid[37], code[32];
         size_t len, reply_len;
@@ -379,6 +390,7 @@ static hj_status_t s_raw(const char *version, const char *service, const void *b
     void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    s_curve(s);
     zmq_connect(s, stack.bus);
     hj_frames_t f;
     hj_frames_init(&f);
@@ -522,9 +534,19 @@ Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
     cr_assert(strncmp(out, "ok, 5 events, head ", 19) == 0, "%s", out);
     free(out);
-    /* Someone edits a sealed row by hand. */
+    /* A sealed row cannot be edited, not even by the database's owner... */
     PGconn *c = hj_stack_pg(&stack);
-    PQclear(PQexec(c, "UPDATE bus.journal SET actor = 'intruder' WHERE seq = 4"));
+    PGresult *r = PQexec(c, "UPDATE bus.journal SET actor = 'intruder' WHERE seq = 4");
+    cr_assert_eq(PQresultStatus(r), PGRES_FATAL_ERROR, "a sealed row was updated");
+    cr_assert(strstr(PQerrorMessage(c), "seq 4 is sealed"), "%s", PQerrorMessage(c));
+    PQclear(r);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
+    free(out);
+    /* ...so someone with superuser switches the guard off and edits it by hand. */
+    PQclear(PQexec(c, "SET session_replication_role = replica"));
+    r = PQexec(c, "UPDATE bus.journal SET actor = 'intruder' WHERE seq = 4");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
     PQfinish(c);
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 1);
     cr_assert(strstr(out, "broken at seq 4"), "%s", out);

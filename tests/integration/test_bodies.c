@@ -179,7 +179,7 @@ Test(bodies, plan_chain_walked_to_in_force_refuses_edits_and_revision_supersedes
     cr_assert(strstr(out, v2) && !strstr(out, "\"version\":1"), "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'plan_step_decided' AND "
-                                         "community = 'KBS-BH-01' AND actor = 'local'"),
+                                         "community = 'KBS-BH-01' AND actor = 'test-admin'"),
                  8, "1 approval and 1 return, then two chains of 3");
 }
 
@@ -225,7 +225,7 @@ Test(bodies, tasks_are_dated_owned_and_overdue_ones_are_listed)
     free(out);
     out = HJ_OK(&stack, "task", "list", "--plan", plan, "--json");
     cr_assert_eq(prep_count(out, "\"id\""), 3, "%s", out);
-    cr_assert(strstr(out, "\"done_by\":\"local\""), "%s", out);
+    cr_assert(strstr(out, "\"done_by\":\"test-admin\""), "%s", out);
     free(out);
 }
 

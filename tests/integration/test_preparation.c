@@ -54,10 +54,10 @@ Test(preparation, publicity_totals_by_kind_and_channel_and_refusals_change_nothi
     cr_assert(strstr(out, id), "second page holds the 03-02 push: %s", out);
     free(out);
     out = HJ_OK(&stack, "publicity", "show", id, "--json");
-    cr_assert(strstr(out, "\"count\":12") && strstr(out, "\"recorded_by\":\"local\""), "%s", out);
+    cr_assert(strstr(out, "\"count\":12") && strstr(out, "\"recorded_by\":\"test-admin\""), "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = "
-                                         "'publicity_added' AND community = 'KBS-BH-01' AND actor = 'local'"),
+                                         "'publicity_added' AND community = 'KBS-BH-01' AND actor = 'test-admin'"),
                  2);
 
     /* Refusals name the field and write nothing. */
@@ -185,7 +185,7 @@ Test(preparation, rectification_walks_open_in_progress_closed_and_refuses_a_clos
     out = HJ_OK(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note",
                 "宗族势力台账已建立，两名涉案人员已依法处理", "--verified-by", "区委组织部 李红", "--json");
     cr_assert(strstr(out, "\"state\":\"closed\"") && strstr(out, "\"verified_by\":\"区委组织部 李红\"") &&
-                  strstr(out, "\"closed_by\":\"local\""),
+                  strstr(out, "\"closed_by\":\"test-admin\""),
               "%s", out);
     free(out);
     err = HJ_REFUSED(&stack, "rectification", "start", id, "--date", "2026-03-02");
@@ -195,7 +195,7 @@ Test(preparation, rectification_walks_open_in_progress_closed_and_refuses_a_clos
     cr_assert(strstr(out, "黑恶宗族势力干扰") && strstr(out, "已销号 (closed)"), "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack,
-                                 "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-02' AND actor = 'local' "
+                                 "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-02' AND actor = 'test-admin' "
                                  "AND kind IN ('rectification_opened', 'rectification_advanced', 'rectification_closed')"),
                  3);
 }
@@ -249,6 +249,6 @@ Test(preparation, upgrade_approval_changes_the_organisation_type)
               "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'upgrade_decided' "
-                                         "AND community = 'KBS-BH-01' AND actor = 'local'"),
+                                         "AND community = 'KBS-BH-01' AND actor = 'test-admin'"),
                  2);
 }

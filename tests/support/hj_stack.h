@@ -2,11 +2,19 @@
 #define HJ_STACK_H
 /* A private Huanjie for one integration test: its own database (a copy of
  * the migrated template in the throwaway cluster that `deploy/huanjie test`
- * starts, HJ_TEST_PG), its own free ports on 127.0.0.1, and the real daemon
- * and CLI binaries (HJ_BIN_DIR). Daemons die with the test process. */
+ * starts, HJ_TEST_PG), its own free ports on 127.0.0.1, its own server
+ * keypair and an enrolled district-admin device (HJ_STACK_DEVICE, made with
+ * the real `hj admin`), and the real daemon and CLI binaries (HJ_BIN_DIR).
+ * Daemons die with the test process. */
 #include <libpq-fe.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "hj_client.h"
+
+/* The device every stack enrols (district-admin): the actor of what the
+ * tests write through hj_run and hj_stack_client. */
+#define HJ_STACK_DEVICE "test-admin"
 
 #define HJ_STACK_MAX_PROCS 16
 
@@ -19,6 +27,7 @@ typedef struct {
     char events_in[64];
     char run_dir[256];
     char bin_dir[256];
+    char device[320];        /* the HJ_STACK_DEVICE device file that hj_run uses */
     int heartbeat_ms;
     long max_msg;            /* 0: the daemons' default */
     int nprocs;
@@ -26,7 +35,8 @@ typedef struct {
     char program[HJ_STACK_MAX_PROCS][32];
 } hj_stack_t;
 
-/* Database, ports and run directory; no daemons yet. 0 / -1. */
+/* Database, ports, run directory, server keypair and the HJ_STACK_DEVICE
+ * device; no daemons yet. 0 / -1. */
 int hj_stack_init(hj_stack_t *s);
 /* init + hj-busd + each program (NULL-terminated) + wait until `services`
  * (NULL-terminated names) answer. 0 / -1. */
@@ -46,7 +56,18 @@ PGconn *hj_stack_pg(hj_stack_t *s);
 /* The first column of the first row of `sql` as a number (-1 on error). */
 long hj_stack_scalar(hj_stack_t *s, const char *sql);
 
-/* Runs the real `hj` with the stack's endpoints and the given arguments
+/* Enrols another device with the real `hj admin device enrol NAME --team
+ * TEAM --role ROLE`; its file is written to path (run_dir/devices/NAME.device).
+ * With hj-busd running, returns once hj-busd admits it. 0 / -1 (hj's message
+ * on stderr). */
+int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role,
+                   char *path, size_t size);
+/* A request-bus client as the stack's device, or as the device file `device`. */
+hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries);
+hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries);
+
+/* Runs the real `hj` with the stack's endpoints and device (HJ_DEVICE; a
+ * `--device FILE` argument overrides it) and the given arguments
  * (NULL-terminated). Captures stdout and stderr into malloc'd strings when
  * out / err are not NULL. Returns the exit status (or -1). */
 int hj_run(hj_stack_t *s, char **out, char **err, ...) __attribute__((sentinel));

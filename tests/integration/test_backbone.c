@@ -60,10 +60,7 @@ static void teardown(void)
 /* Makes socket a CURVE client as the stack's device (hj-busd admits no other). */
 static void s_curve(void *socket)
 {
-    hj_device_t d;
-    char err[512];
-    cr_assert_eq(hj_device_load(&d, stack.device, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(hj_curve_client_socket(socket, &d), 0);
+    cr_assert_eq(hj_stack_curve(&stack, socket), 0);
 }
 
 /* A packed registry request: community add (code, name) with request id rid. */

@@ -333,6 +333,7 @@ static hj_status_t s_send(const s_case_t *c, int timeout_ms)
     void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    cr_assert_eq(hj_stack_curve(&stack, s), 0);
     zmq_connect(s, stack.bus);
     hj_frames_t f;
     hj_frames_init(&f);

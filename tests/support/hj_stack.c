@@ -405,3 +405,14 @@ void hj_test_idcard(const char *body17, char out[19])
     out[17] = "10X98765432"[sum % 11];
     out[18] = 0;
 }
+
+int hj_stack_curve(hj_stack_t *s, void *socket)
+{
+    hj_device_t d;
+    char err[512];
+    if (hj_device_load(&d, s->device, err, sizeof err) != 0) {
+        fprintf(stderr, "hj_stack: %s\n", err);
+        return -1;
+    }
+    return hj_curve_client_socket(socket, &d);
+}

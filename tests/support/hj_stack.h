@@ -65,6 +65,9 @@ int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char
 /* A request-bus client as the stack's device, or as the device file `device`. */
 hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries);
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries);
+/* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
+ * connect), for tests that speak the wire themselves. 0 / -1. */
+int hj_stack_curve(hj_stack_t *s, void *socket);
 
 /* Runs the real `hj` with the stack's endpoints and device (HJ_DEVICE; a
  * `--device FILE` argument overrides it) and the given arguments

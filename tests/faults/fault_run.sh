@@ -63,6 +63,10 @@ pick_ports() {
 }
 
 RUN=$(mktemp -d /tmp/hj-fault.XXXXXX)
+# Its own home: `up` links its operator device under ~/.config, which must not
+# be the home of whoever runs this.
+export HOME="$RUN/home"
+mkdir -p "$HOME"
 chmod 755 "$RUN"
 mkdir -p "$RUN/log"
 use_ports() {

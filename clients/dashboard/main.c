@@ -1,0 +1,249 @@
+/* hj-top: the live ops dashboard in the terminal.
+ *
+ * main → options → terminal → connect → loop: wait in zmq_poll on the event
+ * bus, the snapshot fetcher and stdin (at most until the next second, for
+ * the clock and the age of the newest event), apply what came, redraw only
+ * when something changed or the second turned. */
+#include "conn.h"
+#include "draw.h"
+#include "hj_envelope.h"
+#include "top.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Messages handled before the screen is brought up to date again. */
+#define S_BATCH 2000
+/* Pause between snapshot attempts that got no answer. */
+#define S_RETRY_US 1000000
+
+static volatile sig_atomic_t s_quit;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_quit = 1;
+}
+
+static int64_t s_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: hj-top [--bus ENDPOINT] [--events ENDPOINT] [--lang zh|en]\n\n"
+            "The live ops dashboard: readiness of every community (the eight gates),\n"
+            "the district totals, and per community the gate reasons, counters and the\n"
+            "last journal events. Press ? inside for the keys, q to quit.\n\n"
+            "Environment: HJ_BUS (default tcp://127.0.0.1:7700), HJ_BUS_EVENTS\n"
+            "(tcp://127.0.0.1:7701), as for hj.\n");
+}
+
+/* Feeds one message from the backbone into the state. */
+static void s_handle(top_t *t, conn_msg_t *m, int64_t *next_try_us)
+{
+    switch (m->kind) {
+    case CONN_EVENT: {
+        Hj__Event *ev = m->event;
+        pulse_event(&t->pulse, t->now_us, ev->time_us);
+        if (strncmp(ev->topic, "tally.board.", 12) == 0) {
+            if (board_update(t->board, ev->topic, ev->seq, ev->payload.data, ev->payload.len) ==
+                    BOARD_GAP &&
+                !t->stale_since_us)
+                t->stale_since_us = t->now_us;
+        } else if (strncmp(ev->topic, "tally.count.", 12) != 0) {
+            recent_add(t->recent, ev->community, ev->seq, ev->time_us, ev->service, ev->kind,
+                       ev->actor);
+        }
+        break;
+    }
+    case CONN_LINK_UP:
+        t->link_up = 1;
+        t->ever_up = 1;
+        /* Whatever happened while we were away is not in the picture. */
+        board_resync(t->board);
+        *next_try_us = 0;
+        break;
+    case CONN_LINK_DOWN:
+        t->link_up = 0;
+        if (!t->stale_since_us)
+            t->stale_since_us = t->now_us;
+        break;
+    case CONN_SNAPSHOT:
+        board_apply_snapshot(t->board, m->snapshot);
+        t->snapshot_error[0] = 0;
+        break;
+    case CONN_SNAPSHOT_FAILED:
+        snprintf(t->snapshot_error, sizeof t->snapshot_error, "%s", m->why);
+        *next_try_us = t->now_us + S_RETRY_US;
+        break;
+    }
+    if (t->link_up && !board_wants_snapshot(t->board))
+        t->stale_since_us = 0;
+}
+
+/* 1 when the key asks to quit. */
+static int s_key(top_t *t, int key)
+{
+    if (key == 'q' || key == 'Q')
+        return 1;
+    if (key == KEY_RESIZE)
+        return 0;
+    if (t->help) {
+        t->help = 0;   /* any key closes the help */
+        return 0;
+    }
+    switch (key) {
+    case '?':
+        t->help = 1;
+        break;
+    case 'L':
+        t->lang = t->lang == LANG_ZH ? LANG_EN : LANG_ZH;
+        break;
+    case 'R':
+        board_resync(t->board);
+        break;
+    default:
+        if (t->view == VIEW_COMMUNITY)
+            view_community_key(t, key);
+        else
+            view_board_key(t, key);
+    }
+    return 0;
+}
+
+static void s_draw(top_t *t)
+{
+    if (t->view == VIEW_COMMUNITY)
+        view_community_draw(t);
+    else
+        view_board_draw(t);
+    if (t->help)
+        view_help_draw(t);
+    refresh();
+}
+
+int main(int argc, char **argv)
+{
+    const char *bus = getenv("HJ_BUS") ? getenv("HJ_BUS") : "tcp://127.0.0.1:7700";
+    const char *events = getenv("HJ_BUS_EVENTS") ? getenv("HJ_BUS_EVENTS") : "tcp://127.0.0.1:7701";
+    static top_t t;
+    t.lang = LANG_ZH;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            s_usage(stdout);
+            return 0;
+        }
+        if (i + 1 >= argc || (strcmp(a, "--bus") && strcmp(a, "--events") && strcmp(a, "--lang"))) {
+            fprintf(stderr, "hj-top: unknown or incomplete option '%s'\n", a);
+            s_usage(stderr);
+            return 2;
+        }
+        const char *v = argv[++i];
+        if (strcmp(a, "--bus") == 0)
+            bus = v;
+        else if (strcmp(a, "--events") == 0)
+            events = v;
+        else if (strcmp(v, "zh") == 0 || strcmp(v, "en") == 0)
+            t.lang = strcmp(v, "en") == 0 ? LANG_EN : LANG_ZH;
+        else {
+            fprintf(stderr, "hj-top: --lang is zh or en, not '%s'\n", v);
+            return 2;
+        }
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "hj-top: needs a terminal (for a script, use hj board --json)\n");
+        return 2;
+    }
+    /* ncursesw writes UTF-8 only under a UTF-8 locale; names are UTF-8. */
+    setlocale(LC_ALL, "");
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+
+    t.events_endpoint = events;
+    t.board = board_new();
+    t.recent = recent_new();
+    pulse_init(&t.pulse);
+    conn_t *conn = conn_new(bus, events);
+    if (!t.board || !t.recent || !conn) {
+        fprintf(stderr, "hj-top: cannot set up the connection to %s / %s\n", bus, events);
+        conn_destroy(&conn);
+        board_destroy(&t.board);
+        recent_destroy(&t.recent);
+        return 3;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = s_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    set_escdelay(25);
+    initscr();
+    cbreak();
+    noecho();
+    nodelay(stdscr, TRUE);
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    draw_init();
+
+    int64_t next_try_us = 0, last_second = -1;
+    uint64_t drawn_version = (uint64_t)-1;
+    int dirty = 1;
+    while (!s_quit) {
+        t.now_us = s_now_us();
+        if (board_wants_snapshot(t.board) && t.link_up && !conn_fetching(conn) &&
+            t.now_us >= next_try_us)
+            conn_request_snapshot(conn);
+        if (t.now_us / 1000000 != last_second) {
+            last_second = t.now_us / 1000000;
+            hj_date_today(t.today);
+            dirty = 1;
+        }
+        if (dirty || board_version(t.board) != drawn_version) {
+            drawn_version = board_version(t.board);
+            s_draw(&t);
+            dirty = 0;
+        }
+
+        zmq_pollitem_t items[CONN_POLLITEMS + 1];
+        conn_pollitems(conn, items);
+        items[CONN_POLLITEMS] = (zmq_pollitem_t){NULL, STDIN_FILENO, ZMQ_POLLIN, 0};
+        long timeout_ms = 1000 - (long)(t.now_us / 1000 % 1000) + 1;
+        if (board_wants_snapshot(t.board) && t.link_up && !conn_fetching(conn) &&
+            next_try_us > t.now_us && (next_try_us - t.now_us) / 1000 + 1 < timeout_ms)
+            timeout_ms = (long)((next_try_us - t.now_us) / 1000) + 1;
+        if (zmq_poll(items, CONN_POLLITEMS + 1, timeout_ms) < 0 && zmq_errno() != EINTR)
+            break;
+
+        t.now_us = s_now_us();
+        conn_msg_t m;
+        for (int n = 0; n < S_BATCH && conn_next(conn, &m); n++) {
+            s_handle(&t, &m, &next_try_us);
+            conn_msg_free(&m);
+            dirty = 1;
+        }
+        int key;
+        while ((key = getch()) != ERR) {
+            if (s_key(&t, key))
+                s_quit = 1;
+            dirty = 1;
+        }
+    }
+    endwin();
+    conn_destroy(&conn);
+    board_destroy(&t.board);
+    recent_destroy(&t.recent);
+    return 0;
+}

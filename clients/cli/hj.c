@@ -24,6 +24,9 @@ int cmd_body(cli_t *cli, const char *verb);
 int cmd_plan(cli_t *cli, const char *verb);
 int cmd_task(cli_t *cli, const char *verb);
 int cmd_training(cli_t *cli, const char *verb);
+int cmd_board(cli_t *cli, const char *verb);
+int cmd_gates(cli_t *cli, const char *verb);
+int cmd_election(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -186,6 +189,22 @@ static const cli_command_t s_commands[] = {
      "    members of its `hj body add --kind election_committee` body) must have attended at least\n"
      "    one training session, in any role. Lists those who have not; the readiness gate\n"
      "    \"election committee trained\" is green when none is left and a committee is recorded."},
+    {"board", "the readiness board: every community's gates and counters, or one in full", cmd_board,
+     "hj board [COMMUNITY] [--lang zh|en]\n"
+     "    without COMMUNITY: one line a community (✓ green, ✗ red, ⊘ overridden) and the district\n"
+     "    totals; with it: its gates with their reasons, elections and counters.\n"
+     "    --json: the Snapshot (tally seq and journal seq it reflects) for scripts"},
+    {"gates", "the eight election gates (门槛) of a community, each explained", cmd_gates,
+     "hj gates COMMUNITY [--lang zh|en]\n"
+     "    audit, rectification, upgrade, plan, talks, training, candidates, voter_list: the rule,\n"
+     "    where the community stands, and what turns a red gate green"},
+    {"election", "elections: schedule, open (refused while a gate is red)", cmd_election,
+     "hj election schedule COMMUNITY --body party|residents --date YYYY-MM-DD --seats N\n"
+     "    records the plan; scheduling the same body again (not yet open) moves the date and seats\n"
+     "hj election open COMMUNITY --body party|residents [--override GATE --reason TEXT]...\n"
+     "    refused (FAILED_PRECONDITION) listing every red gate; the district may override a red\n"
+     "    gate with a reason, which the journal records with who did it. The board then shows\n"
+     "    the gate as overridden (⊘), not green."},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,
@@ -246,7 +265,7 @@ int main(int argc, char **argv)
         memmove(cli.pos, cli.pos + 1, sizeof(cli.pos[0]) * (size_t)(cli.npos - 1));
         cli.npos--;
     }
-    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status) {
+    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status && cmd->run != cmd_board) {
         printf("%s\n", cmd->usage);
         return CLI_USAGE;
     }

@@ -4,13 +4,17 @@
  * the board equals hj-tallyd's Snapshot, new values appear within two seconds,
  * Chinese names line up, 80 columns work, the status line goes to reconnecting
  * and back when hj-busd is killed and restarted, and the picture is right again. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,14 +110,18 @@ static int s_tmux(char **out, ...)
         argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
-    if (pipe(fd) != 0)
+    if (pipe2(fd, O_CLOEXEC) != 0)
         return -1;
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", O_WRONLY);
         dup2(fd[1], 1);
         dup2(null, 2);
+        /* Only 0-2 stay open: a tmux server started here must not keep the
+         * pipe (reading it would never end). */
         close(fd[0]);
+        close(fd[1]);
+        close(null);
         execvp("tmux", (char *const *)argv);
         _exit(127);
     }
@@ -137,23 +145,27 @@ static int s_tmux(char **out, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static void s_relay_stop(void);
+
 static void teardown(void)
 {
     if (tmux_socket[0])
         s_tmux(NULL, "kill-server", NULL);
+    s_relay_stop();
     hj_stack_stop(&stack);
 }
 
 TestSuite(top, .init = setup, .fini = teardown, .timeout = 180);
 
-/* hj-top in a new detached session `name` of cols x rows. */
-static void s_start_top(const char *name, int cols, int rows)
+/* hj-top in a new detached session `name` of cols x rows, its events from
+ * `events_endpoint` (NULL: the stack's). */
+static void s_start_top_at(const char *name, int cols, int rows, const char *events_endpoint)
 {
     char x[16], y[16], bus[128], events[128], bin[600];
     snprintf(x, sizeof x, "%d", cols);
     snprintf(y, sizeof y, "%d", rows);
     snprintf(bus, sizeof bus, "HJ_BUS=%s", stack.bus);
-    snprintf(events, sizeof events, "HJ_BUS_EVENTS=%s", stack.events);
+    snprintf(events, sizeof events, "HJ_BUS_EVENTS=%s", events_endpoint ? events_endpoint : stack.events);
     snprintf(bin, sizeof bin, "%s/hj-top", stack.bin_dir);
     cr_assert_eq(s_tmux(NULL, "new-session", "-d", "-s", name, "-x", x, "-y", y, "env", "LANG=C.UTF-8",
                         "LC_ALL=C.UTF-8", bus, events, bin, NULL),
@@ -162,6 +174,11 @@ static void s_start_top(const char *name, int cols, int rows)
     snprintf(target, sizeof target, "%s:", name);
     /* Keep the pane after hj-top exits, to read how it exited. */
     s_tmux(NULL, "set-option", "-w", "-t", target, "remain-on-exit", "on", NULL);
+}
+
+static void s_start_top(const char *name, int cols, int rows)
+{
+    s_start_top_at(name, cols, rows, NULL);
 }
 
 static char *s_screen(const char *name)
@@ -700,7 +717,9 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     for (;;) {
         free(dead);
         s_tmux(&dead, "display-message", "-p", "-t", "top:", "#{pane_dead} #{pane_dead_status}", NULL);
-        if (strncmp(dead, "1", 1) == 0 || s_ms() - start > 3000)
+        /* tmux marks the pane dead when the terminal closes, and knows the
+         * exit status a moment later, when it has reaped the process */
+        if ((strncmp(dead, "1 ", 2) == 0 && dead[2] >= '0' && dead[2] <= '9') || s_ms() - start > 3000)
             break;
         s_sleep_ms(50);
     }
@@ -766,4 +785,184 @@ Test(top, started_in_the_middle_of_a_busy_day_shows_what_the_snapshot_says)
     s_start_top("busy", 120, 40);
     pthread_join(writer, NULL);
     s_wait_board("busy", 1, 5000);
+}
+
+/* ---- a cable between hj-top and the event bus that the test can pull ---------- */
+
+/* A TCP relay from a port of its own to hj-busd's event endpoint. Cutting it
+ * closes every connection and stops listening (hj-top's reconnects are
+ * refused); restoring it listens again on the same port. hj-busd itself stays
+ * up, so writes go on while hj-top sees nothing. */
+typedef struct {
+    int port, upstream_port;
+    int listen_fd;
+    int fd[32][2];   /* accepted, upstream */
+    int n;
+    int wake[2];
+    pthread_t thread;
+    int running;
+} s_relay_t;
+
+static int s_listen(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void s_relay_close_all(s_relay_t *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        close(r->fd[i][0]);
+        close(r->fd[i][1]);
+    }
+    r->n = 0;
+}
+
+static void *s_relay_run(void *arg)
+{
+    s_relay_t *r = arg;
+    char buf[65536];
+    for (;;) {
+        struct pollfd p[66];
+        int np = 0;
+        p[np++] = (struct pollfd){r->wake[0], POLLIN, 0};
+        p[np++] = (struct pollfd){r->listen_fd, POLLIN, 0};
+        for (int i = 0; i < r->n; i++) {
+            p[np++] = (struct pollfd){r->fd[i][0], POLLIN, 0};
+            p[np++] = (struct pollfd){r->fd[i][1], POLLIN, 0};
+        }
+        if (poll(p, (nfds_t)np, -1) < 0)
+            continue;
+        if (p[0].revents) {
+            char c;
+            if (read(r->wake[0], &c, 1) != 1 || c == 's') {
+                s_relay_close_all(r);
+                if (r->listen_fd >= 0)
+                    close(r->listen_fd);
+                return NULL;
+            }
+            if (c == 'c') {
+                s_relay_close_all(r);
+                if (r->listen_fd >= 0)
+                    close(r->listen_fd);
+                r->listen_fd = -1;
+            } else if (c == 'r' && r->listen_fd < 0) {
+                r->listen_fd = s_listen(r->port);
+            }
+            continue;
+        }
+        if (r->listen_fd >= 0 && (p[1].revents & POLLIN) && r->n < 32) {
+            int in = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+            int out = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)r->upstream_port)};
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            if (in >= 0 && out >= 0 && connect(out, (struct sockaddr *)&a, sizeof a) == 0) {
+                r->fd[r->n][0] = in;
+                r->fd[r->n][1] = out;
+                r->n++;
+            } else {
+                if (in >= 0)
+                    close(in);
+                if (out >= 0)
+                    close(out);
+            }
+            continue;
+        }
+        for (int i = 0; i < r->n; i++)
+            for (int side = 0; side < 2; side++) {
+                if (!p[2 + 2 * i + side].revents)
+                    continue;
+                ssize_t got = read(r->fd[i][side], buf, sizeof buf);
+                ssize_t put = 0;
+                while (got > 0 && put < got) {
+                    ssize_t w = write(r->fd[i][!side], buf + put, (size_t)(got - put));
+                    if (w <= 0)
+                        break;
+                    put += w;
+                }
+                if (got <= 0 || put < got) {
+                    close(r->fd[i][0]);
+                    close(r->fd[i][1]);
+                    r->fd[i][0] = r->fd[--r->n][0];
+                    r->fd[i][1] = r->fd[r->n][1];
+                    goto next;   /* the poll set changed */
+                }
+            }
+    next:;
+    }
+}
+
+static s_relay_t relay;   /* static: teardown stops it even after a failed assertion */
+
+static void s_relay_start(s_relay_t *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *colon = strrchr(stack.events, ':');
+    cr_assert_not_null(colon);
+    r->upstream_port = atoi(colon + 1);
+    r->listen_fd = s_listen(0);
+    cr_assert_geq(r->listen_fd, 0);
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    getsockname(r->listen_fd, (struct sockaddr *)&a, &len);
+    r->port = ntohs(a.sin_port);
+    cr_assert_eq(pipe2(r->wake, O_CLOEXEC), 0);
+    cr_assert_eq(pthread_create(&r->thread, NULL, s_relay_run, r), 0);
+    r->running = 1;
+}
+
+static void s_relay_say(s_relay_t *r, char c)
+{
+    cr_assert_eq(write(r->wake[1], &c, 1), 1);
+}
+
+static void s_relay_stop(void)
+{
+    char stop = 's';
+    if (!relay.running)
+        return;
+    if (write(relay.wake[1], &stop, 1) == 1)
+        pthread_join(relay.thread, NULL);
+    close(relay.wake[0]);
+    close(relay.wake[1]);
+    relay.running = 0;
+}
+
+Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
+{
+    char endpoint[64];
+    s_relay_start(&relay);
+    snprintf(endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", relay.port);
+    s_start_top_at("top", 120, 40, endpoint);
+    s_wait_board("top", 1, 8000);
+
+    /* The dashboard loses the bus; the backbone goes on taking writes. */
+    s_relay_say(&relay, 'c');
+    cr_assert_geq(s_wait_text("top", "重连中", 0, 5000), 0, "status line did not go to reconnecting");
+    char today[11];
+    s_day(0, today);
+    s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem", "petitions",
+                          "--plan", "一社一策", "--owner", "街道换届办", "--date", today, "--due", today,
+                          NULL});
+    s_sleep_ms(500);
+    char cell[256];
+    s_cell("top", s_codes[2], RECT_CELL, cell, sizeof cell);
+    cr_assert_str_eq(cell, "0", "a disconnected dashboard cannot know yet");
+    char *screen = s_screen("top");
+    cr_assert_not_null(strstr(screen, "已过期"), "the old picture is marked stale:\n%s", screen);
+    free(screen);
+
+    /* Back on the bus: no event will repeat the change, so only the new
+     * snapshot taken after the reconnect can show it. */
+    s_relay_say(&relay, 'r');
+    cr_assert_geq(s_wait_text("top", "已连接", 0, 10000), 0, "status line did not come back");
+    s_wait_cell("top", s_codes[2], RECT_CELL, "1", 3000);
+    s_wait_board("top", 1, 3000);
 }

@@ -15,8 +15,9 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_RESERVE] = {"后备", "Reserve"},
     [L_DAYS] = {"距选举", "Days"},
     [L_ELECTION_DATE] = {"选举日", "Election"},
+    [L_IN_DAYS_FMT] = {"距选举%s天", "in %s days"},
     [L_DISTRICT] = {"全区", "District"},
-    [L_COMMUNITIES_FMT] = {"%u个社区 %u个全绿", "%u communities, %u all green"},
+    [L_COMMUNITIES_FMT] = {"%u个社区 %u个全绿", "%u, %u all green"},
     [L_SORT] = {"排序", "sort"},
     [L_SORT_CODE] = {"编码", "code"},
     [L_SORT_NAME] = {"名称", "name"},
@@ -73,7 +74,7 @@ static const char *const s_labels[L_COUNT_][2] = {
          "PgUp PgDn    page\n"
          "Enter        community view (gate reasons, counters, recent events)\n"
          "Esc Left     back to the board\n"
-         "c n r d      sort by code / name / red gates / election date (again: reverse)\n"
+         "c n r d      sort: code / name / red gates / election date (again: reverse)\n"
          "g            filter by guidance group (cycles: all, each group, none)\n"
          "L            中文 / English\n"
          "R            take a new snapshot\n"

@@ -17,8 +17,9 @@ typedef enum {
     L_RESERVE,
     L_DAYS,
     L_ELECTION_DATE,
+    L_IN_DAYS_FMT,         /* "距选举%s天": the days to election day */
     L_DISTRICT,
-    L_COMMUNITIES_FMT,     /* "%u communities, %u all green" */
+    L_COMMUNITIES_FMT,     /* "%u个社区 %u个全绿": communities, all green */
     L_SORT,
     L_SORT_CODE,
     L_SORT_NAME,

@@ -81,20 +81,27 @@ static const label_t s_sort_labels[SORT_COUNT_] = {L_SORT_CODE, L_SORT_NAME, L_S
 
 static void s_title(const top_t *t)
 {
-    char line[512], clock[32];
+    char left[512], right[256], clock[32];
     const char *filter = !t->filter_on  ? label(t->lang, L_FILTER_ALL)
                          : t->filter[0] ? t->filter
                                         : label(t->lang, L_FILTER_NONE);
-    snprintf(line, sizeof line, "%s  %s: %s%s  %s: %s", label(t->lang, L_TITLE),
+    snprintf(left, sizeof left, "%s  %s: %s%s  %s: %s", label(t->lang, L_TITLE),
              label(t->lang, L_SORT), label(t->lang, s_sort_labels[t->sort]),
              t->reverse ? (t->lang == LANG_ZH ? "(倒序)" : " (reversed)") : "",
              label(t->lang, L_FILTER), filter);
-    draw_cell(0, 0, COLS, line, HJ_TEXT_ALIGN_LEFT, A_BOLD);
     s_clock(t, clock, sizeof clock);
-    snprintf(line, sizeof line, "%s  %s", label(t->lang, L_HELP_HINT), clock);
-    int w = layout_width(line);
-    if (w + layout_width(label(t->lang, L_TITLE)) + 4 < COLS)
-        draw_cell(0, COLS - w, w, line, HJ_TEXT_ALIGN_LEFT, A_NORMAL);
+    snprintf(right, sizeof right, "%s  %s", label(t->lang, L_HELP_HINT), clock);
+    /* On a narrow terminal the help hint goes first, then the clock; the
+     * sort and filter stay. */
+    int lw = layout_width(left);
+    if (lw + 2 + layout_width(right) > COLS)
+        snprintf(right, sizeof right, "%s", clock);
+    if (lw + 2 + layout_width(right) > COLS)
+        right[0] = 0;
+    int rw = layout_width(right);
+    draw_cell(0, 0, COLS - (rw ? rw + 2 : 0), left, HJ_TEXT_ALIGN_LEFT, A_BOLD);
+    if (rw)
+        draw_cell(0, COLS - rw, rw, right, HJ_TEXT_ALIGN_LEFT, A_NORMAL);
 }
 
 static void s_gate_header(const top_t *t, int y, const layout_slot_t *slot, attr_t attr)

@@ -170,18 +170,34 @@ static int s_lines(top_t *t, int draw)
                  row->guidance_group[0] ? row->guidance_group : "-");
         draw_cell(1, 0, COLS, line, HJ_TEXT_ALIGN_LEFT, dim);
     }
-    if (row->election_date[0]) {
-        char days[16];
+    /* Every scheduled or open election of the community (party and
+     * residents); a board without the list still names the first. */
+    if (row->n_elections > 0) {
+        for (size_t i = 0; i < row->n_elections; i++) {
+            const Hj__Tally__Election *e = row->elections[i];
+            char days[16], in_days[64];
+            model_days_text(days, sizeof days, t->today, e->date);
+            snprintf(in_days, sizeof in_days, label(t->lang, L_IN_DAYS_FMT), days);
+            snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s%s%s", label(t->lang, L_ELECTION),
+                     label_word(t->lang, e->body), e->date, in_days,
+                     label(t->lang, L_SEATS), e->seats, label(t->lang, L_STATE),
+                     label_word(t->lang, e->state), e->profile[0] ? "  " : "", e->profile);
+            s_text(&p, 0, line, dim);
+        }
+    } else if (row->election_date[0]) {
+        char days[16], in_days[64];
         model_days_text(days, sizeof days, t->today, row->election_date);
-        snprintf(line, sizeof line, "%s: %s %s (%s %s)  %s %u  %s %s", label(t->lang, L_ELECTION),
-                 label_word(t->lang, row->election_body), row->election_date,
-                 label(t->lang, L_DAYS), days, label(t->lang, L_SEATS), row->election_seats,
+        snprintf(in_days, sizeof in_days, label(t->lang, L_IN_DAYS_FMT), days);
+        snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s", label(t->lang, L_ELECTION),
+                 label_word(t->lang, row->election_body), row->election_date, in_days,
+                 label(t->lang, L_SEATS), row->election_seats,
                  label(t->lang, L_STATE), label_word(t->lang, row->election_state));
+        s_text(&p, 0, line, dim);
     } else {
         snprintf(line, sizeof line, "%s: %s", label(t->lang, L_ELECTION),
                  label(t->lang, L_NO_ELECTION));
+        s_text(&p, 0, line, dim);
     }
-    s_text(&p, 0, line, dim);
     s_gates(t, &p, row, dim);
     s_counters(t, &p, row, dim);
     s_recent(t, &p, row->code);

@@ -251,7 +251,8 @@ void board_apply_snapshot(board_t *b, const Hj__Tally__Snapshot *snap)
     /* The updates that came while we waited, oldest first: the ones the
      * snapshot already holds are dropped, the rest must follow on without
      * a hole. */
-    qsort(b->pending, b->npending, sizeof *b->pending, s_by_seq);
+    if (b->npending > 1)
+        qsort(b->pending, b->npending, sizeof *b->pending, s_by_seq);
     size_t i = 0;
     for (; i < b->npending; i++) {
         s_pending_t *p = &b->pending[i];

@@ -330,8 +330,8 @@ static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
                   2, v) != 0 ||
             s_run(c, dirty,
                   "SELECT b.community FROM tally.body_member m JOIN tally.body b ON b.id = m.body_id "
-                  "WHERE m.person_id = $2 AND b.kind = 'election_committee'",
-                  2, v) != 0)
+                  "WHERE m.person_id = $1 AND b.kind = 'election_committee'",
+                  1, v + 1) != 0)
             return -1;
     }
     return 0;

@@ -383,3 +383,327 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
               "%s", out);
     free(out);
 }
+
+/* ---- the board on the bus (the Clone pattern) ------------------------------------ */
+
+#include "hj_client.h"
+
+/* Snapshot of the whole board through the broker. The reply is the caller's. */
+static Hj__Tally__Reply *s_snapshot(const char *community)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
+    q.community = (char *)community;
+    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
+    req.snapshot = &q;
+    uint8_t body[256], *answer = NULL;
+    size_t len = hj__tally__request__pack(&req, body), answer_len = 0;
+    hj_client_t *c = hj_client_new(NULL, stack.bus, 5000, 3);
+    cr_assert(c);
+    cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "no answer");
+    hj_client_destroy(&c);
+    Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
+    free(answer);
+    cr_assert(r && r->status && r->status->code == HJ__CODE__OK && r->snapshot, "snapshot refused: %s",
+              r && r->status ? r->status->message : "(no reply)");
+    return r;
+}
+
+/* A board as bytes without its tally sequence number (to compare content). */
+static size_t s_board_bytes(Hj__Tally__CommunityBoard *b, uint8_t *out, size_t size)
+{
+    uint64_t seq = b->tally_seq;
+    b->tally_seq = 0;
+    size_t n = hj__tally__community_board__get_packed_size(b);
+    cr_assert(n <= size);
+    hj__tally__community_board__pack(b, out);
+    b->tally_seq = seq;
+    return n;
+}
+
+typedef struct {
+    char code[32];
+    uint8_t bytes[8192];
+    size_t len;
+} s_replica_t;
+
+Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
+{
+    void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
+    int linger = 0, timeout = 200;
+    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "tally.", 6);
+    cr_assert_eq(zmq_connect(sub, stack.events), 0);
+    s_people();
+    /* The subscription takes a moment to reach the bus: change boards until an update arrives. */
+    int heard = 0;
+    for (int i = 0; i < 50 && !heard; i++) {
+        char code[16], name[32];
+        snprintf(code, sizeof code, "KBS-BH-%02d", 10 + i);
+        snprintf(name, sizeof name, "新社区%d", i);
+        OK("community", "add", "--code", code, "--name", name, "--subdistrict", "KBS-BH");
+        char buf[64];
+        heard = zmq_recv(sub, buf, sizeof buf, 0) > 0;
+        while (heard && zmq_recv(sub, buf, sizeof buf, ZMQ_DONTWAIT) > 0) {
+        }
+    }
+    cr_assert(heard, "the dashboard hears tally.* updates");
+
+    /* 1. subscribed; 2. snapshot; 3. apply only updates newer than it. */
+    Hj__Tally__Reply *snap = s_snapshot("");
+    uint64_t seq = snap->snapshot->tally_seq;
+    size_t n = snap->snapshot->n_communities;
+    s_replica_t *replica = calloc(n + 8, sizeof *replica);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(replica[i].code, sizeof replica[i].code, "%s", snap->snapshot->communities[i]->code);
+        replica[i].len = s_board_bytes(snap->snapshot->communities[i], replica[i].bytes,
+                                       sizeof replica[i].bytes);
+    }
+    cr_assert(snap->snapshot->district && snap->snapshot->district->communities == n);
+    hj__tally__reply__free_unpacked(snap, NULL);
+
+    /* Changes to two communities. */
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party", "--role",
+       "secretary", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-02", "--person", BATER, "--committee", "residents", "--role",
+       "director", "--from", "2021-01-15");
+    OK("publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind", "slogan",
+       "--date", "2026-10-01", "--count", "3", "--title", "依法换届");
+    Hj__Tally__Reply *after = s_snapshot("");
+    uint64_t target = after->snapshot->tally_seq;
+    cr_assert(target > seq, "the board changed: %lu -> %lu", (unsigned long)seq, (unsigned long)target);
+
+    int districts = 0, boards = 0, gaps = 0, older = 0;
+    for (int spins = 0; seq < target && spins < 100; spins++) {
+        char topic[96];
+        uint8_t body[16384];
+        int tn = zmq_recv(sub, topic, sizeof topic - 1, 0);
+        if (tn < 0)
+            continue;
+        topic[tn] = 0;
+        int bn = zmq_recv(sub, body, sizeof body, 0);
+        cr_assert(bn > 0 && bn < (int)sizeof body);
+        Hj__Event *ev = hj__event__unpack(NULL, (size_t)bn, body);
+        cr_assert(ev, "an Event");
+        cr_assert_str_eq(ev->topic, topic);
+        cr_assert_str_eq(ev->service, "tally");
+        if (ev->seq <= seq) {
+            older++; /* already in the snapshot */
+        } else {
+            gaps += ev->seq != seq + 1;
+            seq = ev->seq;
+            if (strcmp(topic, "tally.board.district") == 0) {
+                Hj__Tally__DistrictTotals *d =
+                    hj__tally__district_totals__unpack(NULL, ev->payload.len, ev->payload.data);
+                cr_assert(d && d->tally_seq == ev->seq);
+                hj__tally__district_totals__free_unpacked(d, NULL);
+                districts++;
+            } else {
+                Hj__Tally__CommunityBoard *b =
+                    hj__tally__community_board__unpack(NULL, ev->payload.len, ev->payload.data);
+                cr_assert(b && b->tally_seq == ev->seq, "the board carries its sequence");
+                cr_assert(strncmp(topic, "tally.board.", 12) == 0 && strcmp(topic + 12, b->code) == 0,
+                          "%s carries %s", topic, b->code);
+                size_t k = 0;
+                while (k < n && strcmp(replica[k].code, b->code) != 0)
+                    k++;
+                if (k == n)
+                    snprintf(replica[n++].code, sizeof replica[0].code, "%s", b->code);
+                replica[k].len = s_board_bytes(b, replica[k].bytes, sizeof replica[k].bytes);
+                hj__tally__community_board__free_unpacked(b, NULL);
+                boards++;
+            }
+        }
+        hj__event__free_unpacked(ev, NULL);
+    }
+    cr_assert_eq(seq, target, "every update up to the second snapshot arrived");
+    cr_assert_eq(gaps, 0, "updates are numbered without gaps");
+    cr_assert(boards >= 2 && districts >= 1, "%d boards, %d district updates", boards, districts);
+    /* The replica built from snapshot + updates is the board. */
+    cr_assert_eq(after->snapshot->n_communities, n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t bytes[8192];
+        size_t len = s_board_bytes(after->snapshot->communities[i], bytes, sizeof bytes);
+        cr_assert_eq(len, replica[i].len, "board %s", replica[i].code);
+        cr_assert(memcmp(bytes, replica[i].bytes, len) == 0, "board %s", replica[i].code);
+    }
+    /* The subdistrict-wide push counts on each of its boards, once in the district. */
+    cr_assert_eq(after->snapshot->communities[0]->counters->publicity_pushes, 3);
+    cr_assert_eq(after->snapshot->communities[1]->counters->publicity_pushes, 3);
+    cr_assert_eq(after->snapshot->district->totals->publicity_pushes, 3);
+    cr_assert_eq(after->snapshot->district->totals->members_sitting, 2);
+    hj__tally__reply__free_unpacked(after, NULL);
+    free(replica);
+    zmq_close(sub);
+    zmq_ctx_term(ctx);
+}
+
+/* ---- never missing an event --------------------------------------------------------- */
+
+/* `hj board --json` without the tally sequence numbers (which count
+ * publications, not content): what two runs over one journal must share. */
+static char *s_board_content(void)
+{
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(hj_run(&stack, &out, &err, "board", "--json", NULL), 0, "%s", err);
+    free(err);
+    char *w = out;
+    for (const char *r = out; *r;) {
+        if (strncmp(r, "\"tally_seq\":", 12) == 0) {
+            r += 12;
+            while (*r >= '0' && *r <= '9')
+                r++;
+            if (*r == ',')
+                r++;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = 0;
+    return out;
+}
+
+static pid_t s_tallyd(void)
+{
+    for (int i = stack.nprocs - 1; i >= 0; i--)
+        if (stack.pid[i] > 0 && strcmp(stack.program[i], "hj-tallyd") == 0)
+            return stack.pid[i];
+    return -1;
+}
+
+/* Writes through the other services, numbered so every run writes the same. */
+static void s_workload(int from, int to)
+{
+    char d10[11];
+    s_day(-10, d10);
+    for (int i = from; i < to; i++) {
+        char code[16], name[32], person[37], seat[37], rid[37], count[8];
+        snprintf(code, sizeof code, "KBS-BH-%02d", 3 + i % 6);
+        snprintf(person, sizeof person, "d0000000-0000-4000-8000-%012d", i);
+        snprintf(seat, sizeof seat, "e0000000-0000-4000-8000-%012d", i);
+        snprintf(rid, sizeof rid, "f0000000-0000-4000-8000-%012d", i);
+        snprintf(name, sizeof name, "社区%d", 3 + i % 6);
+        snprintf(count, sizeof count, "%d", 1 + i % 4);
+        if (i < 6)
+            OK("community", "add", "--code", code, "--name", name, "--subdistrict", "KBS-BH");
+        snprintf(name, sizeof name, "居民%d", i);
+        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id", person);
+        OK("seat", "add", "--community", code, "--person", person, "--committee", i % 2 ? "party" : "residents",
+           "--role", "member", "--from", "2021-01-15", "--request-id", seat);
+        switch (i % 4) {
+        case 0:
+            OK("talk", "add", "--community", code, "--phase", "preparation", "--date", d10, "--interviewer",
+               LI_QIANG, "--person", person, "--summary", "谈话", "--request-id", rid);
+            break;
+        case 1:
+            OK("publicity", "add", "--community", code, "--channel", "screen", "--kind", "policy_reading",
+               "--date", d10, "--count", count, "--title", "换届政策", "--request-id", rid);
+            break;
+        case 2:
+            OK("reserve", "add", "--person", person, "--community", code, "--committee", "party", "--added",
+               d10, "--status", "nominated", "--vetting", "cleared", "--request-id", rid);
+            break;
+        default:
+            OK("rectification", "open", "--community", code, "--problem", "other", "--plan", "整改",
+               "--owner", "街道", "--date", d10, "--due", d10, "--request-id", rid);
+        }
+    }
+}
+
+Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_run, .timeout = 240)
+{
+    s_people();
+    pid_t writer = fork();
+    cr_assert(writer >= 0);
+    if (writer == 0) {
+        s_workload(0, 48);
+        _exit(0);
+    }
+    /* Kill the consumer at three moments while the journal grows, each time
+     * starting a new one (twice at once, once after a pause). */
+    for (int round = 0; round < 3; round++) {
+        usleep(300000 + 250000 * (useconds_t)round);
+        hj_stack_kill(&stack, s_tallyd(), SIGKILL);
+        if (round == 1)
+            usleep(400000);
+        cr_assert(hj_stack_spawn(&stack, "hj-tallyd") > 0);
+    }
+    int status;
+    waitpid(writer, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the writes went through");
+    cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
+    char *interrupted = s_board_content();
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.board"), 8, "%s", interrupted);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT (SELECT journal_seq FROM tally.cursor) - "
+                                         "(SELECT max(seq) FROM bus.journal)"), 0);
+
+    /* The same journal read in one uninterrupted run, from nothing. */
+    hj_stack_kill(&stack, s_tallyd(), SIGTERM);
+    PGconn *c = hj_stack_pg(&stack);
+    PGresult *r = PQexec(c, "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE "
+                            "schemaname = 'tally' AND tablename NOT IN ('cursor', 'election', "
+                            "'gate_override') LOOP EXECUTE 'TRUNCATE tally.' || t; END LOOP; "
+                            "UPDATE tally.cursor SET journal_seq = 0, tally_seq = 0, today = NULL, "
+                            "district = NULL, district_seq = 0; END $$");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    cr_assert(hj_stack_spawn(&stack, "hj-tallyd") > 0);
+    cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
+    char *uninterrupted = s_board_content();
+    cr_assert_str_eq(interrupted, uninterrupted);
+    free(interrupted);
+    free(uninterrupted);
+}
+
+Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout = 240)
+{
+    s_people();
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party", "--role",
+       "secretary", "--from", "2021-01-15");
+    EXPECT_REASON("KBS-BH-01", "talks", "talks: 0 of 1 sitting members talked to in the preparation phase");
+
+    /* Pause the consumer while far more events than the bus holds for one
+     * subscriber (its high-water mark, 100000) are published: the journal
+     * of a busy district, rows of a kind the board does not count. */
+    pid_t tallyd = s_tallyd();
+    kill(tallyd, SIGSTOP);
+    PGconn *c = hj_stack_pg(&stack);
+    PGresult *r = PQexec(c, "INSERT INTO bus.journal (request_id, request_digest, service, kind, "
+                            "community, actor, payload, reply) SELECT gen_random_uuid(), '\\x00', "
+                            "'elsewhere', 'noise', '-', 'test', '\\x', '\\x' FROM "
+                            "generate_series(1, 130000); NOTIFY hj_journal");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    for (int i = 0; i < 600 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
+        usleep(100000);
+    /* Real changes behind the flood: their events cannot reach the paused consumer. */
+    OK("community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents", "--role",
+       "member", "--from", "2021-01-20");
+    for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
+        usleep(50000);
+    kill(tallyd, SIGCONT);
+    cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
+
+    /* The consumer hears a later event, sees the gap in the sequence, and the journal fills it. */
+    char cmd[768], d10[11];
+    s_day(-10, d10);
+    snprintf(cmd, sizeof cmd, "grep -q 'were not received on the bus: reading them from the journal' %s/hj-tallyd.%d.log",
+             stack.run_dir, (int)tallyd);
+    int gap = 0;
+    for (int i = 0; i < 60 && !gap; i++) {
+        OK("publicity", "add", "--community", "KBS-BH-02", "--channel", "screen", "--kind", "slogan", "--date",
+           d10, "--title", "喜迎换届");
+        usleep(100000);
+        gap = system(cmd) == 0;
+    }
+    cr_assert(gap, "the consumer noticed events missing on the bus (log in %s)", stack.run_dir);
+    EXPECT_GATES("KBS-BH-03", "rggrrrrr", "a community added while the consumer was paused");
+    EXPECT_REASON("KBS-BH-01", "talks", "talks: 0 of 2 sitting members talked to in the preparation phase");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT (SELECT journal_seq FROM tally.cursor) - "
+                                         "(SELECT max(seq) FROM bus.journal)"), 0,
+                 "every row applied, the ones of unknown kind included");
+}

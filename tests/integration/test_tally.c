@@ -404,7 +404,8 @@ static Hj__Tally__Reply *s_snapshot(const char *community)
     hj_client_destroy(&c);
     Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
     free(answer);
-    cr_assert(r && r->status && r->status->code == HJ__CODE__OK && r->snapshot, "snapshot refused: %s",
+    cr_assert(r && r->status && r->status->code == HJ__CODE__OK &&
+                  r->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT, "snapshot refused: %s",
               r && r->status ? r->status->message : "(no reply)");
     return r;
 }

@@ -224,7 +224,8 @@ int cmd_board(cli_t *cli, const char *community)
     int rc = s_call(cli, &req, &reply);
     if (rc != CLI_OK)
         return rc;
-    const Hj__Tally__Snapshot *s = reply->snapshot;
+    const Hj__Tally__Snapshot *s =
+        reply->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT ? reply->snapshot : NULL;
     if (!s) {
         fprintf(stderr, "hj: the answer carries no board\n");
         rc = CLI_REFUSED;
@@ -252,7 +253,8 @@ int cmd_gates(cli_t *cli, const char *community)
     int rc = s_call(cli, &req, &reply);
     if (rc != CLI_OK)
         return rc;
-    const Hj__Tally__CommunityBoard *b = reply->board;
+    const Hj__Tally__CommunityBoard *b =
+        reply->result_case == HJ__TALLY__REPLY__RESULT_BOARD ? reply->board : NULL;
     if (!b) {
         fprintf(stderr, "hj: the answer carries no gates\n");
         rc = CLI_REFUSED;

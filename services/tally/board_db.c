@@ -172,11 +172,14 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
     char state[6];
     const char *v[2] = {code, election_id};
     PGresult *r = hj_pq(c, state,
-                        "SELECT id, body, state, to_char(election_date, 'YYYY-MM-DD'), seats, profile, "
-                        "opened_by, COALESCE(to_char(opened_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM tally.election "
-                        "WHERE community = $1 AND state IN ('scheduled', 'open') "
-                        "AND ($2 = '' OR id::text = $2) ORDER BY election_date, body",
+                        "SELECT e.id, e.body, e.state, to_char(e.election_date, 'YYYY-MM-DD'), e.seats, "
+                        "e.profile, e.opened_by, COALESCE(to_char(e.opened_at AT TIME ZONE 'UTC', "
+                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), e.mode, (SELECT count(*) FROM "
+                        "tally.candidate k WHERE k.election = e.id), e.certified_by, "
+                        "COALESCE(to_char(e.certified_at AT TIME ZONE 'UTC', "
+                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM tally.election e "
+                        "WHERE e.community = $1 AND ($2 = '' OR e.id::text = $2) "
+                        "ORDER BY e.election_date, e.body",
                         2, v);
     if (!r)
         return -1;
@@ -190,6 +193,10 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
         s_copy(e->profile, sizeof e->profile, PQgetvalue(r, i, 5));
         s_copy(e->opened_by, sizeof e->opened_by, PQgetvalue(r, i, 6));
         s_copy(e->opened_at, sizeof e->opened_at, PQgetvalue(r, i, 7));
+        s_copy(e->mode, sizeof e->mode, PQgetvalue(r, i, 8));
+        e->listed = s_u32(r, i, 9);
+        s_copy(e->certified_by, sizeof e->certified_by, PQgetvalue(r, i, 10));
+        s_copy(e->certified_at, sizeof e->certified_at, PQgetvalue(r, i, 11));
         tally_election_facts_t *ef = &b->facts.elections[b->facts.n_elections++];
         s_copy(ef->body, sizeof ef->body, PQgetvalue(r, i, 1));
         s_copy(ef->date, sizeof ef->date, PQgetvalue(r, i, 3));
@@ -200,7 +207,7 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
     r = hj_pq(c, state,
               "SELECT DISTINCT ON (o.gate) o.gate, o.reason, o.actor FROM tally.gate_override o "
               "JOIN tally.election e ON e.id = o.election WHERE e.community = $1 AND "
-              "e.state = 'open' ORDER BY o.gate, o.at",
+              "e.state <> 'scheduled' ORDER BY o.gate, o.at",
               1, v);
     if (!r)
         return -1;
@@ -233,11 +240,21 @@ int board_load(PGconn *c, const tally_profiles_t *profiles, const char *communit
     if (s_publicity(c, community, b) != 0 ||
         s_elections(c, profiles, community, election_id ? election_id : "", b) != 0)
         return -1;
-    /* The candidates gate counts the ledger's nominated entries of the
-     * election's committee until the candidate list is recorded. */
+    /* The candidates gate counts the election's candidate list, or the
+     * ledger's nominated entries of its committee until there is one. */
     for (size_t i = 0; i < b->facts.n_elections; i++)
         b->facts.elections[i].candidates =
-            b->nominated[strcmp(b->facts.elections[i].body, "party") == 0 ? 0 : 1];
+            b->elections[i].listed ? b->elections[i].listed
+                                   : b->nominated[strcmp(b->facts.elections[i].body, "party") == 0 ? 0 : 1];
+    r = hj_pq(c, state,
+              "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
+              "WHERE community = $1",
+              1, v);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 1)
+        s_copy(b->facts.voter_list_published, sizeof b->facts.voter_list_published, PQgetvalue(r, 0, 0));
+    PQclear(r);
     tally_gates_judge(&b->facts, b->gates);
     return 1;
 }
@@ -272,6 +289,9 @@ void board_election_message(const tally_election_t *e, const char *community,
     m->profile = (char *)e->profile;
     m->opened_by = (char *)e->opened_by;
     m->opened_at = (char *)e->opened_at;
+    m->mode = (char *)e->mode;
+    m->certified_by = (char *)e->certified_by;
+    m->certified_at = (char *)e->certified_at;
 }
 
 void board_message(const tally_board_t *b, tally_board_msg_t *m)
@@ -402,8 +422,8 @@ void tally_events_free(tally_event_t **events)
     }
 }
 
-/* Queues Event{seq, payload} for `topic` after COMMIT. */
-static int s_event(tally_event_t ***tail, uint64_t seq, const char *community,
+/* Queues Event{seq, payload} for tally.<kind>.<key> after COMMIT. */
+static int s_event(tally_event_t ***tail, uint64_t seq, const char *kind, const char *key,
                    const uint8_t *payload, size_t len)
 {
     struct timeval tv;
@@ -412,14 +432,14 @@ static int s_event(tally_event_t ***tail, uint64_t seq, const char *community,
         return -1;
     gettimeofday(&tv, NULL);
     Hj__Event ev = HJ__EVENT__INIT;
-    snprintf(e->topic, sizeof e->topic, "tally.board.%s", community);
+    snprintf(e->topic, sizeof e->topic, "tally.%s.%s", kind, key);
     ev.seq = seq;
     ev.time_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
     ev.actor = "hj-tallyd";
     ev.topic = e->topic;
     ev.service = "tally";
-    ev.kind = "board";
-    ev.community = (char *)community;
+    ev.kind = (char *)kind;
+    ev.community = (char *)key;
     ev.payload.data = (uint8_t *)payload;
     ev.payload.len = len;
     e->len = hj__event__get_packed_size(&ev);
@@ -496,7 +516,7 @@ static int s_rejudge(PGconn *c, const tally_profiles_t *profiles, const char *co
     if (!with_seq)
         goto out;
     hj__tally__community_board__pack(&m->board, with_seq);
-    rc = s_event(tail, *tally_seq, code, with_seq, elen);
+    rc = s_event(tail, *tally_seq, "board", code, with_seq, elen);
     free(with_seq);
     *changed = 1;
 out:
@@ -510,6 +530,57 @@ out:
 /* Applies the rows in order. `careful`: each under a savepoint, so a row
  * the projection cannot take (a bug, not bad luck) is logged and skipped
  * instead of stopping the board for good. */
+/* Counts an election's latest round again; when the count changed, stores
+ * it under the next tally sequence number and queues tally.count.<id>. */
+static int s_recount(PGconn *c, const tally_profiles_t *profiles, const char *election,
+                     uint64_t *tally_seq, tally_event_t ***tail)
+{
+    char state[6], seq[24];
+    tally_arena_t a = {0};
+    Hj__Tally__Count m;
+    PGresult *r = NULL;
+    uint8_t *bytes = NULL;
+    int rc = -1, found = election_count(c, profiles, election, 0, &a, &m);
+    if (found <= 0) {
+        rc = found; /* no round yet: nothing counted */
+        goto out;
+    }
+    size_t len = hj__tally__count__get_packed_size(&m);
+    if (!(bytes = malloc(len ? len : 1)))
+        goto out;
+    hj__tally__count__pack(&m, bytes);
+    const char *v[1] = {election};
+    if (!(r = hj_pq(c, state, "SELECT count FROM tally.count WHERE election = $1::uuid", 1, v)))
+        goto out;
+    if (!s_changed(r, 0, 0, bytes, len)) {
+        rc = 0;
+        goto out;
+    }
+    snprintf(seq, sizeof seq, "%llu", (unsigned long long)++*tally_seq);
+    const char *w[3] = {election, (const char *)bytes, seq};
+    int lengths[3] = {0, (int)len, 0}, formats[3] = {0, 1, 0};
+    PQclear(r);
+    if (!(r = hj_pqb(c, state,
+                     "INSERT INTO tally.count (election, count, tally_seq) VALUES ($1::uuid, $2, "
+                     "$3::bigint) ON CONFLICT (election) DO UPDATE SET count = EXCLUDED.count, "
+                     "tally_seq = EXCLUDED.tally_seq",
+                     3, w, lengths, formats)))
+        goto out;
+    m.tally_seq = *tally_seq;
+    size_t elen = hj__tally__count__get_packed_size(&m);
+    uint8_t *with_seq = malloc(elen ? elen : 1);
+    if (!with_seq)
+        goto out;
+    hj__tally__count__pack(&m, with_seq);
+    rc = s_event(tail, *tally_seq, "count", election, with_seq, elen);
+    free(with_seq);
+out:
+    PQclear(r);
+    free(bytes);
+    tally_arena_free(&a);
+    return rc < 0 ? -1 : 0;
+}
+
 static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_seq,
                         tally_dirty_t *dirty, size_t *applied)
 {
@@ -598,6 +669,9 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
     for (size_t i = 0; i < dirty.n; i++)
         if (s_rejudge(c, profiles, dirty.codes[i], today, &tally_seq, &tail, &changed) != 0)
             goto fail;
+    for (size_t i = 0; i < dirty.n_elections; i++)
+        if (s_recount(c, profiles, dirty.elections[i], &tally_seq, &tail) != 0)
+            goto fail;
     if (changed || no_district) {
         size_t len = 0;
         PGresult *stored = NULL;
@@ -626,7 +700,7 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
             if (with_seq)
                 hj__tally__district_totals__pack(d, with_seq);
             hj__tally__district_totals__free_unpacked(d, NULL);
-            int rc = with_seq ? s_event(&tail, tally_seq, "district", with_seq, elen) : -1;
+            int rc = with_seq ? s_event(&tail, tally_seq, "board", "district", with_seq, elen) : -1;
             free(with_seq);
             if (rc != 0)
                 goto fail;

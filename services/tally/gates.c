@@ -139,11 +139,48 @@ static void s_candidates(const tally_facts_t *f, tally_gate_t *g)
     }
 }
 
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+static long s_days(const char *date)
+{
+    int y, m, d;
+    if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long tally_days_between(const char *a, const char *b)
+{
+    long da = s_days(a), db = s_days(b);
+    return da && db ? db - da : 0;
+}
+
 static void s_voter_list(const tally_facts_t *f, tally_gate_t *g)
 {
-    (void)f;
-    g->green = 0;
-    s_say(g, "voter list: not yet published");
+    if (!f->voter_list_published[0]) {
+        s_say(g, "voter list: not yet published");
+        return;
+    }
+    s_say(g, "voter list: published %s", f->voter_list_published);
+    if (f->n_elections == 0) {
+        s_say(g, "; no election day to measure it against");
+        return;
+    }
+    g->green = 1;
+    for (size_t i = 0; i < f->n_elections && i < TALLY_ELECTIONS_MAX; i++) {
+        const tally_election_facts_t *e = &f->elections[i];
+        uint32_t need = e->profile ? e->profile->voter_list_days : 0;
+        long days = tally_days_between(f->voter_list_published, e->date);
+        int ok = days >= (long)need;
+        g->green &= ok;
+        s_say(g, "%s %ld %s before the %s election on %s (%s %u)", i ? ";" : ",", days,
+              days == 1 || days == -1 ? "day" : "days", e->body, e->date,
+              ok ? "at least" : "needs at least", need);
+    }
 }
 
 void tally_gates_judge(const tally_facts_t *facts, tally_gate_t gates[TALLY_GATES])

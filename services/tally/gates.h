@@ -54,8 +54,9 @@ typedef struct {
     /* 7 and 8: the elections judged (all of the community's, or the one being opened) */
     size_t n_elections;
     tally_election_facts_t elections[TALLY_ELECTIONS_MAX];
-    /* 8: the voter roll arrives with election day (issue 7); until then
-     * the gate is red: "voter list: not yet published". */
+    /* 8: the day the community's voter list was published ("" = not yet);
+     * each election's profile says how many days before election day. */
+    char voter_list_published[11];
 } tally_facts_t;
 
 typedef struct {
@@ -65,6 +66,9 @@ typedef struct {
 
 /* gates[i] is GateId i + 1. */
 void tally_gates_judge(const tally_facts_t *facts, tally_gate_t gates[TALLY_GATES]);
+
+/* Days from date a to date b (YYYY-MM-DD each), b - a; 0 when either is not a date. */
+long tally_days_between(const char *a, const char *b);
 
 /* "audit", "rectification", "upgrade", "plan", "talks", "training",
  * "candidates", "voter_list" for GateId 1..8; "" otherwise. */

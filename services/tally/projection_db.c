@@ -39,6 +39,23 @@ void tally_dirty_add(tally_dirty_t *d, const char *code)
         d->all = 1;
 }
 
+void tally_dirty_add_election(tally_dirty_t *d, const char *id)
+{
+    for (size_t i = 0; i < d->n_elections; i++)
+        if (strcmp(d->elections[i], id) == 0)
+            return;
+    if (d->n_elections == d->cap_elections) {
+        size_t cap = d->cap_elections ? d->cap_elections * 2 : 8;
+        char **grown = realloc(d->elections, cap * sizeof *grown);
+        if (!grown)
+            return;
+        d->elections = grown;
+        d->cap_elections = cap;
+    }
+    if ((d->elections[d->n_elections] = strdup(id)))
+        d->n_elections++;
+}
+
 void tally_dirty_add_rows(tally_dirty_t *d, PGresult *r)
 {
     for (int i = 0; r && i < PQntuples(r); i++)
@@ -50,6 +67,9 @@ void tally_dirty_free(tally_dirty_t *d)
     for (size_t i = 0; i < d->n; i++)
         free(d->codes[i]);
     free(d->codes);
+    for (size_t i = 0; i < d->n_elections; i++)
+        free(d->elections[i]);
+    free(d->elections);
     memset(d, 0, sizeof *d);
 }
 
@@ -149,14 +169,16 @@ static int s_reserve_one(PGconn *c, const Hj__Registry__Reserve *r, tally_dirty_
     char committee[24];
     if (!hj_uuid_valid(r->id))
         return 1;
-    const char *v[5] = {r->id, r->community, s_int(committee, r->committee), r->status, r->vetting};
+    const char *v[7] = {r->id,      r->community, s_int(committee, r->committee), r->status,
+                        r->vetting, hj_uuid_valid(r->person_id) ? r->person_id : "", r->person_name};
     tally_dirty_add(dirty, r->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.reserve (id, community, committee, status, vetting) "
-                 "VALUES ($1, $2, $3::smallint, $4, $5) ON CONFLICT (id) DO UPDATE SET "
-                 "community = EXCLUDED.community, committee = EXCLUDED.committee, "
-                 "status = EXCLUDED.status, vetting = EXCLUDED.vetting",
-                 5, v);
+                 "INSERT INTO tally.reserve (id, community, committee, status, vetting, person_id, "
+                 "person_name) VALUES ($1, $2, $3::smallint, $4, $5, NULLIF($6, '')::uuid, $7) "
+                 "ON CONFLICT (id) DO UPDATE SET community = EXCLUDED.community, "
+                 "committee = EXCLUDED.committee, status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
+                 "person_id = EXCLUDED.person_id, person_name = EXCLUDED.person_name",
+                 7, v);
 }
 
 static int s_reserve(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -330,8 +352,8 @@ static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
                   2, v) != 0 ||
             s_run(c, dirty,
                   "SELECT b.community FROM tally.body_member m JOIN tally.body b ON b.id = m.body_id "
-                  "WHERE m.person_id = $2 AND b.kind = 'election_committee'",
-                  2, v) != 0)
+                  "WHERE m.person_id = $1 AND b.kind = 'election_committee'",
+                  1, v + 1) != 0)
             return -1;
     }
     return 0;
@@ -455,6 +477,41 @@ static int s_election(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
     return 0;
 }
 
+/* Election day: the count of the election is published again; its
+ * community's board shows the election's state and list. */
+static int s_counted(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                     tally_dirty_t *dirty)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor,
+                                                                                      "election");
+    if (!f || f->type != PROTOBUF_C_TYPE_STRING)
+        return 1;
+    const char *id = *(char *const *)((const char *)m + f->offset);
+    if (!hj_uuid_valid(id))
+        return 1;
+    tally_dirty_add_election(dirty, id);
+    const char *v[1] = {id};
+    return s_run(c, dirty, "SELECT community FROM tally.election WHERE id = $1", 1, v);
+}
+
+static int s_certified(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                       tally_dirty_t *dirty)
+{
+    const Hj__Tally__ElectionRef *e = (const void *)m;
+    if (!hj_uuid_valid(e->id))
+        return 1;
+    tally_dirty_add_election(dirty, e->id);
+    const char *v[1] = {e->id};
+    return s_run(c, dirty, "SELECT community FROM tally.election WHERE id = $1", 1, v);
+}
+
+static int s_voter_roll(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                        tally_dirty_t *dirty)
+{
+    tally_dirty_add(dirty, ((const Hj__Tally__VoterRoll *)m)->community);
+    return 0;
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 static const struct {
@@ -497,6 +554,13 @@ static const struct {
     {"interviews", "followup_closed", &hj__interviews__talk__descriptor, s_talk, 0},
     {"tally", "election_scheduled", &hj__tally__election__descriptor, s_election, 0},
     {"tally", "election_opened", &hj__tally__election__descriptor, s_election, 0},
+    {"tally", "voter_roll_set", &hj__tally__voter_roll__descriptor, s_voter_roll, 0},
+    {"tally", "candidates_set", &hj__tally__candidate_list__descriptor, s_counted, 0},
+    {"tally", "round_opened", &hj__tally__count__descriptor, s_counted, 0},
+    {"tally", "ballots_entered", &hj__tally__ballot_batch__descriptor, s_counted, 0},
+    {"tally", "box_counted", &hj__tally__box_total__descriptor, s_counted, 0},
+    {"tally", "result_amended", &hj__tally__box_total__descriptor, s_counted, 0},
+    {"tally", "election_certified", &hj__tally__election_ref__descriptor, s_certified, 0},
 };
 #define S_NKINDS (sizeof s_kinds / sizeof s_kinds[0])
 

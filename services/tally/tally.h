@@ -40,6 +40,10 @@ typedef struct {
     char profile[32];
     char opened_by[64];
     char opened_at[32];
+    char mode[16];
+    uint32_t listed;        /* candidates on its list (0: no list yet) */
+    char certified_by[64];
+    char certified_at[32];
 } tally_election_t;
 
 typedef struct {
@@ -103,9 +107,12 @@ typedef struct {
     char **codes;
     size_t n, cap;
     int all;                /* every community (e.g. the day changed) */
+    char **elections;       /* elections whose live count may have changed */
+    size_t n_elections, cap_elections;
 } tally_dirty_t;
 
 void tally_dirty_add(tally_dirty_t *d, const char *code);
+void tally_dirty_add_election(tally_dirty_t *d, const char *id);
 /* Adds the first column of every row of r. */
 void tally_dirty_add_rows(tally_dirty_t *d, PGresult *r);
 void tally_dirty_free(tally_dirty_t *d);
@@ -145,6 +152,32 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
                    tally_catch_up_t *out);
 void tally_events_free(tally_event_t **events);
 
+/* ---- election day (election_db.c, election_server.c) --------------------- */
+
+/* Memory that lives until a reply is packed: allocations and the PGresults
+ * that message strings point into. */
+typedef struct {
+    void **ptr;
+    size_t n, cap;
+    PGresult **res;
+    size_t nres, capres;
+} tally_arena_t;
+void *tally_alloc(tally_arena_t *a, size_t size);   /* zeroed; NULL when out of memory */
+void tally_keep(tally_arena_t *a, PGresult *r);
+void tally_arena_free(tally_arena_t *a);
+
+/* The count of one round of an election (round 0 = its latest) as the wire
+ * carries it; while ballots are still being counted, statuses and outcome
+ * are projected from the share counted so far. Strings live in the arena.
+ * 1 counted, 0 the election has no such round, -1 database error. */
+int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
+                   tally_arena_t *a, Hj__Tally__Count *out);
+
+int election_is_write(int op);
+int election_validate(hj_status_t *st, const Hj__Tally__Request *r);
+void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                     const Hj__Tally__Request *r);
+
 /* ---- the requests (tally_db.c) ------------------------------------------ */
 
 void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q);
@@ -153,6 +186,9 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                        const Hj__Tally__ElectionSchedule *s);
 void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__ElectionOpen *o);
+/* Waits until the board has applied every journal row committed before this
+ * transaction began. 0, or -1 with UNAVAILABLE. */
+int tally_db_caught_up(PGconn *c, hj_call_t *call);
 
 /* Who may override a gate. The one place the roles issue changes. */
 int tally_may_override(const char *actor);

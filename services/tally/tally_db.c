@@ -26,7 +26,7 @@ static void s_sql_failed(hj_call_t *call, const char *what)
  * or a gate judged, right after a write always includes that write. Rows of
  * this very transaction (written by calls batched with this one) are not
  * waited for: they are stamped after its start. 0, or -1 with UNAVAILABLE. */
-static int s_caught_up(PGconn *c, hj_call_t *call)
+int tally_db_caught_up(PGconn *c, hj_call_t *call)
 {
     char state[6];
     long long target = -1;
@@ -61,6 +61,8 @@ typedef struct {
     Hj__Tally__Snapshot snapshot;
     Hj__Tally__CommunityBoard **boards;
     size_t n;
+    Hj__Tally__Count **counts;
+    size_t n_counts;
     Hj__Tally__DistrictTotals *district;
 } s_read_t;
 
@@ -69,6 +71,9 @@ static void s_read_free(s_read_t *s)
     for (size_t i = 0; i < s->n; i++)
         hj__tally__community_board__free_unpacked(s->boards[i], NULL);
     free(s->boards);
+    for (size_t i = 0; i < s->n_counts; i++)
+        hj__tally__count__free_unpacked(s->counts[i], NULL);
+    free(s->counts);
     if (s->district)
         hj__tally__district_totals__free_unpacked(s->district, NULL);
     PQclear(s->r);
@@ -93,38 +98,54 @@ static int s_read(PGconn *c, hj_call_t *call, const char *community, s_read_t *s
     char state[6];
     memset(s, 0, sizeof *s);
     hj__tally__snapshot__init(&s->snapshot);
-    if (s_caught_up(c, call) != 0)
+    if (tally_db_caught_up(c, call) != 0)
         return -1;
     const char *v[1] = {community};
+    /* The boards, then the live counts (kind 'c'): one statement, one view. */
     s->r = hj_pq(c, state,
-                 "SELECT c.tally_seq, c.journal_seq, c.district, c.district_seq, b.community, b.board, "
-                 "b.tally_seq FROM tally.cursor c LEFT JOIN tally.board b ON ($1 = '' OR "
-                 "b.community = $1) ORDER BY b.community",
+                 "SELECT 'b' AS kind, c.tally_seq, c.journal_seq, c.district, c.district_seq, "
+                 "b.community AS key, b.board, b.tally_seq FROM tally.cursor c LEFT JOIN tally.board b "
+                 "ON ($1 = '' OR b.community = $1) UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, "
+                 "k.election::text, k.count, k.tally_seq FROM tally.count k JOIN tally.election e ON "
+                 "e.id = k.election WHERE $1 = '' OR e.community = $1 ORDER BY kind, key",
                  1, v);
     if (!s->r) {
         s_sql_failed(call, "the board");
         return -1;
     }
     int rows = PQntuples(s->r);
-    s->snapshot.tally_seq = strtoull(PQgetvalue(s->r, 0, 0), NULL, 10);
-    s->snapshot.journal_seq = strtoull(PQgetvalue(s->r, 0, 1), NULL, 10);
-    s->district = s_unpack_bytea(s->r, 0, 2, &hj__tally__district_totals__descriptor);
+    s->snapshot.tally_seq = strtoull(PQgetvalue(s->r, 0, 1), NULL, 10);
+    s->snapshot.journal_seq = strtoull(PQgetvalue(s->r, 0, 2), NULL, 10);
+    s->district = s_unpack_bytea(s->r, 0, 3, &hj__tally__district_totals__descriptor);
     if (s->district)
-        s->district->tally_seq = strtoull(PQgetvalue(s->r, 0, 3), NULL, 10);
+        s->district->tally_seq = strtoull(PQgetvalue(s->r, 0, 4), NULL, 10);
     s->boards = calloc((size_t)rows + 1, sizeof *s->boards);
-    if (!s->boards)
+    s->counts = calloc((size_t)rows + 1, sizeof *s->counts);
+    if (!s->boards || !s->counts)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (int i = 0; i < rows; i++) {
-        if (PQgetisnull(s->r, i, 4))
+        if (PQgetisnull(s->r, i, 5))
             continue;
+        uint64_t seq = strtoull(PQgetvalue(s->r, i, 7), NULL, 10);
+        if (PQgetvalue(s->r, i, 0)[0] == 'c') {
+            Hj__Tally__Count *k = s_unpack_bytea(s->r, i, 6, &hj__tally__count__descriptor);
+            if (!k)
+                return hj_status_set(&call->status, HJ__CODE__INTERNAL, "",
+                                     "the stored count of %s does not decode", PQgetvalue(s->r, i, 5));
+            k->tally_seq = seq;
+            s->counts[s->n_counts++] = k;
+            continue;
+        }
         Hj__Tally__CommunityBoard *b =
-            s_unpack_bytea(s->r, i, 5, &hj__tally__community_board__descriptor);
+            s_unpack_bytea(s->r, i, 6, &hj__tally__community_board__descriptor);
         if (!b)
             return hj_status_set(&call->status, HJ__CODE__INTERNAL, "",
-                                 "the stored board of %s does not decode", PQgetvalue(s->r, i, 4));
-        b->tally_seq = strtoull(PQgetvalue(s->r, i, 6), NULL, 10);
+                                 "the stored board of %s does not decode", PQgetvalue(s->r, i, 5));
+        b->tally_seq = seq;
         s->boards[s->n++] = b;
     }
+    s->snapshot.counts = s->counts;
+    s->snapshot.n_counts = s->n_counts;
     if (community[0] && s->n == 0)
         return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
                              "community %s not found in the registry", community);
@@ -192,7 +213,7 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                        const Hj__Tally__ElectionSchedule *s)
 {
     char state[6], seats[16];
-    if (s_caught_up(c, call) != 0)
+    if (tally_db_caught_up(c, call) != 0)
         return;
     const char *cv[1] = {s->community};
     PGresult *r = hj_pq(c, state, "SELECT 1 FROM tally.community WHERE code = $1", 1, cv);
@@ -205,15 +226,23 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                                    "community %s not found in the registry", s->community);
     snprintf(seats, sizeof seats, "%u", s->seats);
     const hj_profile_t *profile = tally_profile_of(profiles, s->body);
-    const char *v[7] = {call->request_id, s->community, s->body, s->date, seats, profile->name,
-                        call->actor};
+    const char *mode = s->mode[0] ? s->mode : "ordinary";
+    int allowed = 0;
+    for (int m = 0; m < HJ_MODE_COUNT; m++)
+        allowed |= profile->mode_allowed[m] && strcmp(mode, hj_mode_name((hj_mode_t)m)) == 0;
+    if (!allowed)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "mode",
+                                   "profile %s does not allow voting in %s mode", profile->name, mode);
+    const char *v[8] = {call->request_id, s->community, s->body, s->date, seats, profile->name,
+                        call->actor, mode};
     /* The same body's election again, while still only scheduled, moves it. */
     r = hj_pq(c, state,
               "INSERT INTO tally.election (id, community, body, election_date, seats, profile, "
-              "scheduled_by) VALUES ($1, $2, $3, $4::date, $5::int, $6, $7) "
+              "scheduled_by, mode) VALUES ($1, $2, $3, $4::date, $5::int, $6, $7, $8) "
               "ON CONFLICT (community, body) DO UPDATE SET election_date = EXCLUDED.election_date, "
-              "seats = EXCLUDED.seats WHERE tally.election.state = 'scheduled' RETURNING id",
-              7, v);
+              "seats = EXCLUDED.seats, mode = EXCLUDED.mode WHERE tally.election.state = 'scheduled' "
+              "RETURNING id",
+              8, v);
     if (!r)
         return s_sql_failed(call, "the election");
     char id[37] = "";
@@ -255,7 +284,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__ElectionOpen *o)
 {
     char state[6], today[11], id[37];
-    if (s_caught_up(c, call) != 0)
+    if (tally_db_caught_up(c, call) != 0)
         return;
     const char *v[2] = {o->community, o->body};
     PGresult *r = hj_pq(c, state,

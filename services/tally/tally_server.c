@@ -69,6 +69,11 @@ static int s_check_schedule(hj_status_t *st, const Hj__Tally__ElectionSchedule *
     if (strcmp(s->date, today) < 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "date",
                              "election day %s is in the past (today is %s)", s->date, today);
+    if (s->mode[0] && strcmp(s->mode, "ordinary") != 0 && strcmp(s->mode, "household") != 0 &&
+        strcmp(s->mode, "representative") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "mode",
+                             "mode is ordinary (every voter), household (一户一票) or representative "
+                             "(居民代表)");
     if (s->seats < 1 || s->seats > S_SEATS_MAX)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats",
                              "seats must be 1 to %d (got %u)", S_SEATS_MAX, s->seats);
@@ -119,14 +124,14 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
     case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
         return s_check_open(st, r->election_open);
     default:
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown tally operation");
+        return election_validate(st, r);
     }
 }
 
 static int s_is_write(Hj__Tally__Request__OpCase op)
 {
     return op == HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE ||
-           op == HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
+           op == HJ__TALLY__REQUEST__OP_ELECTION_OPEN || election_is_write(op);
 }
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
@@ -169,7 +174,7 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         tally_db_open(c, call, profiles, r->election_open);
         break;
     default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+        election_handle(c, call, profiles, r);
     }
 }
 

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_PREFIX "tally.board."
 #define S_DISTRICT "district"
 
 typedef struct {
@@ -18,6 +17,8 @@ struct board {
     Hj__Tally__CommunityBoard **rows;  /* each owned, ordered by code */
     size_t count, cap;
     Hj__Tally__DistrictTotals *district;
+    Hj__Tally__Count **counts;         /* each owned, ordered by election id */
+    size_t ncounts, cap_counts;
     uint64_t seq;
     int has_picture;
     int syncing;
@@ -42,6 +43,13 @@ static void s_clear_rows(board_t *b)
     b->count = 0;
 }
 
+static void s_clear_counts(board_t *b)
+{
+    for (size_t i = 0; i < b->ncounts; i++)
+        hj__tally__count__free_unpacked(b->counts[i], NULL);
+    b->ncounts = 0;
+}
+
 static void s_clear_pending(board_t *b)
 {
     for (size_t i = 0; i < b->npending; i++) {
@@ -59,6 +67,8 @@ void board_destroy(board_t **self_p)
     *self_p = NULL;
     s_clear_rows(b);
     free(b->rows);
+    s_clear_counts(b);
+    free(b->counts);
     if (b->district)
         hj__tally__district_totals__free_unpacked(b->district, NULL);
     s_clear_pending(b);
@@ -112,11 +122,58 @@ static int s_put_row(board_t *b, Hj__Tally__CommunityBoard *row)
     return 0;
 }
 
+/* Takes ownership of count. 0 / -1 (out of memory: count freed). */
+static int s_put_count(board_t *b, Hj__Tally__Count *count)
+{
+    size_t lo = 0, hi = b->ncounts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(b->counts[mid]->election, count->election);
+        if (c == 0) {
+            hj__tally__count__free_unpacked(b->counts[mid], NULL);
+            b->counts[mid] = count;
+            return 0;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (b->ncounts == b->cap_counts) {
+        size_t cap = b->cap_counts ? b->cap_counts * 2 : 8;
+        Hj__Tally__Count **grown = realloc(b->counts, cap * sizeof *grown);
+        if (!grown) {
+            hj__tally__count__free_unpacked(count, NULL);
+            return -1;
+        }
+        b->counts = grown;
+        b->cap_counts = cap;
+    }
+    memmove(b->counts + lo + 1, b->counts + lo, (b->ncounts - lo) * sizeof *b->counts);
+    b->counts[lo] = count;
+    b->ncounts++;
+    return 0;
+}
+
 /* Applies one update whose seq is exactly the next one. */
 static board_result_t s_apply(board_t *b, const char *topic, uint64_t seq, const uint8_t *payload,
                               size_t len)
 {
-    const char *what = topic + strlen(S_PREFIX);
+    if (strncmp(topic, BOARD_TOPIC_COUNT, strlen(BOARD_TOPIC_COUNT)) == 0) {
+        Hj__Tally__Count *count = hj__tally__count__unpack(NULL, len, payload);
+        if (!count)
+            return BOARD_INVALID;
+        if (!count->election[0]) {
+            hj__tally__count__free_unpacked(count, NULL);
+            return BOARD_INVALID;
+        }
+        if (s_put_count(b, count) != 0)
+            return BOARD_INVALID;
+        b->seq = seq;
+        b->version++;
+        return BOARD_APPLIED;
+    }
+    const char *what = topic + strlen(BOARD_TOPIC_BOARD);
     if (strcmp(what, S_DISTRICT) == 0) {
         Hj__Tally__DistrictTotals *d = hj__tally__district_totals__unpack(NULL, len, payload);
         if (!d)
@@ -142,7 +199,13 @@ static board_result_t s_apply(board_t *b, const char *topic, uint64_t seq, const
 
 static int s_board_topic(const char *topic)
 {
-    return topic && strncmp(topic, S_PREFIX, strlen(S_PREFIX)) == 0 && topic[strlen(S_PREFIX)];
+    static const char *const prefixes[] = {BOARD_TOPIC_BOARD, BOARD_TOPIC_COUNT};
+    for (size_t i = 0; topic && i < 2; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(topic, prefixes[i], n) == 0 && topic[n])
+            return 1;
+    }
+    return 0;
 }
 
 static int s_buffer(board_t *b, const char *topic, uint64_t seq, const uint8_t *payload, size_t len)
@@ -216,6 +279,19 @@ static Hj__Tally__CommunityBoard *s_copy_row(const Hj__Tally__CommunityBoard *ro
     return copy;
 }
 
+static Hj__Tally__Count *s_copy_count(const Hj__Tally__Count *k)
+{
+    size_t len = hj__tally__count__get_packed_size(k);
+    uint8_t *buf = malloc(len ? len : 1);
+    Hj__Tally__Count *copy = NULL;
+    if (buf) {
+        hj__tally__count__pack(k, buf);
+        copy = hj__tally__count__unpack(NULL, len, buf);
+    }
+    free(buf);
+    return copy;
+}
+
 static Hj__Tally__DistrictTotals *s_copy_district(const Hj__Tally__DistrictTotals *d)
 {
     size_t len = hj__tally__district_totals__get_packed_size(d);
@@ -238,6 +314,14 @@ void board_apply_snapshot(board_t *b, const Hj__Tally__Snapshot *snap)
             s_put_row(b, row);
         else if (row)
             hj__tally__community_board__free_unpacked(row, NULL);
+    }
+    s_clear_counts(b);
+    for (size_t i = 0; i < snap->n_counts; i++) {
+        Hj__Tally__Count *count = s_copy_count(snap->counts[i]);
+        if (count && count->election[0])
+            s_put_count(b, count);
+        else if (count)
+            hj__tally__count__free_unpacked(count, NULL);
     }
     if (b->district)
         hj__tally__district_totals__free_unpacked(b->district, NULL);
@@ -324,12 +408,12 @@ size_t board_buffered(const board_t *b)
     return b->npending;
 }
 
-size_t board_count(const board_t *b)
+size_t board_ncommunities(const board_t *b)
 {
     return b->count;
 }
 
-const Hj__Tally__CommunityBoard *board_at(const board_t *b, size_t i)
+const Hj__Tally__CommunityBoard *board_community(const board_t *b, size_t i)
 {
     return i < b->count ? b->rows[i] : NULL;
 }
@@ -344,4 +428,22 @@ const Hj__Tally__CommunityBoard *board_find(const board_t *b, const char *code)
 const Hj__Tally__DistrictTotals *board_district(const board_t *b)
 {
     return b->district;
+}
+
+size_t board_ncounts(const board_t *b)
+{
+    return b->ncounts;
+}
+
+const Hj__Tally__Count *board_count(const board_t *b, size_t i)
+{
+    return i < b->ncounts ? b->counts[i] : NULL;
+}
+
+const Hj__Tally__Count *board_find_count(const board_t *b, const char *election)
+{
+    for (size_t i = 0; i < b->ncounts; i++)
+        if (strcmp(b->counts[i]->election, election) == 0)
+            return b->counts[i];
+    return NULL;
 }

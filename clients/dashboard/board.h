@@ -24,6 +24,10 @@ typedef enum {
     BOARD_INVALID,   /* not a board topic, or the payload does not decode: ignored */
 } board_result_t;
 
+/* The topics the board follows. */
+#define BOARD_TOPIC_BOARD "tally.board."
+#define BOARD_TOPIC_COUNT "tally.count."
+
 /* Updates buffered while waiting for a snapshot; past this the oldest go
  * (the snapshot, being newer, covers them, or the next gap asks again). */
 #define BOARD_BUFFER_MAX 8192
@@ -32,8 +36,9 @@ board_t *board_new(void);
 void board_destroy(board_t **self_p);
 
 /* One event from the bus: topic "tally.board.<community>" (payload
- * CommunityBoard) or "tally.board.district" (DistrictTotals); seq is the
- * Event's seq (the tally sequence). */
+ * CommunityBoard), "tally.board.district" (DistrictTotals) or
+ * "tally.count.<election id>" (Count, election day); seq is the Event's seq
+ * (the tally sequence, one sequence across all three). */
 board_result_t board_update(board_t *b, const char *topic, uint64_t seq, const uint8_t *payload,
                             size_t len);
 /* A snapshot answered by hj-tallyd (SnapshotQuery for the whole district).
@@ -57,10 +62,15 @@ unsigned board_gaps(const board_t *b);
 size_t board_buffered(const board_t *b);
 
 /* Communities ordered by code. */
-size_t board_count(const board_t *b);
-const Hj__Tally__CommunityBoard *board_at(const board_t *b, size_t i);
+size_t board_ncommunities(const board_t *b);
+const Hj__Tally__CommunityBoard *board_community(const board_t *b, size_t i);
 const Hj__Tally__CommunityBoard *board_find(const board_t *b, const char *code);
 /* NULL before the first snapshot. */
 const Hj__Tally__DistrictTotals *board_district(const board_t *b);
+
+/* The live counts (election day), ordered by election id. */
+size_t board_ncounts(const board_t *b);
+const Hj__Tally__Count *board_count(const board_t *b, size_t i);
+const Hj__Tally__Count *board_find_count(const board_t *b, const char *election);
 
 #endif

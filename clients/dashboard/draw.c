@@ -68,3 +68,58 @@ void draw_clear(int y, int x)
     move(y, x);
     clrtoeol();
 }
+
+int page_y(const page_t *p)
+{
+    int y = p->top + p->line - p->scroll;
+    return y >= p->top && y <= p->bottom ? y : -1;
+}
+
+void page_text(page_t *p, int x, const char *text, attr_t attr)
+{
+    int y = page_y(p);
+    if (y >= 0)
+        draw_cell(y, x, COLS - x, text, HJ_TEXT_ALIGN_LEFT, attr);
+    p->line++;
+}
+
+void page_heading(page_t *p, const char *text)
+{
+    p->line++;
+    page_text(p, 0, text, A_BOLD | A_UNDERLINE);
+}
+
+int page_key(int key, int *scroll, int lines, int height)
+{
+    int max = lines - height;
+    switch (key) {
+    case KEY_UP:
+    case 'k':
+        (*scroll)--;
+        break;
+    case KEY_DOWN:
+    case 'j':
+        (*scroll)++;
+        break;
+    case KEY_PPAGE:
+        *scroll -= height;
+        break;
+    case KEY_NPAGE:
+    case ' ':
+        *scroll += height;
+        break;
+    case KEY_HOME:
+        *scroll = 0;
+        break;
+    case KEY_END:
+        *scroll = max;
+        break;
+    default:
+        return 0;
+    }
+    if (*scroll > max)
+        *scroll = max;
+    if (*scroll < 0)
+        *scroll = 0;
+    return 1;
+}

@@ -28,4 +28,22 @@ attr_t draw_gate_attr(Hj__Tally__GateState state);
 /* Clears line y from x to the right edge. */
 void draw_clear(int y, int x);
 
+/* A view taller than the terminal, laid out on virtual lines and shown from
+ * line `scroll` in screen lines [top, bottom]. */
+typedef struct {
+    int line;      /* next virtual line */
+    int scroll;    /* first virtual line on screen */
+    int top;
+    int bottom;
+} page_t;
+
+/* The screen line of the current virtual line, or -1 when scrolled away. */
+int page_y(const page_t *p);
+/* Text on the current line from x; then the next line. */
+void page_text(page_t *p, int x, const char *text, attr_t attr);
+/* A blank line, then a heading. */
+void page_heading(page_t *p, const char *text);
+/* Scrolling keys: 1 when key moved *scroll (kept within [0, lines - height]). */
+int page_key(int key, int *scroll, int lines, int height);
+
 #endif

@@ -1,5 +1,6 @@
 /* labels: every word on the dashboard, in Chinese and English. */
 #include "labels.h"
+#include "profile.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -62,6 +63,8 @@ static const char *const s_labels[L_COUNT_][2] = {
          "c n r d      按编码 / 名称 / 红灯数 / 选举日排序 (再按一次倒序)\n"
          "g            按指导组筛选 (循环; 全部 -> 各组 -> 未分组)\n"
          "L            中文 / English\n"
+         "t            选举日计票 (各候选人得票、投票率与有效线、预测结果)\n"
+         "b            返回看板\n"
          "R            重新获取快照\n"
          "?            显示 / 关闭本帮助\n"
          "q            退出\n"
@@ -77,6 +80,8 @@ static const char *const s_labels[L_COUNT_][2] = {
          "c n r d      sort: code / name / red gates / election date (again: reverse)\n"
          "g            filter by guidance group (cycles: all, each group, none)\n"
          "L            中文 / English\n"
+         "t            election day count (votes, turnout against quorum, projection)\n"
+         "b            back to the board\n"
          "R            take a new snapshot\n"
          "?            show / hide this help\n"
          "q            quit\n"
@@ -86,6 +91,27 @@ static const char *const s_labels[L_COUNT_][2] = {
          "       VL voter list published;  + green  x red  ! overridden (yellow)\n"
          "Talks = talk coverage, Rect. = open rectification items,\n"
          "Reserve = active reserve candidates, Days = days to election day"},
+    [L_COUNT_TITLE] = {"选举日计票", "Election day count"},
+    [L_COUNT_NOTE] = {"随选票录入实时更新; 计票中条形按已计选票比例推算; 结果以 hj election result 为准",
+                      "live as ballots are entered; while counting, bars project the counted share; "
+                      "hj election result is the record"},
+    [L_NO_COUNTS] = {"尚无计票 (选举日开始计票后显示)", "no election is being counted yet"},
+    [L_COUNTS_FMT] = {"计票中 %zu 场 (t)", "%zu being counted (t)"},
+    [L_ROUND_FMT] = {"第%u轮", "round %u"},
+    [L_SEATS_TO_FILL] = {"应选", "seats"},
+    [L_COUNTED_FMT] = {"已计 %u / %u 张", "%u of %u ballots counted"},
+    [L_VALID] = {"有效", "valid"},
+    [L_INVALID] = {"无效", "invalid"},
+    [L_QUORUM_LINE] = {"有效线", "quorum"},
+    [L_QUORUM_MET] = {"达到", "met"},
+    [L_QUORUM_NOT_MET] = {"未达到", "not met"},
+    [L_ELECTED_LINE] = {"当选线", "to be elected"},
+    [L_MOST_VOTES] = {"得票多者当选", "most votes wins"},
+    [L_PROJECTED] = {"预测结果 (计票中)", "projected result (counting)"},
+    [L_RESULT] = {"结果", "result"},
+    [L_CANDIDATE] = {"候选人", "candidate"},
+    [L_VOTES] = {"得票", "votes"},
+    [L_STANDS_FURTHER] = {"参加另行选举", "stands in the further round"},
     [L_NOT_FOUND] = {"该社区已不在看板上", "this community is no longer on the board"},
     [L_SNAPSHOT_FAILED] = {"快照未取到, 重试中", "no snapshot yet, retrying"},
 };
@@ -154,6 +180,21 @@ static const char *const s_words[][2] = {
     {"residents", "居委会"},
     {"scheduled", "已安排"},
     {"open", "已开始"},
+    /* election day: rounds, outcomes, a person's standing, boxes, modes */
+    {"first", "首轮"},
+    {"further", "另行选举"},
+    {"revote", "重新投票"},
+    {"complete", "选举完成"},
+    {"void", "无效"},
+    {"elected", "当选"},
+    {"below threshold", "未达当选票数"},
+    {"outranked", "名次在后"},
+    {"tied", "票数相同"},
+    {"main", "主票箱"},
+    {"mobile", "流动票箱"},
+    {"ordinary", "全体选民"},
+    {"household", "户代表"},
+    {"representative", "居民代表"},
     /* publicity kinds */
     {"slogan", "宣传标语"},
     {"policy_reading", "政策解读"},
@@ -171,6 +212,31 @@ const char *label_word(lang_t lang, const char *word)
         if (strcmp(s_words[i][0], word) == 0)
             return s_words[i][1];
     return word;
+}
+
+const char *label_qty(lang_t lang, int qty)
+{
+    static const char *const words[][2] = {
+        [HJ_QTY_PRESENT] = {"到会", "present"},     [HJ_QTY_CAST] = {"投票", "cast"},
+        [HJ_QTY_RETURNED] = {"收回", "returned"},   [HJ_QTY_ISSUED] = {"发出", "issued"},
+        [HJ_QTY_ELECTORATE] = {"应到", "electorate"}, [HJ_QTY_VOTES] = {"得票", "votes"},
+        [HJ_QTY_MARKS] = {"选票标记", "marks"},     [HJ_QTY_CANDIDATES] = {"候选人", "candidates"},
+        [HJ_QTY_SEATS] = {"应选", "seats"},
+    };
+    if (qty < 0 || qty >= HJ_QTY_COUNT)
+        return "?";
+    return words[qty][lang];
+}
+
+const char *label_electorate(lang_t lang, const char *body, const char *mode)
+{
+    if (strcmp(body, "party") == 0)
+        return lang == LANG_ZH ? "应到会党员" : "who should attend";
+    if (strcmp(mode, "household") == 0)
+        return lang == LANG_ZH ? "登记户" : "registered households";
+    if (strcmp(mode, "representative") == 0)
+        return lang == LANG_ZH ? "居民代表" : "residents' representatives";
+    return lang == LANG_ZH ? "登记选民" : "registered voters";
 }
 
 #define C(field) offsetof(Hj__Tally__Counters, field)

@@ -57,6 +57,25 @@ typedef enum {
     L_HELP_TEXT,
     L_NOT_FOUND,
     L_SNAPSHOT_FAILED,
+    L_COUNT_TITLE,
+    L_COUNT_NOTE,
+    L_NO_COUNTS,
+    L_COUNTS_FMT,          /* "计票中 %zu 场 (t)": elections being counted */
+    L_ROUND_FMT,           /* "第%u轮" */
+    L_SEATS_TO_FILL,
+    L_COUNTED_FMT,         /* "已计 %u / %u 张": counted, returned */
+    L_VALID,
+    L_INVALID,
+    L_QUORUM_LINE,
+    L_QUORUM_MET,
+    L_QUORUM_NOT_MET,
+    L_ELECTED_LINE,
+    L_MOST_VOTES,
+    L_PROJECTED,
+    L_RESULT,
+    L_CANDIDATE,
+    L_VOTES,
+    L_STANDS_FURTHER,
     L_COUNT_
 } label_t;
 
@@ -72,6 +91,11 @@ const char *label_gate_state(lang_t lang, Hj__Tally__GateState state);
  * and state, publicity kinds): its Chinese in zh, the word itself in en; an
  * unknown word is shown as it is. "" reads as "none". */
 const char *label_word(lang_t lang, const char *word);
+
+/* What a rule's quantity is called (到会, 投票 ...). */
+const char *label_qty(lang_t lang, int qty);
+/* Who makes up the electorate of a body in a mode (应到会党员, 登记选民 ...). */
+const char *label_electorate(lang_t lang, const char *body, const char *mode);
 
 /* Counters shown in the community view, in order: the label and how to read
  * the value from Counters. */

@@ -43,8 +43,9 @@ static void s_usage(FILE *out)
     fprintf(out,
             "usage: hj-top [--bus ENDPOINT] [--events ENDPOINT] [--lang zh|en]\n\n"
             "The live ops dashboard: readiness of every community (the eight gates),\n"
-            "the district totals, and per community the gate reasons, counters and the\n"
-            "last journal events. Press ? inside for the keys, q to quit.\n\n"
+            "the district totals, per community the gate reasons, counters and the last\n"
+            "journal events, and on election day the live count (t). Press ? inside for\n"
+            "the keys, q to quit.\n\n"
             "Environment: HJ_BUS (default tcp://127.0.0.1:7700), HJ_BUS_EVENTS\n"
             "(tcp://127.0.0.1:7701), as for hj.\n");
 }
@@ -56,12 +57,13 @@ static void s_handle(top_t *t, conn_msg_t *m, int64_t *next_try_us)
     case CONN_EVENT: {
         Hj__Event *ev = m->event;
         pulse_event(&t->pulse, t->now_us, ev->time_us);
-        if (strncmp(ev->topic, "tally.board.", 12) == 0) {
+        if (strncmp(ev->topic, BOARD_TOPIC_BOARD, strlen(BOARD_TOPIC_BOARD)) == 0 ||
+            strncmp(ev->topic, BOARD_TOPIC_COUNT, strlen(BOARD_TOPIC_COUNT)) == 0) {
             if (board_update(t->board, ev->topic, ev->seq, ev->payload.data, ev->payload.len) ==
                     BOARD_GAP &&
                 !t->stale_since_us)
                 t->stale_since_us = t->now_us;
-        } else if (strncmp(ev->topic, "tally.count.", 12) != 0) {
+        } else {
             recent_add(t->recent, ev->community, ev->seq, ev->time_us, ev->service, ev->kind,
                        ev->actor);
         }
@@ -113,9 +115,18 @@ static int s_key(top_t *t, int key)
     case 'R':
         board_resync(t->board);
         break;
+    case 't':
+        t->view = VIEW_COUNT;
+        t->scroll = 0;
+        break;
+    case 'b':
+        t->view = VIEW_BOARD;
+        break;
     default:
         if (t->view == VIEW_COMMUNITY)
             view_community_key(t, key);
+        else if (t->view == VIEW_COUNT)
+            view_count_key(t, key);
         else
             view_board_key(t, key);
     }
@@ -126,6 +137,8 @@ static void s_draw(top_t *t)
 {
     if (t->view == VIEW_COMMUNITY)
         view_community_draw(t);
+    else if (t->view == VIEW_COUNT)
+        view_count_draw(t);
     else
         view_board_draw(t);
     if (t->help)

@@ -104,8 +104,8 @@ static s_sort_ctx_t s_ctx;
 
 static int s_compare(const void *x, const void *y)
 {
-    const Hj__Tally__CommunityBoard *a = board_at(s_ctx.b, *(const size_t *)x);
-    const Hj__Tally__CommunityBoard *c = board_at(s_ctx.b, *(const size_t *)y);
+    const Hj__Tally__CommunityBoard *a = board_community(s_ctx.b, *(const size_t *)x);
+    const Hj__Tally__CommunityBoard *c = board_community(s_ctx.b, *(const size_t *)y);
     int r = 0;
     switch (s_ctx.sort) {
     case SORT_NAME:
@@ -134,8 +134,8 @@ size_t model_order(const board_t *b, sort_t sort, int reverse, const char *group
                    size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < board_count(b) && n < max; i++) {
-        const Hj__Tally__CommunityBoard *row = board_at(b, i);
+    for (size_t i = 0; i < board_ncommunities(b) && n < max; i++) {
+        const Hj__Tally__CommunityBoard *row = board_community(b, i);
         if (group && strcmp(row->guidance_group, group) != 0)
             continue;
         idx[n++] = i;
@@ -153,8 +153,8 @@ static int s_strcmp_p(const void *x, const void *y)
 size_t model_groups(const board_t *b, const char **groups, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < board_count(b); i++) {
-        const char *g = board_at(b, i)->guidance_group;
+    for (size_t i = 0; i < board_ncommunities(b); i++) {
+        const char *g = board_community(b, i)->guidance_group;
         if (!g[0])
             continue;
         size_t j = 0;

@@ -11,7 +11,7 @@
 #include "pulse.h"
 #include "recent.h"
 
-typedef enum { VIEW_BOARD, VIEW_COMMUNITY } view_t;
+typedef enum { VIEW_BOARD, VIEW_COMMUNITY, VIEW_COUNT } view_t;
 
 typedef struct {
     lang_t lang;
@@ -35,7 +35,7 @@ typedef struct {
     char filter[128];         /* "" with filter_on: those without a group */
     char selected[64];        /* code of the selected community */
     int first;                /* first board row on screen */
-    int scroll;               /* community view: first line on screen */
+    int scroll;               /* community and count views: first line on screen */
     char today[11];           /* YYYY-MM-DD, Asia/Shanghai */
     int64_t now_us;
 } top_t;
@@ -49,6 +49,8 @@ void view_board_draw(top_t *t);
 int view_board_key(top_t *t, int key);
 void view_community_draw(top_t *t);
 int view_community_key(top_t *t, int key);
+void view_count_draw(top_t *t);
+int view_count_key(top_t *t, int key);
 void view_help_draw(top_t *t);
 /* The last line of every view. */
 void view_status_draw(top_t *t, int y);

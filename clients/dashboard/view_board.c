@@ -52,7 +52,7 @@ static void s_row_cells(const top_t *t, const Hj__Tally__CommunityBoard *row, s_
 /* The rows in the order and filter chosen; *n of them. Caller frees. */
 static size_t *s_order(const top_t *t, size_t *n)
 {
-    size_t count = board_count(t->board);
+    size_t count = board_ncommunities(t->board);
     size_t *idx = malloc((count ? count : 1) * sizeof *idx);
     *n = idx ? model_order(t->board, t->sort, t->reverse, t->filter_on ? t->filter : NULL, idx,
                            count)
@@ -63,7 +63,7 @@ static size_t *s_order(const top_t *t, size_t *n)
 static int s_selected_index(const top_t *t, const size_t *idx, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(board_at(t->board, idx[i])->code, t->selected) == 0)
+        if (strcmp(board_community(t->board, idx[i])->code, t->selected) == 0)
             return (int)i;
     return -1;
 }
@@ -90,12 +90,18 @@ static void s_title(const top_t *t)
              t->reverse ? (t->lang == LANG_ZH ? "(倒序)" : " (reversed)") : "",
              label(t->lang, L_FILTER), filter);
     s_clock(t, clock, sizeof clock);
-    snprintf(right, sizeof right, "%s  %s", label(t->lang, L_HELP_HINT), clock);
+    char counting[64] = "";
+    if (board_ncounts(t->board))
+        snprintf(counting, sizeof counting, label(t->lang, L_COUNTS_FMT), board_ncounts(t->board));
+    snprintf(right, sizeof right, "%s%s%s  %s", counting, counting[0] ? "  " : "",
+             label(t->lang, L_HELP_HINT), clock);
     /* On a narrow terminal the help hint goes first, then the clock; the
-     * sort and filter stay. */
+     * sort, filter and the elections being counted stay. */
     int lw = layout_width(left);
     if (lw + 2 + layout_width(right) > COLS)
-        snprintf(right, sizeof right, "%s", clock);
+        snprintf(right, sizeof right, "%s%s%s", counting, counting[0] ? "  " : "", clock);
+    if (lw + 2 + layout_width(right) > COLS)
+        snprintf(right, sizeof right, "%s", counting);
     if (lw + 2 + layout_width(right) > COLS)
         right[0] = 0;
     int rw = layout_width(right);
@@ -168,7 +174,7 @@ void view_board_draw(top_t *t)
     for (int c = 0; c < C_N; c++)
         want[c] = layout_width(label(t->lang, s_headers[c]));
     for (size_t i = 0; i < n; i++) {
-        s_row_cells(t, board_at(t->board, idx[i]), cells[i]);
+        s_row_cells(t, board_community(t->board, idx[i]), cells[i]);
         for (int c = 0; c < C_N; c++) {
             int w = layout_width(cells[i][c]);
             if (w > want[c])
@@ -193,7 +199,7 @@ void view_board_draw(top_t *t)
     int sel = s_selected_index(t, idx, n);
     if (sel < 0 && n > 0) {
         sel = 0;
-        snprintf(t->selected, sizeof t->selected, "%s", board_at(t->board, idx[0])->code);
+        snprintf(t->selected, sizeof t->selected, "%s", board_community(t->board, idx[0])->code);
     }
     int height = rows_bottom - rows_top + 1;
     if (height < 1)
@@ -211,7 +217,7 @@ void view_board_draw(top_t *t)
         draw_cell(rows_top, 2, COLS - 2, label(t->lang, L_EMPTY), HJ_TEXT_ALIGN_LEFT, A_NORMAL);
     for (int r = 0; r < height && t->first + r < (int)n; r++) {
         int i = t->first + r, y = rows_top + r;
-        const Hj__Tally__CommunityBoard *row = board_at(t->board, idx[i]);
+        const Hj__Tally__CommunityBoard *row = board_community(t->board, idx[i]);
         attr_t attr = dim | (i == sel ? A_REVERSE : 0);
         for (int c = 0; c < C_N; c++) {
             if (!slots[c].shown)
@@ -255,7 +261,7 @@ static void s_move(top_t *t, int delta, int to_end)
         sel = 0;
     if (sel >= (int)n)
         sel = (int)n - 1;
-    snprintf(t->selected, sizeof t->selected, "%s", board_at(t->board, idx[sel])->code);
+    snprintf(t->selected, sizeof t->selected, "%s", board_community(t->board, idx[sel])->code);
     free(idx);
 }
 

@@ -9,35 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct {
-    int line;      /* next virtual line */
-    int scroll;    /* first virtual line on screen */
-    int top;       /* screen lines [top, bottom] show virtual lines */
-    int bottom;
-} s_page_t;
-
-/* The screen line of the current virtual line, or -1 when scrolled away. */
-static int s_y(const s_page_t *p)
-{
-    int y = p->top + p->line - p->scroll;
-    return y >= p->top && y <= p->bottom ? y : -1;
-}
-
-static void s_text(s_page_t *p, int x, const char *text, attr_t attr)
-{
-    int y = s_y(p);
-    if (y >= 0)
-        draw_cell(y, x, COLS - x, text, HJ_TEXT_ALIGN_LEFT, attr);
-    p->line++;
-}
-
-static void s_heading(s_page_t *p, const char *text)
-{
-    p->line++;
-    s_text(p, 0, text, A_BOLD | A_UNDERLINE);
-}
-
-static void s_gates(const top_t *t, s_page_t *p, const Hj__Tally__CommunityBoard *row, attr_t dim)
+static void s_gates(const top_t *t, page_t *p, const Hj__Tally__CommunityBoard *row, attr_t dim)
 {
     int name_w = 0, state_w = 0;
     for (int g = 1; g <= 8; g++) {
@@ -48,11 +20,11 @@ static void s_gates(const top_t *t, s_page_t *p, const Hj__Tally__CommunityBoard
         int w = layout_width(label_gate_state(t->lang, s));
         state_w = w > state_w ? w : state_w;
     }
-    s_heading(p, label(t->lang, L_GATES));
+    page_heading(p, label(t->lang, L_GATES));
     for (int g = 1; g <= 8; g++) {
         const Hj__Tally__Gate *gate = model_gate(row, g);
         Hj__Tally__GateState state = gate ? gate->state : HJ__TALLY__GATE_STATE__GATE_STATE_UNSPECIFIED;
-        int y = s_y(p), x = 1;
+        int y = page_y(p), x = 1;
         if (y >= 0) {
             draw_gate(y, x, 3, state, dim);
             x += 4;
@@ -68,19 +40,19 @@ static void s_gates(const top_t *t, s_page_t *p, const Hj__Tally__CommunityBoard
             char text[1024];
             snprintf(text, sizeof text, "%s: %s (%s)", label(t->lang, L_OVERRIDE_BY),
                      gate->override_reason, gate->override_actor);
-            s_text(p, 4 + name_w + 1 + state_w + 1, text, dim);
+            page_text(p, 4 + name_w + 1 + state_w + 1, text, dim);
         }
     }
 }
 
-static void s_counters(const top_t *t, s_page_t *p, const Hj__Tally__CommunityBoard *row, attr_t dim)
+static void s_counters(const top_t *t, page_t *p, const Hj__Tally__CommunityBoard *row, attr_t dim)
 {
     const Hj__Tally__Counters *c = row->counters;
     char items[64][160];
     int n = 0, widest = 0;
     if (!c)
         return;
-    s_heading(p, label(t->lang, L_COUNTERS));
+    page_heading(p, label(t->lang, L_COUNTERS));
     snprintf(items[n++], sizeof items[0], "%s: %s", label(t->lang, L_AUDIT),
              label_word(t->lang, c->audit_state));
     snprintf(items[n++], sizeof items[0], "%s: %s", t->lang == LANG_ZH ? "方案" : "plan",
@@ -106,22 +78,22 @@ static void s_counters(const top_t *t, s_page_t *p, const Hj__Tally__CommunityBo
     if (per_line < 1)
         per_line = 1;
     for (int i = 0; i < n; i += per_line) {
-        int y = s_y(p);
+        int y = page_y(p);
         for (int j = 0; y >= 0 && j < per_line && i + j < n; j++)
             draw_cell(y, 1 + j * cell, cell - 1, items[i + j], HJ_TEXT_ALIGN_LEFT, dim);
         p->line++;
     }
 }
 
-static void s_recent(const top_t *t, s_page_t *p, const char *code)
+static void s_recent(const top_t *t, page_t *p, const char *code)
 {
     char head[512];
     snprintf(head, sizeof head, "%s", label(t->lang, L_RECENT));
-    s_heading(p, head);
-    s_text(p, 1, label(t->lang, L_RECENT_NOTE), A_DIM);
+    page_heading(p, head);
+    page_text(p, 1, label(t->lang, L_RECENT_NOTE), A_DIM);
     size_t n = recent_count(t->recent, code);
     if (n == 0)
-        s_text(p, 1, label(t->lang, L_NO_RECENT), A_NORMAL);
+        page_text(p, 1, label(t->lang, L_NO_RECENT), A_NORMAL);
     for (size_t i = 0; i < n; i++) {
         const recent_event_t *e = recent_at(t->recent, code, i);
         time_t when = (time_t)(e->time_us / 1000000) + 8 * 3600;
@@ -131,7 +103,7 @@ static void s_recent(const top_t *t, s_page_t *p, const char *code)
         strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
         snprintf(line, sizeof line, "%s  #%-8llu %-36s %s", stamp, (unsigned long long)e->seq,
                  e->what, e->actor);
-        s_text(p, 1, line, A_NORMAL);
+        page_text(p, 1, line, A_NORMAL);
     }
 }
 
@@ -148,7 +120,7 @@ void view_community_draw(top_t *t)
 static int s_lines(top_t *t, int draw)
 {
     const Hj__Tally__CommunityBoard *row = board_find(t->board, t->selected);
-    s_page_t p = {0, t->scroll, 2, LINES - 2};
+    page_t p = {0, t->scroll, 2, LINES - 2};
     char line[512];
     if (!draw)
         p.top = p.bottom = -1000;   /* count only: every line off screen */
@@ -182,7 +154,7 @@ static int s_lines(top_t *t, int draw)
                      label_word(t->lang, e->body), e->date, in_days,
                      label(t->lang, L_SEATS), e->seats, label(t->lang, L_STATE),
                      label_word(t->lang, e->state), e->profile[0] ? "  " : "", e->profile);
-            s_text(&p, 0, line, dim);
+            page_text(&p, 0, line, dim);
         }
     } else if (row->election_date[0]) {
         char days[16], in_days[64];
@@ -192,11 +164,11 @@ static int s_lines(top_t *t, int draw)
                  label_word(t->lang, row->election_body), row->election_date, in_days,
                  label(t->lang, L_SEATS), row->election_seats,
                  label(t->lang, L_STATE), label_word(t->lang, row->election_state));
-        s_text(&p, 0, line, dim);
+        page_text(&p, 0, line, dim);
     } else {
         snprintf(line, sizeof line, "%s: %s", label(t->lang, L_ELECTION),
                  label(t->lang, L_NO_ELECTION));
-        s_text(&p, 0, line, dim);
+        page_text(&p, 0, line, dim);
     }
     s_gates(t, &p, row, dim);
     s_counters(t, &p, row, dim);
@@ -207,7 +179,6 @@ static int s_lines(top_t *t, int draw)
 int view_community_key(top_t *t, int key)
 {
     int height = LINES - 3 > 1 ? LINES - 3 : 1;
-    int max = s_lines(t, 0) - height;
     switch (key) {
     case 27: /* Esc */
     case KEY_LEFT:
@@ -216,33 +187,7 @@ int view_community_key(top_t *t, int key)
     case 'h':
         t->view = VIEW_BOARD;
         return 1;
-    case KEY_UP:
-    case 'k':
-        t->scroll--;
-        break;
-    case KEY_DOWN:
-    case 'j':
-        t->scroll++;
-        break;
-    case KEY_PPAGE:
-        t->scroll -= height;
-        break;
-    case KEY_NPAGE:
-    case ' ':
-        t->scroll += height;
-        break;
-    case KEY_HOME:
-        t->scroll = 0;
-        break;
-    case KEY_END:
-        t->scroll = max;
-        break;
     default:
-        return 0;
+        return page_key(key, &t->scroll, s_lines(t, 0), height);
     }
-    if (t->scroll > max)
-        t->scroll = max;
-    if (t->scroll < 0)
-        t->scroll = 0;
-    return 1;
 }

@@ -966,3 +966,173 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
     s_wait_cell("top", s_codes[2], RECT_CELL, "1", 3000);
     s_wait_board("top", 1, 3000);
 }
+
+/* ---- election day ------------------------------------------------------------- */
+
+static const char *s_status_zh(const char *status)
+{
+    static const char *const map[][2] = {{"elected", "当选"},   {"below threshold", "未达当选票数"},
+                                         {"outranked", "名次在后"}, {"tied", "票数相同"},
+                                         {"void", "无效"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], status) == 0)
+            return map[i][1];
+    return status;
+}
+
+static Hj__Tally__Count *s_snapshot_count(Hj__Tally__Reply *r, const char *election)
+{
+    for (size_t i = 0; i < r->snapshot->n_counts; i++)
+        if (strcmp(r->snapshot->counts[i]->election, election) == 0)
+            return r->snapshot->counts[i];
+    return NULL;
+}
+
+/* 0 when the count view shows the snapshot's count of `election`. */
+static int s_count_matches(const char *screen, const Hj__Tally__Count *k, char *why, size_t size)
+{
+    char line[2048], want[128], tok[32][256];
+    int col[32];
+    snprintf(want, sizeof want, "已计 %u / %u 张", k->counted, k->returned);
+    if (!strstr(screen, want)) {
+        snprintf(why, size, "no \"%s\"", want);
+        return -1;
+    }
+    snprintf(want, sizeof want, "应选 %u", k->seats_to_fill);
+    if (!strstr(screen, want)) {
+        snprintf(why, size, "no \"%s\"", want);
+        return -1;
+    }
+    for (size_t i = 0; i < k->n_persons; i++) {
+        const Hj__Tally__PersonCount *p = k->persons[i];
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "  %2zu %s", i + 1, p->name);
+        if (!s_line(screen, prefix, line, sizeof line)) {
+            snprintf(why, size, "no line for %s", p->name);
+            return -1;
+        }
+        int n = s_tokens(line, tok, col, 32);
+        snprintf(want, sizeof want, "%llu", (unsigned long long)p->votes);
+        if (n < 4 || strcmp(tok[2], want) != 0 || tok[3][0] != '[') {
+            snprintf(why, size, "%s: \"%.500s\", %s votes", p->name, line, want);
+            return -1;
+        }
+        if (p->status[0] && (n < 5 || strcmp(tok[4], s_status_zh(p->status)) != 0)) {
+            snprintf(why, size, "%s: \"%.500s\", status %s", p->name, line, p->status);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void s_wait_count(const char *name, const char *election, int timeout_ms)
+{
+    long start = s_ms();
+    char why[2048] = "";
+    for (;;) {
+        Hj__Tally__Reply *r = s_snapshot();
+        Hj__Tally__Count *k = s_snapshot_count(r, election);
+        cr_assert_not_null(k, "the snapshot has the count of %s", election);
+        char *screen = s_screen(name);
+        int ok = s_count_matches(screen, k, why, sizeof why) == 0;
+        hj__tally__reply__free_unpacked(r, NULL);
+        if (ok) {
+            free(screen);
+            return;
+        }
+        if (s_ms() - start > timeout_ms) {
+            cr_log_error("screen:\n%s", screen);
+            free(screen);
+            cr_assert_fail("the count view did not come to equal the snapshot in %d ms: %s", timeout_ms,
+                           why);
+        }
+        free(screen);
+        s_sleep_ms(50);
+    }
+}
+
+Test(top, the_count_view_follows_the_ballots_on_election_day)
+{
+    char today[11], d30[11], election[64] = "";
+    s_day(0, today);
+    s_day(-30, d30);
+    const char *persons[4];
+    char ids[4][37];
+    for (int i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(ids[i], sizeof ids[i], "c0000000-0000-4000-8000-%012d", i + 1);
+        snprintf(name, sizeof name, "候选人%d", i + 1);
+        persons[i] = ids[i];
+        s_hj((const char *[]){"person", "add", "--name", name, "--gender", "male", "--request-id", ids[i],
+                              NULL});
+        s_hj((const char *[]){"reserve", "add", "--person", ids[i], "--community", s_codes[0], "--committee",
+                              "residents", "--added", d30, "--status", "nominated", "--vetting", "cleared",
+                              NULL});
+    }
+    s_hj((const char *[]){"voters", "set", s_codes[0], "--voters", "10", "--published", d30, NULL});
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(hj_run(&stack, &out, &err, "election", "schedule", s_codes[0], "--body", "residents",
+                        "--date", today, "--seats", "3", NULL),
+                 0, "%s", err);
+    const char *id = strstr(out, " id ");
+    cr_assert_not_null(id, "%s", out);
+    snprintf(election, sizeof election, "%.36s", id + 4);
+    free(out);
+    free(err);
+    /* The district overrides whatever is still red (named by the refusal). */
+    cr_assert_eq(hj_run(&stack, NULL, &err, "election", "open", s_codes[0], "--body", "residents", NULL), 1);
+    char *red = strstr(err, "are red (");
+    cr_assert_not_null(red, "%s", err);
+    red += strlen("are red (");
+    const char *argv[40] = {"election", "open", s_codes[0], "--body", "residents"};
+    int n = 5;
+    char gates[8][32];
+    for (int g = 0; g < 8 && *red && *red != ')'; g++) {
+        size_t len = strcspn(red, ",)");
+        snprintf(gates[g], sizeof gates[g], "%.*s", (int)len, red);
+        argv[n++] = "--override";
+        argv[n++] = gates[g];
+        argv[n++] = "--reason";
+        argv[n++] = "区换届办批准先行选举";
+        red += len;
+        red += strspn(red, ", ");
+    }
+    argv[n] = NULL;
+    free(err);
+    s_hj(argv);
+    s_hj((const char *[]){"election", "candidates", election, "--person", persons[0], "--person", persons[1],
+                          "--person", persons[2], "--person", persons[3], NULL});
+    s_hj((const char *[]){"election", "round", election, "--box", "主票箱:main:10:8", NULL});
+
+    s_start_top("top", 120, 40);
+    s_wait_board("top", 1, 8000);
+    s_keys("top", "t");
+    cr_assert_geq(s_wait_text("top", "选举日计票", 0, 2000), 0);
+    s_wait_count("top", election, 3000);
+
+    /* Ballots as they are entered: the bars move within two seconds. */
+    s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn", "--ballot",
+                          "yyny", "--ballot", "ynyy", "--ballot", "yyyn", NULL});
+    long ms = s_wait_text("top", "已计 4 / 8 张", 0, 2000);
+    cr_assert_geq(ms, 0, "four ballots not shown within 2 s");
+    s_wait_count("top", election, 2000);
+    char *screen = s_screen("top");
+    cr_assert_not_null(strstr(screen, "投票 8 / 登记选民 10  80.0%"), "turnout:\n%s", screen);
+    cr_assert_not_null(strstr(screen, "有效线 6  达到"), "quorum line:\n%s", screen);
+    cr_assert_not_null(strstr(screen, "当选线 5"), "the line to be elected:\n%s", screen);
+    cr_assert_not_null(strstr(screen, "预测结果 (计票中)"), "%s", screen);
+    free(screen);
+
+    /* The rest: the result is no longer a projection. */
+    s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn", "--ballot",
+                          "nyyy", "--ballot", "yynn", "--ballot", "ynyn", NULL});
+    cr_assert_geq(s_wait_text("top", "已计 8 / 8 张", 0, 2000), 0, "eight ballots not shown within 2 s");
+    s_wait_count("top", election, 2000);
+    screen = s_screen("top");
+    cr_assert_not_null(strstr(screen, "结果: "), "%s", screen);
+    cr_assert_null(strstr(screen, "预测结果"), "%s", screen);
+    free(screen);
+    /* and the board knows an election is being counted */
+    s_keys("top", "b");
+    cr_assert_geq(s_wait_text("top", "计票中 1 场", 0, 2000), 0);
+}

@@ -89,7 +89,7 @@ Test(dashboard_board, waits_for_a_snapshot_and_buffers_updates_until_then)
     cr_assert_eq(s_update(b, "C01", "滨河社区", 3, 4), BOARD_BUFFERED);
     cr_assert_eq(s_update(b, "C01", "滨河社区", 2, 5), BOARD_BUFFERED);
     cr_assert_eq(s_update(b, "C02", "康和社区", 7, 6), BOARD_BUFFERED);
-    cr_assert_eq(board_count(b), 0, "nothing shown before the snapshot");
+    cr_assert_eq(board_ncommunities(b), 0, "nothing shown before the snapshot");
     cr_assert_eq(board_buffered(b), 3);
     board_destroy(&b);
     cr_assert_null(b);
@@ -186,10 +186,10 @@ Test(dashboard_board, reconnect_keeps_the_picture_until_the_new_snapshot)
     board_resync(b);
     cr_assert(board_wants_snapshot(b));
     cr_assert(board_has_picture(b));
-    cr_assert_eq(board_count(b), 3, "the last picture stays on screen");
+    cr_assert_eq(board_ncommunities(b), 3, "the last picture stays on screen");
     cr_assert_eq(s_update(b, "C01", "滨河社区", 0, 31), BOARD_BUFFERED);
     s_snapshot(b, 30, 4, 1);
-    cr_assert_eq(board_count(b), 4);
+    cr_assert_eq(board_ncommunities(b), 4);
     cr_assert_eq(board_seq(b), 31);
     cr_assert_eq(s_red(b, "C01"), 0);
     cr_assert_eq(s_red(b, "C04"), 1);
@@ -215,10 +215,10 @@ Test(dashboard_board, the_snapshot_replaces_rows_and_district)
 {
     board_t *b = board_new();
     s_snapshot(b, 5, 4, 1);
-    cr_assert_eq(board_count(b), 4);
+    cr_assert_eq(board_ncommunities(b), 4);
     cr_assert_eq(board_district(b)->communities, 4);
     s_snapshot(b, 9, 2, 1);
-    cr_assert_eq(board_count(b), 2, "rows not in the new snapshot are gone");
+    cr_assert_eq(board_ncommunities(b), 2, "rows not in the new snapshot are gone");
     cr_assert_null(board_find(b, "C03"));
     cr_assert_eq(board_district(b)->communities, 2);
     board_destroy(&b);
@@ -235,10 +235,10 @@ Test(dashboard_board, district_and_new_community_updates)
     cr_assert_eq(board_district(b)->all_green, 1);
     /* a community added after the snapshot is inserted in code order */
     cr_assert_eq(s_update(b, "B00", "新城社区", 8, 3), BOARD_APPLIED);
-    cr_assert_eq(board_count(b), 3);
-    cr_assert_str_eq(board_at(b, 0)->code, "B00");
-    cr_assert_str_eq(board_at(b, 1)->code, "C01");
-    cr_assert_str_eq(board_at(b, 0)->name, "新城社区");
+    cr_assert_eq(board_ncommunities(b), 3);
+    cr_assert_str_eq(board_community(b, 0)->code, "B00");
+    cr_assert_str_eq(board_community(b, 1)->code, "C01");
+    cr_assert_str_eq(board_community(b, 0)->name, "新城社区");
     board_destroy(&b);
 }
 
@@ -266,5 +266,84 @@ Test(dashboard_board, a_flood_before_the_snapshot_keeps_the_newest)
     cr_assert_not(board_wants_snapshot(b));
     cr_assert_eq(board_seq(b), BOARD_BUFFER_MAX + 100);
     cr_assert_eq(s_red(b, "C01"), (BOARD_BUFFER_MAX + 100) % 7);
+    board_destroy(&b);
+}
+
+static s_packed_t s_count(const char *election, uint32_t counted, uint64_t votes)
+{
+    Hj__Tally__PersonCount p = HJ__TALLY__PERSON_COUNT__INIT, *pp[] = {&p};
+    Hj__Tally__Count k = HJ__TALLY__COUNT__INIT;
+    k.election = (char *)election;
+    k.community = "C01";
+    k.body = "residents";
+    k.counted = counted;
+    p.name = "候选人1";
+    p.votes = votes;
+    k.n_persons = 1;
+    k.persons = pp;
+    s_packed_t out;
+    out.len = hj__tally__count__get_packed_size(&k);
+    out.data = malloc(out.len ? out.len : 1);
+    hj__tally__count__pack(&k, out.data);
+    return out;
+}
+
+Test(dashboard_board, count_updates_share_the_sequence_with_the_board)
+{
+    board_t *b = board_new();
+    s_snapshot(b, 10, 2, 1);
+    cr_assert_eq(board_ncounts(b), 0);
+    cr_assert_eq(s_update(b, "C01", "滨河社区", 0, 11), BOARD_APPLIED);
+    s_packed_t k = s_count("e-1", 3, 2);
+    cr_assert_eq(board_update(b, "tally.count.e-1", 12, k.data, k.len), BOARD_APPLIED);
+    free(k.data);
+    /* the board's next update follows the count's seq: no gap */
+    cr_assert_eq(s_update(b, "C02", "康和社区", 0, 13), BOARD_APPLIED);
+    cr_assert_not(board_wants_snapshot(b));
+    k = s_count("e-1", 4, 3);
+    cr_assert_eq(board_update(b, "tally.count.e-1", 14, k.data, k.len), BOARD_APPLIED);
+    free(k.data);
+    cr_assert_eq(board_ncounts(b), 1);
+    cr_assert_eq(board_find_count(b, "e-1")->counted, 4);
+    cr_assert_eq(board_count(b, 0)->persons[0]->votes, 3);
+    /* a stale copy of the first count changes nothing */
+    k = s_count("e-1", 3, 2);
+    cr_assert_eq(board_update(b, "tally.count.e-1", 12, k.data, k.len), BOARD_STALE);
+    free(k.data);
+    cr_assert_eq(board_find_count(b, "e-1")->counted, 4);
+    board_destroy(&b);
+}
+
+Test(dashboard_board, the_snapshot_carries_the_counts)
+{
+    board_t *b = board_new();
+    /* a count update before the snapshot waits for it like any other */
+    s_packed_t k = s_count("e-2", 9, 5);
+    cr_assert_eq(board_update(b, "tally.count.e-2", 8, k.data, k.len), BOARD_BUFFERED);
+    free(k.data);
+    Hj__Tally__PersonCount p = HJ__TALLY__PERSON_COUNT__INIT, *pp[] = {&p};
+    Hj__Tally__Count c1 = HJ__TALLY__COUNT__INIT, c2 = HJ__TALLY__COUNT__INIT, *cs[] = {&c2, &c1};
+    c1.election = "e-1";
+    c2.election = "e-2";
+    c2.counted = 7;
+    c2.n_persons = 1;
+    c2.persons = pp;
+    p.name = "候选人1";
+    Hj__Tally__Snapshot snap = HJ__TALLY__SNAPSHOT__INIT;
+    snap.tally_seq = 7;
+    snap.n_counts = 2;
+    snap.counts = cs;
+    board_apply_snapshot(b, &snap);
+    cr_assert_eq(board_ncounts(b), 2);
+    cr_assert_str_eq(board_count(b, 0)->election, "e-1", "ordered by election id");
+    cr_assert_eq(board_find_count(b, "e-2")->counted, 9, "seq 8 applied after the snapshot");
+    cr_assert_eq(board_seq(b), 8);
+    /* a later snapshot without an election drops its count */
+    snap.tally_seq = 20;
+    snap.n_counts = 1;
+    snap.counts = &cs[1];
+    board_apply_snapshot(b, &snap);
+    cr_assert_eq(board_ncounts(b), 1);
+    cr_assert_null(board_find_count(b, "e-2"));
     board_destroy(&b);
 }

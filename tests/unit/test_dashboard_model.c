@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "labels.h"
+#include "livecount.h"
 #include "model.h"
 #include "pulse.h"
 #include "recent.h"
@@ -114,7 +115,7 @@ static board_t *s_board(void)
 static void s_expect(const board_t *b, const size_t *idx, size_t n, const char *const *codes)
 {
     for (size_t i = 0; i < n; i++)
-        cr_assert_str_eq(board_at(b, idx[i])->code, codes[i], "row %zu: %s, not %s", i, board_at(b, idx[i])->code, codes[i]);
+        cr_assert_str_eq(board_community(b, idx[i])->code, codes[i], "row %zu: %s, not %s", i, board_community(b, idx[i])->code, codes[i]);
     cr_assert_null(codes[n], "%zu rows", n);
 }
 
@@ -136,7 +137,7 @@ Test(dashboard_model, order_and_filter)
     n = model_order(b, SORT_NAME, 0, NULL, idx, 8);
     cr_assert_eq(n, 4);
     for (size_t i = 1; i < n; i++)
-        cr_assert_leq(strcmp(board_at(b, idx[i - 1])->name, board_at(b, idx[i])->name), 0);
+        cr_assert_leq(strcmp(board_community(b, idx[i - 1])->name, board_community(b, idx[i])->name), 0);
     n = model_order(b, SORT_CODE, 0, "第一指导组", idx, 8);
     s_expect(b, idx, n, (const char *[]){"KBS-BH-01", "KBS-BH-02", NULL});
     n = model_order(b, SORT_CODE, 0, "", idx, 8);
@@ -202,4 +203,86 @@ Test(dashboard_model, recent_keeps_the_last_twenty_per_community_newest_first)
     cr_assert_eq(recent_count(r, "KBS-BH-09"), 0);
     recent_destroy(&r);
     cr_assert_null(r);
+}
+
+static Hj__Tally__Count s_round(const char *body, const char *kind, uint32_t electorate, uint32_t present,
+                                uint32_t returned, uint32_t counted)
+{
+    Hj__Tally__Count k = HJ__TALLY__COUNT__INIT;
+    k.body = (char *)body;
+    k.round_kind = (char *)kind;
+    k.electorate = electorate;
+    k.present = present;
+    k.issued = returned;
+    k.returned = returned;
+    k.counted = counted;
+    k.complete = counted == returned;
+    return k;
+}
+
+Test(dashboard_model, count_lines_come_from_the_profile)
+{
+    livecount_lines_t l;
+    /* residents: valid when more than 1/2 of the registered voters cast a
+     * ballot; elected with more than 1/2 of the ballots cast */
+    Hj__Tally__Count k = s_round("residents", "first", 10, 0, 8, 8);
+    cr_assert_eq(livecount_lines(&k, "residents-2025", "", &l), 0);
+    cr_assert(l.known);
+    cr_assert_eq(l.quorum_qty, HJ_QTY_CAST);
+    cr_assert_eq(l.quorum_have, 8);
+    cr_assert_eq(l.quorum_min, 6);
+    cr_assert(l.quorum_met);
+    cr_assert_eq(l.elected_base, 8);
+    cr_assert_eq(l.elected_min, 5, "exactly half never wins");
+    cr_assert_eq(livecount_turnout_per_mille(&l), 800);
+    /* representative mode: more than 2/3 */
+    k = s_round("residents", "first", 30, 0, 20, 20);
+    livecount_lines(&k, "residents-2025", "representative", &l);
+    cr_assert_eq(l.quorum_min, 21);
+    cr_assert_not(l.quorum_met);
+    /* a further round: at least 1/3 of the ballots cast */
+    k = s_round("residents", "further", 10, 0, 8, 8);
+    livecount_lines(&k, "residents-2025", "", &l);
+    cr_assert_eq(l.elected_min, 3);
+    /* party: more than 4/5 of who should attend present; elected with more
+     * than half of those present; a re-vote: most votes wins */
+    k = s_round("party", "first", 50, 41, 41, 41);
+    cr_assert_eq(livecount_lines(&k, "party-2020", "", &l), 0);
+    cr_assert_eq(l.quorum_qty, HJ_QTY_PRESENT);
+    cr_assert_eq(l.quorum_min, 41);
+    cr_assert(l.quorum_met);
+    cr_assert_eq(l.elected_base, 41);
+    cr_assert_eq(l.elected_min, 21);
+    k = s_round("party", "revote", 50, 41, 41, 41);
+    livecount_lines(&k, "party-2020", "", &l);
+    cr_assert_eq(l.elected_min, 0);
+    /* no profile named: the one built-in profile of the body */
+    k = s_round("residents", "first", 10, 0, 8, 8);
+    cr_assert_eq(livecount_lines(&k, "", "", &l), 0);
+    cr_assert_str_eq(l.profile, "residents-2025");
+    k = s_round("village", "first", 10, 0, 8, 8);
+    cr_assert_eq(livecount_lines(&k, "", "", &l), -1);
+    cr_assert_not(l.known);
+}
+
+Test(dashboard_model, count_bars_and_projection)
+{
+    char bar[64];
+    livecount_bar(bar, sizeof bar, 4, 8, 8, 5);
+    cr_assert_str_eq(bar, "####|...");
+    livecount_bar(bar, sizeof bar, 8, 8, 8, 5);
+    cr_assert_str_eq(bar, "####|###");
+    livecount_bar(bar, sizeof bar, 0, 8, 8, 0);
+    cr_assert_str_eq(bar, "........");
+    livecount_bar(bar, sizeof bar, 3, 0, 4, 2);
+    cr_assert_str_eq(bar, "....", "nothing to measure against");
+    livecount_bar(bar, 4, 3, 3, 10, 0);
+    cr_assert_str_eq(bar, "###", "cut to the buffer");
+    /* 3 of the first 4 ballots of 8 project to 6 of 8; complete: as counted */
+    Hj__Tally__Count k = s_round("residents", "first", 10, 0, 8, 4);
+    cr_assert_eq(livecount_projected(&k, 3), 6);
+    k = s_round("residents", "first", 10, 0, 8, 8);
+    cr_assert_eq(livecount_projected(&k, 3), 3);
+    k = s_round("residents", "first", 10, 0, 8, 0);
+    cr_assert_eq(livecount_projected(&k, 0), 0);
 }

@@ -47,14 +47,19 @@ static void *s_fetcher(void *arg)
         hj_frames_t f;
         if (hj_frames_recv(pipe, &f, 0) != 0)
             break;   /* the context is shutting down */
-        int stop = hj_frames_is(&f, 0, "STOP");
+        int stop = hj_frames_is(&f, 0, "STOP"), ping = hj_frames_is(&f, 0, "PING");
         hj_frames_close(&f);
         if (stop)
             break;
         uint8_t *reply = NULL;
         size_t reply_len = 0;
         hj_frames_init(&f);
-        if (client && hj_client_call(client, "tally", body, len, &reply, &reply_len) == 0) {
+        if (ping) {
+            int up = client && hj_client_call(client, "mmi.service", "tally", 5, &reply, &reply_len) == 0 &&
+                     reply_len == 3 && memcmp(reply, "200", 3) == 0;
+            hj_frames_addstr(&f, "PONG");
+            hj_frames_addstr(&f, up ? "200" : "404");
+        } else if (client && hj_client_call(client, "tally", body, len, &reply, &reply_len) == 0) {
             hj_frames_addstr(&f, "OK");
             hj_frames_add(&f, reply, reply_len);
         } else {
@@ -155,6 +160,16 @@ int conn_request_snapshot(conn_t *c)
     return 0;
 }
 
+int conn_check_service(conn_t *c)
+{
+    if (c->fetching)
+        return -1;
+    if (zmq_send(c->fetch, "PING", 4, ZMQ_DONTWAIT) != 4)
+        return -1;
+    c->fetching = 1;
+    return 0;
+}
+
 int conn_fetching(const conn_t *c)
 {
     return c->fetching;
@@ -194,7 +209,10 @@ static int s_answer(conn_t *c, conn_msg_t *msg)
         return 0;
     c->fetching = 0;
     msg->kind = CONN_SNAPSHOT_FAILED;
-    if (f.count == 2 && hj_frames_is(&f, 0, "OK")) {
+    if (f.count == 2 && hj_frames_is(&f, 0, "PONG")) {
+        msg->kind = CONN_SERVICE;
+        msg->service_up = hj_frames_is(&f, 1, "200");
+    } else if (f.count == 2 && hj_frames_is(&f, 0, "OK")) {
         msg->reply = hj__tally__reply__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1));
         if (!msg->reply) {
             snprintf(msg->why, sizeof msg->why, "the answer of service tally does not decode");

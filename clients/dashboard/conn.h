@@ -18,6 +18,7 @@ typedef enum {
     CONN_LINK_DOWN,         /* ... is gone (hj-busd went away) */
     CONN_SNAPSHOT,          /* msg.snapshot: hj-tallyd's answer */
     CONN_SNAPSHOT_FAILED,   /* msg.why: no answer, or a refusal */
+    CONN_SERVICE,           /* msg.service_up: does the broker have a hj-tallyd? */
 } conn_kind_t;
 
 typedef struct {
@@ -26,6 +27,7 @@ typedef struct {
     Hj__Tally__Snapshot *snapshot;   /* points into reply */
     Hj__Tally__Reply *reply;
     char why[256];
+    int service_up;                  /* CONN_SERVICE: 1 up, 0 down or no answer */
 } conn_msg_t;
 
 typedef struct conn conn_t;
@@ -41,8 +43,11 @@ void conn_pollitems(conn_t *c, zmq_pollitem_t *items);
 int conn_next(conn_t *c, conn_msg_t *msg);
 void conn_msg_free(conn_msg_t *msg);
 
-/* Asks hj-tallyd for the whole board. -1 while one is still on its way. */
+/* Asks hj-tallyd for the whole board. -1 while a request is on its way. */
 int conn_request_snapshot(conn_t *c);
+/* Asks the broker whether a hj-tallyd is there (MDP mmi.service): the
+ * picture is only live while one is. -1 while a request is on its way. */
+int conn_check_service(conn_t *c);
 int conn_fetching(const conn_t *c);
 
 #endif

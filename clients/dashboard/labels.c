@@ -30,6 +30,7 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_CONNECTED] = {"已连接", "connected"},
     [L_CONNECTING] = {"连接中", "connecting"},
     [L_RECONNECTING] = {"重连中", "reconnecting"},
+    [L_TALLY_DOWN] = {"hj-tallyd 不在线", "hj-tallyd is down"},
     [L_SYNCING] = {"同步中", "syncing"},
     [L_STALE_FMT] = {"画面停在 %s (已过期)", "picture as of %s (stale)"},
     [L_SEQ] = {"序号", "seq"},

@@ -32,6 +32,7 @@ typedef enum {
     L_CONNECTING,
     L_RECONNECTING,
     L_SYNCING,
+    L_TALLY_DOWN,
     L_STALE_FMT,           /* "picture as of %s (stale)" */
     L_SEQ,
     L_RATE,

@@ -22,6 +22,10 @@
 #define S_BATCH 2000
 /* Pause between snapshot attempts that got no answer. */
 #define S_RETRY_US 1000000
+/* How often the broker is asked whether hj-tallyd is there. */
+#define S_SERVICE_CHECK_US 3000000
+/* Redraws for a stream of events are at most this often (keys at once). */
+#define S_REDRAW_US 100000
 
 static volatile sig_atomic_t s_quit;
 
@@ -89,8 +93,17 @@ static void s_handle(top_t *t, conn_msg_t *m, int64_t *next_try_us)
         snprintf(t->snapshot_error, sizeof t->snapshot_error, "%s", m->why);
         *next_try_us = t->now_us + S_RETRY_US;
         break;
+    case CONN_SERVICE:
+        if (!m->service_up && t->tally_up && !t->stale_since_us)
+            t->stale_since_us = t->now_us;
+        /* Back after an absence: what it published meanwhile may not have
+         * reached us; a snapshot settles it. */
+        if (m->service_up && !t->tally_up)
+            board_resync(t->board);
+        t->tally_up = m->service_up;
+        break;
     }
-    if (t->link_up && !board_wants_snapshot(t->board))
+    if (t->link_up && t->tally_up && !board_wants_snapshot(t->board))
         t->stale_since_us = 0;
 }
 
@@ -185,6 +198,7 @@ int main(int argc, char **argv)
         setlocale(LC_CTYPE, "C.UTF-8");
 
     t.events_endpoint = events;
+    t.tally_up = 1;
     t.board = board_new();
     t.recent = recent_new();
     pulse_init(&t.pulse);
@@ -211,47 +225,62 @@ int main(int argc, char **argv)
     curs_set(0);
     draw_init();
 
-    int64_t next_try_us = 0, last_second = -1;
+    int64_t next_try_us = 0, last_second = -1, next_check_us = 0, last_draw_us = 0;
     uint64_t drawn_version = (uint64_t)-1;
-    int dirty = 1;
+    int urgent = 1, changed = 0;
     while (!s_quit) {
         t.now_us = s_now_us();
-        if (board_wants_snapshot(t.board) && t.link_up && !conn_fetching(conn) &&
-            t.now_us >= next_try_us)
-            conn_request_snapshot(conn);
+        if (t.link_up && !conn_fetching(conn)) {
+            if (board_wants_snapshot(t.board) && t.now_us >= next_try_us)
+                conn_request_snapshot(conn);
+            else if (!board_wants_snapshot(t.board) && t.now_us >= next_check_us &&
+                     conn_check_service(conn) == 0)
+                next_check_us = t.now_us + S_SERVICE_CHECK_US;
+        }
         if (t.now_us / 1000000 != last_second) {
             last_second = t.now_us / 1000000;
             hj_date_today(t.today);
-            dirty = 1;
+            urgent = 1;   /* the clock and the age of the newest event */
         }
-        if (dirty || board_version(t.board) != drawn_version) {
+        if (board_version(t.board) != drawn_version)
+            changed = 1;
+        /* Keys and the second hand redraw at once; a stream of events at
+         * most every S_REDRAW_US, so a busy bus does not cost a redraw each. */
+        if (urgent || (changed && t.now_us - last_draw_us >= S_REDRAW_US)) {
             drawn_version = board_version(t.board);
             s_draw(&t);
-            dirty = 0;
+            last_draw_us = t.now_us;
+            urgent = changed = 0;
         }
 
         zmq_pollitem_t items[CONN_POLLITEMS + 1];
         conn_pollitems(conn, items);
         items[CONN_POLLITEMS] = (zmq_pollitem_t){NULL, STDIN_FILENO, ZMQ_POLLIN, 0};
-        long timeout_ms = 1000 - (long)(t.now_us / 1000 % 1000) + 1;
-        if (board_wants_snapshot(t.board) && t.link_up && !conn_fetching(conn) &&
-            next_try_us > t.now_us && (next_try_us - t.now_us) / 1000 + 1 < timeout_ms)
-            timeout_ms = (long)((next_try_us - t.now_us) / 1000) + 1;
+        int64_t wake_us = (t.now_us / 1000000 + 1) * 1000000;   /* the next second */
+        if (t.link_up && !conn_fetching(conn) && board_wants_snapshot(t.board) && next_try_us < wake_us)
+            wake_us = next_try_us;
+        if (changed && last_draw_us + S_REDRAW_US < wake_us)
+            wake_us = last_draw_us + S_REDRAW_US;
+        long timeout_ms = wake_us > t.now_us ? (long)((wake_us - t.now_us + 999) / 1000) : 0;
         if (zmq_poll(items, CONN_POLLITEMS + 1, timeout_ms) < 0 && zmq_errno() != EINTR)
             break;
 
         t.now_us = s_now_us();
         conn_msg_t m;
         for (int n = 0; n < S_BATCH && conn_next(conn, &m); n++) {
+            /* an answer or a link change is news even when the board did not move */
+            if (m.kind != CONN_EVENT)
+                urgent = 1;
+            else
+                changed = 1;
             s_handle(&t, &m, &next_try_us);
             conn_msg_free(&m);
-            dirty = 1;
         }
         int key;
         while ((key = getch()) != ERR) {
             if (s_key(&t, key))
                 s_quit = 1;
-            dirty = 1;
+            urgent = 1;
         }
     }
     endwin();

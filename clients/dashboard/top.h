@@ -23,6 +23,7 @@ typedef struct {
     /* the link */
     int link_up;
     int ever_up;              /* 0 until the first connection: "connecting" */
+    int tally_up;             /* the broker has a hj-tallyd (checked every few seconds) */
     int64_t stale_since_us;   /* when the picture stopped being live; 0 = live */
     char snapshot_error[256]; /* the last failed snapshot, "" after a good one */
 

@@ -9,7 +9,7 @@
 
 int top_stale(const top_t *t)
 {
-    return !t->link_up || board_wants_snapshot(t->board);
+    return !t->link_up || !t->tally_up || board_wants_snapshot(t->board);
 }
 
 void view_status_draw(top_t *t, int y)
@@ -20,6 +20,9 @@ void view_status_draw(top_t *t, int y)
     if (!t->link_up) {
         snprintf(state, sizeof state, " %s ",
                  label(t->lang, t->ever_up ? L_RECONNECTING : L_CONNECTING));
+        attr = has_colors() ? COLOR_PAIR(PAIR_BAD) | A_BOLD : A_REVERSE | A_BOLD;
+    } else if (!t->tally_up) {
+        snprintf(state, sizeof state, " %s ", label(t->lang, L_TALLY_DOWN));
         attr = has_colors() ? COLOR_PAIR(PAIR_BAD) | A_BOLD : A_REVERSE | A_BOLD;
     } else if (board_wants_snapshot(t->board)) {
         snprintf(state, sizeof state, " %s ", label(t->lang, L_SYNCING));

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -757,6 +758,21 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
                           "complex_situation", "--plan", "一社一策", "--owner", "街道换届办", "--date", today,
                           "--due", today, NULL});
     s_wait_cell("top", s_codes[2], RECT_CELL, "1", 2000);
+    s_wait_board("top", 1, 3000);
+
+    /* Without hj-tallyd nothing moves the board: it says so too, and comes
+     * back to the truth when hj-tallyd does. */
+    for (int i = 0; i < stack.nprocs; i++)
+        if (stack.pid[i] > 0 && strcmp(stack.program[i], "hj-tallyd") == 0)
+            hj_stack_kill(&stack, stack.pid[i], SIGKILL);
+    cr_assert_geq(s_wait_text("top", "hj-tallyd 不在线", 0, 8000), 0, "hj-tallyd's absence not shown");
+    s_hj((const char *[]){"rectification", "open", "--community", s_codes[1], "--problem", "petitions",
+                          "--plan", "一社一策", "--owner", "街道换届办", "--date", today, "--due", today,
+                          NULL});
+    cr_assert_gt(hj_stack_spawn(&stack, "hj-tallyd"), 0);
+    cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
+    cr_assert_geq(s_wait_text("top", "已连接", 0, 8000), 0, "status line did not come back");
+    s_wait_cell("top", s_codes[1], RECT_CELL, "1", 3000);
     s_wait_board("top", 1, 3000);
 }
 

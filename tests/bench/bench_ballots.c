@@ -72,11 +72,12 @@ static int s_prepare(int k, char election[37])
            "--request-id", election))
         return -1;
     const char *argv[80] = {"election", "candidates", election};
-    static char ids[8][CANDIDATES][37];
+    static char ids[8][CANDIDATES][64];
     int n = 3;
     for (int c = 0; c < CANDIDATES; c++) {
         char person[32];
-        snprintf(ids[k][c], 37, "c0000000-0000-4000-8%03d-%012d", k, c + 1);
+        snprintf(ids[k][c], sizeof ids[k][c], "c0000000-0000-4000-8%03u-%012u", (unsigned)k % 1000u,
+                 (unsigned)c + 1);
         snprintf(person, sizeof person, "候选人%d", c + 1);
         if (HJ("person", "add", "--name", person, "--gender", "male", "--request-id", ids[k][c]) ||
             HJ("reserve", "add", "--person", ids[k][c], "--community", code, "--committee", "residents",

@@ -97,8 +97,9 @@ static void s_election_line(const Hj__Tally__CommunityBoard *b)
     }
     for (size_t i = 0; i < b->n_elections; i++) {
         const Hj__Tally__Election *e = b->elections[i];
-        printf("election      %s %s, %u seats, %s%s%s\n", e->body, e->date, e->seats, e->state,
-               e->opened_by[0] ? " by " : "", e->opened_by);
+        const char *by = e->certified_by[0] ? e->certified_by : e->opened_by;
+        printf("election      %s %s, %u seats, %s%s%s  (id %s)\n", e->body, e->date, e->seats, e->state,
+               by[0] ? " by " : "", by, e->id);
     }
 }
 

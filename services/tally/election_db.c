@@ -472,6 +472,13 @@ static void s_next(const s_election_t *e, const s_result_t *res, uint32_t listed
     if (strcmp(e->state, "certified") == 0) {
         snprintf(out, size, "certified by %s on %s UTC; a correction is an amendment with its reason",
                  e->certified_by, e->certified_at);
+        if (res->n_elected < e->seats) {
+            size_t len = strlen(out);
+            snprintf(out + len, size - len,
+                     ". As amended, the count fills %u of %u seats: the election committee and the "
+                     "district decide what follows",
+                     res->n_elected, e->seats);
+        }
     } else if (!t) {
         if (!listed)
             snprintf(out, size, "record the candidate list (hj election candidates %s --person ID ...)",

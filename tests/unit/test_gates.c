@@ -2,8 +2,10 @@
  * reason an official reads. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "count.h"
 #include "gates.h"
 
 static hj_profile_t party, residents;
@@ -156,4 +158,120 @@ Test(gates, names_round_trip)
     cr_assert_eq(tally_gate_parse("audits"), 0);
     cr_assert_str_eq(tally_gate_name(0), "");
     cr_assert_str_eq(tally_gate_name(9), "");
+}
+
+Test(gates, voter_list_published_days_before_each_election_day)
+{
+    s_election("party", 5, 6);
+    s_election("residents", 7, 8);
+    snprintf(f.elections[1].date, sizeof f.elections[1].date, "2027-02-10");
+    tally_gates_judge(&f, g);
+    cr_assert(!g[7].green);
+    cr_assert_str_eq(g[7].reason, "voter list: not yet published");
+    snprintf(f.voter_list_published, sizeof f.voter_list_published, "2027-01-01");
+    tally_gates_judge(&f, g);
+    cr_assert(!g[7].green, "%s", g[7].reason);
+    cr_assert_str_eq(g[7].reason, "voter list: published 2027-01-01, 19 days before the party election on "
+                                  "2027-01-20 (needs at least 20); 40 days before the residents election "
+                                  "on 2027-02-10 (at least 20)");
+    snprintf(f.voter_list_published, sizeof f.voter_list_published, "2026-12-31");
+    tally_gates_judge(&f, g);
+    cr_assert(g[7].green, "%s", g[7].reason);
+    f.n_elections = 0;
+    tally_gates_judge(&f, g);
+    cr_assert(!g[7].green);
+    cr_assert_str_eq(g[7].reason, "voter list: published 2026-12-31; no election day to measure it against");
+}
+
+Test(gates, days_between_calendar_dates)
+{
+    cr_assert_eq(tally_days_between("2026-12-31", "2027-01-20"), 20);
+    cr_assert_eq(tally_days_between("2024-02-28", "2024-03-01"), 2, "a leap year");
+    cr_assert_eq(tally_days_between("2025-02-28", "2025-03-01"), 1);
+    cr_assert_eq(tally_days_between("2027-01-20", "2026-12-31"), -20);
+    cr_assert_eq(tally_days_between("", "2026-12-31"), 0);
+}
+
+Test(gates, profiles_carry_the_voter_roll_days)
+{
+    cr_assert_eq(party.voter_list_days, 20);
+    cr_assert_eq(residents.voter_list_days, 20);
+    cr_assert_eq(residents.objection_file_days, 5);
+    cr_assert_eq(residents.objection_decide_days, 3);
+    cr_assert_eq(party.objection_file_days, 0, "not given: no such rule");
+    hj_profile_t p;
+    hj_profile_error_t err;
+    const char *text = hj_profile_builtin("residents-2025");
+    char *bad = malloc(strlen(text) + 64);
+    sprintf(bad, "%s\nobjections.file_days = soon\n", text);
+    cr_assert(!hj_profile_parse(bad, strlen(bad), &p, &err));
+    cr_assert(strstr(err.message, "given twice") || strstr(err.message, "expected a number of days"), "%s",
+              err.message);
+    free(bad);
+}
+
+/* ---- the door to the counting rules (count.c) ---------------------------------- */
+
+static tally_round_t s_round(const hj_profile_t *p, uint32_t seats, uint32_t candidates, uint32_t returned)
+{
+    tally_round_t r = {.profile = p, .mode = 0, .kind = TALLY_ROUND_FIRST, .seats = seats,
+                       .seats_to_fill = seats, .n_candidates = candidates, .electorate = 100,
+                       .present = 90, .issued = returned, .returned = returned};
+    return r;
+}
+
+Test(gates, a_ballot_is_checked_for_data_entry)
+{
+    tally_round_t r = s_round(&residents, 2, 3, 10);
+    uint8_t marks[3] = {1, 1, 0}, too_many[3] = {1, 1, 1}, bad[3] = {1, 7, 0};
+    uint16_t persons[8];
+    uint32_t np = 0;
+    char why[200];
+    cr_assert_eq(tally_check_ballot(&r, marks, NULL, 0, persons, &np, why, sizeof why), 1);
+    cr_assert_eq(tally_check_ballot(&r, too_many, NULL, 0, persons, &np, why, sizeof why), 0);
+    cr_assert(strstr(why, "3 votes (3 yes, 0 written in) is more than 2 seat(s)"), "%s", why);
+    cr_assert_eq(tally_check_ballot(&r, bad, NULL, 0, persons, &np, why, sizeof why), -1);
+    /* The same name written in twice is one vote. */
+    r.n_writeins = 1;
+    uint8_t one[3] = {1, 0, 0};
+    tally_writein_t w[2] = {{0, -1}, {0, -1}};
+    cr_assert_eq(tally_check_ballot(&r, one, w, 2, persons, &np, why, sizeof why), 1, "%s", why);
+    cr_assert_eq(np, 1);
+    cr_assert_eq(persons[0], 0);
+}
+
+Test(gates, a_round_counts_from_box_totals)
+{
+    tally_round_t r = s_round(&residents, 2, 3, 10);
+    r.electorate = 15; /* 10 cast of 15 registered voters: a valid election */
+    uint32_t votes[3] = {8, 6, 3};
+    tally_box_count_t box = {9, 1, votes};
+    tally_count_t *c = malloc(sizeof *c);
+    cr_assert_eq(tally_count_boxes(&r, &box, 1, c), 0, "%s", c->error);
+    cr_assert_eq(c->outcome, TALLY_OUTCOME_COMPLETE);
+    cr_assert_eq(c->n_elected, 2);
+    cr_assert(c->person[0].elected && c->person[1].elected && !c->person[2].elected);
+    cr_assert_str_eq(c->person[2].status, "below threshold");
+    cr_assert_str_eq(tally_outcome_name(c->outcome), "complete");
+    /* Boxes that do not hold the ballots returned do not count. */
+    r.returned = 11;
+    cr_assert_eq(tally_count_boxes(&r, &box, 1, c), -1);
+    cr_assert(strstr(c->error, "boxes hold 10 ballots"), "%s", c->error);
+    free(c);
+}
+
+Test(gates, lists_and_proxies_follow_the_profile)
+{
+    char why[200];
+    uint32_t required = 0;
+    cr_assert(!tally_check_candidates(&party, 5, 5, &required, why, sizeof why));
+    cr_assert_eq(required, 6);
+    cr_assert(tally_check_candidates(&residents, 5, 6, &required, why, sizeof why));
+    cr_assert(tally_check_proxies(&residents, 0, 3, why, sizeof why));
+    cr_assert(!tally_check_proxies(&residents, 0, 4, why, sizeof why));
+    cr_assert(!tally_check_proxies(&residents, 2, 1, why, sizeof why), "none in representative mode");
+    cr_assert(!tally_check_proxies(&party, 0, 1, why, sizeof why));
+    cr_assert_eq(tally_invalid_limit(&party, 5), 6);
+    cr_assert_eq(tally_mode_parse("household"), 1);
+    cr_assert_eq(tally_mode_parse("village"), -1);
 }

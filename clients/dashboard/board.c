@@ -13,12 +13,18 @@ typedef struct {
     size_t len;
 } s_pending_t;
 
+/* Owned messages kept in order of a string key (a community's code, an
+ * election's id): the community rows and the live counts are both this. */
+typedef struct {
+    ProtobufCMessage **items;
+    size_t n, cap;
+    const char *(*key)(const ProtobufCMessage *m);
+} s_set_t;
+
 struct board {
-    Hj__Tally__CommunityBoard **rows;  /* each owned, ordered by code */
-    size_t count, cap;
+    s_set_t rows;      /* CommunityBoard by code */
+    s_set_t counts;    /* Count by election id */
     Hj__Tally__DistrictTotals *district;
-    Hj__Tally__Count **counts;         /* each owned, ordered by election id */
-    size_t ncounts, cap_counts;
     uint64_t seq;
     int has_picture;
     int syncing;
@@ -28,26 +34,105 @@ struct board {
     size_t npending, cap_pending;
 };
 
+static const char *s_row_key(const ProtobufCMessage *m)
+{
+    return ((const Hj__Tally__CommunityBoard *)m)->code;
+}
+
+static const char *s_count_key(const ProtobufCMessage *m)
+{
+    return ((const Hj__Tally__Count *)m)->election;
+}
+
+static void s_set_clear(s_set_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        protobuf_c_message_free_unpacked(s->items[i], NULL);
+    s->n = 0;
+}
+
+/* The index of key, or where it would go (*found = 0). */
+static size_t s_set_search(const s_set_t *s, const char *key, int *found)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->key(s->items[mid]), key);
+        if (c == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = 0;
+    return lo;
+}
+
+static const ProtobufCMessage *s_set_find(const s_set_t *s, const char *key)
+{
+    int found;
+    size_t at = s_set_search(s, key, &found);
+    return found ? s->items[at] : NULL;
+}
+
+/* Takes ownership of m, replacing the one of the same key. 0, or -1 (an
+ * empty key, or out of memory; m freed). */
+static int s_set_put(s_set_t *s, ProtobufCMessage *m)
+{
+    int found;
+    const char *key = s->key(m);
+    if (!key[0]) {
+        protobuf_c_message_free_unpacked(m, NULL);
+        return -1;
+    }
+    size_t at = s_set_search(s, key, &found);
+    if (found) {
+        protobuf_c_message_free_unpacked(s->items[at], NULL);
+        s->items[at] = m;
+        return 0;
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 32;
+        ProtobufCMessage **grown = realloc(s->items, cap * sizeof *grown);
+        if (!grown) {
+            protobuf_c_message_free_unpacked(m, NULL);
+            return -1;
+        }
+        s->items = grown;
+        s->cap = cap;
+    }
+    memmove(s->items + at + 1, s->items + at, (s->n - at) * sizeof *s->items);
+    s->items[at] = m;
+    s->n++;
+    return 0;
+}
+
+/* A message of our own, made from one inside a snapshot we do not keep. */
+static ProtobufCMessage *s_copy(const ProtobufCMessage *m)
+{
+    size_t len = protobuf_c_message_get_packed_size(m);
+    uint8_t *buf = malloc(len ? len : 1);
+    ProtobufCMessage *copy = NULL;
+    if (buf) {
+        protobuf_c_message_pack(m, buf);
+        copy = protobuf_c_message_unpack(m->descriptor, NULL, len, buf);
+    }
+    free(buf);
+    return copy;
+}
+
 board_t *board_new(void)
 {
     board_t *b = calloc(1, sizeof *b);
-    if (b)
-        b->syncing = 1;
+    if (!b)
+        return NULL;
+    b->rows.key = s_row_key;
+    b->counts.key = s_count_key;
+    b->syncing = 1;
     return b;
-}
-
-static void s_clear_rows(board_t *b)
-{
-    for (size_t i = 0; i < b->count; i++)
-        hj__tally__community_board__free_unpacked(b->rows[i], NULL);
-    b->count = 0;
-}
-
-static void s_clear_counts(board_t *b)
-{
-    for (size_t i = 0; i < b->ncounts; i++)
-        hj__tally__count__free_unpacked(b->counts[i], NULL);
-    b->ncounts = 0;
 }
 
 static void s_clear_pending(board_t *b)
@@ -65,10 +150,10 @@ void board_destroy(board_t **self_p)
         return;
     board_t *b = *self_p;
     *self_p = NULL;
-    s_clear_rows(b);
-    free(b->rows);
-    s_clear_counts(b);
-    free(b->counts);
+    s_set_clear(&b->rows);
+    free(b->rows.items);
+    s_set_clear(&b->counts);
+    free(b->counts.items);
     if (b->district)
         hj__tally__district_totals__free_unpacked(b->district, NULL);
     s_clear_pending(b);
@@ -76,105 +161,20 @@ void board_destroy(board_t **self_p)
     free(b);
 }
 
-/* The row of `code`, or where it would go (*found = 0). */
-static size_t s_search(const board_t *b, const char *code, int *found)
+static int s_starts(const char *topic, const char *prefix)
 {
-    size_t lo = 0, hi = b->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(b->rows[mid]->code, code);
-        if (c == 0) {
-            *found = 1;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = 0;
-    return lo;
-}
-
-/* Takes ownership of row. 0 / -1 (out of memory: row freed). */
-static int s_put_row(board_t *b, Hj__Tally__CommunityBoard *row)
-{
-    int found;
-    size_t at = s_search(b, row->code, &found);
-    if (found) {
-        hj__tally__community_board__free_unpacked(b->rows[at], NULL);
-        b->rows[at] = row;
-        return 0;
-    }
-    if (b->count == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        Hj__Tally__CommunityBoard **grown = realloc(b->rows, cap * sizeof *grown);
-        if (!grown) {
-            hj__tally__community_board__free_unpacked(row, NULL);
-            return -1;
-        }
-        b->rows = grown;
-        b->cap = cap;
-    }
-    memmove(b->rows + at + 1, b->rows + at, (b->count - at) * sizeof *b->rows);
-    b->rows[at] = row;
-    b->count++;
-    return 0;
-}
-
-/* Takes ownership of count. 0 / -1 (out of memory: count freed). */
-static int s_put_count(board_t *b, Hj__Tally__Count *count)
-{
-    size_t lo = 0, hi = b->ncounts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(b->counts[mid]->election, count->election);
-        if (c == 0) {
-            hj__tally__count__free_unpacked(b->counts[mid], NULL);
-            b->counts[mid] = count;
-            return 0;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (b->ncounts == b->cap_counts) {
-        size_t cap = b->cap_counts ? b->cap_counts * 2 : 8;
-        Hj__Tally__Count **grown = realloc(b->counts, cap * sizeof *grown);
-        if (!grown) {
-            hj__tally__count__free_unpacked(count, NULL);
-            return -1;
-        }
-        b->counts = grown;
-        b->cap_counts = cap;
-    }
-    memmove(b->counts + lo + 1, b->counts + lo, (b->ncounts - lo) * sizeof *b->counts);
-    b->counts[lo] = count;
-    b->ncounts++;
-    return 0;
+    return strncmp(topic, prefix, strlen(prefix)) == 0;
 }
 
 /* Applies one update whose seq is exactly the next one. */
 static board_result_t s_apply(board_t *b, const char *topic, uint64_t seq, const uint8_t *payload,
                               size_t len)
 {
-    if (strncmp(topic, BOARD_TOPIC_COUNT, strlen(BOARD_TOPIC_COUNT)) == 0) {
+    if (s_starts(topic, BOARD_TOPIC_COUNT)) {
         Hj__Tally__Count *count = hj__tally__count__unpack(NULL, len, payload);
-        if (!count)
+        if (!count || s_set_put(&b->counts, &count->base) != 0)
             return BOARD_INVALID;
-        if (!count->election[0]) {
-            hj__tally__count__free_unpacked(count, NULL);
-            return BOARD_INVALID;
-        }
-        if (s_put_count(b, count) != 0)
-            return BOARD_INVALID;
-        b->seq = seq;
-        b->version++;
-        return BOARD_APPLIED;
-    }
-    const char *what = topic + strlen(BOARD_TOPIC_BOARD);
-    if (strcmp(what, S_DISTRICT) == 0) {
+    } else if (strcmp(topic + strlen(BOARD_TOPIC_BOARD), S_DISTRICT) == 0) {
         Hj__Tally__DistrictTotals *d = hj__tally__district_totals__unpack(NULL, len, payload);
         if (!d)
             return BOARD_INVALID;
@@ -183,13 +183,7 @@ static board_result_t s_apply(board_t *b, const char *topic, uint64_t seq, const
         b->district = d;
     } else {
         Hj__Tally__CommunityBoard *row = hj__tally__community_board__unpack(NULL, len, payload);
-        if (!row)
-            return BOARD_INVALID;
-        if (!row->code[0]) {
-            hj__tally__community_board__free_unpacked(row, NULL);
-            return BOARD_INVALID;
-        }
-        if (s_put_row(b, row) != 0)
+        if (!row || s_set_put(&b->rows, &row->base) != 0)
             return BOARD_INVALID;
     }
     b->seq = seq;
@@ -200,11 +194,9 @@ static board_result_t s_apply(board_t *b, const char *topic, uint64_t seq, const
 static int s_board_topic(const char *topic)
 {
     static const char *const prefixes[] = {BOARD_TOPIC_BOARD, BOARD_TOPIC_COUNT};
-    for (size_t i = 0; topic && i < 2; i++) {
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(topic, prefixes[i], n) == 0 && topic[n])
+    for (size_t i = 0; topic && i < 2; i++)
+        if (s_starts(topic, prefixes[i]) && topic[strlen(prefixes[i])])
             return 1;
-    }
     return 0;
 }
 
@@ -266,66 +258,23 @@ static int s_by_seq(const void *x, const void *y)
     return a->seq < c->seq ? -1 : a->seq > c->seq;
 }
 
-static Hj__Tally__CommunityBoard *s_copy_row(const Hj__Tally__CommunityBoard *row)
-{
-    size_t len = hj__tally__community_board__get_packed_size(row);
-    uint8_t *buf = malloc(len ? len : 1);
-    Hj__Tally__CommunityBoard *copy = NULL;
-    if (buf) {
-        hj__tally__community_board__pack(row, buf);
-        copy = hj__tally__community_board__unpack(NULL, len, buf);
-    }
-    free(buf);
-    return copy;
-}
-
-static Hj__Tally__Count *s_copy_count(const Hj__Tally__Count *k)
-{
-    size_t len = hj__tally__count__get_packed_size(k);
-    uint8_t *buf = malloc(len ? len : 1);
-    Hj__Tally__Count *copy = NULL;
-    if (buf) {
-        hj__tally__count__pack(k, buf);
-        copy = hj__tally__count__unpack(NULL, len, buf);
-    }
-    free(buf);
-    return copy;
-}
-
-static Hj__Tally__DistrictTotals *s_copy_district(const Hj__Tally__DistrictTotals *d)
-{
-    size_t len = hj__tally__district_totals__get_packed_size(d);
-    uint8_t *buf = malloc(len ? len : 1);
-    Hj__Tally__DistrictTotals *copy = NULL;
-    if (buf) {
-        hj__tally__district_totals__pack(d, buf);
-        copy = hj__tally__district_totals__unpack(NULL, len, buf);
-    }
-    free(buf);
-    return copy;
-}
-
 void board_apply_snapshot(board_t *b, const Hj__Tally__Snapshot *snap)
 {
-    s_clear_rows(b);
+    s_set_clear(&b->rows);
     for (size_t i = 0; i < snap->n_communities; i++) {
-        Hj__Tally__CommunityBoard *row = s_copy_row(snap->communities[i]);
-        if (row && row->code[0])
-            s_put_row(b, row);
-        else if (row)
-            hj__tally__community_board__free_unpacked(row, NULL);
+        ProtobufCMessage *row = s_copy(&snap->communities[i]->base);
+        if (row)
+            s_set_put(&b->rows, row);
     }
-    s_clear_counts(b);
+    s_set_clear(&b->counts);
     for (size_t i = 0; i < snap->n_counts; i++) {
-        Hj__Tally__Count *count = s_copy_count(snap->counts[i]);
-        if (count && count->election[0])
-            s_put_count(b, count);
-        else if (count)
-            hj__tally__count__free_unpacked(count, NULL);
+        ProtobufCMessage *count = s_copy(&snap->counts[i]->base);
+        if (count)
+            s_set_put(&b->counts, count);
     }
     if (b->district)
         hj__tally__district_totals__free_unpacked(b->district, NULL);
-    b->district = snap->district ? s_copy_district(snap->district) : NULL;
+    b->district = snap->district ? (Hj__Tally__DistrictTotals *)s_copy(&snap->district->base) : NULL;
     b->seq = snap->tally_seq;
     b->has_picture = 1;
     b->syncing = 0;
@@ -351,21 +300,15 @@ void board_apply_snapshot(board_t *b, const Hj__Tally__Snapshot *snap)
     }
     /* Keep what lies beyond a gap: the next snapshot may not cover it all. */
     size_t keep = 0;
-    for (size_t j = i; j < b->npending; j++) {
-        if (b->pending[j].seq > b->seq) {
+    for (size_t j = 0; j < b->npending; j++) {
+        if (j >= i && b->pending[j].seq > b->seq) {
             b->pending[keep++] = b->pending[j];
         } else {
             free(b->pending[j].topic);
             free(b->pending[j].payload);
         }
     }
-    for (size_t j = 0; j < i; j++) {
-        free(b->pending[j].topic);
-        free(b->pending[j].payload);
-    }
     b->npending = keep;
-    if (!b->syncing)
-        s_clear_pending(b);
 }
 
 void board_resync(board_t *b)
@@ -410,19 +353,17 @@ size_t board_buffered(const board_t *b)
 
 size_t board_ncommunities(const board_t *b)
 {
-    return b->count;
+    return b->rows.n;
 }
 
 const Hj__Tally__CommunityBoard *board_community(const board_t *b, size_t i)
 {
-    return i < b->count ? b->rows[i] : NULL;
+    return i < b->rows.n ? (const Hj__Tally__CommunityBoard *)b->rows.items[i] : NULL;
 }
 
 const Hj__Tally__CommunityBoard *board_find(const board_t *b, const char *code)
 {
-    int found;
-    size_t at = s_search(b, code, &found);
-    return found ? b->rows[at] : NULL;
+    return (const Hj__Tally__CommunityBoard *)s_set_find(&b->rows, code);
 }
 
 const Hj__Tally__DistrictTotals *board_district(const board_t *b)
@@ -432,18 +373,15 @@ const Hj__Tally__DistrictTotals *board_district(const board_t *b)
 
 size_t board_ncounts(const board_t *b)
 {
-    return b->ncounts;
+    return b->counts.n;
 }
 
 const Hj__Tally__Count *board_count(const board_t *b, size_t i)
 {
-    return i < b->ncounts ? b->counts[i] : NULL;
+    return i < b->counts.n ? (const Hj__Tally__Count *)b->counts.items[i] : NULL;
 }
 
 const Hj__Tally__Count *board_find_count(const board_t *b, const char *election)
 {
-    for (size_t i = 0; i < b->ncounts; i++)
-        if (strcmp(b->counts[i]->election, election) == 0)
-            return b->counts[i];
-    return NULL;
+    return (const Hj__Tally__Count *)s_set_find(&b->counts, election);
 }

@@ -89,6 +89,11 @@ void page_heading(page_t *p, const char *text)
     page_text(p, 0, text, A_BOLD | A_UNDERLINE);
 }
 
+int page_back_key(int key)
+{
+    return key == 27 /* Esc */ || key == KEY_LEFT || key == KEY_BACKSPACE || key == 127 || key == 'h';
+}
+
 int page_key(int key, int *scroll, int lines, int height)
 {
     int max = lines - height;

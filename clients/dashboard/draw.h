@@ -43,6 +43,8 @@ int page_y(const page_t *p);
 void page_text(page_t *p, int x, const char *text, attr_t attr);
 /* A blank line, then a heading. */
 void page_heading(page_t *p, const char *text);
+/* 1 for the keys that leave a page for the board (Esc, Left, Backspace, h). */
+int page_back_key(int key);
 /* Scrolling keys: 1 when key moved *scroll (kept within [0, lines - height]). */
 int page_key(int key, int *scroll, int lines, int height);
 

@@ -179,15 +179,9 @@ static int s_lines(top_t *t, int draw)
 int view_community_key(top_t *t, int key)
 {
     int height = LINES - 3 > 1 ? LINES - 3 : 1;
-    switch (key) {
-    case 27: /* Esc */
-    case KEY_LEFT:
-    case KEY_BACKSPACE:
-    case 127:
-    case 'h':
+    if (page_back_key(key)) {
         t->view = VIEW_BOARD;
         return 1;
-    default:
-        return page_key(key, &t->scroll, s_lines(t, 0), height);
     }
+    return page_key(key, &t->scroll, s_lines(t, 0), height);
 }

@@ -27,6 +27,10 @@ int cmd_task(cli_t *cli, const char *verb);
 int cmd_training(cli_t *cli, const char *verb);
 int cmd_sync(cli_t *cli, const char *verb);
 int cmd_spool(cli_t *cli, const char *verb);
+int cmd_board(cli_t *cli, const char *verb);
+int cmd_gates(cli_t *cli, const char *verb);
+int cmd_election(cli_t *cli, const char *verb);
+int cmd_voters(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -217,6 +221,50 @@ static const cli_command_t s_commands[] = {
      "hj spool drop ID [--force] give a record up (--force for one that has not been sent)\n"
      "ID: a request id or its first characters. Every write is stored in the spool before it\n"
      "is sent; one that cannot be sent waits there (\"saved offline\"). --no-spool turns it off."},
+    {"board", "the readiness board: every community's gates and counters, or one in full", cmd_board,
+     "hj board [COMMUNITY] [--lang zh|en]\n"
+     "    without COMMUNITY: one line a community (✓ green, ✗ red, ⊘ overridden) and the district\n"
+     "    totals; with it: its gates with their reasons, elections and counters.\n"
+     "    --json: the Snapshot (tally seq and journal seq it reflects) for scripts"},
+    {"gates", "the eight election gates (门槛) of a community, each explained", cmd_gates,
+     "hj gates COMMUNITY [--lang zh|en]\n"
+     "    audit, rectification, upgrade, plan, talks, training, candidates, voter_list: the rule,\n"
+     "    where the community stands, and what turns a red gate green"},
+    {"election", "elections: schedule, open (refused while a gate is red), election day, result", cmd_election,
+     "hj election schedule COMMUNITY --body party|residents --date YYYY-MM-DD --seats N\n"
+     "                     [--mode ordinary|household|representative]\n"
+     "    records the plan (prints the election's ID); scheduling the same body again (not yet\n"
+     "    open) moves the date and seats\n"
+     "hj election open COMMUNITY --body party|residents [--override GATE --reason TEXT]...\n"
+     "    refused (FAILED_PRECONDITION) listing every red gate; the district may override a red\n"
+     "    gate with a reason, which the journal records with who did it. The board then shows\n"
+     "    the gate as overridden (⊘), not green.\n"
+     "election day (ID = the election's id):\n"
+     "hj election candidates ID --person PERSON-ID...   the list in ballot order (nominated in the\n"
+     "    reserve ledger; lawful: party seats x 1.2 rounded up, residents more than seats)\n"
+     "hj election proxy ID --holder VOTER-NO --holder-name NAME --for VOTER-NO --for-name NAME\n"
+     "hj election round ID --box NAME:main|mobile:ISSUED:RETURNED... [--electorate N] [--present N]\n"
+     "                  [--person PERSON-ID]...\n"
+     "    opens the next round on or after election day: the first, a further round (另行选举) or\n"
+     "    re-vote as the last count says, or the re-run of a void round. Party: --electorate (who\n"
+     "    should attend) and --present; residents: the electorate is the voter roll. --person: a\n"
+     "    party further round's new list.\n"
+     "hj election ballots ID --box NAME --ballot MARKS[|NAME>K]... | --from FILE\n"
+     "    one ballot at a time: a mark a candidate in ballot order, y yes, n no, a abstain, - blank;\n"
+     "    write-ins after '|' (>K: beside the \"no\" of candidate K). FILE: one ballot a line, sent\n"
+     "    in batches of 1000; --request-id makes a resubmission count nothing twice\n"
+     "hj election count ID --box NAME --valid N --invalid N --votes N,N,... [--writein NAME:N]...\n"
+     "    a box counted by hand; it must add up (refused with the arithmetic)\n"
+     "hj election result ID          votes, who is elected and why, and what happens next\n"
+     "hj election certify ID         locks the result\n"
+     "hj election amend ID --round N --box NAME --valid N --invalid N --votes ... --reason TEXT\n"
+     "    a certified result's correction: recorded with its reason and who made it"},
+    {"voters", "选民登记: the voter roll, its publication (gate 8), objections", cmd_voters,
+     "hj voters set COMMUNITY --voters N [--households N] [--representatives N] [--published DATE]\n"
+     "hj voters show COMMUNITY\n"
+     "hj voters object COMMUNITY --by NAME --date DATE --about TEXT   within 5 days of publication\n"
+     "hj voters decide OBJECTION-ID --decision upheld|dismissed --date DATE [--note TEXT]\n"
+     "    within 3 days of the filing (the days are the residents' profile's)"},
     {"status", "which services are running behind the broker", cmd_status,
      "hj status [--service NAME]   (exit 0 when the named service is up, 3 when not)"},
     {"watch", "print events as they arrive, with their sequence", cmd_watch,
@@ -310,7 +358,8 @@ int main(int argc, char **argv)
         memmove(cli.pos, cli.pos + 1, sizeof(cli.pos[0]) * (size_t)(cli.npos - 1));
         cli.npos--;
     }
-    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status && cmd->run != cmd_sync) {
+    if (!verb && cmd->run != cmd_watch && cmd->run != cmd_status && cmd->run != cmd_sync &&
+        cmd->run != cmd_board) {
         printf("%s\n", cmd->usage);
         return CLI_USAGE;
     }

@@ -270,6 +270,7 @@ enum {
     K_PROXIES, K_PROXIES_END = K_PROXIES + HJ_MODE_COUNT - 1,
     K_BALLOTS_VOID, K_BALLOT_INVALID, K_ELECTED, K_FURTHER_ELECTED, K_FURTHER_STANDING,
     K_REVOTE_ELECTED, K_CANDIDATES, K_WRITEINS,
+    K_VOTER_LIST_DAYS, K_OBJECTION_FILE_DAYS, K_OBJECTION_DECIDE_DAYS,
     K_COUNT
 };
 
@@ -292,6 +293,9 @@ static const char *const key_names[K_COUNT] = {
     [K_REVOTE_ELECTED] = "revote.elected",
     [K_CANDIDATES] = "candidates",
     [K_WRITEINS] = "writeins",
+    [K_VOTER_LIST_DAYS] = "voter_list.days_before",
+    [K_OBJECTION_FILE_DAYS] = "objections.file_days",
+    [K_OBJECTION_DECIDE_DAYS] = "objections.decide_days",
 };
 
 #define ELECT_BASES (QBIT(HJ_QTY_PRESENT) | QBIT(HJ_QTY_CAST) | QBIT(HJ_QTY_ELECTORATE))
@@ -359,6 +363,16 @@ static bool apply(ctx_t *c, int k, int line, slice_t key, slice_t val, hj_profil
     case K_FURTHER_STANDING: return parse_standing(c, line, key, val, &p->further_standing);
     case K_REVOTE_ELECTED: return parse_rule(c, line, key, val, &spec_elected_none, &p->revote_elected);
     case K_CANDIDATES: return parse_rule(c, line, key, val, &spec_candidates, &p->candidates);
+    case K_VOTER_LIST_DAYS:
+    case K_OBJECTION_FILE_DAYS:
+    case K_OBJECTION_DECIDE_DAYS: {
+        uint32_t *days = k == K_VOTER_LIST_DAYS       ? &p->voter_list_days
+                         : k == K_OBJECTION_FILE_DAYS ? &p->objection_file_days
+                                                      : &p->objection_decide_days;
+        if (!parse_uint(val, 365, days))
+            return fail(c, line, key, "expected a number of days 0..365, got '%s'", show(val, a, sizeof a));
+        return true;
+    }
     case K_WRITEINS:
         if (eq(val, "forbidden")) p->writeins = HJ_WRITEINS_FORBIDDEN;
         else if (eq(val, "allowed")) p->writeins = HJ_WRITEINS_ALLOWED;

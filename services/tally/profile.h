@@ -107,6 +107,13 @@ typedef struct {
     hj_rule_t revote_elected;                    /* re-vote among the tied */
     hj_rule_t candidates;                        /* candidate-list lawfulness (差额) */
     hj_writeins_t writeins;
+    /* The voter roll (选民登记), optional keys (0 = no such rule):
+     *   voter_list.days_before  the list is published at least this many days before election day
+     *   objections.file_days    an objection to it is filed within this many days of publication
+     *   objections.decide_days  and decided within this many days of its filing */
+    uint32_t voter_list_days;
+    uint32_t objection_file_days;
+    uint32_t objection_decide_days;
 } hj_profile_t;
 
 typedef struct {

@@ -46,3 +46,7 @@ candidates = candidates >= 6/5 of seats
 # A write-in (另选他人) is valid only beside a "no" on a candidate; a write-in
 # anywhere else makes the whole ballot invalid.
 writeins = beside-no
+
+# The voter list (选民名单) of the community is published at least 20 days
+# before election day (gate 8 of every election of the community).
+voter_list.days_before = 20

@@ -55,3 +55,9 @@ candidates = candidates > seats
 # Write-ins (另选他人) follow the provincial rule; this profile allows them.
 # Set `forbidden` where the province forbids them (the ballot is then invalid).
 writeins = allowed
+
+# 选民名单: published at least 20 days before election day; an objection
+# (申诉) is filed within 5 days of publication and decided within 3 days.
+voter_list.days_before = 20
+objections.file_days   = 5
+objections.decide_days = 3

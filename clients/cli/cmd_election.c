@@ -1,0 +1,709 @@
+/* hj election — schedule an election, open it (refused while a gate is
+ * red, unless the district overrides the gate with a reason). */
+#include "cli.h"
+#include "hj_text.h"
+
+#include <openssl/sha.h>
+#include "tally.pb-c.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const s_gate_word[] = {
+    "", "audit", "rectification", "upgrade", "plan", "talks", "training", "candidates", "voter_list",
+};
+#define S_GATES 8
+
+static int s_gate_parse(const char *word)
+{
+    for (int g = 1; g <= S_GATES; g++)
+        if (strcmp(word, s_gate_word[g]) == 0)
+            return g;
+    return 0;
+}
+
+/* --override GATE --reason TEXT, in pairs, as many as given. */
+static int s_overrides(cli_t *cli, Hj__Tally__GateOverride *store, Hj__Tally__GateOverride **ptrs,
+                       size_t *n)
+{
+    *n = 0;
+    for (int i = 0; i < cli->nopt; i++) {
+        if (strcmp(cli->opt[i].key, "override") != 0)
+            continue;
+        cli->opt[i].used = 1;
+        int gate = s_gate_parse(cli->opt[i].value);
+        if (!gate)
+            return cli_usage("--override takes a gate: audit, rectification, upgrade, plan, "
+                             "talks, training, candidates, voter_list (got '%s')",
+                             cli->opt[i].value);
+        if (i + 1 >= cli->nopt || strcmp(cli->opt[i + 1].key, "reason") != 0)
+            return cli_usage("--override %s must be followed by --reason TEXT (the journal "
+                             "records it with your name)",
+                             cli->opt[i].value);
+        if (*n >= S_GATES)
+            return cli_usage("at most %d overrides", S_GATES);
+        cli->opt[i + 1].used = 1;
+        Hj__Tally__GateOverride *o = &store[*n];
+        hj__tally__gate_override__init(o);
+        o->gate = (Hj__Tally__GateId)gate;
+        o->reason = (char *)cli->opt[i + 1].value;
+        ptrs[(*n)++] = o;
+        i++;
+    }
+    for (int i = 0; i < cli->nopt; i++)
+        if (strcmp(cli->opt[i].key, "reason") == 0 && !cli->opt[i].used)
+            return cli_usage("--reason belongs right after an --override GATE");
+    return CLI_OK;
+}
+
+static void s_print(const Hj__Tally__Election *e, const char *done)
+{
+    static const char *marks[] = {"?", "✗", "✓", "⊘"};
+    printf("%s: the %s election of %s on %s, %u seats (profile %s), id %s\n", done, e->body,
+           e->community, e->date, e->seats, e->profile, e->id);
+    for (size_t i = 0; i < e->n_gates; i++) {
+        const Hj__Tally__Gate *g = e->gates[i];
+        printf("  %s %s", marks[g->state <= 3 ? g->state : 0], g->reason);
+        if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
+            printf(" — overridden by %s: %s", g->override_actor, g->override_reason);
+        printf("\n");
+    }
+}
+
+static int s_seats(cli_t *cli, uint32_t *seats)
+{
+    const char *v = cli_opt(cli, "seats");
+    char *end = NULL;
+    unsigned long n = v ? strtoul(v, &end, 10) : 0;
+    if (!v || !*v || *end || n > 1000)
+        return cli_usage("--seats N is required (the seats of the committee)");
+    *seats = (uint32_t)n;
+    return CLI_OK;
+}
+
+static int s_election_day(cli_t *cli, const char *verb);
+
+int cmd_election(cli_t *cli, const char *verb)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__ElectionSchedule s = HJ__TALLY__ELECTION_SCHEDULE__INIT;
+    Hj__Tally__ElectionOpen o = HJ__TALLY__ELECTION_OPEN__INIT;
+    Hj__Tally__GateOverride store[S_GATES], *ptrs[S_GATES];
+    Hj__Tally__Reply *reply = NULL;
+    const char *done;
+    char id[37];
+    int rc;
+    if (strcmp(verb, "schedule") == 0 && cli->npos == 1) {
+        s.community = (char *)cli->pos[0];
+        s.body = (char *)cli_opt_or(cli, "body", "");
+        s.date = (char *)cli_opt_or(cli, "date", "");
+        s.mode = (char *)cli_opt_or(cli, "mode", "");
+        if ((rc = s_seats(cli, &s.seats)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
+        req.election_schedule = &s;
+        done = "scheduled";
+    } else if (strcmp(verb, "open") == 0 && cli->npos == 1) {
+        o.community = (char *)cli->pos[0];
+        o.body = (char *)cli_opt_or(cli, "body", "");
+        if ((rc = s_overrides(cli, store, ptrs, &o.n_overrides)) != CLI_OK)
+            return rc;
+        o.overrides = ptrs;
+        req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
+        req.election_open = &o;
+        done = "opened";
+    } else
+        return s_election_day(cli, verb);
+    req.request_id = (char *)cli_request_id(cli, id);
+    if ((rc = cli_unused(cli)) != CLI_OK)
+        return rc;
+    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+    if (rc != CLI_OK)
+        return rc;
+    if (reply->result_case != HJ__TALLY__REPLY__RESULT_ELECTION) {
+        fprintf(stderr, "hj: the answer carries no election\n");
+        rc = CLI_REFUSED;
+    } else if (cli->json)
+        cli_json(&reply->election->base);
+    else
+        s_print(reply->election, done);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return rc;
+}
+
+/* ---- election day ----------------------------------------------------------------- */
+
+/* Every value of a repeated option, in order (marks them used). */
+static size_t s_all(cli_t *cli, const char *key, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (int i = 0; i < cli->nopt; i++)
+        if (strcmp(cli->opt[i].key, key) == 0) {
+            cli->opt[i].used = 1;
+            if (n < max)
+                out[n++] = cli->opt[i].value;
+        }
+    return n;
+}
+
+static int s_uint(cli_t *cli, const char *key, int required, uint32_t *out)
+{
+    const char *v = cli_opt(cli, key);
+    char *end = NULL;
+    *out = 0;
+    if (!v)
+        return required ? cli_usage("--%s N is required", key) : CLI_OK;
+    unsigned long n = strtoul(v, &end, 10);
+    if (!*v || *end || v[0] == '-' || n > 100000000UL)
+        return cli_usage("--%s must be a whole number", key);
+    *out = (uint32_t)n;
+    return CLI_OK;
+}
+
+/* Sends a tally request and returns its reply (CLI_OK) for printing. */
+static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
+{
+    int rc = cli_unused(cli);
+    if (rc != CLI_OK)
+        return rc;
+    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor, (ProtobufCMessage **)reply);
+}
+
+static const char *s_pad(const char *s, size_t cols, char *buf, size_t size)
+{
+    if (hj_text_pad(buf, size, s, strlen(s), cols, HJ_TEXT_ALIGN_LEFT) != 0)
+        snprintf(buf, size, "%s", s);
+    return buf;
+}
+
+static void s_print_count(const Hj__Tally__Count *k)
+{
+    char name[256];
+    printf("round %u (%s, %u seat%s): %u of %u returned ballots counted (%u valid, %u invalid); "
+           "%u issued; electorate %u, present %u\n",
+           k->round, k->round_kind, k->seats_to_fill, k->seats_to_fill == 1 ? "" : "s", k->counted,
+           k->returned, k->valid, k->invalid, k->issued, k->electorate, k->present);
+    for (size_t i = 0; i < k->n_boxes; i++) {
+        const Hj__Tally__Box *b = k->boxes[i];
+        printf("  box %s %s (%s): %u issued, %u returned, %u counted%s%s\n",
+               s_pad(b->name, 10, name, sizeof name), b->kind, b->entry[0] ? b->entry : "not counted",
+               b->issued, b->returned, b->counted, b->counted == b->returned ? "" : " ...",
+               b->counted == b->returned ? "" : "");
+    }
+    if (k->quorum_reason[0])
+        printf("  %s\n", k->quorum_reason);
+    if (k->ballots_reason[0])
+        printf("  %s\n", k->ballots_reason);
+    printf("  %-3s %s %8s  %s\n", "#", s_pad("NAME", 12, name, sizeof name), "VOTES",
+           k->complete ? "STATUS" : "STATUS IF THE SHARES HOLD (counting)");
+    size_t written = 0;
+    for (size_t i = 0; i < k->n_persons; i++) {
+        const Hj__Tally__PersonCount *p = k->persons[i];
+        char no[24];
+        if (p->writein)
+            snprintf(no, sizeof no, "w%u", (unsigned)++written);
+        else
+            snprintf(no, sizeof no, "%u", (unsigned)(i + 1));
+        printf("  %-3s %s %8llu  %s%s%s\n", no, s_pad(p->name, 12, name, sizeof name),
+               (unsigned long long)p->votes, p->status, p->stands_further ? ", stands further" : "",
+               p->writein ? " (written in)" : "");
+        /* While counting, the rule's words speak of the projection's numbers. */
+        if (p->reason[0] && k->complete)
+            printf("      %s\n", p->reason);
+    }
+    printf("  outcome%s: %s%s%s\n", k->complete ? "" : " (projected)", k->outcome,
+           k->outcome_reason[0] ? " — " : "", k->outcome_reason);
+}
+
+static void s_print_result(const Hj__Tally__Result *r)
+{
+    const Hj__Tally__Election *e = r->election;
+    printf("the %s election of %s on %s: %u seats, %s mode, profile %s, %s\n", e->body, e->community,
+           e->date, e->seats, e->mode, e->profile, e->state);
+    printf("candidates:");
+    for (size_t i = 0; i < e->n_candidates; i++)
+        printf(" %u.%s", e->candidates[i]->position, e->candidates[i]->name);
+    printf("\n");
+    for (size_t i = 0; i < r->n_rounds; i++) {
+        printf("\n");
+        s_print_count(r->rounds[i]);
+    }
+    printf("\nelected (%zu of %u):", r->n_elected, e->seats);
+    for (size_t i = 0; i < r->n_elected; i++)
+        printf("%s %s", i ? "," : "", r->elected[i]);
+    printf("\nnext: %s\n", r->next);
+    for (size_t i = 0; i < r->n_amendments; i++) {
+        const Hj__Tally__Amendment *a = r->amendments[i];
+        printf("amendment %s (round %u, box %s) by %s at %s UTC: %s\n", a->id, a->round, a->box, a->actor,
+               a->at, a->reason);
+        if (a->before && a->after)
+            printf("  was %u valid, %u invalid; now %u valid, %u invalid\n", a->before->valid,
+                   a->before->invalid, a->after->valid, a->after->invalid);
+    }
+}
+
+/* "NAME:main|mobile:ISSUED:RETURNED" */
+static int s_box_spec(const char *spec, Hj__Tally__Box *b, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", spec);
+    char *kind = strchr(buf, ':'), *issued = kind ? strchr(kind + 1, ':') : NULL,
+         *returned = issued ? strchr(issued + 1, ':') : NULL;
+    if (!returned)
+        return cli_usage("--box takes NAME:main|mobile:ISSUED:RETURNED (got '%s')", spec);
+    *kind++ = *issued++ = *returned++ = 0;
+    char *end1, *end2;
+    unsigned long i = strtoul(issued, &end1, 10), r = strtoul(returned, &end2, 10);
+    if (!*issued || *end1 || !*returned || *end2 || i > 100000000UL || r > 100000000UL)
+        return cli_usage("--box %s: ISSUED and RETURNED are whole numbers", spec);
+    hj__tally__box__init(b);
+    b->name = buf;
+    b->kind = kind;
+    b->issued = (uint32_t)i;
+    b->returned = (uint32_t)r;
+    return CLI_OK;
+}
+
+/* One ballot: "MARKS[|NAME[>K]]..." (y yes, n no, a abstain, - blank). */
+static int s_ballot_spec(char *spec, Hj__Tally__Ballot *b, Hj__Tally__WriteIn *w,
+                         Hj__Tally__WriteIn **wp, size_t max_w)
+{
+    hj__tally__ballot__init(b);
+    char *save = NULL, *part = strtok_r(spec, "|", &save);
+    b->marks = part ? part : "";
+    b->writeins = wp;
+    while ((part = strtok_r(NULL, "|", &save))) {
+        if (b->n_writeins >= max_w)
+            return cli_usage("at most %zu write-ins on one ballot", max_w);
+        Hj__Tally__WriteIn *x = &w[b->n_writeins];
+        hj__tally__write_in__init(x);
+        char *gt = strchr(part, '>');
+        if (gt) {
+            *gt = 0;
+            x->beside = (uint32_t)strtoul(gt + 1, NULL, 10);
+        }
+        x->name = part;
+        wp[b->n_writeins++] = x;
+    }
+    return CLI_OK;
+}
+
+/* The request id of batch i of a file: derived from the base id, so a
+ * resubmission of the whole file with --request-id BASE counts each batch once. */
+static void s_batch_id(const char *base, size_t i, char out[37])
+{
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    char in[64];
+    snprintf(in, sizeof in, "%s/%zu", base, i);
+    SHA256((const unsigned char *)in, strlen(in), d);
+    d[6] = (unsigned char)((d[6] & 0x0f) | 0x40);
+    d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
+             d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+}
+
+#define S_BATCH 1000
+#define S_WRITEINS 16
+
+/* Sends ballots in batches of S_BATCH; prints a receipt per batch. */
+static int s_ballots(cli_t *cli, const char *election, const char *box, char **specs, size_t n)
+{
+    char base[37], id[37];
+    const char *given = cli_opt(cli, "request-id");
+    snprintf(base, sizeof base, "%s", given ? given : "");
+    if (!given)
+        cli_request_id(cli, base);
+    if (cli_unused(cli) != CLI_OK)
+        return CLI_USAGE;
+    Hj__Tally__Ballot *ballots = calloc(S_BATCH, sizeof *ballots);
+    Hj__Tally__Ballot **ptrs = calloc(S_BATCH, sizeof *ptrs);
+    Hj__Tally__WriteIn *w = calloc((size_t)S_BATCH * S_WRITEINS, sizeof *w);
+    Hj__Tally__WriteIn **wp = calloc((size_t)S_BATCH * S_WRITEINS, sizeof *wp);
+    int rc = ballots && ptrs && w && wp ? CLI_OK : CLI_UNREACHABLE;
+    size_t batches = (n + S_BATCH - 1) / S_BATCH;
+    for (size_t b = 0; rc == CLI_OK && b < batches; b++) {
+        Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+        Hj__Tally__BallotBatch batch = HJ__TALLY__BALLOT_BATCH__INIT;
+        Hj__Tally__Reply *reply = NULL;
+        size_t from = b * S_BATCH, count = n - from < S_BATCH ? n - from : S_BATCH;
+        for (size_t i = 0; rc == CLI_OK && i < count; i++) {
+            rc = s_ballot_spec(specs[from + i], &ballots[i], &w[i * S_WRITEINS], &wp[i * S_WRITEINS],
+                               S_WRITEINS);
+            ptrs[i] = &ballots[i];
+        }
+        if (rc != CLI_OK)
+            break;
+        batch.election = (char *)election;
+        batch.box = (char *)box;
+        batch.ballots = ptrs;
+        batch.n_ballots = count;
+        if (batches == 1)
+            snprintf(id, sizeof id, "%s", base);
+        else
+            s_batch_id(base, b, id);
+        req.request_id = id;
+        req.op_case = HJ__TALLY__REQUEST__OP_BALLOTS_ENTER;
+        req.ballots_enter = &batch;
+        rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+        if (rc != CLI_OK) {
+            if (batches > 1)
+                fprintf(stderr, "hj: batch %zu of %zu (ballots %zu-%zu) was not entered; batches before "
+                                "it were. Run the same command with --request-id %s: entered batches "
+                                "are not counted twice\n",
+                        b + 1, batches, from + 1, from + count, base);
+            break;
+        }
+        const Hj__Tally__Receipt *r =
+            reply->result_case == HJ__TALLY__REPLY__RESULT_RECEIPT ? reply->receipt : NULL;
+        if (cli->json && r)
+            cli_json(&r->base);
+        else if (r && r->box) {
+            printf("box %s: %u of %u returned ballots entered (this batch: %u valid, %u invalid)\n",
+                   r->box->name, r->box->counted, r->box->returned, r->valid, r->invalid);
+            for (size_t i = 0; i < r->n_invalid_reasons; i++)
+                printf("  invalid: %s\n", r->invalid_reasons[i]);
+        }
+        if (!cli->json && r && r->count && b + 1 == batches)
+            s_print_count(r->count);
+        protobuf_c_message_free_unpacked(&reply->base, NULL);
+    }
+    if (rc == CLI_OK && batches > 1 && !cli->json)
+        printf("(entered as request %s: resubmitting with --request-id %s counts nothing twice)\n", base,
+               base);
+    free(ballots);
+    free(ptrs);
+    free(w);
+    free(wp);
+    return rc;
+}
+
+static int s_read_specs(cli_t *cli, const char *path, char ***specs, size_t *n, char **text)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "hj: cannot read %s\n", path);
+        return CLI_USAGE;
+    }
+    size_t cap = 0, len = 0;
+    char buf[4096];
+    size_t got;
+    *text = NULL;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (len + got + 1 > cap) {
+            cap = (len + got + 1) * 2;
+            char *grown = realloc(*text, cap);
+            if (!grown) {
+                fclose(f);
+                return CLI_UNREACHABLE;
+            }
+            *text = grown;
+        }
+        memcpy(*text + len, buf, got);
+        len += got;
+    }
+    fclose(f);
+    if (!*text)
+        return cli_usage("%s holds no ballots", path);
+    (*text)[len] = 0;
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += (*text)[i] == '\n';
+    *specs = calloc(lines + 1, sizeof **specs);
+    if (!*specs)
+        return CLI_UNREACHABLE;
+    *n = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(*text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save))
+        if (line[0] && line[0] != '#')
+            (*specs)[(*n)++] = line;
+    (void)cli;
+    return *n ? CLI_OK : cli_usage("%s holds no ballots", path);
+}
+
+/* --votes 1,2,3 and --writein NAME:VOTES into a BoxTotal. */
+static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__Tally__WriteInVotes *wv,
+                       Hj__Tally__WriteInVotes **wp, char specs[][128])
+{
+    int rc;
+    const char *list = cli_opt(cli, "votes");
+    if ((rc = s_uint(cli, "valid", 1, &t->valid)) != CLI_OK ||
+        (rc = s_uint(cli, "invalid", 1, &t->invalid)) != CLI_OK)
+        return rc;
+    if (!list || !*list)
+        return cli_usage("--votes N,N,... is required: one count a candidate, in ballot order");
+    t->box = (char *)cli_opt_or(cli, "box", "");
+    t->votes = votes;
+    for (const char *p = list; *p && t->n_votes < 64;) {
+        char *end;
+        unsigned long v = strtoul(p, &end, 10);
+        if (end == p || (*end && *end != ','))
+            return cli_usage("--votes takes whole numbers separated by commas (got '%s')", list);
+        votes[t->n_votes++] = (uint32_t)v;
+        p = *end ? end + 1 : end;
+    }
+    const char *w[64];
+    size_t nw = s_all(cli, "writein", w, 64);
+    t->writeins = wp;
+    for (size_t i = 0; i < nw; i++) {
+        snprintf(specs[i], 128, "%s", w[i]);
+        char *colon = strrchr(specs[i], ':');
+        if (!colon)
+            return cli_usage("--writein takes NAME:VOTES (got '%s')", w[i]);
+        *colon = 0;
+        hj__tally__write_in_votes__init(&wv[i]);
+        wv[i].name = specs[i];
+        wv[i].votes = (uint32_t)strtoul(colon + 1, NULL, 10);
+        wp[t->n_writeins++] = &wv[i];
+    }
+    return CLI_OK;
+}
+
+static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done)
+{
+    /* The result is a oneof: only the member its case names may be read. */
+    const ProtobufCMessage *m = NULL;
+    switch (reply->result_case) {
+    case HJ__TALLY__REPLY__RESULT_RESULT_VIEW:
+        m = &reply->result_view->base;
+        break;
+    case HJ__TALLY__REPLY__RESULT_RECEIPT:
+        m = &reply->receipt->base;
+        break;
+    case HJ__TALLY__REPLY__RESULT_ELECTION:
+        m = &reply->election->base;
+        break;
+    case HJ__TALLY__REPLY__RESULT_VOTER_ROLL:
+        m = &reply->voter_roll->base;
+        break;
+    case HJ__TALLY__REPLY__RESULT_OBJECTION:
+        m = &reply->objection->base;
+        break;
+    case HJ__TALLY__REPLY__RESULT_PROXY:
+        m = &reply->proxy->base;
+        break;
+    default:
+        break;
+    }
+    if (!m) {
+        fprintf(stderr, "hj: the answer carries nothing to show\n");
+        return CLI_REFUSED;
+    }
+    if (cli->json) {
+        cli_json(m);
+        return CLI_OK;
+    }
+    if (done)
+        printf("%s\n", done);
+    if (reply->result_case == HJ__TALLY__REPLY__RESULT_RESULT_VIEW)
+        s_print_result(reply->result_view);
+    else if (reply->result_case == HJ__TALLY__REPLY__RESULT_RECEIPT && reply->receipt->count)
+        s_print_count(reply->receipt->count);
+    else if (reply->result_case == HJ__TALLY__REPLY__RESULT_ELECTION) {
+        const Hj__Tally__Election *e = reply->election;
+        printf("the %s election of %s (%s), %u seats; candidates in ballot order:\n", e->body, e->community,
+               e->id, e->seats);
+        for (size_t i = 0; i < e->n_candidates; i++)
+            printf("  %u. %s  %s\n", e->candidates[i]->position, e->candidates[i]->name,
+                   e->candidates[i]->person_id);
+    } else if (reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_ROLL) {
+        const Hj__Tally__VoterRoll *v = reply->voter_roll;
+        printf("voter roll of %s: %u voters, %u households, %u representatives; published %s\n",
+               v->community, v->voters, v->households, v->representatives,
+               v->published_on[0] ? v->published_on : "not yet");
+        for (size_t i = 0; i < v->n_objections; i++) {
+            const Hj__Tally__Objection *o = v->objections[i];
+            printf("  objection %s by %s on %s: %s — %s%s%s\n", o->id, o->filed_by, o->filed_on, o->about,
+                   o->decision[0] ? o->decision : "open", o->decided_on[0] ? " on " : "", o->decided_on);
+        }
+    } else if (reply->result_case == HJ__TALLY__REPLY__RESULT_OBJECTION) {
+        const Hj__Tally__Objection *o = reply->objection;
+        printf("objection %s (%s) by %s on %s: %s\n", o->id, o->decision[0] ? o->decision : "open",
+               o->filed_by, o->filed_on, o->about);
+    } else if (reply->result_case == HJ__TALLY__REPLY__RESULT_PROXY) {
+        const Hj__Tally__Proxy *p = reply->proxy;
+        printf("proxy recorded: %s (%s) votes for %s (%s); %s now holds %u\n", p->holder_name, p->holder,
+               p->principal_name, p->principal, p->holder_name, p->held);
+    }
+    return CLI_OK;
+}
+
+static int s_election_day(cli_t *cli, const char *verb)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__Reply *reply = NULL;
+    Hj__Tally__CandidateList list = HJ__TALLY__CANDIDATE_LIST__INIT;
+    Hj__Tally__RoundOpen round = HJ__TALLY__ROUND_OPEN__INIT;
+    Hj__Tally__BoxTotal total = HJ__TALLY__BOX_TOTAL__INIT;
+    Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
+    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
+    static const char *persons[64];
+    static Hj__Tally__Box boxes[20];
+    static Hj__Tally__Box *box_ptrs[20];
+    static char box_specs[20][256];
+    static uint32_t votes[64];
+    static Hj__Tally__WriteInVotes wv[64];
+    static Hj__Tally__WriteInVotes *wp[64];
+    static char wspecs[64][128];
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (cli->npos != 1)
+        return cli_usage("hj election %s ELECTION-ID ... (see hj election --help)", verb);
+    const char *election = cli->pos[0];
+    if (strcmp(verb, "candidates") == 0) {
+        list.election = (char *)election;
+        list.n_person_ids = s_all(cli, "person", persons, 64);
+        list.person_ids = (char **)persons;
+        req.op_case = HJ__TALLY__REQUEST__OP_CANDIDATES_SET;
+        req.candidates_set = &list;
+        done = "candidate list recorded";
+    } else if (strcmp(verb, "round") == 0) {
+        const char *specs[20];
+        size_t nb = s_all(cli, "box", specs, 20);
+        round.election = (char *)election;
+        for (size_t i = 0; i < nb; i++) {
+            if ((rc = s_box_spec(specs[i], &boxes[i], box_specs[i], sizeof box_specs[i])) != CLI_OK)
+                return rc;
+            box_ptrs[i] = &boxes[i];
+        }
+        round.boxes = box_ptrs;
+        round.n_boxes = nb;
+        round.n_person_ids = s_all(cli, "person", persons, 64);
+        round.person_ids = (char **)persons;
+        if ((rc = s_uint(cli, "electorate", 0, &round.electorate)) != CLI_OK ||
+            (rc = s_uint(cli, "present", 0, &round.present)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__TALLY__REQUEST__OP_ROUND_OPEN;
+        req.round_open = &round;
+        done = "round opened";
+    } else if (strcmp(verb, "ballots") == 0) {
+        const char *box = cli_opt(cli, "box"), *from = cli_opt(cli, "from");
+        const char *given[S_BATCH];
+        size_t n = s_all(cli, "ballot", given, S_BATCH);
+        char **specs = NULL, *text = NULL;
+        if (!box)
+            return cli_usage("--box NAME is required");
+        if (from && n)
+            return cli_usage("give ballots with --ballot or --from FILE, not both");
+        if (from) {
+            if ((rc = s_read_specs(cli, from, &specs, &n, &text)) != CLI_OK) {
+                free(specs);
+                free(text);
+                return rc;
+            }
+        } else {
+            if (!n)
+                return cli_usage("--ballot MARKS[|NAME>K]... or --from FILE (one ballot a line)");
+            specs = calloc(n + 1, sizeof *specs);
+            for (size_t i = 0; specs && i < n; i++)
+                specs[i] = strdup(given[i]);
+        }
+        rc = specs ? s_ballots(cli, election, box, specs, n) : CLI_UNREACHABLE;
+        if (!from)
+            for (size_t i = 0; specs && i < n; i++)
+                free(specs[i]);
+        free(specs);
+        free(text);
+        return rc;
+    } else if (strcmp(verb, "count") == 0 || strcmp(verb, "amend") == 0) {
+        int amend = verb[0] == 'a';
+        total.election = (char *)election;
+        if ((rc = s_box_total(cli, &total, votes, wv, wp, wspecs)) != CLI_OK)
+            return rc;
+        if (!total.box[0])
+            return cli_usage("--box NAME is required");
+        if (amend) {
+            total.reason = (char *)cli_opt_or(cli, "reason", "");
+            if ((rc = s_uint(cli, "round", 1, &total.round)) != CLI_OK)
+                return rc;
+            req.op_case = HJ__TALLY__REQUEST__OP_AMEND;
+            req.amend = &total;
+            done = "amendment recorded";
+        } else {
+            req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
+            req.box_count = &total;
+            done = "box total recorded";
+        }
+    } else if (strcmp(verb, "result") == 0 || strcmp(verb, "certify") == 0) {
+        ref.id = (char *)election;
+        if (verb[0] == 'r') {
+            req.op_case = HJ__TALLY__REQUEST__OP_RESULT;
+            req.result = &ref;
+        } else {
+            req.op_case = HJ__TALLY__REQUEST__OP_CERTIFY;
+            req.certify = &ref;
+            done = "result certified: it is locked; a correction is an amendment with its reason";
+        }
+    } else if (strcmp(verb, "proxy") == 0) {
+        proxy.election = (char *)election;
+        proxy.holder = (char *)cli_opt_or(cli, "holder", "");
+        proxy.holder_name = (char *)cli_opt_or(cli, "holder-name", "");
+        proxy.principal = (char *)cli_opt_or(cli, "for", "");
+        proxy.principal_name = (char *)cli_opt_or(cli, "for-name", "");
+        req.op_case = HJ__TALLY__REQUEST__OP_PROXY_ADD;
+        req.proxy_add = &proxy;
+    } else
+        return cli_usage("unknown verb '%s' (see hj election --help)", verb);
+    if (req.op_case != HJ__TALLY__REQUEST__OP_RESULT)
+        req.request_id = (char *)cli_request_id(cli, id);
+    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+        return rc;
+    rc = s_print_reply(cli, reply, done);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return rc;
+}
+
+/* hj voters — 选民登记: the voter roll, its publication, objections. */
+int cmd_voters(cli_t *cli, const char *verb)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__VoterRoll roll = HJ__TALLY__VOTER_ROLL__INIT;
+    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
+    Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
+    Hj__Tally__ObjectionDecision d = HJ__TALLY__OBJECTION_DECISION__INIT;
+    Hj__Tally__Reply *reply = NULL;
+    const char *done = NULL;
+    char id[37];
+    int rc;
+    if (cli->npos != 1)
+        return cli_usage("hj voters set|show|object COMMUNITY ... | hj voters decide OBJECTION-ID ...");
+    if (strcmp(verb, "set") == 0) {
+        roll.community = (char *)cli->pos[0];
+        roll.published_on = (char *)cli_opt_or(cli, "published", "");
+        if ((rc = s_uint(cli, "voters", 1, &roll.voters)) != CLI_OK ||
+            (rc = s_uint(cli, "households", 0, &roll.households)) != CLI_OK ||
+            (rc = s_uint(cli, "representatives", 0, &roll.representatives)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET;
+        req.voter_roll_set = &roll;
+        done = "voter roll recorded";
+    } else if (strcmp(verb, "show") == 0) {
+        q.community = (char *)cli->pos[0];
+        req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET;
+        req.voter_roll_get = &q;
+    } else if (strcmp(verb, "object") == 0) {
+        o.community = (char *)cli->pos[0];
+        o.filed_by = (char *)cli_opt_or(cli, "by", "");
+        o.filed_on = (char *)cli_opt_or(cli, "date", "");
+        o.about = (char *)cli_opt_or(cli, "about", "");
+        req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_FILE;
+        req.objection_file = &o;
+        done = "objection filed";
+    } else if (strcmp(verb, "decide") == 0) {
+        d.id = (char *)cli->pos[0];
+        d.decision = (char *)cli_opt_or(cli, "decision", "");
+        d.date = (char *)cli_opt_or(cli, "date", "");
+        d.note = (char *)cli_opt_or(cli, "note", "");
+        req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE;
+        req.objection_decide = &d;
+        done = "objection decided";
+    } else
+        return cli_usage("hj voters set|show|object|decide (see hj voters --help)");
+    if (req.op_case != HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET)
+        req.request_id = (char *)cli_request_id(cli, id);
+    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+        return rc;
+    rc = s_print_reply(cli, reply, done);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return rc;
+}

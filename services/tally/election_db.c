@@ -1,0 +1,1912 @@
+/* Election day, every SQL statement of it: the voter roll, objections and
+ * proxies, the candidate list, rounds and their ballot papers, ballot boxes,
+ * ballots entered one by one or as box totals, the count and its result,
+ * certification and amendments. The law is applied by the counting rules
+ * (count.h → rules.h); this file keeps the record and asks them. */
+#include "count.h"
+#include "hj_db.h"
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "tally.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the arena ------------------------------------------------------------------ */
+
+void *tally_alloc(tally_arena_t *a, size_t size)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        void **grown = realloc(a->ptr, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        a->ptr = grown;
+        a->cap = cap;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (p)
+        a->ptr[a->n++] = p;
+    return p;
+}
+
+void tally_keep(tally_arena_t *a, PGresult *r)
+{
+    if (!r)
+        return;
+    if (a->nres == a->capres) {
+        size_t cap = a->capres ? a->capres * 2 : 8;
+        PGresult **grown = realloc(a->res, cap * sizeof *grown);
+        if (!grown) {
+            PQclear(r); /* strings into it would dangle: callers check what they read */
+            return;
+        }
+        a->res = grown;
+        a->capres = cap;
+    }
+    a->res[a->nres++] = r;
+}
+
+void tally_arena_free(tally_arena_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->ptr[i]);
+    for (size_t i = 0; i < a->nres; i++)
+        PQclear(a->res[i]);
+    free(a->ptr);
+    free(a->res);
+    memset(a, 0, sizeof *a);
+}
+
+static char *s_strdup(tally_arena_t *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = tally_alloc(a, n + 1);
+    if (p)
+        memcpy(p, s, n);
+    return p ? p : "";
+}
+
+/* A query whose result the arena keeps. NULL after logging. */
+static PGresult *s_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v)
+{
+    char state[6];
+    PGresult *r = hj_pq(c, state, sql, n, v);
+    tally_keep(a, r);
+    return r;
+}
+
+static void s_sql_failed(hj_call_t *call, const char *what)
+{
+    hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while reading or writing %s",
+                  what);
+}
+
+static uint32_t s_u32(PGresult *r, int row, int col)
+{
+    return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static const char *s_num(char buf[24], long long v)
+{
+    snprintf(buf, 24, "%lld", v);
+    return buf;
+}
+
+/* ---- the election ------------------------------------------------------------------ */
+
+typedef struct {
+    char id[37];
+    char community[64];
+    char body[12];
+    char state[16];
+    char date[11];
+    char mode_name[16];
+    char certified_at[32];
+    char certified_by[64];
+    uint32_t seats;
+    int mode;
+    const hj_profile_t *profile;
+} s_election_t;
+
+/* 1 found, 0 not, -1 error. `lock`: FOR UPDATE (every election-day write
+ * takes it first, so one election's writes go one at a time). */
+static int s_election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, int lock,
+                          s_election_t *e)
+{
+    char state[6];
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state,
+                        lock ? "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
+                               "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
+                               "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
+                               "WHERE id = $1::uuid FOR UPDATE"
+                             : "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
+                               "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
+                               "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
+                               "WHERE id = $1::uuid",
+                        1, v);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) == 1;
+    if (found) {
+        memset(e, 0, sizeof *e);
+        snprintf(e->id, sizeof e->id, "%s", PQgetvalue(r, 0, 0));
+        snprintf(e->community, sizeof e->community, "%s", PQgetvalue(r, 0, 1));
+        snprintf(e->body, sizeof e->body, "%s", PQgetvalue(r, 0, 2));
+        snprintf(e->state, sizeof e->state, "%s", PQgetvalue(r, 0, 3));
+        snprintf(e->date, sizeof e->date, "%s", PQgetvalue(r, 0, 4));
+        e->seats = s_u32(r, 0, 5);
+        snprintf(e->mode_name, sizeof e->mode_name, "%s", PQgetvalue(r, 0, 6));
+        snprintf(e->certified_at, sizeof e->certified_at, "%s", PQgetvalue(r, 0, 7));
+        snprintf(e->certified_by, sizeof e->certified_by, "%s", PQgetvalue(r, 0, 8));
+        e->mode = tally_mode_parse(e->mode_name);
+        e->profile = tally_profile_of(profiles, e->body);
+    }
+    PQclear(r);
+    return found && e->profile && e->mode >= 0 ? 1 : found ? -1 : 0;
+}
+
+static int s_election(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
+                      int lock, s_election_t *e)
+{
+    int found = s_election_row(c, profiles, id, lock, e);
+    if (found < 0)
+        s_sql_failed(call, "the election");
+    else if (!found)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
+                      "election %s not found (hj election schedule prints its id)", id);
+    return found == 1 ? 0 : -1;
+}
+
+static int s_not_certified(hj_call_t *call, const s_election_t *e)
+{
+    if (strcmp(e->state, "certified") != 0)
+        return 0;
+    return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                         "the result of the %s election of %s was certified on %s UTC: it is not "
+                         "edited; a correction is an amendment with its reason (hj election amend "
+                         "%s --round N --box NAME ... --reason TEXT)",
+                         e->body, e->community, e->certified_at, e->id);
+}
+
+static int s_is_open(hj_call_t *call, const s_election_t *e)
+{
+    if (s_not_certified(call, e) != 0)
+        return -1;
+    if (strcmp(e->state, "open") != 0)
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                             "the %s election of %s is not open: it opens when every gate is green "
+                             "(hj gates %s; hj election open %s --body %s)",
+                             e->body, e->community, e->community, e->community, e->body);
+    return 0;
+}
+
+/* ---- a round as counted ------------------------------------------------------------ */
+
+typedef struct {
+    int no;
+    int kind;
+    uint32_t seats_to_fill, electorate, present;
+    uint32_t n_paper;
+    const char **paper_ids;     /* "" for a write-in standing */
+    const char **paper_names;
+    uint32_t n_writeins;
+    const char **writein_names;
+    PGresult *boxes;            /* name, kind, issued, returned, entry, counted, valid, invalid, votes */
+    uint32_t issued, returned, counted, valid, invalid;
+    uint32_t *votes;            /* per person: paper, then write-ins */
+    int complete;               /* every returned ballot counted */
+    int counted_ok;             /* tc holds a count (final, or projected while counting) */
+    tally_count_t *tc;
+} s_tally_t;
+
+static int s_kind(const char *name)
+{
+    return strcmp(name, "further") == 0 ? TALLY_ROUND_FURTHER
+           : strcmp(name, "revote") == 0 ? TALLY_ROUND_REVOTE
+                                         : TALLY_ROUND_FIRST;
+}
+
+/* Parses "{1,2,3}"-free "1,2,3" (array_to_string) into votes[0..n). */
+static void s_parse_votes(const char *text, uint32_t *votes, uint32_t n)
+{
+    const char *p = text;
+    for (uint32_t i = 0; i < n && *p; i++) {
+        char *end;
+        votes[i] = (uint32_t)strtoul(p, &end, 10);
+        p = *end == ',' ? end + 1 : end;
+    }
+}
+
+/* Loads round `no` (0 = the latest) and counts it. 1, 0 no such round, -1 error. */
+static int s_tally(PGconn *c, const s_election_t *e, int no, tally_arena_t *a, s_tally_t *t)
+{
+    char round_no[24];
+    memset(t, 0, sizeof *t);
+    const char *v[2] = {e->id, s_num(round_no, no)};
+    PGresult *r = s_q(c, a,
+                      "SELECT no, kind, seats_to_fill, electorate, present FROM tally.round "
+                      "WHERE election = $1::uuid AND ($2::int = 0 OR no = $2::int) ORDER BY no DESC LIMIT 1",
+                      2, v);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return 0;
+    t->no = atoi(PQgetvalue(r, 0, 0));
+    t->kind = s_kind(PQgetvalue(r, 0, 1));
+    t->seats_to_fill = s_u32(r, 0, 2);
+    t->electorate = s_u32(r, 0, 3);
+    t->present = s_u32(r, 0, 4);
+    v[1] = s_num(round_no, t->no);
+    PGresult *paper = s_q(c, a,
+                          "SELECT COALESCE(person_id::text, ''), name FROM tally.paper WHERE election = "
+                          "$1::uuid AND round = $2::int ORDER BY position",
+                          2, v);
+    PGresult *writeins = paper ? s_q(c, a,
+                                     "SELECT name FROM tally.writein WHERE election = $1::uuid AND "
+                                     "round = $2::int ORDER BY id",
+                                     2, v)
+                               : NULL;
+    t->boxes = writeins ? s_q(c, a,
+                              "SELECT name, kind, issued, returned, entry, counted, valid, invalid, "
+                              "array_to_string(votes, ',') FROM tally.box WHERE election = $1::uuid "
+                              "AND round = $2::int ORDER BY name",
+                              2, v)
+                        : NULL;
+    if (!t->boxes)
+        return -1;
+    t->n_paper = (uint32_t)PQntuples(paper);
+    t->n_writeins = (uint32_t)PQntuples(writeins);
+    uint32_t n = t->n_paper + t->n_writeins;
+    t->paper_ids = tally_alloc(a, (t->n_paper + 1) * sizeof *t->paper_ids);
+    t->paper_names = tally_alloc(a, (t->n_paper + 1) * sizeof *t->paper_names);
+    t->writein_names = tally_alloc(a, (t->n_writeins + 1) * sizeof *t->writein_names);
+    t->votes = tally_alloc(a, (n + 1) * sizeof *t->votes);
+    uint32_t *box_votes = tally_alloc(a, (n + 1) * sizeof *box_votes);
+    t->tc = tally_alloc(a, sizeof *t->tc);
+    if (!t->paper_ids || !t->paper_names || !t->writein_names || !t->votes || !box_votes || !t->tc)
+        return -1;
+    for (uint32_t i = 0; i < t->n_paper; i++) {
+        t->paper_ids[i] = PQgetvalue(paper, (int)i, 0);
+        t->paper_names[i] = PQgetvalue(paper, (int)i, 1);
+    }
+    for (uint32_t i = 0; i < t->n_writeins; i++)
+        t->writein_names[i] = PQgetvalue(writeins, (int)i, 0);
+    for (int b = 0; b < PQntuples(t->boxes); b++) {
+        t->issued += s_u32(t->boxes, b, 2);
+        t->returned += s_u32(t->boxes, b, 3);
+        t->counted += s_u32(t->boxes, b, 5);
+        t->valid += s_u32(t->boxes, b, 6);
+        t->invalid += s_u32(t->boxes, b, 7);
+        memset(box_votes, 0, n * sizeof *box_votes);
+        s_parse_votes(PQgetvalue(t->boxes, b, 8), box_votes, n);
+        for (uint32_t i = 0; i < n; i++)
+            t->votes[i] += box_votes[i];
+    }
+    t->complete = t->counted == t->returned;
+    if (t->counted == 0 && !t->complete)
+        return 1; /* nothing counted yet: nothing to project */
+
+    /* While counting, project: the ballots counted so far scaled up to all
+     * returned, so the rules judge the real turnout and ballots. */
+    tally_box_count_t box = {t->valid, t->invalid, t->votes};
+    uint32_t *scaled = NULL;
+    if (!t->complete) {
+        scaled = tally_alloc(a, (n + 1) * sizeof *scaled);
+        if (!scaled)
+            return -1;
+        uint64_t R = t->returned, C = t->counted;
+        box.valid = (uint32_t)(((uint64_t)t->valid * R + C - 1) / C);
+        box.invalid = (uint32_t)(R - box.valid);
+        for (uint32_t i = 0; i < n; i++)
+            scaled[i] = (uint32_t)((uint64_t)t->votes[i] * R / C);
+        box.votes = scaled;
+    }
+    tally_round_t rd = {
+        .profile = e->profile,
+        .mode = e->mode,
+        .kind = t->kind,
+        .seats = e->seats,
+        .seats_to_fill = t->seats_to_fill,
+        .n_candidates = t->n_paper,
+        .n_writeins = t->n_writeins,
+        .electorate = t->electorate,
+        .present = t->present,
+        .issued = t->issued,
+        .returned = t->returned,
+    };
+    t->counted_ok = tally_count_boxes(&rd, &box, 1, t->tc) == 0;
+    if (!t->counted_ok)
+        hj_warn("election %s round %d does not count: %s", e->id, t->no, t->tc->error);
+    return 1;
+}
+
+static const char *s_person_name(const s_tally_t *t, uint32_t i)
+{
+    return i < t->n_paper ? t->paper_names[i] : t->writein_names[i - t->n_paper];
+}
+
+static void s_box_message(PGresult *boxes, int b, Hj__Tally__Box *m)
+{
+    hj__tally__box__init(m);
+    m->name = PQgetvalue(boxes, b, 0);
+    m->kind = PQgetvalue(boxes, b, 1);
+    m->issued = s_u32(boxes, b, 2);
+    m->returned = s_u32(boxes, b, 3);
+    m->entry = PQgetvalue(boxes, b, 4);
+    m->counted = s_u32(boxes, b, 5);
+    m->valid = s_u32(boxes, b, 6);
+    m->invalid = s_u32(boxes, b, 7);
+}
+
+/* The round as the wire carries it; strings live in the arena. */
+static int s_count_message(const s_election_t *e, const s_tally_t *t, tally_arena_t *a,
+                           Hj__Tally__Count *m)
+{
+    uint32_t n = t->n_paper + t->n_writeins;
+    int nb = PQntuples(t->boxes);
+    hj__tally__count__init(m);
+    m->election = s_strdup(a, e->id);
+    m->community = s_strdup(a, e->community);
+    m->body = s_strdup(a, e->body);
+    m->round = (uint32_t)t->no;
+    m->round_kind = (char *)tally_round_name(t->kind);
+    m->seats_to_fill = t->seats_to_fill;
+    m->electorate = t->electorate;
+    m->present = t->present;
+    m->issued = t->issued;
+    m->returned = t->returned;
+    m->counted = t->counted;
+    m->valid = t->valid;
+    m->invalid = t->invalid;
+    m->complete = t->complete;
+    m->outcome = t->counted_ok ? (char *)tally_outcome_name(t->tc->outcome) : "";
+    m->outcome_reason = t->counted_ok ? s_strdup(a, t->tc->outcome_reason)
+                        : t->counted  ? s_strdup(a, t->tc->error)
+                                      : "no ballot counted yet";
+    m->quorum_reason = t->counted_ok ? s_strdup(a, t->tc->quorum_reason) : "";
+    m->ballots_reason = t->counted_ok ? s_strdup(a, t->tc->ballots_reason) : "";
+    if (t->counted_ok && t->electorate)
+        m->turnout_per_mille = (uint32_t)((uint64_t)t->tc->turnout * 1000 / t->electorate);
+    Hj__Tally__PersonCount *pc = tally_alloc(a, (n + 1) * sizeof *pc);
+    Hj__Tally__Box *bx = tally_alloc(a, ((size_t)nb + 1) * sizeof *bx);
+    m->persons = tally_alloc(a, (n + 1) * sizeof *m->persons);
+    m->boxes = tally_alloc(a, ((size_t)nb + 1) * sizeof *m->boxes);
+    if (!pc || !bx || !m->persons || !m->boxes)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        hj__tally__person_count__init(&pc[i]);
+        pc[i].name = (char *)s_person_name(t, i);
+        pc[i].person_id = i < t->n_paper ? (char *)t->paper_ids[i] : "";
+        pc[i].writein = i >= t->n_paper;
+        pc[i].votes = t->votes[i];
+        if (t->counted_ok && i < t->tc->n_persons) {
+            pc[i].status = (char *)t->tc->person[i].status;
+            pc[i].reason = t->tc->person[i].reason;
+            pc[i].stands_further = t->tc->person[i].stands_further;
+        } else {
+            pc[i].status = "";
+            pc[i].reason = "";
+        }
+        m->persons[m->n_persons++] = &pc[i];
+    }
+    for (int b = 0; b < nb; b++) {
+        s_box_message(t->boxes, b, &bx[b]);
+        m->boxes[m->n_boxes++] = &bx[b];
+    }
+    return 0;
+}
+
+int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
+                   tally_arena_t *a, Hj__Tally__Count *out)
+{
+    s_election_t e;
+    s_tally_t t;
+    int found = s_election_row(c, profiles, election, 0, &e);
+    if (found <= 0)
+        return found;
+    found = s_tally(c, &e, round, a, &t);
+    if (found <= 0)
+        return found;
+    return s_count_message(&e, &t, a, out) == 0 ? 1 : -1;
+}
+
+/* ---- the result across rounds ---------------------------------------------------------- */
+
+typedef struct {
+    int n_rounds;
+    s_tally_t *rounds;          /* 1..n_rounds at [0..) */
+    uint32_t n_elected;
+    const char **elected;
+    const char **elected_ids;   /* "" for a write-in */
+    s_tally_t *last;
+    char next[768];
+} s_result_t;
+
+static int s_result(PGconn *c, const s_election_t *e, tally_arena_t *a, s_result_t *res)
+{
+    char state[6];
+    memset(res, 0, sizeof *res);
+    const char *v[1] = {e->id};
+    PGresult *r = hj_pq(c, state, "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid",
+                        1, v);
+    if (!r)
+        return -1;
+    res->n_rounds = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    res->rounds = tally_alloc(a, ((size_t)res->n_rounds + 1) * sizeof *res->rounds);
+    res->elected = tally_alloc(a, (e->seats + 1) * sizeof *res->elected);
+    res->elected_ids = tally_alloc(a, (e->seats + 1) * sizeof *res->elected_ids);
+    if (!res->rounds || !res->elected || !res->elected_ids)
+        return -1;
+    for (int k = 1; k <= res->n_rounds; k++) {
+        s_tally_t *t = &res->rounds[k - 1];
+        if (s_tally(c, e, k, a, t) != 1)
+            return -1;
+        if (!t->complete || !t->counted_ok)
+            continue;
+        for (uint32_t i = 0; i < t->tc->n_elected && res->n_elected < e->seats; i++) {
+            uint32_t p = t->tc->elected[i];
+            res->elected[res->n_elected] = s_person_name(t, p);
+            res->elected_ids[res->n_elected++] = p < t->n_paper ? t->paper_ids[p] : "";
+        }
+    }
+    res->last = res->n_rounds ? &res->rounds[res->n_rounds - 1] : NULL;
+    return 0;
+}
+
+static void s_names(char *buf, size_t size, const s_tally_t *t, const uint32_t *who, uint32_t n)
+{
+    size_t len = strlen(buf);
+    for (uint32_t i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", s_person_name(t, who[i]));
+}
+
+/* What happens next, in words. */
+static void s_next(const s_election_t *e, const s_result_t *res, uint32_t listed, char *out, size_t size)
+{
+    const s_tally_t *t = res->last;
+    out[0] = 0;
+    if (strcmp(e->state, "certified") == 0) {
+        snprintf(out, size, "certified by %s on %s UTC; a correction is an amendment with its reason",
+                 e->certified_by, e->certified_at);
+        if (res->n_elected < e->seats) {
+            size_t len = strlen(out);
+            snprintf(out + len, size - len,
+                     ". As amended, the count fills %u of %u seats: the election committee and the "
+                     "district decide what follows",
+                     res->n_elected, e->seats);
+        }
+    } else if (!t) {
+        if (!listed)
+            snprintf(out, size, "record the candidate list (hj election candidates %s --person ID ...)",
+                     e->id);
+        else if (strcmp(e->state, "open") != 0)
+            snprintf(out, size, "open the election when every gate is green (hj election open %s --body %s)",
+                     e->community, e->body);
+        else
+            snprintf(out, size, "on election day (%s), open the first round with its ballot boxes "
+                                "(hj election round %s --box NAME:main:ISSUED:RETURNED ...)",
+                     e->date, e->id);
+    } else if (!t->complete) {
+        snprintf(out, size, "round %d: %u of %u returned ballots counted; count the rest "
+                            "(hj election ballots / hj election count)",
+                 t->no, t->counted, t->returned);
+    } else if (!t->counted_ok) {
+        snprintf(out, size, "round %d does not count: %s", t->no, t->tc->error);
+    } else if (t->tc->outcome == TALLY_OUTCOME_VOID) {
+        snprintf(out, size, "round %d is void: re-run the vote with the same ballot paper "
+                            "(hj election round %s --box ...)",
+                 t->no, e->id);
+    } else if (t->tc->outcome == TALLY_OUTCOME_REVOTE) {
+        snprintf(out, size, "re-vote among the tied only, for %u seat(s): ", t->tc->revote_seats);
+        s_names(out, size, t, t->tc->tied, t->tc->n_tied);
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, " (hj election round %s --box ...)", e->id);
+    } else if (t->tc->outcome == TALLY_OUTCOME_FURTHER) {
+        snprintf(out, size, "further round (另行选举) for %u seat(s): ", t->tc->further_seats);
+        if (e->profile->further_standing.kind == HJ_STANDING_TOP) {
+            size_t len = strlen(out);
+            snprintf(out + len, size - len, "standing ");
+            s_names(out, size, t, t->tc->standing, t->tc->n_standing);
+            len = strlen(out);
+            snprintf(out + len, size - len, " (hj election round %s --box ...)", e->id);
+        } else {
+            size_t len = strlen(out);
+            snprintf(out + len, size - len, "a new candidate list is drawn up "
+                                            "(hj election round %s --person ID ... --box ...)",
+                     e->id);
+        }
+    } else {
+        snprintf(out, size, "all %u seats filled: certify the result (hj election certify %s)", e->seats,
+                 e->id);
+    }
+}
+
+static int s_candidates(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__Election *m)
+{
+    const char *v[1] = {id};
+    PGresult *r = s_q(c, a,
+                      "SELECT position, person_id, name FROM tally.candidate WHERE election = $1::uuid "
+                      "ORDER BY position",
+                      1, v);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    Hj__Tally__Candidate *k = tally_alloc(a, ((size_t)n + 1) * sizeof *k);
+    m->candidates = tally_alloc(a, ((size_t)n + 1) * sizeof *m->candidates);
+    if (!k || !m->candidates)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        hj__tally__candidate__init(&k[i]);
+        k[i].position = s_u32(r, i, 0);
+        k[i].person_id = PQgetvalue(r, i, 1);
+        k[i].name = PQgetvalue(r, i, 2);
+        m->candidates[m->n_candidates++] = &k[i];
+    }
+    return 0;
+}
+
+/* The election as the wire carries it, with its list. */
+static int s_election_message(PGconn *c, const tally_profiles_t *profiles, const s_election_t *e,
+                              tally_arena_t *a, Hj__Tally__Election **out)
+{
+    tally_board_t *b = tally_alloc(a, sizeof *b);
+    Hj__Tally__Election *m = tally_alloc(a, sizeof *m);
+    char today[11];
+    hj_date_today(today);
+    if (!b || !m || board_load(c, profiles, e->community, today, e->id, b) != 1 || b->n_elections != 1)
+        return -1;
+    tally_election_t *copy = tally_alloc(a, sizeof *copy);
+    if (!copy)
+        return -1;
+    *copy = b->elections[0];
+    board_election_message(copy, s_strdup(a, e->community), m);
+    if (s_candidates(c, e->id, a, m) != 0)
+        return -1;
+    *out = m;
+    return 0;
+}
+
+static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__Result *m)
+{
+    const char *v[1] = {id};
+    PGresult *r = s_q(c, a,
+                      "SELECT id, round, box, reason, actor, to_char(at AT TIME ZONE 'UTC', "
+                      "'YYYY-MM-DD HH24:MI:SS'), before, after FROM tally.amendment "
+                      "WHERE election = $1::uuid ORDER BY at, id",
+                      1, v);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    Hj__Tally__Amendment *am = tally_alloc(a, ((size_t)n + 1) * sizeof *am);
+    m->amendments = tally_alloc(a, ((size_t)n + 1) * sizeof *m->amendments);
+    if (!am || !m->amendments)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        hj__tally__amendment__init(&am[i]);
+        am[i].id = PQgetvalue(r, i, 0);
+        am[i].round = s_u32(r, i, 1);
+        am[i].box = PQgetvalue(r, i, 2);
+        am[i].reason = PQgetvalue(r, i, 3);
+        am[i].actor = PQgetvalue(r, i, 4);
+        am[i].at = PQgetvalue(r, i, 5);
+        for (int side = 0; side < 2; side++) {
+            size_t len = 0;
+            uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 6 + side), &len);
+            Hj__Tally__BoxTotal *bt = bytes ? hj__tally__box_total__unpack(NULL, len, bytes) : NULL;
+            PQfreemem(bytes);
+            if (!bt)
+                continue;
+            /* Repacked into arena memory, so freeing is the arena's job. */
+            size_t plen = hj__tally__box_total__get_packed_size(bt);
+            uint8_t *packed = tally_alloc(a, plen);
+            Hj__Tally__BoxTotal *copy = packed ? tally_alloc(a, sizeof *copy) : NULL;
+            if (copy) {
+                hj__tally__box_total__pack(bt, packed);
+                *copy = *bt;
+                copy->election = s_strdup(a, bt->election);
+                copy->box = s_strdup(a, bt->box);
+                copy->reason = s_strdup(a, bt->reason);
+                copy->votes = tally_alloc(a, (bt->n_votes + 1) * sizeof *copy->votes);
+                if (copy->votes)
+                    memcpy(copy->votes, bt->votes, bt->n_votes * sizeof *copy->votes);
+                else
+                    copy->n_votes = 0;
+                copy->n_writeins = 0;
+                copy->writeins = NULL;
+                if (side)
+                    am[i].after = copy;
+                else
+                    am[i].before = copy;
+            }
+            hj__tally__box_total__free_unpacked(bt, NULL);
+        }
+        m->amendments[m->n_amendments++] = &am[i];
+    }
+    return 0;
+}
+
+/* Replies with the whole result; a write journals `kind` with `record`. */
+static void s_result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                           const char *id, const char *kind, const ProtobufCMessage *record)
+{
+    tally_arena_t a = {0};
+    s_election_t e;
+    s_result_t res;
+    Hj__Tally__Result m = HJ__TALLY__RESULT__INIT;
+    if (s_election(c, call, profiles, id, 0, &e) != 0)
+        goto out;
+    if (s_election_message(c, profiles, &e, &a, &m.election) != 0 || s_result(c, &e, &a, &res) != 0 ||
+        s_amendments(c, e.id, &a, &m) != 0) {
+        s_sql_failed(call, "the result");
+        goto out;
+    }
+    m.rounds = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *m.rounds);
+    Hj__Tally__Count *counts = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *counts);
+    if (!m.rounds || !counts) {
+        s_sql_failed(call, "the result");
+        goto out;
+    }
+    for (int k = 0; k < res.n_rounds; k++) {
+        if (s_count_message(&e, &res.rounds[k], &a, &counts[k]) != 0) {
+            s_sql_failed(call, "the result");
+            goto out;
+        }
+        m.rounds[m.n_rounds++] = &counts[k];
+    }
+    m.elected = (char **)res.elected;
+    m.n_elected = res.n_elected;
+    s_next(&e, &res, (uint32_t)m.election->n_candidates, res.next, sizeof res.next);
+    m.next = res.next;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_RESULT_VIEW;
+    reply.result_view = &m;
+    if (kind) {
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", e.community);
+    }
+    tally_reply(call, &reply, kind ? record : NULL);
+out:
+    tally_arena_free(&a);
+}
+
+/* ---- the voter roll (选民登记) --------------------------------------------------------- */
+
+static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind,
+                        const ProtobufCMessage *record)
+{
+    tally_arena_t a = {0};
+    const char *v[1] = {community};
+    int rc = -1;
+    PGresult *r = s_q(c, &a,
+                      "SELECT community, voters, households, representatives, "
+                      "COALESCE(to_char(published_on, 'YYYY-MM-DD'), ''), recorded_by "
+                      "FROM tally.voter_roll WHERE community = $1",
+                      1, v);
+    PGresult *o = r ? s_q(c, &a,
+                          "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, "
+                          "decision, COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note "
+                          "FROM tally.objection WHERE community = $1 ORDER BY filed_on, id",
+                          1, v)
+                    : NULL;
+    if (!o) {
+        s_sql_failed(call, "the voter roll");
+        goto out;
+    }
+    if (PQntuples(r) == 0) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                      "no voter roll recorded for %s (hj voters set)", community);
+        goto out;
+    }
+    Hj__Tally__VoterRoll roll = HJ__TALLY__VOTER_ROLL__INIT;
+    roll.community = PQgetvalue(r, 0, 0);
+    roll.voters = s_u32(r, 0, 1);
+    roll.households = s_u32(r, 0, 2);
+    roll.representatives = s_u32(r, 0, 3);
+    roll.published_on = PQgetvalue(r, 0, 4);
+    roll.recorded_by = PQgetvalue(r, 0, 5);
+    int n = PQntuples(o);
+    Hj__Tally__Objection *ob = tally_alloc(&a, ((size_t)n + 1) * sizeof *ob);
+    roll.objections = tally_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
+    if (!ob || !roll.objections) {
+        s_sql_failed(call, "the voter roll");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        hj__tally__objection__init(&ob[i]);
+        ob[i].id = PQgetvalue(o, i, 0);
+        ob[i].community = PQgetvalue(o, i, 1);
+        ob[i].filed_by = PQgetvalue(o, i, 2);
+        ob[i].filed_on = PQgetvalue(o, i, 3);
+        ob[i].about = PQgetvalue(o, i, 4);
+        ob[i].decision = PQgetvalue(o, i, 5);
+        ob[i].decided_on = PQgetvalue(o, i, 6);
+        ob[i].note = PQgetvalue(o, i, 7);
+        roll.objections[roll.n_objections++] = &ob[i];
+    }
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_ROLL;
+    reply.voter_roll = &roll;
+    if (kind) {
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", community);
+    }
+    tally_reply(call, &reply, kind ? (record ? record : &roll.base) : NULL);
+    rc = 0;
+out:
+    tally_arena_free(&a);
+    return rc;
+}
+
+static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
+{
+    char state[6], voters[24], households[24], reps[24];
+    if (tally_db_caught_up(c, call) != 0)
+        return;
+    const char *cv[1] = {m->community};
+    PGresult *r = hj_pq(c, state, "SELECT 1 FROM tally.community WHERE code = $1", 1, cv);
+    if (!r)
+        return s_sql_failed(call, "the community");
+    int known = PQntuples(r) == 1;
+    PQclear(r);
+    if (!known)
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                                   "community %s not found in the registry", m->community);
+    const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
+                        s_num(reps, m->representatives), m->published_on, call->actor};
+    r = hj_pq(c, state,
+              "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
+              "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, '')::date, $6) "
+              "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
+              "households = EXCLUDED.households, representatives = EXCLUDED.representatives, "
+              "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
+              "updated_at = now()",
+              6, v);
+    if (!r)
+        return s_sql_failed(call, "the voter roll");
+    PQclear(r);
+    hj_info("voter roll of %s: %u voters, published %s", m->community, m->voters,
+            m->published_on[0] ? m->published_on : "not yet");
+    s_roll_reply(c, call, m->community, "voter_roll_set", NULL);
+}
+
+static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    char state[6];
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, decision, "
+                        "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
+                        "WHERE id = $1::uuid",
+                        1, v);
+    if (!r)
+        return s_sql_failed(call, "the objection");
+    if (PQntuples(r) == 1) {
+        Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
+        o.id = PQgetvalue(r, 0, 0);
+        o.community = PQgetvalue(r, 0, 1);
+        o.filed_by = PQgetvalue(r, 0, 2);
+        o.filed_on = PQgetvalue(r, 0, 3);
+        o.about = PQgetvalue(r, 0, 4);
+        o.decision = PQgetvalue(r, 0, 5);
+        o.decided_on = PQgetvalue(r, 0, 6);
+        o.note = PQgetvalue(r, 0, 7);
+        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+        reply.result_case = HJ__TALLY__REPLY__RESULT_OBJECTION;
+        reply.objection = &o;
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", o.community);
+        tally_reply(call, &reply, &o.base);
+    } else
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found", id);
+    PQclear(r);
+}
+
+static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                             const Hj__Tally__Objection *o)
+{
+    char state[6];
+    const char *v[1] = {o->community};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
+                        "WHERE community = $1",
+                        1, v);
+    if (!r)
+        return s_sql_failed(call, "the voter roll");
+    char published[11] = "";
+    int found = PQntuples(r) == 1;
+    if (found)
+        snprintf(published, sizeof published, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (!found || !published[0])
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "community",
+                                   "the voter list of %s is not published: there is nothing to object to",
+                                   o->community);
+    uint32_t days = profiles->residents.objection_file_days;
+    long after = tally_days_between(published, o->filed_on);
+    if (after < 0)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "filed_on",
+                                   "filed_on %s is before the list was published (%s)", o->filed_on,
+                                   published);
+    if (days && after > (long)days)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "filed_on",
+                                   "filed %s, %ld days after the list was published on %s: objections "
+                                   "are taken within %u days (profile %s)",
+                                   o->filed_on, after, published, days, profiles->residents.name);
+    const char *w[5] = {call->request_id, o->community, o->filed_by, o->filed_on, o->about};
+    r = hj_pq(c, state,
+              "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
+              "VALUES ($1::uuid, $2, $3, $4::date, $5)",
+              5, w);
+    if (!r)
+        return s_sql_failed(call, "the objection");
+    PQclear(r);
+    s_objection_reply(c, call, call->request_id, "objection_filed");
+}
+
+static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                               const Hj__Tally__ObjectionDecision *d)
+{
+    char state[6], filed[11] = "", decision[16] = "";
+    const char *v[1] = {d->id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
+                        "WHERE id = $1::uuid FOR UPDATE",
+                        1, v);
+    if (!r)
+        return s_sql_failed(call, "the objection");
+    int found = PQntuples(r) == 1;
+    if (found) {
+        snprintf(filed, sizeof filed, "%s", PQgetvalue(r, 0, 0));
+        snprintf(decision, sizeof decision, "%s", PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    if (!found)
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
+                                   d->id);
+    if (decision[0])
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                                   "objection %s is already decided (%s)", d->id, decision);
+    uint32_t days = profiles->residents.objection_decide_days;
+    long after = tally_days_between(filed, d->date);
+    if (after < 0)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                                   "date %s is before the objection was filed (%s)", d->date, filed);
+    if (days && after > (long)days)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
+                                   "decided %s, %ld days after the objection was filed on %s: it must be "
+                                   "decided within %u days (profile %s)",
+                                   d->date, after, filed, days, profiles->residents.name);
+    const char *w[5] = {d->id, d->decision, d->date, d->note, call->actor};
+    r = hj_pq(c, state,
+              "UPDATE tally.objection SET decision = $2, decided_on = $3::date, note = $4, "
+              "decided_by = $5 WHERE id = $1::uuid",
+              5, w);
+    if (!r)
+        return s_sql_failed(call, "the objection");
+    PQclear(r);
+    s_objection_reply(c, call, d->id, "objection_decided");
+}
+
+/* ---- proxies (委托投票) ----------------------------------------------------------------- */
+
+static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                        const Hj__Tally__Proxy *p)
+{
+    char state[6], why[TALLY_WHY_MAX];
+    s_election_t e;
+    if (s_election(c, call, profiles, p->election, 1, &e) != 0 || s_not_certified(call, &e) != 0)
+        return;
+    const char *v[4] = {e.id, p->holder, p->holder_name, p->principal};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
+                        "EXISTS (SELECT 1 FROM tally.candidate WHERE election = $1::uuid AND name = $3) OR "
+                        "EXISTS (SELECT 1 FROM tally.paper WHERE election = $1::uuid AND name = $3), "
+                        "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
+                        "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
+                        4, v);
+    if (!r)
+        return s_sql_failed(call, "the proxies");
+    uint32_t held = s_u32(r, 0, 0);
+    int candidate = PQgetvalue(r, 0, 1)[0] == 't';
+    int given = !PQgetisnull(r, 0, 2);
+    int holder_gave = PQgetvalue(r, 0, 3)[0] == 't';
+    PQclear(r);
+    if (candidate)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                                   "%s is a candidate of this election: a candidate cannot hold a proxy",
+                                   p->holder_name);
+    if (given)
+        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
+                                   "voter %s has already given a proxy in this election", p->principal);
+    if (holder_gave)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                                   "voter %s gave a proxy in this election and cannot hold one",
+                                   p->holder);
+    if (!tally_check_proxies(e.profile, e.mode, held + 1, why, sizeof why))
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                                   "%s would hold %u: %s", p->holder_name, held + 1, why);
+    const char *w[6] = {e.id, p->principal, p->principal_name, p->holder, p->holder_name, call->actor};
+    r = hj_pq(c, state,
+              "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
+              "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+              6, w);
+    if (!r)
+        return s_sql_failed(call, "the proxy");
+    PQclear(r);
+    Hj__Tally__Proxy out = *p;
+    out.election = e.id;
+    out.held = held + 1;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_PROXY;
+    reply.proxy = &out;
+    snprintf(call->kind, sizeof call->kind, "proxy_added");
+    snprintf(call->community, sizeof call->community, "%s", e.community);
+    tally_reply(call, &reply, &out.base);
+}
+
+/* ---- the candidate list ------------------------------------------------------------------ */
+
+/* The reserve-ledger person nominated for the election's committee: its
+ * name into *name (arena). 0, or -1 with INVALID_ARGUMENT naming field. */
+static int s_nominee(PGconn *c, hj_call_t *call, const s_election_t *e, const char *person,
+                     const char *field, tally_arena_t *a, const char **name)
+{
+    const char *v[3] = {e->community, strcmp(e->body, "party") == 0 ? "1" : "2", person};
+    PGresult *r = s_q(c, a,
+                      "SELECT person_name FROM tally.reserve WHERE community = $1 AND "
+                      "committee = $2::smallint AND person_id = $3::uuid AND status = 'nominated'",
+                      3, v);
+    if (!r) {
+        s_sql_failed(call, "the reserve ledger");
+        return -1;
+    }
+    if (PQntuples(r) == 0)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
+                             "person %s is not nominated for the %s committee of %s in the reserve "
+                             "ledger (hj reserve update ID --status nominated, after vetting)",
+                             person, e->body, e->community);
+    *name = PQgetvalue(r, 0, 0);
+    return 0;
+}
+
+static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                             const Hj__Tally__CandidateList *l)
+{
+    char state[6], why[TALLY_WHY_MAX], field[48], position[24];
+    tally_arena_t a = {0};
+    s_election_t e;
+    if (tally_db_caught_up(c, call) != 0 || s_election(c, call, profiles, l->election, 1, &e) != 0 ||
+        s_not_certified(call, &e) != 0)
+        goto out;
+    const char *v[1] = {e.id};
+    PGresult *r = s_q(c, &a, "SELECT count(*) FROM tally.round WHERE election = $1::uuid", 1, v);
+    if (!r) {
+        s_sql_failed(call, "the rounds");
+        goto out;
+    }
+    if (atoi(PQgetvalue(r, 0, 0)) > 0) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "voting has begun: the candidate list of the first round is fixed");
+        goto out;
+    }
+    const char **names = tally_alloc(&a, (l->n_person_ids + 1) * sizeof *names);
+    if (!names) {
+        s_sql_failed(call, "the list");
+        goto out;
+    }
+    for (size_t i = 0; i < l->n_person_ids; i++) {
+        snprintf(field, sizeof field, "person_ids[%zu]", i + 1);
+        if (s_nominee(c, call, &e, l->person_ids[i], field, &a, &names[i]) != 0)
+            goto out;
+    }
+    uint32_t required = 0;
+    if (!tally_check_candidates(e.profile, e.seats, (uint32_t)l->n_person_ids, &required, why, sizeof why)) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "candidates",
+                      "the list is not lawful (差额): %s", why);
+        goto out;
+    }
+    r = hj_pq(c, state, "DELETE FROM tally.candidate WHERE election = $1::uuid", 1, v);
+    PQclear(r);
+    for (size_t i = 0; r && i < l->n_person_ids; i++) {
+        const char *w[4] = {e.id, s_num(position, (long long)i + 1), l->person_ids[i], names[i]};
+        r = hj_pq(c, state,
+                  "INSERT INTO tally.candidate (election, position, person_id, name) "
+                  "VALUES ($1::uuid, $2::int, $3::uuid, $4)",
+                  4, w);
+        PQclear(r);
+    }
+    if (!r) {
+        s_sql_failed(call, "the list");
+        goto out;
+    }
+    Hj__Tally__Election *m;
+    if (s_election_message(c, profiles, &e, &a, &m) != 0) {
+        s_sql_failed(call, "the election");
+        goto out;
+    }
+    Hj__Tally__CandidateList record = *l;
+    record.election = e.id;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_ELECTION;
+    reply.election = m;
+    snprintf(call->kind, sizeof call->kind, "candidates_set");
+    snprintf(call->community, sizeof call->community, "%s", e.community);
+    tally_reply(call, &reply, &record.base);
+out:
+    tally_arena_free(&a);
+}
+
+/* ---- rounds -------------------------------------------------------------------------- */
+
+/* Replies with the count of the election's latest round; journals it. */
+static void s_count_reply(PGconn *c, hj_call_t *call, const s_election_t *e, const char *kind)
+{
+    tally_arena_t a = {0};
+    s_tally_t t;
+    Hj__Tally__Count m;
+    if (s_tally(c, e, 0, &a, &t) != 1 || s_count_message(e, &t, &a, &m) != 0) {
+        s_sql_failed(call, "the count");
+    } else {
+        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+        Hj__Tally__Receipt receipt = HJ__TALLY__RECEIPT__INIT;
+        receipt.election = m.election;
+        receipt.round = m.round;
+        receipt.count = &m;
+        reply.result_case = HJ__TALLY__REPLY__RESULT_RECEIPT;
+        reply.receipt = &receipt;
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", e->community);
+        tally_reply(call, &reply, &m.base);
+    }
+    tally_arena_free(&a);
+}
+
+static int s_insert_paper(PGconn *c, const char *election, const char *round, uint32_t position,
+                          const char *person_id, const char *name)
+{
+    char state[6], pos[24];
+    const char *v[5] = {election, round, s_num(pos, position), person_id, name};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO tally.paper (election, round, position, person_id, name) "
+                        "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
+                        5, v);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                         const Hj__Tally__RoundOpen *o)
+{
+    char state[6], today[11], why[TALLY_WHY_MAX], field[48];
+    char no[24], seats[24], electorate[24], present[24];
+    tally_arena_t a = {0};
+    s_election_t e;
+    s_tally_t last;
+    hj_date_today(today);
+    if (s_election(c, call, profiles, o->election, 1, &e) != 0 || s_is_open(call, &e) != 0)
+        goto out;
+    if (strcmp(today, e.date) < 0) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
+                      "election day is %s: a round opens on or after it (today is %s)", e.date, today);
+        goto out;
+    }
+    int has_last = s_tally(c, &e, 0, &a, &last);
+    if (has_last < 0) {
+        s_sql_failed(call, "the rounds");
+        goto out;
+    }
+    /* The paper and the seats of this round follow from the last round. */
+    int kind = TALLY_ROUND_FIRST;
+    uint32_t to_fill = e.seats, n = 0;
+    const char **ids = NULL, **names = NULL;
+    int new_list = 0;
+    const char *v[1] = {e.id};
+    if (!has_last) {
+        PGresult *r = s_q(c, &a,
+                          "SELECT person_id::text, name FROM tally.candidate WHERE election = $1::uuid "
+                          "ORDER BY position",
+                          1, v);
+        if (!r) {
+            s_sql_failed(call, "the candidate list");
+            goto out;
+        }
+        n = (uint32_t)PQntuples(r);
+        if (n == 0) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "candidates",
+                          "the election has no candidate list (hj election candidates %s --person ID ...)",
+                          e.id);
+            goto out;
+        }
+        ids = tally_alloc(&a, (n + 1) * sizeof *ids);
+        names = tally_alloc(&a, (n + 1) * sizeof *names);
+        for (uint32_t i = 0; ids && names && i < n; i++) {
+            ids[i] = PQgetvalue(r, (int)i, 0);
+            names[i] = PQgetvalue(r, (int)i, 1);
+        }
+    } else if (!last.complete) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
+                      "round %d is still being counted: %u of %u returned ballots counted", last.no,
+                      last.counted, last.returned);
+        goto out;
+    } else if (!last.counted_ok) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
+                      "round %d does not count: %s", last.no, last.tc->error);
+        goto out;
+    } else {
+        const tally_count_t *tc = last.tc;
+        const uint32_t *who = NULL;
+        switch (tc->outcome) {
+        case TALLY_OUTCOME_VOID: /* re-run with the same paper */
+            kind = last.kind;
+            to_fill = last.seats_to_fill;
+            n = last.n_paper;
+            break;
+        case TALLY_OUTCOME_REVOTE:
+            kind = TALLY_ROUND_REVOTE;
+            to_fill = tc->revote_seats;
+            n = tc->n_tied;
+            who = tc->tied;
+            break;
+        case TALLY_OUTCOME_FURTHER:
+            kind = TALLY_ROUND_FURTHER;
+            to_fill = tc->further_seats;
+            new_list = e.profile->further_standing.kind == HJ_STANDING_NEW_LIST;
+            n = new_list ? (uint32_t)o->n_person_ids : tc->n_standing;
+            who = tc->standing;
+            break;
+        default:
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
+                          "every seat is filled: certify the result (hj election certify %s)", e.id);
+            goto out;
+        }
+        ids = tally_alloc(&a, (n + 1) * sizeof *ids);
+        names = tally_alloc(&a, (n + 1) * sizeof *names);
+        if (!ids || !names) {
+            s_sql_failed(call, "the paper");
+            goto out;
+        }
+        if (new_list) {
+            for (uint32_t i = 0; i < n; i++) {
+                snprintf(field, sizeof field, "person_ids[%u]", i + 1);
+                if (s_nominee(c, call, &e, o->person_ids[i], field, &a, &names[i]) != 0)
+                    goto out;
+                ids[i] = o->person_ids[i];
+            }
+            uint32_t required = 0;
+            if (!tally_check_candidates(e.profile, to_fill, n, &required, why, sizeof why)) {
+                hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "person_ids",
+                              "the further round's new list is not lawful: %s", why);
+                goto out;
+            }
+        } else {
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t p = who ? who[i] : i;
+                ids[i] = p < last.n_paper ? last.paper_ids[p] : "";
+                names[i] = s_person_name(&last, p);
+            }
+        }
+    }
+    if (o->n_person_ids && !new_list) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "person_ids",
+                      "this round's paper follows from the count (profile %s): give no list",
+                      e.profile->name);
+        goto out;
+    }
+    /* Who should attend (party) is given; a residents' electorate is the roll. */
+    uint32_t who_count = o->electorate;
+    if (e.profile->body == HJ_BODY_RESIDENTS) {
+        if (o->electorate) {
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
+                          "a residents' election counts its electorate from the voter roll: give none");
+            goto out;
+        }
+        const char *cv[1] = {e.community};
+        PGresult *r = s_q(c, &a,
+                          "SELECT voters, households, representatives FROM tally.voter_roll "
+                          "WHERE community = $1",
+                          1, cv);
+        if (!r) {
+            s_sql_failed(call, "the voter roll");
+            goto out;
+        }
+        if (PQntuples(r) == 1)
+            who_count = s_u32(r, 0, e.mode == HJ_MODE_HOUSEHOLD ? 1 : e.mode == HJ_MODE_REPRESENTATIVE ? 2 : 0);
+        if (!who_count) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "electorate",
+                          "the voter roll of %s records no %s (hj voters set)", e.community,
+                          e.profile->electorate_label[e.mode]);
+            goto out;
+        }
+    } else if (!who_count) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
+                      "electorate: how many %s (required)", e.profile->electorate_label[e.mode]);
+        goto out;
+    }
+    if (o->present > who_count) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "present",
+                      "%u present, but there are only %u %s", o->present, who_count,
+                      e.profile->electorate_label[e.mode]);
+        goto out;
+    }
+    const char *w[7] = {e.id,
+                        s_num(no, has_last ? last.no + 1 : 1),
+                        tally_round_name(kind),
+                        s_num(seats, to_fill),
+                        s_num(electorate, who_count),
+                        s_num(present, o->present),
+                        call->actor};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO tally.round (election, no, kind, seats_to_fill, electorate, present, "
+                        "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
+                        7, w);
+    if (!r) {
+        s_sql_failed(call, "the round");
+        goto out;
+    }
+    PQclear(r);
+    for (uint32_t i = 0; i < n; i++)
+        if (s_insert_paper(c, e.id, no, i + 1, ids[i], names[i]) != 0) {
+            s_sql_failed(call, "the ballot paper");
+            goto out;
+        }
+    for (size_t i = 0; i < o->n_boxes; i++) {
+        const Hj__Tally__Box *b = o->boxes[i];
+        char issued[24], returned[24];
+        const char *x[6] = {e.id, no, b->name, b->kind, s_num(issued, b->issued), s_num(returned, b->returned)};
+        r = hj_pq(c, state,
+                  "INSERT INTO tally.box (election, round, name, kind, issued, returned) "
+                  "VALUES ($1::uuid, $2::int, $3, $4, $5::int, $6::int)",
+                  6, x);
+        if (!r) {
+            s_sql_failed(call, "the ballot boxes");
+            goto out;
+        }
+        PQclear(r);
+    }
+    hj_info("election %s: round %s (%s) opened for %u seat(s), %u on the paper", e.id, no,
+            tally_round_name(kind), to_fill, n);
+    s_count_reply(c, call, &e, "round_opened");
+out:
+    tally_arena_free(&a);
+}
+
+/* ---- counting: ballots one by one, boxes by hand ----------------------------------------------- */
+
+/* The latest round's box to count into, locked. 0 with *round and the box
+ * row (arena), or -1 with the status. */
+static int s_box(PGconn *c, hj_call_t *call, const s_election_t *e, uint32_t round, const char *box,
+                 tally_arena_t *a, int *round_no, PGresult **row)
+{
+    char no[24];
+    const char *v[2] = {e->id, s_num(no, round)};
+    PGresult *r = s_q(c, a,
+                      "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
+                      "($2::int = 0 OR no = $2::int)",
+                      2, v);
+    if (!r) {
+        s_sql_failed(call, "the rounds");
+        return -1;
+    }
+    *round_no = atoi(PQgetvalue(r, 0, 0));
+    if (!*round_no && round)
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "round", "the election has no round %u",
+                             round);
+    if (!*round_no)
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
+                             "no round is open yet (hj election round %s --box ...)", e->id);
+    const char *w[3] = {e->id, s_num(no, *round_no), box};
+    r = s_q(c, a,
+            "SELECT name, kind, issued, returned, entry, counted, valid, invalid, "
+            "array_to_string(votes, ','), (SELECT count(*) FROM tally.paper p WHERE p.election = b.election "
+            "AND p.round = b.round), (SELECT string_agg(name, ', ' ORDER BY name) FROM tally.box x "
+            "WHERE x.election = b.election AND x.round = b.round) FROM tally.box b "
+            "WHERE election = $1::uuid AND round = $2::int AND name = $3 FOR UPDATE",
+            3, w);
+    if (!r) {
+        s_sql_failed(call, "the ballot box");
+        return -1;
+    }
+    if (PQntuples(r) == 0) {
+        PGresult *names = s_q(c, a,
+                              "SELECT COALESCE(string_agg(name, ', ' ORDER BY name), '') FROM tally.box "
+                              "WHERE election = $1::uuid AND round = $2::int",
+                              2, w);
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "box",
+                             "round %d has no box %s (its boxes: %s)", *round_no, box,
+                             names ? PQgetvalue(names, 0, 0) : "?");
+    }
+    *row = r;
+    return 0;
+}
+
+/* Write-in names of a round as ids; new names get the next ids. -1 on error. */
+static int s_writein_ids(PGconn *c, const char *election, const char *round, const char *const *names,
+                         size_t n, int *ids, uint32_t *total)
+{
+    char state[6];
+    for (size_t i = 0; i < n; i++) {
+        const char *v[3] = {election, round, names[i]};
+        PGresult *r = hj_pq(c, state,
+                            "WITH known AS (SELECT id FROM tally.writein WHERE election = $1::uuid AND "
+                            "round = $2::int AND name = $3), added AS (INSERT INTO tally.writein "
+                            "(election, round, id, name) SELECT $1::uuid, $2::int, COALESCE((SELECT "
+                            "max(id) + 1 FROM tally.writein WHERE election = $1::uuid AND round = $2::int), "
+                            "0), $3 WHERE NOT EXISTS (SELECT 1 FROM known) RETURNING id) "
+                            "SELECT id FROM known UNION ALL SELECT id FROM added",
+                            3, v);
+        if (!r)
+            return -1;
+        ids[i] = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+    const char *v[2] = {election, round};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT count(*) FROM tally.writein WHERE election = $1::uuid AND round = $2::int",
+                        2, v);
+    if (!r)
+        return -1;
+    *total = s_u32(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* The paper's candidate names of a round (arena). */
+static const char **s_paper_names(PGconn *c, const char *election, const char *round, tally_arena_t *a)
+{
+    const char *v[2] = {election, round};
+    PGresult *r = s_q(c, a,
+                      "SELECT name FROM tally.paper WHERE election = $1::uuid AND round = $2::int "
+                      "ORDER BY position",
+                      2, v);
+    const char **names = r ? tally_alloc(a, ((size_t)PQntuples(r) + 1) * sizeof *names) : NULL;
+    for (int i = 0; names && i < PQntuples(r); i++)
+        names[i] = PQgetvalue(r, i, 0);
+    return names;
+}
+
+static int s_round_facts(PGconn *c, const s_election_t *e, int round_no, tally_arena_t *a,
+                         tally_round_t *rd)
+{
+    char no[24];
+    const char *v[2] = {e->id, s_num(no, round_no)};
+    PGresult *r = s_q(c, a,
+                      "SELECT kind, seats_to_fill, electorate, present FROM tally.round "
+                      "WHERE election = $1::uuid AND no = $2::int",
+                      2, v);
+    if (!r || PQntuples(r) != 1)
+        return -1;
+    memset(rd, 0, sizeof *rd);
+    rd->profile = e->profile;
+    rd->mode = e->mode;
+    rd->kind = s_kind(PQgetvalue(r, 0, 0));
+    rd->seats = e->seats;
+    rd->seats_to_fill = s_u32(r, 0, 1);
+    rd->electorate = s_u32(r, 0, 2);
+    rd->present = s_u32(r, 0, 3);
+    return 0;
+}
+
+/* Stores a box's count: entry, counted, valid, invalid, votes. 0 / -1. */
+static int s_store_box(PGconn *c, const char *election, const char *round, const char *box,
+                       const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
+                       const uint32_t *votes, uint32_t n)
+{
+    char state[6], nc[24], nv[24], ni[24];
+    size_t cap = (size_t)n * 12 + 3, len = 0;
+    char *array = malloc(cap);
+    if (!array)
+        return -1;
+    array[len++] = '{';
+    for (uint32_t i = 0; i < n; i++)
+        len += (size_t)snprintf(array + len, cap - len, "%s%u", i ? "," : "", votes[i]);
+    snprintf(array + len, cap - len, "}");
+    const char *v[8] = {election, round, box, entry, s_num(nc, counted), s_num(nv, valid), s_num(ni, invalid),
+                        array};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE tally.box SET entry = $4, counted = $5::int, valid = $6::int, "
+                        "invalid = $7::int, votes = $8::bigint[] WHERE election = $1::uuid AND "
+                        "round = $2::int AND name = $3",
+                        8, v);
+    free(array);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static uint8_t s_mark(char ch)
+{
+    return ch == 'y' ? 1 : ch == 'n' ? 2 : ch == 'a' ? 3 : 0;
+}
+
+static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                            const Hj__Tally__BallotBatch *b)
+{
+    char state[6], round[24], why[TALLY_WHY_MAX];
+    tally_arena_t a = {0};
+    s_election_t e;
+    int round_no;
+    PGresult *box;
+    tally_round_t rd;
+    if (s_election(c, call, profiles, b->election, 1, &e) != 0 || s_is_open(call, &e) != 0 ||
+        s_box(c, call, &e, 0, b->box, &a, &round_no, &box) != 0)
+        goto out;
+    s_num(round, round_no);
+    uint32_t returned = s_u32(box, 0, 3), counted = s_u32(box, 0, 5), nc = s_u32(box, 0, 9);
+    if (strcmp(PQgetvalue(box, 0, 4), "total") == 0) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
+                      "box %s of round %d is counted by hand (its total is recorded): its ballots are "
+                      "not entered one by one",
+                      b->box, round_no);
+        goto out;
+    }
+    if (counted + b->n_ballots > returned) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "ballots",
+                      "box %s held %u returned ballots: %u are entered, and %zu more would make %zu",
+                      b->box, returned, counted, b->n_ballots, counted + b->n_ballots);
+        goto out;
+    }
+    /* Marks of the right length, write-ins resolved to ids. */
+    size_t n_w = 0;
+    for (size_t i = 0; i < b->n_ballots; i++) {
+        char field[48];
+        snprintf(field, sizeof field, "ballots[%zu].marks", i + 1);
+        if (strlen(b->ballots[i]->marks) != nc) {
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
+                          "ballot %zu has %zu marks, but the paper of round %d has %u candidates", i + 1,
+                          strlen(b->ballots[i]->marks), round_no, nc);
+            goto out;
+        }
+        for (size_t k = 0; k < b->ballots[i]->n_writeins; k++)
+            if (b->ballots[i]->writeins[k]->beside > nc) {
+                snprintf(field, sizeof field, "ballots[%zu].writeins", i + 1);
+                hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
+                              "write-in %s beside candidate %u: the paper has %u", b->ballots[i]->writeins[k]->name,
+                              b->ballots[i]->writeins[k]->beside, nc);
+                goto out;
+            }
+        n_w += b->ballots[i]->n_writeins;
+    }
+    const char **wnames = tally_alloc(&a, (n_w + 1) * sizeof *wnames);
+    int *wids = tally_alloc(&a, (n_w + 1) * sizeof *wids);
+    if (!wnames || !wids) {
+        s_sql_failed(call, "the ballots");
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < b->n_ballots; i++)
+        for (size_t j = 0; j < b->ballots[i]->n_writeins; j++)
+            wnames[k++] = b->ballots[i]->writeins[j]->name;
+    uint32_t n_writeins = 0;
+    if (s_writein_ids(c, e.id, round, wnames, n_w, wids, &n_writeins) != 0 ||
+        s_round_facts(c, &e, round_no, &a, &rd) != 0) {
+        s_sql_failed(call, "the write-ins");
+        goto out;
+    }
+    rd.n_candidates = nc;
+    rd.n_writeins = n_writeins;
+    uint32_t n = nc + n_writeins, valid = s_u32(box, 0, 6), invalid = s_u32(box, 0, 7);
+    uint32_t *votes = tally_alloc(&a, (n + 1) * sizeof *votes);
+    uint8_t *marks = tally_alloc(&a, nc + 1);
+    char **hex = tally_alloc(&a, (b->n_ballots + 1) * sizeof *hex);
+    char **wtext = tally_alloc(&a, (b->n_ballots + 1) * sizeof *wtext);
+    int *ok = tally_alloc(&a, (b->n_ballots + 1) * sizeof *ok);
+    char **reasons = tally_alloc(&a, (b->n_ballots + 1) * sizeof *reasons);
+    if (!votes || !marks || !hex || !wtext || !ok || !reasons) {
+        s_sql_failed(call, "the ballots");
+        goto out;
+    }
+    s_parse_votes(PQgetvalue(box, 0, 8), votes, n);
+    uint32_t batch_valid = 0, batch_invalid = 0;
+    size_t n_reasons = 0;
+    k = 0;
+    for (size_t i = 0; i < b->n_ballots; i++) {
+        const Hj__Tally__Ballot *bl = b->ballots[i];
+        tally_writein_t w[TALLY_CANDIDATES_MAX];
+        uint16_t persons[TALLY_CANDIDATES_MAX];
+        uint32_t np = 0;
+        size_t nw = bl->n_writeins < TALLY_CANDIDATES_MAX ? bl->n_writeins : TALLY_CANDIDATES_MAX;
+        size_t tlen = 1;
+        for (uint32_t j = 0; j < nc; j++)
+            marks[j] = s_mark(bl->marks[j]);
+        for (size_t j = 0; j < nw; j++) {
+            w[j].person = (uint16_t)wids[k + j];
+            w[j].beside = (int16_t)((int)bl->writeins[j]->beside - 1);
+            tlen += strlen(bl->writeins[j]->name) + 8;
+        }
+        k += bl->n_writeins;
+        int verdict = tally_check_ballot(&rd, marks, w, nw, persons, &np, why, sizeof why);
+        if (verdict < 0) {
+            char field[48];
+            snprintf(field, sizeof field, "ballots[%zu]", i + 1);
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field, "ballot %zu: %s", i + 1, why);
+            goto out;
+        }
+        ok[i] = verdict;
+        if (verdict) {
+            batch_valid++;
+            for (uint32_t j = 0; j < nc; j++)
+                votes[j] += marks[j] == 1;
+            for (uint32_t j = 0; j < np; j++)
+                votes[nc + persons[j]]++;
+        } else {
+            batch_invalid++;
+            size_t rl = strlen(why) + 32;
+            if ((reasons[n_reasons] = tally_alloc(&a, rl)))
+                snprintf(reasons[n_reasons++], rl, "ballot %zu: %s", i + 1, why);
+        }
+        hex[i] = tally_alloc(&a, (size_t)nc * 2 + 1);
+        wtext[i] = tally_alloc(&a, tlen);
+        if (!hex[i] || !wtext[i]) {
+            s_sql_failed(call, "the ballots");
+            goto out;
+        }
+        for (uint32_t j = 0; j < nc; j++)
+            snprintf(hex[i] + 2 * j, 3, "%02x", marks[j]);
+        size_t off = 0;
+        for (size_t j = 0; j < nw; j++)
+            off += (size_t)snprintf(wtext[i] + off, tlen - off, "%s%s>%u", j ? "\x1f" : "",
+                                    bl->writeins[j]->name, bl->writeins[j]->beside);
+    }
+    /* One statement stores the whole batch. */
+    size_t cap = b->n_ballots * ((size_t)nc * 2 + 8) + 8, wcap = 8, vcap = b->n_ballots * 2 + 8;
+    for (size_t i = 0; i < b->n_ballots; i++)
+        wcap += strlen(wtext[i]) * 2 + 8;
+    char *hexes = tally_alloc(&a, cap), *wts = tally_alloc(&a, wcap), *vals = tally_alloc(&a, vcap);
+    if (!hexes || !wts || !vals) {
+        s_sql_failed(call, "the ballots");
+        goto out;
+    }
+    size_t hl = 0, wl = 0, vl = 0;
+    hl += (size_t)snprintf(hexes + hl, cap - hl, "{");
+    wl += (size_t)snprintf(wts + wl, wcap - wl, "{");
+    vl += (size_t)snprintf(vals + vl, vcap - vl, "{");
+    for (size_t i = 0; i < b->n_ballots; i++) {
+        hl += (size_t)snprintf(hexes + hl, cap - hl, "%s\"%s\"", i ? "," : "", hex[i]);
+        wl += (size_t)snprintf(wts + wl, wcap - wl, "%s\"", i ? "," : "");
+        for (const char *p = wtext[i]; *p && wl + 3 < wcap; p++) {
+            if (*p == '"' || *p == '\\')
+                wts[wl++] = '\\';
+            wts[wl++] = *p;
+        }
+        wl += (size_t)snprintf(wts + wl, wcap - wl, "\"");
+        vl += (size_t)snprintf(vals + vl, vcap - vl, "%s%c", i ? "," : "", ok[i] ? 't' : 'f');
+    }
+    snprintf(hexes + hl, cap - hl, "}");
+    snprintf(wts + wl, wcap - wl, "}");
+    snprintf(vals + vl, vcap - vl, "}");
+    const char *v[7] = {call->request_id, e.id, round, b->box, hexes, wts, vals};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO tally.ballot (batch, no, election, round, box, marks, writeins, valid) "
+                        "SELECT $1::uuid, t.no, $2::uuid, $3::int, $4, decode(t.m, 'hex'), t.w, t.v FROM "
+                        "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
+                        7, v);
+    if (!r) {
+        s_sql_failed(call, "the ballots");
+        goto out;
+    }
+    PQclear(r);
+    if (s_store_box(c, e.id, round, b->box, "ballots", counted + (uint32_t)b->n_ballots,
+                    valid + batch_valid, invalid + batch_invalid, votes, n) != 0) {
+        s_sql_failed(call, "the ballot box");
+        goto out;
+    }
+    /* The receipt: this batch, the box, the round so far. */
+    s_tally_t t;
+    Hj__Tally__Count m;
+    if (s_tally(c, &e, round_no, &a, &t) != 1 || s_count_message(&e, &t, &a, &m) != 0) {
+        s_sql_failed(call, "the count");
+        goto out;
+    }
+    Hj__Tally__Receipt receipt = HJ__TALLY__RECEIPT__INIT;
+    receipt.election = e.id;
+    receipt.round = (uint32_t)round_no;
+    for (size_t i = 0; i < m.n_boxes; i++)
+        if (strcmp(m.boxes[i]->name, b->box) == 0)
+            receipt.box = m.boxes[i];
+    receipt.valid = batch_valid;
+    receipt.invalid = batch_invalid;
+    receipt.invalid_reasons = reasons;
+    receipt.n_invalid_reasons = n_reasons;
+    receipt.count = &m;
+    Hj__Tally__BallotBatch record = *b;
+    record.election = e.id;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_RECEIPT;
+    reply.receipt = &receipt;
+    snprintf(call->kind, sizeof call->kind, "ballots_entered");
+    snprintf(call->community, sizeof call->community, "%s", e.community);
+    tally_reply(call, &reply, &record.base);
+out:
+    tally_arena_free(&a);
+}
+
+/* A box counted by hand must add up; the arithmetic is in the refusal. The
+ * box's votes (paper, then write-ins by id) into votes (n = *n_persons). */
+static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int round_no, PGresult *box,
+                         const Hj__Tally__BoxTotal *t, tally_arena_t *a, uint32_t **votes_out,
+                         uint32_t *n_persons)
+{
+    char round[24];
+    uint32_t returned = s_u32(box, 0, 3), nc = s_u32(box, 0, 9);
+    const char *name = PQgetvalue(box, 0, 0);
+    s_num(round, round_no);
+    if ((uint64_t)t->valid + t->invalid != returned)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "valid",
+                             "box %s does not add up: %u valid + %u invalid = %llu ballots, but %u were "
+                             "returned",
+                             name, t->valid, t->invalid, (unsigned long long)t->valid + t->invalid, returned);
+    if (t->n_votes != nc)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
+                             "%zu vote counts given, but the paper of round %d has %u candidates",
+                             t->n_votes, round_no, nc);
+    const char **paper = s_paper_names(c, e->id, round, a);
+    const char **wnames = tally_alloc(a, (t->n_writeins + 1) * sizeof *wnames);
+    int *wids = tally_alloc(a, (t->n_writeins + 1) * sizeof *wids);
+    if (!paper || !wnames || !wids) {
+        s_sql_failed(call, "the paper");
+        return -1;
+    }
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < nc; i++) {
+        if (t->votes[i] > t->valid)
+            return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
+                                 "box %s does not add up: candidate %u (%s) has %u votes, but the box "
+                                 "has only %u valid ballots",
+                                 name, i + 1, paper[i], t->votes[i], t->valid);
+        sum += t->votes[i];
+    }
+    for (size_t i = 0; i < t->n_writeins; i++) {
+        if (t->writeins[i]->votes > t->valid)
+            return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
+                                 "box %s does not add up: write-in %s has %u votes, but the box has "
+                                 "only %u valid ballots",
+                                 name, t->writeins[i]->name, t->writeins[i]->votes, t->valid);
+        sum += t->writeins[i]->votes;
+        wnames[i] = t->writeins[i]->name;
+    }
+    tally_round_t rd;
+    if (s_round_facts(c, e, round_no, a, &rd) != 0) {
+        s_sql_failed(call, "the round");
+        return -1;
+    }
+    uint32_t limit = tally_invalid_limit(e->profile, rd.seats_to_fill);
+    uint64_t most = limit ? (uint64_t)t->valid * (limit - 1) : sum;
+    if (sum > most)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
+                             "box %s does not add up: %llu votes in all, but %u valid ballots carry at "
+                             "most %u x %u = %llu for %u seat(s)",
+                             name, (unsigned long long)sum, t->valid, t->valid, limit - 1,
+                             (unsigned long long)most, rd.seats_to_fill);
+    uint32_t n_writeins = 0;
+    if (s_writein_ids(c, e->id, round, wnames, t->n_writeins, wids, &n_writeins) != 0) {
+        s_sql_failed(call, "the write-ins");
+        return -1;
+    }
+    uint32_t *votes = tally_alloc(a, ((size_t)nc + n_writeins + 1) * sizeof *votes);
+    if (!votes) {
+        s_sql_failed(call, "the votes");
+        return -1;
+    }
+    memcpy(votes, t->votes, nc * sizeof *votes);
+    for (size_t i = 0; i < t->n_writeins; i++)
+        votes[nc + (uint32_t)wids[i]] += t->writeins[i]->votes;
+    *votes_out = votes;
+    *n_persons = nc + n_writeins;
+    return 0;
+}
+
+static void s_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                        const Hj__Tally__BoxTotal *t)
+{
+    char round[24];
+    tally_arena_t a = {0};
+    s_election_t e;
+    int round_no;
+    PGresult *box;
+    uint32_t *votes, n;
+    if (s_election(c, call, profiles, t->election, 1, &e) != 0 || s_is_open(call, &e) != 0 ||
+        s_box(c, call, &e, 0, t->box, &a, &round_no, &box) != 0)
+        goto out;
+    if (strcmp(PQgetvalue(box, 0, 4), "ballots") == 0) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
+                      "box %s of round %d is being entered ballot by ballot (%s entered): it has no "
+                      "hand-counted total",
+                      t->box, round_no, PQgetvalue(box, 0, 5));
+        goto out;
+    }
+    if (s_check_total(c, call, &e, round_no, box, t, &a, &votes, &n) != 0)
+        goto out;
+    if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
+                    t->invalid, votes, n) != 0) {
+        s_sql_failed(call, "the ballot box");
+        goto out;
+    }
+    Hj__Tally__BoxTotal record = *t;
+    record.election = e.id;
+    record.round = (uint32_t)round_no;
+    s_count_reply(c, call, &e, "box_counted");
+    if (call->status.code == HJ__CODE__OK) {
+        /* The journal keeps the total as counted, not the count after it. */
+        free(call->payload);
+        call->payload_len = hj__tally__box_total__get_packed_size(&record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        if (call->payload)
+            hj__tally__box_total__pack(&record, call->payload);
+        else
+            hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    }
+out:
+    tally_arena_free(&a);
+}
+
+/* ---- certification and amendments ----------------------------------------------------------- */
+
+static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                      const Hj__Tally__ElectionRef *ref)
+{
+    char state[6];
+    tally_arena_t a = {0};
+    s_election_t e;
+    s_result_t res;
+    if (s_election(c, call, profiles, ref->id, 1, &e) != 0)
+        goto out;
+    if (strcmp(e.state, "certified") == 0) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "the result was already certified by %s on %s UTC", e.certified_by, e.certified_at);
+        goto out;
+    }
+    if (s_is_open(call, &e) != 0)
+        goto out;
+    if (s_result(c, &e, &a, &res) != 0) {
+        s_sql_failed(call, "the result");
+        goto out;
+    }
+    if (!res.last || !res.last->complete || !res.last->counted_ok ||
+        res.last->tc->outcome != TALLY_OUTCOME_COMPLETE || res.n_elected < e.seats) {
+        s_next(&e, &res, 1, res.next, sizeof res.next);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "result",
+                      "the result cannot be certified yet: %u of %u seats filled; next: %s", res.n_elected,
+                      e.seats, res.next);
+        goto out;
+    }
+    const char *v[2] = {e.id, call->actor};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE tally.election SET state = 'certified', certified_by = $2, "
+                        "certified_at = now() WHERE id = $1::uuid",
+                        2, v);
+    if (!r) {
+        s_sql_failed(call, "the election");
+        goto out;
+    }
+    PQclear(r);
+    hj_info("election %s certified by %s", e.id, call->actor);
+    Hj__Tally__ElectionRef record = *ref;
+    record.id = e.id;
+    s_result_reply(c, call, profiles, e.id, "election_certified", &record.base);
+out:
+    tally_arena_free(&a);
+}
+
+/* The box's count as a BoxTotal (for the amendment's "before"). Packed, malloc'd. */
+static uint8_t *s_box_total(PGresult *box, const s_election_t *e, int round_no, uint32_t n_persons,
+                            tally_arena_t *a, size_t *len)
+{
+    uint32_t nc = s_u32(box, 0, 9);
+    uint32_t *votes = tally_alloc(a, ((size_t)n_persons + nc + 1) * sizeof *votes);
+    if (!votes)
+        return NULL;
+    s_parse_votes(PQgetvalue(box, 0, 8), votes, n_persons > nc ? n_persons : nc);
+    Hj__Tally__BoxTotal t = HJ__TALLY__BOX_TOTAL__INIT;
+    t.election = (char *)e->id;
+    t.box = PQgetvalue(box, 0, 0);
+    t.valid = s_u32(box, 0, 6);
+    t.invalid = s_u32(box, 0, 7);
+    t.votes = votes;
+    t.n_votes = nc;
+    t.round = (uint32_t)round_no;
+    *len = hj__tally__box_total__get_packed_size(&t);
+    uint8_t *out = malloc(*len ? *len : 1);
+    if (out)
+        hj__tally__box_total__pack(&t, out);
+    return out;
+}
+
+static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                    const Hj__Tally__BoxTotal *t)
+{
+    char state[6], round[24];
+    tally_arena_t a = {0};
+    s_election_t e;
+    int round_no;
+    PGresult *box;
+    uint32_t *votes, n;
+    uint8_t *before = NULL, *after = NULL;
+    if (s_election(c, call, profiles, t->election, 1, &e) != 0)
+        goto out;
+    if (strcmp(e.state, "certified") != 0) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "the result is not certified: correct the count itself (hj election count / "
+                      "ballots); an amendment is for a certified result");
+        goto out;
+    }
+    if (s_box(c, call, &e, t->round, t->box, &a, &round_no, &box) != 0 ||
+        s_check_total(c, call, &e, round_no, box, t, &a, &votes, &n) != 0)
+        goto out;
+    size_t blen = 0, alen = 0;
+    Hj__Tally__BoxTotal corrected = *t;
+    corrected.election = e.id;
+    corrected.round = (uint32_t)round_no;
+    before = s_box_total(box, &e, round_no, n, &a, &blen);
+    alen = hj__tally__box_total__get_packed_size(&corrected);
+    after = malloc(alen ? alen : 1);
+    if (!before || !after) {
+        s_sql_failed(call, "the amendment");
+        goto out;
+    }
+    hj__tally__box_total__pack(&corrected, after);
+    if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
+                    t->invalid, votes, n) != 0) {
+        s_sql_failed(call, "the ballot box");
+        goto out;
+    }
+    const char *v[8] = {call->request_id, e.id, round, t->box, t->reason, (const char *)before,
+                        (const char *)after, call->actor};
+    int lengths[8] = {0, 0, 0, 0, 0, (int)blen, (int)alen, 0};
+    int formats[8] = {0, 0, 0, 0, 0, 1, 1, 0};
+    PGresult *r = hj_pqb(c, state,
+                         "INSERT INTO tally.amendment (id, election, round, box, reason, before, after, actor) "
+                         "VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8)",
+                         8, v, lengths, formats);
+    if (!r) {
+        s_sql_failed(call, "the amendment");
+        goto out;
+    }
+    PQclear(r);
+    hj_warn("election %s: certified result amended by %s (round %d, box %s): %s", e.id, call->actor,
+            round_no, t->box, t->reason);
+    s_result_reply(c, call, profiles, e.id, "result_amended", &corrected.base);
+out:
+    free(before);
+    free(after);
+    tally_arena_free(&a);
+}
+
+/* ---- routing ------------------------------------------------------------------------------- */
+
+void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                     const Hj__Tally__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
+        return s_roll_set(c, call, r->voter_roll_set);
+    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
+        if (tally_db_caught_up(c, call) == 0)
+            s_roll_reply(c, call, r->voter_roll_get->community, NULL, NULL);
+        return;
+    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
+        return s_objection_file(c, call, profiles, r->objection_file);
+    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
+        return s_objection_decide(c, call, profiles, r->objection_decide);
+    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
+        return s_proxy_add(c, call, profiles, r->proxy_add);
+    case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
+        return s_candidates_set(c, call, profiles, r->candidates_set);
+    case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
+        return s_round_open(c, call, profiles, r->round_open);
+    case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
+        return s_ballots_enter(c, call, profiles, r->ballots_enter);
+    case HJ__TALLY__REQUEST__OP_BOX_COUNT:
+        return s_box_count(c, call, profiles, r->box_count);
+    case HJ__TALLY__REQUEST__OP_RESULT:
+        return s_result_reply(c, call, profiles, r->result->id, NULL, NULL);
+    case HJ__TALLY__REQUEST__OP_CERTIFY:
+        return s_certify(c, call, profiles, r->certify);
+    case HJ__TALLY__REQUEST__OP_AMEND:
+        return s_amend(c, call, profiles, r->amend);
+    default:
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+    }
+}

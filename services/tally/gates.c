@@ -1,0 +1,195 @@
+#include "gates.h"
+#include "rules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const s_names[TALLY_GATES + 1] = {
+    "", "audit", "rectification", "upgrade", "plan", "talks", "training", "candidates", "voter_list",
+};
+
+/* audit.proto State, lower case as `hj audit` prints them. */
+static const char *const s_audit_states[] = {
+    "not opened", "planned", "fieldwork", "draft_report", "completed", "published",
+};
+
+const char *tally_gate_name(int id)
+{
+    return id >= 1 && id <= TALLY_GATES ? s_names[id] : "";
+}
+
+int tally_gate_parse(const char *name)
+{
+    for (int id = 1; name && id <= TALLY_GATES; id++)
+        if (strcmp(name, s_names[id]) == 0)
+            return id;
+    return 0;
+}
+
+/* Appends to a gate's reason; text that does not fit is cut (reasons are short). */
+static void s_say(tally_gate_t *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void s_say(tally_gate_t *g, const char *fmt, ...)
+{
+    size_t len = strlen(g->reason);
+    va_list ap;
+    va_start(ap, fmt);
+    if (len < sizeof g->reason)
+        vsnprintf(g->reason + len, sizeof g->reason - len, fmt, ap);
+    va_end(ap);
+}
+
+static const char *s_plural(uint32_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static void s_audit(const tally_facts_t *f, tally_gate_t *g)
+{
+    int state = f->audit_state >= 0 && f->audit_state <= 5 ? f->audit_state : 0;
+    g->green = state == 5;
+    if (state == 0)
+        s_say(g, "audit: no term audit opened");
+    else if (g->green)
+        s_say(g, "audit: term %s published on %s", f->audit_term, f->audit_published_on);
+    else if (state == 4)
+        s_say(g, "audit: completed, not yet published");
+    else if (f->audit_not_examined)
+        s_say(g, "audit: %s, %u scope %s not examined", s_audit_states[state], f->audit_not_examined,
+              s_plural(f->audit_not_examined, "item", "items"));
+    else
+        s_say(g, "audit: %s, not yet completed", s_audit_states[state]);
+}
+
+static void s_rectification(const tally_facts_t *f, tally_gate_t *g)
+{
+    uint32_t open = f->rectification_open + f->rectification_in_progress;
+    g->green = open == 0;
+    if (g->green)
+        s_say(g, "rectification: no open item");
+    else
+        s_say(g, "rectification: %u %s not closed (%u open, %u in progress)", open,
+              s_plural(open, "item", "items"), f->rectification_open, f->rectification_in_progress);
+}
+
+static void s_upgrade(const tally_facts_t *f, tally_gate_t *g)
+{
+    g->green = !f->upgrade_pending;
+    if (g->green)
+        s_say(g, "upgrade: no request pending");
+    else
+        s_say(g, "upgrade: request to %s pending since %s", f->upgrade_to, f->upgrade_requested_on);
+}
+
+static void s_plan(const tally_facts_t *f, tally_gate_t *g)
+{
+    g->green = f->plan_in_force_version > 0;
+    if (g->green) {
+        s_say(g, "plan: v%u in force since %s", f->plan_in_force_version, f->plan_in_force_on);
+        if (f->plan_version > f->plan_in_force_version)
+            s_say(g, " (v%u %s)", f->plan_version, f->plan_state);
+    } else if (f->plan_version == 0)
+        s_say(g, "plan: no community plan");
+    else if (strcmp(f->plan_state, "returned") == 0)
+        s_say(g, "plan: v%u returned at step %s", f->plan_version, f->plan_returned_step);
+    else
+        s_say(g, "plan: v%u %s, %u of %u approval steps done (next: %s)", f->plan_version,
+              f->plan_state, f->plan_steps_approved, f->plan_steps_total, f->plan_next_step);
+}
+
+static void s_talks(const tally_facts_t *f, tally_gate_t *g)
+{
+    g->green = f->members_sitting > 0 && f->talk_covered >= f->members_sitting;
+    if (f->members_sitting == 0)
+        s_say(g, "talks: no sitting members on the roster");
+    else
+        s_say(g, "talks: %u of %u sitting members talked to in the preparation phase",
+              f->talk_covered, f->members_sitting);
+}
+
+static void s_training(const tally_facts_t *f, tally_gate_t *g)
+{
+    g->green = f->committee_recorded && f->training_done >= f->training_required;
+    if (!f->committee_recorded)
+        s_say(g, "training: no election committee recorded");
+    else
+        s_say(g, "training: %u of %u election-committee members trained", f->training_done,
+              f->training_required);
+}
+
+static void s_candidates(const tally_facts_t *f, tally_gate_t *g)
+{
+    g->green = f->n_elections > 0;
+    if (f->n_elections == 0) {
+        s_say(g, "candidates: no election scheduled (seats unknown)");
+        return;
+    }
+    s_say(g, "candidates:");
+    for (size_t i = 0; i < f->n_elections && i < TALLY_ELECTIONS_MAX; i++) {
+        const tally_election_facts_t *e = &f->elections[i];
+        hj_check_t check;
+        int lawful = e->profile && hj_check_candidates(e->profile, e->seats, e->candidates, &check);
+        g->green &= lawful;
+        if (!e->profile)
+            s_say(g, "%s %s no counting-rules profile", i ? ";" : "", e->body);
+        else
+            s_say(g, "%s %s %u for %u %s, %s %u", i ? ";" : "", e->body, e->candidates, e->seats,
+                  s_plural(e->seats, "seat", "seats"), lawful ? "at least" : "needs at least",
+                  check.required);
+    }
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+static long s_days(const char *date)
+{
+    int y, m, d;
+    if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long tally_days_between(const char *a, const char *b)
+{
+    long da = s_days(a), db = s_days(b);
+    return da && db ? db - da : 0;
+}
+
+static void s_voter_list(const tally_facts_t *f, tally_gate_t *g)
+{
+    if (!f->voter_list_published[0]) {
+        s_say(g, "voter list: not yet published");
+        return;
+    }
+    s_say(g, "voter list: published %s", f->voter_list_published);
+    if (f->n_elections == 0) {
+        s_say(g, "; no election day to measure it against");
+        return;
+    }
+    g->green = 1;
+    for (size_t i = 0; i < f->n_elections && i < TALLY_ELECTIONS_MAX; i++) {
+        const tally_election_facts_t *e = &f->elections[i];
+        uint32_t need = e->profile ? e->profile->voter_list_days : 0;
+        long days = tally_days_between(f->voter_list_published, e->date);
+        int ok = days >= (long)need;
+        g->green &= ok;
+        s_say(g, "%s %ld %s before the %s election on %s (%s %u)", i ? ";" : ",", days,
+              days == 1 || days == -1 ? "day" : "days", e->body, e->date,
+              ok ? "at least" : "needs at least", need);
+    }
+}
+
+void tally_gates_judge(const tally_facts_t *facts, tally_gate_t gates[TALLY_GATES])
+{
+    static void (*const judge[TALLY_GATES])(const tally_facts_t *, tally_gate_t *) = {
+        s_audit, s_rectification, s_upgrade, s_plan, s_talks, s_training, s_candidates, s_voter_list,
+    };
+    for (int i = 0; i < TALLY_GATES; i++) {
+        memset(&gates[i], 0, sizeof gates[i]);
+        judge[i](facts, &gates[i]);
+    }
+}

@@ -1,0 +1,593 @@
+/* The projection: one journal row at a time, decoded with its service's own
+ * proto, into the tally.* fact tables the board counts (sql/006_tally.sql).
+ * Rows arrive in sequence order and each exactly once (board_catch_up), and
+ * every payload carries its whole record, so each apply is an upsert. */
+#include "audit.pb-c.h"
+#include "hj_db.h"
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "interviews.pb-c.h"
+#include "registry.pb-c.h"
+#include "tally.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the dirty set -------------------------------------------------------- */
+
+void tally_dirty_add(tally_dirty_t *d, const char *code)
+{
+    if (!code || !code[0] || strcmp(code, "-") == 0)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->codes[i], code) == 0)
+            return;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        char **grown = realloc(d->codes, cap * sizeof *grown);
+        if (!grown) {
+            d->all = 1; /* cannot remember which: judge them all */
+            return;
+        }
+        d->codes = grown;
+        d->cap = cap;
+    }
+    if ((d->codes[d->n] = strdup(code)))
+        d->n++;
+    else
+        d->all = 1;
+}
+
+void tally_dirty_add_election(tally_dirty_t *d, const char *id)
+{
+    for (size_t i = 0; i < d->n_elections; i++)
+        if (strcmp(d->elections[i], id) == 0)
+            return;
+    if (d->n_elections == d->cap_elections) {
+        size_t cap = d->cap_elections ? d->cap_elections * 2 : 8;
+        char **grown = realloc(d->elections, cap * sizeof *grown);
+        if (!grown)
+            return;
+        d->elections = grown;
+        d->cap_elections = cap;
+    }
+    if ((d->elections[d->n_elections] = strdup(id)))
+        d->n_elections++;
+}
+
+void tally_dirty_add_rows(tally_dirty_t *d, PGresult *r)
+{
+    for (int i = 0; r && i < PQntuples(r); i++)
+        tally_dirty_add(d, PQgetvalue(r, i, 0));
+}
+
+void tally_dirty_free(tally_dirty_t *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->codes[i]);
+    free(d->codes);
+    for (size_t i = 0; i < d->n_elections; i++)
+        free(d->elections[i]);
+    free(d->elections);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* Runs sql; the communities it returns (first column) are dirty. 0 / -1. */
+static int s_run(PGconn *c, tally_dirty_t *dirty, const char *sql, int n, const char *const *v)
+{
+    char state[6];
+    PGresult *r = hj_pq(c, state, sql, n, v);
+    if (!r)
+        return -1;
+    if (dirty)
+        tally_dirty_add_rows(dirty, r);
+    PQclear(r);
+    return 0;
+}
+
+static const char *s_int(char buf[24], long long v)
+{
+    snprintf(buf, 24, "%lld", v);
+    return buf;
+}
+
+typedef int (*s_apply_fn)(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
+                          size_t reply_len, tally_dirty_t *dirty);
+
+/* ---- registry ----------------------------------------------------------------- */
+
+static int s_community(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                       tally_dirty_t *dirty)
+{
+    const Hj__Registry__Community *k = (const void *)m;
+    const char *v[3] = {k->code, k->name, k->subdistrict};
+    tally_dirty_add(dirty, k->code);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.community (code, name, subdistrict) VALUES ($1, $2, $3) "
+                 "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, "
+                 "subdistrict = EXCLUDED.subdistrict",
+                 3, v);
+}
+
+static int s_seat(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                  tally_dirty_t *dirty)
+{
+    const Hj__Registry__Seat *s = (const void *)m;
+    char committee[24];
+    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id))
+        return 1;
+    const char *v[5] = {s->id, s->community, s->person_id, s_int(committee, s->committee),
+                        s->term_end[0] ? "f" : "t"};
+    tally_dirty_add(dirty, s->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.seat (id, community, person_id, committee, sitting) "
+                 "VALUES ($1, $2, $3, $4::smallint, $5::boolean) ON CONFLICT (id) DO UPDATE SET "
+                 "sitting = EXCLUDED.sitting",
+                 5, v);
+}
+
+static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                       tally_dirty_t *dirty)
+{
+    const Hj__Registry__Publicity *p = (const void *)m;
+    char count[24];
+    if (!hj_uuid_valid(p->id))
+        return 1;
+    const char *v[5] = {p->id, p->community, p->subdistrict, p->kind, s_int(count, p->count)};
+    if (s_run(c, NULL,
+              "INSERT INTO tally.publicity (id, community, subdistrict, kind, count) "
+              "VALUES ($1, NULLIF($2, ''), $3, $4, $5::int) ON CONFLICT (id) DO NOTHING",
+              5, v) != 0)
+        return -1;
+    if (p->community[0]) {
+        tally_dirty_add(dirty, p->community);
+        return 0;
+    }
+    /* A push to the whole subdistrict reaches each of its communities. */
+    return s_run(c, dirty, "SELECT code FROM tally.community WHERE subdistrict = $1", 1, v + 2);
+}
+
+static int s_assessment(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                        tally_dirty_t *dirty)
+{
+    const Hj__Registry__Assessment *a = (const void *)m;
+    if (!hj_uuid_valid(a->id) || !hj_uuid_valid(a->seat_id))
+        return 1;
+    const char *v[3] = {a->id, a->seat_id, a->community};
+    tally_dirty_add(dirty, a->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.assessment (id, seat_id, community) VALUES ($1, $2, $3) "
+                 "ON CONFLICT (id) DO NOTHING",
+                 3, v);
+}
+
+static int s_reserve_one(PGconn *c, const Hj__Registry__Reserve *r, tally_dirty_t *dirty)
+{
+    char committee[24];
+    if (!hj_uuid_valid(r->id))
+        return 1;
+    const char *v[7] = {r->id,      r->community, s_int(committee, r->committee), r->status,
+                        r->vetting, hj_uuid_valid(r->person_id) ? r->person_id : "", r->person_name};
+    tally_dirty_add(dirty, r->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.reserve (id, community, committee, status, vetting, person_id, "
+                 "person_name) VALUES ($1, $2, $3::smallint, $4, $5, NULLIF($6, '')::uuid, $7) "
+                 "ON CONFLICT (id) DO UPDATE SET community = EXCLUDED.community, "
+                 "committee = EXCLUDED.committee, status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
+                 "person_id = EXCLUDED.person_id, person_name = EXCLUDED.person_name",
+                 7, v);
+}
+
+static int s_reserve(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                     tally_dirty_t *dirty)
+{
+    return s_reserve_one(c, (const void *)m, dirty);
+}
+
+static int s_reserves(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                      tally_dirty_t *dirty)
+{
+    const Hj__Registry__Reserves *rs = (const void *)m;
+    int rc = 0;
+    for (size_t i = 0; i < rs->n_items && rc >= 0; i++)
+        if (s_reserve_one(c, rs->items[i], dirty) < 0)
+            rc = -1;
+    return rc;
+}
+
+static int s_rectification(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                           tally_dirty_t *dirty)
+{
+    const Hj__Registry__Rectification *r = (const void *)m;
+    if (!hj_uuid_valid(r->id))
+        return 1;
+    const char *v[3] = {r->id, r->community, r->state};
+    tally_dirty_add(dirty, r->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.rectification (id, community, state) VALUES ($1, $2, $3) "
+                 "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state",
+                 3, v);
+}
+
+static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                     tally_dirty_t *dirty)
+{
+    const Hj__Registry__Upgrade *u = (const void *)m;
+    char to[24];
+    if (!hj_uuid_valid(u->id))
+        return 1;
+    const char *v[5] = {u->id, u->community, s_int(to, u->to_type), u->state, u->requested_on};
+    tally_dirty_add(dirty, u->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.upgrade (id, community, to_type, state, requested_on) "
+                 "VALUES ($1, $2, $3::smallint, $4, $5) ON CONFLICT (id) DO UPDATE SET "
+                 "state = EXCLUDED.state",
+                 5, v);
+}
+
+static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                  tally_dirty_t *dirty)
+{
+    const Hj__Registry__Body *b = (const void *)m;
+    if (!hj_uuid_valid(b->id))
+        return 1;
+    const char *v[4] = {b->id, b->kind, b->name, b->community};
+    /* The communities it guided and the committee's community before the change. */
+    if (s_run(c, dirty,
+              "SELECT community FROM tally.guidance WHERE body_id = $1 UNION ALL "
+              "SELECT community FROM tally.body WHERE id = $1 AND community IS NOT NULL",
+              1, v) != 0 ||
+        s_run(c, NULL,
+              "INSERT INTO tally.body (id, kind, name, community) VALUES ($1, $2, $3, NULLIF($4, '')) "
+              "ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, "
+              "community = EXCLUDED.community",
+              4, v) != 0 ||
+        s_run(c, NULL, "DELETE FROM tally.body_member WHERE body_id = $1", 1, v) != 0 ||
+        s_run(c, NULL, "DELETE FROM tally.guidance WHERE body_id = $1", 1, v) != 0)
+        return -1;
+    tally_dirty_add(dirty, b->community);
+    for (size_t i = 0; i < b->n_members; i++) {
+        if (!hj_uuid_valid(b->members[i]->person_id))
+            continue;
+        const char *w[2] = {b->id, b->members[i]->person_id};
+        if (s_run(c, NULL,
+                  "INSERT INTO tally.body_member (body_id, person_id) VALUES ($1, $2) "
+                  "ON CONFLICT DO NOTHING",
+                  2, w) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < b->n_communities; i++) {
+        const char *w[2] = {b->communities[i], b->id};
+        tally_dirty_add(dirty, b->communities[i]);
+        if (s_run(c, NULL,
+                  "INSERT INTO tally.guidance (community, body_id) VALUES ($1, $2) "
+                  "ON CONFLICT (community) DO UPDATE SET body_id = EXCLUDED.body_id",
+                  2, w) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int s_plan(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                  tally_dirty_t *dirty)
+{
+    const Hj__Registry__Plan *p = (const void *)m;
+    char version[24], total[24], approved[24], returned[96] = "";
+    const char *next = "";
+    long n_approved = 0;
+    if (!hj_uuid_valid(p->id))
+        return 1;
+    if (!p->community[0])
+        return 0; /* the subdistrict plan: no community's gate */
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const Hj__Registry__PlanStep *s = p->steps[i];
+        if (strcmp(s->state, "approved") == 0)
+            n_approved++;
+        else if (strcmp(s->state, "returned") == 0)
+            snprintf(returned, sizeof returned, "%u (%.80s)", s->position, s->name);
+        else if (!next[0])
+            next = s->name;
+    }
+    const char *v[9] = {p->id,
+                        p->community,
+                        s_int(version, p->version),
+                        p->state,
+                        s_int(total, (long long)p->n_steps),
+                        s_int(approved, n_approved),
+                        next,
+                        returned,
+                        p->in_force_on};
+    tally_dirty_add(dirty, p->community);
+    if (s_run(c, NULL,
+              "INSERT INTO tally.plan (id, community, version, state, steps_total, steps_approved, "
+              "next_step, returned_step, in_force_on) VALUES ($1, $2, $3::int, $4, $5::int, $6::int, "
+              "$7, $8, $9) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+              "steps_total = EXCLUDED.steps_total, steps_approved = EXCLUDED.steps_approved, "
+              "next_step = EXCLUDED.next_step, returned_step = EXCLUDED.returned_step, "
+              "in_force_on = EXCLUDED.in_force_on",
+              9, v) != 0)
+        return -1;
+    /* A version coming into force supersedes the one before it (the
+     * registry does this in the same transaction, without a journal row). */
+    if (strcmp(p->state, "in_force") != 0)
+        return 0;
+    return s_run(c, NULL,
+                 "UPDATE tally.plan SET state = 'superseded' WHERE community = $2 AND id <> $1 "
+                 "AND state = 'in_force'",
+                 2, v);
+}
+
+static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                  tally_dirty_t *dirty)
+{
+    const Hj__Registry__Task *t = (const void *)m;
+    if (!hj_uuid_valid(t->id) || !hj_date_valid(t->due))
+        return 1;
+    const char *v[4] = {t->id, t->community, t->due, strcmp(t->state, "done") == 0 ? "t" : "f"};
+    tally_dirty_add(dirty, t->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.task (id, community, due, done) VALUES ($1, NULLIF($2, ''), "
+                 "$3::date, $4::boolean) ON CONFLICT (id) DO UPDATE SET done = EXCLUDED.done, "
+                 "due = EXCLUDED.due",
+                 4, v);
+}
+
+static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                      tally_dirty_t *dirty)
+{
+    const Hj__Registry__Training *t = (const void *)m;
+    if (!hj_uuid_valid(t->id))
+        return 1;
+    for (size_t i = 0; i < t->n_attendees; i++) {
+        if (!hj_uuid_valid(t->attendees[i]->person_id))
+            continue;
+        const char *v[2] = {t->id, t->attendees[i]->person_id};
+        /* Whoever attended counts for every election committee they sit on. */
+        if (s_run(c, NULL,
+                  "INSERT INTO tally.training_attendee (training_id, person_id) VALUES ($1, $2) "
+                  "ON CONFLICT DO NOTHING",
+                  2, v) != 0 ||
+            s_run(c, dirty,
+                  "SELECT b.community FROM tally.body_member m JOIN tally.body b ON b.id = m.body_id "
+                  "WHERE m.person_id = $1 AND b.kind = 'election_committee'",
+                  1, v + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- audit -------------------------------------------------------------------- */
+
+static int s_engagement(PGconn *c, const Hj__Audit__Engagement *e, tally_dirty_t *dirty)
+{
+    char state[24];
+    if (!hj_uuid_valid(e->id))
+        return 1;
+    const char *v[7] = {e->id,        e->community, e->term, s_int(state, e->state),
+                        e->period_to, e->opened_on, e->published_on};
+    tally_dirty_add(dirty, e->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.audit (id, community, term, state, period_to, opened_on, "
+                 "published_on) VALUES ($1, $2, $3, $4::smallint, $5, $6, $7) "
+                 "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+                 "published_on = EXCLUDED.published_on",
+                 7, v);
+}
+
+/* audit_opened: the audit seeds its standard scope without a row of its
+ * own; the items are in the reply journalled with the open (an AuditView). */
+static int s_audit_opened(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                          tally_dirty_t *dirty)
+{
+    const Hj__Audit__Engagement *e = (const void *)m;
+    int rc = s_engagement(c, e, dirty);
+    Hj__Audit__Reply *r = rc == 0 && reply ? hj__audit__reply__unpack(NULL, rl, reply) : NULL;
+    if (r && r->result_case == HJ__AUDIT__REPLY__RESULT_AUDIT) {
+        for (size_t i = 0; i < r->audit->n_scope && rc == 0; i++) {
+            char no[24], status[24];
+            const char *v[3] = {e->id, s_int(no, r->audit->scope[i]->no),
+                                s_int(status, r->audit->scope[i]->status)};
+            rc = s_run(c, NULL,
+                       "INSERT INTO tally.audit_scope (audit, no, status) VALUES ($1, $2::int, "
+                       "$3::smallint) ON CONFLICT (audit, no) DO NOTHING",
+                       3, v);
+        }
+    }
+    if (r)
+        hj__audit__reply__free_unpacked(r, NULL);
+    return rc;
+}
+
+static int s_audit_moved(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                         tally_dirty_t *dirty)
+{
+    return s_engagement(c, (const void *)m, dirty);
+}
+
+static int s_scope(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                   tally_dirty_t *dirty)
+{
+    const Hj__Audit__ScopeItem *s = (const void *)m;
+    char no[24], status[24];
+    if (!hj_uuid_valid(s->audit_id))
+        return 1;
+    const char *v[3] = {s->audit_id, s_int(no, s->no), s_int(status, s->status)};
+    tally_dirty_add(dirty, s->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.audit_scope (audit, no, status) VALUES ($1, $2::int, $3::smallint) "
+                 "ON CONFLICT (audit, no) DO UPDATE SET status = EXCLUDED.status",
+                 3, v);
+}
+
+/* A finding marks its scope item "finding raised"; one reopened marks a
+ * cleared item so again (as hj-auditd does in the same transaction). */
+static int s_finding(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                     tally_dirty_t *dirty)
+{
+    const Hj__Audit__Finding *f = (const void *)m;
+    char no[24], item[24], severity[24], remedy[24];
+    if (!hj_uuid_valid(f->audit_id))
+        return 1;
+    const char *v[5] = {f->audit_id, s_int(no, f->no), s_int(item, f->scope_item),
+                        s_int(severity, f->severity), s_int(remedy, f->remedy)};
+    tally_dirty_add(dirty, f->community);
+    return s_run(c, NULL,
+                 "WITH f AS (INSERT INTO tally.audit_finding (audit, no, severity, remedy) "
+                 "VALUES ($1, $2::int, $4::smallint, $5::smallint) ON CONFLICT (audit, no) DO UPDATE "
+                 "SET severity = EXCLUDED.severity, remedy = EXCLUDED.remedy "
+                 "RETURNING (xmax = 0) AS added) "
+                 "UPDATE tally.audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
+                 "AND s.no = $3::int AND (f.added OR ($5::smallint = 1 AND s.status = 4))",
+                 5, v);
+}
+
+/* ---- interviews ----------------------------------------------------------------- */
+
+static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                  tally_dirty_t *dirty)
+{
+    const Hj__Interviews__Talk *t = (const void *)m;
+    char phase[24], open[24];
+    const Hj__Interviews__Interviewee *e = t->interviewee;
+    if (!hj_uuid_valid(t->id))
+        return 1;
+    const char *person = e && hj_uuid_valid(e->person_id) ? e->person_id : "";
+    int outside = e && e->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
+    const char *v[6] = {t->id, t->community, s_int(phase, t->phase), person, outside ? "t" : "f",
+                        s_int(open, t->open_follow_ups)};
+    tally_dirty_add(dirty, t->community);
+    return s_run(c, NULL,
+                 "INSERT INTO tally.talk (id, community, phase, person_id, outside, open_follow_ups) "
+                 "VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, $5::boolean, $6::int) "
+                 "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups",
+                 6, v);
+}
+
+/* ---- tally's own ------------------------------------------------------------------ */
+
+/* The election itself is in tally.election (written by the request); its
+ * journal row only says which board to judge again. */
+static int s_election(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                      tally_dirty_t *dirty)
+{
+    tally_dirty_add(dirty, ((const Hj__Tally__Election *)m)->community);
+    return 0;
+}
+
+/* Election day: the count of the election is published again; its
+ * community's board shows the election's state and list. */
+static int s_counted(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                     tally_dirty_t *dirty)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor,
+                                                                                      "election");
+    if (!f || f->type != PROTOBUF_C_TYPE_STRING)
+        return 1;
+    const char *id = *(char *const *)((const char *)m + f->offset);
+    if (!hj_uuid_valid(id))
+        return 1;
+    tally_dirty_add_election(dirty, id);
+    const char *v[1] = {id};
+    return s_run(c, dirty, "SELECT community FROM tally.election WHERE id = $1", 1, v);
+}
+
+static int s_certified(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                       tally_dirty_t *dirty)
+{
+    const Hj__Tally__ElectionRef *e = (const void *)m;
+    if (!hj_uuid_valid(e->id))
+        return 1;
+    tally_dirty_add_election(dirty, e->id);
+    const char *v[1] = {e->id};
+    return s_run(c, dirty, "SELECT community FROM tally.election WHERE id = $1", 1, v);
+}
+
+static int s_voter_roll(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                        tally_dirty_t *dirty)
+{
+    tally_dirty_add(dirty, ((const Hj__Tally__VoterRoll *)m)->community);
+    return 0;
+}
+
+/* ---- the table ---------------------------------------------------------------- */
+
+static const struct {
+    const char *service;
+    const char *kind;
+    const ProtobufCMessageDescriptor *payload;
+    s_apply_fn apply;
+    int wants_reply;
+} s_kinds[] = {
+    {"registry", "community_added", &hj__registry__community__descriptor, s_community, 0},
+    {"registry", "community_updated", &hj__registry__community__descriptor, s_community, 0},
+    {"registry", "seat_added", &hj__registry__seat__descriptor, s_seat, 0},
+    {"registry", "seat_ended", &hj__registry__seat__descriptor, s_seat, 0},
+    {"registry", "publicity_added", &hj__registry__publicity__descriptor, s_publicity, 0},
+    {"registry", "assessment_added", &hj__registry__assessment__descriptor, s_assessment, 0},
+    {"registry", "reserve_added", &hj__registry__reserve__descriptor, s_reserve, 0},
+    {"registry", "reserve_updated", &hj__registry__reserve__descriptor, s_reserve, 0},
+    {"registry", "reserve_imported", &hj__registry__reserves__descriptor, s_reserves, 0},
+    {"registry", "rectification_opened", &hj__registry__rectification__descriptor, s_rectification, 0},
+    {"registry", "rectification_advanced", &hj__registry__rectification__descriptor, s_rectification, 0},
+    {"registry", "rectification_closed", &hj__registry__rectification__descriptor, s_rectification, 0},
+    {"registry", "upgrade_requested", &hj__registry__upgrade__descriptor, s_upgrade, 0},
+    {"registry", "upgrade_decided", &hj__registry__upgrade__descriptor, s_upgrade, 0},
+    {"registry", "body_added", &hj__registry__body__descriptor, s_body, 0},
+    {"registry", "body_changed", &hj__registry__body__descriptor, s_body, 0},
+    {"registry", "plan_added", &hj__registry__plan__descriptor, s_plan, 0},
+    {"registry", "plan_edited", &hj__registry__plan__descriptor, s_plan, 0},
+    {"registry", "plan_revised", &hj__registry__plan__descriptor, s_plan, 0},
+    {"registry", "plan_step_decided", &hj__registry__plan__descriptor, s_plan, 0},
+    {"registry", "task_added", &hj__registry__task__descriptor, s_task, 0},
+    {"registry", "task_done", &hj__registry__task__descriptor, s_task, 0},
+    {"registry", "training_added", &hj__registry__training__descriptor, s_training, 0},
+    {"audit", "audit_opened", &hj__audit__engagement__descriptor, s_audit_opened, 1},
+    {"audit", "audit_advanced", &hj__audit__engagement__descriptor, s_audit_moved, 0},
+    {"audit", "audit_published", &hj__audit__engagement__descriptor, s_audit_moved, 0},
+    {"audit", "audit_scope_updated", &hj__audit__scope_item__descriptor, s_scope, 0},
+    {"audit", "audit_finding_added", &hj__audit__finding__descriptor, s_finding, 0},
+    {"audit", "audit_finding_updated", &hj__audit__finding__descriptor, s_finding, 0},
+    {"interviews", "talk_recorded", &hj__interviews__talk__descriptor, s_talk, 0},
+    {"interviews", "followup_closed", &hj__interviews__talk__descriptor, s_talk, 0},
+    {"tally", "election_scheduled", &hj__tally__election__descriptor, s_election, 0},
+    {"tally", "election_opened", &hj__tally__election__descriptor, s_election, 0},
+    {"tally", "voter_roll_set", &hj__tally__voter_roll__descriptor, s_voter_roll, 0},
+    {"tally", "candidates_set", &hj__tally__candidate_list__descriptor, s_counted, 0},
+    {"tally", "round_opened", &hj__tally__count__descriptor, s_counted, 0},
+    {"tally", "ballots_entered", &hj__tally__ballot_batch__descriptor, s_counted, 0},
+    {"tally", "box_counted", &hj__tally__box_total__descriptor, s_counted, 0},
+    {"tally", "result_amended", &hj__tally__box_total__descriptor, s_counted, 0},
+    {"tally", "election_certified", &hj__tally__election_ref__descriptor, s_certified, 0},
+};
+#define S_NKINDS (sizeof s_kinds / sizeof s_kinds[0])
+
+int projection_wants_reply(const char *service, const char *kind)
+{
+    for (size_t i = 0; i < S_NKINDS; i++)
+        if (strcmp(s_kinds[i].kind, kind) == 0 && strcmp(s_kinds[i].service, service) == 0)
+            return s_kinds[i].wants_reply;
+    return 0;
+}
+
+int projection_apply(PGconn *c, const char *service, const char *kind, const char *community,
+                     const uint8_t *payload, size_t len, const uint8_t *reply, size_t reply_len,
+                     tally_dirty_t *dirty)
+{
+    for (size_t i = 0; i < S_NKINDS; i++) {
+        if (strcmp(s_kinds[i].kind, kind) != 0 || strcmp(s_kinds[i].service, service) != 0)
+            continue;
+        ProtobufCMessage *m = protobuf_c_message_unpack(s_kinds[i].payload, NULL, len, payload);
+        if (!m)
+            return 1;
+        int rc = s_kinds[i].apply(c, m, reply, reply_len, dirty);
+        protobuf_c_message_free_unpacked(m, NULL);
+        /* Whatever the row was, its community's board is judged again. */
+        if (rc == 0)
+            tally_dirty_add(dirty, community);
+        return rc;
+    }
+    return 0; /* a kind the board does not count */
+}

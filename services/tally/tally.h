@@ -1,0 +1,199 @@
+#ifndef HJ_TALLY_H
+#define HJ_TALLY_H
+/* hj-tallyd: the readiness board, the election gates, elections.
+ *
+ *   main.c           config → worker (requests) + consumer (the journal) → run
+ *   tally_server.c   decode, validate, route requests (no SQL)
+ *   tally_db.c       the requests' SQL: snapshot, gates, schedule, open
+ *   consumer.c       the journal consumer: wakes on bus events and a timer,
+ *                    runs the catch-up on its own connection, publishes
+ *   projection_db.c  applies one journal row to the projection (SQL)
+ *   board_db.c       a community's facts and board, the district totals (SQL)
+ *   gates.c          the pure gate judgement
+ */
+#include "gates.h"
+#include "hj_worker.h"
+#include "tally.pb-c.h"
+
+extern const hj_service_t tally_service;
+
+/* ---- the counting-rules profiles of the two bodies ---------------------- */
+
+typedef struct {
+    hj_profile_t party;
+    hj_profile_t residents;
+} tally_profiles_t;
+
+/* Loads the built-in profiles. 0 / -1 (logged). */
+int tally_profiles_load(tally_profiles_t *p);
+/* The profile of a body ("party" | "residents"), NULL for another word. */
+const hj_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body);
+
+/* ---- a community's board (board_db.c) ----------------------------------- */
+
+typedef struct {
+    char id[37];
+    char body[12];
+    char state[16];
+    char date[11];
+    uint32_t seats;
+    char profile[32];
+    char opened_by[64];
+    char opened_at[32];
+    char mode[16];
+    uint32_t listed;        /* candidates on its list (0: no list yet) */
+    char certified_by[64];
+    char certified_at[32];
+} tally_election_t;
+
+typedef struct {
+    int gate;               /* GateId */
+    char reason[512];
+    char actor[64];
+} tally_override_t;
+
+/* Everything the board of one community shows, with the gates judged. */
+typedef struct {
+    char code[64];
+    char name[256];
+    char subdistrict[64];
+    char guidance_group[256];
+    Hj__Tally__Counters counters;
+    Hj__Tally__KindCount kind[8];
+    Hj__Tally__KindCount *kinds[8];
+    char kind_name[8][32];
+    char audit_state[16];
+    char plan_state[16];
+    tally_facts_t facts;
+    tally_gate_t gates[TALLY_GATES];
+    size_t n_elections;
+    tally_election_t elections[TALLY_ELECTIONS_MAX];
+    size_t n_overrides;
+    tally_override_t overrides[TALLY_GATES];
+    uint32_t nominated[2];  /* nominated reserve entries: party, residents */
+} tally_board_t;
+
+/* Loads and judges the board of `community` as of `today` (tasks overdue).
+ * election_id "" = every scheduled or open election of the community;
+ * else only that one (the open request judges its own election). Overrides
+ * are those recorded on the community's open elections.
+ * 1 found, 0 no such community, -1 database error (logged). */
+int board_load(PGconn *c, const tally_profiles_t *profiles, const char *community,
+               const char *today, const char *election_id, tally_board_t *b);
+
+/* The board as the wire carries it; strings point into b and into storage
+ * the caller provides: gates (8) and elections (TALLY_ELECTIONS_MAX). */
+typedef struct {
+    Hj__Tally__CommunityBoard board;
+    Hj__Tally__Gate gate[TALLY_GATES];
+    Hj__Tally__Gate *gates[TALLY_GATES];
+    Hj__Tally__Election election[TALLY_ELECTIONS_MAX];
+    Hj__Tally__Election *elections[TALLY_ELECTIONS_MAX];
+} tally_board_msg_t;
+void board_message(const tally_board_t *b, tally_board_msg_t *m);
+/* One election as the wire carries it (gates not filled). */
+void board_election_message(const tally_election_t *e, const char *community,
+                            Hj__Tally__Election *m);
+
+/* Gate state with overrides: RED turns OVERRIDDEN when the community's open
+ * election recorded an override of that gate. */
+Hj__Tally__GateState board_gate_state(const tally_board_t *b, int gate, const char **reason,
+                                      const char **actor);
+
+/* ---- the projection (projection_db.c) ----------------------------------- */
+
+/* The communities whose board a batch of journal rows may have changed. */
+typedef struct {
+    char **codes;
+    size_t n, cap;
+    int all;                /* every community (e.g. the day changed) */
+    char **elections;       /* elections whose live count may have changed */
+    size_t n_elections, cap_elections;
+} tally_dirty_t;
+
+void tally_dirty_add(tally_dirty_t *d, const char *code);
+void tally_dirty_add_election(tally_dirty_t *d, const char *id);
+/* Adds the first column of every row of r. */
+void tally_dirty_add_rows(tally_dirty_t *d, PGresult *r);
+void tally_dirty_free(tally_dirty_t *d);
+
+/* 1 when rows of this kind are applied with their stored reply too. */
+int projection_wants_reply(const char *service, const char *kind);
+/* Applies one journal row. 0 applied (or not a kind the board counts),
+ * 1 the payload does not decode (skipped, logged), -1 database error. */
+int projection_apply(PGconn *c, const char *service, const char *kind, const char *community,
+                     const uint8_t *payload, size_t len, const uint8_t *reply, size_t reply_len,
+                     tally_dirty_t *dirty);
+
+/* ---- the catch-up (board_db.c): one transaction ------------------------- */
+
+/* An event to publish after COMMIT. */
+typedef struct tally_event {
+    struct tally_event *next;
+    char topic[96];
+    uint8_t *body;          /* packed hj.Event */
+    size_t len;
+} tally_event_t;
+
+typedef struct {
+    uint64_t journal_seq;   /* the cursor after the transaction */
+    uint64_t tally_seq;
+    size_t applied;         /* journal rows applied */
+    tally_event_t *events;  /* in tally_seq order */
+} tally_catch_up_t;
+
+/* Applies up to `batch` journal rows after the cursor, in sequence order,
+ * re-judges the boards they touched (all of them when the day changed),
+ * stores what changed with the next tally sequence numbers, and moves the
+ * cursor: all in one transaction. `careful` (after a failed try): each row
+ * under a savepoint, one that fails is logged and skipped.
+ * 0 / -1 (rolled back; nothing to publish). */
+int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int careful,
+                   tally_catch_up_t *out);
+void tally_events_free(tally_event_t **events);
+
+/* ---- election day (election_db.c, election_server.c) --------------------- */
+
+/* Memory that lives until a reply is packed: allocations and the PGresults
+ * that message strings point into. */
+typedef struct {
+    void **ptr;
+    size_t n, cap;
+    PGresult **res;
+    size_t nres, capres;
+} tally_arena_t;
+void *tally_alloc(tally_arena_t *a, size_t size);   /* zeroed; NULL when out of memory */
+void tally_keep(tally_arena_t *a, PGresult *r);
+void tally_arena_free(tally_arena_t *a);
+
+/* The count of one round of an election (round 0 = its latest) as the wire
+ * carries it; while ballots are still being counted, statuses and outcome
+ * are projected from the share counted so far. Strings live in the arena.
+ * 1 counted, 0 the election has no such round, -1 database error. */
+int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
+                   tally_arena_t *a, Hj__Tally__Count *out);
+
+int election_is_write(int op);
+int election_validate(hj_status_t *st, const Hj__Tally__Request *r);
+void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                     const Hj__Tally__Request *r);
+
+/* ---- the requests (tally_db.c) ------------------------------------------ */
+
+void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q);
+void tally_db_gates(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q);
+void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                       const Hj__Tally__ElectionSchedule *s);
+void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                   const Hj__Tally__ElectionOpen *o);
+/* Waits until the board has applied every journal row committed before this
+ * transaction began. 0, or -1 with UNAVAILABLE. */
+int tally_db_caught_up(PGconn *c, hj_call_t *call);
+
+/* Who may override a gate. The one place the roles issue changes. */
+int tally_may_override(const char *actor);
+
+/* Packs Reply{OK, result} into call->reply; `record` (if any) is the journal payload. */
+void tally_reply(hj_call_t *call, Hj__Tally__Reply *reply, const ProtobufCMessage *record);
+
+#endif

@@ -1,0 +1,204 @@
+/* hj-tallyd handlers: decode, validate, route. No SQL here. */
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "tally.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_CODE_MAX 32
+#define S_REASON_MAX 500
+#define S_SEATS_MAX 30
+
+int tally_profiles_load(tally_profiles_t *p)
+{
+    hj_profile_error_t err;
+    if (!hj_profile_load_builtin("party-2020", &p->party, &err) ||
+        !hj_profile_load_builtin("residents-2025", &p->residents, &err)) {
+        hj_error("counting-rules profile: %s", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+const hj_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body)
+{
+    if (strcmp(body, "party") == 0)
+        return &p->party;
+    if (strcmp(body, "residents") == 0)
+        return &p->residents;
+    return NULL;
+}
+
+/* Every actor may override a gate today. When roles arrive (the
+ * authentication issue), only a district-level role may: change it here. */
+int tally_may_override(const char *actor)
+{
+    (void)actor;
+    return 1;
+}
+
+/* Codes are what officials type: letters, digits, '-' and '_'. */
+static int s_check_code(hj_status_t *st, const char *field, const char *code, int required)
+{
+    if (hj_check_text(st, field, code, S_CODE_MAX, required) != 0)
+        return -1;
+    for (const char *p = code; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "%s may hold only letters, digits, '-' and '_'", field);
+    return 0;
+}
+
+static int s_check_body(hj_status_t *st, const char *body)
+{
+    if (strcmp(body, "party") != 0 && strcmp(body, "residents") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "body",
+                             "body must be party (党组织委员会) or residents (居民委员会)");
+    return 0;
+}
+
+static int s_check_schedule(hj_status_t *st, const Hj__Tally__ElectionSchedule *s)
+{
+    char today[11];
+    if (s_check_code(st, "community", s->community, 1) != 0 || s_check_body(st, s->body) != 0 ||
+        hj_check_date(st, "date", s->date, 1) != 0)
+        return -1;
+    hj_date_today(today);
+    if (strcmp(s->date, today) < 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "date",
+                             "election day %s is in the past (today is %s)", s->date, today);
+    if (s->mode[0] && strcmp(s->mode, "ordinary") != 0 && strcmp(s->mode, "household") != 0 &&
+        strcmp(s->mode, "representative") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "mode",
+                             "mode is ordinary (every voter), household (一户一票) or representative "
+                             "(居民代表)");
+    if (s->seats < 1 || s->seats > S_SEATS_MAX)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats",
+                             "seats must be 1 to %d (got %u)", S_SEATS_MAX, s->seats);
+    return 0;
+}
+
+static int s_check_open(hj_status_t *st, const Hj__Tally__ElectionOpen *o)
+{
+    char field[48];
+    int seen[TALLY_GATES + 1] = {0};
+    if (s_check_code(st, "community", o->community, 1) != 0 || s_check_body(st, o->body) != 0)
+        return -1;
+    if (o->n_overrides > TALLY_GATES)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "overrides",
+                             "at most %d overrides (one per gate)", TALLY_GATES);
+    for (size_t i = 0; i < o->n_overrides; i++) {
+        const Hj__Tally__GateOverride *g = o->overrides[i];
+        snprintf(field, sizeof field, "overrides[%zu].gate", i + 1);
+        if (g->gate < 1 || g->gate > TALLY_GATES)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "gate must be one of audit, rectification, upgrade, plan, talks, "
+                                 "training, candidates, voter_list");
+        if (seen[g->gate]++)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "gate %s is overridden twice", tally_gate_name(g->gate));
+        snprintf(field, sizeof field, "overrides[%zu].reason", i + 1);
+        if (hj_check_text(st, field, g->reason, S_REASON_MAX, 1) != 0)
+            return -1;
+        const char *p = g->reason;
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "an override needs a reason (it is blank)");
+    }
+    return 0;
+}
+
+static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__TALLY__REQUEST__OP_SNAPSHOT:
+        return s_check_code(st, "community", r->snapshot->community, 0);
+    case HJ__TALLY__REQUEST__OP_GATES:
+        return s_check_code(st, "community", r->gates->community, 1);
+    case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:
+        return s_check_schedule(st, r->election_schedule);
+    case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
+        return s_check_open(st, r->election_open);
+    default:
+        return election_validate(st, r);
+    }
+}
+
+static int s_is_write(Hj__Tally__Request__OpCase op)
+{
+    return op == HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE ||
+           op == HJ__TALLY__REQUEST__OP_ELECTION_OPEN || election_is_write(op);
+}
+
+static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
+{
+    Hj__Tally__Request *r = hj__tally__request__unpack(NULL, len, body);
+    if (!r)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "body",
+                             "the body is not a tally.Request message");
+    call->request = r;
+    call->op = r->op_case;
+    if (s_is_write(r->op_case)) {
+        if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
+            return -1;
+        snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
+    }
+    return s_validate(&call->status, r);
+}
+
+static void s_release(hj_call_t *call)
+{
+    hj__tally__request__free_unpacked(call->request, NULL);
+    call->request = NULL;
+}
+
+static void s_handle(PGconn *c, hj_call_t *call, void *svc)
+{
+    const tally_profiles_t *profiles = svc;
+    Hj__Tally__Request *r = call->request;
+    switch (r->op_case) {
+    case HJ__TALLY__REQUEST__OP_SNAPSHOT:
+        tally_db_snapshot(c, call, r->snapshot);
+        break;
+    case HJ__TALLY__REQUEST__OP_GATES:
+        tally_db_gates(c, call, r->gates);
+        break;
+    case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:
+        tally_db_schedule(c, call, profiles, r->election_schedule);
+        break;
+    case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
+        tally_db_open(c, call, profiles, r->election_open);
+        break;
+    default:
+        election_handle(c, call, profiles, r);
+    }
+}
+
+void tally_reply(hj_call_t *call, Hj__Tally__Reply *reply, const ProtobufCMessage *record)
+{
+    Hj__Status ok = HJ__STATUS__INIT;
+    reply->status = &ok;
+    call->reply_len = hj__tally__reply__get_packed_size(reply);
+    call->reply = malloc(call->reply_len ? call->reply_len : 1);
+    if (call->reply)
+        hj__tally__reply__pack(reply, call->reply);
+    if (record) {
+        call->payload_len = protobuf_c_message_get_packed_size(record);
+        call->payload = malloc(call->payload_len ? call->payload_len : 1);
+        if (call->payload)
+            protobuf_c_message_pack(record, call->payload);
+    }
+    if (!call->reply || (record && !call->payload))
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+}
+
+const hj_service_t tally_service = {
+    .name = "tally",
+    .decode = s_decode,
+    .handle = s_handle,
+    .release = s_release,
+};

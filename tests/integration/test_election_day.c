@@ -1,0 +1,434 @@
+/* Election day through the real CLI and daemons: the voter roll and its
+ * objections, proxies, the candidate list, rounds, ballots entered one by
+ * one (exactly once under resubmission) and boxes counted by hand, the
+ * result with what happens next, the live count on the bus, a further
+ * round, a void round, certification and amendments. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "hj.pb-c.h"
+#include "hj_stack.h"
+#include "tally.pb-c.h"
+
+static hj_stack_t stack;
+
+#define ELECTION_R "e0000000-0000-4000-8000-00000000000a" /* residents, KBS-BH-02 */
+#define ELECTION_P "e0000000-0000-4000-8000-00000000000b" /* party, KBS-BH-01 */
+#define OFFICER "11111111-1111-4111-8111-111111111111"    /* interviewer, election committee */
+
+static void s_day(int n, char out[11])
+{
+    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Runs hj; asserts the exit code; returns stdout (exit 0) or stderr (malloc'd). */
+static char *s_hj(int want, const char *const *argv)
+{
+    char *out = NULL, *err = NULL;
+    int rc = hj_runv(&stack, &out, &err, argv);
+    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s%s", argv[0], argv[1] ? argv[1] : "", rc, want,
+                 out, err);
+    if (want == 0) {
+        free(err);
+        return out;
+    }
+    free(out);
+    return err;
+}
+#define OUT(...) s_hj(0, (const char *const[]){__VA_ARGS__, NULL})
+#define OK(...) free(OUT(__VA_ARGS__))
+#define REFUSED(...) s_hj(1, (const char *const[]){__VA_ARGS__, NULL})
+
+static void setup(void)
+{
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                           "hj-tallyd", NULL};
+    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
+    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
+    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
+    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
+    OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
+    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", OFFICER);
+}
+
+static void teardown(void)
+{
+    hj_stack_stop(&stack);
+}
+
+TestSuite(election_day, .init = setup, .fini = teardown, .timeout = 240);
+
+/* Real writes that turn gates 1-6 green for a community: a published audit,
+ * a plan in force, a talk with its one sitting member, a trained committee. */
+static void s_prepare(const char *community, int k)
+{
+    char d20[11], d10[11], d5[11], member[37], plan[37];
+    s_day(-20, d20);
+    s_day(-10, d10);
+    s_day(-5, d5);
+    snprintf(member, sizeof member, "22222222-2222-4222-8222-%012d", k);
+    snprintf(plan, sizeof plan, "33333333-3333-4333-8333-%012d", k);
+    OK("person", "add", "--name", "现任委员", "--gender", "female", "--request-id", member);
+    OK("seat", "add", "--community", community, "--person", member, "--committee", "residents", "--role",
+       "director", "--from", "2021-01-15");
+    OK("audit", "open", "--community", community, "--term", "2021-2026", "--from", "2021-01-01", "--to",
+       "2026-10-31", "--auditor", "张审计", "--opened", d20);
+    OK("audit", "advance", community, "--on", d20);
+    for (int no = 1; no <= 7; no++) {
+        char n[4];
+        snprintf(n, sizeof n, "%d", no);
+        OK("audit", "scope", "set", community, n, "--status", "examined");
+    }
+    OK("audit", "advance", community, "--on", d10);
+    OK("audit", "advance", community, "--on", d10);
+    OK("audit", "publish", community, "--on", d5);
+    OK("plan", "add", "--community", community, "--title", "换届工作方案", "--text", "……", "--date", d20,
+       "--request-id", plan);
+    for (int step = 1; step <= 3; step++) {
+        char n[4];
+        snprintf(n, sizeof n, "%d", step);
+        OK("plan", "approve", plan, "--step", n, "--date", d10, "--by", "审批人");
+    }
+    OK("talk", "add", "--community", community, "--phase", "preparation", "--date", d10, "--interviewer",
+       OFFICER, "--person", member, "--summary", "谈换届");
+    char name[64];
+    snprintf(name, sizeof name, "%s选举委员会", community);
+    OK("body", "add", "--kind", "election_committee", "--name", name, "--community", community, "--leader",
+       OFFICER, "--formed", d20);
+    OK("training", "add", "--date", d10, "--subdistrict", "KBS-BH", "--trainer", "区委组织部", "--topic",
+       "选举程序", "--attendee", OFFICER ":election_committee_member");
+}
+
+/* n persons nominated (vetting cleared) for `committee` of `community`; ids into ids[]. */
+static void s_nominees(const char *community, const char *committee, int first, int n, char ids[][37])
+{
+    char d10[11];
+    s_day(-10, d10);
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(ids[i], 37, "c0000000-0000-4000-8000-%012d", first + i);
+        snprintf(name, sizeof name, "候选人%d", first + i);
+        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id", ids[i]);
+        OK("reserve", "add", "--person", ids[i], "--community", community, "--committee", committee,
+           "--added", d10, "--status", "nominated", "--vetting", "cleared");
+    }
+}
+
+Test(election_day, a_residents_election_with_a_further_round)
+{
+    char today[11], d20[11], d18[11], d16[11], d10[11], ids[8][37], *out, *err;
+    s_day(0, today);
+    s_day(-20, d20);
+    s_day(-18, d18);
+    s_day(-16, d16);
+    s_day(-10, d10);
+    /* The dashboard listens to the live count from the start. */
+    void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
+    int linger = 0, timeout = 100;
+    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "tally.count.", 12);
+    cr_assert_eq(zmq_connect(sub, stack.events), 0);
+
+    s_prepare("KBS-BH-02", 1);
+    s_nominees("KBS-BH-02", "residents", 1, 6, ids);
+    OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
+       "--request-id", ELECTION_R);
+
+    /* 选民登记: published 20 days before election day turns gate 8 green. */
+    err = REFUSED("election", "open", "KBS-BH-02", "--body", "residents");
+    cr_assert(strstr(err, "1 gate is red (voter_list): voter list: not yet published"), "%s", err);
+    free(err);
+    OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40");
+    err = REFUSED("voters", "object", "KBS-BH-02", "--by", "张大爷", "--date", d18, "--about", "漏登");
+    cr_assert(strstr(err, "not published") && strstr(err, "(field: community)"), "%s", err);
+    free(err);
+    char d19[11];
+    s_day(-19, d19);
+    OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d19);
+    out = OUT("gates", "KBS-BH-02");
+    cr_assert(strstr(out, "19 days before the residents election") && strstr(out, "needs at least 20"), "%s",
+              out);
+    free(out);
+    OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d20);
+    /* Objections within 5 days of publication, decided within 3 days of filing. */
+    out = OUT("voters", "object", "KBS-BH-02", "--by", "张大爷", "--date", d18, "--about", "漏登一户", "--json");
+    char objection[37] = "";
+    const char *idp = strstr(out, "\"id\":\"");
+    cr_assert(idp, "%s", out);
+    memcpy(objection, idp + 6, 36);
+    free(out);
+    err = REFUSED("voters", "object", "KBS-BH-02", "--by", "李大妈", "--date", d10, "--about", "迟到的申诉");
+    cr_assert(strstr(err, "10 days after the list was published") && strstr(err, "within 5 days") &&
+                  strstr(err, "(field: filed_on)"),
+              "%s", err);
+    free(err);
+    err = REFUSED("voters", "decide", objection, "--decision", "upheld", "--date", d10);
+    cr_assert(strstr(err, "within 3 days") && strstr(err, "(field: date)"), "%s", err);
+    free(err);
+    OK("voters", "decide", objection, "--decision", "upheld", "--date", d16, "--note", "补登");
+    out = OUT("voters", "show", "KBS-BH-02");
+    cr_assert(strstr(out, "100 voters") && strstr(out, "upheld"), "%s", out);
+    free(out);
+
+    /* The candidate list: more than seats, in the order given. */
+    err = REFUSED("election", "candidates", ELECTION_R, "--person", ids[0], "--person", ids[1], "--person",
+                  ids[2], "--person", ids[3], "--person", ids[4]);
+    cr_assert(strstr(err, "not lawful") && strstr(err, "(field: candidates)"), "%s", err);
+    free(err);
+    err = REFUSED("election", "candidates", ELECTION_R, "--person", ids[0], "--person", OFFICER);
+    cr_assert(strstr(err, "is not nominated") && strstr(err, "(field: person_ids[2])"), "%s", err);
+    free(err);
+    OK("election", "candidates", ELECTION_R, "--person", ids[5], "--person", ids[0], "--person", ids[1],
+       "--person", ids[2], "--person", ids[3], "--person", ids[4]);
+    out = OUT("election", "open", "KBS-BH-02", "--body", "residents");
+    cr_assert(strstr(out, "opened") && !strstr(out, "✗") && !strstr(out, "⊘"), "every gate green: %s", out);
+    free(out);
+
+    /* Proxies: at most 3 held by one voter; a candidate cannot hold one. */
+    for (int i = 1; i <= 4; i++) {
+        char no[16];
+        snprintf(no, sizeof no, "V%03d", i);
+        const char *const argv[] = {"election", "proxy", ELECTION_R, "--holder", "V100", "--holder-name",
+                                    "王老师", "--for", no, "--for-name", "委托人", NULL};
+        if (i < 4)
+            free(s_hj(0, argv));
+        else {
+            err = s_hj(1, argv);
+            cr_assert(strstr(err, "would hold 4") && strstr(err, "(field: holder)"), "%s", err);
+            free(err);
+        }
+    }
+    err = REFUSED("election", "proxy", ELECTION_R, "--holder", "V200", "--holder-name", "候选人6", "--for",
+                  "V201", "--for-name", "甲");
+    cr_assert(strstr(err, "a candidate cannot hold a proxy"), "%s", err);
+    free(err);
+
+    /* Round 1: the main box ballot by ballot, the mobile box counted by hand. */
+    out = OUT("election", "round", ELECTION_R, "--box", "主票箱:main:62:60", "--box", "流动票箱:mobile:12:10");
+    cr_assert(strstr(out, "round 1 (first, 5 seats)") && strstr(out, "electorate 100"), "%s", out);
+    free(out);
+    /* Paper order: 候选人6, 候选人1..5. 20 ballots for the first five, 10 for 2-4 and 6, ... */
+    const char *batch_id = "b0000000-0000-4000-8000-000000000001";
+    const char *first[] = {"election", "ballots", ELECTION_R, "--box", "主票箱", "--request-id", batch_id,
+                           "--ballot", "nyyyyn", "--ballot", "nyyyyn", "--ballot", "yyyyyy", "--ballot",
+                           "nyyy-a|张三", NULL};
+    out = s_hj(0, first);
+    cr_assert(strstr(out, "4 of 60 returned ballots entered (this batch: 3 valid, 1 invalid)") &&
+                  strstr(out, "ballot 3: 6 votes"),
+              "%s", out);
+    free(out);
+    /* A laptop that never saw the answer sends the batch again: counted once. */
+    out = s_hj(0, first);
+    cr_assert(strstr(out, "4 of 60 returned ballots entered"), "a replay counts nothing: %s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.ballot"), 4);
+    char path[512];
+    snprintf(path, sizeof path, "%s/ballots.txt", stack.run_dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fprintf(f, "# 主票箱, the other 56 ballots\n");
+    for (int i = 0; i < 56; i++)
+        fputs(i < 30 ? "nyyyn-\n" : i < 40 ? "nyy-yn\n" : i < 50 ? "yyn-nn\n" : "ynnnnn|李四\n", f);
+    fclose(f);
+    out = OUT("election", "ballots", ELECTION_R, "--box", "主票箱", "--from", path);
+    cr_assert(strstr(out, "60 of 60 returned ballots entered"), "%s", out);
+    cr_assert(strstr(out, "outcome (projected)"), "the mobile box is not counted yet: %s", out);
+    free(out);
+    /* A box total that does not add up is refused with its arithmetic. */
+    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "2",
+                  "--votes", "1,9,9,9,2,0");
+    cr_assert(strstr(err, "9 valid + 2 invalid = 11 ballots, but 10 were returned") &&
+                  strstr(err, "(field: valid)"),
+              "%s", err);
+    free(err);
+    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "1",
+                  "--votes", "1,9,10,9,2,0");
+    cr_assert(strstr(err, "candidate 3 (候选人2) has 10 votes, but the box has only 9 valid ballots"), "%s",
+              err);
+    free(err);
+    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "1",
+                  "--votes", "9,9,9,9,9,9");
+    cr_assert(strstr(err, "54 votes in all, but 9 valid ballots carry at most 9 x 5 = 45"), "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '流动票箱'"), 0);
+    out = OUT("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "1", "--votes",
+              "1,9,9,4,2,0");
+    free(out);
+    /* 68 valid of 70 cast: more than 35 votes elects. 候选人1 62, 候选人2 52, 候选人3 37,
+     * 候选人6 17, 候选人4 14, 候选人5 0; written in: 李四 6, 张三 1. Three elected; the
+     * further round for two seats: the top three unelected with votes stand. */
+    out = OUT("election", "result", ELECTION_R);
+    cr_assert(strstr(out, "70 of 70 returned ballots counted (68 valid, 2 invalid)"), "%s", out);
+    cr_assert(strstr(out, "outcome: further") && strstr(out, "elected (3 of 5): 候选人1, 候选人2, 候选人3"),
+              "%s", out);
+    cr_assert(strstr(out, "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
+              "%s", out);
+    cr_assert(strstr(out, "more than 1/2 of 70 ballots cast (at least 36 needed): elected"), "%s", out);
+    free(out);
+    err = REFUSED("election", "certify", ELECTION_R);
+    cr_assert(strstr(err, "3 of 5 seats filled") && strstr(err, "(field: result)"), "%s", err);
+    free(err);
+
+    /* The live count reached the bus: the last update is the whole round. */
+    long counted = -1, seq = 0;
+    for (int i = 0; i < 60 && counted != 70; i++) {
+        char topic[128];
+        uint8_t body[65536];
+        int tn = zmq_recv(sub, topic, sizeof topic - 1, 0);
+        if (tn < 0)
+            continue;
+        topic[tn] = 0;
+        int bn = zmq_recv(sub, body, sizeof body, 0);
+        Hj__Event *ev = bn > 0 ? hj__event__unpack(NULL, (size_t)bn, body) : NULL;
+        cr_assert(ev && strcmp(topic, "tally.count." ELECTION_R) == 0, "%s", topic);
+        Hj__Tally__Count *k = hj__tally__count__unpack(NULL, ev->payload.len, ev->payload.data);
+        cr_assert(k && k->tally_seq == ev->seq && (long)ev->seq > seq, "counts come in tally order");
+        seq = (long)ev->seq;
+        counted = k->counted;
+        if (counted == 70)
+            cr_assert(k->complete && strcmp(k->outcome, "further") == 0 && k->persons[1]->votes == 62);
+        hj__tally__count__free_unpacked(k, NULL);
+        hj__event__free_unpacked(ev, NULL);
+    }
+    cr_assert_eq(counted, 70, "the dashboard saw the round counted");
+    zmq_close(sub);
+    zmq_ctx_term(ctx);
+
+    /* Round 2, the further round: the top unelected stand; 1/3 of cast elects. */
+    out = OUT("election", "round", ELECTION_R, "--box", "主票箱:main:70:66");
+    cr_assert(strstr(out, "round 2 (further, 2 seats)"), "%s", out);
+    free(out);
+    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "64", "--invalid", "2", "--votes",
+       "40,30,10");
+    out = OUT("election", "result", ELECTION_R, "--json");
+    cr_assert(strstr(out, "\"elected\":[\"候选人1\",\"候选人2\",\"候选人3\",\"候选人6\",\"候选人4\"]"), "%s",
+              out);
+    free(out);
+    out = OUT("election", "result", ELECTION_R);
+    cr_assert(strstr(out, "at least 1/3 of 66 ballots cast (at least 22 needed): elected") &&
+                  strstr(out, "next: all 5 seats filled: certify"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "certify", ELECTION_R);
+    cr_assert(strstr(out, "result certified") && strstr(out, "certified by local"), "%s", out);
+    free(out);
+    out = OUT("board", "KBS-BH-02");
+    cr_assert(strstr(out, "residents") && strstr(out, "certified by local"), "%s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND kind IN "
+                                         "('voter_roll_set', 'objection_filed', 'objection_decided', "
+                                         "'candidates_set', 'proxy_added', 'round_opened', 'ballots_entered', "
+                                         "'box_counted', 'election_certified')"),
+                 3 + 1 + 1 + 1 + 3 + 2 + 2 + 2 + 1);
+}
+
+/* A party election: 3 seats, 4 candidates, decided by those present. */
+static void s_party_election(char ids[][37])
+{
+    char today[11], d20[11];
+    s_day(0, today);
+    s_day(-20, d20);
+    s_prepare("KBS-BH-01", 2);
+    s_nominees("KBS-BH-01", "party", 11, 4, ids);
+    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "3",
+       "--request-id", ELECTION_P);
+    OK("voters", "set", "KBS-BH-01", "--voters", "300", "--published", d20);
+    OK("election", "candidates", ELECTION_P, "--person", ids[0], "--person", ids[1], "--person", ids[2],
+       "--person", ids[3]);
+    OK("election", "open", "KBS-BH-01", "--body", "party");
+}
+
+Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_and_re_run)
+{
+    char ids[4][37], *out, *err;
+    s_party_election(ids);
+    err = REFUSED("election", "round", ELECTION_P, "--box", "会场票箱:main:45:46");
+    cr_assert(strstr(err, "(field: electorate)"), "a party round needs who should attend: %s", err);
+    free(err);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:46");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "46", "--invalid", "0", "--votes",
+       "40,35,30,20");
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "46 ballots returned is more than 45 issued: the round is void and the vote must be "
+                          "re-run") &&
+                  strstr(out, "outcome: void") && strstr(out, "elected (0 of 3)") &&
+                  strstr(out, "next: round 1 is void: re-run the vote"),
+              "%s", out);
+    free(out);
+    /* The re-run: the same paper, the first round again. */
+    out = OUT("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+              "会场票箱:main:45:45");
+    cr_assert(strstr(out, "round 2 (first, 3 seats)"), "%s", out);
+    free(out);
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1", "--votes",
+       "40,35,30,20");
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "turnout: 45 present of 50 who should attend is more than 4/5 of 50") &&
+                  strstr(out, "more than 1/2 of 45 present (at least 23 needed): elected") &&
+                  strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人13"),
+              "%s", out);
+    free(out);
+}
+
+Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
+{
+    char ids[4][37], *out, *err;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
+       "40,35,24,22");
+    OK("election", "certify", ELECTION_P);
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    /* No edit: not the box, not its ballots, not a new round, not the certification. */
+    const char *const edits[][16] = {
+        {"election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1", "--votes",
+         "40,35,22,22"},
+        {"election", "ballots", ELECTION_P, "--box", "会场票箱", "--ballot", "yyyn"},
+        {"election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "新票箱:main:1:1"},
+        {"election", "certify", ELECTION_P},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        err = s_hj(1, edits[i]);
+        cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "certified") && strstr(err, "(field: state)"),
+                  "edit %zu: %s", i, err);
+        free(err);
+    }
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    /* An amendment needs its reason, adds up like a count, and is kept with who made it. */
+    err = REFUSED("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44",
+                  "--invalid", "1", "--votes", "40,35,22,22", "--reason", "  ");
+    cr_assert(strstr(err, "(field: reason)"), "%s", err);
+    free(err);
+    err = REFUSED("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44",
+                  "--invalid", "2", "--votes", "40,35,22,22", "--reason", "复核");
+    cr_assert(strstr(err, "44 valid + 2 invalid = 46 ballots, but 45 were returned"), "%s", err);
+    free(err);
+    out = OUT("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44", "--invalid",
+              "1", "--votes", "40,35,22,22", "--reason", "复核发现一张选票多划一人，应为废票");
+    cr_assert(strstr(out, "amendment recorded") && strstr(out, "by local") &&
+                  strstr(out, "复核发现一张选票多划一人，应为废票") &&
+                  strstr(out, "was 45 valid, 0 invalid; now 44 valid, 1 invalid"),
+              "%s", out);
+    /* 候选人13 had 24 > 22.5: elected; amended to 22 it is not more than half of 45. */
+    cr_assert(strstr(out, "elected (2 of 3): 候选人11, 候选人12"), "the amended count decides: %s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'result_amended' AND "
+                                         "actor = 'local'"), 1);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment"), 1);
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "amendment ") && strstr(out, "certified by local") &&
+                  strstr(out, "As amended, the count fills 2 of 3 seats"),
+              "%s", out);
+    free(out);
+}

@@ -22,6 +22,7 @@ struct conn {
     void *fetch;           /* PAIR: requests to / answers from the fetcher */
     char fetch_endpoint[64];
     char bus[256];
+    hj_device_t device;
     pthread_t thread;
     int thread_started;
     int fetching;
@@ -32,6 +33,8 @@ static void *s_fetcher(void *arg)
     conn_t *c = arg;
     void *pipe = zmq_socket(c->zctx, ZMQ_PAIR);
     hj_client_t *client = hj_client_new(c->zctx, c->bus, S_FETCH_TIMEOUT_MS, S_FETCH_TRIES);
+    if (client && hj_client_set_device(client, &c->device) != 0)
+        hj_client_destroy(&client);
     if (!pipe || zmq_connect(pipe, c->fetch_endpoint) != 0)
         goto out;
     Hj__Tally__SnapshotQuery query = HJ__TALLY__SNAPSHOT_QUERY__INIT;
@@ -84,7 +87,7 @@ static int s_setopt(void *s, int opt, int value)
     return zmq_setsockopt(s, opt, &value, sizeof value);
 }
 
-conn_t *conn_new(const char *bus, const char *events)
+conn_t *conn_new(const char *bus, const char *events, const hj_device_t *device)
 {
     conn_t *c = calloc(1, sizeof *c);
     char monitor_endpoint[64];
@@ -92,6 +95,7 @@ conn_t *conn_new(const char *bus, const char *events)
     if (!c)
         return NULL;
     snprintf(c->bus, sizeof c->bus, "%s", bus);
+    c->device = *device;
     snprintf(c->fetch_endpoint, sizeof c->fetch_endpoint, "inproc://hj-top-fetch-%p", (void *)c);
     snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://hj-top-monitor-%p", (void *)c);
     /* The bus is lossy by design; a deep queue only makes gaps (and so
@@ -102,6 +106,7 @@ conn_t *conn_new(const char *bus, const char *events)
         s_setopt(c->sub, ZMQ_RECONNECT_IVL, 200) || s_setopt(c->sub, ZMQ_RECONNECT_IVL_MAX, 2000) ||
         s_setopt(c->sub, ZMQ_HEARTBEAT_IVL, 1000) || s_setopt(c->sub, ZMQ_HEARTBEAT_TIMEOUT, 3000) ||
         zmq_setsockopt(c->sub, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg) ||
+        hj_curve_client_socket(c->sub, &c->device) ||
         /* The board's updates first (Clone: subscribe, then snapshot), then
          * the journal events for the community view. */
         zmq_setsockopt(c->sub, ZMQ_SUBSCRIBE, "tally.", 6) ||

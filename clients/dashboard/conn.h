@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <zmq.h>
 
+#include "hj_curve.h"
+
 #include "hj.pb-c.h"
 #include "tally.pb-c.h"
 
@@ -33,7 +35,8 @@ typedef struct {
 typedef struct conn conn_t;
 
 /* Connects (ZeroMQ connects in the background: hj-busd need not be up). */
-conn_t *conn_new(const char *bus, const char *events);
+/* Both sockets talk CURVE as `device` (an enrolled device: hj_curve.h). */
+conn_t *conn_new(const char *bus, const char *events, const hj_device_t *device);
 void conn_destroy(conn_t **self_p);
 
 #define CONN_POLLITEMS 3

@@ -45,7 +45,7 @@ static int64_t s_now_us(void)
 static void s_usage(FILE *out)
 {
     fprintf(out,
-            "usage: hj-top [--bus ENDPOINT] [--events ENDPOINT] [--lang zh|en]\n\n"
+            "usage: hj-top [--device FILE] [--bus ENDPOINT] [--events ENDPOINT] [--lang zh|en]\n\n"
             "The live ops dashboard: readiness of every community (the eight gates),\n"
             "the district totals, per community the gate reasons, counters and the last\n"
             "journal events, and on election day the live count (t). Press ? inside for\n"
@@ -161,8 +161,9 @@ static void s_draw(top_t *t)
 
 int main(int argc, char **argv)
 {
-    const char *bus = getenv("HJ_BUS") ? getenv("HJ_BUS") : "tcp://127.0.0.1:7700";
-    const char *events = getenv("HJ_BUS_EVENTS") ? getenv("HJ_BUS_EVENTS") : "tcp://127.0.0.1:7701";
+    const char *bus = getenv("HJ_BUS"), *events = getenv("HJ_BUS_EVENTS"), *device_flag = NULL;
+    static hj_device_t device;
+    char device_path[512], err[1024];
     static top_t t;
     t.lang = LANG_ZH;
     for (int i = 1; i < argc; i++) {
@@ -171,7 +172,8 @@ int main(int argc, char **argv)
             s_usage(stdout);
             return 0;
         }
-        if (i + 1 >= argc || (strcmp(a, "--bus") && strcmp(a, "--events") && strcmp(a, "--lang"))) {
+        if (i + 1 >= argc || (strcmp(a, "--bus") && strcmp(a, "--events") && strcmp(a, "--lang") &&
+                              strcmp(a, "--device"))) {
             fprintf(stderr, "hj-top: unknown or incomplete option '%s'\n", a);
             s_usage(stderr);
             return 2;
@@ -181,6 +183,8 @@ int main(int argc, char **argv)
             bus = v;
         else if (strcmp(a, "--events") == 0)
             events = v;
+        else if (strcmp(a, "--device") == 0)
+            device_flag = v;
         else if (strcmp(v, "zh") == 0 || strcmp(v, "en") == 0)
             t.lang = strcmp(v, "en") == 0 ? LANG_EN : LANG_ZH;
         else {
@@ -188,6 +192,20 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* hj-top reads the system only as an enrolled device, like hj. */
+    if (!hj_device_find(device_flag, device_path, sizeof device_path)) {
+        fprintf(stderr, "hj-top: no device file: give --device FILE or HJ_DEVICE (hj admin device "
+                        "enrol --role observer makes one on the server)\n");
+        return 3;
+    }
+    if (hj_device_load(&device, device_path, err, sizeof err) != 0) {
+        fprintf(stderr, "hj-top: %s\n", err);
+        return 2;
+    }
+    if (!bus || !*bus)
+        bus = device.bus[0] ? device.bus : "tcp://127.0.0.1:7700";
+    if (!events || !*events)
+        events = device.events[0] ? device.events : "tcp://127.0.0.1:7701";
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "hj-top: needs a terminal (for a script, use hj board --json)\n");
         return 2;
@@ -202,7 +220,7 @@ int main(int argc, char **argv)
     t.board = board_new();
     t.recent = recent_new();
     pulse_init(&t.pulse);
-    conn_t *conn = conn_new(bus, events);
+    conn_t *conn = conn_new(bus, events, &device);
     if (!t.board || !t.recent || !conn) {
         fprintf(stderr, "hj-top: cannot set up the connection to %s / %s\n", bus, events);
         conn_destroy(&conn);

@@ -15,7 +15,8 @@ struct hj_events {
     uv_timer_t rebind;  /* binds pub again after a drop of every subscriber */
     int rebind_tries;
     char endpoint[256]; /* where pub is bound, as libzmq names it */
-    void *pub;        /* XPUB, public */
+    void *pub;        /* XPUB, public (CURVE) */
+    void *internal;   /* PUB, internal: the same events for services (no CURVE) */
     void *in;         /* PULL, internal: derived events from services */
     hj_zwatch_t *pub_watch;
     hj_zwatch_t *in_watch;
@@ -36,9 +37,13 @@ static void s_on_input(hj_zwatch_t *w, void *socket, void *arg)
     hj_frames_t f;
     if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) != 0)
         return;
-    if (f.count == 2 && hj_frames_size(&f, 0) > 0)
-        hj_frames_send(e->pub, &f);
-    else
+    if (f.count == 2 && hj_frames_size(&f, 0) > 0) {
+        char topic[256];
+        if (hj_frames_str(&f, 0, topic, sizeof topic) == 0)
+            hj_events_publish(e, topic, hj_frames_data(&f, 1), hj_frames_size(&f, 1));
+        else
+            hj_warn("events-in: dropped a message with an unreadable topic");
+    } else
         hj_warn("events-in: dropped a message of %d frames", f.count);
     hj_frames_close(&f);
 }
@@ -60,7 +65,11 @@ hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     e->rebind.data = e;
     e->pub = zmq_socket(zctx, ZMQ_XPUB);
     e->in = zmq_socket(zctx, ZMQ_PULL);
-    if (!e->pub || !e->in || hj_curve_server_socket(e->pub, secret_key) ||
+    e->internal = zmq_socket(zctx, ZMQ_PUB);
+    if (!e->pub || !e->in || !e->internal || hj_curve_server_socket(e->pub, secret_key) ||
+        zmq_setsockopt(e->internal, ZMQ_LINGER, &linger, sizeof linger) ||
+        zmq_setsockopt(e->internal, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
+        zmq_bind(e->internal, cfg->events_internal) ||
         zmq_setsockopt(e->pub, ZMQ_LINGER, &linger, sizeof linger) ||
         zmq_setsockopt(e->in, ZMQ_LINGER, &linger, sizeof linger) ||
         zmq_setsockopt(e->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
@@ -75,7 +84,8 @@ hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     }
     size_t n = sizeof e->endpoint;
     zmq_getsockopt(e->pub, ZMQ_LAST_ENDPOINT, e->endpoint, &n);
-    hj_info("event bus on %s (CURVE; internal input %s)", cfg->events, cfg->events_in);
+    hj_info("event bus on %s (CURVE; internal input %s, internal output %s)", cfg->events,
+            cfg->events_in, cfg->events_internal);
     return e;
 }
 
@@ -109,11 +119,16 @@ int hj_events_drop_subscribers(hj_events_t *e)
 
 int hj_events_publish(hj_events_t *e, const char *topic, const void *body, size_t len)
 {
-    hj_frames_t f;
-    hj_frames_init(&f);
-    hj_frames_addstr(&f, topic);
-    hj_frames_add(&f, body, len);
-    return hj_frames_send(e->pub, &f);
+    int rc = 0;
+    void *sockets[2] = {e->pub, e->internal};
+    for (int i = 0; i < 2; i++) {
+        hj_frames_t f;
+        hj_frames_init(&f);
+        hj_frames_addstr(&f, topic);
+        hj_frames_add(&f, body, len);
+        rc |= hj_frames_send(sockets[i], &f);
+    }
+    return rc;
 }
 
 void hj_events_destroy(hj_events_t **self_p)
@@ -128,6 +143,8 @@ void hj_events_destroy(hj_events_t **self_p)
         zmq_close(e->pub);
     if (e->in)
         zmq_close(e->in);
+    if (e->internal)
+        zmq_close(e->internal);
     uv_timer_stop(&e->rebind);
     uv_close((uv_handle_t *)&e->rebind, s_free_on_close);
 }

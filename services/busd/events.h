@@ -3,8 +3,10 @@
 /* The public event bus of hj-busd: an XPUB socket that carries committed
  * journal rows from the relay and forwards derived events (tally.*) that
  * services push to the internal events-in endpoint. Subscribers reach it
- * only over CURVE with an enrolled key (the ZAP handler); main() allows
- * events-in only on loopback or a private network. */
+ * only over CURVE with an enrolled key (the ZAP handler). The same events
+ * also go out on an internal PUB (events-internal) for services such as
+ * hj-tallyd, which live inside the perimeter and hold no device key; main()
+ * allows events-in and events-internal only on loopback or a private network. */
 #include <stddef.h>
 #include <uv.h>
 

@@ -63,10 +63,12 @@ int main(int argc, char **argv)
         hj_error("HJ_DB is not a valid connection string");
         return 2;
     }
-    /* Workers and events-in are not authenticated: never beyond a private network. */
-    const char *exposed = !hj_endpoint_private(cfg.workers)     ? cfg.workers
-                          : !hj_endpoint_private(cfg.events_in) ? cfg.events_in
-                                                                : NULL;
+    /* Workers, events-in and the internal event bus are not authenticated: never
+     * beyond a private network. */
+    const char *exposed = !hj_endpoint_private(cfg.workers)           ? cfg.workers
+                          : !hj_endpoint_private(cfg.events_in)       ? cfg.events_in
+                          : !hj_endpoint_private(cfg.events_internal) ? cfg.events_internal
+                                                                      : NULL;
     if (exposed) {
         hj_error("the internal endpoint %s is not loopback or a private network: refusing to "
                  "expose it (bind e.g. tcp://127.0.0.1:7702, or a private interface such as "

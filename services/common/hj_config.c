@@ -24,6 +24,7 @@ static const s_option_t s_options[] = {
     S_STR_OPT("--events", "HJ_BUS_EVENTS", events),
     S_STR_OPT("--workers", "HJ_BUS_WORKERS", workers),
     S_STR_OPT("--events-in", "HJ_BUS_EVENTS_IN", events_in),
+    S_STR_OPT("--events-internal", "HJ_BUS_EVENTS_INTERNAL", events_internal),
     S_STR_OPT("--run-dir", "HJ_RUN_DIR", run_dir),
     {"--heartbeat-ms", "HJ_HEARTBEAT_MS", S_INT, offsetof(hj_config_t, heartbeat_ms), 0},
     {"--max-msg", "HJ_MAX_MSG", S_I64, offsetof(hj_config_t, max_msg), 0},
@@ -75,6 +76,7 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
     strcpy(cfg->events, "tcp://127.0.0.1:7701");
     strcpy(cfg->workers, "tcp://127.0.0.1:7702");
     strcpy(cfg->events_in, "tcp://127.0.0.1:7703");
+    strcpy(cfg->events_internal, "tcp://127.0.0.1:7704");
     strcpy(cfg->run_dir, ".");
     cfg->heartbeat_ms = 1000;
     cfg->max_msg = 1048576;

@@ -8,6 +8,8 @@
  *   --events ENDPOINT    HJ_BUS_EVENTS      tcp://127.0.0.1:7701   (event bus, SUB)
  *   --workers ENDPOINT   HJ_BUS_WORKERS     tcp://127.0.0.1:7702   (internal: workers)
  *   --events-in ENDPOINT HJ_BUS_EVENTS_IN   tcp://127.0.0.1:7703   (internal: derived events)
+ *   --events-internal EP HJ_BUS_EVENTS_INTERNAL tcp://127.0.0.1:7704 (internal: the event bus
+ *                        for services, without CURVE)
  *   --heartbeat-ms N     HJ_HEARTBEAT_MS    1000
  *   --max-msg BYTES      HJ_MAX_MSG         1048576 (ZMQ_MAXMSGSIZE on public sockets)
  *   --credit N           HJ_CREDIT          64 (requests a worker accepts at once)
@@ -23,6 +25,7 @@ typedef struct {
     char events[256];
     char workers[256];
     char events_in[256];
+    char events_internal[256];
     char run_dir[512];
     int heartbeat_ms;
     int64_t max_msg;

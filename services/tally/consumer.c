@@ -154,9 +154,9 @@ tally_consumer_t *tally_consumer_new(uv_loop_t *loop, void *zctx, const hj_confi
         zmq_setsockopt(k->sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->push, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||
-        zmq_connect(k->sub, cfg->events) != 0 || zmq_connect(k->push, cfg->events_in) != 0 ||
+        zmq_connect(k->sub, cfg->events_internal) != 0 || zmq_connect(k->push, cfg->events_in) != 0 ||
         !(k->watch = hj_zwatch_new(loop, k->sub, s_on_event, k))) {
-        hj_error("consumer: cannot connect to the event bus %s / %s: %s", cfg->events,
+        hj_error("consumer: cannot connect to the event bus %s / %s: %s", cfg->events_internal,
                  cfg->events_in, zmq_strerror(zmq_errno()));
         if (k->sub)
             zmq_close(k->sub);
@@ -169,7 +169,7 @@ tally_consumer_t *tally_consumer_new(uv_loop_t *loop, void *zctx, const hj_confi
     uv_timer_init(loop, &k->timer);
     k->timer.data = k;
     uv_timer_start(&k->timer, s_on_timer, 0, S_POLL_MS);
-    hj_info("consumer: reading the journal, events from %s, publishing to %s", cfg->events,
+    hj_info("consumer: reading the journal, events from %s, publishing to %s", cfg->events_internal,
             cfg->events_in);
     return k;
 }

@@ -15,24 +15,6 @@
 #define S_WRITEINS_MAX 16
 #define S_COUNT_MAX 10000000u
 
-int election_is_write(int op)
-{
-    switch (op) {
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-    case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
-    case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
-    case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
-    case HJ__TALLY__REQUEST__OP_BOX_COUNT:
-    case HJ__TALLY__REQUEST__OP_CERTIFY:
-    case HJ__TALLY__REQUEST__OP_AMEND:
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 /* Required text that is more than blanks. */
 static int s_required(hj_status_t *st, const char *field, const char *value, size_t max)

@@ -173,7 +173,6 @@ void tally_arena_free(tally_arena_t *a);
 int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
                    tally_arena_t *a, Hj__Tally__Count *out);
 
-int election_is_write(int op);
 int election_validate(hj_status_t *st, const Hj__Tally__Request *r);
 void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                      const Hj__Tally__Request *r);
@@ -191,7 +190,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
 int tally_db_caught_up(PGconn *c, hj_call_t *call);
 
 /* Who may override a gate. The one place the roles issue changes. */
-int tally_may_override(const char *actor);
+int tally_may_override(const Hj__Identity *who);
 
 /* Packs Reply{OK, result} into call->reply; `record` (if any) is the journal payload. */
 void tally_reply(hj_call_t *call, Hj__Tally__Reply *reply, const ProtobufCMessage *record);

@@ -304,7 +304,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     if (open)
         return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
                                    "the %s election of %s is already open", o->body, o->community);
-    if (o->n_overrides && !tally_may_override(call->actor))
+    if (o->n_overrides && !tally_may_override(call->identity))
         return (void)hj_status_set(&call->status, HJ__CODE__PERMISSION_DENIED, "overrides",
                                    "only the district may override a gate");
 

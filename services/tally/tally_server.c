@@ -1,4 +1,5 @@
 /* hj-tallyd handlers: decode, validate, route. No SQL here. */
+#include "hj_auth.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
 #include "tally.h"
@@ -31,13 +32,38 @@ const hj_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body
     return NULL;
 }
 
-/* Every actor may override a gate today. When roles arrive (the
- * authentication issue), only a district-level role may: change it here. */
-int tally_may_override(const char *actor)
+/* Overriding a red gate is the district's decision alone (DESIGN.md: "the
+ * district may override a gate only with a named reason"). */
+int tally_may_override(const Hj__Identity *who)
 {
-    (void)actor;
-    return 1;
+    return who && strcmp(who->role, "district-admin") == 0;
 }
+
+#define S_OP(x) HJ__TALLY__REQUEST__OP_##x
+#define S_OFFICE (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE)
+/* Election day is the election committee's work, within its own community
+ * (the writer checks the scope against the community each write journals). */
+#define S_COUNTERS (S_OFFICE | HJ_ROLE_ELECTION_COMMITTEE)
+
+static const hj_permission_t s_permissions[] = {
+    {S_OP(SNAPSHOT), "snapshot", 0, HJ_READ},
+    {S_OP(GATES), "gates", 0, HJ_READ},
+    {S_OP(ELECTION_SCHEDULE), "election_schedule", 1, S_OFFICE},
+    {S_OP(ELECTION_OPEN), "election_open", 1, S_OFFICE},
+    {S_OP(VOTER_ROLL_SET), "voter_roll_set", 1, S_COUNTERS},
+    {S_OP(VOTER_ROLL_GET), "voter_roll_get", 0, HJ_READ},
+    {S_OP(OBJECTION_FILE), "objection_file", 1, S_COUNTERS},
+    {S_OP(OBJECTION_DECIDE), "objection_decide", 1, S_COUNTERS},
+    {S_OP(PROXY_ADD), "proxy_add", 1, S_COUNTERS},
+    {S_OP(CANDIDATES_SET), "candidates_set", 1, S_COUNTERS},
+    {S_OP(ROUND_OPEN), "round_open", 1, S_COUNTERS},
+    {S_OP(BALLOTS_ENTER), "ballots_enter", 1, S_COUNTERS},
+    {S_OP(BOX_COUNT), "box_count", 1, S_COUNTERS},
+    {S_OP(RESULT), "result", 0, HJ_READ},
+    {S_OP(CERTIFY), "certify", 1, S_COUNTERS},
+    {S_OP(AMEND), "amend", 1, S_OFFICE},
+    {0, NULL, 0, 0},
+};
 
 /* Codes are what officials type: letters, digits, '-' and '_'. */
 static int s_check_code(hj_status_t *st, const char *field, const char *code, int required)
@@ -128,12 +154,6 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
     }
 }
 
-static int s_is_write(Hj__Tally__Request__OpCase op)
-{
-    return op == HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE ||
-           op == HJ__TALLY__REQUEST__OP_ELECTION_OPEN || election_is_write(op);
-}
-
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
     Hj__Tally__Request *r = hj__tally__request__unpack(NULL, len, body);
@@ -142,7 +162,9 @@ static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
                              "the body is not a tally.Request message");
     call->request = r;
     call->op = r->op_case;
-    if (s_is_write(r->op_case)) {
+    if (hj_check_wire_text(&call->status, &hj__tally__request__descriptor, body, len) != 0)
+        return -1;
+    if (hj_auth_is_write(s_permissions, r->op_case)) {
         if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
             return -1;
         snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
@@ -198,6 +220,7 @@ void tally_reply(hj_call_t *call, Hj__Tally__Reply *reply, const ProtobufCMessag
 
 const hj_service_t tally_service = {
     .name = "tally",
+    .permissions = s_permissions,
     .decode = s_decode,
     .handle = s_handle,
     .release = s_release,

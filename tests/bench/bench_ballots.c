@@ -120,7 +120,7 @@ typedef struct {
 static void *s_enter(void *arg)
 {
     s_job_t *j = arg;
-    hj_client_t *c = hj_client_new(NULL, stack.bus, 30000, 3);
+    hj_client_t *c = hj_stack_client(&stack, 30000, 3);
     for (long b = 0; c && b < j->batches && !j->failed; b++) {
         uint8_t *reply = NULL;
         size_t len = 0;

@@ -58,7 +58,7 @@ pick_ports() {
         PG_PORT=$(between 20000 25999)
         BUS_PORT=$(between 26000 32700)
         port_free "$PG_PORT" && port_free "$BUS_PORT" && port_free $((BUS_PORT + 1)) &&
-            port_free $((BUS_PORT + 2)) && port_free $((BUS_PORT + 3)) && return
+            port_free $((BUS_PORT + 2)) && port_free $((BUS_PORT + 3)) && port_free $((BUS_PORT + 4)) && return
     done
 }
 
@@ -74,7 +74,8 @@ use_ports() {
     export HJ_RUN_DIR=$RUN HJ_PG_PORT=$PG_PORT HJ_BUS_PORT=$BUS_PORT
     export HJ_DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=huanjie"
     export HJ_BUS="tcp://127.0.0.1:$BUS_PORT" HJ_BUS_EVENTS="tcp://127.0.0.1:$((BUS_PORT + 1))"
-    export HJ_BUS_WORKERS="tcp://127.0.0.1:$((BUS_PORT + 2))" HJ_BUS_EVENTS_IN="tcp://127.0.0.1:$((BUS_PORT + 3))"
+    export HJ_BUS_WORKERS="tcp://127.0.0.1:$((BUS_PORT + 2))" HJ_BUS_EVENTS_IN="tcp://127.0.0.1:$((BUS_PORT + 3))" \
+        HJ_BUS_EVENTS_INTERNAL="tcp://127.0.0.1:$((BUS_PORT + 4))"
     PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d huanjie)
 }
 export HJ_SPOOL=$RUN/spool-setup HJ_BUILD_DIR=$BUILD

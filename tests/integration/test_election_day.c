@@ -138,6 +138,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "tally.count.", 12);
+    cr_assert_eq(hj_stack_curve(&stack, sub), 0);
     cr_assert_eq(zmq_connect(sub, stack.events), 0);
 
     s_prepare("KBS-BH-02", 1);

@@ -398,7 +398,7 @@ static Hj__Tally__Reply *s_snapshot(const char *community)
     req.snapshot = &q;
     uint8_t body[256], *answer = NULL;
     size_t len = hj__tally__request__pack(&req, body), answer_len = 0;
-    hj_client_t *c = hj_client_new(NULL, stack.bus, 5000, 3);
+    hj_client_t *c = hj_stack_client(&stack, 5000, 3);
     cr_assert(c);
     cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "no answer");
     hj_client_destroy(&c);
@@ -435,6 +435,7 @@ Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "tally.", 6);
+    cr_assert_eq(hj_stack_curve(&stack, sub), 0);
     cr_assert_eq(zmq_connect(sub, stack.events), 0);
     s_people();
     /* The subscription takes a moment to reach the bus: change boards until an update arrives. */

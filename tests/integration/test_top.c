@@ -169,16 +169,17 @@ static void s_status_file(const char *name, char *path, size_t size)
  * status to a file (tmux reports a dead pane's status only now and then). */
 static void s_start_top_at(const char *name, int cols, int rows, const char *events_endpoint)
 {
-    char x[16], y[16], bus[128], events[128], bin[600], status[600];
+    char x[16], y[16], bus[128], events[128], bin[600], status[600], device[400];
     snprintf(x, sizeof x, "%d", cols);
     snprintf(y, sizeof y, "%d", rows);
     snprintf(bus, sizeof bus, "HJ_BUS=%s", stack.bus);
     snprintf(events, sizeof events, "HJ_BUS_EVENTS=%s", events_endpoint ? events_endpoint : stack.events);
     snprintf(bin, sizeof bin, "%s/hj-top", stack.bin_dir);
+    snprintf(device, sizeof device, "HJ_DEVICE=%s", stack.device);
     s_status_file(name, status, sizeof status);
     cr_assert_eq(s_tmux(NULL, "new-session", "-d", "-s", name, "-x", x, "-y", y, "sh", "-c",
                         "\"$@\"; echo $? > \"$0\"", status, "env", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", bus,
-                        events, bin, NULL),
+                        events, device, bin, NULL),
                  0, "tmux new-session failed");
 }
 
@@ -305,7 +306,7 @@ static Hj__Tally__Reply *s_snapshot(void)
     uint8_t body[64], *answer = NULL;
     size_t len = hj__tally__request__get_packed_size(&req), answer_len = 0;
     hj__tally__request__pack(&req, body);
-    hj_client_t *c = hj_client_new(NULL, stack.bus, 2000, 3);
+    hj_client_t *c = hj_stack_client(&stack, 2000, 3);
     cr_assert_not_null(c);
     cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "tally answers");
     hj_client_destroy(&c);

@@ -76,14 +76,15 @@ int hj_stack_init(hj_stack_t *s)
     snprintf(s->dbname, sizeof s->dbname, "hj_t_%d_%d", (int)getpid(), ++s_counter);
     snprintf(s->db, sizeof s->db, "%s dbname=%s", pg, s->dbname);
     snprintf(s->run_dir, sizeof s->run_dir, "%s/stack-%d-%d", tmp, (int)getpid(), s_counter);
-    int ports[4];
-    for (int i = 0; i < 4; i++)
+    int ports[5];
+    for (int i = 0; i < 5; i++)
         if ((ports[i] = s_free_port()) < 0)
             return -1;
     snprintf(s->bus, sizeof s->bus, "tcp://127.0.0.1:%d", ports[0]);
     snprintf(s->events, sizeof s->events, "tcp://127.0.0.1:%d", ports[1]);
     snprintf(s->workers, sizeof s->workers, "tcp://127.0.0.1:%d", ports[2]);
     snprintf(s->events_in, sizeof s->events_in, "tcp://127.0.0.1:%d", ports[3]);
+    snprintf(s->events_internal, sizeof s->events_internal, "tcp://127.0.0.1:%d", ports[4]);
     s->heartbeat_ms = 250;
     if (mkdir(s->run_dir, 0700) != 0 && errno != EEXIST)
         return -1;
@@ -174,6 +175,7 @@ pid_t hj_stack_spawn(hj_stack_t *s, const char *program)
         setenv("HJ_BUS_EVENTS", s->events, 1);
         setenv("HJ_BUS_WORKERS", s->workers, 1);
         setenv("HJ_BUS_EVENTS_IN", s->events_in, 1);
+        setenv("HJ_BUS_EVENTS_INTERNAL", s->events_internal, 1);
         setenv("HJ_RUN_DIR", s->run_dir, 1);
         setenv("HJ_HEARTBEAT_MS", hb, 1);
         setenv("HJ_LOG_LEVEL", "debug", 1);

@@ -25,6 +25,7 @@ typedef struct {
     char events[64];
     char workers[64];
     char events_in[64];
+    char events_internal[64];
     char run_dir[256];
     char bin_dir[256];
     char device[320];        /* the HJ_STACK_DEVICE device file that hj_run uses */

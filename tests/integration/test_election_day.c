@@ -322,10 +322,10 @@ Test(election_day, a_residents_election_with_a_further_round)
               "%s", out);
     free(out);
     out = OUT("election", "certify", ELECTION_R);
-    cr_assert(strstr(out, "result certified") && strstr(out, "certified by local"), "%s", out);
+    cr_assert(strstr(out, "result certified") && strstr(out, "certified by test-admin"), "%s", out);
     free(out);
     out = OUT("board", "KBS-BH-02");
-    cr_assert(strstr(out, "residents") && strstr(out, "certified by local"), "%s", out);
+    cr_assert(strstr(out, "residents") && strstr(out, "certified by test-admin"), "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND kind IN "
                                          "('voter_roll_set', 'objection_filed', 'objection_decided', "
@@ -417,7 +417,7 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
     free(err);
     out = OUT("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44", "--invalid",
               "1", "--votes", "40,35,22,22", "--reason", "复核发现一张选票多划一人，应为废票");
-    cr_assert(strstr(out, "amendment recorded") && strstr(out, "by local") &&
+    cr_assert(strstr(out, "amendment recorded") && strstr(out, "by test-admin") &&
                   strstr(out, "复核发现一张选票多划一人，应为废票") &&
                   strstr(out, "was 45 valid, 0 invalid; now 44 valid, 1 invalid"),
               "%s", out);
@@ -425,10 +425,10 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
     cr_assert(strstr(out, "elected (2 of 3): 候选人11, 候选人12"), "the amended count decides: %s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'result_amended' AND "
-                                         "actor = 'local'"), 1);
+                                         "actor = 'test-admin'"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment"), 1);
     out = OUT("election", "result", ELECTION_P);
-    cr_assert(strstr(out, "amendment ") && strstr(out, "certified by local") &&
+    cr_assert(strstr(out, "amendment ") && strstr(out, "certified by test-admin") &&
                   strstr(out, "As amended, the count fills 2 of 3 seats"),
               "%s", out);
     free(out);

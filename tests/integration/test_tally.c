@@ -267,25 +267,37 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
                  "a refusal writes nothing");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election WHERE state = 'open'"), 0);
 
+    /* The subdistrict office may open elections but not override a gate: that is the district's. */
+    char office[512];
+    cr_assert_eq(hj_stack_enrol(&stack, "office-1", "KBS-BH", "subdistrict-office", office, sizeof office), 0);
+    char *denied = NULL;
+    cr_assert_eq(hj_run(&stack, NULL, &denied, "election", "open", "KBS-BH-01", "--body", "party", "--override",
+                        "voter_list", "--reason", "选民名单已张贴", "--device", office, NULL),
+                 1);
+    cr_assert(strstr(denied, "PERMISSION_DENIED") && strstr(denied, "only the district may override"), "%s",
+              denied);
+    free(denied);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+
     /* The district overrides it with a reason: recorded with the actor, shown as overridden. */
     char *out = NULL;
     cr_assert_eq(hj_run(&stack, &out, &err, "election", "open", "KBS-BH-01", "--body", "party",
                         "--override", "voter_list", "--reason", "选民名单已于公告栏张贴，系统补录中", NULL),
                  0, "%s", err);
     cr_assert(strstr(out, "opened: the party election of KBS-BH-01") &&
-                  strstr(out, "⊘ voter list: not yet published — overridden by local: 选民名单已于公告栏张贴"),
+                  strstr(out, "⊘ voter list: not yet published — overridden by test-admin: 选民名单已于公告栏张贴"),
               "%s", out);
     free(out);
     free(err);
     EXPECT_GATES("KBS-BH-01", "gggggggo", "voter list overridden");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.gate_override WHERE gate = 8 AND "
-                                         "actor = 'local' AND reason LIKE '选民名单已于%'"), 1);
+                                         "actor = 'test-admin' AND reason LIKE '选民名单已于%'"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND "
-                                         "kind = 'election_opened' AND actor = 'local' AND "
+                                         "kind = 'election_opened' AND actor = 'test-admin' AND "
                                          "community = 'KBS-BH-01'"), 1);
     cr_assert_eq(hj_run(&stack, &out, NULL, "gates", "KBS-BH-01", NULL), 0);
     cr_assert(strstr(out, "⊘ 8 voter_list 选民名单 — OVERRIDDEN") &&
-                  strstr(out, "overridden by local: 选民名单已于公告栏张贴，系统补录中") &&
+                  strstr(out, "overridden by test-admin: 选民名单已于公告栏张贴，系统补录中") &&
                   strstr(out, "No gate is red"),
               "%s", out);
     free(out);

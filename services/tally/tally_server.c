@@ -156,26 +156,9 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Tally__Request *r = hj__tally__request__unpack(NULL, len, body);
-    if (!r)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "body",
-                             "the body is not a tally.Request message");
-    call->request = r;
-    call->op = r->op_case;
-    if (hj_check_wire_text(&call->status, &hj__tally__request__descriptor, body, len) != 0)
-        return -1;
-    if (hj_auth_is_write(s_permissions, r->op_case)) {
-        if (hj_check_uuid(&call->status, "request_id", r->request_id) != 0)
-            return -1;
-        snprintf(call->request_id, sizeof call->request_id, "%s", r->request_id);
-    }
-    return s_validate(&call->status, r);
-}
-
-static void s_release(hj_call_t *call)
-{
-    hj__tally__request__free_unpacked(call->request, NULL);
-    call->request = NULL;
+    Hj__Tally__Request *r =
+        (Hj__Tally__Request *)hj_call_unpack(call, &hj__tally__request__descriptor, s_permissions, body, len);
+    return r ? s_validate(&call->status, r) : -1;
 }
 
 static void s_handle(PGconn *c, hj_call_t *call, void *svc)
@@ -223,5 +206,5 @@ const hj_service_t tally_service = {
     .permissions = s_permissions,
     .decode = s_decode,
     .handle = s_handle,
-    .release = s_release,
+    .release = hj_call_release,
 };

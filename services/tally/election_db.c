@@ -77,12 +77,6 @@ static PGresult *s_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const 
     return r;
 }
 
-static void s_sql_failed(hj_call_t *call, const char *what)
-{
-    hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while reading or writing %s",
-                  what);
-}
-
 static uint32_t s_u32(PGresult *r, int row, int col)
 {
     return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
@@ -153,7 +147,7 @@ static int s_election(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
 {
     int found = s_election_row(c, profiles, id, lock, e);
     if (found < 0)
-        s_sql_failed(call, "the election");
+        hj_call_sql_failed(call, "", "the election", "");
     else if (!found)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
                       "election %s not found (hj election schedule prints its id)", id);
@@ -641,18 +635,18 @@ static void s_result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *p
         goto out;
     if (s_election_message(c, profiles, &e, &a, &m.election) != 0 || s_result(c, &e, &a, &res) != 0 ||
         s_amendments(c, e.id, &a, &m) != 0) {
-        s_sql_failed(call, "the result");
+        hj_call_sql_failed(call, "", "the result", "");
         goto out;
     }
     m.rounds = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *m.rounds);
     Hj__Tally__Count *counts = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *counts);
     if (!m.rounds || !counts) {
-        s_sql_failed(call, "the result");
+        hj_call_sql_failed(call, "", "the result", "");
         goto out;
     }
     for (int k = 0; k < res.n_rounds; k++) {
         if (s_count_message(&e, &res.rounds[k], &a, &counts[k]) != 0) {
-            s_sql_failed(call, "the result");
+            hj_call_sql_failed(call, "", "the result", "");
             goto out;
         }
         m.rounds[m.n_rounds++] = &counts[k];
@@ -668,7 +662,7 @@ static void s_result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *p
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", e.community);
     }
-    tally_reply(call, &reply, kind ? record : NULL);
+    hj_call_reply(call, &reply.base, kind ? record : NULL);
 out:
     tally_arena_free(&a);
 }
@@ -693,7 +687,7 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
                           1, v)
                     : NULL;
     if (!o) {
-        s_sql_failed(call, "the voter roll");
+        hj_call_sql_failed(call, "", "the voter roll", "");
         goto out;
     }
     if (PQntuples(r) == 0) {
@@ -712,7 +706,7 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     Hj__Tally__Objection *ob = tally_alloc(&a, ((size_t)n + 1) * sizeof *ob);
     roll.objections = tally_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
     if (!ob || !roll.objections) {
-        s_sql_failed(call, "the voter roll");
+        hj_call_sql_failed(call, "", "the voter roll", "");
         goto out;
     }
     for (int i = 0; i < n; i++) {
@@ -734,7 +728,7 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", community);
     }
-    tally_reply(call, &reply, kind ? (record ? record : &roll.base) : NULL);
+    hj_call_reply(call, &reply.base, kind ? (record ? record : &roll.base) : NULL);
     rc = 0;
 out:
     tally_arena_free(&a);
@@ -744,20 +738,11 @@ out:
 static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
 {
     char state[6], voters[24], households[24], reps[24];
-    if (tally_db_caught_up(c, call) != 0)
+    if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
         return;
-    const char *cv[1] = {m->community};
-    PGresult *r = hj_pq(c, state, "SELECT 1 FROM tally.community WHERE code = $1", 1, cv);
-    if (!r)
-        return s_sql_failed(call, "the community");
-    int known = PQntuples(r) == 1;
-    PQclear(r);
-    if (!known)
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                                   "community %s not found in the registry", m->community);
     const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
                         s_num(reps, m->representatives), m->published_on, call->actor};
-    r = hj_pq(c, state,
+    PGresult *r = hj_pq(c, state,
               "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
               "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, '')::date, $6) "
               "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
@@ -766,7 +751,7 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
               "updated_at = now()",
               6, v);
     if (!r)
-        return s_sql_failed(call, "the voter roll");
+        return hj_call_sql_failed(call, state, "the voter roll", "");
     PQclear(r);
     hj_info("voter roll of %s: %u voters, published %s", m->community, m->voters,
             m->published_on[0] ? m->published_on : "not yet");
@@ -783,7 +768,7 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
                         "WHERE id = $1::uuid",
                         1, v);
     if (!r)
-        return s_sql_failed(call, "the objection");
+        return hj_call_sql_failed(call, state, "the objection", "");
     if (PQntuples(r) == 1) {
         Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
         o.id = PQgetvalue(r, 0, 0);
@@ -799,7 +784,7 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
         reply.objection = &o;
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", o.community);
-        tally_reply(call, &reply, &o.base);
+        hj_call_reply(call, &reply.base, &o.base);
     } else
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found", id);
     PQclear(r);
@@ -815,7 +800,7 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
                         "WHERE community = $1",
                         1, v);
     if (!r)
-        return s_sql_failed(call, "the voter roll");
+        return hj_call_sql_failed(call, state, "the voter roll", "");
     char published[11] = "";
     int found = PQntuples(r) == 1;
     if (found)
@@ -842,7 +827,7 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
               "VALUES ($1::uuid, $2, $3, $4::date, $5)",
               5, w);
     if (!r)
-        return s_sql_failed(call, "the objection");
+        return hj_call_sql_failed(call, state, "the objection", "");
     PQclear(r);
     s_objection_reply(c, call, call->request_id, "objection_filed");
 }
@@ -857,7 +842,7 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
                         "WHERE id = $1::uuid FOR UPDATE",
                         1, v);
     if (!r)
-        return s_sql_failed(call, "the objection");
+        return hj_call_sql_failed(call, state, "the objection", "");
     int found = PQntuples(r) == 1;
     if (found) {
         snprintf(filed, sizeof filed, "%s", PQgetvalue(r, 0, 0));
@@ -886,7 +871,7 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
               "decided_by = $5 WHERE id = $1::uuid",
               5, w);
     if (!r)
-        return s_sql_failed(call, "the objection");
+        return hj_call_sql_failed(call, state, "the objection", "");
     PQclear(r);
     s_objection_reply(c, call, d->id, "objection_decided");
 }
@@ -909,7 +894,7 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
                         "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
                         4, v);
     if (!r)
-        return s_sql_failed(call, "the proxies");
+        return hj_call_sql_failed(call, state, "the proxies", "");
     uint32_t held = s_u32(r, 0, 0);
     int candidate = PQgetvalue(r, 0, 1)[0] == 't';
     int given = !PQgetisnull(r, 0, 2);
@@ -935,7 +920,7 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
               "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
               6, w);
     if (!r)
-        return s_sql_failed(call, "the proxy");
+        return hj_call_sql_failed(call, state, "the proxy", "");
     PQclear(r);
     Hj__Tally__Proxy out = *p;
     out.election = e.id;
@@ -945,7 +930,7 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     reply.proxy = &out;
     snprintf(call->kind, sizeof call->kind, "proxy_added");
     snprintf(call->community, sizeof call->community, "%s", e.community);
-    tally_reply(call, &reply, &out.base);
+    hj_call_reply(call, &reply.base, &out.base);
 }
 
 /* ---- the candidate list ------------------------------------------------------------------ */
@@ -961,7 +946,7 @@ static int s_nominee(PGconn *c, hj_call_t *call, const s_election_t *e, const ch
                       "committee = $2::smallint AND person_id = $3::uuid AND status = 'nominated'",
                       3, v);
     if (!r) {
-        s_sql_failed(call, "the reserve ledger");
+        hj_call_sql_failed(call, "", "the reserve ledger", "");
         return -1;
     }
     if (PQntuples(r) == 0)
@@ -985,7 +970,7 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
     const char *v[1] = {e.id};
     PGresult *r = s_q(c, &a, "SELECT count(*) FROM tally.round WHERE election = $1::uuid", 1, v);
     if (!r) {
-        s_sql_failed(call, "the rounds");
+        hj_call_sql_failed(call, state, "the rounds", "");
         goto out;
     }
     if (atoi(PQgetvalue(r, 0, 0)) > 0) {
@@ -995,7 +980,7 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
     }
     const char **names = tally_alloc(&a, (l->n_person_ids + 1) * sizeof *names);
     if (!names) {
-        s_sql_failed(call, "the list");
+        hj_call_sql_failed(call, state, "the list", "");
         goto out;
     }
     for (size_t i = 0; i < l->n_person_ids; i++) {
@@ -1020,12 +1005,12 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
         PQclear(r);
     }
     if (!r) {
-        s_sql_failed(call, "the list");
+        hj_call_sql_failed(call, state, "the list", "");
         goto out;
     }
     Hj__Tally__Election *m;
     if (s_election_message(c, profiles, &e, &a, &m) != 0) {
-        s_sql_failed(call, "the election");
+        hj_call_sql_failed(call, state, "the election", "");
         goto out;
     }
     Hj__Tally__CandidateList record = *l;
@@ -1035,7 +1020,7 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
     reply.election = m;
     snprintf(call->kind, sizeof call->kind, "candidates_set");
     snprintf(call->community, sizeof call->community, "%s", e.community);
-    tally_reply(call, &reply, &record.base);
+    hj_call_reply(call, &reply.base, &record.base);
 out:
     tally_arena_free(&a);
 }
@@ -1049,7 +1034,7 @@ static void s_count_reply(PGconn *c, hj_call_t *call, const s_election_t *e, con
     s_tally_t t;
     Hj__Tally__Count m;
     if (s_tally(c, e, 0, &a, &t) != 1 || s_count_message(e, &t, &a, &m) != 0) {
-        s_sql_failed(call, "the count");
+        hj_call_sql_failed(call, "", "the count", "");
     } else {
         Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
         Hj__Tally__Receipt receipt = HJ__TALLY__RECEIPT__INIT;
@@ -1060,7 +1045,7 @@ static void s_count_reply(PGconn *c, hj_call_t *call, const s_election_t *e, con
         reply.receipt = &receipt;
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", e->community);
-        tally_reply(call, &reply, &m.base);
+        hj_call_reply(call, &reply.base, &m.base);
     }
     tally_arena_free(&a);
 }
@@ -1096,7 +1081,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
     }
     int has_last = s_tally(c, &e, 0, &a, &last);
     if (has_last < 0) {
-        s_sql_failed(call, "the rounds");
+        hj_call_sql_failed(call, state, "the rounds", "");
         goto out;
     }
     /* The paper and the seats of this round follow from the last round. */
@@ -1111,7 +1096,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                           "ORDER BY position",
                           1, v);
         if (!r) {
-            s_sql_failed(call, "the candidate list");
+            hj_call_sql_failed(call, state, "the candidate list", "");
             goto out;
         }
         n = (uint32_t)PQntuples(r);
@@ -1166,7 +1151,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
         ids = tally_alloc(&a, (n + 1) * sizeof *ids);
         names = tally_alloc(&a, (n + 1) * sizeof *names);
         if (!ids || !names) {
-            s_sql_failed(call, "the paper");
+            hj_call_sql_failed(call, state, "the paper", "");
             goto out;
         }
         if (new_list) {
@@ -1210,7 +1195,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                           "WHERE community = $1",
                           1, cv);
         if (!r) {
-            s_sql_failed(call, "the voter roll");
+            hj_call_sql_failed(call, state, "the voter roll", "");
             goto out;
         }
         if (PQntuples(r) == 1)
@@ -1244,13 +1229,13 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                         "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
                         7, w);
     if (!r) {
-        s_sql_failed(call, "the round");
+        hj_call_sql_failed(call, state, "the round", "");
         goto out;
     }
     PQclear(r);
     for (uint32_t i = 0; i < n; i++)
         if (s_insert_paper(c, e.id, no, i + 1, ids[i], names[i]) != 0) {
-            s_sql_failed(call, "the ballot paper");
+            hj_call_sql_failed(call, state, "the ballot paper", "");
             goto out;
         }
     for (size_t i = 0; i < o->n_boxes; i++) {
@@ -1262,7 +1247,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                   "VALUES ($1::uuid, $2::int, $3, $4, $5::int, $6::int)",
                   6, x);
         if (!r) {
-            s_sql_failed(call, "the ballot boxes");
+            hj_call_sql_failed(call, state, "the ballot boxes", "");
             goto out;
         }
         PQclear(r);
@@ -1288,7 +1273,7 @@ static int s_box(PGconn *c, hj_call_t *call, const s_election_t *e, uint32_t rou
                       "($2::int = 0 OR no = $2::int)",
                       2, v);
     if (!r) {
-        s_sql_failed(call, "the rounds");
+        hj_call_sql_failed(call, "", "the rounds", "");
         return -1;
     }
     *round_no = atoi(PQgetvalue(r, 0, 0));
@@ -1307,7 +1292,7 @@ static int s_box(PGconn *c, hj_call_t *call, const s_election_t *e, uint32_t rou
             "WHERE election = $1::uuid AND round = $2::int AND name = $3 FOR UPDATE",
             3, w);
     if (!r) {
-        s_sql_failed(call, "the ballot box");
+        hj_call_sql_failed(call, "", "the ballot box", "");
         return -1;
     }
     if (PQntuples(r) == 0) {
@@ -1472,7 +1457,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     const char **wnames = tally_alloc(&a, (n_w + 1) * sizeof *wnames);
     int *wids = tally_alloc(&a, (n_w + 1) * sizeof *wids);
     if (!wnames || !wids) {
-        s_sql_failed(call, "the ballots");
+        hj_call_sql_failed(call, state, "the ballots", "");
         goto out;
     }
     size_t k = 0;
@@ -1482,7 +1467,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     uint32_t n_writeins = 0;
     if (s_writein_ids(c, e.id, round, wnames, n_w, wids, &n_writeins) != 0 ||
         s_round_facts(c, &e, round_no, &a, &rd) != 0) {
-        s_sql_failed(call, "the write-ins");
+        hj_call_sql_failed(call, state, "the write-ins", "");
         goto out;
     }
     rd.n_candidates = nc;
@@ -1495,7 +1480,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     int *ok = tally_alloc(&a, (b->n_ballots + 1) * sizeof *ok);
     char **reasons = tally_alloc(&a, (b->n_ballots + 1) * sizeof *reasons);
     if (!votes || !marks || !hex || !wtext || !ok || !reasons) {
-        s_sql_failed(call, "the ballots");
+        hj_call_sql_failed(call, state, "the ballots", "");
         goto out;
     }
     s_parse_votes(PQgetvalue(box, 0, 8), votes, n);
@@ -1540,7 +1525,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
         hex[i] = tally_alloc(&a, (size_t)nc * 2 + 1);
         wtext[i] = tally_alloc(&a, tlen);
         if (!hex[i] || !wtext[i]) {
-            s_sql_failed(call, "the ballots");
+            hj_call_sql_failed(call, state, "the ballots", "");
             goto out;
         }
         for (uint32_t j = 0; j < nc; j++)
@@ -1556,7 +1541,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
         wcap += strlen(wtext[i]) * 2 + 8;
     char *hexes = tally_alloc(&a, cap), *wts = tally_alloc(&a, wcap), *vals = tally_alloc(&a, vcap);
     if (!hexes || !wts || !vals) {
-        s_sql_failed(call, "the ballots");
+        hj_call_sql_failed(call, state, "the ballots", "");
         goto out;
     }
     size_t hl = 0, wl = 0, vl = 0;
@@ -1584,20 +1569,20 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
                         "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
                         7, v);
     if (!r) {
-        s_sql_failed(call, "the ballots");
+        hj_call_sql_failed(call, state, "the ballots", "");
         goto out;
     }
     PQclear(r);
     if (s_store_box(c, e.id, round, b->box, "ballots", counted + (uint32_t)b->n_ballots,
                     valid + batch_valid, invalid + batch_invalid, votes, n) != 0) {
-        s_sql_failed(call, "the ballot box");
+        hj_call_sql_failed(call, state, "the ballot box", "");
         goto out;
     }
     /* The receipt: this batch, the box, the round so far. */
     s_tally_t t;
     Hj__Tally__Count m;
     if (s_tally(c, &e, round_no, &a, &t) != 1 || s_count_message(&e, &t, &a, &m) != 0) {
-        s_sql_failed(call, "the count");
+        hj_call_sql_failed(call, state, "the count", "");
         goto out;
     }
     Hj__Tally__Receipt receipt = HJ__TALLY__RECEIPT__INIT;
@@ -1618,7 +1603,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     reply.receipt = &receipt;
     snprintf(call->kind, sizeof call->kind, "ballots_entered");
     snprintf(call->community, sizeof call->community, "%s", e.community);
-    tally_reply(call, &reply, &record.base);
+    hj_call_reply(call, &reply.base, &record.base);
 out:
     tally_arena_free(&a);
 }
@@ -1646,7 +1631,7 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
     const char **wnames = tally_alloc(a, (t->n_writeins + 1) * sizeof *wnames);
     int *wids = tally_alloc(a, (t->n_writeins + 1) * sizeof *wids);
     if (!paper || !wnames || !wids) {
-        s_sql_failed(call, "the paper");
+        hj_call_sql_failed(call, "", "the paper", "");
         return -1;
     }
     uint64_t sum = 0;
@@ -1669,7 +1654,7 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
     }
     tally_round_t rd;
     if (s_round_facts(c, e, round_no, a, &rd) != 0) {
-        s_sql_failed(call, "the round");
+        hj_call_sql_failed(call, "", "the round", "");
         return -1;
     }
     uint32_t limit = tally_invalid_limit(e->profile, rd.seats_to_fill);
@@ -1682,12 +1667,12 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
                              (unsigned long long)most, rd.seats_to_fill);
     uint32_t n_writeins = 0;
     if (s_writein_ids(c, e->id, round, wnames, t->n_writeins, wids, &n_writeins) != 0) {
-        s_sql_failed(call, "the write-ins");
+        hj_call_sql_failed(call, "", "the write-ins", "");
         return -1;
     }
     uint32_t *votes = tally_alloc(a, ((size_t)nc + n_writeins + 1) * sizeof *votes);
     if (!votes) {
-        s_sql_failed(call, "the votes");
+        hj_call_sql_failed(call, "", "the votes", "");
         return -1;
     }
     memcpy(votes, t->votes, nc * sizeof *votes);
@@ -1721,7 +1706,7 @@ static void s_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
         goto out;
     if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
                     t->invalid, votes, n) != 0) {
-        s_sql_failed(call, "the ballot box");
+        hj_call_sql_failed(call, "", "the ballot box", "");
         goto out;
     }
     Hj__Tally__BoxTotal record = *t;
@@ -1761,7 +1746,7 @@ static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
     if (s_is_open(call, &e) != 0)
         goto out;
     if (s_result(c, &e, &a, &res) != 0) {
-        s_sql_failed(call, "the result");
+        hj_call_sql_failed(call, state, "the result", "");
         goto out;
     }
     if (!res.last || !res.last->complete || !res.last->counted_ok ||
@@ -1778,7 +1763,7 @@ static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
                         "certified_at = now() WHERE id = $1::uuid",
                         2, v);
     if (!r) {
-        s_sql_failed(call, "the election");
+        hj_call_sql_failed(call, state, "the election", "");
         goto out;
     }
     PQclear(r);
@@ -1843,13 +1828,13 @@ static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
     alen = hj__tally__box_total__get_packed_size(&corrected);
     after = malloc(alen ? alen : 1);
     if (!before || !after) {
-        s_sql_failed(call, "the amendment");
+        hj_call_sql_failed(call, state, "the amendment", "");
         goto out;
     }
     hj__tally__box_total__pack(&corrected, after);
     if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
                     t->invalid, votes, n) != 0) {
-        s_sql_failed(call, "the ballot box");
+        hj_call_sql_failed(call, state, "the ballot box", "");
         goto out;
     }
     const char *v[8] = {call->request_id, e.id, round, t->box, t->reason, (const char *)before,
@@ -1861,7 +1846,7 @@ static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
                          "VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8)",
                          8, v, lengths, formats);
     if (!r) {
-        s_sql_failed(call, "the amendment");
+        hj_call_sql_failed(call, state, "the amendment", "");
         goto out;
     }
     PQclear(r);

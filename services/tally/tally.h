@@ -188,11 +188,11 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
 /* Waits until the board has applied every journal row committed before this
  * transaction began. 0, or -1 with UNAVAILABLE. */
 int tally_db_caught_up(PGconn *c, hj_call_t *call);
+/* 0 when the board knows the community, else -1 with NOT_FOUND (field community). */
+int tally_db_community_known(PGconn *c, hj_call_t *call, const char *community);
 
 /* Who may override a gate. The one place the roles issue changes. */
 int tally_may_override(const Hj__Identity *who);
 
-/* Packs Reply{OK, result} into call->reply; `record` (if any) is the journal payload. */
-void tally_reply(hj_call_t *call, Hj__Tally__Reply *reply, const ProtobufCMessage *record);
 
 #endif

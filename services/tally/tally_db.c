@@ -14,12 +14,6 @@
 #define S_CATCH_UP_WAIT_MS 3000
 #define S_CATCH_UP_STEP_MS 5
 
-static void s_sql_failed(hj_call_t *call, const char *what)
-{
-    hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while reading or writing %s",
-                  what);
-}
-
 /* Waits until the board reflects every journal row that committed before
  * this transaction began: the relay has numbered them (a few milliseconds
  * after their commit) and the consumer has applied them. So a board read,
@@ -38,7 +32,7 @@ int tally_db_caught_up(PGconn *c, hj_call_t *call)
                             "(SELECT journal_seq FROM tally.cursor)",
                             0, NULL);
         if (!r) {
-            s_sql_failed(call, "the board's progress");
+            hj_call_sql_failed(call, state, "the board's progress", "");
             return -1;
         }
         long long unnumbered = atoll(PQgetvalue(r, 0, 0));
@@ -110,7 +104,7 @@ static int s_read(PGconn *c, hj_call_t *call, const char *community, s_read_t *s
                  "e.id = k.election WHERE $1 = '' OR e.community = $1 ORDER BY kind, key",
                  1, v);
     if (!s->r) {
-        s_sql_failed(call, "the board");
+        hj_call_sql_failed(call, state, "the board", "");
         return -1;
     }
     int rows = PQntuples(s->r);
@@ -162,7 +156,7 @@ void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuer
         Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
         reply.result_case = HJ__TALLY__REPLY__RESULT_SNAPSHOT;
         reply.snapshot = &s.snapshot;
-        tally_reply(call, &reply, NULL);
+        hj_call_reply(call, &reply.base, NULL);
     }
     s_read_free(&s);
 }
@@ -174,9 +168,28 @@ void tally_db_gates(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *
         Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
         reply.result_case = HJ__TALLY__REPLY__RESULT_BOARD;
         reply.board = s.boards[0];
-        tally_reply(call, &reply, NULL);
+        hj_call_reply(call, &reply.base, NULL);
     }
     s_read_free(&s);
+}
+
+/* 0 when the board knows the community (the registry journaled it), else -1
+ * with NOT_FOUND (field community) or the database error. */
+int tally_db_community_known(PGconn *c, hj_call_t *call, const char *community)
+{
+    char state[6];
+    const char *v[1] = {community};
+    PGresult *r = hj_pq(c, state, "SELECT 1 FROM tally.community WHERE code = $1", 1, v);
+    if (!r) {
+        hj_call_sql_failed(call, state, "the community", "");
+        return -1;
+    }
+    int known = PQntuples(r) == 1;
+    PQclear(r);
+    if (!known)
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                             "community %s not found in the registry", community);
+    return 0;
 }
 
 /* ---- elections ------------------------------------------------------------------ */
@@ -191,7 +204,7 @@ static void s_election_reply(PGconn *c, hj_call_t *call, const tally_profiles_t 
     hj_date_today(today);
     int found = b && m ? board_load(c, profiles, community, today, id, b) : -1;
     if (found <= 0 || b->n_elections != 1) {
-        s_sql_failed(call, "the election");
+        hj_call_sql_failed(call, "", "the election", "");
     } else {
         board_message(b, m);
         Hj__Tally__Election e;
@@ -203,7 +216,7 @@ static void s_election_reply(PGconn *c, hj_call_t *call, const tally_profiles_t 
         reply.election = &e;
         snprintf(call->kind, sizeof call->kind, "%s", kind);
         snprintf(call->community, sizeof call->community, "%s", community);
-        tally_reply(call, &reply, &e.base);
+        hj_call_reply(call, &reply.base, &e.base);
     }
     free(m);
     free(b);
@@ -213,17 +226,8 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                        const Hj__Tally__ElectionSchedule *s)
 {
     char state[6], seats[16];
-    if (tally_db_caught_up(c, call) != 0)
+    if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, s->community) != 0)
         return;
-    const char *cv[1] = {s->community};
-    PGresult *r = hj_pq(c, state, "SELECT 1 FROM tally.community WHERE code = $1", 1, cv);
-    if (!r)
-        return s_sql_failed(call, "the community");
-    int known = PQntuples(r) == 1;
-    PQclear(r);
-    if (!known)
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                                   "community %s not found in the registry", s->community);
     snprintf(seats, sizeof seats, "%u", s->seats);
     const hj_profile_t *profile = tally_profile_of(profiles, s->body);
     const char *mode = s->mode[0] ? s->mode : "ordinary";
@@ -236,7 +240,7 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     const char *v[8] = {call->request_id, s->community, s->body, s->date, seats, profile->name,
                         call->actor, mode};
     /* The same body's election again, while still only scheduled, moves it. */
-    r = hj_pq(c, state,
+    PGresult *r = hj_pq(c, state,
               "INSERT INTO tally.election (id, community, body, election_date, seats, profile, "
               "scheduled_by, mode) VALUES ($1, $2, $3, $4::date, $5::int, $6, $7, $8) "
               "ON CONFLICT (community, body) DO UPDATE SET election_date = EXCLUDED.election_date, "
@@ -244,7 +248,7 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
               "RETURNING id",
               8, v);
     if (!r)
-        return s_sql_failed(call, "the election");
+        return hj_call_sql_failed(call, state, "the election", "");
     char id[37] = "";
     if (PQntuples(r) == 1)
         snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
@@ -292,7 +296,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         "FOR UPDATE",
                         2, v);
     if (!r)
-        return s_sql_failed(call, "the election");
+        return hj_call_sql_failed(call, state, "the election", "");
     int found = PQntuples(r) == 1, open = found && strcmp(PQgetvalue(r, 0, 1), "open") == 0;
     if (found)
         snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
@@ -315,7 +319,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     hj_date_today(today);
     if (board_load(c, profiles, o->community, today, id, b) <= 0) {
         free(b);
-        return s_sql_failed(call, "the gates");
+        return hj_call_sql_failed(call, state, "the gates", "");
     }
     int red[TALLY_GATES] = {0}, n_red = 0;
     for (int i = 0; i < TALLY_GATES; i++)
@@ -346,7 +350,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
               "WHERE id = $1",
               2, w);
     if (!r)
-        return s_sql_failed(call, "the election");
+        return hj_call_sql_failed(call, state, "the election", "");
     PQclear(r);
     for (size_t i = 0; i < o->n_overrides; i++) {
         char gate[8];
@@ -357,7 +361,7 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                   "VALUES ($1, $2::smallint, $3, $4)",
                   4, x);
         if (!r)
-            return s_sql_failed(call, "the override");
+            return hj_call_sql_failed(call, state, "the override", "");
         PQclear(r);
         hj_warn("%s election of %s: gate %s overridden by %s: %s", o->body, o->community,
                 tally_gate_name(o->overrides[i]->gate), call->actor, o->overrides[i]->reason);

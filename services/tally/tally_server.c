@@ -183,23 +183,6 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
     }
 }
 
-void tally_reply(hj_call_t *call, Hj__Tally__Reply *reply, const ProtobufCMessage *record)
-{
-    Hj__Status ok = HJ__STATUS__INIT;
-    reply->status = &ok;
-    call->reply_len = hj__tally__reply__get_packed_size(reply);
-    call->reply = malloc(call->reply_len ? call->reply_len : 1);
-    if (call->reply)
-        hj__tally__reply__pack(reply, call->reply);
-    if (record) {
-        call->payload_len = protobuf_c_message_get_packed_size(record);
-        call->payload = malloc(call->payload_len ? call->payload_len : 1);
-        if (call->payload)
-            protobuf_c_message_pack(record, call->payload);
-    }
-    if (!call->reply || (record && !call->payload))
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-}
 
 const hj_service_t tally_service = {
     .name = "tally",

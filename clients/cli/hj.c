@@ -31,6 +31,8 @@ int cmd_board(cli_t *cli, const char *verb);
 int cmd_gates(cli_t *cli, const char *verb);
 int cmd_election(cli_t *cli, const char *verb);
 int cmd_voters(cli_t *cli, const char *verb);
+int cmd_report(cli_t *cli, const char *verb);
+int cmd_export(cli_t *cli, const char *verb);
 
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
@@ -207,6 +209,15 @@ static const cli_command_t s_commands[] = {
      "    members of its `hj body add --kind election_committee` body) must have attended at least\n"
      "    one training session, in any role. Lists those who have not; the readiness gate\n"
      "    \"election committee trained\" is green when none is left and a committee is recorded."},
+    {"report", "reports: the progress briefing (进展情况) and a community's dossier", cmd_report,
+     "hj report briefing [--subdistrict CODE] [--as-of YYYY-MM-DD] [--format md|txt]\n"
+     "    the preparation work in the order of the eight measures, in Chinese, with its figures\n"
+     "    (the same as hj board and the list commands show); --as-of: as it read on that day,\n"
+     "    from the journal\n"
+     "hj report community CODE\n"
+     "    everything the election committee must have before opening"},
+    {"export", "ledgers as CSV for spreadsheets (台账导出)", cmd_export,
+     "hj export TABLE --format csv [--excel] [--lang zh|en] [--out FILE]"},
     {"sync", "send the writes waiting in the offline spool, oldest first", cmd_sync,
      "hj sync [--json]   one line a record: sent, already there (an earlier try was recorded),\n"
      "                   refused (kept in rejected/ with the reason), damaged (never sent)\n"

@@ -1,0 +1,8 @@
+/* Being written (#12). */
+#include "cmd_report.h"
+
+int report_community(cli_t *cli)
+{
+    (void)cli;
+    return cli_usage("not built yet");
+}

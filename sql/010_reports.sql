@@ -38,6 +38,11 @@ CREATE TABLE tally.plan_step (
     day      text NOT NULL,
     PRIMARY KEY (plan, position)
 );
+-- registry: subdistrict_added (the briefing names its subdistrict)
+CREATE TABLE tally.subdistrict (
+    code text PRIMARY KEY,
+    name text NOT NULL
+);
 -- registry: training_added (the attendees stay in tally.training_attendee)
 CREATE TABLE tally.training (
     id          uuid PRIMARY KEY,
@@ -51,7 +56,7 @@ CREATE TABLE tally.training (
 
 -- The projection's tables: what tally.rebuild() empties and tally_asof copies.
 CREATE FUNCTION tally.projection_tables() RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
-  SELECT unnest(ARRAY['community', 'seat', 'assessment', 'publicity', 'reserve',
+  SELECT unnest(ARRAY['subdistrict', 'community', 'seat', 'assessment', 'publicity', 'reserve',
                       'rectification', 'upgrade', 'plan', 'plan_step', 'task', 'body',
                       'body_member', 'guidance', 'training', 'training_attendee', 'audit',
                       'audit_scope', 'audit_finding', 'talk'])

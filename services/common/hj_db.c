@@ -104,6 +104,7 @@ typedef struct s_job {
 struct hj_db {
     uv_loop_t *loop;
     char *conninfo;
+    char *on_connect;       /* SQL run after each (re)connect, or NULL */
     PGconn *conn;           /* touched only by the job that is running */
     uv_work_t req;
     s_job_t *head, *tail;   /* head is the running job when `running` */
@@ -131,7 +132,9 @@ static PGconn *s_connection(hj_db_t *db)
     if (db->conn)
         PQfinish(db->conn);
     db->conn = PQconnectdb(db->conninfo);
-    if (PQstatus(db->conn) == CONNECTION_OK) {
+    /* A connection whose set-up fails is dropped like one that failed to open. */
+    if (PQstatus(db->conn) == CONNECTION_OK &&
+        (!db->on_connect || hj_pq_cmd(db->conn, db->on_connect) == 0)) {
         s_stmt_attach(db->conn);
         if (db->backoff_ms)
             hj_info("database connection restored");
@@ -179,6 +182,7 @@ static void s_after(uv_work_t *req, int status)
         if (db->conn)
             PQfinish(db->conn);
         free(db->conninfo);
+        free(db->on_connect);
         free(db);
         return;
     }
@@ -213,7 +217,20 @@ hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo)
 
 hj_db_t *hj_db_new_like(hj_db_t *db)
 {
-    return hj_db_new(db->loop, db->conninfo);
+    hj_db_t *like = hj_db_new(db->loop, db->conninfo);
+    if (like && db->on_connect && hj_db_on_connect(like, db->on_connect) != 0)
+        hj_db_destroy(&like);
+    return like;
+}
+
+int hj_db_on_connect(hj_db_t *db, const char *sql)
+{
+    char *copy = strdup(sql);
+    if (!copy)
+        return -1;
+    free(db->on_connect);
+    db->on_connect = copy;
+    return 0;
 }
 
 int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg)
@@ -259,6 +276,7 @@ void hj_db_destroy(hj_db_t **self_p)
     if (db->conn)
         PQfinish(db->conn);
     free(db->conninfo);
+    free(db->on_connect);
     free(db);
 }
 

@@ -22,6 +22,9 @@ hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo);
 /* Another hj_db_t on the same loop and server: a second connection whose
  * jobs run beside (not after) the first one's. NULL on failure. */
 hj_db_t *hj_db_new_like(hj_db_t *db);
+/* SQL run on every new connection before its first job (e.g. SET
+ * search_path); copied by hj_db_new_like. Call before the first job. 0 / -1. */
+int hj_db_on_connect(hj_db_t *db, const char *sql);
 /* Queues a job; jobs run in order, one at a time. Returns 0, or -1 (and
  * neither callback is called) when the db is shutting down. */
 int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg);

@@ -29,59 +29,59 @@ static uint32_t s_u32(PGresult *r, int row, int col)
 
 #define S_FACTS_SQL                                                                              \
     "SELECT c.code, c.name, c.subdistrict, "                                                     \
-    "COALESCE((SELECT b.name FROM tally.guidance g JOIN tally.body b ON b.id = g.body_id "       \
+    "COALESCE((SELECT b.name FROM guidance g JOIN body b ON b.id = g.body_id "       \
     "WHERE g.community = c.code), ''), "                                                         \
-    "(SELECT count(*) FROM tally.reserve r WHERE r.community = c.code AND r.status = 'active'), " \
-    "(SELECT count(*) FROM tally.reserve r WHERE r.community = c.code AND r.status <> "           \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = 'active'), " \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status <> "           \
     "'withdrawn' AND r.vetting = 'cleared'), "                                                   \
-    "(SELECT count(*) FROM tally.reserve r WHERE r.community = c.code AND r.status = "            \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "            \
     "'nominated'), "                                                                             \
-    "(SELECT count(DISTINCT s.person_id) FROM tally.seat s WHERE s.community = c.code AND "       \
+    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "       \
     "s.sitting), "                                                                               \
-    "(SELECT count(DISTINCT s.person_id) FROM tally.seat s WHERE s.community = c.code AND "       \
-    "s.sitting AND EXISTS (SELECT 1 FROM tally.assessment a WHERE a.seat_id = s.id)), "          \
+    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "       \
+    "s.sitting AND EXISTS (SELECT 1 FROM assessment a WHERE a.seat_id = s.id)), "          \
     "t.survey, t.preparation, t.other, t.outside, t.follow_ups, "                                \
-    "(SELECT count(DISTINCT s.person_id) FROM tally.seat s WHERE s.community = c.code AND "       \
-    "s.sitting AND EXISTS (SELECT 1 FROM tally.talk k WHERE k.community = c.code AND "           \
+    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "       \
+    "s.sitting AND EXISTS (SELECT 1 FROM talk k WHERE k.community = c.code AND "           \
     "k.phase = 2 AND k.person_id = s.person_id)), "                                              \
-    "EXISTS (SELECT 1 FROM tally.body b WHERE b.kind = 'election_committee' AND "                \
+    "EXISTS (SELECT 1 FROM body b WHERE b.kind = 'election_committee' AND "                \
     "b.community = c.code), "                                                                    \
-    "(SELECT count(DISTINCT m.person_id) FROM tally.body b JOIN tally.body_member m ON "          \
+    "(SELECT count(DISTINCT m.person_id) FROM body b JOIN body_member m ON "          \
     "m.body_id = b.id WHERE b.kind = 'election_committee' AND b.community = c.code), "           \
-    "(SELECT count(DISTINCT m.person_id) FROM tally.body b JOIN tally.body_member m ON "          \
+    "(SELECT count(DISTINCT m.person_id) FROM body b JOIN body_member m ON "          \
     "m.body_id = b.id WHERE b.kind = 'election_committee' AND b.community = c.code AND EXISTS "  \
-    "(SELECT 1 FROM tally.training_attendee a WHERE a.person_id = m.person_id)), "               \
-    "(SELECT count(*) FROM tally.rectification r WHERE r.community = c.code AND r.state = "       \
+    "(SELECT 1 FROM training_attendee a WHERE a.person_id = m.person_id)), "               \
+    "(SELECT count(*) FROM rectification r WHERE r.community = c.code AND r.state = "       \
     "'open'), "                                                                                  \
-    "(SELECT count(*) FROM tally.rectification r WHERE r.community = c.code AND r.state = "       \
+    "(SELECT count(*) FROM rectification r WHERE r.community = c.code AND r.state = "       \
     "'in_progress'), "                                                                           \
     "COALESCE(a.state, 0), COALESCE(a.term, ''), COALESCE(a.published_on, ''), "                 \
-    "(SELECT count(*) FROM tally.audit_scope x WHERE x.audit = a.id AND x.status = 1), "          \
-    "(SELECT count(*) FROM tally.audit_finding x WHERE x.audit = a.id AND x.remedy = 1), "        \
-    "(SELECT count(*) FROM tally.audit_finding x JOIN tally.audit y ON y.id = x.audit "           \
+    "(SELECT count(*) FROM audit_scope x WHERE x.audit = a.id AND x.status = 1), "          \
+    "(SELECT count(*) FROM audit_finding x WHERE x.audit = a.id AND x.remedy = 1), "        \
+    "(SELECT count(*) FROM audit_finding x JOIN audit y ON y.id = x.audit "           \
     "WHERE y.community = c.code AND x.severity = 3 AND x.remedy = 1), "                          \
     "COALESCE(u.to_type, 0), COALESCE(u.requested_on, ''), u.id IS NOT NULL, "                    \
     "COALESCE(pf.version, 0), COALESCE(pf.in_force_on, ''), "                                     \
     "COALESCE(pl.version, 0), COALESCE(pl.state, ''), COALESCE(pl.steps_total, 0), "              \
     "COALESCE(pl.steps_approved, 0), COALESCE(pl.next_step, ''), COALESCE(pl.returned_step, ''), " \
-    "(SELECT count(*) FROM tally.task k WHERE k.community = c.code AND NOT k.done AND "           \
+    "(SELECT count(*) FROM task k WHERE k.community = c.code AND NOT k.done AND "           \
     "k.due < $2::date), "                                                                        \
-    "(SELECT count(*) FROM tally.reserve r WHERE r.community = c.code AND r.status = "            \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "            \
     "'nominated' AND r.committee = 1), "                                                         \
-    "(SELECT count(*) FROM tally.reserve r WHERE r.community = c.code AND r.status = "            \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "            \
     "'nominated' AND r.committee = 2) "                                                          \
-    "FROM tally.community c "                                                                    \
+    "FROM community c "                                                                    \
     "LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE phase = 1) AS survey, "                    \
     "count(*) FILTER (WHERE phase = 2) AS preparation, count(*) FILTER (WHERE phase = 3) AS other, " \
     "count(*) FILTER (WHERE outside) AS outside, COALESCE(sum(open_follow_ups), 0) AS follow_ups " \
-    "FROM tally.talk k WHERE k.community = c.code) t ON true "                                   \
-    "LEFT JOIN LATERAL (SELECT * FROM tally.audit y WHERE y.community = c.code "                 \
+    "FROM talk k WHERE k.community = c.code) t ON true "                                   \
+    "LEFT JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code "                 \
     "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true "                      \
-    "LEFT JOIN LATERAL (SELECT * FROM tally.upgrade y WHERE y.community = c.code AND "            \
+    "LEFT JOIN LATERAL (SELECT * FROM upgrade y WHERE y.community = c.code AND "            \
     "y.state = 'requested' ORDER BY y.requested_on DESC LIMIT 1) u ON true "                     \
-    "LEFT JOIN LATERAL (SELECT * FROM tally.plan y WHERE y.community = c.code AND "               \
+    "LEFT JOIN LATERAL (SELECT * FROM plan y WHERE y.community = c.code AND "               \
     "y.state = 'in_force' ORDER BY y.version DESC LIMIT 1) pf ON true "                          \
-    "LEFT JOIN LATERAL (SELECT * FROM tally.plan y WHERE y.community = c.code "                   \
+    "LEFT JOIN LATERAL (SELECT * FROM plan y WHERE y.community = c.code "                   \
     "ORDER BY y.version DESC LIMIT 1) pl ON true "                                               \
     "WHERE c.code = $1"
 
@@ -145,7 +145,7 @@ static int s_publicity(PGconn *c, const char *code, tally_board_t *b)
     const char *v[1] = {code};
     /* The community's own pushes and those to its whole subdistrict. */
     PGresult *r = hj_pq(c, state,
-                        "SELECT p.kind, sum(p.count) FROM tally.community c JOIN tally.publicity p "
+                        "SELECT p.kind, sum(p.count) FROM community c JOIN publicity p "
                         "ON p.community = c.code OR (p.community IS NULL AND p.subdistrict = "
                         "c.subdistrict) WHERE c.code = $1 GROUP BY p.kind ORDER BY p.kind",
                         1, v);
@@ -363,7 +363,7 @@ static uint8_t *s_district(PGconn *c, size_t *len)
     Hj__Tally__KindCount red[TALLY_GATES], *red_ptrs[TALLY_GATES], kind[8], *kind_ptrs[8];
     PGresult *r = hj_pq(c, state, "SELECT board FROM tally.board ORDER BY community", 0, NULL);
     PGresult *p = r ? hj_pq(c, state,
-                            "SELECT kind, sum(count) FROM tally.publicity GROUP BY kind ORDER BY kind",
+                            "SELECT kind, sum(count) FROM publicity GROUP BY kind ORDER BY kind",
                             0, NULL)
                     : NULL;
     if (!p)
@@ -625,6 +625,35 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
     return 0;
 }
 
+/* The journal rows after a cursor, as projection_apply takes them (the
+ * reply only where the projection wants it). */
+#define S_ROWS_SQL                                                                                 \
+    "SELECT seq, service, kind, community, payload, CASE WHEN service = 'audit' AND kind = "      \
+    "'audit_opened' THEN reply END FROM bus.journal WHERE seq > $1::bigint "
+
+int board_replay(PGconn *c, uint64_t last, size_t *applied)
+{
+    char state[6], from[24], to[24];
+    uint64_t seq = 0;
+    *applied = 0;
+    while (seq < last) {
+        tally_dirty_t dirty = {0};
+        uint64_t before = seq;
+        snprintf(from, sizeof from, "%llu", (unsigned long long)seq);
+        snprintf(to, sizeof to, "%llu", (unsigned long long)last);
+        const char *v[2] = {from, to};
+        PGresult *rows = hj_pq(c, state, S_ROWS_SQL "AND seq <= $2::bigint ORDER BY seq LIMIT 1000", 2, v);
+        int rc = rows ? s_apply_rows(c, rows, 0, &seq, &dirty, applied) : -1;
+        PQclear(rows);
+        tally_dirty_free(&dirty);
+        if (rc != 0)
+            return -1;
+        if (seq == before)
+            break; /* a gap in the numbering (never expected): stop there */
+    }
+    return 0;
+}
+
 int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int careful,
                    tally_catch_up_t *out)
 {
@@ -651,16 +680,12 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
     snprintf(limit, sizeof limit, "%d", batch);
     snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)journal_seq);
     const char *v[2] = {cursor, limit};
-    if (!(rows = hj_pq(c, state,
-                       "SELECT seq, service, kind, community, payload, CASE WHEN service = 'audit' "
-                       "AND kind = 'audit_opened' THEN reply END FROM bus.journal "
-                       "WHERE seq > $1::bigint ORDER BY seq LIMIT $2::int",
-                       2, v)) ||
+    if (!(rows = hj_pq(c, state, S_ROWS_SQL "ORDER BY seq LIMIT $2::int", 2, v)) ||
         s_apply_rows(c, rows, careful, &journal_seq, &dirty, &out->applied) != 0)
         goto fail;
     /* A new day: tasks may have become overdue on every board. */
     if (new_day || dirty.all) {
-        if (!(all = hj_pq(c, state, "SELECT code FROM tally.community", 0, NULL)))
+        if (!(all = hj_pq(c, state, "SELECT code FROM community", 0, NULL)))
             goto fail;
         tally_dirty_add_rows(&dirty, all);
     }

@@ -150,7 +150,7 @@ tally_consumer_t *tally_consumer_new(uv_loop_t *loop, void *zctx, const hj_confi
     k->db = hj_db_new(loop, cfg->db);
     k->sub = zmq_socket(zctx, ZMQ_SUB);
     k->push = zmq_socket(zctx, ZMQ_PUSH);
-    if (!k->db || !k->sub || !k->push ||
+    if (!k->db || hj_db_on_connect(k->db, TALLY_SEARCH_PATH) != 0 || !k->sub || !k->push ||
         zmq_setsockopt(k->sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->push, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||

@@ -40,6 +40,7 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     void *zctx = zmq_ctx_new();
     if (!zctx || !(d.db = hj_db_new(loop, cfg.db)) ||
+        hj_db_on_connect(d.db, TALLY_SEARCH_PATH) != 0 ||
         !(d.worker = hj_worker_new(loop, zctx, &cfg, &tally_service, &profiles, d.db)) ||
         !(d.consumer = tally_consumer_new(loop, zctx, &cfg, &profiles))) {
         hj_error("hj-tallyd failed to start");

@@ -106,10 +106,21 @@ static int s_community(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
     const char *v[3] = {k->code, k->name, k->subdistrict};
     tally_dirty_add(dirty, k->code);
     return s_run(c, NULL,
-                 "INSERT INTO tally.community (code, name, subdistrict) VALUES ($1, $2, $3) "
+                 "INSERT INTO community (code, name, subdistrict) VALUES ($1, $2, $3) "
                  "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, "
                  "subdistrict = EXCLUDED.subdistrict",
                  3, v);
+}
+
+static int s_subdistrict(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
+                         tally_dirty_t *dirty)
+{
+    const Hj__Registry__Subdistrict *k = (const void *)m;
+    const char *v[2] = {k->code, k->name};
+    return s_run(c, NULL,
+                 "INSERT INTO subdistrict (code, name) VALUES ($1, $2) "
+                 "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+                 2, v);
 }
 
 static int s_seat(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -123,7 +134,7 @@ static int s_seat(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
                         s->term_end[0] ? "f" : "t"};
     tally_dirty_add(dirty, s->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.seat (id, community, person_id, committee, sitting) "
+                 "INSERT INTO seat (id, community, person_id, committee, sitting) "
                  "VALUES ($1, $2, $3, $4::smallint, $5::boolean) ON CONFLICT (id) DO UPDATE SET "
                  "sitting = EXCLUDED.sitting",
                  5, v);
@@ -136,18 +147,19 @@ static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
     char count[24];
     if (!hj_uuid_valid(p->id))
         return 1;
-    const char *v[5] = {p->id, p->community, p->subdistrict, p->kind, s_int(count, p->count)};
+    const char *v[7] = {p->id,      p->community, p->subdistrict, p->kind, s_int(count, p->count),
+                        p->channel, p->date};
     if (s_run(c, NULL,
-              "INSERT INTO tally.publicity (id, community, subdistrict, kind, count) "
-              "VALUES ($1, NULLIF($2, ''), $3, $4, $5::int) ON CONFLICT (id) DO NOTHING",
-              5, v) != 0)
+              "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, day) "
+              "VALUES ($1, NULLIF($2, ''), $3, $4, $5::int, $6, $7) ON CONFLICT (id) DO NOTHING",
+              7, v) != 0)
         return -1;
     if (p->community[0]) {
         tally_dirty_add(dirty, p->community);
         return 0;
     }
     /* A push to the whole subdistrict reaches each of its communities. */
-    return s_run(c, dirty, "SELECT code FROM tally.community WHERE subdistrict = $1", 1, v + 2);
+    return s_run(c, dirty, "SELECT code FROM community WHERE subdistrict = $1", 1, v + 2);
 }
 
 static int s_assessment(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -159,7 +171,7 @@ static int s_assessment(PGconn *c, const ProtobufCMessage *m, const uint8_t *rep
     const char *v[3] = {a->id, a->seat_id, a->community};
     tally_dirty_add(dirty, a->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.assessment (id, seat_id, community) VALUES ($1, $2, $3) "
+                 "INSERT INTO assessment (id, seat_id, community) VALUES ($1, $2, $3) "
                  "ON CONFLICT (id) DO NOTHING",
                  3, v);
 }
@@ -173,7 +185,7 @@ static int s_reserve_one(PGconn *c, const Hj__Registry__Reserve *r, tally_dirty_
                         r->vetting, hj_uuid_valid(r->person_id) ? r->person_id : "", r->person_name};
     tally_dirty_add(dirty, r->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.reserve (id, community, committee, status, vetting, person_id, "
+                 "INSERT INTO reserve (id, community, committee, status, vetting, person_id, "
                  "person_name) VALUES ($1, $2, $3::smallint, $4, $5, NULLIF($6, '')::uuid, $7) "
                  "ON CONFLICT (id) DO UPDATE SET community = EXCLUDED.community, "
                  "committee = EXCLUDED.committee, status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
@@ -204,12 +216,13 @@ static int s_rectification(PGconn *c, const ProtobufCMessage *m, const uint8_t *
     const Hj__Registry__Rectification *r = (const void *)m;
     if (!hj_uuid_valid(r->id))
         return 1;
-    const char *v[3] = {r->id, r->community, r->state};
+    const char *v[5] = {r->id, r->community, r->state, r->problem, r->closed_on};
     tally_dirty_add(dirty, r->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.rectification (id, community, state) VALUES ($1, $2, $3) "
-                 "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state",
-                 3, v);
+                 "INSERT INTO rectification (id, community, state, problem, closed_on) "
+                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+                 "problem = EXCLUDED.problem, closed_on = EXCLUDED.closed_on",
+                 5, v);
 }
 
 static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -219,13 +232,14 @@ static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
     char to[24];
     if (!hj_uuid_valid(u->id))
         return 1;
-    const char *v[5] = {u->id, u->community, s_int(to, u->to_type), u->state, u->requested_on};
+    const char *v[6] = {u->id,    u->community,    s_int(to, u->to_type),
+                        u->state, u->requested_on, u->decided_on};
     tally_dirty_add(dirty, u->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.upgrade (id, community, to_type, state, requested_on) "
-                 "VALUES ($1, $2, $3::smallint, $4, $5) ON CONFLICT (id) DO UPDATE SET "
-                 "state = EXCLUDED.state",
-                 5, v);
+                 "INSERT INTO upgrade (id, community, to_type, state, requested_on, decided_on) "
+                 "VALUES ($1, $2, $3::smallint, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET "
+                 "state = EXCLUDED.state, decided_on = EXCLUDED.decided_on",
+                 6, v);
 }
 
 static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -234,19 +248,27 @@ static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     const Hj__Registry__Body *b = (const void *)m;
     if (!hj_uuid_valid(b->id))
         return 1;
-    const char *v[4] = {b->id, b->kind, b->name, b->community};
+    const char *leader = "";
+    for (size_t i = 0; i < b->n_members; i++)
+        if (strcmp(b->members[i]->role, "leader") == 0) {
+            leader = b->members[i]->person_name;
+            break;
+        }
+    const char *v[7] = {b->id, b->kind, b->name, b->community, b->subdistrict, leader, b->formed_on};
     /* The communities it guided and the committee's community before the change. */
     if (s_run(c, dirty,
-              "SELECT community FROM tally.guidance WHERE body_id = $1 UNION ALL "
-              "SELECT community FROM tally.body WHERE id = $1 AND community IS NOT NULL",
+              "SELECT community FROM guidance WHERE body_id = $1 UNION ALL "
+              "SELECT community FROM body WHERE id = $1 AND community IS NOT NULL",
               1, v) != 0 ||
         s_run(c, NULL,
-              "INSERT INTO tally.body (id, kind, name, community) VALUES ($1, $2, $3, NULLIF($4, '')) "
-              "ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, "
-              "community = EXCLUDED.community",
-              4, v) != 0 ||
-        s_run(c, NULL, "DELETE FROM tally.body_member WHERE body_id = $1", 1, v) != 0 ||
-        s_run(c, NULL, "DELETE FROM tally.guidance WHERE body_id = $1", 1, v) != 0)
+              "INSERT INTO body (id, kind, name, community, subdistrict, leader_name, formed_on) "
+              "VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7) ON CONFLICT (id) DO UPDATE SET "
+              "kind = EXCLUDED.kind, name = EXCLUDED.name, community = EXCLUDED.community, "
+              "subdistrict = EXCLUDED.subdistrict, leader_name = EXCLUDED.leader_name, "
+              "formed_on = EXCLUDED.formed_on",
+              7, v) != 0 ||
+        s_run(c, NULL, "DELETE FROM body_member WHERE body_id = $1", 1, v) != 0 ||
+        s_run(c, NULL, "DELETE FROM guidance WHERE body_id = $1", 1, v) != 0)
         return -1;
     tally_dirty_add(dirty, b->community);
     for (size_t i = 0; i < b->n_members; i++) {
@@ -254,7 +276,7 @@ static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
             continue;
         const char *w[2] = {b->id, b->members[i]->person_id};
         if (s_run(c, NULL,
-                  "INSERT INTO tally.body_member (body_id, person_id) VALUES ($1, $2) "
+                  "INSERT INTO body_member (body_id, person_id) VALUES ($1, $2) "
                   "ON CONFLICT DO NOTHING",
                   2, w) != 0)
             return -1;
@@ -263,7 +285,7 @@ static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
         const char *w[2] = {b->communities[i], b->id};
         tally_dirty_add(dirty, b->communities[i]);
         if (s_run(c, NULL,
-                  "INSERT INTO tally.guidance (community, body_id) VALUES ($1, $2) "
+                  "INSERT INTO guidance (community, body_id) VALUES ($1, $2) "
                   "ON CONFLICT (community) DO UPDATE SET body_id = EXCLUDED.body_id",
                   2, w) != 0)
             return -1;
@@ -280,8 +302,6 @@ static int s_plan(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     long n_approved = 0;
     if (!hj_uuid_valid(p->id))
         return 1;
-    if (!p->community[0])
-        return 0; /* the subdistrict plan: no community's gate */
     for (size_t i = 0; i < p->n_steps; i++) {
         const Hj__Registry__PlanStep *s = p->steps[i];
         if (strcmp(s->state, "approved") == 0)
@@ -291,33 +311,53 @@ static int s_plan(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
         else if (!next[0])
             next = s->name;
     }
-    const char *v[9] = {p->id,
-                        p->community,
-                        s_int(version, p->version),
-                        p->state,
-                        s_int(total, (long long)p->n_steps),
-                        s_int(approved, n_approved),
-                        next,
-                        returned,
-                        p->in_force_on};
+    /* The subdistrict plan (no community) has no gate, but the briefing
+     * reports its approvals. */
+    const char *v[12] = {p->id,
+                         p->community,
+                         s_int(version, p->version),
+                         p->state,
+                         s_int(total, (long long)p->n_steps),
+                         s_int(approved, n_approved),
+                         next,
+                         returned,
+                         p->in_force_on,
+                         p->subdistrict,
+                         p->title,
+                         p->submitted_on};
     tally_dirty_add(dirty, p->community);
     if (s_run(c, NULL,
-              "INSERT INTO tally.plan (id, community, version, state, steps_total, steps_approved, "
-              "next_step, returned_step, in_force_on) VALUES ($1, $2, $3::int, $4, $5::int, $6::int, "
-              "$7, $8, $9) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+              "INSERT INTO plan (id, community, version, state, steps_total, steps_approved, "
+              "next_step, returned_step, in_force_on, subdistrict, title, submitted_on) VALUES ($1, "
+              "NULLIF($2, ''), $3::int, $4, $5::int, $6::int, $7, $8, $9, $10, $11, $12) "
+              "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
               "steps_total = EXCLUDED.steps_total, steps_approved = EXCLUDED.steps_approved, "
               "next_step = EXCLUDED.next_step, returned_step = EXCLUDED.returned_step, "
-              "in_force_on = EXCLUDED.in_force_on",
-              9, v) != 0)
+              "in_force_on = EXCLUDED.in_force_on, title = EXCLUDED.title, "
+              "submitted_on = EXCLUDED.submitted_on",
+              12, v) != 0 ||
+        s_run(c, NULL, "DELETE FROM plan_step WHERE plan = $1", 1, v) != 0)
         return -1;
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const Hj__Registry__PlanStep *st = p->steps[i];
+        char position[24];
+        const char *w[5] = {p->id, s_int(position, st->position), st->name, st->state, st->date};
+        if (s_run(c, NULL,
+                  "INSERT INTO plan_step (plan, position, name, state, day) VALUES ($1, $2::int, "
+                  "$3, $4, $5) ON CONFLICT (plan, position) DO UPDATE SET name = EXCLUDED.name, "
+                  "state = EXCLUDED.state, day = EXCLUDED.day",
+                  5, w) != 0)
+            return -1;
+    }
     /* A version coming into force supersedes the one before it (the
      * registry does this in the same transaction, without a journal row). */
     if (strcmp(p->state, "in_force") != 0)
         return 0;
+    const char *w[3] = {p->id, p->community, p->subdistrict};
     return s_run(c, NULL,
-                 "UPDATE tally.plan SET state = 'superseded' WHERE community = $2 AND id <> $1 "
-                 "AND state = 'in_force'",
-                 2, v);
+                 "UPDATE plan SET state = 'superseded' WHERE community IS NOT DISTINCT FROM "
+                 "NULLIF($2, '') AND subdistrict = $3 AND id <> $1 AND state = 'in_force'",
+                 3, w);
 }
 
 static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -329,7 +369,7 @@ static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     const char *v[4] = {t->id, t->community, t->due, strcmp(t->state, "done") == 0 ? "t" : "f"};
     tally_dirty_add(dirty, t->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.task (id, community, due, done) VALUES ($1, NULLIF($2, ''), "
+                 "INSERT INTO task (id, community, due, done) VALUES ($1, NULLIF($2, ''), "
                  "$3::date, $4::boolean) ON CONFLICT (id) DO UPDATE SET done = EXCLUDED.done, "
                  "due = EXCLUDED.due",
                  4, v);
@@ -339,19 +379,34 @@ static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
                       tally_dirty_t *dirty)
 {
     const Hj__Registry__Training *t = (const void *)m;
+    char topics[2048] = "", attendees[24];
     if (!hj_uuid_valid(t->id))
         return 1;
+    /* Whole topics only (never a character cut in half). */
+    for (size_t i = 0, at = 0; i < t->n_topics; i++) {
+        size_t need = strlen(t->topics[i]) + (i ? strlen("、") : 0);
+        if (at + need >= sizeof topics)
+            break;
+        at += (size_t)snprintf(topics + at, sizeof topics - at, "%s%s", i ? "、" : "", t->topics[i]);
+    }
+    const char *w[7] = {t->id,      t->date,    t->subdistrict, t->community,
+                        topics,     t->trainer, s_int(attendees, (long long)t->n_attendees)};
+    if (s_run(c, NULL,
+              "INSERT INTO training (id, day, subdistrict, community, topics, trainer, attendees) "
+              "VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::int) ON CONFLICT (id) DO NOTHING",
+              7, w) != 0)
+        return -1;
     for (size_t i = 0; i < t->n_attendees; i++) {
         if (!hj_uuid_valid(t->attendees[i]->person_id))
             continue;
         const char *v[2] = {t->id, t->attendees[i]->person_id};
         /* Whoever attended counts for every election committee they sit on. */
         if (s_run(c, NULL,
-                  "INSERT INTO tally.training_attendee (training_id, person_id) VALUES ($1, $2) "
+                  "INSERT INTO training_attendee (training_id, person_id) VALUES ($1, $2) "
                   "ON CONFLICT DO NOTHING",
                   2, v) != 0 ||
             s_run(c, dirty,
-                  "SELECT b.community FROM tally.body_member m JOIN tally.body b ON b.id = m.body_id "
+                  "SELECT b.community FROM body_member m JOIN body b ON b.id = m.body_id "
                   "WHERE m.person_id = $1 AND b.kind = 'election_committee'",
                   1, v + 1) != 0)
             return -1;
@@ -370,7 +425,7 @@ static int s_engagement(PGconn *c, const Hj__Audit__Engagement *e, tally_dirty_t
                         e->period_to, e->opened_on, e->published_on};
     tally_dirty_add(dirty, e->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.audit (id, community, term, state, period_to, opened_on, "
+                 "INSERT INTO audit (id, community, term, state, period_to, opened_on, "
                  "published_on) VALUES ($1, $2, $3, $4::smallint, $5, $6, $7) "
                  "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
                  "published_on = EXCLUDED.published_on",
@@ -391,7 +446,7 @@ static int s_audit_opened(PGconn *c, const ProtobufCMessage *m, const uint8_t *r
             const char *v[3] = {e->id, s_int(no, r->audit->scope[i]->no),
                                 s_int(status, r->audit->scope[i]->status)};
             rc = s_run(c, NULL,
-                       "INSERT INTO tally.audit_scope (audit, no, status) VALUES ($1, $2::int, "
+                       "INSERT INTO audit_scope (audit, no, status) VALUES ($1, $2::int, "
                        "$3::smallint) ON CONFLICT (audit, no) DO NOTHING",
                        3, v);
         }
@@ -417,7 +472,7 @@ static int s_scope(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, s
     const char *v[3] = {s->audit_id, s_int(no, s->no), s_int(status, s->status)};
     tally_dirty_add(dirty, s->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.audit_scope (audit, no, status) VALUES ($1, $2::int, $3::smallint) "
+                 "INSERT INTO audit_scope (audit, no, status) VALUES ($1, $2::int, $3::smallint) "
                  "ON CONFLICT (audit, no) DO UPDATE SET status = EXCLUDED.status",
                  3, v);
 }
@@ -435,11 +490,11 @@ static int s_finding(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
                         s_int(severity, f->severity), s_int(remedy, f->remedy)};
     tally_dirty_add(dirty, f->community);
     return s_run(c, NULL,
-                 "WITH f AS (INSERT INTO tally.audit_finding (audit, no, severity, remedy) "
+                 "WITH f AS (INSERT INTO audit_finding (audit, no, severity, remedy) "
                  "VALUES ($1, $2::int, $4::smallint, $5::smallint) ON CONFLICT (audit, no) DO UPDATE "
                  "SET severity = EXCLUDED.severity, remedy = EXCLUDED.remedy "
                  "RETURNING (xmax = 0) AS added) "
-                 "UPDATE tally.audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
+                 "UPDATE audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
                  "AND s.no = $3::int AND (f.added OR ($5::smallint = 1 AND s.status = 4))",
                  5, v);
 }
@@ -456,14 +511,23 @@ static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
         return 1;
     const char *person = e && hj_uuid_valid(e->person_id) ? e->person_id : "";
     int outside = e && e->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
-    const char *v[6] = {t->id, t->community, s_int(phase, t->phase), person, outside ? "t" : "f",
-                        s_int(open, t->open_follow_ups)};
+    char role[24];
+    const char *v[9] = {t->id,
+                        t->community,
+                        s_int(phase, t->phase),
+                        person,
+                        outside ? "t" : "f",
+                        s_int(open, t->open_follow_ups),
+                        t->date,
+                        s_int(role, outside ? e->role : 0),
+                        e && e->sitting_member ? "t" : "f"};
     tally_dirty_add(dirty, t->community);
     return s_run(c, NULL,
-                 "INSERT INTO tally.talk (id, community, phase, person_id, outside, open_follow_ups) "
-                 "VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, $5::boolean, $6::int) "
+                 "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "
+                 "outside_role, sitting) VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, "
+                 "$5::boolean, $6::int, $7, $8::smallint, $9::boolean) "
                  "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups",
-                 6, v);
+                 9, v);
 }
 
 /* ---- tally's own ------------------------------------------------------------------ */
@@ -521,6 +585,7 @@ static const struct {
     s_apply_fn apply;
     int wants_reply;
 } s_kinds[] = {
+    {"registry", "subdistrict_added", &hj__registry__subdistrict__descriptor, s_subdistrict, 0},
     {"registry", "community_added", &hj__registry__community__descriptor, s_community, 0},
     {"registry", "community_updated", &hj__registry__community__descriptor, s_community, 0},
     {"registry", "seat_added", &hj__registry__seat__descriptor, s_seat, 0},

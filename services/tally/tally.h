@@ -17,6 +17,14 @@
 
 extern const hj_service_t tally_service;
 
+/* Every hj-tallyd connection: the projection's tables are named without a
+ * schema (projection_db.c, board_db.c, report_db.c), so that a report "as
+ * of" a past day can read them from tally_asof instead (sql/010). */
+#define TALLY_SEARCH_PATH "SET search_path = tally, public"
+/* The same for a report as of a past day, inside its savepoint. */
+#define TALLY_ASOF_SEARCH_PATH "SET LOCAL search_path = tally_asof, tally, public"
+
+
 /* ---- the counting-rules profiles of the two bodies ---------------------- */
 
 typedef struct {
@@ -152,6 +160,11 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
                    tally_catch_up_t *out);
 void tally_events_free(tally_event_t **events);
 
+/* Applies the journal rows 1..last to the projection tables the search_path
+ * names first (a report as of a past day: tally_asof, in a savepoint the
+ * caller rolls back). Boards, cursor and events are not touched. 0 / -1. */
+int board_replay(PGconn *c, uint64_t last, size_t *applied);
+
 /* ---- election day (election_db.c, election_server.c) --------------------- */
 
 /* Memory that lives until a reply is packed: allocations and the PGresults
@@ -190,6 +203,11 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
 int tally_db_caught_up(PGconn *c, hj_call_t *call);
 /* 0 when the board knows the community, else -1 with NOT_FOUND (field community). */
 int tally_db_community_known(PGconn *c, hj_call_t *call, const char *community);
+
+/* The progress briefing (report_db.c): its figures now, or as of a past day
+ * (the journal applied again to tally_asof inside a savepoint, rolled back). */
+void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                       const Hj__Tally__BriefingQuery *q);
 
 /* Who may override a gate. The one place the roles issue changes. */
 int tally_may_override(const Hj__Identity *who);

@@ -62,6 +62,7 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(RESULT), "result", 0, HJ_READ},
     {S_OP(CERTIFY), "certify", 1, S_COUNTERS},
     {S_OP(AMEND), "amend", 1, S_OFFICE},
+    {S_OP(BRIEFING), "briefing", 0, HJ_READ},
     {0, NULL, 0, 0},
 };
 
@@ -138,6 +139,21 @@ static int s_check_open(hj_status_t *st, const Hj__Tally__ElectionOpen *o)
     return 0;
 }
 
+/* A briefing is of the district or one subdistrict, now or as of a day
+ * that has been (from the journal). */
+static int s_check_briefing(hj_status_t *st, const Hj__Tally__BriefingQuery *q)
+{
+    char today[11];
+    if (s_check_code(st, "subdistrict", q->subdistrict, 0) != 0 ||
+        hj_check_date(st, "as_of", q->as_of, 0) != 0)
+        return -1;
+    hj_date_today(today);
+    if (q->as_of[0] && strcmp(q->as_of, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_of",
+                             "as_of %s is in the future (today is %s)", q->as_of, today);
+    return 0;
+}
+
 static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
 {
     switch (r->op_case) {
@@ -149,6 +165,8 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return s_check_schedule(st, r->election_schedule);
     case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
         return s_check_open(st, r->election_open);
+    case HJ__TALLY__REQUEST__OP_BRIEFING:
+        return s_check_briefing(st, r->briefing);
     default:
         return election_validate(st, r);
     }
@@ -177,6 +195,9 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         break;
     case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
         tally_db_open(c, call, profiles, r->election_open);
+        break;
+    case HJ__TALLY__REQUEST__OP_BRIEFING:
+        tally_db_briefing(c, call, profiles, r->briefing);
         break;
     default:
         election_handle(c, call, profiles, r);

@@ -1,0 +1,411 @@
+/* The progress briefing's figures (tally.proto Briefing, sql/010_reports.sql).
+ *
+ * Counters are the boards' own: every community in scope is judged with
+ * board_load, the code that makes `hj board`, and summed. The lists (pushes,
+ * rectifications, upgrades, audits, bodies, plans, training) are read from
+ * the same projection. The projection's tables are named without a schema:
+ * now they are tally's; as of a past day they are tally_asof's, filled by
+ * board_replay inside a savepoint that is rolled back before the reply
+ * leaves. */
+#include "audit.pb-c.h"
+#include "hj_db.h"
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "tally.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Communities in scope: $1 = '' (the district) or their subdistrict. */
+#define S_IN_SCOPE(col) "($1 = '' OR " col " = $1)"
+
+typedef struct {
+    PGconn *c;
+    tally_arena_t *a;
+    const char *sub;
+    char state[6];
+    int failed;
+} s_ctx_t;
+
+static uint32_t s_u32(PGresult *r, int row, int col)
+{
+    return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* Runs a scoped query ($1 = the subdistrict); the result lives in the arena. */
+static PGresult *s_query(s_ctx_t *x, const char *sql)
+{
+    if (x->failed)
+        return NULL;
+    const char *v[1] = {x->sub};
+    PGresult *r = hj_pq(x->c, x->state, sql, 1, v);
+    if (!r) {
+        x->failed = 1;
+        return NULL;
+    }
+    tally_keep(x->a, r);
+    return r;
+}
+
+/* An array of n zeroed messages of `size` bytes and its pointer array. */
+static void **s_array(s_ctx_t *x, size_t n, size_t size)
+{
+    void **ptrs = tally_alloc(x->a, (n ? n : 1) * sizeof *ptrs);
+    char *items = tally_alloc(x->a, (n ? n : 1) * size);
+    if (!ptrs || !items) {
+        x->failed = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        ptrs[i] = items + i * size;
+    return ptrs;
+}
+
+/* An audit state's word (audit.proto State), lower case: planned … published. */
+static const char *s_audit_state(s_ctx_t *x, int state)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&hj__audit__state__descriptor, state);
+    if (!v)
+        return "";
+    char *word = tally_alloc(x->a, strlen(v->name) + 1);
+    if (!word)
+        return "";
+    for (size_t i = 0; v->name[i]; i++)
+        word[i] = (char)tolower((unsigned char)v->name[i]);
+    return word;
+}
+
+/* ---- the boards, summed ---------------------------------------------------- */
+
+static void s_boards(s_ctx_t *x, const tally_profiles_t *profiles, const char *today,
+                     Hj__Tally__Briefing *b)
+{
+    PGresult *r = s_query(x, "SELECT code FROM community WHERE " S_IN_SCOPE("subdistrict")
+                             " ORDER BY code");
+    tally_board_t *board = malloc(sizeof *board);
+    Hj__Tally__KindCount **red = (void *)s_array(x, TALLY_GATES, sizeof(Hj__Tally__KindCount));
+    if (!r || !board || !red) {
+        x->failed = 1;
+        free(board);
+        return;
+    }
+    for (int g = 0; g < TALLY_GATES; g++) {
+        hj__tally__kind_count__init(red[g]);
+        red[g]->kind = (char *)tally_gate_name(g + 1);
+    }
+    for (int i = 0; i < PQntuples(r) && !x->failed; i++) {
+        int found = board_load(x->c, profiles, PQgetvalue(r, i, 0), today, "", board);
+        if (found < 0) {
+            x->failed = 1;
+            break;
+        }
+        if (!found)
+            continue;
+        const Hj__Tally__Counters *k = &board->counters;
+        int red_gates = 0;
+        for (int g = 1; g <= TALLY_GATES; g++) {
+            const char *reason, *actor;
+            if (board_gate_state(board, g, &reason, &actor) == HJ__TALLY__GATE_STATE__RED) {
+                red[g - 1]->count++;
+                red_gates++;
+            }
+        }
+        b->communities++;
+        b->all_green += red_gates == 0;
+        b->members_sitting += k->members_sitting;
+        b->members_assessed += k->members_assessed;
+        b->reserve_active += k->reserve_active;
+        b->reserve_nominated += k->reserve_nominated;
+        b->reserve_cleared += k->reserve_cleared;
+        b->audit_open_findings += k->audit_open_findings;
+        b->talks_survey += k->talks_survey;
+        b->talks_preparation += k->talks_preparation;
+        b->talks_other += k->talks_other;
+        b->talk_covered += k->talk_covered;
+        b->training_required += k->training_required;
+        b->training_done += k->training_done;
+        b->tasks_overdue += k->tasks_overdue;
+        b->rectification_open += k->rectification_open;
+    }
+    free(board);
+    b->red_by_gate = red;
+    b->n_red_by_gate = TALLY_GATES;
+}
+
+/* ---- the lists ------------------------------------------------------------------ */
+
+static void s_publicity(s_ctx_t *x, Hj__Tally__Briefing *b)
+{
+    PGresult *r = s_query(x, "SELECT kind, channel, count(*), COALESCE(sum(count), 0) FROM publicity "
+                             "WHERE " S_IN_SCOPE("subdistrict") " GROUP BY kind, channel "
+                             "ORDER BY kind, channel");
+    size_t n = r ? (size_t)PQntuples(r) : 0;
+    Hj__Tally__BriefingPublicity **p = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingPublicity));
+    if (!p)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        hj__tally__briefing_publicity__init(p[i]);
+        p[i]->kind = PQgetvalue(r, (int)i, 0);
+        p[i]->channel = PQgetvalue(r, (int)i, 1);
+        p[i]->records = s_u32(r, (int)i, 2);
+        p[i]->count = s_u32(r, (int)i, 3);
+    }
+    b->publicity = p;
+    b->n_publicity = n;
+}
+
+/* Rows of (community, name, what, state, day) as items; state_is_audit maps
+ * the audit's state number to its word. */
+static Hj__Tally__BriefingItem **s_items(s_ctx_t *x, const char *sql, int state_is_audit, size_t *n_out)
+{
+    PGresult *r = s_query(x, sql);
+    size_t n = r ? (size_t)PQntuples(r) : 0;
+    Hj__Tally__BriefingItem **it = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingItem));
+    *n_out = 0;
+    if (!it)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        hj__tally__briefing_item__init(it[i]);
+        it[i]->community = PQgetvalue(r, (int)i, 0);
+        it[i]->community_name = PQgetvalue(r, (int)i, 1);
+        it[i]->what = PQgetvalue(r, (int)i, 2);
+        it[i]->state = state_is_audit ? (char *)s_audit_state(x, atoi(PQgetvalue(r, (int)i, 3)))
+                                      : PQgetvalue(r, (int)i, 3);
+        it[i]->day = PQgetvalue(r, (int)i, 4);
+    }
+    *n_out = n;
+    return it;
+}
+
+/* Survey-phase talks by whom they were with (interviews.proto OutsideRole). */
+static void s_survey_with(s_ctx_t *x, Hj__Tally__Briefing *b)
+{
+    static const char *const words[] = {"registry_person", "property_company", "owners_committee",
+                                        "resident_representative", "party_member", "other_party"};
+    const size_t n_words = sizeof words / sizeof words[0];
+    PGresult *r = s_query(x, "SELECT CASE WHEN NOT t.outside THEN 0 WHEN t.outside_role BETWEEN 1 AND 4 "
+                             "THEN t.outside_role ELSE 5 END AS k, count(*) FROM talk t JOIN community c "
+                             "ON c.code = t.community WHERE t.phase = 1 AND " S_IN_SCOPE("c.subdistrict")
+                             " GROUP BY k ORDER BY k");
+    size_t n = r ? (size_t)PQntuples(r) : 0;
+    Hj__Tally__KindCount **k = (void *)s_array(x, n, sizeof(Hj__Tally__KindCount));
+    if (!k)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = (size_t)atoi(PQgetvalue(r, (int)i, 0));
+        hj__tally__kind_count__init(k[i]);
+        k[i]->kind = (char *)words[w < n_words ? w : n_words - 1];
+        k[i]->count = s_u32(r, (int)i, 1);
+    }
+    b->survey_with = k;
+    b->n_survey_with = n;
+}
+
+static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
+{
+    PGresult *r = s_query(
+        x, "SELECT b.kind, b.name, b.leader_name, (SELECT count(*) FROM body_member m WHERE "
+           "m.body_id = b.id), (SELECT count(*) FROM guidance g WHERE g.body_id = b.id), b.formed_on "
+           "FROM body b WHERE b.kind IN ('leadership_group', 'office', 'guidance_group') AND "
+           S_IN_SCOPE("b.subdistrict") " ORDER BY array_position(ARRAY['leadership_group', 'office', "
+           "'guidance_group'], b.kind), b.formed_on, b.name, b.id");
+    size_t n = r ? (size_t)PQntuples(r) : 0;
+    Hj__Tally__BriefingBody **o = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingBody));
+    if (!o)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        hj__tally__briefing_body__init(o[i]);
+        o[i]->kind = PQgetvalue(r, (int)i, 0);
+        o[i]->name = PQgetvalue(r, (int)i, 1);
+        o[i]->leader = PQgetvalue(r, (int)i, 2);
+        o[i]->members = s_u32(r, (int)i, 3);
+        o[i]->communities = s_u32(r, (int)i, 4);
+        o[i]->formed_on = PQgetvalue(r, (int)i, 5);
+    }
+    b->bodies = o;
+    b->n_bodies = n;
+    PGresult *k = s_query(x, "SELECT count(*) FROM body b JOIN community c ON c.code = b.community "
+                             "WHERE b.kind = 'election_committee' AND " S_IN_SCOPE("c.subdistrict"));
+    if (k)
+        b->election_committees = s_u32(k, 0, 0);
+}
+
+/* The subdistrict plans first, then each community's: the version in force,
+ * else the latest. */
+static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
+{
+    PGresult *r = s_query(
+        x, "SELECT DISTINCT ON (COALESCE(p.community, ''), p.subdistrict) p.id, "
+           "COALESCE(p.community, ''), COALESCE(c.name, ''), p.title, p.version, p.state, "
+           "p.submitted_on, p.in_force_on FROM plan p LEFT JOIN community c ON c.code = p.community "
+           "WHERE (p.community IS NULL AND " S_IN_SCOPE("p.subdistrict") ") OR (p.community IS NOT NULL "
+           "AND " S_IN_SCOPE("c.subdistrict") ") ORDER BY COALESCE(p.community, ''), p.subdistrict, "
+           "p.state = 'in_force' DESC, p.version DESC");
+    size_t n = r ? (size_t)PQntuples(r) : 0;
+    Hj__Tally__BriefingPlan **p = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingPlan));
+    if (!p)
+        return;
+    for (size_t i = 0; i < n && !x->failed; i++) {
+        hj__tally__briefing_plan__init(p[i]);
+        p[i]->community = PQgetvalue(r, (int)i, 1);
+        p[i]->community_name = PQgetvalue(r, (int)i, 2);
+        p[i]->title = PQgetvalue(r, (int)i, 3);
+        p[i]->version = s_u32(r, (int)i, 4);
+        p[i]->state = PQgetvalue(r, (int)i, 5);
+        p[i]->submitted_on = PQgetvalue(r, (int)i, 6);
+        p[i]->in_force_on = PQgetvalue(r, (int)i, 7);
+        const char *v[1] = {PQgetvalue(r, (int)i, 0)};
+        PGresult *s = hj_pq(x->c, x->state,
+                            "SELECT name, state, day FROM plan_step WHERE plan = $1::uuid ORDER BY position",
+                            1, v);
+        if (!s) {
+            x->failed = 1;
+            break;
+        }
+        tally_keep(x->a, s);
+        size_t m = (size_t)PQntuples(s);
+        Hj__Tally__BriefingStep **st = (void *)s_array(x, m, sizeof(Hj__Tally__BriefingStep));
+        if (!st)
+            break;
+        for (size_t j = 0; j < m; j++) {
+            hj__tally__briefing_step__init(st[j]);
+            st[j]->name = PQgetvalue(s, (int)j, 0);
+            st[j]->state = PQgetvalue(s, (int)j, 1);
+            st[j]->day = PQgetvalue(s, (int)j, 2);
+        }
+        p[i]->steps = st;
+        p[i]->n_steps = m;
+    }
+    b->plans = p;
+    b->n_plans = n;
+}
+
+static void s_trainings(s_ctx_t *x, Hj__Tally__Briefing *b)
+{
+    PGresult *r = s_query(x, "SELECT t.day, COALESCE(t.community, ''), COALESCE(c.name, ''), t.topics, "
+                             "t.trainer, t.attendees FROM training t LEFT JOIN community c ON "
+                             "c.code = t.community WHERE " S_IN_SCOPE("t.subdistrict")
+                             " ORDER BY t.day, t.id");
+    size_t n = r ? (size_t)PQntuples(r) : 0;
+    Hj__Tally__BriefingTraining **t = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingTraining));
+    if (!t)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        hj__tally__briefing_training__init(t[i]);
+        t[i]->day = PQgetvalue(r, (int)i, 0);
+        t[i]->community = PQgetvalue(r, (int)i, 1);
+        t[i]->community_name = PQgetvalue(r, (int)i, 2);
+        t[i]->topics = PQgetvalue(r, (int)i, 3);
+        t[i]->trainer = PQgetvalue(r, (int)i, 4);
+        t[i]->attendees = s_u32(r, (int)i, 5);
+    }
+    b->trainings = t;
+    b->n_trainings = n;
+}
+
+/* Every figure of the briefing from the projection the search_path names. */
+static void s_briefing(s_ctx_t *x, const tally_profiles_t *profiles, const char *day,
+                       Hj__Tally__Briefing *b)
+{
+    PGresult *name = s_query(x, "SELECT name FROM subdistrict WHERE code = $1");
+    if (name && PQntuples(name) == 1)
+        b->subdistrict_name = PQgetvalue(name, 0, 0);
+    s_boards(x, profiles, day, b);
+    s_publicity(x, b);
+    b->rectifications = s_items(x,
+                                "SELECT r.community, c.name, r.problem, r.state, r.closed_on FROM "
+                                "rectification r JOIN community c ON c.code = r.community WHERE "
+                                S_IN_SCOPE("c.subdistrict") " ORDER BY r.community, r.id",
+                                0, &b->n_rectifications);
+    b->upgrades = s_items(x,
+                          "SELECT u.community, c.name, CASE u.to_type WHEN 1 THEN 'branch' WHEN 2 THEN "
+                          "'general_branch' WHEN 3 THEN 'committee' ELSE '' END, u.state, u.decided_on "
+                          "FROM upgrade u JOIN community c ON c.code = u.community WHERE "
+                          S_IN_SCOPE("c.subdistrict") " ORDER BY u.community, u.requested_on, u.id",
+                          0, &b->n_upgrades);
+    b->audits = s_items(x,
+                        "SELECT c.code, c.name, a.term, a.state, a.published_on FROM community c "
+                        "JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code ORDER BY "
+                        "y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true WHERE "
+                        S_IN_SCOPE("c.subdistrict") " ORDER BY c.code",
+                        1, &b->n_audits);
+    s_survey_with(x, b);
+    s_bodies(x, b);
+    s_plans(x, b);
+    s_trainings(x, b);
+}
+
+void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                       const Hj__Tally__BriefingQuery *q)
+{
+    char today[11], seq[24] = "0";
+    tally_arena_t arena = {0};
+    s_ctx_t x = {.c = c, .a = &arena, .sub = q->subdistrict};
+    int asof = q->as_of[0] != 0, in_savepoint = 0;
+    hj_date_today(today);
+    Hj__Tally__Briefing b = HJ__TALLY__BRIEFING__INIT;
+    b.subdistrict = q->subdistrict;
+    b.as_of = asof ? q->as_of : today;
+    /* Now: every journal row committed before this call is on the board. */
+    if (!asof && tally_db_caught_up(c, call) != 0)
+        return;
+    const char *v[1] = {q->subdistrict};
+    PGresult *r = q->subdistrict[0]
+                      ? hj_pq(c, x.state, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, v)
+                      : NULL;
+    if (q->subdistrict[0] && !r)
+        return hj_call_sql_failed(call, x.state, "the subdistrict", "subdistrict");
+    int known = !r || PQntuples(r) == 1;
+    PQclear(r);
+    if (!known) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "subdistrict", "no subdistrict %s",
+                      q->subdistrict);
+        return;
+    }
+    if (asof) {
+        /* The journal up to the end of that day (Asia/Shanghai), applied again
+         * to the empty tally_asof tables; nothing of it outlives the savepoint. */
+        size_t applied = 0;
+        const char *w[1] = {q->as_of};
+        if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0)
+            return hj_call_sql_failed(call, "", "the as-of replay", "");
+        in_savepoint = 1;
+        r = NULL;
+        if (hj_pq_cmd(c, TALLY_ASOF_SEARCH_PATH) != 0 ||
+            !(r = hj_pq(c, x.state,
+                        "SELECT COALESCE(max(seq), 0) FROM bus.journal WHERE seq IS NOT NULL AND "
+                        "committed_at < ($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'",
+                        1, w)))
+            x.failed = 1;
+        else {
+            snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
+            if (board_replay(c, strtoull(seq, NULL, 10), &applied) != 0)
+                x.failed = 1;
+        }
+        PQclear(r);
+        hj_debug("briefing as of %s: %zu journal rows applied again", q->as_of, applied);
+    } else if ((r = hj_pq(c, x.state, "SELECT journal_seq FROM tally.cursor", 0, NULL))) {
+        snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+    } else
+        x.failed = 1;
+    b.journal_seq = strtoull(seq, NULL, 10);
+    if (!x.failed)
+        s_briefing(&x, profiles, b.as_of, &b);
+    if (x.failed)
+        hj_call_sql_failed(call, x.state, "the briefing", "");
+    else {
+        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+        reply.result_case = HJ__TALLY__REPLY__RESULT_BRIEFING;
+        reply.briefing = &b;
+        hj_call_reply(call, &reply.base, NULL);
+    }
+    /* Rolling back also restores the search_path (SET LOCAL). */
+    if (in_savepoint && !hj_pq_lost(c) &&
+        (hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
+         hj_pq_cmd(c, "RELEASE SAVEPOINT hj_asof") != 0) &&
+        call->status.code == HJ__CODE__OK)
+        hj_call_sql_failed(call, "", "the as-of replay", "");
+    tally_arena_free(&arena);
+}

@@ -139,7 +139,10 @@ static void s_publicity(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
     PGresult *r = s_query(x, "SELECT kind, channel, count(*), COALESCE(sum(count), 0) FROM publicity "
                              "WHERE " S_IN_SCOPE("subdistrict") " GROUP BY kind, channel "
-                             "ORDER BY kind, channel");
+                             "ORDER BY array_position(ARRAY['slogan', 'policy_reading', "
+                             "'election_discipline', 'good_practice', 'other'], kind), kind, "
+                             "array_position(ARRAY['screen', 'wechat_group', 'notice_board', 'other'], "
+                             "channel), channel");
     size_t n = r ? (size_t)PQntuples(r) : 0;
     Hj__Tally__BriefingPublicity **p = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingPublicity));
     if (!p)

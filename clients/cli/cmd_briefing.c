@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define S_AS_OF_TIMEOUT_MS 120000
+
 /* ---- words ------------------------------------------------------------------- */
 
 typedef struct {
@@ -522,6 +524,12 @@ int report_briefing(cli_t *cli)
     int rc = cli_unused(cli);
     if (rc != CLI_OK)
         return rc;
+    /* As of a past day the server reads the whole journal again (seconds on a
+     * long one, see docs/reports.md): wait for it once instead of asking again. */
+    if (q.as_of[0] && cli->timeout_ms < S_AS_OF_TIMEOUT_MS) {
+        cli->timeout_ms = S_AS_OF_TIMEOUT_MS;
+        cli->tries = 1;
+    }
     req.op_case = HJ__TALLY__REQUEST__OP_BRIEFING;
     req.briefing = &q;
     rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);

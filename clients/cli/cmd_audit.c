@@ -1,6 +1,7 @@
 /* hj audit — term-end audits (任期审计) and the gate "no audit, no election". */
 #include "audit.pb-c.h"
 #include "cli.h"
+#include "cmd_audit.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 
 static const char *s_state_zh[] = {"未开展", "计划", "现场审计", "报告征求意见", "完成", "已公开"};
 static const char *s_severity_zh[] = {"", "提示", "违规违纪", "严重/移送"};
+static const char *s_remedy_zh[] = {"", "待整改", "已整改", "已移送"};
 
 /* The lower-case proto name of an enum value, e.g. "draft_report". */
 static const char *s_enum_name(const ProtobufCEnumDescriptor *d, int value, char buf[48])
@@ -93,6 +95,26 @@ static const char *s_yuan(int64_t fen, char buf[40])
 static int s_state_index(int s)
 {
     return s >= 0 && s <= 5 ? s : 0;
+}
+
+const char *audit_word(const ProtobufCEnumDescriptor *d, int value, char buf[48])
+{
+    return s_enum_name(d, value, buf);
+}
+
+const char *audit_state_zh(int state)
+{
+    return s_state_zh[s_state_index(state)];
+}
+
+const char *audit_severity_zh(int severity)
+{
+    return severity >= 1 && severity <= 3 ? s_severity_zh[severity] : "";
+}
+
+const char *audit_remedy_zh(int remedy)
+{
+    return remedy >= 1 && remedy <= 3 ? s_remedy_zh[remedy] : "";
 }
 
 static const char *s_state_text(int state, char buf[64])

@@ -1,6 +1,7 @@
 /* hj board [COMMUNITY] — the readiness board (one line a community, or one
  * community in full); hj gates COMMUNITY — each election gate explained. */
 #include "cli.h"
+#include "cmd_board.h"
 #include "hj_text.h"
 #include "tally.pb-c.h"
 
@@ -8,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_GATES 8
+#define S_GATES BOARD_GATES
 
 /* Gate names: the words `hj election open --override` takes, and what an official reads. */
 static const char *const s_gate_word[S_GATES + 1] = {
@@ -40,6 +41,11 @@ static const char *const s_gate_fix[S_GATES + 1] = {
     "hj reserve update --status nominated (vetting cleared)",
     "the voter roll (选民登记), recorded on election day",
 };
+
+const char *board_gate_name(int id, int en)
+{
+    return (en ? s_gate_word : s_gate_zh)[id >= 1 && id <= S_GATES ? id : 0];
+}
 
 static int s_lang_en(cli_t *cli)
 {

@@ -31,4 +31,13 @@ const char *prep_word(const char *label_or_word);
 /* Prints a one-line "KEY  value" block for a record's show output. */
 void prep_fields(const char *const *pairs, size_t n);
 
+
+/* The reserve ledger's CSV (cmd_reserve.c): what `hj reserve export` and
+ * `hj export reserve` write and `hj reserve import` reads. Headers {zh, en};
+ * a row's cells in that order, categorical words as their Chinese labels
+ * unless en (the strings belong to r or are static). */
+#define PREP_RESERVE_COLUMNS 11
+extern const char *const prep_reserve_columns[PREP_RESERVE_COLUMNS][2];
+void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PREP_RESERVE_COLUMNS]);
+
 #endif

@@ -11,16 +11,28 @@
 /* Requests larger than this would exceed the broker's message limit (1 MiB by default). */
 #define S_REQUEST_MAX 1000000
 
-/* The ledger's CSV columns: Chinese headers by default, English with --lang en. */
+/* The ledger's CSV columns (cmd_prep.h): Chinese headers by default, English with --lang en. */
 enum { C_ID, C_PERSON, C_NAME, C_COMMUNITY, C_COMMITTEE, C_SOURCE, C_ADDED, C_STATUS, C_VETTING,
        C_REASON, C_NOTE, C_COUNT };
-static const char *const s_columns[C_COUNT][2] = {
+_Static_assert(C_COUNT == PREP_RESERVE_COLUMNS, "one ledger column list");
+const char *const prep_reserve_columns[PREP_RESERVE_COLUMNS][2] = {
     {"编号", "id"},           {"人员编号", "person_id"}, {"姓名", "name"},
     {"社区", "community"},    {"委员会", "committee"},   {"推荐来源", "source"},
     {"入库日期", "added"},    {"状态", "status"},        {"资格联审", "vetting"},
     {"否决原因", "bar_reason"}, {"备注", "note"},
 };
 static const char *s_committees[] = {"", "party", "residents"};
+
+void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PREP_RESERVE_COLUMNS])
+{
+    int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
+    const char *cells[C_COUNT] = {
+        r->id,     r->person_id, r->person_name, r->community,
+        en ? s_committees[c] : prep_zh(s_committees[c]), r->source, r->added,
+        en ? r->status : prep_zh(r->status), en ? r->vetting : prep_zh(r->vetting),
+        en ? r->bar_reason : prep_zh(r->bar_reason), r->note};
+    memcpy(row, cells, sizeof cells);
+}
 
 static void s_print(const ProtobufCMessage *m)
 {
@@ -102,8 +114,8 @@ static int s_header(const hj_csv_record_t *rec, int col[C_COUNT])
     for (size_t i = 0; i < rec->count; i++) {
         int found = -1;
         for (int c = 0; c < C_COUNT && found < 0; c++)
-            if (strcmp(rec->fields[i], s_columns[c][0]) == 0 ||
-                strcmp(rec->fields[i], s_columns[c][1]) == 0)
+            if (strcmp(rec->fields[i], prep_reserve_columns[c][0]) == 0 ||
+                strcmp(rec->fields[i], prep_reserve_columns[c][1]) == 0)
                 found = c;
         if (found < 0 || col[found] >= 0) {
             fprintf(stderr, "hj: line %zu: %s column '%s'\n", rec->line,
@@ -116,7 +128,7 @@ static int s_header(const hj_csv_record_t *rec, int col[C_COUNT])
     for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
         if (col[required[k]] < 0) {
             fprintf(stderr, "hj: line %zu: the column %s (%s) is missing\n", rec->line,
-                    s_columns[required[k]][0], s_columns[required[k]][1]);
+                    prep_reserve_columns[required[k]][0], prep_reserve_columns[required[k]][1]);
             bad = 1;
         }
     if (col[C_PERSON] < 0 && col[C_NAME] < 0) {
@@ -292,7 +304,7 @@ static int s_export(cli_t *cli)
     hj_csv_writer_t *w = hj_csv_writer_new_file(f, en ? 0 : HJ_CSV_BOM);
     const char *header[C_COUNT];
     for (int c = 0; c < C_COUNT; c++)
-        header[c] = s_columns[c][en];
+        header[c] = prep_reserve_columns[c][en];
     if (!w || hj_csv_write(w, header, C_COUNT) != 0)
         rc = CLI_USAGE;
     req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
@@ -305,12 +317,8 @@ static int s_export(cli_t *cli)
         got = list ? list->n_items : 0;
         for (size_t i = 0; i < got && rc == CLI_OK; i++) {
             const Hj__Registry__Reserve *r = list->items[i];
-            int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
-            const char *row[C_COUNT] = {
-                r->id,     r->person_id, r->person_name, r->community,
-                en ? s_committees[c] : prep_zh(s_committees[c]), r->source, r->added,
-                en ? r->status : prep_zh(r->status), en ? r->vetting : prep_zh(r->vetting),
-                en ? r->bar_reason : prep_zh(r->bar_reason), r->note};
+            const char *row[C_COUNT];
+            prep_reserve_row(r, en, row);
             if (hj_csv_write(w, row, C_COUNT) != 0)
                 rc = CLI_USAGE;
             snprintf(after, sizeof after, "%s", r->id);

@@ -1,6 +1,7 @@
 /* hj talk — talks (谈心谈话) recorded by field teams, and their coverage of
  * the sitting committee members. */
 #include "cli.h"
+#include "cmd_talk.h"
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
 #include "json_doc.h"
@@ -32,6 +33,16 @@ static int s_lookup(const char *value, const char *const *names, int n)
 static const char *s_name(const char *const *names, int n, int i)
 {
     return i > 0 && i < n ? names[i] : "?";
+}
+
+const char *talk_phase_text(int phase, int en)
+{
+    return s_name(en ? s_phase_names : s_phase_zh, S_NPHASES, phase);
+}
+
+const char *talk_role_text(int role, int en)
+{
+    return s_name(en ? s_role_names : s_role_zh, S_NROLES, role);
 }
 
 /* Every value of a repeatable option, in the order given. -1 when too many. */

@@ -217,7 +217,17 @@ static const cli_command_t s_commands[] = {
      "hj report community CODE\n"
      "    everything the election committee must have before opening"},
     {"export", "ledgers as CSV for spreadsheets (台账导出)", cmd_export,
-     "hj export TABLE --format csv [--excel] [--lang zh|en] [--out FILE]"},
+     "hj export TABLE --format csv [--excel] [--lang zh|en] [--out FILE]\n"
+     "                [--community CODE] [--subdistrict CODE] [--page-size N]\n"
+     "    TABLE: reserve (后备人选台账, one row an entry) | talks (谈心谈话, one row a talk) |\n"
+     "           findings (审计发现问题 of every audit, amounts in 元) |\n"
+     "           training (培训, one row an attendee of a session) | publicity (宣传动员) |\n"
+     "           board (the readiness board: one row a community, its eight gates and counters)\n"
+     "    The rows are what the list commands show (every page of them). Headers in Chinese,\n"
+     "    --lang en for English. RFC 4180 CSV, UTF-8, LF; --excel: with a BOM and CRLF, for\n"
+     "    spreadsheet programs. --out FILE is written whole or not at all (a temporary file\n"
+     "    renamed into place); default stdout. --page-size: rows per list request (1-1000).\n"
+     "    Columns of every table: docs/export.md"},
     {"sync", "send the writes waiting in the offline spool, oldest first", cmd_sync,
      "hj sync [--json]   one line a record: sent, already there (an earlier try was recorded),\n"
      "                   refused (kept in rejected/ with the reason), damaged (never sent)\n"

@@ -200,6 +200,10 @@ static void s_text_open(s_text_t *t)
     t->buf = NULL;
     t->len = 0;
     t->f = open_memstream(&t->buf, &t->len);
+    if (!t->f) {
+        fprintf(stderr, "hj: out of memory\n");
+        exit(CLI_REFUSED);
+    }
 }
 
 static const char *s_text_close(s_text_t *t)

@@ -721,7 +721,7 @@ Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini
     s_start();
     char *out = NULL, *err = NULL, follow[256];
     long tables = hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
-                                          "('bus', 'registry', 'audit', 'interviews')");
+                                          "('bus', 'registry', 'audit', 'interviews', 'tally')");
     long persons = hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person");
     /* registry: every free-text field of a community and a person. */
     cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "KBS-BH-02", "--name", NASTY,
@@ -761,9 +761,30 @@ Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.talk WHERE summary = $1 AND interviewee_name = $1"), 1);
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.talk_topic WHERE topic = $1"), 1);
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.follow_up WHERE action = $1 AND owner = $1"), 1);
+    /* tally: override reasons (opening the scheduled election past its six red
+     * gates), an objection's filer, subject and decision note. */
+    char yesterday[11], objection[37] = "6f0e3b1a-1111-4222-8333-000000000041";
+    time_t then = time(NULL) - 86400; /* not in the future in Asia/Shanghai either */
+    strftime(yesterday, sizeof yesterday, "%Y-%m-%d", gmtime(&then));
+    cr_assert_eq(hj_run(&stack, NULL, &err, "election", "open", "KBS-BH-01", "--body", "residents", "--override",
+                        "audit", "--reason", NASTY, "--override", "plan", "--reason", NASTY, "--override", "talks",
+                        "--reason", NASTY, "--override", "training", "--reason", NASTY, "--override", "candidates",
+                        "--reason", NASTY, "--override", "voter_list", "--reason", NASTY, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(s_stored("SELECT count(*) FROM tally.gate_override WHERE reason = $1"), 6);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "set", "KBS-BH-01", "--voters", "1200", "--published",
+                        yesterday, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "object", "KBS-BH-01", "--by", NASTY, "--date", yesterday,
+                        "--about", NASTY, "--request-id", objection, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "decide", objection, "--decision", "dismissed", "--date",
+                        yesterday, "--note", NASTY, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(s_stored("SELECT count(*) FROM tally.objection WHERE filed_by = $1 AND about = $1 AND note = $1"), 1);
     /* Nothing was run: every table is there, and nobody else's rows changed. */
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
-                                         "('bus', 'registry', 'audit', 'interviews')"), tables);
+                                         "('bus', 'registry', 'audit', 'interviews', 'tally')"), tables);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person"), persons + 1);
     /* As a filter it matches nothing (not everything). */
     cr_assert_eq(hj_run(&stack, &out, NULL, "community", "list", "--subdistrict", "' OR '1'='1", "--json", NULL), 0);

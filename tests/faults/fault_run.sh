@@ -5,13 +5,15 @@
 #   tests/faults/fault_run.sh [--short | --long] [--seconds N] [--clients N] [--keep]
 #
 # Starts a private Huanjie (deploy/huanjie up, own PostgreSQL and ports) with
-# two instances of every service and one `hj watch` subscriber. Several field
-# clients then write through the real CLI (spool on: person add, talk add,
-# audit scope add, audit finding add, each carrying its UUID in its text), each
-# with a background `hj sync`, while this script at random moments:
+# two instances of every service (of hj-tallyd, the journal's consumer: one)
+# and one `hj watch` subscriber. Several field clients then write through the
+# real CLI (spool on: person add, talk add, audit scope add, audit finding
+# add, each carrying its UUID in its text), each with a background `hj sync`,
+# while this script at random moments:
 #   kill -9 one instance of a service (the other keeps serving), restarts it;
 #   kill -9 every instance of a service (none left), restarts them;
 #   kill -9 hj-busd, restarts it;
+#   kill -9 hj-tallyd (one instance, mid-way through the journal), restarts it;
 #   restarts PostgreSQL as after a crash (pg_ctl -m immediate);
 #   pauses the subscriber (SIGSTOP ... SIGCONT).
 # Then every client syncs until its spool is empty, and the script checks:
@@ -19,8 +21,18 @@
 #   once and its record is in the database exactly once; no record without a
 #   UUID the clients know of; nothing refused; the journal's seq is 1..N with
 #   no gap and its hash chain verifies.
-# It prints one summary line and exits 1 if anything was lost or duplicated.
-# (hj-tallyd does not exist yet: comparing its board is left out.)
+# Last, the readiness board: hj-tallyd (started by `up` with the others,
+# killed and restarted among the faults) must have applied the whole journal
+# (tally.cursor.journal_seq = the last bus.journal seq); its stored
+# boards (packed with tally_seq 0: equal facts, equal bytes) and district
+# totals are saved, tally.rebuild() empties the projection and moves the
+# cursor to 0, hj-tallyd replays the journal, and the boards it ends with must
+# be byte for byte the saved ones ("board = rebuilt"; else "board differs"
+# and the communities that differ). The load's talks land on the demo's
+# communities KBS-BH-01..04 and its audit scope items and findings on FR-01,
+# so those boards carry counters that moved under the faults.
+# It prints one summary line and exits 1 if anything was lost or duplicated,
+# or the board differs from the rebuilt one.
 #
 # --short (the default, what `deploy/huanjie test` runs): 45 s of load, 3 clients.
 # --long: 600 s, 4 clients. Environment: HJ_BUILD_DIR (default <checkout>/build).
@@ -115,7 +127,7 @@ done
 prog_of() {
     case ${1%-2} in
         busd) echo hj-busd ;; registry) echo hj-registryd ;; audit) echo hj-auditd ;;
-        interviews) echo hj-interviewsd ;;
+        interviews) echo hj-interviewsd ;; tally) echo hj-tallyd ;;
     esac
 }
 # Instances live in $RUN/<name>.pid, as `up` left them, so `down` stops them all.
@@ -133,7 +145,7 @@ kill_instance() {
 serving() { "$HJ" status --service "$1" --timeout 300 --tries 1 >/dev/null 2>&1; }
 wait_serving() {
     local svc
-    for svc in registry audit interviews; do
+    for svc in registry audit interviews tally; do
         for _ in $(seq 1 150); do serving "$svc" && continue 2; msleep 100; done
         die "$svc did not come back (logs in $RUN/log)"
     done
@@ -236,6 +248,12 @@ fault_busd() {
     msleep "$(between 300 1500)"
     start_instance busd
 }
+fault_tally() {
+    kill_instance tally
+    fault "kill -9 hj-tallyd"
+    msleep "$(between 300 1500)"
+    start_instance tally
+}
 fault_postgres() {
     fault "PostgreSQL restarted as after a crash"
     "$ROOT/deploy/huanjie" pg-restart --immediate >>"$RUN/log/faults.log" 2>&1 || die "PostgreSQL did not come back"
@@ -249,7 +267,7 @@ fault_pause_subscriber() {
 
 say "load: $CLIENTS clients for $LOAD_SECONDS s, with faults"
 END=$((SECONDS + LOAD_SECONDS))
-ORDER=$(shuf -e kill_one kill_all busd postgres pause_subscriber) # each kind at least once, first
+ORDER=$(shuf -e kill_one kill_all busd tally postgres pause_subscriber) # each kind at least once, first
 while [ $SECONDS -lt $END ]; do
     msleep "$(between 1500 4000)"
     [ $SECONDS -lt $END ] || break
@@ -257,7 +275,7 @@ while [ $SECONDS -lt $END ]; do
         next=${ORDER%%$'\n'*}
         [ "$next" = "$ORDER" ] && ORDER="" || ORDER=${ORDER#*$'\n'}
     else
-        next=$(shuf -n1 -e kill_one kill_all busd postgres pause_subscriber)
+        next=$(shuf -n1 -e kill_one kill_all busd tally postgres pause_subscriber)
     fi
     "fault_$next"
 done
@@ -328,6 +346,51 @@ SELECT (SELECT count(*) FROM per WHERE records = 0 OR journal = 0),
 SQL
 )
 [ -n "${BROKEN:-}" ] || die "the check did not run (see $RUN)"
+
+# ---- the board against one rebuilt from the journal ----------------------------
+
+# Waits until hj-tallyd has applied every journal row (the relay has numbered them all).
+tally_caught_up() {
+    for _ in $(seq 1 1200); do
+        [ "$("${PSQL[@]}" -c "SELECT NOT EXISTS (SELECT 1 FROM bus.journal WHERE seq IS NULL) AND
+                                     (SELECT journal_seq FROM tally.cursor) = (SELECT max(seq) FROM bus.journal)")" = t ] &&
+            return 0
+        msleep 50
+    done
+    return 1
+}
+# Every community's board, then the district totals, as hex: one line each.
+boards() {
+    "${PSQL[@]}" -F $'\t' -c "SELECT community, encode(board, 'hex') FROM tally.board ORDER BY 1" &&
+        "${PSQL[@]}" -F $'\t' -c "SELECT '(district)', encode(district, 'hex') FROM tally.cursor"
+}
+BOARD="board NOT CHECKED"
+BOARD_OK=0
+if ! serving tally; then
+    BOARD="board NOT CHECKED (hj-tallyd is not serving)"
+elif ! tally_caught_up; then
+    BOARD="board NOT CHECKED (hj-tallyd did not apply the whole journal)"
+elif ! boards >"$RUN/board-live.tsv"; then
+    BOARD="board NOT CHECKED (could not read it)"
+elif ! REBUILT_AT=$(date +%s%N) || ! "${PSQL[@]}" -c "SELECT tally.rebuild()" >/dev/null; then
+    BOARD="board NOT CHECKED (tally.rebuild() failed)"
+elif ! tally_caught_up; then
+    BOARD="board NOT CHECKED (hj-tallyd did not replay the journal after tally.rebuild())"
+elif ! REPLAYED_AT=$(date +%s%N) || ! boards >"$RUN/board-rebuilt.tsv"; then
+    BOARD="board NOT CHECKED (could not read the rebuilt one)"
+else
+    # Communities whose line is not the same in both (or is in one only).
+    DIFFERS=$(sort "$RUN/board-live.tsv" "$RUN/board-rebuilt.tsv" | uniq -u | cut -f1 | sort -u | paste -sd, -)
+    BOARDS=$(grep -vc '^(district)' "$RUN/board-live.tsv")
+    if [ -z "$DIFFERS" ] && [ "$BOARDS" -gt 0 ]; then
+        BOARD="board = rebuilt ($BOARDS communities; the journal replayed in $(((REPLAYED_AT - REBUILT_AT) / 1000000)) ms)"
+        BOARD_OK=1
+    elif [ -z "$DIFFERS" ]; then
+        BOARD="board NOT CHECKED (no boards)"
+    else
+        BOARD="board differs from the rebuilt one: $DIFFERS"
+    fi
+fi
 EVENTS=$(grep -c . "$RUN/watch.log" 2>/dev/null || true)
 
 ok=1
@@ -335,15 +398,17 @@ ok=1
 [ "$REFUSED" = 0 ] && [ "$FAILED" = 0 ] && [ "$REJECTED" = 0 ] && [ "$WAITING" = 0 ] || ok=0
 [ "$UNKNOWN" = 0 ] && [ "$GAPS" = 0 ] && [ "$BROKEN" = 0 ] || ok=0
 [ "$FAULTS" -gt 0 ] && [ "$REQUESTS" -gt 0 ] || ok=0
+[ "$BOARD_OK" = 1 ] || ok=0
 journal="journal 1..$JOURNAL contiguous, hash chain verifies"
 [ "$GAPS" = 0 ] && [ "$BROKEN" = 0 ] || journal="journal BROKEN ($GAPS gap(s), $BROKEN bad link(s))"
 echo "fault run: requests $REQUESTS ($SENT sent, $SAVED saved offline then synced, $REPLAYED of them already there)," \
      "faults injected $FAULTS, lost $LOST, duplicated $DUPLICATED;" \
      "refused $REFUSED, failed $FAILED, still waiting $WAITING, rejected $REJECTED, unknown records $UNKNOWN;" \
-     "$journal; subscriber saw $EVENTS events"
+     "$journal; $BOARD; subscriber saw $EVENTS events"
 if [ $ok = 1 ]; then
     exit 0
 fi
 KEEP=1
-say "FAILED: what the clients were told is in $RUN/told.log, the faults in $RUN/faults.log, logs in $RUN/log"
+say "FAILED: what the clients were told is in $RUN/told.log, the faults in $RUN/faults.log, logs in $RUN/log" \
+    "(the boards: $RUN/board-live.tsv, $RUN/board-rebuilt.tsv)"
 exit 1

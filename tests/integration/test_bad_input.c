@@ -1,14 +1,17 @@
-/* Bad input, on purpose, to every service (registry, audit, interviews): one
- * table of malformed, hostile and absurd requests on the real wire. Each gets
- * the right status naming the field, every daemon keeps serving, and the
- * database is byte for byte what it was. SQL metacharacters in every text
- * field are stored as text, never run. */
+/* Bad input, on purpose, to every service (registry, audit, interviews,
+ * tally): one table of malformed, hostile and absurd requests on the real
+ * wire. Each gets the right status naming the field, every daemon keeps
+ * serving, and the database is byte for byte what it was (all but the tally
+ * projection, which hj-tallyd keeps reading from the setup's own journal
+ * rows). SQL metacharacters in every text field are stored as text, never
+ * run. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -19,12 +22,15 @@
 #include "hj_stack.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
+#include "tally.pb-c.h"
 
 #define MAX_MSG (16L * 1024 * 1024)
 #define NO_ANSWER (-1)
 
 static hj_stack_t stack;
 static char p1[37], p2[37]; /* two registry persons */
+static char election[37];    /* a residents election of KBS-BH-01, scheduled, not open */
+static char election_day[11];
 
 typedef struct {
     uint8_t *data;
@@ -85,6 +91,38 @@ static s_bytes_t s_negative(int outer, int inner)
     return s_raw_bytes(m, n + 2);
 }
 
+/* Appends field `field` as a varint of ten bytes (2^64 - 1, what -1 becomes):
+ * the largest varint there is, whatever the field's declared width. */
+static s_bytes_t s_huge_varint(s_bytes_t b, int field)
+{
+    b.data[b.len++] = (uint8_t)(field << 3);
+    for (int i = 0; i < 9; i++)
+        b.data[b.len++] = 0xff;
+    b.data[b.len++] = 0x01;
+    return b;
+}
+
+/* A Request of request id `rid` whose oneof field `outer` holds `inner` (consumed). */
+static s_bytes_t s_request(const char *rid, int outer, s_bytes_t inner)
+{
+    size_t n = strlen(rid);
+    s_bytes_t b = {malloc(inner.len + n + 32), 0};
+    b.data[b.len++] = 0x0a;
+    b.data[b.len++] = (uint8_t)n;
+    memcpy(b.data + b.len, rid, n);
+    b.len += n;
+    b.data[b.len++] = (uint8_t)(outer << 3 | 2);
+    for (size_t v = inner.len; ; v >>= 7) {
+        b.data[b.len++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+        if (v < 0x80)
+            break;
+    }
+    memcpy(b.data + b.len, inner.data, inner.len);
+    b.len += inner.len;
+    free(inner.data);
+    return b;
+}
+
 static char *s_big_text(size_t n)
 {
     char *s = malloc(n + 1);
@@ -118,8 +156,9 @@ static void s_case(const char *service, const char *what, s_bytes_t body, int wa
 /* What every service gets, whatever its messages: broken frames and bytes. */
 static void s_wire_cases(const char *service, s_bytes_t valid_write)
 {
-    static char unknown[3][32];
+    static char unknown[4][32]; /* one a service */
     static int n;
+    cr_assert_lt(n, 4);
     cr_assert_lt(ncases + 6, S_MAX_CASES);
     cases[ncases++] = (s_case_t){service, "request without its body frame (truncated frames)", NULL, 1,
                                  {NULL, 0}, HJ__CODE__INVALID_ARGUMENT, "service"};
@@ -325,6 +364,171 @@ static void s_interviews_cases(void)
     free(valid.data);
 }
 
+static void s_tally_cases(void)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__ElectionSchedule e = HJ__TALLY__ELECTION_SCHEDULE__INIT;
+    Hj__Tally__ElectionOpen o = HJ__TALLY__ELECTION_OPEN__INIT;
+    Hj__Tally__GateOverride g = HJ__TALLY__GATE_OVERRIDE__INIT, *gs[] = {&g};
+    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
+    Hj__Tally__BallotBatch bb = HJ__TALLY__BALLOT_BATCH__INIT;
+    Hj__Tally__Ballot ballot = HJ__TALLY__BALLOT__INIT;
+    Hj__Tally__BoxTotal t = HJ__TALLY__BOX_TOTAL__INIT;
+    Hj__Tally__VoterRoll v = HJ__TALLY__VOTER_ROLL__INIT;
+    Hj__Tally__Objection obj = HJ__TALLY__OBJECTION__INIT;
+    e.community = "KBS-BH-02";
+    e.body = "residents";
+    e.date = election_day;
+    e.seats = 5; /* the last field packed: a cut byte breaks it */
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000031";
+    req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
+    req.election_schedule = &e;
+    s_bytes_t valid = s_pack(&req.base);
+    s_wire_cases("tally", valid);
+
+    e.date = "2026-02-30";
+    s_case("tally", "election day 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "date");
+    e.date = "2099-02-30"; /* not in the past: the calendar refuses it */
+    s_case("tally", "election day 2099-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "date");
+    e.date = election_day;
+    e.seats = 0;
+    s_case("tally", "seats as a ten-byte varint (2^64 - 1)",
+           s_request(req.request_id, 12, s_huge_varint(s_pack(&e.base), 4)), HJ__CODE__INVALID_ARGUMENT, "seats");
+    e.seats = UINT32_MAX;
+    s_case("tally", "negative count (seats -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "seats");
+    e.seats = 5;
+    e.community = "KBS' OR 1=1--";
+    s_case("tally", "SQL metacharacters in a community code", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "community");
+    e.community = "KBS-BH-\xe6\xbb";
+    s_case("tally", "invalid UTF-8 in a community code", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "community");
+    e.community = "KBS-BH#02";
+    s_case("tally", "NUL byte in a community code", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
+           "community");
+    e.community = "KBS-BH-02";
+    e.body = "residents'--";
+    s_case("tally", "SQL metacharacters in the body", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "body");
+    e.body = "residents";
+    e.mode = "ordinary\x01";
+    s_case("tally", "a mode that is none, with a control character", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "mode");
+    e.mode = "";
+    req.request_id = "'; DELETE FROM tally.election; --";
+    s_case("tally", "SQL metacharacters as the request id", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "request_id");
+
+    /* Opening the scheduled election with one gate overridden. */
+    o.community = "KBS-BH-01";
+    o.body = "residents";
+    o.overrides = gs;
+    o.n_overrides = 1;
+    g.gate = HJ__TALLY__GATE_ID__AUDIT;
+    g.reason = s_big_text(10u * 1024 * 1024);
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000032";
+    req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
+    req.election_open = &o;
+    s_case("tally", "10 MB override reason", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "overrides[1].reason");
+    free(g.reason);
+    g.reason = "审计延期\xc0\xaf";
+    s_case("tally", "invalid UTF-8 (overlong) in an override reason", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "reason");
+    g.reason = "x'); DELETE FROM tally.gate_override; UPDATE tally.election SET state = 'open'; --";
+    s_case("tally", "SQL metacharacters in an override reason (the other gates are red)", s_pack(&req.base),
+           HJ__CODE__FAILED_PRECONDITION, "gates");
+    g.gate = (Hj__Tally__GateId)-1;
+    s_case("tally", "negative enum (gate -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "overrides[1].gate");
+    g.gate = HJ__TALLY__GATE_ID__AUDIT;
+    o.body = "party";
+    s_case("tally", "opening an election never scheduled", s_pack(&req.base), HJ__CODE__NOT_FOUND, "body");
+
+    /* Ballots. */
+    Hj__Tally__Ballot *ballots[] = {&ballot};
+    bb.election = election;
+    bb.box = "主票箱";
+    bb.ballots = ballots;
+    bb.n_ballots = 1;
+    ballot.marks = "yx";
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000033";
+    req.op_case = HJ__TALLY__REQUEST__OP_BALLOTS_ENTER;
+    req.ballots_enter = &bb;
+    s_case("tally", "a ballot mark that is no mark", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "ballots[1].marks");
+    ballot.marks = "y#n";
+    s_case("tally", "NUL byte in a ballot's marks", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT, "marks");
+    ballot.marks = "ynyy";
+    bb.n_ballots = 0;
+    s_case("tally", "an empty batch of ballots", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "ballots");
+    bb.n_ballots = 1;
+    bb.box = "主票箱'; DROP TABLE tally.ballot; --";
+    s_case("tally", "ballots for an election not open (SQL metacharacters in the box)", s_pack(&req.base),
+           HJ__CODE__FAILED_PRECONDITION, "state");
+    bb.box = "主票箱";
+    bb.election = "' OR '1'='1";
+    s_case("tally", "SQL metacharacters as the election id", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "election");
+
+    /* A box counted by hand. */
+    uint32_t votes[] = {3, 2};
+    t.election = election;
+    t.box = "主票箱";
+    t.valid = 5;
+    t.votes = votes;
+    t.n_votes = 2;
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000034";
+    req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
+    req.box_count = &t;
+    t.invalid = UINT32_MAX;
+    s_case("tally", "negative count (invalid ballots -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "invalid");
+    t.invalid = 0;
+    t.n_votes = 0;
+    s_case("tally", "a box count without votes", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "votes");
+    t.n_votes = 2;
+    t.reason = "改票";
+    s_case("tally", "a reason on a first count (amendments only)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "reason");
+    t.reason = "";
+    t.election = "6f0e3b1a-1111-4222-8333-0000000000ff";
+    s_case("tally", "a box count of no election", s_pack(&req.base), HJ__CODE__NOT_FOUND, "election");
+    t.election = election;
+
+    /* The voter roll and an objection. */
+    v.community = "KBS-BH-01";
+    v.voters = UINT32_MAX;
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000035";
+    req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET;
+    req.voter_roll_set = &v;
+    s_case("tally", "negative count (voters -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "voters");
+    v.voters = 1200;
+    v.households = 1201;
+    s_case("tally", "more households than voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "households");
+    v.households = 400;
+    v.published_on = "2026-02-30";
+    s_case("tally", "published on 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "published_on");
+    obj.community = "KBS-BH-01";
+    obj.filed_by = "王丽";
+    obj.filed_on = "2026-01-10";
+    obj.about = s_big_text(10u * 1024 * 1024);
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000036";
+    req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_FILE;
+    req.objection_file = &obj;
+    s_case("tally", "10 MB objection", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "about");
+    free(obj.about);
+
+    /* Reads. */
+    q.community = "' OR '1'='1";
+    req.request_id = "";
+    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
+    req.snapshot = &q;
+    s_case("tally", "SQL metacharacters in a read's community", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "community");
+    Hj__Tally__Request none = HJ__TALLY__REQUEST__INIT;
+    s_case("tally", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)), HJ__CODE__INVALID_ARGUMENT,
+           "op");
+    q.community = "KBS-BH-01";
+    s_case("tally", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)), HJ__CODE__OK, "");
+    free(valid.data);
+}
+
 /* ---- the wire ------------------------------------------------------------- */
 
 static hj_status_t s_send(const s_case_t *c, int timeout_ms)
@@ -354,12 +558,18 @@ static hj_status_t s_send(const s_case_t *c, int timeout_ms)
     return st;
 }
 
-/* Everything the services keep, as one text: equal texts, same database. */
+/* Everything the services keep, as one text: equal texts, same database.
+ * tally's own records count; its projection of the journal (the facts, the
+ * boards, the cursor) does not: hj-tallyd keeps applying the setup's journal
+ * rows to it, and a refused request adds none. tally_asof is always empty
+ * outside a transaction. */
 static char *s_database(void)
 {
     PGconn *c = hj_stack_pg(&stack);
     PGresult *r = PQexec(c, "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables "
-                            "WHERE table_schema IN ('bus', 'registry', 'audit', 'interviews') "
+                            "WHERE (table_schema IN ('bus', 'registry', 'audit', 'interviews') "
+                            "OR table_schema = 'tally' AND table_name NOT IN (SELECT tally.projection_tables()) "
+                            "AND table_name NOT IN ('board', 'cursor')) "
                             "AND table_type = 'BASE TABLE' ORDER BY 1");
     cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
     cr_assert_gt(PQntuples(r), 10, "the tables are all there");
@@ -393,18 +603,32 @@ static void s_text(const char *sql, char *out, size_t size)
     PQfinish(c);
 }
 
+/* Every journal row numbered by the relay, and applied by hj-tallyd. */
+static void s_tally_caught_up(void)
+{
+    for (int i = 0; i < 200; i++) {
+        if (hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") == 0 &&
+            hj_stack_scalar(&stack, "SELECT (SELECT coalesce(max(seq), 0) FROM bus.journal) - "
+                                    "(SELECT journal_seq FROM tally.cursor)") == 0)
+            return;
+        usleep(50000);
+    }
+    cr_assert_fail("hj-tallyd did not catch up with the journal");
+}
+
 /* Reads that each service answers: it is still serving. */
 static void s_all_serving(void)
 {
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "list", NULL), 0, "registry serves");
     cr_assert_eq(hj_run(&stack, NULL, NULL, "audit", "list", NULL), 0, "audit serves");
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "list", NULL), 0, "interviews serves");
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "board", NULL), 0, "tally serves");
 }
 
 static void s_start(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", NULL};
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", "hj-tallyd", NULL};
+    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_init(&stack), 0);
     stack.max_msg = MAX_MSG;
     cr_assert(hj_stack_spawn(&stack, "hj-busd") > 0);
@@ -428,6 +652,14 @@ static void s_start(void)
     for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
         usleep(50000);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
+    /* A residents election of KBS-BH-01, scheduled 60 days ahead; hj-tallyd has applied every row. */
+    time_t later = time(NULL) + 60 * 86400;
+    strftime(election_day, sizeof election_day, "%Y-%m-%d", gmtime(&later));
+    s_tally_caught_up();
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "election", "schedule", "KBS-BH-01", "--body", "residents", "--date",
+                        election_day, "--seats", "5", NULL), 0);
+    s_text("SELECT id FROM tally.election WHERE community = 'KBS-BH-01'", election, sizeof election);
+    s_tally_caught_up();
 }
 
 static void teardown(void)
@@ -446,6 +678,7 @@ Test(bad_input, every_service_refuses_with_the_field_keeps_serving_and_changes_n
     s_registry_cases();
     s_audit_cases();
     s_interviews_cases();
+    s_tally_cases();
     char *before = s_database();
     for (int i = 0; i < ncases; i++) {
         const s_case_t *c = &cases[i];
@@ -488,7 +721,7 @@ Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini
     s_start();
     char *out = NULL, *err = NULL, follow[256];
     long tables = hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
-                                          "('bus', 'registry', 'audit', 'interviews')");
+                                          "('bus', 'registry', 'audit', 'interviews', 'tally')");
     long persons = hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person");
     /* registry: every free-text field of a community and a person. */
     cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "KBS-BH-02", "--name", NASTY,
@@ -528,9 +761,30 @@ Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.talk WHERE summary = $1 AND interviewee_name = $1"), 1);
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.talk_topic WHERE topic = $1"), 1);
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.follow_up WHERE action = $1 AND owner = $1"), 1);
+    /* tally: override reasons (opening the scheduled election past its six red
+     * gates), an objection's filer, subject and decision note. */
+    char yesterday[11], objection[37] = "6f0e3b1a-1111-4222-8333-000000000041";
+    time_t then = time(NULL) - 86400; /* not in the future in Asia/Shanghai either */
+    strftime(yesterday, sizeof yesterday, "%Y-%m-%d", gmtime(&then));
+    cr_assert_eq(hj_run(&stack, NULL, &err, "election", "open", "KBS-BH-01", "--body", "residents", "--override",
+                        "audit", "--reason", NASTY, "--override", "plan", "--reason", NASTY, "--override", "talks",
+                        "--reason", NASTY, "--override", "training", "--reason", NASTY, "--override", "candidates",
+                        "--reason", NASTY, "--override", "voter_list", "--reason", NASTY, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(s_stored("SELECT count(*) FROM tally.gate_override WHERE reason = $1"), 6);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "set", "KBS-BH-01", "--voters", "1200", "--published",
+                        yesterday, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "object", "KBS-BH-01", "--by", NASTY, "--date", yesterday,
+                        "--about", NASTY, "--request-id", objection, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "decide", objection, "--decision", "dismissed", "--date",
+                        yesterday, "--note", NASTY, NULL), 0, "%s", err);
+    free(err);
+    cr_assert_eq(s_stored("SELECT count(*) FROM tally.objection WHERE filed_by = $1 AND about = $1 AND note = $1"), 1);
     /* Nothing was run: every table is there, and nobody else's rows changed. */
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
-                                         "('bus', 'registry', 'audit', 'interviews')"), tables);
+                                         "('bus', 'registry', 'audit', 'interviews', 'tally')"), tables);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person"), persons + 1);
     /* As a filter it matches nothing (not everything). */
     cr_assert_eq(hj_run(&stack, &out, NULL, "community", "list", "--subdistrict", "' OR '1'='1", "--json", NULL), 0);

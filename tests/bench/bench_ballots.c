@@ -60,7 +60,7 @@ static int s_hj(const char *const *argv)
 /* Community KBS-BH-1k, its election e000...k, candidates, voter roll, open, round 1. */
 static int s_prepare(int k, char election[37])
 {
-    char code[16], name[32], today[11], d20[11], box[64], seats[8];
+    char code[24], name[32], today[11], d20[11], box[64], seats[8];
     s_day(0, today);
     s_day(-20, d20);
     snprintf(code, sizeof code, "KBS-BH-%02d", k + 10);

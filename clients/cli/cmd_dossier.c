@@ -284,11 +284,22 @@ static int s_fetch(s_dossier_t *d)
 
 /* ---- output: headings, key lines, tables, marks — in Markdown or plain text ---------- */
 
+/* Markdown wants one blank line between blocks (headings, lists, paragraphs, tables). */
+static int s_blank = 1;
+
+static void s_gap(void)
+{
+    if (!s_blank)
+        printf("\n");
+    s_blank = 1;
+}
+
 static void s_heading(const s_dossier_t *d, int level, const char *text)
 {
     size_t width = 0;
     if (d->md) {
-        printf("%s%.*s %s\n\n", level > 1 ? "\n" : "", level, "###", text);
+        s_gap();
+        printf("%.*s %s\n\n", level, "###", text);
         return;
     }
     if (hj_text_width(text, strlen(text), &width) != 0)
@@ -313,8 +324,10 @@ static void s_item(const s_dossier_t *d, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(value, sizeof value, fmt, ap);
     va_end(ap);
-    if (d->md)
+    if (d->md) {
         printf("- %s：%s\n", key, value);
+        s_blank = 0;
+    }
     else if (hj_text_pad(padded, sizeof padded, key, strlen(key), 12, HJ_TEXT_ALIGN_LEFT) == 0)
         printf("%s%s\n", padded, value);
     else
@@ -326,11 +339,13 @@ static void s_note(const s_dossier_t *d, const char *fmt, ...) __attribute__((fo
 static void s_note(const s_dossier_t *d, const char *fmt, ...)
 {
     va_list ap;
-    printf("%s", d->md ? "\n" : "");
+    if (d->md)
+        s_gap();
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
     printf("\n");
+    s_blank = 0;
 }
 
 /* What must catch the eye (open, overdue, untrained, red): bold in Markdown, "!! " in text. */
@@ -377,7 +392,7 @@ static void s_row(s_table_t *t, const char *const *cells)
         cli_table_row(t->t, cells);
     } else {
         if (!t->rows) {
-            printf("\n");
+            s_gap();
             s_md_row(t->columns, t->head);
             printf("|");
             for (int c = 0; c < t->columns; c++)
@@ -385,6 +400,7 @@ static void s_row(s_table_t *t, const char *const *cells)
             printf("\n");
         }
         s_md_row(t->columns, cells);
+        s_blank = 0;
     }
     t->rows++;
 }

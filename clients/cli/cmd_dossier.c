@@ -453,11 +453,16 @@ static const char *s_or_dash(const char *s)
     return s && s[0] ? s : "—";
 }
 
-/* Appends "sep text" to buf (no separator before the first). */
-static void s_append(char *buf, size_t size, const char *sep, const char *text)
+/* Appends "sep text" to buf (no separator before the first). 0, or -1 (buf unchanged) when it
+ * does not fit. */
+static int s_append(char *buf, size_t size, const char *sep, const char *text)
 {
-    size_t used = strlen(buf);
-    snprintf(buf + used, size - used, "%s%s", used ? sep : "", text);
+    size_t used = strlen(buf), s = used ? strlen(sep) : 0, t = strlen(text);
+    if (used + s + t >= size)
+        return -1;
+    memcpy(buf + used, sep, s);
+    memcpy(buf + used + s, text, t + 1);
+    return 0;
 }
 
 /* ---- the sections ------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
 #include "hj_text.h"
 #include "spool.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,6 +406,22 @@ void cli_table_destroy(cli_table_t **self_p)
         free(t->cells[i]);
     free(t->cells);
     free(t);
+}
+
+const char *cli_yuan(int64_t fen, char buf[40])
+{
+    char digits[24];
+    uint64_t v = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
+    int n = snprintf(digits, sizeof digits, "%" PRIu64, v / 100), k = 0;
+    if (fen < 0)
+        buf[k++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    snprintf(buf + k, 40 - (size_t)k, ".%02" PRIu64, v % 100);
+    return buf;
 }
 
 void cli_json(const ProtobufCMessage *msg)

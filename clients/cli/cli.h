@@ -106,6 +106,9 @@ void cli_table_row(cli_table_t *t, const char *const *cells);
 void cli_table_print(cli_table_t *t);
 void cli_table_destroy(cli_table_t **self_p);
 
+/* Integer fen as yuan with thousands separators: 1234567 -> "12,345.67" (money is never a float). */
+const char *cli_yuan(int64_t fen, char buf[40]);
+
 /* --json output of a message, one line. */
 void cli_json(const ProtobufCMessage *msg);
 

@@ -75,23 +75,6 @@ static int s_number(const char *text, const char *what, uint32_t *out)
     return CLI_OK;
 }
 
-/* Integer fen as yuan with thousands separators: 1234567 -> "12,345.67". */
-static const char *s_yuan(int64_t fen, char buf[40])
-{
-    char digits[24];
-    uint64_t v = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
-    int n = snprintf(digits, sizeof digits, "%" PRIu64, v / 100), k = 0;
-    if (fen < 0)
-        buf[k++] = '-';
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            buf[k++] = ',';
-        buf[k++] = digits[i];
-    }
-    snprintf(buf + k, 40 - (size_t)k, ".%02" PRIu64, v % 100);
-    return buf;
-}
-
 static int s_state_index(int s)
 {
     return s >= 0 && s <= 5 ? s : 0;
@@ -134,7 +117,7 @@ static void s_print_serious(Hj__Audit__Finding **items, size_t n)
         Hj__Audit__Finding *f = items[i];
         printf("!! serious finding still open (严重问题未整改): %s term %s finding %u: %s%s%s%s\n",
                f->community, f->term, f->no, f->text, f->has_amount ? " (" : "",
-               f->has_amount ? s_yuan(f->amount_fen, yuan) : "", f->has_amount ? " 元)" : "");
+               f->has_amount ? cli_yuan(f->amount_fen, yuan) : "", f->has_amount ? " 元)" : "");
     }
 }
 
@@ -175,7 +158,7 @@ static void s_print_findings(Hj__Audit__Finding **items, size_t n)
         snprintf(sev, sizeof sev, "%s %s", s_enum_name(&hj__audit__severity__descriptor, f->severity, sevname),
                  f->severity >= 1 && f->severity <= 3 ? s_severity_zh[f->severity] : "");
         if (f->has_amount)
-            s_yuan(f->amount_fen, yuan);
+            cli_yuan(f->amount_fen, yuan);
         for (size_t k = 0; k < f->n_evidence; k++) {
             size_t used = strlen(evidence);
             snprintf(evidence + used, sizeof evidence - used, "%s%s", k ? "; " : "", f->evidence[k]);
@@ -207,7 +190,7 @@ static void s_print_view(const Hj__Audit__AuditView *v)
            e->completed_on[0] ? "   completed " : "", e->completed_on,
            e->published_on[0] ? "   published " : "", e->published_on);
     printf("findings   %zu (%u open), total %s 元\n", v->n_findings, v->open_findings,
-           s_yuan(v->amount_total_fen, total));
+           cli_yuan(v->amount_total_fen, total));
     s_print_serious(v->serious_open, v->n_serious_open);
     printf("\nscope (审计范围)\n");
     s_print_scope(v->scope, v->n_scope);
@@ -241,7 +224,7 @@ static void s_print_lines(Hj__Audit__StatusLine **items, size_t n)
         char state[64], open[16], yuan[40] = "", serious[32] = "";
         snprintf(open, sizeof open, "%u", l->open_findings);
         if (l->audit_id[0])
-            s_yuan(l->amount_total_fen, yuan);
+            cli_yuan(l->amount_total_fen, yuan);
         if (l->serious_open)
             snprintf(serious, sizeof serious, "!! %u", l->serious_open);
         const char *row[] = {l->community, l->name, l->term,

@@ -15,6 +15,8 @@ int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q);
 size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max);
 /* A whole number option within [min, max]; absent = def. CLI_OK / CLI_USAGE. */
 int prep_uint(cli_t *cli, const char *key, uint32_t min, uint32_t max, uint32_t def, uint32_t *out);
+/* The message a reply of any service carries in its `result` oneof (NULL when none). */
+const ProtobufCMessage *prep_oneof(const ProtobufCMessage *reply);
 /* The result message the reply carries (NULL when none). */
 const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply);
 /* --json: the result as JSON; else `done` (if any) and print(result). Frees the reply. */

@@ -214,8 +214,12 @@ static const cli_command_t s_commands[] = {
      "    the preparation work in the order of the eight measures, in Chinese, with its figures\n"
      "    (the same as hj board and the list commands show); --as-of: as it read on that day,\n"
      "    from the journal\n"
-     "hj report community CODE\n"
-     "    everything the election committee must have before opening"},
+     "hj report community CODE [--format md|txt] [--json]\n"
+     "    the community's dossier (换届选举准备档案): everything the election committee must have\n"
+     "    before opening: the eight gates, sitting members and their preparation talks, the term\n"
+     "    audit and its open findings, the plan's approval steps and overdue tasks, candidates and\n"
+     "    vetting (资格联审), training of the election committee, rectification and upgrades.\n"
+     "    md (default): Markdown; txt: plain text in aligned columns; --json: every read, one object"},
     {"export", "ledgers as CSV for spreadsheets (台账导出)", cmd_export,
      "hj export TABLE --format csv [--excel] [--lang zh|en] [--out FILE]\n"
      "                [--community CODE] [--subdistrict CODE] [--page-size N]\n"

@@ -101,13 +101,18 @@ int hj_date_valid(const char *s)
     return d <= days[m - 1] + (m == 2 && leap);
 }
 
-void hj_date_today(char out[11])
+void hj_date_from_today(int days, char out[11])
 {
     /* Asia/Shanghai has no daylight saving: UTC+8 all year. */
-    time_t now = time(NULL) + 8 * 3600;
+    time_t t = time(NULL) + 8 * 3600 + (time_t)days * 86400;
     struct tm tm;
-    gmtime_r(&now, &tm);
+    gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void hj_date_today(char out[11])
+{
+    hj_date_from_today(0, out);
 }
 
 int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t max_bytes,

@@ -47,5 +47,7 @@ int hj_check_wire_text(hj_status_t *st, const ProtobufCMessageDescriptor *desc, 
 int hj_date_valid(const char *s);
 /* Today's date in Asia/Shanghai (the election calendar's time zone). */
 void hj_date_today(char out[11]);
+/* The day `days` from today in Asia/Shanghai (negative: in the past). */
+void hj_date_from_today(int days, char out[11]);
 
 #endif

@@ -331,6 +331,10 @@ static void s_task_row(PGresult *r, int i, void *item, prep_arena_t *a)
 
 static const prep_filter_t s_task_filters[] = {
     {"community", "t.community = $%d"},
+    /* The subdistrict plan's tasks and those of its communities' plans. */
+    {"subdistrict", "EXISTS (SELECT 1 FROM registry.plan p LEFT JOIN registry.community c ON "
+                    "c.code = p.community WHERE p.id = t.plan_id AND "
+                    "COALESCE(c.subdistrict, p.subdistrict) = $%d)"},
     {"plan", "t.plan_id = $%d::uuid"},
     {"state", "t.state = $%d"},
     {"overdue", "t.state = 'open' AND t.due < $%d::date"},

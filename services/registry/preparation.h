@@ -32,6 +32,9 @@ typedef struct {
     const char *name;  /* community | subdistrict | state | kind | plan | overdue */
     const char *cond;
 } prep_filter_t;
+/* The subdistrict filter of a record that belongs to one community. */
+#define PREP_IN_SUBDISTRICT \
+    "t.community IN (SELECT c.code FROM registry.community c WHERE c.subdistrict = $%d)"
 
 typedef struct {
     const char *select;   /* "SELECT cols FROM <table> t ..." */

@@ -415,6 +415,7 @@ static void s_assessment_row(PGresult *r, int i, void *item, prep_arena_t *a)
 
 static const prep_filter_t s_assessment_filters[] = {
     {"community", "t.community = $%d"},
+    {"subdistrict", PREP_IN_SUBDISTRICT},
     {NULL, NULL},
 };
 

@@ -31,6 +31,7 @@ static void s_rectification_row(PGresult *r, int i, void *item, prep_arena_t *a)
 
 static const prep_filter_t s_rectification_filters[] = {
     {"community", "t.community = $%d"},
+    {"subdistrict", PREP_IN_SUBDISTRICT},
     {"state", "t.state = $%d"},
     {"kind", "t.problem = $%d"},
     {NULL, NULL},
@@ -163,6 +164,7 @@ static void s_upgrade_row(PGresult *r, int i, void *item, prep_arena_t *a)
 
 static const prep_filter_t s_upgrade_filters[] = {
     {"community", "t.community = $%d"},
+    {"subdistrict", PREP_IN_SUBDISTRICT},
     {"state", "t.state = $%d"},
     {NULL, NULL},
 };

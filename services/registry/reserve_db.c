@@ -27,6 +27,7 @@ static void s_reserve_row(PGresult *r, int i, void *item, prep_arena_t *a)
 
 static const prep_filter_t s_reserve_filters[] = {
     {"community", "t.community = $%d"},
+    {"subdistrict", PREP_IN_SUBDISTRICT},
     {"state", "t.status = $%d"},
     {NULL, NULL},
 };

@@ -38,14 +38,6 @@ static double s_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void s_day(int n, char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static int s_hj(const char *const *argv)
 {
     char *err = NULL;
@@ -61,8 +53,8 @@ static int s_hj(const char *const *argv)
 static int s_prepare(int k, char election[37])
 {
     char code[24], name[32], today[11], d20[11], box[64], seats[8];
-    s_day(0, today);
-    s_day(-20, d20);
+    hj_date_from_today(0, today);
+    hj_date_from_today(-20, d20);
     snprintf(code, sizeof code, "KBS-BH-%02d", k + 10);
     snprintf(name, sizeof name, "社区%d", k);
     snprintf(election, 37, "e0000000-0000-4000-8000-%012d", k + 1);

@@ -1,6 +1,6 @@
 /* Working bodies (健全机构), plans with approval chains and tasks (制定方案),
  * and training (培训骨干) through the real CLI, broker, daemon and database. */
-#include "prep_test.h"
+#include "cli_test.h"
 
 static hj_stack_t stack;
 static const char *gao = "b1111111-2222-4333-8444-555555555555";

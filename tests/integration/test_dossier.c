@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_test.h"
+#include "hj_envelope.h"
 #include "hj_stack.h"
 #include "hj_text.h"
 
@@ -37,31 +39,12 @@ static hj_stack_t stack;
 #define TASK_DONE "a0000000-0000-4000-8000-000000000005"
 #define ELECTION "e0000000-0000-4000-8000-000000000001"
 
-/* A date n days from today in Asia/Shanghai (negative: in the past). */
-static void s_day(int n, char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static void s_ok(const char *const *argv)
-{
-    char *err = NULL;
-    int rc = hj_runv(&stack, NULL, &err, argv);
-    cr_assert_eq(rc, 0, "hj %s %s exited %d: %s", argv[0], argv[1] ? argv[1] : "", rc, err);
-    free(err);
-}
-#define OK(...) s_ok((const char *const[]){__VA_ARGS__, NULL})
+#define OK(...) free(cli_expect(&stack, 0, NULL, (const char *const[]){__VA_ARGS__, NULL}))
 
 /* Runs hj expecting exit `want`; stdout into *out (malloc'd), stderr returned (malloc'd). */
 static char *s_run(int want, char **out, const char *const *argv)
 {
-    char *err = NULL, *o = NULL;
-    int rc = hj_runv(&stack, &o, &err, argv);
-    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s%s", argv[0], argv[1] ? argv[1] : "", rc, want,
-                 o ? o : "", err ? err : "");
+    char *err = NULL, *o = cli_expect(&stack, want, &err, argv);
     if (out)
         *out = o;
     else
@@ -234,13 +217,13 @@ static size_t s_column(const char *text, const char *key, const char *needle)
 Test(dossier, shows_exactly_what_the_community_has_recorded)
 {
     char d30[11], d20[11], d10[11], d5[11], d3[11], later[11], election_day[11], want[512];
-    s_day(-30, d30);
-    s_day(-20, d20);
-    s_day(-10, d10);
-    s_day(-5, d5);
-    s_day(-3, d3);
-    s_day(30, later);
-    s_day(60, election_day);
+    hj_date_from_today(-30, d30);
+    hj_date_from_today(-20, d20);
+    hj_date_from_today(-10, d10);
+    hj_date_from_today(-5, d5);
+    hj_date_from_today(-3, d3);
+    hj_date_from_today(30, later);
+    hj_date_from_today(60, election_day);
     s_seed(d30, d20, d10, d5, d3, later, election_day);
     setenv("HJ_REPORT_PAGE", "2", 1); /* every list in pages of two */
 

@@ -13,6 +13,7 @@
 #include <zmq.h>
 
 #include "hj.pb-c.h"
+#include "hj_envelope.h"
 #include "hj_stack.h"
 #include "tally.pb-c.h"
 
@@ -21,14 +22,6 @@ static hj_stack_t stack;
 #define ELECTION_R "e0000000-0000-4000-8000-00000000000a" /* residents, KBS-BH-02 */
 #define ELECTION_P "e0000000-0000-4000-8000-00000000000b" /* party, KBS-BH-01 */
 #define OFFICER "11111111-1111-4111-8111-111111111111"    /* interviewer, election committee */
-
-static void s_day(int n, char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 /* Runs hj; asserts the exit code; returns stdout (exit 0) or stderr (malloc'd). */
 static char *s_hj(int want, const char *const *argv)
@@ -73,9 +66,9 @@ TestSuite(election_day, .init = setup, .fini = teardown, .timeout = 240);
 static void s_prepare(const char *community, int k)
 {
     char d20[11], d10[11], d5[11], member[37], plan[37];
-    s_day(-20, d20);
-    s_day(-10, d10);
-    s_day(-5, d5);
+    hj_date_from_today(-20, d20);
+    hj_date_from_today(-10, d10);
+    hj_date_from_today(-5, d5);
     snprintf(member, sizeof member, "22222222-2222-4222-8222-%012d", k);
     snprintf(plan, sizeof plan, "33333333-3333-4333-8333-%012d", k);
     OK("person", "add", "--name", "现任委员", "--gender", "female", "--request-id", member);
@@ -113,7 +106,7 @@ static void s_prepare(const char *community, int k)
 static void s_nominees(const char *community, const char *committee, int first, int n, char ids[][37])
 {
     char d10[11];
-    s_day(-10, d10);
+    hj_date_from_today(-10, d10);
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(ids[i], 37, "c0000000-0000-4000-8000-%012d", first + i);
@@ -127,11 +120,11 @@ static void s_nominees(const char *community, const char *committee, int first, 
 Test(election_day, a_residents_election_with_a_further_round)
 {
     char today[11], d20[11], d18[11], d16[11], d10[11], ids[8][37], *out, *err;
-    s_day(0, today);
-    s_day(-20, d20);
-    s_day(-18, d18);
-    s_day(-16, d16);
-    s_day(-10, d10);
+    hj_date_from_today(0, today);
+    hj_date_from_today(-20, d20);
+    hj_date_from_today(-18, d18);
+    hj_date_from_today(-16, d16);
+    hj_date_from_today(-10, d10);
     /* The dashboard listens to the live count from the start. */
     void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
     int linger = 0, timeout = 100;
@@ -155,7 +148,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(err, "not published") && strstr(err, "(field: community)"), "%s", err);
     free(err);
     char d19[11];
-    s_day(-19, d19);
+    hj_date_from_today(-19, d19);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d19);
     out = OUT("gates", "KBS-BH-02");
     cr_assert(strstr(out, "19 days before the residents election") && strstr(out, "needs at least 20"), "%s",
@@ -338,8 +331,8 @@ Test(election_day, a_residents_election_with_a_further_round)
 static void s_party_election(char ids[][37])
 {
     char today[11], d20[11];
-    s_day(0, today);
-    s_day(-20, d20);
+    hj_date_from_today(0, today);
+    hj_date_from_today(-20, d20);
     s_prepare("KBS-BH-01", 2);
     s_nominees("KBS-BH-01", "party", 11, 4, ids);
     OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "3",

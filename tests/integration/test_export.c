@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_test.h"
 #include "hj_csv.h"
 #include "hj_stack.h"
 #include "json_doc.h"
@@ -27,29 +28,9 @@ static hj_stack_t stack;
 /* Text that needs quoting: a comma, quotes and a newline (and Chinese). */
 #define TRICKY "群众基础好，有意见,说\"要公开\"\n第二行：账目"
 
-static void s_ok(const char *const *argv)
-{
-    char *err = NULL;
-    int rc = hj_runv(&stack, NULL, &err, argv);
-    cr_assert_eq(rc, 0, "hj %s %s exited %d: %s", argv[0], argv[1] ? argv[1] : "", rc, err);
-    free(err);
-}
-#define OK(...) s_ok((const char *const[]){__VA_ARGS__, NULL})
-
-/* Runs hj; asserts the exit code; returns stdout (malloc'd), stderr into *err if asked. */
-static char *s_run(int want, char **err_out, const char *const *argv)
-{
-    char *out = NULL, *err = NULL;
-    int rc = hj_runv(&stack, &out, &err, argv);
-    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s", argv[0], argv[1] ? argv[1] : "", rc, want,
-                 err);
-    if (err_out)
-        *err_out = err;
-    else
-        free(err);
-    return out;
-}
-#define RUN(want, err, ...) s_run(want, err, (const char *const[]){__VA_ARGS__, NULL})
+#define OK(...) free(cli_expect(&stack, 0, NULL, (const char *const[]){__VA_ARGS__, NULL}))
+/* Asserts the exit code; returns stdout (malloc'd), stderr into *err if asked. */
+#define RUN(want, err, ...) cli_expect(&stack, want, err, (const char *const[]){__VA_ARGS__, NULL})
 
 /* ---- a CSV read back with hj_csv_reader --------------------------------------- */
 
@@ -122,7 +103,7 @@ static char *s_export_text(const char *table, const char *const *extra)
     for (size_t i = 0; extra && extra[i]; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
-    return s_run(0, NULL, argv);
+    return cli_expect(&stack, 0, NULL, argv);
 }
 
 static void s_export(const char *table, s_csv_t *t, const char *const *extra)
@@ -148,7 +129,7 @@ static void s_expect_header(const s_csv_t *t, const char *const *want)
 
 static json_doc_t *s_json(const char *const *argv)
 {
-    char *out = s_run(0, NULL, argv), err[256];
+    char *out = cli_expect(&stack, 0, NULL, argv), err[256];
     json_doc_t *doc = json_doc_parse(out, strlen(out), err, sizeof err);
     cr_assert(doc, "%s: %s", err, out);
     free(out);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hj_envelope.h"
 #include "hj_stack.h"
 #include "interviews.pb-c.h"
 
@@ -23,15 +24,6 @@ static hj_stack_t stack;
 #define ZHAO_MIN "44444444-4444-4444-8444-444444444444" /* joins 滨河 later */
 #define BATER_SEAT "52222222-2222-4222-8222-222222222222"
 #define UNKNOWN "99999999-9999-4999-8999-999999999999"
-
-/* A date n days from today in Asia/Shanghai (negative: in the past). */
-static void s_day(int n, char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 static void setup(void)
 {
@@ -73,7 +65,7 @@ TestSuite(interviews, .init = setup, .fini = teardown, .timeout = 120);
 static int s_prep_talk(const char *person, int days_ago, char **err)
 {
     char date[11];
-    s_day(-days_ago, date);
+    hj_date_from_today(-days_ago, date);
     return hj_run(&stack, NULL, err, "talk", "add", "--community", "KBS-BH-01", "--phase",
                   "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", person,
                   "--summary", "谈换届工作的想法", NULL);
@@ -104,8 +96,8 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
 {
     char path[512], json[2048], talk_date[11], due[11], *out1 = NULL, *out2 = NULL, *err = NULL;
     const char *id = "a1b2c3d4-0000-4000-8000-000000000001";
-    s_day(-20, talk_date);
-    s_day(10, due);
+    hj_date_from_today(-20, talk_date);
+    hj_date_from_today(10, due);
     snprintf(path, sizeof path, "%s/talk.json", stack.run_dir);
     snprintf(json, sizeof json,
              "{\n"
@@ -158,8 +150,8 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
 
     /* The talk's own date counts, not the day it arrived: the date filter finds it there. */
     char before[11], after[11];
-    s_day(-21, before);
-    s_day(-19, after);
+    hj_date_from_today(-21, before);
+    hj_date_from_today(-19, after);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--since", before, "--until", after,
                         "--phase", "preparation", "--interviewer", LI_QIANG, "--json", NULL), 0);
     cr_assert(strstr(out, id), "found in its own date range: %s", out);
@@ -187,10 +179,10 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
 Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
 {
     char tomorrow[11], past[11], due[11], early[11];
-    s_day(1, tomorrow);
-    s_day(-5, past);
-    s_day(5, due);
-    s_day(-6, early);
+    hj_date_from_today(1, tomorrow);
+    hj_date_from_today(-5, past);
+    hj_date_from_today(5, due);
+    hj_date_from_today(-6, early);
     char fu_ok[128], fu_no_owner[128], fu_early[128];
     snprintf(fu_ok, sizeof fu_ok, "回访|社区|%s", due);
     snprintf(fu_no_owner, sizeof fu_no_owner, "约谈物业| |%s", due);
@@ -279,7 +271,7 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     free(err);
     /* The template is a record the strict reader takes; unfilled, the service names what is missing. */
     char *tmpl = NULL, today[11];
-    s_day(0, today);
+    hj_date_from_today(0, today);
     cr_assert_eq(hj_run(&stack, &tmpl, NULL, "talk", "template", "--community", "KBS-BH-01", NULL), 0);
     cr_assert(strstr(tmpl, "\"community\": \"KBS-BH-01\"") && strstr(tmpl, today), "%s", tmpl);
     s_write_file(path, tmpl);
@@ -330,7 +322,7 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
 
     /* A survey-phase talk, or a preparation talk in another community, does not cover. */
     char date[11];
-    s_day(-3, date);
+    hj_date_from_today(-3, date);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
                         "--date", date, "--interviewer", LI_QIANG, "--person", BATER, "--summary", "摸底",
                         NULL), 0);
@@ -347,7 +339,7 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     /* The last preparation talk is the newest by its own date, whatever the arrival order. */
     cr_assert_eq(s_prep_talk(WANG_LI, 30, NULL), 0);
     char want[64], twelve[11];
-    s_day(-12, twelve);
+    hj_date_from_today(-12, twelve);
     snprintf(want, sizeof want, "\"last_talk_date\":\"%s\"", twelve);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", "--json", NULL), 0);
     cr_assert(strstr(out, want) && strstr(out, "\"complete\":true"), "%s", out);
@@ -432,8 +424,8 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
 {
     char past[11], due[11], *out = NULL, *err = NULL;
     const char *talk = "b1b2c3d4-0000-4000-8000-000000000001";
-    s_day(-4, past);
-    s_day(7, due);
+    hj_date_from_today(-4, past);
+    hj_date_from_today(7, due);
     char f1[128], f2[128];
     snprintf(f1, sizeof f1, "约谈物业公司|街道换届办|%s", due);
     snprintf(f2, sizeof f2, "入户回访|社区书记|%s", due);
@@ -460,7 +452,7 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "9", NULL), 1);
     cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: number)"), "%s", err);
     free(err);
-    s_day(-5, past);
+    hj_date_from_today(-5, past);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "2", "--on", past, NULL), 1);
     cr_assert(strstr(err, "(field: closed_on)"), "closing before the talk: %s", err);
     free(err);
@@ -496,7 +488,7 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
     int status = -1;
     for (int i = 0; i < 40 && waitpid(watcher, &status, WNOHANG) == 0; i++) {
         usleep(250000);
-        s_day(-1, past);
+        hj_date_from_today(-1, past);
         hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "other", "--date",
                past, "--interviewer", LI_QIANG, "--party", "party_member", "--name", "党员代表",
                "--summary", "旁听", NULL);
@@ -523,7 +515,7 @@ static pid_t s_talk_in_background(const char *request_id, int days_ago)
     pid_t pid = fork();
     if (pid == 0) {
         char date[11];
-        s_day(-days_ago, date);
+        hj_date_from_today(-days_ago, date);
         int rc = hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
                         "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
                         "--summary", "并发", "--request-id", request_id, "--timeout", "20000", NULL);

@@ -1,6 +1,6 @@
 /* The preparation record through the real CLI, broker, daemon and database:
  * publicity, assessments and risk notes. */
-#include "prep_test.h"
+#include "cli_test.h"
 
 static hj_stack_t stack;
 

@@ -1,6 +1,6 @@
 /* The reserve-candidate ledger (后备人选台账): vetting rules, updates, and the
  * all-or-nothing CSV import with export -> import round-trips. */
-#include "prep_test.h"
+#include "cli_test.h"
 
 #include <errno.h>
 

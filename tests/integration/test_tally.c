@@ -13,7 +13,9 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "cli_test.h"
 #include "hj.pb-c.h"
+#include "hj_envelope.h"
 #include "hj_stack.h"
 #include "tally.pb-c.h"
 
@@ -28,32 +30,13 @@ static hj_stack_t stack;
 #define UPGRADE "a0000000-0000-4000-8000-000000000003"
 #define PLAN "a0000000-0000-4000-8000-000000000004"
 
-/* A date n days from today in Asia/Shanghai (negative: in the past). */
-static void s_day(int n, char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static void s_ok(const char *const *argv)
-{
-    char *err = NULL;
-    int rc = hj_runv(&stack, NULL, &err, argv);
-    cr_assert_eq(rc, 0, "hj %s %s exited %d: %s", argv[0], argv[1] ? argv[1] : "", rc, err);
-    free(err);
-}
-#define OK(...) s_ok((const char *const[]){__VA_ARGS__, NULL})
+#define OK(...) free(cli_expect(&stack, 0, NULL, (const char *const[]){__VA_ARGS__, NULL}))
 
 /* Runs hj expecting exit `want`; returns stderr (malloc'd). */
 static char *s_fails(int want, const char *const *argv)
 {
-    char *err = NULL, *out = NULL;
-    int rc = hj_runv(&stack, &out, &err, argv);
-    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s%s", argv[0], argv[1] ? argv[1] : "", rc,
-                 want, out, err);
-    free(out);
+    char *err = NULL;
+    free(cli_expect(&stack, want, &err, argv));
     return err;
 }
 #define REFUSED(...) s_fails(1, (const char *const[]){__VA_ARGS__, NULL})
@@ -157,13 +140,13 @@ static void s_nominate(int i, const char *day)
 Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
 {
     char d30[11], d20[11], d10[11], d5[11], today[11], due[11], election_day[11];
-    s_day(-30, d30);
-    s_day(-20, d20);
-    s_day(-10, d10);
-    s_day(-5, d5);
-    s_day(0, today);
-    s_day(30, due);
-    s_day(60, election_day);
+    hj_date_from_today(-30, d30);
+    hj_date_from_today(-20, d20);
+    hj_date_from_today(-10, d10);
+    hj_date_from_today(-5, d5);
+    hj_date_from_today(0, today);
+    hj_date_from_today(30, due);
+    hj_date_from_today(60, election_day);
     /* Nothing recorded: rectification and upgrade have nothing open. */
     EXPECT_GATES("KBS-BH-01", "rggrrrrr", "the community was added");
     OK("rectification", "open", "--community", "KBS-BH-01", "--problem", "petitions", "--plan",
@@ -320,8 +303,8 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
 {
     char later[11], past[11], *err, *out = NULL;
     const char *rid = "b0000000-0000-4000-8000-000000000001";
-    s_day(60, later);
-    s_day(-1, past);
+    hj_date_from_today(60, later);
+    hj_date_from_today(-1, past);
     OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", later, "--seats", "7",
        "--request-id", rid);
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
@@ -383,7 +366,7 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
     free(first);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
     char later2[11];
-    s_day(75, later2);
+    hj_date_from_today(75, later2);
     cr_assert_eq(hj_run(&stack, &out, NULL, "election", "schedule", "KBS-BH-02", "--body", "residents",
                         "--date", later2, "--seats", "9", NULL), 0);
     cr_assert(strstr(out, rid) && strstr(out, later2) && strstr(out, "9 seats"), "the same election, moved: %s", out);
@@ -590,7 +573,7 @@ static pid_t s_tallyd(void)
 static void s_workload(int from, int to)
 {
     char d10[11];
-    s_day(-10, d10);
+    hj_date_from_today(-10, d10);
     for (int i = from; i < to; i++) {
         char code[16], name[32], person[37], seat[37], rid[37], count[8];
         snprintf(code, sizeof code, "KBS-BH-%02d", 3 + i % 6);
@@ -707,7 +690,7 @@ Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout =
 
     /* The consumer hears a later event, sees the gap in the sequence, and the journal fills it. */
     char cmd[768], d10[11];
-    s_day(-10, d10);
+    hj_date_from_today(-10, d10);
     snprintf(cmd, sizeof cmd, "grep -q 'were not received on the bus: reading them from the journal' %s/hj-tallyd.%d.log",
              stack.run_dir, (int)tallyd);
     int gap = 0;

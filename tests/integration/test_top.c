@@ -37,14 +37,6 @@ static char tmux_socket[64];
 static const char *const s_codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-BH-03", "KBS-BH-04"};
 static const char *const s_names[] = {"滨河社区", "伊金霍洛旗第一社区", "Binhe-East", "康和"};
 
-static void s_day(int n, char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static long s_ms(void)
 {
     struct timespec ts;
@@ -74,7 +66,7 @@ static void setup(void)
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     snprintf(tmux_socket, sizeof tmux_socket, "hjtop-%d-%ld", (int)getpid(), s_ms());
     char opened[11];
-    s_day(-10, opened);
+    hj_date_from_today(-10, opened);
     const char *steps[][24] = {
         {"district", "add", "--code", "KBS", "--name", "康巴什区"},
         {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
@@ -364,7 +356,7 @@ static void s_days(const char *date, char *out, size_t size)
         return;
     }
     char today[11];
-    s_day(0, today);
+    hj_date_from_today(0, today);
     struct tm a = {0}, b = {0};
     strptime(today, "%Y-%m-%d", &a);
     strptime(date, "%Y-%m-%d", &b);
@@ -600,7 +592,7 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     /* A write through the CLI shows within two seconds: 赵敏 takes a seat in
      * 康和 (coverage "-" → "0%"), then has her preparation talk ("100%"). */
     char today[11];
-    s_day(0, today);
+    hj_date_from_today(0, today);
     s_hj((const char *[]){"seat", "add", "--community", s_codes[3], "--person", ZHAO_MIN, "--committee",
                           "residents", "--role", "director", "--from", "2021-01-20", NULL});
     long ms = s_wait_cell("top", s_codes[3], TALKS_CELL, "0%", 2000);
@@ -767,7 +759,7 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
     cr_assert_geq(s_wait_text("top", "已连接", 0, 10000), 0, "status line did not come back");
     s_wait_board("top", 1, 5000);
     char today[11];
-    s_day(0, today);
+    hj_date_from_today(0, today);
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem",
                           "complex_situation", "--plan", "一社一策", "--owner", "街道换届办", "--date", today,
                           "--due", today, NULL});
@@ -795,7 +787,7 @@ static void *s_writer(void *arg)
 {
     int n = *(int *)arg;
     char today[11], count[16];
-    s_day(0, today);
+    hj_date_from_today(0, today);
     for (int i = 0; i < n; i++) {
         snprintf(count, sizeof count, "%d", i % 3 + 1);
         const char *argv[] = {"publicity", "add", "--community", s_codes[i % 4], "--channel", "screen",
@@ -977,7 +969,7 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
     s_relay_say(&relay, 'c');
     cr_assert_geq(s_wait_text("top", "重连中", 0, 5000), 0, "status line did not go to reconnecting");
     char today[11];
-    s_day(0, today);
+    hj_date_from_today(0, today);
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem", "petitions",
                           "--plan", "一社一策", "--owner", "街道换届办", "--date", today, "--due", today,
                           NULL});
@@ -1084,8 +1076,8 @@ static void s_wait_count(const char *name, const char *election, int timeout_ms)
 Test(top, the_count_view_follows_the_ballots_on_election_day)
 {
     char today[11], d30[11], election[64] = "";
-    s_day(0, today);
-    s_day(-30, d30);
+    hj_date_from_today(0, today);
+    hj_date_from_today(-30, d30);
     const char *persons[4];
     char ids[4][37];
     for (int i = 0; i < 4; i++) {

@@ -1,6 +1,6 @@
-/* Helpers shared by the preparation-record integration tests. */
-#ifndef HJ_PREP_TEST_H
-#define HJ_PREP_TEST_H
+/* Helpers shared by the integration tests that drive the real hj binary. */
+#ifndef HJ_CLI_TEST_H
+#define HJ_CLI_TEST_H
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,25 +8,33 @@
 
 #include "hj_stack.h"
 
+/* Runs hj; asserts it exits `want` (the message shows what it printed);
+ * returns stdout (malloc'd), and stderr into *err when asked (else freed). */
+__attribute__((noinline, unused)) static char *cli_expect(hj_stack_t *stack, int want, char **err,
+                                                          const char *const *argv)
+{
+    char *o = NULL, *e = NULL;
+    int rc = hj_runv(stack, &o, &e, argv);
+    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s%s", argv[0], argv[1] ? argv[1] : "", rc,
+                 want, o ? o : "", e ? e : "");
+    if (err)
+        *err = e;
+    else
+        free(e);
+    return o;
+}
+
 /* Runs hj; asserts exit 0; returns stdout (malloc'd). */
 static inline char *prep_ok(hj_stack_t *stack, const char *const *argv)
 {
-    char *out = NULL, *err = NULL;
-    int rc = hj_runv(stack, &out, &err, argv);
-    cr_assert_eq(rc, 0, "hj %s %s exited %d: %s", argv[0], argv[1] ? argv[1] : "", rc,
-                 err ? err : "");
-    free(err);
-    return out;
+    return cli_expect(stack, 0, NULL, argv);
 }
 
 /* Runs hj; asserts exit 1 (refused by the server); returns stderr (malloc'd). */
 static inline char *prep_refused(hj_stack_t *stack, const char *const *argv)
 {
-    char *out = NULL, *err = NULL;
-    int rc = hj_runv(stack, &out, &err, argv);
-    cr_assert_eq(rc, 1, "hj %s %s exited %d, expected a refusal: %s%s", argv[0],
-                 argv[1] ? argv[1] : "", rc, out ? out : "", err ? err : "");
-    free(out);
+    char *err = NULL;
+    free(cli_expect(stack, 1, &err, argv));
     return err;
 }
 

@@ -90,7 +90,8 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
             return -1;
         }
     }
-    for (int a = 1; a < argc; a++) {
+    /* Options come in pairs: --flag value. */
+    for (int a = 1; a < argc; a += 2) {
         const s_option_t *o = NULL;
         for (size_t i = 0; i < S_NOPTIONS && !o; i++)
             if (strcmp(argv[a], s_options[i].flag) == 0)
@@ -103,7 +104,6 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
             fprintf(stderr, "%s: option %s: missing or invalid value\n", program, argv[a]);
             return -1;
         }
-        a++;
     }
     hj_log_init(program, (hj_log_level_t)cfg->log_level);
     return 0;

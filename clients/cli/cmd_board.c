@@ -42,6 +42,11 @@ static const char *const s_gate_fix[S_GATES + 1] = {
     "the voter roll (选民登记), recorded on election day",
 };
 
+const char *board_gate_reason(const Hj__Tally__Gate *g, int en)
+{
+    return en || !g->reason_zh[0] ? g->reason : g->reason_zh;
+}
+
 const char *board_gate_name(int id, int en)
 {
     return (en ? s_gate_word : s_gate_zh)[id >= 1 && id <= S_GATES ? id : 0];
@@ -175,7 +180,7 @@ static void s_print_gates(const Hj__Tally__CommunityBoard *b, int en)
         if (hj_text_pad(padded, sizeof padded, name, strlen(name), 13, HJ_TEXT_ALIGN_LEFT) != 0)
             snprintf(padded, sizeof padded, "%s", name);
         printf("%s %d %s %-10s %s\n", s_state_mark(g->state), id, padded, s_state_word(g->state),
-               g->reason);
+               board_gate_reason(g, en));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
             printf("                overridden by %s: %s\n", g->override_actor, g->override_reason);
     }
@@ -275,7 +280,7 @@ int cmd_gates(cli_t *cli, const char *community)
             int id = g->id >= 1 && g->id <= S_GATES ? g->id : 0;
             printf("\n%s %d %s %s — %s\n  rule: %s\n  now:  %s\n", s_state_mark(g->state), id,
                    s_gate_word[id], en ? "" : s_gate_zh[id], s_state_word(g->state), s_gate_rule[id],
-                   g->reason);
+                   board_gate_reason(g, en));
             if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
                 printf("  overridden by %s: %s\n", g->override_actor, g->override_reason);
             else if (g->state == HJ__TALLY__GATE_STATE__RED)

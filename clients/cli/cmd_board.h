@@ -1,9 +1,14 @@
 #ifndef HJ_CMD_BOARD_H
 #define HJ_CMD_BOARD_H
-/* What other commands (hj export) read of hj board: the gates' names. */
+/* What other commands (hj export, hj report community) read of hj board:
+ * the gates' names and reasons. */
+#include "tally.pb-c.h"
 
 #define BOARD_GATES 8
 /* Gate 1..8: audit, rectification, ... (the words --override takes), or 审计, 整顿, ... */
 const char *board_gate_name(int id, int en);
+/* A gate's reason in English, or in Chinese (the English one from a server
+ * that does not send Chinese). */
+const char *board_gate_reason(const Hj__Tally__Gate *g, int en);
 
 #endif

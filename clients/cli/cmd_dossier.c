@@ -17,6 +17,7 @@
  * Every list is read to its end, page by page (s_all); each section has one
  * writer; the writers speak through one small output layer (md or txt). */
 #include "audit.pb-c.h"
+#include "cmd_board.h"
 #include "cmd_prep.h"
 #include "cmd_report.h"
 #include "hj_envelope.h"
@@ -419,7 +420,6 @@ static void s_table_end(s_table_t *t, const char *empty)
 
 /* ---- words ------------------------------------------------------------------------- */
 
-static const char *const s_gate_zh[] = {"", "审计", "整顿", "升格", "方案", "谈话", "培训", "候选人", "选民名单"};
 static const char *const s_audit_state_zh[] = {"未开展", "计划", "现场审计", "报告征求意见", "完成", "已公开"};
 static const char *const s_scope_zh[] = {"", "未开始", "已审查", "发现问题", "已整改销号"};
 static const char *const s_severity_zh[] = {"", "提示", "违规违纪", "严重（移送）"};
@@ -497,10 +497,11 @@ static void s_write_gates(const s_dossier_t *d)
             snprintf(state, sizeof state, "区级越过");
         else
             s_mark(d, "未通过", state);
-        snprintf(why, sizeof why, "%s", g->reason);
+        snprintf(why, sizeof why, "%s", board_gate_reason(g, 0));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
-            snprintf(why, sizeof why, "%s（%s 越过：%s）", g->reason, g->override_actor, g->override_reason);
-        const char *row[] = {no, S_WORD(s_gate_zh, g->id), state, why};
+            snprintf(why, sizeof why, "%s（%s 越过：%s）", board_gate_reason(g, 0), g->override_actor,
+                     g->override_reason);
+        const char *row[] = {no, board_gate_name((int)g->id, 0), state, why};
         s_row(&t, row);
     }
     s_table_end(&t, "（看板未列出门槛）");

@@ -652,7 +652,7 @@ static const char *s_gate_reason(const s_row_t *row, size_t arg, int en, s_buf_t
     const Hj__Tally__Gate *g = s_gate(row, (int)arg);
     if (!g)
         return "";
-    s_cat(buf, "%s", g->reason);
+    s_cat(buf, "%s", board_gate_reason(g, en));
     if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
         s_cat(buf, en ? "; overridden by %s: %s" : "；%s 越过：%s", g->override_actor,
               g->override_reason);

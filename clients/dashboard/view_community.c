@@ -33,7 +33,10 @@ static void s_gates(const top_t *t, page_t *p, const Hj__Tally__CommunityBoard *
             draw_cell(y, x, state_w, label_gate_state(t->lang, state), HJ_TEXT_ALIGN_LEFT,
                       dim | (state == HJ__TALLY__GATE_STATE__RED ? A_BOLD : 0));
             x += state_w + 1;
-            draw_cell(y, x, COLS - x, gate ? gate->reason : "", HJ_TEXT_ALIGN_LEFT, dim);
+            /* The reason in the view's language (English from an older server). */
+            const char *why = !gate ? "" : t->lang == LANG_ZH && gate->reason_zh[0] ? gate->reason_zh
+                                                                                 : gate->reason;
+            draw_cell(y, x, COLS - x, why, HJ_TEXT_ALIGN_LEFT, dim);
         }
         p->line++;
         if (gate && state == HJ__TALLY__GATE_STATE__OVERRIDDEN) {

@@ -311,6 +311,7 @@ void board_message(const tally_board_t *b, tally_board_msg_t *m)
         g->id = (Hj__Tally__GateId)(i + 1);
         g->state = board_gate_state(b, i + 1, &reason, &actor);
         g->reason = (char *)b->gates[i].reason;
+        g->reason_zh = (char *)b->gates[i].reason_zh;
         g->override_reason = (char *)reason;
         g->override_actor = (char *)actor;
         cb->red_gates += g->state == HJ__TALLY__GATE_STATE__RED;

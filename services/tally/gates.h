@@ -3,8 +3,9 @@
  * Pure: no I/O, no allocation. board_db.c loads the facts from the
  * projection; the candidates gate takes its threshold from the body's
  * counting-rules profile (profile.h), never from a literal here. Each gate
- * is green or red with the reason in words, e.g.
+ * is green or red with the reason in words, in English and in Chinese, e.g.
  *     "audit: fieldwork, 2 scope items not examined"
+ *     "审计处于现场审计阶段，2个审计事项尚未审查"
  * Overrides are not a judgement: the caller marks a red gate overridden. */
 #ifndef HJ_TALLY_GATES_H
 #define HJ_TALLY_GATES_H
@@ -17,6 +18,7 @@
 #define TALLY_GATES 8           /* tally.proto GateId 1..8 */
 #define TALLY_ELECTIONS_MAX 2   /* one per body: party, residents */
 #define TALLY_REASON_MAX 200
+#define TALLY_REASON_ZH_MAX 320     /* the same words take more bytes in UTF-8 */
 
 typedef struct {
     char body[12];              /* party | residents */
@@ -62,6 +64,7 @@ typedef struct {
 typedef struct {
     int green;
     char reason[TALLY_REASON_MAX];
+    char reason_zh[TALLY_REASON_ZH_MAX];
 } tally_gate_t;
 
 /* gates[i] is GateId i + 1. */

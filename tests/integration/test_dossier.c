@@ -252,7 +252,7 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     /* What the seed makes of them: only the candidates gate (2 listed for 1 seat) is green. */
     cr_assert_str_eq(g[6], "green");
     cr_assert_eq(red, 7, "%s", gates);
-    HAS(md, "| 5 | 谈话 | **未通过** | talks: 2 of 4 sitting members talked to in the preparation phase |");
+    HAS(md, "| 5 | 谈话 | **未通过** | 准备阶段已与2/4名在任两委成员谈心谈话 |");
     HAS(md, "7 项门槛未通过");
 
     /* 二: each sitting member once, with every preparation talk, or 未谈话. */

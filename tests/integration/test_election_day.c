@@ -151,8 +151,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     hj_date_from_today(-19, d19);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d19);
     out = OUT("gates", "KBS-BH-02");
-    cr_assert(strstr(out, "19 days before the residents election") && strstr(out, "needs at least 20"), "%s",
-              out);
+    cr_assert(strstr(out, "居民委员会选举19天") && strstr(out, "至少需要20天"), "%s", out);
     free(out);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d20);
     /* Objections within 5 days of publication, decided within 3 days of filing. */

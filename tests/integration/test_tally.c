@@ -373,9 +373,12 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election"), 1);
     cr_assert_eq(hj_run(&stack, &out, NULL, "board", "KBS-BH-02", NULL), 0);
-    cr_assert(strstr(out, "residents") && strstr(out, later2) && strstr(out, "candidates: residents 0 for 9 seats, "
-                                                                            "needs at least 10"),
+    cr_assert(strstr(out, "residents") && strstr(out, later2) &&
+                  strstr(out, "居民委员会候选人0名、职数9名，至少需要10名"),
               "%s", out);
+    free(out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "board", "KBS-BH-02", "--lang", "en", NULL), 0);
+    cr_assert(strstr(out, "candidates: residents 0 for 9 seats, needs at least 10"), "%s", out);
     free(out);
 }
 

@@ -664,18 +664,20 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     screen = s_screen("top");
     cr_assert_eq(kh->n_gates, 8);
     for (size_t g = 0; g < kh->n_gates; g++) {
-        /* as much of the reason as surely fits on the line */
+        /* as much of the reason (in Chinese: the screen's language) as surely fits on the line */
+        const char *why = kh->gates[g]->reason_zh;
         char prefix[64];
         size_t cut = 0, w = 0;
-        while (kh->gates[g]->reason[cut] && w < 40) {
+        cr_assert(why[0], "gate %zu has no Chinese reason", g + 1);
+        while (why[cut] && w < 40 && cut < 48) {
             uint32_t cp;
             size_t len;
-            if (hj_utf8_decode(kh->gates[g]->reason + cut, strlen(kh->gates[g]->reason + cut), &cp, &len))
+            if (hj_utf8_decode(why + cut, strlen(why + cut), &cp, &len))
                 break;
             w += (size_t)hj_text_cp_width(cp);
             cut += len;
         }
-        snprintf(prefix, sizeof prefix, "%.*s", (int)cut, kh->gates[g]->reason);
+        snprintf(prefix, sizeof prefix, "%.*s", (int)cut, why);
         cr_assert_not_null(strstr(screen, prefix), "gate %zu reason \"%s\" on\n%s", g + 1, prefix, screen);
     }
     cr_assert_not_null(strstr(screen, "最近事件"));

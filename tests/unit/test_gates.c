@@ -45,9 +45,15 @@ Test(gates, a_community_with_nothing_recorded)
         "candidates: no election scheduled (seats unknown)",
         "voter list: not yet published",
     };
+    const char *want_zh[TALLY_GATES] = {
+        "尚未开展任期审计",     "无未整顿到位的事项",     "无待审批的升格申请",
+        "尚无社区选举方案",     "花名册上没有在任两委成员", "尚未成立选举委员会",
+        "尚未安排选举（职数未定）", "选民名单尚未公布",
+    };
     int green[TALLY_GATES] = {0, 1, 1, 0, 0, 0, 0, 0};
     for (int i = 0; i < TALLY_GATES; i++) {
         cr_expect_str_eq(g[i].reason, want[i]);
+        cr_expect_str_eq(g[i].reason_zh, want_zh[i]);
         cr_expect_eq(g[i].green, green[i], "gate %s", tally_gate_name(i + 1));
     }
 }
@@ -59,6 +65,7 @@ Test(gates, audit_green_only_when_published)
     f.audit_not_examined = 2;
     tally_gates_judge(&f, g);
     cr_assert_str_eq(g[0].reason, "audit: fieldwork, 2 scope items not examined");
+    cr_assert_str_eq(g[0].reason_zh, "审计处于现场审计阶段，2个审计事项尚未审查");
     f.audit_not_examined = 1;
     tally_gates_judge(&f, g);
     cr_assert_str_eq(g[0].reason, "audit: fieldwork, 1 scope item not examined");
@@ -75,6 +82,7 @@ Test(gates, audit_green_only_when_published)
     tally_gates_judge(&f, g);
     cr_assert(g[0].green);
     cr_assert_str_eq(g[0].reason, "audit: term 2021-2026 published on 2026-10-08");
+    cr_assert_str_eq(g[0].reason_zh, "2021-2026任期审计已于2026-10-08公开");
 }
 
 Test(gates, rectification_upgrade_plan)
@@ -94,6 +102,9 @@ Test(gates, rectification_upgrade_plan)
     cr_assert_str_eq(g[1].reason, "rectification: 2 items not closed (1 open, 1 in progress)");
     cr_assert_str_eq(g[2].reason, "upgrade: request to general_branch pending since 2026-03-01");
     cr_assert_str_eq(g[3].reason, "plan: v1 draft, 1 of 3 approval steps done (next: 区换届办公室)");
+    cr_assert_str_eq(g[1].reason_zh, "2个整顿事项未整顿到位（待整顿1个，整顿中1个）");
+    cr_assert_str_eq(g[2].reason_zh, "升格为党总支的申请自2026-03-01起待审批");
+    cr_assert_str_eq(g[3].reason_zh, "方案第1版起草，已完成1/3个审定环节（下一环节：区换届办公室）");
     snprintf(f.plan_state, sizeof f.plan_state, "returned");
     snprintf(f.plan_returned_step, sizeof f.plan_returned_step, "2 (区换届办公室)");
     tally_gates_judge(&f, g);
@@ -118,6 +129,7 @@ Test(gates, talks_and_training_need_everyone)
     tally_gates_judge(&f, g);
     cr_assert(!g[4].green);
     cr_assert_str_eq(g[4].reason, "talks: 4 of 5 sitting members talked to in the preparation phase");
+    cr_assert_str_eq(g[4].reason_zh, "准备阶段已与4/5名在任两委成员谈心谈话");
     cr_assert(g[5].green);
     cr_assert_str_eq(g[5].reason, "training: 3 of 3 election-committee members trained");
     f.talk_covered = 5;
@@ -146,6 +158,8 @@ Test(gates, candidates_follow_each_bodys_profile)
     cr_assert(!g[6].green);
     cr_assert_str_eq(g[6].reason, "candidates: party 9 for 7 seats, at least 9; residents 7 for 7 seats, "
                                   "needs at least 8");
+    cr_assert_str_eq(g[6].reason_zh, "党组织委员会候选人9名、职数7名，不少于9名；居民委员会候选人7名、职数7名，"
+                                     "至少需要8名");
     f.elections[1].candidates = 8;
     tally_gates_judge(&f, g);
     cr_assert(g[6].green, "%s", g[6].reason);
@@ -174,6 +188,8 @@ Test(gates, voter_list_published_days_before_each_election_day)
     cr_assert_str_eq(g[7].reason, "voter list: published 2027-01-01, 19 days before the party election on "
                                   "2027-01-20 (needs at least 20); 40 days before the residents election "
                                   "on 2027-02-10 (at least 20)");
+    cr_assert_str_eq(g[7].reason_zh, "选民名单于2027-01-01公布，距2027-01-20党组织委员会选举19天（至少需要20天）；"
+                                     "距2027-02-10居民委员会选举40天（不少于20天）");
     snprintf(f.voter_list_published, sizeof f.voter_list_published, "2026-12-31");
     tally_gates_judge(&f, g);
     cr_assert(g[7].green, "%s", g[7].reason);

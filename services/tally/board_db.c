@@ -632,7 +632,7 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
     "SELECT seq, service, kind, community, payload, CASE WHEN service = 'audit' AND kind = "      \
     "'audit_opened' THEN reply END FROM bus.journal WHERE seq > $1::bigint "
 
-int board_replay(PGconn *c, uint64_t last, size_t *applied)
+int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
 {
     char state[6], from[24], to[24];
     uint64_t seq = 0;
@@ -644,7 +644,7 @@ int board_replay(PGconn *c, uint64_t last, size_t *applied)
         snprintf(to, sizeof to, "%llu", (unsigned long long)last);
         const char *v[2] = {from, to};
         PGresult *rows = hj_pq(c, state, S_ROWS_SQL "AND seq <= $2::bigint ORDER BY seq LIMIT 1000", 2, v);
-        int rc = rows ? s_apply_rows(c, rows, 0, &seq, &dirty, applied) : -1;
+        int rc = rows ? s_apply_rows(c, rows, careful, &seq, &dirty, applied) : -1;
         PQclear(rows);
         tally_dirty_free(&dirty);
         if (rc != 0)

@@ -383,7 +383,12 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
             x.failed = 1;
         else {
             snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
-            if (board_replay(c, strtoull(seq, NULL, 10), &applied) != 0)
+            /* A row the projection cannot take stops the fast pass; the
+             * careful one skips it, as the live board did. */
+            if (board_replay(c, strtoull(seq, NULL, 10), 0, &applied) != 0 &&
+                (hj_pq_lost(c) || hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
+                 hj_pq_cmd(c, TALLY_ASOF_SEARCH_PATH) != 0 ||
+                 board_replay(c, strtoull(seq, NULL, 10), 1, &applied) != 0))
                 x.failed = 1;
         }
         PQclear(r);

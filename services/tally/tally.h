@@ -162,8 +162,10 @@ void tally_events_free(tally_event_t **events);
 
 /* Applies the journal rows 1..last to the projection tables the search_path
  * names first (a report as of a past day: tally_asof, in a savepoint the
- * caller rolls back). Boards, cursor and events are not touched. 0 / -1. */
-int board_replay(PGconn *c, uint64_t last, size_t *applied);
+ * caller rolls back). Boards, cursor and events are not touched. `careful`
+ * as for board_catch_up: a row the projection cannot take is skipped, as
+ * the live board skipped it. 0 / -1. */
+int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied);
 
 /* ---- election day (election_db.c, election_server.c) --------------------- */
 

@@ -222,26 +222,39 @@ static void s_print_board(const Hj__Tally__CommunityBoard *b, int en)
     printf("(tally seq %" PRIu64 ")\n", b->tally_seq);
 }
 
-int cmd_board(cli_t *cli, const char *community)
+int board_snapshot(cli_t *cli, const char *community, Hj__Tally__Reply **reply,
+                   const Hj__Tally__Snapshot **snapshot)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    Hj__Tally__Reply *reply = NULL;
-    int en = s_lang_en(cli);
-    if (cli->npos > 0)
-        return cli_usage("hj board [COMMUNITY]");
     q.community = (char *)(community ? community : "");
     req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
     req.snapshot = &q;
-    int rc = s_call(cli, &req, &reply);
+    *reply = NULL;
+    int rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)reply);
     if (rc != CLI_OK)
         return rc;
-    const Hj__Tally__Snapshot *s =
-        reply->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT ? reply->snapshot : NULL;
-    if (!s) {
+    if ((*reply)->result_case != HJ__TALLY__REPLY__RESULT_SNAPSHOT) {
         fprintf(stderr, "hj: the answer carries no board\n");
-        rc = CLI_REFUSED;
-    } else if (cli->json)
+        protobuf_c_message_free_unpacked(&(*reply)->base, NULL);
+        *reply = NULL;
+        return CLI_REFUSED;
+    }
+    *snapshot = (*reply)->snapshot;
+    return CLI_OK;
+}
+
+int cmd_board(cli_t *cli, const char *community)
+{
+    Hj__Tally__Reply *reply = NULL;
+    const Hj__Tally__Snapshot *s = NULL;
+    int en = s_lang_en(cli);
+    if (cli->npos > 0)
+        return cli_usage("hj board [COMMUNITY]");
+    int rc = cli_unused(cli);
+    if (rc != CLI_OK || (rc = board_snapshot(cli, community, &reply, &s)) != CLI_OK)
+        return rc;
+    if (cli->json)
         cli_json(&s->base);
     else if (community && s->n_communities == 1)
         s_print_board(s->communities[0], en);

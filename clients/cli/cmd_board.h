@@ -2,6 +2,7 @@
 #define HJ_CMD_BOARD_H
 /* What other commands (hj export, hj report community) read of hj board:
  * the gates' names and reasons. */
+#include "cli.h"
 #include "tally.pb-c.h"
 
 #define BOARD_GATES 8
@@ -10,5 +11,10 @@ const char *board_gate_name(int id, int en);
 /* A gate's reason in English, or in Chinese (the English one from a server
  * that does not send Chinese). */
 const char *board_gate_reason(const Hj__Tally__Gate *g, int en);
+/* The board of one community (or "" / NULL: every one), as hj board reads it:
+ * CLI_OK with *reply (free with protobuf_c_message_free_unpacked) holding
+ * *snapshot; else the exit code, having said why, and nothing to free. */
+int board_snapshot(cli_t *cli, const char *community, Hj__Tally__Reply **reply,
+                   const Hj__Tally__Snapshot **snapshot);
 
 #endif

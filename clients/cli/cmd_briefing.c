@@ -90,7 +90,7 @@ static void s_heading(s_doc_t *d, int level, const char *text)
     if (d->md)
         fprintf(d->out, "%s %s\n\n", level == 1 ? "#" : "##", text);
     else
-        fprintf(d->out, "%s%s\n\n", level == 1 ? "" : "", text);
+        fprintf(d->out, "%s\n\n", text);
 }
 
 /* A paragraph built with printf pieces; ends it with a blank line. */

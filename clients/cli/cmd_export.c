@@ -597,23 +597,12 @@ static const s_column_t s_finding_columns[] = {
 
 static int s_board_fetch(s_export_t *x)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
     Hj__Tally__Reply *reply = NULL;
-    q.community = (char *)x->community;
-    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
-    req.snapshot = &q;
-    int rc = cli_call(x->cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
+    const Hj__Tally__Snapshot *s = NULL;
+    int rc = board_snapshot(x->cli, x->community, &reply, &s);
     if (rc != CLI_OK)
         return rc;
-    const Hj__Tally__Snapshot *s =
-        reply->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT ? reply->snapshot : NULL;
-    if (!s) {
-        fprintf(stderr, "hj: the answer carries no board\n");
-        rc = CLI_REFUSED;
-    }
-    for (size_t i = 0; s && i < s->n_communities && rc == CLI_OK; i++)
+    for (size_t i = 0; i < s->n_communities && rc == CLI_OK; i++)
         rc = s_emit(x, s->communities[i], NULL, s->communities[i]->code,
                     s->communities[i]->subdistrict);
     protobuf_c_message_free_unpacked(&reply->base, NULL);

@@ -30,27 +30,31 @@ int tally_gate_parse(const char *name)
     return 0;
 }
 
-/* Appends to a gate's reason; text that does not fit is cut (reasons are short). */
+/* Appends to a reason; text that does not fit is cut (reasons are short). */
+static void s_append(char *reason, size_t size, const char *fmt, va_list ap)
+{
+    size_t len = strlen(reason);
+    if (len < size)
+        vsnprintf(reason + len, size - len, fmt, ap);
+}
+
+/* The reason in English ... */
 static void s_say(tally_gate_t *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void s_say(tally_gate_t *g, const char *fmt, ...)
 {
-    size_t len = strlen(g->reason);
     va_list ap;
     va_start(ap, fmt);
-    if (len < sizeof g->reason)
-        vsnprintf(g->reason + len, sizeof g->reason - len, fmt, ap);
+    s_append(g->reason, sizeof g->reason, fmt, ap);
     va_end(ap);
 }
 
-/* The same in Chinese. */
+/* ... and in Chinese. */
 static void s_zh(tally_gate_t *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void s_zh(tally_gate_t *g, const char *fmt, ...)
 {
-    size_t len = strlen(g->reason_zh);
     va_list ap;
     va_start(ap, fmt);
-    if (len < sizeof g->reason_zh)
-        vsnprintf(g->reason_zh + len, sizeof g->reason_zh - len, fmt, ap);
+    s_append(g->reason_zh, sizeof g->reason_zh, fmt, ap);
     va_end(ap);
 }
 

@@ -656,7 +656,7 @@ int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
 }
 
 int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int careful,
-                   tally_catch_up_t *out)
+                   int judge_all, tally_catch_up_t *out)
 {
     char state[6], today[11], limit[24], cursor[24];
     tally_dirty_t dirty = {0};
@@ -684,8 +684,10 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
     if (!(rows = hj_pq(c, state, S_ROWS_SQL "ORDER BY seq LIMIT $2::int", 2, v)) ||
         s_apply_rows(c, rows, careful, &journal_seq, &dirty, &out->applied) != 0)
         goto fail;
-    /* A new day: tasks may have become overdue on every board. */
-    if (new_day || dirty.all) {
+    /* A new day: tasks may have become overdue on every board. A new
+     * hj-tallyd (judge_all on its first catch-up) may judge or word a board
+     * differently from the one that stored it. */
+    if (new_day || dirty.all || judge_all) {
         if (!(all = hj_pq(c, state, "SELECT code FROM community", 0, NULL)))
             goto fail;
         tally_dirty_add_rows(&dirty, all);

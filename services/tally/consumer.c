@@ -24,6 +24,7 @@ struct tally_consumer {
     int running;            /* a catch-up is on the database thread */
     int again;              /* woken while it ran */
     int careful;            /* the last try failed on a row: go row by row */
+    int judged;             /* every board judged once by this process */
     int stopping;
     int timer_closed;
     uint64_t applied;       /* the journal sequence applied (as far as we know) */
@@ -40,7 +41,7 @@ static void s_work(PGconn *conn, void *arg)
 {
     tally_consumer_t *k = arg;
     k->lost = !conn;
-    k->rc = conn ? board_catch_up(conn, k->profiles, S_BATCH, k->careful, &k->result) : -1;
+    k->rc = conn ? board_catch_up(conn, k->profiles, S_BATCH, k->careful, !k->judged, &k->result) : -1;
     if (k->rc != 0 && conn)
         k->lost = hj_pq_lost(conn);
 }
@@ -75,6 +76,7 @@ static void s_done(void *arg)
         s_publish(k, k->result.events);
         tally_events_free(&k->result.events);
         k->careful = 0;
+        k->judged = 1;
         if (k->result.applied == S_BATCH)
             k->again = 1;
     } else if (!k->lost) {

@@ -151,13 +151,13 @@ typedef struct {
 } tally_catch_up_t;
 
 /* Applies up to `batch` journal rows after the cursor, in sequence order,
- * re-judges the boards they touched (all of them when the day changed),
- * stores what changed with the next tally sequence numbers, and moves the
- * cursor: all in one transaction. `careful` (after a failed try): each row
- * under a savepoint, one that fails is logged and skipped.
- * 0 / -1 (rolled back; nothing to publish). */
+ * re-judges the boards they touched (all of them when the day changed, or
+ * with judge_all: a process's first catch-up), stores what changed with the
+ * next tally sequence numbers, and moves the cursor: all in one transaction.
+ * `careful` (after a failed try): each row under a savepoint, one that fails
+ * is logged and skipped. 0 / -1 (rolled back; nothing to publish). */
 int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int careful,
-                   tally_catch_up_t *out);
+                   int judge_all, tally_catch_up_t *out);
 void tally_events_free(tally_event_t **events);
 
 /* Applies the journal rows 1..last to the projection tables the search_path

@@ -656,6 +656,28 @@ Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_r
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
     char *uninterrupted = s_board_content();
     cr_assert_str_eq(interrupted, uninterrupted);
+
+    /* A new hj-tallyd judges every board once when it starts, so a stored
+     * board that is not what this version makes of the facts (here another
+     * community's) is made again without waiting for a change or a new day. */
+    hj_stack_kill(&stack, s_tallyd(), SIGTERM);
+    cr_assert_eq(hj_stack_scalar(&stack, "WITH other AS (SELECT board FROM tally.board WHERE "
+                                         "community = 'KBS-BH-04') UPDATE tally.board b SET board = "
+                                         "other.board FROM other WHERE b.community = 'KBS-BH-03' "
+                                         "RETURNING 1"),
+                 1);
+    cr_assert(hj_stack_spawn(&stack, "hj-tallyd") > 0);
+    cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
+    char *judged = NULL;
+    for (int i = 0; i < 100; i++) {
+        free(judged);
+        judged = s_board_content();
+        if (strcmp(judged, uninterrupted) == 0)
+            break;
+        usleep(100000);
+    }
+    cr_assert_str_eq(judged, uninterrupted, "the stale board was not judged again");
+    free(judged);
     free(interrupted);
     free(uninterrupted);
 }

@@ -41,7 +41,8 @@ static void s_work(PGconn *conn, void *arg)
 {
     tally_consumer_t *k = arg;
     k->lost = !conn;
-    k->rc = conn ? board_catch_up(conn, k->profiles, S_BATCH, k->careful, !k->judged, &k->result) : -1;
+    k->rc = conn ? board_catch_up(conn, k->profiles, S_BATCH, k->careful, !k->judged, &k->result)
+                 : -1;
     if (k->rc != 0 && conn)
         k->lost = hj_pq_lost(conn);
 }

@@ -6,10 +6,10 @@
  * counters, summed, and the projection's lists), so the text says what
  * `hj board` and the list commands show; this file only words it. */
 #include "cmd_report.h"
+#include "report_doc.h"
 #include "hj_envelope.h"
 #include "tally.pb-c.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,116 +78,6 @@ static const char *s_day(char out[32], const char *date, const char *as_of)
     return out;
 }
 
-/* ---- the document: headings, paragraphs and tables in md or txt ---------------- */
-
-typedef struct {
-    int md;
-    FILE *out;
-} s_doc_t;
-
-static void s_heading(s_doc_t *d, int level, const char *text)
-{
-    if (d->md)
-        fprintf(d->out, "%s %s\n\n", level == 1 ? "#" : "##", text);
-    else
-        fprintf(d->out, "%s\n\n", text);
-}
-
-/* A paragraph built with printf pieces; ends it with a blank line. */
-static void s_para(s_doc_t *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void s_para(s_doc_t *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs(d->md ? "" : "  ", d->out);
-    vfprintf(d->out, fmt, ap);
-    fputs("\n\n", d->out);
-    va_end(ap);
-}
-
-/* A table: md pipes, or columns aligned by display width. */
-static void s_table(s_doc_t *d, int columns, const char *const *headers, const char *const *cells,
-                    size_t rows)
-{
-    if (!rows)
-        return;
-    if (d->md) {
-        for (int c = 0; c < columns; c++)
-            fprintf(d->out, "| %s ", headers[c]);
-        fputs("|\n", d->out);
-        for (int c = 0; c < columns; c++)
-            fputs("|---", d->out);
-        fputs("|\n", d->out);
-        for (size_t r = 0; r < rows; r++) {
-            for (int c = 0; c < columns; c++) {
-                fputs("| ", d->out);
-                for (const char *p = cells[r * (size_t)columns + (size_t)c]; *p; p++)
-                    fputs(*p == '|' ? "\\|" : *p == '\n' ? " " : (char[]){*p, 0}, d->out);
-                fputc(' ', d->out);
-            }
-            fputs("|\n", d->out);
-        }
-        fputc('\n', d->out);
-        return;
-    }
-    fflush(d->out);
-    cli_table_t *t = cli_table_new(columns, headers);
-    for (size_t r = 0; t && r < rows; r++)
-        cli_table_row(t, cells + r * (size_t)columns);
-    if (t) {
-        cli_table_print(t);
-        cli_table_destroy(&t);
-    }
-    fputc('\n', d->out);
-}
-
-/* Cells of a table, kept until it is printed. */
-typedef struct {
-    const char **cells;
-    char **owned;
-    size_t n, cap, n_owned;
-} s_cells_t;
-
-static void s_cell(s_cells_t *c, const char *text)
-{
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        const char **grown = realloc(c->cells, cap * sizeof *grown);
-        char **owned = realloc(c->owned, cap * sizeof *owned);
-        if (owned)
-            c->owned = owned;
-        if (!grown || !owned)
-            return;
-        c->cells = grown;
-        c->cap = cap;
-    }
-    char *copy = strdup(text ? text : "");
-    if (!copy)
-        return;
-    c->owned[c->n_owned++] = copy;
-    c->cells[c->n++] = copy;
-}
-
-static void s_cellf(s_cells_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void s_cellf(s_cells_t *c, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    s_cell(c, buf);
-}
-
-static void s_cells_free(s_cells_t *c)
-{
-    for (size_t i = 0; i < c->n_owned; i++)
-        free(c->owned[i]);
-    free(c->owned);
-    free(c->cells);
-    memset(c, 0, sizeof *c);
-}
-
 /* A growing sentence. */
 typedef struct {
     char *buf;
@@ -216,11 +106,11 @@ static const char *s_text_close(s_text_t *t)
 
 /* ---- the eight sections ---------------------------------------------------------- */
 
-static void s_publicity(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_publicity(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "一、宣传动员");
+    report_heading(d, 2, "一、宣传动员");
     if (!b->n_publicity) {
-        s_para(d, "尚无宣传推送记录。");
+        report_para(d, "尚无宣传推送记录。");
         return;
     }
     s_text_t channels, kinds;
@@ -253,52 +143,53 @@ static void s_publicity(s_doc_t *d, const Hj__Tally__Briefing *b)
     for (size_t k = 0; k < n_kind; k++)
         fprintf(kinds.f, "%s%s%llu%s", k ? "，" : "", s_zh(s_kinds, seen_kind[k]),
                 (unsigned long long)kind_count[k], strcmp(seen_kind[k], "slogan") == 0 ? "次" : "篇");
-    s_para(d, "%s及所辖%u个社区多种形式营造换届选举氛围，截至%s，在%s推送%s（共%u条推送记录）。",
-           b->subdistrict_name[0] ? b->subdistrict_name : "全区各街道", b->communities,
-           b->as_of, s_text_close(&channels), s_text_close(&kinds), records);
+    report_para(d, "%s及所辖%u个社区多种形式营造换届选举氛围，截至%s，在%s推送%s（共%u条推送记录）。",
+                b->subdistrict_name[0] ? b->subdistrict_name : "全区各街道", b->communities,
+                b->as_of, s_text_close(&channels), s_text_close(&kinds), records);
     free(channels.buf);
     free(kinds.buf);
-    s_cells_t t = {0};
+    const char *h[] = {"内容", "渠道", "记录", "次数"};
+    report_table_t t;
+    report_table_begin(&t, d, 4, h);
     for (size_t i = 0; i < b->n_publicity; i++) {
         const Hj__Tally__BriefingPublicity *p = b->publicity[i];
-        s_cell(&t, s_zh(s_kinds, p->kind));
-        s_cell(&t, s_zh(s_channels, p->channel));
-        s_cellf(&t, "%u", p->records);
-        s_cellf(&t, "%u", p->count);
+        char records[16], count[16];
+        snprintf(records, sizeof records, "%u", p->records);
+        snprintf(count, sizeof count, "%u", p->count);
+        const char *row[] = {s_zh(s_kinds, p->kind), s_zh(s_channels, p->channel), records, count};
+        report_table_row(&t, row);
     }
-    const char *h[] = {"内容", "渠道", "记录", "次数"};
-    s_table(d, 4, h, t.cells, b->n_publicity);
-    s_cells_free(&t);
+    report_table_end(&t, NULL);
 }
 
-static void s_survey(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_survey(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "二、调研摸底");
-    s_para(d,
-           "对%u个社区现任“两委”班子成员%u人中的%u人进行了调查摸底，建立了社区“两委”班子成员后备人选"
-           "%u人台账（其中资格联审通过%u人，已确定提名%u人）。",
-           b->communities, b->members_sitting, b->members_assessed,
-           b->reserve_active + b->reserve_nominated, b->reserve_cleared, b->reserve_nominated);
+    report_heading(d, 2, "二、调研摸底");
+    report_para(d,
+                "对%u个社区现任“两委”班子成员%u人中的%u人进行了调查摸底，建立了社区“两委”班子成员后备人选"
+                "%u人台账（其中资格联审通过%u人，已确定提名%u人）。",
+                b->communities, b->members_sitting, b->members_assessed,
+                b->reserve_active + b->reserve_nominated, b->reserve_cleared, b->reserve_nominated);
 }
 
-static void s_items_table(s_doc_t *d, Hj__Tally__BriefingItem *const *items, size_t n,
+static void s_items_table(report_doc_t *d, Hj__Tally__BriefingItem *const *items, size_t n,
                           const char *what_header, const s_word_t *what_words, const char *day_header)
 {
-    s_cells_t t = {0};
-    for (size_t i = 0; i < n; i++) {
-        s_cell(&t, items[i]->community_name[0] ? items[i]->community_name : items[i]->community);
-        s_cell(&t, what_words ? s_zh(what_words, items[i]->what) : items[i]->what);
-        s_cell(&t, s_zh(s_states, items[i]->state));
-        s_cell(&t, items[i]->day[0] ? items[i]->day : "—");
-    }
     const char *h[] = {"社区", what_header, "状态", day_header};
-    s_table(d, 4, h, t.cells, n);
-    s_cells_free(&t);
+    report_table_t t;
+    report_table_begin(&t, d, 4, h);
+    for (size_t i = 0; i < n; i++) {
+        const char *row[] = {items[i]->community_name[0] ? items[i]->community_name : items[i]->community,
+                             what_words ? s_zh(what_words, items[i]->what) : items[i]->what,
+                             s_zh(s_states, items[i]->state), items[i]->day[0] ? items[i]->day : "—"};
+        report_table_row(&t, row);
+    }
+    report_table_end(&t, NULL);
 }
 
-static void s_rectification(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_rectification(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "三、集中整顿");
+    report_heading(d, 2, "三、集中整顿");
     uint32_t closed = 0, committees = 0, branches = 0, pending = 0;
     for (size_t i = 0; i < b->n_rectifications; i++)
         closed += strcmp(b->rectifications[i]->state, "closed") == 0;
@@ -311,37 +202,37 @@ static void s_rectification(s_doc_t *d, const Hj__Tally__Briefing *b)
         pending += strcmp(u->state, "requested") == 0;
     }
     if (b->n_rectifications)
-        s_para(d, "按照“一社一策”进行整顿，共排查出需整顿的问题%zu个，已整顿到位%u个，仍在整顿%zu个。",
-               b->n_rectifications, closed, b->n_rectifications - closed);
+        report_para(d, "按照“一社一策”进行整顿，共排查出需整顿的问题%zu个，已整顿到位%u个，仍在整顿%zu个。",
+                    b->n_rectifications, closed, b->n_rectifications - closed);
     else
-        s_para(d, "未排查出需要整顿的社区。");
+        report_para(d, "未排查出需要整顿的社区。");
     s_items_table(d, b->rectifications, b->n_rectifications, "问题", s_problems, "整顿到位日期");
     if (b->n_upgrades) {
         static const s_word_t types[] = {{"committee", "党委"}, {"general_branch", "党总支"},
                                          {"branch", "党支部"}, {NULL, NULL}};
-        s_para(d, "需要成立党委或党总支的社区经街道党工委审批：%u个社区成立了党委、%u个社区成立党总支%s。",
-               committees, branches, pending ? "，其余申请尚待审批" : "");
+        report_para(d, "需要成立党委或党总支的社区经街道党工委审批：%u个社区成立了党委、%u个社区成立党总支%s。",
+                    committees, branches, pending ? "，其余申请尚待审批" : "");
         s_items_table(d, b->upgrades, b->n_upgrades, "升格为", types, "批准日期");
     }
 }
 
-static void s_audit(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_audit(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "四、任期审计");
+    report_heading(d, 2, "四、任期审计");
     uint32_t published = 0;
     for (size_t i = 0; i < b->n_audits; i++)
         published += strcmp(b->audits[i]->state, "published") == 0;
-    s_para(d,
-           "坚持“不经审计，一律不得换届”，%u个社区中已完成任期审计并公开%u个，审计进行中%zu个，尚未开展%zu个；"
-           "审计发现问题尚未整改%u项。",
-           b->communities, published, b->n_audits - published,
-           b->communities > b->n_audits ? b->communities - b->n_audits : 0, b->audit_open_findings);
+    report_para(d,
+                "坚持“不经审计，一律不得换届”，%u个社区中已完成任期审计并公开%u个，审计进行中%zu个，尚未开展%zu个；"
+                "审计发现问题尚未整改%u项。",
+                b->communities, published, b->n_audits - published,
+                b->communities > b->n_audits ? b->communities - b->n_audits : 0, b->audit_open_findings);
     s_items_table(d, b->audits, b->n_audits, "任期", NULL, "公开日期");
 }
 
-static void s_talks(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_talks(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "五、谈心谈话");
+    report_heading(d, 2, "五、谈心谈话");
     s_text_t with;
     s_text_open(&with);
     for (size_t i = 0; i < b->n_survey_with; i++)
@@ -349,18 +240,18 @@ static void s_talks(s_doc_t *d, const Hj__Tally__Briefing *b)
                 b->survey_with[i]->count);
     const char *with_text = s_text_close(&with);
     int full = b->members_sitting && b->talk_covered >= b->members_sitting;
-    s_para(d,
-           "调研摸底阶段累计谈话%u人次%s%s%s；准备阶段累计与“两委”成员谈心谈话%u人次，覆盖现任“两委”成员%u人"
-           "（共%u人）%s。",
-           b->talks_survey, with_text[0] ? "（" : "", with_text, with_text[0] ? "）" : "",
-           b->talks_preparation, b->talk_covered, b->members_sitting,
-           full ? "，实现了谈心谈话全覆盖" : "，尚未全覆盖");
+    report_para(d,
+                "调研摸底阶段累计谈话%u人次%s%s%s；准备阶段累计与“两委”成员谈心谈话%u人次，覆盖现任“两委”成员%u人"
+                "（共%u人）%s。",
+                b->talks_survey, with_text[0] ? "（" : "", with_text, with_text[0] ? "）" : "",
+                b->talks_preparation, b->talk_covered, b->members_sitting,
+                full ? "，实现了谈心谈话全覆盖" : "，尚未全覆盖");
     free(with.buf);
 }
 
-static void s_bodies(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_bodies(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "六、健全机构");
+    report_heading(d, 2, "六、健全机构");
     s_text_t t;
     s_text_open(&t);
     uint32_t groups = 0, guided = 0;
@@ -378,31 +269,28 @@ static void s_bodies(s_doc_t *d, const Hj__Tally__Briefing *b)
     if (groups)
         fprintf(t.f, "成立换届工作指导组%u个，指导社区%u个；", groups, guided);
     fprintf(t.f, "%u个社区成立了选举委员会。", b->election_committees);
-    s_para(d, "%s", s_text_close(&t));
+    report_para(d, "%s", s_text_close(&t));
     free(t.buf);
-    s_cells_t c = {0};
     static const s_word_t kinds[] = {{"leadership_group", "领导小组"}, {"office", "办公室"},
                                      {"guidance_group", "指导组"}, {NULL, NULL}};
+    const char *h[] = {"机构", "名称", "组长/负责人", "人数", "成立日期"};
+    report_table_t c;
+    report_table_begin(&c, d, 5, h);
     for (size_t i = 0; i < b->n_bodies; i++) {
         const Hj__Tally__BriefingBody *o = b->bodies[i];
-        s_cell(&c, s_zh(kinds, o->kind));
-        s_cell(&c, o->name);
-        s_cell(&c, o->leader);
-        s_cellf(&c, "%u", o->members);
-        s_cell(&c, o->formed_on);
+        char members[16];
+        snprintf(members, sizeof members, "%u", o->members);
+        const char *row[] = {s_zh(kinds, o->kind), o->name, o->leader, members, o->formed_on};
+        report_table_row(&c, row);
     }
-    const char *h[] = {"机构", "名称", "组长/负责人", "人数", "成立日期"};
-    s_table(d, 5, h, c.cells, b->n_bodies);
-    s_cells_free(&c);
+    report_table_end(&c, NULL);
 }
 
-static void s_plans(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_plans(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "七、制定方案");
+    report_heading(d, 2, "七、制定方案");
     char day[32], day2[32];
     uint32_t community_plans = 0, in_force = 0;
-    s_cells_t c = {0};
-    size_t rows = 0;
     for (size_t i = 0; i < b->n_plans; i++) {
         const Hj__Tally__BriefingPlan *p = b->plans[i];
         if (p->community[0]) {
@@ -423,28 +311,34 @@ static void s_plans(s_doc_t *d, const Hj__Tally__Briefing *b)
             if (strcmp(p->state, "in_force") == 0)
                 fprintf(t.f, "，%s起实施", s_day(day2, p->in_force_on, b->as_of));
             fputs("。", t.f);
-            s_para(d, "%s", s_text_close(&t));
+            report_para(d, "%s", s_text_close(&t));
             free(t.buf);
         }
+    }
+    report_para(d, "所辖社区结合各自实际制定选举方案%u份，其中%u份已审定实施，%u份尚在审批中。", community_plans,
+                in_force, community_plans - in_force);
+    /* Every plan's approval steps, the subdistrict's first. */
+    const char *h[] = {"方案", "审定环节", "状态", "日期"};
+    report_table_t c;
+    report_table_begin(&c, d, 4, h);
+    for (size_t i = 0; i < b->n_plans; i++) {
+        const Hj__Tally__BriefingPlan *p = b->plans[i];
         for (size_t j = 0; j < p->n_steps; j++) {
-            s_cell(&c, p->community[0] ? (p->community_name[0] ? p->community_name : p->community)
-                                       : "街道方案");
-            s_cellf(&c, "%zu. %s", j + 1, p->steps[j]->name);
-            s_cell(&c, s_zh(s_states, p->steps[j]->state));
-            s_cell(&c, p->steps[j]->day[0] ? p->steps[j]->day : "—");
-            rows++;
+            char step[256];
+            snprintf(step, sizeof step, "%zu. %s", j + 1, p->steps[j]->name);
+            const char *row[] = {p->community[0] ? (p->community_name[0] ? p->community_name : p->community)
+                                                 : "街道方案",
+                                 step, s_zh(s_states, p->steps[j]->state),
+                                 p->steps[j]->day[0] ? p->steps[j]->day : "—"};
+            report_table_row(&c, row);
         }
     }
-    s_para(d, "所辖社区结合各自实际制定选举方案%u份，其中%u份已审定实施，%u份尚在审批中。", community_plans,
-           in_force, community_plans - in_force);
-    const char *h[] = {"方案", "审定环节", "状态", "日期"};
-    s_table(d, 4, h, c.cells, rows);
-    s_cells_free(&c);
+    report_table_end(&c, NULL);
 }
 
-static void s_training(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_training(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "八、培训骨干");
+    report_heading(d, 2, "八、培训骨干");
     char day[32];
     uint32_t attendance = 0;
     for (size_t i = 0; i < b->n_trainings; i++)
@@ -454,29 +348,31 @@ static void s_training(s_doc_t *d, const Hj__Tally__Briefing *b)
         s_text_open(&t);
         for (size_t i = 0; i < b->n_trainings; i++)
             fprintf(t.f, "%s%s", i ? "、" : "", s_day(day, b->trainings[i]->day, b->as_of));
-        s_para(d, "%s举办培训%zu场，参训%u人次；选举委员会成员%u人中已参加培训%u人。", s_text_close(&t),
-               b->n_trainings, attendance, b->training_required, b->training_done);
+        report_para(d, "%s举办培训%zu场，参训%u人次；选举委员会成员%u人中已参加培训%u人。", s_text_close(&t),
+                    b->n_trainings, attendance, b->training_required, b->training_done);
         free(t.buf);
     } else
-        s_para(d, "尚未举办培训；选举委员会成员%u人中已参加培训%u人。", b->training_required,
-               b->training_done);
-    s_cells_t c = {0};
+        report_para(d, "尚未举办培训；选举委员会成员%u人中已参加培训%u人。", b->training_required,
+                    b->training_done);
+    const char *h[] = {"日期", "对象", "内容", "主讲", "人数"};
+    report_table_t c;
+    report_table_begin(&c, d, 5, h);
     for (size_t i = 0; i < b->n_trainings; i++) {
         const Hj__Tally__BriefingTraining *x = b->trainings[i];
-        s_cell(&c, x->day);
-        s_cell(&c, x->community[0] ? (x->community_name[0] ? x->community_name : x->community) : "街道");
-        s_cell(&c, x->topics);
-        s_cell(&c, x->trainer);
-        s_cellf(&c, "%u", x->attendees);
+        char attendees[16];
+        snprintf(attendees, sizeof attendees, "%u", x->attendees);
+        const char *row[] = {x->day,
+                             x->community[0] ? (x->community_name[0] ? x->community_name : x->community)
+                                             : "街道",
+                             x->topics, x->trainer, attendees};
+        report_table_row(&c, row);
     }
-    const char *h[] = {"日期", "对象", "内容", "主讲", "人数"};
-    s_table(d, 5, h, c.cells, b->n_trainings);
-    s_cells_free(&c);
+    report_table_end(&c, NULL);
 }
 
-static void s_gates_summary(s_doc_t *d, const Hj__Tally__Briefing *b)
+static void s_gates_summary(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
-    s_heading(d, 2, "附：换届门槛");
+    report_heading(d, 2, "附：换届门槛");
     s_text_t t;
     s_text_open(&t);
     int any = 0;
@@ -487,20 +383,21 @@ static void s_gates_summary(s_doc_t *d, const Hj__Tally__Briefing *b)
             any = 1;
         }
     const char *red = s_text_close(&t);
-    s_para(d, "%u个社区中八项门槛全部通过%u个%s%s；逾期未完成任务%u项。", b->communities, b->all_green,
-           any ? "；" : "", red, b->tasks_overdue);
+    report_para(d, "%u个社区中八项门槛全部通过%u个%s%s；逾期未完成任务%u项。", b->communities, b->all_green,
+                any ? "；" : "", red, b->tasks_overdue);
     free(t.buf);
 }
 
 static void s_print(const Hj__Tally__Briefing *b, int md)
 {
-    s_doc_t d = {.md = md, .out = stdout};
+    report_doc_t d;
+    report_doc_init(&d, md);
     char title[512];
     snprintf(title, sizeof title, "%s社区“两委”换届选举前期准备工作进展情况",
              b->subdistrict_name[0] ? b->subdistrict_name : "全区");
-    s_heading(&d, 1, title);
-    s_para(&d, "（截至%s，据 Huanjie 记录至日志第%llu条；数字与 hj board 及各台账一致）", b->as_of,
-           (unsigned long long)b->journal_seq);
+    report_heading(&d, 1, title);
+    report_para(&d, "（截至%s，据 Huanjie 记录至日志第%llu条；数字与 hj board 及各台账一致）", b->as_of,
+                (unsigned long long)b->journal_seq);
     s_publicity(&d, b);
     s_survey(&d, b);
     s_rectification(&d, b);

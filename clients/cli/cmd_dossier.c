@@ -20,6 +20,7 @@
 #include "cmd_board.h"
 #include "cmd_prep.h"
 #include "cmd_report.h"
+#include "report_doc.h"
 #include "hj_envelope.h"
 #include "hj_pbjson.h"
 #include "hj_text.h"
@@ -130,7 +131,7 @@ static int s_all(cli_t *cli, const char *service, const ProtobufCMessage *req,
 typedef struct {
     cli_t *cli;
     const char *code;
-    int md;                                   /* --format md (else txt) */
+    report_doc_t *doc;                        /* --format md or txt */
     ProtobufCMessage *gates_reply;
     const Hj__Tally__CommunityBoard *board;
     s_list_t seats, talks, plans, tasks, reserves, committees, trainings, rectifications, upgrades;
@@ -283,141 +284,6 @@ static int s_fetch(s_dossier_t *d)
     return s_registry_all(d, HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST, "", &d->upgrades);
 }
 
-/* ---- output: headings, key lines, tables, marks — in Markdown or plain text ---------- */
-
-/* Markdown wants one blank line between blocks (headings, lists, paragraphs, tables). */
-static int s_blank = 1;
-
-static void s_gap(void)
-{
-    if (!s_blank)
-        printf("\n");
-    s_blank = 1;
-}
-
-static void s_heading(const s_dossier_t *d, int level, const char *text)
-{
-    size_t width = 0;
-    if (d->md) {
-        s_gap();
-        printf("%.*s %s\n\n", level, "###", text);
-        return;
-    }
-    if (hj_text_width(text, strlen(text), &width) != 0)
-        width = strlen(text);
-    if (level == 3) {
-        printf("\n%s：\n", text);
-        return;
-    }
-    printf("%s%s\n", level > 1 ? "\n" : "", text);
-    for (size_t i = 0; i < width; i++)
-        fputs(level == 1 ? "=" : "-", stdout);
-    printf("\n");
-}
-
-/* "key：value" — a list item in Markdown, a line with the keys lined up in text. */
-static void s_item(const s_dossier_t *d, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void s_item(const s_dossier_t *d, const char *key, const char *fmt, ...)
-{
-    char value[S_CELL], padded[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(value, sizeof value, fmt, ap);
-    va_end(ap);
-    if (d->md) {
-        printf("- %s：%s\n", key, value);
-        s_blank = 0;
-    }
-    else if (hj_text_pad(padded, sizeof padded, key, strlen(key), 12, HJ_TEXT_ALIGN_LEFT) == 0)
-        printf("%s%s\n", padded, value);
-    else
-        printf("%s  %s\n", key, value);
-}
-
-/* A paragraph (a summary line under a table, a "none yet"). */
-static void s_note(const s_dossier_t *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void s_note(const s_dossier_t *d, const char *fmt, ...)
-{
-    va_list ap;
-    if (d->md)
-        s_gap();
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    s_blank = 0;
-}
-
-/* What must catch the eye (open, overdue, untrained, red): bold in Markdown, "!! " in text. */
-static const char *s_mark(const s_dossier_t *d, const char *text, char buf[S_CELL])
-{
-    snprintf(buf, S_CELL, d->md ? "**%s**" : "!! %s", text);
-    return buf;
-}
-
-typedef struct {
-    const s_dossier_t *d;
-    int columns, rows;
-    const char *const *head;
-    cli_table_t *t; /* txt */
-} s_table_t;
-
-static void s_table(s_table_t *t, const s_dossier_t *d, int columns, const char *const *head)
-{
-    t->d = d;
-    t->columns = columns;
-    t->rows = 0;
-    t->head = head;
-    t->t = d->md ? NULL : cli_table_new(columns, head);
-}
-
-static void s_md_row(int columns, const char *const *cells)
-{
-    printf("|");
-    for (int c = 0; c < columns; c++) {
-        printf(" ");
-        for (const char *p = cells[c] ? cells[c] : ""; *p; p++)
-            if (*p == '|')
-                printf("\\|");
-            else
-                putchar(*p);
-        printf(" |");
-    }
-    printf("\n");
-}
-
-static void s_row(s_table_t *t, const char *const *cells)
-{
-    if (!t->d->md) {
-        cli_table_row(t->t, cells);
-    } else {
-        if (!t->rows) {
-            s_gap();
-            s_md_row(t->columns, t->head);
-            printf("|");
-            for (int c = 0; c < t->columns; c++)
-                printf(" --- |");
-            printf("\n");
-        }
-        s_md_row(t->columns, cells);
-        s_blank = 0;
-    }
-    t->rows++;
-}
-
-/* Prints the table (or `empty` when it has no row). */
-static void s_table_end(s_table_t *t, const char *empty)
-{
-    if (t->t) {
-        if (t->rows)
-            cli_table_print(t->t);
-        cli_table_destroy(&t->t);
-    }
-    if (!t->rows)
-        s_note(t->d, "%s", empty);
-}
-
 /* ---- words ------------------------------------------------------------------------- */
 
 static const char *const s_audit_state_zh[] = {"未开展", "计划", "现场审计", "报告征求意见", "完成", "已公开"};
@@ -473,20 +339,20 @@ static void s_write_title(const s_dossier_t *d)
     char title[512], today[11];
     snprintf(title, sizeof title, "换届选举准备档案：%s（%s）", b->name, b->code);
     hj_date_today(today);
-    s_heading(d, 1, title);
-    s_item(d, "社区", "%s（%s）", b->name, b->code);
-    s_item(d, "所属街道", "%s", b->subdistrict);
-    s_item(d, "指导组", "%s", b->guidance_group[0] ? b->guidance_group : "未确定");
-    s_item(d, "编制日期", "%s（看板序号 %llu）", today, (unsigned long long)b->tally_seq);
+    report_heading(d->doc, 1, title);
+    report_item(d->doc, "社区", "%s（%s）", b->name, b->code);
+    report_item(d->doc, "所属街道", "%s", b->subdistrict);
+    report_item(d->doc, "指导组", "%s", b->guidance_group[0] ? b->guidance_group : "未确定");
+    report_item(d->doc, "编制日期", "%s（看板序号 %llu）", today, (unsigned long long)b->tally_seq);
 }
 
 static void s_write_gates(const s_dossier_t *d)
 {
     static const char *head[] = {"序号", "门槛", "状态", "说明"};
     const Hj__Tally__CommunityBoard *b = d->board;
-    s_table_t t;
-    s_heading(d, 2, "一、换届门槛");
-    s_table(&t, d, 4, head);
+    report_table_t t;
+    report_heading(d->doc, 2, "一、换届门槛");
+    report_table_begin(&t, d->doc, 4, head);
     for (size_t i = 0; i < b->n_gates; i++) {
         const Hj__Tally__Gate *g = b->gates[i];
         char no[8], state[S_CELL], why[S_CELL];
@@ -496,19 +362,19 @@ static void s_write_gates(const s_dossier_t *d)
         else if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
             snprintf(state, sizeof state, "区级越过");
         else
-            s_mark(d, "未通过", state);
+            report_mark(d->doc, "未通过", state, sizeof state);
         snprintf(why, sizeof why, "%s", board_gate_reason(g, 0));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
             snprintf(why, sizeof why, "%s（%s 越过：%s）", board_gate_reason(g, 0), g->override_actor,
                      g->override_reason);
         const char *row[] = {no, board_gate_name((int)g->id, 0), state, why};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（看板未列出门槛）");
+    report_table_end(&t, "（看板未列出门槛）");
     if (b->red_gates)
-        s_note(d, "%u 项门槛未通过：全部通过（或经区级越过）之前不得开启选举。", b->red_gates);
+        report_para(d->doc, "%u 项门槛未通过：全部通过（或经区级越过）之前不得开启选举。", b->red_gates);
     else
-        s_note(d, "八项门槛均已通过（或经区级越过），可以开启选举。");
+        report_para(d->doc, "八项门槛均已通过（或经区级越过），可以开启选举。");
 }
 
 /* Seats in the order an official reads them: party committee first, by rank, then by name. */
@@ -539,14 +405,14 @@ static void s_write_roster(const s_dossier_t *d)
     static const char *head[] = {"姓名", "职务", "任职起始", "准备阶段谈话"};
     const Hj__Registry__Seat **sitting = calloc(d->seats.n + 1, sizeof *sitting);
     size_t n = 0;
-    s_table_t t;
-    s_heading(d, 2, "二、两委成员与谈心谈话");
+    report_table_t t;
+    report_heading(d->doc, 2, "二、两委成员与谈心谈话");
     for (size_t i = 0; sitting && i < d->seats.n; i++)
         if (!((const Hj__Registry__Seat *)d->seats.items[i])->term_end[0])
             sitting[n++] = (const Hj__Registry__Seat *)d->seats.items[i];
     if (n)
         qsort(sitting, n, sizeof *sitting, s_seat_order);
-    s_table(&t, d, 4, head);
+    report_table_begin(&t, d->doc, 4, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Seat *s = sitting[i];
         int first = 1;
@@ -567,61 +433,61 @@ static void s_write_roster(const s_dossier_t *d)
             if (tk->interviewee && strcmp(tk->interviewee->person_id, s->person_id) == 0)
                 s_append(talks, sizeof talks, "、", tk->date);
         }
-        const char *row[] = {s->person_name, roles, since, talks[0] ? talks : s_mark(d, "未谈话", mark)};
-        s_row(&t, row);
+        const char *row[] = {s->person_name, roles, since, talks[0] ? talks : report_mark(d->doc, "未谈话", mark, sizeof mark)};
+        report_table_row(&t, row);
     }
     free(sitting);
-    s_table_end(&t, "（无在任两委成员）");
+    report_table_end(&t, "（无在任两委成员）");
     const Hj__Interviews__CommunityCoverage *c = d->coverage;
     if (!c)
         return;
     if (c->members)
-        s_note(d, "谈话覆盖：%u/%u 名在任成员（%u.%u%%），%s", c->covered, c->members, c->per_mille / 10,
+        report_para(d->doc, "谈话覆盖：%u/%u 名在任成员（%u.%u%%），%s", c->covered, c->members, c->per_mille / 10,
                c->per_mille % 10, c->complete ? "已全覆盖" : "尚未全覆盖（谈心谈话全覆盖）");
     else
-        s_note(d, "谈话覆盖：无在任成员");
+        report_para(d->doc, "谈话覆盖：无在任成员");
 }
 
 static void s_write_audit(const s_dossier_t *d)
 {
     char buf[S_CELL], yuan[40];
-    s_heading(d, 2, "三、任期审计");
+    report_heading(d->doc, 2, "三、任期审计");
     const Hj__Audit__AuditView *v = d->audit;
     if (!v || !v->engagement) {
-        s_note(d, "%s", s_mark(d, "尚未开展任期审计（不经审计不得换届）", buf));
+        report_para(d->doc, "%s", report_mark(d->doc, "尚未开展任期审计（不经审计不得换届）", buf, sizeof buf));
         return;
     }
     const Hj__Audit__Engagement *e = v->engagement;
     char auditors[S_CELL] = "";
     for (size_t i = 0; i < e->n_auditors; i++)
         s_append(auditors, sizeof auditors, "、", e->auditors[i]);
-    s_item(d, "任期", "%s", e->term);
-    s_item(d, "审计期间", "%s 至 %s", e->period_from, e->period_to);
-    s_item(d, "审计人员", "%s", auditors);
-    s_item(d, "状态", "%s", S_WORD(s_audit_state_zh, e->state));
-    s_item(d, "开始日期", "%s", e->opened_on);
-    s_item(d, "完成日期", "%s", s_or_dash(e->completed_on));
-    s_item(d, "公开日期", "%s", s_or_dash(e->published_on));
+    report_item(d->doc, "任期", "%s", e->term);
+    report_item(d->doc, "审计期间", "%s 至 %s", e->period_from, e->period_to);
+    report_item(d->doc, "审计人员", "%s", auditors);
+    report_item(d->doc, "状态", "%s", S_WORD(s_audit_state_zh, e->state));
+    report_item(d->doc, "开始日期", "%s", e->opened_on);
+    report_item(d->doc, "完成日期", "%s", s_or_dash(e->completed_on));
+    report_item(d->doc, "公开日期", "%s", s_or_dash(e->published_on));
 
     static const char *scope_head[] = {"序号", "审计事项", "状态", "备注"};
-    s_table_t t;
-    s_heading(d, 3, "审计范围");
-    s_table(&t, d, 4, scope_head);
+    report_table_t t;
+    report_heading(d->doc, 3, "审计范围");
+    report_table_begin(&t, d->doc, 4, scope_head);
     for (size_t i = 0; i < v->n_scope; i++) {
         const Hj__Audit__ScopeItem *s = v->scope[i];
         char no[16], state[S_CELL];
         snprintf(no, sizeof no, "%u", s->no);
         snprintf(state, sizeof state, "%s", S_WORD(s_scope_zh, s->status));
         if (s->status == HJ__AUDIT__SCOPE_STATUS__NOT_STARTED)
-            s_mark(d, "未开始", state);
+            report_mark(d->doc, "未开始", state, sizeof state);
         const char *row[] = {no, s->title, state, s->note};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（无审计事项）");
+    report_table_end(&t, "（无审计事项）");
 
     static const char *finding_head[] = {"序号", "审计事项", "性质", "金额（元）", "整改情况", "责任人", "问题"};
-    s_heading(d, 3, "审计发现");
-    s_table(&t, d, 7, finding_head);
+    report_heading(d->doc, 3, "审计发现");
+    report_table_begin(&t, d->doc, 7, finding_head);
     for (size_t i = 0; i < v->n_findings; i++) {
         const Hj__Audit__Finding *f = v->findings[i];
         char no[16], remedy[S_CELL];
@@ -629,19 +495,19 @@ static void s_write_audit(const s_dossier_t *d)
         snprintf(remedy, sizeof remedy, "%s%s%s", S_WORD(s_remedy_zh, f->remedy), f->remedy_note[0] ? "：" : "",
                  f->remedy_note);
         if (f->remedy == HJ__AUDIT__REMEDY__OPEN)
-            s_mark(d, "待整改", remedy);
+            report_mark(d->doc, "待整改", remedy, sizeof remedy);
         const char *row[] = {no, f->scope_title, S_WORD(s_severity_zh, f->severity),
                              f->has_amount ? cli_yuan(f->amount_fen, yuan) : "—", remedy, f->responsible, f->text};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（无审计发现）");
+    report_table_end(&t, "（无审计发现）");
     if (v->n_findings)
-        s_note(d, "审计发现 %zu 项，其中未整改 %u 项；涉及金额合计 %s 元。", v->n_findings, v->open_findings,
+        report_para(d->doc, "审计发现 %zu 项，其中未整改 %u 项；涉及金额合计 %s 元。", v->n_findings, v->open_findings,
                cli_yuan(v->amount_total_fen, yuan));
     for (size_t i = 0; i < v->n_serious_open; i++) {
         const Hj__Audit__Finding *f = v->serious_open[i];
         snprintf(buf, sizeof buf, "严重问题未整改：%s 任期 第 %u 项 %s", f->term, f->no, f->text);
-        s_note(d, "%s", s_mark(d, buf, (char[S_CELL]){0}));
+        report_para(d->doc, "%s", report_mark(d->doc, buf, (char[S_CELL]){0}, S_CELL));
     }
 }
 
@@ -649,25 +515,25 @@ static void s_write_plan(const s_dossier_t *d)
 {
     const Hj__Registry__Plan *p = NULL;
     char mark[S_CELL];
-    s_heading(d, 2, "四、换届工作方案");
+    report_heading(d->doc, 2, "四、换届工作方案");
     for (size_t i = 0; i < d->plans.n; i++) {
         const Hj__Registry__Plan *o = (const Hj__Registry__Plan *)d->plans.items[i];
         if (!p || o->version >= p->version)
             p = o;
     }
     if (!p)
-        s_note(d, "%s", s_mark(d, "尚未制定社区换届工作方案", mark));
+        report_para(d->doc, "%s", report_mark(d->doc, "尚未制定社区换届工作方案", mark, sizeof mark));
     else {
-        s_item(d, "方案", "%s（第 %u 版）", p->title, p->version);
+        report_item(d->doc, "方案", "%s（第 %u 版）", p->title, p->version);
         if (p->document[0])
-            s_item(d, "文号", "%s", p->document);
-        s_item(d, "提交日期", "%s", p->submitted_on);
-        s_item(d, "状态", "%s", prep_zh(p->state));
-        s_item(d, "生效日期", "%s", s_or_dash(p->in_force_on));
+            report_item(d->doc, "文号", "%s", p->document);
+        report_item(d->doc, "提交日期", "%s", p->submitted_on);
+        report_item(d->doc, "状态", "%s", prep_zh(p->state));
+        report_item(d->doc, "生效日期", "%s", s_or_dash(p->in_force_on));
         static const char *head[] = {"步骤", "审批机构", "状态", "日期", "审批人", "意见"};
-        s_table_t t;
-        s_heading(d, 3, "审批步骤");
-        s_table(&t, d, 6, head);
+        report_table_t t;
+        report_heading(d->doc, 3, "审批步骤");
+        report_table_begin(&t, d->doc, 6, head);
         for (size_t k = 0; k < p->n_steps; k++) {
             const Hj__Registry__PlanStep *s = p->steps[k];
             char no[16], state[S_CELL];
@@ -675,17 +541,18 @@ static void s_write_plan(const s_dossier_t *d)
             if (strcmp(s->state, "approved") == 0)
                 snprintf(state, sizeof state, "%s", prep_zh(s->state));
             else
-                s_mark(d, strcmp(s->state, "pending") == 0 ? "待审批" : prep_zh(s->state), state);
+                report_mark(d->doc, strcmp(s->state, "pending") == 0 ? "待审批" : prep_zh(s->state), state,
+                            sizeof state);
             const char *row[] = {no, s->name, state, s_or_dash(s->date), s->approver, s->note};
-            s_row(&t, row);
+            report_table_row(&t, row);
         }
-        s_table_end(&t, "（无审批步骤）");
+        report_table_end(&t, "（无审批步骤）");
     }
     static const char *head[] = {"任务", "责任人", "完成期限", "状态"};
-    s_table_t t;
+    report_table_t t;
     unsigned open = 0, overdue = 0;
-    s_heading(d, 3, "工作任务（时间到天、任务到人）");
-    s_table(&t, d, 4, head);
+    report_heading(d->doc, 3, "工作任务（时间到天、任务到人）");
+    report_table_begin(&t, d->doc, 4, head);
     for (size_t i = 0; i < d->tasks.n; i++) {
         const Hj__Registry__Task *k = (const Hj__Registry__Task *)d->tasks.items[i];
         char state[S_CELL];
@@ -695,23 +562,23 @@ static void s_write_plan(const s_dossier_t *d)
         if (done)
             snprintf(state, sizeof state, "已完成（%s）", k->done_on);
         else if (k->overdue)
-            s_mark(d, "逾期未完成", state);
+            report_mark(d->doc, "逾期未完成", state, sizeof state);
         else
             snprintf(state, sizeof state, "进行中");
         const char *row[] = {k->title, k->owner, k->due, state};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（无工作任务）");
+    report_table_end(&t, "（无工作任务）");
     if (d->tasks.n)
-        s_note(d, "任务 %zu 项，未完成 %u 项，其中逾期 %u 项。", d->tasks.n, open, overdue);
+        report_para(d->doc, "任务 %zu 项，未完成 %u 项，其中逾期 %u 项。", d->tasks.n, open, overdue);
 }
 
 static void s_write_candidates(const s_dossier_t *d)
 {
     char mark[S_CELL];
-    s_heading(d, 2, "五、候选人与资格联审");
+    report_heading(d->doc, 2, "五、候选人与资格联审");
     if (!d->nresults)
-        s_note(d, "尚未安排选举。");
+        report_para(d->doc, "尚未安排选举。");
     for (size_t i = 0; i < d->nresults; i++) {
         const Hj__Tally__Result *r = (const Hj__Tally__Result *)prep_oneof(d->results[i]);
         const Hj__Tally__Election *e = r ? r->election : NULL;
@@ -721,23 +588,23 @@ static void s_write_candidates(const s_dossier_t *d)
         snprintf(title, sizeof title, "%s选举：%s，%u 个职数（%s）",
                  strcmp(e->body, "party") == 0 ? "社区党组织委员会" : "居民委员会", e->date, e->seats,
                  strcmp(e->state, "open") == 0 ? "已开启" : strcmp(e->state, "scheduled") == 0 ? "已安排" : e->state);
-        s_heading(d, 3, title);
+        report_heading(d->doc, 3, title);
         static const char *head[] = {"序号", "候选人"};
-        s_table_t t;
-        s_table(&t, d, 2, head);
+        report_table_t t;
+        report_table_begin(&t, d->doc, 2, head);
         for (size_t k = 0; k < e->n_candidates; k++) {
             char no[16];
             snprintf(no, sizeof no, "%u", e->candidates[k]->position);
             const char *row[] = {no, e->candidates[k]->name};
-            s_row(&t, row);
+            report_table_row(&t, row);
         }
-        s_table_end(&t, s_mark(d, "候选人名单尚未确定", mark));
+        report_table_end(&t, report_mark(d->doc, "候选人名单尚未确定", mark, sizeof mark));
     }
     static const char *head[] = {"姓名", "委员会", "推荐来源", "入库日期", "资格联审", "状态", "备注"};
-    s_table_t t;
+    report_table_t t;
     unsigned pending = 0, cleared = 0, barred = 0;
-    s_heading(d, 3, "后备人选台账");
-    s_table(&t, d, 7, head);
+    report_heading(d->doc, 3, "后备人选台账");
+    report_table_begin(&t, d->doc, 7, head);
     for (size_t i = 0; i < d->reserves.n; i++) {
         const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)d->reserves.items[i];
         char vetting[S_CELL];
@@ -746,16 +613,16 @@ static void s_write_candidates(const s_dossier_t *d)
         barred += strcmp(r->vetting, "barred") == 0;
         if (strcmp(r->vetting, "barred") == 0) {
             snprintf(mark, sizeof mark, "%s：%s", prep_zh(r->vetting), prep_zh(r->bar_reason));
-            s_mark(d, mark, vetting);
+            report_mark(d->doc, mark, vetting, sizeof vetting);
         } else
             snprintf(vetting, sizeof vetting, "%s", prep_zh(r->vetting));
         const char *row[] = {r->person_name, s_committee_zh(r->committee), r->source, r->added, vetting,
                              prep_zh(r->status), r->note};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（台账无人选）");
+    report_table_end(&t, "（台账无人选）");
     if (d->reserves.n)
-        s_note(d, "后备人选 %zu 名：资格联审通过 %u 名，待审 %u 名，不通过 %u 名。", d->reserves.n, cleared,
+        report_para(d->doc, "后备人选 %zu 名：资格联审通过 %u 名，待审 %u 名，不通过 %u 名。", d->reserves.n, cleared,
                pending, barred);
 }
 
@@ -763,30 +630,30 @@ static void s_write_training(const s_dossier_t *d)
 {
     const Hj__Registry__TrainingCoverage *c = d->training;
     char mark[S_CELL];
-    s_heading(d, 2, "六、培训骨干");
+    report_heading(d->doc, 2, "六、培训骨干");
     const Hj__Registry__Body *b = d->committees.n ? (const Hj__Registry__Body *)d->committees.items[0] : NULL;
     if (!b || !c || !c->committee_recorded)
-        s_note(d, "%s", s_mark(d, "尚未组建选举委员会", mark));
+        report_para(d->doc, "%s", report_mark(d->doc, "尚未组建选举委员会", mark, sizeof mark));
     else {
-        s_item(d, "选举委员会", "%s（%s 组建）", b->name, s_or_dash(b->formed_on));
+        report_item(d->doc, "选举委员会", "%s（%s 组建）", b->name, s_or_dash(b->formed_on));
         static const char *head[] = {"姓名", "职务", "培训"};
-        s_table_t t;
-        s_table(&t, d, 3, head);
+        report_table_t t;
+        report_table_begin(&t, d->doc, 3, head);
         for (size_t i = 0; i < b->n_members; i++) {
             const Hj__Registry__BodyMember *m = b->members[i];
             int trained = 1;
             for (size_t k = 0; k < c->n_missing && trained; k++)
                 trained = strcmp(c->missing[k]->id, m->person_id) != 0;
-            const char *row[] = {m->person_name, prep_zh(m->role), trained ? "已培训" : s_mark(d, "未培训", mark)};
-            s_row(&t, row);
+            const char *row[] = {m->person_name, prep_zh(m->role), trained ? "已培训" : report_mark(d->doc, "未培训", mark, sizeof mark)};
+            report_table_row(&t, row);
         }
-        s_table_end(&t, "（选举委员会无成员）");
-        s_note(d, "选举委员会成员已培训 %u/%u 名。", c->trained, c->required);
+        report_table_end(&t, "（选举委员会无成员）");
+        report_para(d->doc, "选举委员会成员已培训 %u/%u 名。", c->trained, c->required);
     }
     static const char *head[] = {"日期", "培训人", "主题", "参训人数"};
-    s_table_t t;
-    s_heading(d, 3, "为本社区举办的培训");
-    s_table(&t, d, 4, head);
+    report_table_t t;
+    report_heading(d->doc, 3, "为本社区举办的培训");
+    report_table_begin(&t, d->doc, 4, head);
     for (size_t i = 0; i < d->trainings.n; i++) {
         const Hj__Registry__Training *s = (const Hj__Registry__Training *)d->trainings.items[i];
         char topics[S_CELL] = "", count[16];
@@ -794,19 +661,19 @@ static void s_write_training(const s_dossier_t *d)
             s_append(topics, sizeof topics, "；", s->topics[k]);
         snprintf(count, sizeof count, "%zu", s->n_attendees);
         const char *row[] = {s->date, s->trainer, topics, count};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（无）");
+    report_table_end(&t, "（无）");
 }
 
 static void s_write_rectification(const s_dossier_t *d)
 {
     static const char *head[] = {"问题", "整治方案（一社一策）", "责任人", "开始", "期限", "状态"};
-    s_table_t t;
+    report_table_t t;
     unsigned open = 0;
-    s_heading(d, 2, "七、集中整顿与党组织升格");
-    s_heading(d, 3, "整顿事项");
-    s_table(&t, d, 6, head);
+    report_heading(d->doc, 2, "七、集中整顿与党组织升格");
+    report_heading(d->doc, 3, "整顿事项");
+    report_table_begin(&t, d->doc, 6, head);
     for (size_t i = 0; i < d->rectifications.n; i++) {
         const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)d->rectifications.items[i];
         char state[S_CELL];
@@ -814,29 +681,29 @@ static void s_write_rectification(const s_dossier_t *d)
             snprintf(state, sizeof state, "已销号（%s）", r->closed_on);
         else {
             open++;
-            s_mark(d, prep_zh(r->state), state);
+            report_mark(d->doc, prep_zh(r->state), state, sizeof state);
         }
         const char *row[] = {prep_zh(r->problem), r->plan, r->owner, r->opened_on, r->due, state};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（无整顿事项）");
+    report_table_end(&t, "（无整顿事项）");
     if (d->rectifications.n)
-        s_note(d, "整顿事项 %zu 项，未销号 %u 项。", d->rectifications.n, open);
+        report_para(d->doc, "整顿事项 %zu 项，未销号 %u 项。", d->rectifications.n, open);
     static const char *uhead[] = {"申请日期", "原组织", "申请升格为", "状态", "决定日期", "说明"};
-    s_heading(d, 3, "党组织升格申请");
-    s_table(&t, d, 6, uhead);
+    report_heading(d->doc, 3, "党组织升格申请");
+    report_table_begin(&t, d->doc, 6, uhead);
     for (size_t i = 0; i < d->upgrades.n; i++) {
         const Hj__Registry__Upgrade *u = (const Hj__Registry__Upgrade *)d->upgrades.items[i];
         char state[S_CELL];
         if (strcmp(u->state, "requested") == 0)
-            s_mark(d, "待审批", state);
+            report_mark(d->doc, "待审批", state, sizeof state);
         else
             snprintf(state, sizeof state, "%s", prep_zh(u->state));
         const char *row[] = {u->requested_on, S_WORD(s_org_zh, u->from_type), S_WORD(s_org_zh, u->to_type), state,
                              s_or_dash(u->decided_on), u->decision_note[0] ? u->decision_note : u->reason};
-        s_row(&t, row);
+        report_table_row(&t, row);
     }
-    s_table_end(&t, "（无升格申请）");
+    report_table_end(&t, "（无升格申请）");
 }
 
 /* ---- --json: every read as it came, one object ------------------------------------- */
@@ -901,7 +768,9 @@ int report_community(cli_t *cli)
         return rc;
     d.cli = cli;
     d.code = cli->pos[0];
-    d.md = format[0] == 'm';
+    report_doc_t doc;
+    report_doc_init(&doc, format[0] == 'm');
+    d.doc = &doc;
     if ((rc = s_fetch(&d)) == CLI_OK) {
         if (cli->json)
             s_write_json(&d);

@@ -58,6 +58,8 @@ struct hj_broker {
     uv_timer_t timer;
     s_service_t *services;
     s_worker_t *workers;
+    char last_refused[64];      /* a refused worker key is logged once a minute */
+    uint64_t last_refused_at;
 };
 
 /* Huanjie's own services are known from the start: while none of a
@@ -324,6 +326,25 @@ out:
 
 /* ---- backend: workers ------------------------------------------------- */
 
+/* The daemon key a worker's connection proved (ZAP named it: the User-Id of
+ * its frames), as the registry has it now: NULL when revoked since. */
+static const hj_device_entry_t *s_worker_key(hj_broker_t *b, hj_frames_t *f)
+{
+    const char *uid = zmq_msg_gets(&f->part[f->count - 1], "User-Id");
+    const hj_device_entry_t *d = uid && *uid ? hj_devices_by_name(b->devices, uid) : NULL;
+    return d && !d->revoked && hj_devices_is_service(d, NULL) ? d : NULL;
+}
+
+static void s_refuse_worker(hj_broker_t *b, const char *who, const char *why)
+{
+    uint64_t now = uv_now(b->loop);
+    if (strcmp(who, b->last_refused) != 0 || now - b->last_refused_at >= 60000) {
+        hj_warn("worker %s refused: %s", who, why);
+        snprintf(b->last_refused, sizeof b->last_refused, "%s", who);
+        b->last_refused_at = now;
+    }
+}
+
 static void s_on_ready(hj_broker_t *b, s_worker_t *w, const s_blob_t *id, hj_frames_t *f)
 {
     char name[S_NAME_MAX + 1] = "", credit[16] = "1";
@@ -331,6 +352,15 @@ static void s_on_ready(hj_broker_t *b, s_worker_t *w, const s_blob_t *id, hj_fra
         s_worker_drop(b, w, "sent READY again");
     if (f->count < 5 || hj_frames_str(f, 4, name, sizeof name) != 0 || !name[0]) {
         hj_warn("READY without a service name: ignored");
+        return;
+    }
+    /* A daemon serves only the service its key was enrolled for. */
+    const hj_device_entry_t *key = s_worker_key(b, f);
+    if (!key || strcmp(key->service, name) != 0) {
+        char why[160];
+        snprintf(why, sizeof why, "its key is %s, not one of %s's",
+                 key ? key->service : "revoked or unknown", name);
+        s_refuse_worker(b, key ? key->name : "(revoked key)", why);
         return;
     }
     if (f->count >= 6)
@@ -387,6 +417,10 @@ static void s_on_worker(hj_zwatch_t *watch, void *socket, void *arg)
         hj_warn("worker message is not MDPW01: dropped");
     } else if (hj_frames_is(&f, 3, HJ_MDPW_READY)) {
         s_on_ready(b, w, &id, &f);
+    } else if (w && !s_worker_key(b, &f)) {
+        /* Its key was revoked since it connected: from its next message on. */
+        s_worker_send(b, w, HJ_MDPW_DISCONNECT, NULL);
+        s_worker_drop(b, w, "its key was revoked");
     } else if (!w) {
         /* A worker we do not know (we restarted, or expired it): make it re-register. */
         s_worker_t tmp = {.identity = id};
@@ -418,14 +452,15 @@ static void s_on_timer(uv_timer_t *t)
 
 /* ---- life cycle ------------------------------------------------------- */
 
-/* secret_key given: a CURVE server (public); NULL: internal. */
-static void *s_router(void *zctx, const char *endpoint, int64_t max_msg, const char *secret_key)
+/* A CURVE server in ZAP domain `domain` (hj_curve.h). */
+static void *s_router(void *zctx, const char *endpoint, int64_t max_msg, const char *secret_key,
+                      const char *domain)
 {
     void *s = zmq_socket(zctx, ZMQ_ROUTER);
     int linger = 0, mandatory = 0, hwm = 100000;
     if (!s)
         return NULL;
-    if ((secret_key && hj_curve_server_socket(s, secret_key) != 0) ||
+    if (hj_curve_server_socket_in(s, secret_key, domain) != 0 ||
         zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
         zmq_setsockopt(s, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) ||
         zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
@@ -450,8 +485,8 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     for (int i = 0; s_known_services[i]; i++)
         s_service(b, s_known_services[i], 1);
     b->devices = devices;
-    if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg, secret_key)) ||
-        !(b->backend = s_router(zctx, cfg->workers, 0, NULL)) ||
+    if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg, secret_key, HJ_ZAP_DEVICES)) ||
+        !(b->backend = s_router(zctx, cfg->workers, 0, secret_key, HJ_ZAP_WORKERS)) ||
         !(b->front_watch = hj_zwatch_new(loop, b->frontend, s_on_client, b)) ||
         !(b->back_watch = hj_zwatch_new(loop, b->backend, s_on_worker, b))) {
         hj_broker_destroy(&b);
@@ -461,7 +496,8 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     b->timer.data = b;
     uv_timer_start(&b->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms,
                    (uint64_t)cfg->heartbeat_ms);
-    hj_info("broker: clients on %s (CURVE), workers on %s", cfg->bus, cfg->workers);
+    hj_info("broker: clients on %s (CURVE), workers on %s (CURVE, daemons' keys)", cfg->bus,
+            cfg->workers);
     return b;
 }
 

@@ -9,8 +9,10 @@
  * each request is looked up again in the device registry, so a device
  * revoked while connected is refused from its next request, and the worker
  * gets the device's current role and scope with the request. Workers connect
- * to an internal endpoint, which main() allows only on loopback or a private
- * network. */
+ * to an internal endpoint, over CURVE too, with their daemon's key: a worker
+ * is admitted only for the service its key was enrolled for, and dropped at
+ * its next message once the key is revoked. main() binds the endpoint only on
+ * loopback or a private network, a second wall. */
 #include <uv.h>
 
 #include "devices.h"

@@ -28,6 +28,7 @@ struct hj_devices {
     int stopping;
     hj_devices_loaded_fn loaded;
     void *arg;
+    char server_key[41];
 };
 
 static int64_t s_now_ms(void)
@@ -70,6 +71,7 @@ static int s_entry(hj_device_entry_t *e, PGresult *r, int i)
     snprintf(e->team, sizeof e->team, "%s", PQgetvalue(r, i, 2));
     snprintf(e->role, sizeof e->role, "%s", PQgetvalue(r, i, 3));
     e->revoked = PQgetvalue(r, i, 4)[0] == 't';
+    snprintf(e->service, sizeof e->service, "%s", PQgetvalue(r, i, 6));
     hj__identity__init(&e->identity);
     e->identity.device = e->name;
     e->identity.team = e->team;
@@ -106,7 +108,7 @@ static s_table_t *s_load(PGconn *conn)
     char state[6];
     PGresult *r = hj_pq(conn, state,
                         "SELECT public_key, name, team, role, revoked, "
-                        "array_to_string(communities, E'\\x1f') FROM bus.device_grants",
+                        "array_to_string(communities, E'\\x1f'), service FROM bus.device_grants",
                         0, NULL);
     if (!r)
         return NULL;
@@ -144,6 +146,16 @@ static void s_work(PGconn *conn, void *arg)
         return;
     }
     if (d->listening != conn) {
+        char state[6];
+        const char *v[1] = {d->server_key};
+        PGresult *r = hj_pq(conn, state,
+                            "INSERT INTO bus.server_key (public_key) VALUES ($1) ON CONFLICT (one) "
+                            "DO UPDATE SET public_key = EXCLUDED.public_key, updated_at = now() "
+                            "WHERE bus.server_key.public_key <> EXCLUDED.public_key",
+                            1, v);
+        if (!r)
+            return;
+        PQclear(r);
         if (hj_pq_cmd(conn, "LISTEN hj_devices") != 0)
             return;
         d->listening = conn;
@@ -217,14 +229,15 @@ static void s_done(void *arg)
     s_schedule(d);
 }
 
-hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_loaded_fn loaded,
-                             void *arg)
+hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, const char *server_key,
+                             hj_devices_loaded_fn loaded, void *arg)
 {
     hj_devices_t *d = calloc(1, sizeof *d);
     if (!d || !(d->db = hj_db_new(loop, db))) {
         free(d);
         return NULL;
     }
+    snprintf(d->server_key, sizeof d->server_key, "%s", server_key);
     d->loaded = loaded;
     d->arg = arg;
     d->dirty = 1;
@@ -254,6 +267,12 @@ const hj_device_entry_t *hj_devices_by_key(hj_devices_t *d, const char *public_k
     return d->table ? s_find(d->table->by_key, d->table->n, public_key,
                              offsetof(hj_device_entry_t, public_key))
                     : NULL;
+}
+
+int hj_devices_is_service(const hj_device_entry_t *e, const char *service)
+{
+    return e && strcmp(e->role, "service") == 0 && e->service[0] &&
+           (!service || strcmp(e->service, service) == 0);
 }
 
 const hj_device_entry_t *hj_devices_by_name(hj_devices_t *d, const char *name)

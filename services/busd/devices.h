@@ -18,6 +18,7 @@ typedef struct {
     char name[64];
     char team[256];
     char role[32];
+    char service[32]; /* role "service": the service this daemon's key is enrolled for */
     int revoked;
     Hj__Identity identity;  /* what the broker hands the worker (points into this entry) */
     char **communities;     /* scoped roles: their community codes */
@@ -30,10 +31,14 @@ typedef struct hj_devices hj_devices_t;
  * cannot now (revoked or removed). */
 typedef void (*hj_devices_loaded_fn)(void *arg, int first, int lost);
 
-hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, hj_devices_loaded_fn loaded,
-                             void *arg);
+/* server_key: hj-busd's public key (Z85), published in bus.server_key on
+ * every (re)connect so the daemons learn it through their own logins. */
+hj_devices_t *hj_devices_new(uv_loop_t *loop, const char *db, const char *server_key,
+                             hj_devices_loaded_fn loaded, void *arg);
 /* The device with this Z85 public key (revoked ones included), or NULL. */
 const hj_device_entry_t *hj_devices_by_key(hj_devices_t *d, const char *public_key);
+/* 1 when e is a daemon's key enrolled for `service` (NULL: any service). */
+int hj_devices_is_service(const hj_device_entry_t *e, const char *service);
 /* The device of this name (revoked ones included), or NULL. */
 const hj_device_entry_t *hj_devices_by_name(hj_devices_t *d, const char *name);
 void hj_devices_destroy(hj_devices_t **self_p);

@@ -1,5 +1,6 @@
 /* hj-busd: the backbone. Request broker, event bus, journal relay, and the
- * ZAP handler that admits only enrolled devices to the first two. */
+ * ZAP handler that admits only enrolled devices to the public endpoints and
+ * only Huanjie's enrolled daemons to the internal ones. */
 #include "broker.h"
 #include "devices.h"
 #include "events.h"
@@ -43,6 +44,7 @@ static void s_on_devices(void *arg, int first, int lost)
     s_busd_t *d = arg;
     if (first && d->zap && hj_zap_start(d->zap) != 0)
         hj_error("zap: cannot start answering");
+    hj_zap_reloaded(d->zap);
     if (lost && d->events)
         hj_events_drop_subscribers(d->events);
 }
@@ -63,8 +65,9 @@ int main(int argc, char **argv)
         hj_error("HJ_DB is not a valid connection string");
         return 2;
     }
-    /* Workers, events-in and the internal event bus are not authenticated: never
-     * beyond a private network. */
+    /* Workers, events-in and the internal event bus admit only the daemons'
+     * enrolled keys (zap.c); binding them only on a private network is the
+     * second wall. */
     const char *exposed = !hj_endpoint_private(cfg.workers)           ? cfg.workers
                           : !hj_endpoint_private(cfg.events_in)       ? cfg.events_in
                           : !hj_endpoint_private(cfg.events_internal) ? cfg.events_internal
@@ -83,9 +86,9 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     void *zctx = zmq_ctx_new();
     /* ZAP first: a CURVE socket must never bind before its handler exists. */
-    if (!zctx || !(d.devices = hj_devices_new(loop, db, s_on_devices, &d)) ||
+    if (!zctx || !(d.devices = hj_devices_new(loop, db, public_key, s_on_devices, &d)) ||
         !(d.zap = hj_zap_new(loop, zctx, d.devices)) ||
-        !(d.events = hj_events_new(loop, zctx, &cfg, secret_key)) ||
+        !(d.events = hj_events_new(loop, zctx, &cfg, secret_key, d.devices)) ||
         !(d.broker = hj_broker_new(loop, zctx, &cfg, d.devices, secret_key)) ||
         !(d.relay = hj_relay_new(loop, db, d.events))) {
         hj_error("hj-busd failed to start");

@@ -44,14 +44,15 @@ static void s_queue_row(hj_relay_t *relay, PGresult *r, int i)
     ev.request_id = PQgetvalue(r, i, 6);
     snprintf(o->topic, sizeof o->topic, "%s.%s.%s", ev.service, ev.kind, ev.community);
     ev.topic = o->topic;
-    ev.payload.data = s_bytea(r, i, 7, &ev.payload.len);
-    ev.hash.data = s_bytea(r, i, 8, &ev.hash.len);
-    ev.prev_hash.data = s_bytea(r, i, 9, &ev.prev_hash.len);
+    /* No payload: what is published reaches every enrolled device, and a
+     * payload can carry personal content (a talk's summary, a birth date).
+     * Whoever may see the record reads it through a scoped read. */
+    ev.hash.data = s_bytea(r, i, 7, &ev.hash.len);
+    ev.prev_hash.data = s_bytea(r, i, 8, &ev.prev_hash.len);
     o->len = hj__event__get_packed_size(&ev);
     o->body = malloc(o->len ? o->len : 1);
     if (o->body)
         hj__event__pack(&ev, o->body);
-    PQfreemem(ev.payload.data);
     PQfreemem(ev.hash.data);
     PQfreemem(ev.prev_hash.data);
     if (relay->out_tail)
@@ -70,7 +71,7 @@ static int s_assign(hj_relay_t *relay, PGconn *conn)
         return -1;
     PGresult *r = hj_pq(conn, state,
                         "SELECT seq, (extract(epoch FROM committed_at) * 1000000)::bigint, actor, "
-                        "service, kind, community, request_id, payload, hash, prev_hash "
+                        "service, kind, community, request_id, hash, prev_hash "
                         "FROM bus.relay_assign($1::int)",
                         1, v);
     if (!r) {

@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#define S_ZAP_DOMAIN "huanjie"
 
 int hj_curve_keypair(char public_key[HJ_KEY_LEN], char secret_key[HJ_KEY_LEN])
 {
@@ -109,23 +108,17 @@ static int s_write_new(const char *path, const char *text)
 
 /* ---- the server's keypair ----------------------------------------------- */
 
-int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_LEN],
-                        char secret_key[HJ_KEY_LEN])
+int hj_curve_key_file(const char *path, int create, const char *comment,
+                      char public_key[HJ_KEY_LEN], char secret_key[HJ_KEY_LEN])
 {
-    char path[1024], err[1200];
-    snprintf(path, sizeof path, "%s/busd.key", run_dir);
+    char err[1200];
     if (create && access(path, F_OK) != 0) {
-        char pub[HJ_KEY_LEN], sec[HJ_KEY_LEN], text[512];
+        char pub[HJ_KEY_LEN], sec[HJ_KEY_LEN], text[1024];
         if (hj_curve_keypair(pub, sec) != 0)
             return -1;
-        snprintf(text, sizeof text,
-                 "# hj-busd's CURVE keypair. Keep it secret and back it up: every device\n"
-                 "# file names this public key, and a new keypair means enrolling every\n"
-                 "# device again.\n"
-                 "public_key = %s\nsecret_key = %s\n",
-                 pub, sec);
+        snprintf(text, sizeof text, "%spublic_key = %s\nsecret_key = %s\n", comment, pub, sec);
         if (s_write_new(path, text) == 0)
-            hj_info("created the server keypair %s (public key %s)", path, pub);
+            hj_info("created the keypair %s (public key %s)", path, pub);
         else if (errno != EEXIST) {
             hj_error("cannot create %s: %s", path, strerror(errno));
             return -1;
@@ -136,8 +129,7 @@ int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_
     s_field_t fields[] = {{"public_key", public_key, HJ_KEY_LEN},
                           {"secret_key", secret_key, HJ_KEY_LEN}};
     if (s_read(path, fields, 2, err, sizeof err) != 0) {
-        hj_error("%s%s", err,
-                 create ? "" : " (start hj-busd once, or run hj admin keygen, to make it)");
+        hj_error("%s", err);
         return -1;
     }
     if (!hj_curve_key_valid(public_key) || !hj_curve_key_valid(secret_key)) {
@@ -147,10 +139,32 @@ int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_
     return 0;
 }
 
+int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_LEN],
+                        char secret_key[HJ_KEY_LEN])
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/busd.key", run_dir);
+    if (!create && access(path, R_OK) != 0) {
+        hj_error("cannot read %s: %s (start hj-busd once, or run hj admin keygen, to make it)",
+                 path, strerror(errno));
+        return -1;
+    }
+    return hj_curve_key_file(path, create,
+                             "# hj-busd's CURVE keypair. Keep it secret and back it up: every device\n"
+                             "# file names this public key, and a new keypair means enrolling every\n"
+                             "# device again.\n",
+                             public_key, secret_key);
+}
+
 int hj_curve_server_socket(void *socket, const char *secret_key)
 {
+    return hj_curve_server_socket_in(socket, secret_key, HJ_ZAP_DEVICES);
+}
+
+int hj_curve_server_socket_in(void *socket, const char *secret_key, const char *domain)
+{
     int server = 1;
-    return zmq_setsockopt(socket, ZMQ_ZAP_DOMAIN, S_ZAP_DOMAIN, strlen(S_ZAP_DOMAIN)) ||
+    return zmq_setsockopt(socket, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) ||
                    zmq_setsockopt(socket, ZMQ_CURVE_SERVER, &server, sizeof server) ||
                    zmq_setsockopt(socket, ZMQ_CURVE_SECRETKEY, secret_key, 40)
                ? -1

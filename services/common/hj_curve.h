@@ -30,14 +30,29 @@ int hj_curve_keypair(char public_key[HJ_KEY_LEN], char secret_key[HJ_KEY_LEN]);
 /* 1 when s is the Z85 text of a 32-byte key. */
 int hj_curve_key_valid(const char *s);
 
+/* A keypair file (public_key / secret_key lines, mode 0600). When it is
+ * missing and `create`, makes it atomically with `comment` ('#' lines) on
+ * top, so two makers agree. 0, or -1 after logging why. */
+int hj_curve_key_file(const char *path, int create, const char *comment,
+                      char public_key[HJ_KEY_LEN], char secret_key[HJ_KEY_LEN]);
+
 /* Reads run_dir/busd.key; when it is missing and `create`, makes it (0600).
  * 0, or -1 after logging why. */
 int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_LEN],
                         char secret_key[HJ_KEY_LEN]);
 
-/* Makes socket a CURVE server with this secret key, in ZAP domain "huanjie".
- * Call before bind. 0 / -1. */
+/* The ZAP domains of hj-busd's CURVE sockets: what a key may do depends on
+ * the endpoint it connects to (services/busd/zap.c). */
+#define HJ_ZAP_DEVICES "huanjie"                  /* requests and events: devices */
+#define HJ_ZAP_WORKERS "huanjie-workers"          /* workers: daemons' keys, own service */
+#define HJ_ZAP_EVENTS_IN "huanjie-events-in"      /* derived events: hj-tallyd's keys */
+#define HJ_ZAP_EVENTS_INTERNAL "huanjie-events-internal" /* the services' bus: daemons' keys */
+
+/* Makes socket a CURVE server with this secret key, in ZAP domain "huanjie"
+ * (devices). Call before bind. 0 / -1. */
 int hj_curve_server_socket(void *socket, const char *secret_key);
+/* The same in another ZAP domain (HJ_ZAP_*). */
+int hj_curve_server_socket_in(void *socket, const char *secret_key, const char *domain);
 /* Makes socket a CURVE client of d's server with d's keypair. Before connect. */
 int hj_curve_client_socket(void *socket, const hj_device_t *d);
 

@@ -46,16 +46,27 @@ int hj_frames_recv(void *socket, hj_frames_t *f, int flags)
     return 0;
 }
 
-int hj_frames_send(void *socket, hj_frames_t *f)
+static int s_send(void *socket, hj_frames_t *f, int flags)
 {
     int rc = 0;
     for (int i = 0; i < f->count; i++) {
-        if (rc == 0 && zmq_msg_send(&f->part[i], socket, i + 1 < f->count ? ZMQ_SNDMORE : 0) < 0)
+        if (rc == 0 &&
+            zmq_msg_send(&f->part[i], socket, flags | (i + 1 < f->count ? ZMQ_SNDMORE : 0)) < 0)
             rc = -1;
         zmq_msg_close(&f->part[i]);
     }
     f->count = 0;
     return rc;
+}
+
+int hj_frames_send(void *socket, hj_frames_t *f)
+{
+    return s_send(socket, f, 0);
+}
+
+int hj_frames_send_nowait(void *socket, hj_frames_t *f)
+{
+    return s_send(socket, f, ZMQ_DONTWAIT);
 }
 
 int hj_frames_add(hj_frames_t *f, const void *data, size_t size)

@@ -17,6 +17,9 @@ typedef struct {
 int hj_frames_recv(void *socket, hj_frames_t *f, int flags);
 /* Sends and closes every frame (also on error). */
 int hj_frames_send(void *socket, hj_frames_t *f);
+/* The same without waiting: -1 (EAGAIN) when the socket has no peer to take
+ * it now, e.g. a DEALER whose connection failed its handshake. */
+int hj_frames_send_nowait(void *socket, hj_frames_t *f);
 void hj_frames_init(hj_frames_t *f);
 void hj_frames_close(hj_frames_t *f);
 /* Appends a copy of data. Returns 0 / -1 when full. */

@@ -1,4 +1,5 @@
 #include "hj_worker.h"
+#include "hj_daemon_key.h"
 #include "hj_frames.h"
 #include "hj_log.h"
 #include "hj_mdp.h"
@@ -21,6 +22,7 @@ struct hj_worker {
     uv_loop_t *loop;
     void *zctx;
     const hj_config_t *cfg;
+    const hj_device_t *key; /* this daemon's CURVE identity on the internal endpoints */
     const hj_service_t *service;
     void *svc;
     hj_writer_t *writer;
@@ -79,8 +81,11 @@ static void s_send_command(hj_worker_t *w, const char *cmd, hj_frames_t *tail)
         hj_frames_move(&f, tail, i);
     if (tail)
         hj_frames_close(tail);
-    if (hj_frames_send(w->socket, &f) != 0)
-        hj_warn("send to broker failed: %s", zmq_strerror(zmq_errno()));
+    /* Never wait: with no broker connection (one refused at the handshake
+     * ends for good) a blocking send would stop the loop, heartbeat timer
+     * and all; the timer reconnects, and a lost reply is retried by the client. */
+    if (hj_frames_send_nowait(w->socket, &f) != 0)
+        hj_debug("send to broker failed: %s", zmq_strerror(zmq_errno()));
 }
 
 static void s_on_message(hj_zwatch_t *watch, void *socket, void *arg);
@@ -90,6 +95,7 @@ static int s_connect(hj_worker_t *w)
     int linger = 0;
     w->socket = zmq_socket(w->zctx, ZMQ_DEALER);
     if (!w->socket || zmq_setsockopt(w->socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        hj_curve_client_socket(w->socket, w->key) != 0 ||
         zmq_connect(w->socket, w->cfg->workers) != 0 ||
         !(w->watch = hj_zwatch_new(w->loop, w->socket, s_on_message, w))) {
         hj_error("cannot connect to broker at %s: %s", w->cfg->workers, zmq_strerror(zmq_errno()));
@@ -240,7 +246,8 @@ static void s_on_timer(uv_timer_t *t)
 }
 
 hj_worker_t *hj_worker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
-                           const hj_service_t *service, void *svc, hj_db_t *db)
+                           const hj_device_t *key, const hj_service_t *service, void *svc,
+                           hj_db_t *db)
 {
     hj_worker_t *w = calloc(1, sizeof *w);
     if (!w)
@@ -248,6 +255,7 @@ hj_worker_t *hj_worker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     w->loop = loop;
     w->zctx = zctx;
     w->cfg = cfg;
+    w->key = key;
     w->service = service;
     w->svc = svc;
     w->writer = hj_writer_new(db, service->name, service->handle, svc, s_on_reply, w);
@@ -300,6 +308,8 @@ void hj_worker_destroy(hj_worker_t **self_p)
 }
 
 typedef struct {
+    const hj_service_t *service;
+    void *svc;
     hj_worker_t *worker;
     hj_db_t *db;
     uv_signal_t sigint, sigterm;
@@ -309,6 +319,8 @@ static void s_on_signal(uv_signal_t *h, int signum)
 {
     s_daemon_t *d = h->data;
     hj_info("signal %d: stopping", signum);
+    if (d->service->stop)
+        d->service->stop(d->svc);
     hj_worker_destroy(&d->worker);
     hj_db_destroy(&d->db);
     uv_close((uv_handle_t *)&d->sigint, NULL);
@@ -318,21 +330,29 @@ static void s_on_signal(uv_signal_t *h, int signum)
 int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cfg)
 {
     char db[sizeof cfg->db], role[64];
+    static hj_device_t key; /* outlives the loop: the worker and the service's parts point at it */
     snprintf(db, sizeof db, "%s", cfg->db);
     snprintf(role, sizeof role, "hj_%s", service->name);
     if (hj_config_db_user(db, sizeof db, role) != 0) {
         hj_error("HJ_DB is not a valid connection string");
         return 2;
     }
-    uv_loop_t *loop = uv_default_loop();
-    void *zctx = zmq_ctx_new();
-    s_daemon_t d = {0};
-    signal(SIGPIPE, SIG_IGN);
     if (!service->permissions)
         hj_warn("service %s declares no permission table: every write will be refused",
                 service->name);
+    /* The internal endpoints admit only enrolled daemon keys (hj_daemon_key.h). */
+    if (hj_daemon_key_load(&key, cfg->run_dir, service->name, db, 0) != 0)
+        return 1;
+    uv_loop_t *loop = uv_default_loop();
+    void *zctx = zmq_ctx_new();
+    s_daemon_t d = {.service = service, .svc = svc};
+    hj_daemon_t env = {.loop = loop, .cfg = cfg, .db = db, .key = &key};
+    signal(SIGPIPE, SIG_IGN);
+    env.zctx = zctx;
     if (!zctx || !(d.db = hj_db_new(loop, db)) ||
-        !(d.worker = hj_worker_new(loop, zctx, cfg, service, svc, d.db))) {
+        (service->on_connect_sql && hj_db_on_connect(d.db, service->on_connect_sql) != 0) ||
+        !(d.worker = hj_worker_new(loop, zctx, cfg, &key, service, svc, d.db)) ||
+        (service->start && service->start(&env, svc) != 0)) {
         hj_error("service %s failed to start", service->name);
         return 1;
     }

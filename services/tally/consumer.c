@@ -141,24 +141,27 @@ static void s_on_timer(uv_timer_t *t)
     s_kick(t->data);
 }
 
-tally_consumer_t *tally_consumer_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
-                                     const tally_profiles_t *profiles)
+tally_consumer_t *tally_consumer_new(const hj_daemon_t *env, const tally_profiles_t *profiles)
 {
     int linger = 0;
+    const hj_config_t *cfg = env->cfg;
+    void *zctx = env->zctx;
     tally_consumer_t *k = calloc(1, sizeof *k);
     if (!k)
         return NULL;
-    k->loop = loop;
+    k->loop = env->loop;
     k->profiles = profiles;
-    k->db = hj_db_new(loop, cfg->db);
+    k->db = hj_db_new(env->loop, env->db);
     k->sub = zmq_socket(zctx, ZMQ_SUB);
     k->push = zmq_socket(zctx, ZMQ_PUSH);
     if (!k->db || hj_db_on_connect(k->db, TALLY_SEARCH_PATH) != 0 || !k->sub || !k->push ||
         zmq_setsockopt(k->sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->push, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||
+        hj_curve_client_socket(k->sub, env->key) != 0 ||
+        hj_curve_client_socket(k->push, env->key) != 0 ||
         zmq_connect(k->sub, cfg->events_internal) != 0 || zmq_connect(k->push, cfg->events_in) != 0 ||
-        !(k->watch = hj_zwatch_new(loop, k->sub, s_on_event, k))) {
+        !(k->watch = hj_zwatch_new(env->loop, k->sub, s_on_event, k))) {
         hj_error("consumer: cannot connect to the event bus %s / %s: %s", cfg->events_internal,
                  cfg->events_in, zmq_strerror(zmq_errno()));
         if (k->sub)
@@ -169,7 +172,7 @@ tally_consumer_t *tally_consumer_new(uv_loop_t *loop, void *zctx, const hj_confi
         free(k);
         return NULL;
     }
-    uv_timer_init(loop, &k->timer);
+    uv_timer_init(env->loop, &k->timer);
     k->timer.data = k;
     uv_timer_start(&k->timer, s_on_timer, 0, S_POLL_MS);
     hj_info("consumer: reading the journal, events from %s, publishing to %s", cfg->events_internal,

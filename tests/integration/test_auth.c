@@ -677,7 +677,8 @@ Test(auth, an_identity_card_number_never_reaches_a_log_or_an_event)
                               "an event carries the number");
             if (hj_frames_size(&f, 0) >= 22 && memcmp(hj_frames_data(&f, 0), "registry.person_added.", 22) == 0) {
                 person_events++;
-                cr_assert(s_contains(hj_frames_data(&f, 1), hj_frames_size(&f, 1), mask), "the event has the mask");
+                cr_assert_not(s_contains(hj_frames_data(&f, 1), hj_frames_size(&f, 1), mask),
+                              "a public event carries no personal content, the mask neither");
             }
             hj_frames_close(&f);
         }

@@ -1,0 +1,382 @@
+/* The attacks of issue 18 against a real stack, each of which worked before
+ * and must fail now: a service login journaling in another service's name or
+ * reading another's rows, a stranger or another service's daemon registering
+ * as a service, events injected on events-in, a listener on events-internal,
+ * a rewritten reply that the chain did not cover, a revoked daemon key. And
+ * the daemons, hj-tallyd included, each logged in as its own role. */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "hj.pb-c.h"
+#include "hj_curve.h"
+#include "hj_envelope.h"
+#include "hj_frames.h"
+#include "hj_mdp.h"
+#include "hj_stack.h"
+#include "registry.pb-c.h"
+
+static hj_stack_t stack;
+static void *ctx;
+
+static void setup(void)
+{
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                           "hj-tallyd", NULL};
+    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
+    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    const char *steps[][20] = {
+        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
+        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
+        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
+        {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
+         "--to", "2026-10-31", "--auditor", "张审计"},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char *err = NULL;
+        int rc = hj_runv(&stack, NULL, &err, steps[i]);
+        cr_assert_eq(rc, 0, "setup step %zu (%s %s): %s", i, steps[i][0], steps[i][1], err);
+        free(err);
+    }
+    ctx = zmq_ctx_new();
+}
+
+static void teardown(void)
+{
+    /* No zmq_ctx_term: a failed assertion leaves sockets open, and term would
+     * wait for them forever. Each test is a process of its own. */
+    hj_stack_stop(&stack);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Runs sql as the login `role`; its status, the error text in e. */
+static ExecStatusType s_as(const char *role, const char *sql, char *e, size_t size)
+{
+    char conninfo[600];
+    snprintf(conninfo, sizeof conninfo, "%s user=%s", stack.db, role);
+    PGconn *c = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    snprintf(e, size, "%s", st == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0)
+                                                                    : PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return st;
+}
+
+/* A raw socket that presents the keypair in run_dir/<file> (a daemon's key,
+ * made by the running daemon) to hj-busd; "" = a fresh key nobody enrolled;
+ * NULL = no CURVE at all. */
+static void *s_socket(int type, const char *file)
+{
+    void *s = zmq_socket(ctx, type);
+    /* A pusher's message leaves before its socket closes (or never). */
+    int linger = type == ZMQ_PUSH ? 1000 : 0, timeout = 300;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+    if (!file)
+        return s;
+    hj_device_t d = {0};
+    char secret[HJ_KEY_LEN], path[600];
+    cr_assert_eq(hj_curve_server_key(stack.run_dir, 0, d.server_key, secret), 0);
+    if (file[0]) {
+        snprintf(path, sizeof path, "%s/%s", stack.run_dir, file);
+        cr_assert_eq(hj_curve_key_file(path, 0, "", d.public_key, d.secret_key), 0, "%s", path);
+    } else
+        cr_assert_eq(hj_curve_keypair(d.public_key, d.secret_key), 0);
+    cr_assert_eq(hj_curve_client_socket(s, &d), 0);
+    return s;
+}
+
+/* A subscriber to the public event bus as the stack's device. */
+static void *s_public_sub(const char *prefix)
+{
+    void *s = zmq_socket(ctx, ZMQ_SUB);
+    int linger = 0;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix));
+    cr_assert_eq(hj_stack_curve(&stack, s), 0);
+    cr_assert_eq(zmq_connect(s, stack.events), 0);
+    return s;
+}
+
+/* The topics that arrive on sub within ms, joined by '\n'. */
+static void s_topics(void *sub, int ms, char *out, size_t size)
+{
+    out[0] = 0;
+    zmq_pollitem_t item = {sub, 0, ZMQ_POLLIN, 0};
+    while (zmq_poll(&item, 1, ms) == 1) {
+        hj_frames_t f;
+        if (hj_frames_recv(sub, &f, 0) != 0)
+            break;
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "%.*s\n", (int)hj_frames_size(&f, 0),
+                 (const char *)hj_frames_data(&f, 0));
+        hj_frames_close(&f);
+    }
+}
+
+static int s_log_has(const char *program, const char *needle)
+{
+    char pattern[600];
+    glob_t g;
+    int found = 0;
+    snprintf(pattern, sizeof pattern, "%s/%s.*.log", stack.run_dir, program);
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return 0;
+    for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+        FILE *f = fopen(g.gl_pathv[i], "r");
+        char line[4096];
+        while (f && !found && fgets(line, sizeof line, f))
+            found = strstr(line, needle) != NULL;
+        if (f)
+            fclose(f);
+    }
+    globfree(&g);
+    return found;
+}
+
+/* Waits until the log of program has needle (up to 5 s). */
+static int s_wait_log(const char *program, const char *needle)
+{
+    for (int i = 0; i < 100; i++) {
+        if (s_log_has(program, needle))
+            return 1;
+        usleep(50000);
+    }
+    return 0;
+}
+
+/* Sends MDP READY for service from sock, then a client request for it; 1 when
+ * the socket was handed the request. */
+static int s_ready_gets_requests(void *sock, const char *service)
+{
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_add(&f, "", 0);
+    hj_frames_addstr(&f, HJ_MDPW);
+    hj_frames_addstr(&f, HJ_MDPW_READY);
+    hj_frames_addstr(&f, service);
+    hj_frames_addstr(&f, "8");
+    hj_frames_send_nowait(sock, &f);
+    usleep(300000);
+    /* Requests from the real client: with a rogue registered, some reach it. */
+    for (int i = 0; i < 6; i++)
+        hj_run(&stack, NULL, NULL, "community", "list", NULL);
+    zmq_pollitem_t item = {sock, 0, ZMQ_POLLIN, 0};
+    int handed = 0;
+    while (zmq_poll(&item, 1, 300) == 1) {
+        if (hj_frames_recv(sock, &f, 0) != 0)
+            break;
+        handed |= f.count >= 3 && hj_frames_is(&f, 2, HJ_MDPW_REQUEST);
+        hj_frames_close(&f);
+    }
+    return handed;
+}
+
+/* ---- the journal ------------------------------------------------------------ */
+
+Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it_needs,
+     .init = setup, .fini = teardown, .timeout = 120)
+{
+    char e[1024];
+    const char *forged =
+        "INSERT INTO bus.journal (request_id, request_digest, service, kind, community, actor, "
+        "payload, reply) VALUES (gen_random_uuid(), sha256('x'), '%s', '%s', 'KBS-BH-01', "
+        "'local-admin', '\\x', '\\x')";
+    char sql[600];
+    long before = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    /* The attack of the issue: interviews' login writes a registry record
+     * (a gate turns red), or an audit record (a gate turns green). */
+    snprintf(sql, sizeof sql, forged, "registry", "rectification_opened");
+    cr_assert_eq(s_as("hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR, "interviews wrote as registry");
+    cr_assert(strstr(e, "row-level security"), "%s", e);
+    snprintf(sql, sizeof sql, forged, "audit", "audit_published");
+    cr_assert_eq(s_as("hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(s_as("hj_registry", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(s_as("hj_tally", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    /* The relay seals; it writes no records of its own. */
+    cr_assert_eq(s_as("hj_busd", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before, "nothing written");
+    /* Its own name still goes in (rolled back here). */
+    snprintf(sql, sizeof sql, "BEGIN; ");
+    snprintf(sql + strlen(sql), sizeof sql - strlen(sql), forged, "audit", "x");
+    strcat(sql, "; ROLLBACK");
+    cr_assert_eq(s_as("hj_audit", sql, e, sizeof e), PGRES_COMMAND_OK, "%s", e);
+
+    /* Reads: the registry's login sees its own rows, not audit's. */
+    cr_assert_gt(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'audit'"), 0);
+    cr_assert_eq(s_as("hj_registry", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+                 PGRES_TUPLES_OK);
+    cr_assert_str_eq(e, "0", "hj_registry read audit's rows");
+    cr_assert_eq(s_as("hj_registry", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'registry'", e,
+                      sizeof e),
+                 PGRES_TUPLES_OK);
+    cr_assert_str_eq(e, "t");
+    /* Interviews keeps its roster from the registry's rows; the board reads all. */
+    cr_assert_eq(s_as("hj_interviews", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+                 PGRES_TUPLES_OK);
+    cr_assert_str_eq(e, "0");
+    cr_assert_eq(s_as("hj_tally", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+                 PGRES_TUPLES_OK);
+    cr_assert_str_eq(e, "t");
+}
+
+Test(trust, every_daemon_is_logged_in_as_its_own_role, .init = setup, .fini = teardown, .timeout = 120)
+{
+    /* Each service has answered (setup), and hj-tallyd's consumer has applied the journal. */
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "board", NULL), 0);
+    const char *roles[] = {"hj_busd", "hj_registry", "hj_audit", "hj_interviews", "hj_tally"};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND usename = '%s'",
+                 roles[i]);
+        cr_assert_gt(hj_stack_scalar(&stack, sql), 0, "no connection as %s", roles[i]);
+    }
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                         "current_database() AND usename = 'postgres' AND "
+                                         "application_name NOT LIKE 'pg_%' AND pid <> pg_backend_pid()"),
+                 0, "a daemon is logged in as the superuser");
+}
+
+Test(trust, the_chain_covers_the_reply_a_replay_returns, .init = setup, .fini = teardown, .timeout = 120)
+{
+    char *out = NULL;
+    for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
+        usleep(20000);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0, "%s", out);
+    free(out);
+    /* A superuser past the guard rewrites the stored answer of seq 2. */
+    PGconn *c = hj_stack_pg(&stack);
+    PQclear(PQexec(c, "SET session_replication_role = replica"));
+    PGresult *r = PQexec(c, "UPDATE bus.journal SET reply = reply || '\\x00'::bytea WHERE seq = 2");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 1);
+    cr_assert(strstr(out, "broken at seq 2:"), "%s", out);
+    free(out);
+}
+
+/* ---- the internal endpoints ---------------------------------------------- */
+
+Test(trust, a_stranger_or_another_service_cannot_become_a_service, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    /* No CURVE at all, a key nobody enrolled, a device's key, audit's daemon key. */
+    const char *who[] = {NULL, "", "devices/" HJ_STACK_DEVICE ".device", "audit.key"};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        void *rogue;
+        if (who[i] && strstr(who[i], ".device")) {
+            rogue = zmq_socket(ctx, ZMQ_DEALER);
+            int linger = 0;
+            zmq_setsockopt(rogue, ZMQ_LINGER, &linger, sizeof linger);
+            cr_assert_eq(hj_stack_curve(&stack, rogue), 0);
+        } else
+            rogue = s_socket(ZMQ_DEALER, who[i]);
+        cr_assert_eq(zmq_connect(rogue, stack.workers), 0);
+        cr_assert_not(s_ready_gets_requests(rogue, "registry"), "rogue %zu was handed requests", i);
+        zmq_close(rogue);
+    }
+    cr_assert(s_wait_log("hj-busd", "its key is audit, not one of registry's"),
+              "the broker did not say why it refused audit's key");
+    cr_assert(s_log_has("hj-busd", "is a daemon's key, not a device's") ||
+                  s_log_has("hj-busd", "is not a Huanjie daemon's key"),
+              "the device key on the workers endpoint was not refused by ZAP");
+    /* The real registry still serves. */
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "list", NULL), 0);
+}
+
+Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    char topics[4096];
+    void *sub = s_public_sub("");
+    usleep(500000); /* the subscription reaches the XPUB */
+    /* Forged events: no key, a stranger's, registry's daemon key, then
+     * hj-tallyd's key with another service's topic. */
+    const char *who[] = {NULL, "", "registry.key", "tally.key"};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        void *push = s_socket(ZMQ_PUSH, who[i]);
+        cr_assert_eq(zmq_connect(push, stack.events_in), 0);
+        hj_frames_t f;
+        hj_frames_init(&f);
+        hj_frames_addstr(&f, "interviews.talk_recorded.KBS-BH-01");
+        hj_frames_addstr(&f, "forged");
+        hj_frames_send_nowait(push, &f);
+        usleep(200000);
+        zmq_close(push);
+    }
+    /* The one that may: hj-tallyd's key with a tally topic (a board of its own making). */
+    void *push = s_socket(ZMQ_PUSH, "tally.key");
+    cr_assert_eq(zmq_connect(push, stack.events_in), 0);
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_addstr(&f, "tally.probe.KBS-BH-01");
+    hj_frames_addstr(&f, "");
+    cr_assert_eq(hj_frames_send(push, &f), 0);
+    s_topics(sub, 1500, topics, sizeof topics);
+    zmq_close(push);
+    cr_assert(strstr(topics, "tally.probe.KBS-BH-01"), "hj-tallyd's event did not arrive: %s", topics);
+    cr_assert_null(strstr(topics, "interviews.talk_recorded"), "a forged event arrived: %s", topics);
+    cr_assert(s_log_has("hj-busd", "not a tally. topic"), "the forged topic was not logged");
+    zmq_close(sub);
+
+    /* events-internal: a stranger and a device hear nothing; a daemon's key does. */
+    void *stranger = s_socket(ZMQ_SUB, ""), *plain = s_socket(ZMQ_SUB, NULL);
+    void *daemon = s_socket(ZMQ_SUB, "audit.key");
+    void *all[] = {stranger, plain, daemon};
+    for (int i = 0; i < 3; i++) {
+        zmq_setsockopt(all[i], ZMQ_SUBSCRIBE, "", 0);
+        cr_assert_eq(zmq_connect(all[i], stack.events_internal), 0);
+    }
+    usleep(500000);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-02", "--name", "康和社区",
+                        "--subdistrict", "KBS-BH", NULL),
+                 0);
+    s_topics(daemon, 3000, topics, sizeof topics);
+    cr_assert(strstr(topics, "registry.community_added.KBS-BH-02"), "the daemon heard nothing: %s", topics);
+    s_topics(stranger, 200, topics, sizeof topics);
+    cr_assert_str_eq(topics, "", "a stranger listened on events-internal");
+    s_topics(plain, 200, topics, sizeof topics);
+    cr_assert_str_eq(topics, "", "a plain socket listened on events-internal");
+    for (int i = 0; i < 3; i++)
+        zmq_close(all[i]);
+}
+
+Test(trust, a_revoked_daemon_key_is_cut_off_at_its_next_request, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    char name[128], e[512];
+    cr_assert_eq(s_as("postgres", "SELECT name FROM bus.devices WHERE role = 'service' AND scope_ref = 'registry'",
+                      name, sizeof name),
+                 PGRES_TUPLES_OK);
+    cr_assert(strncmp(name, "service.registry.", 17) == 0, "%s", name);
+    /* IT sees the daemons' keys beside the devices, and revokes one like a device. */
+    char *out = NULL;
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "device", "list", "--db", stack.db, NULL), 0);
+    cr_assert(strstr(out, name), "%s", out);
+    free(out);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "admin", "device", "revoke", name, "--db", stack.db, NULL), 0);
+    cr_assert(s_wait_log("hj-busd", "its key was revoked") || s_wait_log("hj-busd", "was revoked"),
+              "the broker kept the revoked worker");
+    char *err = NULL;
+    int rc = hj_run(&stack, NULL, &err, "--no-spool", "community", "add", "--code", "KBS-BH-09", "--name", "测试",
+                    "--subdistrict", "KBS-BH", NULL);
+    cr_assert_neq(rc, 0, "a revoked registry still served");
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-09'"), 0);
+    /* A restart with the same key is refused at enrolment: it must be made anew. */
+    (void)e;
+}

@@ -6,8 +6,13 @@
  *
  * For a container deployment (docker-compose.yml) it also provisions what
  * the daemons need before they start, when asked in its environment:
- *   HJ_DB_ROLE_PASSWORD  the password of every hj_* login role (each daemon
- *                        logs in as its own; sql/007_auth.sql makes them)
+ *   HJ_DB_ROLE_PASSFILES one password file per daemon role, space-separated:
+ *                        libpq's .pgpass lines (host:port:db:ROLE:PASSWORD);
+ *                        each hj_* ROLE named gets its PASSWORD. The daemon
+ *                        reads the same file (PGPASSFILE), so each holds its
+ *                        own password and none the owner's.
+ *   HJ_DB_ROLE_PASSWORD  one password for every hj_* login role (simpler, and
+ *                        weaker: every daemon then knows every role's password)
  *   HJ_HEALTH_DEVICE     a device file to make when missing: an observer
  *                        device for the containers' health checks (`hj
  *                        status`), with hj-busd's keypair in HJ_RUN_DIR made
@@ -57,6 +62,62 @@ static int s_role_passwords(PGconn *c, const char *password)
     else
         hj_error("cannot set the hj_* roles' passwords: %s", PQerrorMessage(c));
     return literal ? rc : -1;
+}
+
+/* ALTER ROLE ... PASSWORD for one role. 0 / -1. */
+static int s_role_password(PGconn *c, const char *role, const char *password)
+{
+    char *ident = PQescapeIdentifier(c, role, strlen(role));
+    char *literal = PQescapeLiteral(c, password, strlen(password));
+    char sql[1024];
+    int len = ident && literal ? snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD %s", ident, literal)
+                               : -1;
+    int rc = len > 0 && (size_t)len < sizeof sql ? s_exec(c, sql) : -1;
+    PQfreemem(ident);
+    PQfreemem(literal);
+    return rc;
+}
+
+/* Each file of `files` (space-separated) holds .pgpass lines; their hj_*
+ * roles get their passwords. Escapes (\: and \\) as libpq reads them. 0 / -1. */
+static int s_role_passfiles(PGconn *c, const char *files)
+{
+    char list[4096], line[1024];
+    int n = 0;
+    snprintf(list, sizeof list, "%s", files);
+    for (char *save = NULL, *path = strtok_r(list, " ", &save); path; path = strtok_r(NULL, " ", &save)) {
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            hj_error("HJ_DB_ROLE_PASSFILES: cannot read %s: %s", path, strerror(errno));
+            return -1;
+        }
+        while (fgets(line, sizeof line, f)) {
+            char field[5][512] = {{0}};
+            int k = 0;
+            size_t at = 0;
+            for (const char *p = line; *p && *p != '\n' && *p != '\r' && k < 5; p++) {
+                if (*p == ':' && k < 4) {
+                    k++;
+                    at = 0;
+                    continue;
+                }
+                if (*p == '\\' && p[1])
+                    p++;
+                if (at + 1 < sizeof field[k])
+                    field[k][at++] = *p;
+            }
+            if (line[0] == '#' || k != 4 || strncmp(field[3], "hj_", 3) != 0 || !field[4][0])
+                continue;
+            if (s_role_password(c, field[3], field[4]) != 0) {
+                fclose(f);
+                return -1;
+            }
+            n++;
+        }
+        fclose(f);
+    }
+    hj_info("set the password of %d hj_* roles from their own password files", n);
+    return 0;
 }
 
 /* An observer device for health checks at path, unless it exists. 0 / -1. */
@@ -156,7 +217,9 @@ int main(int argc, char **argv)
     PQclear(r);
     hj_info("database at migration %d (%d applied now)", known, applied);
     const char *password = getenv("HJ_DB_ROLE_PASSWORD"), *health = getenv("HJ_HEALTH_DEVICE");
+    const char *passfiles = getenv("HJ_DB_ROLE_PASSFILES");
     if ((password && *password && s_role_passwords(c, password) != 0) ||
+        (passfiles && *passfiles && s_role_passfiles(c, passfiles) != 0) ||
         (health && *health && s_health_device(c, &cfg, health) != 0))
         goto out;
     rc = 0;

@@ -26,6 +26,7 @@ static const s_option_t s_options[] = {
     S_STR_OPT("--events-in", "HJ_BUS_EVENTS_IN", events_in),
     S_STR_OPT("--events-internal", "HJ_BUS_EVENTS_INTERNAL", events_internal),
     S_STR_OPT("--run-dir", "HJ_RUN_DIR", run_dir),
+    S_STR_OPT("--key-dir", "HJ_KEY_DIR", key_dir),
     {"--heartbeat-ms", "HJ_HEARTBEAT_MS", S_INT, offsetof(hj_config_t, heartbeat_ms), 0},
     {"--max-msg", "HJ_MAX_MSG", S_I64, offsetof(hj_config_t, max_msg), 0},
     {"--credit", "HJ_CREDIT", S_INT, offsetof(hj_config_t, credit), 0},
@@ -105,6 +106,8 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
             return -1;
         }
     }
+    if (!cfg->key_dir[0])
+        strcpy(cfg->key_dir, cfg->run_dir);
     hj_log_init(program, (hj_log_level_t)cfg->log_level);
     return 0;
 }

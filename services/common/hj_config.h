@@ -14,6 +14,8 @@
  *   --max-msg BYTES      HJ_MAX_MSG         1048576 (ZMQ_MAXMSGSIZE on public sockets)
  *   --credit N           HJ_CREDIT          64 (requests a worker accepts at once)
  *   --run-dir DIR        HJ_RUN_DIR         .
+ *   --key-dir DIR        HJ_KEY_DIR         the run dir (a daemon's own CURVE keypair,
+ *                        <service>.key, made on first start: hj_daemon_key.h)
  *   --log-level LEVEL    HJ_LOG_LEVEL       info
  */
 #include <stddef.h>
@@ -27,6 +29,7 @@ typedef struct {
     char events_in[256];
     char events_internal[256];
     char run_dir[512];
+    char key_dir[512];
     int heartbeat_ms;
     int64_t max_msg;
     int credit;

@@ -51,14 +51,14 @@ out:
     return step;
 }
 
-int hj_daemon_key_load(hj_device_t *d, const char *run_dir, const char *service, const char *db,
+int hj_daemon_key_load(hj_device_t *d, const char *key_dir, const char *service, const char *db,
                        int wait_s)
 {
     char path[1024], comment[256], why[512] = "";
     memset(d, 0, sizeof *d);
     snprintf(d->role, sizeof d->role, "service");
     snprintf(d->team, sizeof d->team, "%s", service);
-    snprintf(path, sizeof path, "%s/%s.key", run_dir, service);
+    snprintf(path, sizeof path, "%s/%s.key", key_dir, service);
     snprintf(comment, sizeof comment,
              "# The CURVE keypair of this machine's hj-%sd on hj-busd's internal endpoints.\n"
              "# Enrolled for the service %s by the daemon's database login.\n",

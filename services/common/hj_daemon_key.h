@@ -4,7 +4,8 @@
  * events-in, events-internal), so that only Huanjie's daemons join the bus
  * and each only as the service it is.
  *
- * The keypair lives in run_dir/<service>.key (mode 0600), made on first
+ * The keypair lives in key_dir/<service>.key (mode 0600; HJ_KEY_DIR, by default
+ * the run directory), made on first
  * start (or beforehand by `hj admin keygen --service NAME`). The daemon's
  * database login vouches for it: bus.enrol_service_key() (sql/011_trust.sql)
  * takes the service from the login (hj_registry -> registry), so a login can
@@ -19,7 +20,7 @@
  * key is not there yet; gives up after wait_s seconds (0: never). 0, or -1
  * after logging why (a key enrolled for another service, or revoked, is
  * final). */
-int hj_daemon_key_load(hj_device_t *d, const char *run_dir, const char *service, const char *db,
+int hj_daemon_key_load(hj_device_t *d, const char *key_dir, const char *service, const char *db,
                        int wait_s);
 
 #endif

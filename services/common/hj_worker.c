@@ -341,7 +341,7 @@ int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cf
         hj_warn("service %s declares no permission table: every write will be refused",
                 service->name);
     /* The internal endpoints admit only enrolled daemon keys (hj_daemon_key.h). */
-    if (hj_daemon_key_load(&key, cfg->run_dir, service->name, db, 0) != 0)
+    if (hj_daemon_key_load(&key, cfg->key_dir, service->name, db, 0) != 0)
         return 1;
     uv_loop_t *loop = uv_default_loop();
     void *zctx = zmq_ctx_new();

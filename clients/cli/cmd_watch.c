@@ -1,10 +1,13 @@
-/* hj watch [TOPIC-PREFIX]: prints events as they arrive, with their sequence,
- * and says so when the sequence jumps (the bus is lossy by design: the
- * journal has every event). */
+/* hj watch [TOPIC-PREFIX]: prints events as they arrive, with their sequence.
+ * When the journal's sequence jumps (the bus is lossy by design) it reads the
+ * missing events back from the journal through hj-tallyd (tally.journal: the
+ * same payload-free events the bus carries) and prints them marked
+ * "read back", so what it shows has no hole. */
 #include "cli.h"
 #include "hj.pb-c.h"
 #include "hj_frames.h"
 #include "hj_pbjson.h"
+#include "tally.pb-c.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +15,52 @@
 #include <string.h>
 #include <time.h>
 #include <zmq.h>
+
+/* One event as a line (or JSON); `back`: it was read back from the journal. */
+static void s_print(cli_t *cli, const Hj__Event *ev, int back)
+{
+    if (cli->json) {
+        hj_pbjson_write(stdout, &ev->base);
+        fputc('\n', stdout);
+    } else {
+        time_t t = (time_t)(ev->time_us / 1000000) + 8 * 3600;
+        struct tm tm;
+        char when[32];
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        printf("seq %-8" PRIu64 " %s  %-40s actor %s%s\n", ev->seq, when, ev->topic, ev->actor,
+               back ? "  (read back)" : "");
+    }
+}
+
+/* Reads journal events last+1 .. upto-1 back and prints those under prefix.
+ * Returns the last seq covered (last when nothing could be read). */
+static uint64_t s_fill(cli_t *cli, const char *prefix, uint64_t last, uint64_t upto)
+{
+    while (last + 1 < upto) {
+        Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+        Hj__Tally__JournalQuery q = HJ__TALLY__JOURNAL_QUERY__INIT;
+        Hj__Tally__Reply *reply = NULL;
+        q.after = last;
+        q.limit = upto - last - 1 > 1000 ? 1000 : (uint32_t)(upto - last - 1);
+        req.op_case = HJ__TALLY__REQUEST__OP_JOURNAL;
+        req.journal = &q;
+        if (cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                     (ProtobufCMessage **)&reply) != CLI_OK)
+            return last;
+        size_t n = reply->result_case == HJ__TALLY__REPLY__RESULT_JOURNAL ? reply->journal->n_events : 0;
+        for (size_t i = 0; i < n; i++) {
+            const Hj__Event *ev = reply->journal->events[i];
+            if (strncmp(ev->topic, prefix, strlen(prefix)) == 0)
+                s_print(cli, ev, 1);
+            last = ev->seq;
+        }
+        protobuf_c_message_free_unpacked(&reply->base, NULL);
+        if (!n)
+            break;
+    }
+    return last;
+}
 
 int cmd_watch(cli_t *cli, const char *verb)
 {
@@ -58,22 +107,14 @@ int cmd_watch(cli_t *cli, const char *verb)
                                      : NULL;
         if (ev) {
             int journal = strncmp(ev->topic, "tally.", 6) != 0;
-            if (journal && last && ev->seq > last + 1 && !cli->json)
-                printf("-- gap: events %" PRIu64 "..%" PRIu64 " were not received here; "
-                       "the journal has them\n", last + 1, ev->seq - 1);
+            if (journal && last && ev->seq > last + 1 &&
+                s_fill(cli, prefix, last, ev->seq) + 1 < ev->seq && !cli->json)
+                printf("-- gap: events %" PRIu64 "..%" PRIu64 " were not received here and could "
+                       "not be read back; the journal has them\n",
+                       last + 1, ev->seq - 1);
             if (journal)
                 last = ev->seq;
-            if (cli->json) {
-                hj_pbjson_write(stdout, &ev->base);
-                fputc('\n', stdout);
-            } else {
-                time_t t = (time_t)(ev->time_us / 1000000) + 8 * 3600;
-                struct tm tm;
-                char when[32];
-                gmtime_r(&t, &tm);
-                strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-                printf("seq %-8" PRIu64 " %s  %-40s actor %s\n", ev->seq, when, ev->topic, ev->actor);
-            }
+            s_print(cli, ev, 0);
             fflush(stdout);
             hj__event__free_unpacked(ev, NULL);
             seen++;

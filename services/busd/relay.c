@@ -1,4 +1,5 @@
 #include "relay.h"
+#include "hj_journal.h"
 #include "hj.pb-c.h"
 #include "hj_db.h"
 #include "hj_log.h"
@@ -24,37 +25,19 @@ struct hj_relay {
     int stopping;
 };
 
-static uint8_t *s_bytea(PGresult *r, int row, int col, size_t *len)
-{
-    return PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), len);
-}
-
 static void s_queue_row(hj_relay_t *relay, PGresult *r, int i)
 {
-    Hj__Event ev = HJ__EVENT__INIT;
+    Hj__Event ev;
     s_out_t *o = calloc(1, sizeof *o);
     if (!o)
         return;
-    ev.seq = strtoull(PQgetvalue(r, i, 0), NULL, 10);
-    ev.time_us = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-    ev.actor = PQgetvalue(r, i, 2);
-    ev.service = PQgetvalue(r, i, 3);
-    ev.kind = PQgetvalue(r, i, 4);
-    ev.community = PQgetvalue(r, i, 5);
-    ev.request_id = PQgetvalue(r, i, 6);
-    snprintf(o->topic, sizeof o->topic, "%s.%s.%s", ev.service, ev.kind, ev.community);
-    ev.topic = o->topic;
-    /* No payload: what is published reaches every enrolled device, and a
-     * payload can carry personal content (a talk's summary, a birth date).
-     * Whoever may see the record reads it through a scoped read. */
-    ev.hash.data = s_bytea(r, i, 7, &ev.hash.len);
-    ev.prev_hash.data = s_bytea(r, i, 8, &ev.prev_hash.len);
+    /* No payload: what is published reaches every enrolled device (hj_journal.h). */
+    hj_journal_event(r, i, &ev, o->topic, sizeof o->topic);
     o->len = hj__event__get_packed_size(&ev);
     o->body = malloc(o->len ? o->len : 1);
     if (o->body)
         hj__event__pack(&ev, o->body);
-    PQfreemem(ev.hash.data);
-    PQfreemem(ev.prev_hash.data);
+    hj_journal_event_clear(&ev);
     if (relay->out_tail)
         relay->out_tail->next = o;
     else
@@ -70,9 +53,7 @@ static int s_assign(hj_relay_t *relay, PGconn *conn)
     if (hj_pq_cmd(conn, "BEGIN") != 0)
         return -1;
     PGresult *r = hj_pq(conn, state,
-                        "SELECT seq, (extract(epoch FROM committed_at) * 1000000)::bigint, actor, "
-                        "service, kind, community, request_id, hash, prev_hash "
-                        "FROM bus.relay_assign($1::int)",
+                        "SELECT " HJ_JOURNAL_EVENT_COLUMNS " FROM bus.relay_assign($1::int)",
                         1, v);
     if (!r) {
         if (!hj_pq_lost(conn))

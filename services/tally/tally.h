@@ -211,6 +211,9 @@ int tally_db_community_known(PGconn *c, hj_call_t *call, const char *community);
 void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                        const Hj__Tally__BriefingQuery *q);
 
+/* Journal events after q->after, as the bus carries them (tally_db.c). */
+void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery *q);
+
 /* Who may override a gate. The one place the roles issue changes. */
 int tally_may_override(const Hj__Identity *who);
 

@@ -2,6 +2,7 @@
  * scheduling and opening elections. */
 #include "hj_db.h"
 #include "hj_envelope.h"
+#include "hj_journal.h"
 #include "hj_log.h"
 #include "tally.h"
 
@@ -171,6 +172,61 @@ void tally_db_gates(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *
         hj_call_reply(call, &reply.base, NULL);
     }
     s_read_free(&s);
+}
+
+void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery *q)
+{
+    char state[6], after[24], limit[16];
+    snprintf(after, sizeof after, "%llu", (unsigned long long)q->after);
+    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : 100);
+    const char *v[2] = {after, limit};
+    /* An index range of seq, and the head by the seq index's last entry. */
+    PGresult *r = hj_pq(c, state,
+                        "SELECT " HJ_JOURNAL_EVENT_COLUMNS ", (SELECT max(seq) FROM bus.journal) "
+                        "FROM bus.journal WHERE seq > $1::bigint AND seq <= $1::bigint + $2::int "
+                        "ORDER BY seq",
+                        2, v);
+    if (!r) {
+        hj_call_sql_failed(call, state, "the journal", "");
+        return;
+    }
+    int n = PQntuples(r);
+    Hj__Tally__JournalEvents out = HJ__TALLY__JOURNAL_EVENTS__INIT;
+    Hj__Event *events = calloc((size_t)(n ? n : 1), sizeof *events);
+    Hj__Event **list = calloc((size_t)(n ? n : 1), sizeof *list);
+    char(*topics)[256] = calloc((size_t)(n ? n : 1), sizeof *topics);
+    int made = 0;
+    if (events && list && topics)
+        for (; made < n; made++) {
+            if (hj_journal_event(r, made, &events[made], topics[made], sizeof topics[made]) != 0) {
+                hj_journal_event_clear(&events[made]);
+                break;
+            }
+            list[made] = &events[made];
+        }
+    if (made == n) {
+        if (n)
+            out.head = strtoull(PQgetvalue(r, 0, 9), NULL, 10);
+        else {
+            /* Nothing after `after`: the head says how far the journal goes. */
+            PGresult *h = hj_pq(c, state, "SELECT COALESCE(max(seq), 0) FROM bus.journal", 0, NULL);
+            out.head = h ? strtoull(PQgetvalue(h, 0, 0), NULL, 10) : 0;
+            PQclear(h);
+        }
+        out.events = list;
+        out.n_events = (size_t)n;
+        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+        reply.result_case = HJ__TALLY__REPLY__RESULT_JOURNAL;
+        reply.journal = &out;
+        hj_call_reply(call, &reply.base, NULL);
+    } else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory reading the journal");
+    for (int i = 0; i < made; i++)
+        hj_journal_event_clear(&events[i]);
+    free(events);
+    free(list);
+    free(topics);
+    PQclear(r);
 }
 
 /* 0 when the board knows the community (the registry journaled it), else -1

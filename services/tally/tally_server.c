@@ -63,6 +63,7 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(CERTIFY), "certify", 1, S_COUNTERS},
     {S_OP(AMEND), "amend", 1, S_OFFICE},
     {S_OP(BRIEFING), "briefing", 0, HJ_READ},
+    {S_OP(JOURNAL), "journal", 0, HJ_READ},
     {0, NULL, 0, 0},
 };
 
@@ -167,6 +168,11 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return s_check_open(st, r->election_open);
     case HJ__TALLY__REQUEST__OP_BRIEFING:
         return s_check_briefing(st, r->briefing);
+    case HJ__TALLY__REQUEST__OP_JOURNAL:
+        return r->journal->limit > 1000 ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit",
+                                                        "limit %u is above 1000",
+                                                        r->journal->limit)
+                                        : 0;
     default:
         return election_validate(st, r);
     }
@@ -198,6 +204,9 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         break;
     case HJ__TALLY__REQUEST__OP_BRIEFING:
         tally_db_briefing(c, call, profiles, r->briefing);
+        break;
+    case HJ__TALLY__REQUEST__OP_JOURNAL:
+        tally_db_journal(c, call, r->journal);
         break;
     default:
         election_handle(c, call, profiles, r);

@@ -5,8 +5,7 @@
  * and each only as the service it is.
  *
  * The keypair lives in key_dir/<service>.key (mode 0600; HJ_KEY_DIR, by default
- * the run directory), made on first
- * start (or beforehand by `hj admin keygen --service NAME`). The daemon's
+ * the run directory), made on its first start. The daemon's
  * database login vouches for it: bus.enrol_service_key() (sql/011_trust.sql)
  * takes the service from the login (hj_registry -> registry), so a login can
  * enrol keys for its own service only. hj-busd's public key comes the same

@@ -169,13 +169,13 @@ void hj_seal_wipe(void *p, size_t n)
 /* ---- asking on the terminal -------------------------------------------------- */
 
 /* The terminal's settings while echo is off, so a signal (^C) puts them back. */
-static int s_tty = -1;
+static volatile sig_atomic_t s_tty = -1;
 static struct termios s_saved;
 
 static void s_on_signal(int sig)
 {
     if (s_tty >= 0)
-        tcsetattr(s_tty, TCSAFLUSH, &s_saved);
+        tcsetattr(s_tty, TCSANOW, &s_saved);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -199,7 +199,8 @@ static int s_ask(int tty, const char *prompt, char *buf, size_t size, char *err,
     s_tty = tty;
     quiet = s_saved;
     quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHOE | ECHOK | ECHONL);
-    if (write(tty, prompt, strlen(prompt)) < 0 || tcsetattr(tty, TCSAFLUSH, &quiet) != 0) {
+    /* Echo off before the prompt: nothing typed in answer is ever shown. */
+    if (tcsetattr(tty, TCSAFLUSH, &quiet) != 0 || write(tty, prompt, strlen(prompt)) < 0) {
         snprintf(err, errlen, "cannot set up the terminal: %s", strerror(errno));
         goto out;
     }
@@ -217,7 +218,7 @@ static int s_ask(int tty, const char *prompt, char *buf, size_t size, char *err,
     else
         rc = 0;
 out:
-    tcsetattr(tty, TCSAFLUSH, &s_saved);
+    tcsetattr(tty, TCSANOW, &s_saved);
     s_tty = -1;
     for (int i = 0; i < 4; i++)
         sigaction(sigs[i], &old[i], NULL);

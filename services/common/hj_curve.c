@@ -219,15 +219,16 @@ hj_device_rc_t hj_device_load(hj_device_t *d, const char *path, char *err, size_
     if (s_read(path, fields, sizeof fields / sizeof fields[0], err, errlen) != 0)
         goto out;
     int sealed = box[0] || params[0];
-    const char *bad = !d->name[0]                                   ? "name"
-                      : !hj_curve_key_valid(d->server_key)          ? "server_key"
-                      : !hj_curve_key_valid(d->public_key)          ? "public_key"
-                      : sealed && d->secret_key[0]                  ? "secret_key (beside a sealed one)"
-                      : sealed && (!box[0] || !params[0])           ? "seal or secret_key_sealed"
-                      : !sealed && !hj_curve_key_valid(d->secret_key) ? "secret_key"
-                                                                    : NULL;
+    const char *bad =
+        !d->name[0]                                     ? "name is missing or invalid"
+        : !hj_curve_key_valid(d->server_key)            ? "server_key is missing or invalid"
+        : !hj_curve_key_valid(d->public_key)            ? "public_key is missing or invalid"
+        : sealed && d->secret_key[0]                    ? "secret_key beside a sealed one"
+        : sealed && (!box[0] || !params[0])             ? "seal or secret_key_sealed is missing"
+        : !sealed && !hj_curve_key_valid(d->secret_key) ? "secret_key is missing or invalid"
+                                                        : NULL;
     if (bad)
-        snprintf(err, errlen, "%s is not a device file: %s is missing or invalid", path, bad);
+        snprintf(err, errlen, "%s is not a device file: %s", path, bad);
     else
         rc = sealed ? s_device_open(d, path, params, box, err, errlen) : HJ_DEVICE_OK;
 out:
@@ -242,17 +243,17 @@ int hj_device_text_sealed(const hj_device_t *d, const char *passphrase, char *te
     char secret[400], params[HJ_SEAL_PARAMS_LEN], box[HJ_SEAL_BOX_LEN], why[256];
     uint8_t key[HJ_SEAL_KEY_BYTES];
     int n = -1;
-    if (!passphrase)
+    if (!passphrase) {
         snprintf(secret, sizeof secret, "secret_key = %s\n", d->secret_key);
-    else if (!hj_curve_key_valid(d->secret_key) || !zmq_z85_decode(key, d->secret_key) ||
-             hj_seal_key(key, passphrase, HJ_SEAL_OPS, HJ_SEAL_MEM, params, box, why,
-                         sizeof why) != 0) {
+    } else if (!hj_curve_key_valid(d->secret_key) || !zmq_z85_decode(key, d->secret_key) ||
+               hj_seal_key(key, passphrase, HJ_SEAL_OPS, HJ_SEAL_MEM, params, box, why,
+                           sizeof why) != 0) {
         /* The callers say "cannot write FILE: strerror(errno)". */
         errno = errno == ENOMEM ? ENOMEM : EINVAL;
         goto out;
-    }
-    else
+    } else {
         snprintf(secret, sizeof secret, "seal = %s\nsecret_key_sealed = %s\n", params, box);
+    }
     n = snprintf(text, size,
                  "# Huanjie device file (hj admin device enrol). It is this device's\n"
                  "# credential: keep it secret, mode 0600. Use it with hj --device FILE,\n"

@@ -48,8 +48,10 @@ static int s_derive(uint8_t key[crypto_secretbox_KEYBYTES], const char *passphra
     if (crypto_pwhash(key, crypto_secretbox_KEYBYTES, passphrase, strlen(passphrase), salt, ops,
                       mem, crypto_pwhash_ALG_ARGON2ID13) == 0)
         return 0;
-    snprintf(err, errlen, "the key could not be derived from the passphrase (argon2id needs %zu MiB: "
-             "out of memory?)", mem >> 20);
+    snprintf(err, errlen,
+             "the key could not be derived from the passphrase (argon2id needs %zu MiB: "
+             "out of memory?)",
+             mem >> 20);
     return -1;
 }
 
@@ -108,8 +110,7 @@ static int s_params(const char *params, unsigned long long *ops, size_t *mem, ch
                  HJ_SEAL_ALGORITHM);
     else if (!alg || strlen(params) >= sizeof copy || s_number(o, "ops", ops) != 0 ||
              s_number(m, "mem", &mem_ull) != 0 || strtok_r(NULL, " \t", &save))
-        snprintf(err, errlen, "seal is '%s', not '%s ops=N mem=BYTES'", params,
-                 HJ_SEAL_ALGORITHM);
+        snprintf(err, errlen, "seal is '%s', not '%s ops=N mem=BYTES'", params, HJ_SEAL_ALGORITHM);
     else {
         *mem = mem_ull > SIZE_MAX ? SIZE_MAX : (size_t)mem_ull;
         return s_limits_valid(*ops, *mem, err, errlen);
@@ -137,7 +138,7 @@ hj_seal_rc_t hj_seal_open(const char *params, const char *box, const char *passp
     /* Only the alphabet: libsodium 1.0.18 decodes some bytes >= 0x80 as letters. */
     if (!box || box[strspn(box, S_BASE64)] ||
         sodium_base642bin(raw, sizeof raw, box, strlen(box), NULL, &len, &end,
-                                  sodium_base64_VARIANT_ORIGINAL) != 0 ||
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
         *end) {
         snprintf(err, errlen, "the sealed key is not base64");
         goto out;
@@ -242,8 +243,9 @@ int hj_seal_passphrase(const char *prompt, int twice, char buf[HJ_SEAL_PASSPHRAS
             snprintf(err, errlen, "HJ_DEVICE_PASSPHRASE is longer than %d bytes",
                      HJ_SEAL_PASSPHRASE_MAX - 1);
         else if (twice && !*env)
-            snprintf(err, errlen, "HJ_DEVICE_PASSPHRASE is empty: an empty passphrase seals "
-                                  "nothing");
+            snprintf(err, errlen,
+                     "HJ_DEVICE_PASSPHRASE is empty: an empty passphrase seals "
+                     "nothing");
         else {
             snprintf(buf, HJ_SEAL_PASSPHRASE_MAX, "%s", env);
             rc = 0;

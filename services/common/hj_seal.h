@@ -18,8 +18,8 @@
 
 #define HJ_SEAL_KEY_BYTES 32
 #define HJ_SEAL_ALGORITHM "argon2id13"
-#define HJ_SEAL_PARAMS_LEN 64 /* "argon2id13 ops=N mem=M" + NUL */
-#define HJ_SEAL_BOX_LEN 128   /* base64 of 88 bytes (120) + NUL */
+#define HJ_SEAL_PARAMS_LEN 64      /* "argon2id13 ops=N mem=M" + NUL */
+#define HJ_SEAL_BOX_LEN 128        /* base64 of 88 bytes (120) + NUL */
 #define HJ_SEAL_PASSPHRASE_MAX 512 /* a passphrase's bytes, with the NUL */
 
 /* The limits a device file is sealed with: libsodium's INTERACTIVE (ops 2,

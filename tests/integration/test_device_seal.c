@@ -205,8 +205,8 @@ Test(device_seal, enrolment_without_a_usable_passphrase_enrols_nothing)
         {"none-1", NULL, "no terminal to ask for the passphrase on: set HJ_DEVICE_PASSPHRASE"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cr_assert_eq(s_enrol_sealed(cases[i].name, cases[i].passphrase, &out, &err), 2, "%s%s",
-                     out, err);
+        cr_assert_eq(s_enrol_sealed(cases[i].name, cases[i].passphrase, &out, &err), 2, "%s%s", out,
+                     err);
         cr_assert(strstr(err, cases[i].says) && strstr(err, "nothing was enrolled"), "%s", err);
         cr_assert_eq(access(s_path(cases[i].name, path, sizeof path), F_OK), -1, "no file");
         free(out);
@@ -284,9 +284,10 @@ Test(device_seal, on_a_terminal_the_passphrase_is_asked_without_echo)
 {
     char path[400], shown[8192];
     s_path("tty-1", path, sizeof path);
-    const char *const enrol[] = {"admin", "device", "enrol", "tty-1", "--team", "指挥中心", "--role",
-                                 "observer", "--passphrase", "--out", path, "--db", stack.db,
-                                 "--run-dir", stack.run_dir, NULL};
+    const char *const enrol[] = {"admin",        "device",    "enrol",       "tty-1",
+                                 "--team",       "指挥中心",  "--role",      "observer",
+                                 "--passphrase", "--out",     path,          "--db",
+                                 stack.db,       "--run-dir", stack.run_dir, NULL};
     /* Asked twice: two that differ, or an empty one, enrol nothing (exit 2). */
     cr_assert_eq(s_hj_on_tty(enrol, (const char *const[]){PASS, "something else", NULL}, shown,
                              sizeof shown),
@@ -296,7 +297,8 @@ Test(device_seal, on_a_terminal_the_passphrase_is_asked_without_echo)
     cr_assert(strstr(shown, "the two passphrases differ; nothing was enrolled"), "%s", shown);
     cr_assert_eq(s_hj_on_tty(enrol, (const char *const[]){"", NULL}, shown, sizeof shown), 2, "%s",
                  shown);
-    cr_assert(strstr(shown, "an empty passphrase seals nothing; nothing was enrolled"), "%s", shown);
+    cr_assert(strstr(shown, "an empty passphrase seals nothing; nothing was enrolled"), "%s",
+              shown);
     cr_assert_eq(access(path, F_OK), -1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.devices WHERE name = 'tty-1'"),
                  0);
@@ -317,8 +319,8 @@ Test(device_seal, on_a_terminal_the_passphrase_is_asked_without_echo)
     cr_assert(strstr(shown, "KBS-BH-01"), "%s", shown);
     cr_assert_null(strstr(shown, PASS), "the passphrase was echoed: %s", shown);
     /* A typo: asked once, refused with exit 3. */
-    cr_assert_eq(s_hj_on_tty(list, (const char *const[]){"滨河", NULL}, shown, sizeof shown), 3, "%s",
-                 shown);
+    cr_assert_eq(s_hj_on_tty(list, (const char *const[]){"滨河", NULL}, shown, sizeof shown), 3,
+                 "%s", shown);
     cr_assert(strstr(shown, "could not be opened: wrong passphrase"), "%s", shown);
     cr_assert_null(strstr(shown, "KBS-BH-01"), "%s", shown);
 }
@@ -363,8 +365,8 @@ Test(device_seal, hj_top_opens_a_sealed_device_or_says_why_not)
     s_path("ops-room", path, sizeof path);
     s_passphrase("not it");
     cr_assert_eq(s_top(path, err, sizeof err), 3, "%s", err);
-    snprintf(want, sizeof want, "hj-top: the device file %s could not be opened: wrong passphrase\n",
-             path);
+    snprintf(want, sizeof want,
+             "hj-top: the device file %s could not be opened: wrong passphrase\n", path);
     cr_assert_str_eq(err, want);
     s_passphrase(NULL);
     cr_assert_eq(s_top(path, err, sizeof err), 3, "%s", err);

@@ -49,8 +49,8 @@ Test(seal, a_key_sealed_with_the_device_limits_opens_with_its_passphrase)
 {
     char params[HJ_SEAL_PARAMS_LEN], box[HJ_SEAL_BOX_LEN], err[256] = "", want[64];
     uint8_t back[HJ_SEAL_KEY_BYTES];
-    cr_assert_eq(hj_seal_key(s_key, "长城 correct horse", HJ_SEAL_OPS, HJ_SEAL_MEM, params, box, err,
-                             sizeof err),
+    cr_assert_eq(hj_seal_key(s_key, "长城 correct horse", HJ_SEAL_OPS, HJ_SEAL_MEM, params, box,
+                             err, sizeof err),
                  0, "%s", err);
     snprintf(want, sizeof want, "argon2id13 ops=%llu mem=%zu", HJ_SEAL_OPS, HJ_SEAL_MEM);
     cr_assert_str_eq(params, want, "the algorithm and limits are recorded");
@@ -173,7 +173,8 @@ Test(seal, an_unknown_algorithm_or_absurd_limits_are_refused_before_deriving)
     /* Sealing checks the same limits. */
     cr_assert_eq(hj_seal_key(s_key, "pass", 0, FAST_MEM, params, box, err, sizeof err), -1);
     cr_assert(strstr(err, "ops=0"), "%s", err);
-    cr_assert_eq(hj_seal_key(s_key, "pass", 1, HJ_SEAL_MEM_MAX + 1, params, box, err, sizeof err), -1);
+    cr_assert_eq(hj_seal_key(s_key, "pass", 1, HJ_SEAL_MEM_MAX + 1, params, box, err, sizeof err),
+                 -1);
     cr_assert(strstr(err, "mem="), "%s", err);
 }
 

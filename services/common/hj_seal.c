@@ -231,48 +231,44 @@ out:
     return rc;
 }
 
+/* For sealing: buf is not empty, and typed the same a second time. 0 / -1 with err. */
+static int s_confirm(int tty, const char *buf, char *err, size_t errlen)
+{
+    char again[HJ_SEAL_PASSPHRASE_MAX] = "";
+    int rc = -1;
+    if (!buf[0])
+        snprintf(err, errlen, "an empty passphrase seals nothing");
+    else if (s_ask(tty, "Again, to confirm: ", again, sizeof again, err, errlen) != 0)
+        ; /* err says why */
+    else if (strcmp(buf, again) != 0)
+        snprintf(err, errlen, "the two passphrases differ");
+    else
+        rc = 0;
+    sodium_memzero(again, sizeof again);
+    return rc;
+}
+
 int hj_seal_passphrase(const char *prompt, int twice, char buf[HJ_SEAL_PASSPHRASE_MAX], char *err,
                        size_t errlen)
 {
     const char *env = getenv("HJ_DEVICE_PASSPHRASE");
-    char again[HJ_SEAL_PASSPHRASE_MAX];
     int tty = -1, rc = -1;
     buf[0] = 0;
-    if (env) {
-        if (strlen(env) >= HJ_SEAL_PASSPHRASE_MAX)
-            snprintf(err, errlen, "HJ_DEVICE_PASSPHRASE is longer than %d bytes",
-                     HJ_SEAL_PASSPHRASE_MAX - 1);
-        else if (twice && !*env)
-            snprintf(err, errlen,
-                     "HJ_DEVICE_PASSPHRASE is empty: an empty passphrase seals "
-                     "nothing");
-        else {
-            snprintf(buf, HJ_SEAL_PASSPHRASE_MAX, "%s", env);
-            rc = 0;
-        }
-        return rc;
-    }
+    if (env && strlen(env) >= HJ_SEAL_PASSPHRASE_MAX)
+        snprintf(err, errlen, "HJ_DEVICE_PASSPHRASE is longer than %d bytes",
+                 HJ_SEAL_PASSPHRASE_MAX - 1);
+    else if (env && twice && !*env)
+        snprintf(err, errlen, "HJ_DEVICE_PASSPHRASE is empty: an empty passphrase seals nothing");
+    else if (env)
+        rc = snprintf(buf, HJ_SEAL_PASSPHRASE_MAX, "%s", env) < 0 ? -1 : 0;
     /* O_NOCTTY: asking must not make a terminal ours when we had none. */
-    if ((tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+    else if ((tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
         snprintf(err, errlen, "no terminal to ask for the passphrase on: set HJ_DEVICE_PASSPHRASE");
-        return -1;
-    }
-    if (s_ask(tty, prompt, buf, HJ_SEAL_PASSPHRASE_MAX, err, errlen) != 0)
-        goto out;
-    if (twice && !buf[0]) {
-        snprintf(err, errlen, "an empty passphrase seals nothing");
-        goto out;
-    }
-    if (twice && s_ask(tty, "Again, to confirm: ", again, sizeof again, err, errlen) != 0)
-        goto out;
-    if (twice && strcmp(buf, again) != 0) {
-        snprintf(err, errlen, "the two passphrases differ");
-        goto out;
-    }
-    rc = 0;
-out:
-    close(tty);
-    sodium_memzero(again, sizeof again);
+    else if (s_ask(tty, prompt, buf, HJ_SEAL_PASSPHRASE_MAX, err, errlen) == 0 &&
+             (!twice || s_confirm(tty, buf, err, errlen) == 0))
+        rc = 0;
+    if (tty >= 0)
+        close(tty);
     if (rc != 0)
         sodium_memzero(buf, HJ_SEAL_PASSPHRASE_MAX);
     return rc;

@@ -8,6 +8,7 @@
 #include "hj_db.h"
 #include "hj_enrol.h"
 #include "hj_log.h"
+#include "hj_seal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -164,14 +165,28 @@ static int s_sql_error(PGconn *c, const char *what)
     return CLI_UNREACHABLE;
 }
 
+/* --passphrase: the passphrase the new device file is sealed with, asked
+ * before anything is enrolled. CLI_OK, or CLI_USAGE after saying why. */
+static int s_seal_passphrase(const char *name, char passphrase[HJ_SEAL_PASSPHRASE_MAX])
+{
+    char prompt[160], why[256];
+    snprintf(prompt, sizeof prompt, "Passphrase to seal %s's device file with: ", name);
+    if (hj_seal_passphrase(prompt, 1, passphrase, why, sizeof why) == 0)
+        return CLI_OK;
+    fprintf(stderr, "hj: %s; nothing was enrolled\n", why);
+    return CLI_USAGE;
+}
+
 static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *team,
-                          const char *role, const char *run_dir, const char *out_in)
+                          const char *role, const char *run_dir, const char *out_in, int seal)
 {
     hj_device_t d = {0};
     hj_status_t st;
-    char out[1024];
+    char out[1024], passphrase[HJ_SEAL_PASSPHRASE_MAX];
     if (!name)
         return cli_usage("hj admin device enrol NAME --team TEAM --role ROLE");
+    if (seal && s_seal_passphrase(name, passphrase) != CLI_OK)
+        return CLI_USAGE;
     snprintf(out, sizeof out, "%s", out_in && *out_in ? out_in : "");
     if (!out[0])
         snprintf(out, sizeof out, "%s.device", name);
@@ -180,7 +195,10 @@ static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *t
     snprintf(d.role, sizeof d.role, "%s", role ? role : "");
     snprintf(d.bus, sizeof d.bus, "%s", cli->bus);
     snprintf(d.events, sizeof d.events, "%s", cli->events);
-    if (hj_enrol(c, run_dir, &d, out, &st) != 0) {
+    int failed = hj_enrol_sealed(c, run_dir, &d, out, seal ? passphrase : NULL, &st) != 0;
+    if (seal)
+        hj_seal_wipe(passphrase, sizeof passphrase);
+    if (failed) {
         if (st.code == HJ__CODE__INVALID_ARGUMENT)
             return cli_usage("%s", st.message);
         fprintf(stderr, "hj: %s: %s\n", hj_code_name(st.code), st.message);
@@ -190,13 +208,16 @@ static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *t
     /* With --out -, stdout is the device file; the summary goes to stderr. */
     FILE *say = to_stdout ? stderr : stdout;
     if (cli->json && !to_stdout)
-        printf("{\"name\":\"%s\",\"role\":\"%s\",\"public_key\":\"%s\",\"file\":\"%s\"}\n",
-               d.name, d.role, d.public_key, out);
+        printf("{\"name\":\"%s\",\"role\":\"%s\",\"public_key\":\"%s\",\"file\":\"%s\","
+               "\"sealed\":%s}\n",
+               d.name, d.role, d.public_key, out, seal ? "true" : "false");
     else if (!cli->json) {
         fprintf(say, "enrolled %s (%s, %s), public key %s\n", d.name, d.role, d.team,
                 d.public_key);
         if (!to_stdout)
-            fprintf(say, "device file: %s (mode 0600; it holds the device's secret key)\n", out);
+            fprintf(say, "device file: %s (mode 0600; %s)\n", out,
+                    seal ? "its secret key is sealed with the passphrase"
+                         : "it holds the device's secret key");
         fprintf(say, "Copy it to the device and use it with hj --device FILE, HJ_DEVICE=FILE, or "
                      "as ~/.config/huanjie/device.\n");
         if (strstr(d.bus, "//127.") || strstr(d.bus, "//localhost"))
@@ -299,7 +320,7 @@ static int s_device_revoke(PGconn *c, const char *name)
 
 static const char *s_usage =
     "hj admin journal verify [--anchor SEQ:HASH] | keygen | device enrol NAME --team TEAM --role ROLE "
-    "[--out FILE] | device list | device revoke NAME   [--db CONNINFO] [--run-dir DIR]";
+    "[--out FILE] [--passphrase] | device list | device revoke NAME   [--db CONNINFO] [--run-dir DIR]";
 
 int cmd_admin(cli_t *cli, const char *verb)
 {
@@ -312,9 +333,14 @@ int cmd_admin(cli_t *cli, const char *verb)
     const char *arg = cli->npos > 1 ? cli->pos[1] : NULL;
     const char *anchor = cli_opt(cli, "anchor");
     const char *team = cli_opt(cli, "team"), *role = cli_opt(cli, "role"), *out = cli_opt(cli, "out");
+    const char *seal = cli_opt(cli, "passphrase");
     int rc = cli_unused(cli);
     if (rc != CLI_OK)
         return rc;
+    /* Never on the command line: it would sit in the shell's history and in ps. */
+    if (seal && *seal)
+        return cli_usage("--passphrase takes no value: the passphrase is read from "
+                         "HJ_DEVICE_PASSPHRASE, else asked on the terminal");
     hj_log_init("hj", HJ_LOG_WARN);
     if (strcmp(verb, "keygen") == 0) {
         char pub[HJ_KEY_LEN], sec[HJ_KEY_LEN];
@@ -339,7 +365,7 @@ int cmd_admin(cli_t *cli, const char *verb)
     if (journal)
         rc = s_journal_verify(c, anchor);
     else if (strcmp(what, "enrol") == 0)
-        rc = s_device_enrol(cli, c, arg, team, role, run_dir, out);
+        rc = s_device_enrol(cli, c, arg, team, role, run_dir, out, seal != NULL);
     else if (strcmp(what, "list") == 0)
         rc = s_device_list(cli, c);
     else

@@ -90,10 +90,14 @@ static const cli_command_t s_commands[] = {
      "On the server, with database access (HJ_DB or --db; logged in as the hj_admin role) and the\n"
      "run directory (HJ_RUN_DIR or --run-dir, where hj-busd keeps busd.key):\n"
      "hj admin device enrol NAME --team TEAM --role ROLE [--out FILE] [--bus ENDPOINT] [--events ENDPOINT]\n"
+     "                     [--passphrase]\n"
      "    a new keypair for a laptop or operator; writes the device file (default NAME.device, mode\n"
      "    0600, or stdout with --out -: server key, endpoints, the device's keys) to copy to the\n"
      "    device. Give the endpoints the device will use to reach this server (default HJ_BUS /\n"
      "    HJ_BUS_EVENTS or 127.0.0.1).\n"
+     "    --passphrase seals the secret key in the file (Argon2id + secretbox), so a stolen copy is\n"
+     "    no credential: the passphrase is HJ_DEVICE_PASSPHRASE, else asked twice on the terminal;\n"
+     "    hj and hj-top then ask for it (or read HJ_DEVICE_PASSPHRASE) each time they start.\n"
      "    roles: district-admin | subdistrict-office | guidance-group (--team: the group's name or\n"
      "    id; writes only for the communities it guides) | auditor | election-committee (--team:\n"
      "    its community code; writes only for it) | observer (reads only)\n"
@@ -313,9 +317,11 @@ static void s_help(void)
            "Device: hj talks to Huanjie only as an enrolled device (CURVE keys, role, team):\n"
            "        --device FILE, else HJ_DEVICE, else ~/.config/huanjie/device\n"
            "        (hj admin device enrol makes the file; deploy/huanjie up makes one for this machine).\n"
+           "        A sealed file's passphrase: HJ_DEVICE_PASSPHRASE, else asked on the terminal\n"
+           "        (exit 3 when it is wrong or there is no terminal to ask on).\n"
            "Environment: HJ_BUS (default: the device file's, else tcp://127.0.0.1:7700),\n"
            "             HJ_BUS_EVENTS (the device file's, else tcp://127.0.0.1:7701),\n"
-           "             HJ_DEVICE, HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
+           "             HJ_DEVICE, HJ_DEVICE_PASSPHRASE, HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
            "             HJ_SPOOL (the spool directory, default ~/.local/share/huanjie/spool).\n");
 }
 
@@ -356,9 +362,11 @@ int main(int argc, char **argv)
     if (cmd->run != cmd_admin &&
         hj_device_find(cli_opt(&cli, "device"), cli.device_path, sizeof cli.device_path)) {
         char err[1024];
-        if (hj_device_load(&cli.device, cli.device_path, err, sizeof err) != 0) {
+        hj_device_rc_t loaded = hj_device_load(&cli.device, cli.device_path, err, sizeof err);
+        if (loaded != HJ_DEVICE_OK) {
             fprintf(stderr, "hj: %s\n", err);
-            return CLI_USAGE;
+            /* A sealed file nobody could open is no key, like no file at all. */
+            return loaded == HJ_DEVICE_LOCKED ? CLI_UNREACHABLE : CLI_USAGE;
         }
         cli.has_device = 1;
     }

@@ -51,7 +51,8 @@ static void s_usage(FILE *out)
             "journal events, and on election day the live count (t). Press ? inside for\n"
             "the keys, q to quit.\n\n"
             "Environment: HJ_BUS (default tcp://127.0.0.1:7700), HJ_BUS_EVENTS\n"
-            "(tcp://127.0.0.1:7701), as for hj.\n");
+            "(tcp://127.0.0.1:7701), HJ_DEVICE, as for hj; HJ_DEVICE_PASSPHRASE opens a\n"
+            "sealed device file (else it is asked once on the terminal).\n");
 }
 
 /* Feeds one message from the backbone into the state. */
@@ -198,9 +199,11 @@ int main(int argc, char **argv)
                         "enrol --role observer makes one on the server)\n");
         return 3;
     }
-    if (hj_device_load(&device, device_path, err, sizeof err) != 0) {
+    hj_device_rc_t loaded = hj_device_load(&device, device_path, err, sizeof err);
+    if (loaded != HJ_DEVICE_OK) {
         fprintf(stderr, "hj-top: %s\n", err);
-        return 2;
+        /* A sealed file nobody could open is no key, like no file at all. */
+        return loaded == HJ_DEVICE_LOCKED ? 3 : 2;
     }
     if (!bus || !*bus)
         bus = device.bus[0] ? device.bus : "tcp://127.0.0.1:7700";

@@ -1,5 +1,6 @@
 #include "hj_curve.h"
 #include "hj_log.h"
+#include "hj_seal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -182,8 +183,40 @@ int hj_curve_client_socket(void *socket, const hj_device_t *d)
 
 /* ---- device files ------------------------------------------------------- */
 
-int hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen)
+/* Opens a sealed secret key (hj_seal.h) into d->secret_key with the
+ * passphrase from HJ_DEVICE_PASSPHRASE or the terminal, and checks it is the
+ * secret half of d->public_key (the box is not bound to the rest of the file). */
+static hj_device_rc_t s_device_open(hj_device_t *d, const char *path, const char *params,
+                                    const char *box, char *err, size_t errlen)
 {
+    char passphrase[HJ_SEAL_PASSPHRASE_MAX], prompt[1200], why[256], public_key[HJ_KEY_LEN];
+    uint8_t key[HJ_SEAL_KEY_BYTES];
+    hj_device_rc_t rc = HJ_DEVICE_LOCKED;
+    snprintf(prompt, sizeof prompt, "Passphrase for the device file %s: ", path);
+    if (hj_seal_passphrase(prompt, 0, passphrase, why, sizeof why) == 0) {
+        hj_seal_rc_t opened = hj_seal_open(params, box, passphrase, key, why, sizeof why);
+        rc = opened == HJ_SEAL_OK      ? HJ_DEVICE_OK
+             : opened == HJ_SEAL_WRONG ? HJ_DEVICE_LOCKED
+                                       : HJ_DEVICE_INVALID;
+    }
+    if (rc == HJ_DEVICE_OK &&
+        (!zmq_z85_encode(d->secret_key, key, sizeof key) ||
+         zmq_curve_public(public_key, d->secret_key) != 0 ||
+         strcmp(public_key, d->public_key) != 0)) {
+        snprintf(why, sizeof why, "the sealed secret key is not public_key's");
+        rc = HJ_DEVICE_INVALID;
+    }
+    if (rc != HJ_DEVICE_OK)
+        snprintf(err, errlen, "the device file %s could not be opened: %s", path, why);
+    hj_seal_wipe(passphrase, sizeof passphrase);
+    hj_seal_wipe(key, sizeof key);
+    return rc;
+}
+
+hj_device_rc_t hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen)
+{
+    char params[HJ_SEAL_PARAMS_LEN] = "", box[HJ_SEAL_BOX_LEN] = "";
+    hj_device_rc_t rc = HJ_DEVICE_INVALID;
     memset(d, 0, sizeof *d);
     s_field_t fields[] = {
         {"name", d->name, sizeof d->name},
@@ -194,38 +227,81 @@ int hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen)
         {"server_key", d->server_key, sizeof d->server_key},
         {"public_key", d->public_key, sizeof d->public_key},
         {"secret_key", d->secret_key, sizeof d->secret_key},
+        {"seal", params, sizeof params},
+        {"secret_key_sealed", box, sizeof box},
     };
     if (s_read(path, fields, sizeof fields / sizeof fields[0], err, errlen) != 0)
-        return -1;
-    const char *bad = !d->name[0]                            ? "name"
-                      : !hj_curve_key_valid(d->server_key)   ? "server_key"
-                      : !hj_curve_key_valid(d->public_key)   ? "public_key"
-                      : !hj_curve_key_valid(d->secret_key)   ? "secret_key"
-                                                             : NULL;
-    if (bad) {
-        snprintf(err, errlen, "%s is not a device file: %s is missing or invalid", path, bad);
-        return -1;
+        goto out;
+    int sealed = box[0] || params[0];
+    const char *bad =
+        !d->name[0]                                     ? "name is missing or invalid"
+        : !hj_curve_key_valid(d->server_key)            ? "server_key is missing or invalid"
+        : !hj_curve_key_valid(d->public_key)            ? "public_key is missing or invalid"
+        : sealed && d->secret_key[0]                    ? "secret_key beside a sealed one"
+        : sealed && (!box[0] || !params[0])             ? "seal or secret_key_sealed is missing"
+        : !sealed && !hj_curve_key_valid(d->secret_key) ? "secret_key is missing or invalid"
+                                                        : NULL;
+    if (bad)
+        snprintf(err, errlen, "%s is not a device file: %s", path, bad);
+    else
+        rc = sealed ? s_device_open(d, path, params, box, err, errlen) : HJ_DEVICE_OK;
+out:
+    /* Never half a device: what failed leaves nothing behind, least of all a key. */
+    if (rc != HJ_DEVICE_OK)
+        hj_seal_wipe(d, sizeof *d);
+    return rc;
+}
+
+int hj_device_text_sealed(const hj_device_t *d, const char *passphrase, char *text, size_t size)
+{
+    char secret[400], params[HJ_SEAL_PARAMS_LEN], box[HJ_SEAL_BOX_LEN], why[256];
+    uint8_t key[HJ_SEAL_KEY_BYTES];
+    int n = -1;
+    if (!passphrase) {
+        snprintf(secret, sizeof secret, "secret_key = %s\n", d->secret_key);
+    } else if (!hj_curve_key_valid(d->secret_key) || !zmq_z85_decode(key, d->secret_key) ||
+               hj_seal_key(key, passphrase, HJ_SEAL_OPS, HJ_SEAL_MEM, params, box, why,
+                           sizeof why) != 0) {
+        /* The callers say "cannot write FILE: strerror(errno)". */
+        errno = errno == ENOMEM ? ENOMEM : EINVAL;
+        goto out;
+    } else {
+        snprintf(secret, sizeof secret, "seal = %s\nsecret_key_sealed = %s\n", params, box);
     }
-    return 0;
+    n = snprintf(text, size,
+                 "# Huanjie device file (hj admin device enrol). It is this device's\n"
+                 "# credential: keep it secret, mode 0600. Use it with hj --device FILE,\n"
+                 "# HJ_DEVICE=FILE, or copy it to ~/.config/huanjie/device.\n%s"
+                 "name = %s\nteam = %s\nrole = %s\nbus = %s\nevents = %s\n"
+                 "server_key = %s\npublic_key = %s\n%s",
+                 passphrase ? "# Its secret key is sealed with a passphrase: hj and hj-top ask for "
+                              "it on the\n# terminal, or read it from HJ_DEVICE_PASSPHRASE.\n"
+                            : "",
+                 d->name, d->team, d->role, d->bus, d->events, d->server_key, d->public_key,
+                 secret);
+out:
+    hj_seal_wipe(secret, sizeof secret);
+    hj_seal_wipe(key, sizeof key);
+    return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
 int hj_device_text(const hj_device_t *d, char *text, size_t size)
 {
-    int n = snprintf(text, size,
-                     "# Huanjie device file (hj admin device enrol). It is this device's\n"
-                     "# credential: keep it secret, mode 0600. Use it with hj --device FILE,\n"
-                     "# HJ_DEVICE=FILE, or copy it to ~/.config/huanjie/device.\n"
-                     "name = %s\nteam = %s\nrole = %s\nbus = %s\nevents = %s\n"
-                     "server_key = %s\npublic_key = %s\nsecret_key = %s\n",
-                     d->name, d->team, d->role, d->bus, d->events, d->server_key, d->public_key,
-                     d->secret_key);
-    return n > 0 && (size_t)n < size ? 0 : -1;
+    return hj_device_text_sealed(d, NULL, text, size);
+}
+
+int hj_device_save_sealed(const hj_device_t *d, const char *passphrase, const char *path)
+{
+    char text[2048];
+    int rc = hj_device_text_sealed(d, passphrase, text, sizeof text) == 0 ? s_write_new(path, text)
+                                                                          : -1;
+    hj_seal_wipe(text, sizeof text);
+    return rc;
 }
 
 int hj_device_save(const hj_device_t *d, const char *path)
 {
-    char text[2048];
-    return hj_device_text(d, text, sizeof text) == 0 ? s_write_new(path, text) : -1;
+    return hj_device_save_sealed(d, NULL, path);
 }
 
 void hj_device_default_path(char *path, size_t size)

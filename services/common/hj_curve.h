@@ -6,7 +6,8 @@
  *   hj-busd, or `hj admin keygen`), atomically, so two makers agree.
  * - A device file, one per enrolled laptop or operator (`hj admin device
  *   enrol`): the server's public key and endpoints, and the device's own
- *   keypair. Mode 0600; it is the device's only credential.
+ *   keypair. Mode 0600; it is the device's only credential. Its secret key
+ *   may be sealed with a passphrase (hj_seal.h), so a stolen copy is not one.
  *
  * Both are text, one `key = value` a line, '#' starts a comment. Keys are
  * Z85 text (40 characters). */
@@ -56,12 +57,27 @@ int hj_curve_server_socket_in(void *socket, const char *secret_key, const char *
 /* Makes socket a CURVE client of d's server with d's keypair. Before connect. */
 int hj_curve_client_socket(void *socket, const hj_device_t *d);
 
-/* 0, or -1 with a reason in err (the file is missing, unreadable, lacks a key). */
-int hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen);
+/* What hj_device_load found. */
+typedef enum {
+    HJ_DEVICE_OK = 0,
+    HJ_DEVICE_INVALID = -1, /* missing, unreadable, not a device file, a malformed seal */
+    HJ_DEVICE_LOCKED = -2,  /* sealed, and not opened: wrong passphrase, or none to be had */
+} hj_device_rc_t;
+
+/* Reads the device file at path into d. A sealed file (`seal` and
+ * `secret_key_sealed` lines instead of `secret_key`, hj_seal.h) is opened
+ * with $HJ_DEVICE_PASSPHRASE, else with a passphrase asked on /dev/tty.
+ * HJ_DEVICE_OK, or an error with a reason in err and d all zero (no half
+ * loaded key): "the device file PATH could not be opened: wrong passphrase". */
+hj_device_rc_t hj_device_load(hj_device_t *d, const char *path, char *err, size_t errlen);
 /* The device file's text into text (size bytes). 0 / -1 when it does not fit. */
 int hj_device_text(const hj_device_t *d, char *text, size_t size);
 /* Writes a new device file, mode 0600; refuses to replace one (-1, errno EEXIST). */
 int hj_device_save(const hj_device_t *d, const char *path);
+/* The same, with the secret key sealed under passphrase (Argon2id at
+ * HJ_SEAL_OPS / HJ_SEAL_MEM, then secretbox) when passphrase is not NULL. */
+int hj_device_text_sealed(const hj_device_t *d, const char *passphrase, char *text, size_t size);
+int hj_device_save_sealed(const hj_device_t *d, const char *passphrase, const char *path);
 /* The device file to use: explicit_path when given, else $HJ_DEVICE, else the
  * operator's default $XDG_CONFIG_HOME/huanjie/device (~/.config/huanjie/device)
  * when it exists. 1 with path set, 0 when there is none. */

@@ -65,18 +65,24 @@ static int s_cmd(PGconn *c, const char *sql)
     return ok ? 0 : -1;
 }
 
-static int s_write(const hj_device_t *d, const char *out)
+static int s_write(const hj_device_t *d, const char *out, const char *passphrase)
 {
     char text[2048];
     if (strcmp(out, "-") != 0)
-        return hj_device_save(d, out);
-    return hj_device_text(d, text, sizeof text) == 0 && fputs(text, stdout) >= 0 &&
-                   fflush(stdout) == 0
+        return hj_device_save_sealed(d, passphrase, out);
+    return hj_device_text_sealed(d, passphrase, text, sizeof text) == 0 &&
+                   fputs(text, stdout) >= 0 && fflush(stdout) == 0
                ? 0
                : -1;
 }
 
 int hj_enrol(PGconn *c, const char *run_dir, hj_device_t *d, const char *out, hj_status_t *st)
+{
+    return hj_enrol_sealed(c, run_dir, d, out, NULL, st);
+}
+
+int hj_enrol_sealed(PGconn *c, const char *run_dir, hj_device_t *d, const char *out,
+                    const char *passphrase, hj_status_t *st)
 {
     char ref[256] = "", server_secret[HJ_KEY_LEN];
     unsigned role = hj_role_parse(d->role);
@@ -122,7 +128,7 @@ int hj_enrol(PGconn *c, const char *run_dir, hj_device_t *d, const char *out, hj
                               "name, so the journal's actors stay unambiguous): choose another"
                             : "enrolment failed: %s",
                       taken ? d->name : PQerrorMessage(c));
-    else if (s_write(d, out) != 0)
+    else if (s_write(d, out, passphrase) != 0)
         hj_status_set(st, HJ__CODE__UNAVAILABLE, "out", "cannot write %s: %s", out,
                       strerror(errno));
     else if (s_cmd(c, "COMMIT") != 0) {
@@ -137,5 +143,6 @@ int hj_enrol(PGconn *c, const char *run_dir, hj_device_t *d, const char *out, hj
     }
     PQclear(r);
     s_cmd(c, "ROLLBACK");
+    memset(d->secret_key, 0, sizeof d->secret_key);
     return -1;
 }

@@ -18,6 +18,10 @@
  * role, team), NOT_FOUND (team: no such group or community), ALREADY_EXISTS
  * (name; out), UNAVAILABLE (database, files). */
 int hj_enrol(PGconn *c, const char *run_dir, hj_device_t *d, const char *out, hj_status_t *st);
+/* The same, with the device's secret key sealed under passphrase in the file
+ * (hj_device_save_sealed) when passphrase is not NULL. */
+int hj_enrol_sealed(PGconn *c, const char *run_dir, hj_device_t *d, const char *out,
+                    const char *passphrase, hj_status_t *st);
 
 /* 1 when name can be a device's: 1-63 of letters, digits, '.', '_', '@', '-',
  * starting with a letter or digit (it is the journal's actor and a file name). */

@@ -347,6 +347,8 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
         return -1;
     pid_t pid = fork();
     if (pid == 0) {
+        /* No controlling terminal: hj never waits for a passphrase nobody will type. */
+        setsid();
         dup2(o[1], 1);
         dup2(e[1], 2);
         close(o[0]);

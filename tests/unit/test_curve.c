@@ -135,6 +135,107 @@ Test(curve, a_broken_device_file_says_what_is_wrong)
     cr_assert(strstr(err, "line 1"), "%s", err);
 }
 
+static char *s_slurp_file(const char *path)
+{
+    static char text[4096];
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "%s", path);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    return text;
+}
+
+static int s_all_zero(const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (((const unsigned char *)p)[i])
+            return 0;
+    return 1;
+}
+
+Test(curve, a_sealed_device_file_opens_only_with_its_passphrase)
+{
+    hj_device_t d = s_device(), back;
+    char path[300], err[512], want[512];
+    snprintf(path, sizeof path, "%s/sealed.device", s_dir);
+    cr_assert_eq(hj_device_save_sealed(&d, "滨河 field laptop", path), 0);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600);
+    const char *text = s_slurp_file(path);
+    cr_assert(strstr(text, "\nseal = argon2id13 ops=2 mem=67108864\n"), "%s", text);
+    cr_assert(strstr(text, "\nsecret_key_sealed = "), "%s", text);
+    cr_assert_null(strstr(text, "\nsecret_key ="), "no clear key line: %s", text);
+    cr_assert_null(strstr(text, d.secret_key), "the clear key appears nowhere");
+    cr_assert(strstr(text, d.public_key), "the public key stays readable");
+
+    setenv("HJ_DEVICE_PASSPHRASE", "滨河 field laptop", 1);
+    cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_OK, "%s", err);
+    cr_assert_eq(memcmp(&d, &back, sizeof d), 0, "every field and the key round-trip");
+
+    setenv("HJ_DEVICE_PASSPHRASE", "滨河 field laptoq", 1);
+    cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_LOCKED);
+    snprintf(want, sizeof want, "the device file %s could not be opened: wrong passphrase", path);
+    cr_assert_str_eq(err, want);
+    cr_assert(s_all_zero(&back, sizeof back), "nothing of the device is left loaded");
+    unsetenv("HJ_DEVICE_PASSPHRASE");
+}
+
+/* path's text with the line starting `key =` replaced by `line` (NULL: dropped). */
+static void s_rewrite(const char *path, const char *key, const char *line)
+{
+    char text[4096], out[4096] = "", *save = NULL;
+    snprintf(text, sizeof text, "%s", s_slurp_file(path));
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        int hit = strncmp(l, key, strlen(key)) == 0 && l[strlen(key)] == ' ';
+        if (!hit || line)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s\n", hit ? line : l);
+    }
+    unlink(path);
+    FILE *f = fopen(path, "w");
+    fputs(out, f);
+    fclose(f);
+}
+
+Test(curve, a_sealed_device_file_that_was_tampered_with_says_why)
+{
+    hj_device_t d = s_device(), other = s_device(), back;
+    char path[300], stranger[300], err[512], line[300];
+    snprintf(path, sizeof path, "%s/sealed.device", s_dir);
+    snprintf(stranger, sizeof stranger, "%s/stranger.device", s_dir);
+    cr_assert_eq(hj_device_save_sealed(&other, "same words", stranger), 0);
+    setenv("HJ_DEVICE_PASSPHRASE", "same words", 1);
+
+    /* Another device's sealed key, under the same passphrase, is not this public key's. */
+    const char *box = strstr(s_slurp_file(stranger), "secret_key_sealed = ");
+    snprintf(line, sizeof line, "%.*s", (int)strcspn(box, "\n"), box);
+    cr_assert_eq(hj_device_save_sealed(&d, "same words", path), 0);
+    s_rewrite(path, "secret_key_sealed", line);
+    cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_INVALID);
+    cr_assert(strstr(err, "could not be opened: the sealed secret key is not public_key's"), "%s", err);
+    cr_assert(s_all_zero(&back, sizeof back));
+
+    /* A seal this version does not know. */
+    unlink(path);
+    cr_assert_eq(hj_device_save_sealed(&d, "same words", path), 0);
+    s_rewrite(path, "seal", "seal = argon2id19 ops=2 mem=67108864");
+    cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_INVALID);
+    cr_assert(strstr(err, "unknown seal algorithm 'argon2id19'"), "%s", err);
+
+    /* Half a seal, or a clear key beside a sealed one. */
+    s_rewrite(path, "seal", NULL);
+    cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_INVALID);
+    cr_assert(strstr(err, "seal or secret_key_sealed is missing"), "%s", err);
+    unlink(path);
+    cr_assert_eq(hj_device_save_sealed(&d, "same words", path), 0);
+    snprintf(line, sizeof line, "public_key = %s\nsecret_key = %s", d.public_key, d.secret_key);
+    s_rewrite(path, "public_key", line);
+    cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_INVALID);
+    cr_assert(strstr(err, "secret_key beside a sealed one"), "%s", err);
+    unsetenv("HJ_DEVICE_PASSPHRASE");
+}
+
 Test(curve, hj_finds_its_device_flag_then_environment_then_the_default)
 {
     char path[512], want[512];

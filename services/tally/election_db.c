@@ -68,13 +68,21 @@ static char *s_strdup(tally_arena_t *a, const char *s)
     return p ? p : "";
 }
 
-/* A query whose result the arena keeps. NULL after logging. */
+/* A query whose result the arena keeps. NULL after logging, with its
+ * SQLSTATE in a->sqlstate (a deadlock must reach the caller as UNAVAILABLE). */
 static PGresult *s_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v)
 {
-    char state[6];
-    PGresult *r = hj_pq(c, state, sql, n, v);
+    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
     tally_keep(a, r);
     return r;
+}
+
+/* The failure of the statement that failed last: one run here (state), or
+ * one run through the arena (s_q, also inside a helper). */
+static void s_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a,
+                         const char *what, const char *field)
+{
+    hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
 }
 
 static uint32_t s_u32(PGresult *r, int row, int col)
@@ -109,7 +117,7 @@ typedef struct {
 static int s_election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, int lock,
                           s_election_t *e)
 {
-    char state[6];
+    char state[6] = "";
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state,
                         lock ? "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
@@ -421,7 +429,7 @@ typedef struct {
 
 static int s_result(PGconn *c, const s_election_t *e, tally_arena_t *a, s_result_t *res)
 {
-    char state[6];
+    char state[6] = "";
     memset(res, 0, sizeof *res);
     const char *v[1] = {e->id};
     PGresult *r = hj_pq(c, state, "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid",
@@ -737,7 +745,7 @@ out:
 
 static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
 {
-    char state[6], voters[24], households[24], reps[24];
+    char state[6] = "", voters[24], households[24], reps[24];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
         return;
     const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
@@ -760,7 +768,7 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
 
 static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    char state[6];
+    char state[6] = "";
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state,
                         "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, decision, "
@@ -793,7 +801,7 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
 static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                              const Hj__Tally__Objection *o)
 {
-    char state[6];
+    char state[6] = "";
     const char *v[1] = {o->community};
     PGresult *r = hj_pq(c, state,
                         "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
@@ -835,7 +843,7 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
 static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                                const Hj__Tally__ObjectionDecision *d)
 {
-    char state[6], filed[11] = "", decision[16] = "";
+    char state[6] = "", filed[11] = "", decision[16] = "";
     const char *v[1] = {d->id};
     PGresult *r = hj_pq(c, state,
                         "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
@@ -881,7 +889,7 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
 static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         const Hj__Tally__Proxy *p)
 {
-    char state[6], why[TALLY_WHY_MAX];
+    char state[6] = "", why[TALLY_WHY_MAX];
     s_election_t e;
     if (s_election(c, call, profiles, p->election, 1, &e) != 0 || s_not_certified(call, &e) != 0)
         return;
@@ -961,7 +969,7 @@ static int s_nominee(PGconn *c, hj_call_t *call, const s_election_t *e, const ch
 static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                              const Hj__Tally__CandidateList *l)
 {
-    char state[6], why[TALLY_WHY_MAX], field[48], position[24];
+    char state[6] = "", why[TALLY_WHY_MAX], field[48], position[24];
     tally_arena_t a = {0};
     s_election_t e;
     if (tally_db_caught_up(c, call) != 0 || s_election(c, call, profiles, l->election, 1, &e) != 0 ||
@@ -970,7 +978,7 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
     const char *v[1] = {e.id};
     PGresult *r = s_q(c, &a, "SELECT count(*) FROM tally.round WHERE election = $1::uuid", 1, v);
     if (!r) {
-        hj_call_sql_failed(call, state, "the rounds", "");
+        s_sql_failed(call, state, &a, "the rounds", "");
         goto out;
     }
     if (atoi(PQgetvalue(r, 0, 0)) > 0) {
@@ -980,7 +988,7 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
     }
     const char **names = tally_alloc(&a, (l->n_person_ids + 1) * sizeof *names);
     if (!names) {
-        hj_call_sql_failed(call, state, "the list", "");
+        s_sql_failed(call, state, &a, "the list", "");
         goto out;
     }
     for (size_t i = 0; i < l->n_person_ids; i++) {
@@ -1005,12 +1013,12 @@ static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t 
         PQclear(r);
     }
     if (!r) {
-        hj_call_sql_failed(call, state, "the list", "");
+        s_sql_failed(call, state, &a, "the list", "");
         goto out;
     }
     Hj__Tally__Election *m;
     if (s_election_message(c, profiles, &e, &a, &m) != 0) {
-        hj_call_sql_failed(call, state, "the election", "");
+        s_sql_failed(call, state, &a, "the election", "");
         goto out;
     }
     Hj__Tally__CandidateList record = *l;
@@ -1053,7 +1061,7 @@ static void s_count_reply(PGconn *c, hj_call_t *call, const s_election_t *e, con
 static int s_insert_paper(PGconn *c, const char *election, const char *round, uint32_t position,
                           const char *person_id, const char *name)
 {
-    char state[6], pos[24];
+    char state[6] = "", pos[24];
     const char *v[5] = {election, round, s_num(pos, position), person_id, name};
     PGresult *r = hj_pq(c, state,
                         "INSERT INTO tally.paper (election, round, position, person_id, name) "
@@ -1066,7 +1074,7 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
 static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                          const Hj__Tally__RoundOpen *o)
 {
-    char state[6], today[11], why[TALLY_WHY_MAX], field[48];
+    char state[6] = "", today[11], why[TALLY_WHY_MAX], field[48];
     char no[24], seats[24], electorate[24], present[24];
     tally_arena_t a = {0};
     s_election_t e;
@@ -1081,7 +1089,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
     }
     int has_last = s_tally(c, &e, 0, &a, &last);
     if (has_last < 0) {
-        hj_call_sql_failed(call, state, "the rounds", "");
+        s_sql_failed(call, state, &a, "the rounds", "");
         goto out;
     }
     /* The paper and the seats of this round follow from the last round. */
@@ -1096,7 +1104,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                           "ORDER BY position",
                           1, v);
         if (!r) {
-            hj_call_sql_failed(call, state, "the candidate list", "");
+            s_sql_failed(call, state, &a, "the candidate list", "");
             goto out;
         }
         n = (uint32_t)PQntuples(r);
@@ -1151,7 +1159,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
         ids = tally_alloc(&a, (n + 1) * sizeof *ids);
         names = tally_alloc(&a, (n + 1) * sizeof *names);
         if (!ids || !names) {
-            hj_call_sql_failed(call, state, "the paper", "");
+            s_sql_failed(call, state, &a, "the paper", "");
             goto out;
         }
         if (new_list) {
@@ -1195,7 +1203,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                           "WHERE community = $1",
                           1, cv);
         if (!r) {
-            hj_call_sql_failed(call, state, "the voter roll", "");
+            s_sql_failed(call, state, &a, "the voter roll", "");
             goto out;
         }
         if (PQntuples(r) == 1)
@@ -1229,13 +1237,13 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                         "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
                         7, w);
     if (!r) {
-        hj_call_sql_failed(call, state, "the round", "");
+        s_sql_failed(call, state, &a, "the round", "");
         goto out;
     }
     PQclear(r);
     for (uint32_t i = 0; i < n; i++)
         if (s_insert_paper(c, e.id, no, i + 1, ids[i], names[i]) != 0) {
-            hj_call_sql_failed(call, state, "the ballot paper", "");
+            s_sql_failed(call, state, &a, "the ballot paper", "");
             goto out;
         }
     for (size_t i = 0; i < o->n_boxes; i++) {
@@ -1247,7 +1255,7 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                   "VALUES ($1::uuid, $2::int, $3, $4, $5::int, $6::int)",
                   6, x);
         if (!r) {
-            hj_call_sql_failed(call, state, "the ballot boxes", "");
+            s_sql_failed(call, state, &a, "the ballot boxes", "");
             goto out;
         }
         PQclear(r);
@@ -1312,7 +1320,7 @@ static int s_box(PGconn *c, hj_call_t *call, const s_election_t *e, uint32_t rou
 static int s_writein_ids(PGconn *c, const char *election, const char *round, const char *const *names,
                          size_t n, int *ids, uint32_t *total)
 {
-    char state[6];
+    char state[6] = "";
     for (size_t i = 0; i < n; i++) {
         const char *v[3] = {election, round, names[i]};
         PGresult *r = hj_pq(c, state,
@@ -1380,7 +1388,7 @@ static int s_store_box(PGconn *c, const char *election, const char *round, const
                        const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
                        const uint32_t *votes, uint32_t n)
 {
-    char state[6], nc[24], nv[24], ni[24];
+    char state[6] = "", nc[24], nv[24], ni[24];
     size_t cap = (size_t)n * 12 + 3, len = 0;
     char *array = malloc(cap);
     if (!array)
@@ -1409,7 +1417,7 @@ static uint8_t s_mark(char ch)
 static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                             const Hj__Tally__BallotBatch *b)
 {
-    char state[6], round[24], why[TALLY_WHY_MAX];
+    char state[6] = "", round[24], why[TALLY_WHY_MAX];
     tally_arena_t a = {0};
     s_election_t e;
     int round_no;
@@ -1457,7 +1465,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     const char **wnames = tally_alloc(&a, (n_w + 1) * sizeof *wnames);
     int *wids = tally_alloc(&a, (n_w + 1) * sizeof *wids);
     if (!wnames || !wids) {
-        hj_call_sql_failed(call, state, "the ballots", "");
+        s_sql_failed(call, state, &a, "the ballots", "");
         goto out;
     }
     size_t k = 0;
@@ -1467,7 +1475,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     uint32_t n_writeins = 0;
     if (s_writein_ids(c, e.id, round, wnames, n_w, wids, &n_writeins) != 0 ||
         s_round_facts(c, &e, round_no, &a, &rd) != 0) {
-        hj_call_sql_failed(call, state, "the write-ins", "");
+        s_sql_failed(call, state, &a, "the write-ins", "");
         goto out;
     }
     rd.n_candidates = nc;
@@ -1480,7 +1488,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     int *ok = tally_alloc(&a, (b->n_ballots + 1) * sizeof *ok);
     char **reasons = tally_alloc(&a, (b->n_ballots + 1) * sizeof *reasons);
     if (!votes || !marks || !hex || !wtext || !ok || !reasons) {
-        hj_call_sql_failed(call, state, "the ballots", "");
+        s_sql_failed(call, state, &a, "the ballots", "");
         goto out;
     }
     s_parse_votes(PQgetvalue(box, 0, 8), votes, n);
@@ -1525,7 +1533,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
         hex[i] = tally_alloc(&a, (size_t)nc * 2 + 1);
         wtext[i] = tally_alloc(&a, tlen);
         if (!hex[i] || !wtext[i]) {
-            hj_call_sql_failed(call, state, "the ballots", "");
+            s_sql_failed(call, state, &a, "the ballots", "");
             goto out;
         }
         for (uint32_t j = 0; j < nc; j++)
@@ -1541,7 +1549,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
         wcap += strlen(wtext[i]) * 2 + 8;
     char *hexes = tally_alloc(&a, cap), *wts = tally_alloc(&a, wcap), *vals = tally_alloc(&a, vcap);
     if (!hexes || !wts || !vals) {
-        hj_call_sql_failed(call, state, "the ballots", "");
+        s_sql_failed(call, state, &a, "the ballots", "");
         goto out;
     }
     size_t hl = 0, wl = 0, vl = 0;
@@ -1569,20 +1577,20 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
                         "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
                         7, v);
     if (!r) {
-        hj_call_sql_failed(call, state, "the ballots", "");
+        s_sql_failed(call, state, &a, "the ballots", "");
         goto out;
     }
     PQclear(r);
     if (s_store_box(c, e.id, round, b->box, "ballots", counted + (uint32_t)b->n_ballots,
                     valid + batch_valid, invalid + batch_invalid, votes, n) != 0) {
-        hj_call_sql_failed(call, state, "the ballot box", "");
+        s_sql_failed(call, state, &a, "the ballot box", "");
         goto out;
     }
     /* The receipt: this batch, the box, the round so far. */
     s_tally_t t;
     Hj__Tally__Count m;
     if (s_tally(c, &e, round_no, &a, &t) != 1 || s_count_message(&e, &t, &a, &m) != 0) {
-        hj_call_sql_failed(call, state, "the count", "");
+        s_sql_failed(call, state, &a, "the count", "");
         goto out;
     }
     Hj__Tally__Receipt receipt = HJ__TALLY__RECEIPT__INIT;
@@ -1732,7 +1740,7 @@ out:
 static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                       const Hj__Tally__ElectionRef *ref)
 {
-    char state[6];
+    char state[6] = "";
     tally_arena_t a = {0};
     s_election_t e;
     s_result_t res;
@@ -1746,7 +1754,7 @@ static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
     if (s_is_open(call, &e) != 0)
         goto out;
     if (s_result(c, &e, &a, &res) != 0) {
-        hj_call_sql_failed(call, state, "the result", "");
+        s_sql_failed(call, state, &a, "the result", "");
         goto out;
     }
     if (!res.last || !res.last->complete || !res.last->counted_ok ||
@@ -1763,7 +1771,7 @@ static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
                         "certified_at = now() WHERE id = $1::uuid",
                         2, v);
     if (!r) {
-        hj_call_sql_failed(call, state, "the election", "");
+        s_sql_failed(call, state, &a, "the election", "");
         goto out;
     }
     PQclear(r);
@@ -1802,7 +1810,7 @@ static uint8_t *s_box_total(PGresult *box, const s_election_t *e, int round_no, 
 static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                     const Hj__Tally__BoxTotal *t)
 {
-    char state[6], round[24];
+    char state[6] = "", round[24];
     tally_arena_t a = {0};
     s_election_t e;
     int round_no;
@@ -1828,13 +1836,13 @@ static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
     alen = hj__tally__box_total__get_packed_size(&corrected);
     after = malloc(alen ? alen : 1);
     if (!before || !after) {
-        hj_call_sql_failed(call, state, "the amendment", "");
+        s_sql_failed(call, state, &a, "the amendment", "");
         goto out;
     }
     hj__tally__box_total__pack(&corrected, after);
     if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
                     t->invalid, votes, n) != 0) {
-        hj_call_sql_failed(call, state, "the ballot box", "");
+        s_sql_failed(call, state, &a, "the ballot box", "");
         goto out;
     }
     const char *v[8] = {call->request_id, e.id, round, t->box, t->reason, (const char *)before,
@@ -1846,7 +1854,7 @@ static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
                          "VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8)",
                          8, v, lengths, formats);
     if (!r) {
-        hj_call_sql_failed(call, state, "the amendment", "");
+        s_sql_failed(call, state, &a, "the amendment", "");
         goto out;
     }
     PQclear(r);

@@ -176,6 +176,7 @@ typedef struct {
     size_t n, cap;
     PGresult **res;
     size_t nres, capres;
+    char sqlstate[6]; /* of the last statement run through it that failed ("" if none) */
 } tally_arena_t;
 void *tally_alloc(tally_arena_t *a, size_t size);   /* zeroed; NULL when out of memory */
 void tally_keep(tally_arena_t *a, PGresult *r);

@@ -147,13 +147,21 @@ static int s_roster_apply(PGconn *c, const char *cursor)
 static int s_roster_sync(PGconn *c)
 {
     char state[6];
-    const char *v[1] = {S_ROSTER_KINDS};
-    PGresult *r = hj_pq(c, state,
-                        "WITH fresh AS (" S_FRESH("service, kind",
-                                                  "(SELECT seq FROM interviews.roster_cursor)") ") "
-                        "SELECT count(*) FILTER (WHERE service = 'registry' AND kind = ANY($1::text[])), "
-                        "count(*) FROM fresh",
-                        1, v);
+    /* The cursor first, then the journal above it as a parameter: an index
+     * range of seq whatever the journal's size (a subquery hid the value from
+     * the planner, which then scanned the whole journal at some sizes). */
+    PGresult *r = hj_pq(c, state, "SELECT seq FROM interviews.roster_cursor", 0, NULL);
+    if (!r)
+        return -1;
+    char cursor[24];
+    snprintf(cursor, sizeof cursor, "%s", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "0");
+    PQclear(r);
+    const char *v[2] = {S_ROSTER_KINDS, cursor};
+    r = hj_pq(c, state,
+              "WITH fresh AS (" S_FRESH("service, kind", "$2::bigint") ") "
+              "SELECT count(*) FILTER (WHERE service = 'registry' AND kind = ANY($1::text[])), "
+              "count(*) FROM fresh",
+              2, v);
     if (!r)
         return -1;
     long roster = atol(PQgetvalue(r, 0, 0)), all = atol(PQgetvalue(r, 0, 1));

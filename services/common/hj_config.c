@@ -86,7 +86,7 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
     cfg->credit = 64;
     cfg->device_rate = 200;
     cfg->device_burst = 1000;
-    cfg->device_inflight = 64;
+    cfg->device_inflight = 16;
     cfg->log_level = HJ_LOG_INFO;
 
     for (size_t i = 0; i < S_NOPTIONS; i++) {

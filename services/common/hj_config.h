@@ -17,7 +17,7 @@
  *                        on average; beyond it RESOURCE_EXHAUSTED with a retry-after)
  *   --device-burst N     HJ_DEVICE_BURST    1000 (hj-busd: requests one device may send at once
  *                        above that rate)
- *   --device-inflight N  HJ_DEVICE_INFLIGHT 64 (hj-busd: requests of one device queued or in
+ *   --device-inflight N  HJ_DEVICE_INFLIGHT 16 (hj-busd: requests of one device queued or in
  *                        flight at once)
  *   --run-dir DIR        HJ_RUN_DIR         .
  *   --log-level LEVEL    HJ_LOG_LEVEL       info

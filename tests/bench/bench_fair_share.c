@@ -15,8 +15,8 @@
  * stack's district-admin device sends the same read one after another, one
  * every MS (10) milliseconds, until obs-1 has its last answer. It prints
  * obs-1's answers by code and the second device's answers and latency
- * (p50 / p99 / max). --reads 0: no flood, the second device alone for 5 s
- * (the baseline). The broker runs with the daemons' default limits, or
+ * (p50 / p99 / max), first alone for 3 s (the baseline, same stack), then
+ * during the flood. The broker runs with the daemons' default limits, or
  * --rate/--burst/--inflight (HJ_DEVICE_*), or --off (every limit at its
  * maximum, as before fair share). Exit 0 when every request was answered. */
 #include "hj_config.h"
@@ -39,7 +39,9 @@
 #include <zmq.h>
 
 static hj_stack_t stack;
-static atomic_int s_flood_done;
+static atomic_int s_flood_started, s_flood_done;
+/* The second device alone first, on the same stack: the baseline. */
+#define S_ALONE_US 3000000
 
 typedef struct {
     void *ctx;
@@ -55,6 +57,7 @@ typedef struct {
     int every_ms;
     double *latency;         /* ms */
     long calls, cap, calls_ok, calls_failed;
+    long alone;              /* how many of the calls came before the flood */
     char last_failure[600];
 } s_job_t;
 
@@ -126,13 +129,6 @@ static void *s_flood(void *arg)
     long sent = 0, answered = 0;
     hj_status_t st;
     double t0 = s_now();
-    if (j->reads == 0) {
-        /* No flood: the second device alone, for the baseline. */
-        usleep(5000000);
-        j->seconds = s_now() - t0;
-        atomic_store(&s_flood_done, 1);
-        return NULL;
-    }
     /* Niced, the flooder stands for a laptop elsewhere: its own CPU (CURVE on
      * every message both ways) does not slow the daemons' machine. A thread
      * made now (the context's I/O thread) inherits it. */
@@ -164,13 +160,15 @@ static void *s_flood(void *arg)
     return NULL;
 }
 
-/* One read at a time, one every every_ms, until the flood is over. */
+/* One read at a time, one every every_ms, alone and then until the flood is over. */
 static void *s_steady(void *arg)
 {
     s_job_t *j = arg;
     void *s = s_socket(j->ctx, j->device);
     hj_status_t st;
     while (s && !atomic_load(&s_flood_done)) {
+        if (j->alone < 0 && atomic_load(&s_flood_started))
+            j->alone = j->calls;
         double t0 = s_now();
         if (s_send(s, j->body, j->len) != 0)
             break;
@@ -240,7 +238,7 @@ int main(int argc, char **argv)
 {
     static const char *const programs[] = {"hj-registryd", NULL};
     static const char *const services[] = {"registry", NULL};
-    s_job_t flood = {.reads = 100000}, steady = {.every_ms = 10};
+    s_job_t flood = {.reads = 100000}, steady = {.every_ms = 10, .alone = -1};
     const char *rate = NULL, *burst = NULL, *inflight = NULL;
     for (int a = 1; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
@@ -266,7 +264,7 @@ int main(int argc, char **argv)
             return s_usage();
         a++;
     }
-    if (flood.reads < 0 || steady.every_ms < 0)
+    if (flood.reads < 1 || steady.every_ms < 0)
         return s_usage();
     /* hj-busd reads these at start; unset, the daemons' defaults hold. */
     if (rate)
@@ -320,6 +318,8 @@ int main(int argc, char **argv)
            cfg.device_burst, cfg.device_inflight, cfg.device_rate == 1000000 ? " (off: as before)" : "");
     pthread_t tf, ts;
     pthread_create(&ts, NULL, s_steady, &steady);
+    usleep(S_ALONE_US);
+    atomic_store(&s_flood_started, 1);
     pthread_create(&tf, NULL, s_flood, &flood);
     pthread_join(tf, NULL);
     pthread_join(ts, NULL);
@@ -327,15 +327,18 @@ int main(int argc, char **argv)
            "%ld UNAVAILABLE, %ld other, %ld unanswered\n",
            flood.nice, flood.reads, flood.seconds, flood.ok, flood.exhausted, flood.unavailable, flood.other,
            flood.lost);
-    qsort(steady.latency, (size_t)steady.calls, sizeof *steady.latency, s_cmp);
-    printf("second device %s: %ld requests one after another (one every %d ms) meanwhile: %ld OK, "
-           "%ld failed%s%s\n",
-           HJ_STACK_DEVICE, steady.calls, steady.every_ms, steady.calls_ok, steady.calls_failed,
-           steady.calls_failed ? "; last: " : "", steady.last_failure);
-    printf("second device latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-           s_pct(steady.latency, steady.calls, 50), s_pct(steady.latency, steady.calls, 99),
-           steady.calls ? steady.latency[steady.calls - 1] : 0.0);
-    rc = flood.lost == 0 && steady.calls > 0 ? 0 : 1;
+    long alone = steady.alone < 0 ? steady.calls : steady.alone, during = steady.calls - alone;
+    double *base = steady.latency, *flooded = steady.latency + alone;
+    qsort(base, (size_t)alone, sizeof *base, s_cmp);
+    qsort(flooded, (size_t)during, sizeof *flooded, s_cmp);
+    printf("second device %s, one read every %d ms: %ld OK, %ld failed%s%s\n", HJ_STACK_DEVICE,
+           steady.every_ms, steady.calls_ok, steady.calls_failed, steady.calls_failed ? "; last: " : "",
+           steady.last_failure);
+    printf("  alone (%.0f s, %ld reads):     p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms\n", S_ALONE_US / 1e6,
+           alone, s_pct(base, alone, 50), s_pct(base, alone, 99), alone ? base[alone - 1] : 0.0);
+    printf("  during the flood (%ld reads): p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms\n", during,
+           s_pct(flooded, during, 50), s_pct(flooded, during, 99), during ? flooded[during - 1] : 0.0);
+    rc = flood.lost == 0 && during > 0 ? 0 : 1;
 out:
     hj_stack_stop(&stack);
     free(steady.latency);

@@ -94,6 +94,14 @@ void cli_print_refusal(const hj_status_t *st)
         fprintf(stderr, "hj: %s: %s\n", hj_code_name(st->code), st->message);
 }
 
+void cli_print_unsent(const cli_t *cli, const hj_status_t *st)
+{
+    if (st->code == HJ__CODE__RESOURCE_EXHAUSTED)
+        fprintf(stderr, "hj: %s asks this device to slow down: %s\n", cli->bus, st->message);
+    else
+        fprintf(stderr, "hj: could not reach %s (%s)\n", cli->bus, st->message);
+}
+
 cli_send_t cli_send(hj_client_t *client, const char *service, const uint8_t *body, size_t len,
                     uint8_t **answer, size_t *answer_len, hj_status_t *st)
 {
@@ -106,7 +114,8 @@ cli_send_t cli_send(hj_client_t *client, const char *service, const uint8_t *bod
     } else if (hj_status_unpack(*answer, *answer_len, st) != 0) {
         hj_status_set(st, HJ__CODE__INTERNAL, "", "the answer from %s is not a reply message",
                       service);
-    } else if (st->code == HJ__CODE__UNAVAILABLE) {
+    } else if (st->code == HJ__CODE__UNAVAILABLE || st->code == HJ__CODE__RESOURCE_EXHAUSTED) {
+        /* Not an answer to the request: it may be sent again as it is. */
         result = CLI_SEND_UNREACHABLE;
     } else if (st->code == HJ__CODE__OK) {
         return strcmp(st->message, HJ_REPLAY_MESSAGE) == 0 ? CLI_SEND_REPLAYED : CLI_SEND_OK;
@@ -209,7 +218,7 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
         break;
     case CLI_SEND_UNREACHABLE:
         spool_release(&entry);
-        fprintf(stderr, "hj: could not reach %s (%s)\n", cli->bus, st.message);
+        cli_print_unsent(cli, &st);
         if (cli->json) {
             printf("{\"saved_offline\": true, \"request_id\": ");
             hj_json_string(stdout, rid);
@@ -303,7 +312,8 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
         goto out;
     switch (cli_send(client, service, body, len, &answer, &answer_len, &st)) {
     case CLI_SEND_UNREACHABLE:
-        if (st.code == HJ__CODE__UNAVAILABLE && strncmp(st.message, "no answer", 9) != 0)
+        if ((st.code == HJ__CODE__UNAVAILABLE && strncmp(st.message, "no answer", 9) != 0) ||
+            st.code == HJ__CODE__RESOURCE_EXHAUSTED)
             cli_print_refusal(&st);
         else
             fprintf(stderr, "hj: no answer from %s after %d tries: is Huanjie running? "

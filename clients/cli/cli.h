@@ -88,7 +88,9 @@ typedef enum {
     CLI_SEND_OK,          /* answered OK: written now */
     CLI_SEND_REPLAYED,    /* answered OK: the request id was already recorded (an earlier try) */
     CLI_SEND_REFUSED,     /* refused: *st says why (also an answer that does not decode) */
-    CLI_SEND_UNREACHABLE, /* no answer, or UNAVAILABLE after every try */
+    CLI_SEND_UNREACHABLE, /* no answer, or UNAVAILABLE after every try, or RESOURCE_EXHAUSTED
+                           * (this device sent too fast) after waiting as long as the call may:
+                           * not a refusal of the request, try again later */
 } cli_send_t;
 struct hj_client;
 /* *answer (malloc'd) holds the reply when OK or REPLAYED. */
@@ -96,6 +98,9 @@ cli_send_t cli_send(struct hj_client *client, const char *service, const uint8_t
                     uint8_t **answer, size_t *answer_len, hj_status_t *st);
 /* Prints "hj: CODE: message (field: f)" to stderr. */
 void cli_print_refusal(const hj_status_t *st);
+/* Says why a request got no answer that counts (CLI_SEND_UNREACHABLE): the
+ * system could not be reached, or it asked this device to slow down. */
+void cli_print_unsent(const cli_t *cli, const hj_status_t *st);
 /* A request id for a write: --request-id if given (to resubmit), else new. */
 const char *cli_request_id(cli_t *cli, char buf[37]);
 

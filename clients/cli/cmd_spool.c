@@ -117,7 +117,7 @@ static cli_send_t s_deliver(cli_t *cli, spool_t *sp, hj_client_t *client, spool_
     case CLI_SEND_UNREACHABLE:
         t->stopped = 1;
         if (!cli->json)
-            fprintf(stderr, "hj: could not reach %s (%s)\n", cli->bus, st.message);
+            cli_print_unsent(cli, &st);
         spool_release(e);
         break;
     }

@@ -5,6 +5,7 @@
 #include "hj_log.h"
 #include "hj_mdp.h"
 #include "hj_zwatch.h"
+#include "ratelimit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,11 @@
 #define S_NAME_MAX 64
 #define S_ID_MAX 256
 #define S_QUEUE_MAX 10000
+/* A device refused for sending too fast is logged at most this often. */
+#define S_REFUSAL_LOG_MS 10000
+/* The least retry-after of a device at its in-flight cap: its requests end at
+ * the service's pace, not the bucket's. */
+#define S_INFLIGHT_RETRY_MS 10
 
 typedef struct s_blob {
     size_t len;
@@ -26,6 +32,8 @@ typedef struct s_request {
     uint8_t *identity;   /* packed hj.Identity of the caller */
     size_t identity_len;
     zmq_msg_t body;
+    hj_ratelimit_t *limits;     /* set: counted in the device's in-flight cap */
+    char device[64];
 } s_request_t;
 
 typedef struct s_service s_service_t;
@@ -60,6 +68,7 @@ struct hj_broker {
     s_worker_t *workers;
     char last_refused[64];      /* a refused worker key is logged once a minute */
     uint64_t last_refused_at;
+    hj_ratelimit_t *limits;     /* fair share: each device's bucket and in-flight count */
 };
 
 /* Huanjie's own services are known from the start: while none of a
@@ -109,6 +118,8 @@ static void s_client_status(hj_broker_t *b, const s_blob_t *client, const char *
 
 static void s_request_free(s_request_t *r)
 {
+    if (r->limits)
+        hj_ratelimit_release(r->limits, r->device);
     zmq_msg_close(&r->body);
     free(r->identity);
     free(r);
@@ -245,6 +256,55 @@ static const hj_device_entry_t *s_device(hj_broker_t *b, hj_frames_t *f)
     return d && !d->revoked ? d : NULL;
 }
 
+/* Fair share: a device may have device_inflight requests queued or in flight
+ * and send device_rate a second (bursts of device_burst); beyond that it is
+ * answered RESOURCE_EXHAUSTED with when to send again, at once, so a flood
+ * from one device never fills a service's queue ahead of everyone else.
+ * 1 admitted and counted in flight (release when the request ends), 2
+ * admitted uncounted (out of memory: the limit is a courtesy to others, not
+ * a check), 0 refused (answered). */
+static int s_fair_share(hj_broker_t *b, const s_blob_t *client, const char *service,
+                        const char *device)
+{
+    const hj_config_t *cfg = b->cfg;
+    uint64_t now = uv_now(b->loop), refused = 0;
+    uint32_t retry = 0;
+    char msg[256];
+    int held = hj_ratelimit_hold(b->limits, device, (uint32_t)cfg->device_inflight);
+    if (held == 0) {
+        retry = (uint32_t)((1000 + cfg->device_rate - 1) / cfg->device_rate);
+        retry = retry < S_INFLIGHT_RETRY_MS ? S_INFLIGHT_RETRY_MS : retry;
+        snprintf(msg, sizeof msg,
+                 "device %s has %d requests waiting (the most one device may have); slow down, "
+                 "retry after %u ms",
+                 device, cfg->device_inflight, retry);
+    } else if (hj_ratelimit_take(b->limits, device, now, &retry) == 0) {
+        if (held == 1)
+            hj_ratelimit_release(b->limits, device);
+        held = 0;
+        snprintf(msg, sizeof msg,
+                 "device %s is sending too fast (limit %d requests/s); slow down, retry after %u ms",
+                 device, cfg->device_rate, retry);
+    }
+    if (held != 0)
+        return held == 1 ? 1 : 2;
+    hj_status_t st;
+    size_t len = 0;
+    hj_status_set(&st, HJ__CODE__RESOURCE_EXHAUSTED, "device", "%s", msg);
+    st.retry_after_ms = retry;
+    uint8_t *body = hj_status_pack(&st, &len);
+    if (body)
+        s_client_send(b, client, service, body, len);
+    free(body);
+    if (hj_ratelimit_refused(b->limits, device, now, S_REFUSAL_LOG_MS, &refused))
+        hj_warn("device %s is sending too fast (limit %d requests/s, bursts of %d, %d at once): "
+                "%llu request(s) refused RESOURCE_EXHAUSTED since the last report (at most one "
+                "report every %d s)",
+                device, cfg->device_rate, cfg->device_burst, cfg->device_inflight,
+                (unsigned long long)refused, S_REFUSAL_LOG_MS / 1000);
+    return 0;
+}
+
 static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
 {
     hj_broker_t *b = arg;
@@ -301,14 +361,22 @@ static void s_on_client(hj_zwatch_t *watch, void *socket, void *arg)
         s_client_status(b, &client, service, HJ__CODE__UNAVAILABLE, "", msg);
         goto out;
     }
+    int held = s_fair_share(b, &client, service, device->name);
+    if (!held)
+        goto out;
     s_request_t *r = calloc(1, sizeof *r);
-    if (!r)
-        goto out;
-    r->client = client;
-    r->identity_len = hj__identity__get_packed_size(&device->identity);
-    if (!(r->identity = malloc(r->identity_len ? r->identity_len : 1))) {
+    if (r)
+        r->identity_len = hj__identity__get_packed_size(&device->identity);
+    if (!r || !(r->identity = malloc(r->identity_len ? r->identity_len : 1))) {
         free(r);
+        if (held == 1)
+            hj_ratelimit_release(b->limits, device->name);
         goto out;
+    }
+    r->client = client;
+    if (held == 1) {
+        r->limits = b->limits;
+        snprintf(r->device, sizeof r->device, "%s", device->name);
     }
     hj__identity__pack(&device->identity, r->identity);
     zmq_msg_init(&r->body);
@@ -485,6 +553,12 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     for (int i = 0; s_known_services[i]; i++)
         s_service(b, s_known_services[i], 1);
     b->devices = devices;
+    if (!(b->limits = hj_ratelimit_new((uint32_t)cfg->device_rate, (uint32_t)cfg->device_burst))) {
+        hj_broker_destroy(&b);
+        return NULL;
+    }
+    hj_info("broker: each device may send %d requests/s (bursts of %d), %d at once",
+            cfg->device_rate, cfg->device_burst, cfg->device_inflight);
     if (!(b->frontend = s_router(zctx, cfg->bus, cfg->max_msg, secret_key, HJ_ZAP_DEVICES)) ||
         !(b->backend = s_router(zctx, cfg->workers, 0, secret_key, HJ_ZAP_WORKERS)) ||
         !(b->front_watch = hj_zwatch_new(loop, b->frontend, s_on_client, b)) ||
@@ -526,6 +600,8 @@ void hj_broker_destroy(hj_broker_t **self_p)
         }
         free(s);
     }
+    /* After every request: each one still counted gives its place back. */
+    hj_ratelimit_destroy(&b->limits);
     hj_zwatch_destroy(&b->front_watch);
     hj_zwatch_destroy(&b->back_watch);
     if (b->frontend)

@@ -182,9 +182,15 @@ int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t
                    uint8_t **reply, size_t *reply_len)
 {
     int pause = 100;
+    /* The whole call may take what its tries may: a server asking us to
+     * slow down gets our patience, not more of it. */
+    int64_t budget_ms = (int64_t)c->timeout_ms * c->tries;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     *reply = NULL;
     *reply_len = 0;
-    for (c->tries_used = 1; c->tries_used <= c->tries; c->tries_used++) {
+    c->tries_used = 1;
+    while (c->tries_used <= c->tries) {
         if (!c->socket && s_open(c) != 0)
             return -1;
         free(*reply);
@@ -204,7 +210,17 @@ int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t
         }
         if (rc == 1) {
             hj_status_t st;
-            if (hj_status_unpack(*reply, *reply_len, &st) != 0 || st.code != HJ__CODE__UNAVAILABLE)
+            if (hj_status_unpack(*reply, *reply_len, &st) != 0)
+                return 0;
+            if (st.code == HJ__CODE__RESOURCE_EXHAUSTED && st.retry_after_ms > 0) {
+                /* This device sends too fast: the broker answered (no try is
+                 * used up, the socket is clean) and says when to send again. */
+                if (s_elapsed_ms(&start) + (int64_t)st.retry_after_ms > budget_ms)
+                    return 0;
+                s_pause_ms((int)st.retry_after_ms);
+                continue;
+            }
+            if (st.code != HJ__CODE__UNAVAILABLE)
                 return 0;
         }
         /* Silent, broken or UNAVAILABLE: a fresh socket, a pause, again. */
@@ -213,6 +229,7 @@ int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t
             s_pause_ms(pause);
             pause = pause * 2 > 2000 ? 2000 : pause * 2;
         }
+        c->tries_used++;
     }
     c->tries_used = c->tries;
     return *reply ? 0 : -1;

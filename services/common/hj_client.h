@@ -5,7 +5,10 @@
  * Lazy Pirate: send, wait up to timeout_ms, and on silence close the socket
  * (so a late answer to an old try can never be mistaken for this one), open a
  * new one and resend; an UNAVAILABLE answer is retried the same way after a
- * growing pause. Writes are safe to resend because they carry their UUID. */
+ * growing pause. Writes are safe to resend because they carry their UUID.
+ * A RESOURCE_EXHAUSTED answer (hj-busd's fair share: this device sends too
+ * fast) is resent after the retry_after_ms it names, without using up a try,
+ * as long as the call stays within timeout_ms x tries in all. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +26,8 @@ void hj_client_destroy(hj_client_t **self_p);
 int hj_client_set_device(hj_client_t *c, const hj_device_t *device);
 
 /* 0 with *reply (malloc'd, the service's packed Reply) — possibly an
- * UNAVAILABLE status after the last try, or UNAUTHENTICATED (made here, at
+ * UNAVAILABLE status after the last try, RESOURCE_EXHAUSTED when waiting as
+ * asked would outlast the call's time, or UNAUTHENTICATED (made here, at
  * once, without retrying) when the server refused the device's key in the
  * handshake: not enrolled, or revoked; -1 when no answer came at all. */
 int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t len,

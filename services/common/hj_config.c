@@ -30,6 +30,9 @@ static const s_option_t s_options[] = {
     {"--heartbeat-ms", "HJ_HEARTBEAT_MS", S_INT, offsetof(hj_config_t, heartbeat_ms), 0},
     {"--max-msg", "HJ_MAX_MSG", S_I64, offsetof(hj_config_t, max_msg), 0},
     {"--credit", "HJ_CREDIT", S_INT, offsetof(hj_config_t, credit), 0},
+    {"--device-rate", "HJ_DEVICE_RATE", S_INT, offsetof(hj_config_t, device_rate), 0},
+    {"--device-burst", "HJ_DEVICE_BURST", S_INT, offsetof(hj_config_t, device_burst), 0},
+    {"--device-inflight", "HJ_DEVICE_INFLIGHT", S_INT, offsetof(hj_config_t, device_inflight), 0},
     {"--log-level", "HJ_LOG_LEVEL", S_LEVEL, offsetof(hj_config_t, log_level), 0},
 };
 #define S_NOPTIONS (sizeof s_options / sizeof s_options[0])
@@ -82,6 +85,9 @@ int hj_config_load(hj_config_t *cfg, const char *program, int argc, char **argv)
     cfg->heartbeat_ms = 1000;
     cfg->max_msg = 1048576;
     cfg->credit = 64;
+    cfg->device_rate = 200;
+    cfg->device_burst = 1000;
+    cfg->device_inflight = 16;
     cfg->log_level = HJ_LOG_INFO;
 
     for (size_t i = 0; i < S_NOPTIONS; i++) {

@@ -13,6 +13,12 @@
  *   --heartbeat-ms N     HJ_HEARTBEAT_MS    1000
  *   --max-msg BYTES      HJ_MAX_MSG         1048576 (ZMQ_MAXMSGSIZE on public sockets)
  *   --credit N           HJ_CREDIT          64 (requests a worker accepts at once)
+ *   --device-rate N      HJ_DEVICE_RATE     200 (hj-busd: requests a second one device may send,
+ *                        on average; beyond it RESOURCE_EXHAUSTED with a retry-after)
+ *   --device-burst N     HJ_DEVICE_BURST    1000 (hj-busd: requests one device may send at once
+ *                        above that rate)
+ *   --device-inflight N  HJ_DEVICE_INFLIGHT 16 (hj-busd: requests of one device queued or in
+ *                        flight at once)
  *   --run-dir DIR        HJ_RUN_DIR         .
  *   --key-dir DIR        HJ_KEY_DIR         the run dir (a daemon's own CURVE keypair,
  *                        <service>.key, made on first start: hj_daemon_key.h)
@@ -33,6 +39,9 @@ typedef struct {
     int heartbeat_ms;
     int64_t max_msg;
     int credit;
+    int device_rate;
+    int device_burst;
+    int device_inflight;
     int log_level;
 } hj_config_t;
 

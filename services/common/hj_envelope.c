@@ -12,6 +12,7 @@
 int hj_status_set(hj_status_t *st, Hj__Code code, const char *field, const char *fmt, ...)
 {
     st->code = code;
+    st->retry_after_ms = 0;
     snprintf(st->field, sizeof st->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
@@ -33,6 +34,7 @@ uint8_t *hj_status_pack(const hj_status_t *st, size_t *len)
     status.code = st->code;
     status.message = (char *)st->message;
     status.field = (char *)st->field;
+    status.retry_after_ms = st->retry_after_ms;
     reply.status = &status;
     *len = hj__reply__get_packed_size(&reply);
     uint8_t *buf = malloc(*len ? *len : 1);
@@ -51,6 +53,7 @@ int hj_status_unpack(const uint8_t *data, size_t len, hj_status_t *st)
         st->code = reply->status->code;
         snprintf(st->field, sizeof st->field, "%s", reply->status->field);
         snprintf(st->message, sizeof st->message, "%s", reply->status->message);
+        st->retry_after_ms = reply->status->retry_after_ms;
     }
     hj__reply__free_unpacked(reply, NULL);
     return 0;

@@ -124,7 +124,8 @@ Test(zwatch, drains_every_message_across_edges)
 typedef struct {
     void *ctx;
     const char *endpoint;
-    int script;     /* 0: UNAVAILABLE then OK; 1: silent once then OK */
+    int script;     /* 0: UNAVAILABLE then OK; 1: silent once then OK; 2: RESOURCE_EXHAUSTED
+                     * (retry after 30 ms) then OK; 3: RESOURCE_EXHAUSTED (retry after 5 s) */
     int requests;
 } s_broker_t;
 
@@ -132,8 +133,9 @@ static void *s_scripted_broker(void *arg)
 {
     s_broker_t *b = arg;
     void *s = zmq_socket(b->ctx, ZMQ_ROUTER);
-    int linger = 0;
+    int linger = 0, timeout = 2000;
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_bind(s, b->endpoint);
     for (int i = 0; i < 2; i++) {
         hj_frames_t f, out;
@@ -147,6 +149,10 @@ static void *s_scripted_broker(void *arg)
         hj_status_t st;
         size_t len;
         hj_status_set(&st, i == 0 ? HJ__CODE__UNAVAILABLE : HJ__CODE__OK, "", i == 0 ? "busy" : "ok");
+        if (b->script >= 2 && (i == 0 || b->script == 3)) {
+            hj_status_set(&st, HJ__CODE__RESOURCE_EXHAUSTED, "device", "too fast");
+            st.retry_after_ms = b->script == 2 ? 30 : 5000;
+        }
         uint8_t *body = hj_status_pack(&st, &len);
         hj_frames_init(&out);
         hj_frames_move(&out, &f, 0);
@@ -202,6 +208,52 @@ Test(client, retries_an_unavailable_answer)
 Test(client, resends_after_silence_on_a_fresh_socket)
 {
     s_pirate(1, s_endpoint("silent"));
+}
+
+Test(client, waits_as_told_when_the_device_sends_too_fast)
+{
+    const char *endpoint = s_endpoint("exhausted");
+    void *ctx = zmq_ctx_new();
+    s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = 2};
+    pthread_t t;
+    pthread_create(&t, NULL, s_scripted_broker, &b);
+    usleep(50000);
+    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 1);
+    uint8_t *reply = NULL;
+    size_t len = 0;
+    hj_status_t st;
+    cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
+    cr_assert_eq(hj_status_unpack(reply, len, &st), 0);
+    cr_assert_eq(st.code, HJ__CODE__OK, "sent again after the wait, the real answer");
+    cr_assert_eq(b.requests, 2);
+    cr_assert_eq(hj_client_tries_used(c), 1, "an answer asking to wait uses up no try");
+    free(reply);
+    hj_client_destroy(&c);
+    pthread_join(t, NULL);
+    zmq_ctx_term(ctx);
+}
+
+Test(client, gives_up_when_the_wait_would_outlast_the_call)
+{
+    const char *endpoint = s_endpoint("exhausted-long");
+    void *ctx = zmq_ctx_new();
+    s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = 3};
+    pthread_t t;
+    pthread_create(&t, NULL, s_scripted_broker, &b);
+    usleep(50000);
+    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 3); /* 900 ms in all, asked to wait 5 s */
+    uint8_t *reply = NULL;
+    size_t len = 0;
+    hj_status_t st;
+    cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
+    cr_assert_eq(hj_status_unpack(reply, len, &st), 0);
+    cr_assert_eq(st.code, HJ__CODE__RESOURCE_EXHAUSTED, "the caller gets the server's answer");
+    cr_assert_eq(st.retry_after_ms, 5000);
+    cr_assert_eq(b.requests, 1, "not sent again");
+    free(reply);
+    hj_client_destroy(&c);
+    pthread_join(t, NULL);
+    zmq_ctx_term(ctx);
 }
 
 Test(client, gives_up_after_its_tries_when_nobody_answers)

@@ -130,6 +130,23 @@ Test(envelope, json_output_covers_strings_enums_repeated_and_escapes)
     free(buf);
 }
 
+Test(envelope, retry_after_travels_with_the_status)
+{
+    hj_status_t st, back;
+    size_t len;
+    hj_status_set(&st, HJ__CODE__RESOURCE_EXHAUSTED, "device", "device obs-1 is sending too fast");
+    st.retry_after_ms = 35;
+    uint8_t *buf = hj_status_pack(&st, &len);
+    cr_assert_eq(hj_status_unpack(buf, len, &back), 0);
+    cr_assert_eq(back.code, HJ__CODE__RESOURCE_EXHAUSTED);
+    cr_assert_str_eq(hj_code_name(back.code), "RESOURCE_EXHAUSTED");
+    cr_assert_eq(back.retry_after_ms, 35);
+    free(buf);
+    /* A status set anew does not keep an old retry-after. */
+    hj_status_set(&back, HJ__CODE__INVALID_ARGUMENT, "code", "bad");
+    cr_assert_eq(back.retry_after_ms, 0);
+}
+
 Test(envelope, config_reads_environment_then_flags)
 {
     hj_config_t cfg;
@@ -150,6 +167,26 @@ Test(envelope, config_reads_environment_then_flags)
     cr_assert_eq(hj_config_load(&cfg, "hj-test", 1, none), -1, "a bad environment value is refused");
     unsetenv("HJ_HEARTBEAT_MS");
     unsetenv("HJ_BUS");
+}
+
+Test(envelope, config_device_limits)
+{
+    hj_config_t cfg;
+    char *none[] = {"hj-test", NULL};
+    cr_assert_eq(hj_config_load(&cfg, "hj-test", 1, none), 0);
+    /* The defaults leave an honest device alone (README: fair share). */
+    cr_assert_eq(cfg.device_rate, 200);
+    cr_assert_eq(cfg.device_burst, 1000);
+    cr_assert_eq(cfg.device_inflight, 16);
+    setenv("HJ_DEVICE_RATE", "50", 1);
+    char *argv[] = {"hj-test", "--device-burst", "80", "--device-inflight", "4", NULL};
+    cr_assert_eq(hj_config_load(&cfg, "hj-test", 5, argv), 0);
+    cr_assert_eq(cfg.device_rate, 50);
+    cr_assert_eq(cfg.device_burst, 80);
+    cr_assert_eq(cfg.device_inflight, 4);
+    char *zero[] = {"hj-test", "--device-rate", "0", NULL};
+    cr_assert_eq(hj_config_load(&cfg, "hj-test", 3, zero), -1, "a rate of 0 would refuse everything");
+    unsetenv("HJ_DEVICE_RATE");
 }
 
 /* A NUL inside a protobuf string would reach the service cut short (protobuf-c

@@ -7,7 +7,8 @@
 
 /* 1 when s is 17 digits plus a check character (digit or X) that matches. */
 int hj_idcard_valid(const char *s);
-/* First 6 and last 4 characters, the middle 8 as '*'. out: 19 bytes. */
+/* The first and the last character, the 16 between as '*' (1****************X).
+ * out: 19 bytes. */
 void hj_idcard_mask(const char *s, char out[19]);
 void hj_idcard_hash(const uint8_t key[32], const char *s, uint8_t out[32]);
 /* Reads dir/idcard.key (64 hex digits); creates it with mode 0600 when missing. 0 / -1. */

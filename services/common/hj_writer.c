@@ -274,6 +274,9 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
      * that names its record only by id is judged like any other. */
     int denied = c->status.code == HJ__CODE__OK && write &&
                  hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
+    if (c->status.code == HJ__CODE__OK && !write &&
+        hj_auth_may_read(&c->status, w->service, c->permission, c->identity, c->community) != 0)
+        s_reset_result(c);
     if (c->status.code == HJ__CODE__OK) {
         if (!write)
             return more ? s_exec(conn, "RELEASE SAVEPOINT hj_call; SAVEPOINT hj_call") : 0;

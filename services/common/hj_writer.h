@@ -18,11 +18,15 @@
  * answered UNAVAILABLE and is safe to retry.
  * The community a write journals is also its scope check (hj_auth.h): a
  * guidance group's write for a community it does not guide is rolled back to
- * its savepoint and answered PERMISSION_DENIED, whatever the handler did. */
+ * its savepoint and answered PERMISSION_DENIED, whatever the handler did.
+ * So is the community a read of a scoped operation names (call->community,
+ * set by the handler to the record's community): a guidance group never
+ * receives one record of a community it does not guide. */
 #include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hj_auth.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 
@@ -38,6 +42,9 @@ struct hj_call {
                              * with the call). A write is refused without one, and for a
                              * scoped role unless it journals one of its communities. */
     int op;                 /* the service's own operation number */
+    const hj_permission_t *permission; /* op's entry in the service's table (set by the
+                             * transport once the caller is permitted; NULL without one):
+                             * a read's scope (hj_auth_read_scope) and personal fields */
     void *request;          /* the service's unpacked request */
     /* Set by the service's handler (on the database thread). */
     hj_status_t status;

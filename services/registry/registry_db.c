@@ -182,7 +182,7 @@ int registry_personal(hj_call_t *call, int write, const char **give, char **scop
 
 /* $2 and $3: REGISTRY_PERSONAL_COLS's parameters. */
 #define S_PERSON_COLS \
-    "p.id, p.name, p.gender, p.ethnicity, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3")
+    "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3")
 
 static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
 {
@@ -190,8 +190,8 @@ static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
     p->id = PQgetvalue(r, i, 0);
     p->name = PQgetvalue(r, i, 1);
     p->gender = PQgetvalue(r, i, 2);
-    p->ethnicity = PQgetvalue(r, i, 3);
-    p->party_member = PQgetvalue(r, i, 4)[0] == 't';
+    p->party_member = PQgetvalue(r, i, 3)[0] == 't';
+    p->ethnicity = PQgetvalue(r, i, 4);
     p->birth_date = PQgetvalue(r, i, 5);
     p->id_card_masked = PQgetvalue(r, i, 6);
 }

@@ -129,8 +129,8 @@ void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
         return;
     const char *v[3] = {community, give, scope};
     PGresult *r = prep_q(c, call, "coverage",
-                         "SELECT p.id, p.name, p.gender, p.ethnicity, "
-                         "p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3") ", "
+                         "SELECT p.id, p.name, p.gender, p.party_member, "
+                         REGISTRY_PERSONAL_COLS("p", "$2", "$3") ", "
                          "EXISTS (SELECT 1 FROM registry.training_attendee a "
                          "WHERE a.person_id = m.person_id) FROM registry.body b JOIN registry.body_member m ON m.body_id = b.id "
                          "JOIN registry.person p ON p.id = m.person_id "
@@ -162,8 +162,8 @@ void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
         p->id = PQgetvalue(r, i, 0);
         p->name = PQgetvalue(r, i, 1);
         p->gender = PQgetvalue(r, i, 2);
-        p->ethnicity = PQgetvalue(r, i, 3);
-        p->party_member = PQgetvalue(r, i, 4)[0] == 't';
+        p->party_member = PQgetvalue(r, i, 3)[0] == 't';
+        p->ethnicity = PQgetvalue(r, i, 4);
         p->birth_date = PQgetvalue(r, i, 5);
         p->id_card_masked = PQgetvalue(r, i, 6);
         missing[cov.n_missing++] = p;

@@ -72,8 +72,8 @@ static void setup(void)
         {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
         {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH"},
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
-        {"person", "add", "--name", "王丽", "--gender", "female", "--birth", WANG_LI_BIRTH,
-         "--id-card", s_id_wang, "--request-id", WANG_LI},
+        {"person", "add", "--name", "王丽", "--gender", "female", "--ethnicity", "蒙古族", "--birth",
+         WANG_LI_BIRTH, "--id-card", s_id_wang, "--request-id", WANG_LI},
         {"person", "add", "--name", "赵敏", "--gender", "male", "--birth", ZHAO_MIN_BIRTH,
          "--id-card", s_id_zhao, "--request-id", ZHAO_MIN},
         {"seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
@@ -86,6 +86,10 @@ static void setup(void)
          RECTIFY_01, "--owner", "王丽", "--date", "2026-10-01", "--due", "2026-12-30"},
         {"rectification", "open", "--community", "KBS-BH-02", "--problem", "gang_interference",
          "--plan", RECTIFY_02, "--owner", "赵敏", "--date", "2026-10-01", "--due", "2026-12-30"},
+        {"reserve", "add", "--person", WANG_LI, "--community", "KBS-BH-01", "--committee", "party",
+         "--added", "2026-09-01"},
+        {"reserve", "add", "--person", ZHAO_MIN, "--community", "KBS-BH-02", "--committee",
+         "residents", "--added", "2026-09-01"},
         {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
          "--to", "2026-06-30", "--auditor", "张审计"},
         {"audit", "advance", "KBS-BH-01", "--term", "2021-2026"},
@@ -171,7 +175,7 @@ Test(read_scope, the_ops_room_reads_figures_and_names_never_the_record)
     free(out);
     out = AS_OK(s_obs, "person", "show", WANG_LI, "--json");
     cr_assert(strstr(out, "王丽") && strstr(out, "\"birth_date\":\"\"") &&
-                  strstr(out, "\"id_card_masked\":\"\""),
+                  strstr(out, "\"id_card_masked\":\"\"") && strstr(out, "\"ethnicity\":\"\""),
               "%s", out);
     free(out);
 }
@@ -231,6 +235,14 @@ Test(read_scope, a_guidance_group_reads_its_communities_in_full_and_no_other)
     free(err);
     free(AS_OK(s_gg, "assessment", "risk", "KBS-BH-01"));
 
+    /* The reserve ledger's CSV: its rows in the file, the count aside. */
+    char *note = NULL;
+    out = s_hj(s_gg, 0, &note, (const char *const[]){"reserve", "export", NULL});
+    cr_assert(strstr(out, "王丽") && !strstr(out, "赵敏"), "%s", out);
+    cr_assert(strstr(note, "（另有 1 条不在本设备范围内）"), "%s", note);
+    free(out);
+    free(note);
+
     /* Its community's audit with the findings' text. */
     out = AS_OK(s_gg, "audit", "show", "KBS-BH-01", "--term", "2021-2026");
     cr_assert(strstr(out, FINDING_01), "%s", out);
@@ -264,7 +276,7 @@ Test(read_scope, an_auditor_reads_audits_an_election_committee_its_own_roll)
 
 /* ---- personal details ---------------------------------------------------------- */
 
-Test(read_scope, birth_dates_and_masks_reach_only_those_who_need_them)
+Test(read_scope, birth_dates_masks_and_ethnicity_reach_only_those_who_need_them)
 {
     char mask_wang[19], mask_zhao[19], want[64];
     snprintf(mask_wang, sizeof mask_wang, "1****************%c", s_id_wang[17]);
@@ -273,7 +285,7 @@ Test(read_scope, birth_dates_and_masks_reach_only_those_who_need_them)
     /* The district: both. */
     char *out = AS_OK(NULL, "person", "show", WANG_LI, "--json");
     snprintf(want, sizeof want, "\"birth_date\":\"%s\"", WANG_LI_BIRTH);
-    cr_assert(strstr(out, want) && strstr(out, mask_wang), "%s", out);
+    cr_assert(strstr(out, want) && strstr(out, mask_wang) && strstr(out, "蒙古族"), "%s", out);
     free(out);
     /* An election committee: the persons of its community only. */
     out = AS_OK(s_ec, "person", "show", ZHAO_MIN, "--json");
@@ -281,7 +293,7 @@ Test(read_scope, birth_dates_and_masks_reach_only_those_who_need_them)
     cr_assert(strstr(out, want) && strstr(out, mask_zhao), "%s", out);
     free(out);
     out = AS_OK(s_ec, "person", "show", WANG_LI, "--json");
-    cr_assert(strstr(out, "王丽") && strstr(out, "\"birth_date\":\"\"") &&
+    cr_assert(strstr(out, "王丽") && strstr(out, "\"birth_date\":\"\"") && !strstr(out, "蒙古族") &&
                   strstr(out, "\"id_card_masked\":\"\""),
               "%s", out);
     free(out);
@@ -295,7 +307,7 @@ Test(read_scope, birth_dates_and_masks_reach_only_those_who_need_them)
               "%s", out);
     free(out);
     out = AS_OK(s_obs, "person", "list", "--json");
-    cr_assert(!strstr(out, WANG_LI_BIRTH) && !strstr(out, "****"), "%s", out);
+    cr_assert(!strstr(out, WANG_LI_BIRTH) && !strstr(out, "****") && !strstr(out, "蒙古族"), "%s", out);
     free(out);
 }
 

@@ -117,14 +117,18 @@ static int s_holds(const Hj__Identity *who, const char *community)
 int hj_auth_may_read(hj_status_t *st, const char *service, const hj_permission_t *p,
                      const Hj__Identity *who, const char *community)
 {
-    int none = !community || !community[0] || strcmp(community, "-") == 0;
-    if (!p || !p->scoped || none)
+    if (!p || !p->scoped || !community)
         return 0;
     if (!who)
         return hj_status_set(st, HJ__CODE__UNAUTHENTICATED, "",
                              "the request carries no enrolled device's identity");
     if (!who->scoped || s_holds(who, community))
         return 0;
+    if (!community[0] || strcmp(community, "-") == 0)
+        return hj_status_set(st, HJ__CODE__PERMISSION_DENIED, "community",
+                             "role %s (device %s, team %s) may read %s.%s only for its "
+                             "communities, and this reply names none",
+                             who->role, who->device, who->team, service, p->name);
     return hj_status_set(st, HJ__CODE__PERMISSION_DENIED, "community",
                          "role %s (device %s, team %s) may not read %s.%s of community %s: "
                          "outside its %zu communit%s",

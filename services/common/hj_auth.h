@@ -78,10 +78,12 @@ int hj_auth_permit(hj_status_t *st, const char *service, const hj_permission_t *
  * PERMISSION_DENIED (field "community"). */
 int hj_auth_in_scope(hj_status_t *st, const Hj__Identity *who, const char *community);
 
-/* May `who` read op p's record of `community` ("" or "-": a record of no
- * community, readable by whoever may call p)? Yes for an unscoped role or
- * an op p does not scope. 0, or -1 with PERMISSION_DENIED (field
- * "community") naming the role, service.op and the community. */
+/* May `who` read op p's record of `community`? Yes for an unscoped role, an
+ * op p does not scope, or community NULL (a list already filtered by
+ * hj_auth_read_scope). For a scoped role and op, "" or "-" (the reply names
+ * no community) is refused: a handler that forgot to name it shows nothing.
+ * 0, or -1 with PERMISSION_DENIED (field "community") naming the role,
+ * service.op and the community. */
 int hj_auth_may_read(hj_status_t *st, const char *service, const hj_permission_t *p,
                      const Hj__Identity *who, const char *community);
 

@@ -514,8 +514,8 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
     char state[6], limit[16], phase[4], *scope = NULL;
     s_talks_t set;
     uint32_t withheld = 0;
-    if (hj_auth_read_scope(call->permission, call->identity, &scope) != 0)
-        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    if (hj_call_read_scope(call, &scope) != 0)
+        return;
     snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
     snprintf(phase, sizeof phase, "%d", (int)q->phase);
     const char *v[8] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after,

@@ -254,8 +254,8 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     const char *v[16];
     int n = 0;
     long withheld = 0;
-    if (hj_auth_read_scope(call->permission, call->identity, &scope) != 0)
-        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    if (hj_call_read_scope(call, &scope) != 0)
+        return -1;
     if (scope && (withheld = s_withheld(c, call, rec, q, scope)) < 0) {
         free(scope);
         return -1;

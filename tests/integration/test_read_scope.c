@@ -90,6 +90,7 @@ static void setup(void)
          "--added", "2026-09-01"},
         {"reserve", "add", "--person", ZHAO_MIN, "--community", "KBS-BH-02", "--committee",
          "residents", "--added", "2026-09-01"},
+        {"voters", "set", "KBS-BH-02", "--voters", "1200", "--households", "400"},
         {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
          "--to", "2026-06-30", "--auditor", "张审计"},
         {"audit", "advance", "KBS-BH-01", "--term", "2021-2026"},
@@ -235,6 +236,17 @@ Test(read_scope, a_guidance_group_reads_its_communities_in_full_and_no_other)
     free(err);
     free(AS_OK(s_gg, "assessment", "risk", "KBS-BH-01"));
 
+    out = AS_OK(NULL, "reserve", "list", "--community", "KBS-BH-02", "--json");
+    prep_json(out, "id", other, sizeof other);
+    free(out);
+    err = AS_REFUSED(s_gg, "reserve", "show", other);
+    cr_assert(strstr(err, "may not read registry.reserve_get of community KBS-BH-02"), "%s", err);
+    free(err);
+    err = AS_REFUSED(s_gg, "voters", "show", "KBS-BH-02");
+    cr_assert(strstr(err, "may not read tally.voter_roll_get of community KBS-BH-02"), "%s", err);
+    free(err);
+    free(AS_OK(s_gg, "audit", "scope", "list", "KBS-BH-01", "--term", "2021-2026"));
+
     /* The reserve ledger's CSV: its rows in the file, the count aside. */
     char *note = NULL;
     out = s_hj(s_gg, 0, &note, (const char *const[]){"reserve", "export", NULL});
@@ -272,6 +284,13 @@ Test(read_scope, an_auditor_reads_audits_an_election_committee_its_own_roll)
     cr_assert(strstr(err, "may not read audit.show"), "%s", err);
     free(err);
     free(s_board_with(s_ec, "康和社区"));
+    /* Its community's roll; the observer only the figures on the board. */
+    char *out2 = AS_OK(s_ec, "voters", "show", "KBS-BH-02", "--json");
+    cr_assert(strstr(out2, "1200"), "%s", out2);
+    free(out2);
+    err = AS_REFUSED(s_obs, "voters", "show", "KBS-BH-02");
+    cr_assert(strstr(err, "role observer may not read tally.voter_roll_get"), "%s", err);
+    free(err);
 }
 
 /* ---- personal details ---------------------------------------------------------- */

@@ -151,12 +151,18 @@ Test(permissions, a_scoped_read_of_one_record_is_judged_on_its_community)
               "%s", st.message);
     cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &lonely, "KBS-BH-01"), -1,
                  "a scope with no communities reads none");
-    /* Unscoped roles, an operation the table does not scope, a record of no community. */
+    /* Unscoped roles, an operation the table does not scope, a list the handler filtered. */
     cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &office, "KBS-BH-02"), 0);
     cr_assert_eq(hj_auth_may_read(&st, "interviews", figures, &gg, "KBS-BH-02"), 0);
-    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, "-"), 0);
-    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, ""), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", figures, &gg, ""), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, NULL), 0, "a filtered list");
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &office, ""), 0);
     cr_assert_eq(hj_auth_may_read(&st, "interviews", NULL, &gg, "KBS-BH-02"), 0, "no table entry");
+    /* A scoped reply that names no community: refused, so a handler that forgot shows nothing. */
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, ""), -1);
+    cr_assert_str_eq(st.field, "community");
+    cr_assert(strstr(st.message, "this reply names none"), "%s", st.message);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, "-"), -1);
     cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, NULL, "KBS-BH-02"), -1);
     cr_assert_eq(st.code, HJ__CODE__UNAUTHENTICATED);
 }

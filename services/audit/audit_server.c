@@ -217,8 +217,8 @@ static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
 /* Who may do what (README "Devices, roles and who may do what"): the
  * auditors (and the district) write; every device reads the audits' states
  * (status, list, gate), the audit itself with its findings' text only the
- * offices, the auditors and guidance groups within their communities. This table is also what makes an
- * operation a write (it must carry a UUID). */
+ * offices, the auditors and guidance groups within their communities. This
+ * table is also what makes an operation a write (it must carry a UUID). */
 #define S_AUDITORS (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_AUDITOR)
 #define S_OP(op) HJ__AUDIT__REQUEST__OP_##op
 static const hj_permission_t s_permissions[] = {

@@ -31,7 +31,8 @@ typedef enum {
 #define HJ_READ_FIGURES HJ_ROLES_ALL
 /* The record beyond the figures (talks, assessments, risks, rectification):
  * the offices, and guidance groups within the communities they guide. */
-#define HJ_READ_RECORD (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
+#define HJ_READ_RECORD \
+    (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
 /* Who is given personal details (ethnicity, birth date, identity-card mask,
  * as 民族 and 出生日期 are sensitive personal information): those who
  * judge eligibility and keep the roll; an election committee only for the
@@ -94,10 +95,10 @@ int hj_auth_may_read(hj_status_t *st, const char *service, const hj_permission_t
  * a scoped device without communities). 0, or -1 when out of memory. */
 int hj_auth_read_scope(const hj_permission_t *p, const Hj__Identity *who, char **communities);
 
-/* Are personal details (ethnicity, birth date, identity-card mask) given to `who` by
- * op p? 1 with *communities set as by hj_auth_read_scope (the persons of
- * those communities only; NULL = every person), 0 (never; *communities
- * NULL), or -1 when out of memory. */
+/* Are personal details (ethnicity, birth date, identity-card mask) given to
+ * `who` by op p? 1 with *communities set as by hj_auth_read_scope (the
+ * persons of those communities only; NULL = every person), 0 (never;
+ * *communities NULL), or -1 when out of memory. */
 int hj_auth_personal(const hj_permission_t *p, const Hj__Identity *who, char **communities);
 
 #endif

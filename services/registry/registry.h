@@ -44,12 +44,13 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
  * ("$2"), `scope` the text[] parameter of the communities within which (NULL
  * = every person): persons who sit on, are reserves of, or serve on a
  * working body of one of them. Three columns, '' where withheld. */
-#define REGISTRY_PERSONAL_GIVEN(p, give, scope)                                                 \
-    "(" give "::boolean AND (" scope "::text[] IS NULL OR EXISTS (SELECT 1 FROM registry.seat ps " \
-    "WHERE ps.person_id = " p ".id AND ps.community = ANY(" scope "::text[])) OR EXISTS (SELECT 1 " \
-    "FROM registry.reserve pr WHERE pr.person_id = " p ".id AND pr.community = ANY(" scope         \
-    "::text[])) OR EXISTS (SELECT 1 FROM registry.body_member pm JOIN registry.body pb ON pb.id = " \
-    "pm.body_id WHERE pm.person_id = " p ".id AND pb.community = ANY(" scope "::text[]))))"
+#define REGISTRY_PERSONAL_GIVEN(p, give, scope)                                           \
+    "(" give "::boolean AND (" scope "::text[] IS NULL OR EXISTS (SELECT 1 FROM "           \
+    "registry.seat ps WHERE ps.person_id = " p ".id AND ps.community = ANY(" scope          \
+    "::text[])) OR EXISTS (SELECT 1 FROM registry.reserve pr WHERE pr.person_id = " p       \
+    ".id AND pr.community = ANY(" scope "::text[])) OR EXISTS (SELECT 1 FROM "              \
+    "registry.body_member pm JOIN registry.body pb ON pb.id = pm.body_id WHERE "            \
+    "pm.person_id = " p ".id AND pb.community = ANY(" scope "::text[]))))"
 #define REGISTRY_PERSONAL(expr, p, give, scope) \
     "CASE WHEN " REGISTRY_PERSONAL_GIVEN(p, give, scope) " THEN " expr " ELSE '' END"
 #define REGISTRY_PERSONAL_COLS(p, give, scope)                                                 \

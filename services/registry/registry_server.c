@@ -145,11 +145,12 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
 
 /* Who may do what (README "Devices, roles and who may do what"): writes by
  * role; the figures and names (communities, sitting members, bodies, plans)
- * every device reads, persons' birth dates and id masks only HJ_PERSONAL;
- * the record (assessments, risks, reserves, rectification) the offices, and
- * guidance groups within their communities. Guidance groups and election committees write only for their
- * communities (the writer checks the community each write journals). This
- * table is also what makes an operation a write (it must carry a UUID). */
+ * every device reads, persons' ethnicity, birth date and id mask only
+ * HJ_PERSONAL; the record (assessments, risks, reserves, rectification) the
+ * offices, and guidance groups within their communities. Guidance groups and
+ * election committees write only for their communities (the writer checks
+ * the community each write journals). This table is also what makes an
+ * operation a write (it must carry a UUID). */
 #define S_OFFICE (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE)
 #define S_FIELD (S_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
 #define S_OP(op) HJ__REGISTRY__REQUEST__OP_##op

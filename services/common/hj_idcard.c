@@ -46,6 +46,12 @@ void hj_idcard_hash(const uint8_t key[32], const char *s, uint8_t out[32])
     HMAC(EVP_sha256(), key, 32, (const unsigned char *)norm, 18, out, &len);
 }
 
+void hj_idcard_digest(const uint8_t key[32], const uint8_t *body, size_t len, uint8_t out[32])
+{
+    unsigned int n = 32;
+    HMAC(EVP_sha256(), key, 32, body, len, out, &n);
+}
+
 /* Writes a new random key to path atomically: a temporary file, then link()
  * (which fails if another instance got there first; then theirs is used). */
 static int s_key_create(const char *path)

@@ -212,8 +212,12 @@ static const hj_permission_t s_permissions[] = {
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
+    const registry_t *reg = svc;
     Hj__Registry__Request *r =
         (Hj__Registry__Request *)hj_call_unpack(call, &hj__registry__request__descriptor, s_permissions, body, len);
+    /* The journal keeps the request's digest: of a body with a number, a keyed one. */
+    if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_ADD && r->person_add->id_card[0])
+        hj_idcard_digest(reg->idcard_key, body, len, call->digest);
     return r ? s_validate(&call->status, r) : -1;
 }
 

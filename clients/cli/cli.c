@@ -439,3 +439,21 @@ void cli_json(const ProtobufCMessage *msg)
     hj_pbjson_write(stdout, msg);
     fputc('\n', stdout);
 }
+
+void cli_withheld(const cli_t *cli, const ProtobufCMessage *list)
+{
+    const ProtobufCFieldDescriptor *f =
+        list ? protobuf_c_message_descriptor_get_field_by_name(list->descriptor, "withheld") : NULL;
+    if (!f || f->type != PROTOBUF_C_TYPE_UINT32)
+        return;
+    uint32_t n = *(const uint32_t *)((const char *)list + f->offset);
+    int en = 0;
+    /* Read without marking: the list verbs take --lang through prep_list_query. */
+    for (int i = 0; i < cli->nopt; i++)
+        if (strcmp(cli->opt[i].key, "lang") == 0)
+            en = strcmp(cli->opt[i].value, "en") == 0;
+    if (n && en)
+        printf("%u more not in this device's scope\n", n);
+    else if (n)
+        printf("（另有 %u 条不在本设备范围内）\n", n);
+}

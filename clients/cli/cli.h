@@ -117,4 +117,9 @@ const char *cli_yuan(int64_t fen, char buf[40]);
 /* --json output of a message, one line. */
 void cli_json(const ProtobufCMessage *msg);
 
+/* Under a list the device's scope cut short (the list's `withheld`, when it
+ * has one and it is not 0): how many rows it may not see, in Chinese, or in
+ * English with --lang en. --json carries the field itself. */
+void cli_withheld(const cli_t *cli, const ProtobufCMessage *list);
+
 #endif

@@ -85,6 +85,7 @@ int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q)
     q->community = (char *)cli_opt_or(cli, "community", "");
     q->subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q->after = (char *)cli_opt_or(cli, "after", "");
+    cli_opt(cli, "lang"); /* the withheld note's language (cli_withheld) */
     return prep_uint(cli, "limit", 1, 1000, 0, &q->limit);
 }
 
@@ -128,6 +129,8 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
             printf("%s\n", done);
         if (result && print)
             print(result);
+        if (result)
+            cli_withheld(cli, result);
     }
     hj__registry__reply__free_unpacked(reply, NULL);
     return CLI_OK;

@@ -315,6 +315,11 @@ static int s_export(cli_t *cli)
             break;
         const Hj__Registry__Reserves *list = reply->reserves;
         got = list ? list->n_items : 0;
+        /* The file is the data; what the device's scope left out is said aside. */
+        if (list && list->withheld && !after[0])
+            fprintf(stderr, en ? "%u more not in this device's scope\n"
+                               : "（另有 %u 条不在本设备范围内）\n",
+                    list->withheld);
         for (size_t i = 0; i < got && rc == CLI_OK; i++) {
             const Hj__Registry__Reserve *r = list->items[i];
             const char *row[C_COUNT];

@@ -492,9 +492,10 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
             printf("%s\n", done);
         if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALK)
             s_print_talk(reply->talk);
-        else if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALKS)
+        else if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALKS) {
             s_print_talks(reply->talks->items, reply->talks->n_items);
-        else if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_COVERAGE)
+            cli_withheld(cli, &reply->talks->base);
+        } else if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_COVERAGE)
             s_print_coverage(reply->coverage, district);
     }
     hj__interviews__reply__free_unpacked(reply, NULL);
@@ -595,6 +596,7 @@ int cmd_talk(cli_t *cli, const char *verb)
         q.date_from = (char *)cli_opt_or(cli, "since", "");
         q.date_to = (char *)cli_opt_or(cli, "until", "");
         q.after = (char *)cli_opt_or(cli, "after", "");
+        cli_opt(cli, "lang"); /* the withheld note's language (cli_withheld) */
         req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_LIST;
         req.talk_list = &q;
     } else if (strcmp(verb, "coverage") == 0) {

@@ -82,7 +82,8 @@ static const cli_command_t s_commands[] = {
      "hj talk add --from FILE.json      a record prepared offline; its \"id\" is the idempotency key\n"
      "hj talk template [--community CODE] [--phase P]   an empty record with a fresh id, to fill in\n"
      "hj talk list [--community CODE] [--phase P] [--interviewer ID] [--since DATE] [--until DATE]\n"
-     "             [--limit N] [--after ID]\n"
+     "             [--limit N] [--after ID] [--lang en]\n"
+     "    a device scoped to some communities sees their talks and how many others it may not\n"
      "hj talk show ID\n"
      "hj talk close TALK-ID --follow-up N [--on YYYY-MM-DD]\n"
      "hj talk coverage COMMUNITY | --all   sitting members and their last preparation-phase talk"},

@@ -450,10 +450,10 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
     reply.result_case = HJ__AUDIT__REPLY__RESULT_AUDIT;
     reply.audit = &view;
-    if (kind) {
+    /* What a write journals, and what a scoped read is judged on. */
+    snprintf(call->community, sizeof call->community, "%s", e.community);
+    if (kind)
         snprintf(call->kind, sizeof call->kind, "%s", kind);
-        snprintf(call->community, sizeof call->community, "%s", e.community);
-    }
     hj_call_reply(call, &reply.base, kind ? &e.base : NULL);
 out:
     s_bag_free(&b);
@@ -765,6 +765,7 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
         Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
         reply.result_case = HJ__AUDIT__REPLY__RESULT_SCOPE;
         reply.scope = &list;
+        snprintf(call->community, sizeof call->community, "%s", a.community);
         hj_call_reply(call, &reply.base, NULL);
     }
     s_bag_free(&b);

@@ -214,24 +214,26 @@ static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
     }
 }
 
-/* Who may do what (README "Roles"): every enrolled device may read; the
- * auditors (and the district) write. This table is also what makes an
- * operation a write (it must carry a UUID). */
+/* Who may do what (README "Devices, roles and who may do what"): the
+ * auditors (and the district) write; every device reads the audits' states
+ * (status, list, gate), the audit itself with its findings' text only the
+ * offices, the auditors and guidance groups within their communities. This
+ * table is also what makes an operation a write (it must carry a UUID). */
 #define S_AUDITORS (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_AUDITOR)
 #define S_OP(op) HJ__AUDIT__REQUEST__OP_##op
 static const hj_permission_t s_permissions[] = {
-    {S_OP(OPEN), "open", 1, S_AUDITORS},
-    {S_OP(SHOW), "show", 0, HJ_READ},
-    {S_OP(LIST), "list", 0, HJ_READ},
-    {S_OP(SCOPE_ADD), "scope_add", 1, S_AUDITORS},
-    {S_OP(SCOPE_SET), "scope_set", 1, S_AUDITORS},
-    {S_OP(SCOPE_LIST), "scope_list", 0, HJ_READ},
-    {S_OP(FINDING_ADD), "finding_add", 1, S_AUDITORS},
-    {S_OP(FINDING_UPDATE), "finding_update", 1, S_AUDITORS},
-    {S_OP(ADVANCE), "advance", 1, S_AUDITORS},
-    {S_OP(STATUS), "status", 0, HJ_READ},
-    {S_OP(GATE), "gate", 0, HJ_READ},
-    {0, NULL, 0, 0},
+    {S_OP(OPEN), "open", 1, S_AUDITORS, 0, 0},
+    {S_OP(SHOW), "show", 0, HJ_READ_RECORD | HJ_ROLE_AUDITOR, 1, 0},
+    {S_OP(LIST), "list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(SCOPE_ADD), "scope_add", 1, S_AUDITORS, 0, 0},
+    {S_OP(SCOPE_SET), "scope_set", 1, S_AUDITORS, 0, 0},
+    {S_OP(SCOPE_LIST), "scope_list", 0, HJ_READ_RECORD | HJ_ROLE_AUDITOR, 1, 0},
+    {S_OP(FINDING_ADD), "finding_add", 1, S_AUDITORS, 0, 0},
+    {S_OP(FINDING_UPDATE), "finding_update", 1, S_AUDITORS, 0, 0},
+    {S_OP(ADVANCE), "advance", 1, S_AUDITORS, 0, 0},
+    {S_OP(STATUS), "status", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(GATE), "gate", 0, HJ_READ_FIGURES, 0, 0},
+    {0, NULL, 0, 0, 0, 0},
 };
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)

@@ -1,13 +1,18 @@
 #ifndef HJ_AUTH_H
 #define HJ_AUTH_H
 /* Who may do what: the roles of enrolled devices, each service's permission
- * table (operation -> whether it writes, which roles may call it), and the
- * community scope of guidance groups and election committees.
+ * table (operation -> whether it writes, which roles may call it, whether a
+ * read is limited to the reader's communities, who is given personal
+ * details), and the community scope of guidance groups and election
+ * committees.
  *
  * One mechanism for every service: the worker checks the table after the
- * service's decode (hj_auth_permit) and the writer checks the scope against
- * the community the write journals (hj_auth_in_scope), so no handler checks
- * a role itself. A service without a table is refused every write. */
+ * service's decode (hj_auth_permit); the writer checks the scope against the
+ * community a write journals (hj_auth_in_scope) and the community a scoped
+ * read replies (hj_auth_may_read); a list takes its community filter from
+ * hj_auth_read_scope and its personal fields from hj_auth_personal. So no
+ * handler checks a role itself. A service without a table is refused every
+ * write. */
 #include "hj_envelope.h"
 
 typedef enum {
@@ -20,8 +25,20 @@ typedef enum {
 } hj_role_t;
 
 #define HJ_ROLES_ALL 0x3fu
-/* Every enrolled device may read; shorthand for a read operation's roles. */
-#define HJ_READ HJ_ROLES_ALL
+/* The public figures every enrolled device may read district-wide: the
+ * board, gates, counts, results, the briefing's figures, names of sitting
+ * members and candidates (README "Devices, roles and who may do what"). */
+#define HJ_READ_FIGURES HJ_ROLES_ALL
+/* The record beyond the figures (talks, assessments, risks, rectification):
+ * the offices, and guidance groups within the communities they guide. */
+#define HJ_READ_RECORD \
+    (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
+/* Who is given personal details (ethnicity, birth date, identity-card mask,
+ * as 民族 and 出生日期 are sensitive personal information): those who
+ * judge eligibility and keep the roll; an election committee only for the
+ * persons of its community. Everyone else gets those fields empty. */
+#define HJ_PERSONAL \
+    (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_ELECTION_COMMITTEE)
 
 /* "district-admin", ...; NULL for anything that is not one role. */
 const char *hj_role_name(unsigned role);
@@ -36,6 +53,14 @@ typedef struct {
     const char *name; /* as the README's table and error messages name it */
     int write;        /* 1: carries a request_id, journals, group-commits */
     unsigned roles;   /* who may call it: HJ_ROLE_* bits */
+    /* Reads only (a write is always scoped). 1: a scoped role reads only its
+     * communities' records: a single record of another community is refused
+     * (the writer, on the community the handler names), a list leaves the
+     * others out and counts them (hj_auth_read_scope). */
+    int scoped;
+    /* Reads only: the roles given personal details (HJ_PERSONAL) in the
+     * reply; the others get those fields empty (hj_auth_personal). */
+    unsigned personal;
 } hj_permission_t;
 
 /* The table's entry for op, or NULL. */
@@ -53,5 +78,27 @@ int hj_auth_permit(hj_status_t *st, const char *service, const hj_permission_t *
  * may; scoped ones only for their communities. 0, or -1 with
  * PERMISSION_DENIED (field "community"). */
 int hj_auth_in_scope(hj_status_t *st, const Hj__Identity *who, const char *community);
+
+/* May `who` read op p's record of `community`? Yes for an unscoped role, an
+ * op p does not scope, or community NULL (a list already filtered by
+ * hj_auth_read_scope). For a scoped role and op, "" or "-" (the reply names
+ * no community) is refused: a handler that forgot to name it shows nothing.
+ * 0, or -1 with PERMISSION_DENIED (field "community") naming the role,
+ * service.op and the community. */
+int hj_auth_may_read(hj_status_t *st, const char *service, const hj_permission_t *p,
+                     const Hj__Identity *who, const char *community);
+
+/* The community filter of a list read by `who` with op p, for a
+ * `community = ANY($n::text[])` parameter where NULL means every community:
+ * *communities = NULL when `who` reads them all (an unscoped role, or p not
+ * scoped), else a malloc'd array literal ("{KBS-BH-01,KBS-BH-03}"; "{}" for
+ * a scoped device without communities). 0, or -1 when out of memory. */
+int hj_auth_read_scope(const hj_permission_t *p, const Hj__Identity *who, char **communities);
+
+/* Are personal details (ethnicity, birth date, identity-card mask) given to
+ * `who` by op p? 1 with *communities set as by hj_auth_read_scope (the
+ * persons of those communities only; NULL = every person), 0 (never;
+ * *communities NULL), or -1 when out of memory. */
+int hj_auth_personal(const hj_permission_t *p, const Hj__Identity *who, char **communities);
 
 #endif

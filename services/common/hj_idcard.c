@@ -26,12 +26,14 @@ int hj_idcard_valid(const char *s)
     return toupper((unsigned char)s[17]) == check[sum % 11];
 }
 
+/* Only the first and the last character: the birth date (readable beside
+ * the mask by whoever reads it) and the region code are in the middle, and a
+ * mask that kept them with four more digits gave the whole number back. */
 void hj_idcard_mask(const char *s, char out[19])
 {
-    memcpy(out, s, 6);
-    memset(out + 6, '*', 8);
-    memcpy(out + 14, s + 14, 4);
-    out[17] = (char)toupper((unsigned char)out[17]);
+    memset(out, '*', 18);
+    out[0] = s[0];
+    out[17] = (char)toupper((unsigned char)s[17]);
     out[18] = 0;
 }
 
@@ -42,6 +44,12 @@ void hj_idcard_hash(const uint8_t key[32], const char *s, uint8_t out[32])
     snprintf(norm, sizeof norm, "%s", s);
     norm[17] = (char)toupper((unsigned char)norm[17]);
     HMAC(EVP_sha256(), key, 32, (const unsigned char *)norm, 18, out, &len);
+}
+
+void hj_idcard_digest(const uint8_t key[32], const uint8_t *body, size_t len, uint8_t out[32])
+{
+    unsigned int n = 32;
+    HMAC(EVP_sha256(), key, 32, body, len, out, &n);
 }
 
 /* Writes a new random key to path atomically: a temporary file, then link()

@@ -171,6 +171,7 @@ static int s_permit(hj_worker_t *w, hj_call_t *call, int decoded)
         call->status = st;
         return -1;
     }
+    call->permission = hj_auth_find(svc->permissions, call->op);
     return decoded ? 0 : -1;
 }
 

@@ -92,6 +92,14 @@ uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len)
     return out;
 }
 
+int hj_call_read_scope(hj_call_t *call, char **communities)
+{
+    if (hj_auth_read_scope(call->permission, call->identity, communities) != 0)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    call->read_filtered = 1;
+    return 0;
+}
+
 void hj_call_reply(hj_call_t *call, ProtobufCMessage *reply, const ProtobufCMessage *record)
 {
     Hj__Status ok = HJ__STATUS__INIT;
@@ -274,6 +282,10 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
      * that names its record only by id is judged like any other. */
     int denied = c->status.code == HJ__CODE__OK && write &&
                  hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
+    if (c->status.code == HJ__CODE__OK && !write &&
+        hj_auth_may_read(&c->status, w->service, c->permission, c->identity,
+                         c->read_filtered ? NULL : c->community) != 0)
+        s_reset_result(c);
     if (c->status.code == HJ__CODE__OK) {
         if (!write)
             return more ? s_exec(conn, "RELEASE SAVEPOINT hj_call; SAVEPOINT hj_call") : 0;

@@ -18,11 +18,17 @@
  * answered UNAVAILABLE and is safe to retry.
  * The community a write journals is also its scope check (hj_auth.h): a
  * guidance group's write for a community it does not guide is rolled back to
- * its savepoint and answered PERMISSION_DENIED, whatever the handler did. */
+ * its savepoint and answered PERMISSION_DENIED, whatever the handler did.
+ * So is the community a read of a scoped operation names (call->community,
+ * set by the handler to the record's community; a list filters itself with
+ * hj_call_read_scope): a guidance group never receives one record of a
+ * community it does not guide, and a scoped reply that names no community
+ * and was not filtered is refused. */
 #include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hj_auth.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 
@@ -38,6 +44,10 @@ struct hj_call {
                              * with the call). A write is refused without one, and for a
                              * scoped role unless it journals one of its communities. */
     int op;                 /* the service's own operation number */
+    const hj_permission_t *permission; /* op's entry in the service's table (set by the
+                             * transport once the caller is permitted; NULL without one):
+                             * a read's scope (hj_call_read_scope) and personal fields */
+    int read_filtered;      /* the handler filtered its list by hj_call_read_scope */
     void *request;          /* the service's unpacked request */
     /* Set by the service's handler (on the database thread). */
     hj_status_t status;
@@ -72,6 +82,11 @@ void hj_call_destroy(hj_call_t **self_p);
  * `status` is set to OK here) into call->reply, and `record`, when given, as
  * the journal payload of a write. */
 void hj_call_reply(hj_call_t *call, ProtobufCMessage *reply, const ProtobufCMessage *record);
+/* For handlers of a list: the community filter of this read
+ * (hj_auth_read_scope: *communities NULL = every community, else a malloc'd
+ * text[] literal to free). Marks the call as filtered, so its reply needs
+ * no community of its own. 0, or -1 with INTERNAL set (out of memory). */
+int hj_call_read_scope(hj_call_t *call, char **communities);
 /* For handlers: the answer a user understands for a failed statement:
  * 23505 ALREADY_EXISTS and 23503 NOT_FOUND (naming `field`), 40P01/40001
  * UNAVAILABLE (a collision; retry), anything else INTERNAL. */

@@ -365,10 +365,10 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALK;
     reply.talk = t;
-    if (kind) {
+    /* What a write journals, and what a scoped read is judged on. */
+    snprintf(call->community, sizeof call->community, "%s", t->community);
+    if (kind)
         snprintf(call->kind, sizeof call->kind, "%s", kind);
-        snprintf(call->community, sizeof call->community, "%s", t->community);
-    }
     hj_call_reply(call, &reply.base, kind ? &t->base : NULL);
     s_talks_free(&set);
 }
@@ -507,25 +507,49 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
     s_talk_reply(c, call, id, NULL);
 }
 
+/* The talk query's filters ($1..$5), shared by the page and the count of
+ * what the reader's scope leaves out. */
+#define S_TALK_FILTER                                                                          \
+    "($1 = '' OR t.community = $1) "                                                           \
+    "AND ($2::smallint = 0 OR t.phase = $2::smallint) "                                        \
+    "AND (NULLIF($3, '') IS NULL OR EXISTS (SELECT 1 FROM interviews.talk_interviewer i "      \
+    "WHERE i.talk_id = t.id AND i.person_id = NULLIF($3, '')::uuid)) "                         \
+    "AND t.talk_date >= COALESCE(NULLIF($4, '')::date, '-infinity') "                          \
+    "AND t.talk_date <= COALESCE(NULLIF($5, '')::date, 'infinity') "
+
 void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q)
 {
-    char state[6], limit[16], phase[4];
+    char state[6], limit[16], phase[4], *scope = NULL;
     s_talks_t set;
+    uint32_t withheld = 0;
+    if (hj_call_read_scope(call, &scope) != 0)
+        return;
     snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
     snprintf(phase, sizeof phase, "%d", (int)q->phase);
-    const char *v[7] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after, limit};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_TALK_COLS " FROM interviews.talk t "
-                        "WHERE ($1 = '' OR t.community = $1) "
-                        "AND ($2::smallint = 0 OR t.phase = $2::smallint) "
-                        "AND (NULLIF($3, '') IS NULL OR EXISTS (SELECT 1 FROM interviews.talk_interviewer i "
-                        "WHERE i.talk_id = t.id AND i.person_id = NULLIF($3, '')::uuid)) "
-                        "AND t.talk_date >= COALESCE(NULLIF($4, '')::date, '-infinity') "
-                        "AND t.talk_date <= COALESCE(NULLIF($5, '')::date, 'infinity') "
-                        "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
-                        "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
-                        "ORDER BY t.talk_date, t.id LIMIT $7::int",
-                        7, v);
+    const char *v[8] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after,
+                        limit, scope};
+    PGresult *r = NULL;
+    if (scope) {
+        /* Over the whole filter, not the page: the reader learns how many, never which. */
+        r = hj_pq(c, state,
+                  "SELECT count(*) FROM interviews.talk t WHERE " S_TALK_FILTER
+                  "AND NOT t.community = ANY($6::text[])",
+                  6, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope});
+        if (!r) {
+            free(scope);
+            return hj_call_sql_failed(call, state, "talk list", "");
+        }
+        withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+    }
+    r = hj_pq(c, state,
+              "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
+              "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
+              "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
+              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) "
+              "ORDER BY t.talk_date, t.id LIMIT $7::int",
+              8, v);
+    free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "talk list", "");
     if (s_talks_load(c, state, r, &set) != 0) {
@@ -535,6 +559,7 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
     Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
     list.n_items = set.n;
     list.items = set.ptrs;
+    list.withheld = withheld;
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALKS;
     reply.talks = &list;

@@ -193,19 +193,21 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
     }
 }
 
-/* Who may do what (README "Roles"): every enrolled device may read; field
+/* Who may do what (README "Devices, roles and who may do what"): field
  * teams record talks, guidance groups only in the communities they guide
- * (the writer checks the community each write journals). This table is also
- * what makes an operation a write (it must carry a UUID). */
+ * (the writer checks the community each write journals). A talk is the
+ * record, not a figure: the offices read every talk, a guidance group those
+ * of its communities; coverage (names and dates) every device. This table is
+ * also what makes an operation a write (it must carry a UUID). */
 #define S_FIELD (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
 #define S_OP(op) HJ__INTERVIEWS__REQUEST__OP_##op
 static const hj_permission_t s_permissions[] = {
-    {S_OP(TALK_ADD), "talk_add", 1, S_FIELD},
-    {S_OP(TALK_GET), "talk_get", 0, HJ_READ},
-    {S_OP(TALK_LIST), "talk_list", 0, HJ_READ},
-    {S_OP(COVERAGE), "coverage", 0, HJ_READ},
-    {S_OP(FOLLOW_UP_CLOSE), "follow_up_close", 1, S_FIELD},
-    {0, NULL, 0, 0},
+    {S_OP(TALK_ADD), "talk_add", 1, S_FIELD, 0, 0},
+    {S_OP(TALK_GET), "talk_get", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(TALK_LIST), "talk_list", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(COVERAGE), "coverage", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(FOLLOW_UP_CLOSE), "follow_up_close", 1, S_FIELD, 0, 0},
+    {0, NULL, 0, 0, 0, 0},
 };
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)

@@ -147,15 +147,16 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
         protobuf_c_message_descriptor_get_field(&hj__registry__reply__descriptor, (unsigned)field);
     *(uint32_t *)((char *)&reply + f->quantifier_offset) = f->id;
     *(const ProtobufCMessage **)((char *)&reply + f->offset) = msg;
-    if (kind) {
-        snprintf(call->kind, sizeof call->kind, "%s", kind);
-        const ProtobufCFieldDescriptor *cf =
-            protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "community");
-        if (cf && cf->type == PROTOBUF_C_TYPE_STRING && cf->label != PROTOBUF_C_LABEL_REPEATED) {
-            const char *v = *(char *const *)((const char *)msg + cf->offset);
-            snprintf(call->community, sizeof call->community, "%s", v ? v : "");
-        }
+    /* The record's community: what a write journals, and what a scoped read
+     * is judged on (hj_writer.h). */
+    const ProtobufCFieldDescriptor *cf =
+        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "community");
+    if (cf && cf->type == PROTOBUF_C_TYPE_STRING && cf->label != PROTOBUF_C_LABEL_REPEATED) {
+        const char *v = *(char *const *)((const char *)msg + cf->offset);
+        snprintf(call->community, sizeof call->community, "%s", v ? v : "");
     }
+    if (kind)
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
@@ -228,14 +229,43 @@ static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
     return len;
 }
 
+/* How many rows of the filter the reader's scope leaves out (scope: a
+ * text[] literal); the list's `withheld`. -1 on error. */
+static long s_withheld(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                       const Hj__Registry__ListQuery *q, const char *scope)
+{
+    char sql[S_SQL_MAX], today[11];
+    const char *v[16];
+    int n = 0;
+    size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM %s t", rec->table);
+    len = s_where(sql, len, rec, q, today, v, &n);
+    v[n++] = scope;
+    snprintf(sql + len, sizeof sql - len, " AND NOT t.community = ANY($%d::text[])", n);
+    PGresult *r = prep_q(c, call, rec->list->short_name, sql, n, v);
+    long withheld = r ? atol(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return withheld;
+}
+
 int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                     const Hj__Registry__ListQuery *q, prep_arena_t *a, ProtobufCMessage **out)
 {
-    char sql[S_SQL_MAX], today[11], limit[16];
+    char sql[S_SQL_MAX], today[11], limit[16], *scope = NULL;
     const char *v[16];
     int n = 0;
+    long withheld = 0;
+    if (hj_call_read_scope(call, &scope) != 0)
+        return -1;
+    if (scope && (withheld = s_withheld(c, call, rec, q, scope)) < 0) {
+        free(scope);
+        return -1;
+    }
     size_t len = (size_t)snprintf(sql, sizeof sql, "%s", rec->select);
     len = s_where(sql, len, rec, q, today, v, &n);
+    /* A scoped reader's rows only; NULL (every community) folds away when planned. */
+    v[n++] = scope;
+    len += (size_t)snprintf(sql + len, sizeof sql - len,
+                            " AND ($%d::text[] IS NULL OR t.community = ANY($%d::text[]))", n, n);
     /* Keyset paging: the rows after the cursor's (sort, id), using the record's index. */
     v[n++] = q->after;
     len += (size_t)snprintf(sql + len, sizeof sql - len,
@@ -246,6 +276,7 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     v[n++] = limit;
     snprintf(sql + len, sizeof sql - len, " ORDER BY t.%s, t.id LIMIT $%d::int", rec->sort, n);
     PGresult *r = prep_q(c, call, rec->list->short_name, sql, n, v);
+    free(scope);
     if (!r)
         return -1;
     prep_keep(a, r);
@@ -263,6 +294,10 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(rec->list, 1);
     *(size_t *)((char *)list + f->quantifier_offset) = rows;
     *(void ***)((char *)list + f->offset) = ptrs;
+    const ProtobufCFieldDescriptor *w =
+        protobuf_c_message_descriptor_get_field_by_name(rec->list, "withheld");
+    if (w && w->type == PROTOBUF_C_TYPE_UINT32)
+        *(uint32_t *)((char *)list + w->offset) = (uint32_t)withheld;
     *out = list;
     return 0;
 }

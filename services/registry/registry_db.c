@@ -170,9 +170,19 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
 
 /* ---- persons ----------------------------------------------------------- */
 
+int registry_personal(hj_call_t *call, int write, const char **give, char **scope)
+{
+    *scope = NULL;
+    int given = write ? 1 : hj_auth_personal(call->permission, call->identity, scope);
+    *give = given > 0 ? "t" : "f";
+    if (given < 0)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    return 0;
+}
+
+/* $2 and $3: REGISTRY_PERSONAL_COLS's parameters. */
 #define S_PERSON_COLS \
-    "id, name, gender, ethnicity, COALESCE(to_char(birth_date, 'YYYY-MM-DD'), ''), party_member, " \
-    "COALESCE(id_mask, '')"
+    "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3")
 
 static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
 {
@@ -180,17 +190,22 @@ static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
     p->id = PQgetvalue(r, i, 0);
     p->name = PQgetvalue(r, i, 1);
     p->gender = PQgetvalue(r, i, 2);
-    p->ethnicity = PQgetvalue(r, i, 3);
-    p->birth_date = PQgetvalue(r, i, 4);
-    p->party_member = PQgetvalue(r, i, 5)[0] == 't';
+    p->party_member = PQgetvalue(r, i, 3)[0] == 't';
+    p->ethnicity = PQgetvalue(r, i, 4);
+    p->birth_date = PQgetvalue(r, i, 5);
     p->id_card_masked = PQgetvalue(r, i, 6);
 }
 
 static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    char state[6];
-    const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person WHERE id = $1", 1, v);
+    char state[6], *scope;
+    const char *give;
+    if (registry_personal(call, kind != NULL, &give, &scope) != 0)
+        return;
+    const char *v[3] = {id, give, scope};
+    PGresult *r = hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id = $1",
+                        3, v);
+    free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "person", "id");
     if (PQntuples(r) == 0) {
@@ -245,14 +260,19 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     if (!hj_uuid_valid(after))
         return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
                                    "after must be a person id");
+    char *scope;
+    const char *give;
+    if (registry_personal(call, 0, &give, &scope) != 0)
+        return;
     /* With a community: the persons sitting on its committees now. */
-    const char *v[3] = {q->community, after, s_limit(q, limit)};
+    const char *v[5] = {q->community, give, scope, after, s_limit(q, limit)};
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id > $2::uuid "
+                        "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id > $4::uuid "
                         "AND ($1 = '' OR EXISTS (SELECT 1 FROM registry.seat s WHERE s.person_id = "
                         "p.id AND s.community = $1 AND s.term_end IS NULL)) "
-                        "ORDER BY p.id LIMIT $3::int",
-                        3, v);
+                        "ORDER BY p.id LIMIT $5::int",
+                        5, v);
+    free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "person list", "");
     int n = PQntuples(r);

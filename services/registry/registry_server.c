@@ -143,73 +143,81 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
     }
 }
 
-/* Who may do what (README "Roles"): every enrolled device may read; writes
- * by role. Guidance groups and election committees write only for their
- * communities (the writer checks the community each write journals). This
- * table is also what makes an operation a write (it must carry a UUID). */
+/* Who may do what (README "Devices, roles and who may do what"): writes by
+ * role; the figures and names (communities, sitting members, bodies, plans)
+ * every device reads, persons' ethnicity, birth date and id mask only
+ * HJ_PERSONAL; the record (assessments, risks, reserves, rectification) the
+ * offices, and guidance groups within their communities. Guidance groups and
+ * election committees write only for their communities (the writer checks
+ * the community each write journals). This table is also what makes an
+ * operation a write (it must carry a UUID). */
 #define S_OFFICE (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE)
 #define S_FIELD (S_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
 #define S_OP(op) HJ__REGISTRY__REQUEST__OP_##op
 static const hj_permission_t s_permissions[] = {
-    {S_OP(DISTRICT_ADD), "district_add", 1, HJ_ROLE_DISTRICT_ADMIN},
-    {S_OP(SUBDISTRICT_ADD), "subdistrict_add", 1, HJ_ROLE_DISTRICT_ADMIN},
-    {S_OP(COMMUNITY_ADD), "community_add", 1, S_OFFICE},
-    {S_OP(COMMUNITY_UPDATE), "community_update", 1, S_OFFICE},
-    {S_OP(COMMUNITY_GET), "community_get", 0, HJ_READ},
-    {S_OP(COMMUNITY_LIST), "community_list", 0, HJ_READ},
-    {S_OP(PERSON_ADD), "person_add", 1, S_OFFICE},
-    {S_OP(PERSON_GET), "person_get", 0, HJ_READ},
-    {S_OP(PERSON_LIST), "person_list", 0, HJ_READ},
-    {S_OP(SEAT_ADD), "seat_add", 1, S_OFFICE},
-    {S_OP(SEAT_END), "seat_end", 1, S_OFFICE},
-    {S_OP(SEAT_LIST), "seat_list", 0, HJ_READ},
-    {S_OP(PUBLICITY_ADD), "publicity_add", 1, S_FIELD | HJ_ROLE_ELECTION_COMMITTEE},
-    {S_OP(PUBLICITY_LIST), "publicity_list", 0, HJ_READ},
-    {S_OP(PUBLICITY_GET), "publicity_get", 0, HJ_READ},
-    {S_OP(ASSESSMENT_ADD), "assessment_add", 1, S_FIELD},
-    {S_OP(ASSESSMENT_LIST), "assessment_list", 0, HJ_READ},
-    {S_OP(ASSESSMENT_GET), "assessment_get", 0, HJ_READ},
-    {S_OP(RISK_SET), "risk_set", 1, S_FIELD},
-    {S_OP(RISK_GET), "risk_get", 0, HJ_READ},
-    {S_OP(RESERVE_ADD), "reserve_add", 1, S_FIELD},
-    {S_OP(RESERVE_UPDATE), "reserve_update", 1, S_FIELD},
-    {S_OP(RESERVE_LIST), "reserve_list", 0, HJ_READ},
-    {S_OP(RESERVE_GET), "reserve_get", 0, HJ_READ},
-    {S_OP(RESERVE_IMPORT), "reserve_import", 1, S_OFFICE},
-    {S_OP(RESERVE_CHECK), "reserve_check", 0, HJ_READ},
-    {S_OP(RECTIFICATION_OPEN), "rectification_open", 1, S_OFFICE},
-    {S_OP(RECTIFICATION_ADVANCE), "rectification_advance", 1, S_OFFICE},
-    {S_OP(RECTIFICATION_CLOSE), "rectification_close", 1, S_OFFICE},
-    {S_OP(RECTIFICATION_LIST), "rectification_list", 0, HJ_READ},
-    {S_OP(RECTIFICATION_GET), "rectification_get", 0, HJ_READ},
-    {S_OP(UPGRADE_REQUEST), "upgrade_request", 1, S_OFFICE},
-    {S_OP(UPGRADE_DECIDE), "upgrade_decide", 1, S_OFFICE},
-    {S_OP(UPGRADE_LIST), "upgrade_list", 0, HJ_READ},
-    {S_OP(UPGRADE_GET), "upgrade_get", 0, HJ_READ},
-    {S_OP(BODY_ADD), "body_add", 1, S_OFFICE},
-    {S_OP(BODY_CHANGE), "body_change", 1, S_OFFICE},
-    {S_OP(BODY_LIST), "body_list", 0, HJ_READ},
-    {S_OP(BODY_GET), "body_get", 0, HJ_READ},
-    {S_OP(PLAN_ADD), "plan_add", 1, S_OFFICE},
-    {S_OP(PLAN_EDIT), "plan_edit", 1, S_OFFICE},
-    {S_OP(PLAN_REVISE), "plan_revise", 1, S_OFFICE},
-    {S_OP(PLAN_DECIDE), "plan_decide", 1, S_FIELD},
-    {S_OP(PLAN_LIST), "plan_list", 0, HJ_READ},
-    {S_OP(PLAN_GET), "plan_get", 0, HJ_READ},
-    {S_OP(TASK_ADD), "task_add", 1, S_OFFICE},
-    {S_OP(TASK_DONE), "task_done", 1, S_FIELD},
-    {S_OP(TASK_LIST), "task_list", 0, HJ_READ},
-    {S_OP(TRAINING_ADD), "training_add", 1, S_FIELD},
-    {S_OP(TRAINING_LIST), "training_list", 0, HJ_READ},
-    {S_OP(TRAINING_GET), "training_get", 0, HJ_READ},
-    {S_OP(TRAINING_COVERAGE), "training_coverage", 0, HJ_READ},
-    {0, NULL, 0, 0},
+    {S_OP(DISTRICT_ADD), "district_add", 1, HJ_ROLE_DISTRICT_ADMIN, 0, 0},
+    {S_OP(SUBDISTRICT_ADD), "subdistrict_add", 1, HJ_ROLE_DISTRICT_ADMIN, 0, 0},
+    {S_OP(COMMUNITY_ADD), "community_add", 1, S_OFFICE, 0, 0},
+    {S_OP(COMMUNITY_UPDATE), "community_update", 1, S_OFFICE, 0, 0},
+    {S_OP(COMMUNITY_GET), "community_get", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(COMMUNITY_LIST), "community_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(PERSON_ADD), "person_add", 1, S_OFFICE, 0, 0},
+    {S_OP(PERSON_GET), "person_get", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    {S_OP(PERSON_LIST), "person_list", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    {S_OP(SEAT_ADD), "seat_add", 1, S_OFFICE, 0, 0},
+    {S_OP(SEAT_END), "seat_end", 1, S_OFFICE, 0, 0},
+    {S_OP(SEAT_LIST), "seat_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(PUBLICITY_ADD), "publicity_add", 1, S_FIELD | HJ_ROLE_ELECTION_COMMITTEE, 0, 0},
+    {S_OP(PUBLICITY_LIST), "publicity_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(PUBLICITY_GET), "publicity_get", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(ASSESSMENT_ADD), "assessment_add", 1, S_FIELD, 0, 0},
+    {S_OP(ASSESSMENT_LIST), "assessment_list", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(ASSESSMENT_GET), "assessment_get", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(RISK_SET), "risk_set", 1, S_FIELD, 0, 0},
+    {S_OP(RISK_GET), "risk_get", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(RESERVE_ADD), "reserve_add", 1, S_FIELD, 0, 0},
+    {S_OP(RESERVE_UPDATE), "reserve_update", 1, S_FIELD, 0, 0},
+    {S_OP(RESERVE_LIST), "reserve_list", 0, HJ_READ_RECORD | HJ_ROLE_ELECTION_COMMITTEE, 1, 0},
+    {S_OP(RESERVE_GET), "reserve_get", 0, HJ_READ_RECORD | HJ_ROLE_ELECTION_COMMITTEE, 1, 0},
+    {S_OP(RESERVE_IMPORT), "reserve_import", 1, S_OFFICE, 0, 0},
+    {S_OP(RESERVE_CHECK), "reserve_check", 0, S_OFFICE, 0, 0},
+    {S_OP(RECTIFICATION_OPEN), "rectification_open", 1, S_OFFICE, 0, 0},
+    {S_OP(RECTIFICATION_ADVANCE), "rectification_advance", 1, S_OFFICE, 0, 0},
+    {S_OP(RECTIFICATION_CLOSE), "rectification_close", 1, S_OFFICE, 0, 0},
+    {S_OP(RECTIFICATION_LIST), "rectification_list", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(RECTIFICATION_GET), "rectification_get", 0, HJ_READ_RECORD, 1, 0},
+    {S_OP(UPGRADE_REQUEST), "upgrade_request", 1, S_OFFICE, 0, 0},
+    {S_OP(UPGRADE_DECIDE), "upgrade_decide", 1, S_OFFICE, 0, 0},
+    {S_OP(UPGRADE_LIST), "upgrade_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(UPGRADE_GET), "upgrade_get", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(BODY_ADD), "body_add", 1, S_OFFICE, 0, 0},
+    {S_OP(BODY_CHANGE), "body_change", 1, S_OFFICE, 0, 0},
+    {S_OP(BODY_LIST), "body_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(BODY_GET), "body_get", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(PLAN_ADD), "plan_add", 1, S_OFFICE, 0, 0},
+    {S_OP(PLAN_EDIT), "plan_edit", 1, S_OFFICE, 0, 0},
+    {S_OP(PLAN_REVISE), "plan_revise", 1, S_OFFICE, 0, 0},
+    {S_OP(PLAN_DECIDE), "plan_decide", 1, S_FIELD, 0, 0},
+    {S_OP(PLAN_LIST), "plan_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(PLAN_GET), "plan_get", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(TASK_ADD), "task_add", 1, S_OFFICE, 0, 0},
+    {S_OP(TASK_DONE), "task_done", 1, S_FIELD, 0, 0},
+    {S_OP(TASK_LIST), "task_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(TRAINING_ADD), "training_add", 1, S_FIELD, 0, 0},
+    {S_OP(TRAINING_LIST), "training_list", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(TRAINING_GET), "training_get", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(TRAINING_COVERAGE), "training_coverage", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    {0, NULL, 0, 0, 0, 0},
 };
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
+    const registry_t *reg = svc;
     Hj__Registry__Request *r =
         (Hj__Registry__Request *)hj_call_unpack(call, &hj__registry__request__descriptor, s_permissions, body, len);
+    /* The journal keeps the request's digest: of a body with a number, a keyed one. */
+    if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_ADD && r->person_add->id_card[0])
+        hj_idcard_digest(reg->idcard_key, body, len, call->digest);
     return r ? s_validate(&call->status, r) : -1;
 }
 

@@ -122,18 +122,22 @@ void training_db_get(PGconn *c, hj_call_t *call, const char *id)
  * attended any training session, in any role. */
 void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
 {
-    const char *v[1] = {community};
-    if (prep_exists(c, call, "registry.community", "code", community, "community", "community"))
+    char *scope;
+    const char *give;
+    if (prep_exists(c, call, "registry.community", "code", community, "community", "community") ||
+        registry_personal(call, 0, &give, &scope) != 0)
         return;
+    const char *v[3] = {community, give, scope};
     PGresult *r = prep_q(c, call, "coverage",
-                         "SELECT p.id, p.name, p.gender, p.ethnicity, "
-                         "COALESCE(to_char(p.birth_date, 'YYYY-MM-DD'), ''), p.party_member, "
-                         "COALESCE(p.id_mask, ''), EXISTS (SELECT 1 FROM registry.training_attendee a "
+                         "SELECT p.id, p.name, p.gender, p.party_member, "
+                         REGISTRY_PERSONAL_COLS("p", "$2", "$3") ", "
+                         "EXISTS (SELECT 1 FROM registry.training_attendee a "
                          "WHERE a.person_id = m.person_id) FROM registry.body b JOIN registry.body_member m ON m.body_id = b.id "
                          "JOIN registry.person p ON p.id = m.person_id "
                          "WHERE b.kind = 'election_committee' AND b.community = $1 "
                          "ORDER BY p.name, p.id",
-                         1, v);
+                         3, v);
+    free(scope);
     if (!r)
         return;
     int n = PQntuples(r);
@@ -158,9 +162,9 @@ void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
         p->id = PQgetvalue(r, i, 0);
         p->name = PQgetvalue(r, i, 1);
         p->gender = PQgetvalue(r, i, 2);
-        p->ethnicity = PQgetvalue(r, i, 3);
-        p->birth_date = PQgetvalue(r, i, 4);
-        p->party_member = PQgetvalue(r, i, 5)[0] == 't';
+        p->party_member = PQgetvalue(r, i, 3)[0] == 't';
+        p->ethnicity = PQgetvalue(r, i, 4);
+        p->birth_date = PQgetvalue(r, i, 5);
         p->id_card_masked = PQgetvalue(r, i, 6);
         missing[cov.n_missing++] = p;
     }

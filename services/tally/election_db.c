@@ -732,10 +732,10 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_ROLL;
     reply.voter_roll = &roll;
-    if (kind) {
+    /* What a write journals, and what a scoped read is judged on. */
+    snprintf(call->community, sizeof call->community, "%s", community);
+    if (kind)
         snprintf(call->kind, sizeof call->kind, "%s", kind);
-        snprintf(call->community, sizeof call->community, "%s", community);
-    }
     hj_call_reply(call, &reply.base, kind ? (record ? record : &roll.base) : NULL);
     rc = 0;
 out:

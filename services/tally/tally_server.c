@@ -44,27 +44,31 @@ int tally_may_override(const Hj__Identity *who)
 /* Election day is the election committee's work, within its own community
  * (the writer checks the scope against the community each write journals). */
 #define S_COUNTERS (S_OFFICE | HJ_ROLE_ELECTION_COMMITTEE)
+/* The board, gates, results and the briefing are figures every device
+ * reads; the voter roll with its objections (who filed, about whom) only
+ * those who keep it, and scoped roles for their own communities. */
 
 static const hj_permission_t s_permissions[] = {
-    {S_OP(SNAPSHOT), "snapshot", 0, HJ_READ},
-    {S_OP(GATES), "gates", 0, HJ_READ},
-    {S_OP(ELECTION_SCHEDULE), "election_schedule", 1, S_OFFICE},
-    {S_OP(ELECTION_OPEN), "election_open", 1, S_OFFICE},
-    {S_OP(VOTER_ROLL_SET), "voter_roll_set", 1, S_COUNTERS},
-    {S_OP(VOTER_ROLL_GET), "voter_roll_get", 0, HJ_READ},
-    {S_OP(OBJECTION_FILE), "objection_file", 1, S_COUNTERS},
-    {S_OP(OBJECTION_DECIDE), "objection_decide", 1, S_COUNTERS},
-    {S_OP(PROXY_ADD), "proxy_add", 1, S_COUNTERS},
-    {S_OP(CANDIDATES_SET), "candidates_set", 1, S_COUNTERS},
-    {S_OP(ROUND_OPEN), "round_open", 1, S_COUNTERS},
-    {S_OP(BALLOTS_ENTER), "ballots_enter", 1, S_COUNTERS},
-    {S_OP(BOX_COUNT), "box_count", 1, S_COUNTERS},
-    {S_OP(RESULT), "result", 0, HJ_READ},
-    {S_OP(CERTIFY), "certify", 1, S_COUNTERS},
-    {S_OP(AMEND), "amend", 1, S_OFFICE},
-    {S_OP(BRIEFING), "briefing", 0, HJ_READ},
-    {S_OP(JOURNAL), "journal", 0, HJ_READ},
-    {0, NULL, 0, 0},
+    {S_OP(SNAPSHOT), "snapshot", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(GATES), "gates", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(ELECTION_SCHEDULE), "election_schedule", 1, S_OFFICE, 0, 0},
+    {S_OP(ELECTION_OPEN), "election_open", 1, S_OFFICE, 0, 0},
+    {S_OP(VOTER_ROLL_SET), "voter_roll_set", 1, S_COUNTERS, 0, 0},
+    {S_OP(VOTER_ROLL_GET), "voter_roll_get", 0, S_COUNTERS | HJ_ROLE_GUIDANCE_GROUP, 1, 0},
+    {S_OP(OBJECTION_FILE), "objection_file", 1, S_COUNTERS, 0, 0},
+    {S_OP(OBJECTION_DECIDE), "objection_decide", 1, S_COUNTERS, 0, 0},
+    {S_OP(PROXY_ADD), "proxy_add", 1, S_COUNTERS, 0, 0},
+    {S_OP(CANDIDATES_SET), "candidates_set", 1, S_COUNTERS, 0, 0},
+    {S_OP(ROUND_OPEN), "round_open", 1, S_COUNTERS, 0, 0},
+    {S_OP(BALLOTS_ENTER), "ballots_enter", 1, S_COUNTERS, 0, 0},
+    {S_OP(BOX_COUNT), "box_count", 1, S_COUNTERS, 0, 0},
+    {S_OP(RESULT), "result", 0, HJ_READ_FIGURES, 0, 0},
+    {S_OP(CERTIFY), "certify", 1, S_COUNTERS, 0, 0},
+    {S_OP(AMEND), "amend", 1, S_OFFICE, 0, 0},
+    {S_OP(BRIEFING), "briefing", 0, HJ_READ_FIGURES, 0, 0},
+    /* payload-free events, as the bus carries them to every device */
+    {S_OP(JOURNAL), "journal", 0, HJ_READ_FIGURES, 0, 0},
+    {0, NULL, 0, 0, 0, 0},
 };
 
 /* Codes are what officials type: letters, digits, '-' and '_'. */

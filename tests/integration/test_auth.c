@@ -640,7 +640,7 @@ Test(auth, an_identity_card_number_never_reaches_a_log_or_an_event)
 {
     char id[19], mask[19], *out = NULL, *err = NULL;
     hj_test_idcard("15060219780502123", id);
-    snprintf(mask, sizeof mask, "150602********%s", id + 14);
+    snprintf(mask, sizeof mask, "1****************%c", id[17]);
 
     /* Everything on the bus, as an enrolled subscriber sees it (once it has joined). */
     void *ctx = zmq_ctx_new(), *sub = s_sub(ctx, stack.device);

@@ -1,17 +1,20 @@
 /* hj_auth: role names, permission tables (the deny-by-default rules), and
  * the community scope of guidance groups and election committees. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hj_auth.h"
 
-enum { OP_READ = 1, OP_WRITE = 2, OP_ADMIN = 3, OP_UNLISTED = 4 };
+enum { OP_READ = 1, OP_WRITE = 2, OP_ADMIN = 3, OP_UNLISTED = 4, OP_TALK = 5, OP_PERSON = 6 };
 
 static const hj_permission_t s_table[] = {
-    {OP_READ, "thing_list", 0, HJ_READ},
-    {OP_WRITE, "thing_add", 1, HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_GUIDANCE_GROUP},
-    {OP_ADMIN, "district_add", 1, HJ_ROLE_DISTRICT_ADMIN},
-    {0, NULL, 0, 0},
+    {OP_READ, "thing_list", 0, HJ_READ_FIGURES, 0, 0},
+    {OP_WRITE, "thing_add", 1, HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_GUIDANCE_GROUP, 0, 0},
+    {OP_ADMIN, "district_add", 1, HJ_ROLE_DISTRICT_ADMIN, 0, 0},
+    {OP_TALK, "talk_get", 0, HJ_READ_RECORD, 1, 0},
+    {OP_PERSON, "person_get", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    {0, NULL, 0, 0, 0, 0},
 };
 
 static Hj__Identity s_who(const char *role, char **communities, size_t n)
@@ -54,7 +57,7 @@ Test(permissions, the_table_says_who_and_whether_it_writes)
     cr_assert(hj_auth_is_write(s_table, OP_WRITE));
     cr_assert_not(hj_auth_is_write(s_table, OP_READ));
     cr_assert_not(hj_auth_is_write(s_table, OP_UNLISTED));
-    cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_READ, 0, &obs), 0, "everyone reads");
+    cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_READ, 0, &obs), 0, "everyone reads the figures");
     cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_WRITE, 1, &gg), 0);
     cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_WRITE, 1, &obs), -1);
     cr_assert_eq(st.code, HJ__CODE__PERMISSION_DENIED);
@@ -109,4 +112,110 @@ Test(permissions, scoped_roles_write_only_for_their_communities)
     cr_assert_eq(hj_auth_in_scope(&st, &office, "-"), 0);
     cr_assert_eq(hj_auth_in_scope(&st, NULL, "KBS-BH-01"), -1);
     cr_assert_eq(st.code, HJ__CODE__UNAUTHENTICATED);
+}
+
+/* ---- reads -------------------------------------------------------------------- */
+
+Test(permissions, a_read_is_refused_to_a_role_the_table_does_not_name)
+{
+    hj_status_t st;
+    char *mine[] = {"KBS-BH-01"};
+    Hj__Identity obs = s_who("observer", NULL, 0), gg = s_who("guidance-group", mine, 1),
+                 aud = s_who("auditor", NULL, 0), office = s_who("subdistrict-office", NULL, 0);
+    cr_assert_eq(hj_auth_permit(&st, "interviews", s_table, OP_TALK, 0, &obs), -1);
+    cr_assert_eq(st.code, HJ__CODE__PERMISSION_DENIED);
+    cr_assert_str_eq(st.field, "role");
+    cr_assert_str_eq(st.message, "role observer may not read interviews.talk_get (device dev-1)");
+    cr_assert_eq(hj_auth_permit(&st, "interviews", s_table, OP_TALK, 0, &aud), -1);
+    cr_assert_eq(hj_auth_permit(&st, "interviews", s_table, OP_TALK, 0, &gg), 0);
+    cr_assert_eq(hj_auth_permit(&st, "interviews", s_table, OP_TALK, 0, &office), 0);
+    /* The figures: every role. */
+    cr_assert_eq(hj_auth_permit(&st, "interviews", s_table, OP_READ, 0, &obs), 0);
+    cr_assert_eq(hj_auth_permit(&st, "interviews", s_table, OP_READ, 0, &aud), 0);
+}
+
+Test(permissions, a_scoped_read_of_one_record_is_judged_on_its_community)
+{
+    hj_status_t st;
+    char *mine[] = {"KBS-BH-01", "KBS-BH-03"};
+    Hj__Identity gg = s_who("guidance-group", mine, 2), office = s_who("subdistrict-office", NULL, 0),
+                 lonely = s_who("guidance-group", NULL, 0);
+    const hj_permission_t *talk = hj_auth_find(s_table, OP_TALK),
+                          *figures = hj_auth_find(s_table, OP_READ);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, "KBS-BH-03"), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, "KBS-BH-02"), -1);
+    cr_assert_eq(st.code, HJ__CODE__PERMISSION_DENIED);
+    cr_assert_str_eq(st.field, "community");
+    cr_assert(strstr(st.message, "role guidance-group") &&
+                  strstr(st.message, "may not read interviews.talk_get of community KBS-BH-02"),
+              "%s", st.message);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &lonely, "KBS-BH-01"), -1,
+                 "a scope with no communities reads none");
+    /* Unscoped roles, an operation the table does not scope, a list the handler filtered. */
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &office, "KBS-BH-02"), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", figures, &gg, "KBS-BH-02"), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", figures, &gg, ""), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, NULL), 0, "a filtered list");
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &office, ""), 0);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", NULL, &gg, "KBS-BH-02"), 0, "no table entry");
+    /* A scoped reply that names no community: refused, so a handler that forgot shows nothing. */
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, ""), -1);
+    cr_assert_str_eq(st.field, "community");
+    cr_assert(strstr(st.message, "this reply names none"), "%s", st.message);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, &gg, "-"), -1);
+    cr_assert_eq(hj_auth_may_read(&st, "interviews", talk, NULL, "KBS-BH-02"), -1);
+    cr_assert_eq(st.code, HJ__CODE__UNAUTHENTICATED);
+}
+
+Test(permissions, a_list_takes_its_community_filter_from_the_scope)
+{
+    char *mine[] = {"KBS-BH-01", "KBS-BH-03"}, *odd[] = {"A\"B"}, *filter = (char *)1;
+    Hj__Identity gg = s_who("guidance-group", mine, 2), obs = s_who("observer", NULL, 0),
+                 ec = s_who("election-committee", mine, 1), lonely = s_who("guidance-group", NULL, 0),
+                 quoted = s_who("guidance-group", odd, 1);
+    const hj_permission_t *talk = hj_auth_find(s_table, OP_TALK),
+                          *figures = hj_auth_find(s_table, OP_READ);
+    cr_assert_eq(hj_auth_read_scope(talk, &gg, &filter), 0);
+    cr_assert_str_eq(filter, "{\"KBS-BH-01\",\"KBS-BH-03\"}");
+    free(filter);
+    cr_assert_eq(hj_auth_read_scope(talk, &ec, &filter), 0);
+    cr_assert_str_eq(filter, "{\"KBS-BH-01\"}");
+    free(filter);
+    cr_assert_eq(hj_auth_read_scope(talk, &lonely, &filter), 0);
+    cr_assert_str_eq(filter, "{}", "no communities: an empty filter, not every community");
+    free(filter);
+    cr_assert_eq(hj_auth_read_scope(talk, &quoted, &filter), 0);
+    cr_assert_str_eq(filter, "{\"A\\\"B\"}", "a code cannot change the array's shape");
+    free(filter);
+    /* NULL: every community. */
+    cr_assert_eq(hj_auth_read_scope(talk, &obs, &filter), 0);
+    cr_assert_null(filter);
+    cr_assert_eq(hj_auth_read_scope(figures, &gg, &filter), 0);
+    cr_assert_null(filter, "an operation the table does not scope");
+    cr_assert_eq(hj_auth_read_scope(NULL, &gg, &filter), 0);
+    cr_assert_null(filter);
+}
+
+Test(permissions, personal_details_go_only_to_the_roles_that_need_them)
+{
+    char *mine[] = {"KBS-BH-01"}, *within = (char *)1;
+    Hj__Identity admin = s_who("district-admin", NULL, 0), office = s_who("subdistrict-office", NULL, 0),
+                 ec = s_who("election-committee", mine, 1), gg = s_who("guidance-group", mine, 1),
+                 obs = s_who("observer", NULL, 0), aud = s_who("auditor", NULL, 0);
+    const hj_permission_t *person = hj_auth_find(s_table, OP_PERSON),
+                          *figures = hj_auth_find(s_table, OP_READ);
+    cr_assert_eq(hj_auth_personal(person, &admin, &within), 1);
+    cr_assert_null(within, "every person");
+    cr_assert_eq(hj_auth_personal(person, &office, &within), 1);
+    cr_assert_null(within);
+    cr_assert_eq(hj_auth_personal(person, &ec, &within), 1);
+    cr_assert_str_eq(within, "{\"KBS-BH-01\"}", "an election committee: its community's persons");
+    free(within);
+    cr_assert_eq(hj_auth_personal(person, &gg, &within), 0);
+    cr_assert_null(within);
+    cr_assert_eq(hj_auth_personal(person, &obs, &within), 0);
+    cr_assert_eq(hj_auth_personal(person, &aud, &within), 0);
+    cr_assert_eq(hj_auth_personal(figures, &admin, &within), 0, "an op that names none gives none");
+    cr_assert_eq(hj_auth_personal(NULL, &admin, &within), 0);
+    cr_assert_eq(hj_auth_personal(person, NULL, &within), 0);
 }

@@ -68,34 +68,7 @@ static double s_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void *s_socket(void *ctx, const char *device)
-{
-    void *s = zmq_socket(ctx, ZMQ_DEALER);
-    int linger = 0, hwm = 0;
-    hj_device_t d;
-    char msg[512];
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
-    if ((device ? hj_device_load(&d, device, msg, sizeof msg) != 0 || hj_curve_client_socket(s, &d) != 0
-                : hj_stack_curve(&stack, s) != 0) ||
-        zmq_connect(s, stack.bus) != 0) {
-        zmq_close(s);
-        return NULL;
-    }
-    return s;
-}
 
-static int s_send(void *s, const void *body, size_t len)
-{
-    hj_frames_t f;
-    hj_frames_init(&f);
-    hj_frames_add(&f, "", 0);
-    hj_frames_addstr(&f, HJ_MDPC);
-    hj_frames_addstr(&f, "registry");
-    hj_frames_add(&f, body, len);
-    return hj_frames_send(s, &f);
-}
 
 /* The next reply's status within timeout_ms: 0, or -1 when none came. */
 static int s_recv(void *s, int timeout_ms, hj_status_t *st)
@@ -135,10 +108,10 @@ static void *s_flood(void *arg)
     if (j->nice)
         setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), j->nice);
     j->ctx = zmq_ctx_new();
-    void *s = s_socket(j->ctx, j->device);
+    void *s = hj_stack_mdp_socket(&stack, j->ctx, j->device);
     while (s && answered < j->reads) {
         for (int i = 0; i < 256 && sent < j->reads; i++, sent++)
-            if (s_send(s, j->body, j->len) != 0)
+            if (hj_stack_mdp_send(s, "registry", j->body, j->len) != 0)
                 break;
         /* Whatever has come back; once all is sent, wait for the rest. */
         int wait = sent < j->reads ? 0 : 30000;
@@ -164,13 +137,13 @@ static void *s_flood(void *arg)
 static void *s_steady(void *arg)
 {
     s_job_t *j = arg;
-    void *s = s_socket(j->ctx, j->device);
+    void *s = hj_stack_mdp_socket(&stack, j->ctx, j->device);
     hj_status_t st;
     while (s && !atomic_load(&s_flood_done)) {
         if (j->alone < 0 && atomic_load(&s_flood_started))
             j->alone = j->calls;
         double t0 = s_now();
-        if (s_send(s, j->body, j->len) != 0)
+        if (hj_stack_mdp_send(s, "registry", j->body, j->len) != 0)
             break;
         int answered = s_recv(s, 30000, &st) == 0;
         double ms = (s_now() - t0) * 1000;
@@ -214,18 +187,6 @@ static double s_pct(const double *v, long n, double p)
     return n ? v[k - 1] : 0;
 }
 
-static uint8_t *s_community_list(size_t *len)
-{
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
-    req.community_list = &q;
-    *len = hj__registry__request__get_packed_size(&req);
-    uint8_t *buf = malloc(*len);
-    if (buf)
-        hj__registry__request__pack(&req, buf);
-    return buf;
-}
 
 static int s_usage(void)
 {
@@ -276,7 +237,7 @@ int main(int argc, char **argv)
     int rc = 1;
     char observer[320];
     size_t len = 0;
-    uint8_t *body = s_community_list(&len);
+    uint8_t *body = hj_stack_community_list(&len);
     void *ctx = zmq_ctx_new();
     if (hj_stack_start(&stack, programs, services) != 0) {
         fprintf(stderr, "the stack did not start (HJ_TEST_PG, HJ_BIN_DIR, HJ_TEST_TEMPLATE)\n");

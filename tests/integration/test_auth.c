@@ -92,17 +92,6 @@ static hj_status_t s_call_as(const char *device, const char *service, const void
     return st;
 }
 
-static uint8_t *s_community_list(size_t *len)
-{
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
-    req.community_list = &q;
-    *len = hj__registry__request__get_packed_size(&req);
-    uint8_t *buf = malloc(*len);
-    hj__registry__request__pack(&req, buf);
-    return buf;
-}
 
 /* ---- keys --------------------------------------------------------------------- */
 
@@ -153,7 +142,7 @@ static int s_plain_client_answered(int timeout_ms)
     void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0, answered = 0;
     size_t len;
-    uint8_t *body = s_community_list(&len);
+    uint8_t *body = hj_stack_community_list(&len);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     zmq_connect(s, stack.bus);
     hj_frames_t f;
@@ -213,7 +202,7 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE actor = 'laptop-07'"), 1);
     hj_client_t *held = hj_stack_client_as(&stack, path, 2000, 1);
     size_t len, reply_len;
-    uint8_t *body = s_community_list(&len), *reply = NULL;
+    uint8_t *body = hj_stack_community_list(&len), *reply = NULL;
     hj_status_t st;
     cr_assert_eq(hj_client_call(held, "registry", body, len, &reply, &reply_len), 0);
     cr_assert_eq(hj_status_unpack(reply, reply_len, &st), 0);
@@ -486,21 +475,6 @@ Test(auth, the_actor_is_the_enrolled_device_whatever_the_request_says)
 
 /* ---- the journal ----------------------------------------------------------- */
 
-/* The result of sql run as role (a fresh connection logged in as it). */
-static ExecStatusType s_as(const char *role, const char *sql, char *error, size_t size)
-{
-    char conninfo[600];
-    snprintf(conninfo, sizeof conninfo, "%s user=%s", stack.db, role);
-    PGconn *c = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    snprintf(error, size, "%s", PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    return st;
-}
-
 static void s_wait_sealed(void)
 {
     for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") > 0; i++)
@@ -521,13 +495,13 @@ Test(auth, service_roles_append_to_the_journal_and_never_rewrite_it)
                  4);
     const char *roles[] = {"hj_registry", "hj_audit", "hj_interviews"};
     for (int i = 0; i < 3; i++) {
-        cr_assert_eq(s_as(roles[i], "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e),
+        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e),
                      PGRES_FATAL_ERROR, "%s updated the journal", roles[i]);
         cr_assert(strstr(e, "permission denied"), "%s", e);
-        cr_assert_eq(s_as(roles[i], "DELETE FROM bus.journal WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
-        cr_assert_eq(s_as(roles[i], "TRUNCATE bus.journal", e, sizeof e), PGRES_FATAL_ERROR);
+        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "DELETE FROM bus.journal WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
+        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "TRUNCATE bus.journal", e, sizeof e), PGRES_FATAL_ERROR);
         /* Inserting a row that claims to be sealed already is not theirs to do. */
-        cr_assert_eq(s_as(roles[i],
+        cr_assert_eq(hj_stack_sql_as(&stack, roles[i],
                           "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
                           "payload, reply, seq, hash) VALUES (gen_random_uuid(), '\\x', 'registry', 'x', "
                           "'x', '\\x', '\\x', 999, '\\x00')",
@@ -535,11 +509,11 @@ Test(auth, service_roles_append_to_the_journal_and_never_rewrite_it)
                      PGRES_FATAL_ERROR);
     }
     /* The relay's role seals, and only unsealed rows, and only the chain columns. */
-    cr_assert_eq(s_as("hj_busd", "UPDATE bus.journal SET hash = hash WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", "UPDATE bus.journal SET hash = hash WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
     cr_assert(strstr(e, "seq 1 is sealed"), "%s", e);
-    cr_assert_eq(s_as("hj_busd", "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
     cr_assert(strstr(e, "permission denied"), "%s", e);
-    cr_assert_eq(s_as("hj_busd", "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
                                  "payload, reply) VALUES (gen_random_uuid(), '\\x', 'registry', 'x', 'x', '\\x', '\\x')",
                       e, sizeof e),
                  PGRES_FATAL_ERROR);

@@ -79,47 +79,7 @@ static void teardown(void)
 
 TestSuite(fair_share, .fini = teardown, .timeout = 120);
 
-static uint8_t *s_community_list(size_t *len)
-{
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
-    req.community_list = &q;
-    *len = hj__registry__request__get_packed_size(&req);
-    uint8_t *buf = malloc(*len);
-    hj__registry__request__pack(&req, buf);
-    return buf;
-}
 
-/* A raw MDP client socket as the device file `device` (NULL: the stack's). */
-static void *s_socket(void *ctx, const char *device)
-{
-    void *s = zmq_socket(ctx, ZMQ_DEALER);
-    int linger = 0, hwm = 0;
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
-    if (device) {
-        hj_device_t d;
-        char msg[512];
-        cr_assert_eq(hj_device_load(&d, device, msg, sizeof msg), 0, "%s", msg);
-        cr_assert_eq(hj_curve_client_socket(s, &d), 0);
-    } else
-        cr_assert_eq(hj_stack_curve(&stack, s), 0);
-    cr_assert_eq(zmq_connect(s, stack.bus), 0);
-    return s;
-}
-
-static void s_send(void *s, const void *body, size_t len)
-{
-    hj_frames_t f;
-    hj_frames_init(&f);
-    hj_frames_add(&f, "", 0);
-    hj_frames_addstr(&f, HJ_MDPC);
-    hj_frames_addstr(&f, "registry");
-    hj_frames_add(&f, body, len);
-    cr_assert_eq(hj_frames_send(s, &f), 0);
-}
 
 /* The status of the next reply on s, waiting up to timeout_ms. */
 static hj_status_t s_recv(void *s, int timeout_ms)
@@ -138,7 +98,7 @@ static hj_status_t s_recv(void *s, int timeout_ms)
 
 static hj_status_t s_call(void *s, const void *body, size_t len)
 {
-    s_send(s, body, len);
+    cr_assert_eq(hj_stack_mdp_send(s, "registry", body, len), 0);
     return s_recv(s, 10000);
 }
 
@@ -184,15 +144,16 @@ Test(fair_share, a_flooding_device_is_refused_and_another_is_served, .init = s_s
 {
     enum { N = 600, CHUNK = 50 };
     size_t len;
-    uint8_t *body = s_community_list(&len);
+    uint8_t *body = hj_stack_community_list(&len);
     void *ctx = zmq_ctx_new();
-    void *flood = s_socket(ctx, observer), *admin = s_socket(ctx, NULL);
+    void *flood = hj_stack_mdp_socket(&stack, ctx, observer), *admin = hj_stack_mdp_socket(&stack, ctx, NULL);
+    cr_assert(flood && admin);
     s_counts_t got = {0};
     int answered = 0, admin_calls = 0;
     for (int sent = 0; sent < N;) {
         /* The flooder sends a chunk without waiting for any answer... */
         for (int i = 0; i < CHUNK; i++, sent++)
-            s_send(flood, body, len);
+            cr_assert_eq(hj_stack_mdp_send(flood, "registry", body, len), 0);
         /* ...and meanwhile the other device is served as if nobody were there. */
         hj_status_t st = s_call(admin, body, len);
         admin_calls++;
@@ -258,8 +219,9 @@ static hj_status_t s_spend(void *s, const void *body, size_t len)
 Test(fair_share, hj_waits_as_told_and_keeps_an_unsent_write_waiting, .init = s_setup_slow)
 {
     size_t len;
-    uint8_t *body = s_community_list(&len);
-    void *ctx = zmq_ctx_new(), *raw = s_socket(ctx, field);
+    uint8_t *body = hj_stack_community_list(&len);
+    void *ctx = zmq_ctx_new(), *raw = hj_stack_mdp_socket(&stack, ctx, field);
+    cr_assert(raw);
     char *out = NULL, *err = NULL;
 
     /* Refused at first, hj waits the retry-after and asks again: the user sees the answer only. */

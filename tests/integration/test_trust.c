@@ -58,22 +58,6 @@ static void teardown(void)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Runs sql as the login `role`; its status, the error text in e. */
-static ExecStatusType s_as(const char *role, const char *sql, char *e, size_t size)
-{
-    char conninfo[600];
-    snprintf(conninfo, sizeof conninfo, "%s user=%s", stack.db, role);
-    PGconn *c = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    snprintf(e, size, "%s", st == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0)
-                                                                    : PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    return st;
-}
-
 /* A raw socket that presents the keypair in run_dir/<file> (a daemon's key,
  * made by the running daemon) to hj-busd; "" = a fresh key nobody enrolled;
  * NULL = no CURVE at all. */
@@ -200,35 +184,35 @@ Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it
     /* The attack of the issue: interviews' login writes a registry record
      * (a gate turns red), or an audit record (a gate turns green). */
     snprintf(sql, sizeof sql, forged, "registry", "rectification_opened");
-    cr_assert_eq(s_as("hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR, "interviews wrote as registry");
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR, "interviews wrote as registry");
     cr_assert(strstr(e, "row-level security"), "%s", e);
     snprintf(sql, sizeof sql, forged, "audit", "audit_published");
-    cr_assert_eq(s_as("hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR);
-    cr_assert_eq(s_as("hj_registry", sql, e, sizeof e), PGRES_FATAL_ERROR);
-    cr_assert_eq(s_as("hj_tally", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_tally", sql, e, sizeof e), PGRES_FATAL_ERROR);
     /* The relay seals; it writes no records of its own. */
-    cr_assert_eq(s_as("hj_busd", sql, e, sizeof e), PGRES_FATAL_ERROR);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", sql, e, sizeof e), PGRES_FATAL_ERROR);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before, "nothing written");
     /* Its own name still goes in (rolled back here). */
     snprintf(sql, sizeof sql, "BEGIN; ");
     snprintf(sql + strlen(sql), sizeof sql - strlen(sql), forged, "audit", "x");
     strcat(sql, "; ROLLBACK");
-    cr_assert_eq(s_as("hj_audit", sql, e, sizeof e), PGRES_COMMAND_OK, "%s", e);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_audit", sql, e, sizeof e), PGRES_COMMAND_OK, "%s", e);
 
     /* Reads: the registry's login sees its own rows, not audit's. */
     cr_assert_gt(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'audit'"), 0);
-    cr_assert_eq(s_as("hj_registry", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "0", "hj_registry read audit's rows");
-    cr_assert_eq(s_as("hj_registry", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'registry'", e,
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'registry'", e,
                       sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "t");
     /* Interviews keeps its roster from the registry's rows; the board reads all. */
-    cr_assert_eq(s_as("hj_interviews", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "0");
-    cr_assert_eq(s_as("hj_tally", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_tally", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'audit'", e, sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "t");
 }
@@ -362,7 +346,7 @@ Test(trust, a_revoked_daemon_key_is_cut_off_at_its_next_request, .init = setup, 
      .timeout = 120)
 {
     char name[128], e[512];
-    cr_assert_eq(s_as("postgres", "SELECT name FROM bus.devices WHERE role = 'service' AND scope_ref = 'registry'",
+    cr_assert_eq(hj_stack_sql_as(&stack, "postgres", "SELECT name FROM bus.devices WHERE role = 'service' AND scope_ref = 'registry'",
                       name, sizeof name),
                  PGRES_TUPLES_OK);
     cr_assert(strncmp(name, "service.registry.", 17) == 0, "%s", name);

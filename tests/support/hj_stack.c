@@ -1,5 +1,9 @@
 #include "hj_stack.h"
 #include "hj_client.h"
+#include "hj_curve.h"
+#include "hj_frames.h"
+#include "hj_mdp.h"
+#include "registry.pb-c.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zmq.h>
 
 static int s_counter;
 
@@ -312,6 +317,21 @@ long hj_stack_scalar(hj_stack_t *s, const char *sql)
     return v;
 }
 
+ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql, char *out,
+                               size_t size)
+{
+    char conninfo[600];
+    snprintf(conninfo, sizeof conninfo, "%s user=%s", s->db, role);
+    PGconn *c = PQconnectdb(conninfo);
+    PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    snprintf(out, size, "%s",
+             st == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0) : PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return st;
+}
+
 static char *s_slurp(int fd)
 {
     size_t cap = 4096, len = 0;
@@ -408,6 +428,50 @@ void hj_test_idcard(const char *body17, char out[19])
     memcpy(out, body17, 17);
     out[17] = "10X98765432"[sum % 11];
     out[18] = 0;
+}
+
+void *hj_stack_mdp_socket(hj_stack_t *s, void *ctx, const char *device)
+{
+    void *socket = zmq_socket(ctx, ZMQ_DEALER);
+    int linger = 0, hwm = 0;
+    hj_device_t d;
+    char err[512] = "";
+    if (!socket)
+        return NULL;
+    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(socket, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    zmq_setsockopt(socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    if (hj_device_load(&d, device ? device : s->device, err, sizeof err) != 0 ||
+        hj_curve_client_socket(socket, &d) != 0 || zmq_connect(socket, s->bus) != 0) {
+        fprintf(stderr, "hj_stack: no MDP client for %s: %s\n", device ? device : s->device, err);
+        zmq_close(socket);
+        return NULL;
+    }
+    return socket;
+}
+
+int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len)
+{
+    hj_frames_t f;
+    hj_frames_init(&f);
+    hj_frames_add(&f, "", 0);
+    hj_frames_addstr(&f, HJ_MDPC);
+    hj_frames_addstr(&f, service);
+    hj_frames_add(&f, body, len);
+    return hj_frames_send(socket, &f);
+}
+
+uint8_t *hj_stack_community_list(size_t *len)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
+    req.community_list = &q;
+    *len = hj__registry__request__get_packed_size(&req);
+    uint8_t *buf = malloc(*len ? *len : 1);
+    if (buf)
+        hj__registry__request__pack(&req, buf);
+    return buf;
 }
 
 int hj_stack_curve(hj_stack_t *s, void *socket)

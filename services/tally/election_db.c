@@ -1225,6 +1225,17 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                       e.profile->electorate_label[e.mode]);
         goto out;
     }
+    /* One ballot a voter: more issued than there are voters is no count (returned
+     * above issued stays lawful to record: the rules make that round void). */
+    uint64_t issued_all = 0;
+    for (size_t i = 0; i < o->n_boxes; i++)
+        issued_all += o->boxes[i]->issued;
+    if (issued_all > who_count) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "boxes",
+                      "%llu ballots issued, but there are only %u %s", (unsigned long long)issued_all,
+                      who_count, e.profile->electorate_label[e.mode]);
+        goto out;
+    }
     const char *w[7] = {e.id,
                         s_num(no, has_last ? last.no + 1 : 1),
                         tally_round_name(kind),

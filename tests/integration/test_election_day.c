@@ -425,3 +425,67 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
               "%s", out);
     free(out);
 }
+
+/* Every count the CLI reads goes through one strict parser: a number that does
+ * not fit, a negative, a word, an exponent or nothing is a usage error (exit
+ * 2) naming the flag and the text, and nothing is sent. The server refuses a
+ * count that cannot be one, naming the field. */
+Test(election_day, counts_that_do_not_fit_are_refused_with_the_field)
+{
+    char ids[4][37], *err;
+    s_party_election(ids);
+    /* More ballots issued than there are party members who should attend. */
+    err = REFUSED("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+                  "会场票箱:main:51:45");
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "51 ballots issued, but there are only 50") &&
+                  strstr(err, "(field: boxes)"),
+              "%s", err);
+    free(err);
+    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "50", "--present",
+                                        "45", "--box", "会场票箱:main:45:-1", NULL});
+    cr_assert(strstr(err, "hj: --box 会场票箱 returned: '-1' is negative"), "%s", err);
+    free(err);
+    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "4294967296",
+                                        "--box", "会场票箱:main:45:45", NULL});
+    cr_assert(strstr(err, "hj: --electorate: '4294967296' is above 4294967295"), "%s", err);
+    free(err);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    static const struct {
+        const char *valid, *invalid, *votes, *writein, *message;
+    } bad[] = {
+        {"44", "1", "4294967297,35,24,22", NULL, "hj: --votes: '4294967297' is above 4294967295"},
+        {"44", "1", "-5,35,24,22", NULL, "hj: --votes: '-5' is negative: a count is 0 or more"},
+        {"44", "1", "abc,35,24,22", NULL, "hj: --votes: 'abc' is not a whole number"},
+        {"44", "1", "40,35,,22", NULL, "hj: --votes: a number is missing"},
+        {"44", "1", "40,35,24,22", "张三:abc", "hj: --writein 张三: 'abc' is not a whole number"},
+        {"44", "1", "40,35,24,22", "张三:4294967297", "hj: --writein 张三: '4294967297' is above 4294967295"},
+        {"1e3", "1", "40,35,24,22", NULL, "hj: --valid: '1e3' is not a whole number"},
+        {"44", "", "40,35,24,22", NULL, "hj: --invalid: a number is missing"},
+        {"44", "+1", "40,35,24,22", NULL, "hj: --invalid: '+1' is not a whole number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *argv[16] = {"election", "count", ELECTION_P, "--box", "会场票箱", "--valid", bad[i].valid,
+                                "--invalid", bad[i].invalid, "--votes", bad[i].votes};
+        if (bad[i].writein) {
+            argv[11] = "--writein";
+            argv[12] = bad[i].writein;
+        }
+        err = s_hj(2, argv);
+        cr_assert(strstr(err, bad[i].message), "case %zu: %s", i, err);
+        free(err);
+    }
+    /* A count that fits the wire but not the box: refused by the server, naming the field. */
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
+                  "--votes", "40,35,24,22", "--writein", "张三:4294967295");
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "writeins[1].votes 4294967295 is too large") &&
+                  strstr(err, "(field: writeins[1].votes)"),
+              "%s", err);
+    free(err);
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
+                  "--votes", "40,35,4294967291,22");
+    cr_assert(strstr(err, "votes[3] 4294967291 is too large") && strstr(err, "(field: votes[3])"), "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '会场票箱'"), 0);
+}

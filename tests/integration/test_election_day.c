@@ -489,3 +489,45 @@ Test(election_day, counts_that_do_not_fit_are_refused_with_the_field)
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '会场票箱'"), 0);
 }
+
+/* A write-in of a listed candidate's name is a vote for that candidate (once
+ * a ballot, with the ballot's own "yes"), in a box entered ballot by ballot
+ * and in a box counted by hand: never a second person of the same name. */
+Test(election_day, a_write_in_of_a_listed_name_counts_for_that_candidate)
+{
+    char ids[4][37], *out, *err;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "票箱甲:main:3:3",
+       "--box", "票箱乙:mobile:42:42");
+    /* Paper: 候选人11..14. 候选人14 written in beside the "no" on candidate 3; 候选人12
+     * marked "yes" and written in again: one vote each. */
+    out = OUT("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|候选人14>3", "--ballot",
+              "yyny|候选人12>3", "--ballot", "yyyn");
+    cr_assert(strstr(out, "3 of 3 returned ballots entered (this batch: 3 valid, 0 invalid)"), "%s", out);
+    free(out);
+    /* By hand: a write-in column naming 候选人14 adds to 候选人14, and must still fit the box. */
+    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0",
+                  "--votes", "30,30,5,35", "--writein", "候选人14:10");
+    cr_assert(strstr(err, "write-in 候选人14 is candidate 4 on the paper; with its 10 votes 候选人14 has 45, but "
+                          "the box has only 42 valid ballots") &&
+                  strstr(err, "(field: writeins)"),
+              "%s", err);
+    free(err);
+    OK("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0", "--votes",
+       "30,30,5,20", "--writein", "候选人14:10");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.writein"), 0, "no second person");
+    /* 候选人11 3+30, 候选人12 3+30, 候选人13 1+5, 候选人14 2+20+10. */
+    out = OUT("election", "result", ELECTION_P, "--json");
+    static const char *const want[] = {"11\",\"writein\":false,\"votes\":33,",
+                                       "12\",\"writein\":false,\"votes\":33,",
+                                       "13\",\"writein\":false,\"votes\":6,",
+                                       "14\",\"writein\":false,\"votes\":32,"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(strstr(out, want[i]), "%s: %s", want[i], out);
+    cr_assert(!strstr(out, "\"writein\":true"), "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14") && !strstr(out, "written in"),
+              "%s", out);
+    free(out);
+}

@@ -460,7 +460,7 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
         hj__tally__write_in_votes__init(&wv[i]);
         wv[i].name = specs[i];
         char field[160];
-        snprintf(field, sizeof field, "--writein %s", specs[i]);
+        snprintf(field, sizeof field, "--writein %.127s", specs[i]);
         if ((rc = cli_u32(colon + 1, field, UINT32_MAX, &wv[i].votes)) != CLI_OK)
             return rc;
         wp[t->n_writeins++] = &wv[i];

@@ -155,6 +155,13 @@ static int s_uint(cli_t *cli, const char *key, int required, uint32_t *out)
     return cli_u32(v, field, UINT32_MAX, out);
 }
 
+/* --lang en | zh (the default): the language of the reasons, which every
+ * election-day verb takes. */
+static int s_lang_en(cli_t *cli)
+{
+    return strcmp(cli_opt_or(cli, "lang", "zh"), "en") == 0;
+}
+
 /* Sends a tally request and returns its reply (CLI_OK) for printing. */
 static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
 {
@@ -171,7 +178,14 @@ static const char *s_pad(const char *s, size_t cols, char *buf, size_t size)
     return buf;
 }
 
-static void s_print_count(const Hj__Tally__Count *k)
+/* A reason in the language asked for: Chinese unless --lang en (the
+ * English one where a server sent no Chinese). */
+static const char *s_said(const char *en_text, const char *zh_text, int en)
+{
+    return en || !zh_text || !zh_text[0] ? en_text : zh_text;
+}
+
+static void s_print_count(const Hj__Tally__Count *k, int en)
 {
     char name[256];
     printf("round %u (%s, %u seat%s): %u of %u returned ballots counted (%u valid, %u invalid); "
@@ -186,9 +200,9 @@ static void s_print_count(const Hj__Tally__Count *k)
                b->counted == b->returned ? "" : "");
     }
     if (k->quorum_reason[0])
-        printf("  %s\n", k->quorum_reason);
+        printf("  %s\n", s_said(k->quorum_reason, k->quorum_reason_zh, en));
     if (k->ballots_reason[0])
-        printf("  %s\n", k->ballots_reason);
+        printf("  %s\n", s_said(k->ballots_reason, k->ballots_reason_zh, en));
     printf("  %-3s %s %8s  %s\n", "#", s_pad("NAME", 12, name, sizeof name), "VOTES",
            k->complete ? "STATUS" : "STATUS IF THE SHARES HOLD (counting)");
     size_t written = 0;
@@ -204,13 +218,13 @@ static void s_print_count(const Hj__Tally__Count *k)
                p->writein ? " (written in)" : "");
         /* While counting, the rule's words speak of the projection's numbers. */
         if (p->reason[0] && k->complete)
-            printf("      %s\n", p->reason);
+            printf("      %s\n", s_said(p->reason, p->reason_zh, en));
     }
     printf("  outcome%s: %s%s%s\n", k->complete ? "" : " (projected)", k->outcome,
-           k->outcome_reason[0] ? " — " : "", k->outcome_reason);
+           k->outcome_reason[0] ? " — " : "", s_said(k->outcome_reason, k->outcome_reason_zh, en));
 }
 
-static void s_print_result(const Hj__Tally__Result *r)
+static void s_print_result(const Hj__Tally__Result *r, int en)
 {
     const Hj__Tally__Election *e = r->election;
     printf("the %s election of %s on %s: %u seats, %s mode, profile %s, %s\n", e->body, e->community,
@@ -221,7 +235,7 @@ static void s_print_result(const Hj__Tally__Result *r)
     printf("\n");
     for (size_t i = 0; i < r->n_rounds; i++) {
         printf("\n");
-        s_print_count(r->rounds[i]);
+        s_print_count(r->rounds[i], en);
     }
     printf("\nelected (%zu of %u):", r->n_elected, e->seats);
     for (size_t i = 0; i < r->n_elected; i++)
@@ -365,7 +379,7 @@ static int s_ballots(cli_t *cli, const char *election, const char *box, char **s
                 printf("  invalid: %s\n", r->invalid_reasons[i]);
         }
         if (!cli->json && r && r->count && b + 1 == batches)
-            s_print_count(r->count);
+            s_print_count(r->count, s_lang_en(cli));
         protobuf_c_message_free_unpacked(&reply->base, NULL);
     }
     if (rc == CLI_OK && batches > 1 && !cli->json)
@@ -468,7 +482,7 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
     return CLI_OK;
 }
 
-static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done)
+static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, int en)
 {
     /* The result is a oneof: only the member its case names may be read. */
     const ProtobufCMessage *m = NULL;
@@ -505,9 +519,9 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done)
     if (done)
         printf("%s\n", done);
     if (reply->result_case == HJ__TALLY__REPLY__RESULT_RESULT_VIEW)
-        s_print_result(reply->result_view);
+        s_print_result(reply->result_view, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_RECEIPT && reply->receipt->count)
-        s_print_count(reply->receipt->count);
+        s_print_count(reply->receipt->count, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_ELECTION) {
         const Hj__Tally__Election *e = reply->election;
         printf("the %s election of %s (%s), %u seats; candidates in ballot order:\n", e->body, e->community,
@@ -559,7 +573,10 @@ static int s_election_day(cli_t *cli, const char *verb)
     int rc;
     if (cli->npos != 1)
         return cli_usage("hj election %s ELECTION-ID ... (see hj election --help)", verb);
-    const char *election = cli->pos[0];
+    const char *election = cli->pos[0], *lang = cli_opt_or(cli, "lang", "zh");
+    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
+    int en = s_lang_en(cli);
     if (strcmp(verb, "candidates") == 0) {
         list.election = (char *)election;
         list.n_person_ids = s_all(cli, "person", persons, 64);
@@ -658,7 +675,7 @@ static int s_election_day(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
     if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
         return rc;
-    rc = s_print_reply(cli, reply, done);
+    rc = s_print_reply(cli, reply, done, en);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }
@@ -713,7 +730,7 @@ int cmd_voters(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
     if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
         return rc;
-    rc = s_print_reply(cli, reply, done);
+    rc = s_print_reply(cli, reply, done, 0);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }

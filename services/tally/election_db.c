@@ -222,6 +222,8 @@ static void s_parse_votes(const char *text, uint32_t *votes, uint32_t n)
     }
 }
 
+static const char *s_person_name(const s_tally_t *t, uint32_t i);
+
 /* Loads round `no` (0 = the latest) and counts it. 1, 0 no such round, -1 error. */
 static int s_tally(PGconn *c, const s_election_t *e, int no, tally_arena_t *a, s_tally_t *t)
 {
@@ -319,6 +321,13 @@ static int s_tally(PGconn *c, const s_election_t *e, int no, tally_arena_t *a, s
         .issued = t->issued,
         .returned = t->returned,
     };
+    /* The reasons name people: a re-vote's "candidate 1" is another person. */
+    const char **names = tally_alloc(a, (n + 1) * sizeof *names);
+    if (!names)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        names[i] = s_person_name(t, i);
+    rd.names = names;
     t->counted_ok = tally_count_boxes(&rd, &box, 1, t->tc) == 0;
     if (!t->counted_ok)
         hj_warn("election %s round %d does not count: %s", e->id, t->no, t->tc->error);
@@ -370,6 +379,11 @@ static int s_count_message(const s_election_t *e, const s_tally_t *t, tally_aren
                                       : "no ballot counted yet";
     m->quorum_reason = t->counted_ok ? s_strdup(a, t->tc->quorum_reason) : "";
     m->ballots_reason = t->counted_ok ? s_strdup(a, t->tc->ballots_reason) : "";
+    m->outcome_reason_zh = t->counted_ok ? s_strdup(a, t->tc->outcome_reason_zh)
+                           : t->counted  ? s_strdup(a, t->tc->error)
+                                         : "尚未计票";
+    m->quorum_reason_zh = t->counted_ok ? s_strdup(a, t->tc->quorum_reason_zh) : "";
+    m->ballots_reason_zh = t->counted_ok ? s_strdup(a, t->tc->ballots_reason_zh) : "";
     if (t->counted_ok && t->electorate)
         m->turnout_per_mille = (uint32_t)((uint64_t)t->tc->turnout * 1000 / t->electorate);
     Hj__Tally__PersonCount *pc = tally_alloc(a, (n + 1) * sizeof *pc);
@@ -387,10 +401,12 @@ static int s_count_message(const s_election_t *e, const s_tally_t *t, tally_aren
         if (t->counted_ok && i < t->tc->n_persons) {
             pc[i].status = (char *)t->tc->person[i].status;
             pc[i].reason = t->tc->person[i].reason;
+            pc[i].reason_zh = t->tc->person[i].reason_zh;
             pc[i].stands_further = t->tc->person[i].stands_further;
         } else {
             pc[i].status = "";
             pc[i].reason = "";
+            pc[i].reason_zh = "";
         }
         m->persons[m->n_persons++] = &pc[i];
     }

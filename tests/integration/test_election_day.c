@@ -267,8 +267,21 @@ Test(election_day, a_residents_election_with_a_further_round)
               "%s", out);
     cr_assert(strstr(out, "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
               "%s", out);
-    cr_assert(strstr(out, "more than 1/2 of 70 ballots cast (at least 36 needed): elected"), "%s", out);
+    /* The reasons name the person and are Chinese unless --lang en. */
+    cr_assert(strstr(out, "候选人1：62票，超过投票人数70的1/2（至少需要36票）：当选") &&
+                  strstr(out, "候选人6：17票，未超过投票人数70的1/2（至少需要36票）：未当选；参加另行选举") &&
+                  strstr(out, "5个名额选出3个（候选人1、候选人2、候选人3）；另有2个名额须另行选举") &&
+                  !strstr(out, "ballots cast"),
+              "%s", out);
     free(out);
+    out = OUT("election", "result", ELECTION_R, "--lang", "en");
+    cr_assert(strstr(out, "候选人1: 62 votes, more than 1/2 of 70 ballots cast (at least 36 needed): elected") &&
+                  strstr(out, "3 of 5 seat(s) filled (候选人1, 候选人2, 候选人3)") && !strstr(out, "candidate 1"),
+              "%s", out);
+    free(out);
+    err = s_hj(2, (const char *const[]){"election", "result", ELECTION_R, "--lang", "fr", NULL});
+    cr_assert(strstr(err, "--lang is zh (the default) or en (got 'fr')"), "%s", err);
+    free(err);
     err = REFUSED("election", "certify", ELECTION_R);
     cr_assert(strstr(err, "3 of 5 seats filled") && strstr(err, "(field: result)"), "%s", err);
     free(err);
@@ -308,7 +321,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(out, "\"elected\":[\"候选人1\",\"候选人2\",\"候选人3\",\"候选人6\",\"候选人4\"]"), "%s",
               out);
     free(out);
-    out = OUT("election", "result", ELECTION_R);
+    out = OUT("election", "result", ELECTION_R, "--lang", "en");
     cr_assert(strstr(out, "at least 1/3 of 66 ballots cast (at least 22 needed): elected") &&
                   strstr(out, "next: all 5 seats filled: certify"),
               "%s", out);
@@ -352,7 +365,7 @@ Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_
     OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:46");
     OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "46", "--invalid", "0", "--votes",
        "40,35,30,20");
-    out = OUT("election", "result", ELECTION_P);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
     cr_assert(strstr(out, "46 ballots returned is more than 45 issued: the round is void and the vote must be "
                           "re-run") &&
                   strstr(out, "outcome: void") && strstr(out, "elected (0 of 3)") &&
@@ -366,7 +379,7 @@ Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_
     free(out);
     OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1", "--votes",
        "40,35,30,20");
-    out = OUT("election", "result", ELECTION_P);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
     cr_assert(strstr(out, "turnout: 45 present of 50 who should attend is more than 4/5 of 50") &&
                   strstr(out, "more than 1/2 of 45 present (at least 23 needed): elected") &&
                   strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人13"),
@@ -529,5 +542,44 @@ Test(election_day, a_write_in_of_a_listed_name_counts_for_that_candidate)
     out = OUT("election", "result", ELECTION_P);
     cr_assert(strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14") && !strstr(out, "written in"),
               "%s", out);
+    free(out);
+}
+
+/* A re-vote renumbers the paper: its reasons name the people (the tied
+ * 候选人13 and 候选人14 are candidates 1 and 2 there), in Chinese and English. */
+Test(election_day, a_re_vote_names_the_people_not_the_paper_positions)
+{
+    char ids[4][37], *out;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
+       "40,35,30,30");
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "候选人13：30票，超过到会人数45的1/2（至少需要23票）：与另外1人得票相等，争最后1个名额，"
+                          "仅在得票相等者中再次投票") &&
+                  strstr(out, "最后1个名额得票相等（30票），仅在得票相等者中再次投票：候选人13、候选人14"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "round", ELECTION_P, "--electorate", "50", "--present", "44", "--box",
+              "会场票箱:main:44:44");
+    cr_assert(strstr(out, "round 2 (revote, 1 seat)"), "%s", out);
+    free(out);
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "0", "--votes", "19,25");
+    out = OUT("election", "result", ELECTION_P);
+    /* The party profile's re-vote: the most votes take the seat. */
+    cr_assert(strstr(out, "候选人14：25票，得票最多：当选") &&
+                  strstr(out, "候选人13：19票，但1个名额已由得票更多者当选：未当选") &&
+                  strstr(out, "1个名额全部选出：候选人14当选") && !strstr(out, "号候选人"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
+    cr_assert(strstr(out, "候选人14: 25 votes, among the 1 with most votes: elected") &&
+                  strstr(out, "all 1 seat(s) filled: 候选人14 elected") && !strstr(out, "candidate 2") &&
+                  strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--json");
+    cr_assert(strstr(out, "\"reason_zh\":\"候选人14：25票") && strstr(out, "\"reason\":\"候选人14: 25 votes"), "%s",
+              out);
     free(out);
 }

@@ -75,6 +75,27 @@ int cli_usage(const char *fmt, ...)
     return CLI_USAGE;
 }
 
+int cli_u32(const char *text, const char *field, uint32_t max, uint32_t *out)
+{
+    uint64_t n = 0;
+    size_t i = 0;
+    *out = 0;
+    if (!text || !*text)
+        return cli_usage("%s: a number is missing", field);
+    if (text[0] == '-' && text[1])
+        return cli_usage("%s: '%s' is negative: a count is 0 or more", field, text);
+    /* Digits only: strtoul would take "-5" as 4294967291, " 7" and "+7" as 7. */
+    for (; text[i] >= '0' && text[i] <= '9'; i++)
+        if (n <= max) /* stop growing once over: a long string cannot wrap */
+            n = n * 10 + (uint64_t)(text[i] - '0');
+    if (text[i])
+        return cli_usage("%s: '%s' is not a whole number", field, text);
+    if (n > max)
+        return cli_usage("%s: '%s' is above %" PRIu32, field, text, max);
+    *out = (uint32_t)n;
+    return CLI_OK;
+}
+
 const char *cli_request_id(cli_t *cli, char buf[37])
 {
     const char *given = cli_opt(cli, "request-id");

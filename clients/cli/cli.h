@@ -5,6 +5,7 @@
  * its own cmd_*.c and is listed once in hj.c. */
 #include <protobuf-c/protobuf-c.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hj_envelope.h"
 #include "hj_client.h"
@@ -64,6 +65,12 @@ int cli_flag(cli_t *cli, const char *key);
 /* CLI_USAGE after naming the first option nobody asked for; else CLI_OK. */
 int cli_unused(cli_t *cli);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A count or number the user typed, for the wire's uint32: decimal digits
+ * only, from 0 to max (at most 4294967295). CLI_OK with *out set, or
+ * CLI_USAGE after naming the field (e.g. "--votes") and the text: empty, not
+ * a whole number, negative, or above max. Every number a command reads for a
+ * count goes through here, so none wraps around. */
+int cli_u32(const char *text, const char *field, uint32_t max, uint32_t *out);
 
 /* A client of the request bus as this hj's device, or NULL after saying why
  * (no device file: hj admin device enrol makes one). */

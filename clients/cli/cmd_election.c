@@ -74,12 +74,9 @@ static void s_print(const Hj__Tally__Election *e, const char *done)
 static int s_seats(cli_t *cli, uint32_t *seats)
 {
     const char *v = cli_opt(cli, "seats");
-    char *end = NULL;
-    unsigned long n = v ? strtoul(v, &end, 10) : 0;
-    if (!v || !*v || *end || n > 1000)
+    if (!v)
         return cli_usage("--seats N is required (the seats of the committee)");
-    *seats = (uint32_t)n;
-    return CLI_OK;
+    return cli_u32(v, "--seats", 1000, seats);
 }
 
 static int s_election_day(cli_t *cli, const char *verb);
@@ -150,15 +147,19 @@ static size_t s_all(cli_t *cli, const char *key, const char **out, size_t max)
 static int s_uint(cli_t *cli, const char *key, int required, uint32_t *out)
 {
     const char *v = cli_opt(cli, key);
-    char *end = NULL;
+    char field[64];
     *out = 0;
     if (!v)
         return required ? cli_usage("--%s N is required", key) : CLI_OK;
-    unsigned long n = strtoul(v, &end, 10);
-    if (!*v || *end || v[0] == '-' || n > 100000000UL)
-        return cli_usage("--%s must be a whole number", key);
-    *out = (uint32_t)n;
-    return CLI_OK;
+    snprintf(field, sizeof field, "--%s", key);
+    return cli_u32(v, field, UINT32_MAX, out);
+}
+
+/* --lang en | zh (the default): the language of the reasons, which every
+ * election-day verb takes. */
+static int s_lang_en(cli_t *cli)
+{
+    return strcmp(cli_opt_or(cli, "lang", "zh"), "en") == 0;
 }
 
 /* Sends a tally request and returns its reply (CLI_OK) for printing. */
@@ -177,7 +178,14 @@ static const char *s_pad(const char *s, size_t cols, char *buf, size_t size)
     return buf;
 }
 
-static void s_print_count(const Hj__Tally__Count *k)
+/* A reason in the language asked for: Chinese unless --lang en (the
+ * English one where a server sent no Chinese). */
+static const char *s_said(const char *en_text, const char *zh_text, int en)
+{
+    return en || !zh_text || !zh_text[0] ? en_text : zh_text;
+}
+
+static void s_print_count(const Hj__Tally__Count *k, int en)
 {
     char name[256];
     printf("round %u (%s, %u seat%s): %u of %u returned ballots counted (%u valid, %u invalid); "
@@ -192,9 +200,9 @@ static void s_print_count(const Hj__Tally__Count *k)
                b->counted == b->returned ? "" : "");
     }
     if (k->quorum_reason[0])
-        printf("  %s\n", k->quorum_reason);
+        printf("  %s\n", s_said(k->quorum_reason, k->quorum_reason_zh, en));
     if (k->ballots_reason[0])
-        printf("  %s\n", k->ballots_reason);
+        printf("  %s\n", s_said(k->ballots_reason, k->ballots_reason_zh, en));
     printf("  %-3s %s %8s  %s\n", "#", s_pad("NAME", 12, name, sizeof name), "VOTES",
            k->complete ? "STATUS" : "STATUS IF THE SHARES HOLD (counting)");
     size_t written = 0;
@@ -210,13 +218,13 @@ static void s_print_count(const Hj__Tally__Count *k)
                p->writein ? " (written in)" : "");
         /* While counting, the rule's words speak of the projection's numbers. */
         if (p->reason[0] && k->complete)
-            printf("      %s\n", p->reason);
+            printf("      %s\n", s_said(p->reason, p->reason_zh, en));
     }
     printf("  outcome%s: %s%s%s\n", k->complete ? "" : " (projected)", k->outcome,
-           k->outcome_reason[0] ? " — " : "", k->outcome_reason);
+           k->outcome_reason[0] ? " — " : "", s_said(k->outcome_reason, k->outcome_reason_zh, en));
 }
 
-static void s_print_result(const Hj__Tally__Result *r)
+static void s_print_result(const Hj__Tally__Result *r, int en)
 {
     const Hj__Tally__Election *e = r->election;
     printf("the %s election of %s on %s: %u seats, %s mode, profile %s, %s\n", e->body, e->community,
@@ -227,7 +235,7 @@ static void s_print_result(const Hj__Tally__Result *r)
     printf("\n");
     for (size_t i = 0; i < r->n_rounds; i++) {
         printf("\n");
-        s_print_count(r->rounds[i]);
+        s_print_count(r->rounds[i], en);
     }
     printf("\nelected (%zu of %u):", r->n_elected, e->seats);
     for (size_t i = 0; i < r->n_elected; i++)
@@ -252,15 +260,20 @@ static int s_box_spec(const char *spec, Hj__Tally__Box *b, char *buf, size_t siz
     if (!returned)
         return cli_usage("--box takes NAME:main|mobile:ISSUED:RETURNED (got '%s')", spec);
     *kind++ = *issued++ = *returned++ = 0;
-    char *end1, *end2;
-    unsigned long i = strtoul(issued, &end1, 10), r = strtoul(returned, &end2, 10);
-    if (!*issued || *end1 || !*returned || *end2 || i > 100000000UL || r > 100000000UL)
-        return cli_usage("--box %s: ISSUED and RETURNED are whole numbers", spec);
+    char field[320];
+    uint32_t i, r;
+    int rc;
+    snprintf(field, sizeof field, "--box %s issued", buf);
+    if ((rc = cli_u32(issued, field, UINT32_MAX, &i)) != CLI_OK)
+        return rc;
+    snprintf(field, sizeof field, "--box %s returned", buf);
+    if ((rc = cli_u32(returned, field, UINT32_MAX, &r)) != CLI_OK)
+        return rc;
     hj__tally__box__init(b);
     b->name = buf;
     b->kind = kind;
-    b->issued = (uint32_t)i;
-    b->returned = (uint32_t)r;
+    b->issued = i;
+    b->returned = r;
     return CLI_OK;
 }
 
@@ -280,7 +293,9 @@ static int s_ballot_spec(char *spec, Hj__Tally__Ballot *b, Hj__Tally__WriteIn *w
         char *gt = strchr(part, '>');
         if (gt) {
             *gt = 0;
-            x->beside = (uint32_t)strtoul(gt + 1, NULL, 10);
+            int rc = cli_u32(gt + 1, "--ballot write-in beside (NAME>K)", UINT32_MAX, &x->beside);
+            if (rc != CLI_OK)
+                return rc;
         }
         x->name = part;
         wp[b->n_writeins++] = x;
@@ -364,7 +379,7 @@ static int s_ballots(cli_t *cli, const char *election, const char *box, char **s
                 printf("  invalid: %s\n", r->invalid_reasons[i]);
         }
         if (!cli->json && r && r->count && b + 1 == batches)
-            s_print_count(r->count);
+            s_print_count(r->count, s_lang_en(cli));
         protobuf_c_message_free_unpacked(&reply->base, NULL);
     }
     if (rc == CLI_OK && batches > 1 && !cli->json)
@@ -433,13 +448,19 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
         return cli_usage("--votes N,N,... is required: one count a candidate, in ballot order");
     t->box = (char *)cli_opt_or(cli, "box", "");
     t->votes = votes;
-    for (const char *p = list; *p && t->n_votes < 64;) {
-        char *end;
-        unsigned long v = strtoul(p, &end, 10);
-        if (end == p || (*end && *end != ','))
-            return cli_usage("--votes takes whole numbers separated by commas (got '%s')", list);
-        votes[t->n_votes++] = (uint32_t)v;
-        p = *end ? end + 1 : end;
+    char item[32];
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ",");
+        if (t->n_votes >= 64)
+            return cli_usage("--votes: at most 64 counts");
+        /* The item as typed (cut short only past any count's length: still refused). */
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item - 1 ? len : sizeof item - 1), p);
+        if ((rc = cli_u32(item, "--votes", UINT32_MAX, &votes[t->n_votes])) != CLI_OK)
+            return rc;
+        t->n_votes++;
+        if (!p[len])
+            break;
+        p += len + 1;
     }
     const char *w[64];
     size_t nw = s_all(cli, "writein", w, 64);
@@ -452,13 +473,16 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
         *colon = 0;
         hj__tally__write_in_votes__init(&wv[i]);
         wv[i].name = specs[i];
-        wv[i].votes = (uint32_t)strtoul(colon + 1, NULL, 10);
+        char field[160];
+        snprintf(field, sizeof field, "--writein %.127s", specs[i]);
+        if ((rc = cli_u32(colon + 1, field, UINT32_MAX, &wv[i].votes)) != CLI_OK)
+            return rc;
         wp[t->n_writeins++] = &wv[i];
     }
     return CLI_OK;
 }
 
-static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done)
+static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, int en)
 {
     /* The result is a oneof: only the member its case names may be read. */
     const ProtobufCMessage *m = NULL;
@@ -495,9 +519,9 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done)
     if (done)
         printf("%s\n", done);
     if (reply->result_case == HJ__TALLY__REPLY__RESULT_RESULT_VIEW)
-        s_print_result(reply->result_view);
+        s_print_result(reply->result_view, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_RECEIPT && reply->receipt->count)
-        s_print_count(reply->receipt->count);
+        s_print_count(reply->receipt->count, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_ELECTION) {
         const Hj__Tally__Election *e = reply->election;
         printf("the %s election of %s (%s), %u seats; candidates in ballot order:\n", e->body, e->community,
@@ -549,7 +573,10 @@ static int s_election_day(cli_t *cli, const char *verb)
     int rc;
     if (cli->npos != 1)
         return cli_usage("hj election %s ELECTION-ID ... (see hj election --help)", verb);
-    const char *election = cli->pos[0];
+    const char *election = cli->pos[0], *lang = cli_opt_or(cli, "lang", "zh");
+    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
+    int en = s_lang_en(cli);
     if (strcmp(verb, "candidates") == 0) {
         list.election = (char *)election;
         list.n_person_ids = s_all(cli, "person", persons, 64);
@@ -648,7 +675,7 @@ static int s_election_day(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
     if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
         return rc;
-    rc = s_print_reply(cli, reply, done);
+    rc = s_print_reply(cli, reply, done, en);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }
@@ -703,7 +730,7 @@ int cmd_voters(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
     if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
         return rc;
-    rc = s_print_reply(cli, reply, done);
+    rc = s_print_reply(cli, reply, done, 0);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }

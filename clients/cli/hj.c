@@ -284,8 +284,10 @@ static const cli_command_t s_commands[] = {
      "    write-ins after '|' (>K: beside the \"no\" of candidate K). FILE: one ballot a line, sent\n"
      "    in batches of 1000; --request-id makes a resubmission count nothing twice\n"
      "hj election count ID --box NAME --valid N --invalid N --votes N,N,... [--writein NAME:N]...\n"
-     "    a box counted by hand; it must add up (refused with the arithmetic)\n"
-     "hj election result ID          votes, who is elected and why, and what happens next\n"
+     "    a box counted by hand; it must add up (refused with the arithmetic). A write-in of a\n"
+     "    listed candidate's name (here or on a ballot) counts for that candidate\n"
+     "hj election result ID [--lang zh|en]   votes, who is elected and why (reasons name the\n"
+     "    people; in Chinese unless --lang en), and what happens next\n"
      "hj election certify ID         locks the result\n"
      "hj election amend ID --round N --box NAME --valid N --invalid N --votes ... --reason TEXT\n"
      "    a certified result's correction: recorded with its reason and who made it"},

@@ -20,6 +20,7 @@ static void s_election(const tally_round_t *r, hj_election_t *e)
     e->present = r->present;
     e->issued = r->issued;
     e->returned = r->returned;
+    e->names = r->names;
 }
 
 int tally_count_boxes(const tally_round_t *round, const tally_box_count_t *boxes, size_t n,
@@ -52,6 +53,9 @@ int tally_count_boxes(const tally_round_t *round, const tally_box_count_t *boxes
     snprintf(out->outcome_reason, sizeof out->outcome_reason, "%s", res->outcome_reason);
     snprintf(out->quorum_reason, sizeof out->quorum_reason, "%s", res->quorum_reason);
     snprintf(out->ballots_reason, sizeof out->ballots_reason, "%s", res->ballots_reason);
+    snprintf(out->outcome_reason_zh, sizeof out->outcome_reason_zh, "%s", res->outcome_reason_zh);
+    snprintf(out->quorum_reason_zh, sizeof out->quorum_reason_zh, "%s", res->quorum_reason_zh);
+    snprintf(out->ballots_reason_zh, sizeof out->ballots_reason_zh, "%s", res->ballots_reason_zh);
     out->turnout = res->turnout;
     out->valid = res->valid_ballots;
     out->invalid = res->invalid_ballots;
@@ -62,6 +66,7 @@ int tally_count_boxes(const tally_round_t *round, const tally_box_count_t *boxes
         out->person[i].elected = res->person[i].status == HJ_PERSON_ELECTED;
         out->person[i].stands_further = res->person[i].stands_further;
         snprintf(out->person[i].reason, sizeof out->person[i].reason, "%s", res->person[i].reason);
+        snprintf(out->person[i].reason_zh, sizeof out->person[i].reason_zh, "%s", res->person[i].reason_zh);
     }
     out->n_elected = res->n_elected;
     memcpy(out->elected, res->elected, sizeof out->elected);

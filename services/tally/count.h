@@ -22,6 +22,7 @@ typedef struct {
     int kind;                   /* TALLY_ROUND_* */
     uint32_t seats, seats_to_fill, n_candidates, n_writeins;
     uint32_t electorate, present, issued, returned;
+    const char *const *names;   /* the persons' names (paper, then write-ins), or NULL */
 } tally_round_t;
 
 /* A box as counted: valid and invalid ballots, votes per person (the
@@ -38,6 +39,9 @@ typedef struct {
     char outcome_reason[512];
     char quorum_reason[TALLY_WHY_MAX];
     char ballots_reason[TALLY_WHY_MAX];
+    char outcome_reason_zh[768];   /* the three in Chinese */
+    char quorum_reason_zh[TALLY_WHY_MAX * 2];
+    char ballots_reason_zh[TALLY_WHY_MAX * 2];
     uint32_t turnout, valid, invalid;
     uint32_t n_persons;
     struct {
@@ -46,6 +50,7 @@ typedef struct {
         int elected;
         int stands_further;
         char reason[TALLY_WHY_MAX];
+        char reason_zh[TALLY_WHY_MAX * 2];
     } person[TALLY_PERSONS_MAX];
     uint32_t n_elected, elected[TALLY_PERSONS_MAX];   /* persons, most votes first */
     uint32_t revote_seats, n_tied, tied[TALLY_PERSONS_MAX];

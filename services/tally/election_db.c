@@ -222,6 +222,8 @@ static void s_parse_votes(const char *text, uint32_t *votes, uint32_t n)
     }
 }
 
+static const char *s_person_name(const s_tally_t *t, uint32_t i);
+
 /* Loads round `no` (0 = the latest) and counts it. 1, 0 no such round, -1 error. */
 static int s_tally(PGconn *c, const s_election_t *e, int no, tally_arena_t *a, s_tally_t *t)
 {
@@ -319,6 +321,13 @@ static int s_tally(PGconn *c, const s_election_t *e, int no, tally_arena_t *a, s
         .issued = t->issued,
         .returned = t->returned,
     };
+    /* The reasons name people: a re-vote's "candidate 1" is another person. */
+    const char **names = tally_alloc(a, (n + 1) * sizeof *names);
+    if (!names)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        names[i] = s_person_name(t, i);
+    rd.names = names;
     t->counted_ok = tally_count_boxes(&rd, &box, 1, t->tc) == 0;
     if (!t->counted_ok)
         hj_warn("election %s round %d does not count: %s", e->id, t->no, t->tc->error);
@@ -370,6 +379,11 @@ static int s_count_message(const s_election_t *e, const s_tally_t *t, tally_aren
                                       : "no ballot counted yet";
     m->quorum_reason = t->counted_ok ? s_strdup(a, t->tc->quorum_reason) : "";
     m->ballots_reason = t->counted_ok ? s_strdup(a, t->tc->ballots_reason) : "";
+    m->outcome_reason_zh = t->counted_ok ? s_strdup(a, t->tc->outcome_reason_zh)
+                           : t->counted  ? s_strdup(a, t->tc->error)
+                                         : "尚未计票";
+    m->quorum_reason_zh = t->counted_ok ? s_strdup(a, t->tc->quorum_reason_zh) : "";
+    m->ballots_reason_zh = t->counted_ok ? s_strdup(a, t->tc->ballots_reason_zh) : "";
     if (t->counted_ok && t->electorate)
         m->turnout_per_mille = (uint32_t)((uint64_t)t->tc->turnout * 1000 / t->electorate);
     Hj__Tally__PersonCount *pc = tally_alloc(a, (n + 1) * sizeof *pc);
@@ -387,10 +401,12 @@ static int s_count_message(const s_election_t *e, const s_tally_t *t, tally_aren
         if (t->counted_ok && i < t->tc->n_persons) {
             pc[i].status = (char *)t->tc->person[i].status;
             pc[i].reason = t->tc->person[i].reason;
+            pc[i].reason_zh = t->tc->person[i].reason_zh;
             pc[i].stands_further = t->tc->person[i].stands_further;
         } else {
             pc[i].status = "";
             pc[i].reason = "";
+            pc[i].reason_zh = "";
         }
         m->persons[m->n_persons++] = &pc[i];
     }
@@ -1225,6 +1241,17 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
                       e.profile->electorate_label[e.mode]);
         goto out;
     }
+    /* One ballot a voter: more issued than there are voters is no count (returned
+     * above issued stays lawful to record: the rules make that round void). */
+    uint64_t issued_all = 0;
+    for (size_t i = 0; i < o->n_boxes; i++)
+        issued_all += o->boxes[i]->issued;
+    if (issued_all > who_count) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "boxes",
+                      "%llu ballots issued, but there are only %u %s", (unsigned long long)issued_all,
+                      who_count, e.profile->electorate_label[e.mode]);
+        goto out;
+    }
     const char *w[7] = {e.id,
                         s_num(no, has_last ? last.no + 1 : 1),
                         tally_round_name(kind),
@@ -1361,6 +1388,17 @@ static const char **s_paper_names(PGconn *c, const char *election, const char *r
     return names;
 }
 
+/* The paper position (0-based) of a listed candidate a write-in names, or -1:
+ * a write-in of a listed name is a vote for that candidate, never a second
+ * person of the same name. */
+static int s_on_paper(const char **paper, uint32_t nc, const char *name)
+{
+    for (uint32_t i = 0; i < nc; i++)
+        if (strcmp(paper[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
 static int s_round_facts(PGconn *c, const s_election_t *e, int round_no, tally_arena_t *a,
                          tally_round_t *rd)
 {
@@ -1463,23 +1501,30 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
         n_w += b->ballots[i]->n_writeins;
     }
     const char **wnames = tally_alloc(&a, (n_w + 1) * sizeof *wnames);
-    int *wids = tally_alloc(&a, (n_w + 1) * sizeof *wids);
-    if (!wnames || !wids) {
+    int *wids = tally_alloc(&a, (n_w + 1) * sizeof *wids), *listed = tally_alloc(&a, (n_w + 1) * sizeof *listed);
+    const char **paper = s_paper_names(c, e.id, round, &a);
+    if (!wnames || !wids || !listed || !paper) {
         s_sql_failed(call, state, &a, "the ballots", "");
         goto out;
     }
-    size_t k = 0;
+    /* Write-ins of a listed candidate's name are that candidate (listed[k] >= 0);
+     * only the others are write-in persons. */
+    size_t k = 0, n_new = 0;
     for (size_t i = 0; i < b->n_ballots; i++)
-        for (size_t j = 0; j < b->ballots[i]->n_writeins; j++)
-            wnames[k++] = b->ballots[i]->writeins[j]->name;
+        for (size_t j = 0; j < b->ballots[i]->n_writeins; j++, k++)
+            if ((listed[k] = s_on_paper(paper, nc, b->ballots[i]->writeins[j]->name)) < 0)
+                wnames[n_new++] = b->ballots[i]->writeins[j]->name;
     uint32_t n_writeins = 0;
-    if (s_writein_ids(c, e.id, round, wnames, n_w, wids, &n_writeins) != 0 ||
+    if (s_writein_ids(c, e.id, round, wnames, n_new, wids, &n_writeins) != 0 ||
         s_round_facts(c, &e, round_no, &a, &rd) != 0) {
         s_sql_failed(call, state, &a, "the write-ins", "");
         goto out;
     }
     rd.n_candidates = nc;
-    rd.n_writeins = n_writeins;
+    /* For the ballot's rules a listed name written in stands as person
+     * n_writeins + its position: checked like any write-in (where it stands,
+     * how many votes the ballot carries), counted for the candidate. */
+    rd.n_writeins = n_writeins + nc;
     uint32_t n = nc + n_writeins, valid = s_u32(box, 0, 6), invalid = s_u32(box, 0, 7);
     uint32_t *votes = tally_alloc(&a, (n + 1) * sizeof *votes);
     uint8_t *marks = tally_alloc(&a, nc + 1);
@@ -1495,21 +1540,26 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     uint32_t batch_valid = 0, batch_invalid = 0;
     size_t n_reasons = 0;
     k = 0;
+    size_t k_new = 0;
     for (size_t i = 0; i < b->n_ballots; i++) {
         const Hj__Tally__Ballot *bl = b->ballots[i];
         tally_writein_t w[TALLY_CANDIDATES_MAX];
         uint16_t persons[TALLY_CANDIDATES_MAX];
         uint32_t np = 0;
-        size_t nw = bl->n_writeins < TALLY_CANDIDATES_MAX ? bl->n_writeins : TALLY_CANDIDATES_MAX;
+        size_t nw = 0;
         size_t tlen = 1;
         for (uint32_t j = 0; j < nc; j++)
             marks[j] = s_mark(bl->marks[j]);
-        for (size_t j = 0; j < nw; j++) {
-            w[j].person = (uint16_t)wids[k + j];
-            w[j].beside = (int16_t)((int)bl->writeins[j]->beside - 1);
+        for (size_t j = 0; j < bl->n_writeins; j++, k++) {
             tlen += strlen(bl->writeins[j]->name) + 8;
+            int p = listed[k], id = p < 0 ? wids[k_new++] : (int)n_writeins + p;
+            /* A "yes" already, and written in again: one vote. (Decode allows 16
+             * write-ins a ballot: the cap is never reached.) */
+            if (nw == TALLY_CANDIDATES_MAX || (p >= 0 && marks[p] == 1))
+                continue;
+            w[nw].person = (uint16_t)id;
+            w[nw++].beside = (int16_t)((int)bl->writeins[j]->beside - 1);
         }
-        k += bl->n_writeins;
         int verdict = tally_check_ballot(&rd, marks, w, nw, persons, &np, why, sizeof why);
         if (verdict < 0) {
             char field[48];
@@ -1523,7 +1573,7 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
             for (uint32_t j = 0; j < nc; j++)
                 votes[j] += marks[j] == 1;
             for (uint32_t j = 0; j < np; j++)
-                votes[nc + persons[j]]++;
+                votes[persons[j] < n_writeins ? nc + persons[j] : persons[j] - n_writeins]++;
         } else {
             batch_invalid++;
             size_t rl = strlen(why) + 32;
@@ -1651,14 +1701,30 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
                                  name, i + 1, paper[i], t->votes[i], t->valid);
         sum += t->votes[i];
     }
+    /* A write-in of a listed name counts for that candidate: listed[i] >= 0. */
+    int *listed = tally_alloc(a, (t->n_writeins + 1) * sizeof *listed);
+    size_t n_new = 0;
+    if (!listed) {
+        hj_call_sql_failed(call, "", "the write-ins", "");
+        return -1;
+    }
     for (size_t i = 0; i < t->n_writeins; i++) {
-        if (t->writeins[i]->votes > t->valid)
+        const Hj__Tally__WriteInVotes *w = t->writeins[i];
+        int p = listed[i] = s_on_paper(paper, nc, w->name);
+        if (p >= 0 && (uint64_t)t->votes[p] + w->votes > t->valid)
+            return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
+                                 "box %s does not add up: write-in %s is candidate %d on the paper; with "
+                                 "its %u votes %s has %llu, but the box has only %u valid ballots",
+                                 name, w->name, p + 1, w->votes, w->name,
+                                 (unsigned long long)t->votes[p] + w->votes, t->valid);
+        if (w->votes > t->valid)
             return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
                                  "box %s does not add up: write-in %s has %u votes, but the box has "
                                  "only %u valid ballots",
-                                 name, t->writeins[i]->name, t->writeins[i]->votes, t->valid);
-        sum += t->writeins[i]->votes;
-        wnames[i] = t->writeins[i]->name;
+                                 name, w->name, w->votes, t->valid);
+        sum += w->votes;
+        if (p < 0)
+            wnames[n_new++] = w->name;
     }
     tally_round_t rd;
     if (s_round_facts(c, e, round_no, a, &rd) != 0) {
@@ -1674,7 +1740,7 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
                              name, (unsigned long long)sum, t->valid, t->valid, limit - 1,
                              (unsigned long long)most, rd.seats_to_fill);
     uint32_t n_writeins = 0;
-    if (s_writein_ids(c, e->id, round, wnames, t->n_writeins, wids, &n_writeins) != 0) {
+    if (s_writein_ids(c, e->id, round, wnames, n_new, wids, &n_writeins) != 0) {
         hj_call_sql_failed(call, "", "the write-ins", "");
         return -1;
     }
@@ -1684,8 +1750,8 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
         return -1;
     }
     memcpy(votes, t->votes, nc * sizeof *votes);
-    for (size_t i = 0; i < t->n_writeins; i++)
-        votes[nc + (uint32_t)wids[i]] += t->writeins[i]->votes;
+    for (size_t i = 0, k = 0; i < t->n_writeins; i++)
+        votes[listed[i] >= 0 ? (uint32_t)listed[i] : nc + (uint32_t)wids[k++]] += t->writeins[i]->votes;
     *votes_out = votes;
     *n_persons = nc + n_writeins;
     return 0;

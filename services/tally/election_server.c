@@ -148,11 +148,19 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
     if (t->n_votes == 0 || t->n_votes > 64)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "votes",
                              "votes: one count a candidate, in paper order");
+    for (size_t i = 0; i < t->n_votes; i++) {
+        snprintf(field, sizeof field, "votes[%zu]", i + 1);
+        if (s_count(st, field, t->votes[i]) != 0)
+            return -1;
+    }
     if (t->n_writeins > 64)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "writeins", "at most 64 write-in persons");
     for (size_t i = 0; i < t->n_writeins; i++) {
         snprintf(field, sizeof field, "writeins[%zu].name", i + 1);
         if (s_required(st, field, t->writeins[i]->name, S_NAME_MAX) != 0)
+            return -1;
+        snprintf(field, sizeof field, "writeins[%zu].votes", i + 1);
+        if (s_count(st, field, t->writeins[i]->votes) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(t->writeins[i]->name, t->writeins[j]->name) == 0)

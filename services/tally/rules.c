@@ -59,6 +59,26 @@ static void sb_person(sbuf_t *sb, uint32_t person, uint32_t n_candidates)
     else sb_printf(sb, "write-in %u", person - n_candidates + 1);
 }
 
+/* A person of a count by name (a re-vote renumbers the paper: "candidate 1"
+ * there is another person than in the first round), else by position. */
+static void sb_who(sbuf_t *sb, const hj_election_t *e, uint32_t person, bool zh)
+{
+    if (e->names && e->names[person] && e->names[person][0]) sb_printf(sb, "%s", e->names[person]);
+    else if (!zh) sb_person(sb, person, e->n_candidates);
+    else if (person < e->n_candidates) sb_printf(sb, "%u号候选人", person + 1);
+    else sb_printf(sb, "另选人%u", person - e->n_candidates + 1);
+}
+
+/* "超过到会人数45的1/2", "未超过发出选票数45", "不足应参加人数50的4/5" */
+static void sb_share_zh(sbuf_t *sb, const hj_rule_t *r, bool holds, const char *what, uint64_t base)
+{
+    const char *w = r->cmp == HJ_CMP_GE ? (holds ? "达到" : "不足")
+                    : r->cmp == HJ_CMP_GT ? (holds ? "超过" : "未超过")
+                                          : "不设下限：";
+    if (r->num == r->den) sb_printf(sb, "%s%s%llu", w, what, (unsigned long long)base);
+    else sb_printf(sb, "%s%s%llu的%u/%u", w, what, (unsigned long long)base, r->num, r->den);
+}
+
 /* How a rule's comparison reads when it holds or fails. */
 static const char *cmp_verdict(hj_cmp_t cmp, bool holds)
 {
@@ -86,6 +106,18 @@ static void sb_decimal(sbuf_t *sb, uint64_t value_num, uint64_t den)
         sb_printf(sb, "%s%llu.%llu", exact ? "" : "about ", (unsigned long long)ip, (unsigned long long)(hundredths / 10));
     else
         sb_printf(sb, "%s%llu.%02llu", exact ? "" : "about ", (unsigned long long)ip, (unsigned long long)hundredths);
+}
+
+static const char *qty_words_zh(hj_qty_t q)
+{
+    switch (q) {
+    case HJ_QTY_PRESENT: return "到会人数";
+    case HJ_QTY_CAST: case HJ_QTY_RETURNED: return "投票人数";
+    case HJ_QTY_ISSUED: return "发出选票数";
+    case HJ_QTY_ELECTORATE: return "应参加人数";
+    case HJ_QTY_SEATS: return "应选名额";
+    default: return hj_qty_name(q);
+    }
 }
 
 static const char *qty_words(hj_qty_t q)
@@ -377,9 +409,9 @@ static hj_status_t tally_boxes(const hj_profile_t *p, const hj_election_t *e, ui
         uint64_t sum = 0;
         for (uint32_t j = 0; bx->votes && j < np; j++) {
             if (bx->votes[j] > bx->valid) {
-                char who[32];
+                char who[HJ_REASON_MAX];
                 sbuf_t s = sb_of(who, sizeof who);
-                sb_person(&s, j, e->n_candidates);
+                sb_who(&s, e, j, false);
                 return fail(res, HJ_E_INPUT, "box %zu: %s has %u votes but the box has only %u valid ballots", i + 1,
                             who, bx->votes[j], bx->valid);
             }
@@ -425,6 +457,11 @@ static void sb_base(sbuf_t *sb, const hj_rule_t *r, bool holds, uint64_t base, c
     else sb_printf(sb, " %s", qty_words(r->base));
 }
 
+static void sb_base_zh(sbuf_t *sb, const hj_rule_t *r, bool holds, uint64_t base)
+{
+    sb_share_zh(sb, r, holds, qty_words_zh(r->base), base);
+}
+
 static void check_quorum(const hj_profile_t *p, const hj_election_t *e, hj_result_t *res)
 {
     const hj_rule_t *q = &p->quorum[e->mode];
@@ -437,6 +474,11 @@ static void check_quorum(const hj_profile_t *p, const hj_election_t *e, hj_resul
     sb_share(&sb, q, res->quorum_ok, e->electorate);
     sb_printf(&sb, " (at least %llu needed): the %s is %svalid", (unsigned long long)hj_rule_min(q, e->electorate),
               q->lhs == HJ_QTY_PRESENT ? "meeting" : "election", res->quorum_ok ? "" : "not ");
+    sbuf_t zh = sb_of(res->quorum_reason_zh, sizeof res->quorum_reason_zh);
+    sb_printf(&zh, "参加情况：%s%llu，应参加%u，", qty_words_zh(q->lhs), (unsigned long long)turnout, e->electorate);
+    sb_share_zh(&zh, q, res->quorum_ok, "应参加人数", e->electorate);
+    sb_printf(&zh, "（至少需要%llu）：%s%s效", (unsigned long long)hj_rule_min(q, e->electorate),
+              q->lhs == HJ_QTY_PRESENT ? "会议" : "选举", res->quorum_ok ? "有" : "无");
 }
 
 static void check_returned(const hj_profile_t *p, const hj_election_t *e, hj_result_t *res)
@@ -447,6 +489,8 @@ static void check_returned(const hj_profile_t *p, const hj_election_t *e, hj_res
         res->ballots_ok = true;
         sb_printf(&sb, "%u ballots returned, %u issued: profile %s does not compare them", e->returned, e->issued,
                   p->name);
+        sbuf_t zh = sb_of(res->ballots_reason_zh, sizeof res->ballots_reason_zh);
+        sb_printf(&zh, "收回选票%u张，发出%u张：方案%s不比较两者", e->returned, e->issued, p->name);
         return;
     }
     bool is_void = hj_rule_holds(r, e->returned, e->issued);
@@ -455,6 +499,10 @@ static void check_returned(const hj_profile_t *p, const hj_election_t *e, hj_res
     sb_share(&sb, r, is_void, e->issued);
     if (is_void) sb_printf(&sb, " issued: the round is void and the vote must be re-run");
     else sb_printf(&sb, " issued: the ballots stand");
+    sbuf_t zh = sb_of(res->ballots_reason_zh, sizeof res->ballots_reason_zh);
+    sb_printf(&zh, "收回选票%u张，", e->returned);
+    sb_share_zh(&zh, r, is_void, "发出选票数", e->issued);
+    sb_printf(&zh, "%s", is_void ? "：本轮选举无效，须重新投票" : "：选票有效");
 }
 
 /* persons sorted by votes, most first; equal votes in paper order */
@@ -470,11 +518,11 @@ static void rank(const uint64_t *votes, uint32_t n, uint32_t *order)
     }
 }
 
-static void sb_list(sbuf_t *sb, const uint32_t *who, uint32_t n, uint32_t nc)
+static void sb_list(sbuf_t *sb, const uint32_t *who, uint32_t n, const hj_election_t *e, bool zh)
 {
     for (uint32_t i = 0; i < n; i++) {
-        if (i) sb_printf(sb, ", ");
-        sb_person(sb, who[i], nc);
+        if (i) sb_printf(sb, zh ? "、" : ", ");
+        sb_who(sb, e, who[i], zh);
     }
 }
 
@@ -506,10 +554,16 @@ static void decide(const hj_profile_t *p, const hj_election_t *e, uint32_t k, co
         res->outcome = HJ_OUTCOME_VOID;
         sb_printf(&out, "round void: %s%s%s", res->quorum_ok ? "" : res->quorum_reason,
                   !res->quorum_ok && !res->ballots_ok ? "; " : "", res->ballots_ok ? "" : res->ballots_reason);
+        sbuf_t oz = sb_of(res->outcome_reason_zh, sizeof res->outcome_reason_zh);
+        sb_printf(&oz, "本轮选举无效：%s%s%s", res->quorum_ok ? "" : res->quorum_reason_zh,
+                  !res->quorum_ok && !res->ballots_ok ? "；" : "", res->ballots_ok ? "" : res->ballots_reason_zh);
         for (uint32_t i = 0; i < n; i++) {
             sbuf_t sb = sb_of(res->person[i].reason, sizeof res->person[i].reason);
-            sb_person(&sb, i, nc);
+            sb_who(&sb, e, i, false);
             sb_printf(&sb, ": the round is void, nobody is elected");
+            sbuf_t zh = sb_of(res->person[i].reason_zh, sizeof res->person[i].reason_zh);
+            sb_who(&zh, e, i, true);
+            sb_printf(&zh, "：本轮选举无效，无人当选");
         }
         return;
     }
@@ -557,45 +611,62 @@ static void decide(const hj_profile_t *p, const hj_election_t *e, uint32_t k, co
         uint32_t i = order[pos];
         hj_person_result_t *pr = &res->person[i];
         sbuf_t sb = sb_of(pr->reason, sizeof pr->reason);
-        sb_person(&sb, i, nc);
+        sbuf_t zh = sb_of(pr->reason_zh, sizeof pr->reason_zh);
+        sb_who(&sb, e, i, false);
         sb_printf(&sb, ": %llu vote%s", (unsigned long long)pr->votes, pr->votes == 1 ? "" : "s");
+        sb_who(&zh, e, i, true);
+        sb_printf(&zh, "：%llu票", (unsigned long long)pr->votes);
         bool passes = pos < q;
         if (pr->votes == 0) {
             sb_printf(&sb, ", none at all");
+            sb_printf(&zh, "，无人投票");
         } else if (r->cmp != HJ_CMP_NONE) {
             sb_printf(&sb, ", ");
             sb_base(&sb, r, passes, base, p, e);
             sb_printf(&sb, " (at least %llu needed)", (unsigned long long)(min ? min : 1));
+            sb_printf(&zh, "，");
+            sb_base_zh(&zh, r, passes, base);
+            sb_printf(&zh, "（至少需要%llu票）", (unsigned long long)(min ? min : 1));
         }
         if (pos < n_elected) {
             pr->status = HJ_PERSON_ELECTED;
             sb_printf(&sb, r->cmp == HJ_CMP_NONE ? ", among the %u with most votes: elected" : ": elected", k);
+            if (r->cmp == HJ_CMP_NONE && k == 1) sb_printf(&zh, "，得票最多：当选");
+            else if (r->cmp == HJ_CMP_NONE) sb_printf(&zh, "，得票最多的%u人之一：当选", k);
+            else sb_printf(&zh, "：当选");
         } else if (pos >= tie_from && pos < tie_to) {
             pr->status = HJ_PERSON_TIED;
             sb_printf(&sb, ": tied with %u other(s) for the last %u seat(s), re-vote among the tied only",
                       tie_to - tie_from - 1, res->revote_seats);
+            sb_printf(&zh, "：与另外%u人得票相等，争最后%u个名额，仅在得票相等者中再次投票",
+                      tie_to - tie_from - 1, res->revote_seats);
         } else if (passes) {
             pr->status = HJ_PERSON_OUTRANKED;
             sb_printf(&sb, ", but the %u seat(s) went to more votes: not elected", k);
+            sb_printf(&zh, "，但%u个名额已由得票更多者当选：未当选", k);
         } else {
             pr->status = HJ_PERSON_BELOW;
             sb_printf(&sb, ": not elected");
+            sb_printf(&zh, "：未当选");
         }
-        if (pr->stands_further) sb_printf(&sb, "; stands in the further round");
+        if (pr->stands_further) {
+            sb_printf(&sb, "; stands in the further round");
+            sb_printf(&zh, "；参加另行选举");
+        }
     }
 
     /* the outcome */
     if (res->n_tied) {
         res->outcome = HJ_OUTCOME_REVOTE;
         sb_printf(&out, "%u of %u seat(s) filled", n_elected, k);
-        if (n_elected) { sb_printf(&out, " ("); sb_list(&out, res->elected, n_elected, nc); sb_printf(&out, ")"); }
+        if (n_elected) { sb_printf(&out, " ("); sb_list(&out, res->elected, n_elected, e, false); sb_printf(&out, ")"); }
         sb_printf(&out, "; the last %u seat(s) are tied at %llu votes: re-vote among the tied only: ", res->revote_seats,
                   (unsigned long long)t->votes[res->tied[0]]);
-        sb_list(&out, res->tied, res->n_tied, nc);
+        sb_list(&out, res->tied, res->n_tied, e, false);
     } else if (res->further_seats) {
         res->outcome = HJ_OUTCOME_FURTHER;
         sb_printf(&out, "%u of %u seat(s) filled", n_elected, k);
-        if (n_elected) { sb_printf(&out, " ("); sb_list(&out, res->elected, n_elected, nc); sb_printf(&out, ")"); }
+        if (n_elected) { sb_printf(&out, " ("); sb_list(&out, res->elected, n_elected, e, false); sb_printf(&out, ")"); }
         sb_printf(&out, "; further round (另行选举) needed for %u seat(s)", res->further_seats);
         if (p->further_standing.kind == HJ_STANDING_NEW_LIST)
             sb_printf(&out, "; its candidate list is drawn up again and must pass the candidate-list check for %u seat(s)",
@@ -603,15 +674,41 @@ static void decide(const hj_profile_t *p, const hj_election_t *e, uint32_t k, co
         else if (res->n_standing) {
             sb_printf(&out, "; standing (top %u x %u + %u by votes, ties included): ", p->further_standing.per_seat,
                       res->further_seats, p->further_standing.extra);
-            sb_list(&out, res->standing, res->n_standing, nc);
+            sb_list(&out, res->standing, res->n_standing, e, false);
         } else {
             sb_printf(&out, "; nobody unelected has votes to stand");
         }
     } else {
         res->outcome = HJ_OUTCOME_COMPLETE;
         sb_printf(&out, "all %u seat(s) filled: ", k);
-        sb_list(&out, res->elected, n_elected, nc);
+        sb_list(&out, res->elected, n_elected, e, false);
         sb_printf(&out, " elected");
+    }
+
+    sbuf_t oz = sb_of(res->outcome_reason_zh, sizeof res->outcome_reason_zh);
+    if (res->outcome == HJ_OUTCOME_COMPLETE) {
+        sb_printf(&oz, "%u个名额全部选出：", k);
+        sb_list(&oz, res->elected, n_elected, e, true);
+        sb_printf(&oz, "当选");
+        return;
+    }
+    sb_printf(&oz, "%u个名额选出%u个", k, n_elected);
+    if (n_elected) { sb_printf(&oz, "（"); sb_list(&oz, res->elected, n_elected, e, true); sb_printf(&oz, "）"); }
+    if (res->outcome == HJ_OUTCOME_REVOTE) {
+        sb_printf(&oz, "；最后%u个名额得票相等（%llu票），仅在得票相等者中再次投票：", res->revote_seats,
+                  (unsigned long long)t->votes[res->tied[0]]);
+        sb_list(&oz, res->tied, res->n_tied, e, true);
+        return;
+    }
+    sb_printf(&oz, "；另有%u个名额须另行选举", res->further_seats);
+    if (p->further_standing.kind == HJ_STANDING_NEW_LIST)
+        sb_printf(&oz, "；另行选举的候选人名单重新提出，须符合%u个名额的差额要求", res->further_seats);
+    else if (res->n_standing) {
+        sb_printf(&oz, "；按得票多少参加另行选举（每个名额%u人另加%u人，得票相等者一并参加）：",
+                  p->further_standing.per_seat, p->further_standing.extra);
+        sb_list(&oz, res->standing, res->n_standing, e, true);
+    } else {
+        sb_printf(&oz, "；未当选者中无人得票，无人可参加另行选举");
     }
 }
 

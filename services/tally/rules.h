@@ -58,6 +58,9 @@ typedef struct {
     uint32_t present;           /* voters present (may be 0 if no rule of the profile uses it) */
     uint32_t issued;            /* ballots issued */
     uint32_t returned;          /* ballots returned = cast, valid and invalid */
+    /* The persons' names (candidates in paper order, then write-ins), so the
+     * reasons name people, not paper positions; NULL: "candidate 1". */
+    const char *const *names;
 } hj_election_t;
 
 /* A write-in on one ballot. */
@@ -112,6 +115,7 @@ typedef struct {
     hj_person_status_t status;
     bool stands_further; /* stands in the further round (profiles with standing = top ...) */
     char reason[HJ_REASON_MAX];
+    char reason_zh[HJ_REASON_MAX];  /* the same in Chinese */
 } hj_person_result_t;
 
 typedef enum {
@@ -131,6 +135,9 @@ typedef struct {
     char quorum_reason[HJ_REASON_MAX];
     char ballots_reason[HJ_REASON_MAX];
     char outcome_reason[HJ_SUMMARY_MAX];
+    char quorum_reason_zh[HJ_REASON_MAX];   /* the three in Chinese */
+    char ballots_reason_zh[HJ_REASON_MAX];
+    char outcome_reason_zh[HJ_SUMMARY_MAX];
 
     uint32_t turnout;               /* the quantity the quorum rule counts (present or cast) */
     uint32_t electorate, present, issued, returned;

@@ -267,8 +267,21 @@ Test(election_day, a_residents_election_with_a_further_round)
               "%s", out);
     cr_assert(strstr(out, "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
               "%s", out);
-    cr_assert(strstr(out, "more than 1/2 of 70 ballots cast (at least 36 needed): elected"), "%s", out);
+    /* The reasons name the person and are Chinese unless --lang en. */
+    cr_assert(strstr(out, "候选人1：62票，超过投票人数70的1/2（至少需要36票）：当选") &&
+                  strstr(out, "候选人6：17票，未超过投票人数70的1/2（至少需要36票）：未当选；参加另行选举") &&
+                  strstr(out, "5个名额选出3个（候选人1、候选人2、候选人3）；另有2个名额须另行选举") &&
+                  !strstr(out, "ballots cast"),
+              "%s", out);
     free(out);
+    out = OUT("election", "result", ELECTION_R, "--lang", "en");
+    cr_assert(strstr(out, "候选人1: 62 votes, more than 1/2 of 70 ballots cast (at least 36 needed): elected") &&
+                  strstr(out, "3 of 5 seat(s) filled (候选人1, 候选人2, 候选人3)") && !strstr(out, "candidate 1"),
+              "%s", out);
+    free(out);
+    err = s_hj(2, (const char *const[]){"election", "result", ELECTION_R, "--lang", "fr", NULL});
+    cr_assert(strstr(err, "--lang is zh (the default) or en (got 'fr')"), "%s", err);
+    free(err);
     err = REFUSED("election", "certify", ELECTION_R);
     cr_assert(strstr(err, "3 of 5 seats filled") && strstr(err, "(field: result)"), "%s", err);
     free(err);
@@ -308,7 +321,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(out, "\"elected\":[\"候选人1\",\"候选人2\",\"候选人3\",\"候选人6\",\"候选人4\"]"), "%s",
               out);
     free(out);
-    out = OUT("election", "result", ELECTION_R);
+    out = OUT("election", "result", ELECTION_R, "--lang", "en");
     cr_assert(strstr(out, "at least 1/3 of 66 ballots cast (at least 22 needed): elected") &&
                   strstr(out, "next: all 5 seats filled: certify"),
               "%s", out);
@@ -352,7 +365,7 @@ Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_
     OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:46");
     OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "46", "--invalid", "0", "--votes",
        "40,35,30,20");
-    out = OUT("election", "result", ELECTION_P);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
     cr_assert(strstr(out, "46 ballots returned is more than 45 issued: the round is void and the vote must be "
                           "re-run") &&
                   strstr(out, "outcome: void") && strstr(out, "elected (0 of 3)") &&
@@ -366,7 +379,7 @@ Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_
     free(out);
     OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1", "--votes",
        "40,35,30,20");
-    out = OUT("election", "result", ELECTION_P);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
     cr_assert(strstr(out, "turnout: 45 present of 50 who should attend is more than 4/5 of 50") &&
                   strstr(out, "more than 1/2 of 45 present (at least 23 needed): elected") &&
                   strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人13"),
@@ -423,5 +436,150 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
     cr_assert(strstr(out, "amendment ") && strstr(out, "certified by test-admin") &&
                   strstr(out, "As amended, the count fills 2 of 3 seats"),
               "%s", out);
+    free(out);
+}
+
+/* Every count the CLI reads goes through one strict parser: a number that does
+ * not fit, a negative, a word, an exponent or nothing is a usage error (exit
+ * 2) naming the flag and the text, and nothing is sent. The server refuses a
+ * count that cannot be one, naming the field. */
+Test(election_day, counts_that_do_not_fit_are_refused_with_the_field)
+{
+    char ids[4][37], *err;
+    s_party_election(ids);
+    /* More ballots issued than there are party members who should attend. */
+    err = REFUSED("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+                  "会场票箱:main:51:45");
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "51 ballots issued, but there are only 50") &&
+                  strstr(err, "(field: boxes)"),
+              "%s", err);
+    free(err);
+    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "50", "--present",
+                                        "45", "--box", "会场票箱:main:45:-1", NULL});
+    cr_assert(strstr(err, "hj: --box 会场票箱 returned: '-1' is negative"), "%s", err);
+    free(err);
+    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "4294967296",
+                                        "--box", "会场票箱:main:45:45", NULL});
+    cr_assert(strstr(err, "hj: --electorate: '4294967296' is above 4294967295"), "%s", err);
+    free(err);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    static const struct {
+        const char *valid, *invalid, *votes, *writein, *message;
+    } bad[] = {
+        {"44", "1", "4294967297,35,24,22", NULL, "hj: --votes: '4294967297' is above 4294967295"},
+        {"44", "1", "-5,35,24,22", NULL, "hj: --votes: '-5' is negative: a count is 0 or more"},
+        {"44", "1", "abc,35,24,22", NULL, "hj: --votes: 'abc' is not a whole number"},
+        {"44", "1", "40,35,,22", NULL, "hj: --votes: a number is missing"},
+        {"44", "1", "40,35,24,22", "张三:abc", "hj: --writein 张三: 'abc' is not a whole number"},
+        {"44", "1", "40,35,24,22", "张三:4294967297", "hj: --writein 张三: '4294967297' is above 4294967295"},
+        {"1e3", "1", "40,35,24,22", NULL, "hj: --valid: '1e3' is not a whole number"},
+        {"44", "", "40,35,24,22", NULL, "hj: --invalid: a number is missing"},
+        {"44", "+1", "40,35,24,22", NULL, "hj: --invalid: '+1' is not a whole number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *argv[16] = {"election", "count", ELECTION_P, "--box", "会场票箱", "--valid", bad[i].valid,
+                                "--invalid", bad[i].invalid, "--votes", bad[i].votes};
+        if (bad[i].writein) {
+            argv[11] = "--writein";
+            argv[12] = bad[i].writein;
+        }
+        err = s_hj(2, argv);
+        cr_assert(strstr(err, bad[i].message), "case %zu: %s", i, err);
+        free(err);
+    }
+    /* A count that fits the wire but not the box: refused by the server, naming the field. */
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
+                  "--votes", "40,35,24,22", "--writein", "张三:4294967295");
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "writeins[1].votes 4294967295 is too large") &&
+                  strstr(err, "(field: writeins[1].votes)"),
+              "%s", err);
+    free(err);
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
+                  "--votes", "40,35,4294967291,22");
+    cr_assert(strstr(err, "votes[3] 4294967291 is too large") && strstr(err, "(field: votes[3])"), "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '会场票箱'"), 0);
+}
+
+/* A write-in of a listed candidate's name is a vote for that candidate (once
+ * a ballot, with the ballot's own "yes"), in a box entered ballot by ballot
+ * and in a box counted by hand: never a second person of the same name. */
+Test(election_day, a_write_in_of_a_listed_name_counts_for_that_candidate)
+{
+    char ids[4][37], *out, *err;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "票箱甲:main:3:3",
+       "--box", "票箱乙:mobile:42:42");
+    /* Paper: 候选人11..14. 候选人14 written in beside the "no" on candidate 3; 候选人12
+     * marked "yes" and written in again: one vote each. */
+    out = OUT("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|候选人14>3", "--ballot",
+              "yyny|候选人12>3", "--ballot", "yyyn");
+    cr_assert(strstr(out, "3 of 3 returned ballots entered (this batch: 3 valid, 0 invalid)"), "%s", out);
+    free(out);
+    /* By hand: a write-in column naming 候选人14 adds to 候选人14, and must still fit the box. */
+    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0",
+                  "--votes", "30,30,5,35", "--writein", "候选人14:10");
+    cr_assert(strstr(err, "write-in 候选人14 is candidate 4 on the paper; with its 10 votes 候选人14 has 45, but "
+                          "the box has only 42 valid ballots") &&
+                  strstr(err, "(field: writeins)"),
+              "%s", err);
+    free(err);
+    OK("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0", "--votes",
+       "30,30,5,20", "--writein", "候选人14:10");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.writein"), 0, "no second person");
+    /* 候选人11 3+30, 候选人12 3+30, 候选人13 1+5, 候选人14 2+20+10. */
+    out = OUT("election", "result", ELECTION_P, "--json");
+    static const char *const want[] = {"11\",\"writein\":false,\"votes\":33,",
+                                       "12\",\"writein\":false,\"votes\":33,",
+                                       "13\",\"writein\":false,\"votes\":6,",
+                                       "14\",\"writein\":false,\"votes\":32,"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(strstr(out, want[i]), "%s: %s", want[i], out);
+    cr_assert(!strstr(out, "\"writein\":true"), "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14") && !strstr(out, "written in"),
+              "%s", out);
+    free(out);
+}
+
+/* A re-vote renumbers the paper: its reasons name the people (the tied
+ * 候选人13 and 候选人14 are candidates 1 and 2 there), in Chinese and English. */
+Test(election_day, a_re_vote_names_the_people_not_the_paper_positions)
+{
+    char ids[4][37], *out;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
+       "40,35,30,30");
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "候选人13：30票，超过到会人数45的1/2（至少需要23票）：与另外1人得票相等，争最后1个名额，"
+                          "仅在得票相等者中再次投票") &&
+                  strstr(out, "最后1个名额得票相等（30票），仅在得票相等者中再次投票：候选人13、候选人14"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "round", ELECTION_P, "--electorate", "50", "--present", "44", "--box",
+              "会场票箱:main:44:44");
+    cr_assert(strstr(out, "round 2 (revote, 1 seat)"), "%s", out);
+    free(out);
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "0", "--votes", "19,25");
+    out = OUT("election", "result", ELECTION_P);
+    /* The party profile's re-vote: the most votes take the seat. */
+    cr_assert(strstr(out, "候选人14：25票，得票最多：当选") &&
+                  strstr(out, "候选人13：19票，但1个名额已由得票更多者当选：未当选") &&
+                  strstr(out, "1个名额全部选出：候选人14当选") && !strstr(out, "号候选人"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
+    cr_assert(strstr(out, "候选人14: 25 votes, among the 1 with most votes: elected") &&
+                  strstr(out, "all 1 seat(s) filled: 候选人14 elected") && !strstr(out, "candidate 2") &&
+                  strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--json");
+    cr_assert(strstr(out, "\"reason_zh\":\"候选人14：25票") && strstr(out, "\"reason\":\"候选人14: 25 votes"), "%s",
+              out);
     free(out);
 }

@@ -752,3 +752,28 @@ ParameterizedTest(struct parse_case *c, profile, errors)
     }
     if (c->err_key[0]) cr_assert(strstr(err.message, c->err_key) != NULL, "%s", err.message);
 }
+
+/* With names the reasons name people (a re-vote renumbers the paper), and
+ * every reason has its Chinese form; without names they keep positions. */
+Test(rules, reasons_name_people_in_english_and_chinese)
+{
+    hj_profile_t p = load(PARTY);
+    hj_election_t e = election(1, 2, 100, 90, 90);
+    static const char *const names[] = {"王芳", "李强"};
+    e.names = names;
+    uint32_t votes[2] = {60, 30};
+    hj_result_t res;
+    cr_assert_eq(count_box(&p, &e, votes, 0, &res), HJ_OK, "%s", res.error);
+    cr_assert_str_eq(res.person[0].reason, "王芳: 60 votes, more than 1/2 of 90 present (at least 46 needed): elected");
+    cr_assert_str_eq(res.person[0].reason_zh, "王芳：60票，超过到会人数90的1/2（至少需要46票）：当选");
+    cr_assert_str_eq(res.person[1].reason_zh, "李强：30票，未超过到会人数90的1/2（至少需要46票）：未当选");
+    cr_assert_str_eq(res.outcome_reason, "all 1 seat(s) filled: 王芳 elected");
+    cr_assert_str_eq(res.outcome_reason_zh, "1个名额全部选出：王芳当选");
+    cr_assert_str_eq(res.quorum_reason_zh, "参加情况：到会人数90，应参加100，超过应参加人数100的4/5（至少需要81）：会议有效");
+    cr_assert_str_eq(res.ballots_reason_zh, "收回选票90张，未超过发出选票数90：选票有效");
+    e.names = NULL;
+    cr_assert_eq(count_box(&p, &e, votes, 0, &res), HJ_OK, "%s", res.error);
+    cr_assert(strncmp(res.person[0].reason, "candidate 1: 60 votes", 21) == 0, "%s", res.person[0].reason);
+    cr_assert(strncmp(res.person[0].reason_zh, "1号候选人：60票", strlen("1号候选人：60票")) == 0, "%s",
+              res.person[0].reason_zh);
+}

@@ -207,8 +207,14 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
     }
     int nold = s_take_rejected(sp, rid, old, S_SUPERSEDE_MAX);
     hj_client_t *client = cli_client(cli, cli->tries);
-    cli_send_t sent = client ? cli_send(client, service, body, len, answer, answer_len, &st)
-                             : CLI_SEND_UNREACHABLE;
+    cli_send_t sent = CLI_SEND_UNREACHABLE;
+    /* The record is safe in the spool: a bus that does not even answer the
+     * handshake costs the user connect_ms, not timeout x tries (hj sync retries). */
+    if (client && !hj_client_reachable(client, cli->connect_ms))
+        hj_status_set(&st, HJ__CODE__UNAVAILABLE, "",
+                      "no answer to one connection attempt within %d ms", cli->connect_ms);
+    else if (client)
+        sent = cli_send(client, service, body, len, answer, answer_len, &st);
     hj_client_destroy(&client);
     int rc = CLI_OK, superseded = 1;
     switch (sent) {

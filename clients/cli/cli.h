@@ -25,11 +25,14 @@
 typedef struct {
     /* global options */
     int json;
+    int en;                   /* --lang en or HJ_LANG=en: labels in English (default Chinese) */
     char bus[256];
     char events[256];
     int timeout_ms;
     int tries;
     int no_spool;             /* --no-spool: a write that cannot be sent fails (exit 3) */
+    int connect_ms;           /* a spooled write waits this long for the bus's handshake
+                               * (HJ_CONNECT_MS, default 500), then waits in the spool */
     char spool_dir[4096];     /* HJ_SPOOL or ~/.local/share/huanjie/spool */
     int argc;                 /* the whole command line, kept with a spooled write */
     char **argv;

@@ -2,6 +2,7 @@
  * community in full); hj gates COMMUNITY — each election gate explained. */
 #include "cli.h"
 #include "cmd_board.h"
+#include "cmd_prep.h"
 #include "hj_text.h"
 #include "tally.pb-c.h"
 
@@ -18,29 +19,124 @@ static const char *const s_gate_word[S_GATES + 1] = {
 static const char *const s_gate_zh[S_GATES + 1] = {
     "", "审计", "整顿", "升格", "方案", "谈话", "培训", "候选人", "选民名单",
 };
-static const char *const s_gate_rule[S_GATES + 1] = {
-    "",
-    "term audit completed and published (不经审计不得换届)",
-    "no open rectification item (不整治到位不换届)",
-    "any party-organisation upgrade request decided",
-    "the community's plan in force (every approval step done)",
-    "preparation talks with every sitting member (谈心谈话全覆盖)",
-    "every election-committee member trained",
-    "enough candidates for the seats (差额)",
-    "voter list published at least 20 days before election day",
+/* The audit's states as an official reads them. */
+static const char *s_audit_zh(const char *state)
+{
+    static const char *const zh[][2] = {
+        {"planned", "计划"}, {"fieldwork", "现场审计"}, {"draft_report", "审计报告征求意见"},
+        {"completed", "已完成"}, {"published", "已公开"},
+    };
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++)
+        if (strcmp(state, zh[i][0]) == 0)
+            return zh[i][1];
+    return state;
+}
+
+/* The rule of each gate, {zh, en}. */
+static const char *const s_gate_rule[S_GATES + 1][2] = {
+    {"", ""},
+    {"任期审计已完成并公开（不经审计不得换届）", "term audit completed and published"},
+    {"没有未整顿到位的整顿事项（不整治到位不换届）", "no open rectification item"},
+    {"党组织升格申请已有结果", "any party-organisation upgrade request decided"},
+    {"社区换届方案已生效（每一审定环节都已通过）",
+     "the community's plan in force (every approval step done)"},
+    {"准备阶段与每名在任两委成员谈心谈话（谈心谈话全覆盖）",
+     "preparation talks with every sitting member"},
+    {"选举委员会每名成员都已参加培训", "every election-committee member trained"},
+    {"候选人数足够（差额：党组织职数×1.2向上取整，居委会多于职数）",
+     "enough candidates for the seats (party: seats x 1.2 rounded up; residents: more than seats)"},
+    {"选民名单在选举日前至少20天公布", "voter list published at least 20 days before election day"},
 };
-/* What turns a red gate green. */
-static const char *const s_gate_fix[S_GATES + 1] = {
-    "",
-    "hj audit open / advance / publish",
-    "hj rectification start / close",
-    "hj upgrade approve / reject",
-    "hj plan approve (every step)",
-    "hj talk add --phase preparation (hj talk coverage shows who is missing)",
-    "hj training add (hj training coverage shows who is missing)",
-    "hj reserve update --status nominated (vetting cleared)",
-    "the voter roll (选民登记), recorded on election day",
-};
+
+/* What turns this red gate green, {zh, en}: the command that does it, chosen
+ * by where the community stands (the counters and the reason say). */
+static void s_gate_fix(const Hj__Tally__CommunityBoard *b, const Hj__Tally__Gate *g, int en,
+                       char *out, size_t size)
+{
+    const Hj__Tally__Counters *k = b->counters;
+    const char *audit = k ? k->audit_state : "", *plan = k ? k->plan_state : "";
+    const char *code = b->code;
+    switch (g->id) {
+    case 1:
+        if (!audit[0])
+            snprintf(out, size, en ? "open the term audit: `hj audit open --community %s ...`"
+                                   : "开展任期审计：`hj audit open --community %s ...`", code);
+        else if (strcmp(audit, "completed") == 0)
+            snprintf(out, size, en ? "publish the audit: `hj audit publish %s`"
+                                   : "公开审计结果：`hj audit publish %s`", code);
+        else
+            snprintf(out, size, en ? "finish the audit: `hj audit advance %s`, then `hj audit publish %s`"
+                                   : "完成审计：`hj audit advance %s`，再 `hj audit publish %s`",
+                     code, code);
+        break;
+    case 2:
+        snprintf(out, size, en ? "close each item: `hj rectification start ID ...`, then `hj rectification "
+                                 "close ID ...` (`hj rectification list --community %s`)"
+                               : "逐项整顿销号：`hj rectification start ID ...`，再 `hj rectification close "
+                                 "ID ...`（`hj rectification list --community %s`）", code);
+        break;
+    case 3:
+        snprintf(out, size, en ? "decide the request: `hj upgrade approve ID ...` or `hj upgrade reject ID ...` "
+                                 "(`hj upgrade list --community %s`)"
+                               : "审批升格申请：`hj upgrade approve ID ...` 或 `hj upgrade reject ID ...`"
+                                 "（`hj upgrade list --community %s`）", code);
+        break;
+    case 4:
+        if (!plan[0])
+            snprintf(out, size, en ? "submit the community's plan: `hj plan add --community %s ...`"
+                                   : "提交社区换届方案：`hj plan add --community %s ...`", code);
+        else if (strcmp(plan, "returned") == 0)
+            snprintf(out, size, en ? "correct the returned plan: `hj plan edit ID` (`hj plan list --community %s`)"
+                                   : "修改被退回的方案：`hj plan edit ID`（`hj plan list --community %s`）", code);
+        else
+            snprintf(out, size, en ? "approve every step: `hj plan approve ID --step N ...` (`hj plan list --community %s`)"
+                                   : "逐级审定：`hj plan approve ID --step N ...`（`hj plan list --community %s`）", code);
+        break;
+    case 5:
+        if (k && k->members_sitting == 0)
+            snprintf(out, size, en ? "record the sitting members first: `hj seat add --community %s ...`"
+                                   : "先登记在任两委成员：`hj seat add --community %s ...`", code);
+        else
+            snprintf(out, size, en ? "talk to each one: `hj talk add --community %s --phase preparation ...` "
+                                     "(`hj talk coverage %s` shows who is missing)"
+                                   : "逐一谈心谈话：`hj talk add --community %s --phase preparation ...`"
+                                     "（`hj talk coverage %s` 列出尚未谈话的成员）", code, code);
+        break;
+    case 6:
+        /* Without a committee there is nobody to train: forming it comes first. */
+        if (strstr(g->reason, "no election committee"))
+            snprintf(out, size, en ? "form the election committee first: `hj body add --kind "
+                                     "election_committee --community %s --leader PERSON ...`, then train it"
+                                   : "先成立选举委员会：`hj body add --kind election_committee "
+                                     "--community %s --leader PERSON ...`，再组织培训", code);
+        else
+            snprintf(out, size, en ? "train the rest: `hj training add --community %s ...` "
+                                     "(`hj training coverage %s` shows who is missing)"
+                                   : "培训其余成员：`hj training add --community %s ...`"
+                                     "（`hj training coverage %s` 列出尚未培训的成员）", code, code);
+        break;
+    case 7:
+        if (!b->n_elections)
+            snprintf(out, size, en ? "schedule the election first (it sets the seats): `hj election "
+                                     "schedule %s --body BODY --date DATE --seats N`"
+                                   : "先安排选举（确定职数）：`hj election schedule %s --body BODY "
+                                     "--date DATE --seats N`", code);
+        else
+            snprintf(out, size, en ? "nominate more (vetting cleared): `hj reserve update ID --status "
+                                     "nominated`, then `hj election candidates ELECTION --person ...`"
+                                   : "提名更多候选人（资格联审通过）：`hj reserve update ID --status "
+                                     "nominated`，再 `hj election candidates ELECTION --person ...`");
+        break;
+    case 8:
+        snprintf(out, size, en ? "publish the voter roll at least 20 days before election day: "
+                                 "`hj voters set %s --voters N --published YYYY-MM-DD`"
+                               : "在选举日前至少20天公布选民名单：`hj voters set %s --voters N "
+                                 "--published YYYY-MM-DD`", code);
+        break;
+    default:
+        snprintf(out, size, "-");
+    }
+}
 
 const char *board_gate_reason(const Hj__Tally__Gate *g, int en)
 {
@@ -54,7 +150,7 @@ const char *board_gate_name(int id, int en)
 
 static int s_lang_en(cli_t *cli)
 {
-    return strcmp(cli_opt_or(cli, "lang", "zh"), "en") == 0;
+    return cli->en;
 }
 
 static const char *s_state_mark(Hj__Tally__GateState s)
@@ -71,18 +167,32 @@ static const char *s_state_mark(Hj__Tally__GateState s)
     }
 }
 
-static const char *s_state_word(Hj__Tally__GateState s)
+static const char *s_state_word(Hj__Tally__GateState s, int en)
 {
     switch (s) {
     case HJ__TALLY__GATE_STATE__GREEN:
-        return "green";
+        return en ? "green" : "通过";
     case HJ__TALLY__GATE_STATE__OVERRIDDEN:
-        return "OVERRIDDEN";
+        return en ? "OVERRIDDEN" : "区级越过";
     case HJ__TALLY__GATE_STATE__RED:
-        return "RED";
+        return en ? "RED" : "未通过";
     default:
         return "?";
     }
+}
+
+/* The words of an election's body and state as an official reads them. */
+static const char *s_election_word(const char *word, int en)
+{
+    static const char *const zh[][2] = {
+        {"party", "党组织"}, {"residents", "居委会"}, {"scheduled", "已安排"},
+        {"open", "已开始"}, {"counting", "计票中"}, {"certified", "已确认"},
+        {"closed", "已结束"},
+    };
+    for (size_t i = 0; !en && i < sizeof zh / sizeof zh[0]; i++)
+        if (strcmp(word, zh[i][0]) == 0)
+            return zh[i][1];
+    return word;
 }
 
 static int s_call(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
@@ -100,17 +210,22 @@ static const char *s_ratio(uint32_t a, uint32_t b, char buf[32])
     return buf;
 }
 
-static void s_election_line(const Hj__Tally__CommunityBoard *b)
+static void s_election_line(const Hj__Tally__CommunityBoard *b, int en)
 {
     if (!b->n_elections) {
-        printf("election      none scheduled\n");
+        printf("%s\n", en ? "election      none scheduled" : "选举          尚未安排");
         return;
     }
     for (size_t i = 0; i < b->n_elections; i++) {
         const Hj__Tally__Election *e = b->elections[i];
         const char *by = e->certified_by[0] ? e->certified_by : e->opened_by;
-        printf("election      %s %s, %u seats, %s%s%s  (id %s)\n", e->body, e->date, e->seats, e->state,
-               by[0] ? " by " : "", by, e->id);
+        if (en)
+            printf("election      %s %s, %u seats, %s%s%s  (id %s)\n", e->body, e->date, e->seats,
+                   e->state, by[0] ? " by " : "", by, e->id);
+        else
+            printf("选举          %s %s，职数%u名，%s%s%s（编号 %s）\n", s_election_word(e->body, 0),
+                   e->date, e->seats, s_election_word(e->state, 0), by[0] ? "，操作：" : "", by,
+                   e->id);
     }
 }
 
@@ -126,7 +241,9 @@ static void s_print_district(const Hj__Tally__Snapshot *s, int en)
         printf(" %s %u", en ? d->red_by_gate[i]->kind
                             : s_gate_zh[i + 1 <= S_GATES ? i + 1 : 0],
                d->red_by_gate[i]->count);
-    printf("\n(tally seq %" PRIu64 ", journal seq %" PRIu64 ")\n", s->tally_seq, s->journal_seq);
+    printf(en ? "\n(tally seq %" PRIu64 ", journal seq %" PRIu64 ")\n"
+              : "\n（计票序号 %" PRIu64 "，日志序号 %" PRIu64 "）\n",
+           s->tally_seq, s->journal_seq);
 }
 
 static void s_print_table(const Hj__Tally__Snapshot *s, int en)
@@ -157,8 +274,8 @@ static void s_print_table(const Hj__Tally__Snapshot *s, int en)
         row[c++] = k ? s_ratio(k->talk_covered, k->members_sitting, talks) : "";
         row[c++] = k ? s_ratio(k->training_done, k->training_required, trained) : "";
         if (b->election_body[0])
-            snprintf(election, sizeof election, "%s %s %s", b->election_body, b->election_date,
-                     b->election_state);
+            snprintf(election, sizeof election, "%s %s %s", s_election_word(b->election_body, en),
+                     b->election_date, s_election_word(b->election_state, en));
         else
             snprintf(election, sizeof election, "-");
         row[c++] = election;
@@ -179,47 +296,73 @@ static void s_print_gates(const Hj__Tally__CommunityBoard *b, int en)
         char padded[64];
         if (hj_text_pad(padded, sizeof padded, name, strlen(name), 13, HJ_TEXT_ALIGN_LEFT) != 0)
             snprintf(padded, sizeof padded, "%s", name);
-        printf("%s %d %s %-10s %s\n", s_state_mark(g->state), id, padded, s_state_word(g->state),
-               board_gate_reason(g, en));
+        const char *word = s_state_word(g->state, en);
+        char state[64];
+        if (hj_text_pad(state, sizeof state, word, strlen(word), 10, HJ_TEXT_ALIGN_LEFT) != 0)
+            snprintf(state, sizeof state, "%s", word);
+        printf("%s %d %s %s %s\n", s_state_mark(g->state), id, padded, state, board_gate_reason(g, en));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
-            printf("                overridden by %s: %s\n", g->override_actor, g->override_reason);
+            printf(en ? "                overridden by %s: %s\n" : "                由 %s 越过：%s\n",
+                   g->override_actor, g->override_reason);
     }
 }
 
-static void s_print_counters(const Hj__Tally__Counters *k)
+static void s_print_counters(const Hj__Tally__Counters *k, int en)
 {
     char a[32], b[32];
     if (!k)
         return;
-    printf("publicity     %u pushes:", k->publicity_pushes);
+    if (en) {
+        printf("publicity     %u pushes:", k->publicity_pushes);
+        for (size_t i = 0; i < k->n_publicity_by_kind; i++)
+            printf(" %s %u", k->publicity_by_kind[i]->kind, k->publicity_by_kind[i]->count);
+        printf("\nreserve       %u active, %u cleared by vetting, %u nominated\n", k->reserve_active,
+               k->reserve_cleared, k->reserve_nominated);
+        printf("survey        %s sitting members assessed\n",
+               s_ratio(k->members_assessed, k->members_sitting, a));
+        printf("talks         %u survey, %u preparation, %u other; %u with outside parties; "
+               "%u follow-ups open; coverage %s\n",
+               k->talks_survey, k->talks_preparation, k->talks_other, k->outside_parties_talked_to,
+               k->open_follow_ups, s_ratio(k->talk_covered, k->members_sitting, b));
+        printf("training      %s election-committee members trained\n",
+               s_ratio(k->training_done, k->training_required, a));
+        printf("rectification %u open\n", k->rectification_open);
+        printf("audit         %s, %u findings open (%u serious)\n",
+               k->audit_state[0] ? k->audit_state : "none", k->audit_open_findings,
+               k->audit_serious_open);
+        printf("plan          %s, %u tasks overdue\n", k->plan_state[0] ? k->plan_state : "none",
+               k->tasks_overdue);
+        return;
+    }
+    printf("宣传动员      推送%u次：", k->publicity_pushes);
     for (size_t i = 0; i < k->n_publicity_by_kind; i++)
-        printf(" %s %u", k->publicity_by_kind[i]->kind, k->publicity_by_kind[i]->count);
-    printf("\nreserve       %u active, %u cleared by vetting, %u nominated\n", k->reserve_active,
+        printf("%s%s%u次", i ? "，" : "", prep_zh(k->publicity_by_kind[i]->kind),
+               k->publicity_by_kind[i]->count);
+    printf("\n后备人选      在库%u人，资格联审通过%u人，已提名%u人\n", k->reserve_active,
            k->reserve_cleared, k->reserve_nominated);
-    printf("survey        %s sitting members assessed\n", s_ratio(k->members_assessed, k->members_sitting, a));
-    printf("talks         %u survey, %u preparation, %u other; %u with outside parties; "
-           "%u follow-ups open; coverage %s\n",
+    printf("调研摸底      已分析研判在任两委成员%s\n", s_ratio(k->members_assessed, k->members_sitting, a));
+    printf("谈心谈话      调研%u次，准备%u次，其他%u次；与外部人员%u次；待办跟进%u项；覆盖%s\n",
            k->talks_survey, k->talks_preparation, k->talks_other, k->outside_parties_talked_to,
            k->open_follow_ups, s_ratio(k->talk_covered, k->members_sitting, b));
-    printf("training      %s election-committee members trained\n",
-           s_ratio(k->training_done, k->training_required, a));
-    printf("rectification %u open\n", k->rectification_open);
-    printf("audit         %s, %u findings open (%u serious)\n",
-           k->audit_state[0] ? k->audit_state : "none", k->audit_open_findings, k->audit_serious_open);
-    printf("plan          %s, %u tasks overdue\n", k->plan_state[0] ? k->plan_state : "none",
+    printf("培训骨干      选举委员会成员已培训%s\n", s_ratio(k->training_done, k->training_required, a));
+    printf("集中整顿      未销号%u项\n", k->rectification_open);
+    printf("任期审计      %s，未整改发现%u项（严重%u项）\n",
+           k->audit_state[0] ? s_audit_zh(k->audit_state) : "未开展", k->audit_open_findings,
+           k->audit_serious_open);
+    printf("换届方案      %s，逾期任务%u项\n", k->plan_state[0] ? prep_zh(k->plan_state) : "尚无",
            k->tasks_overdue);
 }
 
 static void s_print_board(const Hj__Tally__CommunityBoard *b, int en)
 {
-    printf("%s  %s  (%s%s%s)\n", b->code, b->name, b->subdistrict, b->guidance_group[0] ? ", " : "",
-           b->guidance_group);
-    s_election_line(b);
+    printf(en ? "%s  %s  (%s%s%s)\n" : "%s  %s（%s%s%s）\n", b->code, b->name, b->subdistrict,
+           b->guidance_group[0] ? (en ? ", " : "，") : "", b->guidance_group);
+    s_election_line(b, en);
     printf("\n");
     s_print_gates(b, en);
     printf("\n");
-    s_print_counters(b->counters);
-    printf("(tally seq %" PRIu64 ")\n", b->tally_seq);
+    s_print_counters(b->counters, en);
+    printf(en ? "(tally seq %" PRIu64 ")\n" : "（计票序号 %" PRIu64 "）\n", b->tally_seq);
 }
 
 int board_snapshot(cli_t *cli, const char *community, Hj__Tally__Reply **reply,
@@ -264,6 +407,43 @@ int cmd_board(cli_t *cli, const char *community)
     return rc;
 }
 
+/* hj gates: each gate with its rule, where the community stands, and for a
+ * red one the command that turns it green. */
+static void s_print_gate_list(const Hj__Tally__CommunityBoard *b, int en)
+{
+    char fix[512];
+    printf("%s  %s\n", b->code, b->name);
+    s_election_line(b, en);
+    for (size_t i = 0; i < b->n_gates; i++) {
+        const Hj__Tally__Gate *g = b->gates[i];
+        int id = g->id >= 1 && g->id <= S_GATES ? g->id : 0;
+        printf("\n%s %d %s — %s\n", s_state_mark(g->state), id, en ? s_gate_word[id] : s_gate_zh[id],
+               s_state_word(g->state, en));
+        printf(en ? "  rule:  %s\n  now:   %s\n" : "  规则：%s\n  现状：%s\n", s_gate_rule[id][en ? 1 : 0],
+               board_gate_reason(g, en));
+        if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
+            printf(en ? "  overridden by %s: %s\n" : "  由 %s 越过：%s\n", g->override_actor,
+                   g->override_reason);
+        else if (g->state == HJ__TALLY__GATE_STATE__RED) {
+            s_gate_fix(b, g, en, fix, sizeof fix);
+            printf(en ? "  to do: %s\n" : "  待办：%s\n", fix);
+        }
+    }
+    if (b->red_gates && en)
+        printf("\n%u of %d gates red: the election cannot open until they are green, or the "
+               "district overrides them\n(`hj election open %s --body BODY --override GATE "
+               "--reason TEXT`).\n",
+               b->red_gates, S_GATES, b->code);
+    else if (b->red_gates)
+        printf("\n%d个门槛中%u个未通过：全部通过或由区级说明理由越过后方可开始选举"
+               "（`hj election open %s --body BODY --override GATE --reason TEXT`）。\n",
+               S_GATES, b->red_gates, b->code);
+    else
+        printf(en ? "\nNo gate is red: the election may open (`hj election open %s --body BODY`).\n"
+                  : "\n门槛全部通过，可以开始选举（`hj election open %s --body BODY`）。\n",
+               b->code);
+}
+
 int cmd_gates(cli_t *cli, const char *community)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
@@ -285,29 +465,8 @@ int cmd_gates(cli_t *cli, const char *community)
         rc = CLI_REFUSED;
     } else if (cli->json)
         cli_json(&b->base);
-    else {
-        printf("%s  %s\n", b->code, b->name);
-        s_election_line(b);
-        for (size_t i = 0; i < b->n_gates; i++) {
-            const Hj__Tally__Gate *g = b->gates[i];
-            int id = g->id >= 1 && g->id <= S_GATES ? g->id : 0;
-            printf("\n%s %d %s %s — %s\n  rule: %s\n  now:  %s\n", s_state_mark(g->state), id,
-                   s_gate_word[id], en ? "" : s_gate_zh[id], s_state_word(g->state), s_gate_rule[id],
-                   board_gate_reason(g, en));
-            if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
-                printf("  overridden by %s: %s\n", g->override_actor, g->override_reason);
-            else if (g->state == HJ__TALLY__GATE_STATE__RED)
-                printf("  to do: %s\n", s_gate_fix[id]);
-        }
-        if (b->red_gates)
-            printf("\n%u of %d gates red: the election cannot open until they are green, or the "
-                   "district overrides them\n(hj election open %s --body BODY --override GATE "
-                   "--reason TEXT).\n",
-                   b->red_gates, S_GATES, b->code);
-        else
-            printf("\nNo gate is red: the election may open (hj election open %s --body BODY).\n",
-                   b->code);
-    }
+    else
+        s_print_gate_list(b, en);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }

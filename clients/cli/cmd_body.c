@@ -53,7 +53,7 @@ int cmd_body(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
-        b.kind = (char *)cli_opt_or(cli, "kind", "");
+        b.kind = (char *)prep_enum(cli, "kind", "");
         b.name = (char *)cli_opt_or(cli, "name", "");
         b.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
         b.community = (char *)cli_opt_or(cli, "community", "");
@@ -85,7 +85,7 @@ int cmd_body(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
-        q.kind = (char *)cli_opt_or(cli, "kind", "");
+        q.kind = (char *)prep_enum(cli, "kind", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_LIST;
         req.body_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {

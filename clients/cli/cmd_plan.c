@@ -149,7 +149,7 @@ int cmd_plan(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
-        q.state = (char *)cli_opt_or(cli, "state", "");
+        q.state = (char *)prep_enum(cli, "state", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_LIST;
         req.plan_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
@@ -192,7 +192,7 @@ int cmd_task(cli_t *cli, const char *verb)
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
         q.plan = (char *)cli_opt_or(cli, "plan", "");
-        q.state = (char *)cli_opt_or(cli, "state", "");
+        q.state = (char *)prep_enum(cli, "state", "");
         q.overdue = cli_flag(cli, "overdue");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
         req.task_list = &q;

@@ -136,16 +136,17 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
     return CLI_OK;
 }
 
+static int s_en;
+
+void prep_set_lang(int en)
+{
+    s_en = en;
+}
+
 const char *prep_label(const char *word, int slot)
 {
-    static char buf[8][160];
-    slot &= 7;
-    for (size_t i = 0; i < S_NLABELS; i++)
-        if (strcmp(word, s_labels[i][0]) == 0) {
-            snprintf(buf[slot], sizeof buf[slot], "%s (%s)", s_labels[i][1], word);
-            return buf[slot];
-        }
-    return word;
+    (void)slot;
+    return s_en ? word : prep_zh(word);
 }
 
 const char *prep_zh(const char *word)
@@ -162,6 +163,11 @@ const char *prep_word(const char *label_or_word)
         if (strcmp(label_or_word, s_labels[i][1]) == 0)
             return s_labels[i][0];
     return label_or_word;
+}
+
+const char *prep_enum(cli_t *cli, const char *key, const char *def)
+{
+    return prep_word(cli_opt_or(cli, key, def));
 }
 
 void prep_fields(const char *const *pairs, size_t n)

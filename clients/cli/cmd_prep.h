@@ -22,14 +22,19 @@ const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply);
 /* --json: the result as JSON; else `done` (if any) and print(result). Frees the reply. */
 int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
                 void (*print)(const ProtobufCMessage *result));
-/* "中文 (word)" for a categorical word; the word itself when it has no label.
- * Returns a pointer to a static buffer of the given slot (0..7), so one
- * table row can hold several. */
+/* What an official reads for a categorical word: its Chinese label (the word
+ * itself with --lang en, or when it has no label). The slot (0..7) is kept
+ * for callers that put several in one row; the strings are static. */
 const char *prep_label(const char *word, int slot);
 /* The bare Chinese label of a word (the word itself when it has none). */
 const char *prep_zh(const char *word);
 /* The word for a Chinese label (or the word itself): for CSV files written by people. */
 const char *prep_word(const char *label_or_word);
+/* The value of --key (def when absent) as the wire's word: an official may
+ * type the Chinese label (--channel 电子屏), as in a CSV file; one table. */
+const char *prep_enum(cli_t *cli, const char *key, const char *def);
+/* Labels in English (the words themselves) from now on: --lang en / HJ_LANG=en. */
+void prep_set_lang(int en);
 /* Prints a one-line "KEY  value" block for a record's show output. */
 void prep_fields(const char *const *pairs, size_t n);
 

@@ -64,8 +64,8 @@ int cmd_publicity(cli_t *cli, const char *verb)
     if (strcmp(verb, "add") == 0) {
         p.community = (char *)cli_opt_or(cli, "community", "");
         p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        p.channel = (char *)cli_opt_or(cli, "channel", "");
-        p.kind = (char *)cli_opt_or(cli, "kind", "");
+        p.channel = (char *)prep_enum(cli, "channel", "");
+        p.kind = (char *)prep_enum(cli, "kind", "");
         p.date = (char *)cli_opt_or(cli, "date", "");
         p.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
@@ -77,7 +77,7 @@ int cmd_publicity(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
-        q.kind = (char *)cli_opt_or(cli, "kind", "");
+        q.kind = (char *)prep_enum(cli, "kind", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST;
         req.publicity_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {

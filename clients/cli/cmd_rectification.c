@@ -69,7 +69,7 @@ int cmd_rectification(cli_t *cli, const char *verb)
     int rc;
     if (strcmp(verb, "open") == 0) {
         m.community = (char *)cli_opt_or(cli, "community", "");
-        m.problem = (char *)cli_opt_or(cli, "problem", "");
+        m.problem = (char *)prep_enum(cli, "problem", "");
         m.description = (char *)cli_opt_or(cli, "description", "");
         m.plan = (char *)cli_opt_or(cli, "plan", "");
         m.owner = (char *)cli_opt_or(cli, "owner", "");
@@ -98,8 +98,8 @@ int cmd_rectification(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
-        q.state = (char *)cli_opt_or(cli, "state", "");
-        q.kind = (char *)cli_opt_or(cli, "problem", "");
+        q.state = (char *)prep_enum(cli, "state", "");
+        q.kind = (char *)prep_enum(cli, "problem", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST;
         req.rectification_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
@@ -124,7 +124,7 @@ int cmd_upgrade(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     if (strcmp(verb, "request") == 0) {
-        const char *to = cli_opt_or(cli, "to", "");
+        const char *to = prep_enum(cli, "to", "");
         u.community = (char *)cli_opt_or(cli, "community", "");
         u.reason = (char *)cli_opt_or(cli, "reason", "");
         u.requested_on = (char *)cli_opt_or(cli, "date", "");
@@ -148,7 +148,7 @@ int cmd_upgrade(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
-        q.state = (char *)cli_opt_or(cli, "state", "");
+        q.state = (char *)prep_enum(cli, "state", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST;
         req.upgrade_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {

@@ -294,7 +294,7 @@ static int s_export(cli_t *cli)
         return cli_usage("--lang must be zh or en");
     if ((rc = prep_list_query(cli, &q)) != CLI_OK)
         return rc;
-    q.state = (char *)cli_opt_or(cli, "status", "");
+    q.state = (char *)prep_enum(cli, "status", "");
     q.limit = 1000;
     if ((rc = cli_unused(cli)) != CLI_OK)
         return rc;
@@ -352,12 +352,12 @@ int cmd_reserve(cli_t *cli, const char *verb)
     if (strcmp(verb, "add") == 0) {
         r.person_id = (char *)cli_opt_or(cli, "person", "");
         r.community = (char *)cli_opt_or(cli, "community", "");
-        r.committee = s_committee(cli_opt_or(cli, "committee", ""));
+        r.committee = s_committee(prep_enum(cli, "committee", ""));
         r.source = (char *)cli_opt_or(cli, "source", "");
         r.added = (char *)cli_opt_or(cli, "added", "");
-        r.status = (char *)cli_opt_or(cli, "status", "active");
-        r.vetting = (char *)cli_opt_or(cli, "vetting", "pending");
-        r.bar_reason = (char *)cli_opt_or(cli, "reason", "");
+        r.status = (char *)prep_enum(cli, "status", "active");
+        r.vetting = (char *)prep_enum(cli, "vetting", "pending");
+        r.bar_reason = (char *)prep_enum(cli, "reason", "");
         r.note = (char *)cli_opt_or(cli, "note", "");
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_ADD;
@@ -365,9 +365,9 @@ int cmd_reserve(cli_t *cli, const char *verb)
         done = "reserve candidate added";
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
-        u.status = (char *)cli_opt_or(cli, "status", "");
-        u.vetting = (char *)cli_opt_or(cli, "vetting", "");
-        u.bar_reason = (char *)cli_opt_or(cli, "reason", "");
+        u.status = (char *)prep_enum(cli, "status", "");
+        u.vetting = (char *)prep_enum(cli, "vetting", "");
+        u.bar_reason = (char *)prep_enum(cli, "reason", "");
         u.note = (char *)cli_opt_or(cli, "note", "");
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE;
@@ -376,7 +376,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
-        q.state = (char *)cli_opt_or(cli, "status", "");
+        q.state = (char *)prep_enum(cli, "status", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
         req.reserve_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {

@@ -95,7 +95,7 @@ int cmd_training(cli_t *cli, const char *verb)
             hj__registry__attendee__init(&att[i]);
             snprintf(ids[i], sizeof ids[i], "%s", given[i]);
             char *colon = strchr(ids[i], ':');
-            att[i].role = colon ? colon + 1 : "";
+            att[i].role = (char *)(colon ? prep_word(colon + 1) : "");
             if (colon)
                 *colon = 0;
             att[i].person_id = ids[i];

@@ -62,6 +62,21 @@ static uint64_t s_fill(cli_t *cli, const char *prefix, uint64_t last, uint64_t u
     return last;
 }
 
+/* hj-busd cuts every subscription when a device is revoked; ours then comes
+ * back through ZAP and is refused. The monitor says so: the ZAP status when
+ * the key was refused, else 0. */
+static int s_refused(void *monitor)
+{
+    hj_frames_t f;
+    int refused = 0;
+    while (!refused && hj_frames_recv(monitor, &f, ZMQ_DONTWAIT) == 0) {
+        if (f.count == 2)
+            refused = hj_curve_refusal(hj_frames_data(&f, 0), hj_frames_size(&f, 0));
+        hj_frames_close(&f);
+    }
+    return refused;
+}
+
 int cmd_watch(cli_t *cli, const char *verb)
 {
     const char *prefix = verb ? verb : "";
@@ -80,8 +95,16 @@ int cmd_watch(cli_t *cli, const char *verb)
         zmq_ctx_term(ctx);
         return rc;
     }
-    if (zmq_connect(sub, cli->events) != 0) {
+    char monitor_endpoint[64];
+    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://hj-watch-monitor-%p", (void *)sub);
+    void *monitor = NULL;
+    if (zmq_socket_monitor(sub, monitor_endpoint, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0 ||
+        !(monitor = zmq_socket(ctx, ZMQ_PAIR)) ||
+        zmq_setsockopt(monitor, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_connect(monitor, monitor_endpoint) != 0 || zmq_connect(sub, cli->events) != 0) {
         fprintf(stderr, "hj: cannot connect to %s: %s\n", cli->events, zmq_strerror(zmq_errno()));
+        if (monitor)
+            zmq_close(monitor);
         zmq_close(sub);
         zmq_ctx_term(ctx);
         return CLI_UNREACHABLE;
@@ -94,10 +117,20 @@ int cmd_watch(cli_t *cli, const char *verb)
     long seen = 0;
     time_t deadline = seconds > 0 ? time(NULL) + seconds : 0;
     while (!count || seen < count) {
-        zmq_pollitem_t item = {sub, 0, ZMQ_POLLIN, 0};
+        zmq_pollitem_t items[2] = {{sub, 0, ZMQ_POLLIN, 0}, {monitor, 0, ZMQ_POLLIN, 0}};
         if (deadline && time(NULL) >= deadline)
             break;
-        if (zmq_poll(&item, 1, 200) <= 0)
+        if (zmq_poll(items, 2, 200) <= 0)
+            continue;
+        int refused = (items[1].revents & ZMQ_POLLIN) ? s_refused(monitor) : 0;
+        if (refused) {
+            fprintf(stderr, "hj: %s refused device %s's key (ZAP status %d): it was revoked, or "
+                            "is not enrolled; watch stops\n",
+                    cli->events, cli->device.name, refused);
+            rc = CLI_REFUSED;
+            break;
+        }
+        if (!(items[0].revents & ZMQ_POLLIN))
             continue;
         hj_frames_t f;
         if (hj_frames_recv(sub, &f, 0) != 0)
@@ -121,7 +154,9 @@ int cmd_watch(cli_t *cli, const char *verb)
         }
         hj_frames_close(&f);
     }
+    zmq_socket_monitor(sub, NULL, 0);
+    zmq_close(monitor);
     zmq_close(sub);
     zmq_ctx_term(ctx);
-    return CLI_OK;
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* hj: the Huanjie command line for subdistrict offices, field teams and auditors. */
 #include "cli.h"
+#include "cmd_prep.h"
 #include "spool.h"
 
 #include <stdio.h>
@@ -325,7 +326,10 @@ static void s_help(void)
            "Environment: HJ_BUS (default: the device file's, else tcp://127.0.0.1:7700),\n"
            "             HJ_BUS_EVENTS (the device file's, else tcp://127.0.0.1:7701),\n"
            "             HJ_DEVICE, HJ_DEVICE_PASSPHRASE, HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
-           "             HJ_SPOOL (the spool directory, default ~/.local/share/huanjie/spool).\n");
+           "             HJ_CONNECT_MS (500: how long a write waits for the bus before it is\n"
+           "             saved offline),\n"
+           "             HJ_SPOOL (the spool directory, default ~/.local/share/huanjie/spool),\n"
+           "             HJ_LANG (zh, the default, or en: as --lang).\n");
 }
 
 /* --flag, else the environment, else the device file's, else the default. */
@@ -381,7 +385,21 @@ int main(int argc, char **argv)
                         cli.has_device ? cli.device.events : "", "tcp://127.0.0.1:7701"));
     cli.timeout_ms = s_int(cli_opt_or(&cli, "timeout", getenv("HJ_TIMEOUT_MS")), 2500);
     cli.tries = s_int(cli_opt_or(&cli, "tries", getenv("HJ_TRIES")), 3);
+    cli.connect_ms = s_int(getenv("HJ_CONNECT_MS"), 500);
     cli.json = cli_flag(&cli, "json");
+    /* Chinese unless asked: --lang, else HJ_LANG. The environment's choice is
+     * handed on as if typed, so every command that reads --lang sees it. */
+    const char *lang = cli_opt(&cli, "lang");
+    if (!lang && getenv("HJ_LANG") && *getenv("HJ_LANG") && cli.nopt < CLI_MAX_ARGS) {
+        lang = getenv("HJ_LANG");
+        cli.opt[cli.nopt].key = "lang";
+        cli.opt[cli.nopt].value = lang;
+        cli.opt[cli.nopt++].used = 1;
+    }
+    if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+        return cli_usage("--lang (or HJ_LANG) is zh or en, not '%s'", lang);
+    cli.en = lang && strcmp(lang, "en") == 0;
+    prep_set_lang(cli.en);
     cli.no_spool = cli_flag(&cli, "no-spool");
     spool_default_dir(cli.spool_dir, sizeof cli.spool_dir);
     /* Kept with a spooled write, so `hj spool show` can say how it was made. */

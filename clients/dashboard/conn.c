@@ -112,7 +112,8 @@ conn_t *conn_new(const char *bus, const char *events, const hj_device_t *device)
         zmq_setsockopt(c->sub, ZMQ_SUBSCRIBE, "tally.", 6) ||
         zmq_setsockopt(c->sub, ZMQ_SUBSCRIBE, "", 0) ||
         zmq_socket_monitor(c->sub, monitor_endpoint,
-                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) ||
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) ||
         !(c->monitor = zmq_socket(c->zctx, ZMQ_PAIR)) || s_setopt(c->monitor, ZMQ_LINGER, 0) ||
         zmq_connect(c->monitor, monitor_endpoint) || zmq_connect(c->sub, events) ||
         !(c->fetch = zmq_socket(c->zctx, ZMQ_PAIR)) || s_setopt(c->fetch, ZMQ_LINGER, 0) ||
@@ -198,7 +199,16 @@ static int s_link(conn_t *c, conn_msg_t *msg)
     if (f.count >= 1 && hj_frames_size(&f, 0) >= 2) {
         uint16_t event;
         memcpy(&event, hj_frames_data(&f, 0), sizeof event);
-        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED || event == ZMQ_EVENT_DISCONNECTED) {
+        int refused = hj_curve_refusal(hj_frames_data(&f, 0), hj_frames_size(&f, 0));
+        /* A revoked device's subscription is cut by hj-busd and refused on its way back. */
+        if (refused) {
+            msg->kind = CONN_REFUSED;
+            snprintf(msg->why, sizeof msg->why,
+                     "hj-busd refused device %s's key (ZAP status %d): it was revoked, or is not "
+                     "enrolled",
+                     c->device.name, refused);
+            got = 1;
+        } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED || event == ZMQ_EVENT_DISCONNECTED) {
             msg->kind = event == ZMQ_EVENT_DISCONNECTED ? CONN_LINK_DOWN : CONN_LINK_UP;
             got = 1;
         }

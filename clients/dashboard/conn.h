@@ -21,6 +21,7 @@ typedef enum {
     CONN_SNAPSHOT,          /* msg.snapshot: hj-tallyd's answer */
     CONN_SNAPSHOT_FAILED,   /* msg.why: no answer, or a refusal */
     CONN_SERVICE,           /* msg.service_up: does the broker have a hj-tallyd? */
+    CONN_REFUSED,           /* msg.why: hj-busd refused this device's key (revoked) */
 } conn_kind_t;
 
 typedef struct {

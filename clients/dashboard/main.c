@@ -94,6 +94,11 @@ static void s_handle(top_t *t, conn_msg_t *m, int64_t *next_try_us)
         snprintf(t->snapshot_error, sizeof t->snapshot_error, "%s", m->why);
         *next_try_us = t->now_us + S_RETRY_US;
         break;
+    case CONN_REFUSED:
+        /* Nothing more will come: say why on the way out (main prints it). */
+        snprintf(t->refused, sizeof t->refused, "%s", m->why);
+        s_quit = 1;
+        break;
     case CONN_SERVICE:
         if (!m->service_up && t->tally_up && !t->stale_since_us)
             t->stale_since_us = t->now_us;
@@ -308,5 +313,7 @@ int main(int argc, char **argv)
     conn_destroy(&conn);
     board_destroy(&t.board);
     recent_destroy(&t.recent);
-    return 0;
+    if (t.refused[0])
+        fprintf(stderr, "hj-top: %s; it stops\n", t.refused);
+    return t.refused[0] ? 1 : 0;
 }

@@ -26,6 +26,7 @@ typedef struct {
     int tally_up;             /* the broker has a hj-tallyd (checked every few seconds) */
     int64_t stale_since_us;   /* when the picture stopped being live; 0 = live */
     char snapshot_error[256]; /* the last failed snapshot, "" after a good one */
+    char refused[256];        /* why hj-busd refused this device (revoked): hj-top stops */
 
     /* what is on screen */
     view_t view;

@@ -22,6 +22,7 @@ struct hj_client {
     void *monitor;        /* PAIR: the socket's handshake events (CURVE only) */
     unsigned monitors;    /* makes each monitor endpoint unique */
     int refused;          /* the ZAP status of a refused handshake, else 0 */
+    int handshaken;       /* the CURVE handshake of the current socket succeeded */
 };
 
 static void s_close(hj_client_t *c)
@@ -31,6 +32,7 @@ static void s_close(hj_client_t *c)
     if (c->monitor)
         zmq_close(c->monitor);
     c->socket = c->monitor = NULL;
+    c->handshaken = 0;
 }
 
 /* With CURVE, a monitor tells us when the server refuses our key: the
@@ -41,7 +43,8 @@ static int s_monitor(hj_client_t *c)
     int linger = 0;
     snprintf(endpoint, sizeof endpoint, "inproc://hj-client-monitor.%p.%u", (void *)c,
              ++c->monitors);
-    if (zmq_socket_monitor(c->socket, endpoint, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0 ||
+    if (zmq_socket_monitor(c->socket, endpoint,
+                           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0 ||
         !(c->monitor = zmq_socket(c->zctx, ZMQ_PAIR)))
         return -1;
     zmq_setsockopt(c->monitor, ZMQ_LINGER, &linger, sizeof linger);
@@ -69,14 +72,12 @@ static void s_on_monitor(hj_client_t *c)
     if (hj_frames_recv(c->monitor, &f, ZMQ_DONTWAIT) != 0)
         return;
     if (f.count == 2 && hj_frames_size(&f, 0) == 6) {
-        const uint8_t *d = hj_frames_data(&f, 0);
         uint16_t event;
-        uint32_t value;
-        memcpy(&event, d, 2);
-        memcpy(&value, d + 2, 4);
-        /* 400 is the handler's "no": 300 / 500 would be temporary. */
-        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && value >= 400 && value < 500)
-            c->refused = (int)value;
+        memcpy(&event, hj_frames_data(&f, 0), 2);
+        if (hj_curve_refusal(hj_frames_data(&f, 0), 6))
+            c->refused = hj_curve_refusal(hj_frames_data(&f, 0), 6);
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            c->handshaken = 1;
     }
     hj_frames_close(&f);
 }
@@ -124,17 +125,37 @@ int hj_client_tries_used(hj_client_t *c)
     return c->tries_used;
 }
 
-static void s_pause_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static int s_elapsed_ms(const struct timespec *since)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (int)((now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000);
+}
+
+int hj_client_reachable(hj_client_t *c, int wait_ms)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (!c->socket && s_open(c) != 0)
+        return 0;
+    /* Without CURVE there is no handshake to watch: let the call find out. */
+    if (!c->monitor)
+        return 1;
+    zmq_pollitem_t item = {c->monitor, 0, ZMQ_POLLIN, 0};
+    while (!c->handshaken && !c->refused) {
+        int left = wait_ms - s_elapsed_ms(&start);
+        if (left <= 0 || zmq_poll(&item, 1, left) <= 0)
+            break;
+        s_on_monitor(c);
+    }
+    /* A refused key is an answer too: the call reports it at once. */
+    return c->handshaken || c->refused;
+}
+
+static void s_pause_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
 }
 
 /* One try: 1 answered, 0 silent, 2 refused (our key), -1 socket error. */
@@ -153,6 +174,8 @@ static int s_try(hj_client_t *c, const char *service, const void *body, size_t l
     clock_gettime(CLOCK_MONOTONIC, &start);
     zmq_pollitem_t items[2] = {{c->socket, 0, ZMQ_POLLIN, 0}, {c->monitor, 0, ZMQ_POLLIN, 0}};
     for (;;) {
+        if (c->refused)
+            return 2; /* seen already, by hj_client_reachable */
         int left = c->timeout_ms - s_elapsed_ms(&start);
         int rc = left > 0 ? zmq_poll(items, c->monitor ? 2 : 1, left) : 0;
         if (rc <= 0)

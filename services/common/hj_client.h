@@ -32,6 +32,12 @@ int hj_client_set_device(hj_client_t *c, const hj_device_t *device);
  * handshake: not enrolled, or revoked; -1 when no answer came at all. */
 int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t len,
                    uint8_t **reply, size_t *reply_len);
+/* Waits at most wait_ms for the connection's CURVE handshake: 1 when it
+ * succeeded (or the server refused the key: the call then says so at once,
+ * and without CURVE, where there is nothing to wait for), 0 when the server
+ * did not answer in time. A write that can wait in a spool checks this first,
+ * so an unreachable bus costs wait_ms, not timeout_ms x tries. */
+int hj_client_reachable(hj_client_t *c, int wait_ms);
 /* How many tries the last call took. */
 int hj_client_tries_used(hj_client_t *c);
 

@@ -172,6 +172,17 @@ int hj_curve_server_socket_in(void *socket, const char *secret_key, const char *
                : 0;
 }
 
+int hj_curve_refusal(const void *event_frame, size_t size)
+{
+    uint16_t event;
+    uint32_t value;
+    if (size != 6)
+        return 0;
+    memcpy(&event, event_frame, 2);
+    memcpy(&value, (const char *)event_frame + 2, 4);
+    return event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && value >= 400 && value < 500 ? (int)value : 0;
+}
+
 int hj_curve_client_socket(void *socket, const hj_device_t *d)
 {
     return zmq_setsockopt(socket, ZMQ_CURVE_SERVERKEY, d->server_key, 40) ||

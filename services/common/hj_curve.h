@@ -56,6 +56,10 @@ int hj_curve_server_socket(void *socket, const char *secret_key);
 int hj_curve_server_socket_in(void *socket, const char *secret_key, const char *domain);
 /* Makes socket a CURVE client of d's server with d's keypair. Before connect. */
 int hj_curve_client_socket(void *socket, const hj_device_t *d);
+/* The ZAP status (400..499) when a socket monitor's first frame (event,
+ * value) says the server refused our key in the handshake (not enrolled, or
+ * revoked: retrying cannot help), else 0 (300 / 500 are temporary). */
+int hj_curve_refusal(const void *event_frame, size_t size);
 
 /* What hj_device_load found. */
 typedef enum {

@@ -74,6 +74,8 @@ struct s_export {
     size_t ncodes;
     hj_csv_writer_t *writer;
     s_buf_t *bufs; /* one a column */
+    struct s_pushes *pushes;             /* board: publicity summed by community / subdistrict */
+    size_t npushes;
     const char **cells;
     size_t rows;
 };
@@ -595,18 +597,97 @@ static const s_column_t s_finding_columns[] = {
 
 /* ---- board: the readiness board, one row a community --------------------------- */
 
+/* The board's 宣传次数 counts a subdistrict-wide push on every board of the
+ * subdistrict (its residents saw it); a spreadsheet sums the column, so the
+ * export gives each community its own pushes and each subdistrict a row of
+ * its own for the pushes to all of it: the column adds up to what was done. */
+typedef struct s_pushes {
+    char code[64];     /* a community, or the subdistrict of a subdistrict-wide push */
+    int subdistrict;
+    uint32_t count;
+} s_pushes_t;
+
+/* What a board row carries beside the board (row->sub). */
+typedef struct {
+    uint32_t pushes;
+    int subdistrict_row; /* the subdistrict-wide row: no gates, no election */
+} s_board_extra_t;
+
+static uint32_t *s_push_slot(s_export_t *x, const char *code, int subdistrict)
+{
+    for (size_t i = 0; i < x->npushes; i++)
+        if (x->pushes[i].subdistrict == subdistrict && strcmp(x->pushes[i].code, code) == 0)
+            return &x->pushes[i].count;
+    s_pushes_t *grown = realloc(x->pushes, (x->npushes + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    x->pushes = grown;
+    s_pushes_t *p = &x->pushes[x->npushes++];
+    snprintf(p->code, sizeof p->code, "%s", code);
+    p->subdistrict = subdistrict;
+    p->count = 0;
+    return &p->count;
+}
+
+static int s_push_row(s_export_t *x, const ProtobufCMessage *m)
+{
+    const Hj__Registry__Publicity *p = (const Hj__Registry__Publicity *)m;
+    uint32_t *slot = p->community[0] ? s_push_slot(x, p->community, 0)
+                                     : s_push_slot(x, p->subdistrict, 1);
+    if (!slot) {
+        fprintf(stderr, "hj: out of memory\n");
+        return CLI_USAGE;
+    }
+    *slot += p->count;
+    return CLI_OK;
+}
+
+static int s_push_page(s_export_t *x, const char *after, char last[64], size_t *got)
+{
+    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST, after, last, got, s_push_row);
+}
+
 static int s_board_fetch(s_export_t *x)
 {
     Hj__Tally__Reply *reply = NULL;
     const Hj__Tally__Snapshot *s = NULL;
     int rc = board_snapshot(x->cli, x->community, &reply, &s);
-    if (rc != CLI_OK)
-        return rc;
-    for (size_t i = 0; i < s->n_communities && rc == CLI_OK; i++)
-        rc = s_emit(x, s->communities[i], NULL, s->communities[i]->code,
-                    s->communities[i]->subdistrict);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    if (rc != CLI_OK || (rc = s_pages(x, s_push_page)) != CLI_OK)
+        goto out;
+    for (size_t i = 0; i < s->n_communities && rc == CLI_OK; i++) {
+        const Hj__Tally__CommunityBoard *b = s->communities[i];
+        const uint32_t *own = s_push_slot(x, b->code, 0);
+        s_board_extra_t extra = {own ? *own : 0, 0};
+        rc = s_emit(x, b, &extra, b->code, b->subdistrict);
+    }
+    /* One export of one community has no subdistrict row: its board is asked for alone. */
+    for (size_t i = 0; i < x->npushes && rc == CLI_OK && !x->community[0]; i++) {
+        if (!x->pushes[i].subdistrict)
+            continue;
+        Hj__Tally__CommunityBoard wide = HJ__TALLY__COMMUNITY_BOARD__INIT;
+        s_board_extra_t extra = {x->pushes[i].count, 1};
+        wide.name = x->en ? "(subdistrict-wide)" : "（全街道）";
+        wide.subdistrict = x->pushes[i].code;
+        rc = s_emit(x, &wide, &extra, "", wide.subdistrict);
+    }
+out:
+    if (reply)
+        protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
+}
+
+/* The pushes column: the community's own, or the subdistrict-wide ones. */
+static const char *s_board_pushes(const s_row_t *row, size_t arg, int en, s_buf_t *buf)
+{
+    (void)arg, (void)en;
+    s_cat(buf, "%" PRIu32, ((const s_board_extra_t *)row->sub)->pushes);
+    return buf->data;
+}
+
+/* A number of the board, "" on the subdistrict row (it has no gates or election). */
+static const char *s_board_uint(const s_row_t *row, size_t arg, int en, s_buf_t *buf)
+{
+    return ((const s_board_extra_t *)row->sub)->subdistrict_row ? "" : s_uint(row, arg, en, buf);
 }
 
 static const Hj__Tally__Gate *s_gate(const s_row_t *row, int id)
@@ -706,8 +787,8 @@ static s_column_t s_board_columns[] = {
     GATE(6),
     GATE(7),
     GATE(8),
-    {"未通过门槛数", "red_gates", s_uint, B_(red_gates)},
-    {"宣传次数", "publicity_pushes", s_counter, C_(publicity_pushes)},
+    {"未通过门槛数", "red_gates", s_board_uint, B_(red_gates)},
+    {"宣传次数", "publicity_pushes", s_board_pushes, 0},
     {"后备人选在库", "reserve_active", s_counter, C_(reserve_active)},
     {"资格联审通过", "reserve_cleared", s_counter, C_(reserve_cleared)},
     {"已提名", "reserve_nominated", s_counter, C_(reserve_nominated)},
@@ -729,7 +810,7 @@ static s_column_t s_board_columns[] = {
     {"逾期任务", "tasks_overdue", s_counter, C_(tasks_overdue)},
     {"选举", "election_body", s_election, B_(election_body)},
     {"选举日期", "election_date", s_election, B_(election_date)},
-    {"职数", "election_seats", s_uint, B_(election_seats)},
+    {"职数", "election_seats", s_board_uint, B_(election_seats)},
     {"选举状态", "election_state", s_election, B_(election_state)},
 };
 _Static_assert(sizeof s_board_columns / sizeof s_board_columns[0] == 4 + 2 * BOARD_GATES + 25,
@@ -881,5 +962,6 @@ out:
     for (size_t i = 0; i < x.ncodes; i++)
         free(x.codes[i]);
     free(x.codes);
+    free(x.pushes);
     return rc;
 }

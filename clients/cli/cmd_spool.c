@@ -1,8 +1,10 @@
 /* hj sync, hj spool — the offline spool: send what waits, look at it, correct it. */
 #include "audit.pb-c.h"
 #include "cli.h"
+#include "cmd_prep.h"
 #include "hj_client.h"
 #include "hj_pbjson.h"
+#include "hj_text.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
 #include "spool.h"
@@ -454,11 +456,99 @@ static int s_status(cli_t *cli, spool_t *sp)
     return CLI_OK;
 }
 
+/* ---- what a record is about ---------------------------------------------- */
+
+/* What a spooled write is about, read from the request itself (the spool is
+ * offline: codes, not names looked up): its community, the date on the
+ * record, and the fields a person recognises it by. */
+typedef struct {
+    char community[128];
+    char date[16];
+    char about[320];
+} s_about_t;
+
+static const ProtobufCFieldDescriptor *s_field(const ProtobufCMessage *m, const char *name,
+                                               ProtobufCType type)
+{
+    const ProtobufCFieldDescriptor *f =
+        m ? protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name) : NULL;
+    return f && f->type == type && f->label != PROTOBUF_C_LABEL_REPEATED ? f : NULL;
+}
+
+/* A string field's value, "" when the message has none of that name. */
+static const char *s_text(const ProtobufCMessage *m, const char *name)
+{
+    const ProtobufCFieldDescriptor *f = s_field(m, name, PROTOBUF_C_TYPE_STRING);
+    const char *v = f ? *(const char *const *)((const char *)m + f->offset) : NULL;
+    return v ? v : "";
+}
+
+static const ProtobufCMessage *s_sub(const ProtobufCMessage *m, const char *name)
+{
+    const ProtobufCFieldDescriptor *f = s_field(m, name, PROTOBUF_C_TYPE_MESSAGE);
+    return f ? *(const ProtobufCMessage *const *)((const char *)m + f->offset) : NULL;
+}
+
+/* The value the user typed after `option` in the command that made the record. */
+static const char *s_typed(const spool_record_t *r, const char *option)
+{
+    for (int i = 0; i + 1 < r->argc; i++)
+        if (strcmp(r->argv[i], option) == 0)
+            return r->argv[i + 1];
+    return "";
+}
+
+static void s_add(char *about, size_t size, const char *label, const char *value, size_t cols)
+{
+    char cut[160];
+    size_t len = strlen(about);
+    if (!value[0] || len + 1 >= size)
+        return;
+    if (hj_text_truncate(cut, sizeof cut, value, strlen(value), cols, NULL) != 0)
+        snprintf(cut, sizeof cut, "%.40s", value);
+    snprintf(about + len, size - len, "%s%s%s", len ? " " : "", label, cut);
+}
+
+static void s_about(const spool_record_t *r, s_about_t *a)
+{
+    static const char *const dates[] = {"date", "opened_on", "submitted_on", "requested_on",
+                                        "added", "formed_on", "birth_date", "term_start"};
+    const ProtobufCMessageDescriptor *type = s_request_type(r->service);
+    ProtobufCMessage *req = type ? protobuf_c_message_unpack(type, NULL, r->body_len, r->body) : NULL;
+    const ProtobufCMessage *m = req ? prep_oneof(req) : NULL;
+    memset(a, 0, sizeof *a);
+    if (!m) {
+        snprintf(a->about, sizeof a->about, "(the request does not decode)");
+        goto out;
+    }
+    if (s_text(m, "community")[0])
+        snprintf(a->community, sizeof a->community, "%s", s_text(m, "community"));
+    else if (s_text(m, "subdistrict")[0])
+        snprintf(a->community, sizeof a->community, "%s（全街道）", s_text(m, "subdistrict"));
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0] && !a->date[0]; i++)
+        snprintf(a->date, sizeof a->date, "%s", s_text(m, dates[i]));
+    /* Who it is about: the interviewee, the person of an entry, the record's own name. */
+    const ProtobufCMessage *who = s_sub(m, "interviewee");
+    const char *person = who && s_text(who, "name")[0] ? s_text(who, "name") : s_typed(r, "--person");
+    s_add(a->about, sizeof a->about, "", s_text(m, "name"), 24);
+    s_add(a->about, sizeof a->about, "", s_text(m, "code"), 24);
+    s_add(a->about, sizeof a->about, "", person, 24);
+    s_add(a->about, sizeof a->about, "", s_text(m, "title"), 24);
+    s_add(a->about, sizeof a->about, "", s_text(m, "summary"), 24);
+    if (!a->about[0])
+        s_add(a->about, sizeof a->about, "", s_text(m, "id"), 12);
+out:
+    if (req)
+        protobuf_c_message_free_unpacked(req, NULL);
+}
+
 static int s_list(cli_t *cli, spool_t *sp)
 {
     static const char *parts[] = {"waiting", "rejected", "damaged"};
-    static const char *head[] = {"STATE", "REQUEST ID", "SAVED", "COMMAND", "REASON"};
-    cli_table_t *tab = cli_table_new(5, head);
+    static const char *head_en[] = {"STATE",   "REQUEST ID", "SAVED",  "COMMAND",
+                                    "COMMUNITY", "DATE",     "RECORD", "REASON"};
+    static const char *head_zh[] = {"状态", "请求编号", "保存时间", "命令", "社区", "日期", "记录", "原因"};
+    cli_table_t *tab = cli_table_new(8, cli->en ? head_en : head_zh);
     int first = 1;
     if (cli->json)
         printf("[");
@@ -470,11 +560,13 @@ static int s_list(cli_t *cli, spool_t *sp)
         for (size_t i = 0; i < n; i++) {
             spool_entry_t e;
             char err[512], when[64] = "", what[128] = "", reason[600] = "";
+            s_about_t about = {0};
             spool_result_t got = spool_take(sp, parts[p], names[i], &e, err, sizeof err);
             const char *id = spool_name_id(names[i])[0] ? spool_name_id(names[i]) : names[i];
             if (got == SPOOL_OK) {
                 spool_local_time(e.rec.created, when, sizeof when);
                 spool_record_summary(&e.rec, what, sizeof what);
+                s_about(&e.rec, &about);
                 if (e.rec.refused)
                     snprintf(reason, sizeof reason, "%s%s%s: %s", hj_code_name(e.rec.refused_code),
                              e.rec.refused_field[0] ? " " : "", e.rec.refused_field,
@@ -491,12 +583,19 @@ static int s_list(cli_t *cli, spool_t *sp)
                 hj_json_string(stdout, id);
                 printf(", \"command\": ");
                 hj_json_string(stdout, what);
+                printf(", \"community\": ");
+                hj_json_string(stdout, about.community);
+                printf(", \"date\": ");
+                hj_json_string(stdout, about.date);
+                printf(", \"record\": ");
+                hj_json_string(stdout, about.about);
                 printf(", \"reason\": ");
                 hj_json_string(stdout, reason);
                 printf("}");
                 first = 0;
             } else {
-                const char *row[] = {parts[p], id, when, what, reason};
+                const char *row[] = {parts[p], id, when, what, about.community, about.date,
+                                     about.about, reason};
                 cli_table_row(tab, row);
             }
         }

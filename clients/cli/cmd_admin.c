@@ -1,6 +1,9 @@
 /* hj admin: operator commands that run on the server, against the database
  * directly (HJ_DB or --db, logged in as the hj_admin role) and the run
- * directory (HJ_RUN_DIR or --run-dir), not through the broker. */
+ * directory (HJ_RUN_DIR or --run-dir), not through the broker. On the machine
+ * where `deploy/huanjie up` ran, neither is needed: the run directory is the
+ * one holding the operator's device file, and `up` left the database's
+ * connection string in it (RUN/database). */
 #include "cli.h"
 #include "hj_auth.h"
 #include "hj_config.h"
@@ -220,10 +223,12 @@ static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *t
                          : "it holds the device's secret key");
         fprintf(say, "Copy it to the device and use it with hj --device FILE, HJ_DEVICE=FILE, or "
                      "as ~/.config/huanjie/device.\n");
+        /* The ports are the ones this server listens on (HJ_BUS_PORT), not 7700. */
+        const char *bus_port = strrchr(d.bus, ':'), *events_port = strrchr(d.events, ':');
         if (strstr(d.bus, "//127.") || strstr(d.bus, "//localhost"))
             fprintf(say, "Note: it names %s, this machine itself; for a laptop, enrol with\n"
-                         "--bus tcp://SERVER:7700 --events tcp://SERVER:7701.\n",
-                    d.bus);
+                         "--bus tcp://SERVER%s --events tcp://SERVER%s.\n",
+                    d.bus, bus_port ? bus_port : ":7700", events_port ? events_port : ":7701");
     }
     return CLI_OK;
 }
@@ -316,6 +321,51 @@ static int s_device_revoke(PGconn *c, const char *name)
     return CLI_REFUSED;
 }
 
+/* ---- where: the run directory and its database ------------------------------- */
+
+/* The run directory: --run-dir, else HJ_RUN_DIR, else the one `up` made here:
+ * its devices/ holds the device hj uses (~/.config/huanjie/device links into
+ * it) and it holds busd.key; else ".". */
+static void s_run_dir(cli_t *cli, char *out, size_t size)
+{
+    const char *given = cli_opt(cli, "run-dir");
+    char device[512], real[4096], key[4200];
+    snprintf(out, size, "%s", given ? given : getenv("HJ_RUN_DIR") ? getenv("HJ_RUN_DIR") : ".");
+    if (given || getenv("HJ_RUN_DIR") || !hj_device_find(NULL, device, sizeof device) ||
+        !realpath(device, real))
+        return;
+    char *slash = strrchr(real, '/');
+    if (!slash || slash - real < 8 || strncmp(slash - 8, "/devices", 8) != 0)
+        return;
+    slash[-8] = 0;
+    snprintf(key, sizeof key, "%s/busd.key", real);
+    if (access(key, F_OK) == 0)
+        snprintf(out, size, "%s", real);
+}
+
+/* The database: --db, else HJ_DB, else the run directory's `database` file
+ * (`up` writes it), else dbname=huanjie. *from says which, for messages. */
+static void s_database(cli_t *cli, const char *run_dir, char *db, size_t size, const char **from)
+{
+    static char file[4200];
+    const char *given = cli_opt(cli, "db");
+    *from = given ? "--db" : "HJ_DB";
+    snprintf(db, size, "%s", given ? given : getenv("HJ_DB") ? getenv("HJ_DB") : "");
+    if (db[0])
+        return;
+    snprintf(file, sizeof file, "%s/database", run_dir);
+    FILE *f = fopen(file, "r");
+    if (f && fgets(db, (int)size, f))
+        db[strcspn(db, "\r\n")] = 0;
+    else
+        db[0] = 0;
+    if (f)
+        fclose(f);
+    *from = db[0] ? file : "the default";
+    if (!db[0])
+        snprintf(db, size, "dbname=huanjie");
+}
+
 /* ---- the command ------------------------------------------------------------ */
 
 static const char *s_usage =
@@ -324,11 +374,10 @@ static const char *s_usage =
 
 int cmd_admin(cli_t *cli, const char *verb)
 {
-    char db[1024];
-    snprintf(db, sizeof db, "%s",
-             cli_opt_or(cli, "db", getenv("HJ_DB") ? getenv("HJ_DB") : "dbname=huanjie"));
-    const char *run_dir =
-        cli_opt_or(cli, "run-dir", getenv("HJ_RUN_DIR") ? getenv("HJ_RUN_DIR") : ".");
+    char db[1024], run_dir[4096];
+    const char *db_from;
+    s_run_dir(cli, run_dir, sizeof run_dir);
+    s_database(cli, run_dir, db, sizeof db, &db_from);
     const char *what = cli->npos > 0 ? cli->pos[0] : "";
     const char *arg = cli->npos > 1 ? cli->pos[1] : NULL;
     const char *anchor = cli_opt(cli, "anchor");
@@ -358,7 +407,10 @@ int cmd_admin(cli_t *cli, const char *verb)
         return cli_usage("--db / HJ_DB is not a connection string");
     PGconn *c = PQconnectdb(db);
     if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "hj: cannot connect to the database: %s", PQerrorMessage(c));
+        fprintf(stderr, "hj: cannot connect to the database (connection string from %s; --db or "
+                        "HJ_DB names it, or the run directory's `database` file that deploy/huanjie "
+                        "up writes): %s",
+                db_from, PQerrorMessage(c));
         PQfinish(c);
         return CLI_UNREACHABLE;
     }

@@ -90,7 +90,9 @@ static const cli_command_t s_commands[] = {
      "hj talk coverage COMMUNITY | --all   sitting members and their last preparation-phase talk"},
     {"admin", "operator commands on the server: devices, the server key, journal verify", cmd_admin,
      "On the server, with database access (HJ_DB or --db; logged in as the hj_admin role) and the\n"
-     "run directory (HJ_RUN_DIR or --run-dir, where hj-busd keeps busd.key):\n"
+     "run directory (HJ_RUN_DIR or --run-dir, where hj-busd keeps busd.key); on the machine where\n"
+     "deploy/huanjie up ran, neither is needed (the run directory of this operator's device, and\n"
+     "the database named in its `database` file):\n"
      "hj admin device enrol NAME --team TEAM --role ROLE [--out FILE] [--bus ENDPOINT] [--events ENDPOINT]\n"
      "                     [--passphrase]\n"
      "    a new keypair for a laptop or operator; writes the device file (default NAME.device, mode\n"

@@ -4,10 +4,12 @@
 #include "cmd_board.h"
 #include "cmd_prep.h"
 #include "hj_text.h"
+#include "registry.pb-c.h"
 #include "tally.pb-c.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define S_GATES BOARD_GATES
@@ -167,6 +169,16 @@ static const char *s_state_mark(Hj__Tally__GateState s)
     }
 }
 
+/* ○: green with nothing ever recorded (整顿, 升格), unlike ✓: all recorded items done. */
+static const char *s_gate_mark(const Hj__Tally__CommunityBoard *b, const Hj__Tally__Gate *g)
+{
+    const Hj__Tally__Counters *k = b->counters;
+    if (g->state == HJ__TALLY__GATE_STATE__GREEN && k &&
+        ((g->id == 2 && !k->rectification_closed) || (g->id == 3 && !k->upgrades_decided)))
+        return "○";
+    return s_state_mark(g->state);
+}
+
 static const char *s_state_word(Hj__Tally__GateState s, int en)
 {
     switch (s) {
@@ -193,6 +205,107 @@ static const char *s_election_word(const char *word, int en)
         if (strcmp(word, zh[i][0]) == 0)
             return zh[i][1];
     return word;
+}
+
+void board_measures(const Hj__Tally__CommunityBoard *b, int en, board_measure_t out[BOARD_MEASURES])
+{
+    static const char *const names[BOARD_MEASURES][2] = {
+        {"宣传动员", "publicity"}, {"调研摸底", "survey"}, {"后备人选台账", "reserve ledger"},
+        {"健全机构", "working bodies"},
+    };
+    const Hj__Tally__Counters *k = b->counters;
+    Hj__Tally__Counters none = HJ__TALLY__COUNTERS__INIT;
+    if (!k)
+        k = &none;
+    memset(out, 0, sizeof(board_measure_t) * BOARD_MEASURES);
+    out[0].recorded = k->publicity_pushes > 0;
+    snprintf(out[0].detail, sizeof out[0].detail, en ? "%u pushes" : "推送%u次", k->publicity_pushes);
+    out[1].recorded = k->members_assessed > 0;
+    snprintf(out[1].detail, sizeof out[1].detail,
+             en ? "%u of %u sitting members assessed" : "已分析研判在任两委成员%u/%u人",
+             k->members_assessed, k->members_sitting);
+    out[2].recorded = k->reserve_entries > 0;
+    snprintf(out[2].detail, sizeof out[2].detail,
+             en ? "%u entries: %u active, %u nominated" : "%u条：在库%u人，已提名%u人",
+             k->reserve_entries, k->reserve_active, k->reserve_nominated);
+    out[3].recorded = b->guidance_group[0] || k->election_committee;
+    snprintf(out[3].detail, sizeof out[3].detail,
+             en ? "guidance group: %s; election committee: %s" : "指导组：%s；选举委员会：%s",
+             b->guidance_group[0] ? b->guidance_group : (en ? "none" : "无"),
+             k->election_committee ? (en ? "formed" : "已成立") : (en ? "not formed" : "未成立"));
+    for (int i = 0; i < BOARD_MEASURES; i++) {
+        out[i].name = names[i][en ? 1 : 0];
+        out[i].state = out[i].recorded ? (en ? "recorded" : "已记录") : (en ? "not started" : "未开始");
+    }
+}
+
+/* One registry list of the subdistrict (bodies or plans): the reply, or NULL. */
+static Hj__Registry__Reply *s_registry_list(cli_t *cli, Hj__Registry__Request__OpCase op,
+                                            const char *subdistrict)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Reply *reply = NULL;
+    q.subdistrict = (char *)subdistrict;
+    q.limit = 1000;
+    req.op_case = op;
+    if (op == HJ__REGISTRY__REQUEST__OP_BODY_LIST)
+        req.body_list = &q;
+    else
+        req.plan_list = &q;
+    /* Quietly (cli_send says nothing): a device that may not read them gets
+     * the board without the line. */
+    size_t len = protobuf_c_message_get_packed_size(&req.base), answer_len = 0;
+    uint8_t *body = malloc(len ? len : 1), *answer = NULL;
+    hj_client_t *client = body ? hj_client_new(NULL, cli->bus, cli->timeout_ms, 1) : NULL;
+    hj_status_t st;
+    if (client && hj_client_set_device(client, &cli->device) == 0) {
+        protobuf_c_message_pack(&req.base, body);
+        if (cli_send(client, "registry", body, len, &answer, &answer_len, &st) == CLI_SEND_OK)
+            reply = hj__registry__reply__unpack(NULL, answer_len, answer);
+    }
+    hj_client_destroy(&client);
+    free(body);
+    free(answer);
+    return reply;
+}
+
+void board_subdistrict_line(cli_t *cli, const char *subdistrict, const char *indent, int en)
+{
+    Hj__Registry__Reply *bodies = s_registry_list(cli, HJ__REGISTRY__REQUEST__OP_BODY_LIST, subdistrict);
+    Hj__Registry__Reply *plans = bodies ? s_registry_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, subdistrict) : NULL;
+    unsigned leadership = 0, office = 0, groups = 0;
+    const Hj__Registry__Plan *plan = NULL;
+    if (!bodies || bodies->result_case != HJ__REGISTRY__REPLY__RESULT_BODIES || !plans ||
+        plans->result_case != HJ__REGISTRY__REPLY__RESULT_PLANS)
+        goto out;
+    for (size_t i = 0; i < bodies->bodies->n_items; i++) {
+        const char *kind = bodies->bodies->items[i]->kind;
+        leadership += strcmp(kind, "leadership_group") == 0;
+        office += strcmp(kind, "office") == 0;
+        groups += strcmp(kind, "guidance_group") == 0;
+    }
+    /* The subdistrict plan has no community; the latest version counts. */
+    for (size_t i = 0; i < plans->plans->n_items; i++) {
+        const Hj__Registry__Plan *p = plans->plans->items[i];
+        if (!p->community[0] && (!plan || p->version > plan->version))
+            plan = p;
+    }
+    const char *no = en ? "not started" : "未开始", *yes = en ? "recorded" : "已记录";
+    if (en)
+        printf("%ssubdistrict %s: leadership group %s, its office %s, guidance groups %u, "
+               "subdistrict plan %s\n",
+               indent, subdistrict, leadership ? yes : no, office ? yes : no, groups,
+               plan ? plan->state : no);
+    else
+        printf("%s街道 %s：换届工作领导小组%s，领导小组办公室%s，指导组%u个，街道换届方案%s\n",
+               indent, subdistrict, leadership ? yes : no, office ? yes : no, groups,
+               plan ? prep_zh(plan->state) : no);
+out:
+    if (bodies)
+        hj__registry__reply__free_unpacked(bodies, NULL);
+    if (plans)
+        hj__registry__reply__free_unpacked(plans, NULL);
 }
 
 static int s_call(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
@@ -246,9 +359,9 @@ static void s_print_district(const Hj__Tally__Snapshot *s, int en)
            s->tally_seq, s->journal_seq);
 }
 
-static void s_print_table(const Hj__Tally__Snapshot *s, int en)
+static void s_print_table(cli_t *cli, const Hj__Tally__Snapshot *s, int en)
 {
-    const char *head[5 + S_GATES + 4];
+    const char *head[5 + S_GATES + 4 + BOARD_MEASURES];
     int n = 0;
     head[n++] = en ? "COMMUNITY" : "社区编号";
     head[n++] = en ? "NAME" : "名称";
@@ -258,17 +371,22 @@ static void s_print_table(const Hj__Tally__Snapshot *s, int en)
     head[n++] = en ? "TALKS" : "谈话覆盖";
     head[n++] = en ? "TRAINED" : "培训";
     head[n++] = en ? "ELECTION" : "选举";
+    board_measure_t m[BOARD_MEASURES];
+    Hj__Tally__CommunityBoard names = HJ__TALLY__COMMUNITY_BOARD__INIT; /* for the headers */
+    board_measures(&names, en, m);
+    for (int i = 0; i < BOARD_MEASURES; i++)
+        head[n++] = m[i].name;
     cli_table_t *t = cli_table_new(n, head);
     for (size_t i = 0; i < s->n_communities; i++) {
         const Hj__Tally__CommunityBoard *b = s->communities[i];
         const Hj__Tally__Counters *k = b->counters;
-        char red[16], talks[32], trained[32], election[64];
-        const char *row[5 + S_GATES + 4];
+        char red[16], talks[32], trained[32], election[64], measure[BOARD_MEASURES][32];
+        const char *row[5 + S_GATES + 4 + BOARD_MEASURES];
         int c = 0;
         row[c++] = b->code;
         row[c++] = b->name;
         for (int g = 0; g < S_GATES; g++)
-            row[c++] = (size_t)g < b->n_gates ? s_state_mark(b->gates[g]->state) : "?";
+            row[c++] = (size_t)g < b->n_gates ? s_gate_mark(b, b->gates[g]) : "?";
         snprintf(red, sizeof red, "%u", b->red_gates);
         row[c++] = red;
         row[c++] = k ? s_ratio(k->talk_covered, k->members_sitting, talks) : "";
@@ -279,11 +397,28 @@ static void s_print_table(const Hj__Tally__Snapshot *s, int en)
         else
             snprintf(election, sizeof election, "-");
         row[c++] = election;
+        /* The measures without a gate: a count when recorded, else 未开始. */
+        board_measures(b, en, m);
+        snprintf(measure[0], sizeof measure[0], "%u", k ? k->publicity_pushes : 0);
+        s_ratio(k ? k->members_assessed : 0, k ? k->members_sitting : 0, measure[1]);
+        snprintf(measure[2], sizeof measure[2], "%u", k ? k->reserve_entries : 0);
+        snprintf(measure[3], sizeof measure[3], "%s", m[3].state);
+        for (int i = 0; i < BOARD_MEASURES; i++)
+            row[c++] = m[i].recorded ? measure[i] : m[i].state;
         cli_table_row(t, row);
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    printf("%s\n", en ? "✓ green  ✗ red  ⊘ overridden by the district" : "✓ 通过  ✗ 未通过  ⊘ 区级越过");
+    printf("%s\n", en ? "✓ green  ○ green, nothing recorded  ✗ red  ⊘ overridden by the district"
+                      : "✓ 通过  ○ 通过（无事项）  ✗ 未通过  ⊘ 区级越过");
+    /* The subdistricts' own measures, once each. */
+    for (size_t i = 0; i < s->n_communities; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(s->communities[j]->subdistrict, s->communities[i]->subdistrict) != 0)
+            j++;
+        if (j == i)
+            board_subdistrict_line(cli, s->communities[i]->subdistrict, "", en);
+    }
     s_print_district(s, en);
 }
 
@@ -300,7 +435,7 @@ static void s_print_gates(const Hj__Tally__CommunityBoard *b, int en)
         char state[64];
         if (hj_text_pad(state, sizeof state, word, strlen(word), 10, HJ_TEXT_ALIGN_LEFT) != 0)
             snprintf(state, sizeof state, "%s", word);
-        printf("%s %d %s %s %s\n", s_state_mark(g->state), id, padded, state, board_gate_reason(g, en));
+        printf("%s %d %s %s %s\n", s_gate_mark(b, g), id, padded, state, board_gate_reason(g, en));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
             printf(en ? "                overridden by %s: %s\n" : "                由 %s 越过：%s\n",
                    g->override_actor, g->override_reason);
@@ -353,7 +488,7 @@ static void s_print_counters(const Hj__Tally__Counters *k, int en)
            k->tasks_overdue);
 }
 
-static void s_print_board(const Hj__Tally__CommunityBoard *b, int en)
+static void s_print_board(cli_t *cli, const Hj__Tally__CommunityBoard *b, int en)
 {
     printf(en ? "%s  %s  (%s%s%s)\n" : "%s  %s（%s%s%s）\n", b->code, b->name, b->subdistrict,
            b->guidance_group[0] ? (en ? ", " : "，") : "", b->guidance_group);
@@ -362,6 +497,13 @@ static void s_print_board(const Hj__Tally__CommunityBoard *b, int en)
     s_print_gates(b, en);
     printf("\n");
     s_print_counters(b->counters, en);
+    board_measure_t m[BOARD_MEASURES];
+    board_measures(b, en, m);
+    printf("\n%s\n", en ? "measures without a gate:" : "无门槛的准备工作：");
+    for (int i = 0; i < BOARD_MEASURES; i++)
+        printf("  %s  %s%s%s%s\n", m[i].name, m[i].state, m[i].recorded ? (en ? " (" : "（") : "",
+               m[i].recorded ? m[i].detail : "", m[i].recorded ? (en ? ")" : "）") : "");
+    board_subdistrict_line(cli, b->subdistrict, "  ", en);
     printf(en ? "(tally seq %" PRIu64 ")\n" : "（计票序号 %" PRIu64 "）\n", b->tally_seq);
 }
 
@@ -400,9 +542,9 @@ int cmd_board(cli_t *cli, const char *community)
     if (cli->json)
         cli_json(&s->base);
     else if (community && s->n_communities == 1)
-        s_print_board(s->communities[0], en);
+        s_print_board(cli, s->communities[0], en);
     else
-        s_print_table(s, en);
+        s_print_table(cli, s, en);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }
@@ -417,7 +559,7 @@ static void s_print_gate_list(const Hj__Tally__CommunityBoard *b, int en)
     for (size_t i = 0; i < b->n_gates; i++) {
         const Hj__Tally__Gate *g = b->gates[i];
         int id = g->id >= 1 && g->id <= S_GATES ? g->id : 0;
-        printf("\n%s %d %s — %s\n", s_state_mark(g->state), id, en ? s_gate_word[id] : s_gate_zh[id],
+        printf("\n%s %d %s — %s\n", s_gate_mark(b, g), id, en ? s_gate_word[id] : s_gate_zh[id],
                s_state_word(g->state, en));
         printf(en ? "  rule:  %s\n  now:   %s\n" : "  规则：%s\n  现状：%s\n", s_gate_rule[id][en ? 1 : 0],
                board_gate_reason(g, en));

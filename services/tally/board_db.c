@@ -27,6 +27,28 @@ static uint32_t s_u32(PGresult *r, int row, int col)
 
 /* ---- one community ---------------------------------------------------------- */
 
+/* What tells a green gate with nothing recorded from one whose items are all
+ * done, and the ledger's size (a measure without a gate). */
+static int s_states(PGconn *c, const char *code, tally_board_t *b)
+{
+    char state[6];
+    const char *v[1] = {code};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT (SELECT count(*) FROM rectification WHERE community = $1 AND "
+                        "state = 'closed'), (SELECT count(*) FROM upgrade WHERE community = $1 "
+                        "AND state IN ('approved', 'rejected')), (SELECT count(*) FROM reserve "
+                        "WHERE community = $1)",
+                        1, v);
+    if (!r)
+        return -1;
+    b->counters.rectification_closed = b->facts.rectification_closed = s_u32(r, 0, 0);
+    b->counters.upgrades_decided = b->facts.upgrades_decided = s_u32(r, 0, 1);
+    b->counters.reserve_entries = s_u32(r, 0, 2);
+    b->counters.election_committee = b->facts.committee_recorded;
+    PQclear(r);
+    return 0;
+}
+
 #define S_FACTS_SQL                                                                              \
     "SELECT c.code, c.name, c.subdistrict, "                                                     \
     "COALESCE((SELECT b.name FROM guidance g JOIN body b ON b.id = g.body_id "       \
@@ -237,7 +259,7 @@ int board_load(PGconn *c, const tally_profiles_t *profiles, const char *communit
     PQclear(r);
     if (!found)
         return 0;
-    if (s_publicity(c, community, b) != 0 ||
+    if (s_publicity(c, community, b) != 0 || s_states(c, community, b) != 0 ||
         s_elections(c, profiles, community, election_id ? election_id : "", b) != 0)
         return -1;
     /* The candidates gate counts the election's candidate list, or the
@@ -347,6 +369,9 @@ static void s_add_counters(Hj__Tally__Counters *t, const Hj__Tally__Counters *k)
     t->training_required += k->training_required;
     t->training_done += k->training_done;
     t->rectification_open += k->rectification_open;
+    t->rectification_closed += k->rectification_closed;
+    t->upgrades_decided += k->upgrades_decided;
+    t->reserve_entries += k->reserve_entries;
     t->audit_open_findings += k->audit_open_findings;
     t->audit_serious_open += k->audit_serious_open;
     t->tasks_overdue += k->tasks_overdue;

@@ -104,9 +104,13 @@ static void s_rectification(const tally_facts_t *f, tally_gate_t *g)
 {
     uint32_t open = f->rectification_open + f->rectification_in_progress;
     g->green = open == 0;
-    if (g->green) {
-        s_say(g, "rectification: no open item");
-        s_zh(g, "无未整顿到位的事项");
+    if (g->green && !f->rectification_closed) {
+        s_say(g, "rectification: no item recorded");
+        s_zh(g, "无整顿事项");
+    } else if (g->green) {
+        s_say(g, "rectification: all %u %s closed", f->rectification_closed,
+              s_plural(f->rectification_closed, "item", "items"));
+        s_zh(g, "%u个整顿事项均已销号", f->rectification_closed);
     } else {
         s_say(g, "rectification: %u %s not closed (%u open, %u in progress)", open,
               s_plural(open, "item", "items"), f->rectification_open, f->rectification_in_progress);
@@ -118,9 +122,13 @@ static void s_rectification(const tally_facts_t *f, tally_gate_t *g)
 static void s_upgrade(const tally_facts_t *f, tally_gate_t *g)
 {
     g->green = !f->upgrade_pending;
-    if (g->green) {
-        s_say(g, "upgrade: no request pending");
-        s_zh(g, "无待审批的升格申请");
+    if (g->green && !f->upgrades_decided) {
+        s_say(g, "upgrade: no request");
+        s_zh(g, "无升格申请");
+    } else if (g->green) {
+        s_say(g, "upgrade: %u %s decided, none pending", f->upgrades_decided,
+              s_plural(f->upgrades_decided, "request", "requests"));
+        s_zh(g, "%u件升格申请均已审批", f->upgrades_decided);
     } else {
         s_say(g, "upgrade: request to %s pending since %s", f->upgrade_to, f->upgrade_requested_on);
         s_zh(g, "升格为%s的申请自%s起待审批", s_word_zh(f->upgrade_to), f->upgrade_requested_on);

@@ -59,6 +59,8 @@ typedef struct {
     /* 8: the day the community's voter list was published ("" = not yet);
      * each election's profile says how many days before election day. */
     char voter_list_published[11];
+    /* 2 and 3 green: nothing recorded, or everything recorded is done */
+    uint32_t rectification_closed, upgrades_decided;
 } tally_facts_t;
 
 typedef struct {

@@ -37,8 +37,8 @@ Test(gates, a_community_with_nothing_recorded)
     tally_gates_judge(&f, g);
     const char *want[TALLY_GATES] = {
         "audit: no term audit opened",
-        "rectification: no open item",
-        "upgrade: no request pending",
+        "rectification: no item recorded",
+        "upgrade: no request",
         "plan: no community plan",
         "talks: no sitting members on the roster",
         "training: no election committee recorded",
@@ -46,7 +46,7 @@ Test(gates, a_community_with_nothing_recorded)
         "voter list: not yet published",
     };
     const char *want_zh[TALLY_GATES] = {
-        "尚未开展任期审计",     "无未整顿到位的事项",     "无待审批的升格申请",
+        "尚未开展任期审计",     "无整顿事项",     "无升格申请",
         "尚无社区选举方案",     "花名册上没有在任两委成员", "尚未成立选举委员会",
         "尚未安排选举（职数未定）", "选民名单尚未公布",
     };
@@ -290,4 +290,21 @@ Test(gates, lists_and_proxies_follow_the_profile)
     cr_assert_eq(tally_invalid_limit(&party, 5), 6);
     cr_assert_eq(tally_mode_parse("household"), 1);
     cr_assert_eq(tally_mode_parse("village"), -1);
+}
+
+/* Green either way, but an official must tell "nothing recorded" from "all done". */
+Test(gates, rectification_and_upgrade_say_whether_anything_was_recorded)
+{
+    f.rectification_closed = 3;
+    f.upgrades_decided = 1;
+    tally_gates_judge(&f, g);
+    cr_assert(g[1].green && g[2].green);
+    cr_assert_str_eq(g[1].reason, "rectification: all 3 items closed");
+    cr_assert_str_eq(g[1].reason_zh, "3个整顿事项均已销号");
+    cr_assert_str_eq(g[2].reason, "upgrade: 1 request decided, none pending");
+    cr_assert_str_eq(g[2].reason_zh, "1件升格申请均已审批");
+    f.rectification_in_progress = 1;
+    tally_gates_judge(&f, g);
+    cr_assert(!g[1].green);
+    cr_assert_str_eq(g[1].reason_zh, "1个整顿事项未整顿到位（待整顿0个，整顿中1个）");
 }

@@ -788,7 +788,7 @@ static s_column_t s_board_columns[] = {
     GATE(7),
     GATE(8),
     {"未通过门槛数", "red_gates", s_board_uint, B_(red_gates)},
-    {"宣传次数", "publicity_pushes", s_board_pushes, 0},
+    {"宣传次数", "publicity_own", s_board_pushes, 0},
     {"后备人选在库", "reserve_active", s_counter, C_(reserve_active)},
     {"资格联审通过", "reserve_cleared", s_counter, C_(reserve_cleared)},
     {"已提名", "reserve_nominated", s_counter, C_(reserve_nominated)},

@@ -53,6 +53,11 @@ static const char *const s_labels[][2] = {
     {"guidance_group_member", "指导组成员"},
     {"community_staff", "社区工作者"},
     {"leadership_group_member", "领导小组成员"},
+    /* Short forms people write; the first label of a word above is what is shown. */
+    {"slogan", "标语"},
+    {"wechat_group", "微信群"},
+    {"notice_board", "宣传栏"},
+    {"screen", "显示屏"},
 };
 #define S_NLABELS (sizeof s_labels / sizeof s_labels[0])
 

@@ -330,7 +330,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(out, "result certified") && strstr(out, "certified by test-admin"), "%s", out);
     free(out);
     out = OUT("board", "KBS-BH-02");
-    cr_assert(strstr(out, "residents") && strstr(out, "certified by test-admin"), "%s", out);
+    cr_assert(strstr(out, "居委会") && strstr(out, "已确认，操作：test-admin"), "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND kind IN "
                                          "('voter_roll_set', 'objection_filed', 'objection_decided', "

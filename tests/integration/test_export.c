@@ -522,7 +522,7 @@ static void s_board(void)
                                         "talks", "training", "candidates", "voter_list"};
     s_csv_t zh, en;
     EXPORT("board", &zh, NULL);
-    cr_assert_eq(zh.nrows, 3, "one row a community");
+    cr_assert_eq(zh.nrows, 4, "one row a community, and KBS-BH's subdistrict-wide pushes in a row of their own");
     cr_assert_str_eq(zh.head[0], "社区编号");
     cr_assert_str_eq(zh.head[4], "审计");
     cr_assert_str_eq(zh.head[5], "审计说明");
@@ -534,17 +534,23 @@ static void s_board(void)
     cr_assert_str_eq(s_cell(&zh, r, "审计状态"), "现场审计");
     cr_assert_str_eq(s_cell(&zh, r, "整顿"), "通过");
     cr_assert_str_eq(s_cell(&zh, r, "后备人选在库"), "2", "王丽 and 巴特尔 (barred by vetting, still active): %s", s_cell(&zh, r, "后备人选在库"));
+    /* The community's own pushes (12); the subdistrict's (1) are on its own row. */
+    cr_assert_str_eq(s_cell(&zh, r, "宣传次数"), "12");
+    size_t wide = s_row(&zh, "社区名称", "（全街道）");
+    cr_assert_str_eq(s_cell(&zh, wide, "街道"), "KBS-BH");
+    cr_assert_str_eq(s_cell(&zh, wide, "社区编号"), "");
+    cr_assert_str_eq(s_cell(&zh, wide, "宣传次数"), "1");
 
     EXPORT("board", &en, "--lang", "en");
     cr_assert_eq(en.ncols, 4 + 16 + 25);
     json_doc_t *snap = JSON("board");
     const json_doc_t *boards = s_get(snap, "communities");
-    cr_assert_eq(en.nrows, boards->n);
-    for (size_t i = 0; i < en.nrows; i++) {
+    cr_assert_eq(en.nrows, boards->n + 1, "the communities, then the subdistrict-wide row");
+    for (size_t i = 0; i < boards->n; i++) {
         const json_doc_t *b = boards->items[i];
         cr_assert_str_eq(s_cell(&en, i, "community"), s_text(b, "code"));
         cr_assert(s_same(&en, i, b) >= 6, "row %zu", i + 1);
-        cr_assert(s_same(&en, i, s_get(b, "counters")) >= 20, "row %zu: the counters", i + 1);
+        cr_assert(s_same(&en, i, s_get(b, "counters")) >= 19, "row %zu: the counters", i + 1);
         const json_doc_t *g = s_get(b, "gates");
         cr_assert_eq(g->n, 8);
         for (size_t k = 0; k < 8; k++) {

@@ -40,7 +40,7 @@ Test(preparation, publicity_totals_by_kind_and_channel_and_refusals_change_nothi
     free(out);
     /* The whole district: three pushes, and the table shows the totals in Chinese. */
     out = HJ_OK(&stack, "publicity", "list");
-    cr_assert(strstr(out, "宣传标语 (slogan)") && strstr(out, "电子屏 (screen)") &&
+    cr_assert(strstr(out, "宣传标语") && strstr(out, "电子屏") &&
                   strstr(out, "KBS-BH (全街道)") && strstr(out, title),
               "%s", out);
     free(out);
@@ -192,7 +192,7 @@ Test(preparation, rectification_walks_open_in_progress_closed_and_refuses_a_clos
     cr_assert(strstr(err, "field: state"), "%s", err);
     free(err);
     out = HJ_OK(&stack, "rectification", "list", "--state", "closed", "--community", "KBS-BH-02");
-    cr_assert(strstr(out, "黑恶宗族势力干扰") && strstr(out, "已销号 (closed)"), "%s", out);
+    cr_assert(strstr(out, "黑恶宗族势力干扰") && strstr(out, "已销号"), "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack,
                                  "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-02' AND actor = 'test-admin' "
@@ -245,7 +245,7 @@ Test(preparation, upgrade_approval_changes_the_organisation_type)
     free(HJ_OK(&stack, "upgrade", "reject", id, "--date", "2026-03-05", "--note", "党员人数不足100名"));
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"), 2);
     out = HJ_OK(&stack, "upgrade", "list", "--community", "KBS-BH-01");
-    cr_assert(strstr(out, "已批准 (approved)") && strstr(out, "未批准 (rejected)") && strstr(out, "党员人数不足100名"),
+    cr_assert(strstr(out, "已批准") && strstr(out, "未批准") && strstr(out, "党员人数不足100名"),
               "%s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'upgrade_decided' "

@@ -279,13 +279,13 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
                                          "kind = 'election_opened' AND actor = 'test-admin' AND "
                                          "community = 'KBS-BH-01'"), 1);
     cr_assert_eq(hj_run(&stack, &out, NULL, "gates", "KBS-BH-01", NULL), 0);
-    cr_assert(strstr(out, "⊘ 8 voter_list 选民名单 — OVERRIDDEN") &&
-                  strstr(out, "overridden by test-admin: 选民名单已于公告栏张贴，系统补录中") &&
-                  strstr(out, "No gate is red"),
+    cr_assert(strstr(out, "⊘ 8 选民名单 — 区级越过") &&
+                  strstr(out, "由 test-admin 越过：选民名单已于公告栏张贴，系统补录中") &&
+                  strstr(out, "门槛全部通过"),
               "%s", out);
     free(out);
     cr_assert_eq(hj_run(&stack, &out, NULL, "board", NULL), 0);
-    cr_assert(strstr(out, "party ") && strstr(out, " open") && strstr(out, "社区 2, 全部门槛通过 1"), "%s", out);
+    cr_assert(strstr(out, "党组织 ") && strstr(out, " 已开始") && strstr(out, "社区 2, 全部门槛通过 1"), "%s", out);
     free(out);
     /* An open election is not opened twice, nor rescheduled. */
     err = REFUSED("election", "open", "KBS-BH-01", "--body", "party");
@@ -373,7 +373,7 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election"), 1);
     cr_assert_eq(hj_run(&stack, &out, NULL, "board", "KBS-BH-02", NULL), 0);
-    cr_assert(strstr(out, "residents") && strstr(out, later2) &&
+    cr_assert(strstr(out, "居委会") && strstr(out, later2) &&
                   strstr(out, "居民委员会候选人0名、职数9名，至少需要10名"),
               "%s", out);
     free(out);

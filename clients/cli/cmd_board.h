@@ -11,18 +11,7 @@ const char *board_gate_name(int id, int en);
 /* A gate's reason in English, or in Chinese (the English one from a server
  * that does not send Chinese). */
 const char *board_gate_reason(const Hj__Tally__Gate *g, int en);
-/* The preparation measures that have no gate, as the board carries them for
- * a community: publicity, the survey, the reserve ledger, its working bodies
- * (guidance group, election committee). Each 未开始 / 已记录 (not started /
- * recorded) with its counts, so "nothing yet" never looks like "done". */
-#define BOARD_MEASURES 4
-typedef struct {
-    const char *name;      /* 宣传动员 / publicity ... */
-    const char *state;     /* 未开始 / 已记录, or not started / recorded */
-    int recorded;
-    char detail[192];      /* the counts, "" when not started */
-} board_measure_t;
-void board_measures(const Hj__Tally__CommunityBoard *b, int en, board_measure_t out[BOARD_MEASURES]);
+#include "measures.h"
 /* The subdistrict's own measures (its leadership group and office, guidance
  * groups, the subdistrict plan), read from the registry: one line, or
  * nothing when the device may not read them. */

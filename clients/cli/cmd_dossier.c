@@ -375,6 +375,22 @@ static void s_write_gates(const s_dossier_t *d)
         report_para(d->doc, "%u 项门槛未通过：全部通过（或经区级越过）之前不得开启选举。", b->red_gates);
     else
         report_para(d->doc, "八项门槛均已通过（或经区级越过），可以开启选举。");
+    /* The measures without a gate: "not started" must not read as "nothing to do". */
+    static const char *measures_head[] = {"准备工作", "状态", "情况"};
+    board_measure_t m[BOARD_MEASURES];
+    board_measures(b, 0, m);
+    report_heading(d->doc, 3, "无门槛的准备工作");
+    report_table_begin(&t, d->doc, 3, measures_head);
+    for (int i = 0; i < BOARD_MEASURES; i++) {
+        char state[S_CELL];
+        if (m[i].recorded)
+            snprintf(state, sizeof state, "%s", m[i].state);
+        else
+            report_mark(d->doc, m[i].state, state, sizeof state);
+        const char *row[] = {m[i].name, state, m[i].recorded ? m[i].detail : ""};
+        report_table_row(&t, row);
+    }
+    report_table_end(&t, NULL);
 }
 
 /* Seats in the order an official reads them: party committee first, by rank, then by name. */

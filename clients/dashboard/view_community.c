@@ -2,6 +2,7 @@
  * the last journal events seen for the community. Taller than a small
  * terminal, so it is laid out on virtual lines and scrolled. */
 #include "draw.h"
+#include "measures.h"
 #include "top.h"
 
 #include <stddef.h>
@@ -56,6 +57,11 @@ static void s_counters(const top_t *t, page_t *p, const Hj__Tally__CommunityBoar
     if (!c)
         return;
     page_heading(p, label(t->lang, L_COUNTERS));
+    /* The measures without a gate first: 未开始 must stand out from 已记录. */
+    board_measure_t m[BOARD_MEASURES];
+    board_measures(row, t->lang == LANG_EN, m);
+    for (int i = 0; i < BOARD_MEASURES; i++)
+        snprintf(items[n++], sizeof items[0], "%s: %s", m[i].name, m[i].state);
     snprintf(items[n++], sizeof items[0], "%s: %s", label(t->lang, L_AUDIT),
              label_word(t->lang, c->audit_state));
     snprintf(items[n++], sizeof items[0], "%s: %s", t->lang == LANG_ZH ? "方案" : "plan",

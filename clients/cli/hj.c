@@ -325,8 +325,9 @@ static void s_help(void)
            "        (hj admin device enrol makes the file; deploy/huanjie up makes one for this machine).\n"
            "        A sealed file's passphrase: HJ_DEVICE_PASSPHRASE, else asked on the terminal\n"
            "        (exit 3 when it is wrong or there is no terminal to ask on).\n"
-           "Environment: HJ_BUS (default: the device file's, else tcp://127.0.0.1:7700),\n"
-           "             HJ_BUS_EVENTS (the device file's, else tcp://127.0.0.1:7701),\n"
+           "Environment: HJ_BUS (default: the device file's, else tcp://127.0.0.1:7700, or the port\n"
+           "             HJ_BUS_PORT names), HJ_BUS_EVENTS (the device file's, else port 7701 or\n"
+           "             HJ_BUS_PORT + 1),\n"
            "             HJ_DEVICE, HJ_DEVICE_PASSPHRASE, HJ_TIMEOUT_MS (2500), HJ_TRIES (3),\n"
            "             HJ_CONNECT_MS (500: how long a write waits for the bus before it is\n"
            "             saved offline),\n"
@@ -379,27 +380,35 @@ int main(int argc, char **argv)
         }
         cli.has_device = 1;
     }
+    /* On the server, the ports deploy/huanjie listens on (HJ_BUS_PORT, events on +1). */
+    char bus_default[64] = "tcp://127.0.0.1:7700", events_default[64] = "tcp://127.0.0.1:7701";
+    int port = s_int(getenv("HJ_BUS_PORT"), 0);
+    if (port > 0 && port < 65535) {
+        snprintf(bus_default, sizeof bus_default, "tcp://127.0.0.1:%d", port);
+        snprintf(events_default, sizeof events_default, "tcp://127.0.0.1:%d", port + 1);
+    }
     snprintf(cli.bus, sizeof cli.bus, "%s",
              s_endpoint(cli_opt(&cli, "bus"), "HJ_BUS", cli.has_device ? cli.device.bus : "",
-                        "tcp://127.0.0.1:7700"));
+                        bus_default));
     snprintf(cli.events, sizeof cli.events, "%s",
              s_endpoint(cli_opt(&cli, "events"), "HJ_BUS_EVENTS",
-                        cli.has_device ? cli.device.events : "", "tcp://127.0.0.1:7701"));
+                        cli.has_device ? cli.device.events : "", events_default));
     cli.timeout_ms = s_int(cli_opt_or(&cli, "timeout", getenv("HJ_TIMEOUT_MS")), 2500);
     cli.tries = s_int(cli_opt_or(&cli, "tries", getenv("HJ_TRIES")), 3);
     cli.connect_ms = s_int(getenv("HJ_CONNECT_MS"), 500);
     cli.json = cli_flag(&cli, "json");
     /* Chinese unless asked: --lang, else HJ_LANG. The environment's choice is
      * handed on as if typed, so every command that reads --lang sees it. */
-    const char *lang = cli_opt(&cli, "lang");
+    const char *lang = cli_opt(&cli, "lang"), *lang_from = "--lang";
     if (!lang && getenv("HJ_LANG") && *getenv("HJ_LANG") && cli.nopt < CLI_MAX_ARGS) {
+        lang_from = "HJ_LANG";
         lang = getenv("HJ_LANG");
         cli.opt[cli.nopt].key = "lang";
         cli.opt[cli.nopt].value = lang;
         cli.opt[cli.nopt++].used = 1;
     }
     if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-        return cli_usage("--lang (or HJ_LANG) is zh or en, not '%s'", lang);
+        return cli_usage("%s is zh (the default) or en (got '%s')", lang_from, lang);
     cli.en = lang && strcmp(lang, "en") == 0;
     prep_set_lang(cli.en);
     cli.no_spool = cli_flag(&cli, "no-spool");

@@ -17,7 +17,10 @@ typedef struct {
 int election_for_roll(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
                       roll_election_t *out);
 
-/* Handles the roll's requests: voter_roll_set/get, objection_file/decide, proxy_add. */
+/* Decode checks of the named roll's requests (roll_server.c). 0 / -1 with st. */
+int roll_validate(hj_status_t *st, const Hj__Tally__Request *r);
+/* Handles the roll's requests: voter_roll_set/get, objection_file/decide, proxy_add,
+ * and the named roll's voters_import/list/posting, voter_objection/decide. */
 void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__Request *r);
 
 #endif

@@ -478,27 +478,29 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
         PGresult *in = s_q(c, &a, "SELECT $2 = ANY($1::text[])", 2, sv);
         personal = in && PQgetvalue(in, 0, 0)[0] == 't';
     }
+    /* id, personal, posting, and the days before election day the roll is posted by */
     const char *v[4] = {e->id, personal > 0 ? "t" : "f", posting ? "t" : "f",
                         s_num(days, e->profile->voter_list_days)};
     PGresult *r = s_q(c, &a,
-                      "SELECT no, name, CASE WHEN $3 THEN '' ELSE gender END, "
-                      "CASE WHEN $2 THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END, group_name, "
-                      "CASE WHEN $3 THEN '' ELSE COALESCE(person_id::text, '') END, NOT on_roll "
-                      "FROM tally.voter WHERE election = $1::uuid AND (on_roll OR NOT $3) ORDER BY no",
+                      "SELECT no, name, CASE WHEN $3::boolean THEN '' ELSE gender END, "
+                      "CASE WHEN $2::boolean THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END, group_name, "
+                      "CASE WHEN $3::boolean THEN '' ELSE COALESCE(person_id::text, '') END, NOT on_roll "
+                      "FROM tally.voter WHERE election = $1::uuid AND (on_roll OR NOT $3::boolean) ORDER BY no",
                       3, v);
     PGresult *o = r ? s_q(c, &a,
                           "SELECT id, voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
                           "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name "
-                          "FROM tally.objection WHERE election = $1::uuid AND NOT $3 ORDER BY filed_on, id",
-                          3, v)
+                          "FROM tally.objection WHERE election = $1::uuid AND NOT $2::boolean "
+                          "ORDER BY filed_on, id",
+                          2, (const char *const[]){e->id, v[2]})
                     : NULL;
     PGresult *p = o ? s_q(c, &a,
                           "SELECT COALESCE(to_char(rl.published_on, 'YYYY-MM-DD'), ''), "
-                          "to_char(el.election_date - $4::int, 'YYYY-MM-DD'), "
+                          "to_char(el.election_date - $2::int, 'YYYY-MM-DD'), "
                           "(SELECT count(*) FROM tally.voter WHERE election = $1::uuid AND on_roll) "
                           "FROM tally.election el LEFT JOIN tally.voter_roll rl ON rl.community = el.community "
                           "WHERE el.id = $1::uuid",
-                          4, v)
+                          2, (const char *const[]){e->id, v[3]})
                     : NULL;
     int n = r ? PQntuples(r) : 0, no = o ? PQntuples(o) : 0;
     Hj__Tally__Voter *vs = p ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;

@@ -114,6 +114,25 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
     char state[6] = "", voters[24], households[24], reps[24];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
         return;
+    /* Once an election of the community has a named roll, the count is its entries. */
+    const char *q[1] = {m->community};
+    PGresult *named = hj_pq(c, state,
+                            "SELECT count(*) FILTER (WHERE v.on_roll), e.id FROM tally.voter v "
+                            "JOIN tally.election e ON e.id = v.election WHERE e.community = $1 "
+                            "AND e.state <> 'certified' GROUP BY e.id ORDER BY e.id LIMIT 1",
+                            1, q);
+    if (!named)
+        return hj_call_sql_failed(call, state, "the voter roll", "");
+    uint32_t on_roll = PQntuples(named) ? s_u32(named, 0, 0) : m->voters;
+    char election[37] = "";
+    if (PQntuples(named))
+        snprintf(election, sizeof election, "%s", PQgetvalue(named, 0, 1));
+    PQclear(named);
+    if (on_roll != m->voters)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "voters",
+                                   "%s has a named roll (election %s) of %u voters: the count comes from it "
+                                   "(hj voters list %s; corrections by objection)",
+                                   m->community, election, on_roll, election);
     const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
                         s_num(reps, m->representatives), m->published_on, call->actor};
     PGresult *r = hj_pq(c, state,

@@ -92,6 +92,10 @@ Test(voter_roll, an_import_with_a_bad_line_changes_nothing_and_names_it)
     out = HJ_OK(&stack, "voters", "show", "KBS-BH-01");
     cr_assert(strstr(out, "3 voters"), "%s", out);
     free(out);
+    /* The counts-only verb cannot contradict the named roll. */
+    err = HJ_REFUSED(&stack, "voters", "set", "KBS-BH-01", "--voters", "3200");
+    cr_assert(strstr(err, "named roll") && strstr(err, "of 3 voters") && strstr(err, "(field: voters)"), "%s", err);
+    free(err);
     /* A second import is refused: corrections are objections by name. */
     err = HJ_REFUSED(&stack, "voters", "import", ELECTION, good);
     cr_assert(strstr(err, "already has a named roll of 3 entries") && strstr(err, "(field: election)"), "%s", err);
@@ -212,4 +216,46 @@ Test(voter_roll, proxies_are_between_roll_entries_and_a_candidate_holds_none)
     cr_assert(strstr(err, "voter number 99 is not on the roll") && strstr(err, "(field: principal)"), "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.proxy"), 3);
+}
+
+/* Runs hj as the device file `device`; asserts the exit code; returns stdout (0) or stderr. */
+static char *s_as(const char *device, int want, const char *const *args)
+{
+    const char *argv[16];
+    char *err = NULL;
+    int n = 0;
+    for (; args[n] && n < 12; n++)
+        argv[n] = args[n];
+    argv[n++] = "--device";
+    argv[n++] = device;
+    argv[n] = NULL;
+    char *out = cli_expect(&stack, want, &err, argv);
+    if (want == 0) {
+        free(err);
+        return out;
+    }
+    free(out);
+    return err;
+}
+
+Test(voter_roll, birth_dates_only_for_those_who_keep_the_roll)
+{
+    char gg[320], ec[320], other[320];
+    OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
+    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", RIVAL);
+    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH", "--leader", RIVAL,
+       "--guides", "KBS-BH-01");
+    OK("voters", "import", ELECTION, s_file("scope.csv", "姓名,性别,出生日期,居民小组\n张伟,男,1961-03-02,第一居民小组\n"));
+    cr_assert_eq(hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", gg, sizeof gg), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "ec-binhe", "KBS-BH-01", "election-committee", ec, sizeof ec), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", other, sizeof other), 0);
+    char *out = s_as(ec, 0, (const char *const[]){"voters", "list", ELECTION, NULL});
+    cr_assert(strstr(out, "张伟") && strstr(out, "1961-03-02"), "its own election committee: %s", out);
+    free(out);
+    out = s_as(gg, 0, (const char *const[]){"voters", "list", ELECTION, NULL});
+    cr_assert(strstr(out, "张伟") && !strstr(out, "1961"), "a guidance group reads names only: %s", out);
+    free(out);
+    char *err = s_as(other, 1, (const char *const[]){"voters", "list", ELECTION, NULL});
+    cr_assert(strstr(err, "PERMISSION_DENIED") && strstr(err, "(field: community)"), "%s", err);
+    free(err);
 }

@@ -47,4 +47,7 @@ void prep_fields(const char *const *pairs, size_t n);
 extern const char *const prep_reserve_columns[PREP_RESERVE_COLUMNS][2];
 void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PREP_RESERVE_COLUMNS]);
 
+/* The whole file at path (malloc'd, *len bytes), NULL with errno when it cannot be read. */
+char *prep_slurp(const char *path, size_t *len);
+
 #endif

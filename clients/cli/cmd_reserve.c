@@ -75,7 +75,7 @@ static int s_committee(const char *value)
     return 0; /* the service names the field */
 }
 
-static char *s_slurp(const char *path, size_t *len)
+char *prep_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
@@ -164,7 +164,7 @@ static int s_parse(const char *path, Hj__Registry__Reserve ***rows_out, size_t *
 {
     size_t len = 0, n = 0, cap = 0;
     int col[C_COUNT], rc = CLI_OK, got;
-    char *buf = s_slurp(path, &len);
+    char *buf = prep_slurp(path, &len);
     Hj__Registry__Reserve **rows = NULL;
     hj_csv_record_t rec;
     if (!buf)

@@ -31,7 +31,7 @@ int cmd_spool(cli_t *cli, const char *verb);
 int cmd_board(cli_t *cli, const char *verb);
 int cmd_gates(cli_t *cli, const char *verb);
 int cmd_election(cli_t *cli, const char *verb);
-int cmd_voters(cli_t *cli, const char *verb);
+int cmd_voters_roll(cli_t *cli, const char *verb);
 int cmd_report(cli_t *cli, const char *verb);
 int cmd_export(cli_t *cli, const char *verb);
 
@@ -294,7 +294,18 @@ static const cli_command_t s_commands[] = {
      "hj election certify ID         locks the result\n"
      "hj election amend ID --round N --box NAME --valid N --invalid N --votes ... --reason TEXT\n"
      "    a certified result's correction: recorded with its reason and who made it"},
-    {"voters", "选民登记: the voter roll, its publication (gate 8), objections", cmd_voters,
+    {"voters", "选民登记: the voter roll, its publication (gate 8), objections", cmd_voters_roll,
+     "hj voters import ELECTION-ID FILE.csv   the named roll: columns 姓名 (name), 性别 (gender: 男|女),\n"
+     "    出生日期 (birth_date, 18 or more on election day), 居民小组 or 户 (group), optional 人员编号\n"
+     "    (person_id: how a candidate is known). All lines or none; every bad line is named.\n"
+     "hj voters list ELECTION-ID   names (birth dates for the offices and the election committee)\n"
+     "hj voters objection ELECTION-ID --name NAME --reason TEXT [--group G]\n"
+     "    [--gender 男|女 --birth DATE]   (someone missing: the entry to add)\n"
+     "hj voters objection ELECTION-ID --name NAME --uphold|--reject   upheld: removed or added\n"
+     "hj voters posting ELECTION-ID --out FILE [--posted DATE]   张榜公布: names and groups only;\n"
+     "    records the posting day (at least 20 days before election day: gate 8)\n"
+     "hj voters proxy ELECTION-ID --holder NO --for NO   voter numbers on the roll (hj voters list)\n"
+     "  the counts-only roll (a quick start; a named roll's counts come from it):\n"
      "hj voters set COMMUNITY --voters N [--households N] [--representatives N] [--published DATE]\n"
      "hj voters show COMMUNITY\n"
      "hj voters object COMMUNITY --by NAME --date DATE --about TEXT   within 5 days of publication\n"

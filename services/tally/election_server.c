@@ -220,9 +220,9 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         const Hj__Tally__Proxy *p = r->proxy_add;
         if (hj_check_uuid(st, "election", p->election) != 0 ||
             s_required(st, "holder", p->holder, S_VOTER_NO_MAX) != 0 ||
-            s_required(st, "holder_name", p->holder_name, S_NAME_MAX) != 0 ||
+            hj_check_text(st, "holder_name", p->holder_name, S_NAME_MAX, 0) != 0 ||
             s_required(st, "principal", p->principal, S_VOTER_NO_MAX) != 0 ||
-            s_required(st, "principal_name", p->principal_name, S_NAME_MAX) != 0)
+            hj_check_text(st, "principal_name", p->principal_name, S_NAME_MAX, 0) != 0)
             return -1;
         if (strcmp(p->holder, p->principal) == 0)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "holder",

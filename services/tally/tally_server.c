@@ -2,6 +2,7 @@
 #include "hj_auth.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "roll_db.h"
 #include "tally.h"
 
 #include <ctype.h>
@@ -68,6 +69,12 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(BRIEFING), "briefing", 0, HJ_READ_FIGURES, 0, 0},
     /* payload-free events, as the bus carries them to every device */
     {S_OP(JOURNAL), "journal", 0, HJ_READ_FIGURES, 0, 0},
+    /* the named voter roll: names for those who keep it, birth dates for HJ_PERSONAL */
+    {S_OP(VOTERS_IMPORT), "voters_import", 1, S_COUNTERS, 0, 0},
+    {S_OP(VOTERS_LIST), "voters_list", 0, S_COUNTERS | HJ_ROLE_GUIDANCE_GROUP, 1, HJ_PERSONAL},
+    {S_OP(VOTER_OBJECTION), "voter_objection", 1, S_COUNTERS, 0, 0},
+    {S_OP(VOTER_DECIDE), "voter_decide", 1, S_COUNTERS, 0, 0},
+    {S_OP(VOTERS_POSTING), "voters_posting", 1, S_COUNTERS, 0, 0},
     {0, NULL, 0, 0, 0, 0},
 };
 
@@ -177,6 +184,12 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
                                                         "limit %u is above 1000",
                                                         r->journal->limit)
                                         : 0;
+    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
+    case HJ__TALLY__REQUEST__OP_VOTERS_LIST:
+    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
+    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
+    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
+        return roll_validate(st, r);
     default:
         return election_validate(st, r);
     }
@@ -211,6 +224,13 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         break;
     case HJ__TALLY__REQUEST__OP_JOURNAL:
         tally_db_journal(c, call, r->journal);
+        break;
+    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
+    case HJ__TALLY__REQUEST__OP_VOTERS_LIST:
+    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
+    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
+    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
+        roll_handle(c, call, profiles, r);
         break;
     default:
         election_handle(c, call, profiles, r);

@@ -514,6 +514,43 @@ static void s_tally_cases(void)
     s_case("tally", "10 MB objection", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "about");
     free(obj.about);
 
+    /* The named voter roll (issue 21). */
+    Hj__Tally__VoterImport vi = HJ__TALLY__VOTER_IMPORT__INIT;
+    Hj__Tally__Voter voter = HJ__TALLY__VOTER__INIT, *voters[] = {&voter};
+    Hj__Tally__VoterObjection vo = HJ__TALLY__VOTER_OBJECTION__INIT;
+    voter.name = "王丽";
+    voter.gender = "female";
+    voter.birth_date = "1970-01-01";
+    voter.group_name = "第一居民小组";
+    voter.line = 2;
+    vi.election = "' OR '1'='1";
+    vi.voters = voters;
+    vi.n_voters = 1;
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000037";
+    req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_IMPORT;
+    req.voters_import = &vi;
+    s_case("tally", "a roll import for SQL metacharacters as the election", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "election");
+    vi.election = election;
+    vi.n_voters = 0;
+    s_case("tally", "a roll import without voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "voters");
+    vi.n_voters = 1;
+    voter.birth_date = "1970-02-30'; DELETE FROM tally.voter; --";
+    s_case("tally", "a roll line born on no day", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "voters");
+    vo.election = election;
+    vo.name = "王丽";
+    vo.decision = "maybe";
+    req.request_id = "6f0e3b1a-1111-4222-8333-000000000038";
+    req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
+    req.voter_decide = &vo;
+    s_case("tally", "an objection decided neither way", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "decision");
+    vo.decision = "";
+    vo.reason = s_big_text(10u * 1024 * 1024);
+    req.op_case = HJ__TALLY__REQUEST__OP_VOTER_OBJECTION;
+    req.voter_objection = &vo;
+    s_case("tally", "10 MB objection by name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "reason");
+    free(vo.reason);
+
     /* Reads. */
     q.community = "' OR '1'='1";
     req.request_id = "";

@@ -1,0 +1,338 @@
+/* hj voters — the named voter roll of an election (选民登记, issue 21): import
+ * from CSV (all or nothing), list, objections by name, the posting export
+ * (张榜公布) and proxies between entries. The counts-only verbs (set, show,
+ * object, decide) stay in cmd_election.c. */
+#include "cli.h"
+#include "cmd_prep.h"
+#include "hj_csv.h"
+#include "tally.pb-c.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_voters(cli_t *cli, const char *verb);
+
+/* Requests larger than this would exceed the broker's message limit (1 MiB by default). */
+#define S_REQUEST_MAX 1000000
+
+/* The roll's CSV columns: Chinese headers by default, English accepted. */
+enum { C_NAME, C_GENDER, C_BIRTH, C_GROUP, C_PERSON, C_COUNT };
+static const char *const s_columns[C_COUNT][3] = {
+    {"姓名", "name", NULL},
+    {"性别", "gender", NULL},
+    {"出生日期", "birth_date", NULL},
+    {"居民小组", "group", "户"},
+    {"人员编号", "person_id", NULL},
+};
+
+static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
+{
+    int rc = cli_unused(cli);
+    if (rc != CLI_OK)
+        return rc;
+    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor, (ProtobufCMessage **)reply);
+}
+
+/* 男 / 女 as the service's words; anything else goes as written (the service names the line). */
+static const char *s_gender(const char *g)
+{
+    return strcmp(g, "男") == 0 ? "male" : strcmp(g, "女") == 0 ? "female" : g;
+}
+
+static int s_header(const hj_csv_record_t *rec, int col[C_COUNT])
+{
+    int bad = 0;
+    for (int c = 0; c < C_COUNT; c++)
+        col[c] = -1;
+    for (size_t i = 0; i < rec->count; i++) {
+        int found = -1;
+        for (int c = 0; c < C_COUNT && found < 0; c++)
+            for (int k = 0; k < 3 && s_columns[c][k]; k++)
+                if (strcmp(rec->fields[i], s_columns[c][k]) == 0)
+                    found = c;
+        if (found < 0 || col[found] >= 0) {
+            fprintf(stderr, "hj: line %zu: %s column '%s'\n", rec->line, found < 0 ? "unknown" : "repeated",
+                    rec->fields[i]);
+            bad = 1;
+        } else
+            col[found] = (int)i;
+    }
+    for (int c = 0; c < C_PERSON; c++)
+        if (col[c] < 0) {
+            fprintf(stderr, "hj: line %zu: the column %s (%s) is missing\n", rec->line, s_columns[c][0],
+                    s_columns[c][1]);
+            bad = 1;
+        }
+    return bad ? -1 : 0;
+}
+
+static void s_voters_free(Hj__Tally__Voter **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i]->name);
+        free(v[i]->gender);
+        free(v[i]->birth_date);
+        free(v[i]->group_name);
+        free(v[i]->person_id);
+        free(v[i]);
+    }
+    free(v);
+}
+
+/* Parses the roll file into voters, each with its line. CLI_OK, or
+ * CLI_USAGE after naming every line that is not a row of the roll at all. */
+static int s_parse(const char *path, Hj__Tally__Voter ***out, size_t *n_out)
+{
+    size_t len = 0, n = 0, cap = 0;
+    int col[C_COUNT], rc = CLI_OK, got = 0;
+    char *buf = prep_slurp(path, &len);
+    Hj__Tally__Voter **v = NULL;
+    hj_csv_record_t rec;
+    if (!buf)
+        return cli_usage("cannot read %s: %s", path, strerror(errno));
+    hj_csv_reader_t *reader = hj_csv_reader_new(buf, len);
+    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0 || s_header(&rec, col) != 0) {
+        if (reader && hj_csv_error(reader)[0])
+            fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
+        else if (reader && !got)
+            fprintf(stderr, "hj: %s is empty: it needs a header line and rows\n", path);
+        rc = CLI_USAGE;
+        goto out;
+    }
+    size_t columns = rec.count;
+    while ((got = hj_csv_next(reader, &rec)) == 1) {
+        if (rec.count != columns) {
+            fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count, columns);
+            rc = CLI_USAGE;
+            continue;
+        }
+        Hj__Tally__Voter *one = malloc(sizeof *one);
+        if (n == cap) {
+            Hj__Tally__Voter **grown = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+            v = grown ? grown : v;
+            if (!grown)
+                cap = n;
+        }
+        if (!one || n == cap) {
+            free(one);
+            rc = CLI_USAGE;
+            break;
+        }
+        hj__tally__voter__init(one);
+        one->line = (uint32_t)rec.line;
+        one->name = strdup(rec.fields[col[C_NAME]]);
+        one->gender = strdup(s_gender(rec.fields[col[C_GENDER]]));
+        one->birth_date = strdup(rec.fields[col[C_BIRTH]]);
+        one->group_name = strdup(rec.fields[col[C_GROUP]]);
+        one->person_id = strdup(col[C_PERSON] >= 0 ? rec.fields[col[C_PERSON]] : "");
+        v[n++] = one;
+    }
+    if (got < 0) {
+        fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK && n == 0) {
+        fprintf(stderr, "hj: %s has a header but no rows\n", path);
+        rc = CLI_USAGE;
+    }
+out:
+    hj_csv_reader_destroy(&reader);
+    free(buf);
+    if (rc != CLI_OK) {
+        s_voters_free(v, n);
+        return rc;
+    }
+    *out = v;
+    *n_out = n;
+    return CLI_OK;
+}
+
+static void s_print_list(const Hj__Tally__VoterList *l, int en)
+{
+    static const char *head[] = {"NO", "NAME", "GENDER", "BIRTH", "GROUP", "ON ROLL"};
+    printf("voter roll of election %s (%s, election day %s): %u voters\n", l->election, l->community,
+           l->election_date, l->voters);
+    if (l->n_entries) {
+        cli_table_t *t = cli_table_new(6, head);
+        for (size_t i = 0; i < l->n_entries; i++) {
+            const Hj__Tally__Voter *v = l->entries[i];
+            char no[16];
+            snprintf(no, sizeof no, "%u", v->no);
+            const char *row[] = {no, v->name, v->gender, v->birth_date, v->group_name,
+                                 v->removed ? "removed" : "yes"};
+            cli_table_row(t, row);
+        }
+        cli_table_print(t);
+        cli_table_destroy(&t);
+    }
+    for (size_t i = 0; i < l->n_objections; i++) {
+        const Hj__Tally__VoterObjection *o = l->objections[i];
+        printf("  objection to %s %s (filed %s): %s — %s%s%s\n", o->action, o->name, o->filed_on, o->reason,
+               o->decision[0] ? o->decision : "open", o->decided_on[0] ? " on " : "", o->decided_on);
+    }
+    if (l->next[0])
+        printf("next: %s\n", en || !l->next_zh[0] ? l->next : l->next_zh);
+}
+
+static int s_lang(cli_t *cli, int *en)
+{
+    const char *lang = cli_opt_or(cli, "lang", "zh");
+    *en = strcmp(lang, "en") == 0;
+    if (!*en && strcmp(lang, "zh") != 0)
+        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
+    return CLI_OK;
+}
+
+/* The posting file: names and groups only (no birth dates, no numbers). */
+static int s_write_posting(const char *path, const Hj__Tally__VoterList *l, int en)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+    if (!f)
+        return cli_usage("cannot write %s: %s", path, strerror(errno));
+    hj_csv_writer_t *w = hj_csv_writer_new_file(f, en ? 0 : HJ_CSV_BOM);
+    const char *header[2] = {s_columns[C_NAME][en], s_columns[C_GROUP][en]};
+    int rc = w && hj_csv_write(w, header, 2) == 0 ? CLI_OK : CLI_USAGE;
+    for (size_t i = 0; rc == CLI_OK && i < l->n_entries; i++) {
+        const char *row[2] = {l->entries[i]->name, l->entries[i]->group_name};
+        if (hj_csv_write(w, row, 2) != 0)
+            rc = CLI_USAGE;
+    }
+    hj_csv_writer_destroy(&w);
+    if ((f != stdout && fclose(f) != 0) || rc != CLI_OK)
+        return cli_usage("cannot write %s", path);
+    return CLI_OK;
+}
+
+static int s_print(cli_t *cli, const Hj__Tally__Reply *reply, const char *done, int en)
+{
+    const ProtobufCMessage *m = reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST
+                                    ? &reply->voter_list->base
+                                : reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW
+                                    ? &reply->voter_objection_view->base
+                                : reply->result_case == HJ__TALLY__REPLY__RESULT_PROXY ? &reply->proxy->base
+                                                                                       : NULL;
+    if (!m) {
+        fprintf(stderr, "hj: the answer carries nothing to show\n");
+        return CLI_REFUSED;
+    }
+    if (cli->json) {
+        cli_json(m);
+        return CLI_OK;
+    }
+    if (done)
+        printf("%s\n", done);
+    if (reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST)
+        s_print_list(reply->voter_list, en);
+    else if (reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW) {
+        const Hj__Tally__VoterObjection *o = reply->voter_objection_view;
+        printf("objection to %s %s%s%s: %s — %s; %u voters on the roll\n", o->action, o->name,
+               o->group_name[0] ? " of " : "", o->group_name, o->reason, o->decision[0] ? o->decision : "open",
+               o->voters);
+    } else {
+        const Hj__Tally__Proxy *p = reply->proxy;
+        printf("proxy recorded: %s (voter %s) votes for %s (voter %s); %s now holds %u\n", p->holder_name,
+               p->holder, p->principal_name, p->principal, p->holder_name, p->held);
+    }
+    return CLI_OK;
+}
+
+static int s_import(cli_t *cli, const char *election, const char *path)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__VoterImport imp = HJ__TALLY__VOTER_IMPORT__INIT;
+    Hj__Tally__Reply *reply = NULL;
+    char id[37];
+    int rc = s_parse(path, &imp.voters, &imp.n_voters);
+    if (rc != CLI_OK)
+        return rc;
+    imp.election = (char *)election;
+    req.request_id = (char *)cli_request_id(cli, id);
+    req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_IMPORT;
+    req.voters_import = &imp;
+    if (protobuf_c_message_get_packed_size(&req.base) > S_REQUEST_MAX)
+        rc = cli_usage("%s is too large for one import (%zu voters): split it", path, imp.n_voters);
+    else if ((rc = s_send(cli, &req, &reply)) == CLI_OK) {
+        rc = s_print(cli, reply, "voter roll imported", 0);
+        hj__tally__reply__free_unpacked(reply, NULL);
+    }
+    s_voters_free(imp.voters, imp.n_voters);
+    return rc;
+}
+
+/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only roll. */
+int cmd_voters_roll(cli_t *cli, const char *verb)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
+    Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
+    Hj__Tally__VoterPosting post = HJ__TALLY__VOTER_POSTING__INIT;
+    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
+    Hj__Tally__Reply *reply = NULL;
+    const char *done = NULL, *out = NULL;
+    char id[37];
+    int rc, en;
+    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") && strcmp(verb, "posting") &&
+        strcmp(verb, "proxy"))
+        return cmd_voters(cli, verb);
+    if ((rc = s_lang(cli, &en)) != CLI_OK)
+        return rc;
+    if (strcmp(verb, "import") == 0)
+        return cli->npos == 2 ? s_import(cli, cli->pos[0], cli->pos[1])
+                              : cli_usage("hj voters import ELECTION-ID FILE.csv");
+    if (cli->npos != 1)
+        return cli_usage("hj voters %s ELECTION-ID ... (see hj voters --help)", verb);
+    const char *election = cli->pos[0];
+    if (strcmp(verb, "list") == 0) {
+        ref.id = (char *)election;
+        req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_LIST;
+        req.voters_list = &ref;
+    } else if (strcmp(verb, "objection") == 0) {
+        int uphold = cli_flag(cli, "uphold"), reject = cli_flag(cli, "reject");
+        o.election = (char *)election;
+        o.name = (char *)cli_opt_or(cli, "name", "");
+        if (uphold && reject)
+            return cli_usage("--uphold or --reject, not both");
+        if (uphold || reject) {
+            o.decision = uphold ? "upheld" : "dismissed";
+            req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
+            req.voter_decide = &o;
+            done = uphold ? "objection upheld: the roll is corrected" : "objection rejected: the roll stays";
+        } else {
+            o.reason = (char *)cli_opt_or(cli, "reason", "");
+            o.group = o.group_name = (char *)cli_opt_or(cli, "group", "");
+            o.gender = (char *)s_gender(cli_opt_or(cli, "gender", ""));
+            o.birth_date = (char *)cli_opt_or(cli, "birth", "");
+            req.op_case = HJ__TALLY__REQUEST__OP_VOTER_OBJECTION;
+            req.voter_objection = &o;
+            done = "objection filed";
+        }
+    } else if (strcmp(verb, "posting") == 0) {
+        if (!(out = cli_opt(cli, "out")))
+            return cli_usage("--out FILE is required (- for the terminal)");
+        post.election = (char *)election;
+        post.posted_on = (char *)cli_opt_or(cli, "posted", "");
+        req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_POSTING;
+        req.voters_posting = &post;
+    } else {
+        proxy.election = (char *)election;
+        proxy.holder = (char *)cli_opt_or(cli, "holder", "");
+        proxy.principal = (char *)cli_opt_or(cli, "for", "");
+        req.op_case = HJ__TALLY__REQUEST__OP_PROXY_ADD;
+        req.proxy_add = &proxy;
+    }
+    if (req.op_case != HJ__TALLY__REQUEST__OP_VOTERS_LIST)
+        req.request_id = (char *)cli_request_id(cli, id);
+    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+        return rc;
+    if (out && reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST) {
+        const Hj__Tally__VoterList *l = reply->voter_list;
+        if ((rc = s_write_posting(out, l, en)) == CLI_OK && strcmp(out, "-") != 0 && !cli->json)
+            printf("posting of %u voters written to %s (names and groups only)\nnext: %s\n", l->voters, out,
+                   en || !l->next_zh[0] ? l->next : l->next_zh);
+    } else
+        rc = s_print(cli, reply, done, en);
+    hj__tally__reply__free_unpacked(reply, NULL);
+    return rc;
+}

@@ -1,0 +1,983 @@
+/* The voter roll (选民登记), objections to it and proxies (委托投票): every
+ * SQL statement of them. Moved out of election_db.c (issue 21). */
+#include "count.h"
+#include "hj_auth.h"
+#include "hj_db.h"
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "roll_db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A query whose result the arena keeps; its SQLSTATE in a->sqlstate. */
+static PGresult *s_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v)
+{
+    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
+    tally_keep(a, r);
+    return r;
+}
+
+/* The failure of the statement that failed last: one run here (state), or
+ * one run through the arena. */
+static void s_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a, const char *what,
+                         const char *field)
+{
+    hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
+}
+
+#define S_NAME_MAX 100
+
+static uint32_t s_u32(PGresult *r, int row, int col)
+{
+    return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static const char *s_num(char buf[24], long long v)
+{
+    snprintf(buf, 24, "%lld", v);
+    return buf;
+}
+
+/* ---- the voter roll (选民登记) --------------------------------------------------------- */
+
+static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind,
+                        const ProtobufCMessage *record)
+{
+    tally_arena_t a = {0};
+    const char *v[1] = {community};
+    int rc = -1;
+    PGresult *r = s_q(c, &a,
+                      "SELECT community, voters, households, representatives, "
+                      "COALESCE(to_char(published_on, 'YYYY-MM-DD'), ''), recorded_by "
+                      "FROM tally.voter_roll WHERE community = $1",
+                      1, v);
+    PGresult *o = r ? s_q(c, &a,
+                          "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, "
+                          "decision, COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note "
+                          "FROM tally.objection WHERE community = $1 ORDER BY filed_on, id",
+                          1, v)
+                    : NULL;
+    if (!o) {
+        hj_call_sql_failed(call, "", "the voter roll", "");
+        goto out;
+    }
+    if (PQntuples(r) == 0) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                      "no voter roll recorded for %s (hj voters set)", community);
+        goto out;
+    }
+    Hj__Tally__VoterRoll roll = HJ__TALLY__VOTER_ROLL__INIT;
+    roll.community = PQgetvalue(r, 0, 0);
+    roll.voters = s_u32(r, 0, 1);
+    roll.households = s_u32(r, 0, 2);
+    roll.representatives = s_u32(r, 0, 3);
+    roll.published_on = PQgetvalue(r, 0, 4);
+    roll.recorded_by = PQgetvalue(r, 0, 5);
+    int n = PQntuples(o);
+    Hj__Tally__Objection *ob = tally_alloc(&a, ((size_t)n + 1) * sizeof *ob);
+    roll.objections = tally_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
+    if (!ob || !roll.objections) {
+        hj_call_sql_failed(call, "", "the voter roll", "");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        hj__tally__objection__init(&ob[i]);
+        ob[i].id = PQgetvalue(o, i, 0);
+        ob[i].community = PQgetvalue(o, i, 1);
+        ob[i].filed_by = PQgetvalue(o, i, 2);
+        ob[i].filed_on = PQgetvalue(o, i, 3);
+        ob[i].about = PQgetvalue(o, i, 4);
+        ob[i].decision = PQgetvalue(o, i, 5);
+        ob[i].decided_on = PQgetvalue(o, i, 6);
+        ob[i].note = PQgetvalue(o, i, 7);
+        roll.objections[roll.n_objections++] = &ob[i];
+    }
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_ROLL;
+    reply.voter_roll = &roll;
+    /* What a write journals, and what a scoped read is judged on. */
+    snprintf(call->community, sizeof call->community, "%s", community);
+    if (kind)
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+    hj_call_reply(call, &reply.base, kind ? (record ? record : &roll.base) : NULL);
+    rc = 0;
+out:
+    tally_arena_free(&a);
+    return rc;
+}
+
+static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
+{
+    char state[6] = "", voters[24], households[24], reps[24];
+    if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
+        return;
+    /* Once an election of the community has a named roll, the count is its entries. */
+    const char *q[1] = {m->community};
+    PGresult *named = hj_pq(c, state,
+                            "SELECT count(*) FILTER (WHERE v.on_roll), e.id FROM tally.voter v "
+                            "JOIN tally.election e ON e.id = v.election WHERE e.community = $1 "
+                            "AND e.state <> 'certified' GROUP BY e.id ORDER BY e.id LIMIT 1",
+                            1, q);
+    if (!named)
+        return hj_call_sql_failed(call, state, "the voter roll", "");
+    uint32_t on_roll = PQntuples(named) ? s_u32(named, 0, 0) : m->voters;
+    char election[37] = "";
+    if (PQntuples(named))
+        snprintf(election, sizeof election, "%s", PQgetvalue(named, 0, 1));
+    PQclear(named);
+    if (on_roll != m->voters)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "voters",
+                                   "%s has a named roll (election %s) of %u voters: the count comes from it "
+                                   "(hj voters list %s; corrections by objection)",
+                                   m->community, election, on_roll, election);
+    const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
+                        s_num(reps, m->representatives), m->published_on, call->actor};
+    PGresult *r = hj_pq(c, state,
+              "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
+              "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, '')::date, $6) "
+              "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
+              "households = EXCLUDED.households, representatives = EXCLUDED.representatives, "
+              "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
+              "updated_at = now()",
+              6, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the voter roll", "");
+    PQclear(r);
+    hj_info("voter roll of %s: %u voters, published %s", m->community, m->voters,
+            m->published_on[0] ? m->published_on : "not yet");
+    s_roll_reply(c, call, m->community, "voter_roll_set", NULL);
+}
+
+static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    char state[6] = "";
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, decision, "
+                        "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
+                        "WHERE id = $1::uuid",
+                        1, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the objection", "");
+    if (PQntuples(r) == 1) {
+        Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
+        o.id = PQgetvalue(r, 0, 0);
+        o.community = PQgetvalue(r, 0, 1);
+        o.filed_by = PQgetvalue(r, 0, 2);
+        o.filed_on = PQgetvalue(r, 0, 3);
+        o.about = PQgetvalue(r, 0, 4);
+        o.decision = PQgetvalue(r, 0, 5);
+        o.decided_on = PQgetvalue(r, 0, 6);
+        o.note = PQgetvalue(r, 0, 7);
+        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+        reply.result_case = HJ__TALLY__REPLY__RESULT_OBJECTION;
+        reply.objection = &o;
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+        snprintf(call->community, sizeof call->community, "%s", o.community);
+        hj_call_reply(call, &reply.base, &o.base);
+    } else
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found", id);
+    PQclear(r);
+}
+
+/* An objection filed on `filed_on` to the list of `community`: the list is
+ * published and the day within the profile's days of it. 0, or -1 with the status. */
+static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                         const char *community, const char *filed_on)
+{
+    char state[6] = "";
+    const char *v[1] = {community};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
+                        "WHERE community = $1",
+                        1, v);
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return -1;
+    }
+    char published[11] = "";
+    int found = PQntuples(r) == 1;
+    if (found)
+        snprintf(published, sizeof published, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (!found || !published[0])
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "community",
+                             "the voter list of %s is not published: there is nothing to object to",
+                             community);
+    uint32_t days = profiles->residents.objection_file_days;
+    long after = tally_days_between(published, filed_on);
+    if (after < 0)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "filed_on",
+                             "filed_on %s is before the list was published (%s)", filed_on, published);
+    if (days && after > (long)days)
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "filed_on",
+                             "filed %s, %ld days after the list was published on %s: objections "
+                             "are taken within %u days (profile %s)",
+                             filed_on, after, published, days, profiles->residents.name);
+    return 0;
+}
+
+static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                             const Hj__Tally__Objection *o)
+{
+    char state[6] = "";
+    if (s_file_window(c, call, profiles, o->community, o->filed_on) != 0)
+        return;
+    const char *w[5] = {call->request_id, o->community, o->filed_by, o->filed_on, o->about};
+    PGresult *r = hj_pq(c, state,
+              "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
+              "VALUES ($1::uuid, $2, $3, $4::date, $5)",
+              5, w);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the objection", "");
+    PQclear(r);
+    s_objection_reply(c, call, call->request_id, "objection_filed");
+}
+
+/* An objection filed on `filed` decided on `date`: within the profile's days. 0 / -1 with the status. */
+static int s_decide_window(hj_call_t *call, const tally_profiles_t *profiles, const char *filed,
+                           const char *date)
+{
+    uint32_t days = profiles->residents.objection_decide_days;
+    long after = tally_days_between(filed, date);
+    if (after < 0)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                             "date %s is before the objection was filed (%s)", date, filed);
+    if (days && after > (long)days)
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
+                             "decided %s, %ld days after the objection was filed on %s: it must be "
+                             "decided within %u days (profile %s)",
+                             date, after, filed, days, profiles->residents.name);
+    return 0;
+}
+
+static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                               const Hj__Tally__ObjectionDecision *d)
+{
+    char state[6] = "", filed[11] = "", decision[16] = "";
+    const char *v[1] = {d->id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
+                        "WHERE id = $1::uuid FOR UPDATE",
+                        1, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the objection", "");
+    int found = PQntuples(r) == 1;
+    if (found) {
+        snprintf(filed, sizeof filed, "%s", PQgetvalue(r, 0, 0));
+        snprintf(decision, sizeof decision, "%s", PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    if (!found)
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
+                                   d->id);
+    if (decision[0])
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                                   "objection %s is already decided (%s)", d->id, decision);
+    if (s_decide_window(call, profiles, filed, d->date) != 0)
+        return;
+    const char *w[5] = {d->id, d->decision, d->date, d->note, call->actor};
+    r = hj_pq(c, state,
+              "UPDATE tally.objection SET decision = $2, decided_on = $3::date, note = $4, "
+              "decided_by = $5 WHERE id = $1::uuid",
+              5, w);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the objection", "");
+    PQclear(r);
+    s_objection_reply(c, call, d->id, "objection_decided");
+}
+
+/* ---- the named roll (选民登记 by name, issue 21) ------------------------------------------ */
+
+#define S_PROBLEMS_MAX 400 /* of the status message's 512 bytes: the lines it names */
+
+/* Bad lines, named one after another in one message. */
+typedef struct {
+    char text[S_PROBLEMS_MAX];
+    size_t len;
+    unsigned n, left_out;
+} s_problems_t;
+
+static void s_problem(s_problems_t *p, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void s_problem(s_problems_t *p, uint32_t line, const char *fmt, ...)
+{
+    char one[256];
+    va_list ap;
+    int n = snprintf(one, sizeof one, "%sline %u: ", p->n ? "; " : "", line);
+    va_start(ap, fmt);
+    vsnprintf(one + n, sizeof one - (size_t)n, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(one);
+    if (p->len + len < sizeof p->text - 24) {
+        memcpy(p->text + p->len, one, len + 1);
+        p->len += len;
+    } else
+        p->left_out++;
+    p->n++;
+}
+
+/* 1 when someone born on `birth` is 18 or more on `day` (both YYYY-MM-DD):
+ * the birthday 18 years on has come (a 29 February one on 1 March). */
+static int s_adult_on(const char *birth, const char *day)
+{
+    char eighteen[16];
+    snprintf(eighteen, sizeof eighteen, "%04d%s", atoi(birth) + 18, birth + 4);
+    return strcmp(eighteen, day) <= 0;
+}
+
+/* The rules of one entry (a line of an import, or an objection's addition). */
+static void s_check_voter(s_problems_t *p, const Hj__Tally__Voter *v, const char *election_date)
+{
+    hj_status_t st = {0};
+    if (hj_check_text(&st, "name", v->name, S_NAME_MAX, 1) != 0 ||
+        hj_check_text(&st, "group", v->group_name, S_NAME_MAX, 1) != 0 ||
+        hj_check_date(&st, "birth_date", v->birth_date, 1) != 0 ||
+        (v->person_id[0] && hj_check_uuid(&st, "person_id", v->person_id) != 0))
+        return s_problem(p, v->line, "%s", st.message);
+    if (strcmp(v->gender, "male") != 0 && strcmp(v->gender, "female") != 0)
+        return s_problem(p, v->line, "gender '%s' is not male/男 or female/女", v->gender);
+    if (!s_adult_on(v->birth_date, election_date))
+        return s_problem(p, v->line, "%s, born %s, is under 18 on election day %s", v->name, v->birth_date,
+                         election_date);
+}
+
+/* The community's counts follow the named roll of `election` (voters on it). */
+static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, char state[6])
+{
+    const char *v[3] = {e->community, e->id, actor};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
+                        "recorded_by) SELECT $1, count(*), 0, 0, $3 FROM tally.voter "
+                        "WHERE election = $2::uuid AND on_roll "
+                        "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
+                        "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
+                        3, v);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                            const Hj__Tally__VoterImport *m)
+{
+    char state[6] = "", no[24];
+    roll_election_t e;
+    s_problems_t bad = {0};
+    if (election_for_roll(c, call, profiles, m->election, &e) != 0)
+        return;
+    const char *v[1] = {e.id};
+    PGresult *r = hj_pq(c, state, "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the voter roll", "");
+    uint32_t had = s_u32(r, 0, 0);
+    PQclear(r);
+    if (had)
+        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "election",
+                                   "election %s already has a named roll of %u entries: a correction is an "
+                                   "objection by name (hj voters objection)",
+                                   e.id, had);
+    for (size_t i = 0; i < m->n_voters; i++) {
+        const Hj__Tally__Voter *a = m->voters[i];
+        s_check_voter(&bad, a, e.date);
+        for (size_t j = 0; j < i; j++) {
+            const Hj__Tally__Voter *b = m->voters[j];
+            if (strcmp(a->name, b->name) == 0 && strcmp(a->group_name, b->group_name) == 0) {
+                s_problem(&bad, a->line, "%s of %s is also on line %u", a->name, a->group_name, b->line);
+                break;
+            }
+            if (a->person_id[0] && strcmp(a->person_id, b->person_id) == 0) {
+                s_problem(&bad, a->line, "person %s is also on line %u", a->person_id, b->line);
+                break;
+            }
+        }
+    }
+    if (bad.n)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "voters",
+                                   "%u bad line%s, nothing imported: %s%s", bad.n, bad.n == 1 ? "" : "s",
+                                   bad.text, bad.left_out ? "; …" : "");
+    for (size_t i = 0; i < m->n_voters; i++) {
+        const Hj__Tally__Voter *a = m->voters[i];
+        const char *w[8] = {e.id,          s_num(no, (long long)i + 1), a->name, a->gender, a->birth_date,
+                            a->group_name, a->person_id,                call->actor};
+        r = hj_pq(c, state,
+                  "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, person_id, "
+                  "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, '')::uuid, $8)",
+                  8, w);
+        if (!r)
+            return hj_call_sql_failed(call, state, "the voter roll", "");
+        PQclear(r);
+    }
+    if (s_roll_sync(c, &e, call->actor, state) != 0)
+        return hj_call_sql_failed(call, state, "the voter roll", "");
+    hj_info("named voter roll of election %s (%s): %zu voters", e.id, e.community, m->n_voters);
+    Hj__Tally__VoterList out = HJ__TALLY__VOTER_LIST__INIT;
+    out.election = e.id;
+    out.community = e.community;
+    out.election_date = e.date;
+    out.voters = (uint32_t)m->n_voters;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_LIST;
+    reply.voter_list = &out;
+    snprintf(call->kind, sizeof call->kind, "voters_imported");
+    snprintf(call->community, sizeof call->community, "%s", e.community);
+    hj_call_reply(call, &reply.base, &m->base);
+}
+
+/* The election as a reader sees it (no lock; certified ones too). 0 / -1 with the status. */
+static int s_election_read(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
+                           roll_election_t *e)
+{
+    char state[6] = "";
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT community, to_char(election_date, 'YYYY-MM-DD'), body FROM tally.election "
+                        "WHERE id = $1::uuid",
+                        1, v);
+    if (!r) {
+        hj_call_sql_failed(call, state, "the election", "");
+        return -1;
+    }
+    int found = PQntuples(r) == 1;
+    memset(e, 0, sizeof *e);
+    if (found) {
+        snprintf(e->id, sizeof e->id, "%s", id);
+        snprintf(e->community, sizeof e->community, "%s", PQgetvalue(r, 0, 0));
+        snprintf(e->date, sizeof e->date, "%s", PQgetvalue(r, 0, 1));
+        e->profile = tally_profile_of(profiles, PQgetvalue(r, 0, 2));
+    }
+    PQclear(r);
+    if (!found || !e->profile)
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
+                             "election %s not found (hj election schedule prints its id)", id);
+    return 0;
+}
+
+/* What the posting rule (voter_list.days_before) asks next, in both languages. */
+static void s_posting_next(const roll_election_t *e, const char *published, const char *due, char *en,
+                           char *zh, size_t size)
+{
+    uint32_t days = e->profile->voter_list_days;
+    long before = published[0] ? tally_days_between(published, e->date) : -1;
+    if (published[0] && before >= (long)days) {
+        snprintf(en, size, "posted on %s, %ld days before election day %s (at least %u: gate 8 is met)",
+                 published, before, e->date, days);
+        snprintf(zh, size, "已于%s张榜公布，距选举日%s有%ld天（不少于%u天）", published, e->date, before, days);
+    } else if (published[0]) {
+        snprintf(en, size,
+                 "posted on %s, only %ld days before election day %s: the roll must be posted at least %u "
+                 "days before (by %s); gate 8 stays red until the election day moves",
+                 published, before, e->date, days, due);
+        snprintf(zh, size, "于%s张榜公布，距选举日%s仅%ld天：选民名单应在选举日%u天以前（%s前）公布", published,
+                 e->date, before, days, due);
+    } else {
+        snprintf(en, size,
+                 "not posted yet: post the roll (hj voters posting %s --out FILE) by %s, %u days before "
+                 "election day %s",
+                 e->id, due, days, e->date);
+        snprintf(zh, size, "选民名单尚未公布：应于%s前（选举日%s前%u天）张榜公布", due, e->date, days);
+    }
+}
+
+/* The roll of an election. posting: the entries on the roll with names and
+ * groups only (张榜公布), whoever reads; otherwise every entry, birth dates
+ * for the roles given personal details. */
+static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, int posting,
+                           const ProtobufCMessage *record)
+{
+    tally_arena_t a = {0};
+    char *scope = NULL, days[24];
+    int personal = posting ? 0 : hj_auth_personal(call->permission, call->identity, &scope);
+    /* A scoped role is given them for its own communities only. */
+    if (personal > 0 && scope) {
+        char quoted[80];
+        snprintf(quoted, sizeof quoted, "%s", e->community);
+        const char *sv[2] = {scope, quoted};
+        PGresult *in = s_q(c, &a, "SELECT $2 = ANY($1::text[])", 2, sv);
+        personal = in && PQgetvalue(in, 0, 0)[0] == 't';
+    }
+    /* id, personal, posting, and the days before election day the roll is posted by */
+    const char *v[4] = {e->id, personal > 0 ? "t" : "f", posting ? "t" : "f",
+                        s_num(days, e->profile->voter_list_days)};
+    PGresult *r = s_q(c, &a,
+                      "SELECT no, name, CASE WHEN $3::boolean THEN '' ELSE gender END, "
+                      "CASE WHEN $2::boolean THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END, group_name, "
+                      "CASE WHEN $3::boolean THEN '' ELSE COALESCE(person_id::text, '') END, NOT on_roll "
+                      "FROM tally.voter WHERE election = $1::uuid AND (on_roll OR NOT $3::boolean) ORDER BY no",
+                      3, v);
+    PGresult *o = r ? s_q(c, &a,
+                          "SELECT id, voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
+                          "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name "
+                          "FROM tally.objection WHERE election = $1::uuid AND NOT $2::boolean "
+                          "ORDER BY filed_on, id",
+                          2, (const char *const[]){e->id, v[2]})
+                    : NULL;
+    PGresult *p = o ? s_q(c, &a,
+                          "SELECT COALESCE(to_char(rl.published_on, 'YYYY-MM-DD'), ''), "
+                          "to_char(el.election_date - $2::int, 'YYYY-MM-DD'), "
+                          "(SELECT count(*) FROM tally.voter WHERE election = $1::uuid AND on_roll) "
+                          "FROM tally.election el LEFT JOIN tally.voter_roll rl ON rl.community = el.community "
+                          "WHERE el.id = $1::uuid",
+                          2, (const char *const[]){e->id, v[3]})
+                    : NULL;
+    int n = r ? PQntuples(r) : 0, no = o ? PQntuples(o) : 0;
+    Hj__Tally__Voter *vs = p ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
+    Hj__Tally__Voter **vp = vs ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
+    Hj__Tally__VoterObjection *os = vp ? tally_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
+    Hj__Tally__VoterObjection **op = os ? tally_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
+    char *next = op ? tally_alloc(&a, 512) : NULL, *next_zh = next ? tally_alloc(&a, 512) : NULL;
+    if (!next_zh || personal < 0 || PQntuples(p) != 1) {
+        s_sql_failed(call, "", &a, "the voter roll", "");
+        goto out;
+    }
+    Hj__Tally__VoterList out = HJ__TALLY__VOTER_LIST__INIT;
+    out.election = (char *)e->id;
+    out.community = (char *)e->community;
+    out.election_date = (char *)e->date;
+    out.published_on = PQgetvalue(p, 0, 0);
+    out.voters = s_u32(p, 0, 2);
+    for (int i = 0; i < n; i++) {
+        hj__tally__voter__init(&vs[i]);
+        vs[i].no = s_u32(r, i, 0);
+        vs[i].name = PQgetvalue(r, i, 1);
+        vs[i].gender = PQgetvalue(r, i, 2);
+        vs[i].birth_date = PQgetvalue(r, i, 3);
+        vs[i].group_name = PQgetvalue(r, i, 4);
+        vs[i].person_id = PQgetvalue(r, i, 5);
+        vs[i].removed = PQgetvalue(r, i, 6)[0] == 't';
+        vp[i] = &vs[i];
+    }
+    out.entries = vp;
+    out.n_entries = (size_t)n;
+    for (int i = 0; i < no; i++) {
+        hj__tally__voter_objection__init(&os[i]);
+        os[i].election = (char *)e->id;
+        os[i].id = PQgetvalue(o, i, 0);
+        os[i].name = PQgetvalue(o, i, 1);
+        os[i].reason = PQgetvalue(o, i, 2);
+        os[i].decision = PQgetvalue(o, i, 3);
+        os[i].action = PQgetvalue(o, i, 4);
+        os[i].filed_on = PQgetvalue(o, i, 5);
+        os[i].decided_on = PQgetvalue(o, i, 6);
+        os[i].group_name = PQgetvalue(o, i, 7);
+        op[i] = &os[i];
+    }
+    out.objections = op;
+    out.n_objections = (size_t)no;
+    s_posting_next(e, out.published_on, PQgetvalue(p, 0, 1), next, next_zh, 512);
+    out.next = next;
+    out.next_zh = next_zh;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_LIST;
+    reply.voter_list = &out;
+    snprintf(call->community, sizeof call->community, "%s", e->community);
+    hj_call_reply(call, &reply.base, record);
+out:
+    free(scope);
+    tally_arena_free(&a);
+}
+
+/* 张榜公布: the day the roll is posted becomes the community's published_on
+ * (gate 8 judges it); the reply is the posting itself. */
+static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                             const Hj__Tally__VoterPosting *m)
+{
+    char state[6] = "", today[11], voters[24];
+    roll_election_t e;
+    if (election_for_roll(c, call, profiles, m->election, &e) != 0)
+        return;
+    hj_date_today(today);
+    const char *day = m->posted_on[0] ? m->posted_on : today;
+    const char *v[4] = {e.community, e.id, day, call->actor};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE tally.voter_roll SET published_on = $3::date, recorded_by = $4, updated_at = now() "
+                        "WHERE community = $1 AND EXISTS (SELECT 1 FROM tally.voter WHERE election = $2::uuid "
+                        "AND on_roll) RETURNING voters",
+                        4, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the voter roll", "");
+    int done = PQntuples(r) == 1;
+    snprintf(voters, sizeof voters, "%s", done ? PQgetvalue(r, 0, 0) : "0");
+    PQclear(r);
+    if (!done)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "election",
+                                   "election %s has no named roll to post (hj voters import %s FILE.csv)", e.id,
+                                   e.id);
+    /* The journal's record is the roll's counts with the day: the board re-judges gate 8. */
+    Hj__Tally__VoterRoll rec = HJ__TALLY__VOTER_ROLL__INIT;
+    rec.community = e.community;
+    rec.voters = (uint32_t)strtoul(voters, NULL, 10);
+    rec.published_on = (char *)day;
+    rec.recorded_by = call->actor;
+    snprintf(call->kind, sizeof call->kind, "voter_roll_set");
+    s_voters_reply(c, call, &e, 1, &rec.base);
+}
+
+/* The entries on the roll called `name` (of `group` when given). */
+static PGresult *s_named(PGconn *c, tally_arena_t *a, const char *election, const char *name,
+                         const char *group)
+{
+    const char *v[3] = {election, name, group};
+    return s_q(c, a,
+               "SELECT no, group_name, person_id FROM tally.voter WHERE election = $1::uuid AND name = $2 "
+               "AND on_roll AND ($3 = '' OR group_name = $3) ORDER BY no",
+               3, v);
+}
+
+static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, const char *id,
+                                    const char *kind)
+{
+    tally_arena_t a = {0};
+    const char *v[2] = {id, e->id};
+    PGresult *r = s_q(c, &a,
+                      "SELECT voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
+                      "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name, gender, "
+                      "COALESCE(to_char(birth_date, 'YYYY-MM-DD'), ''), "
+                      "(SELECT count(*) FROM tally.voter WHERE election = $2::uuid AND on_roll) "
+                      "FROM tally.objection WHERE id = $1::uuid",
+                      2, v);
+    if (!r || PQntuples(r) != 1) {
+        s_sql_failed(call, "", &a, "the objection", "");
+        goto out;
+    }
+    Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
+    o.election = (char *)e->id;
+    o.id = (char *)id;
+    o.name = PQgetvalue(r, 0, 0);
+    o.reason = PQgetvalue(r, 0, 1);
+    o.decision = PQgetvalue(r, 0, 2);
+    o.action = PQgetvalue(r, 0, 3);
+    o.filed_on = PQgetvalue(r, 0, 4);
+    o.decided_on = PQgetvalue(r, 0, 5);
+    o.group_name = PQgetvalue(r, 0, 6);
+    o.gender = PQgetvalue(r, 0, 7);
+    o.birth_date = PQgetvalue(r, 0, 8);
+    o.voters = s_u32(r, 0, 9);
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW;
+    reply.voter_objection_view = &o;
+    snprintf(call->kind, sizeof call->kind, "%s", kind);
+    snprintf(call->community, sizeof call->community, "%s", e->community);
+    hj_call_reply(call, &reply.base, &o.base);
+out:
+    tally_arena_free(&a);
+}
+
+/* An objection by name: to remove a voter on the roll, or to add one who is
+ * missing (with the entry the upholding adds, checked as an import line). */
+static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                              const Hj__Tally__VoterObjection *m)
+{
+    tally_arena_t a = {0};
+    char today[11], groups[256] = "";
+    roll_election_t e;
+    hj_date_today(today);
+    if (election_for_roll(c, call, profiles, m->election, &e) != 0 ||
+        s_file_window(c, call, profiles, e.community, today) != 0)
+        goto out;
+    PGresult *r = s_named(c, &a, e.id, m->name, m->group);
+    const char *v[2] = {e.id, m->name};
+    PGresult *open = r ? s_q(c, &a,
+                             "SELECT 1 FROM tally.objection WHERE election = $1::uuid AND voter_name = $2 "
+                             "AND decision = ''",
+                             2, v)
+                       : NULL;
+    if (!open) {
+        s_sql_failed(call, "", &a, "the voter roll", "");
+        goto out;
+    }
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++)
+        snprintf(groups + strlen(groups), sizeof groups - strlen(groups), "%s%s", i ? ", " : "",
+                 PQgetvalue(r, i, 1));
+    if (PQntuples(open)) {
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "name",
+                      "an objection about %s is open: decide it first (hj voters objection %s --name %s "
+                      "--uphold|--reject)",
+                      m->name, e.id, m->name);
+        goto out;
+    }
+    if (n > 1) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "group",
+                      "%d voters named %s are on the roll (groups %s): name the group", n, m->name, groups);
+        goto out;
+    }
+    Hj__Tally__Voter add = HJ__TALLY__VOTER__INIT;
+    if (n == 0) {
+        s_problems_t bad = {0};
+        add.name = m->name;
+        add.gender = m->gender;
+        add.birth_date = m->birth_date;
+        add.group_name = m->group_name;
+        s_check_voter(&bad, &add, e.date);
+        if (bad.n) {
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "name",
+                          "%s is not on the roll: an objection that adds them gives gender, birth date and "
+                          "group (%s)",
+                          m->name, bad.text + strlen("line 0: "));
+            goto out;
+        }
+    }
+    const char *w[10] = {call->request_id, e.community, call->actor, today, m->reason, e.id, m->name,
+                         n ? "remove" : "add", n ? "" : m->gender, n ? PQgetvalue(r, 0, 1) : m->group_name};
+    const char *bd[1] = {n ? "" : m->birth_date};
+    const char *all[11];
+    memcpy(all, w, sizeof w);
+    all[10] = bd[0];
+    if (!s_q(c, &a,
+             "INSERT INTO tally.objection (id, community, filed_by, filed_on, about, election, voter_name, "
+             "action, gender, group_name, birth_date) VALUES ($1::uuid, $2, $3, $4::date, $5, $6::uuid, $7, "
+             "$8, $9, $10, NULLIF($11, '')::date)",
+             11, all)) {
+        s_sql_failed(call, "", &a, "the objection", "");
+        goto out;
+    }
+    s_voter_objection_reply(c, call, &e, call->request_id, "voter_objection_filed");
+out:
+    tally_arena_free(&a);
+}
+
+/* Deciding the open objection about a name: upheld removes the voter or
+ * adds the missing one, dismissed keeps the roll; the counts follow. */
+static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                           const Hj__Tally__VoterObjection *m)
+{
+    tally_arena_t a = {0};
+    char today[11], id[37];
+    roll_election_t e;
+    hj_date_today(today);
+    if (election_for_roll(c, call, profiles, m->election, &e) != 0)
+        goto out;
+    const char *v[2] = {e.id, m->name};
+    PGresult *r = s_q(c, &a,
+                      "SELECT id, to_char(filed_on, 'YYYY-MM-DD'), action FROM tally.objection "
+                      "WHERE election = $1::uuid AND voter_name = $2 AND decision = '' FOR UPDATE",
+                      2, v);
+    if (!r) {
+        s_sql_failed(call, "", &a, "the objection", "");
+        goto out;
+    }
+    if (PQntuples(r) == 0) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "name",
+                      "no open objection about %s in election %s (hj voters list %s)", m->name, e.id, e.id);
+        goto out;
+    }
+    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+    if (s_decide_window(call, profiles, PQgetvalue(r, 0, 1), today) != 0)
+        goto out;
+    int upheld = strcmp(m->decision, "upheld") == 0;
+    int remove = strcmp(PQgetvalue(r, 0, 2), "remove") == 0;
+    const char *w[4] = {id, m->decision, today, call->actor};
+    const char *add[2] = {id, call->actor};
+    PGresult *changed =
+        !upheld ? NULL
+        : remove ? s_q(c, &a,
+                       "UPDATE tally.voter v SET on_roll = false FROM tally.objection o WHERE o.id = $1::uuid "
+                       "AND v.election = o.election AND v.name = o.voter_name AND v.group_name = o.group_name "
+                       "AND v.on_roll",
+                       1, w)
+                 : s_q(c, &a,
+                       "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, recorded_by) "
+                       "SELECT o.election, (SELECT COALESCE(max(no), 0) + 1 FROM tally.voter "
+                       "WHERE election = o.election), o.voter_name, o.gender, o.birth_date, o.group_name, $2 "
+                       "FROM tally.objection o WHERE o.id = $1::uuid",
+                       2, add);
+    if ((upheld && !changed) ||
+        !s_q(c, &a,
+             "UPDATE tally.objection SET decision = $2, decided_on = $3::date, decided_by = $4 "
+             "WHERE id = $1::uuid",
+             4, w) ||
+        (upheld && s_roll_sync(c, &e, call->actor, a.sqlstate) != 0)) {
+        s_sql_failed(call, "", &a, "the objection", "");
+        goto out;
+    }
+    s_voter_objection_reply(c, call, &e, id, "voter_objection_decided");
+out:
+    tally_arena_free(&a);
+}
+
+/* Proxies between entries of an election's named roll: holder and principal
+ * are voter numbers on it; a candidate is known by the person of the entry.
+ * 1 handled (the reply or the status is set), 0 the election has no named roll. */
+static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, const Hj__Tally__Proxy *p)
+{
+    tally_arena_t a = {0};
+    char why[TALLY_WHY_MAX], hno[24], pno[24];
+    /* Voter numbers as the roll keeps them (no leading zeros). */
+    snprintf(hno, sizeof hno, "%lu", strtoul(p->holder, NULL, 10));
+    snprintf(pno, sizeof pno, "%lu", strtoul(p->principal, NULL, 10));
+    const char *v[3] = {e->id, hno, pno};
+    PGresult *r = s_q(c, &a,
+                      "SELECT (SELECT count(*) FROM tally.voter WHERE election = $1::uuid), "
+                      "h.name, h.no IS NOT NULL, "
+                      "h.person_id IS NOT NULL AND (EXISTS (SELECT 1 FROM tally.candidate WHERE "
+                      "election = $1::uuid AND person_id = h.person_id) OR EXISTS (SELECT 1 FROM tally.paper "
+                      "WHERE election = $1::uuid AND person_id = h.person_id)), "
+                      "pr.name, pr.no IS NOT NULL, "
+                      "(SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
+                      "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $3), "
+                      "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2) "
+                      "FROM (SELECT 1) one "
+                      "LEFT JOIN tally.voter h ON h.election = $1::uuid AND h.on_roll "
+                      "AND h.no::text = $2 "
+                      "LEFT JOIN tally.voter pr ON pr.election = $1::uuid AND pr.on_roll "
+                      "AND pr.no::text = $3",
+                      3, v);
+    int rc = 1;
+    if (!r) {
+        s_sql_failed(call, "", &a, "the proxies", "");
+        goto out;
+    }
+    if (s_u32(r, 0, 0) == 0) {
+        rc = 0;
+        goto out;
+    }
+    const char *holder = PQgetvalue(r, 0, 1), *principal = PQgetvalue(r, 0, 4);
+    uint32_t held = s_u32(r, 0, 6);
+    if (PQgetvalue(r, 0, 2)[0] != 't' || PQgetvalue(r, 0, 5)[0] != 't') {
+        int h = PQgetvalue(r, 0, 2)[0] != 't';
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, h ? "holder" : "principal",
+                      "voter number %s is not on the roll of election %s (hj voters list %s)",
+                      h ? hno : pno, e->id, e->id);
+    } else if (PQgetvalue(r, 0, 3)[0] == 't')
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "voter %s (%s) is a candidate of this election: a candidate cannot hold a proxy", hno,
+                      holder);
+    else if (!PQgetisnull(r, 0, 7))
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
+                      "voter %s (%s) has already given a proxy in this election", pno, principal);
+    else if (PQgetvalue(r, 0, 8)[0] == 't')
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "voter %s (%s) gave a proxy in this election and cannot hold one", hno, holder);
+    else if (!tally_check_proxies(e->profile, e->mode, held + 1, why, sizeof why))
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder", "%s (%s) would hold %u: %s",
+                      holder, hno, held + 1, why);
+    if (call->status.code != HJ__CODE__OK)
+        goto out;
+    Hj__Tally__Proxy out = *p;
+    out.election = (char *)e->id;
+    out.holder = hno;
+    out.principal = pno;
+    out.holder_name = (char *)holder;
+    out.principal_name = (char *)principal;
+    out.held = held + 1;
+    const char *w[6] = {e->id, pno, principal, hno, holder, call->actor};
+    if (!s_q(c, &a,
+             "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, recorded_by) "
+             "VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+             6, w)) {
+        s_sql_failed(call, "", &a, "the proxy", "");
+        goto out;
+    }
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_PROXY;
+    reply.proxy = &out;
+    snprintf(call->kind, sizeof call->kind, "proxy_added");
+    snprintf(call->community, sizeof call->community, "%s", e->community);
+    hj_call_reply(call, &reply.base, &out.base);
+out:
+    tally_arena_free(&a);
+    return rc;
+}
+
+/* ---- proxies (委托投票) ----------------------------------------------------------------- */
+
+static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                        const Hj__Tally__Proxy *p)
+{
+    char state[6] = "", why[TALLY_WHY_MAX];
+    roll_election_t e;
+    if (election_for_roll(c, call, profiles, p->election, &e) != 0)
+        return;
+    if (s_proxy_named(c, call, &e, p) != 0)
+        return;
+    /* A counts-only roll: voters are named as given, a candidate by name. */
+    if (!p->holder_name[0] || !p->principal_name[0])
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT,
+                                   p->holder_name[0] ? "principal_name" : "holder_name",
+                                   "%s is required: election %s has no named roll",
+                                   p->holder_name[0] ? "principal_name" : "holder_name", e.id);
+    const char *v[4] = {e.id, p->holder, p->holder_name, p->principal};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
+                        "EXISTS (SELECT 1 FROM tally.candidate WHERE election = $1::uuid AND name = $3) OR "
+                        "EXISTS (SELECT 1 FROM tally.paper WHERE election = $1::uuid AND name = $3), "
+                        "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
+                        "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
+                        4, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the proxies", "");
+    uint32_t held = s_u32(r, 0, 0);
+    int candidate = PQgetvalue(r, 0, 1)[0] == 't';
+    int given = !PQgetisnull(r, 0, 2);
+    int holder_gave = PQgetvalue(r, 0, 3)[0] == 't';
+    PQclear(r);
+    if (candidate)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                                   "%s is a candidate of this election: a candidate cannot hold a proxy",
+                                   p->holder_name);
+    if (given)
+        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
+                                   "voter %s has already given a proxy in this election", p->principal);
+    if (holder_gave)
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                                   "voter %s gave a proxy in this election and cannot hold one",
+                                   p->holder);
+    if (!tally_check_proxies(e.profile, e.mode, held + 1, why, sizeof why))
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                                   "%s would hold %u: %s", p->holder_name, held + 1, why);
+    const char *w[6] = {e.id, p->principal, p->principal_name, p->holder, p->holder_name, call->actor};
+    r = hj_pq(c, state,
+              "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
+              "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+              6, w);
+    if (!r)
+        return hj_call_sql_failed(call, state, "the proxy", "");
+    PQclear(r);
+    Hj__Tally__Proxy out = *p;
+    out.election = e.id;
+    out.held = held + 1;
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_PROXY;
+    reply.proxy = &out;
+    snprintf(call->kind, sizeof call->kind, "proxy_added");
+    snprintf(call->community, sizeof call->community, "%s", e.community);
+    hj_call_reply(call, &reply.base, &out.base);
+}
+
+/* ---- routing ---------------------------------------------------------------------------- */
+
+void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
+        return s_roll_set(c, call, r->voter_roll_set);
+    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
+        if (tally_db_caught_up(c, call) == 0)
+            s_roll_reply(c, call, r->voter_roll_get->community, NULL, NULL);
+        return;
+    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
+        return s_objection_file(c, call, profiles, r->objection_file);
+    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
+        return s_objection_decide(c, call, profiles, r->objection_decide);
+    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
+        return s_proxy_add(c, call, profiles, r->proxy_add);
+    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
+        return s_voters_import(c, call, profiles, r->voters_import);
+    case HJ__TALLY__REQUEST__OP_VOTERS_LIST: {
+        roll_election_t e;
+        if (tally_db_caught_up(c, call) == 0 && s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
+            s_voters_reply(c, call, &e, 0, NULL);
+        return;
+    }
+    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
+        return s_voter_objection(c, call, profiles, r->voter_objection);
+    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
+        return s_voter_decide(c, call, profiles, r->voter_decide);
+    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
+        return s_voters_posting(c, call, profiles, r->voters_posting);
+    default:
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+    }
+}

@@ -367,8 +367,8 @@ static void s_interviewee_text(const Hj__Interviews__Interviewee *e, const char 
     if (!e)
         snprintf(out, size, "?");
     else if (e->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__REGISTRY_PERSON)
-        snprintf(out, size, "%s%s%s%s", e->name, code && code[0] ? " " : "", code ? code : "",
-                 e->sitting_member ? " (sitting member)" : "");
+        snprintf(out, size, "%s%s%s%s", e->name, e->sitting_member ? " (sitting member)" : "",
+                 code && code[0] ? " " : "", code ? code : "");
     else
         snprintf(out, size, "%s (%s)", e->name, s_name(s_role_zh, S_NROLES, e->role));
 }

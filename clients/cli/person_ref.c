@@ -56,3 +56,13 @@ int person_ref(cli_t *cli, const char *option, const char *given, const char *co
     hj__registry__reply__free_unpacked(reply, NULL);
     return rc;
 }
+
+int person_refs(cli_t *cli, const char *option, char **values, size_t n, const char *community,
+                int cadre, char (*ids)[37])
+{
+    int rc = CLI_OK;
+    for (size_t i = 0; rc == CLI_OK && i < n; i++)
+        if ((rc = person_ref(cli, option, values[i], community, cadre, ids[i])) == CLI_OK)
+            values[i] = ids[i];
+    return rc;
+}

@@ -19,4 +19,9 @@
 int person_ref(cli_t *cli, const char *option, const char *given, const char *community, int cadre,
                char id[37]);
 
+/* Each of values[0..n) resolved as by person_ref, into ids[i]; values[i]
+ * then points to ids[i]. CLI_OK or the first failure. */
+int person_refs(cli_t *cli, const char *option, char **values, size_t n, const char *community,
+                int cadre, char (*ids)[37]);
+
 #endif

@@ -114,12 +114,12 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
 
 Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
 {
-    char today[11];
+    char today[11], *err;
     hj_date_today(today);
     OK("person", "add", "--name", "王伟", "--gender", "male", "--request-id", WANG_WEI_1);
     OK("person", "add", "--name", "王伟", "--gender", "male", "--request-id", WANG_WEI_2);
     /* Neither sits anywhere: district-wide two match. */
-    char *err = HJ_REFUSED(&stack, "seat", "add", "--community", "KBS-BH-01", "--person", "王伟",
+    err = HJ_REFUSED(&stack, "seat", "add", "--community", "KBS-BH-01", "--person", "王伟",
                            "--committee", "residents", "--role", "member", "--from", "2021-01-15");
     cr_assert(strstr(err, "ambiguous") && strstr(err, "P0003") && strstr(err, "P0004"), "%s", err);
     free(err);
@@ -134,6 +134,19 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
     cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_WEI_2
                           "'"),
                  1, "the 王伟 of 康和社区");
+    /* An interviewer is looked for among the subdistrict's cadres first: with
+     * 李强 leading its guidance group, a second 李强 elsewhere is no ambiguity. */
+    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
+       "--leader", "李强", "--guides", "KBS-BH-01");
+    OK("person", "add", "--name", "李强", "--gender", "male");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", today,
+       "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
+    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk_interviewer WHERE person_id = '" LI_QIANG
+                          "'"),
+                 2, "both talks by the 李强 of the guidance group");
+    err = HJ_REFUSED(&stack, "person", "show", "李强");
+    cr_assert(strstr(err, "ambiguous") && strstr(err, "P0002  李强  KBS-BH-01"), "%s", err);
+    free(err);
     /* Without a community both match: the matches are listed with their communities. */
     err = HJ_REFUSED(&stack, "person", "show", "王伟");
     cr_assert(strstr(err, "P0003  王伟  KBS-BH-01") && strstr(err, "P0004  王伟  KBS-BH-02"), "%s",

@@ -31,7 +31,7 @@ static int s_call(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__Reply **
                     (ProtobufCMessage **)out);
 }
 
-static void s_print_communities(Hj__Registry__Community **items, size_t n)
+static void s_print_communities(Hj__Registry__Community *const *items, size_t n)
 {
     static const char *head[] = {"CODE", "NAME", "SUBDISTRICT", "ORGANISATION"};
     cli_table_t *t = cli_table_new(4, head);
@@ -63,15 +63,17 @@ static void s_print_persons(Hj__Registry__Person *const *items, size_t n)
     cli_table_destroy(&t);
 }
 
-static void s_print_seats(Hj__Registry__Seat **items, size_t n)
+static void s_print_seats(Hj__Registry__Seat *const *items, size_t n)
 {
     static const char *head[] = {"ID", "COMMUNITY", "COMMITTEE", "ROLE", "PERSON", "FROM", "TO"};
     cli_table_t *t = cli_table_new(7, head);
     for (size_t i = 0; i < n; i++) {
         Hj__Registry__Seat *s = items[i];
         int c = s->committee >= 1 && s->committee <= 2 ? s->committee : 0;
-        const char *row[] = {s->id,          s->community,  s_committee_names[c], s->role,
-                             s->person_name, s->term_start, s->term_end[0] ? s->term_end : "sitting"};
+        char person[512];
+        snprintf(person, sizeof person, "%s %s", s->person_name, s->person_code);
+        const char *row[] = {s->id,   s->community,  s_committee_names[c], s->role,
+                             person, s->term_start, s->term_end[0] ? s->term_end : "sitting"};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -134,6 +136,43 @@ static int s_list_query(cli_t *cli, Hj__Registry__ListQuery *q, const char *filt
 static int s_need(const char *value, const char *flag)
 {
     return value ? CLI_OK : cli_usage("--%s is required", flag);
+}
+
+/* A registry list: every page with --all, and what was left out. */
+static int s_list(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__ListQuery *q,
+                  void (*print)(const cli_list_t *list))
+{
+    cli_list_t list;
+    int rc;
+    cli_opt(cli, "lang");
+    cli_flag(cli, "all");
+    if ((rc = cli_unused(cli)) != CLI_OK ||
+        (rc = cli_list(cli, "registry", &req->base, &q->after, &hj__registry__reply__descriptor,
+                       &list)) != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_list_json(&list);
+    else {
+        print(&list);
+        cli_list_footer(cli, &list);
+    }
+    cli_list_free(&list);
+    return CLI_OK;
+}
+
+static void s_print_community_list(const cli_list_t *l)
+{
+    s_print_communities((Hj__Registry__Community *const *)l->items, l->n_items);
+}
+
+static void s_print_seat_list(const cli_list_t *l)
+{
+    s_print_seats((Hj__Registry__Seat *const *)l->items, l->n_items);
+}
+
+static void s_print_person_list(const cli_list_t *l)
+{
+    s_print_persons((Hj__Registry__Person *const *)l->items, l->n_items);
 }
 
 int cmd_district(cli_t *cli, const char *verb)
@@ -220,6 +259,7 @@ int cmd_community(cli_t *cli, const char *verb)
             return rc;
         req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
         req.community_list = &q;
+        return s_list(cli, &req, &q, s_print_community_list);
     } else
         return cli_usage("hj community add|update|show|list");
     rc = s_call(cli, &req, &reply);
@@ -231,28 +271,14 @@ static int s_person_list(cli_t *cli)
 {
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    cli_list_t list;
     int rc = s_list_query(cli, &q, "community");
     if (rc != CLI_OK)
         return rc;
     q.name = (char *)cli_opt_or(cli, "name", "");
     q.include_void = cli_flag(cli, "include-void");
-    cli_opt(cli, "lang");
-    cli_flag(cli, "all");
     req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_LIST;
     req.person_list = &q;
-    if ((rc = cli_unused(cli)) != CLI_OK ||
-        (rc = cli_list(cli, "registry", &req.base, &q.after, &hj__registry__reply__descriptor,
-                       &list)) != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_list_json(&list);
-    else {
-        s_print_persons((Hj__Registry__Person *const *)list.items, list.n_items);
-        cli_list_footer(cli, &list);
-    }
-    cli_list_free(&list);
-    return CLI_OK;
+    return s_list(cli, &req, &q, s_print_person_list);
 }
 
 /* ---- hj person import FILE.csv ------------------------------------------ */
@@ -523,6 +549,7 @@ int cmd_seat(cli_t *cli, const char *verb)
             return rc;
         req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_LIST;
         req.seat_list = &q;
+        return s_list(cli, &req, &q, s_print_seat_list);
     } else
         return cli_usage("hj seat add|end|list");
     rc = s_call(cli, &req, &reply);

@@ -15,11 +15,6 @@ static void s_not_found(hj_call_t *call, const char *field, const char *what, co
     hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, key);
 }
 
-static const char *s_limit(const Hj__Registry__ListQuery *q, char buf[16])
-{
-    snprintf(buf, 16, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
-    return buf;
-}
 
 /* ---- districts and subdistricts ---------------------------------------- */
 
@@ -142,23 +137,30 @@ void registry_db_community_get(PGconn *c, hj_call_t *call, const char *code)
 void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
     char state[6], limit[16];
-    const char *v[3] = {q->community, q->after, s_limit(q, limit)};
+    const char *v[3] = {q->community, q->after, registry_page_limit(q->limit, limit)};
+    /* The total over the filter (the subdistrict's index range), then one page more than asked. */
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_COMMUNITY_COLS " FROM registry.community "
+                        "SELECT " S_COMMUNITY_COLS ", (SELECT count(*) FROM registry.community k "
+                        "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
                         "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
                         3, v);
     if (!r)
         return hj_call_sql_failed(call, state, "community list", "");
-    int n = PQntuples(r);
+    int n;
+    const char *next;
+    registry_page(r, q->limit, 0, &n, &next);
+    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 5), NULL, 10) : 0;
     Hj__Registry__Community *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Community **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; rows && ptrs && i < n; i++) {
         s_community_row(r, i, &rows[i]);
         ptrs[i] = &rows[i];
     }
     Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
-    list.n_items = (size_t)n;
+    list.n_items = rows && ptrs ? (size_t)n : 0;
     list.items = ptrs;
+    list.total = total;
+    list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITIES;
     reply.communities = &list;
@@ -533,7 +535,7 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
 
 #define S_SEAT_COLS \
     "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), " \
-    "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name"
+    "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name, p.code"
 
 static void s_seat_row(PGresult *r, int i, Hj__Registry__Seat *s)
 {
@@ -546,6 +548,7 @@ static void s_seat_row(PGresult *r, int i, Hj__Registry__Seat *s)
     s->term_start = PQgetvalue(r, i, 5);
     s->term_end = PQgetvalue(r, i, 6);
     s->person_name = PQgetvalue(r, i, 7);
+    s->person_code = PQgetvalue(r, i, 8);
 }
 
 static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
@@ -629,24 +632,30 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     if (!hj_uuid_valid(after))
         return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
                                    "after must be a seat id");
-    const char *v[3] = {q->community, after, s_limit(q, limit)};
+    const char *v[3] = {q->community, after, registry_page_limit(q->limit, limit)};
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person p ON "
+                        "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
+                        "OR k.community = $1) FROM registry.seat s JOIN registry.person p ON "
                         "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
                         "ORDER BY s.id LIMIT $3::int",
                         3, v);
     if (!r)
         return hj_call_sql_failed(call, state, "seat list", "");
-    int n = PQntuples(r);
+    int n;
+    const char *next;
+    registry_page(r, q->limit, 0, &n, &next);
+    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 9), NULL, 10) : 0;
     Hj__Registry__Seat *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Seat **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; rows && ptrs && i < n; i++) {
         s_seat_row(r, i, &rows[i]);
         ptrs[i] = &rows[i];
     }
     Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
-    list.n_items = (size_t)n;
+    list.n_items = rows && ptrs ? (size_t)n : 0;
     list.items = ptrs;
+    list.total = total;
+    list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEATS;
     reply.seats = &list;

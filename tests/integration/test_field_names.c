@@ -192,6 +192,17 @@ Test(field_names, a_long_list_says_what_it_left_out_and_all_pages_through)
     cr_assert_eq(prep_count(out, "对象甲"), 150);
     cr_assert(!strstr(out, "显示"), "nothing left out: no footer");
     free(out);
+    /* The registry's lists say it the same way. */
+    out = HJ_OK(&stack, "community", "list", "--limit", "1");
+    cr_assert(strstr(out, "显示 1 条，共 2 条（--all 全部；--after KBS-BH-01 下一页）"), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "community", "list", "--limit", "1", "--all", "--json");
+    cr_assert(strstr(out, "KBS-BH-01") && strstr(out, "KBS-BH-02") && strstr(out, "\"total\":2"),
+              "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "seat", "list", "--json");
+    cr_assert(strstr(out, "\"total\":1,\"next\":\"\""), "%s", out);
+    free(out);
 }
 
 Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)

@@ -5,13 +5,16 @@
 -- in the order they were recorded.
 CREATE SEQUENCE registry.person_code_seq;
 ALTER TABLE registry.person ADD COLUMN code text;
-UPDATE registry.person p SET code = 'P' || lpad(n::text, 4, '0')
+-- P + at least four digits: P0042, ..., P9999, P10000 (never cut short).
+CREATE FUNCTION registry.person_code(n bigint) RETURNS text LANGUAGE sql IMMUTABLE
+    AS $$ SELECT 'P' || lpad(n::text, greatest(4, length(n::text)), '0') $$;
+UPDATE registry.person p SET code = registry.person_code(n)
   FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM registry.person) o
  WHERE o.id = p.id;
 SELECT setval('registry.person_code_seq', GREATEST((SELECT count(*) FROM registry.person), 1),
               (SELECT count(*) FROM registry.person) > 0);
 ALTER TABLE registry.person
-  ALTER COLUMN code SET DEFAULT 'P' || lpad(nextval('registry.person_code_seq')::text, 4, '0'),
+  ALTER COLUMN code SET DEFAULT registry.person_code(nextval('registry.person_code_seq')),
   ALTER COLUMN code SET NOT NULL,
   ADD CONSTRAINT person_code_unique UNIQUE (code);
 ALTER SEQUENCE registry.person_code_seq OWNED BY registry.person.code;

@@ -407,9 +407,12 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
     if (registry_personal(call, 0, &give, &scope) != 0)
         return;
     /* A UUID is an id, P + digits a code, anything else a name. */
-    int code = (key[0] == 'P' || key[0] == 'p') && key[1] && strspn(key + 1, "0123456789") == strlen(key + 1);
+    size_t digits = strlen(key + (key[0] ? 1 : 0));
+    int code = (key[0] == 'P' || key[0] == 'p') && digits >= 1 && digits <= 18 &&
+               strspn(key + 1, "0123456789") == digits;
+    /* P42, p0042 and P0042 are one code. */
     const char *match = hj_uuid_valid(key) ? "p.id = $1::uuid"
-                        : code            ? "p.code = upper($1)"
+                        : code            ? "p.code = registry.person_code(substr($1, 2)::bigint)"
                                           : "p.name = $1 AND p.voided_at IS NULL";
     char sql[4096];
     /* Among the community's persons first; when none there, district-wide. */

@@ -346,33 +346,22 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
         return;
     const char *v[7] = {q->community, give,    scope, after, registry_page_limit(q->limit, limit),
                         q->name,      q->include_void ? "t" : "f"};
+    /* The total over the filter comes with the page, even an empty one (a
+     * row of NULLs then): one statement, one snapshot. */
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_PERSON_COLS ", (SELECT count(*) FROM registry.person p WHERE "
-                        S_PERSON_FILTER ") FROM registry.person p WHERE p.id > $4::uuid AND "
-                        S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int",
+                        "WITH total AS (SELECT count(*) AS n FROM registry.person p WHERE "
+                        S_PERSON_FILTER ") SELECT " S_PERSON_COLS ", total.n FROM total LEFT JOIN "
+                        "LATERAL (SELECT p.* FROM registry.person p WHERE p.id > $4::uuid AND "
+                        S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
                         7, v);
     free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "person list", "");
-    int n;
-    const char *next;
-    registry_page(r, q->limit, 0, &n, &next);
-    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 10), NULL, 10) : 0;
-    if (!PQntuples(r) && q->after[0]) {
-        /* Past the last page: the total still says how many there are. */
-        PQclear(r);
-        const char *w[3] = {q->community, q->name, q->include_void ? "t" : "f"};
-        r = hj_pq(c, state,
-                  "SELECT count(*) FROM registry.person p WHERE ($1 = '' OR EXISTS (SELECT 1 FROM "
-                  "registry.seat s WHERE s.person_id = p.id AND s.community = $1 AND s.term_end IS "
-                  "NULL)) AND ($2 = '' OR strpos(p.name, $2) > 0) AND ($3::boolean OR p.voided_at "
-                  "IS NULL)",
-                  3, w);
-        if (!r)
-            return hj_call_sql_failed(call, state, "person list", "");
-        total = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-        n = 0;
-    }
+    int n = 0;
+    const char *next = "";
+    uint64_t total = strtoull(PQgetvalue(r, 0, 10), NULL, 10);
+    if (!PQgetisnull(r, 0, 0))
+        registry_page(r, q->limit, 0, &n, &next);
     s_persons_reply(call, r, n, total, next);
     PQclear(r);
 }

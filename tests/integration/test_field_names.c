@@ -76,6 +76,10 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
               "codes in the order recorded: %s", out);
     cr_assert_eq(s_json_number(out, "total"), 2, "%s", out);
     free(out);
+    /* Past the last page: no rows, and still how many there are. */
+    out = HJ_OK(&stack, "person", "list", "--after", LI_QIANG, "--json");
+    cr_assert(strstr(out, "\"items\":[]") && strstr(out, "\"total\":2,\"next\":\"\""), "%s", out);
+    free(out);
     out = HJ_OK(&stack, "person", "list");
     cr_assert(strstr(out, "CODE") && strstr(out, "P0001") && strstr(out, "王丽"), "%s", out);
     cr_assert(!strstr(out, "显示"), "a whole list has no footer: %s", out);

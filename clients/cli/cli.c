@@ -484,3 +484,132 @@ void cli_withheld(const cli_t *cli, const ProtobufCMessage *list)
     else if (n)
         printf("（另有 %u 条不在本设备范围内）\n", n);
 }
+
+/* ---- lists that say what they left out ------------------------------------- */
+
+/* The message a reply carries in its `result` oneof, or NULL. */
+static const ProtobufCMessage *s_result(const ProtobufCMessage *reply)
+{
+    const ProtobufCMessageDescriptor *d = reply->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) || f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        uint32_t which = *(const uint32_t *)((const char *)reply + f->quantifier_offset);
+        if (which == f->id)
+            return *(ProtobufCMessage *const *)((const char *)reply + f->offset);
+    }
+    return NULL;
+}
+
+static const ProtobufCFieldDescriptor *s_field(const ProtobufCMessage *m, const char *name,
+                                               ProtobufCType type)
+{
+    const ProtobufCFieldDescriptor *f =
+        m ? protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name) : NULL;
+    return f && f->type == type ? f : NULL;
+}
+
+int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **after,
+             const ProtobufCMessageDescriptor *reply_desc, cli_list_t *out)
+{
+    int all = cli_flag(cli, "all"), rc = CLI_OK;
+    char *cursor = NULL;
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    out->next = "";
+    do {
+        ProtobufCMessage *reply = NULL;
+        if ((rc = cli_call(cli, service, req, reply_desc, &reply)) != CLI_OK)
+            break;
+        if (out->n_replies == cap) {
+            ProtobufCMessage **grown = realloc(out->replies, (cap = cap ? cap * 2 : 8) * sizeof *grown);
+            if (!grown) {
+                protobuf_c_message_free_unpacked(reply, NULL);
+                rc = CLI_UNREACHABLE;
+                break;
+            }
+            out->replies = grown;
+        }
+        out->replies[out->n_replies++] = reply;
+        const ProtobufCMessage *list = s_result(reply);
+        const ProtobufCFieldDescriptor *next = s_field(list, "next", PROTOBUF_C_TYPE_STRING);
+        const ProtobufCFieldDescriptor *total = s_field(list, "total", PROTOBUF_C_TYPE_UINT64);
+        out->next = next ? *(char *const *)((const char *)list + next->offset) : "";
+        if (total)
+            out->total = *(const uint64_t *)((const char *)list + total->offset);
+        free(cursor);
+        cursor = strdup(out->next);
+        *after = cursor;
+    } while (rc == CLI_OK && all && cursor && cursor[0]);
+    *after = (char *)"";
+    free(cursor);
+    if (rc != CLI_OK) {
+        cli_list_free(out);
+        return rc;
+    }
+    /* One list of every page's items, pointing into the replies. */
+    const ProtobufCMessage *last = s_result(out->replies[out->n_replies - 1]);
+    const ProtobufCFieldDescriptor *items = s_field(last, "items", PROTOBUF_C_TYPE_MESSAGE);
+    size_t n = 0;
+    for (size_t i = 0; items && i < out->n_replies; i++) {
+        const ProtobufCMessage *list = s_result(out->replies[i]);
+        n += list ? *(const size_t *)((const char *)list + items->quantifier_offset) : 0;
+    }
+    const ProtobufCMessage **all_items = calloc(n + 1, sizeof *all_items);
+    ProtobufCMessage *combined = last ? malloc(last->descriptor->sizeof_message) : NULL;
+    if (!all_items || !combined) {
+        free(all_items);
+        free(combined);
+        cli_list_free(out);
+        fprintf(stderr, "hj: out of memory\n");
+        return CLI_UNREACHABLE;
+    }
+    for (size_t i = 0; items && i < out->n_replies; i++) {
+        const ProtobufCMessage *list = s_result(out->replies[i]);
+        size_t k = list ? *(const size_t *)((const char *)list + items->quantifier_offset) : 0;
+        ProtobufCMessage *const *page = k ? *(ProtobufCMessage *const *const *)((const char *)list + items->offset) : NULL;
+        for (size_t j = 0; j < k; j++)
+            all_items[out->n_items++] = page[j];
+    }
+    memcpy(combined, last, last->descriptor->sizeof_message);
+    if (items) {
+        *(size_t *)((char *)combined + items->quantifier_offset) = out->n_items;
+        *(const ProtobufCMessage ***)((char *)combined + items->offset) = all_items;
+    }
+    out->items = all_items;
+    out->list = combined;
+    return CLI_OK;
+}
+
+void cli_list_footer(const cli_t *cli, const cli_list_t *l)
+{
+    int en = 0;
+    if (!l->next[0] && l->n_items >= l->total)
+        return;
+    for (int i = 0; i < cli->nopt; i++)
+        if (strcmp(cli->opt[i].key, "lang") == 0)
+            en = strcmp(cli->opt[i].value, "en") == 0;
+    if (en)
+        printf("showing %zu of %" PRIu64 " (--all for every one%s%s%s)\n", l->n_items, l->total,
+               l->next[0] ? "; --after " : "", l->next, l->next[0] ? " for the next page" : "");
+    else
+        printf("显示 %zu 条，共 %" PRIu64 " 条（--all 全部%s%s%s）\n", l->n_items, l->total,
+               l->next[0] ? "；--after " : "", l->next, l->next[0] ? " 下一页" : "");
+}
+
+void cli_list_json(const cli_list_t *l)
+{
+    cli_json(l->list);
+}
+
+void cli_list_free(cli_list_t *l)
+{
+    for (size_t i = 0; i < l->n_replies; i++)
+        protobuf_c_message_free_unpacked(l->replies[i], NULL);
+    free(l->replies);
+    free((void *)l->items);
+    free(l->list);
+    memset(l, 0, sizeof *l);
+    l->next = "";
+}

@@ -132,4 +132,28 @@ void cli_json(const ProtobufCMessage *msg);
  * English with --lang en. --json carries the field itself. */
 void cli_withheld(const cli_t *cli, const ProtobufCMessage *list);
 
+/* ---- lists that say what they left out (issue #20) -----------------------
+ * Every list reply carries `items`, `total` (rows of the whole filter) and
+ * `next` (the `after` of the next page, "" on the last). cli_list sends the
+ * request, and with --all pages through (setting *after to each `next`);
+ * cli_list_footer ends a human table with what was left out; --json prints
+ * cli_list_json: every page's items, `total` and the last `next`. */
+typedef struct {
+    ProtobufCMessage **replies;   /* every page's reply */
+    size_t n_replies;
+    const ProtobufCMessage *const *items; /* every page's items, in order */
+    size_t n_items;
+    uint64_t total;
+    const char *next;             /* "" when nothing follows */
+    ProtobufCMessage *list;       /* the items of every page as one list message */
+} cli_list_t;
+/* CLI_OK with *out filled (free with cli_list_free), or the cli_call failure. */
+int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **after,
+             const ProtobufCMessageDescriptor *reply_desc, cli_list_t *out);
+/* "显示 100 条，共 165 条（--all 全部；--after ID 下一页）" when cut (English with
+ * --lang en); nothing when the list is whole. */
+void cli_list_footer(const cli_t *cli, const cli_list_t *l);
+void cli_list_json(const cli_list_t *l);
+void cli_list_free(cli_list_t *l);
+
 #endif

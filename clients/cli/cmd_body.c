@@ -1,6 +1,7 @@
 /* hj body — 健全机构: the leadership group, its office, guidance groups (and
  * the communities each guides), and each community's election committee. */
 #include "cmd_prep.h"
+#include "person_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,7 @@ int cmd_body(cli_t *cli, const char *verb)
     Hj__Registry__Reply *reply;
     char *members[S_MAX], *guides[S_MAX], *add_m[S_MAX], *rm_m[S_MAX], *add_c[S_MAX], *rm_c[S_MAX];
     const char *done = NULL;
-    char id[37];
+    char id[37], leader[37], member_ids[S_MAX][37], removed_ids[S_MAX][37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         b.kind = (char *)prep_enum(cli, "kind", "");
@@ -63,6 +64,12 @@ int cmd_body(cli_t *cli, const char *verb)
         b.n_member_ids = prep_opts(cli, "member", members, S_MAX);
         b.communities = guides;
         b.n_communities = prep_opts(cli, "guides", guides, S_MAX);
+        /* Leaders and members by code or name: the subdistrict's cadres. */
+        if ((b.leader_id[0] &&
+             (rc = person_refs(cli, "--leader", &b.leader_id, 1, b.community, 1, &leader)) != CLI_OK) ||
+            (rc = person_refs(cli, "--member", members, b.n_member_ids, b.community, 1, member_ids)) !=
+                CLI_OK)
+            return rc;
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_ADD;
         req.body_add = &b;
@@ -78,6 +85,13 @@ int cmd_body(cli_t *cli, const char *verb)
         ch.n_add_communities = prep_opts(cli, "add-community", add_c, S_MAX);
         ch.remove_communities = rm_c;
         ch.n_remove_communities = prep_opts(cli, "remove-community", rm_c, S_MAX);
+        if ((ch.leader_id[0] &&
+             (rc = person_refs(cli, "--leader", &ch.leader_id, 1, "", 1, &leader)) != CLI_OK) ||
+            (rc = person_refs(cli, "--add-member", add_m, ch.n_add_members, "", 1, member_ids)) !=
+                CLI_OK ||
+            (rc = person_refs(cli, "--remove-member", rm_m, ch.n_remove_members, "", 1,
+                              removed_ids)) != CLI_OK)
+            return rc;
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_CHANGE;
         req.body_change = &ch;

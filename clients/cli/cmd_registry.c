@@ -1,7 +1,10 @@
 /* hj district|subdistrict|community|person|seat — the registry core. */
 #include "cli.h"
+#include "hj_csv.h"
+#include "person_ref.h"
 #include "registry.pb-c.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +31,7 @@ static int s_call(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__Reply **
                     (ProtobufCMessage **)out);
 }
 
-static void s_print_communities(Hj__Registry__Community **items, size_t n)
+static void s_print_communities(Hj__Registry__Community *const *items, size_t n)
 {
     static const char *head[] = {"CODE", "NAME", "SUBDISTRICT", "ORGANISATION"};
     cli_table_t *t = cli_table_new(4, head);
@@ -43,29 +46,34 @@ static void s_print_communities(Hj__Registry__Community **items, size_t n)
     cli_table_destroy(&t);
 }
 
-static void s_print_persons(Hj__Registry__Person **items, size_t n)
+static void s_print_persons(Hj__Registry__Person *const *items, size_t n)
 {
-    static const char *head[] = {"ID", "NAME", "GENDER", "ETHNICITY", "BORN", "PARTY", "ID CARD"};
-    cli_table_t *t = cli_table_new(7, head);
+    static const char *head[] = {"CODE", "NAME", "GENDER", "ETHNICITY", "BORN", "PARTY", "ID CARD", "ID"};
+    cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         Hj__Registry__Person *p = items[i];
-        const char *row[] = {p->id,         p->name, p->gender, p->ethnicity, p->birth_date,
-                             p->party_member ? "yes" : "no", p->id_card_masked};
+        char name[512];
+        /* A voided person shows only with --include-void, and says so. */
+        snprintf(name, sizeof name, "%s%s", p->name, p->voided ? " (已作废)" : "");
+        const char *row[] = {p->code, name, p->gender, p->ethnicity, p->birth_date,
+                             p->party_member ? "yes" : "no", p->id_card_masked, p->id};
         cli_table_row(t, row);
     }
     cli_table_print(t);
     cli_table_destroy(&t);
 }
 
-static void s_print_seats(Hj__Registry__Seat **items, size_t n)
+static void s_print_seats(Hj__Registry__Seat *const *items, size_t n)
 {
     static const char *head[] = {"ID", "COMMUNITY", "COMMITTEE", "ROLE", "PERSON", "FROM", "TO"};
     cli_table_t *t = cli_table_new(7, head);
     for (size_t i = 0; i < n; i++) {
         Hj__Registry__Seat *s = items[i];
         int c = s->committee >= 1 && s->committee <= 2 ? s->committee : 0;
-        const char *row[] = {s->id,          s->community,  s_committee_names[c], s->role,
-                             s->person_name, s->term_start, s->term_end[0] ? s->term_end : "sitting"};
+        char person[512];
+        snprintf(person, sizeof person, "%s %s", s->person_name, s->person_code);
+        const char *row[] = {s->id,   s->community,  s_committee_names[c], s->role,
+                             person, s->term_start, s->term_end[0] ? s->term_end : "sitting"};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -128,6 +136,43 @@ static int s_list_query(cli_t *cli, Hj__Registry__ListQuery *q, const char *filt
 static int s_need(const char *value, const char *flag)
 {
     return value ? CLI_OK : cli_usage("--%s is required", flag);
+}
+
+/* A registry list: every page with --all, and what was left out. */
+static int s_list(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__ListQuery *q,
+                  void (*print)(const cli_list_t *list))
+{
+    cli_list_t list;
+    int rc;
+    cli_opt(cli, "lang");
+    cli_flag(cli, "all");
+    if ((rc = cli_unused(cli)) != CLI_OK ||
+        (rc = cli_list(cli, "registry", &req->base, &q->after, &hj__registry__reply__descriptor,
+                       &list)) != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_list_json(&list);
+    else {
+        print(&list);
+        cli_list_footer(cli, &list);
+    }
+    cli_list_free(&list);
+    return CLI_OK;
+}
+
+static void s_print_community_list(const cli_list_t *l)
+{
+    s_print_communities((Hj__Registry__Community *const *)l->items, l->n_items);
+}
+
+static void s_print_seat_list(const cli_list_t *l)
+{
+    s_print_seats((Hj__Registry__Seat *const *)l->items, l->n_items);
+}
+
+static void s_print_person_list(const cli_list_t *l)
+{
+    s_print_persons((Hj__Registry__Person *const *)l->items, l->n_items);
 }
 
 int cmd_district(cli_t *cli, const char *verb)
@@ -214,10 +259,183 @@ int cmd_community(cli_t *cli, const char *verb)
             return rc;
         req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
         req.community_list = &q;
+        return s_list(cli, &req, &q, s_print_community_list);
     } else
         return cli_usage("hj community add|update|show|list");
     rc = s_call(cli, &req, &reply);
     return rc ? rc : s_output(cli, reply, done);
+}
+
+/* hj person list: every page with --all, and what was left out. */
+static int s_person_list(cli_t *cli)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    int rc = s_list_query(cli, &q, "community");
+    if (rc != CLI_OK)
+        return rc;
+    q.name = (char *)cli_opt_or(cli, "name", "");
+    q.include_void = cli_flag(cli, "include-void");
+    req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_LIST;
+    req.person_list = &q;
+    return s_list(cli, &req, &q, s_print_person_list);
+}
+
+/* ---- hj person import FILE.csv ------------------------------------------ */
+
+/* The columns of a person CSV, by their Chinese or English header. */
+enum { P_NAME, P_GENDER, P_ETHNICITY, P_BIRTH, P_PARTY, P_IDCARD, P_COUNT };
+static const char *const s_person_columns[P_COUNT][2] = {
+    {"姓名", "name"},        {"性别", "gender"},       {"民族", "ethnicity"},
+    {"出生日期", "birth_date"}, {"党员", "party_member"}, {"身份证号", "id_card"},
+};
+
+/* A cell's word: 男/女, 是/否 as the words the service knows. */
+static const char *s_person_word(int column, const char *cell)
+{
+    static const char *const map[][2] = {{"男", "male"}, {"女", "female"}, {"是", "yes"},
+                                         {"否", "no"},   {"true", "yes"}, {"false", "no"}};
+    if (column != P_GENDER && column != P_PARTY)
+        return cell;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(cell, map[i][0]) == 0)
+            return map[i][1];
+    return cell;
+}
+
+static void s_import_rows_free(Hj__Registry__Person **rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i]->name);
+        free(rows[i]->gender);
+        free(rows[i]->ethnicity);
+        free(rows[i]->birth_date);
+        free(rows[i]->id_card);
+        free(rows[i]);
+    }
+    free(rows);
+}
+
+/* Reads FILE into rows, each with its line. CLI_OK, or CLI_USAGE after
+ * naming every line that is not a person row at all. */
+static int s_import_parse(const char *path, Hj__Registry__Person ***out, size_t *n_out)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, n = 0, cap = 0;
+    int col[P_COUNT], rc = CLI_USAGE, got = 0;
+    Hj__Registry__Person **rows = NULL;
+    hj_csv_reader_t *reader = NULL;
+    hj_csv_record_t rec;
+    if (!fp)
+        return cli_usage("cannot read %s: %s", path, strerror(errno));
+    if (fseek(fp, 0, SEEK_END) == 0 && (len = (size_t)ftell(fp)) < 64u * 1024 * 1024 &&
+        fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc(len + 1)) && fread(buf, 1, len, fp) == len)
+        buf[len] = 0;
+    else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    if (!buf)
+        return cli_usage("cannot read %s", path);
+    reader = hj_csv_reader_new(buf, len);
+    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0) {
+        fprintf(stderr, "hj: %s: %s\n", path,
+                reader && hj_csv_error(reader)[0] ? hj_csv_error(reader) : "empty: it needs a header line and rows");
+        goto out;
+    }
+    for (int k = 0; k < P_COUNT; k++) {
+        col[k] = -1;
+        for (size_t i = 0; i < rec.count; i++)
+            if (strcmp(rec.fields[i], s_person_columns[k][0]) == 0 ||
+                strcmp(rec.fields[i], s_person_columns[k][1]) == 0)
+                col[k] = (int)i;
+    }
+    if (col[P_NAME] < 0 || col[P_GENDER] < 0) {
+        fprintf(stderr, "hj: %s line 1: the header needs 姓名 (name) and 性别 (gender); optional: "
+                        "民族 (ethnicity), 出生日期 (birth_date), 党员 (party_member), 身份证号 (id_card)\n",
+                path);
+        goto out;
+    }
+    size_t columns = rec.count;
+    rc = CLI_OK;
+    while ((got = hj_csv_next(reader, &rec)) == 1) {
+        if (rec.count != columns) {
+            fprintf(stderr, "hj: %s line %zu: %zu fields, the header has %zu\n", path, rec.line,
+                    rec.count, columns);
+            rc = CLI_USAGE;
+            continue;
+        }
+        if (n == cap) {
+            Hj__Registry__Person **grown = realloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
+            if (!grown) {
+                rc = CLI_USAGE;
+                break;
+            }
+            rows = grown;
+        }
+        Hj__Registry__Person *p = malloc(sizeof *p);
+        if (!p) {
+            rc = CLI_USAGE;
+            break;
+        }
+        hj__registry__person__init(p);
+        char **cells[P_COUNT] = {&p->name, &p->gender, &p->ethnicity, &p->birth_date, NULL, &p->id_card};
+        for (int k = 0; k < P_COUNT; k++) {
+            const char *cell = col[k] >= 0 ? s_person_word(k, rec.fields[col[k]]) : "";
+            if (cells[k])
+                *cells[k] = strdup(cell);
+            else
+                p->party_member = strcmp(cell, "yes") == 0;
+        }
+        p->line = (uint32_t)rec.line;
+        rows[n++] = p;
+    }
+    if (got < 0) {
+        fprintf(stderr, "hj: %s: %s\n", path, hj_csv_error(reader));
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK && n == 0) {
+        fprintf(stderr, "hj: %s has a header but no rows\n", path);
+        rc = CLI_USAGE;
+    }
+out:
+    hj_csv_reader_destroy(&reader);
+    free(buf);
+    if (rc != CLI_OK) {
+        s_import_rows_free(rows, n);
+        return rc;
+    }
+    *out = rows;
+    *n_out = n;
+    return CLI_OK;
+}
+
+/* One request for the whole file (one UUID: a retry cannot half-import). */
+static int s_person_import(cli_t *cli, const char *path)
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__PersonImport imp = HJ__REGISTRY__PERSON_IMPORT__INIT;
+    Hj__Registry__Reply *reply;
+    Hj__Registry__Person **rows = NULL;
+    size_t n = 0;
+    char id[37];
+    int rc = s_import_parse(path, &rows, &n);
+    if (rc != CLI_OK)
+        return rc;
+    imp.rows = rows;
+    imp.n_rows = n;
+    req.request_id = (char *)cli_request_id(cli, id);
+    req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT;
+    req.person_import = &imp;
+    rc = s_call(cli, &req, &reply);
+    s_import_rows_free(rows, n);
+    if (rc != CLI_OK)
+        return rc;
+    if (!cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_PERSONS)
+        printf("%zu persons imported\n", reply->persons->n_items);
+    return s_output(cli, reply, NULL);
 }
 
 int cmd_person(cli_t *cli, const char *verb)
@@ -225,10 +443,11 @@ int cmd_person(cli_t *cli, const char *verb)
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Person p = HJ__REGISTRY__PERSON__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__PersonVoid pv = HJ__REGISTRY__PERSON_VOID__INIT;
+    Hj__Registry__PersonUpdate pu = HJ__REGISTRY__PERSON_UPDATE__INIT;
     Hj__Registry__Reply *reply;
     const char *done = NULL;
-    char id[37];
+    char id[37], person[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         p.name = (char *)cli_opt_or(cli, "name", "");
@@ -241,19 +460,48 @@ int cmd_person(cli_t *cli, const char *verb)
         req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_ADD;
         req.person_add = &p;
         done = "person added";
-    } else if (strcmp(verb, "show") == 0) {
-        if (cli->npos < 1)
-            return cli_usage("hj person show ID");
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_GET;
-        req.person_get = &get;
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = s_list_query(cli, &q, "community")) != CLI_OK)
+        return s_person_list(cli);
+    } else if (strcmp(verb, "import") == 0) {
+        if (cli->npos != 1)
+            return cli_usage("hj person import FILE.csv");
+        return s_person_import(cli, cli->pos[0]);
+    } else if (strcmp(verb, "show") == 0 || strcmp(verb, "void") == 0 || strcmp(verb, "update") == 0) {
+        if (cli->npos < 1)
+            return cli_usage("hj person %s CODE|NAME|ID%s", verb,
+                             strcmp(verb, "void") == 0     ? " --reason TEXT"
+                             : strcmp(verb, "update") == 0 ? " [--name N] [--gender G] [--ethnicity E] "
+                                                             "[--birth DATE] [--party-member yes|no]"
+                                                           : "");
+        const char *community = cli_opt(cli, "community");
+        if ((rc = person_ref(cli, "person", cli->pos[0], community, 0, person)) != CLI_OK)
             return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_LIST;
-        req.person_list = &q;
+        if (strcmp(verb, "show") == 0) {
+            get.key = person;
+            req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_GET;
+            req.person_get = &get;
+        } else if (strcmp(verb, "void") == 0) {
+            pv.id = person;
+            pv.reason = (char *)cli_opt_or(cli, "reason", "");
+            req.request_id = (char *)cli_request_id(cli, id);
+            req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_VOID;
+            req.person_void = &pv;
+            done = "person voided (已作废): kept, hidden from lists (--include-void shows it)";
+        } else {
+            pu.id = person;
+            pu.name = (char *)cli_opt_or(cli, "name", "");
+            pu.gender = (char *)cli_opt_or(cli, "gender", "");
+            pu.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
+            pu.birth_date = (char *)cli_opt_or(cli, "birth", "");
+            pu.party_member = (char *)cli_opt_or(cli, "party-member", "");
+            pu.reason = (char *)cli_opt_or(cli, "reason", "");
+            req.request_id = (char *)cli_request_id(cli, id);
+            req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE;
+            req.person_update = &pu;
+            done = "person corrected (the previous values are kept in the journal)";
+        }
     } else
-        return cli_usage("hj person add|show|list");
+        return cli_usage("hj person add|show|list|update|void|import");
     rc = s_call(cli, &req, &reply);
     return rc ? rc : s_output(cli, reply, done);
 }
@@ -265,7 +513,7 @@ int cmd_seat(cli_t *cli, const char *verb)
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Reply *reply;
     const char *done = NULL;
-    char id[37];
+    char id[37], person[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         const char *committee = cli_opt(cli, "committee");
@@ -276,7 +524,10 @@ int cmd_seat(cli_t *cli, const char *verb)
             return cli_usage("--committee must be party or residents");
         s.committee = c;
         s.community = (char *)cli_opt_or(cli, "community", "");
-        s.person_id = (char *)cli_opt_or(cli, "person", "");
+        if ((rc = person_ref(cli, "--person", cli_opt_or(cli, "person", ""), s.community, 0,
+                             person)) != CLI_OK)
+            return rc;
+        s.person_id = person;
         s.role = (char *)cli_opt_or(cli, "role", "member");
         s.term_start = (char *)cli_opt_or(cli, "from", "");
         s.term_end = (char *)cli_opt_or(cli, "to", "");
@@ -298,6 +549,7 @@ int cmd_seat(cli_t *cli, const char *verb)
             return rc;
         req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_LIST;
         req.seat_list = &q;
+        return s_list(cli, &req, &q, s_print_seat_list);
     } else
         return cli_usage("hj seat add|end|list");
     rc = s_call(cli, &req, &reply);

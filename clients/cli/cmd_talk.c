@@ -5,6 +5,7 @@
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
 #include "json_doc.h"
+#include "person_ref.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -71,6 +72,8 @@ typedef struct {
     char *follow_up_text[S_REPEAT_MAX]; /* --follow-up copies, split in place */
     json_doc_t *doc;                    /* --from: the strings point into it */
     char request_id[37];
+    char interviewer_ids[S_REPEAT_MAX][37]; /* resolved from codes or names */
+    char person_id[37];
 } s_add_t;
 
 static void s_add_init(s_add_t *a)
@@ -358,12 +361,14 @@ static int s_add_from_file(const char *path, s_add_t *a)
 
 /* ---- output ------------------------------------------------------------ */
 
-static void s_interviewee_text(const Hj__Interviews__Interviewee *e, char *out, size_t size)
+static void s_interviewee_text(const Hj__Interviews__Interviewee *e, const char *code, char *out,
+                               size_t size)
 {
     if (!e)
         snprintf(out, size, "?");
     else if (e->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__REGISTRY_PERSON)
-        snprintf(out, size, "%s%s", e->name, e->sitting_member ? " (sitting member)" : "");
+        snprintf(out, size, "%s%s%s%s", e->name, e->sitting_member ? " (sitting member)" : "",
+                 code && code[0] ? " " : "", code ? code : "");
     else
         snprintf(out, size, "%s (%s)", e->name, s_name(s_role_zh, S_NROLES, e->role));
 }
@@ -386,7 +391,7 @@ static void s_print_talk(const Hj__Interviews__Talk *t)
     for (size_t i = 0; i < t->n_interviewers; i++)
         printf("%-13s %s  %s\n", i ? "" : "interviewers",
                i < t->n_interviewer_names ? t->interviewer_names[i] : "", t->interviewers[i]);
-    s_interviewee_text(t->interviewee, text, sizeof text);
+    s_interviewee_text(t->interviewee, t->interviewee_code, text, sizeof text);
     printf("interviewee   %s", text);
     if (t->interviewee && t->interviewee->person_id[0])
         printf("  %s", t->interviewee->person_id);
@@ -413,9 +418,11 @@ static void s_print_talk(const Hj__Interviews__Talk *t)
     } else
         printf("follow-ups    none\n");
     printf("recorded      %s by %s\n", t->recorded_at, t->recorded_by);
+    if (t->voided)
+        printf("已作废 voided  %s\n", t->void_reason);
 }
 
-static void s_print_talks(Hj__Interviews__Talk **items, size_t n)
+static void s_print_talks(Hj__Interviews__Talk *const *items, size_t n)
 {
     static const char *head[] = {"ID", "DATE", "COMMUNITY", "PHASE", "INTERVIEWEE",
                                  "INTERVIEWERS", "FOLLOW-UPS", "CONCERN"};
@@ -423,10 +430,12 @@ static void s_print_talks(Hj__Interviews__Talk **items, size_t n)
     for (size_t i = 0; i < n; i++) {
         const Hj__Interviews__Talk *t = items[i];
         char who[512], by[1024], follow[32];
-        s_interviewee_text(t->interviewee, who, sizeof who);
+        s_interviewee_text(t->interviewee, t->interviewee_code, who, sizeof who);
         s_join(t->interviewer_names, t->n_interviewer_names, ", ", by, sizeof by);
         snprintf(follow, sizeof follow, "%u open / %zu", t->open_follow_ups, t->n_follow_ups);
-        const char *row[] = {t->id, t->date, t->community, s_name(s_phase_names, S_NPHASES, t->phase),
+        char date[32];
+        snprintf(date, sizeof date, "%s%s", t->date, t->voided ? " (已作废)" : "");
+        const char *row[] = {t->id, date, t->community, s_name(s_phase_names, S_NPHASES, t->phase),
                              who, by, follow, t->concern_raised ? "yes" : "no"};
         cli_table_row(tab, row);
     }
@@ -444,16 +453,16 @@ static void s_percent(uint32_t members, uint32_t per_mille, char *out, size_t si
 
 static void s_print_coverage(const Hj__Interviews__Coverage *c, int district)
 {
-    static const char *head[] = {"COMMUNITY", "MEMBER", "SEATS", "LAST PREPARATION TALK (准备阶段)"};
+    static const char *head[] = {"COMMUNITY", "MEMBER", "CODE", "SEATS", "LAST PREPARATION TALK (准备阶段)"};
     static const char *sum_head[] = {"COMMUNITY", "NAME", "TALKED TO", "COVERAGE", "COMPLETE"};
-    cli_table_t *members = cli_table_new(4, head), *sums = cli_table_new(5, sum_head);
+    cli_table_t *members = cli_table_new(5, head), *sums = cli_table_new(5, sum_head);
     for (size_t i = 0; i < c->n_communities; i++) {
         const Hj__Interviews__CommunityCoverage *k = c->communities[i];
         char seats[512], fraction[32], pct[16];
         for (size_t j = 0; j < k->n_items; j++) {
             const Hj__Interviews__MemberCoverage *m = k->items[j];
             s_join(m->seats, m->n_seats, ", ", seats, sizeof seats);
-            const char *row[] = {k->community, m->name, seats,
+            const char *row[] = {k->community, m->name, m->code, seats,
                                  m->last_talk_date[0] ? m->last_talk_date : "not yet"};
             cli_table_row(members, row);
         }
@@ -513,6 +522,24 @@ static int s_call(cli_t *cli, Hj__Interviews__Request *req, Hj__Interviews__Repl
 
 /* ---- the verbs --------------------------------------------------------- */
 
+/* Interviewers and interviewee as given (UUID, code or name) become ids:
+ * the interviewee among the community's persons, interviewers among its
+ * subdistrict's cadres (person_ref.h). */
+static int s_resolve(cli_t *cli, s_add_t *a)
+{
+    Hj__Interviews__Talk *t = &a->talk;
+    int rc = CLI_OK;
+    for (size_t i = 0; rc == CLI_OK && i < t->n_interviewers; i++)
+        if ((rc = person_ref(cli, "--interviewer", t->interviewers[i], t->community, 1,
+                             a->interviewer_ids[i])) == CLI_OK)
+            t->interviewers[i] = a->interviewer_ids[i];
+    if (rc == CLI_OK && a->interviewee.person_id[0] &&
+        (rc = person_ref(cli, "--person", a->interviewee.person_id, t->community, 0,
+                         a->person_id)) == CLI_OK)
+        a->interviewee.person_id = a->person_id;
+    return rc;
+}
+
 static int s_add(cli_t *cli)
 {
     s_add_t a;
@@ -520,6 +547,8 @@ static int s_add(cli_t *cli)
     const char *from = cli_opt(cli, "from");
     s_add_init(&a);
     int rc = from ? s_add_from_file(from, &a) : s_add_from_flags(cli, &a);
+    if (rc == CLI_OK && (rc = cli_unused(cli)) == CLI_OK)
+        rc = s_resolve(cli, &a);
     if (rc == CLI_OK) {
         a.req.request_id = a.request_id;
         a.req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_ADD;
@@ -559,13 +588,62 @@ static int s_template(cli_t *cli)
     return CLI_OK;
 }
 
+/* hj talk list: every page with --all, and what was left out. */
+static int s_list(cli_t *cli)
+{
+    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
+    Hj__Interviews__TalkQuery q = HJ__INTERVIEWS__TALK_QUERY__INIT;
+    const char *phase = cli_opt(cli, "phase"), *limit = cli_opt(cli, "limit");
+    const char *interviewer = cli_opt(cli, "interviewer");
+    char interviewer_id[37];
+    cli_list_t list;
+    int rc;
+    if (phase && (int)(q.phase = s_lookup(phase, s_phase_names, S_NPHASES)) < 0)
+        return cli_usage("--phase must be survey, preparation or other");
+    if (limit) {
+        char *end;
+        long v = strtol(limit, &end, 10);
+        if (*end || v < 1 || v > 1000)
+            return cli_usage("--limit must be a number from 1 to 1000");
+        q.limit = (uint32_t)v;
+    }
+    q.community = (char *)cli_opt_or(cli, "community", "");
+    q.date_from = (char *)cli_opt_or(cli, "since", "");
+    q.date_to = (char *)cli_opt_or(cli, "until", "");
+    q.after = (char *)cli_opt_or(cli, "after", "");
+    q.include_void = cli_flag(cli, "include-void");
+    cli_opt(cli, "lang"); /* the footer's and the withheld note's language */
+    cli_flag(cli, "all");
+    if ((rc = cli_unused(cli)) != CLI_OK)
+        return rc;
+    if (interviewer && (rc = person_ref(cli, "--interviewer", interviewer, q.community, 1,
+                                        interviewer_id)) != CLI_OK)
+        return rc;
+    q.interviewer = interviewer ? interviewer_id : "";
+    req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_LIST;
+    req.talk_list = &q;
+    if ((rc = cli_list(cli, "interviews", &req.base, &q.after, &hj__interviews__reply__descriptor,
+                       &list)) != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_list_json(&list);
+    else {
+        s_print_talks((Hj__Interviews__Talk *const *)list.items, list.n_items);
+        cli_list_footer(cli, &list);
+        cli_withheld(cli, list.list);
+    }
+    cli_list_free(&list);
+    return CLI_OK;
+}
+
 int cmd_talk(cli_t *cli, const char *verb)
 {
     Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
     Hj__Interviews__Get get = HJ__INTERVIEWS__GET__INIT;
-    Hj__Interviews__TalkQuery q = HJ__INTERVIEWS__TALK_QUERY__INIT;
     Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
     Hj__Interviews__FollowUpClose close = HJ__INTERVIEWS__FOLLOW_UP_CLOSE__INIT;
+    Hj__Interviews__TalkVoid tv = HJ__INTERVIEWS__TALK_VOID__INIT;
+    Hj__Interviews__TalkUpdate tu = HJ__INTERVIEWS__TALK_UPDATE__INIT;
     Hj__Interviews__Reply *reply;
     const char *done = NULL;
     char id[37], today[11];
@@ -581,24 +659,27 @@ int cmd_talk(cli_t *cli, const char *verb)
         req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_GET;
         req.talk_get = &get;
     } else if (strcmp(verb, "list") == 0) {
-        const char *phase = cli_opt(cli, "phase"), *limit = cli_opt(cli, "limit");
-        if (phase && (int)(q.phase = s_lookup(phase, s_phase_names, S_NPHASES)) < 0)
-            return cli_usage("--phase must be survey, preparation or other");
-        if (limit) {
-            char *end;
-            long v = strtol(limit, &end, 10);
-            if (*end || v < 1 || v > 1000)
-                return cli_usage("--limit must be a number from 1 to 1000");
-            q.limit = (uint32_t)v;
-        }
-        q.community = (char *)cli_opt_or(cli, "community", "");
-        q.interviewer = (char *)cli_opt_or(cli, "interviewer", "");
-        q.date_from = (char *)cli_opt_or(cli, "since", "");
-        q.date_to = (char *)cli_opt_or(cli, "until", "");
-        q.after = (char *)cli_opt_or(cli, "after", "");
-        cli_opt(cli, "lang"); /* the withheld note's language (cli_withheld) */
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_LIST;
-        req.talk_list = &q;
+        return s_list(cli);
+    } else if (strcmp(verb, "void") == 0) {
+        if (cli->npos < 1)
+            return cli_usage("hj talk void ID --reason TEXT");
+        tv.id = (char *)cli->pos[0];
+        tv.reason = (char *)cli_opt_or(cli, "reason", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_VOID;
+        req.talk_void = &tv;
+        done = "talk voided (已作废): kept, no longer counted (--include-void lists it)";
+    } else if (strcmp(verb, "update") == 0) {
+        if (cli->npos < 1)
+            return cli_usage("hj talk update ID [--summary TEXT] [--date YYYY-MM-DD] [--reason TEXT]");
+        tu.id = (char *)cli->pos[0];
+        tu.summary = (char *)cli_opt_or(cli, "summary", "");
+        tu.date = (char *)cli_opt_or(cli, "date", "");
+        tu.reason = (char *)cli_opt_or(cli, "reason", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE;
+        req.talk_update = &tu;
+        done = "talk corrected (the previous values are kept in the journal)";
     } else if (strcmp(verb, "coverage") == 0) {
         district = cli_flag(cli, "all");
         if ((cli->npos < 1) == !district)
@@ -621,7 +702,7 @@ int cmd_talk(cli_t *cli, const char *verb)
         req.follow_up_close = &close;
         done = "follow-up closed";
     } else
-        return cli_usage("hj talk add|template|list|show|close|coverage");
+        return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
     rc = s_call(cli, &req, &reply);
     return rc ? rc : s_output(cli, reply, done, district);
 }

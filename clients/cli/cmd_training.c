@@ -1,6 +1,8 @@
 /* hj training — 培训骨干: sessions, topics, attendees in their roles, and
  * which election-committee members of a community are still untrained. */
 #include "cmd_prep.h"
+#include "hj_envelope.h"
+#include "person_ref.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +78,7 @@ int cmd_training(cli_t *cli, const char *verb)
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
-    char *topics[S_MAX], *given[S_MAX], ids[S_MAX][64];
+    char *topics[S_MAX], *given[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
     void (*print)(const ProtobufCMessage *) = s_print;
     Hj__Registry__Reply *reply;
     const char *done = NULL;
@@ -93,6 +95,7 @@ int cmd_training(cli_t *cli, const char *verb)
         size_t n = prep_opts(cli, "attendee", given, S_MAX);
         for (size_t i = 0; i < n; i++) {
             hj__registry__attendee__init(&att[i]);
+            resolved[i][0] = 0;
             snprintf(ids[i], sizeof ids[i], "%s", given[i]);
             char *colon = strchr(ids[i], ':');
             att[i].role = (char *)(colon ? prep_word(colon + 1) : "");
@@ -100,6 +103,12 @@ int cmd_training(cli_t *cli, const char *verb)
                 *colon = 0;
             att[i].person_id = ids[i];
             att_ptrs[i] = &att[i];
+            /* An attendee by code or name, among the community's persons. */
+            if (!hj_uuid_valid(ids[i]) &&
+                (rc = person_ref(cli, "--attendee", ids[i], tr.community, 0, resolved[i])) != CLI_OK)
+                return rc;
+            if (resolved[i][0])
+                att[i].person_id = resolved[i];
         }
         tr.attendees = att_ptrs;
         tr.n_attendees = n;

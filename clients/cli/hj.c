@@ -44,11 +44,19 @@ static const cli_command_t s_commands[] = {
      "hj community update CODE [--name NAME] [--org TYPE]\n"
      "hj community show CODE\n"
      "hj community list [--subdistrict CODE] [--limit N] [--after CODE]"},
-    {"person", "persons: add, show, list", cmd_person,
+    {"person", "persons: add, show, list, update, void, import", cmd_person,
      "hj person add --name NAME --gender male|female [--ethnicity E] [--birth YYYY-MM-DD]\n"
      "              [--party-member] [--id-card NUMBER]   (stored only as a keyed hash and a mask)\n"
-     "hj person show ID\n"
-     "hj person list [--community CODE (sitting members)] [--limit N] [--after ID]"},
+     "hj person show PERSON [--community CODE]\n"
+     "hj person list [--community CODE (sitting members)] [--name TEXT] [--include-void]\n"
+     "               [--limit N] [--after ID] [--all]\n"
+     "hj person update PERSON [--name N] [--gender G] [--ethnicity E] [--birth DATE]\n"
+     "               [--party-member yes|no] [--reason TEXT]   (the previous values stay in the journal)\n"
+     "hj person void PERSON --reason TEXT     (kept, hidden from lists; a sitting member's seat ends first)\n"
+     "hj person import FILE.csv               (all rows or none; header 姓名,性别[,民族,出生日期,党员,身份证号])\n"
+     "PERSON (also --person, --interviewer, --leader, --member, --attendee): a code (P0042), a name\n"
+     "    (looked for in the command's community, else district-wide; ambiguous names are refused\n"
+     "    listing the matches) or an id. Offline only an id works: a name needs the registry."},
     {"seat", "committee seats (两委成员): add, end, list", cmd_seat,
      "hj seat add --community CODE --person ID --committee party|residents --role ROLE --from DATE [--to DATE]\n"
      "    roles: party: secretary, deputy_secretary, member; residents: director, deputy_director, member\n"
@@ -82,10 +90,13 @@ static const cli_command_t s_commands[] = {
      "                         resident_representative (居民代表), party_member (党员), other_party\n"
      "hj talk add --from FILE.json      a record prepared offline; its \"id\" is the idempotency key\n"
      "hj talk template [--community CODE] [--phase P]   an empty record with a fresh id, to fill in\n"
-     "hj talk list [--community CODE] [--phase P] [--interviewer ID] [--since DATE] [--until DATE]\n"
-     "             [--limit N] [--after ID] [--lang en]\n"
-     "    a device scoped to some communities sees their talks and how many others it may not\n"
+     "hj talk list [--community CODE] [--phase P] [--interviewer PERSON] [--since DATE] [--until DATE]\n"
+     "             [--limit N] [--after ID] [--all] [--include-void] [--lang en]\n"
+     "    a device scoped to some communities sees their talks and how many others it may not;\n"
+     "    a cut list ends with 显示 N 条，共 M 条（--all 全部；--after ID 下一页）, --json has total and next\n"
      "hj talk show ID\n"
+     "hj talk void ID --reason TEXT      kept, no longer counted (coverage, board, lists)\n"
+     "hj talk update ID [--summary TEXT] [--date YYYY-MM-DD] [--reason TEXT]   the old values stay in the journal\n"
      "hj talk close TALK-ID --follow-up N [--on YYYY-MM-DD]\n"
      "hj talk coverage COMMUNITY | --all   sitting members and their last preparation-phase talk"},
     {"admin", "operator commands on the server: devices, the server key, journal verify", cmd_admin,

@@ -15,6 +15,8 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
 void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id);
 void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q);
 void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q);
+void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkVoid *t);
+void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkUpdate *u);
 void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                                    const Hj__Interviews__FollowUpClose *f);
 

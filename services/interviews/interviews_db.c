@@ -17,7 +17,9 @@
 /* ---- the roster projection --------------------------------------------- */
 
 /* The registry journal rows the projection is made of. */
-#define S_ROSTER_KINDS "{community_added,community_updated,person_added,seat_added,seat_ended}"
+#define S_ROSTER_KINDS \
+    "{community_added,community_updated,person_added,person_updated,persons_imported,seat_added," \
+    "seat_ended}"
 
 /* Journal rows not yet known to be applied: above the cursor, or not yet
  * numbered by the relay (a row is numbered a few milliseconds after it
@@ -42,24 +44,41 @@ static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
     return r ? 0 : -1;
 }
 
-static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
+/* person_added, and person_updated (a corrected name): the name and code
+ * as the row says. Rows are applied in journal order, so the latest wins. */
+static int s_apply_one_person(PGconn *c, const Hj__Registry__Person *p)
 {
     char state[6];
+    if (!hj_uuid_valid(p->id))
+        return 1;
+    const char *v[3] = {p->id, p->name, p->code};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
+                        "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
+                        3, v);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
+{
     Hj__Registry__Person *p = hj__registry__person__unpack(NULL, len, data);
     if (!p)
         return 1;
-    if (!hj_uuid_valid(p->id)) {
-        hj__registry__person__free_unpacked(p, NULL);
-        return 1;
-    }
-    const char *v[2] = {p->id, p->name};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO interviews.person (id, name) VALUES ($1, $2) "
-                        "ON CONFLICT (id) DO NOTHING",
-                        2, v);
+    int rc = s_apply_one_person(c, p);
     hj__registry__person__free_unpacked(p, NULL);
-    PQclear(r);
-    return r ? 0 : -1;
+    return rc;
+}
+
+static int s_apply_persons(PGconn *c, const uint8_t *data, size_t len)
+{
+    Hj__Registry__Persons *list = hj__registry__persons__unpack(NULL, len, data);
+    int rc = list ? 0 : 1;
+    for (size_t i = 0; list && i < list->n_items && rc >= 0; i++)
+        rc = s_apply_one_person(c, list->items[i]);
+    if (list)
+        hj__registry__persons__free_unpacked(list, NULL);
+    return rc;
 }
 
 /* seat_added and seat_ended both carry the whole seat: a seat first seen
@@ -119,8 +138,10 @@ static int s_roster_apply(PGconn *c, const char *cursor)
         }
         if (strcmp(kind, "community_added") == 0 || strcmp(kind, "community_updated") == 0)
             rc = s_apply_community(c, data, len);
-        else if (strcmp(kind, "person_added") == 0)
+        else if (strcmp(kind, "person_added") == 0 || strcmp(kind, "person_updated") == 0)
             rc = s_apply_person(c, data, len);
+        else if (strcmp(kind, "persons_imported") == 0)
+            rc = s_apply_persons(c, data, len);
         else
             rc = s_apply_seat(c, data, len, strcmp(kind, "seat_ended") == 0);
         if (rc > 0) {
@@ -193,7 +214,9 @@ static void s_roster_failed(hj_call_t *call)
     "t.id, t.community, t.phase, to_char(t.talk_date, 'YYYY-MM-DD'), "                          \
     "COALESCE(t.interviewee_person::text, ''), COALESCE(t.interviewee_role, 0), "              \
     "t.interviewee_name, t.sitting_member, t.summary, t.concern_raised, t.recorded_by, "        \
-    "to_char(t.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    "to_char(t.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "            \
+    "t.voided_at IS NOT NULL, COALESCE(t.void_reason, ''), COALESCE((SELECT ip.code FROM "      \
+    "interviews.person ip WHERE ip.id = t.interviewee_person), '')"
 
 /* Talks read back with everything they hold; the messages point into the results. */
 typedef struct {
@@ -305,6 +328,9 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
         t->concern_raised = PQgetvalue(talks, row, 9)[0] == 't';
         t->recorded_by = PQgetvalue(talks, row, 10);
         t->recorded_at = PQgetvalue(talks, row, 11);
+        t->voided = PQgetvalue(talks, row, 12)[0] == 't';
+        t->void_reason = PQgetvalue(talks, row, 13);
+        t->interviewee_code = PQgetvalue(talks, row, 14);
 
         int first = ri, k = s_rows_of(set->interviewers, &ri, t->id);
         t->n_interviewers = t->n_interviewer_names = (size_t)k;
@@ -342,8 +368,10 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
     return 0;
 }
 
-/* Replies with the one talk `id` as stored now (and journals it as `kind`). */
-static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+/* Replies with the one talk `id` as stored now (and journals it as `kind`,
+ * with the talk before a correction as `previous` when given). */
+static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, const char *kind,
+                                  Hj__Interviews__Talk *previous)
 {
     char state[6];
     s_talks_t set;
@@ -362,6 +390,7 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         return hj_call_sql_failed(call, state, "talk", "id");
     }
     Hj__Interviews__Talk *t = set.ptrs[0];
+    t->previous = previous;
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALK;
     reply.talk = t;
@@ -371,6 +400,11 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         snprintf(call->kind, sizeof call->kind, "%s", kind);
     hj_call_reply(call, &reply.base, kind ? &t->base : NULL);
     s_talks_free(&set);
+}
+
+static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+{
+    s_talk_reply_previous(c, call, id, kind, NULL);
 }
 
 /* ---- recording a talk -------------------------------------------------- */
@@ -517,38 +551,46 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
     "AND t.talk_date >= COALESCE(NULLIF($4, '')::date, '-infinity') "                          \
     "AND t.talk_date <= COALESCE(NULLIF($5, '')::date, 'infinity') "
 
+/* Voided talks count only when asked for ($n: include_void). */
+#define S_TALK_STANDING(include) "AND (" include "::boolean OR t.voided_at IS NULL) "
+
 void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q)
 {
     char state[6], limit[16], phase[4], *scope = NULL;
     s_talks_t set;
     uint32_t withheld = 0;
+    uint64_t total = 0;
+    uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
     if (hj_call_read_scope(call, &scope) != 0)
         return;
-    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
+    /* One row more than the page: its presence says a next page exists. */
+    snprintf(limit, sizeof limit, "%u", page + 1);
     snprintf(phase, sizeof phase, "%d", (int)q->phase);
-    const char *v[8] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after,
-                        limit, scope};
-    PGresult *r = NULL;
-    if (scope) {
-        /* Over the whole filter, not the page: the reader learns how many, never which. */
-        r = hj_pq(c, state,
-                  "SELECT count(*) FROM interviews.talk t WHERE " S_TALK_FILTER
-                  "AND NOT t.community = ANY($6::text[])",
-                  6, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope});
-        if (!r) {
-            free(scope);
-            return hj_call_sql_failed(call, state, "talk list", "");
-        }
-        withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
-        PQclear(r);
+    const char *include = q->include_void ? "t" : "f";
+    const char *v[9] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after,
+                        limit, scope, include};
+    /* Over the whole filter, not the page: the reader learns how many are
+     * withheld, never which; and how many they may see in all. */
+    PGresult *r = hj_pq(c, state,
+                        "SELECT count(*) FILTER (WHERE NOT ($6::text[] IS NULL OR t.community = "
+                        "ANY($6::text[]))), count(*) FILTER (WHERE $6::text[] IS NULL OR "
+                        "t.community = ANY($6::text[])) FROM interviews.talk t WHERE " S_TALK_FILTER
+                        S_TALK_STANDING("$7"),
+                        7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
+    if (!r) {
+        free(scope);
+        return hj_call_sql_failed(call, state, "talk list", "");
     }
+    withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+    total = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+    PQclear(r);
     r = hj_pq(c, state,
               "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
               "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
               "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
-              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) "
+              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING("$9")
               "ORDER BY t.talk_date, t.id LIMIT $7::int",
-              8, v);
+              9, v);
     free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "talk list", "");
@@ -557,14 +599,94 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
         return hj_call_sql_failed(call, state, "talk list", "");
     }
     Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
-    list.n_items = set.n;
+    list.n_items = set.n > page ? page : set.n;
     list.items = set.ptrs;
     list.withheld = withheld;
+    list.total = total;
+    list.next = set.n > page ? set.ptrs[page - 1]->id : "";
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALKS;
     reply.talks = &list;
     hj_call_reply(call, &reply.base, NULL);
     s_talks_free(&set);
+}
+
+/* ---- corrections without deletion ---------------------------------------- */
+
+/* Why talk `id` cannot be corrected: NOT_FOUND or already voided. */
+static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
+{
+    char state[6];
+    const char *v[1] = {id};
+    PGresult *r = hj_pq(c, state, "SELECT COALESCE(void_reason, '') FROM interviews.talk "
+                                  "WHERE id = $1::uuid", 1, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "talk", "id");
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
+    else
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "talk %s is voided (%s): it no longer counts and cannot be changed", id,
+                      PQgetvalue(r, 0, 0));
+    PQclear(r);
+}
+
+void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkVoid *t)
+{
+    char state[6];
+    const char *v[2] = {t->id, t->reason};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
+                        "WHERE id = $1::uuid AND voided_at IS NULL",
+                        2, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "talk", "id");
+    int changed = atoi(PQcmdTuples(r));
+    PQclear(r);
+    if (!changed)
+        return s_talk_not_correctable(c, call, t->id);
+    s_talk_reply(c, call, t->id, "talk_voided");
+}
+
+void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkUpdate *u)
+{
+    char state[6];
+    s_talks_t before;
+    const char *v[3] = {u->id, u->summary, u->date};
+    PGresult *r = hj_pq(c, state,
+                        "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
+                        "AND t.voided_at IS NULL FOR UPDATE",
+                        1, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "talk", "id");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return s_talk_not_correctable(c, call, u->id);
+    }
+    if (s_talks_load(c, state, r, &before) != 0) {
+        s_talks_free(&before);
+        return hj_call_sql_failed(call, state, "talk", "id");
+    }
+    /* A follow-up is never due before its talk: the new date may not pass one. */
+    const Hj__Interviews__Talk *old = before.ptrs[0];
+    for (size_t i = 0; u->date[0] && i < old->n_follow_ups; i++)
+        if (strcmp(old->follow_ups[i]->due_date, u->date) < 0) {
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                          "date %s is after follow-up %u's due date (%s)", u->date,
+                          old->follow_ups[i]->number, old->follow_ups[i]->due_date);
+            return s_talks_free(&before);
+        }
+    r = hj_pq(c, state,
+              "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
+              "talk_date = COALESCE(NULLIF($3, '')::date, talk_date) WHERE id = $1::uuid",
+              3, v);
+    if (!r) {
+        s_talks_free(&before);
+        return hj_call_sql_failed(call, state, "talk", "id");
+    }
+    PQclear(r);
+    s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0]);
+    s_talks_free(&before);
 }
 
 /* ---- coverage ---------------------------------------------------------- */
@@ -589,7 +711,7 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
     PGresult *r = hj_pq(c, state,
                         "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
                         "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
-                        "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL "
+                        "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
                         "FROM interviews.community c "
                         "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
                         "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
@@ -598,6 +720,7 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
                         "LEFT JOIN interviews.person p ON p.id = m.person_id "
                         "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
                         "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
+                        "AND t.voided_at IS NULL "
                         "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
                         "WHERE $1 = '' OR c.code = $1 "
                         "ORDER BY c.code, p.name, m.person_id",
@@ -639,6 +762,7 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
         m->name = PQgetvalue(r, i, 3);
         m->last_talk_date = PQgetvalue(r, i, 5);
         m->last_talk_id = PQgetvalue(r, i, 6);
+        m->code = PQgetvalue(r, i, 8);
         seat_texts[i] = strdup(PQgetvalue(r, i, 4));
         m->seats = &seats[nseats];
         char *save = NULL;

@@ -179,6 +179,20 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
         return s_check_query(st, r->talk_list);
     case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:
         return s_check_code(st, "community", r->coverage->community, 0);
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_VOID:
+        return hj_check_uuid(st, "id", r->talk_void->id) ||
+               s_check_required(st, "reason", r->talk_void->reason, S_TEXT_MAX);
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE: {
+        const Hj__Interviews__TalkUpdate *u = r->talk_update;
+        if (hj_check_uuid(st, "id", u->id) != 0 || (u->date[0] && s_check_past_date(st, "date", u->date)) ||
+            hj_check_text(st, "reason", u->reason, S_TEXT_MAX, 0) != 0 ||
+            (u->summary[0] && s_check_required(st, "summary", u->summary, S_TEXT_MAX) != 0))
+            return -1;
+        if (!u->summary[0] && !u->date[0])
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "summary",
+                                 "nothing to correct: give a summary or a date");
+        return 0;
+    }
     case HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE: {
         const Hj__Interviews__FollowUpClose *f = r->follow_up_close;
         if (hj_check_uuid(st, "talk_id", f->talk_id) != 0)
@@ -207,6 +221,8 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(TALK_LIST), "talk_list", 0, HJ_READ_RECORD, 1, 0},
     {S_OP(COVERAGE), "coverage", 0, HJ_READ_FIGURES, 0, 0},
     {S_OP(FOLLOW_UP_CLOSE), "follow_up_close", 1, S_FIELD, 0, 0},
+    {S_OP(TALK_VOID), "talk_void", 1, S_FIELD, 0, 0},
+    {S_OP(TALK_UPDATE), "talk_update", 1, S_FIELD, 0, 0},
     {0, NULL, 0, 0, 0, 0},
 };
 
@@ -235,6 +251,12 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         break;
     case HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE:
         interviews_db_follow_up_close(c, call, r->follow_up_close);
+        break;
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_VOID:
+        interviews_db_talk_void(c, call, r->talk_void);
+        break;
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE:
+        interviews_db_talk_update(c, call, r->talk_update);
         break;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");

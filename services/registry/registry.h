@@ -33,10 +33,23 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
                             const uint8_t id_hash[32], const char *id_mask);
 void registry_db_person_get(PGconn *c, hj_call_t *call, const char *id);
 void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
+void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__PersonResolve *q);
+void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__PersonVoid *v);
+void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__PersonUpdate *u);
+/* Every row checked already (registry_server.c); hashes[i] the hex HMAC of
+ * row i's identity-card number and masks[i] its mask ("" when none). */
+void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__PersonImport *imp,
+                               const char (*hashes)[65], const char (*masks)[19]);
 void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s);
 void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s);
 void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
 
+/* A list page (lists that say what they left out): the query asked for
+ * registry_page_limit(limit) rows, one more than the page; *shown is how
+ * many to send, *next the id (column id_col) of the last one sent when
+ * more follow, else "". */
+void registry_page(PGresult *r, uint32_t limit, int id_col, int *shown, const char **next);
+const char *registry_page_limit(uint32_t limit, char buf[16]);
 
 /* A person's personal details (ethnicity, birth date, identity-card mask)
  * as the reader may see them (hj_auth_personal): `p` the person's alias,

@@ -15,11 +15,6 @@ static void s_not_found(hj_call_t *call, const char *field, const char *what, co
     hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, key);
 }
 
-static const char *s_limit(const Hj__Registry__ListQuery *q, char buf[16])
-{
-    snprintf(buf, 16, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
-    return buf;
-}
 
 /* ---- districts and subdistricts ---------------------------------------- */
 
@@ -142,23 +137,30 @@ void registry_db_community_get(PGconn *c, hj_call_t *call, const char *code)
 void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
     char state[6], limit[16];
-    const char *v[3] = {q->community, q->after, s_limit(q, limit)};
+    const char *v[3] = {q->community, q->after, registry_page_limit(q->limit, limit)};
+    /* The total over the filter (the subdistrict's index range), then one page more than asked. */
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_COMMUNITY_COLS " FROM registry.community "
+                        "SELECT " S_COMMUNITY_COLS ", (SELECT count(*) FROM registry.community k "
+                        "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
                         "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
                         3, v);
     if (!r)
         return hj_call_sql_failed(call, state, "community list", "");
-    int n = PQntuples(r);
+    int n;
+    const char *next;
+    registry_page(r, q->limit, 0, &n, &next);
+    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 5), NULL, 10) : 0;
     Hj__Registry__Community *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Community **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; rows && ptrs && i < n; i++) {
         s_community_row(r, i, &rows[i]);
         ptrs[i] = &rows[i];
     }
     Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
-    list.n_items = (size_t)n;
+    list.n_items = rows && ptrs ? (size_t)n : 0;
     list.items = ptrs;
+    list.total = total;
+    list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITIES;
     reply.communities = &list;
@@ -181,8 +183,9 @@ int registry_personal(hj_call_t *call, int write, const char **give, char **scop
 }
 
 /* $2 and $3: REGISTRY_PERSONAL_COLS's parameters. */
-#define S_PERSON_COLS \
-    "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3")
+#define S_PERSON_COLS                                                                   \
+    "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3") \
+    ", p.code, p.voided_at IS NOT NULL, COALESCE(p.void_reason, '')"
 
 static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
 {
@@ -194,31 +197,55 @@ static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
     p->ethnicity = PQgetvalue(r, i, 4);
     p->birth_date = PQgetvalue(r, i, 5);
     p->id_card_masked = PQgetvalue(r, i, 6);
+    p->code = PQgetvalue(r, i, 7);
+    p->voided = PQgetvalue(r, i, 8)[0] == 't';
+    p->void_reason = PQgetvalue(r, i, 9);
 }
 
-static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
+/* The person `id` as stored now, into *p (pointing into *out: PQclear it).
+ * 1 found, 0 not, -1 error (status set). */
+static int s_person_read(PGconn *c, hj_call_t *call, const char *id, int write, PGresult **out,
+                         Hj__Registry__Person *p)
 {
     char state[6], *scope;
     const char *give;
-    if (registry_personal(call, kind != NULL, &give, &scope) != 0)
-        return;
+    *out = NULL;
+    if (registry_personal(call, write, &give, &scope) != 0)
+        return -1;
     const char *v[3] = {id, give, scope};
     PGresult *r = hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id = $1",
                         3, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "id");
+        return -1;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "id", "person", id);
+        s_not_found(call, "id", "person", id);
+        return 0;
     }
+    s_person_row(r, 0, p);
+    *out = r;
+    return 1;
+}
+
+/* Replies with the person as stored now; a write journals it as `kind`,
+ * with `previous` (the values before a correction) when given. */
+static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind,
+                           Hj__Registry__Person *previous)
+{
+    PGresult *r;
     Hj__Registry__Person p;
-    s_person_row(r, 0, &p);
+    if (s_person_read(c, call, id, kind != NULL, &r, &p) <= 0)
+        return;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSON;
     reply.person = &p;
     if (kind)
         snprintf(call->kind, sizeof call->kind, "%s", kind);
+    /* A correction's journal row (and its reply) keep the values it replaced. */
+    p.previous = previous;
     hj_call_reply(call, &reply.base, kind ? &p.base : NULL);
     PQclear(r);
 }
@@ -245,12 +272,65 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
     if (!r)
         return hj_call_sql_failed(call, state, "a person with this identity-card number", "id_card");
     PQclear(r);
-    s_person_reply(c, call, id, "person_added");
+    s_person_reply(c, call, id, "person_added", NULL);
 }
 
 void registry_db_person_get(PGconn *c, hj_call_t *call, const char *id)
 {
-    s_person_reply(c, call, id, NULL);
+    s_person_reply(c, call, id, NULL, NULL);
+}
+
+void registry_page(PGresult *r, uint32_t limit, int id_col, int *shown, const char **next)
+{
+    int n = PQntuples(r);
+    limit = limit ? limit : S_PAGE_DEFAULT;
+    /* The query asked for one row more than the page: its presence is the next page. */
+    *shown = n > (int)limit ? (int)limit : n;
+    *next = n > (int)limit && *shown > 0 ? PQgetvalue(r, *shown - 1, id_col) : "";
+}
+
+const char *registry_page_limit(uint32_t limit, char buf[16])
+{
+    snprintf(buf, 16, "%u", (limit ? limit : S_PAGE_DEFAULT) + 1);
+    return buf;
+}
+
+/* The person list's filter ($1 community, $6 name, $7 include voided): the
+ * page and the count read the same rows. With a community: the persons
+ * sitting on its committees now. */
+#define S_PERSON_FILTER                                                                     \
+    "($1 = '' OR EXISTS (SELECT 1 FROM registry.seat s WHERE s.person_id = p.id AND "       \
+    "s.community = $1 AND s.term_end IS NULL)) AND ($6 = '' OR strpos(p.name, $6) > 0) "    \
+    "AND ($7::boolean OR p.voided_at IS NULL) "
+
+static void s_persons_send(hj_call_t *call, Hj__Registry__Person **ptrs, int n, uint64_t total,
+                           const char *next)
+{
+    Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
+    list.n_items = (size_t)n;
+    list.items = ptrs;
+    list.total = total;
+    list.next = (char *)next;
+    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
+    reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
+    reply.persons = &list;
+    hj_call_reply(call, &reply.base, NULL);
+}
+
+static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next)
+{
+    Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
+    Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
+    if (rows && ptrs) {
+        for (int i = 0; i < n; i++) {
+            s_person_row(r, i, &rows[i]);
+            ptrs[i] = &rows[i];
+        }
+        s_persons_send(call, ptrs, n, total, next);
+    } else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    free(ptrs);
+    free(rows);
 }
 
 void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
@@ -264,41 +344,190 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     const char *give;
     if (registry_personal(call, 0, &give, &scope) != 0)
         return;
-    /* With a community: the persons sitting on its committees now. */
-    const char *v[5] = {q->community, give, scope, after, s_limit(q, limit)};
+    const char *v[7] = {q->community, give,    scope, after, registry_page_limit(q->limit, limit),
+                        q->name,      q->include_void ? "t" : "f"};
+    /* The total over the filter comes with the page, even an empty one (a
+     * row of NULLs then): one statement, one snapshot. */
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id > $4::uuid "
-                        "AND ($1 = '' OR EXISTS (SELECT 1 FROM registry.seat s WHERE s.person_id = "
-                        "p.id AND s.community = $1 AND s.term_end IS NULL)) "
-                        "ORDER BY p.id LIMIT $5::int",
-                        5, v);
+                        "WITH total AS (SELECT count(*) AS n FROM registry.person p WHERE "
+                        S_PERSON_FILTER ") SELECT " S_PERSON_COLS ", total.n FROM total LEFT JOIN "
+                        "LATERAL (SELECT p.* FROM registry.person p WHERE p.id > $4::uuid AND "
+                        S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
+                        7, v);
     free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "person list", "");
+    int n = 0;
+    const char *next = "";
+    uint64_t total = strtoull(PQgetvalue(r, 0, 10), NULL, 10);
+    if (!PQgetisnull(r, 0, 0))
+        registry_page(r, q->limit, 0, &n, &next);
+    s_persons_reply(call, r, n, total, next);
+    PQclear(r);
+}
+
+/* ---- persons by name or code ------------------------------------------- */
+
+/* Where a person stands (for a match list): the communities of their sitting
+ * seats, reserve entries and working bodies (an election committee's
+ * community, the communities a guidance group guides). */
+#define S_PERSON_COMMUNITIES                                                                   \
+    "ARRAY(SELECT s.community FROM registry.seat s WHERE s.person_id = p.id AND "             \
+    "s.term_end IS NULL UNION SELECT r.community FROM registry.reserve r WHERE r.person_id = " \
+    "p.id UNION SELECT COALESCE(b.community, bc.community) FROM registry.body_member m JOIN "  \
+    "registry.body b ON b.id = m.body_id LEFT JOIN registry.body_community bc ON bc.body_id = " \
+    "b.id WHERE m.person_id = p.id AND COALESCE(b.community, bc.community) IS NOT NULL "       \
+    "ORDER BY 1)"
+
+/* In scope of community $4: its persons; with $5 (cadre), its subdistrict's. */
+#define S_PERSON_IN_SCOPE                                                                      \
+    "($4 = '' OR CASE WHEN $5::boolean THEN EXISTS (SELECT 1 FROM registry.community k JOIN "  \
+    "registry.community sib ON sib.subdistrict = k.subdistrict JOIN registry.seat s ON "       \
+    "s.community = sib.code AND s.term_end IS NULL WHERE k.code = $4 AND s.person_id = p.id) " \
+    "OR EXISTS (SELECT 1 FROM registry.community k JOIN registry.body b ON b.subdistrict = "   \
+    "k.subdistrict JOIN registry.body_member m ON m.body_id = b.id WHERE k.code = $4 AND "     \
+    "m.person_id = p.id) ELSE $4 = ANY(" S_PERSON_COMMUNITIES ") END)"
+
+void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__PersonResolve *q)
+{
+    char state[6], *scope;
+    const char *give;
+    const char *key = q->key;
+    if (registry_personal(call, 0, &give, &scope) != 0)
+        return;
+    /* A UUID is an id, P + digits a code, anything else a name. */
+    size_t digits = strlen(key + (key[0] ? 1 : 0));
+    int code = (key[0] == 'P' || key[0] == 'p') && digits >= 1 && digits <= 18 &&
+               strspn(key + 1, "0123456789") == digits;
+    /* P42, p0042 and P0042 are one code. */
+    const char *match = hj_uuid_valid(key) ? "p.id = $1::uuid"
+                        : code            ? "p.code = registry.person_code(substr($1, 2)::bigint)"
+                                          : "p.name = $1 AND p.voided_at IS NULL";
+    char sql[4096];
+    /* Among the community's persons first; when none there, district-wide. */
+    snprintf(sql, sizeof sql,
+             "WITH m AS (SELECT p.*, " S_PERSON_IN_SCOPE " AS here FROM registry.person p WHERE %s) "
+             "SELECT " S_PERSON_COLS ", array_to_string(" S_PERSON_COMMUNITIES ", ',') FROM m p "
+             "WHERE p.here OR NOT EXISTS (SELECT 1 FROM m WHERE m.here) ORDER BY p.code LIMIT 20",
+             match);
+    const char *v[5] = {key, give, scope, q->community, q->cadre ? "t" : "f"};
+    PGresult *r = hj_pq(c, state, sql, 5, v);
+    free(scope);
+    if (!r)
+        return hj_call_sql_failed(call, state, "person", "key");
     int n = PQntuples(r);
+    if (n == 0) {
+        PQclear(r);
+        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "person",
+                                   "no person %s%s%s in the registry", key,
+                                   q->community[0] ? " in or near " : "", q->community);
+    }
     Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; i < n; i++) {
+    char **communities = calloc((size_t)n * 64 + 1, sizeof(char *));
+    char **texts = calloc((size_t)n + 1, sizeof(char *));
+    size_t used = 0;
+    for (int i = 0; rows && ptrs && communities && texts && i < n; i++) {
         s_person_row(r, i, &rows[i]);
         ptrs[i] = &rows[i];
+        texts[i] = strdup(PQgetvalue(r, i, 10));
+        rows[i].communities = &communities[used];
+        char *save = NULL;
+        for (char *tok = texts[i] ? strtok_r(texts[i], ",", &save) : NULL;
+             tok && rows[i].n_communities < 64; tok = strtok_r(NULL, ",", &save))
+            communities[used + rows[i].n_communities++] = tok;
+        used += rows[i].n_communities;
     }
-    Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
-    list.n_items = (size_t)n;
-    list.items = ptrs;
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
-    reply.persons = &list;
-    hj_call_reply(call, &reply.base, NULL);
+    if (rows && ptrs && communities && texts)
+        s_persons_send(call, ptrs, n, (uint64_t)n, "");
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    for (int i = 0; texts && i < n; i++)
+        free(texts[i]);
+    free(texts);
+    free(communities);
     free(ptrs);
     free(rows);
     PQclear(r);
+}
+
+/* ---- corrections without deletion -------------------------------------- */
+
+void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__PersonVoid *v)
+{
+    char state[6];
+    const char *w[2] = {v->id, v->reason};
+    /* A person who sits now is on the roster: the seat ends first (hj seat end). */
+    PGresult *r = hj_pq(c, state,
+                        "SELECT p.voided_at IS NOT NULL, (SELECT string_agg(s.community || ' ' || "
+                        "s.id, ', ') FROM registry.seat s WHERE s.person_id = p.id AND s.term_end "
+                        "IS NULL) FROM registry.person p WHERE p.id = $1::uuid",
+                        1, w);
+    if (!r)
+        return hj_call_sql_failed(call, state, "person", "id");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return s_not_found(call, "id", "person", v->id);
+    }
+    if (PQgetvalue(r, 0, 0)[0] == 't') {
+        PQclear(r);
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                                   "person %s is already voided", v->id);
+    }
+    if (!PQgetisnull(r, 0, 1)) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "person %s sits on a committee (seat %s): end the seat first "
+                      "(hj seat end SEAT-ID --on DATE)",
+                      v->id, PQgetvalue(r, 0, 1));
+        PQclear(r);
+        return;
+    }
+    PQclear(r);
+    r = hj_pq(c, state,
+              "UPDATE registry.person SET voided_at = now(), void_reason = $2 WHERE id = $1::uuid "
+              "AND voided_at IS NULL",
+              2, w);
+    if (!r)
+        return hj_call_sql_failed(call, state, "person", "id");
+    PQclear(r);
+    s_person_reply(c, call, v->id, "person_voided", NULL);
+}
+
+void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__PersonUpdate *u)
+{
+    char state[6];
+    PGresult *before;
+    Hj__Registry__Person previous;
+    if (s_person_read(c, call, u->id, 1, &before, &previous) <= 0)
+        return;
+    if (previous.voided) {
+        PQclear(before);
+        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                                   "person %s is voided: it cannot be corrected", u->id);
+    }
+    const char *v[6] = {u->id, u->name, u->gender, u->ethnicity, u->birth_date, u->party_member};
+    PGresult *r = hj_pq(c, state,
+                        "UPDATE registry.person SET name = COALESCE(NULLIF($2, ''), name), "
+                        "gender = COALESCE(NULLIF($3, ''), gender), "
+                        "ethnicity = COALESCE(NULLIF($4, ''), ethnicity), "
+                        "birth_date = COALESCE(NULLIF($5, '')::date, birth_date), "
+                        "party_member = CASE $6 WHEN 'yes' THEN true WHEN 'no' THEN false "
+                        "ELSE party_member END WHERE id = $1::uuid",
+                        6, v);
+    if (!r) {
+        PQclear(before);
+        return hj_call_sql_failed(call, state, "person", "id");
+    }
+    PQclear(r);
+    s_person_reply(c, call, u->id, "person_updated", &previous);
+    PQclear(before);
 }
 
 /* ---- committee seats --------------------------------------------------- */
 
 #define S_SEAT_COLS \
     "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), " \
-    "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name"
+    "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name, p.code"
 
 static void s_seat_row(PGresult *r, int i, Hj__Registry__Seat *s)
 {
@@ -311,6 +540,7 @@ static void s_seat_row(PGresult *r, int i, Hj__Registry__Seat *s)
     s->term_start = PQgetvalue(r, i, 5);
     s->term_end = PQgetvalue(r, i, 6);
     s->person_name = PQgetvalue(r, i, 7);
+    s->person_code = PQgetvalue(r, i, 8);
 }
 
 static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
@@ -394,24 +624,30 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     if (!hj_uuid_valid(after))
         return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
                                    "after must be a seat id");
-    const char *v[3] = {q->community, after, s_limit(q, limit)};
+    const char *v[3] = {q->community, after, registry_page_limit(q->limit, limit)};
     PGresult *r = hj_pq(c, state,
-                        "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person p ON "
+                        "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
+                        "OR k.community = $1) FROM registry.seat s JOIN registry.person p ON "
                         "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
                         "ORDER BY s.id LIMIT $3::int",
                         3, v);
     if (!r)
         return hj_call_sql_failed(call, state, "seat list", "");
-    int n = PQntuples(r);
+    int n;
+    const char *next;
+    registry_page(r, q->limit, 0, &n, &next);
+    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 9), NULL, 10) : 0;
     Hj__Registry__Seat *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Seat **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; rows && ptrs && i < n; i++) {
         s_seat_row(r, i, &rows[i]);
         ptrs[i] = &rows[i];
     }
     Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
-    list.n_items = (size_t)n;
+    list.n_items = rows && ptrs ? (size_t)n : 0;
     list.items = ptrs;
+    list.total = total;
+    list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEATS;
     reply.seats = &list;
@@ -419,4 +655,117 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     free(ptrs);
     free(rows);
     PQclear(r);
+}
+
+/* ---- person import (all rows or none) ------------------------------------ */
+
+/* '{a,b,...}' of `n` strings that need no quoting (hex, masks, empty = ""). */
+static char *s_text_array(size_t n, const char *(*item)(size_t i, const void *arg), const void *arg)
+{
+    size_t cap = 3, at = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(item(i, arg)) + 3;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[at++] = '{';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s\"%s\"", i ? "," : "", item(i, arg));
+    snprintf(out + at, cap - at, "}");
+    return out;
+}
+
+static const char *s_hash_item(size_t i, const void *arg)
+{
+    return ((const char (*)[65])arg)[i];
+}
+
+void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__PersonImport *imp,
+                               const char (*hashes)[65], const char (*masks)[19])
+{
+    char state[6], ord[24], *all = s_text_array(imp->n_rows, s_hash_item, hashes);
+    PGresult *r = NULL;
+    if (!all)
+        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    /* An identity-card number already in the registry: every such line named. */
+    const char *v[1] = {all};
+    r = hj_pq(c, state,
+              "SELECT h.ord FROM unnest($1::text[]) WITH ORDINALITY h(hex, ord) JOIN "
+              "registry.person p ON p.id_hash = decode(h.hex, 'hex') WHERE h.hex <> '' ORDER BY 1",
+              1, v);
+    if (!r)
+        goto failed;
+    if (PQntuples(r) > 0) {
+        char msg[sizeof call->status.message];
+        size_t len = 0;
+        msg[0] = 0;
+        for (int i = 0; i < PQntuples(r) && len < sizeof msg; i++) {
+            size_t k = strtoul(PQgetvalue(r, i, 0), NULL, 10) - 1;
+            int n = snprintf(msg + len, sizeof msg - len, "%sline %u", i ? ", " : "",
+                             k < imp->n_rows ? imp->rows[k]->line : 0);
+            len = n < 0 ? sizeof msg : len + (size_t)n;
+        }
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "id_card",
+                      "%d of %zu rows name a person already in the registry (the same "
+                      "identity-card number), nothing was imported: %s",
+                      PQntuples(r), imp->n_rows, msg);
+        goto out;
+    }
+    PQclear(r);
+    r = NULL;
+    /* Ids made from the request id and the row: a replay names the same persons. */
+    for (size_t i = 0; i < imp->n_rows; i++) {
+        const Hj__Registry__Person *p = imp->rows[i];
+        snprintf(ord, sizeof ord, "%zu", i + 1);
+        const char *w[9] = {call->request_id, ord, p->name, p->gender, p->ethnicity, p->birth_date,
+                            p->party_member ? "t" : "f", hashes[i], masks[i]};
+        PGresult *ins = hj_pq(c, state,
+                              "INSERT INTO registry.person (id, name, gender, ethnicity, birth_date, "
+                              "party_member, id_hash, id_mask) VALUES (md5($1 || ':' || $2)::uuid, "
+                              "$3, $4, $5, NULLIF($6, '')::date, $7::boolean, "
+                              "NULLIF(decode($8, 'hex'), ''::bytea), NULLIF($9, ''))",
+                              9, w);
+        if (!ins)
+            goto failed;
+        PQclear(ins);
+    }
+    char n[24];
+    snprintf(n, sizeof n, "%zu", imp->n_rows);
+    const char *w[4] = {call->request_id, "t", NULL, n};
+    r = hj_pq(c, state,
+              "SELECT " S_PERSON_COLS " FROM generate_series(1, $4::int) g JOIN registry.person p "
+              "ON p.id = md5($1 || ':' || g)::uuid ORDER BY g",
+              4, w);
+    if (!r)
+        goto failed;
+    snprintf(call->kind, sizeof call->kind, "persons_imported");
+    {
+        int rows = PQntuples(r);
+        Hj__Registry__Person *items = calloc((size_t)rows + 1, sizeof *items);
+        Hj__Registry__Person **ptrs = calloc((size_t)rows + 1, sizeof *ptrs);
+        if (items && ptrs) {
+            for (int i = 0; i < rows; i++) {
+                s_person_row(r, i, &items[i]);
+                ptrs[i] = &items[i];
+            }
+            Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
+            list.n_items = (size_t)rows;
+            list.items = ptrs;
+            list.total = (uint64_t)rows;
+            list.next = "";
+            Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
+            reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
+            reply.persons = &list;
+            hj_call_reply(call, &reply.base, &list.base);
+        } else
+            hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        free(ptrs);
+        free(items);
+    }
+    goto out;
+failed:
+    hj_call_sql_failed(call, state, "person import", "rows");
+out:
+    PQclear(r);
+    free(all);
 }

@@ -6,6 +6,7 @@
 #include "registry.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,7 +51,8 @@ static int s_check_list(hj_status_t *st, const Hj__Registry__ListQuery *q)
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
     return hj_check_text(st, "community", q->community, S_CODE_MAX, 0) ||
-           hj_check_text(st, "after", q->after, 64, 0);
+           hj_check_text(st, "after", q->after, 64, 0) ||
+           hj_check_text(st, "name", q->name, S_NAME_MAX, 0);
 }
 
 static int s_check_person(hj_status_t *st, const Hj__Registry__Person *p)
@@ -71,6 +73,79 @@ static int s_check_person(hj_status_t *st, const Hj__Registry__Person *p)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id_card",
                              "id_card is not a valid 18-character identity-card number");
     return 0;
+}
+
+/* Text that is more than blanks. */
+static int s_check_reason(hj_status_t *st, const char *field, const char *value, int required)
+{
+    if (hj_check_text(st, field, value, 2000, required) != 0)
+        return -1;
+    for (const char *p = value; *p; p++)
+        if (!isspace((unsigned char)*p))
+            return 0;
+    return required ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                    "%s is required (it is blank)", field)
+                    : 0;
+}
+
+static int s_check_person_update(hj_status_t *st, const Hj__Registry__PersonUpdate *u)
+{
+    char today[11];
+    if (hj_check_uuid(st, "id", u->id) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0) ||
+        hj_check_text(st, "ethnicity", u->ethnicity, 64, 0) ||
+        hj_check_date(st, "birth_date", u->birth_date, 0) || s_check_reason(st, "reason", u->reason, 0))
+        return -1;
+    if (u->gender[0] && strcmp(u->gender, "male") != 0 && strcmp(u->gender, "female") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "gender",
+                             "gender must be male or female");
+    if (u->party_member[0] && strcmp(u->party_member, "yes") != 0 && strcmp(u->party_member, "no") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "party_member",
+                             "party_member must be yes or no");
+    hj_date_today(today);
+    if (u->birth_date[0] && strcmp(u->birth_date, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "birth_date",
+                             "birth_date is in the future");
+    if (!u->name[0] && !u->gender[0] && !u->ethnicity[0] && !u->birth_date[0] && !u->party_member[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "name",
+                             "nothing to correct: give a name, gender, ethnicity, birth date or "
+                             "party membership");
+    return 0;
+}
+
+#define S_IMPORT_MAX 5000
+
+/* Every row as `person add` checks it; every bad line named in one refusal. */
+static int s_check_person_import(hj_status_t *st, const Hj__Registry__PersonImport *imp)
+{
+    char msg[sizeof st->message];
+    size_t len = 0, bad = 0;
+    if (imp->n_rows == 0 || imp->n_rows > S_IMPORT_MAX)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "rows",
+                             "an import holds 1 to %d persons", S_IMPORT_MAX);
+    msg[0] = 0;
+    for (size_t i = 0; i < imp->n_rows; i++) {
+        hj_status_t row = {0};
+        const Hj__Registry__Person *p = imp->rows[i];
+        int dup = 0;
+        for (size_t j = 0; j < i && p->id_card[0] && !dup; j++)
+            if (strcmp(p->id_card, imp->rows[j]->id_card) == 0) {
+                dup = 1;
+                hj_status_set(&row, HJ__CODE__INVALID_ARGUMENT, "id_card",
+                              "the same identity-card number as line %u", imp->rows[j]->line);
+            }
+        if (!dup && s_check_person(&row, p) == 0)
+            continue;
+        bad++;
+        if (len < sizeof msg) {
+            int n = snprintf(msg + len, sizeof msg - len, "%sline %u: %s", bad > 1 ? "; " : "",
+                             p->line, row.message);
+            len = n < 0 ? sizeof msg : len + (size_t)n;
+        }
+    }
+    if (!bad)
+        return 0;
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "rows",
+                         "%zu of %zu rows are bad, nothing was imported: %s", bad, imp->n_rows, msg);
 }
 
 static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
@@ -133,6 +208,16 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return s_check_list(st, r->seat_list);
     case HJ__REGISTRY__REQUEST__OP_PERSON_ADD:
         return s_check_person(st, r->person_add);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_RESOLVE:
+        return hj_check_text(st, "key", r->person_resolve->key, S_NAME_MAX, 1) ||
+               hj_check_text(st, "community", r->person_resolve->community, S_CODE_MAX, 0);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_VOID:
+        return hj_check_uuid(st, "id", r->person_void->id) ||
+               s_check_reason(st, "reason", r->person_void->reason, 1);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE:
+        return s_check_person_update(st, r->person_update);
+    case HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT:
+        return s_check_person_import(st, r->person_import);
     case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
         return s_check_seat(st, r->seat_add);
     case HJ__REGISTRY__REQUEST__OP_SEAT_END:
@@ -164,6 +249,10 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(PERSON_ADD), "person_add", 1, S_OFFICE, 0, 0},
     {S_OP(PERSON_GET), "person_get", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
     {S_OP(PERSON_LIST), "person_list", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    {S_OP(PERSON_RESOLVE), "person_resolve", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    {S_OP(PERSON_VOID), "person_void", 1, S_OFFICE, 0, 0},
+    {S_OP(PERSON_UPDATE), "person_update", 1, S_OFFICE, 0, 0},
+    {S_OP(PERSON_IMPORT), "person_import", 1, S_OFFICE, 0, 0},
     {S_OP(SEAT_ADD), "seat_add", 1, S_OFFICE, 0, 0},
     {S_OP(SEAT_END), "seat_end", 1, S_OFFICE, 0, 0},
     {S_OP(SEAT_LIST), "seat_list", 0, HJ_READ_FIGURES, 0, 0},
@@ -218,6 +307,8 @@ static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
     /* The journal keeps the request's digest: of a body with a number, a keyed one. */
     if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_ADD && r->person_add->id_card[0])
         hj_idcard_digest(reg->idcard_key, body, len, call->digest);
+    if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT)
+        hj_idcard_digest(reg->idcard_key, body, len, call->digest);
     return r ? s_validate(&call->status, r) : -1;
 }
 
@@ -261,6 +352,37 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
     case HJ__REGISTRY__REQUEST__OP_PERSON_LIST:
         registry_db_person_list(c, call, r->person_list);
         break;
+    case HJ__REGISTRY__REQUEST__OP_PERSON_RESOLVE:
+        registry_db_person_resolve(c, call, r->person_resolve);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_PERSON_VOID:
+        registry_db_person_void(c, call, r->person_void);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE:
+        registry_db_person_update(c, call, r->person_update);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT: {
+        /* The numbers become keyed hashes and masks here, as for person_add. */
+        size_t n = r->person_import->n_rows;
+        char(*hashes)[65] = calloc(n + 1, sizeof *hashes), (*masks)[19] = calloc(n + 1, sizeof *masks);
+        if (hashes && masks) {
+            for (size_t i = 0; i < n; i++) {
+                const char *id = r->person_import->rows[i]->id_card;
+                uint8_t hash[32];
+                if (!id[0])
+                    continue;
+                hj_idcard_hash(reg->idcard_key, id, hash);
+                hj_idcard_mask(id, masks[i]);
+                for (int k = 0; k < 32; k++)
+                    snprintf(hashes[i] + 2 * k, 3, "%02x", hash[k]);
+            }
+            registry_db_person_import(c, call, r->person_import, hashes, masks);
+        } else
+            hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        free(hashes);
+        free(masks);
+        break;
+    }
     case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
         registry_db_seat_add(c, call, r->seat_add);
         break;

@@ -522,11 +522,15 @@ static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
                         s_int(role, outside ? e->role : 0),
                         e && e->sitting_member ? "t" : "f"};
     tally_dirty_add(dirty, t->community);
+    /* A voided talk no longer counts (talk_voided); a corrected date moves it (talk_updated). */
+    if (t->voided)
+        return s_run(c, NULL, "DELETE FROM talk WHERE id = $1", 1, v);
     return s_run(c, NULL,
                  "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "
                  "outside_role, sitting) VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, "
                  "$5::boolean, $6::int, $7, $8::smallint, $9::boolean) "
-                 "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups",
+                 "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups, "
+                 "day = EXCLUDED.day",
                  9, v);
 }
 
@@ -617,6 +621,8 @@ static const struct {
     {"audit", "audit_finding_updated", &hj__audit__finding__descriptor, s_finding, 0},
     {"interviews", "talk_recorded", &hj__interviews__talk__descriptor, s_talk, 0},
     {"interviews", "followup_closed", &hj__interviews__talk__descriptor, s_talk, 0},
+    {"interviews", "talk_voided", &hj__interviews__talk__descriptor, s_talk, 0},
+    {"interviews", "talk_updated", &hj__interviews__talk__descriptor, s_talk, 0},
     {"tally", "election_scheduled", &hj__tally__election__descriptor, s_election, 0},
     {"tally", "election_opened", &hj__tally__election__descriptor, s_election, 0},
     {"tally", "voter_roll_set", &hj__tally__voter_roll__descriptor, s_voter_roll, 0},

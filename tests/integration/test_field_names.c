@@ -1,0 +1,327 @@
+/* Issue #20 items 1-3 through the real `hj`, broker, registry, interviews
+ * and tally daemons: persons by name or code (and an ambiguous name
+ * refused with the matches), lists that say what they left out (total,
+ * next, --all), and corrections without deletion (void, update) that the
+ * lists, coverage and the board follow. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_test.h"
+#include "hj_envelope.h"
+#include "hj_stack.h"
+
+static hj_stack_t stack;
+
+#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary */
+#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
+#define WANG_WEI_1 "55555555-5555-4555-8555-555555555551"
+#define WANG_WEI_2 "55555555-5555-4555-8555-555555555552"
+
+#define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
+
+static void setup(void)
+{
+    static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-tallyd", NULL};
+    static const char *const services[] = {"registry", "interviews", "tally", NULL};
+    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
+    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
+    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
+    OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
+    OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI);
+    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG);
+    /* By name: the person is resolved by the registry, not typed as a UUID. */
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", "王丽", "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
+}
+
+static void teardown(void)
+{
+    hj_stack_stop(&stack);
+}
+
+TestSuite(field_names, .init = setup, .fini = teardown, .timeout = 240);
+
+static long s_scalar(const char *sql)
+{
+    return hj_stack_scalar(&stack, sql);
+}
+
+/* The number after "key": in JSON text (first occurrence), or -1. */
+static long s_json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = json ? strstr(json, pat) : NULL;
+    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+static void s_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
+{
+    char today[11], code[16];
+    hj_date_today(today);
+    char *out = HJ_OK(&stack, "person", "list", "--json");
+    cr_assert(strstr(out, "\"code\":\"P0001\"") && strstr(out, "\"code\":\"P0002\""),
+              "codes in the order recorded: %s", out);
+    cr_assert_eq(s_json_number(out, "total"), 2, "%s", out);
+    free(out);
+    /* Past the last page: no rows, and still how many there are. */
+    out = HJ_OK(&stack, "person", "list", "--after", LI_QIANG, "--json");
+    cr_assert(strstr(out, "\"items\":[]") && strstr(out, "\"total\":2,\"next\":\"\""), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "person", "list");
+    cr_assert(strstr(out, "CODE") && strstr(out, "P0001") && strstr(out, "王丽"), "%s", out);
+    cr_assert(!strstr(out, "显示"), "a whole list has no footer: %s", out);
+    free(out);
+
+    /* The interviewee by name, the interviewer by code. */
+    out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation",
+                "--date", today, "--interviewer", "P0002", "--person", "王丽", "--summary",
+                "谈换届工作的想法", "--json");
+    cr_assert(strstr(out, WANG_LI) && strstr(out, LI_QIANG), "the ids behind the names: %s", out);
+    cr_assert(strstr(out, "\"interviewee_code\":\"P0001\""), "%s", out);
+    free(out);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_LI
+                          "'"),
+                 1);
+    /* Coverage names the member with her code. */
+    out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
+    cr_assert(strstr(out, "王丽") && strstr(out, "P0001") && strstr(out, today), "%s", out);
+    free(out);
+    /* A list filtered by interviewer's name, and persons by part of a name. */
+    out = HJ_OK(&stack, "talk", "list", "--interviewer", "李强", "--json");
+    cr_assert_eq(s_json_number(out, "total"), 1, "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "person", "list", "--name", "王", "--community", "KBS-BH-01", "--json");
+    cr_assert(strstr(out, WANG_LI) && !strstr(out, LI_QIANG), "%s", out);
+    free(out);
+    /* A name nobody has is refused, naming it; nothing is written. */
+    char *err = HJ_REFUSED(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
+                           "--date", today, "--interviewer", "P0002", "--person", "钱七",
+                           "--summary", "x");
+    cr_assert(strstr(err, "钱七"), "%s", err);
+    free(err);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk"), 1);
+    (void)code;
+}
+
+Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
+{
+    char today[11], *err;
+    hj_date_today(today);
+    OK("person", "add", "--name", "王伟", "--gender", "male", "--request-id", WANG_WEI_1);
+    OK("person", "add", "--name", "王伟", "--gender", "male", "--request-id", WANG_WEI_2);
+    /* Neither sits anywhere: district-wide two match. */
+    err = HJ_REFUSED(&stack, "seat", "add", "--community", "KBS-BH-01", "--person", "王伟",
+                           "--committee", "residents", "--role", "member", "--from", "2021-01-15");
+    cr_assert(strstr(err, "ambiguous") && strstr(err, "P0003") && strstr(err, "P0004"), "%s", err);
+    free(err);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.seat"), 1, "nothing was written");
+    /* By code each is one person; then the name is resolved within a community. */
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", "P0003", "--committee", "residents",
+       "--role", "member", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-02", "--person", "P0004", "--committee", "residents",
+       "--role", "member", "--from", "2021-01-15");
+    OK("talk", "add", "--community", "KBS-BH-02", "--phase", "preparation", "--date", today,
+       "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
+    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_WEI_2
+                          "'"),
+                 1, "the 王伟 of 康和社区");
+    /* An interviewer is looked for among the subdistrict's cadres first: with
+     * 李强 leading its guidance group, a second 李强 elsewhere is no ambiguity. */
+    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
+       "--leader", "李强", "--guides", "KBS-BH-01");
+    OK("person", "add", "--name", "李强", "--gender", "male");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", today,
+       "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
+    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk_interviewer WHERE person_id = '" LI_QIANG
+                          "'"),
+                 2, "both talks by the 李强 of the guidance group");
+    err = HJ_REFUSED(&stack, "person", "show", "李强");
+    cr_assert(strstr(err, "ambiguous") && strstr(err, "P0002  李强  KBS-BH-01"), "%s", err);
+    free(err);
+    /* Without a community both match: the matches are listed with their communities. */
+    err = HJ_REFUSED(&stack, "person", "show", "王伟");
+    cr_assert(strstr(err, "P0003  王伟  KBS-BH-01") && strstr(err, "P0004  王伟  KBS-BH-02"), "%s",
+              err);
+    free(err);
+}
+
+Test(field_names, a_long_list_says_what_it_left_out_and_all_pages_through)
+{
+    char date[11], path[600];
+    hj_date_from_today(-3, date);
+    snprintf(path, sizeof path, "%s/talk.json", stack.run_dir);
+    for (int i = 0; i < 150; i++) {
+        char id[37], text[1024];
+        hj_uuid_new(id);
+        snprintf(text, sizeof text,
+                 "{\"id\":\"%s\",\"community\":\"KBS-BH-01\",\"phase\":\"survey\",\"date\":\"%s\","
+                 "\"interviewers\":[\"P0002\"],\"interviewee\":{\"role\":\"resident_representative\","
+                 "\"name\":\"对象甲%d\"},\"summary\":\"走访\"}",
+                 id, date, i);
+        s_write_file(path, text);
+        OK("talk", "add", "--from", path);
+    }
+    char *out = HJ_OK(&stack, "talk", "list");
+    cr_assert_eq(prep_count(out, "对象甲"), 100, "one page of 100");
+    cr_assert(strstr(out, "显示 100 条，共 150 条（--all 全部；--after "), "the footer: %s", out);
+    free(out);
+    char next[64];
+    out = HJ_OK(&stack, "talk", "list", "--json");
+    cr_assert_eq(s_json_number(out, "total"), 150, "%s", out);
+    prep_json(out, "next", next, sizeof next);
+    cr_assert(hj_uuid_valid(next), "next is a talk id: %s", next);
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--after", next, "--json");
+    cr_assert_eq(prep_count(out, "对象甲"), 50, "the second page");
+    cr_assert(strstr(out, "\"next\":\"\""), "the last page has no next");
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--all", "--json");
+    cr_assert_eq(prep_count(out, "对象甲"), 150, "--all: every talk");
+    cr_assert(strstr(out, "\"total\":150") && strstr(out, "\"next\":\"\""), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--all");
+    cr_assert_eq(prep_count(out, "对象甲"), 150);
+    cr_assert(!strstr(out, "显示"), "nothing left out: no footer");
+    free(out);
+    /* The registry's lists say it the same way. */
+    out = HJ_OK(&stack, "community", "list", "--limit", "1");
+    cr_assert(strstr(out, "显示 1 条，共 2 条（--all 全部；--after KBS-BH-01 下一页）"), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "community", "list", "--limit", "1", "--all", "--json");
+    cr_assert(strstr(out, "KBS-BH-01") && strstr(out, "KBS-BH-02") && strstr(out, "\"total\":2"),
+              "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "seat", "list", "--json");
+    cr_assert(strstr(out, "\"total\":1,\"next\":\"\""), "%s", out);
+    free(out);
+}
+
+Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)
+{
+    char today[11], id[64];
+    hj_date_today(today);
+    char *out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation",
+                      "--date", today, "--interviewer", "李强", "--person", "王丽", "--summary",
+                      "测试误录", "--json");
+    prep_json(out, "id", id, sizeof id);
+    free(out);
+    out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
+    cr_assert(s_json_number(out, "talks_preparation") == 1 && s_json_number(out, "talk_covered") == 1,
+              "%s", out);
+    free(out);
+
+    char *err = HJ_REFUSED(&stack, "talk", "void", id);
+    cr_assert(strstr(err, "reason"), "a void needs a reason: %s", err);
+    free(err);
+    OK("talk", "void", id, "--reason", "录入错误：谈话对象不对");
+    /* Kept, marked, and journaled. */
+    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE voided_at IS NOT NULL"), 1);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'talk_voided'"), 1);
+    out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
+    cr_assert(strstr(out, "not yet") && strstr(out, "0/1"), "coverage counts what stands: %s", out);
+    free(out);
+    out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
+    cr_assert(s_json_number(out, "talks_preparation") == 0 && s_json_number(out, "talk_covered") == 0,
+              "the board counts what stands: %s", out);
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--json");
+    cr_assert(!strstr(out, id) && s_json_number(out, "total") == 0, "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--include-void");
+    cr_assert(strstr(out, id) && strstr(out, "已作废"), "%s", out);
+    free(out);
+    err = HJ_REFUSED(&stack, "talk", "update", id, "--summary", "改");
+    cr_assert(strstr(err, "voided"), "%s", err);
+    free(err);
+}
+
+Test(field_names, a_correction_keeps_the_original_and_lists_show_the_new_value)
+{
+    char today[11], id[64];
+    hj_date_today(today);
+    OK("person", "update", "P0001", "--name", "王莉", "--party-member", "yes", "--reason", "错别字");
+    char *out = HJ_OK(&stack, "person", "list");
+    cr_assert(strstr(out, "王莉") && !strstr(out, "王丽"), "%s", out);
+    free(out);
+    /* The journal keeps what it was; coverage follows the registry. */
+    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'person_updated' AND "
+                          "position('\\xe78e8be4b8bd'::bytea in payload) > 0"),
+                 1, "the previous name 王丽 is in the journal row");
+    out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
+    cr_assert(strstr(out, "王莉"), "%s", out);
+    free(out);
+
+    /* A talk's summary and date corrected; the old ones in the journal. */
+    char date[11];
+    hj_date_from_today(-2, date);
+    out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation",
+                "--date", today, "--interviewer", "李强", "--person", "王莉", "--summary", "初稿",
+                "--json");
+    prep_json(out, "id", id, sizeof id);
+    free(out);
+    OK("talk", "update", id, "--summary", "定稿", "--date", date);
+    out = HJ_OK(&stack, "talk", "show", id);
+    cr_assert(strstr(out, "定稿") && strstr(out, date), "%s", out);
+    free(out);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'talk_updated' AND "
+                          "position(convert_to('初稿', 'UTF8') in payload) > 0"),
+                 1);
+
+    /* A stray person is voided: hidden, shown marked on request, refused a second time. */
+    OK("person", "add", "--name", "测试人员", "--gender", "male");
+    OK("person", "void", "测试人员", "--reason", "测试数据");
+    out = HJ_OK(&stack, "person", "list");
+    cr_assert(!strstr(out, "测试人员"), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "person", "list", "--include-void");
+    cr_assert(strstr(out, "测试人员 (已作废)"), "%s", out);
+    free(out);
+    /* A sitting member cannot be voided: the seat ends first. */
+    char *err = HJ_REFUSED(&stack, "person", "void", "P0001", "--reason", "x");
+    cr_assert(strstr(err, "seat"), "%s", err);
+    free(err);
+}
+
+Test(field_names, a_person_import_with_one_bad_line_changes_nothing)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/persons.csv", stack.run_dir);
+    s_write_file(path, "姓名,性别,民族,出生日期,党员\n"
+                       "张三,男,汉族,1980-02-03,是\n"
+                       "李四,unknown,蒙古族,1985-04-05,否\n"
+                       "王五,女,汉族,2999-01-01,否\n");
+    long before = s_scalar("SELECT count(*) FROM registry.person");
+    char *err = HJ_REFUSED(&stack, "person", "import", path);
+    cr_assert(strstr(err, "line 3") && strstr(err, "line 4") && !strstr(err, "line 2"),
+              "every bad line named: %s", err);
+    free(err);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.person"), before, "nothing imported");
+    s_write_file(path, "姓名,性别,民族,出生日期,党员\n"
+                       "张三,男,汉族,1980-02-03,是\n"
+                       "李四,女,蒙古族,1985-04-05,否\n");
+    char *out = HJ_OK(&stack, "person", "import", path);
+    cr_assert(strstr(out, "2 persons imported") && strstr(out, "P0003") && strstr(out, "P0004"),
+              "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "person", "list", "--name", "李四", "--json");
+    cr_assert(strstr(out, "蒙古族") && strstr(out, "\"party_member\":false"), "%s", out);
+    free(out);
+    /* The imported persons are known to the interviews roster too. */
+    char today[11];
+    hj_date_today(today);
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", today,
+       "--interviewer", "李强", "--person", "张三", "--summary", "了解情况");
+}

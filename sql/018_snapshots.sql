@@ -21,6 +21,10 @@
 
 ALTER TABLE tally.cursor ADD COLUMN journal_day date;   -- the day of the last row applied
 
+-- The board counts a community's talks by phase: by index, not by reading
+-- every talk of the district (tally_asof gets it too: LIKE ... INCLUDING ALL).
+CREATE INDEX talk_community ON tally.talk (community, phase);
+
 CREATE TABLE tally.snapshot (
     day         date PRIMARY KEY,       -- the projection at the end of this day
     journal_seq bigint NOT NULL,        -- the last journal row it counts

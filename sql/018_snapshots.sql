@@ -150,3 +150,11 @@ $$;
 SELECT tally.make_asof();
 SELECT bus.grant_service('hj_tally', 'tally');
 SELECT tally.rebuild();
+
+-- hj-auditd's view of the communities (issue #19 item 2): the registry's
+-- table, two columns, read-only, instead of reading the registry's journal
+-- rows on every call (`audit status --all` read the whole journal). The
+-- journal's row-level security (sql/011) is unchanged: hj_audit still reads
+-- only audit's journal rows.
+GRANT USAGE ON SCHEMA registry TO hj_audit;
+GRANT SELECT (code, name) ON registry.community TO hj_audit;

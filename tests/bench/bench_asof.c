@@ -147,6 +147,7 @@ int main(int argc, char **argv)
     static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "interviews", "tally", NULL};
     char sql[1024], code[32], first[11], yesterday[11], day_before_first[11];
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each figure as it is measured */
     if (argc > 1)
         s_rows = atol(argv[1]);
     if (argc > 2)

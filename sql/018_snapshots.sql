@@ -17,7 +17,8 @@
 --                  (talks, publicity pushes, training sessions: a talk
 --                  recorded later counts), everything else as known on D.
 -- The views read two settings of the transaction: hj.snap_seq (the
--- snapshot's journal sequence; -1 = the live projection) and hj.dated_on.
+-- snapshot's journal sequence) and hj.dated_on. While no row of a later day
+-- has been applied, "known on D" is the live projection: tally itself.
 
 ALTER TABLE tally.cursor ADD COLUMN journal_day date;   -- the day of the last row applied
 
@@ -67,11 +68,9 @@ BEGIN
                    AND attname = 'community' AND attnum > 1) THEN
             EXECUTE format('CREATE INDEX ON tally_snap.%I (snap_seq, community)', t);
         END IF;
-        -- The snapshot asked for, or (snap_seq -1) the live projection.
+        -- The snapshot asked for.
         EXECUTE format('CREATE VIEW tally_known.%I AS SELECT %s FROM tally_snap.%I '
-                       'WHERE snap_seq = current_setting(''hj.snap_seq'')::bigint UNION ALL '
-                       'SELECT %s FROM tally.%I WHERE current_setting(''hj.snap_seq'')::bigint < 0',
-                       t, cols, t, cols, t);
+                       'WHERE snap_seq = current_setting(''hj.snap_seq'')::bigint', t, cols, t);
     END LOOP;
     CREATE INDEX ON tally_snap.assessment (snap_seq, seat_id);
     CREATE INDEX ON tally_snap.body_member (snap_seq, person_id);

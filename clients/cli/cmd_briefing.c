@@ -440,9 +440,10 @@ int report_briefing(cli_t *cli)
     if (q.as_of[0] && q.as_known_on[0])
         return cli_usage("--as-of (by the date on the record) or --as-known-on (what was known at "
                          "the end of the day), not both");
-    /* The full replay (a check) reads the whole journal again: seconds on a
-     * long one; wait for it once instead of asking again. */
-    if (q.full_replay && cli->timeout_ms < S_AS_OF_TIMEOUT_MS) {
+    /* A past day judges every board of its snapshot, the full replay (a
+     * check) reads the whole journal again: wait for it once instead of
+     * asking again (a retry would only add the same work). */
+    if ((q.as_of[0] || q.as_known_on[0]) && cli->timeout_ms < S_AS_OF_TIMEOUT_MS) {
         cli->timeout_ms = S_AS_OF_TIMEOUT_MS;
         cli->tries = 1;
     }

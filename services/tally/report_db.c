@@ -392,9 +392,9 @@ static int s_known_where(s_ctx_t *x, const char *day, long long *snap, char seq[
 }
 
 /* Points the projection's names at what was known at the end of `day`
- * (tally_known, sql/018) and, `dated`, at the work dated on or before it as
- * it stands now (tally_dated). Local to the caller's savepoint. -1 with the
- * call's status set. */
+ * (tally_known over its snapshot, sql/018, or tally itself) and, `dated`, at
+ * the work dated on or before it as it stands now (tally_dated). Local to
+ * the caller's savepoint. -1 with the call's status set. */
 static int s_known(s_ctx_t *x, hj_call_t *call, const char *day, int dated, char seq[24])
 {
     char snap_text[24];
@@ -417,8 +417,13 @@ static int s_known(s_ctx_t *x, hj_call_t *call, const char *day, int dated, char
     if (!r)
         goto failed;
     PQclear(r);
-    if (hj_pq_cmd(x->c, dated ? "SET LOCAL search_path = tally_dated, tally_known, tally, public"
-                              : "SET LOCAL search_path = tally_known, tally, public") != 0)
+    /* The live projection is tally's own tables (the views of a snapshot cost
+     * planning time for nothing). */
+    static const char *const paths[2][2] = {
+        {"SET LOCAL search_path = tally_known, tally, public",
+         "SET LOCAL search_path = tally_dated, tally_known, tally, public"},
+        {"SET LOCAL search_path = tally, public", "SET LOCAL search_path = tally_dated, tally, public"}};
+    if (hj_pq_cmd(x->c, paths[snap < 0][dated != 0]) != 0)
         goto failed;
     return 0;
 failed:

@@ -1,4 +1,5 @@
-/* hj report briefing [--subdistrict S] [--as-of DATE] [--format md|txt]
+/* hj report briefing [--subdistrict S] [--as-of DATE | --as-known-on DATE]
+ *                    [--format md|txt]
  *
  * The progress briefing a subdistrict office sends upward (换届选举前期准备
  * 工作进展情况), in the order of the eight measures, each paragraph with its
@@ -396,8 +397,17 @@ static void s_print(const Hj__Tally__Briefing *b, int md)
     snprintf(title, sizeof title, "%s社区“两委”换届选举前期准备工作进展情况",
              b->subdistrict_name[0] ? b->subdistrict_name : "全区");
     report_heading(&d, 1, title);
-    report_para(&d, "（截至%s，据 Huanjie 记录至日志第%llu条；数字与 hj board 及各台账一致）", b->as_of,
-                (unsigned long long)b->journal_seq);
+    /* Which past it is: work by the date on its record, or what was known then. */
+    if (strcmp(b->basis, "as_of") == 0)
+        report_para(&d, "（按记录所载日期截至%s：谈心谈话、宣传推送、培训计其所载日期在当日及以前者，"
+                        "补录的也计入；其余据 Huanjie 截至当日日终所知，记录至日志第%llu条）",
+                    b->as_of, (unsigned long long)b->journal_seq);
+    else if (strcmp(b->basis, "as_known_on") == 0)
+        report_para(&d, "（截至%s日终系统所知，据 Huanjie 记录至日志第%llu条；其后补录的不计入）",
+                    b->as_of, (unsigned long long)b->journal_seq);
+    else
+        report_para(&d, "（截至%s，据 Huanjie 记录至日志第%llu条；数字与 hj board 及各台账一致）", b->as_of,
+                    (unsigned long long)b->journal_seq);
     s_publicity(&d, b);
     s_survey(&d, b);
     s_rectification(&d, b);
@@ -422,12 +432,18 @@ int report_briefing(cli_t *cli)
         return cli_usage("--format is md or txt (got %s)", format);
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q.as_of = (char *)cli_opt_or(cli, "as-of", "");
+    q.as_known_on = (char *)cli_opt_or(cli, "as-known-on", "");
+    q.full_replay = cli_flag(cli, "full-replay");
     int rc = cli_unused(cli);
     if (rc != CLI_OK)
         return rc;
-    /* As of a past day the server reads the whole journal again (seconds on a
-     * long one, see docs/reports.md): wait for it once instead of asking again. */
-    if (q.as_of[0] && cli->timeout_ms < S_AS_OF_TIMEOUT_MS) {
+    if (q.as_of[0] && q.as_known_on[0])
+        return cli_usage("--as-of (by the date on the record) or --as-known-on (what was known at "
+                         "the end of the day), not both");
+    /* A past day judges every board of its snapshot, the full replay (a
+     * check) reads the whole journal again: wait for it once instead of
+     * asking again (a retry would only add the same work). */
+    if ((q.as_of[0] || q.as_known_on[0]) && cli->timeout_ms < S_AS_OF_TIMEOUT_MS) {
         cli->timeout_ms = S_AS_OF_TIMEOUT_MS;
         cli->tries = 1;
     }

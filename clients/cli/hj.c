@@ -229,10 +229,13 @@ static const cli_command_t s_commands[] = {
      "    one training session, in any role. Lists those who have not; the readiness gate\n"
      "    \"election committee trained\" is green when none is left and a committee is recorded."},
     {"report", "reports: the progress briefing (进展情况) and a community's dossier", cmd_report,
-     "hj report briefing [--subdistrict CODE] [--as-of YYYY-MM-DD] [--format md|txt]\n"
+     "hj report briefing [--subdistrict CODE] [--as-of YYYY-MM-DD | --as-known-on YYYY-MM-DD]\n"
+     "                   [--format md|txt]\n"
      "    the preparation work in the order of the eight measures, in Chinese, with its figures\n"
-     "    (the same as hj board and the list commands show); --as-of: as it read on that day,\n"
-     "    from the journal\n"
+     "    (the same as hj board and the list commands show); --as-of: the work dated on or before\n"
+     "    that day by the date on its record (a talk recorded later counts); --as-known-on: what\n"
+     "    the system knew at the end of that day, from that day's snapshot (--full-replay: the\n"
+     "    same by applying the journal again from its first row, a check)\n"
      "hj report community CODE [--format md|txt] [--json]\n"
      "    the community's dossier (换届选举准备档案): everything the election committee must have\n"
      "    before opening: the eight gates, sitting members and their preparation talks, the term\n"

@@ -2,7 +2,6 @@
 #include "audit.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
-#include "registry.pb-c.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -117,16 +116,15 @@ static const char *s_state(int state)
     return audit_state_name((Hj__Audit__State)state);
 }
 
-/* 1 when the shared journal has the community, 0 (NOT_FOUND naming
- * `community`) when not, -1 on a database error. */
+/* 1 when the registry has the community, 0 (NOT_FOUND naming `community`)
+ * when not, -1 on a database error. The registry's communities are read
+ * from its table (code and name granted read-only, sql/018): one index
+ * lookup, never the journal's history. */
 static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
 {
     char state[6];
     const char *v[1] = {code};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT 1 FROM bus.journal WHERE service = 'registry' "
-                        "AND kind = 'community_added' AND community = $1 LIMIT 1",
-                        1, v);
+    PGresult *r = hj_pq(c, state, "SELECT 1 FROM registry.community WHERE code = $1", 1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the community", "");
         return -1;
@@ -941,25 +939,7 @@ static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n)
     free(ptrs);
 }
 
-/* The community's name from the registry's journal record (the registry's
- * own payload, a registry.Community); "" when it does not decode. */
-static char *s_community_name(s_bag_t *b, const char *escaped)
-{
-    size_t n = 0;
-    unsigned char *bytes = PQunescapeBytea((const unsigned char *)escaped, &n);
-    char *name = NULL;
-    if (bytes) {
-        Hj__Registry__Community *m = hj__registry__community__unpack(NULL, n, bytes);
-        if (m) {
-            name = strdup(m->name);
-            hj__registry__community__free_unpacked(m, NULL);
-        }
-        PQfreemem(bytes);
-    }
-    return name ? s_keep(b, name) : "";
-}
-
-/* Replies with the lines `sql` selects: community, its journal payload, S_LINE_COLS. */
+/* Replies with the lines `sql` selects: community, its name, S_LINE_COLS. */
 static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const char *const *v)
 {
     char state[6];
@@ -972,7 +952,7 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     for (int i = 0; rows && i < n; i++) {
         hj__audit__status_line__init(&rows[i]);
         rows[i].community = PQgetvalue(r, i, 0);
-        rows[i].name = s_community_name(&b, PQgetvalue(r, i, 1));
+        rows[i].name = PQgetvalue(r, i, 1);
         s_line_row(r, i, 2, &rows[i]);
     }
     if (b.failed)
@@ -988,9 +968,8 @@ void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
     snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
     snprintf(st, sizeof st, "%d", (int)q->state);
     snprintf(sql, sizeof sql,
-             "SELECT e.community, (SELECT j.payload FROM bus.journal j WHERE j.community = "
-             "e.community AND j.service = 'registry' AND j.kind IN ('community_added', "
-             "'community_updated') ORDER BY j.id DESC LIMIT 1), " S_LINE_COLS
+             "SELECT e.community, COALESCE((SELECT k.name FROM registry.community k WHERE "
+             "k.code = e.community), ''), " S_LINE_COLS
              " FROM audit.engagement e "
              "WHERE ($1 = '' OR e.community = $1) AND ($2::smallint = 0 OR e.state = $2::smallint) "
              "AND ($3 = '' OR (e.community, e.period_from, e.id) > "
@@ -1006,12 +985,11 @@ void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q
     char sql[3072];
     if (q->community[0] && s_community_known(c, call, q->community) != 1)
         return;
-    /* One line a community the journal knows, with its latest audit. */
+    /* One line a community of the registry, with its latest audit. */
     snprintf(sql, sizeof sql,
-             "WITH c AS (SELECT DISTINCT ON (community) community, payload FROM bus.journal "
-             "WHERE service = 'registry' AND kind IN ('community_added', 'community_updated') "
-             "AND ($1 = '' OR community = $1) ORDER BY community, id DESC) "
-             "SELECT c.community, c.payload, " S_LINE_COLS " FROM c LEFT JOIN LATERAL "
+             "WITH c AS (SELECT code AS community, name FROM registry.community "
+             "WHERE $1 = '' OR code = $1) "
+             "SELECT c.community, c.name, " S_LINE_COLS " FROM c LEFT JOIN LATERAL "
              "(SELECT * FROM audit.engagement y WHERE y.community = c.community "
              "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true "
              "ORDER BY c.community",

@@ -553,9 +553,6 @@ out:
     return rc;
 }
 
-/* Applies the rows in order. `careful`: each under a savepoint, so a row
- * the projection cannot take (a bug, not bad luck) is logged and skipped
- * instead of stopping the board for good. */
 /* Counts an election's latest round again; when the count changed, stores
  * it under the next tally sequence number and queues tally.count.<id>. */
 static int s_recount(PGconn *c, const tally_profiles_t *profiles, const char *election,
@@ -607,7 +604,33 @@ out:
     return rc < 0 ? -1 : 0;
 }
 
-static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_seq,
+/* Before the first row of a later day the projection is exactly what was
+ * known at the end of the day before: that is its snapshot (sql/018). */
+static int s_snapshot(PGconn *c, char day[11], const char *row_day, uint64_t journal_seq)
+{
+    char state[6], seq[24];
+    if (day[0] && journal_seq > 0 && strcmp(row_day, day) > 0) {
+        snprintf(seq, sizeof seq, "%llu", (unsigned long long)journal_seq);
+        const char *v[2] = {day, seq};
+        PGresult *r = hj_pq(c, state, "SELECT tally.make_snapshot($1::date, $2::bigint)", 2, v);
+        if (!r)
+            return -1;
+        PQclear(r);
+        hj_debug("snapshot of %s made at journal row %s", day, seq);
+    }
+    /* A row stamped a day earlier than one before it (committed across
+     * midnight) belongs to the later day. */
+    if (strcmp(row_day, day) > 0)
+        snprintf(day, 11, "%s", row_day);
+    return 0;
+}
+
+/* Applies the rows in order. `careful`: each under a savepoint, so a row
+ * the projection cannot take (a bug, not bad luck) is logged and skipped
+ * instead of stopping the board for good. `day` (the live catch-up only;
+ * NULL for a replay): the day of the last row applied, a snapshot made as
+ * it changes. */
+static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_seq, char *day,
                         tally_dirty_t *dirty, size_t *applied)
 {
     for (int i = 0; i < PQntuples(r); i++) {
@@ -618,6 +641,8 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
                     (unsigned long long)seq, (unsigned long long)*journal_seq);
             break;
         }
+        if (day && s_snapshot(c, day, PQgetvalue(r, i, 6), *journal_seq) != 0)
+            return -1;
         const char *service = PQgetvalue(r, i, 1), *kind = PQgetvalue(r, i, 2);
         size_t len = 0, reply_len = 0;
         uint8_t *payload = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 4), &len);
@@ -655,7 +680,8 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
  * reply only where the projection wants it). */
 #define S_ROWS_SQL                                                                                 \
     "SELECT seq, service, kind, community, payload, CASE WHEN service = 'audit' AND kind = "      \
-    "'audit_opened' THEN reply END FROM bus.journal WHERE seq > $1::bigint "
+    "'audit_opened' THEN reply END, to_char(committed_at AT TIME ZONE 'Asia/Shanghai', "         \
+    "'YYYY-MM-DD') FROM bus.journal WHERE seq > $1::bigint "
 
 int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
 {
@@ -669,7 +695,7 @@ int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
         snprintf(to, sizeof to, "%llu", (unsigned long long)last);
         const char *v[2] = {from, to};
         PGresult *rows = hj_pq(c, state, S_ROWS_SQL "AND seq <= $2::bigint ORDER BY seq LIMIT 1000", 2, v);
-        int rc = rows ? s_apply_rows(c, rows, careful, &seq, &dirty, applied) : -1;
+        int rc = rows ? s_apply_rows(c, rows, careful, &seq, NULL, &dirty, applied) : -1;
         PQclear(rows);
         tally_dirty_free(&dirty);
         if (rc != 0)
@@ -683,7 +709,7 @@ int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
 int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int careful,
                    int judge_all, tally_catch_up_t *out)
 {
-    char state[6], today[11], limit[24], cursor[24];
+    char state[6], today[11], limit[24], cursor[24], day[11];
     tally_dirty_t dirty = {0};
     tally_event_t *events = NULL, **tail = &events;
     PGresult *head = NULL, *rows = NULL, *all = NULL;
@@ -696,18 +722,20 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
     /* The lock makes a second instance wait its turn, not apply twice. */
     if (!(head = hj_pq(c, state,
                        "SELECT journal_seq, tally_seq, COALESCE(to_char(today, 'YYYY-MM-DD'), ''), "
-                       "district IS NULL FROM tally.cursor FOR UPDATE",
+                       "district IS NULL, COALESCE(to_char(journal_day, 'YYYY-MM-DD'), '') "
+                       "FROM tally.cursor FOR UPDATE",
                        0, NULL)))
         goto fail;
     uint64_t journal_seq = strtoull(PQgetvalue(head, 0, 0), NULL, 10);
     uint64_t tally_seq = strtoull(PQgetvalue(head, 0, 1), NULL, 10);
     int new_day = strcmp(PQgetvalue(head, 0, 2), today) != 0;
     int no_district = PQgetvalue(head, 0, 3)[0] == 't';
+    snprintf(day, sizeof day, "%s", PQgetvalue(head, 0, 4));
     snprintf(limit, sizeof limit, "%d", batch);
     snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)journal_seq);
     const char *v[2] = {cursor, limit};
     if (!(rows = hj_pq(c, state, S_ROWS_SQL "ORDER BY seq LIMIT $2::int", 2, v)) ||
-        s_apply_rows(c, rows, careful, &journal_seq, &dirty, &out->applied) != 0)
+        s_apply_rows(c, rows, careful, &journal_seq, day, &dirty, &out->applied) != 0)
         goto fail;
     /* A new day: tasks may have become overdue on every board. A new
      * hj-tallyd (judge_all on its first catch-up) may judge or word a board
@@ -762,11 +790,11 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
     char js[24], ts[24];
     snprintf(js, sizeof js, "%llu", (unsigned long long)journal_seq);
     snprintf(ts, sizeof ts, "%llu", (unsigned long long)tally_seq);
-    const char *w[3] = {js, ts, today};
+    const char *w[4] = {js, ts, today, day};
     PGresult *u = hj_pq(c, state,
                         "UPDATE tally.cursor SET journal_seq = $1::bigint, tally_seq = $2::bigint, "
-                        "today = $3::date",
-                        3, w);
+                        "today = $3::date, journal_day = NULLIF($4, '')::date",
+                        4, w);
     if (!u)
         goto fail;
     PQclear(u);

@@ -4,9 +4,11 @@
  * board_load, the code that makes `hj board`, and summed. The lists (pushes,
  * rectifications, upgrades, audits, bodies, plans, training) are read from
  * the same projection. The projection's tables are named without a schema:
- * now they are tally's; as of a past day they are tally_asof's, filled by
- * board_replay inside a savepoint that is rolled back before the reply
- * leaves. */
+ * now they are tally's; as known on a past day they are the views of
+ * tally_known over that day's snapshot, as of a past day those of
+ * tally_dated (sql/018), named by a search_path set inside a savepoint that
+ * is rolled back before the reply leaves; the full replay (the check) fills
+ * tally_asof with board_replay there. */
 #include "audit.pb-c.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -339,19 +341,111 @@ static void s_briefing(s_ctx_t *x, const tally_profiles_t *profiles, const char 
     s_trainings(x, b);
 }
 
+/* The projection again from journal row 1 up to the end of `day`, into the
+ * empty tally_asof tables (the reference an as-known-on briefing must
+ * equal). Inside the caller's savepoint hj_asof. 0 / -1. */
+static int s_replay(s_ctx_t *x, const char *day, char seq[24])
+{
+    size_t applied = 0;
+    const char *w[1] = {day};
+    PGresult *r = NULL;
+    int rc = -1;
+    if (hj_pq_cmd(x->c, TALLY_ASOF_SEARCH_PATH) != 0 ||
+        !(r = hj_pq(x->c, x->state,
+                    "SELECT COALESCE(max(seq), 0) FROM bus.journal WHERE seq IS NOT NULL AND "
+                    "committed_at < ($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'",
+                    1, w)))
+        goto out;
+    snprintf(seq, 24, "%s", PQgetvalue(r, 0, 0));
+    /* A row the projection cannot take stops the fast pass; the careful one
+     * skips it, as the live board did. */
+    if (board_replay(x->c, strtoull(seq, NULL, 10), 0, &applied) != 0 &&
+        (hj_pq_lost(x->c) || hj_pq_cmd(x->c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
+         hj_pq_cmd(x->c, TALLY_ASOF_SEARCH_PATH) != 0 ||
+         board_replay(x->c, strtoull(seq, NULL, 10), 1, &applied) != 0))
+        goto out;
+    hj_debug("briefing as known on %s: %zu journal rows applied again", day, applied);
+    rc = 0;
+out:
+    PQclear(r);
+    return rc;
+}
+
+/* Where the projection as known at the end of `day` is: the snapshot of
+ * the nearest day at or before it, or (-1) the live projection while no row
+ * of a later day has been applied. seq: the last journal row it counts. */
+static int s_known_where(s_ctx_t *x, const char *day, long long *snap, char seq[24])
+{
+    const char *v[1] = {day};
+    PGresult *r = hj_pq(x->c, x->state,
+                        "SELECT CASE WHEN c.journal_day IS NULL OR c.journal_day <= $1::date "
+                        "THEN -1 ELSE COALESCE((SELECT s.journal_seq FROM tally.snapshot s WHERE "
+                        "s.day <= $1::date ORDER BY s.day DESC LIMIT 1), 0) END, c.journal_seq "
+                        "FROM tally.cursor c",
+                        1, v);
+    if (!r)
+        return -1;
+    *snap = atoll(PQgetvalue(r, 0, 0));
+    snprintf(seq, 24, "%s", *snap < 0 ? PQgetvalue(r, 0, 1) : PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return 0;
+}
+
+/* Points the projection's names at what was known at the end of `day`
+ * (tally_known over its snapshot, sql/018, or tally itself) and, `dated`, at
+ * the work dated on or before it as it stands now (tally_dated). Local to
+ * the caller's savepoint. -1 with the call's status set. */
+static int s_known(s_ctx_t *x, hj_call_t *call, const char *day, int dated, char seq[24])
+{
+    char snap_text[24];
+    long long snap = -1;
+    /* A snapshot of a day before the last one applied is final; the live
+     * projection (and the dated work) must first take every committed row. */
+    if (s_known_where(x, day, &snap, seq) != 0)
+        goto failed;
+    if (snap < 0 || dated) {
+        if (tally_db_caught_up(x->c, call) != 0)
+            return -1;
+        if (s_known_where(x, day, &snap, seq) != 0)
+            goto failed;
+    }
+    snprintf(snap_text, sizeof snap_text, "%lld", snap);
+    const char *v[2] = {snap_text, day};
+    PGresult *r = hj_pq(x->c, x->state,
+                        "SELECT set_config('hj.snap_seq', $1, true), set_config('hj.dated_on', $2, true)",
+                        2, v);
+    if (!r)
+        goto failed;
+    PQclear(r);
+    /* The live projection is tally's own tables (the views of a snapshot cost
+     * planning time for nothing). */
+    static const char *const paths[2][2] = {
+        {"SET LOCAL search_path = tally_known, tally, public",
+         "SET LOCAL search_path = tally_dated, tally_known, tally, public"},
+        {"SET LOCAL search_path = tally, public", "SET LOCAL search_path = tally_dated, tally, public"}};
+    if (hj_pq_cmd(x->c, paths[snap < 0][dated != 0]) != 0)
+        goto failed;
+    return 0;
+failed:
+    hj_call_sql_failed(call, x->state, "the briefing's day", "");
+    return -1;
+}
+
 void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                        const Hj__Tally__BriefingQuery *q)
 {
     char today[11], seq[24] = "0";
     tally_arena_t arena = {0};
     s_ctx_t x = {.c = c, .a = &arena, .sub = q->subdistrict};
-    int asof = q->as_of[0] != 0, in_savepoint = 0;
+    const char *day = q->as_known_on[0] ? q->as_known_on : q->as_of;
+    int past = day[0] != 0, in_savepoint = 0;
     hj_date_today(today);
     Hj__Tally__Briefing b = HJ__TALLY__BRIEFING__INIT;
     b.subdistrict = q->subdistrict;
-    b.as_of = asof ? q->as_of : today;
+    b.as_of = past ? (char *)day : today;
+    b.basis = q->as_known_on[0] ? "as_known_on" : q->as_of[0] ? "as_of" : "now";
     /* Now: every journal row committed before this call is on the board. */
-    if (!asof && tally_db_caught_up(c, call) != 0)
+    if (!past && tally_db_caught_up(c, call) != 0)
         return;
     const char *v[1] = {q->subdistrict};
     PGresult *r = q->subdistrict[0]
@@ -366,33 +460,16 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                       q->subdistrict);
         return;
     }
-    if (asof) {
-        /* The journal up to the end of that day (Asia/Shanghai), applied again
-         * to the empty tally_asof tables; nothing of it outlives the savepoint. */
-        size_t applied = 0;
-        const char *w[1] = {q->as_of};
+    if (past) {
+        /* Nothing of the past's reading outlives the savepoint. */
         if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0)
-            return hj_call_sql_failed(call, "", "the as-of replay", "");
+            return hj_call_sql_failed(call, "", "the as-of reading", "");
         in_savepoint = 1;
-        r = NULL;
-        if (hj_pq_cmd(c, TALLY_ASOF_SEARCH_PATH) != 0 ||
-            !(r = hj_pq(c, x.state,
-                        "SELECT COALESCE(max(seq), 0) FROM bus.journal WHERE seq IS NOT NULL AND "
-                        "committed_at < ($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'",
-                        1, w)))
-            x.failed = 1;
-        else {
-            snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
-            /* A row the projection cannot take stops the fast pass; the
-             * careful one skips it, as the live board did. */
-            if (board_replay(c, strtoull(seq, NULL, 10), 0, &applied) != 0 &&
-                (hj_pq_lost(c) || hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
-                 hj_pq_cmd(c, TALLY_ASOF_SEARCH_PATH) != 0 ||
-                 board_replay(c, strtoull(seq, NULL, 10), 1, &applied) != 0))
+        if (q->full_replay) {
+            if (s_replay(&x, day, seq) != 0)
                 x.failed = 1;
-        }
-        PQclear(r);
-        hj_debug("briefing as of %s: %zu journal rows applied again", q->as_of, applied);
+        } else if (s_known(&x, call, day, q->as_of[0] != 0, seq) != 0)
+            goto out;
     } else if ((r = hj_pq(c, x.state, "SELECT journal_seq FROM tally.cursor", 0, NULL))) {
         snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
         PQclear(r);
@@ -409,11 +486,12 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
         reply.briefing = &b;
         hj_call_reply(call, &reply.base, NULL);
     }
-    /* Rolling back also restores the search_path (SET LOCAL). */
+out:
+    /* Rolling back also restores the search_path and settings (LOCAL). */
     if (in_savepoint && !hj_pq_lost(c) &&
         (hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
          hj_pq_cmd(c, "RELEASE SAVEPOINT hj_asof") != 0) &&
         call->status.code == HJ__CODE__OK)
-        hj_call_sql_failed(call, "", "the as-of replay", "");
+        hj_call_sql_failed(call, "", "the as-of reading", "");
     tally_arena_free(&arena);
 }

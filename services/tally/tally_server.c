@@ -157,12 +157,24 @@ static int s_check_briefing(hj_status_t *st, const Hj__Tally__BriefingQuery *q)
 {
     char today[11];
     if (s_check_code(st, "subdistrict", q->subdistrict, 0) != 0 ||
-        hj_check_date(st, "as_of", q->as_of, 0) != 0)
+        hj_check_date(st, "as_of", q->as_of, 0) != 0 ||
+        hj_check_date(st, "as_known_on", q->as_known_on, 0) != 0)
         return -1;
     hj_date_today(today);
     if (q->as_of[0] && strcmp(q->as_of, today) > 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_of",
                              "as_of %s is in the future (today is %s)", q->as_of, today);
+    if (q->as_known_on[0] && strcmp(q->as_known_on, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_known_on",
+                             "as_known_on %s is in the future (today is %s)", q->as_known_on,
+                             today);
+    if (q->as_of[0] && q->as_known_on[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_known_on",
+                             "give as_of (by the date on the record) or as_known_on (what was "
+                             "known at the end of the day), not both");
+    if (q->full_replay && !q->as_known_on[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "full_replay",
+                             "full_replay checks an as_known_on briefing: give as_known_on");
     return 0;
 }
 

@@ -3,8 +3,9 @@
  * with a few more records today:
  *   - every figure in the text is the seed's, and equals what `hj board` and
  *     the list commands show;
- *   - --as-of the day of the load shows that day's (smaller) figures, the day
- *     before shows nothing, and neither leaves anything behind;
+ *   - --as-known-on the day of the load shows that day's (smaller) figures,
+ *     the day before shows nothing, and neither leaves anything behind
+ *     (--as-of, by the date on the record: test_asof.c);
  *   - a subdistrict that does not exist, a day in the future, a bad format
  *     are refused naming the field. */
 #include <criterion/criterion.h>
@@ -49,7 +50,7 @@ static long s_num(const char *json, const char *after, const char *key)
 static char *s_briefing(const char *as_of)
 {
     if (as_of)
-        return HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-of", as_of);
+        return HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-known-on", as_of);
     return HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH");
 }
 
@@ -79,7 +80,7 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     char cmd[4096], today[11];
     hj_date_today(today);
     /* The load happened three days ago at noon (Asia/Shanghai): the journal's
-     * time of each row is what --as-of reads. */
+     * time of each row is what --as-known-on reads. */
     char *day = s_sql("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 3, 'YYYY-MM-DD')");
     char *before = s_sql("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 4, 'YYYY-MM-DD')");
     char *start = s_sql("SELECT clock_timestamp()");
@@ -179,7 +180,7 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     s_has(then, "调研摸底阶段累计谈话45人次（物业公司负责人15人次、业主委员会成员15人次、居民代表15人次）");
     s_has(then, "准备阶段累计与“两委”成员谈心谈话35人次");
     s_has(then, "11月17日举办培训1场，参训12人次");
-    char *then_json = HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-of", day, "--json");
+    char *then_json = HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-known-on", day, "--json");
     cr_expect_eq(s_num(then_json, NULL, "talks_survey"), 45);
     cr_expect_lt(s_num(then_json, NULL, "journal_seq"), s_num(json, NULL, "journal_seq"));
 

@@ -599,6 +599,9 @@ static void s_next(const s_election_t *e, const s_result_t *res, uint32_t listed
         s_add(zh, size, "得票相等，仅就%u个名额在以下人员中再次投票：", t->tc->revote_seats);
         s_names(zh, size, t, t->tc->tied, t->tc->n_tied, "、");
         s_add(zh, size, "（hj election round %s --box ...）", e->id);
+    } else if (open == 0 && res->vacant + res->reduced == 0) {
+        s_add(out, size, "all %u seats filled: certify the result (hj election certify %s)", e->seats, e->id);
+        s_add(zh, size, "%u个名额全部选出：确认选举结果（hj election certify %s）", e->seats, e->id);
     } else if (open == 0) {
         s_add(out, size, "all %u seats accounted for (%u elected", e->seats, res->n_elected);
         s_add(zh, size, "%u个名额均已落实（当选%u名", e->seats, res->n_elected);
@@ -1635,8 +1638,9 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     if (strcmp(PQgetvalue(box, 0, 4), "total") == 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
                       "box %s of round %d is counted by hand (its total is recorded): its ballots are "
-                      "not entered one by one",
-                      b->box, round_no);
+                      "not entered one by one; a recount is another total with its reason "
+                      "(hj election count %s --box %s ... --reason TEXT)",
+                      b->box, round_no, e.id, b->box);
         goto out;
     }
     if (counted + b->n_ballots > returned) {

@@ -109,8 +109,13 @@ static void s_election_line(const Hj__Tally__CommunityBoard *b)
     for (size_t i = 0; i < b->n_elections; i++) {
         const Hj__Tally__Election *e = b->elections[i];
         const char *by = e->certified_by[0] ? e->certified_by : e->opened_by;
-        printf("election      %s %s, %u seats, %s%s%s  (id %s)\n", e->body, e->date, e->seats, e->state,
-               by[0] ? " by " : "", by, e->id);
+        printf("election      %s %s, %u seats, %s%s%s", e->body, e->date, e->seats, e->state, by[0] ? " by " : "",
+               by);
+        if (e->vacant)
+            printf(", 暂缺 %u (by-election due by %s)", e->vacant, e->vacancy_due);
+        if (e->reduced)
+            printf(", 减少名额 %u", e->reduced);
+        printf("  (id %s)\n", e->id);
     }
 }
 

@@ -684,6 +684,15 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
     err = REFUSED("election", "vacancy", ELECTION_R, "--seats", "1", "--reason", "再来");
     cr_assert(strstr(err, "certified") && strstr(err, "(field: state)"), "%s", err);
     free(err);
+    /* The board and the community's dossier show 暂缺 and the due day. */
+    out = OUT("board", "KBS-BH-02");
+    snprintf(want, sizeof want, "暂缺 1 (by-election due by %s)", due);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+    out = OUT("report", "community", "KBS-BH-02");
+    snprintf(want, sizeof want, "暂缺 1 名，应于 %s 前补选", due);
+    cr_assert(strstr(out, want) && strstr(out, "已确认"), "%s", out);
+    free(out);
 }
 
 /* 减少名额: a party election that elects 4 of 5 reduces the seats to 4 (its

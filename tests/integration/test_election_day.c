@@ -693,6 +693,11 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
     snprintf(want, sizeof want, "暂缺 1 名，应于 %s 前补选", due);
     cr_assert(strstr(out, want) && strstr(out, "已确认"), "%s", out);
     free(out);
+    /* The briefing counts them. */
+    out = OUT("report", "briefing");
+    snprintf(want, sizeof want, "选举结果已确认1场；名额暂缺1名（最早应于%s前补选）；减少名额0名。", due);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
 }
 
 /* 减少名额: a party election that elects 4 of 5 reduces the seats to 4 (its

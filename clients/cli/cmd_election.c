@@ -740,6 +740,9 @@ static int s_election_list(cli_t *cli)
     q.community = (char *)cli_opt_or(cli, "community", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q.state = (char *)cli_opt_or(cli, "state", "");
+    const char *lang = cli_opt_or(cli, "lang", "zh");
+    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
     req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_LIST;
     req.election_list = &q;
     int en = s_lang_en(cli);

@@ -301,12 +301,17 @@ static void s_election_line(const Hj__Tally__CommunityBoard *b, int en)
         const Hj__Tally__Election *e = b->elections[i];
         const char *by = e->certified_by[0] ? e->certified_by : e->opened_by;
         if (en)
-            printf("election      %s %s, %u seats, %s%s%s  (id %s)\n", e->body, e->date, e->seats,
-                   e->state, by[0] ? " by " : "", by, e->id);
+            printf("election      %s %s, %u seats, %s%s%s", e->body, e->date, e->seats, e->state,
+                   by[0] ? " by " : "", by);
         else
-            printf("选举          %s %s，职数%u名，%s%s%s（编号 %s）\n", s_election_word(e->body, 0),
-                   e->date, e->seats, s_election_word(e->state, 0), by[0] ? "，操作：" : "", by,
-                   e->id);
+            printf("选举          %s %s，职数%u名，%s%s%s", s_election_word(e->body, 0), e->date,
+                   e->seats, s_election_word(e->state, 0), by[0] ? "，操作：" : "", by);
+        if (e->vacant)
+            printf(en ? ", vacant %u (by-election due by %s)" : "，暂缺 %u 名（%s 前补选）", e->vacant,
+                   e->vacancy_due);
+        if (e->reduced)
+            printf(en ? ", seats reduced by %u" : "，减少名额 %u 名", e->reduced);
+        printf(en ? "  (id %s)\n" : "（编号 %s）\n", e->id);
     }
 }
 

@@ -386,6 +386,10 @@ static void s_gates_summary(report_doc_t *d, const Hj__Tally__Briefing *b)
     const char *red = s_text_close(&t);
     report_para(d, "%u个社区中八项门槛全部通过%u个%s%s；逾期未完成任务%u项。", b->communities, b->all_green,
                 any ? "；" : "", red, b->tasks_overdue);
+    if (b->elections_certified || b->seats_vacant || b->seats_reduced)
+        report_para(d, "选举结果已确认%u场；名额暂缺%u名%s%s%s；减少名额%u名。", b->elections_certified,
+                    b->seats_vacant, b->vacancy_due[0] ? "（最早应于" : "", b->vacancy_due,
+                    b->vacancy_due[0] ? "前补选）" : "", b->seats_reduced);
     free(t.buf);
 }
 

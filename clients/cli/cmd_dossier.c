@@ -603,8 +603,15 @@ static void s_write_candidates(const s_dossier_t *d)
         char title[512];
         snprintf(title, sizeof title, "%s选举：%s，%u 个职数（%s）",
                  strcmp(e->body, "party") == 0 ? "社区党组织委员会" : "居民委员会", e->date, e->seats,
-                 strcmp(e->state, "open") == 0 ? "已开启" : strcmp(e->state, "scheduled") == 0 ? "已安排" : e->state);
+                 strcmp(e->state, "open") == 0        ? "已开启"
+                 : strcmp(e->state, "scheduled") == 0 ? "已安排"
+                 : strcmp(e->state, "certified") == 0 ? "已确认"
+                                                      : e->state);
         report_heading(d->doc, 3, title);
+        if (r->vacant)
+            report_para(d->doc, "暂缺 %u 名，应于 %s 前补选。", r->vacant, r->vacancy_due);
+        if (r->reduced)
+            report_para(d->doc, "减少名额 %u 名，应选名额为 %u 名。", r->reduced, e->seats - r->reduced);
         static const char *head[] = {"序号", "候选人"};
         report_table_t t;
         report_table_begin(&t, d->doc, 2, head);

@@ -80,6 +80,7 @@ static int s_seats(cli_t *cli, uint32_t *seats)
 }
 
 static int s_election_day(cli_t *cli, const char *verb);
+static int s_election_list(cli_t *cli);
 
 int cmd_election(cli_t *cli, const char *verb)
 {
@@ -110,7 +111,9 @@ int cmd_election(cli_t *cli, const char *verb)
         req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
         req.election_open = &o;
         done = "opened";
-    } else
+    } else if (strcmp(verb, "list") == 0)
+        return s_election_list(cli);
+    else
         return s_election_day(cli, verb);
     req.request_id = (char *)cli_request_id(cli, id);
     if ((rc = cli_unused(cli)) != CLI_OK)
@@ -240,14 +243,39 @@ static void s_print_result(const Hj__Tally__Result *r, int en)
     printf("\nelected (%zu of %u):", r->n_elected, e->seats);
     for (size_t i = 0; i < r->n_elected; i++)
         printf("%s %s", i ? "," : "", r->elected[i]);
-    printf("\nnext: %s\n", r->next);
+    printf("\n");
+    if (r->vacant)
+        printf("暂缺 %u (vacant): by-election (补选) due by %s\n", r->vacant, r->vacancy_due);
+    if (r->reduced)
+        printf("减少名额 %u (seats reduced): %u seats\n", r->reduced, e->seats - r->reduced);
+    for (size_t i = 0; i < r->n_closures; i++) {
+        const Hj__Tally__SeatClosure *c = r->closures[i];
+        printf("  %s %u after round %u by %s at %s UTC: %s\n      %s\n",
+               strcmp(c->kind, "vacant") == 0 ? "暂缺" : "减少名额", c->seats, c->after_round, c->actor, c->at,
+               c->reason, s_said(c->rule, c->rule_zh, en));
+    }
+    printf("next: %s\n", s_said(r->next, r->next_zh, en));
+    if (r->n_amendments)
+        printf("history (recounts and amendments):\n");
     for (size_t i = 0; i < r->n_amendments; i++) {
         const Hj__Tally__Amendment *a = r->amendments[i];
-        printf("amendment %s (round %u, box %s) by %s at %s UTC: %s\n", a->id, a->round, a->box, a->actor,
+        printf("  %s %s (round %u, box %s) by %s at %s UTC: %s\n",
+               strcmp(a->kind, "recount") == 0 ? "recount" : "amendment", a->id, a->round, a->box, a->actor,
                a->at, a->reason);
         if (a->before && a->after)
-            printf("  was %u valid, %u invalid; now %u valid, %u invalid\n", a->before->valid,
+            printf("    was %u valid, %u invalid; now %u valid, %u invalid\n", a->before->valid,
                    a->before->invalid, a->after->valid, a->after->invalid);
+        for (int side = 0; side < 2; side++) {
+            const Hj__Tally__BoxTotal *t = side ? a->after : a->before;
+            if (!t)
+                continue;
+            printf("    %s votes", side ? "now" : "was");
+            for (size_t k = 0; k < t->n_votes; k++)
+                printf("%s%u", k ? "," : " ", t->votes[k]);
+            for (size_t k = 0; k < t->n_writeins; k++)
+                printf("; written in %s %u", t->writeins[k]->name, t->writeins[k]->votes);
+            printf("\n");
+        }
     }
 }
 
@@ -560,6 +588,7 @@ static int s_election_day(cli_t *cli, const char *verb)
     Hj__Tally__BoxTotal total = HJ__TALLY__BOX_TOTAL__INIT;
     Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
     Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
+    Hj__Tally__SeatClosure closure = HJ__TALLY__SEAT_CLOSURE__INIT;
     static const char *persons[64];
     static Hj__Tally__Box boxes[20];
     static Hj__Tally__Box *box_ptrs[20];
@@ -647,9 +676,26 @@ static int s_election_day(cli_t *cli, const char *verb)
             req.amend = &total;
             done = "amendment recorded";
         } else {
+            total.reason = (char *)cli_opt_or(cli, "reason", "");
             req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
             req.box_count = &total;
-            done = "box total recorded";
+            done = total.reason[0] ? "recount recorded beside the first count" : "box total recorded";
+        }
+    } else if (strcmp(verb, "vacancy") == 0 || strcmp(verb, "reduce") == 0) {
+        closure.election = (char *)election;
+        closure.reason = (char *)cli_opt_or(cli, "reason", "");
+        if ((rc = s_uint(cli, "seats", 1, &closure.seats)) != CLI_OK)
+            return rc;
+        if (!closure.reason[0])
+            return cli_usage("--reason TEXT is required (the journal records it with your name)");
+        if (verb[0] == 'v') {
+            req.op_case = HJ__TALLY__REQUEST__OP_VACANCY;
+            req.vacancy = &closure;
+            done = "seats left vacant (暂缺)";
+        } else {
+            req.op_case = HJ__TALLY__REQUEST__OP_REDUCE;
+            req.reduce = &closure;
+            done = "seats reduced (减少名额)";
         }
     } else if (strcmp(verb, "result") == 0 || strcmp(verb, "certify") == 0) {
         ref.id = (char *)election;
@@ -676,6 +722,64 @@ static int s_election_day(cli_t *cli, const char *verb)
     if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
         return rc;
     rc = s_print_reply(cli, reply, done, en);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return rc;
+}
+
+/* hj election list: what officials read is Chinese (community names, body,
+ * state); --json carries the ids. */
+static int s_election_list(cli_t *cli)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__ElectionListQuery q = HJ__TALLY__ELECTION_LIST_QUERY__INIT;
+    Hj__Tally__Reply *reply = NULL;
+    char a[256], b[256];
+    int rc;
+    if (cli->npos != 0)
+        return cli_usage("hj election list [--community C] [--subdistrict S] [--state scheduled|open|certified]");
+    q.community = (char *)cli_opt_or(cli, "community", "");
+    q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+    q.state = (char *)cli_opt_or(cli, "state", "");
+    const char *lang = cli_opt_or(cli, "lang", "zh");
+    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
+    req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_LIST;
+    req.election_list = &q;
+    int en = s_lang_en(cli);
+    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+        return rc;
+    if (reply->result_case != HJ__TALLY__REPLY__RESULT_ELECTION_LIST) {
+        fprintf(stderr, "hj: the answer carries no election list\n");
+        rc = CLI_REFUSED;
+    } else if (cli->json) {
+        cli_json(&reply->election_list->base);
+    } else {
+        const Hj__Tally__ElectionList *l = reply->election_list;
+        printf("%s %s %s %s %s %s\n", s_pad(en ? "COMMUNITY" : "社区", 24, a, sizeof a),
+               s_pad(en ? "SUBDISTRICT" : "街道", 16, b, sizeof b), en ? "BODY      " : "选举对象  ",
+               en ? "DAY       " : "选举日    ", en ? "STATE     " : "状态      ", en ? "SEATS" : "名额");
+        for (size_t i = 0; i < l->n_elections; i++) {
+            const Hj__Tally__ElectionListItem *e = l->elections[i];
+            int party = strcmp(e->body, "party") == 0;
+            const char *state = strcmp(e->state, "certified") == 0 ? (en ? "certified" : "已确认")
+                                : strcmp(e->state, "open") == 0 ? (en ? "open" : "进行中")
+                                                                : (en ? "scheduled" : "已安排");
+            char name[160], seats[96], body[48], st[48];
+            snprintf(name, sizeof name, "%s", e->community_name[0] ? e->community_name : e->community);
+            snprintf(seats, sizeof seats, "%u", e->seats);
+            if (e->vacant)
+                snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u vacant (by %s)" : "，暂缺%u（%s前补选）",
+                         e->vacant, e->vacancy_due);
+            if (e->reduced)
+                snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u reduced" : "，减少%u", e->reduced);
+            printf("%s %s %s %s %s %s\n", s_pad(name, 24, a, sizeof a),
+                   s_pad(e->subdistrict_name[0] ? e->subdistrict_name : e->subdistrict, 16, b, sizeof b),
+                   s_pad(party ? (en ? "party" : "党组织") : (en ? "residents" : "居委会"), 10, body, sizeof body),
+                   e->date, s_pad(state, 10, st, sizeof st), seats);
+        }
+        if (l->n_elections == 0)
+            printf(en ? "no election\n" : "没有选举\n");
+    }
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }

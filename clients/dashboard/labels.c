@@ -97,6 +97,8 @@ static const char *const s_labels[L_COUNT_][2] = {
                       "live as ballots are entered; while counting, bars project the counted share; "
                       "hj election result is the record"},
     [L_NO_COUNTS] = {"尚无计票 (选举日开始计票后显示)", "no election is being counted yet"},
+    [L_VACANT_FMT] = {"  暂缺 %u (%s前补选)", "  vacant %u (by-election by %s)"},
+    [L_REDUCED_FMT] = {"  减少名额 %u", "  seats reduced by %u"},
     [L_COUNTS_FMT] = {"计票中 %zu 场 (t)", "%zu being counted (t)"},
     [L_ROUND_FMT] = {"第%u轮", "round %u"},
     [L_SEATS_TO_FILL] = {"应选", "seats"},

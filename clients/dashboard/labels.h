@@ -77,6 +77,8 @@ typedef enum {
     L_CANDIDATE,
     L_VOTES,
     L_STANDS_FURTHER,
+    L_VACANT_FMT,          /* "  暂缺 %u (%s前补选)": seats vacant, by-election due */
+    L_REDUCED_FMT,         /* "  减少名额 %u" */
     L_COUNT_
 } label_t;
 

@@ -163,6 +163,12 @@ static int s_lines(top_t *t, int draw)
                      label_word(t->lang, e->body), e->date, in_days,
                      label(t->lang, L_SEATS), e->seats, label(t->lang, L_STATE),
                      label_word(t->lang, e->state), e->profile[0] ? "  " : "", e->profile);
+            size_t len = strlen(line);
+            if (e->vacant && len < sizeof line)
+                snprintf(line + len, sizeof line - len, label(t->lang, L_VACANT_FMT), e->vacant, e->vacancy_due);
+            len = strlen(line);
+            if (e->reduced && len < sizeof line)
+                snprintf(line + len, sizeof line - len, label(t->lang, L_REDUCED_FMT), e->reduced);
             page_text(&p, 0, line, dim);
         }
     } else if (row->election_date[0]) {

@@ -199,7 +199,11 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
                         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), e.mode, (SELECT count(*) FROM "
                         "tally.candidate k WHERE k.election = e.id), e.certified_by, "
                         "COALESCE(to_char(e.certified_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM tally.election e "
+                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+                        "(SELECT COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0) || ',' || "
+                        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0) || ',' || "
+                        "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') FROM tally.seat_closure x "
+                        "WHERE x.election = e.id) FROM tally.election e "
                         "WHERE e.community = $1 AND ($2 = '' OR e.id::text = $2) "
                         "ORDER BY e.election_date, e.body",
                         2, v);
@@ -219,6 +223,11 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
         e->listed = s_u32(r, i, 9);
         s_copy(e->certified_by, sizeof e->certified_by, PQgetvalue(r, i, 10));
         s_copy(e->certified_at, sizeof e->certified_at, PQgetvalue(r, i, 11));
+        /* "vacant,reduced,due" of the seats closed (暂缺 / 减少名额) */
+        char *end;
+        e->vacant = (uint32_t)strtoul(PQgetvalue(r, i, 12), &end, 10);
+        e->reduced = *end == ',' ? (uint32_t)strtoul(end + 1, &end, 10) : 0;
+        s_copy(e->vacancy_due, sizeof e->vacancy_due, *end == ',' ? end + 1 : "");
         tally_election_facts_t *ef = &b->facts.elections[b->facts.n_elections++];
         s_copy(ef->body, sizeof ef->body, PQgetvalue(r, i, 1));
         s_copy(ef->date, sizeof ef->date, PQgetvalue(r, i, 3));
@@ -314,6 +323,9 @@ void board_election_message(const tally_election_t *e, const char *community,
     m->mode = (char *)e->mode;
     m->certified_by = (char *)e->certified_by;
     m->certified_at = (char *)e->certified_at;
+    m->vacant = e->vacant;
+    m->reduced = e->reduced;
+    m->vacancy_due = (char *)e->vacancy_due;
 }
 
 void board_message(const tally_board_t *b, tally_board_msg_t *m)

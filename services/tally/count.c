@@ -137,6 +137,28 @@ int tally_check_proxies(const hj_profile_t *p, int mode, uint32_t held, char *re
     return lawful;
 }
 
+int tally_check_close(const hj_profile_t *p, int reduce, const tally_seats_t *s, uint32_t n,
+                      const char **field, char *reason, size_t reason_len, char *reason_zh,
+                      size_t reason_zh_len)
+{
+    hj_seats_t seats = {
+        .seats = s->seats,
+        .elected = s->elected,
+        .closed = s->closed,
+        .counted = s->counted != 0,
+        .last_round = s->last_kind == TALLY_ROUND_FURTHER  ? HJ_ROUND_FURTHER
+                      : s->last_kind == TALLY_ROUND_REVOTE ? HJ_ROUND_REVOTE
+                                                           : HJ_ROUND_FIRST,
+        .last_no = s->last_no,
+    };
+    hj_close_check_t check;
+    int lawful = reduce ? hj_check_reduce(p, &seats, n, &check) : hj_check_vacancy(p, &seats, n, &check);
+    *field = check.field;
+    snprintf(reason, reason_len, "%s", check.reason);
+    snprintf(reason_zh, reason_zh_len, "%s", check.reason_zh);
+    return lawful;
+}
+
 uint32_t tally_invalid_limit(const hj_profile_t *p, uint32_t seats_to_fill)
 {
     return (uint32_t)hj_rule_min(&p->ballot_invalid, seats_to_fill);

@@ -80,6 +80,19 @@ int tally_check_candidates(const hj_profile_t *p, uint32_t seats, uint32_t n, ui
 /* May one voter hold `held` proxies in this mode? 1 / 0 with the reason. */
 int tally_check_proxies(const hj_profile_t *p, int mode, uint32_t held, char *reason,
                         size_t reason_len);
+/* Seats the rounds left empty, and whether n of them may be closed: as
+ * vacant (暂缺, reduce 0) or by reducing the seats (减少名额, reduce 1).
+ * 1 lawful / 0 refused with the field (profile | seats) and both reasons. */
+typedef struct {
+    uint32_t seats, elected, closed;
+    int counted;                /* the latest round is counted and left seats empty */
+    int last_kind;              /* TALLY_ROUND_* of the latest round */
+    uint32_t last_no;
+} tally_seats_t;
+int tally_check_close(const hj_profile_t *p, int reduce, const tally_seats_t *s, uint32_t n,
+                      const char **field, char *reason, size_t reason_len, char *reason_zh,
+                      size_t reason_zh_len);
+
 /* The fewest votes on one ballot that make it invalid (marks > seats: seats + 1). */
 uint32_t tally_invalid_limit(const hj_profile_t *p, uint32_t seats_to_fill);
 

@@ -10,6 +10,7 @@
 #include "roll_db.h"
 #include "tally.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,16 @@ static int s_tally(PGconn *c, const s_election_t *e, int no, tally_arena_t *a, s
         for (uint32_t i = 0; i < n; i++)
             t->votes[i] += box_votes[i];
     }
+    /* A write-in no count carries any more (a recount superseded the count
+     * that named them) is no person of the round. */
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < t->n_writeins; i++)
+        if (t->votes[t->n_paper + i]) {
+            t->writein_names[kept] = t->writein_names[i];
+            t->votes[t->n_paper + kept++] = t->votes[t->n_paper + i];
+        }
+    t->n_writeins = kept;
+    n = t->n_paper + kept;
     t->complete = t->counted == t->returned;
     if (t->counted == 0 && !t->complete)
         return 1; /* nothing counted yet: nothing to project */
@@ -458,6 +469,11 @@ typedef struct {
     const char **elected_ids;   /* "" for a write-in */
     s_tally_t *last;
     char next[768];
+    char next_zh[768];
+    PGresult *closures;         /* id, kind, seats, after_round, reason, rule, rule_zh, due_on, actor, at */
+    uint32_t vacant, reduced;   /* seats closed as 暂缺 / 减少名额 */
+    uint32_t closed_after_last; /* of them, closed after the latest round */
+    const char *vacancy_due;    /* the earliest by-election due day, "" */
 } s_result_t;
 
 static int s_result(PGconn *c, const s_election_t *e, tally_arena_t *a, s_result_t *res)
@@ -489,74 +505,162 @@ static int s_result(PGconn *c, const s_election_t *e, tally_arena_t *a, s_result
         }
     }
     res->last = res->n_rounds ? &res->rounds[res->n_rounds - 1] : NULL;
+    res->vacancy_due = "";
+    res->closures = s_q(c, a,
+                        "SELECT id, kind, seats, after_round, reason, rule, rule_zh, "
+                        "COALESCE(to_char(due_on, 'YYYY-MM-DD'), ''), actor, "
+                        "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tally.seat_closure "
+                        "WHERE election = $1::uuid ORDER BY at, id",
+                        1, v);
+    if (!res->closures)
+        return -1;
+    for (int i = 0; i < PQntuples(res->closures); i++) {
+        uint32_t n = s_u32(res->closures, i, 2);
+        const char *due = PQgetvalue(res->closures, i, 7);
+        if (strcmp(PQgetvalue(res->closures, i, 1), "vacant") == 0)
+            res->vacant += n;
+        else
+            res->reduced += n;
+        if (res->last && atoi(PQgetvalue(res->closures, i, 3)) == res->last->no)
+            res->closed_after_last += n;
+        if (due[0] && (!res->vacancy_due[0] || strcmp(due, res->vacancy_due) < 0))
+            res->vacancy_due = due;
+    }
     return 0;
 }
 
-static void s_names(char *buf, size_t size, const s_tally_t *t, const uint32_t *who, uint32_t n)
+/* Seats the rounds and the closures have not accounted for. */
+static uint32_t s_open_seats(const s_election_t *e, const s_result_t *res)
+{
+    uint32_t done = res->n_elected + res->vacant + res->reduced;
+    return e->seats > done ? e->seats - done : 0;
+}
+
+static void s_names(char *buf, size_t size, const s_tally_t *t, const uint32_t *who, uint32_t n,
+                    const char *sep)
 {
     size_t len = strlen(buf);
     for (uint32_t i = 0; i < n && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", s_person_name(t, who[i]));
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? sep : "", s_person_name(t, who[i]));
 }
 
-/* What happens next, in words. */
-static void s_next(const s_election_t *e, const s_result_t *res, uint32_t listed, char *out, size_t size)
+/* Appends to a NUL-terminated buffer (cut short at its end). */
+__attribute__((format(printf, 3, 4))) static void s_add(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
+/* The seats as the rules see them when closing some: from the result. */
+static void s_seats_of(const s_election_t *e, const s_result_t *res, tally_seats_t *s)
 {
     const s_tally_t *t = res->last;
-    out[0] = 0;
+    memset(s, 0, sizeof *s);
+    s->seats = e->seats;
+    s->elected = res->n_elected;
+    s->closed = res->vacant + res->reduced;
+    s->counted = t && t->complete && t->counted_ok && t->tc->outcome == TALLY_OUTCOME_FURTHER;
+    s->last_kind = t ? t->kind : TALLY_ROUND_FIRST;
+    s->last_no = t ? (uint32_t)t->no : 0;
+}
+
+/* What happens next, in words, in English and Chinese; people by name. */
+static void s_next(const s_election_t *e, const s_result_t *res, uint32_t listed, char *out, char *zh,
+                   size_t size)
+{
+    const s_tally_t *t = res->last;
+    uint32_t open = s_open_seats(e, res);
+    out[0] = zh[0] = 0;
     if (strcmp(e->state, "certified") == 0) {
-        snprintf(out, size, "certified by %s on %s UTC; a correction is an amendment with its reason",
-                 e->certified_by, e->certified_at);
-        if (res->n_elected < e->seats) {
-            size_t len = strlen(out);
-            snprintf(out + len, size - len,
-                     ". As amended, the count fills %u of %u seats: the election committee and the "
-                     "district decide what follows",
-                     res->n_elected, e->seats);
+        s_add(out, size, "certified by %s on %s UTC; a correction is an amendment with its reason",
+              e->certified_by, e->certified_at);
+        s_add(zh, size, "已由%s于%s（UTC）确认；更正须作为附理由的修正", e->certified_by, e->certified_at);
+        if (open) {
+            s_add(out, size, ". As amended, the count fills %u of %u seats: the election committee and the "
+                             "district decide what follows", e->seats - open, e->seats);
+            s_add(zh, size, "。修正后%u个名额中只产生%u名：由选举委员会和区里决定后续", e->seats, e->seats - open);
         }
     } else if (!t) {
-        if (!listed)
-            snprintf(out, size, "record the candidate list (hj election candidates %s --person ID ...)",
-                     e->id);
-        else if (strcmp(e->state, "open") != 0)
-            snprintf(out, size, "open the election when every gate is green (hj election open %s --body %s)",
-                     e->community, e->body);
-        else
-            snprintf(out, size, "on election day (%s), open the first round with its ballot boxes "
-                                "(hj election round %s --box NAME:main:ISSUED:RETURNED ...)",
-                     e->date, e->id);
-    } else if (!t->complete) {
-        snprintf(out, size, "round %d: %u of %u returned ballots counted; count the rest "
-                            "(hj election ballots / hj election count)",
-                 t->no, t->counted, t->returned);
-    } else if (!t->counted_ok) {
-        snprintf(out, size, "round %d does not count: %s", t->no, t->tc->error);
-    } else if (t->tc->outcome == TALLY_OUTCOME_VOID) {
-        snprintf(out, size, "round %d is void: re-run the vote with the same ballot paper "
-                            "(hj election round %s --box ...)",
-                 t->no, e->id);
-    } else if (t->tc->outcome == TALLY_OUTCOME_REVOTE) {
-        snprintf(out, size, "re-vote among the tied only, for %u seat(s): ", t->tc->revote_seats);
-        s_names(out, size, t, t->tc->tied, t->tc->n_tied);
-        size_t len = strlen(out);
-        snprintf(out + len, size - len, " (hj election round %s --box ...)", e->id);
-    } else if (t->tc->outcome == TALLY_OUTCOME_FURTHER) {
-        snprintf(out, size, "further round (另行选举) for %u seat(s): ", t->tc->further_seats);
-        if (e->profile->further_standing.kind == HJ_STANDING_TOP) {
-            size_t len = strlen(out);
-            snprintf(out + len, size - len, "standing ");
-            s_names(out, size, t, t->tc->standing, t->tc->n_standing);
-            len = strlen(out);
-            snprintf(out + len, size - len, " (hj election round %s --box ...)", e->id);
+        if (!listed) {
+            s_add(out, size, "record the candidate list (hj election candidates %s --person ID ...)", e->id);
+            s_add(zh, size, "登记候选人名单（hj election candidates %s --person ID ...）", e->id);
+        } else if (strcmp(e->state, "open") != 0) {
+            s_add(out, size, "open the election when every gate is green (hj election open %s --body %s)",
+                  e->community, e->body);
+            s_add(zh, size, "各项门槛达标后开启选举（hj election open %s --body %s）", e->community, e->body);
         } else {
-            size_t len = strlen(out);
-            snprintf(out + len, size - len, "a new candidate list is drawn up "
-                                            "(hj election round %s --person ID ... --box ...)",
-                     e->id);
+            s_add(out, size, "on election day (%s), open the first round with its ballot boxes "
+                             "(hj election round %s --box NAME:main:ISSUED:RETURNED ...)", e->date, e->id);
+            s_add(zh, size, "选举日（%s）开启第一轮投票并登记票箱（hj election round %s --box ...）", e->date, e->id);
         }
+    } else if (!t->complete) {
+        s_add(out, size, "round %d: %u of %u returned ballots counted; count the rest "
+                         "(hj election ballots / hj election count)", t->no, t->counted, t->returned);
+        s_add(zh, size, "第%d轮：收回%u张选票中已计%u张；继续计票", t->no, t->returned, t->counted);
+    } else if (!t->counted_ok) {
+        s_add(out, size, "round %d does not count: %s", t->no, t->tc->error);
+        s_add(zh, size, "第%d轮无法计票：%s", t->no, t->tc->error);
+    } else if (t->tc->outcome == TALLY_OUTCOME_VOID) {
+        s_add(out, size, "round %d is void: re-run the vote with the same ballot paper "
+                         "(hj election round %s --box ...)", t->no, e->id);
+        s_add(zh, size, "第%d轮选举无效：用同一选票重新投票（hj election round %s --box ...）", t->no, e->id);
+    } else if (t->tc->outcome == TALLY_OUTCOME_REVOTE) {
+        s_add(out, size, "re-vote among the tied only, for %u seat(s): ", t->tc->revote_seats);
+        s_names(out, size, t, t->tc->tied, t->tc->n_tied, ", ");
+        s_add(out, size, " (hj election round %s --box ...)", e->id);
+        s_add(zh, size, "得票相等，仅就%u个名额在以下人员中再次投票：", t->tc->revote_seats);
+        s_names(zh, size, t, t->tc->tied, t->tc->n_tied, "、");
+        s_add(zh, size, "（hj election round %s --box ...）", e->id);
+    } else if (open == 0 && res->vacant + res->reduced == 0) {
+        s_add(out, size, "all %u seats filled: certify the result (hj election certify %s)", e->seats, e->id);
+        s_add(zh, size, "%u个名额全部选出：确认选举结果（hj election certify %s）", e->seats, e->id);
+    } else if (open == 0) {
+        s_add(out, size, "all %u seats accounted for (%u elected", e->seats, res->n_elected);
+        s_add(zh, size, "%u个名额均已落实（当选%u名", e->seats, res->n_elected);
+        if (res->vacant) {
+            s_add(out, size, ", %u vacant (暂缺), by-election due by %s", res->vacant, res->vacancy_due);
+            s_add(zh, size, "，暂缺%u名，应于%s前补选", res->vacant, res->vacancy_due);
+        }
+        if (res->reduced) {
+            s_add(out, size, ", %u reduced (减少名额)", res->reduced);
+            s_add(zh, size, "，减少名额%u名", res->reduced);
+        }
+        s_add(out, size, "): certify the result (hj election certify %s)", e->id);
+        s_add(zh, size, "）：确认选举结果（hj election certify %s）", e->id);
     } else {
-        snprintf(out, size, "all %u seats filled: certify the result (hj election certify %s)", e->seats,
-                 e->id);
+        /* Too few elected: a further round for the seats still open, or,
+         * where the profile allows it now, close them. */
+        s_add(out, size, "further round (另行选举) for %u seat(s): ", open);
+        s_add(zh, size, "就%u个名额另行选举：", open);
+        if (e->profile->further_standing.kind == HJ_STANDING_TOP) {
+            s_add(out, size, "standing ");
+            s_names(out, size, t, t->tc->standing, t->tc->n_standing, ", ");
+            s_add(out, size, " (hj election round %s --box ...)", e->id);
+            s_add(zh, size, "候选人为");
+            s_names(zh, size, t, t->tc->standing, t->tc->n_standing, "、");
+            s_add(zh, size, "（hj election round %s --box ...）", e->id);
+        } else {
+            s_add(out, size, "a new candidate list is drawn up (hj election round %s --person ID ... --box ...)",
+                  e->id);
+            s_add(zh, size, "重新提出候选人名单（hj election round %s --person ID ... --box ...）", e->id);
+        }
+        tally_seats_t seats;
+        const char *field;
+        char why[TALLY_WHY_MAX * 2], why_zh[TALLY_WHY_MAX * 2];
+        s_seats_of(e, res, &seats);
+        for (int reduce = 0; reduce < 2; reduce++)
+            if (tally_check_close(e->profile, reduce, &seats, open, &field, why, sizeof why, why_zh, sizeof why_zh)) {
+                s_add(out, size, "; or, as profile %s allows, %s (hj election %s %s --seats %u --reason TEXT)",
+                      e->profile->name, reduce ? "reduce the seats (减少名额)" : "leave them vacant (暂缺)",
+                      reduce ? "reduce" : "vacancy", e->id, open);
+                s_add(zh, size, "；或按规则%s（hj election %s %s --seats %u --reason 理由）",
+                      reduce ? "减少名额" : "名额暂缺", reduce ? "reduce" : "vacancy", e->id, open);
+            }
     }
 }
 
@@ -610,7 +714,7 @@ static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
     const char *v[1] = {id};
     PGresult *r = s_q(c, a,
                       "SELECT id, round, box, reason, actor, to_char(at AT TIME ZONE 'UTC', "
-                      "'YYYY-MM-DD HH24:MI:SS'), before, after FROM tally.amendment "
+                      "'YYYY-MM-DD HH24:MI:SS'), before, after, kind FROM tally.amendment "
                       "WHERE election = $1::uuid ORDER BY at, id",
                       1, v);
     if (!r)
@@ -628,6 +732,7 @@ static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
         am[i].reason = PQgetvalue(r, i, 3);
         am[i].actor = PQgetvalue(r, i, 4);
         am[i].at = PQgetvalue(r, i, 5);
+        am[i].kind = PQgetvalue(r, i, 8);
         for (int side = 0; side < 2; side++) {
             size_t len = 0;
             uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 6 + side), &len);
@@ -650,8 +755,15 @@ static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
                     memcpy(copy->votes, bt->votes, bt->n_votes * sizeof *copy->votes);
                 else
                     copy->n_votes = 0;
+                copy->writeins = tally_alloc(a, (bt->n_writeins + 1) * sizeof *copy->writeins);
+                Hj__Tally__WriteInVotes *wv = tally_alloc(a, (bt->n_writeins + 1) * sizeof *wv);
                 copy->n_writeins = 0;
-                copy->writeins = NULL;
+                for (size_t w = 0; copy->writeins && wv && w < bt->n_writeins; w++) {
+                    hj__tally__write_in_votes__init(&wv[w]);
+                    wv[w].name = s_strdup(a, bt->writeins[w]->name);
+                    wv[w].votes = bt->writeins[w]->votes;
+                    copy->writeins[copy->n_writeins++] = &wv[w];
+                }
                 if (side)
                     am[i].after = copy;
                 else
@@ -660,6 +772,36 @@ static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
             hj__tally__box_total__free_unpacked(bt, NULL);
         }
         m->amendments[m->n_amendments++] = &am[i];
+    }
+    return 0;
+}
+
+static void s_closure_message(PGresult *r, int i, const char *election, Hj__Tally__SeatClosure *m)
+{
+    hj__tally__seat_closure__init(m);
+    m->election = (char *)election;
+    m->id = PQgetvalue(r, i, 0);
+    m->kind = PQgetvalue(r, i, 1);
+    m->seats = s_u32(r, i, 2);
+    m->after_round = s_u32(r, i, 3);
+    m->reason = PQgetvalue(r, i, 4);
+    m->rule = PQgetvalue(r, i, 5);
+    m->rule_zh = PQgetvalue(r, i, 6);
+    m->due_on = PQgetvalue(r, i, 7);
+    m->actor = PQgetvalue(r, i, 8);
+    m->at = PQgetvalue(r, i, 9);
+}
+
+static int s_closures_message(PGresult *r, const char *election, tally_arena_t *a, Hj__Tally__Result *m)
+{
+    int n = PQntuples(r);
+    Hj__Tally__SeatClosure *sc = tally_alloc(a, ((size_t)n + 1) * sizeof *sc);
+    m->closures = tally_alloc(a, ((size_t)n + 1) * sizeof *m->closures);
+    if (!sc || !m->closures)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        s_closure_message(r, i, election, &sc[i]);
+        m->closures[m->n_closures++] = &sc[i];
     }
     return 0;
 }
@@ -694,8 +836,16 @@ static void s_result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     }
     m.elected = (char **)res.elected;
     m.n_elected = res.n_elected;
-    s_next(&e, &res, (uint32_t)m.election->n_candidates, res.next, sizeof res.next);
+    s_next(&e, &res, (uint32_t)m.election->n_candidates, res.next, res.next_zh, sizeof res.next);
     m.next = res.next;
+    m.next_zh = res.next_zh;
+    m.vacant = res.vacant;
+    m.reduced = res.reduced;
+    m.vacancy_due = (char *)res.vacancy_due;
+    if (s_closures_message(res.closures, e.id, &a, &m) != 0) {
+        hj_call_sql_failed(call, "", "the result", "");
+        goto out;
+    }
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_RESULT_VIEW;
     reply.result_view = &m;
@@ -911,13 +1061,32 @@ static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
             n = tc->n_tied;
             who = tc->tied;
             break;
-        case TALLY_OUTCOME_FURTHER:
+        case TALLY_OUTCOME_FURTHER: {
+            /* Seats closed after this round (暂缺 / 减少名额) are not voted for again. */
+            char last_no[24];
+            const char *w[2] = {e.id, s_num(last_no, last.no)};
+            PGresult *closed = s_q(c, &a,
+                                   "SELECT COALESCE(sum(seats), 0) FROM tally.seat_closure "
+                                   "WHERE election = $1::uuid AND after_round = $2::int",
+                                   2, w);
+            if (!closed) {
+                s_sql_failed(call, state, &a, "the closed seats", "");
+                goto out;
+            }
             kind = TALLY_ROUND_FURTHER;
-            to_fill = tc->further_seats;
+            to_fill = tc->further_seats - (s_u32(closed, 0, 0) < tc->further_seats ? s_u32(closed, 0, 0)
+                                                                                     : tc->further_seats);
+            if (to_fill == 0) {
+                hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
+                              "every seat is filled or closed: certify the result (hj election certify %s)",
+                              e.id);
+                goto out;
+            }
             new_list = e.profile->further_standing.kind == HJ_STANDING_NEW_LIST;
             n = new_list ? (uint32_t)o->n_person_ids : tc->n_standing;
             who = tc->standing;
             break;
+        }
         default:
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
                           "every seat is filled: certify the result (hj election certify %s)", e.id);
@@ -1220,8 +1389,9 @@ static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *
     if (strcmp(PQgetvalue(box, 0, 4), "total") == 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
                       "box %s of round %d is counted by hand (its total is recorded): its ballots are "
-                      "not entered one by one",
-                      b->box, round_no);
+                      "not entered one by one; a recount is another total with its reason "
+                      "(hj election count %s --box %s ... --reason TEXT)",
+                      b->box, round_no, e.id, b->box);
         goto out;
     }
     if (counted + b->n_ballots > returned) {
@@ -1508,6 +1678,9 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
     return 0;
 }
 
+static int s_keep_amendment(PGconn *c, hj_call_t *call, const s_election_t *e, int round_no, PGresult *box,
+                            const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, tally_arena_t *a);
+
 static void s_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         const Hj__Tally__BoxTotal *t)
 {
@@ -1520,14 +1693,29 @@ static void s_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     if (s_election(c, call, profiles, t->election, 1, &e) != 0 || s_is_open(call, &e) != 0 ||
         s_box(c, call, &e, 0, t->box, &a, &round_no, &box) != 0)
         goto out;
-    if (strcmp(PQgetvalue(box, 0, 4), "ballots") == 0) {
+    /* A box already counted (by hand, or ballots entered) takes another count
+     * only as a recount with its reason; both counts stay in the history. */
+    const char *entry = PQgetvalue(box, 0, 4);
+    int recount = entry[0] != 0;
+    if (recount && !t->reason[0]) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
-                      "box %s of round %d is being entered ballot by ballot (%s entered): it has no "
-                      "hand-counted total",
-                      t->box, round_no, PQgetvalue(box, 0, 5));
+                      "box %s of round %d was already counted (%s: %s ballots, %s valid, %s invalid): "
+                      "another count is a recount, kept beside the first, and needs its reason "
+                      "(hj election count %s --box %s ... --reason TEXT)",
+                      t->box, round_no, strcmp(entry, "total") == 0 ? "a hand-counted total" : "ballots entered",
+                      PQgetvalue(box, 0, 5), PQgetvalue(box, 0, 6), PQgetvalue(box, 0, 7), e.id, t->box);
+        goto out;
+    }
+    if (!recount && t->reason[0]) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "reason",
+                      "box %s of round %d has not been counted yet: its first count takes no reason "
+                      "(a reason belongs to a recount)",
+                      t->box, round_no);
         goto out;
     }
     if (s_check_total(c, call, &e, round_no, box, t, &a, &votes, &n) != 0)
+        goto out;
+    if (recount && s_keep_amendment(c, call, &e, round_no, box, t, n, "recount", &a) != 0)
         goto out;
     if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
                     t->invalid, votes, n) != 0) {
@@ -1574,12 +1762,15 @@ static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
         s_sql_failed(call, state, &a, "the result", "");
         goto out;
     }
+    /* Every seat elected, or closed under the profile's rule (暂缺 / 减少名额). */
     if (!res.last || !res.last->complete || !res.last->counted_ok ||
-        res.last->tc->outcome != TALLY_OUTCOME_COMPLETE || res.n_elected < e.seats) {
-        s_next(&e, &res, 1, res.next, sizeof res.next);
+        (res.last->tc->outcome != TALLY_OUTCOME_COMPLETE && res.last->tc->outcome != TALLY_OUTCOME_FURTHER) ||
+        s_open_seats(&e, &res) > 0) {
+        s_next(&e, &res, 1, res.next, res.next_zh, sizeof res.next);
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "result",
-                      "the result cannot be certified yet: %u of %u seats filled; next: %s", res.n_elected,
-                      e.seats, res.next);
+                      "the result cannot be certified yet: %u of %u seats filled%s; next: %s",
+                      res.n_elected + res.vacant + res.reduced, e.seats,
+                      res.vacant + res.reduced ? " or closed" : "", res.next);
         goto out;
     }
     const char *v[2] = {e.id, call->actor};
@@ -1600,15 +1791,75 @@ out:
     tally_arena_free(&a);
 }
 
-/* The box's count as a BoxTotal (for the amendment's "before"). Packed, malloc'd. */
-static uint8_t *s_box_total(PGresult *box, const s_election_t *e, int round_no, uint32_t n_persons,
+/* 暂缺 / 减少名额: seats the rounds could not fill are closed, where and when
+ * the profile allows it (rules.c says why not, naming the rule). A vacant
+ * seat's by-election is due the profile's months from today. */
+static void s_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                         const Hj__Tally__SeatClosure *sc, int reduce)
+{
+    char state[6] = "", today[11], seats[24], after[24], months[24];
+    char why[TALLY_WHY_MAX * 2], why_zh[TALLY_WHY_MAX * 2];
+    tally_arena_t a = {0};
+    s_election_t e;
+    s_result_t res;
+    tally_seats_t now;
+    const char *field = "";
+    if (s_election(c, call, profiles, sc->election, 1, &e) != 0 || s_is_open(call, &e) != 0)
+        goto out;
+    if (s_result(c, &e, &a, &res) != 0) {
+        s_sql_failed(call, state, &a, "the result", "");
+        goto out;
+    }
+    s_seats_of(&e, &res, &now);
+    if (!tally_check_close(e.profile, reduce, &now, sc->seats, &field, why, sizeof why, why_zh, sizeof why_zh)) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, field, "the %s election of %s: %s", e.body,
+                      e.community, why);
+        goto out;
+    }
+    hj_date_today(today);
+    const char *kind = reduce ? "reduced" : "vacant";
+    const char *v[11] = {call->request_id, e.id, kind, s_num(seats, sc->seats), s_num(after, res.last->no),
+                         sc->reason, why, why_zh, today, s_num(months, e.profile->vacancy_months), call->actor};
+    PGresult *r = hj_pq(c, state,
+                        "INSERT INTO tally.seat_closure (id, election, kind, seats, after_round, reason, rule, "
+                        "rule_zh, due_on, actor) VALUES ($1::uuid, $2::uuid, $3, $4::int, $5::int, $6, $7, $8, "
+                        "CASE WHEN $3 = 'vacant' THEN ($9::date + make_interval(months => $10::int))::date END, "
+                        "$11)",
+                        11, v);
+    if (!r) {
+        s_sql_failed(call, state, &a, "the closed seats", "");
+        goto out;
+    }
+    PQclear(r);
+    hj_info("election %s: %u seat(s) %s by %s: %s", e.id, sc->seats, kind, call->actor, sc->reason);
+    Hj__Tally__SeatClosure record = *sc;
+    record.election = e.id;
+    record.kind = (char *)kind;
+    s_result_reply(c, call, profiles, e.id, reduce ? "seats_reduced" : "seats_vacant", &record.base);
+out:
+    tally_arena_free(&a);
+}
+
+/* The box's count as it stands, with its write-ins by name, as a packed
+ * BoxTotal in the arena (an amendment's or a recount's "before"). */
+static uint8_t *s_box_total(PGconn *c, PGresult *box, const s_election_t *e, int round_no, uint32_t n_persons,
                             tally_arena_t *a, size_t *len)
 {
+    char no[24];
     uint32_t nc = s_u32(box, 0, 9);
-    uint32_t *votes = tally_alloc(a, ((size_t)n_persons + nc + 1) * sizeof *votes);
-    if (!votes)
+    const char *v[2] = {e->id, s_num(no, round_no)};
+    PGresult *names = s_q(c, a,
+                          "SELECT name FROM tally.writein WHERE election = $1::uuid AND round = $2::int "
+                          "ORDER BY id",
+                          2, v);
+    uint32_t nw = names ? (uint32_t)PQntuples(names) : 0;
+    uint32_t all = n_persons > nc + nw ? n_persons : nc + nw;
+    uint32_t *votes = names ? tally_alloc(a, ((size_t)all + 1) * sizeof *votes) : NULL;
+    Hj__Tally__WriteInVotes *wv = tally_alloc(a, ((size_t)nw + 1) * sizeof *wv);
+    Hj__Tally__WriteInVotes **wp = tally_alloc(a, ((size_t)nw + 1) * sizeof *wp);
+    if (!votes || !wv || !wp)
         return NULL;
-    s_parse_votes(PQgetvalue(box, 0, 8), votes, n_persons > nc ? n_persons : nc);
+    s_parse_votes(PQgetvalue(box, 0, 8), votes, all);
     Hj__Tally__BoxTotal t = HJ__TALLY__BOX_TOTAL__INIT;
     t.election = (char *)e->id;
     t.box = PQgetvalue(box, 0, 0);
@@ -1617,11 +1868,54 @@ static uint8_t *s_box_total(PGresult *box, const s_election_t *e, int round_no, 
     t.votes = votes;
     t.n_votes = nc;
     t.round = (uint32_t)round_no;
+    t.writeins = wp;
+    for (uint32_t i = 0; i < nw; i++)
+        if (votes[nc + i]) {
+            hj__tally__write_in_votes__init(&wv[i]);
+            wv[i].name = PQgetvalue(names, (int)i, 0);
+            wv[i].votes = votes[nc + i];
+            wp[t.n_writeins++] = &wv[i];
+        }
     *len = hj__tally__box_total__get_packed_size(&t);
-    uint8_t *out = malloc(*len ? *len : 1);
+    uint8_t *out = tally_alloc(a, *len);
     if (out)
         hj__tally__box_total__pack(&t, out);
     return out;
+}
+
+/* Keeps a box's count as it was and as it is counted now, with the reason:
+ * an amendment of a certified result, or a recount before it. 0 / -1 with
+ * the status. */
+static int s_keep_amendment(PGconn *c, hj_call_t *call, const s_election_t *e, int round_no, PGresult *box,
+                            const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, tally_arena_t *a)
+{
+    char state[6] = "", round[24];
+    size_t blen = 0, alen = 0;
+    Hj__Tally__BoxTotal counted = *t;
+    counted.election = (char *)e->id;
+    counted.round = (uint32_t)round_no;
+    uint8_t *before = s_box_total(c, box, e, round_no, n_persons, a, &blen);
+    alen = hj__tally__box_total__get_packed_size(&counted);
+    uint8_t *after = tally_alloc(a, alen);
+    if (!before || !after) {
+        s_sql_failed(call, state, a, "the amendment", "");
+        return -1;
+    }
+    hj__tally__box_total__pack(&counted, after);
+    const char *v[9] = {call->request_id, e->id, s_num(round, round_no), t->box, t->reason, (const char *)before,
+                        (const char *)after, call->actor, kind};
+    int lengths[9] = {0, 0, 0, 0, 0, (int)blen, (int)alen, 0, 0};
+    int formats[9] = {0, 0, 0, 0, 0, 1, 1, 0, 0};
+    PGresult *r = hj_pqb(c, state,
+                         "INSERT INTO tally.amendment (id, election, round, box, reason, before, after, actor, "
+                         "kind) VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8, $9)",
+                         9, v, lengths, formats);
+    if (!r) {
+        s_sql_failed(call, state, a, "the amendment", "");
+        return -1;
+    }
+    PQclear(r);
+    return 0;
 }
 
 static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
@@ -1633,54 +1927,87 @@ static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
     int round_no;
     PGresult *box;
     uint32_t *votes, n;
-    uint8_t *before = NULL, *after = NULL;
     if (s_election(c, call, profiles, t->election, 1, &e) != 0)
         goto out;
     if (strcmp(e.state, "certified") != 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                      "the result is not certified: correct the count itself (hj election count / "
-                      "ballots); an amendment is for a certified result");
+                      "the result is not certified: recount the box instead (hj election count ID --box "
+                      "NAME ... --reason TEXT); an amendment is for a certified result");
         goto out;
     }
     if (s_box(c, call, &e, t->round, t->box, &a, &round_no, &box) != 0 ||
         s_check_total(c, call, &e, round_no, box, t, &a, &votes, &n) != 0)
         goto out;
-    size_t blen = 0, alen = 0;
     Hj__Tally__BoxTotal corrected = *t;
     corrected.election = e.id;
     corrected.round = (uint32_t)round_no;
-    before = s_box_total(box, &e, round_no, n, &a, &blen);
-    alen = hj__tally__box_total__get_packed_size(&corrected);
-    after = malloc(alen ? alen : 1);
-    if (!before || !after) {
-        s_sql_failed(call, state, &a, "the amendment", "");
+    if (s_keep_amendment(c, call, &e, round_no, box, t, n, "amendment", &a) != 0)
         goto out;
-    }
-    hj__tally__box_total__pack(&corrected, after);
     if (s_store_box(c, e.id, s_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
                     t->invalid, votes, n) != 0) {
         s_sql_failed(call, state, &a, "the ballot box", "");
         goto out;
     }
-    const char *v[8] = {call->request_id, e.id, round, t->box, t->reason, (const char *)before,
-                        (const char *)after, call->actor};
-    int lengths[8] = {0, 0, 0, 0, 0, (int)blen, (int)alen, 0};
-    int formats[8] = {0, 0, 0, 0, 0, 1, 1, 0};
-    PGresult *r = hj_pqb(c, state,
-                         "INSERT INTO tally.amendment (id, election, round, box, reason, before, after, actor) "
-                         "VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8)",
-                         8, v, lengths, formats);
-    if (!r) {
-        s_sql_failed(call, state, &a, "the amendment", "");
-        goto out;
-    }
-    PQclear(r);
     hj_warn("election %s: certified result amended by %s (round %d, box %s): %s", e.id, call->actor,
             round_no, t->box, t->reason);
     s_result_reply(c, call, profiles, e.id, "result_amended", &corrected.base);
 out:
-    free(before);
-    free(after);
+    tally_arena_free(&a);
+}
+
+/* ---- the election list ------------------------------------------------------------------- */
+
+/* Elections with their communities' and subdistricts' names, election day first. */
+static void s_election_list(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
+{
+    tally_arena_t a = {0};
+    const char *v[3] = {q->community, q->subdistrict, q->state};
+    PGresult *r = s_q(c, &a,
+                      "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
+                      "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
+                      "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
+                      "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
+                      "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
+                      "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
+                      "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
+                      "LEFT JOIN tally.seat_closure x ON x.election = e.id "
+                      "WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR k.subdistrict = $2) "
+                      "AND ($3 = '' OR e.state = $3) "
+                      "GROUP BY e.id, k.code, d.code ORDER BY e.election_date, e.community, e.body LIMIT 1000",
+                      3, v);
+    if (!r) {
+        s_sql_failed(call, "", &a, "the elections", "");
+        goto out;
+    }
+    int n = PQntuples(r);
+    Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
+    Hj__Tally__ElectionListItem *it = tally_alloc(&a, ((size_t)n + 1) * sizeof *it);
+    list.elections = tally_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
+    if (!it || !list.elections) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        hj__tally__election_list_item__init(&it[i]);
+        it[i].id = PQgetvalue(r, i, 0);
+        it[i].community = PQgetvalue(r, i, 1);
+        it[i].community_name = PQgetvalue(r, i, 2);
+        it[i].subdistrict = PQgetvalue(r, i, 3);
+        it[i].subdistrict_name = PQgetvalue(r, i, 4);
+        it[i].body = PQgetvalue(r, i, 5);
+        it[i].date = PQgetvalue(r, i, 6);
+        it[i].state = PQgetvalue(r, i, 7);
+        it[i].seats = s_u32(r, i, 8);
+        it[i].vacant = s_u32(r, i, 9);
+        it[i].reduced = s_u32(r, i, 10);
+        it[i].vacancy_due = PQgetvalue(r, i, 11);
+        list.elections[list.n_elections++] = &it[i];
+    }
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_ELECTION_LIST;
+    reply.election_list = &list;
+    hj_call_reply(call, &reply.base, NULL);
+out:
     tally_arena_free(&a);
 }
 
@@ -1710,6 +2037,12 @@ void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profile
         return s_certify(c, call, profiles, r->certify);
     case HJ__TALLY__REQUEST__OP_AMEND:
         return s_amend(c, call, profiles, r->amend);
+    case HJ__TALLY__REQUEST__OP_VACANCY:
+        return s_seat_close(c, call, profiles, r->vacancy, 0);
+    case HJ__TALLY__REQUEST__OP_REDUCE:
+        return s_seat_close(c, call, profiles, r->reduce, 1);
+    case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
+        return s_election_list(c, call, r->election_list);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

@@ -169,11 +169,12 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
     }
     if (amend)
         return s_required(st, "reason", t->reason, S_TEXT_MAX);
-    if (t->reason[0] || t->round)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, t->reason[0] ? "reason" : "round",
-                             "a box is counted in the open round; round and reason belong to an "
-                             "amendment of a certified result");
-    return 0;
+    if (t->round)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "round",
+                             "a box is counted in the open round; a round belongs to an amendment of a "
+                             "certified result");
+    /* A reason makes a recount of a box already counted. */
+    return hj_check_text(st, "reason", t->reason, S_TEXT_MAX, 0);
 }
 
 int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
@@ -256,6 +257,27 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return hj_check_uuid(st, "election", r->result->id);
     case HJ__TALLY__REQUEST__OP_CERTIFY:
         return hj_check_uuid(st, "election", r->certify->id);
+    case HJ__TALLY__REQUEST__OP_VACANCY:
+    case HJ__TALLY__REQUEST__OP_REDUCE: {
+        const Hj__Tally__SeatClosure *c = r->op_case == HJ__TALLY__REQUEST__OP_VACANCY ? r->vacancy : r->reduce;
+        if (hj_check_uuid(st, "election", c->election) != 0 || s_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
+            return -1;
+        if (c->seats < 1 || c->seats > 30)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats", "seats: 1 to 30 seats to close (got %u)",
+                                 c->seats);
+        return 0;
+    }
+    case HJ__TALLY__REQUEST__OP_ELECTION_LIST: {
+        const Hj__Tally__ElectionListQuery *q = r->election_list;
+        if ((q->community[0] && s_code(st, "community", q->community) != 0) ||
+            (q->subdistrict[0] && s_code(st, "subdistrict", q->subdistrict) != 0))
+            return -1;
+        if (q->state[0] && strcmp(q->state, "scheduled") != 0 && strcmp(q->state, "open") != 0 &&
+            strcmp(q->state, "certified") != 0)
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state",
+                                 "state is scheduled, open or certified (got '%s')", q->state);
+        return 0;
+    }
     default:
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown tally operation");
     }

@@ -271,6 +271,7 @@ enum {
     K_BALLOTS_VOID, K_BALLOT_INVALID, K_ELECTED, K_FURTHER_ELECTED, K_FURTHER_STANDING,
     K_REVOTE_ELECTED, K_CANDIDATES, K_WRITEINS,
     K_VOTER_LIST_DAYS, K_OBJECTION_FILE_DAYS, K_OBJECTION_DECIDE_DAYS,
+    K_VACANCY, K_VACANCY_MONTHS, K_REDUCE, K_REDUCE_SHORT_MAX,
     K_COUNT
 };
 
@@ -296,6 +297,10 @@ static const char *const key_names[K_COUNT] = {
     [K_VOTER_LIST_DAYS] = "voter_list.days_before",
     [K_OBJECTION_FILE_DAYS] = "objections.file_days",
     [K_OBJECTION_DECIDE_DAYS] = "objections.decide_days",
+    [K_VACANCY] = "vacancy",
+    [K_VACANCY_MONTHS] = "vacancy.by_election_months",
+    [K_REDUCE] = "reduce",
+    [K_REDUCE_SHORT_MAX] = "reduce.short_max",
 };
 
 #define ELECT_BASES (QBIT(HJ_QTY_PRESENT) | QBIT(HJ_QTY_CAST) | QBIT(HJ_QTY_ELECTORATE))
@@ -316,6 +321,16 @@ static bool valid_name(slice_t s)
               ch == '_' || ch == '-'))
             return false;
     }
+    return true;
+}
+
+static bool parse_close_after(ctx_t *c, int line, slice_t key, slice_t val, hj_close_after_t *out)
+{
+    char a[48];
+    if (eq(val, "never")) *out = HJ_CLOSE_NEVER;
+    else if (eq(val, "after-any")) *out = HJ_CLOSE_AFTER_ANY;
+    else if (eq(val, "after-further")) *out = HJ_CLOSE_AFTER_FURTHER;
+    else return fail(c, line, key, "expected 'never', 'after-any' or 'after-further', got '%s'", show(val, a, sizeof a));
     return true;
 }
 
@@ -373,6 +388,16 @@ static bool apply(ctx_t *c, int k, int line, slice_t key, slice_t val, hj_profil
             return fail(c, line, key, "expected a number of days 0..365, got '%s'", show(val, a, sizeof a));
         return true;
     }
+    case K_VACANCY: return parse_close_after(c, line, key, val, &p->vacancy_after);
+    case K_REDUCE: return parse_close_after(c, line, key, val, &p->reduce_after);
+    case K_VACANCY_MONTHS:
+        if (!parse_uint(val, 60, &p->vacancy_months) || p->vacancy_months == 0)
+            return fail(c, line, key, "expected a number of months 1..60, got '%s'", show(val, a, sizeof a));
+        return true;
+    case K_REDUCE_SHORT_MAX:
+        if (!parse_uint(val, 100, &p->reduce_short_max) || p->reduce_short_max == 0)
+            return fail(c, line, key, "expected a number of seats 1..100, got '%s'", show(val, a, sizeof a));
+        return true;
     case K_WRITEINS:
         if (eq(val, "forbidden")) p->writeins = HJ_WRITEINS_FORBIDDEN;
         else if (eq(val, "allowed")) p->writeins = HJ_WRITEINS_ALLOWED;
@@ -440,6 +465,11 @@ bool hj_profile_parse(const char *text, size_t len, hj_profile_t *out, hj_profil
         }
     }
     if (!any_mode) return fail(&c, seen[K_MODES], cstr("modes"), "no mode listed");
+    /* A vacancy says when it is filled; a reduction says how close is close. */
+    if (out->vacancy_after != HJ_CLOSE_NEVER && !seen[K_VACANCY_MONTHS])
+        return fail(&c, 0, cstr(key_names[K_VACANCY_MONTHS]), "missing (required because 'vacancy' allows it)");
+    if (out->reduce_after != HJ_CLOSE_NEVER && !seen[K_REDUCE_SHORT_MAX])
+        return fail(&c, 0, cstr(key_names[K_REDUCE_SHORT_MAX]), "missing (required because 'reduce' allows it)");
     return true;
 }
 

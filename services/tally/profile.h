@@ -78,6 +78,14 @@ typedef enum {
                                   otherwise the whole ballot is invalid */
 } hj_writeins_t;
 
+/* When seats still empty after a counted round may be closed: as vacant
+ * (暂缺, filled later by a by-election) or by reducing the seats (减少名额). */
+typedef enum {
+    HJ_CLOSE_NEVER = 0,   /* the profile does not allow it */
+    HJ_CLOSE_AFTER_ANY,   /* after any counted round that leaves seats empty */
+    HJ_CLOSE_AFTER_FURTHER /* only after a further round (另行选举) has left them empty */
+} hj_close_after_t;
+
 /* Who stands in a further round (另行选举) for the empty seats. */
 typedef enum {
     HJ_STANDING_NEW_LIST = 0, /* a new candidate list is drawn up (and must pass the list check) */
@@ -114,6 +122,15 @@ typedef struct {
     uint32_t voter_list_days;
     uint32_t objection_file_days;
     uint32_t objection_decide_days;
+    /* Seats left empty (optional keys; default never):
+     *   vacancy = never | after-any | after-further    暂缺
+     *   vacancy.by_election_months = N                 the by-election is due within N months
+     *   reduce = never | after-any | after-further     减少名额
+     *   reduce.short_max = N                           only when those elected are at most N short */
+    hj_close_after_t vacancy_after;
+    uint32_t vacancy_months;
+    hj_close_after_t reduce_after;
+    uint32_t reduce_short_max;
 } hj_profile_t;
 
 typedef struct {

@@ -632,6 +632,8 @@ static const struct {
     {"tally", "box_counted", &hj__tally__box_total__descriptor, s_counted, 0},
     {"tally", "result_amended", &hj__tally__box_total__descriptor, s_counted, 0},
     {"tally", "election_certified", &hj__tally__election_ref__descriptor, s_certified, 0},
+    {"tally", "seats_vacant", &hj__tally__seat_closure__descriptor, s_counted, 0},
+    {"tally", "seats_reduced", &hj__tally__seat_closure__descriptor, s_counted, 0},
 };
 #define S_NKINDS (sizeof s_kinds / sizeof s_kinds[0])
 

@@ -129,6 +129,17 @@ static void s_boards(s_ctx_t *x, const tally_profiles_t *profiles, const char *t
         b->training_done += k->training_done;
         b->tasks_overdue += k->tasks_overdue;
         b->rectification_open += k->rectification_open;
+        for (size_t j = 0; j < board->n_elections; j++) {
+            const tally_election_t *e = &board->elections[j];
+            b->elections_certified += strcmp(e->state, "certified") == 0;
+            b->seats_vacant += e->vacant;
+            b->seats_reduced += e->reduced;
+            if (e->vacancy_due[0] && (!b->vacancy_due[0] || strcmp(e->vacancy_due, b->vacancy_due) < 0)) {
+                char *due = tally_alloc(x->a, sizeof e->vacancy_due);
+                if (due)
+                    b->vacancy_due = strcpy(due, e->vacancy_due);
+            }
+        }
     }
     free(board);
     b->red_by_gate = red;

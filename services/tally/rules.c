@@ -799,3 +799,84 @@ bool hj_check_proxies(const hj_profile_t *p, hj_mode_t mode, uint32_t held, hj_c
                   out->lawful ? "allowed" : "not allowed");
     return out->lawful;
 }
+
+/* ---- seats left empty: vacant (暂缺) or reduced (减少名额) ------------------------------ */
+
+static const char *round_words(hj_round_t r)
+{
+    return r == HJ_ROUND_FURTHER ? "further" : r == HJ_ROUND_REVOTE ? "re-vote" : "first";
+}
+
+static bool check_close(const hj_profile_t *p, const hj_seats_t *s, uint32_t n, bool reduce, hj_close_check_t *out)
+{
+    memset(out, 0, sizeof *out);
+    sbuf_t en = sb_of(out->reason, sizeof out->reason), zh = sb_of(out->reason_zh, sizeof out->reason_zh);
+    const char *what = reduce ? "reduce the seats (减少名额)" : "leave seats vacant (暂缺)";
+    const char *what_zh = reduce ? "减少名额" : "名额暂缺";
+    hj_close_after_t after = reduce ? p->reduce_after : p->vacancy_after;
+    uint32_t filled = s->elected + s->closed;
+    uint32_t empty = s->seats > filled ? s->seats - filled : 0;
+    out->field = "seats";
+    if (after == HJ_CLOSE_NEVER) {
+        out->field = "profile";
+        sb_printf(&en, "profile %s does not %s", p->name, what);
+        sb_printf(&zh, "规则 %s 不允许%s", p->name, what_zh);
+        hj_close_after_t other = reduce ? p->vacancy_after : p->reduce_after;
+        if (other != HJ_CLOSE_NEVER) {
+            sb_printf(&en, "; it %s instead (hj election %s)", reduce ? "leaves them vacant" : "reduces the seats",
+                      reduce ? "vacancy" : "reduce");
+            sb_printf(&zh, "；可改为%s（hj election %s）", reduce ? "名额暂缺" : "减少名额", reduce ? "vacancy" : "reduce");
+        }
+    } else if (!s->counted || empty == 0) {
+        sb_printf(&en, "no counted round has left seats empty (%u of %u seats filled): only seats the rounds could "
+                       "not fill are closed", filled, s->seats);
+        sb_printf(&zh, "没有已计票的轮次留下空缺名额（%u名中已有%u名）：只有选举未能产生的名额才可%s", s->seats, filled,
+                  what_zh);
+    } else if (after == HJ_CLOSE_AFTER_FURTHER && s->last_round != HJ_ROUND_FURTHER) {
+        out->field = "profile";
+        sb_printf(&en, "profile %s lets seats %s only after a further round (另行选举); round %u was a %s round: "
+                       "hold the further round first", p->name, reduce ? "be reduced" : "stay vacant", s->last_no,
+                  round_words(s->last_round));
+        sb_printf(&zh, "规则 %s 只在另行选举之后才允许%s；第%u轮不是另行选举：请先进行另行选举", p->name, what_zh,
+                  s->last_no);
+    } else if (n == 0 || n > empty) {
+        sb_printf(&en, "%u seat(s) are empty (%u of %u filled): %u cannot be closed", empty, filled, s->seats, n);
+        sb_printf(&zh, "空缺%u名（%u名中已有%u名）：不能%s%u名", empty, s->seats, filled, what_zh, n);
+    } else if (reduce && s->seats - s->elected > p->reduce_short_max) {
+        sb_printf(&en, "profile %s reduces the seats only when those elected are close to them, at most %u short "
+                       "(elected >= %u of %u); %u elected is %u short",
+                  p->name, p->reduce_short_max,
+                  s->seats > p->reduce_short_max ? s->seats - p->reduce_short_max : 0, s->seats, s->elected,
+                  s->seats - s->elected);
+        sb_printf(&zh, "规则 %s 只在当选人数接近应选名额（至多差%u名，即当选不少于%u名）时才可减少名额；"
+                       "%u名中当选%u名，差%u名",
+                  p->name, p->reduce_short_max, s->seats > p->reduce_short_max ? s->seats - p->reduce_short_max : 0,
+                  s->seats, s->elected, s->seats - s->elected);
+    } else {
+        out->lawful = true;
+        out->field = "";
+        if (reduce) {
+            sb_printf(&en, "the seats are reduced by %u (减少名额) to %u: %u elected of %u, at most %u short by "
+                           "profile %s", n, s->seats - n, s->elected, s->seats, p->reduce_short_max, p->name);
+            sb_printf(&zh, "减少名额%u名，应选名额由%u名减为%u名（当选%u名，规则 %s 允许至多差%u名）", n, s->seats,
+                      s->seats - n, s->elected, p->name, p->reduce_short_max);
+        } else {
+            sb_printf(&en, "%u seat(s) stay vacant (暂缺) after round %u: %u of %u filled; a by-election (补选) is "
+                           "due within %u month(s) by profile %s", n, s->last_no, filled, s->seats,
+                      p->vacancy_months, p->name);
+            sb_printf(&zh, "第%u轮后名额暂缺%u名（%u名中已有%u名）；按规则 %s 应在%u个月内补选", s->last_no, n,
+                      s->seats, filled, p->name, p->vacancy_months);
+        }
+    }
+    return out->lawful;
+}
+
+bool hj_check_vacancy(const hj_profile_t *profile, const hj_seats_t *seats, uint32_t n, hj_close_check_t *out)
+{
+    return check_close(profile, seats, n, false, out);
+}
+
+bool hj_check_reduce(const hj_profile_t *profile, const hj_seats_t *seats, uint32_t n, hj_close_check_t *out)
+{
+    return check_close(profile, seats, n, true, out);
+}

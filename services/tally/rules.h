@@ -167,6 +167,29 @@ typedef struct {
     char reason[HJ_REASON_MAX];
 } hj_check_t;
 
+/* Seats left empty after the rounds so far, for closing them as vacant (暂缺)
+ * or reducing them (减少名额). */
+typedef struct {
+    uint32_t seats;         /* seats of the body */
+    uint32_t elected;       /* filled by the rounds so far */
+    uint32_t closed;        /* already closed (vacant or reduced) */
+    bool counted;           /* the latest round is counted and left seats empty (outcome further) */
+    hj_round_t last_round;  /* kind of the latest round */
+    uint32_t last_no;       /* its number (for the reason), 0 = no round yet */
+} hj_seats_t;
+
+typedef struct {
+    bool lawful;
+    const char *field;               /* refused: "profile" (the law forbids it) or "seats" */
+    char reason[HJ_REASON_MAX * 2];
+    char reason_zh[HJ_REASON_MAX * 2];
+} hj_close_check_t;
+
+/* May n of the empty seats stay vacant (暂缺)? */
+bool hj_check_vacancy(const hj_profile_t *profile, const hj_seats_t *seats, uint32_t n, hj_close_check_t *out);
+/* May the seats be reduced by n (减少名额)? */
+bool hj_check_reduce(const hj_profile_t *profile, const hj_seats_t *seats, uint32_t n, hj_close_check_t *out);
+
 /* Count individually entered ballots. */
 hj_status_t hj_count_ballots(const hj_profile_t *profile, const hj_election_t *election,
                              const hj_ballots_t *ballots, hj_result_t *result);

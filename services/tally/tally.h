@@ -52,6 +52,8 @@ typedef struct {
     uint32_t listed;        /* candidates on its list (0: no list yet) */
     char certified_by[64];
     char certified_at[32];
+    uint32_t vacant, reduced;   /* seats closed: 暂缺 / 减少名额 */
+    char vacancy_due[11];       /* the by-election is due by, "" */
 } tally_election_t;
 
 typedef struct {

@@ -66,6 +66,9 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(RESULT), "result", 0, HJ_READ_FIGURES, 0, 0},
     {S_OP(CERTIFY), "certify", 1, S_COUNTERS, 0, 0},
     {S_OP(AMEND), "amend", 1, S_OFFICE, 0, 0},
+    {S_OP(VACANCY), "vacancy", 1, S_COUNTERS, 0, 0},
+    {S_OP(REDUCE), "reduce", 1, S_COUNTERS, 0, 0},
+    {S_OP(ELECTION_LIST), "election_list", 0, HJ_READ_FIGURES, 0, 0},
     {S_OP(BRIEFING), "briefing", 0, HJ_READ_FIGURES, 0, 0},
     /* payload-free events, as the bus carries them to every device */
     {S_OP(JOURNAL), "journal", 0, HJ_READ_FIGURES, 0, 0},

@@ -265,8 +265,8 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(out, "70 of 70 returned ballots counted (68 valid, 2 invalid)"), "%s", out);
     cr_assert(strstr(out, "outcome: further") && strstr(out, "elected (3 of 5): 候选人1, 候选人2, 候选人3"),
               "%s", out);
-    cr_assert(strstr(out, "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
-              "%s", out);
+    /* What happens next names the people, in Chinese by default. */
+    cr_assert(strstr(out, "next: 就2个名额另行选举：候选人为候选人6、候选人4、李四"), "%s", out);
     /* The reasons name the person and are Chinese unless --lang en. */
     cr_assert(strstr(out, "候选人1：62票，超过投票人数70的1/2（至少需要36票）：当选") &&
                   strstr(out, "候选人6：17票，未超过投票人数70的1/2（至少需要36票）：未当选；参加另行选举") &&
@@ -275,6 +275,8 @@ Test(election_day, a_residents_election_with_a_further_round)
               "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_R, "--lang", "en");
+    cr_assert(strstr(out, "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
+              "%s", out);
     cr_assert(strstr(out, "候选人1: 62 votes, more than 1/2 of 70 ballots cast (at least 36 needed): elected") &&
                   strstr(out, "3 of 5 seat(s) filled (候选人1, 候选人2, 候选人3)") && !strstr(out, "candidate 1"),
               "%s", out);
@@ -327,7 +329,7 @@ Test(election_day, a_residents_election_with_a_further_round)
               "%s", out);
     free(out);
     out = OUT("election", "certify", ELECTION_R);
-    cr_assert(strstr(out, "result certified") && strstr(out, "certified by test-admin"), "%s", out);
+    cr_assert(strstr(out, "result certified") && strstr(out, "已由test-admin于"), "%s", out);
     free(out);
     out = OUT("board", "KBS-BH-02");
     cr_assert(strstr(out, "居委会") && strstr(out, "已确认，操作：test-admin"), "%s", out);
@@ -433,8 +435,12 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
                                          "actor = 'test-admin'"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment"), 1);
     out = OUT("election", "result", ELECTION_P);
-    cr_assert(strstr(out, "amendment ") && strstr(out, "certified by test-admin") &&
-                  strstr(out, "As amended, the count fills 2 of 3 seats"),
+    cr_assert(strstr(out, "amendment ") && strstr(out, "已由test-admin于") &&
+                  strstr(out, "修正后3个名额中只产生2名"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
+    cr_assert(strstr(out, "certified by test-admin") && strstr(out, "As amended, the count fills 2 of 3 seats"),
               "%s", out);
     free(out);
 }
@@ -582,4 +588,244 @@ Test(election_day, a_re_vote_names_the_people_not_the_paper_positions)
     cr_assert(strstr(out, "\"reason_zh\":\"候选人14：25票") && strstr(out, "\"reason\":\"候选人14: 25 votes"), "%s",
               out);
     free(out);
+}
+
+/* The day a by-election is due: today (Asia/Shanghai) + months, YYYY-MM-DD. */
+static void s_due(int months, char out[32])
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date + interval '%d months', "
+             "'YYYYMMDD')::bigint",
+             months);
+    long d = hj_stack_scalar(&stack, sql);
+    snprintf(out, 32, "%04ld-%02ld-%02ld", d / 10000 % 10000, d / 100 % 100, d % 100);
+}
+
+/* 暂缺: a residents' election whose further round fills 4 of 5 seats closes
+ * the fifth as vacant (only after the further round, as its profile says),
+ * with the by-election due in three months, and is certified. */
+Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified)
+{
+    char today[11], d20[11], ids[6][37], due[32], *out, *err;
+    const char *vacancy_id = "f0000000-0000-4000-8000-000000000001";
+    hj_date_from_today(0, today);
+    hj_date_from_today(-20, d20);
+    s_prepare("KBS-BH-02", 1);
+    s_nominees("KBS-BH-02", "residents", 1, 6, ids);
+    OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
+       "--request-id", ELECTION_R);
+    OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d20);
+    OK("election", "candidates", ELECTION_R, "--person", ids[0], "--person", ids[1], "--person", ids[2],
+       "--person", ids[3], "--person", ids[4], "--person", ids[5]);
+    OK("election", "open", "KBS-BH-02", "--body", "residents");
+    /* Round 1: 70 cast, more than 35 elects 候选人1..3; two seats go to a further round. */
+    OK("election", "round", ELECTION_R, "--box", "主票箱:main:70:70");
+    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "70", "--invalid", "0", "--votes",
+       "60,50,40,20,10,5");
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    /* Not yet: the residents' profile keeps seats vacant only after the further round. */
+    err = REFUSED("election", "vacancy", ELECTION_R, "--seats", "2", "--reason", "无人过半");
+    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "only after a further round (另行选举)") &&
+                  strstr(err, "(field: profile)"),
+              "%s", err);
+    free(err);
+    err = REFUSED("election", "reduce", ELECTION_R, "--seats", "2", "--reason", "减少");
+    cr_assert(strstr(err, "profile residents-2025 does not reduce the seats") && strstr(err, "(field: profile)"),
+              "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    /* Round 2, the further round: 1/3 of 66 cast is 22; only 候选人4 reaches it. */
+    OK("election", "round", ELECTION_R, "--box", "主票箱:main:70:66");
+    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "66", "--invalid", "0", "--votes",
+       "30,15,10");
+    err = REFUSED("election", "certify", ELECTION_R);
+    cr_assert(strstr(err, "4 of 5 seats filled") && strstr(err, "(field: result)") &&
+                  strstr(err, "or, as profile residents-2025 allows, leave them vacant (暂缺) (hj election vacancy"),
+              "%s", err);
+    free(err);
+    err = REFUSED("election", "vacancy", ELECTION_R, "--seats", "2", "--reason", "另行选举后仍不足");
+    cr_assert(strstr(err, "1 seat(s) are empty (4 of 5 filled): 2 cannot be closed") &&
+                  strstr(err, "(field: seats)"),
+              "%s", err);
+    free(err);
+    err = s_hj(2, (const char *const[]){"election", "vacancy", ELECTION_R, "--seats", "1", NULL});
+    cr_assert(strstr(err, "--reason TEXT is required"), "%s", err);
+    free(err);
+    s_due(3, due);
+    const char *const vacancy[] = {"election", "vacancy", ELECTION_R, "--seats", "1", "--reason",
+                                   "另行选举后当选人数仍不足", "--request-id", vacancy_id, NULL};
+    out = s_hj(0, vacancy);
+    char want[160];
+    snprintf(want, sizeof want, "暂缺 1 (vacant): by-election (补选) due by %s", due);
+    cr_assert(strstr(out, "seats left vacant (暂缺)") && strstr(out, want) &&
+                  strstr(out, "第2轮后名额暂缺1名（5名中已有4名）；按规则 residents-2025 应在3个月内补选") &&
+                  strstr(out, "另行选举后当选人数仍不足"),
+              "%s", out);
+    free(out);
+    /* The same request again writes nothing. */
+    free(s_hj(0, vacancy));
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.seat_closure"), 1);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seats_vacant'"), 1);
+    out = OUT("election", "result", ELECTION_R, "--json");
+    snprintf(want, sizeof want, "\"vacancy_due\":\"%s\"", due);
+    cr_assert(strstr(out, "\"vacant\":1") && strstr(out, want) && strstr(out, "\"reduced\":0") &&
+                  strstr(out, "\"elected\":[\"候选人1\",\"候选人2\",\"候选人3\",\"候选人4\"]"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_R, "--lang", "en");
+    snprintf(want, sizeof want, "next: all 5 seats accounted for (4 elected, 1 vacant (暂缺), by-election due by %s)",
+             due);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+    out = OUT("election", "certify", ELECTION_R);
+    cr_assert(strstr(out, "result certified") && strstr(out, "暂缺 1"), "%s", out);
+    free(out);
+    err = REFUSED("election", "vacancy", ELECTION_R, "--seats", "1", "--reason", "再来");
+    cr_assert(strstr(err, "certified") && strstr(err, "(field: state)"), "%s", err);
+    free(err);
+    /* The board and the community's dossier show 暂缺 and the due day. */
+    out = OUT("board", "KBS-BH-02");
+    snprintf(want, sizeof want, "暂缺 1 名（%s 前补选）", due);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+    out = OUT("report", "community", "KBS-BH-02");
+    snprintf(want, sizeof want, "暂缺 1 名，应于 %s 前补选", due);
+    cr_assert(strstr(out, want) && strstr(out, "已确认"), "%s", out);
+    free(out);
+    /* The briefing counts them. */
+    out = OUT("report", "briefing");
+    snprintf(want, sizeof want, "选举结果已确认1场；名额暂缺1名（最早应于%s前补选）；减少名额0名。", due);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+}
+
+/* 减少名额: a party election that elects 4 of 5 reduces the seats to 4 (its
+ * profile: those elected at most one short), never when two short, never
+ * as vacant; then it is certified. The count that makes it 2 short is a
+ * recount, refused without its reason even with the same numbers, and kept
+ * beside the first with one. */
+Test(election_day, a_party_election_reduced_to_4_is_certified_and_recounts_keep_both_counts)
+{
+    char today[11], d20[11], ids[6][37], *out, *err;
+    hj_date_from_today(0, today);
+    hj_date_from_today(-20, d20);
+    s_prepare("KBS-BH-01", 2);
+    s_nominees("KBS-BH-01", "party", 11, 6, ids);
+    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "5",
+       "--request-id", ELECTION_P);
+    OK("voters", "set", "KBS-BH-01", "--voters", "300", "--published", d20);
+    OK("election", "candidates", ELECTION_P, "--person", ids[0], "--person", ids[1], "--person", ids[2],
+       "--person", ids[3], "--person", ids[4], "--person", ids[5]);
+    OK("election", "open", "KBS-BH-01", "--body", "party");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    /* First count: 候选人11..13 only (more than 22.5 of 45 present); 张三 written in. */
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
+       "40,35,30,20,20,10", "--writein", "张三:5");
+    long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    /* Counting the box again, even with the same numbers, needs a reason. */
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0",
+                  "--votes", "40,35,30,20,20,10", "--writein", "张三:5");
+    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "box 会场票箱 of round 1 was already counted") &&
+                  strstr(err, "needs its reason") && strstr(err, "(field: box)"),
+              "%s", err);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    err = REFUSED("election", "reduce", ELECTION_P, "--seats", "2", "--reason", "差两名");
+    cr_assert(strstr(err, "at most 1 short (elected >= 4 of 5); 3 elected is 2 short") &&
+                  strstr(err, "(field: seats)"),
+              "%s", err);
+    free(err);
+    err = REFUSED("election", "vacancy", ELECTION_P, "--seats", "1", "--reason", "暂缺");
+    cr_assert(strstr(err, "profile party-2020 does not leave seats vacant (暂缺); it reduces the seats instead") &&
+                  strstr(err, "(field: profile)"),
+              "%s", err);
+    free(err);
+    /* The recount: 候选人14 has 25, not 20; 张三's votes were misread and go. */
+    out = OUT("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
+              "40,35,30,25,20,10", "--reason", "监票人复核：候选人14漏计5票，张三系误读");
+    cr_assert(strstr(out, "recount recorded beside the first count"), "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P);
+    cr_assert(strstr(out, "history (recounts and amendments):") &&
+                  strstr(out, "监票人复核：候选人14漏计5票，张三系误读") &&
+                  strstr(out, "was votes 40,35,30,20,20,10; written in 张三 5") &&
+                  strstr(out, "now votes 40,35,30,25,20,10\n") && strstr(out, "  recount "),
+              "both counts are shown: %s", out);
+    cr_assert(strstr(out, "elected (4 of 5): 候选人11, 候选人12, 候选人13, 候选人14"), "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--json");
+    cr_assert(!strstr(out, "\"writein\":true"), "the superseded write-in is no person of the round: %s", out);
+    cr_assert(strstr(out, "\"kind\":\"recount\""), "%s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment WHERE kind = 'recount'"), 1);
+    /* Now one short: reduced to 4, and certified. */
+    err = REFUSED("election", "reduce", ELECTION_P, "--seats", "2", "--reason", "减少两名");
+    cr_assert(strstr(err, "1 seat(s) are empty") && strstr(err, "(field: seats)"), "%s", err);
+    free(err);
+    out = OUT("election", "reduce", ELECTION_P, "--seats", "1", "--reason", "经上级党组织同意，减少名额");
+    cr_assert(strstr(out, "seats reduced (减少名额)") && strstr(out, "减少名额 1 (seats reduced): 4 seats") &&
+                  strstr(out, "减少名额1名，应选名额由5名减为4名"),
+              "%s", out);
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--json");
+    cr_assert(strstr(out, "\"reduced\":1") && strstr(out, "\"vacant\":0"), "%s", out);
+    free(out);
+    out = OUT("election", "certify", ELECTION_P);
+    cr_assert(strstr(out, "result certified"), "%s", out);
+    free(out);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seats_reduced'"), 1);
+}
+
+/* A box whose ballots were entered one by one is recounted by hand only
+ * with a reason; a write-in of the first count does not linger. */
+Test(election_day, a_box_of_entered_ballots_is_recounted_only_with_a_reason)
+{
+    char ids[4][37], *out, *err;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "票箱甲:main:3:3");
+    OK("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|王五>3", "--ballot", "yyyn",
+       "--ballot", "yyyn");
+    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱甲", "--valid", "3", "--invalid", "0",
+                  "--votes", "3,3,2,0");
+    cr_assert(strstr(err, "box 票箱甲 of round 1 was already counted (ballots entered: 3 ballots") &&
+                  strstr(err, "(field: box)"),
+              "%s", err);
+    free(err);
+    out = OUT("election", "count", ELECTION_P, "--box", "票箱甲", "--valid", "3", "--invalid", "0", "--votes",
+              "3,3,2,0", "--reason", "王五一票系误录");
+    free(out);
+    out = OUT("election", "result", ELECTION_P, "--json");
+    cr_assert(!strstr(out, "\"writein\":true") && strstr(out, "\"kind\":\"recount\"") &&
+                  strstr(out, "{\"name\":\"王五\",\"votes\":1}"),
+              "the history keeps 王五 in the first count, the round does not: %s", out);
+    free(out);
+}
+
+/* hj election list: the communities by name, the body, the day and the
+ * state in Chinese; --json carries the ids; filters by community and state. */
+Test(election_day, the_election_list_names_communities_in_chinese)
+{
+    char today[11], *out, *err;
+    hj_date_from_today(0, today);
+    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "3", "--request-id",
+       ELECTION_P);
+    OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
+       "--request-id", ELECTION_R);
+    out = OUT("election", "list");
+    cr_assert(strstr(out, "社区") && strstr(out, "滨河社区") && strstr(out, "康和社区") && strstr(out, "滨河街道") &&
+                  strstr(out, "党组织") && strstr(out, "居委会") && strstr(out, "已安排") && strstr(out, today),
+              "%s", out);
+    free(out);
+    out = OUT("election", "list", "--community", "KBS-BH-02", "--json");
+    cr_assert(strstr(out, "\"id\":\"" ELECTION_R "\"") && strstr(out, "\"community_name\":\"康和社区\"") &&
+                  !strstr(out, ELECTION_P),
+              "%s", out);
+    free(out);
+    out = OUT("election", "list", "--subdistrict", "KBS-BH", "--state", "open");
+    cr_assert(strstr(out, "没有选举"), "%s", out);
+    free(out);
+    err = REFUSED("election", "list", "--state", "closed");
+    cr_assert(strstr(err, "(field: state)"), "%s", err);
+    free(err);
 }

@@ -731,6 +731,11 @@ ParameterizedTestParameters(profile, errors)
         {6, "electorate.ordinary who should attend", "", 6, "", "expected 'key = value'"},
         {10, "", "", 0, "elected", "missing"},
         {4, "modes = ordinary household", "", 0, "quorum.household", "missing"},
+        {0, "", "vacancy = sometimes", 16, "vacancy", "'sometimes'"},
+        {0, "", "vacancy = after-further", 0, "vacancy.by_election_months", "missing"},
+        {0, "", "reduce = after-any", 0, "reduce.short_max", "missing"},
+        {0, "", "vacancy.by_election_months = 0", 16, "vacancy.by_election_months", "1..60"},
+        {0, "", "reduce.short_max = x", 16, "reduce.short_max", "1..100"},
     };
     return cr_make_param_array(struct parse_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -776,4 +781,75 @@ Test(rules, reasons_name_people_in_english_and_chinese)
     cr_assert(strncmp(res.person[0].reason, "candidate 1: 60 votes", 21) == 0, "%s", res.person[0].reason);
     cr_assert(strncmp(res.person[0].reason_zh, "1号候选人：60票", strlen("1号候选人：60票")) == 0, "%s",
               res.person[0].reason_zh);
+}
+
+/* ---- seats left empty: vacant (暂缺) or reduced (减少名额), both profiles ---------- */
+
+struct close_case {
+    char profile[24];
+    bool reduce;
+    uint32_t seats, elected, closed;
+    bool counted;
+    hj_round_t last;
+    uint32_t n;
+    bool lawful;
+    char field[12];      /* refused: the field named */
+    char words[64];      /* refused: what the reason says */
+};
+
+ParameterizedTestParameters(rules, close_seats)
+{
+    static struct close_case cases[] = {
+        /* residents: vacant after the further round, never before it, never reduced */
+        {RESIDENTS, false, 5, 4, 0, true, HJ_ROUND_FURTHER, 1, true, "", ""},
+        {RESIDENTS, false, 5, 3, 0, true, HJ_ROUND_FURTHER, 2, true, "", ""},
+        {RESIDENTS, false, 5, 4, 0, true, HJ_ROUND_FIRST, 1, false, "profile", "only after a further round"},
+        {RESIDENTS, false, 5, 4, 0, true, HJ_ROUND_REVOTE, 1, false, "profile", "only after a further round"},
+        {RESIDENTS, false, 5, 4, 0, true, HJ_ROUND_FURTHER, 2, false, "seats", "1 seat(s) are empty"},
+        {RESIDENTS, false, 5, 4, 0, true, HJ_ROUND_FURTHER, 0, false, "seats", "0 cannot be closed"},
+        {RESIDENTS, false, 5, 4, 1, true, HJ_ROUND_FURTHER, 1, false, "seats", "no counted round"},
+        {RESIDENTS, false, 5, 4, 0, false, HJ_ROUND_FURTHER, 1, false, "seats", "no counted round"},
+        {RESIDENTS, true, 5, 4, 0, true, HJ_ROUND_FURTHER, 1, false, "profile", "does not reduce the seats"},
+        /* party: reduced when at most one short, after any round; never vacant */
+        {PARTY, true, 5, 4, 0, true, HJ_ROUND_FIRST, 1, true, "", ""},
+        {PARTY, true, 5, 4, 0, true, HJ_ROUND_FURTHER, 1, true, "", ""},
+        {PARTY, true, 5, 3, 0, true, HJ_ROUND_FIRST, 2, false, "seats", "at most 1 short"},
+        {PARTY, true, 5, 3, 0, true, HJ_ROUND_FIRST, 1, false, "seats", "3 elected is 2 short"},
+        {PARTY, true, 5, 4, 0, true, HJ_ROUND_FIRST, 2, false, "seats", "1 seat(s) are empty"},
+        {PARTY, true, 5, 5, 0, true, HJ_ROUND_FIRST, 1, false, "seats", "no counted round"},
+        {PARTY, false, 5, 4, 0, true, HJ_ROUND_FURTHER, 1, false, "profile", "does not leave seats vacant"},
+    };
+    return cr_make_param_array(struct close_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct close_case *c, rules, close_seats)
+{
+    hj_profile_t p = load(c->profile);
+    hj_seats_t s = {c->seats, c->elected, c->closed, c->counted, c->last, 2};
+    hj_close_check_t chk;
+    bool lawful = c->reduce ? hj_check_reduce(&p, &s, c->n, &chk) : hj_check_vacancy(&p, &s, c->n, &chk);
+    cr_assert_eq(lawful, c->lawful, "%s %s %u of %u (+%u): %s", c->profile, c->reduce ? "reduce" : "vacancy",
+                 c->elected, c->seats, c->n, chk.reason);
+    cr_assert(chk.reason_zh[0], "no Chinese reason: %s", chk.reason);
+    if (!c->lawful) {
+        cr_assert_str_eq(chk.field, c->field, "%s", chk.reason);
+        cr_assert(strstr(chk.reason, c->words), "'%s' does not say '%s'", chk.reason, c->words);
+    }
+}
+
+Test(rules, close_reasons_say_the_law)
+{
+    hj_profile_t r = load(RESIDENTS), p = load(PARTY);
+    cr_assert_eq(r.vacancy_months, 3);
+    cr_assert_eq(p.reduce_short_max, 1);
+    hj_seats_t s = {5, 4, 0, true, HJ_ROUND_FURTHER, 2};
+    hj_close_check_t chk;
+    cr_assert(hj_check_vacancy(&r, &s, 1, &chk));
+    cr_assert_str_eq(chk.reason, "1 seat(s) stay vacant (暂缺) after round 2: 4 of 5 filled; a by-election (补选) "
+                                 "is due within 3 month(s) by profile residents-2025");
+    cr_assert_str_eq(chk.reason_zh, "第2轮后名额暂缺1名（5名中已有4名）；按规则 residents-2025 应在3个月内补选");
+    cr_assert(hj_check_reduce(&p, &s, 1, &chk));
+    cr_assert(strstr(chk.reason_zh, "应选名额由5名减为4名"), "%s", chk.reason_zh);
+    cr_assert_not(hj_check_vacancy(&p, &s, 1, &chk));
+    cr_assert(strstr(chk.reason, "reduces the seats instead (hj election reduce)"), "%s", chk.reason);
 }

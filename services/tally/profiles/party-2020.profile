@@ -50,3 +50,13 @@ writeins = beside-no
 # The voter list (选民名单) of the community is published at least 20 days
 # before election day (gate 8 of every election of the community).
 voter_list.days_before = 20
+
+# Seats still empty after a counted round (too few elected). The 2020
+# regulations let the electing unit reduce the number of seats (减少名额)
+# instead of another round when those elected are close to it ("当选人数少于
+# 应选名额时，对不足的名额可以另行选举。如果接近应选名额且符合委员会组成
+# 规定的，也可以减少名额，不再进行选举"). "Close" is taken here as at most one
+# seat short (elected >= seats - 1). Party seats are never left vacant.
+vacancy = never
+reduce = after-any
+reduce.short_max = 1

@@ -61,3 +61,12 @@ writeins = allowed
 voter_list.days_before = 20
 objections.file_days   = 5
 objections.decide_days = 3
+
+# Seats still empty after the further round (另行选举) stay vacant (暂缺) under
+# the usual provincial election measures ("经另行选举，当选人数仍不足应选名额
+# 的，不足的名额暂缺"), and are filled by a by-election (补选) within three
+# months. Before the further round they are not closed: the further round
+# comes first. The residents' committee does not reduce its seats.
+vacancy = after-further
+vacancy.by_election_months = 3
+reduce = never

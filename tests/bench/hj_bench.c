@@ -419,8 +419,53 @@ typedef struct {
     double rate;                  /* submissions/s */
     double p50, p99, max;         /* reply latency, ms */
     double ev_p50, ev_p99;        /* commit → subscriber, ms */
+    double per_txn;               /* talks per hj-interviewsd transaction */
+    double seals;                 /* relay transactions per talk */
+    double xids;                  /* write transactions (all processes) per talk */
     long ok, errors, events;
 } s_system_result_t;
+
+/* The system's database (--system-db), or NULL: where the batches are counted. */
+static PGconn *s_sysdb;
+
+/* The next transaction id (without taking one): xids are assigned only to
+ * transactions that write, so the difference counts commits that flush WAL. */
+static double s_next_xid(void)
+{
+    PGresult *r = s_sysdb ? PQexec(s_sysdb, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
+                          : NULL;
+    double x = PQresultStatus(r) == PGRES_TUPLES_OK ? atof(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return x;
+}
+
+/* How the talks of the window [from_us, to_us] were committed, from the rows
+ * themselves: rows of one transaction share their xmin. A talk row is never
+ * updated, so its xmin is the writer's transaction; a journal row is updated
+ * once, by the relay's seal, so its xmin is the sealing transaction. */
+static void s_batches(int64_t from_us, int64_t to_us, s_system_result_t *res)
+{
+    char from[32], to[32];
+    snprintf(from, sizeof from, "%lld", (long long)from_us);
+    snprintf(to, sizeof to, "%lld", (long long)to_us);
+    const char *v[3] = {from, to, S_COMMUNITY};
+    PGresult *r = s_sysdb ? PQexecParams(s_sysdb,
+                                         "SELECT (SELECT count(*)::float8 / NULLIF(count(DISTINCT "
+                                         "t.xmin::text), 0) FROM interviews.talk t WHERE "
+                                         "t.community = $3 AND t.recorded_at BETWEEN "
+                                         "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6)), "
+                                         "(SELECT count(DISTINCT j.xmin::text)::float8 / NULLIF(count(*), 0) "
+                                         "FROM bus.journal j WHERE j.community = $3 AND "
+                                         "j.service = 'interviews' AND j.committed_at BETWEEN "
+                                         "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6))",
+                                         3, NULL, v, NULL, NULL, 0)
+                          : NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+        res->per_txn = atof(PQgetvalue(r, 0, 0));
+        res->seals = atof(PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+}
 
 static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup,
                         s_subscriber_t *sub, int nclients, s_system_result_t *res)
@@ -437,9 +482,11 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
         pthread_create(&t[i].tid, NULL, s_client_run, &t[i]);
     }
     s_sleep(o->warmup);
+    double xid0 = s_next_xid();
+    int64_t from_us = s_wall_us(), to_us;
     pthread_mutex_lock(&sub->lock);
     sub->latency.n = 0;
-    sub->from_us = s_wall_us();
+    sub->from_us = from_us;
     sub->to_us = INT64_MAX;
     pthread_mutex_unlock(&sub->lock);
     double t0 = s_mono();
@@ -447,8 +494,10 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     s_sleep(o->seconds);
     atomic_store(&s_phase, S_STOP);
     double elapsed = s_mono() - t0;
+    to_us = s_wall_us();
+    double xid1 = s_next_xid();
     pthread_mutex_lock(&sub->lock);
-    sub->to_us = s_wall_us();
+    sub->to_us = to_us;
     pthread_mutex_unlock(&sub->lock);
     memset(res, 0, sizeof *res);
     for (int i = 0; i < nclients; i++) {
@@ -468,6 +517,8 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     res->p99 = s_pct(&all, 99);
     res->max = all.n ? all.v[all.n - 1] : 0;
     free(all.v);
+    s_batches(from_us, to_us, res);
+    res->xids = res->ok ? (xid1 - xid0) / (double)res->ok : 0;
     pthread_mutex_lock(&sub->lock);
     qsort(sub->latency.v, sub->latency.n, sizeof(double), s_cmp_double);
     res->events = (long)sub->latency.n;
@@ -865,8 +916,8 @@ int main(int argc, char **argv)
     pthread_mutex_init(&sub.lock, NULL);
     if (s_setup(&o, zctx, &setup) != 0 || s_direct_open(&o, &setup, &direct) != 0)
         return 1;
-    if (o.journal) {
-        sysdb = PQconnectdb(o.system_db);
+    if (o.system_db) {
+        sysdb = s_sysdb = PQconnectdb(o.system_db);
         if (PQstatus(sysdb) != CONNECTION_OK) {
             fprintf(stderr, "hj-bench: system database: %s", PQerrorMessage(sysdb));
             return 1;
@@ -951,7 +1002,7 @@ int main(int argc, char **argv)
     printf("system: hj_client -> hj-busd -> hj-interviewsd -> COMMIT -> reply;  "
            "event: commit -> subscriber\n");
     printf("clients  talks/s  x(a)    %%(b)    p50 ms  p99 ms  max ms  ev p50 ms  ev p99 ms  "
-           "errors\n");
+           "talks/txn  seal txn/talk  write txn/talk  errors\n");
     double rate32 = 0, p99_32 = 0, ev99_32 = 0, p50_1 = -1;
     int have32 = 0;
     for (int k = 0; k < o.nlevels; k++) {
@@ -965,9 +1016,12 @@ int main(int argc, char **argv)
         }
         double rate = S_MEDIAN_OF(col, o.runs, rate), p50 = S_MEDIAN_OF(col, o.runs, p50),
                p99 = S_MEDIAN_OF(col, o.runs, p99), e50 = S_MEDIAN_OF(col, o.runs, ev_p50),
-               e99 = S_MEDIAN_OF(col, o.runs, ev_p99);
-        printf("%7d  %7.0f  %5.2fx  %5.1f%%  %6.2f  %6.2f  %6.1f  %9.2f  %9.2f  %6ld\n",
-               o.levels[k], rate, rate / lim1, 100 * rate / limp, p50, p99, mx, e50, e99, errors);
+               e99 = S_MEDIAN_OF(col, o.runs, ev_p99), per_txn = S_MEDIAN_OF(col, o.runs, per_txn),
+               seals = S_MEDIAN_OF(col, o.runs, seals), xids = S_MEDIAN_OF(col, o.runs, xids);
+        printf("%7d  %7.0f  %5.2fx  %5.1f%%  %6.2f  %6.2f  %6.1f  %9.2f  %9.2f  %9.2f  %13.2f  "
+               "%14.2f  %6ld\n",
+               o.levels[k], rate, rate / lim1, 100 * rate / limp, p50, p99, mx, e50, e99, per_txn,
+               seals, xids, errors);
         if (o.levels[k] == 1)
             p50_1 = p50;
         if (o.levels[k] == 32) {
@@ -977,6 +1031,9 @@ int main(int argc, char **argv)
             ev99_32 = e99;
         }
     }
+    printf("talks/txn: talks per hj-interviewsd transaction; seal txn/talk: relay transactions "
+           "per talk (from the rows' xmin);\nwrite txn/talk: transactions that wrote (any process: "
+           "writer, relay, hj-tallyd) per talk (from the xid counter)\n");
     printf("events received %ld, journal sequence gaps seen %ld (the bus is lossy by design)\n\n",
            sub.received, sub.gaps);
     if (o.journal) {

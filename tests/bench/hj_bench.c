@@ -440,9 +440,10 @@ static double s_next_xid(void)
 }
 
 /* How the talks of the window [from_us, to_us] were committed, from the rows
- * themselves: rows of one transaction share their xmin. A talk row is never
- * updated, so its xmin is the writer's transaction; a journal row is updated
- * once, by the relay's seal, so its xmin is the sealing transaction. */
+ * themselves. A talk's recorded_at is now(), its transaction's start: one
+ * value per writer transaction (xmin would be the call's savepoint). A
+ * journal row is updated once, by the relay's seal (no savepoints), so its
+ * xmin is the sealing transaction. */
 static void s_batches(int64_t from_us, int64_t to_us, s_system_result_t *res)
 {
     char from[32], to[32];
@@ -451,7 +452,7 @@ static void s_batches(int64_t from_us, int64_t to_us, s_system_result_t *res)
     const char *v[3] = {from, to, S_COMMUNITY};
     PGresult *r = s_sysdb ? PQexecParams(s_sysdb,
                                          "SELECT (SELECT count(*)::float8 / NULLIF(count(DISTINCT "
-                                         "t.xmin::text), 0) FROM interviews.talk t WHERE "
+                                         "t.recorded_at), 0) FROM interviews.talk t WHERE "
                                          "t.community = $3 AND t.recorded_at BETWEEN "
                                          "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6)), "
                                          "(SELECT count(DISTINCT j.xmin::text)::float8 / NULLIF(count(*), 0) "
@@ -1032,7 +1033,7 @@ int main(int argc, char **argv)
         }
     }
     printf("talks/txn: talks per hj-interviewsd transaction; seal txn/talk: relay transactions "
-           "per talk (from the rows' xmin);\nwrite txn/talk: transactions that wrote (any process: "
+           "per talk (from talk.recorded_at and the journal rows' xmin);\nwrite txn/talk: transactions that wrote (any process: "
            "writer, relay, hj-tallyd) per talk (from the xid counter)\n");
     printf("events received %ld, journal sequence gaps seen %ld (the bus is lossy by design)\n\n",
            sub.received, sub.gaps);

@@ -253,11 +253,6 @@ int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg)
     return 0;
 }
 
-uv_loop_t *hj_db_loop(hj_db_t *db)
-{
-    return db->loop;
-}
-
 int hj_db_pending(hj_db_t *db)
 {
     return db->pending;

@@ -28,8 +28,6 @@ int hj_db_on_connect(hj_db_t *db, const char *sql);
 /* Queues a job; jobs run in order, one at a time. Returns 0, or -1 (and
  * neither callback is called) when the db is shutting down. */
 int hj_db_run(hj_db_t *db, hj_db_work_fn work, hj_db_done_fn done, void *arg);
-/* The loop its done callbacks run on. */
-uv_loop_t *hj_db_loop(hj_db_t *db);
 /* Number of jobs queued or running. */
 int hj_db_pending(hj_db_t *db);
 /* Frees once the running job (if any) has finished; queued jobs are dropped

@@ -2,20 +2,16 @@
 #include "hj_auth.h"
 #include "hj_log.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uv.h>
 
 /* More subtransactions than this in one transaction overflow PostgreSQL's
  * per-backend subxid cache and slow every reader; batches stay below it. */
 #define S_BATCH_MAX 60
-/* Transactions in flight at once, each on its own connection. Only one of
- * them runs its calls at a time; the others are committing (waiting for the
- * WAL flush). A batch starts when no other batch is still running its calls,
- * so calls that arrive meanwhile, or while the transactions before commit,
- * wait and go in together: batches fill as the load grows, and a lone call
- * starts at once. Lane 0 is used first, so a quiet service uses one. */
+/* Transactions in flight at once, each on its own connection. A call's
+ * statements run one round trip after another, so one connection leaves the
+ * server idle between them; a few lanes keep it busy (benchmark:
+ * docs/benchmark.md). Lane 0 is used first, so a quiet service uses one. */
 #define S_LANES 4
 
 typedef struct hj_writer hj_writer_t;
@@ -26,7 +22,6 @@ typedef struct {
     int own_db;             /* lanes past the first own their connection */
     hj_call_t *batch;       /* in this lane's transaction now */
     int in_flight;
-    atomic_int committing;  /* set by the lane's thread: its calls ran, only COMMIT is left */
 } s_lane_t;
 
 struct hj_writer {
@@ -38,7 +33,6 @@ struct hj_writer {
     hj_call_t *queue, *queue_tail;  /* waiting for the next batch */
     s_lane_t lane[S_LANES];
     int in_flight;                  /* lanes with a transaction running */
-    uv_async_t wake;                /* a lane reached its COMMIT: the next batch may start */
     int closing;
 };
 
@@ -340,9 +334,6 @@ static void s_work(PGconn *conn, void *arg)
             goto broken;
         writes += c->request_id[0] && !c->replayed && c->status.code == HJ__CODE__OK;
     }
-    /* The next batch may run its calls while this one waits for its flush. */
-    atomic_store(&lane->committing, 1);
-    uv_async_send(&w->wake);
     /* NOTIFY wakes the journal relay once this commits. */
     if (s_exec(conn, writes ? "NOTIFY hj_journal; COMMIT" : "COMMIT") != 0)
         goto broken;
@@ -354,16 +345,6 @@ broken:
 }
 
 static void s_next(hj_writer_t *w);
-
-static void s_closed(uv_handle_t *h)
-{
-    free(h->data);
-}
-
-static void s_wake(uv_async_t *h)
-{
-    s_next(h->data);
-}
 
 static void s_done(void *arg)
 {
@@ -381,29 +362,19 @@ static void s_done(void *arg)
     }
     if (w->closing) {
         if (w->in_flight == 0)
-            uv_close((uv_handle_t *)&w->wake, s_closed);
+            free(w);
         return;
     }
     s_next(w);
 }
 
-/* Starts the next batch on an idle lane, unless a batch is still running
- * its calls (it wakes us when it reaches its COMMIT). */
+/* Starts a batch on every idle lane while calls are waiting. */
 static void s_next(hj_writer_t *w)
 {
-    while (w->queue) {
-        s_lane_t *lane = NULL;
-        for (int i = 0; i < S_LANES; i++) {
-            s_lane_t *l = &w->lane[i];
-            if (!l->db)
-                continue;
-            if (l->in_flight && !atomic_load(&l->committing))
-                return;
-            if (!l->in_flight && !lane)
-                lane = l;
-        }
-        if (!lane)
-            return;
+    for (int i = 0; i < S_LANES && w->queue; i++) {
+        s_lane_t *lane = &w->lane[i];
+        if (lane->in_flight || !lane->db)
+            continue;
         /* Take up to S_BATCH_MAX waiting calls. */
         hj_call_t *last = w->queue;
         for (int n = 1; n < S_BATCH_MAX && last->next; n++)
@@ -414,7 +385,6 @@ static void s_next(hj_writer_t *w)
             w->queue_tail = NULL;
         last->next = NULL;
         lane->in_flight = 1;
-        atomic_store(&lane->committing, 0);
         w->in_flight++;
         if (hj_db_run(lane->db, s_work, s_done, lane) != 0) {
             s_fail_all(lane->batch, "the service is shutting down");
@@ -428,11 +398,8 @@ hj_writer_t *hj_writer_new(hj_db_t *db, const char *service, hj_handle_fn handle
                            hj_reply_fn reply, void *arg)
 {
     hj_writer_t *w = calloc(1, sizeof *w);
-    if (!w || uv_async_init(hj_db_loop(db), &w->wake, s_wake) != 0) {
-        free(w);
+    if (!w)
         return NULL;
-    }
-    w->wake.data = w;
     for (int i = 0; i < S_LANES; i++) {
         w->lane[i].w = w;
         /* A lane whose connection cannot be made is left out; lane 0 always works. */
@@ -482,7 +449,8 @@ void hj_writer_destroy(hj_writer_t **self_p)
     /* Our own connections: one running a batch is freed after its s_done. */
     for (int i = 1; i < S_LANES; i++)
         hj_db_destroy(&w->lane[i].db);
-    w->closing = 1;
-    if (w->in_flight == 0) /* else the last s_done closes */
-        uv_close((uv_handle_t *)&w->wake, s_closed);
+    if (w->in_flight)
+        w->closing = 1; /* the last s_done frees */
+    else
+        free(w);
 }

@@ -22,6 +22,7 @@ struct hj_relay {
     hj_db_t *db;
     hj_events_t *events;
     s_out_t *out, *out_tail;
+    int listening;      /* backend pid of the connection that LISTENs */
     int stopping;
 };
 
@@ -45,31 +46,37 @@ static void s_queue_row(hj_relay_t *relay, PGresult *r, int i)
     relay->out_tail = o;
 }
 
-/* One transaction: sequence what committed. Returns rows assigned, -1 on error. */
+/* One statement, its own transaction: seal what committed since the last
+ * pass (up to S_BATCH rows). The rows come back only once the statement has
+ * committed (PQexec returns at ReadyForQuery), and only then become events.
+ * A pass that finds nothing writes nothing (sql/017). Rows sealed, or -1. */
 static int s_assign(hj_relay_t *relay, PGconn *conn)
 {
     char state[6];
     const char *v[1] = {S_BATCH};
-    if (hj_pq_cmd(conn, "BEGIN") != 0)
-        return -1;
     PGresult *r = hj_pq(conn, state,
                         "SELECT " HJ_JOURNAL_EVENT_COLUMNS " FROM bus.relay_assign($1::int)",
                         1, v);
-    if (!r) {
-        if (!hj_pq_lost(conn))
-            hj_pq_cmd(conn, "ROLLBACK");
+    if (!r)
         return -1;
-    }
-    if (hj_pq_cmd(conn, "COMMIT") != 0) {
-        PQclear(r);
-        return -1;
-    }
-    /* Only now, after COMMIT, do the rows become events. */
     int n = PQntuples(r);
     for (int i = 0; i < n; i++)
         s_queue_row(relay, r, i);
     PQclear(r);
     return n;
+}
+
+/* Drops the notifications that have arrived; 1 when there were any. */
+static int s_notified(PGconn *conn)
+{
+    int any = 0;
+    PGnotify *note;
+    PQconsumeInput(conn);
+    while ((note = PQnotifies(conn))) {
+        PQfreemem(note);
+        any = 1;
+    }
+    return any;
 }
 
 static void s_work(PGconn *conn, void *arg)
@@ -80,19 +87,24 @@ static void s_work(PGconn *conn, void *arg)
         nanosleep(&ts, NULL);
         return;
     }
-    /* Idempotent and cheap; issued every time so a remade connection listens too. */
-    if (hj_pq_cmd(conn, "LISTEN hj_journal") != 0)
-        return;
+    /* Once per connection (a remade one listens again). */
+    if (relay->listening != PQbackendPID(conn)) {
+        if (hj_pq_cmd(conn, "LISTEN hj_journal") != 0)
+            return;
+        relay->listening = PQbackendPID(conn);
+    }
+    /* Notifications that came before this pass are covered by it. */
+    s_notified(conn);
     int n = s_assign(relay, conn);
-    if (n != 0)
-        return; /* published rows, or an error: come straight back */
-    /* Nothing waiting: sleep until a NOTIFY (or the periodic sweep). */
+    if (n < 0 || n == atoi(S_BATCH))
+        return; /* an error, or a full batch: more may wait; come straight back */
+    /* Everything committed before the pass is sealed: sleep until a commit
+     * after it says so (NOTIFY), or the periodic sweep. */
+    if (s_notified(conn))
+        return;
     struct pollfd p = {PQsocket(conn), POLLIN, 0};
     if (poll(&p, 1, S_WAIT_MS) > 0)
-        PQconsumeInput(conn);
-    PGnotify *note;
-    while ((note = PQnotifies(conn)))
-        PQfreemem(note);
+        s_notified(conn);
 }
 
 static void s_done(void *arg);

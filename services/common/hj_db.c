@@ -341,3 +341,82 @@ int hj_pq_lost(PGconn *c)
 {
     return PQstatus(c) != CONNECTION_OK;
 }
+
+char *hj_pq_text_array(char *const *items, size_t n)
+{
+    size_t size = 3;
+    for (size_t i = 0; i < n; i++)
+        size += 2 * strlen(items[i]) + 3; /* every byte escaped at worst, quotes, comma */
+    char *out = malloc(size), *at = out;
+    if (!out)
+        return NULL;
+    *at++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *at++ = ',';
+        *at++ = '"';
+        for (const char *p = items[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                *at++ = '\\';
+            *at++ = *p;
+        }
+        *at++ = '"';
+    }
+    *at++ = '}';
+    *at = 0;
+    return out;
+}
+
+void hj_pq_text_array_free(char **items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+int hj_pq_text_array_parse(const char *text, char ***items, size_t *n)
+{
+    size_t len = strlen(text), count = 0;
+    char **out = calloc(len / 2 + 2, sizeof *out); /* at most one element per two bytes */
+    char *buf = malloc(len + 1);
+    const char *p = text;
+    int rc = -1;
+    *items = NULL;
+    *n = 0;
+    if (!out || !buf || *p++ != '{')
+        goto out;
+    while (*p && *p != '}') {
+        size_t k = 0;
+        int quoted = *p == '"';
+        if (quoted) {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                buf[k++] = *p;
+            }
+            if (*p++ != '"')
+                goto out;
+        } else {
+            while (*p && *p != ',' && *p != '}')
+                buf[k++] = *p++;
+        }
+        buf[k] = 0;
+        if (!quoted && strcmp(buf, "NULL") == 0)
+            buf[0] = 0;
+        if (!(out[count] = strdup(buf)))
+            goto out;
+        count++;
+        if (*p == ',')
+            p++;
+    }
+    if (*p != '}' || p[1])
+        goto out;
+    *items = out;
+    *n = count;
+    out = NULL;
+    rc = 0;
+out:
+    hj_pq_text_array_free(out, count);
+    free(buf);
+    return rc;
+}

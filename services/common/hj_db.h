@@ -43,6 +43,14 @@ PGresult *hj_pqb(PGconn *c, char sqlstate[6], const char *sql, int n, const char
                  const int *lengths, const int *formats);
 /* Runs a statement without results (BEGIN, SAVEPOINT ...). 0 / -1. */
 int hj_pq_cmd(PGconn *c, const char *sql);
+/* A text[] literal of n strings, each quoted ("{\"a\",\"b \\\"c\\\"\"}"), for a
+ * $n::text[] (or ::uuid[], ::date[]) parameter: malloc'd, or NULL. */
+char *hj_pq_text_array(char *const *items, size_t n);
+/* Parses a text[] value as PostgreSQL prints it into *items (malloc'd
+ * strings; a NULL element becomes ""), *n of them. 0 / -1 (a malformed
+ * value; nothing to free). Free with hj_pq_text_array_free. */
+int hj_pq_text_array_parse(const char *text, char ***items, size_t *n);
+void hj_pq_text_array_free(char **items, size_t n);
 /* Connection status after a failure: 1 when the connection is gone. */
 int hj_pq_lost(PGconn *c);
 

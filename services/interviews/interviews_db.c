@@ -409,129 +409,155 @@ static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char 
 
 /* ---- recording a talk -------------------------------------------------- */
 
-/* The registry name of person `id`, and whether they sit on a committee of
- * `community` now. 1 found, 0 unknown, -1 error. */
-static int s_person(PGconn *c, char state[6], const char *id, const char *community, char *name,
-                    size_t name_size, int *sitting)
+/* What interviews.talk_record (sql/017) says besides 'ok'. */
+static void s_talk_refused(hj_call_t *call, const char *outcome, const char *detail,
+                           const char *community)
 {
-    const char *v[2] = {id, community};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT p.name, EXISTS (SELECT 1 FROM interviews.seat s WHERE s.person_id = p.id "
-                        "AND s.community = $2 AND s.term_end IS NULL) "
-                        "FROM interviews.person p WHERE p.id = $1::uuid",
-                        2, v);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) == 1;
-    if (found) {
-        snprintf(name, name_size, "%s", PQgetvalue(r, 0, 0));
-        *sitting = PQgetvalue(r, 0, 1)[0] == 't';
-    }
-    PQclear(r);
-    return found;
+    if (strcmp(outcome, "community") == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                      "community %s not found in the registry", community);
+    else if (strcmp(outcome, "interviewee") == 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "interviewee.person_id",
+                      "interviewee %s is not a person in the registry", detail);
+    else if (strcmp(outcome, "interviewer") == 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "interviewers",
+                      "interviewer %s is not a person in the registry", detail);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "talk not recorded (%s)", outcome);
 }
 
-static void s_unknown_person(hj_call_t *call, const char *field, const char *who, const char *id)
+/* The reply (and journal record) made from the request and what
+ * talk_record returned in row 0 of `r`: nothing is read back. */
+static void s_talk_recorded(hj_call_t *call, const Hj__Interviews__Talk *in, PGresult *r)
 {
-    hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
-                  "%s %s is not a person in the registry", who, id);
+    char **ids = NULL, **names = NULL;
+    size_t nids = 0, nnames = 0;
+    Hj__Interviews__Talk t = HJ__INTERVIEWS__TALK__INIT;
+    Hj__Interviews__Interviewee e = HJ__INTERVIEWS__INTERVIEWEE__INIT;
+    Hj__Interviews__FollowUp *f = calloc(in->n_follow_ups + 1, sizeof *f);
+    Hj__Interviews__FollowUp **fp = calloc(in->n_follow_ups + 1, sizeof *fp);
+    if (!f || !fp || hj_pq_text_array_parse(PQgetvalue(r, 0, 6), &ids, &nids) != 0 ||
+        hj_pq_text_array_parse(PQgetvalue(r, 0, 7), &names, &nnames) != 0 ||
+        nids != in->n_interviewers || nnames != nids) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "talk recorded but not understood");
+        goto out;
+    }
+    t.id = PQgetvalue(r, 0, 2);
+    t.community = in->community;
+    t.phase = in->phase;
+    t.date = in->date;
+    e.person_id = PQgetvalue(r, 0, 3);
+    e.kind = e.person_id[0] ? HJ__INTERVIEWS__INTERVIEWEE_KIND__REGISTRY_PERSON
+                            : HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
+    e.role = e.person_id[0] ? 0 : in->interviewee->role;
+    e.name = PQgetvalue(r, 0, 4);
+    e.sitting_member = PQgetvalue(r, 0, 5)[0] == 't';
+    t.interviewee = &e;
+    t.n_interviewers = t.n_interviewer_names = nids;
+    t.interviewers = ids;
+    t.interviewer_names = names;
+    t.n_topics = in->n_topics;
+    t.topics = in->topics;
+    t.summary = in->summary;
+    t.concern_raised = in->concern_raised;
+    t.recorded_by = call->actor;
+    t.recorded_at = PQgetvalue(r, 0, 8);
+    for (size_t i = 0; i < in->n_follow_ups; i++) {
+        hj__interviews__follow_up__init(&f[i]);
+        f[i].number = (uint32_t)(i + 1);
+        f[i].action = in->follow_ups[i]->action;
+        f[i].owner = in->follow_ups[i]->owner;
+        f[i].due_date = in->follow_ups[i]->due_date;
+        f[i].closed_on = "";
+        fp[i] = &f[i];
+    }
+    t.n_follow_ups = in->n_follow_ups;
+    t.follow_ups = fp;
+    t.open_follow_ups = (uint32_t)in->n_follow_ups;
+    Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
+    reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALK;
+    reply.talk = &t;
+    snprintf(call->community, sizeof call->community, "%s", t.community);
+    snprintf(call->kind, sizeof call->kind, "talk_recorded");
+    hj_call_reply(call, &reply.base, &t.base);
+out:
+    hj_pq_text_array_free(ids, nids);
+    hj_pq_text_array_free(names, nnames);
+    free(f);
+    free(fp);
 }
 
 void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Talk *t)
 {
-    char state[6], phase[4], role[4], position[24], interviewee[256] = "";
-    const char *id = call->request_id;
-    int sitting = 0, found;
+    char state[6], phase[4], role[4];
     const Hj__Interviews__Interviewee *e = t->interviewee;
-    if (s_roster_sync(c) != 0)
-        return s_roster_failed(call);
-
-    const char *cv[1] = {t->community};
-    PGresult *r = hj_pq(c, state, "SELECT 1 FROM interviews.community WHERE code = $1", 1, cv);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community", "community");
-    found = PQntuples(r);
-    PQclear(r);
-    if (!found)
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                                   "community %s not found in the registry", t->community);
-
-    if (e->person_id[0]) {
-        found = s_person(c, state, e->person_id, t->community, interviewee, sizeof interviewee,
-                         &sitting);
-        if (found < 0)
-            return hj_call_sql_failed(call, state, "interviewee", "interviewee.person_id");
-        if (!found)
-            return s_unknown_person(call, "interviewee.person_id", "interviewee", e->person_id);
-    } else
-        snprintf(interviewee, sizeof interviewee, "%s", e->name);
-
-    /* Interviewers are checked before anything is written. */
-    char (*names)[256] = calloc(t->n_interviewers + 1, sizeof *names);
-    if (!names)
-        return hj_call_sql_failed(call, "", "interviewers", "interviewers");
-    for (size_t i = 0; i < t->n_interviewers; i++) {
-        int ignored;
-        found = s_person(c, state, t->interviewers[i], t->community, names[i], sizeof names[i],
-                         &ignored);
-        if (found <= 0) {
-            free(names);
-            if (found < 0)
-                return hj_call_sql_failed(call, state, "interviewers", "interviewers");
-            return s_unknown_person(call, "interviewers", "interviewer", t->interviewers[i]);
-        }
+    /* The follow-ups as three parallel arrays (unnest in the function). */
+    char **fields = calloc(3 * t->n_follow_ups + 1, sizeof *fields);
+    char **actions = fields, **owners = fields + t->n_follow_ups,
+         **dues = fields + 2 * t->n_follow_ups;
+    for (size_t i = 0; fields && i < t->n_follow_ups; i++) {
+        actions[i] = t->follow_ups[i]->action;
+        owners[i] = t->follow_ups[i]->owner;
+        dues[i] = t->follow_ups[i]->due_date;
     }
-
+    char *interviewers = hj_pq_text_array(t->interviewers, t->n_interviewers);
+    char *topics = hj_pq_text_array(t->topics, t->n_topics);
+    char *action_list = fields ? hj_pq_text_array(actions, t->n_follow_ups) : NULL;
+    char *owner_list = fields ? hj_pq_text_array(owners, t->n_follow_ups) : NULL;
+    char *due_list = fields ? hj_pq_text_array(dues, t->n_follow_ups) : NULL;
+    free(fields);
+    PGresult *r = NULL;
+    if (!interviewers || !topics || !action_list || !owner_list || !due_list) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
     snprintf(phase, sizeof phase, "%d", (int)t->phase);
     snprintf(role, sizeof role, "%d", (int)e->role);
-    const char *tv[11] = {id,          t->community, phase,       t->date,
-                          e->person_id, role,        interviewee, sitting ? "t" : "f",
-                          t->summary,  t->concern_raised ? "t" : "f", call->actor};
-    r = hj_pq(c, state,
-              "INSERT INTO interviews.talk (id, community, phase, talk_date, interviewee_person, "
-              "interviewee_role, interviewee_name, sitting_member, summary, concern_raised, "
-              "recorded_by) VALUES ($1, $2, $3::smallint, $4::date, NULLIF($5, '')::uuid, "
-              "NULLIF($6::smallint, 0), $7, $8::boolean, $9, $10::boolean, $11)",
-              11, tv);
-    if (!r) {
-        free(names);
-        /* A replay of a recorded talk lands here; the writer returns its first answer. */
-        return hj_call_sql_failed(call, state, "talk", "id");
+    /* The roster is checked inside the statement; only when it is behind
+     * does this call bring it up to date (in C: the rows are protobuf) and
+     * ask again, the check then skipped. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        const char *v[16] = {call->request_id, t->community, phase, t->date,
+                             e->person_id, role, e->name, t->summary,
+                             t->concern_raised ? "t" : "f", call->actor, interviewers, topics,
+                             action_list, owner_list, due_list, attempt ? "t" : "f"};
+        r = hj_pq(c, state,
+                  "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
+                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, '{}'), recorded_at "
+                  "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
+                  "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
+                  "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",
+                  16, v);
+        if (!r) {
+            /* A replay of a recorded talk lands here (23505 on the talk's id);
+             * the writer returns its first answer. */
+            hj_call_sql_failed(call, state, "talk", "id");
+            goto out;
+        }
+        if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), "roster") != 0 || attempt)
+            break;
+        PQclear(r);
+        r = NULL;
+        if (s_roster_sync(c) != 0) {
+            s_roster_failed(call);
+            goto out;
+        }
     }
+    if (PQntuples(r) != 1)
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "talk not recorded");
+    else if (strcmp(PQgetvalue(r, 0, 0), "ok") != 0)
+        s_talk_refused(call, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), t->community);
+    else {
+        hj_debug("talk %s recorded for %s", call->request_id, t->community);
+        s_talk_recorded(call, t, r);
+    }
+out:
     PQclear(r);
-    for (size_t i = 0; i < t->n_interviewers && r; i++) {
-        snprintf(position, sizeof position, "%zu", i + 1);
-        const char *v[4] = {id, position, t->interviewers[i], names[i]};
-        r = hj_pq(c, state,
-                  "INSERT INTO interviews.talk_interviewer (talk_id, position, person_id, name) "
-                  "VALUES ($1, $2::smallint, $3::uuid, $4)",
-                  4, v);
-        PQclear(r);
-    }
-    free(names);
-    for (size_t i = 0; i < t->n_topics && r; i++) {
-        snprintf(position, sizeof position, "%zu", i + 1);
-        const char *v[3] = {id, position, t->topics[i]};
-        r = hj_pq(c, state,
-                  "INSERT INTO interviews.talk_topic (talk_id, position, topic) "
-                  "VALUES ($1, $2::smallint, $3)",
-                  3, v);
-        PQclear(r);
-    }
-    for (size_t i = 0; i < t->n_follow_ups && r; i++) {
-        const Hj__Interviews__FollowUp *f = t->follow_ups[i];
-        snprintf(position, sizeof position, "%zu", i + 1);
-        const char *v[5] = {id, position, f->action, f->owner, f->due_date};
-        r = hj_pq(c, state,
-                  "INSERT INTO interviews.follow_up (talk_id, number, action, owner, due_date) "
-                  "VALUES ($1, $2::smallint, $3, $4, $5::date)",
-                  5, v);
-        PQclear(r);
-    }
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "");
-    hj_debug("talk %s recorded for %s", id, t->community);
-    s_talk_reply(c, call, id, "talk_recorded");
+    free(interviewers);
+    free(topics);
+    free(action_list);
+    free(owner_list);
+    free(due_list);
 }
 
 /* ---- reading talks ----------------------------------------------------- */

@@ -1,0 +1,377 @@
+/* The common write path against a real PostgreSQL: hj_writer (group commit,
+ * a refused call rolled back alone, the replay race on two instances, the
+ * connection lost in the middle of a batch) and hj_db (reconnecting). The
+ * test is the service: its handler writes a row of its own table per call,
+ * on the writer's connection, as a service's handler would. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "hj_db.h"
+#include "hj_envelope.h"
+#include "hj_stack.h"
+#include "hj_writer.h"
+
+/* What the handler does with a call. */
+enum {
+    S_WRITE,       /* insert its row, reply "ok <id>" */
+    S_WAIT,        /* the same, after the test lets go of the advisory lock */
+    S_REFUSE,      /* insert its row, then refuse the call (INVALID_ARGUMENT) */
+    S_SQL_ERROR,   /* a statement that fails (a CHECK): the transaction is aborted */
+    S_KILL,        /* insert its row, then lose the connection (pg_terminate_backend) */
+};
+#define S_LOCK "4242"
+/* More than the writer has lanes: the calls after these wait in its queue. */
+#define S_BLOCKERS 8
+
+typedef struct {
+    int action;
+    int code;       /* the status the call was answered with; -1 while waiting */
+    int replayed;
+    char reply[64];
+} s_req_t;
+
+static hj_stack_t s_stack;
+static int s_waiting;
+
+static void s_handle(PGconn *conn, hj_call_t *call, void *svc)
+{
+    (void)svc;
+    s_req_t *q = call->request;
+    char state[6];
+    const char *v[2] = {call->request_id, q->action == S_SQL_ERROR ? "-1" : "1"};
+    PGresult *r = NULL;
+    if (q->action == S_WAIT && !(r = hj_pq(conn, state, "SELECT pg_advisory_xact_lock_shared(" S_LOCK ")", 0, NULL)))
+        return hj_call_sql_failed(call, state, "lock", "");
+    PQclear(r);
+    r = hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v);
+    if (!r)
+        return hj_call_sql_failed(call, state, "item", "id");
+    PQclear(r);
+    if (q->action == S_REFUSE)
+        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "value",
+                                   "refused after writing");
+    if (q->action == S_KILL) {
+        PQclear(hj_pq(conn, state, "SELECT pg_terminate_backend(pg_backend_pid())", 0, NULL));
+        return;
+    }
+    char text[64];
+    snprintf(text, sizeof text, "ok %s", call->request_id);
+    call->reply_len = strlen(text);
+    call->reply = (uint8_t *)strdup(text);
+    call->payload_len = 1;
+    call->payload = (uint8_t *)strdup("p");
+    snprintf(call->kind, sizeof call->kind, "wp_item_added");
+}
+
+static void s_reply(hj_call_t *call, void *arg)
+{
+    (void)arg;
+    s_req_t *q = call->request;
+    q->code = (int)call->status.code;
+    q->replayed = call->replayed;
+    if (call->status.code == HJ__CODE__OK && call->reply)
+        snprintf(q->reply, sizeof q->reply, "%.*s", (int)call->reply_len, (const char *)call->reply);
+    s_waiting--;
+    hj_call_destroy(&call);
+}
+
+/* A call as the transport makes it: a district-admin device's write. */
+static void s_submit(hj_writer_t *w, s_req_t *q, const char *request_id)
+{
+    hj_call_t *call = hj_call_new();
+    cr_assert_not_null(call);
+    Hj__Identity id = HJ__IDENTITY__INIT;
+    id.device = "test-writer";
+    id.role = "district-admin";
+    uint8_t buf[128];
+    size_t n = hj__identity__pack(&id, buf);
+    call->identity = hj__identity__unpack(NULL, n, buf);
+    snprintf(call->actor, sizeof call->actor, "test-writer");
+    snprintf(call->request_id, sizeof call->request_id, "%s", request_id);
+    memset(call->digest, q->action, sizeof call->digest);
+    call->request = q;
+    q->code = -1;
+    s_waiting++;
+    hj_writer_submit(w, call);
+}
+
+static void s_run_until_answered(uv_loop_t *loop)
+{
+    while (s_waiting > 0)
+        uv_run(loop, UV_RUN_ONCE);
+}
+
+static long s_count(const char *sql_fmt, const char *arg)
+{
+    char sql[2048];
+    snprintf(sql, sizeof sql, sql_fmt, arg);
+    return hj_stack_scalar(&s_stack, sql);
+}
+
+static PGconn *s_hold_lock(void)
+{
+    PGconn *c = hj_stack_pg(&s_stack);
+    cr_assert_not_null(c);
+    PGresult *r = PQexec(c, "SELECT pg_advisory_lock(" S_LOCK ")");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    return c;
+}
+
+static void s_release_lock(PGconn *c)
+{
+    PQclear(PQexec(c, "SELECT pg_advisory_unlock(" S_LOCK ")"));
+    PQfinish(c);
+}
+
+static void s_setup(void)
+{
+    cr_assert_eq(hj_stack_init(&s_stack), 0);
+    PGconn *c = hj_stack_pg(&s_stack);
+    PGresult *r = PQexec(c, "CREATE TABLE public.wp_item (id uuid PRIMARY KEY, "
+                            "value int NOT NULL CHECK (value >= 0), "
+                            "xact bigint NOT NULL DEFAULT txid_current())");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    s_waiting = 0;
+}
+
+static void s_teardown(void)
+{
+    hj_stack_stop(&s_stack);
+}
+
+TestSuite(write_path, .init = s_setup, .fini = s_teardown, .timeout = 120);
+
+/* Calls that arrive while the lanes are busy go in together, in one
+ * transaction; each is answered with its own reply and journalled once. */
+Test(write_path, waiting_calls_commit_together)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    hj_db_t *db = hj_db_new(&loop, s_stack.db);
+    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
+    cr_assert_not_null(w);
+    s_req_t blockers[S_BLOCKERS], calls[20];
+    char ids[20][37];
+    PGconn *lock = s_hold_lock();
+    for (int i = 0; i < S_BLOCKERS; i++) {
+        char id[37];
+        hj_uuid_new(id);
+        blockers[i].action = S_WAIT;
+        s_submit(w, &blockers[i], id);
+    }
+    for (int i = 0; i < 20; i++) {
+        hj_uuid_new(ids[i]);
+        calls[i].action = S_WRITE;
+        s_submit(w, &calls[i], ids[i]);
+    }
+    s_release_lock(lock);
+    s_run_until_answered(&loop);
+    for (int i = 0; i < 20; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "ok %.36s", ids[i]);
+        cr_assert_eq(calls[i].code, HJ__CODE__OK, "call %d: code %d", i, calls[i].code);
+        cr_assert_str_eq(calls[i].reply, want, "each call gets its own reply");
+    }
+    for (int i = 0; i < S_BLOCKERS; i++)
+        cr_assert_eq(blockers[i].code, HJ__CODE__OK);
+    cr_assert_eq(hj_stack_scalar(&s_stack, "SELECT count(*) FROM bus.journal WHERE kind = 'wp_item_added'"),
+                 S_BLOCKERS + 20);
+    /* The 20 waited and went in one transaction (txid_current() is the
+     * top-level transaction's id, also inside a call's savepoint). */
+    char list[20 * 40 + 4] = "";
+    for (int i = 0; i < 20; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'", i ? "," : "", ids[i]);
+    cr_assert_eq(s_count("SELECT count(DISTINCT xact) FROM public.wp_item WHERE id IN (%s)",
+                         list),
+                 1, "the waiting calls committed in one transaction");
+    hj_writer_destroy(&w);
+    hj_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
+/* A call refused by its handler after it wrote, and one whose statement
+ * failed, are rolled back alone: their batch-mates commit and are answered. */
+Test(write_path, refused_call_rolled_back_alone)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    hj_db_t *db = hj_db_new(&loop, s_stack.db);
+    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
+    s_req_t blockers[S_BLOCKERS], calls[5];
+    char ids[5][37];
+    PGconn *lock = s_hold_lock();
+    for (int i = 0; i < S_BLOCKERS; i++) {
+        char id[37];
+        hj_uuid_new(id);
+        blockers[i].action = S_WAIT;
+        s_submit(w, &blockers[i], id);
+    }
+    const int actions[5] = {S_WRITE, S_REFUSE, S_WRITE, S_SQL_ERROR, S_WRITE};
+    for (int i = 0; i < 5; i++) {
+        hj_uuid_new(ids[i]);
+        calls[i].action = actions[i];
+        s_submit(w, &calls[i], ids[i]);
+    }
+    s_release_lock(lock);
+    s_run_until_answered(&loop);
+    cr_assert_eq(calls[0].code, HJ__CODE__OK);
+    cr_assert_eq(calls[1].code, HJ__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(calls[2].code, HJ__CODE__OK);
+    cr_assert_eq(calls[3].code, HJ__CODE__INTERNAL, "a failed statement: code %d", calls[3].code);
+    cr_assert_eq(calls[4].code, HJ__CODE__OK);
+    for (int i = 0; i < 5; i++) {
+        long want = calls[i].code == HJ__CODE__OK;
+        cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]), want,
+                     "call %d: its row is there only if it was answered OK", i);
+        cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", ids[i]),
+                     want, "call %d: journalled only if answered OK", i);
+    }
+    hj_writer_destroy(&w);
+    hj_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
+/* The same request id on two instances at once: one journal row, one row of
+ * the record, and both callers get the same answer (the second marked a
+ * replay). */
+Test(write_path, replay_race_on_two_instances)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    hj_db_t *db1 = hj_db_new(&loop, s_stack.db), *db2 = hj_db_new(&loop, s_stack.db);
+    hj_writer_t *w1 = hj_writer_new(db1, "registry", s_handle, NULL, s_reply, NULL);
+    hj_writer_t *w2 = hj_writer_new(db2, "registry", s_handle, NULL, s_reply, NULL);
+    for (int round = 0; round < 5; round++) {
+        s_req_t a = {.action = S_WAIT}, b = {.action = S_WAIT};
+        char id[37], want[64];
+        hj_uuid_new(id);
+        snprintf(want, sizeof want, "ok %.36s", id);
+        PGconn *lock = s_hold_lock();
+        s_submit(w1, &a, id);
+        s_submit(w2, &b, id);
+        s_release_lock(lock);
+        s_run_until_answered(&loop);
+        cr_assert_eq(a.code, HJ__CODE__OK, "first instance: code %d", a.code);
+        cr_assert_eq(b.code, HJ__CODE__OK, "second instance: code %d", b.code);
+        cr_assert_str_eq(a.reply, want);
+        cr_assert_str_eq(b.reply, want, "both answered with the first reply");
+        cr_assert_eq(a.replayed + b.replayed, 1, "exactly one of them is the replay");
+        cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", id), 1);
+        cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", id), 1);
+    }
+    hj_writer_destroy(&w1);
+    hj_writer_destroy(&w2);
+    hj_db_destroy(&db1);
+    hj_db_destroy(&db2);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
+/* The connection dies in the middle of a batch: every call of that batch is
+ * answered UNAVAILABLE (safe to retry) and none of them left a row or a
+ * journal row; the writer's next calls are written on a new connection. */
+Test(write_path, connection_lost_mid_batch)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    hj_db_t *db = hj_db_new(&loop, s_stack.db);
+    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
+    s_req_t blockers[S_BLOCKERS], calls[4], after[S_BLOCKERS];
+    char ids[4][37], after_ids[S_BLOCKERS][37];
+    PGconn *lock = s_hold_lock();
+    for (int i = 0; i < S_BLOCKERS; i++) {
+        char id[37];
+        hj_uuid_new(id);
+        blockers[i].action = S_WAIT;
+        s_submit(w, &blockers[i], id);
+    }
+    const int actions[4] = {S_WRITE, S_WRITE, S_KILL, S_WRITE};
+    for (int i = 0; i < 4; i++) {
+        hj_uuid_new(ids[i]);
+        calls[i].action = actions[i];
+        s_submit(w, &calls[i], ids[i]);
+    }
+    s_release_lock(lock);
+    s_run_until_answered(&loop);
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(calls[i].code, HJ__CODE__UNAVAILABLE, "call %d: code %d", i, calls[i].code);
+        cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]), 0,
+                     "nothing half-written");
+        cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", ids[i]),
+                     0);
+    }
+    /* Every lane again, the one whose connection died included. */
+    for (int i = 0; i < S_BLOCKERS; i++) {
+        hj_uuid_new(after_ids[i]);
+        after[i].action = S_WRITE;
+        s_submit(w, &after[i], after_ids[i]);
+    }
+    s_run_until_answered(&loop);
+    for (int i = 0; i < S_BLOCKERS; i++)
+        cr_assert_eq(after[i].code, HJ__CODE__OK, "after the loss, call %d: code %d", i,
+                     after[i].code);
+    hj_writer_destroy(&w);
+    hj_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
+/* ---- hj_db -------------------------------------------------------------------- */
+
+typedef struct {
+    int pid;          /* the backend the job ran on; 0 without a connection */
+    int done;
+} s_job_t;
+
+static void s_job_pid(PGconn *conn, void *arg)
+{
+    s_job_t *j = arg;
+    j->pid = conn ? PQbackendPID(conn) : 0;
+}
+
+static void s_job_kill(PGconn *conn, void *arg)
+{
+    s_job_pid(conn, arg);
+    if (conn)
+        PQclear(PQexec(conn, "SELECT pg_terminate_backend(pg_backend_pid())"));
+}
+
+static void s_job_done(void *arg)
+{
+    ((s_job_t *)arg)->done = 1;
+}
+
+static void s_job(uv_loop_t *loop, hj_db_t *db, hj_db_work_fn fn, s_job_t *j)
+{
+    memset(j, 0, sizeof *j);
+    cr_assert_eq(hj_db_run(db, fn, s_job_done, j), 0);
+    while (!j->done)
+        uv_run(loop, UV_RUN_ONCE);
+}
+
+/* A connection the server ended is made again before the next job. */
+Test(write_path, db_reconnects_after_the_server_ends_the_connection)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    hj_db_t *db = hj_db_new(&loop, s_stack.db);
+    s_job_t a, b, c;
+    s_job(&loop, db, s_job_pid, &a);
+    cr_assert_gt(a.pid, 0, "a first connection");
+    s_job(&loop, db, s_job_kill, &b);
+    cr_assert_eq(b.pid, a.pid, "the same connection until it is lost");
+    s_job(&loop, db, s_job_pid, &c);
+    cr_assert_gt(c.pid, 0, "connected again");
+    cr_assert_neq(c.pid, a.pid, "on a new backend");
+    hj_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}

@@ -623,7 +623,7 @@ static void s_files_and_errors(void)
     cr_assert(strstr(err, "--format must be csv"), "%s", err);
     free(err);
     free(RUN(2, &err, "export", "talks", "--format", "csv", "--lang", "fr"));
-    cr_assert(strstr(err, "zh or en"), "%s", err);
+    cr_assert(strstr(err, "--lang is zh (the default) or en (got 'fr')"), "%s", err);
     free(err);
     /* A refusal names the server's reason. */
     free(RUN(1, &err, "export", "board", "--format", "csv", "--community", "KBS-XX-99", "--out", path));

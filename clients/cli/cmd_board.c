@@ -130,10 +130,22 @@ static void s_gate_fix(const Hj__Tally__CommunityBoard *b, const Hj__Tally__Gate
                                      "nominated`，再 `hj election candidates ELECTION --person ...`");
         break;
     case 8:
-        snprintf(out, size, en ? "publish the voter roll at least 20 days before election day: "
-                                 "`hj voters set %s --voters N --published YYYY-MM-DD`"
-                               : "在选举日前至少20天公布选民名单：`hj voters set %s --voters N "
-                                 "--published YYYY-MM-DD`", code);
+        /* The named roll (import, then post it) is the real 选民登记; the counts alone
+         * remain for a quick start. */
+        if (b->n_elections)
+            snprintf(out, size, en ? "publish the voter roll at least 20 days before election day: "
+                                     "`hj voters import %s FILE.csv`, then `hj voters posting %s --out "
+                                     "FILE` (or the counts alone: `hj voters set %s --voters N "
+                                     "--published YYYY-MM-DD`)"
+                                   : "在选举日前至少20天公布选民名单：`hj voters import %s 选民.csv`，"
+                                     "再 `hj voters posting %s --out 张榜.csv`（只登记人数：`hj voters "
+                                     "set %s --voters N --published YYYY-MM-DD`）",
+                     b->elections[0]->id, b->elections[0]->id, code);
+        else
+            snprintf(out, size, en ? "publish the voter roll at least 20 days before election day: "
+                                     "`hj voters set %s --voters N --published YYYY-MM-DD`"
+                                   : "在选举日前至少20天公布选民名单：`hj voters set %s --voters N "
+                                     "--published YYYY-MM-DD`", code);
         break;
     default:
         snprintf(out, size, "-");

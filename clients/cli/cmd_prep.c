@@ -1,6 +1,8 @@
 /* Shared by the preparation-record command groups. */
 #include "cmd_prep.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +187,120 @@ void prep_fields(const char *const *pairs, size_t n)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
+}
+
+char *prep_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+    if (!f)
+        return NULL;
+    do {
+        if (n + 65536 > cap) {
+            char *grown = realloc(buf, cap = n + 65536 + cap);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = grown;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int prep_grow(void *arrayp, size_t n, size_t *cap, size_t size)
+{
+    void *items, *grown;
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap * 2 : 64;
+    memcpy(&items, arrayp, sizeof items); /* T ** and void * share a representation */
+    if (want > SIZE_MAX / size || !(grown = realloc(items, want * size)))
+        return -1;
+    memcpy(arrayp, &grown, sizeof grown);
+    *cap = want;
+    return 0;
+}
+
+/* Which column of the file holds each of spec's columns; every unknown or
+ * repeated one is named. 0 / -1. */
+static int s_csv_header(const prep_csv_t *spec, const hj_csv_record_t *rec, int *col)
+{
+    int bad = 0;
+    for (int c = 0; c < spec->ncols; c++)
+        col[c] = -1;
+    for (size_t i = 0; i < rec->count; i++) {
+        int found = -1;
+        for (int c = 0; c < spec->ncols && found < 0; c++)
+            for (int k = 0; k < spec->width && spec->names[c * spec->width + k]; k++)
+                if (strcmp(rec->fields[i], spec->names[c * spec->width + k]) == 0)
+                    found = c;
+        if (found < 0 || col[found] >= 0) {
+            fprintf(stderr, "hj: line %zu: %s column '%s'\n", rec->line,
+                    found < 0 ? "unknown" : "repeated", rec->fields[i]);
+            bad = 1;
+        } else
+            col[found] = (int)i;
+    }
+    return bad || spec->check(rec, col) != 0 ? -1 : 0;
+}
+
+int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx)
+{
+    size_t len = 0, rows = 0;
+    int rc = CLI_USAGE, got = 0;
+    hj_csv_record_t rec;
+    char *buf = prep_slurp(path, &len);
+    if (!buf)
+        return cli_usage("cannot read %s: %s", path, strerror(errno));
+    hj_csv_reader_t *reader = hj_csv_reader_new(buf, len);
+    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0 || s_csv_header(spec, &rec, col) != 0) {
+        if (reader && hj_csv_error(reader)[0])
+            fprintf(stderr, "hj: %s: %s\n", path, hj_csv_error(reader));
+        else if (reader && !got)
+            fprintf(stderr, "hj: %s is empty: it needs a header line and rows\n", path);
+        goto out;
+    }
+    size_t columns = rec.count;
+    rc = CLI_OK;
+    while ((got = hj_csv_next(reader, &rec)) == 1) {
+        rows++;
+        if (rec.count != columns) {
+            fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count,
+                    columns);
+            rc = CLI_USAGE;
+            continue;
+        }
+        int kept = spec->row(ctx, &rec, col);
+        if (kept < 0) {
+            fprintf(stderr, "hj: out of memory reading %s\n", path);
+            rc = CLI_USAGE;
+            break;
+        }
+        if (kept > 0)
+            rc = CLI_USAGE;
+    }
+    if (got < 0) {
+        fprintf(stderr, "hj: %s: %s\n", path, hj_csv_error(reader));
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK && rows == 0) {
+        fprintf(stderr, "hj: %s has a header but no rows\n", path);
+        rc = CLI_USAGE;
+    }
+out:
+    hj_csv_reader_destroy(&reader);
+    free(buf);
+    return rc;
 }

@@ -5,6 +5,7 @@
  * registry call, list options, repeated options, output and the Chinese
  * labels of the categorical words. */
 #include "cli.h"
+#include "hj_csv.h"
 #include "registry.pb-c.h"
 
 /* Sends req to the registry (after refusing unknown options). */
@@ -49,5 +50,24 @@ void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PR
 
 /* The whole file at path (malloc'd, *len bytes), NULL with errno when it cannot be read. */
 char *prep_slurp(const char *path, size_t *len);
+
+/* An import file (persons, the reserve ledger, a voter roll): a header line
+ * naming columns, then one record per line, all or nothing. */
+typedef struct {
+    const char *const *names; /* ncols rows of `width` header names ({zh, en, ...}, NULL-padded) */
+    int ncols, width;
+    /* The columns a file must have, named on stderr when missing: 0 / -1. */
+    int (*check)(const hj_csv_record_t *header, const int *col);
+    /* One record with the header's field count: 0 kept, 1 a bad line it named, -1 out of memory. */
+    int (*row)(void *ctx, const hj_csv_record_t *rec, const int *col);
+} prep_csv_t;
+/* Reads path: maps the header onto spec's columns into col (ncols ints, -1 =
+ * absent; an unknown or repeated column is named), then hands each record to
+ * spec->row. CLI_OK when the file has rows and every one was kept; CLI_USAGE
+ * after naming every bad line (the caller frees what row kept either way). */
+int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx);
+/* Room for element n in the malloc'd array at *(T **)arrayp of *cap elements
+ * of size bytes (doubling, from 64): 0, or -1 when out of memory (unchanged). */
+int prep_grow(void *arrayp, size_t n, size_t *cap, size_t size);
 
 #endif

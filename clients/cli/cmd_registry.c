@@ -1,5 +1,6 @@
 /* hj district|subdistrict|community|person|seat — the registry core. */
 #include "cli.h"
+#include "cmd_prep.h"
 #include "hj_csv.h"
 #include "person_ref.h"
 #include "registry.pb-c.h"
@@ -316,99 +317,56 @@ static void s_import_rows_free(Hj__Registry__Person **rows, size_t n)
     free(rows);
 }
 
+/* A person file must have 姓名 and 性别 (named when missing). */
+static int s_import_check(const hj_csv_record_t *rec, const int *col)
+{
+    if (col[P_NAME] >= 0 && col[P_GENDER] >= 0)
+        return 0;
+    fprintf(stderr, "hj: line %zu: the header needs 姓名 (name) and 性别 (gender); optional: "
+                    "民族 (ethnicity), 出生日期 (birth_date), 党员 (party_member), 身份证号 (id_card)\n",
+            rec->line);
+    return -1;
+}
+
+typedef struct {
+    Hj__Registry__Person **rows;
+    size_t n, cap;
+} s_import_t;
+
+static int s_import_row(void *ctx, const hj_csv_record_t *rec, const int *col)
+{
+    s_import_t *imp = ctx;
+    Hj__Registry__Person *p;
+    if (prep_grow(&imp->rows, imp->n, &imp->cap, sizeof *imp->rows) != 0 || !(p = malloc(sizeof *p)))
+        return -1;
+    hj__registry__person__init(p);
+    char **cells[P_COUNT] = {&p->name, &p->gender, &p->ethnicity, &p->birth_date, NULL, &p->id_card};
+    for (int k = 0; k < P_COUNT; k++) {
+        const char *cell = col[k] >= 0 ? s_person_word(k, rec->fields[col[k]]) : "";
+        if (cells[k])
+            *cells[k] = strdup(cell);
+        else
+            p->party_member = strcmp(cell, "yes") == 0;
+    }
+    p->line = (uint32_t)rec->line;
+    imp->rows[imp->n++] = p;
+    return 0;
+}
+
 /* Reads FILE into rows, each with its line. CLI_OK, or CLI_USAGE after
  * naming every line that is not a person row at all. */
 static int s_import_parse(const char *path, Hj__Registry__Person ***out, size_t *n_out)
 {
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, n = 0, cap = 0;
-    int col[P_COUNT], rc = CLI_USAGE, got = 0;
-    Hj__Registry__Person **rows = NULL;
-    hj_csv_reader_t *reader = NULL;
-    hj_csv_record_t rec;
-    if (!fp)
-        return cli_usage("cannot read %s: %s", path, strerror(errno));
-    if (fseek(fp, 0, SEEK_END) == 0 && (len = (size_t)ftell(fp)) < 64u * 1024 * 1024 &&
-        fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc(len + 1)) && fread(buf, 1, len, fp) == len)
-        buf[len] = 0;
-    else {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    if (!buf)
-        return cli_usage("cannot read %s", path);
-    reader = hj_csv_reader_new(buf, len);
-    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0) {
-        fprintf(stderr, "hj: %s: %s\n", path,
-                reader && hj_csv_error(reader)[0] ? hj_csv_error(reader) : "empty: it needs a header line and rows");
-        goto out;
-    }
-    for (int k = 0; k < P_COUNT; k++) {
-        col[k] = -1;
-        for (size_t i = 0; i < rec.count; i++)
-            if (strcmp(rec.fields[i], s_person_columns[k][0]) == 0 ||
-                strcmp(rec.fields[i], s_person_columns[k][1]) == 0)
-                col[k] = (int)i;
-    }
-    if (col[P_NAME] < 0 || col[P_GENDER] < 0) {
-        fprintf(stderr, "hj: %s line 1: the header needs 姓名 (name) and 性别 (gender); optional: "
-                        "民族 (ethnicity), 出生日期 (birth_date), 党员 (party_member), 身份证号 (id_card)\n",
-                path);
-        goto out;
-    }
-    size_t columns = rec.count;
-    rc = CLI_OK;
-    while ((got = hj_csv_next(reader, &rec)) == 1) {
-        if (rec.count != columns) {
-            fprintf(stderr, "hj: %s line %zu: %zu fields, the header has %zu\n", path, rec.line,
-                    rec.count, columns);
-            rc = CLI_USAGE;
-            continue;
-        }
-        if (n == cap) {
-            Hj__Registry__Person **grown = realloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
-            if (!grown) {
-                rc = CLI_USAGE;
-                break;
-            }
-            rows = grown;
-        }
-        Hj__Registry__Person *p = malloc(sizeof *p);
-        if (!p) {
-            rc = CLI_USAGE;
-            break;
-        }
-        hj__registry__person__init(p);
-        char **cells[P_COUNT] = {&p->name, &p->gender, &p->ethnicity, &p->birth_date, NULL, &p->id_card};
-        for (int k = 0; k < P_COUNT; k++) {
-            const char *cell = col[k] >= 0 ? s_person_word(k, rec.fields[col[k]]) : "";
-            if (cells[k])
-                *cells[k] = strdup(cell);
-            else
-                p->party_member = strcmp(cell, "yes") == 0;
-        }
-        p->line = (uint32_t)rec.line;
-        rows[n++] = p;
-    }
-    if (got < 0) {
-        fprintf(stderr, "hj: %s: %s\n", path, hj_csv_error(reader));
-        rc = CLI_USAGE;
-    }
-    if (rc == CLI_OK && n == 0) {
-        fprintf(stderr, "hj: %s has a header but no rows\n", path);
-        rc = CLI_USAGE;
-    }
-out:
-    hj_csv_reader_destroy(&reader);
-    free(buf);
+    static const prep_csv_t spec = {&s_person_columns[0][0], P_COUNT, 2, s_import_check, s_import_row};
+    s_import_t imp = {0};
+    int col[P_COUNT];
+    int rc = prep_csv_read(path, &spec, col, &imp);
     if (rc != CLI_OK) {
-        s_import_rows_free(rows, n);
+        s_import_rows_free(imp.rows, imp.n);
         return rc;
     }
-    *out = rows;
-    *n_out = n;
+    *out = imp.rows;
+    *n_out = imp.n;
     return CLI_OK;
 }
 

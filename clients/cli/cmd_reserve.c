@@ -75,55 +75,10 @@ static int s_committee(const char *value)
     return 0; /* the service names the field */
 }
 
-char *prep_slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-    if (!f)
-        return NULL;
-    do {
-        if (n + 65536 > cap) {
-            char *grown = realloc(buf, cap = n + 65536 + cap);
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = grown;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-/* Which column of the file holds each ledger column (-1 = absent). */
-static int s_header(const hj_csv_record_t *rec, int col[C_COUNT])
+/* The ledger columns a file must have (named when missing). */
+static int s_check(const hj_csv_record_t *rec, const int *col)
 {
     int bad = 0;
-    for (int c = 0; c < C_COUNT; c++)
-        col[c] = -1;
-    for (size_t i = 0; i < rec->count; i++) {
-        int found = -1;
-        for (int c = 0; c < C_COUNT && found < 0; c++)
-            if (strcmp(rec->fields[i], prep_reserve_columns[c][0]) == 0 ||
-                strcmp(rec->fields[i], prep_reserve_columns[c][1]) == 0)
-                found = c;
-        if (found < 0 || col[found] >= 0) {
-            fprintf(stderr, "hj: line %zu: %s column '%s'\n", rec->line,
-                    found < 0 ? "unknown" : "repeated", rec->fields[i]);
-            bad = 1;
-        } else
-            col[found] = (int)i;
-    }
     static const int required[] = {C_COMMUNITY, C_COMMITTEE, C_ADDED};
     for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
         if (col[required[k]] < 0) {
@@ -158,82 +113,51 @@ static void s_rows_free(Hj__Registry__Reserve **rows, size_t n)
     free(rows);
 }
 
+typedef struct {
+    Hj__Registry__Reserve **rows;
+    size_t n, cap;
+} s_rows_t;
+
+static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
+{
+    s_rows_t *rows = ctx;
+    Hj__Registry__Reserve *r;
+    if (prep_grow(&rows->rows, rows->n, &rows->cap, sizeof *rows->rows) != 0 || !(r = malloc(sizeof *r)))
+        return -1;
+    hj__registry__reserve__init(r);
+    r->line = (uint32_t)rec->line;
+    r->id = s_cell(rec, col[C_ID], "");
+    r->person_id = s_cell(rec, col[C_PERSON], "");
+    r->person_name = s_cell(rec, col[C_NAME], "");
+    r->community = s_cell(rec, col[C_COMMUNITY], "");
+    r->committee = s_committee(col[C_COMMITTEE] >= 0 ? rec->fields[col[C_COMMITTEE]] : "");
+    r->source = s_cell(rec, col[C_SOURCE], "");
+    r->added = s_cell(rec, col[C_ADDED], "");
+    /* Labels written by people (状态 在库) are read as the words the service knows. */
+    r->status = strdup(prep_word(col[C_STATUS] >= 0 && rec->fields[col[C_STATUS]][0]
+                                     ? rec->fields[col[C_STATUS]] : "active"));
+    r->vetting = strdup(prep_word(col[C_VETTING] >= 0 && rec->fields[col[C_VETTING]][0]
+                                      ? rec->fields[col[C_VETTING]] : "pending"));
+    r->bar_reason = strdup(prep_word(col[C_REASON] >= 0 ? rec->fields[col[C_REASON]] : ""));
+    r->note = s_cell(rec, col[C_NOTE], "");
+    rows->rows[rows->n++] = r;
+    return 0;
+}
+
 /* Parses the ledger file into rows, each with its line. CLI_OK, or CLI_USAGE
  * after naming every line that is not a ledger row at all. */
 static int s_parse(const char *path, Hj__Registry__Reserve ***rows_out, size_t *n_out)
 {
-    size_t len = 0, n = 0, cap = 0;
-    int col[C_COUNT], rc = CLI_OK, got;
-    char *buf = prep_slurp(path, &len);
-    Hj__Registry__Reserve **rows = NULL;
-    hj_csv_record_t rec;
-    if (!buf)
-        return cli_usage("cannot read %s: %s", path, strerror(errno));
-    hj_csv_reader_t *reader = hj_csv_reader_new(buf, len);
-    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0 || s_header(&rec, col) != 0) {
-        if (reader && hj_csv_error(reader)[0])
-            fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
-        else if (reader && !got)
-            fprintf(stderr, "hj: %s is empty: it needs a header line and rows\n", path);
-        rc = CLI_USAGE;
-        goto out;
-    }
-    size_t columns = rec.count;
-    while ((got = hj_csv_next(reader, &rec)) == 1) {
-        if (rec.count != columns) {
-            fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count,
-                    columns);
-            rc = CLI_USAGE;
-            continue;
-        }
-        if (n == cap) {
-            Hj__Registry__Reserve **grown = realloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
-            if (!grown) {
-                rc = CLI_USAGE;
-                break;
-            }
-            rows = grown;
-        }
-        Hj__Registry__Reserve *r = malloc(sizeof *r);
-        if (!r) {
-            rc = CLI_USAGE;
-            break;
-        }
-        hj__registry__reserve__init(r);
-        r->line = (uint32_t)rec.line;
-        r->id = s_cell(&rec, col[C_ID], "");
-        r->person_id = s_cell(&rec, col[C_PERSON], "");
-        r->person_name = s_cell(&rec, col[C_NAME], "");
-        r->community = s_cell(&rec, col[C_COMMUNITY], "");
-        r->committee = s_committee(col[C_COMMITTEE] >= 0 ? rec.fields[col[C_COMMITTEE]] : "");
-        r->source = s_cell(&rec, col[C_SOURCE], "");
-        r->added = s_cell(&rec, col[C_ADDED], "");
-        /* Labels written by people (状态 在库) are read as the words the service knows. */
-        r->status = strdup(prep_word(col[C_STATUS] >= 0 && rec.fields[col[C_STATUS]][0]
-                                         ? rec.fields[col[C_STATUS]] : "active"));
-        r->vetting = strdup(prep_word(col[C_VETTING] >= 0 && rec.fields[col[C_VETTING]][0]
-                                          ? rec.fields[col[C_VETTING]] : "pending"));
-        r->bar_reason = strdup(prep_word(col[C_REASON] >= 0 ? rec.fields[col[C_REASON]] : ""));
-        r->note = s_cell(&rec, col[C_NOTE], "");
-        rows[n++] = r;
-    }
-    if (got < 0) {
-        fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
-        rc = CLI_USAGE;
-    }
-    if (rc == CLI_OK && n == 0) {
-        fprintf(stderr, "hj: %s has a header but no rows\n", path);
-        rc = CLI_USAGE;
-    }
-out:
-    hj_csv_reader_destroy(&reader);
-    free(buf);
+    static const prep_csv_t spec = {&prep_reserve_columns[0][0], C_COUNT, 2, s_check, s_row};
+    s_rows_t rows = {0};
+    int col[C_COUNT];
+    int rc = prep_csv_read(path, &spec, col, &rows);
     if (rc != CLI_OK) {
-        s_rows_free(rows, n);
+        s_rows_free(rows.rows, rows.n);
         return rc;
     }
-    *rows_out = rows;
-    *n_out = n;
+    *rows_out = rows.rows;
+    *n_out = rows.n;
     return CLI_OK;
 }
 

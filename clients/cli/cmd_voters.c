@@ -41,24 +41,10 @@ static const char *s_gender(const char *g)
     return strcmp(g, "男") == 0 ? "male" : strcmp(g, "女") == 0 ? "female" : g;
 }
 
-static int s_header(const hj_csv_record_t *rec, int col[C_COUNT])
+/* The roll's columns a file must have (named when missing): all but 人员编号. */
+static int s_check(const hj_csv_record_t *rec, const int *col)
 {
     int bad = 0;
-    for (int c = 0; c < C_COUNT; c++)
-        col[c] = -1;
-    for (size_t i = 0; i < rec->count; i++) {
-        int found = -1;
-        for (int c = 0; c < C_COUNT && found < 0; c++)
-            for (int k = 0; k < 3 && s_columns[c][k]; k++)
-                if (strcmp(rec->fields[i], s_columns[c][k]) == 0)
-                    found = c;
-        if (found < 0 || col[found] >= 0) {
-            fprintf(stderr, "hj: line %zu: %s column '%s'\n", rec->line, found < 0 ? "unknown" : "repeated",
-                    rec->fields[i]);
-            bad = 1;
-        } else
-            col[found] = (int)i;
-    }
     for (int c = 0; c < C_PERSON; c++)
         if (col[c] < 0) {
             fprintf(stderr, "hj: line %zu: the column %s (%s) is missing\n", rec->line, s_columns[c][0],
@@ -81,71 +67,42 @@ static void s_voters_free(Hj__Tally__Voter **v, size_t n)
     free(v);
 }
 
+typedef struct {
+    Hj__Tally__Voter **v;
+    size_t n, cap;
+} s_roll_t;
+
+static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
+{
+    s_roll_t *roll = ctx;
+    Hj__Tally__Voter *one;
+    if (prep_grow(&roll->v, roll->n, &roll->cap, sizeof *roll->v) != 0 || !(one = malloc(sizeof *one)))
+        return -1;
+    hj__tally__voter__init(one);
+    one->line = (uint32_t)rec->line;
+    one->name = strdup(rec->fields[col[C_NAME]]);
+    one->gender = strdup(s_gender(rec->fields[col[C_GENDER]]));
+    one->birth_date = strdup(rec->fields[col[C_BIRTH]]);
+    one->group_name = strdup(rec->fields[col[C_GROUP]]);
+    one->person_id = strdup(col[C_PERSON] >= 0 ? rec->fields[col[C_PERSON]] : "");
+    roll->v[roll->n++] = one;
+    return 0;
+}
+
 /* Parses the roll file into voters, each with its line. CLI_OK, or
  * CLI_USAGE after naming every line that is not a row of the roll at all. */
 static int s_parse(const char *path, Hj__Tally__Voter ***out, size_t *n_out)
 {
-    size_t len = 0, n = 0, cap = 0;
-    int col[C_COUNT], rc = CLI_OK, got = 0;
-    char *buf = prep_slurp(path, &len);
-    Hj__Tally__Voter **v = NULL;
-    hj_csv_record_t rec;
-    if (!buf)
-        return cli_usage("cannot read %s: %s", path, strerror(errno));
-    hj_csv_reader_t *reader = hj_csv_reader_new(buf, len);
-    if (!reader || (got = hj_csv_next(reader, &rec)) <= 0 || s_header(&rec, col) != 0) {
-        if (reader && hj_csv_error(reader)[0])
-            fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
-        else if (reader && !got)
-            fprintf(stderr, "hj: %s is empty: it needs a header line and rows\n", path);
-        rc = CLI_USAGE;
-        goto out;
-    }
-    size_t columns = rec.count;
-    while ((got = hj_csv_next(reader, &rec)) == 1) {
-        if (rec.count != columns) {
-            fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count, columns);
-            rc = CLI_USAGE;
-            continue;
-        }
-        Hj__Tally__Voter *one = malloc(sizeof *one);
-        if (n == cap) {
-            Hj__Tally__Voter **grown = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
-            v = grown ? grown : v;
-            if (!grown)
-                cap = n;
-        }
-        if (!one || n == cap) {
-            free(one);
-            rc = CLI_USAGE;
-            break;
-        }
-        hj__tally__voter__init(one);
-        one->line = (uint32_t)rec.line;
-        one->name = strdup(rec.fields[col[C_NAME]]);
-        one->gender = strdup(s_gender(rec.fields[col[C_GENDER]]));
-        one->birth_date = strdup(rec.fields[col[C_BIRTH]]);
-        one->group_name = strdup(rec.fields[col[C_GROUP]]);
-        one->person_id = strdup(col[C_PERSON] >= 0 ? rec.fields[col[C_PERSON]] : "");
-        v[n++] = one;
-    }
-    if (got < 0) {
-        fprintf(stderr, "hj: %s\n", hj_csv_error(reader));
-        rc = CLI_USAGE;
-    }
-    if (rc == CLI_OK && n == 0) {
-        fprintf(stderr, "hj: %s has a header but no rows\n", path);
-        rc = CLI_USAGE;
-    }
-out:
-    hj_csv_reader_destroy(&reader);
-    free(buf);
+    static const prep_csv_t spec = {&s_columns[0][0], C_COUNT, 3, s_check, s_row};
+    s_roll_t roll = {0};
+    int col[C_COUNT];
+    int rc = prep_csv_read(path, &spec, col, &roll);
     if (rc != CLI_OK) {
-        s_voters_free(v, n);
+        s_voters_free(roll.v, roll.n);
         return rc;
     }
-    *out = v;
-    *n_out = n;
+    *out = roll.v;
+    *n_out = roll.n;
     return CLI_OK;
 }
 

@@ -61,11 +61,12 @@ CREATE FUNCTION interviews.talk_record(
     p_actions text[], p_owners text[], p_dues date[], roster_checked boolean)
 RETURNS TABLE (outcome text, detail text, talk_id text, person_id text, interviewee_name text,
                sitting_member boolean, interviewer_ids text[], interviewer_names text[],
-               recorded_at text)
+               recorded_at text, interviewee_code text)
 LANGUAGE plpgsql AS $$
 DECLARE
+    -- the same list as S_ROSTER_KINDS in services/interviews/interviews_db.c
     roster_kinds constant text[] :=
-        '{community_added,community_updated,person_added,seat_added,seat_ended}';
+        '{community_added,community_updated,person_added,person_updated,persons_imported,seat_added,seat_ended}';
     cur bigint;
     head bigint;
     v_name text;
@@ -74,6 +75,7 @@ DECLARE
     v_names text[];
     v_missing uuid;
     v_at text;
+    v_code text := '';
 BEGIN
     IF NOT roster_checked THEN
         SELECT c.seq INTO cur FROM interviews.roster_cursor c;
@@ -84,23 +86,23 @@ BEGIN
            OR EXISTS (SELECT 1 FROM bus.journal j WHERE j.seq IS NULL
                       AND j.service = 'registry' AND j.kind = ANY (roster_kinds)) THEN
             RETURN QUERY SELECT 'roster'::text, NULL::text, NULL::text, NULL::text, NULL::text,
-                                NULL::boolean, NULL::text[], NULL::text[], NULL::text;
+                                NULL::boolean, NULL::text[], NULL::text[], NULL::text, NULL::text;
             RETURN;
         END IF;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM interviews.community m WHERE m.code = p_community) THEN
         RETURN QUERY SELECT 'community'::text, p_community, NULL::text, NULL::text, NULL::text,
-                            NULL::boolean, NULL::text[], NULL::text[], NULL::text;
+                            NULL::boolean, NULL::text[], NULL::text[], NULL::text, NULL::text;
         RETURN;
     END IF;
     IF p_person IS NOT NULL THEN
-        SELECT p.name, EXISTS (SELECT 1 FROM interviews.seat s WHERE s.person_id = p.id
+        SELECT p.name, coalesce(p.code, ''), EXISTS (SELECT 1 FROM interviews.seat s WHERE s.person_id = p.id
                                AND s.community = p_community AND s.term_end IS NULL)
-          INTO v_name, v_sitting
+          INTO v_name, v_code, v_sitting
           FROM interviews.person p WHERE p.id = p_person;
         IF NOT FOUND THEN
             RETURN QUERY SELECT 'interviewee'::text, p_person::text, NULL::text, NULL::text,
-                                NULL::text, NULL::boolean, NULL::text[], NULL::text[], NULL::text;
+                                NULL::text, NULL::boolean, NULL::text[], NULL::text[], NULL::text, NULL::text;
             RETURN;
         END IF;
     ELSE
@@ -113,7 +115,7 @@ BEGIN
       LEFT JOIN interviews.person p ON p.id = i.id;
     IF v_missing IS NOT NULL THEN
         RETURN QUERY SELECT 'interviewer'::text, v_missing::text, NULL::text, NULL::text,
-                            NULL::text, NULL::boolean, NULL::text[], NULL::text[], NULL::text;
+                            NULL::text, NULL::boolean, NULL::text[], NULL::text[], NULL::text, NULL::text;
         RETURN;
     END IF;
     INSERT INTO interviews.talk (id, community, phase, talk_date, interviewee_person,
@@ -133,7 +135,7 @@ BEGIN
     SELECT p_id, f.ord, f.action, f.owner, f.due
       FROM unnest(p_actions, p_owners, p_dues) WITH ORDINALITY AS f(action, owner, due, ord);
     RETURN QUERY SELECT 'ok'::text, NULL::text, p_id::text, p_person::text, v_name, v_sitting,
-                        v_ids, v_names, v_at;
+                        v_ids, v_names, v_at, v_code;
 END
 $$;
 GRANT EXECUTE ON FUNCTION interviews.talk_record(uuid, text, smallint, date, uuid, smallint, text,

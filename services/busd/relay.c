@@ -96,12 +96,9 @@ static void s_work(PGconn *conn, void *arg)
     /* Notifications that came before this pass are covered by it. */
     s_notified(conn);
     int n = s_assign(relay, conn);
-    if (n < 0 || n == atoi(S_BATCH))
-        return; /* an error, or a full batch: more may wait; come straight back */
-    /* Everything committed before the pass is sealed: sleep until a commit
-     * after it says so (NOTIFY), or the periodic sweep. */
-    if (s_notified(conn))
-        return;
+    if (n != 0)
+        return; /* published rows, or an error: come straight back */
+    /* Nothing waiting: sleep until a commit says so (NOTIFY), or the periodic sweep. */
     struct pollfd p = {PQsocket(conn), POLLIN, 0};
     if (poll(&p, 1, S_WAIT_MS) > 0)
         s_notified(conn);

@@ -462,6 +462,7 @@ static void s_talk_recorded(hj_call_t *call, const Hj__Interviews__Talk *in, PGr
     t.concern_raised = in->concern_raised;
     t.recorded_by = call->actor;
     t.recorded_at = PQgetvalue(r, 0, 8);
+    t.interviewee_code = PQgetvalue(r, 0, 9);
     for (size_t i = 0; i < in->n_follow_ups; i++) {
         hj__interviews__follow_up__init(&f[i]);
         f[i].number = (uint32_t)(i + 1);
@@ -523,7 +524,8 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
                              action_list, owner_list, due_list, attempt ? "t" : "f"};
         r = hj_pq(c, state,
                   "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
-                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, '{}'), recorded_at "
+                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, '{}'), recorded_at, "
+                  "COALESCE(interviewee_code, '') "
                   "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
                   "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
                   "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",

@@ -483,8 +483,8 @@ static void s_tally_cases(void)
     t.n_votes = 0;
     s_case("tally", "a box count without votes", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "votes");
     t.n_votes = 2;
-    t.reason = "改票";
-    s_case("tally", "a reason on a first count (amendments only)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+    t.reason = "\xC0\xAF"; /* overlong UTF-8 in a recount's reason */
+    s_case("tally", "a recount's reason of invalid UTF-8", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
            "reason");
     t.reason = "";
     t.election = "6f0e3b1a-1111-4222-8333-0000000000ff";

@@ -283,7 +283,7 @@ void hj_stack_stop(hj_stack_t *s)
         }
     s->nprocs = 0;
     int clean = !s->run_dir[0] || s_sanitizer_clean(s);
-    if (s->dbname[0]) {
+    if (s->dbname[0] && !getenv("HJ_TEST_KEEP")) { /* HJ_TEST_KEEP: the database stays for a look */
         snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->dbname);
         s_admin(sql);
     }

@@ -126,7 +126,7 @@ Test(envelope, json_output_covers_strings_enums_repeated_and_escapes)
     fclose(f);
     cr_assert(strstr(buf, "{\"items\":[{\"code\":\"KBS-BH-01\",\"name\":\"滨河\\\"社区\\\"\\n\""), "%s", buf);
     cr_assert(strstr(buf, "\"org_type\":\"general_branch\""), "%s", buf);
-    cr_assert(strstr(buf, "\"org_type\":\"org_unspecified\",\"updated_at\":\"\"}]}"), "%s", buf);
+    cr_assert(strstr(buf, "\"org_type\":\"org_unspecified\",\"updated_at\":\"\"}],\"total\":0,\"next\":\"\"}"), "%s", buf);
     free(buf);
 }
 

@@ -165,11 +165,14 @@ static int s_publicity(PGconn *c, const char *code, tally_board_t *b)
 {
     char state[6];
     const char *v[1] = {code};
-    /* The community's own pushes and those to its whole subdistrict. */
+    /* The community's own pushes and those to its whole subdistrict: two
+     * disjoint parts, each read from its covering index (sql/019); an OR in
+     * the join read every page holding one of them. */
     PGresult *r = hj_pq(c, state,
-                        "SELECT p.kind, sum(p.count) FROM community c JOIN publicity p "
-                        "ON p.community = c.code OR (p.community IS NULL AND p.subdistrict = "
-                        "c.subdistrict) WHERE c.code = $1 GROUP BY p.kind ORDER BY p.kind",
+                        "SELECT kind, sum(count) FROM (SELECT p.kind, p.count FROM publicity p "
+                        "WHERE p.community = $1 UNION ALL SELECT p.kind, p.count FROM community c "
+                        "JOIN publicity p ON p.subdistrict = c.subdistrict AND p.community IS NULL "
+                        "WHERE c.code = $1) x GROUP BY kind ORDER BY kind",
                         1, v);
     if (!r)
         return -1;
@@ -391,7 +394,9 @@ static void s_add_counters(Hj__Tally__Counters *t, const Hj__Tally__Counters *k)
 
 /* The district totals from the stored boards, packed (tally_seq 0).
  * Publicity is counted once a push (a subdistrict-wide push is on several
- * boards). Returns malloc'd bytes, NULL on error. */
+ * boards): from tally.publicity_total, kept by a trigger (sql/019), not by
+ * adding up the whole table on every batch. Returns malloc'd bytes, NULL on
+ * error. */
 static uint8_t *s_district(PGconn *c, size_t *len)
 {
     char state[6];
@@ -401,7 +406,8 @@ static uint8_t *s_district(PGconn *c, size_t *len)
     Hj__Tally__KindCount red[TALLY_GATES], *red_ptrs[TALLY_GATES], kind[8], *kind_ptrs[8];
     PGresult *r = hj_pq(c, state, "SELECT board FROM tally.board ORDER BY community", 0, NULL);
     PGresult *p = r ? hj_pq(c, state,
-                            "SELECT kind, sum(count) FROM publicity GROUP BY kind ORDER BY kind",
+                            "SELECT kind, count FROM tally.publicity_total WHERE pushes > 0 "
+                            "ORDER BY kind",
                             0, NULL)
                     : NULL;
     if (!p)

@@ -4,6 +4,7 @@
  * certification and amendments. The law is applied by the counting rules
  * (count.h → rules.h); this file keeps the record and asks them. */
 #include "count.h"
+#include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
@@ -807,8 +808,8 @@ static int s_closures_message(PGresult *r, const char *election, tally_arena_t *
 }
 
 /* Replies with the whole result; a write journals `kind` with `record`. */
-static void s_result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                           const char *id, const char *kind, const ProtobufCMessage *record)
+void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                  const char *id, const char *kind, const ProtobufCMessage *record)
 {
     tally_arena_t a = {0};
     s_election_t e;
@@ -883,8 +884,8 @@ static int s_nominee(PGconn *c, hj_call_t *call, const s_election_t *e, const ch
     return 0;
 }
 
-static void s_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                             const Hj__Tally__CandidateList *l)
+void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                           const Hj__Tally__CandidateList *l)
 {
     char state[6] = "", why[TALLY_WHY_MAX], field[48], position[24];
     tally_arena_t a = {0};
@@ -988,8 +989,8 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
     return r ? 0 : -1;
 }
 
-static void s_round_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                         const Hj__Tally__RoundOpen *o)
+void rounds_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                 const Hj__Tally__RoundOpen *o)
 {
     char state[6] = "", today[11], why[TALLY_WHY_MAX], field[48];
     char no[24], seats[24], electorate[24], present[24];
@@ -1372,8 +1373,8 @@ static uint8_t s_mark(char ch)
     return ch == 'y' ? 1 : ch == 'n' ? 2 : ch == 'a' ? 3 : 0;
 }
 
-static void s_ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                            const Hj__Tally__BallotBatch *b)
+void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                   const Hj__Tally__BallotBatch *b)
 {
     char state[6] = "", round[24], why[TALLY_WHY_MAX];
     tally_arena_t a = {0};
@@ -1681,8 +1682,8 @@ static int s_check_total(PGconn *c, hj_call_t *call, const s_election_t *e, int 
 static int s_keep_amendment(PGconn *c, hj_call_t *call, const s_election_t *e, int round_no, PGresult *box,
                             const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, tally_arena_t *a);
 
-static void s_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                        const Hj__Tally__BoxTotal *t)
+void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                       const Hj__Tally__BoxTotal *t)
 {
     char round[24];
     tally_arena_t a = {0};
@@ -1742,8 +1743,8 @@ out:
 
 /* ---- certification and amendments ----------------------------------------------------------- */
 
-static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                      const Hj__Tally__ElectionRef *ref)
+void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                    const Hj__Tally__ElectionRef *ref)
 {
     char state[6] = "";
     tally_arena_t a = {0};
@@ -1786,7 +1787,7 @@ static void s_certify(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
     hj_info("election %s certified by %s", e.id, call->actor);
     Hj__Tally__ElectionRef record = *ref;
     record.id = e.id;
-    s_result_reply(c, call, profiles, e.id, "election_certified", &record.base);
+    result_reply(c, call, profiles, e.id, "election_certified", &record.base);
 out:
     tally_arena_free(&a);
 }
@@ -1794,8 +1795,8 @@ out:
 /* 暂缺 / 减少名额: seats the rounds could not fill are closed, where and when
  * the profile allows it (rules.c says why not, naming the rule). A vacant
  * seat's by-election is due the profile's months from today. */
-static void s_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                         const Hj__Tally__SeatClosure *sc, int reduce)
+void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                        const Hj__Tally__SeatClosure *sc, int reduce)
 {
     char state[6] = "", today[11], seats[24], after[24], months[24];
     char why[TALLY_WHY_MAX * 2], why_zh[TALLY_WHY_MAX * 2];
@@ -1835,7 +1836,7 @@ static void s_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
     Hj__Tally__SeatClosure record = *sc;
     record.election = e.id;
     record.kind = (char *)kind;
-    s_result_reply(c, call, profiles, e.id, reduce ? "seats_reduced" : "seats_vacant", &record.base);
+    result_reply(c, call, profiles, e.id, reduce ? "seats_reduced" : "seats_vacant", &record.base);
 out:
     tally_arena_free(&a);
 }
@@ -1918,8 +1919,8 @@ static int s_keep_amendment(PGconn *c, hj_call_t *call, const s_election_t *e, i
     return 0;
 }
 
-static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                    const Hj__Tally__BoxTotal *t)
+void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                   const Hj__Tally__BoxTotal *t)
 {
     char state[6] = "", round[24];
     tally_arena_t a = {0};
@@ -1950,7 +1951,7 @@ static void s_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
     }
     hj_warn("election %s: certified result amended by %s (round %d, box %s): %s", e.id, call->actor,
             round_no, t->box, t->reason);
-    s_result_reply(c, call, profiles, e.id, "result_amended", &corrected.base);
+    result_reply(c, call, profiles, e.id, "result_amended", &corrected.base);
 out:
     tally_arena_free(&a);
 }
@@ -1958,7 +1959,7 @@ out:
 /* ---- the election list ------------------------------------------------------------------- */
 
 /* Elections with their communities' and subdistricts' names, election day first. */
-static void s_election_list(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
+void election_list(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
 {
     tally_arena_t a = {0};
     const char *v[3] = {q->community, q->subdistrict, q->state};
@@ -2009,41 +2010,4 @@ static void s_election_list(PGconn *c, hj_call_t *call, const Hj__Tally__Electio
     hj_call_reply(call, &reply.base, NULL);
 out:
     tally_arena_free(&a);
-}
-
-/* ---- routing ------------------------------------------------------------------------------- */
-
-void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                     const Hj__Tally__Request *r)
-{
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        return roll_handle(c, call, profiles, r);
-    case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
-        return s_candidates_set(c, call, profiles, r->candidates_set);
-    case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
-        return s_round_open(c, call, profiles, r->round_open);
-    case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
-        return s_ballots_enter(c, call, profiles, r->ballots_enter);
-    case HJ__TALLY__REQUEST__OP_BOX_COUNT:
-        return s_box_count(c, call, profiles, r->box_count);
-    case HJ__TALLY__REQUEST__OP_RESULT:
-        return s_result_reply(c, call, profiles, r->result->id, NULL, NULL);
-    case HJ__TALLY__REQUEST__OP_CERTIFY:
-        return s_certify(c, call, profiles, r->certify);
-    case HJ__TALLY__REQUEST__OP_AMEND:
-        return s_amend(c, call, profiles, r->amend);
-    case HJ__TALLY__REQUEST__OP_VACANCY:
-        return s_seat_close(c, call, profiles, r->vacancy, 0);
-    case HJ__TALLY__REQUEST__OP_REDUCE:
-        return s_seat_close(c, call, profiles, r->reduce, 1);
-    case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
-        return s_election_list(c, call, r->election_list);
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
 }

@@ -1,9 +1,13 @@
 /* Election day requests: decode checks (no SQL), and election_handle, which routes
- * each to election_db.c. The rules that need the record (the roll, the paper, the boxes)
+ * each to its module. The rules that need the record (the roll, the paper, the boxes)
  * are applied there. */
-#include "election_db.h"
+#include "ballots_db.h"
+#include "certify_db.h"
 #include "hj_envelope.h"
+#include "list_db.h"
+#include "result_db.h"
 #include "roll_db.h"
+#include "rounds_db.h"
 #include "tally.h"
 
 #include <ctype.h>
@@ -317,7 +321,7 @@ void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profile
     case HJ__TALLY__REQUEST__OP_REDUCE:
         return certify_seat_close(c, call, profiles, r->reduce, 1);
     case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
-        return election_list(c, call, r->election_list);
+        return list_elections(c, call, r->election_list);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

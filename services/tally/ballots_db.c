@@ -171,96 +171,140 @@ static uint8_t s_mark(char ch)
     return ch == 'y' ? 1 : ch == 'n' ? 2 : ch == 'a' ? 3 : 0;
 }
 
-void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                   const Hj__Tally__BallotBatch *b)
-{
-    char state[6] = "", round[24], why[TALLY_WHY_MAX];
-    tally_arena_t a = {0};
+/* A batch of ballots on its way in: the box it goes into and what the
+ * rules made of each ballot. */
+typedef struct {
     election_t e;
+    char round[24];
     int round_no;
     PGresult *box;
+    uint32_t returned, counted, nc, valid, invalid;
+    int *wids, *listed;         /* per write-in: a new person's id; a listed candidate's position or -1 */
+    uint32_t n_writeins, n;     /* write-in persons of the round; persons in all */
     tally_round_t rd;
-    if (election_load(c, call, profiles, b->election, 1, &e) != 0 || election_is_open(call, &e) != 0 ||
-        ballots_box(c, call, &e, 0, b->box, &a, &round_no, &box) != 0)
-        goto out;
-    election_num(round, round_no);
-    uint32_t returned = election_u32(box, 0, 3), counted = election_u32(box, 0, 5), nc = election_u32(box, 0, 9);
-    if (strcmp(PQgetvalue(box, 0, 4), "total") == 0) {
+    uint32_t *votes;            /* the box's votes with this batch's */
+    uint8_t *marks;
+    char **hex, **wtext, **reasons;
+    int *ok;
+    size_t n_reasons;
+    uint32_t batch_valid, batch_invalid;
+} s_batch_t;
+
+/* load: the election, open, and the latest round's box, locked. 0 / -1 with the status. */
+static int s_batch_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                        const Hj__Tally__BallotBatch *b, tally_arena_t *a, s_batch_t *x)
+{
+    if (election_load(c, call, profiles, b->election, 1, &x->e) != 0 || election_is_open(call, &x->e) != 0 ||
+        ballots_box(c, call, &x->e, 0, b->box, a, &x->round_no, &x->box) != 0)
+        return -1;
+    election_num(x->round, x->round_no);
+    x->returned = election_u32(x->box, 0, 3);
+    x->counted = election_u32(x->box, 0, 5);
+    x->nc = election_u32(x->box, 0, 9);
+    x->valid = election_u32(x->box, 0, 6);
+    x->invalid = election_u32(x->box, 0, 7);
+    return 0;
+}
+
+/* validate: the batch fits the box (entered one by one, room for it) and
+ * the paper (marks of the right length, write-ins beside a candidate).
+ * 0 / -1 with the status. */
+static int s_batch_validate(hj_call_t *call, const Hj__Tally__BallotBatch *b, const s_batch_t *x)
+{
+    if (strcmp(PQgetvalue(x->box, 0, 4), "total") == 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
                       "box %s of round %d is counted by hand (its total is recorded): its ballots are "
                       "not entered one by one; a recount is another total with its reason "
                       "(hj election count %s --box %s ... --reason TEXT)",
-                      b->box, round_no, e.id, b->box);
-        goto out;
+                      b->box, x->round_no, x->e.id, b->box);
+        return -1;
     }
-    if (counted + b->n_ballots > returned) {
+    if (x->counted + b->n_ballots > x->returned) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "ballots",
                       "box %s held %u returned ballots: %u are entered, and %zu more would make %zu",
-                      b->box, returned, counted, b->n_ballots, counted + b->n_ballots);
-        goto out;
+                      b->box, x->returned, x->counted, b->n_ballots, x->counted + b->n_ballots);
+        return -1;
     }
-    /* Marks of the right length, write-ins resolved to ids. */
-    size_t n_w = 0;
     for (size_t i = 0; i < b->n_ballots; i++) {
         char field[48];
         snprintf(field, sizeof field, "ballots[%zu].marks", i + 1);
-        if (strlen(b->ballots[i]->marks) != nc) {
+        if (strlen(b->ballots[i]->marks) != x->nc) {
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
                           "ballot %zu has %zu marks, but the paper of round %d has %u candidates", i + 1,
-                          strlen(b->ballots[i]->marks), round_no, nc);
-            goto out;
+                          strlen(b->ballots[i]->marks), x->round_no, x->nc);
+            return -1;
         }
         for (size_t k = 0; k < b->ballots[i]->n_writeins; k++)
-            if (b->ballots[i]->writeins[k]->beside > nc) {
+            if (b->ballots[i]->writeins[k]->beside > x->nc) {
                 snprintf(field, sizeof field, "ballots[%zu].writeins", i + 1);
                 hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
                               "write-in %s beside candidate %u: the paper has %u", b->ballots[i]->writeins[k]->name,
-                              b->ballots[i]->writeins[k]->beside, nc);
-                goto out;
+                              b->ballots[i]->writeins[k]->beside, x->nc);
+                return -1;
             }
-        n_w += b->ballots[i]->n_writeins;
     }
-    const char **wnames = tally_alloc(&a, (n_w + 1) * sizeof *wnames);
-    int *wids = tally_alloc(&a, (n_w + 1) * sizeof *wids), *listed = tally_alloc(&a, (n_w + 1) * sizeof *listed);
-    const char **paper = s_paper_names(c, e.id, round, &a);
-    if (!wnames || !wids || !listed || !paper) {
-        election_sql_failed(call, state, &a, "the ballots", "");
-        goto out;
+    return 0;
+}
+
+/* load: write-ins resolved to ids (a listed candidate's name is that
+ * candidate), the round's facts for the rules, the box's votes so far.
+ * 0 / -1 with the status. */
+static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a,
+                            s_batch_t *x)
+{
+    char state[6] = "";
+    size_t n_w = 0;
+    for (size_t i = 0; i < b->n_ballots; i++)
+        n_w += b->ballots[i]->n_writeins;
+    const char **wnames = tally_alloc(a, (n_w + 1) * sizeof *wnames);
+    x->wids = tally_alloc(a, (n_w + 1) * sizeof *x->wids);
+    x->listed = tally_alloc(a, (n_w + 1) * sizeof *x->listed);
+    const char **paper = s_paper_names(c, x->e.id, x->round, a);
+    if (!wnames || !x->wids || !x->listed || !paper) {
+        election_sql_failed(call, state, a, "the ballots", "");
+        return -1;
     }
     /* Write-ins of a listed candidate's name are that candidate (listed[k] >= 0);
      * only the others are write-in persons. */
     size_t k = 0, n_new = 0;
     for (size_t i = 0; i < b->n_ballots; i++)
         for (size_t j = 0; j < b->ballots[i]->n_writeins; j++, k++)
-            if ((listed[k] = s_on_paper(paper, nc, b->ballots[i]->writeins[j]->name)) < 0)
+            if ((x->listed[k] = s_on_paper(paper, x->nc, b->ballots[i]->writeins[j]->name)) < 0)
                 wnames[n_new++] = b->ballots[i]->writeins[j]->name;
-    uint32_t n_writeins = 0;
-    if (s_writein_ids(c, e.id, round, wnames, n_new, wids, &n_writeins) != 0 ||
-        s_round_facts(c, &e, round_no, &a, &rd) != 0) {
-        election_sql_failed(call, state, &a, "the write-ins", "");
-        goto out;
+    if (s_writein_ids(c, x->e.id, x->round, wnames, n_new, x->wids, &x->n_writeins) != 0 ||
+        s_round_facts(c, &x->e, x->round_no, a, &x->rd) != 0) {
+        election_sql_failed(call, state, a, "the write-ins", "");
+        return -1;
     }
-    rd.n_candidates = nc;
+    x->rd.n_candidates = x->nc;
     /* For the ballot's rules a listed name written in stands as person
      * n_writeins + its position: checked like any write-in (where it stands,
      * how many votes the ballot carries), counted for the candidate. */
-    rd.n_writeins = n_writeins + nc;
-    uint32_t n = nc + n_writeins, valid = election_u32(box, 0, 6), invalid = election_u32(box, 0, 7);
-    uint32_t *votes = tally_alloc(&a, (n + 1) * sizeof *votes);
-    uint8_t *marks = tally_alloc(&a, nc + 1);
-    char **hex = tally_alloc(&a, (b->n_ballots + 1) * sizeof *hex);
-    char **wtext = tally_alloc(&a, (b->n_ballots + 1) * sizeof *wtext);
-    int *ok = tally_alloc(&a, (b->n_ballots + 1) * sizeof *ok);
-    char **reasons = tally_alloc(&a, (b->n_ballots + 1) * sizeof *reasons);
-    if (!votes || !marks || !hex || !wtext || !ok || !reasons) {
-        election_sql_failed(call, state, &a, "the ballots", "");
-        goto out;
+    x->rd.n_writeins = x->n_writeins + x->nc;
+    x->n = x->nc + x->n_writeins;
+    x->votes = tally_alloc(a, (x->n + 1) * sizeof *x->votes);
+    x->marks = tally_alloc(a, x->nc + 1);
+    x->hex = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->hex);
+    x->wtext = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->wtext);
+    x->ok = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->ok);
+    x->reasons = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->reasons);
+    if (!x->votes || !x->marks || !x->hex || !x->wtext || !x->ok || !x->reasons) {
+        election_sql_failed(call, state, a, "the ballots", "");
+        return -1;
     }
-    result_parse_votes(PQgetvalue(box, 0, 8), votes, n);
-    uint32_t batch_valid = 0, batch_invalid = 0;
-    size_t n_reasons = 0;
-    k = 0;
-    size_t k_new = 0;
+    result_parse_votes(PQgetvalue(x->box, 0, 8), x->votes, x->n);
+    return 0;
+}
+
+/* validate: each ballot by the rules (valid, invalid with its reason, or
+ * refused), its votes added to the box's, its marks and write-ins as stored.
+ * 0 / -1 with the status. */
+static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a, s_batch_t *x)
+{
+    char state[6] = "", why[TALLY_WHY_MAX];
+    uint32_t nc = x->nc, n_writeins = x->n_writeins;
+    uint8_t *marks = x->marks;
+    size_t k = 0, k_new = 0;
     for (size_t i = 0; i < b->n_ballots; i++) {
         const Hj__Tally__Ballot *bl = b->ballots[i];
         tally_writein_t w[TALLY_CANDIDATES_MAX];
@@ -272,7 +316,7 @@ void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
             marks[j] = s_mark(bl->marks[j]);
         for (size_t j = 0; j < bl->n_writeins; j++, k++) {
             tlen += strlen(bl->writeins[j]->name) + 8;
-            int p = listed[k], id = p < 0 ? wids[k_new++] : (int)n_writeins + p;
+            int p = x->listed[k], id = p < 0 ? x->wids[k_new++] : (int)n_writeins + p;
             /* A "yes" already, and written in again: one vote. (Decode allows 16
              * write-ins a ballot: the cap is never reached.) */
             if (nw == TALLY_CANDIDATES_MAX || (p >= 0 && marks[p] == 1))
@@ -280,109 +324,134 @@ void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
             w[nw].person = (uint16_t)id;
             w[nw++].beside = (int16_t)((int)bl->writeins[j]->beside - 1);
         }
-        int verdict = tally_check_ballot(&rd, marks, w, nw, persons, &np, why, sizeof why);
+        int verdict = tally_check_ballot(&x->rd, marks, w, nw, persons, &np, why, sizeof why);
         if (verdict < 0) {
             char field[48];
             snprintf(field, sizeof field, "ballots[%zu]", i + 1);
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field, "ballot %zu: %s", i + 1, why);
-            goto out;
+            return -1;
         }
-        ok[i] = verdict;
+        x->ok[i] = verdict;
         if (verdict) {
-            batch_valid++;
+            x->batch_valid++;
             for (uint32_t j = 0; j < nc; j++)
-                votes[j] += marks[j] == 1;
+                x->votes[j] += marks[j] == 1;
             for (uint32_t j = 0; j < np; j++)
-                votes[persons[j] < n_writeins ? nc + persons[j] : persons[j] - n_writeins]++;
+                x->votes[persons[j] < n_writeins ? nc + persons[j] : persons[j] - n_writeins]++;
         } else {
-            batch_invalid++;
+            x->batch_invalid++;
             size_t rl = strlen(why) + 32;
-            if ((reasons[n_reasons] = tally_alloc(&a, rl)))
-                snprintf(reasons[n_reasons++], rl, "ballot %zu: %s", i + 1, why);
+            if ((x->reasons[x->n_reasons] = tally_alloc(a, rl)))
+                snprintf(x->reasons[x->n_reasons++], rl, "ballot %zu: %s", i + 1, why);
         }
-        hex[i] = tally_alloc(&a, (size_t)nc * 2 + 1);
-        wtext[i] = tally_alloc(&a, tlen);
-        if (!hex[i] || !wtext[i]) {
-            election_sql_failed(call, state, &a, "the ballots", "");
-            goto out;
+        x->hex[i] = tally_alloc(a, (size_t)nc * 2 + 1);
+        x->wtext[i] = tally_alloc(a, tlen);
+        if (!x->hex[i] || !x->wtext[i]) {
+            election_sql_failed(call, state, a, "the ballots", "");
+            return -1;
         }
         for (uint32_t j = 0; j < nc; j++)
-            snprintf(hex[i] + 2 * j, 3, "%02x", marks[j]);
+            snprintf(x->hex[i] + 2 * j, 3, "%02x", marks[j]);
         size_t off = 0;
         for (size_t j = 0; j < nw; j++)
-            off += (size_t)snprintf(wtext[i] + off, tlen - off, "%s%s>%u", j ? "\x1f" : "",
+            off += (size_t)snprintf(x->wtext[i] + off, tlen - off, "%s%s>%u", j ? "\x1f" : "",
                                     bl->writeins[j]->name, bl->writeins[j]->beside);
     }
-    /* One statement stores the whole batch. */
-    size_t cap = b->n_ballots * ((size_t)nc * 2 + 8) + 8, wcap = 8, vcap = b->n_ballots * 2 + 8;
+    return 0;
+}
+
+/* store: the whole batch in one statement, then the box's count. 0 / -1 with the status. */
+static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a,
+                         const s_batch_t *x)
+{
+    char state[6] = "";
+    size_t cap = b->n_ballots * ((size_t)x->nc * 2 + 8) + 8, wcap = 8, vcap = b->n_ballots * 2 + 8;
     for (size_t i = 0; i < b->n_ballots; i++)
-        wcap += strlen(wtext[i]) * 2 + 8;
-    char *hexes = tally_alloc(&a, cap), *wts = tally_alloc(&a, wcap), *vals = tally_alloc(&a, vcap);
+        wcap += strlen(x->wtext[i]) * 2 + 8;
+    char *hexes = tally_alloc(a, cap), *wts = tally_alloc(a, wcap), *vals = tally_alloc(a, vcap);
     if (!hexes || !wts || !vals) {
-        election_sql_failed(call, state, &a, "the ballots", "");
-        goto out;
+        election_sql_failed(call, state, a, "the ballots", "");
+        return -1;
     }
     size_t hl = 0, wl = 0, vl = 0;
     hl += (size_t)snprintf(hexes + hl, cap - hl, "{");
     wl += (size_t)snprintf(wts + wl, wcap - wl, "{");
     vl += (size_t)snprintf(vals + vl, vcap - vl, "{");
     for (size_t i = 0; i < b->n_ballots; i++) {
-        hl += (size_t)snprintf(hexes + hl, cap - hl, "%s\"%s\"", i ? "," : "", hex[i]);
+        hl += (size_t)snprintf(hexes + hl, cap - hl, "%s\"%s\"", i ? "," : "", x->hex[i]);
         wl += (size_t)snprintf(wts + wl, wcap - wl, "%s\"", i ? "," : "");
-        for (const char *p = wtext[i]; *p && wl + 3 < wcap; p++) {
+        for (const char *p = x->wtext[i]; *p && wl + 3 < wcap; p++) {
             if (*p == '"' || *p == '\\')
                 wts[wl++] = '\\';
             wts[wl++] = *p;
         }
         wl += (size_t)snprintf(wts + wl, wcap - wl, "\"");
-        vl += (size_t)snprintf(vals + vl, vcap - vl, "%s%c", i ? "," : "", ok[i] ? 't' : 'f');
+        vl += (size_t)snprintf(vals + vl, vcap - vl, "%s%c", i ? "," : "", x->ok[i] ? 't' : 'f');
     }
     snprintf(hexes + hl, cap - hl, "}");
     snprintf(wts + wl, wcap - wl, "}");
     snprintf(vals + vl, vcap - vl, "}");
-    const char *v[7] = {call->request_id, e.id, round, b->box, hexes, wts, vals};
+    const char *v[7] = {call->request_id, x->e.id, x->round, b->box, hexes, wts, vals};
     PGresult *r = hj_pq(c, state,
                         "INSERT INTO tally.ballot (batch, no, election, round, box, marks, writeins, valid) "
                         "SELECT $1::uuid, t.no, $2::uuid, $3::int, $4, decode(t.m, 'hex'), t.w, t.v FROM "
                         "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
                         7, v);
     if (!r) {
-        election_sql_failed(call, state, &a, "the ballots", "");
-        goto out;
+        election_sql_failed(call, state, a, "the ballots", "");
+        return -1;
     }
     PQclear(r);
-    if (ballots_store_box(c, e.id, round, b->box, "ballots", counted + (uint32_t)b->n_ballots,
-                          valid + batch_valid, invalid + batch_invalid, votes, n) != 0) {
-        election_sql_failed(call, state, &a, "the ballot box", "");
-        goto out;
+    if (ballots_store_box(c, x->e.id, x->round, b->box, "ballots", x->counted + (uint32_t)b->n_ballots,
+                          x->valid + x->batch_valid, x->invalid + x->batch_invalid, x->votes, x->n) != 0) {
+        election_sql_failed(call, state, a, "the ballot box", "");
+        return -1;
     }
-    /* The receipt: this batch, the box, the round so far. */
+    return 0;
+}
+
+/* reply: the receipt (this batch, the box, the round so far); journals the batch. */
+static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a,
+                          s_batch_t *x)
+{
+    char state[6] = "";
     result_tally_t t;
     Hj__Tally__Count m;
-    if (result_tally(c, &e, round_no, &a, &t) != 1 || result_count_message(&e, &t, &a, &m) != 0) {
-        election_sql_failed(call, state, &a, "the count", "");
-        goto out;
+    if (result_tally(c, &x->e, x->round_no, a, &t) != 1 || result_count_message(&x->e, &t, a, &m) != 0) {
+        election_sql_failed(call, state, a, "the count", "");
+        return;
     }
     Hj__Tally__Receipt receipt = HJ__TALLY__RECEIPT__INIT;
-    receipt.election = e.id;
-    receipt.round = (uint32_t)round_no;
+    receipt.election = x->e.id;
+    receipt.round = (uint32_t)x->round_no;
     for (size_t i = 0; i < m.n_boxes; i++)
         if (strcmp(m.boxes[i]->name, b->box) == 0)
             receipt.box = m.boxes[i];
-    receipt.valid = batch_valid;
-    receipt.invalid = batch_invalid;
-    receipt.invalid_reasons = reasons;
-    receipt.n_invalid_reasons = n_reasons;
+    receipt.valid = x->batch_valid;
+    receipt.invalid = x->batch_invalid;
+    receipt.invalid_reasons = x->reasons;
+    receipt.n_invalid_reasons = x->n_reasons;
     receipt.count = &m;
     Hj__Tally__BallotBatch record = *b;
-    record.election = e.id;
+    record.election = x->e.id;
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_RECEIPT;
     reply.receipt = &receipt;
     snprintf(call->kind, sizeof call->kind, "ballots_entered");
-    snprintf(call->community, sizeof call->community, "%s", e.community);
+    snprintf(call->community, sizeof call->community, "%s", x->e.community);
     hj_call_reply(call, &reply.base, &record.base);
-out:
+}
+
+void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                   const Hj__Tally__BallotBatch *b)
+{
+    tally_arena_t a = {0};
+    s_batch_t x;
+    memset(&x, 0, sizeof x);
+    if (s_batch_load(c, call, profiles, b, &a, &x) == 0 && s_batch_validate(call, b, &x) == 0 &&
+        s_batch_writeins(c, call, b, &a, &x) == 0 && s_batch_judge(call, b, &a, &x) == 0 &&
+        s_batch_store(c, call, b, &a, &x) == 0)
+        s_batch_reply(c, call, b, &a, &x);
     tally_arena_free(&a);
 }
 

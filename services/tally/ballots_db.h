@@ -14,6 +14,7 @@ int ballots_store_box(PGconn *c, const char *election, const char *round, const 
                       const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
                       const uint32_t *votes, uint32_t n);
 
+/* A batch of ballots entered one by one into a box, judged by the rules. */
 void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__BallotBatch *b);
 
@@ -23,6 +24,7 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
                         const Hj__Tally__BoxTotal *t, tally_arena_t *a, uint32_t **votes_out,
                         uint32_t *n_persons);
 
+/* A box's total counted by hand (a recount only with its reason). */
 void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                        const Hj__Tally__BoxTotal *t);
 

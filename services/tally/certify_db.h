@@ -4,6 +4,7 @@
  * closed as vacant (暂缺) or reduced (减少名额). */
 #include "tally.h"
 
+/* Certifies a result whose seats are all filled or closed. */
 void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                     const Hj__Tally__ElectionRef *ref);
 
@@ -13,6 +14,7 @@ void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
 void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         const Hj__Tally__SeatClosure *sc, int reduce);
 
+/* An amendment of a certified result: a box counted again, with its reason. */
 void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__BoxTotal *t);
 

@@ -20,6 +20,7 @@ typedef struct {
     const hj_profile_t *profile;
 } election_t;
 
+/* A copy of s in the arena; "" when out of memory. */
 char *election_strdup(tally_arena_t *a, const char *s);
 
 /* A query whose result the arena keeps. NULL after logging, with its
@@ -31,8 +32,10 @@ PGresult *election_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const 
 void election_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a,
                          const char *what, const char *field);
 
+/* A column as a count. */
 uint32_t election_u32(PGresult *r, int row, int col);
 
+/* v as text in buf, for a $n parameter. */
 const char *election_num(char buf[24], long long v);
 
 /* 1 found, 0 not, -1 error. `lock`: FOR UPDATE (every election-day write
@@ -40,11 +43,14 @@ const char *election_num(char buf[24], long long v);
 int election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, int lock,
                  election_t *e);
 
+/* The election `id` (lock: FOR UPDATE). 0, or -1 with NOT_FOUND or the SQL failure. */
 int election_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
                   int lock, election_t *e);
 
+/* 0 while not certified; -1 with FAILED_PRECONDITION naming the amendment. */
 int election_not_certified(hj_call_t *call, const election_t *e);
 
+/* 0 when open (and not certified); -1 with FAILED_PRECONDITION naming the gates. */
 int election_is_open(hj_call_t *call, const election_t *e);
 
 /* For roll_db.c (proxies): the election, locked, not certified. */

@@ -37,6 +37,7 @@ typedef struct {
     const char *vacancy_due;    /* the earliest by-election due day, "" */
 } result_t;
 
+/* A round kind's name as TALLY_ROUND_*. */
 int result_kind(const char *name);
 
 /* Parses "{1,2,3}"-free "1,2,3" (array_to_string) into votes[0..n). */
@@ -45,12 +46,14 @@ void result_parse_votes(const char *text, uint32_t *votes, uint32_t n);
 /* Loads round `no` (0 = the latest) and counts it. 1, 0 no such round, -1 error. */
 int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, result_tally_t *t);
 
+/* Person i of the round (paper, then write-ins) by name. */
 const char *result_person_name(const result_tally_t *t, uint32_t i);
 
 /* The round as the wire carries it; strings live in the arena. */
 int result_count_message(const election_t *e, const result_tally_t *t, tally_arena_t *a,
                          Hj__Tally__Count *m);
 
+/* Every round of the election counted, who is elected, the seats closed. 0 / -1. */
 int result_load(PGconn *c, const election_t *e, tally_arena_t *a, result_t *res);
 
 /* Seats the rounds and the closures have not accounted for. */

@@ -119,195 +119,237 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
     return r ? 0 : -1;
 }
 
-void rounds_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                 const Hj__Tally__RoundOpen *o)
-{
-    char state[6] = "", today[11], why[TALLY_WHY_MAX], field[48];
-    char no[24], seats[24], electorate[24], present[24];
-    tally_arena_t a = {0};
+/* A round being opened: the election, its last round, and the paper and
+ * seats that follow from it. */
+typedef struct {
     election_t e;
     result_tally_t last;
+    int has_last;
+    int kind;
+    uint32_t to_fill, n;        /* seats to fill; persons on the paper */
+    const char **ids, **names;  /* the paper */
+    int new_list;               /* a further round stands a new list */
+    uint32_t who_count;         /* the electorate */
+    char no[24];
+} s_opening_t;
+
+/* load: the election, open and on or after its day, and its last round as
+ * counted. 0 / -1 with the status. */
+static int s_open_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__RoundOpen *o,
+                       tally_arena_t *a, s_opening_t *x)
+{
+    char state[6] = "", today[11];
     hj_date_today(today);
-    if (election_load(c, call, profiles, o->election, 1, &e) != 0 || election_is_open(call, &e) != 0)
-        goto out;
-    if (strcmp(today, e.date) < 0) {
+    if (election_load(c, call, profiles, o->election, 1, &x->e) != 0 || election_is_open(call, &x->e) != 0)
+        return -1;
+    if (strcmp(today, x->e.date) < 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
-                      "election day is %s: a round opens on or after it (today is %s)", e.date, today);
-        goto out;
+                      "election day is %s: a round opens on or after it (today is %s)", x->e.date, today);
+        return -1;
     }
-    int has_last = result_tally(c, &e, 0, &a, &last);
-    if (has_last < 0) {
-        election_sql_failed(call, state, &a, "the rounds", "");
-        goto out;
+    x->has_last = result_tally(c, &x->e, 0, a, &x->last);
+    if (x->has_last < 0) {
+        election_sql_failed(call, state, a, "the rounds", "");
+        return -1;
     }
-    /* The paper and the seats of this round follow from the last round. */
-    int kind = TALLY_ROUND_FIRST;
-    uint32_t to_fill = e.seats, n = 0;
-    const char **ids = NULL, **names = NULL;
-    int new_list = 0;
-    const char *v[1] = {e.id};
-    if (!has_last) {
-        PGresult *r = election_q(c, &a,
+    return 0;
+}
+
+/* load and validate: the paper and the seats of this round follow from the
+ * last round (the candidate list for the first). 0 / -1 with the status. */
+static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
+                        s_opening_t *x)
+{
+    char state[6] = "", why[TALLY_WHY_MAX], field[48];
+    const election_t *e = &x->e;
+    const result_tally_t *last = &x->last;
+    x->kind = TALLY_ROUND_FIRST;
+    x->to_fill = e->seats;
+    const char *v[1] = {e->id};
+    if (!x->has_last) {
+        PGresult *r = election_q(c, a,
                                  "SELECT person_id::text, name FROM tally.candidate WHERE election = $1::uuid "
                                  "ORDER BY position",
                                  1, v);
         if (!r) {
-            election_sql_failed(call, state, &a, "the candidate list", "");
-            goto out;
+            election_sql_failed(call, state, a, "the candidate list", "");
+            return -1;
         }
-        n = (uint32_t)PQntuples(r);
-        if (n == 0) {
+        x->n = (uint32_t)PQntuples(r);
+        if (x->n == 0) {
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "candidates",
                           "the election has no candidate list (hj election candidates %s --person ID ...)",
-                          e.id);
-            goto out;
+                          e->id);
+            return -1;
         }
-        ids = tally_alloc(&a, (n + 1) * sizeof *ids);
-        names = tally_alloc(&a, (n + 1) * sizeof *names);
-        for (uint32_t i = 0; ids && names && i < n; i++) {
-            ids[i] = PQgetvalue(r, (int)i, 0);
-            names[i] = PQgetvalue(r, (int)i, 1);
+        x->ids = tally_alloc(a, (x->n + 1) * sizeof *x->ids);
+        x->names = tally_alloc(a, (x->n + 1) * sizeof *x->names);
+        for (uint32_t i = 0; x->ids && x->names && i < x->n; i++) {
+            x->ids[i] = PQgetvalue(r, (int)i, 0);
+            x->names[i] = PQgetvalue(r, (int)i, 1);
         }
-    } else if (!last.complete) {
+    } else if (!last->complete) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                      "round %d is still being counted: %u of %u returned ballots counted", last.no,
-                      last.counted, last.returned);
-        goto out;
-    } else if (!last.counted_ok) {
+                      "round %d is still being counted: %u of %u returned ballots counted", last->no,
+                      last->counted, last->returned);
+        return -1;
+    } else if (!last->counted_ok) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                      "round %d does not count: %s", last.no, last.tc->error);
-        goto out;
+                      "round %d does not count: %s", last->no, last->tc->error);
+        return -1;
     } else {
-        const tally_count_t *tc = last.tc;
+        const tally_count_t *tc = last->tc;
         const uint32_t *who = NULL;
         switch (tc->outcome) {
         case TALLY_OUTCOME_VOID: /* re-run with the same paper */
-            kind = last.kind;
-            to_fill = last.seats_to_fill;
-            n = last.n_paper;
+            x->kind = last->kind;
+            x->to_fill = last->seats_to_fill;
+            x->n = last->n_paper;
             break;
         case TALLY_OUTCOME_REVOTE:
-            kind = TALLY_ROUND_REVOTE;
-            to_fill = tc->revote_seats;
-            n = tc->n_tied;
+            x->kind = TALLY_ROUND_REVOTE;
+            x->to_fill = tc->revote_seats;
+            x->n = tc->n_tied;
             who = tc->tied;
             break;
         case TALLY_OUTCOME_FURTHER: {
             /* Seats closed after this round (暂缺 / 减少名额) are not voted for again. */
             char last_no[24];
-            const char *w[2] = {e.id, election_num(last_no, last.no)};
-            PGresult *closed = election_q(c, &a,
+            const char *w[2] = {e->id, election_num(last_no, last->no)};
+            PGresult *closed = election_q(c, a,
                                           "SELECT COALESCE(sum(seats), 0) FROM tally.seat_closure "
                                           "WHERE election = $1::uuid AND after_round = $2::int",
                                           2, w);
             if (!closed) {
-                election_sql_failed(call, state, &a, "the closed seats", "");
-                goto out;
+                election_sql_failed(call, state, a, "the closed seats", "");
+                return -1;
             }
-            kind = TALLY_ROUND_FURTHER;
-            to_fill = tc->further_seats - (election_u32(closed, 0, 0) < tc->further_seats ? election_u32(closed, 0, 0)
-                                                                                     : tc->further_seats);
-            if (to_fill == 0) {
+            x->kind = TALLY_ROUND_FURTHER;
+            x->to_fill = tc->further_seats - (election_u32(closed, 0, 0) < tc->further_seats
+                                                  ? election_u32(closed, 0, 0)
+                                                  : tc->further_seats);
+            if (x->to_fill == 0) {
                 hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
                               "every seat is filled or closed: certify the result (hj election certify %s)",
-                              e.id);
-                goto out;
+                              e->id);
+                return -1;
             }
-            new_list = e.profile->further_standing.kind == HJ_STANDING_NEW_LIST;
-            n = new_list ? (uint32_t)o->n_person_ids : tc->n_standing;
+            x->new_list = e->profile->further_standing.kind == HJ_STANDING_NEW_LIST;
+            x->n = x->new_list ? (uint32_t)o->n_person_ids : tc->n_standing;
             who = tc->standing;
             break;
         }
         default:
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                          "every seat is filled: certify the result (hj election certify %s)", e.id);
-            goto out;
+                          "every seat is filled: certify the result (hj election certify %s)", e->id);
+            return -1;
         }
-        ids = tally_alloc(&a, (n + 1) * sizeof *ids);
-        names = tally_alloc(&a, (n + 1) * sizeof *names);
-        if (!ids || !names) {
-            election_sql_failed(call, state, &a, "the paper", "");
-            goto out;
+        x->ids = tally_alloc(a, (x->n + 1) * sizeof *x->ids);
+        x->names = tally_alloc(a, (x->n + 1) * sizeof *x->names);
+        if (!x->ids || !x->names) {
+            election_sql_failed(call, state, a, "the paper", "");
+            return -1;
         }
-        if (new_list) {
-            for (uint32_t i = 0; i < n; i++) {
+        if (x->new_list) {
+            for (uint32_t i = 0; i < x->n; i++) {
                 snprintf(field, sizeof field, "person_ids[%u]", i + 1);
-                if (s_nominee(c, call, &e, o->person_ids[i], field, &a, &names[i]) != 0)
-                    goto out;
-                ids[i] = o->person_ids[i];
+                if (s_nominee(c, call, e, o->person_ids[i], field, a, &x->names[i]) != 0)
+                    return -1;
+                x->ids[i] = o->person_ids[i];
             }
             uint32_t required = 0;
-            if (!tally_check_candidates(e.profile, to_fill, n, &required, why, sizeof why)) {
+            if (!tally_check_candidates(e->profile, x->to_fill, x->n, &required, why, sizeof why)) {
                 hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "person_ids",
                               "the further round's new list is not lawful: %s", why);
-                goto out;
+                return -1;
             }
         } else {
-            for (uint32_t i = 0; i < n; i++) {
+            for (uint32_t i = 0; i < x->n; i++) {
                 uint32_t p = who ? who[i] : i;
-                ids[i] = p < last.n_paper ? last.paper_ids[p] : "";
-                names[i] = result_person_name(&last, p);
+                x->ids[i] = p < last->n_paper ? last->paper_ids[p] : "";
+                x->names[i] = result_person_name(last, p);
             }
         }
     }
-    if (o->n_person_ids && !new_list) {
+    if (o->n_person_ids && !x->new_list) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "person_ids",
                       "this round's paper follows from the count (profile %s): give no list",
-                      e.profile->name);
-        goto out;
+                      e->profile->name);
+        return -1;
     }
-    /* Who should attend (party) is given; a residents' electorate is the roll. */
-    uint32_t who_count = o->electorate;
-    if (e.profile->body == HJ_BODY_RESIDENTS) {
+    return 0;
+}
+
+/* load and validate: who should attend (party) is given; a residents'
+ * electorate is the roll. No more present, nor ballots issued, than
+ * there are voters. 0 / -1 with the status. */
+static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
+                             s_opening_t *x)
+{
+    char state[6] = "";
+    const election_t *e = &x->e;
+    x->who_count = o->electorate;
+    if (e->profile->body == HJ_BODY_RESIDENTS) {
         if (o->electorate) {
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
                           "a residents' election counts its electorate from the voter roll: give none");
-            goto out;
+            return -1;
         }
-        const char *cv[1] = {e.community};
-        PGresult *r = election_q(c, &a,
+        const char *cv[1] = {e->community};
+        PGresult *r = election_q(c, a,
                                  "SELECT voters, households, representatives FROM tally.voter_roll "
                                  "WHERE community = $1",
                                  1, cv);
         if (!r) {
-            election_sql_failed(call, state, &a, "the voter roll", "");
-            goto out;
+            election_sql_failed(call, state, a, "the voter roll", "");
+            return -1;
         }
         if (PQntuples(r) == 1)
-            who_count = election_u32(r, 0, e.mode == HJ_MODE_HOUSEHOLD ? 1 : e.mode == HJ_MODE_REPRESENTATIVE ? 2 : 0);
-        if (!who_count) {
+            x->who_count = election_u32(r, 0, e->mode == HJ_MODE_HOUSEHOLD        ? 1
+                                              : e->mode == HJ_MODE_REPRESENTATIVE ? 2
+                                                                                  : 0);
+        if (!x->who_count) {
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "electorate",
-                          "the voter roll of %s records no %s (hj voters set)", e.community,
-                          e.profile->electorate_label[e.mode]);
-            goto out;
+                          "the voter roll of %s records no %s (hj voters set)", e->community,
+                          e->profile->electorate_label[e->mode]);
+            return -1;
         }
-    } else if (!who_count) {
+    } else if (!x->who_count) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
-                      "electorate: how many %s (required)", e.profile->electorate_label[e.mode]);
-        goto out;
+                      "electorate: how many %s (required)", e->profile->electorate_label[e->mode]);
+        return -1;
     }
-    if (o->present > who_count) {
+    if (o->present > x->who_count) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "present",
-                      "%u present, but there are only %u %s", o->present, who_count,
-                      e.profile->electorate_label[e.mode]);
-        goto out;
+                      "%u present, but there are only %u %s", o->present, x->who_count,
+                      e->profile->electorate_label[e->mode]);
+        return -1;
     }
     /* One ballot a voter: more issued than there are voters is no count (returned
      * above issued stays lawful to record: the rules make that round void). */
     uint64_t issued_all = 0;
     for (size_t i = 0; i < o->n_boxes; i++)
         issued_all += o->boxes[i]->issued;
-    if (issued_all > who_count) {
+    if (issued_all > x->who_count) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "boxes",
                       "%llu ballots issued, but there are only %u %s", (unsigned long long)issued_all,
-                      who_count, e.profile->electorate_label[e.mode]);
-        goto out;
+                      x->who_count, e->profile->electorate_label[e->mode]);
+        return -1;
     }
-    const char *w[7] = {e.id,
-                        election_num(no, has_last ? last.no + 1 : 1),
-                        tally_round_name(kind),
-                        election_num(seats, to_fill),
-                        election_num(electorate, who_count),
+    return 0;
+}
+
+/* store: the round, its paper and its boxes. 0 / -1 with the status. */
+static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
+                        s_opening_t *x)
+{
+    char state[6] = "", seats[24], electorate[24], present[24];
+    const election_t *e = &x->e;
+    const char *w[7] = {e->id,
+                        election_num(x->no, x->has_last ? x->last.no + 1 : 1),
+                        tally_round_name(x->kind),
+                        election_num(seats, x->to_fill),
+                        election_num(electorate, x->who_count),
                         election_num(present, o->present),
                         call->actor};
     PGresult *r = hj_pq(c, state,
@@ -315,32 +357,43 @@ void rounds_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
                         7, w);
     if (!r) {
-        election_sql_failed(call, state, &a, "the round", "");
-        goto out;
+        election_sql_failed(call, state, a, "the round", "");
+        return -1;
     }
     PQclear(r);
-    for (uint32_t i = 0; i < n; i++)
-        if (s_insert_paper(c, e.id, no, i + 1, ids[i], names[i]) != 0) {
-            election_sql_failed(call, state, &a, "the ballot paper", "");
-            goto out;
+    for (uint32_t i = 0; i < x->n; i++)
+        if (s_insert_paper(c, e->id, x->no, i + 1, x->ids[i], x->names[i]) != 0) {
+            election_sql_failed(call, state, a, "the ballot paper", "");
+            return -1;
         }
     for (size_t i = 0; i < o->n_boxes; i++) {
         const Hj__Tally__Box *b = o->boxes[i];
         char issued[24], returned[24];
-        const char *x[6] = {e.id, no, b->name, b->kind, election_num(issued, b->issued), election_num(returned, b->returned)};
+        const char *y[6] = {e->id, x->no, b->name, b->kind, election_num(issued, b->issued),
+                            election_num(returned, b->returned)};
         r = hj_pq(c, state,
                   "INSERT INTO tally.box (election, round, name, kind, issued, returned) "
                   "VALUES ($1::uuid, $2::int, $3, $4, $5::int, $6::int)",
-                  6, x);
+                  6, y);
         if (!r) {
-            election_sql_failed(call, state, &a, "the ballot boxes", "");
-            goto out;
+            election_sql_failed(call, state, a, "the ballot boxes", "");
+            return -1;
         }
         PQclear(r);
     }
-    hj_info("election %s: round %s (%s) opened for %u seat(s), %u on the paper", e.id, no,
-            tally_round_name(kind), to_fill, n);
-    result_count_reply(c, call, &e, "round_opened");
-out:
+    hj_info("election %s: round %s (%s) opened for %u seat(s), %u on the paper", e->id, x->no,
+            tally_round_name(x->kind), x->to_fill, x->n);
+    return 0;
+}
+
+void rounds_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                 const Hj__Tally__RoundOpen *o)
+{
+    tally_arena_t a = {0};
+    s_opening_t x;
+    memset(&x, 0, sizeof x);
+    if (s_open_load(c, call, profiles, o, &a, &x) == 0 && s_open_paper(c, call, o, &a, &x) == 0 &&
+        s_open_electorate(c, call, o, &a, &x) == 0 && s_open_store(c, call, o, &a, &x) == 0)
+        result_count_reply(c, call, &x.e, "round_opened"); /* reply */
     tally_arena_free(&a);
 }

@@ -1,6 +1,13 @@
-/* Election day requests: decode checks (no SQL). The rules that need the
- * record (the roll, the paper, the boxes) are applied in election_db.c. */
+/* Election day requests: decode checks (no SQL), and election_handle, which routes
+ * each to its module. The rules that need the record (the roll, the paper, the boxes)
+ * are applied there. */
+#include "ballots_db.h"
+#include "certify_db.h"
 #include "hj_envelope.h"
+#include "list_db.h"
+#include "result_db.h"
+#include "roll_db.h"
+#include "rounds_db.h"
 #include "tally.h"
 
 #include <ctype.h>
@@ -280,5 +287,42 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     }
     default:
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown tally operation");
+    }
+}
+
+/* ---- routing ------------------------------------------------------------------------------- */
+
+void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                     const Hj__Tally__Request *r)
+{
+    switch (r->op_case) {
+    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
+    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
+    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
+    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
+    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
+        return roll_handle(c, call, profiles, r);
+    case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
+        return rounds_candidates_set(c, call, profiles, r->candidates_set);
+    case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
+        return rounds_open(c, call, profiles, r->round_open);
+    case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
+        return ballots_enter(c, call, profiles, r->ballots_enter);
+    case HJ__TALLY__REQUEST__OP_BOX_COUNT:
+        return ballots_box_count(c, call, profiles, r->box_count);
+    case HJ__TALLY__REQUEST__OP_RESULT:
+        return result_reply(c, call, profiles, r->result->id, NULL, NULL);
+    case HJ__TALLY__REQUEST__OP_CERTIFY:
+        return certify_result(c, call, profiles, r->certify);
+    case HJ__TALLY__REQUEST__OP_AMEND:
+        return certify_amend(c, call, profiles, r->amend);
+    case HJ__TALLY__REQUEST__OP_VACANCY:
+        return certify_seat_close(c, call, profiles, r->vacancy, 0);
+    case HJ__TALLY__REQUEST__OP_REDUCE:
+        return certify_seat_close(c, call, profiles, r->reduce, 1);
+    case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
+        return list_elections(c, call, r->election_list);
+    default:
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }
 }

@@ -169,7 +169,7 @@ void tally_events_free(tally_event_t **events);
  * the live board skipped it. 0 / -1. */
 int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied);
 
-/* ---- election day (election_db.c, election_server.c) --------------------- */
+/* ---- election day (election_server.c; election_db.c and its modules) --------------------- */
 
 /* Memory that lives until a reply is packed: allocations and the PGresults
  * that message strings point into. */

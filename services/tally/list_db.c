@@ -1,0 +1,68 @@
+/* Election day: the list of elections. */
+#include "count.h"
+#include "election_db.h"
+#include "hj_db.h"
+#include "hj_envelope.h"
+#include "hj_log.h"
+#include "list_db.h"
+#include "tally.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the election list ------------------------------------------------------------------- */
+
+/* Elections with their communities' and subdistricts' names, election day first. */
+void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
+{
+    tally_arena_t a = {0};
+    const char *v[3] = {q->community, q->subdistrict, q->state};
+    PGresult *r = election_q(c, &a,
+                             "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
+                             "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
+                             "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
+                             "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
+                             "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
+                             "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
+                             "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
+                             "LEFT JOIN tally.seat_closure x ON x.election = e.id "
+                             "WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR k.subdistrict = $2) "
+                             "AND ($3 = '' OR e.state = $3) "
+                             "GROUP BY e.id, k.code, d.code ORDER BY e.election_date, e.community, e.body LIMIT 1000",
+                             3, v);
+    if (!r) {
+        election_sql_failed(call, "", &a, "the elections", "");
+        goto out;
+    }
+    int n = PQntuples(r);
+    Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
+    Hj__Tally__ElectionListItem *it = tally_alloc(&a, ((size_t)n + 1) * sizeof *it);
+    list.elections = tally_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
+    if (!it || !list.elections) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        hj__tally__election_list_item__init(&it[i]);
+        it[i].id = PQgetvalue(r, i, 0);
+        it[i].community = PQgetvalue(r, i, 1);
+        it[i].community_name = PQgetvalue(r, i, 2);
+        it[i].subdistrict = PQgetvalue(r, i, 3);
+        it[i].subdistrict_name = PQgetvalue(r, i, 4);
+        it[i].body = PQgetvalue(r, i, 5);
+        it[i].date = PQgetvalue(r, i, 6);
+        it[i].state = PQgetvalue(r, i, 7);
+        it[i].seats = election_u32(r, i, 8);
+        it[i].vacant = election_u32(r, i, 9);
+        it[i].reduced = election_u32(r, i, 10);
+        it[i].vacancy_due = PQgetvalue(r, i, 11);
+        list.elections[list.n_elections++] = &it[i];
+    }
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_ELECTION_LIST;
+    reply.election_list = &list;
+    hj_call_reply(call, &reply.base, NULL);
+out:
+    tally_arena_free(&a);
+}

@@ -344,7 +344,22 @@ static void s_print_district(const Hj__Tally__Snapshot *s, int en)
            s->tally_seq, s->journal_seq);
 }
 
-static void s_print_table(cli_t *cli, const Hj__Tally__Snapshot *s, int en)
+/* A subdistrict's own totals, from its rows (the district totals are the
+ * whole district's and would not add up to the rows shown). */
+static void s_print_subdistrict(const Hj__Tally__Snapshot *s, const char *subdistrict, int en)
+{
+    uint32_t green = 0;
+    for (size_t i = 0; i < s->n_communities; i++)
+        green += s->communities[i]->red_gates == 0;
+    printf(en ? "\nsubdistrict %s: communities %zu, all gates green %u\n"
+              : "\n街道 %s：社区 %zu，全部门槛通过 %u\n",
+           subdistrict, s->n_communities, green);
+    printf(en ? "(tally seq %" PRIu64 ", journal seq %" PRIu64 ")\n"
+              : "（计票序号 %" PRIu64 "，日志序号 %" PRIu64 "）\n",
+           s->tally_seq, s->journal_seq);
+}
+
+static void s_print_table(cli_t *cli, const Hj__Tally__Snapshot *s, int en, const char *subdistrict)
 {
     const char *head[5 + S_GATES + 4 + BOARD_MEASURES];
     int n = 0;
@@ -404,7 +419,10 @@ static void s_print_table(cli_t *cli, const Hj__Tally__Snapshot *s, int en)
         if (j == i)
             board_subdistrict_line(cli, s->communities[i]->subdistrict, "", en);
     }
-    s_print_district(s, en);
+    if (subdistrict[0])
+        s_print_subdistrict(s, subdistrict, en);
+    else
+        s_print_district(s, en);
 }
 
 static void s_print_gates(const Hj__Tally__CommunityBoard *b, int en)
@@ -492,12 +510,13 @@ static void s_print_board(cli_t *cli, const Hj__Tally__CommunityBoard *b, int en
     printf(en ? "(tally seq %" PRIu64 ")\n" : "（计票序号 %" PRIu64 "）\n", b->tally_seq);
 }
 
-int board_snapshot(cli_t *cli, const char *community, Hj__Tally__Reply **reply,
-                   const Hj__Tally__Snapshot **snapshot)
+int board_snapshot(cli_t *cli, const char *community, const char *subdistrict,
+                   Hj__Tally__Reply **reply, const Hj__Tally__Snapshot **snapshot)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
     q.community = (char *)(community ? community : "");
+    q.subdistrict = (char *)(subdistrict ? subdistrict : "");
     req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
     req.snapshot = &q;
     *reply = NULL;
@@ -519,17 +538,18 @@ int cmd_board(cli_t *cli, const char *community)
     Hj__Tally__Reply *reply = NULL;
     const Hj__Tally__Snapshot *s = NULL;
     int en = s_lang_en(cli);
-    if (cli->npos > 0)
-        return cli_usage("hj board [COMMUNITY]");
+    const char *subdistrict = cli_opt_or(cli, "subdistrict", "");
+    if (cli->npos > 0 || (community && subdistrict[0]))
+        return cli_usage("hj board [COMMUNITY | --subdistrict S]");
     int rc = cli_unused(cli);
-    if (rc != CLI_OK || (rc = board_snapshot(cli, community, &reply, &s)) != CLI_OK)
+    if (rc != CLI_OK || (rc = board_snapshot(cli, community, subdistrict, &reply, &s)) != CLI_OK)
         return rc;
     if (cli->json)
         cli_json(&s->base);
     else if (community && s->n_communities == 1)
         s_print_board(cli, s->communities[0], en);
     else
-        s_print_table(cli, s, en);
+        s_print_table(cli, s, en, subdistrict);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return rc;
 }

@@ -17,10 +17,12 @@ const char *board_gate_reason(const Hj__Tally__Gate *g, int en);
  * nothing when the device may not read them. */
 void board_subdistrict_line(cli_t *cli, const char *subdistrict, const char *indent, int en);
 
-/* The board of one community (or "" / NULL: every one), as hj board reads it:
+/* The board of one community, or of one subdistrict's communities (each "" /
+ * NULL: every one), as hj board reads it:
  * CLI_OK with *reply (free with protobuf_c_message_free_unpacked) holding
  * *snapshot; else the exit code, having said why, and nothing to free. */
-int board_snapshot(cli_t *cli, const char *community, Hj__Tally__Reply **reply,
+int board_snapshot(cli_t *cli, const char *community, const char *subdistrict,
+                   Hj__Tally__Reply **reply,
                    const Hj__Tally__Snapshot **snapshot);
 
 #endif

@@ -412,9 +412,25 @@ static int s_talks_page(s_export_t *x, const char *after, char last[64], size_t 
     return rc;
 }
 
+/* The lists that filter by community but not by subdistrict (talks, audits):
+ * with a subdistrict, one community of it at a time, so each request is an
+ * index range on the server and nothing outside the subdistrict is fetched. */
+static int s_by_community(s_export_t *x, s_page_t page)
+{
+    if (!x->subdistrict[0] || x->community[0])
+        return s_pages(x, page);
+    int rc = CLI_OK;
+    for (size_t i = 0; i < x->ncodes && rc == CLI_OK; i++) {
+        x->community = x->codes[i];
+        rc = s_pages(x, page);
+    }
+    x->community = "";
+    return rc;
+}
+
 static int s_talks_fetch(s_export_t *x)
 {
-    return s_pages(x, s_talks_page);
+    return s_by_community(x, s_talks_page);
 }
 
 static const char *s_phase(const s_row_t *row, size_t arg, int en, s_buf_t *buf)
@@ -534,7 +550,7 @@ static int s_audits_page(s_export_t *x, const char *after, char last[64], size_t
 
 static int s_findings_fetch(s_export_t *x)
 {
-    return s_pages(x, s_audits_page);
+    return s_by_community(x, s_audits_page);
 }
 
 /* arg: 0 the audit's state, 1 its term */
@@ -651,7 +667,7 @@ static int s_board_fetch(s_export_t *x)
 {
     Hj__Tally__Reply *reply = NULL;
     const Hj__Tally__Snapshot *s = NULL;
-    int rc = board_snapshot(x->cli, x->community, &reply, &s);
+    int rc = board_snapshot(x->cli, x->community, x->subdistrict, &reply, &s);
     if (rc != CLI_OK || (rc = s_pages(x, s_push_page)) != CLI_OK)
         goto out;
     for (size_t i = 0; i < s->n_communities && rc == CLI_OK; i++) {
@@ -834,12 +850,12 @@ static void s_board_init(void)
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 static const s_table_t s_tables[] = {
-    {"reserve", s_reserve_columns, PREP_RESERVE_COLUMNS, s_reserve_fetch, 0, s_reserve_init},
+    {"reserve", s_reserve_columns, PREP_RESERVE_COLUMNS, s_reserve_fetch, 1, s_reserve_init},
     {"talks", s_talk_columns, N_(s_talk_columns), s_talks_fetch, 0, NULL},
     {"findings", s_finding_columns, N_(s_finding_columns), s_findings_fetch, 0, NULL},
     {"training", s_training_columns, N_(s_training_columns), s_training_fetch, 1, NULL},
     {"publicity", s_publicity_columns, N_(s_publicity_columns), s_publicity_fetch, 1, NULL},
-    {"board", s_board_columns, N_(s_board_columns), s_board_fetch, 0, s_board_init},
+    {"board", s_board_columns, N_(s_board_columns), s_board_fetch, 1, s_board_init},
 };
 
 static const char *s_table_names(void)
@@ -927,7 +943,7 @@ int cmd_export(cli_t *cli, const char *name)
     if (x.table->init)
         x.table->init();
     /* A subdistrict the table's lists cannot filter by: its communities first. */
-    if (x.subdistrict[0] && !x.table->server_subdistrict && x.table->fetch != s_board_fetch &&
+    if (x.subdistrict[0] && !x.table->server_subdistrict &&
         (rc = s_pages(&x, s_codes_page)) != CLI_OK)
         goto out;
 

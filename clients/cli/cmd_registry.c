@@ -276,6 +276,7 @@ static int s_person_list(cli_t *cli)
     if (rc != CLI_OK)
         return rc;
     q.name = (char *)cli_opt_or(cli, "name", "");
+    q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q.include_void = cli_flag(cli, "include-void");
     req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_LIST;
     req.person_list = &q;

@@ -48,7 +48,7 @@ static const cli_command_t s_commands[] = {
      "hj person add --name NAME --gender male|female [--ethnicity E] [--birth YYYY-MM-DD]\n"
      "              [--party-member] [--id-card NUMBER]   (stored only as a keyed hash and a mask)\n"
      "hj person show PERSON [--community CODE]\n"
-     "hj person list [--community CODE (sitting members)] [--name TEXT] [--include-void]\n"
+     "hj person list [--community CODE | --subdistrict CODE (sitting members)] [--name TEXT] [--include-void]\n"
      "               [--limit N] [--after ID] [--all]\n"
      "hj person update PERSON [--name N] [--gender G] [--ethnicity E] [--birth DATE]\n"
      "               [--party-member yes|no] [--reason TEXT]   (the previous values stay in the journal)\n"
@@ -179,7 +179,7 @@ static const cli_command_t s_commands[] = {
      "hj upgrade approve ID --date YYYY-MM-DD [--note TEXT]   (街道党工委; changes the community's\n"
      "                                                          organisation type at once)\n"
      "hj upgrade reject ID --date YYYY-MM-DD --note TEXT\n"
-     "hj upgrade list [--community CODE] [--state requested|approved|rejected] [--limit N] [--after ID]\n"
+     "hj upgrade list [--community CODE] [--subdistrict CODE] [--state requested|approved|rejected] [--limit N] [--after ID]\n"
      "hj upgrade show ID"},
     {"body", "健全机构: leadership group, office, guidance groups, election committees", cmd_body,
      "hj body add --kind KIND --name NAME --leader PERSON_ID [--member PERSON_ID]... [--formed YYYY-MM-DD]\n"
@@ -269,9 +269,10 @@ static const cli_command_t s_commands[] = {
      "ID: a request id or its first characters. Every write is stored in the spool before it\n"
      "is sent; one that cannot be sent waits there (\"saved offline\"). --no-spool turns it off."},
     {"board", "the readiness board: every community's gates and counters, or one in full", cmd_board,
-     "hj board [COMMUNITY] [--lang zh|en]\n"
+     "hj board [COMMUNITY | --subdistrict CODE] [--lang zh|en]\n"
      "    without COMMUNITY: one line a community (✓ green, ✗ red, ⊘ overridden) and the district\n"
-     "    totals; with it: its gates with their reasons, elections and counters.\n"
+     "    totals (--subdistrict: its communities and its own totals); with it: its gates with\n"
+     "    their reasons, elections and counters.\n"
      "    --json: the Snapshot (tally seq and journal seq it reflects) for scripts"},
     {"gates", "the eight election gates (门槛) of a community, each explained", cmd_gates,
      "hj gates COMMUNITY [--lang zh|en]\n"

@@ -25,6 +25,7 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_SORT_RED] = {"红灯数", "red gates"},
     [L_SORT_DATE] = {"选举日", "election date"},
     [L_FILTER] = {"指导组", "group"},
+    [L_SUBDISTRICT_FILTER] = {"街道", "subdistrict"},
     [L_FILTER_ALL] = {"全部", "all"},
     [L_FILTER_NONE] = {"(未分组)", "(none)"},
     [L_CONNECTED] = {"已连接", "connected"},
@@ -63,6 +64,7 @@ static const char *const s_labels[L_COUNT_][2] = {
          "Esc 左键     返回看板\n"
          "c n r d      按编码 / 名称 / 红灯数 / 选举日排序 (再按一次倒序)\n"
          "g            按指导组筛选 (循环; 全部 -> 各组 -> 未分组)\n"
+         "s            按街道筛选 (循环; 全部 -> 各街道)\n"
          "L            中文 / English\n"
          "t            选举日计票 (各候选人得票、投票率与有效线、预测结果)\n"
          "b            返回看板\n"
@@ -80,6 +82,7 @@ static const char *const s_labels[L_COUNT_][2] = {
          "Esc Left     back to the board\n"
          "c n r d      sort: code / name / red gates / election date (again: reverse)\n"
          "g            filter by guidance group (cycles: all, each group, none)\n"
+         "s            filter by subdistrict (cycles: all, each subdistrict)\n"
          "L            中文 / English\n"
          "t            election day count (votes, turnout against quorum, projection)\n"
          "b            back to the board\n"

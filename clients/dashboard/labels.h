@@ -26,6 +26,7 @@ typedef enum {
     L_SORT_RED,
     L_SORT_DATE,
     L_FILTER,
+    L_SUBDISTRICT_FILTER,
     L_FILTER_ALL,
     L_FILTER_NONE,
     L_CONNECTED,

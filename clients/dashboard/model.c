@@ -133,10 +133,18 @@ static int s_compare(const void *x, const void *y)
 size_t model_order(const board_t *b, sort_t sort, int reverse, const char *group, size_t *idx,
                    size_t max)
 {
+    return model_order_in(b, sort, reverse, NULL, group, idx, max);
+}
+
+size_t model_order_in(const board_t *b, sort_t sort, int reverse, const char *subdistrict,
+                      const char *group, size_t *idx, size_t max)
+{
     size_t n = 0;
     for (size_t i = 0; i < board_ncommunities(b) && n < max; i++) {
         const Hj__Tally__CommunityBoard *row = board_community(b, i);
         if (group && strcmp(row->guidance_group, group) != 0)
+            continue;
+        if (subdistrict && subdistrict[0] && strcmp(row->subdistrict, subdistrict) != 0)
             continue;
         idx[n++] = i;
     }
@@ -150,19 +158,44 @@ static int s_strcmp_p(const void *x, const void *y)
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-size_t model_groups(const board_t *b, const char **groups, size_t max)
+/* The distinct non-empty values of one text field of the rows, sorted. */
+static size_t s_distinct(const board_t *b, int subdistrict, const char **out, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < board_ncommunities(b); i++) {
-        const char *g = board_community(b, i)->guidance_group;
+        const Hj__Tally__CommunityBoard *row = board_community(b, i);
+        const char *g = subdistrict ? row->subdistrict : row->guidance_group;
         if (!g[0])
             continue;
         size_t j = 0;
-        while (j < n && strcmp(groups[j], g) != 0)
+        while (j < n && strcmp(out[j], g) != 0)
             j++;
         if (j == n && n < max)
-            groups[n++] = g;
+            out[n++] = g;
     }
-    qsort(groups, n, sizeof *groups, s_strcmp_p);
+    qsort(out, n, sizeof *out, s_strcmp_p);
     return n;
+}
+
+size_t model_groups(const board_t *b, const char **groups, size_t max)
+{
+    return s_distinct(b, 0, groups, max);
+}
+
+size_t model_subdistricts(const board_t *b, const char **subdistricts, size_t max)
+{
+    return s_distinct(b, 1, subdistricts, max);
+}
+
+void model_next_subdistrict(const board_t *b, const char *current, char *next, size_t size)
+{
+    const char *all[256];
+    size_t n = model_subdistricts(b, all, 256), i = 0;
+    /* From "" (all) to the first; from the last (or one gone from the board) back to all. */
+    if (current[0])
+        while (i < n && strcmp(all[i], current) != 0)
+            i++;
+    else
+        i = (size_t)-1;
+    snprintf(next, size, "%s", i + 1 < n ? all[i + 1] : "");
 }

@@ -31,9 +31,18 @@ const char *model_gate_key(Hj__Tally__GateId id);
  * Ties are broken by code. Returns how many were written (at most max). */
 size_t model_order(const board_t *b, sort_t sort, int reverse, const char *group, size_t *idx,
                    size_t max);
+/* model_order restricted to one subdistrict's communities too (`subdistrict`
+ * NULL or "": every subdistrict). */
+size_t model_order_in(const board_t *b, sort_t sort, int reverse, const char *subdistrict,
+                      const char *group, size_t *idx, size_t max);
 
 /* The distinct guidance groups on the board, sorted; each points into the
  * board (valid until it changes). Returns the count (at most max). */
 size_t model_groups(const board_t *b, const char **groups, size_t max);
+/* The distinct subdistricts on the board, sorted, likewise. */
+size_t model_subdistricts(const board_t *b, const char **subdistricts, size_t max);
+/* The subdistrict after `current` in the cycle "" (all) -> each one -> "",
+ * into next (size bytes). */
+void model_next_subdistrict(const board_t *b, const char *current, char *next, size_t size);
 
 #endif

@@ -35,6 +35,7 @@ typedef struct {
     int reverse;
     int filter_on;            /* 0: every community; 1: only guidance group `filter` */
     char filter[128];         /* "" with filter_on: those without a group */
+    char subdistrict[64];     /* only this subdistrict's communities; "" = every one */
     char selected[64];        /* code of the selected community */
     int first;                /* first board row on screen */
     int scroll;               /* community and count views: first line on screen */

@@ -54,8 +54,8 @@ static size_t *s_order(const top_t *t, size_t *n)
 {
     size_t count = board_ncommunities(t->board);
     size_t *idx = malloc((count ? count : 1) * sizeof *idx);
-    *n = idx ? model_order(t->board, t->sort, t->reverse, t->filter_on ? t->filter : NULL, idx,
-                           count)
+    *n = idx ? model_order_in(t->board, t->sort, t->reverse, t->subdistrict,
+                              t->filter_on ? t->filter : NULL, idx, count)
              : 0;
     return idx;
 }
@@ -85,9 +85,11 @@ static void s_title(const top_t *t)
     const char *filter = !t->filter_on  ? label(t->lang, L_FILTER_ALL)
                          : t->filter[0] ? t->filter
                                         : label(t->lang, L_FILTER_NONE);
-    snprintf(left, sizeof left, "%s  %s: %s%s  %s: %s", label(t->lang, L_TITLE),
+    snprintf(left, sizeof left, "%s  %s: %s%s  %s: %s  %s: %s", label(t->lang, L_TITLE),
              label(t->lang, L_SORT), label(t->lang, s_sort_labels[t->sort]),
              t->reverse ? (t->lang == LANG_ZH ? "(倒序)" : " (reversed)") : "",
+             label(t->lang, L_SUBDISTRICT_FILTER),
+             t->subdistrict[0] ? t->subdistrict : label(t->lang, L_FILTER_ALL),
              label(t->lang, L_FILTER), filter);
     s_clock(t, clock, sizeof clock);
     char counting[64] = "";
@@ -341,6 +343,10 @@ int view_board_key(top_t *t, int key)
         return 1;
     case 'g':
         s_next_filter(t);
+        t->first = 0;
+        return 1;
+    case 's':
+        model_next_subdistrict(t->board, t->subdistrict, t->subdistrict, sizeof t->subdistrict);
         t->first = 0;
         return 1;
     default:

@@ -254,6 +254,10 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     const char *v[16];
     int n = 0;
     long withheld = 0;
+    /* An unknown subdistrict is a mistake to name, not an empty list. */
+    if (q->subdistrict[0] && prep_exists(c, call, "registry.subdistrict", "code", q->subdistrict,
+                                         "subdistrict", "subdistrict") != 0)
+        return -1;
     if (hj_call_read_scope(call, &scope) != 0)
         return -1;
     if (scope && (withheld = s_withheld(c, call, rec, q, scope)) < 0) {

@@ -1,6 +1,7 @@
 /* Every SQL statement of hj-registryd. */
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "preparation.h"
 #include "registry.h"
 
 #include <stdio.h>
@@ -137,6 +138,10 @@ void registry_db_community_get(PGconn *c, hj_call_t *call, const char *code)
 void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
     char state[6], limit[16];
+    /* An unknown subdistrict is a mistake to name, not an empty list. */
+    if (q->community[0] && prep_exists(c, call, "registry.subdistrict", "code", q->community,
+                                       "subdistrict", "subdistrict") != 0)
+        return;
     const char *v[3] = {q->community, q->after, registry_page_limit(q->limit, limit)};
     /* The total over the filter (the subdistrict's index range), then one page more than asked. */
     PGresult *r = hj_pq(c, state,
@@ -295,13 +300,16 @@ const char *registry_page_limit(uint32_t limit, char buf[16])
     return buf;
 }
 
-/* The person list's filter ($1 community, $6 name, $7 include voided): the
- * page and the count read the same rows. With a community: the persons
- * sitting on its committees now. */
+/* The person list's filter ($1 community, $6 name, $7 include voided, $8
+ * subdistrict): the page and the count read the same rows. With a community:
+ * the persons sitting on its committees now; with a subdistrict, on the
+ * committees of its communities (the community_subdistrict index range). */
 #define S_PERSON_FILTER                                                                     \
     "($1 = '' OR EXISTS (SELECT 1 FROM registry.seat s WHERE s.person_id = p.id AND "       \
     "s.community = $1 AND s.term_end IS NULL)) AND ($6 = '' OR strpos(p.name, $6) > 0) "    \
-    "AND ($7::boolean OR p.voided_at IS NULL) "
+    "AND ($7::boolean OR p.voided_at IS NULL) AND ($8 = '' OR EXISTS (SELECT 1 FROM "       \
+    "registry.community k JOIN registry.seat s ON s.community = k.code AND s.term_end IS "  \
+    "NULL WHERE k.subdistrict = $8 AND s.person_id = p.id)) "
 
 static void s_persons_send(hj_call_t *call, Hj__Registry__Person **ptrs, int n, uint64_t total,
                            const char *next)
@@ -340,12 +348,16 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     if (!hj_uuid_valid(after))
         return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
                                    "after must be a person id");
+    /* An unknown subdistrict is a mistake to name, not an empty list. */
+    if (q->subdistrict[0] && prep_exists(c, call, "registry.subdistrict", "code", q->subdistrict,
+                                         "subdistrict", "subdistrict") != 0)
+        return;
     char *scope;
     const char *give;
     if (registry_personal(call, 0, &give, &scope) != 0)
         return;
-    const char *v[7] = {q->community, give,    scope, after, registry_page_limit(q->limit, limit),
-                        q->name,      q->include_void ? "t" : "f"};
+    const char *v[8] = {q->community, give,    scope, after, registry_page_limit(q->limit, limit),
+                        q->name,      q->include_void ? "t" : "f", q->subdistrict};
     /* The total over the filter comes with the page, even an empty one (a
      * row of NULLs then): one statement, one snapshot. */
     PGresult *r = hj_pq(c, state,
@@ -353,7 +365,7 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
                         S_PERSON_FILTER ") SELECT " S_PERSON_COLS ", total.n FROM total LEFT JOIN "
                         "LATERAL (SELECT p.* FROM registry.person p WHERE p.id > $4::uuid AND "
                         S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
-                        7, v);
+                        8, v);
     free(scope);
     if (!r)
         return hj_call_sql_failed(call, state, "person list", "");

@@ -50,7 +50,11 @@ static int s_check_list(hj_status_t *st, const Hj__Registry__ListQuery *q)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
+    if (q->community[0] && q->subdistrict[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
+                             "give a community or a subdistrict, not both");
     return hj_check_text(st, "community", q->community, S_CODE_MAX, 0) ||
+           hj_check_text(st, "subdistrict", q->subdistrict, S_CODE_MAX, 0) ||
            hj_check_text(st, "after", q->after, 64, 0) ||
            hj_check_text(st, "name", q->name, S_NAME_MAX, 0);
 }

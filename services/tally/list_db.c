@@ -18,6 +18,19 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
 {
     tally_arena_t a = {0};
     const char *v[3] = {q->community, q->subdistrict, q->state};
+    /* An unknown subdistrict is a mistake to name, not an empty list. */
+    PGresult *known = q->subdistrict[0]
+                          ? election_q(c, &a, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, &v[1])
+                          : NULL;
+    if (q->subdistrict[0] && !known) {
+        election_sql_failed(call, "", &a, "the subdistrict", "subdistrict");
+        goto out;
+    }
+    if (known && PQntuples(known) == 0) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "subdistrict",
+                      "subdistrict %s not found in the registry", q->subdistrict);
+        goto out;
+    }
     PGresult *r = election_q(c, &a,
                              "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
                              "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "

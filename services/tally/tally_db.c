@@ -88,27 +88,38 @@ static void *s_unpack_bytea(PGresult *r, int row, int col, const ProtobufCMessag
 /* The stored boards (all, or one community's) and the district totals, as
  * of one tally sequence number: one statement, so one consistent view.
  * 0, or -1 with call->status set. */
-static int s_read(PGconn *c, hj_call_t *call, const char *community, s_read_t *s)
+static int s_read(PGconn *c, hj_call_t *call, const char *community, const char *subdistrict,
+                  s_read_t *s)
 {
     char state[6];
     memset(s, 0, sizeof *s);
     hj__tally__snapshot__init(&s->snapshot);
     if (tally_db_caught_up(c, call) != 0)
         return -1;
-    const char *v[1] = {community};
-    /* The boards, then the live counts (kind 'c'): one statement, one view. */
+    const char *v[2] = {community, subdistrict};
+    /* The boards, then the live counts (kind 'c'): one statement, one view.
+     * A subdistrict is its communities' index range (community_subdistrict);
+     * the subdistrict row itself says whether the code is known at all. */
     s->r = hj_pq(c, state,
                  "SELECT 'b' AS kind, c.tally_seq, c.journal_seq, c.district, c.district_seq, "
-                 "b.community AS key, b.board, b.tally_seq FROM tally.cursor c LEFT JOIN tally.board b "
-                 "ON ($1 = '' OR b.community = $1) UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, "
-                 "k.election::text, k.count, k.tally_seq FROM tally.count k JOIN tally.election e ON "
-                 "e.id = k.election WHERE $1 = '' OR e.community = $1 ORDER BY kind, key",
-                 1, v);
+                 "b.community AS key, b.board, b.tally_seq, "
+                 "($2 = '' OR EXISTS (SELECT 1 FROM tally.subdistrict d WHERE d.code = $2)) "
+                 "FROM tally.cursor c LEFT JOIN tally.board b "
+                 "ON ($1 = '' OR b.community = $1) AND ($2 = '' OR b.community IN (SELECT k.code "
+                 "FROM tally.community k WHERE k.subdistrict = $2)) "
+                 "UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, "
+                 "k.election::text, k.count, k.tally_seq, NULL FROM tally.count k JOIN tally.election e ON "
+                 "e.id = k.election WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR e.community IN "
+                 "(SELECT m.code FROM tally.community m WHERE m.subdistrict = $2)) ORDER BY kind, key",
+                 2, v);
     if (!s->r) {
         hj_call_sql_failed(call, state, "the board", "");
         return -1;
     }
     int rows = PQntuples(s->r);
+    if (PQgetvalue(s->r, 0, 8)[0] != 't')
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "subdistrict",
+                             "subdistrict %s not found in the registry", subdistrict);
     s->snapshot.tally_seq = strtoull(PQgetvalue(s->r, 0, 1), NULL, 10);
     s->snapshot.journal_seq = strtoull(PQgetvalue(s->r, 0, 2), NULL, 10);
     s->district = s_unpack_bytea(s->r, 0, 3, &hj__tally__district_totals__descriptor);
@@ -153,7 +164,7 @@ static int s_read(PGconn *c, hj_call_t *call, const char *community, s_read_t *s
 void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q)
 {
     s_read_t s;
-    if (s_read(c, call, q->community, &s) == 0) {
+    if (s_read(c, call, q->community, q->subdistrict, &s) == 0) {
         Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
         reply.result_case = HJ__TALLY__REPLY__RESULT_SNAPSHOT;
         reply.snapshot = &s.snapshot;
@@ -165,7 +176,7 @@ void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuer
 void tally_db_gates(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q)
 {
     s_read_t s;
-    if (s_read(c, call, q->community, &s) == 0) {
+    if (s_read(c, call, q->community, q->subdistrict, &s) == 0) {
         Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
         reply.result_case = HJ__TALLY__REPLY__RESULT_BOARD;
         reply.board = s.boards[0];

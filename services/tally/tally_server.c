@@ -185,7 +185,11 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
 {
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_SNAPSHOT:
-        return s_check_code(st, "community", r->snapshot->community, 0);
+        if (r->snapshot->community[0] && r->snapshot->subdistrict[0])
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
+                                 "give a community or a subdistrict, not both");
+        return (s_check_code(st, "community", r->snapshot->community, 0) != 0 ||
+                s_check_code(st, "subdistrict", r->snapshot->subdistrict, 0) != 0) ? -1 : 0;
     case HJ__TALLY__REQUEST__OP_GATES:
         return s_check_code(st, "community", r->gates->community, 1);
     case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:

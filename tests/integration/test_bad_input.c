@@ -823,10 +823,12 @@ Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
                                          "('bus', 'registry', 'audit', 'interviews', 'tally')"), tables);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person"), persons + 1);
-    /* As a filter it matches nothing (not everything). */
-    cr_assert_eq(hj_run(&stack, &out, NULL, "community", "list", "--subdistrict", "' OR '1'='1", "--json", NULL), 0);
+    /* As a filter it matches nothing (not everything): no such subdistrict, refused. */
+    cr_assert_eq(hj_run(&stack, &out, &err, "community", "list", "--subdistrict", "' OR '1'='1", "--json", NULL), 1);
     cr_assert_null(strstr(out, "KBS-BH-01"), "%s", out);
+    cr_assert(strstr(err, "(field: subdistrict)"), "%s", err);
     free(out);
+    free(err);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--community", "' OR '1'='1", "--json", NULL), 1,
                  "a community code is letters, digits, '-' and '_'");
     free(out);

@@ -96,6 +96,8 @@ static board_t *s_board(void)
     Hj__Tally__CommunityBoard r[4], *p[4];
     for (int i = 0; i < 4; i++) {
         hj__tally__community_board__init(&r[i]);
+        /* KBS-BH-04 is of another subdistrict (the subdistrict filter's test). */
+        r[i].subdistrict = (char *)(strcmp(rows[i].code, "KBS-BH-04") == 0 ? "KBS-DS" : "KBS-BH");
         r[i].code = (char *)rows[i].code;
         r[i].name = (char *)rows[i].name;
         r[i].guidance_group = (char *)rows[i].group;
@@ -146,6 +148,39 @@ Test(dashboard_model, order_and_filter)
     cr_assert_eq(model_groups(b, groups, 8), 2);
     cr_assert_str_eq(groups[0], "第一指导组");
     cr_assert_str_eq(groups[1], "第二指导组");
+    board_destroy(&b);
+}
+
+/* hj-top's s key: all -> each subdistrict -> all; the rows are that
+ * subdistrict's only, and the guidance-group filter applies within it. */
+Test(dashboard_model, subdistrict_filter_cycles_and_restricts_the_rows)
+{
+    board_t *b = s_board();
+    size_t idx[8], n;
+    const char *all[8];
+    cr_assert_eq(model_subdistricts(b, all, 8), 2);
+    cr_assert_str_eq(all[0], "KBS-BH");
+    cr_assert_str_eq(all[1], "KBS-DS");
+    char s[64] = "";
+    model_next_subdistrict(b, s, s, sizeof s);
+    cr_assert_str_eq(s, "KBS-BH");
+    n = model_order_in(b, SORT_CODE, 0, s, NULL, idx, 8);
+    s_expect(b, idx, n, (const char *[]){"KBS-BH-01", "KBS-BH-02", "KBS-BH-03", NULL});
+    n = model_order_in(b, SORT_CODE, 0, s, "第一指导组", idx, 8);
+    s_expect(b, idx, n, (const char *[]){"KBS-BH-01", "KBS-BH-02", NULL});
+    n = model_order_in(b, SORT_CODE, 0, s, "", idx, 8);
+    s_expect(b, idx, n, (const char *[]){NULL});
+    model_next_subdistrict(b, s, s, sizeof s);
+    cr_assert_str_eq(s, "KBS-DS");
+    n = model_order_in(b, SORT_CODE, 0, s, NULL, idx, 8);
+    s_expect(b, idx, n, (const char *[]){"KBS-BH-04", NULL});
+    model_next_subdistrict(b, s, s, sizeof s);
+    cr_assert_str_eq(s, "", "after the last subdistrict: all again");
+    n = model_order_in(b, SORT_CODE, 0, s, NULL, idx, 8);
+    cr_assert_eq(n, 4);
+    /* A subdistrict no longer on the board goes back to all. */
+    model_next_subdistrict(b, "KBS-XX", s, sizeof s);
+    cr_assert_str_eq(s, "");
     board_destroy(&b);
 }
 

@@ -27,7 +27,7 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
                              "($2::int = 0 OR no = $2::int)",
                              2, v);
     if (!r) {
-        hj_call_sql_failed(call, "", "the rounds", "");
+        election_sql_failed(call, "", a, "the rounds", "");
         return -1;
     }
     *round_no = atoi(PQgetvalue(r, 0, 0));
@@ -46,7 +46,7 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
                    "WHERE election = $1::uuid AND round = $2::int AND name = $3 FOR UPDATE",
                    3, w);
     if (!r) {
-        hj_call_sql_failed(call, "", "the ballot box", "");
+        election_sql_failed(call, "", a, "the ballot box", "");
         return -1;
     }
     if (PQntuples(r) == 0) {
@@ -141,11 +141,11 @@ static int s_round_facts(PGconn *c, const election_t *e, int round_no, tally_are
 }
 
 /* Stores a box's count: entry, counted, valid, invalid, votes. 0 / -1. */
-int ballots_store_box(PGconn *c, const char *election, const char *round, const char *box,
+int ballots_store_box(PGconn *c, tally_arena_t *a, const char *election, const char *round, const char *box,
                       const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
                       const uint32_t *votes, uint32_t n)
 {
-    char state[6] = "", nc[24], nv[24], ni[24];
+    char nc[24], nv[24], ni[24];
     size_t cap = (size_t)n * 12 + 3, len = 0;
     char *array = malloc(cap);
     if (!array)
@@ -156,7 +156,8 @@ int ballots_store_box(PGconn *c, const char *election, const char *round, const 
     snprintf(array + len, cap - len, "}");
     const char *v[8] = {election, round, box, entry, election_num(nc, counted), election_num(nv, valid), election_num(ni, invalid),
                         array};
-    PGresult *r = hj_pq(c, state,
+    /* A failure's SQLSTATE goes to the arena, where election_sql_failed reads it. */
+    PGresult *r = hj_pq(c, a->sqlstate,
                         "UPDATE tally.box SET entry = $4, counted = $5::int, valid = $6::int, "
                         "invalid = $7::int, votes = $8::bigint[] WHERE election = $1::uuid AND "
                         "round = $2::int AND name = $3",
@@ -402,9 +403,9 @@ static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatc
         return -1;
     }
     PQclear(r);
-    if (ballots_store_box(c, x->e.id, x->round, b->box, "ballots", x->counted + (uint32_t)b->n_ballots,
+    if (ballots_store_box(c, a, x->e.id, x->round, b->box, "ballots", x->counted + (uint32_t)b->n_ballots,
                           x->valid + x->batch_valid, x->invalid + x->batch_invalid, x->votes, x->n) != 0) {
-        election_sql_failed(call, state, a, "the ballot box", "");
+        election_sql_failed(call, "", a, "the ballot box", "");
         return -1;
     }
     return 0;
@@ -517,7 +518,7 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
     }
     tally_round_t rd;
     if (s_round_facts(c, e, round_no, a, &rd) != 0) {
-        hj_call_sql_failed(call, "", "the round", "");
+        election_sql_failed(call, "", a, "the round", "");
         return -1;
     }
     uint32_t limit = tally_invalid_limit(e->profile, rd.seats_to_fill);
@@ -582,9 +583,9 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
         goto out;
     if (recount && ballots_keep_amendment(c, call, &e, round_no, box, t, n, "recount", &a) != 0)
         goto out;
-    if (ballots_store_box(c, e.id, election_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
-                    t->invalid, votes, n) != 0) {
-        hj_call_sql_failed(call, "", "the ballot box", "");
+    if (ballots_store_box(c, &a, e.id, election_num(round, round_no), t->box, "total", t->valid + t->invalid,
+                          t->valid, t->invalid, votes, n) != 0) {
+        election_sql_failed(call, "", &a, "the ballot box", "");
         goto out;
     }
     Hj__Tally__BoxTotal record = *t;

@@ -10,7 +10,7 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
                 tally_arena_t *a, int *round_no, PGresult **row);
 
 /* Stores a box's count: entry, counted, valid, invalid, votes. 0 / -1. */
-int ballots_store_box(PGconn *c, const char *election, const char *round, const char *box,
+int ballots_store_box(PGconn *c, tally_arena_t *a, const char *election, const char *round, const char *box,
                       const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
                       const uint32_t *votes, uint32_t n);
 

@@ -117,7 +117,7 @@ out:
 void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__BoxTotal *t)
 {
-    char state[6] = "", round[24];
+    char round[24];
     tally_arena_t a = {0};
     election_t e;
     int round_no;
@@ -139,9 +139,9 @@ void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     corrected.round = (uint32_t)round_no;
     if (ballots_keep_amendment(c, call, &e, round_no, box, t, n, "amendment", &a) != 0)
         goto out;
-    if (ballots_store_box(c, e.id, election_num(round, round_no), t->box, "total", t->valid + t->invalid, t->valid,
-                    t->invalid, votes, n) != 0) {
-        election_sql_failed(call, state, &a, "the ballot box", "");
+    if (ballots_store_box(c, &a, e.id, election_num(round, round_no), t->box, "total", t->valid + t->invalid,
+                          t->valid, t->invalid, votes, n) != 0) {
+        election_sql_failed(call, "", &a, "the ballot box", "");
         goto out;
     }
     hj_warn("election %s: certified result amended by %s (round %d, box %s): %s", e.id, call->actor,

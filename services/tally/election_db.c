@@ -106,9 +106,9 @@ const char *election_num(char buf[24], long long v)
 int election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, int lock,
                  election_t *e)
 {
-    char state[6] = "";
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
+    e->sqlstate[0] = 0;
+    PGresult *r = hj_pq(c, e->sqlstate,
                         lock ? "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
                                "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
                                "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
@@ -144,7 +144,7 @@ int election_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, 
 {
     int found = election_row(c, profiles, id, lock, e);
     if (found < 0)
-        hj_call_sql_failed(call, "", "the election", "");
+        hj_call_sql_failed(call, e->sqlstate, "the election", "");
     else if (!found)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
                       "election %s not found (hj election schedule prints its id)", id);

@@ -18,6 +18,7 @@ typedef struct {
     uint32_t seats;
     int mode;
     const hj_profile_t *profile;
+    char sqlstate[6]; /* of a load that failed ("" otherwise): a lock's deadlock is a retry */
 } election_t;
 
 /* A copy of s in the arena; "" when out of memory. */

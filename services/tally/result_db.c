@@ -594,7 +594,7 @@ void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
         goto out;
     if (result_election_message(c, profiles, &e, &a, &m.election) != 0 || result_load(c, &e, &a, &res) != 0 ||
         s_amendments(c, e.id, &a, &m) != 0) {
-        hj_call_sql_failed(call, "", "the result", "");
+        election_sql_failed(call, "", &a, "the result", "");
         goto out;
     }
     m.rounds = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *m.rounds);

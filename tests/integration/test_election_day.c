@@ -829,3 +829,38 @@ Test(election_day, the_election_list_names_communities_in_chinese)
     cr_assert(strstr(err, "(field: state)"), "%s", err);
     free(err);
 }
+
+/* A serialization failure inside the count (forced here by a trigger) is a
+ * collision to try again, not an internal error: the server answers
+ * UNAVAILABLE, the field laptop keeps the count offline, and `hj sync`
+ * sends it once the collision is gone. Nothing half-written meanwhile. */
+Test(election_day, a_collision_in_the_count_is_answered_try_again_and_synced_later)
+{
+    char ids[4][37], *out = NULL, *err = NULL;
+    s_party_election(ids);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    PGconn *pg = hj_stack_pg(&stack);
+    PGresult *r = PQexec(pg, "CREATE FUNCTION public.s_collide() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                             "RAISE EXCEPTION 'forced' USING ERRCODE = '40001'; END $$; "
+                             "CREATE TRIGGER collide BEFORE UPDATE ON tally.box FOR EACH ROW "
+                             "EXECUTE FUNCTION public.s_collide()");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(pg));
+    PQclear(r);
+    long before = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+    int rc = hj_run(&stack, &out, &err, "election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44",
+                    "--invalid", "1", "--votes", "40,35,30,20", "--tries", "1", NULL);
+    cr_assert_eq(rc, 0, "saved offline is exit 0: %d %s%s", rc, out, err);
+    cr_assert(strstr(err, "collided with this one; try again") && strstr(out, "saved offline"), "%s%s", out, err);
+    free(out);
+    free(err);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before, "nothing journaled");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.box WHERE valid > 0"), 0);
+    r = PQexec(pg, "DROP TRIGGER collide ON tally.box; DROP FUNCTION public.s_collide()");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(pg));
+    PQclear(r);
+    PQfinish(pg);
+    OK("sync");
+    out = OUT("election", "result", ELECTION_P, "--lang", "en");
+    cr_assert(strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人13"), "%s", out);
+    free(out);
+}

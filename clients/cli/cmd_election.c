@@ -158,13 +158,6 @@ static int s_uint(cli_t *cli, const char *key, int required, uint32_t *out)
     return cli_u32(v, field, UINT32_MAX, out);
 }
 
-/* --lang en | zh (the default): the language of the reasons, which every
- * election-day verb takes. */
-static int s_lang_en(cli_t *cli)
-{
-    return strcmp(cli_opt_or(cli, "lang", "zh"), "en") == 0;
-}
-
 /* Sends a tally request and returns its reply (CLI_OK) for printing. */
 static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
 {
@@ -407,7 +400,7 @@ static int s_ballots(cli_t *cli, const char *election, const char *box, char **s
                 printf("  invalid: %s\n", r->invalid_reasons[i]);
         }
         if (!cli->json && r && r->count && b + 1 == batches)
-            s_print_count(r->count, s_lang_en(cli));
+            s_print_count(r->count, cli->en);
         protobuf_c_message_free_unpacked(&reply->base, NULL);
     }
     if (rc == CLI_OK && batches > 1 && !cli->json)
@@ -602,10 +595,8 @@ static int s_election_day(cli_t *cli, const char *verb)
     int rc;
     if (cli->npos != 1)
         return cli_usage("hj election %s ELECTION-ID ... (see hj election --help)", verb);
-    const char *election = cli->pos[0], *lang = cli_opt_or(cli, "lang", "zh");
-    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
-    int en = s_lang_en(cli);
+    const char *election = cli->pos[0];
+    int en = cli->en; /* --lang / HJ_LANG, checked once by hj */
     if (strcmp(verb, "candidates") == 0) {
         list.election = (char *)election;
         list.n_person_ids = s_all(cli, "person", persons, 64);
@@ -740,12 +731,9 @@ static int s_election_list(cli_t *cli)
     q.community = (char *)cli_opt_or(cli, "community", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q.state = (char *)cli_opt_or(cli, "state", "");
-    const char *lang = cli_opt_or(cli, "lang", "zh");
-    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
     req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_LIST;
     req.election_list = &q;
-    int en = s_lang_en(cli);
+    int en = cli->en;
     if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
         return rc;
     if (reply->result_case != HJ__TALLY__REPLY__RESULT_ELECTION_LIST) {

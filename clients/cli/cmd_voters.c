@@ -133,15 +133,6 @@ static void s_print_list(const Hj__Tally__VoterList *l, int en)
         printf("next: %s\n", en || !l->next_zh[0] ? l->next : l->next_zh);
 }
 
-static int s_lang(cli_t *cli, int *en)
-{
-    const char *lang = cli_opt_or(cli, "lang", "zh");
-    *en = strcmp(lang, "en") == 0;
-    if (!*en && strcmp(lang, "zh") != 0)
-        return cli_usage("--lang is zh (the default) or en (got '%s')", lang);
-    return CLI_OK;
-}
-
 /* The posting file: names and groups only (no birth dates, no numbers). */
 static int s_write_posting(const char *path, const Hj__Tally__VoterList *l, int en)
 {
@@ -233,8 +224,7 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
     if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") && strcmp(verb, "posting") &&
         strcmp(verb, "proxy"))
         return cmd_voters(cli, verb);
-    if ((rc = s_lang(cli, &en)) != CLI_OK)
-        return rc;
+    en = cli->en; /* --lang / HJ_LANG, checked once by hj */
     if (strcmp(verb, "import") == 0)
         return cli->npos == 2 ? s_import(cli, cli->pos[0], cli->pos[1])
                               : cli_usage("hj voters import ELECTION-ID FILE.csv");

@@ -100,6 +100,7 @@ static int s_answer(hj_zap_t *z, hj_frames_t *f, int final)
             hj_frames_move(&z->held, f, i);
         hj_frames_close(f);
         z->holding = 1;
+        hj_zwatch_pause(z->watch); /* the rest waits in the socket, unread */
         uv_timer_start(&z->held_timer, s_on_held_timer, S_DEFER_MS, 0);
         return 1;
     }
@@ -142,6 +143,7 @@ void hj_zap_reloaded(hj_zap_t *z)
     uv_timer_stop(&z->held_timer);
     z->holding = 0;
     s_answer(z, &z->held, 1);
+    hj_zwatch_resume(z->watch);
 }
 
 static void s_free_on_close(uv_handle_t *h)

@@ -12,6 +12,7 @@ struct hj_zwatch {
     hj_zwatch_fn fn;
     void *arg;
     int closing;
+    int paused;
     int open_handles;
 };
 
@@ -30,7 +31,7 @@ static void s_on_idle(uv_idle_t *h);
 
 static void s_drain(hj_zwatch_t *w)
 {
-    for (int n = 0; n < S_BATCH && !w->closing; n++) {
+    for (int n = 0; n < S_BATCH && !w->closing && !w->paused; n++) {
         if (!s_readable(w)) {
             uv_idle_stop(&w->idle);
             return;
@@ -39,7 +40,7 @@ static void s_drain(hj_zwatch_t *w)
     }
     /* Batch used up with input still waiting: the fd will not fire again for
      * it, so keep the loop from blocking until it is drained. */
-    if (!w->closing)
+    if (!w->closing && !w->paused)
         uv_idle_start(&w->idle, s_on_idle);
 }
 
@@ -91,6 +92,25 @@ hj_zwatch_t *hj_zwatch_new(uv_loop_t *loop, void *socket, hj_zwatch_fn fn, void 
     uv_poll_start(&w->poll, UV_READABLE, s_on_poll);
     uv_prepare_start(&w->prepare, s_on_prepare);
     return w;
+}
+
+void hj_zwatch_pause(hj_zwatch_t *w)
+{
+    if (!w || w->closing)
+        return;
+    w->paused = 1;
+    uv_poll_stop(&w->poll);
+    uv_prepare_stop(&w->prepare);
+    uv_idle_stop(&w->idle);
+}
+
+void hj_zwatch_resume(hj_zwatch_t *w)
+{
+    if (!w || w->closing || !w->paused)
+        return;
+    w->paused = 0;
+    uv_poll_start(&w->poll, UV_READABLE, s_on_poll);
+    uv_prepare_start(&w->prepare, s_on_prepare);
 }
 
 void hj_zwatch_destroy(hj_zwatch_t **self_p)

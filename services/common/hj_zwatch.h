@@ -16,6 +16,11 @@ typedef struct hj_zwatch hj_zwatch_t;
 typedef void (*hj_zwatch_fn)(hj_zwatch_t *w, void *socket, void *arg);
 
 hj_zwatch_t *hj_zwatch_new(uv_loop_t *loop, void *socket, hj_zwatch_fn fn, void *arg);
+/* A consumer that cannot take its next message yet (hj-busd's ZAP handler
+ * holding one request) pauses the watch instead of leaving input unread,
+ * which would keep the drain turning; resume picks the input up again. */
+void hj_zwatch_pause(hj_zwatch_t *w);
+void hj_zwatch_resume(hj_zwatch_t *w);
 /* Stops watching; the memory is freed in the handles' close callbacks. The
  * socket itself stays the caller's. Idempotent; nulls *self_p. */
 void hj_zwatch_destroy(hj_zwatch_t **self_p);

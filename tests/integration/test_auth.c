@@ -60,7 +60,7 @@ static void teardown(void)
     hj_stack_stop(&stack);
 }
 
-TestSuite(auth, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(auth, .init = setup, .fini = teardown, .timeout = 300);
 
 static long s_journal_rows(void)
 {

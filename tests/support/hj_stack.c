@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,25 +25,46 @@
 
 static int s_counter;
 
-/* A free port below Linux's ephemeral range (32768 and up), so no outgoing
- * connection on the machine can take it between this check and the bind. */
-static int s_free_port(void)
+/* A port is claimed for the whole test run by a file in HJ_TEST_TMP: tests
+ * run in parallel processes (Criterion's jobs), and a port one stack saw free
+ * stays free until its hj-busd binds it, which takes a while under ASan. */
+static int s_claim_port(int port)
+{
+    char path[400];
+    const char *tmp = getenv("HJ_TEST_TMP") ? getenv("HJ_TEST_TMP") : "/tmp";
+    snprintf(path, sizeof path, "%s/port-%d", tmp, port);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+/* n distinct free ports below Linux's ephemeral range (32768 and up), so no
+ * outgoing connection on the machine can take one between this check and the
+ * bind. Each probe socket stays bound until all n are chosen: two endpoints of
+ * one stack never draw the same port (hj-busd would then fail to bind one). */
+static int s_free_ports(int *ports, int n)
 {
     static unsigned seed;
+    int fds[8], got = 0;
     if (!seed)
         seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
-    for (int attempt = 0; attempt < 200; attempt++) {
+    for (int attempt = 0; attempt < 400 && got < n && got < 8; attempt++) {
         int port = 20000 + (int)(rand_r(&seed) % 12000);
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        int ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-        if (fd >= 0)
+        if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && s_claim_port(port) == 0) {
+            fds[got] = fd;
+            ports[got++] = port;
+        } else if (fd >= 0) {
             close(fd);
-        if (ok)
-            return port;
+        }
     }
-    return -1;
+    for (int i = 0; i < got; i++)
+        close(fds[i]);
+    return got == n ? 0 : -1;
 }
 
 static int s_admin(const char *sql)
@@ -82,9 +104,8 @@ int hj_stack_init(hj_stack_t *s)
     snprintf(s->db, sizeof s->db, "%s dbname=%s", pg, s->dbname);
     snprintf(s->run_dir, sizeof s->run_dir, "%s/stack-%d-%d", tmp, (int)getpid(), s_counter);
     int ports[5];
-    for (int i = 0; i < 5; i++)
-        if ((ports[i] = s_free_port()) < 0)
-            return -1;
+    if (s_free_ports(ports, 5) != 0)
+        return -1;
     snprintf(s->bus, sizeof s->bus, "tcp://127.0.0.1:%d", ports[0]);
     snprintf(s->events, sizeof s->events, "tcp://127.0.0.1:%d", ports[1]);
     snprintf(s->workers, sizeof s->workers, "tcp://127.0.0.1:%d", ports[2]);
@@ -219,6 +240,18 @@ int hj_stack_wait(hj_stack_t *s, const char *service, int timeout_ms)
     }
 }
 
+/* The end of every daemon's log, to stderr: CI keeps the output, not the run dir. */
+static void s_print_logs(hj_stack_t *s)
+{
+    char cmd[600], line[1024];
+    snprintf(cmd, sizeof cmd, "tail -n 12 %s/*.log 2>&1", s->run_dir);
+    FILE *p = popen(cmd, "r");
+    while (p && fgets(line, sizeof line, p))
+        fputs(line, stderr);
+    if (p)
+        pclose(p);
+}
+
 int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services)
 {
     if (hj_stack_init(s) != 0 || hj_stack_spawn(s, "hj-busd") < 0)
@@ -230,6 +263,7 @@ int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const
         if (hj_stack_wait(s, services[i], 15000) != 0) {
             fprintf(stderr, "hj_stack: service %s did not come up (logs in %s)\n", services[i],
                     s->run_dir);
+            s_print_logs(s);
             return -1;
         }
     return 0;
@@ -332,26 +366,31 @@ ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql,
     return st;
 }
 
-static char *s_slurp(int fd)
+/* A growing buffer a pipe is read into. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int fd;
+} s_sink_t;
+
+/* Reads what fd has; 0 on end of file. */
+static int s_sink_read(s_sink_t *k)
 {
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    ssize_t n;
-    while (buf && (n = read(fd, buf + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (cap - len < 2) {
-            char *grown = realloc(buf, cap *= 2);
-            if (!grown) {
-                free(buf);
-                return NULL;
-            }
-            buf = grown;
-        }
+    if (k->cap - k->len < 2) {
+        size_t cap = k->cap ? k->cap * 2 : 4096;
+        char *grown = realloc(k->buf, cap);
+        if (!grown)
+            return 0;
+        k->buf = grown;
+        k->cap = cap;
     }
-    if (buf)
-        buf[len] = 0;
-    return buf;
+    ssize_t n = read(k->fd, k->buf + k->len, k->cap - k->len - 1);
+    if (n > 0)
+        k->len += (size_t)n;
+    return n > 0 || (n < 0 && errno == EINTR);
 }
+
+#define S_RUN_LIMIT_MS 90000 /* a hung hj becomes a failure that names it, not a suite timeout */
 
 int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
 {
@@ -388,10 +427,36 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
     }
     close(o[1]);
     close(e[1]);
-    /* stderr is small (one message); drain stdout first, then stderr. */
-    char *so = s_slurp(o[0]), *se = s_slurp(e[0]);
+    /* Both pipes at once: hj may fill either (an ASan report fills stderr). */
+    s_sink_t sink[2] = {{.fd = o[0]}, {.fd = e[0]}};
+    struct pollfd p[2] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}};
+    int open_fds = 2, hung = 0;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (open_fds > 0 && !hung) {
+        int n = poll(p, 2, 1000);
+        if (n < 0 && errno != EINTR)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        hung = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >= S_RUN_LIMIT_MS;
+        for (int i = 0; i < 2; i++)
+            if (p[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) && !s_sink_read(&sink[i])) {
+                p[i].fd = -1;
+                open_fds--;
+            }
+    }
+    if (hung) {
+        fprintf(stderr, "hj_run: hj %s %s did not finish in %d s: killed\n", argv[0] ? argv[0] : "",
+                argv[0] && argv[1] ? argv[1] : "", S_RUN_LIMIT_MS / 1000);
+        kill(pid, SIGKILL);
+    }
     close(o[0]);
     close(e[0]);
+    char *so = sink[0].buf ? sink[0].buf : calloc(1, 1), *se = sink[1].buf ? sink[1].buf : calloc(1, 1);
+    if (sink[0].buf)
+        so[sink[0].len] = 0;
+    if (sink[1].buf)
+        se[sink[1].len] = 0;
     int status = -1;
     waitpid(pid, &status, 0);
     if (out)

@@ -147,6 +147,9 @@ Test(corrections, a_voided_push_leaves_the_list_totals_and_the_board)
     static const char *const list[] = {"publicity", "list"};
     s_void("publicity", "registry.publicity", id, list, 2);
     cr_assert_eq(s_board("publicity_pushes"), 2, "the board counts what stands");
+    out = HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--json");
+    cr_assert(strstr(out, "\"records\":1,\"count\":2"), "the briefing counts what stands: %s", out);
+    free(out);
     /* The totals under the list count what stands, even with --include-void. */
     out = HJ_OK(&stack, "publicity", "list", "--include-void", "--json");
     cr_assert(strstr(out, "\"pushes\":1,\"count\":2"), "%s", out);

@@ -153,7 +153,9 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
                          "COALESCE((SELECT e.id::text FROM registry.reserve e WHERE e.community = "
                          "p.community AND e.committee = p.committee AND e.person_id = "
                          "NULLIF(p.resolved, '')::uuid AND e.voided_at IS NULL), ''), EXISTS (SELECT 1 FROM registry.reserve e "
-                         "WHERE e.id = NULLIF(p.id, '')::uuid) FROM p ORDER BY p.ord",
+                         "WHERE e.id = NULLIF(p.id, '')::uuid), EXISTS (SELECT 1 FROM "
+                         "registry.reserve e WHERE e.id = NULLIF(p.id, '')::uuid AND "
+                         "e.voided_at IS NOT NULL) FROM p ORDER BY p.ord",
                          6, v);
     if (!r)
         return -1;
@@ -182,6 +184,10 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
         else if (PQgetvalue(r, t, 4)[0] != 't')
             bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "community", "community %s not found",
                                 row->community);
+        else if (PQgetvalue(r, t, 7)[0] == 't') /* issue #20: what is voided stays so */
+            bad = hj_status_set(s, HJ__CODE__FAILED_PRECONDITION, "id",
+                                "entry %s is voided: it cannot be changed (leave id empty to "
+                                "enter the person again)", row->id);
         else if (row->id[0] && existing[0] && strcmp(existing, row->id) != 0)
             bad = hj_status_set(s, HJ__CODE__ALREADY_EXISTS, "id",
                                 "entry %s already holds this person for this committee", existing);

@@ -222,6 +222,18 @@ Test(corrections, a_voided_reserve_entry_leaves_the_ledger_and_may_be_entered_ag
     char *err = HJ_REFUSED(&stack, "reserve", "update", id, "--status", "withdrawn");
     cr_assert(strstr(err, "voided"), "%s", err);
     free(err);
+    /* An import cannot bring a voided entry back by its id; nothing changes. */
+    char path[600];
+    snprintf(path, sizeof path, "%s/ledger.csv", stack.run_dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fprintf(f, "id,person_id,community,committee,added\n%s,%s,KBS-BH-01,party,%s\n", id, LI_QIANG,
+            today);
+    fclose(f);
+    err = HJ_REFUSED(&stack, "reserve", "import", path);
+    cr_assert(strstr(err, "voided"), "%s", err);
+    free(err);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.reserve WHERE voided_at IS NULL"), 0);
     /* The same person, community and committee: entered again, correctly. */
     OK("reserve", "add", "--person", LI_QIANG, "--community", "KBS-BH-01", "--committee", "party",
        "--added", today);

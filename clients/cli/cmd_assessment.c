@@ -18,12 +18,13 @@ static void s_print(const ProtobufCMessage *m)
     cli_table_t *t = cli_table_new(9, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Assessment *a = items[i];
-        char s[4][4];
+        char s[4][4], date[48];
+        snprintf(date, sizeof date, "%s%s", a->date, prep_voided_mark(a->voided));
         snprintf(s[0], 4, "%u", a->ability);
         snprintf(s[1], 4, "%u", a->performance);
         snprintf(s[2], 4, "%u", a->practice);
         snprintf(s[3], 4, "%u", a->trust);
-        const char *row[] = {a->id, a->date, a->community, a->person_name, s[0],
+        const char *row[] = {a->id, date, a->community, a->person_name, s[0],
                              s[1],  s[2],    s[3],         a->assessor};
         cli_table_row(t, row);
     }
@@ -32,6 +33,8 @@ static void s_print(const ProtobufCMessage *m)
     if (m->descriptor != &hj__registry__assessment__descriptor)
         return;
     const Hj__Registry__Assessment *a = items[0];
+    if (a->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, a->void_reason);
     const char *notes[] = {"structure (结构)",     a->structure_note,   "ability (能力)",
                            a->ability_note,        "performance (表现)", a->performance_note,
                            "practice (作风)",      a->practice_note,    "public trust (公认度)",
@@ -56,6 +59,7 @@ int cmd_assessment(cli_t *cli, const char *verb)
     Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
     Hj__Registry__Reply *reply;
     void (*print)(const ProtobufCMessage *) = s_print;
     const char *done = NULL;
@@ -82,6 +86,7 @@ int cmd_assessment(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
+        q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST;
         req.assessment_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
@@ -104,8 +109,14 @@ int cmd_assessment(cli_t *cli, const char *verb)
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_GET;
             req.risk_get = &get;
         }
+    } else if (strcmp(verb, "void") == 0) {
+        if ((rc = prep_void(cli, "hj assessment void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID;
+        req.assessment_void = &rv;
+        done = prep_voided_done("评估记录", "assessment");
     } else
-        return cli_usage("hj assessment add|list|show|risk");
+        return cli_usage("hj assessment add|list|show|risk|void");
     rc = prep_call(cli, &req, &reply);
     return rc ? rc : prep_output(cli, reply, done, print);
 }

@@ -69,11 +69,12 @@ static void s_print_tasks(const ProtobufCMessage *m)
     cli_table_t *t = cli_table_new(7, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Task *k = items[i];
-        char flag[96] = "";
+        char flag[96] = "", due[48];
+        snprintf(due, sizeof due, "%s%s", k->due, prep_voided_mark(k->voided));
         snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
                  k->overdue && k->due_before_plan ? "; " : "",
                  k->due_before_plan ? "due before the plan was submitted" : "");
-        const char *row[] = {k->id,    k->community,                k->due, k->owner,
+        const char *row[] = {k->id,    k->community,                due, k->owner,
                              k->title, k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0), flag};
         cli_table_row(t, row);
     }
@@ -167,6 +168,8 @@ int cmd_task(cli_t *cli, const char *verb)
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
     Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
+    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
+    Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Reply *reply;
     const char *done = NULL;
@@ -194,10 +197,27 @@ int cmd_task(cli_t *cli, const char *verb)
         q.plan = (char *)cli_opt_or(cli, "plan", "");
         q.state = (char *)prep_enum(cli, "state", "");
         q.overdue = cli_flag(cli, "overdue");
+        q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
         req.task_list = &q;
+    } else if (strcmp(verb, "void") == 0) {
+        if ((rc = prep_void(cli, "hj task void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_VOID;
+        req.task_void = &rv;
+        done = prep_voided_done("任务", "task");
+    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        u.id = (char *)cli->pos[0];
+        u.due = (char *)cli_opt_or(cli, "due", "");
+        u.title = (char *)cli_opt_or(cli, "title", "");
+        u.owner = (char *)cli_opt_or(cli, "owner", "");
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_UPDATE;
+        req.task_update = &u;
+        done = cli->en ? "task corrected (the previous values are kept in the journal)"
+                       : "任务已更正（原值保留在日志中）";
     } else
-        return cli_usage("hj task add|done|list");
+        return cli_usage("hj task add|done|list|void|update");
     rc = prep_call(cli, &req, &reply);
     if (rc == CLI_OK && !cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_TASK &&
         reply->task->due_before_plan)

@@ -304,3 +304,32 @@ out:
     free(buf);
     return rc;
 }
+
+/* ---- corrections without deletion (issue #20) ------------------------------ */
+
+int prep_void(cli_t *cli, const char *usage, Hj__Registry__RecordVoid *v,
+              Hj__Registry__Request *req, char id[37])
+{
+    if (cli->npos != 1)
+        return cli_usage("%s", usage);
+    v->id = (char *)cli->pos[0];
+    v->reason = (char *)cli_opt_or(cli, "reason", "");
+    req->request_id = (char *)cli_request_id(cli, id);
+    return CLI_OK;
+}
+
+const char *prep_voided_done(const char *what_zh, const char *what_en)
+{
+    static char done[256];
+    if (s_en)
+        snprintf(done, sizeof done,
+                 "%s voided: kept, no longer counted (--include-void lists it)", what_en);
+    else
+        snprintf(done, sizeof done, "%s已作废：记录保留，不再计入（--include-void 可列出）", what_zh);
+    return done;
+}
+
+const char *prep_voided_mark(int voided)
+{
+    return !voided ? "" : s_en ? " (voided)" : " (已作废)";
+}

@@ -40,6 +40,17 @@ void prep_set_lang(int en);
 void prep_fields(const char *const *pairs, size_t n);
 
 
+/* Corrections without deletion (issue #20): `hj KIND void ID --reason TEXT`
+ * fills v and req's request id (id holds it); the caller sets the op. The
+ * reason is checked by the registry, which names `reason` when it is missing.
+ * CLI_OK / CLI_USAGE (usage printed). */
+int prep_void(cli_t *cli, const char *usage, Hj__Registry__RecordVoid *v,
+              Hj__Registry__Request *req, char id[37]);
+/* What `hj KIND void` prints when done (Chinese, or English with --lang en). */
+const char *prep_voided_done(const char *what_zh, const char *what_en);
+/* " (已作废)" / " (voided)" after a voided record's date in a list; "" when it stands. */
+const char *prep_voided_mark(int voided);
+
 /* The reserve ledger's CSV (cmd_reserve.c): what `hj reserve export` and
  * `hj export reserve` write and `hj reserve import` reads. Headers {zh, en};
  * a row's cells in that order, categorical words as their Chinese labels

@@ -48,8 +48,10 @@ static void s_print(const ProtobufCMessage *m)
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Reserve *r = items[i];
         int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
+        char added[48];
+        snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
         const char *row[] = {r->id,    r->community,           prep_label(s_committees[c], 0),
-                             r->person_name, r->source,        r->added,
+                             r->person_name, r->source,        added,
                              prep_label(r->status, 1), prep_label(r->vetting, 2),
                              r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
         cli_table_row(t, row);
@@ -58,6 +60,8 @@ static void s_print(const ProtobufCMessage *m)
     cli_table_destroy(&t);
     if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->note[0])
         printf("note: %s\n", items[0]->note);
+    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
 }
 
 static void s_print_report(const ProtobufCMessage *m)
@@ -269,6 +273,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
     Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
+    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
     Hj__Registry__Reply *reply;
     const char *done = NULL;
     char id[37];
@@ -301,8 +306,15 @@ int cmd_reserve(cli_t *cli, const char *verb)
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
         q.state = (char *)prep_enum(cli, "status", "");
+        q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
         req.reserve_list = &q;
+    } else if (strcmp(verb, "void") == 0) {
+        if ((rc = prep_void(cli, "hj reserve void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_VOID;
+        req.reserve_void = &rv;
+        done = prep_voided_done("后备人选台账条目", "reserve entry");
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_GET;
@@ -312,7 +324,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "export") == 0) {
         return s_export(cli);
     } else
-        return cli_usage("hj reserve add|update|list|show|import|export");
+        return cli_usage("hj reserve add|update|list|show|import|export|void");
     rc = prep_call(cli, &req, &reply);
     return rc ? rc : prep_output(cli, reply, done, s_print);
 }

@@ -22,7 +22,7 @@ static void s_print(const ProtobufCMessage *m)
     cli_table_t *t = cli_table_new(6, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Training *s = items[i];
-        char topics[2048] = "", count[16], scope[96];
+        char topics[2048] = "", count[16], scope[96], date[48];
         size_t len = 0;
         for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
             len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "", s->topics[k]);
@@ -30,13 +30,16 @@ static void s_print(const ProtobufCMessage *m)
         snprintf(scope, sizeof scope, "%s", s->community);
         if (!s->community[0])
             snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
-        const char *row[] = {s->id, s->date, scope, s->trainer, topics, count};
+        snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
+        const char *row[] = {s->id, date, scope, s->trainer, topics, count};
         cli_table_row(t, row);
     }
     cli_table_print(t);
     cli_table_destroy(&t);
     if (m->descriptor != &hj__registry__training__descriptor)
         return;
+    if (items[0]->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
     static const char *ahead[] = {"ATTENDEE", "NAME", "ROLE"};
     printf("\n");
     t = cli_table_new(3, ahead);
@@ -71,6 +74,35 @@ static void s_print_coverage(const ProtobufCMessage *m)
     cli_table_destroy(&t);
 }
 
+/* --KEY PERSON:ROLE, each person a UUID, a code or a name (among the
+ * community's persons when given): into att[0..*n). CLI_OK or the failure. */
+static int s_attendees(cli_t *cli, const char *key, const char *community,
+                       Hj__Registry__Attendee att[S_MAX], Hj__Registry__Attendee *ptrs[S_MAX],
+                       char ids[S_MAX][64], char resolved[S_MAX][37], size_t *n)
+{
+    char *given[S_MAX], option[32];
+    int rc;
+    snprintf(option, sizeof option, "--%s", key);
+    *n = prep_opts(cli, key, given, S_MAX);
+    for (size_t i = 0; i < *n; i++) {
+        hj__registry__attendee__init(&att[i]);
+        resolved[i][0] = 0;
+        snprintf(ids[i], 64, "%s", given[i]);
+        char *colon = strchr(ids[i], ':');
+        att[i].role = (char *)(colon ? prep_word(colon + 1) : "");
+        if (colon)
+            *colon = 0;
+        att[i].person_id = ids[i];
+        ptrs[i] = &att[i];
+        if (!hj_uuid_valid(ids[i]) &&
+            (rc = person_ref(cli, option, ids[i], community, 0, resolved[i])) != CLI_OK)
+            return rc;
+        if (resolved[i][0])
+            att[i].person_id = resolved[i];
+    }
+    return CLI_OK;
+}
+
 int cmd_training(cli_t *cli, const char *verb)
 {
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
@@ -78,7 +110,10 @@ int cmd_training(cli_t *cli, const char *verb)
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
-    char *topics[S_MAX], *given[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
+    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
+    Hj__Registry__TrainingUpdate u = HJ__REGISTRY__TRAINING_UPDATE__INIT;
+    char *topics[S_MAX], *removed[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
+    char removed_ids[S_MAX][37];
     void (*print)(const ProtobufCMessage *) = s_print;
     Hj__Registry__Reply *reply;
     const char *done = NULL;
@@ -91,25 +126,11 @@ int cmd_training(cli_t *cli, const char *verb)
         tr.trainer = (char *)cli_opt_or(cli, "trainer", "");
         tr.topics = topics;
         tr.n_topics = prep_opts(cli, "topic", topics, S_MAX);
-        /* --attendee PERSON_ID:ROLE */
-        size_t n = prep_opts(cli, "attendee", given, S_MAX);
-        for (size_t i = 0; i < n; i++) {
-            hj__registry__attendee__init(&att[i]);
-            resolved[i][0] = 0;
-            snprintf(ids[i], sizeof ids[i], "%s", given[i]);
-            char *colon = strchr(ids[i], ':');
-            att[i].role = (char *)(colon ? prep_word(colon + 1) : "");
-            if (colon)
-                *colon = 0;
-            att[i].person_id = ids[i];
-            att_ptrs[i] = &att[i];
-            /* An attendee by code or name, among the community's persons. */
-            if (!hj_uuid_valid(ids[i]) &&
-                (rc = person_ref(cli, "--attendee", ids[i], tr.community, 0, resolved[i])) != CLI_OK)
-                return rc;
-            if (resolved[i][0])
-                att[i].person_id = resolved[i];
-        }
+        /* --attendee PERSON:ROLE */
+        size_t n;
+        if ((rc = s_attendees(cli, "attendee", tr.community, att, att_ptrs, ids, resolved, &n)) !=
+            CLI_OK)
+            return rc;
         tr.attendees = att_ptrs;
         tr.n_attendees = n;
         req.request_id = (char *)cli_request_id(cli, id);
@@ -119,6 +140,7 @@ int cmd_training(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
+        q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_LIST;
         req.training_list = &q;
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
@@ -130,8 +152,33 @@ int cmd_training(cli_t *cli, const char *verb)
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE;
         req.training_coverage = &get;
         print = s_print_coverage;
+    } else if (strcmp(verb, "void") == 0) {
+        if ((rc = prep_void(cli, "hj training void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
+            return rc;
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_VOID;
+        req.training_void = &rv;
+        done = prep_voided_done("培训记录", "training session");
+    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
+        u.id = (char *)cli->pos[0];
+        u.date = (char *)cli_opt_or(cli, "date", "");
+        u.trainer = (char *)cli_opt_or(cli, "trainer", "");
+        if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,
+                              &u.n_add_attendees)) != CLI_OK)
+            return rc;
+        u.add_attendees = att_ptrs;
+        u.n_remove_attendees = prep_opts(cli, "remove-attendee", removed, S_MAX);
+        if ((rc = person_refs(cli, "--remove-attendee", removed, u.n_remove_attendees, "", 0,
+                              removed_ids)) != CLI_OK)
+            return rc;
+        u.remove_attendees = removed;
+        req.request_id = (char *)cli_request_id(cli, id);
+        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE;
+        req.training_update = &u;
+        done = cli->en ? "training session corrected (the previous values are kept in the journal)"
+                       : "培训记录已更正（原值保留在日志中）";
     } else
-        return cli_usage("hj training add|list|show|coverage");
+        return cli_usage("hj training add|list|show|coverage|void|update");
     rc = prep_call(cli, &req, &reply);
     return rc ? rc : prep_output(cli, reply, done, print);
 }

@@ -132,7 +132,10 @@ static const cli_command_t s_commands[] = {
      "    --count: times it ran that day (a screen repeats a slogan), default 1\n"
      "hj publicity list [--community CODE] [--subdistrict CODE] [--kind KIND] [--limit N] [--after ID]\n"
      "    pages by date; the totals by kind and by channel cover the whole filter, not the page\n"
-     "hj publicity show ID"},
+     "    [--include-void]: voided records too, marked 已作废 (lists and totals count what stands)\n"
+     "hj publicity show ID\n"
+     "hj publicity void ID --reason TEXT   entered by mistake: kept, no longer counted (已作废)\n"
+     "hj publicity update ID [--date YYYY-MM-DD] [--title TEXT] [--count N]"},
     {"assessment", "调研摸底: assessments of sitting members; risk notes, contingency plans", cmd_assessment,
      "hj assessment add --seat SEAT_ID --date YYYY-MM-DD --assessor NAME\n"
      "                  --ability 1-5 --performance 1-5 --practice 1-5 --trust 1-5\n"
@@ -140,7 +143,8 @@ static const cli_command_t s_commands[] = {
      "                  [--practice-note TEXT] [--trust-note TEXT]\n"
      "    ability 能力, performance 现实表现, practice 工作作风, trust 群众公认度; structure 结构 notes.\n"
      "    The date must fall within the seat's term.\n"
-     "hj assessment list [--community CODE] [--limit N] [--after ID]\n"
+     "hj assessment list [--community CODE] [--limit N] [--after ID] [--include-void]\n"
+     "hj assessment void ID --reason TEXT   entered by mistake: kept, no longer counted (已作废)\n"
      "hj assessment show ID\n"
      "hj assessment risk COMMUNITY                          show its risk notes and contingency plan\n"
      "hj assessment risk COMMUNITY [--notes TEXT] [--contingency TEXT]   set them (工作预案)"},
@@ -151,7 +155,9 @@ static const cli_command_t s_commands[] = {
      "    vetting (资格联审): pending (default) | cleared | barred (needs --reason)\n"
      "    reason: criminal_record | gang_involvement | illegal_religion | expelled_from_party | other\n"
      "hj reserve update ID [--status S] [--vetting V [--reason R]] [--note TEXT]\n"
-     "hj reserve list [--community CODE] [--status S] [--limit N] [--after ID]\n"
+     "hj reserve list [--community CODE] [--status S] [--limit N] [--after ID] [--include-void]\n"
+     "hj reserve void ID --reason TEXT   entered by mistake: kept, no longer counted (已作废); the\n"
+     "    person may be entered again\n"
      "hj reserve show ID\n"
      "hj reserve import FILE.csv\n"
      "    UTF-8 CSV with a header: 编号,人员编号,姓名,社区,委员会,推荐来源,入库日期,状态,资格联审,否决原因,备注\n"
@@ -214,14 +220,20 @@ static const cli_command_t s_commands[] = {
      "    a task due before its plan was submitted is kept but flagged\n"
      "hj task done ID --date YYYY-MM-DD\n"
      "hj task list [--plan ID] [--community CODE] [--state open|done] [--overdue] [--limit N] [--after ID]\n"
-     "    pages by due date; --overdue: open and due before today (Asia/Shanghai)"},
+     "    pages by due date; --overdue: open and due before today (Asia/Shanghai)\n"
+     "    [--include-void]: voided tasks too, marked 已作废\n"
+     "hj task void ID --reason TEXT   entered by mistake: kept, no longer counted (已作废)\n"
+     "hj task update ID [--due YYYY-MM-DD] [--title TEXT] [--owner NAME]"},
     {"training", "培训骨干: training sessions, attendees, election-committee coverage", cmd_training,
      "hj training add --date YYYY-MM-DD (--community CODE | --subdistrict CODE) --trainer NAME\n"
      "                --topic TEXT... --attendee PERSON_ID:ROLE...\n"
      "    e.g. --topic 《中国共产党基层组织选举工作条例》 --topic 《城市居民委员会组织法》\n"
      "    role: election_committee_member (选举委员会成员) | guidance_group_member (指导组成员) |\n"
      "          community_staff (社区工作者) | leadership_group_member (领导小组成员)\n"
-     "hj training list [--community CODE] [--subdistrict CODE] [--limit N] [--after ID]\n"
+     "hj training list [--community CODE] [--subdistrict CODE] [--limit N] [--after ID] [--include-void]\n"
+     "hj training void ID --reason TEXT   entered by mistake: kept, no longer counted (已作废)\n"
+     "hj training update ID [--date YYYY-MM-DD] [--trainer NAME] [--add-attendee PERSON:ROLE]...\n"
+     "                      [--remove-attendee PERSON]...   attendance corrected\n"
      "hj training show ID\n"
      "hj training coverage COMMUNITY\n"
      "    The rule: every member of the community's election committee (选举委员会: the leader and\n"

@@ -346,7 +346,8 @@ static const prep_record_t s_task = {
     .select = "SELECT t.id, t.plan_id, COALESCE(t.community, ''), t.title, t.owner, "
               "to_char(t.due, 'YYYY-MM-DD'), t.state, COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), ''), "
               "t.due_before_plan, t.state = 'open' AND t.due < (now() AT TIME ZONE "
-              "'Asia/Shanghai')::date, t.recorded_by, t.done_by FROM registry.task t",
+              "'Asia/Shanghai')::date, t.recorded_by, t.done_by, " PREP_VOID_COLS
+              " FROM registry.task t",
     .table = "registry.task",
     .sort = "due",
     .filters = s_task_filters,
@@ -355,6 +356,7 @@ static const prep_record_t s_task = {
     .list = &hj__registry__tasks__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_TASK,
     .many = HJ__REGISTRY__REPLY__RESULT_TASKS,
+    .voidable = 1,
 };
 
 void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
@@ -376,11 +378,15 @@ void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
 {
     const char *v[3] = {d->id, d->date, call->actor};
     PGresult *r = prep_q(c, call, "task",
-                         "SELECT state FROM registry.task WHERE id = $1::uuid FOR UPDATE", 1, v);
+                         "SELECT state, voided_at IS NOT NULL FROM registry.task WHERE id = $1::uuid "
+                         "FOR UPDATE", 1, v);
     if (!r)
         return;
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "task %s not found", d->id);
+    else if (PQgetvalue(r, 0, 1)[0] == 't')
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "task %s is voided: it no longer counts and cannot be changed", d->id);
     else if (strcmp(PQgetvalue(r, 0, 0), "open") != 0)
         prep_refuse(call, "state", "the task is already done");
     PQclear(r);
@@ -396,4 +402,27 @@ void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
 void task_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
     prep_db_list(c, call, &s_task, q);
+}
+
+void task_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
+{
+    prep_db_void(c, call, &s_task, v, "task_voided");
+}
+
+/* A corrected due date is flagged again against its plan's submission. */
+void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *u)
+{
+    prep_arena_t a = {0};
+    ProtobufCMessage *before;
+    const char *v[4] = {u->id, u->due, u->title, u->owner};
+    if (prep_fetch_standing(c, call, &s_task, u->id, &a, &before) == 0 &&
+        s_exec(c, call, "task",
+               "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
+               "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
+               "title = COALESCE(NULLIF($3, ''), t.title), "
+               "owner = COALESCE(NULLIF($4, ''), t.owner) "
+               "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
+               4, v) == 0)
+        prep_db_corrected(c, call, &s_task, u->id, before, &a, "task_updated");
+    prep_arena_free(&a);
 }

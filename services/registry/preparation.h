@@ -47,7 +47,13 @@ typedef struct {
     const ProtobufCMessageDescriptor *list;  /* field 1 = repeated items */
     int one;              /* Reply result field of one record */
     int many;             /* Reply result field of a list */
+    /* Issue #20: the table has voided_at and void_reason (sql/020) and
+     * `select`'s list of columns ends with PREP_VOID_COLS; lists leave voided rows
+     * out unless the query's include_void, and the item's `voided` and
+     * `void_reason` fields are filled. */
+    int voidable;
 } prep_record_t;
+#define PREP_VOID_COLS "t.voided_at IS NOT NULL, COALESCE(t.void_reason, '')"
 
 /* A statement that fails sets INTERNAL (or the mapped 23505/23503 answer)
  * and returns NULL. */
@@ -73,6 +79,20 @@ void prep_journal(hj_call_t *call, const char *kind, const char *community,
 /* NOT_FOUND naming field when no row of `table` has key = value. 0 found / -1. */
 int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
                 const char *value, const char *field, const char *what);
+/* Corrections without deletion (issue #20). Void: sets voided_at and the
+ * reason of a record that stands, replies with it and journals `kind`;
+ * NOT_FOUND for an unknown id, FAILED_PRECONDITION (field id) for a voided one. */
+void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                  const Hj__Registry__RecordVoid *v, const char *kind);
+/* A correction, first step: the record as it stands, locked (refused as
+ * prep_db_void refuses). 0 / -1. */
+int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                        prep_arena_t *a, ProtobufCMessage **before);
+/* Last step, after the UPDATEs: replies with the record, its `previous` =
+ * before, and journals `kind`. */
+void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                       ProtobufCMessage *before, prep_arena_t *a, const char *kind);
+
 /* FAILED_PRECONDITION naming the rule. Always -1. */
 int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -127,5 +147,13 @@ void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t
 void training_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
 void training_db_get(PGconn *c, hj_call_t *call, const char *id);
 void training_db_coverage(PGconn *c, hj_call_t *call, const char *community);
+void publicity_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
+void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__PublicityUpdate *u);
+void assessment_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
+void reserve_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
+void training_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
+void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TrainingUpdate *u);
+void task_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
+void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *u);
 
 #endif

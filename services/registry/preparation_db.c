@@ -160,6 +160,23 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
+/* Row i's voided and void_reason (the last two columns) into item. */
+static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, prep_arena_t *a)
+{
+    rec->row(r, i, item, a);
+    if (!rec->voidable)
+        return;
+    const ProtobufCFieldDescriptor *v =
+        protobuf_c_message_descriptor_get_field_by_name(rec->item, "voided");
+    const ProtobufCFieldDescriptor *why =
+        protobuf_c_message_descriptor_get_field_by_name(rec->item, "void_reason");
+    int n = PQnfields(r);
+    if (v && v->type == PROTOBUF_C_TYPE_BOOL)
+        *(protobuf_c_boolean *)((char *)item + v->offset) = PQgetvalue(r, i, n - 2)[0] == 't';
+    if (why && why->type == PROTOBUF_C_TYPE_STRING)
+        *(char **)((char *)item + why->offset) = PQgetvalue(r, i, n - 1);
+}
+
 int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                prep_arena_t *a, ProtobufCMessage **out)
 {
@@ -178,7 +195,7 @@ int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char 
     ProtobufCMessage *item = prep_alloc(a, rec->item->sizeof_message);
     if (!item)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    rec->row(r, 0, item, a);
+    s_row(rec, r, 0, item, a);
     *out = item;
     return 0;
 }
@@ -191,6 +208,84 @@ void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const cha
     if (prep_fetch(c, call, rec, id, &a, &item) == 0)
         prep_reply(call, rec->one, item, kind);
     prep_arena_free(&a);
+}
+
+/* ---- corrections without deletion (issue #20) ------------------------------- */
+
+/* Why record id cannot be corrected: unknown (NOT_FOUND) or voided. */
+static void s_not_correctable(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id)
+{
+    char sql[256];
+    const char *v[1] = {id};
+    snprintf(sql, sizeof sql, "SELECT COALESCE(void_reason, '') FROM %s WHERE id = $1::uuid",
+             rec->table);
+    PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
+    if (!r)
+        return;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "%s %s not found",
+                      rec->item->short_name, id);
+    else
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "%s %s is already voided (%s): it no longer counts and cannot be changed",
+                      rec->item->short_name, id, PQgetvalue(r, 0, 0));
+    PQclear(r);
+}
+
+void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                  const Hj__Registry__RecordVoid *v, const char *kind)
+{
+    char sql[256];
+    const char *w[2] = {v->id, v->reason};
+    snprintf(sql, sizeof sql,
+             "UPDATE %s SET voided_at = now(), void_reason = $2 WHERE id = $1::uuid "
+             "AND voided_at IS NULL",
+             rec->table);
+    PGresult *r = prep_q(c, call, rec->item->short_name, sql, 2, w);
+    if (!r)
+        return;
+    int changed = atoi(PQcmdTuples(r));
+    PQclear(r);
+    if (!changed)
+        return s_not_correctable(c, call, rec, v->id);
+    prep_db_get(c, call, rec, v->id, kind);
+}
+
+int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                        prep_arena_t *a, ProtobufCMessage **before)
+{
+    char sql[S_SQL_MAX];
+    snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid AND t.voided_at IS NULL FOR UPDATE OF t",
+             rec->select);
+    const char *v[1] = {id};
+    PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
+    if (!r)
+        return -1;
+    prep_keep(a, r);
+    if (PQntuples(r) == 0) {
+        s_not_correctable(c, call, rec, id);
+        return -1;
+    }
+    ProtobufCMessage *item = prep_alloc(a, rec->item->sizeof_message);
+    if (!item)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    s_row(rec, r, 0, item, a);
+    *before = item;
+    return 0;
+}
+
+void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                       ProtobufCMessage *before, prep_arena_t *a, const char *kind)
+{
+    ProtobufCMessage *after;
+    if (prep_fetch(c, call, rec, id, a, &after) != 0)
+        return;
+    /* The journal keeps what was corrected: the record before, in `previous`. */
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(rec->item, "previous");
+    if (f && f->type == PROTOBUF_C_TYPE_MESSAGE)
+        *(ProtobufCMessage **)((char *)after + f->offset) = before;
+    prep_reply(call, rec->one, after, kind);
 }
 
 /* The value of a ListQuery filter by name ("" = not set). */
@@ -218,6 +313,9 @@ static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
 {
     hj_date_today(today);
     len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " WHERE true");
+    /* What stands, unless asked for the voided too (issue #20). */
+    if (rec->voidable && !q->include_void)
+        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND t.voided_at IS NULL");
     for (const prep_filter_t *f = rec->filters; f && f->name; f++) {
         const char *value = s_query_value(q, f->name, today);
         if (!value[0])
@@ -291,7 +389,7 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     if (!items || !ptrs || !list)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (size_t i = 0; i < rows; i++) {
-        rec->row(r, (int)i, items + i * size, a);
+        s_row(rec, r, (int)i, items + i * size, a);
         ptrs[i] = items + i * size;
     }
     rec->list->message_init(list);
@@ -342,8 +440,8 @@ static const prep_filter_t s_publicity_filters[] = {
 
 static const prep_record_t s_publicity = {
     .select = "SELECT t.id, COALESCE(t.community, ''), t.subdistrict, t.channel, t.kind, "
-              "to_char(t.pushed_on, 'YYYY-MM-DD'), t.count, t.title, t.recorded_by "
-              "FROM registry.publicity t",
+              "to_char(t.pushed_on, 'YYYY-MM-DD'), t.count, t.title, t.recorded_by, "
+              PREP_VOID_COLS " FROM registry.publicity t",
     .table = "registry.publicity",
     .sort = "pushed_on",
     .filters = s_publicity_filters,
@@ -352,6 +450,7 @@ static const prep_record_t s_publicity = {
     .list = &hj__registry__publicities__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_PUBLICITY,
     .many = HJ__REGISTRY__REPLY__RESULT_PUBLICITIES,
+    .voidable = 1,
 };
 
 void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity *p)
@@ -384,6 +483,33 @@ void publicity_db_get(PGconn *c, hj_call_t *call, const char *id)
     prep_db_get(c, call, &s_publicity, id, NULL);
 }
 
+void publicity_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
+{
+    prep_db_void(c, call, &s_publicity, v, "publicity_voided");
+}
+
+void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__PublicityUpdate *u)
+{
+    prep_arena_t a = {0};
+    ProtobufCMessage *before;
+    char count[16] = "";
+    if (u->count)
+        snprintf(count, sizeof count, "%u", u->count);
+    const char *v[4] = {u->id, u->date, u->title, count};
+    if (prep_fetch_standing(c, call, &s_publicity, u->id, &a, &before) == 0) {
+        PGresult *r = prep_q(c, call, "publicity",
+                             "UPDATE registry.publicity SET "
+                             "pushed_on = COALESCE(NULLIF($2, '')::date, pushed_on), "
+                             "title = COALESCE(NULLIF($3, ''), title), "
+                             "count = COALESCE(NULLIF($4, '')::int, count) WHERE id = $1::uuid",
+                             4, v);
+        PQclear(r);
+        if (r)
+            prep_db_corrected(c, call, &s_publicity, u->id, before, &a, "publicity_updated");
+    }
+    prep_arena_free(&a);
+}
+
 /* A page of pushes, and the totals by kind and by channel over the whole filter. */
 void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
@@ -392,12 +518,15 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
     char sql[S_SQL_MAX], today[11];
     const char *v[16];
     int n = 0;
+    /* The totals count what stands, even when the page shows the voided too. */
+    Hj__Registry__ListQuery standing = *q;
+    standing.include_void = 0;
     if (prep_fetch_page(c, call, &s_publicity, q, &a, &page) != 0)
         goto out;
     size_t len = (size_t)snprintf(sql, sizeof sql,
                                   "SELECT COALESCE(t.kind, ''), COALESCE(t.channel, ''), count(*), "
                                   "sum(t.count) FROM registry.publicity t");
-    len = s_where(sql, len, &s_publicity, q, today, v, &n);
+    len = s_where(sql, len, &s_publicity, &standing, today, v, &n);
     snprintf(sql + len, sizeof sql - len,
              " GROUP BY GROUPING SETS ((t.kind), (t.channel)) ORDER BY 2, 1");
     PGresult *r = prep_q(c, call, "publicity totals", sql, n, v);
@@ -462,7 +591,8 @@ static const prep_record_t s_assessment = {
     .select = "SELECT t.id, t.seat_id, t.community, s.person_id, p.name, t.structure_note, "
               "t.ability, t.ability_note, t.performance, t.performance_note, t.practice, "
               "t.practice_note, t.trust, t.trust_note, t.assessor, "
-              "to_char(t.assessed_on, 'YYYY-MM-DD'), t.recorded_by FROM registry.assessment t "
+              "to_char(t.assessed_on, 'YYYY-MM-DD'), t.recorded_by, " PREP_VOID_COLS
+              " FROM registry.assessment t "
               "JOIN registry.seat s ON s.id = t.seat_id JOIN registry.person p ON p.id = s.person_id",
     .table = "registry.assessment",
     .sort = "assessed_on",
@@ -472,6 +602,7 @@ static const prep_record_t s_assessment = {
     .list = &hj__registry__assessments__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_ASSESSMENT,
     .many = HJ__REGISTRY__REPLY__RESULT_ASSESSMENTS,
+    .voidable = 1,
 };
 
 void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessment *m)
@@ -531,6 +662,11 @@ void assessment_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuer
 void assessment_db_get(PGconn *c, hj_call_t *call, const char *id)
 {
     prep_db_get(c, call, &s_assessment, id, NULL);
+}
+
+void assessment_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
+{
+    prep_db_void(c, call, &s_assessment, v, "assessment_voided");
 }
 
 /* ---- community risk notes and contingency plan ---------------------------- */

@@ -438,6 +438,64 @@ static int s_publicity_kind_filter(hj_status_t *st, const Hj__Registry__ListQuer
     return s_query(st, q) || s_word(st, "kind", q->kind, s_publicity_kinds, 0);
 }
 
+/* ---- corrections without deletion (issue #20) ----------------------------- */
+
+/* A void names its record and says why (a blank reason is no reason). */
+static int s_void(hj_status_t *st, const Hj__Registry__RecordVoid *v)
+{
+    if (!v)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id", "id is required");
+    if (hj_check_uuid(st, "id", v->id) || s_text(st, "reason", v->reason, S_NOTE_MAX, 1))
+        return -1;
+    for (const char *p = v->reason; *p; p++)
+        if (!strchr(" \t\r\n", *p))
+            return 0;
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "reason", "reason is required (it is blank)");
+}
+
+static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpdate *u)
+{
+    if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
+        s_text(st, "title", u->title, S_NAME_MAX, 0))
+        return -1;
+    if (u->count > 100000)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "count", "count must be 1 to 100000");
+    if (!u->date[0] && !u->title[0] && !u->count)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "date",
+                             "nothing to correct: give a date, title or count");
+    return 0;
+}
+
+static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate *u)
+{
+    if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
+        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) ||
+        s_count(st, "add_attendees", u->n_add_attendees, 0) ||
+        s_uuids(st, "remove_attendees", u->remove_attendees, u->n_remove_attendees, 0))
+        return -1;
+    for (size_t i = 0; i < u->n_add_attendees; i++) {
+        const Hj__Registry__Attendee *a = u->add_attendees[i];
+        if (hj_check_uuid(st, "add_attendees", a->person_id) ||
+            s_word(st, "role", a->role, s_attendee_roles, 1))
+            return -1;
+    }
+    if (!u->date[0] && !u->trainer[0] && !u->n_add_attendees && !u->n_remove_attendees)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "date",
+                             "nothing to correct: give a date, trainer or attendees");
+    return 0;
+}
+
+static int s_task_update(hj_status_t *st, const Hj__Registry__TaskUpdate *u)
+{
+    if (hj_check_uuid(st, "id", u->id) || hj_check_date(st, "due", u->due, 0) ||
+        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "owner", u->owner, S_NAME_MAX, 0))
+        return -1;
+    if (!u->due[0] && !u->title[0] && !u->owner[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "due",
+                             "nothing to correct: give a due date, title or owner");
+    return 0;
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
@@ -533,6 +591,22 @@ int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return s_get(st, r->training_get);
     case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
         return s_get_community(st, r->training_coverage);
+    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID:
+        return s_void(st, r->publicity_void);
+    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE:
+        return s_publicity_update(st, r->publicity_update);
+    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID:
+        return s_void(st, r->assessment_void);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_VOID:
+        return s_void(st, r->reserve_void);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_VOID:
+        return s_void(st, r->training_void);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE:
+        return s_training_update(st, r->training_update);
+    case HJ__REGISTRY__REQUEST__OP_TASK_VOID:
+        return s_void(st, r->task_void);
+    case HJ__REGISTRY__REQUEST__OP_TASK_UPDATE:
+        return s_task_update(st, r->task_update);
     default:
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown registry operation");
     }
@@ -621,6 +695,22 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         return training_db_get(c, call, r->training_get->key);
     case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
         return training_db_coverage(c, call, r->training_coverage->key);
+    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID:
+        return publicity_db_void(c, call, r->publicity_void);
+    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE:
+        return publicity_db_update(c, call, r->publicity_update);
+    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID:
+        return assessment_db_void(c, call, r->assessment_void);
+    case HJ__REGISTRY__REQUEST__OP_RESERVE_VOID:
+        return reserve_db_void(c, call, r->reserve_void);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_VOID:
+        return training_db_void(c, call, r->training_void);
+    case HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE:
+        return training_db_update(c, call, r->training_update);
+    case HJ__REGISTRY__REQUEST__OP_TASK_VOID:
+        return task_db_void(c, call, r->task_void);
+    case HJ__REGISTRY__REQUEST__OP_TASK_UPDATE:
+        return task_db_update(c, call, r->task_update);
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

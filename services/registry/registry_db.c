@@ -381,12 +381,12 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
 /* ---- persons by name or code ------------------------------------------- */
 
 /* Where a person stands (for a match list): the communities of their sitting
- * seats, reserve entries and working bodies (an election committee's
+ * seats, reserve entries that stand and working bodies (an election committee's
  * community, the communities a guidance group guides). */
 #define S_PERSON_COMMUNITIES                                                                   \
     "ARRAY(SELECT s.community FROM registry.seat s WHERE s.person_id = p.id AND "             \
     "s.term_end IS NULL UNION SELECT r.community FROM registry.reserve r WHERE r.person_id = " \
-    "p.id UNION SELECT COALESCE(b.community, bc.community) FROM registry.body_member m JOIN "  \
+    "p.id AND r.voided_at IS NULL UNION SELECT COALESCE(b.community, bc.community) FROM registry.body_member m JOIN "  \
     "registry.body b ON b.id = m.body_id LEFT JOIN registry.body_community bc ON bc.body_id = " \
     "b.id WHERE m.person_id = p.id AND COALESCE(b.community, bc.community) IS NOT NULL "       \
     "ORDER BY 1)"

@@ -300,6 +300,15 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(TRAINING_LIST), "training_list", 0, HJ_READ_FIGURES, 0, 0},
     {S_OP(TRAINING_GET), "training_get", 0, HJ_READ_FIGURES, 0, 0},
     {S_OP(TRAINING_COVERAGE), "training_coverage", 0, HJ_READ_FIGURES, 0, HJ_PERSONAL},
+    /* Corrections (issue #20): whoever may enter the record may correct it. */
+    {S_OP(PUBLICITY_VOID), "publicity_void", 1, S_FIELD | HJ_ROLE_ELECTION_COMMITTEE, 0, 0},
+    {S_OP(PUBLICITY_UPDATE), "publicity_update", 1, S_FIELD | HJ_ROLE_ELECTION_COMMITTEE, 0, 0},
+    {S_OP(ASSESSMENT_VOID), "assessment_void", 1, S_FIELD, 0, 0},
+    {S_OP(RESERVE_VOID), "reserve_void", 1, S_FIELD, 0, 0},
+    {S_OP(TRAINING_VOID), "training_void", 1, S_FIELD, 0, 0},
+    {S_OP(TRAINING_UPDATE), "training_update", 1, S_FIELD, 0, 0},
+    {S_OP(TASK_VOID), "task_void", 1, S_OFFICE, 0, 0},
+    {S_OP(TASK_UPDATE), "task_update", 1, S_OFFICE, 0, 0},
     {0, NULL, 0, 0, 0, 0},
 };
 

@@ -35,7 +35,8 @@ static const prep_filter_t s_reserve_filters[] = {
 static const prep_record_t s_reserve = {
     .select = "SELECT t.id, t.person_id, p.name, t.community, t.committee, t.source, "
               "to_char(t.added_on, 'YYYY-MM-DD'), t.status, t.vetting, t.bar_reason, t.note, "
-              "t.updated_by FROM registry.reserve t JOIN registry.person p ON p.id = t.person_id",
+              "t.updated_by, " PREP_VOID_COLS
+              " FROM registry.reserve t JOIN registry.person p ON p.id = t.person_id",
     .table = "registry.reserve",
     .sort = "added_on",
     .filters = s_reserve_filters,
@@ -44,6 +45,7 @@ static const prep_record_t s_reserve = {
     .list = &hj__registry__reserves__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_RESERVE,
     .many = HJ__REGISTRY__REPLY__RESULT_RESERVES,
+    .voidable = 1,
 };
 
 /* What a row of the ledger refers to, as found in the database. */
@@ -150,8 +152,10 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
                          "EXISTS (SELECT 1 FROM registry.community m WHERE m.code = p.community), "
                          "COALESCE((SELECT e.id::text FROM registry.reserve e WHERE e.community = "
                          "p.community AND e.committee = p.committee AND e.person_id = "
-                         "NULLIF(p.resolved, '')::uuid), ''), EXISTS (SELECT 1 FROM registry.reserve e "
-                         "WHERE e.id = NULLIF(p.id, '')::uuid) FROM p ORDER BY p.ord",
+                         "NULLIF(p.resolved, '')::uuid AND e.voided_at IS NULL), ''), EXISTS (SELECT 1 FROM registry.reserve e "
+                         "WHERE e.id = NULLIF(p.id, '')::uuid), EXISTS (SELECT 1 FROM "
+                         "registry.reserve e WHERE e.id = NULLIF(p.id, '')::uuid AND "
+                         "e.voided_at IS NOT NULL) FROM p ORDER BY p.ord",
                          6, v);
     if (!r)
         return -1;
@@ -180,6 +184,10 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
         else if (PQgetvalue(r, t, 4)[0] != 't')
             bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "community", "community %s not found",
                                 row->community);
+        else if (PQgetvalue(r, t, 7)[0] == 't') /* issue #20: what is voided stays so */
+            bad = hj_status_set(s, HJ__CODE__FAILED_PRECONDITION, "id",
+                                "entry %s is voided: it cannot be changed (leave id empty to "
+                                "enter the person again)", row->id);
         else if (row->id[0] && existing[0] && strcmp(existing, row->id) != 0)
             bad = hj_status_set(s, HJ__CODE__ALREADY_EXISTS, "id",
                                 "entry %s already holds this person for this committee", existing);
@@ -269,14 +277,22 @@ void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUp
 {
     const char *v[1] = {u->id};
     PGresult *r = prep_q(c, call, "reserve",
-                         "SELECT status, vetting, bar_reason, note FROM registry.reserve "
-                         "WHERE id = $1::uuid FOR UPDATE",
+                         "SELECT status, vetting, bar_reason, note, voided_at IS NOT NULL, "
+                         "COALESCE(void_reason, '') FROM registry.reserve WHERE id = $1::uuid "
+                         "FOR UPDATE",
                          1, v);
     if (!r)
         return;
     if (PQntuples(r) == 0) {
         PQclear(r);
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "reserve entry %s not found", u->id);
+        return;
+    }
+    if (PQgetvalue(r, 0, 4)[0] == 't') {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "reserve entry %s is voided (%s): it no longer counts and cannot be changed",
+                      u->id, PQgetvalue(r, 0, 5));
+        PQclear(r);
         return;
     }
     /* A new vetting result replaces the reason with it; everything not given stays. */
@@ -441,4 +457,9 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
                  &entries.base);
 out:
     prep_arena_free(&a);
+}
+
+void reserve_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
+{
+    prep_db_void(c, call, &s_reserve, v, "reserve_voided");
 }

@@ -47,8 +47,8 @@ static const prep_record_t s_training = {
               "registry.training_topic x WHERE x.training_id = t.id), ''), "
               "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', a.person_id, p.name, a.role), "
               "E'\\x1e' ORDER BY p.name, a.person_id) FROM registry.training_attendee a JOIN "
-              "registry.person p ON p.id = a.person_id WHERE a.training_id = t.id), '') "
-              "FROM registry.training t",
+              "registry.person p ON p.id = a.person_id WHERE a.training_id = t.id), ''), "
+              PREP_VOID_COLS " FROM registry.training t",
     .table = "registry.training",
     .sort = "held_on",
     .filters = s_training_filters,
@@ -57,6 +57,7 @@ static const prep_record_t s_training = {
     .list = &hj__registry__trainings__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_TRAINING,
     .many = HJ__REGISTRY__REPLY__RESULT_TRAININGS,
+    .voidable = 1,
 };
 
 static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
@@ -118,6 +119,66 @@ void training_db_get(PGconn *c, hj_call_t *call, const char *id)
     prep_db_get(c, call, &s_training, id, NULL);
 }
 
+void training_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
+{
+    prep_db_void(c, call, &s_training, v, "training_voided");
+}
+
+/* Date, trainer and attendance corrected; a session keeps at least one attendee. */
+void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TrainingUpdate *u)
+{
+    prep_arena_t a = {0};
+    ProtobufCMessage *before;
+    const char *v[3] = {u->id, u->date, u->trainer};
+    if (prep_fetch_standing(c, call, &s_training, u->id, &a, &before) != 0)
+        goto out;
+    for (size_t i = 0; i < u->n_add_attendees; i++)
+        if (prep_exists(c, call, "registry.person", "id", u->add_attendees[i]->person_id,
+                        "add_attendees", "person"))
+            goto out;
+    for (size_t i = 0; i < u->n_remove_attendees; i++) {
+        const char *w[2] = {u->id, u->remove_attendees[i]};
+        PGresult *r = prep_q(c, call, "remove_attendees",
+                             "DELETE FROM registry.training_attendee WHERE training_id = $1::uuid "
+                             "AND person_id = $2::uuid",
+                             2, w);
+        if (!r)
+            goto out;
+        int gone = atoi(PQcmdTuples(r));
+        PQclear(r);
+        if (!gone) {
+            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "remove_attendees",
+                          "person %s did not attend training %s", u->remove_attendees[i], u->id);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < u->n_add_attendees; i++) {
+        const char *w[3] = {u->id, u->add_attendees[i]->person_id, u->add_attendees[i]->role};
+        if (s_exec(c, call, "add_attendees",
+                   "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
+                   "($1::uuid, $2::uuid, $3)",
+                   3, w))
+            goto out;
+    }
+    PGresult *r = prep_q(c, call, "training",
+                         "UPDATE registry.training SET held_on = COALESCE(NULLIF($2, '')::date, "
+                         "held_on), trainer = COALESCE(NULLIF($3, ''), trainer) WHERE id = $1::uuid "
+                         "RETURNING (SELECT count(*) FROM registry.training_attendee "
+                         "WHERE training_id = $1::uuid)",
+                         3, v);
+    if (!r)
+        goto out;
+    int left = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (left == 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "remove_attendees",
+                      "a training session keeps at least one attendee (void it instead)");
+    else
+        prep_db_corrected(c, call, &s_training, u->id, before, &a, "training_updated");
+out:
+    prep_arena_free(&a);
+}
+
 /* Who of the community's election committee (leader and members) has not
  * attended any training session, in any role. */
 void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
@@ -131,8 +192,9 @@ void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
     PGresult *r = prep_q(c, call, "coverage",
                          "SELECT p.id, p.name, p.gender, p.party_member, "
                          REGISTRY_PERSONAL_COLS("p", "$2", "$3") ", "
-                         "EXISTS (SELECT 1 FROM registry.training_attendee a "
-                         "WHERE a.person_id = m.person_id) FROM registry.body b JOIN registry.body_member m ON m.body_id = b.id "
+                         "EXISTS (SELECT 1 FROM registry.training_attendee a JOIN registry.training "
+                         "s ON s.id = a.training_id WHERE a.person_id = m.person_id AND "
+                         "s.voided_at IS NULL) FROM registry.body b JOIN registry.body_member m ON m.body_id = b.id "
                          "JOIN registry.person p ON p.id = m.person_id "
                          "WHERE b.kind = 'election_committee' AND b.community = $1 "
                          "ORDER BY p.name, p.id",

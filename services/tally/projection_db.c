@@ -149,10 +149,14 @@ static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
         return 1;
     const char *v[7] = {p->id,      p->community, p->subdistrict, p->kind, s_int(count, p->count),
                         p->channel, p->date};
+    /* A voided push no longer counts (publicity_voided); a corrected one
+     * moves its day and count (publicity_updated). */
     if (s_run(c, NULL,
-              "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, day) "
-              "VALUES ($1, NULLIF($2, ''), $3, $4, $5::int, $6, $7) ON CONFLICT (id) DO NOTHING",
-              7, v) != 0)
+              p->voided ? "DELETE FROM publicity WHERE id = $1"
+                        : "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, "
+                          "day) VALUES ($1, NULLIF($2, ''), $3, $4, $5::int, $6, $7) "
+                          "ON CONFLICT (id) DO UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day",
+              p->voided ? 1 : 7, v) != 0)
         return -1;
     if (p->community[0]) {
         tally_dirty_add(dirty, p->community);
@@ -170,6 +174,8 @@ static int s_assessment(PGconn *c, const ProtobufCMessage *m, const uint8_t *rep
         return 1;
     const char *v[3] = {a->id, a->seat_id, a->community};
     tally_dirty_add(dirty, a->community);
+    if (a->voided) /* assessment_voided */
+        return s_run(c, NULL, "DELETE FROM assessment WHERE id = $1", 1, v);
     return s_run(c, NULL,
                  "INSERT INTO assessment (id, seat_id, community) VALUES ($1, $2, $3) "
                  "ON CONFLICT (id) DO NOTHING",
@@ -184,6 +190,8 @@ static int s_reserve_one(PGconn *c, const Hj__Registry__Reserve *r, tally_dirty_
     const char *v[7] = {r->id,      r->community, s_int(committee, r->committee), r->status,
                         r->vetting, hj_uuid_valid(r->person_id) ? r->person_id : "", r->person_name};
     tally_dirty_add(dirty, r->community);
+    if (r->voided) /* reserve_voided */
+        return s_run(c, NULL, "DELETE FROM reserve WHERE id = $1", 1, v);
     return s_run(c, NULL,
                  "INSERT INTO reserve (id, community, committee, status, vetting, person_id, "
                  "person_name) VALUES ($1, $2, $3::smallint, $4, $5, NULLIF($6, '')::uuid, $7) "
@@ -368,6 +376,8 @@ static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
         return 1;
     const char *v[4] = {t->id, t->community, t->due, strcmp(t->state, "done") == 0 ? "t" : "f"};
     tally_dirty_add(dirty, t->community);
+    if (t->voided) /* task_voided; task_updated moves the due date below */
+        return s_run(c, NULL, "DELETE FROM task WHERE id = $1", 1, v);
     return s_run(c, NULL,
                  "INSERT INTO task (id, community, due, done) VALUES ($1, NULLIF($2, ''), "
                  "$3::date, $4::boolean) ON CONFLICT (id) DO UPDATE SET done = EXCLUDED.done, "
@@ -391,9 +401,22 @@ static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
     }
     const char *w[7] = {t->id,      t->date,    t->subdistrict, t->community,
                         topics,     t->trainer, s_int(attendees, (long long)t->n_attendees)};
+    /* A voided or corrected session: the committees of whoever attended it
+     * before are judged again, then its attendance is what the record says
+     * now (none when voided). */
+    if (s_run(c, dirty,
+              "SELECT b.community FROM training_attendee a JOIN body_member m ON m.person_id = "
+              "a.person_id JOIN body b ON b.id = m.body_id WHERE a.training_id = $1 "
+              "AND b.kind = 'election_committee'",
+              1, w) != 0 ||
+        s_run(c, NULL, "DELETE FROM training_attendee WHERE training_id = $1", 1, w) != 0)
+        return -1;
+    if (t->voided) /* training_voided */
+        return s_run(c, NULL, "DELETE FROM training WHERE id = $1", 1, w);
     if (s_run(c, NULL,
               "INSERT INTO training (id, day, subdistrict, community, topics, trainer, attendees) "
-              "VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::int) ON CONFLICT (id) DO NOTHING",
+              "VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::int) ON CONFLICT (id) DO UPDATE SET "
+              "day = EXCLUDED.day, trainer = EXCLUDED.trainer, attendees = EXCLUDED.attendees",
               7, w) != 0)
         return -1;
     for (size_t i = 0; i < t->n_attendees; i++) {
@@ -613,6 +636,15 @@ static const struct {
     {"registry", "task_added", &hj__registry__task__descriptor, s_task, 0},
     {"registry", "task_done", &hj__registry__task__descriptor, s_task, 0},
     {"registry", "training_added", &hj__registry__training__descriptor, s_training, 0},
+    /* Corrections without deletion (issue #20): the whole record, voided or corrected. */
+    {"registry", "publicity_voided", &hj__registry__publicity__descriptor, s_publicity, 0},
+    {"registry", "publicity_updated", &hj__registry__publicity__descriptor, s_publicity, 0},
+    {"registry", "assessment_voided", &hj__registry__assessment__descriptor, s_assessment, 0},
+    {"registry", "reserve_voided", &hj__registry__reserve__descriptor, s_reserve, 0},
+    {"registry", "training_voided", &hj__registry__training__descriptor, s_training, 0},
+    {"registry", "training_updated", &hj__registry__training__descriptor, s_training, 0},
+    {"registry", "task_voided", &hj__registry__task__descriptor, s_task, 0},
+    {"registry", "task_updated", &hj__registry__task__descriptor, s_task, 0},
     {"audit", "audit_opened", &hj__audit__engagement__descriptor, s_audit_opened, 1},
     {"audit", "audit_advanced", &hj__audit__engagement__descriptor, s_audit_moved, 0},
     {"audit", "audit_published", &hj__audit__engagement__descriptor, s_audit_moved, 0},

@@ -43,3 +43,10 @@ int cli_enum(cli_t *cli, const char *key, const cli_enum_t *values, const char *
     snprintf(option, sizeof option, "--%s", key);
     return cli_enum_value(option, given, values, out);
 }
+
+int cli_enum_lenient(cli_t *cli, const char *key, const cli_enum_t *values, const char *def, const char **out)
+{
+    const char *given = cli_opt(cli, key), *word = cli_enum_word(values, given);
+    *out = !given ? def : word ? word : given;
+    return CLI_OK;
+}

@@ -110,7 +110,7 @@ int cmd_election(cli_t *cli, const char *verb)
     if (strcmp(verb, "schedule") == 0 && cli->npos == 1) {
         s.community = (char *)cli->pos[0];
         s.date = (char *)cli_opt_or(cli, "date", "");
-        if ((rc = cli_enum(cli, "body", s_body_enum, "", (const char **)&s.body)) != CLI_OK ||
+        if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&s.body)) != CLI_OK ||
             (rc = cli_enum(cli, "mode", s_mode_enum, "", (const char **)&s.mode)) != CLI_OK ||
             (rc = s_seats(cli, &s.seats)) != CLI_OK)
             return rc;
@@ -119,7 +119,7 @@ int cmd_election(cli_t *cli, const char *verb)
         done = "scheduled";
     } else if (strcmp(verb, "open") == 0 && cli->npos == 1) {
         o.community = (char *)cli->pos[0];
-        if ((rc = cli_enum(cli, "body", s_body_enum, "", (const char **)&o.body)) != CLI_OK)
+        if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&o.body)) != CLI_OK)
             return rc;
         if ((rc = s_overrides(cli, store, ptrs, &o.n_overrides)) != CLI_OK)
             return rc;
@@ -788,7 +788,7 @@ static int s_election_list(cli_t *cli)
                          "[--limit N] [--after ID] [--all]");
     q.community = (char *)cli_opt_or(cli, "community", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-    if ((rc = cli_enum(cli, "state", s_state_enum, "", (const char **)&q.state)) != CLI_OK)
+    if ((rc = cli_enum_lenient(cli, "state", s_state_enum, "", (const char **)&q.state)) != CLI_OK)
         return rc;
     q.after = (char *)cli_opt_or(cli, "after", "");
     if (limit && (rc = cli_u32(limit, "--limit", 1000, &q.limit)) != CLI_OK)

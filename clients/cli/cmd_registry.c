@@ -422,7 +422,7 @@ int cmd_person(cli_t *cli, const char *verb)
     int rc;
     if (strcmp(verb, "add") == 0) {
         p.name = (char *)cli_opt_or(cli, "name", "");
-        if ((rc = cli_enum(cli, "gender", s_gender_enum, "", (const char **)&p.gender)) != CLI_OK)
+        if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&p.gender)) != CLI_OK)
             return rc;
         p.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
         p.birth_date = (char *)cli_opt_or(cli, "birth", "");
@@ -462,7 +462,7 @@ int cmd_person(cli_t *cli, const char *verb)
         } else {
             pu.id = person;
             pu.name = (char *)cli_opt_or(cli, "name", "");
-            if ((rc = cli_enum(cli, "gender", s_gender_enum, "", (const char **)&pu.gender)) != CLI_OK)
+            if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&pu.gender)) != CLI_OK)
                 return rc;
             pu.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
             pu.birth_date = (char *)cli_opt_or(cli, "birth", "");

@@ -510,6 +510,19 @@ static const ProtobufCFieldDescriptor *s_field(const ProtobufCMessage *m, const 
     return f && f->type == type ? f : NULL;
 }
 
+/* A list's rows: `items`, else (lists named before the convention, such as
+ * ElectionList.elections) its first repeated message field. */
+static const ProtobufCFieldDescriptor *s_items(const ProtobufCMessage *m)
+{
+    const ProtobufCFieldDescriptor *f = s_field(m, "items", PROTOBUF_C_TYPE_MESSAGE);
+    for (unsigned i = 0; m && !f && i < m->descriptor->n_fields; i++) {
+        const ProtobufCFieldDescriptor *d = &m->descriptor->fields[i];
+        if (d->label == PROTOBUF_C_LABEL_REPEATED && d->type == PROTOBUF_C_TYPE_MESSAGE)
+            f = d;
+    }
+    return f;
+}
+
 int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **after,
              const ProtobufCMessageDescriptor *reply_desc, cli_list_t *out)
 {
@@ -550,7 +563,7 @@ int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **afte
     }
     /* One list of every page's items, pointing into the replies. */
     const ProtobufCMessage *last = s_result(out->replies[out->n_replies - 1]);
-    const ProtobufCFieldDescriptor *items = s_field(last, "items", PROTOBUF_C_TYPE_MESSAGE);
+    const ProtobufCFieldDescriptor *items = s_items(last);
     size_t n = 0;
     for (size_t i = 0; items && i < out->n_replies; i++) {
         const ProtobufCMessage *list = s_result(out->replies[i]);

@@ -402,6 +402,26 @@ static int s_finding(cli_t *cli, Hj__Audit__Request *req, const char **done)
     return CLI_OK;
 }
 
+/* hj audit list: every page with --all, and a footer saying what was left out. */
+static int s_list(cli_t *cli, Hj__Audit__Request *req, Hj__Audit__ListQuery *q)
+{
+    cli_list_t list;
+    int rc;
+    cli_opt(cli, "lang"); /* the footer's language */
+    cli_flag(cli, "all");
+    if ((rc = cli_unused(cli)) != CLI_OK ||
+        (rc = cli_list(cli, "audit", &req->base, &q->after, &hj__audit__reply__descriptor, &list)) != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_list_json(&list);
+    else {
+        s_print_lines((Hj__Audit__StatusLine **)list.items, list.n_items);
+        cli_list_footer(cli, &list);
+    }
+    cli_list_free(&list);
+    return CLI_OK;
+}
+
 int cmd_audit(cli_t *cli, const char *verb)
 {
     Hj__Audit__Request req = HJ__AUDIT__REQUEST__INIT;
@@ -442,6 +462,7 @@ int cmd_audit(cli_t *cli, const char *verb)
             return rc ? rc : cli_usage("--limit must be a number from 1 to 1000");
         req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
         req.list = &q;
+        return s_list(cli, &req, &q);
     } else if (strcmp(verb, "scope") == 0) {
         if ((rc = s_scope(cli, &req, &done)) != CLI_OK)
             return rc;

@@ -1,7 +1,10 @@
 /* hj election — schedule an election, open it (refused while a gate is
  * red, unless the district overrides the gate with a reason). */
 #include "cli.h"
+#include "cli_enum.h"
+#include "hj_envelope.h"
 #include "hj_text.h"
+#include "person_ref.h"
 
 #include <openssl/sha.h>
 #include "tally.pb-c.h"
@@ -14,6 +17,18 @@ static const char *const s_gate_word[] = {
     "", "audit", "rectification", "upgrade", "plan", "talks", "training", "candidates", "voter_list",
 };
 #define S_GATES 8
+
+/* What officials may type for the categorical options: the word or its Chinese (cli_enum). */
+static const cli_enum_t s_body_enum[] = {
+    {"party", "党组织", "党组织委员会"}, {"residents", "居委会", "居民委员会"}, {NULL, NULL, NULL}};
+static const cli_enum_t s_mode_enum[] = {{"ordinary", "选民直接选举", "直接选举"},
+                                         {"household", "户代表选举", "户代表"},
+                                         {"representative", "居民代表选举", "居民代表"},
+                                         {NULL, NULL, NULL}};
+static const cli_enum_t s_state_enum[] = {
+    {"scheduled", "已安排", NULL}, {"open", "进行中", NULL}, {"certified", "已确认", NULL}, {NULL, NULL, NULL}};
+static const cli_enum_t s_box_kind_enum[] = {{"main", "主票箱", "中心会场"}, {"mobile", "流动票箱", NULL}, {NULL, NULL, NULL}};
+static const cli_enum_t s_decision_enum[] = {{"upheld", "成立", "支持"}, {"dismissed", "驳回", "不成立"}, {NULL, NULL, NULL}};
 
 static int s_gate_parse(const char *word)
 {
@@ -94,17 +109,18 @@ int cmd_election(cli_t *cli, const char *verb)
     int rc;
     if (strcmp(verb, "schedule") == 0 && cli->npos == 1) {
         s.community = (char *)cli->pos[0];
-        s.body = (char *)cli_opt_or(cli, "body", "");
         s.date = (char *)cli_opt_or(cli, "date", "");
-        s.mode = (char *)cli_opt_or(cli, "mode", "");
-        if ((rc = s_seats(cli, &s.seats)) != CLI_OK)
+        if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&s.body)) != CLI_OK ||
+            (rc = cli_enum(cli, "mode", s_mode_enum, "", (const char **)&s.mode)) != CLI_OK ||
+            (rc = s_seats(cli, &s.seats)) != CLI_OK)
             return rc;
         req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
         req.election_schedule = &s;
         done = "scheduled";
     } else if (strcmp(verb, "open") == 0 && cli->npos == 1) {
         o.community = (char *)cli->pos[0];
-        o.body = (char *)cli_opt_or(cli, "body", "");
+        if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&o.body)) != CLI_OK)
+            return rc;
         if ((rc = s_overrides(cli, store, ptrs, &o.n_overrides)) != CLI_OK)
             return rc;
         o.overrides = ptrs;
@@ -282,8 +298,12 @@ static int s_box_spec(const char *spec, Hj__Tally__Box *b, char *buf, size_t siz
         return cli_usage("--box takes NAME:main|mobile:ISSUED:RETURNED (got '%s')", spec);
     *kind++ = *issued++ = *returned++ = 0;
     char field[320];
+    const char *word;
     uint32_t i, r;
     int rc;
+    snprintf(field, sizeof field, "--box %s kind", buf);
+    if ((rc = cli_enum_value(field, kind, s_box_kind_enum, &word)) != CLI_OK)
+        return rc;
     snprintf(field, sizeof field, "--box %s issued", buf);
     if ((rc = cli_u32(issued, field, UINT32_MAX, &i)) != CLI_OK)
         return rc;
@@ -292,7 +312,7 @@ static int s_box_spec(const char *spec, Hj__Tally__Box *b, char *buf, size_t siz
         return rc;
     hj__tally__box__init(b);
     b->name = buf;
-    b->kind = kind;
+    b->kind = (char *)word;
     b->issued = i;
     b->returned = r;
     return CLI_OK;
@@ -572,6 +592,37 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, 
     return CLI_OK;
 }
 
+/* --person values by id, code (P0042) or name, resolved by person_ref among
+ * the persons of the election's community (one read of the election, only
+ * when a value is not already an id, so an offline list of ids still
+ * spools). CLI_OK with values[i] pointing to ids[i], or the failure. */
+static int s_candidates(cli_t *cli, const char *election, const char **values, size_t n, char (*ids)[37])
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
+    Hj__Tally__Reply *reply = NULL;
+    char community[64] = "";
+    size_t named = 0;
+    int rc;
+    for (size_t i = 0; i < n; i++)
+        named += !hj_uuid_valid(values[i]);
+    if (!named)
+        return CLI_OK;
+    ref.id = (char *)election;
+    req.op_case = HJ__TALLY__REQUEST__OP_RESULT;
+    req.result = &ref;
+    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+    if (rc == CLI_UNREACHABLE)
+        fprintf(stderr, "hj: --person by name or code needs the election's community, which cannot be read "
+                        "now; nothing was saved. Offline, give the persons' ids (UUID).\n");
+    if (rc != CLI_OK)
+        return rc;
+    if (reply->result_case == HJ__TALLY__REPLY__RESULT_RESULT_VIEW && reply->result_view->election)
+        snprintf(community, sizeof community, "%s", reply->result_view->election->community);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return person_refs(cli, "--person", (char **)values, n, community, 0, ids);
+}
+
 static int s_election_day(cli_t *cli, const char *verb)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
@@ -583,6 +634,7 @@ static int s_election_day(cli_t *cli, const char *verb)
     Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
     Hj__Tally__SeatClosure closure = HJ__TALLY__SEAT_CLOSURE__INIT;
     static const char *persons[64];
+    static char person_ids[64][37];
     static Hj__Tally__Box boxes[20];
     static Hj__Tally__Box *box_ptrs[20];
     static char box_specs[20][256];
@@ -601,6 +653,8 @@ static int s_election_day(cli_t *cli, const char *verb)
         list.election = (char *)election;
         list.n_person_ids = s_all(cli, "person", persons, 64);
         list.person_ids = (char **)persons;
+        if ((rc = s_candidates(cli, election, persons, list.n_person_ids, person_ids)) != CLI_OK)
+            return rc;
         req.op_case = HJ__TALLY__REQUEST__OP_CANDIDATES_SET;
         req.candidates_set = &list;
         done = "candidate list recorded";
@@ -618,7 +672,8 @@ static int s_election_day(cli_t *cli, const char *verb)
         round.n_person_ids = s_all(cli, "person", persons, 64);
         round.person_ids = (char **)persons;
         if ((rc = s_uint(cli, "electorate", 0, &round.electorate)) != CLI_OK ||
-            (rc = s_uint(cli, "present", 0, &round.present)) != CLI_OK)
+            (rc = s_uint(cli, "present", 0, &round.present)) != CLI_OK ||
+            (rc = s_candidates(cli, election, persons, round.n_person_ids, person_ids)) != CLI_OK)
             return rc;
         req.op_case = HJ__TALLY__REQUEST__OP_ROUND_OPEN;
         req.round_open = &round;
@@ -718,58 +773,67 @@ static int s_election_day(cli_t *cli, const char *verb)
 }
 
 /* hj election list: what officials read is Chinese (community names, body,
- * state); --json carries the ids. */
+ * state); --json carries the ids. A page at a time (--limit, --after), every
+ * page with --all, and a footer saying what was left out. */
 static int s_election_list(cli_t *cli)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__ElectionListQuery q = HJ__TALLY__ELECTION_LIST_QUERY__INIT;
-    Hj__Tally__Reply *reply = NULL;
+    cli_list_t list;
+    const char *limit = cli_opt(cli, "limit");
     char a[256], b[256];
     int rc;
     if (cli->npos != 0)
-        return cli_usage("hj election list [--community C] [--subdistrict S] [--state scheduled|open|certified]");
+        return cli_usage("hj election list [--community C] [--subdistrict S] [--state scheduled|open|certified] "
+                         "[--limit N] [--after ID] [--all]");
     q.community = (char *)cli_opt_or(cli, "community", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-    q.state = (char *)cli_opt_or(cli, "state", "");
+    if ((rc = cli_enum_lenient(cli, "state", s_state_enum, "", (const char **)&q.state)) != CLI_OK)
+        return rc;
+    q.after = (char *)cli_opt_or(cli, "after", "");
+    if (limit && (rc = cli_u32(limit, "--limit", 1000, &q.limit)) != CLI_OK)
+        return rc;
+    if (limit && q.limit == 0)
+        return cli_usage("--limit must be a number from 1 to 1000");
     req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_LIST;
     req.election_list = &q;
     int en = cli->en;
-    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+    cli_flag(cli, "all");
+    if ((rc = cli_unused(cli)) != CLI_OK ||
+        (rc = cli_list(cli, "tally", &req.base, &q.after, &hj__tally__reply__descriptor, &list)) != CLI_OK)
         return rc;
-    if (reply->result_case != HJ__TALLY__REPLY__RESULT_ELECTION_LIST) {
-        fprintf(stderr, "hj: the answer carries no election list\n");
-        rc = CLI_REFUSED;
-    } else if (cli->json) {
-        cli_json(&reply->election_list->base);
-    } else {
-        const Hj__Tally__ElectionList *l = reply->election_list;
-        printf("%s %s %s %s %s %s\n", s_pad(en ? "COMMUNITY" : "社区", 24, a, sizeof a),
-               s_pad(en ? "SUBDISTRICT" : "街道", 16, b, sizeof b), en ? "BODY      " : "选举对象  ",
-               en ? "DAY       " : "选举日    ", en ? "STATE     " : "状态      ", en ? "SEATS" : "名额");
-        for (size_t i = 0; i < l->n_elections; i++) {
-            const Hj__Tally__ElectionListItem *e = l->elections[i];
-            int party = strcmp(e->body, "party") == 0;
-            const char *state = strcmp(e->state, "certified") == 0 ? (en ? "certified" : "已确认")
-                                : strcmp(e->state, "open") == 0 ? (en ? "open" : "进行中")
-                                                                : (en ? "scheduled" : "已安排");
-            char name[160], seats[96], body[48], st[48];
-            snprintf(name, sizeof name, "%s", e->community_name[0] ? e->community_name : e->community);
-            snprintf(seats, sizeof seats, "%u", e->seats);
-            if (e->vacant)
-                snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u vacant (by %s)" : "，暂缺%u（%s前补选）",
-                         e->vacant, e->vacancy_due);
-            if (e->reduced)
-                snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u reduced" : "，减少%u", e->reduced);
-            printf("%s %s %s %s %s %s\n", s_pad(name, 24, a, sizeof a),
-                   s_pad(e->subdistrict_name[0] ? e->subdistrict_name : e->subdistrict, 16, b, sizeof b),
-                   s_pad(party ? (en ? "party" : "党组织") : (en ? "residents" : "居委会"), 10, body, sizeof body),
-                   e->date, s_pad(state, 10, st, sizeof st), seats);
-        }
-        if (l->n_elections == 0)
-            printf(en ? "no election\n" : "没有选举\n");
+    if (cli->json) {
+        cli_list_json(&list);
+        cli_list_free(&list);
+        return CLI_OK;
     }
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return rc;
+    printf("%s %s %s %s %s %s\n", s_pad(en ? "COMMUNITY" : "社区", 24, a, sizeof a),
+           s_pad(en ? "SUBDISTRICT" : "街道", 16, b, sizeof b), en ? "BODY      " : "选举对象  ",
+           en ? "DAY       " : "选举日    ", en ? "STATE     " : "状态      ", en ? "SEATS" : "名额");
+    for (size_t i = 0; i < list.n_items; i++) {
+        const Hj__Tally__ElectionListItem *e = (const Hj__Tally__ElectionListItem *)list.items[i];
+        int party = strcmp(e->body, "party") == 0;
+        const char *state = strcmp(e->state, "certified") == 0 ? (en ? "certified" : "已确认")
+                            : strcmp(e->state, "open") == 0 ? (en ? "open" : "进行中")
+                                                            : (en ? "scheduled" : "已安排");
+        char name[160], seats[96], body[48], st[48];
+        snprintf(name, sizeof name, "%s", e->community_name[0] ? e->community_name : e->community);
+        snprintf(seats, sizeof seats, "%u", e->seats);
+        if (e->vacant)
+            snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u vacant (by %s)" : "，暂缺%u（%s前补选）",
+                     e->vacant, e->vacancy_due);
+        if (e->reduced)
+            snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u reduced" : "，减少%u", e->reduced);
+        printf("%s %s %s %s %s %s\n", s_pad(name, 24, a, sizeof a),
+               s_pad(e->subdistrict_name[0] ? e->subdistrict_name : e->subdistrict, 16, b, sizeof b),
+               s_pad(party ? (en ? "party" : "党组织") : (en ? "residents" : "居委会"), 10, body, sizeof body),
+               e->date, s_pad(state, 10, st, sizeof st), seats);
+    }
+    if (list.n_items == 0)
+        printf(en ? "no election\n" : "没有选举\n");
+    cli_list_footer(cli, &list);
+    cli_list_free(&list);
+    return CLI_OK;
 }
 
 /* hj voters — 选民登记: the voter roll, its publication, objections. */
@@ -810,7 +874,8 @@ int cmd_voters(cli_t *cli, const char *verb)
         done = "objection filed";
     } else if (strcmp(verb, "decide") == 0) {
         d.id = (char *)cli->pos[0];
-        d.decision = (char *)cli_opt_or(cli, "decision", "");
+        if ((rc = cli_enum(cli, "decision", s_decision_enum, "", (const char **)&d.decision)) != CLI_OK)
+            return rc;
         d.date = (char *)cli_opt_or(cli, "date", "");
         d.note = (char *)cli_opt_or(cli, "note", "");
         req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE;

@@ -1,5 +1,6 @@
 /* hj district|subdistrict|community|person|seat — the registry core. */
 #include "cli.h"
+#include "cli_enum.h"
 #include "cmd_prep.h"
 #include "hj_csv.h"
 #include "person_ref.h"
@@ -13,6 +14,19 @@
 static const char *s_org_names[] = {"", "branch", "general_branch", "committee"};
 static const char *s_org_zh[] = {"", "党支部", "党总支", "党委"};
 static const char *s_committee_names[] = {"", "party", "residents"};
+
+/* What officials type for the categorical options (cli_enum). */
+static const cli_enum_t s_org_enum[] = {
+    {"branch", "党支部", NULL}, {"general_branch", "党总支", NULL}, {"committee", "党委", NULL}, {NULL, NULL, NULL}};
+static const cli_enum_t s_committee_enum[] = {
+    {"party", "党组织", "党组织委员会"}, {"residents", "居委会", "居民委员会"}, {NULL, NULL, NULL}};
+static const cli_enum_t s_role_enum[] = {{"secretary", "书记", NULL},
+                                         {"deputy_secretary", "副书记", NULL},
+                                         {"director", "主任", NULL},
+                                         {"deputy_director", "副主任", NULL},
+                                         {"member", "委员", "成员"},
+                                         {NULL, NULL, NULL}};
+static const cli_enum_t s_gender_enum[] = {{"male", "男", NULL}, {"female", "女", NULL}, {NULL, NULL, NULL}};
 
 static int s_lookup(const char *value, const char *const *names, int n)
 {
@@ -223,14 +237,13 @@ int cmd_community(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
-        const char *org = cli_opt_or(cli, "org", "branch");
+        const char *org;
         m.code = (char *)cli_opt_or(cli, "code", "");
         m.name = (char *)cli_opt_or(cli, "name", "");
         m.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        int o = s_lookup(org, s_org_names, 4);
-        if (o < 0)
-            return cli_usage("--org must be branch, general_branch or committee");
-        m.org_type = o;
+        if ((rc = cli_enum(cli, "org", s_org_enum, "branch", &org)) != CLI_OK)
+            return rc;
+        m.org_type = s_lookup(org, s_org_names, 4);
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD;
         req.community_add = &m;
@@ -238,13 +251,12 @@ int cmd_community(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
             return cli_usage("hj community update CODE [--name NAME] [--org TYPE]");
-        const char *org = cli_opt(cli, "org");
+        const char *org;
         u.code = (char *)cli->pos[0];
         u.name = (char *)cli_opt_or(cli, "name", "");
-        int o = org ? s_lookup(org, s_org_names, 4) : 0;
-        if (o < 0)
-            return cli_usage("--org must be branch, general_branch or committee");
-        u.org_type = o;
+        if ((rc = cli_enum(cli, "org", s_org_enum, NULL, &org)) != CLI_OK)
+            return rc;
+        u.org_type = org ? s_lookup(org, s_org_names, 4) : 0;
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE;
         req.community_update = &u;
@@ -410,7 +422,8 @@ int cmd_person(cli_t *cli, const char *verb)
     int rc;
     if (strcmp(verb, "add") == 0) {
         p.name = (char *)cli_opt_or(cli, "name", "");
-        p.gender = (char *)cli_opt_or(cli, "gender", "");
+        if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&p.gender)) != CLI_OK)
+            return rc;
         p.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
         p.birth_date = (char *)cli_opt_or(cli, "birth", "");
         p.party_member = cli_flag(cli, "party-member");
@@ -449,7 +462,8 @@ int cmd_person(cli_t *cli, const char *verb)
         } else {
             pu.id = person;
             pu.name = (char *)cli_opt_or(cli, "name", "");
-            pu.gender = (char *)cli_opt_or(cli, "gender", "");
+            if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&pu.gender)) != CLI_OK)
+                return rc;
             pu.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
             pu.birth_date = (char *)cli_opt_or(cli, "birth", "");
             pu.party_member = (char *)cli_opt_or(cli, "party-member", "");
@@ -475,19 +489,18 @@ int cmd_seat(cli_t *cli, const char *verb)
     char id[37], person[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
-        const char *committee = cli_opt(cli, "committee");
-        if ((rc = s_need(committee, "committee")) != CLI_OK)
+        const char *committee, *role;
+        if ((rc = s_need(cli_opt(cli, "committee"), "committee")) != CLI_OK ||
+            (rc = cli_enum(cli, "committee", s_committee_enum, NULL, &committee)) != CLI_OK ||
+            (rc = cli_enum(cli, "role", s_role_enum, "member", &role)) != CLI_OK)
             return rc;
-        int c = s_lookup(committee, s_committee_names, 3);
-        if (c < 0)
-            return cli_usage("--committee must be party or residents");
-        s.committee = c;
+        s.committee = s_lookup(committee, s_committee_names, 3);
         s.community = (char *)cli_opt_or(cli, "community", "");
         if ((rc = person_ref(cli, "--person", cli_opt_or(cli, "person", ""), s.community, 0,
                              person)) != CLI_OK)
             return rc;
         s.person_id = person;
-        s.role = (char *)cli_opt_or(cli, "role", "member");
+        s.role = (char *)role;
         s.term_start = (char *)cli_opt_or(cli, "from", "");
         s.term_end = (char *)cli_opt_or(cli, "to", "");
         req.request_id = (char *)cli_request_id(cli, id);

@@ -1,6 +1,7 @@
 /* hj talk — talks (谈心谈话) recorded by field teams, and their coverage of
  * the sitting committee members. */
 #include "cli.h"
+#include "cli_enum.h"
 #include "cmd_talk.h"
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
@@ -22,6 +23,17 @@ static const char *s_role_names[] = {"",           "property_company", "owners_c
 static const char *s_role_zh[] = {"", "物业公司负责人", "业委会成员", "居民代表", "党员", "其他"};
 #define S_NPHASES 4
 #define S_NROLES 6
+/* What officials may type for --phase and --party: the word or its Chinese (cli_enum). */
+static const cli_enum_t s_phase_enum[] = {{"survey", "调研摸底", "调研"},
+                                          {"preparation", "准备阶段", "换届准备"},
+                                          {"other", "其他", NULL},
+                                          {NULL, NULL, NULL}};
+static const cli_enum_t s_role_enum[] = {{"property_company", "物业公司负责人", "物业公司"},
+                                         {"owners_committee", "业委会成员", "业委会"},
+                                         {"resident_representative", "居民代表", NULL},
+                                         {"party_member", "党员", NULL},
+                                         {"other_party", "其他", NULL},
+                                         {NULL, NULL, NULL}};
 
 static int s_lookup(const char *value, const char *const *names, int n)
 {
@@ -126,20 +138,19 @@ static int s_add_from_flags(cli_t *cli, s_add_t *a)
     const char *party = cli_opt(cli, "party"), *follow[S_REPEAT_MAX];
     int n, rc;
     if (!phase)
-        return cli_usage("--phase is required: survey, preparation or other");
-    if ((t->phase = s_lookup(phase, s_phase_names, S_NPHASES)) < 0)
-        return cli_usage("--phase must be survey, preparation or other");
+        return cli_usage("--phase is required: survey (调研摸底), preparation (准备阶段) or other (其他)");
+    if ((rc = cli_enum(cli, "phase", s_phase_enum, NULL, &phase)) != CLI_OK)
+        return rc;
+    t->phase = s_lookup(phase, s_phase_names, S_NPHASES);
     if (!person == !party)
         return cli_usage("give the interviewee as --person ID (a registry person) or as "
                          "--party ROLE --name NAME (an outside party)");
     if (person)
         a->interviewee.person_id = (char *)person;
     else {
-        int role = s_lookup(party, s_role_names, S_NROLES);
-        if (role < 0)
-            return cli_usage("--party must be property_company, owners_committee, "
-                             "resident_representative, party_member or other_party");
-        a->interviewee.role = role;
+        if ((rc = cli_enum(cli, "party", s_role_enum, NULL, &party)) != CLI_OK)
+            return rc;
+        a->interviewee.role = s_lookup(party, s_role_names, S_NROLES);
         a->interviewee.name = (char *)cli_opt_or(cli, "name", "");
     }
     t->community = (char *)cli_opt_or(cli, "community", "");
@@ -564,12 +575,10 @@ static int s_template(cli_t *cli)
 {
     char id[37], today[11];
     const char *community = cli_opt_or(cli, "community", "");
-    const char *phase = cli_opt_or(cli, "phase", "preparation");
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
+    const char *phase;
+    int rc = cli_enum(cli, "phase", s_phase_enum, "preparation", &phase);
+    if (rc != CLI_OK || (rc = cli_unused(cli)) != CLI_OK)
         return rc;
-    if (s_lookup(phase, s_phase_names, S_NPHASES) < 0)
-        return cli_usage("--phase must be survey, preparation or other");
     hj_uuid_new(id);
     hj_date_today(today);
     printf("{\n"
@@ -598,8 +607,10 @@ static int s_list(cli_t *cli)
     char interviewer_id[37];
     cli_list_t list;
     int rc;
-    if (phase && (int)(q.phase = s_lookup(phase, s_phase_names, S_NPHASES)) < 0)
-        return cli_usage("--phase must be survey, preparation or other");
+    if ((rc = cli_enum(cli, "phase", s_phase_enum, NULL, &phase)) != CLI_OK)
+        return rc;
+    if (phase)
+        q.phase = s_lookup(phase, s_phase_names, S_NPHASES);
     if (limit) {
         char *end;
         long v = strtol(limit, &end, 10);

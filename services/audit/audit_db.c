@@ -137,6 +137,25 @@ static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
     return known;
 }
 
+/* 1 when the list cursor `after` names an audit, 0 (NOT_FOUND naming
+ * `after`) when not, -1 on a database error. */
+static int s_cursor_known(PGconn *c, hj_call_t *call, const char *after)
+{
+    char state[6];
+    const char *v[1] = {after};
+    PGresult *r = hj_pq(c, state, "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v);
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audits", "after");
+        return -1;
+    }
+    int known = PQntuples(r) > 0;
+    PQclear(r);
+    if (!known)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "after",
+                      "after: no audit %s (give the `next` of the previous page)", after);
+    return known;
+}
+
 /* Serialises the audits of one community across instances (overlap checks). */
 static int s_lock_community(PGconn *c, hj_call_t *call, const char *community)
 {
@@ -924,14 +943,20 @@ static void s_line_row(PGresult *r, int i, int first, Hj__Audit__StatusLine *l)
     l->opened_on = PQgetvalue(r, i, first + 9);
 }
 
-static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n)
+/* total and next: a list's page (0 and "" for status, which is never cut). */
+static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n, uint64_t total,
+                          const char *next)
 {
     Hj__Audit__StatusLine **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
+    if (!ptrs)
+        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (int i = 0; i < n; i++)
         ptrs[i] = &rows[i];
     Hj__Audit__StatusLines lines = HJ__AUDIT__STATUS_LINES__INIT;
     lines.n_items = (size_t)n;
     lines.items = ptrs;
+    lines.total = total;
+    lines.next = (char *)next;
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
     reply.result_case = HJ__AUDIT__REPLY__RESULT_LINES;
     reply.lines = &lines;
@@ -939,15 +964,24 @@ static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n)
     free(ptrs);
 }
 
-/* Replies with the lines `sql` selects: community, its name, S_LINE_COLS. */
-static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const char *const *v)
+/* Replies with the lines `sql` selects: community, its name, S_LINE_COLS.
+ * A list page (page > 0) selects one row more than the page, to know whether
+ * a next page exists, and count_sql (its first nv - 2 parameters, the filter)
+ * counts the whole filter: a list never stops without saying so. */
+static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const char *const *v,
+                    uint32_t page, const char *count_sql)
 {
     char state[6];
     s_bag_t b = {0};
     PGresult *r = s_hold(&b, hj_pq(c, state, sql, nv, v));
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit lines", "");
-    int n = PQntuples(r);
+    PGresult *total = r && count_sql ? s_hold(&b, hj_pq(c, state, count_sql, nv - 2, v)) : NULL;
+    if (!r || (count_sql && !total)) {
+        hj_call_sql_failed(call, state, "the audit lines", "");
+        goto out;
+    }
+    int n = PQntuples(r), more = page && n > (int)page;
+    if (more)
+        n = (int)page;
     Hj__Audit__StatusLine *rows = s_keep(&b, calloc((size_t)n + 1, sizeof *rows));
     for (int i = 0; rows && i < n; i++) {
         hj__audit__status_line__init(&rows[i]);
@@ -958,15 +992,23 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     if (b.failed)
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     else
-        s_lines_reply(call, rows, n);
+        s_lines_reply(call, rows, n, total ? strtoull(PQgetvalue(total, 0, 0), NULL, 10) : (uint64_t)n,
+                      more ? rows[n - 1].audit_id : "");
+out:
     s_bag_free(&b);
 }
 
+/* Audits one page at a time: keyset on (community, period_from, id) after
+ * the cursor's audit (index engagement_list_order). */
 void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
 {
     char limit[16], st[4], sql[2048];
-    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
+    uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
+    snprintf(limit, sizeof limit, "%u", page + 1);
     snprintf(st, sizeof st, "%d", (int)q->state);
+    /* A cursor that names no audit would silently give an empty page. */
+    if (q->after[0] && s_cursor_known(c, call, q->after) != 1)
+        return;
     snprintf(sql, sizeof sql,
              "SELECT e.community, COALESCE((SELECT k.name FROM registry.community k WHERE "
              "k.code = e.community), ''), " S_LINE_COLS
@@ -977,7 +1019,9 @@ void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
              "ORDER BY e.community, e.period_from, e.id LIMIT $4::int",
              "e.community");
     const char *v[4] = {q->community, st, q->after, limit};
-    s_lines(c, call, sql, 4, v);
+    s_lines(c, call, sql, 4, v, page,
+            "SELECT count(*) FROM audit.engagement e "
+            "WHERE ($1 = '' OR e.community = $1) AND ($2::smallint = 0 OR e.state = $2::smallint)");
 }
 
 void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q)
@@ -995,7 +1039,7 @@ void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q
              "ORDER BY c.community",
              "c.community");
     const char *v[1] = {q->community};
-    s_lines(c, call, sql, 1, v);
+    s_lines(c, call, sql, 1, v, 0, NULL);
 }
 
 /* ---- the gate --------------------------------------------------------------- */

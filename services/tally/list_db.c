@@ -13,15 +13,39 @@
 
 /* ---- the election list ------------------------------------------------------------------- */
 
-/* Elections with their communities' and subdistricts' names, election day first. */
+#define S_PAGE_DEFAULT 100
+#define S_PAGE_MAX 1000
+
+/* The filter every page and the total share: $1 community, $2 subdistrict, $3 state. */
+#define S_FILTER                                                                                    \
+    "WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR k.subdistrict = $2) "                     \
+    "AND ($3 = '' OR e.state = $3) "
+
+/* Elections with their communities' and subdistricts' names, election day
+ * first, one page at a time: keyset paging on (election_date, community, body,
+ * id) after the cursor's election (index election_list_order), one row more
+ * than the page to know whether a next page exists, and the total of the whole
+ * filter, so no list is cut without saying so. */
 void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
 {
     tally_arena_t a = {0};
-    const char *v[3] = {q->community, q->subdistrict, q->state};
+    char limit[24];
+    uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
+    const char *v[5] = {q->community, q->subdistrict, q->state, q->after, election_num(limit, (long long)page + 1)};
+    PGresult *known = NULL, *r = NULL, *total = NULL;
+    if (q->limit > S_PAGE_MAX) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "limit", "limit %u is above %d", q->limit,
+                      S_PAGE_MAX);
+        goto out;
+    }
+    if (q->after[0] && !hj_uuid_valid(q->after)) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
+                      "after must be an election id (the `next` of the previous page), got '%s'", q->after);
+        goto out;
+    }
     /* An unknown subdistrict is a mistake to name, not an empty list. */
-    PGresult *known = q->subdistrict[0]
-                          ? election_q(c, &a, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, &v[1])
-                          : NULL;
+    known = q->subdistrict[0] ? election_q(c, &a, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, &v[1])
+                              : NULL;
     if (q->subdistrict[0] && !known) {
         election_sql_failed(call, "", &a, "the subdistrict", "subdistrict");
         goto out;
@@ -31,24 +55,43 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
                       "subdistrict %s not found in the registry", q->subdistrict);
         goto out;
     }
-    PGresult *r = election_q(c, &a,
-                             "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
-                             "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
-                             "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
-                             "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
-                             "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
-                             "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
-                             "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
-                             "LEFT JOIN tally.seat_closure x ON x.election = e.id "
-                             "WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR k.subdistrict = $2) "
-                             "AND ($3 = '' OR e.state = $3) "
-                             "GROUP BY e.id, k.code, d.code ORDER BY e.election_date, e.community, e.body LIMIT 1000",
-                             3, v);
-    if (!r) {
+    /* A cursor that names no election would silently start nowhere. */
+    PGresult *cursor = q->after[0] ? election_q(c, &a, "SELECT 1 FROM tally.election WHERE id = $1::uuid", 1,
+                                                 &v[3])
+                                   : NULL;
+    if (q->after[0] && (!cursor || PQntuples(cursor) == 0)) {
+        if (!cursor)
+            election_sql_failed(call, "", &a, "the elections", "after");
+        else
+            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "after", "after: no election %s", q->after);
+        goto out;
+    }
+    r = election_q(c, &a,
+                   "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
+                   "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
+                   "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
+                   "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
+                   "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
+                   "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
+                   "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
+                   "LEFT JOIN tally.seat_closure x ON x.election = e.id " S_FILTER
+                   "AND ($4 = '' OR (e.election_date, e.community, e.body, e.id) > "
+                   "(SELECT election_date, community, body, id FROM tally.election WHERE id = NULLIF($4, '')::uuid)) "
+                   "GROUP BY e.id, k.code, d.code ORDER BY e.election_date, e.community, e.body, e.id "
+                   "LIMIT $5::int",
+                   5, v);
+    total = r ? election_q(c, &a,
+                           "SELECT count(*) FROM tally.election e "
+                           "LEFT JOIN tally.community k ON k.code = e.community " S_FILTER,
+                           3, v)
+              : NULL;
+    if (!total) {
         election_sql_failed(call, "", &a, "the elections", "");
         goto out;
     }
-    int n = PQntuples(r);
+    int n = PQntuples(r), more = n > (int)page;
+    if (more)
+        n = (int)page;
     Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
     Hj__Tally__ElectionListItem *it = tally_alloc(&a, ((size_t)n + 1) * sizeof *it);
     list.elections = tally_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
@@ -72,6 +115,8 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
         it[i].vacancy_due = PQgetvalue(r, i, 11);
         list.elections[list.n_elections++] = &it[i];
     }
+    list.total = strtoull(PQgetvalue(total, 0, 0), NULL, 10);
+    list.next = more ? it[n - 1].id : "";
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_ELECTION_LIST;
     reply.election_list = &list;

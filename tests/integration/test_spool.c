@@ -20,6 +20,7 @@ static char spool[512];
 static void s_offline(void)
 {
     cr_assert_eq(hj_stack_init(&stack), 0);
+    stack.connect_ms = 0; /* hj's own connection check: these writes are meant to go offline */
     snprintf(spool, sizeof spool, "%s/spool", stack.run_dir);
     setenv("HJ_SPOOL", spool, 1);
 }

@@ -112,6 +112,7 @@ int hj_stack_init(hj_stack_t *s)
     snprintf(s->events_in, sizeof s->events_in, "tcp://127.0.0.1:%d", ports[3]);
     snprintf(s->events_internal, sizeof s->events_internal, "tcp://127.0.0.1:%d", ports[4]);
     s->heartbeat_ms = 250;
+    s->connect_ms = 20000;
     if (mkdir(s->run_dir, 0700) != 0 && errno != EEXIST)
         return -1;
     const char *template = getenv("HJ_TEST_TEMPLATE") ? getenv("HJ_TEST_TEMPLATE") : "hj_template";
@@ -415,6 +416,11 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
         char config[300];
         setenv("HJ_BUS", s->bus, 1);
         setenv("HJ_BUS_EVENTS", s->events, 1);
+        if (s->connect_ms > 0 && !getenv("HJ_CONNECT_MS")) {
+            char ms[16];
+            snprintf(ms, sizeof ms, "%d", s->connect_ms);
+            setenv("HJ_CONNECT_MS", ms, 1);
+        }
         if (s->device[0])
             setenv("HJ_DEVICE", s->device, 1);
         else

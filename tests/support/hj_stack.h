@@ -31,6 +31,9 @@ typedef struct {
     char device[320];        /* the HJ_STACK_DEVICE device file that hj_run uses */
     int heartbeat_ms;
     long max_msg;            /* 0: the daemons' default */
+    int connect_ms;          /* HJ_CONNECT_MS for hj (20000: a loaded machine's slow
+                              * handshake must not send a test's write to the spool);
+                              * 0: hj's own default; an HJ_CONNECT_MS set wins */
     int nprocs;
     pid_t pid[HJ_STACK_MAX_PROCS];
     char program[HJ_STACK_MAX_PROCS][32];

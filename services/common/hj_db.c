@@ -105,6 +105,7 @@ struct hj_db {
     uv_loop_t *loop;
     char *conninfo;
     char *on_connect;       /* SQL run after each (re)connect, or NULL */
+    int read_only;          /* transactions read-only by default (hj_db_new_read_only) */
     PGconn *conn;           /* touched only by the job that is running */
     uv_work_t req;
     s_job_t *head, *tail;   /* head is the running job when `running` */
@@ -134,7 +135,8 @@ static PGconn *s_connection(hj_db_t *db)
     db->conn = PQconnectdb(db->conninfo);
     /* A connection whose set-up fails is dropped like one that failed to open. */
     if (PQstatus(db->conn) == CONNECTION_OK &&
-        (!db->on_connect || hj_pq_cmd(db->conn, db->on_connect) == 0)) {
+        (!db->on_connect || hj_pq_cmd(db->conn, db->on_connect) == 0) &&
+        (!db->read_only || hj_pq_cmd(db->conn, "SET default_transaction_read_only = on") == 0)) {
         s_stmt_attach(db->conn);
         if (db->backoff_ms)
             hj_info("database connection restored");
@@ -201,8 +203,17 @@ static void s_start(hj_db_t *db)
     }
 }
 
+/* Each running job holds one of libuv's pool threads (4 by default): the
+ * writer's four write lanes waiting for a lock or a flush would hold them all
+ * and its two read lanes (hj_writer.c) would wait behind them after all.
+ * Room for every lane and a service's other jobs (hj-tallyd's consumer). */
+#define S_POOL_THREADS "8"
+
 hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo)
 {
+    /* Read by libuv at the pool's first job, which comes after a first
+     * hj_db; an operator's own setting wins. */
+    setenv("UV_THREADPOOL_SIZE", S_POOL_THREADS, 0);
     hj_db_t *db = calloc(1, sizeof *db);
     if (!db)
         return NULL;
@@ -220,6 +231,14 @@ hj_db_t *hj_db_new_like(hj_db_t *db)
     hj_db_t *like = hj_db_new(db->loop, db->conninfo);
     if (like && db->on_connect && hj_db_on_connect(like, db->on_connect) != 0)
         hj_db_destroy(&like);
+    return like;
+}
+
+hj_db_t *hj_db_new_read_only(hj_db_t *db)
+{
+    hj_db_t *like = hj_db_new_like(db);
+    if (like)
+        like->read_only = 1;
     return like;
 }
 
@@ -335,6 +354,17 @@ int hj_pq_cmd(PGconn *c, const char *sql)
     PGresult *r = hj_pq(c, state, sql, 0, NULL);
     PQclear(r);
     return r ? 0 : -1;
+}
+
+int hj_pq_begin(PGconn *c, int *own)
+{
+    *own = PQtransactionStatus(c) == PQTRANS_IDLE;
+    return *own ? hj_pq_cmd(c, "BEGIN READ WRITE") : 0;
+}
+
+int hj_pq_end(PGconn *c, int own, int commit)
+{
+    return own ? hj_pq_cmd(c, commit ? "COMMIT" : "ROLLBACK") : 0;
 }
 
 int hj_pq_lost(PGconn *c)

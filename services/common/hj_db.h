@@ -22,6 +22,11 @@ hj_db_t *hj_db_new(uv_loop_t *loop, const char *conninfo);
 /* Another hj_db_t on the same loop and server: a second connection whose
  * jobs run beside (not after) the first one's. NULL on failure. */
 hj_db_t *hj_db_new_like(hj_db_t *db);
+/* The same, but every transaction on its connection is read-only unless it
+ * says otherwise (BEGIN READ WRITE, hj_pq_begin): a connection for reads
+ * that run without a transaction block, where a stray write must fail
+ * loudly rather than commit statement by statement. NULL on failure. */
+hj_db_t *hj_db_new_read_only(hj_db_t *db);
 /* SQL run on every new connection before its first job (e.g. SET
  * search_path); copied by hj_db_new_like. Call before the first job. 0 / -1. */
 int hj_db_on_connect(hj_db_t *db, const char *sql);
@@ -51,6 +56,15 @@ char *hj_pq_text_array(char *const *items, size_t n);
  * value; nothing to free). Free with hj_pq_text_array_free. */
 int hj_pq_text_array_parse(const char *text, char ***items, size_t *n);
 void hj_pq_text_array_free(char **items, size_t n);
+/* For a handler whose statements must be one transaction (a lock held
+ * across them, SET LOCAL, scratch writes rolled back) on a connection that
+ * may be outside one (the writer runs reads without a transaction block,
+ * read-only): BEGIN READ WRITE when no transaction is open, *own = 1; inside
+ * the caller's transaction nothing is sent, *own = 0. 0 / -1. */
+int hj_pq_begin(PGconn *c, int *own);
+/* Ends what hj_pq_begin began (`own`): COMMIT when `commit`, else ROLLBACK;
+ * nothing when it began nothing. 0 / -1. */
+int hj_pq_end(PGconn *c, int own, int commit);
 /* Connection status after a failure: 1 when the connection is gone. */
 int hj_pq_lost(PGconn *c);
 

@@ -13,6 +13,13 @@
  * server idle between them; a few lanes keep it busy (benchmark:
  * docs/benchmark.md). Lane 0 is used first, so a quiet service uses one. */
 #define S_LANES 4
+/* Reads run on connections of their own, one after another and each
+ * statement its own transaction (no BEGIN / SAVEPOINT / COMMIT round trips):
+ * a read neither waits behind a write batch's commit nor pays for its
+ * transaction. The connections are read-only by default (hj_db_new_read_only);
+ * a read that must write or hold a lock opens its own transaction
+ * (hj_pq_begin). */
+#define S_READ_LANES 2   /* hj_db.c's S_POOL_THREADS leaves room for every lane */
 
 typedef struct hj_writer hj_writer_t;
 
@@ -20,8 +27,9 @@ typedef struct {
     hj_writer_t *w;
     hj_db_t *db;
     int own_db;             /* lanes past the first own their connection */
-    hj_call_t *batch;       /* in this lane's transaction now */
+    hj_call_t *batch;       /* in this lane's transaction (or its reads) now */
     int in_flight;
+    int reads;              /* a read lane */
 } s_lane_t;
 
 struct hj_writer {
@@ -31,7 +39,8 @@ struct hj_writer {
     hj_reply_fn reply;
     void *arg;
     hj_call_t *queue, *queue_tail;  /* waiting for the next batch */
-    s_lane_t lane[S_LANES];
+    hj_call_t *reads, *reads_tail;  /* reads waiting for a read lane */
+    s_lane_t lane[S_LANES + S_READ_LANES];
     int in_flight;                  /* lanes with a transaction running */
     int closing;
 };
@@ -267,6 +276,16 @@ static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int
     return rc;
 }
 
+/* A read's reply goes out only to a caller who may read what it names
+ * (hj_auth_may_read); otherwise its status says why. */
+static void s_read_scope(hj_writer_t *w, hj_call_t *c)
+{
+    if (c->status.code == HJ__CODE__OK &&
+        hj_auth_may_read(&c->status, w->service, c->permission, c->identity,
+                         c->read_filtered ? NULL : c->community) != 0)
+        s_reset_result(c);
+}
+
 /* One call inside the batch transaction. On entry the savepoint hj_call is
  * set; on return it is set again when `more` calls follow. -1 when the
  * connection broke. */
@@ -282,10 +301,8 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
      * that names its record only by id is judged like any other. */
     int denied = c->status.code == HJ__CODE__OK && write &&
                  hj_auth_in_scope(&c->status, c->identity, c->community) != 0;
-    if (c->status.code == HJ__CODE__OK && !write &&
-        hj_auth_may_read(&c->status, w->service, c->permission, c->identity,
-                         c->read_filtered ? NULL : c->community) != 0)
-        s_reset_result(c);
+    if (!write)
+        s_read_scope(w, c);
     if (c->status.code == HJ__CODE__OK) {
         if (!write)
             return more ? s_exec(conn, "RELEASE SAVEPOINT hj_call; SAVEPOINT hj_call") : 0;
@@ -344,6 +361,36 @@ broken:
     s_fail_all(lane->batch, "the transaction did not commit");
 }
 
+/* On a read lane's database thread: its reads one after another, outside
+ * any transaction block. A read that lost the connection, or left a
+ * transaction open (a handler's bug: what it did is rolled back), is not
+ * answered OK. */
+static void s_read_work(PGconn *conn, void *arg)
+{
+    s_lane_t *lane = arg;
+    for (hj_call_t *c = lane->batch; c; c = c->next) {
+        if (!conn || hj_pq_lost(conn)) {
+            s_fail_all(c, "the database is unavailable");
+            return;
+        }
+        hj_status_set(&c->status, HJ__CODE__OK, "", "ok");
+        lane->w->handle(conn, c, lane->w->svc);
+        if (hj_pq_lost(conn)) {
+            s_fail_all(c, "the database connection was lost");
+            return;
+        }
+        if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+            hj_pq_cmd(conn, "ROLLBACK");
+            if (c->status.code == HJ__CODE__OK) {
+                s_reset_result(c);
+                hj_status_set(&c->status, HJ__CODE__INTERNAL, "",
+                              "the read left a transaction open");
+            }
+        }
+        s_read_scope(lane->w, c);
+    }
+}
+
 static void s_next(hj_writer_t *w);
 
 static void s_done(void *arg)
@@ -368,25 +415,28 @@ static void s_done(void *arg)
     s_next(w);
 }
 
-/* Starts a batch on every idle lane while calls are waiting. */
+/* Starts a batch on every idle lane while calls are waiting: writes (and
+ * reads without a read lane) on the write lanes, reads on the read lanes. */
 static void s_next(hj_writer_t *w)
 {
-    for (int i = 0; i < S_LANES && w->queue; i++) {
+    for (int i = 0; i < S_LANES + S_READ_LANES; i++) {
         s_lane_t *lane = &w->lane[i];
-        if (lane->in_flight || !lane->db)
+        hj_call_t **queue = lane->reads ? &w->reads : &w->queue;
+        hj_call_t **tail = lane->reads ? &w->reads_tail : &w->queue_tail;
+        if (lane->in_flight || !lane->db || !*queue)
             continue;
         /* Take up to S_BATCH_MAX waiting calls. */
-        hj_call_t *last = w->queue;
+        hj_call_t *last = *queue;
         for (int n = 1; n < S_BATCH_MAX && last->next; n++)
             last = last->next;
-        lane->batch = w->queue;
-        w->queue = last->next;
-        if (!w->queue)
-            w->queue_tail = NULL;
+        lane->batch = *queue;
+        *queue = last->next;
+        if (!*queue)
+            *tail = NULL;
         last->next = NULL;
         lane->in_flight = 1;
         w->in_flight++;
-        if (hj_db_run(lane->db, s_work, s_done, lane) != 0) {
+        if (hj_db_run(lane->db, lane->reads ? s_read_work : s_work, s_done, lane) != 0) {
             s_fail_all(lane->batch, "the service is shutting down");
             s_done(lane);
             return;
@@ -400,10 +450,11 @@ hj_writer_t *hj_writer_new(hj_db_t *db, const char *service, hj_handle_fn handle
     hj_writer_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    for (int i = 0; i < S_LANES; i++) {
+    for (int i = 0; i < S_LANES + S_READ_LANES; i++) {
         w->lane[i].w = w;
+        w->lane[i].reads = i >= S_LANES;
         /* A lane whose connection cannot be made is left out; lane 0 always works. */
-        w->lane[i].db = i == 0 ? db : hj_db_new_like(db);
+        w->lane[i].db = i == 0 ? db : i < S_LANES ? hj_db_new_like(db) : hj_db_new_read_only(db);
     }
     snprintf(w->service, sizeof w->service, "%s", service);
     w->handle = handle;
@@ -415,12 +466,17 @@ hj_writer_t *hj_writer_new(hj_db_t *db, const char *service, hj_handle_fn handle
 
 void hj_writer_submit(hj_writer_t *w, hj_call_t *call)
 {
+    /* A read goes to the read lanes when there is one (the first read lane's
+     * connection could be made); else it joins the writes' batches. */
+    int read = !call->request_id[0] && w->lane[S_LANES].db;
+    hj_call_t **queue = read ? &w->reads : &w->queue;
+    hj_call_t **tail = read ? &w->reads_tail : &w->queue_tail;
     call->next = NULL;
-    if (w->queue_tail)
-        w->queue_tail->next = call;
+    if (*tail)
+        (*tail)->next = call;
     else
-        w->queue = call;
-    w->queue_tail = call;
+        *queue = call;
+    *tail = call;
     s_next(w);
 }
 
@@ -437,17 +493,20 @@ void hj_writer_destroy(hj_writer_t **self_p)
     hj_writer_t *w = *self_p;
     *self_p = NULL;
     /* Calls not yet in a transaction are answered UNAVAILABLE: nothing of them was written. */
-    hj_call_t *q = w->queue;
-    w->queue = w->queue_tail = NULL;
-    s_fail_all(q, "the service is shutting down");
-    while (q) {
-        hj_call_t *next = q->next;
-        q->next = NULL;
-        w->reply(q, w->arg);
-        q = next;
+    hj_call_t *queues[2] = {w->queue, w->reads};
+    w->queue = w->queue_tail = w->reads = w->reads_tail = NULL;
+    for (int k = 0; k < 2; k++) {
+        hj_call_t *q = queues[k];
+        s_fail_all(q, "the service is shutting down");
+        while (q) {
+            hj_call_t *next = q->next;
+            q->next = NULL;
+            w->reply(q, w->arg);
+            q = next;
+        }
     }
     /* Our own connections: one running a batch is freed after its s_done. */
-    for (int i = 1; i < S_LANES; i++)
+    for (int i = 1; i < S_LANES + S_READ_LANES; i++)
         hj_db_destroy(&w->lane[i].db);
     if (w->in_flight)
         w->closing = 1; /* the last s_done frees */

@@ -23,7 +23,11 @@
  * set by the handler to the record's community; a list filters itself with
  * hj_call_read_scope): a guidance group never receives one record of a
  * community it does not guide, and a scoped reply that names no community
- * and was not filtered is refused. */
+ * and was not filtered is refused.
+ * Reads (no request id) do not join the batches: they run on two read-only
+ * connections of their own, each statement its own transaction, without
+ * BEGIN / SAVEPOINT / COMMIT; a read handler that must write or hold a lock
+ * across statements opens its own transaction with hj_pq_begin (hj_db.h). */
 #include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -164,7 +164,8 @@ static int s_roster_apply(PGconn *c, const char *cursor)
 }
 
 /* Brings the roster projection up to what has committed, inside the call's
- * transaction. Cheap when nothing changed: one look, no lock. 0 / -1. */
+ * transaction (a read's own when it has none). Cheap when nothing changed:
+ * one look, no lock. 0 / -1. */
 static int s_roster_sync(PGconn *c)
 {
     char state[6];
@@ -190,15 +191,21 @@ static int s_roster_sync(PGconn *c)
     if (roster == 0 && all < S_CURSOR_LAG)
         return 0;
     /* Roster rows must be applied now: wait for another instance that is
-     * applying them. Only moving the cursor on can wait for another time. */
+     * applying them. Only moving the cursor on can wait for another time.
+     * A read runs outside a transaction: the lock and the rows it guards
+     * need one (hj_pq_begin), committed here. */
+    int own = 0, rc = -1;
+    if (hj_pq_begin(c, &own) != 0)
+        return -1;
     r = hj_pq(c, state,
               roster ? "SELECT seq FROM interviews.roster_cursor FOR UPDATE"
                      : "SELECT seq FROM interviews.roster_cursor FOR UPDATE SKIP LOCKED",
               0, NULL);
-    if (!r)
-        return -1;
-    int rc = PQntuples(r) == 1 ? s_roster_apply(c, PQgetvalue(r, 0, 0)) : 0;
+    if (r)
+        rc = PQntuples(r) == 1 ? s_roster_apply(c, PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
+    if (!hj_pq_lost(c) && hj_pq_end(c, own, rc == 0) != 0)
+        rc = -1;
     return rc;
 }
 

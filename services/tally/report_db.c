@@ -6,8 +6,9 @@
  * the same projection. The projection's tables are named without a schema:
  * now they are tally's; as known on a past day they are the views of
  * tally_known over that day's snapshot, as of a past day those of
- * tally_dated (sql/018), named by a search_path set inside a savepoint that
- * is rolled back before the reply leaves; the full replay (the check) fills
+ * tally_dated (sql/018), named by a search_path set inside a savepoint (in
+ * a transaction of its own when the read has none) that is rolled back
+ * before the reply leaves; the full replay (the check) fills
  * tally_asof with board_replay there. */
 #include "audit.pb-c.h"
 #include "hj_db.h"
@@ -449,7 +450,7 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     tally_arena_t arena = {0};
     s_ctx_t x = {.c = c, .a = &arena, .sub = q->subdistrict};
     const char *day = q->as_known_on[0] ? q->as_known_on : q->as_of;
-    int past = day[0] != 0, in_savepoint = 0;
+    int past = day[0] != 0, in_savepoint = 0, own = 0;
     hj_date_today(today);
     Hj__Tally__Briefing b = HJ__TALLY__BRIEFING__INIT;
     b.subdistrict = q->subdistrict;
@@ -472,10 +473,15 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
         return;
     }
     if (past) {
-        /* Nothing of the past's reading outlives the savepoint. */
-        if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0)
+        /* Nothing of the past's reading outlives the savepoint, nor the
+         * transaction a read runs in only for it (hj_pq_begin). */
+        if (hj_pq_begin(c, &own) != 0)
             return hj_call_sql_failed(call, "", "the as-of reading", "");
         in_savepoint = 1;
+        if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0) {
+            hj_call_sql_failed(call, "", "the as-of reading", "");
+            goto out;
+        }
         if (q->full_replay) {
             if (s_replay(&x, day, seq) != 0)
                 x.failed = 1;
@@ -500,8 +506,9 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
 out:
     /* Rolling back also restores the search_path and settings (LOCAL). */
     if (in_savepoint && !hj_pq_lost(c) &&
-        (hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
-         hj_pq_cmd(c, "RELEASE SAVEPOINT hj_asof") != 0) &&
+        (own ? hj_pq_end(c, own, 0) != 0
+             : hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_asof") != 0 ||
+                   hj_pq_cmd(c, "RELEASE SAVEPOINT hj_asof") != 0) &&
         call->status.code == HJ__CODE__OK)
         hj_call_sql_failed(call, "", "the as-of reading", "");
     tally_arena_free(&arena);

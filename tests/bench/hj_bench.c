@@ -320,7 +320,24 @@ typedef struct {
     const s_setup_t *setup;
     s_samples_t latency;   /* ms, replies that arrived while measuring */
     long errors;
+    int reads;             /* the reader: the community's coverage, one read after another */
 } s_client_t;
+
+/* The reader's request: the measured community's talk coverage (a read:
+ * no request id), what a guidance group looks at while talks are recorded. */
+static uint8_t *s_coverage_pack(size_t *len)
+{
+    Hj__Interviews__CoverageQuery q = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
+    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
+    q.community = S_COMMUNITY;
+    req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
+    req.coverage = &q;
+    *len = hj__interviews__request__get_packed_size(&req);
+    uint8_t *buf = malloc(*len);
+    if (buf)
+        hj__interviews__request__pack(&req, buf);
+    return buf;
+}
 
 static void *s_client_run(void *arg)
 {
@@ -335,7 +352,7 @@ static void *s_client_run(void *arg)
         size_t len = 0, reply_len = 0;
         uint8_t *reply = NULL;
         hj_uuid_new(rid);
-        uint8_t *body = s_talk_pack(t->setup, rid, &len);
+        uint8_t *body = t->reads ? s_coverage_pack(&len) : s_talk_pack(t->setup, rid, &len);
         double t0 = s_mono();
         int code = body ? s_call(c, "interviews", body, len, &reply, &reply_len) : -1;
         double ms = (s_mono() - t0) * 1000;
@@ -422,6 +439,7 @@ typedef struct {
     double per_txn;               /* talks per hj-interviewsd transaction */
     double seals;                 /* relay transactions per talk */
     double xids;                  /* write transactions (all processes) per talk */
+    double read_p50, read_p99;    /* the reader's coverage reads meanwhile, ms */
     long ok, errors, events;
 } s_system_result_t;
 
@@ -471,15 +489,17 @@ static void s_batches(int64_t from_us, int64_t to_us, s_system_result_t *res)
 static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup,
                         s_subscriber_t *sub, int nclients, s_system_result_t *res)
 {
-    s_client_t *t = calloc((size_t)nclients, sizeof *t);
+    /* The writers, then one reader (t[nclients]). */
+    s_client_t *t = calloc((size_t)nclients + 1, sizeof *t);
     s_samples_t all = {0};
     if (!t)
         return -1;
     atomic_store(&s_phase, S_WARMUP);
-    for (int i = 0; i < nclients; i++) {
+    for (int i = 0; i <= nclients; i++) {
         t[i].zctx = zctx;
         t[i].bus = o->bus;
         t[i].setup = setup;
+        t[i].reads = i == nclients;
         pthread_create(&t[i].tid, NULL, s_client_run, &t[i]);
     }
     s_sleep(o->warmup);
@@ -501,13 +521,18 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     sub->to_us = to_us;
     pthread_mutex_unlock(&sub->lock);
     memset(res, 0, sizeof *res);
-    for (int i = 0; i < nclients; i++) {
+    for (int i = 0; i <= nclients; i++) {
         pthread_join(t[i].tid, NULL);
-        for (size_t k = 0; k < t[i].latency.n; k++)
+        for (size_t k = 0; k < t[i].latency.n && i < nclients; k++)
             s_samples_add(&all, t[i].latency.v[k]);
         res->errors += t[i].errors;
-        free(t[i].latency.v);
     }
+    s_samples_t *reads = &t[nclients].latency;
+    qsort(reads->v, reads->n, sizeof *reads->v, s_cmp_double);
+    res->read_p50 = s_pct(reads, 50);
+    res->read_p99 = s_pct(reads, 99);
+    for (int i = 0; i <= nclients; i++)
+        free(t[i].latency.v);
     free(t);
     /* Events of the window's last commits are still on their way. */
     s_sleep(0.5);
@@ -850,6 +875,7 @@ static int s_scale_point(const s_options_t *o, void *zctx, const s_setup_t *setu
         res[k].p50 = S_MEDIAN_OF(r, o->runs, p50);
         res[k].p99 = S_MEDIAN_OF(r, o->runs, p99);
         res[k].ev_p99 = S_MEDIAN_OF(r, o->runs, ev_p99);
+        res[k].read_p50 = S_MEDIAN_OF(r, o->runs, read_p50);
     }
     return 0;
 }
@@ -1003,7 +1029,7 @@ int main(int argc, char **argv)
     printf("system: hj_client -> hj-busd -> hj-interviewsd -> COMMIT -> reply;  "
            "event: commit -> subscriber\n");
     printf("clients  talks/s  x(a)    %%(b)    p50 ms  p99 ms  max ms  ev p50 ms  ev p99 ms  "
-           "talks/txn  seal txn/talk  write txn/talk  errors\n");
+           "talks/txn  seal txn/talk  write txn/talk  read p50 ms  read p99 ms  errors\n");
     double rate32 = 0, p99_32 = 0, ev99_32 = 0, p50_1 = -1;
     int have32 = 0;
     for (int k = 0; k < o.nlevels; k++) {
@@ -1018,11 +1044,12 @@ int main(int argc, char **argv)
         double rate = S_MEDIAN_OF(col, o.runs, rate), p50 = S_MEDIAN_OF(col, o.runs, p50),
                p99 = S_MEDIAN_OF(col, o.runs, p99), e50 = S_MEDIAN_OF(col, o.runs, ev_p50),
                e99 = S_MEDIAN_OF(col, o.runs, ev_p99), per_txn = S_MEDIAN_OF(col, o.runs, per_txn),
-               seals = S_MEDIAN_OF(col, o.runs, seals), xids = S_MEDIAN_OF(col, o.runs, xids);
+               seals = S_MEDIAN_OF(col, o.runs, seals), xids = S_MEDIAN_OF(col, o.runs, xids),
+               r50 = S_MEDIAN_OF(col, o.runs, read_p50), r99 = S_MEDIAN_OF(col, o.runs, read_p99);
         printf("%7d  %7.0f  %5.2fx  %5.1f%%  %6.2f  %6.2f  %6.1f  %9.2f  %9.2f  %9.2f  %13.2f  "
-               "%14.2f  %6ld\n",
+               "%14.2f  %11.2f  %11.2f  %6ld\n",
                o.levels[k], rate, rate / lim1, 100 * rate / limp, p50, p99, mx, e50, e99, per_txn,
-               seals, xids, errors);
+               seals, xids, r50, r99, errors);
         if (o.levels[k] == 1)
             p50_1 = p50;
         if (o.levels[k] == 32) {
@@ -1034,16 +1061,18 @@ int main(int argc, char **argv)
     }
     printf("talks/txn: talks per hj-interviewsd transaction; seal txn/talk: relay transactions "
            "per talk (from talk.recorded_at and the journal rows' xmin);\nwrite txn/talk: transactions that wrote (any process: "
-           "writer, relay, hj-tallyd) per talk (from the xid counter)\n");
+           "writer, relay, hj-tallyd) per talk (from the xid counter);\nread: one more client "
+           "reading the community's talk coverage meanwhile, one read after another\n");
     printf("events received %ld, journal sequence gaps seen %ld (the bus is lossy by design)\n\n",
            sub.received, sub.gaps);
     if (o.journal) {
         printf("scale: the same talks at two journal sizes (bulk-loaded, sealed, applied)\n");
-        printf("journal rows  1 client talks/s  p50 ms  32 clients talks/s  p99 ms  ev p99 ms\n");
+        printf("journal rows  1 client talks/s  p50 ms  32 clients talks/s  p99 ms  ev p99 ms  "
+               "read p50 ms (1 / 32)\n");
         for (int i = 0; i < 2; i++)
-            printf("%12ld  %16.0f  %6.2f  %18.0f  %6.2f  %9.2f\n", journal_rows[i],
+            printf("%12ld  %16.0f  %6.2f  %18.0f  %6.2f  %9.2f  %8.2f / %.2f\n", journal_rows[i],
                    scale[i][0].rate, scale[i][0].p50, scale[i][1].rate, scale[i][1].p99,
-                   scale[i][1].ev_p99);
+                   scale[i][1].ev_p99, scale[i][0].read_p50, scale[i][1].read_p50);
         printf("at %ld rows vs. %ld: 1 client %+.1f%%, 32 clients %+.1f%%\n\n", journal_rows[1],
                journal_rows[0], 100 * (scale[1][0].rate / scale[0][0].rate - 1),
                100 * (scale[1][1].rate / scale[0][1].rate - 1));

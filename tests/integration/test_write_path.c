@@ -21,6 +21,8 @@ enum {
     S_REFUSE,      /* insert its row, then refuse the call (INVALID_ARGUMENT) */
     S_SQL_ERROR,   /* a statement that fails (a CHECK): the transaction is aborted */
     S_KILL,        /* insert its row, then lose the connection (pg_terminate_backend) */
+    S_READ,        /* a read: reply what it saw of its transaction */
+    S_READ_WRITE,  /* a read that inserts a row without opening a transaction (a bug) */
 };
 #define S_LOCK "4242"
 /* More than the writer has lanes: the calls after these wait in its queue. */
@@ -36,11 +38,32 @@ typedef struct {
 static hj_stack_t s_stack;
 static int s_waiting;
 
+/* A read: "read <outside|inside> <read-only on|off>" — whether it was
+ * handed a connection inside a transaction block, and whether it could write. */
+static void s_handle_read(PGconn *conn, hj_call_t *call, s_req_t *q)
+{
+    char state[6], text[64];
+    const char *v[2] = {"00000000-0000-4000-8000-00000000000a", "1"};
+    int outside = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    PGresult *r = q->action == S_READ_WRITE
+                      ? hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v)
+                      : hj_pq(conn, state, "SELECT current_setting('transaction_read_only')", 0, NULL);
+    if (!r)
+        return hj_call_sql_failed(call, state, "item", "");
+    snprintf(text, sizeof text, "read %s %s", outside ? "outside" : "inside",
+             q->action == S_READ ? PQgetvalue(r, 0, 0) : "wrote");
+    PQclear(r);
+    call->reply_len = strlen(text);
+    call->reply = (uint8_t *)strdup(text);
+}
+
 static void s_handle(PGconn *conn, hj_call_t *call, void *svc)
 {
     (void)svc;
     s_req_t *q = call->request;
     char state[6];
+    if (q->action == S_READ || q->action == S_READ_WRITE)
+        return s_handle_read(conn, call, q);
     const char *v[2] = {call->request_id, q->action == S_SQL_ERROR ? "-1" : "1"};
     PGresult *r = NULL;
     if (q->action == S_WAIT && !(r = hj_pq(conn, state, "SELECT pg_advisory_xact_lock_shared(" S_LOCK ")", 0, NULL)))
@@ -102,6 +125,26 @@ static void s_run_until_answered(uv_loop_t *loop)
 {
     while (s_waiting > 0)
         uv_run(loop, UV_RUN_ONCE);
+}
+
+/* Runs the loop until `q` is answered or `seconds` pass (a read that waits
+ * for the writes would hang the test otherwise). */
+static void s_on_timeout(uv_timer_t *t)
+{
+    *(int *)t->data = 1;
+}
+
+static void s_run_until(uv_loop_t *loop, const s_req_t *q, double seconds)
+{
+    uv_timer_t timer;
+    int expired = 0;
+    uv_timer_init(loop, &timer);
+    timer.data = &expired;
+    uv_timer_start(&timer, s_on_timeout, (uint64_t)(seconds * 1000), 0);
+    while (q->code == -1 && !expired)
+        uv_run(loop, UV_RUN_ONCE);
+    uv_close((uv_handle_t *)&timer, NULL);
+    uv_run(loop, UV_RUN_NOWAIT);
 }
 
 static long s_count(const char *sql_fmt, const char *arg)
@@ -371,6 +414,51 @@ Test(write_path, db_reconnects_after_the_server_ends_the_connection)
     s_job(&loop, db, s_job_pid, &c);
     cr_assert_gt(c.pid, 0, "connected again");
     cr_assert_neq(c.pid, a.pid, "on a new backend");
+    hj_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
+/* Reads do not queue behind writes: with every write lane held by a batch
+ * that cannot commit (the test holds its lock) and more writes waiting, a
+ * read is answered at once, outside any transaction block (no BEGIN /
+ * SAVEPOINT / COMMIT) and read-only; the writes then commit as before. A read
+ * that writes without opening a transaction of its own is refused and
+ * leaves nothing behind. */
+Test(write_path, read_answered_while_write_batches_wait)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    hj_db_t *db = hj_db_new(&loop, s_stack.db);
+    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
+    cr_assert_not_null(w);
+    s_req_t blockers[S_BLOCKERS], read = {.action = S_READ}, stray = {.action = S_READ_WRITE};
+    PGconn *lock = s_hold_lock();
+    for (int i = 0; i < S_BLOCKERS; i++) {
+        char id[37];
+        hj_uuid_new(id);
+        blockers[i].action = S_WAIT;
+        s_submit(w, &blockers[i], id);
+    }
+    s_submit(w, &read, "");
+    s_run_until(&loop, &read, 30);
+    cr_assert_eq(read.code, HJ__CODE__OK, "the read is answered while the writes wait (code %d)",
+                 read.code);
+    cr_assert_str_eq(read.reply, "read outside on",
+                     "the read ran outside a transaction block, read-only");
+    for (int i = 0; i < S_BLOCKERS; i++)
+        cr_assert_eq(blockers[i].code, -1, "write %d is still waiting for the lock", i);
+    s_submit(w, &stray, "");
+    s_run_until(&loop, &stray, 30);
+    cr_assert_eq(stray.code, HJ__CODE__INTERNAL, "a read that writes is refused (code %d)",
+                 stray.code);
+    s_release_lock(lock);
+    s_run_until_answered(&loop);
+    for (int i = 0; i < S_BLOCKERS; i++)
+        cr_assert_eq(blockers[i].code, HJ__CODE__OK);
+    cr_assert_eq(hj_stack_scalar(&s_stack, "SELECT count(*) FROM public.wp_item"), S_BLOCKERS,
+                 "the writes are there, the stray read's row is not");
+    hj_writer_destroy(&w);
     hj_db_destroy(&db);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);

@@ -196,8 +196,8 @@ static void s_candidates(const tally_facts_t *f, tally_gate_t *g)
     s_say(g, "candidates:");
     for (size_t i = 0; i < f->n_elections && i < TALLY_ELECTIONS_MAX; i++) {
         const tally_election_facts_t *e = &f->elections[i];
-        hj_check_t check;
-        int lawful = e->profile && hj_check_candidates(e->profile, e->seats, e->candidates, &check);
+        tally_check_t check;
+        int lawful = e->profile && tally_rules_check_candidates(e->profile, e->seats, e->candidates, &check);
         g->green &= lawful;
         if (!e->profile) {
             s_say(g, "%s %s no counting-rules profile", i ? ";" : "", e->body);

@@ -31,6 +31,7 @@ int tally_gate_parse(const char *name)
 }
 
 /* Appends to a reason; text that does not fit is cut (reasons are short). */
+__attribute__((format(printf, 3, 0)))
 static void s_append(char *reason, size_t size, const char *fmt, va_list ap)
 {
     size_t len = strlen(reason);

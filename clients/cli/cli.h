@@ -156,4 +156,34 @@ void cli_list_footer(const cli_t *cli, const cli_list_t *l);
 void cli_list_json(const cli_list_t *l);
 void cli_list_free(cli_list_t *l);
 
+/* The command groups hj.c dispatches to, each in its own cmd_*.c: CLI_* exit code. */
+int cmd_district(cli_t *cli, const char *verb);
+int cmd_subdistrict(cli_t *cli, const char *verb);
+int cmd_community(cli_t *cli, const char *verb);
+int cmd_person(cli_t *cli, const char *verb);
+int cmd_seat(cli_t *cli, const char *verb);
+int cmd_talk(cli_t *cli, const char *verb);
+int cmd_watch(cli_t *cli, const char *verb);
+int cmd_status(cli_t *cli, const char *verb);
+int cmd_audit(cli_t *cli, const char *verb);
+int cmd_admin(cli_t *cli, const char *verb);
+int cmd_publicity(cli_t *cli, const char *verb);
+int cmd_assessment(cli_t *cli, const char *verb);
+int cmd_reserve(cli_t *cli, const char *verb);
+int cmd_rectification(cli_t *cli, const char *verb);
+int cmd_upgrade(cli_t *cli, const char *verb);
+int cmd_body(cli_t *cli, const char *verb);
+int cmd_plan(cli_t *cli, const char *verb);
+int cmd_task(cli_t *cli, const char *verb);
+int cmd_training(cli_t *cli, const char *verb);
+int cmd_sync(cli_t *cli, const char *verb);
+int cmd_spool(cli_t *cli, const char *verb);
+int cmd_board(cli_t *cli, const char *verb);
+int cmd_gates(cli_t *cli, const char *verb);
+int cmd_election(cli_t *cli, const char *verb);
+int cmd_voters_roll(cli_t *cli, const char *verb);
+int cmd_voters(cli_t *cli, const char *verb);  /* cmd_election.c; cmd_voters_roll's other verbs */
+int cmd_report(cli_t *cli, const char *verb);
+int cmd_export(cli_t *cli, const char *verb);
+
 #endif

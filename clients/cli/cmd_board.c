@@ -403,8 +403,8 @@ static void s_print_table(cli_t *cli, const Hj__Tally__Snapshot *s, int en, cons
         s_ratio(k ? k->members_assessed : 0, k ? k->members_sitting : 0, measure[1]);
         snprintf(measure[2], sizeof measure[2], "%u", k ? k->reserve_entries : 0);
         snprintf(measure[3], sizeof measure[3], "%s", m[3].state);
-        for (int i = 0; i < BOARD_MEASURES; i++)
-            row[c++] = m[i].recorded ? measure[i] : m[i].state;
+        for (int j = 0; j < BOARD_MEASURES; j++)
+            row[c++] = m[j].recorded ? measure[j] : m[j].state;
         cli_table_row(t, row);
     }
     cli_table_print(t);

@@ -154,10 +154,10 @@ static void s_publicity(report_doc_t *d, const Hj__Tally__Briefing *b)
     report_table_begin(&t, d, 4, h);
     for (size_t i = 0; i < b->n_publicity; i++) {
         const Hj__Tally__BriefingPublicity *p = b->publicity[i];
-        char records[16], count[16];
-        snprintf(records, sizeof records, "%u", p->records);
+        char n_records[16], count[16];
+        snprintf(n_records, sizeof n_records, "%u", p->records);
         snprintf(count, sizeof count, "%u", p->count);
-        const char *row[] = {s_zh(s_kinds, p->kind), s_zh(s_channels, p->channel), records, count};
+        const char *row[] = {s_zh(s_kinds, p->kind), s_zh(s_channels, p->channel), n_records, count};
         report_table_row(&t, row);
     }
     report_table_end(&t, NULL);

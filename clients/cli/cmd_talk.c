@@ -9,6 +9,7 @@
 #include "person_ref.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,11 +180,14 @@ typedef struct {
     const char *path;
 } s_file_t;
 
-static int s_json_error(const s_file_t *f, const json_doc_t *v, const char *fmt, const char *key,
-                        const char *what)
+__attribute__((format(printf, 3, 4)))
+static int s_json_error(const s_file_t *f, const json_doc_t *v, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, key, what);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return cli_usage("%s:%d: %s", f->path, v->line, msg);
 }
 

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_voters(cli_t *cli, const char *verb);
-
 /* Requests larger than this would exceed the broker's message limit (1 MiB by default). */
 #define S_REQUEST_MAX 1000000
 

@@ -7,34 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_district(cli_t *cli, const char *verb);
-int cmd_subdistrict(cli_t *cli, const char *verb);
-int cmd_community(cli_t *cli, const char *verb);
-int cmd_person(cli_t *cli, const char *verb);
-int cmd_seat(cli_t *cli, const char *verb);
-int cmd_talk(cli_t *cli, const char *verb);
-int cmd_watch(cli_t *cli, const char *verb);
-int cmd_status(cli_t *cli, const char *verb);
-int cmd_audit(cli_t *cli, const char *verb);
-int cmd_admin(cli_t *cli, const char *verb);
-int cmd_publicity(cli_t *cli, const char *verb);
-int cmd_assessment(cli_t *cli, const char *verb);
-int cmd_reserve(cli_t *cli, const char *verb);
-int cmd_rectification(cli_t *cli, const char *verb);
-int cmd_upgrade(cli_t *cli, const char *verb);
-int cmd_body(cli_t *cli, const char *verb);
-int cmd_plan(cli_t *cli, const char *verb);
-int cmd_task(cli_t *cli, const char *verb);
-int cmd_training(cli_t *cli, const char *verb);
-int cmd_sync(cli_t *cli, const char *verb);
-int cmd_spool(cli_t *cli, const char *verb);
-int cmd_board(cli_t *cli, const char *verb);
-int cmd_gates(cli_t *cli, const char *verb);
-int cmd_election(cli_t *cli, const char *verb);
-int cmd_voters_roll(cli_t *cli, const char *verb);
-int cmd_report(cli_t *cli, const char *verb);
-int cmd_export(cli_t *cli, const char *verb);
-
 static const cli_command_t s_commands[] = {
     {"district", "add a district (区)", cmd_district, "hj district add --code CODE --name NAME"},
     {"subdistrict", "add a subdistrict (街道)", cmd_subdistrict,

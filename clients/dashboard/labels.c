@@ -223,13 +223,13 @@ const char *label_word(lang_t lang, const char *word)
 const char *label_qty(lang_t lang, int qty)
 {
     static const char *const words[][2] = {
-        [HJ_QTY_PRESENT] = {"到会", "present"},     [HJ_QTY_CAST] = {"投票", "cast"},
-        [HJ_QTY_RETURNED] = {"收回", "returned"},   [HJ_QTY_ISSUED] = {"发出", "issued"},
-        [HJ_QTY_ELECTORATE] = {"应到", "electorate"}, [HJ_QTY_VOTES] = {"得票", "votes"},
-        [HJ_QTY_MARKS] = {"选票标记", "marks"},     [HJ_QTY_CANDIDATES] = {"候选人", "candidates"},
-        [HJ_QTY_SEATS] = {"应选", "seats"},
+        [TALLY_QTY_PRESENT] = {"到会", "present"},     [TALLY_QTY_CAST] = {"投票", "cast"},
+        [TALLY_QTY_RETURNED] = {"收回", "returned"},   [TALLY_QTY_ISSUED] = {"发出", "issued"},
+        [TALLY_QTY_ELECTORATE] = {"应到", "electorate"}, [TALLY_QTY_VOTES] = {"得票", "votes"},
+        [TALLY_QTY_MARKS] = {"选票标记", "marks"},     [TALLY_QTY_CANDIDATES] = {"候选人", "candidates"},
+        [TALLY_QTY_SEATS] = {"应选", "seats"},
     };
-    if (qty < 0 || qty >= HJ_QTY_COUNT)
+    if (qty < 0 || qty >= TALLY_QTY_COUNT)
         return "?";
     return words[qty][lang];
 }

@@ -22,16 +22,16 @@ const Hj__Tally__Election *livecount_election(const board_t *b, const char *elec
 }
 
 /* The profile by name; else the only built-in one for the body. */
-static int s_profile(const char *name, const char *body, hj_profile_t *p)
+static int s_profile(const char *name, const char *body, tally_profile_t *p)
 {
-    if (name && name[0] && hj_profile_load_builtin(name, p, NULL))
+    if (name && name[0] && tally_profile_load_builtin(name, p, NULL))
         return 0;
     int found = 0;
-    hj_profile_t candidate;
-    for (size_t i = 0; hj_profile_builtin_name(i); i++) {
-        if (!hj_profile_load_builtin(hj_profile_builtin_name(i), &candidate, NULL))
+    tally_profile_t candidate;
+    for (size_t i = 0; tally_profile_builtin_name(i); i++) {
+        if (!tally_profile_load_builtin(tally_profile_builtin_name(i), &candidate, NULL))
             continue;
-        int party = candidate.body == HJ_BODY_PARTY;
+        int party = candidate.body == TALLY_BODY_PARTY;
         if ((party && strcmp(body, "party") == 0) || (!party && strcmp(body, "residents") == 0)) {
             *p = candidate;
             found++;
@@ -40,19 +40,19 @@ static int s_profile(const char *name, const char *body, hj_profile_t *p)
     return found == 1 ? 0 : -1;
 }
 
-static uint64_t s_quantity(const Hj__Tally__Count *k, hj_qty_t q)
+static uint64_t s_quantity(const Hj__Tally__Count *k, tally_qty_t q)
 {
     switch (q) {
-    case HJ_QTY_PRESENT:
+    case TALLY_QTY_PRESENT:
         return k->present;
-    case HJ_QTY_CAST:
-    case HJ_QTY_RETURNED:
+    case TALLY_QTY_CAST:
+    case TALLY_QTY_RETURNED:
         return k->returned;
-    case HJ_QTY_ISSUED:
+    case TALLY_QTY_ISSUED:
         return k->issued;
-    case HJ_QTY_ELECTORATE:
+    case TALLY_QTY_ELECTORATE:
         return k->electorate;
-    case HJ_QTY_SEATS:
+    case TALLY_QTY_SEATS:
         return k->seats_to_fill;
     default:
         return 0;
@@ -62,28 +62,28 @@ static uint64_t s_quantity(const Hj__Tally__Count *k, hj_qty_t q)
 int livecount_lines(const Hj__Tally__Count *k, const char *profile, const char *mode,
                     livecount_lines_t *out)
 {
-    hj_profile_t p;
+    tally_profile_t p;
     memset(out, 0, sizeof *out);
     if (s_profile(profile, k->body, &p) != 0)
         return -1;
-    out->mode = HJ_MODE_ORDINARY;
-    for (int m = 0; mode && mode[0] && m < HJ_MODE_COUNT; m++)
-        if (strcmp(hj_mode_name((hj_mode_t)m), mode) == 0)
-            out->mode = (hj_mode_t)m;
+    out->mode = TALLY_MODE_ORDINARY;
+    for (int m = 0; mode && mode[0] && m < TALLY_MODE_COUNT; m++)
+        if (strcmp(tally_profile_mode_name((tally_mode_t)m), mode) == 0)
+            out->mode = (tally_mode_t)m;
     snprintf(out->profile, sizeof out->profile, "%s", p.name);
     out->quorum = p.quorum[out->mode];
     out->quorum_qty = out->quorum.lhs;
     out->quorum_have = s_quantity(k, out->quorum.lhs);
     out->electorate = s_quantity(k, out->quorum.base);
-    out->quorum_min = hj_rule_min(&out->quorum, out->electorate);
-    out->quorum_met = hj_rule_holds(&out->quorum, out->quorum_have, out->electorate);
+    out->quorum_min = tally_profile_rule_min(&out->quorum, out->electorate);
+    out->quorum_met = tally_profile_rule_holds(&out->quorum, out->quorum_have, out->electorate);
     /* The round's kind decides which rule elects. */
     out->elected = strcmp(k->round_kind, "further") == 0  ? p.further_elected
                    : strcmp(k->round_kind, "revote") == 0 ? p.revote_elected
                                                           : p.elected;
     out->elected_qty = out->elected.base;
     out->elected_base = s_quantity(k, out->elected.base);
-    out->elected_min = hj_rule_min(&out->elected, out->elected_base);
+    out->elected_min = tally_profile_rule_min(&out->elected, out->elected_base);
     out->known = 1;
     return 0;
 }

@@ -13,19 +13,19 @@
 typedef struct {
     int known;              /* 0: no profile found: no lines to draw */
     char profile[32];
-    hj_mode_t mode;
+    tally_mode_t mode;
     /* turnout: `quorum_qty` (present, or ballots cast) against the electorate */
-    hj_qty_t quorum_qty;
+    tally_qty_t quorum_qty;
     uint64_t quorum_have;
     uint64_t electorate;
     uint64_t quorum_min;    /* the smallest quorum_have that makes the meeting valid */
-    hj_rule_t quorum;
+    tally_rule_t quorum;
     int quorum_met;
     /* a person is elected with at least elected_min votes (0: most votes wins) */
-    hj_qty_t elected_qty;   /* what the votes are measured against */
+    tally_qty_t elected_qty;   /* what the votes are measured against */
     uint64_t elected_base;
     uint64_t elected_min;
-    hj_rule_t elected;
+    tally_rule_t elected;
 } livecount_lines_t;
 
 /* The election of `election_id` on the board and its community's row; NULL

@@ -56,7 +56,7 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
         label_electorate(t->lang, k->body, e && e->mode[0] ? e->mode : "ordinary");
     unsigned per_mille = lines.known ? livecount_turnout_per_mille(&lines) : k->turnout_per_mille;
     snprintf(a, sizeof a, "%s %llu / %s %u  %u.%u%%",
-             label_qty(t->lang, lines.known ? (int)lines.quorum_qty : HJ_QTY_PRESENT),
+             label_qty(t->lang, lines.known ? (int)lines.quorum_qty : TALLY_QTY_PRESENT),
              (unsigned long long)(lines.known ? lines.quorum_have : k->present), electorate,
              k->electorate, per_mille / 10, per_mille % 10);
     if (lines.known)

@@ -321,8 +321,13 @@ static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
         if (!value[0])
             continue;
         v[(*n)++] = value;
-        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND ");
-        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, f->cond, *n);
+        /* The "%d" in cond marks the parameter number; it is replaced here, not
+         * used as a format, so no format string comes from a table. */
+        const char *mark = strstr(f->cond, "%d");
+        int head = mark ? (int)(mark - f->cond) : (int)strlen(f->cond);
+        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND %.*s", head, f->cond);
+        if (mark)
+            len += (size_t)snprintf(sql + len, S_SQL_MAX - len, "%d%s", *n, mark + 2);
     }
     return len;
 }

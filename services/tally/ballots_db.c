@@ -1,7 +1,6 @@
 /* Election day: ballots entered one by one, boxes counted by hand, and a
  * box's count kept as an amendment (a recount, or certify_db's amend). */
 #include "ballots_db.h"
-#include "count.h"
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -130,9 +129,8 @@ static int s_round_facts(PGconn *c, const election_t *e, int round_no, tally_are
     if (!r || PQntuples(r) != 1)
         return -1;
     memset(rd, 0, sizeof *rd);
-    rd->profile = e->profile;
-    rd->mode = e->mode;
-    rd->kind = result_kind(PQgetvalue(r, 0, 0));
+    rd->mode = (tally_mode_t)e->mode;
+    rd->kind = (tally_round_kind_t)result_kind(PQgetvalue(r, 0, 0));
     rd->seats = e->seats;
     rd->seats_to_fill = election_u32(r, 0, 1);
     rd->electorate = election_u32(r, 0, 2);
@@ -281,7 +279,7 @@ static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotB
     /* For the ballot's rules a listed name written in stands as person
      * n_writeins + its position: checked like any write-in (where it stands,
      * how many votes the ballot carries), counted for the candidate. */
-    x->rd.n_writeins = x->n_writeins + x->nc;
+    x->rd.n_writein_persons = x->n_writeins + x->nc;
     x->n = x->nc + x->n_writeins;
     x->votes = tally_alloc(a, (x->n + 1) * sizeof *x->votes);
     x->marks = tally_alloc(a, x->nc + 1);
@@ -302,13 +300,14 @@ static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotB
  * 0 / -1 with the status. */
 static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a, s_batch_t *x)
 {
-    char state[6] = "", why[TALLY_WHY_MAX];
+    char state[6] = "", why[TALLY_REASON_MAX];
     uint32_t nc = x->nc, n_writeins = x->n_writeins;
     uint8_t *marks = x->marks;
     size_t k = 0, k_new = 0;
     for (size_t i = 0; i < b->n_ballots; i++) {
         const Hj__Tally__Ballot *bl = b->ballots[i];
         tally_writein_t w[TALLY_CANDIDATES_MAX];
+        tally_ballot_verdict_t verdict;
         uint16_t persons[TALLY_CANDIDATES_MAX];
         uint32_t np = 0;
         size_t nw = 0;
@@ -322,18 +321,18 @@ static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, tally
              * write-ins a ballot: the cap is never reached.) */
             if (nw == TALLY_CANDIDATES_MAX || (p >= 0 && marks[p] == 1))
                 continue;
+            w[nw].ballot = 0;
             w[nw].person = (uint16_t)id;
             w[nw++].beside = (int16_t)((int)bl->writeins[j]->beside - 1);
         }
-        int verdict = tally_check_ballot(&x->rd, marks, w, nw, persons, &np, why, sizeof why);
-        if (verdict < 0) {
+        if (tally_rules_check_ballot(x->e.profile, &x->rd, marks, w, nw, &verdict, persons, &np, why, sizeof why) != 0) {
             char field[48];
             snprintf(field, sizeof field, "ballots[%zu]", i + 1);
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field, "ballot %zu: %s", i + 1, why);
             return -1;
         }
-        x->ok[i] = verdict;
-        if (verdict) {
+        x->ok[i] = verdict == TALLY_BALLOT_VALID;
+        if (x->ok[i]) {
             x->batch_valid++;
             for (uint32_t j = 0; j < nc; j++)
                 x->votes[j] += marks[j] == 1;
@@ -521,7 +520,7 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
         election_sql_failed(call, "", a, "the round", "");
         return -1;
     }
-    uint32_t limit = tally_invalid_limit(e->profile, rd.seats_to_fill);
+    uint32_t limit = (uint32_t)tally_profile_rule_min(&e->profile->ballot_invalid, rd.seats_to_fill);
     uint64_t most = limit ? (uint64_t)t->valid * (limit - 1) : sum;
     if (sum > most)
         return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",

@@ -2,7 +2,6 @@
  * closed as vacant (暂缺) or reduced (减少名额). */
 #include "ballots_db.h"
 #include "certify_db.h"
-#include "count.h"
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -72,12 +71,11 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
                         const Hj__Tally__SeatClosure *sc, int reduce)
 {
     char state[6] = "", today[11], seats[24], after[24], months[24];
-    char why[TALLY_WHY_MAX * 2], why_zh[TALLY_WHY_MAX * 2];
     tally_arena_t a = {0};
     election_t e;
     result_t res;
     tally_seats_t now;
-    const char *field = "";
+    tally_close_check_t check;
     if (election_load(c, call, profiles, sc->election, 1, &e) != 0 || election_is_open(call, &e) != 0)
         goto out;
     if (result_load(c, &e, &a, &res) != 0) {
@@ -85,15 +83,16 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
         goto out;
     }
     result_seats_of(&e, &res, &now);
-    if (!tally_check_close(e.profile, reduce, &now, sc->seats, &field, why, sizeof why, why_zh, sizeof why_zh)) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, field, "the %s election of %s: %s", e.body,
-                      e.community, why);
+    if (!(reduce ? tally_rules_check_reduce(e.profile, &now, sc->seats, &check)
+                 : tally_rules_check_vacancy(e.profile, &now, sc->seats, &check))) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, check.field, "the %s election of %s: %s", e.body,
+                      e.community, check.reason);
         goto out;
     }
     hj_date_today(today);
     const char *kind = reduce ? "reduced" : "vacant";
     const char *v[11] = {call->request_id, e.id, kind, election_num(seats, sc->seats), election_num(after, res.last->no),
-                         sc->reason, why, why_zh, today, election_num(months, e.profile->vacancy_months), call->actor};
+                         sc->reason, check.reason, check.reason_zh, today, election_num(months, e.profile->vacancy_months), call->actor};
     PGresult *r = hj_pq(c, state,
                         "INSERT INTO tally.seat_closure (id, election, kind, seats, after_round, reason, rule, "
                         "rule_zh, due_on, actor) VALUES ($1::uuid, $2::uuid, $3, $4::int, $5::int, $6, $7, $8, "

@@ -2,9 +2,8 @@
  * result_db (the count and the result), rounds_db (candidates and rounds),
  * ballots_db (ballots and boxes), certify_db (certify, amend, vacancy/reduce),
  * list_db (the election list). The law is applied by the counting rules
- * (count.h → rules.h); these files keep the record and ask them. This file:
+ * (rules.h); these files keep the record and ask them. This file:
  * the arena, the query with its SQLSTATE, and the election row. */
-#include "count.h"
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -132,7 +131,7 @@ int election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, in
         snprintf(e->mode_name, sizeof e->mode_name, "%s", PQgetvalue(r, 0, 6));
         snprintf(e->certified_at, sizeof e->certified_at, "%s", PQgetvalue(r, 0, 7));
         snprintf(e->certified_by, sizeof e->certified_by, "%s", PQgetvalue(r, 0, 8));
-        e->mode = tally_mode_parse(e->mode_name);
+        e->mode = tally_profile_mode_parse(e->mode_name);
         e->profile = tally_profile_of(profiles, e->body);
     }
     PQclear(r);

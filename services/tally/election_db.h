@@ -17,7 +17,7 @@ typedef struct {
     char certified_by[64];
     uint32_t seats;
     int mode;
-    const hj_profile_t *profile;
+    const tally_profile_t *profile;
     char sqlstate[6]; /* of a load that failed ("" otherwise): a lock's deadlock is a retry */
 } election_t;
 

@@ -31,6 +31,7 @@ int tally_gate_parse(const char *name)
 }
 
 /* Appends to a reason; text that does not fit is cut (reasons are short). */
+__attribute__((format(printf, 3, 0)))
 static void s_append(char *reason, size_t size, const char *fmt, va_list ap)
 {
     size_t len = strlen(reason);
@@ -196,8 +197,8 @@ static void s_candidates(const tally_facts_t *f, tally_gate_t *g)
     s_say(g, "candidates:");
     for (size_t i = 0; i < f->n_elections && i < TALLY_ELECTIONS_MAX; i++) {
         const tally_election_facts_t *e = &f->elections[i];
-        hj_check_t check;
-        int lawful = e->profile && hj_check_candidates(e->profile, e->seats, e->candidates, &check);
+        tally_check_t check;
+        int lawful = e->profile && tally_rules_check_candidates(e->profile, e->seats, e->candidates, &check);
         g->green &= lawful;
         if (!e->profile) {
             s_say(g, "%s %s no counting-rules profile", i ? ";" : "", e->body);

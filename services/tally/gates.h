@@ -25,7 +25,7 @@ typedef struct {
     char date[11];              /* election day */
     uint32_t seats;
     uint32_t candidates;        /* nominated reserve entries of that committee */
-    const hj_profile_t *profile;
+    const tally_profile_t *profile;
 } tally_election_facts_t;
 
 typedef struct {

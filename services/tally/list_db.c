@@ -1,5 +1,4 @@
 /* Election day: the list of elections. */
-#include "count.h"
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"

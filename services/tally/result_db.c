@@ -1,6 +1,5 @@
 /* Election day: a round as counted (its paper, boxes and votes, counted by the
  * rules), the result across rounds, and the replies that carry them. */
-#include "count.h"
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -114,7 +113,7 @@ int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, resul
 
     /* While counting, project: the ballots counted so far scaled up to all
      * returned, so the rules judge the real turnout and ballots. */
-    tally_box_count_t box = {t->valid, t->invalid, t->votes};
+    tally_box_t box = {t->valid, t->invalid, t->votes};
     uint32_t *scaled = NULL;
     if (!t->complete) {
         scaled = tally_alloc(a, (n + 1) * sizeof *scaled);
@@ -128,13 +127,12 @@ int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, resul
         box.votes = scaled;
     }
     tally_round_t rd = {
-        .profile = e->profile,
-        .mode = e->mode,
-        .kind = t->kind,
+        .mode = (tally_mode_t)e->mode,
+        .kind = (tally_round_kind_t)t->kind,
         .seats = e->seats,
         .seats_to_fill = t->seats_to_fill,
         .n_candidates = t->n_paper,
-        .n_writeins = t->n_writeins,
+        .n_writein_persons = t->n_writeins,
         .electorate = t->electorate,
         .present = t->present,
         .issued = t->issued,
@@ -147,9 +145,9 @@ int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, resul
     for (uint32_t i = 0; i < n; i++)
         names[i] = result_person_name(t, i);
     rd.names = names;
-    t->counted_ok = tally_count_boxes(&rd, &box, 1, t->tc) == 0;
+    t->counted_ok = tally_rules_count_boxes(e->profile, &rd, &box, 1, t->tc) == 0;
     if (!t->counted_ok)
-        hj_warn("election %s round %d does not count: %s", e->id, t->no, t->tc->error);
+        hj_warn("election %s round %d does not count: %s", e->id, t->no, t->tc->status.message);
     return 1;
 }
 
@@ -182,7 +180,7 @@ int result_count_message(const election_t *e, const result_tally_t *t, tally_are
     m->community = election_strdup(a, e->community);
     m->body = election_strdup(a, e->body);
     m->round = (uint32_t)t->no;
-    m->round_kind = (char *)tally_round_name(t->kind);
+    m->round_kind = (char *)tally_rules_round_name((tally_round_kind_t)t->kind);
     m->seats_to_fill = t->seats_to_fill;
     m->electorate = t->electorate;
     m->present = t->present;
@@ -192,14 +190,14 @@ int result_count_message(const election_t *e, const result_tally_t *t, tally_are
     m->valid = t->valid;
     m->invalid = t->invalid;
     m->complete = t->complete;
-    m->outcome = t->counted_ok ? (char *)tally_outcome_name(t->tc->outcome) : "";
+    m->outcome = t->counted_ok ? (char *)tally_rules_outcome_name(t->tc->outcome) : "";
     m->outcome_reason = t->counted_ok ? election_strdup(a, t->tc->outcome_reason)
-                        : t->counted  ? election_strdup(a, t->tc->error)
+                        : t->counted  ? election_strdup(a, t->tc->status.message)
                                       : "no ballot counted yet";
     m->quorum_reason = t->counted_ok ? election_strdup(a, t->tc->quorum_reason) : "";
     m->ballots_reason = t->counted_ok ? election_strdup(a, t->tc->ballots_reason) : "";
     m->outcome_reason_zh = t->counted_ok ? election_strdup(a, t->tc->outcome_reason_zh)
-                           : t->counted  ? election_strdup(a, t->tc->error)
+                           : t->counted  ? election_strdup(a, t->tc->status.message)
                                          : "尚未计票";
     m->quorum_reason_zh = t->counted_ok ? election_strdup(a, t->tc->quorum_reason_zh) : "";
     m->ballots_reason_zh = t->counted_ok ? election_strdup(a, t->tc->ballots_reason_zh) : "";
@@ -218,7 +216,7 @@ int result_count_message(const election_t *e, const result_tally_t *t, tally_are
         pc[i].writein = i >= t->n_paper;
         pc[i].votes = t->votes[i];
         if (t->counted_ok && i < t->tc->n_persons) {
-            pc[i].status = (char *)t->tc->person[i].status;
+            pc[i].status = (char *)tally_rules_person_status_name(t->tc->person[i].status);
             pc[i].reason = t->tc->person[i].reason;
             pc[i].reason_zh = t->tc->person[i].reason_zh;
             pc[i].stands_further = t->tc->person[i].stands_further;
@@ -341,7 +339,7 @@ void result_seats_of(const election_t *e, const result_t *res, tally_seats_t *s)
     s->elected = res->n_elected;
     s->closed = res->vacant + res->reduced;
     s->counted = t && t->complete && t->counted_ok && t->tc->outcome == TALLY_OUTCOME_FURTHER;
-    s->last_kind = t ? t->kind : TALLY_ROUND_FIRST;
+    s->last_round = t ? (tally_round_kind_t)t->kind : TALLY_ROUND_FIRST;
     s->last_no = t ? (uint32_t)t->no : 0;
 }
 
@@ -379,8 +377,8 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
                          "(hj election ballots / hj election count)", t->no, t->counted, t->returned);
         s_add(zh, size, "第%d轮：收回%u张选票中已计%u张；继续计票", t->no, t->returned, t->counted);
     } else if (!t->counted_ok) {
-        s_add(out, size, "round %d does not count: %s", t->no, t->tc->error);
-        s_add(zh, size, "第%d轮无法计票：%s", t->no, t->tc->error);
+        s_add(out, size, "round %d does not count: %s", t->no, t->tc->status.message);
+        s_add(zh, size, "第%d轮无法计票：%s", t->no, t->tc->status.message);
     } else if (t->tc->outcome == TALLY_OUTCOME_VOID) {
         s_add(out, size, "round %d is void: re-run the vote with the same ballot paper "
                          "(hj election round %s --box ...)", t->no, e->id);
@@ -413,7 +411,7 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
          * where the profile allows it now, close them. */
         s_add(out, size, "further round (另行选举) for %u seat(s): ", open);
         s_add(zh, size, "就%u个名额另行选举：", open);
-        if (e->profile->further_standing.kind == HJ_STANDING_TOP) {
+        if (e->profile->further_standing.kind == TALLY_STANDING_TOP) {
             s_add(out, size, "standing ");
             s_names(out, size, t, t->tc->standing, t->tc->n_standing, ", ");
             s_add(out, size, " (hj election round %s --box ...)", e->id);
@@ -426,11 +424,11 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
             s_add(zh, size, "重新提出候选人名单（hj election round %s --person ID ... --box ...）", e->id);
         }
         tally_seats_t seats;
-        const char *field;
-        char why[TALLY_WHY_MAX * 2], why_zh[TALLY_WHY_MAX * 2];
+        tally_close_check_t check;
         result_seats_of(e, res, &seats);
         for (int reduce = 0; reduce < 2; reduce++)
-            if (tally_check_close(e->profile, reduce, &seats, open, &field, why, sizeof why, why_zh, sizeof why_zh)) {
+            if (reduce ? tally_rules_check_reduce(e->profile, &seats, open, &check)
+                       : tally_rules_check_vacancy(e->profile, &seats, open, &check)) {
                 s_add(out, size, "; or, as profile %s allows, %s (hj election %s %s --seats %u --reason TEXT)",
                       e->profile->name, reduce ? "reduce the seats (减少名额)" : "leave them vacant (暂缺)",
                       reduce ? "reduce" : "vacancy", e->id, open);

@@ -2,8 +2,8 @@
 #define HJ_RESULT_DB_H
 /* Election day: a round as counted, the result across rounds, and the replies
  * that carry them (election_db.h). */
-#include "count.h"
 #include "election_db.h"
+#include "rules.h"
 
 typedef struct {
     int no;
@@ -19,7 +19,7 @@ typedef struct {
     uint32_t *votes;            /* per person: paper, then write-ins */
     int complete;               /* every returned ballot counted */
     int counted_ok;             /* tc holds a count (final, or projected while counting) */
-    tally_count_t *tc;
+    tally_result_t *tc;
 } result_tally_t;
 
 typedef struct {

@@ -1,11 +1,11 @@
 /* The voter roll (选民登记), objections to it and proxies (委托投票): every
  * SQL statement of them. Moved out of election_db.c (issue 21). */
-#include "count.h"
 #include "hj_auth.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
 #include "roll_db.h"
+#include "rules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -803,7 +803,8 @@ out:
 static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, const Hj__Tally__Proxy *p)
 {
     tally_arena_t a = {0};
-    char why[TALLY_WHY_MAX], hno[24], pno[24];
+    char hno[24], pno[24];
+    tally_check_t check;
     /* Voter numbers as the roll keeps them (no leading zeros). */
     snprintf(hno, sizeof hno, "%lu", strtoul(p->holder, NULL, 10));
     snprintf(pno, sizeof pno, "%lu", strtoul(p->principal, NULL, 10));
@@ -850,9 +851,9 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, c
     else if (PQgetvalue(r, 0, 8)[0] == 't')
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
                       "voter %s (%s) gave a proxy in this election and cannot hold one", hno, holder);
-    else if (!tally_check_proxies(e->profile, e->mode, held + 1, why, sizeof why))
+    else if (!tally_rules_check_proxies(e->profile, (tally_mode_t)e->mode, held + 1, &check))
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder", "%s (%s) would hold %u: %s",
-                      holder, hno, held + 1, why);
+                      holder, hno, held + 1, check.reason);
     if (call->status.code != HJ__CODE__OK)
         goto out;
     Hj__Tally__Proxy out = *p;
@@ -886,7 +887,8 @@ out:
 static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         const Hj__Tally__Proxy *p)
 {
-    char state[6] = "", why[TALLY_WHY_MAX];
+    char state[6] = "";
+    tally_check_t check;
     roll_election_t e;
     if (election_for_roll(c, call, profiles, p->election, &e) != 0)
         return;
@@ -924,9 +926,9 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
         return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
                                    "voter %s gave a proxy in this election and cannot hold one",
                                    p->holder);
-    if (!tally_check_proxies(e.profile, e.mode, held + 1, why, sizeof why))
+    if (!tally_rules_check_proxies(e.profile, (tally_mode_t)e.mode, held + 1, &check))
         return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "%s would hold %u: %s", p->holder_name, held + 1, why);
+                                   "%s would hold %u: %s", p->holder_name, held + 1, check.reason);
     const char *w[6] = {e.id, p->principal, p->principal_name, p->holder, p->holder_name, call->actor};
     r = hj_pq(c, state,
               "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "

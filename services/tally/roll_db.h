@@ -9,7 +9,7 @@ typedef struct {
     char community[64];
     char date[11];
     int mode;
-    const hj_profile_t *profile;
+    const tally_profile_t *profile;
 } roll_election_t;
 
 /* The election `id`, locked (FOR UPDATE) and not certified. 0, or -1 with

@@ -1,5 +1,4 @@
 /* Election day: the candidate list and the rounds with their ballot papers. */
-#include "count.h"
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -40,7 +39,8 @@ static int s_nominee(PGconn *c, hj_call_t *call, const election_t *e, const char
 void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                            const Hj__Tally__CandidateList *l)
 {
-    char state[6] = "", why[TALLY_WHY_MAX], field[48], position[24];
+    char state[6] = "", field[48], position[24];
+    tally_check_t check;
     tally_arena_t a = {0};
     election_t e;
     if (tally_db_caught_up(c, call) != 0 || election_load(c, call, profiles, l->election, 1, &e) != 0 ||
@@ -67,10 +67,9 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
         if (s_nominee(c, call, &e, l->person_ids[i], field, &a, &names[i]) != 0)
             goto out;
     }
-    uint32_t required = 0;
-    if (!tally_check_candidates(e.profile, e.seats, (uint32_t)l->n_person_ids, &required, why, sizeof why)) {
+    if (!tally_rules_check_candidates(e.profile, e.seats, (uint32_t)l->n_person_ids, &check)) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "candidates",
-                      "the list is not lawful (差额): %s", why);
+                      "the list is not lawful (差额): %s", check.reason);
         goto out;
     }
     r = hj_pq(c, state, "DELETE FROM tally.candidate WHERE election = $1::uuid", 1, v);
@@ -160,7 +159,7 @@ static int s_open_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
 static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
                         s_opening_t *x)
 {
-    char state[6] = "", why[TALLY_WHY_MAX], field[48];
+    char state[6] = "", field[48];
     const election_t *e = &x->e;
     const result_tally_t *last = &x->last;
     x->kind = TALLY_ROUND_FIRST;
@@ -195,10 +194,10 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
         return -1;
     } else if (!last->counted_ok) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                      "round %d does not count: %s", last->no, last->tc->error);
+                      "round %d does not count: %s", last->no, last->tc->status.message);
         return -1;
     } else {
-        const tally_count_t *tc = last->tc;
+        const tally_result_t *tc = last->tc;
         const uint32_t *who = NULL;
         switch (tc->outcome) {
         case TALLY_OUTCOME_VOID: /* re-run with the same paper */
@@ -234,7 +233,7 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                               e->id);
                 return -1;
             }
-            x->new_list = e->profile->further_standing.kind == HJ_STANDING_NEW_LIST;
+            x->new_list = e->profile->further_standing.kind == TALLY_STANDING_NEW_LIST;
             x->n = x->new_list ? (uint32_t)o->n_person_ids : tc->n_standing;
             who = tc->standing;
             break;
@@ -257,10 +256,10 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                     return -1;
                 x->ids[i] = o->person_ids[i];
             }
-            uint32_t required = 0;
-            if (!tally_check_candidates(e->profile, x->to_fill, x->n, &required, why, sizeof why)) {
+            tally_check_t check;
+            if (!tally_rules_check_candidates(e->profile, x->to_fill, x->n, &check)) {
                 hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "person_ids",
-                              "the further round's new list is not lawful: %s", why);
+                              "the further round's new list is not lawful: %s", check.reason);
                 return -1;
             }
         } else {
@@ -289,7 +288,7 @@ static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundO
     char state[6] = "";
     const election_t *e = &x->e;
     x->who_count = o->electorate;
-    if (e->profile->body == HJ_BODY_RESIDENTS) {
+    if (e->profile->body == TALLY_BODY_RESIDENTS) {
         if (o->electorate) {
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
                           "a residents' election counts its electorate from the voter roll: give none");
@@ -305,8 +304,8 @@ static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundO
             return -1;
         }
         if (PQntuples(r) == 1)
-            x->who_count = election_u32(r, 0, e->mode == HJ_MODE_HOUSEHOLD        ? 1
-                                              : e->mode == HJ_MODE_REPRESENTATIVE ? 2
+            x->who_count = election_u32(r, 0, e->mode == TALLY_MODE_HOUSEHOLD        ? 1
+                                              : e->mode == TALLY_MODE_REPRESENTATIVE ? 2
                                                                                   : 0);
         if (!x->who_count) {
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "electorate",
@@ -347,7 +346,7 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
     const election_t *e = &x->e;
     const char *w[7] = {e->id,
                         election_num(x->no, x->has_last ? x->last.no + 1 : 1),
-                        tally_round_name(x->kind),
+                        tally_rules_round_name((tally_round_kind_t)x->kind),
                         election_num(seats, x->to_fill),
                         election_num(electorate, x->who_count),
                         election_num(present, o->present),
@@ -382,7 +381,7 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
         PQclear(r);
     }
     hj_info("election %s: round %s (%s) opened for %u seat(s), %u on the paper", e->id, x->no,
-            tally_round_name(x->kind), x->to_fill, x->n);
+            tally_rules_round_name((tally_round_kind_t)x->kind), x->to_fill, x->n);
     return 0;
 }
 

@@ -28,14 +28,14 @@ extern const hj_service_t tally_service;
 /* ---- the counting-rules profiles of the two bodies ---------------------- */
 
 typedef struct {
-    hj_profile_t party;
-    hj_profile_t residents;
+    tally_profile_t party;
+    tally_profile_t residents;
 } tally_profiles_t;
 
 /* Loads the built-in profiles. 0 / -1 (logged). */
 int tally_profiles_load(tally_profiles_t *p);
 /* The profile of a body ("party" | "residents"), NULL for another word. */
-const hj_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body);
+const tally_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body);
 
 /* ---- a community's board (board_db.c) ----------------------------------- */
 

@@ -306,11 +306,11 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, s->community) != 0)
         return;
     snprintf(seats, sizeof seats, "%u", s->seats);
-    const hj_profile_t *profile = tally_profile_of(profiles, s->body);
+    const tally_profile_t *profile = tally_profile_of(profiles, s->body);
     const char *mode = s->mode[0] ? s->mode : "ordinary";
     int allowed = 0;
-    for (int m = 0; m < HJ_MODE_COUNT; m++)
-        allowed |= profile->mode_allowed[m] && strcmp(mode, hj_mode_name((hj_mode_t)m)) == 0;
+    for (int m = 0; m < TALLY_MODE_COUNT; m++)
+        allowed |= profile->mode_allowed[m] && strcmp(mode, tally_profile_mode_name((tally_mode_t)m)) == 0;
     if (!allowed)
         return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "mode",
                                    "profile %s does not allow voting in %s mode", profile->name, mode);

@@ -15,16 +15,16 @@
 
 int tally_profiles_load(tally_profiles_t *p)
 {
-    hj_profile_error_t err;
-    if (!hj_profile_load_builtin("party-2020", &p->party, &err) ||
-        !hj_profile_load_builtin("residents-2025", &p->residents, &err)) {
+    tally_profile_error_t err;
+    if (!tally_profile_load_builtin("party-2020", &p->party, &err) ||
+        !tally_profile_load_builtin("residents-2025", &p->residents, &err)) {
         hj_error("counting-rules profile: %s", err.message);
         return -1;
     }
     return 0;
 }
 
-const hj_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body)
+const tally_profile_t *tally_profile_of(const tally_profiles_t *p, const char *body)
 {
     if (strcmp(body, "party") == 0)
         return &p->party;

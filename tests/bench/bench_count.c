@@ -32,16 +32,16 @@ static double now(void)
 
 int main(void)
 {
-    hj_profile_t prof;
-    hj_profile_error_t perr;
-    if (!hj_profile_load_builtin("party-2020", &prof, &perr)) {
+    tally_profile_t prof;
+    tally_profile_error_t perr;
+    if (!tally_profile_load_builtin("party-2020", &prof, &perr)) {
         fprintf(stderr, "profile: %s\n", perr.message);
         return 1;
     }
 
     uint8_t *marks = malloc((size_t)N_BALLOTS * CANDIDATES);
-    hj_writein_t *w = malloc(sizeof *w * (N_BALLOTS / 100 + 1));
-    hj_result_t *res = malloc(sizeof *res);
+    tally_writein_t *w = malloc(sizeof *w * (N_BALLOTS / 100 + 1));
+    tally_result_t *res = malloc(sizeof *res);
     if (!marks || !w || !res) return 1;
 
     /* popularity per candidate, in 1/1024: from about 90% down to about 20% */
@@ -52,37 +52,37 @@ int main(void)
         uint8_t *m = marks + i * CANDIDATES;
         uint64_t r = rng();
         if ((r & 1023) < 10) { /* about 1%: ticks every box, too many marks */
-            memset(m, HJ_MARK_YES, CANDIDATES);
+            memset(m, TALLY_MARK_YES, CANDIDATES);
             continue;
         }
         unsigned yes = 0;
         for (int c = 0; c < CANDIDATES; c++) {
             uint64_t x = rng();
-            if ((x & 1023) < pop[c] && yes < SEATS) { m[c] = HJ_MARK_YES; yes++; }
-            else m[c] = (uint8_t)(HJ_MARK_NONE + (x >> 10) % 3 + ((x >> 10) % 3 != 0)); /* none, no, abstain */
+            if ((x & 1023) < pop[c] && yes < SEATS) { m[c] = TALLY_MARK_YES; yes++; }
+            else m[c] = (uint8_t)(TALLY_MARK_NONE + (x >> 10) % 3 + ((x >> 10) % 3 != 0)); /* none, no, abstain */
         }
         if (((r >> 10) & 1023) < 3 && nw < N_BALLOTS / 100) { /* about 0.3%: a write-in */
             int beside = -1;
             for (int c = 0; c < CANDIDATES; c++)
-                if (m[c] == HJ_MARK_NO) { beside = c; break; }
-            w[nw++] = (hj_writein_t){(uint32_t)i, (uint16_t)((r >> 20) % WRITEIN_PERSONS), (int16_t)beside};
+                if (m[c] == TALLY_MARK_NO) { beside = c; break; }
+            w[nw++] = (tally_writein_t){(uint32_t)i, (uint16_t)((r >> 20) % WRITEIN_PERSONS), (int16_t)beside};
         }
     }
 
-    hj_election_t el = {
-        .mode = HJ_MODE_ORDINARY, .round = HJ_ROUND_FIRST, .seats = SEATS,
+    tally_round_t el = {
+        .mode = TALLY_MODE_ORDINARY, .kind = TALLY_ROUND_FIRST, .seats = SEATS,
         .n_candidates = CANDIDATES, .n_writein_persons = WRITEIN_PERSONS,
         .electorate = 1100000, .present = 1000000, .issued = N_BALLOTS, .returned = N_BALLOTS,
     };
-    hj_ballots_t b = {marks, N_BALLOTS, w, nw};
+    tally_ballots_t b = {marks, N_BALLOTS, w, nw};
 
     double best = 1e30;
     for (int run = 0; run < RUNS; run++) {
         double t0 = now();
-        hj_status_t st = hj_count_ballots(&prof, &el, &b, res);
+        int rc = tally_rules_count_ballots(&prof, &el, &b, res);
         double t1 = now();
-        if (st != HJ_OK) {
-            fprintf(stderr, "count failed: %s\n", res->error);
+        if (rc != 0) {
+            fprintf(stderr, "count failed: %s\n", res->status.message);
             return 1;
         }
         if (t1 - t0 < best) best = t1 - t0;
@@ -91,7 +91,7 @@ int main(void)
            N_BALLOTS / best, RUNS);
     printf("  %u valid, %u invalid (%u too many marks, %u write-in not beside a no), %zu write-ins; %s\n",
            res->valid_ballots, res->invalid_ballots, res->invalid_too_many, res->invalid_writein, nw,
-           hj_outcome_name(res->outcome));
+           tally_rules_outcome_name(res->outcome));
     printf("  %s\n", res->outcome_reason);
     free(marks);
     free(w);

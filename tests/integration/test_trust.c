@@ -171,22 +171,28 @@ static int s_ready_gets_requests(void *sock, const char *service)
 
 /* ---- the journal ------------------------------------------------------------ */
 
+/* A journal row for `service` written straight into bus.journal, as a forger would. */
+static void s_forged(char *sql, size_t size, const char *service, const char *kind)
+{
+    snprintf(sql, size,
+             "INSERT INTO bus.journal (request_id, request_digest, service, kind, community, actor, "
+             "payload, reply) VALUES (gen_random_uuid(), sha256('x'), '%s', '%s', 'KBS-BH-01', "
+             "'local-admin', '\\x', '\\x')",
+             service, kind);
+}
+
 Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it_needs,
      .init = setup, .fini = teardown, .timeout = 120)
 {
     char e[1024];
-    const char *forged =
-        "INSERT INTO bus.journal (request_id, request_digest, service, kind, community, actor, "
-        "payload, reply) VALUES (gen_random_uuid(), sha256('x'), '%s', '%s', 'KBS-BH-01', "
-        "'local-admin', '\\x', '\\x')";
     char sql[600];
     long before = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* The attack of the issue: interviews' login writes a registry record
      * (a gate turns red), or an audit record (a gate turns green). */
-    snprintf(sql, sizeof sql, forged, "registry", "rectification_opened");
+    s_forged(sql, sizeof sql, "registry", "rectification_opened");
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR, "interviews wrote as registry");
     cr_assert(strstr(e, "row-level security"), "%s", e);
-    snprintf(sql, sizeof sql, forged, "audit", "audit_published");
+    s_forged(sql, sizeof sql, "audit", "audit_published");
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR);
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry", sql, e, sizeof e), PGRES_FATAL_ERROR);
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_tally", sql, e, sizeof e), PGRES_FATAL_ERROR);
@@ -195,7 +201,7 @@ Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before, "nothing written");
     /* Its own name still goes in (rolled back here). */
     snprintf(sql, sizeof sql, "BEGIN; ");
-    snprintf(sql + strlen(sql), sizeof sql - strlen(sql), forged, "audit", "x");
+    s_forged(sql + strlen(sql), sizeof sql - strlen(sql), "audit", "x");
     strcat(sql, "; ROLLBACK");
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_audit", sql, e, sizeof e), PGRES_COMMAND_OK, "%s", e);
 

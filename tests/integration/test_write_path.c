@@ -4,6 +4,7 @@
  * test is the service: its handler writes a row of its own table per call,
  * on the writer's connection, as a service's handler would. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,10 +148,14 @@ static void s_run_until(uv_loop_t *loop, const s_req_t *q, double seconds)
     uv_run(loop, UV_RUN_NOWAIT);
 }
 
-static long s_count(const char *sql_fmt, const char *arg)
+__attribute__((format(printf, 1, 2)))
+static long s_count(const char *sql_fmt, ...)
 {
     char sql[2048];
-    snprintf(sql, sizeof sql, sql_fmt, arg);
+    va_list ap;
+    va_start(ap, sql_fmt);
+    vsnprintf(sql, sizeof sql, sql_fmt, ap);
+    va_end(ap);
     return hj_stack_scalar(&s_stack, sql);
 }
 

@@ -263,7 +263,7 @@ Test(dashboard_model, count_lines_come_from_the_profile)
     Hj__Tally__Count k = s_round("residents", "first", 10, 0, 8, 8);
     cr_assert_eq(livecount_lines(&k, "residents-2025", "", &l), 0);
     cr_assert(l.known);
-    cr_assert_eq(l.quorum_qty, HJ_QTY_CAST);
+    cr_assert_eq(l.quorum_qty, TALLY_QTY_CAST);
     cr_assert_eq(l.quorum_have, 8);
     cr_assert_eq(l.quorum_min, 6);
     cr_assert(l.quorum_met);
@@ -283,7 +283,7 @@ Test(dashboard_model, count_lines_come_from_the_profile)
      * than half of those present; a re-vote: most votes wins */
     k = s_round("party", "first", 50, 41, 41, 41);
     cr_assert_eq(livecount_lines(&k, "party-2020", "", &l), 0);
-    cr_assert_eq(l.quorum_qty, HJ_QTY_PRESENT);
+    cr_assert_eq(l.quorum_qty, TALLY_QTY_PRESENT);
     cr_assert_eq(l.quorum_min, 41);
     cr_assert(l.quorum_met);
     cr_assert_eq(l.elected_base, 41);

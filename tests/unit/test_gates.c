@@ -5,18 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
 #include "gates.h"
+#include "rules.h"
 
-static hj_profile_t party, residents;
+static tally_profile_t party, residents;
 static tally_facts_t f;
 static tally_gate_t g[TALLY_GATES];
 
 static void setup(void)
 {
-    hj_profile_error_t err;
-    cr_assert(hj_profile_load_builtin("party-2020", &party, &err), "%s", err.message);
-    cr_assert(hj_profile_load_builtin("residents-2025", &residents, &err), "%s", err.message);
+    tally_profile_error_t err;
+    cr_assert(tally_profile_load_builtin("party-2020", &party, &err), "%s", err.message);
+    cr_assert(tally_profile_load_builtin("residents-2025", &residents, &err), "%s", err.message);
     memset(&f, 0, sizeof f);
 }
 
@@ -215,22 +215,22 @@ Test(gates, profiles_carry_the_voter_roll_days)
     cr_assert_eq(residents.objection_file_days, 5);
     cr_assert_eq(residents.objection_decide_days, 3);
     cr_assert_eq(party.objection_file_days, 0, "not given: no such rule");
-    hj_profile_t p;
-    hj_profile_error_t err;
-    const char *text = hj_profile_builtin("residents-2025");
+    tally_profile_t p;
+    tally_profile_error_t err;
+    const char *text = tally_profile_builtin("residents-2025");
     char *bad = malloc(strlen(text) + 64);
     sprintf(bad, "%s\nobjections.file_days = soon\n", text);
-    cr_assert(!hj_profile_parse(bad, strlen(bad), &p, &err));
+    cr_assert(!tally_profile_parse(bad, strlen(bad), &p, &err));
     cr_assert(strstr(err.message, "given twice") || strstr(err.message, "expected a number of days"), "%s",
               err.message);
     free(bad);
 }
 
-/* ---- the door to the counting rules (count.c) ---------------------------------- */
+/* ---- the counting rules as the daemon calls them (rules.c) ------------------------- */
 
-static tally_round_t s_round(const hj_profile_t *p, uint32_t seats, uint32_t candidates, uint32_t returned)
+static tally_round_t s_round(uint32_t seats, uint32_t candidates, uint32_t returned)
 {
-    tally_round_t r = {.profile = p, .mode = 0, .kind = TALLY_ROUND_FIRST, .seats = seats,
+    tally_round_t r = {.mode = TALLY_MODE_ORDINARY, .kind = TALLY_ROUND_FIRST, .seats = seats,
                        .seats_to_fill = seats, .n_candidates = candidates, .electorate = 100,
                        .present = 90, .issued = returned, .returned = returned};
     return r;
@@ -238,58 +238,62 @@ static tally_round_t s_round(const hj_profile_t *p, uint32_t seats, uint32_t can
 
 Test(gates, a_ballot_is_checked_for_data_entry)
 {
-    tally_round_t r = s_round(&residents, 2, 3, 10);
+    tally_round_t r = s_round(2, 3, 10);
     uint8_t marks[3] = {1, 1, 0}, too_many[3] = {1, 1, 1}, bad[3] = {1, 7, 0};
     uint16_t persons[8];
     uint32_t np = 0;
     char why[200];
-    cr_assert_eq(tally_check_ballot(&r, marks, NULL, 0, persons, &np, why, sizeof why), 1);
-    cr_assert_eq(tally_check_ballot(&r, too_many, NULL, 0, persons, &np, why, sizeof why), 0);
+    tally_ballot_verdict_t v;
+    cr_assert_eq(tally_rules_check_ballot(&residents, &r, marks, NULL, 0, &v, persons, &np, why, sizeof why), 0);
+    cr_assert_eq(v, TALLY_BALLOT_VALID);
+    cr_assert_eq(tally_rules_check_ballot(&residents, &r, too_many, NULL, 0, &v, persons, &np, why, sizeof why), 0);
+    cr_assert_eq(v, TALLY_BALLOT_TOO_MANY);
     cr_assert(strstr(why, "3 votes (3 yes, 0 written in) is more than 2 seat(s)"), "%s", why);
-    cr_assert_eq(tally_check_ballot(&r, bad, NULL, 0, persons, &np, why, sizeof why), -1);
+    cr_assert_eq(tally_rules_check_ballot(&residents, &r, bad, NULL, 0, &v, persons, &np, why, sizeof why), -1);
     /* The same name written in twice is one vote. */
-    r.n_writeins = 1;
+    r.n_writein_persons = 1;
     uint8_t one[3] = {1, 0, 0};
-    tally_writein_t w[2] = {{0, -1}, {0, -1}};
-    cr_assert_eq(tally_check_ballot(&r, one, w, 2, persons, &np, why, sizeof why), 1, "%s", why);
+    tally_writein_t w[2] = {{0, 0, -1}, {0, 0, -1}};
+    cr_assert_eq(tally_rules_check_ballot(&residents, &r, one, w, 2, &v, persons, &np, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(v, TALLY_BALLOT_VALID, "%s", why);
     cr_assert_eq(np, 1);
     cr_assert_eq(persons[0], 0);
 }
 
 Test(gates, a_round_counts_from_box_totals)
 {
-    tally_round_t r = s_round(&residents, 2, 3, 10);
+    tally_round_t r = s_round(2, 3, 10);
     r.electorate = 15; /* 10 cast of 15 registered voters: a valid election */
     uint32_t votes[3] = {8, 6, 3};
-    tally_box_count_t box = {9, 1, votes};
-    tally_count_t *c = malloc(sizeof *c);
-    cr_assert_eq(tally_count_boxes(&r, &box, 1, c), 0, "%s", c->error);
+    tally_box_t box = {9, 1, votes};
+    tally_result_t *c = malloc(sizeof *c);
+    cr_assert_eq(tally_rules_count_boxes(&residents, &r, &box, 1, c), 0, "%s", c->status.message);
     cr_assert_eq(c->outcome, TALLY_OUTCOME_COMPLETE);
     cr_assert_eq(c->n_elected, 2);
-    cr_assert(c->person[0].elected && c->person[1].elected && !c->person[2].elected);
-    cr_assert_str_eq(c->person[2].status, "below threshold");
-    cr_assert_str_eq(tally_outcome_name(c->outcome), "complete");
+    cr_assert(c->person[0].status == TALLY_PERSON_ELECTED && c->person[1].status == TALLY_PERSON_ELECTED &&
+              c->person[2].status != TALLY_PERSON_ELECTED);
+    cr_assert_str_eq(tally_rules_person_status_name(c->person[2].status), "below threshold");
+    cr_assert_str_eq(tally_rules_outcome_name(c->outcome), "complete");
     /* Boxes that do not hold the ballots returned do not count. */
     r.returned = 11;
-    cr_assert_eq(tally_count_boxes(&r, &box, 1, c), -1);
-    cr_assert(strstr(c->error, "boxes hold 10 ballots"), "%s", c->error);
+    cr_assert_eq(tally_rules_count_boxes(&residents, &r, &box, 1, c), -1);
+    cr_assert(strstr(c->status.message, "boxes hold 10 ballots"), "%s", c->status.message);
     free(c);
 }
 
 Test(gates, lists_and_proxies_follow_the_profile)
 {
-    char why[200];
-    uint32_t required = 0;
-    cr_assert(!tally_check_candidates(&party, 5, 5, &required, why, sizeof why));
-    cr_assert_eq(required, 6);
-    cr_assert(tally_check_candidates(&residents, 5, 6, &required, why, sizeof why));
-    cr_assert(tally_check_proxies(&residents, 0, 3, why, sizeof why));
-    cr_assert(!tally_check_proxies(&residents, 0, 4, why, sizeof why));
-    cr_assert(!tally_check_proxies(&residents, 2, 1, why, sizeof why), "none in representative mode");
-    cr_assert(!tally_check_proxies(&party, 0, 1, why, sizeof why));
-    cr_assert_eq(tally_invalid_limit(&party, 5), 6);
-    cr_assert_eq(tally_mode_parse("household"), 1);
-    cr_assert_eq(tally_mode_parse("village"), -1);
+    tally_check_t check;
+    cr_assert(!tally_rules_check_candidates(&party, 5, 5, &check));
+    cr_assert_eq(check.required, 6);
+    cr_assert(tally_rules_check_candidates(&residents, 5, 6, &check));
+    cr_assert(tally_rules_check_proxies(&residents, TALLY_MODE_ORDINARY, 3, &check));
+    cr_assert(!tally_rules_check_proxies(&residents, TALLY_MODE_ORDINARY, 4, &check));
+    cr_assert(!tally_rules_check_proxies(&residents, TALLY_MODE_REPRESENTATIVE, 1, &check), "none in representative mode");
+    cr_assert(!tally_rules_check_proxies(&party, TALLY_MODE_ORDINARY, 1, &check));
+    cr_assert_eq(tally_profile_rule_min(&party.ballot_invalid, 5), 6);
+    cr_assert_eq(tally_profile_mode_parse("household"), 1);
+    cr_assert_eq(tally_profile_mode_parse("village"), -1);
 }
 
 /* Green either way, but an official must tell "nothing recorded" from "all done". */

@@ -20,6 +20,7 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "registry.pb-c.h"
 #include "tally.pb-c.h"
@@ -33,10 +34,8 @@ static void setup(void)
                                            "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     const char *steps[][20] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
         {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
          "--to", "2026-10-31", "--auditor", "张审计"},
     };

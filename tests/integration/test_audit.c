@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hj_seed.h"
 #include "hj_stack.h"
 
 static hj_stack_t stack;
@@ -64,11 +65,7 @@ static void setup(void)
     static const char *const programs[] = {"hj-registryd", "hj-auditd", NULL};
     static const char *const services[] = {"registry", "audit", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    HJ_DO("district", "add", "--code", "KBS", "--name", "康巴什区");
-    HJ_DO("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
-    HJ_DO("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
-    HJ_DO("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
-    HJ_DO("community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02", "KBS-BH-03"), 0);
 }
 
 static void teardown(void)

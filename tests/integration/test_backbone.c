@@ -15,24 +15,20 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "registry.pb-c.h"
 
 static hj_stack_t stack;
 
-static void s_base_records(void)
+/* The broker's log says it has `want` instances of registry. */
+static int s_broker_has(void *want)
 {
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "district", "add", "--code", "KBS", "--name", "康巴什区", NULL), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道",
-                        "--district", "KBS", NULL), 0);
-}
-
-/* 1 when the daemon's log has the line. */
-static int s_logged(pid_t pid, const char *program, const char *what)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "grep -q '%s' %s/%s.%d.log", what, stack.run_dir, program, (int)pid);
-    return system(cmd) == 0;
+    char pattern[300], line[64];
+    snprintf(pattern, sizeof pattern, "%s/hj-busd.*.log", stack.run_dir);
+    snprintf(line, sizeof line, ", %d instance(s))", *(int *)want);
+    return hj_wait_file_has(pattern, line);
 }
 
 static void s_start(int registries)
@@ -42,14 +38,10 @@ static void s_start(int registries)
     for (int i = 0; i < registries; i++)
         programs[i] = "hj-registryd";
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    /* Every instance, not just the first, has announced itself to the broker. */
-    for (int i = 1; i <= registries; i++) {
-        for (int t = 0; t < 100 && !s_logged(stack.pid[i], "hj-registryd", "ready at broker"); t++)
-            usleep(50000);
-        cr_assert(s_logged(stack.pid[i], "hj-registryd", "ready at broker"), "instance %d is up", i);
-    }
-    usleep(100000);
-    s_base_records();
+    /* Every instance, not just the first, is one the broker hands requests to. */
+    cr_assert_eq(hj_wait_until(s_broker_has, &registries, 10000), 0, "the broker has %d instance(s)",
+                 registries);
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH"), 0);
 }
 
 static void teardown(void)
@@ -96,6 +88,17 @@ static hj_status_t s_call(const char *service, const void *body, size_t len)
     return st;
 }
 
+/* A community added for its event: probe k is KBS-BH-Pk. */
+static int s_probe(void *arg, int k, char *topic, size_t size)
+{
+    char code[32];
+    (void)arg;
+    snprintf(code, sizeof code, "KBS-BH-P%d", k);
+    snprintf(topic, size, "registry.community_added.%s", code);
+    return hj_run(&stack, NULL, NULL, "community", "add", "--code", code, "--name", "探针社区", "--subdistrict",
+                  "KBS-BH", NULL) == 0 ? 0 : -1;
+}
+
 Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NULL, .fini = teardown,
      .timeout = 60)
 {
@@ -107,7 +110,8 @@ Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NUL
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "registry.community_added.", 25);
     s_curve(sub);
     cr_assert_eq(zmq_connect(sub, stack.events), 0);
-    usleep(1000000); /* the CURVE handshake is done and the subscription reaches the XPUB */
+    /* The CURVE handshake is done and the subscription has reached the XPUB. */
+    cr_assert_gt(hj_wait_subscribed(sub, s_probe, NULL, 10000), 0, "the subscriber never heard a probe");
     uint64_t seqs[2];
     const char *codes[2] = {"KBS-BH-01", "KBS-BH-02"};
     for (int i = 0; i < 2; i++) {
@@ -284,7 +288,7 @@ static void *s_write_stream(void *arg)
         hj_status_t st = {.code = -1};
         if (hj_client_call(c, "registry", body, len, &reply, &reply_len) == 0)
             hj_status_unpack(reply, reply_len, &st);
-        w->sent++;
+        __atomic_add_fetch(&w->sent, 1, __ATOMIC_SEQ_CST);
         if (st.code == HJ__CODE__OK)
             w->ok++;
         else
@@ -296,14 +300,20 @@ static void *s_write_stream(void *arg)
     return NULL;
 }
 
+/* The stream is well under way: 40 writes answered. */
+static int s_forty_sent(void *arg)
+{
+    s_writer_t *w = arg;
+    return __atomic_load_n(&w->sent, __ATOMIC_SEQ_CST) >= 40;
+}
+
 Test(backbone, killing_a_worker_mid_stream_loses_nothing, .fini = teardown, .timeout = 120)
 {
     s_start(2);
     s_writer_t w = {0};
     pthread_t t;
     pthread_create(&t, NULL, s_write_stream, &w);
-    while (w.sent < 40)
-        usleep(10000);
+    cr_assert_eq(hj_wait_until(s_forty_sent, &w, 60000), 0, "the stream did not get going");
     hj_stack_kill(&stack, stack.pid[1], SIGKILL);
     pthread_join(t, NULL);
     cr_assert_eq(w.ok, 150, "every write was answered OK after retries (%d failed)", w.failed);
@@ -433,7 +443,7 @@ Test(backbone, bad_input_is_refused_with_the_field_and_changes_nothing, .fini = 
     cr_assert(hj_stack_spawn(&stack, "hj-busd") > 0);
     cr_assert(hj_stack_spawn(&stack, "hj-registryd") > 0);
     cr_assert_eq(hj_stack_wait(&stack, "registry", 15000), 0);
-    s_base_records();
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH"), 0);
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
 
     /* Malformed protobuf. */

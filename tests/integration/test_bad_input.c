@@ -19,6 +19,7 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
@@ -676,11 +677,7 @@ static void s_start(void)
     char spool[600];
     snprintf(spool, sizeof spool, "%s/spool", stack.run_dir);
     setenv("HJ_SPOOL", spool, 1);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "district", "add", "--code", "KBS", "--name", "康巴什区", NULL), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道",
-                        "--district", "KBS", NULL), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-01", "--name", "滨河社区",
-                        "--subdistrict", "KBS-BH", NULL), 0);
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "person", "add", "--name", "王丽", "--gender", "female", NULL), 0);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "person", "add", "--name", "李强", "--gender", "male", NULL), 0);
     s_text("SELECT id FROM registry.person WHERE name = '李强'", p1, sizeof p1);

@@ -18,6 +18,7 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "registry.pb-c.h"
 
@@ -39,17 +40,7 @@ static void s_setup(const char *rate, const char *burst, const char *inflight)
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     snprintf(spool, sizeof spool, "%s/spool", stack.run_dir);
     setenv("HJ_SPOOL", spool, 1);
-    const char *steps[][10] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
-    };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        char *err = NULL;
-        int rc = hj_runv(&stack, NULL, &err, steps[i]);
-        cr_assert_eq(rc, 0, "setup step %zu: %s", i, err);
-        free(err);
-    }
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     cr_assert_eq(hj_stack_enrol(&stack, "obs-1", "指挥中心", "observer", observer, sizeof observer), 0);
     cr_assert_eq(hj_stack_enrol(&stack, "field-9", "滨河街道办", "subdistrict-office", field, sizeof field), 0);
 }

@@ -18,6 +18,7 @@
 
 #include "cli_test.h"
 #include "hj_csv.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 
 static hj_stack_t stack;
@@ -38,10 +39,7 @@ static void s_start(void)
 
 static void s_seed(void)
 {
-    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
-    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
-    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
-    OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
 }
 
 static void teardown(void)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_test.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 
 static hj_stack_t stack;
@@ -41,12 +42,7 @@ TestSuite(find, .init = setup, .fini = teardown, .timeout = 180);
  * a talk, a reserve entry and an election. */
 static void s_seed(void)
 {
-    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
-    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
-    OK("subdistrict", "add", "--code", "KBS-DS", "--name", "东胜街道", "--district", "KBS");
-    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
-    OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
-    OK("community", "add", "--code", "KBS-DS-01", "--name", "东胜社区", "--subdistrict", "KBS-DS");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02", "KBS-DS-01"), 0);
     OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG);
     OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI);
     OK("person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO);

@@ -12,6 +12,7 @@
 #include "cli_test.h"
 #include "hj_client.h"
 #include "hj_envelope.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "registry.pb-c.h"
 
@@ -69,11 +70,8 @@ static void setup(void)
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     hj_test_idcard("15060219780502123", s_id_wang);
     hj_test_idcard("15060219691123456", s_id_zhao);
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
     const char *steps[][20] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH"},
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
         {"person", "add", "--name", "王丽", "--gender", "female", "--ethnicity", "蒙古族", "--birth",
          WANG_LI_BIRTH, "--id-card", s_id_wang, "--request-id", WANG_LI},

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hj_seed.h"
 #include "hj_stack.h"
 
 static hj_stack_t stack;
@@ -12,9 +13,7 @@ static void setup(void)
     static const char *const programs[] = {"hj-registryd", NULL};
     static const char *const services[] = {"registry", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "district", "add", "--code", "KBS", "--name", "康巴什区", NULL), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道",
-                        "--district", "KBS", NULL), 0);
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH"), 0);
 }
 
 static void teardown(void)

@@ -16,6 +16,7 @@
 #include "cli_test.h"
 #include "hj.pb-c.h"
 #include "hj_envelope.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "tally.pb-c.h"
 
@@ -104,10 +105,7 @@ static void setup(void)
                                            "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
-    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
-    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
-    OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
 }
 
 static void teardown(void)

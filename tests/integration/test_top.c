@@ -22,8 +22,10 @@
 
 #include "hj_client.h"
 #include "hj_envelope.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "hj_text.h"
+#include "hj_wait.h"
 #include "tally.pb-c.h"
 
 static hj_stack_t stack;
@@ -65,15 +67,13 @@ static void setup(void)
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     snprintf(tmux_socket, sizeof tmux_socket, "hjtop-%d-%ld", (int)getpid(), s_ms());
+    /* Names of every width the dashboard must line up. */
+    const hj_seed_place_t places[] = {{s_codes[0], s_names[0]}, {s_codes[1], s_names[1]},
+                                      {s_codes[2], s_names[2]}, {s_codes[3], s_names[3]}, {NULL, NULL}};
+    cr_assert_eq(hj_seed_places_named(&stack, places), 0);
     char opened[11];
     hj_date_from_today(-10, opened);
     const char *steps[][24] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", s_codes[0], "--name", s_names[0], "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", s_codes[1], "--name", s_names[1], "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", s_codes[2], "--name", s_names[2], "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", s_codes[3], "--name", s_names[3], "--subdistrict", "KBS-BH"},
         {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI},
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
         {"person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO_MIN},
@@ -784,30 +784,54 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
     s_wait_board("top", 1, 3000);
 }
 
-/* Writes publicity pushes one after another while a dashboard starts. */
+/* Publicity pushes written one after another while a dashboard starts; each
+ * write's exit status is kept, for the test to see (an assertion in this
+ * thread would not fail the test). */
+typedef struct {
+    int n;
+    int done;      /* writes finished, read while the thread runs */
+    int failed;
+    char first_error[512];
+} s_writes_t;
+
 static void *s_writer(void *arg)
 {
-    int n = *(int *)arg;
+    s_writes_t *w = arg;
     char today[11], count[16];
     hj_date_from_today(0, today);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < w->n; i++) {
         snprintf(count, sizeof count, "%d", i % 3 + 1);
         const char *argv[] = {"publicity", "add", "--community", s_codes[i % 4], "--channel", "screen",
                               "--kind", "slogan", "--date", today, "--count", count, "--title",
                               "换届选举宣传", NULL};
-        hj_runv(&stack, NULL, NULL, argv);
+        char *err = NULL;
+        int rc = hj_runv(&stack, NULL, &err, argv);
+        if (rc != 0 && w->failed++ == 0)
+            snprintf(w->first_error, sizeof w->first_error, "write %d exited %d: %s", i, rc, err ? err : "");
+        free(err);
+        __atomic_add_fetch(&w->done, 1, __ATOMIC_SEQ_CST);
     }
     return NULL;
+}
+
+/* The writer is well under way: a sixth of its writes are done. */
+static int s_writer_busy(void *arg)
+{
+    s_writes_t *w = arg;
+    return __atomic_load_n(&w->done, __ATOMIC_SEQ_CST) >= w->n / 6;
 }
 
 Test(top, started_in_the_middle_of_a_busy_day_shows_what_the_snapshot_says)
 {
     pthread_t writer;
-    int n = 60;
-    cr_assert_eq(pthread_create(&writer, NULL, s_writer, &n), 0);
-    s_sleep_ms(300);
+    s_writes_t w = {.n = 60};
+    cr_assert_eq(pthread_create(&writer, NULL, s_writer, &w), 0);
+    cr_assert_eq(hj_wait_until(s_writer_busy, &w, 60000), 0, "the writes did not get going");
     s_start_top("busy", 120, 40);
     pthread_join(writer, NULL);
+    cr_assert_eq(w.failed, 0, "%d of %d writes failed; the first: %s", w.failed, w.n, w.first_error);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.publicity WHERE title = '换届选举宣传'"),
+                 w.n, "every write is on the record");
     s_wait_board("busy", 1, 5000);
 }
 
@@ -959,6 +983,15 @@ static void s_relay_stop(void)
     relay.running = 0;
 }
 
+/* Every journal row is sealed, and hj-tallyd has applied them all. */
+static int s_tally_applied(void *arg)
+{
+    (void)arg;
+    return hj_stack_scalar(&stack, "SELECT ((SELECT count(*) FROM bus.journal WHERE seq IS NULL) = 0 AND "
+                                   "(SELECT journal_seq FROM tally.cursor) = "
+                                   "(SELECT coalesce(max(seq), 0) FROM bus.journal))::int") == 1;
+}
+
 Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
 {
     char endpoint[64];
@@ -975,7 +1008,9 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem", "petitions",
                           "--plan", "一社一策", "--owner", "街道换届办", "--date", today, "--due", today,
                           NULL});
-    s_sleep_ms(500);
+    /* hj-tallyd has applied it and published the board's change: a
+     * dashboard on the bus would be showing it by now. */
+    cr_assert_eq(hj_wait_until(s_tally_applied, NULL, 10000), 0, "hj-tallyd did not apply the change");
     char cell[256];
     s_cell("top", s_codes[2], RECT_CELL, cell, sizeof cell);
     cr_assert_str_eq(cell, "0", "a disconnected dashboard cannot know yet");

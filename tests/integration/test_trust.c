@@ -20,7 +20,9 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "registry.pb-c.h"
 #include "tally.pb-c.h"
 
@@ -33,10 +35,8 @@ static void setup(void)
                                            "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     const char *steps[][20] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
         {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
          "--to", "2026-10-31", "--auditor", "张审计"},
     };
@@ -291,25 +291,59 @@ Test(trust, a_stranger_or_another_service_cannot_become_a_service, .init = setup
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "list", NULL), 0);
 }
 
+/* hj-busd has refused hj-tallyd's key an event of another service. */
+static int s_forged_topic_logged(void *arg)
+{
+    (void)arg;
+    return s_log_has("hj-busd", "not a tally. topic");
+}
+
+/* An event of hj-tallyd's making, pushed on the socket arg: probe k is tally.probe.P<k>. */
+static int s_tally_probe(void *arg, int k, char *topic, size_t size)
+{
+    hj_frames_t f;
+    snprintf(topic, size, "tally.probe.P%d", k);
+    hj_frames_init(&f);
+    hj_frames_addstr(&f, topic);
+    hj_frames_addstr(&f, "");
+    return hj_frames_send(arg, &f);
+}
+
+/* A community added for its event: probe k is KBS-BH-P<k>. */
+static int s_community_probe(void *arg, int k, char *topic, size_t size)
+{
+    char code[32];
+    (void)arg;
+    snprintf(code, sizeof code, "KBS-BH-P%d", k);
+    snprintf(topic, size, "registry.community_added.%s", code);
+    return hj_run(&stack, NULL, NULL, "community", "add", "--code", code, "--name", "探针社区", "--subdistrict",
+                  "KBS-BH", NULL) == 0 ? 0 : -1;
+}
+
 Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = setup, .fini = teardown,
      .timeout = 120)
 {
     char topics[4096];
     void *sub = s_public_sub("");
-    usleep(500000); /* the subscription reaches the XPUB */
+    /* The subscription has reached the XPUB: hj-tallyd's key gets a probe through. */
+    void *prober = s_socket(ZMQ_PUSH, "tally.key");
+    cr_assert_eq(zmq_connect(prober, stack.events_in), 0);
+    cr_assert_gt(hj_wait_subscribed(sub, s_tally_probe, prober, 10000), 0, "no probe reached the subscriber");
+    zmq_close(prober);
     /* Forged events: no key, a stranger's, registry's daemon key, then
      * hj-tallyd's key with another service's topic. */
     const char *who[] = {NULL, "", "registry.key", "tally.key"};
+    void *forgers[4];
     for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
-        void *push = s_socket(ZMQ_PUSH, who[i]);
-        cr_assert_eq(zmq_connect(push, stack.events_in), 0);
+        /* Each stays open until hj-busd has had its say: a pusher closed
+         * before its handshake is done takes its message with it. */
+        forgers[i] = s_socket(ZMQ_PUSH, who[i]);
+        cr_assert_eq(zmq_connect(forgers[i], stack.events_in), 0);
         hj_frames_t f;
         hj_frames_init(&f);
         hj_frames_addstr(&f, "interviews.talk_recorded.KBS-BH-01");
         hj_frames_addstr(&f, "forged");
-        hj_frames_send_nowait(push, &f);
-        usleep(200000);
-        zmq_close(push);
+        hj_frames_send_nowait(forgers[i], &f);
     }
     /* The one that may: hj-tallyd's key with a tally topic (a board of its own making). */
     void *push = s_socket(ZMQ_PUSH, "tally.key");
@@ -323,7 +357,9 @@ Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = se
     zmq_close(push);
     cr_assert(strstr(topics, "tally.probe.KBS-BH-01"), "hj-tallyd's event did not arrive: %s", topics);
     cr_assert_null(strstr(topics, "interviews.talk_recorded"), "a forged event arrived: %s", topics);
-    cr_assert(s_log_has("hj-busd", "not a tally. topic"), "the forged topic was not logged");
+    cr_assert_eq(hj_wait_until(s_forged_topic_logged, NULL, 10000), 0, "the forged topic was not logged");
+    for (size_t i = 0; i < sizeof forgers / sizeof forgers[0]; i++)
+        zmq_close(forgers[i]);
     zmq_close(sub);
 
     /* events-internal: a stranger and a device hear nothing; a daemon's key does. */
@@ -334,7 +370,9 @@ Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = se
         zmq_setsockopt(all[i], ZMQ_SUBSCRIBE, "", 0);
         cr_assert_eq(zmq_connect(all[i], stack.events_internal), 0);
     }
-    usleep(500000);
+    /* The daemon's subscription is in place once a probe's event reaches it;
+     * the stranger and the plain socket had the same while to hear it. */
+    cr_assert_gt(hj_wait_subscribed(daemon, s_community_probe, NULL, 10000), 0, "the daemon heard no probe");
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-02", "--name", "康和社区",
                         "--subdistrict", "KBS-BH", NULL),
                  0);

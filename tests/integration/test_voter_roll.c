@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_test.h"
+#include "hj_seed.h"
 #include "hj_envelope.h"
 
 static hj_stack_t stack;
@@ -25,9 +26,7 @@ static void setup(void)
     static const char *const services[] = {"registry", "tally", NULL};
     char day[11];
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
-    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
-    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     hj_date_from_today(30, day);
     OK("election", "schedule", "KBS-BH-01", "--body", "residents", "--date", day, "--seats", "1",
        "--request-id", ELECTION);

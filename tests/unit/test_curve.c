@@ -304,6 +304,7 @@ typedef struct {
     char server_secret[HJ_KEY_LEN];
     int zap_requests;
     int served;
+    int stop;           /* set by the test once its call has its answer */
     char user_id[64];
 } s_server_t;
 
@@ -316,7 +317,7 @@ static void *s_serve(void *arg)
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec - start.tv_sec > 3 || s->served)
+        if (now.tv_sec - start.tv_sec > 3 || s->served || __atomic_load_n(&s->stop, __ATOMIC_SEQ_CST))
             break;
         zmq_pollitem_t items[2] = {{zap, 0, ZMQ_POLLIN, 0}, {router, 0, ZMQ_POLLIN, 0}};
         if (zmq_poll(items, 2, 100) <= 0)
@@ -384,16 +385,16 @@ static void s_curve_call(int enrolled)
     zmq_getsockopt(s.router, ZMQ_LAST_ENDPOINT, s.endpoint, &n);
     pthread_t t;
     pthread_create(&t, NULL, s_serve, &s);
-    usleep(100000);
-    hj_client_t *c = hj_client_new(NULL, s.endpoint, 1000, 3);
+    /* Both sockets are bound already. Refused, the answer must come from the
+     * refusal: a client that waited for its timeout (a minute) would outlast
+     * the test's own. */
+    hj_client_t *c = hj_client_new(NULL, s.endpoint, enrolled ? 1000 : 60000, 3);
     cr_assert_eq(hj_client_set_device(c, &d), 0);
     uint8_t *reply = NULL;
     size_t len = 0;
     hj_status_t st;
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
     cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
-    clock_gettime(CLOCK_MONOTONIC, &b);
+    __atomic_store_n(&s.stop, 1, __ATOMIC_SEQ_CST);
     cr_assert_eq(hj_status_unpack(reply, len, &st), 0);
     if (enrolled) {
         cr_assert_eq(st.code, HJ__CODE__OK, "%s", st.message);
@@ -405,8 +406,6 @@ static void s_curve_call(int enrolled)
         cr_assert_str_eq(st.field, "device");
         cr_assert(strstr(st.message, "gg-binhe-1") && strstr(st.message, "400"), "%s", st.message);
         cr_assert_eq(hj_client_tries_used(c), 1, "a refused key is not retried");
-        cr_assert((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 900,
-                  "answered at the refusal, not at the timeout");
         pthread_join(t, NULL);
         cr_assert_eq(s.served, 0, "nothing reached the server");
     }
@@ -420,7 +419,7 @@ Test(curve, an_enrolled_key_gets_through_as_its_device)
     s_curve_call(1);
 }
 
-Test(curve, a_refused_key_is_told_so_at_once)
+Test(curve, a_refused_key_is_told_so_at_once, .timeout = 30)
 {
     s_curve_call(0);
 }

@@ -1,0 +1,97 @@
+#include "hj_seed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The house's names: the ones the suites have always used. */
+static const hj_seed_place_t s_names[] = {
+    {"KBS-BH", "滨河街道"},    {"KBS-DS", "东胜街道"},    {"KBS-BH-01", "滨河社区"},
+    {"KBS-BH-02", "康和社区"}, {"KBS-BH-03", "民生社区"}, {"KBS-DS-01", "东胜社区"},
+};
+
+#define S_MAX_SUBDISTRICTS 16
+
+typedef struct {
+    hj_stack_t *stack;
+    char added[S_MAX_SUBDISTRICTS][32]; /* subdistricts written so far */
+    int n;
+} s_seed_t;
+
+static const char *s_house_name(const char *code, char *buf, size_t size)
+{
+    for (size_t i = 0; i < sizeof s_names / sizeof s_names[0]; i++)
+        if (strcmp(s_names[i].code, code) == 0)
+            return s_names[i].name;
+    snprintf(buf, size, "%s%s", code, strchr(code, '-') == strrchr(code, '-') ? "街道" : "社区");
+    return buf;
+}
+
+/* Runs hj with argv; on failure says which write and why. 0 / -1. */
+static int s_hj(hj_stack_t *stack, const char *const *argv)
+{
+    char *err = NULL;
+    int rc = hj_runv(stack, NULL, &err, argv);
+    if (rc != 0)
+        fprintf(stderr, "hj_seed: hj %s add %s exited %d: %s", argv[0], argv[3], rc, err ? err : "");
+    free(err);
+    return rc == 0 ? 0 : -1;
+}
+
+static int s_subdistrict(s_seed_t *seed, const char *code, const char *name)
+{
+    for (int i = 0; i < seed->n; i++)
+        if (strcmp(seed->added[i], code) == 0)
+            return 0;
+    if (seed->n == S_MAX_SUBDISTRICTS || strlen(code) >= sizeof seed->added[0])
+        return -1;
+    char buf[96];
+    const char *argv[] = {"subdistrict", "add", "--code", code, "--name",
+                          name ? name : s_house_name(code, buf, sizeof buf), "--district", "KBS", NULL};
+    if (s_hj(seed->stack, argv) != 0)
+        return -1;
+    snprintf(seed->added[seed->n++], sizeof seed->added[0], "%s", code);
+    return 0;
+}
+
+static int s_place(s_seed_t *seed, const hj_seed_place_t *place)
+{
+    const char *first = strchr(place->code, '-'), *last = strrchr(place->code, '-');
+    if (!first)
+        return -1;
+    if (first == last)
+        return s_subdistrict(seed, place->code, place->name);
+    char sub[32], buf[96];
+    if ((size_t)(last - place->code) >= sizeof sub)
+        return -1;
+    snprintf(sub, sizeof sub, "%.*s", (int)(last - place->code), place->code);
+    if (s_subdistrict(seed, sub, NULL) != 0)
+        return -1;
+    const char *argv[] = {"community", "add", "--code", place->code, "--name",
+                          place->name ? place->name : s_house_name(place->code, buf, sizeof buf),
+                          "--subdistrict", sub, NULL};
+    return s_hj(seed->stack, argv);
+}
+
+int hj_seed_places_named(hj_stack_t *s, const hj_seed_place_t *places)
+{
+    s_seed_t seed = {.stack = s};
+    const char *argv[] = {"district", "add", "--code", "KBS", "--name", "康巴什区", NULL};
+    int rc = s_hj(s, argv);
+    for (; rc == 0 && places->code; places++)
+        rc = s_place(&seed, places);
+    return rc;
+}
+
+int hj_seed_places(hj_stack_t *s, const char *const *codes)
+{
+    hj_seed_place_t places[64];
+    size_t n = 0;
+    for (; codes[n]; n++) {
+        if (n + 1 == sizeof places / sizeof places[0])
+            return -1;
+        places[n] = (hj_seed_place_t){codes[n], NULL};
+    }
+    places[n] = (hj_seed_place_t){NULL, NULL};
+    return hj_seed_places_named(s, places);
+}

@@ -1,0 +1,31 @@
+#ifndef HJ_SEED_H
+#define HJ_SEED_H
+/* The places every suite starts from, written once: the district KBS
+ * 康巴什区, its subdistricts and communities, through the real `hj` (so the
+ * journal and every projection see them as they would see an office's
+ * writes). The names are the house's:
+ *
+ *   KBS     康巴什区
+ *   KBS-BH  滨河街道   KBS-BH-01 滨河社区   KBS-BH-02 康和社区   KBS-BH-03 民生社区
+ *   KBS-DS  东胜街道   KBS-DS-01 东胜社区
+ *
+ * A community of another code gets the name "<code>社区" unless given one. */
+#include "hj_stack.h"
+
+typedef struct {
+    const char *code;
+    const char *name;    /* NULL: the house's name for the code */
+} hj_seed_place_t;
+
+/* Adds the district, then each place of `codes` (NULL-ended) in order: a
+ * code with one '-' is a subdistrict (KBS-BH), with two a community
+ * (KBS-BH-01), added after its subdistrict (the code up to its last '-'),
+ * which is added the first time it is needed. 0, or -1 with hj's message on
+ * stderr. */
+int hj_seed_places(hj_stack_t *s, const char *const *codes);
+#define HJ_SEED_PLACES(stack, ...) hj_seed_places(stack, (const char *const[]){__VA_ARGS__, NULL})
+
+/* The same with names of the caller's choosing (an array ended by a NULL code). */
+int hj_seed_places_named(hj_stack_t *s, const hj_seed_place_t *places);
+
+#endif

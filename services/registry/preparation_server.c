@@ -59,15 +59,6 @@ static int s_word(hj_status_t *st, const char *field, const char *value,
                          words);
 }
 
-static int s_code(hj_status_t *st, const char *field, const char *value, int required)
-{
-    if (!value[0])
-        return required ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required",
-                                        field)
-                        : 0;
-    return registry_check_code(st, field, value);
-}
-
 /* A date something was done on: valid and not in the future. */
 static int s_done_on(hj_status_t *st, const char *field, const char *value, int required)
 {
@@ -118,7 +109,7 @@ static int s_scope(hj_status_t *st, const char *community, const char *subdistri
     if (!community[0] && !subdistrict[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community",
                              "community (or subdistrict, for the whole subdistrict) is required");
-    return s_code(st, "community", community, 0) || s_code(st, "subdistrict", subdistrict, 0);
+    return hj_check_code(st, "community", community, 0) || hj_check_code(st, "subdistrict", subdistrict, 0);
 }
 
 static int s_uuid_or_empty(hj_status_t *st, const char *field, const char *value)
@@ -146,7 +137,7 @@ static int s_codes(hj_status_t *st, const char *field, char **codes, size_t n)
     if (s_count(st, field, n, 0) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (s_code(st, field, codes[i], 1) != 0)
+        if (hj_check_code(st, field, codes[i], 1) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(codes[i], codes[j]) == 0)
@@ -162,7 +153,7 @@ static int s_query(hj_status_t *st, const Hj__Registry__ListQuery *q)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
-    return s_code(st, "community", q->community, 0) || s_code(st, "subdistrict", q->subdistrict, 0) ||
+    return hj_check_code(st, "community", q->community, 0) || hj_check_code(st, "subdistrict", q->subdistrict, 0) ||
            s_uuid_or_empty(st, "after", q->after) || s_uuid_or_empty(st, "plan", q->plan) ||
            s_text(st, "state", q->state, 32, 0) || s_text(st, "kind", q->kind, 32, 0);
 }
@@ -175,7 +166,7 @@ static int s_get(hj_status_t *st, const Hj__Registry__Get *g)
 
 static int s_get_community(hj_status_t *st, const Hj__Registry__Get *g)
 {
-    return g ? s_code(st, "community", g->key, 1)
+    return g ? hj_check_code(st, "community", g->key, 1)
              : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community", "community is required");
 }
 
@@ -210,7 +201,7 @@ static int s_assessment(hj_status_t *st, const Hj__Registry__Assessment *m)
 
 static int s_risk(hj_status_t *st, const Hj__Registry__CommunityRisk *k)
 {
-    if (s_code(st, "community", k->community, 1) ||
+    if (hj_check_code(st, "community", k->community, 1) ||
         s_text(st, "risk_notes", k->risk_notes, S_TEXT_MAX, 0) ||
         s_text(st, "contingency_plan", k->contingency_plan, S_TEXT_MAX, 0))
         return -1;
@@ -246,7 +237,7 @@ int prep_check_reserve(hj_status_t *st, const Hj__Registry__Reserve *r)
 {
     if (s_uuid_or_empty(st, "id", r->id) || s_uuid_or_empty(st, "person_id", r->person_id) ||
         s_text(st, "person_name", r->person_name, S_NAME_MAX, !r->person_id[0]) ||
-        s_code(st, "community", r->community, 1))
+        hj_check_code(st, "community", r->community, 1))
         return -1;
     if (r->committee != HJ__REGISTRY__COMMITTEE__PARTY &&
         r->committee != HJ__REGISTRY__COMMITTEE__RESIDENTS)
@@ -286,7 +277,7 @@ static int s_reserve_import(hj_status_t *st, const Hj__Registry__ReserveImport *
 
 static int s_rectification(hj_status_t *st, const Hj__Registry__Rectification *m)
 {
-    return s_code(st, "community", m->community, 1) ||
+    return hj_check_code(st, "community", m->community, 1) ||
            s_word(st, "problem", m->problem, s_problems, 1) ||
            s_text(st, "description", m->description, S_NOTE_MAX, 0) ||
            s_text(st, "plan", m->plan, S_TEXT_MAX, 1) || s_text(st, "owner", m->owner, S_NAME_MAX, 1) ||
@@ -304,7 +295,7 @@ static int s_rectification_step(hj_status_t *st, const Hj__Registry__Rectificati
 
 static int s_upgrade(hj_status_t *st, const Hj__Registry__Upgrade *u)
 {
-    if (s_code(st, "community", u->community, 1) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
+    if (hj_check_code(st, "community", u->community, 1) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_done_on(st, "requested_on", u->requested_on, 1))
         return -1;
     if (u->to_type != HJ__REGISTRY__ORG_TYPE__GENERAL_BRANCH &&
@@ -333,8 +324,8 @@ static int s_body(hj_status_t *st, const Hj__Registry__Body *b)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "member_ids",
                                  "the leader is not also listed as a member");
     int committee = strcmp(b->kind, "election_committee") == 0;
-    if (committee ? s_code(st, "community", b->community, 1) || s_code(st, "subdistrict", b->subdistrict, 0)
-                  : s_code(st, "subdistrict", b->subdistrict, 1))
+    if (committee ? hj_check_code(st, "community", b->community, 1) || hj_check_code(st, "subdistrict", b->subdistrict, 0)
+                  : hj_check_code(st, "subdistrict", b->subdistrict, 1))
         return -1;
     if (!committee && b->community[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community",

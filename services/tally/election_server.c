@@ -34,17 +34,6 @@ static int s_required(hj_status_t *st, const char *field, const char *value, siz
     return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)", field);
 }
 
-static int s_code(hj_status_t *st, const char *field, const char *code)
-{
-    if (s_required(st, field, code, 32) != 0)
-        return -1;
-    for (const char *p = code; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
-                                 "%s may hold only letters, digits, '-' and '_'", field);
-    return 0;
-}
-
 /* A date that has already come (Asia/Shanghai). */
 static int s_past_date(hj_status_t *st, const char *field, const char *date, int required)
 {
@@ -189,7 +178,7 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET: {
         const Hj__Tally__VoterRoll *v = r->voter_roll_set;
-        if (s_code(st, "community", v->community) != 0 || s_count(st, "voters", v->voters) != 0 ||
+        if (hj_check_code(st, "community", v->community, 1) != 0 || s_count(st, "voters", v->voters) != 0 ||
             s_count(st, "households", v->households) != 0 ||
             s_count(st, "representatives", v->representatives) != 0 ||
             s_past_date(st, "published_on", v->published_on, 0) != 0)
@@ -205,10 +194,10 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return 0;
     }
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-        return s_code(st, "community", r->voter_roll_get->community);
+        return hj_check_code(st, "community", r->voter_roll_get->community, 1);
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE: {
         const Hj__Tally__Objection *o = r->objection_file;
-        return s_code(st, "community", o->community) || s_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
+        return hj_check_code(st, "community", o->community, 1) || s_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
                        s_past_date(st, "filed_on", o->filed_on, 1) ||
                        s_required(st, "about", o->about, S_TEXT_MAX)
                    ? -1
@@ -276,8 +265,8 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     }
     case HJ__TALLY__REQUEST__OP_ELECTION_LIST: {
         const Hj__Tally__ElectionListQuery *q = r->election_list;
-        if ((q->community[0] && s_code(st, "community", q->community) != 0) ||
-            (q->subdistrict[0] && s_code(st, "subdistrict", q->subdistrict) != 0))
+        if ((q->community[0] && hj_check_code(st, "community", q->community, 1) != 0) ||
+            (q->subdistrict[0] && hj_check_code(st, "subdistrict", q->subdistrict, 1) != 0))
             return -1;
         if (q->state[0] && strcmp(q->state, "scheduled") != 0 && strcmp(q->state, "open") != 0 &&
             strcmp(q->state, "certified") != 0)

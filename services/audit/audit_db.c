@@ -1,5 +1,6 @@
 /* Every SQL statement of hj-auditd. */
 #include "audit.h"
+#include "hj_arena.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
 
@@ -14,86 +15,6 @@
 #define S_SEP "\x1f"
 
 /* ---- small helpers ------------------------------------------------------- */
-
-/* Everything a reply borrows until it is packed: results and allocations. */
-typedef struct {
-    void **items;   /* malloc'd blocks, and PGresults (flagged in kinds) */
-    char *kinds;    /* 'r' result, 'm' memory */
-    size_t n, cap;
-    int failed;     /* an allocation failed: the reply is refused as INTERNAL */
-} s_bag_t;
-
-static void *s_bag_add(s_bag_t *b, void *p, char kind)
-{
-    if (!p)
-        return NULL;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 32;
-        void **items = realloc(b->items, cap * sizeof *items);
-        if (items)
-            b->items = items;
-        char *kinds = items ? realloc(b->kinds, cap) : NULL;
-        if (kinds)
-            b->kinds = kinds;
-        if (!items || !kinds) {
-            b->failed = 1;
-            if (kind == 'r')
-                PQclear(p);
-            else
-                free(p);
-            return NULL;
-        }
-        b->cap = cap;
-    }
-    b->items[b->n] = p;
-    b->kinds[b->n++] = kind;
-    return p;
-}
-
-static PGresult *s_hold(s_bag_t *b, PGresult *r)
-{
-    return s_bag_add(b, r, 'r');
-}
-
-static void *s_keep(s_bag_t *b, void *p)
-{
-    if (!p)
-        b->failed = 1;
-    return s_bag_add(b, p, 'm');
-}
-
-static void s_bag_free(s_bag_t *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->kinds[i] == 'r')
-            PQclear(b->items[i]);
-        else
-            free(b->items[i]);
-    }
-    free(b->items);
-    free(b->kinds);
-    memset(b, 0, sizeof *b);
-}
-
-/* Splits a U+001F-joined list into a string vector held by the bag. */
-static char **s_split(s_bag_t *b, const char *joined, size_t *n)
-{
-    size_t count = joined[0] ? 1 : 0;
-    for (const char *p = joined; *p; p++)
-        count += *p == S_SEP[0];
-    char *copy = s_keep(b, strdup(joined));
-    char **items = s_keep(b, calloc(count + 1, sizeof *items));
-    *n = 0;
-    if (!copy || !items)
-        return NULL;
-    for (char *p = copy, *next; count && p; p = next) {
-        next = strchr(p, S_SEP[0]);
-        if (next)
-            *next++ = 0;
-        items[(*n)++] = p;
-    }
-    return items;
-}
 
 /* Joins a string vector with U+001F (malloc'd). */
 static char *s_join(char *const *items, size_t n)
@@ -264,7 +185,7 @@ static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const
     "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "                                     \
     "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), '')"
 
-static void s_engagement_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
+static void s_engagement_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
 {
     hj__audit__engagement__init(e);
     e->id = PQgetvalue(r, i, 0);
@@ -272,7 +193,7 @@ static void s_engagement_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Engageme
     e->term = PQgetvalue(r, i, 2);
     e->period_from = PQgetvalue(r, i, 3);
     e->period_to = PQgetvalue(r, i, 4);
-    e->auditors = s_split(b, PQgetvalue(r, i, 5), &e->n_auditors);
+    e->auditors = hj_arena_split(b, PQgetvalue(r, i, 5), S_SEP[0], &e->n_auditors);
     e->opened_on = PQgetvalue(r, i, 6);
     e->state = atoi(PQgetvalue(r, i, 7));
     e->completed_on = PQgetvalue(r, i, 8);
@@ -312,7 +233,7 @@ static void s_scope_row(PGresult *r, int i, Hj__Audit__ScopeItem *s)
     "audit.finding f JOIN audit.scope_item s ON s.id = f.scope_item "                          \
     "JOIN audit.engagement e ON e.id = f.engagement"
 
-static void s_finding_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
+static void s_finding_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
 {
     hj__audit__finding__init(f);
     f->id = PQgetvalue(r, i, 0);
@@ -326,7 +247,7 @@ static void s_finding_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
     f->responsible = PQgetvalue(r, i, 8);
     f->remedy = atoi(PQgetvalue(r, i, 9));
     f->remedy_note = PQgetvalue(r, i, 10);
-    f->evidence = s_split(b, PQgetvalue(r, i, 11), &f->n_evidence);
+    f->evidence = hj_arena_split(b, PQgetvalue(r, i, 11), S_SEP[0], &f->n_evidence);
     f->community = PQgetvalue(r, i, 12);
     f->term = PQgetvalue(r, i, 13);
     f->scope_title = PQgetvalue(r, i, 14);
@@ -334,20 +255,20 @@ static void s_finding_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
 
 /* Runs `sql` and turns each row into a message with `row`; the vector and
  * the rows are held by the bag. */
-typedef void (*s_row_fn)(s_bag_t *b, PGresult *r, int i, void *msg);
+typedef void (*s_row_fn)(hj_arena_t *b, PGresult *r, int i, void *msg);
 
-static void s_scope_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+static void s_scope_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
 {
     (void)b;
     s_scope_row(r, i, m);
 }
 
-static void s_finding_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+static void s_finding_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
 {
     s_finding_row(b, r, i, m);
 }
 
-static void s_move_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+static void s_move_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
 {
     Hj__Audit__Move *mv = m;
     (void)b;
@@ -359,18 +280,18 @@ static void s_move_row_b(s_bag_t *b, PGresult *r, int i, void *m)
     mv->actor = PQgetvalue(r, i, 4);
 }
 
-static int s_rows(PGconn *c, hj_call_t *call, s_bag_t *b, const char *sql, int nv,
+static int s_rows(PGconn *c, hj_call_t *call, hj_arena_t *b, const char *sql, int nv,
                   const char *const *v, size_t size, s_row_fn row, void ***out, size_t *n)
 {
     char state[6];
-    PGresult *r = s_hold(b, hj_pq(c, state, sql, nv, v));
+    PGresult *r = hj_arena_keep(b, hj_pq(c, state, sql, nv, v));
     if (!r) {
         hj_call_sql_failed(call, state, "the audit", "");
         return -1;
     }
     int rows = PQntuples(r);
-    char *msgs = s_keep(b, calloc((size_t)rows + 1, size));
-    void **ptrs = s_keep(b, calloc((size_t)rows + 1, sizeof *ptrs));
+    char *msgs = hj_arena_alloc(b, ((size_t)rows + 1) * size);
+    void **ptrs = hj_arena_alloc(b, ((size_t)rows + 1) * sizeof *ptrs);
     if (!msgs || !ptrs)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (int i = 0; i < rows; i++) {
@@ -389,11 +310,11 @@ static int s_rows(PGconn *c, hj_call_t *call, s_bag_t *b, const char *sql, int n
 static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
     char state[6];
-    s_bag_t b = {0};
+    hj_arena_t b = {0};
     const char *v[1] = {id};
     Hj__Audit__Engagement e;
     Hj__Audit__AuditView view = HJ__AUDIT__AUDIT_VIEW__INIT;
-    PGresult *r = s_hold(&b, hj_pq(c, state,
+    PGresult *r = hj_arena_keep(&b, hj_pq(c, state,
                                    "SELECT " S_ENGAGEMENT_COLS
                                    " FROM audit.engagement e WHERE e.id = $1::uuid",
                                    1, v));
@@ -428,7 +349,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                1, cv, sizeof(Hj__Audit__Finding), s_finding_row_b, (void ***)&view.serious_open,
                &view.n_serious_open))
         goto out;
-    r = s_hold(&b, hj_pq(c, state,
+    r = hj_arena_keep(&b, hj_pq(c, state,
                          "SELECT COALESCE(sum(amount_fen), 0), count(*) FILTER (WHERE remedy = 1) "
                          "FROM audit.finding WHERE engagement = $1::uuid",
                          1, v));
@@ -454,7 +375,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         snprintf(call->kind, sizeof call->kind, "%s", kind);
     hj_call_reply(call, &reply.base, kind ? &e.base : NULL);
 out:
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, int to,
@@ -751,7 +672,7 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
 void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
 {
     s_audit_t a;
-    s_bag_t b = {0};
+    hj_arena_t b = {0};
     Hj__Audit__ScopeItems list = HJ__AUDIT__SCOPE_ITEMS__INIT;
     if (s_resolve(c, call, ref, 0, &a) != 0)
         return;
@@ -766,7 +687,7 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
         snprintf(call->community, sizeof call->community, "%s", a.community);
         hj_call_reply(call, &reply.base, NULL);
     }
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 /* ---- findings ------------------------------------------------------------- */
@@ -774,9 +695,9 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
 static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
     char state[6];
-    s_bag_t b = {0};
+    hj_arena_t b = {0};
     const char *v[1] = {id};
-    PGresult *r = s_hold(&b, hj_pq(c, state,
+    PGresult *r = hj_arena_keep(&b, hj_pq(c, state,
                                    "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM
                                    " WHERE f.id = $1::uuid",
                                    1, v));
@@ -796,7 +717,7 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
         snprintf(call->community, sizeof call->community, "%s", f.community);
         hj_call_reply(call, &reply.base, &f.base);
     }
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAdd *add, int64_t fen,
@@ -943,12 +864,12 @@ static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n)
 static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const char *const *v)
 {
     char state[6];
-    s_bag_t b = {0};
-    PGresult *r = s_hold(&b, hj_pq(c, state, sql, nv, v));
+    hj_arena_t b = {0};
+    PGresult *r = hj_arena_keep(&b, hj_pq(c, state, sql, nv, v));
     if (!r)
         return hj_call_sql_failed(call, state, "the audit lines", "");
     int n = PQntuples(r);
-    Hj__Audit__StatusLine *rows = s_keep(&b, calloc((size_t)n + 1, sizeof *rows));
+    Hj__Audit__StatusLine *rows = hj_arena_alloc(&b, ((size_t)n + 1) * sizeof *rows);
     for (int i = 0; rows && i < n; i++) {
         hj__audit__status_line__init(&rows[i]);
         rows[i].community = PQgetvalue(r, i, 0);
@@ -959,7 +880,7 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     else
         s_lines_reply(call, rows, n);
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)

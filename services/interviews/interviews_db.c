@@ -1,4 +1,5 @@
 /* Every SQL statement of hj-interviewsd. */
+#include "hj_arena.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
 #include "interviews.h"
@@ -218,8 +219,10 @@ static void s_roster_failed(hj_call_t *call)
     "t.voided_at IS NOT NULL, COALESCE(t.void_reason, ''), COALESCE((SELECT ip.code FROM "      \
     "interviews.person ip WHERE ip.id = t.interviewee_person), '')"
 
-/* Talks read back with everything they hold; the messages point into the results. */
+/* Talks read back with everything they hold; the messages point into the
+ * results, and the results and arrays live in mem. */
 typedef struct {
+    hj_arena_t mem;
     PGresult *talks, *interviewers, *topics, *follow_ups;
     size_t n;
     Hj__Interviews__Talk *items, **ptrs;
@@ -230,18 +233,7 @@ typedef struct {
 
 static void s_talks_free(s_talks_t *set)
 {
-    PQclear(set->talks);
-    PQclear(set->interviewers);
-    PQclear(set->topics);
-    PQclear(set->follow_ups);
-    free(set->items);
-    free(set->ptrs);
-    free(set->interviewees);
-    free(set->interviewer_ids);
-    free(set->interviewer_names);
-    free(set->topic_texts);
-    free(set->follow_up_items);
-    free(set->follow_up_ptrs);
+    hj_arena_free(&set->mem);
     memset(set, 0, sizeof *set);
 }
 
@@ -258,7 +250,9 @@ static int s_rows_of(PGresult *r, int *row, const char *id)
 static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *set)
 {
     memset(set, 0, sizeof *set);
-    set->talks = talks;
+    set->talks = hj_arena_keep(&set->mem, talks);
+    if (!set->talks)
+        return -1;
     set->n = (size_t)PQntuples(talks);
     /* '{id,id,...}': UUIDs need no quoting in an array literal. */
     char *ids = malloc(set->n * 37 + 3);
@@ -271,37 +265,41 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
     ids[at++] = '}';
     ids[at] = 0;
     const char *v[1] = {ids};
-    set->interviewers = hj_pq(c, state,
-                              "SELECT talk_id, person_id, name FROM interviews.talk_interviewer "
-                              "WHERE talk_id = ANY($1::uuid[]) "
-                              "ORDER BY array_position($1::uuid[], talk_id), position",
-                              1, v);
+    set->interviewers = hj_arena_keep(
+        &set->mem, hj_pq(c, state,
+                         "SELECT talk_id, person_id, name FROM interviews.talk_interviewer "
+                         "WHERE talk_id = ANY($1::uuid[]) "
+                         "ORDER BY array_position($1::uuid[], talk_id), position",
+                         1, v));
     if (set->interviewers)
-        set->topics = hj_pq(c, state,
-                            "SELECT talk_id, topic FROM interviews.talk_topic "
-                            "WHERE talk_id = ANY($1::uuid[]) "
-                            "ORDER BY array_position($1::uuid[], talk_id), position",
-                            1, v);
+        set->topics = hj_arena_keep(
+            &set->mem, hj_pq(c, state,
+                             "SELECT talk_id, topic FROM interviews.talk_topic "
+                             "WHERE talk_id = ANY($1::uuid[]) "
+                             "ORDER BY array_position($1::uuid[], talk_id), position",
+                             1, v));
     if (set->topics)
-        set->follow_ups = hj_pq(c, state,
-                                "SELECT talk_id, number, action, owner, to_char(due_date, 'YYYY-MM-DD'), "
-                                "COALESCE(to_char(closed_on, 'YYYY-MM-DD'), '') FROM interviews.follow_up "
-                                "WHERE talk_id = ANY($1::uuid[]) "
-                                "ORDER BY array_position($1::uuid[], talk_id), number",
-                                1, v);
+        set->follow_ups = hj_arena_keep(
+            &set->mem,
+            hj_pq(c, state,
+                  "SELECT talk_id, number, action, owner, to_char(due_date, 'YYYY-MM-DD'), "
+                  "COALESCE(to_char(closed_on, 'YYYY-MM-DD'), '') FROM interviews.follow_up "
+                  "WHERE talk_id = ANY($1::uuid[]) "
+                  "ORDER BY array_position($1::uuid[], talk_id), number",
+                  1, v));
     free(ids);
     if (!set->follow_ups)
         return -1;
     size_t ni = (size_t)PQntuples(set->interviewers), nt = (size_t)PQntuples(set->topics),
            nf = (size_t)PQntuples(set->follow_ups);
-    set->items = calloc(set->n + 1, sizeof *set->items);
-    set->ptrs = calloc(set->n + 1, sizeof *set->ptrs);
-    set->interviewees = calloc(set->n + 1, sizeof *set->interviewees);
-    set->interviewer_ids = calloc(ni + 1, sizeof(char *));
-    set->interviewer_names = calloc(ni + 1, sizeof(char *));
-    set->topic_texts = calloc(nt + 1, sizeof(char *));
-    set->follow_up_items = calloc(nf + 1, sizeof *set->follow_up_items);
-    set->follow_up_ptrs = calloc(nf + 1, sizeof *set->follow_up_ptrs);
+    set->items = hj_arena_alloc(&set->mem, (set->n + 1) * sizeof *set->items);
+    set->ptrs = hj_arena_alloc(&set->mem, (set->n + 1) * sizeof *set->ptrs);
+    set->interviewees = hj_arena_alloc(&set->mem, (set->n + 1) * sizeof *set->interviewees);
+    set->interviewer_ids = hj_arena_alloc(&set->mem, (ni + 1) * sizeof(char *));
+    set->interviewer_names = hj_arena_alloc(&set->mem, (ni + 1) * sizeof(char *));
+    set->topic_texts = hj_arena_alloc(&set->mem, (nt + 1) * sizeof(char *));
+    set->follow_up_items = hj_arena_alloc(&set->mem, (nf + 1) * sizeof *set->follow_up_items);
+    set->follow_up_ptrs = hj_arena_alloc(&set->mem, (nf + 1) * sizeof *set->follow_up_ptrs);
     if (!set->items || !set->ptrs || !set->interviewees || !set->interviewer_ids ||
         !set->interviewer_names || !set->topic_texts || !set->follow_up_items ||
         !set->follow_up_ptrs)

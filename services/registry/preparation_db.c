@@ -12,73 +12,6 @@
 #define S_PAGE_DEFAULT 100
 #define S_SQL_MAX 8192
 
-/* ---- arena --------------------------------------------------------------- */
-
-void *prep_alloc(prep_arena_t *a, size_t size)
-{
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void **grown = realloc(a->ptr, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        a->ptr = grown;
-        a->cap = cap;
-    }
-    void *p = calloc(1, size ? size : 1);
-    if (p)
-        a->ptr[a->n++] = p;
-    return p;
-}
-
-void prep_keep(prep_arena_t *a, PGresult *r)
-{
-    if (a->nres == a->capres) {
-        size_t cap = a->capres ? a->capres * 2 : 8;
-        PGresult **grown = realloc(a->res, cap * sizeof *grown);
-        if (!grown) {
-            /* Cannot keep it: the caller's strings would dangle, so leak it rather than crash. */
-            hj_error("out of memory keeping a result");
-            return;
-        }
-        a->res = grown;
-        a->capres = cap;
-    }
-    a->res[a->nres++] = r;
-}
-
-void prep_arena_free(prep_arena_t *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->ptr[i]);
-    for (size_t i = 0; i < a->nres; i++)
-        PQclear(a->res[i]);
-    free(a->ptr);
-    free(a->res);
-    memset(a, 0, sizeof *a);
-}
-
-char **prep_split(prep_arena_t *a, const char *s, char sep, size_t *n)
-{
-    size_t count = *s ? 1 : 0;
-    for (const char *p = s; *p; p++)
-        count += *p == sep;
-    char **out = prep_alloc(a, (count + 1) * sizeof *out);
-    char *copy = prep_alloc(a, strlen(s) + 1);
-    *n = 0;
-    if (!out || !copy)
-        return out;
-    strcpy(copy, s);
-    for (char *p = copy; count && *n < count;) {
-        out[(*n)++] = p;
-        char *end = strchr(p, sep);
-        if (!end)
-            break;
-        *end = 0;
-        p = end + 1;
-    }
-    return out;
-}
-
 /* ---- statements and replies ------------------------------------------------ */
 
 PGresult *prep_q(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
@@ -161,7 +94,7 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
 }
 
 int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-               prep_arena_t *a, ProtobufCMessage **out)
+               hj_arena_t *a, ProtobufCMessage **out)
 {
     char sql[S_SQL_MAX];
     snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid", rec->select);
@@ -169,13 +102,14 @@ int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char 
     PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
     if (!r)
         return -1;
-    prep_keep(a, r);
+    if (!hj_arena_keep(a, r))
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     if (PQntuples(r) == 0) {
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "%s %s not found",
                       rec->item->short_name, id);
         return -1;
     }
-    ProtobufCMessage *item = prep_alloc(a, rec->item->sizeof_message);
+    ProtobufCMessage *item = hj_arena_alloc(a, rec->item->sizeof_message);
     if (!item)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     rec->row(r, 0, item, a);
@@ -186,11 +120,11 @@ int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char 
 void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                  const char *kind)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *item;
     if (prep_fetch(c, call, rec, id, &a, &item) == 0)
         prep_reply(call, rec->one, item, kind);
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* The value of a ListQuery filter by name ("" = not set). */
@@ -248,7 +182,7 @@ static long s_withheld(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 }
 
 int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                    const Hj__Registry__ListQuery *q, prep_arena_t *a, ProtobufCMessage **out)
+                    const Hj__Registry__ListQuery *q, hj_arena_t *a, ProtobufCMessage **out)
 {
     char sql[S_SQL_MAX], today[11], limit[16], *scope = NULL;
     const char *v[16];
@@ -283,11 +217,12 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     free(scope);
     if (!r)
         return -1;
-    prep_keep(a, r);
+    if (!hj_arena_keep(a, r))
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     size_t rows = (size_t)PQntuples(r), size = rec->item->sizeof_message;
-    char *items = prep_alloc(a, rows * size);
-    void **ptrs = prep_alloc(a, (rows + 1) * sizeof *ptrs);
-    ProtobufCMessage *list = prep_alloc(a, rec->list->sizeof_message);
+    char *items = hj_arena_alloc(a, rows * size);
+    void **ptrs = hj_arena_alloc(a, (rows + 1) * sizeof *ptrs);
+    ProtobufCMessage *list = hj_arena_alloc(a, rec->list->sizeof_message);
     if (!items || !ptrs || !list)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (size_t i = 0; i < rows; i++) {
@@ -309,16 +244,16 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                   const Hj__Registry__ListQuery *q)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *list;
     if (prep_fetch_page(c, call, rec, q, &a, &list) == 0)
         prep_reply(call, rec->many, list, NULL);
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- publicity (宣传动员) ------------------------------------------------- */
 
-static void s_publicity_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_publicity_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Publicity *p = item;
     hj__registry__publicity__init(p);
@@ -387,7 +322,7 @@ void publicity_db_get(PGconn *c, hj_call_t *call, const char *id)
 /* A page of pushes, and the totals by kind and by channel over the whole filter. */
 void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *page;
     char sql[S_SQL_MAX], today[11];
     const char *v[16];
@@ -403,10 +338,13 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
     PGresult *r = prep_q(c, call, "publicity totals", sql, n, v);
     if (!r)
         goto out;
-    prep_keep(&a, r);
+    if (!hj_arena_keep(&a, r)) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
+    }
     size_t rows = (size_t)PQntuples(r);
-    Hj__Registry__PublicityTotal *totals = prep_alloc(&a, (rows + 1) * sizeof *totals);
-    Hj__Registry__PublicityTotal **ptrs = prep_alloc(&a, (rows + 1) * sizeof *ptrs);
+    Hj__Registry__PublicityTotal *totals = hj_arena_alloc(&a, (rows + 1) * sizeof *totals);
+    Hj__Registry__PublicityTotal **ptrs = hj_arena_alloc(&a, (rows + 1) * sizeof *ptrs);
     if (!totals || !ptrs) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
@@ -424,12 +362,12 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
     list->totals = ptrs;
     prep_reply(call, s_publicity.many, page, NULL);
 out:
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- assessments of sitting members (调研摸底) ------------------------------ */
 
-static void s_assessment_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_assessment_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Assessment *m = item;
     hj__registry__assessment__init(m);

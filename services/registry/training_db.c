@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_training_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Training *t = item;
     size_t n, k;
@@ -18,12 +18,12 @@ static void s_training_row(PGresult *r, int i, void *item, prep_arena_t *a)
     t->community = PQgetvalue(r, i, 3);
     t->trainer = PQgetvalue(r, i, 4);
     t->recorded_by = PQgetvalue(r, i, 5);
-    t->topics = prep_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
-    char **people = prep_split(a, PQgetvalue(r, i, 7), '\x1e', &n);
-    Hj__Registry__Attendee *at = prep_alloc(a, (n + 1) * sizeof *at);
-    t->attendees = prep_alloc(a, (n + 1) * sizeof *t->attendees);
+    t->topics = hj_arena_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
+    char **people = hj_arena_split(a, PQgetvalue(r, i, 7), '\x1e', &n);
+    Hj__Registry__Attendee *at = hj_arena_alloc(a, (n + 1) * sizeof *at);
+    t->attendees = hj_arena_alloc(a, (n + 1) * sizeof *t->attendees);
     for (size_t j = 0; people && at && t->attendees && j < n; j++) {
-        char **f = prep_split(a, people[j], '\x1f', &k);
+        char **f = hj_arena_split(a, people[j], '\x1f', &k);
         hj__registry__attendee__init(&at[j]);
         if (f && k == 3) {
             at[j].person_id = f[0];

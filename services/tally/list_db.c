@@ -16,7 +16,7 @@
 /* Elections with their communities' and subdistricts' names, election day first. */
 void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     const char *v[3] = {q->community, q->subdistrict, q->state};
     /* An unknown subdistrict is a mistake to name, not an empty list. */
     PGresult *known = q->subdistrict[0]
@@ -50,8 +50,8 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     }
     int n = PQntuples(r);
     Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
-    Hj__Tally__ElectionListItem *it = tally_alloc(&a, ((size_t)n + 1) * sizeof *it);
-    list.elections = tally_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
+    Hj__Tally__ElectionListItem *it = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *it);
+    list.elections = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
     if (!it || !list.elections) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
@@ -77,5 +77,5 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     reply.election_list = &list;
     hj_call_reply(call, &reply.base, NULL);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }

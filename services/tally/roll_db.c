@@ -13,16 +13,14 @@
 #include <string.h>
 
 /* A query whose result the arena keeps; its SQLSTATE in a->sqlstate. */
-static PGresult *s_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v)
+static PGresult *s_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const char *const *v)
 {
-    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
-    tally_keep(a, r);
-    return r;
+    return hj_arena_keep(a, hj_pq(c, a->sqlstate, sql, n, v));
 }
 
 /* The failure of the statement that failed last: one run here (state), or
  * one run through the arena. */
-static void s_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a, const char *what,
+static void s_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
                          const char *field)
 {
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
@@ -46,7 +44,7 @@ static const char *s_num(char buf[24], long long v)
 static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind,
                         const ProtobufCMessage *record)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     const char *v[1] = {community};
     int rc = -1;
     PGresult *r = s_q(c, &a,
@@ -77,8 +75,8 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     roll.published_on = PQgetvalue(r, 0, 4);
     roll.recorded_by = PQgetvalue(r, 0, 5);
     int n = PQntuples(o);
-    Hj__Tally__Objection *ob = tally_alloc(&a, ((size_t)n + 1) * sizeof *ob);
-    roll.objections = tally_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
+    Hj__Tally__Objection *ob = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *ob);
+    roll.objections = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
     if (!ob || !roll.objections) {
         hj_call_sql_failed(call, "", "the voter roll", "");
         goto out;
@@ -105,7 +103,7 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     hj_call_reply(call, &reply.base, kind ? (record ? record : &roll.base) : NULL);
     rc = 0;
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
     return rc;
 }
 
@@ -486,7 +484,7 @@ static void s_posting_next(const roll_election_t *e, const char *published, cons
 static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, int posting,
                            const ProtobufCMessage *record)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char *scope = NULL, days[24];
     int personal = posting ? 0 : hj_auth_personal(call->permission, call->identity, &scope);
     /* A scoped role is given them for its own communities only. */
@@ -522,11 +520,11 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
                           2, (const char *const[]){e->id, v[3]})
                     : NULL;
     int n = r ? PQntuples(r) : 0, no = o ? PQntuples(o) : 0;
-    Hj__Tally__Voter *vs = p ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
-    Hj__Tally__Voter **vp = vs ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
-    Hj__Tally__VoterObjection *os = vp ? tally_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
-    Hj__Tally__VoterObjection **op = os ? tally_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
-    char *next = op ? tally_alloc(&a, 512) : NULL, *next_zh = next ? tally_alloc(&a, 512) : NULL;
+    Hj__Tally__Voter *vs = p ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
+    Hj__Tally__Voter **vp = vs ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
+    Hj__Tally__VoterObjection *os = vp ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
+    Hj__Tally__VoterObjection **op = os ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
+    char *next = op ? hj_arena_alloc(&a, 512) : NULL, *next_zh = next ? hj_arena_alloc(&a, 512) : NULL;
     if (!next_zh || personal < 0 || PQntuples(p) != 1) {
         s_sql_failed(call, "", &a, "the voter roll", "");
         goto out;
@@ -575,7 +573,7 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
     hj_call_reply(call, &reply.base, record);
 out:
     free(scope);
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* 张榜公布: the day the roll is posted becomes the community's published_on
@@ -615,7 +613,7 @@ static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t 
 }
 
 /* The entries on the roll called `name` (of `group` when given). */
-static PGresult *s_named(PGconn *c, tally_arena_t *a, const char *election, const char *name,
+static PGresult *s_named(PGconn *c, hj_arena_t *a, const char *election, const char *name,
                          const char *group)
 {
     const char *v[3] = {election, name, group};
@@ -628,7 +626,7 @@ static PGresult *s_named(PGconn *c, tally_arena_t *a, const char *election, cons
 static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, const char *id,
                                     const char *kind)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     const char *v[2] = {id, e->id};
     PGresult *r = s_q(c, &a,
                       "SELECT voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
@@ -661,7 +659,7 @@ static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_elect
     snprintf(call->community, sizeof call->community, "%s", e->community);
     hj_call_reply(call, &reply.base, &o.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* An objection by name: to remove a voter on the roll, or to add one who is
@@ -669,7 +667,7 @@ out:
 static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                               const Hj__Tally__VoterObjection *m)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char today[11], groups[256] = "";
     roll_election_t e;
     hj_date_today(today);
@@ -735,7 +733,7 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
     }
     s_voter_objection_reply(c, call, &e, call->request_id, "voter_objection_filed");
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* Deciding the open objection about a name: upheld removes the voter or
@@ -743,7 +741,7 @@ out:
 static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                            const Hj__Tally__VoterObjection *m)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char today[11], id[37];
     roll_election_t e;
     hj_date_today(today);
@@ -794,7 +792,7 @@ static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     }
     s_voter_objection_reply(c, call, &e, id, "voter_objection_decided");
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* Proxies between entries of an election's named roll: holder and principal
@@ -802,7 +800,7 @@ out:
  * 1 handled (the reply or the status is set), 0 the election has no named roll. */
 static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, const Hj__Tally__Proxy *p)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char why[TALLY_WHY_MAX], hno[24], pno[24];
     /* Voter numbers as the roll keeps them (no leading zeros). */
     snprintf(hno, sizeof hno, "%lu", strtoul(p->holder, NULL, 10));
@@ -877,7 +875,7 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, c
     snprintf(call->community, sizeof call->community, "%s", e->community);
     hj_call_reply(call, &reply.base, &out.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
     return rc;
 }
 

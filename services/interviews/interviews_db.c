@@ -41,8 +41,9 @@ static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
                         "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
                         2, v);
     hj__registry__community__free_unpacked(m, NULL);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 /* person_added, and person_updated (a corrected name): the name and code
@@ -57,8 +58,9 @@ static int s_apply_one_person(PGconn *c, const Hj__Registry__Person *p)
                         "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
                         "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
                         3, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
@@ -107,8 +109,9 @@ static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
                                 "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
                         7, v);
     hj__registry__seat__free_unpacked(s, NULL);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 /* Applies every fresh roster row and moves the cursor on. The caller holds

@@ -115,8 +115,9 @@ static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql,
                   const char *const *v)
 {
     PGresult *r = prep_q(c, call, what, sql, n, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static int s_add_members(PGconn *c, hj_call_t *call, const char *body_id, char **ids, size_t n,

@@ -72,8 +72,9 @@ static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql,
                   const char *const *v)
 {
     PGresult *r = prep_q(c, call, what, sql, n, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)

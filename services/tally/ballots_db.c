@@ -163,8 +163,9 @@ int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char
                         "round = $2::int AND name = $3",
                         8, v);
     free(array);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static uint8_t s_mark(char ch)

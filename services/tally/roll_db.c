@@ -353,8 +353,9 @@ static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, c
                         "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
                         "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
                         3, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,

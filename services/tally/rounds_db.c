@@ -74,16 +74,18 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
         goto out;
     }
     r = hj_pq(c, state, "DELETE FROM tally.candidate WHERE election = $1::uuid", 1, v);
+    int written = r != NULL;
     PQclear(r);
-    for (size_t i = 0; r && i < l->n_person_ids; i++) {
+    for (size_t i = 0; written && i < l->n_person_ids; i++) {
         const char *w[4] = {e.id, election_num(position, (long long)i + 1), l->person_ids[i], names[i]};
         r = hj_pq(c, state,
                   "INSERT INTO tally.candidate (election, position, person_id, name) "
                   "VALUES ($1::uuid, $2::int, $3::uuid, $4)",
                   4, w);
+        written = r != NULL;
         PQclear(r);
     }
-    if (!r) {
+    if (!written) {
         election_sql_failed(call, state, &a, "the list", "");
         goto out;
     }
@@ -115,8 +117,9 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
                         "INSERT INTO tally.paper (election, round, position, person_id, name) "
                         "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
                         5, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 /* A round being opened: the election, its last round, and the paper and

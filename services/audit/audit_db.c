@@ -431,8 +431,10 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
               "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
               "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
               1, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit's scope", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit's scope", "");
+        return;
+    }
     PQclear(r);
     /* Opening is the first move (not_opened → planned): it records who opened it. */
     if (s_move_insert(c, call, call->request_id, HJ__AUDIT__STATE__NOT_OPENED,
@@ -457,18 +459,22 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
         return;
     int to = adv->to;
     if (to == HJ__AUDIT__STATE__NOT_OPENED) {
-        if (a.state == HJ__AUDIT__STATE__PUBLISHED)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state_order",
-                                       "the audit is published: there is no next state");
+        if (a.state == HJ__AUDIT__STATE__PUBLISHED) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state_order",
+                          "the audit is published: there is no next state");
+            return;
+        }
         to = a.state + 1;
     }
     if (audit_move_check(&call->status, a.state, to, adv->reason) != 0)
         return;
     const char *on = adv->on[0] ? adv->on : today;
-    if (strcmp(on, a.last_move_on) < 0)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
-                                   "on (%s) is before the audit's last move (%s)", on,
-                                   a.last_move_on);
+    if (strcmp(on, a.last_move_on) < 0) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
+                      "on (%s) is before the audit's last move (%s)", on,
+                      a.last_move_on);
+        return;
+    }
     if (to == HJ__AUDIT__STATE__COMPLETED && a.state < to) {
         /* No sign-off while any scope item is unexamined. */
         const char *v[1] = {a.id};
@@ -477,8 +483,10 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
                             "ORDER BY no), '') FROM audit.scope_item "
                             "WHERE engagement = $1::uuid AND status = 1",
                             1, v);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the audit's scope", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the audit's scope", "");
+            return;
+        }
         int unexamined = atoi(PQgetvalue(r, 0, 0));
         if (unexamined)
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "scope_examined",
@@ -489,10 +497,12 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
             s_no_overlap(c, call, a.community, a.period_from, a.period_to, a.id) != 0)
             return;
     }
-    if (to == HJ__AUDIT__STATE__PUBLISHED && strcmp(on, a.completed_on) < 0)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
-                                   "the publication date %s is before the audit was completed (%s)",
-                                   on, a.completed_on);
+    if (to == HJ__AUDIT__STATE__PUBLISHED && strcmp(on, a.completed_on) < 0) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
+                      "the publication date %s is before the audit was completed (%s)",
+                      on, a.completed_on);
+        return;
+    }
     snprintf(to_text, sizeof to_text, "%d", to);
     const char *v[3] = {a.id, to_text, on};
     /* completed_on is the date of the move into completed; kept while it stays
@@ -504,8 +514,10 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
                         "published_on = CASE WHEN $2::smallint = 5 THEN $3::date END, "
                         "updated_at = now() WHERE id = $1::uuid",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit's state", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit's state", "");
+        return;
+    }
     PQclear(r);
     if (s_move_insert(c, call, a.id, a.state, to, adv->reason, on) != 0)
         return;
@@ -521,12 +533,15 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state,
                         "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
-                                   "scope item %s not found", id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
+                      "scope item %s not found", id);
+        return;
     }
     Hj__Audit__ScopeItem s;
     s_scope_row(r, 0, &s);
@@ -546,11 +561,13 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
     s_audit_t a;
     if (s_resolve(c, call, add->audit, 1, &a) != 0)
         return;
-    if (a.state >= HJ__AUDIT__STATE__COMPLETED)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                                   "the audit of %s (term %s) is %s: its scope is closed (go back "
-                                   "to draft_report with a reason to change it)",
-                                   a.community, a.term, s_state(a.state));
+    if (a.state >= HJ__AUDIT__STATE__COMPLETED) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "the audit of %s (term %s) is %s: its scope is closed (go back "
+                      "to draft_report with a reason to change it)",
+                      a.community, a.term, s_state(a.state));
+        return;
+    }
     snprintf(basis, sizeof basis, "%d", (int)i->basis);
     snprintf(signers, sizeof signers, "%u", i->signers);
     snprintf(eligible, sizeof eligible, "%u", i->eligible);
@@ -559,12 +576,15 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
         const char *v[1] = {basis};
         PGresult *r = hj_pq(c, state, "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
                             1, v);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the request basis", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the request basis", "");
+            return;
+        }
         if (PQntuples(r) == 0) {
             PQclear(r);
-            return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
-                                       "unknown basis");
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
+                          "unknown basis");
+            return;
         }
         int64_t num = atoll(PQgetvalue(r, 0, 0)), den = atoll(PQgetvalue(r, 0, 1));
         if ((int64_t)i->signers * den < (int64_t)i->eligible * num)
@@ -585,8 +605,10 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
                         "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
                         "FROM audit.scope_item WHERE engagement = $2::uuid",
                         10, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     PQclear(r);
     s_scope_reply(c, call, call->request_id, "audit_scope_updated");
 }
@@ -635,24 +657,30 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
     switch (set->status) {
     case HJ__AUDIT__SCOPE_STATUS__NOT_STARTED:
     case HJ__AUDIT__SCOPE_STATUS__EXAMINED:
-        if (findings)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
-                                       "scope item %u has %d finding%s: it is finding_raised, or "
-                                       "cleared once they are remedied or referred",
-                                       set->no, findings, findings == 1 ? "" : "s");
+        if (findings) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
+                          "scope item %u has %d finding%s: it is finding_raised, or "
+                          "cleared once they are remedied or referred",
+                          set->no, findings, findings == 1 ? "" : "s");
+            return;
+        }
         break;
     case HJ__AUDIT__SCOPE_STATUS__FINDING_RAISED:
-        if (!findings)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
-                                       "scope item %u has no finding: record one with hj audit "
-                                       "finding add",
-                                       set->no);
+        if (!findings) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
+                          "scope item %u has no finding: record one with hj audit "
+                          "finding add",
+                          set->no);
+            return;
+        }
         break;
     case HJ__AUDIT__SCOPE_STATUS__CLEARED:
-        if (open)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "open_findings",
-                                       "scope item %u still has %d open finding%s", set->no, open,
-                                       open == 1 ? "" : "s");
+        if (open) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "open_findings",
+                          "scope item %u still has %d open finding%s", set->no, open,
+                          open == 1 ? "" : "s");
+            return;
+        }
         break;
     default:
         break;
@@ -663,8 +691,10 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
                         "UPDATE audit.scope_item SET status = $2::smallint, "
                         "note = COALESCE(NULLIF($3, ''), note) WHERE id = $1::uuid",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     PQclear(r);
     s_scope_reply(c, call, id, "audit_scope_updated");
 }
@@ -740,15 +770,19 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
                             "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
                             "FROM audit.finding WHERE engagement = $1::uuid",
                             2, v);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the audit's total", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the audit's total", "");
+            return;
+        }
         int overflow = PQgetvalue(r, 0, 0)[0] == 't';
         PQclear(r);
-        if (overflow)
-            return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "amount",
-                                       "amount %s overflows the audit's total of finding amounts "
-                                       "(at most 92233720368547758.07 yuan)",
-                                       f->amount);
+        if (overflow) {
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "amount",
+                          "amount %s overflows the audit's total of finding amounts "
+                          "(at most 92233720368547758.07 yuan)",
+                          f->amount);
+            return;
+        }
     }
     snprintf(severity, sizeof severity, "%d", (int)f->severity);
     char *evidence = s_join(f->evidence, f->n_evidence);
@@ -761,13 +795,17 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
                         "string_to_array($8, E'\\x1f') FROM audit.finding WHERE engagement = $2::uuid",
                         8, v);
     free(evidence);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the finding", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the finding", "");
+        return;
+    }
     PQclear(r);
     const char *w[1] = {item};
     r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid", 1, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     PQclear(r);
     s_finding_reply(c, call, call->request_id, "audit_finding_added");
 }
@@ -791,13 +829,16 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
                         "WHERE engagement = $1::uuid AND no = $2::int RETURNING id, scope_item, remedy",
                         6, v);
     free(evidence);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the finding", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the finding", "");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
-                                   "the audit of %s (term %s) has no finding %u", a.community,
-                                   a.term, u->no);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
+                      "the audit of %s (term %s) has no finding %u", a.community,
+                      a.term, u->no);
+        return;
     }
     snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
     char item[37];
@@ -809,8 +850,10 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
         const char *w[1] = {item};
         r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
                   1, w);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the scope item", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the scope item", "");
+            return;
+        }
         PQclear(r);
     }
     s_finding_reply(c, call, id, "audit_finding_updated");
@@ -866,8 +909,10 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     char state[6];
     hj_arena_t b = {0};
     PGresult *r = hj_arena_keep(&b, hj_pq(c, state, sql, nv, v));
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit lines", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit lines", "");
+        return;
+    }
     int n = PQntuples(r);
     Hj__Audit__StatusLine *rows = hj_arena_alloc(&b, ((size_t)n + 1) * sizeof *rows);
     for (int i = 0; rows && i < n; i++) {
@@ -937,8 +982,10 @@ void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
                         "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
                         "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit gate", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit gate", "");
+        return;
+    }
     gate.community = g->community;
     gate.audit_id = PQgetvalue(r, 0, 0);
     gate.term = PQgetvalue(r, 0, 1);

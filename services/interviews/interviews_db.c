@@ -379,16 +379,20 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state, "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
-                                   id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
+                      id);
+        return;
     }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
-        return hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
     }
     Hj__Interviews__Talk *t = set.ptrs[0];
     t->previous = previous;
@@ -608,7 +612,8 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
                         7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
     if (!r) {
         free(scope);
-        return hj_call_sql_failed(call, state, "talk list", "");
+        hj_call_sql_failed(call, state, "talk list", "");
+        return;
     }
     withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
     total = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
@@ -621,11 +626,14 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
               "ORDER BY t.talk_date, t.id LIMIT $7::int",
               9, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk list", "");
+        return;
+    }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
-        return hj_call_sql_failed(call, state, "talk list", "");
+        hj_call_sql_failed(call, state, "talk list", "");
+        return;
     }
     Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
     list.n_items = set.n > page ? page : set.n;
@@ -649,8 +657,10 @@ static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state, "SELECT COALESCE(void_reason, '') FROM interviews.talk "
                                   "WHERE id = $1::uuid", 1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
     else
@@ -668,12 +678,16 @@ void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__T
                         "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
                         "WHERE id = $1::uuid AND voided_at IS NULL",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return s_talk_not_correctable(c, call, t->id);
+    if (!changed) {
+        s_talk_not_correctable(c, call, t->id);
+        return;
+    }
     s_talk_reply(c, call, t->id, "talk_voided");
 }
 
@@ -686,15 +700,19 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
                         "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
                         "AND t.voided_at IS NULL FOR UPDATE",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_talk_not_correctable(c, call, u->id);
+        s_talk_not_correctable(c, call, u->id);
+        return;
     }
     if (s_talks_load(c, state, r, &before) != 0) {
         s_talks_free(&before);
-        return hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
     }
     /* A follow-up is never due before its talk: the new date may not pass one. */
     const Hj__Interviews__Talk *old = before.ptrs[0];
@@ -703,7 +721,8 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
                           "date %s is after follow-up %u's due date (%s)", u->date,
                           old->follow_ups[i]->number, old->follow_ups[i]->due_date);
-            return s_talks_free(&before);
+            s_talks_free(&before);
+            return;
         }
     r = hj_pq(c, state,
               "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
@@ -711,7 +730,8 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
               3, v);
     if (!r) {
         s_talks_free(&before);
-        return hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
     }
     PQclear(r);
     s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0]);
@@ -732,8 +752,10 @@ static uint32_t s_per_mille(uint32_t covered, uint32_t members)
 void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q)
 {
     char state[6];
-    if (s_roster_sync(c) != 0)
-        return s_roster_failed(call);
+    if (s_roster_sync(c) != 0) {
+        s_roster_failed(call);
+        return;
+    }
     const char *v[1] = {q->community};
     /* One row per sitting member (a person on both committees once), and one
      * row with NULL member for a community without any. */
@@ -754,13 +776,16 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
                         "WHERE $1 = '' OR c.code = $1 "
                         "ORDER BY c.code, p.name, m.person_id",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "coverage", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "coverage", "");
+        return;
+    }
     int n = PQntuples(r);
     if (n == 0 && q->community[0]) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                                   "community %s not found in the registry", q->community);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                      "community %s not found in the registry", q->community);
+        return;
     }
     /* Each row's seats "a:b,c:d" are split in place into pointers. */
     Hj__Interviews__CommunityCoverage *cc = calloc((size_t)n + 1, sizeof *cc);
@@ -847,13 +872,16 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                         "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
                         "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "follow-up", "number");
+    if (!r) {
+        hj_call_sql_failed(call, state, "follow-up", "number");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (changed) {
         hj_debug("follow-up %u of talk %s closed", f->number, f->talk_id);
-        return s_talk_reply(c, call, f->talk_id, "followup_closed");
+        s_talk_reply(c, call, f->talk_id, "followup_closed");
+        return;
     }
     /* Say why not. */
     r = hj_pq(c, state,
@@ -862,8 +890,10 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
               "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
               "WHERE t.id = $1::uuid",
               2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "follow-up", "number");
+    if (!r) {
+        hj_call_sql_failed(call, state, "follow-up", "number");
+        return;
+    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
                       f->talk_id);

@@ -533,85 +533,125 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
 {
     switch (r->op_case) {
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD:
-        return publicity_db_add(c, call, r->publicity_add);
+        publicity_db_add(c, call, r->publicity_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST:
-        return publicity_db_list(c, call, r->publicity_list);
+        publicity_db_list(c, call, r->publicity_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
-        return publicity_db_get(c, call, r->publicity_get->key);
+        publicity_db_get(c, call, r->publicity_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
-        return assessment_db_add(c, call, r->assessment_add);
+        assessment_db_add(c, call, r->assessment_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
-        return assessment_db_list(c, call, r->assessment_list);
+        assessment_db_list(c, call, r->assessment_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET:
-        return assessment_db_get(c, call, r->assessment_get->key);
+        assessment_db_get(c, call, r->assessment_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RISK_SET:
-        return risk_db_set(c, call, r->risk_set);
+        risk_db_set(c, call, r->risk_set);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RISK_GET:
-        return risk_db_get(c, call, r->risk_get->key);
+        risk_db_get(c, call, r->risk_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_ADD:
-        return reserve_db_add(c, call, r->reserve_add);
+        reserve_db_add(c, call, r->reserve_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE:
-        return reserve_db_update(c, call, r->reserve_update);
+        reserve_db_update(c, call, r->reserve_update);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_LIST:
-        return reserve_db_list(c, call, r->reserve_list);
+        reserve_db_list(c, call, r->reserve_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_GET:
-        return reserve_db_get(c, call, r->reserve_get->key);
+        reserve_db_get(c, call, r->reserve_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT:
-        return reserve_db_import(c, call, r->reserve_import, 1);
+        reserve_db_import(c, call, r->reserve_import, 1);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK:
-        return reserve_db_import(c, call, r->reserve_check, 0);
+        reserve_db_import(c, call, r->reserve_check, 0);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN:
-        return rectification_db_open(c, call, r->rectification_open);
+        rectification_db_open(c, call, r->rectification_open);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE:
-        return rectification_db_advance(c, call, r->rectification_advance);
+        rectification_db_advance(c, call, r->rectification_advance);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE:
-        return rectification_db_close(c, call, r->rectification_close);
+        rectification_db_close(c, call, r->rectification_close);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST:
-        return rectification_db_list(c, call, r->rectification_list);
+        rectification_db_list(c, call, r->rectification_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET:
-        return rectification_db_get(c, call, r->rectification_get->key);
+        rectification_db_get(c, call, r->rectification_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST:
-        return upgrade_db_request(c, call, r->upgrade_request);
+        upgrade_db_request(c, call, r->upgrade_request);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE:
-        return upgrade_db_decide(c, call, r->upgrade_decide);
+        upgrade_db_decide(c, call, r->upgrade_decide);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST:
-        return upgrade_db_list(c, call, r->upgrade_list);
+        upgrade_db_list(c, call, r->upgrade_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_GET:
-        return upgrade_db_get(c, call, r->upgrade_get->key);
+        upgrade_db_get(c, call, r->upgrade_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_ADD:
-        return body_db_add(c, call, r->body_add);
+        body_db_add(c, call, r->body_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_CHANGE:
-        return body_db_change(c, call, r->body_change);
+        body_db_change(c, call, r->body_change);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_LIST:
-        return body_db_list(c, call, r->body_list);
+        body_db_list(c, call, r->body_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_GET:
-        return body_db_get(c, call, r->body_get->key);
+        body_db_get(c, call, r->body_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_ADD:
-        return plan_db_add(c, call, r->plan_add);
+        plan_db_add(c, call, r->plan_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_EDIT:
-        return plan_db_edit(c, call, r->plan_edit);
+        plan_db_edit(c, call, r->plan_edit);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_REVISE:
-        return plan_db_revise(c, call, r->plan_revise);
+        plan_db_revise(c, call, r->plan_revise);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE:
-        return plan_db_decide(c, call, r->plan_decide);
+        plan_db_decide(c, call, r->plan_decide);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_LIST:
-        return plan_db_list(c, call, r->plan_list);
+        plan_db_list(c, call, r->plan_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_GET:
-        return plan_db_get(c, call, r->plan_get->key);
+        plan_db_get(c, call, r->plan_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
-        return task_db_add(c, call, r->task_add);
+        task_db_add(c, call, r->task_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_DONE:
-        return task_db_done(c, call, r->task_done);
+        task_db_done(c, call, r->task_done);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
-        return task_db_list(c, call, r->task_list);
+        task_db_list(c, call, r->task_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
-        return training_db_add(c, call, r->training_add);
+        training_db_add(c, call, r->training_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_LIST:
-        return training_db_list(c, call, r->training_list);
+        training_db_list(c, call, r->training_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_GET:
-        return training_db_get(c, call, r->training_get->key);
+        training_db_get(c, call, r->training_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
-        return training_db_coverage(c, call, r->training_coverage->key);
+        training_db_coverage(c, call, r->training_coverage->key);
+        break;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

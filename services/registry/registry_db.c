@@ -24,8 +24,10 @@ void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__Di
     char state[6];
     const char *v[2] = {d->code, d->name};
     PGresult *r = hj_pq(c, state, "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "district", "code");
+    if (!r) {
+        hj_call_sql_failed(call, state, "district", "code");
+        return;
+    }
     PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_DISTRICT;
@@ -41,9 +43,11 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
     PGresult *r = hj_pq(c, state,
                         "INSERT INTO registry.subdistrict (code, name, district) VALUES ($1, $2, $3)",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
-                            strcmp(state, "23503") ? "code" : "district");
+    if (!r) {
+        hj_call_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
+                     strcmp(state, "23503") ? "code" : "district");
+        return;
+    }
     PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT;
@@ -74,11 +78,14 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
     const char *v[1] = {code};
     PGresult *r = hj_pq(c, state, "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community", "code");
+    if (!r) {
+        hj_call_sql_failed(call, state, "community", "code");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "code", "community", code);
+        s_not_found(call, "code", "community", code);
+        return;
     }
     Hj__Registry__Community m;
     s_community_row(r, 0, &m);
@@ -103,9 +110,12 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__C
                         "VALUES ($1, $2, $3, $4::smallint)",
                         4, v);
     if (!r) {
-        if (strcmp(state, "23503") == 0)
-            return s_not_found(call, "subdistrict", "subdistrict", m->subdistrict);
-        return hj_call_sql_failed(call, state, "community code", "code");
+        if (strcmp(state, "23503") == 0) {
+            s_not_found(call, "subdistrict", "subdistrict", m->subdistrict);
+            return;
+        }
+        hj_call_sql_failed(call, state, "community code", "code");
+        return;
     }
     PQclear(r);
     s_community_reply(c, call, m->code, "community_added");
@@ -121,12 +131,16 @@ void registry_db_community_update(PGconn *c, hj_call_t *call, const Hj__Registry
                         "org_type = CASE WHEN $3::smallint = 0 THEN org_type ELSE $3::smallint END, "
                         "updated_at = now() WHERE code = $1",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community", "code");
+    if (!r) {
+        hj_call_sql_failed(call, state, "community", "code");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return s_not_found(call, "code", "community", u->code);
+    if (!changed) {
+        s_not_found(call, "code", "community", u->code);
+        return;
+    }
     s_community_reply(c, call, u->code, "community_updated");
 }
 
@@ -149,8 +163,10 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
                         "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
                         "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "community list", "");
+        return;
+    }
     int n;
     const char *next;
     registry_page(r, q->limit, 0, &n, &next);
@@ -274,8 +290,10 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
                          "party_member, id_hash, id_mask) "
                          "VALUES ($1, $2, $3, $4, NULLIF($5, '')::date, $6::boolean, $7, $8)",
                          8, v, len, fmt);
-    if (!r)
-        return hj_call_sql_failed(call, state, "a person with this identity-card number", "id_card");
+    if (!r) {
+        hj_call_sql_failed(call, state, "a person with this identity-card number", "id_card");
+        return;
+    }
     PQclear(r);
     s_person_reply(c, call, id, "person_added", NULL);
 }
@@ -345,9 +363,11 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
 {
     char state[6], limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
-    if (!hj_uuid_valid(after))
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
-                                   "after must be a person id");
+    if (!hj_uuid_valid(after)) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
+                      "after must be a person id");
+        return;
+    }
     /* An unknown subdistrict is a mistake to name, not an empty list. */
     if (q->subdistrict[0] && prep_exists(c, call, "registry.subdistrict", "code", q->subdistrict,
                                          "subdistrict", "subdistrict") != 0)
@@ -367,8 +387,10 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
                         S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
                         8, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person list", "");
+        return;
+    }
     int n = 0;
     const char *next = "";
     uint64_t total = strtoull(PQgetvalue(r, 0, 10), NULL, 10);
@@ -425,14 +447,17 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
     const char *v[5] = {key, give, scope, q->community, q->cadre ? "t" : "f"};
     PGresult *r = hj_pq(c, state, sql, 5, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "key");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "key");
+        return;
+    }
     int n = PQntuples(r);
     if (n == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "person",
-                                   "no person %s%s%s in the registry", key,
-                                   q->community[0] ? " in or near " : "", q->community);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "person",
+                      "no person %s%s%s in the registry", key,
+                      q->community[0] ? " in or near " : "", q->community);
+        return;
     }
     Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
     Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
@@ -475,16 +500,20 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
                         "s.id, ', ') FROM registry.seat s WHERE s.person_id = p.id AND s.term_end "
                         "IS NULL) FROM registry.person p WHERE p.id = $1::uuid",
                         1, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "id", "person", v->id);
+        s_not_found(call, "id", "person", v->id);
+        return;
     }
     if (PQgetvalue(r, 0, 0)[0] == 't') {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                                   "person %s is already voided", v->id);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "person %s is already voided", v->id);
+        return;
     }
     if (!PQgetisnull(r, 0, 1)) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
@@ -499,8 +528,10 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
               "UPDATE registry.person SET voided_at = now(), void_reason = $2 WHERE id = $1::uuid "
               "AND voided_at IS NULL",
               2, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "id");
+        return;
+    }
     PQclear(r);
     s_person_reply(c, call, v->id, "person_voided", NULL);
 }
@@ -514,8 +545,9 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
         return;
     if (previous.voided) {
         PQclear(before);
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                                   "person %s is voided: it cannot be corrected", u->id);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "person %s is voided: it cannot be corrected", u->id);
+        return;
     }
     const char *v[6] = {u->id, u->name, u->gender, u->ethnicity, u->birth_date, u->party_member};
     PGresult *r = hj_pq(c, state,
@@ -528,7 +560,8 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
                         6, v);
     if (!r) {
         PQclear(before);
-        return hj_call_sql_failed(call, state, "person", "id");
+        hj_call_sql_failed(call, state, "person", "id");
+        return;
     }
     PQclear(r);
     s_person_reply(c, call, u->id, "person_updated", &previous);
@@ -563,11 +596,14 @@ static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                         "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person p ON "
                         "p.id = s.person_id WHERE s.id = $1",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "id", "seat", id);
+        s_not_found(call, "id", "seat", id);
+        return;
     }
     Hj__Registry__Seat s;
     s_seat_row(r, 0, &s);
@@ -590,22 +626,30 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
                         "SELECT (SELECT count(*) FROM registry.community WHERE code = $1), "
                         "(SELECT count(*) FROM registry.person WHERE id = $2::uuid)",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat", "");
+        return;
+    }
     int community = atoi(PQgetvalue(r, 0, 0)), person = atoi(PQgetvalue(r, 0, 1));
     PQclear(r);
-    if (!community)
-        return s_not_found(call, "community", "community", s->community);
-    if (!person)
-        return s_not_found(call, "person_id", "person", s->person_id);
+    if (!community) {
+        s_not_found(call, "community", "community", s->community);
+        return;
+    }
+    if (!person) {
+        s_not_found(call, "person_id", "person", s->person_id);
+        return;
+    }
     const char *w[7] = {id, s->community, s->person_id, committee, s->role, s->term_start, s->term_end};
     r = hj_pq(c, state,
               "INSERT INTO registry.seat (id, community, person_id, committee, role, term_start, "
               "term_end) VALUES ($1, $2, $3, $4::smallint, $5, $6::date, NULLIF($7, '')::date)",
               7, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
-                            "person_id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
+                     "person_id");
+        return;
+    }
     PQclear(r);
     s_seat_reply(c, call, id, "seat_added");
 }
@@ -618,14 +662,18 @@ void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
                         "UPDATE registry.seat SET term_end = $2::date WHERE id = $1 "
                         "AND term_end IS NULL AND term_start <= $2::date",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat", "id");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "term_end",
-                                   "seat %s is unknown, already ended, or starts after %s", s->id,
-                                   s->term_end);
+    if (!changed) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "term_end",
+                      "seat %s is unknown, already ended, or starts after %s", s->id,
+                      s->term_end);
+        return;
+    }
     s_seat_reply(c, call, s->id, "seat_ended");
 }
 
@@ -633,9 +681,11 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
 {
     char state[6], limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
-    if (!hj_uuid_valid(after))
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
-                                   "after must be a seat id");
+    if (!hj_uuid_valid(after)) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
+                      "after must be a seat id");
+        return;
+    }
     const char *v[3] = {q->community, after, registry_page_limit(q->limit, limit)};
     PGresult *r = hj_pq(c, state,
                         "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
@@ -643,8 +693,10 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
                         "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
                         "ORDER BY s.id LIMIT $3::int",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat list", "");
+        return;
+    }
     int n;
     const char *next;
     registry_page(r, q->limit, 0, &n, &next);
@@ -697,8 +749,10 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
 {
     char state[6], ord[24], *all = s_text_array(imp->n_rows, s_hash_item, hashes);
     PGresult *r = NULL;
-    if (!all)
-        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    if (!all) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        return;
+    }
     /* An identity-card number already in the registry: every such line named. */
     const char *v[1] = {all};
     r = hj_pq(c, state,

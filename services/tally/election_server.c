@@ -290,27 +290,38 @@ void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profile
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
     case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
     case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        return roll_handle(c, call, profiles, r);
+        roll_handle(c, call, profiles, r);
+        break;
     case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
-        return rounds_candidates_set(c, call, profiles, r->candidates_set);
+        rounds_candidates_set(c, call, profiles, r->candidates_set);
+        break;
     case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
-        return rounds_open(c, call, profiles, r->round_open);
+        rounds_open(c, call, profiles, r->round_open);
+        break;
     case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
-        return ballots_enter(c, call, profiles, r->ballots_enter);
+        ballots_enter(c, call, profiles, r->ballots_enter);
+        break;
     case HJ__TALLY__REQUEST__OP_BOX_COUNT:
-        return ballots_box_count(c, call, profiles, r->box_count);
+        ballots_box_count(c, call, profiles, r->box_count);
+        break;
     case HJ__TALLY__REQUEST__OP_RESULT:
-        return result_reply(c, call, profiles, r->result->id, NULL, NULL);
+        result_reply(c, call, profiles, r->result->id, NULL, NULL);
+        break;
     case HJ__TALLY__REQUEST__OP_CERTIFY:
-        return certify_result(c, call, profiles, r->certify);
+        certify_result(c, call, profiles, r->certify);
+        break;
     case HJ__TALLY__REQUEST__OP_AMEND:
-        return certify_amend(c, call, profiles, r->amend);
+        certify_amend(c, call, profiles, r->amend);
+        break;
     case HJ__TALLY__REQUEST__OP_VACANCY:
-        return certify_seat_close(c, call, profiles, r->vacancy, 0);
+        certify_seat_close(c, call, profiles, r->vacancy, 0);
+        break;
     case HJ__TALLY__REQUEST__OP_REDUCE:
-        return certify_seat_close(c, call, profiles, r->reduce, 1);
+        certify_seat_close(c, call, profiles, r->reduce, 1);
+        break;
     case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
-        return list_elections(c, call, r->election_list);
+        list_elections(c, call, r->election_list);
+        break;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

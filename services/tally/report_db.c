@@ -459,8 +459,10 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     PGresult *r = q->subdistrict[0]
                       ? hj_pq(c, x.state, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, v)
                       : NULL;
-    if (q->subdistrict[0] && !r)
-        return hj_call_sql_failed(call, x.state, "the subdistrict", "subdistrict");
+    if (q->subdistrict[0] && !r) {
+        hj_call_sql_failed(call, x.state, "the subdistrict", "subdistrict");
+        return;
+    }
     int known = !r || PQntuples(r) == 1;
     PQclear(r);
     if (!known) {
@@ -470,8 +472,10 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     }
     if (past) {
         /* Nothing of the past's reading outlives the savepoint. */
-        if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0)
-            return hj_call_sql_failed(call, "", "the as-of reading", "");
+        if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0) {
+            hj_call_sql_failed(call, "", "the as-of reading", "");
+            return;
+        }
         in_savepoint = 1;
         if (q->full_replay) {
             if (s_replay(&x, day, seq) != 0)

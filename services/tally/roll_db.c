@@ -119,18 +119,22 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
                             "JOIN tally.election e ON e.id = v.election WHERE e.community = $1 "
                             "AND e.state <> 'certified' GROUP BY e.id ORDER BY e.id LIMIT 1",
                             1, q);
-    if (!named)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!named) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     uint32_t on_roll = PQntuples(named) ? s_u32(named, 0, 0) : m->voters;
     char election[37] = "";
     if (PQntuples(named))
         snprintf(election, sizeof election, "%s", PQgetvalue(named, 0, 1));
     PQclear(named);
-    if (on_roll != m->voters)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "voters",
-                                   "%s has a named roll (election %s) of %u voters: the count comes from it "
-                                   "(hj voters list %s; corrections by objection)",
-                                   m->community, election, on_roll, election);
+    if (on_roll != m->voters) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "voters",
+                      "%s has a named roll (election %s) of %u voters: the count comes from it "
+                      "(hj voters list %s; corrections by objection)",
+                      m->community, election, on_roll, election);
+        return;
+    }
     const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
                         s_num(reps, m->representatives), m->published_on, call->actor};
     PGresult *r = hj_pq(c, state,
@@ -141,8 +145,10 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
               "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
               "updated_at = now()",
               6, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     PQclear(r);
     hj_info("voter roll of %s: %u voters, published %s", m->community, m->voters,
             m->published_on[0] ? m->published_on : "not yet");
@@ -158,8 +164,10 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
                         "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
                         "WHERE id = $1::uuid",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     if (PQntuples(r) == 1) {
         Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
         o.id = PQgetvalue(r, 0, 0);
@@ -229,8 +237,10 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
               "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
               "VALUES ($1::uuid, $2, $3, $4::date, $5)",
               5, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     PQclear(r);
     s_objection_reply(c, call, call->request_id, "objection_filed");
 }
@@ -261,20 +271,26 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
                         "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
                         "WHERE id = $1::uuid FOR UPDATE",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     int found = PQntuples(r) == 1;
     if (found) {
         snprintf(filed, sizeof filed, "%s", PQgetvalue(r, 0, 0));
         snprintf(decision, sizeof decision, "%s", PQgetvalue(r, 0, 1));
     }
     PQclear(r);
-    if (!found)
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
-                                   d->id);
-    if (decision[0])
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                                   "objection %s is already decided (%s)", d->id, decision);
+    if (!found) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
+                      d->id);
+        return;
+    }
+    if (decision[0]) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "objection %s is already decided (%s)", d->id, decision);
+        return;
+    }
     if (s_decide_window(call, profiles, filed, d->date) != 0)
         return;
     const char *w[5] = {d->id, d->decision, d->date, d->note, call->actor};
@@ -282,8 +298,10 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
               "UPDATE tally.objection SET decision = $2, decided_on = $3::date, note = $4, "
               "decided_by = $5 WHERE id = $1::uuid",
               5, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     PQclear(r);
     s_objection_reply(c, call, d->id, "objection_decided");
 }
@@ -333,13 +351,19 @@ static void s_check_voter(s_problems_t *p, const Hj__Tally__Voter *v, const char
     if (hj_check_text(&st, "name", v->name, S_NAME_MAX, 1) != 0 ||
         hj_check_text(&st, "group", v->group_name, S_NAME_MAX, 1) != 0 ||
         hj_check_date(&st, "birth_date", v->birth_date, 1) != 0 ||
-        (v->person_id[0] && hj_check_uuid(&st, "person_id", v->person_id) != 0))
-        return s_problem(p, v->line, "%s", st.message);
-    if (strcmp(v->gender, "male") != 0 && strcmp(v->gender, "female") != 0)
-        return s_problem(p, v->line, "gender '%s' is not male/男 or female/女", v->gender);
-    if (!s_adult_on(v->birth_date, election_date))
-        return s_problem(p, v->line, "%s, born %s, is under 18 on election day %s", v->name, v->birth_date,
-                         election_date);
+        (v->person_id[0] && hj_check_uuid(&st, "person_id", v->person_id) != 0)) {
+        s_problem(p, v->line, "%s", st.message);
+        return;
+    }
+    if (strcmp(v->gender, "male") != 0 && strcmp(v->gender, "female") != 0) {
+        s_problem(p, v->line, "gender '%s' is not male/男 or female/女", v->gender);
+        return;
+    }
+    if (!s_adult_on(v->birth_date, election_date)) {
+        s_problem(p, v->line, "%s, born %s, is under 18 on election day %s", v->name, v->birth_date,
+                  election_date);
+        return;
+    }
 }
 
 /* The community's counts follow the named roll of `election` (voters on it). */
@@ -368,15 +392,19 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
         return;
     const char *v[1] = {e.id};
     PGresult *r = hj_pq(c, state, "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     uint32_t had = s_u32(r, 0, 0);
     PQclear(r);
-    if (had)
-        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "election",
-                                   "election %s already has a named roll of %u entries: a correction is an "
-                                   "objection by name (hj voters objection)",
-                                   e.id, had);
+    if (had) {
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "election",
+                      "election %s already has a named roll of %u entries: a correction is an "
+                      "objection by name (hj voters objection)",
+                      e.id, had);
+        return;
+    }
     for (size_t i = 0; i < m->n_voters; i++) {
         const Hj__Tally__Voter *a = m->voters[i];
         s_check_voter(&bad, a, e.date);
@@ -392,10 +420,12 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
             }
         }
     }
-    if (bad.n)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "voters",
-                                   "%u bad line%s, nothing imported: %s%s", bad.n, bad.n == 1 ? "" : "s",
-                                   bad.text, bad.left_out ? "; …" : "");
+    if (bad.n) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "voters",
+                      "%u bad line%s, nothing imported: %s%s", bad.n, bad.n == 1 ? "" : "s",
+                      bad.text, bad.left_out ? "; …" : "");
+        return;
+    }
     for (size_t i = 0; i < m->n_voters; i++) {
         const Hj__Tally__Voter *a = m->voters[i];
         const char *w[8] = {e.id,          s_num(no, (long long)i + 1), a->name, a->gender, a->birth_date,
@@ -404,12 +434,16 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
                   "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, person_id, "
                   "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, '')::uuid, $8)",
                   8, w);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the voter roll", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the voter roll", "");
+            return;
+        }
         PQclear(r);
     }
-    if (s_roll_sync(c, &e, call->actor, state) != 0)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (s_roll_sync(c, &e, call->actor, state) != 0) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     hj_info("named voter roll of election %s (%s): %zu voters", e.id, e.community, m->n_voters);
     Hj__Tally__VoterList out = HJ__TALLY__VOTER_LIST__INIT;
     out.election = e.id;
@@ -594,15 +628,19 @@ static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t 
                         "WHERE community = $1 AND EXISTS (SELECT 1 FROM tally.voter WHERE election = $2::uuid "
                         "AND on_roll) RETURNING voters",
                         4, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     int done = PQntuples(r) == 1;
     snprintf(voters, sizeof voters, "%s", done ? PQgetvalue(r, 0, 0) : "0");
     PQclear(r);
-    if (!done)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "election",
-                                   "election %s has no named roll to post (hj voters import %s FILE.csv)", e.id,
-                                   e.id);
+    if (!done) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "election",
+                      "election %s has no named roll to post (hj voters import %s FILE.csv)", e.id,
+                      e.id);
+        return;
+    }
     /* The journal's record is the roll's counts with the day: the board re-judges gate 8. */
     Hj__Tally__VoterRoll rec = HJ__TALLY__VOTER_ROLL__INIT;
     rec.community = e.community;
@@ -892,11 +930,13 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     if (s_proxy_named(c, call, &e, p) != 0)
         return;
     /* A counts-only roll: voters are named as given, a candidate by name. */
-    if (!p->holder_name[0] || !p->principal_name[0])
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT,
-                                   p->holder_name[0] ? "principal_name" : "holder_name",
-                                   "%s is required: election %s has no named roll",
-                                   p->holder_name[0] ? "principal_name" : "holder_name", e.id);
+    if (!p->holder_name[0] || !p->principal_name[0]) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT,
+                      p->holder_name[0] ? "principal_name" : "holder_name",
+                      "%s is required: election %s has no named roll",
+                      p->holder_name[0] ? "principal_name" : "holder_name", e.id);
+        return;
+    }
     const char *v[4] = {e.id, p->holder, p->holder_name, p->principal};
     PGresult *r = hj_pq(c, state,
                         "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
@@ -905,34 +945,46 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
                         "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
                         "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
                         4, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the proxies", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the proxies", "");
+        return;
+    }
     uint32_t held = s_u32(r, 0, 0);
     int candidate = PQgetvalue(r, 0, 1)[0] == 't';
     int given = !PQgetisnull(r, 0, 2);
     int holder_gave = PQgetvalue(r, 0, 3)[0] == 't';
     PQclear(r);
-    if (candidate)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "%s is a candidate of this election: a candidate cannot hold a proxy",
-                                   p->holder_name);
-    if (given)
-        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
-                                   "voter %s has already given a proxy in this election", p->principal);
-    if (holder_gave)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "voter %s gave a proxy in this election and cannot hold one",
-                                   p->holder);
-    if (!tally_check_proxies(e.profile, e.mode, held + 1, why, sizeof why))
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "%s would hold %u: %s", p->holder_name, held + 1, why);
+    if (candidate) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "%s is a candidate of this election: a candidate cannot hold a proxy",
+                      p->holder_name);
+        return;
+    }
+    if (given) {
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
+                      "voter %s has already given a proxy in this election", p->principal);
+        return;
+    }
+    if (holder_gave) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "voter %s gave a proxy in this election and cannot hold one",
+                      p->holder);
+        return;
+    }
+    if (!tally_check_proxies(e.profile, e.mode, held + 1, why, sizeof why)) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "%s would hold %u: %s", p->holder_name, held + 1, why);
+        return;
+    }
     const char *w[6] = {e.id, p->principal, p->principal_name, p->holder, p->holder_name, call->actor};
     r = hj_pq(c, state,
               "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
               "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
               6, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the proxy", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the proxy", "");
+        return;
+    }
     PQclear(r);
     Hj__Tally__Proxy out = *p;
     out.election = e.id;
@@ -951,19 +1003,24 @@ void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, c
 {
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-        return s_roll_set(c, call, r->voter_roll_set);
+        s_roll_set(c, call, r->voter_roll_set);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
         if (tally_db_caught_up(c, call) == 0)
             s_roll_reply(c, call, r->voter_roll_get->community, NULL, NULL);
         return;
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-        return s_objection_file(c, call, profiles, r->objection_file);
+        s_objection_file(c, call, profiles, r->objection_file);
+        return;
     case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-        return s_objection_decide(c, call, profiles, r->objection_decide);
+        s_objection_decide(c, call, profiles, r->objection_decide);
+        return;
     case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        return s_proxy_add(c, call, profiles, r->proxy_add);
+        s_proxy_add(c, call, profiles, r->proxy_add);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
-        return s_voters_import(c, call, profiles, r->voters_import);
+        s_voters_import(c, call, profiles, r->voters_import);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTERS_LIST: {
         roll_election_t e;
         if (tally_db_caught_up(c, call) == 0 && s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
@@ -971,11 +1028,14 @@ void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, c
         return;
     }
     case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
-        return s_voter_objection(c, call, profiles, r->voter_objection);
+        s_voter_objection(c, call, profiles, r->voter_objection);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
-        return s_voter_decide(c, call, profiles, r->voter_decide);
+        s_voter_decide(c, call, profiles, r->voter_decide);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
-        return s_voters_posting(c, call, profiles, r->voters_posting);
+        s_voters_posting(c, call, profiles, r->voters_posting);
+        return;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

@@ -253,25 +253,20 @@ static void s_finding_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Finding 
     f->scope_title = PQgetvalue(r, i, 14);
 }
 
-/* Runs `sql` and turns each row into a message with `row`; the vector and
- * the rows are held by the bag. */
-typedef void (*s_row_fn)(hj_arena_t *b, PGresult *r, int i, void *msg);
-
-static void s_scope_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
+/* The rows of s_rows, as hj_arena_rows calls them. */
+static void s_scope_row_b(PGresult *r, int i, void *m, hj_arena_t *b)
 {
-    (void)b;
     s_scope_row(r, i, m);
 }
 
-static void s_finding_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
+static void s_finding_row_b(PGresult *r, int i, void *m, hj_arena_t *b)
 {
     s_finding_row(b, r, i, m);
 }
 
-static void s_move_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
+static void s_move_row_b(PGresult *r, int i, void *m, hj_arena_t *b)
 {
     Hj__Audit__Move *mv = m;
-    (void)b;
     hj__audit__move__init(mv);
     mv->from = atoi(PQgetvalue(r, i, 0));
     mv->to = atoi(PQgetvalue(r, i, 1));
@@ -280,8 +275,10 @@ static void s_move_row_b(hj_arena_t *b, PGresult *r, int i, void *m)
     mv->actor = PQgetvalue(r, i, 4);
 }
 
+/* Runs `sql` and turns each row into a message with `row`; the vector and
+ * the rows are held by the arena. */
 static int s_rows(PGconn *c, hj_call_t *call, hj_arena_t *b, const char *sql, int nv,
-                  const char *const *v, size_t size, s_row_fn row, void ***out, size_t *n)
+                  const char *const *v, size_t size, hj_arena_row_fn row, void ***out, size_t *n)
 {
     char state[6];
     PGresult *r = hj_arena_keep(b, hj_pq(c, state, sql, nv, v));
@@ -290,14 +287,9 @@ static int s_rows(PGconn *c, hj_call_t *call, hj_arena_t *b, const char *sql, in
         return -1;
     }
     int rows = PQntuples(r);
-    char *msgs = hj_arena_alloc(b, ((size_t)rows + 1) * size);
-    void **ptrs = hj_arena_alloc(b, ((size_t)rows + 1) * sizeof *ptrs);
-    if (!msgs || !ptrs)
+    void **ptrs = hj_arena_rows(b, r, rows, size, row);
+    if (!ptrs)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    for (int i = 0; i < rows; i++) {
-        row(b, r, i, msgs + (size_t)i * size);
-        ptrs[i] = msgs + (size_t)i * size;
-    }
     *out = ptrs;
     *n = (size_t)rows;
     return 0;

@@ -71,6 +71,20 @@ PGresult *hj_arena_keep(hj_arena_t *a, PGresult *r)
     return r;
 }
 
+void **hj_arena_rows(hj_arena_t *a, PGresult *r, int n, size_t size, hj_arena_row_fn row)
+{
+    size_t count = n > 0 ? (size_t)n : 0;
+    char *items = hj_arena_alloc(a, count * size);
+    void **ptrs = hj_arena_alloc(a, (count + 1) * sizeof *ptrs);
+    if (!items || !ptrs)
+        return NULL;
+    for (size_t i = 0; i < count; i++) {
+        ptrs[i] = items + i * size;
+        row(r, (int)i, ptrs[i], a);
+    }
+    return ptrs;
+}
+
 void hj_arena_free(hj_arena_t *a)
 {
     for (size_t i = 0; i < a->nblocks; i++)

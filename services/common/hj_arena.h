@@ -31,6 +31,14 @@ char **hj_arena_split(hj_arena_t *a, const char *s, char sep, size_t *n);
  * cannot be kept: then r is already PQclear-ed (strings into it would dangle
  * later, so the caller must not use it) and failed is set. */
 PGresult *hj_arena_keep(hj_arena_t *a, PGresult *r);
+/* Fills item (one message of a list) from row i of r; what it needs beyond
+ * the row's strings (child arrays) comes from a. */
+typedef void (*hj_arena_row_fn)(PGresult *r, int i, void *item, hj_arena_t *a);
+/* Rows 0..n-1 of r as the repeated field of a list reply: n messages of
+ * `size` bytes, each filled by row, and the pointer array protobuf-c wants
+ * (returned, with a NULL after the last; the messages live in the arena
+ * too). NULL when out of memory. r must hold at least n rows. */
+void **hj_arena_rows(hj_arena_t *a, PGresult *r, int n, size_t size, hj_arena_row_fn row);
 /* Frees every block and clears every result; the arena is empty again
  * (sqlstate and failed too) and may be used anew. Safe to call twice. */
 void hj_arena_free(hj_arena_t *a);

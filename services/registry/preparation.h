@@ -28,7 +28,7 @@ typedef struct {
     const char *sort;     /* column of t the pages follow, then t.id */
     const prep_filter_t *filters; /* ends with {NULL, NULL} */
     /* Fills item (a message of `item`) from row i; strings point into r. */
-    void (*row)(PGresult *r, int i, void *item, hj_arena_t *a);
+    hj_arena_row_fn row;
     const ProtobufCMessageDescriptor *item;
     const ProtobufCMessageDescriptor *list;  /* field 1 = repeated items */
     int one;              /* Reply result field of one record */

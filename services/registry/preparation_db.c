@@ -219,16 +219,11 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
         return -1;
     if (!hj_arena_keep(a, r))
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    size_t rows = (size_t)PQntuples(r), size = rec->item->sizeof_message;
-    char *items = hj_arena_alloc(a, rows * size);
-    void **ptrs = hj_arena_alloc(a, (rows + 1) * sizeof *ptrs);
+    size_t rows = (size_t)PQntuples(r);
+    void **ptrs = hj_arena_rows(a, r, (int)rows, rec->item->sizeof_message, rec->row);
     ProtobufCMessage *list = hj_arena_alloc(a, rec->list->sizeof_message);
-    if (!items || !ptrs || !list)
+    if (!ptrs || !list)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    for (size_t i = 0; i < rows; i++) {
-        rec->row(r, (int)i, items + i * size, a);
-        ptrs[i] = items + i * size;
-    }
     rec->list->message_init(list);
     const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(rec->list, 1);
     *(size_t *)((char *)list + f->quantifier_offset) = rows;
@@ -319,6 +314,16 @@ void publicity_db_get(PGconn *c, hj_call_t *call, const char *id)
     prep_db_get(c, call, &s_publicity, id, NULL);
 }
 
+static void s_publicity_total_row(PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    Hj__Registry__PublicityTotal *t = item;
+    hj__registry__publicity_total__init(t);
+    t->kind = PQgetvalue(r, i, 0);
+    t->channel = PQgetvalue(r, i, 1);
+    t->pushes = strtoull(PQgetvalue(r, i, 2), NULL, 10);
+    t->count = strtoull(PQgetvalue(r, i, 3), NULL, 10);
+}
+
 /* A page of pushes, and the totals by kind and by channel over the whole filter. */
 void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
@@ -343,23 +348,15 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
         goto out;
     }
     size_t rows = (size_t)PQntuples(r);
-    Hj__Registry__PublicityTotal *totals = hj_arena_alloc(&a, (rows + 1) * sizeof *totals);
-    Hj__Registry__PublicityTotal **ptrs = hj_arena_alloc(&a, (rows + 1) * sizeof *ptrs);
-    if (!totals || !ptrs) {
+    void **ptrs = hj_arena_rows(&a, r, (int)rows, sizeof(Hj__Registry__PublicityTotal),
+                                s_publicity_total_row);
+    if (!ptrs) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < rows; i++) {
-        hj__registry__publicity_total__init(&totals[i]);
-        totals[i].kind = PQgetvalue(r, (int)i, 0);
-        totals[i].channel = PQgetvalue(r, (int)i, 1);
-        totals[i].pushes = strtoull(PQgetvalue(r, (int)i, 2), NULL, 10);
-        totals[i].count = strtoull(PQgetvalue(r, (int)i, 3), NULL, 10);
-        ptrs[i] = &totals[i];
-    }
     Hj__Registry__Publicities *list = (Hj__Registry__Publicities *)page;
     list->n_totals = rows;
-    list->totals = ptrs;
+    list->totals = (Hj__Registry__PublicityTotal **)ptrs;
     prep_reply(call, s_publicity.many, page, NULL);
 out:
     hj_arena_free(&a);

@@ -61,8 +61,9 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
 #define S_COMMUNITY_COLS \
     "code, name, subdistrict, org_type, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-static void s_community_row(PGresult *r, int i, Hj__Registry__Community *m)
+static void s_community_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
+    Hj__Registry__Community *m = item;
     hj__registry__community__init(m);
     m->code = PQgetvalue(r, i, 0);
     m->name = PQgetvalue(r, i, 1);
@@ -88,7 +89,7 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
         return;
     }
     Hj__Registry__Community m;
-    s_community_row(r, 0, &m);
+    s_community_row(r, 0, &m, NULL);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITY;
     reply.community = &m;
@@ -171,23 +172,21 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
     const char *next;
     registry_page(r, q->limit, 0, &n, &next);
     uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 5), NULL, 10) : 0;
-    Hj__Registry__Community *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Community **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; rows && ptrs && i < n; i++) {
-        s_community_row(r, i, &rows[i]);
-        ptrs[i] = &rows[i];
-    }
+    hj_arena_t a = {0};
     Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
-    list.n_items = rows && ptrs ? (size_t)n : 0;
-    list.items = ptrs;
+    list.n_items = (size_t)n;
+    list.items = (Hj__Registry__Community **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Community),
+                                                           s_community_row);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITIES;
     reply.communities = &list;
-    hj_call_reply(call, &reply.base, NULL);
-    free(ptrs);
-    free(rows);
+    if (list.items)
+        hj_call_reply(call, &reply.base, NULL);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    hj_arena_free(&a);
     PQclear(r);
 }
 
@@ -208,8 +207,9 @@ int registry_personal(hj_call_t *call, int write, const char **give, char **scop
     "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3") \
     ", p.code, p.voided_at IS NOT NULL, COALESCE(p.void_reason, '')"
 
-static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
+static void s_person_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
+    Hj__Registry__Person *p = item;
     hj__registry__person__init(p);
     p->id = PQgetvalue(r, i, 0);
     p->name = PQgetvalue(r, i, 1);
@@ -246,7 +246,7 @@ static int s_person_read(PGconn *c, hj_call_t *call, const char *id, int write, 
         s_not_found(call, "id", "person", id);
         return 0;
     }
-    s_person_row(r, 0, p);
+    s_person_row(r, 0, p, NULL);
     *out = r;
     return 1;
 }
@@ -343,20 +343,28 @@ static void s_persons_send(hj_call_t *call, Hj__Registry__Person **ptrs, int n, 
     hj_call_reply(call, &reply.base, NULL);
 }
 
-static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next)
+/* A person of a resolve: S_PERSON_COLS, then the communities they sit in
+ * (column 10, joined by ','), at most 64. */
+static void s_person_resolve_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
-    Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    if (rows && ptrs) {
-        for (int i = 0; i < n; i++) {
-            s_person_row(r, i, &rows[i]);
-            ptrs[i] = &rows[i];
-        }
-        s_persons_send(call, ptrs, n, total, next);
-    } else
+    Hj__Registry__Person *p = item;
+    s_person_row(r, i, p, a);
+    p->communities = hj_arena_split(a, PQgetvalue(r, i, 10), ',', &p->n_communities);
+    if (p->n_communities > 64)
+        p->n_communities = 64;
+}
+
+/* Rows 0..n-1 of r as persons, each made by row. */
+static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next,
+                            hj_arena_row_fn row)
+{
+    hj_arena_t a = {0};
+    void **ptrs = hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Person), row);
+    if (ptrs)
+        s_persons_send(call, (Hj__Registry__Person **)ptrs, n, total, next);
+    else
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    free(ptrs);
-    free(rows);
+    hj_arena_free(&a);
 }
 
 void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
@@ -396,7 +404,7 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     uint64_t total = strtoull(PQgetvalue(r, 0, 10), NULL, 10);
     if (!PQgetisnull(r, 0, 0))
         registry_page(r, q->limit, 0, &n, &next);
-    s_persons_reply(call, r, n, total, next);
+    s_persons_reply(call, r, n, total, next, s_person_row);
     PQclear(r);
 }
 
@@ -459,32 +467,7 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
                       q->community[0] ? " in or near " : "", q->community);
         return;
     }
-    Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    char **communities = calloc((size_t)n * 64 + 1, sizeof(char *));
-    char **texts = calloc((size_t)n + 1, sizeof(char *));
-    size_t used = 0;
-    for (int i = 0; rows && ptrs && communities && texts && i < n; i++) {
-        s_person_row(r, i, &rows[i]);
-        ptrs[i] = &rows[i];
-        texts[i] = strdup(PQgetvalue(r, i, 10));
-        rows[i].communities = &communities[used];
-        char *save = NULL;
-        for (char *tok = texts[i] ? strtok_r(texts[i], ",", &save) : NULL;
-             tok && rows[i].n_communities < 64; tok = strtok_r(NULL, ",", &save))
-            communities[used + rows[i].n_communities++] = tok;
-        used += rows[i].n_communities;
-    }
-    if (rows && ptrs && communities && texts)
-        s_persons_send(call, ptrs, n, (uint64_t)n, "");
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    for (int i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    free(communities);
-    free(ptrs);
-    free(rows);
+    s_persons_reply(call, r, n, (uint64_t)n, "", s_person_resolve_row);
     PQclear(r);
 }
 
@@ -574,8 +557,9 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
     "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), " \
     "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name, p.code"
 
-static void s_seat_row(PGresult *r, int i, Hj__Registry__Seat *s)
+static void s_seat_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
+    Hj__Registry__Seat *s = item;
     hj__registry__seat__init(s);
     s->id = PQgetvalue(r, i, 0);
     s->community = PQgetvalue(r, i, 1);
@@ -606,7 +590,7 @@ static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         return;
     }
     Hj__Registry__Seat s;
-    s_seat_row(r, 0, &s);
+    s_seat_row(r, 0, &s, NULL);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEAT;
     reply.seat = &s;
@@ -701,23 +685,20 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     const char *next;
     registry_page(r, q->limit, 0, &n, &next);
     uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 9), NULL, 10) : 0;
-    Hj__Registry__Seat *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Seat **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; rows && ptrs && i < n; i++) {
-        s_seat_row(r, i, &rows[i]);
-        ptrs[i] = &rows[i];
-    }
+    hj_arena_t a = {0};
     Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
-    list.n_items = rows && ptrs ? (size_t)n : 0;
-    list.items = ptrs;
+    list.n_items = (size_t)n;
+    list.items = (Hj__Registry__Seat **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Seat), s_seat_row);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEATS;
     reply.seats = &list;
-    hj_call_reply(call, &reply.base, NULL);
-    free(ptrs);
-    free(rows);
+    if (list.items)
+        hj_call_reply(call, &reply.base, NULL);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    hj_arena_free(&a);
     PQclear(r);
 }
 
@@ -806,27 +787,22 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
         goto failed;
     snprintf(call->kind, sizeof call->kind, "persons_imported");
     {
+        hj_arena_t a = {0};
         int rows = PQntuples(r);
-        Hj__Registry__Person *items = calloc((size_t)rows + 1, sizeof *items);
-        Hj__Registry__Person **ptrs = calloc((size_t)rows + 1, sizeof *ptrs);
-        if (items && ptrs) {
-            for (int i = 0; i < rows; i++) {
-                s_person_row(r, i, &items[i]);
-                ptrs[i] = &items[i];
-            }
-            Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
-            list.n_items = (size_t)rows;
-            list.items = ptrs;
-            list.total = (uint64_t)rows;
-            list.next = "";
-            Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-            reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
-            reply.persons = &list;
+        Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
+        list.n_items = (size_t)rows;
+        list.items = (Hj__Registry__Person **)hj_arena_rows(&a, r, rows, sizeof(Hj__Registry__Person),
+                                                            s_person_row);
+        list.total = (uint64_t)rows;
+        list.next = "";
+        Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
+        reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
+        reply.persons = &list;
+        if (list.items)
             hj_call_reply(call, &reply.base, &list.base);
-        } else
+        else
             hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-        free(ptrs);
-        free(items);
+        hj_arena_free(&a);
     }
     goto out;
 failed:

@@ -431,15 +431,12 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
     }
     Hj__Registry__Reserves entries = HJ__REGISTRY__RESERVES__INIT;
     entries.n_items = (size_t)PQntuples(r);
-    entries.items = hj_arena_alloc(&a, (entries.n_items + 1) * sizeof *entries.items);
-    Hj__Registry__Reserve *rows = hj_arena_alloc(&a, (entries.n_items + 1) * sizeof *rows);
-    if (!entries.items || !rows) {
+    entries.items = (Hj__Registry__Reserve **)hj_arena_rows(&a, r, PQntuples(r),
+                                                            sizeof(Hj__Registry__Reserve),
+                                                            s_reserve_row);
+    if (!entries.items) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
-    }
-    for (size_t i = 0; i < entries.n_items; i++) {
-        s_reserve_row(r, (int)i, &rows[i], &a);
-        entries.items[i] = &rows[i];
     }
     prep_reply(call, HJ__REGISTRY__REPLY__RESULT_IMPORT_REPORT, &rep.base, NULL);
     prep_journal(call, "reserve_imported", one_community ? imp->rows[0]->community : "",

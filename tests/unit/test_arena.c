@@ -110,3 +110,57 @@ Test(arena, free_empties_it_for_reuse_and_twice_is_safe)
     cr_assert_not_null(hj_arena_alloc(&a, 8), "a freed arena takes new blocks");
     hj_arena_free(&a);
 }
+
+/* A one-column result of the given texts, as a query would return them. */
+static PGresult *s_rows_of(const char *const *texts, int n)
+{
+    PGresult *r = s_result();
+    PGresAttDesc col = {.name = "name", .format = 0, .typid = 25, .typlen = -1, .atttypmod = -1};
+    cr_assert(PQsetResultAttrs(r, 1, &col));
+    for (int i = 0; i < n; i++)
+        cr_assert(PQsetvalue(r, i, 0, (char *)texts[i], (int)strlen(texts[i])));
+    return r;
+}
+
+typedef struct {
+    int row;
+    const char *name;
+    char **parts;
+    size_t n_parts;
+} s_item_t;
+
+static void s_item_row(PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    s_item_t *it = item;
+    it->row = i;
+    it->name = PQgetvalue(r, i, 0);
+    it->parts = hj_arena_split(a, it->name, '-', &it->n_parts);
+}
+
+Test(arena, rows_become_a_list_in_row_order)
+{
+    hj_arena_t a = {0};
+    const char *names[] = {"a-b", "滨河", "x-y-z"};
+    PGresult *r = hj_arena_keep(&a, s_rows_of(names, 3));
+    s_item_t **items = (s_item_t **)hj_arena_rows(&a, r, 3, sizeof(s_item_t), s_item_row);
+    cr_assert_not_null(items);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(items[i]->row, i, "item %d was filled from row %d", i, items[i]->row);
+        cr_assert_str_eq(items[i]->name, names[i]);
+    }
+    cr_assert_null(items[3], "the pointer array ends with NULL");
+    cr_assert_eq(items[2]->n_parts, 3, "a row's children come from the same arena");
+    cr_assert_str_eq(items[2]->parts[1], "y");
+    cr_assert_neq(items[0], items[1]);
+    hj_arena_free(&a);
+}
+
+Test(arena, rows_of_an_empty_result_are_an_empty_list)
+{
+    hj_arena_t a = {0};
+    PGresult *r = hj_arena_keep(&a, s_rows_of(NULL, 0));
+    void **items = hj_arena_rows(&a, r, 0, sizeof(s_item_t), s_item_row);
+    cr_assert_not_null(items, "no rows is a list of none, not a failure");
+    cr_assert_null(items[0]);
+    hj_arena_free(&a);
+}

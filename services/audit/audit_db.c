@@ -1,5 +1,6 @@
 /* Every SQL statement of hj-auditd. */
 #include "audit.h"
+#include "hj_arena.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
 
@@ -14,86 +15,6 @@
 #define S_SEP "\x1f"
 
 /* ---- small helpers ------------------------------------------------------- */
-
-/* Everything a reply borrows until it is packed: results and allocations. */
-typedef struct {
-    void **items;   /* malloc'd blocks, and PGresults (flagged in kinds) */
-    char *kinds;    /* 'r' result, 'm' memory */
-    size_t n, cap;
-    int failed;     /* an allocation failed: the reply is refused as INTERNAL */
-} s_bag_t;
-
-static void *s_bag_add(s_bag_t *b, void *p, char kind)
-{
-    if (!p)
-        return NULL;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 32;
-        void **items = realloc(b->items, cap * sizeof *items);
-        if (items)
-            b->items = items;
-        char *kinds = items ? realloc(b->kinds, cap) : NULL;
-        if (kinds)
-            b->kinds = kinds;
-        if (!items || !kinds) {
-            b->failed = 1;
-            if (kind == 'r')
-                PQclear(p);
-            else
-                free(p);
-            return NULL;
-        }
-        b->cap = cap;
-    }
-    b->items[b->n] = p;
-    b->kinds[b->n++] = kind;
-    return p;
-}
-
-static PGresult *s_hold(s_bag_t *b, PGresult *r)
-{
-    return s_bag_add(b, r, 'r');
-}
-
-static void *s_keep(s_bag_t *b, void *p)
-{
-    if (!p)
-        b->failed = 1;
-    return s_bag_add(b, p, 'm');
-}
-
-static void s_bag_free(s_bag_t *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->kinds[i] == 'r')
-            PQclear(b->items[i]);
-        else
-            free(b->items[i]);
-    }
-    free(b->items);
-    free(b->kinds);
-    memset(b, 0, sizeof *b);
-}
-
-/* Splits a U+001F-joined list into a string vector held by the bag. */
-static char **s_split(s_bag_t *b, const char *joined, size_t *n)
-{
-    size_t count = joined[0] ? 1 : 0;
-    for (const char *p = joined; *p; p++)
-        count += *p == S_SEP[0];
-    char *copy = s_keep(b, strdup(joined));
-    char **items = s_keep(b, calloc(count + 1, sizeof *items));
-    *n = 0;
-    if (!copy || !items)
-        return NULL;
-    for (char *p = copy, *next; count && p; p = next) {
-        next = strchr(p, S_SEP[0]);
-        if (next)
-            *next++ = 0;
-        items[(*n)++] = p;
-    }
-    return items;
-}
 
 /* Joins a string vector with U+001F (malloc'd). */
 static char *s_join(char *const *items, size_t n)
@@ -283,7 +204,7 @@ static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const
     "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "                                     \
     "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), '')"
 
-static void s_engagement_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
+static void s_engagement_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
 {
     hj__audit__engagement__init(e);
     e->id = PQgetvalue(r, i, 0);
@@ -291,7 +212,7 @@ static void s_engagement_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Engageme
     e->term = PQgetvalue(r, i, 2);
     e->period_from = PQgetvalue(r, i, 3);
     e->period_to = PQgetvalue(r, i, 4);
-    e->auditors = s_split(b, PQgetvalue(r, i, 5), &e->n_auditors);
+    e->auditors = hj_arena_split(b, PQgetvalue(r, i, 5), S_SEP[0], &e->n_auditors);
     e->opened_on = PQgetvalue(r, i, 6);
     e->state = atoi(PQgetvalue(r, i, 7));
     e->completed_on = PQgetvalue(r, i, 8);
@@ -331,7 +252,7 @@ static void s_scope_row(PGresult *r, int i, Hj__Audit__ScopeItem *s)
     "audit.finding f JOIN audit.scope_item s ON s.id = f.scope_item "                          \
     "JOIN audit.engagement e ON e.id = f.engagement"
 
-static void s_finding_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
+static void s_finding_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
 {
     hj__audit__finding__init(f);
     f->id = PQgetvalue(r, i, 0);
@@ -345,31 +266,26 @@ static void s_finding_row(s_bag_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
     f->responsible = PQgetvalue(r, i, 8);
     f->remedy = atoi(PQgetvalue(r, i, 9));
     f->remedy_note = PQgetvalue(r, i, 10);
-    f->evidence = s_split(b, PQgetvalue(r, i, 11), &f->n_evidence);
+    f->evidence = hj_arena_split(b, PQgetvalue(r, i, 11), S_SEP[0], &f->n_evidence);
     f->community = PQgetvalue(r, i, 12);
     f->term = PQgetvalue(r, i, 13);
     f->scope_title = PQgetvalue(r, i, 14);
 }
 
-/* Runs `sql` and turns each row into a message with `row`; the vector and
- * the rows are held by the bag. */
-typedef void (*s_row_fn)(s_bag_t *b, PGresult *r, int i, void *msg);
-
-static void s_scope_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+/* The rows of s_rows, as hj_arena_rows calls them. */
+static void s_scope_row_b(PGresult *r, int i, void *m, hj_arena_t *b)
 {
-    (void)b;
     s_scope_row(r, i, m);
 }
 
-static void s_finding_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+static void s_finding_row_b(PGresult *r, int i, void *m, hj_arena_t *b)
 {
     s_finding_row(b, r, i, m);
 }
 
-static void s_move_row_b(s_bag_t *b, PGresult *r, int i, void *m)
+static void s_move_row_b(PGresult *r, int i, void *m, hj_arena_t *b)
 {
     Hj__Audit__Move *mv = m;
-    (void)b;
     hj__audit__move__init(mv);
     mv->from = atoi(PQgetvalue(r, i, 0));
     mv->to = atoi(PQgetvalue(r, i, 1));
@@ -378,24 +294,21 @@ static void s_move_row_b(s_bag_t *b, PGresult *r, int i, void *m)
     mv->actor = PQgetvalue(r, i, 4);
 }
 
-static int s_rows(PGconn *c, hj_call_t *call, s_bag_t *b, const char *sql, int nv,
-                  const char *const *v, size_t size, s_row_fn row, void ***out, size_t *n)
+/* Runs `sql` and turns each row into a message with `row`; the vector and
+ * the rows are held by the arena. */
+static int s_rows(PGconn *c, hj_call_t *call, hj_arena_t *b, const char *sql, int nv,
+                  const char *const *v, size_t size, hj_arena_row_fn row, void ***out, size_t *n)
 {
     char state[6];
-    PGresult *r = s_hold(b, hj_pq(c, state, sql, nv, v));
+    PGresult *r = hj_arena_keep(b, hj_pq(c, state, sql, nv, v));
     if (!r) {
         hj_call_sql_failed(call, state, "the audit", "");
         return -1;
     }
     int rows = PQntuples(r);
-    char *msgs = s_keep(b, calloc((size_t)rows + 1, size));
-    void **ptrs = s_keep(b, calloc((size_t)rows + 1, sizeof *ptrs));
-    if (!msgs || !ptrs)
+    void **ptrs = hj_arena_rows(b, r, rows, size, row);
+    if (!ptrs)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    for (int i = 0; i < rows; i++) {
-        row(b, r, i, msgs + (size_t)i * size);
-        ptrs[i] = msgs + (size_t)i * size;
-    }
     *out = ptrs;
     *n = (size_t)rows;
     return 0;
@@ -408,11 +321,11 @@ static int s_rows(PGconn *c, hj_call_t *call, s_bag_t *b, const char *sql, int n
 static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
     char state[6];
-    s_bag_t b = {0};
+    hj_arena_t b = {0};
     const char *v[1] = {id};
     Hj__Audit__Engagement e;
     Hj__Audit__AuditView view = HJ__AUDIT__AUDIT_VIEW__INIT;
-    PGresult *r = s_hold(&b, hj_pq(c, state,
+    PGresult *r = hj_arena_keep(&b, hj_pq(c, state,
                                    "SELECT " S_ENGAGEMENT_COLS
                                    " FROM audit.engagement e WHERE e.id = $1::uuid",
                                    1, v));
@@ -447,7 +360,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                1, cv, sizeof(Hj__Audit__Finding), s_finding_row_b, (void ***)&view.serious_open,
                &view.n_serious_open))
         goto out;
-    r = s_hold(&b, hj_pq(c, state,
+    r = hj_arena_keep(&b, hj_pq(c, state,
                          "SELECT COALESCE(sum(amount_fen), 0), count(*) FILTER (WHERE remedy = 1) "
                          "FROM audit.finding WHERE engagement = $1::uuid",
                          1, v));
@@ -473,7 +386,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
         snprintf(call->kind, sizeof call->kind, "%s", kind);
     hj_call_reply(call, &reply.base, kind ? &e.base : NULL);
 out:
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, int to,
@@ -529,8 +442,10 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
               "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
               "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
               1, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit's scope", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit's scope", "");
+        return;
+    }
     PQclear(r);
     /* Opening is the first move (not_opened → planned): it records who opened it. */
     if (s_move_insert(c, call, call->request_id, HJ__AUDIT__STATE__NOT_OPENED,
@@ -555,18 +470,22 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
         return;
     int to = adv->to;
     if (to == HJ__AUDIT__STATE__NOT_OPENED) {
-        if (a.state == HJ__AUDIT__STATE__PUBLISHED)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state_order",
-                                       "the audit is published: there is no next state");
+        if (a.state == HJ__AUDIT__STATE__PUBLISHED) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state_order",
+                          "the audit is published: there is no next state");
+            return;
+        }
         to = a.state + 1;
     }
     if (audit_move_check(&call->status, a.state, to, adv->reason) != 0)
         return;
     const char *on = adv->on[0] ? adv->on : today;
-    if (strcmp(on, a.last_move_on) < 0)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
-                                   "on (%s) is before the audit's last move (%s)", on,
-                                   a.last_move_on);
+    if (strcmp(on, a.last_move_on) < 0) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
+                      "on (%s) is before the audit's last move (%s)", on,
+                      a.last_move_on);
+        return;
+    }
     if (to == HJ__AUDIT__STATE__COMPLETED && a.state < to) {
         /* No sign-off while any scope item is unexamined. */
         const char *v[1] = {a.id};
@@ -575,8 +494,10 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
                             "ORDER BY no), '') FROM audit.scope_item "
                             "WHERE engagement = $1::uuid AND status = 1",
                             1, v);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the audit's scope", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the audit's scope", "");
+            return;
+        }
         int unexamined = atoi(PQgetvalue(r, 0, 0));
         if (unexamined)
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "scope_examined",
@@ -587,10 +508,12 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
             s_no_overlap(c, call, a.community, a.period_from, a.period_to, a.id) != 0)
             return;
     }
-    if (to == HJ__AUDIT__STATE__PUBLISHED && strcmp(on, a.completed_on) < 0)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
-                                   "the publication date %s is before the audit was completed (%s)",
-                                   on, a.completed_on);
+    if (to == HJ__AUDIT__STATE__PUBLISHED && strcmp(on, a.completed_on) < 0) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
+                      "the publication date %s is before the audit was completed (%s)",
+                      on, a.completed_on);
+        return;
+    }
     snprintf(to_text, sizeof to_text, "%d", to);
     const char *v[3] = {a.id, to_text, on};
     /* completed_on is the date of the move into completed; kept while it stays
@@ -602,8 +525,10 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
                         "published_on = CASE WHEN $2::smallint = 5 THEN $3::date END, "
                         "updated_at = now() WHERE id = $1::uuid",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit's state", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit's state", "");
+        return;
+    }
     PQclear(r);
     if (s_move_insert(c, call, a.id, a.state, to, adv->reason, on) != 0)
         return;
@@ -619,12 +544,15 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state,
                         "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
-                                   "scope item %s not found", id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
+                      "scope item %s not found", id);
+        return;
     }
     Hj__Audit__ScopeItem s;
     s_scope_row(r, 0, &s);
@@ -644,11 +572,13 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
     s_audit_t a;
     if (s_resolve(c, call, add->audit, 1, &a) != 0)
         return;
-    if (a.state >= HJ__AUDIT__STATE__COMPLETED)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                                   "the audit of %s (term %s) is %s: its scope is closed (go back "
-                                   "to draft_report with a reason to change it)",
-                                   a.community, a.term, s_state(a.state));
+    if (a.state >= HJ__AUDIT__STATE__COMPLETED) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "the audit of %s (term %s) is %s: its scope is closed (go back "
+                      "to draft_report with a reason to change it)",
+                      a.community, a.term, s_state(a.state));
+        return;
+    }
     snprintf(basis, sizeof basis, "%d", (int)i->basis);
     snprintf(signers, sizeof signers, "%u", i->signers);
     snprintf(eligible, sizeof eligible, "%u", i->eligible);
@@ -657,12 +587,15 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
         const char *v[1] = {basis};
         PGresult *r = hj_pq(c, state, "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
                             1, v);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the request basis", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the request basis", "");
+            return;
+        }
         if (PQntuples(r) == 0) {
             PQclear(r);
-            return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
-                                       "unknown basis");
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
+                          "unknown basis");
+            return;
         }
         int64_t num = atoll(PQgetvalue(r, 0, 0)), den = atoll(PQgetvalue(r, 0, 1));
         if ((int64_t)i->signers * den < (int64_t)i->eligible * num)
@@ -683,8 +616,10 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
                         "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
                         "FROM audit.scope_item WHERE engagement = $2::uuid",
                         10, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     PQclear(r);
     s_scope_reply(c, call, call->request_id, "audit_scope_updated");
 }
@@ -733,24 +668,30 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
     switch (set->status) {
     case HJ__AUDIT__SCOPE_STATUS__NOT_STARTED:
     case HJ__AUDIT__SCOPE_STATUS__EXAMINED:
-        if (findings)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
-                                       "scope item %u has %d finding%s: it is finding_raised, or "
-                                       "cleared once they are remedied or referred",
-                                       set->no, findings, findings == 1 ? "" : "s");
+        if (findings) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
+                          "scope item %u has %d finding%s: it is finding_raised, or "
+                          "cleared once they are remedied or referred",
+                          set->no, findings, findings == 1 ? "" : "s");
+            return;
+        }
         break;
     case HJ__AUDIT__SCOPE_STATUS__FINDING_RAISED:
-        if (!findings)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
-                                       "scope item %u has no finding: record one with hj audit "
-                                       "finding add",
-                                       set->no);
+        if (!findings) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "findings",
+                          "scope item %u has no finding: record one with hj audit "
+                          "finding add",
+                          set->no);
+            return;
+        }
         break;
     case HJ__AUDIT__SCOPE_STATUS__CLEARED:
-        if (open)
-            return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "open_findings",
-                                       "scope item %u still has %d open finding%s", set->no, open,
-                                       open == 1 ? "" : "s");
+        if (open) {
+            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "open_findings",
+                          "scope item %u still has %d open finding%s", set->no, open,
+                          open == 1 ? "" : "s");
+            return;
+        }
         break;
     default:
         break;
@@ -761,8 +702,10 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
                         "UPDATE audit.scope_item SET status = $2::smallint, "
                         "note = COALESCE(NULLIF($3, ''), note) WHERE id = $1::uuid",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     PQclear(r);
     s_scope_reply(c, call, id, "audit_scope_updated");
 }
@@ -770,7 +713,7 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
 void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
 {
     s_audit_t a;
-    s_bag_t b = {0};
+    hj_arena_t b = {0};
     Hj__Audit__ScopeItems list = HJ__AUDIT__SCOPE_ITEMS__INIT;
     if (s_resolve(c, call, ref, 0, &a) != 0)
         return;
@@ -785,7 +728,7 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
         snprintf(call->community, sizeof call->community, "%s", a.community);
         hj_call_reply(call, &reply.base, NULL);
     }
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 /* ---- findings ------------------------------------------------------------- */
@@ -793,9 +736,9 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
 static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
     char state[6];
-    s_bag_t b = {0};
+    hj_arena_t b = {0};
     const char *v[1] = {id};
-    PGresult *r = s_hold(&b, hj_pq(c, state,
+    PGresult *r = hj_arena_keep(&b, hj_pq(c, state,
                                    "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM
                                    " WHERE f.id = $1::uuid",
                                    1, v));
@@ -815,7 +758,7 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
         snprintf(call->community, sizeof call->community, "%s", f.community);
         hj_call_reply(call, &reply.base, &f.base);
     }
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAdd *add, int64_t fen,
@@ -838,15 +781,19 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
                             "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
                             "FROM audit.finding WHERE engagement = $1::uuid",
                             2, v);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the audit's total", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the audit's total", "");
+            return;
+        }
         int overflow = PQgetvalue(r, 0, 0)[0] == 't';
         PQclear(r);
-        if (overflow)
-            return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "amount",
-                                       "amount %s overflows the audit's total of finding amounts "
-                                       "(at most 92233720368547758.07 yuan)",
-                                       f->amount);
+        if (overflow) {
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "amount",
+                          "amount %s overflows the audit's total of finding amounts "
+                          "(at most 92233720368547758.07 yuan)",
+                          f->amount);
+            return;
+        }
     }
     snprintf(severity, sizeof severity, "%d", (int)f->severity);
     char *evidence = s_join(f->evidence, f->n_evidence);
@@ -859,13 +806,17 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
                         "string_to_array($8, E'\\x1f') FROM audit.finding WHERE engagement = $2::uuid",
                         8, v);
     free(evidence);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the finding", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the finding", "");
+        return;
+    }
     PQclear(r);
     const char *w[1] = {item};
     r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid", 1, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the scope item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the scope item", "");
+        return;
+    }
     PQclear(r);
     s_finding_reply(c, call, call->request_id, "audit_finding_added");
 }
@@ -889,13 +840,16 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
                         "WHERE engagement = $1::uuid AND no = $2::int RETURNING id, scope_item, remedy",
                         6, v);
     free(evidence);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the finding", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the finding", "");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
-                                   "the audit of %s (term %s) has no finding %u", a.community,
-                                   a.term, u->no);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
+                      "the audit of %s (term %s) has no finding %u", a.community,
+                      a.term, u->no);
+        return;
     }
     snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
     char item[37];
@@ -907,8 +861,10 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
         const char *w[1] = {item};
         r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
                   1, w);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the scope item", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the scope item", "");
+            return;
+        }
         PQclear(r);
     }
     s_finding_reply(c, call, id, "audit_finding_updated");
@@ -948,8 +904,10 @@ static void s_lines_reply(hj_call_t *call, Hj__Audit__StatusLine *rows, int n, u
                           const char *next)
 {
     Hj__Audit__StatusLine **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    if (!ptrs)
-        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    if (!ptrs) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        return;
+    }
     for (int i = 0; i < n; i++)
         ptrs[i] = &rows[i];
     Hj__Audit__StatusLines lines = HJ__AUDIT__STATUS_LINES__INIT;
@@ -972,9 +930,9 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
                     uint32_t page, const char *count_sql)
 {
     char state[6];
-    s_bag_t b = {0};
-    PGresult *r = s_hold(&b, hj_pq(c, state, sql, nv, v));
-    PGresult *total = r && count_sql ? s_hold(&b, hj_pq(c, state, count_sql, nv - 2, v)) : NULL;
+    hj_arena_t b = {0};
+    PGresult *r = hj_arena_keep(&b, hj_pq(c, state, sql, nv, v));
+    PGresult *total = r && count_sql ? hj_arena_keep(&b, hj_pq(c, state, count_sql, nv - 2, v)) : NULL;
     if (!r || (count_sql && !total)) {
         hj_call_sql_failed(call, state, "the audit lines", "");
         goto out;
@@ -982,7 +940,7 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     int n = PQntuples(r), more = page && n > (int)page;
     if (more)
         n = (int)page;
-    Hj__Audit__StatusLine *rows = s_keep(&b, calloc((size_t)n + 1, sizeof *rows));
+    Hj__Audit__StatusLine *rows = hj_arena_alloc(&b, ((size_t)n + 1) * sizeof *rows);
     for (int i = 0; rows && i < n; i++) {
         hj__audit__status_line__init(&rows[i]);
         rows[i].community = PQgetvalue(r, i, 0);
@@ -995,7 +953,7 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
         s_lines_reply(call, rows, n, total ? strtoull(PQgetvalue(total, 0, 0), NULL, 10) : (uint64_t)n,
                       more ? rows[n - 1].audit_id : "");
 out:
-    s_bag_free(&b);
+    hj_arena_free(&b);
 }
 
 /* Audits one page at a time: keyset on (community, period_from, id) after
@@ -1060,8 +1018,10 @@ void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
                         "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
                         "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the audit gate", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the audit gate", "");
+        return;
+    }
     gate.community = g->community;
     gate.audit_id = PQgetvalue(r, 0, 0);
     gate.term = PQgetvalue(r, 0, 1);

@@ -352,8 +352,9 @@ int hj_pq_cmd(PGconn *c, const char *sql)
 {
     char state[6];
     PGresult *r = hj_pq(c, state, sql, 0, NULL);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 int hj_pq_begin(PGconn *c, int *own)

@@ -152,6 +152,17 @@ int hj_check_uuid(hj_status_t *st, const char *field, const char *value)
     return 0;
 }
 
+int hj_check_code(hj_status_t *st, const char *field, const char *value, int required)
+{
+    if (hj_check_text(st, field, value, HJ_CODE_MAX, required) != 0)
+        return -1;
+    for (const char *p = value; p && *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "%s may hold only letters, digits, '-' and '_'", field);
+    return 0;
+}
+
 /* One varint at data[*pos]; -1 when it runs off the end or past ten bytes. */
 static int s_wire_varint(const uint8_t *data, size_t len, size_t *pos, uint64_t *v)
 {

@@ -37,6 +37,10 @@ int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t 
                   int required);
 int hj_check_date(hj_status_t *st, const char *field, const char *value, int required);
 int hj_check_uuid(hj_status_t *st, const char *field, const char *value);
+/* A code officials type (community, subdistrict, district, election, box...):
+ * at most HJ_CODE_MAX bytes of letters, digits, '-' and '_'. */
+#define HJ_CODE_MAX 32
+int hj_check_code(hj_status_t *st, const char *field, const char *value, int required);
 /* Every string field of a packed message, checked on the wire against its
  * descriptor (nested messages too): -1 with INVALID_ARGUMENT naming the field
  * when one holds a NUL byte or is not UTF-8. protobuf-c hands strings over as

@@ -33,43 +33,6 @@ struct hj_worker {
     unsigned generation;  /* bumped on every reconnect: replies to an old socket are dropped */
 };
 
-ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
-                                 const hj_permission_t *permissions, const uint8_t *body,
-                                 size_t len)
-{
-    ProtobufCMessage *m = protobuf_c_message_unpack(desc, NULL, len, body);
-    if (!m) {
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "body",
-                      "the body is not a %s message", desc->name);
-        return NULL;
-    }
-    call->request = m;
-    /* The op is the case of the Request's oneof; request_id its field 1. */
-    for (unsigned i = 0; i < desc->n_fields; i++)
-        if (desc->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            call->op = (int)*(const uint32_t *)((const char *)m + desc->fields[i].quantifier_offset);
-            break;
-        }
-    if (hj_check_wire_text(&call->status, desc, body, len) != 0)
-        return NULL;
-    if (hj_auth_is_write(permissions, call->op)) {
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(desc, "request_id");
-        const char *rid = f ? *(char *const *)((const char *)m + f->offset) : NULL;
-        if (hj_check_uuid(&call->status, "request_id", rid ? rid : "") != 0)
-            return NULL;
-        snprintf(call->request_id, sizeof call->request_id, "%s", rid);
-    }
-    return m;
-}
-
-void hj_call_release(hj_call_t *call)
-{
-    if (call->request)
-        protobuf_c_message_free_unpacked(call->request, NULL);
-    call->request = NULL;
-}
-
 static void s_send_command(hj_worker_t *w, const char *cmd, hj_frames_t *tail)
 {
     hj_frames_t f;

@@ -50,17 +50,6 @@ typedef struct {
     void (*stop)(void *svc);
 } hj_service_t;
 
-/* The first steps every service's decode shares: unpack `body` as `desc`
- * (a service's Request: `string request_id = 1` and one `oneof op`), check its
- * strings on the wire (NUL, UTF-8), set call->request and call->op, and for a
- * write (by the permission table) take its UUID into call->request_id.
- * Returns the message, or NULL with call->status set (INVALID_ARGUMENT). */
-ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
-                                 const hj_permission_t *permissions, const uint8_t *body,
-                                 size_t len);
-/* Frees call->request as unpacked by hj_call_unpack: any service's .release. */
-void hj_call_release(hj_call_t *call);
-
 typedef struct hj_worker hj_worker_t;
 
 /* key: this daemon's CURVE identity (hj_daemon_key.h), kept by the caller. */

@@ -1,4 +1,5 @@
 /* Every SQL statement of hj-interviewsd. */
+#include "hj_arena.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
 #include "interviews.h"
@@ -40,8 +41,9 @@ static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
                         "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
                         2, v);
     hj__registry__community__free_unpacked(m, NULL);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 /* person_added, and person_updated (a corrected name): the name and code
@@ -56,8 +58,9 @@ static int s_apply_one_person(PGconn *c, const Hj__Registry__Person *p)
                         "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
                         "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
                         3, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
@@ -106,8 +109,9 @@ static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
                                 "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
                         7, v);
     hj__registry__seat__free_unpacked(s, NULL);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 /* Applies every fresh roster row and moves the cursor on. The caller holds
@@ -225,8 +229,10 @@ static void s_roster_failed(hj_call_t *call)
     "t.voided_at IS NOT NULL, COALESCE(t.void_reason, ''), COALESCE((SELECT ip.code FROM "      \
     "interviews.person ip WHERE ip.id = t.interviewee_person), '')"
 
-/* Talks read back with everything they hold; the messages point into the results. */
+/* Talks read back with everything they hold; the messages point into the
+ * results, and the results and arrays live in mem. */
 typedef struct {
+    hj_arena_t mem;
     PGresult *talks, *interviewers, *topics, *follow_ups;
     size_t n;
     Hj__Interviews__Talk *items, **ptrs;
@@ -237,18 +243,7 @@ typedef struct {
 
 static void s_talks_free(s_talks_t *set)
 {
-    PQclear(set->talks);
-    PQclear(set->interviewers);
-    PQclear(set->topics);
-    PQclear(set->follow_ups);
-    free(set->items);
-    free(set->ptrs);
-    free(set->interviewees);
-    free(set->interviewer_ids);
-    free(set->interviewer_names);
-    free(set->topic_texts);
-    free(set->follow_up_items);
-    free(set->follow_up_ptrs);
+    hj_arena_free(&set->mem);
     memset(set, 0, sizeof *set);
 }
 
@@ -265,7 +260,9 @@ static int s_rows_of(PGresult *r, int *row, const char *id)
 static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *set)
 {
     memset(set, 0, sizeof *set);
-    set->talks = talks;
+    set->talks = hj_arena_keep(&set->mem, talks);
+    if (!set->talks)
+        return -1;
     set->n = (size_t)PQntuples(talks);
     /* '{id,id,...}': UUIDs need no quoting in an array literal. */
     char *ids = malloc(set->n * 37 + 3);
@@ -278,37 +275,41 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
     ids[at++] = '}';
     ids[at] = 0;
     const char *v[1] = {ids};
-    set->interviewers = hj_pq(c, state,
-                              "SELECT talk_id, person_id, name FROM interviews.talk_interviewer "
-                              "WHERE talk_id = ANY($1::uuid[]) "
-                              "ORDER BY array_position($1::uuid[], talk_id), position",
-                              1, v);
+    set->interviewers = hj_arena_keep(
+        &set->mem, hj_pq(c, state,
+                         "SELECT talk_id, person_id, name FROM interviews.talk_interviewer "
+                         "WHERE talk_id = ANY($1::uuid[]) "
+                         "ORDER BY array_position($1::uuid[], talk_id), position",
+                         1, v));
     if (set->interviewers)
-        set->topics = hj_pq(c, state,
-                            "SELECT talk_id, topic FROM interviews.talk_topic "
-                            "WHERE talk_id = ANY($1::uuid[]) "
-                            "ORDER BY array_position($1::uuid[], talk_id), position",
-                            1, v);
+        set->topics = hj_arena_keep(
+            &set->mem, hj_pq(c, state,
+                             "SELECT talk_id, topic FROM interviews.talk_topic "
+                             "WHERE talk_id = ANY($1::uuid[]) "
+                             "ORDER BY array_position($1::uuid[], talk_id), position",
+                             1, v));
     if (set->topics)
-        set->follow_ups = hj_pq(c, state,
-                                "SELECT talk_id, number, action, owner, to_char(due_date, 'YYYY-MM-DD'), "
-                                "COALESCE(to_char(closed_on, 'YYYY-MM-DD'), '') FROM interviews.follow_up "
-                                "WHERE talk_id = ANY($1::uuid[]) "
-                                "ORDER BY array_position($1::uuid[], talk_id), number",
-                                1, v);
+        set->follow_ups = hj_arena_keep(
+            &set->mem,
+            hj_pq(c, state,
+                  "SELECT talk_id, number, action, owner, to_char(due_date, 'YYYY-MM-DD'), "
+                  "COALESCE(to_char(closed_on, 'YYYY-MM-DD'), '') FROM interviews.follow_up "
+                  "WHERE talk_id = ANY($1::uuid[]) "
+                  "ORDER BY array_position($1::uuid[], talk_id), number",
+                  1, v));
     free(ids);
     if (!set->follow_ups)
         return -1;
     size_t ni = (size_t)PQntuples(set->interviewers), nt = (size_t)PQntuples(set->topics),
            nf = (size_t)PQntuples(set->follow_ups);
-    set->items = calloc(set->n + 1, sizeof *set->items);
-    set->ptrs = calloc(set->n + 1, sizeof *set->ptrs);
-    set->interviewees = calloc(set->n + 1, sizeof *set->interviewees);
-    set->interviewer_ids = calloc(ni + 1, sizeof(char *));
-    set->interviewer_names = calloc(ni + 1, sizeof(char *));
-    set->topic_texts = calloc(nt + 1, sizeof(char *));
-    set->follow_up_items = calloc(nf + 1, sizeof *set->follow_up_items);
-    set->follow_up_ptrs = calloc(nf + 1, sizeof *set->follow_up_ptrs);
+    set->items = hj_arena_alloc(&set->mem, (set->n + 1) * sizeof *set->items);
+    set->ptrs = hj_arena_alloc(&set->mem, (set->n + 1) * sizeof *set->ptrs);
+    set->interviewees = hj_arena_alloc(&set->mem, (set->n + 1) * sizeof *set->interviewees);
+    set->interviewer_ids = hj_arena_alloc(&set->mem, (ni + 1) * sizeof(char *));
+    set->interviewer_names = hj_arena_alloc(&set->mem, (ni + 1) * sizeof(char *));
+    set->topic_texts = hj_arena_alloc(&set->mem, (nt + 1) * sizeof(char *));
+    set->follow_up_items = hj_arena_alloc(&set->mem, (nf + 1) * sizeof *set->follow_up_items);
+    set->follow_up_ptrs = hj_arena_alloc(&set->mem, (nf + 1) * sizeof *set->follow_up_ptrs);
     if (!set->items || !set->ptrs || !set->interviewees || !set->interviewer_ids ||
         !set->interviewer_names || !set->topic_texts || !set->follow_up_items ||
         !set->follow_up_ptrs)
@@ -385,16 +386,20 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state, "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
-                                   id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
+                      id);
+        return;
     }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
-        return hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
     }
     Hj__Interviews__Talk *t = set.ptrs[0];
     t->previous = previous;
@@ -614,7 +619,8 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
                         7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
     if (!r) {
         free(scope);
-        return hj_call_sql_failed(call, state, "talk list", "");
+        hj_call_sql_failed(call, state, "talk list", "");
+        return;
     }
     withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
     total = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
@@ -627,11 +633,14 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
               "ORDER BY t.talk_date, t.id LIMIT $7::int",
               9, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk list", "");
+        return;
+    }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
-        return hj_call_sql_failed(call, state, "talk list", "");
+        hj_call_sql_failed(call, state, "talk list", "");
+        return;
     }
     Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
     list.n_items = set.n > page ? page : set.n;
@@ -655,8 +664,10 @@ static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
     const char *v[1] = {id};
     PGresult *r = hj_pq(c, state, "SELECT COALESCE(void_reason, '') FROM interviews.talk "
                                   "WHERE id = $1::uuid", 1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
     else
@@ -674,12 +685,16 @@ void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__T
                         "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
                         "WHERE id = $1::uuid AND voided_at IS NULL",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return s_talk_not_correctable(c, call, t->id);
+    if (!changed) {
+        s_talk_not_correctable(c, call, t->id);
+        return;
+    }
     s_talk_reply(c, call, t->id, "talk_voided");
 }
 
@@ -692,15 +707,19 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
                         "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
                         "AND t.voided_at IS NULL FOR UPDATE",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "talk", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_talk_not_correctable(c, call, u->id);
+        s_talk_not_correctable(c, call, u->id);
+        return;
     }
     if (s_talks_load(c, state, r, &before) != 0) {
         s_talks_free(&before);
-        return hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
     }
     /* A follow-up is never due before its talk: the new date may not pass one. */
     const Hj__Interviews__Talk *old = before.ptrs[0];
@@ -709,7 +728,8 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
                           "date %s is after follow-up %u's due date (%s)", u->date,
                           old->follow_ups[i]->number, old->follow_ups[i]->due_date);
-            return s_talks_free(&before);
+            s_talks_free(&before);
+            return;
         }
     r = hj_pq(c, state,
               "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
@@ -717,7 +737,8 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
               3, v);
     if (!r) {
         s_talks_free(&before);
-        return hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_sql_failed(call, state, "talk", "id");
+        return;
     }
     PQclear(r);
     s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0]);
@@ -738,8 +759,10 @@ static uint32_t s_per_mille(uint32_t covered, uint32_t members)
 void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q)
 {
     char state[6];
-    if (s_roster_sync(c) != 0)
-        return s_roster_failed(call);
+    if (s_roster_sync(c) != 0) {
+        s_roster_failed(call);
+        return;
+    }
     const char *v[1] = {q->community};
     /* One row per sitting member (a person on both committees once), and one
      * row with NULL member for a community without any. */
@@ -760,13 +783,16 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
                         "WHERE $1 = '' OR c.code = $1 "
                         "ORDER BY c.code, p.name, m.person_id",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "coverage", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "coverage", "");
+        return;
+    }
     int n = PQntuples(r);
     if (n == 0 && q->community[0]) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                                   "community %s not found in the registry", q->community);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
+                      "community %s not found in the registry", q->community);
+        return;
     }
     /* Each row's seats "a:b,c:d" are split in place into pointers. */
     Hj__Interviews__CommunityCoverage *cc = calloc((size_t)n + 1, sizeof *cc);
@@ -853,13 +879,16 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                         "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
                         "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "follow-up", "number");
+    if (!r) {
+        hj_call_sql_failed(call, state, "follow-up", "number");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (changed) {
         hj_debug("follow-up %u of talk %s closed", f->number, f->talk_id);
-        return s_talk_reply(c, call, f->talk_id, "followup_closed");
+        s_talk_reply(c, call, f->talk_id, "followup_closed");
+        return;
     }
     /* Say why not. */
     r = hj_pq(c, state,
@@ -868,8 +897,10 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
               "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
               "WHERE t.id = $1::uuid",
               2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "follow-up", "number");
+    if (!r) {
+        hj_call_sql_failed(call, state, "follow-up", "number");
+        return;
+    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
                       f->talk_id);

@@ -7,25 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_CODE_MAX 32
 #define S_NAME_MAX 200
 #define S_TOPIC_MAX 200
 #define S_TEXT_MAX 20000
 #define S_INTERVIEWERS_MAX 10
 #define S_TOPICS_MAX 20
 #define S_FOLLOW_UPS_MAX 20
-
-/* Codes are what officials type: letters, digits, '-' and '_'. */
-static int s_check_code(hj_status_t *st, const char *field, const char *code, int required)
-{
-    if (hj_check_text(st, field, code, S_CODE_MAX, required) != 0)
-        return -1;
-    for (const char *p = code; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
-                                 "%s may hold only letters, digits, '-' and '_'", field);
-    return 0;
-}
 
 /* Required text that is more than blanks. */
 static int s_check_required(hj_status_t *st, const char *field, const char *value, size_t max)
@@ -114,7 +101,7 @@ static int s_check_talk(hj_status_t *st, const char *request_id, const Hj__Inter
     if (t->id[0] && strcmp(t->id, request_id) != 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id",
                              "id must equal the request id (the talk's UUID is its idempotency key)");
-    if (s_check_code(st, "community", t->community, 1) != 0)
+    if (hj_check_code(st, "community", t->community, 1) != 0)
         return -1;
     if (t->phase < HJ__INTERVIEWS__PHASE__SURVEY || t->phase > HJ__INTERVIEWS__PHASE__OTHER)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "phase",
@@ -152,7 +139,7 @@ static int s_check_query(hj_status_t *st, const Hj__Interviews__TalkQuery *q)
 {
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
-    if (s_check_code(st, "community", q->community, 0) != 0)
+    if (hj_check_code(st, "community", q->community, 0) != 0)
         return -1;
     if ((int)q->phase < 0 || q->phase > HJ__INTERVIEWS__PHASE__OTHER)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "phase",
@@ -178,7 +165,7 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
     case HJ__INTERVIEWS__REQUEST__OP_TALK_LIST:
         return s_check_query(st, r->talk_list);
     case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:
-        return s_check_code(st, "community", r->coverage->community, 0);
+        return hj_check_code(st, "community", r->coverage->community, 0);
     case HJ__INTERVIEWS__REQUEST__OP_TALK_VOID:
         return hj_check_uuid(st, "id", r->talk_void->id) ||
                s_check_required(st, "reason", r->talk_void->reason, S_TEXT_MAX);

@@ -9,7 +9,7 @@
 
 /* Children travel in one column each: records split by \x1e, fields by \x1f
  * (free text never holds control characters: the server refuses them). */
-static void s_body_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_body_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Body *b = item;
     size_t n, k;
@@ -22,11 +22,11 @@ static void s_body_row(PGresult *r, int i, void *item, prep_arena_t *a)
     b->leader_id = PQgetvalue(r, i, 5);
     b->formed_on = PQgetvalue(r, i, 6);
     b->recorded_by = PQgetvalue(r, i, 7);
-    char **members = prep_split(a, PQgetvalue(r, i, 8), '\x1e', &n);
-    b->members = prep_alloc(a, (n + 1) * sizeof *b->members);
-    Hj__Registry__BodyMember *m = prep_alloc(a, (n + 1) * sizeof *m);
+    char **members = hj_arena_split(a, PQgetvalue(r, i, 8), '\x1e', &n);
+    b->members = hj_arena_alloc(a, (n + 1) * sizeof *b->members);
+    Hj__Registry__BodyMember *m = hj_arena_alloc(a, (n + 1) * sizeof *m);
     for (size_t j = 0; members && b->members && m && j < n; j++) {
-        char **f = prep_split(a, members[j], '\x1f', &k);
+        char **f = hj_arena_split(a, members[j], '\x1f', &k);
         hj__registry__body_member__init(&m[j]);
         if (f && k == 3) {
             m[j].person_id = f[0];
@@ -35,7 +35,7 @@ static void s_body_row(PGresult *r, int i, void *item, prep_arena_t *a)
         }
         b->members[b->n_members++] = &m[j];
     }
-    b->communities = prep_split(a, PQgetvalue(r, i, 9), '\x1e', &b->n_communities);
+    b->communities = hj_arena_split(a, PQgetvalue(r, i, 9), '\x1e', &b->n_communities);
 }
 
 static const prep_filter_t s_body_filters[] = {
@@ -115,8 +115,9 @@ static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql,
                   const char *const *v)
 {
     PGresult *r = prep_q(c, call, what, sql, n, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static int s_add_members(PGconn *c, hj_call_t *call, const char *body_id, char **ids, size_t n,

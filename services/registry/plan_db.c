@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_plan_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_plan_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Plan *p = item;
     size_t n, k;
@@ -24,11 +24,11 @@ static void s_plan_row(PGresult *r, int i, void *item, prep_arena_t *a)
     p->previous_id = PQgetvalue(r, i, 9);
     p->in_force_on = PQgetvalue(r, i, 10);
     p->recorded_by = PQgetvalue(r, i, 11);
-    char **steps = prep_split(a, PQgetvalue(r, i, 12), '\x1e', &n);
-    Hj__Registry__PlanStep *s = prep_alloc(a, (n + 1) * sizeof *s);
-    p->steps = prep_alloc(a, (n + 1) * sizeof *p->steps);
+    char **steps = hj_arena_split(a, PQgetvalue(r, i, 12), '\x1e', &n);
+    Hj__Registry__PlanStep *s = hj_arena_alloc(a, (n + 1) * sizeof *s);
+    p->steps = hj_arena_alloc(a, (n + 1) * sizeof *p->steps);
     for (size_t j = 0; steps && s && p->steps && j < n; j++) {
-        char **f = prep_split(a, steps[j], '\x1f', &k);
+        char **f = hj_arena_split(a, steps[j], '\x1f', &k);
         hj__registry__plan_step__init(&s[j]);
         if (f && k == 7) {
             s[j].position = (uint32_t)atoi(f[0]);
@@ -72,8 +72,9 @@ static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql,
                   const char *const *v)
 {
     PGresult *r = prep_q(c, call, what, sql, n, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
@@ -311,7 +312,7 @@ void plan_db_get(PGconn *c, hj_call_t *call, const char *id)
 
 /* ---- tasks ------------------------------------------------------------------ */
 
-static void s_task_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_task_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Task *t = item;
     hj__registry__task__init(t);
@@ -412,7 +413,7 @@ void task_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
 /* A corrected due date is flagged again against its plan's submission. */
 void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *u)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *before;
     const char *v[4] = {u->id, u->due, u->title, u->owner};
     if (prep_fetch_standing(c, call, &s_task, u->id, &a, &before) == 0 &&
@@ -424,5 +425,5 @@ void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *
                "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
                4, v) == 0)
         prep_db_corrected(c, call, &s_task, u->id, before, &a, "task_updated");
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }

@@ -9,22 +9,8 @@
  * every record is read by one SELECT described by a prep_record_t, so "show",
  * "list" (paged by the record's date and id) and the reply after a write are
  * the same code for all of them. */
+#include "hj_arena.h"
 #include "registry.h"
-
-/* Memory that lives until a reply is packed: child arrays of rows and the
- * PGresults their strings point into. */
-typedef struct {
-    void **ptr;
-    size_t n, cap;
-    PGresult **res;
-    size_t nres, capres;
-} prep_arena_t;
-
-void *prep_alloc(prep_arena_t *a, size_t size);   /* zeroed; NULL only when out of memory */
-void prep_keep(prep_arena_t *a, PGresult *r);      /* PQclear-ed by prep_arena_free */
-void prep_arena_free(prep_arena_t *a);
-/* Splits s at sep into arena-owned strings; "" gives none. */
-char **prep_split(prep_arena_t *a, const char *s, char sep, size_t *n);
 
 /* A list filter: when the ListQuery field `name` is set, `cond` (with one
  * %d for the parameter number) is added to the WHERE clause. */
@@ -42,7 +28,7 @@ typedef struct {
     const char *sort;     /* column of t the pages follow, then t.id */
     const prep_filter_t *filters; /* ends with {NULL, NULL} */
     /* Fills item (a message of `item`) from row i; strings point into r. */
-    void (*row)(PGresult *r, int i, void *item, prep_arena_t *a);
+    hj_arena_row_fn row;
     const ProtobufCMessageDescriptor *item;
     const ProtobufCMessageDescriptor *list;  /* field 1 = repeated items */
     int one;              /* Reply result field of one record */
@@ -61,14 +47,14 @@ PGresult *prep_q(PGconn *c, hj_call_t *call, const char *what, const char *sql, 
                  const char *const *values);
 /* One record by id into *out (arena-owned). 0, or -1 with NOT_FOUND/INTERNAL. */
 int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-               prep_arena_t *a, ProtobufCMessage **out);
+               hj_arena_t *a, ProtobufCMessage **out);
 /* Replies with one record; `kind` given = a write: journal kind, the
  * record's community (when it has one) and the record as payload. */
 void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                  const char *kind);
 /* One page of a list into *out (arena-owned). 0 / -1. */
 int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                    const Hj__Registry__ListQuery *q, prep_arena_t *a, ProtobufCMessage **out);
+                    const Hj__Registry__ListQuery *q, hj_arena_t *a, ProtobufCMessage **out);
 void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                   const Hj__Registry__ListQuery *q);
 /* Packs Reply{OK, result field = msg}; journals msg as in prep_db_get when kind. */
@@ -87,11 +73,11 @@ void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 /* A correction, first step: the record as it stands, locked (refused as
  * prep_db_void refuses). 0 / -1. */
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-                        prep_arena_t *a, ProtobufCMessage **before);
+                        hj_arena_t *a, ProtobufCMessage **before);
 /* Last step, after the UPDATEs: replies with the record, its `previous` =
  * before, and journals `kind`. */
 void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-                       ProtobufCMessage *before, prep_arena_t *a, const char *kind);
+                       ProtobufCMessage *before, hj_arena_t *a, const char *kind);
 
 /* FAILED_PRECONDITION naming the rule. Always -1. */
 int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)

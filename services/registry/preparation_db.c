@@ -12,73 +12,6 @@
 #define S_PAGE_DEFAULT 100
 #define S_SQL_MAX 8192
 
-/* ---- arena --------------------------------------------------------------- */
-
-void *prep_alloc(prep_arena_t *a, size_t size)
-{
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void **grown = realloc(a->ptr, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        a->ptr = grown;
-        a->cap = cap;
-    }
-    void *p = calloc(1, size ? size : 1);
-    if (p)
-        a->ptr[a->n++] = p;
-    return p;
-}
-
-void prep_keep(prep_arena_t *a, PGresult *r)
-{
-    if (a->nres == a->capres) {
-        size_t cap = a->capres ? a->capres * 2 : 8;
-        PGresult **grown = realloc(a->res, cap * sizeof *grown);
-        if (!grown) {
-            /* Cannot keep it: the caller's strings would dangle, so leak it rather than crash. */
-            hj_error("out of memory keeping a result");
-            return;
-        }
-        a->res = grown;
-        a->capres = cap;
-    }
-    a->res[a->nres++] = r;
-}
-
-void prep_arena_free(prep_arena_t *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->ptr[i]);
-    for (size_t i = 0; i < a->nres; i++)
-        PQclear(a->res[i]);
-    free(a->ptr);
-    free(a->res);
-    memset(a, 0, sizeof *a);
-}
-
-char **prep_split(prep_arena_t *a, const char *s, char sep, size_t *n)
-{
-    size_t count = *s ? 1 : 0;
-    for (const char *p = s; *p; p++)
-        count += *p == sep;
-    char **out = prep_alloc(a, (count + 1) * sizeof *out);
-    char *copy = prep_alloc(a, strlen(s) + 1);
-    *n = 0;
-    if (!out || !copy)
-        return out;
-    strcpy(copy, s);
-    for (char *p = copy; count && *n < count;) {
-        out[(*n)++] = p;
-        char *end = strchr(p, sep);
-        if (!end)
-            break;
-        *end = 0;
-        p = end + 1;
-    }
-    return out;
-}
-
 /* ---- statements and replies ------------------------------------------------ */
 
 PGresult *prep_q(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
@@ -160,10 +93,10 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
-/* Row i's voided and void_reason (the last two columns) into item. */
-static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, prep_arena_t *a)
+/* Row i's voided and void_reason (the last two columns) into item; apart
+ * from rec->row because hj_arena_rows calls a row function without rec. */
+static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 {
-    rec->row(r, i, item, a);
     if (!rec->voidable)
         return;
     const ProtobufCFieldDescriptor *v =
@@ -177,8 +110,15 @@ static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, prep
         *(char **)((char *)item + why->offset) = PQgetvalue(r, i, n - 1);
 }
 
+/* Row i into item: the record's own columns, then voided and void_reason. */
+static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    rec->row(r, i, item, a);
+    s_voided(rec, r, i, item);
+}
+
 int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-               prep_arena_t *a, ProtobufCMessage **out)
+               hj_arena_t *a, ProtobufCMessage **out)
 {
     char sql[S_SQL_MAX];
     snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid", rec->select);
@@ -186,13 +126,14 @@ int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char 
     PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
     if (!r)
         return -1;
-    prep_keep(a, r);
+    if (!hj_arena_keep(a, r))
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     if (PQntuples(r) == 0) {
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "%s %s not found",
                       rec->item->short_name, id);
         return -1;
     }
-    ProtobufCMessage *item = prep_alloc(a, rec->item->sizeof_message);
+    ProtobufCMessage *item = hj_arena_alloc(a, rec->item->sizeof_message);
     if (!item)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     s_row(rec, r, 0, item, a);
@@ -203,11 +144,11 @@ int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char 
 void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                  const char *kind)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *item;
     if (prep_fetch(c, call, rec, id, &a, &item) == 0)
         prep_reply(call, rec->one, item, kind);
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- corrections without deletion (issue #20) ------------------------------- */
@@ -246,13 +187,15 @@ void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
         return;
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return s_not_correctable(c, call, rec, v->id);
+    if (!changed) {
+        s_not_correctable(c, call, rec, v->id);
+        return;
+    }
     prep_db_get(c, call, rec, v->id, kind);
 }
 
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-                        prep_arena_t *a, ProtobufCMessage **before)
+                        hj_arena_t *a, ProtobufCMessage **before)
 {
     char sql[S_SQL_MAX];
     snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid AND t.voided_at IS NULL FOR UPDATE OF t",
@@ -261,12 +204,13 @@ int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, co
     PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
     if (!r)
         return -1;
-    prep_keep(a, r);
+    if (!hj_arena_keep(a, r))
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     if (PQntuples(r) == 0) {
         s_not_correctable(c, call, rec, id);
         return -1;
     }
-    ProtobufCMessage *item = prep_alloc(a, rec->item->sizeof_message);
+    ProtobufCMessage *item = hj_arena_alloc(a, rec->item->sizeof_message);
     if (!item)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     s_row(rec, r, 0, item, a);
@@ -275,7 +219,7 @@ int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, co
 }
 
 void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-                       ProtobufCMessage *before, prep_arena_t *a, const char *kind)
+                       ProtobufCMessage *before, hj_arena_t *a, const char *kind)
 {
     ProtobufCMessage *after;
     if (prep_fetch(c, call, rec, id, a, &after) != 0)
@@ -351,7 +295,7 @@ static long s_withheld(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 }
 
 int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                    const Hj__Registry__ListQuery *q, prep_arena_t *a, ProtobufCMessage **out)
+                    const Hj__Registry__ListQuery *q, hj_arena_t *a, ProtobufCMessage **out)
 {
     char sql[S_SQL_MAX], today[11], limit[16], *scope = NULL;
     const char *v[16];
@@ -386,17 +330,15 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     free(scope);
     if (!r)
         return -1;
-    prep_keep(a, r);
-    size_t rows = (size_t)PQntuples(r), size = rec->item->sizeof_message;
-    char *items = prep_alloc(a, rows * size);
-    void **ptrs = prep_alloc(a, (rows + 1) * sizeof *ptrs);
-    ProtobufCMessage *list = prep_alloc(a, rec->list->sizeof_message);
-    if (!items || !ptrs || !list)
+    if (!hj_arena_keep(a, r))
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    for (size_t i = 0; i < rows; i++) {
-        s_row(rec, r, (int)i, items + i * size, a);
-        ptrs[i] = items + i * size;
-    }
+    size_t rows = (size_t)PQntuples(r);
+    void **ptrs = hj_arena_rows(a, r, (int)rows, rec->item->sizeof_message, rec->row);
+    ProtobufCMessage *list = hj_arena_alloc(a, rec->list->sizeof_message);
+    if (!ptrs || !list)
+        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    for (size_t i = 0; i < rows; i++)
+        s_voided(rec, r, (int)i, ptrs[i]);
     rec->list->message_init(list);
     const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(rec->list, 1);
     *(size_t *)((char *)list + f->quantifier_offset) = rows;
@@ -412,16 +354,16 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                   const Hj__Registry__ListQuery *q)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *list;
     if (prep_fetch_page(c, call, rec, q, &a, &list) == 0)
         prep_reply(call, rec->many, list, NULL);
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- publicity (宣传动员) ------------------------------------------------- */
 
-static void s_publicity_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_publicity_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Publicity *p = item;
     hj__registry__publicity__init(p);
@@ -495,7 +437,7 @@ void publicity_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoi
 
 void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__PublicityUpdate *u)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *before;
     char count[16] = "";
     if (u->count)
@@ -508,17 +450,28 @@ void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__Publici
                              "title = COALESCE(NULLIF($3, ''), title), "
                              "count = COALESCE(NULLIF($4, '')::int, count) WHERE id = $1::uuid",
                              4, v);
+        int updated = r != NULL;
         PQclear(r);
-        if (r)
+        if (updated)
             prep_db_corrected(c, call, &s_publicity, u->id, before, &a, "publicity_updated");
     }
-    prep_arena_free(&a);
+    hj_arena_free(&a);
+}
+
+static void s_publicity_total_row(PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    Hj__Registry__PublicityTotal *t = item;
+    hj__registry__publicity_total__init(t);
+    t->kind = PQgetvalue(r, i, 0);
+    t->channel = PQgetvalue(r, i, 1);
+    t->pushes = strtoull(PQgetvalue(r, i, 2), NULL, 10);
+    t->count = strtoull(PQgetvalue(r, i, 3), NULL, 10);
 }
 
 /* A page of pushes, and the totals by kind and by channel over the whole filter. */
 void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *page;
     char sql[S_SQL_MAX], today[11];
     const char *v[16];
@@ -537,33 +490,28 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
     PGresult *r = prep_q(c, call, "publicity totals", sql, n, v);
     if (!r)
         goto out;
-    prep_keep(&a, r);
-    size_t rows = (size_t)PQntuples(r);
-    Hj__Registry__PublicityTotal *totals = prep_alloc(&a, (rows + 1) * sizeof *totals);
-    Hj__Registry__PublicityTotal **ptrs = prep_alloc(&a, (rows + 1) * sizeof *ptrs);
-    if (!totals || !ptrs) {
+    if (!hj_arena_keep(&a, r)) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < rows; i++) {
-        hj__registry__publicity_total__init(&totals[i]);
-        totals[i].kind = PQgetvalue(r, (int)i, 0);
-        totals[i].channel = PQgetvalue(r, (int)i, 1);
-        totals[i].pushes = strtoull(PQgetvalue(r, (int)i, 2), NULL, 10);
-        totals[i].count = strtoull(PQgetvalue(r, (int)i, 3), NULL, 10);
-        ptrs[i] = &totals[i];
+    size_t rows = (size_t)PQntuples(r);
+    void **ptrs = hj_arena_rows(&a, r, (int)rows, sizeof(Hj__Registry__PublicityTotal),
+                                s_publicity_total_row);
+    if (!ptrs) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
     }
     Hj__Registry__Publicities *list = (Hj__Registry__Publicities *)page;
     list->n_totals = rows;
-    list->totals = ptrs;
+    list->totals = (Hj__Registry__PublicityTotal **)ptrs;
     prep_reply(call, s_publicity.many, page, NULL);
 out:
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- assessments of sitting members (调研摸底) ------------------------------ */
 
-static void s_assessment_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_assessment_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Assessment *m = item;
     hj__registry__assessment__init(m);

@@ -59,15 +59,6 @@ static int s_word(hj_status_t *st, const char *field, const char *value,
                          words);
 }
 
-static int s_code(hj_status_t *st, const char *field, const char *value, int required)
-{
-    if (!value[0])
-        return required ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required",
-                                        field)
-                        : 0;
-    return registry_check_code(st, field, value);
-}
-
 /* A date something was done on: valid and not in the future. */
 static int s_done_on(hj_status_t *st, const char *field, const char *value, int required)
 {
@@ -118,7 +109,7 @@ static int s_scope(hj_status_t *st, const char *community, const char *subdistri
     if (!community[0] && !subdistrict[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community",
                              "community (or subdistrict, for the whole subdistrict) is required");
-    return s_code(st, "community", community, 0) || s_code(st, "subdistrict", subdistrict, 0);
+    return hj_check_code(st, "community", community, 0) || hj_check_code(st, "subdistrict", subdistrict, 0);
 }
 
 static int s_uuid_or_empty(hj_status_t *st, const char *field, const char *value)
@@ -146,7 +137,7 @@ static int s_codes(hj_status_t *st, const char *field, char **codes, size_t n)
     if (s_count(st, field, n, 0) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (s_code(st, field, codes[i], 1) != 0)
+        if (hj_check_code(st, field, codes[i], 1) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(codes[i], codes[j]) == 0)
@@ -162,7 +153,7 @@ static int s_query(hj_status_t *st, const Hj__Registry__ListQuery *q)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
-    return s_code(st, "community", q->community, 0) || s_code(st, "subdistrict", q->subdistrict, 0) ||
+    return hj_check_code(st, "community", q->community, 0) || hj_check_code(st, "subdistrict", q->subdistrict, 0) ||
            s_uuid_or_empty(st, "after", q->after) || s_uuid_or_empty(st, "plan", q->plan) ||
            s_text(st, "state", q->state, 32, 0) || s_text(st, "kind", q->kind, 32, 0);
 }
@@ -175,7 +166,7 @@ static int s_get(hj_status_t *st, const Hj__Registry__Get *g)
 
 static int s_get_community(hj_status_t *st, const Hj__Registry__Get *g)
 {
-    return g ? s_code(st, "community", g->key, 1)
+    return g ? hj_check_code(st, "community", g->key, 1)
              : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community", "community is required");
 }
 
@@ -210,7 +201,7 @@ static int s_assessment(hj_status_t *st, const Hj__Registry__Assessment *m)
 
 static int s_risk(hj_status_t *st, const Hj__Registry__CommunityRisk *k)
 {
-    if (s_code(st, "community", k->community, 1) ||
+    if (hj_check_code(st, "community", k->community, 1) ||
         s_text(st, "risk_notes", k->risk_notes, S_TEXT_MAX, 0) ||
         s_text(st, "contingency_plan", k->contingency_plan, S_TEXT_MAX, 0))
         return -1;
@@ -246,7 +237,7 @@ int prep_check_reserve(hj_status_t *st, const Hj__Registry__Reserve *r)
 {
     if (s_uuid_or_empty(st, "id", r->id) || s_uuid_or_empty(st, "person_id", r->person_id) ||
         s_text(st, "person_name", r->person_name, S_NAME_MAX, !r->person_id[0]) ||
-        s_code(st, "community", r->community, 1))
+        hj_check_code(st, "community", r->community, 1))
         return -1;
     if (r->committee != HJ__REGISTRY__COMMITTEE__PARTY &&
         r->committee != HJ__REGISTRY__COMMITTEE__RESIDENTS)
@@ -286,7 +277,7 @@ static int s_reserve_import(hj_status_t *st, const Hj__Registry__ReserveImport *
 
 static int s_rectification(hj_status_t *st, const Hj__Registry__Rectification *m)
 {
-    return s_code(st, "community", m->community, 1) ||
+    return hj_check_code(st, "community", m->community, 1) ||
            s_word(st, "problem", m->problem, s_problems, 1) ||
            s_text(st, "description", m->description, S_NOTE_MAX, 0) ||
            s_text(st, "plan", m->plan, S_TEXT_MAX, 1) || s_text(st, "owner", m->owner, S_NAME_MAX, 1) ||
@@ -304,7 +295,7 @@ static int s_rectification_step(hj_status_t *st, const Hj__Registry__Rectificati
 
 static int s_upgrade(hj_status_t *st, const Hj__Registry__Upgrade *u)
 {
-    if (s_code(st, "community", u->community, 1) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
+    if (hj_check_code(st, "community", u->community, 1) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_done_on(st, "requested_on", u->requested_on, 1))
         return -1;
     if (u->to_type != HJ__REGISTRY__ORG_TYPE__GENERAL_BRANCH &&
@@ -333,8 +324,8 @@ static int s_body(hj_status_t *st, const Hj__Registry__Body *b)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "member_ids",
                                  "the leader is not also listed as a member");
     int committee = strcmp(b->kind, "election_committee") == 0;
-    if (committee ? s_code(st, "community", b->community, 1) || s_code(st, "subdistrict", b->subdistrict, 0)
-                  : s_code(st, "subdistrict", b->subdistrict, 1))
+    if (committee ? hj_check_code(st, "community", b->community, 1) || hj_check_code(st, "subdistrict", b->subdistrict, 0)
+                  : hj_check_code(st, "subdistrict", b->subdistrict, 1))
         return -1;
     if (!committee && b->community[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community",
@@ -616,101 +607,149 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
 {
     switch (r->op_case) {
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD:
-        return publicity_db_add(c, call, r->publicity_add);
+        publicity_db_add(c, call, r->publicity_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST:
-        return publicity_db_list(c, call, r->publicity_list);
+        publicity_db_list(c, call, r->publicity_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
-        return publicity_db_get(c, call, r->publicity_get->key);
+        publicity_db_get(c, call, r->publicity_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
-        return assessment_db_add(c, call, r->assessment_add);
+        assessment_db_add(c, call, r->assessment_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
-        return assessment_db_list(c, call, r->assessment_list);
+        assessment_db_list(c, call, r->assessment_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET:
-        return assessment_db_get(c, call, r->assessment_get->key);
+        assessment_db_get(c, call, r->assessment_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RISK_SET:
-        return risk_db_set(c, call, r->risk_set);
+        risk_db_set(c, call, r->risk_set);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RISK_GET:
-        return risk_db_get(c, call, r->risk_get->key);
+        risk_db_get(c, call, r->risk_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_ADD:
-        return reserve_db_add(c, call, r->reserve_add);
+        reserve_db_add(c, call, r->reserve_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE:
-        return reserve_db_update(c, call, r->reserve_update);
+        reserve_db_update(c, call, r->reserve_update);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_LIST:
-        return reserve_db_list(c, call, r->reserve_list);
+        reserve_db_list(c, call, r->reserve_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_GET:
-        return reserve_db_get(c, call, r->reserve_get->key);
+        reserve_db_get(c, call, r->reserve_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT:
-        return reserve_db_import(c, call, r->reserve_import, 1);
+        reserve_db_import(c, call, r->reserve_import, 1);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK:
-        return reserve_db_import(c, call, r->reserve_check, 0);
+        reserve_db_import(c, call, r->reserve_check, 0);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN:
-        return rectification_db_open(c, call, r->rectification_open);
+        rectification_db_open(c, call, r->rectification_open);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE:
-        return rectification_db_advance(c, call, r->rectification_advance);
+        rectification_db_advance(c, call, r->rectification_advance);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE:
-        return rectification_db_close(c, call, r->rectification_close);
+        rectification_db_close(c, call, r->rectification_close);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST:
-        return rectification_db_list(c, call, r->rectification_list);
+        rectification_db_list(c, call, r->rectification_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET:
-        return rectification_db_get(c, call, r->rectification_get->key);
+        rectification_db_get(c, call, r->rectification_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST:
-        return upgrade_db_request(c, call, r->upgrade_request);
+        upgrade_db_request(c, call, r->upgrade_request);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE:
-        return upgrade_db_decide(c, call, r->upgrade_decide);
+        upgrade_db_decide(c, call, r->upgrade_decide);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST:
-        return upgrade_db_list(c, call, r->upgrade_list);
+        upgrade_db_list(c, call, r->upgrade_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_UPGRADE_GET:
-        return upgrade_db_get(c, call, r->upgrade_get->key);
+        upgrade_db_get(c, call, r->upgrade_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_ADD:
-        return body_db_add(c, call, r->body_add);
+        body_db_add(c, call, r->body_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_CHANGE:
-        return body_db_change(c, call, r->body_change);
+        body_db_change(c, call, r->body_change);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_LIST:
-        return body_db_list(c, call, r->body_list);
+        body_db_list(c, call, r->body_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_BODY_GET:
-        return body_db_get(c, call, r->body_get->key);
+        body_db_get(c, call, r->body_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_ADD:
-        return plan_db_add(c, call, r->plan_add);
+        plan_db_add(c, call, r->plan_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_EDIT:
-        return plan_db_edit(c, call, r->plan_edit);
+        plan_db_edit(c, call, r->plan_edit);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_REVISE:
-        return plan_db_revise(c, call, r->plan_revise);
+        plan_db_revise(c, call, r->plan_revise);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE:
-        return plan_db_decide(c, call, r->plan_decide);
+        plan_db_decide(c, call, r->plan_decide);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_LIST:
-        return plan_db_list(c, call, r->plan_list);
+        plan_db_list(c, call, r->plan_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PLAN_GET:
-        return plan_db_get(c, call, r->plan_get->key);
+        plan_db_get(c, call, r->plan_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
-        return task_db_add(c, call, r->task_add);
+        task_db_add(c, call, r->task_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_DONE:
-        return task_db_done(c, call, r->task_done);
+        task_db_done(c, call, r->task_done);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
-        return task_db_list(c, call, r->task_list);
+        task_db_list(c, call, r->task_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
-        return training_db_add(c, call, r->training_add);
+        training_db_add(c, call, r->training_add);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_LIST:
-        return training_db_list(c, call, r->training_list);
+        training_db_list(c, call, r->training_list);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_GET:
-        return training_db_get(c, call, r->training_get->key);
+        training_db_get(c, call, r->training_get->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
-        return training_db_coverage(c, call, r->training_coverage->key);
+        training_db_coverage(c, call, r->training_coverage->key);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID:
-        return publicity_db_void(c, call, r->publicity_void);
+        publicity_db_void(c, call, r->publicity_void);
+        break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE:
-        return publicity_db_update(c, call, r->publicity_update);
+        publicity_db_update(c, call, r->publicity_update);
+        break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID:
-        return assessment_db_void(c, call, r->assessment_void);
+        assessment_db_void(c, call, r->assessment_void);
+        break;
     case HJ__REGISTRY__REQUEST__OP_RESERVE_VOID:
-        return reserve_db_void(c, call, r->reserve_void);
+        reserve_db_void(c, call, r->reserve_void);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_VOID:
-        return training_db_void(c, call, r->training_void);
+        training_db_void(c, call, r->training_void);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE:
-        return training_db_update(c, call, r->training_update);
+        training_db_update(c, call, r->training_update);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_VOID:
-        return task_db_void(c, call, r->task_void);
+        task_db_void(c, call, r->task_void);
+        break;
     case HJ__REGISTRY__REQUEST__OP_TASK_UPDATE:
-        return task_db_update(c, call, r->task_update);
+        task_db_update(c, call, r->task_update);
+        break;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

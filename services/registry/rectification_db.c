@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_rectification_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_rectification_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Rectification *m = item;
     hj__registry__rectification__init(m);
@@ -145,7 +145,7 @@ void rectification_db_get(PGconn *c, hj_call_t *call, const char *id)
 
 static const char *const s_org_words[] = {"", "branch", "general_branch", "committee"};
 
-static void s_upgrade_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_upgrade_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Upgrade *u = item;
     hj__registry__upgrade__init(u);

@@ -14,9 +14,6 @@ typedef struct {
 
 extern const hj_service_t registry_service;
 
-/* A community/subdistrict/district code: letters, digits, '-', '_'. 0, or -1 naming field. */
-int registry_check_code(hj_status_t *st, const char *field, const char *code);
-
 /* Loads (or creates, mode 0600) run_dir/idcard.key. 0 / -1. */
 int registry_load_key(registry_t *reg, const char *run_dir);
 

@@ -24,8 +24,10 @@ void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__Di
     char state[6];
     const char *v[2] = {d->code, d->name};
     PGresult *r = hj_pq(c, state, "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "district", "code");
+    if (!r) {
+        hj_call_sql_failed(call, state, "district", "code");
+        return;
+    }
     PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_DISTRICT;
@@ -41,9 +43,11 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
     PGresult *r = hj_pq(c, state,
                         "INSERT INTO registry.subdistrict (code, name, district) VALUES ($1, $2, $3)",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
-                            strcmp(state, "23503") ? "code" : "district");
+    if (!r) {
+        hj_call_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
+                     strcmp(state, "23503") ? "code" : "district");
+        return;
+    }
     PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT;
@@ -57,8 +61,9 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
 #define S_COMMUNITY_COLS \
     "code, name, subdistrict, org_type, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-static void s_community_row(PGresult *r, int i, Hj__Registry__Community *m)
+static void s_community_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
+    Hj__Registry__Community *m = item;
     hj__registry__community__init(m);
     m->code = PQgetvalue(r, i, 0);
     m->name = PQgetvalue(r, i, 1);
@@ -74,14 +79,17 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
     const char *v[1] = {code};
     PGresult *r = hj_pq(c, state, "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community", "code");
+    if (!r) {
+        hj_call_sql_failed(call, state, "community", "code");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "code", "community", code);
+        s_not_found(call, "code", "community", code);
+        return;
     }
     Hj__Registry__Community m;
-    s_community_row(r, 0, &m);
+    s_community_row(r, 0, &m, NULL);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITY;
     reply.community = &m;
@@ -103,9 +111,12 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__C
                         "VALUES ($1, $2, $3, $4::smallint)",
                         4, v);
     if (!r) {
-        if (strcmp(state, "23503") == 0)
-            return s_not_found(call, "subdistrict", "subdistrict", m->subdistrict);
-        return hj_call_sql_failed(call, state, "community code", "code");
+        if (strcmp(state, "23503") == 0) {
+            s_not_found(call, "subdistrict", "subdistrict", m->subdistrict);
+            return;
+        }
+        hj_call_sql_failed(call, state, "community code", "code");
+        return;
     }
     PQclear(r);
     s_community_reply(c, call, m->code, "community_added");
@@ -121,12 +132,16 @@ void registry_db_community_update(PGconn *c, hj_call_t *call, const Hj__Registry
                         "org_type = CASE WHEN $3::smallint = 0 THEN org_type ELSE $3::smallint END, "
                         "updated_at = now() WHERE code = $1",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community", "code");
+    if (!r) {
+        hj_call_sql_failed(call, state, "community", "code");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return s_not_found(call, "code", "community", u->code);
+    if (!changed) {
+        s_not_found(call, "code", "community", u->code);
+        return;
+    }
     s_community_reply(c, call, u->code, "community_updated");
 }
 
@@ -149,29 +164,29 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
                         "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
                         "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "community list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "community list", "");
+        return;
+    }
     int n;
     const char *next;
     registry_page(r, q->limit, 0, &n, &next);
     uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 5), NULL, 10) : 0;
-    Hj__Registry__Community *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Community **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; rows && ptrs && i < n; i++) {
-        s_community_row(r, i, &rows[i]);
-        ptrs[i] = &rows[i];
-    }
+    hj_arena_t a = {0};
     Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
-    list.n_items = rows && ptrs ? (size_t)n : 0;
-    list.items = ptrs;
+    list.n_items = (size_t)n;
+    list.items = (Hj__Registry__Community **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Community),
+                                                           s_community_row);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITIES;
     reply.communities = &list;
-    hj_call_reply(call, &reply.base, NULL);
-    free(ptrs);
-    free(rows);
+    if (list.items)
+        hj_call_reply(call, &reply.base, NULL);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    hj_arena_free(&a);
     PQclear(r);
 }
 
@@ -192,8 +207,9 @@ int registry_personal(hj_call_t *call, int write, const char **give, char **scop
     "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3") \
     ", p.code, p.voided_at IS NOT NULL, COALESCE(p.void_reason, '')"
 
-static void s_person_row(PGresult *r, int i, Hj__Registry__Person *p)
+static void s_person_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
+    Hj__Registry__Person *p = item;
     hj__registry__person__init(p);
     p->id = PQgetvalue(r, i, 0);
     p->name = PQgetvalue(r, i, 1);
@@ -230,7 +246,7 @@ static int s_person_read(PGconn *c, hj_call_t *call, const char *id, int write, 
         s_not_found(call, "id", "person", id);
         return 0;
     }
-    s_person_row(r, 0, p);
+    s_person_row(r, 0, p, NULL);
     *out = r;
     return 1;
 }
@@ -274,8 +290,10 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
                          "party_member, id_hash, id_mask) "
                          "VALUES ($1, $2, $3, $4, NULLIF($5, '')::date, $6::boolean, $7, $8)",
                          8, v, len, fmt);
-    if (!r)
-        return hj_call_sql_failed(call, state, "a person with this identity-card number", "id_card");
+    if (!r) {
+        hj_call_sql_failed(call, state, "a person with this identity-card number", "id_card");
+        return;
+    }
     PQclear(r);
     s_person_reply(c, call, id, "person_added", NULL);
 }
@@ -325,29 +343,39 @@ static void s_persons_send(hj_call_t *call, Hj__Registry__Person **ptrs, int n, 
     hj_call_reply(call, &reply.base, NULL);
 }
 
-static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next)
+/* A person of a resolve: S_PERSON_COLS, then the communities they sit in
+ * (column 10, joined by ','), at most 64. */
+static void s_person_resolve_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
-    Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    if (rows && ptrs) {
-        for (int i = 0; i < n; i++) {
-            s_person_row(r, i, &rows[i]);
-            ptrs[i] = &rows[i];
-        }
-        s_persons_send(call, ptrs, n, total, next);
-    } else
+    Hj__Registry__Person *p = item;
+    s_person_row(r, i, p, a);
+    p->communities = hj_arena_split(a, PQgetvalue(r, i, 10), ',', &p->n_communities);
+    if (p->n_communities > 64)
+        p->n_communities = 64;
+}
+
+/* Rows 0..n-1 of r as persons, each made by row. */
+static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next,
+                            hj_arena_row_fn row)
+{
+    hj_arena_t a = {0};
+    void **ptrs = hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Person), row);
+    if (ptrs)
+        s_persons_send(call, (Hj__Registry__Person **)ptrs, n, total, next);
+    else
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    free(ptrs);
-    free(rows);
+    hj_arena_free(&a);
 }
 
 void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
 {
     char state[6], limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
-    if (!hj_uuid_valid(after))
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
-                                   "after must be a person id");
+    if (!hj_uuid_valid(after)) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
+                      "after must be a person id");
+        return;
+    }
     /* An unknown subdistrict is a mistake to name, not an empty list. */
     if (q->subdistrict[0] && prep_exists(c, call, "registry.subdistrict", "code", q->subdistrict,
                                          "subdistrict", "subdistrict") != 0)
@@ -367,14 +395,16 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
                         S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
                         8, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person list", "");
+        return;
+    }
     int n = 0;
     const char *next = "";
     uint64_t total = strtoull(PQgetvalue(r, 0, 10), NULL, 10);
     if (!PQgetisnull(r, 0, 0))
         registry_page(r, q->limit, 0, &n, &next);
-    s_persons_reply(call, r, n, total, next);
+    s_persons_reply(call, r, n, total, next, s_person_row);
     PQclear(r);
 }
 
@@ -425,41 +455,19 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
     const char *v[5] = {key, give, scope, q->community, q->cadre ? "t" : "f"};
     PGresult *r = hj_pq(c, state, sql, 5, v);
     free(scope);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "key");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "key");
+        return;
+    }
     int n = PQntuples(r);
     if (n == 0) {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "person",
-                                   "no person %s%s%s in the registry", key,
-                                   q->community[0] ? " in or near " : "", q->community);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "person",
+                      "no person %s%s%s in the registry", key,
+                      q->community[0] ? " in or near " : "", q->community);
+        return;
     }
-    Hj__Registry__Person *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Person **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    char **communities = calloc((size_t)n * 64 + 1, sizeof(char *));
-    char **texts = calloc((size_t)n + 1, sizeof(char *));
-    size_t used = 0;
-    for (int i = 0; rows && ptrs && communities && texts && i < n; i++) {
-        s_person_row(r, i, &rows[i]);
-        ptrs[i] = &rows[i];
-        texts[i] = strdup(PQgetvalue(r, i, 10));
-        rows[i].communities = &communities[used];
-        char *save = NULL;
-        for (char *tok = texts[i] ? strtok_r(texts[i], ",", &save) : NULL;
-             tok && rows[i].n_communities < 64; tok = strtok_r(NULL, ",", &save))
-            communities[used + rows[i].n_communities++] = tok;
-        used += rows[i].n_communities;
-    }
-    if (rows && ptrs && communities && texts)
-        s_persons_send(call, ptrs, n, (uint64_t)n, "");
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    for (int i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    free(communities);
-    free(ptrs);
-    free(rows);
+    s_persons_reply(call, r, n, (uint64_t)n, "", s_person_resolve_row);
     PQclear(r);
 }
 
@@ -475,16 +483,20 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
                         "s.id, ', ') FROM registry.seat s WHERE s.person_id = p.id AND s.term_end "
                         "IS NULL) FROM registry.person p WHERE p.id = $1::uuid",
                         1, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "id", "person", v->id);
+        s_not_found(call, "id", "person", v->id);
+        return;
     }
     if (PQgetvalue(r, 0, 0)[0] == 't') {
         PQclear(r);
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                                   "person %s is already voided", v->id);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "person %s is already voided", v->id);
+        return;
     }
     if (!PQgetisnull(r, 0, 1)) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
@@ -499,8 +511,10 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
               "UPDATE registry.person SET voided_at = now(), void_reason = $2 WHERE id = $1::uuid "
               "AND voided_at IS NULL",
               2, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "person", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "person", "id");
+        return;
+    }
     PQclear(r);
     s_person_reply(c, call, v->id, "person_voided", NULL);
 }
@@ -514,8 +528,9 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
         return;
     if (previous.voided) {
         PQclear(before);
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                                   "person %s is voided: it cannot be corrected", u->id);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "person %s is voided: it cannot be corrected", u->id);
+        return;
     }
     const char *v[6] = {u->id, u->name, u->gender, u->ethnicity, u->birth_date, u->party_member};
     PGresult *r = hj_pq(c, state,
@@ -528,7 +543,8 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
                         6, v);
     if (!r) {
         PQclear(before);
-        return hj_call_sql_failed(call, state, "person", "id");
+        hj_call_sql_failed(call, state, "person", "id");
+        return;
     }
     PQclear(r);
     s_person_reply(c, call, u->id, "person_updated", &previous);
@@ -541,8 +557,9 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
     "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), " \
     "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name, p.code"
 
-static void s_seat_row(PGresult *r, int i, Hj__Registry__Seat *s)
+static void s_seat_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
+    Hj__Registry__Seat *s = item;
     hj__registry__seat__init(s);
     s->id = PQgetvalue(r, i, 0);
     s->community = PQgetvalue(r, i, 1);
@@ -563,14 +580,17 @@ static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                         "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person p ON "
                         "p.id = s.person_id WHERE s.id = $1",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat", "id");
+        return;
+    }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return s_not_found(call, "id", "seat", id);
+        s_not_found(call, "id", "seat", id);
+        return;
     }
     Hj__Registry__Seat s;
-    s_seat_row(r, 0, &s);
+    s_seat_row(r, 0, &s, NULL);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEAT;
     reply.seat = &s;
@@ -590,22 +610,30 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
                         "SELECT (SELECT count(*) FROM registry.community WHERE code = $1), "
                         "(SELECT count(*) FROM registry.person WHERE id = $2::uuid)",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat", "");
+        return;
+    }
     int community = atoi(PQgetvalue(r, 0, 0)), person = atoi(PQgetvalue(r, 0, 1));
     PQclear(r);
-    if (!community)
-        return s_not_found(call, "community", "community", s->community);
-    if (!person)
-        return s_not_found(call, "person_id", "person", s->person_id);
+    if (!community) {
+        s_not_found(call, "community", "community", s->community);
+        return;
+    }
+    if (!person) {
+        s_not_found(call, "person_id", "person", s->person_id);
+        return;
+    }
     const char *w[7] = {id, s->community, s->person_id, committee, s->role, s->term_start, s->term_end};
     r = hj_pq(c, state,
               "INSERT INTO registry.seat (id, community, person_id, committee, role, term_start, "
               "term_end) VALUES ($1, $2, $3, $4::smallint, $5, $6::date, NULLIF($7, '')::date)",
               7, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
-                            "person_id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
+                     "person_id");
+        return;
+    }
     PQclear(r);
     s_seat_reply(c, call, id, "seat_added");
 }
@@ -618,14 +646,18 @@ void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
                         "UPDATE registry.seat SET term_end = $2::date WHERE id = $1 "
                         "AND term_end IS NULL AND term_start <= $2::date",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat", "id");
+        return;
+    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
-    if (!changed)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "term_end",
-                                   "seat %s is unknown, already ended, or starts after %s", s->id,
-                                   s->term_end);
+    if (!changed) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "term_end",
+                      "seat %s is unknown, already ended, or starts after %s", s->id,
+                      s->term_end);
+        return;
+    }
     s_seat_reply(c, call, s->id, "seat_ended");
 }
 
@@ -633,9 +665,11 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
 {
     char state[6], limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
-    if (!hj_uuid_valid(after))
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
-                                   "after must be a seat id");
+    if (!hj_uuid_valid(after)) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
+                      "after must be a seat id");
+        return;
+    }
     const char *v[3] = {q->community, after, registry_page_limit(q->limit, limit)};
     PGresult *r = hj_pq(c, state,
                         "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
@@ -643,29 +677,28 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
                         "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
                         "ORDER BY s.id LIMIT $3::int",
                         3, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "seat list", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "seat list", "");
+        return;
+    }
     int n;
     const char *next;
     registry_page(r, q->limit, 0, &n, &next);
     uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 9), NULL, 10) : 0;
-    Hj__Registry__Seat *rows = calloc((size_t)n + 1, sizeof *rows);
-    Hj__Registry__Seat **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
-    for (int i = 0; rows && ptrs && i < n; i++) {
-        s_seat_row(r, i, &rows[i]);
-        ptrs[i] = &rows[i];
-    }
+    hj_arena_t a = {0};
     Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
-    list.n_items = rows && ptrs ? (size_t)n : 0;
-    list.items = ptrs;
+    list.n_items = (size_t)n;
+    list.items = (Hj__Registry__Seat **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Seat), s_seat_row);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEATS;
     reply.seats = &list;
-    hj_call_reply(call, &reply.base, NULL);
-    free(ptrs);
-    free(rows);
+    if (list.items)
+        hj_call_reply(call, &reply.base, NULL);
+    else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    hj_arena_free(&a);
     PQclear(r);
 }
 
@@ -697,8 +730,10 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
 {
     char state[6], ord[24], *all = s_text_array(imp->n_rows, s_hash_item, hashes);
     PGresult *r = NULL;
-    if (!all)
-        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    if (!all) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        return;
+    }
     /* An identity-card number already in the registry: every such line named. */
     const char *v[1] = {all};
     r = hj_pq(c, state,
@@ -752,27 +787,22 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
         goto failed;
     snprintf(call->kind, sizeof call->kind, "persons_imported");
     {
+        hj_arena_t a = {0};
         int rows = PQntuples(r);
-        Hj__Registry__Person *items = calloc((size_t)rows + 1, sizeof *items);
-        Hj__Registry__Person **ptrs = calloc((size_t)rows + 1, sizeof *ptrs);
-        if (items && ptrs) {
-            for (int i = 0; i < rows; i++) {
-                s_person_row(r, i, &items[i]);
-                ptrs[i] = &items[i];
-            }
-            Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
-            list.n_items = (size_t)rows;
-            list.items = ptrs;
-            list.total = (uint64_t)rows;
-            list.next = "";
-            Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-            reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
-            reply.persons = &list;
+        Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
+        list.n_items = (size_t)rows;
+        list.items = (Hj__Registry__Person **)hj_arena_rows(&a, r, rows, sizeof(Hj__Registry__Person),
+                                                            s_person_row);
+        list.total = (uint64_t)rows;
+        list.next = "";
+        Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
+        reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
+        reply.persons = &list;
+        if (list.items)
             hj_call_reply(call, &reply.base, &list.base);
-        } else
+        else
             hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-        free(ptrs);
-        free(items);
+        hj_arena_free(&a);
     }
     goto out;
 failed:

@@ -10,25 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_CODE_MAX 32
 #define S_NAME_MAX 200
 #define S_ROLE_MAX 32
 
 int registry_load_key(registry_t *reg, const char *run_dir)
 {
     return hj_idcard_key_load(run_dir, reg->idcard_key);
-}
-
-/* Codes are what officials type: letters, digits, '-' and '_'. */
-int registry_check_code(hj_status_t *st, const char *field, const char *code)
-{
-    if (hj_check_text(st, field, code, S_CODE_MAX, 1) != 0)
-        return -1;
-    for (const char *p = code; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
-                                 "%s may hold only letters, digits, '-' and '_'", field);
-    return 0;
 }
 
 static int s_check_role(hj_status_t *st, Hj__Registry__Committee committee, const char *role)
@@ -53,8 +40,8 @@ static int s_check_list(hj_status_t *st, const Hj__Registry__ListQuery *q)
     if (q->community[0] && q->subdistrict[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
                              "give a community or a subdistrict, not both");
-    return hj_check_text(st, "community", q->community, S_CODE_MAX, 0) ||
-           hj_check_text(st, "subdistrict", q->subdistrict, S_CODE_MAX, 0) ||
+    return hj_check_text(st, "community", q->community, HJ_CODE_MAX, 0) ||
+           hj_check_text(st, "subdistrict", q->subdistrict, HJ_CODE_MAX, 0) ||
            hj_check_text(st, "after", q->after, 64, 0) ||
            hj_check_text(st, "name", q->name, S_NAME_MAX, 0);
 }
@@ -154,7 +141,7 @@ static int s_check_person_import(hj_status_t *st, const Hj__Registry__PersonImpo
 
 static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
 {
-    if (registry_check_code(st, "community", s->community) || hj_check_uuid(st, "person_id", s->person_id))
+    if (hj_check_code(st, "community", s->community, 1) || hj_check_uuid(st, "person_id", s->person_id))
         return -1;
     if (s->committee != HJ__REGISTRY__COMMITTEE__PARTY &&
         s->committee != HJ__REGISTRY__COMMITTEE__RESIDENTS)
@@ -173,16 +160,16 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
 {
     switch (r->op_case) {
     case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
-        return registry_check_code(st, "code", r->district_add->code) ||
+        return hj_check_code(st, "code", r->district_add->code, 1) ||
                hj_check_text(st, "name", r->district_add->name, S_NAME_MAX, 1);
     case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
-        return registry_check_code(st, "code", r->subdistrict_add->code) ||
+        return hj_check_code(st, "code", r->subdistrict_add->code, 1) ||
                hj_check_text(st, "name", r->subdistrict_add->name, S_NAME_MAX, 1) ||
-               registry_check_code(st, "district", r->subdistrict_add->district);
+               hj_check_code(st, "district", r->subdistrict_add->district, 1);
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD: {
         const Hj__Registry__Community *m = r->community_add;
-        if (registry_check_code(st, "code", m->code) || hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
-            registry_check_code(st, "subdistrict", m->subdistrict))
+        if (hj_check_code(st, "code", m->code, 1) || hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
+            hj_check_code(st, "subdistrict", m->subdistrict, 1))
             return -1;
         if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH || m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type",
@@ -191,7 +178,7 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
     }
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE: {
         const Hj__Registry__CommunityUpdate *u = r->community_update;
-        if (registry_check_code(st, "code", u->code) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
+        if (hj_check_code(st, "code", u->code, 1) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
             return -1;
         if ((int)u->org_type < 0 || u->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type", "unknown org_type");
@@ -201,7 +188,7 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return 0;
     }
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET:
-        return registry_check_code(st, "code", r->community_get->key);
+        return hj_check_code(st, "code", r->community_get->key, 1);
     case HJ__REGISTRY__REQUEST__OP_PERSON_GET:
         return hj_check_uuid(st, "id", r->person_get->key);
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST:
@@ -214,7 +201,7 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return s_check_person(st, r->person_add);
     case HJ__REGISTRY__REQUEST__OP_PERSON_RESOLVE:
         return hj_check_text(st, "key", r->person_resolve->key, S_NAME_MAX, 1) ||
-               hj_check_text(st, "community", r->person_resolve->community, S_CODE_MAX, 0);
+               hj_check_text(st, "community", r->person_resolve->community, HJ_CODE_MAX, 0);
     case HJ__REGISTRY__REQUEST__OP_PERSON_VOID:
         return hj_check_uuid(st, "id", r->person_void->id) ||
                s_check_reason(st, "reason", r->person_void->reason, 1);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_reserve_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_reserve_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Reserve *m = item;
     hj__registry__reserve__init(m);
@@ -57,13 +57,13 @@ typedef struct {
 } s_resolved_t;
 
 /* A PostgreSQL array literal of n strings (field `k` of each row), quoted and escaped. */
-static char *s_array(prep_arena_t *a, size_t n, const char *(*get)(size_t i, int k, void *arg),
+static char *s_array(hj_arena_t *a, size_t n, const char *(*get)(size_t i, int k, void *arg),
                      int k, void *arg)
 {
     size_t size = 3;
     for (size_t i = 0; i < n; i++)
         size += 2 * strlen(get(i, k, arg)) + 3;
-    char *out = prep_alloc(a, size), *p = out;
+    char *out = hj_arena_alloc(a, size), *p = out;
     if (!out)
         return NULL;
     *p++ = '{';
@@ -117,10 +117,10 @@ static const char *s_field(size_t i, int k, void *arg)
  * community, and which entry it is. Bad rows get res[i].bad and st[i].
  * 0, or -1 on a database error (call->status set). */
 static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *rows, size_t n,
-                     s_resolved_t *res, hj_status_t *st, prep_arena_t *a)
+                     s_resolved_t *res, hj_status_t *st, hj_arena_t *a)
 {
-    size_t *index = prep_alloc(a, (n + 1) * sizeof *index), m = 0;
-    char(*num)[2][16] = prep_alloc(a, (n + 1) * sizeof *num);
+    size_t *index = hj_arena_alloc(a, (n + 1) * sizeof *index), m = 0;
+    char(*num)[2][16] = hj_arena_alloc(a, (n + 1) * sizeof *num);
     if (!index || !num)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -204,10 +204,10 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
  * the request id (and the line), so a replay names it again. Returns the
  * result (id, inserted) of each row, or NULL (call->status set). */
 static PGresult *s_write(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *rows, size_t n,
-                         const s_resolved_t *res, prep_arena_t *a)
+                         const s_resolved_t *res, hj_arena_t *a)
 {
-    size_t *index = prep_alloc(a, (n + 1) * sizeof *index);
-    char(*num)[2][16] = prep_alloc(a, (n + 1) * sizeof *num);
+    size_t *index = hj_arena_alloc(a, (n + 1) * sizeof *index);
+    char(*num)[2][16] = hj_arena_alloc(a, (n + 1) * sizeof *num);
     const char *v[13];
     if (!index || !num) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
@@ -244,14 +244,16 @@ static PGresult *s_write(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *cons
                          "bar_reason = EXCLUDED.bar_reason, note = EXCLUDED.note, "
                          "updated_by = EXCLUDED.updated_by RETURNING id, xmax = 0",
                          13, v);
-    if (r)
-        prep_keep(a, r);
+    if (r && !hj_arena_keep(a, r)) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        r = NULL;
+    }
     return r;
 }
 
 void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     s_resolved_t res = {0};
     hj_status_t st = {0};
     Hj__Registry__Reserve *const rows[1] = {(Hj__Registry__Reserve *)row};
@@ -270,7 +272,7 @@ void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row
             prep_db_get(c, call, &s_reserve, PQgetvalue(r, 0, 0), "reserve_added");
     }
 out:
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUpdate *u)
@@ -328,11 +330,11 @@ void reserve_db_get(PGconn *c, hj_call_t *call, const char *id)
 
 /* ---- import ---------------------------------------------------------------- */
 
-static void s_problem(prep_arena_t *a, Hj__Registry__ImportReport *rep, uint32_t line,
+static void s_problem(hj_arena_t *a, Hj__Registry__ImportReport *rep, uint32_t line,
                      const hj_status_t *st)
 {
-    Hj__Registry__ImportProblem *p = prep_alloc(a, sizeof *p);
-    char *field = prep_alloc(a, strlen(st->field) + 1), *msg = prep_alloc(a, strlen(st->message) + 1);
+    Hj__Registry__ImportProblem *p = hj_arena_alloc(a, sizeof *p);
+    char *field = hj_arena_alloc(a, strlen(st->field) + 1), *msg = hj_arena_alloc(a, strlen(st->message) + 1);
     if (!p || !field || !msg)
         return;
     hj__registry__import_problem__init(p);
@@ -365,12 +367,12 @@ static void s_refuse_rows(hj_call_t *call, const Hj__Registry__ImportReport *rep
  * `write` = import them all when none is bad, else only report. */
 void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp, int write)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     Hj__Registry__ImportReport rep = HJ__REGISTRY__IMPORT_REPORT__INIT;
     size_t n = imp->n_rows;
-    s_resolved_t *res = prep_alloc(&a, (n + 1) * sizeof *res);
-    hj_status_t *st = prep_alloc(&a, (n + 1) * sizeof *st);
-    rep.problems = prep_alloc(&a, (n + 1) * sizeof *rep.problems);
+    s_resolved_t *res = hj_arena_alloc(&a, (n + 1) * sizeof *res);
+    hj_status_t *st = hj_arena_alloc(&a, (n + 1) * sizeof *st);
+    rep.problems = hj_arena_alloc(&a, (n + 1) * sizeof *rep.problems);
     rep.rows = (uint32_t)n;
     if (!res || !st || !rep.problems) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
@@ -414,7 +416,7 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
     if (!w)
         goto out;
     size_t idlen = n * 38 + 3, len = 0;
-    char *ids = prep_alloc(&a, idlen);
+    char *ids = hj_arena_alloc(&a, idlen);
     int one_community = 1;
     if (!ids) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
@@ -439,24 +441,24 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
     PGresult *r = prep_q(c, call, "reserve", sql, 1, v);
     if (!r)
         goto out;
-    prep_keep(&a, r);
-    Hj__Registry__Reserves entries = HJ__REGISTRY__RESERVES__INIT;
-    entries.n_items = (size_t)PQntuples(r);
-    entries.items = prep_alloc(&a, (entries.n_items + 1) * sizeof *entries.items);
-    Hj__Registry__Reserve *rows = prep_alloc(&a, (entries.n_items + 1) * sizeof *rows);
-    if (!entries.items || !rows) {
+    if (!hj_arena_keep(&a, r)) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < entries.n_items; i++) {
-        s_reserve_row(r, (int)i, &rows[i], &a);
-        entries.items[i] = &rows[i];
+    Hj__Registry__Reserves entries = HJ__REGISTRY__RESERVES__INIT;
+    entries.n_items = (size_t)PQntuples(r);
+    entries.items = (Hj__Registry__Reserve **)hj_arena_rows(&a, r, PQntuples(r),
+                                                            sizeof(Hj__Registry__Reserve),
+                                                            s_reserve_row);
+    if (!entries.items) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        goto out;
     }
     prep_reply(call, HJ__REGISTRY__REPLY__RESULT_IMPORT_REPORT, &rep.base, NULL);
     prep_journal(call, "reserve_imported", one_community ? imp->rows[0]->community : "",
                  &entries.base);
 out:
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 void reserve_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_training_row(PGresult *r, int i, void *item, prep_arena_t *a)
+static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Training *t = item;
     size_t n, k;
@@ -18,12 +18,12 @@ static void s_training_row(PGresult *r, int i, void *item, prep_arena_t *a)
     t->community = PQgetvalue(r, i, 3);
     t->trainer = PQgetvalue(r, i, 4);
     t->recorded_by = PQgetvalue(r, i, 5);
-    t->topics = prep_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
-    char **people = prep_split(a, PQgetvalue(r, i, 7), '\x1e', &n);
-    Hj__Registry__Attendee *at = prep_alloc(a, (n + 1) * sizeof *at);
-    t->attendees = prep_alloc(a, (n + 1) * sizeof *t->attendees);
+    t->topics = hj_arena_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
+    char **people = hj_arena_split(a, PQgetvalue(r, i, 7), '\x1e', &n);
+    Hj__Registry__Attendee *at = hj_arena_alloc(a, (n + 1) * sizeof *at);
+    t->attendees = hj_arena_alloc(a, (n + 1) * sizeof *t->attendees);
     for (size_t j = 0; people && at && t->attendees && j < n; j++) {
-        char **f = prep_split(a, people[j], '\x1f', &k);
+        char **f = hj_arena_split(a, people[j], '\x1f', &k);
         hj__registry__attendee__init(&at[j]);
         if (f && k == 3) {
             at[j].person_id = f[0];
@@ -64,8 +64,9 @@ static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql,
                   const char *const *v)
 {
     PGresult *r = prep_q(c, call, what, sql, n, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t)
@@ -127,7 +128,7 @@ void training_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid
 /* Date, trainer and attendance corrected; a session keeps at least one attendee. */
 void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TrainingUpdate *u)
 {
-    prep_arena_t a = {0};
+    hj_arena_t a = {0};
     ProtobufCMessage *before;
     const char *v[3] = {u->id, u->date, u->trainer};
     if (prep_fetch_standing(c, call, &s_training, u->id, &a, &before) != 0)
@@ -176,7 +177,7 @@ void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__Training
     else
         prep_db_corrected(c, call, &s_training, u->id, before, &a, "training_updated");
 out:
-    prep_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* Who of the community's election committee (leader and members) has not

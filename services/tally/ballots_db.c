@@ -17,7 +17,7 @@
 /* The latest round's box to count into, locked. 0 with *round and the box
  * row (arena), or -1 with the status. */
 int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round, const char *box,
-                tally_arena_t *a, int *round_no, PGresult **row)
+                hj_arena_t *a, int *round_no, PGresult **row)
 {
     char no[24];
     const char *v[2] = {e->id, election_num(no, round)};
@@ -93,14 +93,14 @@ static int s_writein_ids(PGconn *c, const char *election, const char *round, con
 }
 
 /* The paper's candidate names of a round (arena). */
-static const char **s_paper_names(PGconn *c, const char *election, const char *round, tally_arena_t *a)
+static const char **s_paper_names(PGconn *c, const char *election, const char *round, hj_arena_t *a)
 {
     const char *v[2] = {election, round};
     PGresult *r = election_q(c, a,
                              "SELECT name FROM tally.paper WHERE election = $1::uuid AND round = $2::int "
                              "ORDER BY position",
                              2, v);
-    const char **names = r ? tally_alloc(a, ((size_t)PQntuples(r) + 1) * sizeof *names) : NULL;
+    const char **names = r ? hj_arena_alloc(a, ((size_t)PQntuples(r) + 1) * sizeof *names) : NULL;
     for (int i = 0; names && i < PQntuples(r); i++)
         names[i] = PQgetvalue(r, i, 0);
     return names;
@@ -117,7 +117,7 @@ static int s_on_paper(const char **paper, uint32_t nc, const char *name)
     return -1;
 }
 
-static int s_round_facts(PGconn *c, const election_t *e, int round_no, tally_arena_t *a,
+static int s_round_facts(PGconn *c, const election_t *e, int round_no, hj_arena_t *a,
                          tally_round_t *rd)
 {
     char no[24];
@@ -139,7 +139,7 @@ static int s_round_facts(PGconn *c, const election_t *e, int round_no, tally_are
 }
 
 /* Stores a box's count: entry, counted, valid, invalid, votes. 0 / -1. */
-int ballots_store_box(PGconn *c, tally_arena_t *a, const char *election, const char *round, const char *box,
+int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char *round, const char *box,
                       const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
                       const uint32_t *votes, uint32_t n)
 {
@@ -161,8 +161,9 @@ int ballots_store_box(PGconn *c, tally_arena_t *a, const char *election, const c
                         "round = $2::int AND name = $3",
                         8, v);
     free(array);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static uint8_t s_mark(char ch)
@@ -191,7 +192,7 @@ typedef struct {
 
 /* load: the election, open, and the latest round's box, locked. 0 / -1 with the status. */
 static int s_batch_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                        const Hj__Tally__BallotBatch *b, tally_arena_t *a, s_batch_t *x)
+                        const Hj__Tally__BallotBatch *b, hj_arena_t *a, s_batch_t *x)
 {
     if (election_load(c, call, profiles, b->election, 1, &x->e) != 0 || election_is_open(call, &x->e) != 0 ||
         ballots_box(c, call, &x->e, 0, b->box, a, &x->round_no, &x->box) != 0)
@@ -248,16 +249,16 @@ static int s_batch_validate(hj_call_t *call, const Hj__Tally__BallotBatch *b, co
 /* load: write-ins resolved to ids (a listed candidate's name is that
  * candidate), the round's facts for the rules, the box's votes so far.
  * 0 / -1 with the status. */
-static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a,
+static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a,
                             s_batch_t *x)
 {
     char state[6] = "";
     size_t n_w = 0;
     for (size_t i = 0; i < b->n_ballots; i++)
         n_w += b->ballots[i]->n_writeins;
-    const char **wnames = tally_alloc(a, (n_w + 1) * sizeof *wnames);
-    x->wids = tally_alloc(a, (n_w + 1) * sizeof *x->wids);
-    x->listed = tally_alloc(a, (n_w + 1) * sizeof *x->listed);
+    const char **wnames = hj_arena_alloc(a, (n_w + 1) * sizeof *wnames);
+    x->wids = hj_arena_alloc(a, (n_w + 1) * sizeof *x->wids);
+    x->listed = hj_arena_alloc(a, (n_w + 1) * sizeof *x->listed);
     const char **paper = s_paper_names(c, x->e.id, x->round, a);
     if (!wnames || !x->wids || !x->listed || !paper) {
         election_sql_failed(call, state, a, "the ballots", "");
@@ -281,12 +282,12 @@ static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotB
      * how many votes the ballot carries), counted for the candidate. */
     x->rd.n_writein_persons = x->n_writeins + x->nc;
     x->n = x->nc + x->n_writeins;
-    x->votes = tally_alloc(a, (x->n + 1) * sizeof *x->votes);
-    x->marks = tally_alloc(a, x->nc + 1);
-    x->hex = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->hex);
-    x->wtext = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->wtext);
-    x->ok = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->ok);
-    x->reasons = tally_alloc(a, (b->n_ballots + 1) * sizeof *x->reasons);
+    x->votes = hj_arena_alloc(a, (x->n + 1) * sizeof *x->votes);
+    x->marks = hj_arena_alloc(a, x->nc + 1);
+    x->hex = hj_arena_alloc(a, (b->n_ballots + 1) * sizeof *x->hex);
+    x->wtext = hj_arena_alloc(a, (b->n_ballots + 1) * sizeof *x->wtext);
+    x->ok = hj_arena_alloc(a, (b->n_ballots + 1) * sizeof *x->ok);
+    x->reasons = hj_arena_alloc(a, (b->n_ballots + 1) * sizeof *x->reasons);
     if (!x->votes || !x->marks || !x->hex || !x->wtext || !x->ok || !x->reasons) {
         election_sql_failed(call, state, a, "the ballots", "");
         return -1;
@@ -298,7 +299,7 @@ static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotB
 /* validate: each ballot by the rules (valid, invalid with its reason, or
  * refused), its votes added to the box's, its marks and write-ins as stored.
  * 0 / -1 with the status. */
-static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a, s_batch_t *x)
+static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a, s_batch_t *x)
 {
     char state[6] = "", why[TALLY_REASON_MAX];
     uint32_t nc = x->nc, n_writeins = x->n_writeins;
@@ -341,11 +342,11 @@ static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, tally
         } else {
             x->batch_invalid++;
             size_t rl = strlen(why) + 32;
-            if ((x->reasons[x->n_reasons] = tally_alloc(a, rl)))
+            if ((x->reasons[x->n_reasons] = hj_arena_alloc(a, rl)))
                 snprintf(x->reasons[x->n_reasons++], rl, "ballot %zu: %s", i + 1, why);
         }
-        x->hex[i] = tally_alloc(a, (size_t)nc * 2 + 1);
-        x->wtext[i] = tally_alloc(a, tlen);
+        x->hex[i] = hj_arena_alloc(a, (size_t)nc * 2 + 1);
+        x->wtext[i] = hj_arena_alloc(a, tlen);
         if (!x->hex[i] || !x->wtext[i]) {
             election_sql_failed(call, state, a, "the ballots", "");
             return -1;
@@ -361,14 +362,14 @@ static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, tally
 }
 
 /* store: the whole batch in one statement, then the box's count. 0 / -1 with the status. */
-static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a,
+static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a,
                          const s_batch_t *x)
 {
     char state[6] = "";
     size_t cap = b->n_ballots * ((size_t)x->nc * 2 + 8) + 8, wcap = 8, vcap = b->n_ballots * 2 + 8;
     for (size_t i = 0; i < b->n_ballots; i++)
         wcap += strlen(x->wtext[i]) * 2 + 8;
-    char *hexes = tally_alloc(a, cap), *wts = tally_alloc(a, wcap), *vals = tally_alloc(a, vcap);
+    char *hexes = hj_arena_alloc(a, cap), *wts = hj_arena_alloc(a, wcap), *vals = hj_arena_alloc(a, vcap);
     if (!hexes || !wts || !vals) {
         election_sql_failed(call, state, a, "the ballots", "");
         return -1;
@@ -411,7 +412,7 @@ static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatc
 }
 
 /* reply: the receipt (this batch, the box, the round so far); journals the batch. */
-static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, tally_arena_t *a,
+static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a,
                           s_batch_t *x)
 {
     char state[6] = "";
@@ -445,20 +446,20 @@ static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBat
 void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__BallotBatch *b)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     s_batch_t x;
     memset(&x, 0, sizeof x);
     if (s_batch_load(c, call, profiles, b, &a, &x) == 0 && s_batch_validate(call, b, &x) == 0 &&
         s_batch_writeins(c, call, b, &a, &x) == 0 && s_batch_judge(call, b, &a, &x) == 0 &&
         s_batch_store(c, call, b, &a, &x) == 0)
         s_batch_reply(c, call, b, &a, &x);
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* A box counted by hand must add up; the arithmetic is in the refusal. The
  * box's votes (paper, then write-ins by id) into votes (n = *n_persons). */
 int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                        const Hj__Tally__BoxTotal *t, tally_arena_t *a, uint32_t **votes_out,
+                        const Hj__Tally__BoxTotal *t, hj_arena_t *a, uint32_t **votes_out,
                         uint32_t *n_persons)
 {
     char round[24];
@@ -475,8 +476,8 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
                              "%zu vote counts given, but the paper of round %d has %u candidates",
                              t->n_votes, round_no, nc);
     const char **paper = s_paper_names(c, e->id, round, a);
-    const char **wnames = tally_alloc(a, (t->n_writeins + 1) * sizeof *wnames);
-    int *wids = tally_alloc(a, (t->n_writeins + 1) * sizeof *wids);
+    const char **wnames = hj_arena_alloc(a, (t->n_writeins + 1) * sizeof *wnames);
+    int *wids = hj_arena_alloc(a, (t->n_writeins + 1) * sizeof *wids);
     if (!paper || !wnames || !wids) {
         hj_call_sql_failed(call, "", "the paper", "");
         return -1;
@@ -491,7 +492,7 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
         sum += t->votes[i];
     }
     /* A write-in of a listed name counts for that candidate: listed[i] >= 0. */
-    int *listed = tally_alloc(a, (t->n_writeins + 1) * sizeof *listed);
+    int *listed = hj_arena_alloc(a, (t->n_writeins + 1) * sizeof *listed);
     size_t n_new = 0;
     if (!listed) {
         hj_call_sql_failed(call, "", "the write-ins", "");
@@ -533,7 +534,7 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
         hj_call_sql_failed(call, "", "the write-ins", "");
         return -1;
     }
-    uint32_t *votes = tally_alloc(a, ((size_t)nc + n_writeins + 1) * sizeof *votes);
+    uint32_t *votes = hj_arena_alloc(a, ((size_t)nc + n_writeins + 1) * sizeof *votes);
     if (!votes) {
         hj_call_sql_failed(call, "", "the votes", "");
         return -1;
@@ -550,7 +551,7 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                        const Hj__Tally__BoxTotal *t)
 {
     char round[24];
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     election_t e;
     int round_no;
     PGresult *box;
@@ -602,13 +603,13 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
             hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     }
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* The box's count as it stands, with its write-ins by name, as a packed
  * BoxTotal in the arena (an amendment's or a recount's "before"). */
 static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int round_no, uint32_t n_persons,
-                            tally_arena_t *a, size_t *len)
+                            hj_arena_t *a, size_t *len)
 {
     char no[24];
     uint32_t nc = election_u32(box, 0, 9);
@@ -619,9 +620,9 @@ static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int r
                                  2, v);
     uint32_t nw = names ? (uint32_t)PQntuples(names) : 0;
     uint32_t all = n_persons > nc + nw ? n_persons : nc + nw;
-    uint32_t *votes = names ? tally_alloc(a, ((size_t)all + 1) * sizeof *votes) : NULL;
-    Hj__Tally__WriteInVotes *wv = tally_alloc(a, ((size_t)nw + 1) * sizeof *wv);
-    Hj__Tally__WriteInVotes **wp = tally_alloc(a, ((size_t)nw + 1) * sizeof *wp);
+    uint32_t *votes = names ? hj_arena_alloc(a, ((size_t)all + 1) * sizeof *votes) : NULL;
+    Hj__Tally__WriteInVotes *wv = hj_arena_alloc(a, ((size_t)nw + 1) * sizeof *wv);
+    Hj__Tally__WriteInVotes **wp = hj_arena_alloc(a, ((size_t)nw + 1) * sizeof *wp);
     if (!votes || !wv || !wp)
         return NULL;
     result_parse_votes(PQgetvalue(box, 0, 8), votes, all);
@@ -642,7 +643,7 @@ static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int r
             wp[t.n_writeins++] = &wv[i];
         }
     *len = hj__tally__box_total__get_packed_size(&t);
-    uint8_t *out = tally_alloc(a, *len);
+    uint8_t *out = hj_arena_alloc(a, *len);
     if (out)
         hj__tally__box_total__pack(&t, out);
     return out;
@@ -652,7 +653,7 @@ static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int r
  * an amendment of a certified result, or a recount before it. 0 / -1 with
  * the status. */
 int ballots_keep_amendment(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                           const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, tally_arena_t *a)
+                           const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, hj_arena_t *a)
 {
     char state[6] = "", round[24];
     size_t blen = 0, alen = 0;
@@ -661,7 +662,7 @@ int ballots_keep_amendment(PGconn *c, hj_call_t *call, const election_t *e, int 
     counted.round = (uint32_t)round_no;
     uint8_t *before = s_box_total(c, box, e, round_no, n_persons, a, &blen);
     alen = hj__tally__box_total__get_packed_size(&counted);
-    uint8_t *after = tally_alloc(a, alen);
+    uint8_t *after = hj_arena_alloc(a, alen);
     if (!before || !after) {
         election_sql_failed(call, state, a, "the amendment", "");
         return -1;

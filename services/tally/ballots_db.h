@@ -7,10 +7,10 @@
 /* The latest round's box to count into, locked. 0 with *round and the box
  * row (arena), or -1 with the status. */
 int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round, const char *box,
-                tally_arena_t *a, int *round_no, PGresult **row);
+                hj_arena_t *a, int *round_no, PGresult **row);
 
 /* Stores a box's count: entry, counted, valid, invalid, votes. 0 / -1. */
-int ballots_store_box(PGconn *c, tally_arena_t *a, const char *election, const char *round, const char *box,
+int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char *round, const char *box,
                       const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
                       const uint32_t *votes, uint32_t n);
 
@@ -21,7 +21,7 @@ void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
 /* A box counted by hand must add up; the arithmetic is in the refusal. The
  * box's votes (paper, then write-ins by id) into votes (n = *n_persons). */
 int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                        const Hj__Tally__BoxTotal *t, tally_arena_t *a, uint32_t **votes_out,
+                        const Hj__Tally__BoxTotal *t, hj_arena_t *a, uint32_t **votes_out,
                         uint32_t *n_persons);
 
 /* A box's total counted by hand (a recount only with its reason). */
@@ -32,6 +32,6 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
  * an amendment of a certified result, or a recount before it. 0 / -1 with
  * the status. */
 int ballots_keep_amendment(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                           const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, tally_arena_t *a);
+                           const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, hj_arena_t *a);
 
 #endif

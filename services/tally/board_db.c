@@ -577,7 +577,7 @@ static int s_recount(PGconn *c, const tally_profiles_t *profiles, const char *el
                      uint64_t *tally_seq, tally_event_t ***tail)
 {
     char state[6], seq[24];
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     Hj__Tally__Count m;
     PGresult *r = NULL;
     uint8_t *bytes = NULL;
@@ -618,7 +618,7 @@ static int s_recount(PGconn *c, const tally_profiles_t *profiles, const char *el
 out:
     PQclear(r);
     free(bytes);
-    tally_arena_free(&a);
+    hj_arena_free(&a);
     return rc < 0 ? -1 : 0;
 }
 

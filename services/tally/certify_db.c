@@ -19,7 +19,7 @@ void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
                     const Hj__Tally__ElectionRef *ref)
 {
     char state[6] = "";
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     election_t e;
     result_t res;
     if (election_load(c, call, profiles, ref->id, 1, &e) != 0)
@@ -61,7 +61,7 @@ void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
     record.id = e.id;
     result_reply(c, call, profiles, e.id, "election_certified", &record.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* 暂缺 / 减少名额: seats the rounds could not fill are closed, where and when
@@ -71,7 +71,7 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
                         const Hj__Tally__SeatClosure *sc, int reduce)
 {
     char state[6] = "", today[11], seats[24], after[24], months[24];
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     election_t e;
     result_t res;
     tally_seats_t now;
@@ -110,14 +110,14 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     record.kind = (char *)kind;
     result_reply(c, call, profiles, e.id, reduce ? "seats_reduced" : "seats_vacant", &record.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__BoxTotal *t)
 {
     char round[24];
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     election_t e;
     int round_no;
     PGresult *box;
@@ -147,5 +147,5 @@ void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
             round_no, t->box, t->reason);
     result_reply(c, call, profiles, e.id, "result_amended", &corrected.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }

@@ -3,7 +3,7 @@
  * ballots_db (ballots and boxes), certify_db (certify, amend, vacancy/reduce),
  * list_db (the election list). The law is applied by the counting rules
  * (rules.h); these files keep the record and ask them. This file:
- * the arena, the query with its SQLSTATE, and the election row. */
+ * the arena's strings, the query with its SQLSTATE, and the election row. */
 #include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -15,73 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the arena ------------------------------------------------------------------ */
+/* ---- the arena's strings and queries ------------------------------------------- */
 
-void *tally_alloc(tally_arena_t *a, size_t size)
+char *election_strdup(hj_arena_t *a, const char *s)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void **grown = realloc(a->ptr, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        a->ptr = grown;
-        a->cap = cap;
-    }
-    void *p = calloc(1, size ? size : 1);
-    if (p)
-        a->ptr[a->n++] = p;
-    return p;
-}
-
-void tally_keep(tally_arena_t *a, PGresult *r)
-{
-    if (!r)
-        return;
-    if (a->nres == a->capres) {
-        size_t cap = a->capres ? a->capres * 2 : 8;
-        PGresult **grown = realloc(a->res, cap * sizeof *grown);
-        if (!grown) {
-            PQclear(r); /* strings into it would dangle: callers check what they read */
-            return;
-        }
-        a->res = grown;
-        a->capres = cap;
-    }
-    a->res[a->nres++] = r;
-}
-
-void tally_arena_free(tally_arena_t *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->ptr[i]);
-    for (size_t i = 0; i < a->nres; i++)
-        PQclear(a->res[i]);
-    free(a->ptr);
-    free(a->res);
-    memset(a, 0, sizeof *a);
-}
-
-char *election_strdup(tally_arena_t *a, const char *s)
-{
-    size_t n = strlen(s);
-    char *p = tally_alloc(a, n + 1);
-    if (p)
-        memcpy(p, s, n);
+    char *p = hj_arena_strdup(a, s);
     return p ? p : "";
 }
 
 /* A query whose result the arena keeps. NULL after logging, with its
  * SQLSTATE in a->sqlstate (a deadlock must reach the caller as UNAVAILABLE). */
-PGresult *election_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v)
+PGresult *election_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const char *const *v)
 {
-    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
-    tally_keep(a, r);
-    return r;
+    return hj_arena_keep(a, hj_pq(c, a->sqlstate, sql, n, v));
 }
 
 /* The failure of the statement that failed last: one run here (state), or
  * one run through the arena (election_q, also inside a helper). */
-void election_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a,
+void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a,
                          const char *what, const char *field)
 {
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);

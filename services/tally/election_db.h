@@ -22,15 +22,15 @@ typedef struct {
 } election_t;
 
 /* A copy of s in the arena; "" when out of memory. */
-char *election_strdup(tally_arena_t *a, const char *s);
+char *election_strdup(hj_arena_t *a, const char *s);
 
 /* A query whose result the arena keeps. NULL after logging, with its
  * SQLSTATE in a->sqlstate (a deadlock must reach the caller as UNAVAILABLE). */
-PGresult *election_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v);
+PGresult *election_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const char *const *v);
 
 /* The failure of the statement that failed last: one run here (state), or
  * one run through the arena (election_q, also inside a helper). */
-void election_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a,
+void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a,
                          const char *what, const char *field);
 
 /* A column as a count. */

@@ -34,17 +34,6 @@ static int s_required(hj_status_t *st, const char *field, const char *value, siz
     return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)", field);
 }
 
-static int s_code(hj_status_t *st, const char *field, const char *code)
-{
-    if (s_required(st, field, code, 32) != 0)
-        return -1;
-    for (const char *p = code; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
-                                 "%s may hold only letters, digits, '-' and '_'", field);
-    return 0;
-}
-
 /* A date that has already come (Asia/Shanghai). */
 static int s_past_date(hj_status_t *st, const char *field, const char *date, int required)
 {
@@ -189,7 +178,7 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET: {
         const Hj__Tally__VoterRoll *v = r->voter_roll_set;
-        if (s_code(st, "community", v->community) != 0 || s_count(st, "voters", v->voters) != 0 ||
+        if (hj_check_code(st, "community", v->community, 1) != 0 || s_count(st, "voters", v->voters) != 0 ||
             s_count(st, "households", v->households) != 0 ||
             s_count(st, "representatives", v->representatives) != 0 ||
             s_past_date(st, "published_on", v->published_on, 0) != 0)
@@ -205,10 +194,10 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return 0;
     }
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-        return s_code(st, "community", r->voter_roll_get->community);
+        return hj_check_code(st, "community", r->voter_roll_get->community, 1);
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE: {
         const Hj__Tally__Objection *o = r->objection_file;
-        return s_code(st, "community", o->community) || s_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
+        return hj_check_code(st, "community", o->community, 1) || s_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
                        s_past_date(st, "filed_on", o->filed_on, 1) ||
                        s_required(st, "about", o->about, S_TEXT_MAX)
                    ? -1
@@ -276,8 +265,8 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     }
     case HJ__TALLY__REQUEST__OP_ELECTION_LIST: {
         const Hj__Tally__ElectionListQuery *q = r->election_list;
-        if ((q->community[0] && s_code(st, "community", q->community) != 0) ||
-            (q->subdistrict[0] && s_code(st, "subdistrict", q->subdistrict) != 0))
+        if ((q->community[0] && hj_check_code(st, "community", q->community, 1) != 0) ||
+            (q->subdistrict[0] && hj_check_code(st, "subdistrict", q->subdistrict, 1) != 0))
             return -1;
         if (q->state[0] && strcmp(q->state, "scheduled") != 0 && strcmp(q->state, "open") != 0 &&
             strcmp(q->state, "certified") != 0)
@@ -301,27 +290,38 @@ void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profile
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
     case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
     case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        return roll_handle(c, call, profiles, r);
+        roll_handle(c, call, profiles, r);
+        break;
     case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
-        return rounds_candidates_set(c, call, profiles, r->candidates_set);
+        rounds_candidates_set(c, call, profiles, r->candidates_set);
+        break;
     case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
-        return rounds_open(c, call, profiles, r->round_open);
+        rounds_open(c, call, profiles, r->round_open);
+        break;
     case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
-        return ballots_enter(c, call, profiles, r->ballots_enter);
+        ballots_enter(c, call, profiles, r->ballots_enter);
+        break;
     case HJ__TALLY__REQUEST__OP_BOX_COUNT:
-        return ballots_box_count(c, call, profiles, r->box_count);
+        ballots_box_count(c, call, profiles, r->box_count);
+        break;
     case HJ__TALLY__REQUEST__OP_RESULT:
-        return result_reply(c, call, profiles, r->result->id, NULL, NULL);
+        result_reply(c, call, profiles, r->result->id, NULL, NULL);
+        break;
     case HJ__TALLY__REQUEST__OP_CERTIFY:
-        return certify_result(c, call, profiles, r->certify);
+        certify_result(c, call, profiles, r->certify);
+        break;
     case HJ__TALLY__REQUEST__OP_AMEND:
-        return certify_amend(c, call, profiles, r->amend);
+        certify_amend(c, call, profiles, r->amend);
+        break;
     case HJ__TALLY__REQUEST__OP_VACANCY:
-        return certify_seat_close(c, call, profiles, r->vacancy, 0);
+        certify_seat_close(c, call, profiles, r->vacancy, 0);
+        break;
     case HJ__TALLY__REQUEST__OP_REDUCE:
-        return certify_seat_close(c, call, profiles, r->reduce, 1);
+        certify_seat_close(c, call, profiles, r->reduce, 1);
+        break;
     case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
-        return list_elections(c, call, r->election_list);
+        list_elections(c, call, r->election_list);
+        break;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

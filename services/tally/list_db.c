@@ -27,7 +27,7 @@
  * filter, so no list is cut without saying so. */
 void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char limit[24];
     uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
     const char *v[5] = {q->community, q->subdistrict, q->state, q->after, election_num(limit, (long long)page + 1)};
@@ -92,8 +92,8 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     if (more)
         n = (int)page;
     Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
-    Hj__Tally__ElectionListItem *it = tally_alloc(&a, ((size_t)n + 1) * sizeof *it);
-    list.elections = tally_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
+    Hj__Tally__ElectionListItem *it = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *it);
+    list.elections = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
     if (!it || !list.elections) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
@@ -121,5 +121,5 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     reply.election_list = &list;
     hj_call_reply(call, &reply.base, NULL);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }

@@ -25,7 +25,7 @@
 
 typedef struct {
     PGconn *c;
-    tally_arena_t *a;
+    hj_arena_t *a;
     const char *sub;
     char state[6];
     int failed;
@@ -42,20 +42,17 @@ static PGresult *s_query(s_ctx_t *x, const char *sql)
     if (x->failed)
         return NULL;
     const char *v[1] = {x->sub};
-    PGresult *r = hj_pq(x->c, x->state, sql, 1, v);
-    if (!r) {
+    PGresult *r = hj_arena_keep(x->a, hj_pq(x->c, x->state, sql, 1, v));
+    if (!r)
         x->failed = 1;
-        return NULL;
-    }
-    tally_keep(x->a, r);
     return r;
 }
 
 /* An array of n zeroed messages of `size` bytes and its pointer array. */
 static void **s_array(s_ctx_t *x, size_t n, size_t size)
 {
-    void **ptrs = tally_alloc(x->a, (n ? n : 1) * sizeof *ptrs);
-    char *items = tally_alloc(x->a, (n ? n : 1) * size);
+    void **ptrs = hj_arena_alloc(x->a, (n ? n : 1) * sizeof *ptrs);
+    char *items = hj_arena_alloc(x->a, (n ? n : 1) * size);
     if (!ptrs || !items) {
         x->failed = 1;
         return NULL;
@@ -71,7 +68,7 @@ static const char *s_audit_state(s_ctx_t *x, int state)
     const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&hj__audit__state__descriptor, state);
     if (!v)
         return "";
-    char *word = tally_alloc(x->a, strlen(v->name) + 1);
+    char *word = hj_arena_alloc(x->a, strlen(v->name) + 1);
     if (!word)
         return "";
     for (size_t i = 0; v->name[i]; i++)
@@ -136,7 +133,7 @@ static void s_boards(s_ctx_t *x, const tally_profiles_t *profiles, const char *t
             b->seats_vacant += e->vacant;
             b->seats_reduced += e->reduced;
             if (e->vacancy_due[0] && (!b->vacancy_due[0] || strcmp(e->vacancy_due, b->vacancy_due) < 0)) {
-                char *due = tally_alloc(x->a, sizeof e->vacancy_due);
+                char *due = hj_arena_alloc(x->a, sizeof e->vacancy_due);
                 if (due)
                     b->vacancy_due = strcpy(due, e->vacancy_due);
             }
@@ -273,14 +270,14 @@ static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
         p[i]->submitted_on = PQgetvalue(r, (int)i, 6);
         p[i]->in_force_on = PQgetvalue(r, (int)i, 7);
         const char *v[1] = {PQgetvalue(r, (int)i, 0)};
-        PGresult *s = hj_pq(x->c, x->state,
-                            "SELECT name, state, day FROM plan_step WHERE plan = $1::uuid ORDER BY position",
-                            1, v);
+        PGresult *s = hj_arena_keep(
+            x->a, hj_pq(x->c, x->state,
+                        "SELECT name, state, day FROM plan_step WHERE plan = $1::uuid ORDER BY position",
+                        1, v));
         if (!s) {
             x->failed = 1;
             break;
         }
-        tally_keep(x->a, s);
         size_t m = (size_t)PQntuples(s);
         Hj__Tally__BriefingStep **st = (void *)s_array(x, m, sizeof(Hj__Tally__BriefingStep));
         if (!st)
@@ -447,7 +444,7 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                        const Hj__Tally__BriefingQuery *q)
 {
     char today[11], seq[24] = "0";
-    tally_arena_t arena = {0};
+    hj_arena_t arena = {0};
     s_ctx_t x = {.c = c, .a = &arena, .sub = q->subdistrict};
     const char *day = q->as_known_on[0] ? q->as_known_on : q->as_of;
     int past = day[0] != 0, in_savepoint = 0, own = 0;
@@ -463,8 +460,10 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     PGresult *r = q->subdistrict[0]
                       ? hj_pq(c, x.state, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, v)
                       : NULL;
-    if (q->subdistrict[0] && !r)
-        return hj_call_sql_failed(call, x.state, "the subdistrict", "subdistrict");
+    if (q->subdistrict[0] && !r) {
+        hj_call_sql_failed(call, x.state, "the subdistrict", "subdistrict");
+        return;
+    }
     int known = !r || PQntuples(r) == 1;
     PQclear(r);
     if (!known) {
@@ -475,8 +474,10 @@ void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     if (past) {
         /* Nothing of the past's reading outlives the savepoint, nor the
          * transaction a read runs in only for it (hj_pq_begin). */
-        if (hj_pq_begin(c, &own) != 0)
-            return hj_call_sql_failed(call, "", "the as-of reading", "");
+        if (hj_pq_begin(c, &own) != 0) {
+            hj_call_sql_failed(call, "", "the as-of reading", "");
+            return;
+        }
         in_savepoint = 1;
         if (hj_pq_cmd(c, "SAVEPOINT hj_asof") != 0) {
             hj_call_sql_failed(call, "", "the as-of reading", "");
@@ -511,5 +512,5 @@ out:
                    hj_pq_cmd(c, "RELEASE SAVEPOINT hj_asof") != 0) &&
         call->status.code == HJ__CODE__OK)
         hj_call_sql_failed(call, "", "the as-of reading", "");
-    tally_arena_free(&arena);
+    hj_arena_free(&arena);
 }

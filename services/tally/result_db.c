@@ -33,7 +33,7 @@ void result_parse_votes(const char *text, uint32_t *votes, uint32_t n)
 }
 
 /* Loads round `no` (0 = the latest) and counts it. 1, 0 no such round, -1 error. */
-int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, result_tally_t *t)
+int result_tally(PGconn *c, const election_t *e, int no, hj_arena_t *a, result_tally_t *t)
 {
     char round_no[24];
     memset(t, 0, sizeof *t);
@@ -72,12 +72,12 @@ int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, resul
     t->n_paper = (uint32_t)PQntuples(paper);
     t->n_writeins = (uint32_t)PQntuples(writeins);
     uint32_t n = t->n_paper + t->n_writeins;
-    t->paper_ids = tally_alloc(a, (t->n_paper + 1) * sizeof *t->paper_ids);
-    t->paper_names = tally_alloc(a, (t->n_paper + 1) * sizeof *t->paper_names);
-    t->writein_names = tally_alloc(a, (t->n_writeins + 1) * sizeof *t->writein_names);
-    t->votes = tally_alloc(a, (n + 1) * sizeof *t->votes);
-    uint32_t *box_votes = tally_alloc(a, (n + 1) * sizeof *box_votes);
-    t->tc = tally_alloc(a, sizeof *t->tc);
+    t->paper_ids = hj_arena_alloc(a, (t->n_paper + 1) * sizeof *t->paper_ids);
+    t->paper_names = hj_arena_alloc(a, (t->n_paper + 1) * sizeof *t->paper_names);
+    t->writein_names = hj_arena_alloc(a, (t->n_writeins + 1) * sizeof *t->writein_names);
+    t->votes = hj_arena_alloc(a, (n + 1) * sizeof *t->votes);
+    uint32_t *box_votes = hj_arena_alloc(a, (n + 1) * sizeof *box_votes);
+    t->tc = hj_arena_alloc(a, sizeof *t->tc);
     if (!t->paper_ids || !t->paper_names || !t->writein_names || !t->votes || !box_votes || !t->tc)
         return -1;
     for (uint32_t i = 0; i < t->n_paper; i++) {
@@ -116,7 +116,7 @@ int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, resul
     tally_box_t box = {t->valid, t->invalid, t->votes};
     uint32_t *scaled = NULL;
     if (!t->complete) {
-        scaled = tally_alloc(a, (n + 1) * sizeof *scaled);
+        scaled = hj_arena_alloc(a, (n + 1) * sizeof *scaled);
         if (!scaled)
             return -1;
         uint64_t R = t->returned, C = t->counted;
@@ -139,7 +139,7 @@ int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, resul
         .returned = t->returned,
     };
     /* The reasons name people: a re-vote's "candidate 1" is another person. */
-    const char **names = tally_alloc(a, (n + 1) * sizeof *names);
+    const char **names = hj_arena_alloc(a, (n + 1) * sizeof *names);
     if (!names)
         return -1;
     for (uint32_t i = 0; i < n; i++)
@@ -170,7 +170,7 @@ static void s_box_message(PGresult *boxes, int b, Hj__Tally__Box *m)
 }
 
 /* The round as the wire carries it; strings live in the arena. */
-int result_count_message(const election_t *e, const result_tally_t *t, tally_arena_t *a,
+int result_count_message(const election_t *e, const result_tally_t *t, hj_arena_t *a,
                          Hj__Tally__Count *m)
 {
     uint32_t n = t->n_paper + t->n_writeins;
@@ -203,10 +203,10 @@ int result_count_message(const election_t *e, const result_tally_t *t, tally_are
     m->ballots_reason_zh = t->counted_ok ? election_strdup(a, t->tc->ballots_reason_zh) : "";
     if (t->counted_ok && t->electorate)
         m->turnout_per_mille = (uint32_t)((uint64_t)t->tc->turnout * 1000 / t->electorate);
-    Hj__Tally__PersonCount *pc = tally_alloc(a, (n + 1) * sizeof *pc);
-    Hj__Tally__Box *bx = tally_alloc(a, ((size_t)nb + 1) * sizeof *bx);
-    m->persons = tally_alloc(a, (n + 1) * sizeof *m->persons);
-    m->boxes = tally_alloc(a, ((size_t)nb + 1) * sizeof *m->boxes);
+    Hj__Tally__PersonCount *pc = hj_arena_alloc(a, (n + 1) * sizeof *pc);
+    Hj__Tally__Box *bx = hj_arena_alloc(a, ((size_t)nb + 1) * sizeof *bx);
+    m->persons = hj_arena_alloc(a, (n + 1) * sizeof *m->persons);
+    m->boxes = hj_arena_alloc(a, ((size_t)nb + 1) * sizeof *m->boxes);
     if (!pc || !bx || !m->persons || !m->boxes)
         return -1;
     for (uint32_t i = 0; i < n; i++) {
@@ -235,7 +235,7 @@ int result_count_message(const election_t *e, const result_tally_t *t, tally_are
 }
 
 int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
-                   tally_arena_t *a, Hj__Tally__Count *out)
+                   hj_arena_t *a, Hj__Tally__Count *out)
 {
     election_t e;
     result_tally_t t;
@@ -250,7 +250,7 @@ int election_count(PGconn *c, const tally_profiles_t *profiles, const char *elec
 
 /* ---- the result across rounds ---------------------------------------------------------- */
 
-int result_load(PGconn *c, const election_t *e, tally_arena_t *a, result_t *res)
+int result_load(PGconn *c, const election_t *e, hj_arena_t *a, result_t *res)
 {
     char state[6] = "";
     memset(res, 0, sizeof *res);
@@ -261,9 +261,9 @@ int result_load(PGconn *c, const election_t *e, tally_arena_t *a, result_t *res)
         return -1;
     res->n_rounds = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
-    res->rounds = tally_alloc(a, ((size_t)res->n_rounds + 1) * sizeof *res->rounds);
-    res->elected = tally_alloc(a, (e->seats + 1) * sizeof *res->elected);
-    res->elected_ids = tally_alloc(a, (e->seats + 1) * sizeof *res->elected_ids);
+    res->rounds = hj_arena_alloc(a, ((size_t)res->n_rounds + 1) * sizeof *res->rounds);
+    res->elected = hj_arena_alloc(a, (e->seats + 1) * sizeof *res->elected);
+    res->elected_ids = hj_arena_alloc(a, (e->seats + 1) * sizeof *res->elected_ids);
     if (!res->rounds || !res->elected || !res->elected_ids)
         return -1;
     for (int k = 1; k <= res->n_rounds; k++) {
@@ -438,7 +438,7 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
     }
 }
 
-static int s_candidates(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__Election *m)
+static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Election *m)
 {
     const char *v[1] = {id};
     PGresult *r = election_q(c, a,
@@ -448,8 +448,8 @@ static int s_candidates(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
     if (!r)
         return -1;
     int n = PQntuples(r);
-    Hj__Tally__Candidate *k = tally_alloc(a, ((size_t)n + 1) * sizeof *k);
-    m->candidates = tally_alloc(a, ((size_t)n + 1) * sizeof *m->candidates);
+    Hj__Tally__Candidate *k = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *k);
+    m->candidates = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *m->candidates);
     if (!k || !m->candidates)
         return -1;
     for (int i = 0; i < n; i++) {
@@ -464,15 +464,15 @@ static int s_candidates(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
 
 /* The election as the wire carries it, with its list. */
 int result_election_message(PGconn *c, const tally_profiles_t *profiles, const election_t *e,
-                            tally_arena_t *a, Hj__Tally__Election **out)
+                            hj_arena_t *a, Hj__Tally__Election **out)
 {
-    tally_board_t *b = tally_alloc(a, sizeof *b);
-    Hj__Tally__Election *m = tally_alloc(a, sizeof *m);
+    tally_board_t *b = hj_arena_alloc(a, sizeof *b);
+    Hj__Tally__Election *m = hj_arena_alloc(a, sizeof *m);
     char today[11];
     hj_date_today(today);
     if (!b || !m || board_load(c, profiles, e->community, today, e->id, b) != 1 || b->n_elections != 1)
         return -1;
-    tally_election_t *copy = tally_alloc(a, sizeof *copy);
+    tally_election_t *copy = hj_arena_alloc(a, sizeof *copy);
     if (!copy)
         return -1;
     *copy = b->elections[0];
@@ -483,7 +483,7 @@ int result_election_message(PGconn *c, const tally_profiles_t *profiles, const e
     return 0;
 }
 
-static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__Result *m)
+static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Result *m)
 {
     const char *v[1] = {id};
     PGresult *r = election_q(c, a,
@@ -494,8 +494,8 @@ static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
     if (!r)
         return -1;
     int n = PQntuples(r);
-    Hj__Tally__Amendment *am = tally_alloc(a, ((size_t)n + 1) * sizeof *am);
-    m->amendments = tally_alloc(a, ((size_t)n + 1) * sizeof *m->amendments);
+    Hj__Tally__Amendment *am = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *am);
+    m->amendments = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *m->amendments);
     if (!am || !m->amendments)
         return -1;
     for (int i = 0; i < n; i++) {
@@ -516,21 +516,21 @@ static int s_amendments(PGconn *c, const char *id, tally_arena_t *a, Hj__Tally__
                 continue;
             /* Repacked into arena memory, so freeing is the arena's job. */
             size_t plen = hj__tally__box_total__get_packed_size(bt);
-            uint8_t *packed = tally_alloc(a, plen);
-            Hj__Tally__BoxTotal *copy = packed ? tally_alloc(a, sizeof *copy) : NULL;
+            uint8_t *packed = hj_arena_alloc(a, plen);
+            Hj__Tally__BoxTotal *copy = packed ? hj_arena_alloc(a, sizeof *copy) : NULL;
             if (copy) {
                 hj__tally__box_total__pack(bt, packed);
                 *copy = *bt;
                 copy->election = election_strdup(a, bt->election);
                 copy->box = election_strdup(a, bt->box);
                 copy->reason = election_strdup(a, bt->reason);
-                copy->votes = tally_alloc(a, (bt->n_votes + 1) * sizeof *copy->votes);
+                copy->votes = hj_arena_alloc(a, (bt->n_votes + 1) * sizeof *copy->votes);
                 if (copy->votes)
                     memcpy(copy->votes, bt->votes, bt->n_votes * sizeof *copy->votes);
                 else
                     copy->n_votes = 0;
-                copy->writeins = tally_alloc(a, (bt->n_writeins + 1) * sizeof *copy->writeins);
-                Hj__Tally__WriteInVotes *wv = tally_alloc(a, (bt->n_writeins + 1) * sizeof *wv);
+                copy->writeins = hj_arena_alloc(a, (bt->n_writeins + 1) * sizeof *copy->writeins);
+                Hj__Tally__WriteInVotes *wv = hj_arena_alloc(a, (bt->n_writeins + 1) * sizeof *wv);
                 copy->n_writeins = 0;
                 for (size_t w = 0; copy->writeins && wv && w < bt->n_writeins; w++) {
                     hj__tally__write_in_votes__init(&wv[w]);
@@ -566,11 +566,11 @@ static void s_closure_message(PGresult *r, int i, const char *election, Hj__Tall
     m->at = PQgetvalue(r, i, 9);
 }
 
-static int s_closures_message(PGresult *r, const char *election, tally_arena_t *a, Hj__Tally__Result *m)
+static int s_closures_message(PGresult *r, const char *election, hj_arena_t *a, Hj__Tally__Result *m)
 {
     int n = PQntuples(r);
-    Hj__Tally__SeatClosure *sc = tally_alloc(a, ((size_t)n + 1) * sizeof *sc);
-    m->closures = tally_alloc(a, ((size_t)n + 1) * sizeof *m->closures);
+    Hj__Tally__SeatClosure *sc = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *sc);
+    m->closures = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *m->closures);
     if (!sc || !m->closures)
         return -1;
     for (int i = 0; i < n; i++) {
@@ -584,7 +584,7 @@ static int s_closures_message(PGresult *r, const char *election, tally_arena_t *
 void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                   const char *id, const char *kind, const ProtobufCMessage *record)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     election_t e;
     result_t res;
     Hj__Tally__Result m = HJ__TALLY__RESULT__INIT;
@@ -595,8 +595,8 @@ void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
         election_sql_failed(call, "", &a, "the result", "");
         goto out;
     }
-    m.rounds = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *m.rounds);
-    Hj__Tally__Count *counts = tally_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *counts);
+    m.rounds = hj_arena_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *m.rounds);
+    Hj__Tally__Count *counts = hj_arena_alloc(&a, ((size_t)res.n_rounds + 1) * sizeof *counts);
     if (!m.rounds || !counts) {
         hj_call_sql_failed(call, "", "the result", "");
         goto out;
@@ -629,7 +629,7 @@ void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     }
     hj_call_reply(call, &reply.base, kind ? record : NULL);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- replies -------------------------------------------------------------------------------- */
@@ -637,7 +637,7 @@ out:
 /* Replies with the count of the election's latest round; journals it. */
 void result_count_reply(PGconn *c, hj_call_t *call, const election_t *e, const char *kind)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     result_tally_t t;
     Hj__Tally__Count m;
     if (result_tally(c, e, 0, &a, &t) != 1 || result_count_message(e, &t, &a, &m) != 0) {
@@ -654,5 +654,5 @@ void result_count_reply(PGconn *c, hj_call_t *call, const election_t *e, const c
         snprintf(call->community, sizeof call->community, "%s", e->community);
         hj_call_reply(call, &reply.base, &m.base);
     }
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }

@@ -44,17 +44,17 @@ int result_kind(const char *name);
 void result_parse_votes(const char *text, uint32_t *votes, uint32_t n);
 
 /* Loads round `no` (0 = the latest) and counts it. 1, 0 no such round, -1 error. */
-int result_tally(PGconn *c, const election_t *e, int no, tally_arena_t *a, result_tally_t *t);
+int result_tally(PGconn *c, const election_t *e, int no, hj_arena_t *a, result_tally_t *t);
 
 /* Person i of the round (paper, then write-ins) by name. */
 const char *result_person_name(const result_tally_t *t, uint32_t i);
 
 /* The round as the wire carries it; strings live in the arena. */
-int result_count_message(const election_t *e, const result_tally_t *t, tally_arena_t *a,
+int result_count_message(const election_t *e, const result_tally_t *t, hj_arena_t *a,
                          Hj__Tally__Count *m);
 
 /* Every round of the election counted, who is elected, the seats closed. 0 / -1. */
-int result_load(PGconn *c, const election_t *e, tally_arena_t *a, result_t *res);
+int result_load(PGconn *c, const election_t *e, hj_arena_t *a, result_t *res);
 
 /* Seats the rounds and the closures have not accounted for. */
 uint32_t result_open_seats(const election_t *e, const result_t *res);
@@ -68,7 +68,7 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
 
 /* The election as the wire carries it, with its list. */
 int result_election_message(PGconn *c, const tally_profiles_t *profiles, const election_t *e,
-                            tally_arena_t *a, Hj__Tally__Election **out);
+                            hj_arena_t *a, Hj__Tally__Election **out);
 
 /* Replies with the whole result; a write journals `kind` with `record`. */
 void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,

@@ -13,16 +13,14 @@
 #include <string.h>
 
 /* A query whose result the arena keeps; its SQLSTATE in a->sqlstate. */
-static PGresult *s_q(PGconn *c, tally_arena_t *a, const char *sql, int n, const char *const *v)
+static PGresult *s_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const char *const *v)
 {
-    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
-    tally_keep(a, r);
-    return r;
+    return hj_arena_keep(a, hj_pq(c, a->sqlstate, sql, n, v));
 }
 
 /* The failure of the statement that failed last: one run here (state), or
  * one run through the arena. */
-static void s_sql_failed(hj_call_t *call, const char *state, const tally_arena_t *a, const char *what,
+static void s_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
                          const char *field)
 {
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
@@ -46,7 +44,7 @@ static const char *s_num(char buf[24], long long v)
 static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind,
                         const ProtobufCMessage *record)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     const char *v[1] = {community};
     int rc = -1;
     PGresult *r = s_q(c, &a,
@@ -77,8 +75,8 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     roll.published_on = PQgetvalue(r, 0, 4);
     roll.recorded_by = PQgetvalue(r, 0, 5);
     int n = PQntuples(o);
-    Hj__Tally__Objection *ob = tally_alloc(&a, ((size_t)n + 1) * sizeof *ob);
-    roll.objections = tally_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
+    Hj__Tally__Objection *ob = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *ob);
+    roll.objections = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
     if (!ob || !roll.objections) {
         hj_call_sql_failed(call, "", "the voter roll", "");
         goto out;
@@ -105,7 +103,7 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     hj_call_reply(call, &reply.base, kind ? (record ? record : &roll.base) : NULL);
     rc = 0;
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
     return rc;
 }
 
@@ -121,18 +119,22 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
                             "JOIN tally.election e ON e.id = v.election WHERE e.community = $1 "
                             "AND e.state <> 'certified' GROUP BY e.id ORDER BY e.id LIMIT 1",
                             1, q);
-    if (!named)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!named) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     uint32_t on_roll = PQntuples(named) ? s_u32(named, 0, 0) : m->voters;
     char election[37] = "";
     if (PQntuples(named))
         snprintf(election, sizeof election, "%s", PQgetvalue(named, 0, 1));
     PQclear(named);
-    if (on_roll != m->voters)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "voters",
-                                   "%s has a named roll (election %s) of %u voters: the count comes from it "
-                                   "(hj voters list %s; corrections by objection)",
-                                   m->community, election, on_roll, election);
+    if (on_roll != m->voters) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "voters",
+                      "%s has a named roll (election %s) of %u voters: the count comes from it "
+                      "(hj voters list %s; corrections by objection)",
+                      m->community, election, on_roll, election);
+        return;
+    }
     const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
                         s_num(reps, m->representatives), m->published_on, call->actor};
     PGresult *r = hj_pq(c, state,
@@ -143,8 +145,10 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
               "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
               "updated_at = now()",
               6, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     PQclear(r);
     hj_info("voter roll of %s: %u voters, published %s", m->community, m->voters,
             m->published_on[0] ? m->published_on : "not yet");
@@ -160,8 +164,10 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
                         "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
                         "WHERE id = $1::uuid",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     if (PQntuples(r) == 1) {
         Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
         o.id = PQgetvalue(r, 0, 0);
@@ -231,8 +237,10 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
               "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
               "VALUES ($1::uuid, $2, $3, $4::date, $5)",
               5, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     PQclear(r);
     s_objection_reply(c, call, call->request_id, "objection_filed");
 }
@@ -263,20 +271,26 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
                         "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
                         "WHERE id = $1::uuid FOR UPDATE",
                         1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     int found = PQntuples(r) == 1;
     if (found) {
         snprintf(filed, sizeof filed, "%s", PQgetvalue(r, 0, 0));
         snprintf(decision, sizeof decision, "%s", PQgetvalue(r, 0, 1));
     }
     PQclear(r);
-    if (!found)
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
-                                   d->id);
-    if (decision[0])
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                                   "objection %s is already decided (%s)", d->id, decision);
+    if (!found) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
+                      d->id);
+        return;
+    }
+    if (decision[0]) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                      "objection %s is already decided (%s)", d->id, decision);
+        return;
+    }
     if (s_decide_window(call, profiles, filed, d->date) != 0)
         return;
     const char *w[5] = {d->id, d->decision, d->date, d->note, call->actor};
@@ -284,8 +298,10 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
               "UPDATE tally.objection SET decision = $2, decided_on = $3::date, note = $4, "
               "decided_by = $5 WHERE id = $1::uuid",
               5, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the objection", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the objection", "");
+        return;
+    }
     PQclear(r);
     s_objection_reply(c, call, d->id, "objection_decided");
 }
@@ -335,13 +351,19 @@ static void s_check_voter(s_problems_t *p, const Hj__Tally__Voter *v, const char
     if (hj_check_text(&st, "name", v->name, S_NAME_MAX, 1) != 0 ||
         hj_check_text(&st, "group", v->group_name, S_NAME_MAX, 1) != 0 ||
         hj_check_date(&st, "birth_date", v->birth_date, 1) != 0 ||
-        (v->person_id[0] && hj_check_uuid(&st, "person_id", v->person_id) != 0))
-        return s_problem(p, v->line, "%s", st.message);
-    if (strcmp(v->gender, "male") != 0 && strcmp(v->gender, "female") != 0)
-        return s_problem(p, v->line, "gender '%s' is not male/男 or female/女", v->gender);
-    if (!s_adult_on(v->birth_date, election_date))
-        return s_problem(p, v->line, "%s, born %s, is under 18 on election day %s", v->name, v->birth_date,
-                         election_date);
+        (v->person_id[0] && hj_check_uuid(&st, "person_id", v->person_id) != 0)) {
+        s_problem(p, v->line, "%s", st.message);
+        return;
+    }
+    if (strcmp(v->gender, "male") != 0 && strcmp(v->gender, "female") != 0) {
+        s_problem(p, v->line, "gender '%s' is not male/男 or female/女", v->gender);
+        return;
+    }
+    if (!s_adult_on(v->birth_date, election_date)) {
+        s_problem(p, v->line, "%s, born %s, is under 18 on election day %s", v->name, v->birth_date,
+                  election_date);
+        return;
+    }
 }
 
 /* The community's counts follow the named roll of `election` (voters on it). */
@@ -355,8 +377,9 @@ static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, c
                         "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
                         "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
                         3, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
@@ -369,15 +392,19 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
         return;
     const char *v[1] = {e.id};
     PGresult *r = hj_pq(c, state, "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     uint32_t had = s_u32(r, 0, 0);
     PQclear(r);
-    if (had)
-        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "election",
-                                   "election %s already has a named roll of %u entries: a correction is an "
-                                   "objection by name (hj voters objection)",
-                                   e.id, had);
+    if (had) {
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "election",
+                      "election %s already has a named roll of %u entries: a correction is an "
+                      "objection by name (hj voters objection)",
+                      e.id, had);
+        return;
+    }
     for (size_t i = 0; i < m->n_voters; i++) {
         const Hj__Tally__Voter *a = m->voters[i];
         s_check_voter(&bad, a, e.date);
@@ -393,10 +420,12 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
             }
         }
     }
-    if (bad.n)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "voters",
-                                   "%u bad line%s, nothing imported: %s%s", bad.n, bad.n == 1 ? "" : "s",
-                                   bad.text, bad.left_out ? "; …" : "");
+    if (bad.n) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "voters",
+                      "%u bad line%s, nothing imported: %s%s", bad.n, bad.n == 1 ? "" : "s",
+                      bad.text, bad.left_out ? "; …" : "");
+        return;
+    }
     for (size_t i = 0; i < m->n_voters; i++) {
         const Hj__Tally__Voter *a = m->voters[i];
         const char *w[8] = {e.id,          s_num(no, (long long)i + 1), a->name, a->gender, a->birth_date,
@@ -405,12 +434,16 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
                   "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, person_id, "
                   "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, '')::uuid, $8)",
                   8, w);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the voter roll", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the voter roll", "");
+            return;
+        }
         PQclear(r);
     }
-    if (s_roll_sync(c, &e, call->actor, state) != 0)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (s_roll_sync(c, &e, call->actor, state) != 0) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     hj_info("named voter roll of election %s (%s): %zu voters", e.id, e.community, m->n_voters);
     Hj__Tally__VoterList out = HJ__TALLY__VOTER_LIST__INIT;
     out.election = e.id;
@@ -486,7 +519,7 @@ static void s_posting_next(const roll_election_t *e, const char *published, cons
 static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, int posting,
                            const ProtobufCMessage *record)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char *scope = NULL, days[24];
     int personal = posting ? 0 : hj_auth_personal(call->permission, call->identity, &scope);
     /* A scoped role is given them for its own communities only. */
@@ -522,11 +555,11 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
                           2, (const char *const[]){e->id, v[3]})
                     : NULL;
     int n = r ? PQntuples(r) : 0, no = o ? PQntuples(o) : 0;
-    Hj__Tally__Voter *vs = p ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
-    Hj__Tally__Voter **vp = vs ? tally_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
-    Hj__Tally__VoterObjection *os = vp ? tally_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
-    Hj__Tally__VoterObjection **op = os ? tally_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
-    char *next = op ? tally_alloc(&a, 512) : NULL, *next_zh = next ? tally_alloc(&a, 512) : NULL;
+    Hj__Tally__Voter *vs = p ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
+    Hj__Tally__Voter **vp = vs ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
+    Hj__Tally__VoterObjection *os = vp ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
+    Hj__Tally__VoterObjection **op = os ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
+    char *next = op ? hj_arena_alloc(&a, 512) : NULL, *next_zh = next ? hj_arena_alloc(&a, 512) : NULL;
     if (!next_zh || personal < 0 || PQntuples(p) != 1) {
         s_sql_failed(call, "", &a, "the voter roll", "");
         goto out;
@@ -575,7 +608,7 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
     hj_call_reply(call, &reply.base, record);
 out:
     free(scope);
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* 张榜公布: the day the roll is posted becomes the community's published_on
@@ -595,15 +628,19 @@ static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t 
                         "WHERE community = $1 AND EXISTS (SELECT 1 FROM tally.voter WHERE election = $2::uuid "
                         "AND on_roll) RETURNING voters",
                         4, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the voter roll", "");
+        return;
+    }
     int done = PQntuples(r) == 1;
     snprintf(voters, sizeof voters, "%s", done ? PQgetvalue(r, 0, 0) : "0");
     PQclear(r);
-    if (!done)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "election",
-                                   "election %s has no named roll to post (hj voters import %s FILE.csv)", e.id,
-                                   e.id);
+    if (!done) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "election",
+                      "election %s has no named roll to post (hj voters import %s FILE.csv)", e.id,
+                      e.id);
+        return;
+    }
     /* The journal's record is the roll's counts with the day: the board re-judges gate 8. */
     Hj__Tally__VoterRoll rec = HJ__TALLY__VOTER_ROLL__INIT;
     rec.community = e.community;
@@ -615,7 +652,7 @@ static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t 
 }
 
 /* The entries on the roll called `name` (of `group` when given). */
-static PGresult *s_named(PGconn *c, tally_arena_t *a, const char *election, const char *name,
+static PGresult *s_named(PGconn *c, hj_arena_t *a, const char *election, const char *name,
                          const char *group)
 {
     const char *v[3] = {election, name, group};
@@ -628,7 +665,7 @@ static PGresult *s_named(PGconn *c, tally_arena_t *a, const char *election, cons
 static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, const char *id,
                                     const char *kind)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     const char *v[2] = {id, e->id};
     PGresult *r = s_q(c, &a,
                       "SELECT voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
@@ -661,7 +698,7 @@ static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_elect
     snprintf(call->community, sizeof call->community, "%s", e->community);
     hj_call_reply(call, &reply.base, &o.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* An objection by name: to remove a voter on the roll, or to add one who is
@@ -669,7 +706,7 @@ out:
 static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                               const Hj__Tally__VoterObjection *m)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char today[11], groups[256] = "";
     roll_election_t e;
     hj_date_today(today);
@@ -735,7 +772,7 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
     }
     s_voter_objection_reply(c, call, &e, call->request_id, "voter_objection_filed");
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* Deciding the open objection about a name: upheld removes the voter or
@@ -743,7 +780,7 @@ out:
 static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                            const Hj__Tally__VoterObjection *m)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char today[11], id[37];
     roll_election_t e;
     hj_date_today(today);
@@ -794,7 +831,7 @@ static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     }
     s_voter_objection_reply(c, call, &e, id, "voter_objection_decided");
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* Proxies between entries of an election's named roll: holder and principal
@@ -802,7 +839,7 @@ out:
  * 1 handled (the reply or the status is set), 0 the election has no named roll. */
 static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, const Hj__Tally__Proxy *p)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     char hno[24], pno[24];
     tally_check_t check;
     /* Voter numbers as the roll keeps them (no leading zeros). */
@@ -878,7 +915,7 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, c
     snprintf(call->community, sizeof call->community, "%s", e->community);
     hj_call_reply(call, &reply.base, &out.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
     return rc;
 }
 
@@ -895,11 +932,13 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     if (s_proxy_named(c, call, &e, p) != 0)
         return;
     /* A counts-only roll: voters are named as given, a candidate by name. */
-    if (!p->holder_name[0] || !p->principal_name[0])
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT,
-                                   p->holder_name[0] ? "principal_name" : "holder_name",
-                                   "%s is required: election %s has no named roll",
-                                   p->holder_name[0] ? "principal_name" : "holder_name", e.id);
+    if (!p->holder_name[0] || !p->principal_name[0]) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT,
+                      p->holder_name[0] ? "principal_name" : "holder_name",
+                      "%s is required: election %s has no named roll",
+                      p->holder_name[0] ? "principal_name" : "holder_name", e.id);
+        return;
+    }
     const char *v[4] = {e.id, p->holder, p->holder_name, p->principal};
     PGresult *r = hj_pq(c, state,
                         "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
@@ -908,34 +947,46 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
                         "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
                         "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
                         4, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the proxies", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the proxies", "");
+        return;
+    }
     uint32_t held = s_u32(r, 0, 0);
     int candidate = PQgetvalue(r, 0, 1)[0] == 't';
     int given = !PQgetisnull(r, 0, 2);
     int holder_gave = PQgetvalue(r, 0, 3)[0] == 't';
     PQclear(r);
-    if (candidate)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "%s is a candidate of this election: a candidate cannot hold a proxy",
-                                   p->holder_name);
-    if (given)
-        return (void)hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
-                                   "voter %s has already given a proxy in this election", p->principal);
-    if (holder_gave)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "voter %s gave a proxy in this election and cannot hold one",
-                                   p->holder);
-    if (!tally_rules_check_proxies(e.profile, (tally_mode_t)e.mode, held + 1, &check))
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                                   "%s would hold %u: %s", p->holder_name, held + 1, check.reason);
+    if (candidate) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "%s is a candidate of this election: a candidate cannot hold a proxy",
+                      p->holder_name);
+        return;
+    }
+    if (given) {
+        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
+                      "voter %s has already given a proxy in this election", p->principal);
+        return;
+    }
+    if (holder_gave) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "voter %s gave a proxy in this election and cannot hold one",
+                      p->holder);
+        return;
+    }
+    if (!tally_rules_check_proxies(e.profile, (tally_mode_t)e.mode, held + 1, &check)) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "%s would hold %u: %s", p->holder_name, held + 1, check.reason);
+        return;
+    }
     const char *w[6] = {e.id, p->principal, p->principal_name, p->holder, p->holder_name, call->actor};
     r = hj_pq(c, state,
               "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
               "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
               6, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the proxy", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the proxy", "");
+        return;
+    }
     PQclear(r);
     Hj__Tally__Proxy out = *p;
     out.election = e.id;
@@ -954,19 +1005,24 @@ void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, c
 {
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-        return s_roll_set(c, call, r->voter_roll_set);
+        s_roll_set(c, call, r->voter_roll_set);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
         if (tally_db_caught_up(c, call) == 0)
             s_roll_reply(c, call, r->voter_roll_get->community, NULL, NULL);
         return;
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-        return s_objection_file(c, call, profiles, r->objection_file);
+        s_objection_file(c, call, profiles, r->objection_file);
+        return;
     case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-        return s_objection_decide(c, call, profiles, r->objection_decide);
+        s_objection_decide(c, call, profiles, r->objection_decide);
+        return;
     case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        return s_proxy_add(c, call, profiles, r->proxy_add);
+        s_proxy_add(c, call, profiles, r->proxy_add);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
-        return s_voters_import(c, call, profiles, r->voters_import);
+        s_voters_import(c, call, profiles, r->voters_import);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTERS_LIST: {
         roll_election_t e;
         if (tally_db_caught_up(c, call) == 0 && s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
@@ -974,11 +1030,14 @@ void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, c
         return;
     }
     case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
-        return s_voter_objection(c, call, profiles, r->voter_objection);
+        s_voter_objection(c, call, profiles, r->voter_objection);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
-        return s_voter_decide(c, call, profiles, r->voter_decide);
+        s_voter_decide(c, call, profiles, r->voter_decide);
+        return;
     case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
-        return s_voters_posting(c, call, profiles, r->voters_posting);
+        s_voters_posting(c, call, profiles, r->voters_posting);
+        return;
     default:
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }

@@ -16,7 +16,7 @@
 /* The reserve-ledger person nominated for the election's committee: its
  * name into *name (arena). 0, or -1 with INVALID_ARGUMENT naming field. */
 static int s_nominee(PGconn *c, hj_call_t *call, const election_t *e, const char *person,
-                     const char *field, tally_arena_t *a, const char **name)
+                     const char *field, hj_arena_t *a, const char **name)
 {
     const char *v[3] = {e->community, strcmp(e->body, "party") == 0 ? "1" : "2", person};
     PGresult *r = election_q(c, a,
@@ -41,7 +41,7 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
 {
     char state[6] = "", field[48], position[24];
     tally_check_t check;
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     election_t e;
     if (tally_db_caught_up(c, call) != 0 || election_load(c, call, profiles, l->election, 1, &e) != 0 ||
         election_not_certified(call, &e) != 0)
@@ -57,7 +57,7 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
                       "voting has begun: the candidate list of the first round is fixed");
         goto out;
     }
-    const char **names = tally_alloc(&a, (l->n_person_ids + 1) * sizeof *names);
+    const char **names = hj_arena_alloc(&a, (l->n_person_ids + 1) * sizeof *names);
     if (!names) {
         election_sql_failed(call, state, &a, "the list", "");
         goto out;
@@ -73,16 +73,18 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
         goto out;
     }
     r = hj_pq(c, state, "DELETE FROM tally.candidate WHERE election = $1::uuid", 1, v);
+    int written = r != NULL;
     PQclear(r);
-    for (size_t i = 0; r && i < l->n_person_ids; i++) {
+    for (size_t i = 0; written && i < l->n_person_ids; i++) {
         const char *w[4] = {e.id, election_num(position, (long long)i + 1), l->person_ids[i], names[i]};
         r = hj_pq(c, state,
                   "INSERT INTO tally.candidate (election, position, person_id, name) "
                   "VALUES ($1::uuid, $2::int, $3::uuid, $4)",
                   4, w);
+        written = r != NULL;
         PQclear(r);
     }
-    if (!r) {
+    if (!written) {
         election_sql_failed(call, state, &a, "the list", "");
         goto out;
     }
@@ -100,7 +102,7 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     snprintf(call->community, sizeof call->community, "%s", e.community);
     hj_call_reply(call, &reply.base, &record.base);
 out:
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }
 
 /* ---- rounds -------------------------------------------------------------------------- */
@@ -114,8 +116,9 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
                         "INSERT INTO tally.paper (election, round, position, person_id, name) "
                         "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
                         5, v);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 /* A round being opened: the election, its last round, and the paper and
@@ -135,7 +138,7 @@ typedef struct {
 /* load: the election, open and on or after its day, and its last round as
  * counted. 0 / -1 with the status. */
 static int s_open_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__RoundOpen *o,
-                       tally_arena_t *a, s_opening_t *x)
+                       hj_arena_t *a, s_opening_t *x)
 {
     char state[6] = "", today[11];
     hj_date_today(today);
@@ -156,7 +159,7 @@ static int s_open_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
 
 /* load and validate: the paper and the seats of this round follow from the
  * last round (the candidate list for the first). 0 / -1 with the status. */
-static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
+static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, hj_arena_t *a,
                         s_opening_t *x)
 {
     char state[6] = "", field[48];
@@ -181,8 +184,8 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                           e->id);
             return -1;
         }
-        x->ids = tally_alloc(a, (x->n + 1) * sizeof *x->ids);
-        x->names = tally_alloc(a, (x->n + 1) * sizeof *x->names);
+        x->ids = hj_arena_alloc(a, (x->n + 1) * sizeof *x->ids);
+        x->names = hj_arena_alloc(a, (x->n + 1) * sizeof *x->names);
         for (uint32_t i = 0; x->ids && x->names && i < x->n; i++) {
             x->ids[i] = PQgetvalue(r, (int)i, 0);
             x->names[i] = PQgetvalue(r, (int)i, 1);
@@ -243,8 +246,8 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                           "every seat is filled: certify the result (hj election certify %s)", e->id);
             return -1;
         }
-        x->ids = tally_alloc(a, (x->n + 1) * sizeof *x->ids);
-        x->names = tally_alloc(a, (x->n + 1) * sizeof *x->names);
+        x->ids = hj_arena_alloc(a, (x->n + 1) * sizeof *x->ids);
+        x->names = hj_arena_alloc(a, (x->n + 1) * sizeof *x->names);
         if (!x->ids || !x->names) {
             election_sql_failed(call, state, a, "the paper", "");
             return -1;
@@ -282,7 +285,7 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
 /* load and validate: who should attend (party) is given; a residents'
  * electorate is the roll. No more present, nor ballots issued, than
  * there are voters. 0 / -1 with the status. */
-static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
+static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, hj_arena_t *a,
                              s_opening_t *x)
 {
     char state[6] = "";
@@ -339,7 +342,7 @@ static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundO
 }
 
 /* store: the round, its paper and its boxes. 0 / -1 with the status. */
-static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, tally_arena_t *a,
+static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, hj_arena_t *a,
                         s_opening_t *x)
 {
     char state[6] = "", seats[24], electorate[24], present[24];
@@ -388,11 +391,11 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
 void rounds_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                  const Hj__Tally__RoundOpen *o)
 {
-    tally_arena_t a = {0};
+    hj_arena_t a = {0};
     s_opening_t x;
     memset(&x, 0, sizeof x);
     if (s_open_load(c, call, profiles, o, &a, &x) == 0 && s_open_paper(c, call, o, &a, &x) == 0 &&
         s_open_electorate(c, call, o, &a, &x) == 0 && s_open_store(c, call, o, &a, &x) == 0)
         result_count_reply(c, call, &x.e, "round_opened"); /* reply */
-    tally_arena_free(&a);
+    hj_arena_free(&a);
 }

@@ -12,6 +12,7 @@
  *   gates.c          the pure gate judgement
  */
 #include "gates.h"
+#include "hj_arena.h"
 #include "hj_worker.h"
 #include "tally.pb-c.h"
 
@@ -171,25 +172,12 @@ int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied);
 
 /* ---- election day (election_server.c; election_db.c and its modules) --------------------- */
 
-/* Memory that lives until a reply is packed: allocations and the PGresults
- * that message strings point into. */
-typedef struct {
-    void **ptr;
-    size_t n, cap;
-    PGresult **res;
-    size_t nres, capres;
-    char sqlstate[6]; /* of the last statement run through it that failed ("" if none) */
-} tally_arena_t;
-void *tally_alloc(tally_arena_t *a, size_t size);   /* zeroed; NULL when out of memory */
-void tally_keep(tally_arena_t *a, PGresult *r);
-void tally_arena_free(tally_arena_t *a);
-
 /* The count of one round of an election (round 0 = its latest) as the wire
  * carries it; while ballots are still being counted, statuses and outcome
  * are projected from the share counted so far. Strings live in the arena.
  * 1 counted, 0 the election has no such round, -1 database error. */
 int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
-                   tally_arena_t *a, Hj__Tally__Count *out);
+                   hj_arena_t *a, Hj__Tally__Count *out);
 
 int election_validate(hj_status_t *st, const Hj__Tally__Request *r);
 void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,

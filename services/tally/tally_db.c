@@ -311,9 +311,11 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     int allowed = 0;
     for (int m = 0; m < TALLY_MODE_COUNT; m++)
         allowed |= profile->mode_allowed[m] && strcmp(mode, tally_profile_mode_name((tally_mode_t)m)) == 0;
-    if (!allowed)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "mode",
-                                   "profile %s does not allow voting in %s mode", profile->name, mode);
+    if (!allowed) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "mode",
+                      "profile %s does not allow voting in %s mode", profile->name, mode);
+        return;
+    }
     const char *v[8] = {call->request_id, s->community, s->body, s->date, seats, profile->name,
                         call->actor, mode};
     /* The same body's election again, while still only scheduled, moves it. */
@@ -324,17 +326,21 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
               "seats = EXCLUDED.seats, mode = EXCLUDED.mode WHERE tally.election.state = 'scheduled' "
               "RETURNING id",
               8, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the election", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the election", "");
+        return;
+    }
     char id[37] = "";
     if (PQntuples(r) == 1)
         snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (!id[0])
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                                   "the %s election of %s is already open: it can no longer be "
-                                   "rescheduled",
-                                   s->body, s->community);
+    if (!id[0]) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "the %s election of %s is already open: it can no longer be "
+                      "rescheduled",
+                      s->body, s->community);
+        return;
+    }
     hj_info("%s election of %s scheduled for %s, %u seats", s->body, s->community, s->date,
             s->seats);
     s_election_reply(c, call, profiles, s->community, id, "election_scheduled");
@@ -372,31 +378,42 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         "SELECT id, state FROM tally.election WHERE community = $1 AND body = $2 "
                         "FOR UPDATE",
                         2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the election", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the election", "");
+        return;
+    }
     int found = PQntuples(r) == 1, open = found && strcmp(PQgetvalue(r, 0, 1), "open") == 0;
     if (found)
         snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (!found)
-        return (void)hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "body",
-                                   "no %s election is scheduled for %s (hj election schedule)",
-                                   o->body, o->community);
-    if (open)
-        return (void)hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                                   "the %s election of %s is already open", o->body, o->community);
-    if (o->n_overrides && !tally_may_override(call->identity))
-        return (void)hj_status_set(&call->status, HJ__CODE__PERMISSION_DENIED, "overrides",
-                                   "only the district may override a gate");
+    if (!found) {
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "body",
+                      "no %s election is scheduled for %s (hj election schedule)",
+                      o->body, o->community);
+        return;
+    }
+    if (open) {
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+                      "the %s election of %s is already open", o->body, o->community);
+        return;
+    }
+    if (o->n_overrides && !tally_may_override(call->identity)) {
+        hj_status_set(&call->status, HJ__CODE__PERMISSION_DENIED, "overrides",
+                      "only the district may override a gate");
+        return;
+    }
 
     /* Judge this election's gates as of now. */
     tally_board_t *b = malloc(sizeof *b);
-    if (!b)
-        return (void)hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    if (!b) {
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+        return;
+    }
     hj_date_today(today);
     if (board_load(c, profiles, o->community, today, id, b) <= 0) {
         free(b);
-        return hj_call_sql_failed(call, state, "the gates", "");
+        hj_call_sql_failed(call, state, "the gates", "");
+        return;
     }
     int red[TALLY_GATES] = {0}, n_red = 0;
     for (int i = 0; i < TALLY_GATES; i++)
@@ -426,8 +443,10 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
               "UPDATE tally.election SET state = 'open', opened_by = $2, opened_at = now() "
               "WHERE id = $1",
               2, w);
-    if (!r)
-        return hj_call_sql_failed(call, state, "the election", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "the election", "");
+        return;
+    }
     PQclear(r);
     for (size_t i = 0; i < o->n_overrides; i++) {
         char gate[8];
@@ -437,8 +456,10 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                   "INSERT INTO tally.gate_override (election, gate, reason, actor) "
                   "VALUES ($1, $2::smallint, $3, $4)",
                   4, x);
-        if (!r)
-            return hj_call_sql_failed(call, state, "the override", "");
+        if (!r) {
+            hj_call_sql_failed(call, state, "the override", "");
+            return;
+        }
         PQclear(r);
         hj_warn("%s election of %s: gate %s overridden by %s: %s", o->body, o->community,
                 tally_gate_name(o->overrides[i]->gate), call->actor, o->overrides[i]->reason);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_CODE_MAX 32
 #define S_REASON_MAX 500
 #define S_SEATS_MAX 30
 
@@ -81,18 +80,6 @@ static const hj_permission_t s_permissions[] = {
     {0, NULL, 0, 0, 0, 0},
 };
 
-/* Codes are what officials type: letters, digits, '-' and '_'. */
-static int s_check_code(hj_status_t *st, const char *field, const char *code, int required)
-{
-    if (hj_check_text(st, field, code, S_CODE_MAX, required) != 0)
-        return -1;
-    for (const char *p = code; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
-                                 "%s may hold only letters, digits, '-' and '_'", field);
-    return 0;
-}
-
 static int s_check_body(hj_status_t *st, const char *body)
 {
     if (strcmp(body, "party") != 0 && strcmp(body, "residents") != 0)
@@ -104,7 +91,7 @@ static int s_check_body(hj_status_t *st, const char *body)
 static int s_check_schedule(hj_status_t *st, const Hj__Tally__ElectionSchedule *s)
 {
     char today[11];
-    if (s_check_code(st, "community", s->community, 1) != 0 || s_check_body(st, s->body) != 0 ||
+    if (hj_check_code(st, "community", s->community, 1) != 0 || s_check_body(st, s->body) != 0 ||
         hj_check_date(st, "date", s->date, 1) != 0)
         return -1;
     hj_date_today(today);
@@ -126,7 +113,7 @@ static int s_check_open(hj_status_t *st, const Hj__Tally__ElectionOpen *o)
 {
     char field[48];
     int seen[TALLY_GATES + 1] = {0};
-    if (s_check_code(st, "community", o->community, 1) != 0 || s_check_body(st, o->body) != 0)
+    if (hj_check_code(st, "community", o->community, 1) != 0 || s_check_body(st, o->body) != 0)
         return -1;
     if (o->n_overrides > TALLY_GATES)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "overrides",
@@ -159,7 +146,7 @@ static int s_check_open(hj_status_t *st, const Hj__Tally__ElectionOpen *o)
 static int s_check_briefing(hj_status_t *st, const Hj__Tally__BriefingQuery *q)
 {
     char today[11];
-    if (s_check_code(st, "subdistrict", q->subdistrict, 0) != 0 ||
+    if (hj_check_code(st, "subdistrict", q->subdistrict, 0) != 0 ||
         hj_check_date(st, "as_of", q->as_of, 0) != 0 ||
         hj_check_date(st, "as_known_on", q->as_known_on, 0) != 0)
         return -1;
@@ -188,10 +175,10 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
         if (r->snapshot->community[0] && r->snapshot->subdistrict[0])
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
                                  "give a community or a subdistrict, not both");
-        return (s_check_code(st, "community", r->snapshot->community, 0) != 0 ||
-                s_check_code(st, "subdistrict", r->snapshot->subdistrict, 0) != 0) ? -1 : 0;
+        return (hj_check_code(st, "community", r->snapshot->community, 0) != 0 ||
+                hj_check_code(st, "subdistrict", r->snapshot->subdistrict, 0) != 0) ? -1 : 0;
     case HJ__TALLY__REQUEST__OP_GATES:
-        return s_check_code(st, "community", r->gates->community, 1);
+        return hj_check_code(st, "community", r->gates->community, 1);
     case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:
         return s_check_schedule(st, r->election_schedule);
     case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:

@@ -49,8 +49,10 @@ static void s_handle_read(PGconn *conn, hj_call_t *call, s_req_t *q)
     PGresult *r = q->action == S_READ_WRITE
                       ? hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v)
                       : hj_pq(conn, state, "SELECT current_setting('transaction_read_only')", 0, NULL);
-    if (!r)
-        return hj_call_sql_failed(call, state, "item", "");
+    if (!r) {
+        hj_call_sql_failed(call, state, "item", "");
+        return;
+    }
     snprintf(text, sizeof text, "read %s %s", outside ? "outside" : "inside",
              q->action == S_READ ? PQgetvalue(r, 0, 0) : "wrote");
     PQclear(r);
@@ -63,20 +65,27 @@ static void s_handle(PGconn *conn, hj_call_t *call, void *svc)
     (void)svc;
     s_req_t *q = call->request;
     char state[6];
-    if (q->action == S_READ || q->action == S_READ_WRITE)
-        return s_handle_read(conn, call, q);
+    if (q->action == S_READ || q->action == S_READ_WRITE) {
+        s_handle_read(conn, call, q);
+        return;
+    }
     const char *v[2] = {call->request_id, q->action == S_SQL_ERROR ? "-1" : "1"};
     PGresult *r = NULL;
-    if (q->action == S_WAIT && !(r = hj_pq(conn, state, "SELECT pg_advisory_xact_lock_shared(" S_LOCK ")", 0, NULL)))
-        return hj_call_sql_failed(call, state, "lock", "");
+    if (q->action == S_WAIT && !(r = hj_pq(conn, state, "SELECT pg_advisory_xact_lock_shared(" S_LOCK ")", 0, NULL))) {
+        hj_call_sql_failed(call, state, "lock", "");
+        return;
+    }
     PQclear(r);
     r = hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v);
-    if (!r)
-        return hj_call_sql_failed(call, state, "item", "id");
+    if (!r) {
+        hj_call_sql_failed(call, state, "item", "id");
+        return;
+    }
     PQclear(r);
-    if (q->action == S_REFUSE)
-        return (void)hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "value",
-                                   "refused after writing");
+    if (q->action == S_REFUSE) {
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "value", "refused after writing");
+        return;
+    }
     if (q->action == S_KILL) {
         PQclear(hj_pq(conn, state, "SELECT pg_terminate_backend(pg_backend_pid())", 0, NULL));
         return;

@@ -1,0 +1,70 @@
+#ifndef HJ_CALL_H
+#define HJ_CALL_H
+/* One request's whole life: the transport (hj_worker) makes it and unpacks
+ * its body, the writer runs it through the service's handler, the handler
+ * replies on it, the transport takes the bytes to send and destroys it.
+ * What each part may set is written beside each field. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hj_auth.h"
+#include "hj_envelope.h"
+
+typedef struct hj_call hj_call_t;
+struct hj_call {
+    hj_call_t *next;
+    void *route;            /* the transport's (worker's) routing state */
+    /* Set by the service's decoder. */
+    char request_id[37];    /* writes: the client's UUID; "" for reads */
+    uint8_t digest[32];     /* SHA-256 of the request body (set by the transport) */
+    char actor[64];         /* who is asking: set by the transport, never by the client */
+    Hj__Identity *identity; /* the caller's device, role and scope (the transport's; freed
+                             * with the call). A write is refused without one, and for a
+                             * scoped role unless it journals one of its communities. */
+    int op;                 /* the service's own operation number */
+    const hj_permission_t *permission; /* op's entry in the service's table (set by the
+                             * transport once the caller is permitted; NULL without one):
+                             * a read's scope (hj_call_read_scope) and personal fields */
+    int read_filtered;      /* the handler filtered its list by hj_call_read_scope */
+    void *request;          /* the service's unpacked request */
+    /* Set by the service's handler (on the database thread). */
+    hj_status_t status;
+    uint8_t *reply;         /* packed service reply (malloc'd) when status is OK */
+    size_t reply_len;
+    char kind[64];          /* journal: what happened, e.g. "community_added" */
+    char community[64];     /* journal: the community concerned, or "" */
+    uint8_t *payload;       /* journal: the packed record (malloc'd) */
+    size_t payload_len;
+    int replayed;           /* 1 when the reply is the stored one of an earlier try */
+};
+
+/* For the transport: allocate / free a call and everything it owns. */
+hj_call_t *hj_call_new(void);
+void hj_call_destroy(hj_call_t **self_p);
+/* For handlers: packs `reply` (any service's Reply message; its field
+ * `status` is set to OK here) into call->reply, and `record`, when given, as
+ * the journal payload of a write. */
+void hj_call_reply(hj_call_t *call, ProtobufCMessage *reply, const ProtobufCMessage *record);
+/* For handlers of a list: the community filter of this read
+ * (hj_auth_read_scope: *communities NULL = every community, else a malloc'd
+ * text[] literal to free). Marks the call as filtered, so its reply needs
+ * no community of its own. 0, or -1 with INTERNAL set (out of memory). */
+int hj_call_read_scope(hj_call_t *call, char **communities);
+/* For handlers: the answer a user understands for a failed statement:
+ * 23505 ALREADY_EXISTS and 23503 NOT_FOUND (naming `field`), 40P01/40001
+ * UNAVAILABLE (a collision; retry), anything else INTERNAL. */
+void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what, const char *field);
+/* The bytes to send back: the reply, or the packed status when not OK. */
+uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
+/* The first steps every service's decode shares: unpack `body` as `desc`
+ * (a service's Request: `string request_id = 1` and one `oneof op`), check its
+ * strings on the wire (NUL, UTF-8), set call->request and call->op, and for a
+ * write (by the permission table) take its UUID into call->request_id.
+ * Returns the message, or NULL with call->status set (INVALID_ARGUMENT). */
+ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
+                                 const hj_permission_t *permissions, const uint8_t *body,
+                                 size_t len);
+/* Frees call->request as unpacked by hj_call_unpack: any service's .release. */
+void hj_call_release(hj_call_t *call);
+
+#endif

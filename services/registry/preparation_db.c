@@ -321,13 +321,20 @@ static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
         if (!value[0])
             continue;
         v[(*n)++] = value;
-        /* The "%d" in cond marks the parameter number; it is replaced here, not
-         * used as a format, so no format string comes from a table. */
-        const char *mark = strstr(f->cond, "%d");
-        int head = mark ? (int)(mark - f->cond) : (int)strlen(f->cond);
-        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND %.*s", head, f->cond);
-        if (mark)
-            len += (size_t)snprintf(sql + len, S_SQL_MAX - len, "%d%s", *n, mark + 2);
+        /* Each "%d" (or "%1$d") in cond marks the parameter number; it is
+         * replaced here, not used as a format, so no format string comes
+         * from a table. */
+        len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND ");
+        for (const char *p = f->cond; *p && len < S_SQL_MAX - 1;) {
+            size_t mark = strncmp(p, "%d", 2) == 0 ? 2 : strncmp(p, "%1$d", 4) == 0 ? 4 : 0;
+            if (mark) {
+                len += (size_t)snprintf(sql + len, S_SQL_MAX - len, "%d", *n);
+                p += mark;
+            } else {
+                sql[len++] = *p++;
+                sql[len] = 0;
+            }
+        }
     }
     return len;
 }

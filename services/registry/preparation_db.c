@@ -117,28 +117,37 @@ static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, hj_a
     s_voided(rec, r, i, item);
 }
 
-int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-               hj_arena_t *a, ProtobufCMessage **out)
+/* The record id as `where` selects it: 0 found (in *out), 1 no such row
+ * (status untouched: the caller says why), -1 failed (status set). */
+static int s_fetch_one(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+                       const char *where, hj_arena_t *a, ProtobufCMessage **out)
 {
     char sql[S_SQL_MAX];
-    snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid", rec->select);
+    snprintf(sql, sizeof sql, "%s %s", rec->select, where);
     const char *v[1] = {id};
     PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
     if (!r)
         return -1;
     if (!hj_arena_keep(a, r))
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    if (PQntuples(r) == 0) {
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "%s %s not found",
-                      rec->item->short_name, id);
-        return -1;
-    }
+    if (PQntuples(r) == 0)
+        return 1;
     ProtobufCMessage *item = hj_arena_alloc(a, rec->item->sizeof_message);
     if (!item)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     s_row(rec, r, 0, item, a);
     *out = item;
     return 0;
+}
+
+int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
+               hj_arena_t *a, ProtobufCMessage **out)
+{
+    int rc = s_fetch_one(c, call, rec, id, "WHERE t.id = $1::uuid", a, out);
+    if (rc == 1)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "%s %s not found",
+                      rec->item->short_name, id);
+    return rc == 0 ? 0 : -1;
 }
 
 void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
@@ -197,25 +206,11 @@ void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                         hj_arena_t *a, ProtobufCMessage **before)
 {
-    char sql[S_SQL_MAX];
-    snprintf(sql, sizeof sql, "%s WHERE t.id = $1::uuid AND t.voided_at IS NULL FOR UPDATE OF t",
-             rec->select);
-    const char *v[1] = {id};
-    PGresult *r = prep_q(c, call, rec->item->short_name, sql, 1, v);
-    if (!r)
-        return -1;
-    if (!hj_arena_keep(a, r))
-        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    if (PQntuples(r) == 0) {
+    int rc = s_fetch_one(c, call, rec, id,
+                         "WHERE t.id = $1::uuid AND t.voided_at IS NULL FOR UPDATE OF t", a, before);
+    if (rc == 1)
         s_not_correctable(c, call, rec, id);
-        return -1;
-    }
-    ProtobufCMessage *item = hj_arena_alloc(a, rec->item->sizeof_message);
-    if (!item)
-        return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    s_row(rec, r, 0, item, a);
-    *before = item;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,

@@ -5,7 +5,6 @@
  * a rewritten reply that the chain did not cover, a revoked daemon key. And
  * the daemons, hj-tallyd included, each logged in as its own role. */
 #include <criterion/criterion.h>
-#include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,21 +113,8 @@ static void s_topics(void *sub, int ms, char *out, size_t size)
 static int s_log_has(const char *program, const char *needle)
 {
     char pattern[600];
-    glob_t g;
-    int found = 0;
     snprintf(pattern, sizeof pattern, "%s/%s.*.log", stack.run_dir, program);
-    if (glob(pattern, 0, NULL, &g) != 0)
-        return 0;
-    for (size_t i = 0; i < g.gl_pathc && !found; i++) {
-        FILE *f = fopen(g.gl_pathv[i], "r");
-        char line[4096];
-        while (f && !found && fgets(line, sizeof line, f))
-            found = strstr(line, needle) != NULL;
-        if (f)
-            fclose(f);
-    }
-    globfree(&g);
-    return found;
+    return hj_wait_file_has(pattern, needle);
 }
 
 /* Waits until the log of program has needle (up to 5 s). */

@@ -118,6 +118,10 @@ int hj_stack_init(hj_stack_t *s)
     if (mkdir(s->run_dir, 0700) != 0 && errno != EEXIST)
         return -1;
     const char *template = getenv("HJ_TEST_TEMPLATE") ? getenv("HJ_TEST_TEMPLATE") : "hj_template";
+    /* A database of this name is a dead process's (the pid came round again). */
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->dbname);
+    if (s_admin(sql) != 0)
+        return -1;
     snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", s->dbname, template);
     if (s_admin(sql) != 0)
         return -1;

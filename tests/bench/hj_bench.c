@@ -784,7 +784,7 @@ static int s_journal_settled(PGconn *c, double t0, double timeout, double *seale
     *sealed = *applied = -1;
     while (s_mono() - t0 < timeout) {
         /* The relay's queue (sql/023), not a count over the journal's rows. */
-        long unsealed = s_scalar(c, "SELECT count(*) FROM bus.journal_unsealed");
+        long unsealed = s_scalar(c, "SELECT EXISTS (SELECT 1 FROM bus.journal_unsealed)::int");
         long behind = s_scalar(c, "SELECT (SELECT seq FROM bus.relay_head) - "
                                   "(SELECT journal_seq FROM tally.cursor)");
         if (unsealed == 0 && *sealed < 0)

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_BATCH "500"
+/* Rows a pass seals: one UPDATE for all of them (sql/023), so a bulk load is
+ * sealed in few transactions; the rows' events are published after each. */
+#define S_BATCH "2000"
 #define S_WAIT_MS 250
 
 typedef struct s_out {
@@ -47,9 +49,10 @@ static void s_queue_row(hj_relay_t *relay, PGresult *r, int i)
 }
 
 /* One statement, its own transaction: seal what committed since the last
- * pass (up to S_BATCH rows). The rows come back only once the statement has
- * committed (PQexec returns at ReadyForQuery), and only then become events.
- * A pass that finds nothing writes nothing (sql/017). Rows sealed, or -1. */
+ * pass (up to S_BATCH rows, in one UPDATE: sql/023). The rows come back, in
+ * seq order, only once the statement has committed (PQexec returns at
+ * ReadyForQuery), and only then become events. A pass that finds nothing
+ * writes nothing (sql/017). Rows sealed, or -1. */
 static int s_assign(hj_relay_t *relay, PGconn *conn)
 {
     char state[6];

@@ -2,9 +2,10 @@
 #define HJ_RELAY_H
 /* The journal relay: wakes on NOTIFY hj_journal (and every 250 ms anyway),
  * gives committed journal rows their contiguous sequence number and hash
- * link (bus.relay_assign, one transaction), and after that commits publishes
- * them as hj.Event on the event bus. Rows that committed while the relay was
- * down are sequenced and published when it comes back. */
+ * link (bus.relay_assign: one transaction, one UPDATE for the batch, the
+ * rows found by their bus.journal_unsealed entries), and after that commits
+ * publishes them as hj.Event on the event bus. Rows that committed while the
+ * relay was down are sequenced and published when it comes back. */
 #include <uv.h>
 
 #include "events.h"

@@ -624,12 +624,16 @@ out:
 
 /* Before the first row of a later day the projection is exactly what was
  * known at the end of the day before: that is its snapshot (sql/018). */
-static int s_snapshot(PGconn *c, char day[11], const char *row_day, uint64_t journal_seq)
+static int s_snapshot(PGconn *c, char day[11], const char *row_day, uint64_t journal_seq,
+                      projection_sets_t *sets)
 {
     char state[6], seq[24];
     if (day[0] && journal_seq > 0 && strcmp(row_day, day) > 0) {
         snprintf(seq, sizeof seq, "%llu", (unsigned long long)journal_seq);
         const char *v[2] = {day, seq};
+        /* The snapshot copies the projection: what is gathered goes first. */
+        if (projection_flush(c, sets) != 0)
+            return -1;
         PGresult *r = hj_pq(c, state, "SELECT tally.make_snapshot($1::date, $2::bigint)", 2, v);
         if (!r)
             return -1;
@@ -645,12 +649,18 @@ static int s_snapshot(PGconn *c, char day[11], const char *row_day, uint64_t jou
 
 /* Applies the rows in order. `careful`: each under a savepoint, so a row
  * the projection cannot take (a bug, not bad luck) is logged and skipped
- * instead of stopping the board for good. `day` (the live catch-up only;
+ * instead of stopping the board for good. Otherwise the talks, pushes and
+ * tasks are written by the set (projection_flush), before anything that
+ * reads the projection and at the end. `day` (the live catch-up only;
  * NULL for a replay): the day of the last row applied, a snapshot made as
  * it changes. */
 static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_seq, char *day,
                         tally_dirty_t *dirty, size_t *applied)
 {
+    projection_sets_t *sets = NULL;
+    int rc = -1;
+    if (!careful && !(sets = projection_sets_new()))
+        return -1;
     for (int i = 0; i < PQntuples(r); i++) {
         uint64_t seq = strtoull(PQgetvalue(r, i, 0), NULL, 10);
         if (seq != *journal_seq + 1) {
@@ -659,39 +669,45 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
                     (unsigned long long)seq, (unsigned long long)*journal_seq);
             break;
         }
-        if (day && s_snapshot(c, day, PQgetvalue(r, i, 6), *journal_seq) != 0)
-            return -1;
+        if (day && s_snapshot(c, day, PQgetvalue(r, i, 6), *journal_seq, sets) != 0)
+            goto out;
         const char *service = PQgetvalue(r, i, 1), *kind = PQgetvalue(r, i, 2);
         size_t len = 0, reply_len = 0;
         uint8_t *payload = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 4), &len);
         uint8_t *reply = PQgetisnull(r, i, 5)
                              ? NULL
                              : PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 5), &reply_len);
-        if (careful && hj_pq_cmd(c, "SAVEPOINT hj_row") != 0)
-            return -1;
-        int rc = payload ? projection_apply(c, service, kind, PQgetvalue(r, i, 3), payload, len,
-                                            reply, reply_len, dirty)
-                         : -1;
+        if (careful && hj_pq_cmd(c, "SAVEPOINT hj_row") != 0) {
+            PQfreemem(payload);
+            PQfreemem(reply);
+            goto out;
+        }
+        int row = payload ? projection_apply(c, service, kind, PQgetvalue(r, i, 3), payload, len,
+                                             reply, reply_len, dirty, sets)
+                          : -1;
         PQfreemem(payload);
         PQfreemem(reply);
-        if (careful && rc < 0 && !hj_pq_lost(c)) {
+        if (careful && row < 0 && !hj_pq_lost(c)) {
             if (hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_row") != 0)
-                return -1;
+                goto out;
             hj_error("journal row %llu (%s %s) cannot be applied: skipped",
                      (unsigned long long)seq, service, kind);
-            rc = 0;
+            row = 0;
         }
-        if (careful && rc >= 0 && hj_pq_cmd(c, "RELEASE SAVEPOINT hj_row") != 0)
-            return -1;
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
+        if (careful && row >= 0 && hj_pq_cmd(c, "RELEASE SAVEPOINT hj_row") != 0)
+            goto out;
+        if (row < 0)
+            goto out;
+        if (row > 0)
             hj_warn("journal row %llu (%s %s) does not decode: skipped", (unsigned long long)seq,
                     service, kind);
         *journal_seq = seq;
         (*applied)++;
     }
-    return 0;
+    rc = projection_flush(c, sets);
+out:
+    projection_sets_destroy(&sets);
+    return rc;
 }
 
 /* The journal rows after a cursor, as projection_apply takes them (the

@@ -8,8 +8,11 @@
 #include <string.h>
 #include <zmq.h>
 
-/* Journal rows one transaction applies; more wait for the next one. */
-#define S_BATCH 1000
+/* Journal rows one transaction applies; more wait for the next one. The
+ * talks, pushes and tasks among them are written a table at a time and each
+ * touched board is judged once, so a larger batch spreads that over more
+ * rows (a bulk load is applied in fewer, longer transactions). */
+#define S_BATCH 5000
 /* A lost wake-up is found this late at most. */
 #define S_POLL_MS 500
 

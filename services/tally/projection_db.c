@@ -1,7 +1,9 @@
-/* The projection: one journal row at a time, decoded with its service's own
- * proto, into the tally.* fact tables the board counts (sql/006_tally.sql).
- * Rows arrive in sequence order and each exactly once (board_catch_up), and
- * every payload carries its whole record, so each apply is an upsert. */
+/* The projection: journal rows, decoded with their service's own proto, into
+ * the tally.* fact tables the board counts (sql/006_tally.sql). Rows arrive
+ * in sequence order and each exactly once (board_catch_up), and every
+ * payload carries its whole record, so each apply is an upsert; the kinds a
+ * campaign writes most (talks, pushes, tasks) are gathered and written a
+ * table at a time (projection_flush). */
 #include "audit.pb-c.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
@@ -94,13 +96,166 @@ static const char *s_int(char buf[24], long long v)
     return buf;
 }
 
+/* ---- the sets --------------------------------------------------------------- */
+
+/* One column of a set: a text[] literal being written, e.g. {"a","b"}. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} s_column_t;
+
+#define S_SET_COLUMNS 9
+
+/* The rows gathered for one statement, one literal per column. */
+typedef struct {
+    s_column_t column[S_SET_COLUMNS];
+    size_t rows;
+} s_set_t;
+
+struct projection_sets {
+    s_set_t talk, publicity, task;
+};
+
+/* Each statement takes its columns as text arrays, numbered in the order
+ * gathered (pos), and writes each id once: the values of its first row where
+ * the per-row upsert inserts and leaves them, those of its last row where
+ * ON CONFLICT sets them (the per-row statements are in s_talk, s_publicity
+ * and s_task; the casts are theirs). Two rows of one id in one INSERT would
+ * be refused ("cannot affect row a second time"), and the merge is what
+ * applying them in order leaves. */
+#define S_TALK_SET_SQL                                                                           \
+    "WITH r AS (SELECT id::uuid AS id, community, phase, person, outside, follow, day, role, "     \
+    "sitting, pos FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "      \
+    "$6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS u(id, community, phase, " \
+    "person, outside, follow, day, role, sitting, pos)), "                                         \
+    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                 \
+    "l AS (SELECT DISTINCT ON (id) id, follow, day FROM r ORDER BY id, pos DESC) "                 \
+    "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "         \
+    "outside_role, sitting) SELECT f.id, f.community, f.phase::smallint, "                       \
+    "NULLIF(f.person, '')::uuid, f.outside::boolean, l.follow::int, l.day, f.role::smallint, "     \
+    "f.sitting::boolean FROM f JOIN l ON l.id = f.id "                                           \
+    "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups, "                \
+    "day = EXCLUDED.day"
+#define S_PUBLICITY_SET_SQL                                                                      \
+    "WITH r AS (SELECT id::uuid AS id, community, subdistrict, kind, count, channel, day, pos "  \
+    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "       \
+    "$7::text[]) WITH ORDINALITY AS u(id, community, subdistrict, kind, count, channel, day, "   \
+    "pos)), "                                                                                    \
+    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                 \
+    "l AS (SELECT DISTINCT ON (id) id, count, day FROM r ORDER BY id, pos DESC) "                \
+    "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, day) "            \
+    "SELECT f.id, NULLIF(f.community, ''), f.subdistrict, f.kind, l.count::int, f.channel, "     \
+    "l.day FROM f JOIN l ON l.id = f.id "                                                        \
+    "ON CONFLICT (id) DO UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day"
+#define S_TASK_SET_SQL                                                                           \
+    "WITH r AS (SELECT id::uuid AS id, community, due, done, pos FROM unnest($1::text[], "       \
+    "$2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, community, due, done, pos)), " \
+    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                 \
+    "l AS (SELECT DISTINCT ON (id) id, due, done FROM r ORDER BY id, pos DESC) "                 \
+    "INSERT INTO task (id, community, due, done) SELECT f.id, NULLIF(f.community, ''), "         \
+    "l.due::date, l.done::boolean FROM f JOIN l ON l.id = f.id "                                 \
+    "ON CONFLICT (id) DO UPDATE SET done = EXCLUDED.done, due = EXCLUDED.due"
+
+/* Appends one element (quoted, \ and " escaped). 0 / -1 (out of memory). */
+static int s_column_add(s_column_t *col, const char *value)
+{
+    size_t need = col->len + 2 * strlen(value) + 5; /* , "" and room for }\0 */
+    if (need > col->cap) {
+        size_t cap = col->cap ? col->cap : 4096;
+        while (cap < need)
+            cap *= 2;
+        char *grown = realloc(col->buf, cap);
+        if (!grown)
+            return -1;
+        col->buf = grown;
+        col->cap = cap;
+    }
+    char sep = col->len ? ',' : '{';
+    col->buf[col->len++] = sep;
+    col->buf[col->len++] = '"';
+    for (const char *p = value; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            col->buf[col->len++] = '\\';
+        col->buf[col->len++] = *p;
+    }
+    col->buf[col->len++] = '"';
+    return 0;
+}
+
+/* Gathers one row of n columns. 0 / -1. */
+static int s_set_add(s_set_t *set, const char *const *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s_column_add(&set->column[i], v[i]) != 0)
+            return -1;
+    set->rows++;
+    return 0;
+}
+
+/* Writes a set with its statement and empties it. 0 / -1. */
+static int s_set_write(PGconn *c, s_set_t *set, const char *sql, int n)
+{
+    const char *v[S_SET_COLUMNS];
+    int rc = 0;
+    if (set->rows == 0)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        s_column_t *col = &set->column[i];
+        col->buf[col->len] = '}';
+        col->buf[col->len + 1] = '\0';
+        v[i] = col->buf;
+    }
+    rc = s_run(c, NULL, sql, n, v);
+    for (int i = 0; i < n; i++)
+        set->column[i].len = 0;
+    set->rows = 0;
+    return rc;
+}
+
+projection_sets_t *projection_sets_new(void)
+{
+    return calloc(1, sizeof(projection_sets_t));
+}
+
+void projection_sets_destroy(projection_sets_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    projection_sets_t *sets = *self_p;
+    *self_p = NULL;
+    s_set_t *all[3] = {&sets->talk, &sets->publicity, &sets->task};
+    for (int s = 0; s < 3; s++)
+        for (int i = 0; i < S_SET_COLUMNS; i++)
+            free(all[s]->column[i].buf);
+    free(sets);
+}
+
+int projection_flush(PGconn *c, projection_sets_t *sets)
+{
+    if (!sets)
+        return 0;
+    /* Three tables no gathered row reads: their order does not matter. */
+    int rc = s_set_write(c, &sets->talk, S_TALK_SET_SQL, 9) != 0 ||
+                     s_set_write(c, &sets->publicity, S_PUBLICITY_SET_SQL, 7) != 0 ||
+                     s_set_write(c, &sets->task, S_TASK_SET_SQL, 4) != 0
+                 ? -1
+                 : 0;
+    if (rc != 0) {
+        /* What was gathered is lost with the transaction. */
+        sets->talk.rows = sets->publicity.rows = sets->task.rows = 0;
+        for (int i = 0; i < S_SET_COLUMNS; i++)
+            sets->talk.column[i].len = sets->publicity.column[i].len = sets->task.column[i].len = 0;
+    }
+    return rc;
+}
+
 typedef int (*s_apply_fn)(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
-                          size_t reply_len, tally_dirty_t *dirty);
+                          size_t reply_len, tally_dirty_t *dirty, projection_sets_t *sets);
 
 /* ---- registry ----------------------------------------------------------------- */
 
 static int s_community(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                       tally_dirty_t *dirty)
+                       tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Community *k = (const void *)m;
     const char *v[3] = {k->code, k->name, k->subdistrict};
@@ -113,7 +268,7 @@ static int s_community(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
 }
 
 static int s_subdistrict(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                         tally_dirty_t *dirty)
+                         tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Subdistrict *k = (const void *)m;
     const char *v[2] = {k->code, k->name};
@@ -124,7 +279,7 @@ static int s_subdistrict(PGconn *c, const ProtobufCMessage *m, const uint8_t *re
 }
 
 static int s_seat(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                  tally_dirty_t *dirty)
+                  tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Seat *s = (const void *)m;
     char committee[24];
@@ -141,7 +296,7 @@ static int s_seat(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
 }
 
 static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                       tally_dirty_t *dirty)
+                       tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Publicity *p = (const void *)m;
     char count[24];
@@ -151,12 +306,16 @@ static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
                         p->channel, p->date};
     /* A voided push no longer counts (publicity_voided); a corrected one
      * moves its day and count (publicity_updated). */
-    if (s_run(c, NULL,
-              p->voided ? "DELETE FROM publicity WHERE id = $1"
-                        : "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, "
-                          "day) VALUES ($1, NULLIF($2, ''), $3, $4, $5::int, $6, $7) "
-                          "ON CONFLICT (id) DO UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day",
-              p->voided ? 1 : 7, v) != 0)
+    if (p->voided && projection_flush(c, sets) != 0)
+        return -1;
+    if (sets && !p->voided ? s_set_add(&sets->publicity, v, 7) != 0
+                           : s_run(c, NULL,
+                                   p->voided ? "DELETE FROM publicity WHERE id = $1"
+                                             : "INSERT INTO publicity (id, community, subdistrict, "
+                                               "kind, count, channel, day) VALUES ($1, NULLIF($2, "
+                                               "''), $3, $4, $5::int, $6, $7) ON CONFLICT (id) DO "
+                                               "UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day",
+                                   p->voided ? 1 : 7, v) != 0)
         return -1;
     if (p->community[0]) {
         tally_dirty_add(dirty, p->community);
@@ -167,7 +326,7 @@ static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
 }
 
 static int s_assessment(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                        tally_dirty_t *dirty)
+                        tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Assessment *a = (const void *)m;
     if (!hj_uuid_valid(a->id) || !hj_uuid_valid(a->seat_id))
@@ -202,13 +361,13 @@ static int s_reserve_one(PGconn *c, const Hj__Registry__Reserve *r, tally_dirty_
 }
 
 static int s_reserve(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                     tally_dirty_t *dirty)
+                     tally_dirty_t *dirty, projection_sets_t *sets)
 {
     return s_reserve_one(c, (const void *)m, dirty);
 }
 
 static int s_reserves(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                      tally_dirty_t *dirty)
+                      tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Reserves *rs = (const void *)m;
     int rc = 0;
@@ -219,7 +378,7 @@ static int s_reserves(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
 }
 
 static int s_rectification(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                           tally_dirty_t *dirty)
+                           tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Rectification *r = (const void *)m;
     if (!hj_uuid_valid(r->id))
@@ -234,7 +393,7 @@ static int s_rectification(PGconn *c, const ProtobufCMessage *m, const uint8_t *
 }
 
 static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                     tally_dirty_t *dirty)
+                     tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Upgrade *u = (const void *)m;
     char to[24];
@@ -251,7 +410,7 @@ static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
 }
 
 static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                  tally_dirty_t *dirty)
+                  tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Body *b = (const void *)m;
     if (!hj_uuid_valid(b->id))
@@ -302,7 +461,7 @@ static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
 }
 
 static int s_plan(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                  tally_dirty_t *dirty)
+                  tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Plan *p = (const void *)m;
     char version[24], total[24], approved[24], returned[96] = "";
@@ -369,7 +528,7 @@ static int s_plan(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
 }
 
 static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                  tally_dirty_t *dirty)
+                  tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Task *t = (const void *)m;
     if (!hj_uuid_valid(t->id) || !hj_date_valid(t->due))
@@ -377,7 +536,10 @@ static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     const char *v[4] = {t->id, t->community, t->due, strcmp(t->state, "done") == 0 ? "t" : "f"};
     tally_dirty_add(dirty, t->community);
     if (t->voided) /* task_voided; task_updated moves the due date below */
-        return s_run(c, NULL, "DELETE FROM task WHERE id = $1", 1, v);
+        return projection_flush(c, sets) != 0 ? -1
+                                              : s_run(c, NULL, "DELETE FROM task WHERE id = $1", 1, v);
+    if (sets)
+        return s_set_add(&sets->task, v, 4);
     return s_run(c, NULL,
                  "INSERT INTO task (id, community, due, done) VALUES ($1, NULLIF($2, ''), "
                  "$3::date, $4::boolean) ON CONFLICT (id) DO UPDATE SET done = EXCLUDED.done, "
@@ -386,7 +548,7 @@ static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
 }
 
 static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                      tally_dirty_t *dirty)
+                      tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Registry__Training *t = (const void *)m;
     char topics[2048] = "", attendees[24];
@@ -458,7 +620,7 @@ static int s_engagement(PGconn *c, const Hj__Audit__Engagement *e, tally_dirty_t
 /* audit_opened: the audit seeds its standard scope without a row of its
  * own; the items are in the reply journalled with the open (an AuditView). */
 static int s_audit_opened(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                          tally_dirty_t *dirty)
+                          tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Audit__Engagement *e = (const void *)m;
     int rc = s_engagement(c, e, dirty);
@@ -480,13 +642,13 @@ static int s_audit_opened(PGconn *c, const ProtobufCMessage *m, const uint8_t *r
 }
 
 static int s_audit_moved(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                         tally_dirty_t *dirty)
+                         tally_dirty_t *dirty, projection_sets_t *sets)
 {
     return s_engagement(c, (const void *)m, dirty);
 }
 
 static int s_scope(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                   tally_dirty_t *dirty)
+                   tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Audit__ScopeItem *s = (const void *)m;
     char no[24], status[24];
@@ -503,7 +665,7 @@ static int s_scope(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, s
 /* A finding marks its scope item "finding raised"; one reopened marks a
  * cleared item so again (as hj-auditd does in the same transaction). */
 static int s_finding(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                     tally_dirty_t *dirty)
+                     tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Audit__Finding *f = (const void *)m;
     char no[24], item[24], severity[24], remedy[24];
@@ -525,7 +687,7 @@ static int s_finding(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
 /* ---- interviews ----------------------------------------------------------------- */
 
 static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                  tally_dirty_t *dirty)
+                  tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Interviews__Talk *t = (const void *)m;
     char phase[24], open[24];
@@ -547,7 +709,10 @@ static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     tally_dirty_add(dirty, t->community);
     /* A voided talk no longer counts (talk_voided); a corrected date moves it (talk_updated). */
     if (t->voided)
-        return s_run(c, NULL, "DELETE FROM talk WHERE id = $1", 1, v);
+        return projection_flush(c, sets) != 0 ? -1
+                                              : s_run(c, NULL, "DELETE FROM talk WHERE id = $1", 1, v);
+    if (sets)
+        return s_set_add(&sets->talk, v, 9);
     return s_run(c, NULL,
                  "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "
                  "outside_role, sitting) VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, "
@@ -562,7 +727,7 @@ static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
 /* The election itself is in tally.election (written by the request); its
  * journal row only says which board to judge again. */
 static int s_election(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                      tally_dirty_t *dirty)
+                      tally_dirty_t *dirty, projection_sets_t *sets)
 {
     tally_dirty_add(dirty, ((const Hj__Tally__Election *)m)->community);
     return 0;
@@ -571,7 +736,7 @@ static int s_election(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
 /* Election day: the count of the election is published again; its
  * community's board shows the election's state and list. */
 static int s_counted(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                     tally_dirty_t *dirty)
+                     tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor,
                                                                                       "election");
@@ -586,7 +751,7 @@ static int s_counted(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
 }
 
 static int s_certified(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                       tally_dirty_t *dirty)
+                       tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Tally__ElectionRef *e = (const void *)m;
     if (!hj_uuid_valid(e->id))
@@ -597,7 +762,7 @@ static int s_certified(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
 }
 
 static int s_voter_roll(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                        tally_dirty_t *dirty)
+                        tally_dirty_t *dirty, projection_sets_t *sets)
 {
     tally_dirty_add(dirty, ((const Hj__Tally__VoterRoll *)m)->community);
     return 0;
@@ -612,6 +777,8 @@ static const struct {
     s_apply_fn apply;
     int wants_reply;
 } s_kinds[] = {
+    /* s_talk, s_publicity and s_task gather into the sets (a voided row
+     * writes them first); every other kind is applied at once, after them. */
     {"registry", "subdistrict_added", &hj__registry__subdistrict__descriptor, s_subdistrict, 0},
     {"registry", "community_added", &hj__registry__community__descriptor, s_community, 0},
     {"registry", "community_updated", &hj__registry__community__descriptor, s_community, 0},
@@ -679,7 +846,7 @@ int projection_wants_reply(const char *service, const char *kind)
 
 int projection_apply(PGconn *c, const char *service, const char *kind, const char *community,
                      const uint8_t *payload, size_t len, const uint8_t *reply, size_t reply_len,
-                     tally_dirty_t *dirty)
+                     tally_dirty_t *dirty, projection_sets_t *sets)
 {
     for (size_t i = 0; i < S_NKINDS; i++) {
         if (strcmp(s_kinds[i].kind, kind) != 0 || strcmp(s_kinds[i].service, service) != 0)
@@ -687,7 +854,11 @@ int projection_apply(PGconn *c, const char *service, const char *kind, const cha
         ProtobufCMessage *m = protobuf_c_message_unpack(s_kinds[i].payload, NULL, len, payload);
         if (!m)
             return 1;
-        int rc = s_kinds[i].apply(c, m, reply, reply_len, dirty);
+        s_apply_fn apply = s_kinds[i].apply;
+        int gathers = apply == s_talk || apply == s_publicity || apply == s_task;
+        int rc = !gathers && projection_flush(c, sets) != 0
+                     ? -1
+                     : apply(c, m, reply, reply_len, dirty, sets);
         protobuf_c_message_free_unpacked(m, NULL);
         /* Whatever the row was, its community's board is judged again. */
         if (rc == 0)

@@ -130,11 +130,24 @@ void tally_dirty_free(tally_dirty_t *d);
 
 /* 1 when rows of this kind are applied with their stored reply too. */
 int projection_wants_reply(const char *service, const char *kind);
+
+/* The rows of the kinds a bulk load is made of (talks, pushes, tasks),
+ * gathered by projection_apply and written by projection_flush with one
+ * statement a table; what stands after a flush is what applying the rows one
+ * by one in order would leave. */
+typedef struct projection_sets projection_sets_t;
+projection_sets_t *projection_sets_new(void);
+void projection_sets_destroy(projection_sets_t **self_p);
+/* Writes what is gathered (nothing when empty) and empties the sets. 0 / -1. */
+int projection_flush(PGconn *c, projection_sets_t *sets);
+
 /* Applies one journal row. 0 applied (or not a kind the board counts),
- * 1 the payload does not decode (skipped, logged), -1 database error. */
+ * 1 the payload does not decode (skipped, logged), -1 database error.
+ * sets: gather what can be written by the set (flush before anything reads
+ * the projection); NULL: write it now. */
 int projection_apply(PGconn *c, const char *service, const char *kind, const char *community,
                      const uint8_t *payload, size_t len, const uint8_t *reply, size_t reply_len,
-                     tally_dirty_t *dirty);
+                     tally_dirty_t *dirty, projection_sets_t *sets);
 
 /* ---- the catch-up (board_db.c): one transaction ------------------------- */
 

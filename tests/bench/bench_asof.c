@@ -15,7 +15,7 @@
  *     work) of the first day, and now, at 1k rows and at ROWS (median of 5
  *     runs of the real hj, its start included);
  *   - the relay's sealing rate and hj-tallyd's catch-up rate (rows/s, ms per
- *     batch of 1000 rows with the boards they touched judged again, the
+ *     batch of 5000 rows with the boards they touched judged again, the
  *     snapshots made on the way);
  *   - EXPLAIN ANALYZE of the statements whose cost must not grow with the
  *     journal, and whether any reads a growing table sequentially.
@@ -30,6 +30,10 @@
 #include <time.h>
 
 static hj_stack_t stack;
+
+/* Whether a row waits for the relay: its queue (sql/023), not a count over
+ * the journal's unsealed rows, which competed with the relay it waited for. */
+#define S_UNSEALED "SELECT EXISTS (SELECT 1 FROM bus.journal_unsealed)::int"
 static long s_rows = 1000000, s_days = 20, s_communities = 40;
 static char **s_codes;
 
@@ -78,7 +82,7 @@ static int s_caught_up(double limit)
 {
     double t0 = s_now();
     while (s_now() - t0 < limit) {
-        if (hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") == 0 &&
+        if (hj_stack_scalar(&stack, S_UNSEALED) == 0 &&
             hj_stack_scalar(&stack, "SELECT ((SELECT journal_seq FROM tally.cursor) = (SELECT "
                                     "COALESCE(max(seq), 0) FROM bus.journal))::int") == 1)
             return 0;
@@ -235,7 +239,7 @@ int main(int argc, char **argv)
     if (filled != 0)
         goto out;
     double t1 = s_now();
-    while (hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") > 0)
+    while (hj_stack_scalar(&stack, S_UNSEALED) > 0)
         s_wait(0.1);
     double t2 = s_now();
     printf("bulk load: %ld rows COPY'd in %.1f s; sealed by the relay in %.1f s (%.0f rows/s)\n",
@@ -248,8 +252,8 @@ int main(int argc, char **argv)
         goto out;
     t1 = s_now();
     long head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
-    long batches = (head - cursor + 999) / 1000;
-    printf("tally catch-up: %ld rows in %.1f s: %.0f rows/s; %ld batches of <= 1000 rows, %.0f ms a "
+    long batches = (head - cursor + 4999) / 5000; /* consumer.c's S_BATCH */
+    printf("tally catch-up: %ld rows in %.1f s: %.0f rows/s; %ld batches of <= 5000 rows, %.0f ms a "
            "batch (apply + the touched boards judged again + snapshots)\n",
            head - cursor, t1 - t0, (double)(head - cursor) / (t1 - t0), batches,
            (t1 - t0) * 1000 / (double)batches);
@@ -280,6 +284,20 @@ int main(int argc, char **argv)
              "ORDER BY seq LIMIT 1000",
              head - 1000);
     seq_scans += s_explain("the consumer's batch after its cursor", NULL, sql);
+    /* interviews' roster freshness (s_roster_sync) with its cursor at 0, as
+     * after a bulk load: the registry's roster rows by journal_service_kind,
+     * the rows after the cursor counted up to 256 only. */
+    seq_scans += s_explain("the roster's freshness check, cursor at 0 (s_roster_sync)", NULL,
+                           "SELECT (EXISTS (SELECT 1 FROM bus.journal WHERE service = 'registry' AND "
+                           "kind = ANY('{community_added,community_updated,person_added,person_updated,"
+                           "persons_imported,seat_added,seat_ended}'::text[]) AND seq > 0) OR EXISTS "
+                           "(SELECT 1 FROM bus.journal WHERE service = 'registry' AND kind = "
+                           "ANY('{community_added,seat_added}'::text[]) AND seq IS NULL))::int, "
+                           "(SELECT count(*) FROM (SELECT 1 FROM bus.journal WHERE seq > 0 UNION ALL "
+                           "SELECT 1 FROM bus.journal WHERE seq IS NULL LIMIT 256) f)");
+    /* The relay's pass with nothing waiting (its every wake-up). */
+    seq_scans += s_explain("the relay's pass, nothing waiting (bus.relay_assign)", NULL,
+                           "SELECT count(*) FROM bus.relay_assign(2000)");
     seq_scans += s_explain("the freshness check (tally_db_caught_up)", NULL,
                            "SELECT (SELECT count(*) FROM bus.journal WHERE seq IS NULL AND committed_at < "
                            "now()), (SELECT COALESCE(max(seq), 0) FROM bus.journal), (SELECT journal_seq "

@@ -1,6 +1,7 @@
 /* The common write path against a real PostgreSQL: hj_writer (group commit,
  * a refused call rolled back alone, the replay race on two instances, the
- * connection lost in the middle of a batch) and hj_db (reconnecting). The
+ * connection lost in the middle of a batch), hj_db (reconnecting) and the
+ * relay's seal (bus.relay_assign, no hj-busd running: the test seals). The
  * test is the service: its handler writes a row of its own table per call,
  * on the writer's connection, as a service's handler would. */
 #include <criterion/criterion.h>
@@ -14,6 +15,7 @@
 #include "hj_envelope.h"
 #include "hj_stack.h"
 #include "hj_writer.h"
+#include "journal_fill.h"
 
 /* What the handler does with a call. */
 enum {
@@ -476,4 +478,74 @@ Test(write_path, read_answered_while_write_batches_wait)
     hj_db_destroy(&db);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
+}
+
+/* A connection logged in as a daemon's role (hj-busd's, for the relay). */
+static PGconn *s_connect_as(const char *role)
+{
+    char conninfo[600];
+    snprintf(conninfo, sizeof conninfo, "%s user=%s", s_stack.db, role);
+    PGconn *c = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+    return c;
+}
+
+static void s_exec(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+}
+
+/* One pass of the relay as hj-busd runs it; checks the rows come back
+ * numbered after `head`, contiguous and in order. The rows sealed. */
+static long s_seal(PGconn *relay, long head)
+{
+    PGresult *r = PQexec(relay, "SELECT seq FROM bus.relay_assign(100000)");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(relay));
+    long n = PQntuples(r);
+    for (long i = 0; i < n; i++)
+        cr_assert_eq(atol(PQgetvalue(r, (int)i, 0)), head + 1 + i, "row %ld of the pass", i);
+    PQclear(r);
+    return n;
+}
+
+/* The seal is set-based (sql/023): thousands of rows sealed in one pass form
+ * a chain `hj admin journal verify` accepts; a row that commits while a
+ * pass's transaction is open is not in that pass, stays unsealed, and the
+ * next pass seals it after them. */
+Test(write_path, seal_many_rows_in_one_pass_and_a_row_committed_meanwhile_in_the_next)
+{
+    static const char *const codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-BH-03"};
+    journal_fill_t fill = {.subdistrict = "KBS-BH", .communities = codes, .n_communities = 3,
+                           .last_day = "2026-11-30", .days = 2, .seed = 0x5ea1};
+    PGconn *c = hj_stack_pg(&s_stack);
+    cr_assert_eq(journal_fill(c, &fill, 5000), 0);
+    long head = s_count("SELECT seq FROM bus.relay_head");
+    long waiting = s_count("SELECT count(*) FROM bus.journal WHERE seq IS NULL");
+    cr_assert_geq(waiting, 5000);
+
+    PGconn *relay = s_connect_as("hj_busd");
+    s_exec(relay, "BEGIN");
+    cr_assert_eq(s_seal(relay, head), waiting, "one pass seals every row waiting");
+    /* A writer commits while the pass has not. */
+    fill.seed = 0x5ea2;
+    cr_assert_eq(journal_fill(c, &fill, 1), 0);
+    s_exec(relay, "COMMIT");
+    cr_expect_eq(s_count("SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 1,
+                 "the row that committed during the pass is left for the next one");
+    cr_expect_eq(s_count("SELECT seq FROM bus.relay_head"), head + waiting);
+
+    cr_assert_eq(s_seal(relay, head + waiting), 1, "the next pass seals it");
+    cr_expect_eq(s_count("SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 0);
+    cr_expect_eq(s_count("SELECT count(*) FROM bus.journal_unsealed"), 0, "the queue is empty");
+    cr_expect_eq(s_seal(relay, head + waiting + 1), 0, "an empty pass seals nothing");
+    cr_expect_eq(s_count("SELECT seq FROM bus.relay_head"), head + waiting + 1);
+    PQfinish(relay);
+    PQfinish(c);
+
+    char *out = NULL;
+    cr_assert_eq(hj_run(&s_stack, &out, NULL, "admin", "journal", "verify", "--db", s_stack.db, NULL),
+                 0, "%s", out);
+    free(out);
 }

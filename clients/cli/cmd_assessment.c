@@ -1,13 +1,14 @@
 /* hj assessment — 调研摸底: assessments of sitting members, and a community's
  * risk notes and contingency plan (工作预案). */
 #include "cmd_prep.h"
+#include "record_ref.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID",    "DATE",  "COMMUNITY", "MEMBER", "ABILITY",
+    static const char *head[] = {"CODE", "ID", "DATE",  "COMMUNITY", "MEMBER", "ABILITY",
                                  "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
     Hj__Registry__Assessment *const *items = (Hj__Registry__Assessment *const *)&m;
     size_t n = 1;
@@ -15,7 +16,7 @@ static void s_print(const ProtobufCMessage *m)
         items = ((const Hj__Registry__Assessments *)m)->items;
         n = ((const Hj__Registry__Assessments *)m)->n_items;
     }
-    cli_table_t *t = cli_table_new(9, head);
+    cli_table_t *t = cli_table_new(10, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Assessment *a = items[i];
         char s[4][4], date[48];
@@ -24,7 +25,7 @@ static void s_print(const ProtobufCMessage *m)
         snprintf(s[1], 4, "%u", a->performance);
         snprintf(s[2], 4, "%u", a->practice);
         snprintf(s[3], 4, "%u", a->trust);
-        const char *row[] = {a->id, date, a->community, a->person_name, s[0],
+        const char *row[] = {a->code, a->id, date, a->community, a->person_name, s[0],
                              s[1],  s[2],    s[3],         a->assessor};
         cli_table_row(t, row);
     }
@@ -65,6 +66,9 @@ int cmd_assessment(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "assessment")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
         a.seat_id = (char *)cli_opt_or(cli, "seat", "");
         a.date = (char *)cli_opt_or(cli, "date", "");
@@ -82,7 +86,7 @@ int cmd_assessment(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD;
         req.assessment_add = &a;
-        done = "assessment recorded";
+        done = cli->en ? "assessment recorded" : "研判评估已记录";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
@@ -103,7 +107,7 @@ int cmd_assessment(cli_t *cli, const char *verb)
             req.request_id = (char *)cli_request_id(cli, id);
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_SET;
             req.risk_set = &k;
-            done = "risk notes and contingency plan recorded";
+            done = cli->en ? "risk notes and contingency plan recorded" : "风险研判和工作预案已记录";
         } else {
             get.key = (char *)cli->pos[0];
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_GET;

@@ -132,7 +132,15 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
     if (cli->json)
         cli_json(result ? result : &reply->base);
     else {
-        if (done)
+        /* A record's code first (X0042): what a field team notes to correct it later. */
+        const ProtobufCFieldDescriptor *f =
+            result ? protobuf_c_message_descriptor_get_field_by_name(result->descriptor, "code") : NULL;
+        const char *code = f && f->type == PROTOBUF_C_TYPE_STRING && f->label != PROTOBUF_C_LABEL_REPEATED
+                               ? *(char *const *)((const char *)result + f->offset)
+                               : NULL;
+        if (done && code && code[0])
+            printf("%s  %s\n", code, done);
+        else if (done)
             printf("%s\n", done);
         if (result && print)
             print(result);

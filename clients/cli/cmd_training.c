@@ -1,6 +1,7 @@
 /* hj training — 培训骨干: sessions, topics, attendees in their roles, and
  * which election-committee members of a community are still untrained. */
 #include "cmd_prep.h"
+#include "record_ref.h"
 #include "hj_envelope.h"
 #include "person_ref.h"
 
@@ -12,14 +13,14 @@
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
+    static const char *head[] = {"CODE", "ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
     Hj__Registry__Training *const *items = (Hj__Registry__Training *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__trainings__descriptor) {
         items = ((const Hj__Registry__Trainings *)m)->items;
         n = ((const Hj__Registry__Trainings *)m)->n_items;
     }
-    cli_table_t *t = cli_table_new(6, head);
+    cli_table_t *t = cli_table_new(7, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Training *s = items[i];
         char topics[2048] = "", count[16], scope[96], date[48];
@@ -31,7 +32,7 @@ static void s_print(const ProtobufCMessage *m)
         if (!s->community[0])
             snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
         snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
-        const char *row[] = {s->id, date, scope, s->trainer, topics, count};
+        const char *row[] = {s->code, s->id, date, scope, s->trainer, topics, count};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -119,6 +120,9 @@ int cmd_training(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "training")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
         tr.date = (char *)cli_opt_or(cli, "date", "");
         tr.community = (char *)cli_opt_or(cli, "community", "");
@@ -136,7 +140,7 @@ int cmd_training(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_ADD;
         req.training_add = &tr;
-        done = "training session recorded";
+        done = cli->en ? "training session recorded" : "培训已记录";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;

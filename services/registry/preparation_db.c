@@ -93,8 +93,8 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
-/* Row i's voided and void_reason (the last two columns) into item; apart
- * from rec->row because hj_arena_rows calls a row function without rec. */
+/* Row i's code, voided and void_reason (the last three columns) into item;
+ * apart from rec->row because hj_arena_rows calls a row function without rec. */
 static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 {
     if (!rec->voidable)
@@ -103,7 +103,11 @@ static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "voided");
     const ProtobufCFieldDescriptor *why =
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "void_reason");
+    const ProtobufCFieldDescriptor *code =
+        protobuf_c_message_descriptor_get_field_by_name(rec->item, "code");
     int n = PQnfields(r);
+    if (code && code->type == PROTOBUF_C_TYPE_STRING)
+        *(char **)((char *)item + code->offset) = PQgetvalue(r, i, n - 3);
     if (v && v->type == PROTOBUF_C_TYPE_BOOL)
         *(protobuf_c_boolean *)((char *)item + v->offset) = PQgetvalue(r, i, n - 2)[0] == 't';
     if (why && why->type == PROTOBUF_C_TYPE_STRING)
@@ -676,4 +680,65 @@ void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *
 void risk_db_get(PGconn *c, hj_call_t *call, const char *community)
 {
     s_risk_reply(c, call, community, NULL);
+}
+
+/* ---- records by short code (issue #20, sql/024) ----------------------------- */
+
+/* The letter of each kind's code, its table and how its community is read. */
+static const struct {
+    char letter;
+    const char *kind, *table;
+} s_coded[] = {
+    {'X', "publicity", "registry.publicity"},   {'A', "assessment", "registry.assessment"},
+    {'E', "training", "registry.training"},     {'J', "task", "registry.task"},
+    {'R', "reserve", "registry.reserve"},
+};
+#define S_NCODED (sizeof s_coded / sizeof s_coded[0])
+
+/* The kind a code's letter names (either case), or -1. */
+static int s_coded_kind(const char *code)
+{
+    for (size_t k = 0; code && code[0] && k < S_NCODED; k++)
+        if (code[0] == s_coded[k].letter || code[0] == s_coded[k].letter + ('a' - 'A'))
+            return (int)k;
+    return -1;
+}
+
+int prep_check_record_code(hj_status_t *st, const char *field, const char *code)
+{
+    size_t digits = code ? strspn(code + (code[0] != 0), "0123456789") : 0;
+    if (s_coded_kind(code) < 0 || digits < 4 || digits > 18 || code[1 + digits])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s '%s' is not a record code: a letter (X publicity, A assessment, "
+                             "E training, J task, R reserve) and at least four digits, e.g. X0042",
+                             field, code ? code : "");
+    return 0;
+}
+
+void record_db_resolve(PGconn *c, hj_call_t *call, const char *code)
+{
+    char sql[256];
+    int k = s_coded_kind(code);
+    const char *v[1] = {code};
+    if (k < 0) {
+        prep_check_record_code(&call->status, "key", code);
+        return;
+    }
+    snprintf(sql, sizeof sql, "SELECT id, code, COALESCE(community, '') FROM %s WHERE code = upper($1)",
+             s_coded[k].table);
+    PGresult *r = prep_q(c, call, s_coded[k].kind, sql, 1, v);
+    if (!r)
+        return;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "key", "no %s has the code %s",
+                      s_coded[k].kind, code);
+    else {
+        Hj__Registry__RecordRef ref = HJ__REGISTRY__RECORD_REF__INIT;
+        ref.id = PQgetvalue(r, 0, 0);
+        ref.code = PQgetvalue(r, 0, 1);
+        ref.kind = (char *)s_coded[k].kind;
+        ref.community = PQgetvalue(r, 0, 2);
+        prep_reply(call, HJ__REGISTRY__REPLY__RESULT_RECORD_REF, &ref.base, NULL);
+    }
+    PQclear(r);
 }

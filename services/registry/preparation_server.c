@@ -498,6 +498,9 @@ int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return s_publicity_kind_filter(st, r->publicity_list);
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
         return s_get(st, r->publicity_get);
+    case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
+        return r->record_resolve ? prep_check_record_code(st, "key", r->record_resolve->key)
+                                 : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "key", "key is required");
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
         return s_assessment(st, r->assessment_add);
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
@@ -614,6 +617,9 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
         publicity_db_get(c, call, r->publicity_get->key);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
+        record_db_resolve(c, call, r->record_resolve->key);
         break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
         assessment_db_add(c, call, r->assessment_add);

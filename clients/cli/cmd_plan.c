@@ -154,6 +154,7 @@ int cmd_plan(cli_t *cli, const char *verb)
         q.state = (char *)prep_enum(cli, "state", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_LIST;
         req.plan_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_GET;
@@ -204,6 +205,7 @@ int cmd_task(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
         req.task_list = &q;
+        return prep_list(cli, &req, &q, s_print_tasks);
     } else if (strcmp(verb, "void") == 0) {
         if ((rc = prep_void(cli, "hj task void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
             return rc;
@@ -212,6 +214,7 @@ int cmd_task(cli_t *cli, const char *verb)
         done = prep_voided_done("任务", "task");
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
+        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
         u.due = (char *)cli_opt_or(cli, "due", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         u.owner = (char *)cli_opt_or(cli, "owner", "");

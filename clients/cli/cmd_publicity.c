@@ -90,6 +90,7 @@ int cmd_publicity(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST;
         req.publicity_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET;
@@ -102,6 +103,7 @@ int cmd_publicity(cli_t *cli, const char *verb)
         done = prep_voided_done("宣传记录", "publicity push");
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
+        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
         u.date = (char *)cli_opt_or(cli, "date", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)

@@ -313,6 +313,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
         req.reserve_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "void") == 0) {
         if ((rc = prep_void(cli, "hj reserve void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
             return rc;

@@ -200,14 +200,18 @@ static int s_json_string(const s_file_t *f, const json_doc_t *v, const char *key
     return CLI_OK;
 }
 
+/* A word of names, or (issue #20) one of its Chinese spellings in zh, as
+ * the command line and the CSV imports accept them. */
 static int s_json_enum(const s_file_t *f, const json_doc_t *v, const char *key,
-                       const char *const *names, int n, const char *allowed, int *out)
+                       const char *const *names, int n, const cli_enum_t *zh,
+                       const char *allowed, int *out)
 {
     char *s = NULL;
     int rc = s_json_string(f, v, key, &s);
     if (rc != CLI_OK)
         return rc;
-    if ((*out = s_lookup(s, names, n)) < 0)
+    const char *word = cli_enum_word(zh, s);
+    if ((*out = s_lookup(word ? word : s, names, n)) < 0)
         return s_json_error(f, v, "\"%s\" must be one of %s", key, allowed);
     return CLI_OK;
 }
@@ -261,9 +265,10 @@ static int s_json_interviewee(const s_file_t *f, const json_doc_t *v, s_add_t *a
             rc = s_json_string(f, v->items[i], key, &a->interviewee.person_id);
         else if (strcmp(key, "name") == 0)
             rc = s_json_string(f, v->items[i], key, &a->interviewee.name);
-        else if ((rc = s_json_enum(f, v->items[i], key, s_role_names, S_NROLES,
-                                   "property_company, owners_committee, resident_representative, "
-                                   "party_member, other_party",
+        else if ((rc = s_json_enum(f, v->items[i], key, s_role_names, S_NROLES, s_role_enum,
+                                   "property_company (物业公司负责人), owners_committee (业委会成员), "
+                                   "resident_representative (居民代表), party_member (党员), "
+                                   "other_party (其他)",
                                    &role)) == CLI_OK)
             a->interviewee.role = role;
     }
@@ -346,7 +351,8 @@ static int s_add_from_file(const char *path, s_add_t *a)
         else if (strcmp(key, "summary") == 0)
             rc = s_json_string(&f, v, key, &t->summary);
         else if (strcmp(key, "phase") == 0) {
-            rc = s_json_enum(&f, v, key, s_phase_names, S_NPHASES, "survey, preparation, other",
+            rc = s_json_enum(&f, v, key, s_phase_names, S_NPHASES, s_phase_enum,
+                             "survey (调研摸底), preparation (准备阶段), other (其他)",
                              &phase);
             t->phase = phase;
         } else if (strcmp(key, "interviewers") == 0)

@@ -56,17 +56,22 @@ static void s_print(const ProtobufCMessage *m)
 static void s_print_coverage(const ProtobufCMessage *m)
 {
     const Hj__Registry__TrainingCoverage *c = (const Hj__Registry__TrainingCoverage *)m;
+    /* Chinese by default, --lang en English (issue #20). */
+    int en = prep_lang_en();
     if (!c->committee_recorded) {
-        printf("%s has no election committee (选举委员会) recorded: "
-               "hj body add --kind election_committee --community %s ...\n",
+        printf(en ? "%s has no election committee (选举委员会) recorded: "
+                    "hj body add --kind election_committee --community %s ...\n"
+                  : "%s 尚未登记选举委员会：hj body add --kind election_committee --community %s ...\n",
                c->community, c->community);
         return;
     }
-    printf("%s: %u of %u election-committee members trained\n", c->community, c->trained, c->required);
+    printf(en ? "%s: %u of %u election-committee members trained\n"
+              : "%s：选举委员会成员已培训 %u 人，共 %u 人\n",
+           c->community, c->trained, c->required);
     if (!c->n_missing)
         return;
-    static const char *head[] = {"NOT YET TRAINED", "NAME"};
-    cli_table_t *t = cli_table_new(2, head);
+    static const char *head[] = {"NOT YET TRAINED", "NAME"}, *head_zh[] = {"尚未培训", "姓名"};
+    cli_table_t *t = cli_table_new(2, en ? head : head_zh);
     for (size_t i = 0; i < c->n_missing; i++) {
         const char *row[] = {c->missing[i]->id, c->missing[i]->name};
         cli_table_row(t, row);
@@ -147,6 +152,7 @@ int cmd_training(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_LIST;
         req.training_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_GET;
@@ -165,6 +171,7 @@ int cmd_training(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
         u.id = (char *)cli->pos[0];
+        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
         u.date = (char *)cli_opt_or(cli, "date", "");
         u.trainer = (char *)cli_opt_or(cli, "trainer", "");
         if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,

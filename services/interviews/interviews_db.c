@@ -380,7 +380,7 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
 /* Replies with the one talk `id` as stored now (and journals it as `kind`,
  * with the talk before a correction as `previous` when given). */
 static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, const char *kind,
-                                  Hj__Interviews__Talk *previous)
+                                  Hj__Interviews__Talk *previous, const char *reason)
 {
     char state[6];
     s_talks_t set;
@@ -407,6 +407,8 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     }
     Hj__Interviews__Talk *t = set.ptrs[0];
     t->previous = previous;
+    if (reason)
+        t->correction_reason = (char *)reason; /* why the correction (issue #20) */
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALK;
     reply.talk = t;
@@ -420,7 +422,7 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
 
 static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    s_talk_reply_previous(c, call, id, kind, NULL);
+    s_talk_reply_previous(c, call, id, kind, NULL, NULL);
 }
 
 /* ---- recording a talk -------------------------------------------------- */
@@ -755,7 +757,7 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
         return;
     }
     PQclear(r);
-    s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0]);
+    s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0], u->reason);
     s_talks_free(&before);
 }
 

@@ -447,7 +447,7 @@ static int s_void(hj_status_t *st, const Hj__Registry__RecordVoid *v)
 static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
-        s_text(st, "title", u->title, S_NAME_MAX, 0))
+        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
         return -1;
     if (u->count > 100000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "count", "count must be 1 to 100000");
@@ -460,7 +460,7 @@ static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpda
 static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
-        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) ||
+        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_count(st, "add_attendees", u->n_add_attendees, 0) ||
         s_uuids(st, "remove_attendees", u->remove_attendees, u->n_remove_attendees, 0))
         return -1;
@@ -479,7 +479,8 @@ static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate
 static int s_task_update(hj_status_t *st, const Hj__Registry__TaskUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || hj_check_date(st, "due", u->due, 0) ||
-        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "owner", u->owner, S_NAME_MAX, 0))
+        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "owner", u->owner, S_NAME_MAX, 0) ||
+        s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
         return -1;
     if (!u->due[0] && !u->title[0] && !u->owner[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "due",

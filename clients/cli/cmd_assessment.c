@@ -1,13 +1,16 @@
 /* hj assessment — 调研摸底: assessments of sitting members, and a community's
  * risk notes and contingency plan (工作预案). */
 #include "cmd_prep.h"
+#include "hj_envelope.h"
+#include "person_ref.h"
+#include "record_ref.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID",    "DATE",  "COMMUNITY", "MEMBER", "ABILITY",
+    static const char *head[] = {"CODE", "ID", "DATE",  "COMMUNITY", "MEMBER", "ABILITY",
                                  "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
     Hj__Registry__Assessment *const *items = (Hj__Registry__Assessment *const *)&m;
     size_t n = 1;
@@ -15,7 +18,7 @@ static void s_print(const ProtobufCMessage *m)
         items = ((const Hj__Registry__Assessments *)m)->items;
         n = ((const Hj__Registry__Assessments *)m)->n_items;
     }
-    cli_table_t *t = cli_table_new(9, head);
+    cli_table_t *t = cli_table_new(10, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Assessment *a = items[i];
         char s[4][4], date[48];
@@ -24,7 +27,7 @@ static void s_print(const ProtobufCMessage *m)
         snprintf(s[1], 4, "%u", a->performance);
         snprintf(s[2], 4, "%u", a->practice);
         snprintf(s[3], 4, "%u", a->trust);
-        const char *row[] = {a->id, date, a->community, a->person_name, s[0],
+        const char *row[] = {a->code, a->id, date, a->community, a->person_name, s[0],
                              s[1],  s[2],    s[3],         a->assessor};
         cli_table_row(t, row);
     }
@@ -52,6 +55,62 @@ static void s_print_risk(const ProtobufCMessage *m)
     prep_fields(f, 5);
 }
 
+/* --seat as the seat's UUID, or (issue #20) the sitting member by name or
+ * code (P0042), as election candidates are named: the person is resolved by
+ * person_ref (among --community's persons when given), then the seat they
+ * hold now is looked up. None, or several (both committees), is refused
+ * listing what there is. CLI_OK with seat set. */
+static int s_seat(cli_t *cli, const char *given, char seat[37])
+{
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    Hj__Registry__Reply *reply = NULL;
+    const char *community = cli_opt_or(cli, "community", "");
+    char person[37];
+    int rc;
+    seat[0] = 0;
+    /* An id, or nothing (the registry names the missing seat_id), is sent as given. */
+    if (!given[0] || hj_uuid_valid(given)) {
+        snprintf(seat, 37, "%s", given);
+        return CLI_OK;
+    }
+    if ((rc = person_ref(cli, "--seat", given, community, 0, person)) != CLI_OK)
+        return rc;
+    q.community = (char *)community;
+    q.limit = 1000;
+    req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_LIST;
+    req.seat_list = &q;
+    if ((rc = cli_call(cli, "registry", &req.base, &hj__registry__reply__descriptor,
+                       (ProtobufCMessage **)&reply)) != CLI_OK)
+        return rc;
+    const Hj__Registry__Seats *seats =
+        reply->result_case == HJ__REGISTRY__REPLY__RESULT_SEATS ? reply->seats : NULL;
+    size_t found = 0;
+    for (size_t i = 0; seats && i < seats->n_items; i++)
+        if (strcmp(seats->items[i]->person_id, person) == 0 && !seats->items[i]->term_end[0] &&
+            found++ == 0)
+            snprintf(seat, 37, "%s", seats->items[i]->id);
+    if (found == 1)
+        rc = CLI_OK;
+    else if (found == 0) {
+        fprintf(stderr, "hj: --seat %s: not a sitting member%s%s%s\n", given,
+                community[0] ? " of " : "", community,
+                seats && seats->next[0] ? " among the first 1000 seats: give --community" : "");
+        rc = CLI_REFUSED;
+    } else {
+        fprintf(stderr, "hj: --seat %s sits on %zu committees; give the seat's id:\n", given, found);
+        for (size_t i = 0; i < seats->n_items; i++) {
+            const Hj__Registry__Seat *k = seats->items[i];
+            if (strcmp(k->person_id, person) == 0 && !k->term_end[0])
+                fprintf(stderr, "  %s  %s  %s  %s\n", k->id, k->community,
+                        k->committee == HJ__REGISTRY__COMMITTEE__PARTY ? "党组织" : "居委会", k->role);
+        }
+        rc = CLI_REFUSED;
+    }
+    hj__registry__reply__free_unpacked(reply, NULL);
+    return rc;
+}
+
 int cmd_assessment(cli_t *cli, const char *verb)
 {
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
@@ -65,8 +124,14 @@ int cmd_assessment(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "assessment")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
-        a.seat_id = (char *)cli_opt_or(cli, "seat", "");
+        char seat[37];
+        if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
+            return rc;
+        a.seat_id = seat;
         a.date = (char *)cli_opt_or(cli, "date", "");
         a.assessor = (char *)cli_opt_or(cli, "assessor", "");
         a.structure_note = (char *)cli_opt_or(cli, "structure", "");
@@ -82,13 +147,14 @@ int cmd_assessment(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD;
         req.assessment_add = &a;
-        done = "assessment recorded";
+        done = cli->en ? "assessment recorded" : "研判评估已记录";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST;
         req.assessment_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET;
@@ -103,7 +169,7 @@ int cmd_assessment(cli_t *cli, const char *verb)
             req.request_id = (char *)cli_request_id(cli, id);
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_SET;
             req.risk_set = &k;
-            done = "risk notes and contingency plan recorded";
+            done = cli->en ? "risk notes and contingency plan recorded" : "风险研判和工作预案已记录";
         } else {
             get.key = (char *)cli->pos[0];
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_GET;

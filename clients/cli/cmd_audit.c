@@ -2,6 +2,7 @@
 #include "audit.pb-c.h"
 #include "cli.h"
 #include "cmd_audit.h"
+#include "cli_enum.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -41,15 +42,34 @@ static int s_enum_value(const ProtobufCEnumDescriptor *d, const char *text, int 
     return 0;
 }
 
+/* The audit states an official may type in Chinese as well (issue #20:
+ * --state 已公开, --to 完成), as s_state_zh shows them. */
+static const cli_enum_t s_state_enum[] = {{"planned", "计划", "已计划"},
+                                          {"fieldwork", "现场审计", NULL},
+                                          {"draft_report", "报告征求意见", "审计报告"},
+                                          {"completed", "完成", "已完成"},
+                                          {"published", "已公开", "公开"},
+                                          {NULL, NULL, NULL}};
+
+/* --key as a value of enum d (any case), or of its Chinese spellings zh
+ * (NULL: none); a value of neither is refused naming the option. */
+static int s_enum_opt_zh(cli_t *cli, const char *key, const ProtobufCEnumDescriptor *d,
+                         const cli_enum_t *zh, const char *choices, int *value)
+{
+    const char *text = cli_opt(cli, key), *word = zh ? cli_enum_word(zh, text) : NULL;
+    char option[64];
+    if (!text)
+        return CLI_OK;
+    if (s_enum_value(d, word ? word : text, value) == 0)
+        return CLI_OK;
+    snprintf(option, sizeof option, "--%s", key);
+    return zh ? cli_enum_value(option, text, zh, &word) : cli_usage("--%s must be %s", key, choices);
+}
+
 static int s_enum_opt(cli_t *cli, const char *key, const ProtobufCEnumDescriptor *d,
                       const char *choices, int *value)
 {
-    const char *text = cli_opt(cli, key);
-    if (!text)
-        return CLI_OK;
-    if (s_enum_value(d, text, value) != 0)
-        return cli_usage("--%s must be %s", key, choices);
-    return CLI_OK;
+    return s_enum_opt_zh(cli, key, d, NULL, choices, value);
 }
 
 /* Every value of a repeatable option (--auditor A --auditor B). */
@@ -454,7 +474,7 @@ int cmd_audit(cli_t *cli, const char *verb)
         const char *limit = cli_opt(cli, "limit");
         q.community = (char *)cli_opt_or(cli, "community", "");
         q.after = (char *)cli_opt_or(cli, "after", "");
-        if ((rc = s_enum_opt(cli, "state", &hj__audit__state__descriptor,
+        if ((rc = s_enum_opt_zh(cli, "state", &hj__audit__state__descriptor, s_state_enum,
                              "planned, fieldwork, draft_report, completed or published", &value)) != CLI_OK)
             return rc;
         q.state = value;
@@ -476,7 +496,7 @@ int cmd_audit(cli_t *cli, const char *verb)
             return rc;
         if (publish)
             value = HJ__AUDIT__STATE__PUBLISHED;
-        else if ((rc = s_enum_opt(cli, "to", &hj__audit__state__descriptor,
+        else if ((rc = s_enum_opt_zh(cli, "to", &hj__audit__state__descriptor, s_state_enum,
                                   "planned, fieldwork, draft_report, completed or published", &value)) != CLI_OK)
             return rc;
         adv.to = value;

@@ -102,6 +102,7 @@ int cmd_body(cli_t *cli, const char *verb)
         q.kind = (char *)prep_enum(cli, "kind", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_LIST;
         req.body_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_GET;

@@ -1,6 +1,7 @@
 /* hj plan — 制定方案: plans and their approval chains; hj task — dated tasks
  * with owners (时间到天, 任务到人). */
 #include "cmd_prep.h"
+#include "record_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,14 +60,14 @@ static void s_print(const ProtobufCMessage *m)
 
 static void s_print_tasks(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "COMMUNITY", "DUE", "OWNER", "TITLE", "STATE", "FLAG"};
+    static const char *head[] = {"CODE", "ID", "COMMUNITY", "DUE", "OWNER", "TITLE", "STATE", "FLAG"};
     Hj__Registry__Task *const *items = (Hj__Registry__Task *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__tasks__descriptor) {
         items = ((const Hj__Registry__Tasks *)m)->items;
         n = ((const Hj__Registry__Tasks *)m)->n_items;
     }
-    cli_table_t *t = cli_table_new(7, head);
+    cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Task *k = items[i];
         char flag[96] = "", due[48];
@@ -74,7 +75,7 @@ static void s_print_tasks(const ProtobufCMessage *m)
         snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
                  k->overdue && k->due_before_plan ? "; " : "",
                  k->due_before_plan ? "due before the plan was submitted" : "");
-        const char *row[] = {k->id,    k->community,                due, k->owner,
+        const char *row[] = {k->code, k->id,    k->community,                due, k->owner,
                              k->title, k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0), flag};
         cli_table_row(t, row);
     }
@@ -118,7 +119,7 @@ int cmd_plan(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_ADD;
         req.plan_add = &p;
-        done = "plan submitted for approval";
+        done = cli->en ? "plan submitted for approval" : "方案已提交审批";
     } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
         int revise = verb[0] == 'r';
         e.id = (char *)cli->pos[0];
@@ -153,6 +154,7 @@ int cmd_plan(cli_t *cli, const char *verb)
         q.state = (char *)prep_enum(cli, "state", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_LIST;
         req.plan_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_GET;
@@ -175,6 +177,9 @@ int cmd_task(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"done", "void", "update", NULL}, "task")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
         t.plan_id = (char *)cli_opt_or(cli, "plan", "");
         t.title = (char *)cli_opt_or(cli, "title", "");
@@ -183,14 +188,14 @@ int cmd_task(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_ADD;
         req.task_add = &t;
-        done = "task added";
+        done = cli->en ? "task added" : "任务已添加";
     } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.date = (char *)cli_opt_or(cli, "date", "");
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_DONE;
         req.task_done = &d;
-        done = "task done";
+        done = cli->en ? "task done" : "任务已完成";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
@@ -200,6 +205,7 @@ int cmd_task(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
         req.task_list = &q;
+        return prep_list(cli, &req, &q, s_print_tasks);
     } else if (strcmp(verb, "void") == 0) {
         if ((rc = prep_void(cli, "hj task void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
             return rc;
@@ -208,6 +214,7 @@ int cmd_task(cli_t *cli, const char *verb)
         done = prep_voided_done("任务", "task");
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
+        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
         u.due = (char *)cli_opt_or(cli, "due", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         u.owner = (char *)cli_opt_or(cli, "owner", "");

@@ -132,7 +132,15 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
     if (cli->json)
         cli_json(result ? result : &reply->base);
     else {
-        if (done)
+        /* A record's code first (X0042): what a field team notes to correct it later. */
+        const ProtobufCFieldDescriptor *f =
+            result ? protobuf_c_message_descriptor_get_field_by_name(result->descriptor, "code") : NULL;
+        const char *code = f && f->type == PROTOBUF_C_TYPE_STRING && f->label != PROTOBUF_C_LABEL_REPEATED
+                               ? *(char *const *)((const char *)result + f->offset)
+                               : NULL;
+        if (done && code && code[0])
+            printf("%s  %s\n", code, done);
+        else if (done)
             printf("%s\n", done);
         if (result && print)
             print(result);
@@ -143,11 +151,37 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
     return CLI_OK;
 }
 
+int prep_list(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__ListQuery *q,
+              void (*print)(const ProtobufCMessage *result))
+{
+    cli_list_t l;
+    (void)cli_flag(cli, "all"); /* read by cli_list: not an unknown option */
+    int rc = cli_unused(cli);
+    if (rc == CLI_OK)
+        rc = cli_list(cli, "registry", &req->base, &q->after, &hj__registry__reply__descriptor, &l);
+    if (rc != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_list_json(&l);
+    else {
+        print(l.list);
+        cli_withheld(cli, l.list);
+        cli_list_footer(cli, &l);
+    }
+    cli_list_free(&l);
+    return CLI_OK;
+}
+
 static int s_en;
 
 void prep_set_lang(int en)
 {
     s_en = en;
+}
+
+int prep_lang_en(void)
+{
+    return s_en;
 }
 
 const char *prep_label(const char *word, int slot)

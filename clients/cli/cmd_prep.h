@@ -20,6 +20,13 @@ int prep_uint(cli_t *cli, const char *key, uint32_t min, uint32_t max, uint32_t 
 const ProtobufCMessage *prep_oneof(const ProtobufCMessage *reply);
 /* The result message the reply carries (NULL when none). */
 const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply);
+/* A list verb (issue #20: lists that say what they left out): sends req,
+ * whose list query is q, page after page with --all; --json prints every
+ * page's items with `total` and the last `next`, else print(the items), the
+ * withheld note and the footer "显示 100 条，共 165 条（--all 全部；--after ID
+ * 下一页）" when something was left out. CLI_* exit code. */
+int prep_list(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__ListQuery *q,
+              void (*print)(const ProtobufCMessage *result));
 /* --json: the result as JSON; else `done` (if any) and print(result). Frees the reply. */
 int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
                 void (*print)(const ProtobufCMessage *result));
@@ -36,6 +43,8 @@ const char *prep_word(const char *label_or_word);
 const char *prep_enum(cli_t *cli, const char *key, const char *def);
 /* Labels in English (the words themselves) from now on: --lang en / HJ_LANG=en. */
 void prep_set_lang(int en);
+/* 1 after --lang en / HJ_LANG=en: for what a print function writes besides labels. */
+int prep_lang_en(void);
 /* Prints a one-line "KEY  value" block for a record's show output. */
 void prep_fields(const char *const *pairs, size_t n);
 

@@ -1,5 +1,6 @@
 /* hj publicity — 宣传动员: pushes by channel and kind, with totals. */
 #include "cmd_prep.h"
+#include "record_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "DATE", "COMMUNITY", "CHANNEL", "KIND", "COUNT", "TITLE"};
+    static const char *head[] = {"CODE", "ID", "DATE", "COMMUNITY", "CHANNEL", "KIND", "COUNT", "TITLE"};
     static const char *totals_head[] = {"TOTAL BY", "", "PUSHES", "COUNT"};
     Hj__Registry__Publicity *const *items;
     size_t n;
@@ -20,7 +21,7 @@ static void s_print(const ProtobufCMessage *m)
         items = (Hj__Registry__Publicity *const *)&m;
         n = 1;
     }
-    cli_table_t *t = cli_table_new(7, head);
+    cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Publicity *p = items[i];
         char count[16], scope[96], date[48];
@@ -29,7 +30,7 @@ static void s_print(const ProtobufCMessage *m)
         snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
         if (!p->community[0])
             snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
-        const char *row[] = {p->id, date, scope, prep_label(p->channel, 0),
+        const char *row[] = {p->code, p->id, date, scope, prep_label(p->channel, 0),
                              prep_label(p->kind, 1), count, p->title};
         cli_table_row(t, row);
     }
@@ -66,6 +67,9 @@ int cmd_publicity(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "publicity")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
         p.community = (char *)cli_opt_or(cli, "community", "");
         p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
@@ -78,7 +82,7 @@ int cmd_publicity(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD;
         req.publicity_add = &p;
-        done = "publicity recorded";
+        done = cli->en ? "publicity recorded" : "宣传记录已登记";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
@@ -86,6 +90,7 @@ int cmd_publicity(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST;
         req.publicity_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET;
@@ -98,6 +103,7 @@ int cmd_publicity(cli_t *cli, const char *verb)
         done = prep_voided_done("宣传记录", "publicity push");
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
+        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
         u.date = (char *)cli_opt_or(cli, "date", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)

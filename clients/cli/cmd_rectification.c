@@ -102,6 +102,7 @@ int cmd_rectification(cli_t *cli, const char *verb)
         q.kind = (char *)prep_enum(cli, "problem", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST;
         req.rectification_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET;
@@ -151,6 +152,7 @@ int cmd_upgrade(cli_t *cli, const char *verb)
         q.state = (char *)prep_enum(cli, "state", "");
         req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST;
         req.upgrade_list = &q;
+        return prep_list(cli, &req, &q, s_print_upgrade);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_GET;

@@ -1,6 +1,7 @@
 /* hj reserve — 后备人选台账: the reserve-candidate ledger, its vetting
  * (资格联审), and its CSV import/export (export -> import round-trips). */
 #include "cmd_prep.h"
+#include "record_ref.h"
 #include "hj_csv.h"
 
 #include <errno.h>
@@ -36,7 +37,7 @@ void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PR
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID",     "COMMUNITY", "COMMITTEE", "PERSON", "SOURCE",
+    static const char *head[] = {"CODE", "ID", "COMMUNITY", "COMMITTEE", "PERSON", "SOURCE",
                                  "ADDED",  "STATUS",    "VETTING",   "REASON"};
     Hj__Registry__Reserve *const *items = (Hj__Registry__Reserve *const *)&m;
     size_t n = 1;
@@ -44,13 +45,13 @@ static void s_print(const ProtobufCMessage *m)
         items = ((const Hj__Registry__Reserves *)m)->items;
         n = ((const Hj__Registry__Reserves *)m)->n_items;
     }
-    cli_table_t *t = cli_table_new(9, head);
+    cli_table_t *t = cli_table_new(10, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Reserve *r = items[i];
         int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
         char added[48];
         snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
-        const char *row[] = {r->id,    r->community,           prep_label(s_committees[c], 0),
+        const char *row[] = {r->code, r->id,    r->community,           prep_label(s_committees[c], 0),
                              r->person_name, r->source,        added,
                              prep_label(r->status, 1), prep_label(r->vetting, 2),
                              r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
@@ -278,6 +279,9 @@ int cmd_reserve(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "reserve")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
         r.person_id = (char *)cli_opt_or(cli, "person", "");
         r.community = (char *)cli_opt_or(cli, "community", "");
@@ -291,7 +295,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_ADD;
         req.reserve_add = &r;
-        done = "reserve candidate added";
+        done = cli->en ? "reserve candidate added" : "后备人选已入台账";
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
         u.status = (char *)prep_enum(cli, "status", "");
@@ -301,7 +305,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE;
         req.reserve_update = &u;
-        done = "reserve entry updated";
+        done = cli->en ? "reserve entry updated" : "后备人选台账条目已更新";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
@@ -309,6 +313,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
         req.reserve_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "void") == 0) {
         if ((rc = prep_void(cli, "hj reserve void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
             return rc;

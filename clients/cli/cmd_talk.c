@@ -7,6 +7,7 @@
 #include "interviews.pb-c.h"
 #include "json_doc.h"
 #include "person_ref.h"
+#include "record_ref.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -199,14 +200,18 @@ static int s_json_string(const s_file_t *f, const json_doc_t *v, const char *key
     return CLI_OK;
 }
 
+/* A word of names, or (issue #20) one of its Chinese spellings in zh, as
+ * the command line and the CSV imports accept them. */
 static int s_json_enum(const s_file_t *f, const json_doc_t *v, const char *key,
-                       const char *const *names, int n, const char *allowed, int *out)
+                       const char *const *names, int n, const cli_enum_t *zh,
+                       const char *allowed, int *out)
 {
     char *s = NULL;
     int rc = s_json_string(f, v, key, &s);
     if (rc != CLI_OK)
         return rc;
-    if ((*out = s_lookup(s, names, n)) < 0)
+    const char *word = cli_enum_word(zh, s);
+    if ((*out = s_lookup(word ? word : s, names, n)) < 0)
         return s_json_error(f, v, "\"%s\" must be one of %s", key, allowed);
     return CLI_OK;
 }
@@ -260,9 +265,10 @@ static int s_json_interviewee(const s_file_t *f, const json_doc_t *v, s_add_t *a
             rc = s_json_string(f, v->items[i], key, &a->interviewee.person_id);
         else if (strcmp(key, "name") == 0)
             rc = s_json_string(f, v->items[i], key, &a->interviewee.name);
-        else if ((rc = s_json_enum(f, v->items[i], key, s_role_names, S_NROLES,
-                                   "property_company, owners_committee, resident_representative, "
-                                   "party_member, other_party",
+        else if ((rc = s_json_enum(f, v->items[i], key, s_role_names, S_NROLES, s_role_enum,
+                                   "property_company (物业公司负责人), owners_committee (业委会成员), "
+                                   "resident_representative (居民代表), party_member (党员), "
+                                   "other_party (其他)",
                                    &role)) == CLI_OK)
             a->interviewee.role = role;
     }
@@ -345,7 +351,8 @@ static int s_add_from_file(const char *path, s_add_t *a)
         else if (strcmp(key, "summary") == 0)
             rc = s_json_string(&f, v, key, &t->summary);
         else if (strcmp(key, "phase") == 0) {
-            rc = s_json_enum(&f, v, key, s_phase_names, S_NPHASES, "survey, preparation, other",
+            rc = s_json_enum(&f, v, key, s_phase_names, S_NPHASES, s_phase_enum,
+                             "survey (调研摸底), preparation (准备阶段), other (其他)",
                              &phase);
             t->phase = phase;
         } else if (strcmp(key, "interviewers") == 0)
@@ -398,7 +405,7 @@ static void s_join(char *const *items, size_t n, const char *sep, char *out, siz
 static void s_print_talk(const Hj__Interviews__Talk *t)
 {
     char text[2048];
-    printf("talk          %s\n", t->id);
+    printf("talk          %s  %s\n", t->code, t->id);
     printf("community     %s\n", t->community);
     printf("phase         %s (%s)\n", s_name(s_phase_names, S_NPHASES, t->phase),
            s_name(s_phase_zh, S_NPHASES, t->phase));
@@ -439,9 +446,9 @@ static void s_print_talk(const Hj__Interviews__Talk *t)
 
 static void s_print_talks(Hj__Interviews__Talk *const *items, size_t n)
 {
-    static const char *head[] = {"ID", "DATE", "COMMUNITY", "PHASE", "INTERVIEWEE",
+    static const char *head[] = {"CODE", "ID", "DATE", "COMMUNITY", "PHASE", "INTERVIEWEE",
                                  "INTERVIEWERS", "FOLLOW-UPS", "CONCERN"};
-    cli_table_t *tab = cli_table_new(8, head);
+    cli_table_t *tab = cli_table_new(9, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Interviews__Talk *t = items[i];
         char who[512], by[1024], follow[32];
@@ -450,7 +457,7 @@ static void s_print_talks(Hj__Interviews__Talk *const *items, size_t n)
         snprintf(follow, sizeof follow, "%u open / %zu", t->open_follow_ups, t->n_follow_ups);
         char date[32];
         snprintf(date, sizeof date, "%s%s", t->date, t->voided ? " (已作废)" : "");
-        const char *row[] = {t->id, date, t->community, s_name(s_phase_names, S_NPHASES, t->phase),
+        const char *row[] = {t->code, t->id, date, t->community, s_name(s_phase_names, S_NPHASES, t->phase),
                              who, by, follow, t->concern_raised ? "yes" : "no"};
         cli_table_row(tab, row);
     }
@@ -512,7 +519,10 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
     if (cli->json)
         cli_json(json);
     else {
-        if (done)
+        /* The talk's code first: what a field team notes to correct it later. */
+        if (done && reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALK)
+            printf("%s  %s\n", reply->talk->code, done);
+        else if (done)
             printf("%s\n", done);
         if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALK)
             s_print_talk(reply->talk);
@@ -571,7 +581,7 @@ static int s_add(cli_t *cli)
         rc = s_call(cli, &a.req, &reply);
     }
     s_add_free(&a);
-    return rc ? rc : s_output(cli, reply, "talk recorded", 0);
+    return rc ? rc : s_output(cli, reply, cli->en ? "talk recorded" : "谈话已记录", 0);
 }
 
 /* An empty record to fill in offline, with its UUID already made. */
@@ -663,6 +673,9 @@ int cmd_talk(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37], today[11];
     int rc, district = 0;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"void", "update", NULL}, "talk")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0)
         return s_add(cli);
     if (strcmp(verb, "template") == 0)
@@ -683,7 +696,8 @@ int cmd_talk(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_VOID;
         req.talk_void = &tv;
-        done = "talk voided (已作废): kept, no longer counted (--include-void lists it)";
+        done = cli->en ? "talk voided: kept, no longer counted (--include-void lists it)"
+                       : "谈话已作废：记录保留，不再计入（--include-void 可列出）";
     } else if (strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
             return cli_usage("hj talk update ID [--summary TEXT] [--date YYYY-MM-DD] [--reason TEXT]");
@@ -694,7 +708,8 @@ int cmd_talk(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE;
         req.talk_update = &tu;
-        done = "talk corrected (the previous values are kept in the journal)";
+        done = cli->en ? "talk corrected (the previous values are kept in the journal)"
+                       : "谈话已更正（原值保留在日志中）";
     } else if (strcmp(verb, "coverage") == 0) {
         district = cli_flag(cli, "all");
         if ((cli->npos < 1) == !district)
@@ -715,7 +730,7 @@ int cmd_talk(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE;
         req.follow_up_close = &close;
-        done = "follow-up closed";
+        done = cli->en ? "follow-up closed" : "后续事项已办结";
     } else
         return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
     rc = s_call(cli, &req, &reply);

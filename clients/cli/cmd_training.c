@@ -1,6 +1,7 @@
 /* hj training — 培训骨干: sessions, topics, attendees in their roles, and
  * which election-committee members of a community are still untrained. */
 #include "cmd_prep.h"
+#include "record_ref.h"
 #include "hj_envelope.h"
 #include "person_ref.h"
 
@@ -12,14 +13,14 @@
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
+    static const char *head[] = {"CODE", "ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
     Hj__Registry__Training *const *items = (Hj__Registry__Training *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__trainings__descriptor) {
         items = ((const Hj__Registry__Trainings *)m)->items;
         n = ((const Hj__Registry__Trainings *)m)->n_items;
     }
-    cli_table_t *t = cli_table_new(6, head);
+    cli_table_t *t = cli_table_new(7, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Training *s = items[i];
         char topics[2048] = "", count[16], scope[96], date[48];
@@ -31,7 +32,7 @@ static void s_print(const ProtobufCMessage *m)
         if (!s->community[0])
             snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
         snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
-        const char *row[] = {s->id, date, scope, s->trainer, topics, count};
+        const char *row[] = {s->code, s->id, date, scope, s->trainer, topics, count};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -55,17 +56,22 @@ static void s_print(const ProtobufCMessage *m)
 static void s_print_coverage(const ProtobufCMessage *m)
 {
     const Hj__Registry__TrainingCoverage *c = (const Hj__Registry__TrainingCoverage *)m;
+    /* Chinese by default, --lang en English (issue #20). */
+    int en = prep_lang_en();
     if (!c->committee_recorded) {
-        printf("%s has no election committee (选举委员会) recorded: "
-               "hj body add --kind election_committee --community %s ...\n",
+        printf(en ? "%s has no election committee (选举委员会) recorded: "
+                    "hj body add --kind election_committee --community %s ...\n"
+                  : "%s 尚未登记选举委员会：hj body add --kind election_committee --community %s ...\n",
                c->community, c->community);
         return;
     }
-    printf("%s: %u of %u election-committee members trained\n", c->community, c->trained, c->required);
+    printf(en ? "%s: %u of %u election-committee members trained\n"
+              : "%s：选举委员会成员已培训 %u 人，共 %u 人\n",
+           c->community, c->trained, c->required);
     if (!c->n_missing)
         return;
-    static const char *head[] = {"NOT YET TRAINED", "NAME"};
-    cli_table_t *t = cli_table_new(2, head);
+    static const char *head[] = {"NOT YET TRAINED", "NAME"}, *head_zh[] = {"尚未培训", "姓名"};
+    cli_table_t *t = cli_table_new(2, en ? head : head_zh);
     for (size_t i = 0; i < c->n_missing; i++) {
         const char *row[] = {c->missing[i]->id, c->missing[i]->name};
         cli_table_row(t, row);
@@ -119,6 +125,9 @@ int cmd_training(cli_t *cli, const char *verb)
     const char *done = NULL;
     char id[37];
     int rc;
+    /* The record by its code (X0042) or UUID (issue #20). */
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "training")) != CLI_OK)
+        return rc;
     if (strcmp(verb, "add") == 0) {
         tr.date = (char *)cli_opt_or(cli, "date", "");
         tr.community = (char *)cli_opt_or(cli, "community", "");
@@ -136,13 +145,14 @@ int cmd_training(cli_t *cli, const char *verb)
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_ADD;
         req.training_add = &tr;
-        done = "training session recorded";
+        done = cli->en ? "training session recorded" : "培训已记录";
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = prep_list_query(cli, &q)) != CLI_OK)
             return rc;
         q.include_void = cli_flag(cli, "include-void");
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_LIST;
         req.training_list = &q;
+        return prep_list(cli, &req, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         get.key = (char *)cli->pos[0];
         req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_GET;
@@ -161,6 +171,7 @@ int cmd_training(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
         u.id = (char *)cli->pos[0];
+        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
         u.date = (char *)cli_opt_or(cli, "date", "");
         u.trainer = (char *)cli_opt_or(cli, "trainer", "");
         if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,

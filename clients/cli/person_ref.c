@@ -41,8 +41,9 @@ int person_ref(cli_t *cli, const char *option, const char *given, const char *co
         rc = CLI_OK;
     } else {
         size_t n = found ? found->n_items : 0;
-        fprintf(stderr, "hj: %s %s is ambiguous: %zu persons match; give the code:\n", option,
-                given, n);
+        unsigned long long all = found && found->total > n ? (unsigned long long)found->total : n;
+        fprintf(stderr, "hj: %s %s is ambiguous: %llu persons match; give the code:\n", option,
+                given, all);
         for (size_t i = 0; i < n; i++) {
             const Hj__Registry__Person *p = found->items[i];
             char where[512] = "";
@@ -51,6 +52,10 @@ int person_ref(cli_t *cli, const char *option, const char *given, const char *co
                          p->communities[k]);
             fprintf(stderr, "  %s  %s  %s\n", p->code, p->name, where[0] ? where : "(no community)");
         }
+        /* The registry lists 20 at most: say what it left out, never cut silently. */
+        if (found && found->total > n)
+            fprintf(stderr, "  ... and %llu more (%llu in all): give the code, or the community\n",
+                    (unsigned long long)(found->total - n), (unsigned long long)found->total);
         rc = CLI_REFUSED;
     }
     hj__registry__reply__free_unpacked(reply, NULL);

@@ -234,7 +234,7 @@ static void s_roster_failed(hj_call_t *call)
     "t.interviewee_name, t.sitting_member, t.summary, t.concern_raised, t.recorded_by, "        \
     "to_char(t.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "            \
     "t.voided_at IS NOT NULL, COALESCE(t.void_reason, ''), COALESCE((SELECT ip.code FROM "      \
-    "interviews.person ip WHERE ip.id = t.interviewee_person), '')"
+    "interviews.person ip WHERE ip.id = t.interviewee_person), ''), t.code"
 
 /* Talks read back with everything they hold; the messages point into the
  * results, and the results and arrays live in mem. */
@@ -346,6 +346,7 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
         t->voided = PQgetvalue(talks, row, 12)[0] == 't';
         t->void_reason = PQgetvalue(talks, row, 13);
         t->interviewee_code = PQgetvalue(talks, row, 14);
+        t->code = PQgetvalue(talks, row, 15);
 
         int first = ri, k = s_rows_of(set->interviewers, &ri, t->id);
         t->n_interviewers = t->n_interviewer_names = (size_t)k;
@@ -386,12 +387,15 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
 /* Replies with the one talk `id` as stored now (and journals it as `kind`,
  * with the talk before a correction as `previous` when given). */
 static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, const char *kind,
-                                  Hj__Interviews__Talk *previous)
+                                  Hj__Interviews__Talk *previous, const char *reason)
 {
     char state[6];
     s_talks_t set;
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state, "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1",
+    /* id is a UUID or, for talk_get, the talk's short code (T0042, sql/024). */
+    PGresult *r = hj_pq(c, state,
+                        "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
+                        "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
                         1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "talk", "id");
@@ -410,6 +414,8 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     }
     Hj__Interviews__Talk *t = set.ptrs[0];
     t->previous = previous;
+    if (reason)
+        t->correction_reason = (char *)reason; /* why the correction (issue #20) */
     Hj__Interviews__Reply reply = HJ__INTERVIEWS__REPLY__INIT;
     reply.result_case = HJ__INTERVIEWS__REPLY__RESULT_TALK;
     reply.talk = t;
@@ -423,7 +429,7 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
 
 static void s_talk_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    s_talk_reply_previous(c, call, id, kind, NULL);
+    s_talk_reply_previous(c, call, id, kind, NULL, NULL);
 }
 
 /* ---- recording a talk -------------------------------------------------- */
@@ -447,7 +453,8 @@ static void s_talk_refused(hj_call_t *call, const char *outcome, const char *det
 
 /* The reply (and journal record) made from the request and what
  * talk_record returned in row 0 of `r`: nothing is read back. */
-static void s_talk_recorded(hj_call_t *call, const Hj__Interviews__Talk *in, PGresult *r)
+static void s_talk_recorded(hj_call_t *call, const Hj__Interviews__Talk *in, PGresult *r,
+                            const char *code)
 {
     char **ids = NULL, **names = NULL;
     size_t nids = 0, nnames = 0;
@@ -482,6 +489,7 @@ static void s_talk_recorded(hj_call_t *call, const Hj__Interviews__Talk *in, PGr
     t.recorded_by = call->actor;
     t.recorded_at = PQgetvalue(r, 0, 8);
     t.interviewee_code = PQgetvalue(r, 0, 9);
+    t.code = (char *)code;
     for (size_t i = 0; i < in->n_follow_ups; i++) {
         hj__interviews__follow_up__init(&f[i]);
         f[i].number = (uint32_t)(i + 1);
@@ -570,7 +578,15 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
         s_talk_refused(call, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), t->community);
     else {
         hj_debug("talk %s recorded for %s", call->request_id, t->community);
-        s_talk_recorded(call, t, r);
+        /* The short code the confirmation shows (sql/024): talk_record's
+         * statement cannot see the row it inserted, so it is read after. */
+        const char *v[1] = {call->request_id};
+        PGresult *code = hj_pq(c, state, "SELECT code FROM interviews.talk WHERE id = $1::uuid", 1, v);
+        if (code && PQntuples(code) == 1)
+            s_talk_recorded(call, t, r, PQgetvalue(code, 0, 0));
+        else
+            hj_call_sql_failed(call, state, "talk", "id");
+        PQclear(code);
     }
 out:
     PQclear(r);
@@ -748,7 +764,7 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
         return;
     }
     PQclear(r);
-    s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0]);
+    s_talk_reply_previous(c, call, u->id, "talk_updated", before.ptrs[0], u->reason);
     s_talks_free(&before);
 }
 

@@ -155,13 +155,20 @@ static int s_check_query(hj_status_t *st, const Hj__Interviews__TalkQuery *q)
     return 0;
 }
 
+/* A talk's short code (sql/024): T (either case) and at least four digits. */
+static int s_talk_code(const char *id)
+{
+    size_t digits = (id[0] == 'T' || id[0] == 't') ? strspn(id + 1, "0123456789") : 0;
+    return digits >= 4 && digits <= 18 && !id[1 + digits];
+}
+
 static int s_validate(hj_status_t *st, const char *request_id, const Hj__Interviews__Request *r)
 {
     switch (r->op_case) {
     case HJ__INTERVIEWS__REQUEST__OP_TALK_ADD:
         return s_check_talk(st, request_id, r->talk_add);
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_GET:
-        return hj_check_uuid(st, "id", r->talk_get->id);
+    case HJ__INTERVIEWS__REQUEST__OP_TALK_GET: /* a UUID or the talk's code, T0042 (issue #20) */
+        return s_talk_code(r->talk_get->id) ? 0 : hj_check_uuid(st, "id", r->talk_get->id);
     case HJ__INTERVIEWS__REQUEST__OP_TALK_LIST:
         return s_check_query(st, r->talk_list);
     case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:

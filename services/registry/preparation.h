@@ -39,7 +39,8 @@ typedef struct {
      * `void_reason` fields are filled. */
     int voidable;
 } prep_record_t;
-#define PREP_VOID_COLS "t.voided_at IS NOT NULL, COALESCE(t.void_reason, '')"
+/* The voidable records also have a short code (sql/024): filled into `code`. */
+#define PREP_VOID_COLS "t.code, t.voided_at IS NOT NULL, COALESCE(t.void_reason, '')"
 
 /* A statement that fails sets INTERNAL (or the mapped 23505/23503 answer)
  * and returns NULL. */
@@ -141,5 +142,9 @@ void training_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid
 void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TrainingUpdate *u);
 void task_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
 void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *u);
+/* The record a short code (X0042, sql/024) names, as a RecordRef. */
+void record_db_resolve(PGconn *c, hj_call_t *call, const char *code);
+/* 0 when code is a record's short code: one of the letters of sql/024 and at least four digits. */
+int prep_check_record_code(hj_status_t *st, const char *field, const char *code);
 
 #endif

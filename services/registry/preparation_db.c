@@ -93,8 +93,8 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
-/* Row i's voided and void_reason (the last two columns) into item; apart
- * from rec->row because hj_arena_rows calls a row function without rec. */
+/* Row i's code, voided and void_reason (the last three columns) into item;
+ * apart from rec->row because hj_arena_rows calls a row function without rec. */
 static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 {
     if (!rec->voidable)
@@ -103,7 +103,11 @@ static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "voided");
     const ProtobufCFieldDescriptor *why =
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "void_reason");
+    const ProtobufCFieldDescriptor *code =
+        protobuf_c_message_descriptor_get_field_by_name(rec->item, "code");
     int n = PQnfields(r);
+    if (code && code->type == PROTOBUF_C_TYPE_STRING)
+        *(char **)((char *)item + code->offset) = PQgetvalue(r, i, n - 3);
     if (v && v->type == PROTOBUF_C_TYPE_BOOL)
         *(protobuf_c_boolean *)((char *)item + v->offset) = PQgetvalue(r, i, n - 2)[0] == 't';
     if (why && why->type == PROTOBUF_C_TYPE_STRING)
@@ -213,6 +217,20 @@ int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, co
     return rc == 0 ? 0 : -1;
 }
 
+/* The message of the request's op (its oneof), or NULL. */
+static const ProtobufCMessage *s_request_op(const void *request)
+{
+    const ProtobufCMessage *m = request;
+    const ProtobufCMessageDescriptor *d = m ? m->descriptor : NULL;
+    for (unsigned i = 0; d && i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+            *(const uint32_t *)((const char *)m + f->quantifier_offset) == f->id)
+            return *(ProtobufCMessage *const *)((const char *)m + f->offset);
+    }
+    return NULL;
+}
+
 void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                        ProtobufCMessage *before, hj_arena_t *a, const char *kind)
 {
@@ -224,6 +242,15 @@ void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, con
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "previous");
     if (f && f->type == PROTOBUF_C_TYPE_MESSAGE)
         *(ProtobufCMessage **)((char *)after + f->offset) = before;
+    /* And why, when the update says (--reason): its `reason` into the
+     * record's correction_reason (issue #20). */
+    const ProtobufCMessage *update = s_request_op(call->request);
+    const ProtobufCFieldDescriptor *why =
+        update ? protobuf_c_message_descriptor_get_field_by_name(update->descriptor, "reason") : NULL;
+    const ProtobufCFieldDescriptor *to =
+        protobuf_c_message_descriptor_get_field_by_name(rec->item, "correction_reason");
+    if (why && to && why->type == PROTOBUF_C_TYPE_STRING && to->type == PROTOBUF_C_TYPE_STRING)
+        *(char **)((char *)after + to->offset) = *(char *const *)((const char *)update + why->offset);
     prep_reply(call, rec->one, after, kind);
 }
 
@@ -279,9 +306,10 @@ static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
 }
 
 /* How many rows of the filter the reader's scope leaves out (scope: a
- * text[] literal); the list's `withheld`. -1 on error. */
-static long s_withheld(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                       const Hj__Registry__ListQuery *q, const char *scope)
+ * text[] literal; the list's `withheld`), or with `inside` how many it may
+ * see (scope NULL: every row; the list's `total`). -1 on error. */
+static long s_count(PGconn *c, hj_call_t *call, const prep_record_t *rec,
+                    const Hj__Registry__ListQuery *q, const char *scope, int inside)
 {
     char sql[S_SQL_MAX], today[11];
     const char *v[16];
@@ -289,11 +317,26 @@ static long s_withheld(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM %s t", rec->table);
     len = s_where(sql, len, rec, q, today, v, &n);
     v[n++] = scope;
-    snprintf(sql + len, sizeof sql - len, " AND NOT t.community = ANY($%d::text[])", n);
+    if (inside)
+        snprintf(sql + len, sizeof sql - len,
+                 " AND ($%d::text[] IS NULL OR t.community = ANY($%d::text[]))", n, n);
+    else
+        snprintf(sql + len, sizeof sql - len, " AND NOT t.community = ANY($%d::text[])", n);
     PGresult *r = prep_q(c, call, rec->list->short_name, sql, n, v);
-    long withheld = r ? atol(PQgetvalue(r, 0, 0)) : -1;
+    long count = r ? atol(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
-    return withheld;
+    return count;
+}
+
+/* Sets the list's uint64 or uint32 field `name` when it has one. */
+static void s_set_count(ProtobufCMessage *list, const char *name, long value)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(list->descriptor, name);
+    if (f && f->type == PROTOBUF_C_TYPE_UINT64)
+        *(uint64_t *)((char *)list + f->offset) = (uint64_t)value;
+    else if (f && f->type == PROTOBUF_C_TYPE_UINT32)
+        *(uint32_t *)((char *)list + f->offset) = (uint32_t)value;
 }
 
 int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
@@ -302,14 +345,18 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     char sql[S_SQL_MAX], today[11], limit[16], *scope = NULL;
     const char *v[16];
     int n = 0;
-    long withheld = 0;
+    long withheld = 0, total = 0;
+    unsigned page = q->limit ? q->limit : S_PAGE_DEFAULT;
     /* An unknown subdistrict is a mistake to name, not an empty list. */
     if (q->subdistrict[0] && prep_exists(c, call, "registry.subdistrict", "code", q->subdistrict,
                                          "subdistrict", "subdistrict") != 0)
         return -1;
     if (hj_call_read_scope(call, &scope) != 0)
         return -1;
-    if (scope && (withheld = s_withheld(c, call, rec, q, scope)) < 0) {
+    /* Lists that say what they left out (issue #20): the whole filter's
+     * count, and (below) the cursor of the next page. */
+    if ((scope && (withheld = s_count(c, call, rec, q, scope, 0)) < 0) ||
+        (total = s_count(c, call, rec, q, scope, 1)) < 0) {
         free(scope);
         return -1;
     }
@@ -325,7 +372,8 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                             " AND ($%d = '' OR (t.%s, t.id) > (SELECT %s, id FROM %s WHERE id = "
                             "NULLIF($%d, '')::uuid))",
                             n, rec->sort, rec->sort, rec->table, n);
-    snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : S_PAGE_DEFAULT);
+    /* One row more than the page: whether a next page exists. */
+    snprintf(limit, sizeof limit, "%u", page + 1);
     v[n++] = limit;
     snprintf(sql + len, sizeof sql - len, " ORDER BY t.%s, t.id LIMIT $%d::int", rec->sort, n);
     PGresult *r = prep_q(c, call, rec->list->short_name, sql, n, v);
@@ -334,7 +382,9 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
         return -1;
     if (!hj_arena_keep(a, r))
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    size_t rows = (size_t)PQntuples(r);
+    size_t rows = (size_t)PQntuples(r), more = rows > page;
+    if (more)
+        rows = page;
     void **ptrs = hj_arena_rows(a, r, (int)rows, rec->item->sizeof_message, rec->row);
     ProtobufCMessage *list = hj_arena_alloc(a, rec->list->sizeof_message);
     if (!ptrs || !list)
@@ -345,10 +395,11 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(rec->list, 1);
     *(size_t *)((char *)list + f->quantifier_offset) = rows;
     *(void ***)((char *)list + f->offset) = ptrs;
-    const ProtobufCFieldDescriptor *w =
-        protobuf_c_message_descriptor_get_field_by_name(rec->list, "withheld");
-    if (w && w->type == PROTOBUF_C_TYPE_UINT32)
-        *(uint32_t *)((char *)list + w->offset) = (uint32_t)withheld;
+    s_set_count(list, "withheld", withheld);
+    s_set_count(list, "total", total);
+    const ProtobufCFieldDescriptor *next = protobuf_c_message_descriptor_get_field_by_name(rec->list, "next");
+    if (next && next->type == PROTOBUF_C_TYPE_STRING)
+        *(char **)((char *)list + next->offset) = more ? PQgetvalue(r, (int)rows - 1, 0) : "";
     *out = list;
     return 0;
 }
@@ -676,4 +727,65 @@ void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *
 void risk_db_get(PGconn *c, hj_call_t *call, const char *community)
 {
     s_risk_reply(c, call, community, NULL);
+}
+
+/* ---- records by short code (issue #20, sql/024) ----------------------------- */
+
+/* The letter of each kind's code, its table and how its community is read. */
+static const struct {
+    char letter;
+    const char *kind, *table;
+} s_coded[] = {
+    {'X', "publicity", "registry.publicity"},   {'A', "assessment", "registry.assessment"},
+    {'E', "training", "registry.training"},     {'J', "task", "registry.task"},
+    {'R', "reserve", "registry.reserve"},
+};
+#define S_NCODED (sizeof s_coded / sizeof s_coded[0])
+
+/* The kind a code's letter names (either case), or -1. */
+static int s_coded_kind(const char *code)
+{
+    for (size_t k = 0; code && code[0] && k < S_NCODED; k++)
+        if (code[0] == s_coded[k].letter || code[0] == s_coded[k].letter + ('a' - 'A'))
+            return (int)k;
+    return -1;
+}
+
+int prep_check_record_code(hj_status_t *st, const char *field, const char *code)
+{
+    size_t digits = code ? strspn(code + (code[0] != 0), "0123456789") : 0;
+    if (s_coded_kind(code) < 0 || digits < 4 || digits > 18 || code[1 + digits])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s '%s' is not a record code: a letter (X publicity, A assessment, "
+                             "E training, J task, R reserve) and at least four digits, e.g. X0042",
+                             field, code ? code : "");
+    return 0;
+}
+
+void record_db_resolve(PGconn *c, hj_call_t *call, const char *code)
+{
+    char sql[256];
+    int k = s_coded_kind(code);
+    const char *v[1] = {code};
+    if (k < 0) {
+        prep_check_record_code(&call->status, "key", code);
+        return;
+    }
+    snprintf(sql, sizeof sql, "SELECT id, code, COALESCE(community, '') FROM %s WHERE code = upper($1)",
+             s_coded[k].table);
+    PGresult *r = prep_q(c, call, s_coded[k].kind, sql, 1, v);
+    if (!r)
+        return;
+    if (PQntuples(r) == 0)
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "key", "no %s has the code %s",
+                      s_coded[k].kind, code);
+    else {
+        Hj__Registry__RecordRef ref = HJ__REGISTRY__RECORD_REF__INIT;
+        ref.id = PQgetvalue(r, 0, 0);
+        ref.code = PQgetvalue(r, 0, 1);
+        ref.kind = (char *)s_coded[k].kind;
+        ref.community = PQgetvalue(r, 0, 2);
+        prep_reply(call, HJ__REGISTRY__REPLY__RESULT_RECORD_REF, &ref.base, NULL);
+    }
+    PQclear(r);
 }

@@ -447,7 +447,7 @@ static int s_void(hj_status_t *st, const Hj__Registry__RecordVoid *v)
 static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
-        s_text(st, "title", u->title, S_NAME_MAX, 0))
+        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
         return -1;
     if (u->count > 100000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "count", "count must be 1 to 100000");
@@ -460,7 +460,7 @@ static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpda
 static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
-        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) ||
+        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_count(st, "add_attendees", u->n_add_attendees, 0) ||
         s_uuids(st, "remove_attendees", u->remove_attendees, u->n_remove_attendees, 0))
         return -1;
@@ -479,7 +479,8 @@ static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate
 static int s_task_update(hj_status_t *st, const Hj__Registry__TaskUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || hj_check_date(st, "due", u->due, 0) ||
-        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "owner", u->owner, S_NAME_MAX, 0))
+        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "owner", u->owner, S_NAME_MAX, 0) ||
+        s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
         return -1;
     if (!u->due[0] && !u->title[0] && !u->owner[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "due",
@@ -498,6 +499,9 @@ int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return s_publicity_kind_filter(st, r->publicity_list);
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
         return s_get(st, r->publicity_get);
+    case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
+        return r->record_resolve ? prep_check_record_code(st, "key", r->record_resolve->key)
+                                 : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "key", "key is required");
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
         return s_assessment(st, r->assessment_add);
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
@@ -614,6 +618,9 @@ void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request 
         break;
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
         publicity_db_get(c, call, r->publicity_get->key);
+        break;
+    case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
+        record_db_resolve(c, call, r->record_resolve->key);
         break;
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
         assessment_db_add(c, call, r->assessment_add);

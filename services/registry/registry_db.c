@@ -254,7 +254,7 @@ static int s_person_read(PGconn *c, hj_call_t *call, const char *id, int write, 
 /* Replies with the person as stored now; a write journals it as `kind`,
  * with `previous` (the values before a correction) when given. */
 static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind,
-                           Hj__Registry__Person *previous)
+                           Hj__Registry__Person *previous, const char *reason)
 {
     PGresult *r;
     Hj__Registry__Person p;
@@ -267,6 +267,8 @@ static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const cha
         snprintf(call->kind, sizeof call->kind, "%s", kind);
     /* A correction's journal row (and its reply) keep the values it replaced. */
     p.previous = previous;
+    if (reason)
+        p.correction_reason = (char *)reason; /* and why (--reason), issue #20 */
     hj_call_reply(call, &reply.base, kind ? &p.base : NULL);
     PQclear(r);
 }
@@ -295,12 +297,12 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
         return;
     }
     PQclear(r);
-    s_person_reply(c, call, id, "person_added", NULL);
+    s_person_reply(c, call, id, "person_added", NULL, NULL);
 }
 
 void registry_db_person_get(PGconn *c, hj_call_t *call, const char *id)
 {
-    s_person_reply(c, call, id, NULL, NULL);
+    s_person_reply(c, call, id, NULL, NULL, NULL);
 }
 
 void registry_page(PGresult *r, uint32_t limit, int id_col, int *shown, const char **next)
@@ -449,7 +451,8 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
     /* Among the community's persons first; when none there, district-wide. */
     snprintf(sql, sizeof sql,
              "WITH m AS (SELECT p.*, " S_PERSON_IN_SCOPE " AS here FROM registry.person p WHERE %s) "
-             "SELECT " S_PERSON_COLS ", array_to_string(" S_PERSON_COMMUNITIES ", ',') FROM m p "
+             "SELECT " S_PERSON_COLS ", array_to_string(" S_PERSON_COMMUNITIES ", ','), "
+             "count(*) OVER () FROM m p "
              "WHERE p.here OR NOT EXISTS (SELECT 1 FROM m WHERE m.here) ORDER BY p.code LIMIT 20",
              match);
     const char *v[5] = {key, give, scope, q->community, q->cadre ? "t" : "f"};
@@ -467,7 +470,8 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
                       q->community[0] ? " in or near " : "", q->community);
         return;
     }
-    s_persons_reply(call, r, n, (uint64_t)n, "", s_person_resolve_row);
+    /* At most 20 matches are listed; total says how many there are (issue #20). */
+    s_persons_reply(call, r, n, strtoull(PQgetvalue(r, 0, 11), NULL, 10), "", s_person_resolve_row);
     PQclear(r);
 }
 
@@ -516,7 +520,7 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
         return;
     }
     PQclear(r);
-    s_person_reply(c, call, v->id, "person_voided", NULL);
+    s_person_reply(c, call, v->id, "person_voided", NULL, NULL);
 }
 
 void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__PersonUpdate *u)
@@ -547,7 +551,7 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
         return;
     }
     PQclear(r);
-    s_person_reply(c, call, u->id, "person_updated", &previous);
+    s_person_reply(c, call, u->id, "person_updated", &previous, u->reason);
     PQclear(before);
 }
 

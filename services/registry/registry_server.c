@@ -296,6 +296,7 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(TRAINING_UPDATE), "training_update", 1, S_FIELD, 0, 0},
     {S_OP(TASK_VOID), "task_void", 1, S_OFFICE, 0, 0},
     {S_OP(TASK_UPDATE), "task_update", 1, S_OFFICE, 0, 0},
+    {S_OP(RECORD_RESOLVE), "record_resolve", 0, HJ_READ_FIGURES, 0, 0}, /* a code's id (issue #20) */
     {0, NULL, 0, 0, 0, 0},
 };
 

@@ -231,7 +231,7 @@ Test(bodies, tasks_are_dated_owned_and_overdue_ones_are_listed)
 
 Test(bodies, training_coverage_lists_untrained_election_committee_members)
 {
-    char *out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
+    char *out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01", "--lang", "en");
     cr_assert(strstr(out, "no election committee (选举委员会) recorded"), "%s", out);
     free(out);
     free(HJ_OK(&stack, "body", "add", "--kind", "election_committee", "--name", "滨河社区选举委员会",
@@ -270,7 +270,7 @@ Test(bodies, training_coverage_lists_untrained_election_committee_members)
                   strstr(out, "\"person_name\":\"李红\",\"role\":\"election_committee_member\""),
               "%s", out);
     free(out);
-    out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
+    out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01", "--lang", "en");
     cr_assert(strstr(out, "1 of 3 election-committee members trained") && strstr(out, "巴特尔") &&
                   strstr(out, "张敏") && !strstr(out, "李红"),
               "%s", out);

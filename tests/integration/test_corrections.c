@@ -264,7 +264,7 @@ Test(corrections, training_voided_or_corrected_moves_the_committee_gate)
     cr_assert_eq(s_journal("training_updated"), 1, "one journaled change");
     cr_assert_eq(s_board("training_done"), 1, "the gate follows the correction");
     out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
-    cr_assert(strstr(out, "1 of 1"), "%s", out);
+    cr_assert(strstr(out, "已培训 1 人，共 1 人"), "Chinese by default: %s", out);
     free(out);
     /* Nobody left would be no session: refused, nothing changed. */
     char *err = HJ_REFUSED(&stack, "training", "update", id, "--remove-attendee", "王丽");
@@ -276,7 +276,7 @@ Test(corrections, training_voided_or_corrected_moves_the_committee_gate)
     s_void("training", "registry.training", id, list, 2);
     cr_assert_eq(s_board("training_done"), 0, "a voided session trains nobody");
     out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
-    cr_assert(strstr(out, "0 of 1") && strstr(out, WANG_LI), "%s", out);
+    cr_assert(strstr(out, "已培训 0 人，共 1 人") && strstr(out, WANG_LI), "%s", out);
     free(out);
 }
 

@@ -3,6 +3,7 @@
 #include "profile.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const s_labels[L_COUNT_][2] = {
@@ -16,9 +17,7 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_RESERVE] = {"后备", "Reserve"},
     [L_DAYS] = {"距选举", "Days"},
     [L_ELECTION_DATE] = {"选举日", "Election"},
-    [L_IN_DAYS_FMT] = {"距选举%s天", "in %s days"},
     [L_DISTRICT] = {"全区", "District"},
-    [L_COMMUNITIES_FMT] = {"%u个社区 %u个全绿", "%u, %u all green"},
     [L_SORT] = {"排序", "sort"},
     [L_SORT_CODE] = {"编码", "code"},
     [L_SORT_NAME] = {"名称", "name"},
@@ -33,11 +32,9 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_RECONNECTING] = {"重连中", "reconnecting"},
     [L_TALLY_DOWN] = {"hj-tallyd 不在线", "hj-tallyd is down"},
     [L_SYNCING] = {"同步中", "syncing"},
-    [L_STALE_FMT] = {"画面停在 %s (已过期)", "picture as of %s (stale)"},
     [L_SEQ] = {"序号", "seq"},
     [L_RATE] = {"事件/秒", "events/s"},
     [L_NEWEST] = {"最新事件", "newest event"},
-    [L_AGO_FMT] = {"%s前", "%s ago"},
     [L_NO_EVENT] = {"无", "none"},
     [L_WAITING] = {"等待看板快照…", "waiting for the board snapshot…"},
     [L_EMPTY] = {"没有社区", "no communities"},
@@ -100,12 +97,7 @@ static const char *const s_labels[L_COUNT_][2] = {
                       "live as ballots are entered; while counting, bars project the counted share; "
                       "hj election result is the record"},
     [L_NO_COUNTS] = {"尚无计票 (选举日开始计票后显示)", "no election is being counted yet"},
-    [L_VACANT_FMT] = {"  暂缺 %u (%s前补选)", "  vacant %u (by-election by %s)"},
-    [L_REDUCED_FMT] = {"  减少名额 %u", "  seats reduced by %u"},
-    [L_COUNTS_FMT] = {"计票中 %zu 场 (t)", "%zu being counted (t)"},
-    [L_ROUND_FMT] = {"第%u轮", "round %u"},
     [L_SEATS_TO_FILL] = {"应选", "seats"},
-    [L_COUNTED_FMT] = {"已计 %u / %u 张", "%u of %u ballots counted"},
     [L_VALID] = {"有效", "valid"},
     [L_INVALID] = {"无效", "invalid"},
     [L_QUORUM_LINE] = {"有效线", "quorum"},
@@ -127,6 +119,58 @@ const char *label(lang_t lang, label_t id)
     if ((int)id < 0 || id >= L_COUNT_ || !s_labels[id][lang])
         return "";
     return s_labels[id][lang];
+}
+
+int label_in_days(lang_t lang, char *out, size_t size, const char *days)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "距选举%s天", days)
+                           : snprintf(out, size, "in %s days", days);
+}
+
+int label_communities(lang_t lang, char *out, size_t size, unsigned communities, unsigned green)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "%u个社区 %u个全绿", communities, green)
+                           : snprintf(out, size, "%u, %u all green", communities, green);
+}
+
+int label_stale(lang_t lang, char *out, size_t size, const char *when)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "画面停在 %s (已过期)", when)
+                           : snprintf(out, size, "picture as of %s (stale)", when);
+}
+
+int label_ago(lang_t lang, char *out, size_t size, const char *age)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "%s前", age) : snprintf(out, size, "%s ago", age);
+}
+
+int label_counts(lang_t lang, char *out, size_t size, size_t elections)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "计票中 %zu 场 (t)", elections)
+                           : snprintf(out, size, "%zu being counted (t)", elections);
+}
+
+int label_round(lang_t lang, char *out, size_t size, unsigned round)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "第%u轮", round) : snprintf(out, size, "round %u", round);
+}
+
+int label_counted(lang_t lang, char *out, size_t size, unsigned counted, unsigned returned)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "已计 %u / %u 张", counted, returned)
+                           : snprintf(out, size, "%u of %u ballots counted", counted, returned);
+}
+
+int label_vacant(lang_t lang, char *out, size_t size, unsigned vacant, const char *due)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "  暂缺 %u (%s前补选)", vacant, due)
+                           : snprintf(out, size, "  vacant %u (by-election by %s)", vacant, due);
+}
+
+int label_reduced(lang_t lang, char *out, size_t size, unsigned reduced)
+{
+    return lang == LANG_ZH ? snprintf(out, size, "  减少名额 %u", reduced)
+                           : snprintf(out, size, "  seats reduced by %u", reduced);
 }
 
 static const char *const s_gates[][4] = {

@@ -17,9 +17,7 @@ typedef enum {
     L_RESERVE,
     L_DAYS,
     L_ELECTION_DATE,
-    L_IN_DAYS_FMT,         /* "距选举%s天": the days to election day */
     L_DISTRICT,
-    L_COMMUNITIES_FMT,     /* "%u个社区 %u个全绿": communities, all green */
     L_SORT,
     L_SORT_CODE,
     L_SORT_NAME,
@@ -34,11 +32,9 @@ typedef enum {
     L_RECONNECTING,
     L_SYNCING,
     L_TALLY_DOWN,
-    L_STALE_FMT,           /* "picture as of %s (stale)" */
     L_SEQ,
     L_RATE,
     L_NEWEST,
-    L_AGO_FMT,             /* "%s ago" */
     L_NO_EVENT,
     L_WAITING,
     L_EMPTY,
@@ -62,10 +58,7 @@ typedef enum {
     L_COUNT_TITLE,
     L_COUNT_NOTE,
     L_NO_COUNTS,
-    L_COUNTS_FMT,          /* "计票中 %zu 场 (t)": elections being counted */
-    L_ROUND_FMT,           /* "第%u轮" */
     L_SEATS_TO_FILL,
-    L_COUNTED_FMT,         /* "已计 %u / %u 张": counted, returned */
     L_VALID,
     L_INVALID,
     L_QUORUM_LINE,
@@ -78,12 +71,26 @@ typedef enum {
     L_CANDIDATE,
     L_VOTES,
     L_STANDS_FURTHER,
-    L_VACANT_FMT,          /* "  暂缺 %u (%s前补选)": seats vacant, by-election due */
-    L_REDUCED_FMT,         /* "  减少名额 %u" */
     L_COUNT_
 } label_t;
 
 const char *label(lang_t lang, label_t id);
+
+/* The labels that carry a value, one function each so that every format is
+ * a literal the compiler checks against its arguments (-Wformat=2). Each
+ * writes into out like snprintf and returns what snprintf returns. */
+int label_in_days(lang_t lang, char *out, size_t size, const char *days);   /* 距选举%s天 */
+int label_communities(lang_t lang, char *out, size_t size, unsigned communities,
+                      unsigned green);                                       /* %u个社区 %u个全绿 */
+int label_stale(lang_t lang, char *out, size_t size, const char *when);     /* 画面停在 %s (已过期) */
+int label_ago(lang_t lang, char *out, size_t size, const char *age);        /* %s前 */
+int label_counts(lang_t lang, char *out, size_t size, size_t elections);    /* 计票中 %zu 场 (t) */
+int label_round(lang_t lang, char *out, size_t size, unsigned round);       /* 第%u轮 */
+int label_counted(lang_t lang, char *out, size_t size, unsigned counted,
+                  unsigned returned);                                        /* 已计 %u / %u 张 */
+int label_vacant(lang_t lang, char *out, size_t size, unsigned vacant,
+                 const char *due);                                           /* 暂缺 %u (%s前补选) */
+int label_reduced(lang_t lang, char *out, size_t size, unsigned reduced);   /* 减少名额 %u */
 
 /* The gate's one-character name in the board's header (审 整 升 …) and its
  * full name (审计公示 …). */

@@ -94,7 +94,7 @@ static void s_title(const top_t *t)
     s_clock(t, clock, sizeof clock);
     char counting[64] = "";
     if (board_ncounts(t->board))
-        snprintf(counting, sizeof counting, label(t->lang, L_COUNTS_FMT), board_ncounts(t->board));
+        label_counts(t->lang, counting, sizeof counting, board_ncounts(t->board));
     snprintf(right, sizeof right, "%s%s%s  %s", counting, counting[0] ? "  " : "",
              label(t->lang, L_HELP_HINT), clock);
     /* On a narrow terminal the help hint goes first, then the clock; the
@@ -130,8 +130,7 @@ static void s_district(const top_t *t, int y, const layout_slot_t *slots, attr_t
     /* The district's name and counts span the code and name columns. */
     snprintf(text, sizeof text, "%s ", label(t->lang, L_DISTRICT));
     size_t used = strlen(text);
-    snprintf(text + used, sizeof text - used, label(t->lang, L_COMMUNITIES_FMT), d->communities,
-             d->all_green);
+    label_communities(t->lang, text + used, sizeof text - used, d->communities, d->all_green);
     int x = slots[C_CODE].x, end = slots[C_NAME].x + slots[C_NAME].width;
     if (slots[C_GROUP].shown)
         end = slots[C_GROUP].x + slots[C_GROUP].width;

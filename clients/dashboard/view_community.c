@@ -158,23 +158,23 @@ static int s_lines(top_t *t, int draw)
             const Hj__Tally__Election *e = row->elections[i];
             char days[16], in_days[64];
             model_days_text(days, sizeof days, t->today, e->date);
-            snprintf(in_days, sizeof in_days, label(t->lang, L_IN_DAYS_FMT), days);
+            label_in_days(t->lang, in_days, sizeof in_days, days);
             snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s%s%s", label(t->lang, L_ELECTION),
                      label_word(t->lang, e->body), e->date, in_days,
                      label(t->lang, L_SEATS), e->seats, label(t->lang, L_STATE),
                      label_word(t->lang, e->state), e->profile[0] ? "  " : "", e->profile);
             size_t len = strlen(line);
             if (e->vacant && len < sizeof line)
-                snprintf(line + len, sizeof line - len, label(t->lang, L_VACANT_FMT), e->vacant, e->vacancy_due);
+                label_vacant(t->lang, line + len, sizeof line - len, e->vacant, e->vacancy_due);
             len = strlen(line);
             if (e->reduced && len < sizeof line)
-                snprintf(line + len, sizeof line - len, label(t->lang, L_REDUCED_FMT), e->reduced);
+                label_reduced(t->lang, line + len, sizeof line - len, e->reduced);
             page_text(&p, 0, line, dim);
         }
     } else if (row->election_date[0]) {
         char days[16], in_days[64];
         model_days_text(days, sizeof days, t->today, row->election_date);
-        snprintf(in_days, sizeof in_days, label(t->lang, L_IN_DAYS_FMT), days);
+        label_in_days(t->lang, in_days, sizeof in_days, days);
         snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s", label(t->lang, L_ELECTION),
                  label_word(t->lang, row->election_body), row->election_date, in_days,
                  label(t->lang, L_SEATS), row->election_seats,

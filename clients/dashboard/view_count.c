@@ -42,8 +42,8 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
     char line[1024], a[128], b[128];
 
     /* KBS-BH-01 滨河社区  居委会 2026-11-27  第1轮 首轮  应选 3  已计 3 / 8 张  有效 3 无效 0 */
-    snprintf(a, sizeof a, label(t->lang, L_ROUND_FMT), k->round);
-    snprintf(b, sizeof b, label(t->lang, L_COUNTED_FMT), k->counted, k->returned);
+    label_round(t->lang, a, sizeof a, k->round);
+    label_counted(t->lang, b, sizeof b, k->counted, k->returned);
     snprintf(line, sizeof line, "%s %s  %s %s  %s %s  %s %u  %s  %s %u %s %u", k->community,
              row ? row->name : "", label_word(t->lang, k->body), e ? e->date : "", a,
              label_word(t->lang, k->round_kind), label(t->lang, L_SEATS_TO_FILL), k->seats_to_fill, b,

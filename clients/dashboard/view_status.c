@@ -36,7 +36,7 @@ void view_status_draw(top_t *t, int y)
         snprintf(newest, sizeof newest, "%s", label(t->lang, L_NO_EVENT));
     } else {
         pulse_age_text(age, sizeof age, age_us, english);
-        snprintf(newest, sizeof newest, label(t->lang, L_AGO_FMT), age);
+        label_ago(t->lang, newest, sizeof newest, age);
     }
     int n = snprintf(rest, sizeof rest, " %s %llu  %s %.1f  %s %s", label(t->lang, L_SEQ),
                      (unsigned long long)board_seq(t->board), label(t->lang, L_RATE),
@@ -48,7 +48,7 @@ void view_status_draw(top_t *t, int y)
         char when[16], stale[128];
         gmtime_r(&since, &tm);
         strftime(when, sizeof when, "%H:%M:%S", &tm);
-        snprintf(stale, sizeof stale, label(t->lang, L_STALE_FMT), when);
+        label_stale(t->lang, stale, sizeof stale, when);
         n += snprintf(rest + n, sizeof rest - (size_t)n, "  %s", stale);
     }
     if (t->link_up && t->snapshot_error[0] && n > 0 && (size_t)n < sizeof rest)

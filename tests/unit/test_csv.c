@@ -191,55 +191,72 @@ Test(csv_read, many_and_long_fields)
     hj_csv_reader_destroy(&r);
 }
 
+//  The malformed texts: each with the line and the words of its error.
+typedef struct {
+    const char *text;
+    size_t len;          //  0: strlen(text)
+    size_t line;
+    const char *what;
+} s_bad_t;
+
+static const s_bad_t s_bad[] = {
+    {"a,b\nc,\"滨河\n社区\nno end\n", 0, 2, "unterminated"},
+    {"\"", 0, 1, "unterminated"},
+    {"x\ny\n\"a\"\"", 0, 3, "unterminated"},
+    {"a,b\n\"multi\nline\",ok\nc,d\"e\n", 0, 4, "quote inside unquoted field"},
+    {"ab\"c\"\n", 0, 1, "quote inside unquoted field"},
+    {"x\n \"lead space\"\n", 0, 2, "quote inside unquoted field"},
+    {"ok\n\"a\"b,c\n", 0, 2, "after closing quote"},
+    {"\"a\n\"x\n", 0, 2, "after closing quote"},
+    {"ok\n\"multi\nline\",\xFF\n", 0, 3, "invalid UTF-8"},
+    {"a\nb\n\"x\n\xE6\xBB\"\n", 0, 4, "invalid UTF-8"}, //  truncated 滨 in quotes
+    {"\xED\xA0\x80\n", 0, 1, "invalid UTF-8"},             //  surrogate
+    {"a,\xC0\xAF\n", 0, 1, "invalid UTF-8"},                //  overlong
+    {"a\nb,c\xE6", 0, 2, "invalid UTF-8"},                   //  truncated at end of buffer
+    {"a\nb\0c\n", 6, 2, "NUL"},
+    {"a\nb\rc\n", 0, 2, "CR"},
+    {"a\r", 0, 1, "CR"},
+};
+
+//  Every malformed text whose error says one of the words of `what`
+//  (NULL-ended) gives that error at its line.
+static void
+s_expect_errors(const char *const *what)
+{
+    size_t checked = 0;
+    for (size_t i = 0; i < sizeof s_bad / sizeof s_bad[0]; i++)
+        for (size_t w = 0; what[w]; w++)
+            if (strcmp(s_bad[i].what, what[w]) == 0) {
+                const s_bad_t *b = &s_bad[i];
+                s_expect_error(b->text, b->len ? b->len : strlen(b->text), b->line, b->what);
+                checked++;
+            }
+    cr_assert_gt(checked, 0, "no malformed text for %s", what[0]);
+}
+
 Test(csv_error, unterminated_quote_reports_opening_line)
 {
-    const char *t = "a,b\nc,\"滨河\n社区\nno end\n";
-    s_expect_error(t, strlen(t), 2, "unterminated");
-    t = "\"";
-    s_expect_error(t, strlen(t), 1, "unterminated");
-    t = "x\ny\n\"a\"\"";
-    s_expect_error(t, strlen(t), 3, "unterminated");
+    s_expect_errors((const char *const[]){"unterminated", NULL});
 }
 
 Test(csv_error, stray_quote_in_unquoted_field)
 {
-    const char *t = "a,b\n\"multi\nline\",ok\nc,d\"e\n";
-    s_expect_error(t, strlen(t), 4, "quote inside unquoted field");
-    t = "ab\"c\"\n";
-    s_expect_error(t, strlen(t), 1, "quote inside unquoted field");
-    t = "x\n \"lead space\"\n";
-    s_expect_error(t, strlen(t), 2, "quote inside unquoted field");
+    s_expect_errors((const char *const[]){"quote inside unquoted field", NULL});
 }
 
 Test(csv_error, text_after_closing_quote)
 {
-    const char *t = "ok\n\"a\"b,c\n";
-    s_expect_error(t, strlen(t), 2, "after closing quote");
-    t = "\"a\n\"x\n";
-    s_expect_error(t, strlen(t), 2, "after closing quote");
+    s_expect_errors((const char *const[]){"after closing quote", NULL});
 }
 
 Test(csv_error, invalid_utf8_with_line)
 {
-    const char *t = "ok\n\"multi\nline\",\xFF\n";
-    s_expect_error(t, strlen(t), 3, "invalid UTF-8");
-    t = "a\nb\n\"x\n\xE6\xBB\"\n";                //  truncated 滨 in quotes
-    s_expect_error(t, strlen(t), 4, "invalid UTF-8");
-    t = "\xED\xA0\x80\n";                        //  surrogate
-    s_expect_error(t, strlen(t), 1, "invalid UTF-8");
-    t = "a,\xC0\xAF\n";                          //  overlong
-    s_expect_error(t, strlen(t), 1, "invalid UTF-8");
-    t = "a\nb,c\xE6";                            //  truncated at end of buffer
-    s_expect_error(t, strlen(t), 2, "invalid UTF-8");
-    s_expect_error("a\nb\0c\n", 6, 2, "NUL");
+    s_expect_errors((const char *const[]){"invalid UTF-8", "NUL", NULL});
 }
 
 Test(csv_error, bare_cr)
 {
-    const char *t = "a\nb\rc\n";
-    s_expect_error(t, strlen(t), 2, "CR");
-    t = "a\r";
-    s_expect_error(t, strlen(t), 1, "CR");
+    s_expect_errors((const char *const[]){"CR", NULL});
 }
 
 Test(csv_error, records_before_error_are_returned)

@@ -7,6 +7,7 @@
 #include "hj_config.h"
 #include "hj_curve.h"
 #include "hj_log.h"
+#include "hj_signal.h"
 #include "relay.h"
 #include "zap.h"
 
@@ -20,20 +21,16 @@ typedef struct {
     hj_broker_t *broker;
     hj_events_t *events;
     hj_relay_t *relay;
-    uv_signal_t sigint, sigterm;
 } s_busd_t;
 
-static void s_on_signal(uv_signal_t *h, int signum)
+static void s_stop(void *arg)
 {
-    s_busd_t *d = h->data;
-    hj_info("signal %d: stopping", signum);
+    s_busd_t *d = arg;
     hj_relay_destroy(&d->relay);
     hj_broker_destroy(&d->broker);
     hj_events_destroy(&d->events);
     hj_zap_destroy(&d->zap);
     hj_devices_destroy(&d->devices);
-    uv_close((uv_handle_t *)&d->sigint, NULL);
-    uv_close((uv_handle_t *)&d->sigterm, NULL);
 }
 
 /* The device registry has (re)loaded. The first time, handshakes waiting for
@@ -94,13 +91,7 @@ int main(int argc, char **argv)
         hj_error("hj-busd failed to start");
         return 1;
     }
-    d.sigint.data = d.sigterm.data = &d;
-    uv_signal_init(loop, &d.sigint);
-    uv_signal_init(loop, &d.sigterm);
-    uv_signal_start(&d.sigint, s_on_signal, SIGINT);
-    uv_signal_start(&d.sigterm, s_on_signal, SIGTERM);
-    uv_run(loop, UV_RUN_DEFAULT);
-    uv_loop_close(loop);
+    hj_signal_run(loop, s_stop, &d);
     zmq_ctx_term(zctx);
     hj_info("stopped");
     return 0;

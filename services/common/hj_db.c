@@ -162,6 +162,23 @@ static void s_work(uv_work_t *req)
 
 static void s_start(hj_db_t *db);
 
+/* The end of a closing hj_db once no job runs: jobs queued behind the
+ * shutdown are answered unrun, then the connection and the handle go. */
+static void s_free(hj_db_t *db)
+{
+    while (db->head) {
+        s_job_t *j = db->head;
+        db->head = j->next;
+        j->done(j->arg);
+        free(j);
+    }
+    if (db->conn)
+        PQfinish(db->conn);
+    free(db->conninfo);
+    free(db->on_connect);
+    free(db);
+}
+
 static void s_after(uv_work_t *req, int status)
 {
     hj_db_t *db = req->data;
@@ -174,18 +191,7 @@ static void s_after(uv_work_t *req, int status)
     job->done(job->arg);
     free(job);
     if (db->closing) {
-        /* Jobs queued behind a shutdown are answered unrun. */
-        while (db->head) {
-            s_job_t *j = db->head;
-            db->head = j->next;
-            j->done(j->arg);
-            free(j);
-        }
-        if (db->conn)
-            PQfinish(db->conn);
-        free(db->conninfo);
-        free(db->on_connect);
-        free(db);
+        s_free(db);
         return;
     }
     s_start(db);
@@ -286,17 +292,7 @@ void hj_db_destroy(hj_db_t **self_p)
     db->closing = 1;
     if (db->running)
         return; /* s_after finishes the job */
-    while (db->head) {
-        s_job_t *j = db->head;
-        db->head = j->next;
-        j->done(j->arg);
-        free(j);
-    }
-    if (db->conn)
-        PQfinish(db->conn);
-    free(db->conninfo);
-    free(db->on_connect);
-    free(db);
+    s_free(db);
 }
 
 PGresult *hj_pqb(PGconn *c, char sqlstate[6], const char *sql, int n, const char *const *values,

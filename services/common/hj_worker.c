@@ -3,6 +3,7 @@
 #include "hj_frames.h"
 #include "hj_log.h"
 #include "hj_mdp.h"
+#include "hj_signal.h"
 #include "hj_zwatch.h"
 
 #include <openssl/sha.h>
@@ -276,19 +277,15 @@ typedef struct {
     void *svc;
     hj_worker_t *worker;
     hj_db_t *db;
-    uv_signal_t sigint, sigterm;
 } s_daemon_t;
 
-static void s_on_signal(uv_signal_t *h, int signum)
+static void s_stop(void *arg)
 {
-    s_daemon_t *d = h->data;
-    hj_info("signal %d: stopping", signum);
+    s_daemon_t *d = arg;
     if (d->service->stop)
         d->service->stop(d->svc);
     hj_worker_destroy(&d->worker);
     hj_db_destroy(&d->db);
-    uv_close((uv_handle_t *)&d->sigint, NULL);
-    uv_close((uv_handle_t *)&d->sigterm, NULL);
 }
 
 int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cfg)
@@ -320,13 +317,7 @@ int hj_worker_main(const hj_service_t *service, void *svc, const hj_config_t *cf
         hj_error("service %s failed to start", service->name);
         return 1;
     }
-    d.sigint.data = d.sigterm.data = &d;
-    uv_signal_init(loop, &d.sigint);
-    uv_signal_init(loop, &d.sigterm);
-    uv_signal_start(&d.sigint, s_on_signal, SIGINT);
-    uv_signal_start(&d.sigterm, s_on_signal, SIGTERM);
-    uv_run(loop, UV_RUN_DEFAULT);
-    uv_loop_close(loop);
+    hj_signal_run(loop, s_stop, &d);
     zmq_ctx_term(zctx);
     hj_info("service %s stopped", service->name);
     return 0;

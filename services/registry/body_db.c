@@ -7,12 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Children travel in one column each: records split by \x1e, fields by \x1f
- * (free text never holds control characters: the server refuses them). */
+static void s_member(void *item, char **f)
+{
+    Hj__Registry__BodyMember *m = item;
+    m->person_id = f[0];
+    m->person_name = f[1];
+    m->role = f[2];
+}
+
+/* Children travel in one column each (prep_children). */
 static void s_body_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Body *b = item;
-    size_t n, k;
     hj__registry__body__init(b);
     b->id = PQgetvalue(r, i, 0);
     b->kind = PQgetvalue(r, i, 1);
@@ -22,19 +28,8 @@ static void s_body_row(PGresult *r, int i, void *item, hj_arena_t *a)
     b->leader_id = PQgetvalue(r, i, 5);
     b->formed_on = PQgetvalue(r, i, 6);
     b->recorded_by = PQgetvalue(r, i, 7);
-    char **members = hj_arena_split(a, PQgetvalue(r, i, 8), '\x1e', &n);
-    b->members = hj_arena_alloc(a, (n + 1) * sizeof *b->members);
-    Hj__Registry__BodyMember *m = hj_arena_alloc(a, (n + 1) * sizeof *m);
-    for (size_t j = 0; members && b->members && m && j < n; j++) {
-        char **f = hj_arena_split(a, members[j], '\x1f', &k);
-        hj__registry__body_member__init(&m[j]);
-        if (f && k == 3) {
-            m[j].person_id = f[0];
-            m[j].person_name = f[1];
-            m[j].role = f[2];
-        }
-        b->members[b->n_members++] = &m[j];
-    }
+    b->members = (Hj__Registry__BodyMember **)prep_children(
+        a, PQgetvalue(r, i, 8), &hj__registry__body_member__descriptor, 3, s_member, &b->n_members);
     b->communities = hj_arena_split(a, PQgetvalue(r, i, 9), '\x1e', &b->n_communities);
 }
 
@@ -111,21 +106,12 @@ static int s_can_guide(PGconn *c, hj_call_t *call, const char *body_id, const ch
     return 0;
 }
 
-static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
-                  const char *const *v)
-{
-    PGresult *r = prep_q(c, call, what, sql, n, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
-}
-
 static int s_add_members(PGconn *c, hj_call_t *call, const char *body_id, char **ids, size_t n,
                          const char *role)
 {
     for (size_t i = 0; i < n; i++) {
         const char *v[3] = {body_id, ids[i], role};
-        if (s_exec(c, call, "member",
+        if (prep_exec(c, call, "member",
                    "INSERT INTO registry.body_member (body_id, person_id, role) VALUES "
                    "($1::uuid, $2::uuid, $3) ON CONFLICT (body_id, person_id) DO NOTHING",
                    3, v))
@@ -138,7 +124,7 @@ static int s_add_communities(PGconn *c, hj_call_t *call, const char *body_id, ch
 {
     for (size_t i = 0; i < n; i++) {
         const char *v[2] = {codes[i], body_id};
-        if (s_exec(c, call, "communities",
+        if (prep_exec(c, call, "communities",
                    "INSERT INTO registry.body_community (community, body_id) VALUES ($1, $2::uuid) "
                    "ON CONFLICT (community) DO NOTHING",
                    2, v))
@@ -154,19 +140,7 @@ void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b)
     char *leader[1] = {b->leader_id};
     snprintf(subdistrict, sizeof subdistrict, "%s", b->subdistrict);
     if (committee) {
-        const char *v[1] = {b->community};
-        PGresult *r = prep_q(c, call, "community",
-                             "SELECT subdistrict FROM registry.community WHERE code = $1", 1, v);
-        if (!r)
-            return;
-        int found = PQntuples(r);
-        if (found)
-            snprintf(subdistrict, sizeof subdistrict, "%s", PQgetvalue(r, 0, 0));
-        else
-            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
-                          b->community);
-        PQclear(r);
-        if (!found)
+        if (prep_community_subdistrict(c, call, b->community, subdistrict))
             return;
     } else if (prep_exists(c, call, "registry.subdistrict", "code", b->subdistrict, "subdistrict",
                            "subdistrict"))
@@ -192,7 +166,7 @@ void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b)
         return;
     const char *w[7] = {call->request_id, b->kind,     b->name,    subdistrict,
                         b->community,     b->formed_on, call->actor};
-    if (s_exec(c, call, "body",
+    if (prep_exec(c, call, "body",
                "INSERT INTO registry.body (id, kind, name, subdistrict, community, formed_on, "
                "recorded_by) VALUES ($1::uuid, $2, $3, $4, NULLIF($5, ''), NULLIF($6, '')::date, $7)",
                7, w) ||
@@ -267,7 +241,7 @@ void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *
         const char *w[2] = {b->id, b->leader_id};
         /* The old leader leaves the body; a member who becomes leader stops being a member. */
         if (s_persons_exist(c, call, "leader_id", leader, 1) ||
-            s_exec(c, call, "leader_id",
+            prep_exec(c, call, "leader_id",
                    "DELETE FROM registry.body_member WHERE body_id = $1::uuid AND (role = 'leader' "
                    "OR person_id = $2::uuid)",
                    2, w) ||

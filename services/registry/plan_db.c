@@ -7,10 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void s_plan_step(void *item, char **f)
+{
+    Hj__Registry__PlanStep *s = item;
+    s->position = (uint32_t)atoi(f[0]);
+    s->name = f[1];
+    s->state = f[2];
+    s->date = f[3];
+    s->approver = f[4];
+    s->note = f[5];
+    s->decided_by = f[6];
+}
+
 static void s_plan_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Plan *p = item;
-    size_t n, k;
     hj__registry__plan__init(p);
     p->id = PQgetvalue(r, i, 0);
     p->subdistrict = PQgetvalue(r, i, 1);
@@ -24,23 +35,8 @@ static void s_plan_row(PGresult *r, int i, void *item, hj_arena_t *a)
     p->previous_id = PQgetvalue(r, i, 9);
     p->in_force_on = PQgetvalue(r, i, 10);
     p->recorded_by = PQgetvalue(r, i, 11);
-    char **steps = hj_arena_split(a, PQgetvalue(r, i, 12), '\x1e', &n);
-    Hj__Registry__PlanStep *s = hj_arena_alloc(a, (n + 1) * sizeof *s);
-    p->steps = hj_arena_alloc(a, (n + 1) * sizeof *p->steps);
-    for (size_t j = 0; steps && s && p->steps && j < n; j++) {
-        char **f = hj_arena_split(a, steps[j], '\x1f', &k);
-        hj__registry__plan_step__init(&s[j]);
-        if (f && k == 7) {
-            s[j].position = (uint32_t)atoi(f[0]);
-            s[j].name = f[1];
-            s[j].state = f[2];
-            s[j].date = f[3];
-            s[j].approver = f[4];
-            s[j].note = f[5];
-            s[j].decided_by = f[6];
-        }
-        p->steps[p->n_steps++] = &s[j];
-    }
+    p->steps = (Hj__Registry__PlanStep **)prep_children(
+        a, PQgetvalue(r, i, 12), &hj__registry__plan_step__descriptor, 7, s_plan_step, &p->n_steps);
 }
 
 static const prep_filter_t s_plan_filters[] = {
@@ -68,34 +64,13 @@ static const prep_record_t s_plan = {
     .many = HJ__REGISTRY__REPLY__RESULT_PLANS,
 };
 
-static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
-                  const char *const *v)
-{
-    PGresult *r = prep_q(c, call, what, sql, n, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
-}
-
 void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
 {
     char subdistrict[64], scope[96];
     const char *field = p->community[0] ? "community" : "subdistrict";
     snprintf(subdistrict, sizeof subdistrict, "%s", p->subdistrict);
     if (p->community[0]) {
-        const char *v[1] = {p->community};
-        PGresult *r = prep_q(c, call, "community",
-                             "SELECT subdistrict FROM registry.community WHERE code = $1", 1, v);
-        if (!r)
-            return;
-        int found = PQntuples(r);
-        if (found)
-            snprintf(subdistrict, sizeof subdistrict, "%s", PQgetvalue(r, 0, 0));
-        else
-            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
-                          p->community);
-        PQclear(r);
-        if (!found)
+        if (prep_community_subdistrict(c, call, p->community, subdistrict))
             return;
         snprintf(scope, sizeof scope, "%s", p->community);
     } else {
@@ -122,7 +97,7 @@ void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
         return;
     const char *w[9] = {call->request_id, subdistrict, p->community, scope,      p->title,
                         p->text,          p->document, p->submitted_on, call->actor};
-    if (s_exec(c, call, "plan",
+    if (prep_exec(c, call, "plan",
                "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
                "document, submitted_on, recorded_by) VALUES ($1::uuid, $2, NULLIF($3, ''), $4, 1, "
                "$5, $6, $7, $8::date, $9)",
@@ -132,7 +107,7 @@ void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
         char pos[24];
         snprintf(pos, sizeof pos, "%zu", i + 1);
         const char *x[3] = {call->request_id, pos, p->steps[i]->name};
-        if (s_exec(c, call, "steps",
+        if (prep_exec(c, call, "steps",
                    "INSERT INTO registry.plan_step (plan_id, position, name) VALUES ($1::uuid, "
                    "$2::smallint, $3)",
                    3, x))
@@ -175,12 +150,12 @@ void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
     }
     /* What was approved was the old text: the chain starts again. */
     const char *v[4] = {e->id, e->title, e->text, e->document};
-    if (s_exec(c, call, "plan",
+    if (prep_exec(c, call, "plan",
                "UPDATE registry.plan SET title = COALESCE(NULLIF($2, ''), title), "
                "body = COALESCE(NULLIF($3, ''), body), document = COALESCE(NULLIF($4, ''), document), "
                "state = 'draft' WHERE id = $1::uuid",
                4, v) ||
-        s_exec(c, call, "steps",
+        prep_exec(c, call, "steps",
                "UPDATE registry.plan_step SET state = 'pending', decided_on = NULL, approver = '', "
                "note = '', decided_by = '' WHERE plan_id = $1::uuid",
                1, v))
@@ -218,14 +193,14 @@ void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
     if (call->status.code != HJ__CODE__OK)
         return;
     const char *w[7] = {call->request_id, e->id, e->title, e->text, e->document, e->date, call->actor};
-    if (s_exec(c, call, "plan",
+    if (prep_exec(c, call, "plan",
                "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
                "document, submitted_on, previous_id, recorded_by) SELECT $1::uuid, subdistrict, "
                "community, scope, version + 1, COALESCE(NULLIF($3, ''), title), "
                "COALESCE(NULLIF($4, ''), body), COALESCE(NULLIF($5, ''), document), $6::date, id, $7 "
                "FROM registry.plan WHERE id = $2::uuid",
                7, w) ||
-        s_exec(c, call, "steps",
+        prep_exec(c, call, "steps",
                "INSERT INTO registry.plan_step (plan_id, position, name) SELECT $1::uuid, position, "
                "name FROM registry.plan_step WHERE plan_id = $2::uuid",
                2, w))
@@ -278,21 +253,21 @@ void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision
     snprintf(pos, sizeof pos, "%u", d->position);
     const char *w[7] = {d->id,        pos,     d->approve ? "approved" : "returned", d->date,
                         d->approver, d->note, call->actor};
-    if (s_exec(c, call, "steps",
+    if (prep_exec(c, call, "steps",
                "UPDATE registry.plan_step SET state = $3, decided_on = $4::date, approver = $5, "
                "note = $6, decided_by = $7 WHERE plan_id = $1::uuid AND position = $2::smallint",
                7, w))
         return;
-    if (!d->approve && s_exec(c, call, "plan",
+    if (!d->approve && prep_exec(c, call, "plan",
                               "UPDATE registry.plan SET state = 'returned' WHERE id = $1::uuid", 1, w))
         return;
     const char *in_force[2] = {d->id, d->date};
     if (d->approve && last &&
-        (s_exec(c, call, "plan",
+        (prep_exec(c, call, "plan",
                 "UPDATE registry.plan SET state = 'in_force', in_force_on = $2::date WHERE id = "
                 "$1::uuid",
                 2, in_force) ||
-         s_exec(c, call, "plan",
+         prep_exec(c, call, "plan",
                 "UPDATE registry.plan o SET state = 'superseded' FROM registry.plan n WHERE "
                 "n.id = $1::uuid AND o.scope = n.scope AND o.id <> n.id AND o.state = 'in_force'",
                 1, w)))
@@ -366,7 +341,7 @@ void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
         return;
     /* A task due before its plan was submitted is kept, and flagged. */
     const char *v[6] = {call->request_id, t->plan_id, t->title, t->owner, t->due, call->actor};
-    if (s_exec(c, call, "task",
+    if (prep_exec(c, call, "task",
                "INSERT INTO registry.task (id, plan_id, community, title, owner, due, "
                "due_before_plan, recorded_by) SELECT $1::uuid, p.id, p.community, $3, $4, $5::date, "
                "$5::date < p.submitted_on, $6 FROM registry.plan p WHERE p.id = $2::uuid",
@@ -392,7 +367,7 @@ void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
         prep_refuse(call, "state", "the task is already done");
     PQclear(r);
     if (call->status.code != HJ__CODE__OK ||
-        s_exec(c, call, "task",
+        prep_exec(c, call, "task",
                "UPDATE registry.task SET state = 'done', done_on = $2::date, done_by = $3 "
                "WHERE id = $1::uuid",
                3, v))
@@ -417,7 +392,7 @@ void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *
     ProtobufCMessage *before;
     const char *v[4] = {u->id, u->due, u->title, u->owner};
     if (prep_fetch_standing(c, call, &s_task, u->id, &a, &before) == 0 &&
-        s_exec(c, call, "task",
+        prep_exec(c, call, "task",
                "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
                "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
                "title = COALESCE(NULLIF($3, ''), t.title), "

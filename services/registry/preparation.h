@@ -80,6 +80,22 @@ int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, co
 void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                        ProtobufCMessage *before, hj_arena_t *a, const char *kind);
 
+/* prep_shared.c: prep_q for a statement whose rows nobody reads. 0 / -1. */
+int prep_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
+              const char *const *values);
+/* The subdistrict of a community into subdistrict; NOT_FOUND naming
+ * "community" when there is none. 0 / -1. */
+int prep_community_subdistrict(PGconn *c, hj_call_t *call, const char *community,
+                               char subdistrict[64]);
+/* Child records in one column (records split by \x1e, fields by \x1f; free
+ * text never holds control characters, the server refuses them): *n messages
+ * of desc, each initialised and, when it has nfields fields, filled from them
+ * by fill. Returns the pointer array protobuf-c wants (arena-owned, NULL
+ * after the last), or NULL with *n 0 when out of memory. */
+typedef void (*prep_child_fn)(void *item, char **fields);
+void **prep_children(hj_arena_t *a, const char *column, const ProtobufCMessageDescriptor *desc,
+                     size_t nfields, prep_child_fn fill, size_t *n);
+
 /* FAILED_PRECONDITION naming the rule. Always -1. */
 int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -59,14 +59,12 @@ void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Recti
         return;
     const char *v[9] = {call->request_id, m->community, m->problem, m->description, m->plan,
                         m->owner,         m->due,       m->opened_on, call->actor};
-    PGresult *r = prep_q(c, call, "rectification",
-                         "INSERT INTO registry.rectification (id, community, problem, description, "
-                         "plan, owner, due, opened_on, opened_by) VALUES ($1::uuid, $2, $3, $4, $5, "
-                         "$6, $7::date, $8::date, $9)",
-                         9, v);
-    if (!r)
+    if (prep_exec(c, call, "rectification",
+                  "INSERT INTO registry.rectification (id, community, problem, description, "
+                  "plan, owner, due, opened_on, opened_by) VALUES ($1::uuid, $2, $3, $4, $5, "
+                  "$6, $7::date, $8::date, $9)",
+                  9, v))
         return;
-    PQclear(r);
     prep_db_get(c, call, &s_rectification, call->request_id, "rectification_opened");
 }
 
@@ -106,17 +104,13 @@ static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification
     if (!ok)
         return;
     const char *w[5] = {s->id, s->date, call->actor, s->note, s->verified_by};
-    r = closing ? prep_q(c, call, "rectification",
-                         "UPDATE registry.rectification SET state = 'closed', closed_on = $2::date, "
-                         "closed_by = $3, closing_note = $4, verified_by = $5 WHERE id = $1::uuid",
-                         5, w)
-                : prep_q(c, call, "rectification",
-                         "UPDATE registry.rectification SET state = 'in_progress', "
-                         "started_on = $2::date, started_by = $3 WHERE id = $1::uuid",
-                         3, w);
-    if (!r)
+    const char *sql =
+        closing ? "UPDATE registry.rectification SET state = 'closed', closed_on = $2::date, "
+                  "closed_by = $3, closing_note = $4, verified_by = $5 WHERE id = $1::uuid"
+                : "UPDATE registry.rectification SET state = 'in_progress', "
+                  "started_on = $2::date, started_by = $3 WHERE id = $1::uuid";
+    if (prep_exec(c, call, "rectification", sql, closing ? 5 : 3, w))
         return;
-    PQclear(r);
     prep_db_get(c, call, &s_rectification, s->id,
                 closing ? "rectification_closed" : "rectification_advanced");
 }
@@ -212,14 +206,12 @@ void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade 
         return;
     snprintf(to, sizeof to, "%d", (int)u->to_type);
     const char *w[6] = {call->request_id, u->community, to, u->reason, u->requested_on, call->actor};
-    r = prep_q(c, call, "upgrade",
-               "INSERT INTO registry.upgrade (id, community, from_type, to_type, reason, "
-               "requested_on, requested_by) SELECT $1::uuid, code, org_type, $3::smallint, $4, "
-               "$5::date, $6 FROM registry.community WHERE code = $2",
-               6, w);
-    if (!r)
+    if (prep_exec(c, call, "upgrade",
+                  "INSERT INTO registry.upgrade (id, community, from_type, to_type, reason, "
+                  "requested_on, requested_by) SELECT $1::uuid, code, org_type, $3::smallint, $4, "
+                  "$5::date, $6 FROM registry.community WHERE code = $2",
+                  6, w))
         return;
-    PQclear(r);
     prep_db_get(c, call, &s_upgrade, call->request_id, "upgrade_requested");
 }
 
@@ -252,22 +244,17 @@ void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDe
     if (!ok)
         return;
     const char *w[5] = {d->id, d->approve ? "approved" : "rejected", d->date, d->note, call->actor};
-    r = prep_q(c, call, "upgrade",
-               "UPDATE registry.upgrade SET state = $2, decided_on = $3::date, decision_note = $4, "
-               "decided_by = $5 WHERE id = $1::uuid",
-               5, w);
-    if (!r)
+    if (prep_exec(c, call, "upgrade",
+                  "UPDATE registry.upgrade SET state = $2, decided_on = $3::date, decision_note = $4, "
+                  "decided_by = $5 WHERE id = $1::uuid",
+                  5, w))
         return;
-    PQclear(r);
-    if (d->approve) {
-        r = prep_q(c, call, "community",
-                   "UPDATE registry.community m SET org_type = g.to_type, updated_at = now() "
-                   "FROM registry.upgrade g WHERE g.id = $1::uuid AND m.code = g.community",
-                   1, w);
-        if (!r)
-            return;
-        PQclear(r);
-    }
+    if (d->approve &&
+        prep_exec(c, call, "community",
+                  "UPDATE registry.community m SET org_type = g.to_type, updated_at = now() "
+                  "FROM registry.upgrade g WHERE g.id = $1::uuid AND m.code = g.community",
+                  1, w))
+        return;
     prep_db_get(c, call, &s_upgrade, d->id, "upgrade_decided");
 }
 

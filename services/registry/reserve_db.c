@@ -307,14 +307,13 @@ void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUp
         return;
     }
     const char *w[6] = {u->id, status, vetting, reason, note, call->actor};
-    PGresult *done = prep_q(c, call, "reserve",
-                            "UPDATE registry.reserve SET status = $2, vetting = $3, bar_reason = $4, "
-                            "note = $5, updated_by = $6 WHERE id = $1::uuid",
-                            6, w);
-    PQclear(r);
-    if (!done)
+    int failed = prep_exec(c, call, "reserve",
+                           "UPDATE registry.reserve SET status = $2, vetting = $3, bar_reason = $4, "
+                           "note = $5, updated_by = $6 WHERE id = $1::uuid",
+                           6, w);
+    PQclear(r); /* after the UPDATE: w points into r */
+    if (failed)
         return;
-    PQclear(done);
     prep_db_get(c, call, &s_reserve, u->id, "reserve_updated");
 }
 

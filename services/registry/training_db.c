@@ -7,10 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void s_attendee(void *item, char **f)
+{
+    Hj__Registry__Attendee *at = item;
+    at->person_id = f[0];
+    at->person_name = f[1];
+    at->role = f[2];
+}
+
 static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Training *t = item;
-    size_t n, k;
     hj__registry__training__init(t);
     t->id = PQgetvalue(r, i, 0);
     t->date = PQgetvalue(r, i, 1);
@@ -19,19 +26,8 @@ static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
     t->trainer = PQgetvalue(r, i, 4);
     t->recorded_by = PQgetvalue(r, i, 5);
     t->topics = hj_arena_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
-    char **people = hj_arena_split(a, PQgetvalue(r, i, 7), '\x1e', &n);
-    Hj__Registry__Attendee *at = hj_arena_alloc(a, (n + 1) * sizeof *at);
-    t->attendees = hj_arena_alloc(a, (n + 1) * sizeof *t->attendees);
-    for (size_t j = 0; people && at && t->attendees && j < n; j++) {
-        char **f = hj_arena_split(a, people[j], '\x1f', &k);
-        hj__registry__attendee__init(&at[j]);
-        if (f && k == 3) {
-            at[j].person_id = f[0];
-            at[j].person_name = f[1];
-            at[j].role = f[2];
-        }
-        t->attendees[t->n_attendees++] = &at[j];
-    }
+    t->attendees = (Hj__Registry__Attendee **)prep_children(
+        a, PQgetvalue(r, i, 7), &hj__registry__attendee__descriptor, 3, s_attendee, &t->n_attendees);
 }
 
 static const prep_filter_t s_training_filters[] = {
@@ -60,15 +56,6 @@ static const prep_record_t s_training = {
     .voidable = 1,
 };
 
-static int s_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
-                  const char *const *v)
-{
-    PGresult *r = prep_q(c, call, what, sql, n, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
-}
-
 void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t)
 {
     if (t->community[0] &&
@@ -83,7 +70,7 @@ void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t
             return;
     const char *v[6] = {call->request_id, t->date, t->community, t->subdistrict, t->trainer,
                         call->actor};
-    if (s_exec(c, call, "training",
+    if (prep_exec(c, call, "training",
                "INSERT INTO registry.training (id, held_on, community, subdistrict, trainer, "
                "recorded_by) SELECT $1::uuid, $2::date, NULLIF($3, ''), COALESCE((SELECT subdistrict "
                "FROM registry.community WHERE code = $3), $4), $5, $6",
@@ -93,7 +80,7 @@ void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t
         char pos[24];
         snprintf(pos, sizeof pos, "%zu", i + 1);
         const char *w[3] = {call->request_id, pos, t->topics[i]};
-        if (s_exec(c, call, "topics",
+        if (prep_exec(c, call, "topics",
                    "INSERT INTO registry.training_topic (training_id, position, topic) VALUES "
                    "($1::uuid, $2::smallint, $3)",
                    3, w))
@@ -101,7 +88,7 @@ void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t
     }
     for (size_t i = 0; i < t->n_attendees; i++) {
         const char *w[3] = {call->request_id, t->attendees[i]->person_id, t->attendees[i]->role};
-        if (s_exec(c, call, "attendees",
+        if (prep_exec(c, call, "attendees",
                    "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
                    "($1::uuid, $2::uuid, $3)",
                    3, w))
@@ -155,7 +142,7 @@ void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__Training
     }
     for (size_t i = 0; i < u->n_add_attendees; i++) {
         const char *w[3] = {u->id, u->add_attendees[i]->person_id, u->add_attendees[i]->role};
-        if (s_exec(c, call, "add_attendees",
+        if (prep_exec(c, call, "add_attendees",
                    "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
                    "($1::uuid, $2::uuid, $3)",
                    3, w))

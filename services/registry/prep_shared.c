@@ -1,0 +1,56 @@
+/* Helpers the per-measure *_db.c files share, beside those of
+ * preparation_db.c: a statement whose rows nobody reads, a community's
+ * subdistrict, and the child records that travel in one column. */
+#include "hj_envelope.h"
+#include "preparation.h"
+
+#include <stdio.h>
+
+int prep_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
+              const char *const *values)
+{
+    PGresult *r = prep_q(c, call, what, sql, n, values);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+int prep_community_subdistrict(PGconn *c, hj_call_t *call, const char *community,
+                               char subdistrict[64])
+{
+    const char *v[1] = {community};
+    PGresult *r = prep_q(c, call, "community",
+                         "SELECT subdistrict FROM registry.community WHERE code = $1", 1, v);
+    if (!r)
+        return -1;
+    int found = PQntuples(r);
+    if (found)
+        snprintf(subdistrict, 64, "%s", PQgetvalue(r, 0, 0));
+    else
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
+                      community);
+    PQclear(r);
+    return found ? 0 : -1;
+}
+
+void **prep_children(hj_arena_t *a, const char *column, const ProtobufCMessageDescriptor *desc,
+                     size_t nfields, prep_child_fn fill, size_t *n)
+{
+    char **records = hj_arena_split(a, column, '\x1e', n);
+    char *items = hj_arena_alloc(a, (*n + 1) * desc->sizeof_message);
+    void **out = hj_arena_alloc(a, (*n + 1) * sizeof *out);
+    if (!records || !items || !out) {
+        *n = 0;
+        return NULL;
+    }
+    for (size_t j = 0; j < *n; j++) {
+        size_t k;
+        char **f = hj_arena_split(a, records[j], '\x1f', &k);
+        out[j] = items + j * desc->sizeof_message;
+        protobuf_c_message_init(desc, out[j]);
+        /* A record of another width is kept empty rather than misread. */
+        if (f && k == nfields)
+            fill(out[j], f);
+    }
+    return out;
+}

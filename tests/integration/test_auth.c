@@ -454,7 +454,7 @@ Test(auth, the_actor_is_the_enrolled_device_whatever_the_request_says)
 
 static void s_wait_sealed(void)
 {
-    hj_wait_until(hj_stack_sealed, &stack, 2000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 0);
 }
 

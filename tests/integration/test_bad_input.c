@@ -645,7 +645,7 @@ static void s_text(const char *sql, char *out, size_t size)
 /* Every journal row numbered by the relay, and applied by hj-tallyd. */
 static void s_tally_caught_up(void)
 {
-    cr_assert_eq(hj_wait_until(hj_stack_tally_caught_up, &stack, 10000), 0,
+    cr_assert_eq(hj_wait_until(hj_stack_tally_caught_up, &stack, 60000), 0,
                  "hj-tallyd did not catch up with the journal");
 }
 
@@ -678,7 +678,7 @@ static void s_start(void)
     s_text("SELECT id FROM registry.person WHERE name = '李强'", p1, sizeof p1);
     s_text("SELECT id FROM registry.person WHERE name = '王丽'", p2, sizeof p2);
     /* The relay has numbered every row, and the interviews projection has read them. */
-    hj_wait_until(hj_stack_sealed, &stack, 5000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
     /* A residents election of KBS-BH-01, scheduled 60 days ahead; hj-tallyd has applied every row. */
     time_t later = time(NULL) + 60 * 86400;

@@ -693,12 +693,12 @@ Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout =
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
-    hj_wait_until(hj_stack_sealed, &stack, 60000);
+    hj_wait_until(hj_stack_sealed, &stack, 120000);
     /* Real changes behind the flood: their events cannot reach the paused consumer. */
     OK("community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH");
     OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents", "--role",
        "member", "--from", "2021-01-20");
-    hj_wait_until(hj_stack_sealed, &stack, 5000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     kill(tallyd, SIGCONT);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
 

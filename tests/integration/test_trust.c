@@ -285,7 +285,7 @@ Test(trust, every_daemon_is_logged_in_as_its_own_role, .init = setup, .fini = te
 Test(trust, the_chain_covers_the_reply_a_replay_returns, .init = setup, .fini = teardown, .timeout = 120)
 {
     char *out = NULL;
-    hj_wait_until(hj_stack_sealed, &stack, 2000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0, "%s", out);
     free(out);
     /* A superuser past the guard rewrites the stored answer of seq 2. */

@@ -21,7 +21,9 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
 
@@ -47,12 +49,8 @@ static void setup(void)
         {"body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
          "--leader", LI_QIANG, "--guides", "KBS-BH-01"},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        char *err = NULL;
-        int rc = hj_runv(&stack, NULL, &err, steps[i]);
-        cr_assert_eq(rc, 0, "setup step %zu (%s %s): %s", i, steps[i][0], steps[i][1], err);
-        free(err);
-    }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        cr_assert_eq(hj_seed_run(&stack, steps[i]), 0, "setup step %zu", i);
 }
 
 static void teardown(void)
@@ -77,36 +75,14 @@ static int s_talk(const char *device, const char *community, char **err)
                   "张居民", "--summary", "谈换届工作", NULL);
 }
 
-/* Sends a packed request as the device file `device`; the reply's status. */
-static hj_status_t s_call_as(const char *device, const char *service, const void *body, size_t len)
-{
-    hj_status_t st = {.code = -1};
-    hj_client_t *c = hj_stack_client_as(&stack, device, 2000, 2);
-    uint8_t *reply = NULL;
-    size_t reply_len = 0;
-    cr_assert(c);
-    if (hj_client_call(c, service, body, len, &reply, &reply_len) == 0)
-        hj_status_unpack(reply, reply_len, &st);
-    free(reply);
-    hj_client_destroy(&c);
-    return st;
-}
-
 
 /* ---- keys --------------------------------------------------------------------- */
 
 /* A subscriber of every event, as the device file `device`. */
 static void *s_sub(void *ctx, const char *device)
 {
-    hj_device_t d;
-    char msg[512];
-    void *sub = zmq_socket(ctx, ZMQ_SUB);
-    int linger = 0;
-    cr_assert_eq(hj_device_load(&d, device, msg, sizeof msg), 0, "%s", msg);
-    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
-    cr_assert_eq(hj_curve_client_socket(sub, &d), 0);
-    cr_assert_eq(zmq_connect(sub, stack.events), 0);
+    void *sub = hj_stack_sub(&stack, ctx, device, "", -1);
+    cr_assert_not_null(sub, "no subscriber as %s", device);
     return sub;
 }
 
@@ -428,7 +404,8 @@ Test(auth, the_actor_is_the_enrolled_device_whatever_the_request_says)
     size_t len = hj__interviews__request__get_packed_size(&req);
     uint8_t *buf = malloc(len);
     hj__interviews__request__pack(&req, buf);
-    hj_status_t st = s_call_as(office, "interviews", buf, len);
+    hj_status_t st;
+    cr_assert_eq(hj_stack_call(&stack, office, "interviews", buf, len, 2000, 2, &st), 0);
     free(buf);
     cr_assert_eq(st.code, HJ__CODE__OK, "%s", st.message);
     char sql[256];
@@ -477,8 +454,7 @@ Test(auth, the_actor_is_the_enrolled_device_whatever_the_request_says)
 
 static void s_wait_sealed(void)
 {
-    for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") > 0; i++)
-        usleep(20000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 0);
 }
 

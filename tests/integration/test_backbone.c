@@ -76,42 +76,19 @@ static uint8_t *s_community_add(const char *rid, const char *code, const char *n
 /* Sends body to service through a real client; returns the reply's status. */
 static hj_status_t s_call(const char *service, const void *body, size_t len)
 {
-    hj_status_t st = {.code = -1};
-    hj_client_t *c = hj_stack_client(&stack, 3000, 3);
-    uint8_t *reply = NULL;
-    size_t reply_len = 0;
-    cr_assert(c);
-    if (hj_client_call(c, service, body, len, &reply, &reply_len) == 0)
-        hj_status_unpack(reply, reply_len, &st);
-    free(reply);
-    hj_client_destroy(&c);
+    hj_status_t st;
+    cr_assert_eq(hj_stack_call(&stack, NULL, service, body, len, 3000, 3, &st), 0);
     return st;
-}
-
-/* A community added for its event: probe k is KBS-BH-Pk. */
-static int s_probe(void *arg, int k, char *topic, size_t size)
-{
-    char code[32];
-    (void)arg;
-    snprintf(code, sizeof code, "KBS-BH-P%d", k);
-    snprintf(topic, size, "registry.community_added.%s", code);
-    return hj_run(&stack, NULL, NULL, "community", "add", "--code", code, "--name", "探针社区", "--subdistrict",
-                  "KBS-BH", NULL) == 0 ? 0 : -1;
 }
 
 Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NULL, .fini = teardown,
      .timeout = 60)
 {
     s_start(1);
-    void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
-    int linger = 0, timeout = 5000;
-    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "registry.community_added.", 25);
-    s_curve(sub);
-    cr_assert_eq(zmq_connect(sub, stack.events), 0);
+    void *ctx = zmq_ctx_new(), *sub = hj_stack_sub(&stack, ctx, NULL, "registry.community_added.", 5000);
+    cr_assert_not_null(sub, "no subscriber on the event bus");
     /* The CURVE handshake is done and the subscription has reached the XPUB. */
-    cr_assert_gt(hj_wait_subscribed(sub, s_probe, NULL, 10000), 0, "the subscriber never heard a probe");
+    cr_assert_gt(hj_wait_subscribed(sub, hj_seed_probe, &stack, 10000), 0, "the subscriber never heard a probe");
     uint64_t seqs[2];
     const char *codes[2] = {"KBS-BH-01", "KBS-BH-02"};
     for (int i = 0; i < 2; i++) {

@@ -21,6 +21,7 @@
 #include "hj_mdp.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
 #include "tally.pb-c.h"
@@ -644,14 +645,8 @@ static void s_text(const char *sql, char *out, size_t size)
 /* Every journal row numbered by the relay, and applied by hj-tallyd. */
 static void s_tally_caught_up(void)
 {
-    for (int i = 0; i < 200; i++) {
-        if (hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") == 0 &&
-            hj_stack_scalar(&stack, "SELECT (SELECT coalesce(max(seq), 0) FROM bus.journal) - "
-                                    "(SELECT journal_seq FROM tally.cursor)") == 0)
-            return;
-        usleep(50000);
-    }
-    cr_assert_fail("hj-tallyd did not catch up with the journal");
+    cr_assert_eq(hj_wait_until(hj_stack_tally_caught_up, &stack, 60000), 0,
+                 "hj-tallyd did not catch up with the journal");
 }
 
 /* Reads that each service answers: it is still serving. */
@@ -687,8 +682,7 @@ static void s_start(void)
     s_text("SELECT id FROM registry.person WHERE name = '李强'", p1, sizeof p1);
     s_text("SELECT id FROM registry.person WHERE name = '王丽'", p2, sizeof p2);
     /* The relay has numbered every row, and the interviews projection has read them. */
-    for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
-        usleep(50000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
     /* A residents election of KBS-BH-01, scheduled 60 days ahead; hj-tallyd has applied every row. */
     time_t later = time(NULL) + 60 * 86400;

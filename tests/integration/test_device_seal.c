@@ -53,11 +53,10 @@ static void s_passphrase(const char *passphrase)
 static char *s_slurp(const char *path)
 {
     static char text[4096];
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "%s", path);
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    text[n] = 0;
-    fclose(f);
+    char *file = hj_test_file(path);
+    cr_assert(file, "%s", path);
+    snprintf(text, sizeof text, "%s", file);
+    free(file);
     return text;
 }
 

@@ -56,9 +56,7 @@ static char *s_run(int want, char **out, const char *const *argv)
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
 }
 

@@ -44,10 +44,7 @@ static char *s_hj(int want, const char *const *argv)
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
     OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", OFFICER);
 }
@@ -124,13 +121,8 @@ Test(election_day, a_residents_election_with_a_further_round)
     hj_date_from_today(-16, d16);
     hj_date_from_today(-10, d10);
     /* The dashboard listens to the live count from the start. */
-    void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
-    int linger = 0, timeout = 100;
-    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "tally.count.", 12);
-    cr_assert_eq(hj_stack_curve(&stack, sub), 0);
-    cr_assert_eq(zmq_connect(sub, stack.events), 0);
+    void *ctx = zmq_ctx_new(), *sub = hj_stack_sub(&stack, ctx, NULL, "tally.count.", 100);
+    cr_assert_not_null(sub, "no subscriber on the event bus");
 
     s_prepare("KBS-BH-02", 1);
     s_nominees("KBS-BH-02", "residents", 1, 6, ids);
@@ -339,20 +331,31 @@ Test(election_day, a_residents_election_with_a_further_round)
                  3 + 1 + 1 + 1 + 3 + 2 + 2 + 2 + 1);
 }
 
-/* A party election: 3 seats, 4 candidates, decided by those present. */
-static void s_party_election(char ids[][37])
+/* A party election of KBS-BH-01 for `seats` seats, opened today with n
+ * candidates (ids[0..n-1], 候选人11...), decided by those present. */
+static void s_party_election_of(const char *seats, int n, char ids[][37])
 {
     char today[11], d20[11];
+    const char *candidates[24] = {"election", "candidates", ELECTION_P};
     hj_date_from_today(0, today);
     hj_date_from_today(-20, d20);
     s_prepare("KBS-BH-01", 2);
-    s_nominees("KBS-BH-01", "party", 11, 4, ids);
-    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "3",
+    s_nominees("KBS-BH-01", "party", 11, n, ids);
+    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", seats,
        "--request-id", ELECTION_P);
     OK("voters", "set", "KBS-BH-01", "--voters", "300", "--published", d20);
-    OK("election", "candidates", ELECTION_P, "--person", ids[0], "--person", ids[1], "--person", ids[2],
-       "--person", ids[3]);
+    for (int i = 0; i < n; i++) {
+        candidates[3 + 2 * i] = "--person";
+        candidates[4 + 2 * i] = ids[i];
+    }
+    free(s_hj(0, candidates));
     OK("election", "open", "KBS-BH-01", "--body", "party");
+}
+
+/* 3 seats, 4 candidates. */
+static void s_party_election(char ids[][37])
+{
+    s_party_election_of("3", 4, ids);
 }
 
 Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_and_re_run)
@@ -705,17 +708,8 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
  * beside the first with one. */
 Test(election_day, a_party_election_reduced_to_4_is_certified_and_recounts_keep_both_counts)
 {
-    char today[11], d20[11], ids[6][37], *out, *err;
-    hj_date_from_today(0, today);
-    hj_date_from_today(-20, d20);
-    s_prepare("KBS-BH-01", 2);
-    s_nominees("KBS-BH-01", "party", 11, 6, ids);
-    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "5",
-       "--request-id", ELECTION_P);
-    OK("voters", "set", "KBS-BH-01", "--voters", "300", "--published", d20);
-    OK("election", "candidates", ELECTION_P, "--person", ids[0], "--person", ids[1], "--person", ids[2],
-       "--person", ids[3], "--person", ids[4], "--person", ids[5]);
-    OK("election", "open", "KBS-BH-01", "--body", "party");
+    char ids[6][37], *out, *err;
+    s_party_election_of("5", 6, ids);
     OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
     /* First count: 候选人11..13 only (more than 22.5 of 45 present); 张三 written in. */
     OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",

@@ -2,9 +2,10 @@
  * audit, interviews and tally daemons and database. Records are seeded with
  * Chinese text and fields holding commas, quotes and newlines; every export
  * is read back with the project's CSV reader and compared, cell by cell,
- * with what the list commands print as --json. One test a ledger, each on a
- * stack of its own seeded with the same record. */
+ * with what the list commands print as --json. One test a ledger, all on one
+ * stack seeded with the record; the test that takes hj-busd away on its own. */
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -234,99 +235,101 @@ static const char *s_cell(const s_csv_t *t, size_t row, const char *header)
 
 /* ---- the stack and the record ---------------------------------------------------- */
 
-static void s_seed(void)
-{
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02", "KBS-DS-01"), 0);
-    OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG);
-    OK("person", "add", "--name", "巴特尔", "--gender", "male", "--request-id", BATER);
-    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI);
-    OK("person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO);
-    OK("person", "add", "--name", "孙,\"小\"红", "--gender", "female", "--request-id", SUN);
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
-
+/* The record every test reads: written through the real CLI, in order. */
+static const char *const s_record[][28] = {
+    {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG},
+    {"person", "add", "--name", "巴特尔", "--gender", "male", "--request-id", BATER},
+    {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI},
+    {"person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO},
+    {"person", "add", "--name", "孙,\"小\"红", "--gender", "female", "--request-id", SUN},
+    {"seat", "add", "--community", "KBS-BH-01", "--person", WANG, "--committee", "party", "--role", "secretary", "--from", "2021-01-15"},
     /* reserve: five entries (more than a page of two), one note that needs quoting */
-    OK("reserve", "add", "--person", WANG, "--community", "KBS-BH-01", "--committee", "residents",
-       "--added", "2026-02-01", "--source", "居民代表推荐,党员推荐", "--note", TRICKY);
-    OK("reserve", "add", "--person", BATER, "--community", "KBS-BH-01", "--committee", "party",
-       "--added", "2026-02-02", "--vetting", "barred", "--reason", "criminal_record");
-    OK("reserve", "add", "--person", LI, "--community", "KBS-BH-02", "--committee", "party",
-       "--added", "2026-02-03", "--vetting", "cleared", "--status", "nominated");
-    OK("reserve", "add", "--person", ZHAO, "--community", "KBS-DS-01", "--committee", "residents",
-       "--added", "2026-02-04", "--source", "自荐");
-    OK("reserve", "add", "--person", SUN, "--community", "KBS-BH-02", "--committee", "residents",
-       "--added", "2026-02-04", "--status", "withdrawn");
-
+    {"reserve", "add", "--person", WANG, "--community", "KBS-BH-01", "--committee", "residents", "--added", "2026-02-01", "--source", "居民代表推荐,党员推荐", "--note", TRICKY},
+    {"reserve", "add", "--person", BATER, "--community", "KBS-BH-01", "--committee", "party", "--added", "2026-02-02", "--vetting", "barred", "--reason", "criminal_record"},
+    {"reserve", "add", "--person", LI, "--community", "KBS-BH-02", "--committee", "party", "--added", "2026-02-03", "--vetting", "cleared", "--status", "nominated"},
+    {"reserve", "add", "--person", ZHAO, "--community", "KBS-DS-01", "--committee", "residents", "--added", "2026-02-04", "--source", "自荐"},
+    {"reserve", "add", "--person", SUN, "--community", "KBS-BH-02", "--committee", "residents", "--added", "2026-02-04", "--status", "withdrawn"},
     /* talks: a sitting member, an outside party whose name needs quoting, another subdistrict */
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", "2026-10-10",
-       "--interviewer", LI, "--interviewer", ZHAO, "--person", WANG, "--summary", TRICKY, "--topic",
-       "换届纪律", "--topic", "账目公开,\"三务\"公开", "--follow-up", "核实账目|李强|2026-10-20",
-       "--follow-up", "回访|赵敏|2026-10-25", "--concern");
-    OK("talk", "add", "--community", "KBS-BH-02", "--phase", "survey", "--date", "2026-10-11",
-       "--interviewer", LI, "--party", "property_company", "--name", "物业公司,\"张\"经理",
-       "--summary", "物业费,停车位");
-    OK("talk", "add", "--community", "KBS-DS-01", "--phase", "other", "--date", "2026-10-12",
-       "--interviewer", ZHAO, "--person", SUN, "--summary", "了解情况");
-
+    {"talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", "2026-10-10", "--interviewer", LI, "--interviewer", ZHAO, "--person", WANG, "--summary", TRICKY, "--topic", "换届纪律", "--topic", "账目公开,\"三务\"公开", "--follow-up", "核实账目|李强|2026-10-20", "--follow-up", "回访|赵敏|2026-10-25", "--concern"},
+    {"talk", "add", "--community", "KBS-BH-02", "--phase", "survey", "--date", "2026-10-11", "--interviewer", LI, "--party", "property_company", "--name", "物业公司,\"张\"经理", "--summary", "物业费,停车位"},
+    {"talk", "add", "--community", "KBS-DS-01", "--phase", "other", "--date", "2026-10-12", "--interviewer", ZHAO, "--person", SUN, "--summary", "了解情况"},
     /* findings: two audits, amounts in fen */
-    OK("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
-       "--to", "2026-10-31", "--auditor", "张审计", "--opened", "2026-09-01", "--request-id", AUDIT1);
-    OK("audit", "advance", "KBS-BH-01", "--on", "2026-09-02");
-    OK("audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity", "irregularity", "--text",
-       TRICKY, "--amount", "12345.6", "--responsible", "王丽", "--evidence", "凭证 12,13号",
-       "--evidence", "合同\"A\"");
-    OK("audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "observation", "--text",
-       "票据不全");
-    OK("audit", "finding", "update", "KBS-BH-01", "2", "--remedy", "remedied", "--note", "已补齐");
-    OK("audit", "open", "--community", "KBS-DS-01", "--term", "2021-2026", "--from", "2021-01-01",
-       "--to", "2026-10-31", "--auditor", "刘审计", "--opened", "2026-09-01", "--request-id", AUDIT2);
-    OK("audit", "advance", "KBS-DS-01", "--on", "2026-09-02");
-    OK("audit", "finding", "add", "KBS-DS-01", "--item", "3", "--severity", "serious", "--text",
-       "挪用补助", "--amount", "0.07", "--responsible", "赵敏");
-
+    {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-10-31", "--auditor", "张审计", "--opened", "2026-09-01", "--request-id", AUDIT1},
+    {"audit", "advance", "KBS-BH-01", "--on", "2026-09-02"},
+    {"audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity", "irregularity", "--text", TRICKY, "--amount", "12345.6", "--responsible", "王丽", "--evidence", "凭证 12,13号", "--evidence", "合同\"A\""},
+    {"audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "observation", "--text", "票据不全"},
+    {"audit", "finding", "update", "KBS-BH-01", "2", "--remedy", "remedied", "--note", "已补齐"},
+    {"audit", "open", "--community", "KBS-DS-01", "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-10-31", "--auditor", "刘审计", "--opened", "2026-09-01", "--request-id", AUDIT2},
+    {"audit", "advance", "KBS-DS-01", "--on", "2026-09-02"},
+    {"audit", "finding", "add", "KBS-DS-01", "--item", "3", "--severity", "serious", "--text", "挪用补助", "--amount", "0.07", "--responsible", "赵敏"},
     /* training: two attendees of one session, one of a subdistrict-wide session */
-    OK("training", "add", "--date", "2026-11-17", "--community", "KBS-BH-01", "--trainer", "区委组织部,王老师",
-       "--topic", "《城市居民委员会组织法》", "--topic", "选举程序\"十步\"", "--attendee",
-       ZHAO ":election_committee_member", "--attendee", LI ":guidance_group_member");
-    OK("training", "add", "--date", "2026-11-18", "--subdistrict", "KBS-BH", "--trainer", "街道",
-       "--topic", "换届纪律", "--attendee", SUN ":community_staff");
-
+    {"training", "add", "--date", "2026-11-17", "--community", "KBS-BH-01", "--trainer", "区委组织部,王老师", "--topic", "《城市居民委员会组织法》", "--topic", "选举程序\"十步\"", "--attendee", ZHAO ":election_committee_member", "--attendee", LI ":guidance_group_member"},
+    {"training", "add", "--date", "2026-11-18", "--subdistrict", "KBS-BH", "--trainer", "街道", "--topic", "换届纪律", "--attendee", SUN ":community_staff"},
     /* publicity */
-    OK("publicity", "add", "--community", "KBS-BH-01", "--channel", "screen", "--kind", "slogan",
-       "--date", "2026-10-01", "--count", "12", "--title", TRICKY);
-    OK("publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind",
-       "policy_reading", "--date", "2026-10-02", "--title", "政策解读：选举办法");
-    OK("publicity", "add", "--community", "KBS-DS-01", "--channel", "notice_board", "--kind",
-       "election_discipline", "--date", "2026-10-03", "--title", "换届纪律\"十严禁\"");
-}
+    {"publicity", "add", "--community", "KBS-BH-01", "--channel", "screen", "--kind", "slogan", "--date", "2026-10-01", "--count", "12", "--title", TRICKY},
+    {"publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind", "policy_reading", "--date", "2026-10-02", "--title", "政策解读：选举办法"},
+    {"publicity", "add", "--community", "KBS-DS-01", "--channel", "notice_board", "--kind", "election_discipline", "--date", "2026-10-03", "--title", "换届纪律\"十严禁\""},
+};
 
-/* Every journal row is sealed, and hj-tallyd has applied them all (the
- * board's export reads its projection). */
-static int s_tally_caught_up(void *arg)
+/* The places and the record; 0, or -1 with hj's message on stderr (no
+ * assertion: the suite's runner seeds its shared stack with it). */
+static int s_seed(hj_stack_t *s)
 {
-    (void)arg;
-    return hj_stack_scalar(&stack, "SELECT ((SELECT count(*) FROM bus.journal WHERE seq IS NULL) = 0 AND "
-                                   "(SELECT journal_seq FROM tally.cursor) = "
-                                   "(SELECT coalesce(max(seq), 0) FROM bus.journal))::int") == 1;
+    int rc = HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02", "KBS-DS-01");
+    for (size_t i = 0; rc == 0 && i < sizeof s_record / sizeof s_record[0]; i++)
+        rc = hj_seed_run(s, s_record[i]);
+    return rc;
 }
 
-/* Each test: its own stack with the whole record seeded. */
+/* A stack with the whole record seeded, hj-tallyd caught up with it. 0 / -1. */
+static int s_seeded_stack(hj_stack_t *s)
+{
+    if (hj_stack_start_all(s) != 0 || s_seed(s) != 0)
+        return -1;
+    return hj_wait_until(hj_stack_tally_caught_up, s, 60000);
+}
+
+/* The ledgers' tests read the record and write little (a follow-up closed),
+ * and the rest of what they assert reads the record as it stands: one stack,
+ * started and seeded once by the runner, serves them all (seeding is most of
+ * a test's time under ASan). */
+static hj_stack_t shared;
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    (void)set;
+    hj_stack_share(&shared, s_seeded_stack);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    (void)stats;
+    hj_stack_stop(&shared);
+}
+
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    s_seed();
-    cr_assert_eq(hj_wait_until(s_tally_caught_up, NULL, 60000), 0, "hj-tallyd did not catch up");
+    cr_assert_eq(hj_stack_attach(&stack), 0, "the suite's stack did not start");
 }
 
-static void teardown(void)
+/* What a test wrote has reached hj-tallyd before the next test reads. */
+static void settle(void)
+{
+    hj_wait_until(hj_stack_tally_caught_up, &stack, 60000);
+}
+
+TestSuite(export, .init = setup, .fini = settle, .timeout = 180);
+
+/* A stack of the test's own, for the test that takes hj-busd away. */
+static void own_setup(void)
+{
+    cr_assert_eq(s_seeded_stack(&stack), 0, "stack did not start");
+}
+
+static void own_teardown(void)
 {
     hj_stack_stop(&stack);
 }
-
-TestSuite(export, .init = setup, .fini = teardown, .timeout = 180);
 
 /* ---- the test --------------------------------------------------------------------- */
 
@@ -583,13 +586,9 @@ static void s_board(void)
 
 static char *s_slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "%s", path);
-    char *buf = calloc(1, 1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = 0;
-    fclose(f);
-    return buf;
+    char *text = hj_test_file(path);
+    cr_assert(text, "%s", path);
+    return text;
 }
 
 /* No temporary file is left beside the ledger. */
@@ -684,7 +683,8 @@ Test(export, board_has_a_row_a_community_and_one_for_subdistrict_wide_pushes)
     s_board();
 }
 
-Test(export, excel_files_usage_errors_and_an_unreachable_bus_leave_the_old_ledger)
+Test(export, excel_files_usage_errors_and_an_unreachable_bus_leave_the_old_ledger, .init = own_setup,
+     .fini = own_teardown)
 {
     s_files_and_errors();
 }

@@ -24,10 +24,7 @@ static hj_stack_t stack;
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
 }
 
 static void teardown(void)

@@ -44,12 +44,8 @@ static void setup(void)
         {"seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents",
          "--role", "member", "--from", "2021-01-20", "--request-id", BATER_SEAT},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        char *err = NULL;
-        int rc = hj_runv(&stack, NULL, &err, steps[i]);
-        cr_assert_eq(rc, 0, "setup step %zu (%s %s): %s", i, steps[i][0], steps[i][1], err);
-        free(err);
-    }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        cr_assert_eq(hj_seed_run(&stack, steps[i]), 0, "setup step %zu", i);
 }
 
 static void teardown(void)

@@ -64,10 +64,7 @@ static char *s_talk(const char *community, const char *person, const char *summa
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-auditd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "interviews", "audit", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
     hj_test_idcard("15060219780502123", s_id_wang);
     hj_test_idcard("15060219691123456", s_id_zhao);
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
@@ -383,15 +380,8 @@ Test(read_scope, a_mask_and_a_birth_date_do_not_give_the_number_back)
 /* Sends a packed registry request as the stack's device; the reply's status. */
 static hj_status_t s_send(const uint8_t *body, size_t len)
 {
-    hj_status_t st = {.code = -1};
-    hj_client_t *c = hj_stack_client(&stack, 3000, 2);
-    uint8_t *reply = NULL;
-    size_t reply_len = 0;
-    cr_assert(c);
-    if (hj_client_call(c, "registry", body, len, &reply, &reply_len) == 0)
-        hj_status_unpack(reply, reply_len, &st);
-    free(reply);
-    hj_client_destroy(&c);
+    hj_status_t st;
+    cr_assert_eq(hj_stack_call(&stack, NULL, "registry", body, len, 3000, 2, &st), 0);
     return st;
 }
 

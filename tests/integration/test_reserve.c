@@ -32,13 +32,9 @@ static void s_write(const char *path, const char *text)
 
 static char *s_read(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "%s", path);
-    char *buf = calloc(1, 1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = 0;
-    fclose(f);
-    return buf;
+    char *text = hj_test_file(path);
+    cr_assert(text, "%s", path);
+    return text;
 }
 
 Test(reserve, vetting_rules_and_updates_are_journalled)

@@ -18,6 +18,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "tally.pb-c.h"
 
 static hj_stack_t stack;
@@ -101,10 +102,7 @@ static void s_reason(const char *community, const char *gate, char *reason, size
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
 }
 
@@ -426,13 +424,8 @@ typedef struct {
 
 Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
 {
-    void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
-    int linger = 0, timeout = 200;
-    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "tally.", 6);
-    cr_assert_eq(hj_stack_curve(&stack, sub), 0);
-    cr_assert_eq(zmq_connect(sub, stack.events), 0);
+    void *ctx = zmq_ctx_new(), *sub = hj_stack_sub(&stack, ctx, NULL, "tally.", 200);
+    cr_assert_not_null(sub, "no subscriber on the event bus");
     s_people();
     /* The subscription takes a moment to reach the bus: change boards until an update arrives. */
     int heard = 0;
@@ -700,14 +693,12 @@ Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout =
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
-    for (int i = 0; i < 600 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
-        usleep(100000);
+    hj_wait_until(hj_stack_sealed, &stack, 120000);
     /* Real changes behind the flood: their events cannot reach the paused consumer. */
     OK("community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH");
     OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents", "--role",
        "member", "--from", "2021-01-20");
-    for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
-        usleep(50000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     kill(tallyd, SIGCONT);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
 

@@ -5,10 +5,11 @@
  * a rewritten reply that the chain did not cover, a revoked daemon key. And
  * the daemons, hj-tallyd included, each logged in as its own role. */
 #include <criterion/criterion.h>
-#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -30,21 +31,14 @@ static void *ctx;
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     const char *steps[][20] = {
         {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
          "--to", "2026-10-31", "--auditor", "张审计"},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        char *err = NULL;
-        int rc = hj_runv(&stack, NULL, &err, steps[i]);
-        cr_assert_eq(rc, 0, "setup step %zu (%s %s): %s", i, steps[i][0], steps[i][1], err);
-        free(err);
-    }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        cr_assert_eq(hj_seed_run(&stack, steps[i]), 0, "setup step %zu", i);
     ctx = zmq_ctx_new();
 }
 
@@ -85,12 +79,8 @@ static void *s_socket(int type, const char *file)
 /* A subscriber to the public event bus as the stack's device. */
 static void *s_public_sub(const char *prefix)
 {
-    void *s = zmq_socket(ctx, ZMQ_SUB);
-    int linger = 0;
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix));
-    cr_assert_eq(hj_stack_curve(&stack, s), 0);
-    cr_assert_eq(zmq_connect(s, stack.events), 0);
+    void *s = hj_stack_sub(&stack, ctx, NULL, prefix, -1);
+    cr_assert_not_null(s, "no subscriber on the event bus");
     return s;
 }
 
@@ -110,28 +100,83 @@ static void s_topics(void *sub, int ms, char *out, size_t size)
     }
 }
 
+/* The glob of program's logs in this stack. */
+static void s_log_pattern(const char *program, char *pattern, size_t size)
+{
+    snprintf(pattern, size, "%s/%s.*.log", stack.run_dir, program);
+}
+
 static int s_log_has(const char *program, const char *needle)
 {
     char pattern[600];
-    snprintf(pattern, sizeof pattern, "%s/%s.*.log", stack.run_dir, program);
+    s_log_pattern(program, pattern, sizeof pattern);
     return hj_wait_file_has(pattern, needle);
+}
+
+typedef struct {
+    const char *program, *needle;
+} s_log_line_t;
+
+static int s_log_line_there(void *arg)
+{
+    const s_log_line_t *l = arg;
+    return s_log_has(l->program, l->needle);
 }
 
 /* Waits until the log of program has needle (up to 5 s). */
 static int s_wait_log(const char *program, const char *needle)
 {
-    for (int i = 0; i < 100; i++) {
-        if (s_log_has(program, needle))
-            return 1;
-        usleep(50000);
-    }
-    return 0;
+    s_log_line_t l = {program, needle};
+    return hj_wait_until(s_log_line_there, &l, 5000) == 0;
 }
 
-/* Sends MDP READY for service from sock, then a client request for it; 1 when
- * the socket was handed the request. */
-static int s_ready_gets_requests(void *sock, const char *service)
+/* What hj-busd has decided about would-be workers so far: its lines of
+ * refusals and of admissions. */
+static int s_worker_decisions(void)
 {
+    char pattern[600];
+    s_log_pattern("hj-busd", pattern, sizeof pattern);
+    return hj_wait_file_count(pattern, "refused: ") + hj_wait_file_count(pattern, "ready (credit");
+}
+
+static int s_broker_decided(void *before)
+{
+    return s_worker_decisions() > *(const int *)before;
+}
+
+/* The first handshake event on a socket monitor: 1 when the CURVE handshake
+ * succeeded, 0 when it failed (or the connection went), -1 when none came. */
+static int s_handshake(void *monitor)
+{
+    zmq_pollitem_t item = {monitor, 0, ZMQ_POLLIN, 0};
+    hj_frames_t f;
+    int rc = -1;
+    if (zmq_poll(&item, 1, 10000) == 1 && hj_frames_recv(monitor, &f, 0) == 0) {
+        uint16_t event = 0;
+        if (f.count == 2 && hj_frames_size(&f, 0) >= sizeof event)
+            memcpy(&event, hj_frames_data(&f, 0), sizeof event);
+        rc = event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+        hj_frames_close(&f);
+    }
+    return rc;
+}
+
+/* Connects sock to endpoint and sends MDP READY for service from it, then
+ * client requests for it; 1 when the socket was handed a request. */
+static int s_ready_gets_requests(void *sock, const char *endpoint, const char *service)
+{
+    static int rogues;
+    char monitor_endpoint[64];
+    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://trust-rogue-%d", rogues++);
+    cr_assert_eq(zmq_socket_monitor(sock, monitor_endpoint,
+                                    ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                        ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                        ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_DISCONNECTED),
+                 0);
+    void *monitor = zmq_socket(ctx, ZMQ_PAIR);
+    cr_assert_eq(zmq_connect(monitor, monitor_endpoint), 0);
+    int decisions = s_worker_decisions();
+    cr_assert_eq(zmq_connect(sock, endpoint), 0);
     hj_frames_t f;
     hj_frames_init(&f);
     hj_frames_add(&f, "", 0);
@@ -140,7 +185,15 @@ static int s_ready_gets_requests(void *sock, const char *service)
     hj_frames_addstr(&f, service);
     hj_frames_addstr(&f, "8");
     hj_frames_send_nowait(sock, &f);
-    usleep(300000);
+    /* The READY has been dealt with before the requests go out: refused with
+     * the handshake, or, past it, admitted or refused by the broker. */
+    int shook = s_handshake(monitor);
+    cr_assert_neq(shook, -1, "the rogue's handshake neither succeeded nor failed");
+    if (shook)
+        cr_assert_eq(hj_wait_until(s_broker_decided, &decisions, 10000), 0,
+                     "hj-busd said nothing of the rogue's READY");
+    zmq_socket_monitor(sock, NULL, 0);
+    zmq_close(monitor);
     /* Requests from the real client: with a rogue registered, some reach it. */
     for (int i = 0; i < 6; i++)
         hj_run(&stack, NULL, NULL, "community", "list", NULL);
@@ -232,8 +285,7 @@ Test(trust, every_daemon_is_logged_in_as_its_own_role, .init = setup, .fini = te
 Test(trust, the_chain_covers_the_reply_a_replay_returns, .init = setup, .fini = teardown, .timeout = 120)
 {
     char *out = NULL;
-    for (int i = 0; i < 100 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
-        usleep(20000);
+    hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0, "%s", out);
     free(out);
     /* A superuser past the guard rewrites the stored answer of seq 2. */
@@ -264,8 +316,7 @@ Test(trust, a_stranger_or_another_service_cannot_become_a_service, .init = setup
             cr_assert_eq(hj_stack_curve(&stack, rogue), 0);
         } else
             rogue = s_socket(ZMQ_DEALER, who[i]);
-        cr_assert_eq(zmq_connect(rogue, stack.workers), 0);
-        cr_assert_not(s_ready_gets_requests(rogue, "registry"), "rogue %zu was handed requests", i);
+        cr_assert_not(s_ready_gets_requests(rogue, stack.workers, "registry"), "rogue %zu was handed requests", i);
         zmq_close(rogue);
     }
     cr_assert(s_wait_log("hj-busd", "its key is audit, not one of registry's"),
@@ -293,17 +344,6 @@ static int s_tally_probe(void *arg, int k, char *topic, size_t size)
     hj_frames_addstr(&f, topic);
     hj_frames_addstr(&f, "");
     return hj_frames_send(arg, &f);
-}
-
-/* A community added for its event: probe k is KBS-BH-P<k>. */
-static int s_community_probe(void *arg, int k, char *topic, size_t size)
-{
-    char code[32];
-    (void)arg;
-    snprintf(code, sizeof code, "KBS-BH-P%d", k);
-    snprintf(topic, size, "registry.community_added.%s", code);
-    return hj_run(&stack, NULL, NULL, "community", "add", "--code", code, "--name", "探针社区", "--subdistrict",
-                  "KBS-BH", NULL) == 0 ? 0 : -1;
 }
 
 Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = setup, .fini = teardown,
@@ -358,7 +398,7 @@ Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = se
     }
     /* The daemon's subscription is in place once a probe's event reaches it;
      * the stranger and the plain socket had the same while to hear it. */
-    cr_assert_gt(hj_wait_subscribed(daemon, s_community_probe, NULL, 10000), 0, "the daemon heard no probe");
+    cr_assert_gt(hj_wait_subscribed(daemon, hj_seed_probe, &stack, 10000), 0, "the daemon heard no probe");
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-02", "--name", "康和社区",
                         "--subdistrict", "KBS-BH", NULL),
                  0);
@@ -400,18 +440,18 @@ Test(trust, a_revoked_daemon_key_is_cut_off_at_its_next_request, .init = setup, 
 
 /* ---- the gap fill ------------------------------------------------------- */
 
+/* A line of the output file of a watcher: its path and the text looked for. */
 typedef struct {
-    char *out;
-    int rc;
-} s_watch_t;
+    char path[600];
+    char text[128];
+} s_heard_t;
 
-static void *s_watch(void *arg)
+static int s_heard(void *arg)
 {
-    s_watch_t *w = arg;
-    w->rc = hj_run(&stack, &w->out, NULL, "watch", "registry.community_added.", "--count", "2", "--seconds",
-                   "30", NULL);
-    return NULL;
+    const s_heard_t *h = arg;
+    return hj_wait_file_has(h->path, h->text);
 }
+
 
 Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init = setup, .fini = teardown,
      .timeout = 120)
@@ -461,10 +501,21 @@ Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init =
 
     /* hj watch of one kind sees the seq jump past other kinds' events and
      * reads the range back instead of reporting a hole. */
-    s_watch_t w = {0};
-    pthread_t t;
-    cr_assert_eq(pthread_create(&t, NULL, s_watch, &w), 0);
-    usleep(1500000); /* the watcher has subscribed */
+    s_heard_t h;
+    char errfile[600];
+    snprintf(h.path, sizeof h.path, "%s/watch.out", stack.run_dir);
+    snprintf(errfile, sizeof errfile, "%s/watch.err", stack.run_dir);
+    const char *watch[] = {"watch", "registry.community_added.", "--seconds", "60", NULL};
+    pid_t watcher = hj_run_bg(&stack, h.path, errfile, watch);
+    cr_assert(watcher > 0);
+    /* It has subscribed once it prints a probe's event (probes stop then, so
+     * the next community it hears is KBS-BH-03). */
+    int heard = 0;
+    for (int k = 0; k < 20 && !heard; k++) {
+        cr_assert_eq(hj_seed_probe(&stack, k, h.text, sizeof h.text), 0);
+        heard = hj_wait_until(s_heard, &h, 1000) == 0;
+    }
+    cr_assert(heard, "the watcher heard no probe");
     const char *steps[][16] = {
         {"community", "add", "--code", "KBS-BH-03", "--name", "甲社区", "--subdistrict", "KBS-BH"},
         {"audit", "open", "--community", "KBS-BH-03", "--term", "2021-2026", "--from", "2021-01-01", "--to",
@@ -473,11 +524,21 @@ Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init =
     };
     for (size_t i = 0; i < 3; i++)
         cr_assert_eq(hj_runv(&stack, NULL, NULL, steps[i]), 0);
-    pthread_join(t, NULL);
-    cr_assert_eq(w.rc, 0);
-    cr_assert(strstr(w.out, "registry.community_added.KBS-BH-03") &&
-                  strstr(w.out, "registry.community_added.KBS-BH-04"),
-              "%s", w.out);
-    cr_assert_null(strstr(w.out, "-- gap"), "the gap was not read back: %s", w.out);
-    free(w.out);
+    snprintf(h.text, sizeof h.text, "registry.community_added.KBS-BH-04");
+    hj_wait_until(s_heard, &h, 20000);
+    /* Still watching (no error ended it) until stopped here, as Ctrl-C would. */
+    int status = 0;
+    cr_assert_eq(waitpid(watcher, &status, WNOHANG), 0, "the watcher stopped by itself");
+    kill(watcher, SIGINT);
+    waitpid(watcher, &status, 0);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    char *out = hj_test_file(h.path), *err = hj_test_file(errfile);
+    cr_assert(out && err, "%s", h.path);
+    cr_assert_null(strstr(err, "hj:"), "%s", err);
+    cr_assert(strstr(out, "registry.community_added.KBS-BH-03") &&
+                  strstr(out, "registry.community_added.KBS-BH-04"),
+              "%s", out);
+    cr_assert_null(strstr(out, "-- gap"), "the gap was not read back: %s", out);
+    free(out);
+    free(err);
 }

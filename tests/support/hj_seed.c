@@ -27,15 +27,25 @@ static const char *s_house_name(const char *code, char *buf, size_t size)
     return buf;
 }
 
-/* Runs hj with argv; on failure says which write and why. 0 / -1. */
-static int s_hj(hj_stack_t *stack, const char *const *argv)
+int hj_seed_run(hj_stack_t *s, const char *const *argv)
 {
-    char *err = NULL;
-    int rc = hj_runv(stack, NULL, &err, argv);
+    char *err = NULL, line[512] = "";
+    int rc = hj_runv(s, NULL, &err, argv);
+    for (size_t i = 0, n = 0; rc != 0 && argv[i] && n < sizeof line; i++)
+        n += (size_t)snprintf(line + n, sizeof line - n, " %s", argv[i]);
     if (rc != 0)
-        fprintf(stderr, "hj_seed: hj %s add %s exited %d: %s", argv[0], argv[3], rc, err ? err : "");
+        fprintf(stderr, "hj_seed: hj%s exited %d: %s", line, rc, err ? err : "");
     free(err);
     return rc == 0 ? 0 : -1;
+}
+
+int hj_seed_probe(void *stack, int k, char *topic, size_t size)
+{
+    char code[32];
+    snprintf(code, sizeof code, "KBS-BH-P%d", k);
+    snprintf(topic, size, "registry.community_added.%s", code);
+    const char *argv[] = {"community", "add", "--code", code, "--name", "探针社区", "--subdistrict", "KBS-BH", NULL};
+    return hj_seed_run(stack, argv);
 }
 
 static int s_subdistrict(s_seed_t *seed, const char *code, const char *name)
@@ -48,7 +58,7 @@ static int s_subdistrict(s_seed_t *seed, const char *code, const char *name)
     char buf[96];
     const char *argv[] = {"subdistrict", "add", "--code", code, "--name",
                           name ? name : s_house_name(code, buf, sizeof buf), "--district", "KBS", NULL};
-    if (s_hj(seed->stack, argv) != 0)
+    if (hj_seed_run(seed->stack, argv) != 0)
         return -1;
     snprintf(seed->added[seed->n++], sizeof seed->added[0], "%s", code);
     return 0;
@@ -70,14 +80,14 @@ static int s_place(s_seed_t *seed, const hj_seed_place_t *place)
     const char *argv[] = {"community", "add", "--code", place->code, "--name",
                           place->name ? place->name : s_house_name(place->code, buf, sizeof buf),
                           "--subdistrict", sub, NULL};
-    return s_hj(seed->stack, argv);
+    return hj_seed_run(seed->stack, argv);
 }
 
 int hj_seed_places_named(hj_stack_t *s, const hj_seed_place_t *places)
 {
     s_seed_t seed = {.stack = s};
     const char *argv[] = {"district", "add", "--code", "KBS", "--name", "康巴什区", NULL};
-    int rc = s_hj(s, argv);
+    int rc = hj_seed_run(s, argv);
     for (; rc == 0 && places->code; places++)
         rc = s_place(&seed, places);
     return rc;

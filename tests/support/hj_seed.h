@@ -28,4 +28,13 @@ int hj_seed_places(hj_stack_t *s, const char *const *codes);
 /* The same with names of the caller's choosing (an array ended by a NULL code). */
 int hj_seed_places_named(hj_stack_t *s, const hj_seed_place_t *places);
 
+/* One write of a suite's record: runs hj with argv (NULL-ended). 0, or -1
+ * with the command and hj's message on stderr. */
+int hj_seed_run(hj_stack_t *s, const char *const *argv);
+
+/* A poke for hj_wait_subscribed (arg: the hj_stack_t): probe k adds the
+ * community KBS-BH-P<k> (subdistrict KBS-BH must exist), whose event's topic
+ * is registry.community_added.KBS-BH-P<k>. */
+int hj_seed_probe(void *stack, int k, char *topic, size_t size);
+
 #endif

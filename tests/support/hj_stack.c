@@ -180,6 +180,22 @@ hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries)
     return hj_stack_client_as(s, s->device, timeout_ms, tries);
 }
 
+int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body, size_t len,
+                  int timeout_ms, int tries, hj_status_t *st)
+{
+    hj_client_t *c = hj_stack_client_as(s, device ? device : s->device, timeout_ms, tries);
+    uint8_t *reply = NULL;
+    size_t reply_len = 0;
+    *st = (hj_status_t){.code = -1};
+    if (!c)
+        return -1;
+    if (hj_client_call(c, service, body, len, &reply, &reply_len) == 0)
+        hj_status_unpack(reply, reply_len, st);
+    free(reply);
+    hj_client_destroy(&c);
+    return 0;
+}
+
 pid_t hj_stack_spawn(hj_stack_t *s, const char *program)
 {
     if (s->nprocs >= HJ_STACK_MAX_PROCS)
@@ -276,6 +292,26 @@ int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const
     return 0;
 }
 
+int hj_stack_start_all(hj_stack_t *s)
+{
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", "hj-tallyd",
+                                           NULL};
+    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
+    return hj_stack_start(s, programs, services);
+}
+
+int hj_stack_sealed(void *stack)
+{
+    return hj_stack_scalar(stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL") == 0;
+}
+
+int hj_stack_tally_caught_up(void *stack)
+{
+    return hj_stack_scalar(stack, "SELECT ((SELECT count(*) FROM bus.journal WHERE seq IS NULL) = 0 AND "
+                                  "(SELECT journal_seq FROM tally.cursor) = "
+                                  "(SELECT coalesce(max(seq), 0) FROM bus.journal))::int") == 1;
+}
+
 void hj_stack_kill(hj_stack_t *s, pid_t pid, int sig)
 {
     for (int i = 0; i < s->nprocs; i++)
@@ -304,6 +340,35 @@ static int s_sanitizer_clean(hj_stack_t *s)
     if (p)
         pclose(p);
     return clean;
+}
+
+int hj_stack_share(hj_stack_t *s, int (*start)(hj_stack_t *s))
+{
+    char path[320];
+    FILE *f = NULL;
+    int rc = start(s);
+    snprintf(path, sizeof path, "%s/stack.shared", s->run_dir);
+    if (rc == 0 && (!(f = fopen(path, "wb")) || fwrite(s, sizeof *s, 1, f) != 1))
+        rc = -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = setenv("HJ_STACK_SHARED", path, 1);
+    if (rc != 0)
+        fprintf(stderr, "hj_stack: the suite's shared stack did not start (logs in %s)\n", s->run_dir);
+    return rc;
+}
+
+int hj_stack_attach(hj_stack_t *s)
+{
+    const char *path = getenv("HJ_STACK_SHARED");
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    int rc = f && fread(s, sizeof *s, 1, f) == 1 ? 0 : -1;
+    if (f)
+        fclose(f);
+    if (rc != 0)
+        fprintf(stderr, "hj_stack: no shared stack to attach to (%s)\n", path ? path : "HJ_STACK_SHARED unset");
+    return rc;
 }
 
 void hj_stack_stop(hj_stack_t *s)
@@ -399,43 +464,63 @@ static int s_sink_read(s_sink_t *k)
 
 #define S_RUN_LIMIT_MS 90000 /* a hung hj becomes a failure that names it, not a suite timeout */
 
-int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
+/* In a forked child whose stdout and stderr are in place: runs hj with argv
+ * and the stack's endpoints and device; never returns. */
+static void s_exec_hj(hj_stack_t *s, const char *const *argv)
 {
-    char path[512];
+    char path[512], config[300];
     const char *args[72];
-    int nargs = 0, o[2], e[2];
+    int nargs = 0;
     snprintf(path, sizeof path, "%s/hj", s->bin_dir);
     args[nargs++] = "hj";
     for (int i = 0; argv[i] && nargs < 71; i++)
         args[nargs++] = argv[i];
     args[nargs] = NULL;
+    /* No controlling terminal: hj never waits for a passphrase nobody will type. */
+    setsid();
+    setenv("HJ_BUS", s->bus, 1);
+    setenv("HJ_BUS_EVENTS", s->events, 1);
+    if (s->connect_ms > 0 && !getenv("HJ_CONNECT_MS")) {
+        char ms[16];
+        snprintf(ms, sizeof ms, "%d", s->connect_ms);
+        setenv("HJ_CONNECT_MS", ms, 1);
+    }
+    if (s->device[0])
+        setenv("HJ_DEVICE", s->device, 1);
+    else
+        unsetenv("HJ_DEVICE");
+    /* The operator's own ~/.config/huanjie/device is not this stack's. */
+    snprintf(config, sizeof config, "%s/config", s->run_dir);
+    setenv("XDG_CONFIG_HOME", config, 1);
+    execv(path, (char *const *)args);
+    _exit(127);
+}
+
+pid_t hj_run_bg(hj_stack_t *s, const char *out_path, const char *err_path, const char *const *argv)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(127);
+        s_exec_hj(s, argv);
+    }
+    return pid;
+}
+
+int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
+{
+    int o[2], e[2];
     if (pipe(o) != 0 || pipe(e) != 0)
         return -1;
     pid_t pid = fork();
     if (pid == 0) {
-        /* No controlling terminal: hj never waits for a passphrase nobody will type. */
-        setsid();
         dup2(o[1], 1);
         dup2(e[1], 2);
         close(o[0]);
         close(e[0]);
-        char config[300];
-        setenv("HJ_BUS", s->bus, 1);
-        setenv("HJ_BUS_EVENTS", s->events, 1);
-        if (s->connect_ms > 0 && !getenv("HJ_CONNECT_MS")) {
-            char ms[16];
-            snprintf(ms, sizeof ms, "%d", s->connect_ms);
-            setenv("HJ_CONNECT_MS", ms, 1);
-        }
-        if (s->device[0])
-            setenv("HJ_DEVICE", s->device, 1);
-        else
-            unsetenv("HJ_DEVICE");
-        /* The operator's own ~/.config/huanjie/device is not this stack's. */
-        snprintf(config, sizeof config, "%s/config", s->run_dir);
-        setenv("XDG_CONFIG_HOME", config, 1);
-        execv(path, (char *const *)args);
-        _exit(127);
+        s_exec_hj(s, argv);
     }
     close(o[1]);
     close(e[1]);
@@ -507,24 +592,44 @@ void hj_test_idcard(const char *body17, char out[19])
     out[18] = 0;
 }
 
+/* Makes socket (its options set) a CURVE client as the device file `device`
+ * (NULL: the stack's) and connects it to endpoint; closes it on failure.
+ * The socket or NULL. */
+static void *s_device_connect(hj_stack_t *s, void *socket, const char *device, const char *endpoint)
+{
+    hj_device_t d;
+    char err[512] = "";
+    if (hj_device_load(&d, device ? device : s->device, err, sizeof err) != 0 ||
+        hj_curve_client_socket(socket, &d) != 0 || zmq_connect(socket, endpoint) != 0) {
+        fprintf(stderr, "hj_stack: %s cannot connect to %s: %s\n", device ? device : s->device, endpoint, err);
+        zmq_close(socket);
+        return NULL;
+    }
+    return socket;
+}
+
 void *hj_stack_mdp_socket(hj_stack_t *s, void *ctx, const char *device)
 {
     void *socket = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0, hwm = 0;
-    hj_device_t d;
-    char err[512] = "";
     if (!socket)
         return NULL;
     zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(socket, ZMQ_SNDHWM, &hwm, sizeof hwm);
     zmq_setsockopt(socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
-    if (hj_device_load(&d, device ? device : s->device, err, sizeof err) != 0 ||
-        hj_curve_client_socket(socket, &d) != 0 || zmq_connect(socket, s->bus) != 0) {
-        fprintf(stderr, "hj_stack: no MDP client for %s: %s\n", device ? device : s->device, err);
-        zmq_close(socket);
+    return s_device_connect(s, socket, device, s->bus);
+}
+
+void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *prefix, int timeout_ms)
+{
+    void *socket = zmq_socket(ctx, ZMQ_SUB);
+    int linger = 0;
+    if (!socket)
         return NULL;
-    }
-    return socket;
+    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(socket, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+    zmq_setsockopt(socket, ZMQ_SUBSCRIBE, prefix, strlen(prefix));
+    return s_device_connect(s, socket, device, s->events);
 }
 
 int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len)
@@ -560,4 +665,15 @@ int hj_stack_curve(hj_stack_t *s, void *socket)
         return -1;
     }
     return hj_curve_client_socket(socket, &d);
+}
+
+char *hj_test_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = f ? calloc(1, 1 << 20) : NULL;
+    if (text)
+        text[fread(text, 1, (1 << 20) - 1, f)] = 0;
+    if (f)
+        fclose(f);
+    return text;
 }

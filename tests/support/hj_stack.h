@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "hj_client.h"
+#include "hj_envelope.h"
 
 /* The device every stack enrols (district-admin): the actor of what the
  * tests write through hj_run and hj_stack_client. */
@@ -45,6 +46,9 @@ int hj_stack_init(hj_stack_t *s);
 /* init + hj-busd + each program (NULL-terminated) + wait until `services`
  * (NULL-terminated names) answer. 0 / -1. */
 int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services);
+/* hj_stack_start with every service daemon (hj-registryd, hj-auditd,
+ * hj-interviewsd, hj-tallyd), once all four answer. 0 / -1. */
+int hj_stack_start_all(hj_stack_t *s);
 /* Starts bin_dir/program with the stack's configuration; its log is
  * run_dir/<program>.<pid>.log. Returns the pid or -1. */
 pid_t hj_stack_spawn(hj_stack_t *s, const char *program);
@@ -54,6 +58,23 @@ int hj_stack_wait(hj_stack_t *s, const char *service, int timeout_ms);
 void hj_stack_kill(hj_stack_t *s, pid_t pid, int sig);
 /* Kills every daemon, drops the database, removes the run directory. */
 void hj_stack_stop(hj_stack_t *s);
+
+/* One stack for the tests of a suite that do not disturb each other.
+ * Criterion runs each test in a process of its own, started afresh, so the
+ * runner starts the stack with start(s) (hj_stack_start and the suite's
+ * seed; called from a ReportHook(PRE_SUITE)) and shares it: its description
+ * goes to a file named by HJ_STACK_SHARED, which the test processes
+ * inherit; each test attaches to it in its .init. The daemons stay children
+ * of the runner, which stops them (hj_stack_stop in ReportHook(POST_SUITE)).
+ * 0 / -1 (a failure is said on stderr, and every attach fails). */
+int hj_stack_share(hj_stack_t *s, int (*start)(hj_stack_t *s));
+int hj_stack_attach(hj_stack_t *s);
+
+/* Conditions for hj_wait_until (arg: the hj_stack_t). Nonzero once the relay
+ * has numbered every journal row; once, besides, hj-tallyd has applied them
+ * all (its cursor stands at the journal's last seq). */
+int hj_stack_sealed(void *stack);
+int hj_stack_tally_caught_up(void *stack);
 
 /* A new connection to the test database (caller PQfinish-es). */
 PGconn *hj_stack_pg(hj_stack_t *s);
@@ -74,12 +95,21 @@ int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char
 /* A request-bus client as the stack's device, or as the device file `device`. */
 hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries);
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries);
+/* One request through a client of its own as the device file `device` (NULL:
+ * the stack's device): the reply's status into *st (code -1 when no reply
+ * came). 0, or -1 when no client could be made. */
+int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body, size_t len,
+                  int timeout_ms, int tries, hj_status_t *st);
 /* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
  * connect), for tests that speak the wire themselves. 0 / -1. */
 int hj_stack_curve(hj_stack_t *s, void *socket);
 /* A raw MDP client (DEALER, no high-water mark) connected to the request bus
  * as the device file `device` (NULL: the stack's device), or NULL. */
 void *hj_stack_mdp_socket(hj_stack_t *s, void *ctx, const char *device);
+/* A SUB socket connected to the public event bus as the device file `device`
+ * (NULL: the stack's device), subscribed to prefix; receives give up after
+ * timeout_ms (-1: never). NULL on failure. */
+void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *prefix, int timeout_ms);
 /* Sends [""][MDPC01][service][body] on an MDP client socket. 0 / -1. */
 int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len);
 /* A packed registry request for the community list (a cheap read), malloc'd. */
@@ -92,6 +122,13 @@ uint8_t *hj_stack_community_list(size_t *len);
 int hj_run(hj_stack_t *s, char **out, char **err, ...) __attribute__((sentinel));
 /* Same with an argument vector. */
 int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv);
+/* Starts the real `hj` the same way without waiting for it (a watcher, say):
+ * its stdout and stderr go to the files out_path and err_path as it writes
+ * them. Returns its pid (the caller reaps it) or -1. */
+pid_t hj_run_bg(hj_stack_t *s, const char *out_path, const char *err_path, const char *const *argv);
+
+/* The text of the file at path (its first MiB), malloc'd; NULL when it cannot be read. */
+char *hj_test_file(const char *path);
 
 /* A valid 18-character identity-card number built from a 17-digit body. */
 void hj_test_idcard(const char *body17, char out[19]);

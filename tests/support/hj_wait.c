@@ -1,6 +1,7 @@
 #include "hj_wait.h"
 
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -30,22 +31,33 @@ int hj_wait_until(hj_wait_fn *cond, void *arg, int timeout_ms)
     return cond(arg) ? 0 : -1;
 }
 
-int hj_wait_file_has(const char *pattern, const char *text)
+/* Lines of the files matching pattern that hold text, up to `most`. */
+static int s_file_lines(const char *pattern, const char *text, int most)
 {
     glob_t g;
     int found = 0;
     if (glob(pattern, 0, NULL, &g) != 0)
         return 0;
-    for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+    for (size_t i = 0; i < g.gl_pathc && found < most; i++) {
         FILE *f = fopen(g.gl_pathv[i], "r");
         char line[4096];
-        while (f && !found && fgets(line, sizeof line, f))
-            found = strstr(line, text) != NULL;
+        while (f && found < most && fgets(line, sizeof line, f))
+            found += strstr(line, text) != NULL;
         if (f)
             fclose(f);
     }
     globfree(&g);
     return found;
+}
+
+int hj_wait_file_has(const char *pattern, const char *text)
+{
+    return s_file_lines(pattern, text, 1);
+}
+
+int hj_wait_file_count(const char *pattern, const char *text)
+{
+    return s_file_lines(pattern, text, INT_MAX);
 }
 
 /* Reads one event of sub within wait_ms; 1 when its topic is `topic`, 0 when

@@ -15,6 +15,9 @@ int hj_wait_until(hj_wait_fn *cond, void *arg, int timeout_ms);
 /* 1 when some file matching the glob pattern holds the text (a daemon's log
  * line, say), else 0. */
 int hj_wait_file_has(const char *pattern, const char *text);
+/* How many lines of the files matching the glob pattern hold the text (to
+ * wait for the next such line: a count above the one taken before). */
+int hj_wait_file_count(const char *pattern, const char *text);
 
 /* A write that produces an event: makes probe number k and writes the topic
  * its event will carry into topic. 0 / -1. */

@@ -61,8 +61,7 @@ static void s_hj(const char *const *argv)
 
 /* The stack every test starts from: the places, with names of every width
  * the dashboard must line up, three persons, a seat, a guidance group and an
- * open rectification, applied by hj-tallyd. 0 / -1 (no assertion: the runner seeds the shared
- * stack with it). */
+ * open rectification, applied by hj-tallyd. 0 / -1. */
 static int s_seeded_stack(hj_stack_t *s)
 {
     const hj_seed_place_t places[] = {{s_codes[0], s_names[0]}, {s_codes[1], s_names[1]},
@@ -87,36 +86,14 @@ static int s_seeded_stack(hj_stack_t *s)
     return rc == 0 ? hj_wait_until(hj_stack_tally_caught_up, s, 60000) : rc;
 }
 
-/* The tests that leave the daemons up share one stack, started and seeded
- * once by the runner (Criterion starts each test in a fresh process; see
- * hj_stack_share); what one writes, the others do not look at. The test
- * that kills daemons has a stack of its own. */
-static hj_stack_t shared;
-
-ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
-{
-    (void)set;
-    hj_stack_share(&shared, s_seeded_stack);
-}
-
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
-{
-    (void)stats;
-    hj_stack_stop(&shared);
-}
-
 static void s_tmux_name(void)
 {
     snprintf(tmux_socket, sizeof tmux_socket, "hjtop-%d-%ld", (int)getpid(), s_ms());
 }
 
+/* Each test has a stack of its own: a shared one was not faster here (the
+ * bodies dominate) and one test's writes would move another's board. */
 static void setup(void)
-{
-    cr_assert_eq(hj_stack_attach(&stack), 0, "the suite's stack did not start");
-    s_tmux_name();
-}
-
-static void own_setup(void)
 {
     cr_assert_eq(s_seeded_stack(&stack), 0, "stack did not start");
     s_tmux_name();
@@ -190,7 +167,7 @@ static void own_teardown(void)
     hj_stack_stop(&stack);
 }
 
-TestSuite(top, .init = setup, .fini = teardown, .timeout = 180);
+TestSuite(top, .init = setup, .fini = own_teardown, .timeout = 180);
 
 /* The file where the shell around hj-top writes its exit status. */
 static void s_status_file(const char *name, char *path, size_t size)
@@ -778,8 +755,7 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     cr_assert_str_eq(exit_status, "0\n", "hj-top's exit status after q: \"%s\"", exit_status);
 }
 
-Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own, .init = own_setup,
-     .fini = own_teardown)
+Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
 {
     s_start_top("top", 120, 40);
     s_wait_board("top", 1, 8000);

@@ -151,23 +151,16 @@ static int s_tmux(char **out, ...)
 
 static void s_relay_stop(void);
 
-/* The dashboards and the cable go; what the test wrote has reached
- * hj-tallyd before the next test looks. */
+/* The dashboards, the cable and the stack go. */
 static void teardown(void)
 {
     if (tmux_socket[0])
         s_tmux(NULL, "kill-server", NULL);
     s_relay_stop();
-    hj_wait_until(hj_stack_tally_caught_up, &stack, 60000);
-}
-
-static void own_teardown(void)
-{
-    teardown();
     hj_stack_stop(&stack);
 }
 
-TestSuite(top, .init = setup, .fini = own_teardown, .timeout = 180);
+TestSuite(top, .init = setup, .fini = teardown, .timeout = 180);
 
 /* The file where the shell around hj-top writes its exit status. */
 static void s_status_file(const char *name, char *path, size_t size)

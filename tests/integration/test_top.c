@@ -6,7 +6,6 @@
  * and back when hj-busd is killed and restarted, and the picture is right again. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>

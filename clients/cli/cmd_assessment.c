@@ -122,13 +122,12 @@ int cmd_assessment(cli_t *cli, const char *verb)
     Hj__Registry__Reply *reply;
     void (*print)(const ProtobufCMessage *) = s_print;
     const char *done = NULL;
-    char id[37];
+    char id[37], seat[37]; /* seat: a.seat_id points here until the request is sent */
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "assessment")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
-        char seat[37];
         if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
             return rc;
         a.seat_id = seat;

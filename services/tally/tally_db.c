@@ -28,7 +28,9 @@ int tally_db_caught_up(PGconn *c, hj_call_t *call)
     struct timespec step = {0, S_CATCH_UP_STEP_MS * 1000000L};
     /* Whether any row older than the call waits for its number, not how many:
      * counting them all read every unsealed row (a parallel seq scan of
-     * 6.5 s with 755,000 rows after a bulk load, on every board read).
+     * 6.5 s with 755,000 rows after a bulk load, on every board read). The
+     * rows waiting are the relay's queue (sql/023), oldest first: `seq IS
+     * NULL` walked the entries sealed rows leave in journal_unsequenced.
      * The call's own start: a read runs each statement in a transaction of
      * its own, so now() would move on with every look and rows committed
      * after the call arrived would keep it waiting. */
@@ -36,8 +38,9 @@ int tally_db_caught_up(PGconn *c, hj_call_t *call)
     for (int waited = 0; waited <= S_CATCH_UP_WAIT_MS; waited += S_CATCH_UP_STEP_MS) {
         const char *v[1] = {since[0] ? since : NULL};
         PGresult *r = hj_pq(c, state,
-                            "SELECT (SELECT count(*) FROM (SELECT 1 FROM bus.journal WHERE seq IS "
-                            "NULL AND committed_at < COALESCE($1::timestamptz, now()) LIMIT 1) u), "
+                            "SELECT (SELECT count(*) FROM (SELECT 1 FROM bus.journal_unsealed q "
+                            "JOIN bus.journal j ON j.id = q.id WHERE j.committed_at < "
+                            "COALESCE($1::timestamptz, now()) ORDER BY q.id LIMIT 1) u), "
                             "(SELECT COALESCE(max(seq), 0) FROM bus.journal), "
                             "(SELECT journal_seq FROM tally.cursor), COALESCE($1::timestamptz, now())",
                             1, v);

@@ -43,13 +43,11 @@ static const char *s_state(int state)
  * lookup, never the journal's history. */
 static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
 {
-    char state[6];
     const char *v[1] = {code};
-    PGresult *r = hj_pq(c, state, "SELECT 1 FROM registry.community WHERE code = $1", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the community", "");
+    PGresult *r = hj_call_q(call, c, "the community", "",
+                            "SELECT 1 FROM registry.community WHERE code = $1", 1, v);
+    if (!r)
         return -1;
-    }
     int known = PQntuples(r) > 0;
     PQclear(r);
     if (!known)
@@ -62,13 +60,11 @@ static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
  * `after`) when not, -1 on a database error. */
 static int s_cursor_known(PGconn *c, hj_call_t *call, const char *after)
 {
-    char state[6];
     const char *v[1] = {after};
-    PGresult *r = hj_pq(c, state, "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audits", "after");
+    PGresult *r = hj_call_q(call, c, "the audits", "after",
+                            "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v);
+    if (!r)
         return -1;
-    }
     int known = PQntuples(r) > 0;
     PQclear(r);
     if (!known)
@@ -80,15 +76,9 @@ static int s_cursor_known(PGconn *c, hj_call_t *call, const char *after)
 /* Serialises the audits of one community across instances (overlap checks). */
 static int s_lock_community(PGconn *c, hj_call_t *call, const char *community)
 {
-    char state[6];
     const char *v[1] = {community};
-    PGresult *r = hj_pq(c, state, "SELECT pg_advisory_xact_lock(hashtext('hj.audit:' || $1))", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the community's audits", "");
-        return -1;
-    }
-    PQclear(r);
-    return 0;
+    return hj_call_exec(call, c, "the community's audits", "",
+                        "SELECT pg_advisory_xact_lock(hashtext('hj.audit:' || $1))", 1, v);
 }
 
 /* The audit a request names, as found. */
@@ -109,7 +99,7 @@ typedef struct {
 static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref, int lock,
                      s_audit_t *a)
 {
-    char state[6], sql[1024];
+    char sql[1024];
     int by_id = hj_uuid_valid(ref->key);
     if (!by_id && s_community_known(c, call, ref->key) != 1)
         return -1;
@@ -123,11 +113,9 @@ static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref,
              by_id ? "e.id = $1::uuid" : "e.community = $1 AND ($2 = '' OR e.term = $2)",
              lock ? "FOR UPDATE" : "");
     const char *v[2] = {ref->key, ref->term};
-    PGresult *r = hj_pq(c, state, sql, by_id ? 1 : 2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audit", "");
+    PGresult *r = hj_call_q(call, c, "the audit", "", sql, by_id ? 1 : 2, v);
+    if (!r)
         return -1;
-    }
     if (PQntuples(r) == 0) {
         PQclear(r);
         if (by_id)
@@ -171,19 +159,16 @@ static int s_require_at_work(hj_call_t *call, const s_audit_t *a, const char *wh
 static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const char *from,
                         const char *to, const char *except_id)
 {
-    char state[6];
     const char *v[4] = {community, from, to, except_id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT term, to_char(period_from, 'YYYY-MM-DD'), "
-                        "to_char(period_to, 'YYYY-MM-DD') FROM audit.engagement "
-                        "WHERE community = $1 AND state >= 4 AND id::text <> $4 "
-                        "AND daterange(period_from, period_to, '[]') && "
-                        "daterange($2::date, $3::date, '[]') ORDER BY period_from LIMIT 1",
-                        4, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audited period", "");
+    PGresult *r = hj_call_q(call, c, "the audited period", "",
+                            "SELECT term, to_char(period_from, 'YYYY-MM-DD'), "
+                            "to_char(period_to, 'YYYY-MM-DD') FROM audit.engagement "
+                            "WHERE community = $1 AND state >= 4 AND id::text <> $4 "
+                            "AND daterange(period_from, period_to, '[]') && "
+                            "daterange($2::date, $3::date, '[]') ORDER BY period_from LIMIT 1",
+                            4, v);
+    if (!r)
         return -1;
-    }
     int rc = 0;
     if (PQntuples(r) > 0)
         rc = hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "period",
@@ -392,20 +377,14 @@ out:
 static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, int to,
                          const char *reason, const char *on)
 {
-    char state[6], f[4], t[4];
+    char f[4], t[4];
     snprintf(f, sizeof f, "%d", from);
     snprintf(t, sizeof t, "%d", to);
     const char *v[7] = {call->request_id, id, f, t, reason, on, call->actor};
-    PGresult *r = hj_pq(c, state,
+    return hj_call_exec(call, c, "the audit's move", "",
                         "INSERT INTO audit.move (id, engagement, from_state, to_state, reason, "
                         "on_date, actor) VALUES ($1, $2, $3::smallint, $4::smallint, $5, $6::date, $7)",
                         7, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audit's move", "");
-        return -1;
-    }
-    PQclear(r);
-    return 0;
 }
 
 void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
@@ -437,16 +416,12 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
     PQclear(r);
     /* The standard scope, numbered in its order; ids derived from the request id. */
     const char *w[1] = {call->request_id};
-    r = hj_pq(c, state,
-              "INSERT INTO audit.scope_item (id, engagement, no, kind, code, title) "
-              "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
-              "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
-              1, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audit's scope", "");
+    if (hj_call_exec(call, c, "the audit's scope", "",
+                     "INSERT INTO audit.scope_item (id, engagement, no, kind, code, title) "
+                     "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
+                     "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
+                     1, w))
         return;
-    }
-    PQclear(r);
     /* Opening is the first move (not_opened → planned): it records who opened it. */
     if (s_move_insert(c, call, call->request_id, HJ__AUDIT__STATE__NOT_OPENED,
                       HJ__AUDIT__STATE__PLANNED, "", opened) != 0)
@@ -518,18 +493,14 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
     const char *v[3] = {a.id, to_text, on};
     /* completed_on is the date of the move into completed; kept while it stays
      * completed or published, cleared when the audit goes back below. */
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE audit.engagement SET state = $2::smallint, "
-                        "completed_on = CASE WHEN $2::smallint < 4 THEN NULL "
-                        "WHEN state < 4 THEN $3::date ELSE completed_on END, "
-                        "published_on = CASE WHEN $2::smallint = 5 THEN $3::date END, "
-                        "updated_at = now() WHERE id = $1::uuid",
-                        3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audit's state", "");
+    if (hj_call_exec(call, c, "the audit's state", "",
+                     "UPDATE audit.engagement SET state = $2::smallint, "
+                     "completed_on = CASE WHEN $2::smallint < 4 THEN NULL "
+                     "WHEN state < 4 THEN $3::date ELSE completed_on END, "
+                     "published_on = CASE WHEN $2::smallint = 5 THEN $3::date END, "
+                     "updated_at = now() WHERE id = $1::uuid",
+                     3, v))
         return;
-    }
-    PQclear(r);
     if (s_move_insert(c, call, a.id, a.state, to, adv->reason, on) != 0)
         return;
     s_view_reply(c, call, a.id,
@@ -540,14 +511,11 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
 
 static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    char state[6];
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the scope item", "");
+    PGresult *r = hj_call_q(call, c, "the scope item", "",
+                            "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0) {
         PQclear(r);
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
@@ -567,7 +535,7 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
 
 void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *add)
 {
-    char state[6], basis[4], signers[16], eligible[16];
+    char basis[4], signers[16], eligible[16];
     const Hj__Audit__ScopeItem *i = add->item;
     s_audit_t a;
     if (s_resolve(c, call, add->audit, 1, &a) != 0)
@@ -585,12 +553,11 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
     if (i->basis) {
         /* The share that must ask is data: audit.request_basis. */
         const char *v[1] = {basis};
-        PGresult *r = hj_pq(c, state, "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
-                            1, v);
-        if (!r) {
-            hj_call_sql_failed(call, state, "the request basis", "");
+        PGresult *r = hj_call_q(call, c, "the request basis", "",
+                                "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
+                                1, v);
+        if (!r)
             return;
-        }
         if (PQntuples(r) == 0) {
             PQclear(r);
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
@@ -609,18 +576,14 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
     const char *w[10] = {call->request_id, a.id,     i->basis ? "3" : "2", i->title,
                          i->note,          basis,    signers,               eligible,
                          i->requested_by,  i->requested_on};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO audit.scope_item (id, engagement, no, kind, title, note, basis, "
-                        "signers, eligible, requested_by, requested_on) SELECT $1::uuid, $2::uuid, "
-                        "COALESCE(max(no), 0) + 1, $3::smallint, $4, $5, NULLIF($6::smallint, 0), "
-                        "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
-                        "FROM audit.scope_item WHERE engagement = $2::uuid",
-                        10, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the scope item", "");
+    if (hj_call_exec(call, c, "the scope item", "",
+                     "INSERT INTO audit.scope_item (id, engagement, no, kind, title, note, basis, "
+                     "signers, eligible, requested_by, requested_on) SELECT $1::uuid, $2::uuid, "
+                     "COALESCE(max(no), 0) + 1, $3::smallint, $4, $5, NULLIF($6::smallint, 0), "
+                     "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
+                     "FROM audit.scope_item WHERE engagement = $2::uuid",
+                     10, w))
         return;
-    }
-    PQclear(r);
     s_scope_reply(c, call, call->request_id, "audit_scope_updated");
 }
 
@@ -629,19 +592,17 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
 static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t no,
                         Hj__Code unknown, const char *field, char id[37], int *findings, int *open)
 {
-    char state[6], n[16];
+    char n[16];
     snprintf(n, sizeof n, "%u", no);
     const char *v[2] = {a->id, n};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT s.id, (SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id), "
-                        "(SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id AND f.remedy = 1), "
-                        "(SELECT max(no) FROM audit.scope_item WHERE engagement = $1::uuid) "
-                        "FROM audit.scope_item s WHERE s.engagement = $1::uuid AND s.no = $2::int",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the scope item", "");
+    PGresult *r = hj_call_q(call, c, "the scope item", "",
+                            "SELECT s.id, (SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id), "
+                            "(SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id AND f.remedy = 1), "
+                            "(SELECT max(no) FROM audit.scope_item WHERE engagement = $1::uuid) "
+                            "FROM audit.scope_item s WHERE s.engagement = $1::uuid AND s.no = $2::int",
+                            2, v);
+    if (!r)
         return -1;
-    }
     if (PQntuples(r) == 0) {
         PQclear(r);
         return hj_status_set(&call->status, unknown, field,
@@ -657,7 +618,7 @@ static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t
 
 void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *set)
 {
-    char state[6], id[37], status[4];
+    char id[37], status[4];
     int findings, open;
     s_audit_t a;
     if (s_resolve(c, call, set->audit, 1, &a) != 0 ||
@@ -698,15 +659,11 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
     }
     snprintf(status, sizeof status, "%d", (int)set->status);
     const char *v[3] = {id, status, set->note};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE audit.scope_item SET status = $2::smallint, "
-                        "note = COALESCE(NULLIF($3, ''), note) WHERE id = $1::uuid",
-                        3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the scope item", "");
+    if (hj_call_exec(call, c, "the scope item", "",
+                     "UPDATE audit.scope_item SET status = $2::smallint, "
+                     "note = COALESCE(NULLIF($3, ''), note) WHERE id = $1::uuid",
+                     3, v))
         return;
-    }
-    PQclear(r);
     s_scope_reply(c, call, id, "audit_scope_updated");
 }
 
@@ -777,14 +734,12 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
     if (has_amount) {
         /* Every total of the audit stays an exact int64 count of fen. */
         const char *v[2] = {a.id, amount};
-        PGresult *r = hj_pq(c, state,
-                            "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
-                            "FROM audit.finding WHERE engagement = $1::uuid",
-                            2, v);
-        if (!r) {
-            hj_call_sql_failed(call, state, "the audit's total", "");
+        PGresult *r = hj_call_q(call, c, "the audit's total", "",
+                                "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
+                                "FROM audit.finding WHERE engagement = $1::uuid",
+                                2, v);
+        if (!r)
             return;
-        }
         int overflow = PQgetvalue(r, 0, 0)[0] == 't';
         PQclear(r);
         if (overflow) {
@@ -812,12 +767,9 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
     }
     PQclear(r);
     const char *w[1] = {item};
-    r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid", 1, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the scope item", "");
+    if (hj_call_exec(call, c, "the scope item", "",
+                     "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid", 1, w))
         return;
-    }
-    PQclear(r);
     s_finding_reply(c, call, call->request_id, "audit_finding_added");
 }
 
@@ -859,13 +811,10 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
     if (reopened) {
         /* A cleared item with an open finding again is no longer cleared. */
         const char *w[1] = {item};
-        r = hj_pq(c, state, "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
-                  1, w);
-        if (!r) {
-            hj_call_sql_failed(call, state, "the scope item", "");
+        if (hj_call_exec(call, c, "the scope item", "",
+                         "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
+                         1, w))
             return;
-        }
-        PQclear(r);
     }
     s_finding_reply(c, call, id, "audit_finding_updated");
 }
@@ -1004,24 +953,22 @@ void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q
 
 void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
 {
-    char state[6], reason[512] = "";
+    char reason[512] = "";
     Hj__Audit__Gate gate = HJ__AUDIT__GATE__INIT;
     if (s_community_known(c, call, g->community) != 1)
         return;
     const char *v[2] = {g->community, g->term};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "
-                        "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "
-                        "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = "
-                        "f.engagement WHERE x.community = $1 AND f.severity = 3 AND f.remedy = 1) "
-                        "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM audit.engagement y "
-                        "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
-                        "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the audit gate", "");
+    PGresult *r = hj_call_q(call, c, "the audit gate", "",
+                            "SELECT COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "
+                            "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "
+                            "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = "
+                            "f.engagement WHERE x.community = $1 AND f.severity = 3 AND f.remedy = 1) "
+                            "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM audit.engagement y "
+                            "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
+                            "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
+                            2, v);
+    if (!r)
         return;
-    }
     gate.community = g->community;
     gate.audit_id = PQgetvalue(r, 0, 0);
     gate.term = PQgetvalue(r, 0, 1);

@@ -1,5 +1,6 @@
 /* hj_call: one request's whole life. See hj_call.h. */
 #include "hj_call.h"
+#include "hj_db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,25 @@ void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what,
     else
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "database error while handling %s",
                       what);
+}
+
+PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                    const char *sql, int n, const char *const *values)
+{
+    char state[6];
+    PGresult *r = hj_pq(c, state, sql, n, values);
+    if (!r)
+        hj_call_sql_failed(call, state, what, field);
+    return r;
+}
+
+int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                 const char *sql, int n, const char *const *values)
+{
+    PGresult *r = hj_call_q(call, c, what, field, sql, n, values);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
 }
 
 ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescriptor *desc,

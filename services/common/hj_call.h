@@ -4,6 +4,7 @@
  * its body, the writer runs it through the service's handler, the handler
  * replies on it, the transport takes the bytes to send and destroys it.
  * What each part may set is written beside each field. */
+#include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,13 @@ int hj_call_read_scope(hj_call_t *call, char **communities);
  * 23505 ALREADY_EXISTS and 23503 NOT_FOUND (naming `field`), 40P01/40001
  * UNAVAILABLE (a collision; retry), anything else INTERNAL. */
 void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what, const char *field);
+/* For handlers: a statement (hj_pq) whose failure is answered as
+ * hj_call_sql_failed answers `what` and `field`. The result, or NULL. */
+PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                    const char *sql, int n, const char *const *values);
+/* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
+int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                 const char *sql, int n, const char *const *values);
 /* The bytes to send back: the reply, or the packed status when not OK. */
 uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
 /* The first steps every service's decode shares: unpack `body` as `desc`

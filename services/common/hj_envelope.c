@@ -145,6 +145,28 @@ int hj_check_date(hj_status_t *st, const char *field, const char *value, int req
     return 0;
 }
 
+int hj_check_required(hj_status_t *st, const char *field, const char *value, size_t max_bytes)
+{
+    if (hj_check_text(st, field, value, max_bytes, 1) != 0)
+        return -1;
+    for (const char *p = value; *p; p++)
+        if (!isspace((unsigned char)*p))
+            return 0;
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)", field);
+}
+
+int hj_check_past_date(hj_status_t *st, const char *field, const char *value, int required)
+{
+    char today[11];
+    if (hj_check_date(st, field, value, required) != 0)
+        return -1;
+    hj_date_today(today);
+    if (value[0] && strcmp(value, today) > 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s %s is in the future (today is %s)", field, value, today);
+    return 0;
+}
+
 int hj_check_uuid(hj_status_t *st, const char *field, const char *value)
 {
     if (!hj_uuid_valid(value))

@@ -37,6 +37,10 @@ int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t 
                   int required);
 int hj_check_date(hj_status_t *st, const char *field, const char *value, int required);
 int hj_check_uuid(hj_status_t *st, const char *field, const char *value);
+/* Text that is given and not only blanks (hj_check_text, required). */
+int hj_check_required(hj_status_t *st, const char *field, const char *value, size_t max_bytes);
+/* A date that has already come, today included (Asia/Shanghai). */
+int hj_check_past_date(hj_status_t *st, const char *field, const char *value, int required);
 /* A code officials type (community, subdistrict, district, election, box...):
  * at most HJ_CODE_MAX bytes of letters, digits, '-' and '_'. */
 #define HJ_CODE_MAX 32

@@ -3,7 +3,6 @@
 #include "hj_log.h"
 #include "interviews.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,30 +14,6 @@
 #define S_FOLLOW_UPS_MAX 20
 
 /* Required text that is more than blanks. */
-static int s_check_required(hj_status_t *st, const char *field, const char *value, size_t max)
-{
-    if (hj_check_text(st, field, value, max, 1) != 0)
-        return -1;
-    for (const char *p = value; *p; p++)
-        if (!isspace((unsigned char)*p))
-            return 0;
-    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)",
-                         field);
-}
-
-/* A date that has already come (Asia/Shanghai). */
-static int s_check_past_date(hj_status_t *st, const char *field, const char *date)
-{
-    char today[11];
-    if (hj_check_date(st, field, date, 1) != 0)
-        return -1;
-    hj_date_today(today);
-    if (strcmp(date, today) > 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
-                             "%s %s is in the future (today is %s)", field, date, today);
-    return 0;
-}
-
 static int s_check_interviewee(hj_status_t *st, const Hj__Interviews__Talk *t)
 {
     const Hj__Interviews__Interviewee *e = t->interviewee;
@@ -63,7 +38,7 @@ static int s_check_interviewee(hj_status_t *st, const Hj__Interviews__Talk *t)
                              "interviewee needs a person_id (registry person) or a role "
                              "(property_company, owners_committee, resident_representative, "
                              "party_member, other_party)");
-    return s_check_required(st, "interviewee.name", e->name, S_NAME_MAX);
+    return hj_check_required(st, "interviewee.name", e->name, S_NAME_MAX);
 }
 
 static int s_check_follow_ups(hj_status_t *st, const Hj__Interviews__Talk *t)
@@ -76,10 +51,10 @@ static int s_check_follow_ups(hj_status_t *st, const Hj__Interviews__Talk *t)
         const Hj__Interviews__FollowUp *f = t->follow_ups[i];
         /* Follow-ups are numbered from 1, as `hj talk close` names them. */
         snprintf(field, sizeof field, "follow_ups[%zu].action", i + 1);
-        if (s_check_required(st, field, f->action, S_TEXT_MAX) != 0)
+        if (hj_check_required(st, field, f->action, S_TEXT_MAX) != 0)
             return -1;
         snprintf(field, sizeof field, "follow_ups[%zu].owner", i + 1);
-        if (s_check_required(st, field, f->owner, S_NAME_MAX) != 0)
+        if (hj_check_required(st, field, f->owner, S_NAME_MAX) != 0)
             return -1;
         snprintf(field, sizeof field, "follow_ups[%zu].due_date", i + 1);
         if (hj_check_date(st, field, f->due_date, 1) != 0)
@@ -106,7 +81,7 @@ static int s_check_talk(hj_status_t *st, const char *request_id, const Hj__Inter
     if (t->phase < HJ__INTERVIEWS__PHASE__SURVEY || t->phase > HJ__INTERVIEWS__PHASE__OTHER)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "phase",
                              "phase must be survey, preparation or other");
-    if (s_check_past_date(st, "date", t->date) != 0)
+    if (hj_check_past_date(st, "date", t->date, 1) != 0)
         return -1;
     if (t->n_interviewers == 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "interviewers",
@@ -128,9 +103,9 @@ static int s_check_talk(hj_status_t *st, const char *request_id, const Hj__Inter
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "topics", "at most %d topics",
                              S_TOPICS_MAX);
     for (size_t i = 0; i < t->n_topics; i++)
-        if (s_check_required(st, "topics", t->topics[i], S_TOPIC_MAX) != 0)
+        if (hj_check_required(st, "topics", t->topics[i], S_TOPIC_MAX) != 0)
             return -1;
-    if (s_check_required(st, "summary", t->summary, S_TEXT_MAX) != 0)
+    if (hj_check_required(st, "summary", t->summary, S_TEXT_MAX) != 0)
         return -1;
     return s_check_follow_ups(st, t);
 }
@@ -175,12 +150,12 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
         return hj_check_code(st, "community", r->coverage->community, 0);
     case HJ__INTERVIEWS__REQUEST__OP_TALK_VOID:
         return hj_check_uuid(st, "id", r->talk_void->id) ||
-               s_check_required(st, "reason", r->talk_void->reason, S_TEXT_MAX);
+               hj_check_required(st, "reason", r->talk_void->reason, S_TEXT_MAX);
     case HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE: {
         const Hj__Interviews__TalkUpdate *u = r->talk_update;
-        if (hj_check_uuid(st, "id", u->id) != 0 || (u->date[0] && s_check_past_date(st, "date", u->date)) ||
+        if (hj_check_uuid(st, "id", u->id) != 0 || (u->date[0] && hj_check_past_date(st, "date", u->date, 1)) ||
             hj_check_text(st, "reason", u->reason, S_TEXT_MAX, 0) != 0 ||
-            (u->summary[0] && s_check_required(st, "summary", u->summary, S_TEXT_MAX) != 0))
+            (u->summary[0] && hj_check_required(st, "summary", u->summary, S_TEXT_MAX) != 0))
             return -1;
         if (!u->summary[0] && !u->date[0])
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "summary",
@@ -194,7 +169,7 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
         if (f->number < 1)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "number",
                                  "number is the follow-up's number within the talk, from 1");
-        return s_check_past_date(st, "closed_on", f->closed_on);
+        return hj_check_past_date(st, "closed_on", f->closed_on, 1);
     }
     default:
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown interviews operation");

@@ -393,16 +393,12 @@ static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatc
     snprintf(wts + wl, wcap - wl, "}");
     snprintf(vals + vl, vcap - vl, "}");
     const char *v[7] = {call->request_id, x->e.id, x->round, b->box, hexes, wts, vals};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.ballot (batch, no, election, round, box, marks, writeins, valid) "
-                        "SELECT $1::uuid, t.no, $2::uuid, $3::int, $4, decode(t.m, 'hex'), t.w, t.v FROM "
-                        "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
-                        7, v);
-    if (!r) {
-        election_sql_failed(call, state, a, "the ballots", "");
+    if (election_exec(c, call, a, "the ballots",
+                      "INSERT INTO tally.ballot (batch, no, election, round, box, marks, writeins, valid) "
+                      "SELECT $1::uuid, t.no, $2::uuid, $3::int, $4, decode(t.m, 'hex'), t.w, t.v FROM "
+                      "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
+                      7, v) != 0)
         return -1;
-    }
-    PQclear(r);
     if (ballots_store_box(c, a, x->e.id, x->round, b->box, "ballots", x->counted + (uint32_t)b->n_ballots,
                           x->valid + x->batch_valid, x->invalid + x->batch_invalid, x->votes, x->n) != 0) {
         election_sql_failed(call, "", a, "the ballot box", "");
@@ -547,15 +543,29 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
     return 0;
 }
 
+int ballots_store_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
+                        const Hj__Tally__BoxTotal *t, const char *kind, hj_arena_t *a)
+{
+    char round[24];
+    uint32_t *votes, n;
+    if (ballots_check_total(c, call, e, round_no, box, t, a, &votes, &n) != 0 ||
+        (kind && ballots_keep_amendment(c, call, e, round_no, box, t, n, kind, a) != 0))
+        return -1;
+    if (ballots_store_box(c, a, e->id, election_num(round, round_no), t->box, "total", t->valid + t->invalid,
+                          t->valid, t->invalid, votes, n) != 0) {
+        election_sql_failed(call, "", a, "the ballot box", "");
+        return -1;
+    }
+    return 0;
+}
+
 void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                        const Hj__Tally__BoxTotal *t)
 {
-    char round[24];
     hj_arena_t a = {0};
     election_t e;
     int round_no;
     PGresult *box;
-    uint32_t *votes, n;
     if (election_load(c, call, profiles, t->election, 1, &e) != 0 || election_is_open(call, &e) != 0 ||
         ballots_box(c, call, &e, 0, t->box, &a, &round_no, &box) != 0)
         goto out;
@@ -579,15 +589,8 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
                       t->box, round_no);
         goto out;
     }
-    if (ballots_check_total(c, call, &e, round_no, box, t, &a, &votes, &n) != 0)
+    if (ballots_store_total(c, call, &e, round_no, box, t, recount ? "recount" : NULL, &a) != 0)
         goto out;
-    if (recount && ballots_keep_amendment(c, call, &e, round_no, box, t, n, "recount", &a) != 0)
-        goto out;
-    if (ballots_store_box(c, &a, e.id, election_num(round, round_no), t->box, "total", t->valid + t->invalid,
-                          t->valid, t->invalid, votes, n) != 0) {
-        election_sql_failed(call, "", &a, "the ballot box", "");
-        goto out;
-    }
     Hj__Tally__BoxTotal record = *t;
     record.election = e.id;
     record.round = (uint32_t)round_no;

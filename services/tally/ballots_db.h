@@ -24,6 +24,12 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
                         const Hj__Tally__BoxTotal *t, hj_arena_t *a, uint32_t **votes_out,
                         uint32_t *n_persons);
 
+/* A total counted by hand into box (ballots_box's row): checked
+ * (ballots_check_total), the count it replaces kept as `kind` when kind is
+ * given ("recount", "amendment"), then stored. 0 / -1 with the status. */
+int ballots_store_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
+                        const Hj__Tally__BoxTotal *t, const char *kind, hj_arena_t *a);
+
 /* A box's total counted by hand (a recount only with its reason). */
 void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                        const Hj__Tally__BoxTotal *t);

@@ -47,15 +47,11 @@ void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
         goto out;
     }
     const char *v[2] = {e.id, call->actor};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE tally.election SET state = 'certified', certified_by = $2, "
-                        "certified_at = now() WHERE id = $1::uuid",
-                        2, v);
-    if (!r) {
-        election_sql_failed(call, state, &a, "the election", "");
+    if (election_exec(c, call, &a, "the election",
+                      "UPDATE tally.election SET state = 'certified', certified_by = $2, "
+                      "certified_at = now() WHERE id = $1::uuid",
+                      2, v) != 0)
         goto out;
-    }
-    PQclear(r);
     hj_info("election %s certified by %s", e.id, call->actor);
     Hj__Tally__ElectionRef record = *ref;
     record.id = e.id;
@@ -93,17 +89,13 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     const char *kind = reduce ? "reduced" : "vacant";
     const char *v[11] = {call->request_id, e.id, kind, election_num(seats, sc->seats), election_num(after, res.last->no),
                          sc->reason, check.reason, check.reason_zh, today, election_num(months, e.profile->vacancy_months), call->actor};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.seat_closure (id, election, kind, seats, after_round, reason, rule, "
-                        "rule_zh, due_on, actor) VALUES ($1::uuid, $2::uuid, $3, $4::int, $5::int, $6, $7, $8, "
-                        "CASE WHEN $3 = 'vacant' THEN ($9::date + make_interval(months => $10::int))::date END, "
-                        "$11)",
-                        11, v);
-    if (!r) {
-        election_sql_failed(call, state, &a, "the closed seats", "");
+    if (election_exec(c, call, &a, "the closed seats",
+                      "INSERT INTO tally.seat_closure (id, election, kind, seats, after_round, reason, rule, "
+                      "rule_zh, due_on, actor) VALUES ($1::uuid, $2::uuid, $3, $4::int, $5::int, $6, $7, $8, "
+                      "CASE WHEN $3 = 'vacant' THEN ($9::date + make_interval(months => $10::int))::date END, "
+                      "$11)",
+                      11, v) != 0)
         goto out;
-    }
-    PQclear(r);
     hj_info("election %s: %u seat(s) %s by %s: %s", e.id, sc->seats, kind, call->actor, sc->reason);
     Hj__Tally__SeatClosure record = *sc;
     record.election = e.id;
@@ -116,12 +108,10 @@ out:
 void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                    const Hj__Tally__BoxTotal *t)
 {
-    char round[24];
     hj_arena_t a = {0};
     election_t e;
     int round_no;
     PGresult *box;
-    uint32_t *votes, n;
     if (election_load(c, call, profiles, t->election, 1, &e) != 0)
         goto out;
     if (strcmp(e.state, "certified") != 0) {
@@ -131,18 +121,11 @@ void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
         goto out;
     }
     if (ballots_box(c, call, &e, t->round, t->box, &a, &round_no, &box) != 0 ||
-        ballots_check_total(c, call, &e, round_no, box, t, &a, &votes, &n) != 0)
+        ballots_store_total(c, call, &e, round_no, box, t, "amendment", &a) != 0)
         goto out;
     Hj__Tally__BoxTotal corrected = *t;
     corrected.election = e.id;
     corrected.round = (uint32_t)round_no;
-    if (ballots_keep_amendment(c, call, &e, round_no, box, t, n, "amendment", &a) != 0)
-        goto out;
-    if (ballots_store_box(c, &a, e.id, election_num(round, round_no), t->box, "total", t->valid + t->invalid,
-                          t->valid, t->invalid, votes, n) != 0) {
-        election_sql_failed(call, "", &a, "the ballot box", "");
-        goto out;
-    }
     hj_warn("election %s: certified result amended by %s (round %d, box %s): %s", e.id, call->actor,
             round_no, t->box, t->reason);
     result_reply(c, call, profiles, e.id, "result_amended", &corrected.base);

@@ -38,6 +38,17 @@ void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
 }
 
+int election_exec(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what, const char *sql,
+                  int n, const char *const *v)
+{
+    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
+    int rc = r ? 0 : -1;
+    if (!r)
+        election_sql_failed(call, "", a, what, "");
+    PQclear(r);
+    return rc;
+}
+
 uint32_t election_u32(PGresult *r, int row, int col)
 {
     return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);

@@ -10,7 +10,6 @@
 #include "rounds_db.h"
 #include "tally.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #define S_NAME_MAX 100
@@ -24,29 +23,6 @@
 
 
 /* Required text that is more than blanks. */
-static int s_required(hj_status_t *st, const char *field, const char *value, size_t max)
-{
-    if (hj_check_text(st, field, value, max, 1) != 0)
-        return -1;
-    for (const char *p = value; *p; p++)
-        if (!isspace((unsigned char)*p))
-            return 0;
-    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)", field);
-}
-
-/* A date that has already come (Asia/Shanghai). */
-static int s_past_date(hj_status_t *st, const char *field, const char *date, int required)
-{
-    char today[11];
-    if (hj_check_date(st, field, date, required) != 0)
-        return -1;
-    hj_date_today(today);
-    if (date[0] && strcmp(date, today) > 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s %s is in the future (today is %s)",
-                             field, date, today);
-    return 0;
-}
-
 static int s_count(hj_status_t *st, const char *field, uint32_t n)
 {
     if (n > S_COUNT_MAX)
@@ -83,7 +59,7 @@ static int s_check_boxes(hj_status_t *st, const Hj__Tally__RoundOpen *o)
     for (size_t i = 0; i < o->n_boxes; i++) {
         const Hj__Tally__Box *b = o->boxes[i];
         snprintf(field, sizeof field, "boxes[%zu].name", i + 1);
-        if (s_required(st, field, b->name, S_BOX_MAX) != 0)
+        if (hj_check_required(st, field, b->name, S_BOX_MAX) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(b->name, o->boxes[j]->name) == 0)
@@ -106,7 +82,7 @@ static int s_check_boxes(hj_status_t *st, const Hj__Tally__RoundOpen *o)
 static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
 {
     char field[64];
-    if (hj_check_uuid(st, "election", b->election) != 0 || s_required(st, "box", b->box, S_BOX_MAX) != 0)
+    if (hj_check_uuid(st, "election", b->election) != 0 || hj_check_required(st, "box", b->box, S_BOX_MAX) != 0)
         return -1;
     if (b->n_ballots == 0 || b->n_ballots > S_BALLOTS_MAX)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "ballots", "1 to %d ballots a batch (got %zu)",
@@ -128,7 +104,7 @@ static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
                                  S_WRITEINS_MAX);
         for (size_t k = 0; k < bl->n_writeins; k++) {
             snprintf(field, sizeof field, "ballots[%u].writeins[%u]", (unsigned)(i + 1), (unsigned)(k + 1));
-            if (s_required(st, field, bl->writeins[k]->name, S_NAME_MAX) != 0)
+            if (hj_check_required(st, field, bl->writeins[k]->name, S_NAME_MAX) != 0)
                 return -1;
         }
     }
@@ -138,7 +114,7 @@ static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
 static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amend)
 {
     char field[48];
-    if (hj_check_uuid(st, "election", t->election) != 0 || s_required(st, "box", t->box, S_BOX_MAX) != 0 ||
+    if (hj_check_uuid(st, "election", t->election) != 0 || hj_check_required(st, "box", t->box, S_BOX_MAX) != 0 ||
         s_count(st, "valid", t->valid) != 0 || s_count(st, "invalid", t->invalid) != 0)
         return -1;
     if (t->n_votes == 0 || t->n_votes > 64)
@@ -153,7 +129,7 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "writeins", "at most 64 write-in persons");
     for (size_t i = 0; i < t->n_writeins; i++) {
         snprintf(field, sizeof field, "writeins[%zu].name", i + 1);
-        if (s_required(st, field, t->writeins[i]->name, S_NAME_MAX) != 0)
+        if (hj_check_required(st, field, t->writeins[i]->name, S_NAME_MAX) != 0)
             return -1;
         snprintf(field, sizeof field, "writeins[%zu].votes", i + 1);
         if (s_count(st, field, t->writeins[i]->votes) != 0)
@@ -164,7 +140,7 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
                                      t->writeins[i]->name);
     }
     if (amend)
-        return s_required(st, "reason", t->reason, S_TEXT_MAX);
+        return hj_check_required(st, "reason", t->reason, S_TEXT_MAX);
     if (t->round)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "round",
                              "a box is counted in the open round; a round belongs to an amendment of a "
@@ -181,7 +157,7 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         if (hj_check_code(st, "community", v->community, 1) != 0 || s_count(st, "voters", v->voters) != 0 ||
             s_count(st, "households", v->households) != 0 ||
             s_count(st, "representatives", v->representatives) != 0 ||
-            s_past_date(st, "published_on", v->published_on, 0) != 0)
+            hj_check_past_date(st, "published_on", v->published_on, 0) != 0)
             return -1;
         if (v->voters == 0)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "voters",
@@ -197,15 +173,15 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return hj_check_code(st, "community", r->voter_roll_get->community, 1);
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE: {
         const Hj__Tally__Objection *o = r->objection_file;
-        return hj_check_code(st, "community", o->community, 1) || s_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
-                       s_past_date(st, "filed_on", o->filed_on, 1) ||
-                       s_required(st, "about", o->about, S_TEXT_MAX)
+        return hj_check_code(st, "community", o->community, 1) || hj_check_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
+                       hj_check_past_date(st, "filed_on", o->filed_on, 1) ||
+                       hj_check_required(st, "about", o->about, S_TEXT_MAX)
                    ? -1
                    : 0;
     }
     case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE: {
         const Hj__Tally__ObjectionDecision *d = r->objection_decide;
-        if (hj_check_uuid(st, "id", d->id) != 0 || s_past_date(st, "date", d->date, 1) != 0 ||
+        if (hj_check_uuid(st, "id", d->id) != 0 || hj_check_past_date(st, "date", d->date, 1) != 0 ||
             hj_check_text(st, "note", d->note, S_TEXT_MAX, 0) != 0)
             return -1;
         if (strcmp(d->decision, "upheld") != 0 && strcmp(d->decision, "dismissed") != 0)
@@ -216,9 +192,9 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     case HJ__TALLY__REQUEST__OP_PROXY_ADD: {
         const Hj__Tally__Proxy *p = r->proxy_add;
         if (hj_check_uuid(st, "election", p->election) != 0 ||
-            s_required(st, "holder", p->holder, S_VOTER_NO_MAX) != 0 ||
+            hj_check_required(st, "holder", p->holder, S_VOTER_NO_MAX) != 0 ||
             hj_check_text(st, "holder_name", p->holder_name, S_NAME_MAX, 0) != 0 ||
-            s_required(st, "principal", p->principal, S_VOTER_NO_MAX) != 0 ||
+            hj_check_required(st, "principal", p->principal, S_VOTER_NO_MAX) != 0 ||
             hj_check_text(st, "principal_name", p->principal_name, S_NAME_MAX, 0) != 0)
             return -1;
         if (strcmp(p->holder, p->principal) == 0)
@@ -256,7 +232,7 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     case HJ__TALLY__REQUEST__OP_VACANCY:
     case HJ__TALLY__REQUEST__OP_REDUCE: {
         const Hj__Tally__SeatClosure *c = r->op_case == HJ__TALLY__REQUEST__OP_VACANCY ? r->vacancy : r->reduce;
-        if (hj_check_uuid(st, "election", c->election) != 0 || s_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
+        if (hj_check_uuid(st, "election", c->election) != 0 || hj_check_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
             return -1;
         if (c->seats < 1 || c->seats > 30)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats", "seats: 1 to 30 seats to close (got %u)",

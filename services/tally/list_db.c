@@ -25,6 +25,24 @@
  * id) after the cursor's election (index election_list_order), one row more
  * than the page to know whether a next page exists, and the total of the whole
  * filter, so no list is cut without saying so. */
+static void s_item_row(PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    Hj__Tally__ElectionListItem *it = item;
+    hj__tally__election_list_item__init(it);
+    it->id = PQgetvalue(r, i, 0);
+    it->community = PQgetvalue(r, i, 1);
+    it->community_name = PQgetvalue(r, i, 2);
+    it->subdistrict = PQgetvalue(r, i, 3);
+    it->subdistrict_name = PQgetvalue(r, i, 4);
+    it->body = PQgetvalue(r, i, 5);
+    it->date = PQgetvalue(r, i, 6);
+    it->state = PQgetvalue(r, i, 7);
+    it->seats = election_u32(r, i, 8);
+    it->vacant = election_u32(r, i, 9);
+    it->reduced = election_u32(r, i, 10);
+    it->vacancy_due = PQgetvalue(r, i, 11);
+}
+
 void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
 {
     hj_arena_t a = {0};
@@ -92,30 +110,15 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     if (more)
         n = (int)page;
     Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
-    Hj__Tally__ElectionListItem *it = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *it);
-    list.elections = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *list.elections);
-    if (!it || !list.elections) {
+    list.elections = (Hj__Tally__ElectionListItem **)hj_arena_rows(
+        &a, r, n, sizeof(Hj__Tally__ElectionListItem), s_item_row);
+    if (!list.elections) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;
     }
-    for (int i = 0; i < n; i++) {
-        hj__tally__election_list_item__init(&it[i]);
-        it[i].id = PQgetvalue(r, i, 0);
-        it[i].community = PQgetvalue(r, i, 1);
-        it[i].community_name = PQgetvalue(r, i, 2);
-        it[i].subdistrict = PQgetvalue(r, i, 3);
-        it[i].subdistrict_name = PQgetvalue(r, i, 4);
-        it[i].body = PQgetvalue(r, i, 5);
-        it[i].date = PQgetvalue(r, i, 6);
-        it[i].state = PQgetvalue(r, i, 7);
-        it[i].seats = election_u32(r, i, 8);
-        it[i].vacant = election_u32(r, i, 9);
-        it[i].reduced = election_u32(r, i, 10);
-        it[i].vacancy_due = PQgetvalue(r, i, 11);
-        list.elections[list.n_elections++] = &it[i];
-    }
+    list.n_elections = (size_t)n;
     list.total = strtoull(PQgetvalue(total, 0, 0), NULL, 10);
-    list.next = more ? it[n - 1].id : "";
+    list.next = more ? list.elections[n - 1]->id : "";
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_ELECTION_LIST;
     reply.election_list = &list;

@@ -438,6 +438,15 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
     }
 }
 
+static void s_candidate_row(PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    Hj__Tally__Candidate *k = item;
+    hj__tally__candidate__init(k);
+    k->position = election_u32(r, i, 0);
+    k->person_id = PQgetvalue(r, i, 1);
+    k->name = PQgetvalue(r, i, 2);
+}
+
 static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Election *m)
 {
     const char *v[1] = {id};
@@ -447,19 +456,11 @@ static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Ele
                              1, v);
     if (!r)
         return -1;
-    int n = PQntuples(r);
-    Hj__Tally__Candidate *k = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *k);
-    m->candidates = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *m->candidates);
-    if (!k || !m->candidates)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        hj__tally__candidate__init(&k[i]);
-        k[i].position = election_u32(r, i, 0);
-        k[i].person_id = PQgetvalue(r, i, 1);
-        k[i].name = PQgetvalue(r, i, 2);
-        m->candidates[m->n_candidates++] = &k[i];
-    }
-    return 0;
+    m->candidates = (Hj__Tally__Candidate **)hj_arena_rows(a, r, PQntuples(r),
+                                                           sizeof(Hj__Tally__Candidate),
+                                                           s_candidate_row);
+    m->n_candidates = m->candidates ? (size_t)PQntuples(r) : 0;
+    return m->candidates ? 0 : -1;
 }
 
 /* The election as the wire carries it, with its list. */
@@ -483,6 +484,58 @@ int result_election_message(PGconn *c, const tally_profiles_t *profiles, const e
     return 0;
 }
 
+/* An amendment with its box totals before and after, decoded. */
+static void s_amendment_row(PGresult *r, int i, void *item, hj_arena_t *a)
+{
+    Hj__Tally__Amendment *am = item;
+    hj__tally__amendment__init(am);
+    am->id = PQgetvalue(r, i, 0);
+    am->round = election_u32(r, i, 1);
+    am->box = PQgetvalue(r, i, 2);
+    am->reason = PQgetvalue(r, i, 3);
+    am->actor = PQgetvalue(r, i, 4);
+    am->at = PQgetvalue(r, i, 5);
+    am->kind = PQgetvalue(r, i, 8);
+    for (int side = 0; side < 2; side++) {
+        size_t len = 0;
+        uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 6 + side), &len);
+        Hj__Tally__BoxTotal *bt = bytes ? hj__tally__box_total__unpack(NULL, len, bytes) : NULL;
+        PQfreemem(bytes);
+        if (!bt)
+            continue;
+        /* Repacked into arena memory, so freeing is the arena's job. */
+        size_t plen = hj__tally__box_total__get_packed_size(bt);
+        uint8_t *packed = hj_arena_alloc(a, plen);
+        Hj__Tally__BoxTotal *copy = packed ? hj_arena_alloc(a, sizeof *copy) : NULL;
+        if (copy) {
+            hj__tally__box_total__pack(bt, packed);
+            *copy = *bt;
+            copy->election = election_strdup(a, bt->election);
+            copy->box = election_strdup(a, bt->box);
+            copy->reason = election_strdup(a, bt->reason);
+            copy->votes = hj_arena_alloc(a, (bt->n_votes + 1) * sizeof *copy->votes);
+            if (copy->votes)
+                memcpy(copy->votes, bt->votes, bt->n_votes * sizeof *copy->votes);
+            else
+                copy->n_votes = 0;
+            copy->writeins = hj_arena_alloc(a, (bt->n_writeins + 1) * sizeof *copy->writeins);
+            Hj__Tally__WriteInVotes *wv = hj_arena_alloc(a, (bt->n_writeins + 1) * sizeof *wv);
+            copy->n_writeins = 0;
+            for (size_t w = 0; copy->writeins && wv && w < bt->n_writeins; w++) {
+                hj__tally__write_in_votes__init(&wv[w]);
+                wv[w].name = election_strdup(a, bt->writeins[w]->name);
+                wv[w].votes = bt->writeins[w]->votes;
+                copy->writeins[copy->n_writeins++] = &wv[w];
+            }
+            if (side)
+                am->after = copy;
+            else
+                am->before = copy;
+        }
+        hj__tally__box_total__free_unpacked(bt, NULL);
+    }
+}
+
 static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Result *m)
 {
     const char *v[1] = {id};
@@ -493,61 +546,11 @@ static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Res
                              1, v);
     if (!r)
         return -1;
-    int n = PQntuples(r);
-    Hj__Tally__Amendment *am = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *am);
-    m->amendments = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *m->amendments);
-    if (!am || !m->amendments)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        hj__tally__amendment__init(&am[i]);
-        am[i].id = PQgetvalue(r, i, 0);
-        am[i].round = election_u32(r, i, 1);
-        am[i].box = PQgetvalue(r, i, 2);
-        am[i].reason = PQgetvalue(r, i, 3);
-        am[i].actor = PQgetvalue(r, i, 4);
-        am[i].at = PQgetvalue(r, i, 5);
-        am[i].kind = PQgetvalue(r, i, 8);
-        for (int side = 0; side < 2; side++) {
-            size_t len = 0;
-            uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 6 + side), &len);
-            Hj__Tally__BoxTotal *bt = bytes ? hj__tally__box_total__unpack(NULL, len, bytes) : NULL;
-            PQfreemem(bytes);
-            if (!bt)
-                continue;
-            /* Repacked into arena memory, so freeing is the arena's job. */
-            size_t plen = hj__tally__box_total__get_packed_size(bt);
-            uint8_t *packed = hj_arena_alloc(a, plen);
-            Hj__Tally__BoxTotal *copy = packed ? hj_arena_alloc(a, sizeof *copy) : NULL;
-            if (copy) {
-                hj__tally__box_total__pack(bt, packed);
-                *copy = *bt;
-                copy->election = election_strdup(a, bt->election);
-                copy->box = election_strdup(a, bt->box);
-                copy->reason = election_strdup(a, bt->reason);
-                copy->votes = hj_arena_alloc(a, (bt->n_votes + 1) * sizeof *copy->votes);
-                if (copy->votes)
-                    memcpy(copy->votes, bt->votes, bt->n_votes * sizeof *copy->votes);
-                else
-                    copy->n_votes = 0;
-                copy->writeins = hj_arena_alloc(a, (bt->n_writeins + 1) * sizeof *copy->writeins);
-                Hj__Tally__WriteInVotes *wv = hj_arena_alloc(a, (bt->n_writeins + 1) * sizeof *wv);
-                copy->n_writeins = 0;
-                for (size_t w = 0; copy->writeins && wv && w < bt->n_writeins; w++) {
-                    hj__tally__write_in_votes__init(&wv[w]);
-                    wv[w].name = election_strdup(a, bt->writeins[w]->name);
-                    wv[w].votes = bt->writeins[w]->votes;
-                    copy->writeins[copy->n_writeins++] = &wv[w];
-                }
-                if (side)
-                    am[i].after = copy;
-                else
-                    am[i].before = copy;
-            }
-            hj__tally__box_total__free_unpacked(bt, NULL);
-        }
-        m->amendments[m->n_amendments++] = &am[i];
-    }
-    return 0;
+    m->amendments = (Hj__Tally__Amendment **)hj_arena_rows(a, r, PQntuples(r),
+                                                           sizeof(Hj__Tally__Amendment),
+                                                           s_amendment_row);
+    m->n_amendments = m->amendments ? (size_t)PQntuples(r) : 0;
+    return m->amendments ? 0 : -1;
 }
 
 static void s_closure_message(PGresult *r, int i, const char *election, Hj__Tally__SeatClosure *m)

@@ -354,15 +354,11 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                         election_num(electorate, x->who_count),
                         election_num(present, o->present),
                         call->actor};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.round (election, no, kind, seats_to_fill, electorate, present, "
-                        "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
-                        7, w);
-    if (!r) {
-        election_sql_failed(call, state, a, "the round", "");
+    if (election_exec(c, call, a, "the round",
+                      "INSERT INTO tally.round (election, no, kind, seats_to_fill, electorate, present, "
+                      "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
+                      7, w) != 0)
         return -1;
-    }
-    PQclear(r);
     for (uint32_t i = 0; i < x->n; i++)
         if (s_insert_paper(c, e->id, x->no, i + 1, x->ids[i], x->names[i]) != 0) {
             election_sql_failed(call, state, a, "the ballot paper", "");
@@ -373,15 +369,11 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
         char issued[24], returned[24];
         const char *y[6] = {e->id, x->no, b->name, b->kind, election_num(issued, b->issued),
                             election_num(returned, b->returned)};
-        r = hj_pq(c, state,
-                  "INSERT INTO tally.box (election, round, name, kind, issued, returned) "
-                  "VALUES ($1::uuid, $2::int, $3, $4, $5::int, $6::int)",
-                  6, y);
-        if (!r) {
-            election_sql_failed(call, state, a, "the ballot boxes", "");
+        if (election_exec(c, call, a, "the ballot boxes",
+                          "INSERT INTO tally.box (election, round, name, kind, issued, returned) "
+                          "VALUES ($1::uuid, $2::int, $3, $4, $5::int, $6::int)",
+                          6, y) != 0)
             return -1;
-        }
-        PQclear(r);
     }
     hj_info("election %s: round %s (%s) opened for %u seat(s), %u on the paper", e->id, x->no,
             tally_rules_round_name((tally_round_kind_t)x->kind), x->to_fill, x->n);

@@ -44,14 +44,16 @@ static int s_exec(PGconn *c, const char *sql)
 /* ALTER ROLE ... PASSWORD for every hj_* login role. 0 / -1. */
 static int s_role_passwords(PGconn *c, const char *password)
 {
-    PGresult *r = PQexec(c, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'hj\\_%' AND rolcanlogin");
+    PGresult *r =
+        PQexec(c, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'hj\\_%' AND rolcanlogin");
     int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1, n = PQntuples(r);
     char *literal = PQescapeLiteral(c, password, strlen(password));
     for (int i = 0; rc == 0 && literal && i < n; i++) {
         const char *role = PQgetvalue(r, i, 0);
         char *ident = PQescapeIdentifier(c, role, strlen(role));
         char sql[1024];
-        int len = snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD %s", ident ? ident : "", literal);
+        int len =
+            snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD %s", ident ? ident : "", literal);
         rc = ident && len > 0 && (size_t)len < sizeof sql ? s_exec(c, sql) : -1;
         PQfreemem(ident);
     }
@@ -70,8 +72,9 @@ static int s_role_password(PGconn *c, const char *role, const char *password)
     char *ident = PQescapeIdentifier(c, role, strlen(role));
     char *literal = PQescapeLiteral(c, password, strlen(password));
     char sql[1024];
-    int len = ident && literal ? snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD %s", ident, literal)
-                               : -1;
+    int len = ident && literal
+                  ? snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD %s", ident, literal)
+                  : -1;
     int rc = len > 0 && (size_t)len < sizeof sql ? s_exec(c, sql) : -1;
     PQfreemem(ident);
     PQfreemem(literal);
@@ -85,7 +88,8 @@ static int s_role_passfiles(PGconn *c, const char *files)
     char list[4096], line[1024];
     int n = 0;
     snprintf(list, sizeof list, "%s", files);
-    for (char *save = NULL, *path = strtok_r(list, " ", &save); path; path = strtok_r(NULL, " ", &save)) {
+    for (char *save = NULL, *path = strtok_r(list, " ", &save); path;
+         path = strtok_r(NULL, " ", &save)) {
         FILE *f = fopen(path, "r");
         if (!f) {
             hj_error("HJ_DB_ROLE_PASSFILES: cannot read %s: %s", path, strerror(errno));
@@ -191,7 +195,8 @@ int main(int argc, char **argv)
             found = m->version == v;
         if (!found) {
             hj_error("the database has migration %d, which this build does not know (it knows up "
-                     "to %d): refusing; run the newer Huanjie or restore a matching backup", v, known);
+                     "to %d): refusing; run the newer Huanjie or restore a matching backup",
+                     v, known);
             PQclear(r);
             goto out;
         }

@@ -201,8 +201,8 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
     rec.body = (uint8_t *)body;
     rec.body_len = len;
     if (spool_save(sp, &rec, &entry, err, sizeof err) != 0) {
-        fprintf(stderr, "hj: cannot save the request in the offline spool (%s): sending without it\n",
-                err);
+        fprintf(stderr,
+                "hj: cannot save the request in the offline spool (%s): sending without it\n", err);
         return -1;
     }
     int nold = s_take_rejected(sp, rid, old, S_SUPERSEDE_MAX);
@@ -222,8 +222,10 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
     case CLI_SEND_REPLAYED:
         spool_drop(sp, &entry);
         if (sent == CLI_SEND_REPLAYED)
-            fprintf(stderr, "hj: already recorded under request id %s (an earlier try reached "
-                            "the system); nothing new was written\n", rid);
+            fprintf(stderr,
+                    "hj: already recorded under request id %s (an earlier try reached "
+                    "the system); nothing new was written\n",
+                    rid);
         break;
     case CLI_SEND_REFUSED:
         cli_print_refusal(&st);
@@ -237,8 +239,10 @@ static int s_call_spooled(cli_t *cli, spool_t *sp, const char *service, const ch
             spool_now(entry.rec.refused_at, NULL);
             superseded = spool_move(sp, &entry, "rejected", &entry.rec) == 0;
             if (superseded)
-                fprintf(stderr, "hj: still refused: kept with the spool's rejected records "
-                                "(hj spool show %.8s)\n", rid);
+                fprintf(stderr,
+                        "hj: still refused: kept with the spool's rejected records "
+                        "(hj spool show %.8s)\n",
+                        rid);
             spool_release(&entry);
         } else
             spool_drop(sp, &entry);
@@ -328,7 +332,8 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
     if (rid[0] && hj_uuid_valid(rid) && !cli->no_spool) {
         if (!(sp = spool_open(cli->spool_dir, err, sizeof err)))
             fprintf(stderr, "hj: the offline spool cannot be used (%s): sending without it\n", err);
-        else if ((rc = s_call_spooled(cli, sp, service, rid, body, len, &answer, &answer_len)) >= 0) {
+        else if ((rc = s_call_spooled(cli, sp, service, rid, body, len, &answer, &answer_len)) >=
+                 0) {
             if (rc != CLI_OK)
                 goto out;
             goto decode;
@@ -343,8 +348,9 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
             st.code == HJ__CODE__RESOURCE_EXHAUSTED)
             cli_print_refusal(&st);
         else
-            fprintf(stderr, "hj: no answer from %s after %d tries: is Huanjie running? "
-                            "(deploy/huanjie up; HJ_BUS or --bus names the endpoint)\n",
+            fprintf(stderr,
+                    "hj: no answer from %s after %d tries: is Huanjie running? "
+                    "(deploy/huanjie up; HJ_BUS or --bus names the endpoint)\n",
                     cli->bus, cli->tries);
         goto out;
     case CLI_SEND_REFUSED:
@@ -352,8 +358,10 @@ int cli_call(cli_t *cli, const char *service, const ProtobufCMessage *req,
         rc = CLI_REFUSED;
         goto out;
     case CLI_SEND_REPLAYED:
-        fprintf(stderr, "hj: already recorded under request id %s (an earlier try reached the "
-                        "system); nothing new was written\n", rid);
+        fprintf(stderr,
+                "hj: already recorded under request id %s (an earlier try reached the "
+                "system); nothing new was written\n",
+                rid);
         break;
     case CLI_SEND_OK:
         break;
@@ -536,7 +544,8 @@ int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **afte
         if ((rc = cli_call(cli, service, req, reply_desc, &reply)) != CLI_OK)
             break;
         if (out->n_replies == cap) {
-            ProtobufCMessage **grown = realloc(out->replies, (cap = cap ? cap * 2 : 8) * sizeof *grown);
+            ProtobufCMessage **grown =
+                realloc(out->replies, (cap = cap ? cap * 2 : 8) * sizeof *grown);
             if (!grown) {
                 protobuf_c_message_free_unpacked(reply, NULL);
                 rc = CLI_UNREACHABLE;
@@ -581,7 +590,8 @@ int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **afte
     for (size_t i = 0; items && i < out->n_replies; i++) {
         const ProtobufCMessage *list = s_result(out->replies[i]);
         size_t k = list ? *(const size_t *)((const char *)list + items->quantifier_offset) : 0;
-        ProtobufCMessage *const *page = k ? *(ProtobufCMessage *const *const *)((const char *)list + items->offset) : NULL;
+        ProtobufCMessage *const *page =
+            k ? *(ProtobufCMessage *const *const *)((const char *)list + items->offset) : NULL;
         for (size_t j = 0; j < k; j++)
             all_items[out->n_items++] = page[j];
     }

@@ -13,9 +13,9 @@
 
 /* Exit codes (README): */
 #define CLI_OK 0
-#define CLI_REFUSED 1      /* the server refused: the message says why and which field */
+#define CLI_REFUSED 1 /* the server refused: the message says why and which field */
 #define CLI_USAGE 2
-#define CLI_UNREACHABLE 3  /* could not reach the system */
+#define CLI_UNREACHABLE 3 /* could not reach the system */
 /* Not an exit code: a write could not be sent and waits in the offline spool
  * (the command has said so). main() exits 0 for it. */
 #define CLI_SAVED 100
@@ -25,16 +25,16 @@
 typedef struct {
     /* global options */
     int json;
-    int en;                   /* --lang en or HJ_LANG=en: labels in English (default Chinese) */
+    int en; /* --lang en or HJ_LANG=en: labels in English (default Chinese) */
     char bus[256];
     char events[256];
     int timeout_ms;
     int tries;
-    int no_spool;             /* --no-spool: a write that cannot be sent fails (exit 3) */
-    int connect_ms;           /* a spooled write waits this long for the bus's handshake
-                               * (HJ_CONNECT_MS, default 500), then waits in the spool */
-    char spool_dir[4096];     /* HJ_SPOOL or ~/.local/share/huanjie/spool */
-    int argc;                 /* the whole command line, kept with a spooled write */
+    int no_spool;         /* --no-spool: a write that cannot be sent fails (exit 3) */
+    int connect_ms;       /* a spooled write waits this long for the bus's handshake
+                           * (HJ_CONNECT_MS, default 500), then waits in the spool */
+    char spool_dir[4096]; /* HJ_SPOOL or ~/.local/share/huanjie/spool */
+    int argc;             /* the whole command line, kept with a spooled write */
     char **argv;
     /* the enrolled device this hj talks as (--device, HJ_DEVICE, or the default file) */
     int has_device;
@@ -45,17 +45,17 @@ typedef struct {
     const char *pos[CLI_MAX_ARGS];
     int nopt;
     struct {
-        const char *key;  /* without the leading -- */
-        const char *value;/* "" for a flag without a value */
+        const char *key;   /* without the leading -- */
+        const char *value; /* "" for a flag without a value */
         int used;
     } opt[CLI_MAX_ARGS];
 } cli_t;
 
 typedef struct {
-    const char *group;   /* e.g. "community" */
+    const char *group; /* e.g. "community" */
     const char *summary;
     int (*run)(cli_t *cli, const char *verb);
-    const char *usage;   /* shown by `hj GROUP --help` */
+    const char *usage; /* shown by `hj GROUP --help` */
 } cli_command_t;
 
 /* Parses `--key value`, `--flag` and positional words. CLI_OK / CLI_USAGE. */
@@ -121,7 +121,8 @@ void cli_table_row(cli_table_t *t, const char *const *cells);
 void cli_table_print(cli_table_t *t);
 void cli_table_destroy(cli_table_t **self_p);
 
-/* Integer fen as yuan with thousands separators: 1234567 -> "12,345.67" (money is never a float). */
+/* Integer fen as yuan with thousands separators: 1234567 -> "12,345.67" (money is never a float).
+ */
 const char *cli_yuan(int64_t fen, char buf[40]);
 
 /* --json output of a message, one line. */
@@ -139,13 +140,13 @@ void cli_withheld(const cli_t *cli, const ProtobufCMessage *list);
  * cli_list_footer ends a human table with what was left out; --json prints
  * cli_list_json: every page's items, `total` and the last `next`. */
 typedef struct {
-    ProtobufCMessage **replies;   /* every page's reply */
+    ProtobufCMessage **replies; /* every page's reply */
     size_t n_replies;
     const ProtobufCMessage *const *items; /* every page's items, in order */
     size_t n_items;
     uint64_t total;
-    const char *next;             /* "" when nothing follows */
-    ProtobufCMessage *list;       /* the items of every page as one list message */
+    const char *next;       /* "" when nothing follows */
+    ProtobufCMessage *list; /* the items of every page as one list message */
 } cli_list_t;
 /* CLI_OK with *out filled (free with cli_list_free), or the cli_call failure. */
 int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **after,
@@ -182,7 +183,7 @@ int cmd_board(cli_t *cli, const char *verb);
 int cmd_gates(cli_t *cli, const char *verb);
 int cmd_election(cli_t *cli, const char *verb);
 int cmd_voters_roll(cli_t *cli, const char *verb);
-int cmd_voters(cli_t *cli, const char *verb);  /* cmd_election.c; cmd_voters_roll's other verbs */
+int cmd_voters(cli_t *cli, const char *verb); /* cmd_election.c; cmd_voters_roll's other verbs */
 int cmd_report(cli_t *cli, const char *verb);
 int cmd_export(cli_t *cli, const char *verb);
 

@@ -21,19 +21,21 @@ const char *cli_enum_label(const cli_enum_t *values, const char *word)
     return word;
 }
 
-int cli_enum_value(const char *option, const char *given, const cli_enum_t *values, const char **out)
+int cli_enum_value(const char *option, const char *given, const cli_enum_t *values,
+                   const char **out)
 {
     char allowed[1024] = "";
     size_t len = 0;
     if ((*out = cli_enum_word(values, given)) != NULL)
         return CLI_OK;
     for (const cli_enum_t *v = values; v->word && len < sizeof allowed; v++)
-        len += (size_t)snprintf(allowed + len, sizeof allowed - len, "%s%s (%s)", v == values ? "" : "、",
-                                v->label, v->word);
+        len += (size_t)snprintf(allowed + len, sizeof allowed - len, "%s%s (%s)",
+                                v == values ? "" : "、", v->label, v->word);
     return cli_usage("%s 的值 '%s' 不可用，可选：%s", option, given ? given : "", allowed);
 }
 
-int cli_enum(cli_t *cli, const char *key, const cli_enum_t *values, const char *def, const char **out)
+int cli_enum(cli_t *cli, const char *key, const cli_enum_t *values, const char *def,
+             const char **out)
 {
     char option[64];
     const char *given = cli_opt(cli, key);
@@ -44,7 +46,8 @@ int cli_enum(cli_t *cli, const char *key, const cli_enum_t *values, const char *
     return cli_enum_value(option, given, values, out);
 }
 
-int cli_enum_lenient(cli_t *cli, const char *key, const cli_enum_t *values, const char *def, const char **out)
+int cli_enum_lenient(cli_t *cli, const char *key, const cli_enum_t *values, const char *def,
+                     const char **out)
 {
     const char *given = cli_opt(cli, key), *word = cli_enum_word(values, given);
     *out = !given ? def : word ? word : given;

@@ -24,16 +24,19 @@ const char *cli_enum_label(const cli_enum_t *values, const char *word);
 /* The value of --key as the wire's word into *out; def (may be NULL) when
  * the option is absent. CLI_OK, or CLI_USAGE after saying which option had
  * which value and listing the accepted values: 电子屏 (screen)、… */
-int cli_enum(cli_t *cli, const char *key, const cli_enum_t *values, const char *def, const char **out);
+int cli_enum(cli_t *cli, const char *key, const cli_enum_t *values, const char *def,
+             const char **out);
 
 /* As cli_enum, but a value of no spelling is sent as typed, for the server
  * to judge and refuse naming its field: for the options whose refusal the
  * server must give (its permission check comes before any field's, and
  * scripts read `(field: body)`). */
-int cli_enum_lenient(cli_t *cli, const char *key, const cli_enum_t *values, const char *def, const char **out);
+int cli_enum_lenient(cli_t *cli, const char *key, const cli_enum_t *values, const char *def,
+                     const char **out);
 
 /* As cli_enum for a value the caller took apart itself (e.g. the KIND of
  * --box NAME:KIND:...); `option` names it in the refusal. */
-int cli_enum_value(const char *option, const char *given, const cli_enum_t *values, const char **out);
+int cli_enum_value(const char *option, const char *given, const cli_enum_t *values,
+                   const char **out);
 
 #endif

@@ -68,8 +68,8 @@ static int s_chain(PGconn *c)
     /* At one seq a gap says the most, then a changed row, then a broken link. */
     if (link_seq && (!hash_seq || link_seq < hash_seq || (link_seq == hash_seq && gap))) {
         if (gap)
-            printf("broken at seq %ld: the sequence jumps from %s (events are missing)\n",
-                   link_seq, PQgetvalue(links, 0, 4));
+            printf("broken at seq %ld: the sequence jumps from %s (events are missing)\n", link_seq,
+                   PQgetvalue(links, 0, 4));
         else
             printf("broken at seq %ld: its link (prev_hash %.16s…) does not match seq %s's hash "
                    "(%.16s…)\n",
@@ -98,13 +98,14 @@ out:
  * the operator wrote down earlier ("SEQ:HASH", as this command prints it). */
 static int s_head(PGconn *c, const char *anchor)
 {
-    PGresult *r = s_query(c,
-                          "SELECT count(*), COALESCE(max(seq), 0), COALESCE((SELECT encode(hash, "
-                          "'hex') FROM bus.journal WHERE seq = (SELECT max(seq) FROM bus.journal)), ''), "
-                          "(SELECT count(*) FROM bus.journal WHERE seq IS NULL), "
-                          "(SELECT seq FROM bus.relay_head), (SELECT encode(hash, 'hex') FROM bus.relay_head) "
-                          "FROM bus.journal WHERE seq IS NOT NULL",
-                          0, NULL);
+    PGresult *r = s_query(
+        c,
+        "SELECT count(*), COALESCE(max(seq), 0), COALESCE((SELECT encode(hash, "
+        "'hex') FROM bus.journal WHERE seq = (SELECT max(seq) FROM bus.journal)), ''), "
+        "(SELECT count(*) FROM bus.journal WHERE seq IS NULL), "
+        "(SELECT seq FROM bus.relay_head), (SELECT encode(hash, 'hex') FROM bus.relay_head) "
+        "FROM bus.journal WHERE seq IS NOT NULL",
+        0, NULL);
     int rc = CLI_UNREACHABLE;
     if (!r)
         return rc;
@@ -215,8 +216,7 @@ static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *t
                "\"sealed\":%s}\n",
                d.name, d.role, d.public_key, out, seal ? "true" : "false");
     else if (!cli->json) {
-        fprintf(say, "enrolled %s (%s, %s), public key %s\n", d.name, d.role, d.team,
-                d.public_key);
+        fprintf(say, "enrolled %s (%s, %s), public key %s\n", d.name, d.role, d.team, d.public_key);
         if (!to_stdout)
             fprintf(say, "device file: %s (mode 0600; %s)\n", out,
                     seal ? "its secret key is sealed with the passphrase"
@@ -226,8 +226,9 @@ static int s_device_enrol(cli_t *cli, PGconn *c, const char *name, const char *t
         /* The ports are the ones this server listens on (HJ_BUS_PORT), not 7700. */
         const char *bus_port = strrchr(d.bus, ':'), *events_port = strrchr(d.events, ':');
         if (strstr(d.bus, "//127.") || strstr(d.bus, "//localhost"))
-            fprintf(say, "Note: it names %s, this machine itself; for a laptop, enrol with\n"
-                         "--bus tcp://SERVER%s --events tcp://SERVER%s.\n",
+            fprintf(say,
+                    "Note: it names %s, this machine itself; for a laptop, enrol with\n"
+                    "--bus tcp://SERVER%s --events tcp://SERVER%s.\n",
                     d.bus, bus_port ? bus_port : ":7700", events_port ? events_port : ":7701");
     }
     return CLI_OK;
@@ -250,17 +251,18 @@ static void s_json_str(const char *s)
 
 static int s_device_list(cli_t *cli, PGconn *c)
 {
-    static const char *headers[] = {"name", "role", "team", "writes for", "enrolled", "revoked",
-                                    "public key"};
-    static const char *keys[] = {"name", "role", "team", "communities", "enrolled", "revoked",
-                                 "public_key"};
+    static const char *headers[] = {"name",     "role",    "team",      "writes for",
+                                    "enrolled", "revoked", "public key"};
+    static const char *keys[] = {"name",     "role",    "team",      "communities",
+                                 "enrolled", "revoked", "public_key"};
     PGresult *r = PQexec(
-        c, "SELECT d.name, d.role, d.team, CASE WHEN g.communities IS NULL THEN '(all)' ELSE "
-           "array_to_string(g.communities, ' ') END, "
-           "to_char(d.enrolled_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), "
-           "COALESCE(to_char(d.revoked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''), "
-           "d.public_key FROM bus.devices d JOIN bus.device_grants g USING (public_key) "
-           "ORDER BY d.name");
+        c,
+        "SELECT d.name, d.role, d.team, CASE WHEN g.communities IS NULL THEN '(all)' ELSE "
+        "array_to_string(g.communities, ' ') END, "
+        "to_char(d.enrolled_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), "
+        "COALESCE(to_char(d.revoked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''), "
+        "d.public_key FROM bus.devices d JOIN bus.device_grants g USING (public_key) "
+        "ORDER BY d.name");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         PQclear(r);
         return s_sql_error(c, "device list");
@@ -309,10 +311,11 @@ static int s_device_revoke(PGconn *c, const char *name)
         printf("revoked %s: refused from its next connection or request on\n", name);
         return CLI_OK;
     }
-    r = PQexecParams(c,
-                     "SELECT to_char(revoked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') "
-                     "FROM bus.devices WHERE name = $1",
-                     1, NULL, v, NULL, NULL, 0);
+    r = PQexecParams(
+        c,
+        "SELECT to_char(revoked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') "
+        "FROM bus.devices WHERE name = $1",
+        1, NULL, v, NULL, NULL, 0);
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
         fprintf(stderr, "hj: %s was already revoked on %s\n", name, PQgetvalue(r, 0, 0));
     else
@@ -368,9 +371,10 @@ static void s_database(cli_t *cli, const char *run_dir, char *db, size_t size, c
 
 /* ---- the command ------------------------------------------------------------ */
 
-static const char *s_usage =
-    "hj admin journal verify [--anchor SEQ:HASH] | keygen | device enrol NAME --team TEAM --role ROLE "
-    "[--out FILE] [--passphrase] | device list | device revoke NAME   [--db CONNINFO] [--run-dir DIR]";
+static const char *s_usage = "hj admin journal verify [--anchor SEQ:HASH] | keygen | device enrol "
+                             "NAME --team TEAM --role ROLE "
+                             "[--out FILE] [--passphrase] | device list | device revoke NAME   "
+                             "[--db CONNINFO] [--run-dir DIR]";
 
 int cmd_admin(cli_t *cli, const char *verb)
 {
@@ -381,7 +385,8 @@ int cmd_admin(cli_t *cli, const char *verb)
     const char *what = cli->npos > 0 ? cli->pos[0] : "";
     const char *arg = cli->npos > 1 ? cli->pos[1] : NULL;
     const char *anchor = cli_opt(cli, "anchor");
-    const char *team = cli_opt(cli, "team"), *role = cli_opt(cli, "role"), *out = cli_opt(cli, "out");
+    const char *team = cli_opt(cli, "team"), *role = cli_opt(cli, "role"),
+               *out = cli_opt(cli, "out");
     const char *seal = cli_opt(cli, "passphrase");
     int rc = cli_unused(cli);
     if (rc != CLI_OK)
@@ -399,17 +404,19 @@ int cmd_admin(cli_t *cli, const char *verb)
         return CLI_OK;
     }
     int journal = strcmp(verb, "journal") == 0 && strcmp(what, "verify") == 0;
-    int device = strcmp(verb, "device") == 0 &&
-                 (strcmp(what, "enrol") == 0 || strcmp(what, "list") == 0 || strcmp(what, "revoke") == 0);
+    int device =
+        strcmp(verb, "device") == 0 &&
+        (strcmp(what, "enrol") == 0 || strcmp(what, "list") == 0 || strcmp(what, "revoke") == 0);
     if (!journal && !device)
         return cli_usage("%s", s_usage);
     if (hj_config_db_user(db, sizeof db, "hj_admin") != 0)
         return cli_usage("--db / HJ_DB is not a connection string");
     PGconn *c = PQconnectdb(db);
     if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "hj: cannot connect to the database (connection string from %s; --db or "
-                        "HJ_DB names it, or the run directory's `database` file that deploy/huanjie "
-                        "up writes): %s",
+        fprintf(stderr,
+                "hj: cannot connect to the database (connection string from %s; --db or "
+                "HJ_DB names it, or the run directory's `database` file that deploy/huanjie "
+                "up writes): %s",
                 db_from, PQerrorMessage(c));
         PQfinish(c);
         return CLI_UNREACHABLE;

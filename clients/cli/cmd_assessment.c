@@ -10,8 +10,8 @@
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"CODE", "ID", "DATE",  "COMMUNITY", "MEMBER", "ABILITY",
-                                 "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
+    static const char *head[] = {"CODE",    "ID",    "DATE",  "COMMUNITY", "MEMBER",
+                                 "ABILITY", "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
     Hj__Registry__Assessment *const *items = (Hj__Registry__Assessment *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__assessments__descriptor) {
@@ -27,8 +27,8 @@ static void s_print(const ProtobufCMessage *m)
         snprintf(s[1], 4, "%u", a->performance);
         snprintf(s[2], 4, "%u", a->practice);
         snprintf(s[3], 4, "%u", a->trust);
-        const char *row[] = {a->code, a->id, date, a->community, a->person_name, s[0],
-                             s[1],  s[2],    s[3],         a->assessor};
+        const char *row[] = {a->code, a->id, date, a->community, a->person_name,
+                             s[0],    s[1],  s[2], s[3],         a->assessor};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -38,9 +38,9 @@ static void s_print(const ProtobufCMessage *m)
     const Hj__Registry__Assessment *a = items[0];
     if (a->voided)
         printf("%s  %s\n", prep_voided_mark(1) + 1, a->void_reason);
-    const char *notes[] = {"structure (结构)",     a->structure_note,   "ability (能力)",
-                           a->ability_note,        "performance (表现)", a->performance_note,
-                           "practice (作风)",      a->practice_note,    "public trust (公认度)",
+    const char *notes[] = {"structure (结构)", a->structure_note,    "ability (能力)",
+                           a->ability_note,    "performance (表现)", a->performance_note,
+                           "practice (作风)",  a->practice_note,     "public trust (公认度)",
                            a->trust_note};
     printf("\n");
     prep_fields(notes, 5);
@@ -49,9 +49,16 @@ static void s_print(const ProtobufCMessage *m)
 static void s_print_risk(const ProtobufCMessage *m)
 {
     const Hj__Registry__CommunityRisk *k = (const Hj__Registry__CommunityRisk *)m;
-    const char *f[] = {"community",        k->community,        "risk notes", k->risk_notes,
-                       "contingency plan (工作预案)", k->contingency_plan, "updated",
-                       k->updated_at[0] ? k->updated_at : "never", "by", k->updated_by};
+    const char *f[] = {"community",
+                       k->community,
+                       "risk notes",
+                       k->risk_notes,
+                       "contingency plan (工作预案)",
+                       k->contingency_plan,
+                       "updated",
+                       k->updated_at[0] ? k->updated_at : "never",
+                       "by",
+                       k->updated_by};
     prep_fields(f, 5);
 }
 
@@ -98,12 +105,14 @@ static int s_seat(cli_t *cli, const char *given, char seat[37])
                 seats && seats->next[0] ? " among the first 1000 seats: give --community" : "");
         rc = CLI_REFUSED;
     } else {
-        fprintf(stderr, "hj: --seat %s sits on %zu committees; give the seat's id:\n", given, found);
+        fprintf(stderr, "hj: --seat %s sits on %zu committees; give the seat's id:\n", given,
+                found);
         for (size_t i = 0; i < seats->n_items; i++) {
             const Hj__Registry__Seat *k = seats->items[i];
             if (strcmp(k->person_id, person) == 0 && !k->term_end[0])
                 fprintf(stderr, "  %s  %s  %s  %s\n", k->id, k->community,
-                        k->committee == HJ__REGISTRY__COMMITTEE__PARTY ? "党组织" : "居委会", k->role);
+                        k->committee == HJ__REGISTRY__COMMITTEE__PARTY ? "党组织" : "居委会",
+                        k->role);
         }
         rc = CLI_REFUSED;
     }
@@ -125,7 +134,8 @@ int cmd_assessment(cli_t *cli, const char *verb)
     char id[37], seat[37]; /* seat: a.seat_id points here until the request is sent */
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "assessment")) != CLI_OK)
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                             "assessment")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
         if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
@@ -168,7 +178,8 @@ int cmd_assessment(cli_t *cli, const char *verb)
             req.request_id = (char *)cli_request_id(cli, id);
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_SET;
             req.risk_set = &k;
-            done = cli->en ? "risk notes and contingency plan recorded" : "风险研判和工作预案已记录";
+            done =
+                cli->en ? "risk notes and contingency plan recorded" : "风险研判和工作预案已记录";
         } else {
             get.key = (char *)cli->pos[0];
             req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_GET;

@@ -63,7 +63,8 @@ static int s_enum_opt_zh(cli_t *cli, const char *key, const ProtobufCEnumDescrip
     if (s_enum_value(d, word ? word : text, value) == 0)
         return CLI_OK;
     snprintf(option, sizeof option, "--%s", key);
-    return zh ? cli_enum_value(option, text, zh, &word) : cli_usage("--%s must be %s", key, choices);
+    return zh ? cli_enum_value(option, text, zh, &word)
+              : cli_usage("--%s must be %s", key, choices);
 }
 
 static int s_enum_opt(cli_t *cli, const char *key, const ProtobufCEnumDescriptor *d,
@@ -152,7 +153,8 @@ static void s_print_scope(Hj__Audit__ScopeItem **items, size_t n)
         if (s->kind == HJ__AUDIT__SCOPE_KIND__REQUESTED)
             snprintf(who, sizeof who, "%s, %s (%u of %u %s)", s->requested_by, s->requested_on,
                      s->signers, s->eligible,
-                     s->basis == HJ__AUDIT__BASIS__REPRESENTATIVES ? "representatives" : "residents");
+                     s->basis == HJ__AUDIT__BASIS__REPRESENTATIVES ? "representatives"
+                                                                   : "residents");
         const char *row[] = {no,
                              s_enum_name(&hj__audit__scope_status__descriptor, s->status, status),
                              s_enum_name(&hj__audit__scope_kind__descriptor, s->kind, kind),
@@ -167,25 +169,32 @@ static void s_print_scope(Hj__Audit__ScopeItem **items, size_t n)
 
 static void s_print_findings(Hj__Audit__Finding **items, size_t n)
 {
-    static const char *head[] = {"NO", "ITEM", "SEVERITY", "AMOUNT (元)", "REMEDY", "RESPONSIBLE",
-                                 "FINDING", "EVIDENCE"};
+    static const char *head[] = {"NO",     "ITEM",        "SEVERITY", "AMOUNT (元)",
+                                 "REMEDY", "RESPONSIBLE", "FINDING",  "EVIDENCE"};
     cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         Hj__Audit__Finding *f = items[i];
         char no[16], item[16], sev[96], sevname[48], yuan[40] = "", remedy[48], evidence[600] = "";
         snprintf(no, sizeof no, "%u", f->no);
         snprintf(item, sizeof item, "%u", f->scope_item);
-        snprintf(sev, sizeof sev, "%s %s", s_enum_name(&hj__audit__severity__descriptor, f->severity, sevname),
+        snprintf(sev, sizeof sev, "%s %s",
+                 s_enum_name(&hj__audit__severity__descriptor, f->severity, sevname),
                  f->severity >= 1 && f->severity <= 3 ? s_severity_zh[f->severity] : "");
         if (f->has_amount)
             cli_yuan(f->amount_fen, yuan);
         for (size_t k = 0; k < f->n_evidence; k++) {
             size_t used = strlen(evidence);
-            snprintf(evidence + used, sizeof evidence - used, "%s%s", k ? "; " : "", f->evidence[k]);
+            snprintf(evidence + used, sizeof evidence - used, "%s%s", k ? "; " : "",
+                     f->evidence[k]);
         }
-        const char *row[] = {no, item, sev, yuan,
+        const char *row[] = {no,
+                             item,
+                             sev,
+                             yuan,
                              s_enum_name(&hj__audit__remedy__descriptor, f->remedy, remedy),
-                             f->responsible, f->text, evidence};
+                             f->responsible,
+                             f->text,
+                             evidence};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -236,8 +245,9 @@ static void s_print_view(const Hj__Audit__AuditView *v)
 /* One line a community (status) or an audit (list). */
 static void s_print_lines(Hj__Audit__StatusLine **items, size_t n)
 {
-    static const char *head[] = {"COMMUNITY", "NAME", "TERM", "STATE", "OPEN FINDINGS",
-                                 "AMOUNT (元)", "PUBLISHED", "SERIOUS OPEN (严重问题未整改)"};
+    static const char *head[] = {
+        "COMMUNITY",     "NAME",        "TERM",      "STATE",
+        "OPEN FINDINGS", "AMOUNT (元)", "PUBLISHED", "SERIOUS OPEN (严重问题未整改)"};
     cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         Hj__Audit__StatusLine *l = items[i];
@@ -247,9 +257,14 @@ static void s_print_lines(Hj__Audit__StatusLine **items, size_t n)
             cli_yuan(l->amount_total_fen, yuan);
         if (l->serious_open)
             snprintf(serious, sizeof serious, "!! %u", l->serious_open);
-        const char *row[] = {l->community, l->name, l->term,
-                             s_state_text(l->state, state), l->audit_id[0] ? open : "",
-                             yuan, l->published_on, serious};
+        const char *row[] = {l->community,
+                             l->name,
+                             l->term,
+                             s_state_text(l->state, state),
+                             l->audit_id[0] ? open : "",
+                             yuan,
+                             l->published_on,
+                             serious};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -276,29 +291,51 @@ static int s_output(cli_t *cli, Hj__Audit__Reply *reply, const char *done)
 {
     if (cli->json) {
         switch (reply->result_case) {
-        case HJ__AUDIT__REPLY__RESULT_AUDIT: cli_json(&reply->audit->base); break;
-        case HJ__AUDIT__REPLY__RESULT_LINES: cli_json(&reply->lines->base); break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM: cli_json(&reply->scope_item->base); break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE: cli_json(&reply->scope->base); break;
-        case HJ__AUDIT__REPLY__RESULT_FINDING: cli_json(&reply->finding->base); break;
-        case HJ__AUDIT__REPLY__RESULT_GATE: cli_json(&reply->gate->base); break;
-        default: cli_json(&reply->base);
+        case HJ__AUDIT__REPLY__RESULT_AUDIT:
+            cli_json(&reply->audit->base);
+            break;
+        case HJ__AUDIT__REPLY__RESULT_LINES:
+            cli_json(&reply->lines->base);
+            break;
+        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM:
+            cli_json(&reply->scope_item->base);
+            break;
+        case HJ__AUDIT__REPLY__RESULT_SCOPE:
+            cli_json(&reply->scope->base);
+            break;
+        case HJ__AUDIT__REPLY__RESULT_FINDING:
+            cli_json(&reply->finding->base);
+            break;
+        case HJ__AUDIT__REPLY__RESULT_GATE:
+            cli_json(&reply->gate->base);
+            break;
+        default:
+            cli_json(&reply->base);
         }
     } else {
         if (done)
             printf("%s\n", done);
         switch (reply->result_case) {
-        case HJ__AUDIT__REPLY__RESULT_AUDIT: s_print_view(reply->audit); break;
+        case HJ__AUDIT__REPLY__RESULT_AUDIT:
+            s_print_view(reply->audit);
+            break;
         case HJ__AUDIT__REPLY__RESULT_LINES:
             s_print_lines(reply->lines->items, reply->lines->n_items);
             break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM: s_print_scope(&reply->scope_item, 1); break;
+        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM:
+            s_print_scope(&reply->scope_item, 1);
+            break;
         case HJ__AUDIT__REPLY__RESULT_SCOPE:
             s_print_scope(reply->scope->items, reply->scope->n_items);
             break;
-        case HJ__AUDIT__REPLY__RESULT_FINDING: s_print_findings(&reply->finding, 1); break;
-        case HJ__AUDIT__REPLY__RESULT_GATE: s_print_gate(reply->gate); break;
-        default: break;
+        case HJ__AUDIT__REPLY__RESULT_FINDING:
+            s_print_findings(&reply->finding, 1);
+            break;
+        case HJ__AUDIT__REPLY__RESULT_GATE:
+            s_print_gate(reply->gate);
+            break;
+        default:
+            break;
         }
     }
     hj__audit__reply__free_unpacked(reply, NULL);
@@ -381,9 +418,11 @@ static int s_finding(cli_t *cli, Hj__Audit__Request *req, const char **done)
     const char *sub = cli->npos > 0 ? cli->pos[0] : "";
     int rc, value = 0;
     if (strcmp(sub, "add") == 0) {
-        if ((rc = s_ref(cli, 1, &ref, "hj audit finding add KEY --item NO --severity S --text T")) != CLI_OK)
+        if ((rc = s_ref(cli, 1, &ref,
+                        "hj audit finding add KEY --item NO --severity S --text T")) != CLI_OK)
             return rc;
-        if ((rc = s_number(cli_opt(cli, "item"), "--item (the scope item's number)", &f.scope_item)) != CLI_OK)
+        if ((rc = s_number(cli_opt(cli, "item"), "--item (the scope item's number)",
+                           &f.scope_item)) != CLI_OK)
             return rc;
         if (!cli_opt(cli, "severity"))
             return cli_usage("--severity is required");
@@ -430,7 +469,8 @@ static int s_list(cli_t *cli, Hj__Audit__Request *req, Hj__Audit__ListQuery *q)
     cli_opt(cli, "lang"); /* the footer's language */
     cli_flag(cli, "all");
     if ((rc = cli_unused(cli)) != CLI_OK ||
-        (rc = cli_list(cli, "audit", &req->base, &q->after, &hj__audit__reply__descriptor, &list)) != CLI_OK)
+        (rc = cli_list(cli, "audit", &req->base, &q->after, &hj__audit__reply__descriptor,
+                       &list)) != CLI_OK)
         return rc;
     if (cli->json)
         cli_list_json(&list);
@@ -475,7 +515,8 @@ int cmd_audit(cli_t *cli, const char *verb)
         q.community = (char *)cli_opt_or(cli, "community", "");
         q.after = (char *)cli_opt_or(cli, "after", "");
         if ((rc = s_enum_opt_zh(cli, "state", &hj__audit__state__descriptor, s_state_enum,
-                             "planned, fieldwork, draft_report, completed or published", &value)) != CLI_OK)
+                                "planned, fieldwork, draft_report, completed or published",
+                                &value)) != CLI_OK)
             return rc;
         q.state = value;
         if (limit && ((rc = s_number(limit, "--limit", &q.limit)) != CLI_OK || q.limit > 1000))
@@ -491,13 +532,15 @@ int cmd_audit(cli_t *cli, const char *verb)
             return rc;
     } else if (strcmp(verb, "advance") == 0 || strcmp(verb, "publish") == 0) {
         int publish = verb[0] == 'p';
-        if ((rc = s_ref(cli, 0, &ref, publish ? "hj audit publish KEY [--on DATE]"
-                                              : "hj audit advance KEY [--to STATE] [--reason TEXT]")) != CLI_OK)
+        if ((rc = s_ref(cli, 0, &ref,
+                        publish ? "hj audit publish KEY [--on DATE]"
+                                : "hj audit advance KEY [--to STATE] [--reason TEXT]")) != CLI_OK)
             return rc;
         if (publish)
             value = HJ__AUDIT__STATE__PUBLISHED;
         else if ((rc = s_enum_opt_zh(cli, "to", &hj__audit__state__descriptor, s_state_enum,
-                                  "planned, fieldwork, draft_report, completed or published", &value)) != CLI_OK)
+                                     "planned, fieldwork, draft_report, completed or published",
+                                     &value)) != CLI_OK)
             return rc;
         adv.to = value;
         adv.reason = (char *)cli_opt_or(cli, "reason", "");
@@ -536,6 +579,7 @@ int cmd_audit(cli_t *cli, const char *verb)
     }
     if ((rc = cli_unused(cli)) != CLI_OK)
         return rc;
-    rc = cli_call(cli, "audit", &req.base, &hj__audit__reply__descriptor, (ProtobufCMessage **)&reply);
+    rc = cli_call(cli, "audit", &req.base, &hj__audit__reply__descriptor,
+                  (ProtobufCMessage **)&reply);
     return rc ? rc : s_output(cli, reply, done);
 }

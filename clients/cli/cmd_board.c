@@ -16,7 +16,8 @@
 
 /* Gate names: the words `hj election open --override` takes, and what an official reads. */
 static const char *const s_gate_word[S_GATES + 1] = {
-    "", "audit", "rectification", "upgrade", "plan", "talks", "training", "candidates", "voter_list",
+    "",      "audit",    "rectification", "upgrade",    "plan",
+    "talks", "training", "candidates",    "voter_list",
 };
 static const char *const s_gate_zh[S_GATES + 1] = {
     "", "审计", "整顿", "升格", "方案", "谈话", "培训", "候选人", "选民名单",
@@ -25,7 +26,7 @@ static const char *const s_gate_zh[S_GATES + 1] = {
 static const char *s_audit_zh(const char *state)
 {
     static const char *const zh[][2] = {
-        {"planned", "计划"}, {"fieldwork", "现场审计"}, {"draft_report", "审计报告征求意见"},
+        {"planned", "计划"},     {"fieldwork", "现场审计"}, {"draft_report", "审计报告征求意见"},
         {"completed", "已完成"}, {"published", "已公开"},
     };
     for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++)
@@ -61,91 +62,124 @@ static void s_gate_fix(const Hj__Tally__CommunityBoard *b, const Hj__Tally__Gate
     switch (g->id) {
     case 1:
         if (!audit[0])
-            snprintf(out, size, en ? "open the term audit: `hj audit open --community %s ...`"
-                                   : "开展任期审计：`hj audit open --community %s ...`", code);
+            snprintf(out, size,
+                     en ? "open the term audit: `hj audit open --community %s ...`"
+                        : "开展任期审计：`hj audit open --community %s ...`",
+                     code);
         else if (strcmp(audit, "completed") == 0)
-            snprintf(out, size, en ? "publish the audit: `hj audit publish %s`"
-                                   : "公开审计结果：`hj audit publish %s`", code);
+            snprintf(out, size,
+                     en ? "publish the audit: `hj audit publish %s`"
+                        : "公开审计结果：`hj audit publish %s`",
+                     code);
         else
-            snprintf(out, size, en ? "finish the audit: `hj audit advance %s`, then `hj audit publish %s`"
-                                   : "完成审计：`hj audit advance %s`，再 `hj audit publish %s`",
+            snprintf(out, size,
+                     en ? "finish the audit: `hj audit advance %s`, then `hj audit publish %s`"
+                        : "完成审计：`hj audit advance %s`，再 `hj audit publish %s`",
                      code, code);
         break;
     case 2:
-        snprintf(out, size, en ? "close each item: `hj rectification start ID ...`, then `hj rectification "
-                                 "close ID ...` (`hj rectification list --community %s`)"
-                               : "逐项整顿销号：`hj rectification start ID ...`，再 `hj rectification close "
-                                 "ID ...`（`hj rectification list --community %s`）", code);
+        snprintf(out, size,
+                 en ? "close each item: `hj rectification start ID ...`, then `hj rectification "
+                      "close ID ...` (`hj rectification list --community %s`)"
+                    : "逐项整顿销号：`hj rectification start ID ...`，再 `hj rectification close "
+                      "ID ...`（`hj rectification list --community %s`）",
+                 code);
         break;
     case 3:
-        snprintf(out, size, en ? "decide the request: `hj upgrade approve ID ...` or `hj upgrade reject ID ...` "
-                                 "(`hj upgrade list --community %s`)"
-                               : "审批升格申请：`hj upgrade approve ID ...` 或 `hj upgrade reject ID ...`"
-                                 "（`hj upgrade list --community %s`）", code);
+        snprintf(
+            out, size,
+            en ? "decide the request: `hj upgrade approve ID ...` or `hj upgrade reject ID ...` "
+                 "(`hj upgrade list --community %s`)"
+               : "审批升格申请：`hj upgrade approve ID ...` 或 `hj upgrade reject ID ...`"
+                 "（`hj upgrade list --community %s`）",
+            code);
         break;
     case 4:
         if (!plan[0])
-            snprintf(out, size, en ? "submit the community's plan: `hj plan add --community %s ...`"
-                                   : "提交社区换届方案：`hj plan add --community %s ...`", code);
+            snprintf(out, size,
+                     en ? "submit the community's plan: `hj plan add --community %s ...`"
+                        : "提交社区换届方案：`hj plan add --community %s ...`",
+                     code);
         else if (strcmp(plan, "returned") == 0)
-            snprintf(out, size, en ? "correct the returned plan: `hj plan edit ID` (`hj plan list --community %s`)"
-                                   : "修改被退回的方案：`hj plan edit ID`（`hj plan list --community %s`）", code);
+            snprintf(
+                out, size,
+                en ? "correct the returned plan: `hj plan edit ID` (`hj plan list --community %s`)"
+                   : "修改被退回的方案：`hj plan edit ID`（`hj plan list --community %s`）",
+                code);
         else
-            snprintf(out, size, en ? "approve every step: `hj plan approve ID --step N ...` (`hj plan list --community %s`)"
-                                   : "逐级审定：`hj plan approve ID --step N ...`（`hj plan list --community %s`）", code);
+            snprintf(
+                out, size,
+                en ? "approve every step: `hj plan approve ID --step N ...` (`hj plan list "
+                     "--community %s`)"
+                   : "逐级审定：`hj plan approve ID --step N ...`（`hj plan list --community %s`）",
+                code);
         break;
     case 5:
         if (k && k->members_sitting == 0)
-            snprintf(out, size, en ? "record the sitting members first: `hj seat add --community %s ...`"
-                                   : "先登记在任两委成员：`hj seat add --community %s ...`", code);
+            snprintf(out, size,
+                     en ? "record the sitting members first: `hj seat add --community %s ...`"
+                        : "先登记在任两委成员：`hj seat add --community %s ...`",
+                     code);
         else
-            snprintf(out, size, en ? "talk to each one: `hj talk add --community %s --phase preparation ...` "
-                                     "(`hj talk coverage %s` shows who is missing)"
-                                   : "逐一谈心谈话：`hj talk add --community %s --phase preparation ...`"
-                                     "（`hj talk coverage %s` 列出尚未谈话的成员）", code, code);
+            snprintf(out, size,
+                     en ? "talk to each one: `hj talk add --community %s --phase preparation ...` "
+                          "(`hj talk coverage %s` shows who is missing)"
+                        : "逐一谈心谈话：`hj talk add --community %s --phase preparation ...`"
+                          "（`hj talk coverage %s` 列出尚未谈话的成员）",
+                     code, code);
         break;
     case 6:
         /* Without a committee there is nobody to train: forming it comes first. */
         if (strstr(g->reason, "no election committee"))
-            snprintf(out, size, en ? "form the election committee first: `hj body add --kind "
-                                     "election_committee --community %s --leader PERSON ...`, then train it"
-                                   : "先成立选举委员会：`hj body add --kind election_committee "
-                                     "--community %s --leader PERSON ...`，再组织培训", code);
+            snprintf(out, size,
+                     en ? "form the election committee first: `hj body add --kind "
+                          "election_committee --community %s --leader PERSON ...`, then train it"
+                        : "先成立选举委员会：`hj body add --kind election_committee "
+                          "--community %s --leader PERSON ...`，再组织培训",
+                     code);
         else
-            snprintf(out, size, en ? "train the rest: `hj training add --community %s ...` "
-                                     "(`hj training coverage %s` shows who is missing)"
-                                   : "培训其余成员：`hj training add --community %s ...`"
-                                     "（`hj training coverage %s` 列出尚未培训的成员）", code, code);
+            snprintf(out, size,
+                     en ? "train the rest: `hj training add --community %s ...` "
+                          "(`hj training coverage %s` shows who is missing)"
+                        : "培训其余成员：`hj training add --community %s ...`"
+                          "（`hj training coverage %s` 列出尚未培训的成员）",
+                     code, code);
         break;
     case 7:
         if (!b->n_elections)
-            snprintf(out, size, en ? "schedule the election first (it sets the seats): `hj election "
-                                     "schedule %s --body BODY --date DATE --seats N`"
-                                   : "先安排选举（确定职数）：`hj election schedule %s --body BODY "
-                                     "--date DATE --seats N`", code);
+            snprintf(out, size,
+                     en ? "schedule the election first (it sets the seats): `hj election "
+                          "schedule %s --body BODY --date DATE --seats N`"
+                        : "先安排选举（确定职数）：`hj election schedule %s --body BODY "
+                          "--date DATE --seats N`",
+                     code);
         else
-            snprintf(out, size, en ? "nominate more (vetting cleared): `hj reserve update ID --status "
-                                     "nominated`, then `hj election candidates ELECTION --person ...`"
-                                   : "提名更多候选人（资格联审通过）：`hj reserve update ID --status "
-                                     "nominated`，再 `hj election candidates ELECTION --person ...`");
+            snprintf(out, size,
+                     en ? "nominate more (vetting cleared): `hj reserve update ID --status "
+                          "nominated`, then `hj election candidates ELECTION --person ...`"
+                        : "提名更多候选人（资格联审通过）：`hj reserve update ID --status "
+                          "nominated`，再 `hj election candidates ELECTION --person ...`");
         break;
     case 8:
         /* The named roll (import, then post it) is the real 选民登记; the counts alone
          * remain for a quick start. */
         if (b->n_elections)
-            snprintf(out, size, en ? "publish the voter roll at least 20 days before election day: "
-                                     "`hj voters import %s FILE.csv`, then `hj voters posting %s --out "
-                                     "FILE` (or the counts alone: `hj voters set %s --voters N "
-                                     "--published YYYY-MM-DD`)"
-                                   : "在选举日前至少20天公布选民名单：`hj voters import %s 选民.csv`，"
-                                     "再 `hj voters posting %s --out 张榜.csv`（只登记人数：`hj voters "
-                                     "set %s --voters N --published YYYY-MM-DD`）",
+            snprintf(out, size,
+                     en ? "publish the voter roll at least 20 days before election day: "
+                          "`hj voters import %s FILE.csv`, then `hj voters posting %s --out "
+                          "FILE` (or the counts alone: `hj voters set %s --voters N "
+                          "--published YYYY-MM-DD`)"
+                        : "在选举日前至少20天公布选民名单：`hj voters import %s 选民.csv`，"
+                          "再 `hj voters posting %s --out 张榜.csv`（只登记人数：`hj voters "
+                          "set %s --voters N --published YYYY-MM-DD`）",
                      b->elections[0]->id, b->elections[0]->id, code);
         else
-            snprintf(out, size, en ? "publish the voter roll at least 20 days before election day: "
-                                     "`hj voters set %s --voters N --published YYYY-MM-DD`"
-                                   : "在选举日前至少20天公布选民名单：`hj voters set %s --voters N "
-                                     "--published YYYY-MM-DD`", code);
+            snprintf(out, size,
+                     en ? "publish the voter roll at least 20 days before election day: "
+                          "`hj voters set %s --voters N --published YYYY-MM-DD`"
+                        : "在选举日前至少20天公布选民名单：`hj voters set %s --voters N "
+                          "--published YYYY-MM-DD`",
+                     code);
         break;
     default:
         snprintf(out, size, "-");
@@ -209,8 +243,8 @@ static const char *s_state_word(Hj__Tally__GateState s, int en)
 static const char *s_election_word(const char *word, int en)
 {
     static const char *const zh[][2] = {
-        {"party", "党组织"}, {"residents", "居委会"}, {"scheduled", "已安排"},
-        {"open", "已开始"}, {"counting", "计票中"}, {"certified", "已确认"},
+        {"party", "党组织"},  {"residents", "居委会"}, {"scheduled", "已安排"},
+        {"open", "已开始"},   {"counting", "计票中"},  {"certified", "已确认"},
         {"closed", "已结束"},
     };
     for (size_t i = 0; !en && i < sizeof zh / sizeof zh[0]; i++)
@@ -252,8 +286,10 @@ static Hj__Registry__Reply *s_registry_list(cli_t *cli, Hj__Registry__Request__O
 
 void board_subdistrict_line(cli_t *cli, const char *subdistrict, const char *indent, int en)
 {
-    Hj__Registry__Reply *bodies = s_registry_list(cli, HJ__REGISTRY__REQUEST__OP_BODY_LIST, subdistrict);
-    Hj__Registry__Reply *plans = bodies ? s_registry_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, subdistrict) : NULL;
+    Hj__Registry__Reply *bodies =
+        s_registry_list(cli, HJ__REGISTRY__REQUEST__OP_BODY_LIST, subdistrict);
+    Hj__Registry__Reply *plans =
+        bodies ? s_registry_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, subdistrict) : NULL;
     unsigned leadership = 0, office = 0, groups = 0;
     const Hj__Registry__Plan *plan = NULL;
     if (!bodies || bodies->result_case != HJ__REGISTRY__REPLY__RESULT_BODIES || !plans ||
@@ -319,8 +355,8 @@ static void s_election_line(const Hj__Tally__CommunityBoard *b, int en)
             printf("选举          %s %s，职数%u名，%s%s%s", s_election_word(e->body, 0), e->date,
                    e->seats, s_election_word(e->state, 0), by[0] ? "，操作：" : "", by);
         if (e->vacant)
-            printf(en ? ", vacant %u (by-election due by %s)" : "，暂缺 %u 名（%s 前补选）", e->vacant,
-                   e->vacancy_due);
+            printf(en ? ", vacant %u (by-election due by %s)" : "，暂缺 %u 名（%s 前补选）",
+                   e->vacant, e->vacancy_due);
         if (e->reduced)
             printf(en ? ", seats reduced by %u" : "，减少名额 %u 名", e->reduced);
         printf(en ? "  (id %s)\n" : "（编号 %s）\n", e->id);
@@ -336,8 +372,7 @@ static void s_print_district(const Hj__Tally__Snapshot *s, int en)
            en ? "all gates green" : "全部门槛通过", d->all_green);
     printf("; %s:", en ? "red by gate" : "各门槛未通过社区数");
     for (size_t i = 0; i < d->n_red_by_gate; i++)
-        printf(" %s %u", en ? d->red_by_gate[i]->kind
-                            : s_gate_zh[i + 1 <= S_GATES ? i + 1 : 0],
+        printf(" %s %u", en ? d->red_by_gate[i]->kind : s_gate_zh[i + 1 <= S_GATES ? i + 1 : 0],
                d->red_by_gate[i]->count);
     printf(en ? "\n(tally seq %" PRIu64 ", journal seq %" PRIu64 ")\n"
               : "\n（计票序号 %" PRIu64 "，日志序号 %" PRIu64 "）\n",
@@ -440,7 +475,8 @@ static void s_print_gates(const Hj__Tally__CommunityBoard *b, int en)
             snprintf(state, sizeof state, "%s", word);
         printf("%s %d %s %s %s\n", s_gate_mark(b, g), id, padded, state, board_gate_reason(g, en));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
-            printf(en ? "                overridden by %s: %s\n" : "                由 %s 越过：%s\n",
+            printf(en ? "                overridden by %s: %s\n"
+                      : "                由 %s 越过：%s\n",
                    g->override_actor, g->override_reason);
     }
 }
@@ -454,8 +490,8 @@ static void s_print_counters(const Hj__Tally__Counters *k, int en)
         printf("publicity     %u pushes:", k->publicity_pushes);
         for (size_t i = 0; i < k->n_publicity_by_kind; i++)
             printf(" %s %u", k->publicity_by_kind[i]->kind, k->publicity_by_kind[i]->count);
-        printf("\nreserve       %u active, %u cleared by vetting, %u nominated\n", k->reserve_active,
-               k->reserve_cleared, k->reserve_nominated);
+        printf("\nreserve       %u active, %u cleared by vetting, %u nominated\n",
+               k->reserve_active, k->reserve_cleared, k->reserve_nominated);
         printf("survey        %s sitting members assessed\n",
                s_ratio(k->members_assessed, k->members_sitting, a));
         printf("talks         %u survey, %u preparation, %u other; %u with outside parties; "
@@ -478,11 +514,13 @@ static void s_print_counters(const Hj__Tally__Counters *k, int en)
                k->publicity_by_kind[i]->count);
     printf("\n后备人选      在库%u人，资格联审通过%u人，已提名%u人\n", k->reserve_active,
            k->reserve_cleared, k->reserve_nominated);
-    printf("调研摸底      已分析研判在任两委成员%s\n", s_ratio(k->members_assessed, k->members_sitting, a));
+    printf("调研摸底      已分析研判在任两委成员%s\n",
+           s_ratio(k->members_assessed, k->members_sitting, a));
     printf("谈心谈话      调研%u次，准备%u次，其他%u次；与外部人员%u次；待办跟进%u项；覆盖%s\n",
            k->talks_survey, k->talks_preparation, k->talks_other, k->outside_parties_talked_to,
            k->open_follow_ups, s_ratio(k->talk_covered, k->members_sitting, b));
-    printf("培训骨干      选举委员会成员已培训%s\n", s_ratio(k->training_done, k->training_required, a));
+    printf("培训骨干      选举委员会成员已培训%s\n",
+           s_ratio(k->training_done, k->training_required, a));
     printf("集中整顿      未销号%u项\n", k->rectification_open);
     printf("任期审计      %s，未整改发现%u项（严重%u项）\n",
            k->audit_state[0] ? s_audit_zh(k->audit_state) : "未开展", k->audit_open_findings,
@@ -520,7 +558,8 @@ int board_snapshot(cli_t *cli, const char *community, const char *subdistrict,
     req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
     req.snapshot = &q;
     *reply = NULL;
-    int rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)reply);
+    int rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                      (ProtobufCMessage **)reply);
     if (rc != CLI_OK)
         return rc;
     if ((*reply)->result_case != HJ__TALLY__REPLY__RESULT_SNAPSHOT) {
@@ -566,8 +605,8 @@ static void s_print_gate_list(const Hj__Tally__CommunityBoard *b, int en)
         int id = g->id >= 1 && g->id <= S_GATES ? g->id : 0;
         printf("\n%s %d %s — %s\n", s_gate_mark(b, g), id, en ? s_gate_word[id] : s_gate_zh[id],
                s_state_word(g->state, en));
-        printf(en ? "  rule:  %s\n  now:   %s\n" : "  规则：%s\n  现状：%s\n", s_gate_rule[id][en ? 1 : 0],
-               board_gate_reason(g, en));
+        printf(en ? "  rule:  %s\n  now:   %s\n" : "  规则：%s\n  现状：%s\n",
+               s_gate_rule[id][en ? 1 : 0], board_gate_reason(g, en));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
             printf(en ? "  overridden by %s: %s\n" : "  由 %s 越过：%s\n", g->override_actor,
                    g->override_reason);

@@ -22,7 +22,6 @@ void board_subdistrict_line(cli_t *cli, const char *subdistrict, const char *ind
  * CLI_OK with *reply (free with protobuf_c_message_free_unpacked) holding
  * *snapshot; else the exit code, having said why, and nothing to free. */
 int board_snapshot(cli_t *cli, const char *community, const char *subdistrict,
-                   Hj__Tally__Reply **reply,
-                   const Hj__Tally__Snapshot **snapshot);
+                   Hj__Tally__Reply **reply, const Hj__Tally__Snapshot **snapshot);
 
 #endif

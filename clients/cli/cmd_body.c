@@ -10,7 +10,8 @@
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "KIND", "NAME", "SUBDISTRICT", "COMMUNITY", "LEADER", "MEMBERS", "GUIDES"};
+    static const char *head[] = {"ID",        "KIND",   "NAME",    "SUBDISTRICT",
+                                 "COMMUNITY", "LEADER", "MEMBERS", "GUIDES"};
     Hj__Registry__Body *const *items = (Hj__Registry__Body *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__bodies__descriptor) {
@@ -33,8 +34,9 @@ static void s_print(const ProtobufCMessage *m)
         for (size_t k = 0; k < b->n_communities && gl < sizeof guides; k++)
             gl += (size_t)snprintf(guides + gl, sizeof guides - gl, "%s%s", k ? " " : "",
                                    b->communities[k]);
-        const char *row[] = {b->id,      prep_label(b->kind, 0), b->name, b->subdistrict,
-                             b->community, leader,               members, guides};
+        const char *row[] = {
+            b->id, prep_label(b->kind, 0), b->name, b->subdistrict, b->community, leader, members,
+            guides};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -65,10 +67,10 @@ int cmd_body(cli_t *cli, const char *verb)
         b.communities = guides;
         b.n_communities = prep_opts(cli, "guides", guides, S_MAX);
         /* Leaders and members by code or name: the subdistrict's cadres. */
-        if ((b.leader_id[0] &&
-             (rc = person_refs(cli, "--leader", &b.leader_id, 1, b.community, 1, &leader)) != CLI_OK) ||
-            (rc = person_refs(cli, "--member", members, b.n_member_ids, b.community, 1, member_ids)) !=
-                CLI_OK)
+        if ((b.leader_id[0] && (rc = person_refs(cli, "--leader", &b.leader_id, 1, b.community, 1,
+                                                 &leader)) != CLI_OK) ||
+            (rc = person_refs(cli, "--member", members, b.n_member_ids, b.community, 1,
+                              member_ids)) != CLI_OK)
             return rc;
         req.request_id = (char *)cli_request_id(cli, id);
         req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_ADD;

@@ -32,35 +32,60 @@ static const char *s_zh(const s_word_t *table, const char *word)
 }
 
 static const s_word_t s_kinds[] = {
-    {"slogan", "换届标语"},       {"policy_reading", "政策解读"}, {"election_discipline", "换届纪律"},
-    {"good_practice", "先进经验做法"}, {"other", "其他信息"},      {NULL, NULL},
+    {"slogan", "换届标语"},
+    {"policy_reading", "政策解读"},
+    {"election_discipline", "换届纪律"},
+    {"good_practice", "先进经验做法"},
+    {"other", "其他信息"},
+    {NULL, NULL},
 };
 static const s_word_t s_channels[] = {
-    {"screen", "电子屏"}, {"wechat_group", "居民微信群"}, {"notice_board", "宣传栏"},
-    {"other", "其他渠道"}, {NULL, NULL},
+    {"screen", "电子屏"},
+    {"wechat_group", "居民微信群"},
+    {"notice_board", "宣传栏"},
+    {"other", "其他渠道"},
+    {NULL, NULL},
 };
 static const s_word_t s_counterparts[] = {
-    {"registry_person", "两委成员及后备人选"}, {"property_company", "物业公司负责人"},
-    {"owners_committee", "业主委员会成员"},   {"resident_representative", "居民代表"},
-    {"party_member", "党员"},                 {"other_party", "其他人员"},
+    {"registry_person", "两委成员及后备人选"},
+    {"property_company", "物业公司负责人"},
+    {"owners_committee", "业主委员会成员"},
+    {"resident_representative", "居民代表"},
+    {"party_member", "党员"},
+    {"other_party", "其他人员"},
     {NULL, NULL},
 };
 static const s_word_t s_problems[] = {
-    {"complex_situation", "选情复杂"},     {"gang_interference", "黑恶、宗族势力干扰"},
-    {"religious_interference", "宗教势力渗透"}, {"petitions", "信访矛盾突出"},
-    {"weak_party_organisation", "党组织软弱涣散"}, {"other", "其他问题"}, {NULL, NULL},
+    {"complex_situation", "选情复杂"},
+    {"gang_interference", "黑恶、宗族势力干扰"},
+    {"religious_interference", "宗教势力渗透"},
+    {"petitions", "信访矛盾突出"},
+    {"weak_party_organisation", "党组织软弱涣散"},
+    {"other", "其他问题"},
+    {NULL, NULL},
 };
 static const s_word_t s_states[] = {
-    {"open", "待整顿"},      {"in_progress", "整顿中"},   {"closed", "已整顿到位"},
-    {"requested", "待审批"}, {"approved", "已批准"},      {"rejected", "未批准"},
-    {"planned", "计划"},     {"fieldwork", "现场审计"},   {"draft_report", "审计报告征求意见"},
-    {"completed", "已完成"}, {"published", "已公开"},     {"draft", "起草"},
-    {"returned", "退回修改"}, {"in_force", "已审定实施"}, {"superseded", "已被新版本取代"},
-    {"pending", "待审定"},   {NULL, NULL},
+    {"open", "待整顿"},
+    {"in_progress", "整顿中"},
+    {"closed", "已整顿到位"},
+    {"requested", "待审批"},
+    {"approved", "已批准"},
+    {"rejected", "未批准"},
+    {"planned", "计划"},
+    {"fieldwork", "现场审计"},
+    {"draft_report", "审计报告征求意见"},
+    {"completed", "已完成"},
+    {"published", "已公开"},
+    {"draft", "起草"},
+    {"returned", "退回修改"},
+    {"in_force", "已审定实施"},
+    {"superseded", "已被新版本取代"},
+    {"pending", "待审定"},
+    {NULL, NULL},
 };
 static const s_word_t s_gates[] = {
-    {"audit", "任期审计"},        {"rectification", "集中整顿"}, {"upgrade", "党组织升格"},
-    {"plan", "选举方案"},         {"talks", "谈心谈话全覆盖"},   {"training", "选举委员会培训"},
+    {"audit", "任期审计"},        {"rectification", "集中整顿"},  {"upgrade", "党组织升格"},
+    {"plan", "选举方案"},         {"talks", "谈心谈话全覆盖"},    {"training", "选举委员会培训"},
     {"candidates", "候选人差额"}, {"voter_list", "选民名单公告"}, {NULL, NULL},
 };
 
@@ -143,8 +168,10 @@ static void s_publicity(report_doc_t *d, const Hj__Tally__Briefing *b)
         fprintf(channels.f, "%s%s", c ? "、" : "", s_zh(s_channels, seen_ch[c]));
     for (size_t k = 0; k < n_kind; k++)
         fprintf(kinds.f, "%s%s%llu%s", k ? "，" : "", s_zh(s_kinds, seen_kind[k]),
-                (unsigned long long)kind_count[k], strcmp(seen_kind[k], "slogan") == 0 ? "次" : "篇");
-    report_para(d, "%s及所辖%u个社区多种形式营造换届选举氛围，截至%s，在%s推送%s（共%u条推送记录）。",
+                (unsigned long long)kind_count[k],
+                strcmp(seen_kind[k], "slogan") == 0 ? "次" : "篇");
+    report_para(d,
+                "%s及所辖%u个社区多种形式营造换届选举氛围，截至%s，在%s推送%s（共%u条推送记录）。",
                 b->subdistrict_name[0] ? b->subdistrict_name : "全区各街道", b->communities,
                 b->as_of, s_text_close(&channels), s_text_close(&kinds), records);
     free(channels.buf);
@@ -157,7 +184,8 @@ static void s_publicity(report_doc_t *d, const Hj__Tally__Briefing *b)
         char n_records[16], count[16];
         snprintf(n_records, sizeof n_records, "%u", p->records);
         snprintf(count, sizeof count, "%u", p->count);
-        const char *row[] = {s_zh(s_kinds, p->kind), s_zh(s_channels, p->channel), n_records, count};
+        const char *row[] = {s_zh(s_kinds, p->kind), s_zh(s_channels, p->channel), n_records,
+                             count};
         report_table_row(&t, row);
     }
     report_table_end(&t, NULL);
@@ -166,23 +194,26 @@ static void s_publicity(report_doc_t *d, const Hj__Tally__Briefing *b)
 static void s_survey(report_doc_t *d, const Hj__Tally__Briefing *b)
 {
     report_heading(d, 2, "二、调研摸底");
-    report_para(d,
-                "对%u个社区现任“两委”班子成员%u人中的%u人进行了调查摸底，建立了社区“两委”班子成员后备人选"
-                "%u人台账（其中资格联审通过%u人，已确定提名%u人）。",
-                b->communities, b->members_sitting, b->members_assessed,
-                b->reserve_active + b->reserve_nominated, b->reserve_cleared, b->reserve_nominated);
+    report_para(
+        d,
+        "对%u个社区现任“两委”班子成员%u人中的%u人进行了调查摸底，建立了社区“两委”班子成员后备人选"
+        "%u人台账（其中资格联审通过%u人，已确定提名%u人）。",
+        b->communities, b->members_sitting, b->members_assessed,
+        b->reserve_active + b->reserve_nominated, b->reserve_cleared, b->reserve_nominated);
 }
 
 static void s_items_table(report_doc_t *d, Hj__Tally__BriefingItem *const *items, size_t n,
-                          const char *what_header, const s_word_t *what_words, const char *day_header)
+                          const char *what_header, const s_word_t *what_words,
+                          const char *day_header)
 {
     const char *h[] = {"社区", what_header, "状态", day_header};
     report_table_t t;
     report_table_begin(&t, d, 4, h);
     for (size_t i = 0; i < n; i++) {
-        const char *row[] = {items[i]->community_name[0] ? items[i]->community_name : items[i]->community,
-                             what_words ? s_zh(what_words, items[i]->what) : items[i]->what,
-                             s_zh(s_states, items[i]->state), items[i]->day[0] ? items[i]->day : "—"};
+        const char *row[] = {
+            items[i]->community_name[0] ? items[i]->community_name : items[i]->community,
+            what_words ? s_zh(what_words, items[i]->what) : items[i]->what,
+            s_zh(s_states, items[i]->state), items[i]->day[0] ? items[i]->day : "—"};
         report_table_row(&t, row);
     }
     report_table_end(&t, NULL);
@@ -203,15 +234,20 @@ static void s_rectification(report_doc_t *d, const Hj__Tally__Briefing *b)
         pending += strcmp(u->state, "requested") == 0;
     }
     if (b->n_rectifications)
-        report_para(d, "按照“一社一策”进行整顿，共排查出需整顿的问题%zu个，已整顿到位%u个，仍在整顿%zu个。",
-                    b->n_rectifications, closed, b->n_rectifications - closed);
+        report_para(
+            d, "按照“一社一策”进行整顿，共排查出需整顿的问题%zu个，已整顿到位%u个，仍在整顿%zu个。",
+            b->n_rectifications, closed, b->n_rectifications - closed);
     else
         report_para(d, "未排查出需要整顿的社区。");
     s_items_table(d, b->rectifications, b->n_rectifications, "问题", s_problems, "整顿到位日期");
     if (b->n_upgrades) {
-        static const s_word_t types[] = {{"committee", "党委"}, {"general_branch", "党总支"},
-                                         {"branch", "党支部"}, {NULL, NULL}};
-        report_para(d, "需要成立党委或党总支的社区经街道党工委审批：%u个社区成立了党委、%u个社区成立党总支%s。",
+        static const s_word_t types[] = {{"committee", "党委"},
+                                         {"general_branch", "党总支"},
+                                         {"branch", "党支部"},
+                                         {NULL, NULL}};
+        report_para(d,
+                    "需要成立党委或党总支的社区经街道党工委审批：%u个社区成立了党委、%"
+                    "u个社区成立党总支%s。",
                     committees, branches, pending ? "，其余申请尚待审批" : "");
         s_items_table(d, b->upgrades, b->n_upgrades, "升格为", types, "批准日期");
     }
@@ -224,10 +260,12 @@ static void s_audit(report_doc_t *d, const Hj__Tally__Briefing *b)
     for (size_t i = 0; i < b->n_audits; i++)
         published += strcmp(b->audits[i]->state, "published") == 0;
     report_para(d,
-                "坚持“不经审计，一律不得换届”，%u个社区中已完成任期审计并公开%u个，审计进行中%zu个，尚未开展%zu个；"
+                "坚持“不经审计，一律不得换届”，%u个社区中已完成任期审计并公开%u个，审计进行中%"
+                "zu个，尚未开展%zu个；"
                 "审计发现问题尚未整改%u项。",
                 b->communities, published, b->n_audits - published,
-                b->communities > b->n_audits ? b->communities - b->n_audits : 0, b->audit_open_findings);
+                b->communities > b->n_audits ? b->communities - b->n_audits : 0,
+                b->audit_open_findings);
     s_items_table(d, b->audits, b->n_audits, "任期", NULL, "公开日期");
 }
 
@@ -242,7 +280,8 @@ static void s_talks(report_doc_t *d, const Hj__Tally__Briefing *b)
     const char *with_text = s_text_close(&with);
     int full = b->members_sitting && b->talk_covered >= b->members_sitting;
     report_para(d,
-                "调研摸底阶段累计谈话%u人次%s%s%s；准备阶段累计与“两委”成员谈心谈话%u人次，覆盖现任“两委”成员%u人"
+                "调研摸底阶段累计谈话%u人次%s%s%s；准备阶段累计与“两委”成员谈心谈话%"
+                "u人次，覆盖现任“两委”成员%u人"
                 "（共%u人）%s。",
                 b->talks_survey, with_text[0] ? "（" : "", with_text, with_text[0] ? "）" : "",
                 b->talks_preparation, b->talk_covered, b->members_sitting,
@@ -261,7 +300,8 @@ static void s_bodies(report_doc_t *d, const Hj__Tally__Briefing *b)
         if (strcmp(o->kind, "leadership_group") == 0)
             fprintf(t.f, "成立了以%s任组长、共%u人组成的%s；", o->leader, o->members, o->name);
         else if (strcmp(o->kind, "office") == 0)
-            fprintf(t.f, "领导小组下设办公室（%s，负责人%s），具体负责换届选举日常工作；", o->name, o->leader);
+            fprintf(t.f, "领导小组下设办公室（%s，负责人%s），具体负责换届选举日常工作；", o->name,
+                    o->leader);
         else {
             groups++;
             guided += o->communities;
@@ -272,8 +312,10 @@ static void s_bodies(report_doc_t *d, const Hj__Tally__Briefing *b)
     fprintf(t.f, "%u个社区成立了选举委员会。", b->election_committees);
     report_para(d, "%s", s_text_close(&t));
     free(t.buf);
-    static const s_word_t kinds[] = {{"leadership_group", "领导小组"}, {"office", "办公室"},
-                                     {"guidance_group", "指导组"}, {NULL, NULL}};
+    static const s_word_t kinds[] = {{"leadership_group", "领导小组"},
+                                     {"office", "办公室"},
+                                     {"guidance_group", "指导组"},
+                                     {NULL, NULL}};
     const char *h[] = {"机构", "名称", "组长/负责人", "人数", "成立日期"};
     report_table_t c;
     report_table_begin(&c, d, 5, h);
@@ -316,8 +358,8 @@ static void s_plans(report_doc_t *d, const Hj__Tally__Briefing *b)
             free(t.buf);
         }
     }
-    report_para(d, "所辖社区结合各自实际制定选举方案%u份，其中%u份已审定实施，%u份尚在审批中。", community_plans,
-                in_force, community_plans - in_force);
+    report_para(d, "所辖社区结合各自实际制定选举方案%u份，其中%u份已审定实施，%u份尚在审批中。",
+                community_plans, in_force, community_plans - in_force);
     /* Every plan's approval steps, the subdistrict's first. */
     const char *h[] = {"方案", "审定环节", "状态", "日期"};
     report_table_t c;
@@ -327,8 +369,9 @@ static void s_plans(report_doc_t *d, const Hj__Tally__Briefing *b)
         for (size_t j = 0; j < p->n_steps; j++) {
             char step[256];
             snprintf(step, sizeof step, "%zu. %s", j + 1, p->steps[j]->name);
-            const char *row[] = {p->community[0] ? (p->community_name[0] ? p->community_name : p->community)
-                                                 : "街道方案",
+            const char *row[] = {p->community[0]
+                                     ? (p->community_name[0] ? p->community_name : p->community)
+                                     : "街道方案",
                                  step, s_zh(s_states, p->steps[j]->state),
                                  p->steps[j]->day[0] ? p->steps[j]->day : "—"};
             report_table_row(&c, row);
@@ -349,8 +392,9 @@ static void s_training(report_doc_t *d, const Hj__Tally__Briefing *b)
         s_text_open(&t);
         for (size_t i = 0; i < b->n_trainings; i++)
             fprintf(t.f, "%s%s", i ? "、" : "", s_day(day, b->trainings[i]->day, b->as_of));
-        report_para(d, "%s举办培训%zu场，参训%u人次；选举委员会成员%u人中已参加培训%u人。", s_text_close(&t),
-                    b->n_trainings, attendance, b->training_required, b->training_done);
+        report_para(d, "%s举办培训%zu场，参训%u人次；选举委员会成员%u人中已参加培训%u人。",
+                    s_text_close(&t), b->n_trainings, attendance, b->training_required,
+                    b->training_done);
         free(t.buf);
     } else
         report_para(d, "尚未举办培训；选举委员会成员%u人中已参加培训%u人。", b->training_required,
@@ -362,10 +406,10 @@ static void s_training(report_doc_t *d, const Hj__Tally__Briefing *b)
         const Hj__Tally__BriefingTraining *x = b->trainings[i];
         char attendees[16];
         snprintf(attendees, sizeof attendees, "%u", x->attendees);
-        const char *row[] = {x->day,
-                             x->community[0] ? (x->community_name[0] ? x->community_name : x->community)
-                                             : "街道",
-                             x->topics, x->trainer, attendees};
+        const char *row[] = {
+            x->day,
+            x->community[0] ? (x->community_name[0] ? x->community_name : x->community) : "街道",
+            x->topics, x->trainer, attendees};
         report_table_row(&c, row);
     }
     report_table_end(&c, NULL);
@@ -384,12 +428,12 @@ static void s_gates_summary(report_doc_t *d, const Hj__Tally__Briefing *b)
             any = 1;
         }
     const char *red = s_text_close(&t);
-    report_para(d, "%u个社区中八项门槛全部通过%u个%s%s；逾期未完成任务%u项。", b->communities, b->all_green,
-                any ? "；" : "", red, b->tasks_overdue);
+    report_para(d, "%u个社区中八项门槛全部通过%u个%s%s；逾期未完成任务%u项。", b->communities,
+                b->all_green, any ? "；" : "", red, b->tasks_overdue);
     if (b->elections_certified || b->seats_vacant || b->seats_reduced)
-        report_para(d, "选举结果已确认%u场；名额暂缺%u名%s%s%s；减少名额%u名。", b->elections_certified,
-                    b->seats_vacant, b->vacancy_due[0] ? "（最早应于" : "", b->vacancy_due,
-                    b->vacancy_due[0] ? "前补选）" : "", b->seats_reduced);
+        report_para(d, "选举结果已确认%u场；名额暂缺%u名%s%s%s；减少名额%u名。",
+                    b->elections_certified, b->seats_vacant, b->vacancy_due[0] ? "（最早应于" : "",
+                    b->vacancy_due, b->vacancy_due[0] ? "前补选）" : "", b->seats_reduced);
     free(t.buf);
 }
 
@@ -403,15 +447,16 @@ static void s_print(const Hj__Tally__Briefing *b, int md)
     report_heading(&d, 1, title);
     /* Which past it is: work by the date on its record, or what was known then. */
     if (strcmp(b->basis, "as_of") == 0)
-        report_para(&d, "（按记录所载日期截至%s：谈心谈话、宣传推送、培训计其所载日期在当日及以前者，"
-                        "补录的也计入；其余据 Huanjie 截至当日日终所知，记录至日志第%llu条）",
+        report_para(&d,
+                    "（按记录所载日期截至%s：谈心谈话、宣传推送、培训计其所载日期在当日及以前者，"
+                    "补录的也计入；其余据 Huanjie 截至当日日终所知，记录至日志第%llu条）",
                     b->as_of, (unsigned long long)b->journal_seq);
     else if (strcmp(b->basis, "as_known_on") == 0)
         report_para(&d, "（截至%s日终系统所知，据 Huanjie 记录至日志第%llu条；其后补录的不计入）",
                     b->as_of, (unsigned long long)b->journal_seq);
     else
-        report_para(&d, "（截至%s，据 Huanjie 记录至日志第%llu条；数字与 hj board 及各台账一致）", b->as_of,
-                    (unsigned long long)b->journal_seq);
+        report_para(&d, "（截至%s，据 Huanjie 记录至日志第%llu条；数字与 hj board 及各台账一致）",
+                    b->as_of, (unsigned long long)b->journal_seq);
     s_publicity(&d, b);
     s_survey(&d, b);
     s_rectification(&d, b);
@@ -453,7 +498,8 @@ int report_briefing(cli_t *cli)
     }
     req.op_case = HJ__TALLY__REQUEST__OP_BRIEFING;
     req.briefing = &q;
-    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                  (ProtobufCMessage **)&reply);
     if (rc != CLI_OK)
         return rc;
     if (reply->result_case != HJ__TALLY__REPLY__RESULT_BRIEFING) {

@@ -5,12 +5,12 @@
  *
  *   一 the community and its eight gates      tally.gates            (hj gates)
  *   二 sitting members and preparation talks  registry.seat_list, interviews.talk_list,
- *                                             interviews.coverage    (hj seat list, hj talk coverage)
- *   三 the term audit                         audit.status, audit.show (hj audit show)
- *   四 the plan and its tasks                 registry.plan_list, task_list (hj plan / hj task)
- *   五 candidates and vetting                 tally.result per election on the board,
- *                                             registry.reserve_list  (hj election result, hj reserve list)
- *   六 training                               registry.body_list, training_coverage,
+ *                                             interviews.coverage    (hj seat list, hj talk
+ * coverage) 三 the term audit                         audit.status, audit.show (hj audit show) 四
+ * the plan and its tasks                 registry.plan_list, task_list (hj plan / hj task) 五
+ * candidates and vetting                 tally.result per election on the board,
+ *                                             registry.reserve_list  (hj election result, hj
+ * reserve list) 六 training                               registry.body_list, training_coverage,
  *                                             training_list          (hj training coverage)
  *   七 rectification and upgrades             registry.rectification_list, upgrade_list
  *
@@ -57,7 +57,8 @@ static void s_list_free(s_list_t *l)
 /* Points the request's `op` oneof at arg (the oneof's case numbers are its field numbers). */
 static void s_op(ProtobufCMessage *req, unsigned op, const ProtobufCMessage *arg)
 {
-    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(req->descriptor, op);
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field(req->descriptor, op);
     *(uint32_t *)((char *)req + f->quantifier_offset) = op;
     *(const ProtobufCMessage **)((char *)req + f->offset) = arg;
 }
@@ -111,7 +112,8 @@ static int s_all(cli_t *cli, const char *service, const ProtobufCMessage *req,
         const ProtobufCFieldDescriptor *f =
             protobuf_c_message_descriptor_get_field_by_name(result->descriptor, "items");
         size_t n = *(const size_t *)((const char *)result + f->quantifier_offset);
-        ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)((const char *)result + f->offset);
+        ProtobufCMessage *const *items =
+            *(ProtobufCMessage *const *const *)((const char *)result + f->offset);
         const ProtobufCMessage **grown = realloc(l->items, (l->n + n + 1) * sizeof *grown);
         if (!grown)
             return fprintf(stderr, "hj: out of memory\n"), CLI_REFUSED;
@@ -121,7 +123,8 @@ static int s_all(cli_t *cli, const char *service, const ProtobufCMessage *req,
         if (n < *limit)
             return CLI_OK;
         const ProtobufCMessage *last = items[n - 1];
-        const ProtobufCFieldDescriptor *id = protobuf_c_message_descriptor_get_field_by_name(last->descriptor, "id");
+        const ProtobufCFieldDescriptor *id =
+            protobuf_c_message_descriptor_get_field_by_name(last->descriptor, "id");
         *after = *(char *const *)((const char *)last + id->offset);
     }
 }
@@ -131,28 +134,29 @@ static int s_all(cli_t *cli, const char *service, const ProtobufCMessage *req,
 typedef struct {
     cli_t *cli;
     const char *code;
-    report_doc_t *doc;                        /* --format md or txt */
+    report_doc_t *doc; /* --format md or txt */
     ProtobufCMessage *gates_reply;
     const Hj__Tally__CommunityBoard *board;
     s_list_t seats, talks, plans, tasks, reserves, committees, trainings, rectifications, upgrades;
     ProtobufCMessage *coverage_reply;
     const Hj__Interviews__CommunityCoverage *coverage; /* NULL when the service lists none */
     ProtobufCMessage *status_reply, *audit_reply;
-    const Hj__Audit__AuditView *audit;        /* NULL: no audit opened */
+    const Hj__Audit__AuditView *audit; /* NULL: no audit opened */
     ProtobufCMessage *training_reply;
     const Hj__Registry__TrainingCoverage *training;
-    ProtobufCMessage **results;               /* tally.result of each election on the board */
+    ProtobufCMessage **results; /* tally.result of each election on the board */
     size_t nresults;
 } s_dossier_t;
 
 static void s_dossier_free(s_dossier_t *d)
 {
-    s_list_t *lists[] = {&d->seats,    &d->talks,     &d->plans,          &d->tasks,   &d->reserves,
-                         &d->committees, &d->trainings, &d->rectifications, &d->upgrades};
+    s_list_t *lists[] = {&d->seats,     &d->talks,          &d->plans,
+                         &d->tasks,     &d->reserves,       &d->committees,
+                         &d->trainings, &d->rectifications, &d->upgrades};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
         s_list_free(lists[i]);
-    ProtobufCMessage *replies[] = {d->gates_reply, d->coverage_reply, d->status_reply, d->audit_reply,
-                                   d->training_reply};
+    ProtobufCMessage *replies[] = {d->gates_reply, d->coverage_reply, d->status_reply,
+                                   d->audit_reply, d->training_reply};
     for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++)
         if (replies[i])
             protobuf_c_message_free_unpacked(replies[i], NULL);
@@ -169,10 +173,12 @@ static int s_registry_all(s_dossier_t *d, unsigned op, const char *kind, s_list_
     q.community = (char *)d->code;
     q.kind = (char *)kind;
     s_op(&req.base, op, &q.base);
-    return s_all(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &q.after, &q.limit, l);
+    return s_all(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &q.after,
+                 &q.limit, l);
 }
 
-/* The board first: it names the community, and refuses an unknown one (NOT_FOUND, field community). */
+/* The board first: it names the community, and refuses an unknown one (NOT_FOUND, field community).
+ */
 static int s_fetch_board(s_dossier_t *d)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
@@ -180,7 +186,8 @@ static int s_fetch_board(s_dossier_t *d)
     const ProtobufCMessage *result;
     q.community = (char *)d->code;
     s_op(&req.base, HJ__TALLY__REQUEST__OP_GATES, &q.base);
-    int rc = s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->gates_reply, &result);
+    int rc =
+        s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->gates_reply, &result);
     if (rc == CLI_OK)
         d->board = (const Hj__Tally__CommunityBoard *)result;
     return rc;
@@ -195,13 +202,14 @@ static int s_fetch_talks(s_dossier_t *d)
     q.community = (char *)d->code;
     q.phase = HJ__INTERVIEWS__PHASE__PREPARATION;
     s_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base);
-    int rc = s_all(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor, &q.after, &q.limit,
-                   &d->talks);
+    int rc = s_all(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor, &q.after,
+                   &q.limit, &d->talks);
     if (rc != CLI_OK)
         return rc;
     cq.community = (char *)d->code;
     s_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base);
-    rc = s_read(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor, &d->coverage_reply, &result);
+    rc = s_read(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
+                &d->coverage_reply, &result);
     if (rc == CLI_OK && ((const Hj__Interviews__Coverage *)result)->n_communities)
         d->coverage = ((const Hj__Interviews__Coverage *)result)->communities[0];
     return rc;
@@ -216,7 +224,8 @@ static int s_fetch_audit(s_dossier_t *d)
     const ProtobufCMessage *result;
     sq.community = (char *)d->code;
     s_op(&req.base, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base);
-    int rc = s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->status_reply, &result);
+    int rc = s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->status_reply,
+                    &result);
     if (rc != CLI_OK)
         return rc;
     const Hj__Audit__StatusLines *lines = (const Hj__Audit__StatusLines *)result;
@@ -224,7 +233,8 @@ static int s_fetch_audit(s_dossier_t *d)
         return CLI_OK;
     ref.key = lines->items[0]->audit_id;
     s_op(&req.base, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base);
-    rc = s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->audit_reply, &result);
+    rc =
+        s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->audit_reply, &result);
     if (rc == CLI_OK)
         d->audit = (const Hj__Audit__AuditView *)result;
     return rc;
@@ -243,7 +253,8 @@ static int s_fetch_elections(s_dossier_t *d)
     for (size_t i = 0; i < d->board->n_elections; i++) {
         ref.id = d->board->elections[i]->id;
         s_op(&req.base, HJ__TALLY__REQUEST__OP_RESULT, &ref.base);
-        int rc = s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->results[i], &result);
+        int rc = s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->results[i],
+                        &result);
         if (rc != CLI_OK)
             return rc;
         d->nresults++;
@@ -256,12 +267,14 @@ static int s_fetch_training(s_dossier_t *d)
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     const ProtobufCMessage *result;
-    int rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_BODY_LIST, "election_committee", &d->committees);
+    int rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_BODY_LIST, "election_committee",
+                            &d->committees);
     if (rc != CLI_OK)
         return rc;
     get.key = (char *)d->code;
     s_op(&req.base, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base);
-    rc = s_read(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &d->training_reply, &result);
+    rc = s_read(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &d->training_reply,
+                &result);
     if (rc != CLI_OK)
         return rc;
     d->training = (const Hj__Registry__TrainingCoverage *)result;
@@ -277,16 +290,19 @@ static int s_fetch(s_dossier_t *d)
         (rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, "", &d->plans)) != CLI_OK ||
         (rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_TASK_LIST, "", &d->tasks)) != CLI_OK ||
         (rc = s_fetch_elections(d)) != CLI_OK ||
-        (rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, "", &d->reserves)) != CLI_OK ||
+        (rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, "", &d->reserves)) !=
+            CLI_OK ||
         (rc = s_fetch_training(d)) != CLI_OK ||
-        (rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST, "", &d->rectifications)) != CLI_OK)
+        (rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST, "",
+                             &d->rectifications)) != CLI_OK)
         return rc;
     return s_registry_all(d, HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST, "", &d->upgrades);
 }
 
 /* ---- words ------------------------------------------------------------------------- */
 
-static const char *const s_audit_state_zh[] = {"未开展", "计划", "现场审计", "报告征求意见", "完成", "已公开"};
+static const char *const s_audit_state_zh[] = {"未开展",       "计划", "现场审计",
+                                               "报告征求意见", "完成", "已公开"};
 static const char *const s_scope_zh[] = {"", "未开始", "已审查", "发现问题", "已整改销号"};
 static const char *const s_severity_zh[] = {"", "提示", "违规违纪", "严重（移送）"};
 static const char *const s_remedy_zh[] = {"", "待整改", "已整改", "已移送"};
@@ -300,8 +316,10 @@ static const char *s_word(const char *const *words, size_t n, int i)
 
 static const char *s_role_zh(const char *role)
 {
-    static const char *const roles[][2] = {{"secretary", "书记"},       {"deputy_secretary", "副书记"},
-                                           {"director", "主任"},        {"deputy_director", "副主任"},
+    static const char *const roles[][2] = {{"secretary", "书记"},
+                                           {"deputy_secretary", "副书记"},
+                                           {"director", "主任"},
+                                           {"deputy_director", "副主任"},
                                            {"member", "委员"}};
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         if (strcmp(role, roles[i][0]) == 0)
@@ -365,14 +383,15 @@ static void s_write_gates(const s_dossier_t *d)
             report_mark(d->doc, "未通过", state, sizeof state);
         snprintf(why, sizeof why, "%s", board_gate_reason(g, 0));
         if (g->state == HJ__TALLY__GATE_STATE__OVERRIDDEN)
-            snprintf(why, sizeof why, "%s（%s 越过：%s）", board_gate_reason(g, 0), g->override_actor,
-                     g->override_reason);
+            snprintf(why, sizeof why, "%s（%s 越过：%s）", board_gate_reason(g, 0),
+                     g->override_actor, g->override_reason);
         const char *row[] = {no, board_gate_name((int)g->id, 0), state, why};
         report_table_row(&t, row);
     }
     report_table_end(&t, "（看板未列出门槛）");
     if (b->red_gates)
-        report_para(d->doc, "%u 项门槛未通过：全部通过（或经区级越过）之前不得开启选举。", b->red_gates);
+        report_para(d->doc, "%u 项门槛未通过：全部通过（或经区级越过）之前不得开启选举。",
+                    b->red_gates);
     else
         report_para(d->doc, "八项门槛均已通过（或经区级越过），可以开启选举。");
     /* The measures without a gate: "not started" must not read as "nothing to do". */
@@ -396,7 +415,8 @@ static void s_write_gates(const s_dossier_t *d)
 /* Seats in the order an official reads them: party committee first, by rank, then by name. */
 static int s_role_rank(const char *role)
 {
-    static const char *const ranks[] = {"secretary", "deputy_secretary", "director", "deputy_director", "member"};
+    static const char *const ranks[] = {"secretary", "deputy_secretary", "director",
+                                        "deputy_director", "member"};
     for (int i = 0; i < (int)(sizeof ranks / sizeof ranks[0]); i++)
         if (strcmp(role, ranks[i]) == 0)
             return i;
@@ -405,7 +425,8 @@ static int s_role_rank(const char *role)
 
 static int s_seat_order(const void *a, const void *b)
 {
-    const Hj__Registry__Seat *x = *(const Hj__Registry__Seat *const *)a, *y = *(const Hj__Registry__Seat *const *)b;
+    const Hj__Registry__Seat *x = *(const Hj__Registry__Seat *const *)a,
+                             *y = *(const Hj__Registry__Seat *const *)b;
     if (x->committee != y->committee)
         return (int)x->committee - (int)y->committee;
     if (s_role_rank(x->role) != s_role_rank(y->role))
@@ -440,7 +461,8 @@ static void s_write_roster(const s_dossier_t *d)
         for (size_t k = i; k < n; k++) {
             if (strcmp(sitting[k]->person_id, s->person_id) != 0)
                 continue;
-            snprintf(cell, sizeof cell, "%s%s", s_committee_zh(sitting[k]->committee), s_role_zh(sitting[k]->role));
+            snprintf(cell, sizeof cell, "%s%s", s_committee_zh(sitting[k]->committee),
+                     s_role_zh(sitting[k]->role));
             s_append(roles, sizeof roles, "、", cell);
             s_append(since, sizeof since, "、", sitting[k]->term_start);
         }
@@ -449,7 +471,8 @@ static void s_write_roster(const s_dossier_t *d)
             if (tk->interviewee && strcmp(tk->interviewee->person_id, s->person_id) == 0)
                 s_append(talks, sizeof talks, "、", tk->date);
         }
-        const char *row[] = {s->person_name, roles, since, talks[0] ? talks : report_mark(d->doc, "未谈话", mark, sizeof mark)};
+        const char *row[] = {s->person_name, roles, since,
+                             talks[0] ? talks : report_mark(d->doc, "未谈话", mark, sizeof mark)};
         report_table_row(&t, row);
     }
     free(sitting);
@@ -458,8 +481,9 @@ static void s_write_roster(const s_dossier_t *d)
     if (!c)
         return;
     if (c->members)
-        report_para(d->doc, "谈话覆盖：%u/%u 名在任成员（%u.%u%%），%s", c->covered, c->members, c->per_mille / 10,
-               c->per_mille % 10, c->complete ? "已全覆盖" : "尚未全覆盖（谈心谈话全覆盖）");
+        report_para(d->doc, "谈话覆盖：%u/%u 名在任成员（%u.%u%%），%s", c->covered, c->members,
+                    c->per_mille / 10, c->per_mille % 10,
+                    c->complete ? "已全覆盖" : "尚未全覆盖（谈心谈话全覆盖）");
     else
         report_para(d->doc, "谈话覆盖：无在任成员");
 }
@@ -470,7 +494,8 @@ static void s_write_audit(const s_dossier_t *d)
     report_heading(d->doc, 2, "三、任期审计");
     const Hj__Audit__AuditView *v = d->audit;
     if (!v || !v->engagement) {
-        report_para(d->doc, "%s", report_mark(d->doc, "尚未开展任期审计（不经审计不得换届）", buf, sizeof buf));
+        report_para(d->doc, "%s",
+                    report_mark(d->doc, "尚未开展任期审计（不经审计不得换届）", buf, sizeof buf));
         return;
     }
     const Hj__Audit__Engagement *e = v->engagement;
@@ -501,25 +526,31 @@ static void s_write_audit(const s_dossier_t *d)
     }
     report_table_end(&t, "（无审计事项）");
 
-    static const char *finding_head[] = {"序号", "审计事项", "性质", "金额（元）", "整改情况", "责任人", "问题"};
+    static const char *finding_head[] = {"序号",     "审计事项", "性质", "金额（元）",
+                                         "整改情况", "责任人",   "问题"};
     report_heading(d->doc, 3, "审计发现");
     report_table_begin(&t, d->doc, 7, finding_head);
     for (size_t i = 0; i < v->n_findings; i++) {
         const Hj__Audit__Finding *f = v->findings[i];
         char no[16], remedy[S_CELL];
         snprintf(no, sizeof no, "%u", f->no);
-        snprintf(remedy, sizeof remedy, "%s%s%s", S_WORD(s_remedy_zh, f->remedy), f->remedy_note[0] ? "：" : "",
-                 f->remedy_note);
+        snprintf(remedy, sizeof remedy, "%s%s%s", S_WORD(s_remedy_zh, f->remedy),
+                 f->remedy_note[0] ? "：" : "", f->remedy_note);
         if (f->remedy == HJ__AUDIT__REMEDY__OPEN)
             report_mark(d->doc, "待整改", remedy, sizeof remedy);
-        const char *row[] = {no, f->scope_title, S_WORD(s_severity_zh, f->severity),
-                             f->has_amount ? cli_yuan(f->amount_fen, yuan) : "—", remedy, f->responsible, f->text};
+        const char *row[] = {no,
+                             f->scope_title,
+                             S_WORD(s_severity_zh, f->severity),
+                             f->has_amount ? cli_yuan(f->amount_fen, yuan) : "—",
+                             remedy,
+                             f->responsible,
+                             f->text};
         report_table_row(&t, row);
     }
     report_table_end(&t, "（无审计发现）");
     if (v->n_findings)
-        report_para(d->doc, "审计发现 %zu 项，其中未整改 %u 项；涉及金额合计 %s 元。", v->n_findings, v->open_findings,
-               cli_yuan(v->amount_total_fen, yuan));
+        report_para(d->doc, "审计发现 %zu 项，其中未整改 %u 项；涉及金额合计 %s 元。",
+                    v->n_findings, v->open_findings, cli_yuan(v->amount_total_fen, yuan));
     for (size_t i = 0; i < v->n_serious_open; i++) {
         const Hj__Audit__Finding *f = v->serious_open[i];
         snprintf(buf, sizeof buf, "严重问题未整改：%s 任期 第 %u 项 %s", f->term, f->no, f->text);
@@ -538,7 +569,8 @@ static void s_write_plan(const s_dossier_t *d)
             p = o;
     }
     if (!p)
-        report_para(d->doc, "%s", report_mark(d->doc, "尚未制定社区换届工作方案", mark, sizeof mark));
+        report_para(d->doc, "%s",
+                    report_mark(d->doc, "尚未制定社区换届工作方案", mark, sizeof mark));
     else {
         report_item(d->doc, "方案", "%s（第 %u 版）", p->title, p->version);
         if (p->document[0])
@@ -557,8 +589,8 @@ static void s_write_plan(const s_dossier_t *d)
             if (strcmp(s->state, "approved") == 0)
                 snprintf(state, sizeof state, "%s", prep_zh(s->state));
             else
-                report_mark(d->doc, strcmp(s->state, "pending") == 0 ? "待审批" : prep_zh(s->state), state,
-                            sizeof state);
+                report_mark(d->doc, strcmp(s->state, "pending") == 0 ? "待审批" : prep_zh(s->state),
+                            state, sizeof state);
             const char *row[] = {no, s->name, state, s_or_dash(s->date), s->approver, s->note};
             report_table_row(&t, row);
         }
@@ -586,7 +618,8 @@ static void s_write_plan(const s_dossier_t *d)
     }
     report_table_end(&t, "（无工作任务）");
     if (d->tasks.n)
-        report_para(d->doc, "任务 %zu 项，未完成 %u 项，其中逾期 %u 项。", d->tasks.n, open, overdue);
+        report_para(d->doc, "任务 %zu 项，未完成 %u 项，其中逾期 %u 项。", d->tasks.n, open,
+                    overdue);
 }
 
 static void s_write_candidates(const s_dossier_t *d)
@@ -602,7 +635,8 @@ static void s_write_candidates(const s_dossier_t *d)
             continue;
         char title[512];
         snprintf(title, sizeof title, "%s选举：%s，%u 个职数（%s）",
-                 strcmp(e->body, "party") == 0 ? "社区党组织委员会" : "居民委员会", e->date, e->seats,
+                 strcmp(e->body, "party") == 0 ? "社区党组织委员会" : "居民委员会", e->date,
+                 e->seats,
                  strcmp(e->state, "open") == 0        ? "已开启"
                  : strcmp(e->state, "scheduled") == 0 ? "已安排"
                  : strcmp(e->state, "certified") == 0 ? "已确认"
@@ -611,7 +645,8 @@ static void s_write_candidates(const s_dossier_t *d)
         if (r->vacant)
             report_para(d->doc, "暂缺 %u 名，应于 %s 前补选。", r->vacant, r->vacancy_due);
         if (r->reduced)
-            report_para(d->doc, "减少名额 %u 名，应选名额为 %u 名。", r->reduced, e->seats - r->reduced);
+            report_para(d->doc, "减少名额 %u 名，应选名额为 %u 名。", r->reduced,
+                        e->seats - r->reduced);
         static const char *head[] = {"序号", "候选人"};
         report_table_t t;
         report_table_begin(&t, d->doc, 2, head);
@@ -623,7 +658,8 @@ static void s_write_candidates(const s_dossier_t *d)
         }
         report_table_end(&t, report_mark(d->doc, "候选人名单尚未确定", mark, sizeof mark));
     }
-    static const char *head[] = {"姓名", "委员会", "推荐来源", "入库日期", "资格联审", "状态", "备注"};
+    static const char *head[] = {"姓名",     "委员会", "推荐来源", "入库日期",
+                                 "资格联审", "状态",   "备注"};
     report_table_t t;
     unsigned pending = 0, cleared = 0, barred = 0;
     report_heading(d->doc, 3, "后备人选台账");
@@ -639,14 +675,14 @@ static void s_write_candidates(const s_dossier_t *d)
             report_mark(d->doc, mark, vetting, sizeof vetting);
         } else
             snprintf(vetting, sizeof vetting, "%s", prep_zh(r->vetting));
-        const char *row[] = {r->person_name, s_committee_zh(r->committee), r->source, r->added, vetting,
-                             prep_zh(r->status), r->note};
+        const char *row[] = {r->person_name, s_committee_zh(r->committee), r->source, r->added,
+                             vetting,        prep_zh(r->status),           r->note};
         report_table_row(&t, row);
     }
     report_table_end(&t, "（台账无人选）");
     if (d->reserves.n)
-        report_para(d->doc, "后备人选 %zu 名：资格联审通过 %u 名，待审 %u 名，不通过 %u 名。", d->reserves.n, cleared,
-               pending, barred);
+        report_para(d->doc, "后备人选 %zu 名：资格联审通过 %u 名，待审 %u 名，不通过 %u 名。",
+                    d->reserves.n, cleared, pending, barred);
 }
 
 static void s_write_training(const s_dossier_t *d)
@@ -654,7 +690,8 @@ static void s_write_training(const s_dossier_t *d)
     const Hj__Registry__TrainingCoverage *c = d->training;
     char mark[S_CELL];
     report_heading(d->doc, 2, "六、培训骨干");
-    const Hj__Registry__Body *b = d->committees.n ? (const Hj__Registry__Body *)d->committees.items[0] : NULL;
+    const Hj__Registry__Body *b =
+        d->committees.n ? (const Hj__Registry__Body *)d->committees.items[0] : NULL;
     if (!b || !c || !c->committee_recorded)
         report_para(d->doc, "%s", report_mark(d->doc, "尚未组建选举委员会", mark, sizeof mark));
     else {
@@ -667,7 +704,9 @@ static void s_write_training(const s_dossier_t *d)
             int trained = 1;
             for (size_t k = 0; k < c->n_missing && trained; k++)
                 trained = strcmp(c->missing[k]->id, m->person_id) != 0;
-            const char *row[] = {m->person_name, prep_zh(m->role), trained ? "已培训" : report_mark(d->doc, "未培训", mark, sizeof mark)};
+            const char *row[] = {m->person_name, prep_zh(m->role),
+                                 trained ? "已培训"
+                                         : report_mark(d->doc, "未培训", mark, sizeof mark)};
             report_table_row(&t, row);
         }
         report_table_end(&t, "（选举委员会无成员）");
@@ -698,7 +737,8 @@ static void s_write_rectification(const s_dossier_t *d)
     report_heading(d->doc, 3, "整顿事项");
     report_table_begin(&t, d->doc, 6, head);
     for (size_t i = 0; i < d->rectifications.n; i++) {
-        const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)d->rectifications.items[i];
+        const Hj__Registry__Rectification *r =
+            (const Hj__Registry__Rectification *)d->rectifications.items[i];
         char state[S_CELL];
         if (strcmp(r->state, "closed") == 0)
             snprintf(state, sizeof state, "已销号（%s）", r->closed_on);
@@ -722,8 +762,12 @@ static void s_write_rectification(const s_dossier_t *d)
             report_mark(d->doc, "待审批", state, sizeof state);
         else
             snprintf(state, sizeof state, "%s", prep_zh(u->state));
-        const char *row[] = {u->requested_on, S_WORD(s_org_zh, u->from_type), S_WORD(s_org_zh, u->to_type), state,
-                             s_or_dash(u->decided_on), u->decision_note[0] ? u->decision_note : u->reason};
+        const char *row[] = {u->requested_on,
+                             S_WORD(s_org_zh, u->from_type),
+                             S_WORD(s_org_zh, u->to_type),
+                             state,
+                             s_or_dash(u->decided_on),
+                             u->decision_note[0] ? u->decision_note : u->reason};
         report_table_row(&t, row);
     }
     report_table_end(&t, "（无升格申请）");

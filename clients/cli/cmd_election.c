@@ -14,7 +14,8 @@
 #include <string.h>
 
 static const char *const s_gate_word[] = {
-    "", "audit", "rectification", "upgrade", "plan", "talks", "training", "candidates", "voter_list",
+    "",      "audit",    "rectification", "upgrade",    "plan",
+    "talks", "training", "candidates",    "voter_list",
 };
 #define S_GATES 8
 
@@ -25,10 +26,14 @@ static const cli_enum_t s_mode_enum[] = {{"ordinary", "选民直接选举", "直
                                          {"household", "户代表选举", "户代表"},
                                          {"representative", "居民代表选举", "居民代表"},
                                          {NULL, NULL, NULL}};
-static const cli_enum_t s_state_enum[] = {
-    {"scheduled", "已安排", NULL}, {"open", "进行中", NULL}, {"certified", "已确认", NULL}, {NULL, NULL, NULL}};
-static const cli_enum_t s_box_kind_enum[] = {{"main", "主票箱", "中心会场"}, {"mobile", "流动票箱", NULL}, {NULL, NULL, NULL}};
-static const cli_enum_t s_decision_enum[] = {{"upheld", "成立", "支持"}, {"dismissed", "驳回", "不成立"}, {NULL, NULL, NULL}};
+static const cli_enum_t s_state_enum[] = {{"scheduled", "已安排", NULL},
+                                          {"open", "进行中", NULL},
+                                          {"certified", "已确认", NULL},
+                                          {NULL, NULL, NULL}};
+static const cli_enum_t s_box_kind_enum[] = {
+    {"main", "主票箱", "中心会场"}, {"mobile", "流动票箱", NULL}, {NULL, NULL, NULL}};
+static const cli_enum_t s_decision_enum[] = {
+    {"upheld", "成立", "支持"}, {"dismissed", "驳回", "不成立"}, {NULL, NULL, NULL}};
 
 static int s_gate_parse(const char *word)
 {
@@ -110,7 +115,8 @@ int cmd_election(cli_t *cli, const char *verb)
     if (strcmp(verb, "schedule") == 0 && cli->npos == 1) {
         s.community = (char *)cli->pos[0];
         s.date = (char *)cli_opt_or(cli, "date", "");
-        if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&s.body)) != CLI_OK ||
+        if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&s.body)) !=
+                CLI_OK ||
             (rc = cli_enum(cli, "mode", s_mode_enum, "", (const char **)&s.mode)) != CLI_OK ||
             (rc = s_seats(cli, &s.seats)) != CLI_OK)
             return rc;
@@ -134,7 +140,8 @@ int cmd_election(cli_t *cli, const char *verb)
     req.request_id = (char *)cli_request_id(cli, id);
     if ((rc = cli_unused(cli)) != CLI_OK)
         return rc;
-    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                  (ProtobufCMessage **)&reply);
     if (rc != CLI_OK)
         return rc;
     if (reply->result_case != HJ__TALLY__REPLY__RESULT_ELECTION) {
@@ -180,7 +187,8 @@ static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
     int rc = cli_unused(cli);
     if (rc != CLI_OK)
         return rc;
-    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor, (ProtobufCMessage **)reply);
+    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor,
+                    (ProtobufCMessage **)reply);
 }
 
 static const char *s_pad(const char *s, size_t cols, char *buf, size_t size)
@@ -207,9 +215,9 @@ static void s_print_count(const Hj__Tally__Count *k, int en)
     for (size_t i = 0; i < k->n_boxes; i++) {
         const Hj__Tally__Box *b = k->boxes[i];
         printf("  box %s %s (%s): %u issued, %u returned, %u counted%s%s\n",
-               s_pad(b->name, 10, name, sizeof name), b->kind, b->entry[0] ? b->entry : "not counted",
-               b->issued, b->returned, b->counted, b->counted == b->returned ? "" : " ...",
-               b->counted == b->returned ? "" : "");
+               s_pad(b->name, 10, name, sizeof name), b->kind,
+               b->entry[0] ? b->entry : "not counted", b->issued, b->returned, b->counted,
+               b->counted == b->returned ? "" : " ...", b->counted == b->returned ? "" : "");
     }
     if (k->quorum_reason[0])
         printf("  %s\n", s_said(k->quorum_reason, k->quorum_reason_zh, en));
@@ -239,8 +247,8 @@ static void s_print_count(const Hj__Tally__Count *k, int en)
 static void s_print_result(const Hj__Tally__Result *r, int en)
 {
     const Hj__Tally__Election *e = r->election;
-    printf("the %s election of %s on %s: %u seats, %s mode, profile %s, %s\n", e->body, e->community,
-           e->date, e->seats, e->mode, e->profile, e->state);
+    printf("the %s election of %s on %s: %u seats, %s mode, profile %s, %s\n", e->body,
+           e->community, e->date, e->seats, e->mode, e->profile, e->state);
     printf("candidates:");
     for (size_t i = 0; i < e->n_candidates; i++)
         printf(" %u.%s", e->candidates[i]->position, e->candidates[i]->name);
@@ -260,8 +268,8 @@ static void s_print_result(const Hj__Tally__Result *r, int en)
     for (size_t i = 0; i < r->n_closures; i++) {
         const Hj__Tally__SeatClosure *c = r->closures[i];
         printf("  %s %u after round %u by %s at %s UTC: %s\n      %s\n",
-               strcmp(c->kind, "vacant") == 0 ? "暂缺" : "减少名额", c->seats, c->after_round, c->actor, c->at,
-               c->reason, s_said(c->rule, c->rule_zh, en));
+               strcmp(c->kind, "vacant") == 0 ? "暂缺" : "减少名额", c->seats, c->after_round,
+               c->actor, c->at, c->reason, s_said(c->rule, c->rule_zh, en));
     }
     printf("next: %s\n", s_said(r->next, r->next_zh, en));
     if (r->n_amendments)
@@ -269,8 +277,8 @@ static void s_print_result(const Hj__Tally__Result *r, int en)
     for (size_t i = 0; i < r->n_amendments; i++) {
         const Hj__Tally__Amendment *a = r->amendments[i];
         printf("  %s %s (round %u, box %s) by %s at %s UTC: %s\n",
-               strcmp(a->kind, "recount") == 0 ? "recount" : "amendment", a->id, a->round, a->box, a->actor,
-               a->at, a->reason);
+               strcmp(a->kind, "recount") == 0 ? "recount" : "amendment", a->id, a->round, a->box,
+               a->actor, a->at, a->reason);
         if (a->before && a->after)
             printf("    was %u valid, %u invalid; now %u valid, %u invalid\n", a->before->valid,
                    a->before->invalid, a->after->valid, a->after->invalid);
@@ -354,8 +362,9 @@ static void s_batch_id(const char *base, size_t i, char out[37])
     SHA256((const unsigned char *)in, strlen(in), d);
     d[6] = (unsigned char)((d[6] & 0x0f) | 0x40);
     d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
-             d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0],
+             d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13],
+             d[14], d[15]);
 }
 
 #define S_BATCH 1000
@@ -383,8 +392,8 @@ static int s_ballots(cli_t *cli, const char *election, const char *box, char **s
         Hj__Tally__Reply *reply = NULL;
         size_t from = b * S_BATCH, count = n - from < S_BATCH ? n - from : S_BATCH;
         for (size_t i = 0; rc == CLI_OK && i < count; i++) {
-            rc = s_ballot_spec(specs[from + i], &ballots[i], &w[i * S_WRITEINS], &wp[i * S_WRITEINS],
-                               S_WRITEINS);
+            rc = s_ballot_spec(specs[from + i], &ballots[i], &w[i * S_WRITEINS],
+                               &wp[i * S_WRITEINS], S_WRITEINS);
             ptrs[i] = &ballots[i];
         }
         if (rc != CLI_OK)
@@ -400,12 +409,14 @@ static int s_ballots(cli_t *cli, const char *election, const char *box, char **s
         req.request_id = id;
         req.op_case = HJ__TALLY__REQUEST__OP_BALLOTS_ENTER;
         req.ballots_enter = &batch;
-        rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+        rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                      (ProtobufCMessage **)&reply);
         if (rc != CLI_OK) {
             if (batches > 1)
-                fprintf(stderr, "hj: batch %zu of %zu (ballots %zu-%zu) was not entered; batches before "
-                                "it were. Run the same command with --request-id %s: entered batches "
-                                "are not counted twice\n",
+                fprintf(stderr,
+                        "hj: batch %zu of %zu (ballots %zu-%zu) was not entered; batches before "
+                        "it were. Run the same command with --request-id %s: entered batches "
+                        "are not counted twice\n",
                         b + 1, batches, from + 1, from + count, base);
             break;
         }
@@ -424,8 +435,8 @@ static int s_ballots(cli_t *cli, const char *election, const char *box, char **s
         protobuf_c_message_free_unpacked(&reply->base, NULL);
     }
     if (rc == CLI_OK && batches > 1 && !cli->json)
-        printf("(entered as request %s: resubmitting with --request-id %s counts nothing twice)\n", base,
-               base);
+        printf("(entered as request %s: resubmitting with --request-id %s counts nothing twice)\n",
+               base, base);
     free(ballots);
     free(ptrs);
     free(w);
@@ -477,8 +488,8 @@ static int s_read_specs(cli_t *cli, const char *path, char ***specs, size_t *n, 
 }
 
 /* --votes 1,2,3 and --writein NAME:VOTES into a BoxTotal. */
-static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__Tally__WriteInVotes *wv,
-                       Hj__Tally__WriteInVotes **wp, char specs[][128])
+static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes,
+                       Hj__Tally__WriteInVotes *wv, Hj__Tally__WriteInVotes **wp, char specs[][128])
 {
     int rc;
     const char *list = cli_opt(cli, "votes");
@@ -495,7 +506,8 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes, Hj__
         if (t->n_votes >= 64)
             return cli_usage("--votes: at most 64 counts");
         /* The item as typed (cut short only past any count's length: still refused). */
-        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item - 1 ? len : sizeof item - 1), p);
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item - 1 ? len : sizeof item - 1),
+                 p);
         if ((rc = cli_u32(item, "--votes", UINT32_MAX, &votes[t->n_votes])) != CLI_OK)
             return rc;
         t->n_votes++;
@@ -565,8 +577,8 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, 
         s_print_count(reply->receipt->count, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_ELECTION) {
         const Hj__Tally__Election *e = reply->election;
-        printf("the %s election of %s (%s), %u seats; candidates in ballot order:\n", e->body, e->community,
-               e->id, e->seats);
+        printf("the %s election of %s (%s), %u seats; candidates in ballot order:\n", e->body,
+               e->community, e->id, e->seats);
         for (size_t i = 0; i < e->n_candidates; i++)
             printf("  %u. %s  %s\n", e->candidates[i]->position, e->candidates[i]->name,
                    e->candidates[i]->person_id);
@@ -577,8 +589,9 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, 
                v->published_on[0] ? v->published_on : "not yet");
         for (size_t i = 0; i < v->n_objections; i++) {
             const Hj__Tally__Objection *o = v->objections[i];
-            printf("  objection %s by %s on %s: %s — %s%s%s\n", o->id, o->filed_by, o->filed_on, o->about,
-                   o->decision[0] ? o->decision : "open", o->decided_on[0] ? " on " : "", o->decided_on);
+            printf("  objection %s by %s on %s: %s — %s%s%s\n", o->id, o->filed_by, o->filed_on,
+                   o->about, o->decision[0] ? o->decision : "open", o->decided_on[0] ? " on " : "",
+                   o->decided_on);
         }
     } else if (reply->result_case == HJ__TALLY__REPLY__RESULT_OBJECTION) {
         const Hj__Tally__Objection *o = reply->objection;
@@ -586,8 +599,8 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, 
                o->filed_by, o->filed_on, o->about);
     } else if (reply->result_case == HJ__TALLY__REPLY__RESULT_PROXY) {
         const Hj__Tally__Proxy *p = reply->proxy;
-        printf("proxy recorded: %s (%s) votes for %s (%s); %s now holds %u\n", p->holder_name, p->holder,
-               p->principal_name, p->principal, p->holder_name, p->held);
+        printf("proxy recorded: %s (%s) votes for %s (%s); %s now holds %u\n", p->holder_name,
+               p->holder, p->principal_name, p->principal, p->holder_name, p->held);
     }
     return CLI_OK;
 }
@@ -596,7 +609,8 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, 
  * the persons of the election's community (one read of the election, only
  * when a value is not already an id, so an offline list of ids still
  * spools). CLI_OK with values[i] pointing to ids[i], or the failure. */
-static int s_candidates(cli_t *cli, const char *election, const char **values, size_t n, char (*ids)[37])
+static int s_candidates(cli_t *cli, const char *election, const char **values, size_t n,
+                        char (*ids)[37])
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
@@ -611,10 +625,12 @@ static int s_candidates(cli_t *cli, const char *election, const char **values, s
     ref.id = (char *)election;
     req.op_case = HJ__TALLY__REQUEST__OP_RESULT;
     req.result = &ref;
-    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor, (ProtobufCMessage **)&reply);
+    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                  (ProtobufCMessage **)&reply);
     if (rc == CLI_UNREACHABLE)
-        fprintf(stderr, "hj: --person by name or code needs the election's community, which cannot be read "
-                        "now; nothing was saved. Offline, give the persons' ids (UUID).\n");
+        fprintf(stderr,
+                "hj: --person by name or code needs the election's community, which cannot be read "
+                "now; nothing was saved. Offline, give the persons' ids (UUID).\n");
     if (rc != CLI_OK)
         return rc;
     if (reply->result_case == HJ__TALLY__REPLY__RESULT_RESULT_VIEW && reply->result_view->election)
@@ -725,7 +741,8 @@ static int s_election_day(cli_t *cli, const char *verb)
             total.reason = (char *)cli_opt_or(cli, "reason", "");
             req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
             req.box_count = &total;
-            done = total.reason[0] ? "recount recorded beside the first count" : "box total recorded";
+            done =
+                total.reason[0] ? "recount recorded beside the first count" : "box total recorded";
         }
     } else if (strcmp(verb, "vacancy") == 0 || strcmp(verb, "reduce") == 0) {
         closure.election = (char *)election;
@@ -784,8 +801,9 @@ static int s_election_list(cli_t *cli)
     char a[256], b[256];
     int rc;
     if (cli->npos != 0)
-        return cli_usage("hj election list [--community C] [--subdistrict S] [--state scheduled|open|certified] "
-                         "[--limit N] [--after ID] [--all]");
+        return cli_usage(
+            "hj election list [--community C] [--subdistrict S] [--state scheduled|open|certified] "
+            "[--limit N] [--after ID] [--all]");
     q.community = (char *)cli_opt_or(cli, "community", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     if ((rc = cli_enum_lenient(cli, "state", s_state_enum, "", (const char **)&q.state)) != CLI_OK)
@@ -800,7 +818,8 @@ static int s_election_list(cli_t *cli)
     int en = cli->en;
     cli_flag(cli, "all");
     if ((rc = cli_unused(cli)) != CLI_OK ||
-        (rc = cli_list(cli, "tally", &req.base, &q.after, &hj__tally__reply__descriptor, &list)) != CLI_OK)
+        (rc = cli_list(cli, "tally", &req.base, &q.after, &hj__tally__reply__descriptor, &list)) !=
+            CLI_OK)
         return rc;
     if (cli->json) {
         cli_list_json(&list);
@@ -809,25 +828,30 @@ static int s_election_list(cli_t *cli)
     }
     printf("%s %s %s %s %s %s\n", s_pad(en ? "COMMUNITY" : "社区", 24, a, sizeof a),
            s_pad(en ? "SUBDISTRICT" : "街道", 16, b, sizeof b), en ? "BODY      " : "选举对象  ",
-           en ? "DAY       " : "选举日    ", en ? "STATE     " : "状态      ", en ? "SEATS" : "名额");
+           en ? "DAY       " : "选举日    ", en ? "STATE     " : "状态      ",
+           en ? "SEATS" : "名额");
     for (size_t i = 0; i < list.n_items; i++) {
         const Hj__Tally__ElectionListItem *e = (const Hj__Tally__ElectionListItem *)list.items[i];
         int party = strcmp(e->body, "party") == 0;
         const char *state = strcmp(e->state, "certified") == 0 ? (en ? "certified" : "已确认")
-                            : strcmp(e->state, "open") == 0 ? (en ? "open" : "进行中")
-                                                            : (en ? "scheduled" : "已安排");
+                            : strcmp(e->state, "open") == 0    ? (en ? "open" : "进行中")
+                                                               : (en ? "scheduled" : "已安排");
         char name[160], seats[96], body[48], st[48];
         snprintf(name, sizeof name, "%s", e->community_name[0] ? e->community_name : e->community);
         snprintf(seats, sizeof seats, "%u", e->seats);
         if (e->vacant)
-            snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u vacant (by %s)" : "，暂缺%u（%s前补选）",
-                     e->vacant, e->vacancy_due);
+            snprintf(seats + strlen(seats), sizeof seats - strlen(seats),
+                     en ? ", %u vacant (by %s)" : "，暂缺%u（%s前补选）", e->vacant,
+                     e->vacancy_due);
         if (e->reduced)
-            snprintf(seats + strlen(seats), sizeof seats - strlen(seats), en ? ", %u reduced" : "，减少%u", e->reduced);
-        printf("%s %s %s %s %s %s\n", s_pad(name, 24, a, sizeof a),
-               s_pad(e->subdistrict_name[0] ? e->subdistrict_name : e->subdistrict, 16, b, sizeof b),
-               s_pad(party ? (en ? "party" : "党组织") : (en ? "residents" : "居委会"), 10, body, sizeof body),
-               e->date, s_pad(state, 10, st, sizeof st), seats);
+            snprintf(seats + strlen(seats), sizeof seats - strlen(seats),
+                     en ? ", %u reduced" : "，减少%u", e->reduced);
+        printf(
+            "%s %s %s %s %s %s\n", s_pad(name, 24, a, sizeof a),
+            s_pad(e->subdistrict_name[0] ? e->subdistrict_name : e->subdistrict, 16, b, sizeof b),
+            s_pad(party ? (en ? "party" : "党组织") : (en ? "residents" : "居委会"), 10, body,
+                  sizeof body),
+            e->date, s_pad(state, 10, st, sizeof st), seats);
     }
     if (list.n_items == 0)
         printf(en ? "no election\n" : "没有选举\n");
@@ -849,7 +873,8 @@ int cmd_voters(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     if (cli->npos != 1)
-        return cli_usage("hj voters set|show|object COMMUNITY ... | hj voters decide OBJECTION-ID ...");
+        return cli_usage(
+            "hj voters set|show|object COMMUNITY ... | hj voters decide OBJECTION-ID ...");
     if (strcmp(verb, "set") == 0) {
         roll.community = (char *)cli->pos[0];
         roll.published_on = (char *)cli_opt_or(cli, "published", "");
@@ -874,7 +899,8 @@ int cmd_voters(cli_t *cli, const char *verb)
         done = "objection filed";
     } else if (strcmp(verb, "decide") == 0) {
         d.id = (char *)cli->pos[0];
-        if ((rc = cli_enum(cli, "decision", s_decision_enum, "", (const char **)&d.decision)) != CLI_OK)
+        if ((rc = cli_enum(cli, "decision", s_decision_enum, "", (const char **)&d.decision)) !=
+            CLI_OK)
             return rc;
         d.date = (char *)cli_opt_or(cli, "date", "");
         d.note = (char *)cli_opt_or(cli, "note", "");

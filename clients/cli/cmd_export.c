@@ -73,8 +73,8 @@ struct s_export {
     char **codes;                        /* the subdistrict's communities (client-side filter) */
     size_t ncodes;
     hj_csv_writer_t *writer;
-    s_buf_t *bufs; /* one a column */
-    struct s_pushes *pushes;             /* board: publicity summed by community / subdistrict */
+    s_buf_t *bufs;           /* one a column */
+    struct s_pushes *pushes; /* board: publicity summed by community / subdistrict */
     size_t npushes;
     const char **cells;
     size_t rows;
@@ -231,8 +231,8 @@ static s_column_t s_reserve_columns[PREP_RESERVE_COLUMNS];
 static void s_reserve_init(void)
 {
     for (size_t c = 0; c < PREP_RESERVE_COLUMNS; c++)
-        s_reserve_columns[c] = (s_column_t){prep_reserve_columns[c][0], prep_reserve_columns[c][1],
-                                            s_reserve_cell, c};
+        s_reserve_columns[c] =
+            (s_column_t){prep_reserve_columns[c][0], prep_reserve_columns[c][1], s_reserve_cell, c};
 }
 
 /* ---- registry lists: reserve, publicity, training ------------------------------ */
@@ -263,9 +263,11 @@ static int s_registry_page(s_export_t *x, int op, const char *after, char last[6
     const ProtobufCFieldDescriptor *items =
         list ? protobuf_c_message_descriptor_get_field(list->descriptor, 1) : NULL;
     size_t n = items ? S_FIELD(list, size_t, items->quantifier_offset) : 0;
-    ProtobufCMessage *const *item = items ? S_FIELD(list, ProtobufCMessage **, items->offset) : NULL;
+    ProtobufCMessage *const *item =
+        items ? S_FIELD(list, ProtobufCMessage **, items->offset) : NULL;
     for (size_t i = 0; i < n && rc == CLI_OK; i++) {
-        const ProtobufCFieldDescriptor *id = protobuf_c_message_descriptor_get_field(item[i]->descriptor, 1);
+        const ProtobufCFieldDescriptor *id =
+            protobuf_c_message_descriptor_get_field(item[i]->descriptor, 1);
         snprintf(last, 64, "%s", S_FIELD(item[i], char *, id->offset));
         rc = each(x, item[i]);
     }
@@ -282,7 +284,8 @@ static int s_reserve_row(s_export_t *x, const ProtobufCMessage *m)
 
 static int s_reserve_page(s_export_t *x, const char *after, char last[64], size_t *got)
 {
-    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, after, last, got, s_reserve_row);
+    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, after, last, got,
+                           s_reserve_row);
 }
 
 static int s_reserve_fetch(s_export_t *x)
@@ -308,7 +311,8 @@ static int s_code_row(s_export_t *x, const ProtobufCMessage *m)
 
 static int s_codes_page(s_export_t *x, const char *after, char last[64], size_t *got)
 {
-    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST, after, last, got, s_code_row);
+    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST, after, last, got,
+                           s_code_row);
 }
 
 /* publicity: 宣传动员, one row a record */
@@ -618,7 +622,7 @@ static const s_column_t s_finding_columns[] = {
  * export gives each community its own pushes and each subdistrict a row of
  * its own for the pushes to all of it: the column adds up to what was done. */
 typedef struct s_pushes {
-    char code[64];     /* a community, or the subdistrict of a subdistrict-wide push */
+    char code[64]; /* a community, or the subdistrict of a subdistrict-wide push */
     int subdistrict;
     uint32_t count;
 } s_pushes_t;
@@ -648,8 +652,8 @@ static uint32_t *s_push_slot(s_export_t *x, const char *code, int subdistrict)
 static int s_push_row(s_export_t *x, const ProtobufCMessage *m)
 {
     const Hj__Registry__Publicity *p = (const Hj__Registry__Publicity *)m;
-    uint32_t *slot = p->community[0] ? s_push_slot(x, p->community, 0)
-                                     : s_push_slot(x, p->subdistrict, 1);
+    uint32_t *slot =
+        p->community[0] ? s_push_slot(x, p->community, 0) : s_push_slot(x, p->subdistrict, 1);
     if (!slot) {
         fprintf(stderr, "hj: out of memory\n");
         return CLI_USAGE;
@@ -660,7 +664,8 @@ static int s_push_row(s_export_t *x, const ProtobufCMessage *m)
 
 static int s_push_page(s_export_t *x, const char *after, char last[64], size_t *got)
 {
-    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST, after, last, got, s_push_row);
+    return s_registry_page(x, HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST, after, last, got,
+                           s_push_row);
 }
 
 static int s_board_fetch(s_export_t *x)
@@ -789,7 +794,11 @@ static const char *s_election(const s_row_t *row, size_t arg, int en, s_buf_t *b
 #define B_(field) offsetof(Hj__Tally__CommunityBoard, field)
 #define C_(field) offsetof(Hj__Tally__Counters, field)
 /* A gate's state and reason; their headers (hj board's gate names) from s_board_init. */
-#define GATE(id) {NULL, NULL, s_gate_state, id}, {NULL, NULL, s_gate_reason, id}
+#define GATE(id)                                                                                   \
+    {NULL, NULL, s_gate_state, id},                                                                \
+    {                                                                                              \
+        NULL, NULL, s_gate_reason, id                                                              \
+    }
 static s_column_t s_board_columns[] = {
     {"社区编号", "community", s_str, B_(code)},
     {"社区名称", "name", s_str, B_(name)},
@@ -875,7 +884,8 @@ static FILE *s_open_tmp(const char *path, char *tmp, size_t size)
 {
     const char *slash = strrchr(path, '/');
     int dir = slash ? (int)(slash - path + 1) : 0;
-    if ((size_t)snprintf(tmp, size, "%.*s.%s.XXXXXX", dir, path, slash ? slash + 1 : path) >= size) {
+    if ((size_t)snprintf(tmp, size, "%.*s.%s.XXXXXX", dir, path, slash ? slash + 1 : path) >=
+        size) {
         errno = ENAMETOOLONG;
         return NULL;
     }

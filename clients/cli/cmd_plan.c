@@ -13,7 +13,8 @@ static char *s_default_steps[] = {"街道换届工作领导小组", "区换届�
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "SCOPE", "VERSION", "TITLE", "SUBMITTED", "STATE", "IN FORCE", "NEXT STEP"};
+    static const char *head[] = {"ID",        "SCOPE", "VERSION",  "TITLE",
+                                 "SUBMITTED", "STATE", "IN FORCE", "NEXT STEP"};
     Hj__Registry__Plan *const *items = (Hj__Registry__Plan *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__plans__descriptor) {
@@ -32,8 +33,9 @@ static void s_print(const ProtobufCMessage *m)
         for (size_t k = 0; k < p->n_steps && !next[0]; k++)
             if (strcmp(p->steps[k]->state, "approved") != 0)
                 next = p->steps[k]->name;
-        const char *row[] = {p->id, scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
-                             p->in_force_on, next};
+        const char *row[] = {
+            p->id,          scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
+            p->in_force_on, next};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -60,7 +62,8 @@ static void s_print(const ProtobufCMessage *m)
 
 static void s_print_tasks(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"CODE", "ID", "COMMUNITY", "DUE", "OWNER", "TITLE", "STATE", "FLAG"};
+    static const char *head[] = {"CODE",  "ID",    "COMMUNITY", "DUE",
+                                 "OWNER", "TITLE", "STATE",     "FLAG"};
     Hj__Registry__Task *const *items = (Hj__Registry__Task *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__tasks__descriptor) {
@@ -75,8 +78,14 @@ static void s_print_tasks(const ProtobufCMessage *m)
         snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
                  k->overdue && k->due_before_plan ? "; " : "",
                  k->due_before_plan ? "due before the plan was submitted" : "");
-        const char *row[] = {k->code, k->id,    k->community,                due, k->owner,
-                             k->title, k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0), flag};
+        const char *row[] = {k->code,
+                             k->id,
+                             k->community,
+                             due,
+                             k->owner,
+                             k->title,
+                             k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0),
+                             flag};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -129,7 +138,8 @@ int cmd_plan(cli_t *cli, const char *verb)
         if (revise)
             e.date = (char *)cli_opt_or(cli, "date", "");
         req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT;
+        req.op_case =
+            revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT;
         if (revise)
             req.plan_revise = &e;
         else
@@ -178,7 +188,8 @@ int cmd_task(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"done", "void", "update", NULL}, "task")) != CLI_OK)
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"done", "void", "update", NULL},
+                             "task")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
         t.plan_id = (char *)cli_opt_or(cli, "plan", "");
@@ -228,6 +239,7 @@ int cmd_task(cli_t *cli, const char *verb)
     rc = prep_call(cli, &req, &reply);
     if (rc == CLI_OK && !cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_TASK &&
         reply->task->due_before_plan)
-        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n", reply->task->id);
+        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n",
+                reply->task->id);
     return rc ? rc : prep_output(cli, reply, done, s_print_tasks);
 }

@@ -134,10 +134,12 @@ int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
     else {
         /* A record's code first (X0042): what a field team notes to correct it later. */
         const ProtobufCFieldDescriptor *f =
-            result ? protobuf_c_message_descriptor_get_field_by_name(result->descriptor, "code") : NULL;
-        const char *code = f && f->type == PROTOBUF_C_TYPE_STRING && f->label != PROTOBUF_C_LABEL_REPEATED
-                               ? *(char *const *)((const char *)result + f->offset)
-                               : NULL;
+            result ? protobuf_c_message_descriptor_get_field_by_name(result->descriptor, "code")
+                   : NULL;
+        const char *code =
+            f && f->type == PROTOBUF_C_TYPE_STRING && f->label != PROTOBUF_C_LABEL_REPEATED
+                ? *(char *const *)((const char *)result + f->offset)
+                : NULL;
         if (done && code && code[0])
             printf("%s  %s\n", code, done);
         else if (done)
@@ -356,10 +358,11 @@ const char *prep_voided_done(const char *what_zh, const char *what_en)
 {
     static char done[256];
     if (s_en)
-        snprintf(done, sizeof done,
-                 "%s voided: kept, no longer counted (--include-void lists it)", what_en);
+        snprintf(done, sizeof done, "%s voided: kept, no longer counted (--include-void lists it)",
+                 what_en);
     else
-        snprintf(done, sizeof done, "%s已作废：记录保留，不再计入（--include-void 可列出）", what_zh);
+        snprintf(done, sizeof done, "%s已作废：记录保留，不再计入（--include-void 可列出）",
+                 what_zh);
     return done;
 }
 

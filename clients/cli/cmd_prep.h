@@ -48,7 +48,6 @@ int prep_lang_en(void);
 /* Prints a one-line "KEY  value" block for a record's show output. */
 void prep_fields(const char *const *pairs, size_t n);
 
-
 /* Corrections without deletion (issue #20): `hj KIND void ID --reason TEXT`
  * fills v and req's request id (id holds it); the caller sets the op. The
  * reason is checked by the registry, which names `reason` when it is missing.
@@ -66,7 +65,8 @@ const char *prep_voided_mark(int voided);
  * unless en (the strings belong to r or are static). */
 #define PREP_RESERVE_COLUMNS 11
 extern const char *const prep_reserve_columns[PREP_RESERVE_COLUMNS][2];
-void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PREP_RESERVE_COLUMNS]);
+void prep_reserve_row(const Hj__Registry__Reserve *r, int en,
+                      const char *row[PREP_RESERVE_COLUMNS]);
 
 /* The whole file at path (malloc'd, *len bytes), NULL with errno when it cannot be read. */
 char *prep_slurp(const char *path, size_t *len);

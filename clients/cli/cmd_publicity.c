@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"CODE", "ID", "DATE", "COMMUNITY", "CHANNEL", "KIND", "COUNT", "TITLE"};
+    static const char *head[] = {"CODE",    "ID",   "DATE",  "COMMUNITY",
+                                 "CHANNEL", "KIND", "COUNT", "TITLE"};
     static const char *totals_head[] = {"TOTAL BY", "", "PUSHES", "COUNT"};
     Hj__Registry__Publicity *const *items;
     size_t n;
@@ -30,8 +30,9 @@ static void s_print(const ProtobufCMessage *m)
         snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
         if (!p->community[0])
             snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
-        const char *row[] = {p->code, p->id, date, scope, prep_label(p->channel, 0),
-                             prep_label(p->kind, 1), count, p->title};
+        const char *row[] = {
+            p->code, p->id,   date, scope, prep_label(p->channel, 0), prep_label(p->kind, 1),
+            count,   p->title};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -68,7 +69,8 @@ int cmd_publicity(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "publicity")) != CLI_OK)
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                             "publicity")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
         p.community = (char *)cli_opt_or(cli, "community", "");

@@ -10,7 +10,8 @@ static const char *const s_orgs_zh[] = {"", "党支部", "党总支", "党委"};
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "COMMUNITY", "PROBLEM", "OWNER", "OPENED", "DUE", "STATE", "CLOSED"};
+    static const char *head[] = {"ID",     "COMMUNITY", "PROBLEM", "OWNER",
+                                 "OPENED", "DUE",       "STATE",   "CLOSED"};
     Hj__Registry__Rectification *const *items = (Hj__Registry__Rectification *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__rectifications__descriptor) {
@@ -29,16 +30,17 @@ static void s_print(const ProtobufCMessage *m)
     if (m->descriptor != &hj__registry__rectification__descriptor)
         return;
     const Hj__Registry__Rectification *r = items[0];
-    const char *f[] = {"description", r->description, "plan (一社一策)", r->plan,
-                       "opened by",   r->opened_by,   "started",         r->started_on,
-                       "closing note", r->closing_note, "verified by",   r->verified_by};
+    const char *f[] = {"description",  r->description,  "plan (一社一策)", r->plan,
+                       "opened by",    r->opened_by,    "started",         r->started_on,
+                       "closing note", r->closing_note, "verified by",     r->verified_by};
     printf("\n");
     prep_fields(f, 6);
 }
 
 static void s_print_upgrade(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"ID", "COMMUNITY", "FROM", "TO", "REQUESTED", "STATE", "DECIDED", "NOTE"};
+    static const char *head[] = {"ID",        "COMMUNITY", "FROM",    "TO",
+                                 "REQUESTED", "STATE",     "DECIDED", "NOTE"};
     Hj__Registry__Upgrade *const *items = (Hj__Registry__Upgrade *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__upgrades__descriptor) {
@@ -48,8 +50,14 @@ static void s_print_upgrade(const ProtobufCMessage *m)
     cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Upgrade *u = items[i];
-        const char *row[] = {u->id, u->community, s_orgs_zh[u->from_type & 3], s_orgs_zh[u->to_type & 3],
-                             u->requested_on, prep_label(u->state, 0), u->decided_on, u->decision_note};
+        const char *row[] = {u->id,
+                             u->community,
+                             s_orgs_zh[u->from_type & 3],
+                             s_orgs_zh[u->to_type & 3],
+                             u->requested_on,
+                             prep_label(u->state, 0),
+                             u->decided_on,
+                             u->decision_note};
         cli_table_row(t, row);
     }
     cli_table_print(t);

@@ -16,17 +16,18 @@ static const char *s_org_zh[] = {"", "党支部", "党总支", "党委"};
 static const char *s_committee_names[] = {"", "party", "residents"};
 
 /* What officials type for the categorical options (cli_enum). */
-static const cli_enum_t s_org_enum[] = {
-    {"branch", "党支部", NULL}, {"general_branch", "党总支", NULL}, {"committee", "党委", NULL}, {NULL, NULL, NULL}};
+static const cli_enum_t s_org_enum[] = {{"branch", "党支部", NULL},
+                                        {"general_branch", "党总支", NULL},
+                                        {"committee", "党委", NULL},
+                                        {NULL, NULL, NULL}};
 static const cli_enum_t s_committee_enum[] = {
     {"party", "党组织", "党组织委员会"}, {"residents", "居委会", "居民委员会"}, {NULL, NULL, NULL}};
-static const cli_enum_t s_role_enum[] = {{"secretary", "书记", NULL},
-                                         {"deputy_secretary", "副书记", NULL},
-                                         {"director", "主任", NULL},
-                                         {"deputy_director", "副主任", NULL},
-                                         {"member", "委员", "成员"},
-                                         {NULL, NULL, NULL}};
-static const cli_enum_t s_gender_enum[] = {{"male", "男", NULL}, {"female", "女", NULL}, {NULL, NULL, NULL}};
+static const cli_enum_t s_role_enum[] = {
+    {"secretary", "书记", NULL}, {"deputy_secretary", "副书记", NULL},
+    {"director", "主任", NULL},  {"deputy_director", "副主任", NULL},
+    {"member", "委员", "成员"},  {NULL, NULL, NULL}};
+static const cli_enum_t s_gender_enum[] = {
+    {"male", "男", NULL}, {"female", "女", NULL}, {NULL, NULL, NULL}};
 
 static int s_lookup(const char *value, const char *const *names, int n)
 {
@@ -63,15 +64,17 @@ static void s_print_communities(Hj__Registry__Community *const *items, size_t n)
 
 static void s_print_persons(Hj__Registry__Person *const *items, size_t n)
 {
-    static const char *head[] = {"CODE", "NAME", "GENDER", "ETHNICITY", "BORN", "PARTY", "ID CARD", "ID"};
+    static const char *head[] = {"CODE", "NAME",  "GENDER",  "ETHNICITY",
+                                 "BORN", "PARTY", "ID CARD", "ID"};
     cli_table_t *t = cli_table_new(8, head);
     for (size_t i = 0; i < n; i++) {
         Hj__Registry__Person *p = items[i];
         char name[512];
         /* A voided person shows only with --include-void, and says so. */
         snprintf(name, sizeof name, "%s%s", p->name, p->voided ? " (已作废)" : "");
-        const char *row[] = {p->code, name, p->gender, p->ethnicity, p->birth_date,
-                             p->party_member ? "yes" : "no", p->id_card_masked, p->id};
+        const char *row[] = {p->code,           name,          p->gender,
+                             p->ethnicity,      p->birth_date, p->party_member ? "yes" : "no",
+                             p->id_card_masked, p->id};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -87,8 +90,13 @@ static void s_print_seats(Hj__Registry__Seat *const *items, size_t n)
         int c = s->committee >= 1 && s->committee <= 2 ? s->committee : 0;
         char person[512];
         snprintf(person, sizeof person, "%s %s", s->person_name, s->person_code);
-        const char *row[] = {s->id,   s->community,  s_committee_names[c], s->role,
-                             person, s->term_start, s->term_end[0] ? s->term_end : "sitting"};
+        const char *row[] = {s->id,
+                             s->community,
+                             s_committee_names[c],
+                             s->role,
+                             person,
+                             s->term_start,
+                             s->term_end[0] ? s->term_end : "sitting"};
         cli_table_row(t, row);
     }
     cli_table_print(t);
@@ -100,33 +108,57 @@ static int s_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done)
 {
     if (cli->json) {
         switch (reply->result_case) {
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY: cli_json(&reply->community->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITIES: cli_json(&reply->communities->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSON: cli_json(&reply->person->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSONS: cli_json(&reply->persons->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_SEAT: cli_json(&reply->seat->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_SEATS: cli_json(&reply->seats->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_DISTRICT: cli_json(&reply->district->base); break;
-        case HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT: cli_json(&reply->subdistrict->base); break;
-        default: cli_json(&reply->base);
+        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY:
+            cli_json(&reply->community->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_COMMUNITIES:
+            cli_json(&reply->communities->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_PERSON:
+            cli_json(&reply->person->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_PERSONS:
+            cli_json(&reply->persons->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_SEAT:
+            cli_json(&reply->seat->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_SEATS:
+            cli_json(&reply->seats->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_DISTRICT:
+            cli_json(&reply->district->base);
+            break;
+        case HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT:
+            cli_json(&reply->subdistrict->base);
+            break;
+        default:
+            cli_json(&reply->base);
         }
     } else {
         if (done)
             printf("%s\n", done);
         switch (reply->result_case) {
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY: s_print_communities(&reply->community, 1); break;
+        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY:
+            s_print_communities(&reply->community, 1);
+            break;
         case HJ__REGISTRY__REPLY__RESULT_COMMUNITIES:
             s_print_communities(reply->communities->items, reply->communities->n_items);
             break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSON: s_print_persons(&reply->person, 1); break;
+        case HJ__REGISTRY__REPLY__RESULT_PERSON:
+            s_print_persons(&reply->person, 1);
+            break;
         case HJ__REGISTRY__REPLY__RESULT_PERSONS:
             s_print_persons(reply->persons->items, reply->persons->n_items);
             break;
-        case HJ__REGISTRY__REPLY__RESULT_SEAT: s_print_seats(&reply->seat, 1); break;
+        case HJ__REGISTRY__REPLY__RESULT_SEAT:
+            s_print_seats(&reply->seat, 1);
+            break;
         case HJ__REGISTRY__REPLY__RESULT_SEATS:
             s_print_seats(reply->seats->items, reply->seats->n_items);
             break;
-        default: break;
+        default:
+            break;
         }
     }
     hj__registry__reply__free_unpacked(reply, NULL);
@@ -300,7 +332,7 @@ static int s_person_list(cli_t *cli)
 /* The columns of a person CSV, by their Chinese or English header. */
 enum { P_NAME, P_GENDER, P_ETHNICITY, P_BIRTH, P_PARTY, P_IDCARD, P_COUNT };
 static const char *const s_person_columns[P_COUNT][2] = {
-    {"姓名", "name"},        {"性别", "gender"},       {"民族", "ethnicity"},
+    {"姓名", "name"},           {"性别", "gender"},       {"民族", "ethnicity"},
     {"出生日期", "birth_date"}, {"党员", "party_member"}, {"身份证号", "id_card"},
 };
 
@@ -308,7 +340,7 @@ static const char *const s_person_columns[P_COUNT][2] = {
 static const char *s_person_word(int column, const char *cell)
 {
     static const char *const map[][2] = {{"男", "male"}, {"女", "female"}, {"是", "yes"},
-                                         {"否", "no"},   {"true", "yes"}, {"false", "no"}};
+                                         {"否", "no"},   {"true", "yes"},  {"false", "no"}};
     if (column != P_GENDER && column != P_PARTY)
         return cell;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -335,8 +367,9 @@ static int s_import_check(const hj_csv_record_t *rec, const int *col)
 {
     if (col[P_NAME] >= 0 && col[P_GENDER] >= 0)
         return 0;
-    fprintf(stderr, "hj: line %zu: the header needs 姓名 (name) and 性别 (gender); optional: "
-                    "民族 (ethnicity), 出生日期 (birth_date), 党员 (party_member), 身份证号 (id_card)\n",
+    fprintf(stderr,
+            "hj: line %zu: the header needs 姓名 (name) and 性别 (gender); optional: "
+            "民族 (ethnicity), 出生日期 (birth_date), 党员 (party_member), 身份证号 (id_card)\n",
             rec->line);
     return -1;
 }
@@ -350,10 +383,12 @@ static int s_import_row(void *ctx, const hj_csv_record_t *rec, const int *col)
 {
     s_import_t *imp = ctx;
     Hj__Registry__Person *p;
-    if (prep_grow(&imp->rows, imp->n, &imp->cap, sizeof *imp->rows) != 0 || !(p = malloc(sizeof *p)))
+    if (prep_grow(&imp->rows, imp->n, &imp->cap, sizeof *imp->rows) != 0 ||
+        !(p = malloc(sizeof *p)))
         return -1;
     hj__registry__person__init(p);
-    char **cells[P_COUNT] = {&p->name, &p->gender, &p->ethnicity, &p->birth_date, NULL, &p->id_card};
+    char **cells[P_COUNT] = {&p->name,       &p->gender, &p->ethnicity,
+                             &p->birth_date, NULL,       &p->id_card};
     for (int k = 0; k < P_COUNT; k++) {
         const char *cell = col[k] >= 0 ? s_person_word(k, rec->fields[col[k]]) : "";
         if (cells[k])
@@ -370,7 +405,8 @@ static int s_import_row(void *ctx, const hj_csv_record_t *rec, const int *col)
  * naming every line that is not a person row at all. */
 static int s_import_parse(const char *path, Hj__Registry__Person ***out, size_t *n_out)
 {
-    static const prep_csv_t spec = {&s_person_columns[0][0], P_COUNT, 2, s_import_check, s_import_row};
+    static const prep_csv_t spec = {&s_person_columns[0][0], P_COUNT, 2, s_import_check,
+                                    s_import_row};
     s_import_t imp = {0};
     int col[P_COUNT];
     int rc = prep_csv_read(path, &spec, col, &imp);
@@ -422,7 +458,8 @@ int cmd_person(cli_t *cli, const char *verb)
     int rc;
     if (strcmp(verb, "add") == 0) {
         p.name = (char *)cli_opt_or(cli, "name", "");
-        if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&p.gender)) != CLI_OK)
+        if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&p.gender)) !=
+            CLI_OK)
             return rc;
         p.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
         p.birth_date = (char *)cli_opt_or(cli, "birth", "");
@@ -438,13 +475,15 @@ int cmd_person(cli_t *cli, const char *verb)
         if (cli->npos != 1)
             return cli_usage("hj person import FILE.csv");
         return s_person_import(cli, cli->pos[0]);
-    } else if (strcmp(verb, "show") == 0 || strcmp(verb, "void") == 0 || strcmp(verb, "update") == 0) {
+    } else if (strcmp(verb, "show") == 0 || strcmp(verb, "void") == 0 ||
+               strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
             return cli_usage("hj person %s CODE|NAME|ID%s", verb,
-                             strcmp(verb, "void") == 0     ? " --reason TEXT"
-                             : strcmp(verb, "update") == 0 ? " [--name N] [--gender G] [--ethnicity E] "
-                                                             "[--birth DATE] [--party-member yes|no]"
-                                                           : "");
+                             strcmp(verb, "void") == 0 ? " --reason TEXT"
+                             : strcmp(verb, "update") == 0
+                                 ? " [--name N] [--gender G] [--ethnicity E] "
+                                   "[--birth DATE] [--party-member yes|no]"
+                                 : "");
         const char *community = cli_opt(cli, "community");
         if ((rc = person_ref(cli, "person", cli->pos[0], community, 0, person)) != CLI_OK)
             return rc;
@@ -462,7 +501,8 @@ int cmd_person(cli_t *cli, const char *verb)
         } else {
             pu.id = person;
             pu.name = (char *)cli_opt_or(cli, "name", "");
-            if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "", (const char **)&pu.gender)) != CLI_OK)
+            if ((rc = cli_enum_lenient(cli, "gender", s_gender_enum, "",
+                                       (const char **)&pu.gender)) != CLI_OK)
                 return rc;
             pu.ethnicity = (char *)cli_opt_or(cli, "ethnicity", "");
             pu.birth_date = (char *)cli_opt_or(cli, "birth", "");

@@ -13,32 +13,52 @@
 #define S_REQUEST_MAX 1000000
 
 /* The ledger's CSV columns (cmd_prep.h): Chinese headers by default, English with --lang en. */
-enum { C_ID, C_PERSON, C_NAME, C_COMMUNITY, C_COMMITTEE, C_SOURCE, C_ADDED, C_STATUS, C_VETTING,
-       C_REASON, C_NOTE, C_COUNT };
+enum {
+    C_ID,
+    C_PERSON,
+    C_NAME,
+    C_COMMUNITY,
+    C_COMMITTEE,
+    C_SOURCE,
+    C_ADDED,
+    C_STATUS,
+    C_VETTING,
+    C_REASON,
+    C_NOTE,
+    C_COUNT
+};
 _Static_assert(C_COUNT == PREP_RESERVE_COLUMNS, "one ledger column list");
 const char *const prep_reserve_columns[PREP_RESERVE_COLUMNS][2] = {
-    {"编号", "id"},           {"人员编号", "person_id"}, {"姓名", "name"},
-    {"社区", "community"},    {"委员会", "committee"},   {"推荐来源", "source"},
-    {"入库日期", "added"},    {"状态", "status"},        {"资格联审", "vetting"},
-    {"否决原因", "bar_reason"}, {"备注", "note"},
+    {"编号", "id"},          {"人员编号", "person_id"},
+    {"姓名", "name"},        {"社区", "community"},
+    {"委员会", "committee"}, {"推荐来源", "source"},
+    {"入库日期", "added"},   {"状态", "status"},
+    {"资格联审", "vetting"}, {"否决原因", "bar_reason"},
+    {"备注", "note"},
 };
 static const char *s_committees[] = {"", "party", "residents"};
 
 void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PREP_RESERVE_COLUMNS])
 {
     int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
-    const char *cells[C_COUNT] = {
-        r->id,     r->person_id, r->person_name, r->community,
-        en ? s_committees[c] : prep_zh(s_committees[c]), r->source, r->added,
-        en ? r->status : prep_zh(r->status), en ? r->vetting : prep_zh(r->vetting),
-        en ? r->bar_reason : prep_zh(r->bar_reason), r->note};
+    const char *cells[C_COUNT] = {r->id,
+                                  r->person_id,
+                                  r->person_name,
+                                  r->community,
+                                  en ? s_committees[c] : prep_zh(s_committees[c]),
+                                  r->source,
+                                  r->added,
+                                  en ? r->status : prep_zh(r->status),
+                                  en ? r->vetting : prep_zh(r->vetting),
+                                  en ? r->bar_reason : prep_zh(r->bar_reason),
+                                  r->note};
     memcpy(row, cells, sizeof cells);
 }
 
 static void s_print(const ProtobufCMessage *m)
 {
-    static const char *head[] = {"CODE", "ID", "COMMUNITY", "COMMITTEE", "PERSON", "SOURCE",
-                                 "ADDED",  "STATUS",    "VETTING",   "REASON"};
+    static const char *head[] = {"CODE",   "ID",    "COMMUNITY", "COMMITTEE", "PERSON",
+                                 "SOURCE", "ADDED", "STATUS",    "VETTING",   "REASON"};
     Hj__Registry__Reserve *const *items = (Hj__Registry__Reserve *const *)&m;
     size_t n = 1;
     if (m->descriptor == &hj__registry__reserves__descriptor) {
@@ -51,9 +71,15 @@ static void s_print(const ProtobufCMessage *m)
         int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
         char added[48];
         snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
-        const char *row[] = {r->code, r->id,    r->community,           prep_label(s_committees[c], 0),
-                             r->person_name, r->source,        added,
-                             prep_label(r->status, 1), prep_label(r->vetting, 2),
+        const char *row[] = {r->code,
+                             r->id,
+                             r->community,
+                             prep_label(s_committees[c], 0),
+                             r->person_name,
+                             r->source,
+                             added,
+                             prep_label(r->status, 1),
+                             prep_label(r->vetting, 2),
                              r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
         cli_table_row(t, row);
     }
@@ -109,7 +135,7 @@ static void s_rows_free(Hj__Registry__Reserve **rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         Hj__Registry__Reserve *r = rows[i];
-        char *fields[] = {r->id,    r->person_id, r->person_name, r->community, r->source,
+        char *fields[] = {r->id,    r->person_id, r->person_name, r->community,  r->source,
                           r->added, r->status,    r->vetting,     r->bar_reason, r->note};
         for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
             free(fields[k]);
@@ -127,7 +153,8 @@ static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
 {
     s_rows_t *rows = ctx;
     Hj__Registry__Reserve *r;
-    if (prep_grow(&rows->rows, rows->n, &rows->cap, sizeof *rows->rows) != 0 || !(r = malloc(sizeof *r)))
+    if (prep_grow(&rows->rows, rows->n, &rows->cap, sizeof *rows->rows) != 0 ||
+        !(r = malloc(sizeof *r)))
         return -1;
     hj__registry__reserve__init(r);
     r->line = (uint32_t)rec->line;
@@ -140,9 +167,11 @@ static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
     r->added = s_cell(rec, col[C_ADDED], "");
     /* Labels written by people (状态 在库) are read as the words the service knows. */
     r->status = strdup(prep_word(col[C_STATUS] >= 0 && rec->fields[col[C_STATUS]][0]
-                                     ? rec->fields[col[C_STATUS]] : "active"));
+                                     ? rec->fields[col[C_STATUS]]
+                                     : "active"));
     r->vetting = strdup(prep_word(col[C_VETTING] >= 0 && rec->fields[col[C_VETTING]][0]
-                                      ? rec->fields[col[C_VETTING]] : "pending"));
+                                      ? rec->fields[col[C_VETTING]]
+                                      : "pending"));
     r->bar_reason = strdup(prep_word(col[C_REASON] >= 0 ? rec->fields[col[C_REASON]] : ""));
     r->note = s_cell(rec, col[C_NOTE], "");
     rows->rows[rows->n++] = r;
@@ -246,8 +275,9 @@ static int s_export(cli_t *cli)
         got = list ? list->n_items : 0;
         /* The file is the data; what the device's scope left out is said aside. */
         if (list && list->withheld && !after[0])
-            fprintf(stderr, en ? "%u more not in this device's scope\n"
-                               : "（另有 %u 条不在本设备范围内）\n",
+            fprintf(stderr,
+                    en ? "%u more not in this device's scope\n"
+                       : "（另有 %u 条不在本设备范围内）\n",
                     list->withheld);
         for (size_t i = 0; i < got && rc == CLI_OK; i++) {
             const Hj__Registry__Reserve *r = list->items[i];
@@ -280,7 +310,8 @@ int cmd_reserve(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "reserve")) != CLI_OK)
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                             "reserve")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
         r.person_id = (char *)cli_opt_or(cli, "person", "");

@@ -16,8 +16,8 @@
 
 typedef struct {
     int sent, replayed, refused, damaged, busy, waiting;
-    int reached;   /* the system answered at least once */
-    int stopped;   /* the system could not be reached: the pass stopped */
+    int reached; /* the system answered at least once */
+    int stopped; /* the system could not be reached: the pass stopped */
 } s_tally_t;
 
 static spool_t *s_open(cli_t *cli)
@@ -87,8 +87,8 @@ static cli_send_t s_deliver(cli_t *cli, spool_t *sp, hj_client_t *client, spool_
     uint8_t *answer = NULL;
     size_t answer_len = 0;
     hj_status_t st;
-    cli_send_t sent = cli_send(client, e->rec.service, e->rec.body, e->rec.body_len, &answer,
-                               &answer_len, &st);
+    cli_send_t sent =
+        cli_send(client, e->rec.service, e->rec.body, e->rec.body_len, &answer, &answer_len, &st);
     free(answer);
     switch (sent) {
     case CLI_SEND_OK:
@@ -206,8 +206,9 @@ int cmd_sync(cli_t *cli, const char *verb)
             printf("sync: %d sent, %d already there, %d refused, %d damaged, %d still waiting\n",
                    t.sent, t.replayed, t.refused, t.damaged, t.waiting);
         if (t.refused)
-            printf("Refused records wait in the spool with their reason: `hj spool show ID` says how "
-                   "to correct and resubmit one; `hj spool drop ID` gives it up\n");
+            printf(
+                "Refused records wait in the spool with their reason: `hj spool show ID` says how "
+                "to correct and resubmit one; `hj spool drop ID` gives it up\n");
     }
     spool_close(&sp);
     return s_exit(&t);
@@ -231,8 +232,9 @@ static void s_shell_word(const char *w)
 {
     int plain = w[0] != 0;
     for (const char *p = w; *p && plain; p++)
-        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+", *p) ||
-                (unsigned char)*p >= 0x80;
+        plain =
+            strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+", *p) ||
+            (unsigned char)*p >= 0x80;
     if (plain) {
         fputs(w, stdout);
         return;
@@ -280,7 +282,8 @@ static int s_show(cli_t *cli, spool_t *sp, const char *part, const char *name)
     }
     spool_record_t *r = &e.rec;
     const ProtobufCMessageDescriptor *type = s_request_type(r->service);
-    ProtobufCMessage *req = type ? protobuf_c_message_unpack(type, NULL, r->body_len, r->body) : NULL;
+    ProtobufCMessage *req =
+        type ? protobuf_c_message_unpack(type, NULL, r->body_len, r->body) : NULL;
     if (cli->json) {
         printf("{\"state\": \"%s\", \"request_id\": \"%s\", \"service\": ", part, r->request_id);
         hj_json_string(stdout, r->service);
@@ -390,8 +393,10 @@ static int s_drop(cli_t *cli, spool_t *sp, const char *part, const char *name)
     spool_entry_t e;
     char err[512], what[128] = "";
     if (strcmp(part, "waiting") == 0 && !cli_flag(cli, "force")) {
-        fprintf(stderr, "hj: %s has not reached the system yet: dropping it loses it. "
-                        "Add --force to drop it anyway.\n", spool_name_id(name));
+        fprintf(stderr,
+                "hj: %s has not reached the system yet: dropping it loses it. "
+                "Add --force to drop it anyway.\n",
+                spool_name_id(name));
         return CLI_REFUSED;
     }
     spool_result_t got = spool_take(sp, part, name, &e, err, sizeof err);
@@ -511,10 +516,11 @@ static void s_add(char *about, size_t size, const char *label, const char *value
 
 static void s_about(const spool_record_t *r, s_about_t *a)
 {
-    static const char *const dates[] = {"date", "opened_on", "submitted_on", "requested_on",
-                                        "added", "formed_on", "birth_date", "term_start"};
+    static const char *const dates[] = {"date",  "opened_on", "submitted_on", "requested_on",
+                                        "added", "formed_on", "birth_date",   "term_start"};
     const ProtobufCMessageDescriptor *type = s_request_type(r->service);
-    ProtobufCMessage *req = type ? protobuf_c_message_unpack(type, NULL, r->body_len, r->body) : NULL;
+    ProtobufCMessage *req =
+        type ? protobuf_c_message_unpack(type, NULL, r->body_len, r->body) : NULL;
     const ProtobufCMessage *m = req ? prep_oneof(req) : NULL;
     memset(a, 0, sizeof *a);
     if (!m) {
@@ -529,7 +535,8 @@ static void s_about(const spool_record_t *r, s_about_t *a)
         snprintf(a->date, sizeof a->date, "%s", s_text(m, dates[i]));
     /* Who it is about: the interviewee, the person of an entry, the record's own name. */
     const ProtobufCMessage *who = s_sub(m, "interviewee");
-    const char *person = who && s_text(who, "name")[0] ? s_text(who, "name") : s_typed(r, "--person");
+    const char *person =
+        who && s_text(who, "name")[0] ? s_text(who, "name") : s_typed(r, "--person");
     s_add(a->about, sizeof a->about, "", s_text(m, "name"), 24);
     s_add(a->about, sizeof a->about, "", s_text(m, "code"), 24);
     s_add(a->about, sizeof a->about, "", person, 24);
@@ -545,9 +552,10 @@ out:
 static int s_list(cli_t *cli, spool_t *sp)
 {
     static const char *parts[] = {"waiting", "rejected", "damaged"};
-    static const char *head_en[] = {"STATE",   "REQUEST ID", "SAVED",  "COMMAND",
-                                    "COMMUNITY", "DATE",     "RECORD", "REASON"};
-    static const char *head_zh[] = {"状态", "请求编号", "保存时间", "命令", "社区", "日期", "记录", "原因"};
+    static const char *head_en[] = {"STATE",     "REQUEST ID", "SAVED",  "COMMAND",
+                                    "COMMUNITY", "DATE",       "RECORD", "REASON"};
+    static const char *head_zh[] = {"状态", "请求编号", "保存时间", "命令",
+                                    "社区", "日期",     "记录",     "原因"};
     cli_table_t *tab = cli_table_new(8, cli->en ? head_en : head_zh);
     int first = 1;
     if (cli->json)
@@ -594,8 +602,8 @@ static int s_list(cli_t *cli, spool_t *sp)
                 printf("}");
                 first = 0;
             } else {
-                const char *row[] = {parts[p], id, when, what, about.community, about.date,
-                                     about.about, reason};
+                const char *row[] = {parts[p],        id,         when,        what,
+                                     about.community, about.date, about.about, reason};
                 cli_table_row(tab, row);
             }
         }
@@ -613,8 +621,8 @@ int cmd_spool(cli_t *cli, const char *verb)
 {
     char part[16], name[96], err[512];
     int rc = CLI_USAGE;
-    int needs_id = strcmp(verb, "show") == 0 || strcmp(verb, "retry") == 0 ||
-                   strcmp(verb, "drop") == 0;
+    int needs_id =
+        strcmp(verb, "show") == 0 || strcmp(verb, "retry") == 0 || strcmp(verb, "drop") == 0;
     if (!needs_id && strcmp(verb, "status") != 0 && strcmp(verb, "list") != 0)
         return cli_usage("hj spool status|list|show|retry|drop");
     if (needs_id && cli->npos != 1)

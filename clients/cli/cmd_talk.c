@@ -20,8 +20,9 @@
 
 static const char *s_phase_names[] = {"", "survey", "preparation", "other"};
 static const char *s_phase_zh[] = {"", "调研摸底", "准备阶段", "其他"};
-static const char *s_role_names[] = {"",           "property_company", "owners_committee",
-                                     "resident_representative", "party_member", "other_party"};
+static const char *s_role_names[] = {
+    "",           "property_company", "owners_committee", "resident_representative", "party_member",
+    "other_party"};
 static const char *s_role_zh[] = {"", "物业公司负责人", "业委会成员", "居民代表", "党员", "其他"};
 #define S_NPHASES 4
 #define S_NROLES 6
@@ -140,7 +141,8 @@ static int s_add_from_flags(cli_t *cli, s_add_t *a)
     const char *party = cli_opt(cli, "party"), *follow[S_REPEAT_MAX];
     int n, rc;
     if (!phase)
-        return cli_usage("--phase is required: survey (调研摸底), preparation (准备阶段) or other (其他)");
+        return cli_usage(
+            "--phase is required: survey (调研摸底), preparation (准备阶段) or other (其他)");
     if ((rc = cli_enum(cli, "phase", s_phase_enum, NULL, &phase)) != CLI_OK)
         return rc;
     t->phase = s_lookup(phase, s_phase_names, S_NPHASES);
@@ -181,8 +183,8 @@ typedef struct {
     const char *path;
 } s_file_t;
 
-__attribute__((format(printf, 3, 4)))
-static int s_json_error(const s_file_t *f, const json_doc_t *v, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int
+s_json_error(const s_file_t *f, const json_doc_t *v, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -195,7 +197,8 @@ static int s_json_error(const s_file_t *f, const json_doc_t *v, const char *fmt,
 static int s_json_string(const s_file_t *f, const json_doc_t *v, const char *key, char **out)
 {
     if (v->type != JSON_DOC_STRING)
-        return s_json_error(f, v, "\"%s\" must be a string, not %s", key, json_doc_type_name(v->type));
+        return s_json_error(f, v, "\"%s\" must be a string, not %s", key,
+                            json_doc_type_name(v->type));
     *out = v->text;
     return CLI_OK;
 }
@@ -203,8 +206,8 @@ static int s_json_string(const s_file_t *f, const json_doc_t *v, const char *key
 /* A word of names, or (issue #20) one of its Chinese spellings in zh, as
  * the command line and the CSV imports accept them. */
 static int s_json_enum(const s_file_t *f, const json_doc_t *v, const char *key,
-                       const char *const *names, int n, const cli_enum_t *zh,
-                       const char *allowed, int *out)
+                       const char *const *names, int n, const cli_enum_t *zh, const char *allowed,
+                       int *out)
 {
     char *s = NULL;
     int rc = s_json_string(f, v, key, &s);
@@ -216,8 +219,8 @@ static int s_json_enum(const s_file_t *f, const json_doc_t *v, const char *key,
     return CLI_OK;
 }
 
-static int s_json_strings(const s_file_t *f, const json_doc_t *v, const char *key,
-                          const char **out, size_t *n)
+static int s_json_strings(const s_file_t *f, const json_doc_t *v, const char *key, const char **out,
+                          size_t *n)
 {
     if (v->type != JSON_DOC_ARRAY)
         return s_json_error(f, v, "\"%s\" must be an array of strings, not %s", key,
@@ -238,7 +241,8 @@ static int s_json_keys(const s_file_t *f, const json_doc_t *v, const char *what,
                        const char *const *allowed)
 {
     if (v->type != JSON_DOC_OBJECT)
-        return s_json_error(f, v, "%s must be an object, not %s", what, json_doc_type_name(v->type));
+        return s_json_error(f, v, "%s must be an object, not %s", what,
+                            json_doc_type_name(v->type));
     for (size_t i = 0; i < v->n; i++) {
         int known = 0;
         for (int k = 0; allowed[k] && !known; k++)
@@ -265,11 +269,12 @@ static int s_json_interviewee(const s_file_t *f, const json_doc_t *v, s_add_t *a
             rc = s_json_string(f, v->items[i], key, &a->interviewee.person_id);
         else if (strcmp(key, "name") == 0)
             rc = s_json_string(f, v->items[i], key, &a->interviewee.name);
-        else if ((rc = s_json_enum(f, v->items[i], key, s_role_names, S_NROLES, s_role_enum,
-                                   "property_company (物业公司负责人), owners_committee (业委会成员), "
-                                   "resident_representative (居民代表), party_member (党员), "
-                                   "other_party (其他)",
-                                   &role)) == CLI_OK)
+        else if ((rc = s_json_enum(
+                      f, v->items[i], key, s_role_names, S_NROLES, s_role_enum,
+                      "property_company (物业公司负责人), owners_committee (业委会成员), "
+                      "resident_representative (居民代表), party_member (党员), "
+                      "other_party (其他)",
+                      &role)) == CLI_OK)
             a->interviewee.role = role;
     }
     return rc;
@@ -289,7 +294,7 @@ static int s_json_follow_ups(const s_file_t *f, const json_doc_t *v, s_add_t *a)
         int rc = s_json_keys(f, item, "a follow-up", keys);
         for (size_t k = 0; rc == CLI_OK && k < item->n; k++) {
             const char *key = item->keys[k];
-            char **into = strcmp(key, "action") == 0 ? &fu->action
+            char **into = strcmp(key, "action") == 0  ? &fu->action
                           : strcmp(key, "owner") == 0 ? &fu->owner
                                                       : &fu->due_date;
             rc = s_json_string(f, item->items[k], key, into);
@@ -312,7 +317,8 @@ static int s_read_file(const char *path, char **text, size_t *len)
     fclose(fp);
     if (!buf || bad || n > S_FILE_MAX) {
         free(buf);
-        return cli_usage("cannot read %s (%s)", path, n > S_FILE_MAX ? "larger than 1 MiB" : "read error");
+        return cli_usage("cannot read %s (%s)", path,
+                         n > S_FILE_MAX ? "larger than 1 MiB" : "read error");
     }
     buf[n] = 0;
     *text = buf;
@@ -322,9 +328,9 @@ static int s_read_file(const char *path, char **text, size_t *len)
 
 static int s_add_from_file(const char *path, s_add_t *a)
 {
-    static const char *const keys[] = {"id",      "community",  "phase",      "date",
-                                       "interviewers", "interviewee", "topics", "summary",
-                                       "follow_ups", "concern_raised", NULL};
+    static const char *const keys[] = {"id",           "community",      "phase",  "date",
+                                       "interviewers", "interviewee",    "topics", "summary",
+                                       "follow_ups",   "concern_raised", NULL};
     s_file_t f = {path};
     Hj__Interviews__Talk *t = &a->talk;
     char *text = NULL, err[256];
@@ -352,8 +358,7 @@ static int s_add_from_file(const char *path, s_add_t *a)
             rc = s_json_string(&f, v, key, &t->summary);
         else if (strcmp(key, "phase") == 0) {
             rc = s_json_enum(&f, v, key, s_phase_names, S_NPHASES, s_phase_enum,
-                             "survey (调研摸底), preparation (准备阶段), other (其他)",
-                             &phase);
+                             "survey (调研摸底), preparation (准备阶段), other (其他)", &phase);
             t->phase = phase;
         } else if (strcmp(key, "interviewers") == 0)
             rc = s_json_strings(&f, v, key, a->interviewers, &t->n_interviewers);
@@ -374,7 +379,8 @@ static int s_add_from_file(const char *path, s_add_t *a)
     /* The id made when the record was written is what makes a resubmission harmless. */
     if (!t->id[0])
         return cli_usage("%s: \"id\" is required: the talk's UUID, made when the record was "
-                         "written (hj talk template makes one)", path);
+                         "written (hj talk template makes one)",
+                         path);
     if (!hj_uuid_valid(t->id))
         return cli_usage("%s: \"id\" must be a UUID", path);
     snprintf(a->request_id, sizeof a->request_id, "%s", t->id);
@@ -421,7 +427,8 @@ static void s_print_talk(const Hj__Interviews__Talk *t)
     s_join(t->topics, t->n_topics, "; ", text, sizeof text);
     printf("topics        %s\n", t->n_topics ? text : "-");
     printf("summary       %s\n", t->summary);
-    printf("concern       %s\n", t->concern_raised ? "yes: raised a concern that must be acted on" : "no");
+    printf("concern       %s\n",
+           t->concern_raised ? "yes: raised a concern that must be acted on" : "no");
     if (t->n_follow_ups) {
         static const char *head[] = {"  #", "ACTION", "OWNER", "DUE", "STATUS"};
         cli_table_t *tab = cli_table_new(5, head);
@@ -446,8 +453,8 @@ static void s_print_talk(const Hj__Interviews__Talk *t)
 
 static void s_print_talks(Hj__Interviews__Talk *const *items, size_t n)
 {
-    static const char *head[] = {"CODE", "ID", "DATE", "COMMUNITY", "PHASE", "INTERVIEWEE",
-                                 "INTERVIEWERS", "FOLLOW-UPS", "CONCERN"};
+    static const char *head[] = {"CODE",        "ID",           "DATE",       "COMMUNITY", "PHASE",
+                                 "INTERVIEWEE", "INTERVIEWERS", "FOLLOW-UPS", "CONCERN"};
     cli_table_t *tab = cli_table_new(9, head);
     for (size_t i = 0; i < n; i++) {
         const Hj__Interviews__Talk *t = items[i];
@@ -457,8 +464,15 @@ static void s_print_talks(Hj__Interviews__Talk *const *items, size_t n)
         snprintf(follow, sizeof follow, "%u open / %zu", t->open_follow_ups, t->n_follow_ups);
         char date[32];
         snprintf(date, sizeof date, "%s%s", t->date, t->voided ? " (已作废)" : "");
-        const char *row[] = {t->code, t->id, date, t->community, s_name(s_phase_names, S_NPHASES, t->phase),
-                             who, by, follow, t->concern_raised ? "yes" : "no"};
+        const char *row[] = {t->code,
+                             t->id,
+                             date,
+                             t->community,
+                             s_name(s_phase_names, S_NPHASES, t->phase),
+                             who,
+                             by,
+                             follow,
+                             t->concern_raised ? "yes" : "no"};
         cli_table_row(tab, row);
     }
     cli_table_print(tab);
@@ -475,7 +489,8 @@ static void s_percent(uint32_t members, uint32_t per_mille, char *out, size_t si
 
 static void s_print_coverage(const Hj__Interviews__Coverage *c, int district)
 {
-    static const char *head[] = {"COMMUNITY", "MEMBER", "CODE", "SEATS", "LAST PREPARATION TALK (准备阶段)"};
+    static const char *head[] = {"COMMUNITY", "MEMBER", "CODE", "SEATS",
+                                 "LAST PREPARATION TALK (准备阶段)"};
     static const char *sum_head[] = {"COMMUNITY", "NAME", "TALKED TO", "COVERAGE", "COMPLETE"};
     cli_table_t *members = cli_table_new(5, head), *sums = cli_table_new(5, sum_head);
     for (size_t i = 0; i < c->n_communities; i++) {
@@ -511,10 +526,17 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
 {
     const ProtobufCMessage *json = &reply->base;
     switch (reply->result_case) {
-    case HJ__INTERVIEWS__REPLY__RESULT_TALK: json = &reply->talk->base; break;
-    case HJ__INTERVIEWS__REPLY__RESULT_TALKS: json = &reply->talks->base; break;
-    case HJ__INTERVIEWS__REPLY__RESULT_COVERAGE: json = &reply->coverage->base; break;
-    default: break;
+    case HJ__INTERVIEWS__REPLY__RESULT_TALK:
+        json = &reply->talk->base;
+        break;
+    case HJ__INTERVIEWS__REPLY__RESULT_TALKS:
+        json = &reply->talks->base;
+        break;
+    case HJ__INTERVIEWS__REPLY__RESULT_COVERAGE:
+        json = &reply->coverage->base;
+        break;
+    default:
+        break;
     }
     if (cli->json)
         cli_json(json);
@@ -674,7 +696,8 @@ int cmd_talk(cli_t *cli, const char *verb)
     char id[37], today[11];
     int rc, district = 0;
     /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"void", "update", NULL}, "talk")) != CLI_OK)
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"void", "update", NULL}, "talk")) !=
+        CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0)
         return s_add(cli);
@@ -700,7 +723,8 @@ int cmd_talk(cli_t *cli, const char *verb)
                        : "谈话已作废：记录保留，不再计入（--include-void 可列出）";
     } else if (strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
-            return cli_usage("hj talk update ID [--summary TEXT] [--date YYYY-MM-DD] [--reason TEXT]");
+            return cli_usage(
+                "hj talk update ID [--summary TEXT] [--date YYYY-MM-DD] [--reason TEXT]");
         tu.id = (char *)cli->pos[0];
         tu.summary = (char *)cli_opt_or(cli, "summary", "");
         tu.date = (char *)cli_opt_or(cli, "date", "");

@@ -26,7 +26,8 @@ static void s_print(const ProtobufCMessage *m)
         char topics[2048] = "", count[16], scope[96], date[48];
         size_t len = 0;
         for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
-            len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "", s->topics[k]);
+            len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "",
+                                    s->topics[k]);
         snprintf(count, sizeof count, "%zu", s->n_attendees);
         snprintf(scope, sizeof scope, "%s", s->community);
         if (!s->community[0])
@@ -61,7 +62,8 @@ static void s_print_coverage(const ProtobufCMessage *m)
     if (!c->committee_recorded) {
         printf(en ? "%s has no election committee (选举委员会) recorded: "
                     "hj body add --kind election_committee --community %s ...\n"
-                  : "%s 尚未登记选举委员会：hj body add --kind election_committee --community %s ...\n",
+                  : "%s 尚未登记选举委员会：hj body add --kind election_committee --community %s "
+                    "...\n",
                c->community, c->community);
         return;
     }
@@ -126,7 +128,8 @@ int cmd_training(cli_t *cli, const char *verb)
     char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL}, "training")) != CLI_OK)
+    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                             "training")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
         tr.date = (char *)cli_opt_or(cli, "date", "");

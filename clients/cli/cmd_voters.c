@@ -18,11 +18,8 @@
 /* The roll's CSV columns: Chinese headers by default, English accepted. */
 enum { C_NAME, C_GENDER, C_BIRTH, C_GROUP, C_PERSON, C_COUNT };
 static const char *const s_columns[C_COUNT][3] = {
-    {"姓名", "name", NULL},
-    {"性别", "gender", NULL},
-    {"出生日期", "birth_date", NULL},
-    {"居民小组", "group", "户"},
-    {"人员编号", "person_id", NULL},
+    {"姓名", "name", NULL},      {"性别", "gender", NULL},        {"出生日期", "birth_date", NULL},
+    {"居民小组", "group", "户"}, {"人员编号", "person_id", NULL},
 };
 
 static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
@@ -30,7 +27,8 @@ static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
     int rc = cli_unused(cli);
     if (rc != CLI_OK)
         return rc;
-    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor, (ProtobufCMessage **)reply);
+    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor,
+                    (ProtobufCMessage **)reply);
 }
 
 /* 男 / 女 as the service's words; anything else goes as written (the service names the line). */
@@ -45,8 +43,8 @@ static int s_check(const hj_csv_record_t *rec, const int *col)
     int bad = 0;
     for (int c = 0; c < C_PERSON; c++)
         if (col[c] < 0) {
-            fprintf(stderr, "hj: line %zu: the column %s (%s) is missing\n", rec->line, s_columns[c][0],
-                    s_columns[c][1]);
+            fprintf(stderr, "hj: line %zu: the column %s (%s) is missing\n", rec->line,
+                    s_columns[c][0], s_columns[c][1]);
             bad = 1;
         }
     return bad ? -1 : 0;
@@ -74,7 +72,8 @@ static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
 {
     s_roll_t *roll = ctx;
     Hj__Tally__Voter *one;
-    if (prep_grow(&roll->v, roll->n, &roll->cap, sizeof *roll->v) != 0 || !(one = malloc(sizeof *one)))
+    if (prep_grow(&roll->v, roll->n, &roll->cap, sizeof *roll->v) != 0 ||
+        !(one = malloc(sizeof *one)))
         return -1;
     hj__tally__voter__init(one);
     one->line = (uint32_t)rec->line;
@@ -107,15 +106,19 @@ static int s_parse(const char *path, Hj__Tally__Voter ***out, size_t *n_out)
 static void s_print_list(const Hj__Tally__VoterList *l, int en)
 {
     static const char *head[] = {"NO", "NAME", "GENDER", "BIRTH", "GROUP", "ON ROLL"};
-    printf("voter roll of election %s (%s, election day %s): %u voters\n", l->election, l->community,
-           l->election_date, l->voters);
+    printf("voter roll of election %s (%s, election day %s): %u voters\n", l->election,
+           l->community, l->election_date, l->voters);
     if (l->n_entries) {
         cli_table_t *t = cli_table_new(6, head);
         for (size_t i = 0; i < l->n_entries; i++) {
             const Hj__Tally__Voter *v = l->entries[i];
             char no[16];
             snprintf(no, sizeof no, "%u", v->no);
-            const char *row[] = {no, v->name, v->gender, v->birth_date, v->group_name,
+            const char *row[] = {no,
+                                 v->name,
+                                 v->gender,
+                                 v->birth_date,
+                                 v->group_name,
                                  v->removed ? "removed" : "yes"};
             cli_table_row(t, row);
         }
@@ -124,8 +127,9 @@ static void s_print_list(const Hj__Tally__VoterList *l, int en)
     }
     for (size_t i = 0; i < l->n_objections; i++) {
         const Hj__Tally__VoterObjection *o = l->objections[i];
-        printf("  objection to %s %s (filed %s): %s — %s%s%s\n", o->action, o->name, o->filed_on, o->reason,
-               o->decision[0] ? o->decision : "open", o->decided_on[0] ? " on " : "", o->decided_on);
+        printf("  objection to %s %s (filed %s): %s — %s%s%s\n", o->action, o->name, o->filed_on,
+               o->reason, o->decision[0] ? o->decision : "open", o->decided_on[0] ? " on " : "",
+               o->decided_on);
     }
     if (l->next[0])
         printf("next: %s\n", en || !l->next_zh[0] ? l->next : l->next_zh);
@@ -153,12 +157,12 @@ static int s_write_posting(const char *path, const Hj__Tally__VoterList *l, int 
 
 static int s_print(cli_t *cli, const Hj__Tally__Reply *reply, const char *done, int en)
 {
-    const ProtobufCMessage *m = reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST
-                                    ? &reply->voter_list->base
-                                : reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW
-                                    ? &reply->voter_objection_view->base
-                                : reply->result_case == HJ__TALLY__REPLY__RESULT_PROXY ? &reply->proxy->base
-                                                                                       : NULL;
+    const ProtobufCMessage *m =
+        reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST ? &reply->voter_list->base
+        : reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW
+            ? &reply->voter_objection_view->base
+        : reply->result_case == HJ__TALLY__REPLY__RESULT_PROXY ? &reply->proxy->base
+                                                               : NULL;
     if (!m) {
         fprintf(stderr, "hj: the answer carries nothing to show\n");
         return CLI_REFUSED;
@@ -174,12 +178,12 @@ static int s_print(cli_t *cli, const Hj__Tally__Reply *reply, const char *done, 
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW) {
         const Hj__Tally__VoterObjection *o = reply->voter_objection_view;
         printf("objection to %s %s%s%s: %s — %s; %u voters on the roll\n", o->action, o->name,
-               o->group_name[0] ? " of " : "", o->group_name, o->reason, o->decision[0] ? o->decision : "open",
-               o->voters);
+               o->group_name[0] ? " of " : "", o->group_name, o->reason,
+               o->decision[0] ? o->decision : "open", o->voters);
     } else {
         const Hj__Tally__Proxy *p = reply->proxy;
-        printf("proxy recorded: %s (voter %s) votes for %s (voter %s); %s now holds %u\n", p->holder_name,
-               p->holder, p->principal_name, p->principal, p->holder_name, p->held);
+        printf("proxy recorded: %s (voter %s) votes for %s (voter %s); %s now holds %u\n",
+               p->holder_name, p->holder, p->principal_name, p->principal, p->holder_name, p->held);
     }
     return CLI_OK;
 }
@@ -207,7 +211,8 @@ static int s_import(cli_t *cli, const char *election, const char *path)
     return rc;
 }
 
-/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only roll. */
+/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only
+ * roll. */
 int cmd_voters_roll(cli_t *cli, const char *verb)
 {
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
@@ -219,8 +224,8 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
     const char *done = NULL, *out = NULL;
     char id[37];
     int rc, en;
-    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") && strcmp(verb, "posting") &&
-        strcmp(verb, "proxy"))
+    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") &&
+        strcmp(verb, "posting") && strcmp(verb, "proxy"))
         return cmd_voters(cli, verb);
     en = cli->en; /* --lang / HJ_LANG, checked once by hj */
     if (strcmp(verb, "import") == 0)
@@ -243,7 +248,8 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
             o.decision = uphold ? "upheld" : "dismissed";
             req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
             req.voter_decide = &o;
-            done = uphold ? "objection upheld: the roll is corrected" : "objection rejected: the roll stays";
+            done = uphold ? "objection upheld: the roll is corrected"
+                          : "objection rejected: the roll stays";
         } else {
             o.reason = (char *)cli_opt_or(cli, "reason", "");
             o.group = o.group_name = (char *)cli_opt_or(cli, "group", "");
@@ -274,8 +280,8 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
     if (out && reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST) {
         const Hj__Tally__VoterList *l = reply->voter_list;
         if ((rc = s_write_posting(out, l, en)) == CLI_OK && strcmp(out, "-") != 0 && !cli->json)
-            printf("posting of %u voters written to %s (names and groups only)\nnext: %s\n", l->voters, out,
-                   en || !l->next_zh[0] ? l->next : l->next_zh);
+            printf("posting of %u voters written to %s (names and groups only)\nnext: %s\n",
+                   l->voters, out, en || !l->next_zh[0] ? l->next : l->next_zh);
     } else
         rc = s_print(cli, reply, done, en);
     hj__tally__reply__free_unpacked(reply, NULL);

@@ -48,7 +48,8 @@ static uint64_t s_fill(cli_t *cli, const char *prefix, uint64_t last, uint64_t u
         if (cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
                      (ProtobufCMessage **)&reply) != CLI_OK)
             return last;
-        size_t n = reply->result_case == HJ__TALLY__REPLY__RESULT_JOURNAL ? reply->journal->n_events : 0;
+        size_t n =
+            reply->result_case == HJ__TALLY__REPLY__RESULT_JOURNAL ? reply->journal->n_events : 0;
         for (size_t i = 0; i < n; i++) {
             const Hj__Event *ev = reply->journal->events[i];
             if (strncmp(ev->topic, prefix, strlen(prefix)) == 0)
@@ -96,7 +97,8 @@ int cmd_watch(cli_t *cli, const char *verb)
         return rc;
     }
     char monitor_endpoint[64];
-    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://hj-watch-monitor-%p", (void *)sub);
+    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://hj-watch-monitor-%p",
+             (void *)sub);
     void *monitor = NULL;
     if (zmq_socket_monitor(sub, monitor_endpoint, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0 ||
         !(monitor = zmq_socket(ctx, ZMQ_PAIR)) ||
@@ -124,8 +126,9 @@ int cmd_watch(cli_t *cli, const char *verb)
             continue;
         int refused = (items[1].revents & ZMQ_POLLIN) ? s_refused(monitor) : 0;
         if (refused) {
-            fprintf(stderr, "hj: %s refused device %s's key (ZAP status %d): it was revoked, or "
-                            "is not enrolled; watch stops\n",
+            fprintf(stderr,
+                    "hj: %s refused device %s's key (ZAP status %d): it was revoked, or "
+                    "is not enrolled; watch stops\n",
                     cli->events, cli->device.name, refused);
             rc = CLI_REFUSED;
             break;
@@ -135,9 +138,9 @@ int cmd_watch(cli_t *cli, const char *verb)
         hj_frames_t f;
         if (hj_frames_recv(sub, &f, 0) != 0)
             break;
-        Hj__Event *ev = f.count == 2 ? hj__event__unpack(NULL, hj_frames_size(&f, 1),
-                                                          hj_frames_data(&f, 1))
-                                     : NULL;
+        Hj__Event *ev = f.count == 2
+                            ? hj__event__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1))
+                            : NULL;
         if (ev) {
             int journal = strncmp(ev->topic, "tally.", 6) != 0;
             if (journal && last && ev->seq > last + 1 &&

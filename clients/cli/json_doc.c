@@ -221,8 +221,8 @@ static int s_append(s_parser_t *p, json_doc_t *into, json_doc_t *item, char *key
     json_doc_t **items = realloc(into->items, (into->n + 1) * sizeof *items);
     if (items)
         into->items = items;
-    char **keys = into->type == JSON_DOC_OBJECT ? realloc(into->keys, (into->n + 1) * sizeof *keys)
-                                                : NULL;
+    char **keys =
+        into->type == JSON_DOC_OBJECT ? realloc(into->keys, (into->n + 1) * sizeof *keys) : NULL;
     if (keys)
         into->keys = keys;
     if (!items || (into->type == JSON_DOC_OBJECT && !keys)) {
@@ -387,7 +387,7 @@ void json_doc_destroy(json_doc_t **self_p)
 
 const char *json_doc_type_name(json_doc_type_t type)
 {
-    static const char *names[] = {"null", "true or false", "a number", "a string", "an array",
-                                  "an object"};
+    static const char *names[] = {"null",     "true or false", "a number",
+                                  "a string", "an array",      "an object"};
     return type <= JSON_DOC_OBJECT ? names[type] : "unknown";
 }

@@ -21,12 +21,12 @@ typedef enum {
 typedef struct json_doc json_doc_t;
 struct json_doc {
     json_doc_type_t type;
-    int line;              /* 1-based line where the value starts */
-    int boolean;           /* BOOL */
-    char *text;            /* STRING: the decoded UTF-8; NUMBER: the literal as written */
-    size_t n;              /* ARRAY / OBJECT: number of items */
-    json_doc_t **items;    /* ARRAY elements, OBJECT values (in file order) */
-    char **keys;           /* OBJECT keys, parallel to items */
+    int line;           /* 1-based line where the value starts */
+    int boolean;        /* BOOL */
+    char *text;         /* STRING: the decoded UTF-8; NUMBER: the literal as written */
+    size_t n;           /* ARRAY / OBJECT: number of items */
+    json_doc_t **items; /* ARRAY elements, OBJECT values (in file order) */
+    char **keys;        /* OBJECT keys, parallel to items */
 };
 
 /* Parses text[0..len). Returns the root, or NULL with a message naming the

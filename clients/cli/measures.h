@@ -10,11 +10,12 @@
  * recorded) with its counts, so "nothing yet" never looks like "done". */
 #define BOARD_MEASURES 4
 typedef struct {
-    const char *name;      /* 宣传动员 / publicity ... */
-    const char *state;     /* 未开始 / 已记录, or not started / recorded */
+    const char *name;  /* 宣传动员 / publicity ... */
+    const char *state; /* 未开始 / 已记录, or not started / recorded */
     int recorded;
-    char detail[192];      /* the counts, "" when not started */
+    char detail[192]; /* the counts, "" when not started */
 } board_measure_t;
-void board_measures(const Hj__Tally__CommunityBoard *b, int en, board_measure_t out[BOARD_MEASURES]);
+void board_measures(const Hj__Tally__CommunityBoard *b, int en,
+                    board_measure_t out[BOARD_MEASURES]);
 
 #endif

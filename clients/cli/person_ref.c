@@ -27,8 +27,9 @@ int person_ref(cli_t *cli, const char *option, const char *given, const char *co
     int rc = cli_call(cli, "registry", &req.base, &hj__registry__reply__descriptor,
                       (ProtobufCMessage **)&reply);
     if (rc == CLI_UNREACHABLE) {
-        fprintf(stderr, "hj: %s %s: a name or code is looked up in the registry, which cannot be "
-                        "reached now; nothing was saved. Offline, give the person's id (UUID).\n",
+        fprintf(stderr,
+                "hj: %s %s: a name or code is looked up in the registry, which cannot be "
+                "reached now; nothing was saved. Offline, give the person's id (UUID).\n",
                 option, given);
         return rc;
     }
@@ -50,7 +51,8 @@ int person_ref(cli_t *cli, const char *option, const char *given, const char *co
             for (size_t k = 0; k < p->n_communities; k++)
                 snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s", k ? "," : "",
                          p->communities[k]);
-            fprintf(stderr, "  %s  %s  %s\n", p->code, p->name, where[0] ? where : "(no community)");
+            fprintf(stderr, "  %s  %s  %s\n", p->code, p->name,
+                    where[0] ? where : "(no community)");
         }
         /* The registry lists 20 at most: say what it left out, never cut silently. */
         if (found && found->total > n)

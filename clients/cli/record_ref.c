@@ -68,8 +68,9 @@ int record_ref(cli_t *cli, const char *kind, const char *given, char id[37])
     }
     int rc = strcmp(kind, "talk") == 0 ? s_talk(cli, given, id) : s_registry(cli, kind, given, id);
     if (rc == CLI_UNREACHABLE)
-        fprintf(stderr, "hj: %s %s: a code is looked up in the system, which cannot be reached "
-                        "now; nothing was saved. Offline, give the record's id (UUID).\n",
+        fprintf(stderr,
+                "hj: %s %s: a code is looked up in the system, which cannot be reached "
+                "now; nothing was saved. Offline, give the record's id (UUID).\n",
                 kind, given);
     return rc;
 }

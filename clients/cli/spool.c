@@ -144,7 +144,16 @@ static int s_add_arg(spool_record_t *rec, const uint8_t *v, size_t n, char *err,
 
 static int s_parse(spool_record_t *rec, const uint8_t *data, size_t len, char *err, size_t errlen)
 {
-    enum { SERVICE = 1, ID = 2, CREATED = 4, BODY = 8, CODE = 16, FIELD = 32, MESSAGE = 64, AT = 128 };
+    enum {
+        SERVICE = 1,
+        ID = 2,
+        CREATED = 4,
+        BODY = 8,
+        CODE = 16,
+        FIELD = 32,
+        MESSAGE = 64,
+        AT = 128
+    };
     unsigned seen = 0;
     size_t pos = S_MAGIC_LEN;
     if (len < S_MAGIC_LEN)
@@ -579,7 +588,8 @@ spool_result_t spool_take(spool_t *sp, const char *part, const char *name, spool
     }
     e->fd = fd;
     if (!S_ISREG(held.st_mode) || (uint64_t)held.st_size > SPOOL_FILE_MAX) {
-        s_err(err, errlen, "not a spool record (%s)", S_ISREG(held.st_mode) ? "too large" : "not a file");
+        s_err(err, errlen, "not a spool record (%s)",
+              S_ISREG(held.st_mode) ? "too large" : "not a file");
         return SPOOL_DAMAGED;
     }
     size_t len = (size_t)held.st_size, got = 0;
@@ -715,8 +725,7 @@ const char *spool_name_id(const char *name)
     return dash && strlen(dash + 1) >= 36 ? dash + 1 : "";
 }
 
-int spool_find(spool_t *sp, const char *key, char part[16], char name[96], char *err,
-               size_t errlen)
+int spool_find(spool_t *sp, const char *key, char part[16], char name[96], char *err, size_t errlen)
 {
     int found = 0;
     size_t klen = strlen(key);

@@ -37,14 +37,14 @@
 typedef struct {
     char service[32];
     char request_id[37];
-    char created[32];     /* 2026-03-01T02:22:33.123456Z */
+    char created[32]; /* 2026-03-01T02:22:33.123456Z */
     int argc;
-    char **argv;          /* the command line that made the record (shown by `hj spool show`) */
-    uint8_t *body;        /* the packed request, exactly as sent */
+    char **argv;   /* the command line that made the record (shown by `hj spool show`) */
+    uint8_t *body; /* the packed request, exactly as sent */
     size_t body_len;
     /* A refusal (records in rejected/). */
     int refused;
-    int refused_code;     /* hj.Code */
+    int refused_code; /* hj.Code */
     char refused_field[64];
     char refused_message[512];
     char refused_at[32];
@@ -75,16 +75,16 @@ const char *spool_path(const spool_t *sp);
 /* One record file, held (flock'ed) while fd >= 0. */
 typedef struct {
     int fd;
-    char part[16];        /* "waiting", "rejected" or "damaged" */
+    char part[16]; /* "waiting", "rejected" or "damaged" */
     char name[96];
     spool_record_t rec;
 } spool_entry_t;
 
 typedef enum {
     SPOOL_OK = 0,
-    SPOOL_BUSY,           /* another process holds it (it is being sent right now) */
-    SPOOL_GONE,           /* removed or moved meanwhile */
-    SPOOL_DAMAGED,        /* held, but it does not read back (err says why) */
+    SPOOL_BUSY,    /* another process holds it (it is being sent right now) */
+    SPOOL_GONE,    /* removed or moved meanwhile */
+    SPOOL_DAMAGED, /* held, but it does not read back (err says why) */
     SPOOL_ERROR = -1,
 } spool_result_t;
 

@@ -22,8 +22,8 @@ typedef struct {
 } s_set_t;
 
 struct board {
-    s_set_t rows;      /* CommunityBoard by code */
-    s_set_t counts;    /* Count by election id */
+    s_set_t rows;   /* CommunityBoard by code */
+    s_set_t counts; /* Count by election id */
     Hj__Tally__DistrictTotals *district;
     uint64_t seq;
     int has_picture;
@@ -274,7 +274,8 @@ void board_apply_snapshot(board_t *b, const Hj__Tally__Snapshot *snap)
     }
     if (b->district)
         hj__tally__district_totals__free_unpacked(b->district, NULL);
-    b->district = snap->district ? (Hj__Tally__DistrictTotals *)s_copy(&snap->district->base) : NULL;
+    b->district =
+        snap->district ? (Hj__Tally__DistrictTotals *)s_copy(&snap->district->base) : NULL;
     b->seq = snap->tally_seq;
     b->has_picture = 1;
     b->syncing = 0;

@@ -17,11 +17,11 @@
 typedef struct board board_t;
 
 typedef enum {
-    BOARD_APPLIED,   /* the picture changed */
-    BOARD_STALE,     /* not newer than the picture: ignored */
-    BOARD_BUFFERED,  /* kept until the snapshot comes */
-    BOARD_GAP,       /* a sequence number is missing: kept, and a snapshot is wanted */
-    BOARD_INVALID,   /* not a board topic, or the payload does not decode: ignored */
+    BOARD_APPLIED,  /* the picture changed */
+    BOARD_STALE,    /* not newer than the picture: ignored */
+    BOARD_BUFFERED, /* kept until the snapshot comes */
+    BOARD_GAP,      /* a sequence number is missing: kept, and a snapshot is wanted */
+    BOARD_INVALID,  /* not a board topic, or the payload does not decode: ignored */
 } board_result_t;
 
 /* The topics the board follows. */

@@ -18,8 +18,8 @@
 struct conn {
     void *zctx;
     void *sub;
-    void *monitor;         /* PAIR: the SUB socket's monitor events */
-    void *fetch;           /* PAIR: requests to / answers from the fetcher */
+    void *monitor; /* PAIR: the SUB socket's monitor events */
+    void *fetch;   /* PAIR: requests to / answers from the fetcher */
     char fetch_endpoint[64];
     char bus[256];
     hj_device_t device;
@@ -49,7 +49,7 @@ static void *s_fetcher(void *arg)
     for (;;) {
         hj_frames_t f;
         if (hj_frames_recv(pipe, &f, 0) != 0)
-            break;   /* the context is shutting down */
+            break; /* the context is shutting down */
         int stop = hj_frames_is(&f, 0, "STOP"), ping = hj_frames_is(&f, 0, "PING");
         hj_frames_close(&f);
         if (stop)
@@ -58,7 +58,8 @@ static void *s_fetcher(void *arg)
         size_t reply_len = 0;
         hj_frames_init(&f);
         if (ping) {
-            int up = client && hj_client_call(client, "mmi.service", "tally", 5, &reply, &reply_len) == 0 &&
+            int up = client &&
+                     hj_client_call(client, "mmi.service", "tally", 5, &reply, &reply_len) == 0 &&
                      reply_len == 3 && memcmp(reply, "200", 3) == 0;
             hj_frames_addstr(&f, "PONG");
             hj_frames_addstr(&f, up ? "200" : "404");
@@ -104,7 +105,8 @@ conn_t *conn_new(const char *bus, const char *events, const hj_device_t *device)
     if (!(c->zctx = zmq_ctx_new()) || !(c->sub = zmq_socket(c->zctx, ZMQ_SUB)) ||
         s_setopt(c->sub, ZMQ_LINGER, 0) || s_setopt(c->sub, ZMQ_RCVHWM, 100000) ||
         s_setopt(c->sub, ZMQ_RECONNECT_IVL, 200) || s_setopt(c->sub, ZMQ_RECONNECT_IVL_MAX, 2000) ||
-        s_setopt(c->sub, ZMQ_HEARTBEAT_IVL, 1000) || s_setopt(c->sub, ZMQ_HEARTBEAT_TIMEOUT, 3000) ||
+        s_setopt(c->sub, ZMQ_HEARTBEAT_IVL, 1000) ||
+        s_setopt(c->sub, ZMQ_HEARTBEAT_TIMEOUT, 3000) ||
         zmq_setsockopt(c->sub, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg) ||
         hj_curve_client_socket(c->sub, &c->device) ||
         /* The board's updates first (Clone: subscribe, then snapshot), then
@@ -133,7 +135,7 @@ void conn_destroy(conn_t **self_p)
     conn_t *c = *self_p;
     *self_p = NULL;
     if (c->zctx)
-        zmq_ctx_shutdown(c->zctx);   /* wakes the fetcher even mid-request */
+        zmq_ctx_shutdown(c->zctx); /* wakes the fetcher even mid-request */
     if (c->thread_started)
         pthread_join(c->thread, NULL);
     if (c->sub) {
@@ -254,9 +256,9 @@ static int s_event(conn_t *c, conn_msg_t *msg)
         if (hj_frames_recv(c->sub, &f, ZMQ_DONTWAIT) != 0)
             return 0;
         /* [topic][Event]; anything else is not ours to show. */
-        msg->event = f.count == 2 ? hj__event__unpack(NULL, hj_frames_size(&f, 1),
-                                                       hj_frames_data(&f, 1))
-                                  : NULL;
+        msg->event = f.count == 2
+                         ? hj__event__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1))
+                         : NULL;
         hj_frames_close(&f);
         if (msg->event) {
             msg->kind = CONN_EVENT;

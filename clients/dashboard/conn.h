@@ -15,22 +15,22 @@
 #include "tally.pb-c.h"
 
 typedef enum {
-    CONN_EVENT,             /* msg.event: one event from the bus */
-    CONN_LINK_UP,           /* the event bus connection is (again) up */
-    CONN_LINK_DOWN,         /* ... is gone (hj-busd went away) */
-    CONN_SNAPSHOT,          /* msg.snapshot: hj-tallyd's answer */
-    CONN_SNAPSHOT_FAILED,   /* msg.why: no answer, or a refusal */
-    CONN_SERVICE,           /* msg.service_up: does the broker have a hj-tallyd? */
-    CONN_REFUSED,           /* msg.why: hj-busd refused this device's key (revoked) */
+    CONN_EVENT,           /* msg.event: one event from the bus */
+    CONN_LINK_UP,         /* the event bus connection is (again) up */
+    CONN_LINK_DOWN,       /* ... is gone (hj-busd went away) */
+    CONN_SNAPSHOT,        /* msg.snapshot: hj-tallyd's answer */
+    CONN_SNAPSHOT_FAILED, /* msg.why: no answer, or a refusal */
+    CONN_SERVICE,         /* msg.service_up: does the broker have a hj-tallyd? */
+    CONN_REFUSED,         /* msg.why: hj-busd refused this device's key (revoked) */
 } conn_kind_t;
 
 typedef struct {
     conn_kind_t kind;
     Hj__Event *event;
-    Hj__Tally__Snapshot *snapshot;   /* points into reply */
+    Hj__Tally__Snapshot *snapshot; /* points into reply */
     Hj__Tally__Reply *reply;
     char why[256];
-    int service_up;                  /* CONN_SERVICE: 1 up, 0 down or no answer */
+    int service_up; /* CONN_SERVICE: 1 up, 0 down or no answer */
 } conn_msg_t;
 
 typedef struct conn conn_t;

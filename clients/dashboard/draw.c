@@ -91,7 +91,8 @@ void page_heading(page_t *p, const char *text)
 
 int page_back_key(int key)
 {
-    return key == 27 /* Esc */ || key == KEY_LEFT || key == KEY_BACKSPACE || key == 127 || key == 'h';
+    return key == 27 /* Esc */ || key == KEY_LEFT || key == KEY_BACKSPACE || key == 127 ||
+           key == 'h';
 }
 
 int page_key(int key, int *scroll, int lines, int height)

@@ -9,10 +9,10 @@
 #include "tally.pb-c.h"
 
 enum {
-    PAIR_GREEN = 1,   /* gate tiles */
+    PAIR_GREEN = 1, /* gate tiles */
     PAIR_RED,
     PAIR_YELLOW,
-    PAIR_OK,          /* status line */
+    PAIR_OK, /* status line */
     PAIR_BAD,
     PAIR_WARN,
     PAIR_TITLE,
@@ -31,8 +31,8 @@ void draw_clear(int y, int x);
 /* A view taller than the terminal, laid out on virtual lines and shown from
  * line `scroll` in screen lines [top, bottom]. */
 typedef struct {
-    int line;      /* next virtual line */
-    int scroll;    /* first virtual line on screen */
+    int line;   /* next virtual line */
+    int scroll; /* first virtual line on screen */
     int top;
     int bottom;
 } page_t;

@@ -42,9 +42,8 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_GATES] = {"门槛", "Gates"},
     [L_COUNTERS] = {"工作量", "Counters"},
     [L_RECENT] = {"最近事件", "Recent events"},
-    [L_RECENT_NOTE] =
-        {"本看板启动以来最近20条; 更早的见日志 (hj watch / 日志)",
-         "the last 20 since this dashboard started; older ones are in the journal"},
+    [L_RECENT_NOTE] = {"本看板启动以来最近20条; 更早的见日志 (hj watch / 日志)",
+                       "the last 20 since this dashboard started; older ones are in the journal"},
     [L_NO_RECENT] = {"启动以来尚无事件", "no events since start"},
     [L_ELECTION] = {"选举", "Election"},
     [L_SEATS] = {"职数", "seats"},
@@ -54,48 +53,48 @@ static const char *const s_labels[L_COUNT_][2] = {
     [L_OVERRIDE_BY] = {"豁免", "overridden"},
     [L_BACK_HINT] = {"Esc=返回 上下键=滚动 ?=帮助", "Esc=back, Up/Down scroll, ?=help"},
     [L_HELP_TITLE] = {"按键", "Keys"},
-    [L_HELP_TEXT] =
-        {"上 下 j k    选择社区\n"
-         "PgUp PgDn    翻页\n"
-         "Enter        社区详情 (门槛原因、工作量、最近事件)\n"
-         "Esc 左键     返回看板\n"
-         "c n r d      按编码 / 名称 / 红灯数 / 选举日排序 (再按一次倒序)\n"
-         "g            按指导组筛选 (循环; 全部 -> 各组 -> 未分组)\n"
-         "s            按街道筛选 (循环; 全部 -> 各街道)\n"
-         "L            中文 / English\n"
-         "t            选举日计票 (各候选人得票、投票率与有效线、预测结果)\n"
-         "b            返回看板\n"
-         "R            重新获取快照\n"
-         "?            显示 / 关闭本帮助\n"
-         "q            退出\n"
-         "\n"
-         "门槛: 审=审计公示 整=整顿销号 升=党组织升格 案=方案生效\n"
-         "      谈=谈话全覆盖 训=培训 候=候选人数 榜=选民榜公布\n"
-         "      + 达标(绿)  x 未达标(红)  ! 已豁免(黄)\n"
-         "谈话=谈话覆盖率 整改=未销号整改项 后备=在库后备人选 距选举=天数",
-         "Up Down j k  select a community\n"
-         "PgUp PgDn    page\n"
-         "Enter        community view (gate reasons, counters, recent events)\n"
-         "Esc Left     back to the board\n"
-         "c n r d      sort: code / name / red gates / election date (again: reverse)\n"
-         "g            filter by guidance group (cycles: all, each group, none)\n"
-         "s            filter by subdistrict (cycles: all, each subdistrict)\n"
-         "L            中文 / English\n"
-         "t            election day count (votes, turnout against quorum, projection)\n"
-         "b            back to the board\n"
-         "R            take a new snapshot\n"
-         "?            show / hide this help\n"
-         "q            quit\n"
-         "\n"
-         "Gates: Au audit published  Rc rectification closed  Up upgrade decided\n"
-         "       Pl plan in force  Tk talks cover all  Tr training  Cd candidates\n"
-         "       VL voter list published;  + green  x red  ! overridden (yellow)\n"
-         "Talks = talk coverage, Rect. = open rectification items,\n"
-         "Reserve = active reserve candidates, Days = days to election day"},
+    [L_HELP_TEXT] = {"上 下 j k    选择社区\n"
+                     "PgUp PgDn    翻页\n"
+                     "Enter        社区详情 (门槛原因、工作量、最近事件)\n"
+                     "Esc 左键     返回看板\n"
+                     "c n r d      按编码 / 名称 / 红灯数 / 选举日排序 (再按一次倒序)\n"
+                     "g            按指导组筛选 (循环; 全部 -> 各组 -> 未分组)\n"
+                     "s            按街道筛选 (循环; 全部 -> 各街道)\n"
+                     "L            中文 / English\n"
+                     "t            选举日计票 (各候选人得票、投票率与有效线、预测结果)\n"
+                     "b            返回看板\n"
+                     "R            重新获取快照\n"
+                     "?            显示 / 关闭本帮助\n"
+                     "q            退出\n"
+                     "\n"
+                     "门槛: 审=审计公示 整=整顿销号 升=党组织升格 案=方案生效\n"
+                     "      谈=谈话全覆盖 训=培训 候=候选人数 榜=选民榜公布\n"
+                     "      + 达标(绿)  x 未达标(红)  ! 已豁免(黄)\n"
+                     "谈话=谈话覆盖率 整改=未销号整改项 后备=在库后备人选 距选举=天数",
+                     "Up Down j k  select a community\n"
+                     "PgUp PgDn    page\n"
+                     "Enter        community view (gate reasons, counters, recent events)\n"
+                     "Esc Left     back to the board\n"
+                     "c n r d      sort: code / name / red gates / election date (again: reverse)\n"
+                     "g            filter by guidance group (cycles: all, each group, none)\n"
+                     "s            filter by subdistrict (cycles: all, each subdistrict)\n"
+                     "L            中文 / English\n"
+                     "t            election day count (votes, turnout against quorum, projection)\n"
+                     "b            back to the board\n"
+                     "R            take a new snapshot\n"
+                     "?            show / hide this help\n"
+                     "q            quit\n"
+                     "\n"
+                     "Gates: Au audit published  Rc rectification closed  Up upgrade decided\n"
+                     "       Pl plan in force  Tk talks cover all  Tr training  Cd candidates\n"
+                     "       VL voter list published;  + green  x red  ! overridden (yellow)\n"
+                     "Talks = talk coverage, Rect. = open rectification items,\n"
+                     "Reserve = active reserve candidates, Days = days to election day"},
     [L_COUNT_TITLE] = {"选举日计票", "Election day count"},
-    [L_COUNT_NOTE] = {"随选票录入实时更新; 计票中条形按已计选票比例推算; 结果以 hj election result 为准",
-                      "live as ballots are entered; while counting, bars project the counted share; "
-                      "hj election result is the record"},
+    [L_COUNT_NOTE] =
+        {"随选票录入实时更新; 计票中条形按已计选票比例推算; 结果以 hj election result 为准",
+         "live as ballots are entered; while counting, bars project the counted share; "
+         "hj election result is the record"},
     [L_NO_COUNTS] = {"尚无计票 (选举日开始计票后显示)", "no election is being counted yet"},
     [L_SEATS_TO_FILL] = {"应选", "seats"},
     [L_VALID] = {"有效", "valid"},
@@ -152,7 +151,8 @@ int label_counts(lang_t lang, char *out, size_t size, size_t elections)
 
 int label_round(lang_t lang, char *out, size_t size, unsigned round)
 {
-    return lang == LANG_ZH ? snprintf(out, size, "第%u轮", round) : snprintf(out, size, "round %u", round);
+    return lang == LANG_ZH ? snprintf(out, size, "第%u轮", round)
+                           : snprintf(out, size, "round %u", round);
 }
 
 int label_counted(lang_t lang, char *out, size_t size, unsigned counted, unsigned returned)
@@ -267,10 +267,14 @@ const char *label_word(lang_t lang, const char *word)
 const char *label_qty(lang_t lang, int qty)
 {
     static const char *const words[][2] = {
-        [TALLY_QTY_PRESENT] = {"到会", "present"},     [TALLY_QTY_CAST] = {"投票", "cast"},
-        [TALLY_QTY_RETURNED] = {"收回", "returned"},   [TALLY_QTY_ISSUED] = {"发出", "issued"},
-        [TALLY_QTY_ELECTORATE] = {"应到", "electorate"}, [TALLY_QTY_VOTES] = {"得票", "votes"},
-        [TALLY_QTY_MARKS] = {"选票标记", "marks"},     [TALLY_QTY_CANDIDATES] = {"候选人", "candidates"},
+        [TALLY_QTY_PRESENT] = {"到会", "present"},
+        [TALLY_QTY_CAST] = {"投票", "cast"},
+        [TALLY_QTY_RETURNED] = {"收回", "returned"},
+        [TALLY_QTY_ISSUED] = {"发出", "issued"},
+        [TALLY_QTY_ELECTORATE] = {"应到", "electorate"},
+        [TALLY_QTY_VOTES] = {"得票", "votes"},
+        [TALLY_QTY_MARKS] = {"选票标记", "marks"},
+        [TALLY_QTY_CANDIDATES] = {"候选人", "candidates"},
         [TALLY_QTY_SEATS] = {"应选", "seats"},
     };
     if (qty < 0 || qty >= TALLY_QTY_COUNT)

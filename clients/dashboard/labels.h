@@ -79,18 +79,18 @@ const char *label(lang_t lang, label_t id);
 /* The labels that carry a value, one function each so that every format is
  * a literal the compiler checks against its arguments (-Wformat=2). Each
  * writes into out like snprintf and returns what snprintf returns. */
-int label_in_days(lang_t lang, char *out, size_t size, const char *days);   /* 距选举%s天 */
+int label_in_days(lang_t lang, char *out, size_t size, const char *days); /* 距选举%s天 */
 int label_communities(lang_t lang, char *out, size_t size, unsigned communities,
-                      unsigned green);                                       /* %u个社区 %u个全绿 */
-int label_stale(lang_t lang, char *out, size_t size, const char *when);     /* 画面停在 %s (已过期) */
-int label_ago(lang_t lang, char *out, size_t size, const char *age);        /* %s前 */
-int label_counts(lang_t lang, char *out, size_t size, size_t elections);    /* 计票中 %zu 场 (t) */
-int label_round(lang_t lang, char *out, size_t size, unsigned round);       /* 第%u轮 */
+                      unsigned green); /* %u个社区 %u个全绿 */
+int label_stale(lang_t lang, char *out, size_t size, const char *when); /* 画面停在 %s (已过期) */
+int label_ago(lang_t lang, char *out, size_t size, const char *age);     /* %s前 */
+int label_counts(lang_t lang, char *out, size_t size, size_t elections); /* 计票中 %zu 场 (t) */
+int label_round(lang_t lang, char *out, size_t size, unsigned round);    /* 第%u轮 */
 int label_counted(lang_t lang, char *out, size_t size, unsigned counted,
-                  unsigned returned);                                        /* 已计 %u / %u 张 */
+                  unsigned returned); /* 已计 %u / %u 张 */
 int label_vacant(lang_t lang, char *out, size_t size, unsigned vacant,
-                 const char *due);                                           /* 暂缺 %u (%s前补选) */
-int label_reduced(lang_t lang, char *out, size_t size, unsigned reduced);   /* 减少名额 %u */
+                 const char *due); /* 暂缺 %u (%s前补选) */
+int label_reduced(lang_t lang, char *out, size_t size, unsigned reduced); /* 减少名额 %u */
 
 /* The gate's one-character name in the board's header (审 整 升 …) and its
  * full name (审计公示 …). */
@@ -113,7 +113,7 @@ const char *label_electorate(lang_t lang, const char *body, const char *mode);
 typedef struct {
     const char *zh;
     const char *en;
-    size_t offset;       /* of a uint32_t in Hj__Tally__Counters */
+    size_t offset; /* of a uint32_t in Hj__Tally__Counters */
 } label_counter_t;
 extern const label_counter_t label_counters[];
 extern const int label_counters_count;

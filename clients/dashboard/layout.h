@@ -9,16 +9,16 @@
 #include "hj_text.h"
 
 typedef struct {
-    int min;              /* narrowest the column may become */
-    int max;              /* widest it may grow (0: no limit) */
-    int priority;         /* 0: always shown; else the lowest is left out first */
+    int min;      /* narrowest the column may become */
+    int max;      /* widest it may grow (0: no limit) */
+    int priority; /* 0: always shown; else the lowest is left out first */
     hj_text_align_t align;
 } layout_col_t;
 
 typedef struct {
-    int shown;            /* 1 when the column is on screen */
-    int x;                /* first display column */
-    int width;            /* display columns */
+    int shown; /* 1 when the column is on screen */
+    int x;     /* first display column */
+    int width; /* display columns */
 } layout_slot_t;
 
 /* Columns beyond this are never shown. */

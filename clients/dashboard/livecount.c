@@ -121,7 +121,8 @@ void livecount_bar(char *dst, size_t size, uint64_t value, uint64_t scale, int w
         width = 0;
     if ((size_t)width + 1 > size)
         width = (int)size - 1;
-    int filled = scale ? (int)(value >= scale ? (uint64_t)width : value * (uint64_t)width / scale) : 0;
+    int filled =
+        scale ? (int)(value >= scale ? (uint64_t)width : value * (uint64_t)width / scale) : 0;
     for (int i = 0; i < width; i++)
         dst[i] = i < filled ? '#' : '.';
     /* The mark sits on the first column a bar must reach to meet it. */

@@ -11,18 +11,18 @@
 #include "profile.h"
 
 typedef struct {
-    int known;              /* 0: no profile found: no lines to draw */
+    int known; /* 0: no profile found: no lines to draw */
     char profile[32];
     tally_mode_t mode;
     /* turnout: `quorum_qty` (present, or ballots cast) against the electorate */
     tally_qty_t quorum_qty;
     uint64_t quorum_have;
     uint64_t electorate;
-    uint64_t quorum_min;    /* the smallest quorum_have that makes the meeting valid */
+    uint64_t quorum_min; /* the smallest quorum_have that makes the meeting valid */
     tally_rule_t quorum;
     int quorum_met;
     /* a person is elected with at least elected_min votes (0: most votes wins) */
-    tally_qty_t elected_qty;   /* what the votes are measured against */
+    tally_qty_t elected_qty; /* what the votes are measured against */
     uint64_t elected_base;
     uint64_t elected_min;
     tally_rule_t elected;
@@ -42,7 +42,8 @@ int livecount_lines(const Hj__Tally__Count *k, const char *profile, const char *
 
 /* A bar of `width` columns: '#' for value out of scale, '.' for the rest, and
  * '|' at the column of `mark` (no mark when mark is 0 or beyond scale). */
-void livecount_bar(char *dst, size_t size, uint64_t value, uint64_t scale, int width, uint64_t mark);
+void livecount_bar(char *dst, size_t size, uint64_t value, uint64_t scale, int width,
+                   uint64_t mark);
 
 /* Votes as the count projects them: while counting, the share of the
  * ballots counted so far carried over to every ballot returned (what

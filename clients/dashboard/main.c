@@ -121,7 +121,7 @@ static int s_key(top_t *t, int key)
     if (key == KEY_RESIZE)
         return 0;
     if (t->help) {
-        t->help = 0;   /* any key closes the help */
+        t->help = 0; /* any key closes the help */
         return 0;
     }
     switch (key) {
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
         if (t.now_us / 1000000 != last_second) {
             last_second = t.now_us / 1000000;
             hj_date_today(t.today);
-            urgent = 1;   /* the clock and the age of the newest event */
+            urgent = 1; /* the clock and the age of the newest event */
         }
         if (board_version(t.board) != drawn_version)
             changed = 1;
@@ -282,8 +282,9 @@ int main(int argc, char **argv)
         zmq_pollitem_t items[CONN_POLLITEMS + 1];
         conn_pollitems(conn, items);
         items[CONN_POLLITEMS] = (zmq_pollitem_t){NULL, STDIN_FILENO, ZMQ_POLLIN, 0};
-        int64_t wake_us = (t.now_us / 1000000 + 1) * 1000000;   /* the next second */
-        if (t.link_up && !conn_fetching(conn) && board_wants_snapshot(t.board) && next_try_us < wake_us)
+        int64_t wake_us = (t.now_us / 1000000 + 1) * 1000000; /* the next second */
+        if (t.link_up && !conn_fetching(conn) && board_wants_snapshot(t.board) &&
+            next_try_us < wake_us)
             wake_us = next_try_us;
         if (changed && last_draw_us + S_REDRAW_US < wake_us)
             wake_us = last_draw_us + S_REDRAW_US;

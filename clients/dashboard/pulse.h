@@ -6,13 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PULSE_WINDOW 5    /* seconds averaged by pulse_rate */
+#define PULSE_WINDOW 5 /* seconds averaged by pulse_rate */
 
 typedef struct {
     /* one bucket per second: the window plus the second now filling */
     int64_t second[PULSE_WINDOW + 1];
     unsigned count[PULSE_WINDOW + 1];
-    int64_t newest_us;              /* commit time of the newest event; 0: none yet */
+    int64_t newest_us; /* commit time of the newest event; 0: none yet */
     uint64_t total;
 } pulse_t;
 

@@ -8,12 +8,12 @@
 typedef struct {
     char *community;
     recent_event_t ring[RECENT_KEEP];
-    size_t next;      /* where the next event goes */
+    size_t next; /* where the next event goes */
     size_t count;
 } s_community_t;
 
 struct recent {
-    s_community_t *list;  /* ordered by community code */
+    s_community_t *list; /* ordered by community code */
     size_t count, cap;
 };
 

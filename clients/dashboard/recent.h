@@ -8,9 +8,9 @@
 #define RECENT_KEEP 20
 
 typedef struct {
-    uint64_t seq;          /* journal sequence */
-    int64_t time_us;       /* commit time, UTC */
-    char what[96];         /* service.kind */
+    uint64_t seq;    /* journal sequence */
+    int64_t time_us; /* commit time, UTC */
+    char what[96];   /* service.kind */
     char actor[64];
 } recent_event_t;
 

@@ -33,13 +33,13 @@ typedef struct {
     int help;
     sort_t sort;
     int reverse;
-    int filter_on;            /* 0: every community; 1: only guidance group `filter` */
-    char filter[128];         /* "" with filter_on: those without a group */
-    char subdistrict[64];     /* only this subdistrict's communities; "" = every one */
-    char selected[64];        /* code of the selected community */
-    int first;                /* first board row on screen */
-    int scroll;               /* community and count views: first line on screen */
-    char today[11];           /* YYYY-MM-DD, Asia/Shanghai */
+    int filter_on;        /* 0: every community; 1: only guidance group `filter` */
+    char filter[128];     /* "" with filter_on: those without a group */
+    char subdistrict[64]; /* only this subdistrict's communities; "" = every one */
+    char selected[64];    /* code of the selected community */
+    int first;            /* first board row on screen */
+    int scroll;           /* community and count views: first line on screen */
+    char today[11];       /* YYYY-MM-DD, Asia/Shanghai */
     int64_t now_us;
 } top_t;
 

@@ -16,7 +16,7 @@ static const layout_col_t s_cols[C_N] = {
     [C_CODE] = {6, 16, 0, HJ_TEXT_ALIGN_LEFT},
     [C_NAME] = {8, 24, 0, HJ_TEXT_ALIGN_LEFT},
     [C_GROUP] = {6, 16, 2, HJ_TEXT_ALIGN_LEFT},
-    [C_GATES] = {S_GATES * S_TILE, S_GATES * S_TILE, 0, HJ_TEXT_ALIGN_LEFT},
+    [C_GATES] = {S_GATES * S_TILE, S_GATES *S_TILE, 0, HJ_TEXT_ALIGN_LEFT},
     [C_TALKS] = {4, 5, 0, HJ_TEXT_ALIGN_RIGHT},
     [C_AUDIT] = {4, 12, 0, HJ_TEXT_ALIGN_LEFT},
     [C_RECT] = {2, 6, 0, HJ_TEXT_ALIGN_RIGHT},
@@ -26,8 +26,8 @@ static const layout_col_t s_cols[C_N] = {
 };
 
 static const label_t s_headers[C_N] = {
-    [C_CODE] = L_CODE,     [C_NAME] = L_NAME,          [C_GROUP] = L_GROUP,
-    [C_GATES] = L_GATES,   [C_TALKS] = L_TALKS,        [C_AUDIT] = L_AUDIT,
+    [C_CODE] = L_CODE,          [C_NAME] = L_NAME,       [C_GROUP] = L_GROUP,
+    [C_GATES] = L_GATES,        [C_TALKS] = L_TALKS,     [C_AUDIT] = L_AUDIT,
     [C_RECT] = L_RECTIFICATION, [C_RESERVE] = L_RESERVE, [C_DAYS] = L_DAYS,
     [C_DATE] = L_ELECTION_DATE,
 };
@@ -39,14 +39,16 @@ static void s_row_cells(const top_t *t, const Hj__Tally__CommunityBoard *row, s_
     const Hj__Tally__Counters *c = row->counters;
     snprintf(cells[C_CODE], sizeof cells[0], "%s", row->code);
     snprintf(cells[C_NAME], sizeof cells[0], "%s", row->name);
-    snprintf(cells[C_GROUP], sizeof cells[0], "%s", row->guidance_group[0] ? row->guidance_group : "-");
+    snprintf(cells[C_GROUP], sizeof cells[0], "%s",
+             row->guidance_group[0] ? row->guidance_group : "-");
     cells[C_GATES][0] = 0;
     model_talk_coverage(cells[C_TALKS], sizeof cells[0], c);
     snprintf(cells[C_AUDIT], sizeof cells[0], "%s", label_word(t->lang, c ? c->audit_state : ""));
     snprintf(cells[C_RECT], sizeof cells[0], "%u", c ? c->rectification_open : 0);
     snprintf(cells[C_RESERVE], sizeof cells[0], "%u", c ? c->reserve_active : 0);
     model_days_text(cells[C_DAYS], sizeof cells[0], t->today, row->election_date);
-    snprintf(cells[C_DATE], sizeof cells[0], "%s", row->election_date[0] ? row->election_date : "-");
+    snprintf(cells[C_DATE], sizeof cells[0], "%s",
+             row->election_date[0] ? row->election_date : "-");
 }
 
 /* The rows in the order and filter chosen; *n of them. Caller frees. */
@@ -70,7 +72,7 @@ static int s_selected_index(const top_t *t, const size_t *idx, size_t n)
 
 static void s_clock(const top_t *t, char *dst, size_t size)
 {
-    time_t now = (time_t)(t->now_us / 1000000) + 8 * 3600;   /* Asia/Shanghai */
+    time_t now = (time_t)(t->now_us / 1000000) + 8 * 3600; /* Asia/Shanghai */
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(dst, size, "%Y-%m-%d %H:%M:%S", &tm);
@@ -115,8 +117,8 @@ static void s_title(const top_t *t)
 static void s_gate_header(const top_t *t, int y, const layout_slot_t *slot, attr_t attr)
 {
     for (int g = 0; g < S_GATES; g++)
-        draw_cell(y, slot->x + g * S_TILE, S_TILE, label_gate_short(t->lang, g + 1), HJ_TEXT_ALIGN_LEFT,
-                  attr);
+        draw_cell(y, slot->x + g * S_TILE, S_TILE, label_gate_short(t->lang, g + 1),
+                  HJ_TEXT_ALIGN_LEFT, attr);
 }
 
 static void s_district(const top_t *t, int y, const layout_slot_t *slots, attr_t dim)
@@ -155,7 +157,7 @@ void view_board_draw(top_t *t)
 {
     erase();
     s_title(t);
-    int rows_top = 2, rows_bottom = LINES - 3;   /* district row, status line below */
+    int rows_top = 2, rows_bottom = LINES - 3; /* district row, status line below */
     if (!board_has_picture(t->board)) {
         draw_cell(LINES / 2, 2, COLS - 4, label(t->lang, L_WAITING), HJ_TEXT_ALIGN_LEFT, A_BOLD);
         if (t->snapshot_error[0])
@@ -227,7 +229,8 @@ void view_board_draw(top_t *t)
                 for (int g = 0; g < S_GATES; g++) {
                     const Hj__Tally__Gate *gate = model_gate(row, g + 1);
                     draw_gate(y, slots[c].x + g * S_TILE, S_TILE,
-                              gate ? gate->state : HJ__TALLY__GATE_STATE__GATE_STATE_UNSPECIFIED, dim);
+                              gate ? gate->state : HJ__TALLY__GATE_STATE__GATE_STATE_UNSPECIFIED,
+                              dim);
                 }
                 continue;
             }

@@ -24,7 +24,8 @@ static void s_gates(const top_t *t, page_t *p, const Hj__Tally__CommunityBoard *
     page_heading(p, label(t->lang, L_GATES));
     for (int g = 1; g <= 8; g++) {
         const Hj__Tally__Gate *gate = model_gate(row, g);
-        Hj__Tally__GateState state = gate ? gate->state : HJ__TALLY__GATE_STATE__GATE_STATE_UNSPECIFIED;
+        Hj__Tally__GateState state =
+            gate ? gate->state : HJ__TALLY__GATE_STATE__GATE_STATE_UNSPECIFIED;
         int y = page_y(p), x = 1;
         if (y >= 0) {
             draw_gate(y, x, 3, state, dim);
@@ -35,8 +36,9 @@ static void s_gates(const top_t *t, page_t *p, const Hj__Tally__CommunityBoard *
                       dim | (state == HJ__TALLY__GATE_STATE__RED ? A_BOLD : 0));
             x += state_w + 1;
             /* The reason in the view's language (English from an older server). */
-            const char *why = !gate ? "" : t->lang == LANG_ZH && gate->reason_zh[0] ? gate->reason_zh
-                                                                                 : gate->reason;
+            const char *why = !gate                                      ? ""
+                              : t->lang == LANG_ZH && gate->reason_zh[0] ? gate->reason_zh
+                                                                         : gate->reason;
             draw_cell(y, x, COLS - x, why, HJ_TEXT_ALIGN_LEFT, dim);
         }
         p->line++;
@@ -68,8 +70,8 @@ static void s_counters(const top_t *t, page_t *p, const Hj__Tally__CommunityBoar
              label_word(t->lang, c->plan_state));
     char coverage[16];
     model_talk_coverage(coverage, sizeof coverage, c);
-    snprintf(items[n++], sizeof items[0], "%s: %s", t->lang == LANG_ZH ? "谈话覆盖率" : "talk coverage",
-             coverage);
+    snprintf(items[n++], sizeof items[0], "%s: %s",
+             t->lang == LANG_ZH ? "谈话覆盖率" : "talk coverage", coverage);
     for (int i = 0; i < label_counters_count && n < 48; i++) {
         uint32_t v;
         memcpy(&v, (const char *)c + label_counters[i].offset, sizeof v);
@@ -78,7 +80,8 @@ static void s_counters(const top_t *t, page_t *p, const Hj__Tally__CommunityBoar
     }
     for (size_t i = 0; i < c->n_publicity_by_kind && n < 64; i++)
         snprintf(items[n++], sizeof items[0], "%s%s: %u", t->lang == LANG_ZH ? "" : "publicity ",
-                 label_word(t->lang, c->publicity_by_kind[i]->kind), c->publicity_by_kind[i]->count);
+                 label_word(t->lang, c->publicity_by_kind[i]->kind),
+                 c->publicity_by_kind[i]->count);
     for (int i = 0; i < n; i++) {
         int w = layout_width(items[i]);
         widest = w > widest ? w : widest;
@@ -132,7 +135,7 @@ static int s_lines(top_t *t, int draw)
     page_t p = {0, t->scroll, 2, LINES - 2};
     char line[512];
     if (!draw)
-        p.top = p.bottom = -1000;   /* count only: every line off screen */
+        p.top = p.bottom = -1000; /* count only: every line off screen */
     if (!row) {
         if (draw)
             draw_cell(0, 0, COLS, label(t->lang, L_NOT_FOUND), HJ_TEXT_ALIGN_LEFT, A_BOLD);
@@ -159,8 +162,8 @@ static int s_lines(top_t *t, int draw)
             char days[16], in_days[64];
             model_days_text(days, sizeof days, t->today, e->date);
             label_in_days(t->lang, in_days, sizeof in_days, days);
-            snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s%s%s", label(t->lang, L_ELECTION),
-                     label_word(t->lang, e->body), e->date, in_days,
+            snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s%s%s",
+                     label(t->lang, L_ELECTION), label_word(t->lang, e->body), e->date, in_days,
                      label(t->lang, L_SEATS), e->seats, label(t->lang, L_STATE),
                      label_word(t->lang, e->state), e->profile[0] ? "  " : "", e->profile);
             size_t len = strlen(line);
@@ -177,8 +180,8 @@ static int s_lines(top_t *t, int draw)
         label_in_days(t->lang, in_days, sizeof in_days, days);
         snprintf(line, sizeof line, "%s: %s %s (%s)  %s %u  %s %s", label(t->lang, L_ELECTION),
                  label_word(t->lang, row->election_body), row->election_date, in_days,
-                 label(t->lang, L_SEATS), row->election_seats,
-                 label(t->lang, L_STATE), label_word(t->lang, row->election_state));
+                 label(t->lang, L_SEATS), row->election_seats, label(t->lang, L_STATE),
+                 label_word(t->lang, row->election_state));
         page_text(&p, 0, line, dim);
     } else {
         snprintf(line, sizeof line, "%s: %s", label(t->lang, L_ELECTION),

@@ -46,8 +46,8 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
     label_counted(t->lang, b, sizeof b, k->counted, k->returned);
     snprintf(line, sizeof line, "%s %s  %s %s  %s %s  %s %u  %s  %s %u %s %u", k->community,
              row ? row->name : "", label_word(t->lang, k->body), e ? e->date : "", a,
-             label_word(t->lang, k->round_kind), label(t->lang, L_SEATS_TO_FILL), k->seats_to_fill, b,
-             label(t->lang, L_VALID), k->valid, label(t->lang, L_INVALID), k->invalid);
+             label_word(t->lang, k->round_kind), label(t->lang, L_SEATS_TO_FILL), k->seats_to_fill,
+             b, label(t->lang, L_VALID), k->valid, label(t->lang, L_INVALID), k->invalid);
     p->line++;
     page_text(p, 0, line, A_BOLD | dim);
 
@@ -68,8 +68,8 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
     int bar_w = COLS - 2 - layout_width(a) - 3 - 2 - layout_width(b) - 1;
     bar_w = bar_w < S_BAR_MIN ? S_BAR_MIN : bar_w > S_BAR_MAX ? S_BAR_MAX : bar_w;
     char bar[S_BAR_MAX + 1];
-    livecount_bar(bar, sizeof bar, lines.known ? lines.quorum_have : k->present, k->electorate, bar_w,
-                  lines.known ? lines.quorum_min : 0);
+    livecount_bar(bar, sizeof bar, lines.known ? lines.quorum_have : k->present, k->electorate,
+                  bar_w, lines.known ? lines.quorum_min : 0);
     int y = page_y(p);
     if (y >= 0) {
         int x = 2;
@@ -77,9 +77,10 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
         x += layout_width(a) + 2;
         draw_cell(y, x, 1, "[", HJ_TEXT_ALIGN_LEFT, dim);
         draw_cell(y, x + 1, bar_w, bar, HJ_TEXT_ALIGN_LEFT,
-                  dim | (lines.known ? draw_gate_attr(lines.quorum_met ? HJ__TALLY__GATE_STATE__GREEN
-                                                                       : HJ__TALLY__GATE_STATE__RED)
-                                     : A_NORMAL));
+                  dim |
+                      (lines.known ? draw_gate_attr(lines.quorum_met ? HJ__TALLY__GATE_STATE__GREEN
+                                                                     : HJ__TALLY__GATE_STATE__RED)
+                                   : A_NORMAL));
         draw_cell(y, x + 1 + bar_w, 1, "]", HJ_TEXT_ALIGN_LEFT, dim);
         draw_cell(y, x + bar_w + 4, COLS - (x + bar_w + 4), b, HJ_TEXT_ALIGN_LEFT, dim);
     }
@@ -95,7 +96,8 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
         snprintf(v, sizeof v, "%llu", (unsigned long long)pc->votes);
         votes_w = s_max(votes_w, (int)strlen(v));
         snprintf(line, sizeof line, "%s%s%s", pc->status[0] ? label_word(t->lang, pc->status) : "",
-                 pc->stands_further ? ", " : "", pc->stands_further ? label(t->lang, L_STANDS_FURTHER) : "");
+                 pc->stands_further ? ", " : "",
+                 pc->stands_further ? label(t->lang, L_STANDS_FURTHER) : "");
         status_w = s_max(status_w, layout_width(line));
     }
     name_w = name_w > 16 ? 16 : name_w;
@@ -126,7 +128,8 @@ static void s_election(const top_t *t, page_t *p, const Hj__Tally__Count *k)
                       dim | (elected ? draw_gate_attr(HJ__TALLY__GATE_STATE__GREEN) : A_NORMAL));
             draw_cell(y, x + 1 + bar_w, 1, "]", HJ_TEXT_ALIGN_LEFT, dim);
             x += bar_w + 4;
-            snprintf(status, sizeof status, "%s%s%s", pc->status[0] ? label_word(t->lang, pc->status) : "",
+            snprintf(status, sizeof status, "%s%s%s",
+                     pc->status[0] ? label_word(t->lang, pc->status) : "",
                      pc->stands_further ? ", " : "",
                      pc->stands_further ? label(t->lang, L_STANDS_FURTHER) : "");
             draw_cell(y, x, COLS - x, status, HJ_TEXT_ALIGN_LEFT, dim | (elected ? A_BOLD : 0));
@@ -159,7 +162,7 @@ static int s_lines(top_t *t, int draw)
 {
     page_t p = {0, t->scroll, 2, LINES - 2};
     if (!draw)
-        p.top = p.bottom = -1000;   /* count only */
+        p.top = p.bottom = -1000; /* count only */
     size_t n = board_ncounts(t->board);
     if (draw) {
         draw_cell(0, 0, COLS, label(t->lang, L_COUNT_TITLE), HJ_TEXT_ALIGN_LEFT, A_BOLD);

@@ -29,5 +29,4 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *a);
 void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q);
 void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g);
 
-
 #endif

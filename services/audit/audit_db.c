@@ -31,7 +31,6 @@ static char *s_join(char *const *items, size_t n)
     return out;
 }
 
-
 static const char *s_state(int state)
 {
     return audit_state_name((Hj__Audit__State)state);
@@ -107,7 +106,8 @@ static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref,
              "SELECT e.id, e.community, e.term, e.state, to_char(e.opened_on, 'YYYY-MM-DD'), "
              "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "
              "to_char(e.period_from, 'YYYY-MM-DD'), to_char(e.period_to, 'YYYY-MM-DD'), "
-             "(SELECT to_char(max(m.on_date), 'YYYY-MM-DD') FROM audit.move m WHERE m.engagement = e.id) "
+             "(SELECT to_char(max(m.on_date), 'YYYY-MM-DD') FROM audit.move m WHERE m.engagement = "
+             "e.id) "
              "FROM audit.engagement e WHERE %s "
              "ORDER BY e.period_to DESC, e.opened_on DESC, e.id LIMIT 1 %s",
              by_id ? "e.id = $1::uuid" : "e.community = $1 AND ($2 = '' OR e.term = $2)",
@@ -182,11 +182,11 @@ static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const
 
 /* ---- rows ---------------------------------------------------------------- */
 
-#define S_ENGAGEMENT_COLS                                                                      \
-    "e.id, e.community, e.term, to_char(e.period_from, 'YYYY-MM-DD'), "                        \
-    "to_char(e.period_to, 'YYYY-MM-DD'), array_to_string(e.auditors, E'\\x1f'), "             \
-    "to_char(e.opened_on, 'YYYY-MM-DD'), e.state, "                                            \
-    "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "                                     \
+#define S_ENGAGEMENT_COLS                                                                          \
+    "e.id, e.community, e.term, to_char(e.period_from, 'YYYY-MM-DD'), "                            \
+    "to_char(e.period_to, 'YYYY-MM-DD'), array_to_string(e.auditors, E'\\x1f'), "                  \
+    "to_char(e.opened_on, 'YYYY-MM-DD'), e.state, "                                                \
+    "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "                                        \
     "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), '')"
 
 static void s_engagement_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
@@ -204,9 +204,9 @@ static void s_engagement_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Engag
     e->published_on = PQgetvalue(r, i, 9);
 }
 
-#define S_SCOPE_COLS                                                                           \
-    "s.id, s.engagement, s.no, s.kind, s.code, s.title, s.status, s.note, COALESCE(s.basis, 0), " \
-    "COALESCE(s.signers, 0), COALESCE(s.eligible, 0), COALESCE(s.requested_by, ''), "          \
+#define S_SCOPE_COLS                                                                               \
+    "s.id, s.engagement, s.no, s.kind, s.code, s.title, s.status, s.note, COALESCE(s.basis, 0), "  \
+    "COALESCE(s.signers, 0), COALESCE(s.eligible, 0), COALESCE(s.requested_by, ''), "              \
     "COALESCE(to_char(s.requested_on, 'YYYY-MM-DD'), ''), e.community"
 #define S_SCOPE_FROM "audit.scope_item s JOIN audit.engagement e ON e.id = s.engagement"
 
@@ -229,12 +229,12 @@ static void s_scope_row(PGresult *r, int i, Hj__Audit__ScopeItem *s)
     s->community = PQgetvalue(r, i, 13);
 }
 
-#define S_FINDING_COLS                                                                         \
-    "f.id, f.engagement, f.no, s.no, f.severity, COALESCE(f.amount_fen, 0), "                  \
-    "f.amount_fen IS NOT NULL, f.text, f.responsible, f.remedy, f.remedy_note, "               \
+#define S_FINDING_COLS                                                                             \
+    "f.id, f.engagement, f.no, s.no, f.severity, COALESCE(f.amount_fen, 0), "                      \
+    "f.amount_fen IS NOT NULL, f.text, f.responsible, f.remedy, f.remedy_note, "                   \
     "array_to_string(f.evidence, E'\\x1f'), e.community, e.term, s.title"
-#define S_FINDING_FROM                                                                         \
-    "audit.finding f JOIN audit.scope_item s ON s.id = f.scope_item "                          \
+#define S_FINDING_FROM                                                                             \
+    "audit.finding f JOIN audit.scope_item s ON s.id = f.scope_item "                              \
     "JOIN audit.engagement e ON e.id = f.engagement"
 
 static void s_finding_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
@@ -311,9 +311,9 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     Hj__Audit__Engagement e;
     Hj__Audit__AuditView view = HJ__AUDIT__AUDIT_VIEW__INIT;
     PGresult *r = hj_arena_keep(&b, hj_pq(c, state,
-                                   "SELECT " S_ENGAGEMENT_COLS
-                                   " FROM audit.engagement e WHERE e.id = $1::uuid",
-                                   1, v));
+                                          "SELECT " S_ENGAGEMENT_COLS
+                                          " FROM audit.engagement e WHERE e.id = $1::uuid",
+                                          1, v));
     if (!r) {
         hj_call_sql_failed(call, state, "the audit", "");
         goto out;
@@ -326,7 +326,8 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     view.engagement = &e;
     const char *cv[1] = {e.community};
     if (s_rows(c, call, &b,
-               "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.engagement = $1::uuid ORDER BY s.no",
+               "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM
+               " WHERE s.engagement = $1::uuid ORDER BY s.no",
                1, v, sizeof(Hj__Audit__ScopeItem), s_scope_row_b, (void ***)&view.scope,
                &view.n_scope) ||
         s_rows(c, call, &b,
@@ -345,10 +346,11 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
                1, cv, sizeof(Hj__Audit__Finding), s_finding_row_b, (void ***)&view.serious_open,
                &view.n_serious_open))
         goto out;
-    r = hj_arena_keep(&b, hj_pq(c, state,
-                         "SELECT COALESCE(sum(amount_fen), 0), count(*) FILTER (WHERE remedy = 1) "
-                         "FROM audit.finding WHERE engagement = $1::uuid",
-                         1, v));
+    r = hj_arena_keep(
+        &b, hj_pq(c, state,
+                  "SELECT COALESCE(sum(amount_fen), 0), count(*) FILTER (WHERE remedy = 1) "
+                  "FROM audit.finding WHERE engagement = $1::uuid",
+                  1, v));
     if (!r) {
         hj_call_sql_failed(call, state, "the audit's totals", "");
         goto out;
@@ -381,10 +383,11 @@ static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, i
     snprintf(f, sizeof f, "%d", from);
     snprintf(t, sizeof t, "%d", to);
     const char *v[7] = {call->request_id, id, f, t, reason, on, call->actor};
-    return hj_call_exec(call, c, "the audit's move", "",
-                        "INSERT INTO audit.move (id, engagement, from_state, to_state, reason, "
-                        "on_date, actor) VALUES ($1, $2, $3::smallint, $4::smallint, $5, $6::date, $7)",
-                        7, v);
+    return hj_call_exec(
+        call, c, "the audit's move", "",
+        "INSERT INTO audit.move (id, engagement, from_state, to_state, reason, "
+        "on_date, actor) VALUES ($1, $2, $3::smallint, $4::smallint, $5, $6::date, $7)",
+        7, v);
 }
 
 void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
@@ -398,12 +401,13 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
         return;
     char *auditors = s_join(e->auditors, e->n_auditors);
     const char *v[7] = {call->request_id, e->community, e->term, e->period_from,
-                        e->period_to, auditors, opened};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO audit.engagement (id, community, term, period_from, period_to, "
-                        "auditors, opened_on) VALUES ($1, $2, $3, $4::date, $5::date, "
-                        "string_to_array($6, E'\\x1f'), $7::date)",
-                        7, v);
+                        e->period_to,     auditors,     opened};
+    PGresult *r =
+        hj_pq(c, state,
+              "INSERT INTO audit.engagement (id, community, term, period_from, period_to, "
+              "auditors, opened_on) VALUES ($1, $2, $3, $4::date, $5::date, "
+              "string_to_array($6, E'\\x1f'), $7::date)",
+              7, v);
     free(auditors);
     if (!r) {
         if (strcmp(state, "23505") == 0)
@@ -416,11 +420,12 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
     PQclear(r);
     /* The standard scope, numbered in its order; ids derived from the request id. */
     const char *w[1] = {call->request_id};
-    if (hj_call_exec(call, c, "the audit's scope", "",
-                     "INSERT INTO audit.scope_item (id, engagement, no, kind, code, title) "
-                     "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
-                     "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
-                     1, w))
+    if (hj_call_exec(
+            call, c, "the audit's scope", "",
+            "INSERT INTO audit.scope_item (id, engagement, no, kind, code, title) "
+            "SELECT md5($1 || ':' || position)::uuid, $1::uuid, "
+            "row_number() OVER (ORDER BY position), 1, code, title FROM audit.standard_scope",
+            1, w))
         return;
     /* Opening is the first move (not_opened → planned): it records who opened it. */
     if (s_move_insert(c, call, call->request_id, HJ__AUDIT__STATE__NOT_OPENED,
@@ -457,8 +462,7 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
     const char *on = adv->on[0] ? adv->on : today;
     if (strcmp(on, a.last_move_on) < 0) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
-                      "on (%s) is before the audit's last move (%s)", on,
-                      a.last_move_on);
+                      "on (%s) is before the audit's last move (%s)", on, a.last_move_on);
         return;
     }
     if (to == HJ__AUDIT__STATE__COMPLETED && a.state < to) {
@@ -485,8 +489,8 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
     }
     if (to == HJ__AUDIT__STATE__PUBLISHED && strcmp(on, a.completed_on) < 0) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "on",
-                      "the publication date %s is before the audit was completed (%s)",
-                      on, a.completed_on);
+                      "the publication date %s is before the audit was completed (%s)", on,
+                      a.completed_on);
         return;
     }
     snprintf(to_text, sizeof to_text, "%d", to);
@@ -512,14 +516,14 @@ void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
 static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
     const char *v[1] = {id};
-    PGresult *r = hj_call_q(call, c, "the scope item", "",
-                            "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
+    PGresult *r =
+        hj_call_q(call, c, "the scope item", "",
+                  "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
     if (!r)
         return;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
-                      "scope item %s not found", id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no", "scope item %s not found", id);
         return;
     }
     Hj__Audit__ScopeItem s;
@@ -553,15 +557,14 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
     if (i->basis) {
         /* The share that must ask is data: audit.request_basis. */
         const char *v[1] = {basis};
-        PGresult *r = hj_call_q(call, c, "the request basis", "",
-                                "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint",
-                                1, v);
+        PGresult *r = hj_call_q(
+            call, c, "the request basis", "",
+            "SELECT num, den, name FROM audit.request_basis WHERE basis = $1::smallint", 1, v);
         if (!r)
             return;
         if (PQntuples(r) == 0) {
             PQclear(r);
-            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis",
-                          "unknown basis");
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "basis", "unknown basis");
             return;
         }
         int64_t num = atoll(PQgetvalue(r, 0, 0)), den = atoll(PQgetvalue(r, 0, 1));
@@ -573,16 +576,17 @@ void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a
         if (call->status.code != HJ__CODE__OK)
             return;
     }
-    const char *w[10] = {call->request_id, a.id,     i->basis ? "3" : "2", i->title,
-                         i->note,          basis,    signers,               eligible,
-                         i->requested_by,  i->requested_on};
-    if (hj_call_exec(call, c, "the scope item", "",
-                     "INSERT INTO audit.scope_item (id, engagement, no, kind, title, note, basis, "
-                     "signers, eligible, requested_by, requested_on) SELECT $1::uuid, $2::uuid, "
-                     "COALESCE(max(no), 0) + 1, $3::smallint, $4, $5, NULLIF($6::smallint, 0), "
-                     "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
-                     "FROM audit.scope_item WHERE engagement = $2::uuid",
-                     10, w))
+    const char *w[10] = {
+        call->request_id, a.id,     i->basis ? "3" : "2", i->title,       i->note, basis,
+        signers,          eligible, i->requested_by,      i->requested_on};
+    if (hj_call_exec(
+            call, c, "the scope item", "",
+            "INSERT INTO audit.scope_item (id, engagement, no, kind, title, note, basis, "
+            "signers, eligible, requested_by, requested_on) SELECT $1::uuid, $2::uuid, "
+            "COALESCE(max(no), 0) + 1, $3::smallint, $4, $5, NULLIF($6::smallint, 0), "
+            "NULLIF($7::int, 0), NULLIF($8::int, 0), NULLIF($9, ''), NULLIF($10, '')::date "
+            "FROM audit.scope_item WHERE engagement = $2::uuid",
+            10, w))
         return;
     s_scope_reply(c, call, call->request_id, "audit_scope_updated");
 }
@@ -595,19 +599,21 @@ static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t
     char n[16];
     snprintf(n, sizeof n, "%u", no);
     const char *v[2] = {a->id, n};
-    PGresult *r = hj_call_q(call, c, "the scope item", "",
-                            "SELECT s.id, (SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id), "
-                            "(SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id AND f.remedy = 1), "
-                            "(SELECT max(no) FROM audit.scope_item WHERE engagement = $1::uuid) "
-                            "FROM audit.scope_item s WHERE s.engagement = $1::uuid AND s.no = $2::int",
-                            2, v);
+    PGresult *r = hj_call_q(
+        call, c, "the scope item", "",
+        "SELECT s.id, (SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id), "
+        "(SELECT count(*) FROM audit.finding f WHERE f.scope_item = s.id AND f.remedy = 1), "
+        "(SELECT max(no) FROM audit.scope_item WHERE engagement = $1::uuid) "
+        "FROM audit.scope_item s WHERE s.engagement = $1::uuid AND s.no = $2::int",
+        2, v);
     if (!r)
         return -1;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return hj_status_set(&call->status, unknown, field,
-                             "the audit of %s (term %s) has no scope item %u (hj audit scope list %s)",
-                             a->community, a->term, no, a->community);
+        return hj_status_set(
+            &call->status, unknown, field,
+            "the audit of %s (term %s) has no scope item %u (hj audit scope list %s)", a->community,
+            a->term, no, a->community);
     }
     snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
     *findings = atoi(PQgetvalue(r, 0, 1));
@@ -676,7 +682,8 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *
         return;
     const char *v[1] = {a.id};
     if (s_rows(c, call, &b,
-               "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.engagement = $1::uuid ORDER BY s.no",
+               "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM
+               " WHERE s.engagement = $1::uuid ORDER BY s.no",
                1, v, sizeof(Hj__Audit__ScopeItem), s_scope_row_b, (void ***)&list.items,
                &list.n_items) == 0) {
         Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
@@ -695,10 +702,9 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
     char state[6];
     hj_arena_t b = {0};
     const char *v[1] = {id};
-    PGresult *r = hj_arena_keep(&b, hj_pq(c, state,
-                                   "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM
-                                   " WHERE f.id = $1::uuid",
-                                   1, v));
+    PGresult *r = hj_arena_keep(
+        &b, hj_pq(c, state,
+                  "SELECT " S_FINDING_COLS " FROM " S_FINDING_FROM " WHERE f.id = $1::uuid", 1, v));
     if (!r)
         hj_call_sql_failed(call, state, "the finding", "");
     else if (b.failed)
@@ -734,10 +740,11 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
     if (has_amount) {
         /* Every total of the audit stays an exact int64 count of fen. */
         const char *v[2] = {a.id, amount};
-        PGresult *r = hj_call_q(call, c, "the audit's total", "",
-                                "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
-                                "FROM audit.finding WHERE engagement = $1::uuid",
-                                2, v);
+        PGresult *r =
+            hj_call_q(call, c, "the audit's total", "",
+                      "SELECT COALESCE(sum(amount_fen), 0) + $2::numeric > 9223372036854775807 "
+                      "FROM audit.finding WHERE engagement = $1::uuid",
+                      2, v);
         if (!r)
             return;
         int overflow = PQgetvalue(r, 0, 0)[0] == 't';
@@ -752,14 +759,15 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
     }
     snprintf(severity, sizeof severity, "%d", (int)f->severity);
     char *evidence = s_join(f->evidence, f->n_evidence);
-    const char *v[8] = {call->request_id, a.id, item, severity,
+    const char *v[8] = {call->request_id,           a.id,    item,           severity,
                         has_amount ? amount : NULL, f->text, f->responsible, evidence};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO audit.finding (id, engagement, no, scope_item, severity, "
-                        "amount_fen, text, responsible, evidence) SELECT $1::uuid, $2::uuid, "
-                        "COALESCE(max(no), 0) + 1, $3::uuid, $4::smallint, $5::bigint, $6, $7, "
-                        "string_to_array($8, E'\\x1f') FROM audit.finding WHERE engagement = $2::uuid",
-                        8, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "INSERT INTO audit.finding (id, engagement, no, scope_item, severity, "
+              "amount_fen, text, responsible, evidence) SELECT $1::uuid, $2::uuid, "
+              "COALESCE(max(no), 0) + 1, $3::uuid, $4::smallint, $5::bigint, $6, $7, "
+              "string_to_array($8, E'\\x1f') FROM audit.finding WHERE engagement = $2::uuid",
+              8, v);
     free(evidence);
     if (!r) {
         hj_call_sql_failed(call, state, "the finding", "");
@@ -783,14 +791,15 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
     snprintf(remedy, sizeof remedy, "%d", (int)u->remedy);
     char *evidence = s_join(u->evidence, u->n_evidence);
     const char *v[6] = {a.id, no, remedy, u->responsible, evidence, u->note};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE audit.finding SET "
-                        "remedy = CASE WHEN $3::smallint = 0 THEN remedy ELSE $3::smallint END, "
-                        "responsible = COALESCE(NULLIF($4, ''), responsible), "
-                        "evidence = evidence || string_to_array($5, E'\\x1f'), "
-                        "remedy_note = COALESCE(NULLIF($6, ''), remedy_note), updated_at = now() "
-                        "WHERE engagement = $1::uuid AND no = $2::int RETURNING id, scope_item, remedy",
-                        6, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "UPDATE audit.finding SET "
+              "remedy = CASE WHEN $3::smallint = 0 THEN remedy ELSE $3::smallint END, "
+              "responsible = COALESCE(NULLIF($4, ''), responsible), "
+              "evidence = evidence || string_to_array($5, E'\\x1f'), "
+              "remedy_note = COALESCE(NULLIF($6, ''), remedy_note), updated_at = now() "
+              "WHERE engagement = $1::uuid AND no = $2::int RETURNING id, scope_item, remedy",
+              6, v);
     free(evidence);
     if (!r) {
         hj_call_sql_failed(call, state, "the finding", "");
@@ -799,8 +808,7 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
     if (PQntuples(r) == 0) {
         PQclear(r);
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no",
-                      "the audit of %s (term %s) has no finding %u", a.community,
-                      a.term, u->no);
+                      "the audit of %s (term %s) has no finding %u", a.community, a.term, u->no);
         return;
     }
     snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
@@ -811,9 +819,9 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
     if (reopened) {
         /* A cleared item with an open finding again is no longer cleared. */
         const char *w[1] = {item};
-        if (hj_call_exec(call, c, "the scope item", "",
-                         "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4",
-                         1, w))
+        if (hj_call_exec(
+                call, c, "the scope item", "",
+                "UPDATE audit.scope_item SET status = 3 WHERE id = $1::uuid AND status = 4", 1, w))
             return;
     }
     s_finding_reply(c, call, id, "audit_finding_updated");
@@ -822,15 +830,15 @@ void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__Findin
 /* ---- lines: list and status ------------------------------------------------ */
 
 /* Columns of a StatusLine from the engagement `e` (which may be NULL). */
-#define S_LINE_COLS                                                                            \
-    "COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "                   \
-    "(SELECT count(*) FROM audit.finding f WHERE f.engagement = e.id AND f.remedy = 1), "      \
-    "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = f.engagement "     \
-    " WHERE x.community = %s AND f.severity = 3 AND f.remedy = 1), "                           \
-    "(SELECT COALESCE(sum(f.amount_fen), 0) FROM audit.finding f WHERE f.engagement = e.id), " \
-    "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "                                    \
-    "COALESCE(to_char(e.period_from, 'YYYY-MM-DD'), ''), "                                     \
-    "COALESCE(to_char(e.period_to, 'YYYY-MM-DD'), ''), "                                       \
+#define S_LINE_COLS                                                                                \
+    "COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "                       \
+    "(SELECT count(*) FROM audit.finding f WHERE f.engagement = e.id AND f.remedy = 1), "          \
+    "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = f.engagement "        \
+    " WHERE x.community = %s AND f.severity = 3 AND f.remedy = 1), "                               \
+    "(SELECT COALESCE(sum(f.amount_fen), 0) FROM audit.finding f WHERE f.engagement = e.id), "     \
+    "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "                                        \
+    "COALESCE(to_char(e.period_from, 'YYYY-MM-DD'), ''), "                                         \
+    "COALESCE(to_char(e.period_to, 'YYYY-MM-DD'), ''), "                                           \
     "COALESCE(to_char(e.opened_on, 'YYYY-MM-DD'), '')"
 
 /* Fills `l` from columns first.. of row i (community and name set by the caller). */
@@ -881,7 +889,8 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     char state[6];
     hj_arena_t b = {0};
     PGresult *r = hj_arena_keep(&b, hj_pq(c, state, sql, nv, v));
-    PGresult *total = r && count_sql ? hj_arena_keep(&b, hj_pq(c, state, count_sql, nv - 2, v)) : NULL;
+    PGresult *total =
+        r && count_sql ? hj_arena_keep(&b, hj_pq(c, state, count_sql, nv - 2, v)) : NULL;
     if (!r || (count_sql && !total)) {
         hj_call_sql_failed(call, state, "the audit lines", "");
         goto out;
@@ -899,7 +908,8 @@ static void s_lines(PGconn *c, hj_call_t *call, const char *sql, int nv, const c
     if (b.failed)
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     else
-        s_lines_reply(call, rows, n, total ? strtoull(PQgetvalue(total, 0, 0), NULL, 10) : (uint64_t)n,
+        s_lines_reply(call, rows, n,
+                      total ? strtoull(PQgetvalue(total, 0, 0), NULL, 10) : (uint64_t)n,
                       more ? rows[n - 1].audit_id : "");
 out:
     hj_arena_free(&b);
@@ -918,8 +928,7 @@ void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
         return;
     snprintf(sql, sizeof sql,
              "SELECT e.community, COALESCE((SELECT k.name FROM registry.community k WHERE "
-             "k.code = e.community), ''), " S_LINE_COLS
-             " FROM audit.engagement e "
+             "k.code = e.community), ''), " S_LINE_COLS " FROM audit.engagement e "
              "WHERE ($1 = '' OR e.community = $1) AND ($2::smallint = 0 OR e.state = $2::smallint) "
              "AND ($3 = '' OR (e.community, e.period_from, e.id) > "
              "(SELECT community, period_from, id FROM audit.engagement WHERE id::text = $3)) "
@@ -958,15 +967,16 @@ void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
     if (s_community_known(c, call, g->community) != 1)
         return;
     const char *v[2] = {g->community, g->term};
-    PGresult *r = hj_call_q(call, c, "the audit gate", "",
-                            "SELECT COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "
-                            "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "
-                            "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = "
-                            "f.engagement WHERE x.community = $1 AND f.severity = 3 AND f.remedy = 1) "
-                            "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM audit.engagement y "
-                            "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
-                            "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
-                            2, v);
+    PGresult *r =
+        hj_call_q(call, c, "the audit gate", "",
+                  "SELECT COALESCE(e.id::text, ''), COALESCE(e.term, ''), COALESCE(e.state, 0), "
+                  "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), ''), "
+                  "(SELECT count(*) FROM audit.finding f JOIN audit.engagement x ON x.id = "
+                  "f.engagement WHERE x.community = $1 AND f.severity = 3 AND f.remedy = 1) "
+                  "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM audit.engagement y "
+                  "WHERE y.community = $1 AND ($2 = '' OR y.term = $2) "
+                  "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) e ON true",
+                  2, v);
     if (!r)
         return;
     gate.community = g->community;

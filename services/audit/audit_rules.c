@@ -30,7 +30,8 @@ int audit_amount_parse(hj_status_t *st, const char *field, const char *text, int
         if (decimals == 0 || decimals > 2)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
                                  "%s must have one or two decimals (fen is the smallest unit), "
-                                 "got %s", field, text);
+                                 "got %s",
+                                 field, text);
         if (decimals == 1)
             cents *= 10;
     }

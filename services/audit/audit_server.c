@@ -125,7 +125,8 @@ static int s_check_finding_add(hj_status_t *st, const Hj__Audit__FindingAdd *a)
     if (f->scope_item == 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "scope_item",
                              "scope_item (the item's number in the audit) is required");
-    if (f->severity < HJ__AUDIT__SEVERITY__OBSERVATION || f->severity > HJ__AUDIT__SEVERITY__SERIOUS)
+    if (f->severity < HJ__AUDIT__SEVERITY__OBSERVATION ||
+        f->severity > HJ__AUDIT__SEVERITY__SERIOUS)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "severity",
                              "severity must be observation, irregularity or serious");
     if (f->amount[0] && audit_amount_parse(st, "amount", f->amount, &fen) != 0)
@@ -143,7 +144,8 @@ static int s_check_finding_update(hj_status_t *st, const Hj__Audit__FindingUpdat
     if (s_check_ref(st, u->audit))
         return -1;
     if (u->no == 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no", "no (the finding's number) is required");
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
+                             "no (the finding's number) is required");
     if ((int)u->remedy < 0 || u->remedy > HJ__AUDIT__REMEDY__REFERRED)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "remedy",
                              "remedy must be open, remedied or referred");
@@ -173,7 +175,8 @@ static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
         if ((int)q->state < 0 || q->state > HJ__AUDIT__STATE__PUBLISHED)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state", "unknown state");
         if (q->after[0] && !hj_uuid_valid(q->after))
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "after", "after must be an audit id");
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "after",
+                                 "after must be an audit id");
         return hj_check_text(st, "community", q->community, S_CODE_MAX, 0);
     }
     case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
@@ -185,7 +188,8 @@ static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
         if (s->no == 0)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
                                  "no (the scope item's number) is required");
-        if (s->status < HJ__AUDIT__SCOPE_STATUS__NOT_STARTED || s->status > HJ__AUDIT__SCOPE_STATUS__CLEARED)
+        if (s->status < HJ__AUDIT__SCOPE_STATUS__NOT_STARTED ||
+            s->status > HJ__AUDIT__SCOPE_STATUS__CLEARED)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "status",
                                  "status must be not_started, examined, finding_raised or cleared");
         return hj_check_text(st, "note", s->note, S_NOTE_MAX, 0);
@@ -199,8 +203,9 @@ static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
         if (s_check_ref(st, a->audit))
             return -1;
         if ((int)a->to < 0 || a->to > HJ__AUDIT__STATE__PUBLISHED)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "to",
-                                 "to must be planned, fieldwork, draft_report, completed or published");
+            return hj_status_set(
+                st, HJ__CODE__INVALID_ARGUMENT, "to",
+                "to must be planned, fieldwork, draft_report, completed or published");
         return hj_check_text(st, "reason", a->reason, S_NOTE_MAX, 0) ||
                s_check_past_date(st, "on", a->on, 0);
     }
@@ -238,8 +243,8 @@ static const hj_permission_t s_permissions[] = {
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Audit__Request *r =
-        (Hj__Audit__Request *)hj_call_unpack(call, &hj__audit__request__descriptor, s_permissions, body, len);
+    Hj__Audit__Request *r = (Hj__Audit__Request *)hj_call_unpack(
+        call, &hj__audit__request__descriptor, s_permissions, body, len);
     return r ? s_validate(&call->status, r) : -1;
 }
 
@@ -290,7 +295,6 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }
 }
-
 
 const hj_service_t audit_service = {
     .name = "audit",

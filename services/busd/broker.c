@@ -29,22 +29,22 @@ typedef struct s_blob {
 typedef struct s_request {
     struct s_request *next;
     s_blob_t client;
-    uint8_t *identity;   /* packed hj.Identity of the caller */
+    uint8_t *identity; /* packed hj.Identity of the caller */
     size_t identity_len;
     zmq_msg_t body;
-    hj_ratelimit_t *limits;     /* set: counted in the device's in-flight cap */
+    hj_ratelimit_t *limits; /* set: counted in the device's in-flight cap */
     char device[64];
 } s_request_t;
 
 typedef struct s_service s_service_t;
 
 typedef struct s_worker {
-    struct s_worker *next;      /* in the broker's list */
+    struct s_worker *next; /* in the broker's list */
     s_blob_t identity;
     s_service_t *service;
     int credit;
     int in_flight;
-    s_request_t *flight;        /* requests sent to it and not yet answered */
+    s_request_t *flight; /* requests sent to it and not yet answered */
     uint64_t expiry;
 } s_worker_t;
 
@@ -60,15 +60,15 @@ struct hj_broker {
     uv_loop_t *loop;
     const hj_config_t *cfg;
     hj_devices_t *devices;
-    void *frontend;             /* ROUTER, public, CURVE: clients */
-    void *backend;              /* ROUTER, internal: workers */
+    void *frontend; /* ROUTER, public, CURVE: clients */
+    void *backend;  /* ROUTER, internal: workers */
     hj_zwatch_t *front_watch, *back_watch;
     uv_timer_t timer;
     s_service_t *services;
     s_worker_t *workers;
-    char last_refused[64];      /* a refused worker key is logged once a minute */
+    char last_refused[64]; /* a refused worker key is logged once a minute */
     uint64_t last_refused_at;
-    hj_ratelimit_t *limits;     /* fair share: each device's bucket and in-flight count */
+    hj_ratelimit_t *limits; /* fair share: each device's bucket and in-flight count */
 };
 
 /* Huanjie's own services are known from the start: while none of a
@@ -282,9 +282,10 @@ static int s_fair_share(hj_broker_t *b, const s_blob_t *client, const char *serv
         if (held == 1)
             hj_ratelimit_release(b->limits, device);
         held = 0;
-        snprintf(msg, sizeof msg,
-                 "device %s is sending too fast (limit %d requests/s); slow down, retry after %u ms",
-                 device, cfg->device_rate, retry);
+        snprintf(
+            msg, sizeof msg,
+            "device %s is sending too fast (limit %d requests/s); slow down, retry after %u ms",
+            device, cfg->device_rate, retry);
     }
     if (held != 0)
         return held == 1 ? 1 : 2;
@@ -568,8 +569,7 @@ hj_broker_t *hj_broker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     }
     uv_timer_init(loop, &b->timer);
     b->timer.data = b;
-    uv_timer_start(&b->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms,
-                   (uint64_t)cfg->heartbeat_ms);
+    uv_timer_start(&b->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms, (uint64_t)cfg->heartbeat_ms);
     hj_info("broker: clients on %s (CURVE), workers on %s (CURVE, daemons' keys)", cfg->bus,
             cfg->workers);
     return b;

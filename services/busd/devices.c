@@ -23,7 +23,7 @@ struct hj_devices {
     s_table_t *table; /* the loop thread's */
     s_table_t *fresh; /* handed from the job to the loop thread in s_done */
     PGconn *listening;
-    int dirty;        /* the job's: reload on its next turn */
+    int dirty; /* the job's: reload on its next turn */
     int64_t loaded_ms;
     int stopping;
     hj_devices_loaded_fn loaded;
@@ -277,9 +277,9 @@ int hj_devices_is_service(const hj_device_entry_t *e, const char *service)
 
 const hj_device_entry_t *hj_devices_by_name(hj_devices_t *d, const char *name)
 {
-    return d->table ? s_find(d->table->by_name, d->table->n, name,
-                             offsetof(hj_device_entry_t, name))
-                    : NULL;
+    return d->table
+               ? s_find(d->table->by_name, d->table->n, name, offsetof(hj_device_entry_t, name))
+               : NULL;
 }
 
 void hj_devices_destroy(hj_devices_t **self_p)

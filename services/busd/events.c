@@ -18,7 +18,7 @@ struct hj_events {
     hj_devices_t *devices;
     uv_timer_t rebind; /* binds the outputs again after a drop of every subscriber */
     int rebind_tries;
-    void *out[S_OUTPUTS];      /* XPUB public; PUB internal: the same events */
+    void *out[S_OUTPUTS];          /* XPUB public; PUB internal: the same events */
     char endpoint[S_OUTPUTS][256]; /* where each is bound, as libzmq names it */
     int unbound[S_OUTPUTS];
     void *in; /* PULL, internal: derived events from hj-tallyd */
@@ -101,8 +101,8 @@ hj_events_t *hj_events_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     e->out[S_PUB] = zmq_socket(zctx, ZMQ_XPUB);
     e->out[S_INTERNAL] = zmq_socket(zctx, ZMQ_PUB);
     e->in = zmq_socket(zctx, ZMQ_PULL);
-    if (s_bind(e->out[S_INTERNAL], secret_key, HJ_ZAP_EVENTS_INTERNAL, cfg->events_internal,
-               100000, 0) ||
+    if (s_bind(e->out[S_INTERNAL], secret_key, HJ_ZAP_EVENTS_INTERNAL, cfg->events_internal, 100000,
+               0) ||
         s_bind(e->out[S_PUB], secret_key, HJ_ZAP_DEVICES, cfg->events, 100000, cfg->max_msg) ||
         s_bind(e->in, secret_key, HJ_ZAP_EVENTS_IN, cfg->events_in, 0, cfg->max_msg) ||
         !(e->pub_watch = hj_zwatch_new(loop, e->out[S_PUB], s_on_subscription, e)) ||

@@ -11,23 +11,23 @@
 typedef struct s_bucket {
     struct s_bucket *next;
     uint64_t hash;
-    uint64_t level;      /* millionths of a token */
-    uint64_t at_ms;      /* when level was last brought up to date */
-    uint32_t held;       /* requests queued or in flight */
-    uint64_t refused;    /* refusals not yet reported */
-    uint64_t logged_ms;  /* when they were last reported */
+    uint64_t level;     /* millionths of a token */
+    uint64_t at_ms;     /* when level was last brought up to date */
+    uint32_t held;      /* requests queued or in flight */
+    uint64_t refused;   /* refusals not yet reported */
+    uint64_t logged_ms; /* when they were last reported */
     int logged;
     char name[];
 } s_bucket_t;
 
 struct hj_ratelimit {
-    uint64_t per_ms;     /* refill, millionths of a token a millisecond */
-    uint64_t full;       /* burst, in millionths */
-    uint64_t interval_ms;/* of the refusal reports (the last one asked for) */
+    uint64_t per_ms;      /* refill, millionths of a token a millisecond */
+    uint64_t full;        /* burst, in millionths */
+    uint64_t interval_ms; /* of the refusal reports (the last one asked for) */
     s_bucket_t **slots;
-    size_t nslots;       /* a power of two */
+    size_t nslots; /* a power of two */
     size_t count;
-    size_t cursor;       /* the next slot the sweep looks at */
+    size_t cursor; /* the next slot the sweep looks at */
 };
 
 static uint64_t s_hash(const char *s)

@@ -24,7 +24,7 @@ struct hj_relay {
     hj_db_t *db;
     hj_events_t *events;
     s_out_t *out, *out_tail;
-    int listening;      /* backend pid of the connection that LISTENs */
+    int listening; /* backend pid of the connection that LISTENs */
     int stopping;
 };
 
@@ -58,8 +58,7 @@ static int s_assign(hj_relay_t *relay, PGconn *conn)
     char state[6];
     const char *v[1] = {S_BATCH};
     PGresult *r = hj_pq(conn, state,
-                        "SELECT " HJ_JOURNAL_EVENT_COLUMNS " FROM bus.relay_assign($1::int)",
-                        1, v);
+                        "SELECT " HJ_JOURNAL_EVENT_COLUMNS " FROM bus.relay_assign($1::int)", 1, v);
     if (!r)
         return -1;
     int n = PQntuples(r);

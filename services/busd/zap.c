@@ -10,7 +10,7 @@
 #include <zmq.h>
 
 #define S_ENDPOINT "inproc://zeromq.zap.01"
-#define S_QUIET_S 60 /* a refused key that keeps retrying is logged once a minute */
+#define S_QUIET_S 60    /* a refused key that keeps retrying is logged once a minute */
 #define S_DEFER_MS 1000 /* how long an unknown daemon's key waits for the next reload */
 
 struct hj_zap {

@@ -31,13 +31,13 @@ typedef enum {
 #define HJ_READ_FIGURES HJ_ROLES_ALL
 /* The record beyond the figures (talks, assessments, risks, rectification):
  * the offices, and guidance groups within the communities they guide. */
-#define HJ_READ_RECORD \
+#define HJ_READ_RECORD                                                                             \
     (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_GUIDANCE_GROUP)
 /* Who is given personal details (ethnicity, birth date, identity-card mask,
  * as 民族 and 出生日期 are sensitive personal information): those who
  * judge eligibility and keep the roll; an election committee only for the
  * persons of its community. Everyone else gets those fields empty. */
-#define HJ_PERSONAL \
+#define HJ_PERSONAL                                                                                \
     (HJ_ROLE_DISTRICT_ADMIN | HJ_ROLE_SUBDISTRICT_OFFICE | HJ_ROLE_ELECTION_COMMITTEE)
 
 /* "district-admin", ...; NULL for anything that is not one role. */

@@ -118,8 +118,8 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
     return r;
 }
 
-int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field,
-                 const char *sql, int n, const char *const *values)
+int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
+                 int n, const char *const *values)
 {
     PGresult *r = hj_call_q(call, c, what, field, sql, n, values);
     int rc = r ? 0 : -1;
@@ -141,7 +141,8 @@ ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescript
     /* The op is the case of the Request's oneof; request_id its field 1. */
     for (unsigned i = 0; i < desc->n_fields; i++)
         if (desc->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            call->op = (int)*(const uint32_t *)((const char *)m + desc->fields[i].quantifier_offset);
+            call->op =
+                (int)*(const uint32_t *)((const char *)m + desc->fields[i].quantifier_offset);
             break;
         }
     if (hj_check_wire_text(&call->status, desc, body, len) != 0)

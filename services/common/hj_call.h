@@ -14,7 +14,7 @@
 typedef struct hj_call hj_call_t;
 struct hj_call {
     hj_call_t *next;
-    void *route;            /* the transport's (worker's) routing state */
+    void *route; /* the transport's (worker's) routing state */
     /* Set by the service's decoder. */
     char request_id[37];    /* writes: the client's UUID; "" for reads */
     uint8_t digest[32];     /* SHA-256 of the request body (set by the transport) */
@@ -24,19 +24,19 @@ struct hj_call {
                              * scoped role unless it journals one of its communities. */
     int op;                 /* the service's own operation number */
     const hj_permission_t *permission; /* op's entry in the service's table (set by the
-                             * transport once the caller is permitted; NULL without one):
-                             * a read's scope (hj_call_read_scope) and personal fields */
-    int read_filtered;      /* the handler filtered its list by hj_call_read_scope */
-    void *request;          /* the service's unpacked request */
+                                        * transport once the caller is permitted; NULL without one):
+                                        * a read's scope (hj_call_read_scope) and personal fields */
+    int read_filtered;                 /* the handler filtered its list by hj_call_read_scope */
+    void *request;                     /* the service's unpacked request */
     /* Set by the service's handler (on the database thread). */
     hj_status_t status;
-    uint8_t *reply;         /* packed service reply (malloc'd) when status is OK */
+    uint8_t *reply; /* packed service reply (malloc'd) when status is OK */
     size_t reply_len;
-    char kind[64];          /* journal: what happened, e.g. "community_added" */
-    char community[64];     /* journal: the community concerned, or "" */
-    uint8_t *payload;       /* journal: the packed record (malloc'd) */
+    char kind[64];      /* journal: what happened, e.g. "community_added" */
+    char community[64]; /* journal: the community concerned, or "" */
+    uint8_t *payload;   /* journal: the packed record (malloc'd) */
     size_t payload_len;
-    int replayed;           /* 1 when the reply is the stored one of an earlier try */
+    int replayed; /* 1 when the reply is the stored one of an earlier try */
 };
 
 /* For the transport: allocate / free a call and everything it owns. */
@@ -60,8 +60,8 @@ void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what,
 PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *field,
                     const char *sql, int n, const char *const *values);
 /* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
-int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field,
-                 const char *sql, int n, const char *const *values);
+int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
+                 int n, const char *const *values);
 /* The bytes to send back: the reply, or the packed status when not OK. */
 uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
 /* The first steps every service's decode shares: unpack `body` as `desc`

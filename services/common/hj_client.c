@@ -17,12 +17,12 @@ struct hj_client {
     int tries;
     int tries_used;
     void *socket;
-    int curve;            /* talks CURVE as `device` */
+    int curve; /* talks CURVE as `device` */
     hj_device_t device;
-    void *monitor;        /* PAIR: the socket's handshake events (CURVE only) */
-    unsigned monitors;    /* makes each monitor endpoint unique */
-    int refused;          /* the ZAP status of a refused handshake, else 0 */
-    int handshaken;       /* the CURVE handshake of the current socket succeeded */
+    void *monitor;     /* PAIR: the socket's handshake events (CURVE only) */
+    unsigned monitors; /* makes each monitor endpoint unique */
+    int refused;       /* the ZAP status of a refused handshake, else 0 */
+    int handshaken;    /* the CURVE handshake of the current socket succeeded */
 };
 
 static void s_close(hj_client_t *c)
@@ -159,8 +159,8 @@ static void s_pause_ms(int ms)
 }
 
 /* One try: 1 answered, 0 silent, 2 refused (our key), -1 socket error. */
-static int s_try(hj_client_t *c, const char *service, const void *body, size_t len,
-                 uint8_t **reply, size_t *reply_len)
+static int s_try(hj_client_t *c, const char *service, const void *body, size_t len, uint8_t **reply,
+                 size_t *reply_len)
 {
     hj_frames_t f;
     hj_frames_init(&f);

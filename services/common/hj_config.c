@@ -17,7 +17,10 @@ typedef struct {
     size_t size;
 } s_option_t;
 
-#define S_STR_OPT(f, e, m) {f, e, S_STR, offsetof(hj_config_t, m), sizeof(((hj_config_t *)0)->m)}
+#define S_STR_OPT(f, e, m)                                                                         \
+    {                                                                                              \
+        f, e, S_STR, offsetof(hj_config_t, m), sizeof(((hj_config_t *)0)->m)                       \
+    }
 static const s_option_t s_options[] = {
     S_STR_OPT("--db", "HJ_DB", db),
     S_STR_OPT("--bus", "HJ_BUS", bus),

@@ -17,8 +17,7 @@ typedef struct {
     size_t cap;
 } s_buf_t;
 
-static int
-s_buf_reserve(s_buf_t *b, size_t more)
+static int s_buf_reserve(s_buf_t *b, size_t more)
 {
     size_t cap = b->cap ? b->cap : 256;
     char *data;
@@ -39,8 +38,7 @@ fail:
     return -1;
 }
 
-static int
-s_buf_put(s_buf_t *b, const char *src, size_t n)
+static int s_buf_put(s_buf_t *b, const char *src, size_t n)
 {
     if (s_buf_reserve(b, n) != 0)
         return -1;
@@ -50,8 +48,7 @@ s_buf_put(s_buf_t *b, const char *src, size_t n)
     return 0;
 }
 
-static int
-s_buf_putc(s_buf_t *b, char c)
+static int s_buf_putc(s_buf_t *b, char c)
 {
     return s_buf_put(b, &c, 1);
 }
@@ -63,14 +60,14 @@ struct _hj_csv_reader_t {
     const char *buf;
     size_t len;
     size_t pos;
-    size_t line;                //  line of buf[pos]
-    s_buf_t data;               //  field bytes of the current record
-    size_t *offsets;            //  field starts in data
+    size_t line;     //  line of buf[pos]
+    s_buf_t data;    //  field bytes of the current record
+    size_t *offsets; //  field starts in data
     size_t *lengths;
     const char **fields;
     size_t nfields;
     size_t fields_cap;
-    size_t field_no;            //  1-based, for error messages
+    size_t field_no; //  1-based, for error messages
     int failed;
     size_t error_line;
     char error[128];
@@ -78,8 +75,7 @@ struct _hj_csv_reader_t {
 
 typedef enum { S_FIELD_MORE, S_RECORD_END } s_field_end_t;
 
-hj_csv_reader_t *
-hj_csv_reader_new(const char *buf, size_t len)
+hj_csv_reader_t *hj_csv_reader_new(const char *buf, size_t len)
 {
     hj_csv_reader_t *r = NULL;
     if (!buf && len > 0)
@@ -98,8 +94,7 @@ fail:
     return NULL;
 }
 
-void
-hj_csv_reader_destroy(hj_csv_reader_t **p)
+void hj_csv_reader_destroy(hj_csv_reader_t **p)
 {
     if (p && *p) {
         hj_csv_reader_t *r = *p;
@@ -112,28 +107,24 @@ hj_csv_reader_destroy(hj_csv_reader_t **p)
     }
 }
 
-const char *
-hj_csv_error(hj_csv_reader_t *r)
+const char *hj_csv_error(hj_csv_reader_t *r)
 {
     return r ? r->error : "no reader";
 }
 
-size_t
-hj_csv_error_line(hj_csv_reader_t *r)
+size_t hj_csv_error_line(hj_csv_reader_t *r)
 {
     return r ? r->error_line : 0;
 }
 
 //  Records an error at line; returns -1.
 
-static int
-s_fail(hj_csv_reader_t *r, size_t line, const char *what)
+static int s_fail(hj_csv_reader_t *r, size_t line, const char *what)
 {
     r->failed = 1;
     r->error_line = line;
     if (r->field_no > 0)
-        snprintf(r->error, sizeof r->error, "line %zu, field %zu: %s",
-                 line, r->field_no, what);
+        snprintf(r->error, sizeof r->error, "line %zu, field %zu: %s", line, r->field_no, what);
     else
         snprintf(r->error, sizeof r->error, "line %zu: %s", line, what);
     return -1;
@@ -142,8 +133,7 @@ s_fail(hj_csv_reader_t *r, size_t line, const char *what)
 //  Copies the byte at r->pos, or the whole UTF-8 sequence starting there;
 //  counts LF.  Sets *err on failure.
 
-static int
-s_take(hj_csv_reader_t *r, const char **err)
+static int s_take(hj_csv_reader_t *r, const char **err)
 {
     const char *at = r->buf + r->pos;
     uint32_t cp;
@@ -152,8 +142,7 @@ s_take(hj_csv_reader_t *r, const char **err)
         *err = "NUL byte";
         goto fail;
     }
-    if ((unsigned char) *at >= 0x80
-    &&  hj_utf8_decode(at, r->len - r->pos, &cp, &n) != 0) {
+    if ((unsigned char)*at >= 0x80 && hj_utf8_decode(at, r->len - r->pos, &cp, &n) != 0) {
         *err = "invalid UTF-8";
         goto fail;
     }
@@ -172,15 +161,13 @@ fail:
 
 //  Consumes a line end (LF or CRLF) at r->pos if there is one: 1 if it did.
 
-static int
-s_line_end(hj_csv_reader_t *r)
+static int s_line_end(hj_csv_reader_t *r)
 {
     const char *b = r->buf;
     size_t n = 0;
     if (r->pos < r->len && b[r->pos] == '\n')
         n = 1;
-    else
-    if (r->pos + 1 < r->len && b[r->pos] == '\r' && b[r->pos + 1] == '\n')
+    else if (r->pos + 1 < r->len && b[r->pos] == '\r' && b[r->pos + 1] == '\n')
         n = 2;
     r->pos += n;
     if (n)
@@ -191,45 +178,39 @@ s_line_end(hj_csv_reader_t *r)
 //  Parses a quoted field at r->pos (on its opening quote) and what follows
 //  its closing quote.
 
-static int
-s_quoted(hj_csv_reader_t *r, s_field_end_t *end)
+static int s_quoted(hj_csv_reader_t *r, s_field_end_t *end)
 {
     size_t err_line = r->line;
     const char *err = NULL;
     int closed = 0;
-    r->pos++;                           //  opening quote
+    r->pos++; //  opening quote
     while (!closed) {
         if (r->pos >= r->len) {
             err = "unterminated quoted field";
-            goto fail;                  //  reported on the opening line
+            goto fail; //  reported on the opening line
         }
         if (r->buf[r->pos] != '"') {
             if (s_take(r, &err) != 0) {
                 err_line = r->line;
                 goto fail;
             }
-        }
-        else
-        if (r->pos + 1 < r->len && r->buf[r->pos + 1] == '"') {
-            r->pos++;                   //  doubled quote: keep the second
+        } else if (r->pos + 1 < r->len && r->buf[r->pos + 1] == '"') {
+            r->pos++; //  doubled quote: keep the second
             if (s_take(r, &err) != 0) {
                 err_line = r->line;
                 goto fail;
             }
-        }
-        else {
+        } else {
             r->pos++;
             closed = 1;
         }
     }
     if (r->pos >= r->len || s_line_end(r))
         *end = S_RECORD_END;
-    else
-    if (r->buf[r->pos] == ',') {
+    else if (r->buf[r->pos] == ',') {
         r->pos++;
         *end = S_FIELD_MORE;
-    }
-    else {
+    } else {
         err = "unexpected character after closing quote";
         err_line = r->line;
         goto fail;
@@ -242,11 +223,10 @@ fail:
 
 //  Parses an unquoted field at r->pos and the comma or line end after it.
 
-static int
-s_unquoted(hj_csv_reader_t *r, s_field_end_t *end)
+static int s_unquoted(hj_csv_reader_t *r, s_field_end_t *end)
 {
     const char *err = NULL;
-    *end = S_RECORD_END;                //  unless a comma comes first
+    *end = S_RECORD_END; //  unless a comma comes first
     while (r->pos < r->len) {
         char c = r->buf[r->pos];
         if (c == ',') {
@@ -258,8 +238,7 @@ s_unquoted(hj_csv_reader_t *r, s_field_end_t *end)
             break;
         if (c == '\r')
             err = "CR without LF outside quotes";
-        else
-        if (c == '"')
+        else if (c == '"')
             err = "quote inside unquoted field";
         if (err || s_take(r, &err) != 0)
             goto fail;
@@ -272,8 +251,7 @@ fail:
 
 //  Closes the current field: NUL-terminates it and records its span.
 
-static int
-s_end_field(hj_csv_reader_t *r, size_t start)
+static int s_end_field(hj_csv_reader_t *r, size_t start)
 {
     if (r->nfields == r->fields_cap) {
         size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
@@ -304,8 +282,7 @@ fail:
     return s_fail(r, r->line, "out of memory");
 }
 
-int
-hj_csv_next(hj_csv_reader_t *r, hj_csv_record_t *rec)
+int hj_csv_next(hj_csv_reader_t *r, hj_csv_record_t *rec)
 {
     s_field_end_t end = S_FIELD_MORE;
     size_t line;
@@ -315,7 +292,7 @@ hj_csv_next(hj_csv_reader_t *r, hj_csv_record_t *rec)
     if (!r || !rec || r->failed)
         goto done;
     while (s_line_end(r))
-        ;                               //  skip blank lines
+        ; //  skip blank lines
     if (r->pos >= r->len) {
         rc = 0;
         goto done;
@@ -352,13 +329,12 @@ done:
 //  Writer
 
 struct _hj_csv_writer_t {
-    FILE *file;                 //  NULL: memory writer
+    FILE *file; //  NULL: memory writer
     int flags;
-    s_buf_t buf;                //  memory: all output; file: one record
+    s_buf_t buf; //  memory: all output; file: one record
 };
 
-static hj_csv_writer_t *
-s_writer_new(FILE *file, int flags)
+static hj_csv_writer_t *s_writer_new(FILE *file, int flags)
 {
     hj_csv_writer_t *w = calloc(1, sizeof *w);
     if (!w)
@@ -372,9 +348,7 @@ s_writer_new(FILE *file, int flags)
         if (file) {
             if (fwrite(S_BOM, 1, S_BOM_LEN, file) != S_BOM_LEN)
                 goto fail;
-        }
-        else
-        if (s_buf_put(&w->buf, S_BOM, S_BOM_LEN) != 0)
+        } else if (s_buf_put(&w->buf, S_BOM, S_BOM_LEN) != 0)
             goto fail;
     }
     return w;
@@ -384,20 +358,17 @@ fail:
     return NULL;
 }
 
-hj_csv_writer_t *
-hj_csv_writer_new(int flags)
+hj_csv_writer_t *hj_csv_writer_new(int flags)
 {
     return s_writer_new(NULL, flags);
 }
 
-hj_csv_writer_t *
-hj_csv_writer_new_file(FILE *file, int flags)
+hj_csv_writer_t *hj_csv_writer_new_file(FILE *file, int flags)
 {
     return file ? s_writer_new(file, flags) : NULL;
 }
 
-void
-hj_csv_writer_destroy(hj_csv_writer_t **p)
+void hj_csv_writer_destroy(hj_csv_writer_t **p)
 {
     if (p && *p) {
         free((*p)->buf.data);
@@ -406,8 +377,7 @@ hj_csv_writer_destroy(hj_csv_writer_t **p)
     }
 }
 
-const char *
-hj_csv_writer_data(hj_csv_writer_t *w, size_t *len)
+const char *hj_csv_writer_data(hj_csv_writer_t *w, size_t *len)
 {
     if (!w || w->file)
         return NULL;
@@ -416,8 +386,7 @@ hj_csv_writer_data(hj_csv_writer_t *w, size_t *len)
     return w->buf.data;
 }
 
-static int
-s_needs_quotes(const char *s, size_t n, int alone)
+static int s_needs_quotes(const char *s, size_t n, int alone)
 {
     if (n == 0)
         return alone;
@@ -429,8 +398,7 @@ s_needs_quotes(const char *s, size_t n, int alone)
     return n >= S_BOM_LEN && memcmp(s, S_BOM, S_BOM_LEN) == 0;
 }
 
-static int
-s_put_field(s_buf_t *b, const char *s, int alone)
+static int s_put_field(s_buf_t *b, const char *s, int alone)
 {
     size_t n = strlen(s);
     size_t i;
@@ -452,26 +420,24 @@ fail:
     return -1;
 }
 
-int
-hj_csv_write(hj_csv_writer_t *w, const char *const *fields, size_t count)
+int hj_csv_write(hj_csv_writer_t *w, const char *const *fields, size_t count)
 {
     const char *eol;
-    size_t start = w ? w->buf.len : 0;  //  rolled back to on failure
+    size_t start = w ? w->buf.len : 0; //  rolled back to on failure
     size_t i;
     if (!w || !fields || count == 0)
         goto fail;
     eol = (w->flags & HJ_CSV_CRLF) ? "\r\n" : "\n";
     for (i = 0; i < count; i++) {
-        if (!fields[i]
-        ||  (i > 0 && s_buf_putc(&w->buf, ',') != 0)
-        ||  s_put_field(&w->buf, fields[i], count == 1) != 0)
+        if (!fields[i] || (i > 0 && s_buf_putc(&w->buf, ',') != 0) ||
+            s_put_field(&w->buf, fields[i], count == 1) != 0)
             goto fail;
     }
     if (s_buf_put(&w->buf, eol, strlen(eol)) != 0)
         goto fail;
     if (w->file) {
         size_t n = w->buf.len;
-        w->buf.len = 0;                 //  the record leaves the buffer
+        w->buf.len = 0; //  the record leaves the buffer
         if (fwrite(w->buf.data, 1, n, w->file) != n)
             goto fail;
     }

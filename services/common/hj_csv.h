@@ -42,15 +42,15 @@ typedef struct _hj_csv_writer_t hj_csv_writer_t;
 //  all of it belongs to the reader and is valid until the next
 //  hj_csv_next or hj_csv_reader_destroy.
 typedef struct {
-    size_t count;                   //  number of fields, >= 1
+    size_t count; //  number of fields, >= 1
     const char *const *fields;
     const size_t *lengths;
-    size_t line;                    //  1-based line the record starts on
+    size_t line; //  1-based line the record starts on
 } hj_csv_record_t;
 
 //  Writer flags, OR-ed together.
-#define HJ_CSV_CRLF 1               //  end records with CRLF instead of LF
-#define HJ_CSV_BOM  2               //  emit a UTF-8 BOM first
+#define HJ_CSV_CRLF 1 //  end records with CRLF instead of LF
+#define HJ_CSV_BOM 2  //  emit a UTF-8 BOM first
 
 //  Reader over buf[0..len).  The buffer is borrowed, not copied: it must
 //  outlive the reader.  buf may be NULL if len is 0.  NULL on failure.

@@ -16,7 +16,6 @@
 #include <unistd.h>
 #include <zmq.h>
 
-
 int hj_curve_keypair(char public_key[HJ_KEY_LEN], char secret_key[HJ_KEY_LEN])
 {
     return zmq_curve_keypair(public_key, secret_key) == 0 ? 0 : -1;
@@ -150,11 +149,12 @@ int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_
                  path, strerror(errno));
         return -1;
     }
-    return hj_curve_key_file(path, create,
-                             "# hj-busd's CURVE keypair. Keep it secret and back it up: every device\n"
-                             "# file names this public key, and a new keypair means enrolling every\n"
-                             "# device again.\n",
-                             public_key, secret_key);
+    return hj_curve_key_file(
+        path, create,
+        "# hj-busd's CURVE keypair. Keep it secret and back it up: every device\n"
+        "# file names this public key, and a new keypair means enrolling every\n"
+        "# device again.\n",
+        public_key, secret_key);
 }
 
 int hj_curve_server_socket(void *socket, const char *secret_key)
@@ -210,10 +210,9 @@ static hj_device_rc_t s_device_open(hj_device_t *d, const char *path, const char
              : opened == HJ_SEAL_WRONG ? HJ_DEVICE_LOCKED
                                        : HJ_DEVICE_INVALID;
     }
-    if (rc == HJ_DEVICE_OK &&
-        (!zmq_z85_encode(d->secret_key, key, sizeof key) ||
-         zmq_curve_public(public_key, d->secret_key) != 0 ||
-         strcmp(public_key, d->public_key) != 0)) {
+    if (rc == HJ_DEVICE_OK && (!zmq_z85_encode(d->secret_key, key, sizeof key) ||
+                               zmq_curve_public(public_key, d->secret_key) != 0 ||
+                               strcmp(public_key, d->public_key) != 0)) {
         snprintf(why, sizeof why, "the sealed secret key is not public_key's");
         rc = HJ_DEVICE_INVALID;
     }
@@ -244,14 +243,14 @@ hj_device_rc_t hj_device_load(hj_device_t *d, const char *path, char *err, size_
     if (s_read(path, fields, sizeof fields / sizeof fields[0], err, errlen) != 0)
         goto out;
     int sealed = box[0] || params[0];
-    const char *bad =
-        !d->name[0]                                     ? "name is missing or invalid"
-        : !hj_curve_key_valid(d->server_key)            ? "server_key is missing or invalid"
-        : !hj_curve_key_valid(d->public_key)            ? "public_key is missing or invalid"
-        : sealed && d->secret_key[0]                    ? "secret_key beside a sealed one"
-        : sealed && (!box[0] || !params[0])             ? "seal or secret_key_sealed is missing"
-        : !sealed && !hj_curve_key_valid(d->secret_key) ? "secret_key is missing or invalid"
-                                                        : NULL;
+    const char *bad = !d->name[0]                          ? "name is missing or invalid"
+                      : !hj_curve_key_valid(d->server_key) ? "server_key is missing or invalid"
+                      : !hj_curve_key_valid(d->public_key) ? "public_key is missing or invalid"
+                      : sealed && d->secret_key[0]         ? "secret_key beside a sealed one"
+                      : sealed && (!box[0] || !params[0])  ? "seal or secret_key_sealed is missing"
+                      : !sealed && !hj_curve_key_valid(d->secret_key)
+                          ? "secret_key is missing or invalid"
+                          : NULL;
     if (bad)
         snprintf(err, errlen, "%s is not a device file: %s", path, bad);
     else
@@ -304,8 +303,8 @@ int hj_device_text(const hj_device_t *d, char *text, size_t size)
 int hj_device_save_sealed(const hj_device_t *d, const char *passphrase, const char *path)
 {
     char text[2048];
-    int rc = hj_device_text_sealed(d, passphrase, text, sizeof text) == 0 ? s_write_new(path, text)
-                                                                          : -1;
+    int rc =
+        hj_device_text_sealed(d, passphrase, text, sizeof text) == 0 ? s_write_new(path, text) : -1;
     hj_seal_wipe(text, sizeof text);
     return rc;
 }
@@ -344,8 +343,8 @@ int hj_device_find(const char *explicit_path, char *path, size_t size)
 static int s_private_v4(const struct in_addr *a)
 {
     uint32_t ip = ntohl(a->s_addr);
-    return (ip >> 24) == 127 || (ip >> 24) == 10 || (ip >> 20) == 0xac1 ||
-           (ip >> 16) == 0xc0a8 || (ip >> 16) == 0xa9fe;
+    return (ip >> 24) == 127 || (ip >> 24) == 10 || (ip >> 20) == 0xac1 || (ip >> 16) == 0xc0a8 ||
+           (ip >> 16) == 0xa9fe;
 }
 
 static int s_private_v6(const struct in6_addr *a)

@@ -16,7 +16,7 @@
 #define HJ_KEY_LEN 41 /* Z85 text of a 32-byte key + NUL */
 
 typedef struct {
-    char name[64];   /* the enrolled name: the journal's actor */
+    char name[64]; /* the enrolled name: the journal's actor */
     char team[256];
     char role[32];
     char bus[256];    /* request endpoint, e.g. tcp://hj.example.gov.cn:7700 */
@@ -44,9 +44,9 @@ int hj_curve_server_key(const char *run_dir, int create, char public_key[HJ_KEY_
 
 /* The ZAP domains of hj-busd's CURVE sockets: what a key may do depends on
  * the endpoint it connects to (services/busd/zap.c). */
-#define HJ_ZAP_DEVICES "huanjie"                  /* requests and events: devices */
-#define HJ_ZAP_WORKERS "huanjie-workers"          /* workers: daemons' keys, own service */
-#define HJ_ZAP_EVENTS_IN "huanjie-events-in"      /* derived events: hj-tallyd's keys */
+#define HJ_ZAP_DEVICES "huanjie"                         /* requests and events: devices */
+#define HJ_ZAP_WORKERS "huanjie-workers"                 /* workers: daemons' keys, own service */
+#define HJ_ZAP_EVENTS_IN "huanjie-events-in"             /* derived events: hj-tallyd's keys */
 #define HJ_ZAP_EVENTS_INTERNAL "huanjie-events-internal" /* the services' bus: daemons' keys */
 
 /* Makes socket a CURVE server with this secret key, in ZAP domain "huanjie"

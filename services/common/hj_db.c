@@ -18,13 +18,13 @@
 
 typedef struct {
     uint64_t hash;
-    char *sql;          /* NULL: free slot */
+    char *sql; /* NULL: free slot */
     int prepared;
 } s_stmt_t;
 
 typedef struct {
     int count;
-    s_stmt_t slot[S_STMT_MAX * 2];  /* open addressing, at most half full */
+    s_stmt_t slot[S_STMT_MAX * 2]; /* open addressing, at most half full */
 } s_stmt_cache_t;
 
 static int s_stmt_event(PGEventId id, void *info, void *pass)
@@ -104,11 +104,11 @@ typedef struct s_job {
 struct hj_db {
     uv_loop_t *loop;
     char *conninfo;
-    char *on_connect;       /* SQL run after each (re)connect, or NULL */
-    int read_only;          /* transactions read-only by default (hj_db_new_read_only) */
-    PGconn *conn;           /* touched only by the job that is running */
+    char *on_connect; /* SQL run after each (re)connect, or NULL */
+    int read_only;    /* transactions read-only by default (hj_db_new_read_only) */
+    PGconn *conn;     /* touched only by the job that is running */
     uv_work_t req;
-    s_job_t *head, *tail;   /* head is the running job when `running` */
+    s_job_t *head, *tail; /* head is the running job when `running` */
     int running;
     int pending;
     int closing;
@@ -147,8 +147,7 @@ static PGconn *s_connection(hj_db_t *db)
     if (db->backoff_ms > 5000)
         db->backoff_ms = 5000;
     db->next_attempt_ms = s_now_ms() + db->backoff_ms;
-    hj_warn("database unavailable (retry in %d ms): %s", db->backoff_ms,
-            PQerrorMessage(db->conn));
+    hj_warn("database unavailable (retry in %d ms): %s", db->backoff_ms, PQerrorMessage(db->conn));
     PQfinish(db->conn);
     db->conn = NULL;
     return NULL;

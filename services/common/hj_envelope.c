@@ -69,10 +69,9 @@ void hj_uuid_new(char out[37])
     }
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 int hj_uuid_valid(const char *s)
@@ -128,17 +127,16 @@ int hj_check_text(hj_status_t *st, const char *field, const char *value, size_t 
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
                              "%s is too long (%zu bytes, at most %zu)", field, n, max_bytes);
     if (n && !hj_utf8_valid(value, n))
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is not valid UTF-8",
-                             field);
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is not valid UTF-8", field);
     return 0;
 }
 
 int hj_check_date(hj_status_t *st, const char *field, const char *value, int required)
 {
     if (!value || !*value)
-        return required ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required",
-                                        field)
-                        : 0;
+        return required
+                   ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required", field)
+                   : 0;
     if (!hj_date_valid(value))
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
                              "%s is not a valid date YYYY-MM-DD", field);
@@ -152,7 +150,8 @@ int hj_check_required(hj_status_t *st, const char *field, const char *value, siz
     for (const char *p = value; *p; p++)
         if (!isspace((unsigned char)*p))
             return 0;
-    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)", field);
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s is required (it is blank)",
+                         field);
 }
 
 int hj_check_past_date(hj_status_t *st, const char *field, const char *value, int required)
@@ -221,8 +220,9 @@ static int s_wire_text(hj_status_t *st, const ProtobufCMessageDescriptor *desc, 
             if (s_wire_varint(data, len, &pos, &n) != 0 || n > len - pos)
                 return 0;
             const ProtobufCFieldDescriptor *f =
-                key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(desc, (unsigned)(key >> 3))
-                                       : NULL;
+                key >> 3 <= UINT32_MAX
+                    ? protobuf_c_message_descriptor_get_field(desc, (unsigned)(key >> 3))
+                    : NULL;
             const char *text = (const char *)data + pos;
             if (f && f->type == PROTOBUF_C_TYPE_STRING && !hj_utf8_valid(text, (size_t)n))
                 return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, f->name,

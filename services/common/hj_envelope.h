@@ -9,12 +9,13 @@
 
 typedef struct {
     Hj__Code code;
-    char field[64];     /* offending field or rule; "" when none */
+    char field[64]; /* offending field or rule; "" when none */
     char message[512];
     uint32_t retry_after_ms; /* RESOURCE_EXHAUSTED: wait this long, then send again */
 } hj_status_t;
 
-/* Sets st (retry_after_ms 0) and returns -1 unless code is OK (so validators can `return hj_fail(...)`). */
+/* Sets st (retry_after_ms 0) and returns -1 unless code is OK (so validators can `return
+ * hj_fail(...)`). */
 int hj_status_set(hj_status_t *st, Hj__Code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *hj_code_name(Hj__Code code);

@@ -11,8 +11,8 @@
 #include "hj.pb-c.h"
 
 /* The select list the rows must have, in this order, for hj_journal_event. */
-#define HJ_JOURNAL_EVENT_COLUMNS                                                      \
-    "seq, (extract(epoch FROM committed_at) * 1000000)::bigint, actor, service, kind, " \
+#define HJ_JOURNAL_EVENT_COLUMNS                                                                   \
+    "seq, (extract(epoch FROM committed_at) * 1000000)::bigint, actor, service, kind, "            \
     "community, request_id, hash, prev_hash"
 
 /* Fills ev (initialised here) from row i of r; its strings point into r and

@@ -25,8 +25,8 @@ extern "C" {
 #endif
 
 typedef enum {
-    HJ_TEXT_ALIGN_LEFT,     /* text first, spaces after  */
-    HJ_TEXT_ALIGN_RIGHT     /* spaces first, text after  */
+    HJ_TEXT_ALIGN_LEFT, /* text first, spaces after  */
+    HJ_TEXT_ALIGN_RIGHT /* spaces first, text after  */
 } hj_text_align_t;
 
 /* The ellipsis appended when text is cut: U+2026, 3 bytes, 1 column. */
@@ -59,14 +59,14 @@ int hj_text_width(const char *s, size_t len, size_t *width);
    *cols if cols is not NULL.
    Returns 0, or -1 on invalid UTF-8 or if dst_size cannot hold the result
    and its NUL (then dst is "" when dst_size > 0). */
-int hj_text_truncate(char *dst, size_t dst_size, const char *s, size_t len,
-                     size_t max_cols, size_t *cols);
+int hj_text_truncate(char *dst, size_t dst_size, const char *s, size_t len, size_t max_cols,
+                     size_t *cols);
 
 /* Copy s[0..len) into dst as EXACTLY cols columns: text narrower than cols
    is padded with spaces per align; wider text is cut as hj_text_truncate
    does.  Returns 0, or -1 as hj_text_truncate. */
-int hj_text_pad(char *dst, size_t dst_size, const char *s, size_t len,
-                size_t cols, hj_text_align_t align);
+int hj_text_pad(char *dst, size_t dst_size, const char *s, size_t len, size_t cols,
+                hj_text_align_t align);
 
 #ifdef __cplusplus
 }

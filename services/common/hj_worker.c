@@ -14,7 +14,7 @@
 #include <zmq.h>
 
 typedef struct {
-    void *client;       /* the client's envelope (ROUTER identity) */
+    void *client; /* the client's envelope (ROUTER identity) */
     size_t client_len;
     unsigned generation;
 } s_route_t;
@@ -31,7 +31,7 @@ struct hj_worker {
     hj_zwatch_t *watch;
     uv_timer_t timer;
     uint64_t last_heard;
-    unsigned generation;  /* bumped on every reconnect: replies to an old socket are dropped */
+    unsigned generation; /* bumped on every reconnect: replies to an old socket are dropped */
 };
 
 static void s_send_command(hj_worker_t *w, const char *cmd, hj_frames_t *tail)
@@ -130,8 +130,7 @@ static int s_permit(hj_worker_t *w, hj_call_t *call, int decoded)
         return -1;
     if (hj_auth_permit(&st, svc->name, svc->permissions, call->op, call->request_id[0] != 0,
                        call->identity) != 0) {
-        hj_info("refused %s op %d for device %s: %s", svc->name, call->op, call->actor,
-                st.message);
+        hj_info("refused %s op %d for device %s: %s", svc->name, call->op, call->actor, st.message);
         call->status = st;
         return -1;
     }
@@ -232,8 +231,7 @@ hj_worker_t *hj_worker_new(uv_loop_t *loop, void *zctx, const hj_config_t *cfg,
     }
     uv_timer_init(loop, &w->timer);
     w->timer.data = w;
-    uv_timer_start(&w->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms,
-                   (uint64_t)cfg->heartbeat_ms);
+    uv_timer_start(&w->timer, s_on_timer, (uint64_t)cfg->heartbeat_ms, (uint64_t)cfg->heartbeat_ms);
     return w;
 }
 

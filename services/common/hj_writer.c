@@ -19,17 +19,17 @@
  * transaction. The connections are read-only by default (hj_db_new_read_only);
  * a read that must write or hold a lock opens its own transaction
  * (hj_pq_begin). */
-#define S_READ_LANES 2   /* hj_db.c's S_POOL_THREADS leaves room for every lane */
+#define S_READ_LANES 2 /* hj_db.c's S_POOL_THREADS leaves room for every lane */
 
 typedef struct hj_writer hj_writer_t;
 
 typedef struct {
     hj_writer_t *w;
     hj_db_t *db;
-    int own_db;             /* lanes past the first own their connection */
-    hj_call_t *batch;       /* in this lane's transaction (or its reads) now */
+    int own_db;       /* lanes past the first own their connection */
+    hj_call_t *batch; /* in this lane's transaction (or its reads) now */
     int in_flight;
-    int reads;              /* a read lane */
+    int reads; /* a read lane */
 } s_lane_t;
 
 struct hj_writer {
@@ -38,10 +38,10 @@ struct hj_writer {
     void *svc;
     hj_reply_fn reply;
     void *arg;
-    hj_call_t *queue, *queue_tail;  /* waiting for the next batch */
-    hj_call_t *reads, *reads_tail;  /* reads waiting for a read lane */
+    hj_call_t *queue, *queue_tail; /* waiting for the next batch */
+    hj_call_t *reads, *reads_tail; /* reads waiting for a read lane */
     s_lane_t lane[S_LANES + S_READ_LANES];
-    int in_flight;                  /* lanes with a transaction running */
+    int in_flight; /* lanes with a transaction running */
     int closing;
 };
 
@@ -59,15 +59,14 @@ static int s_stored_reply(PGconn *conn, hj_call_t *c)
 {
     char state[6];
     const char *v[1] = {c->request_id};
-    PGresult *r = hj_pq(conn, state,
-                        "SELECT reply, request_digest FROM bus.journal WHERE request_id = $1", 1, v);
+    PGresult *r = hj_pq(
+        conn, state, "SELECT reply, request_digest FROM bus.journal WHERE request_id = $1", 1, v);
     if (!r)
         return -1;
     int found = PQntuples(r) == 1;
     if (found) {
         size_t dn = 0;
-        unsigned char *digest =
-            PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &dn);
+        unsigned char *digest = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &dn);
         int same = digest && dn == sizeof c->digest && memcmp(digest, c->digest, dn) == 0;
         PQfreemem(digest);
         if (!same) {
@@ -113,8 +112,13 @@ static int s_exec(PGconn *conn, const char *sql)
 static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int more,
                             char state[6])
 {
-    const char *v[8] = {c->request_id, service, c->kind, c->community[0] ? c->community : "-",
-                        c->actor, (const char *)c->payload, (const char *)c->reply,
+    const char *v[8] = {c->request_id,
+                        service,
+                        c->kind,
+                        c->community[0] ? c->community : "-",
+                        c->actor,
+                        (const char *)c->payload,
+                        (const char *)c->reply,
                         (const char *)c->digest};
     int len[8] = {0, 0, 0, 0, 0, (int)c->payload_len, (int)c->reply_len, (int)sizeof c->digest};
     int fmt[8] = {0, 0, 0, 0, 0, 1, 1, 1};
@@ -124,13 +128,14 @@ static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int
         v[5] = "";
     if (!PQenterPipelineMode(conn))
         return -2;
-    if (!PQsendQueryParams(conn,
-                           "INSERT INTO bus.journal (request_id, service, kind, community, actor, "
-                           "payload, reply, request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                           8, NULL, v, len, fmt, 0) ||
-        (more && (!PQsendQueryParams(conn, "RELEASE SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL,
-                                     0) ||
-                  !PQsendQueryParams(conn, "SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL, 0))) ||
+    if (!PQsendQueryParams(
+            conn,
+            "INSERT INTO bus.journal (request_id, service, kind, community, actor, "
+            "payload, reply, request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            8, NULL, v, len, fmt, 0) ||
+        (more &&
+         (!PQsendQueryParams(conn, "RELEASE SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL, 0) ||
+          !PQsendQueryParams(conn, "SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL, 0))) ||
         !PQpipelineSync(conn)) {
         hj_error("sql send failed: %s", PQerrorMessage(conn));
         PQexitPipelineMode(conn);

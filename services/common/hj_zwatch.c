@@ -7,7 +7,7 @@
 struct hj_zwatch {
     uv_poll_t poll;
     uv_prepare_t prepare;
-    uv_idle_t idle;       /* runs while a drain left messages waiting */
+    uv_idle_t idle; /* runs while a drain left messages waiting */
     void *socket;
     hj_zwatch_fn fn;
     void *arg;

@@ -20,5 +20,4 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
 void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                                    const Hj__Interviews__FollowUpClose *f);
 
-
 #endif

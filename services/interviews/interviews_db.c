@@ -14,19 +14,18 @@
  * none of them concerns the roster (keeps the catch-up scan short). */
 #define S_CURSOR_LAG 256
 
-
 /* ---- the roster projection --------------------------------------------- */
 
 /* The registry journal rows the projection is made of. */
-#define S_ROSTER_KINDS \
-    "{community_added,community_updated,person_added,person_updated,persons_imported,seat_added," \
+#define S_ROSTER_KINDS                                                                             \
+    "{community_added,community_updated,person_added,person_updated,persons_imported,seat_added,"  \
     "seat_ended}"
 
 /* Journal rows not yet known to be applied: above the cursor, or not yet
  * numbered by the relay (a row is numbered a few milliseconds after it
  * commits, so "above the cursor" alone would miss the freshest rows). */
-#define S_FRESH(cols, cursor)                                                         \
-    "SELECT " cols " FROM bus.journal WHERE seq > " cursor " UNION ALL SELECT " cols \
+#define S_FRESH(cols, cursor)                                                                      \
+    "SELECT " cols " FROM bus.journal WHERE seq > " cursor " UNION ALL SELECT " cols               \
     " FROM bus.journal WHERE seq IS NULL"
 
 static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
@@ -97,8 +96,8 @@ static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
         return 1;
     }
     snprintf(committee, sizeof committee, "%d", (int)s->committee);
-    const char *v[7] = {s->id, s->community, s->person_id, committee, s->role, s->term_start,
-                        s->term_end};
+    const char *v[7] = {s->id,   s->community,  s->person_id, committee,
+                        s->role, s->term_start, s->term_end};
     PGresult *r = hj_pq(c, state,
                         ended ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
                                 "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
@@ -121,14 +120,18 @@ static int s_roster_apply(PGconn *c, const char *cursor)
     char state[6];
     const char *v[2] = {cursor, S_ROSTER_KINDS};
     /* One statement, so the rows applied and the new cursor come from one snapshot. */
-    PGresult *r = hj_pq(c, state,
-                        "WITH fresh AS MATERIALIZED (" S_FRESH("id, seq, service, kind", "$1::bigint") ") "
-                        "SELECT NULL::bigint, NULL::text, NULL::bytea, (SELECT max(seq) FROM fresh) "
-                        "UNION ALL "
-                        "SELECT j.id, j.kind, j.payload, NULL FROM fresh f JOIN bus.journal j ON "
-                        "j.id = f.id WHERE f.service = 'registry' AND f.kind = ANY($2::text[]) "
-                        "ORDER BY 1 NULLS FIRST",
-                        2, v);
+    PGresult *r = hj_pq(
+        c, state,
+        "WITH fresh AS MATERIALIZED (" S_FRESH(
+            "id, seq, service, kind",
+            "$1::bigint") ") "
+                          "SELECT NULL::bigint, NULL::text, NULL::bytea, (SELECT max(seq) FROM "
+                          "fresh) "
+                          "UNION ALL "
+                          "SELECT j.id, j.kind, j.payload, NULL FROM fresh f JOIN bus.journal j ON "
+                          "j.id = f.id WHERE f.service = 'registry' AND f.kind = ANY($2::text[]) "
+                          "ORDER BY 1 NULLS FIRST",
+        2, v);
     if (!r)
         return -1;
     int rc = 0, n = PQntuples(r);
@@ -150,16 +153,17 @@ static int s_roster_apply(PGconn *c, const char *cursor)
             rc = s_apply_seat(c, data, len, strcmp(kind, "seat_ended") == 0);
         if (rc > 0) {
             /* A record we cannot read must not stop the service: say so and go on. */
-            hj_warn("roster: journal row %s (%s) does not decode: skipped", PQgetvalue(r, i, 0), kind);
+            hj_warn("roster: journal row %s (%s) does not decode: skipped", PQgetvalue(r, i, 0),
+                    kind);
             rc = 0;
         }
         PQfreemem(data);
     }
     if (rc == 0 && n > 0 && !PQgetisnull(r, 0, 3)) {
         const char *w[1] = {PQgetvalue(r, 0, 3)};
-        PGresult *u = hj_pq(c, state,
-                            "UPDATE interviews.roster_cursor SET seq = $1::bigint WHERE seq < $1::bigint",
-                            1, w);
+        PGresult *u = hj_pq(
+            c, state, "UPDATE interviews.roster_cursor SET seq = $1::bigint WHERE seq < $1::bigint",
+            1, w);
         rc = u ? 0 : -1;
         PQclear(u);
     }
@@ -232,12 +236,12 @@ static void s_roster_failed(hj_call_t *call)
 
 /* ---- talks as messages ------------------------------------------------- */
 
-#define S_TALK_COLS                                                                             \
-    "t.id, t.community, t.phase, to_char(t.talk_date, 'YYYY-MM-DD'), "                          \
-    "COALESCE(t.interviewee_person::text, ''), COALESCE(t.interviewee_role, 0), "              \
-    "t.interviewee_name, t.sitting_member, t.summary, t.concern_raised, t.recorded_by, "        \
-    "to_char(t.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "            \
-    "t.voided_at IS NOT NULL, COALESCE(t.void_reason, ''), COALESCE((SELECT ip.code FROM "      \
+#define S_TALK_COLS                                                                                \
+    "t.id, t.community, t.phase, to_char(t.talk_date, 'YYYY-MM-DD'), "                             \
+    "COALESCE(t.interviewee_person::text, ''), COALESCE(t.interviewee_role, 0), "                  \
+    "t.interviewee_name, t.sitting_member, t.summary, t.concern_raised, t.recorded_by, "           \
+    "to_char(t.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                \
+    "t.voided_at IS NOT NULL, COALESCE(t.void_reason, ''), COALESCE((SELECT ip.code FROM "         \
     "interviews.person ip WHERE ip.id = t.interviewee_person), ''), t.code"
 
 /* Talks read back with everything they hold; the messages point into the
@@ -293,12 +297,12 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
                          "ORDER BY array_position($1::uuid[], talk_id), position",
                          1, v));
     if (set->interviewers)
-        set->topics = hj_arena_keep(
-            &set->mem, hj_pq(c, state,
-                             "SELECT talk_id, topic FROM interviews.talk_topic "
-                             "WHERE talk_id = ANY($1::uuid[]) "
-                             "ORDER BY array_position($1::uuid[], talk_id), position",
-                             1, v));
+        set->topics =
+            hj_arena_keep(&set->mem, hj_pq(c, state,
+                                           "SELECT talk_id, topic FROM interviews.talk_topic "
+                                           "WHERE talk_id = ANY($1::uuid[]) "
+                                           "ORDER BY array_position($1::uuid[], talk_id), position",
+                                           1, v));
     if (set->topics)
         set->follow_ups = hj_arena_keep(
             &set->mem,
@@ -397,18 +401,18 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     s_talks_t set;
     const char *v[1] = {id};
     /* id is a UUID or, for talk_get, the talk's short code (T0042, sql/024). */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
-                        "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
-                        1, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
+              "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
+              1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "talk", "id");
         return;
     }
     if (PQntuples(r) == 0) {
         PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found",
-                      id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
         return;
     }
     if (s_talks_load(c, state, r, &set) != 0) {
@@ -549,13 +553,26 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
      * does this call bring it up to date (in C: the rows are protobuf) and
      * ask again, the check then skipped. */
     for (int attempt = 0; attempt < 2; attempt++) {
-        const char *v[16] = {call->request_id, t->community, phase, t->date,
-                             e->person_id, role, e->name, t->summary,
-                             t->concern_raised ? "t" : "f", call->actor, interviewers, topics,
-                             action_list, owner_list, due_list, attempt ? "t" : "f"};
+        const char *v[16] = {call->request_id,
+                             t->community,
+                             phase,
+                             t->date,
+                             e->person_id,
+                             role,
+                             e->name,
+                             t->summary,
+                             t->concern_raised ? "t" : "f",
+                             call->actor,
+                             interviewers,
+                             topics,
+                             action_list,
+                             owner_list,
+                             due_list,
+                             attempt ? "t" : "f"};
         r = hj_pq(c, state,
                   "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
-                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, '{}'), recorded_at, "
+                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, "
+                  "'{}'), recorded_at, "
                   "COALESCE(interviewee_code, '') "
                   "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
                   "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
@@ -585,7 +602,8 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
         /* The short code the confirmation shows (sql/024): talk_record's
          * statement cannot see the row it inserted, so it is read after. */
         const char *v[1] = {call->request_id};
-        PGresult *code = hj_pq(c, state, "SELECT code FROM interviews.talk WHERE id = $1::uuid", 1, v);
+        PGresult *code =
+            hj_pq(c, state, "SELECT code FROM interviews.talk WHERE id = $1::uuid", 1, v);
         if (code && PQntuples(code) == 1)
             s_talk_recorded(call, t, r, PQgetvalue(code, 0, 0));
         else
@@ -610,12 +628,12 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
 
 /* The talk query's filters ($1..$5), shared by the page and the count of
  * what the reader's scope leaves out. */
-#define S_TALK_FILTER                                                                          \
-    "($1 = '' OR t.community = $1) "                                                           \
-    "AND ($2::smallint = 0 OR t.phase = $2::smallint) "                                        \
-    "AND (NULLIF($3, '') IS NULL OR EXISTS (SELECT 1 FROM interviews.talk_interviewer i "      \
-    "WHERE i.talk_id = t.id AND i.person_id = NULLIF($3, '')::uuid)) "                         \
-    "AND t.talk_date >= COALESCE(NULLIF($4, '')::date, '-infinity') "                          \
+#define S_TALK_FILTER                                                                              \
+    "($1 = '' OR t.community = $1) "                                                               \
+    "AND ($2::smallint = 0 OR t.phase = $2::smallint) "                                            \
+    "AND (NULLIF($3, '') IS NULL OR EXISTS (SELECT 1 FROM interviews.talk_interviewer i "          \
+    "WHERE i.talk_id = t.id AND i.person_id = NULLIF($3, '')::uuid)) "                             \
+    "AND t.talk_date >= COALESCE(NULLIF($4, '')::date, '-infinity') "                              \
     "AND t.talk_date <= COALESCE(NULLIF($5, '')::date, 'infinity') "
 
 /* Voided talks count only when asked for ($n: include_void). */
@@ -634,15 +652,15 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
     snprintf(limit, sizeof limit, "%u", page + 1);
     snprintf(phase, sizeof phase, "%d", (int)q->phase);
     const char *include = q->include_void ? "t" : "f";
-    const char *v[9] = {q->community, phase, q->interviewer, q->date_from, q->date_to, q->after,
-                        limit, scope, include};
+    const char *v[9] = {q->community, phase, q->interviewer, q->date_from, q->date_to,
+                        q->after,     limit, scope,          include};
     /* Over the whole filter, not the page: the reader learns how many are
      * withheld, never which; and how many they may see in all. */
     PGresult *r = hj_pq(c, state,
                         "SELECT count(*) FILTER (WHERE NOT ($6::text[] IS NULL OR t.community = "
                         "ANY($6::text[]))), count(*) FILTER (WHERE $6::text[] IS NULL OR "
                         "t.community = ANY($6::text[])) FROM interviews.talk t WHERE " S_TALK_FILTER
-                        S_TALK_STANDING("$7"),
+                            S_TALK_STANDING("$7"),
                         7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
     if (!r) {
         free(scope);
@@ -656,8 +674,8 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
               "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
               "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
               "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
-              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING("$9")
-              "ORDER BY t.talk_date, t.id LIMIT $7::int",
+              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING(
+                  "$9") "ORDER BY t.talk_date, t.id LIMIT $7::int",
               9, v);
     free(scope);
     if (!r) {
@@ -689,8 +707,10 @@ static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
 {
     char state[6];
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state, "SELECT COALESCE(void_reason, '') FROM interviews.talk "
-                                  "WHERE id = $1::uuid", 1, v);
+    PGresult *r = hj_pq(c, state,
+                        "SELECT COALESCE(void_reason, '') FROM interviews.talk "
+                        "WHERE id = $1::uuid",
+                        1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "talk", "id");
         return;
@@ -793,23 +813,24 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
     const char *v[1] = {q->community};
     /* One row per sitting member (a person on both committees once), and one
      * row with NULL member for a community without any. */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
-                        "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
-                        "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
-                        "FROM interviews.community c "
-                        "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
-                        "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
-                        "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
-                        "s.term_end IS NULL GROUP BY s.person_id) m ON true "
-                        "LEFT JOIN interviews.person p ON p.id = m.person_id "
-                        "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
-                        "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
-                        "AND t.voided_at IS NULL "
-                        "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
-                        "WHERE $1 = '' OR c.code = $1 "
-                        "ORDER BY c.code, p.name, m.person_id",
-                        1, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
+              "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
+              "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
+              "FROM interviews.community c "
+              "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
+              "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
+              "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
+              "s.term_end IS NULL GROUP BY s.person_id) m ON true "
+              "LEFT JOIN interviews.person p ON p.id = m.person_id "
+              "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
+              "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
+              "AND t.voided_at IS NULL "
+              "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
+              "WHERE $1 = '' OR c.code = $1 "
+              "ORDER BY c.code, p.name, m.person_id",
+              1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "coverage", "");
         return;
@@ -901,11 +922,12 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
     snprintf(number, sizeof number, "%u", f->number);
     const char *v[3] = {f->talk_id, number, f->closed_on};
     /* The update itself decides a race between two closes: only one finds it open. */
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
-                        "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
-                        "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
+              "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
+              "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
+              3, v);
     if (!r) {
         hj_call_sql_failed(call, state, "follow-up", "number");
         return;
@@ -932,8 +954,8 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
                       f->talk_id);
     else if (PQgetvalue(r, 0, 1)[0] != 't')
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "number",
-                      "talk %s has no follow-up %u", f->talk_id, f->number);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "number", "talk %s has no follow-up %u",
+                      f->talk_id, f->number);
     else if (PQgetvalue(r, 0, 2)[0])
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "number",
                       "follow-up %u was already closed on %s", f->number, PQgetvalue(r, 0, 2));

@@ -74,8 +74,9 @@ static int s_check_follow_ups(hj_status_t *st, const Hj__Interviews__Talk *t)
 static int s_check_talk(hj_status_t *st, const char *request_id, const Hj__Interviews__Talk *t)
 {
     if (t->id[0] && strcmp(t->id, request_id) != 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id",
-                             "id must equal the request id (the talk's UUID is its idempotency key)");
+        return hj_status_set(
+            st, HJ__CODE__INVALID_ARGUMENT, "id",
+            "id must equal the request id (the talk's UUID is its idempotency key)");
     if (hj_check_code(st, "community", t->community, 1) != 0)
         return -1;
     if (t->phase < HJ__INTERVIEWS__PHASE__SURVEY || t->phase > HJ__INTERVIEWS__PHASE__OTHER)
@@ -153,7 +154,8 @@ static int s_validate(hj_status_t *st, const char *request_id, const Hj__Intervi
                hj_check_required(st, "reason", r->talk_void->reason, S_TEXT_MAX);
     case HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE: {
         const Hj__Interviews__TalkUpdate *u = r->talk_update;
-        if (hj_check_uuid(st, "id", u->id) != 0 || (u->date[0] && hj_check_past_date(st, "date", u->date, 1)) ||
+        if (hj_check_uuid(st, "id", u->id) != 0 ||
+            (u->date[0] && hj_check_past_date(st, "date", u->date, 1)) ||
             hj_check_text(st, "reason", u->reason, S_TEXT_MAX, 0) != 0 ||
             (u->summary[0] && hj_check_required(st, "summary", u->summary, S_TEXT_MAX) != 0))
             return -1;
@@ -197,8 +199,8 @@ static const hj_permission_t s_permissions[] = {
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Interviews__Request *r =
-        (Hj__Interviews__Request *)hj_call_unpack(call, &hj__interviews__request__descriptor, s_permissions, body, len);
+    Hj__Interviews__Request *r = (Hj__Interviews__Request *)hj_call_unpack(
+        call, &hj__interviews__request__descriptor, s_permissions, body, len);
     return r ? s_validate(&call->status, r->request_id, r) : -1;
 }
 
@@ -231,7 +233,6 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
     }
 }
-
 
 const hj_service_t interviews_service = {
     .name = "interviews",

@@ -42,15 +42,16 @@ static const prep_filter_t s_body_filters[] = {
 };
 
 static const prep_record_t s_body = {
-    .select = "SELECT t.id, t.kind, t.name, t.subdistrict, COALESCE(t.community, ''), "
-              "COALESCE((SELECT l.person_id::text FROM registry.body_member l WHERE l.body_id = t.id "
-              "AND l.role = 'leader'), ''), COALESCE(to_char(t.formed_on, 'YYYY-MM-DD'), ''), "
-              "t.recorded_by, "
-              "COALESCE((SELECT string_agg(m.person_id || E'\\x1f' || p.name || E'\\x1f' || m.role, "
-              "E'\\x1e' ORDER BY m.role = 'member', p.name, m.person_id) FROM registry.body_member m "
-              "JOIN registry.person p ON p.id = m.person_id WHERE m.body_id = t.id), ''), "
-              "COALESCE((SELECT string_agg(bc.community, E'\\x1e' ORDER BY bc.community) FROM "
-              "registry.body_community bc WHERE bc.body_id = t.id), '') FROM registry.body t",
+    .select =
+        "SELECT t.id, t.kind, t.name, t.subdistrict, COALESCE(t.community, ''), "
+        "COALESCE((SELECT l.person_id::text FROM registry.body_member l WHERE l.body_id = t.id "
+        "AND l.role = 'leader'), ''), COALESCE(to_char(t.formed_on, 'YYYY-MM-DD'), ''), "
+        "t.recorded_by, "
+        "COALESCE((SELECT string_agg(m.person_id || E'\\x1f' || p.name || E'\\x1f' || m.role, "
+        "E'\\x1e' ORDER BY m.role = 'member', p.name, m.person_id) FROM registry.body_member m "
+        "JOIN registry.person p ON p.id = m.person_id WHERE m.body_id = t.id), ''), "
+        "COALESCE((SELECT string_agg(bc.community, E'\\x1e' ORDER BY bc.community) FROM "
+        "registry.body_community bc WHERE bc.body_id = t.id), '') FROM registry.body t",
     .table = "registry.body",
     .sort = "kind",
     .filters = s_body_filters,
@@ -112,22 +113,24 @@ static int s_add_members(PGconn *c, hj_call_t *call, const char *body_id, char *
     for (size_t i = 0; i < n; i++) {
         const char *v[3] = {body_id, ids[i], role};
         if (prep_exec(c, call, "member",
-                   "INSERT INTO registry.body_member (body_id, person_id, role) VALUES "
-                   "($1::uuid, $2::uuid, $3) ON CONFLICT (body_id, person_id) DO NOTHING",
-                   3, v))
+                      "INSERT INTO registry.body_member (body_id, person_id, role) VALUES "
+                      "($1::uuid, $2::uuid, $3) ON CONFLICT (body_id, person_id) DO NOTHING",
+                      3, v))
             return -1;
     }
     return 0;
 }
 
-static int s_add_communities(PGconn *c, hj_call_t *call, const char *body_id, char **codes, size_t n)
+static int s_add_communities(PGconn *c, hj_call_t *call, const char *body_id, char **codes,
+                             size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *v[2] = {codes[i], body_id};
-        if (prep_exec(c, call, "communities",
-                   "INSERT INTO registry.body_community (community, body_id) VALUES ($1, $2::uuid) "
-                   "ON CONFLICT (community) DO NOTHING",
-                   2, v))
+        if (prep_exec(
+                c, call, "communities",
+                "INSERT INTO registry.body_community (community, body_id) VALUES ($1, $2::uuid) "
+                "ON CONFLICT (community) DO NOTHING",
+                2, v))
             return -1;
     }
     return 0;
@@ -164,12 +167,13 @@ void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b)
     PQclear(r);
     if (call->status.code != HJ__CODE__OK)
         return;
-    const char *w[7] = {call->request_id, b->kind,     b->name,    subdistrict,
+    const char *w[7] = {call->request_id, b->kind,      b->name,    subdistrict,
                         b->community,     b->formed_on, call->actor};
-    if (prep_exec(c, call, "body",
-               "INSERT INTO registry.body (id, kind, name, subdistrict, community, formed_on, "
-               "recorded_by) VALUES ($1::uuid, $2, $3, $4, NULLIF($5, ''), NULLIF($6, '')::date, $7)",
-               7, w) ||
+    if (prep_exec(
+            c, call, "body",
+            "INSERT INTO registry.body (id, kind, name, subdistrict, community, formed_on, "
+            "recorded_by) VALUES ($1::uuid, $2, $3, $4, NULLIF($5, ''), NULLIF($6, '')::date, $7)",
+            7, w) ||
         s_add_members(c, call, call->request_id, leader, 1, "leader") ||
         s_add_members(c, call, call->request_id, b->member_ids, b->n_member_ids, "member") ||
         s_add_communities(c, call, call->request_id, b->communities, b->n_communities))
@@ -181,9 +185,9 @@ void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *
 {
     const char *v[1] = {b->id};
     char kind[32], subdistrict[64];
-    PGresult *r = prep_q(c, call, "body",
-                         "SELECT kind, subdistrict FROM registry.body WHERE id = $1::uuid FOR UPDATE",
-                         1, v);
+    PGresult *r =
+        prep_q(c, call, "body",
+               "SELECT kind, subdistrict FROM registry.body WHERE id = $1::uuid FOR UPDATE", 1, v);
     if (!r)
         return;
     if (PQntuples(r) == 0) {
@@ -195,8 +199,8 @@ void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *
     snprintf(subdistrict, sizeof subdistrict, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
     if ((b->n_add_communities || b->n_remove_communities) && strcmp(kind, "guidance_group") != 0) {
-        prep_refuse(call, "add_communities", "only a guidance_group guides communities; this is a %s",
-                    kind);
+        prep_refuse(call, "add_communities",
+                    "only a guidance_group guides communities; this is a %s", kind);
         return;
     }
     /* Removals first, so one change can replace members. */
@@ -223,9 +227,10 @@ void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *
     }
     for (size_t i = 0; i < b->n_remove_communities; i++) {
         const char *w[2] = {b->id, b->remove_communities[i]};
-        r = prep_q(c, call, "remove_communities",
-                   "DELETE FROM registry.body_community WHERE body_id = $1::uuid AND community = $2",
-                   2, w);
+        r = prep_q(
+            c, call, "remove_communities",
+            "DELETE FROM registry.body_community WHERE body_id = $1::uuid AND community = $2", 2,
+            w);
         if (!r)
             return;
         int gone = atoi(PQcmdTuples(r));
@@ -241,10 +246,11 @@ void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *
         const char *w[2] = {b->id, b->leader_id};
         /* The old leader leaves the body; a member who becomes leader stops being a member. */
         if (s_persons_exist(c, call, "leader_id", leader, 1) ||
-            prep_exec(c, call, "leader_id",
-                   "DELETE FROM registry.body_member WHERE body_id = $1::uuid AND (role = 'leader' "
-                   "OR person_id = $2::uuid)",
-                   2, w) ||
+            prep_exec(
+                c, call, "leader_id",
+                "DELETE FROM registry.body_member WHERE body_id = $1::uuid AND (role = 'leader' "
+                "OR person_id = $2::uuid)",
+                2, w) ||
             s_add_members(c, call, b->id, leader, 1, "leader"))
             return;
     }

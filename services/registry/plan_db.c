@@ -47,13 +47,14 @@ static const prep_filter_t s_plan_filters[] = {
 };
 
 static const prep_record_t s_plan = {
-    .select = "SELECT t.id, t.subdistrict, COALESCE(t.community, ''), t.version, t.title, t.body, "
-              "t.document, to_char(t.submitted_on, 'YYYY-MM-DD'), t.state, "
-              "COALESCE(t.previous_id::text, ''), COALESCE(to_char(t.in_force_on, 'YYYY-MM-DD'), ''), "
-              "t.recorded_by, COALESCE((SELECT string_agg(concat_ws(E'\\x1f', s.position, s.name, "
-              "s.state, COALESCE(to_char(s.decided_on, 'YYYY-MM-DD'), ''), s.approver, s.note, "
-              "s.decided_by), E'\\x1e' ORDER BY s.position) FROM registry.plan_step s "
-              "WHERE s.plan_id = t.id), '') FROM registry.plan t",
+    .select =
+        "SELECT t.id, t.subdistrict, COALESCE(t.community, ''), t.version, t.title, t.body, "
+        "t.document, to_char(t.submitted_on, 'YYYY-MM-DD'), t.state, "
+        "COALESCE(t.previous_id::text, ''), COALESCE(to_char(t.in_force_on, 'YYYY-MM-DD'), ''), "
+        "t.recorded_by, COALESCE((SELECT string_agg(concat_ws(E'\\x1f', s.position, s.name, "
+        "s.state, COALESCE(to_char(s.decided_on, 'YYYY-MM-DD'), ''), s.approver, s.note, "
+        "s.decided_by), E'\\x1e' ORDER BY s.position) FROM registry.plan_step s "
+        "WHERE s.plan_id = t.id), '') FROM registry.plan t",
     .table = "registry.plan",
     .sort = "submitted_on",
     .filters = s_plan_filters,
@@ -95,22 +96,23 @@ void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
     PQclear(r);
     if (call->status.code != HJ__CODE__OK)
         return;
-    const char *w[9] = {call->request_id, subdistrict, p->community, scope,      p->title,
+    const char *w[9] = {call->request_id, subdistrict, p->community,    scope,      p->title,
                         p->text,          p->document, p->submitted_on, call->actor};
-    if (prep_exec(c, call, "plan",
-               "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
-               "document, submitted_on, recorded_by) VALUES ($1::uuid, $2, NULLIF($3, ''), $4, 1, "
-               "$5, $6, $7, $8::date, $9)",
-               9, w))
+    if (prep_exec(
+            c, call, "plan",
+            "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
+            "document, submitted_on, recorded_by) VALUES ($1::uuid, $2, NULLIF($3, ''), $4, 1, "
+            "$5, $6, $7, $8::date, $9)",
+            9, w))
         return;
     for (size_t i = 0; i < p->n_steps; i++) {
         char pos[24];
         snprintf(pos, sizeof pos, "%zu", i + 1);
         const char *x[3] = {call->request_id, pos, p->steps[i]->name};
         if (prep_exec(c, call, "steps",
-                   "INSERT INTO registry.plan_step (plan_id, position, name) VALUES ($1::uuid, "
-                   "$2::smallint, $3)",
-                   3, x))
+                      "INSERT INTO registry.plan_step (plan_id, position, name) VALUES ($1::uuid, "
+                      "$2::smallint, $3)",
+                      3, x))
             return;
     }
     prep_db_get(c, call, &s_plan, call->request_id, "plan_added");
@@ -142,23 +144,26 @@ void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
     if (s_lock(c, call, e->id, state, submitted))
         return;
     if (strcmp(state, "in_force") == 0 || strcmp(state, "superseded") == 0) {
-        prep_refuse(call, "state",
-                    "the plan is %s and cannot be edited: revise it (hj plan revise) to start a new "
-                    "version with a new approval chain",
-                    state);
+        prep_refuse(
+            call, "state",
+            "the plan is %s and cannot be edited: revise it (hj plan revise) to start a new "
+            "version with a new approval chain",
+            state);
         return;
     }
     /* What was approved was the old text: the chain starts again. */
     const char *v[4] = {e->id, e->title, e->text, e->document};
-    if (prep_exec(c, call, "plan",
-               "UPDATE registry.plan SET title = COALESCE(NULLIF($2, ''), title), "
-               "body = COALESCE(NULLIF($3, ''), body), document = COALESCE(NULLIF($4, ''), document), "
-               "state = 'draft' WHERE id = $1::uuid",
-               4, v) ||
-        prep_exec(c, call, "steps",
-               "UPDATE registry.plan_step SET state = 'pending', decided_on = NULL, approver = '', "
-               "note = '', decided_by = '' WHERE plan_id = $1::uuid",
-               1, v))
+    if (prep_exec(
+            c, call, "plan",
+            "UPDATE registry.plan SET title = COALESCE(NULLIF($2, ''), title), "
+            "body = COALESCE(NULLIF($3, ''), body), document = COALESCE(NULLIF($4, ''), document), "
+            "state = 'draft' WHERE id = $1::uuid",
+            4, v) ||
+        prep_exec(
+            c, call, "steps",
+            "UPDATE registry.plan_step SET state = 'pending', decided_on = NULL, approver = '', "
+            "note = '', decided_by = '' WHERE plan_id = $1::uuid",
+            1, v))
         return;
     prep_db_get(c, call, &s_plan, e->id, "plan_edited");
 }
@@ -169,21 +174,24 @@ void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
     if (s_lock(c, call, e->id, state, submitted))
         return;
     if (strcmp(state, "in_force") != 0) {
-        prep_refuse(call, "state",
-                    "the plan is %s: only a plan in force is revised (edit a draft or returned one)",
-                    state);
+        prep_refuse(
+            call, "state",
+            "the plan is %s: only a plan in force is revised (edit a draft or returned one)",
+            state);
         return;
     }
     if (strcmp(e->date, submitted) < 0) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
-                      "date %s is before the plan it revises was submitted (%s)", e->date, submitted);
+                      "date %s is before the plan it revises was submitted (%s)", e->date,
+                      submitted);
         return;
     }
     const char *v[1] = {e->id};
-    PGresult *r = prep_q(c, call, "plan",
-                         "SELECT n.id FROM registry.plan o JOIN registry.plan n ON n.scope = o.scope "
-                         "AND n.version > o.version WHERE o.id = $1::uuid",
-                         1, v);
+    PGresult *r =
+        prep_q(c, call, "plan",
+               "SELECT n.id FROM registry.plan o JOIN registry.plan n ON n.scope = o.scope "
+               "AND n.version > o.version WHERE o.id = $1::uuid",
+               1, v);
     if (!r)
         return;
     if (PQntuples(r))
@@ -192,18 +200,21 @@ void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
     PQclear(r);
     if (call->status.code != HJ__CODE__OK)
         return;
-    const char *w[7] = {call->request_id, e->id, e->title, e->text, e->document, e->date, call->actor};
-    if (prep_exec(c, call, "plan",
-               "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
-               "document, submitted_on, previous_id, recorded_by) SELECT $1::uuid, subdistrict, "
-               "community, scope, version + 1, COALESCE(NULLIF($3, ''), title), "
-               "COALESCE(NULLIF($4, ''), body), COALESCE(NULLIF($5, ''), document), $6::date, id, $7 "
-               "FROM registry.plan WHERE id = $2::uuid",
-               7, w) ||
-        prep_exec(c, call, "steps",
-               "INSERT INTO registry.plan_step (plan_id, position, name) SELECT $1::uuid, position, "
-               "name FROM registry.plan_step WHERE plan_id = $2::uuid",
-               2, w))
+    const char *w[7] = {call->request_id, e->id,   e->title,   e->text,
+                        e->document,      e->date, call->actor};
+    if (prep_exec(
+            c, call, "plan",
+            "INSERT INTO registry.plan (id, subdistrict, community, scope, version, title, body, "
+            "document, submitted_on, previous_id, recorded_by) SELECT $1::uuid, subdistrict, "
+            "community, scope, version + 1, COALESCE(NULLIF($3, ''), title), "
+            "COALESCE(NULLIF($4, ''), body), COALESCE(NULLIF($5, ''), document), $6::date, id, $7 "
+            "FROM registry.plan WHERE id = $2::uuid",
+            7, w) ||
+        prep_exec(
+            c, call, "steps",
+            "INSERT INTO registry.plan_step (plan_id, position, name) SELECT $1::uuid, position, "
+            "name FROM registry.plan_step WHERE plan_id = $2::uuid",
+            2, w))
         return;
     prep_db_get(c, call, &s_plan, call->request_id, "plan_revised");
 }
@@ -251,26 +262,29 @@ void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision
     if (call->status.code != HJ__CODE__OK)
         return;
     snprintf(pos, sizeof pos, "%u", d->position);
-    const char *w[7] = {d->id,        pos,     d->approve ? "approved" : "returned", d->date,
-                        d->approver, d->note, call->actor};
+    const char *w[7] = {d->id,      pos,         d->approve ? "approved" : "returned",
+                        d->date,    d->approver, d->note,
+                        call->actor};
     if (prep_exec(c, call, "steps",
-               "UPDATE registry.plan_step SET state = $3, decided_on = $4::date, approver = $5, "
-               "note = $6, decided_by = $7 WHERE plan_id = $1::uuid AND position = $2::smallint",
-               7, w))
+                  "UPDATE registry.plan_step SET state = $3, decided_on = $4::date, approver = $5, "
+                  "note = $6, decided_by = $7 WHERE plan_id = $1::uuid AND position = $2::smallint",
+                  7, w))
         return;
-    if (!d->approve && prep_exec(c, call, "plan",
-                              "UPDATE registry.plan SET state = 'returned' WHERE id = $1::uuid", 1, w))
+    if (!d->approve &&
+        prep_exec(c, call, "plan",
+                  "UPDATE registry.plan SET state = 'returned' WHERE id = $1::uuid", 1, w))
         return;
     const char *in_force[2] = {d->id, d->date};
     if (d->approve && last &&
         (prep_exec(c, call, "plan",
-                "UPDATE registry.plan SET state = 'in_force', in_force_on = $2::date WHERE id = "
-                "$1::uuid",
-                2, in_force) ||
-         prep_exec(c, call, "plan",
-                "UPDATE registry.plan o SET state = 'superseded' FROM registry.plan n WHERE "
-                "n.id = $1::uuid AND o.scope = n.scope AND o.id <> n.id AND o.state = 'in_force'",
-                1, w)))
+                   "UPDATE registry.plan SET state = 'in_force', in_force_on = $2::date WHERE id = "
+                   "$1::uuid",
+                   2, in_force) ||
+         prep_exec(
+             c, call, "plan",
+             "UPDATE registry.plan o SET state = 'superseded' FROM registry.plan n WHERE "
+             "n.id = $1::uuid AND o.scope = n.scope AND o.id <> n.id AND o.state = 'in_force'",
+             1, w)))
         return;
     prep_db_get(c, call, &s_plan, d->id, "plan_step_decided");
 }
@@ -319,11 +333,11 @@ static const prep_filter_t s_task_filters[] = {
 
 /* Overdue: open and due before today on the election calendar (Asia/Shanghai). */
 static const prep_record_t s_task = {
-    .select = "SELECT t.id, t.plan_id, COALESCE(t.community, ''), t.title, t.owner, "
-              "to_char(t.due, 'YYYY-MM-DD'), t.state, COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), ''), "
-              "t.due_before_plan, t.state = 'open' AND t.due < (now() AT TIME ZONE "
-              "'Asia/Shanghai')::date, t.recorded_by, t.done_by, " PREP_VOID_COLS
-              " FROM registry.task t",
+    .select =
+        "SELECT t.id, t.plan_id, COALESCE(t.community, ''), t.title, t.owner, "
+        "to_char(t.due, 'YYYY-MM-DD'), t.state, COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), ''), "
+        "t.due_before_plan, t.state = 'open' AND t.due < (now() AT TIME ZONE "
+        "'Asia/Shanghai')::date, t.recorded_by, t.done_by, " PREP_VOID_COLS " FROM registry.task t",
     .table = "registry.task",
     .sort = "due",
     .filters = s_task_filters,
@@ -341,11 +355,12 @@ void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
         return;
     /* A task due before its plan was submitted is kept, and flagged. */
     const char *v[6] = {call->request_id, t->plan_id, t->title, t->owner, t->due, call->actor};
-    if (prep_exec(c, call, "task",
-               "INSERT INTO registry.task (id, plan_id, community, title, owner, due, "
-               "due_before_plan, recorded_by) SELECT $1::uuid, p.id, p.community, $3, $4, $5::date, "
-               "$5::date < p.submitted_on, $6 FROM registry.plan p WHERE p.id = $2::uuid",
-               6, v))
+    if (prep_exec(
+            c, call, "task",
+            "INSERT INTO registry.task (id, plan_id, community, title, owner, due, "
+            "due_before_plan, recorded_by) SELECT $1::uuid, p.id, p.community, $3, $4, $5::date, "
+            "$5::date < p.submitted_on, $6 FROM registry.plan p WHERE p.id = $2::uuid",
+            6, v))
         return;
     prep_db_get(c, call, &s_task, call->request_id, "task_added");
 }
@@ -353,9 +368,11 @@ void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
 void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
 {
     const char *v[3] = {d->id, d->date, call->actor};
-    PGresult *r = prep_q(c, call, "task",
-                         "SELECT state, voided_at IS NOT NULL FROM registry.task WHERE id = $1::uuid "
-                         "FOR UPDATE", 1, v);
+    PGresult *r =
+        prep_q(c, call, "task",
+               "SELECT state, voided_at IS NOT NULL FROM registry.task WHERE id = $1::uuid "
+               "FOR UPDATE",
+               1, v);
     if (!r)
         return;
     if (PQntuples(r) == 0)
@@ -368,9 +385,9 @@ void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
     PQclear(r);
     if (call->status.code != HJ__CODE__OK ||
         prep_exec(c, call, "task",
-               "UPDATE registry.task SET state = 'done', done_on = $2::date, done_by = $3 "
-               "WHERE id = $1::uuid",
-               3, v))
+                  "UPDATE registry.task SET state = 'done', done_on = $2::date, done_by = $3 "
+                  "WHERE id = $1::uuid",
+                  3, v))
         return;
     prep_db_get(c, call, &s_task, d->id, "task_done");
 }
@@ -393,12 +410,12 @@ void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *
     const char *v[4] = {u->id, u->due, u->title, u->owner};
     if (prep_fetch_standing(c, call, &s_task, u->id, &a, &before) == 0 &&
         prep_exec(c, call, "task",
-               "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
-               "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
-               "title = COALESCE(NULLIF($3, ''), t.title), "
-               "owner = COALESCE(NULLIF($4, ''), t.owner) "
-               "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
-               4, v) == 0)
+                  "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
+                  "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
+                  "title = COALESCE(NULLIF($3, ''), t.title), "
+                  "owner = COALESCE(NULLIF($4, ''), t.owner) "
+                  "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
+                  4, v) == 0)
         prep_db_corrected(c, call, &s_task, u->id, before, &a, "task_updated");
     hj_arena_free(&a);
 }

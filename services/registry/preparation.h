@@ -15,24 +15,24 @@
 /* A list filter: when the ListQuery field `name` is set, `cond` (with one
  * %d for the parameter number) is added to the WHERE clause. */
 typedef struct {
-    const char *name;  /* community | subdistrict | state | kind | plan | overdue */
+    const char *name; /* community | subdistrict | state | kind | plan | overdue */
     const char *cond;
 } prep_filter_t;
 /* The subdistrict filter of a record that belongs to one community. */
-#define PREP_IN_SUBDISTRICT \
+#define PREP_IN_SUBDISTRICT                                                                        \
     "t.community IN (SELECT c.code FROM registry.community c WHERE c.subdistrict = $%d)"
 
 typedef struct {
-    const char *select;   /* "SELECT cols FROM <table> t ..." */
-    const char *table;    /* for the paging cursor */
-    const char *sort;     /* column of t the pages follow, then t.id */
+    const char *select;           /* "SELECT cols FROM <table> t ..." */
+    const char *table;            /* for the paging cursor */
+    const char *sort;             /* column of t the pages follow, then t.id */
     const prep_filter_t *filters; /* ends with {NULL, NULL} */
     /* Fills item (a message of `item`) from row i; strings point into r. */
     hj_arena_row_fn row;
     const ProtobufCMessageDescriptor *item;
-    const ProtobufCMessageDescriptor *list;  /* field 1 = repeated items */
-    int one;              /* Reply result field of one record */
-    int many;             /* Reply result field of a list */
+    const ProtobufCMessageDescriptor *list; /* field 1 = repeated items */
+    int one;                                /* Reply result field of one record */
+    int many;                               /* Reply result field of a list */
     /* Issue #20: the table has voided_at and void_reason (sql/020) and
      * `select`'s list of columns ends with PREP_VOID_COLS; lists leave voided rows
      * out unless the query's include_void, and the item's `voided` and
@@ -47,8 +47,8 @@ typedef struct {
 PGresult *prep_q(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
                  const char *const *values);
 /* One record by id into *out (arena-owned). 0, or -1 with NOT_FOUND/INTERNAL. */
-int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-               hj_arena_t *a, ProtobufCMessage **out);
+int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id, hj_arena_t *a,
+               ProtobufCMessage **out);
 /* Replies with one record; `kind` given = a write: journal kind, the
  * record's community (when it has one) and the record as payload. */
 void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
@@ -64,8 +64,8 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
 void prep_journal(hj_call_t *call, const char *kind, const char *community,
                   const ProtobufCMessage *record);
 /* NOT_FOUND naming field when no row of `table` has key = value. 0 found / -1. */
-int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
-                const char *value, const char *field, const char *what);
+int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key, const char *value,
+                const char *field, const char *what);
 /* Corrections without deletion (issue #20). Void: sets voided_at and the
  * reason of a record that stands, replies with it and journals `kind`;
  * NOT_FOUND for an unknown id, FAILED_PRECONDITION (field id) for a voided one. */

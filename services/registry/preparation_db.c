@@ -45,8 +45,8 @@ int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)
     return -1;
 }
 
-int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key,
-                const char *value, const char *field, const char *what)
+int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key, const char *value,
+                const char *field, const char *what)
 {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = $1", table, key);
@@ -144,8 +144,8 @@ static int s_fetch_one(PGconn *c, hj_call_t *call, const prep_record_t *rec, con
     return 0;
 }
 
-int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
-               hj_arena_t *a, ProtobufCMessage **out)
+int prep_fetch(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id, hj_arena_t *a,
+               ProtobufCMessage **out)
 {
     int rc = s_fetch_one(c, call, rec, id, "WHERE t.id = $1::uuid", a, out);
     if (rc == 1)
@@ -210,8 +210,9 @@ void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
                         hj_arena_t *a, ProtobufCMessage **before)
 {
-    int rc = s_fetch_one(c, call, rec, id,
-                         "WHERE t.id = $1::uuid AND t.voided_at IS NULL FOR UPDATE OF t", a, before);
+    int rc =
+        s_fetch_one(c, call, rec, id,
+                    "WHERE t.id = $1::uuid AND t.voided_at IS NULL FOR UPDATE OF t", a, before);
     if (rc == 1)
         s_not_correctable(c, call, rec, id);
     return rc == 0 ? 0 : -1;
@@ -246,11 +247,13 @@ void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, con
      * record's correction_reason (issue #20). */
     const ProtobufCMessage *update = s_request_op(call->request);
     const ProtobufCFieldDescriptor *why =
-        update ? protobuf_c_message_descriptor_get_field_by_name(update->descriptor, "reason") : NULL;
+        update ? protobuf_c_message_descriptor_get_field_by_name(update->descriptor, "reason")
+               : NULL;
     const ProtobufCFieldDescriptor *to =
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "correction_reason");
     if (why && to && why->type == PROTOBUF_C_TYPE_STRING && to->type == PROTOBUF_C_TYPE_STRING)
-        *(char **)((char *)after + to->offset) = *(char *const *)((const char *)update + why->offset);
+        *(char **)((char *)after + to->offset) =
+            *(char *const *)((const char *)update + why->offset);
     prep_reply(call, rec->one, after, kind);
 }
 
@@ -397,7 +400,8 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     *(void ***)((char *)list + f->offset) = ptrs;
     s_set_count(list, "withheld", withheld);
     s_set_count(list, "total", total);
-    const ProtobufCFieldDescriptor *next = protobuf_c_message_descriptor_get_field_by_name(rec->list, "next");
+    const ProtobufCFieldDescriptor *next =
+        protobuf_c_message_descriptor_get_field_by_name(rec->list, "next");
     if (next && next->type == PROTOBUF_C_TYPE_STRING)
         *(char **)((char *)list + next->offset) = more ? PQgetvalue(r, (int)rows - 1, 0) : "";
     *out = list;
@@ -440,8 +444,8 @@ static const prep_filter_t s_publicity_filters[] = {
 
 static const prep_record_t s_publicity = {
     .select = "SELECT t.id, COALESCE(t.community, ''), t.subdistrict, t.channel, t.kind, "
-              "to_char(t.pushed_on, 'YYYY-MM-DD'), t.count, t.title, t.recorded_by, "
-              PREP_VOID_COLS " FROM registry.publicity t",
+              "to_char(t.pushed_on, 'YYYY-MM-DD'), t.count, t.title, t.recorded_by, " PREP_VOID_COLS
+              " FROM registry.publicity t",
     .table = "registry.publicity",
     .sort = "pushed_on",
     .filters = s_publicity_filters,
@@ -466,12 +470,13 @@ void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity 
         return;
     const char *v[9] = {call->request_id, p->community, p->subdistrict, p->channel, p->kind,
                         p->date,          count,        p->title,       call->actor};
-    PGresult *r = prep_q(c, call, "publicity",
-                         "INSERT INTO registry.publicity (id, community, subdistrict, channel, kind, "
-                         "pushed_on, count, title, recorded_by) "
-                         "SELECT $1::uuid, NULLIF($2, ''), COALESCE((SELECT subdistrict FROM "
-                         "registry.community WHERE code = $2), $3), $4, $5, $6::date, $7::int, $8, $9",
-                         9, v);
+    PGresult *r =
+        prep_q(c, call, "publicity",
+               "INSERT INTO registry.publicity (id, community, subdistrict, channel, kind, "
+               "pushed_on, count, title, recorded_by) "
+               "SELECT $1::uuid, NULLIF($2, ''), COALESCE((SELECT subdistrict FROM "
+               "registry.community WHERE code = $2), $3), $4, $5, $6::date, $7::int, $8, $9",
+               9, v);
     if (!r)
         return;
     PQclear(r);
@@ -594,12 +599,13 @@ static const prep_filter_t s_assessment_filters[] = {
 };
 
 static const prep_record_t s_assessment = {
-    .select = "SELECT t.id, t.seat_id, t.community, s.person_id, p.name, t.structure_note, "
-              "t.ability, t.ability_note, t.performance, t.performance_note, t.practice, "
-              "t.practice_note, t.trust, t.trust_note, t.assessor, "
-              "to_char(t.assessed_on, 'YYYY-MM-DD'), t.recorded_by, " PREP_VOID_COLS
-              " FROM registry.assessment t "
-              "JOIN registry.seat s ON s.id = t.seat_id JOIN registry.person p ON p.id = s.person_id",
+    .select =
+        "SELECT t.id, t.seat_id, t.community, s.person_id, p.name, t.structure_note, "
+        "t.ability, t.ability_note, t.performance, t.performance_note, t.practice, "
+        "t.practice_note, t.trust, t.trust_note, t.assessor, "
+        "to_char(t.assessed_on, 'YYYY-MM-DD'), t.recorded_by, " PREP_VOID_COLS
+        " FROM registry.assessment t "
+        "JOIN registry.seat s ON s.id = t.seat_id JOIN registry.person p ON p.id = s.person_id",
     .table = "registry.assessment",
     .sort = "assessed_on",
     .filters = s_assessment_filters,
@@ -641,11 +647,10 @@ void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessmen
     snprintf(score[1], 4, "%u", m->performance);
     snprintf(score[2], 4, "%u", m->practice);
     snprintf(score[3], 4, "%u", m->trust);
-    const char *v[15] = {call->request_id, m->seat_id,         m->structure_note, score[0],
-                         m->ability_note,  score[1],           m->performance_note,
-                         score[2],         m->practice_note,   score[3],
-                         m->trust_note,    m->assessor,        m->date,
-                         call->actor,      NULL};
+    const char *v[15] = {
+        call->request_id, m->seat_id,          m->structure_note, score[0],         m->ability_note,
+        score[1],         m->performance_note, score[2],          m->practice_note, score[3],
+        m->trust_note,    m->assessor,         m->date,           call->actor,      NULL};
     r = prep_q(c, call, "assessment",
                "INSERT INTO registry.assessment (id, seat_id, community, structure_note, ability, "
                "ability_note, performance, performance_note, practice, practice_note, trust, "
@@ -680,13 +685,14 @@ void assessment_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVo
 static void s_risk_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind)
 {
     const char *v[1] = {community};
-    PGresult *r = prep_q(c, call, "community",
-                         "SELECT m.code, COALESCE(k.risk_notes, ''), COALESCE(k.contingency_plan, ''), "
-                         "COALESCE(to_char(k.updated_at AT TIME ZONE 'UTC', "
-                         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), COALESCE(k.updated_by, '') "
-                         "FROM registry.community m LEFT JOIN registry.community_risk k "
-                         "ON k.community = m.code WHERE m.code = $1",
-                         1, v);
+    PGresult *r =
+        prep_q(c, call, "community",
+               "SELECT m.code, COALESCE(k.risk_notes, ''), COALESCE(k.contingency_plan, ''), "
+               "COALESCE(to_char(k.updated_at AT TIME ZONE 'UTC', "
+               "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), COALESCE(k.updated_by, '') "
+               "FROM registry.community m LEFT JOIN registry.community_risk k "
+               "ON k.community = m.code WHERE m.code = $1",
+               1, v);
     if (!r)
         return;
     if (PQntuples(r) == 0)
@@ -709,15 +715,16 @@ void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *
     if (prep_exists(c, call, "registry.community", "code", k->community, "community", "community"))
         return;
     const char *v[4] = {k->community, k->risk_notes, k->contingency_plan, call->actor};
-    PGresult *r = prep_q(c, call, "risk",
-                         "INSERT INTO registry.community_risk (community, risk_notes, "
-                         "contingency_plan, updated_by) VALUES ($1, $2, $3, $4) "
-                         "ON CONFLICT (community) DO UPDATE SET "
-                         "risk_notes = COALESCE(NULLIF($2, ''), registry.community_risk.risk_notes), "
-                         "contingency_plan = COALESCE(NULLIF($3, ''), "
-                         "registry.community_risk.contingency_plan), "
-                         "updated_by = $4, updated_at = now()",
-                         4, v);
+    PGresult *r =
+        prep_q(c, call, "risk",
+               "INSERT INTO registry.community_risk (community, risk_notes, "
+               "contingency_plan, updated_by) VALUES ($1, $2, $3, $4) "
+               "ON CONFLICT (community) DO UPDATE SET "
+               "risk_notes = COALESCE(NULLIF($2, ''), registry.community_risk.risk_notes), "
+               "contingency_plan = COALESCE(NULLIF($3, ''), "
+               "registry.community_risk.contingency_plan), "
+               "updated_by = $4, updated_at = now()",
+               4, v);
     if (!r)
         return;
     PQclear(r);
@@ -736,8 +743,8 @@ static const struct {
     char letter;
     const char *kind, *table;
 } s_coded[] = {
-    {'X', "publicity", "registry.publicity"},   {'A', "assessment", "registry.assessment"},
-    {'E', "training", "registry.training"},     {'J', "task", "registry.task"},
+    {'X', "publicity", "registry.publicity"}, {'A', "assessment", "registry.assessment"},
+    {'E', "training", "registry.training"},   {'J', "task", "registry.task"},
     {'R', "reserve", "registry.reserve"},
 };
 #define S_NCODED (sizeof s_coded / sizeof s_coded[0])
@@ -771,7 +778,8 @@ void record_db_resolve(PGconn *c, hj_call_t *call, const char *code)
         prep_check_record_code(&call->status, "key", code);
         return;
     }
-    snprintf(sql, sizeof sql, "SELECT id, code, COALESCE(community, '') FROM %s WHERE code = upper($1)",
+    snprintf(sql, sizeof sql,
+             "SELECT id, code, COALESCE(community, '') FROM %s WHERE code = upper($1)",
              s_coded[k].table);
     PGresult *r = prep_q(c, call, s_coded[k].kind, sql, 1, v);
     if (!r)

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_NAME_MAX 200     /* names, titles, owners, sources */
-#define S_NOTE_MAX 4000    /* notes and descriptions */
-#define S_TEXT_MAX 100000  /* plan text, risk notes, contingency plans */
-#define S_LIST_MAX 200     /* members, communities, topics, attendees of one record */
+#define S_NAME_MAX 200    /* names, titles, owners, sources */
+#define S_NOTE_MAX 4000   /* notes and descriptions */
+#define S_TEXT_MAX 100000 /* plan text, risk notes, contingency plans */
+#define S_LIST_MAX 200    /* members, communities, topics, attendees of one record */
 
 /* The words of each categorical field (the .proto and sql/003 say the same). */
 static const char *const s_channels[] = {"screen", "wechat_group", "notice_board", "other", NULL};
@@ -18,12 +18,19 @@ static const char *const s_publicity_kinds[] = {
     "slogan", "policy_reading", "election_discipline", "good_practice", "other", NULL};
 static const char *const s_reserve_status[] = {"active", "withdrawn", "nominated", NULL};
 static const char *const s_vetting[] = {"pending", "cleared", "barred", NULL};
-static const char *const s_bar_reasons[] = {"criminal_record",     "gang_involvement",
-                                            "illegal_religion",    "expelled_from_party",
-                                            "other",               NULL};
-static const char *const s_problems[] = {"complex_situation",      "gang_interference",
-                                         "religious_interference", "petitions",
-                                         "weak_party_organisation", "other", NULL};
+static const char *const s_bar_reasons[] = {"criminal_record",
+                                            "gang_involvement",
+                                            "illegal_religion",
+                                            "expelled_from_party",
+                                            "other",
+                                            NULL};
+static const char *const s_problems[] = {"complex_situation",
+                                         "gang_interference",
+                                         "religious_interference",
+                                         "petitions",
+                                         "weak_party_organisation",
+                                         "other",
+                                         NULL};
 static const char *const s_body_kinds[] = {"leadership_group", "office", "guidance_group",
                                            "election_committee", NULL};
 static const char *const s_attendee_roles[] = {"election_committee_member", "guidance_group_member",
@@ -43,8 +50,8 @@ static int s_text(hj_status_t *st, const char *field, const char *value, size_t 
     return 0;
 }
 
-static int s_word(hj_status_t *st, const char *field, const char *value,
-                  const char *const *allowed, int required)
+static int s_word(hj_status_t *st, const char *field, const char *value, const char *const *allowed,
+                  int required)
 {
     if (!value[0] && !required)
         return 0;
@@ -67,8 +74,8 @@ static int s_done_on(hj_status_t *st, const char *field, const char *value, int 
         return -1;
     hj_date_today(today);
     if (value[0] && strcmp(value, today) > 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s %s is in the future",
-                             field, value);
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s %s is in the future", field,
+                             value);
     return 0;
 }
 
@@ -84,8 +91,8 @@ static int s_not_before(hj_status_t *st, const char *field, const char *date, co
 static int s_score(hj_status_t *st, const char *field, uint32_t score)
 {
     if (score < 1 || score > 5)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "%s must be a score from 1 to 5",
-                             field);
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s must be a score from 1 to 5", field);
     return 0;
 }
 
@@ -109,7 +116,8 @@ static int s_scope(hj_status_t *st, const char *community, const char *subdistri
     if (!community[0] && !subdistrict[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community",
                              "community (or subdistrict, for the whole subdistrict) is required");
-    return hj_check_code(st, "community", community, 0) || hj_check_code(st, "subdistrict", subdistrict, 0);
+    return hj_check_code(st, "community", community, 0) ||
+           hj_check_code(st, "subdistrict", subdistrict, 0);
 }
 
 static int s_uuid_or_empty(hj_status_t *st, const char *field, const char *value)
@@ -153,7 +161,8 @@ static int s_query(hj_status_t *st, const Hj__Registry__ListQuery *q)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
-    return hj_check_code(st, "community", q->community, 0) || hj_check_code(st, "subdistrict", q->subdistrict, 0) ||
+    return hj_check_code(st, "community", q->community, 0) ||
+           hj_check_code(st, "subdistrict", q->subdistrict, 0) ||
            s_uuid_or_empty(st, "after", q->after) || s_uuid_or_empty(st, "plan", q->plan) ||
            s_text(st, "state", q->state, 32, 0) || s_text(st, "kind", q->kind, 32, 0);
 }
@@ -195,7 +204,8 @@ static int s_assessment(hj_status_t *st, const Hj__Registry__Assessment *m)
            s_text(st, "performance_note", m->performance_note, S_NOTE_MAX, 0) ||
            s_score(st, "practice", m->practice) ||
            s_text(st, "practice_note", m->practice_note, S_NOTE_MAX, 0) ||
-           s_score(st, "trust", m->trust) || s_text(st, "trust_note", m->trust_note, S_NOTE_MAX, 0) ||
+           s_score(st, "trust", m->trust) ||
+           s_text(st, "trust_note", m->trust_note, S_NOTE_MAX, 0) ||
            s_text(st, "assessor", m->assessor, S_NAME_MAX, 1) || s_done_on(st, "date", m->date, 1);
 }
 
@@ -280,7 +290,8 @@ static int s_rectification(hj_status_t *st, const Hj__Registry__Rectification *m
     return hj_check_code(st, "community", m->community, 1) ||
            s_word(st, "problem", m->problem, s_problems, 1) ||
            s_text(st, "description", m->description, S_NOTE_MAX, 0) ||
-           s_text(st, "plan", m->plan, S_TEXT_MAX, 1) || s_text(st, "owner", m->owner, S_NAME_MAX, 1) ||
+           s_text(st, "plan", m->plan, S_TEXT_MAX, 1) ||
+           s_text(st, "owner", m->owner, S_NAME_MAX, 1) ||
            s_done_on(st, "opened_on", m->opened_on, 1) || hj_check_date(st, "due", m->due, 1) ||
            s_not_before(st, "due", m->due, m->opened_on, "opened_on");
 }
@@ -295,7 +306,8 @@ static int s_rectification_step(hj_status_t *st, const Hj__Registry__Rectificati
 
 static int s_upgrade(hj_status_t *st, const Hj__Registry__Upgrade *u)
 {
-    if (hj_check_code(st, "community", u->community, 1) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
+    if (hj_check_code(st, "community", u->community, 1) ||
+        s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_done_on(st, "requested_on", u->requested_on, 1))
         return -1;
     if (u->to_type != HJ__REGISTRY__ORG_TYPE__GENERAL_BRANCH &&
@@ -313,7 +325,8 @@ static int s_upgrade_decision(hj_status_t *st, const Hj__Registry__UpgradeDecisi
 
 static int s_body(hj_status_t *st, const Hj__Registry__Body *b)
 {
-    if (s_word(st, "kind", b->kind, s_body_kinds, 1) || s_text(st, "name", b->name, S_NAME_MAX, 1) ||
+    if (s_word(st, "kind", b->kind, s_body_kinds, 1) ||
+        s_text(st, "name", b->name, S_NAME_MAX, 1) ||
         hj_check_uuid(st, "leader_id", b->leader_id) ||
         s_uuids(st, "member_ids", b->member_ids, b->n_member_ids, 0) ||
         s_codes(st, "communities", b->communities, b->n_communities) ||
@@ -324,7 +337,8 @@ static int s_body(hj_status_t *st, const Hj__Registry__Body *b)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "member_ids",
                                  "the leader is not also listed as a member");
     int committee = strcmp(b->kind, "election_committee") == 0;
-    if (committee ? hj_check_code(st, "community", b->community, 1) || hj_check_code(st, "subdistrict", b->subdistrict, 0)
+    if (committee ? hj_check_code(st, "community", b->community, 1) ||
+                        hj_check_code(st, "subdistrict", b->subdistrict, 0)
                   : hj_check_code(st, "subdistrict", b->subdistrict, 1))
         return -1;
     if (!committee && b->community[0])
@@ -398,7 +412,8 @@ static int s_plan_decision(hj_status_t *st, const Hj__Registry__PlanDecision *d)
 
 static int s_task(hj_status_t *st, const Hj__Registry__Task *t)
 {
-    return hj_check_uuid(st, "plan_id", t->plan_id) || s_text(st, "title", t->title, S_NAME_MAX, 1) ||
+    return hj_check_uuid(st, "plan_id", t->plan_id) ||
+           s_text(st, "title", t->title, S_NAME_MAX, 1) ||
            s_text(st, "owner", t->owner, S_NAME_MAX, 1) || hj_check_date(st, "due", t->due, 1);
 }
 
@@ -441,13 +456,15 @@ static int s_void(hj_status_t *st, const Hj__Registry__RecordVoid *v)
     for (const char *p = v->reason; *p; p++)
         if (!strchr(" \t\r\n", *p))
             return 0;
-    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "reason", "reason is required (it is blank)");
+    return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "reason",
+                         "reason is required (it is blank)");
 }
 
 static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
-        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
+        s_text(st, "title", u->title, S_NAME_MAX, 0) ||
+        s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
         return -1;
     if (u->count > 100000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "count", "count must be 1 to 100000");
@@ -460,7 +477,8 @@ static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpda
 static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
-        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) || s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
+        s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) ||
+        s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_count(st, "add_attendees", u->n_add_attendees, 0) ||
         s_uuids(st, "remove_attendees", u->remove_attendees, u->n_remove_attendees, 0))
         return -1;
@@ -479,7 +497,8 @@ static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate
 static int s_task_update(hj_status_t *st, const Hj__Registry__TaskUpdate *u)
 {
     if (hj_check_uuid(st, "id", u->id) || hj_check_date(st, "due", u->due, 0) ||
-        s_text(st, "title", u->title, S_NAME_MAX, 0) || s_text(st, "owner", u->owner, S_NAME_MAX, 0) ||
+        s_text(st, "title", u->title, S_NAME_MAX, 0) ||
+        s_text(st, "owner", u->owner, S_NAME_MAX, 0) ||
         s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
         return -1;
     if (!u->due[0] && !u->title[0] && !u->owner[0])
@@ -500,8 +519,9 @@ int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
     case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
         return s_get(st, r->publicity_get);
     case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
-        return r->record_resolve ? prep_check_record_code(st, "key", r->record_resolve->key)
-                                 : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "key", "key is required");
+        return r->record_resolve
+                   ? prep_check_record_code(st, "key", r->record_resolve->key)
+                   : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "key", "key is required");
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
         return s_assessment(st, r->assessment_add);
     case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
@@ -567,7 +587,8 @@ int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
     case HJ__REGISTRY__REQUEST__OP_PLAN_LIST:
         return s_query(st, r->plan_list) ||
                s_word(st, "state", r->plan_list->state,
-                      (const char *const[]){"draft", "returned", "in_force", "superseded", NULL}, 0);
+                      (const char *const[]){"draft", "returned", "in_force", "superseded", NULL},
+                      0);
     case HJ__REGISTRY__REQUEST__OP_PLAN_GET:
         return s_get(st, r->plan_get);
     case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
@@ -576,8 +597,8 @@ int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
         return hj_check_uuid(st, "id", r->task_done->id) ||
                s_done_on(st, "date", r->task_done->date, 1);
     case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
-        return s_query(st, r->task_list) ||
-               s_word(st, "state", r->task_list->state, (const char *const[]){"open", "done", NULL}, 0);
+        return s_query(st, r->task_list) || s_word(st, "state", r->task_list->state,
+                                                   (const char *const[]){"open", "done", NULL}, 0);
     case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
         return s_training(st, r->training_add);
     case HJ__REGISTRY__REQUEST__OP_TRAINING_LIST:

@@ -57,7 +57,7 @@ void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Recti
 {
     if (prep_exists(c, call, "registry.community", "code", m->community, "community", "community"))
         return;
-    const char *v[9] = {call->request_id, m->community, m->problem, m->description, m->plan,
+    const char *v[9] = {call->request_id, m->community, m->problem,   m->description, m->plan,
                         m->owner,         m->due,       m->opened_on, call->actor};
     if (prep_exec(c, call, "rectification",
                   "INSERT INTO registry.rectification (id, community, problem, description, "
@@ -70,7 +70,8 @@ void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Recti
 
 /* Moves one step along open -> in_progress -> closed, refusing any other move
  * and a date before the previous step's. */
-static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s, int closing)
+static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s,
+                   int closing)
 {
     const char *v[1] = {s->id};
     PGresult *r = prep_q(c, call, "rectification",
@@ -82,7 +83,8 @@ static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification
         return;
     int ok = 0;
     if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "rectification %s not found", s->id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "rectification %s not found",
+                      s->id);
     else {
         const char *state = PQgetvalue(r, 0, 0);
         const char *since = PQgetvalue(r, 0, closing ? 2 : 1);
@@ -182,11 +184,12 @@ void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade 
 {
     char to[4];
     const char *v[1] = {u->community};
-    PGresult *r = prep_q(c, call, "community",
-                         "SELECT m.org_type, (SELECT count(*) FROM registry.upgrade g WHERE "
-                         "g.community = m.code AND g.state = 'requested') FROM registry.community m "
-                         "WHERE m.code = $1",
-                         1, v);
+    PGresult *r =
+        prep_q(c, call, "community",
+               "SELECT m.org_type, (SELECT count(*) FROM registry.upgrade g WHERE "
+               "g.community = m.code AND g.state = 'requested') FROM registry.community m "
+               "WHERE m.code = $1",
+               1, v);
     if (!r)
         return;
     int ok = 0;
@@ -205,7 +208,8 @@ void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade 
     if (!ok)
         return;
     snprintf(to, sizeof to, "%d", (int)u->to_type);
-    const char *w[6] = {call->request_id, u->community, to, u->reason, u->requested_on, call->actor};
+    const char *w[6] = {call->request_id, u->community,    to,
+                        u->reason,        u->requested_on, call->actor};
     if (prep_exec(c, call, "upgrade",
                   "INSERT INTO registry.upgrade (id, community, from_type, to_type, reason, "
                   "requested_on, requested_by) SELECT $1::uuid, code, org_type, $3::smallint, $4, "
@@ -219,35 +223,39 @@ void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade 
 void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDecision *d)
 {
     const char *v[1] = {d->id};
-    PGresult *r = prep_q(c, call, "upgrade",
-                         "SELECT g.state, to_char(g.requested_on, 'YYYY-MM-DD'), g.from_type, "
-                         "m.org_type, g.community FROM registry.upgrade g JOIN registry.community m "
-                         "ON m.code = g.community WHERE g.id = $1::uuid FOR UPDATE",
-                         1, v);
+    PGresult *r =
+        prep_q(c, call, "upgrade",
+               "SELECT g.state, to_char(g.requested_on, 'YYYY-MM-DD'), g.from_type, "
+               "m.org_type, g.community FROM registry.upgrade g JOIN registry.community m "
+               "ON m.code = g.community WHERE g.id = $1::uuid FOR UPDATE",
+               1, v);
     if (!r)
         return;
     int ok = 0;
     if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "upgrade request %s not found", d->id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "upgrade request %s not found",
+                      d->id);
     else if (strcmp(PQgetvalue(r, 0, 0), "requested") != 0)
         prep_refuse(call, "state", "the upgrade request is already %s", PQgetvalue(r, 0, 0));
     else if (strcmp(d->date, PQgetvalue(r, 0, 1)) < 0)
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
                       "date %s is before the request (%s)", d->date, PQgetvalue(r, 0, 1));
     else if (d->approve && strcmp(PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3)) != 0)
-        prep_refuse(call, "from_type",
-                    "%s is no longer a %s as when requested: reject this request and file a new one",
-                    PQgetvalue(r, 0, 4), s_org_words[atoi(PQgetvalue(r, 0, 2)) & 3]);
+        prep_refuse(
+            call, "from_type",
+            "%s is no longer a %s as when requested: reject this request and file a new one",
+            PQgetvalue(r, 0, 4), s_org_words[atoi(PQgetvalue(r, 0, 2)) & 3]);
     else
         ok = 1;
     PQclear(r);
     if (!ok)
         return;
     const char *w[5] = {d->id, d->approve ? "approved" : "rejected", d->date, d->note, call->actor};
-    if (prep_exec(c, call, "upgrade",
-                  "UPDATE registry.upgrade SET state = $2, decided_on = $3::date, decision_note = $4, "
-                  "decided_by = $5 WHERE id = $1::uuid",
-                  5, w))
+    if (prep_exec(
+            c, call, "upgrade",
+            "UPDATE registry.upgrade SET state = $2, decided_on = $3::date, decision_note = $4, "
+            "decided_by = $5 WHERE id = $1::uuid",
+            5, w))
         return;
     if (d->approve &&
         prep_exec(c, call, "community",

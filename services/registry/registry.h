@@ -54,19 +54,20 @@ const char *registry_page_limit(uint32_t limit, char buf[16]);
  * ("$2"), `scope` the text[] parameter of the communities within which (NULL
  * = every person): persons who sit on, are reserves of, or serve on a
  * working body of one of them. Three columns, '' where withheld. */
-#define REGISTRY_PERSONAL_GIVEN(p, give, scope)                                           \
-    "(" give "::boolean AND (" scope "::text[] IS NULL OR EXISTS (SELECT 1 FROM "           \
-    "registry.seat ps WHERE ps.person_id = " p ".id AND ps.community = ANY(" scope          \
-    "::text[])) OR EXISTS (SELECT 1 FROM registry.reserve pr WHERE pr.person_id = " p       \
-    ".id AND pr.community = ANY(" scope "::text[])) OR EXISTS (SELECT 1 FROM "              \
-    "registry.body_member pm JOIN registry.body pb ON pb.id = pm.body_id WHERE "            \
+#define REGISTRY_PERSONAL_GIVEN(p, give, scope)                                                    \
+    "(" give "::boolean AND (" scope "::text[] IS NULL OR EXISTS (SELECT 1 FROM "                  \
+    "registry.seat ps WHERE ps.person_id = " p ".id AND ps.community = ANY(" scope                 \
+    "::text[])) OR EXISTS (SELECT 1 FROM registry.reserve pr WHERE pr.person_id = " p              \
+    ".id AND pr.community = ANY(" scope "::text[])) OR EXISTS (SELECT 1 FROM "                     \
+    "registry.body_member pm JOIN registry.body pb ON pb.id = pm.body_id WHERE "                   \
     "pm.person_id = " p ".id AND pb.community = ANY(" scope "::text[]))))"
-#define REGISTRY_PERSONAL(expr, p, give, scope) \
+#define REGISTRY_PERSONAL(expr, p, give, scope)                                                    \
     "CASE WHEN " REGISTRY_PERSONAL_GIVEN(p, give, scope) " THEN " expr " ELSE '' END"
-#define REGISTRY_PERSONAL_COLS(p, give, scope)                                                 \
-    REGISTRY_PERSONAL(p ".ethnicity", p, give, scope) ", "                                      \
-    REGISTRY_PERSONAL("COALESCE(to_char(" p ".birth_date, 'YYYY-MM-DD'), '')", p, give, scope) \
-    ", " REGISTRY_PERSONAL("COALESCE(" p ".id_mask, '')", p, give, scope)
+#define REGISTRY_PERSONAL_COLS(p, give, scope)                                                     \
+    REGISTRY_PERSONAL(p ".ethnicity", p, give, scope)                                              \
+    ", " REGISTRY_PERSONAL("COALESCE(to_char(" p ".birth_date, 'YYYY-MM-DD'), '')", p, give,       \
+                           scope) ", " REGISTRY_PERSONAL("COALESCE(" p ".id_mask, '')", p, give,   \
+                                                         scope)
 
 /* The parameters of REGISTRY_PERSONAL_COLS for this call: *give "t" or
  * "f", *scope NULL or a malloc'd text[] literal (free it). A write's reply

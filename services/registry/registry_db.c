@@ -10,12 +10,10 @@
 
 #define S_PAGE_DEFAULT 100
 
-
 static void s_not_found(hj_call_t *call, const char *field, const char *what, const char *key)
 {
     hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, key);
 }
-
 
 /* ---- districts and subdistricts ---------------------------------------- */
 
@@ -23,7 +21,8 @@ void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__Di
 {
     char state[6];
     const char *v[2] = {d->code, d->name};
-    PGresult *r = hj_pq(c, state, "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v);
+    PGresult *r =
+        hj_pq(c, state, "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v);
     if (!r) {
         hj_call_sql_failed(call, state, "district", "code");
         return;
@@ -40,12 +39,12 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
 {
     char state[6];
     const char *v[3] = {s->code, s->name, s->district};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO registry.subdistrict (code, name, district) VALUES ($1, $2, $3)",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "INSERT INTO registry.subdistrict (code, name, district) VALUES ($1, $2, $3)", 3, v);
     if (!r) {
         hj_call_sql_failed(call, state, strcmp(state, "23503") ? "subdistrict" : "district",
-                     strcmp(state, "23503") ? "code" : "district");
+                           strcmp(state, "23503") ? "code" : "district");
         return;
     }
     PQclear(r);
@@ -58,8 +57,9 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
 
 /* ---- communities ------------------------------------------------------- */
 
-#define S_COMMUNITY_COLS \
-    "code, name, subdistrict, org_type, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define S_COMMUNITY_COLS                                                                           \
+    "code, name, subdistrict, org_type, to_char(updated_at AT TIME ZONE 'UTC', "                   \
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static void s_community_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
@@ -77,8 +77,8 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
 {
     char state[6];
     const char *v[1] = {code};
-    PGresult *r = hj_pq(c, state, "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1",
-                        1, v);
+    PGresult *r = hj_pq(
+        c, state, "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1", 1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "community", "code");
         return;
@@ -122,16 +122,18 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__C
     s_community_reply(c, call, m->code, "community_added");
 }
 
-void registry_db_community_update(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityUpdate *u)
+void registry_db_community_update(PGconn *c, hj_call_t *call,
+                                  const Hj__Registry__CommunityUpdate *u)
 {
     char state[6], org[4];
     snprintf(org, sizeof org, "%d", (int)u->org_type);
     const char *v[3] = {u->code, u->name, org};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE registry.community SET name = COALESCE(NULLIF($2, ''), name), "
-                        "org_type = CASE WHEN $3::smallint = 0 THEN org_type ELSE $3::smallint END, "
-                        "updated_at = now() WHERE code = $1",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "UPDATE registry.community SET name = COALESCE(NULLIF($2, ''), name), "
+              "org_type = CASE WHEN $3::smallint = 0 THEN org_type ELSE $3::smallint END, "
+              "updated_at = now() WHERE code = $1",
+              3, v);
     if (!r) {
         hj_call_sql_failed(call, state, "community", "code");
         return;
@@ -159,11 +161,12 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
         return;
     const char *v[3] = {q->community, q->after, registry_page_limit(q->limit, limit)};
     /* The total over the filter (the subdistrict's index range), then one page more than asked. */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_COMMUNITY_COLS ", (SELECT count(*) FROM registry.community k "
-                        "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
-                        "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT " S_COMMUNITY_COLS ", (SELECT count(*) FROM registry.community k "
+              "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
+              "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
+              3, v);
     if (!r) {
         hj_call_sql_failed(call, state, "community list", "");
         return;
@@ -175,8 +178,8 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
     hj_arena_t a = {0};
     Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
     list.n_items = (size_t)n;
-    list.items = (Hj__Registry__Community **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Community),
-                                                           s_community_row);
+    list.items = (Hj__Registry__Community **)hj_arena_rows(
+        &a, r, n, sizeof(Hj__Registry__Community), s_community_row);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
@@ -203,9 +206,9 @@ int registry_personal(hj_call_t *call, int write, const char **give, char **scop
 }
 
 /* $2 and $3: REGISTRY_PERSONAL_COLS's parameters. */
-#define S_PERSON_COLS                                                                   \
-    "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS("p", "$2", "$3") \
-    ", p.code, p.voided_at IS NOT NULL, COALESCE(p.void_reason, '')"
+#define S_PERSON_COLS                                                                              \
+    "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS(                             \
+        "p", "$2", "$3") ", p.code, p.voided_at IS NOT NULL, COALESCE(p.void_reason, '')"
 
 static void s_person_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
@@ -234,8 +237,8 @@ static int s_person_read(PGconn *c, hj_call_t *call, const char *id, int write, 
     if (registry_personal(call, write, &give, &scope) != 0)
         return -1;
     const char *v[3] = {id, give, scope};
-    PGresult *r = hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id = $1",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id = $1", 3, v);
     free(scope);
     if (!r) {
         hj_call_sql_failed(call, state, "person", "id");
@@ -279,8 +282,14 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
     char state[6], id[37];
     /* The person's id is derived from the request id, so a replay names the same person. */
     snprintf(id, sizeof id, "%s", call->request_id);
-    const char *v[8] = {id, p->name, p->gender, p->ethnicity, p->birth_date,
-                        p->party_member ? "t" : "f", (const char *)id_hash, id_mask};
+    const char *v[8] = {id,
+                        p->name,
+                        p->gender,
+                        p->ethnicity,
+                        p->birth_date,
+                        p->party_member ? "t" : "f",
+                        (const char *)id_hash,
+                        id_mask};
     int len[8] = {0, 0, 0, 0, 0, 0, id_hash ? 32 : 0, 0};
     int fmt[8] = {0, 0, 0, 0, 0, 0, 1, 0};
     if (!id_hash) {
@@ -324,11 +333,11 @@ const char *registry_page_limit(uint32_t limit, char buf[16])
  * subdistrict): the page and the count read the same rows. With a community:
  * the persons sitting on its committees now; with a subdistrict, on the
  * committees of its communities (the community_subdistrict index range). */
-#define S_PERSON_FILTER                                                                     \
-    "($1 = '' OR EXISTS (SELECT 1 FROM registry.seat s WHERE s.person_id = p.id AND "       \
-    "s.community = $1 AND s.term_end IS NULL)) AND ($6 = '' OR strpos(p.name, $6) > 0) "    \
-    "AND ($7::boolean OR p.voided_at IS NULL) AND ($8 = '' OR EXISTS (SELECT 1 FROM "       \
-    "registry.community k JOIN registry.seat s ON s.community = k.code AND s.term_end IS "  \
+#define S_PERSON_FILTER                                                                            \
+    "($1 = '' OR EXISTS (SELECT 1 FROM registry.seat s WHERE s.person_id = p.id AND "              \
+    "s.community = $1 AND s.term_end IS NULL)) AND ($6 = '' OR strpos(p.name, $6) > 0) "           \
+    "AND ($7::boolean OR p.voided_at IS NULL) AND ($8 = '' OR EXISTS (SELECT 1 FROM "              \
+    "registry.community k JOIN registry.seat s ON s.community = k.code AND s.term_end IS "         \
     "NULL WHERE k.subdistrict = $8 AND s.person_id = p.id)) "
 
 static void s_persons_send(hj_call_t *call, Hj__Registry__Person **ptrs, int n, uint64_t total,
@@ -386,16 +395,23 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     const char *give;
     if (registry_personal(call, 0, &give, &scope) != 0)
         return;
-    const char *v[8] = {q->community, give,    scope, after, registry_page_limit(q->limit, limit),
-                        q->name,      q->include_void ? "t" : "f", q->subdistrict};
+    const char *v[8] = {q->community,
+                        give,
+                        scope,
+                        after,
+                        registry_page_limit(q->limit, limit),
+                        q->name,
+                        q->include_void ? "t" : "f",
+                        q->subdistrict};
     /* The total over the filter comes with the page, even an empty one (a
      * row of NULLs then): one statement, one snapshot. */
-    PGresult *r = hj_pq(c, state,
-                        "WITH total AS (SELECT count(*) AS n FROM registry.person p WHERE "
-                        S_PERSON_FILTER ") SELECT " S_PERSON_COLS ", total.n FROM total LEFT JOIN "
-                        "LATERAL (SELECT p.* FROM registry.person p WHERE p.id > $4::uuid AND "
-                        S_PERSON_FILTER "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
-                        8, v);
+    PGresult *r = hj_pq(
+        c, state,
+        "WITH total AS (SELECT count(*) AS n FROM registry.person p WHERE " S_PERSON_FILTER
+        ") SELECT " S_PERSON_COLS ", total.n FROM total LEFT JOIN "
+        "LATERAL (SELECT p.* FROM registry.person p WHERE p.id > $4::uuid AND " S_PERSON_FILTER
+        "ORDER BY p.id LIMIT $5::int) p ON true ORDER BY p.id",
+        8, v);
     free(scope);
     if (!r) {
         hj_call_sql_failed(call, state, "person list", "");
@@ -415,21 +431,22 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
 /* Where a person stands (for a match list): the communities of their sitting
  * seats, reserve entries that stand and working bodies (an election committee's
  * community, the communities a guidance group guides). */
-#define S_PERSON_COMMUNITIES                                                                   \
-    "ARRAY(SELECT s.community FROM registry.seat s WHERE s.person_id = p.id AND "             \
-    "s.term_end IS NULL UNION SELECT r.community FROM registry.reserve r WHERE r.person_id = " \
-    "p.id AND r.voided_at IS NULL UNION SELECT COALESCE(b.community, bc.community) FROM registry.body_member m JOIN "  \
-    "registry.body b ON b.id = m.body_id LEFT JOIN registry.body_community bc ON bc.body_id = " \
-    "b.id WHERE m.person_id = p.id AND COALESCE(b.community, bc.community) IS NOT NULL "       \
+#define S_PERSON_COMMUNITIES                                                                       \
+    "ARRAY(SELECT s.community FROM registry.seat s WHERE s.person_id = p.id AND "                  \
+    "s.term_end IS NULL UNION SELECT r.community FROM registry.reserve r WHERE r.person_id = "     \
+    "p.id AND r.voided_at IS NULL UNION SELECT COALESCE(b.community, bc.community) FROM "          \
+    "registry.body_member m JOIN "                                                                 \
+    "registry.body b ON b.id = m.body_id LEFT JOIN registry.body_community bc ON bc.body_id = "    \
+    "b.id WHERE m.person_id = p.id AND COALESCE(b.community, bc.community) IS NOT NULL "           \
     "ORDER BY 1)"
 
 /* In scope of community $4: its persons; with $5 (cadre), its subdistrict's. */
-#define S_PERSON_IN_SCOPE                                                                      \
-    "($4 = '' OR CASE WHEN $5::boolean THEN EXISTS (SELECT 1 FROM registry.community k JOIN "  \
-    "registry.community sib ON sib.subdistrict = k.subdistrict JOIN registry.seat s ON "       \
-    "s.community = sib.code AND s.term_end IS NULL WHERE k.code = $4 AND s.person_id = p.id) " \
-    "OR EXISTS (SELECT 1 FROM registry.community k JOIN registry.body b ON b.subdistrict = "   \
-    "k.subdistrict JOIN registry.body_member m ON m.body_id = b.id WHERE k.code = $4 AND "     \
+#define S_PERSON_IN_SCOPE                                                                          \
+    "($4 = '' OR CASE WHEN $5::boolean THEN EXISTS (SELECT 1 FROM registry.community k JOIN "      \
+    "registry.community sib ON sib.subdistrict = k.subdistrict JOIN registry.seat s ON "           \
+    "s.community = sib.code AND s.term_end IS NULL WHERE k.code = $4 AND s.person_id = p.id) "     \
+    "OR EXISTS (SELECT 1 FROM registry.community k JOIN registry.body b ON b.subdistrict = "       \
+    "k.subdistrict JOIN registry.body_member m ON m.body_id = b.id WHERE k.code = $4 AND "         \
     "m.person_id = p.id) ELSE $4 = ANY(" S_PERSON_COMMUNITIES ") END)"
 
 void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__PersonResolve *q)
@@ -445,12 +462,13 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
                strspn(key + 1, "0123456789") == digits;
     /* P42, p0042 and P0042 are one code. */
     const char *match = hj_uuid_valid(key) ? "p.id = $1::uuid"
-                        : code            ? "p.code = registry.person_code(substr($1, 2)::bigint)"
-                                          : "p.name = $1 AND p.voided_at IS NULL";
+                        : code             ? "p.code = registry.person_code(substr($1, 2)::bigint)"
+                                           : "p.name = $1 AND p.voided_at IS NULL";
     char sql[4096];
     /* Among the community's persons first; when none there, district-wide. */
     snprintf(sql, sizeof sql,
-             "WITH m AS (SELECT p.*, " S_PERSON_IN_SCOPE " AS here FROM registry.person p WHERE %s) "
+             "WITH m AS (SELECT p.*, " S_PERSON_IN_SCOPE
+             " AS here FROM registry.person p WHERE %s) "
              "SELECT " S_PERSON_COLS ", array_to_string(" S_PERSON_COMMUNITIES ", ','), "
              "count(*) OVER () FROM m p "
              "WHERE p.here OR NOT EXISTS (SELECT 1 FROM m WHERE m.here) ORDER BY p.code LIMIT 20",
@@ -557,8 +575,8 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
 
 /* ---- committee seats --------------------------------------------------- */
 
-#define S_SEAT_COLS \
-    "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), " \
+#define S_SEAT_COLS                                                                                \
+    "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), "   \
     "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name, p.code"
 
 static void s_seat_row(PGresult *r, int i, void *item, hj_arena_t *a)
@@ -628,14 +646,15 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
         s_not_found(call, "person_id", "person", s->person_id);
         return;
     }
-    const char *w[7] = {id, s->community, s->person_id, committee, s->role, s->term_start, s->term_end};
+    const char *w[7] = {id,      s->community,  s->person_id, committee,
+                        s->role, s->term_start, s->term_end};
     r = hj_pq(c, state,
               "INSERT INTO registry.seat (id, community, person_id, committee, role, term_start, "
               "term_end) VALUES ($1, $2, $3, $4::smallint, $5, $6::date, NULLIF($7, '')::date)",
               7, w);
     if (!r) {
         hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
-                     "person_id");
+                           "person_id");
         return;
     }
     PQclear(r);
@@ -658,8 +677,7 @@ void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
     PQclear(r);
     if (!changed) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "term_end",
-                      "seat %s is unknown, already ended, or starts after %s", s->id,
-                      s->term_end);
+                      "seat %s is unknown, already ended, or starts after %s", s->id, s->term_end);
         return;
     }
     s_seat_reply(c, call, s->id, "seat_ended");
@@ -675,12 +693,13 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
         return;
     }
     const char *v[3] = {q->community, after, registry_page_limit(q->limit, limit)};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
-                        "OR k.community = $1) FROM registry.seat s JOIN registry.person p ON "
-                        "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
-                        "ORDER BY s.id LIMIT $3::int",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
+              "OR k.community = $1) FROM registry.seat s JOIN registry.person p ON "
+              "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
+              "ORDER BY s.id LIMIT $3::int",
+              3, v);
     if (!r) {
         hj_call_sql_failed(call, state, "seat list", "");
         return;
@@ -692,7 +711,8 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     hj_arena_t a = {0};
     Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
     list.n_items = (size_t)n;
-    list.items = (Hj__Registry__Seat **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Seat), s_seat_row);
+    list.items =
+        (Hj__Registry__Seat **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Seat), s_seat_row);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
@@ -726,7 +746,7 @@ static char *s_text_array(size_t n, const char *(*item)(size_t i, const void *ar
 
 static const char *s_hash_item(size_t i, const void *arg)
 {
-    return ((const char (*)[65])arg)[i];
+    return ((const char(*)[65])arg)[i];
 }
 
 void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__PersonImport *imp,
@@ -768,14 +788,22 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
     for (size_t i = 0; i < imp->n_rows; i++) {
         const Hj__Registry__Person *p = imp->rows[i];
         snprintf(ord, sizeof ord, "%zu", i + 1);
-        const char *w[9] = {call->request_id, ord, p->name, p->gender, p->ethnicity, p->birth_date,
-                            p->party_member ? "t" : "f", hashes[i], masks[i]};
-        PGresult *ins = hj_pq(c, state,
-                              "INSERT INTO registry.person (id, name, gender, ethnicity, birth_date, "
-                              "party_member, id_hash, id_mask) VALUES (md5($1 || ':' || $2)::uuid, "
-                              "$3, $4, $5, NULLIF($6, '')::date, $7::boolean, "
-                              "NULLIF(decode($8, 'hex'), ''::bytea), NULLIF($9, ''))",
-                              9, w);
+        const char *w[9] = {call->request_id,
+                            ord,
+                            p->name,
+                            p->gender,
+                            p->ethnicity,
+                            p->birth_date,
+                            p->party_member ? "t" : "f",
+                            hashes[i],
+                            masks[i]};
+        PGresult *ins =
+            hj_pq(c, state,
+                  "INSERT INTO registry.person (id, name, gender, ethnicity, birth_date, "
+                  "party_member, id_hash, id_mask) VALUES (md5($1 || ':' || $2)::uuid, "
+                  "$3, $4, $5, NULLIF($6, '')::date, $7::boolean, "
+                  "NULLIF(decode($8, 'hex'), ''::bytea), NULLIF($9, ''))",
+                  9, w);
         if (!ins)
             goto failed;
         PQclear(ins);
@@ -795,8 +823,8 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
         int rows = PQntuples(r);
         Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
         list.n_items = (size_t)rows;
-        list.items = (Hj__Registry__Person **)hj_arena_rows(&a, r, rows, sizeof(Hj__Registry__Person),
-                                                            s_person_row);
+        list.items = (Hj__Registry__Person **)hj_arena_rows(
+            &a, r, rows, sizeof(Hj__Registry__Person), s_person_row);
         list.total = (uint64_t)rows;
         list.next = "";
         Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;

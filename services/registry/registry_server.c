@@ -84,19 +84,22 @@ static int s_check_person_update(hj_status_t *st, const Hj__Registry__PersonUpda
     char today[11];
     if (hj_check_uuid(st, "id", u->id) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0) ||
         hj_check_text(st, "ethnicity", u->ethnicity, 64, 0) ||
-        hj_check_date(st, "birth_date", u->birth_date, 0) || s_check_reason(st, "reason", u->reason, 0))
+        hj_check_date(st, "birth_date", u->birth_date, 0) ||
+        s_check_reason(st, "reason", u->reason, 0))
         return -1;
     if (u->gender[0] && strcmp(u->gender, "male") != 0 && strcmp(u->gender, "female") != 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "gender",
                              "gender must be male or female");
-    if (u->party_member[0] && strcmp(u->party_member, "yes") != 0 && strcmp(u->party_member, "no") != 0)
+    if (u->party_member[0] && strcmp(u->party_member, "yes") != 0 &&
+        strcmp(u->party_member, "no") != 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "party_member",
                              "party_member must be yes or no");
     hj_date_today(today);
     if (u->birth_date[0] && strcmp(u->birth_date, today) > 0)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "birth_date",
                              "birth_date is in the future");
-    if (!u->name[0] && !u->gender[0] && !u->ethnicity[0] && !u->birth_date[0] && !u->party_member[0])
+    if (!u->name[0] && !u->gender[0] && !u->ethnicity[0] && !u->birth_date[0] &&
+        !u->party_member[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "name",
                              "nothing to correct: give a name, gender, ethnicity, birth date or "
                              "party membership");
@@ -136,18 +139,21 @@ static int s_check_person_import(hj_status_t *st, const Hj__Registry__PersonImpo
     if (!bad)
         return 0;
     return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "rows",
-                         "%zu of %zu rows are bad, nothing was imported: %s", bad, imp->n_rows, msg);
+                         "%zu of %zu rows are bad, nothing was imported: %s", bad, imp->n_rows,
+                         msg);
 }
 
 static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
 {
-    if (hj_check_code(st, "community", s->community, 1) || hj_check_uuid(st, "person_id", s->person_id))
+    if (hj_check_code(st, "community", s->community, 1) ||
+        hj_check_uuid(st, "person_id", s->person_id))
         return -1;
     if (s->committee != HJ__REGISTRY__COMMITTEE__PARTY &&
         s->committee != HJ__REGISTRY__COMMITTEE__RESIDENTS)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "committee",
                              "committee must be party or residents");
-    if (s_check_role(st, s->committee, s->role) || hj_check_date(st, "term_start", s->term_start, 1) ||
+    if (s_check_role(st, s->committee, s->role) ||
+        hj_check_date(st, "term_start", s->term_start, 1) ||
         hj_check_date(st, "term_end", s->term_end, 0))
         return -1;
     if (s->term_end[0] && strcmp(s->term_end, s->term_start) < 0)
@@ -168,17 +174,20 @@ static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
                hj_check_code(st, "district", r->subdistrict_add->district, 1);
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD: {
         const Hj__Registry__Community *m = r->community_add;
-        if (hj_check_code(st, "code", m->code, 1) || hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
+        if (hj_check_code(st, "code", m->code, 1) ||
+            hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
             hj_check_code(st, "subdistrict", m->subdistrict, 1))
             return -1;
-        if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH || m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
+        if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH ||
+            m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type",
                                  "org_type must be branch, general_branch or committee");
         return 0;
     }
     case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE: {
         const Hj__Registry__CommunityUpdate *u = r->community_update;
-        if (hj_check_code(st, "code", u->code, 1) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
+        if (hj_check_code(st, "code", u->code, 1) ||
+            hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
             return -1;
         if ((int)u->org_type < 0 || u->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type", "unknown org_type");
@@ -296,15 +305,16 @@ static const hj_permission_t s_permissions[] = {
     {S_OP(TRAINING_UPDATE), "training_update", 1, S_FIELD, 0, 0},
     {S_OP(TASK_VOID), "task_void", 1, S_OFFICE, 0, 0},
     {S_OP(TASK_UPDATE), "task_update", 1, S_OFFICE, 0, 0},
-    {S_OP(RECORD_RESOLVE), "record_resolve", 0, HJ_READ_FIGURES, 0, 0}, /* a code's id (issue #20) */
+    {S_OP(RECORD_RESOLVE), "record_resolve", 0, HJ_READ_FIGURES, 0,
+     0}, /* a code's id (issue #20) */
     {0, NULL, 0, 0, 0, 0},
 };
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
     const registry_t *reg = svc;
-    Hj__Registry__Request *r =
-        (Hj__Registry__Request *)hj_call_unpack(call, &hj__registry__request__descriptor, s_permissions, body, len);
+    Hj__Registry__Request *r = (Hj__Registry__Request *)hj_call_unpack(
+        call, &hj__registry__request__descriptor, s_permissions, body, len);
     /* The journal keeps the request's digest: of a body with a number, a keyed one. */
     if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_ADD && r->person_add->id_card[0])
         hj_idcard_digest(reg->idcard_key, body, len, call->digest);
@@ -365,7 +375,8 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
     case HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT: {
         /* The numbers become keyed hashes and masks here, as for person_add. */
         size_t n = r->person_import->n_rows;
-        char(*hashes)[65] = calloc(n + 1, sizeof *hashes), (*masks)[19] = calloc(n + 1, sizeof *masks);
+        char(*hashes)[65] = calloc(n + 1, sizeof *hashes),
+        (*masks)[19] = calloc(n + 1, sizeof *masks);
         if (hashes && masks) {
             for (size_t i = 0; i < n; i++) {
                 const char *id = r->person_import->rows[i]->id_card;
@@ -397,7 +408,6 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         preparation_handle(c, call, r);
     }
 }
-
 
 const hj_service_t registry_service = {
     .name = "registry",

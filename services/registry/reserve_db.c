@@ -50,15 +50,15 @@ static const prep_record_t s_reserve = {
 
 /* What a row of the ledger refers to, as found in the database. */
 typedef struct {
-    char id[37];        /* the entry it writes: given, or this person's entry, or "" for a new one */
+    char id[37]; /* the entry it writes: given, or this person's entry, or "" for a new one */
     char person_id[37];
-    int exists;         /* the entry is in the ledger already (an update) */
-    int bad;            /* the row is refused: why is in the row's status */
+    int exists; /* the entry is in the ledger already (an update) */
+    int bad;    /* the row is refused: why is in the row's status */
 } s_resolved_t;
 
 /* A PostgreSQL array literal of n strings (field `k` of each row), quoted and escaped. */
-static char *s_array(hj_arena_t *a, size_t n, const char *(*get)(size_t i, int k, void *arg),
-                     int k, void *arg)
+static char *s_array(hj_arena_t *a, size_t n, const char *(*get)(size_t i, int k, void *arg), int k,
+                     void *arg)
 {
     size_t size = 3;
     for (size_t i = 0; i < n; i++)
@@ -87,8 +87,8 @@ static char *s_array(hj_arena_t *a, size_t n, const char *(*get)(size_t i, int k
 typedef struct {
     Hj__Registry__Reserve *const *rows;
     const s_resolved_t *res;
-    const size_t *index;   /* which rows take part */
-    char (*num)[2][16];    /* committee and line of each row, as text */
+    const size_t *index; /* which rows take part */
+    char (*num)[2][16];  /* committee and line of each row, as text */
 } s_batch_t;
 
 static const char *s_field(size_t i, int k, void *arg)
@@ -97,18 +97,30 @@ static const char *s_field(size_t i, int k, void *arg)
     size_t j = b->index[i];
     const Hj__Registry__Reserve *r = b->rows[j];
     switch (k) {
-    case 0: return b->res ? b->res[j].id : r->id;
-    case 1: return b->res ? b->res[j].person_id : r->person_id;
-    case 2: return r->person_name;
-    case 3: return r->community;
-    case 4: return b->num[j][0];
-    case 5: return r->source;
-    case 6: return r->added;
-    case 7: return r->status;
-    case 8: return r->vetting;
-    case 9: return r->bar_reason;
-    case 10: return r->note;
-    default: return b->num[j][1];
+    case 0:
+        return b->res ? b->res[j].id : r->id;
+    case 1:
+        return b->res ? b->res[j].person_id : r->person_id;
+    case 2:
+        return r->person_name;
+    case 3:
+        return r->community;
+    case 4:
+        return b->num[j][0];
+    case 5:
+        return r->source;
+    case 6:
+        return r->added;
+    case 7:
+        return r->status;
+    case 8:
+        return r->vetting;
+    case 9:
+        return r->bar_reason;
+    case 10:
+        return r->note;
+    default:
+        return b->num[j][1];
     }
 }
 
@@ -138,25 +150,27 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
     for (int k = 0; k < 6; k++)
         if (!v[k])
             return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    PGresult *r = prep_q(c, call, "rows",
-                         "WITH r AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], "
-                         "$4::text[], $5::text[], $6::int[]) WITH ORDINALITY AS r(line, id, "
-                         "person_id, person_name, community, committee, ord)), "
-                         "p AS (SELECT r.*, (SELECT x.name FROM registry.person x WHERE r.person_id "
-                         "<> '' AND x.id = NULLIF(r.person_id, '')::uuid) AS stored_name, "
-                         "(SELECT count(*) FROM registry.person x WHERE r.person_id = '' AND x.name = "
-                         "r.person_name) AS named, CASE WHEN r.person_id <> '' THEN r.person_id ELSE "
-                         "(SELECT min(x.id::text) FROM registry.person x WHERE x.name = r.person_name) "
-                         "END AS resolved FROM r) "
-                         "SELECT p.ord, COALESCE(p.stored_name, ''), p.named, COALESCE(p.resolved, ''), "
-                         "EXISTS (SELECT 1 FROM registry.community m WHERE m.code = p.community), "
-                         "COALESCE((SELECT e.id::text FROM registry.reserve e WHERE e.community = "
-                         "p.community AND e.committee = p.committee AND e.person_id = "
-                         "NULLIF(p.resolved, '')::uuid AND e.voided_at IS NULL), ''), EXISTS (SELECT 1 FROM registry.reserve e "
-                         "WHERE e.id = NULLIF(p.id, '')::uuid), EXISTS (SELECT 1 FROM "
-                         "registry.reserve e WHERE e.id = NULLIF(p.id, '')::uuid AND "
-                         "e.voided_at IS NOT NULL) FROM p ORDER BY p.ord",
-                         6, v);
+    PGresult *r =
+        prep_q(c, call, "rows",
+               "WITH r AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], "
+               "$4::text[], $5::text[], $6::int[]) WITH ORDINALITY AS r(line, id, "
+               "person_id, person_name, community, committee, ord)), "
+               "p AS (SELECT r.*, (SELECT x.name FROM registry.person x WHERE r.person_id "
+               "<> '' AND x.id = NULLIF(r.person_id, '')::uuid) AS stored_name, "
+               "(SELECT count(*) FROM registry.person x WHERE r.person_id = '' AND x.name = "
+               "r.person_name) AS named, CASE WHEN r.person_id <> '' THEN r.person_id ELSE "
+               "(SELECT min(x.id::text) FROM registry.person x WHERE x.name = r.person_name) "
+               "END AS resolved FROM r) "
+               "SELECT p.ord, COALESCE(p.stored_name, ''), p.named, COALESCE(p.resolved, ''), "
+               "EXISTS (SELECT 1 FROM registry.community m WHERE m.code = p.community), "
+               "COALESCE((SELECT e.id::text FROM registry.reserve e WHERE e.community = "
+               "p.community AND e.committee = p.committee AND e.person_id = "
+               "NULLIF(p.resolved, '')::uuid AND e.voided_at IS NULL), ''), EXISTS (SELECT 1 FROM "
+               "registry.reserve e "
+               "WHERE e.id = NULLIF(p.id, '')::uuid), EXISTS (SELECT 1 FROM "
+               "registry.reserve e WHERE e.id = NULLIF(p.id, '')::uuid AND "
+               "e.voided_at IS NOT NULL) FROM p ORDER BY p.ord",
+               6, v);
     if (!r)
         return -1;
     for (int t = 0; t < PQntuples(r); t++) {
@@ -171,8 +185,9 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
             bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "person_id", "person %s not found",
                                 row->person_id);
         else if (row->person_id[0] && row->person_name[0] && strcmp(row->person_name, stored) != 0)
-            bad = hj_status_set(s, HJ__CODE__INVALID_ARGUMENT, "person_name",
-                                "person %s is %s, not %s", row->person_id, stored, row->person_name);
+            bad =
+                hj_status_set(s, HJ__CODE__INVALID_ARGUMENT, "person_name",
+                              "person %s is %s, not %s", row->person_id, stored, row->person_name);
         else if (!row->person_id[0] && named == 0)
             bad = hj_status_set(s, HJ__CODE__NOT_FOUND, "person_name",
                                 "no person is named %s (add them with hj person add)",
@@ -187,7 +202,8 @@ static int s_resolve(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *const *r
         else if (PQgetvalue(r, t, 7)[0] == 't') /* issue #20: what is voided stays so */
             bad = hj_status_set(s, HJ__CODE__FAILED_PRECONDITION, "id",
                                 "entry %s is voided: it cannot be changed (leave id empty to "
-                                "enter the person again)", row->id);
+                                "enter the person again)",
+                                row->id);
         else if (row->id[0] && existing[0] && strcmp(existing, row->id) != 0)
             bad = hj_status_set(s, HJ__CODE__ALREADY_EXISTS, "id",
                                 "entry %s already holds this person for this committee", existing);
@@ -227,23 +243,24 @@ static PGresult *s_write(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *cons
         }
     v[11] = call->actor;
     v[12] = call->request_id;
-    PGresult *r = prep_q(c, call, "reserve",
-                         "INSERT INTO registry.reserve (id, person_id, community, committee, source, "
-                         "added_on, status, vetting, bar_reason, note, updated_by) "
-                         "SELECT COALESCE(NULLIF(r.id, '')::uuid, CASE WHEN r.line = 0 THEN $13::uuid "
-                         "ELSE md5($13 || ':' || r.line)::uuid END), r.person_id::uuid, r.community, "
-                         "r.committee::smallint, r.source, r.added::date, r.status, r.vetting, "
-                         "r.bar_reason, r.note, $12 FROM unnest($1::text[], $2::text[], $3::text[], "
-                         "$4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-                         "$10::text[], $11::int[]) AS r(id, person_id, community, committee, source, "
-                         "added, status, vetting, bar_reason, note, line) "
-                         "ON CONFLICT (id) DO UPDATE SET person_id = EXCLUDED.person_id, "
-                         "community = EXCLUDED.community, committee = EXCLUDED.committee, "
-                         "source = EXCLUDED.source, added_on = EXCLUDED.added_on, "
-                         "status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
-                         "bar_reason = EXCLUDED.bar_reason, note = EXCLUDED.note, "
-                         "updated_by = EXCLUDED.updated_by RETURNING id, xmax = 0",
-                         13, v);
+    PGresult *r =
+        prep_q(c, call, "reserve",
+               "INSERT INTO registry.reserve (id, person_id, community, committee, source, "
+               "added_on, status, vetting, bar_reason, note, updated_by) "
+               "SELECT COALESCE(NULLIF(r.id, '')::uuid, CASE WHEN r.line = 0 THEN $13::uuid "
+               "ELSE md5($13 || ':' || r.line)::uuid END), r.person_id::uuid, r.community, "
+               "r.committee::smallint, r.source, r.added::date, r.status, r.vetting, "
+               "r.bar_reason, r.note, $12 FROM unnest($1::text[], $2::text[], $3::text[], "
+               "$4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+               "$10::text[], $11::int[]) AS r(id, person_id, community, committee, source, "
+               "added, status, vetting, bar_reason, note, line) "
+               "ON CONFLICT (id) DO UPDATE SET person_id = EXCLUDED.person_id, "
+               "community = EXCLUDED.community, committee = EXCLUDED.committee, "
+               "source = EXCLUDED.source, added_on = EXCLUDED.added_on, "
+               "status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
+               "bar_reason = EXCLUDED.bar_reason, note = EXCLUDED.note, "
+               "updated_by = EXCLUDED.updated_by RETURNING id, xmax = 0",
+               13, v);
     if (r && !hj_arena_keep(a, r)) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         r = NULL;
@@ -287,7 +304,8 @@ void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUp
         return;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "reserve entry %s not found", u->id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "reserve entry %s not found",
+                      u->id);
         return;
     }
     if (PQgetvalue(r, 0, 4)[0] == 't') {
@@ -307,10 +325,11 @@ void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUp
         return;
     }
     const char *w[6] = {u->id, status, vetting, reason, note, call->actor};
-    int failed = prep_exec(c, call, "reserve",
-                           "UPDATE registry.reserve SET status = $2, vetting = $3, bar_reason = $4, "
-                           "note = $5, updated_by = $6 WHERE id = $1::uuid",
-                           6, w);
+    int failed =
+        prep_exec(c, call, "reserve",
+                  "UPDATE registry.reserve SET status = $2, vetting = $3, bar_reason = $4, "
+                  "note = $5, updated_by = $6 WHERE id = $1::uuid",
+                  6, w);
     PQclear(r); /* after the UPDATE: w points into r */
     if (failed)
         return;
@@ -330,10 +349,11 @@ void reserve_db_get(PGconn *c, hj_call_t *call, const char *id)
 /* ---- import ---------------------------------------------------------------- */
 
 static void s_problem(hj_arena_t *a, Hj__Registry__ImportReport *rep, uint32_t line,
-                     const hj_status_t *st)
+                      const hj_status_t *st)
 {
     Hj__Registry__ImportProblem *p = hj_arena_alloc(a, sizeof *p);
-    char *field = hj_arena_alloc(a, strlen(st->field) + 1), *msg = hj_arena_alloc(a, strlen(st->message) + 1);
+    char *field = hj_arena_alloc(a, strlen(st->field) + 1),
+         *msg = hj_arena_alloc(a, strlen(st->message) + 1);
     if (!p || !field || !msg)
         return;
     hj__registry__import_problem__init(p);
@@ -347,8 +367,9 @@ static void s_problem(hj_arena_t *a, Hj__Registry__ImportReport *rep, uint32_t l
 static void s_refuse_rows(hj_call_t *call, const Hj__Registry__ImportReport *rep)
 {
     char msg[sizeof call->status.message];
-    size_t len = (size_t)snprintf(msg, sizeof msg, "%zu of %u rows are bad, nothing was imported:",
-                                  rep->n_problems, rep->rows);
+    size_t len = (size_t)snprintf(msg, sizeof msg,
+                                  "%zu of %u rows are bad, nothing was imported:", rep->n_problems,
+                                  rep->rows);
     for (size_t i = 0; i < rep->n_problems && len < sizeof msg; i++) {
         const Hj__Registry__ImportProblem *p = rep->problems[i];
         int n = snprintf(msg + len, sizeof msg - len, "%s line %u (%s)", i ? ";" : "", p->line,
@@ -364,7 +385,8 @@ static void s_refuse_rows(hj_call_t *call, const Hj__Registry__ImportReport *rep
 
 /* Validates every row (fields, database references, repeats inside the file);
  * `write` = import them all when none is bad, else only report. */
-void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp, int write)
+void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp,
+                       int write)
 {
     hj_arena_t a = {0};
     Hj__Registry__ImportReport rep = HJ__REGISTRY__IMPORT_REPORT__INIT;
@@ -446,9 +468,8 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
     }
     Hj__Registry__Reserves entries = HJ__REGISTRY__RESERVES__INIT;
     entries.n_items = (size_t)PQntuples(r);
-    entries.items = (Hj__Registry__Reserve **)hj_arena_rows(&a, r, PQntuples(r),
-                                                            sizeof(Hj__Registry__Reserve),
-                                                            s_reserve_row);
+    entries.items = (Hj__Registry__Reserve **)hj_arena_rows(
+        &a, r, PQntuples(r), sizeof(Hj__Registry__Reserve), s_reserve_row);
     if (!entries.items) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;

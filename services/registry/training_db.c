@@ -26,8 +26,9 @@ static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
     t->trainer = PQgetvalue(r, i, 4);
     t->recorded_by = PQgetvalue(r, i, 5);
     t->topics = hj_arena_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
-    t->attendees = (Hj__Registry__Attendee **)prep_children(
-        a, PQgetvalue(r, i, 7), &hj__registry__attendee__descriptor, 3, s_attendee, &t->n_attendees);
+    t->attendees = (Hj__Registry__Attendee **)prep_children(a, PQgetvalue(r, i, 7),
+                                                            &hj__registry__attendee__descriptor, 3,
+                                                            s_attendee, &t->n_attendees);
 }
 
 static const prep_filter_t s_training_filters[] = {
@@ -37,14 +38,15 @@ static const prep_filter_t s_training_filters[] = {
 };
 
 static const prep_record_t s_training = {
-    .select = "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD'), t.subdistrict, "
-              "COALESCE(t.community, ''), t.trainer, t.recorded_by, "
-              "COALESCE((SELECT string_agg(x.topic, E'\\x1e' ORDER BY x.position) FROM "
-              "registry.training_topic x WHERE x.training_id = t.id), ''), "
-              "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', a.person_id, p.name, a.role), "
-              "E'\\x1e' ORDER BY p.name, a.person_id) FROM registry.training_attendee a JOIN "
-              "registry.person p ON p.id = a.person_id WHERE a.training_id = t.id), ''), "
-              PREP_VOID_COLS " FROM registry.training t",
+    .select =
+        "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD'), t.subdistrict, "
+        "COALESCE(t.community, ''), t.trainer, t.recorded_by, "
+        "COALESCE((SELECT string_agg(x.topic, E'\\x1e' ORDER BY x.position) FROM "
+        "registry.training_topic x WHERE x.training_id = t.id), ''), "
+        "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', a.person_id, p.name, a.role), "
+        "E'\\x1e' ORDER BY p.name, a.person_id) FROM registry.training_attendee a JOIN "
+        "registry.person p ON p.id = a.person_id WHERE a.training_id = t.id), ''), " PREP_VOID_COLS
+        " FROM registry.training t",
     .table = "registry.training",
     .sort = "held_on",
     .filters = s_training_filters,
@@ -61,37 +63,39 @@ void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t
     if (t->community[0] &&
         prep_exists(c, call, "registry.community", "code", t->community, "community", "community"))
         return;
-    if (!t->community[0] &&
-        prep_exists(c, call, "registry.subdistrict", "code", t->subdistrict, "subdistrict", "subdistrict"))
+    if (!t->community[0] && prep_exists(c, call, "registry.subdistrict", "code", t->subdistrict,
+                                        "subdistrict", "subdistrict"))
         return;
     for (size_t i = 0; i < t->n_attendees; i++)
         if (prep_exists(c, call, "registry.person", "id", t->attendees[i]->person_id, "attendees",
                         "person"))
             return;
-    const char *v[6] = {call->request_id, t->date, t->community, t->subdistrict, t->trainer,
-                        call->actor};
-    if (prep_exec(c, call, "training",
-               "INSERT INTO registry.training (id, held_on, community, subdistrict, trainer, "
-               "recorded_by) SELECT $1::uuid, $2::date, NULLIF($3, ''), COALESCE((SELECT subdistrict "
-               "FROM registry.community WHERE code = $3), $4), $5, $6",
-               6, v))
+    const char *v[6] = {call->request_id, t->date,    t->community,
+                        t->subdistrict,   t->trainer, call->actor};
+    if (prep_exec(
+            c, call, "training",
+            "INSERT INTO registry.training (id, held_on, community, subdistrict, trainer, "
+            "recorded_by) SELECT $1::uuid, $2::date, NULLIF($3, ''), COALESCE((SELECT subdistrict "
+            "FROM registry.community WHERE code = $3), $4), $5, $6",
+            6, v))
         return;
     for (size_t i = 0; i < t->n_topics; i++) {
         char pos[24];
         snprintf(pos, sizeof pos, "%zu", i + 1);
         const char *w[3] = {call->request_id, pos, t->topics[i]};
         if (prep_exec(c, call, "topics",
-                   "INSERT INTO registry.training_topic (training_id, position, topic) VALUES "
-                   "($1::uuid, $2::smallint, $3)",
-                   3, w))
+                      "INSERT INTO registry.training_topic (training_id, position, topic) VALUES "
+                      "($1::uuid, $2::smallint, $3)",
+                      3, w))
             return;
     }
     for (size_t i = 0; i < t->n_attendees; i++) {
         const char *w[3] = {call->request_id, t->attendees[i]->person_id, t->attendees[i]->role};
-        if (prep_exec(c, call, "attendees",
-                   "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
-                   "($1::uuid, $2::uuid, $3)",
-                   3, w))
+        if (prep_exec(
+                c, call, "attendees",
+                "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
+                "($1::uuid, $2::uuid, $3)",
+                3, w))
             return;
     }
     prep_db_get(c, call, &s_training, call->request_id, "training_added");
@@ -142,18 +146,20 @@ void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__Training
     }
     for (size_t i = 0; i < u->n_add_attendees; i++) {
         const char *w[3] = {u->id, u->add_attendees[i]->person_id, u->add_attendees[i]->role};
-        if (prep_exec(c, call, "add_attendees",
-                   "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
-                   "($1::uuid, $2::uuid, $3)",
-                   3, w))
+        if (prep_exec(
+                c, call, "add_attendees",
+                "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
+                "($1::uuid, $2::uuid, $3)",
+                3, w))
             goto out;
     }
-    PGresult *r = prep_q(c, call, "training",
-                         "UPDATE registry.training SET held_on = COALESCE(NULLIF($2, '')::date, "
-                         "held_on), trainer = COALESCE(NULLIF($3, ''), trainer) WHERE id = $1::uuid "
-                         "RETURNING (SELECT count(*) FROM registry.training_attendee "
-                         "WHERE training_id = $1::uuid)",
-                         3, v);
+    PGresult *r =
+        prep_q(c, call, "training",
+               "UPDATE registry.training SET held_on = COALESCE(NULLIF($2, '')::date, "
+               "held_on), trainer = COALESCE(NULLIF($3, ''), trainer) WHERE id = $1::uuid "
+               "RETURNING (SELECT count(*) FROM registry.training_attendee "
+               "WHERE training_id = $1::uuid)",
+               3, v);
     if (!r)
         goto out;
     int left = atoi(PQgetvalue(r, 0, 0));
@@ -177,16 +183,19 @@ void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
         registry_personal(call, 0, &give, &scope) != 0)
         return;
     const char *v[3] = {community, give, scope};
-    PGresult *r = prep_q(c, call, "coverage",
-                         "SELECT p.id, p.name, p.gender, p.party_member, "
-                         REGISTRY_PERSONAL_COLS("p", "$2", "$3") ", "
-                         "EXISTS (SELECT 1 FROM registry.training_attendee a JOIN registry.training "
-                         "s ON s.id = a.training_id WHERE a.person_id = m.person_id AND "
-                         "s.voided_at IS NULL) FROM registry.body b JOIN registry.body_member m ON m.body_id = b.id "
-                         "JOIN registry.person p ON p.id = m.person_id "
-                         "WHERE b.kind = 'election_committee' AND b.community = $1 "
-                         "ORDER BY p.name, p.id",
-                         3, v);
+    PGresult *r = prep_q(
+        c, call, "coverage",
+        "SELECT p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS(
+            "p", "$2",
+            "$3") ", "
+                  "EXISTS (SELECT 1 FROM registry.training_attendee a JOIN registry.training "
+                  "s ON s.id = a.training_id WHERE a.person_id = m.person_id AND "
+                  "s.voided_at IS NULL) FROM registry.body b JOIN registry.body_member m ON "
+                  "m.body_id = b.id "
+                  "JOIN registry.person p ON p.id = m.person_id "
+                  "WHERE b.kind = 'election_committee' AND b.community = $1 "
+                  "ORDER BY p.name, p.id",
+        3, v);
     free(scope);
     if (!r)
         return;

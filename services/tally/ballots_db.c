@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- counting: ballots one by one, boxes by hand ----------------------------------------------- */
+/* ---- counting: ballots one by one, boxes by hand -----------------------------------------------
+ */
 
 /* The latest round's box to count into, locked. 0 with *round and the box
  * row (arena), or -1 with the status. */
@@ -21,38 +22,42 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
 {
     char no[24];
     const char *v[2] = {e->id, election_num(no, round)};
-    PGresult *r = election_q(c, a,
-                             "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
-                             "($2::int = 0 OR no = $2::int)",
-                             2, v);
+    PGresult *r =
+        election_q(c, a,
+                   "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
+                   "($2::int = 0 OR no = $2::int)",
+                   2, v);
     if (!r) {
         election_sql_failed(call, "", a, "the rounds", "");
         return -1;
     }
     *round_no = atoi(PQgetvalue(r, 0, 0));
     if (!*round_no && round)
-        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "round", "the election has no round %u",
-                             round);
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "round",
+                             "the election has no round %u", round);
     if (!*round_no)
         return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
                              "no round is open yet (hj election round %s --box ...)", e->id);
     const char *w[3] = {e->id, election_num(no, *round_no), box};
-    r = election_q(c, a,
-                   "SELECT name, kind, issued, returned, entry, counted, valid, invalid, "
-                   "array_to_string(votes, ','), (SELECT count(*) FROM tally.paper p WHERE p.election = b.election "
-                   "AND p.round = b.round), (SELECT string_agg(name, ', ' ORDER BY name) FROM tally.box x "
-                   "WHERE x.election = b.election AND x.round = b.round) FROM tally.box b "
-                   "WHERE election = $1::uuid AND round = $2::int AND name = $3 FOR UPDATE",
-                   3, w);
+    r = election_q(
+        c, a,
+        "SELECT name, kind, issued, returned, entry, counted, valid, invalid, "
+        "array_to_string(votes, ','), (SELECT count(*) FROM tally.paper p WHERE p.election = "
+        "b.election "
+        "AND p.round = b.round), (SELECT string_agg(name, ', ' ORDER BY name) FROM tally.box x "
+        "WHERE x.election = b.election AND x.round = b.round) FROM tally.box b "
+        "WHERE election = $1::uuid AND round = $2::int AND name = $3 FOR UPDATE",
+        3, w);
     if (!r) {
         election_sql_failed(call, "", a, "the ballot box", "");
         return -1;
     }
     if (PQntuples(r) == 0) {
-        PGresult *names = election_q(c, a,
-                                     "SELECT COALESCE(string_agg(name, ', ' ORDER BY name), '') FROM tally.box "
-                                     "WHERE election = $1::uuid AND round = $2::int",
-                                     2, w);
+        PGresult *names =
+            election_q(c, a,
+                       "SELECT COALESCE(string_agg(name, ', ' ORDER BY name), '') FROM tally.box "
+                       "WHERE election = $1::uuid AND round = $2::int",
+                       2, w);
         return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "box",
                              "round %d has no box %s (its boxes: %s)", *round_no, box,
                              names ? PQgetvalue(names, 0, 0) : "?");
@@ -62,29 +67,30 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
 }
 
 /* Write-in names of a round as ids; new names get the next ids. -1 on error. */
-static int s_writein_ids(PGconn *c, const char *election, const char *round, const char *const *names,
-                         size_t n, int *ids, uint32_t *total)
+static int s_writein_ids(PGconn *c, const char *election, const char *round,
+                         const char *const *names, size_t n, int *ids, uint32_t *total)
 {
     char state[6] = "";
     for (size_t i = 0; i < n; i++) {
         const char *v[3] = {election, round, names[i]};
-        PGresult *r = hj_pq(c, state,
-                            "WITH known AS (SELECT id FROM tally.writein WHERE election = $1::uuid AND "
-                            "round = $2::int AND name = $3), added AS (INSERT INTO tally.writein "
-                            "(election, round, id, name) SELECT $1::uuid, $2::int, COALESCE((SELECT "
-                            "max(id) + 1 FROM tally.writein WHERE election = $1::uuid AND round = $2::int), "
-                            "0), $3 WHERE NOT EXISTS (SELECT 1 FROM known) RETURNING id) "
-                            "SELECT id FROM known UNION ALL SELECT id FROM added",
-                            3, v);
+        PGresult *r =
+            hj_pq(c, state,
+                  "WITH known AS (SELECT id FROM tally.writein WHERE election = $1::uuid AND "
+                  "round = $2::int AND name = $3), added AS (INSERT INTO tally.writein "
+                  "(election, round, id, name) SELECT $1::uuid, $2::int, COALESCE((SELECT "
+                  "max(id) + 1 FROM tally.writein WHERE election = $1::uuid AND round = $2::int), "
+                  "0), $3 WHERE NOT EXISTS (SELECT 1 FROM known) RETURNING id) "
+                  "SELECT id FROM known UNION ALL SELECT id FROM added",
+                  3, v);
         if (!r)
             return -1;
         ids[i] = atoi(PQgetvalue(r, 0, 0));
         PQclear(r);
     }
     const char *v[2] = {election, round};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT count(*) FROM tally.writein WHERE election = $1::uuid AND round = $2::int",
-                        2, v);
+    PGresult *r = hj_pq(
+        c, state,
+        "SELECT count(*) FROM tally.writein WHERE election = $1::uuid AND round = $2::int", 2, v);
     if (!r)
         return -1;
     *total = election_u32(r, 0, 0);
@@ -96,10 +102,11 @@ static int s_writein_ids(PGconn *c, const char *election, const char *round, con
 static const char **s_paper_names(PGconn *c, const char *election, const char *round, hj_arena_t *a)
 {
     const char *v[2] = {election, round};
-    PGresult *r = election_q(c, a,
-                             "SELECT name FROM tally.paper WHERE election = $1::uuid AND round = $2::int "
-                             "ORDER BY position",
-                             2, v);
+    PGresult *r =
+        election_q(c, a,
+                   "SELECT name FROM tally.paper WHERE election = $1::uuid AND round = $2::int "
+                   "ORDER BY position",
+                   2, v);
     const char **names = r ? hj_arena_alloc(a, ((size_t)PQntuples(r) + 1) * sizeof *names) : NULL;
     for (int i = 0; names && i < PQntuples(r); i++)
         names[i] = PQgetvalue(r, i, 0);
@@ -139,9 +146,9 @@ static int s_round_facts(PGconn *c, const election_t *e, int round_no, hj_arena_
 }
 
 /* Stores a box's count: entry, counted, valid, invalid, votes. 0 / -1. */
-int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char *round, const char *box,
-                      const char *entry, uint32_t counted, uint32_t valid, uint32_t invalid,
-                      const uint32_t *votes, uint32_t n)
+int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char *round,
+                      const char *box, const char *entry, uint32_t counted, uint32_t valid,
+                      uint32_t invalid, const uint32_t *votes, uint32_t n)
 {
     char nc[24], nv[24], ni[24];
     size_t cap = (size_t)n * 12 + 3, len = 0;
@@ -152,7 +159,13 @@ int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char
     for (uint32_t i = 0; i < n; i++)
         len += (size_t)snprintf(array + len, cap - len, "%s%u", i ? "," : "", votes[i]);
     snprintf(array + len, cap - len, "}");
-    const char *v[8] = {election, round, box, entry, election_num(nc, counted), election_num(nv, valid), election_num(ni, invalid),
+    const char *v[8] = {election,
+                        round,
+                        box,
+                        entry,
+                        election_num(nc, counted),
+                        election_num(nv, valid),
+                        election_num(ni, invalid),
                         array};
     /* A failure's SQLSTATE goes to the arena, where election_sql_failed reads it. */
     PGresult *r = hj_pq(c, a->sqlstate,
@@ -179,10 +192,10 @@ typedef struct {
     int round_no;
     PGresult *box;
     uint32_t returned, counted, nc, valid, invalid;
-    int *wids, *listed;         /* per write-in: a new person's id; a listed candidate's position or -1 */
-    uint32_t n_writeins, n;     /* write-in persons of the round; persons in all */
+    int *wids, *listed; /* per write-in: a new person's id; a listed candidate's position or -1 */
+    uint32_t n_writeins, n; /* write-in persons of the round; persons in all */
     tally_round_t rd;
-    uint32_t *votes;            /* the box's votes with this batch's */
+    uint32_t *votes; /* the box's votes with this batch's */
     uint8_t *marks;
     char **hex, **wtext, **reasons;
     int *ok;
@@ -194,7 +207,8 @@ typedef struct {
 static int s_batch_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         const Hj__Tally__BallotBatch *b, hj_arena_t *a, s_batch_t *x)
 {
-    if (election_load(c, call, profiles, b->election, 1, &x->e) != 0 || election_is_open(call, &x->e) != 0 ||
+    if (election_load(c, call, profiles, b->election, 1, &x->e) != 0 ||
+        election_is_open(call, &x->e) != 0 ||
         ballots_box(c, call, &x->e, 0, b->box, a, &x->round_no, &x->box) != 0)
         return -1;
     election_num(x->round, x->round_no);
@@ -212,17 +226,19 @@ static int s_batch_load(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
 static int s_batch_validate(hj_call_t *call, const Hj__Tally__BallotBatch *b, const s_batch_t *x)
 {
     if (strcmp(PQgetvalue(x->box, 0, 4), "total") == 0) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
-                      "box %s of round %d is counted by hand (its total is recorded): its ballots are "
-                      "not entered one by one; a recount is another total with its reason "
-                      "(hj election count %s --box %s ... --reason TEXT)",
-                      b->box, x->round_no, x->e.id, b->box);
+        hj_status_set(
+            &call->status, HJ__CODE__FAILED_PRECONDITION, "box",
+            "box %s of round %d is counted by hand (its total is recorded): its ballots are "
+            "not entered one by one; a recount is another total with its reason "
+            "(hj election count %s --box %s ... --reason TEXT)",
+            b->box, x->round_no, x->e.id, b->box);
         return -1;
     }
     if (x->counted + b->n_ballots > x->returned) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "ballots",
-                      "box %s held %u returned ballots: %u are entered, and %zu more would make %zu",
-                      b->box, x->returned, x->counted, b->n_ballots, x->counted + b->n_ballots);
+        hj_status_set(
+            &call->status, HJ__CODE__FAILED_PRECONDITION, "ballots",
+            "box %s held %u returned ballots: %u are entered, and %zu more would make %zu", b->box,
+            x->returned, x->counted, b->n_ballots, x->counted + b->n_ballots);
         return -1;
     }
     for (size_t i = 0; i < b->n_ballots; i++) {
@@ -230,16 +246,17 @@ static int s_batch_validate(hj_call_t *call, const Hj__Tally__BallotBatch *b, co
         snprintf(field, sizeof field, "ballots[%zu].marks", i + 1);
         if (strlen(b->ballots[i]->marks) != x->nc) {
             hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
-                          "ballot %zu has %zu marks, but the paper of round %d has %u candidates", i + 1,
-                          strlen(b->ballots[i]->marks), x->round_no, x->nc);
+                          "ballot %zu has %zu marks, but the paper of round %d has %u candidates",
+                          i + 1, strlen(b->ballots[i]->marks), x->round_no, x->nc);
             return -1;
         }
         for (size_t k = 0; k < b->ballots[i]->n_writeins; k++)
             if (b->ballots[i]->writeins[k]->beside > x->nc) {
                 snprintf(field, sizeof field, "ballots[%zu].writeins", i + 1);
                 hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
-                              "write-in %s beside candidate %u: the paper has %u", b->ballots[i]->writeins[k]->name,
-                              b->ballots[i]->writeins[k]->beside, x->nc);
+                              "write-in %s beside candidate %u: the paper has %u",
+                              b->ballots[i]->writeins[k]->name, b->ballots[i]->writeins[k]->beside,
+                              x->nc);
                 return -1;
             }
     }
@@ -249,8 +266,8 @@ static int s_batch_validate(hj_call_t *call, const Hj__Tally__BallotBatch *b, co
 /* load: write-ins resolved to ids (a listed candidate's name is that
  * candidate), the round's facts for the rules, the box's votes so far.
  * 0 / -1 with the status. */
-static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a,
-                            s_batch_t *x)
+static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b,
+                            hj_arena_t *a, s_batch_t *x)
 {
     char state[6] = "";
     size_t n_w = 0;
@@ -299,7 +316,8 @@ static int s_batch_writeins(PGconn *c, hj_call_t *call, const Hj__Tally__BallotB
 /* validate: each ballot by the rules (valid, invalid with its reason, or
  * refused), its votes added to the box's, its marks and write-ins as stored.
  * 0 / -1 with the status. */
-static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a, s_batch_t *x)
+static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a,
+                         s_batch_t *x)
 {
     char state[6] = "", why[TALLY_REASON_MAX];
     uint32_t nc = x->nc, n_writeins = x->n_writeins;
@@ -326,10 +344,12 @@ static int s_batch_judge(hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_ar
             w[nw].person = (uint16_t)id;
             w[nw++].beside = (int16_t)((int)bl->writeins[j]->beside - 1);
         }
-        if (tally_rules_check_ballot(x->e.profile, &x->rd, marks, w, nw, &verdict, persons, &np, why, sizeof why) != 0) {
+        if (tally_rules_check_ballot(x->e.profile, &x->rd, marks, w, nw, &verdict, persons, &np,
+                                     why, sizeof why) != 0) {
             char field[48];
             snprintf(field, sizeof field, "ballots[%zu]", i + 1);
-            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field, "ballot %zu: %s", i + 1, why);
+            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field, "ballot %zu: %s", i + 1,
+                          why);
             return -1;
         }
         x->ok[i] = verdict == TALLY_BALLOT_VALID;
@@ -369,7 +389,8 @@ static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatc
     size_t cap = b->n_ballots * ((size_t)x->nc * 2 + 8) + 8, wcap = 8, vcap = b->n_ballots * 2 + 8;
     for (size_t i = 0; i < b->n_ballots; i++)
         wcap += strlen(x->wtext[i]) * 2 + 8;
-    char *hexes = hj_arena_alloc(a, cap), *wts = hj_arena_alloc(a, wcap), *vals = hj_arena_alloc(a, vcap);
+    char *hexes = hj_arena_alloc(a, cap), *wts = hj_arena_alloc(a, wcap),
+         *vals = hj_arena_alloc(a, vcap);
     if (!hexes || !wts || !vals) {
         election_sql_failed(call, state, a, "the ballots", "");
         return -1;
@@ -393,14 +414,16 @@ static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatc
     snprintf(wts + wl, wcap - wl, "}");
     snprintf(vals + vl, vcap - vl, "}");
     const char *v[7] = {call->request_id, x->e.id, x->round, b->box, hexes, wts, vals};
-    if (election_exec(c, call, a, "the ballots",
-                      "INSERT INTO tally.ballot (batch, no, election, round, box, marks, writeins, valid) "
-                      "SELECT $1::uuid, t.no, $2::uuid, $3::int, $4, decode(t.m, 'hex'), t.w, t.v FROM "
-                      "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
-                      7, v) != 0)
+    if (election_exec(
+            c, call, a, "the ballots",
+            "INSERT INTO tally.ballot (batch, no, election, round, box, marks, writeins, valid) "
+            "SELECT $1::uuid, t.no, $2::uuid, $3::int, $4, decode(t.m, 'hex'), t.w, t.v FROM "
+            "unnest($5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS t(m, w, v, no)",
+            7, v) != 0)
         return -1;
-    if (ballots_store_box(c, a, x->e.id, x->round, b->box, "ballots", x->counted + (uint32_t)b->n_ballots,
-                          x->valid + x->batch_valid, x->invalid + x->batch_invalid, x->votes, x->n) != 0) {
+    if (ballots_store_box(c, a, x->e.id, x->round, b->box, "ballots",
+                          x->counted + (uint32_t)b->n_ballots, x->valid + x->batch_valid,
+                          x->invalid + x->batch_invalid, x->votes, x->n) != 0) {
         election_sql_failed(call, "", a, "the ballot box", "");
         return -1;
     }
@@ -408,13 +431,14 @@ static int s_batch_store(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatc
 }
 
 /* reply: the receipt (this batch, the box, the round so far); journals the batch. */
-static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b, hj_arena_t *a,
-                          s_batch_t *x)
+static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBatch *b,
+                          hj_arena_t *a, s_batch_t *x)
 {
     char state[6] = "";
     result_tally_t t;
     Hj__Tally__Count m;
-    if (result_tally(c, &x->e, x->round_no, a, &t) != 1 || result_count_message(&x->e, &t, a, &m) != 0) {
+    if (result_tally(c, &x->e, x->round_no, a, &t) != 1 ||
+        result_count_message(&x->e, &t, a, &m) != 0) {
         election_sql_failed(call, state, a, "the count", "");
         return;
     }
@@ -454,19 +478,20 @@ void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
 
 /* A box counted by hand must add up; the arithmetic is in the refusal. The
  * box's votes (paper, then write-ins by id) into votes (n = *n_persons). */
-int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                        const Hj__Tally__BoxTotal *t, hj_arena_t *a, uint32_t **votes_out,
-                        uint32_t *n_persons)
+int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no,
+                        PGresult *box, const Hj__Tally__BoxTotal *t, hj_arena_t *a,
+                        uint32_t **votes_out, uint32_t *n_persons)
 {
     char round[24];
     uint32_t returned = election_u32(box, 0, 3), nc = election_u32(box, 0, 9);
     const char *name = PQgetvalue(box, 0, 0);
     election_num(round, round_no);
     if ((uint64_t)t->valid + t->invalid != returned)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "valid",
-                             "box %s does not add up: %u valid + %u invalid = %llu ballots, but %u were "
-                             "returned",
-                             name, t->valid, t->invalid, (unsigned long long)t->valid + t->invalid, returned);
+        return hj_status_set(
+            &call->status, HJ__CODE__INVALID_ARGUMENT, "valid",
+            "box %s does not add up: %u valid + %u invalid = %llu ballots, but %u were "
+            "returned",
+            name, t->valid, t->invalid, (unsigned long long)t->valid + t->invalid, returned);
     if (t->n_votes != nc)
         return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
                              "%zu vote counts given, but the paper of round %d has %u candidates",
@@ -481,10 +506,11 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
     uint64_t sum = 0;
     for (uint32_t i = 0; i < nc; i++) {
         if (t->votes[i] > t->valid)
-            return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
-                                 "box %s does not add up: candidate %u (%s) has %u votes, but the box "
-                                 "has only %u valid ballots",
-                                 name, i + 1, paper[i], t->votes[i], t->valid);
+            return hj_status_set(
+                &call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
+                "box %s does not add up: candidate %u (%s) has %u votes, but the box "
+                "has only %u valid ballots",
+                name, i + 1, paper[i], t->votes[i], t->valid);
         sum += t->votes[i];
     }
     /* A write-in of a listed name counts for that candidate: listed[i] >= 0. */
@@ -498,16 +524,18 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
         const Hj__Tally__WriteInVotes *w = t->writeins[i];
         int p = listed[i] = s_on_paper(paper, nc, w->name);
         if (p >= 0 && (uint64_t)t->votes[p] + w->votes > t->valid)
-            return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
-                                 "box %s does not add up: write-in %s is candidate %d on the paper; with "
-                                 "its %u votes %s has %llu, but the box has only %u valid ballots",
-                                 name, w->name, p + 1, w->votes, w->name,
-                                 (unsigned long long)t->votes[p] + w->votes, t->valid);
+            return hj_status_set(
+                &call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
+                "box %s does not add up: write-in %s is candidate %d on the paper; with "
+                "its %u votes %s has %llu, but the box has only %u valid ballots",
+                name, w->name, p + 1, w->votes, w->name, (unsigned long long)t->votes[p] + w->votes,
+                t->valid);
         if (w->votes > t->valid)
-            return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
-                                 "box %s does not add up: write-in %s has %u votes, but the box has "
-                                 "only %u valid ballots",
-                                 name, w->name, w->votes, t->valid);
+            return hj_status_set(
+                &call->status, HJ__CODE__INVALID_ARGUMENT, "writeins",
+                "box %s does not add up: write-in %s has %u votes, but the box has "
+                "only %u valid ballots",
+                name, w->name, w->votes, t->valid);
         sum += w->votes;
         if (p < 0)
             wnames[n_new++] = w->name;
@@ -517,14 +545,16 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
         election_sql_failed(call, "", a, "the round", "");
         return -1;
     }
-    uint32_t limit = (uint32_t)tally_profile_rule_min(&e->profile->ballot_invalid, rd.seats_to_fill);
+    uint32_t limit =
+        (uint32_t)tally_profile_rule_min(&e->profile->ballot_invalid, rd.seats_to_fill);
     uint64_t most = limit ? (uint64_t)t->valid * (limit - 1) : sum;
     if (sum > most)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
-                             "box %s does not add up: %llu votes in all, but %u valid ballots carry at "
-                             "most %u x %u = %llu for %u seat(s)",
-                             name, (unsigned long long)sum, t->valid, t->valid, limit - 1,
-                             (unsigned long long)most, rd.seats_to_fill);
+        return hj_status_set(
+            &call->status, HJ__CODE__INVALID_ARGUMENT, "votes",
+            "box %s does not add up: %llu votes in all, but %u valid ballots carry at "
+            "most %u x %u = %llu for %u seat(s)",
+            name, (unsigned long long)sum, t->valid, t->valid, limit - 1, (unsigned long long)most,
+            rd.seats_to_fill);
     uint32_t n_writeins = 0;
     if (s_writein_ids(c, e->id, round, wnames, n_new, wids, &n_writeins) != 0) {
         hj_call_sql_failed(call, "", "the write-ins", "");
@@ -537,22 +567,24 @@ int ballots_check_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
     }
     memcpy(votes, t->votes, nc * sizeof *votes);
     for (size_t i = 0, k = 0; i < t->n_writeins; i++)
-        votes[listed[i] >= 0 ? (uint32_t)listed[i] : nc + (uint32_t)wids[k++]] += t->writeins[i]->votes;
+        votes[listed[i] >= 0 ? (uint32_t)listed[i] : nc + (uint32_t)wids[k++]] +=
+            t->writeins[i]->votes;
     *votes_out = votes;
     *n_persons = nc + n_writeins;
     return 0;
 }
 
-int ballots_store_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                        const Hj__Tally__BoxTotal *t, const char *kind, hj_arena_t *a)
+int ballots_store_total(PGconn *c, hj_call_t *call, const election_t *e, int round_no,
+                        PGresult *box, const Hj__Tally__BoxTotal *t, const char *kind,
+                        hj_arena_t *a)
 {
     char round[24];
     uint32_t *votes, n;
     if (ballots_check_total(c, call, e, round_no, box, t, a, &votes, &n) != 0 ||
         (kind && ballots_keep_amendment(c, call, e, round_no, box, t, n, kind, a) != 0))
         return -1;
-    if (ballots_store_box(c, a, e->id, election_num(round, round_no), t->box, "total", t->valid + t->invalid,
-                          t->valid, t->invalid, votes, n) != 0) {
+    if (ballots_store_box(c, a, e->id, election_num(round, round_no), t->box, "total",
+                          t->valid + t->invalid, t->valid, t->invalid, votes, n) != 0) {
         election_sql_failed(call, "", a, "the ballot box", "");
         return -1;
     }
@@ -566,7 +598,8 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     election_t e;
     int round_no;
     PGresult *box;
-    if (election_load(c, call, profiles, t->election, 1, &e) != 0 || election_is_open(call, &e) != 0 ||
+    if (election_load(c, call, profiles, t->election, 1, &e) != 0 ||
+        election_is_open(call, &e) != 0 ||
         ballots_box(c, call, &e, 0, t->box, &a, &round_no, &box) != 0)
         goto out;
     /* A box already counted (by hand, or ballots entered) takes another count
@@ -574,19 +607,22 @@ void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     const char *entry = PQgetvalue(box, 0, 4);
     int recount = entry[0] != 0;
     if (recount && !t->reason[0]) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "box",
-                      "box %s of round %d was already counted (%s: %s ballots, %s valid, %s invalid): "
-                      "another count is a recount, kept beside the first, and needs its reason "
-                      "(hj election count %s --box %s ... --reason TEXT)",
-                      t->box, round_no, strcmp(entry, "total") == 0 ? "a hand-counted total" : "ballots entered",
-                      PQgetvalue(box, 0, 5), PQgetvalue(box, 0, 6), PQgetvalue(box, 0, 7), e.id, t->box);
+        hj_status_set(
+            &call->status, HJ__CODE__FAILED_PRECONDITION, "box",
+            "box %s of round %d was already counted (%s: %s ballots, %s valid, %s invalid): "
+            "another count is a recount, kept beside the first, and needs its reason "
+            "(hj election count %s --box %s ... --reason TEXT)",
+            t->box, round_no,
+            strcmp(entry, "total") == 0 ? "a hand-counted total" : "ballots entered",
+            PQgetvalue(box, 0, 5), PQgetvalue(box, 0, 6), PQgetvalue(box, 0, 7), e.id, t->box);
         goto out;
     }
     if (!recount && t->reason[0]) {
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "reason",
-                      "box %s of round %d has not been counted yet: its first count takes no reason "
-                      "(a reason belongs to a recount)",
-                      t->box, round_no);
+        hj_status_set(
+            &call->status, HJ__CODE__INVALID_ARGUMENT, "reason",
+            "box %s of round %d has not been counted yet: its first count takes no reason "
+            "(a reason belongs to a recount)",
+            t->box, round_no);
         goto out;
     }
     if (ballots_store_total(c, call, &e, round_no, box, t, recount ? "recount" : NULL, &a) != 0)
@@ -611,16 +647,17 @@ out:
 
 /* The box's count as it stands, with its write-ins by name, as a packed
  * BoxTotal in the arena (an amendment's or a recount's "before"). */
-static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int round_no, uint32_t n_persons,
-                            hj_arena_t *a, size_t *len)
+static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int round_no,
+                            uint32_t n_persons, hj_arena_t *a, size_t *len)
 {
     char no[24];
     uint32_t nc = election_u32(box, 0, 9);
     const char *v[2] = {e->id, election_num(no, round_no)};
-    PGresult *names = election_q(c, a,
-                                 "SELECT name FROM tally.writein WHERE election = $1::uuid AND round = $2::int "
-                                 "ORDER BY id",
-                                 2, v);
+    PGresult *names =
+        election_q(c, a,
+                   "SELECT name FROM tally.writein WHERE election = $1::uuid AND round = $2::int "
+                   "ORDER BY id",
+                   2, v);
     uint32_t nw = names ? (uint32_t)PQntuples(names) : 0;
     uint32_t all = n_persons > nc + nw ? n_persons : nc + nw;
     uint32_t *votes = names ? hj_arena_alloc(a, ((size_t)all + 1) * sizeof *votes) : NULL;
@@ -655,8 +692,9 @@ static uint8_t *s_box_total(PGconn *c, PGresult *box, const election_t *e, int r
 /* Keeps a box's count as it was and as it is counted now, with the reason:
  * an amendment of a certified result, or a recount before it. 0 / -1 with
  * the status. */
-int ballots_keep_amendment(PGconn *c, hj_call_t *call, const election_t *e, int round_no, PGresult *box,
-                           const Hj__Tally__BoxTotal *t, uint32_t n_persons, const char *kind, hj_arena_t *a)
+int ballots_keep_amendment(PGconn *c, hj_call_t *call, const election_t *e, int round_no,
+                           PGresult *box, const Hj__Tally__BoxTotal *t, uint32_t n_persons,
+                           const char *kind, hj_arena_t *a)
 {
     char state[6] = "", round[24];
     size_t blen = 0, alen = 0;
@@ -671,14 +709,22 @@ int ballots_keep_amendment(PGconn *c, hj_call_t *call, const election_t *e, int 
         return -1;
     }
     hj__tally__box_total__pack(&counted, after);
-    const char *v[9] = {call->request_id, e->id, election_num(round, round_no), t->box, t->reason, (const char *)before,
-                        (const char *)after, call->actor, kind};
+    const char *v[9] = {call->request_id,
+                        e->id,
+                        election_num(round, round_no),
+                        t->box,
+                        t->reason,
+                        (const char *)before,
+                        (const char *)after,
+                        call->actor,
+                        kind};
     int lengths[9] = {0, 0, 0, 0, 0, (int)blen, (int)alen, 0, 0};
     int formats[9] = {0, 0, 0, 0, 0, 1, 1, 0, 0};
-    PGresult *r = hj_pqb(c, state,
-                         "INSERT INTO tally.amendment (id, election, round, box, reason, before, after, actor, "
-                         "kind) VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8, $9)",
-                         9, v, lengths, formats);
+    PGresult *r = hj_pqb(
+        c, state,
+        "INSERT INTO tally.amendment (id, election, round, box, reason, before, after, actor, "
+        "kind) VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, $6, $7, $8, $9)",
+        9, v, lengths, formats);
     if (!r) {
         election_sql_failed(call, state, a, "the amendment", "");
         return -1;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-static const char *const s_audit_states[] = {"", "planned", "fieldwork", "draft_report",
+static const char *const s_audit_states[] = {"",          "planned",  "fieldwork", "draft_report",
                                              "completed", "published"};
 static const char *const s_org_types[] = {"", "branch", "general_branch", "committee"};
 
@@ -49,62 +49,63 @@ static int s_states(PGconn *c, const char *code, tally_board_t *b)
     return 0;
 }
 
-#define S_FACTS_SQL                                                                              \
-    "SELECT c.code, c.name, c.subdistrict, "                                                     \
-    "COALESCE((SELECT b.name FROM guidance g JOIN body b ON b.id = g.body_id "       \
-    "WHERE g.community = c.code), ''), "                                                         \
-    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = 'active'), " \
-    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status <> "           \
-    "'withdrawn' AND r.vetting = 'cleared'), "                                                   \
-    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "            \
-    "'nominated'), "                                                                             \
-    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "       \
-    "s.sitting), "                                                                               \
-    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "       \
-    "s.sitting AND EXISTS (SELECT 1 FROM assessment a WHERE a.seat_id = s.id)), "          \
-    "t.survey, t.preparation, t.other, t.outside, t.follow_ups, "                                \
-    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "       \
-    "s.sitting AND EXISTS (SELECT 1 FROM talk k WHERE k.community = c.code AND "           \
-    "k.phase = 2 AND k.person_id = s.person_id)), "                                              \
-    "EXISTS (SELECT 1 FROM body b WHERE b.kind = 'election_committee' AND "                \
-    "b.community = c.code), "                                                                    \
-    "(SELECT count(DISTINCT m.person_id) FROM body b JOIN body_member m ON "          \
-    "m.body_id = b.id WHERE b.kind = 'election_committee' AND b.community = c.code), "           \
-    "(SELECT count(DISTINCT m.person_id) FROM body b JOIN body_member m ON "          \
-    "m.body_id = b.id WHERE b.kind = 'election_committee' AND b.community = c.code AND EXISTS "  \
-    "(SELECT 1 FROM training_attendee a WHERE a.person_id = m.person_id)), "               \
-    "(SELECT count(*) FROM rectification r WHERE r.community = c.code AND r.state = "       \
-    "'open'), "                                                                                  \
-    "(SELECT count(*) FROM rectification r WHERE r.community = c.code AND r.state = "       \
-    "'in_progress'), "                                                                           \
-    "COALESCE(a.state, 0), COALESCE(a.term, ''), COALESCE(a.published_on, ''), "                 \
-    "(SELECT count(*) FROM audit_scope x WHERE x.audit = a.id AND x.status = 1), "          \
-    "(SELECT count(*) FROM audit_finding x WHERE x.audit = a.id AND x.remedy = 1), "        \
-    "(SELECT count(*) FROM audit_finding x JOIN audit y ON y.id = x.audit "           \
-    "WHERE y.community = c.code AND x.severity = 3 AND x.remedy = 1), "                          \
-    "COALESCE(u.to_type, 0), COALESCE(u.requested_on, ''), u.id IS NOT NULL, "                    \
-    "COALESCE(pf.version, 0), COALESCE(pf.in_force_on, ''), "                                     \
-    "COALESCE(pl.version, 0), COALESCE(pl.state, ''), COALESCE(pl.steps_total, 0), "              \
+#define S_FACTS_SQL                                                                                \
+    "SELECT c.code, c.name, c.subdistrict, "                                                       \
+    "COALESCE((SELECT b.name FROM guidance g JOIN body b ON b.id = g.body_id "                     \
+    "WHERE g.community = c.code), ''), "                                                           \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = 'active'), "        \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status <> "                  \
+    "'withdrawn' AND r.vetting = 'cleared'), "                                                     \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "                   \
+    "'nominated'), "                                                                               \
+    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "              \
+    "s.sitting), "                                                                                 \
+    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "              \
+    "s.sitting AND EXISTS (SELECT 1 FROM assessment a WHERE a.seat_id = s.id)), "                  \
+    "t.survey, t.preparation, t.other, t.outside, t.follow_ups, "                                  \
+    "(SELECT count(DISTINCT s.person_id) FROM seat s WHERE s.community = c.code AND "              \
+    "s.sitting AND EXISTS (SELECT 1 FROM talk k WHERE k.community = c.code AND "                   \
+    "k.phase = 2 AND k.person_id = s.person_id)), "                                                \
+    "EXISTS (SELECT 1 FROM body b WHERE b.kind = 'election_committee' AND "                        \
+    "b.community = c.code), "                                                                      \
+    "(SELECT count(DISTINCT m.person_id) FROM body b JOIN body_member m ON "                       \
+    "m.body_id = b.id WHERE b.kind = 'election_committee' AND b.community = c.code), "             \
+    "(SELECT count(DISTINCT m.person_id) FROM body b JOIN body_member m ON "                       \
+    "m.body_id = b.id WHERE b.kind = 'election_committee' AND b.community = c.code AND EXISTS "    \
+    "(SELECT 1 FROM training_attendee a WHERE a.person_id = m.person_id)), "                       \
+    "(SELECT count(*) FROM rectification r WHERE r.community = c.code AND r.state = "              \
+    "'open'), "                                                                                    \
+    "(SELECT count(*) FROM rectification r WHERE r.community = c.code AND r.state = "              \
+    "'in_progress'), "                                                                             \
+    "COALESCE(a.state, 0), COALESCE(a.term, ''), COALESCE(a.published_on, ''), "                   \
+    "(SELECT count(*) FROM audit_scope x WHERE x.audit = a.id AND x.status = 1), "                 \
+    "(SELECT count(*) FROM audit_finding x WHERE x.audit = a.id AND x.remedy = 1), "               \
+    "(SELECT count(*) FROM audit_finding x JOIN audit y ON y.id = x.audit "                        \
+    "WHERE y.community = c.code AND x.severity = 3 AND x.remedy = 1), "                            \
+    "COALESCE(u.to_type, 0), COALESCE(u.requested_on, ''), u.id IS NOT NULL, "                     \
+    "COALESCE(pf.version, 0), COALESCE(pf.in_force_on, ''), "                                      \
+    "COALESCE(pl.version, 0), COALESCE(pl.state, ''), COALESCE(pl.steps_total, 0), "               \
     "COALESCE(pl.steps_approved, 0), COALESCE(pl.next_step, ''), COALESCE(pl.returned_step, ''), " \
-    "(SELECT count(*) FROM task k WHERE k.community = c.code AND NOT k.done AND "           \
-    "k.due < $2::date), "                                                                        \
-    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "            \
-    "'nominated' AND r.committee = 1), "                                                         \
-    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "            \
-    "'nominated' AND r.committee = 2) "                                                          \
-    "FROM community c "                                                                    \
-    "LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE phase = 1) AS survey, "                    \
-    "count(*) FILTER (WHERE phase = 2) AS preparation, count(*) FILTER (WHERE phase = 3) AS other, " \
+    "(SELECT count(*) FROM task k WHERE k.community = c.code AND NOT k.done AND "                  \
+    "k.due < $2::date), "                                                                          \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "                   \
+    "'nominated' AND r.committee = 1), "                                                           \
+    "(SELECT count(*) FROM reserve r WHERE r.community = c.code AND r.status = "                   \
+    "'nominated' AND r.committee = 2) "                                                            \
+    "FROM community c "                                                                            \
+    "LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE phase = 1) AS survey, "                      \
+    "count(*) FILTER (WHERE phase = 2) AS preparation, count(*) FILTER (WHERE phase = 3) AS "      \
+    "other, "                                                                                      \
     "count(*) FILTER (WHERE outside) AS outside, COALESCE(sum(open_follow_ups), 0) AS follow_ups " \
-    "FROM talk k WHERE k.community = c.code) t ON true "                                   \
-    "LEFT JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code "                 \
-    "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true "                      \
-    "LEFT JOIN LATERAL (SELECT * FROM upgrade y WHERE y.community = c.code AND "            \
-    "y.state = 'requested' ORDER BY y.requested_on DESC LIMIT 1) u ON true "                     \
-    "LEFT JOIN LATERAL (SELECT * FROM plan y WHERE y.community = c.code AND "               \
-    "y.state = 'in_force' ORDER BY y.version DESC LIMIT 1) pf ON true "                          \
-    "LEFT JOIN LATERAL (SELECT * FROM plan y WHERE y.community = c.code "                   \
-    "ORDER BY y.version DESC LIMIT 1) pl ON true "                                               \
+    "FROM talk k WHERE k.community = c.code) t ON true "                                           \
+    "LEFT JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code "                         \
+    "ORDER BY y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true "                        \
+    "LEFT JOIN LATERAL (SELECT * FROM upgrade y WHERE y.community = c.code AND "                   \
+    "y.state = 'requested' ORDER BY y.requested_on DESC LIMIT 1) u ON true "                       \
+    "LEFT JOIN LATERAL (SELECT * FROM plan y WHERE y.community = c.code AND "                      \
+    "y.state = 'in_force' ORDER BY y.version DESC LIMIT 1) pf ON true "                            \
+    "LEFT JOIN LATERAL (SELECT * FROM plan y WHERE y.community = c.code "                          \
+    "ORDER BY y.version DESC LIMIT 1) pl ON true "                                                 \
     "WHERE c.code = $1"
 
 static void s_facts_row(PGresult *r, tally_board_t *b)
@@ -196,20 +197,21 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
 {
     char state[6];
     const char *v[2] = {code, election_id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT e.id, e.body, e.state, to_char(e.election_date, 'YYYY-MM-DD'), e.seats, "
-                        "e.profile, e.opened_by, COALESCE(to_char(e.opened_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), e.mode, (SELECT count(*) FROM "
-                        "tally.candidate k WHERE k.election = e.id), e.certified_by, "
-                        "COALESCE(to_char(e.certified_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-                        "(SELECT COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0) || ',' || "
-                        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0) || ',' || "
-                        "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') FROM tally.seat_closure x "
-                        "WHERE x.election = e.id) FROM tally.election e "
-                        "WHERE e.community = $1 AND ($2 = '' OR e.id::text = $2) "
-                        "ORDER BY e.election_date, e.body",
-                        2, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT e.id, e.body, e.state, to_char(e.election_date, 'YYYY-MM-DD'), e.seats, "
+              "e.profile, e.opened_by, COALESCE(to_char(e.opened_at AT TIME ZONE 'UTC', "
+              "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), e.mode, (SELECT count(*) FROM "
+              "tally.candidate k WHERE k.election = e.id), e.certified_by, "
+              "COALESCE(to_char(e.certified_at AT TIME ZONE 'UTC', "
+              "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+              "(SELECT COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0) || ',' || "
+              "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0) || ',' || "
+              "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') FROM tally.seat_closure x "
+              "WHERE x.election = e.id) FROM tally.election e "
+              "WHERE e.community = $1 AND ($2 = '' OR e.id::text = $2) "
+              "ORDER BY e.election_date, e.body",
+              2, v);
     if (!r)
         return -1;
     for (int i = 0; i < PQntuples(r) && b->n_elections < TALLY_ELECTIONS_MAX; i++) {
@@ -278,8 +280,9 @@ int board_load(PGconn *c, const tally_profiles_t *profiles, const char *communit
      * ledger's nominated entries of its committee until there is one. */
     for (size_t i = 0; i < b->facts.n_elections; i++)
         b->facts.elections[i].candidates =
-            b->elections[i].listed ? b->elections[i].listed
-                                   : b->nominated[strcmp(b->facts.elections[i].body, "party") == 0 ? 0 : 1];
+            b->elections[i].listed
+                ? b->elections[i].listed
+                : b->nominated[strcmp(b->facts.elections[i].body, "party") == 0 ? 0 : 1];
     r = hj_pq(c, state,
               "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
               "WHERE community = $1",
@@ -287,7 +290,8 @@ int board_load(PGconn *c, const tally_profiles_t *profiles, const char *communit
     if (!r)
         return -1;
     if (PQntuples(r) == 1)
-        s_copy(b->facts.voter_list_published, sizeof b->facts.voter_list_published, PQgetvalue(r, 0, 0));
+        s_copy(b->facts.voter_list_published, sizeof b->facts.voter_list_published,
+               PQgetvalue(r, 0, 0));
     PQclear(r);
     tally_gates_judge(&b->facts, b->gates);
     return 1;
@@ -420,7 +424,8 @@ static uint8_t *s_district(PGconn *c, size_t *len)
     for (int i = 0; i < PQntuples(r); i++) {
         size_t n = 0;
         uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 0), &n);
-        Hj__Tally__CommunityBoard *b = bytes ? hj__tally__community_board__unpack(NULL, n, bytes) : NULL;
+        Hj__Tally__CommunityBoard *b =
+            bytes ? hj__tally__community_board__unpack(NULL, n, bytes) : NULL;
         PQfreemem(bytes);
         if (!b)
             continue;
@@ -674,9 +679,10 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
         const char *service = PQgetvalue(r, i, 1), *kind = PQgetvalue(r, i, 2);
         size_t len = 0, reply_len = 0;
         uint8_t *payload = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 4), &len);
-        uint8_t *reply = PQgetisnull(r, i, 5)
-                             ? NULL
-                             : PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 5), &reply_len);
+        uint8_t *reply =
+            PQgetisnull(r, i, 5)
+                ? NULL
+                : PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 5), &reply_len);
         if (careful && hj_pq_cmd(c, "SAVEPOINT hj_row") != 0) {
             PQfreemem(payload);
             PQfreemem(reply);
@@ -690,8 +696,8 @@ static int s_apply_rows(PGconn *c, PGresult *r, int careful, uint64_t *journal_s
         if (careful && row < 0 && !hj_pq_lost(c)) {
             if (hj_pq_cmd(c, "ROLLBACK TO SAVEPOINT hj_row") != 0)
                 goto out;
-            hj_error("journal row %llu (%s %s) cannot be applied: skipped",
-                     (unsigned long long)seq, service, kind);
+            hj_error("journal row %llu (%s %s) cannot be applied: skipped", (unsigned long long)seq,
+                     service, kind);
             row = 0;
         }
         if (careful && row >= 0 && hj_pq_cmd(c, "RELEASE SAVEPOINT hj_row") != 0)
@@ -713,8 +719,8 @@ out:
 /* The journal rows after a cursor, as projection_apply takes them (the
  * reply only where the projection wants it). */
 #define S_ROWS_SQL                                                                                 \
-    "SELECT seq, service, kind, community, payload, CASE WHEN service = 'audit' AND kind = "      \
-    "'audit_opened' THEN reply END, to_char(committed_at AT TIME ZONE 'Asia/Shanghai', "         \
+    "SELECT seq, service, kind, community, payload, CASE WHEN service = 'audit' AND kind = "       \
+    "'audit_opened' THEN reply END, to_char(committed_at AT TIME ZONE 'Asia/Shanghai', "           \
     "'YYYY-MM-DD') FROM bus.journal WHERE seq > $1::bigint "
 
 int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
@@ -728,7 +734,8 @@ int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied)
         snprintf(from, sizeof from, "%llu", (unsigned long long)seq);
         snprintf(to, sizeof to, "%llu", (unsigned long long)last);
         const char *v[2] = {from, to};
-        PGresult *rows = hj_pq(c, state, S_ROWS_SQL "AND seq <= $2::bigint ORDER BY seq LIMIT 1000", 2, v);
+        PGresult *rows =
+            hj_pq(c, state, S_ROWS_SQL "AND seq <= $2::bigint ORDER BY seq LIMIT 1000", 2, v);
         int rc = rows ? s_apply_rows(c, rows, careful, &seq, NULL, &dirty, applied) : -1;
         PQclear(rows);
         tally_dirty_free(&dirty);
@@ -800,9 +807,9 @@ int board_catch_up(PGconn *c, const tally_profiles_t *profiles, int batch, int c
             snprintf(seq, sizeof seq, "%llu", (unsigned long long)++tally_seq);
             const char *w[2] = {(const char *)district, seq};
             int lengths[2] = {(int)len, 0}, formats[2] = {1, 0};
-            PGresult *u = hj_pqb(c, state,
-                                 "UPDATE tally.cursor SET district = $1, district_seq = $2::bigint",
-                                 2, w, lengths, formats);
+            PGresult *u =
+                hj_pqb(c, state, "UPDATE tally.cursor SET district = $1, district_seq = $2::bigint",
+                       2, w, lengths, formats);
             if (!u)
                 goto fail;
             PQclear(u);

@@ -26,7 +26,8 @@ void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
         goto out;
     if (strcmp(e.state, "certified") == 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                      "the result was already certified by %s on %s UTC", e.certified_by, e.certified_at);
+                      "the result was already certified by %s on %s UTC", e.certified_by,
+                      e.certified_at);
         goto out;
     }
     if (election_is_open(call, &e) != 0)
@@ -37,7 +38,8 @@ void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles
     }
     /* Every seat elected, or closed under the profile's rule (暂缺 / 减少名额). */
     if (!res.last || !res.last->complete || !res.last->counted_ok ||
-        (res.last->tc->outcome != TALLY_OUTCOME_COMPLETE && res.last->tc->outcome != TALLY_OUTCOME_FURTHER) ||
+        (res.last->tc->outcome != TALLY_OUTCOME_COMPLETE &&
+         res.last->tc->outcome != TALLY_OUTCOME_FURTHER) ||
         result_open_seats(&e, &res) > 0) {
         result_next(&e, &res, 1, res.next, res.next_zh, sizeof res.next);
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "result",
@@ -72,7 +74,8 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     result_t res;
     tally_seats_t now;
     tally_close_check_t check;
-    if (election_load(c, call, profiles, sc->election, 1, &e) != 0 || election_is_open(call, &e) != 0)
+    if (election_load(c, call, profiles, sc->election, 1, &e) != 0 ||
+        election_is_open(call, &e) != 0)
         goto out;
     if (result_load(c, &e, &a, &res) != 0) {
         election_sql_failed(call, state, &a, "the result", "");
@@ -81,20 +84,31 @@ void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     result_seats_of(&e, &res, &now);
     if (!(reduce ? tally_rules_check_reduce(e.profile, &now, sc->seats, &check)
                  : tally_rules_check_vacancy(e.profile, &now, sc->seats, &check))) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, check.field, "the %s election of %s: %s", e.body,
-                      e.community, check.reason);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, check.field,
+                      "the %s election of %s: %s", e.body, e.community, check.reason);
         goto out;
     }
     hj_date_today(today);
     const char *kind = reduce ? "reduced" : "vacant";
-    const char *v[11] = {call->request_id, e.id, kind, election_num(seats, sc->seats), election_num(after, res.last->no),
-                         sc->reason, check.reason, check.reason_zh, today, election_num(months, e.profile->vacancy_months), call->actor};
-    if (election_exec(c, call, &a, "the closed seats",
-                      "INSERT INTO tally.seat_closure (id, election, kind, seats, after_round, reason, rule, "
-                      "rule_zh, due_on, actor) VALUES ($1::uuid, $2::uuid, $3, $4::int, $5::int, $6, $7, $8, "
-                      "CASE WHEN $3 = 'vacant' THEN ($9::date + make_interval(months => $10::int))::date END, "
-                      "$11)",
-                      11, v) != 0)
+    const char *v[11] = {call->request_id,
+                         e.id,
+                         kind,
+                         election_num(seats, sc->seats),
+                         election_num(after, res.last->no),
+                         sc->reason,
+                         check.reason,
+                         check.reason_zh,
+                         today,
+                         election_num(months, e.profile->vacancy_months),
+                         call->actor};
+    if (election_exec(
+            c, call, &a, "the closed seats",
+            "INSERT INTO tally.seat_closure (id, election, kind, seats, after_round, reason, rule, "
+            "rule_zh, due_on, actor) VALUES ($1::uuid, $2::uuid, $3, $4::int, $5::int, $6, $7, $8, "
+            "CASE WHEN $3 = 'vacant' THEN ($9::date + make_interval(months => $10::int))::date "
+            "END, "
+            "$11)",
+            11, v) != 0)
         goto out;
     hj_info("election %s: %u seat(s) %s by %s: %s", e.id, sc->seats, kind, call->actor, sc->reason);
     Hj__Tally__SeatClosure record = *sc;
@@ -115,9 +129,10 @@ void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     if (election_load(c, call, profiles, t->election, 1, &e) != 0)
         goto out;
     if (strcmp(e.state, "certified") != 0) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "state",
-                      "the result is not certified: recount the box instead (hj election count ID --box "
-                      "NAME ... --reason TEXT); an amendment is for a certified result");
+        hj_status_set(
+            &call->status, HJ__CODE__FAILED_PRECONDITION, "state",
+            "the result is not certified: recount the box instead (hj election count ID --box "
+            "NAME ... --reason TEXT); an amendment is for a certified result");
         goto out;
     }
     if (ballots_box(c, call, &e, t->round, t->box, &a, &round_no, &box) != 0 ||

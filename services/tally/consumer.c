@@ -20,18 +20,18 @@ struct tally_consumer {
     uv_loop_t *loop;
     const tally_profiles_t *profiles;
     hj_db_t *db;
-    void *sub;              /* SUB: the public event bus */
-    void *push;             /* PUSH: hj-busd's events-in */
+    void *sub;  /* SUB: the public event bus */
+    void *push; /* PUSH: hj-busd's events-in */
     hj_zwatch_t *watch;
     uv_timer_t timer;
-    int running;            /* a catch-up is on the database thread */
-    int again;              /* woken while it ran */
-    int careful;            /* the last try failed on a row: go row by row */
-    int judged;             /* every board judged once by this process */
+    int running; /* a catch-up is on the database thread */
+    int again;   /* woken while it ran */
+    int careful; /* the last try failed on a row: go row by row */
+    int judged;  /* every board judged once by this process */
     int stopping;
     int timer_closed;
-    uint64_t applied;       /* the journal sequence applied (as far as we know) */
-    uint64_t heard;         /* the highest journal sequence heard on the bus */
+    uint64_t applied; /* the journal sequence applied (as far as we know) */
+    uint64_t heard;   /* the highest journal sequence heard on the bus */
     /* The job's result, handed from the database thread to the loop. */
     int rc;
     int lost;
@@ -44,8 +44,8 @@ static void s_work(PGconn *conn, void *arg)
 {
     tally_consumer_t *k = arg;
     k->lost = !conn;
-    k->rc = conn ? board_catch_up(conn, k->profiles, S_BATCH, k->careful, !k->judged, &k->result)
-                 : -1;
+    k->rc =
+        conn ? board_catch_up(conn, k->profiles, S_BATCH, k->careful, !k->judged, &k->result) : -1;
     if (k->rc != 0 && conn)
         k->lost = hj_pq_lost(conn);
 }
@@ -117,9 +117,8 @@ static void s_on_event(hj_zwatch_t *w, void *socket, void *arg)
     hj_frames_t f;
     if (hj_frames_recv(socket, &f, ZMQ_DONTWAIT) != 0)
         return;
-    Hj__Event *ev = f.count == 2 ? hj__event__unpack(NULL, hj_frames_size(&f, 1),
-                                                      hj_frames_data(&f, 1))
-                                 : NULL;
+    Hj__Event *ev =
+        f.count == 2 ? hj__event__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1)) : NULL;
     hj_frames_close(&f);
     if (!ev)
         return;
@@ -163,7 +162,8 @@ tally_consumer_t *tally_consumer_new(const hj_daemon_t *env, const tally_profile
         zmq_setsockopt(k->sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||
         hj_curve_client_socket(k->sub, env->key) != 0 ||
         hj_curve_client_socket(k->push, env->key) != 0 ||
-        zmq_connect(k->sub, cfg->events_internal) != 0 || zmq_connect(k->push, cfg->events_in) != 0 ||
+        zmq_connect(k->sub, cfg->events_internal) != 0 ||
+        zmq_connect(k->push, cfg->events_in) != 0 ||
         !(k->watch = hj_zwatch_new(env->loop, k->sub, s_on_event, k))) {
         hj_error("consumer: cannot connect to the event bus %s / %s: %s", cfg->events_internal,
                  cfg->events_in, zmq_strerror(zmq_errno()));

@@ -32,8 +32,8 @@ PGresult *election_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const cha
 
 /* The failure of the statement that failed last: one run here (state), or
  * one run through the arena (election_q, also inside a helper). */
-void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a,
-                         const char *what, const char *field)
+void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
+                         const char *field)
 {
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
 }
@@ -69,16 +69,17 @@ int election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, in
 {
     const char *v[1] = {id};
     e->sqlstate[0] = 0;
-    PGresult *r = hj_pq(c, e->sqlstate,
-                        lock ? "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
-                               "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
-                               "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
-                               "WHERE id = $1::uuid FOR UPDATE"
-                             : "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
-                               "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
-                               "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
-                               "WHERE id = $1::uuid",
-                        1, v);
+    PGresult *r =
+        hj_pq(c, e->sqlstate,
+              lock ? "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
+                     "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
+                     "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
+                     "WHERE id = $1::uuid FOR UPDATE"
+                   : "SELECT id, community, body, state, to_char(election_date, 'YYYY-MM-DD'), "
+                     "seats, mode, COALESCE(to_char(certified_at AT TIME ZONE 'UTC', "
+                     "'YYYY-MM-DD HH24:MI'), ''), certified_by FROM tally.election "
+                     "WHERE id = $1::uuid",
+              1, v);
     if (!r)
         return -1;
     int found = PQntuples(r) == 1;

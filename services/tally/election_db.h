@@ -30,8 +30,8 @@ PGresult *election_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const cha
 
 /* The failure of the statement that failed last: one run here (state), or
  * one run through the arena (election_q, also inside a helper). */
-void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a,
-                         const char *what, const char *field);
+void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
+                         const char *field);
 
 /* A statement whose rows nobody reads (kept out of the arena). 0, or -1
  * with the failure answered as election_sql_failed answers `what`. */

@@ -21,7 +21,6 @@
 #define S_WRITEINS_MAX 16
 #define S_COUNT_MAX 10000000u
 
-
 /* Required text that is more than blanks. */
 static int s_count(hj_status_t *st, const char *field, uint32_t n)
 {
@@ -41,8 +40,8 @@ static int s_uuids(hj_status_t *st, const char *what, char **ids, size_t n, size
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(ids[i], ids[j]) == 0)
-                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "person %s is given twice",
-                                     ids[i]);
+                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                     "person %s is given twice", ids[i]);
     }
     return 0;
 }
@@ -82,17 +81,19 @@ static int s_check_boxes(hj_status_t *st, const Hj__Tally__RoundOpen *o)
 static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
 {
     char field[64];
-    if (hj_check_uuid(st, "election", b->election) != 0 || hj_check_required(st, "box", b->box, S_BOX_MAX) != 0)
+    if (hj_check_uuid(st, "election", b->election) != 0 ||
+        hj_check_required(st, "box", b->box, S_BOX_MAX) != 0)
         return -1;
     if (b->n_ballots == 0 || b->n_ballots > S_BALLOTS_MAX)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "ballots", "1 to %d ballots a batch (got %zu)",
-                             S_BALLOTS_MAX, b->n_ballots);
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "ballots",
+                             "1 to %d ballots a batch (got %zu)", S_BALLOTS_MAX, b->n_ballots);
     for (size_t i = 0; i < b->n_ballots; i++) {
         const Hj__Tally__Ballot *bl = b->ballots[i];
         snprintf(field, sizeof field, "ballots[%zu].marks", i + 1);
         size_t n = strlen(bl->marks);
         if (n == 0 || n > 64)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "one mark a candidate (1 to 64)");
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "one mark a candidate (1 to 64)");
         for (size_t k = 0; k < n; k++)
             if (!strchr("yna-", bl->marks[k]))
                 return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
@@ -100,10 +101,11 @@ static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
                                      "a (abstain), - (blank)",
                                      k + 1, i + 1, bl->marks[k]);
         if (bl->n_writeins > S_WRITEINS_MAX)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "at most %d write-ins a ballot",
-                                 S_WRITEINS_MAX);
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                 "at most %d write-ins a ballot", S_WRITEINS_MAX);
         for (size_t k = 0; k < bl->n_writeins; k++) {
-            snprintf(field, sizeof field, "ballots[%u].writeins[%u]", (unsigned)(i + 1), (unsigned)(k + 1));
+            snprintf(field, sizeof field, "ballots[%u].writeins[%u]", (unsigned)(i + 1),
+                     (unsigned)(k + 1));
             if (hj_check_required(st, field, bl->writeins[k]->name, S_NAME_MAX) != 0)
                 return -1;
         }
@@ -114,7 +116,8 @@ static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
 static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amend)
 {
     char field[48];
-    if (hj_check_uuid(st, "election", t->election) != 0 || hj_check_required(st, "box", t->box, S_BOX_MAX) != 0 ||
+    if (hj_check_uuid(st, "election", t->election) != 0 ||
+        hj_check_required(st, "box", t->box, S_BOX_MAX) != 0 ||
         s_count(st, "valid", t->valid) != 0 || s_count(st, "invalid", t->invalid) != 0)
         return -1;
     if (t->n_votes == 0 || t->n_votes > 64)
@@ -126,7 +129,8 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
             return -1;
     }
     if (t->n_writeins > 64)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "writeins", "at most 64 write-in persons");
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "writeins",
+                             "at most 64 write-in persons");
     for (size_t i = 0; i < t->n_writeins; i++) {
         snprintf(field, sizeof field, "writeins[%zu].name", i + 1);
         if (hj_check_required(st, field, t->writeins[i]->name, S_NAME_MAX) != 0)
@@ -136,15 +140,16 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(t->writeins[i]->name, t->writeins[j]->name) == 0)
-                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field, "write-in %s is given twice",
-                                     t->writeins[i]->name);
+                return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, field,
+                                     "write-in %s is given twice", t->writeins[i]->name);
     }
     if (amend)
         return hj_check_required(st, "reason", t->reason, S_TEXT_MAX);
     if (t->round)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "round",
-                             "a box is counted in the open round; a round belongs to an amendment of a "
-                             "certified result");
+        return hj_status_set(
+            st, HJ__CODE__INVALID_ARGUMENT, "round",
+            "a box is counted in the open round; a round belongs to an amendment of a "
+            "certified result");
     /* A reason makes a recount of a box already counted. */
     return hj_check_text(st, "reason", t->reason, S_TEXT_MAX, 0);
 }
@@ -154,7 +159,8 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET: {
         const Hj__Tally__VoterRoll *v = r->voter_roll_set;
-        if (hj_check_code(st, "community", v->community, 1) != 0 || s_count(st, "voters", v->voters) != 0 ||
+        if (hj_check_code(st, "community", v->community, 1) != 0 ||
+            s_count(st, "voters", v->voters) != 0 ||
             s_count(st, "households", v->households) != 0 ||
             s_count(st, "representatives", v->representatives) != 0 ||
             hj_check_past_date(st, "published_on", v->published_on, 0) != 0)
@@ -166,14 +172,16 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT,
                                  v->households > v->voters ? "households" : "representatives",
                                  "more %s than registered voters (%u)",
-                                 v->households > v->voters ? "households" : "representatives", v->voters);
+                                 v->households > v->voters ? "households" : "representatives",
+                                 v->voters);
         return 0;
     }
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
         return hj_check_code(st, "community", r->voter_roll_get->community, 1);
     case HJ__TALLY__REQUEST__OP_OBJECTION_FILE: {
         const Hj__Tally__Objection *o = r->objection_file;
-        return hj_check_code(st, "community", o->community, 1) || hj_check_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
+        return hj_check_code(st, "community", o->community, 1) ||
+                       hj_check_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
                        hj_check_past_date(st, "filed_on", o->filed_on, 1) ||
                        hj_check_required(st, "about", o->about, S_TEXT_MAX)
                    ? -1
@@ -181,7 +189,8 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     }
     case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE: {
         const Hj__Tally__ObjectionDecision *d = r->objection_decide;
-        if (hj_check_uuid(st, "id", d->id) != 0 || hj_check_past_date(st, "date", d->date, 1) != 0 ||
+        if (hj_check_uuid(st, "id", d->id) != 0 ||
+            hj_check_past_date(st, "date", d->date, 1) != 0 ||
             hj_check_text(st, "note", d->note, S_TEXT_MAX, 0) != 0)
             return -1;
         if (strcmp(d->decision, "upheld") != 0 && strcmp(d->decision, "dismissed") != 0)
@@ -213,7 +222,8 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
     }
     case HJ__TALLY__REQUEST__OP_ROUND_OPEN: {
         const Hj__Tally__RoundOpen *o = r->round_open;
-        return hj_check_uuid(st, "election", o->election) || s_count(st, "electorate", o->electorate) ||
+        return hj_check_uuid(st, "election", o->election) ||
+                       s_count(st, "electorate", o->electorate) ||
                        s_count(st, "present", o->present) || s_check_boxes(st, o) ||
                        s_uuids(st, "person_ids", o->person_ids, o->n_person_ids, 64)
                    ? -1
@@ -231,12 +241,14 @@ int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return hj_check_uuid(st, "election", r->certify->id);
     case HJ__TALLY__REQUEST__OP_VACANCY:
     case HJ__TALLY__REQUEST__OP_REDUCE: {
-        const Hj__Tally__SeatClosure *c = r->op_case == HJ__TALLY__REQUEST__OP_VACANCY ? r->vacancy : r->reduce;
-        if (hj_check_uuid(st, "election", c->election) != 0 || hj_check_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
+        const Hj__Tally__SeatClosure *c =
+            r->op_case == HJ__TALLY__REQUEST__OP_VACANCY ? r->vacancy : r->reduce;
+        if (hj_check_uuid(st, "election", c->election) != 0 ||
+            hj_check_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
             return -1;
         if (c->seats < 1 || c->seats > 30)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats", "seats: 1 to 30 seats to close (got %u)",
-                                 c->seats);
+            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats",
+                                 "seats: 1 to 30 seats to close (got %u)", c->seats);
         return 0;
     }
     case HJ__TALLY__REQUEST__OP_ELECTION_LIST: {

@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const char *const s_names[TALLY_GATES + 1] = {
-    "", "audit", "rectification", "upgrade", "plan", "talks", "training", "candidates", "voter_list",
+    "",      "audit",    "rectification", "upgrade",    "plan",
+    "talks", "training", "candidates",    "voter_list",
 };
 
 /* audit.proto State, lower case as `hj audit` prints them, and in Chinese. */
@@ -31,8 +32,8 @@ int tally_gate_parse(const char *name)
 }
 
 /* Appends to a reason; text that does not fit is cut (reasons are short). */
-__attribute__((format(printf, 3, 0)))
-static void s_append(char *reason, size_t size, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void s_append(char *reason, size_t size,
+                                                           const char *fmt, va_list ap)
 {
     size_t len = strlen(reason);
     if (len < size)
@@ -63,9 +64,9 @@ static void s_zh(tally_gate_t *g, const char *fmt, ...)
 static const char *s_word_zh(const char *word)
 {
     static const char *const words[][2] = {
-        {"branch", "党支部"},   {"general_branch", "党总支"}, {"committee", "党委"},
-        {"draft", "起草"},      {"returned", "退回修改"},     {"in_force", "已实施"},
-        {"superseded", "已被取代"}, {"party", "党组织委员会"}, {"residents", "居民委员会"},
+        {"branch", "党支部"},       {"general_branch", "党总支"}, {"committee", "党委"},
+        {"draft", "起草"},          {"returned", "退回修改"},     {"in_force", "已实施"},
+        {"superseded", "已被取代"}, {"party", "党组织委员会"},    {"residents", "居民委员会"},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(word, words[i][0]) == 0)
@@ -92,9 +93,10 @@ static void s_audit(const tally_facts_t *f, tally_gate_t *g)
         s_say(g, "audit: completed, not yet published");
         s_zh(g, "审计已完成，尚未公开");
     } else if (f->audit_not_examined) {
-        s_say(g, "audit: %s, %u scope %s not examined", s_audit_states[state], f->audit_not_examined,
-              s_plural(f->audit_not_examined, "item", "items"));
-        s_zh(g, "审计处于%s阶段，%u个审计事项尚未审查", s_audit_states_zh[state], f->audit_not_examined);
+        s_say(g, "audit: %s, %u scope %s not examined", s_audit_states[state],
+              f->audit_not_examined, s_plural(f->audit_not_examined, "item", "items"));
+        s_zh(g, "审计处于%s阶段，%u个审计事项尚未审查", s_audit_states_zh[state],
+             f->audit_not_examined);
     } else {
         s_say(g, "audit: %s, not yet completed", s_audit_states[state]);
         s_zh(g, "审计处于%s阶段，尚未完成", s_audit_states_zh[state]);
@@ -156,7 +158,8 @@ static void s_plan(const tally_facts_t *f, tally_gate_t *g)
         s_say(g, "plan: v%u %s, %u of %u approval steps done (next: %s)", f->plan_version,
               f->plan_state, f->plan_steps_approved, f->plan_steps_total, f->plan_next_step);
         s_zh(g, "方案第%u版%s，已完成%u/%u个审定环节（下一环节：%s）", f->plan_version,
-             s_word_zh(f->plan_state), f->plan_steps_approved, f->plan_steps_total, f->plan_next_step);
+             s_word_zh(f->plan_state), f->plan_steps_approved, f->plan_steps_total,
+             f->plan_next_step);
     }
 }
 
@@ -198,7 +201,8 @@ static void s_candidates(const tally_facts_t *f, tally_gate_t *g)
     for (size_t i = 0; i < f->n_elections && i < TALLY_ELECTIONS_MAX; i++) {
         const tally_election_facts_t *e = &f->elections[i];
         tally_check_t check;
-        int lawful = e->profile && tally_rules_check_candidates(e->profile, e->seats, e->candidates, &check);
+        int lawful =
+            e->profile && tally_rules_check_candidates(e->profile, e->seats, e->candidates, &check);
         g->green &= lawful;
         if (!e->profile) {
             s_say(g, "%s %s no counting-rules profile", i ? ";" : "", e->body);
@@ -265,7 +269,8 @@ static void s_voter_list(const tally_facts_t *f, tally_gate_t *g)
 void tally_gates_judge(const tally_facts_t *facts, tally_gate_t gates[TALLY_GATES])
 {
     static void (*const judge[TALLY_GATES])(const tally_facts_t *, tally_gate_t *) = {
-        s_audit, s_rectification, s_upgrade, s_plan, s_talks, s_training, s_candidates, s_voter_list,
+        s_audit, s_rectification, s_upgrade,    s_plan,
+        s_talks, s_training,      s_candidates, s_voter_list,
     };
     for (int i = 0; i < TALLY_GATES; i++) {
         memset(&gates[i], 0, sizeof gates[i]);

@@ -15,35 +15,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TALLY_GATES 8           /* tally.proto GateId 1..8 */
-#define TALLY_ELECTIONS_MAX 2   /* one per body: party, residents */
+#define TALLY_GATES 8         /* tally.proto GateId 1..8 */
+#define TALLY_ELECTIONS_MAX 2 /* one per body: party, residents */
 #define TALLY_REASON_MAX 200
-#define TALLY_REASON_ZH_MAX 320     /* the same words take more bytes in UTF-8 */
+#define TALLY_REASON_ZH_MAX 320 /* the same words take more bytes in UTF-8 */
 
 typedef struct {
-    char body[12];              /* party | residents */
-    char date[11];              /* election day */
+    char body[12]; /* party | residents */
+    char date[11]; /* election day */
     uint32_t seats;
-    uint32_t candidates;        /* nominated reserve entries of that committee */
+    uint32_t candidates; /* nominated reserve entries of that committee */
     const tally_profile_t *profile;
 } tally_election_facts_t;
 
 typedef struct {
     /* 1 audit: the community's latest audit (by audited period) */
-    int audit_state;                    /* audit.proto State; 0 = none opened */
+    int audit_state; /* audit.proto State; 0 = none opened */
     char audit_term[32];
     char audit_published_on[11];
-    uint32_t audit_not_examined;        /* scope items still not started */
+    uint32_t audit_not_examined; /* scope items still not started */
     /* 2 rectification */
     uint32_t rectification_open, rectification_in_progress;
     /* 3 upgrade */
     int upgrade_pending;
-    char upgrade_to[24];                /* general_branch | committee */
+    char upgrade_to[24]; /* general_branch | committee */
     char upgrade_requested_on[11];
     /* 4 plan: the version in force, and the latest version */
     uint32_t plan_in_force_version;
     char plan_in_force_on[11];
-    uint32_t plan_version;              /* 0 = no community plan */
+    uint32_t plan_version; /* 0 = no community plan */
     char plan_state[16];
     uint32_t plan_steps_total, plan_steps_approved;
     char plan_next_step[64];

@@ -16,7 +16,7 @@
 #define S_PAGE_MAX 1000
 
 /* The filter every page and the total share: $1 community, $2 subdistrict, $3 state. */
-#define S_FILTER                                                                                    \
+#define S_FILTER                                                                                   \
     "WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR k.subdistrict = $2) "                     \
     "AND ($3 = '' OR e.state = $3) "
 
@@ -48,21 +48,24 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     hj_arena_t a = {0};
     char limit[24];
     uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
-    const char *v[5] = {q->community, q->subdistrict, q->state, q->after, election_num(limit, (long long)page + 1)};
+    const char *v[5] = {q->community, q->subdistrict, q->state, q->after,
+                        election_num(limit, (long long)page + 1)};
     PGresult *known = NULL, *r = NULL, *total = NULL;
     if (q->limit > S_PAGE_MAX) {
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "limit", "limit %u is above %d", q->limit,
-                      S_PAGE_MAX);
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "limit", "limit %u is above %d",
+                      q->limit, S_PAGE_MAX);
         goto out;
     }
     if (q->after[0] && !hj_uuid_valid(q->after)) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
-                      "after must be an election id (the `next` of the previous page), got '%s'", q->after);
+                      "after must be an election id (the `next` of the previous page), got '%s'",
+                      q->after);
         goto out;
     }
     /* An unknown subdistrict is a mistake to name, not an empty list. */
-    known = q->subdistrict[0] ? election_q(c, &a, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, &v[1])
-                              : NULL;
+    known = q->subdistrict[0]
+                ? election_q(c, &a, "SELECT 1 FROM tally.subdistrict WHERE code = $1", 1, &v[1])
+                : NULL;
     if (q->subdistrict[0] && !known) {
         election_sql_failed(call, "", &a, "the subdistrict", "subdistrict");
         goto out;
@@ -73,30 +76,34 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
         goto out;
     }
     /* A cursor that names no election would silently start nowhere. */
-    PGresult *cursor = q->after[0] ? election_q(c, &a, "SELECT 1 FROM tally.election WHERE id = $1::uuid", 1,
-                                                 &v[3])
-                                   : NULL;
+    PGresult *cursor =
+        q->after[0]
+            ? election_q(c, &a, "SELECT 1 FROM tally.election WHERE id = $1::uuid", 1, &v[3])
+            : NULL;
     if (q->after[0] && (!cursor || PQntuples(cursor) == 0)) {
         if (!cursor)
             election_sql_failed(call, "", &a, "the elections", "after");
         else
-            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "after", "after: no election %s", q->after);
+            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "after", "after: no election %s",
+                          q->after);
         goto out;
     }
-    r = election_q(c, &a,
-                   "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
-                   "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
-                   "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
-                   "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
-                   "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
-                   "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
-                   "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
-                   "LEFT JOIN tally.seat_closure x ON x.election = e.id " S_FILTER
-                   "AND ($4 = '' OR (e.election_date, e.community, e.body, e.id) > "
-                   "(SELECT election_date, community, body, id FROM tally.election WHERE id = NULLIF($4, '')::uuid)) "
-                   "GROUP BY e.id, k.code, d.code ORDER BY e.election_date, e.community, e.body, e.id "
-                   "LIMIT $5::int",
-                   5, v);
+    r = election_q(
+        c, &a,
+        "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
+        "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
+        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
+        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
+        "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
+        "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
+        "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
+        "LEFT JOIN tally.seat_closure x ON x.election = e.id " S_FILTER
+        "AND ($4 = '' OR (e.election_date, e.community, e.body, e.id) > "
+        "(SELECT election_date, community, body, id FROM tally.election WHERE id = NULLIF($4, "
+        "'')::uuid)) "
+        "GROUP BY e.id, k.code, d.code ORDER BY e.election_date, e.community, e.body, e.id "
+        "LIMIT $5::int",
+        5, v);
     total = r ? election_q(c, &a,
                            "SELECT count(*) FROM tally.election e "
                            "LEFT JOIN tally.community k ON k.code = e.community " S_FILTER,

@@ -12,27 +12,39 @@ bool tally_profile_rule_holds(const tally_rule_t *r, uint64_t lhs, uint64_t base
     /* Counts are at most 2^32 and num, den at most TALLY_FRACTION_MAX (< 2^20),
      * so both products fit in 64 bits. */
     switch (r->cmp) {
-    case TALLY_CMP_GT: return lhs * r->den > base * r->num;
-    case TALLY_CMP_GE: return lhs * r->den >= base * r->num;
-    case TALLY_CMP_NONE: default: return true;
+    case TALLY_CMP_GT:
+        return lhs * r->den > base * r->num;
+    case TALLY_CMP_GE:
+        return lhs * r->den >= base * r->num;
+    case TALLY_CMP_NONE:
+    default:
+        return true;
     }
 }
 
 uint64_t tally_profile_rule_min(const tally_rule_t *r, uint64_t base)
 {
     switch (r->cmp) {
-    case TALLY_CMP_GT: return base * r->num / r->den + 1;
-    case TALLY_CMP_GE: return (base * r->num + r->den - 1) / r->den;
-    case TALLY_CMP_NONE: default: return 0;
+    case TALLY_CMP_GT:
+        return base * r->num / r->den + 1;
+    case TALLY_CMP_GE:
+        return (base * r->num + r->den - 1) / r->den;
+    case TALLY_CMP_NONE:
+    default:
+        return 0;
     }
 }
 
 const char *tally_profile_cmp_words(tally_cmp_t cmp)
 {
     switch (cmp) {
-    case TALLY_CMP_GT: return "more than";
-    case TALLY_CMP_GE: return "at least";
-    case TALLY_CMP_NONE: default: return "no minimum";
+    case TALLY_CMP_GT:
+        return "more than";
+    case TALLY_CMP_GE:
+        return "at least";
+    case TALLY_CMP_NONE:
+    default:
+        return "no minimum";
     }
 }
 
@@ -44,7 +56,10 @@ static const char *const qty_names[TALLY_QTY_COUNT] = {
     [TALLY_QTY_SEATS] = "seats",
 };
 
-const char *tally_profile_qty_name(tally_qty_t q) { return (unsigned)q < TALLY_QTY_COUNT ? qty_names[q] : "?"; }
+const char *tally_profile_qty_name(tally_qty_t q)
+{
+    return (unsigned)q < TALLY_QTY_COUNT ? qty_names[q] : "?";
+}
 
 static const char *const mode_names[TALLY_MODE_COUNT] = {
     [TALLY_MODE_ORDINARY] = "ordinary",
@@ -52,7 +67,10 @@ static const char *const mode_names[TALLY_MODE_COUNT] = {
     [TALLY_MODE_REPRESENTATIVE] = "representative",
 };
 
-const char *tally_profile_mode_name(tally_mode_t m) { return (unsigned)m < TALLY_MODE_COUNT ? mode_names[m] : "?"; }
+const char *tally_profile_mode_name(tally_mode_t m)
+{
+    return (unsigned)m < TALLY_MODE_COUNT ? mode_names[m] : "?";
+}
 
 int tally_profile_mode_parse(const char *name)
 {
@@ -69,12 +87,19 @@ typedef struct {
     size_t n;
 } slice_t;
 
-static bool s_is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static bool s_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 static slice_t s_trim(slice_t s)
 {
-    while (s.n && s_is_space(s.p[0])) { s.p++; s.n--; }
-    while (s.n && s_is_space(s.p[s.n - 1])) s.n--;
+    while (s.n && s_is_space(s.p[0])) {
+        s.p++;
+        s.n--;
+    }
+    while (s.n && s_is_space(s.p[s.n - 1]))
+        s.n--;
     return s;
 }
 
@@ -88,13 +113,16 @@ static bool s_eq(slice_t s, const char *lit)
 static bool s_next_token(slice_t *rest, slice_t *tok)
 {
     *rest = s_trim(*rest);
-    if (!rest->n) return false;
+    if (!rest->n)
+        return false;
     const char *p = rest->p;
     size_t n = 1;
     if (p[0] == '>') {
-        if (rest->n > 1 && p[1] == '=') n = 2;
+        if (rest->n > 1 && p[1] == '=')
+            n = 2;
     } else if (p[0] != '+') {
-        while (n < rest->n && !s_is_space(p[n]) && p[n] != '>' && p[n] != '+') n++;
+        while (n < rest->n && !s_is_space(p[n]) && p[n] != '>' && p[n] != '+')
+            n++;
     }
     tok->p = p;
     tok->n = n;
@@ -116,10 +144,11 @@ static void s_copy_slice(char *dst, size_t cap, slice_t s)
     dst[n] = '\0';
 }
 
-__attribute__((format(printf, 4, 5)))
-static bool s_fail(ctx_t *c, int line, slice_t key, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static bool s_fail(ctx_t *c, int line, slice_t key,
+                                                         const char *fmt, ...)
 {
-    if (!c->err) return false;
+    if (!c->err)
+        return false;
     tally_profile_error_t *e = c->err;
     char what[160];
     va_list ap;
@@ -150,13 +179,16 @@ static const char *s_show(slice_t s, char *buf, size_t cap)
 
 static bool s_parse_uint(slice_t s, uint32_t max, uint32_t *out)
 {
-    if (!s.n || s.n > 10) return false;
+    if (!s.n || s.n > 10)
+        return false;
     uint64_t v = 0;
     for (size_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') return false;
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return false;
         v = v * 10 + (uint64_t)(s.p[i] - '0');
     }
-    if (v > max) return false;
+    if (v > max)
+        return false;
     *out = (uint32_t)v;
     return true;
 }
@@ -164,7 +196,10 @@ static bool s_parse_uint(slice_t s, uint32_t max, uint32_t *out)
 static bool s_parse_qty(slice_t s, tally_qty_t *out)
 {
     for (int q = 0; q < TALLY_QTY_COUNT; q++)
-        if (s_eq(s, qty_names[q])) { *out = (tally_qty_t)q; return true; }
+        if (s_eq(s, qty_names[q])) {
+            *out = (tally_qty_t)q;
+            return true;
+        }
     return false;
 }
 
@@ -176,27 +211,35 @@ static void s_qty_list(unsigned set, char *buf, size_t cap)
     size_t used = 0;
     buf[0] = '\0';
     for (int q = 0; q < TALLY_QTY_COUNT; q++) {
-        if (!(set & QBIT(q))) continue;
+        if (!(set & QBIT(q)))
+            continue;
         int w = snprintf(buf + used, cap - used, "%s'%s'", used ? " or " : "", qty_names[q]);
-        if (w < 0 || (size_t)w >= cap - used) break;
+        if (w < 0 || (size_t)w >= cap - used)
+            break;
         used += (size_t)w;
     }
 }
 
 typedef struct {
-    unsigned lhs;      /* allowed left-hand quantities */
-    unsigned base;     /* allowed bases */
+    unsigned lhs;  /* allowed left-hand quantities */
+    unsigned base; /* allowed bases */
     bool allow_none;
 } rule_spec_t;
 
 /* "<lhs> (>|>=) [<num>/<den> of] <base>" or "none". */
-static bool s_parse_rule(ctx_t *c, int line, slice_t key, slice_t val, const rule_spec_t *spec, tally_rule_t *out)
+static bool s_parse_rule(ctx_t *c, int line, slice_t key, slice_t val, const rule_spec_t *spec,
+                         tally_rule_t *out)
 {
     char a[48], b[96];
     slice_t rest = val, tok = {"", 0};
     if (s_eq(val, "none")) {
-        if (!spec->allow_none) return s_fail(c, line, key, "'none' is not allowed here; a threshold is required");
-        *out = (tally_rule_t){.lhs = TALLY_QTY_VOTES, .cmp = TALLY_CMP_NONE, .num = 0, .den = 1, .base = TALLY_QTY_CAST};
+        if (!spec->allow_none)
+            return s_fail(c, line, key, "'none' is not allowed here; a threshold is required");
+        *out = (tally_rule_t){.lhs = TALLY_QTY_VOTES,
+                              .cmp = TALLY_CMP_NONE,
+                              .num = 0,
+                              .den = 1,
+                              .base = TALLY_QTY_CAST};
         return true;
     }
     tally_rule_t r = {.num = 1, .den = 1};
@@ -204,29 +247,41 @@ static bool s_parse_rule(ctx_t *c, int line, slice_t key, slice_t val, const rul
     if (!s_parse_qty(tok, &r.lhs) || !(spec->lhs & QBIT(r.lhs))) {
         s_qty_list(spec->lhs, b, sizeof b);
         return s_fail(c, line, key, "expected %s%s at the start, got '%s'", b,
-                    spec->allow_none ? " (or 'none')" : "", s_show(tok, a, sizeof a));
+                      spec->allow_none ? " (or 'none')" : "", s_show(tok, a, sizeof a));
     }
-    if (!s_next_token(&rest, &tok)) return s_fail(c, line, key, "expected '>' or '>=' after '%s'", qty_names[r.lhs]);
-    if (s_eq(tok, ">")) r.cmp = TALLY_CMP_GT;
-    else if (s_eq(tok, ">=")) r.cmp = TALLY_CMP_GE;
-    else return s_fail(c, line, key, "expected '>' or '>=' after '%s', got '%s'", qty_names[r.lhs], s_show(tok, a, sizeof a));
-    if (!s_next_token(&rest, &tok)) return s_fail(c, line, key, "expected a fraction or a quantity after the comparison");
+    if (!s_next_token(&rest, &tok))
+        return s_fail(c, line, key, "expected '>' or '>=' after '%s'", qty_names[r.lhs]);
+    if (s_eq(tok, ">"))
+        r.cmp = TALLY_CMP_GT;
+    else if (s_eq(tok, ">="))
+        r.cmp = TALLY_CMP_GE;
+    else
+        return s_fail(c, line, key, "expected '>' or '>=' after '%s', got '%s'", qty_names[r.lhs],
+                      s_show(tok, a, sizeof a));
+    if (!s_next_token(&rest, &tok))
+        return s_fail(c, line, key, "expected a fraction or a quantity after the comparison");
     if (tok.n && tok.p[0] >= '0' && tok.p[0] <= '9') {
         const char *slash = memchr(tok.p, '/', tok.n);
         slice_t ns = {tok.p, slash ? (size_t)(slash - tok.p) : tok.n};
         slice_t ds = {slash ? slash + 1 : "1", slash ? tok.n - ns.n - 1 : 1};
-        if (!s_parse_uint(ns, TALLY_FRACTION_MAX, &r.num) || !s_parse_uint(ds, TALLY_FRACTION_MAX, &r.den) || r.den == 0)
-            return s_fail(c, line, key, "bad fraction '%s': expected <num>/<den>, integers 0..%u, den > 0",
-                        s_show(tok, a, sizeof a), TALLY_FRACTION_MAX);
+        if (!s_parse_uint(ns, TALLY_FRACTION_MAX, &r.num) ||
+            !s_parse_uint(ds, TALLY_FRACTION_MAX, &r.den) || r.den == 0)
+            return s_fail(c, line, key,
+                          "bad fraction '%s': expected <num>/<den>, integers 0..%u, den > 0",
+                          s_show(tok, a, sizeof a), TALLY_FRACTION_MAX);
         if (!s_next_token(&rest, &tok) || !s_eq(tok, "of"))
             return s_fail(c, line, key, "expected 'of' after the fraction");
-        if (!s_next_token(&rest, &tok)) return s_fail(c, line, key, "expected a quantity after 'of'");
+        if (!s_next_token(&rest, &tok))
+            return s_fail(c, line, key, "expected a quantity after 'of'");
     }
     if (!s_parse_qty(tok, &r.base) || !(spec->base & QBIT(r.base))) {
         s_qty_list(spec->base, b, sizeof b);
-        return s_fail(c, line, key, "expected %s as the base, got '%s'", b, s_show(tok, a, sizeof a));
+        return s_fail(c, line, key, "expected %s as the base, got '%s'", b,
+                      s_show(tok, a, sizeof a));
     }
-    if (s_next_token(&rest, &tok)) return s_fail(c, line, key, "unexpected '%s' at the end of the rule", s_show(tok, a, sizeof a));
+    if (s_next_token(&rest, &tok))
+        return s_fail(c, line, key, "unexpected '%s' at the end of the rule",
+                      s_show(tok, a, sizeof a));
     *out = r;
     return true;
 }
@@ -243,28 +298,36 @@ static bool s_parse_standing(ctx_t *c, int line, slice_t key, slice_t val, tally
         return true;
     }
     tally_standing_t s = {TALLY_STANDING_TOP, 1, 0};
-    if (!s_next_token(&rest, &tok) || !s_eq(tok, "top")) return s_fail(c, line, key, "%s", usage);
-    if (!s_next_token(&rest, &tok)) return s_fail(c, line, key, "%s", usage);
+    if (!s_next_token(&rest, &tok) || !s_eq(tok, "top"))
+        return s_fail(c, line, key, "%s", usage);
+    if (!s_next_token(&rest, &tok))
+        return s_fail(c, line, key, "%s", usage);
     if (!s_eq(tok, "seats")) {
         if (!s_parse_uint(tok, 100, &s.per_seat))
             return s_fail(c, line, key, "%s; bad number '%s'", usage, s_show(tok, a, sizeof a));
-        if (!s_next_token(&rest, &tok) || !s_eq(tok, "x")) return s_fail(c, line, key, "%s; expected 'x' after the number", usage);
-        if (!s_next_token(&rest, &tok) || !s_eq(tok, "seats")) return s_fail(c, line, key, "%s; expected 'seats'", usage);
+        if (!s_next_token(&rest, &tok) || !s_eq(tok, "x"))
+            return s_fail(c, line, key, "%s; expected 'x' after the number", usage);
+        if (!s_next_token(&rest, &tok) || !s_eq(tok, "seats"))
+            return s_fail(c, line, key, "%s; expected 'seats'", usage);
     }
     if (s_next_token(&rest, &tok)) {
-        if (!s_eq(tok, "+")) return s_fail(c, line, key, "%s; unexpected '%s'", usage, s_show(tok, a, sizeof a));
+        if (!s_eq(tok, "+"))
+            return s_fail(c, line, key, "%s; unexpected '%s'", usage, s_show(tok, a, sizeof a));
         if (!s_next_token(&rest, &tok) || !s_parse_uint(tok, 100, &s.extra))
             return s_fail(c, line, key, "%s; expected a number after '+'", usage);
-        if (s_next_token(&rest, &tok)) return s_fail(c, line, key, "%s; unexpected '%s'", usage, s_show(tok, a, sizeof a));
+        if (s_next_token(&rest, &tok))
+            return s_fail(c, line, key, "%s; unexpected '%s'", usage, s_show(tok, a, sizeof a));
     }
-    if (s.per_seat == 0 && s.extra == 0) return s_fail(c, line, key, "nobody would stand: 0 x seats + 0");
+    if (s.per_seat == 0 && s.extra == 0)
+        return s_fail(c, line, key, "nobody would stand: 0 x seats + 0");
     *out = s;
     return true;
 }
 
 static bool s_parse_text(ctx_t *c, int line, slice_t key, slice_t val, char *dst, size_t cap)
 {
-    if (val.n >= cap) return s_fail(c, line, key, "value too long (%zu bytes, at most %zu)", val.n, cap - 1);
+    if (val.n >= cap)
+        return s_fail(c, line, key, "value too long (%zu bytes, at most %zu)", val.n, cap - 1);
     s_copy_slice(dst, cap, val);
     return true;
 }
@@ -272,19 +335,39 @@ static bool s_parse_text(ctx_t *c, int line, slice_t key, slice_t val, char *dst
 /* ---- keys ---------------------------------------------------------------- */
 
 enum {
-    K_NAME, K_TITLE, K_BODY, K_MODES,
-    K_QUORUM, K_QUORUM_END = K_QUORUM + TALLY_MODE_COUNT - 1,
-    K_ELECTORATE, K_ELECTORATE_END = K_ELECTORATE + TALLY_MODE_COUNT - 1,
-    K_PROXIES, K_PROXIES_END = K_PROXIES + TALLY_MODE_COUNT - 1,
-    K_BALLOTS_VOID, K_BALLOT_INVALID, K_ELECTED, K_FURTHER_ELECTED, K_FURTHER_STANDING,
-    K_REVOTE_ELECTED, K_CANDIDATES, K_WRITEINS,
-    K_VOTER_LIST_DAYS, K_OBJECTION_FILE_DAYS, K_OBJECTION_DECIDE_DAYS,
-    K_VACANCY, K_VACANCY_MONTHS, K_REDUCE, K_REDUCE_SHORT_MAX,
+    K_NAME,
+    K_TITLE,
+    K_BODY,
+    K_MODES,
+    K_QUORUM,
+    K_QUORUM_END = K_QUORUM + TALLY_MODE_COUNT - 1,
+    K_ELECTORATE,
+    K_ELECTORATE_END = K_ELECTORATE + TALLY_MODE_COUNT - 1,
+    K_PROXIES,
+    K_PROXIES_END = K_PROXIES + TALLY_MODE_COUNT - 1,
+    K_BALLOTS_VOID,
+    K_BALLOT_INVALID,
+    K_ELECTED,
+    K_FURTHER_ELECTED,
+    K_FURTHER_STANDING,
+    K_REVOTE_ELECTED,
+    K_CANDIDATES,
+    K_WRITEINS,
+    K_VOTER_LIST_DAYS,
+    K_OBJECTION_FILE_DAYS,
+    K_OBJECTION_DECIDE_DAYS,
+    K_VACANCY,
+    K_VACANCY_MONTHS,
+    K_REDUCE,
+    K_REDUCE_SHORT_MAX,
     K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
-    [K_NAME] = "name", [K_TITLE] = "title", [K_BODY] = "body", [K_MODES] = "modes",
+    [K_NAME] = "name",
+    [K_TITLE] = "title",
+    [K_BODY] = "body",
+    [K_MODES] = "modes",
     [K_QUORUM + TALLY_MODE_ORDINARY] = "quorum.ordinary",
     [K_QUORUM + TALLY_MODE_HOUSEHOLD] = "quorum.household",
     [K_QUORUM + TALLY_MODE_REPRESENTATIVE] = "quorum.representative",
@@ -313,79 +396,107 @@ static const char *const key_names[K_COUNT] = {
 
 #define ELECT_BASES (QBIT(TALLY_QTY_PRESENT) | QBIT(TALLY_QTY_CAST) | QBIT(TALLY_QTY_ELECTORATE))
 
-static const rule_spec_t spec_quorum = {QBIT(TALLY_QTY_PRESENT) | QBIT(TALLY_QTY_CAST), QBIT(TALLY_QTY_ELECTORATE), false};
+static const rule_spec_t spec_quorum = {QBIT(TALLY_QTY_PRESENT) | QBIT(TALLY_QTY_CAST),
+                                        QBIT(TALLY_QTY_ELECTORATE), false};
 static const rule_spec_t spec_void = {QBIT(TALLY_QTY_RETURNED), QBIT(TALLY_QTY_ISSUED), true};
 static const rule_spec_t spec_invalid = {QBIT(TALLY_QTY_MARKS), QBIT(TALLY_QTY_SEATS), false};
 static const rule_spec_t spec_elected = {QBIT(TALLY_QTY_VOTES), ELECT_BASES, false};
 static const rule_spec_t spec_elected_none = {QBIT(TALLY_QTY_VOTES), ELECT_BASES, true};
-static const rule_spec_t spec_candidates = {QBIT(TALLY_QTY_CANDIDATES), QBIT(TALLY_QTY_SEATS), false};
+static const rule_spec_t spec_candidates = {QBIT(TALLY_QTY_CANDIDATES), QBIT(TALLY_QTY_SEATS),
+                                            false};
 
 static bool s_valid_name(slice_t s)
 {
-    if (!s.n) return false;
+    if (!s.n)
+        return false;
     for (size_t i = 0; i < s.n; i++) {
         char ch = s.p[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-              ch == '_' || ch == '-'))
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == '-'))
             return false;
     }
     return true;
 }
 
-static bool s_parse_close_after(ctx_t *c, int line, slice_t key, slice_t val, tally_close_after_t *out)
+static bool s_parse_close_after(ctx_t *c, int line, slice_t key, slice_t val,
+                                tally_close_after_t *out)
 {
     char a[48];
-    if (s_eq(val, "never")) *out = TALLY_CLOSE_NEVER;
-    else if (s_eq(val, "after-any")) *out = TALLY_CLOSE_AFTER_ANY;
-    else if (s_eq(val, "after-further")) *out = TALLY_CLOSE_AFTER_FURTHER;
-    else return s_fail(c, line, key, "expected 'never', 'after-any' or 'after-further', got '%s'", s_show(val, a, sizeof a));
+    if (s_eq(val, "never"))
+        *out = TALLY_CLOSE_NEVER;
+    else if (s_eq(val, "after-any"))
+        *out = TALLY_CLOSE_AFTER_ANY;
+    else if (s_eq(val, "after-further"))
+        *out = TALLY_CLOSE_AFTER_FURTHER;
+    else
+        return s_fail(c, line, key, "expected 'never', 'after-any' or 'after-further', got '%s'",
+                      s_show(val, a, sizeof a));
     return true;
 }
 
 static bool s_apply(ctx_t *c, int k, int line, slice_t key, slice_t val, tally_profile_t *p)
 {
     char a[48];
-    if (k >= K_QUORUM && k <= K_QUORUM_END) return s_parse_rule(c, line, key, val, &spec_quorum, &p->quorum[k - K_QUORUM]);
+    if (k >= K_QUORUM && k <= K_QUORUM_END)
+        return s_parse_rule(c, line, key, val, &spec_quorum, &p->quorum[k - K_QUORUM]);
     if (k >= K_ELECTORATE && k <= K_ELECTORATE_END)
-        return s_parse_text(c, line, key, val, p->electorate_label[k - K_ELECTORATE], sizeof p->electorate_label[0]);
+        return s_parse_text(c, line, key, val, p->electorate_label[k - K_ELECTORATE],
+                            sizeof p->electorate_label[0]);
     if (k >= K_PROXIES && k <= K_PROXIES_END) {
         if (!s_parse_uint(val, 100, &p->proxies_max[k - K_PROXIES]))
-            return s_fail(c, line, key, "expected a whole number 0..100, got '%s'", s_show(val, a, sizeof a));
+            return s_fail(c, line, key, "expected a whole number 0..100, got '%s'",
+                          s_show(val, a, sizeof a));
         return true;
     }
     switch (k) {
     case K_NAME:
         if (!s_valid_name(val) || val.n >= sizeof p->name)
-            return s_fail(c, line, key, "expected a short name of letters, digits, '.', '_' or '-', got '%s'",
-                        s_show(val, a, sizeof a));
+            return s_fail(c, line, key,
+                          "expected a short name of letters, digits, '.', '_' or '-', got '%s'",
+                          s_show(val, a, sizeof a));
         s_copy_slice(p->name, sizeof p->name, val);
         return true;
-    case K_TITLE: return s_parse_text(c, line, key, val, p->title, sizeof p->title);
+    case K_TITLE:
+        return s_parse_text(c, line, key, val, p->title, sizeof p->title);
     case K_BODY:
-        if (s_eq(val, "party")) p->body = TALLY_BODY_PARTY;
-        else if (s_eq(val, "residents")) p->body = TALLY_BODY_RESIDENTS;
-        else return s_fail(c, line, key, "expected 'party' or 'residents', got '%s'", s_show(val, a, sizeof a));
+        if (s_eq(val, "party"))
+            p->body = TALLY_BODY_PARTY;
+        else if (s_eq(val, "residents"))
+            p->body = TALLY_BODY_RESIDENTS;
+        else
+            return s_fail(c, line, key, "expected 'party' or 'residents', got '%s'",
+                          s_show(val, a, sizeof a));
         return true;
     case K_MODES: {
         slice_t rest = val, tok;
         while (s_next_token(&rest, &tok)) {
             int m = 0;
-            while (m < TALLY_MODE_COUNT && !s_eq(tok, mode_names[m])) m++;
+            while (m < TALLY_MODE_COUNT && !s_eq(tok, mode_names[m]))
+                m++;
             if (m == TALLY_MODE_COUNT)
-                return s_fail(c, line, key, "unknown mode '%s' (expected ordinary, household, representative)",
-                            s_show(tok, a, sizeof a));
-            if (p->mode_allowed[m]) return s_fail(c, line, key, "mode '%s' listed twice", mode_names[m]);
+                return s_fail(c, line, key,
+                              "unknown mode '%s' (expected ordinary, household, representative)",
+                              s_show(tok, a, sizeof a));
+            if (p->mode_allowed[m])
+                return s_fail(c, line, key, "mode '%s' listed twice", mode_names[m]);
             p->mode_allowed[m] = true;
         }
         return true;
     }
-    case K_BALLOTS_VOID: return s_parse_rule(c, line, key, val, &spec_void, &p->ballots_void);
-    case K_BALLOT_INVALID: return s_parse_rule(c, line, key, val, &spec_invalid, &p->ballot_invalid);
-    case K_ELECTED: return s_parse_rule(c, line, key, val, &spec_elected, &p->elected);
-    case K_FURTHER_ELECTED: return s_parse_rule(c, line, key, val, &spec_elected_none, &p->further_elected);
-    case K_FURTHER_STANDING: return s_parse_standing(c, line, key, val, &p->further_standing);
-    case K_REVOTE_ELECTED: return s_parse_rule(c, line, key, val, &spec_elected_none, &p->revote_elected);
-    case K_CANDIDATES: return s_parse_rule(c, line, key, val, &spec_candidates, &p->candidates);
+    case K_BALLOTS_VOID:
+        return s_parse_rule(c, line, key, val, &spec_void, &p->ballots_void);
+    case K_BALLOT_INVALID:
+        return s_parse_rule(c, line, key, val, &spec_invalid, &p->ballot_invalid);
+    case K_ELECTED:
+        return s_parse_rule(c, line, key, val, &spec_elected, &p->elected);
+    case K_FURTHER_ELECTED:
+        return s_parse_rule(c, line, key, val, &spec_elected_none, &p->further_elected);
+    case K_FURTHER_STANDING:
+        return s_parse_standing(c, line, key, val, &p->further_standing);
+    case K_REVOTE_ELECTED:
+        return s_parse_rule(c, line, key, val, &spec_elected_none, &p->revote_elected);
+    case K_CANDIDATES:
+        return s_parse_rule(c, line, key, val, &spec_candidates, &p->candidates);
     case K_VOTER_LIST_DAYS:
     case K_OBJECTION_FILE_DAYS:
     case K_OBJECTION_DECIDE_DAYS: {
@@ -393,40 +504,57 @@ static bool s_apply(ctx_t *c, int k, int line, slice_t key, slice_t val, tally_p
                          : k == K_OBJECTION_FILE_DAYS ? &p->objection_file_days
                                                       : &p->objection_decide_days;
         if (!s_parse_uint(val, 365, days))
-            return s_fail(c, line, key, "expected a number of days 0..365, got '%s'", s_show(val, a, sizeof a));
+            return s_fail(c, line, key, "expected a number of days 0..365, got '%s'",
+                          s_show(val, a, sizeof a));
         return true;
     }
-    case K_VACANCY: return s_parse_close_after(c, line, key, val, &p->vacancy_after);
-    case K_REDUCE: return s_parse_close_after(c, line, key, val, &p->reduce_after);
+    case K_VACANCY:
+        return s_parse_close_after(c, line, key, val, &p->vacancy_after);
+    case K_REDUCE:
+        return s_parse_close_after(c, line, key, val, &p->reduce_after);
     case K_VACANCY_MONTHS:
         if (!s_parse_uint(val, 60, &p->vacancy_months) || p->vacancy_months == 0)
-            return s_fail(c, line, key, "expected a number of months 1..60, got '%s'", s_show(val, a, sizeof a));
+            return s_fail(c, line, key, "expected a number of months 1..60, got '%s'",
+                          s_show(val, a, sizeof a));
         return true;
     case K_REDUCE_SHORT_MAX:
         if (!s_parse_uint(val, 100, &p->reduce_short_max) || p->reduce_short_max == 0)
-            return s_fail(c, line, key, "expected a number of seats 1..100, got '%s'", s_show(val, a, sizeof a));
+            return s_fail(c, line, key, "expected a number of seats 1..100, got '%s'",
+                          s_show(val, a, sizeof a));
         return true;
     case K_WRITEINS:
-        if (s_eq(val, "forbidden")) p->writeins = TALLY_WRITEINS_FORBIDDEN;
-        else if (s_eq(val, "allowed")) p->writeins = TALLY_WRITEINS_ALLOWED;
-        else if (s_eq(val, "beside-no")) p->writeins = TALLY_WRITEINS_BESIDE_NO;
-        else return s_fail(c, line, key, "expected 'forbidden', 'allowed' or 'beside-no', got '%s'", s_show(val, a, sizeof a));
+        if (s_eq(val, "forbidden"))
+            p->writeins = TALLY_WRITEINS_FORBIDDEN;
+        else if (s_eq(val, "allowed"))
+            p->writeins = TALLY_WRITEINS_ALLOWED;
+        else if (s_eq(val, "beside-no"))
+            p->writeins = TALLY_WRITEINS_BESIDE_NO;
+        else
+            return s_fail(c, line, key, "expected 'forbidden', 'allowed' or 'beside-no', got '%s'",
+                          s_show(val, a, sizeof a));
         return true;
-    default: return s_fail(c, line, key, "internal: unhandled key");
+    default:
+        return s_fail(c, line, key, "internal: unhandled key");
     }
 }
 
-static slice_t s_cstr(const char *s) { return (slice_t){s, strlen(s)}; }
+static slice_t s_cstr(const char *s)
+{
+    return (slice_t){s, strlen(s)};
+}
 
-bool tally_profile_parse(const char *text, size_t len, tally_profile_t *out, tally_profile_error_t *err)
+bool tally_profile_parse(const char *text, size_t len, tally_profile_t *out,
+                         tally_profile_error_t *err)
 {
     ctx_t c = {err};
     int seen[K_COUNT] = {0}; /* line where each key was given, 0 = not given */
     slice_t none = {"", 0};
     char a[64];
-    if (err) memset(err, 0, sizeof *err);
+    if (err)
+        memset(err, 0, sizeof *err);
     memset(out, 0, sizeof *out);
-    if (!text && len) return s_fail(&c, 0, none, "no profile text");
+    if (!text && len)
+        return s_fail(&c, 0, none, "no profile text");
 
     int line = 0;
     size_t pos = 0;
@@ -436,29 +564,41 @@ bool tally_profile_parse(const char *text, size_t len, tally_profile_t *out, tal
         const char *nl = memchr(start, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - start) : len - pos;
         pos += n + (nl ? 1 : 0);
-        if (memchr(start, '\0', n)) return s_fail(&c, line, none, "NUL byte in profile text");
+        if (memchr(start, '\0', n))
+            return s_fail(&c, line, none, "NUL byte in profile text");
         const char *hash = memchr(start, '#', n);
         slice_t s = s_trim((slice_t){start, hash ? (size_t)(hash - start) : n});
-        if (!s.n) continue;
+        if (!s.n)
+            continue;
         const char *eqs = memchr(s.p, '=', s.n);
-        if (!eqs) return s_fail(&c, line, none, "expected 'key = value', got '%s'", s_show(s, a, sizeof a));
+        if (!eqs)
+            return s_fail(&c, line, none, "expected 'key = value', got '%s'",
+                          s_show(s, a, sizeof a));
         slice_t key = s_trim((slice_t){s.p, (size_t)(eqs - s.p)});
         slice_t val = s_trim((slice_t){eqs + 1, s.n - (size_t)(eqs - s.p) - 1});
-        if (!key.n) return s_fail(&c, line, none, "missing key before '='");
+        if (!key.n)
+            return s_fail(&c, line, none, "missing key before '='");
         int k = 0;
-        while (k < K_COUNT && !s_eq(key, key_names[k])) k++;
-        if (k == K_COUNT) return s_fail(&c, line, key, "unknown key");
-        if (seen[k]) return s_fail(&c, line, key, "given twice (first on line %d)", seen[k]);
+        while (k < K_COUNT && !s_eq(key, key_names[k]))
+            k++;
+        if (k == K_COUNT)
+            return s_fail(&c, line, key, "unknown key");
+        if (seen[k])
+            return s_fail(&c, line, key, "given twice (first on line %d)", seen[k]);
         seen[k] = line;
-        if (!val.n) return s_fail(&c, line, key, "missing value after '='");
-        if (!s_apply(&c, k, line, key, val, out)) return false;
+        if (!val.n)
+            return s_fail(&c, line, key, "missing value after '='");
+        if (!s_apply(&c, k, line, key, val, out))
+            return false;
     }
 
-    static const int required[] = {K_NAME, K_BODY, K_MODES, K_BALLOTS_VOID, K_BALLOT_INVALID, K_ELECTED,
-                                   K_FURTHER_ELECTED, K_FURTHER_STANDING, K_REVOTE_ELECTED, K_CANDIDATES,
-                                   K_WRITEINS};
+    static const int required[] = {
+        K_NAME,           K_BODY,       K_MODES,           K_BALLOTS_VOID,
+        K_BALLOT_INVALID, K_ELECTED,    K_FURTHER_ELECTED, K_FURTHER_STANDING,
+        K_REVOTE_ELECTED, K_CANDIDATES, K_WRITEINS};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if (!seen[required[i]]) return s_fail(&c, 0, s_cstr(key_names[required[i]]), "missing (required)");
+        if (!seen[required[i]])
+            return s_fail(&c, 0, s_cstr(key_names[required[i]]), "missing (required)");
     bool any_mode = false;
     for (int m = 0; m < TALLY_MODE_COUNT; m++) {
         const int per_mode[] = {K_QUORUM + m, K_ELECTORATE + m, K_PROXIES + m};
@@ -466,18 +606,23 @@ bool tally_profile_parse(const char *text, size_t len, tally_profile_t *out, tal
         for (size_t i = 0; i < 3; i++) {
             int k = per_mode[i];
             if (out->mode_allowed[m] && !seen[k])
-                return s_fail(&c, 0, s_cstr(key_names[k]), "missing (required because 'modes' lists '%s')", mode_names[m]);
+                return s_fail(&c, 0, s_cstr(key_names[k]),
+                              "missing (required because 'modes' lists '%s')", mode_names[m]);
             if (!out->mode_allowed[m] && seen[k])
-                return s_fail(&c, seen[k], s_cstr(key_names[k]), "mode '%s' is not listed in 'modes' (line %d)",
-                            mode_names[m], seen[K_MODES]);
+                return s_fail(&c, seen[k], s_cstr(key_names[k]),
+                              "mode '%s' is not listed in 'modes' (line %d)", mode_names[m],
+                              seen[K_MODES]);
         }
     }
-    if (!any_mode) return s_fail(&c, seen[K_MODES], s_cstr("modes"), "no mode listed");
+    if (!any_mode)
+        return s_fail(&c, seen[K_MODES], s_cstr("modes"), "no mode listed");
     /* A vacancy says when it is filled; a reduction says how close is close. */
     if (out->vacancy_after != TALLY_CLOSE_NEVER && !seen[K_VACANCY_MONTHS])
-        return s_fail(&c, 0, s_cstr(key_names[K_VACANCY_MONTHS]), "missing (required because 'vacancy' allows it)");
+        return s_fail(&c, 0, s_cstr(key_names[K_VACANCY_MONTHS]),
+                      "missing (required because 'vacancy' allows it)");
     if (out->reduce_after != TALLY_CLOSE_NEVER && !seen[K_REDUCE_SHORT_MAX])
-        return s_fail(&c, 0, s_cstr(key_names[K_REDUCE_SHORT_MAX]), "missing (required because 'reduce' allows it)");
+        return s_fail(&c, 0, s_cstr(key_names[K_REDUCE_SHORT_MAX]),
+                      "missing (required because 'reduce' allows it)");
     return true;
 }
 
@@ -490,9 +635,11 @@ extern const size_t tally_profile_builtins_count;
 
 const char *tally_profile_builtin(const char *name)
 {
-    if (!name) return NULL;
+    if (!name)
+        return NULL;
     for (size_t i = 0; i < tally_profile_builtins_count; i++)
-        if (strcmp(tally_profile_builtin_names[i], name) == 0) return tally_profile_builtin_texts[i];
+        if (strcmp(tally_profile_builtin_names[i], name) == 0)
+            return tally_profile_builtin_texts[i];
     return NULL;
 }
 
@@ -506,8 +653,10 @@ bool tally_profile_load_builtin(const char *name, tally_profile_t *out, tally_pr
     const char *text = tally_profile_builtin(name);
     if (!text) {
         ctx_t c = {err};
-        if (err) memset(err, 0, sizeof *err);
-        return s_fail(&c, 0, (slice_t){"", 0}, "no built-in profile named '%s'", name ? name : "(null)");
+        if (err)
+            memset(err, 0, sizeof *err);
+        return s_fail(&c, 0, (slice_t){"", 0}, "no built-in profile named '%s'",
+                      name ? name : "(null)");
     }
     return tally_profile_parse(text, strlen(text), out, err);
 }

@@ -39,11 +39,11 @@ typedef enum {
     TALLY_QTY_CAST,        /* ballots cast = ballots returned, valid or invalid */
     TALLY_QTY_RETURNED,    /* ballots returned (same number as cast) */
     TALLY_QTY_ISSUED,      /* ballots issued (发出) */
-    TALLY_QTY_ELECTORATE,  /* who should attend / registered voters / households / representatives */
-    TALLY_QTY_VOTES,       /* votes for one person */
-    TALLY_QTY_MARKS,       /* votes marked on one ballot (yes marks + write-ins) */
-    TALLY_QTY_CANDIDATES,  /* candidates on the list */
-    TALLY_QTY_SEATS,       /* seats to fill */
+    TALLY_QTY_ELECTORATE, /* who should attend / registered voters / households / representatives */
+    TALLY_QTY_VOTES,      /* votes for one person */
+    TALLY_QTY_MARKS,      /* votes marked on one ballot (yes marks + write-ins) */
+    TALLY_QTY_CANDIDATES, /* candidates on the list */
+    TALLY_QTY_SEATS,      /* seats to fill */
     TALLY_QTY_COUNT
 } tally_qty_t;
 
@@ -63,8 +63,9 @@ typedef struct {
 } tally_rule_t;
 
 typedef enum {
-    TALLY_MODE_ORDINARY = 0,   /* every voter (party: who should attend; residents: registered voters) */
-    TALLY_MODE_HOUSEHOLD,      /* one vote per household (每户派代表) */
+    TALLY_MODE_ORDINARY =
+        0,                /* every voter (party: who should attend; residents: registered voters) */
+    TALLY_MODE_HOUSEHOLD, /* one vote per household (每户派代表) */
     TALLY_MODE_REPRESENTATIVE, /* residents' representatives (居民代表) */
     TALLY_MODE_COUNT
 } tally_mode_t;
@@ -81,16 +82,17 @@ typedef enum {
 /* When seats still empty after a counted round may be closed: as vacant
  * (暂缺, filled later by a by-election) or by reducing the seats (减少名额). */
 typedef enum {
-    TALLY_CLOSE_NEVER = 0,   /* the profile does not allow it */
-    TALLY_CLOSE_AFTER_ANY,   /* after any counted round that leaves seats empty */
+    TALLY_CLOSE_NEVER = 0,    /* the profile does not allow it */
+    TALLY_CLOSE_AFTER_ANY,    /* after any counted round that leaves seats empty */
     TALLY_CLOSE_AFTER_FURTHER /* only after a further round (另行选举) has left them empty */
 } tally_close_after_t;
 
 /* Who stands in a further round (另行选举) for the empty seats. */
 typedef enum {
-    TALLY_STANDING_NEW_LIST = 0, /* a new candidate list is drawn up (and must pass the list check) */
-    TALLY_STANDING_TOP           /* the top unelected by votes: per_seat x empty seats + extra,
-                                 plus everyone tied with the last such place */
+    TALLY_STANDING_NEW_LIST =
+        0,             /* a new candidate list is drawn up (and must pass the list check) */
+    TALLY_STANDING_TOP /* the top unelected by votes: per_seat x empty seats + extra,
+                       plus everyone tied with the last such place */
 } tally_standing_kind_t;
 
 typedef struct {
@@ -104,16 +106,16 @@ typedef struct {
     char title[160];
     tally_body_t body;
     bool mode_allowed[TALLY_MODE_COUNT];
-    tally_rule_t quorum[TALLY_MODE_COUNT];             /* valid meeting / turnout */
-    char electorate_label[TALLY_MODE_COUNT][48];    /* "who should attend", "registered voters" */
-    uint32_t proxies_max[TALLY_MODE_COUNT];         /* proxy ballots one voter may hold */
-    tally_rule_t ballots_void;                      /* round void when it holds (returned > issued) */
-    tally_rule_t ballot_invalid;                    /* one ballot invalid when it holds (marks > seats) */
-    tally_rule_t elected;                           /* first round */
-    tally_rule_t further_elected;                   /* further round (另行选举) */
+    tally_rule_t quorum[TALLY_MODE_COUNT];       /* valid meeting / turnout */
+    char electorate_label[TALLY_MODE_COUNT][48]; /* "who should attend", "registered voters" */
+    uint32_t proxies_max[TALLY_MODE_COUNT];      /* proxy ballots one voter may hold */
+    tally_rule_t ballots_void;                   /* round void when it holds (returned > issued) */
+    tally_rule_t ballot_invalid;  /* one ballot invalid when it holds (marks > seats) */
+    tally_rule_t elected;         /* first round */
+    tally_rule_t further_elected; /* further round (另行选举) */
     tally_standing_t further_standing;
-    tally_rule_t revote_elected;                    /* re-vote among the tied */
-    tally_rule_t candidates;                        /* candidate-list lawfulness (差额) */
+    tally_rule_t revote_elected; /* re-vote among the tied */
+    tally_rule_t candidates;     /* candidate-list lawfulness (差额) */
     tally_writeins_t writeins;
     /* The voter roll (选民登记), optional keys (0 = no such rule):
      *   voter_list.days_before  the list is published at least this many days before election day
@@ -126,7 +128,8 @@ typedef struct {
      *   vacancy = never | after-any | after-further    暂缺
      *   vacancy.by_election_months = N                 the by-election is due within N months
      *   reduce = never | after-any | after-further     减少名额
-     *   reduce.short_max = N                           only when those elected are at most N short */
+     *   reduce.short_max = N                           only when those elected are at most N short
+     */
     tally_close_after_t vacancy_after;
     uint32_t vacancy_months;
     tally_close_after_t reduce_after;
@@ -142,7 +145,8 @@ typedef struct {
 /* Parse profile text (len bytes, need not be NUL-terminated). Returns true on
  * success; on failure returns false, fills *err (if non-NULL) and leaves *out
  * unspecified. */
-bool tally_profile_parse(const char *text, size_t len, tally_profile_t *out, tally_profile_error_t *err);
+bool tally_profile_parse(const char *text, size_t len, tally_profile_t *out,
+                         tally_profile_error_t *err);
 
 /* The shipped profiles, built from profiles/<name>.profile at build time.
  * Returns the profile text (NUL-terminated) or NULL if there is no such name. */

@@ -123,37 +123,37 @@ struct projection_sets {
  * and s_task; the casts are theirs). Two rows of one id in one INSERT would
  * be refused ("cannot affect row a second time"), and the merge is what
  * applying them in order leaves. */
-#define S_TALK_SET_SQL                                                                           \
+#define S_TALK_SET_SQL                                                                             \
     "WITH r AS (SELECT id::uuid AS id, community, phase, person, outside, follow, day, role, "     \
-    "sitting, pos FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "      \
-    "$6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS u(id, community, phase, " \
+    "sitting, pos FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "        \
+    "$6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS u(id, community, phase, "  \
     "person, outside, follow, day, role, sitting, pos)), "                                         \
-    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                 \
+    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                   \
     "l AS (SELECT DISTINCT ON (id) id, follow, day FROM r ORDER BY id, pos DESC) "                 \
-    "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "         \
-    "outside_role, sitting) SELECT f.id, f.community, f.phase::smallint, "                       \
+    "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "           \
+    "outside_role, sitting) SELECT f.id, f.community, f.phase::smallint, "                         \
     "NULLIF(f.person, '')::uuid, f.outside::boolean, l.follow::int, l.day, f.role::smallint, "     \
-    "f.sitting::boolean FROM f JOIN l ON l.id = f.id "                                           \
-    "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups, "                \
+    "f.sitting::boolean FROM f JOIN l ON l.id = f.id "                                             \
+    "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups, "                  \
     "day = EXCLUDED.day"
-#define S_PUBLICITY_SET_SQL                                                                      \
-    "WITH r AS (SELECT id::uuid AS id, community, subdistrict, kind, count, channel, day, pos "  \
-    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "       \
-    "$7::text[]) WITH ORDINALITY AS u(id, community, subdistrict, kind, count, channel, day, "   \
-    "pos)), "                                                                                    \
-    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                 \
-    "l AS (SELECT DISTINCT ON (id) id, count, day FROM r ORDER BY id, pos DESC) "                \
-    "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, day) "            \
-    "SELECT f.id, NULLIF(f.community, ''), f.subdistrict, f.kind, l.count::int, f.channel, "     \
-    "l.day FROM f JOIN l ON l.id = f.id "                                                        \
+#define S_PUBLICITY_SET_SQL                                                                        \
+    "WITH r AS (SELECT id::uuid AS id, community, subdistrict, kind, count, channel, day, pos "    \
+    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "         \
+    "$7::text[]) WITH ORDINALITY AS u(id, community, subdistrict, kind, count, channel, day, "     \
+    "pos)), "                                                                                      \
+    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                   \
+    "l AS (SELECT DISTINCT ON (id) id, count, day FROM r ORDER BY id, pos DESC) "                  \
+    "INSERT INTO publicity (id, community, subdistrict, kind, count, channel, day) "               \
+    "SELECT f.id, NULLIF(f.community, ''), f.subdistrict, f.kind, l.count::int, f.channel, "       \
+    "l.day FROM f JOIN l ON l.id = f.id "                                                          \
     "ON CONFLICT (id) DO UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day"
-#define S_TASK_SET_SQL                                                                           \
-    "WITH r AS (SELECT id::uuid AS id, community, due, done, pos FROM unnest($1::text[], "       \
-    "$2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, community, due, done, pos)), " \
-    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                 \
-    "l AS (SELECT DISTINCT ON (id) id, due, done FROM r ORDER BY id, pos DESC) "                 \
-    "INSERT INTO task (id, community, due, done) SELECT f.id, NULLIF(f.community, ''), "         \
-    "l.due::date, l.done::boolean FROM f JOIN l ON l.id = f.id "                                 \
+#define S_TASK_SET_SQL                                                                             \
+    "WITH r AS (SELECT id::uuid AS id, community, due, done, pos FROM unnest($1::text[], "         \
+    "$2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, community, due, done, pos)), "   \
+    "f AS (SELECT DISTINCT ON (id) * FROM r ORDER BY id, pos), "                                   \
+    "l AS (SELECT DISTINCT ON (id) id, due, done FROM r ORDER BY id, pos DESC) "                   \
+    "INSERT INTO task (id, community, due, done) SELECT f.id, NULLIF(f.community, ''), "           \
+    "l.due::date, l.done::boolean FROM f JOIN l ON l.id = f.id "                                   \
     "ON CONFLICT (id) DO UPDATE SET done = EXCLUDED.done, due = EXCLUDED.due"
 
 /* Appends one element (quoted, \ and " escaped). 0 / -1 (out of memory). */
@@ -308,14 +308,15 @@ static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *repl
      * moves its day and count (publicity_updated). */
     if (p->voided && projection_flush(c, sets) != 0)
         return -1;
-    if (sets && !p->voided ? s_set_add(&sets->publicity, v, 7) != 0
-                           : s_run(c, NULL,
-                                   p->voided ? "DELETE FROM publicity WHERE id = $1"
-                                             : "INSERT INTO publicity (id, community, subdistrict, "
-                                               "kind, count, channel, day) VALUES ($1, NULLIF($2, "
-                                               "''), $3, $4, $5::int, $6, $7) ON CONFLICT (id) DO "
-                                               "UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day",
-                                   p->voided ? 1 : 7, v) != 0)
+    if (sets && !p->voided
+            ? s_set_add(&sets->publicity, v, 7) != 0
+            : s_run(c, NULL,
+                    p->voided ? "DELETE FROM publicity WHERE id = $1"
+                              : "INSERT INTO publicity (id, community, subdistrict, "
+                                "kind, count, channel, day) VALUES ($1, NULLIF($2, "
+                                "''), $3, $4, $5::int, $6, $7) ON CONFLICT (id) DO "
+                                "UPDATE SET count = EXCLUDED.count, day = EXCLUDED.day",
+                    p->voided ? 1 : 7, v) != 0)
         return -1;
     if (p->community[0]) {
         tally_dirty_add(dirty, p->community);
@@ -346,18 +347,21 @@ static int s_reserve_one(PGconn *c, const Hj__Registry__Reserve *r, tally_dirty_
     char committee[24];
     if (!hj_uuid_valid(r->id))
         return 1;
-    const char *v[7] = {r->id,      r->community, s_int(committee, r->committee), r->status,
-                        r->vetting, hj_uuid_valid(r->person_id) ? r->person_id : "", r->person_name};
+    const char *v[7] = {
+        r->id,         r->community, s_int(committee, r->committee),
+        r->status,     r->vetting,   hj_uuid_valid(r->person_id) ? r->person_id : "",
+        r->person_name};
     tally_dirty_add(dirty, r->community);
     if (r->voided) /* reserve_voided */
         return s_run(c, NULL, "DELETE FROM reserve WHERE id = $1", 1, v);
-    return s_run(c, NULL,
-                 "INSERT INTO reserve (id, community, committee, status, vetting, person_id, "
-                 "person_name) VALUES ($1, $2, $3::smallint, $4, $5, NULLIF($6, '')::uuid, $7) "
-                 "ON CONFLICT (id) DO UPDATE SET community = EXCLUDED.community, "
-                 "committee = EXCLUDED.committee, status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
-                 "person_id = EXCLUDED.person_id, person_name = EXCLUDED.person_name",
-                 7, v);
+    return s_run(
+        c, NULL,
+        "INSERT INTO reserve (id, community, committee, status, vetting, person_id, "
+        "person_name) VALUES ($1, $2, $3::smallint, $4, $5, NULLIF($6, '')::uuid, $7) "
+        "ON CONFLICT (id) DO UPDATE SET community = EXCLUDED.community, "
+        "committee = EXCLUDED.committee, status = EXCLUDED.status, vetting = EXCLUDED.vetting, "
+        "person_id = EXCLUDED.person_id, person_name = EXCLUDED.person_name",
+        7, v);
 }
 
 static int s_reserve(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -385,11 +389,12 @@ static int s_rectification(PGconn *c, const ProtobufCMessage *m, const uint8_t *
         return 1;
     const char *v[5] = {r->id, r->community, r->state, r->problem, r->closed_on};
     tally_dirty_add(dirty, r->community);
-    return s_run(c, NULL,
-                 "INSERT INTO rectification (id, community, state, problem, closed_on) "
-                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
-                 "problem = EXCLUDED.problem, closed_on = EXCLUDED.closed_on",
-                 5, v);
+    return s_run(
+        c, NULL,
+        "INSERT INTO rectification (id, community, state, problem, closed_on) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+        "problem = EXCLUDED.problem, closed_on = EXCLUDED.closed_on",
+        5, v);
 }
 
 static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -421,7 +426,8 @@ static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
             leader = b->members[i]->person_name;
             break;
         }
-    const char *v[7] = {b->id, b->kind, b->name, b->community, b->subdistrict, leader, b->formed_on};
+    const char *v[7] = {b->id,          b->kind, b->name,     b->community,
+                        b->subdistrict, leader,  b->formed_on};
     /* The communities it guided and the committee's community before the change. */
     if (s_run(c, dirty,
               "SELECT community FROM guidance WHERE body_id = $1 UNION ALL "
@@ -493,16 +499,17 @@ static int s_plan(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
                          p->title,
                          p->submitted_on};
     tally_dirty_add(dirty, p->community);
-    if (s_run(c, NULL,
-              "INSERT INTO plan (id, community, version, state, steps_total, steps_approved, "
-              "next_step, returned_step, in_force_on, subdistrict, title, submitted_on) VALUES ($1, "
-              "NULLIF($2, ''), $3::int, $4, $5::int, $6::int, $7, $8, $9, $10, $11, $12) "
-              "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
-              "steps_total = EXCLUDED.steps_total, steps_approved = EXCLUDED.steps_approved, "
-              "next_step = EXCLUDED.next_step, returned_step = EXCLUDED.returned_step, "
-              "in_force_on = EXCLUDED.in_force_on, title = EXCLUDED.title, "
-              "submitted_on = EXCLUDED.submitted_on",
-              12, v) != 0 ||
+    if (s_run(
+            c, NULL,
+            "INSERT INTO plan (id, community, version, state, steps_total, steps_approved, "
+            "next_step, returned_step, in_force_on, subdistrict, title, submitted_on) VALUES ($1, "
+            "NULLIF($2, ''), $3::int, $4, $5::int, $6::int, $7, $8, $9, $10, $11, $12) "
+            "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+            "steps_total = EXCLUDED.steps_total, steps_approved = EXCLUDED.steps_approved, "
+            "next_step = EXCLUDED.next_step, returned_step = EXCLUDED.returned_step, "
+            "in_force_on = EXCLUDED.in_force_on, title = EXCLUDED.title, "
+            "submitted_on = EXCLUDED.submitted_on",
+            12, v) != 0 ||
         s_run(c, NULL, "DELETE FROM plan_step WHERE plan = $1", 1, v) != 0)
         return -1;
     for (size_t i = 0; i < p->n_steps; i++) {
@@ -536,8 +543,9 @@ static int s_task(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     const char *v[4] = {t->id, t->community, t->due, strcmp(t->state, "done") == 0 ? "t" : "f"};
     tally_dirty_add(dirty, t->community);
     if (t->voided) /* task_voided; task_updated moves the due date below */
-        return projection_flush(c, sets) != 0 ? -1
-                                              : s_run(c, NULL, "DELETE FROM task WHERE id = $1", 1, v);
+        return projection_flush(c, sets) != 0
+                   ? -1
+                   : s_run(c, NULL, "DELETE FROM task WHERE id = $1", 1, v);
     if (sets)
         return s_set_add(&sets->task, v, 4);
     return s_run(c, NULL,
@@ -559,10 +567,16 @@ static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
         size_t need = strlen(t->topics[i]) + (i ? strlen("、") : 0);
         if (at + need >= sizeof topics)
             break;
-        at += (size_t)snprintf(topics + at, sizeof topics - at, "%s%s", i ? "、" : "", t->topics[i]);
+        at +=
+            (size_t)snprintf(topics + at, sizeof topics - at, "%s%s", i ? "、" : "", t->topics[i]);
     }
-    const char *w[7] = {t->id,      t->date,    t->subdistrict, t->community,
-                        topics,     t->trainer, s_int(attendees, (long long)t->n_attendees)};
+    const char *w[7] = {t->id,
+                        t->date,
+                        t->subdistrict,
+                        t->community,
+                        topics,
+                        t->trainer,
+                        s_int(attendees, (long long)t->n_attendees)};
     /* A voided or corrected session: the committees of whoever attended it
      * before are judged again, then its attendance is what the record says
      * now (none when voided). */
@@ -606,7 +620,7 @@ static int s_engagement(PGconn *c, const Hj__Audit__Engagement *e, tally_dirty_t
     char state[24];
     if (!hj_uuid_valid(e->id))
         return 1;
-    const char *v[7] = {e->id,        e->community, e->term, s_int(state, e->state),
+    const char *v[7] = {e->id,        e->community, e->term,        s_int(state, e->state),
                         e->period_to, e->opened_on, e->published_on};
     tally_dirty_add(dirty, e->community);
     return s_run(c, NULL,
@@ -674,14 +688,15 @@ static int s_finding(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply,
     const char *v[5] = {f->audit_id, s_int(no, f->no), s_int(item, f->scope_item),
                         s_int(severity, f->severity), s_int(remedy, f->remedy)};
     tally_dirty_add(dirty, f->community);
-    return s_run(c, NULL,
-                 "WITH f AS (INSERT INTO audit_finding (audit, no, severity, remedy) "
-                 "VALUES ($1, $2::int, $4::smallint, $5::smallint) ON CONFLICT (audit, no) DO UPDATE "
-                 "SET severity = EXCLUDED.severity, remedy = EXCLUDED.remedy "
-                 "RETURNING (xmax = 0) AS added) "
-                 "UPDATE audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
-                 "AND s.no = $3::int AND (f.added OR ($5::smallint = 1 AND s.status = 4))",
-                 5, v);
+    return s_run(
+        c, NULL,
+        "WITH f AS (INSERT INTO audit_finding (audit, no, severity, remedy) "
+        "VALUES ($1, $2::int, $4::smallint, $5::smallint) ON CONFLICT (audit, no) DO UPDATE "
+        "SET severity = EXCLUDED.severity, remedy = EXCLUDED.remedy "
+        "RETURNING (xmax = 0) AS added) "
+        "UPDATE audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
+        "AND s.no = $3::int AND (f.added OR ($5::smallint = 1 AND s.status = 4))",
+        5, v);
 }
 
 /* ---- interviews ----------------------------------------------------------------- */
@@ -709,17 +724,19 @@ static int s_talk(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, si
     tally_dirty_add(dirty, t->community);
     /* A voided talk no longer counts (talk_voided); a corrected date moves it (talk_updated). */
     if (t->voided)
-        return projection_flush(c, sets) != 0 ? -1
-                                              : s_run(c, NULL, "DELETE FROM talk WHERE id = $1", 1, v);
+        return projection_flush(c, sets) != 0
+                   ? -1
+                   : s_run(c, NULL, "DELETE FROM talk WHERE id = $1", 1, v);
     if (sets)
         return s_set_add(&sets->talk, v, 9);
-    return s_run(c, NULL,
-                 "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "
-                 "outside_role, sitting) VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, "
-                 "$5::boolean, $6::int, $7, $8::smallint, $9::boolean) "
-                 "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups, "
-                 "day = EXCLUDED.day",
-                 9, v);
+    return s_run(
+        c, NULL,
+        "INSERT INTO talk (id, community, phase, person_id, outside, open_follow_ups, day, "
+        "outside_role, sitting) VALUES ($1, $2, $3::smallint, NULLIF($4, '')::uuid, "
+        "$5::boolean, $6::int, $7, $8::smallint, $9::boolean) "
+        "ON CONFLICT (id) DO UPDATE SET open_follow_ups = EXCLUDED.open_follow_ups, "
+        "day = EXCLUDED.day",
+        9, v);
 }
 
 /* ---- tally's own ------------------------------------------------------------------ */
@@ -738,8 +755,8 @@ static int s_election(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
 static int s_counted(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
                      tally_dirty_t *dirty, projection_sets_t *sets)
 {
-    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor,
-                                                                                      "election");
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "election");
     if (!f || f->type != PROTOBUF_C_TYPE_STRING)
         return 1;
     const char *id = *(char *const *)((const char *)m + f->offset);
@@ -789,9 +806,12 @@ static const struct {
     {"registry", "reserve_added", &hj__registry__reserve__descriptor, s_reserve, 0},
     {"registry", "reserve_updated", &hj__registry__reserve__descriptor, s_reserve, 0},
     {"registry", "reserve_imported", &hj__registry__reserves__descriptor, s_reserves, 0},
-    {"registry", "rectification_opened", &hj__registry__rectification__descriptor, s_rectification, 0},
-    {"registry", "rectification_advanced", &hj__registry__rectification__descriptor, s_rectification, 0},
-    {"registry", "rectification_closed", &hj__registry__rectification__descriptor, s_rectification, 0},
+    {"registry", "rectification_opened", &hj__registry__rectification__descriptor, s_rectification,
+     0},
+    {"registry", "rectification_advanced", &hj__registry__rectification__descriptor,
+     s_rectification, 0},
+    {"registry", "rectification_closed", &hj__registry__rectification__descriptor, s_rectification,
+     0},
     {"registry", "upgrade_requested", &hj__registry__upgrade__descriptor, s_upgrade, 0},
     {"registry", "upgrade_decided", &hj__registry__upgrade__descriptor, s_upgrade, 0},
     {"registry", "body_added", &hj__registry__body__descriptor, s_body, 0},

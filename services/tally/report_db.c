@@ -65,7 +65,8 @@ static void **s_array(s_ctx_t *x, size_t n, size_t size)
 /* An audit state's word (audit.proto State), lower case: planned … published. */
 static const char *s_audit_state(s_ctx_t *x, int state)
 {
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&hj__audit__state__descriptor, state);
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value(&hj__audit__state__descriptor, state);
     if (!v)
         return "";
     char *word = hj_arena_alloc(x->a, strlen(v->name) + 1);
@@ -81,8 +82,8 @@ static const char *s_audit_state(s_ctx_t *x, int state)
 static void s_boards(s_ctx_t *x, const tally_profiles_t *profiles, const char *today,
                      Hj__Tally__Briefing *b)
 {
-    PGresult *r = s_query(x, "SELECT code FROM community WHERE " S_IN_SCOPE("subdistrict")
-                             " ORDER BY code");
+    PGresult *r =
+        s_query(x, "SELECT code FROM community WHERE " S_IN_SCOPE("subdistrict") " ORDER BY code");
     tally_board_t *board = malloc(sizeof *board);
     Hj__Tally__KindCount **red = (void *)s_array(x, TALLY_GATES, sizeof(Hj__Tally__KindCount));
     if (!r || !board || !red) {
@@ -132,7 +133,8 @@ static void s_boards(s_ctx_t *x, const tally_profiles_t *profiles, const char *t
             b->elections_certified += strcmp(e->state, "certified") == 0;
             b->seats_vacant += e->vacant;
             b->seats_reduced += e->reduced;
-            if (e->vacancy_due[0] && (!b->vacancy_due[0] || strcmp(e->vacancy_due, b->vacancy_due) < 0)) {
+            if (e->vacancy_due[0] &&
+                (!b->vacancy_due[0] || strcmp(e->vacancy_due, b->vacancy_due) < 0)) {
                 char *due = hj_arena_alloc(x->a, sizeof e->vacancy_due);
                 if (due)
                     b->vacancy_due = strcpy(due, e->vacancy_due);
@@ -148,12 +150,15 @@ static void s_boards(s_ctx_t *x, const tally_profiles_t *profiles, const char *t
 
 static void s_publicity(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
-    PGresult *r = s_query(x, "SELECT kind, channel, count(*), COALESCE(sum(count), 0) FROM publicity "
-                             "WHERE " S_IN_SCOPE("subdistrict") " GROUP BY kind, channel "
-                             "ORDER BY array_position(ARRAY['slogan', 'policy_reading', "
-                             "'election_discipline', 'good_practice', 'other'], kind), kind, "
-                             "array_position(ARRAY['screen', 'wechat_group', 'notice_board', 'other'], "
-                             "channel), channel");
+    PGresult *r = s_query(
+        x, "SELECT kind, channel, count(*), COALESCE(sum(count), 0) FROM publicity "
+           "WHERE " S_IN_SCOPE(
+               "subdistrict") " GROUP BY kind, channel "
+                              "ORDER BY array_position(ARRAY['slogan', 'policy_reading', "
+                              "'election_discipline', 'good_practice', 'other'], kind), kind, "
+                              "array_position(ARRAY['screen', 'wechat_group', 'notice_board', "
+                              "'other'], "
+                              "channel), channel");
     size_t n = r ? (size_t)PQntuples(r) : 0;
     Hj__Tally__BriefingPublicity **p = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingPublicity));
     if (!p)
@@ -171,7 +176,8 @@ static void s_publicity(s_ctx_t *x, Hj__Tally__Briefing *b)
 
 /* Rows of (community, name, what, state, day) as items; state_is_audit maps
  * the audit's state number to its word. */
-static Hj__Tally__BriefingItem **s_items(s_ctx_t *x, const char *sql, int state_is_audit, size_t *n_out)
+static Hj__Tally__BriefingItem **s_items(s_ctx_t *x, const char *sql, int state_is_audit,
+                                         size_t *n_out)
 {
     PGresult *r = s_query(x, sql);
     size_t n = r ? (size_t)PQntuples(r) : 0;
@@ -195,13 +201,15 @@ static Hj__Tally__BriefingItem **s_items(s_ctx_t *x, const char *sql, int state_
 /* Survey-phase talks by whom they were with (interviews.proto OutsideRole). */
 static void s_survey_with(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
-    static const char *const words[] = {"registry_person", "property_company", "owners_committee",
-                                        "resident_representative", "party_member", "other_party"};
+    static const char *const words[] = {"registry_person",  "property_company",
+                                        "owners_committee", "resident_representative",
+                                        "party_member",     "other_party"};
     const size_t n_words = sizeof words / sizeof words[0];
-    PGresult *r = s_query(x, "SELECT CASE WHEN NOT t.outside THEN 0 WHEN t.outside_role BETWEEN 1 AND 4 "
-                             "THEN t.outside_role ELSE 5 END AS k, count(*) FROM talk t JOIN community c "
-                             "ON c.code = t.community WHERE t.phase = 1 AND " S_IN_SCOPE("c.subdistrict")
-                             " GROUP BY k ORDER BY k");
+    PGresult *r =
+        s_query(x, "SELECT CASE WHEN NOT t.outside THEN 0 WHEN t.outside_role BETWEEN 1 AND 4 "
+                   "THEN t.outside_role ELSE 5 END AS k, count(*) FROM talk t JOIN community c "
+                   "ON c.code = t.community WHERE t.phase = 1 AND " S_IN_SCOPE(
+                       "c.subdistrict") " GROUP BY k ORDER BY k");
     size_t n = r ? (size_t)PQntuples(r) : 0;
     Hj__Tally__KindCount **k = (void *)s_array(x, n, sizeof(Hj__Tally__KindCount));
     if (!k)
@@ -219,11 +227,13 @@ static void s_survey_with(s_ctx_t *x, Hj__Tally__Briefing *b)
 static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
     PGresult *r = s_query(
-        x, "SELECT b.kind, b.name, b.leader_name, (SELECT count(*) FROM body_member m WHERE "
-           "m.body_id = b.id), (SELECT count(*) FROM guidance g WHERE g.body_id = b.id), b.formed_on "
-           "FROM body b WHERE b.kind IN ('leadership_group', 'office', 'guidance_group') AND "
-           S_IN_SCOPE("b.subdistrict") " ORDER BY array_position(ARRAY['leadership_group', 'office', "
-           "'guidance_group'], b.kind), b.formed_on, b.name, b.id");
+        x,
+        "SELECT b.kind, b.name, b.leader_name, (SELECT count(*) FROM body_member m WHERE "
+        "m.body_id = b.id), (SELECT count(*) FROM guidance g WHERE g.body_id = b.id), b.formed_on "
+        "FROM body b WHERE b.kind IN ('leadership_group', 'office', 'guidance_group') "
+        "AND " S_IN_SCOPE(
+            "b.subdistrict") " ORDER BY array_position(ARRAY['leadership_group', 'office', "
+                             "'guidance_group'], b.kind), b.formed_on, b.name, b.id");
     size_t n = r ? (size_t)PQntuples(r) : 0;
     Hj__Tally__BriefingBody **o = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingBody));
     if (!o)
@@ -239,8 +249,9 @@ static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
     }
     b->bodies = o;
     b->n_bodies = n;
-    PGresult *k = s_query(x, "SELECT count(*) FROM body b JOIN community c ON c.code = b.community "
-                             "WHERE b.kind = 'election_committee' AND " S_IN_SCOPE("c.subdistrict"));
+    PGresult *k =
+        s_query(x, "SELECT count(*) FROM body b JOIN community c ON c.code = b.community "
+                   "WHERE b.kind = 'election_committee' AND " S_IN_SCOPE("c.subdistrict"));
     if (k)
         b->election_committees = s_u32(k, 0, 0);
 }
@@ -250,12 +261,16 @@ static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
 static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
     PGresult *r = s_query(
-        x, "SELECT DISTINCT ON (COALESCE(p.community, ''), p.subdistrict) p.id, "
-           "COALESCE(p.community, ''), COALESCE(c.name, ''), p.title, p.version, p.state, "
-           "p.submitted_on, p.in_force_on FROM plan p LEFT JOIN community c ON c.code = p.community "
-           "WHERE (p.community IS NULL AND " S_IN_SCOPE("p.subdistrict") ") OR (p.community IS NOT NULL "
-           "AND " S_IN_SCOPE("c.subdistrict") ") ORDER BY COALESCE(p.community, ''), p.subdistrict, "
-           "p.state = 'in_force' DESC, p.version DESC");
+        x,
+        "SELECT DISTINCT ON (COALESCE(p.community, ''), p.subdistrict) p.id, "
+        "COALESCE(p.community, ''), COALESCE(c.name, ''), p.title, p.version, p.state, "
+        "p.submitted_on, p.in_force_on FROM plan p LEFT JOIN community c ON c.code = p.community "
+        "WHERE (p.community IS NULL AND " S_IN_SCOPE(
+            "p.subdistrict") ") OR (p.community IS NOT NULL "
+                             "AND " S_IN_SCOPE(
+                                 "c.subdistrict") ") ORDER BY COALESCE(p.community, ''), "
+                                                  "p.subdistrict, "
+                                                  "p.state = 'in_force' DESC, p.version DESC");
     size_t n = r ? (size_t)PQntuples(r) : 0;
     Hj__Tally__BriefingPlan **p = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingPlan));
     if (!p)
@@ -271,9 +286,10 @@ static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
         p[i]->in_force_on = PQgetvalue(r, (int)i, 7);
         const char *v[1] = {PQgetvalue(r, (int)i, 0)};
         PGresult *s = hj_arena_keep(
-            x->a, hj_pq(x->c, x->state,
-                        "SELECT name, state, day FROM plan_step WHERE plan = $1::uuid ORDER BY position",
-                        1, v));
+            x->a,
+            hj_pq(x->c, x->state,
+                  "SELECT name, state, day FROM plan_step WHERE plan = $1::uuid ORDER BY position",
+                  1, v));
         if (!s) {
             x->failed = 1;
             break;
@@ -297,10 +313,10 @@ static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
 
 static void s_trainings(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
-    PGresult *r = s_query(x, "SELECT t.day, COALESCE(t.community, ''), COALESCE(c.name, ''), t.topics, "
-                             "t.trainer, t.attendees FROM training t LEFT JOIN community c ON "
-                             "c.code = t.community WHERE " S_IN_SCOPE("t.subdistrict")
-                             " ORDER BY t.day, t.id");
+    PGresult *r = s_query(
+        x, "SELECT t.day, COALESCE(t.community, ''), COALESCE(c.name, ''), t.topics, "
+           "t.trainer, t.attendees FROM training t LEFT JOIN community c ON "
+           "c.code = t.community WHERE " S_IN_SCOPE("t.subdistrict") " ORDER BY t.day, t.id");
     size_t n = r ? (size_t)PQntuples(r) : 0;
     Hj__Tally__BriefingTraining **t = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingTraining));
     if (!t)
@@ -327,23 +343,26 @@ static void s_briefing(s_ctx_t *x, const tally_profiles_t *profiles, const char 
         b->subdistrict_name = PQgetvalue(name, 0, 0);
     s_boards(x, profiles, day, b);
     s_publicity(x, b);
-    b->rectifications = s_items(x,
-                                "SELECT r.community, c.name, r.problem, r.state, r.closed_on FROM "
-                                "rectification r JOIN community c ON c.code = r.community WHERE "
-                                S_IN_SCOPE("c.subdistrict") " ORDER BY r.community, r.id",
-                                0, &b->n_rectifications);
-    b->upgrades = s_items(x,
-                          "SELECT u.community, c.name, CASE u.to_type WHEN 1 THEN 'branch' WHEN 2 THEN "
-                          "'general_branch' WHEN 3 THEN 'committee' ELSE '' END, u.state, u.decided_on "
-                          "FROM upgrade u JOIN community c ON c.code = u.community WHERE "
-                          S_IN_SCOPE("c.subdistrict") " ORDER BY u.community, u.requested_on, u.id",
-                          0, &b->n_upgrades);
-    b->audits = s_items(x,
-                        "SELECT c.code, c.name, a.term, a.state, a.published_on FROM community c "
-                        "JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code ORDER BY "
-                        "y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true WHERE "
-                        S_IN_SCOPE("c.subdistrict") " ORDER BY c.code",
-                        1, &b->n_audits);
+    b->rectifications =
+        s_items(x,
+                "SELECT r.community, c.name, r.problem, r.state, r.closed_on FROM "
+                "rectification r JOIN community c ON c.code = r.community WHERE " S_IN_SCOPE(
+                    "c.subdistrict") " ORDER BY r.community, r.id",
+                0, &b->n_rectifications);
+    b->upgrades =
+        s_items(x,
+                "SELECT u.community, c.name, CASE u.to_type WHEN 1 THEN 'branch' WHEN 2 THEN "
+                "'general_branch' WHEN 3 THEN 'committee' ELSE '' END, u.state, u.decided_on "
+                "FROM upgrade u JOIN community c ON c.code = u.community WHERE " S_IN_SCOPE(
+                    "c.subdistrict") " ORDER BY u.community, u.requested_on, u.id",
+                0, &b->n_upgrades);
+    b->audits =
+        s_items(x,
+                "SELECT c.code, c.name, a.term, a.state, a.published_on FROM community c "
+                "JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code ORDER BY "
+                "y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true WHERE " S_IN_SCOPE(
+                    "c.subdistrict") " ORDER BY c.code",
+                1, &b->n_audits);
     s_survey_with(x, b);
     s_bodies(x, b);
     s_plans(x, b);
@@ -420,9 +439,9 @@ static int s_known(s_ctx_t *x, hj_call_t *call, const char *day, int dated, char
     }
     snprintf(snap_text, sizeof snap_text, "%lld", snap);
     const char *v[2] = {snap_text, day};
-    PGresult *r = hj_pq(x->c, x->state,
-                        "SELECT set_config('hj.snap_seq', $1, true), set_config('hj.dated_on', $2, true)",
-                        2, v);
+    PGresult *r = hj_pq(
+        x->c, x->state,
+        "SELECT set_config('hj.snap_seq', $1, true), set_config('hj.dated_on', $2, true)", 2, v);
     if (!r)
         goto failed;
     PQclear(r);
@@ -431,7 +450,8 @@ static int s_known(s_ctx_t *x, hj_call_t *call, const char *day, int dated, char
     static const char *const paths[2][2] = {
         {"SET LOCAL search_path = tally_known, tally, public",
          "SET LOCAL search_path = tally_dated, tally_known, tally, public"},
-        {"SET LOCAL search_path = tally, public", "SET LOCAL search_path = tally_dated, tally, public"}};
+        {"SET LOCAL search_path = tally, public",
+         "SET LOCAL search_path = tally_dated, tally, public"}};
     if (hj_pq_cmd(x->c, paths[snap < 0][dated != 0]) != 0)
         goto failed;
     return 0;

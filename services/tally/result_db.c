@@ -16,7 +16,7 @@
 
 int result_kind(const char *name)
 {
-    return strcmp(name, "further") == 0 ? TALLY_ROUND_FURTHER
+    return strcmp(name, "further") == 0  ? TALLY_ROUND_FURTHER
            : strcmp(name, "revote") == 0 ? TALLY_ROUND_REVOTE
                                          : TALLY_ROUND_FIRST;
 }
@@ -38,10 +38,11 @@ int result_tally(PGconn *c, const election_t *e, int no, hj_arena_t *a, result_t
     char round_no[24];
     memset(t, 0, sizeof *t);
     const char *v[2] = {e->id, election_num(round_no, no)};
-    PGresult *r = election_q(c, a,
-                             "SELECT no, kind, seats_to_fill, electorate, present FROM tally.round "
-                             "WHERE election = $1::uuid AND ($2::int = 0 OR no = $2::int) ORDER BY no DESC LIMIT 1",
-                             2, v);
+    PGresult *r = election_q(
+        c, a,
+        "SELECT no, kind, seats_to_fill, electorate, present FROM tally.round "
+        "WHERE election = $1::uuid AND ($2::int = 0 OR no = $2::int) ORDER BY no DESC LIMIT 1",
+        2, v);
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
@@ -52,21 +53,25 @@ int result_tally(PGconn *c, const election_t *e, int no, hj_arena_t *a, result_t
     t->electorate = election_u32(r, 0, 3);
     t->present = election_u32(r, 0, 4);
     v[1] = election_num(round_no, t->no);
-    PGresult *paper = election_q(c, a,
-                                 "SELECT COALESCE(person_id::text, ''), name FROM tally.paper WHERE election = "
-                                 "$1::uuid AND round = $2::int ORDER BY position",
-                                 2, v);
-    PGresult *writeins = paper ? election_q(c, a,
-                                            "SELECT name FROM tally.writein WHERE election = $1::uuid AND "
-                                            "round = $2::int ORDER BY id",
-                                            2, v)
-                               : NULL;
-    t->boxes = writeins ? election_q(c, a,
-                                     "SELECT name, kind, issued, returned, entry, counted, valid, invalid, "
-                                     "array_to_string(votes, ',') FROM tally.box WHERE election = $1::uuid "
-                                     "AND round = $2::int ORDER BY name",
-                                     2, v)
-                        : NULL;
+    PGresult *paper =
+        election_q(c, a,
+                   "SELECT COALESCE(person_id::text, ''), name FROM tally.paper WHERE election = "
+                   "$1::uuid AND round = $2::int ORDER BY position",
+                   2, v);
+    PGresult *writeins =
+        paper ? election_q(c, a,
+                           "SELECT name FROM tally.writein WHERE election = $1::uuid AND "
+                           "round = $2::int ORDER BY id",
+                           2, v)
+              : NULL;
+    t->boxes =
+        writeins
+            ? election_q(c, a,
+                         "SELECT name, kind, issued, returned, entry, counted, valid, invalid, "
+                         "array_to_string(votes, ',') FROM tally.box WHERE election = $1::uuid "
+                         "AND round = $2::int ORDER BY name",
+                         2, v)
+            : NULL;
     if (!t->boxes)
         return -1;
     t->n_paper = (uint32_t)PQntuples(paper);
@@ -255,8 +260,8 @@ int result_load(PGconn *c, const election_t *e, hj_arena_t *a, result_t *res)
     char state[6] = "";
     memset(res, 0, sizeof *res);
     const char *v[1] = {e->id};
-    PGresult *r = hj_pq(c, state, "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid",
-                        1, v);
+    PGresult *r = hj_pq(
+        c, state, "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid", 1, v);
     if (!r)
         return -1;
     res->n_rounds = atoi(PQgetvalue(r, 0, 0));
@@ -280,12 +285,13 @@ int result_load(PGconn *c, const election_t *e, hj_arena_t *a, result_t *res)
     }
     res->last = res->n_rounds ? &res->rounds[res->n_rounds - 1] : NULL;
     res->vacancy_due = "";
-    res->closures = election_q(c, a,
-                               "SELECT id, kind, seats, after_round, reason, rule, rule_zh, "
-                               "COALESCE(to_char(due_on, 'YYYY-MM-DD'), ''), actor, "
-                               "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tally.seat_closure "
-                               "WHERE election = $1::uuid ORDER BY at, id",
-                               1, v);
+    res->closures = election_q(
+        c, a,
+        "SELECT id, kind, seats, after_round, reason, rule, rule_zh, "
+        "COALESCE(to_char(due_on, 'YYYY-MM-DD'), ''), actor, "
+        "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tally.seat_closure "
+        "WHERE election = $1::uuid ORDER BY at, id",
+        1, v);
     if (!res->closures)
         return -1;
     for (int i = 0; i < PQntuples(res->closures); i++) {
@@ -310,16 +316,18 @@ uint32_t result_open_seats(const election_t *e, const result_t *res)
     return e->seats > done ? e->seats - done : 0;
 }
 
-static void s_names(char *buf, size_t size, const result_tally_t *t, const uint32_t *who, uint32_t n,
-                    const char *sep)
+static void s_names(char *buf, size_t size, const result_tally_t *t, const uint32_t *who,
+                    uint32_t n, const char *sep)
 {
     size_t len = strlen(buf);
     for (uint32_t i = 0; i < n && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? sep : "", result_person_name(t, who[i]));
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? sep : "",
+                                result_person_name(t, who[i]));
 }
 
 /* Appends to a NUL-terminated buffer (cut short at its end). */
-__attribute__((format(printf, 3, 4))) static void s_add(char *buf, size_t size, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void s_add(char *buf, size_t size, const char *fmt,
+                                                        ...)
 {
     size_t len = strlen(buf);
     if (len + 1 >= size)
@@ -353,36 +361,52 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
     if (strcmp(e->state, "certified") == 0) {
         s_add(out, size, "certified by %s on %s UTC; a correction is an amendment with its reason",
               e->certified_by, e->certified_at);
-        s_add(zh, size, "已由%s于%s（UTC）确认；更正须作为附理由的修正", e->certified_by, e->certified_at);
+        s_add(zh, size, "已由%s于%s（UTC）确认；更正须作为附理由的修正", e->certified_by,
+              e->certified_at);
         if (open) {
-            s_add(out, size, ". As amended, the count fills %u of %u seats: the election committee and the "
-                             "district decide what follows", e->seats - open, e->seats);
-            s_add(zh, size, "。修正后%u个名额中只产生%u名：由选举委员会和区里决定后续", e->seats, e->seats - open);
+            s_add(out, size,
+                  ". As amended, the count fills %u of %u seats: the election committee and the "
+                  "district decide what follows",
+                  e->seats - open, e->seats);
+            s_add(zh, size, "。修正后%u个名额中只产生%u名：由选举委员会和区里决定后续", e->seats,
+                  e->seats - open);
         }
     } else if (!t) {
         if (!listed) {
-            s_add(out, size, "record the candidate list (hj election candidates %s --person ID ...)", e->id);
+            s_add(out, size,
+                  "record the candidate list (hj election candidates %s --person ID ...)", e->id);
             s_add(zh, size, "登记候选人名单（hj election candidates %s --person ID ...）", e->id);
         } else if (strcmp(e->state, "open") != 0) {
-            s_add(out, size, "open the election when every gate is green (hj election open %s --body %s)",
+            s_add(out, size,
+                  "open the election when every gate is green (hj election open %s --body %s)",
                   e->community, e->body);
-            s_add(zh, size, "各项门槛达标后开启选举（hj election open %s --body %s）", e->community, e->body);
+            s_add(zh, size, "各项门槛达标后开启选举（hj election open %s --body %s）", e->community,
+                  e->body);
         } else {
-            s_add(out, size, "on election day (%s), open the first round with its ballot boxes "
-                             "(hj election round %s --box NAME:main:ISSUED:RETURNED ...)", e->date, e->id);
-            s_add(zh, size, "选举日（%s）开启第一轮投票并登记票箱（hj election round %s --box ...）", e->date, e->id);
+            s_add(out, size,
+                  "on election day (%s), open the first round with its ballot boxes "
+                  "(hj election round %s --box NAME:main:ISSUED:RETURNED ...)",
+                  e->date, e->id);
+            s_add(zh, size,
+                  "选举日（%s）开启第一轮投票并登记票箱（hj election round %s --box ...）", e->date,
+                  e->id);
         }
     } else if (!t->complete) {
-        s_add(out, size, "round %d: %u of %u returned ballots counted; count the rest "
-                         "(hj election ballots / hj election count)", t->no, t->counted, t->returned);
+        s_add(out, size,
+              "round %d: %u of %u returned ballots counted; count the rest "
+              "(hj election ballots / hj election count)",
+              t->no, t->counted, t->returned);
         s_add(zh, size, "第%d轮：收回%u张选票中已计%u张；继续计票", t->no, t->returned, t->counted);
     } else if (!t->counted_ok) {
         s_add(out, size, "round %d does not count: %s", t->no, t->tc->status.message);
         s_add(zh, size, "第%d轮无法计票：%s", t->no, t->tc->status.message);
     } else if (t->tc->outcome == TALLY_OUTCOME_VOID) {
-        s_add(out, size, "round %d is void: re-run the vote with the same ballot paper "
-                         "(hj election round %s --box ...)", t->no, e->id);
-        s_add(zh, size, "第%d轮选举无效：用同一选票重新投票（hj election round %s --box ...）", t->no, e->id);
+        s_add(out, size,
+              "round %d is void: re-run the vote with the same ballot paper "
+              "(hj election round %s --box ...)",
+              t->no, e->id);
+        s_add(zh, size, "第%d轮选举无效：用同一选票重新投票（hj election round %s --box ...）",
+              t->no, e->id);
     } else if (t->tc->outcome == TALLY_OUTCOME_REVOTE) {
         s_add(out, size, "re-vote among the tied only, for %u seat(s): ", t->tc->revote_seats);
         s_names(out, size, t, t->tc->tied, t->tc->n_tied, ", ");
@@ -391,13 +415,16 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
         s_names(zh, size, t, t->tc->tied, t->tc->n_tied, "、");
         s_add(zh, size, "（hj election round %s --box ...）", e->id);
     } else if (open == 0 && res->vacant + res->reduced == 0) {
-        s_add(out, size, "all %u seats filled: certify the result (hj election certify %s)", e->seats, e->id);
-        s_add(zh, size, "%u个名额全部选出：确认选举结果（hj election certify %s）", e->seats, e->id);
+        s_add(out, size, "all %u seats filled: certify the result (hj election certify %s)",
+              e->seats, e->id);
+        s_add(zh, size, "%u个名额全部选出：确认选举结果（hj election certify %s）", e->seats,
+              e->id);
     } else if (open == 0) {
         s_add(out, size, "all %u seats accounted for (%u elected", e->seats, res->n_elected);
         s_add(zh, size, "%u个名额均已落实（当选%u名", e->seats, res->n_elected);
         if (res->vacant) {
-            s_add(out, size, ", %u vacant (暂缺), by-election due by %s", res->vacant, res->vacancy_due);
+            s_add(out, size, ", %u vacant (暂缺), by-election due by %s", res->vacant,
+                  res->vacancy_due);
             s_add(zh, size, "，暂缺%u名，应于%s前补选", res->vacant, res->vacancy_due);
         }
         if (res->reduced) {
@@ -419,9 +446,12 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
             s_names(zh, size, t, t->tc->standing, t->tc->n_standing, "、");
             s_add(zh, size, "（hj election round %s --box ...）", e->id);
         } else {
-            s_add(out, size, "a new candidate list is drawn up (hj election round %s --person ID ... --box ...)",
+            s_add(
+                out, size,
+                "a new candidate list is drawn up (hj election round %s --person ID ... --box ...)",
+                e->id);
+            s_add(zh, size, "重新提出候选人名单（hj election round %s --person ID ... --box ...）",
                   e->id);
-            s_add(zh, size, "重新提出候选人名单（hj election round %s --person ID ... --box ...）", e->id);
         }
         tally_seats_t seats;
         tally_close_check_t check;
@@ -429,8 +459,10 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
         for (int reduce = 0; reduce < 2; reduce++)
             if (reduce ? tally_rules_check_reduce(e->profile, &seats, open, &check)
                        : tally_rules_check_vacancy(e->profile, &seats, open, &check)) {
-                s_add(out, size, "; or, as profile %s allows, %s (hj election %s %s --seats %u --reason TEXT)",
-                      e->profile->name, reduce ? "reduce the seats (减少名额)" : "leave them vacant (暂缺)",
+                s_add(out, size,
+                      "; or, as profile %s allows, %s (hj election %s %s --seats %u --reason TEXT)",
+                      e->profile->name,
+                      reduce ? "reduce the seats (减少名额)" : "leave them vacant (暂缺)",
                       reduce ? "reduce" : "vacancy", e->id, open);
                 s_add(zh, size, "；或按规则%s（hj election %s %s --seats %u --reason 理由）",
                       reduce ? "减少名额" : "名额暂缺", reduce ? "reduce" : "vacancy", e->id, open);
@@ -450,15 +482,15 @@ static void s_candidate_row(PGresult *r, int i, void *item, hj_arena_t *a)
 static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Election *m)
 {
     const char *v[1] = {id};
-    PGresult *r = election_q(c, a,
-                             "SELECT position, person_id, name FROM tally.candidate WHERE election = $1::uuid "
-                             "ORDER BY position",
-                             1, v);
+    PGresult *r = election_q(
+        c, a,
+        "SELECT position, person_id, name FROM tally.candidate WHERE election = $1::uuid "
+        "ORDER BY position",
+        1, v);
     if (!r)
         return -1;
-    m->candidates = (Hj__Tally__Candidate **)hj_arena_rows(a, r, PQntuples(r),
-                                                           sizeof(Hj__Tally__Candidate),
-                                                           s_candidate_row);
+    m->candidates = (Hj__Tally__Candidate **)hj_arena_rows(
+        a, r, PQntuples(r), sizeof(Hj__Tally__Candidate), s_candidate_row);
     m->n_candidates = m->candidates ? (size_t)PQntuples(r) : 0;
     return m->candidates ? 0 : -1;
 }
@@ -471,7 +503,8 @@ int result_election_message(PGconn *c, const tally_profiles_t *profiles, const e
     Hj__Tally__Election *m = hj_arena_alloc(a, sizeof *m);
     char today[11];
     hj_date_today(today);
-    if (!b || !m || board_load(c, profiles, e->community, today, e->id, b) != 1 || b->n_elections != 1)
+    if (!b || !m || board_load(c, profiles, e->community, today, e->id, b) != 1 ||
+        b->n_elections != 1)
         return -1;
     tally_election_t *copy = hj_arena_alloc(a, sizeof *copy);
     if (!copy)
@@ -546,9 +579,8 @@ static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Res
                              1, v);
     if (!r)
         return -1;
-    m->amendments = (Hj__Tally__Amendment **)hj_arena_rows(a, r, PQntuples(r),
-                                                           sizeof(Hj__Tally__Amendment),
-                                                           s_amendment_row);
+    m->amendments = (Hj__Tally__Amendment **)hj_arena_rows(
+        a, r, PQntuples(r), sizeof(Hj__Tally__Amendment), s_amendment_row);
     m->n_amendments = m->amendments ? (size_t)PQntuples(r) : 0;
     return m->amendments ? 0 : -1;
 }
@@ -569,7 +601,8 @@ static void s_closure_message(PGresult *r, int i, const char *election, Hj__Tall
     m->at = PQgetvalue(r, i, 9);
 }
 
-static int s_closures_message(PGresult *r, const char *election, hj_arena_t *a, Hj__Tally__Result *m)
+static int s_closures_message(PGresult *r, const char *election, hj_arena_t *a,
+                              Hj__Tally__Result *m)
 {
     int n = PQntuples(r);
     Hj__Tally__SeatClosure *sc = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *sc);
@@ -584,8 +617,8 @@ static int s_closures_message(PGresult *r, const char *election, hj_arena_t *a, 
 }
 
 /* Replies with the whole result; a write journals `kind` with `record`. */
-void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                  const char *id, const char *kind, const ProtobufCMessage *record)
+void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
+                  const char *kind, const ProtobufCMessage *record)
 {
     hj_arena_t a = {0};
     election_t e;
@@ -593,8 +626,8 @@ void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     Hj__Tally__Result m = HJ__TALLY__RESULT__INIT;
     if (election_load(c, call, profiles, id, 0, &e) != 0)
         goto out;
-    if (result_election_message(c, profiles, &e, &a, &m.election) != 0 || result_load(c, &e, &a, &res) != 0 ||
-        s_amendments(c, e.id, &a, &m) != 0) {
+    if (result_election_message(c, profiles, &e, &a, &m.election) != 0 ||
+        result_load(c, &e, &a, &res) != 0 || s_amendments(c, e.id, &a, &m) != 0) {
         election_sql_failed(call, "", &a, "the result", "");
         goto out;
     }
@@ -613,7 +646,8 @@ void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     }
     m.elected = (char **)res.elected;
     m.n_elected = res.n_elected;
-    result_next(&e, &res, (uint32_t)m.election->n_candidates, res.next, res.next_zh, sizeof res.next);
+    result_next(&e, &res, (uint32_t)m.election->n_candidates, res.next, res.next_zh,
+                sizeof res.next);
     m.next = res.next;
     m.next_zh = res.next_zh;
     m.vacant = res.vacant;

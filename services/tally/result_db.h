@@ -10,28 +10,28 @@ typedef struct {
     int kind;
     uint32_t seats_to_fill, electorate, present;
     uint32_t n_paper;
-    const char **paper_ids;     /* "" for a write-in standing */
+    const char **paper_ids; /* "" for a write-in standing */
     const char **paper_names;
     uint32_t n_writeins;
     const char **writein_names;
-    PGresult *boxes;            /* name, kind, issued, returned, entry, counted, valid, invalid, votes */
+    PGresult *boxes; /* name, kind, issued, returned, entry, counted, valid, invalid, votes */
     uint32_t issued, returned, counted, valid, invalid;
-    uint32_t *votes;            /* per person: paper, then write-ins */
-    int complete;               /* every returned ballot counted */
-    int counted_ok;             /* tc holds a count (final, or projected while counting) */
+    uint32_t *votes; /* per person: paper, then write-ins */
+    int complete;    /* every returned ballot counted */
+    int counted_ok;  /* tc holds a count (final, or projected while counting) */
     tally_result_t *tc;
 } result_tally_t;
 
 typedef struct {
     int n_rounds;
-    result_tally_t *rounds;          /* 1..n_rounds at [0..) */
+    result_tally_t *rounds; /* 1..n_rounds at [0..) */
     uint32_t n_elected;
     const char **elected;
-    const char **elected_ids;   /* "" for a write-in */
+    const char **elected_ids; /* "" for a write-in */
     result_tally_t *last;
     char next[768];
     char next_zh[768];
-    PGresult *closures;         /* id, kind, seats, after_round, reason, rule, rule_zh, due_on, actor, at */
+    PGresult *closures; /* id, kind, seats, after_round, reason, rule, rule_zh, due_on, actor, at */
     uint32_t vacant, reduced;   /* seats closed as 暂缺 / 减少名额 */
     uint32_t closed_after_last; /* of them, closed after the latest round */
     const char *vacancy_due;    /* the earliest by-election due day, "" */
@@ -71,8 +71,8 @@ int result_election_message(PGconn *c, const tally_profiles_t *profiles, const e
                             hj_arena_t *a, Hj__Tally__Election **out);
 
 /* Replies with the whole result; a write journals `kind` with `record`. */
-void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                  const char *id, const char *kind, const ProtobufCMessage *record);
+void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
+                  const char *kind, const ProtobufCMessage *record);
 
 /* Replies with the count of the election's latest round; journals it. */
 void result_count_reply(PGconn *c, hj_call_t *call, const election_t *e, const char *kind);

@@ -135,11 +135,17 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
                       m->community, election, on_roll, election);
         return;
     }
-    const char *v[6] = {m->community, s_num(voters, m->voters), s_num(households, m->households),
-                        s_num(reps, m->representatives), m->published_on, call->actor};
-    PGresult *r = hj_pq(c, state,
+    const char *v[6] = {m->community,
+                        s_num(voters, m->voters),
+                        s_num(households, m->households),
+                        s_num(reps, m->representatives),
+                        m->published_on,
+                        call->actor};
+    PGresult *r =
+        hj_pq(c, state,
               "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
-              "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, '')::date, $6) "
+              "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, "
+              "'')::date, $6) "
               "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
               "households = EXCLUDED.households, representatives = EXCLUDED.representatives, "
               "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
@@ -159,11 +165,12 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
 {
     char state[6] = "";
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, decision, "
-                        "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
-                        "WHERE id = $1::uuid",
-                        1, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, decision, "
+              "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
+              "WHERE id = $1::uuid",
+              1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the objection", "");
         return;
@@ -196,10 +203,11 @@ static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
 {
     char state[6] = "";
     const char *v[1] = {community};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
-                        "WHERE community = $1",
-                        1, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
+              "WHERE community = $1",
+              1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the voter roll", "");
         return -1;
@@ -217,7 +225,8 @@ static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
     long after = tally_days_between(published, filed_on);
     if (after < 0)
         return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "filed_on",
-                             "filed_on %s is before the list was published (%s)", filed_on, published);
+                             "filed_on %s is before the list was published (%s)", filed_on,
+                             published);
     if (days && after > (long)days)
         return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "filed_on",
                              "filed %s, %ld days after the list was published on %s: objections "
@@ -234,9 +243,9 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
         return;
     const char *w[5] = {call->request_id, o->community, o->filed_by, o->filed_on, o->about};
     PGresult *r = hj_pq(c, state,
-              "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
-              "VALUES ($1::uuid, $2, $3, $4::date, $5)",
-              5, w);
+                        "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
+                        "VALUES ($1::uuid, $2, $3, $4::date, $5)",
+                        5, w);
     if (!r) {
         hj_call_sql_failed(call, state, "the objection", "");
         return;
@@ -245,7 +254,8 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
     s_objection_reply(c, call, call->request_id, "objection_filed");
 }
 
-/* An objection filed on `filed` decided on `date`: within the profile's days. 0 / -1 with the status. */
+/* An objection filed on `filed` decided on `date`: within the profile's days. 0 / -1 with the
+ * status. */
 static int s_decide_window(hj_call_t *call, const tally_profiles_t *profiles, const char *filed,
                            const char *date)
 {
@@ -282,8 +292,7 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
     }
     PQclear(r);
     if (!found) {
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found",
-                      d->id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found", d->id);
         return;
     }
     if (decision[0]) {
@@ -317,7 +326,8 @@ typedef struct {
     unsigned n, left_out;
 } s_problems_t;
 
-static void s_problem(s_problems_t *p, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void s_problem(s_problems_t *p, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void s_problem(s_problems_t *p, uint32_t line, const char *fmt, ...)
 {
     char one[256];
@@ -370,13 +380,14 @@ static void s_check_voter(s_problems_t *p, const Hj__Tally__Voter *v, const char
 static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, char state[6])
 {
     const char *v[3] = {e->community, e->id, actor};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
-                        "recorded_by) SELECT $1, count(*), 0, 0, $3 FROM tally.voter "
-                        "WHERE election = $2::uuid AND on_roll "
-                        "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
-                        "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
-                        3, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
+              "recorded_by) SELECT $1, count(*), 0, 0, $3 FROM tally.voter "
+              "WHERE election = $2::uuid AND on_roll "
+              "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
+              "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
+              3, v);
     int rc = r ? 0 : -1;
     PQclear(r);
     return rc;
@@ -391,7 +402,8 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
     if (election_for_roll(c, call, profiles, m->election, &e) != 0)
         return;
     const char *v[1] = {e.id};
-    PGresult *r = hj_pq(c, state, "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
+    PGresult *r =
+        hj_pq(c, state, "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the voter roll", "");
         return;
@@ -411,7 +423,8 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
         for (size_t j = 0; j < i; j++) {
             const Hj__Tally__Voter *b = m->voters[j];
             if (strcmp(a->name, b->name) == 0 && strcmp(a->group_name, b->group_name) == 0) {
-                s_problem(&bad, a->line, "%s of %s is also on line %u", a->name, a->group_name, b->line);
+                s_problem(&bad, a->line, "%s of %s is also on line %u", a->name, a->group_name,
+                          b->line);
                 break;
             }
             if (a->person_id[0] && strcmp(a->person_id, b->person_id) == 0) {
@@ -428,11 +441,15 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
     }
     for (size_t i = 0; i < m->n_voters; i++) {
         const Hj__Tally__Voter *a = m->voters[i];
-        const char *w[8] = {e.id,          s_num(no, (long long)i + 1), a->name, a->gender, a->birth_date,
-                            a->group_name, a->person_id,                call->actor};
+        const char *w[8] = {e.id,          s_num(no, (long long)i + 1),
+                            a->name,       a->gender,
+                            a->birth_date, a->group_name,
+                            a->person_id,  call->actor};
         r = hj_pq(c, state,
-                  "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, person_id, "
-                  "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, '')::uuid, $8)",
+                  "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, "
+                  "person_id, "
+                  "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, "
+                  "'')::uuid, $8)",
                   8, w);
         if (!r) {
             hj_call_sql_failed(call, state, "the voter roll", "");
@@ -459,15 +476,16 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
 }
 
 /* The election as a reader sees it (no lock; certified ones too). 0 / -1 with the status. */
-static int s_election_read(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
-                           roll_election_t *e)
+static int s_election_read(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                           const char *id, roll_election_t *e)
 {
     char state[6] = "";
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT community, to_char(election_date, 'YYYY-MM-DD'), body FROM tally.election "
-                        "WHERE id = $1::uuid",
-                        1, v);
+    PGresult *r =
+        hj_pq(c, state,
+              "SELECT community, to_char(election_date, 'YYYY-MM-DD'), body FROM tally.election "
+              "WHERE id = $1::uuid",
+              1, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the election", "");
         return -1;
@@ -488,28 +506,34 @@ static int s_election_read(PGconn *c, hj_call_t *call, const tally_profiles_t *p
 }
 
 /* What the posting rule (voter_list.days_before) asks next, in both languages. */
-static void s_posting_next(const roll_election_t *e, const char *published, const char *due, char *en,
-                           char *zh, size_t size)
+static void s_posting_next(const roll_election_t *e, const char *published, const char *due,
+                           char *en, char *zh, size_t size)
 {
     uint32_t days = e->profile->voter_list_days;
     long before = published[0] ? tally_days_between(published, e->date) : -1;
     if (published[0] && before >= (long)days) {
-        snprintf(en, size, "posted on %s, %ld days before election day %s (at least %u: gate 8 is met)",
+        snprintf(en, size,
+                 "posted on %s, %ld days before election day %s (at least %u: gate 8 is met)",
                  published, before, e->date, days);
-        snprintf(zh, size, "已于%s张榜公布，距选举日%s有%ld天（不少于%u天）", published, e->date, before, days);
+        snprintf(zh, size, "已于%s张榜公布，距选举日%s有%ld天（不少于%u天）", published, e->date,
+                 before, days);
     } else if (published[0]) {
         snprintf(en, size,
-                 "posted on %s, only %ld days before election day %s: the roll must be posted at least %u "
+                 "posted on %s, only %ld days before election day %s: the roll must be posted at "
+                 "least %u "
                  "days before (by %s); gate 8 stays red until the election day moves",
                  published, before, e->date, days, due);
-        snprintf(zh, size, "于%s张榜公布，距选举日%s仅%ld天：选民名单应在选举日%u天以前（%s前）公布", published,
-                 e->date, before, days, due);
+        snprintf(zh, size,
+                 "于%s张榜公布，距选举日%s仅%ld天：选民名单应在选举日%u天以前（%s前）公布",
+                 published, e->date, before, days, due);
     } else {
-        snprintf(en, size,
-                 "not posted yet: post the roll (hj voters posting %s --out FILE) by %s, %u days before "
-                 "election day %s",
-                 e->id, due, days, e->date);
-        snprintf(zh, size, "选民名单尚未公布：应于%s前（选举日%s前%u天）张榜公布", due, e->date, days);
+        snprintf(
+            en, size,
+            "not posted yet: post the roll (hj voters posting %s --out FILE) by %s, %u days before "
+            "election day %s",
+            e->id, due, days, e->date);
+        snprintf(zh, size, "选民名单尚未公布：应于%s前（选举日%s前%u天）张榜公布", due, e->date,
+                 days);
     }
 }
 
@@ -533,33 +557,38 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
     /* id, personal, posting, and the days before election day the roll is posted by */
     const char *v[4] = {e->id, personal > 0 ? "t" : "f", posting ? "t" : "f",
                         s_num(days, e->profile->voter_list_days)};
-    PGresult *r = s_q(c, &a,
-                      "SELECT no, name, CASE WHEN $3::boolean THEN '' ELSE gender END, "
-                      "CASE WHEN $2::boolean THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END, group_name, "
-                      "CASE WHEN $3::boolean THEN '' ELSE COALESCE(person_id::text, '') END, NOT on_roll "
-                      "FROM tally.voter WHERE election = $1::uuid AND (on_roll OR NOT $3::boolean) ORDER BY no",
-                      3, v);
-    PGresult *o = r ? s_q(c, &a,
-                          "SELECT id, voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
-                          "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name "
-                          "FROM tally.objection WHERE election = $1::uuid AND NOT $2::boolean "
-                          "ORDER BY filed_on, id",
-                          2, (const char *const[]){e->id, v[2]})
-                    : NULL;
-    PGresult *p = o ? s_q(c, &a,
-                          "SELECT COALESCE(to_char(rl.published_on, 'YYYY-MM-DD'), ''), "
-                          "to_char(el.election_date - $2::int, 'YYYY-MM-DD'), "
-                          "(SELECT count(*) FROM tally.voter WHERE election = $1::uuid AND on_roll) "
-                          "FROM tally.election el LEFT JOIN tally.voter_roll rl ON rl.community = el.community "
-                          "WHERE el.id = $1::uuid",
-                          2, (const char *const[]){e->id, v[3]})
-                    : NULL;
+    PGresult *r = s_q(
+        c, &a,
+        "SELECT no, name, CASE WHEN $3::boolean THEN '' ELSE gender END, "
+        "CASE WHEN $2::boolean THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END, group_name, "
+        "CASE WHEN $3::boolean THEN '' ELSE COALESCE(person_id::text, '') END, NOT on_roll "
+        "FROM tally.voter WHERE election = $1::uuid AND (on_roll OR NOT $3::boolean) ORDER BY no",
+        3, v);
+    PGresult *o =
+        r ? s_q(c, &a,
+                "SELECT id, voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
+                "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name "
+                "FROM tally.objection WHERE election = $1::uuid AND NOT $2::boolean "
+                "ORDER BY filed_on, id",
+                2, (const char *const[]){e->id, v[2]})
+          : NULL;
+    PGresult *p =
+        o ? s_q(c, &a,
+                "SELECT COALESCE(to_char(rl.published_on, 'YYYY-MM-DD'), ''), "
+                "to_char(el.election_date - $2::int, 'YYYY-MM-DD'), "
+                "(SELECT count(*) FROM tally.voter WHERE election = $1::uuid AND on_roll) "
+                "FROM tally.election el LEFT JOIN tally.voter_roll rl ON rl.community = "
+                "el.community "
+                "WHERE el.id = $1::uuid",
+                2, (const char *const[]){e->id, v[3]})
+          : NULL;
     int n = r ? PQntuples(r) : 0, no = o ? PQntuples(o) : 0;
     Hj__Tally__Voter *vs = p ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
     Hj__Tally__Voter **vp = vs ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
     Hj__Tally__VoterObjection *os = vp ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
     Hj__Tally__VoterObjection **op = os ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
-    char *next = op ? hj_arena_alloc(&a, 512) : NULL, *next_zh = next ? hj_arena_alloc(&a, 512) : NULL;
+    char *next = op ? hj_arena_alloc(&a, 512) : NULL,
+         *next_zh = next ? hj_arena_alloc(&a, 512) : NULL;
     if (!next_zh || personal < 0 || PQntuples(p) != 1) {
         s_sql_failed(call, "", &a, "the voter roll", "");
         goto out;
@@ -623,11 +652,12 @@ static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t 
     hj_date_today(today);
     const char *day = m->posted_on[0] ? m->posted_on : today;
     const char *v[4] = {e.community, e.id, day, call->actor};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE tally.voter_roll SET published_on = $3::date, recorded_by = $4, updated_at = now() "
-                        "WHERE community = $1 AND EXISTS (SELECT 1 FROM tally.voter WHERE election = $2::uuid "
-                        "AND on_roll) RETURNING voters",
-                        4, v);
+    PGresult *r = hj_pq(
+        c, state,
+        "UPDATE tally.voter_roll SET published_on = $3::date, recorded_by = $4, updated_at = now() "
+        "WHERE community = $1 AND EXISTS (SELECT 1 FROM tally.voter WHERE election = $2::uuid "
+        "AND on_roll) RETURNING voters",
+        4, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the voter roll", "");
         return;
@@ -656,24 +686,26 @@ static PGresult *s_named(PGconn *c, hj_arena_t *a, const char *election, const c
                          const char *group)
 {
     const char *v[3] = {election, name, group};
-    return s_q(c, a,
-               "SELECT no, group_name, person_id FROM tally.voter WHERE election = $1::uuid AND name = $2 "
-               "AND on_roll AND ($3 = '' OR group_name = $3) ORDER BY no",
-               3, v);
+    return s_q(
+        c, a,
+        "SELECT no, group_name, person_id FROM tally.voter WHERE election = $1::uuid AND name = $2 "
+        "AND on_roll AND ($3 = '' OR group_name = $3) ORDER BY no",
+        3, v);
 }
 
-static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_election_t *e, const char *id,
-                                    const char *kind)
+static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
+                                    const char *id, const char *kind)
 {
     hj_arena_t a = {0};
     const char *v[2] = {id, e->id};
-    PGresult *r = s_q(c, &a,
-                      "SELECT voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
-                      "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name, gender, "
-                      "COALESCE(to_char(birth_date, 'YYYY-MM-DD'), ''), "
-                      "(SELECT count(*) FROM tally.voter WHERE election = $2::uuid AND on_roll) "
-                      "FROM tally.objection WHERE id = $1::uuid",
-                      2, v);
+    PGresult *r =
+        s_q(c, &a,
+            "SELECT voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
+            "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name, gender, "
+            "COALESCE(to_char(birth_date, 'YYYY-MM-DD'), ''), "
+            "(SELECT count(*) FROM tally.voter WHERE election = $2::uuid AND on_roll) "
+            "FROM tally.objection WHERE id = $1::uuid",
+            2, v);
     if (!r || PQntuples(r) != 1) {
         s_sql_failed(call, "", &a, "the objection", "");
         goto out;
@@ -715,11 +747,12 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
         goto out;
     PGresult *r = s_named(c, &a, e.id, m->name, m->group);
     const char *v[2] = {e.id, m->name};
-    PGresult *open = r ? s_q(c, &a,
-                             "SELECT 1 FROM tally.objection WHERE election = $1::uuid AND voter_name = $2 "
-                             "AND decision = ''",
-                             2, v)
-                       : NULL;
+    PGresult *open =
+        r ? s_q(c, &a,
+                "SELECT 1 FROM tally.objection WHERE election = $1::uuid AND voter_name = $2 "
+                "AND decision = ''",
+                2, v)
+          : NULL;
     if (!open) {
         s_sql_failed(call, "", &a, "the voter roll", "");
         goto out;
@@ -729,15 +762,17 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
         snprintf(groups + strlen(groups), sizeof groups - strlen(groups), "%s%s", i ? ", " : "",
                  PQgetvalue(r, i, 1));
     if (PQntuples(open)) {
-        hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "name",
-                      "an objection about %s is open: decide it first (hj voters objection %s --name %s "
-                      "--uphold|--reject)",
-                      m->name, e.id, m->name);
+        hj_status_set(
+            &call->status, HJ__CODE__ALREADY_EXISTS, "name",
+            "an objection about %s is open: decide it first (hj voters objection %s --name %s "
+            "--uphold|--reject)",
+            m->name, e.id, m->name);
         goto out;
     }
     if (n > 1) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "group",
-                      "%d voters named %s are on the roll (groups %s): name the group", n, m->name, groups);
+                      "%d voters named %s are on the roll (groups %s): name the group", n, m->name,
+                      groups);
         goto out;
     }
     Hj__Tally__Voter add = HJ__TALLY__VOTER__INIT;
@@ -749,22 +784,33 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
         add.group_name = m->group_name;
         s_check_voter(&bad, &add, e.date);
         if (bad.n) {
-            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "name",
-                          "%s is not on the roll: an objection that adds them gives gender, birth date and "
-                          "group (%s)",
-                          m->name, bad.text + strlen("line 0: "));
+            hj_status_set(
+                &call->status, HJ__CODE__INVALID_ARGUMENT, "name",
+                "%s is not on the roll: an objection that adds them gives gender, birth date and "
+                "group (%s)",
+                m->name, bad.text + strlen("line 0: "));
             goto out;
         }
     }
-    const char *w[10] = {call->request_id, e.community, call->actor, today, m->reason, e.id, m->name,
-                         n ? "remove" : "add", n ? "" : m->gender, n ? PQgetvalue(r, 0, 1) : m->group_name};
+    const char *w[10] = {call->request_id,
+                         e.community,
+                         call->actor,
+                         today,
+                         m->reason,
+                         e.id,
+                         m->name,
+                         n ? "remove" : "add",
+                         n ? "" : m->gender,
+                         n ? PQgetvalue(r, 0, 1) : m->group_name};
     const char *bd[1] = {n ? "" : m->birth_date};
     const char *all[11];
     memcpy(all, w, sizeof w);
     all[10] = bd[0];
     if (!s_q(c, &a,
-             "INSERT INTO tally.objection (id, community, filed_by, filed_on, about, election, voter_name, "
-             "action, gender, group_name, birth_date) VALUES ($1::uuid, $2, $3, $4::date, $5, $6::uuid, $7, "
+             "INSERT INTO tally.objection (id, community, filed_by, filed_on, about, election, "
+             "voter_name, "
+             "action, gender, group_name, birth_date) VALUES ($1::uuid, $2, $3, $4::date, $5, "
+             "$6::uuid, $7, "
              "$8, $9, $10, NULLIF($11, '')::date)",
              11, all)) {
         s_sql_failed(call, "", &a, "the objection", "");
@@ -797,7 +843,8 @@ static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     }
     if (PQntuples(r) == 0) {
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "name",
-                      "no open objection about %s in election %s (hj voters list %s)", m->name, e.id, e.id);
+                      "no open objection about %s in election %s (hj voters list %s)", m->name,
+                      e.id, e.id);
         goto out;
     }
     snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
@@ -808,16 +855,20 @@ static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     const char *w[4] = {id, m->decision, today, call->actor};
     const char *add[2] = {id, call->actor};
     PGresult *changed =
-        !upheld ? NULL
+        !upheld  ? NULL
         : remove ? s_q(c, &a,
-                       "UPDATE tally.voter v SET on_roll = false FROM tally.objection o WHERE o.id = $1::uuid "
-                       "AND v.election = o.election AND v.name = o.voter_name AND v.group_name = o.group_name "
+                       "UPDATE tally.voter v SET on_roll = false FROM tally.objection o WHERE o.id "
+                       "= $1::uuid "
+                       "AND v.election = o.election AND v.name = o.voter_name AND v.group_name = "
+                       "o.group_name "
                        "AND v.on_roll",
                        1, w)
                  : s_q(c, &a,
-                       "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, recorded_by) "
+                       "INSERT INTO tally.voter (election, no, name, gender, birth_date, "
+                       "group_name, recorded_by) "
                        "SELECT o.election, (SELECT COALESCE(max(no), 0) + 1 FROM tally.voter "
-                       "WHERE election = o.election), o.voter_name, o.gender, o.birth_date, o.group_name, $2 "
+                       "WHERE election = o.election), o.voter_name, o.gender, o.birth_date, "
+                       "o.group_name, $2 "
                        "FROM tally.objection o WHERE o.id = $1::uuid",
                        2, add);
     if ((upheld && !changed) ||
@@ -837,7 +888,8 @@ out:
 /* Proxies between entries of an election's named roll: holder and principal
  * are voter numbers on it; a candidate is known by the person of the entry.
  * 1 handled (the reply or the status is set), 0 the election has no named roll. */
-static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, const Hj__Tally__Proxy *p)
+static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e,
+                         const Hj__Tally__Proxy *p)
 {
     hj_arena_t a = {0};
     char hno[24], pno[24];
@@ -846,22 +898,23 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, c
     snprintf(hno, sizeof hno, "%lu", strtoul(p->holder, NULL, 10));
     snprintf(pno, sizeof pno, "%lu", strtoul(p->principal, NULL, 10));
     const char *v[3] = {e->id, hno, pno};
-    PGresult *r = s_q(c, &a,
-                      "SELECT (SELECT count(*) FROM tally.voter WHERE election = $1::uuid), "
-                      "h.name, h.no IS NOT NULL, "
-                      "h.person_id IS NOT NULL AND (EXISTS (SELECT 1 FROM tally.candidate WHERE "
-                      "election = $1::uuid AND person_id = h.person_id) OR EXISTS (SELECT 1 FROM tally.paper "
-                      "WHERE election = $1::uuid AND person_id = h.person_id)), "
-                      "pr.name, pr.no IS NOT NULL, "
-                      "(SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
-                      "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $3), "
-                      "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2) "
-                      "FROM (SELECT 1) one "
-                      "LEFT JOIN tally.voter h ON h.election = $1::uuid AND h.on_roll "
-                      "AND h.no::text = $2 "
-                      "LEFT JOIN tally.voter pr ON pr.election = $1::uuid AND pr.on_roll "
-                      "AND pr.no::text = $3",
-                      3, v);
+    PGresult *r =
+        s_q(c, &a,
+            "SELECT (SELECT count(*) FROM tally.voter WHERE election = $1::uuid), "
+            "h.name, h.no IS NOT NULL, "
+            "h.person_id IS NOT NULL AND (EXISTS (SELECT 1 FROM tally.candidate WHERE "
+            "election = $1::uuid AND person_id = h.person_id) OR EXISTS (SELECT 1 FROM tally.paper "
+            "WHERE election = $1::uuid AND person_id = h.person_id)), "
+            "pr.name, pr.no IS NOT NULL, "
+            "(SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
+            "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $3), "
+            "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2) "
+            "FROM (SELECT 1) one "
+            "LEFT JOIN tally.voter h ON h.election = $1::uuid AND h.on_roll "
+            "AND h.no::text = $2 "
+            "LEFT JOIN tally.voter pr ON pr.election = $1::uuid AND pr.on_roll "
+            "AND pr.no::text = $3",
+            3, v);
     int rc = 1;
     if (!r) {
         s_sql_failed(call, "", &a, "the proxies", "");
@@ -879,18 +932,20 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, c
                       "voter number %s is not on the roll of election %s (hj voters list %s)",
                       h ? hno : pno, e->id, e->id);
     } else if (PQgetvalue(r, 0, 3)[0] == 't')
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                      "voter %s (%s) is a candidate of this election: a candidate cannot hold a proxy", hno,
-                      holder);
+        hj_status_set(
+            &call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+            "voter %s (%s) is a candidate of this election: a candidate cannot hold a proxy", hno,
+            holder);
     else if (!PQgetisnull(r, 0, 7))
         hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "principal",
                       "voter %s (%s) has already given a proxy in this election", pno, principal);
     else if (PQgetvalue(r, 0, 8)[0] == 't')
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                      "voter %s (%s) gave a proxy in this election and cannot hold one", hno, holder);
+                      "voter %s (%s) gave a proxy in this election and cannot hold one", hno,
+                      holder);
     else if (!tally_rules_check_proxies(e->profile, (tally_mode_t)e->mode, held + 1, &check))
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder", "%s (%s) would hold %u: %s",
-                      holder, hno, held + 1, check.reason);
+        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
+                      "%s (%s) would hold %u: %s", holder, hno, held + 1, check.reason);
     if (call->status.code != HJ__CODE__OK)
         goto out;
     Hj__Tally__Proxy out = *p;
@@ -902,7 +957,8 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e, c
     out.held = held + 1;
     const char *w[6] = {e->id, pno, principal, hno, holder, call->actor};
     if (!s_q(c, &a,
-             "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, recorded_by) "
+             "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
+             "recorded_by) "
              "VALUES ($1::uuid, $2, $3, $4, $5, $6)",
              6, w)) {
         s_sql_failed(call, "", &a, "the proxy", "");
@@ -940,13 +996,14 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
         return;
     }
     const char *v[4] = {e.id, p->holder, p->holder_name, p->principal};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
-                        "EXISTS (SELECT 1 FROM tally.candidate WHERE election = $1::uuid AND name = $3) OR "
-                        "EXISTS (SELECT 1 FROM tally.paper WHERE election = $1::uuid AND name = $3), "
-                        "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
-                        "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
-                        4, v);
+    PGresult *r = hj_pq(
+        c, state,
+        "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
+        "EXISTS (SELECT 1 FROM tally.candidate WHERE election = $1::uuid AND name = $3) OR "
+        "EXISTS (SELECT 1 FROM tally.paper WHERE election = $1::uuid AND name = $3), "
+        "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
+        "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
+        4, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the proxies", "");
         return;
@@ -969,8 +1026,7 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     }
     if (holder_gave) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "holder",
-                      "voter %s gave a proxy in this election and cannot hold one",
-                      p->holder);
+                      "voter %s gave a proxy in this election and cannot hold one", p->holder);
         return;
     }
     if (!tally_rules_check_proxies(e.profile, (tally_mode_t)e.mode, held + 1, &check)) {
@@ -978,7 +1034,8 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
                       "%s would hold %u: %s", p->holder_name, held + 1, check.reason);
         return;
     }
-    const char *w[6] = {e.id, p->principal, p->principal_name, p->holder, p->holder_name, call->actor};
+    const char *w[6] = {e.id,      p->principal,   p->principal_name,
+                        p->holder, p->holder_name, call->actor};
     r = hj_pq(c, state,
               "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
               "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
@@ -1001,7 +1058,8 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
 
 /* ---- routing ---------------------------------------------------------------------------- */
 
-void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__Request *r)
+void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                 const Hj__Tally__Request *r)
 {
     switch (r->op_case) {
     case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
@@ -1025,7 +1083,8 @@ void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, c
         return;
     case HJ__TALLY__REQUEST__OP_VOTERS_LIST: {
         roll_election_t e;
-        if (tally_db_caught_up(c, call) == 0 && s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
+        if (tally_db_caught_up(c, call) == 0 &&
+            s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
             s_voters_reply(c, call, &e, 0, NULL);
         return;
     }

@@ -21,6 +21,7 @@ int election_for_roll(PGconn *c, hj_call_t *call, const tally_profiles_t *profil
 int roll_validate(hj_status_t *st, const Hj__Tally__Request *r);
 /* Handles the roll's requests: voter_roll_set/get, objection_file/decide, proxy_add,
  * and the named roll's voters_import/list/posting, voter_objection/decide. */
-void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__Request *r);
+void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                 const Hj__Tally__Request *r);
 
 #endif

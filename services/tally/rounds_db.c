@@ -19,10 +19,11 @@ static int s_nominee(PGconn *c, hj_call_t *call, const election_t *e, const char
                      const char *field, hj_arena_t *a, const char **name)
 {
     const char *v[3] = {e->community, strcmp(e->body, "party") == 0 ? "1" : "2", person};
-    PGresult *r = election_q(c, a,
-                             "SELECT person_name FROM tally.reserve WHERE community = $1 AND "
-                             "committee = $2::smallint AND person_id = $3::uuid AND status = 'nominated'",
-                             3, v);
+    PGresult *r =
+        election_q(c, a,
+                   "SELECT person_name FROM tally.reserve WHERE community = $1 AND "
+                   "committee = $2::smallint AND person_id = $3::uuid AND status = 'nominated'",
+                   3, v);
     if (!r) {
         hj_call_sql_failed(call, "", "the reserve ledger", "");
         return -1;
@@ -43,11 +44,13 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     tally_check_t check;
     hj_arena_t a = {0};
     election_t e;
-    if (tally_db_caught_up(c, call) != 0 || election_load(c, call, profiles, l->election, 1, &e) != 0 ||
+    if (tally_db_caught_up(c, call) != 0 ||
+        election_load(c, call, profiles, l->election, 1, &e) != 0 ||
         election_not_certified(call, &e) != 0)
         goto out;
     const char *v[1] = {e.id};
-    PGresult *r = election_q(c, &a, "SELECT count(*) FROM tally.round WHERE election = $1::uuid", 1, v);
+    PGresult *r =
+        election_q(c, &a, "SELECT count(*) FROM tally.round WHERE election = $1::uuid", 1, v);
     if (!r) {
         election_sql_failed(call, state, &a, "the rounds", "");
         goto out;
@@ -76,7 +79,8 @@ void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     int written = r != NULL;
     PQclear(r);
     for (size_t i = 0; written && i < l->n_person_ids; i++) {
-        const char *w[4] = {e.id, election_num(position, (long long)i + 1), l->person_ids[i], names[i]};
+        const char *w[4] = {e.id, election_num(position, (long long)i + 1), l->person_ids[i],
+                            names[i]};
         r = hj_pq(c, state,
                   "INSERT INTO tally.candidate (election, position, person_id, name) "
                   "VALUES ($1::uuid, $2::int, $3::uuid, $4)",
@@ -128,25 +132,27 @@ typedef struct {
     result_tally_t last;
     int has_last;
     int kind;
-    uint32_t to_fill, n;        /* seats to fill; persons on the paper */
-    const char **ids, **names;  /* the paper */
-    int new_list;               /* a further round stands a new list */
-    uint32_t who_count;         /* the electorate */
+    uint32_t to_fill, n;       /* seats to fill; persons on the paper */
+    const char **ids, **names; /* the paper */
+    int new_list;              /* a further round stands a new list */
+    uint32_t who_count;        /* the electorate */
     char no[24];
 } s_opening_t;
 
 /* load: the election, open and on or after its day, and its last round as
  * counted. 0 / -1 with the status. */
-static int s_open_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const Hj__Tally__RoundOpen *o,
-                       hj_arena_t *a, s_opening_t *x)
+static int s_open_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
+                       const Hj__Tally__RoundOpen *o, hj_arena_t *a, s_opening_t *x)
 {
     char state[6] = "", today[11];
     hj_date_today(today);
-    if (election_load(c, call, profiles, o->election, 1, &x->e) != 0 || election_is_open(call, &x->e) != 0)
+    if (election_load(c, call, profiles, o->election, 1, &x->e) != 0 ||
+        election_is_open(call, &x->e) != 0)
         return -1;
     if (strcmp(today, x->e.date) < 0) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
-                      "election day is %s: a round opens on or after it (today is %s)", x->e.date, today);
+                      "election day is %s: a round opens on or after it (today is %s)", x->e.date,
+                      today);
         return -1;
     }
     x->has_last = result_tally(c, &x->e, 0, a, &x->last);
@@ -169,19 +175,21 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
     x->to_fill = e->seats;
     const char *v[1] = {e->id};
     if (!x->has_last) {
-        PGresult *r = election_q(c, a,
-                                 "SELECT person_id::text, name FROM tally.candidate WHERE election = $1::uuid "
-                                 "ORDER BY position",
-                                 1, v);
+        PGresult *r = election_q(
+            c, a,
+            "SELECT person_id::text, name FROM tally.candidate WHERE election = $1::uuid "
+            "ORDER BY position",
+            1, v);
         if (!r) {
             election_sql_failed(call, state, a, "the candidate list", "");
             return -1;
         }
         x->n = (uint32_t)PQntuples(r);
         if (x->n == 0) {
-            hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "candidates",
-                          "the election has no candidate list (hj election candidates %s --person ID ...)",
-                          e->id);
+            hj_status_set(
+                &call->status, HJ__CODE__FAILED_PRECONDITION, "candidates",
+                "the election has no candidate list (hj election candidates %s --person ID ...)",
+                e->id);
             return -1;
         }
         x->ids = hj_arena_alloc(a, (x->n + 1) * sizeof *x->ids);
@@ -192,8 +200,8 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
         }
     } else if (!last->complete) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                      "round %d is still being counted: %u of %u returned ballots counted", last->no,
-                      last->counted, last->returned);
+                      "round %d is still being counted: %u of %u returned ballots counted",
+                      last->no, last->counted, last->returned);
         return -1;
     } else if (!last->counted_ok) {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
@@ -231,9 +239,10 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                                                   ? election_u32(closed, 0, 0)
                                                   : tc->further_seats);
             if (x->to_fill == 0) {
-                hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                              "every seat is filled or closed: certify the result (hj election certify %s)",
-                              e->id);
+                hj_status_set(
+                    &call->status, HJ__CODE__FAILED_PRECONDITION, "round",
+                    "every seat is filled or closed: certify the result (hj election certify %s)",
+                    e->id);
                 return -1;
             }
             x->new_list = e->profile->further_standing.kind == TALLY_STANDING_NEW_LIST;
@@ -243,7 +252,8 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
         }
         default:
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "round",
-                          "every seat is filled: certify the result (hj election certify %s)", e->id);
+                          "every seat is filled: certify the result (hj election certify %s)",
+                          e->id);
             return -1;
         }
         x->ids = hj_arena_alloc(a, (x->n + 1) * sizeof *x->ids);
@@ -285,16 +295,17 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
 /* load and validate: who should attend (party) is given; a residents'
  * electorate is the roll. No more present, nor ballots issued, than
  * there are voters. 0 / -1 with the status. */
-static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o, hj_arena_t *a,
-                             s_opening_t *x)
+static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o,
+                             hj_arena_t *a, s_opening_t *x)
 {
     char state[6] = "";
     const election_t *e = &x->e;
     x->who_count = o->electorate;
     if (e->profile->body == TALLY_BODY_RESIDENTS) {
         if (o->electorate) {
-            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
-                          "a residents' election counts its electorate from the voter roll: give none");
+            hj_status_set(
+                &call->status, HJ__CODE__INVALID_ARGUMENT, "electorate",
+                "a residents' election counts its electorate from the voter roll: give none");
             return -1;
         }
         const char *cv[1] = {e->community};
@@ -307,9 +318,10 @@ static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundO
             return -1;
         }
         if (PQntuples(r) == 1)
-            x->who_count = election_u32(r, 0, e->mode == TALLY_MODE_HOUSEHOLD        ? 1
-                                              : e->mode == TALLY_MODE_REPRESENTATIVE ? 2
-                                                                                  : 0);
+            x->who_count = election_u32(r, 0,
+                                        e->mode == TALLY_MODE_HOUSEHOLD        ? 1
+                                        : e->mode == TALLY_MODE_REPRESENTATIVE ? 2
+                                                                               : 0);
         if (!x->who_count) {
             hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "electorate",
                           "the voter roll of %s records no %s (hj voters set)", e->community,
@@ -334,8 +346,9 @@ static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundO
         issued_all += o->boxes[i]->issued;
     if (issued_all > x->who_count) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "boxes",
-                      "%llu ballots issued, but there are only %u %s", (unsigned long long)issued_all,
-                      x->who_count, e->profile->electorate_label[e->mode]);
+                      "%llu ballots issued, but there are only %u %s",
+                      (unsigned long long)issued_all, x->who_count,
+                      e->profile->electorate_label[e->mode]);
         return -1;
     }
     return 0;
@@ -354,10 +367,11 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
                         election_num(electorate, x->who_count),
                         election_num(present, o->present),
                         call->actor};
-    if (election_exec(c, call, a, "the round",
-                      "INSERT INTO tally.round (election, no, kind, seats_to_fill, electorate, present, "
-                      "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
-                      7, w) != 0)
+    if (election_exec(
+            c, call, a, "the round",
+            "INSERT INTO tally.round (election, no, kind, seats_to_fill, electorate, present, "
+            "opened_by) VALUES ($1::uuid, $2::int, $3, $4::int, $5::int, $6::int, $7)",
+            7, w) != 0)
         return -1;
     for (uint32_t i = 0; i < x->n; i++)
         if (s_insert_paper(c, e->id, x->no, i + 1, x->ids[i], x->names[i]) != 0) {
@@ -367,7 +381,11 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
     for (size_t i = 0; i < o->n_boxes; i++) {
         const Hj__Tally__Box *b = o->boxes[i];
         char issued[24], returned[24];
-        const char *y[6] = {e->id, x->no, b->name, b->kind, election_num(issued, b->issued),
+        const char *y[6] = {e->id,
+                            x->no,
+                            b->name,
+                            b->kind,
+                            election_num(issued, b->issued),
                             election_num(returned, b->returned)};
         if (election_exec(c, call, a, "the ballot boxes",
                           "INSERT INTO tally.box (election, round, name, kind, issued, returned) "

@@ -25,7 +25,6 @@ extern const hj_service_t tally_service;
 /* The same for a report as of a past day, inside its savepoint. */
 #define TALLY_ASOF_SEARCH_PATH "SET LOCAL search_path = tally_asof, tally, public"
 
-
 /* ---- the counting-rules profiles of the two bodies ---------------------- */
 
 typedef struct {
@@ -50,15 +49,15 @@ typedef struct {
     char opened_by[64];
     char opened_at[32];
     char mode[16];
-    uint32_t listed;        /* candidates on its list (0: no list yet) */
+    uint32_t listed; /* candidates on its list (0: no list yet) */
     char certified_by[64];
     char certified_at[32];
-    uint32_t vacant, reduced;   /* seats closed: 暂缺 / 减少名额 */
-    char vacancy_due[11];       /* the by-election is due by, "" */
+    uint32_t vacant, reduced; /* seats closed: 暂缺 / 减少名额 */
+    char vacancy_due[11];     /* the by-election is due by, "" */
 } tally_election_t;
 
 typedef struct {
-    int gate;               /* GateId */
+    int gate; /* GateId */
     char reason[512];
     char actor[64];
 } tally_override_t;
@@ -81,7 +80,7 @@ typedef struct {
     tally_election_t elections[TALLY_ELECTIONS_MAX];
     size_t n_overrides;
     tally_override_t overrides[TALLY_GATES];
-    uint32_t nominated[2];  /* nominated reserve entries: party, residents */
+    uint32_t nominated[2]; /* nominated reserve entries: party, residents */
 } tally_board_t;
 
 /* Loads and judges the board of `community` as of `today` (tasks overdue).
@@ -117,8 +116,8 @@ Hj__Tally__GateState board_gate_state(const tally_board_t *b, int gate, const ch
 typedef struct {
     char **codes;
     size_t n, cap;
-    int all;                /* every community (e.g. the day changed) */
-    char **elections;       /* elections whose live count may have changed */
+    int all;          /* every community (e.g. the day changed) */
+    char **elections; /* elections whose live count may have changed */
     size_t n_elections, cap_elections;
 } tally_dirty_t;
 
@@ -155,15 +154,15 @@ int projection_apply(PGconn *c, const char *service, const char *kind, const cha
 typedef struct tally_event {
     struct tally_event *next;
     char topic[96];
-    uint8_t *body;          /* packed hj.Event */
+    uint8_t *body; /* packed hj.Event */
     size_t len;
 } tally_event_t;
 
 typedef struct {
-    uint64_t journal_seq;   /* the cursor after the transaction */
+    uint64_t journal_seq; /* the cursor after the transaction */
     uint64_t tally_seq;
-    size_t applied;         /* journal rows applied */
-    tally_event_t *events;  /* in tally_seq order */
+    size_t applied;        /* journal rows applied */
+    tally_event_t *events; /* in tally_seq order */
 } tally_catch_up_t;
 
 /* Applies up to `batch` journal rows after the cursor, in sequence order,
@@ -220,6 +219,5 @@ void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery 
 
 /* Who may override a gate. The one place the roles issue changes. */
 int tally_may_override(const Hj__Identity *who);
-
 
 #endif

@@ -37,13 +37,14 @@ int tally_db_caught_up(PGconn *c, hj_call_t *call)
     char since[64] = "";
     for (int waited = 0; waited <= S_CATCH_UP_WAIT_MS; waited += S_CATCH_UP_STEP_MS) {
         const char *v[1] = {since[0] ? since : NULL};
-        PGresult *r = hj_pq(c, state,
-                            "SELECT (SELECT count(*) FROM (SELECT 1 FROM bus.journal_unsealed q "
-                            "JOIN bus.journal j ON j.id = q.id WHERE j.committed_at < "
-                            "COALESCE($1::timestamptz, now()) ORDER BY q.id LIMIT 1) u), "
-                            "(SELECT COALESCE(max(seq), 0) FROM bus.journal), "
-                            "(SELECT journal_seq FROM tally.cursor), COALESCE($1::timestamptz, now())",
-                            1, v);
+        PGresult *r =
+            hj_pq(c, state,
+                  "SELECT (SELECT count(*) FROM (SELECT 1 FROM bus.journal_unsealed q "
+                  "JOIN bus.journal j ON j.id = q.id WHERE j.committed_at < "
+                  "COALESCE($1::timestamptz, now()) ORDER BY q.id LIMIT 1) u), "
+                  "(SELECT COALESCE(max(seq), 0) FROM bus.journal), "
+                  "(SELECT journal_seq FROM tally.cursor), COALESCE($1::timestamptz, now())",
+                  1, v);
         if (!r) {
             hj_call_sql_failed(call, state, "the board's progress", "");
             return -1;
@@ -113,18 +114,19 @@ static int s_read(PGconn *c, hj_call_t *call, const char *community, const char 
     /* The boards, then the live counts (kind 'c'): one statement, one view.
      * A subdistrict is its communities' index range (community_subdistrict);
      * the subdistrict row itself says whether the code is known at all. */
-    s->r = hj_pq(c, state,
-                 "SELECT 'b' AS kind, c.tally_seq, c.journal_seq, c.district, c.district_seq, "
-                 "b.community AS key, b.board, b.tally_seq, "
-                 "($2 = '' OR EXISTS (SELECT 1 FROM tally.subdistrict d WHERE d.code = $2)) "
-                 "FROM tally.cursor c LEFT JOIN tally.board b "
-                 "ON ($1 = '' OR b.community = $1) AND ($2 = '' OR b.community IN (SELECT k.code "
-                 "FROM tally.community k WHERE k.subdistrict = $2)) "
-                 "UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, "
-                 "k.election::text, k.count, k.tally_seq, NULL FROM tally.count k JOIN tally.election e ON "
-                 "e.id = k.election WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR e.community IN "
-                 "(SELECT m.code FROM tally.community m WHERE m.subdistrict = $2)) ORDER BY kind, key",
-                 2, v);
+    s->r = hj_pq(
+        c, state,
+        "SELECT 'b' AS kind, c.tally_seq, c.journal_seq, c.district, c.district_seq, "
+        "b.community AS key, b.board, b.tally_seq, "
+        "($2 = '' OR EXISTS (SELECT 1 FROM tally.subdistrict d WHERE d.code = $2)) "
+        "FROM tally.cursor c LEFT JOIN tally.board b "
+        "ON ($1 = '' OR b.community = $1) AND ($2 = '' OR b.community IN (SELECT k.code "
+        "FROM tally.community k WHERE k.subdistrict = $2)) "
+        "UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, "
+        "k.election::text, k.count, k.tally_seq, NULL FROM tally.count k JOIN tally.election e ON "
+        "e.id = k.election WHERE ($1 = '' OR e.community = $1) AND ($2 = '' OR e.community IN "
+        "(SELECT m.code FROM tally.community m WHERE m.subdistrict = $2)) ORDER BY kind, key",
+        2, v);
     if (!s->r) {
         hj_call_sql_failed(call, state, "the board", "");
         return -1;
@@ -150,7 +152,8 @@ static int s_read(PGconn *c, hj_call_t *call, const char *community, const char 
             Hj__Tally__Count *k = s_unpack_bytea(s->r, i, 6, &hj__tally__count__descriptor);
             if (!k)
                 return hj_status_set(&call->status, HJ__CODE__INTERNAL, "",
-                                     "the stored count of %s does not decode", PQgetvalue(s->r, i, 5));
+                                     "the stored count of %s does not decode",
+                                     PQgetvalue(s->r, i, 5));
             k->tally_seq = seq;
             s->counts[s->n_counts++] = k;
             continue;
@@ -313,22 +316,24 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     const char *mode = s->mode[0] ? s->mode : "ordinary";
     int allowed = 0;
     for (int m = 0; m < TALLY_MODE_COUNT; m++)
-        allowed |= profile->mode_allowed[m] && strcmp(mode, tally_profile_mode_name((tally_mode_t)m)) == 0;
+        allowed |=
+            profile->mode_allowed[m] && strcmp(mode, tally_profile_mode_name((tally_mode_t)m)) == 0;
     if (!allowed) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "mode",
                       "profile %s does not allow voting in %s mode", profile->name, mode);
         return;
     }
-    const char *v[8] = {call->request_id, s->community, s->body, s->date, seats, profile->name,
-                        call->actor, mode};
+    const char *v[8] = {call->request_id, s->community, s->body, s->date, seats,
+                        profile->name,    call->actor,  mode};
     /* The same body's election again, while still only scheduled, moves it. */
-    PGresult *r = hj_pq(c, state,
-              "INSERT INTO tally.election (id, community, body, election_date, seats, profile, "
-              "scheduled_by, mode) VALUES ($1, $2, $3, $4::date, $5::int, $6, $7, $8) "
-              "ON CONFLICT (community, body) DO UPDATE SET election_date = EXCLUDED.election_date, "
-              "seats = EXCLUDED.seats, mode = EXCLUDED.mode WHERE tally.election.state = 'scheduled' "
-              "RETURNING id",
-              8, v);
+    PGresult *r = hj_pq(
+        c, state,
+        "INSERT INTO tally.election (id, community, body, election_date, seats, profile, "
+        "scheduled_by, mode) VALUES ($1, $2, $3, $4::date, $5::int, $6, $7, $8) "
+        "ON CONFLICT (community, body) DO UPDATE SET election_date = EXCLUDED.election_date, "
+        "seats = EXCLUDED.seats, mode = EXCLUDED.mode WHERE tally.election.state = 'scheduled' "
+        "RETURNING id",
+        8, v);
     if (!r) {
         hj_call_sql_failed(call, state, "the election", "");
         return;
@@ -391,8 +396,8 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     PQclear(r);
     if (!found) {
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "body",
-                      "no %s election is scheduled for %s (hj election schedule)",
-                      o->body, o->community);
+                      "no %s election is scheduled for %s (hj election schedule)", o->body,
+                      o->community);
         return;
     }
     if (open) {

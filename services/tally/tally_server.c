@@ -100,9 +100,10 @@ static int s_check_schedule(hj_status_t *st, const Hj__Tally__ElectionSchedule *
                              "election day %s is in the past (today is %s)", s->date, today);
     if (s->mode[0] && strcmp(s->mode, "ordinary") != 0 && strcmp(s->mode, "household") != 0 &&
         strcmp(s->mode, "representative") != 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "mode",
-                             "mode is ordinary (every voter), household (一户一票) or representative "
-                             "(居民代表)");
+        return hj_status_set(
+            st, HJ__CODE__INVALID_ARGUMENT, "mode",
+            "mode is ordinary (every voter), household (一户一票) or representative "
+            "(居民代表)");
     if (s->seats < 1 || s->seats > S_SEATS_MAX)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats",
                              "seats must be 1 to %d (got %u)", S_SEATS_MAX, s->seats);
@@ -176,7 +177,9 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
             return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
                                  "give a community or a subdistrict, not both");
         return (hj_check_code(st, "community", r->snapshot->community, 0) != 0 ||
-                hj_check_code(st, "subdistrict", r->snapshot->subdistrict, 0) != 0) ? -1 : 0;
+                hj_check_code(st, "subdistrict", r->snapshot->subdistrict, 0) != 0)
+                   ? -1
+                   : 0;
     case HJ__TALLY__REQUEST__OP_GATES:
         return hj_check_code(st, "community", r->gates->community, 1);
     case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:
@@ -187,8 +190,7 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
         return s_check_briefing(st, r->briefing);
     case HJ__TALLY__REQUEST__OP_JOURNAL:
         return r->journal->limit > 1000 ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit",
-                                                        "limit %u is above 1000",
-                                                        r->journal->limit)
+                                                        "limit %u is above 1000", r->journal->limit)
                                         : 0;
     case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
     case HJ__TALLY__REQUEST__OP_VOTERS_LIST:
@@ -203,8 +205,8 @@ static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Tally__Request *r =
-        (Hj__Tally__Request *)hj_call_unpack(call, &hj__tally__request__descriptor, s_permissions, body, len);
+    Hj__Tally__Request *r = (Hj__Tally__Request *)hj_call_unpack(
+        call, &hj__tally__request__descriptor, s_permissions, body, len);
     return r ? s_validate(&call->status, r) : -1;
 }
 
@@ -242,7 +244,6 @@ static void s_handle(PGconn *c, hj_call_t *call, void *svc)
         election_handle(c, call, profiles, r);
     }
 }
-
 
 const hj_service_t tally_service = {
     .name = "tally",

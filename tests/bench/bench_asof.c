@@ -35,8 +35,8 @@ static hj_stack_t stack;
  * the journal's unsealed rows, which competed with the relay it waited for. */
 #define S_UNSEALED "SELECT EXISTS (SELECT 1 FROM bus.journal_unsealed)::int"
 /* As services/interviews/interviews_db.c's. */
-#define S_ROSTER_KINDS \
-    "{community_added,community_updated,person_added,person_updated,persons_imported,seat_added," \
+#define S_ROSTER_KINDS                                                                             \
+    "{community_added,community_updated,person_added,person_updated,persons_imported,seat_added,"  \
     "seat_ended}"
 static long s_rows = 1000000, s_days = 20, s_communities = 40;
 static char **s_codes;
@@ -163,7 +163,8 @@ int main(int argc, char **argv)
     if (argc > 3)
         s_communities = atol(argv[3]);
     if (s_rows < 2000 || s_days < 4 || s_communities < 1 || s_communities > 999) {
-        fprintf(stderr, "usage: hj-bench-asof [ROWS (>= 2000) [DAYS (>= 4) [COMMUNITIES (1..999)]]]\n");
+        fprintf(stderr,
+                "usage: hj-bench-asof [ROWS (>= 2000) [DAYS (>= 4) [COMMUNITIES (1..999)]]]\n");
         return 2;
     }
     if (hj_stack_start(&stack, programs, services) != 0) {
@@ -181,8 +182,8 @@ int main(int argc, char **argv)
     snprintf(first, 11, "%.10s", days + 10);
     snprintf(yesterday, 11, "%.10s", days + 20);
     free(days);
-    printf("hj-bench-asof: %ld rows over %ld days (%s..%s), %ld communities\n", s_rows, s_days, first,
-           yesterday, s_communities);
+    printf("hj-bench-asof: %ld rows over %ld days (%s..%s), %ld communities\n", s_rows, s_days,
+           first, yesterday, s_communities);
     char *cpu = s_sql("SELECT current_setting('fsync') || ' fsync, synchronous_commit ' || "
                       "current_setting('synchronous_commit')");
     printf("cluster: %s\n", cpu);
@@ -190,7 +191,8 @@ int main(int argc, char **argv)
 
     /* The district the day before the first, by the real hj. */
     snprintf(sql, sizeof sql,
-             "ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT '%s 09:00:00+08'::timestamptz",
+             "ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT '%s "
+             "09:00:00+08'::timestamptz",
              day_before_first);
     free(s_sql(sql));
     s_codes = calloc((size_t)s_communities, sizeof *s_codes);
@@ -202,8 +204,8 @@ int main(int argc, char **argv)
     for (long i = 0; i < s_communities; i++) {
         snprintf(code, sizeof code, "KBS-BH-%03ld", i + 1);
         s_codes[i] = strdup(code);
-        if (s_run((const char *[]){"community", "add", "--code", code, "--name", "社区", "--subdistrict",
-                                   "KBS-BH", NULL}))
+        if (s_run((const char *[]){"community", "add", "--code", code, "--name", "社区",
+                                   "--subdistrict", "KBS-BH", NULL}))
             goto out;
     }
     free(s_sql("ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT clock_timestamp()"));
@@ -214,8 +216,11 @@ int main(int argc, char **argv)
     char *v = s_sql(sql);
     snprintf(second, sizeof second, "%s", v);
     free(v);
-    journal_fill_t fill = {.subdistrict = "KBS-BH", .communities = (const char *const *)s_codes,
-                           .n_communities = (size_t)s_communities, .last_day = second, .days = 2,
+    journal_fill_t fill = {.subdistrict = "KBS-BH",
+                           .communities = (const char *const *)s_codes,
+                           .n_communities = (size_t)s_communities,
+                           .last_day = second,
+                           .days = 2,
                            .seed = 1};
     PGconn *c = hj_stack_pg(&stack);
     int filled = journal_fill(c, &fill, 1000);
@@ -257,28 +262,33 @@ int main(int argc, char **argv)
     t1 = s_now();
     long head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
     long batches = (head - cursor + 4999) / 5000; /* consumer.c's S_BATCH */
-    printf("tally catch-up: %ld rows in %.1f s: %.0f rows/s; %ld batches of <= 5000 rows, %.0f ms a "
-           "batch (apply + the touched boards judged again + snapshots)\n",
-           head - cursor, t1 - t0, (double)(head - cursor) / (t1 - t0), batches,
-           (t1 - t0) * 1000 / (double)batches);
+    printf(
+        "tally catch-up: %ld rows in %.1f s: %.0f rows/s; %ld batches of <= 5000 rows, %.0f ms a "
+        "batch (apply + the touched boards judged again + snapshots)\n",
+        head - cursor, t1 - t0, (double)(head - cursor) / (t1 - t0), batches,
+        (t1 - t0) * 1000 / (double)batches);
     printf("snapshots: %ld, %ld MB (tally_snap)\n",
            hj_stack_scalar(&stack, "SELECT count(*) FROM tally.snapshot"),
-           hj_stack_scalar(&stack, "SELECT sum(pg_total_relation_size(c.oid)) / 1048576 FROM pg_class c "
-                                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
-                                   "'tally_snap' AND c.relkind = 'r'"));
+           hj_stack_scalar(&stack,
+                           "SELECT sum(pg_total_relation_size(c.oid)) / 1048576 FROM pg_class c "
+                           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+                           "'tally_snap' AND c.relkind = 'r'"));
     snprintf(label, sizeof label, "at %ld journal rows", head);
     free(s_sql("VACUUM ANALYZE"));
     s_briefings(label, first);
     char mid[11];
-    snprintf(sql, sizeof sql, "SELECT to_char('%s'::date - %ld, 'YYYY-MM-DD')", yesterday, s_days / 2);
+    snprintf(sql, sizeof sql, "SELECT to_char('%s'::date - %ld, 'YYYY-MM-DD')", yesterday,
+             s_days / 2);
     v = s_sql(sql);
     snprintf(mid, sizeof mid, "%s", v);
     free(v);
     s_briefings(label, mid);
     if (getenv("HJ_BENCH_FULL_REPLAY")) {
         t0 = s_now();
-        s_run((const char *[]){"report", "briefing", "--as-known-on", mid, "--full-replay", "--json", NULL});
-        printf("%s: briefing --as-known-on %s --full-replay %.0f ms\n", label, mid, (s_now() - t0) * 1000);
+        s_run((const char *[]){"report", "briefing", "--as-known-on", mid, "--full-replay",
+                               "--json", NULL});
+        printf("%s: briefing --as-known-on %s --full-replay %.0f ms\n", label, mid,
+               (s_now() - t0) * 1000);
     }
 
     /* ---- the plans -------------------------------------------------------------- */
@@ -291,44 +301,53 @@ int main(int argc, char **argv)
     /* interviews' roster freshness (s_roster_sync) with its cursor at 0, as
      * after a bulk load: the registry's roster rows by journal_service_kind,
      * the rows after the cursor counted up to 256 only. */
-    seq_scans += s_explain("the roster's freshness check, cursor at 0 (s_roster_sync)", NULL,
-                           "SELECT (EXISTS (SELECT 1 FROM bus.journal WHERE service = 'registry' AND "
-                           "kind = ANY('" S_ROSTER_KINDS "'::text[]) AND seq > 0) OR EXISTS (SELECT 1 "
-                           "FROM bus.journal_unsealed q JOIN bus.journal j ON j.id = q.id WHERE "
-                           "j.service = 'registry' AND j.kind = ANY('" S_ROSTER_KINDS "'::text[])))::int, "
-                           "(SELECT count(*) FROM (SELECT 1 FROM bus.journal WHERE seq > 0 UNION ALL "
-                           "SELECT 1 FROM bus.journal_unsealed LIMIT 256) f)");
+    seq_scans +=
+        s_explain("the roster's freshness check, cursor at 0 (s_roster_sync)", NULL,
+                  "SELECT (EXISTS (SELECT 1 FROM bus.journal WHERE service = 'registry' AND "
+                  "kind = ANY('" S_ROSTER_KINDS "'::text[]) AND seq > 0) OR EXISTS (SELECT 1 "
+                  "FROM bus.journal_unsealed q JOIN bus.journal j ON j.id = q.id WHERE "
+                  "j.service = 'registry' AND j.kind = ANY('" S_ROSTER_KINDS "'::text[])))::int, "
+                  "(SELECT count(*) FROM (SELECT 1 FROM bus.journal WHERE seq > 0 UNION ALL "
+                  "SELECT 1 FROM bus.journal_unsealed LIMIT 256) f)");
     /* The relay's pass with nothing waiting (its every wake-up). */
     seq_scans += s_explain("the relay's pass, nothing waiting (bus.relay_assign)", NULL,
                            "SELECT count(*) FROM bus.relay_assign(2000)");
-    seq_scans += s_explain("the freshness check (tally_db_caught_up)", NULL,
-                           "SELECT (SELECT count(*) FROM bus.journal WHERE seq IS NULL AND committed_at < "
-                           "now()), (SELECT COALESCE(max(seq), 0) FROM bus.journal), (SELECT journal_seq "
-                           "FROM tally.cursor)");
-    snprintf(sql, sizeof sql,
-             "SELECT COALESCE((SELECT s.journal_seq FROM tally.snapshot s WHERE s.day <= '%s'::date "
-             "ORDER BY s.day DESC LIMIT 1), 0)",
-             mid);
+    seq_scans +=
+        s_explain("the freshness check (tally_db_caught_up)", NULL,
+                  "SELECT (SELECT count(*) FROM bus.journal WHERE seq IS NULL AND committed_at < "
+                  "now()), (SELECT COALESCE(max(seq), 0) FROM bus.journal), (SELECT journal_seq "
+                  "FROM tally.cursor)");
+    snprintf(
+        sql, sizeof sql,
+        "SELECT COALESCE((SELECT s.journal_seq FROM tally.snapshot s WHERE s.day <= '%s'::date "
+        "ORDER BY s.day DESC LIMIT 1), 0)",
+        mid);
     seq_scans += s_explain("the snapshot of a day", NULL, sql);
     char setup[512];
-    snprintf(setup, sizeof setup,
-             "SELECT set_config('hj.snap_seq', (SELECT journal_seq FROM tally.snapshot WHERE day <= "
-             "'%s' ORDER BY day DESC LIMIT 1)::text, false), set_config('hj.dated_on', '%s', false), "
-             "set_config('search_path', 'tally_known, tally, public', false)",
-             mid, mid);
-    static const char *talks = "SELECT count(*) FILTER (WHERE phase = 1), count(*) FILTER (WHERE phase = 2), "
-                               "count(*) FILTER (WHERE outside), COALESCE(sum(open_follow_ups), 0) "
-                               "FROM talk k WHERE k.community = 'KBS-BH-001'";
-    seq_scans += s_explain("a board's talks as known on a day (tally_known over the snapshot)", setup, talks);
-    seq_scans += s_explain("a board's overdue tasks as known on a day", setup,
-                           "SELECT count(*) FROM task k WHERE k.community = 'KBS-BH-001' AND NOT k.done "
-                           "AND k.due < now()::date");
-    snprintf(setup, sizeof setup,
-             "SELECT set_config('hj.snap_seq', '-1', false), set_config('hj.dated_on', '%s', false), "
-             "set_config('search_path', 'tally_dated, tally_known, tally, public', false)",
-             mid);
+    snprintf(
+        setup, sizeof setup,
+        "SELECT set_config('hj.snap_seq', (SELECT journal_seq FROM tally.snapshot WHERE day <= "
+        "'%s' ORDER BY day DESC LIMIT 1)::text, false), set_config('hj.dated_on', '%s', false), "
+        "set_config('search_path', 'tally_known, tally, public', false)",
+        mid, mid);
+    static const char *talks =
+        "SELECT count(*) FILTER (WHERE phase = 1), count(*) FILTER (WHERE phase = 2), "
+        "count(*) FILTER (WHERE outside), COALESCE(sum(open_follow_ups), 0) "
+        "FROM talk k WHERE k.community = 'KBS-BH-001'";
+    seq_scans += s_explain("a board's talks as known on a day (tally_known over the snapshot)",
+                           setup, talks);
+    seq_scans +=
+        s_explain("a board's overdue tasks as known on a day", setup,
+                  "SELECT count(*) FROM task k WHERE k.community = 'KBS-BH-001' AND NOT k.done "
+                  "AND k.due < now()::date");
+    snprintf(
+        setup, sizeof setup,
+        "SELECT set_config('hj.snap_seq', '-1', false), set_config('hj.dated_on', '%s', false), "
+        "set_config('search_path', 'tally_dated, tally_known, tally, public', false)",
+        mid);
     seq_scans += s_explain("a board's talks as of a day (dated work, now)", setup, talks);
-    seq_scans += s_explain("a board's talks now (the live board)", "SET search_path = tally, public", talks);
+    seq_scans +=
+        s_explain("a board's talks now (the live board)", "SET search_path = tally, public", talks);
     printf("sequential scans of growing tables in these plans: %d\n", seq_scans);
     rc = 0;
 out:

@@ -72,8 +72,8 @@ static int s_prepare(int k, char election[37])
                  (unsigned)c + 1);
         snprintf(person, sizeof person, "候选人%d", c + 1);
         if (HJ("person", "add", "--name", person, "--gender", "male", "--request-id", ids[k][c]) ||
-            HJ("reserve", "add", "--person", ids[k][c], "--community", code, "--committee", "residents",
-               "--added", d20, "--status", "nominated", "--vetting", "cleared"))
+            HJ("reserve", "add", "--person", ids[k][c], "--community", code, "--committee",
+               "residents", "--added", d20, "--status", "nominated", "--vetting", "cleared"))
             return -1;
         argv[n++] = "--person";
         argv[n++] = ids[k][c];
@@ -83,9 +83,9 @@ static int s_prepare(int k, char election[37])
     snprintf(voters, sizeof voters, "%ld", s_ballots + s_ballots / 10);
     snprintf(box, sizeof box, "主票箱:main:%ld:%ld", s_ballots, s_ballots);
     if (s_hj(argv) || HJ("voters", "set", code, "--voters", voters, "--published", d20) ||
-        HJ("election", "open", code, "--body", "residents", "--override", "audit", "--reason", "bench",
-           "--override", "plan", "--reason", "bench", "--override", "talks", "--reason", "bench",
-           "--override", "training", "--reason", "bench") ||
+        HJ("election", "open", code, "--body", "residents", "--override", "audit", "--reason",
+           "bench", "--override", "plan", "--reason", "bench", "--override", "talks", "--reason",
+           "bench", "--override", "training", "--reason", "bench") ||
         HJ("election", "round", election, "--box", box))
         return -1;
     return 0;
@@ -102,7 +102,7 @@ static uint64_t s_rng(void)
 
 typedef struct {
     const char *election;
-    uint8_t **bodies;       /* packed requests, one a batch */
+    uint8_t **bodies; /* packed requests, one a batch */
     size_t *lens;
     long batches;
     double *latency;
@@ -124,7 +124,8 @@ static void *s_enter(void *arg)
         j->latency[b] = s_now() - t0;
         Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, len, reply);
         if (!r || !r->status || r->status->code != HJ__CODE__OK) {
-            fprintf(stderr, "batch %ld refused: %s\n", b, r && r->status ? r->status->message : "?");
+            fprintf(stderr, "batch %ld refused: %s\n", b,
+                    r && r->status ? r->status->message : "?");
             j->failed = 1;
         }
         if (r)
@@ -227,7 +228,8 @@ int main(int argc, char **argv)
     }
     printf("cluster: fsync %ld, synchronous_commit %s\n",
            hj_stack_scalar(&stack, "SELECT (current_setting('fsync') = 'on')::int"),
-           hj_stack_scalar(&stack, "SELECT (current_setting('synchronous_commit') = 'on')::int") == 1
+           hj_stack_scalar(&stack, "SELECT (current_setting('synchronous_commit') = 'on')::int") ==
+                   1
                ? "on"
                : "off");
     double t0 = s_now();
@@ -245,8 +247,9 @@ int main(int argc, char **argv)
         memcpy(all + k * jobs[0].batches, jobs[k].latency, (size_t)jobs[0].batches * sizeof *all);
     if (all)
         qsort(all, (size_t)batches, sizeof *all, s_cmp);
-    printf("entered %ld ballots (%d election%s x %ld, batches of %ld) in %.2f s: %.0f ballots/s\n", total,
-           s_elections, s_elections == 1 ? "" : "s", s_ballots, s_batch, elapsed, total / elapsed);
+    printf("entered %ld ballots (%d election%s x %ld, batches of %ld) in %.2f s: %.0f ballots/s\n",
+           total, s_elections, s_elections == 1 ? "" : "s", s_ballots, s_batch, elapsed,
+           total / elapsed);
     if (all)
         printf("batch latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", all[batches / 2] * 1000,
                all[batches * 99 / 100] * 1000, all[batches - 1] * 1000);

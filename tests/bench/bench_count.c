@@ -42,11 +42,13 @@ int main(void)
     uint8_t *marks = malloc((size_t)N_BALLOTS * CANDIDATES);
     tally_writein_t *w = malloc(sizeof *w * (N_BALLOTS / 100 + 1));
     tally_result_t *res = malloc(sizeof *res);
-    if (!marks || !w || !res) return 1;
+    if (!marks || !w || !res)
+        return 1;
 
     /* popularity per candidate, in 1/1024: from about 90% down to about 20% */
     unsigned pop[CANDIDATES];
-    for (int c = 0; c < CANDIDATES; c++) pop[c] = 920 - (unsigned)c * 50;
+    for (int c = 0; c < CANDIDATES; c++)
+        pop[c] = 920 - (unsigned)c * 50;
     size_t nw = 0;
     for (size_t i = 0; i < N_BALLOTS; i++) {
         uint8_t *m = marks + i * CANDIDATES;
@@ -58,21 +60,35 @@ int main(void)
         unsigned yes = 0;
         for (int c = 0; c < CANDIDATES; c++) {
             uint64_t x = rng();
-            if ((x & 1023) < pop[c] && yes < SEATS) { m[c] = TALLY_MARK_YES; yes++; }
-            else m[c] = (uint8_t)(TALLY_MARK_NONE + (x >> 10) % 3 + ((x >> 10) % 3 != 0)); /* none, no, abstain */
+            if ((x & 1023) < pop[c] && yes < SEATS) {
+                m[c] = TALLY_MARK_YES;
+                yes++;
+            } else
+                m[c] = (uint8_t)(TALLY_MARK_NONE + (x >> 10) % 3 +
+                                 ((x >> 10) % 3 != 0)); /* none, no, abstain */
         }
         if (((r >> 10) & 1023) < 3 && nw < N_BALLOTS / 100) { /* about 0.3%: a write-in */
             int beside = -1;
             for (int c = 0; c < CANDIDATES; c++)
-                if (m[c] == TALLY_MARK_NO) { beside = c; break; }
-            w[nw++] = (tally_writein_t){(uint32_t)i, (uint16_t)((r >> 20) % WRITEIN_PERSONS), (int16_t)beside};
+                if (m[c] == TALLY_MARK_NO) {
+                    beside = c;
+                    break;
+                }
+            w[nw++] = (tally_writein_t){(uint32_t)i, (uint16_t)((r >> 20) % WRITEIN_PERSONS),
+                                        (int16_t)beside};
         }
     }
 
     tally_round_t el = {
-        .mode = TALLY_MODE_ORDINARY, .kind = TALLY_ROUND_FIRST, .seats = SEATS,
-        .n_candidates = CANDIDATES, .n_writein_persons = WRITEIN_PERSONS,
-        .electorate = 1100000, .present = 1000000, .issued = N_BALLOTS, .returned = N_BALLOTS,
+        .mode = TALLY_MODE_ORDINARY,
+        .kind = TALLY_ROUND_FIRST,
+        .seats = SEATS,
+        .n_candidates = CANDIDATES,
+        .n_writein_persons = WRITEIN_PERSONS,
+        .electorate = 1100000,
+        .present = 1000000,
+        .issued = N_BALLOTS,
+        .returned = N_BALLOTS,
     };
     tally_ballots_t b = {marks, N_BALLOTS, w, nw};
 
@@ -85,13 +101,15 @@ int main(void)
             fprintf(stderr, "count failed: %s\n", res->status.message);
             return 1;
         }
-        if (t1 - t0 < best) best = t1 - t0;
+        if (t1 - t0 < best)
+            best = t1 - t0;
     }
-    printf("count: %d ballots, %d seats, %d candidates: %.0f ballots/s (best of %d)\n", N_BALLOTS, SEATS, CANDIDATES,
-           N_BALLOTS / best, RUNS);
-    printf("  %u valid, %u invalid (%u too many marks, %u write-in not beside a no), %zu write-ins; %s\n",
-           res->valid_ballots, res->invalid_ballots, res->invalid_too_many, res->invalid_writein, nw,
-           tally_rules_outcome_name(res->outcome));
+    printf("count: %d ballots, %d seats, %d candidates: %.0f ballots/s (best of %d)\n", N_BALLOTS,
+           SEATS, CANDIDATES, N_BALLOTS / best, RUNS);
+    printf("  %u valid, %u invalid (%u too many marks, %u write-in not beside a no), %zu "
+           "write-ins; %s\n",
+           res->valid_ballots, res->invalid_ballots, res->invalid_too_many, res->invalid_writein,
+           nw, tally_rules_outcome_name(res->outcome));
     printf("  %s\n", res->outcome_reason);
     free(marks);
     free(w);

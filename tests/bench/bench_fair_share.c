@@ -45,19 +45,19 @@ static atomic_int s_flood_started, s_flood_done;
 
 typedef struct {
     void *ctx;
-    const char *device;      /* device file; NULL: the stack's */
+    const char *device; /* device file; NULL: the stack's */
     const uint8_t *body;
     size_t len;
     /* flooder */
     long reads;
-    int nice;                /* of its thread and its context's I/O thread */
+    int nice; /* of its thread and its context's I/O thread */
     long ok, exhausted, unavailable, other, lost;
     double seconds;
     /* second device */
     int every_ms;
-    double *latency;         /* ms */
+    double *latency; /* ms */
     long calls, cap, calls_ok, calls_failed;
-    long alone;              /* how many of the calls came before the flood */
+    long alone; /* how many of the calls came before the flood */
     char last_failure[600];
 } s_job_t;
 
@@ -67,8 +67,6 @@ static double s_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
-
-
 
 /* The next reply's status within timeout_ms: 0, or -1 when none came. */
 static int s_recv(void *s, int timeout_ms, hj_status_t *st)
@@ -187,11 +185,11 @@ static double s_pct(const double *v, long n, double p)
     return n ? v[k - 1] : 0;
 }
 
-
 static int s_usage(void)
 {
-    fprintf(stderr, "usage: hj-bench-fair-share [--reads N] [--nice N] [--every MS] [--off] [--rate N] "
-                    "[--burst N] [--inflight N]\n");
+    fprintf(stderr,
+            "usage: hj-bench-fair-share [--reads N] [--nice N] [--every MS] [--off] [--rate N] "
+            "[--burst N] [--inflight N]\n");
     return 2;
 }
 
@@ -247,9 +245,12 @@ int main(int argc, char **argv)
     static const char *const setup[][10] = {
         {"district", "add", "--code", "KBS", "--name", "康巴什区"},
         {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH"},
+        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict",
+         "KBS-BH"},
+        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict",
+         "KBS-BH"},
+        {"community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict",
+         "KBS-BH"},
     };
     for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
         char *err = NULL;
@@ -276,7 +277,8 @@ int main(int argc, char **argv)
     if (hj_config_load(&cfg, "hj-bench-fair-share", 1, none) != 0)
         goto out;
     printf("limit: each device %d requests/s, bursts of %d, %d at once%s\n", cfg.device_rate,
-           cfg.device_burst, cfg.device_inflight, cfg.device_rate == 1000000 ? " (off: as before)" : "");
+           cfg.device_burst, cfg.device_inflight,
+           cfg.device_rate == 1000000 ? " (off: as before)" : "");
     pthread_t tf, ts;
     pthread_create(&ts, NULL, s_steady, &steady);
     usleep(S_ALONE_US);
@@ -284,21 +286,24 @@ int main(int argc, char **argv)
     pthread_create(&tf, NULL, s_flood, &flood);
     pthread_join(tf, NULL);
     pthread_join(ts, NULL);
-    printf("flooder obs-1 (nice %d): %ld reads sent at once in %.2f s: %ld OK, %ld RESOURCE_EXHAUSTED, "
+    printf("flooder obs-1 (nice %d): %ld reads sent at once in %.2f s: %ld OK, %ld "
+           "RESOURCE_EXHAUSTED, "
            "%ld UNAVAILABLE, %ld other, %ld unanswered\n",
-           flood.nice, flood.reads, flood.seconds, flood.ok, flood.exhausted, flood.unavailable, flood.other,
-           flood.lost);
+           flood.nice, flood.reads, flood.seconds, flood.ok, flood.exhausted, flood.unavailable,
+           flood.other, flood.lost);
     long alone = steady.alone < 0 ? steady.calls : steady.alone, during = steady.calls - alone;
     double *base = steady.latency, *flooded = steady.latency + alone;
     qsort(base, (size_t)alone, sizeof *base, s_cmp);
     qsort(flooded, (size_t)during, sizeof *flooded, s_cmp);
     printf("second device %s, one read every %d ms: %ld OK, %ld failed%s%s\n", HJ_STACK_DEVICE,
-           steady.every_ms, steady.calls_ok, steady.calls_failed, steady.calls_failed ? "; last: " : "",
-           steady.last_failure);
-    printf("  alone (%.0f s, %ld reads):     p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms\n", S_ALONE_US / 1e6,
-           alone, s_pct(base, alone, 50), s_pct(base, alone, 99), alone ? base[alone - 1] : 0.0);
+           steady.every_ms, steady.calls_ok, steady.calls_failed,
+           steady.calls_failed ? "; last: " : "", steady.last_failure);
+    printf("  alone (%.0f s, %ld reads):     p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms\n",
+           S_ALONE_US / 1e6, alone, s_pct(base, alone, 50), s_pct(base, alone, 99),
+           alone ? base[alone - 1] : 0.0);
     printf("  during the flood (%ld reads): p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms\n", during,
-           s_pct(flooded, during, 50), s_pct(flooded, during, 99), during ? flooded[during - 1] : 0.0);
+           s_pct(flooded, during, 50), s_pct(flooded, during, 99),
+           during ? flooded[during - 1] : 0.0);
     rc = flood.lost == 0 && during > 0 ? 0 : 1;
 out:
     hj_stack_stop(&stack);

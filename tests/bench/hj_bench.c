@@ -47,7 +47,7 @@ enum { S_WARMUP, S_MEASURE, S_STOP };
 
 typedef struct {
     const char *bus, *events, *limit_db, *system_db;
-    long journal;           /* --journal N: also measure at N journal rows */
+    long journal; /* --journal N: also measure at N journal rows */
     int runs;
     double seconds, warmup;
     int levels[S_MAX_LEVELS], nlevels;
@@ -139,7 +139,7 @@ typedef struct {
     char date[11];
 } s_setup_t;
 
-#define S_SUMMARY                                                                    \
+#define S_SUMMARY                                                                                                  \
     "与居民代表谈心谈话，了解对本届社区两委班子的评价和对换届人选的意见建议。" \
     "对方反映小区停车难、加装电梯推进慢。"
 
@@ -207,7 +207,6 @@ static uint8_t *s_record_pack(const s_setup_t *setup, const char *id, const char
         hj__interviews__talk__pack(&talk, buf);
     return buf;
 }
-
 
 /* One call; the reply's status code, or -1 when no answer came. */
 static int s_call(hj_client_t *c, const char *service, const uint8_t *body, size_t len,
@@ -287,7 +286,9 @@ static int s_setup(const s_options_t *o, void *zctx, s_setup_t *setup)
     r4.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_ADD;
     r4.person_add = &p;
     int rc = s_registry(c, &r1, NULL) || s_registry(c, &r2, NULL) || s_registry(c, &r3, NULL) ||
-             s_registry(c, &r4, setup->interviewer) ? -1 : 0;
+                     s_registry(c, &r4, setup->interviewer)
+                 ? -1
+                 : 0;
     for (int i = 0; rc == 0 && i < 50; i++) {
         char rid[37];
         size_t len = 0, reply_len = 0;
@@ -318,9 +319,9 @@ typedef struct {
     void *zctx;
     const char *bus;
     const s_setup_t *setup;
-    s_samples_t latency;   /* ms, replies that arrived while measuring */
+    s_samples_t latency; /* ms, replies that arrived while measuring */
     long errors;
-    int reads;             /* the reader: the community's coverage, one read after another */
+    int reads; /* the reader: the community's coverage, one read after another */
 } s_client_t;
 
 /* The reader's request: the measured community's talk coverage (a read:
@@ -378,8 +379,8 @@ typedef struct {
     atomic_int stop;
     atomic_int ready;
     pthread_mutex_t lock;
-    int64_t from_us, to_us;  /* the measuring window (commit time) */
-    s_samples_t latency;     /* ms, events committed in the window */
+    int64_t from_us, to_us; /* the measuring window (commit time) */
+    s_samples_t latency;    /* ms, events committed in the window */
     uint64_t last_seq;
     long received, gaps;
 } s_subscriber_t;
@@ -433,13 +434,13 @@ static void *s_subscriber_run(void *arg)
 }
 
 typedef struct {
-    double rate;                  /* submissions/s */
-    double p50, p99, max;         /* reply latency, ms */
-    double ev_p50, ev_p99;        /* commit → subscriber, ms */
-    double per_txn;               /* talks per hj-interviewsd transaction */
-    double seals;                 /* relay transactions per talk */
-    double xids;                  /* write transactions (all processes) per talk */
-    double read_p50, read_p99;    /* the reader's coverage reads meanwhile, ms */
+    double rate;               /* submissions/s */
+    double p50, p99, max;      /* reply latency, ms */
+    double ev_p50, ev_p99;     /* commit → subscriber, ms */
+    double per_txn;            /* talks per hj-interviewsd transaction */
+    double seals;              /* relay transactions per talk */
+    double xids;               /* write transactions (all processes) per talk */
+    double read_p50, read_p99; /* the reader's coverage reads meanwhile, ms */
     long ok, errors, events;
 } s_system_result_t;
 
@@ -450,8 +451,8 @@ static PGconn *s_sysdb;
  * transactions that write, so the difference counts commits that flush WAL. */
 static double s_next_xid(void)
 {
-    PGresult *r = s_sysdb ? PQexec(s_sysdb, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
-                          : NULL;
+    PGresult *r =
+        s_sysdb ? PQexec(s_sysdb, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text") : NULL;
     double x = PQresultStatus(r) == PGRES_TUPLES_OK ? atof(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     return x;
@@ -468,17 +469,19 @@ static void s_batches(int64_t from_us, int64_t to_us, s_system_result_t *res)
     snprintf(from, sizeof from, "%lld", (long long)from_us);
     snprintf(to, sizeof to, "%lld", (long long)to_us);
     const char *v[3] = {from, to, S_COMMUNITY};
-    PGresult *r = s_sysdb ? PQexecParams(s_sysdb,
-                                         "SELECT (SELECT count(*)::float8 / NULLIF(count(DISTINCT "
-                                         "t.recorded_at), 0) FROM interviews.talk t WHERE "
-                                         "t.community = $3 AND t.recorded_at BETWEEN "
-                                         "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6)), "
-                                         "(SELECT count(DISTINCT j.xmin::text)::float8 / NULLIF(count(*), 0) "
-                                         "FROM bus.journal j WHERE j.community = $3 AND "
-                                         "j.service = 'interviews' AND j.committed_at BETWEEN "
-                                         "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6))",
-                                         3, NULL, v, NULL, NULL, 0)
-                          : NULL;
+    PGresult *r =
+        s_sysdb
+            ? PQexecParams(s_sysdb,
+                           "SELECT (SELECT count(*)::float8 / NULLIF(count(DISTINCT "
+                           "t.recorded_at), 0) FROM interviews.talk t WHERE "
+                           "t.community = $3 AND t.recorded_at BETWEEN "
+                           "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6)), "
+                           "(SELECT count(DISTINCT j.xmin::text)::float8 / NULLIF(count(*), 0) "
+                           "FROM bus.journal j WHERE j.community = $3 AND "
+                           "j.service = 'interviews' AND j.committed_at BETWEEN "
+                           "to_timestamp($1::float8 / 1e6) AND to_timestamp($2::float8 / 1e6))",
+                           3, NULL, v, NULL, NULL, 0)
+            : NULL;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
         res->per_txn = atof(PQgetvalue(r, 0, 0));
         res->seals = atof(PQgetvalue(r, 0, 1));
@@ -567,7 +570,7 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
 typedef struct {
     PGconn *conn;
     const s_setup_t *setup;
-    uint8_t *record;       /* the journal payload (and reply): the talk as the daemon journals it */
+    uint8_t *record; /* the journal payload (and reply): the talk as the daemon journals it */
     size_t record_len;
     uint8_t digest[32];
 } s_direct_t;
@@ -594,25 +597,28 @@ static int s_direct_open(const s_options_t *o, const s_setup_t *setup, s_direct_
         return -1;
     }
     const char *v[2] = {S_COMMUNITY, setup->interviewer};
-    return s_pq_ok(d->conn,
-                   PQexecParams(d->conn,
-                                "INSERT INTO interviews.community (code, name) VALUES ($1, '基准社区') "
-                                "ON CONFLICT DO NOTHING",
-                                1, NULL, v, NULL, NULL, 0),
-                   "direct: community") ||
+    return s_pq_ok(
+               d->conn,
+               PQexecParams(d->conn,
+                            "INSERT INTO interviews.community (code, name) VALUES ($1, '基准社区') "
+                            "ON CONFLICT DO NOTHING",
+                            1, NULL, v, NULL, NULL, 0),
+               "direct: community") ||
                    s_pq_ok(d->conn,
-                           PQexecParams(d->conn,
-                                        "INSERT INTO interviews.person (id, name) VALUES ($1::uuid, '王丽') "
-                                        "ON CONFLICT DO NOTHING",
-                                        1, NULL, v + 1, NULL, NULL, 0),
+                           PQexecParams(
+                               d->conn,
+                               "INSERT INTO interviews.person (id, name) VALUES ($1::uuid, '王丽') "
+                               "ON CONFLICT DO NOTHING",
+                               1, NULL, v + 1, NULL, NULL, 0),
                            "direct: person") ||
-                   s_pq_ok(d->conn,
-                           PQprepare(d->conn, "talk",
-                                     "INSERT INTO interviews.talk (id, community, phase, talk_date, "
-                                     "interviewee_role, interviewee_name, summary, recorded_by) "
-                                     "VALUES ($1::uuid, $2, 2, $3::date, 4, $4, $5, 'bench-direct')",
-                                     5, NULL),
-                           "prepare talk") ||
+                   s_pq_ok(
+                       d->conn,
+                       PQprepare(d->conn, "talk",
+                                 "INSERT INTO interviews.talk (id, community, phase, talk_date, "
+                                 "interviewee_role, interviewee_name, summary, recorded_by) "
+                                 "VALUES ($1::uuid, $2, 2, $3::date, 4, $4, $5, 'bench-direct')",
+                                 5, NULL),
+                       "prepare talk") ||
                    s_pq_ok(d->conn,
                            PQprepare(d->conn, "interviewer",
                                      "INSERT INTO interviews.talk_interviewer (talk_id, position, "
@@ -625,13 +631,14 @@ static int s_direct_open(const s_options_t *o, const s_setup_t *setup, s_direct_
                                      "VALUES ($1::uuid, $2::smallint, $3)",
                                      3, NULL),
                            "prepare topic") ||
-                   s_pq_ok(d->conn,
-                           PQprepare(d->conn, "journal",
-                                     "INSERT INTO bus.journal (request_id, service, kind, community, "
-                                     "actor, payload, reply, request_digest) VALUES ($1::uuid, "
-                                     "'interviews', 'talk_recorded', $2, 'bench-direct', $3, $3, $4)",
-                                     4, NULL),
-                           "prepare journal")
+                   s_pq_ok(
+                       d->conn,
+                       PQprepare(d->conn, "journal",
+                                 "INSERT INTO bus.journal (request_id, service, kind, community, "
+                                 "actor, payload, reply, request_digest) VALUES ($1::uuid, "
+                                 "'interviews', 'talk_recorded', $2, 'bench-direct', $3, $3, $4)",
+                                 4, NULL),
+                       "prepare journal")
                ? -1
                : 0;
 }
@@ -750,18 +757,19 @@ static long s_journal_fill(const s_options_t *o, const s_setup_t *setup, PGconn 
         uint8_t *rest = s_record_pack(setup, NULL, community, &len);
         const char *v[3] = {(const char *)rest, community, count};
         int l[3] = {(int)len, 0, 0}, f[3] = {1, 0, 0};
-        int rc = rest ? s_pq_ok(c,
-                                PQexecParams(c,
-                                             "INSERT INTO bus.journal (request_id, request_digest, "
-                                             "service, kind, community, actor, payload, reply) "
-                                             "SELECT u, sha256(convert_to(u::text, 'UTF8')), "
-                                             "'interviews', 'talk_recorded', $2, 'bench-loader', "
-                                             "'\\x0a24'::bytea || convert_to(u::text, 'UTF8') || $1, "
-                                             "'\\x'::bytea FROM (SELECT gen_random_uuid() AS u "
-                                             "FROM generate_series(1, $3::int)) g",
-                                             3, NULL, v, l, f, 0),
-                                "journal fill")
-                      : -1;
+        int rc =
+            rest ? s_pq_ok(c,
+                           PQexecParams(c,
+                                        "INSERT INTO bus.journal (request_id, request_digest, "
+                                        "service, kind, community, actor, payload, reply) "
+                                        "SELECT u, sha256(convert_to(u::text, 'UTF8')), "
+                                        "'interviews', 'talk_recorded', $2, 'bench-loader', "
+                                        "'\\x0a24'::bytea || convert_to(u::text, 'UTF8') || $1, "
+                                        "'\\x'::bytea FROM (SELECT gen_random_uuid() AS u "
+                                        "FROM generate_series(1, $3::int)) g",
+                                        3, NULL, v, l, f, 0),
+                           "journal fill")
+                 : -1;
         free(rest);
         if (rc != 0)
             return -1;
@@ -846,25 +854,26 @@ static int s_parse_levels(s_options_t *o, const char *arg)
 
 static int s_usage(void)
 {
-    fprintf(stderr,
-            "usage: hj-bench --limit-db CONNINFO [--device FILE] [--bus EP] [--events EP] [--runs N]\n"
-            "                [--seconds S] [--warmup S] [--clients 1,8,32] [--pid NAME=PID]...\n"
-            "                [--journal N --system-db CONNINFO]\n"
-            "  --device defaults to HJ_DEVICE, then ~/.config/huanjie/device (an enrolled device);\n"
-            "  --bus/--events to HJ_BUS / HJ_BUS_EVENTS, then the device file's; --limit-db is a\n"
-            "  scratch database of the same PostgreSQL, migrated by hj-migrate (the direct writer\n"
-            "  writes talks into it); --journal N bulk-loads the system's journal (--system-db, as\n"
-            "  a superuser) to N rows and measures 1 and 32 clients before and after\n");
+    fprintf(
+        stderr,
+        "usage: hj-bench --limit-db CONNINFO [--device FILE] [--bus EP] [--events EP] [--runs N]\n"
+        "                [--seconds S] [--warmup S] [--clients 1,8,32] [--pid NAME=PID]...\n"
+        "                [--journal N --system-db CONNINFO]\n"
+        "  --device defaults to HJ_DEVICE, then ~/.config/huanjie/device (an enrolled device);\n"
+        "  --bus/--events to HJ_BUS / HJ_BUS_EVENTS, then the device file's; --limit-db is a\n"
+        "  scratch database of the same PostgreSQL, migrated by hj-migrate (the direct writer\n"
+        "  writes talks into it); --journal N bulk-loads the system's journal (--system-db, as\n"
+        "  a superuser) to N rows and measures 1 and 32 clients before and after\n");
     return 2;
 }
 
 /* The median of one field over the runs. */
-#define S_MEDIAN_OF(arr, runs, field)                                                       \
-    ({                                                                                      \
-        double v_[S_MAX_RUNS];                                                              \
-        for (int r_ = 0; r_ < (runs); r_++)                                                 \
-            v_[r_] = (arr)[r_].field;                                                       \
-        s_median(v_, (runs));                                                               \
+#define S_MEDIAN_OF(arr, runs, field)                                                              \
+    ({                                                                                             \
+        double v_[S_MAX_RUNS];                                                                     \
+        for (int r_ = 0; r_ < (runs); r_++)                                                        \
+            v_[r_] = (arr)[r_].field;                                                              \
+        s_median(v_, (runs));                                                                      \
     })
 
 /* 1 and 32 clients, median of `runs`, into res[0] (1) and res[1] (32). */
@@ -889,8 +898,11 @@ static int s_scale_point(const s_options_t *o, void *zctx, const s_setup_t *setu
 
 int main(int argc, char **argv)
 {
-    s_options_t o = {.bus = getenv("HJ_BUS"), .events = getenv("HJ_BUS_EVENTS"), .runs = 3,
-                     .seconds = 4, .warmup = 1};
+    s_options_t o = {.bus = getenv("HJ_BUS"),
+                     .events = getenv("HJ_BUS_EVENTS"),
+                     .runs = 3,
+                     .seconds = 4,
+                     .warmup = 1};
     const char *device = NULL;
     s_parse_levels(&o, "1,8,32");
     for (int a = 1; a < argc; a++) {
@@ -927,7 +939,8 @@ int main(int argc, char **argv)
     }
     char path[512], err[1024];
     if (!hj_device_find(device, path, sizeof path)) {
-        fprintf(stderr, "hj-bench: no device file (--device, HJ_DEVICE or ~/.config/huanjie/device)\n");
+        fprintf(stderr,
+                "hj-bench: no device file (--device, HJ_DEVICE or ~/.config/huanjie/device)\n");
         return 2;
     }
     if (hj_device_load(&s_device, path, err, sizeof err) != 0) {
@@ -938,8 +951,8 @@ int main(int argc, char **argv)
         o.bus = s_device.bus;
     if (!o.events || !*o.events)
         o.events = s_device.events;
-    if (!o.bus || !o.events || !o.limit_db || o.runs < 1 || o.runs > S_MAX_RUNS ||
-        o.seconds <= 0 || o.warmup < 0 || o.journal < 0 || (o.journal && !o.system_db))
+    if (!o.bus || !o.events || !o.limit_db || o.runs < 1 || o.runs > S_MAX_RUNS || o.seconds <= 0 ||
+        o.warmup < 0 || o.journal < 0 || (o.journal && !o.system_db))
         return s_usage();
 
     void *zctx = zmq_ctx_new();
@@ -986,8 +999,7 @@ int main(int argc, char **argv)
             failed = s_system_run(&o, zctx, &setup, &sub, o.levels[k], &sys[run][k]) != 0 ||
                      sys[run][k].ok == 0;
             if (failed)
-                fprintf(stderr, "hj-bench: no submission succeeded with %d clients\n",
-                        o.levels[k]);
+                fprintf(stderr, "hj-bench: no submission succeeded with %d clients\n", o.levels[k]);
         }
     }
     /* Scale, second point: the journal bulk-loaded to N rows, sealed and applied. */
@@ -996,8 +1008,8 @@ int main(int argc, char **argv)
         double t0 = s_mono();
         journal_rows[1] = s_journal_fill(&o, &setup, sysdb, o.journal);
         fill_s = s_mono() - t0;
-        failed = journal_rows[1] < 0 ||
-                 s_journal_settled(sysdb, t0, 3600, &sealed_s, &applied_s) != 0;
+        failed =
+            journal_rows[1] < 0 || s_journal_settled(sysdb, t0, 3600, &sealed_s, &applied_s) != 0;
         fprintf(stderr, "hj-bench: journal at %ld rows, sealed and applied in %.0f s\n",
                 journal_rows[1], s_mono() - t0);
         failed = failed || s_scale_point(&o, zctx, &setup, &sub, scale[1]) != 0;
@@ -1034,8 +1046,7 @@ int main(int argc, char **argv)
     printf("  (a) one transaction per talk (one pipeline each)  %8.0f   (commit p50 %.2f ms, "
            "p99 %.2f ms)\n",
            lim1, lim1_p50, lim1_p99);
-    printf("  (b) %d talks per transaction, pipelined          %8.0f\n\n", S_PIPELINE_TALKS,
-           limp);
+    printf("  (b) %d talks per transaction, pipelined          %8.0f\n\n", S_PIPELINE_TALKS, limp);
     printf("system: hj_client -> hj-busd -> hj-interviewsd -> COMMIT -> reply;  "
            "event: commit -> subscriber\n");
     printf("clients  talks/s  x(a)    %%(b)    p50 ms  p99 ms  max ms  ev p50 ms  ev p99 ms  "
@@ -1070,7 +1081,8 @@ int main(int argc, char **argv)
         }
     }
     printf("talks/txn: talks per hj-interviewsd transaction; seal txn/talk: relay transactions "
-           "per talk (from talk.recorded_at and the journal rows' xmin);\nwrite txn/talk: transactions that wrote (any process: "
+           "per talk (from talk.recorded_at and the journal rows' xmin);\nwrite txn/talk: "
+           "transactions that wrote (any process: "
            "writer, relay, hj-tallyd) per talk (from the xid counter);\nread: one more client "
            "reading the community's talk coverage meanwhile, one read after another\n");
     printf("events received %ld, journal sequence gaps seen %ld (the bus is lossy by design)\n\n",

@@ -42,7 +42,8 @@ static inline char *prep_refused(hj_stack_t *stack, const char *const *argv)
 #define HJ_REFUSED(stack, ...) prep_refused(stack, (const char *const[]){__VA_ARGS__, NULL})
 
 /* The string value of the first "key":"..." in JSON text, into out. */
-__attribute__((noinline, unused)) static const char *prep_json(const char *json, const char *key, char *out, size_t size)
+__attribute__((noinline, unused)) static const char *prep_json(const char *json, const char *key,
+                                                               char *out, size_t size)
 {
     char pat[64];
     snprintf(pat, sizeof pat, "\"%s\":\"", key);

@@ -32,9 +32,8 @@ static char *s_sql(const char *sql)
     PGresult *r = PQexec(c, sql);
     ExecStatusType st = PQresultStatus(r);
     cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
-    char *value = strdup(st == PGRES_TUPLES_OK && PQntuples(r) && !PQgetisnull(r, 0, 0)
-                             ? PQgetvalue(r, 0, 0)
-                             : "");
+    char *value = strdup(
+        st == PGRES_TUPLES_OK && PQntuples(r) && !PQgetisnull(r, 0, 0) ? PQgetvalue(r, 0, 0) : "");
     PQclear(r);
     PQfinish(c);
     return value;
@@ -56,7 +55,8 @@ static void s_journal_time(const char *day)
 {
     char sql[512];
     if (!day) {
-        free(s_sql("ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT clock_timestamp()"));
+        free(s_sql(
+            "ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT clock_timestamp()"));
         return;
     }
     char *start = s_sql("SELECT clock_timestamp()");
@@ -137,8 +137,8 @@ Test(asof, a_back_filled_talk_counts_as_of_its_date_but_not_as_known_on_it)
                "--subdistrict", "KBS-BH"));
     const char *cadre = prep_person(&stack, "11111111-1111-4111-8111-000000000001", "赵新");
     s_talk(cadre, "KBS-BH-01", d1, "物业经理");
-    free(HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen", "--kind",
-               "slogan", "--date", d1, "--count", "3", "--title", "选好人"));
+    free(HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
+               "--kind", "slogan", "--date", d1, "--count", "3", "--title", "选好人"));
     /* Day 2: one more talk and a second community. */
     s_journal_time(d2);
     s_talk(cadre, "KBS-BH-01", d2, "业委会主任");
@@ -151,7 +151,8 @@ Test(asof, a_back_filled_talk_counts_as_of_its_date_but_not_as_known_on_it)
     cr_assert(s_tally_caught_up(), "hj-tallyd did not apply the journal");
 
     /* hj-tallyd made one snapshot a day as it went: days 1 and 2. */
-    char *snaps = s_sql("SELECT string_agg(to_char(day, 'YYYY-MM-DD'), ',' ORDER BY day) FROM tally.snapshot");
+    char *snaps = s_sql(
+        "SELECT string_agg(to_char(day, 'YYYY-MM-DD'), ',' ORDER BY day) FROM tally.snapshot");
     char want[32];
     snprintf(want, sizeof want, "%s,%s", d1, d2);
     cr_expect_str_eq(snaps, want);
@@ -197,8 +198,8 @@ Test(asof, a_back_filled_talk_counts_as_of_its_date_but_not_as_known_on_it)
     const char *days[] = {d0, d1, d2, d3, today};
     for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
         char *snap = s_briefing("--as-known-on", days[i], 1);
-        char *replay = HJ_OK(&stack, "report", "briefing", "--as-known-on", days[i], "--full-replay",
-                             "--json");
+        char *replay = HJ_OK(&stack, "report", "briefing", "--as-known-on", days[i],
+                             "--full-replay", "--json");
         cr_expect_str_eq(snap, replay, "as known on %s: snapshot and full replay differ", days[i]);
         free(snap);
         free(replay);
@@ -209,9 +210,9 @@ Test(asof, a_back_filled_talk_counts_as_of_its_date_but_not_as_known_on_it)
     cr_expect(strstr(err, "as_known_on") && strstr(err, "future"), "%s", err);
     free(err);
     char *out = NULL;
-    cr_expect_eq(hj_run(&stack, &out, &err, "report", "briefing", "--as-of", d1, "--as-known-on", d1,
-                        NULL),
-                 2);
+    cr_expect_eq(
+        hj_run(&stack, &out, &err, "report", "briefing", "--as-of", d1, "--as-known-on", d1, NULL),
+        2);
     cr_expect(err && strstr(err, "--as-known-on"), "%s", err ? err : "");
     free(out);
     free(err);
@@ -220,9 +221,10 @@ Test(asof, a_back_filled_talk_counts_as_of_its_date_but_not_as_known_on_it)
 /* The stored boards (packed with tally_seq 0) and district totals, one line each. */
 static char *s_boards(void)
 {
-    return s_sql("SELECT string_agg(community || ':' || encode(board, 'hex'), ',' ORDER BY community) "
-                 "|| '|' || COALESCE((SELECT encode(district, 'hex') FROM tally.cursor), '') "
-                 "FROM tally.board");
+    return s_sql(
+        "SELECT string_agg(community || ':' || encode(board, 'hex'), ',' ORDER BY community) "
+        "|| '|' || COALESCE((SELECT encode(district, 'hex') FROM tally.cursor), '') "
+        "FROM tally.board");
 }
 
 Test(asof, the_board_catches_up_after_100k_rows_arrive_while_hj_tallyd_is_down)
@@ -236,8 +238,8 @@ Test(asof, the_board_catches_up_after_100k_rows_arrive_while_hj_tallyd_is_down)
     free(HJ_OK(&stack, "subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district",
                "KBS"));
     for (size_t i = 0; i < 4; i++)
-        free(HJ_OK(&stack, "community", "add", "--code", codes[i], "--name", "社区", "--subdistrict",
-                   "KBS-BH"));
+        free(HJ_OK(&stack, "community", "add", "--code", codes[i], "--name", "社区",
+                   "--subdistrict", "KBS-BH"));
     s_journal_time(NULL);
     cr_assert(s_tally_caught_up(), "hj-tallyd did not apply the registrations");
 
@@ -250,12 +252,18 @@ Test(asof, the_board_catches_up_after_100k_rows_arrive_while_hj_tallyd_is_down)
     hj_stack_kill(&stack, tallyd, SIGTERM);
     long before = hj_stack_scalar(&stack, "SELECT journal_seq FROM tally.cursor");
     PGconn *c = hj_stack_pg(&stack);
-    journal_fill_t fill = {.subdistrict = "KBS-BH", .communities = codes, .n_communities = 4,
-                           .last_day = d1, .days = 3, .seed = 0x5eed};
+    journal_fill_t fill = {.subdistrict = "KBS-BH",
+                           .communities = codes,
+                           .n_communities = 4,
+                           .last_day = d1,
+                           .days = 3,
+                           .seed = 0x5eed};
     cr_assert_eq(journal_fill(c, &fill, 100000), 0);
     PQfinish(c);
     struct timespec step = {0, 50 * 1000000L};
-    for (int i = 0; i < 2400 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"); i++)
+    for (int i = 0;
+         i < 2400 && hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL");
+         i++)
         nanosleep(&step, NULL);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 0,
                  "the relay did not seal the rows");
@@ -269,7 +277,8 @@ Test(asof, the_board_catches_up_after_100k_rows_arrive_while_hj_tallyd_is_down)
     char *board = HJ_OK(&stack, "board", "--json");
     const char *totals = strstr(board, "\"totals\":");
     cr_assert(totals, "%.300s", board);
-    long talks = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded'");
+    long talks =
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded'");
     cr_expect_eq(talks, 60000);
     cr_expect_eq(s_num(totals, "talks_survey") + s_num(totals, "talks_preparation") +
                      s_num(totals, "talks_other"),
@@ -292,7 +301,8 @@ Test(asof, the_board_catches_up_after_100k_rows_arrive_while_hj_tallyd_is_down)
     char d2[11];
     s_day(2, d2);
     char *snap = s_briefing("--as-known-on", d2, 1);
-    char *replay = HJ_OK(&stack, "report", "briefing", "--as-known-on", d2, "--full-replay", "--json");
+    char *replay =
+        HJ_OK(&stack, "report", "briefing", "--as-known-on", d2, "--full-replay", "--json");
     cr_expect_str_eq(snap, replay);
     cr_expect_gt(s_num(snap, "talks_survey"), 0);
     free(snap);

@@ -32,14 +32,14 @@ static char *s_ok(const char *first, ...)
 #define HJ_DO(...) free(s_ok(__VA_ARGS__, NULL))
 
 /* Runs hj; asserts the server refused with `code` naming `field`. */
-#define HJ_REFUSED(code, field, ...)                                                           \
-    do {                                                                                       \
-        char *err_ = NULL;                                                                     \
-        int rc_ = hj_run(&stack, NULL, &err_, __VA_ARGS__, NULL);                              \
-        cr_assert_eq(rc_, 1, "expected a refusal, got %d: %s", rc_, err_);                     \
-        cr_assert(strstr(err_, code) && strstr(err_, "(field: " field ")"),                    \
-                  "expected %s naming %s: %s", code, field, err_);                             \
-        free(err_);                                                                            \
+#define HJ_REFUSED(code, field, ...)                                                               \
+    do {                                                                                           \
+        char *err_ = NULL;                                                                         \
+        int rc_ = hj_run(&stack, NULL, &err_, __VA_ARGS__, NULL);                                  \
+        cr_assert_eq(rc_, 1, "expected a refusal, got %d: %s", rc_, err_);                         \
+        cr_assert(strstr(err_, code) && strstr(err_, "(field: " field ")"),                        \
+                  "expected %s naming %s: %s", code, field, err_);                                 \
+        free(err_);                                                                                \
     } while (0)
 
 static long s_scalar(const char *fmt, ...)
@@ -55,9 +55,10 @@ static long s_scalar(const char *fmt, ...)
 /* Everything the audit service has written: rows of its tables and its journal rows. */
 static long s_audit_rows(void)
 {
-    return s_scalar("SELECT (SELECT count(*) FROM audit.engagement) + (SELECT count(*) FROM audit.scope_item)"
-                    " + (SELECT count(*) FROM audit.finding) + (SELECT count(*) FROM audit.move)"
-                    " + (SELECT count(*) FROM bus.journal WHERE service = 'audit')");
+    return s_scalar(
+        "SELECT (SELECT count(*) FROM audit.engagement) + (SELECT count(*) FROM audit.scope_item)"
+        " + (SELECT count(*) FROM audit.finding) + (SELECT count(*) FROM audit.move)"
+        " + (SELECT count(*) FROM bus.journal WHERE service = 'audit')");
 }
 
 static void setup(void)
@@ -76,7 +77,8 @@ static void teardown(void)
 TestSuite(audit, .init = setup, .fini = teardown, .timeout = 120);
 
 /* Opens an audit with the standard scope and moves it to fieldwork. */
-static void s_open_at_work(const char *community, const char *term, const char *from, const char *to)
+static void s_open_at_work(const char *community, const char *term, const char *from,
+                           const char *to)
 {
     HJ_DO("audit", "open", "--community", community, "--term", term, "--from", from, "--to", to,
           "--auditor", "张审计");
@@ -92,7 +94,8 @@ static void s_examine_all(const char *community, const char *term)
     for (long i = 1; i <= n; i++) {
         char no[24];
         snprintf(no, sizeof no, "%ld", i);
-        if (s_scalar("SELECT s.status FROM audit.scope_item s JOIN audit.engagement e ON e.id = s.engagement "
+        if (s_scalar("SELECT s.status FROM audit.scope_item s JOIN audit.engagement e ON e.id = "
+                     "s.engagement "
                      "WHERE e.community = '%s' AND e.term = '%s' AND s.no = %ld",
                      community, term, i) == 1)
             HJ_DO("audit", "scope", "set", community, no, "--status", "examined", "--term", term);
@@ -110,47 +113,56 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     free(out);
 
     /* Bad opens store nothing. */
-    HJ_REFUSED("NOT_FOUND", "community", "audit", "open", "--community", "KBS-XX-99", "--term", "2021-2026",
-               "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计");
-    HJ_REFUSED("INVALID_ARGUMENT", "period_to", "audit", "open", "--community", "KBS-BH-01", "--term",
-               "2021-2026", "--from", "2023-12-31", "--to", "2021-01-01", "--auditor", "张审计");
-    HJ_REFUSED("INVALID_ARGUMENT", "auditors", "audit", "open", "--community", "KBS-BH-01", "--term",
-               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30");
-    HJ_REFUSED("INVALID_ARGUMENT", "opened_on", "audit", "open", "--community", "KBS-BH-01", "--term",
-               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计", "--opened",
-               "2020-12-31");
-    HJ_REFUSED("INVALID_ARGUMENT", "opened_on", "audit", "open", "--community", "KBS-BH-01", "--term",
-               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计", "--opened",
-               "2099-01-01");
+    HJ_REFUSED("NOT_FOUND", "community", "audit", "open", "--community", "KBS-XX-99", "--term",
+               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计");
+    HJ_REFUSED("INVALID_ARGUMENT", "period_to", "audit", "open", "--community", "KBS-BH-01",
+               "--term", "2021-2026", "--from", "2023-12-31", "--to", "2021-01-01", "--auditor",
+               "张审计");
+    HJ_REFUSED("INVALID_ARGUMENT", "auditors", "audit", "open", "--community", "KBS-BH-01",
+               "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30");
+    HJ_REFUSED("INVALID_ARGUMENT", "opened_on", "audit", "open", "--community", "KBS-BH-01",
+               "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor",
+               "张审计", "--opened", "2020-12-31");
+    HJ_REFUSED("INVALID_ARGUMENT", "opened_on", "audit", "open", "--community", "KBS-BH-01",
+               "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor",
+               "张审计", "--opened", "2099-01-01");
     cr_assert_eq(s_audit_rows(), 0);
 
     /* Opened: planned, both auditors, the seven standard scope items, Chinese intact. */
-    out = HJ_OK("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
-                "--to", "2026-06-30", "--auditor", "张审计", "--auditor", "李会计", "--opened", "2026-07-01",
-                "--json");
-    cr_assert(strstr(out, "\"state\":\"planned\"") && strstr(out, "\"auditors\":[\"张审计\",\"李会计\"]") &&
-                  strstr(out, "\"title\":\"为民服务专项经费\"") && strstr(out, "\"opened_on\":\"2026-07-01\""),
+    out = HJ_OK("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from",
+                "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计", "--auditor", "李会计",
+                "--opened", "2026-07-01", "--json");
+    cr_assert(strstr(out, "\"state\":\"planned\"") &&
+                  strstr(out, "\"auditors\":[\"张审计\",\"李会计\"]") &&
+                  strstr(out, "\"title\":\"为民服务专项经费\"") &&
+                  strstr(out, "\"opened_on\":\"2026-07-01\""),
               "%s", out);
     free(out);
     cr_assert_eq(s_scalar("SELECT count(*) FROM audit.scope_item"), 7);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE service = 'audit' AND kind = 'audit_opened' "
-                          "AND community = 'KBS-BH-01' AND actor <> ''"), 1);
-    HJ_REFUSED("ALREADY_EXISTS", "term", "audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026",
-               "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计");
+    cr_assert_eq(
+        s_scalar(
+            "SELECT count(*) FROM bus.journal WHERE service = 'audit' AND kind = 'audit_opened' "
+            "AND community = 'KBS-BH-01' AND actor <> ''"),
+        1);
+    HJ_REFUSED("ALREADY_EXISTS", "term", "audit", "open", "--community", "KBS-BH-01", "--term",
+               "2021-2026", "--from", "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计");
 
     /* Skipping steps is refused and changes nothing. */
     long before = s_audit_rows();
-    HJ_REFUSED("FAILED_PRECONDITION", "state_order", "audit", "advance", "KBS-BH-01", "--to", "completed");
-    HJ_REFUSED("FAILED_PRECONDITION", "completed_before_published", "audit", "publish", "KBS-BH-01");
-    HJ_REFUSED("FAILED_PRECONDITION", "state", "audit", "finding", "add", "KBS-BH-01", "--item", "1",
-               "--severity", "observation", "--text", "尚未进场");
+    HJ_REFUSED("FAILED_PRECONDITION", "state_order", "audit", "advance", "KBS-BH-01", "--to",
+               "completed");
+    HJ_REFUSED("FAILED_PRECONDITION", "completed_before_published", "audit", "publish",
+               "KBS-BH-01");
+    HJ_REFUSED("FAILED_PRECONDITION", "state", "audit", "finding", "add", "KBS-BH-01", "--item",
+               "1", "--severity", "observation", "--text", "尚未进场");
     cr_assert_eq(s_audit_rows(), before);
     cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 1);
 
     /* Forward one step; back only with a reason; never before the last move. */
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-07-05");
     HJ_REFUSED("INVALID_ARGUMENT", "reason", "audit", "advance", "KBS-BH-01", "--to", "planned");
-    HJ_DO("audit", "advance", "KBS-BH-01", "--to", "planned", "--reason", "补充审计人员", "--on", "2026-07-06");
+    HJ_DO("audit", "advance", "KBS-BH-01", "--to", "planned", "--reason", "补充审计人员", "--on",
+          "2026-07-06");
     HJ_REFUSED("INVALID_ARGUMENT", "on", "audit", "advance", "KBS-BH-01", "--on", "2026-07-03");
     HJ_REFUSED("INVALID_ARGUMENT", "on", "audit", "advance", "KBS-BH-01", "--on", "2099-01-01");
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-07-07");
@@ -160,31 +172,36 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     /* Not completed while a scope item is unexamined: the refusal names them. */
     before = s_audit_rows();
     char *err = NULL;
-    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "advance", "KBS-BH-01", "--on", "2026-08-10", NULL), 1);
+    cr_assert_eq(
+        hj_run(&stack, NULL, &err, "audit", "advance", "KBS-BH-01", "--on", "2026-08-10", NULL), 1);
     cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "field: scope_examined") &&
                   strstr(err, "7 scope items") && strstr(err, "为民服务专项经费"),
               "%s", err);
     free(err);
-    HJ_REFUSED("FAILED_PRECONDITION", "findings", "audit", "scope", "set", "KBS-BH-01", "2", "--status",
-               "finding_raised");
+    HJ_REFUSED("FAILED_PRECONDITION", "findings", "audit", "scope", "set", "KBS-BH-01", "2",
+               "--status", "finding_raised");
     cr_assert_eq(s_audit_rows(), before);
     cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 3);
 
     /* A finding raises its item; the rest are examined; then it completes. */
-    out = HJ_OK("audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "irregularity", "--amount",
-                "1200.50", "--text", "专项经费列支餐费", "--responsible", "王丽", "--evidence", "凭证2026-07第12号",
-                "--json");
-    cr_assert(strstr(out, "\"amount_fen\":120050") && strstr(out, "\"evidence\":[\"凭证2026-07第12号\"]") &&
+    out = HJ_OK("audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "irregularity",
+                "--amount", "1200.50", "--text", "专项经费列支餐费", "--responsible", "王丽",
+                "--evidence", "凭证2026-07第12号", "--json");
+    cr_assert(strstr(out, "\"amount_fen\":120050") &&
+                  strstr(out, "\"evidence\":[\"凭证2026-07第12号\"]") &&
                   strstr(out, "\"remedy\":\"open\""),
               "%s", out);
     free(out);
     cr_assert_eq(s_scalar("SELECT status FROM audit.scope_item WHERE no = 2"), 3);
     s_examine_all("KBS-BH-01", "2021-2026");
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-08-10");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM audit.engagement WHERE state = 4 AND completed_on = '2026-08-10'"), 1);
+    cr_assert_eq(s_scalar("SELECT count(*) FROM audit.engagement WHERE state = 4 AND completed_on "
+                          "= '2026-08-10'"),
+                 1);
 
     /* Completed: the scope is closed, the gate still says not published. */
-    HJ_REFUSED("FAILED_PRECONDITION", "state", "audit", "scope", "add", "KBS-BH-01", "--title", "补充事项");
+    HJ_REFUSED("FAILED_PRECONDITION", "state", "audit", "scope", "add", "KBS-BH-01", "--title",
+               "补充事项");
     out = HJ_OK("audit", "gate", "KBS-BH-01");
     cr_assert(strstr(out, "NOT done") && strstr(out, "not yet published"), "%s", out);
     free(out);
@@ -201,29 +218,39 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
               "%s", out);
     free(out);
     out = HJ_OK("audit", "gate", "KBS-BH-01");
-    cr_assert(strstr(out, "done — completed and published") && strstr(out, "2026-08-15"), "%s", out);
+    cr_assert(strstr(out, "done — completed and published") && strstr(out, "2026-08-15"), "%s",
+              out);
     free(out);
 
     /* Withdrawn for a correction (with a reason) closes the gate again; republished opens it. */
     HJ_REFUSED("INVALID_ARGUMENT", "reason", "audit", "advance", "KBS-BH-01", "--to", "completed");
-    HJ_DO("audit", "advance", "KBS-BH-01", "--to", "completed", "--reason", "报告数据更正", "--on", "2026-08-20");
+    HJ_DO("audit", "advance", "KBS-BH-01", "--to", "completed", "--reason", "报告数据更正", "--on",
+          "2026-08-20");
     out = HJ_OK("audit", "gate", "KBS-BH-01", "--json");
     cr_assert(strstr(out, "\"done\":false") && strstr(out, "\"published_on\":\"\""), "%s", out);
     free(out);
     HJ_DO("audit", "publish", "KBS-BH-01", "--on", "2026-08-21");
     out = HJ_OK("audit", "gate", "KBS-BH-01", "--json");
-    cr_assert(strstr(out, "\"done\":true") && strstr(out, "\"published_on\":\"2026-08-21\""), "%s", out);
+    cr_assert(strstr(out, "\"done\":true") && strstr(out, "\"published_on\":\"2026-08-21\""), "%s",
+              out);
     free(out);
     HJ_REFUSED("FAILED_PRECONDITION", "state_order", "audit", "advance", "KBS-BH-01");
 
     /* Every move is a journal event with its actor, and the history keeps the reasons. */
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE service = 'audit' AND community = 'KBS-BH-01' "
-                          "AND kind = 'audit_advanced' AND actor <> ''"), 6);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE service = 'audit' AND kind = 'audit_published' "
-                          "AND community = 'KBS-BH-01'"), 2);
+    cr_assert_eq(
+        s_scalar(
+            "SELECT count(*) FROM bus.journal WHERE service = 'audit' AND community = 'KBS-BH-01' "
+            "AND kind = 'audit_advanced' AND actor <> ''"),
+        6);
+    cr_assert_eq(
+        s_scalar(
+            "SELECT count(*) FROM bus.journal WHERE service = 'audit' AND kind = 'audit_published' "
+            "AND community = 'KBS-BH-01'"),
+        2);
     cr_assert_eq(s_scalar("SELECT count(*) FROM audit.move"), 9); /* the open + 8 moves */
     out = HJ_OK("audit", "show", "KBS-BH-01", "--json");
-    cr_assert(strstr(out, "\"reason\":\"补充审计人员\"") && strstr(out, "\"reason\":\"报告数据更正\"") &&
+    cr_assert(strstr(out, "\"reason\":\"补充审计人员\"") &&
+                  strstr(out, "\"reason\":\"报告数据更正\"") &&
                   strstr(out, "\"completed_on\":\"2026-08-10\""),
               "%s", out);
     free(out);
@@ -235,63 +262,74 @@ Test(audit, finding_amounts_are_summed_exactly_per_community_and_bad_ones_change
     s_open_at_work("KBS-BH-01", "2021-2026", "2021-01-01", "2026-06-30");
     s_open_at_work("KBS-BH-02", "2021-2026", "2021-01-01", "2026-06-30");
     /* 2^53 + 1 fen: a double cannot hold it, so the sum shows whether money stays integer. */
-    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity", "irregularity", "--amount",
-          "90071992547409.93", "--text", "收支未入账", "--responsible", "王丽");
-    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "3", "--severity", "irregularity", "--amount", "0.01",
-          "--text", "资产台账差额", "--responsible", "王丽");
-    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "4", "--severity", "observation", "--text",
-          "捐赠物资登记不及时");
-    HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "2", "--severity", "irregularity", "--amount", "0.1",
-          "--text", "经费支出", "--responsible", "巴特尔");
-    HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "2", "--severity", "irregularity", "--amount", "0.2",
-          "--text", "经费支出", "--responsible", "巴特尔");
+    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity", "irregularity",
+          "--amount", "90071992547409.93", "--text", "收支未入账", "--responsible", "王丽");
+    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "3", "--severity", "irregularity",
+          "--amount", "0.01", "--text", "资产台账差额", "--responsible", "王丽");
+    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "4", "--severity", "observation",
+          "--text", "捐赠物资登记不及时");
+    HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "2", "--severity", "irregularity",
+          "--amount", "0.1", "--text", "经费支出", "--responsible", "巴特尔");
+    HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "2", "--severity", "irregularity",
+          "--amount", "0.2", "--text", "经费支出", "--responsible", "巴特尔");
 
     out = HJ_OK("audit", "status", "--all", "--json");
     cr_assert(strstr(out, "\"community\":\"KBS-BH-01\",\"name\":\"滨河社区\""), "%s", out);
     cr_assert(strstr(out, "\"amount_total_fen\":9007199254740994"), "%s", out);
     cr_assert(strstr(out, "\"amount_total_fen\":30,"), "%s", out);
-    cr_assert(strstr(out, "\"community\":\"KBS-BH-03\"") && strstr(out, "\"state\":\"not_opened\""), "%s", out);
+    cr_assert(strstr(out, "\"community\":\"KBS-BH-03\"") && strstr(out, "\"state\":\"not_opened\""),
+              "%s", out);
     free(out);
     out = HJ_OK("audit", "status", "--all");
-    char *a = strstr(out, "KBS-BH-01"), *b = strstr(out, "KBS-BH-02"), *c = strstr(out, "KBS-BH-03");
+    char *a = strstr(out, "KBS-BH-01"), *b = strstr(out, "KBS-BH-02"),
+         *c = strstr(out, "KBS-BH-03");
     cr_assert(a && b && c && a < b && b < c, "one line a community, in order:\n%s", out);
     char *sum_a = strstr(a, "90,071,992,547,409.94"), *sum_b = strstr(b, "0.30");
     cr_assert(sum_a && sum_a < b && sum_b && sum_b < c, "each total on its own line:\n%s", out);
     cr_assert(strstr(c, "not_opened"), "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT sum(f.amount_fen) - 9007199254740994 FROM audit.finding f JOIN audit.engagement e "
-                          "ON e.id = f.engagement WHERE e.community = 'KBS-BH-01'"), 0);
+    cr_assert_eq(s_scalar("SELECT sum(f.amount_fen) - 9007199254740994 FROM audit.finding f JOIN "
+                          "audit.engagement e "
+                          "ON e.id = f.engagement WHERE e.community = 'KBS-BH-01'"),
+                 0);
 
     /* Bad amounts and references: refused naming the field, nothing stored. */
     long before = s_audit_rows();
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity",
-               "irregularity", "--amount", "-5", "--text", "负数", "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity",
-               "irregularity", "--amount", "92233720368547758.08", "--text", "溢出", "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity",
-               "irregularity", "--amount", "1.234", "--text", "三位小数", "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity",
-               "irregularity", "--amount", "1e5", "--text", "科学计数", "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "scope_item", "audit", "finding", "add", "KBS-BH-02", "--item", "99",
-               "--severity", "observation", "--text", "无此事项");
-    HJ_REFUSED("INVALID_ARGUMENT", "responsible", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
-               "--severity", "irregularity", "--text", "无人整改");
+    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
+               "--severity", "irregularity", "--amount", "-5", "--text", "负数", "--responsible",
+               "巴特尔");
+    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
+               "--severity", "irregularity", "--amount", "92233720368547758.08", "--text", "溢出",
+               "--responsible", "巴特尔");
+    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
+               "--severity", "irregularity", "--amount", "1.234", "--text", "三位小数",
+               "--responsible", "巴特尔");
+    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
+               "--severity", "irregularity", "--amount", "1e5", "--text", "科学计数",
+               "--responsible", "巴特尔");
+    HJ_REFUSED("INVALID_ARGUMENT", "scope_item", "audit", "finding", "add", "KBS-BH-02", "--item",
+               "99", "--severity", "observation", "--text", "无此事项");
+    HJ_REFUSED("INVALID_ARGUMENT", "responsible", "audit", "finding", "add", "KBS-BH-02", "--item",
+               "1", "--severity", "irregularity", "--text", "无人整改");
     /* The audit's total must stay an exact int64 of fen. */
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity",
-               "irregularity", "--amount", "92233720368547758.07", "--text", "总额溢出", "--responsible", "王丽");
+    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-01", "--item", "1",
+               "--severity", "irregularity", "--amount", "92233720368547758.07", "--text",
+               "总额溢出", "--responsible", "王丽");
     cr_assert_eq(s_audit_rows(), before);
     /* Up to exactly the largest total is fine, to the fen. */
-    HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity", "irregularity", "--amount",
-          "92233720368547757.77", "--text", "最大金额", "--responsible", "巴特尔");
+    HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity", "irregularity",
+          "--amount", "92233720368547757.77", "--text", "最大金额", "--responsible", "巴特尔");
     out = HJ_OK("audit", "show", "KBS-BH-02");
     cr_assert(strstr(out, "total 92,233,720,368,547,758.07 元"), "%s", out);
     free(out);
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity",
-               "irregularity", "--amount", "0.01", "--text", "再多一分", "--responsible", "巴特尔");
+    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
+               "--severity", "irregularity", "--amount", "0.01", "--text", "再多一分",
+               "--responsible", "巴特尔");
 
     /* An open serious finding shows on every status view of its community. */
-    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "5", "--severity", "serious", "--amount", "50000",
-          "--text", "工程发包未经民主决策", "--responsible", "赵某", "--evidence", "合同2024-05");
+    HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "5", "--severity", "serious",
+          "--amount", "50000", "--text", "工程发包未经民主决策", "--responsible", "赵某",
+          "--evidence", "合同2024-05");
     out = HJ_OK("audit", "show", "KBS-BH-01");
     cr_assert(strstr(out, "严重问题未整改") && strstr(out, "工程发包未经民主决策"), "%s", out);
     free(out);
@@ -311,68 +349,77 @@ Test(audit, finding_amounts_are_summed_exactly_per_community_and_bad_ones_change
 
     /* Its item is not cleared while it is open; referred on, the flag goes. */
     before = s_audit_rows();
-    HJ_REFUSED("FAILED_PRECONDITION", "open_findings", "audit", "scope", "set", "KBS-BH-01", "5", "--status",
-               "cleared");
+    HJ_REFUSED("FAILED_PRECONDITION", "open_findings", "audit", "scope", "set", "KBS-BH-01", "5",
+               "--status", "cleared");
     cr_assert_eq(s_audit_rows(), before);
-    out = HJ_OK("audit", "finding", "update", "KBS-BH-01", "4", "--remedy", "referred", "--note", "已移送区纪委",
-                "--json");
-    cr_assert(strstr(out, "\"remedy\":\"referred\"") && strstr(out, "\"remedy_note\":\"已移送区纪委\""), "%s", out);
+    out = HJ_OK("audit", "finding", "update", "KBS-BH-01", "4", "--remedy", "referred", "--note",
+                "已移送区纪委", "--json");
+    cr_assert(strstr(out, "\"remedy\":\"referred\"") &&
+                  strstr(out, "\"remedy_note\":\"已移送区纪委\""),
+              "%s", out);
     free(out);
     HJ_DO("audit", "scope", "set", "KBS-BH-01", "5", "--status", "cleared");
     out = HJ_OK("audit", "status", "KBS-BH-01", "--json");
     cr_assert(strstr(out, "\"serious_open\":0") && strstr(out, "\"open_findings\":3"), "%s", out);
     free(out);
     cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_finding_added' "
-                          "AND community = 'KBS-BH-01'"), 4);
+                          "AND community = 'KBS-BH-01'"),
+                 4);
     cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_finding_updated' "
-                          "AND community = 'KBS-BH-01'"), 1);
+                          "AND community = 'KBS-BH-01'"),
+                 1);
 }
 
 Test(audit, resident_requested_scope_item_records_who_asked_and_when)
 {
     char *out;
-    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01", "--to",
-          "2026-06-30", "--auditor", "张审计");
+    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from",
+          "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计");
     out = HJ_OK("audit", "scope", "add", "KBS-BH-01", "--title", "小区停车位收费去向", "--basis",
-                "representatives", "--signers", "12", "--eligible", "36", "--requested-by", "居民代表王芳等12人",
-                "--requested-on", "2026-06-20", "--json");
+                "representatives", "--signers", "12", "--eligible", "36", "--requested-by",
+                "居民代表王芳等12人", "--requested-on", "2026-06-20", "--json");
     cr_assert(strstr(out, "\"no\":8") && strstr(out, "\"kind\":\"requested\"") &&
                   strstr(out, "\"basis\":\"representatives\"") && strstr(out, "\"signers\":12") &&
-                  strstr(out, "\"eligible\":36") && strstr(out, "\"requested_by\":\"居民代表王芳等12人\"") &&
-                  strstr(out, "\"requested_on\":\"2026-06-20\"") && strstr(out, "\"status\":\"not_started\""),
+                  strstr(out, "\"eligible\":36") &&
+                  strstr(out, "\"requested_by\":\"居民代表王芳等12人\"") &&
+                  strstr(out, "\"requested_on\":\"2026-06-20\"") &&
+                  strstr(out, "\"status\":\"not_started\""),
               "%s", out);
     free(out);
     cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_scope_updated' "
-                          "AND community = 'KBS-BH-01'"), 1);
+                          "AND community = 'KBS-BH-01'"),
+                 1);
 
     /* Fewer than the share the law names, or a request that does not add up, is refused. */
     long before = s_audit_rows();
-    HJ_REFUSED("FAILED_PRECONDITION", "requested_threshold", "audit", "scope", "add", "KBS-BH-01", "--title",
-               "某事项", "--basis", "representatives", "--signers", "11", "--eligible", "36", "--requested-by",
-               "居民代表11人", "--requested-on", "2026-06-20");
-    HJ_REFUSED("FAILED_PRECONDITION", "requested_threshold", "audit", "scope", "add", "KBS-BH-01", "--title",
-               "某事项", "--basis", "residents", "--signers", "99", "--eligible", "1000", "--requested-by",
-               "居民99人", "--requested-on", "2026-06-20");
-    HJ_REFUSED("INVALID_ARGUMENT", "eligible", "audit", "scope", "add", "KBS-BH-01", "--title", "某事项",
-               "--basis", "residents", "--signers", "50", "--eligible", "40", "--requested-by", "居民", "--requested-on",
-               "2026-06-20");
-    HJ_REFUSED("INVALID_ARGUMENT", "requested_on", "audit", "scope", "add", "KBS-BH-01", "--title", "某事项",
-               "--basis", "residents", "--signers", "100", "--eligible", "1000", "--requested-by", "居民100人");
-    HJ_REFUSED("INVALID_ARGUMENT", "requested_on", "audit", "scope", "add", "KBS-BH-01", "--title", "某事项",
-               "--basis", "residents", "--signers", "100", "--eligible", "1000", "--requested-by", "居民100人",
-               "--requested-on", "2099-01-01");
-    HJ_REFUSED("INVALID_ARGUMENT", "basis", "audit", "scope", "add", "KBS-BH-01", "--title", "某事项",
-               "--signers", "100", "--eligible", "1000");
+    HJ_REFUSED("FAILED_PRECONDITION", "requested_threshold", "audit", "scope", "add", "KBS-BH-01",
+               "--title", "某事项", "--basis", "representatives", "--signers", "11", "--eligible",
+               "36", "--requested-by", "居民代表11人", "--requested-on", "2026-06-20");
+    HJ_REFUSED("FAILED_PRECONDITION", "requested_threshold", "audit", "scope", "add", "KBS-BH-01",
+               "--title", "某事项", "--basis", "residents", "--signers", "99", "--eligible", "1000",
+               "--requested-by", "居民99人", "--requested-on", "2026-06-20");
+    HJ_REFUSED("INVALID_ARGUMENT", "eligible", "audit", "scope", "add", "KBS-BH-01", "--title",
+               "某事项", "--basis", "residents", "--signers", "50", "--eligible", "40",
+               "--requested-by", "居民", "--requested-on", "2026-06-20");
+    HJ_REFUSED("INVALID_ARGUMENT", "requested_on", "audit", "scope", "add", "KBS-BH-01", "--title",
+               "某事项", "--basis", "residents", "--signers", "100", "--eligible", "1000",
+               "--requested-by", "居民100人");
+    HJ_REFUSED("INVALID_ARGUMENT", "requested_on", "audit", "scope", "add", "KBS-BH-01", "--title",
+               "某事项", "--basis", "residents", "--signers", "100", "--eligible", "1000",
+               "--requested-by", "居民100人", "--requested-on", "2099-01-01");
+    HJ_REFUSED("INVALID_ARGUMENT", "basis", "audit", "scope", "add", "KBS-BH-01", "--title",
+               "某事项", "--signers", "100", "--eligible", "1000");
     cr_assert_eq(s_audit_rows(), before);
 
     /* Exactly one-tenth of residents is enough; an auditor's own extra item needs no request. */
-    out = HJ_OK("audit", "scope", "add", "KBS-BH-01", "--title", "物业维修基金", "--basis", "residents", "--signers",
-                "100", "--eligible", "1000", "--requested-by", "居民李明等100人", "--requested-on", "2026-06-25",
-                "--json");
+    out = HJ_OK("audit", "scope", "add", "KBS-BH-01", "--title", "物业维修基金", "--basis",
+                "residents", "--signers", "100", "--eligible", "1000", "--requested-by",
+                "居民李明等100人", "--requested-on", "2026-06-25", "--json");
     cr_assert(strstr(out, "\"no\":9") && strstr(out, "\"basis\":\"residents\""), "%s", out);
     free(out);
     out = HJ_OK("audit", "scope", "add", "KBS-BH-01", "--title", "食堂经费", "--json");
-    cr_assert(strstr(out, "\"no\":10") && strstr(out, "\"kind\":\"extra\"") && strstr(out, "\"requested_by\":\"\""),
+    cr_assert(strstr(out, "\"no\":10") && strstr(out, "\"kind\":\"extra\"") &&
+                  strstr(out, "\"requested_by\":\"\""),
               "%s", out);
     free(out);
     out = HJ_OK("audit", "scope", "list", "KBS-BH-01");
@@ -393,7 +440,8 @@ Test(audit, resident_requested_scope_item_records_who_asked_and_when)
     HJ_DO("audit", "scope", "set", "KBS-BH-01", "10", "--status", "examined", "--note", "账实相符");
     char *err = NULL;
     cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "advance", "KBS-BH-01", NULL), 1);
-    cr_assert(strstr(err, "field: scope_examined") && strstr(err, "1 scope item is not examined: 8 小区停车位收费去向"),
+    cr_assert(strstr(err, "field: scope_examined") &&
+                  strstr(err, "1 scope item is not examined: 8 小区停车位收费去向"),
               "%s", err);
     free(err);
     HJ_DO("audit", "scope", "set", "KBS-BH-01", "8", "--status", "examined");
@@ -405,8 +453,8 @@ Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_
 {
     char *out;
     /* The previous term's audit, published. */
-    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2018-2020", "--from", "2018-01-01", "--to",
-          "2020-12-31", "--auditor", "张审计", "--opened", "2021-01-05");
+    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2018-2020", "--from",
+          "2018-01-01", "--to", "2020-12-31", "--auditor", "张审计", "--opened", "2021-01-05");
     HJ_DO("audit", "advance", "KBS-BH-01");
     HJ_DO("audit", "advance", "KBS-BH-01");
     s_examine_all("KBS-BH-01", "2018-2020");
@@ -414,18 +462,20 @@ Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_
     HJ_DO("audit", "publish", "KBS-BH-01");
 
     /* Overlapping it is refused; another community's same period, or the next period, is fine. */
-    HJ_REFUSED("FAILED_PRECONDITION", "period", "audit", "open", "--community", "KBS-BH-01", "--term", "2019-2021",
-               "--from", "2020-06-01", "--to", "2021-12-31", "--auditor", "张审计");
+    HJ_REFUSED("FAILED_PRECONDITION", "period", "audit", "open", "--community", "KBS-BH-01",
+               "--term", "2019-2021", "--from", "2020-06-01", "--to", "2021-12-31", "--auditor",
+               "张审计");
     cr_assert_eq(s_scalar("SELECT count(*) FROM audit.engagement"), 1);
-    HJ_DO("audit", "open", "--community", "KBS-BH-02", "--term", "2018-2020", "--from", "2018-01-01", "--to",
-          "2020-12-31", "--auditor", "张审计");
-    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01", "--to",
-          "2026-06-30", "--auditor", "张审计");
+    HJ_DO("audit", "open", "--community", "KBS-BH-02", "--term", "2018-2020", "--from",
+          "2018-01-01", "--to", "2020-12-31", "--auditor", "张审计");
+    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from",
+          "2021-01-01", "--to", "2026-06-30", "--auditor", "张审计");
 
     /* The gate answers for the latest audit, or for the term asked. */
     out = HJ_OK("audit", "gate", "KBS-BH-01", "--json");
     cr_assert(strstr(out, "\"done\":false") && strstr(out, "\"term\":\"2021-2026\"") &&
-                  strstr(out, "\"state\":\"planned\"") && strstr(out, "must be completed and published"),
+                  strstr(out, "\"state\":\"planned\"") &&
+                  strstr(out, "must be completed and published"),
               "%s", out);
     free(out);
     out = HJ_OK("audit", "gate", "KBS-BH-01", "--term", "2018-2020", "--json");
@@ -434,8 +484,8 @@ Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_
     HJ_REFUSED("NOT_FOUND", "community", "audit", "gate", "KBS-XX-99");
 
     /* Two open audits may overlap, but only one of them can be completed. */
-    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2023专项", "--from", "2021-01-01", "--to",
-          "2023-12-31", "--auditor", "李会计");
+    HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2023专项", "--from",
+          "2021-01-01", "--to", "2023-12-31", "--auditor", "李会计");
     for (int k = 0; k < 2; k++) {
         HJ_DO("audit", "advance", "KBS-BH-01", "--term", "2021-2026");
         HJ_DO("audit", "advance", "KBS-BH-01", "--term", "2021-2023专项");
@@ -444,13 +494,15 @@ Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_
     s_examine_all("KBS-BH-01", "2021-2023专项");
     HJ_DO("audit", "advance", "KBS-BH-01", "--term", "2021-2026");
     long before = s_audit_rows();
-    HJ_REFUSED("FAILED_PRECONDITION", "period", "audit", "advance", "KBS-BH-01", "--term", "2021-2023专项");
+    HJ_REFUSED("FAILED_PRECONDITION", "period", "audit", "advance", "KBS-BH-01", "--term",
+               "2021-2023专项");
     cr_assert_eq(s_audit_rows(), before);
     cr_assert_eq(s_scalar("SELECT state FROM audit.engagement WHERE term = '2021-2023专项'"), 3);
 
     /* The list shows each audit of the community, oldest period first. */
     out = HJ_OK("audit", "list", "--community", "KBS-BH-01");
-    char *old = strstr(out, "2018-2020"), *cur = strstr(out, "2021-2026"), *extra = strstr(out, "2021-2023专项");
+    char *old = strstr(out, "2018-2020"), *cur = strstr(out, "2021-2026"),
+         *extra = strstr(out, "2021-2023专项");
     cr_assert(old && cur && extra && old < cur, "%s", out);
     cr_assert(strstr(old, "published"), "%s", out);
     free(out);

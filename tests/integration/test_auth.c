@@ -40,14 +40,16 @@ static void setup(void)
     const char *steps[][16] = {
         {"district", "add", "--code", "KBS", "--name", "康巴什区"},
         {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH"},
+        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict",
+         "KBS-BH"},
+        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict",
+         "KBS-BH"},
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
         {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI},
         {"seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
          "--role", "secretary", "--from", "2021-01-15"},
-        {"body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
-         "--leader", LI_QIANG, "--guides", "KBS-BH-01"},
+        {"body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict",
+         "KBS-BH", "--leader", LI_QIANG, "--guides", "KBS-BH-01"},
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         cr_assert_eq(hj_seed_run(&stack, steps[i]), 0, "setup step %zu", i);
@@ -74,7 +76,6 @@ static int s_talk(const char *device, const char *community, char **err)
                   "--interviewer", LI_QIANG, "--party", "resident_representative", "--name",
                   "张居民", "--summary", "谈换届工作", NULL);
 }
-
 
 /* ---- keys --------------------------------------------------------------------- */
 
@@ -107,8 +108,9 @@ static void s_one_event(int i)
 {
     char title[32];
     snprintf(title, sizeof title, "宣传 %d", i);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "publicity", "add", "--community", "KBS-BH-01", "--channel",
-                        "screen", "--kind", "slogan", "--date", "2026-11-01", "--title", title, NULL),
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "publicity", "add", "--community", "KBS-BH-01",
+                        "--channel", "screen", "--kind", "slogan", "--date", "2026-11-01",
+                        "--title", title, NULL),
                  0);
 }
 
@@ -162,20 +164,23 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
     cr_assert_eq(hj_run(&stack, NULL, &err, "district", "add", "--device", stranger, "--code", "X1",
                         "--name", "外区", NULL),
                  1);
-    cr_assert(strstr(err, "UNAUTHENTICATED") && strstr(err, "not enrolled, or it was revoked"), "%s",
-              err);
+    cr_assert(strstr(err, "UNAUTHENTICATED") && strstr(err, "not enrolled, or it was revoked"),
+              "%s", err);
     free(err);
     cr_assert_eq(hj_run(&stack, NULL, &err, "status", "--device", stranger, NULL), 3);
     cr_assert(strstr(err, "UNAUTHENTICATED"), "%s", err);
     free(err);
 
     /* An enrolled office laptop writes; a client of it stays connected. */
-    cr_assert_eq(hj_stack_enrol(&stack, "laptop-07", "滨河街道办", "subdistrict-office", path, sizeof path), 0);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--device", path, "--code", "KBS-BH-03",
-                        "--name", "民生社区", "--subdistrict", "KBS-BH", NULL),
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "laptop-07", "滨河街道办", "subdistrict-office", path, sizeof path),
+        0);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--device", path, "--code",
+                        "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH", NULL),
                  0, "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE actor = 'laptop-07'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE actor = 'laptop-07'"), 1);
     hj_client_t *held = hj_stack_client_as(&stack, path, 2000, 1);
     size_t len, reply_len;
     uint8_t *body = hj_stack_community_list(&len), *reply = NULL;
@@ -185,7 +190,8 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
     cr_assert_eq(st.code, HJ__CODE__OK, "%s", st.message);
     free(reply);
     /* Its subscription, and an operator's, both see the events. */
-    void *ctx = zmq_ctx_new(), *laptop_sub = s_sub(ctx, path), *admin_sub = s_sub(ctx, stack.device);
+    void *ctx = zmq_ctx_new(), *laptop_sub = s_sub(ctx, path),
+         *admin_sub = s_sub(ctx, stack.device);
     int laptop_seen = 0, admin_seen = 0;
     for (int i = 100; i < 130 && !(laptop_seen && admin_seen); i++) {
         s_one_event(i); /* until both subscriptions are up (a subscriber joins late) */
@@ -196,13 +202,16 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
 
     /* Revoked while hj-busd keeps running: new connections and the held one are refused. */
     pid_t busd = stack.pid[0];
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "admin", "device", "revoke", "laptop-07", "--db", stack.db, NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "admin", "device", "revoke", "laptop-07", "--db",
+                        stack.db, NULL),
+                 0);
     int rc = 0;
     err = NULL;
     for (int i = 0; i < 40 && rc != 1; i++) {
         free(err);
         err = NULL;
-        rc = hj_run(&stack, NULL, &err, "community", "list", "--device", path, "--tries", "1", NULL);
+        rc =
+            hj_run(&stack, NULL, &err, "community", "list", "--device", path, "--tries", "1", NULL);
         if (rc != 1)
             usleep(50000);
     }
@@ -211,7 +220,8 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
     free(err);
     cr_assert_eq(hj_client_call(held, "registry", body, len, &reply, &reply_len), 0);
     cr_assert_eq(hj_status_unpack(reply, reply_len, &st), 0);
-    cr_assert_eq(st.code, HJ__CODE__UNAUTHENTICATED, "the held connection: %d %s", st.code, st.message);
+    cr_assert_eq(st.code, HJ__CODE__UNAUTHENTICATED, "the held connection: %d %s", st.code,
+                 st.message);
     free(reply);
     free(body);
     hj_client_destroy(&held);
@@ -236,8 +246,9 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
                  1);
     free(err);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "list", NULL), 0);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE actor <> 'test-admin'"), 1,
-                 "only the enrolled laptop's write was stored");
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE actor <> 'test-admin'"), 1,
+        "only the enrolled laptop's write was stored");
     cr_assert(s_journal_rows() > rows + 1);
 }
 
@@ -252,17 +263,19 @@ Test(auth, server_key_is_made_once_and_kept_secret)
     cr_assert_eq(st.st_mode & 0777, 0600, "device file mode %o", st.st_mode & 0777);
     cr_assert_eq(hj_curve_server_key(stack.run_dir, 0, pub, sec), 0);
     /* hj-busd serves the keypair keygen made (it did not make another)... */
-    snprintf(cmd, sizeof cmd, "grep -qF 'server public key %s' %s/hj-busd.%d.log", pub, stack.run_dir,
-             (int)stack.pid[0]);
+    snprintf(cmd, sizeof cmd, "grep -qF 'server public key %s' %s/hj-busd.%d.log", pub,
+             stack.run_dir, (int)stack.pid[0]);
     cr_assert_eq(system(cmd), 0, "hj-busd logged another key");
     /* ...and keygen again keeps it. */
     char *out = NULL;
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "keygen", "--run-dir", stack.run_dir, NULL), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "keygen", "--run-dir", stack.run_dir, NULL),
+                 0);
     cr_assert(strstr(out, pub), "%s", out);
     free(out);
     /* Only the public key is in the database. */
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM bus.devices WHERE name = '%s' AND length(public_key) = 40",
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM bus.devices WHERE name = '%s' AND length(public_key) = 40",
              HJ_STACK_DEVICE);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 1);
 }
@@ -272,7 +285,8 @@ Test(auth, server_key_is_made_once_and_kept_secret)
 Test(auth, guidance_group_writes_only_in_the_communities_it_guides)
 {
     char gg[320], *err = NULL, *out = NULL;
-    cr_assert_eq(hj_stack_enrol(&stack, "gg-binhe-1", "第一指导组", "guidance-group", gg, sizeof gg), 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "gg-binhe-1", "第一指导组", "guidance-group", gg, sizeof gg), 0);
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "device", "list", "--db", stack.db, NULL), 0);
     cr_assert(strstr(out, "gg-binhe-1") && strstr(out, "KBS-BH-01"), "%s", out);
     free(out);
@@ -280,8 +294,9 @@ Test(auth, guidance_group_writes_only_in_the_communities_it_guides)
     /* Its own community: recorded, with the device as actor. */
     cr_assert_eq(s_talk(gg, "KBS-BH-01", &err), 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded' "
-                                         "AND community = 'KBS-BH-01' AND actor = 'gg-binhe-1'"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded' "
+                                 "AND community = 'KBS-BH-01' AND actor = 'gg-binhe-1'"),
                  1);
 
     /* Another community: PERMISSION_DENIED naming the role, nothing stored. */
@@ -291,14 +306,16 @@ Test(auth, guidance_group_writes_only_in_the_communities_it_guides)
                   strstr(err, "KBS-BH-02") && strstr(err, "field: community"),
               "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk WHERE community = 'KBS-BH-02'"), 0);
+    cr_assert_eq(hj_stack_scalar(
+                     &stack, "SELECT count(*) FROM interviews.talk WHERE community = 'KBS-BH-02'"),
+                 0);
     cr_assert_eq(s_journal_rows(), rows);
 
     /* An operation that names its record only by id is judged by the record's community. */
-    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "survey",
-                        "--date", "2026-11-02", "--interviewer", LI_QIANG, "--party", "property_company",
-                        "--name", "物业经理", "--summary", "物业情况", "--follow-up", "回访|李强|2026-12-01",
-                        "--concern", "--json", NULL),
+    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase",
+                        "survey", "--date", "2026-11-02", "--interviewer", LI_QIANG, "--party",
+                        "property_company", "--name", "物业经理", "--summary", "物业情况",
+                        "--follow-up", "回访|李强|2026-12-01", "--concern", "--json", NULL),
                  0);
     char id[37] = "";
     const char *p = strstr(out, "\"id\":\"");
@@ -306,29 +323,38 @@ Test(auth, guidance_group_writes_only_in_the_communities_it_guides)
     memcpy(id, p + 6, 36);
     free(out);
     rows = s_journal_rows();
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", id, "--follow-up", "1", "--device", gg, NULL), 1);
+    cr_assert_eq(
+        hj_run(&stack, NULL, &err, "talk", "close", id, "--follow-up", "1", "--device", gg, NULL),
+        1);
     cr_assert(strstr(err, "PERMISSION_DENIED") && strstr(err, "KBS-BH-02"), "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.follow_up WHERE closed_on IS NOT NULL"), 0);
+    cr_assert_eq(
+        hj_stack_scalar(&stack,
+                        "SELECT count(*) FROM interviews.follow_up WHERE closed_on IS NOT NULL"),
+        0);
     cr_assert_eq(s_journal_rows(), rows);
 
     /* An operation its role may not call at all: refused before anything is looked at. */
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--device", gg, "--code", "KBS-BH-09",
-                        "--name", "新社区", "--subdistrict", "KBS-BH", NULL),
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--device", gg, "--code",
+                        "KBS-BH-09", "--name", "新社区", "--subdistrict", "KBS-BH", NULL),
                  1);
-    cr_assert(strstr(err, "PERMISSION_DENIED: role guidance-group may not call registry.community_add"), "%s",
-              err);
+    cr_assert(
+        strstr(err, "PERMISSION_DENIED: role guidance-group may not call registry.community_add"),
+        "%s", err);
     free(err);
     cr_assert_eq(s_journal_rows(), rows);
 
     /* The scope follows the registry: once the group guides KBS-BH-02 it may record there. */
-    cr_assert_eq(hj_run(&stack, &out, NULL, "body", "list", "--kind", "guidance_group", "--json", NULL), 0);
+    cr_assert_eq(
+        hj_run(&stack, &out, NULL, "body", "list", "--kind", "guidance_group", "--json", NULL), 0);
     p = strstr(out, "\"id\":\"");
     cr_assert(p, "%s", out);
     char body_id[37] = "";
     memcpy(body_id, p + 6, 36);
     free(out);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "body", "change", body_id, "--add-community", "KBS-BH-02", NULL), 0);
+    cr_assert_eq(
+        hj_run(&stack, NULL, NULL, "body", "change", body_id, "--add-community", "KBS-BH-02", NULL),
+        0);
     int rc = 1;
     err = NULL;
     for (int i = 0; i < 40 && rc != 0; i++) {
@@ -352,28 +378,31 @@ Test(auth, observer_reads_and_cannot_write)
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", "--device", obs, NULL), 0);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "audit", "status", "--all", "--device", obs, NULL), 0);
 
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "update", "KBS-BH-01", "--name", "改名", "--device",
-                        obs, NULL),
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "update", "KBS-BH-01", "--name", "改名",
+                        "--device", obs, NULL),
                  1);
-    cr_assert(strstr(err, "PERMISSION_DENIED: role observer may not call registry.community_update"), "%s", err);
+    cr_assert(
+        strstr(err, "PERMISSION_DENIED: role observer may not call registry.community_update"),
+        "%s", err);
     free(err);
     cr_assert_eq(s_talk(obs, "KBS-BH-01", &err), 1);
     cr_assert(strstr(err, "role observer may not call interviews.talk_add"), "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026",
-                        "--from", "2021-01-01", "--to", "2026-10-31", "--auditor", "张审计", "--device", obs,
-                        NULL),
+    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "open", "--community", "KBS-BH-01", "--term",
+                        "2021-2026", "--from", "2021-01-01", "--to", "2026-10-31", "--auditor",
+                        "张审计", "--device", obs, NULL),
                  1);
     cr_assert(strstr(err, "role observer may not call audit.open"), "%s", err);
     free(err);
     /* Its refusal wins over field errors: a malformed write says nothing about its fields. */
-    cr_assert_eq(hj_run(&stack, NULL, &err, "person", "add", "--name", "某人", "--gender", "none", "--device",
-                        obs, NULL),
+    cr_assert_eq(hj_run(&stack, NULL, &err, "person", "add", "--name", "某人", "--gender", "none",
+                        "--device", obs, NULL),
                  1);
     cr_assert(strstr(err, "PERMISSION_DENIED") && !strstr(err, "gender"), "%s", err);
     free(err);
     cr_assert_eq(s_journal_rows(), rows, "the observer wrote nothing");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE name = '改名'"), 0);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE name = '改名'"), 0);
 }
 
 /* ---- the actor -------------------------------------------------------------- */
@@ -381,7 +410,9 @@ Test(auth, observer_reads_and_cannot_write)
 Test(auth, the_actor_is_the_enrolled_device_whatever_the_request_says)
 {
     char office[320];
-    cr_assert_eq(hj_stack_enrol(&stack, "binhe-office", "滨河街道办", "subdistrict-office", office, sizeof office), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "binhe-office", "滨河街道办", "subdistrict-office", office,
+                                sizeof office),
+                 0);
     /* A talk whose recorded_by (output only) claims someone else. */
     char rid[37];
     hj_uuid_new(rid);
@@ -409,7 +440,8 @@ Test(auth, the_actor_is_the_enrolled_device_whatever_the_request_says)
     free(buf);
     cr_assert_eq(st.code, HJ__CODE__OK, "%s", st.message);
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM bus.journal WHERE request_id = '%s' AND actor = 'binhe-office'",
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM bus.journal WHERE request_id = '%s' AND actor = 'binhe-office'",
              rid);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 1, "the journal names the device");
     char *out = NULL;
@@ -465,34 +497,49 @@ Test(auth, service_roles_append_to_the_journal_and_never_rewrite_it)
     /* Each daemon is logged in as its own role (a service connects on its first call). */
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "audit", "status", "--all", NULL), 0);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(DISTINCT usename) FROM pg_stat_activity WHERE "
-                                         "datname = current_database() AND usename IN "
-                                         "('hj_busd', 'hj_registry', 'hj_interviews', 'hj_audit')"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(DISTINCT usename) FROM pg_stat_activity WHERE "
+                                 "datname = current_database() AND usename IN "
+                                 "('hj_busd', 'hj_registry', 'hj_interviews', 'hj_audit')"),
                  4);
     const char *roles[] = {"hj_registry", "hj_audit", "hj_interviews"};
     for (int i = 0; i < 3; i++) {
-        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e),
+        cr_assert_eq(hj_stack_sql_as(&stack, roles[i],
+                                     "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e,
+                                     sizeof e),
                      PGRES_FATAL_ERROR, "%s updated the journal", roles[i]);
         cr_assert(strstr(e, "permission denied"), "%s", e);
-        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "DELETE FROM bus.journal WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
-        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "TRUNCATE bus.journal", e, sizeof e), PGRES_FATAL_ERROR);
-        /* Inserting a row that claims to be sealed already is not theirs to do. */
-        cr_assert_eq(hj_stack_sql_as(&stack, roles[i],
-                          "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
-                          "payload, reply, seq, hash) VALUES (gen_random_uuid(), '\\x', 'registry', 'x', "
-                          "'x', '\\x', '\\x', 999, '\\x00')",
-                          e, sizeof e),
+        cr_assert_eq(
+            hj_stack_sql_as(&stack, roles[i], "DELETE FROM bus.journal WHERE seq = 1", e, sizeof e),
+            PGRES_FATAL_ERROR);
+        cr_assert_eq(hj_stack_sql_as(&stack, roles[i], "TRUNCATE bus.journal", e, sizeof e),
                      PGRES_FATAL_ERROR);
+        /* Inserting a row that claims to be sealed already is not theirs to do. */
+        cr_assert_eq(
+            hj_stack_sql_as(
+                &stack, roles[i],
+                "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
+                "payload, reply, seq, hash) VALUES (gen_random_uuid(), '\\x', 'registry', 'x', "
+                "'x', '\\x', '\\x', 999, '\\x00')",
+                e, sizeof e),
+            PGRES_FATAL_ERROR);
     }
     /* The relay's role seals, and only unsealed rows, and only the chain columns. */
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", "UPDATE bus.journal SET hash = hash WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
-    cr_assert(strstr(e, "seq 1 is sealed"), "%s", e);
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e), PGRES_FATAL_ERROR);
-    cr_assert(strstr(e, "permission denied"), "%s", e);
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
-                                 "payload, reply) VALUES (gen_random_uuid(), '\\x', 'registry', 'x', 'x', '\\x', '\\x')",
-                      e, sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd",
+                                 "UPDATE bus.journal SET hash = hash WHERE seq = 1", e, sizeof e),
                  PGRES_FATAL_ERROR);
+    cr_assert(strstr(e, "seq 1 is sealed"), "%s", e);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd",
+                                 "UPDATE bus.journal SET actor = 'x' WHERE seq = 1", e, sizeof e),
+                 PGRES_FATAL_ERROR);
+    cr_assert(strstr(e, "permission denied"), "%s", e);
+    cr_assert_eq(
+        hj_stack_sql_as(
+            &stack, "hj_busd",
+            "INSERT INTO bus.journal (request_id, request_digest, service, kind, actor, "
+            "payload, reply) VALUES (gen_random_uuid(), '\\x', 'registry', 'x', 'x', '\\x', '\\x')",
+            e, sizeof e),
+        PGRES_FATAL_ERROR);
     /* Not even the owner deletes. */
     PGconn *c = hj_stack_pg(&stack);
     PGresult *r = PQexec(c, "DELETE FROM bus.journal WHERE seq = 1");
@@ -501,7 +548,8 @@ Test(auth, service_roles_append_to_the_journal_and_never_rewrite_it)
     PQclear(r);
     PQfinish(c);
     char *out = NULL;
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 0);
     cr_assert(strstr(out, "ok, "), "%s", out);
     free(out);
 }
@@ -510,7 +558,8 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
 {
     s_wait_sealed();
     char *out = NULL, anchor[128] = "";
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 0);
     const char *head = strstr(out, "head ");
     cr_assert(head, "%s", out);
     sscanf(head + 5, "%127s", anchor);
@@ -518,12 +567,12 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
     long anchored = atol(anchor);
     cr_assert(anchored >= 8, "%s", anchor);
     /* Later writes extend the chain; the anchor still holds. */
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-05", "--name", "新城社区",
-                        "--subdistrict", "KBS-BH", NULL),
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-05", "--name",
+                        "新城社区", "--subdistrict", "KBS-BH", NULL),
                  0);
     s_wait_sealed();
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--anchor", anchor, "--db", stack.db,
-                        NULL),
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--anchor", anchor,
+                        "--db", stack.db, NULL),
                  0, "%s", out);
     cr_assert(strstr(out, "matches"), "%s", out);
     free(out);
@@ -534,23 +583,27 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
     PGresult *r = PQexec(c, "UPDATE bus.journal SET actor = 'someone-else' WHERE seq = 3");
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 1);
-    cr_assert(strstr(out, "broken at seq 3:") && strstr(out, "changed after it was sealed"), "%s", out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 1);
+    cr_assert(strstr(out, "broken at seq 3:") && strstr(out, "changed after it was sealed"), "%s",
+              out);
     free(out);
     /* Rehashing every later row makes the chain whole again; the anchor does not forgive it. */
     r = PQexec(c, "DO $$ DECLARE j bus.journal; prev bytea; BEGIN "
                   "SELECT hash INTO prev FROM bus.journal WHERE seq = 2; "
                   "FOR j IN SELECT * FROM bus.journal WHERE seq >= 3 ORDER BY seq LOOP "
-                  "  UPDATE bus.journal SET prev_hash = prev, hash = sha256(prev || bus.journal_digest_input(j)) "
+                  "  UPDATE bus.journal SET prev_hash = prev, hash = sha256(prev || "
+                  "bus.journal_digest_input(j)) "
                   "  WHERE seq = j.seq RETURNING hash INTO prev; END LOOP; "
                   "UPDATE bus.relay_head SET hash = prev; END $$");
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0, "%s", out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 0, "%s", out);
     free(out);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--anchor", anchor, "--db", stack.db,
-                        NULL),
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--anchor", anchor,
+                        "--db", stack.db, NULL),
                  1);
     cr_assert(strstr(out, "anchor broken"), "%s", out);
     free(out);
@@ -569,11 +622,12 @@ Test(auth, internal_endpoints_refuse_to_bind_beyond_a_private_network)
     int status = 0;
     for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++)
         usleep(50000);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0, "hj-busd ran with a public worker endpoint");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0,
+              "hj-busd ran with a public worker endpoint");
     other.pid[0] = 0;
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "grep -q 'is not loopback or a private network' %s/hj-busd.%d.log", other.run_dir,
-             (int)pid);
+    snprintf(cmd, sizeof cmd, "grep -q 'is not loopback or a private network' %s/hj-busd.%d.log",
+             other.run_dir, (int)pid);
     cr_assert_eq(system(cmd), 0, "no reason logged");
     hj_stack_stop(&other);
 }
@@ -601,15 +655,15 @@ Test(auth, an_identity_card_number_never_reaches_a_log_or_an_event)
     }
     cr_assert(joined, "the subscriber never joined");
 
-    cr_assert_eq(hj_run(&stack, &out, &err, "person", "add", "--name", "周身份", "--gender", "female",
-                        "--id-card", id, "--json", NULL),
+    cr_assert_eq(hj_run(&stack, &out, &err, "person", "add", "--name", "周身份", "--gender",
+                        "female", "--id-card", id, "--json", NULL),
                  0, "%s", err);
     cr_assert(strstr(out, mask) && !strstr(out, id), "%s", out);
     free(out);
     free(err);
     /* The same number again: refused, and the refusal does not repeat it either. */
-    cr_assert_eq(hj_run(&stack, &out, &err, "person", "add", "--name", "周重复", "--gender", "female",
-                        "--id-card", id, NULL),
+    cr_assert_eq(hj_run(&stack, &out, &err, "person", "add", "--name", "周重复", "--gender",
+                        "female", "--id-card", id, NULL),
                  1);
     cr_assert(!strstr(out, id) && !strstr(err, id), "%s%s", out, err);
     free(out);
@@ -625,7 +679,8 @@ Test(auth, an_identity_card_number_never_reaches_a_log_or_an_event)
             for (int k = 0; k < f.count; k++)
                 cr_assert_not(s_contains(hj_frames_data(&f, k), hj_frames_size(&f, k), id),
                               "an event carries the number");
-            if (hj_frames_size(&f, 0) >= 22 && memcmp(hj_frames_data(&f, 0), "registry.person_added.", 22) == 0) {
+            if (hj_frames_size(&f, 0) >= 22 &&
+                memcmp(hj_frames_data(&f, 0), "registry.person_added.", 22) == 0) {
                 person_events++;
                 cr_assert_not(s_contains(hj_frames_data(&f, 1), hj_frames_size(&f, 1), mask),
                               "a public event carries no personal content, the mask neither");
@@ -645,17 +700,20 @@ Test(auth, an_identity_card_number_never_reaches_a_log_or_an_event)
     snprintf(cmd, sizeof cmd, "grep -rqa '%.6s' %s/*.log", id + 12, stack.run_dir);
     cr_assert_neq(system(cmd), 0, "a log holds the number's tail past the mask");
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM bus.journal WHERE position(convert_to('%s', 'UTF8') in payload) > 0 "
-             "OR position(convert_to('%s', 'UTF8') in reply) > 0",
-             id, id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM bus.journal WHERE position(convert_to('%s', 'UTF8') in payload) > 0 "
+        "OR position(convert_to('%s', 'UTF8') in reply) > 0",
+        id, id);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 0, "the journal holds the number");
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM registry.person WHERE id_mask = '%s' AND length(id_hash) = 32 AND "
-             "position(convert_to('%s', 'UTF8') in id_hash) = 0",
-             mask, id + 6);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM registry.person WHERE id_mask = '%s' AND length(id_hash) = 32 AND "
+        "position(convert_to('%s', 'UTF8') in id_hash) = 0",
+        mask, id + 6);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 1);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM registry.person p WHERE p::text LIKE '%%%s%%'", id + 6);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM registry.person p WHERE p::text LIKE '%%%s%%'",
+             id + 6);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 0);
     /* The key is a file of the run directory, not a row. */
     snprintf(cmd, sizeof cmd, "test -s %s/idcard.key", stack.run_dir);
@@ -694,9 +752,10 @@ Test(auth, hj_migrate_provisions_role_passwords_and_a_health_device)
     struct stat st;
     cr_assert_eq(stat(health, &st), 0, "no health device");
     cr_assert_eq(st.st_mode & 0777, 0600);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM pg_authid WHERE rolname IN ('hj_busd', "
-                                         "'hj_registry', 'hj_audit', 'hj_interviews', 'hj_admin') "
-                                         "AND rolpassword IS NOT NULL"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM pg_authid WHERE rolname IN ('hj_busd', "
+                                 "'hj_registry', 'hj_audit', 'hj_interviews', 'hj_admin') "
+                                 "AND rolpassword IS NOT NULL"),
                  5, "every daemon's role has the password");
     /* The health checks' device: admitted, and an observer. */
     hj_device_t d;
@@ -708,7 +767,8 @@ Test(auth, hj_migrate_provisions_role_passwords_and_a_health_device)
     for (int i = 0; i < 100 && rc != 0; i++) {
         free(err);
         err = NULL;
-        if ((rc = hj_run(&stack, NULL, &err, "status", "--service", "registry", "--device", health, NULL)) != 0)
+        if ((rc = hj_run(&stack, NULL, &err, "status", "--service", "registry", "--device", health,
+                         NULL)) != 0)
             usleep(20000);
     }
     cr_assert_eq(rc, 0, "%s", err);
@@ -719,14 +779,17 @@ Test(auth, hj_migrate_provisions_role_passwords_and_a_health_device)
     cr_assert_str_eq(d.public_key, first);
     cr_assert_eq(unlink(health), 0);
     cr_assert_eq(s_migrate("a-long-random-secret", health), 0);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.devices WHERE name LIKE 'health-%' AND "
-                                         "revoked_at IS NULL"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.devices WHERE name LIKE 'health-%' AND "
+                                 "revoked_at IS NULL"),
                  1);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.devices WHERE name LIKE 'health-%'"), 2);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.devices WHERE name LIKE 'health-%'"), 2);
 
     /* `--out -`: the device file on stdout, for `docker compose exec ... > NAME.device`. */
-    cr_assert_eq(hj_run(&stack, &out, &err, "admin", "device", "enrol", "piped-1", "--team", "指挥中心", "--role",
-                        "observer", "--out", "-", "--db", stack.db, "--run-dir", stack.run_dir, NULL),
+    cr_assert_eq(hj_run(&stack, &out, &err, "admin", "device", "enrol", "piped-1", "--team",
+                        "指挥中心", "--role", "observer", "--out", "-", "--db", stack.db,
+                        "--run-dir", stack.run_dir, NULL),
                  0, "%s", err);
     cr_assert(strstr(err, "enrolled piped-1"), "%s", err);
     char piped[400];

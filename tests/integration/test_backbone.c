@@ -39,8 +39,8 @@ static void s_start(int registries)
         programs[i] = "hj-registryd";
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     /* Every instance, not just the first, is one the broker hands requests to. */
-    cr_assert_eq(hj_wait_until(s_broker_has, &registries, 10000), 0, "the broker has %d instance(s)",
-                 registries);
+    cr_assert_eq(hj_wait_until(s_broker_has, &registries, 10000), 0,
+                 "the broker has %d instance(s)", registries);
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH"), 0);
 }
 
@@ -85,15 +85,18 @@ Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NUL
      .timeout = 60)
 {
     s_start(1);
-    void *ctx = zmq_ctx_new(), *sub = hj_stack_sub(&stack, ctx, NULL, "registry.community_added.", 5000);
+    void *ctx = zmq_ctx_new(),
+         *sub = hj_stack_sub(&stack, ctx, NULL, "registry.community_added.", 5000);
     cr_assert_not_null(sub, "no subscriber on the event bus");
     /* The CURVE handshake is done and the subscription has reached the XPUB. */
-    cr_assert_gt(hj_wait_subscribed(sub, hj_seed_probe, &stack, 10000), 0, "the subscriber never heard a probe");
+    cr_assert_gt(hj_wait_subscribed(sub, hj_seed_probe, &stack, 10000), 0,
+                 "the subscriber never heard a probe");
     uint64_t seqs[2];
     const char *codes[2] = {"KBS-BH-01", "KBS-BH-02"};
     for (int i = 0; i < 2; i++) {
-        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", codes[i], "--name", "滨河社区",
-                            "--subdistrict", "KBS-BH", NULL), 0);
+        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", codes[i], "--name",
+                            "滨河社区", "--subdistrict", "KBS-BH", NULL),
+                     0);
         hj_frames_t f;
         cr_assert_eq(hj_frames_recv(sub, &f, 0), 0, "event %d did not arrive", i);
         cr_assert_eq(f.count, 2);
@@ -112,35 +115,41 @@ Test(backbone, journal_event_reaches_subscriber_with_contiguous_seq, .init = NUL
         cr_assert_str_eq(ev->kind, "community_added");
         seqs[i] = ev->seq;
         char sql[256];
-        snprintf(sql, sizeof sql, "SELECT seq FROM bus.journal WHERE kind = 'community_added' AND community = '%s'",
+        snprintf(sql, sizeof sql,
+                 "SELECT seq FROM bus.journal WHERE kind = 'community_added' AND community = '%s'",
                  codes[i]);
         cr_assert_eq((long)ev->seq, hj_stack_scalar(&stack, sql), "event seq is the journal's");
         hj__event__free_unpacked(ev, NULL);
         hj_frames_close(&f);
     }
-    cr_assert_eq(seqs[1], seqs[0] + 1, "contiguous: %lu then %lu", (unsigned long)seqs[0], (unsigned long)seqs[1]);
+    cr_assert_eq(seqs[1], seqs[0] + 1, "contiguous: %lu then %lu", (unsigned long)seqs[0],
+                 (unsigned long)seqs[1]);
     /* The chain links each row to the one before. */
-    cr_assert_eq(hj_stack_scalar(&stack,
-                                 "SELECT count(*) FROM bus.journal a JOIN bus.journal b ON b.seq = a.seq + 1 "
-                                 "WHERE b.prev_hash <> a.hash"),
+    cr_assert_eq(hj_stack_scalar(
+                     &stack,
+                     "SELECT count(*) FROM bus.journal a JOIN bus.journal b ON b.seq = a.seq + 1 "
+                     "WHERE b.prev_hash <> a.hash"),
                  0);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal j WHERE "
-                                         "j.hash <> sha256(j.prev_hash || bus.journal_digest_input(j))"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal j WHERE "
+                                 "j.hash <> sha256(j.prev_hash || bus.journal_digest_input(j))"),
                  0);
     zmq_close(sub);
     zmq_ctx_term(ctx);
 }
 
-Test(backbone, replayed_uuid_writes_once_and_reused_uuid_is_refused, .fini = teardown, .timeout = 60)
+Test(backbone, replayed_uuid_writes_once_and_reused_uuid_is_refused, .fini = teardown,
+     .timeout = 60)
 {
     s_start(1);
     const char *rid = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427";
     char *first = NULL, *second = NULL, *err = NULL;
-    cr_assert_eq(hj_run(&stack, &first, NULL, "community", "add", "--code", "KBS-BH-01", "--name", "滨河社区",
-                        "--subdistrict", "KBS-BH", "--request-id", rid, "--json", NULL), 0);
-    cr_assert_eq(hj_run(&stack, &second, &err, "community", "add", "--code", "KBS-BH-01", "--name", "滨河社区",
-                        "--subdistrict", "KBS-BH", "--request-id", rid, "--json", NULL), 0,
-                 "a replay is answered like the first try: %s", err);
+    cr_assert_eq(hj_run(&stack, &first, NULL, "community", "add", "--code", "KBS-BH-01", "--name",
+                        "滨河社区", "--subdistrict", "KBS-BH", "--request-id", rid, "--json", NULL),
+                 0);
+    cr_assert_eq(hj_run(&stack, &second, &err, "community", "add", "--code", "KBS-BH-01", "--name",
+                        "滨河社区", "--subdistrict", "KBS-BH", "--request-id", rid, "--json", NULL),
+                 0, "a replay is answered like the first try: %s", err);
     cr_assert_str_eq(first, second, "the replay returns the first answer");
     free(first);
     free(second);
@@ -150,8 +159,9 @@ Test(backbone, replayed_uuid_writes_once_and_reused_uuid_is_refused, .fini = tea
                                          "'1b4e28ba-2fa1-4d2b-883f-0016d3cca427'"),
                  1);
     /* The same id for a different record is refused, naming the field. */
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "KBS-BH-02", "--name", "康和社区",
-                        "--subdistrict", "KBS-BH", "--request-id", rid, NULL), 1);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "KBS-BH-02", "--name",
+                        "康和社区", "--subdistrict", "KBS-BH", "--request-id", rid, NULL),
+                 1);
     cr_assert(strstr(err, "field: request_id"), "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community"), 1);
@@ -172,7 +182,8 @@ static void *s_race(void *arg)
     hj_client_t *c = hj_stack_client(&stack, 5000, 3);
     uint8_t *reply = NULL;
     size_t len = 0;
-    if (c && hj_client_call(c, "registry", r->body, r->len, &reply, &len) == 0 && len < sizeof r->reply) {
+    if (c && hj_client_call(c, "registry", r->body, r->len, &reply, &len) == 0 &&
+        len < sizeof r->reply) {
         hj_status_t st;
         r->ok = hj_status_unpack(reply, len, &st) == 0 && st.code == HJ__CODE__OK;
         r->replayed = r->ok && strcmp(st.message, HJ_REPLAY_MESSAGE) == 0;
@@ -189,7 +200,8 @@ Test(backbone, racing_replays_on_two_instances_store_one_row, .fini = teardown, 
     s_start(2);
     enum { N = 12 };
     size_t len;
-    uint8_t *body = s_community_add("9c5b94b1-35ad-49bb-b118-8e8fc24abf80", "KBS-BH-07", "民生社区", &len);
+    uint8_t *body =
+        s_community_add("9c5b94b1-35ad-49bb-b118-8e8fc24abf80", "KBS-BH-07", "民生社区", &len);
     s_racer_t racers[N] = {0};
     pthread_t t[N];
     for (int i = 0; i < N; i++) {
@@ -215,15 +227,20 @@ Test(backbone, racing_replays_on_two_instances_store_one_row, .fini = teardown, 
                      "same answer for all");
     }
     free(body);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-07'"), 1);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'community_added'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-07'"),
+        1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'community_added'"),
+        1);
 }
 
 /* Lines "request for registry" in one daemon's log. */
 static int s_requests_served(pid_t pid)
 {
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "grep -c 'request for registry' %s/hj-registryd.%d.log", stack.run_dir, (int)pid);
+    snprintf(cmd, sizeof cmd, "grep -c 'request for registry' %s/hj-registryd.%d.log",
+             stack.run_dir, (int)pid);
     FILE *p = popen(cmd, "r");
     int n = 0;
     if (p && fscanf(p, "%d", &n) != 1)
@@ -239,8 +256,9 @@ Test(backbone, two_instances_share_the_load, .fini = teardown, .timeout = 60)
     char code[32];
     for (int i = 0; i < 20; i++) {
         snprintf(code, sizeof code, "C-%02d", i);
-        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", code, "--name", "社区",
-                            "--subdistrict", "KBS-BH", NULL), 0);
+        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", code, "--name",
+                            "社区", "--subdistrict", "KBS-BH", NULL),
+                     0);
     }
     int a = s_requests_served(stack.pid[1]), b = s_requests_served(stack.pid[2]);
     cr_assert(a >= 5 && b >= 5, "both instances served (%d and %d)", a, b);
@@ -294,13 +312,19 @@ Test(backbone, killing_a_worker_mid_stream_loses_nothing, .fini = teardown, .tim
     hj_stack_kill(&stack, stack.pid[1], SIGKILL);
     pthread_join(t, NULL);
     cr_assert_eq(w.ok, 150, "every write was answered OK after retries (%d failed)", w.failed);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code LIKE 'S-%'"), 150);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'community_added'"), 150);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code LIKE 'S-%'"),
+        150);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'community_added'"),
+        150);
 
     /* With no instance left, the CLI says it could not reach the service (exit 3)... */
     hj_stack_kill(&stack, stack.pid[2], SIGKILL);
     char *err = NULL;
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "list", "--timeout", "500", "--tries", "2", NULL), 3);
+    cr_assert_eq(
+        hj_run(&stack, NULL, &err, "community", "list", "--timeout", "500", "--tries", "2", NULL),
+        3);
     cr_assert(strstr(err, "UNAVAILABLE") || strstr(err, "no answer"), "%s", err);
     free(err);
     /* ...and a new instance takes over. */
@@ -312,54 +336,66 @@ Test(backbone, killing_a_worker_mid_stream_loses_nothing, .fini = teardown, .tim
 Test(backbone, lost_database_connection_is_remade, .fini = teardown, .timeout = 60)
 {
     s_start(1);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-01", "--name", "甲", "--subdistrict",
-                        "KBS-BH", NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-01", "--name", "甲",
+                        "--subdistrict", "KBS-BH", NULL),
+                 0);
     /* What a PostgreSQL restart looks like to the daemons: every connection dropped. */
     PGconn *c = hj_stack_pg(&stack);
-    PQclear(PQexec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                      "AND pid <> pg_backend_pid()"));
+    PQclear(PQexec(
+        c,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()"));
     PQfinish(c);
     char *err = NULL;
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "A-02", "--name", "乙", "--subdistrict",
-                        "KBS-BH", "--tries", "5", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "A-02", "--name", "乙",
+                        "--subdistrict", "KBS-BH", "--tries", "5", NULL),
+                 0, "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community"), 2);
 }
 
-Test(backbone, relay_publishes_rows_that_committed_while_it_was_down, .fini = teardown, .timeout = 60)
+Test(backbone, relay_publishes_rows_that_committed_while_it_was_down, .fini = teardown,
+     .timeout = 60)
 {
     s_start(1);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-01", "--name", "甲", "--subdistrict",
-                        "KBS-BH", NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-01", "--name", "甲",
+                        "--subdistrict", "KBS-BH", NULL),
+                 0);
     long head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
     /* The relay must have sequenced everything so far. */
-    for (int i = 0; i < 50 && head != hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"); i++) {
+    for (int i = 0; i < 50 && head != hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+         i++) {
         usleep(100000);
         head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
     }
     hj_stack_kill(&stack, stack.pid[0], SIGKILL); /* hj-busd */
     /* A row that a service committed while the relay was down. */
     PGconn *c = hj_stack_pg(&stack);
-    PGresult *r = PQexec(c, "INSERT INTO bus.journal (request_id, service, kind, community, actor, payload, reply, "
-                            "request_digest) VALUES (gen_random_uuid(), 'registry', 'note', 'A-01', 'local', "
-                            "'\\x'::bytea, '\\x'::bytea, '\\x'::bytea)");
+    PGresult *r = PQexec(
+        c, "INSERT INTO bus.journal (request_id, service, kind, community, actor, payload, reply, "
+           "request_digest) VALUES (gen_random_uuid(), 'registry', 'note', 'A-01', 'local', "
+           "'\\x'::bytea, '\\x'::bytea, '\\x'::bytea)");
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
     cr_assert(hj_stack_spawn(&stack, "hj-busd") > 0);
-    cr_assert_eq(hj_stack_wait(&stack, "registry", 10000), 0, "the worker re-registers with the new broker");
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-02", "--name", "乙", "--subdistrict",
-                        "KBS-BH", NULL), 0);
+    cr_assert_eq(hj_stack_wait(&stack, "registry", 10000), 0,
+                 "the worker re-registers with the new broker");
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-02", "--name", "乙",
+                        "--subdistrict", "KBS-BH", NULL),
+                 0);
     long n = 0;
     for (int i = 0; i < 50 && n != head + 2; i++) {
         usleep(100000);
         n = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NOT NULL");
     }
     cr_assert_eq(n, head + 2, "both later rows sequenced");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT seq FROM bus.journal WHERE kind = 'note'"), head + 1,
-                 "the row committed during the outage comes first, contiguous");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal a JOIN bus.journal b ON b.seq = a.seq + 1 "
-                                         "WHERE b.prev_hash <> a.hash"),
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT seq FROM bus.journal WHERE kind = 'note'"),
+                 head + 1, "the row committed during the outage comes first, contiguous");
+    cr_assert_eq(hj_stack_scalar(
+                     &stack,
+                     "SELECT count(*) FROM bus.journal a JOIN bus.journal b ON b.seq = a.seq + 1 "
+                     "WHERE b.prev_hash <> a.hash"),
                  0);
 }
 
@@ -367,7 +403,8 @@ Test(backbone, relay_publishes_rows_that_committed_while_it_was_down, .fini = te
 
 /* Sends raw frames from a fresh DEALER and returns the reply's status
  * (code -1 when no reply came within timeout_ms). */
-static hj_status_t s_raw(const char *version, const char *service, const void *body, size_t len, int timeout_ms)
+static hj_status_t s_raw(const char *version, const char *service, const void *body, size_t len,
+                         int timeout_ms)
 {
     hj_status_t st = {.code = -1};
     void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
@@ -405,14 +442,15 @@ static hj_status_t s_registry_request(Hj__Registry__Request *req)
     return st;
 }
 
-#define ASSERT_STATUS(st, want, want_field)                                                           \
-    do {                                                                                              \
-        hj_status_t s__ = (st);                                                                       \
-        cr_assert_eq(s__.code, want, "code %d (%s), want %d", s__.code, s__.message, want);           \
-        cr_assert_str_eq(s__.field, want_field, "field '%s' (%s)", s__.field, s__.message);           \
+#define ASSERT_STATUS(st, want, want_field)                                                        \
+    do {                                                                                           \
+        hj_status_t s__ = (st);                                                                    \
+        cr_assert_eq(s__.code, want, "code %d (%s), want %d", s__.code, s__.message, want);        \
+        cr_assert_str_eq(s__.field, want_field, "field '%s' (%s)", s__.field, s__.message);        \
     } while (0)
 
-Test(backbone, bad_input_is_refused_with_the_field_and_changes_nothing, .fini = teardown, .timeout = 120)
+Test(backbone, bad_input_is_refused_with_the_field_and_changes_nothing, .fini = teardown,
+     .timeout = 120)
 {
     stack.max_msg = 65536;
     cr_assert_eq(hj_stack_init(&stack), 0);
@@ -424,7 +462,8 @@ Test(backbone, bad_input_is_refused_with_the_field_and_changes_nothing, .fini = 
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
 
     /* Malformed protobuf. */
-    ASSERT_STATUS(s_call("registry", "\xff\xff\xff\xff\x0f", 5), HJ__CODE__INVALID_ARGUMENT, "body");
+    ASSERT_STATUS(s_call("registry", "\xff\xff\xff\xff\x0f", 5), HJ__CODE__INVALID_ARGUMENT,
+                  "body");
     /* Unknown service. */
     ASSERT_STATUS(s_call("nosuch", "", 0), HJ__CODE__NOT_FOUND, "service");
     /* Wrong MDP version; missing frames. */
@@ -487,7 +526,8 @@ Test(backbone, bad_input_is_refused_with_the_field_and_changes_nothing, .fini = 
     /* A frame larger than the maximum: the broker drops that connection... */
     size_t big = 200000;
     uint8_t *huge = calloc(1, big);
-    cr_assert_eq(s_raw(HJ_MDPC, "registry", huge, big, 1500).code, -1, "no answer to an oversized message");
+    cr_assert_eq(s_raw(HJ_MDPC, "registry", huge, big, 1500).code, -1,
+                 "no answer to an oversized message");
     free(huge);
 
     /* ...and keeps serving everyone else; nothing above was written. */
@@ -505,8 +545,9 @@ Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .
     s_start(1);
     const char *codes[] = {"V-01", "V-02", "V-03"};
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", codes[i], "--name", "社区",
-                            "--subdistrict", "KBS-BH", NULL), 0);
+        cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", codes[i], "--name",
+                            "社区", "--subdistrict", "KBS-BH", NULL),
+                     0);
     long n = 0;
     for (int i = 0; i < 50 && n != 5; i++) {
         usleep(50000);
@@ -514,7 +555,8 @@ Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .
     }
     cr_assert_eq(n, 5);
     char *out = NULL;
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 0);
     cr_assert(strncmp(out, "ok, 5 events, head ", 19) == 0, "%s", out);
     free(out);
     /* A sealed row cannot be edited, not even by the database's owner... */
@@ -523,7 +565,8 @@ Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .
     cr_assert_eq(PQresultStatus(r), PGRES_FATAL_ERROR, "a sealed row was updated");
     cr_assert(strstr(PQerrorMessage(c), "seq 4 is sealed"), "%s", PQerrorMessage(c));
     PQclear(r);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 0);
     free(out);
     /* ...so someone with superuser switches the guard off and edits it by hand. */
     PQclear(PQexec(c, "SET session_replication_role = replica"));
@@ -531,7 +574,8 @@ Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 1);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 1);
     cr_assert(strstr(out, "broken at seq 4"), "%s", out);
     free(out);
 }

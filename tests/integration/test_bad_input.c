@@ -31,7 +31,7 @@
 
 static hj_stack_t stack;
 static char p1[37], p2[37]; /* two registry persons */
-static char election[37];    /* a residents election of KBS-BH-01, scheduled, not open */
+static char election[37];   /* a residents election of KBS-BH-01, scheduled, not open */
 static char election_day[11];
 
 typedef struct {
@@ -114,7 +114,7 @@ static s_bytes_t s_request(const char *rid, int outer, s_bytes_t inner)
     memcpy(b.data + b.len, rid, n);
     b.len += n;
     b.data[b.len++] = (uint8_t)(outer << 3 | 2);
-    for (size_t v = inner.len; ; v >>= 7) {
+    for (size_t v = inner.len;; v >>= 7) {
         b.data[b.len++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
         if (v < 0x80)
             break;
@@ -136,12 +136,12 @@ static char *s_big_text(size_t n)
 /* ---- the table ------------------------------------------------------------ */
 
 typedef struct {
-    const char *service;  /* what the request names */
+    const char *service; /* what the request names */
     const char *what;
-    const char *version;  /* MDP header; NULL: MDPC01 */
-    int no_body;          /* the request stops after the service frame */
+    const char *version; /* MDP header; NULL: MDPC01 */
+    int no_body;         /* the request stops after the service frame */
     s_bytes_t body;
-    int want;             /* expected code, or NO_ANSWER */
+    int want; /* expected code, or NO_ANSWER */
     const char *field;
 } s_case_t;
 
@@ -149,7 +149,8 @@ typedef struct {
 static s_case_t cases[S_MAX_CASES];
 static int ncases;
 
-static void s_case(const char *service, const char *what, s_bytes_t body, int want, const char *field)
+static void s_case(const char *service, const char *what, s_bytes_t body, int want,
+                   const char *field)
 {
     cr_assert_lt(ncases, S_MAX_CASES);
     cases[ncases++] = (s_case_t){service, what, NULL, 0, body, want, field};
@@ -162,20 +163,29 @@ static void s_wire_cases(const char *service, s_bytes_t valid_write)
     static int n;
     cr_assert_lt(n, 4);
     cr_assert_lt(ncases + 6, S_MAX_CASES);
-    cases[ncases++] = (s_case_t){service, "request without its body frame (truncated frames)", NULL, 1,
-                                 {NULL, 0}, HJ__CODE__INVALID_ARGUMENT, "service"};
-    cases[ncases++] = (s_case_t){service, "wrong MDP version", "MDPC02", 0, s_raw_bytes(valid_write.data,
-                                 valid_write.len), HJ__CODE__INVALID_ARGUMENT, "protocol"};
+    cases[ncases++] = (s_case_t){service,   "request without its body frame (truncated frames)",
+                                 NULL,      1,
+                                 {NULL, 0}, HJ__CODE__INVALID_ARGUMENT,
+                                 "service"};
+    cases[ncases++] = (s_case_t){service,
+                                 "wrong MDP version",
+                                 "MDPC02",
+                                 0,
+                                 s_raw_bytes(valid_write.data, valid_write.len),
+                                 HJ__CODE__INVALID_ARGUMENT,
+                                 "protocol"};
     snprintf(unknown[n], sizeof unknown[n], "%s.v2", service);
     s_case(unknown[n++], "unknown service", s_raw_bytes(valid_write.data, valid_write.len),
            HJ__CODE__NOT_FOUND, "service");
-    s_case(service, "truncated protobuf (last byte cut)", s_cut(s_raw_bytes(valid_write.data, valid_write.len)),
-           HJ__CODE__INVALID_ARGUMENT, "body");
-    s_case(service, "not protobuf at all", s_raw_bytes("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x0f", 11),
+    s_case(service, "truncated protobuf (last byte cut)",
+           s_cut(s_raw_bytes(valid_write.data, valid_write.len)), HJ__CODE__INVALID_ARGUMENT,
+           "body");
+    s_case(service, "not protobuf at all",
+           s_raw_bytes("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x0f", 11),
            HJ__CODE__INVALID_ARGUMENT, "body");
     uint8_t *huge = calloc(1, (size_t)MAX_MSG + 4096);
-    s_case(service, "oversized frame (over the broker's maximum)", (s_bytes_t){huge, (size_t)MAX_MSG + 4096},
-           NO_ANSWER, "");
+    s_case(service, "oversized frame (over the broker's maximum)",
+           (s_bytes_t){huge, (size_t)MAX_MSG + 4096}, NO_ANSWER, "");
 }
 
 static void s_registry_cases(void)
@@ -195,24 +205,29 @@ static void s_registry_cases(void)
     s_wire_cases("registry", valid);
 
     m.name = "测试\xe6\xbb";
-    s_case("registry", "invalid UTF-8 in a name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "name");
+    s_case("registry", "invalid UTF-8 in a name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "name");
     m.name = "测试#社区";
-    s_case("registry", "NUL byte in a name", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT, "name");
+    s_case("registry", "NUL byte in a name", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
+           "name");
     m.name = s_big_text(10u * 1024 * 1024);
     s_case("registry", "10 MB name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "name");
     free(m.name);
     m.name = "测试社区";
     m.code = "x'; DROP TABLE registry.community; --";
-    s_case("registry", "SQL metacharacters in a code", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "code");
+    s_case("registry", "SQL metacharacters in a code", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "code");
     m.code = "KBS-BH-09";
     m.org_type = (Hj__Registry__OrgType)-1;
-    s_case("registry", "negative enum (org_type -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "org_type");
+    s_case("registry", "negative enum (org_type -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "org_type");
     m.org_type = HJ__REGISTRY__ORG_TYPE__BRANCH;
     req.request_id = "'; DELETE FROM bus.journal; --";
-    s_case("registry", "SQL metacharacters as the request id", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "request_id");
+    s_case("registry", "SQL metacharacters as the request id", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "request_id");
     req.request_id = "";
-    s_case("registry", "a write without its UUID", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "request_id");
+    s_case("registry", "a write without its UUID", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "request_id");
 
     seat.community = "KBS-BH-01";
     seat.person_id = p1;
@@ -222,9 +237,11 @@ static void s_registry_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000002";
     req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_ADD;
     req.seat_add = &seat;
-    s_case("registry", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "term_start");
+    s_case("registry", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "term_start");
 
-    s_case("registry", "negative count (list limit -1)", s_negative(15, 2), HJ__CODE__INVALID_ARGUMENT, "limit");
+    s_case("registry", "negative count (list limit -1)", s_negative(15, 2),
+           HJ__CODE__INVALID_ARGUMENT, "limit");
     Hj__Registry__Request none = HJ__REGISTRY__REQUEST__INIT;
     s_case("registry", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
            HJ__CODE__INVALID_ARGUMENT, "op");
@@ -232,7 +249,8 @@ static void s_registry_cases(void)
     req.request_id = "";
     req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
     req.community_list = &q;
-    s_case("registry", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)), HJ__CODE__OK, "");
+    s_case("registry", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
+           HJ__CODE__OK, "");
     free(valid.data);
 }
 
@@ -259,17 +277,22 @@ static void s_audit_cases(void)
     s_bytes_t valid = s_pack(&req.base);
     s_wire_cases("audit", valid);
 
-    e.term = "2021\xff" "2026";
-    s_case("audit", "invalid UTF-8 in the term", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "term");
+    e.term = "2021\xff"
+             "2026";
+    s_case("audit", "invalid UTF-8 in the term", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "term");
     e.term = "2021-2026";
     auditors[0] = "张#审计";
-    s_case("audit", "NUL byte in an auditor", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT, "auditors");
+    s_case("audit", "NUL byte in an auditor", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
+           "auditors");
     auditors[0] = "张审计";
     e.period_from = "2026-02-30";
-    s_case("audit", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "period_from");
+    s_case("audit", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "period_from");
     e.period_from = "2021-01-01";
     e.community = "'; DROP SCHEMA audit CASCADE; --";
-    s_case("audit", "SQL metacharacters in a community code", s_pack(&req.base), HJ__CODE__NOT_FOUND, "community");
+    s_case("audit", "SQL metacharacters in a community code", s_pack(&req.base),
+           HJ__CODE__NOT_FOUND, "community");
     e.community = "KBS-BH-01";
 
     ref.key = "KBS-BH-01";
@@ -285,8 +308,10 @@ static void s_audit_cases(void)
     req.op_case = HJ__AUDIT__REQUEST__OP_SCOPE_ADD;
     req.scope_add = &add;
     item.signers = UINT32_MAX; /* -1 as the count of residents who asked */
-    s_case("audit", "negative count (signers -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "eligible");
-    s_case("audit", "negative count (list limit -1)", s_negative(12, 3), HJ__CODE__INVALID_ARGUMENT, "limit");
+    s_case("audit", "negative count (signers -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "eligible");
+    s_case("audit", "negative count (list limit -1)", s_negative(12, 3), HJ__CODE__INVALID_ARGUMENT,
+           "limit");
 
     f.scope_item = 1;
     f.severity = HJ__AUDIT__SEVERITY__OBSERVATION;
@@ -309,7 +334,8 @@ static void s_audit_cases(void)
     req.request_id = "";
     req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
     req.list = &q;
-    s_case("audit", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)), HJ__CODE__OK, "");
+    s_case("audit", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
+           HJ__CODE__OK, "");
     free(valid.data);
 }
 
@@ -335,10 +361,11 @@ static void s_interviews_cases(void)
     s_wire_cases("interviews", valid);
 
     t.summary = "愿意\xc3\x28";
-    s_case("interviews", "invalid UTF-8 in the summary", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "summary");
+    s_case("interviews", "invalid UTF-8 in the summary", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "summary");
     t.summary = "愿意#继续";
-    s_case("interviews", "NUL byte in the summary", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
-           "summary");
+    s_case("interviews", "NUL byte in the summary", s_nul(s_pack(&req.base)),
+           HJ__CODE__INVALID_ARGUMENT, "summary");
     t.summary = s_big_text(10u * 1024 * 1024);
     s_case("interviews", "10 MB summary", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "summary");
     free(t.summary);
@@ -347,12 +374,14 @@ static void s_interviews_cases(void)
     s_case("interviews", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "date");
     t.date = "2026-01-10";
     t.community = "KBS' OR '1'='1";
-    s_case("interviews", "SQL metacharacters in a community code", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "community");
+    s_case("interviews", "SQL metacharacters in a community code", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "community");
     t.community = "KBS-BH-01";
     t.phase = (Hj__Interviews__Phase)-1;
-    s_case("interviews", "negative enum (phase -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "phase");
-    s_case("interviews", "negative count (list limit -1)", s_negative(12, 6), HJ__CODE__INVALID_ARGUMENT, "limit");
+    s_case("interviews", "negative enum (phase -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "phase");
+    s_case("interviews", "negative count (list limit -1)", s_negative(12, 6),
+           HJ__CODE__INVALID_ARGUMENT, "limit");
 
     Hj__Interviews__Request none = HJ__INTERVIEWS__REQUEST__INIT;
     s_case("interviews", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
@@ -361,8 +390,8 @@ static void s_interviews_cases(void)
     req.request_id = "";
     req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_LIST;
     req.talk_list = &q;
-    s_case("interviews", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)), HJ__CODE__OK,
-           "");
+    s_case("interviews", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
+           HJ__CODE__OK, "");
     free(valid.data);
 }
 
@@ -389,35 +418,41 @@ static void s_tally_cases(void)
     s_wire_cases("tally", valid);
 
     e.date = "2026-02-30";
-    s_case("tally", "election day 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "date");
+    s_case("tally", "election day 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "date");
     e.date = "2099-02-30"; /* not in the past: the calendar refuses it */
-    s_case("tally", "election day 2099-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "date");
+    s_case("tally", "election day 2099-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "date");
     e.date = election_day;
     e.seats = 0;
     s_case("tally", "seats as a ten-byte varint (2^64 - 1)",
-           s_request(req.request_id, 12, s_huge_varint(s_pack(&e.base), 4)), HJ__CODE__INVALID_ARGUMENT, "seats");
+           s_request(req.request_id, 12, s_huge_varint(s_pack(&e.base), 4)),
+           HJ__CODE__INVALID_ARGUMENT, "seats");
     e.seats = UINT32_MAX;
-    s_case("tally", "negative count (seats -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "seats");
+    s_case("tally", "negative count (seats -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "seats");
     e.seats = 5;
     e.community = "KBS' OR 1=1--";
-    s_case("tally", "SQL metacharacters in a community code", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "community");
+    s_case("tally", "SQL metacharacters in a community code", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "community");
     e.community = "KBS-BH-\xe6\xbb";
-    s_case("tally", "invalid UTF-8 in a community code", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "community");
+    s_case("tally", "invalid UTF-8 in a community code", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "community");
     e.community = "KBS-BH#02";
-    s_case("tally", "NUL byte in a community code", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
-           "community");
+    s_case("tally", "NUL byte in a community code", s_nul(s_pack(&req.base)),
+           HJ__CODE__INVALID_ARGUMENT, "community");
     e.community = "KBS-BH-02";
     e.body = "residents'--";
-    s_case("tally", "SQL metacharacters in the body", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "body");
+    s_case("tally", "SQL metacharacters in the body", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "body");
     e.body = "residents";
     e.mode = "ordinary\x01";
-    s_case("tally", "a mode that is none, with a control character", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "mode");
+    s_case("tally", "a mode that is none, with a control character", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "mode");
     e.mode = "";
     req.request_id = "'; DELETE FROM tally.election; --";
-    s_case("tally", "SQL metacharacters as the request id", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "request_id");
+    s_case("tally", "SQL metacharacters as the request id", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "request_id");
 
     /* Opening the scheduled election with one gate overridden. */
     o.community = "KBS-BH-01";
@@ -429,19 +464,22 @@ static void s_tally_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000032";
     req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
     req.election_open = &o;
-    s_case("tally", "10 MB override reason", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "overrides[1].reason");
+    s_case("tally", "10 MB override reason", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "overrides[1].reason");
     free(g.reason);
     g.reason = "审计延期\xc0\xaf";
-    s_case("tally", "invalid UTF-8 (overlong) in an override reason", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "reason");
+    s_case("tally", "invalid UTF-8 (overlong) in an override reason", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "reason");
     g.reason = "x'); DELETE FROM tally.gate_override; UPDATE tally.election SET state = 'open'; --";
-    s_case("tally", "SQL metacharacters in an override reason (the other gates are red)", s_pack(&req.base),
-           HJ__CODE__FAILED_PRECONDITION, "gates");
+    s_case("tally", "SQL metacharacters in an override reason (the other gates are red)",
+           s_pack(&req.base), HJ__CODE__FAILED_PRECONDITION, "gates");
     g.gate = (Hj__Tally__GateId)-1;
-    s_case("tally", "negative enum (gate -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "overrides[1].gate");
+    s_case("tally", "negative enum (gate -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "overrides[1].gate");
     g.gate = HJ__TALLY__GATE_ID__AUDIT;
     o.body = "party";
-    s_case("tally", "opening an election never scheduled", s_pack(&req.base), HJ__CODE__NOT_FOUND, "body");
+    s_case("tally", "opening an election never scheduled", s_pack(&req.base), HJ__CODE__NOT_FOUND,
+           "body");
 
     /* Ballots. */
     Hj__Tally__Ballot *ballots[] = {&ballot};
@@ -456,18 +494,20 @@ static void s_tally_cases(void)
     s_case("tally", "a ballot mark that is no mark", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
            "ballots[1].marks");
     ballot.marks = "y#n";
-    s_case("tally", "NUL byte in a ballot's marks", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT, "marks");
+    s_case("tally", "NUL byte in a ballot's marks", s_nul(s_pack(&req.base)),
+           HJ__CODE__INVALID_ARGUMENT, "marks");
     ballot.marks = "ynyy";
     bb.n_ballots = 0;
-    s_case("tally", "an empty batch of ballots", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "ballots");
+    s_case("tally", "an empty batch of ballots", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "ballots");
     bb.n_ballots = 1;
     bb.box = "主票箱'; DROP TABLE tally.ballot; --";
-    s_case("tally", "ballots for an election not open (SQL metacharacters in the box)", s_pack(&req.base),
-           HJ__CODE__FAILED_PRECONDITION, "state");
+    s_case("tally", "ballots for an election not open (SQL metacharacters in the box)",
+           s_pack(&req.base), HJ__CODE__FAILED_PRECONDITION, "state");
     bb.box = "主票箱";
     bb.election = "' OR '1'='1";
-    s_case("tally", "SQL metacharacters as the election id", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "election");
+    s_case("tally", "SQL metacharacters as the election id", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "election");
 
     /* A box counted by hand. */
     uint32_t votes[] = {3, 2};
@@ -480,17 +520,20 @@ static void s_tally_cases(void)
     req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
     req.box_count = &t;
     t.invalid = UINT32_MAX;
-    s_case("tally", "negative count (invalid ballots -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "invalid");
+    s_case("tally", "negative count (invalid ballots -1)", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "invalid");
     t.invalid = 0;
     t.n_votes = 0;
-    s_case("tally", "a box count without votes", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "votes");
+    s_case("tally", "a box count without votes", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "votes");
     t.n_votes = 2;
     t.reason = "\xC0\xAF"; /* overlong UTF-8 in a recount's reason */
-    s_case("tally", "a recount's reason of invalid UTF-8", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "reason");
+    s_case("tally", "a recount's reason of invalid UTF-8", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "reason");
     t.reason = "";
     t.election = "6f0e3b1a-1111-4222-8333-0000000000ff";
-    s_case("tally", "a box count of no election", s_pack(&req.base), HJ__CODE__NOT_FOUND, "election");
+    s_case("tally", "a box count of no election", s_pack(&req.base), HJ__CODE__NOT_FOUND,
+           "election");
     t.election = election;
 
     /* The voter roll and an objection. */
@@ -499,13 +542,16 @@ static void s_tally_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000035";
     req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET;
     req.voter_roll_set = &v;
-    s_case("tally", "negative count (voters -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "voters");
+    s_case("tally", "negative count (voters -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "voters");
     v.voters = 1200;
     v.households = 1201;
-    s_case("tally", "more households than voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "households");
+    s_case("tally", "more households than voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "households");
     v.households = 400;
     v.published_on = "2026-02-30";
-    s_case("tally", "published on 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "published_on");
+    s_case("tally", "published on 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "published_on");
     obj.community = "KBS-BH-01";
     obj.filed_by = "王丽";
     obj.filed_on = "2026-01-10";
@@ -535,22 +581,26 @@ static void s_tally_cases(void)
            HJ__CODE__INVALID_ARGUMENT, "election");
     vi.election = election;
     vi.n_voters = 0;
-    s_case("tally", "a roll import without voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "voters");
+    s_case("tally", "a roll import without voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "voters");
     vi.n_voters = 1;
     voter.birth_date = "1970-02-30'; DELETE FROM tally.voter; --";
-    s_case("tally", "a roll line born on no day", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "voters");
+    s_case("tally", "a roll line born on no day", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "voters");
     vo.election = election;
     vo.name = "王丽";
     vo.decision = "maybe";
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000038";
     req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
     req.voter_decide = &vo;
-    s_case("tally", "an objection decided neither way", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "decision");
+    s_case("tally", "an objection decided neither way", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "decision");
     vo.decision = "";
     vo.reason = s_big_text(10u * 1024 * 1024);
     req.op_case = HJ__TALLY__REQUEST__OP_VOTER_OBJECTION;
     req.voter_objection = &vo;
-    s_case("tally", "10 MB objection by name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "reason");
+    s_case("tally", "10 MB objection by name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
+           "reason");
     free(vo.reason);
 
     /* Reads. */
@@ -558,13 +608,14 @@ static void s_tally_cases(void)
     req.request_id = "";
     req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
     req.snapshot = &q;
-    s_case("tally", "SQL metacharacters in a read's community", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "community");
+    s_case("tally", "SQL metacharacters in a read's community", s_pack(&req.base),
+           HJ__CODE__INVALID_ARGUMENT, "community");
     Hj__Tally__Request none = HJ__TALLY__REQUEST__INIT;
-    s_case("tally", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)), HJ__CODE__INVALID_ARGUMENT,
-           "op");
+    s_case("tally", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
+           HJ__CODE__INVALID_ARGUMENT, "op");
     q.community = "KBS-BH-01";
-    s_case("tally", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)), HJ__CODE__OK, "");
+    s_case("tally", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
+           HJ__CODE__OK, "");
     free(valid.data);
 }
 
@@ -588,7 +639,8 @@ static hj_status_t s_send(const s_case_t *c, int timeout_ms)
     hj_frames_send(s, &f);
     zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
     if (zmq_poll(&item, 1, timeout_ms) == 1 && hj_frames_recv(s, &f, 0) == 0) {
-        if (f.count == 4 && hj_status_unpack(hj_frames_data(&f, 3), hj_frames_size(&f, 3), &st) != 0)
+        if (f.count == 4 &&
+            hj_status_unpack(hj_frames_data(&f, 3), hj_frames_size(&f, 3), &st) != 0)
             st.code = -2;
         hj_frames_close(&f);
     }
@@ -605,11 +657,12 @@ static hj_status_t s_send(const s_case_t *c, int timeout_ms)
 static char *s_database(void)
 {
     PGconn *c = hj_stack_pg(&stack);
-    PGresult *r = PQexec(c, "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables "
-                            "WHERE (table_schema IN ('bus', 'registry', 'audit', 'interviews') "
-                            "OR table_schema = 'tally' AND table_name NOT IN (SELECT tally.projection_tables()) "
-                            "AND table_name NOT IN ('board', 'cursor')) "
-                            "AND table_type = 'BASE TABLE' ORDER BY 1");
+    PGresult *r = PQexec(
+        c, "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables "
+           "WHERE (table_schema IN ('bus', 'registry', 'audit', 'interviews') "
+           "OR table_schema = 'tally' AND table_name NOT IN (SELECT tally.projection_tables()) "
+           "AND table_name NOT IN ('board', 'cursor')) "
+           "AND table_type = 'BASE TABLE' ORDER BY 1");
     cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
     cr_assert_gt(PQntuples(r), 10, "the tables are all there");
     size_t cap = 4096, len = 0;
@@ -617,8 +670,10 @@ static char *s_database(void)
     all[0] = 0;
     for (int i = 0; i < PQntuples(r); i++) {
         char sql[512];
-        snprintf(sql, sizeof sql, "SELECT '%s ' || count(*) || ' ' || coalesce(md5(string_agg(t::text, '|' "
-                 "ORDER BY t::text)), '') FROM %s t", PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
+        snprintf(sql, sizeof sql,
+                 "SELECT '%s ' || count(*) || ' ' || coalesce(md5(string_agg(t::text, '|' "
+                 "ORDER BY t::text)), '') FROM %s t",
+                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
         PGresult *d = PQexec(c, sql);
         cr_assert_eq(PQresultStatus(d), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
         const char *line = PQgetvalue(d, 0, 0);
@@ -636,7 +691,8 @@ static void s_text(const char *sql, char *out, size_t size)
 {
     PGconn *c = hj_stack_pg(&stack);
     PGresult *r = PQexec(c, sql);
-    cr_assert(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1, "%s: %s", sql, PQerrorMessage(c));
+    cr_assert(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1, "%s: %s", sql,
+              PQerrorMessage(c));
     snprintf(out, size, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     PQfinish(c);
@@ -660,7 +716,8 @@ static void s_all_serving(void)
 
 static void s_start(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", "hj-tallyd", NULL};
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                           "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_init(&stack), 0);
     stack.max_msg = MAX_MSG;
@@ -677,20 +734,26 @@ static void s_start(void)
     snprintf(spool, sizeof spool, "%s/spool", stack.run_dir);
     setenv("HJ_SPOOL", spool, 1);
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "person", "add", "--name", "王丽", "--gender", "female", NULL), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "person", "add", "--name", "李强", "--gender", "male", NULL), 0);
+    cr_assert_eq(
+        hj_run(&stack, NULL, NULL, "person", "add", "--name", "王丽", "--gender", "female", NULL),
+        0);
+    cr_assert_eq(
+        hj_run(&stack, NULL, NULL, "person", "add", "--name", "李强", "--gender", "male", NULL), 0);
     s_text("SELECT id FROM registry.person WHERE name = '李强'", p1, sizeof p1);
     s_text("SELECT id FROM registry.person WHERE name = '王丽'", p2, sizeof p2);
     /* The relay has numbered every row, and the interviews projection has read them. */
     hj_wait_until(hj_stack_sealed, &stack, 30000);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
-    /* A residents election of KBS-BH-01, scheduled 60 days ahead; hj-tallyd has applied every row. */
+    /* A residents election of KBS-BH-01, scheduled 60 days ahead; hj-tallyd has applied every row.
+     */
     time_t later = time(NULL) + 60 * 86400;
     strftime(election_day, sizeof election_day, "%Y-%m-%d", gmtime(&later));
     s_tally_caught_up();
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "election", "schedule", "KBS-BH-01", "--body", "residents", "--date",
-                        election_day, "--seats", "5", NULL), 0);
-    s_text("SELECT id FROM tally.election WHERE community = 'KBS-BH-01'", election, sizeof election);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "election", "schedule", "KBS-BH-01", "--body",
+                        "residents", "--date", election_day, "--seats", "5", NULL),
+                 0);
+    s_text("SELECT id FROM tally.election WHERE community = 'KBS-BH-01'", election,
+           sizeof election);
     s_tally_caught_up();
 }
 
@@ -703,8 +766,8 @@ static void teardown(void)
     unsetenv("HJ_SPOOL");
 }
 
-Test(bad_input, every_service_refuses_with_the_field_keeps_serving_and_changes_nothing, .fini = teardown,
-     .timeout = 240)
+Test(bad_input, every_service_refuses_with_the_field_keeps_serving_and_changes_nothing,
+     .fini = teardown, .timeout = 240)
 {
     s_start();
     s_registry_cases();
@@ -715,11 +778,11 @@ Test(bad_input, every_service_refuses_with_the_field_keeps_serving_and_changes_n
     for (int i = 0; i < ncases; i++) {
         const s_case_t *c = &cases[i];
         hj_status_t st = s_send(c, c->want == NO_ANSWER ? 1500 : 10000);
-        cr_assert_eq(st.code, c->want, "%s / %s: code %d (%s, field '%s'), want %d", c->service, c->what, st.code,
-                     st.message, st.field, c->want);
+        cr_assert_eq(st.code, c->want, "%s / %s: code %d (%s, field '%s'), want %d", c->service,
+                     c->what, st.code, st.message, st.field, c->want);
         if (c->want != NO_ANSWER)
-            cr_assert_str_eq(st.field, c->field, "%s / %s: field '%s' (%s), want '%s'", c->service, c->what,
-                             st.field, st.message, c->field);
+            cr_assert_str_eq(st.field, c->field, "%s / %s: field '%s' (%s), want '%s'", c->service,
+                             c->what, st.field, st.message, c->field);
         if (c->want == NO_ANSWER)
             s_all_serving(); /* the broker dropped that connection only */
     }
@@ -748,86 +811,124 @@ static long s_stored(const char *sql)
     return n;
 }
 
-Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini = teardown, .timeout = 120)
+Test(bad_input, sql_metacharacters_in_every_text_field_are_stored_as_text, .fini = teardown,
+     .timeout = 120)
 {
     s_start();
     char *out = NULL, *err = NULL, follow[256];
-    long tables = hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
-                                          "('bus', 'registry', 'audit', 'interviews', 'tally')");
+    long tables = hj_stack_scalar(
+        &stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
+                "('bus', 'registry', 'audit', 'interviews', 'tally')");
     long persons = hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person");
     /* registry: every free-text field of a community and a person. */
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "KBS-BH-02", "--name", NASTY,
-                        "--subdistrict", "KBS-BH", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "add", "--code", "KBS-BH-02", "--name",
+                        NASTY, "--subdistrict", "KBS-BH", NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "person", "add", "--name", NASTY, "--gender", "male", "--ethnicity",
-                        NASTY, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "person", "add", "--name", NASTY, "--gender", "male",
+                        "--ethnicity", NASTY, NULL),
+                 0, "%s", err);
     free(err);
     cr_assert_eq(s_stored("SELECT count(*) FROM registry.community WHERE name = $1"), 1);
-    cr_assert_eq(s_stored("SELECT count(*) FROM registry.person WHERE name = $1 AND ethnicity = $1"), 1);
-    /* audit: term, auditors, scope title / note / requested_by, finding text / responsible / evidence. */
-    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "open", "--community", "KBS-BH-01", "--term", NASTY, "--from",
-                        "2021-01-01", "--to", "2025-12-31", "--auditor", NASTY, NULL), 0, "%s", err);
+    cr_assert_eq(
+        s_stored("SELECT count(*) FROM registry.person WHERE name = $1 AND ethnicity = $1"), 1);
+    /* audit: term, auditors, scope title / note / requested_by, finding text / responsible /
+     * evidence. */
+    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "open", "--community", "KBS-BH-01", "--term",
+                        NASTY, "--from", "2021-01-01", "--to", "2025-12-31", "--auditor", NASTY,
+                        NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "scope", "add", "KBS-BH-01", "--term", NASTY, "--title", NASTY,
-                        "--note", NASTY, "--basis", "representatives", "--signers", "12", "--eligible", "30",
-                        "--requested-by", NASTY, "--requested-on", "2026-01-10", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "scope", "add", "KBS-BH-01", "--term", NASTY,
+                        "--title", NASTY, "--note", NASTY, "--basis", "representatives",
+                        "--signers", "12", "--eligible", "30", "--requested-by", NASTY,
+                        "--requested-on", "2026-01-10", NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "advance", "KBS-BH-01", "--term", NASTY, "--to", "fieldwork",
-                        NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "advance", "KBS-BH-01", "--term", NASTY,
+                        "--to", "fieldwork", NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "finding", "add", "KBS-BH-01", "--term", NASTY, "--item", "8",
-                        "--severity", "irregularity", "--text", NASTY, "--responsible", NASTY, "--evidence", NASTY,
-                        NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "audit", "finding", "add", "KBS-BH-01", "--term", NASTY,
+                        "--item", "8", "--severity", "irregularity", "--text", NASTY,
+                        "--responsible", NASTY, "--evidence", NASTY, NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(s_stored("SELECT count(*) FROM audit.engagement WHERE term = $1 AND auditors = ARRAY[$1]"), 1);
-    cr_assert_eq(s_stored("SELECT count(*) FROM audit.scope_item WHERE title = $1 AND note = $1 AND "
-                          "requested_by = $1"), 1);
-    cr_assert_eq(s_stored("SELECT count(*) FROM audit.finding WHERE text = $1 AND responsible = $1 AND "
-                          "evidence = ARRAY[$1]"), 1);
+    cr_assert_eq(
+        s_stored("SELECT count(*) FROM audit.engagement WHERE term = $1 AND auditors = ARRAY[$1]"),
+        1);
+    cr_assert_eq(
+        s_stored("SELECT count(*) FROM audit.scope_item WHERE title = $1 AND note = $1 AND "
+                 "requested_by = $1"),
+        1);
+    cr_assert_eq(
+        s_stored("SELECT count(*) FROM audit.finding WHERE text = $1 AND responsible = $1 AND "
+                 "evidence = ARRAY[$1]"),
+        1);
     /* interviews: summary, topic, an outside party's name, a follow-up's action and owner. */
     snprintf(follow, sizeof follow, "%s|%s|2026-12-31", NASTY, NASTY);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
-                        "2026-01-10", "--interviewer", p1, "--party", "property_company", "--name", NASTY,
-                        "--summary", NASTY, "--topic", NASTY, "--follow-up", follow, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                        "survey", "--date", "2026-01-10", "--interviewer", p1, "--party",
+                        "property_company", "--name", NASTY, "--summary", NASTY, "--topic", NASTY,
+                        "--follow-up", follow, NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(s_stored("SELECT count(*) FROM interviews.talk WHERE summary = $1 AND interviewee_name = $1"), 1);
+    cr_assert_eq(
+        s_stored(
+            "SELECT count(*) FROM interviews.talk WHERE summary = $1 AND interviewee_name = $1"),
+        1);
     cr_assert_eq(s_stored("SELECT count(*) FROM interviews.talk_topic WHERE topic = $1"), 1);
-    cr_assert_eq(s_stored("SELECT count(*) FROM interviews.follow_up WHERE action = $1 AND owner = $1"), 1);
+    cr_assert_eq(
+        s_stored("SELECT count(*) FROM interviews.follow_up WHERE action = $1 AND owner = $1"), 1);
     /* tally: override reasons (opening the scheduled election past its six red
      * gates), an objection's filer, subject and decision note. */
     char yesterday[11], objection[37] = "6f0e3b1a-1111-4222-8333-000000000041";
     time_t then = time(NULL) - 86400; /* not in the future in Asia/Shanghai either */
     strftime(yesterday, sizeof yesterday, "%Y-%m-%d", gmtime(&then));
-    cr_assert_eq(hj_run(&stack, NULL, &err, "election", "open", "KBS-BH-01", "--body", "residents", "--override",
-                        "audit", "--reason", NASTY, "--override", "plan", "--reason", NASTY, "--override", "talks",
-                        "--reason", NASTY, "--override", "training", "--reason", NASTY, "--override", "candidates",
-                        "--reason", NASTY, "--override", "voter_list", "--reason", NASTY, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "election", "open", "KBS-BH-01", "--body", "residents",
+                        "--override", "audit", "--reason", NASTY, "--override", "plan", "--reason",
+                        NASTY, "--override", "talks", "--reason", NASTY, "--override", "training",
+                        "--reason", NASTY, "--override", "candidates", "--reason", NASTY,
+                        "--override", "voter_list", "--reason", NASTY, NULL),
+                 0, "%s", err);
     free(err);
     cr_assert_eq(s_stored("SELECT count(*) FROM tally.gate_override WHERE reason = $1"), 6);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "set", "KBS-BH-01", "--voters", "1200", "--published",
-                        yesterday, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "set", "KBS-BH-01", "--voters", "1200",
+                        "--published", yesterday, NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "object", "KBS-BH-01", "--by", NASTY, "--date", yesterday,
-                        "--about", NASTY, "--request-id", objection, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "object", "KBS-BH-01", "--by", NASTY,
+                        "--date", yesterday, "--about", NASTY, "--request-id", objection, NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "decide", objection, "--decision", "dismissed", "--date",
-                        yesterday, "--note", NASTY, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "voters", "decide", objection, "--decision",
+                        "dismissed", "--date", yesterday, "--note", NASTY, NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(s_stored("SELECT count(*) FROM tally.objection WHERE filed_by = $1 AND about = $1 AND note = $1"), 1);
+    cr_assert_eq(s_stored("SELECT count(*) FROM tally.objection WHERE filed_by = $1 AND about = $1 "
+                          "AND note = $1"),
+                 1);
     /* Nothing was run: every table is there, and nobody else's rows changed. */
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
-                                         "('bus', 'registry', 'audit', 'interviews', 'tally')"), tables);
+    cr_assert_eq(hj_stack_scalar(
+                     &stack, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN "
+                             "('bus', 'registry', 'audit', 'interviews', 'tally')"),
+                 tables);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person"), persons + 1);
     /* As a filter it matches nothing (not everything): no such subdistrict, refused. */
-    cr_assert_eq(hj_run(&stack, &out, &err, "community", "list", "--subdistrict", "' OR '1'='1", "--json", NULL), 1);
+    cr_assert_eq(hj_run(&stack, &out, &err, "community", "list", "--subdistrict", "' OR '1'='1",
+                        "--json", NULL),
+                 1);
     cr_assert_null(strstr(out, "KBS-BH-01"), "%s", out);
     cr_assert(strstr(err, "(field: subdistrict)"), "%s", err);
     free(out);
     free(err);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--community", "' OR '1'='1", "--json", NULL), 1,
-                 "a community code is letters, digits, '-' and '_'");
+    cr_assert_eq(
+        hj_run(&stack, &out, NULL, "talk", "list", "--community", "' OR '1'='1", "--json", NULL), 1,
+        "a community code is letters, digits, '-' and '_'");
     free(out);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "audit", "list", "--community", "' OR '1'='1", "--json", NULL), 0);
+    cr_assert_eq(
+        hj_run(&stack, &out, NULL, "audit", "list", "--community", "' OR '1'='1", "--json", NULL),
+        0);
     cr_assert_null(strstr(out, "KBS-BH-01"), "%s", out);
     free(out);
     s_all_serving();

@@ -14,7 +14,8 @@
 
 static hj_stack_t stack;
 
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary, on the committee */
+/* 滨河 party secretary, on the committee */
+#define WANG_LI "11111111-1111-4111-8111-111111111111"
 #define LI_QIANG "33333333-3333-4333-8333-333333333333" /* not on the committee */
 #define UNKNOWN "99999999-9999-4999-8999-999999999999"
 
@@ -83,8 +84,8 @@ static void s_added(const char *json, char id[64])
  * shows marked with --include-void, is kept with its reason, and is journaled
  * once; a second void (a new request) is refused as already voided, and an
  * unknown id as not found. `list` is the kind's list verb with its options. */
-static void s_void(const char *kind, const char *table, const char *id,
-                   const char *const *list, size_t nlist)
+static void s_void(const char *kind, const char *table, const char *id, const char *const *list,
+                   size_t nlist)
 {
     char voided[64], sql[256];
     const char *argv[12] = {0};
@@ -133,13 +134,14 @@ Test(corrections, a_voided_push_leaves_the_list_totals_and_the_board)
 {
     char today[11], id[64], keep[64];
     hj_date_today(today);
-    char *out = HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
-                      "--kind", "slogan", "--date", today, "--count", "3", "--title", "误录标语",
-                      "--json");
+    char *out =
+        HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
+              "--kind", "slogan", "--date", today, "--count", "3", "--title", "误录标语", "--json");
     s_added(out, id);
     free(out);
-    out = HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
-                "--kind", "slogan", "--date", today, "--count", "2", "--title", "换届标语", "--json");
+    out =
+        HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
+              "--kind", "slogan", "--date", today, "--count", "2", "--title", "换届标语", "--json");
     s_added(out, keep);
     free(out);
     cr_assert_eq(s_board("publicity_pushes"), 5);
@@ -195,8 +197,9 @@ Test(corrections, a_voided_assessment_no_longer_counts_as_assessed)
     char *out = HJ_OK(&stack, "seat", "list", "--community", "KBS-BH-01", "--json");
     prep_json(out, "id", seat, sizeof seat);
     free(out);
-    out = HJ_OK(&stack, "assessment", "add", "--seat", seat, "--date", today, "--assessor", "张组长",
-                "--ability", "4", "--performance", "4", "--practice", "5", "--trust", "4", "--json");
+    out =
+        HJ_OK(&stack, "assessment", "add", "--seat", seat, "--date", today, "--assessor", "张组长",
+              "--ability", "4", "--performance", "4", "--practice", "5", "--trust", "4", "--json");
     s_added(out, id);
     free(out);
     cr_assert_eq(s_board("members_assessed"), 1);
@@ -248,9 +251,9 @@ Test(corrections, training_voided_or_corrected_moves_the_committee_gate)
     OK("body", "add", "--kind", "election_committee", "--community", "KBS-BH-01", "--name",
        "滨河社区选举委员会", "--leader", WANG_LI);
     /* Recorded with the wrong attendee: the committee is not trained. */
-    char *out = HJ_OK(&stack, "training", "add", "--date", today, "--community", "KBS-BH-01",
-                      "--trainer", "区民政局", "--topic", "选举办法", "--attendee",
-                      "李强:community_staff", "--json");
+    char *out =
+        HJ_OK(&stack, "training", "add", "--date", today, "--community", "KBS-BH-01", "--trainer",
+              "区民政局", "--topic", "选举办法", "--attendee", "李强:community_staff", "--json");
     s_added(out, id);
     free(out);
     cr_assert_eq(s_board("training_done"), 0);

@@ -22,19 +22,19 @@
 
 static hj_stack_t stack;
 
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* party secretary: one preparation talk */
-#define BATER "22222222-2222-4222-8222-222222222222"    /* residents director: two preparation talks */
-#define WULAN "33333333-3333-4333-8333-333333333333"    /* residents member: only a survey talk */
-#define ZHANG_WEI "44444444-4444-4444-8444-444444444444"/* party member: no talk */
-#define SUN_TAO "55555555-5555-4555-8555-555555555555"  /* left the committee: not in the roster */
-#define LI_QIANG "66666666-6666-4666-8666-666666666666" /* guidance group leader, interviewer */
-#define ZHAO_MIN "77777777-7777-4777-8777-777777777777" /* leads the election committee: trained */
-#define LIU_YANG "88888888-8888-4888-8888-888888888888" /* election committee member: untrained */
-#define CAND_A "c0000000-0000-4000-8000-00000000000a"   /* residents: cleared, nominated */
-#define CAND_B "c0000000-0000-4000-8000-00000000000b"   /* party: vetting pending */
-#define CAND_C "c0000000-0000-4000-8000-00000000000c"   /* party: barred (criminal record) */
-#define CAND_D "c0000000-0000-4000-8000-00000000000d"   /* residents: cleared, nominated */
-#define CAND_E "c0000000-0000-4000-8000-00000000000e"   /* another community's ledger */
+#define WANG_LI "11111111-1111-4111-8111-111111111111"   /* party secretary: one prep talk */
+#define BATER "22222222-2222-4222-8222-222222222222"     /* residents director: two prep talks */
+#define WULAN "33333333-3333-4333-8333-333333333333"     /* residents member: only a survey talk */
+#define ZHANG_WEI "44444444-4444-4444-8444-444444444444" /* party member: no talk */
+#define SUN_TAO "55555555-5555-4555-8555-555555555555"   /* left the committee: not in the roster */
+#define LI_QIANG "66666666-6666-4666-8666-666666666666"  /* guidance group leader, interviewer */
+#define ZHAO_MIN "77777777-7777-4777-8777-777777777777"  /* election committee head: trained */
+#define LIU_YANG "88888888-8888-4888-8888-888888888888"  /* election committee member: untrained */
+#define CAND_A "c0000000-0000-4000-8000-00000000000a"    /* residents: cleared, nominated */
+#define CAND_B "c0000000-0000-4000-8000-00000000000b"    /* party: vetting pending */
+#define CAND_C "c0000000-0000-4000-8000-00000000000c"    /* party: barred (criminal record) */
+#define CAND_D "c0000000-0000-4000-8000-00000000000d"    /* residents: cleared, nominated */
+#define CAND_E "c0000000-0000-4000-8000-00000000000e"    /* another community's ledger */
 #define SUN_SEAT "50000000-0000-4000-8000-000000000005"
 #define PLAN "a0000000-0000-4000-8000-000000000004"
 #define TASK_DONE "a0000000-0000-4000-8000-000000000005"
@@ -72,8 +72,8 @@ static void s_person(const char *id, const char *name)
     OK("person", "add", "--name", name, "--gender", "female", "--request-id", id);
 }
 
-static void s_seed(const char *d30, const char *d20, const char *d10, const char *d5, const char *d3,
-                   const char *later, const char *election_day)
+static void s_seed(const char *d30, const char *d20, const char *d10, const char *d5,
+                   const char *d3, const char *later, const char *election_day)
 {
     s_person(WANG_LI, "王丽");
     s_person(BATER, "巴特尔");
@@ -88,87 +88,91 @@ static void s_seed(const char *d30, const char *d20, const char *d10, const char
     s_person(CAND_C, "候选人丙");
     s_person(CAND_D, "候选人丁");
     s_person(CAND_E, "候选人戊");
-    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH", "--leader",
-       LI_QIANG, "--guides", "KBS-BH-01", "--formed", d30);
+    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
+       "--leader", LI_QIANG, "--guides", "KBS-BH-01", "--formed", d30);
 
     /* The roster: four sitting, one who left; 巴特尔 also on the party committee. */
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents", "--role",
-       "director", "--from", "2021-01-20");
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "party", "--role", "member",
-       "--from", "2021-01-15");
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WULAN, "--committee", "residents", "--role",
-       "member", "--from", "2021-01-20");
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", ZHANG_WEI, "--committee", "party", "--role",
-       "member", "--from", "2021-01-15");
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", SUN_TAO, "--committee", "residents", "--role",
-       "member", "--from", "2021-01-20", "--request-id", SUN_SEAT);
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents",
+       "--role", "director", "--from", "2021-01-20");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "party",
+       "--role", "member", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WULAN, "--committee", "residents",
+       "--role", "member", "--from", "2021-01-20");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", ZHANG_WEI, "--committee", "party",
+       "--role", "member", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", SUN_TAO, "--committee", "residents",
+       "--role", "member", "--from", "2021-01-20", "--request-id", SUN_SEAT);
     OK("seat", "end", SUN_SEAT, "--on", d30);
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d10, "--interviewer",
-       LI_QIANG, "--person", WANG_LI, "--summary", "谈换届");
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d10, "--interviewer",
-       LI_QIANG, "--person", BATER, "--summary", "谈换届");
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d5, "--interviewer",
-       LI_QIANG, "--person", BATER, "--summary", "再谈");
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", d10, "--interviewer", LI_QIANG,
-       "--person", WULAN, "--summary", "摸底");
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d5, "--interviewer",
-       LI_QIANG, "--party", "property_company", "--name", "物业经理", "--summary", "听取意见");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d10,
+       "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "谈换届");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d10,
+       "--interviewer", LI_QIANG, "--person", BATER, "--summary", "谈换届");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d5,
+       "--interviewer", LI_QIANG, "--person", BATER, "--summary", "再谈");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", d10,
+       "--interviewer", LI_QIANG, "--person", WULAN, "--summary", "摸底");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d5,
+       "--interviewer", LI_QIANG, "--party", "property_company", "--name", "物业经理", "--summary",
+       "听取意见");
 
     /* The audit: fieldwork, one finding open with its amount, one remedied. */
-    OK("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01", "--to",
-       "2026-10-31", "--auditor", "张审计", "--auditor", "李会计", "--opened", d20);
+    OK("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
+       "--to", "2026-10-31", "--auditor", "张审计", "--auditor", "李会计", "--opened", d20);
     OK("audit", "advance", "KBS-BH-01", "--on", d20);
     OK("audit", "scope", "set", "KBS-BH-01", "1", "--status", "examined");
-    OK("audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "irregularity", "--text",
-       "专项资金票据不全", "--amount", "12345.67", "--responsible", "王丽");
-    OK("audit", "finding", "add", "KBS-BH-01", "--item", "3", "--severity", "observation", "--text", "台账登记滞后",
-       "--amount", "800", "--responsible", "巴特尔");
+    OK("audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "irregularity",
+       "--text", "专项资金票据不全", "--amount", "12345.67", "--responsible", "王丽");
+    OK("audit", "finding", "add", "KBS-BH-01", "--item", "3", "--severity", "observation", "--text",
+       "台账登记滞后", "--amount", "800", "--responsible", "巴特尔");
     OK("audit", "finding", "update", "KBS-BH-01", "2", "--remedy", "remedied", "--note", "已补登");
 
     /* The plan: two of three steps approved; tasks overdue, open and done. */
-    OK("plan", "add", "--community", "KBS-BH-01", "--title", "滨河社区换届工作方案", "--text", "……", "--date", d20,
-       "--request-id", PLAN);
+    OK("plan", "add", "--community", "KBS-BH-01", "--title", "滨河社区换届工作方案", "--text", "……",
+       "--date", d20, "--request-id", PLAN);
     OK("plan", "approve", PLAN, "--step", "1", "--date", d10, "--by", "张书记");
     OK("plan", "approve", PLAN, "--step", "2", "--date", d5, "--by", "区换届办");
     OK("task", "add", "--plan", PLAN, "--title", "入户走访", "--owner", "王丽", "--due", d3);
     OK("task", "add", "--plan", PLAN, "--title", "选民登记", "--owner", "巴特尔", "--due", later);
-    OK("task", "add", "--plan", PLAN, "--title", "张贴公告", "--owner", "乌兰", "--due", d5, "--request-id",
-       TASK_DONE);
+    OK("task", "add", "--plan", PLAN, "--title", "张贴公告", "--owner", "乌兰", "--due", d5,
+       "--request-id", TASK_DONE);
     OK("task", "done", TASK_DONE, "--date", d5);
 
     /* The reserve ledger in every vetting state; one entry of another community. */
-    OK("reserve", "add", "--person", CAND_A, "--community", "KBS-BH-01", "--committee", "residents", "--added",
-       d20, "--source", "居民代表推荐", "--status", "nominated", "--vetting", "cleared");
-    OK("reserve", "add", "--person", CAND_B, "--community", "KBS-BH-01", "--committee", "party", "--added", d20,
-       "--source", "党员推荐");
-    OK("reserve", "add", "--person", CAND_C, "--community", "KBS-BH-01", "--committee", "party", "--added", d10,
-       "--source", "党员推荐", "--vetting", "barred", "--reason", "criminal_record");
-    OK("reserve", "add", "--person", CAND_D, "--community", "KBS-BH-01", "--committee", "residents", "--added",
-       d10, "--source", "居民代表推荐", "--status", "nominated", "--vetting", "cleared");
-    OK("reserve", "add", "--person", CAND_E, "--community", "KBS-BH-02", "--committee", "party", "--added", d10);
-    OK("election", "schedule", "KBS-BH-01", "--body", "residents", "--date", election_day, "--seats", "1",
-       "--request-id", ELECTION);
+    OK("reserve", "add", "--person", CAND_A, "--community", "KBS-BH-01", "--committee", "residents",
+       "--added", d20, "--source", "居民代表推荐", "--status", "nominated", "--vetting", "cleared");
+    OK("reserve", "add", "--person", CAND_B, "--community", "KBS-BH-01", "--committee", "party",
+       "--added", d20, "--source", "党员推荐");
+    OK("reserve", "add", "--person", CAND_C, "--community", "KBS-BH-01", "--committee", "party",
+       "--added", d10, "--source", "党员推荐", "--vetting", "barred", "--reason",
+       "criminal_record");
+    OK("reserve", "add", "--person", CAND_D, "--community", "KBS-BH-01", "--committee", "residents",
+       "--added", d10, "--source", "居民代表推荐", "--status", "nominated", "--vetting", "cleared");
+    OK("reserve", "add", "--person", CAND_E, "--community", "KBS-BH-02", "--committee", "party",
+       "--added", d10);
+    OK("election", "schedule", "KBS-BH-01", "--body", "residents", "--date", election_day,
+       "--seats", "1", "--request-id", ELECTION);
     OK("election", "candidates", ELECTION, "--person", CAND_D, "--person", CAND_A);
 
     /* The election committee: its leader trained, its member not. */
-    OK("body", "add", "--kind", "election_committee", "--name", "滨河社区选举委员会", "--community", "KBS-BH-01",
-       "--leader", ZHAO_MIN, "--member", LIU_YANG, "--formed", d20);
-    OK("training", "add", "--date", d10, "--community", "KBS-BH-01", "--trainer", "区委组织部", "--topic",
-       "《城市居民委员会组织法》", "--topic", "选举程序", "--attendee", ZHAO_MIN ":election_committee_member");
+    OK("body", "add", "--kind", "election_committee", "--name", "滨河社区选举委员会", "--community",
+       "KBS-BH-01", "--leader", ZHAO_MIN, "--member", LIU_YANG, "--formed", d20);
+    OK("training", "add", "--date", d10, "--community", "KBS-BH-01", "--trainer", "区委组织部",
+       "--topic", "《城市居民委员会组织法》", "--topic", "选举程序", "--attendee",
+       ZHAO_MIN ":election_committee_member");
 
     /* Rectification still open; an upgrade not yet decided. */
     OK("rectification", "open", "--community", "KBS-BH-01", "--problem", "petitions", "--plan",
        "逐户走访化解", "--owner", "王丽", "--date", d30, "--due", later);
-    OK("upgrade", "request", "--community", "KBS-BH-01", "--to", "general_branch", "--date", d30, "--reason",
-       "党员人数增加");
+    OK("upgrade", "request", "--community", "KBS-BH-01", "--to", "general_branch", "--date", d30,
+       "--reason", "党员人数增加");
 }
 
 /* The eight gate states ("green"/"red"/"overridden") in JSON text, in order. */
 static void s_json_states(const char *json, char states[8][16])
 {
-    static const char *const gates[8] = {"audit", "rectification", "upgrade", "plan",
+    static const char *const gates[8] = {"audit", "rectification", "upgrade",    "plan",
                                          "talks", "training",      "candidates", "voter_list"};
     for (int i = 0; i < 8; i++) {
         char pat[64];
@@ -184,7 +188,8 @@ static void s_json_states(const char *json, char states[8][16])
 }
 
 #define HAS(text, needle) cr_assert(strstr(text, needle), "missing «%s» in:\n%s", needle, text)
-#define HASNT(text, needle) cr_assert(!strstr(text, needle), "unexpected «%s» in:\n%s", needle, text)
+#define HASNT(text, needle)                                                                        \
+    cr_assert(!strstr(text, needle), "unexpected «%s» in:\n%s", needle, text)
 
 static int s_count(const char *hay, const char *needle)
 {
@@ -235,11 +240,13 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     char g[8][16], b[8][16];
     s_json_states(gates, g);
     s_json_states(board, b);
-    static const char *const zh[8] = {"审计", "整顿", "升格", "方案", "谈话", "培训", "候选人", "选民名单"};
+    static const char *const zh[8] = {"审计", "整顿", "升格",   "方案",
+                                      "谈话", "培训", "候选人", "选民名单"};
     int red = 0;
     for (int i = 0; i < 8; i++) {
         cr_assert_str_eq(g[i], b[i], "gate %d: hj gates %s, hj board %s", i + 1, g[i], b[i]);
-        cr_assert(strcmp(g[i], "green") == 0 || strcmp(g[i], "red") == 0, "gate %d %s", i + 1, g[i]);
+        cr_assert(strcmp(g[i], "green") == 0 || strcmp(g[i], "red") == 0, "gate %d %s", i + 1,
+                  g[i]);
         red += strcmp(g[i], "red") == 0;
         snprintf(want, sizeof want, "| %d | %s | %s |", i + 1, zh[i],
                  strcmp(g[i], "green") == 0 ? "通过" : "**未通过**");
@@ -254,13 +261,16 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     /* 二: each sitting member once, with every preparation talk, or 未谈话. */
     snprintf(want, sizeof want, "| 王丽 | 党组织书记 | 2021-01-15 | %s |", d10);
     HAS(md, want);
-    snprintf(want, sizeof want, "| 巴特尔 | 党组织委员、居委会主任 | 2021-01-15、2021-01-20 | %s、%s |", d10, d5);
+    snprintf(want, sizeof want,
+             "| 巴特尔 | 党组织委员、居委会主任 | 2021-01-15、2021-01-20 | %s、%s |", d10, d5);
     HAS(md, want);
     HAS(md, "| 乌兰 | 居委会委员 | 2021-01-20 | **未谈话** |");
     HAS(md, "| 张伟 | 党组织委员 | 2021-01-15 | **未谈话** |");
     HASNT(md, "孙涛");
-    /* In the order an official reads them: the party secretary first, then by committee and rank. */
-    cr_assert(strstr(md, "\n| 王丽 |") < strstr(md, "\n| 巴特尔 |") && strstr(md, "\n| 巴特尔 |") < strstr(md, "\n| 张伟 |") &&
+    /* In the order an official reads them: the party secretary first, then by committee and rank.
+     */
+    cr_assert(strstr(md, "\n| 王丽 |") < strstr(md, "\n| 巴特尔 |") &&
+                  strstr(md, "\n| 巴特尔 |") < strstr(md, "\n| 张伟 |") &&
                   strstr(md, "\n| 张伟 |") < strstr(md, "\n| 乌兰 |"),
               "%s", md);
     cr_assert_eq(s_count(md, "\n| 巴特尔 |"), 1, "one row a member, whatever their seats:\n%s", md);
@@ -300,7 +310,8 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     HAS(md, want);
     snprintf(want, sizeof want, "| 候选人乙 | 党组织 | 党员推荐 | %s | 待审 | 在库 |", d20);
     HAS(md, want);
-    snprintf(want, sizeof want, "| 候选人丙 | 党组织 | 党员推荐 | %s | **不通过：受过刑事处罚** | 在库 |", d10);
+    snprintf(want, sizeof want,
+             "| 候选人丙 | 党组织 | 党员推荐 | %s | **不通过：受过刑事处罚** | 在库 |", d10);
     HAS(md, want);
     HASNT(md, "候选人戊");
     HAS(md, "后备人选 4 名：资格联审通过 2 名，待审 1 名，不通过 1 名。");
@@ -310,11 +321,13 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     HAS(md, "| 赵敏 | 组长 | 已培训 |");
     HAS(md, "| 刘洋 | 成员 | **未培训** |");
     HAS(md, "选举委员会成员已培训 1/2 名。");
-    snprintf(want, sizeof want, "| %s | 区委组织部 | 《城市居民委员会组织法》；选举程序 | 1 |", d10);
+    snprintf(want, sizeof want, "| %s | 区委组织部 | 《城市居民委员会组织法》；选举程序 | 1 |",
+             d10);
     HAS(md, want);
 
     /* 七: the open rectification item and the undecided upgrade, highlighted. */
-    snprintf(want, sizeof want, "| 信访矛盾集中 | 逐户走访化解 | 王丽 | %s | %s | **未开始** |", d30, later);
+    snprintf(want, sizeof want, "| 信访矛盾集中 | 逐户走访化解 | 王丽 | %s | %s | **未开始** |",
+             d30, later);
     HAS(md, want);
     snprintf(want, sizeof want, "| %s | 党支部 | 党总支 | **待审批** | — | 党员人数增加 |", d30);
     HAS(md, want);
@@ -362,8 +375,8 @@ Test(dossier, an_unknown_community_is_refused_naming_it_and_reads_never_spool)
     char spool[512], *out = NULL;
     snprintf(spool, sizeof spool, "%s/spool-dossier", stack.run_dir);
     setenv("HJ_SPOOL", spool, 1);
-    err = RUN(3, &out, "report", "community", "KBS-BH-01", "--bus", "tcp://127.0.0.1:1", "--tries", "1",
-              "--timeout", "200");
+    err = RUN(3, &out, "report", "community", "KBS-BH-01", "--bus", "tcp://127.0.0.1:1", "--tries",
+              "1", "--timeout", "200");
     cr_assert_str_eq(out, "");
     free(out);
     free(err);

@@ -29,8 +29,8 @@ static char *s_hj(int want, const char *const *argv)
 {
     char *out = NULL, *err = NULL;
     int rc = hj_runv(&stack, &out, &err, argv);
-    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s%s", argv[0], argv[1] ? argv[1] : "", rc, want,
-                 out, err);
+    cr_assert_eq(rc, want, "hj %s %s exited %d, not %d: %s%s", argv[0], argv[1] ? argv[1] : "", rc,
+                 want, out, err);
     if (want == 0) {
         free(err);
         return out;
@@ -67,10 +67,10 @@ static void s_prepare(const char *community, int k)
     snprintf(member, sizeof member, "22222222-2222-4222-8222-%012d", k);
     snprintf(plan, sizeof plan, "33333333-3333-4333-8333-%012d", k);
     OK("person", "add", "--name", "现任委员", "--gender", "female", "--request-id", member);
-    OK("seat", "add", "--community", community, "--person", member, "--committee", "residents", "--role",
-       "director", "--from", "2021-01-15");
-    OK("audit", "open", "--community", community, "--term", "2021-2026", "--from", "2021-01-01", "--to",
-       "2026-10-31", "--auditor", "张审计", "--opened", d20);
+    OK("seat", "add", "--community", community, "--person", member, "--committee", "residents",
+       "--role", "director", "--from", "2021-01-15");
+    OK("audit", "open", "--community", community, "--term", "2021-2026", "--from", "2021-01-01",
+       "--to", "2026-10-31", "--auditor", "张审计", "--opened", d20);
     OK("audit", "advance", community, "--on", d20);
     for (int no = 1; no <= 7; no++) {
         char n[4];
@@ -80,25 +80,26 @@ static void s_prepare(const char *community, int k)
     OK("audit", "advance", community, "--on", d10);
     OK("audit", "advance", community, "--on", d10);
     OK("audit", "publish", community, "--on", d5);
-    OK("plan", "add", "--community", community, "--title", "换届工作方案", "--text", "……", "--date", d20,
-       "--request-id", plan);
+    OK("plan", "add", "--community", community, "--title", "换届工作方案", "--text", "……", "--date",
+       d20, "--request-id", plan);
     for (int step = 1; step <= 3; step++) {
         char n[4];
         snprintf(n, sizeof n, "%d", step);
         OK("plan", "approve", plan, "--step", n, "--date", d10, "--by", "审批人");
     }
-    OK("talk", "add", "--community", community, "--phase", "preparation", "--date", d10, "--interviewer",
-       OFFICER, "--person", member, "--summary", "谈换届");
+    OK("talk", "add", "--community", community, "--phase", "preparation", "--date", d10,
+       "--interviewer", OFFICER, "--person", member, "--summary", "谈换届");
     char name[64];
     snprintf(name, sizeof name, "%s选举委员会", community);
-    OK("body", "add", "--kind", "election_committee", "--name", name, "--community", community, "--leader",
-       OFFICER, "--formed", d20);
-    OK("training", "add", "--date", d10, "--subdistrict", "KBS-BH", "--trainer", "区委组织部", "--topic",
-       "选举程序", "--attendee", OFFICER ":election_committee_member");
+    OK("body", "add", "--kind", "election_committee", "--name", name, "--community", community,
+       "--leader", OFFICER, "--formed", d20);
+    OK("training", "add", "--date", d10, "--subdistrict", "KBS-BH", "--trainer", "区委组织部",
+       "--topic", "选举程序", "--attendee", OFFICER ":election_committee_member");
 }
 
 /* n persons nominated (vetting cleared) for `committee` of `community`; ids into ids[]. */
-static void s_nominees(const char *community, const char *committee, int first, int n, char ids[][37])
+static void s_nominees(const char *community, const char *committee, int first, int n,
+                       char ids[][37])
 {
     char d10[11];
     hj_date_from_today(-10, d10);
@@ -106,7 +107,8 @@ static void s_nominees(const char *community, const char *committee, int first, 
         char name[32];
         snprintf(ids[i], 37, "c0000000-0000-4000-8000-%012d", first + i);
         snprintf(name, sizeof name, "候选人%d", first + i);
-        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id", ids[i]);
+        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id",
+           ids[i]);
         OK("reserve", "add", "--person", ids[i], "--community", community, "--committee", committee,
            "--added", d10, "--status", "nominated", "--vetting", "cleared");
     }
@@ -134,7 +136,8 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(err, "1 gate is red (voter_list): voter list: not yet published"), "%s", err);
     free(err);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40");
-    err = REFUSED("voters", "object", "KBS-BH-02", "--by", "张大爷", "--date", d18, "--about", "漏登");
+    err = REFUSED("voters", "object", "KBS-BH-02", "--by", "张大爷", "--date", d18, "--about",
+                  "漏登");
     cr_assert(strstr(err, "not published") && strstr(err, "(field: community)"), "%s", err);
     free(err);
     char d19[11];
@@ -145,13 +148,15 @@ Test(election_day, a_residents_election_with_a_further_round)
     free(out);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d20);
     /* Objections within 5 days of publication, decided within 3 days of filing. */
-    out = OUT("voters", "object", "KBS-BH-02", "--by", "张大爷", "--date", d18, "--about", "漏登一户", "--json");
+    out = OUT("voters", "object", "KBS-BH-02", "--by", "张大爷", "--date", d18, "--about",
+              "漏登一户", "--json");
     char objection[37] = "";
     const char *idp = strstr(out, "\"id\":\"");
     cr_assert(idp, "%s", out);
     memcpy(objection, idp + 6, 36);
     free(out);
-    err = REFUSED("voters", "object", "KBS-BH-02", "--by", "李大妈", "--date", d10, "--about", "迟到的申诉");
+    err = REFUSED("voters", "object", "KBS-BH-02", "--by", "李大妈", "--date", d10, "--about",
+                  "迟到的申诉");
     cr_assert(strstr(err, "10 days after the list was published") && strstr(err, "within 5 days") &&
                   strstr(err, "(field: filed_on)"),
               "%s", err);
@@ -165,25 +170,27 @@ Test(election_day, a_residents_election_with_a_further_round)
     free(out);
 
     /* The candidate list: more than seats, in the order given. */
-    err = REFUSED("election", "candidates", ELECTION_R, "--person", ids[0], "--person", ids[1], "--person",
-                  ids[2], "--person", ids[3], "--person", ids[4]);
+    err = REFUSED("election", "candidates", ELECTION_R, "--person", ids[0], "--person", ids[1],
+                  "--person", ids[2], "--person", ids[3], "--person", ids[4]);
     cr_assert(strstr(err, "not lawful") && strstr(err, "(field: candidates)"), "%s", err);
     free(err);
     err = REFUSED("election", "candidates", ELECTION_R, "--person", ids[0], "--person", OFFICER);
     cr_assert(strstr(err, "is not nominated") && strstr(err, "(field: person_ids[2])"), "%s", err);
     free(err);
-    OK("election", "candidates", ELECTION_R, "--person", ids[5], "--person", ids[0], "--person", ids[1],
-       "--person", ids[2], "--person", ids[3], "--person", ids[4]);
+    OK("election", "candidates", ELECTION_R, "--person", ids[5], "--person", ids[0], "--person",
+       ids[1], "--person", ids[2], "--person", ids[3], "--person", ids[4]);
     out = OUT("election", "open", "KBS-BH-02", "--body", "residents");
-    cr_assert(strstr(out, "opened") && !strstr(out, "✗") && !strstr(out, "⊘"), "every gate green: %s", out);
+    cr_assert(strstr(out, "opened") && !strstr(out, "✗") && !strstr(out, "⊘"),
+              "every gate green: %s", out);
     free(out);
 
     /* Proxies: at most 3 held by one voter; a candidate cannot hold one. */
     for (int i = 1; i <= 4; i++) {
         char no[16];
         snprintf(no, sizeof no, "V%03d", i);
-        const char *const argv[] = {"election", "proxy", ELECTION_R, "--holder", "V100", "--holder-name",
-                                    "王老师", "--for", no, "--for-name", "委托人", NULL};
+        const char *const argv[] = {"election", "proxy",         ELECTION_R, "--holder",
+                                    "V100",     "--holder-name", "王老师",   "--for",
+                                    no,         "--for-name",    "委托人",   NULL};
         if (i < 4)
             free(s_hj(0, argv));
         else {
@@ -192,20 +199,22 @@ Test(election_day, a_residents_election_with_a_further_round)
             free(err);
         }
     }
-    err = REFUSED("election", "proxy", ELECTION_R, "--holder", "V200", "--holder-name", "候选人6", "--for",
-                  "V201", "--for-name", "甲");
+    err = REFUSED("election", "proxy", ELECTION_R, "--holder", "V200", "--holder-name", "候选人6",
+                  "--for", "V201", "--for-name", "甲");
     cr_assert(strstr(err, "a candidate cannot hold a proxy"), "%s", err);
     free(err);
 
     /* Round 1: the main box ballot by ballot, the mobile box counted by hand. */
-    out = OUT("election", "round", ELECTION_R, "--box", "主票箱:main:62:60", "--box", "流动票箱:mobile:12:10");
+    out = OUT("election", "round", ELECTION_R, "--box", "主票箱:main:62:60", "--box",
+              "流动票箱:mobile:12:10");
     cr_assert(strstr(out, "round 1 (first, 5 seats)") && strstr(out, "electorate 100"), "%s", out);
     free(out);
     /* Paper order: 候选人6, 候选人1..5. 20 ballots for the first five, 10 for 2-4 and 6, ... */
     const char *batch_id = "b0000000-0000-4000-8000-000000000001";
-    const char *first[] = {"election", "ballots", ELECTION_R, "--box", "主票箱", "--request-id", batch_id,
-                           "--ballot", "nyyyyn", "--ballot", "nyyyyn", "--ballot", "yyyyyy", "--ballot",
-                           "nyyy-a|张三", NULL};
+    const char *first[] = {"election", "ballots",      ELECTION_R,    "--box",
+                           "主票箱",   "--request-id", batch_id,      "--ballot",
+                           "nyyyyn",   "--ballot",     "nyyyyn",      "--ballot",
+                           "yyyyyy",   "--ballot",     "nyyy-a|张三", NULL};
     out = s_hj(0, first);
     cr_assert(strstr(out, "4 of 60 returned ballots entered (this batch: 3 valid, 1 invalid)") &&
                   strstr(out, "ballot 3: 6 votes"),
@@ -229,47 +238,59 @@ Test(election_day, a_residents_election_with_a_further_round)
     cr_assert(strstr(out, "outcome (projected)"), "the mobile box is not counted yet: %s", out);
     free(out);
     /* A box total that does not add up is refused with its arithmetic. */
-    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "2",
-                  "--votes", "1,9,9,9,2,0");
+    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid",
+                  "2", "--votes", "1,9,9,9,2,0");
     cr_assert(strstr(err, "9 valid + 2 invalid = 11 ballots, but 10 were returned") &&
                   strstr(err, "(field: valid)"),
               "%s", err);
     free(err);
-    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "1",
-                  "--votes", "1,9,10,9,2,0");
-    cr_assert(strstr(err, "candidate 3 (候选人2) has 10 votes, but the box has only 9 valid ballots"), "%s",
+    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid",
+                  "1", "--votes", "1,9,10,9,2,0");
+    cr_assert(
+        strstr(err, "candidate 3 (候选人2) has 10 votes, but the box has only 9 valid ballots"),
+        "%s", err);
+    free(err);
+    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid",
+                  "1", "--votes", "9,9,9,9,9,9");
+    cr_assert(strstr(err, "54 votes in all, but 9 valid ballots carry at most 9 x 5 = 45"), "%s",
               err);
     free(err);
-    err = REFUSED("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "1",
-                  "--votes", "9,9,9,9,9,9");
-    cr_assert(strstr(err, "54 votes in all, but 9 valid ballots carry at most 9 x 5 = 45"), "%s", err);
-    free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '流动票箱'"), 0);
-    out = OUT("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid", "1", "--votes",
-              "1,9,9,4,2,0");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '流动票箱'"),
+                 0);
+    out = OUT("election", "count", ELECTION_R, "--box", "流动票箱", "--valid", "9", "--invalid",
+              "1", "--votes", "1,9,9,4,2,0");
     free(out);
     /* 68 valid of 70 cast: more than 35 votes elects. 候选人1 62, 候选人2 52, 候选人3 37,
      * 候选人6 17, 候选人4 14, 候选人5 0; written in: 李四 6, 张三 1. Three elected; the
      * further round for two seats: the top three unelected with votes stand. */
     out = OUT("election", "result", ELECTION_R);
     cr_assert(strstr(out, "70 of 70 returned ballots counted (68 valid, 2 invalid)"), "%s", out);
-    cr_assert(strstr(out, "outcome: further") && strstr(out, "elected (3 of 5): 候选人1, 候选人2, 候选人3"),
+    cr_assert(strstr(out, "outcome: further") &&
+                  strstr(out, "elected (3 of 5): 候选人1, 候选人2, 候选人3"),
               "%s", out);
     /* What happens next names the people, in Chinese by default. */
     cr_assert(strstr(out, "next: 就2个名额另行选举：候选人为候选人6、候选人4、李四"), "%s", out);
     /* The reasons name the person and are Chinese unless --lang en. */
-    cr_assert(strstr(out, "候选人1：62票，超过投票人数70的1/2（至少需要36票）：当选") &&
-                  strstr(out, "候选人6：17票，未超过投票人数70的1/2（至少需要36票）：未当选；参加另行选举") &&
-                  strstr(out, "5个名额选出3个（候选人1、候选人2、候选人3）；另有2个名额须另行选举") &&
-                  !strstr(out, "ballots cast"),
-              "%s", out);
+    cr_assert(
+        strstr(out, "候选人1：62票，超过投票人数70的1/2（至少需要36票）：当选") &&
+            strstr(out,
+                   "候选人6：17票，未超过投票人数70的1/2（至少需要36票）：未当选；参加另行选举") &&
+            strstr(out, "5个名额选出3个（候选人1、候选人2、候选人3）；另有2个名额须另行选举") &&
+            !strstr(out, "ballots cast"),
+        "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_R, "--lang", "en");
-    cr_assert(strstr(out, "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
-              "%s", out);
-    cr_assert(strstr(out, "候选人1: 62 votes, more than 1/2 of 70 ballots cast (at least 36 needed): elected") &&
-                  strstr(out, "3 of 5 seat(s) filled (候选人1, 候选人2, 候选人3)") && !strstr(out, "candidate 1"),
-              "%s", out);
+    cr_assert(
+        strstr(out,
+               "next: further round (另行选举) for 2 seat(s): standing 候选人6, 候选人4, 李四"),
+        "%s", out);
+    cr_assert(
+        strstr(
+            out,
+            "候选人1: 62 votes, more than 1/2 of 70 ballots cast (at least 36 needed): elected") &&
+            strstr(out, "3 of 5 seat(s) filled (候选人1, 候选人2, 候选人3)") &&
+            !strstr(out, "candidate 1"),
+        "%s", out);
     free(out);
     err = s_hj(2, (const char *const[]){"election", "result", ELECTION_R, "--lang", "fr", NULL});
     cr_assert(strstr(err, "--lang is zh (the default) or en (got 'fr')"), "%s", err);
@@ -291,11 +312,13 @@ Test(election_day, a_residents_election_with_a_further_round)
         Hj__Event *ev = bn > 0 ? hj__event__unpack(NULL, (size_t)bn, body) : NULL;
         cr_assert(ev && strcmp(topic, "tally.count." ELECTION_R) == 0, "%s", topic);
         Hj__Tally__Count *k = hj__tally__count__unpack(NULL, ev->payload.len, ev->payload.data);
-        cr_assert(k && k->tally_seq == ev->seq && (long)ev->seq > seq, "counts come in tally order");
+        cr_assert(k && k->tally_seq == ev->seq && (long)ev->seq > seq,
+                  "counts come in tally order");
         seq = (long)ev->seq;
         counted = k->counted;
         if (counted == 70)
-            cr_assert(k->complete && strcmp(k->outcome, "further") == 0 && k->persons[1]->votes == 62);
+            cr_assert(k->complete && strcmp(k->outcome, "further") == 0 &&
+                      k->persons[1]->votes == 62);
         hj__tally__count__free_unpacked(k, NULL);
         hj__event__free_unpacked(ev, NULL);
     }
@@ -307,11 +330,12 @@ Test(election_day, a_residents_election_with_a_further_round)
     out = OUT("election", "round", ELECTION_R, "--box", "主票箱:main:70:66");
     cr_assert(strstr(out, "round 2 (further, 2 seats)"), "%s", out);
     free(out);
-    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "64", "--invalid", "2", "--votes",
-       "40,30,10");
+    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "64", "--invalid", "2",
+       "--votes", "40,30,10");
     out = OUT("election", "result", ELECTION_R, "--json");
-    cr_assert(strstr(out, "\"elected\":[\"候选人1\",\"候选人2\",\"候选人3\",\"候选人6\",\"候选人4\"]"), "%s",
-              out);
+    cr_assert(
+        strstr(out, "\"elected\":[\"候选人1\",\"候选人2\",\"候选人3\",\"候选人6\",\"候选人4\"]"),
+        "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_R, "--lang", "en");
     cr_assert(strstr(out, "at least 1/3 of 66 ballots cast (at least 22 needed): elected") &&
@@ -324,10 +348,11 @@ Test(election_day, a_residents_election_with_a_further_round)
     out = OUT("board", "KBS-BH-02");
     cr_assert(strstr(out, "居委会") && strstr(out, "已确认，操作：test-admin"), "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND kind IN "
-                                         "('voter_roll_set', 'objection_filed', 'objection_decided', "
-                                         "'candidates_set', 'proxy_added', 'round_opened', 'ballots_entered', "
-                                         "'box_counted', 'election_certified')"),
+    cr_assert_eq(hj_stack_scalar(
+                     &stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND kind IN "
+                             "('voter_roll_set', 'objection_filed', 'objection_decided', "
+                             "'candidates_set', 'proxy_added', 'round_opened', 'ballots_entered', "
+                             "'box_counted', 'election_certified')"),
                  3 + 1 + 1 + 1 + 3 + 2 + 2 + 2 + 1);
 }
 
@@ -365,23 +390,26 @@ Test(election_day, a_party_round_with_more_ballots_returned_than_issued_is_void_
     err = REFUSED("election", "round", ELECTION_P, "--box", "会场票箱:main:45:46");
     cr_assert(strstr(err, "(field: electorate)"), "a party round needs who should attend: %s", err);
     free(err);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:46");
-    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "46", "--invalid", "0", "--votes",
-       "40,35,30,20");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "会场票箱:main:45:46");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "46", "--invalid", "0",
+       "--votes", "40,35,30,20");
     out = OUT("election", "result", ELECTION_P, "--lang", "en");
-    cr_assert(strstr(out, "46 ballots returned is more than 45 issued: the round is void and the vote must be "
-                          "re-run") &&
-                  strstr(out, "outcome: void") && strstr(out, "elected (0 of 3)") &&
-                  strstr(out, "next: round 1 is void: re-run the vote"),
-              "%s", out);
+    cr_assert(
+        strstr(out,
+               "46 ballots returned is more than 45 issued: the round is void and the vote must be "
+               "re-run") &&
+            strstr(out, "outcome: void") && strstr(out, "elected (0 of 3)") &&
+            strstr(out, "next: round 1 is void: re-run the vote"),
+        "%s", out);
     free(out);
     /* The re-run: the same paper, the first round again. */
     out = OUT("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
               "会场票箱:main:45:45");
     cr_assert(strstr(out, "round 2 (first, 3 seats)"), "%s", out);
     free(out);
-    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1", "--votes",
-       "40,35,30,20");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
+       "--votes", "40,35,30,20");
     out = OUT("election", "result", ELECTION_P, "--lang", "en");
     cr_assert(strstr(out, "turnout: 45 present of 50 who should attend is more than 4/5 of 50") &&
                   strstr(out, "more than 1/2 of 45 present (at least 23 needed): elected") &&
@@ -394,46 +422,54 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
 {
     char ids[4][37], *out, *err;
     s_party_election(ids);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
-    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
-       "40,35,24,22");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "会场票箱:main:45:45");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0",
+       "--votes", "40,35,24,22");
     OK("election", "certify", ELECTION_P);
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* No edit: not the box, not its ballots, not a new round, not the certification. */
     const char *const edits[][16] = {
-        {"election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1", "--votes",
-         "40,35,22,22"},
+        {"election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
+         "--votes", "40,35,22,22"},
         {"election", "ballots", ELECTION_P, "--box", "会场票箱", "--ballot", "yyyn"},
-        {"election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "新票箱:main:1:1"},
+        {"election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+         "新票箱:main:1:1"},
         {"election", "certify", ELECTION_P},
     };
     for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
         err = s_hj(1, edits[i]);
-        cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "certified") && strstr(err, "(field: state)"),
+        cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "certified") &&
+                      strstr(err, "(field: state)"),
                   "edit %zu: %s", i, err);
         free(err);
     }
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
     /* An amendment needs its reason, adds up like a count, and is kept with who made it. */
-    err = REFUSED("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44",
-                  "--invalid", "1", "--votes", "40,35,22,22", "--reason", "  ");
+    err = REFUSED("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid",
+                  "44", "--invalid", "1", "--votes", "40,35,22,22", "--reason", "  ");
     cr_assert(strstr(err, "(field: reason)"), "%s", err);
     free(err);
-    err = REFUSED("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44",
-                  "--invalid", "2", "--votes", "40,35,22,22", "--reason", "复核");
+    err = REFUSED("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid",
+                  "44", "--invalid", "2", "--votes", "40,35,22,22", "--reason", "复核");
     cr_assert(strstr(err, "44 valid + 2 invalid = 46 ballots, but 45 were returned"), "%s", err);
     free(err);
-    out = OUT("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44", "--invalid",
-              "1", "--votes", "40,35,22,22", "--reason", "复核发现一张选票多划一人，应为废票");
+    out = OUT("election", "amend", ELECTION_P, "--round", "1", "--box", "会场票箱", "--valid", "44",
+              "--invalid", "1", "--votes", "40,35,22,22", "--reason",
+              "复核发现一张选票多划一人，应为废票");
     cr_assert(strstr(out, "amendment recorded") && strstr(out, "by test-admin") &&
                   strstr(out, "复核发现一张选票多划一人，应为废票") &&
                   strstr(out, "was 45 valid, 0 invalid; now 44 valid, 1 invalid"),
               "%s", out);
     /* 候选人13 had 24 > 22.5: elected; amended to 22 it is not more than half of 45. */
-    cr_assert(strstr(out, "elected (2 of 3): 候选人11, 候选人12"), "the amended count decides: %s", out);
+    cr_assert(strstr(out, "elected (2 of 3): 候选人11, 候选人12"), "the amended count decides: %s",
+              out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'result_amended' AND "
-                                         "actor = 'test-admin'"), 1);
+    cr_assert_eq(hj_stack_scalar(
+                     &stack, "SELECT count(*) FROM bus.journal WHERE kind = 'result_amended' AND "
+                             "actor = 'test-admin'"),
+                 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment"), 1);
     out = OUT("election", "result", ELECTION_P);
     cr_assert(strstr(out, "amendment ") && strstr(out, "已由test-admin于") &&
@@ -441,7 +477,8 @@ Test(election_day, a_certified_result_is_refused_an_edit_and_takes_an_amendment)
               "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_P, "--lang", "en");
-    cr_assert(strstr(out, "certified by test-admin") && strstr(out, "As amended, the count fills 2 of 3 seats"),
+    cr_assert(strstr(out, "certified by test-admin") &&
+                  strstr(out, "As amended, the count fills 2 of 3 seats"),
               "%s", out);
     free(out);
 }
@@ -457,19 +494,21 @@ Test(election_day, counts_that_do_not_fit_are_refused_with_the_field)
     /* More ballots issued than there are party members who should attend. */
     err = REFUSED("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
                   "会场票箱:main:51:45");
-    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "51 ballots issued, but there are only 50") &&
+    cr_assert(strstr(err, "INVALID_ARGUMENT") &&
+                  strstr(err, "51 ballots issued, but there are only 50") &&
                   strstr(err, "(field: boxes)"),
               "%s", err);
     free(err);
-    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "50", "--present",
-                                        "45", "--box", "会场票箱:main:45:-1", NULL});
+    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "50",
+                                        "--present", "45", "--box", "会场票箱:main:45:-1", NULL});
     cr_assert(strstr(err, "hj: --box 会场票箱 returned: '-1' is negative"), "%s", err);
     free(err);
-    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate", "4294967296",
-                                        "--box", "会场票箱:main:45:45", NULL});
+    err = s_hj(2, (const char *const[]){"election", "round", ELECTION_P, "--electorate",
+                                        "4294967296", "--box", "会场票箱:main:45:45", NULL});
     cr_assert(strstr(err, "hj: --electorate: '4294967296' is above 4294967295"), "%s", err);
     free(err);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "会场票箱:main:45:45");
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     static const struct {
         const char *valid, *invalid, *votes, *writein, *message;
@@ -479,14 +518,16 @@ Test(election_day, counts_that_do_not_fit_are_refused_with_the_field)
         {"44", "1", "abc,35,24,22", NULL, "hj: --votes: 'abc' is not a whole number"},
         {"44", "1", "40,35,,22", NULL, "hj: --votes: a number is missing"},
         {"44", "1", "40,35,24,22", "张三:abc", "hj: --writein 张三: 'abc' is not a whole number"},
-        {"44", "1", "40,35,24,22", "张三:4294967297", "hj: --writein 张三: '4294967297' is above 4294967295"},
+        {"44", "1", "40,35,24,22", "张三:4294967297",
+         "hj: --writein 张三: '4294967297' is above 4294967295"},
         {"1e3", "1", "40,35,24,22", NULL, "hj: --valid: '1e3' is not a whole number"},
         {"44", "", "40,35,24,22", NULL, "hj: --invalid: a number is missing"},
         {"44", "+1", "40,35,24,22", NULL, "hj: --invalid: '+1' is not a whole number"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const char *argv[16] = {"election", "count", ELECTION_P, "--box", "会场票箱", "--valid", bad[i].valid,
-                                "--invalid", bad[i].invalid, "--votes", bad[i].votes};
+        const char *argv[16] = {"election",     "count",   ELECTION_P,   "--box",
+                                "会场票箱",     "--valid", bad[i].valid, "--invalid",
+                                bad[i].invalid, "--votes", bad[i].votes};
         if (bad[i].writein) {
             argv[11] = "--writein";
             argv[12] = bad[i].writein;
@@ -496,18 +537,22 @@ Test(election_day, counts_that_do_not_fit_are_refused_with_the_field)
         free(err);
     }
     /* A count that fits the wire but not the box: refused by the server, naming the field. */
-    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
-                  "--votes", "40,35,24,22", "--writein", "张三:4294967295");
-    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "writeins[1].votes 4294967295 is too large") &&
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44",
+                  "--invalid", "1", "--votes", "40,35,24,22", "--writein", "张三:4294967295");
+    cr_assert(strstr(err, "INVALID_ARGUMENT") &&
+                  strstr(err, "writeins[1].votes 4294967295 is too large") &&
                   strstr(err, "(field: writeins[1].votes)"),
               "%s", err);
     free(err);
-    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "1",
-                  "--votes", "40,35,4294967291,22");
-    cr_assert(strstr(err, "votes[3] 4294967291 is too large") && strstr(err, "(field: votes[3])"), "%s", err);
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44",
+                  "--invalid", "1", "--votes", "40,35,4294967291,22");
+    cr_assert(strstr(err, "votes[3] 4294967291 is too large") && strstr(err, "(field: votes[3])"),
+              "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '会场票箱'"), 0);
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT counted FROM tally.box WHERE name = '会场票箱'"),
+                 0);
 }
 
 /* A write-in of a listed candidate's name is a vote for that candidate (once
@@ -517,37 +562,42 @@ Test(election_day, a_write_in_of_a_listed_name_counts_for_that_candidate)
 {
     char ids[4][37], *out, *err;
     s_party_election(ids);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "票箱甲:main:3:3",
-       "--box", "票箱乙:mobile:42:42");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "票箱甲:main:3:3", "--box", "票箱乙:mobile:42:42");
     /* Paper: 候选人11..14. 候选人14 written in beside the "no" on candidate 3; 候选人12
      * marked "yes" and written in again: one vote each. */
-    out = OUT("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|候选人14>3", "--ballot",
-              "yyny|候选人12>3", "--ballot", "yyyn");
-    cr_assert(strstr(out, "3 of 3 returned ballots entered (this batch: 3 valid, 0 invalid)"), "%s", out);
+    out = OUT("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|候选人14>3",
+              "--ballot", "yyny|候选人12>3", "--ballot", "yyyn");
+    cr_assert(strstr(out, "3 of 3 returned ballots entered (this batch: 3 valid, 0 invalid)"), "%s",
+              out);
     free(out);
     /* By hand: a write-in column naming 候选人14 adds to 候选人14, and must still fit the box. */
-    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0",
-                  "--votes", "30,30,5,35", "--writein", "候选人14:10");
-    cr_assert(strstr(err, "write-in 候选人14 is candidate 4 on the paper; with its 10 votes 候选人14 has 45, but "
-                          "the box has only 42 valid ballots") &&
-                  strstr(err, "(field: writeins)"),
-              "%s", err);
+    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid",
+                  "0", "--votes", "30,30,5,35", "--writein", "候选人14:10");
+    cr_assert(
+        strstr(
+            err,
+            "write-in 候选人14 is candidate 4 on the paper; with its 10 votes 候选人14 has 45, but "
+            "the box has only 42 valid ballots") &&
+            strstr(err, "(field: writeins)"),
+        "%s", err);
     free(err);
-    OK("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0", "--votes",
-       "30,30,5,20", "--writein", "候选人14:10");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.writein"), 0, "no second person");
+    OK("election", "count", ELECTION_P, "--box", "票箱乙", "--valid", "42", "--invalid", "0",
+       "--votes", "30,30,5,20", "--writein", "候选人14:10");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.writein"), 0,
+                 "no second person");
     /* 候选人11 3+30, 候选人12 3+30, 候选人13 1+5, 候选人14 2+20+10. */
     out = OUT("election", "result", ELECTION_P, "--json");
-    static const char *const want[] = {"11\",\"writein\":false,\"votes\":33,",
-                                       "12\",\"writein\":false,\"votes\":33,",
-                                       "13\",\"writein\":false,\"votes\":6,",
-                                       "14\",\"writein\":false,\"votes\":32,"};
+    static const char *const want[] = {
+        "11\",\"writein\":false,\"votes\":33,", "12\",\"writein\":false,\"votes\":33,",
+        "13\",\"writein\":false,\"votes\":6,", "14\",\"writein\":false,\"votes\":32,"};
     for (size_t i = 0; i < 4; i++)
         cr_assert(strstr(out, want[i]), "%s: %s", want[i], out);
     cr_assert(!strstr(out, "\"writein\":true"), "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_P);
-    cr_assert(strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14") && !strstr(out, "written in"),
+    cr_assert(strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14") &&
+                  !strstr(out, "written in"),
               "%s", out);
     free(out);
 }
@@ -558,20 +608,25 @@ Test(election_day, a_re_vote_names_the_people_not_the_paper_positions)
 {
     char ids[4][37], *out;
     s_party_election(ids);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
-    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
-       "40,35,30,30");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "会场票箱:main:45:45");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0",
+       "--votes", "40,35,30,30");
     out = OUT("election", "result", ELECTION_P);
-    cr_assert(strstr(out, "候选人13：30票，超过到会人数45的1/2（至少需要23票）：与另外1人得票相等，争最后1个名额，"
-                          "仅在得票相等者中再次投票") &&
-                  strstr(out, "最后1个名额得票相等（30票），仅在得票相等者中再次投票：候选人13、候选人14"),
-              "%s", out);
+    cr_assert(
+        strstr(out, "候选人13：30票，超过到会人数45的1/"
+                    "2（至少需要23票）：与另外1人得票相等，争最后1个名额，"
+                    "仅在得票相等者中再次投票") &&
+            strstr(out,
+                   "最后1个名额得票相等（30票），仅在得票相等者中再次投票：候选人13、候选人14"),
+        "%s", out);
     free(out);
     out = OUT("election", "round", ELECTION_P, "--electorate", "50", "--present", "44", "--box",
               "会场票箱:main:44:44");
     cr_assert(strstr(out, "round 2 (revote, 1 seat)"), "%s", out);
     free(out);
-    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "0", "--votes", "19,25");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44", "--invalid", "0",
+       "--votes", "19,25");
     out = OUT("election", "result", ELECTION_P);
     /* The party profile's re-vote: the most votes take the seat. */
     cr_assert(strstr(out, "候选人14：25票，得票最多：当选") &&
@@ -581,13 +636,15 @@ Test(election_day, a_re_vote_names_the_people_not_the_paper_positions)
     free(out);
     out = OUT("election", "result", ELECTION_P, "--lang", "en");
     cr_assert(strstr(out, "候选人14: 25 votes, among the 1 with most votes: elected") &&
-                  strstr(out, "all 1 seat(s) filled: 候选人14 elected") && !strstr(out, "candidate 2") &&
+                  strstr(out, "all 1 seat(s) filled: 候选人14 elected") &&
+                  !strstr(out, "candidate 2") &&
                   strstr(out, "elected (3 of 3): 候选人11, 候选人12, 候选人14"),
               "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_P, "--json");
-    cr_assert(strstr(out, "\"reason_zh\":\"候选人14：25票") && strstr(out, "\"reason\":\"候选人14: 25 votes"), "%s",
-              out);
+    cr_assert(strstr(out, "\"reason_zh\":\"候选人14：25票") &&
+                  strstr(out, "\"reason\":\"候选人14: 25 votes"),
+              "%s", out);
     free(out);
 }
 
@@ -617,35 +674,40 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
     OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
        "--request-id", ELECTION_R);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d20);
-    OK("election", "candidates", ELECTION_R, "--person", ids[0], "--person", ids[1], "--person", ids[2],
-       "--person", ids[3], "--person", ids[4], "--person", ids[5]);
+    OK("election", "candidates", ELECTION_R, "--person", ids[0], "--person", ids[1], "--person",
+       ids[2], "--person", ids[3], "--person", ids[4], "--person", ids[5]);
     OK("election", "open", "KBS-BH-02", "--body", "residents");
     /* Round 1: 70 cast, more than 35 elects 候选人1..3; two seats go to a further round. */
     OK("election", "round", ELECTION_R, "--box", "主票箱:main:70:70");
-    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "70", "--invalid", "0", "--votes",
-       "60,50,40,20,10,5");
+    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "70", "--invalid", "0",
+       "--votes", "60,50,40,20,10,5");
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* Not yet: the residents' profile keeps seats vacant only after the further round. */
     err = REFUSED("election", "vacancy", ELECTION_R, "--seats", "2", "--reason", "无人过半");
-    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "only after a further round (另行选举)") &&
+    cr_assert(strstr(err, "FAILED_PRECONDITION") &&
+                  strstr(err, "only after a further round (另行选举)") &&
                   strstr(err, "(field: profile)"),
               "%s", err);
     free(err);
     err = REFUSED("election", "reduce", ELECTION_R, "--seats", "2", "--reason", "减少");
-    cr_assert(strstr(err, "profile residents-2025 does not reduce the seats") && strstr(err, "(field: profile)"),
+    cr_assert(strstr(err, "profile residents-2025 does not reduce the seats") &&
+                  strstr(err, "(field: profile)"),
               "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
     /* Round 2, the further round: 1/3 of 66 cast is 22; only 候选人4 reaches it. */
     OK("election", "round", ELECTION_R, "--box", "主票箱:main:70:66");
-    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "66", "--invalid", "0", "--votes",
-       "30,15,10");
+    OK("election", "count", ELECTION_R, "--box", "主票箱", "--valid", "66", "--invalid", "0",
+       "--votes", "30,15,10");
     err = REFUSED("election", "certify", ELECTION_R);
     cr_assert(strstr(err, "4 of 5 seats filled") && strstr(err, "(field: result)") &&
-                  strstr(err, "or, as profile residents-2025 allows, leave them vacant (暂缺) (hj election vacancy"),
+                  strstr(err, "or, as profile residents-2025 allows, leave them vacant (暂缺) (hj "
+                              "election vacancy"),
               "%s", err);
     free(err);
-    err = REFUSED("election", "vacancy", ELECTION_R, "--seats", "2", "--reason", "另行选举后仍不足");
+    err =
+        REFUSED("election", "vacancy", ELECTION_R, "--seats", "2", "--reason", "另行选举后仍不足");
     cr_assert(strstr(err, "1 seat(s) are empty (4 of 5 filled): 2 cannot be closed") &&
                   strstr(err, "(field: seats)"),
               "%s", err);
@@ -654,20 +716,31 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
     cr_assert(strstr(err, "--reason TEXT is required"), "%s", err);
     free(err);
     s_due(3, due);
-    const char *const vacancy[] = {"election", "vacancy", ELECTION_R, "--seats", "1", "--reason",
-                                   "另行选举后当选人数仍不足", "--request-id", vacancy_id, NULL};
+    const char *const vacancy[] = {"election",
+                                   "vacancy",
+                                   ELECTION_R,
+                                   "--seats",
+                                   "1",
+                                   "--reason",
+                                   "另行选举后当选人数仍不足",
+                                   "--request-id",
+                                   vacancy_id,
+                                   NULL};
     out = s_hj(0, vacancy);
     char want[160];
     snprintf(want, sizeof want, "暂缺 1 (vacant): by-election (补选) due by %s", due);
-    cr_assert(strstr(out, "seats left vacant (暂缺)") && strstr(out, want) &&
-                  strstr(out, "第2轮后名额暂缺1名（5名中已有4名）；按规则 residents-2025 应在3个月内补选") &&
-                  strstr(out, "另行选举后当选人数仍不足"),
-              "%s", out);
+    cr_assert(
+        strstr(out, "seats left vacant (暂缺)") && strstr(out, want) &&
+            strstr(out,
+                   "第2轮后名额暂缺1名（5名中已有4名）；按规则 residents-2025 应在3个月内补选") &&
+            strstr(out, "另行选举后当选人数仍不足"),
+        "%s", out);
     free(out);
     /* The same request again writes nothing. */
     free(s_hj(0, vacancy));
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.seat_closure"), 1);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seats_vacant'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seats_vacant'"), 1);
     out = OUT("election", "result", ELECTION_R, "--json");
     snprintf(want, sizeof want, "\"vacancy_due\":\"%s\"", due);
     cr_assert(strstr(out, "\"vacant\":1") && strstr(out, want) && strstr(out, "\"reduced\":0") &&
@@ -675,7 +748,8 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
               "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_R, "--lang", "en");
-    snprintf(want, sizeof want, "next: all 5 seats accounted for (4 elected, 1 vacant (暂缺), by-election due by %s)",
+    snprintf(want, sizeof want,
+             "next: all 5 seats accounted for (4 elected, 1 vacant (暂缺), by-election due by %s)",
              due);
     cr_assert(strstr(out, want), "%s", out);
     free(out);
@@ -696,7 +770,8 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
     free(out);
     /* The briefing counts them. */
     out = OUT("report", "briefing");
-    snprintf(want, sizeof want, "选举结果已确认1场；名额暂缺1名（最早应于%s前补选）；减少名额0名。", due);
+    snprintf(want, sizeof want, "选举结果已确认1场；名额暂缺1名（最早应于%s前补选）；减少名额0名。",
+             due);
     cr_assert(strstr(out, want), "%s", out);
     free(out);
 }
@@ -710,32 +785,37 @@ Test(election_day, a_party_election_reduced_to_4_is_certified_and_recounts_keep_
 {
     char ids[6][37], *out, *err;
     s_party_election_of("5", 6, ids);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "会场票箱:main:45:45");
     /* First count: 候选人11..13 only (more than 22.5 of 45 present); 张三 written in. */
-    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
-       "40,35,30,20,20,10", "--writein", "张三:5");
+    OK("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0",
+       "--votes", "40,35,30,20,20,10", "--writein", "张三:5");
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* Counting the box again, even with the same numbers, needs a reason. */
-    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0",
-                  "--votes", "40,35,30,20,20,10", "--writein", "张三:5");
-    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "box 会场票箱 of round 1 was already counted") &&
+    err = REFUSED("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45",
+                  "--invalid", "0", "--votes", "40,35,30,20,20,10", "--writein", "张三:5");
+    cr_assert(strstr(err, "FAILED_PRECONDITION") &&
+                  strstr(err, "box 会场票箱 of round 1 was already counted") &&
                   strstr(err, "needs its reason") && strstr(err, "(field: box)"),
               "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
     err = REFUSED("election", "reduce", ELECTION_P, "--seats", "2", "--reason", "差两名");
     cr_assert(strstr(err, "at most 1 short (elected >= 4 of 5); 3 elected is 2 short") &&
                   strstr(err, "(field: seats)"),
               "%s", err);
     free(err);
     err = REFUSED("election", "vacancy", ELECTION_P, "--seats", "1", "--reason", "暂缺");
-    cr_assert(strstr(err, "profile party-2020 does not leave seats vacant (暂缺); it reduces the seats instead") &&
+    cr_assert(strstr(err, "profile party-2020 does not leave seats vacant (暂缺); it reduces the "
+                          "seats instead") &&
                   strstr(err, "(field: profile)"),
               "%s", err);
     free(err);
     /* The recount: 候选人14 has 25, not 20; 张三's votes were misread and go. */
-    out = OUT("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0", "--votes",
-              "40,35,30,25,20,10", "--reason", "监票人复核：候选人14漏计5票，张三系误读");
+    out =
+        OUT("election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "45", "--invalid", "0",
+            "--votes", "40,35,30,25,20,10", "--reason", "监票人复核：候选人14漏计5票，张三系误读");
     cr_assert(strstr(out, "recount recorded beside the first count"), "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_P);
@@ -747,16 +827,20 @@ Test(election_day, a_party_election_reduced_to_4_is_certified_and_recounts_keep_
     cr_assert(strstr(out, "elected (4 of 5): 候选人11, 候选人12, 候选人13, 候选人14"), "%s", out);
     free(out);
     out = OUT("election", "result", ELECTION_P, "--json");
-    cr_assert(!strstr(out, "\"writein\":true"), "the superseded write-in is no person of the round: %s", out);
+    cr_assert(!strstr(out, "\"writein\":true"),
+              "the superseded write-in is no person of the round: %s", out);
     cr_assert(strstr(out, "\"kind\":\"recount\""), "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment WHERE kind = 'recount'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM tally.amendment WHERE kind = 'recount'"), 1);
     /* Now one short: reduced to 4, and certified. */
     err = REFUSED("election", "reduce", ELECTION_P, "--seats", "2", "--reason", "减少两名");
     cr_assert(strstr(err, "1 seat(s) are empty") && strstr(err, "(field: seats)"), "%s", err);
     free(err);
-    out = OUT("election", "reduce", ELECTION_P, "--seats", "1", "--reason", "经上级党组织同意，减少名额");
-    cr_assert(strstr(out, "seats reduced (减少名额)") && strstr(out, "减少名额 1 (seats reduced): 4 seats") &&
+    out = OUT("election", "reduce", ELECTION_P, "--seats", "1", "--reason",
+              "经上级党组织同意，减少名额");
+    cr_assert(strstr(out, "seats reduced (减少名额)") &&
+                  strstr(out, "减少名额 1 (seats reduced): 4 seats") &&
                   strstr(out, "减少名额1名，应选名额由5名减为4名"),
               "%s", out);
     free(out);
@@ -766,7 +850,9 @@ Test(election_day, a_party_election_reduced_to_4_is_certified_and_recounts_keep_
     out = OUT("election", "certify", ELECTION_P);
     cr_assert(strstr(out, "result certified"), "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seats_reduced'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seats_reduced'"),
+        1);
 }
 
 /* A box whose ballots were entered one by one is recounted by hand only
@@ -775,17 +861,19 @@ Test(election_day, a_box_of_entered_ballots_is_recounted_only_with_a_reason)
 {
     char ids[4][37], *out, *err;
     s_party_election(ids);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "票箱甲:main:3:3");
-    OK("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|王五>3", "--ballot", "yyyn",
-       "--ballot", "yyyn");
-    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱甲", "--valid", "3", "--invalid", "0",
-                  "--votes", "3,3,2,0");
-    cr_assert(strstr(err, "box 票箱甲 of round 1 was already counted (ballots entered: 3 ballots") &&
-                  strstr(err, "(field: box)"),
-              "%s", err);
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "票箱甲:main:3:3");
+    OK("election", "ballots", ELECTION_P, "--box", "票箱甲", "--ballot", "yyn-|王五>3", "--ballot",
+       "yyyn", "--ballot", "yyyn");
+    err = REFUSED("election", "count", ELECTION_P, "--box", "票箱甲", "--valid", "3", "--invalid",
+                  "0", "--votes", "3,3,2,0");
+    cr_assert(
+        strstr(err, "box 票箱甲 of round 1 was already counted (ballots entered: 3 ballots") &&
+            strstr(err, "(field: box)"),
+        "%s", err);
     free(err);
-    out = OUT("election", "count", ELECTION_P, "--box", "票箱甲", "--valid", "3", "--invalid", "0", "--votes",
-              "3,3,2,0", "--reason", "王五一票系误录");
+    out = OUT("election", "count", ELECTION_P, "--box", "票箱甲", "--valid", "3", "--invalid", "0",
+              "--votes", "3,3,2,0", "--reason", "王五一票系误录");
     free(out);
     out = OUT("election", "result", ELECTION_P, "--json");
     cr_assert(!strstr(out, "\"writein\":true") && strstr(out, "\"kind\":\"recount\"") &&
@@ -800,18 +888,19 @@ Test(election_day, the_election_list_names_communities_in_chinese)
 {
     char today[11], *out, *err;
     hj_date_from_today(0, today);
-    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "3", "--request-id",
-       ELECTION_P);
+    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", "3",
+       "--request-id", ELECTION_P);
     OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
        "--request-id", ELECTION_R);
     out = OUT("election", "list");
-    cr_assert(strstr(out, "社区") && strstr(out, "滨河社区") && strstr(out, "康和社区") && strstr(out, "滨河街道") &&
-                  strstr(out, "党组织") && strstr(out, "居委会") && strstr(out, "已安排") && strstr(out, today),
+    cr_assert(strstr(out, "社区") && strstr(out, "滨河社区") && strstr(out, "康和社区") &&
+                  strstr(out, "滨河街道") && strstr(out, "党组织") && strstr(out, "居委会") &&
+                  strstr(out, "已安排") && strstr(out, today),
               "%s", out);
     free(out);
     out = OUT("election", "list", "--community", "KBS-BH-02", "--json");
-    cr_assert(strstr(out, "\"id\":\"" ELECTION_R "\"") && strstr(out, "\"community_name\":\"康和社区\"") &&
-                  !strstr(out, ELECTION_P),
+    cr_assert(strstr(out, "\"id\":\"" ELECTION_R "\"") &&
+                  strstr(out, "\"community_name\":\"康和社区\"") && !strstr(out, ELECTION_P),
               "%s", out);
     free(out);
     out = OUT("election", "list", "--subdistrict", "KBS-BH", "--state", "open");
@@ -830,22 +919,27 @@ Test(election_day, a_collision_in_the_count_is_answered_try_again_and_synced_lat
 {
     char ids[4][37], *out = NULL, *err = NULL;
     s_party_election(ids);
-    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box", "会场票箱:main:45:45");
+    OK("election", "round", ELECTION_P, "--electorate", "50", "--present", "45", "--box",
+       "会场票箱:main:45:45");
     PGconn *pg = hj_stack_pg(&stack);
-    PGresult *r = PQexec(pg, "CREATE FUNCTION public.s_collide() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                             "RAISE EXCEPTION 'forced' USING ERRCODE = '40001'; END $$; "
-                             "CREATE TRIGGER collide BEFORE UPDATE ON tally.box FOR EACH ROW "
-                             "EXECUTE FUNCTION public.s_collide()");
+    PGresult *r = PQexec(
+        pg, "CREATE FUNCTION public.s_collide() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'forced' USING ERRCODE = '40001'; END $$; "
+            "CREATE TRIGGER collide BEFORE UPDATE ON tally.box FOR EACH ROW "
+            "EXECUTE FUNCTION public.s_collide()");
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(pg));
     PQclear(r);
     long before = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
-    int rc = hj_run(&stack, &out, &err, "election", "count", ELECTION_P, "--box", "会场票箱", "--valid", "44",
-                    "--invalid", "1", "--votes", "40,35,30,20", "--tries", "1", NULL);
+    int rc =
+        hj_run(&stack, &out, &err, "election", "count", ELECTION_P, "--box", "会场票箱", "--valid",
+               "44", "--invalid", "1", "--votes", "40,35,30,20", "--tries", "1", NULL);
     cr_assert_eq(rc, 0, "saved offline is exit 0: %d %s%s", rc, out, err);
-    cr_assert(strstr(err, "collided with this one; try again") && strstr(out, "saved offline"), "%s%s", out, err);
+    cr_assert(strstr(err, "collided with this one; try again") && strstr(out, "saved offline"),
+              "%s%s", out, err);
     free(out);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before, "nothing journaled");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before,
+                 "nothing journaled");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.box WHERE valid > 0"), 0);
     r = PQexec(pg, "DROP TRIGGER collide ON tally.box; DROP FUNCTION public.s_collide()");
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(pg));

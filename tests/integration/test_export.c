@@ -189,8 +189,8 @@ static int s_same(const s_csv_t *t, size_t row, const json_doc_t *obj)
         case JSON_DOC_ARRAY:
             for (size_t i = 0; i < v->n; i++) {
                 cr_assert_eq(v->items[i]->type, JSON_DOC_STRING, "%s", t->head[c]);
-                snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? "; " : "",
-                         v->items[i]->text);
+                snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                         i ? "; " : "", v->items[i]->text);
             }
             cr_assert_str_eq(cell, joined, "row %zu, %s", row + 1, t->head[c]);
             break;
@@ -203,7 +203,8 @@ static int s_same(const s_csv_t *t, size_t row, const json_doc_t *obj)
 }
 
 /* The rows of an English export equal the list's items, in the list's order. */
-static void s_same_as_list(const s_csv_t *t, const json_doc_t *items, const char *key, int min_fields)
+static void s_same_as_list(const s_csv_t *t, const json_doc_t *items, const char *key,
+                           int min_fields)
 {
     cr_assert_eq(t->nrows, items->n, "%zu rows, the list has %zu items", t->nrows, items->n);
     int k = s_col(t, key);
@@ -242,33 +243,66 @@ static const char *const s_record[][28] = {
     {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI},
     {"person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO},
     {"person", "add", "--name", "孙,\"小\"红", "--gender", "female", "--request-id", SUN},
-    {"seat", "add", "--community", "KBS-BH-01", "--person", WANG, "--committee", "party", "--role", "secretary", "--from", "2021-01-15"},
+    {"seat", "add", "--community", "KBS-BH-01", "--person", WANG, "--committee", "party", "--role",
+     "secretary", "--from", "2021-01-15"},
     /* reserve: five entries (more than a page of two), one note that needs quoting */
-    {"reserve", "add", "--person", WANG, "--community", "KBS-BH-01", "--committee", "residents", "--added", "2026-02-01", "--source", "居民代表推荐,党员推荐", "--note", TRICKY},
-    {"reserve", "add", "--person", BATER, "--community", "KBS-BH-01", "--committee", "party", "--added", "2026-02-02", "--vetting", "barred", "--reason", "criminal_record"},
-    {"reserve", "add", "--person", LI, "--community", "KBS-BH-02", "--committee", "party", "--added", "2026-02-03", "--vetting", "cleared", "--status", "nominated"},
-    {"reserve", "add", "--person", ZHAO, "--community", "KBS-DS-01", "--committee", "residents", "--added", "2026-02-04", "--source", "自荐"},
-    {"reserve", "add", "--person", SUN, "--community", "KBS-BH-02", "--committee", "residents", "--added", "2026-02-04", "--status", "withdrawn"},
+    {"reserve", "add", "--person", WANG, "--community", "KBS-BH-01", "--committee", "residents",
+     "--added", "2026-02-01", "--source", "居民代表推荐,党员推荐", "--note", TRICKY},
+    {"reserve", "add", "--person", BATER, "--community", "KBS-BH-01", "--committee", "party",
+     "--added", "2026-02-02", "--vetting", "barred", "--reason", "criminal_record"},
+    {"reserve", "add", "--person", LI, "--community", "KBS-BH-02", "--committee", "party",
+     "--added", "2026-02-03", "--vetting", "cleared", "--status", "nominated"},
+    {"reserve", "add", "--person", ZHAO, "--community", "KBS-DS-01", "--committee", "residents",
+     "--added", "2026-02-04", "--source", "自荐"},
+    {"reserve", "add", "--person", SUN, "--community", "KBS-BH-02", "--committee", "residents",
+     "--added", "2026-02-04", "--status", "withdrawn"},
     /* talks: a sitting member, an outside party whose name needs quoting, another subdistrict */
-    {"talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", "2026-10-10", "--interviewer", LI, "--interviewer", ZHAO, "--person", WANG, "--summary", TRICKY, "--topic", "换届纪律", "--topic", "账目公开,\"三务\"公开", "--follow-up", "核实账目|李强|2026-10-20", "--follow-up", "回访|赵敏|2026-10-25", "--concern"},
-    {"talk", "add", "--community", "KBS-BH-02", "--phase", "survey", "--date", "2026-10-11", "--interviewer", LI, "--party", "property_company", "--name", "物业公司,\"张\"经理", "--summary", "物业费,停车位"},
-    {"talk", "add", "--community", "KBS-DS-01", "--phase", "other", "--date", "2026-10-12", "--interviewer", ZHAO, "--person", SUN, "--summary", "了解情况"},
+    {"talk",          "add",
+     "--community",   "KBS-BH-01",
+     "--phase",       "preparation",
+     "--date",        "2026-10-10",
+     "--interviewer", LI,
+     "--interviewer", ZHAO,
+     "--person",      WANG,
+     "--summary",     TRICKY,
+     "--topic",       "换届纪律",
+     "--topic",       "账目公开,\"三务\"公开",
+     "--follow-up",   "核实账目|李强|2026-10-20",
+     "--follow-up",   "回访|赵敏|2026-10-25",
+     "--concern"},
+    {"talk", "add", "--community", "KBS-BH-02", "--phase", "survey", "--date", "2026-10-11",
+     "--interviewer", LI, "--party", "property_company", "--name", "物业公司,\"张\"经理",
+     "--summary", "物业费,停车位"},
+    {"talk", "add", "--community", "KBS-DS-01", "--phase", "other", "--date", "2026-10-12",
+     "--interviewer", ZHAO, "--person", SUN, "--summary", "了解情况"},
     /* findings: two audits, amounts in fen */
-    {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-10-31", "--auditor", "张审计", "--opened", "2026-09-01", "--request-id", AUDIT1},
+    {"audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
+     "--to", "2026-10-31", "--auditor", "张审计", "--opened", "2026-09-01", "--request-id", AUDIT1},
     {"audit", "advance", "KBS-BH-01", "--on", "2026-09-02"},
-    {"audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity", "irregularity", "--text", TRICKY, "--amount", "12345.6", "--responsible", "王丽", "--evidence", "凭证 12,13号", "--evidence", "合同\"A\""},
-    {"audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "observation", "--text", "票据不全"},
+    {"audit", "finding", "add", "KBS-BH-01", "--item", "1", "--severity", "irregularity", "--text",
+     TRICKY, "--amount", "12345.6", "--responsible", "王丽", "--evidence", "凭证 12,13号",
+     "--evidence", "合同\"A\""},
+    {"audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "observation", "--text",
+     "票据不全"},
     {"audit", "finding", "update", "KBS-BH-01", "2", "--remedy", "remedied", "--note", "已补齐"},
-    {"audit", "open", "--community", "KBS-DS-01", "--term", "2021-2026", "--from", "2021-01-01", "--to", "2026-10-31", "--auditor", "刘审计", "--opened", "2026-09-01", "--request-id", AUDIT2},
+    {"audit", "open", "--community", "KBS-DS-01", "--term", "2021-2026", "--from", "2021-01-01",
+     "--to", "2026-10-31", "--auditor", "刘审计", "--opened", "2026-09-01", "--request-id", AUDIT2},
     {"audit", "advance", "KBS-DS-01", "--on", "2026-09-02"},
-    {"audit", "finding", "add", "KBS-DS-01", "--item", "3", "--severity", "serious", "--text", "挪用补助", "--amount", "0.07", "--responsible", "赵敏"},
+    {"audit", "finding", "add", "KBS-DS-01", "--item", "3", "--severity", "serious", "--text",
+     "挪用补助", "--amount", "0.07", "--responsible", "赵敏"},
     /* training: two attendees of one session, one of a subdistrict-wide session */
-    {"training", "add", "--date", "2026-11-17", "--community", "KBS-BH-01", "--trainer", "区委组织部,王老师", "--topic", "《城市居民委员会组织法》", "--topic", "选举程序\"十步\"", "--attendee", ZHAO ":election_committee_member", "--attendee", LI ":guidance_group_member"},
-    {"training", "add", "--date", "2026-11-18", "--subdistrict", "KBS-BH", "--trainer", "街道", "--topic", "换届纪律", "--attendee", SUN ":community_staff"},
+    {"training", "add", "--date", "2026-11-17", "--community", "KBS-BH-01", "--trainer",
+     "区委组织部,王老师", "--topic", "《城市居民委员会组织法》", "--topic", "选举程序\"十步\"",
+     "--attendee", ZHAO ":election_committee_member", "--attendee", LI ":guidance_group_member"},
+    {"training", "add", "--date", "2026-11-18", "--subdistrict", "KBS-BH", "--trainer", "街道",
+     "--topic", "换届纪律", "--attendee", SUN ":community_staff"},
     /* publicity */
-    {"publicity", "add", "--community", "KBS-BH-01", "--channel", "screen", "--kind", "slogan", "--date", "2026-10-01", "--count", "12", "--title", TRICKY},
-    {"publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind", "policy_reading", "--date", "2026-10-02", "--title", "政策解读：选举办法"},
-    {"publicity", "add", "--community", "KBS-DS-01", "--channel", "notice_board", "--kind", "election_discipline", "--date", "2026-10-03", "--title", "换届纪律\"十严禁\""},
+    {"publicity", "add", "--community", "KBS-BH-01", "--channel", "screen", "--kind", "slogan",
+     "--date", "2026-10-01", "--count", "12", "--title", TRICKY},
+    {"publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind",
+     "policy_reading", "--date", "2026-10-02", "--title", "政策解读：选举办法"},
+    {"publicity", "add", "--community", "KBS-DS-01", "--channel", "notice_board", "--kind",
+     "election_discipline", "--date", "2026-10-03", "--title", "换届纪律\"十严禁\""},
 };
 
 /* The places and the record; 0, or -1 with hj's message on stderr (no
@@ -337,8 +371,8 @@ static void s_reserve(void)
 {
     s_csv_t zh, en, page;
     EXPORT("reserve", &zh, NULL);
-    HEADER(&zh, "编号", "人员编号", "姓名", "社区", "委员会", "推荐来源", "入库日期", "状态", "资格联审",
-           "否决原因", "备注");
+    HEADER(&zh, "编号", "人员编号", "姓名", "社区", "委员会", "推荐来源", "入库日期", "状态",
+           "资格联审", "否决原因", "备注");
     cr_assert(!zh.bom && !zh.crlf, "a plain export has no BOM and LF line ends");
     cr_assert_eq(zh.nrows, 5);
     size_t w = s_row(&zh, "人员编号", WANG);
@@ -385,8 +419,8 @@ static void s_talks(void)
 {
     s_csv_t zh, en;
     EXPORT("talks", &zh, NULL);
-    HEADER(&zh, "编号", "日期", "社区", "阶段", "谈话对象", "对象身份", "对象人员编号", "谈话人", "谈话主题",
-           "谈话摘要", "需跟进问题", "未办结事项数", "未办结事项", "记录人");
+    HEADER(&zh, "编号", "日期", "社区", "阶段", "谈话对象", "对象身份", "对象人员编号", "谈话人",
+           "谈话主题", "谈话摘要", "需跟进问题", "未办结事项数", "未办结事项", "记录人");
     cr_assert_eq(zh.nrows, 3);
     cr_assert_str_eq(s_cell(&zh, 0, "日期"), "2026-10-10");
     cr_assert_str_eq(s_cell(&zh, 0, "阶段"), "准备阶段");
@@ -397,7 +431,8 @@ static void s_talks(void)
     cr_assert_str_eq(s_cell(&zh, 0, "谈话摘要"), TRICKY);
     cr_assert_str_eq(s_cell(&zh, 0, "需跟进问题"), "是");
     cr_assert_str_eq(s_cell(&zh, 0, "未办结事项数"), "2");
-    cr_assert_str_eq(s_cell(&zh, 0, "未办结事项"), "核实账目（李强，2026-10-20前）；回访（赵敏，2026-10-25前）");
+    cr_assert_str_eq(s_cell(&zh, 0, "未办结事项"),
+                     "核实账目（李强，2026-10-20前）；回访（赵敏，2026-10-25前）");
     cr_assert_str_eq(s_cell(&zh, 1, "谈话对象"), "物业公司,\"张\"经理");
     cr_assert_str_eq(s_cell(&zh, 1, "对象身份"), "物业公司负责人");
     cr_assert_str_eq(s_cell(&zh, 1, "阶段"), "调研摸底");
@@ -419,7 +454,8 @@ static void s_talks(void)
 
     EXPORT("talks", &en, "--subdistrict", "KBS-BH", "--lang", "en");
     cr_assert_eq(en.nrows, 2, "the talk of KBS-DS-01 is left out");
-    cr_assert(strcmp(s_cell(&en, 0, "community"), "KBS-DS-01") && strcmp(s_cell(&en, 1, "community"), "KBS-DS-01"));
+    cr_assert(strcmp(s_cell(&en, 0, "community"), "KBS-DS-01") &&
+              strcmp(s_cell(&en, 1, "community"), "KBS-DS-01"));
     s_csv_free(&en);
     s_csv_free(&zh);
 }
@@ -428,8 +464,8 @@ static void s_findings(void)
 {
     s_csv_t zh, en;
     EXPORT("findings", &zh, NULL);
-    HEADER(&zh, "审计编号", "社区", "任期", "审计状态", "问题序号", "审计事项序号", "审计事项", "严重程度",
-           "金额（元）", "问题描述", "责任人", "整改状态", "整改说明", "证据");
+    HEADER(&zh, "审计编号", "社区", "任期", "审计状态", "问题序号", "审计事项序号", "审计事项",
+           "严重程度", "金额（元）", "问题描述", "责任人", "整改状态", "整改说明", "证据");
     cr_assert_eq(zh.nrows, 3);
     size_t r = s_row(&zh, "问题描述", TRICKY);
     cr_assert_str_eq(s_cell(&zh, r, "金额（元）"), "12345.60");
@@ -473,7 +509,8 @@ static void s_training(void)
 {
     s_csv_t zh, en;
     EXPORT("training", &zh, NULL);
-    HEADER(&zh, "培训编号", "日期", "社区", "街道", "培训内容", "授课人", "参训人编号", "参训人", "身份");
+    HEADER(&zh, "培训编号", "日期", "社区", "街道", "培训内容", "授课人", "参训人编号", "参训人",
+           "身份");
     cr_assert_eq(zh.nrows, 3, "one row an attendee of a session");
     size_t r = s_row(&zh, "参训人编号", ZHAO);
     cr_assert_str_eq(s_cell(&zh, r, "参训人"), "赵敏");
@@ -481,7 +518,8 @@ static void s_training(void)
     cr_assert_str_eq(s_cell(&zh, r, "授课人"), "区委组织部,王老师");
     cr_assert_str_eq(s_cell(&zh, r, "培训内容"), "《城市居民委员会组织法》、选举程序\"十步\"");
     cr_assert_str_eq(s_cell(&zh, r, "社区"), "KBS-BH-01");
-    cr_assert_str_eq(s_cell(&zh, r, "培训编号"), s_cell(&zh, s_row(&zh, "参训人编号", LI), "培训编号"));
+    cr_assert_str_eq(s_cell(&zh, r, "培训编号"),
+                     s_cell(&zh, s_row(&zh, "参训人编号", LI), "培训编号"));
     r = s_row(&zh, "参训人编号", SUN);
     cr_assert_str_eq(s_cell(&zh, r, "社区"), "");
     cr_assert_str_eq(s_cell(&zh, r, "街道"), "KBS-BH");
@@ -496,7 +534,8 @@ static void s_training(void)
     for (size_t i = 0; i < en.nrows; i++) {
         const json_doc_t *t = s_find(items, "id", s_cell(&en, i, "training_id"));
         cr_assert(s_same(&en, i, t) >= 5, "row %zu", i + 1);
-        const json_doc_t *a = s_find(s_get(t, "attendees"), "person_id", s_cell(&en, i, "person_id"));
+        const json_doc_t *a =
+            s_find(s_get(t, "attendees"), "person_id", s_cell(&en, i, "person_id"));
         cr_assert_str_eq(s_cell(&en, i, "attendee"), s_text(a, "person_name"));
         cr_assert_str_eq(s_cell(&en, i, "role"), s_text(a, "role"));
     }
@@ -532,11 +571,12 @@ static void s_publicity(void)
 
 static void s_board(void)
 {
-    static const char *const gates[] = {"audit", "rectification", "upgrade", "plan",
-                                        "talks", "training", "candidates", "voter_list"};
+    static const char *const gates[] = {"audit", "rectification", "upgrade",    "plan",
+                                        "talks", "training",      "candidates", "voter_list"};
     s_csv_t zh, en;
     EXPORT("board", &zh, NULL);
-    cr_assert_eq(zh.nrows, 4, "one row a community, and KBS-BH's subdistrict-wide pushes in a row of their own");
+    cr_assert_eq(zh.nrows, 4,
+                 "one row a community, and KBS-BH's subdistrict-wide pushes in a row of their own");
     cr_assert_str_eq(zh.head[0], "社区编号");
     cr_assert_str_eq(zh.head[4], "审计");
     cr_assert_str_eq(zh.head[5], "审计说明");
@@ -547,7 +587,9 @@ static void s_board(void)
     cr_assert_str_eq(s_cell(&zh, r, "审计"), "未通过");
     cr_assert_str_eq(s_cell(&zh, r, "审计状态"), "现场审计");
     cr_assert_str_eq(s_cell(&zh, r, "整顿"), "通过");
-    cr_assert_str_eq(s_cell(&zh, r, "后备人选在库"), "2", "王丽 and 巴特尔 (barred by vetting, still active): %s", s_cell(&zh, r, "后备人选在库"));
+    cr_assert_str_eq(s_cell(&zh, r, "后备人选在库"), "2",
+                     "王丽 and 巴特尔 (barred by vetting, still active): %s",
+                     s_cell(&zh, r, "后备人选在库"));
     /* The community's own pushes (12); the subdistrict's (1) are on its own row. */
     cr_assert_str_eq(s_cell(&zh, r, "宣传次数"), "12");
     size_t wide = s_row(&zh, "社区名称", "（全街道）");
@@ -613,7 +655,8 @@ static void s_files_and_errors(void)
     s_csv_parse(excel, &a);
     s_csv_parse(plain, &b);
     cr_assert(a.bom && a.crlf && !b.bom && !b.crlf);
-    cr_assert(strstr(excel, "\r\n") && strncmp(excel, "\xEF\xBB\xBF编号,日期", 3 + 13) == 0, "%s", excel);
+    cr_assert(strstr(excel, "\r\n") && strncmp(excel, "\xEF\xBB\xBF编号,日期", 3 + 13) == 0, "%s",
+              excel);
     cr_assert_eq(a.nrows, b.nrows);
     for (size_t i = 0; i < a.nrows; i++)
         for (size_t c = 0; c < a.ncols; c++)
@@ -636,13 +679,15 @@ static void s_files_and_errors(void)
     cr_assert(strstr(err, "--lang is zh (the default) or en (got 'fr')"), "%s", err);
     free(err);
     /* A refusal names the server's reason. */
-    free(RUN(1, &err, "export", "board", "--format", "csv", "--community", "KBS-XX-99", "--out", path));
+    free(RUN(1, &err, "export", "board", "--format", "csv", "--community", "KBS-XX-99", "--out",
+             path));
     cr_assert(strstr(err, "hj: NOT_FOUND") && strstr(err, "KBS-XX-99"), "%s", err);
     free(err);
     /* Unreachable: exit 3, and the ledger written before is left as it was. */
     excel = s_slurp(path);
     hj_stack_kill(&stack, stack.pid[0], SIGKILL);
-    free(RUN(3, &err, "export", "reserve", "--format", "csv", "--out", path, "--timeout", "300", "--tries", "1"));
+    free(RUN(3, &err, "export", "reserve", "--format", "csv", "--out", path, "--timeout", "300",
+             "--tries", "1"));
     free(err);
     char *after = s_slurp(path);
     cr_assert_str_eq(after, excel, "a failed export leaves the old file");
@@ -683,8 +728,8 @@ Test(export, board_has_a_row_a_community_and_one_for_subdistrict_wide_pushes)
     s_board();
 }
 
-Test(export, excel_files_usage_errors_and_an_unreachable_bus_leave_the_old_ledger, .init = own_setup,
-     .fini = own_teardown)
+Test(export, excel_files_usage_errors_and_an_unreachable_bus_leave_the_old_ledger,
+     .init = own_setup, .fini = own_teardown)
 {
     s_files_and_errors();
 }

@@ -26,7 +26,8 @@ static hj_stack_t stack;
 /* Not codes of the wire: no reply came / a reply that does not decode. */
 #define S_NO_ANSWER ((Hj__Code)1000)
 #define S_UNDECODABLE ((Hj__Code)1001)
-static char observer[320], field[320]; /* device files: obs-1 (observer), field-9 (subdistrict office) */
+static char observer[320],
+    field[320]; /* device files: obs-1 (observer), field-9 (subdistrict office) */
 
 static void s_setup(const char *rate, const char *burst, const char *inflight)
 {
@@ -41,8 +42,11 @@ static void s_setup(const char *rate, const char *burst, const char *inflight)
     snprintf(spool, sizeof spool, "%s/spool", stack.run_dir);
     setenv("HJ_SPOOL", spool, 1);
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "obs-1", "指挥中心", "observer", observer, sizeof observer), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "field-9", "滨河街道办", "subdistrict-office", field, sizeof field), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "obs-1", "指挥中心", "observer", observer, sizeof observer),
+                 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "field-9", "滨河街道办", "subdistrict-office", field, sizeof field),
+        0);
 }
 
 /* 20 requests/s, bursts of 30, 8 at once: the second device's dozen requests
@@ -70,8 +74,6 @@ static void teardown(void)
 
 TestSuite(fair_share, .fini = teardown, .timeout = 120);
 
-
-
 /* The status of the next reply on s, waiting up to timeout_ms. */
 static hj_status_t s_recv(void *s, int timeout_ms)
 {
@@ -80,7 +82,8 @@ static hj_status_t s_recv(void *s, int timeout_ms)
     hj_frames_t f;
     if (zmq_poll(&item, 1, timeout_ms) == 1 && hj_frames_recv(s, &f, 0) == 0) {
         /* ["" | MDPC01 | service | Reply] */
-        if (f.count != 4 || hj_status_unpack(hj_frames_data(&f, 3), hj_frames_size(&f, 3), &st) != 0)
+        if (f.count != 4 ||
+            hj_status_unpack(hj_frames_data(&f, 3), hj_frames_size(&f, 3), &st) != 0)
             st.code = S_UNDECODABLE;
         hj_frames_close(&f);
     }
@@ -137,7 +140,8 @@ Test(fair_share, a_flooding_device_is_refused_and_another_is_served, .init = s_s
     size_t len;
     uint8_t *body = hj_stack_community_list(&len);
     void *ctx = zmq_ctx_new();
-    void *flood = hj_stack_mdp_socket(&stack, ctx, observer), *admin = hj_stack_mdp_socket(&stack, ctx, NULL);
+    void *flood = hj_stack_mdp_socket(&stack, ctx, observer),
+         *admin = hj_stack_mdp_socket(&stack, ctx, NULL);
     cr_assert(flood && admin);
     s_counts_t got = {0};
     int answered = 0, admin_calls = 0;
@@ -148,8 +152,9 @@ Test(fair_share, a_flooding_device_is_refused_and_another_is_served, .init = s_s
         /* ...and meanwhile the other device is served as if nobody were there. */
         hj_status_t st = s_call(admin, body, len);
         admin_calls++;
-        cr_assert_eq(st.code, HJ__CODE__OK, "request %d of %s: %s: %s", admin_calls, HJ_STACK_DEVICE,
-                     st.code != S_NO_ANSWER ? hj_code_name(st.code) : "no answer", st.message);
+        cr_assert_eq(st.code, HJ__CODE__OK, "request %d of %s: %s: %s", admin_calls,
+                     HJ_STACK_DEVICE, st.code != S_NO_ANSWER ? hj_code_name(st.code) : "no answer",
+                     st.message);
         hj_status_t f;
         while ((f = s_recv(flood, 0)).code != S_NO_ANSWER) {
             s_count(&got, &f);
@@ -158,13 +163,15 @@ Test(fair_share, a_flooding_device_is_refused_and_another_is_served, .init = s_s
     }
     while (answered < N) {
         hj_status_t f = s_recv(flood, 10000);
-        cr_assert_neq(f.code, S_NO_ANSWER, "the flooder's request %d of %d is never answered", answered + 1, N);
+        cr_assert_neq(f.code, S_NO_ANSWER, "the flooder's request %d of %d is never answered",
+                      answered + 1, N);
         s_count(&got, &f);
         answered++;
     }
     cr_log_info("flooder: %d sent, %d OK, %d RESOURCE_EXHAUSTED; %s: %d OK", N, got.ok, got.refused,
                 HJ_STACK_DEVICE, admin_calls);
-    cr_assert_eq(got.other, 0, "%d of the flooder's answers are neither OK nor RESOURCE_EXHAUSTED", got.other);
+    cr_assert_eq(got.other, 0, "%d of the flooder's answers are neither OK nor RESOURCE_EXHAUSTED",
+                 got.other);
     cr_assert_gt(got.refused, 0, "the flood was refused (%d OK)", got.ok);
     cr_assert_gt(got.ok, 0, "the flooder's burst was served");
 
@@ -172,10 +179,12 @@ Test(fair_share, a_flooding_device_is_refused_and_another_is_served, .init = s_s
     hj_status_t st = {.code = HJ__CODE__OK};
     for (int i = 0; i < 1000 && st.code == HJ__CODE__OK; i++)
         st = s_call(flood, body, len);
-    cr_assert_eq(st.code, HJ__CODE__RESOURCE_EXHAUSTED, "asking one at a time, it runs out: %s", st.message);
+    cr_assert_eq(st.code, HJ__CODE__RESOURCE_EXHAUSTED, "asking one at a time, it runs out: %s",
+                 st.message);
     usleep(st.retry_after_ms * 1000u);
     st = s_call(flood, body, len);
-    cr_assert_eq(st.code, HJ__CODE__OK, "after waiting as told: %s: %s", hj_code_name(st.code), st.message);
+    cr_assert_eq(st.code, HJ__CODE__OK, "after waiting as told: %s: %s", hj_code_name(st.code),
+                 st.message);
 
     /* District IT reads who was refused, once a while, not once a request. */
     int lines = s_busd_log_lines("device obs-1 is sending too fast");
@@ -217,34 +226,40 @@ Test(fair_share, hj_waits_as_told_and_keeps_an_unsent_write_waiting, .init = s_s
 
     /* Refused at first, hj waits the retry-after and asks again: the user sees the answer only. */
     s_spend(raw, body, len);
-    cr_assert_eq(hj_run(&stack, &out, &err, "community", "list", "--device", field, NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, &out, &err, "community", "list", "--device", field, NULL), 0, "%s",
+                 err);
     cr_assert(strstr(out, "滨河社区"), "%s", out);
     cr_assert_eq(strstr(err, "RESOURCE_EXHAUSTED"), NULL, "%s", err);
     free(out);
     free(err);
 
-    /* When waiting would outlast the command's time, hj gives up and says why: try again (exit 3). */
+    /* When waiting would outlast the command's time, hj gives up and says why: try again (exit 3).
+     */
     s_spend(raw, body, len);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "list", "--device", field, "--timeout", "400",
-                        "--tries", "1", NULL),
+    cr_assert_eq(hj_run(&stack, NULL, &err, "community", "list", "--device", field, "--timeout",
+                        "400", "--tries", "1", NULL),
                  3, "%s", err);
-    cr_assert(strstr(err, "RESOURCE_EXHAUSTED: device field-9 is sending too fast (limit 1 requests/s); "
-                          "slow down, retry after"),
+    cr_assert(strstr(err,
+                     "RESOURCE_EXHAUSTED: device field-9 is sending too fast (limit 1 requests/s); "
+                     "slow down, retry after"),
               "%s", err);
     free(err);
 
     /* A write that could not be sent for it is kept waiting, not refused... */
     s_spend(raw, body, len);
-    cr_assert_eq(hj_run(&stack, &out, &err, "community", "add", "--code", "KBS-BH-09", "--name", "民生社区",
-                        "--subdistrict", "KBS-BH", "--device", field, "--timeout", "400", "--tries", "1", NULL),
+    cr_assert_eq(hj_run(&stack, &out, &err, "community", "add", "--code", "KBS-BH-09", "--name",
+                        "民生社区", "--subdistrict", "KBS-BH", "--device", field, "--timeout",
+                        "400", "--tries", "1", NULL),
                  0, "%s", err);
     cr_assert(strstr(out, "saved offline, 1 waiting"), "%s", out);
-    cr_assert(strstr(err, "asks this device to slow down: device field-9 is sending too fast"), "%s", err);
+    cr_assert(strstr(err, "asks this device to slow down: device field-9 is sending too fast"),
+              "%s", err);
     free(out);
     free(err);
     /* ...and `hj sync` that meets the same stops with "try again" (3), keeping it waiting... */
     s_spend(raw, body, len);
-    int rc = hj_run(&stack, &out, &err, "sync", "--device", field, "--timeout", "400", "--tries", "1", NULL);
+    int rc = hj_run(&stack, &out, &err, "sync", "--device", field, "--timeout", "400", "--tries",
+                    "1", NULL);
     cr_assert_eq(rc, 3, "exit %d: %s%s", rc, out, err);
     cr_assert(strstr(out, "1 still waiting"), "%s", out);
     cr_assert_eq(strstr(out, "refused        "), NULL, "%s", out);
@@ -254,13 +269,17 @@ Test(fair_share, hj_waits_as_told_and_keeps_an_unsent_write_waiting, .init = s_s
     cr_assert_eq(hj_run(&stack, &out, NULL, "spool", "status", NULL), 0);
     cr_assert(strstr(out, "waiting    1") && strstr(out, "rejected   0"), "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-09'"), 0);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-09'"),
+        0);
     /* ...until a sync with time enough to wait as told sends it. */
     cr_assert_eq(hj_run(&stack, &out, &err, "sync", "--device", field, NULL), 0, "%s", err);
     cr_assert(strstr(out, "1 sent"), "%s", out);
     free(out);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-09'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-09'"),
+        1);
 
     zmq_close(raw);
     zmq_ctx_term(ctx);

@@ -58,9 +58,9 @@ Test(field_codes, a_talk_is_confirmed_listed_shown_corrected_and_voided_by_its_c
 {
     char today[11];
     hj_date_today(today);
-    char *out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
-                      "--date", today, "--interviewer", "李强", "--person", "王丽", "--summary",
-                      "谈换届的想法");
+    char *out =
+        HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
+              today, "--interviewer", "李强", "--person", "王丽", "--summary", "谈换届的想法");
     s_confirmed(out, "T0001", "谈话已记录");
     free(out);
     out = HJ_OK(&stack, "talk", "list", "--community", "KBS-BH-01");
@@ -70,21 +70,25 @@ Test(field_codes, a_talk_is_confirmed_listed_shown_corrected_and_voided_by_its_c
     cr_assert(strstr(out, "\"code\":\"T0001\""), "%s", out);
     free(out);
     out = HJ_OK(&stack, "talk", "show", "t0001");
-    cr_assert(strstr(out, "T0001") && strstr(out, "谈换届的想法"), "show by code (any case): %s", out);
+    cr_assert(strstr(out, "T0001") && strstr(out, "谈换届的想法"), "show by code (any case): %s",
+              out);
     free(out);
 
     OK("talk", "update", "T0001", "--summary", "谈换届的想法和人选");
     cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE code = 'T0001' AND "
-                          "summary = '谈换届的想法和人选'"), 1, "corrected by code");
+                          "summary = '谈换届的想法和人选'"),
+                 1, "corrected by code");
     out = HJ_OK(&stack, "talk", "void", "T0001", "--reason", "重复录入");
     s_confirmed(out, "T0001", "已作废");
     free(out);
     cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE code = 'T0001' AND "
-                          "voided_at IS NOT NULL AND void_reason = '重复录入'"), 1);
+                          "voided_at IS NOT NULL AND void_reason = '重复录入'"),
+                 1);
 
     /* The next talk gets the next code: codes are never reused. */
     out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
-                today, "--interviewer", "李强", "--person", "王丽", "--summary", "再谈", "--lang", "en");
+                today, "--interviewer", "李强", "--person", "王丽", "--summary", "再谈", "--lang",
+                "en");
     s_confirmed(out, "T0002", "talk recorded");
     free(out);
     char *err = HJ_REFUSED(&stack, "talk", "void", "T0099", "--reason", "x");
@@ -106,8 +110,9 @@ Test(field_codes, each_registry_record_has_its_letter_and_is_voided_by_code)
     out = HJ_OK(&stack, "seat", "list", "--community", "KBS-BH-01", "--json");
     prep_json(out, "id", seat, sizeof seat);
     free(out);
-    out = HJ_OK(&stack, "assessment", "add", "--seat", seat, "--date", today, "--assessor", "张组长",
-                "--ability", "4", "--performance", "4", "--practice", "5", "--trust", "4");
+    out =
+        HJ_OK(&stack, "assessment", "add", "--seat", seat, "--date", today, "--assessor", "张组长",
+              "--ability", "4", "--performance", "4", "--practice", "5", "--trust", "4");
     s_confirmed(out, "A0001", "研判评估已记录");
     free(out);
     out = HJ_OK(&stack, "training", "add", "--date", today, "--community", "KBS-BH-01", "--trainer",
@@ -130,22 +135,25 @@ Test(field_codes, each_registry_record_has_its_letter_and_is_voided_by_code)
     static const struct {
         const char *kind, *code, *table;
     } k[] = {
-        {"publicity", "X0001", "registry.publicity"}, {"assessment", "A0001", "registry.assessment"},
-        {"training", "E0001", "registry.training"},   {"task", "J0001", "registry.task"},
+        {"publicity", "X0001", "registry.publicity"},
+        {"assessment", "A0001", "registry.assessment"},
+        {"training", "E0001", "registry.training"},
+        {"task", "J0001", "registry.task"},
         {"reserve", "R0001", "registry.reserve"},
     };
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
         char sql[160];
         out = HJ_OK(&stack, k[i].kind, "list");
-        cr_assert(strstr(out, "CODE") && strstr(out, k[i].code), "%s list shows %s: %s",
-                  k[i].kind, k[i].code, out);
+        cr_assert(strstr(out, "CODE") && strstr(out, k[i].code), "%s list shows %s: %s", k[i].kind,
+                  k[i].code, out);
         free(out);
         /* The code of another kind is refused by name; nothing is voided. */
         const char *other = k[(i + 1) % (sizeof k / sizeof k[0])].code;
         char *err = HJ_REFUSED(&stack, k[i].kind, "void", other, "--reason", "录入错误");
         cr_assert(strstr(err, other) && strstr(err, k[i].kind), "%s", err);
         free(err);
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE voided_at IS NOT NULL", k[i].table);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE voided_at IS NOT NULL",
+                 k[i].table);
         cr_assert_eq(s_scalar(sql), 0, "a refused void changes nothing");
         out = HJ_OK(&stack, k[i].kind, "void", k[i].code, "--reason", "录入错误");
         s_confirmed(out, k[i].code, "已作废");
@@ -171,7 +179,8 @@ Test(field_codes, show_and_update_take_the_code_and_a_bad_code_is_named)
     free(out);
     OK("publicity", "update", "X0001", "--title", "依法依规选举");
     cr_assert_eq(s_scalar("SELECT count(*) FROM registry.publicity WHERE code = 'X0001' AND "
-                          "title = '依法依规选举'"), 1);
+                          "title = '依法依规选举'"),
+                 1);
     /* The UUID still works as before. */
     out = HJ_OK(&stack, "publicity", "show", id);
     cr_assert(strstr(out, "依法依规选举"), "%s", out);
@@ -180,8 +189,8 @@ Test(field_codes, show_and_update_take_the_code_and_a_bad_code_is_named)
     char *err = HJ_REFUSED(&stack, "publicity", "show", "X0042");
     cr_assert(strstr(err, "X0042") && strstr(err, "NOT_FOUND"), "%s", err);
     free(err);
-    free(cli_expect(&stack, 1, &err, (const char *const[]){"publicity", "void", "Q12", "--reason",
-                                                           "x", NULL}));
+    free(cli_expect(&stack, 1, &err,
+                    (const char *const[]){"publicity", "void", "Q12", "--reason", "x", NULL}));
     cr_assert(strstr(err, "Q12") && strstr(err, "X publicity"), "what a code looks like: %s", err);
     free(err);
 }
@@ -199,8 +208,9 @@ Test(field_codes, offline_a_code_is_refused_and_nothing_is_spooled)
         if (strcmp(stack.program[i], "hj-busd") == 0)
             hj_stack_kill(&stack, stack.pid[i], SIGTERM);
     char *err = NULL;
-    free(cli_expect(&stack, 3, &err, (const char *const[]){"publicity", "void", "X0001",
-                                                           "--reason", "录入错误", NULL}));
+    free(cli_expect(
+        &stack, 3, &err,
+        (const char *const[]){"publicity", "void", "X0001", "--reason", "录入错误", NULL}));
     cr_assert(strstr(err, "X0001") && strstr(err, "UUID"), "%s", err);
     free(err);
     char *out = HJ_OK(&stack, "spool", "list");

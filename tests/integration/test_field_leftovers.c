@@ -85,8 +85,8 @@ Test(field_leftovers, a_preparation_list_says_its_total_and_pages_without_overla
     }
     char *out = HJ_OK(&stack, "publicity", "list", "--limit", "2");
     cr_assert(strstr(out, "X0001") && strstr(out, "X0002") && !strstr(out, "X0003"), "%s", out);
-    cr_assert(strstr(out, "显示 2 条，共 5 条（--all 全部；--after "), "the footer says what was left out: %s",
-              out);
+    cr_assert(strstr(out, "显示 2 条，共 5 条（--all 全部；--after "),
+              "the footer says what was left out: %s", out);
     free(out);
     out = HJ_OK(&stack, "publicity", "list", "--limit", "2", "--json");
     cr_assert_eq(s_json_number(out, "total"), 5, "%s", out);
@@ -103,8 +103,8 @@ Test(field_leftovers, a_preparation_list_says_its_total_and_pages_without_overla
               "--all: every row, nothing left out, no footer: %s", out);
     free(out);
     out = HJ_OK(&stack, "publicity", "list", "--limit", "2", "--all", "--json");
-    cr_assert(strstr(out, "\"total\":5") && strstr(out, "\"next\":\"\"") &&
-                  strstr(out, "标语1") && strstr(out, "标语5"),
+    cr_assert(strstr(out, "\"total\":5") && strstr(out, "\"next\":\"\"") && strstr(out, "标语1") &&
+                  strstr(out, "标语5"),
               "%s", out);
     free(out);
     /* The same for every preparation list: the reserve ledger. */
@@ -127,9 +127,9 @@ Test(field_leftovers, a_name_matching_more_than_twenty_persons_says_how_many_mor
         strcat(csv, "王伟,男,汉族,1980-02-03,否\n");
     s_write_file(path, csv);
     OK("person", "import", path);
-    char *err = HJ_REFUSED(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
-                           "--date", today, "--interviewer", "李强", "--person", "王伟",
-                           "--summary", "x");
+    char *err =
+        HJ_REFUSED(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
+                   today, "--interviewer", "李强", "--person", "王伟", "--summary", "x");
     cr_assert(strstr(err, "23 persons match") && strstr(err, "and 3 more (23 in all)"),
               "never cut silently: %s", err);
     free(err);
@@ -145,8 +145,8 @@ Test(field_leftovers, an_assessment_names_its_seat_by_the_sitting_member)
                       "4", "--practice", "5", "--trust", "4", "--json");
     cr_assert(strstr(out, WANG_LI) && strstr(out, "\"person_name\":\"王丽\""), "%s", out);
     free(out);
-    OK("assessment", "add", "--seat", "P0001", "--date", today, "--assessor", "张组长",
-       "--ability", "3", "--performance", "3", "--practice", "3", "--trust", "3");
+    OK("assessment", "add", "--seat", "P0001", "--date", today, "--assessor", "张组长", "--ability",
+       "3", "--performance", "3", "--practice", "3", "--trust", "3");
     cr_assert_eq(s_scalar("SELECT count(*) FROM registry.assessment"), 2, "by name and by code");
     char *err = HJ_REFUSED(&stack, "assessment", "add", "--seat", "李强", "--community",
                            "KBS-BH-01", "--date", today, "--assessor", "张组长", "--ability", "4",
@@ -184,7 +184,8 @@ Test(field_leftovers, audit_states_and_a_talk_file_take_chinese_values)
     s_write_file(path, json);
     OK("talk", "add", "--from", path);
     cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE phase = 1 AND "
-                          "interviewee_role = 1"), 1, "调研摸底 and 物业公司负责人 understood");
+                          "interviewee_role = 1"),
+                 1, "调研摸底 and 物业公司负责人 understood");
 }
 
 Test(field_leftovers, an_update_keeps_its_reason_in_the_journal)
@@ -197,9 +198,9 @@ Test(field_leftovers, an_update_keeps_its_reason_in_the_journal)
     cr_assert_eq(s_journal_has("publicity_updated", "标题写错了"), 1, "the reason is journaled");
     OK("person", "update", "P0002", "--gender", "female", "--reason", "性别录错");
     cr_assert_eq(s_journal_has("person_updated", "性别录错"), 1);
-    char *out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
-                      "--date", today, "--interviewer", "李强", "--person", "王丽", "--summary",
-                      "谈话");
+    char *out =
+        HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
+              today, "--interviewer", "李强", "--person", "王丽", "--summary", "谈话");
     free(out);
     OK("talk", "update", "T0001", "--summary", "谈换届", "--reason", "摘要不全");
     cr_assert_eq(s_journal_has("talk_updated", "摘要不全"), 1);
@@ -213,7 +214,8 @@ Test(field_leftovers, training_coverage_is_chinese_by_default)
     OK("body", "add", "--kind", "election_committee", "--community", "KBS-BH-01", "--name",
        "滨河社区选举委员会", "--leader", WANG_LI);
     out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01");
-    cr_assert(strstr(out, "选举委员会成员已培训 0 人，共 1 人") && strstr(out, "尚未培训"), "%s", out);
+    cr_assert(strstr(out, "选举委员会成员已培训 0 人，共 1 人") && strstr(out, "尚未培训"), "%s",
+              out);
     free(out);
     out = HJ_OK(&stack, "training", "coverage", "KBS-BH-01", "--lang", "en");
     cr_assert(strstr(out, "0 of 1 election-committee members trained"), "%s", out);

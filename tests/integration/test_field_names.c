@@ -90,9 +90,9 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
     cr_assert(strstr(out, WANG_LI) && strstr(out, LI_QIANG), "the ids behind the names: %s", out);
     cr_assert(strstr(out, "\"interviewee_code\":\"P0001\""), "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_LI
-                          "'"),
-                 1);
+    cr_assert_eq(
+        s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_LI "'"),
+        1);
     /* Coverage names the member with her code. */
     out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
     cr_assert(strstr(out, "王丽") && strstr(out, "P0001") && strstr(out, today), "%s", out);
@@ -105,9 +105,9 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
     cr_assert(strstr(out, WANG_LI) && !strstr(out, LI_QIANG), "%s", out);
     free(out);
     /* A name nobody has is refused, naming it; nothing is written. */
-    char *err = HJ_REFUSED(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
-                           "--date", today, "--interviewer", "P0002", "--person", "钱七",
-                           "--summary", "x");
+    char *err =
+        HJ_REFUSED(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
+                   today, "--interviewer", "P0002", "--person", "钱七", "--summary", "x");
     cr_assert(strstr(err, "钱七"), "%s", err);
     free(err);
     cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk"), 1);
@@ -122,7 +122,7 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
     OK("person", "add", "--name", "王伟", "--gender", "male", "--request-id", WANG_WEI_2);
     /* Neither sits anywhere: district-wide two match. */
     err = HJ_REFUSED(&stack, "seat", "add", "--community", "KBS-BH-01", "--person", "王伟",
-                           "--committee", "residents", "--role", "member", "--from", "2021-01-15");
+                     "--committee", "residents", "--role", "member", "--from", "2021-01-15");
     cr_assert(strstr(err, "ambiguous") && strstr(err, "P0003") && strstr(err, "P0004"), "%s", err);
     free(err);
     cr_assert_eq(s_scalar("SELECT count(*) FROM registry.seat"), 1, "nothing was written");
@@ -133,9 +133,10 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
        "--role", "member", "--from", "2021-01-15");
     OK("talk", "add", "--community", "KBS-BH-02", "--phase", "preparation", "--date", today,
        "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_WEI_2
-                          "'"),
-                 1, "the 王伟 of 康和社区");
+    cr_assert_eq(
+        s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_WEI_2
+                 "'"),
+        1, "the 王伟 of 康和社区");
     /* An interviewer is looked for among the subdistrict's cadres first: with
      * 李强 leading its guidance group, a second 李强 elsewhere is no ambiguity. */
     OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
@@ -143,9 +144,10 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
     OK("person", "add", "--name", "李强", "--gender", "male");
     OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", today,
        "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk_interviewer WHERE person_id = '" LI_QIANG
-                          "'"),
-                 2, "both talks by the 李强 of the guidance group");
+    cr_assert_eq(
+        s_scalar("SELECT count(*) FROM interviews.talk_interviewer WHERE person_id = '" LI_QIANG
+                 "'"),
+        2, "both talks by the 李强 of the guidance group");
     err = HJ_REFUSED(&stack, "person", "show", "李强");
     cr_assert(strstr(err, "ambiguous") && strstr(err, "P0002  李强  KBS-BH-01"), "%s", err);
     free(err);
@@ -164,11 +166,12 @@ Test(field_names, a_long_list_says_what_it_left_out_and_all_pages_through)
     for (int i = 0; i < 150; i++) {
         char id[37], text[1024];
         hj_uuid_new(id);
-        snprintf(text, sizeof text,
-                 "{\"id\":\"%s\",\"community\":\"KBS-BH-01\",\"phase\":\"survey\",\"date\":\"%s\","
-                 "\"interviewers\":[\"P0002\"],\"interviewee\":{\"role\":\"resident_representative\","
-                 "\"name\":\"对象甲%d\"},\"summary\":\"走访\"}",
-                 id, date, i);
+        snprintf(
+            text, sizeof text,
+            "{\"id\":\"%s\",\"community\":\"KBS-BH-01\",\"phase\":\"survey\",\"date\":\"%s\","
+            "\"interviewers\":[\"P0002\"],\"interviewee\":{\"role\":\"resident_representative\","
+            "\"name\":\"对象甲%d\"},\"summary\":\"走访\"}",
+            id, date, i);
         s_write_file(path, text);
         OK("talk", "add", "--from", path);
     }
@@ -217,7 +220,8 @@ Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)
     prep_json(out, "id", id, sizeof id);
     free(out);
     out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
-    cr_assert(s_json_number(out, "talks_preparation") == 1 && s_json_number(out, "talk_covered") == 1,
+    cr_assert(s_json_number(out, "talks_preparation") == 1 &&
+                  s_json_number(out, "talk_covered") == 1,
               "%s", out);
     free(out);
 
@@ -232,7 +236,8 @@ Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)
     cr_assert(strstr(out, "not yet") && strstr(out, "0/1"), "coverage counts what stands: %s", out);
     free(out);
     out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
-    cr_assert(s_json_number(out, "talks_preparation") == 0 && s_json_number(out, "talk_covered") == 0,
+    cr_assert(s_json_number(out, "talks_preparation") == 0 &&
+                  s_json_number(out, "talk_covered") == 0,
               "the board counts what stands: %s", out);
     free(out);
     out = HJ_OK(&stack, "talk", "list", "--json");
@@ -250,7 +255,8 @@ Test(field_names, a_correction_keeps_the_original_and_lists_show_the_new_value)
 {
     char today[11], id[64];
     hj_date_today(today);
-    OK("person", "update", "P0001", "--name", "王莉", "--party-member", "yes", "--reason", "错别字");
+    OK("person", "update", "P0001", "--name", "王莉", "--party-member", "yes", "--reason",
+       "错别字");
     char *out = HJ_OK(&stack, "person", "list");
     cr_assert(strstr(out, "王莉") && !strstr(out, "王丽"), "%s", out);
     free(out);
@@ -265,9 +271,9 @@ Test(field_names, a_correction_keeps_the_original_and_lists_show_the_new_value)
     /* A talk's summary and date corrected; the old ones in the journal. */
     char date[11];
     hj_date_from_today(-2, date);
-    out = HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation",
-                "--date", today, "--interviewer", "李强", "--person", "王莉", "--summary", "初稿",
-                "--json");
+    out =
+        HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date",
+              today, "--interviewer", "李强", "--person", "王莉", "--summary", "初稿", "--json");
     prep_json(out, "id", id, sizeof id);
     free(out);
     OK("talk", "update", id, "--summary", "定稿", "--date", date);

@@ -86,7 +86,8 @@ static int s_log_has(void *arg)
 Test(field_top, hj_top_stops_and_says_so_when_its_device_is_revoked)
 {
     char device[512], log[600];
-    cr_assert_eq(hj_stack_enrol(&stack, "ops-screen", "运维", "observer", device, sizeof device), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "ops-screen", "运维", "observer", device, sizeof device),
+                 0);
     snprintf(log, sizeof log, "%s/hj-top.log", stack.run_dir);
     top = s_start_top(device, log);
     cr_assert(top > 0);
@@ -99,8 +100,8 @@ Test(field_top, hj_top_stops_and_says_so_when_its_device_is_revoked)
     free(HJ_OK(&stack, "admin", "device", "revoke", "ops-screen", "--db", stack.db));
     cr_assert_eq(hj_wait_until(s_exited, &child, 30000), 0, "hj-top went on after the revocation");
     top = -1;
-    cr_assert(WIFEXITED(child.status) && WEXITSTATUS(child.status) == 1,
-              "hj-top's exit status %d", child.status);
+    cr_assert(WIFEXITED(child.status) && WEXITSTATUS(child.status) == 1, "hj-top's exit status %d",
+              child.status);
     s_log_t said = {log, "ops-screen's key"};
     cr_assert(s_log_has(&said), "hj-top names the refused device");
     s_log_t why = {log, "it was revoked"};

@@ -83,7 +83,8 @@ Test(field, a_write_with_the_bus_down_is_saved_after_one_connection_attempt, .fi
     cr_assert(line && strstr(line, "滨河街道"), "%s", out);
     free(out);
     out = RUN(0, NULL, "spool", "list", "--json");
-    cr_assert(strstr(out, "\"community\": \"KBS-BH-01\"") && strstr(out, "\"date\": \"2026-11-20\""),
+    cr_assert(strstr(out, "\"community\": \"KBS-BH-01\"") &&
+                  strstr(out, "\"date\": \"2026-11-20\""),
               "%s", out);
     free(out);
 
@@ -159,38 +160,43 @@ Test(field, gates_speak_chinese_by_default_and_name_the_command_that_turns_them_
     /* An item closed: still green, now ✓ and counted. */
     const char *rid = "f1e1d000-0000-4000-8000-000000000001";
     OK("rectification", "open", "--community", "KBS-BH-01", "--problem", "信访矛盾集中", "--plan",
-       "逐户走访", "--owner", "王丽", "--date", "2026-10-01", "--due", "2026-12-01", "--request-id", rid);
+       "逐户走访", "--owner", "王丽", "--date", "2026-10-01", "--due", "2026-12-01", "--request-id",
+       rid);
     OK("rectification", "start", rid, "--date", "2026-10-02");
-    OK("rectification", "close", rid, "--date", "2026-10-20", "--note", "已化解", "--verified-by", "李红");
+    OK("rectification", "close", rid, "--date", "2026-10-20", "--note", "已化解", "--verified-by",
+       "李红");
     out = RUN(0, NULL, "gates", "KBS-BH-01");
     cr_assert(strstr(out, "✓ 2 整顿 — 通过") && strstr(out, "1个整顿事项均已销号"), "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.rectification WHERE problem = 'petitions'"), 1,
-                 "--problem 信访矛盾集中 was taken as petitions");
+    cr_assert_eq(
+        hj_stack_scalar(&stack,
+                        "SELECT count(*) FROM registry.rectification WHERE problem = 'petitions'"),
+        1, "--problem 信访矛盾集中 was taken as petitions");
 }
 
-Test(field, enum_options_take_their_chinese_labels_and_states_print_plain_chinese,
-     .fini = teardown, .timeout = 120)
+Test(field, enum_options_take_their_chinese_labels_and_states_print_plain_chinese, .fini = teardown,
+     .timeout = 120)
 {
     s_start();
     s_seed();
     OK("publicity", "add", "--community", "KBS-BH-01", "--channel", "电子屏", "--kind", "宣传标语",
        "--date", "2026-11-01", "--title", "标语一");
-    OK("publicity", "add", "--community", "KBS-BH-01", "--channel", "居民微信群", "--kind", "政策解读",
-       "--date", "2026-11-02", "--title", "解读一");
+    OK("publicity", "add", "--community", "KBS-BH-01", "--channel", "居民微信群", "--kind",
+       "政策解读", "--date", "2026-11-02", "--title", "解读一");
     char *err = NULL;
     free(RUN(2, &err, "publicity", "list", "--lang", "fr"));
     cr_assert(strstr(err, "--lang"), "%s", err);
     free(err);
     char *out = RUN(0, NULL, "publicity", "list", "--community", "KBS-BH-01");
-    cr_assert(strstr(out, "电子屏") && strstr(out, "宣传标语") && strstr(out, "居民微信群"), "%s", out);
+    cr_assert(strstr(out, "电子屏") && strstr(out, "宣传标语") && strstr(out, "居民微信群"), "%s",
+              out);
     cr_assert_null(strstr(out, "(screen)"), "a label alone, not 中文 (word): %s", out);
     free(out);
     out = RUN(0, NULL, "publicity", "list", "--community", "KBS-BH-01", "--lang", "en");
     cr_assert(strstr(out, "screen") && strstr(out, "wechat_group"), "%s", out);
     free(out);
-    OK("plan", "add", "--community", "KBS-BH-01", "--title", "滨河社区换届选举工作方案", "--text", "方案正文",
-       "--date", "2026-10-10");
+    OK("plan", "add", "--community", "KBS-BH-01", "--title", "滨河社区换届选举工作方案", "--text",
+       "方案正文", "--date", "2026-10-10");
     out = RUN(0, NULL, "plan", "list", "--community", "KBS-BH-01", "--state", "审批中");
     cr_assert(strstr(out, "审批中") && !strstr(out, "(draft)"), "%s", out);
     free(out);
@@ -236,7 +242,8 @@ Test(field, the_board_export_publicity_column_sums_to_what_the_subdistrict_pushe
        "--date", "2026-11-01", "--count", "5", "--title", "b");
     OK("publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind",
        "policy_reading", "--date", "2026-11-02", "--count", "7", "--title", "c");
-    long pushed = hj_stack_scalar(&stack, "SELECT sum(count) FROM registry.publicity WHERE subdistrict = 'KBS-BH'");
+    long pushed = hj_stack_scalar(
+        &stack, "SELECT sum(count) FROM registry.publicity WHERE subdistrict = 'KBS-BH'");
     cr_assert_eq(pushed, 15);
     /* The board itself counts the subdistrict's push on each community (10 and 12). */
     char *out = RUN(0, NULL, "export", "board", "--format", "csv");
@@ -251,11 +258,15 @@ Test(field, the_board_export_publicity_column_sums_to_what_the_subdistrict_pushe
 
     /* The board shows the measures without a gate: recorded with counts, or not started. */
     out = RUN(0, NULL, "board");
-    cr_assert(strstr(out, "宣传动员") && strstr(out, "后备人选台账") && strstr(out, "未开始"), "%s", out);
-    cr_assert(strstr(out, "街道 KBS-BH：换届工作领导小组未开始") && strstr(out, "街道换届方案未开始"), "%s", out);
+    cr_assert(strstr(out, "宣传动员") && strstr(out, "后备人选台账") && strstr(out, "未开始"), "%s",
+              out);
+    cr_assert(strstr(out, "街道 KBS-BH：换届工作领导小组未开始") &&
+                  strstr(out, "街道换届方案未开始"),
+              "%s", out);
     free(out);
     out = RUN(0, NULL, "board", "KBS-BH-01");
-    cr_assert(strstr(out, "宣传动员  已记录（推送10次）") && strstr(out, "后备人选台账  未开始"), "%s", out);
+    cr_assert(strstr(out, "宣传动员  已记录（推送10次）") && strstr(out, "后备人选台账  未开始"),
+              "%s", out);
     free(out);
 }
 
@@ -291,8 +302,8 @@ Test(field, enrol_prints_the_ports_the_server_listens_on, .fini = teardown, .tim
              "subdistrict-office", "--db", stack.db, "--run-dir", stack.run_dir, "--bus", stack.bus,
              "--events", stack.events, "--out", "-"));
     char want[160];
-    snprintf(want, sizeof want, "--bus tcp://SERVER%s --events tcp://SERVER%s", strrchr(stack.bus, ':'),
-             strrchr(stack.events, ':'));
+    snprintf(want, sizeof want, "--bus tcp://SERVER%s --events tcp://SERVER%s",
+             strrchr(stack.bus, ':'), strrchr(stack.events, ':'));
     cr_assert(strstr(err, want), "expected %s in: %s", want, err);
     free(err);
 }
@@ -338,7 +349,8 @@ Test(field, watch_stops_with_a_message_when_its_device_is_revoked, .fini = teard
 {
     s_start();
     char device[320], outfile[400], errfile[400];
-    cr_assert_eq(hj_stack_enrol(&stack, "watcher-1", "指挥中心", "observer", device, sizeof device), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "watcher-1", "指挥中心", "observer", device, sizeof device),
+                 0);
     snprintf(outfile, sizeof outfile, "%s/watch.out", stack.run_dir);
     snprintf(errfile, sizeof errfile, "%s/watch.err", stack.run_dir);
     pid_t pid = s_watch(device, outfile, errfile);
@@ -371,7 +383,8 @@ Test(field, watch_stops_with_a_message_when_its_device_is_revoked, .fini = teard
     }
     char *err = s_file(errfile);
     cr_assert(done == pid, "hj watch kept running after its device was revoked: %s", err);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit %d: %s", WEXITSTATUS(status), err);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit %d: %s", WEXITSTATUS(status),
+              err);
     cr_assert(strstr(err, "refused device watcher-1's key") && strstr(err, "revoked"), "%s", err);
     free(err);
 }

@@ -44,12 +44,12 @@ static void s_seed(void)
     OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI);
     OK("person", "add", "--name", "赵敏", "--gender", "female", "--request-id", ZHAO);
     OK("person", "add", "--name", "孙红", "--gender", "female", "--request-id", SUN);
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG, "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
     OK("seat", "add", "--community", "KBS-BH-02", "--person", LI, "--committee", "party", "--role",
        "secretary", "--from", "2021-01-15");
-    OK("seat", "add", "--community", "KBS-DS-01", "--person", ZHAO, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-DS-01", "--person", ZHAO, "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
     const char *codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-DS-01"};
     const char *people[] = {WANG, LI, ZHAO};
     for (int i = 0; i < 3; i++) {
@@ -59,8 +59,8 @@ static void s_seed(void)
            "--interviewer", SUN, "--person", people[i], "--summary", "了解情况");
         OK("reserve", "add", "--person", SUN, "--community", codes[i], "--committee", "residents",
            "--added", "2026-02-01");
-        OK("election", "schedule", codes[i], "--body", "party", "--date",
-           "2027-03-01", "--seats", "5");
+        OK("election", "schedule", codes[i], "--body", "party", "--date", "2027-03-01", "--seats",
+           "5");
     }
 }
 
@@ -138,8 +138,11 @@ Test(find, an_unknown_subdistrict_is_refused_naming_the_field)
     s_seed();
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     const char *const commands[][4] = {
-        {"board", NULL},          {"person", "list", NULL}, {"upgrade", "list", NULL},
-        {"election", "list", NULL}, {"community", "list", NULL},
+        {"board", NULL},
+        {"person", "list", NULL},
+        {"upgrade", "list", NULL},
+        {"election", "list", NULL},
+        {"community", "list", NULL},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         const char *argv[8] = {0};

@@ -19,7 +19,8 @@
 static hj_stack_t stack;
 
 /* The roster of the test district. */
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary and residents director */
+#define WANG_LI                                                                                    \
+    "11111111-1111-4111-8111-111111111111" /* 滨河 party secretary and residents director */
 #define BATER "22222222-2222-4222-8222-222222222222"    /* 滨河 residents member */
 #define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
 #define ZHAO_MIN "44444444-4444-4444-8444-444444444444" /* joins 滨河 later */
@@ -77,7 +78,8 @@ static void s_write_file(const char *path, const char *text)
 static void s_coverage(const char *community, long *members, long *covered)
 {
     char *out = NULL, *err = NULL;
-    cr_assert_eq(hj_run(&stack, &out, &err, "talk", "coverage", community, "--json", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, &out, &err, "talk", "coverage", community, "--json", NULL), 0, "%s",
+                 err);
     char *m = strstr(out, "\"members\":"), *c = strstr(out, "\"covered\":");
     cr_assert(m && c, "%s", out);
     *members = atol(m + 10);
@@ -103,15 +105,18 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
              "  \"interviewee\": {\"person_id\": \"%s\"},\n"
              "  \"topics\": [\"换届人选\", \"\\u4efb\\u671f\\u5ba1\\u8ba1\"],\n"
              "  \"summary\": \"王丽同志表示\\\"愿意继续\\\"服务居民；担心物业矛盾。\",\n"
-             "  \"follow_ups\": [{\"action\": \"约谈物业公司\", \"owner\": \"街道换届办\", \"due_date\": \"%s\"}],\n"
+             "  \"follow_ups\": [{\"action\": \"约谈物业公司\", \"owner\": \"街道换届办\", "
+             "\"due_date\": \"%s\"}],\n"
              "  \"concern_raised\": true\n"
              "}\n",
              id, talk_date, LI_QIANG, WANG_LI, due);
     s_write_file(path, json);
-    cr_assert_eq(hj_run(&stack, &out1, &err, "talk", "add", "--from", path, "--json", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, &out1, &err, "talk", "add", "--from", path, "--json", NULL), 0,
+                 "%s", err);
     free(err);
     /* The laptop submits again (it never saw the first answer): same answer, nothing new. */
-    cr_assert_eq(hj_run(&stack, &out2, &err, "talk", "add", "--from", path, "--json", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, &out2, &err, "talk", "add", "--from", path, "--json", NULL), 0,
+                 "%s", err);
     free(err);
     cr_assert_str_eq(out1, out2, "a replay answers as the first time");
     cr_assert(strstr(out1, id), "%s", out1);
@@ -119,7 +124,9 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
     free(out2);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.follow_up"), 1);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'talk_recorded'"),
+        1);
     /* A changed record under the same id is refused, naming the id, and not stored. */
     char *changed = strstr(json, "王丽同志");
     memcpy(changed, "李四", strlen("李四"));
@@ -127,12 +134,15 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
     cr_assert(strstr(err, "field: request_id"), "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk WHERE summary LIKE '李四%'"), 0);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk WHERE summary LIKE '李四%'"),
+        0);
 
     /* What was stored reads back exactly, Chinese and escapes included. */
     char *out = NULL;
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "show", id, "--json", NULL), 0);
-    cr_assert(strstr(out, "\"summary\":\"王丽同志表示\\\"愿意继续\\\"服务居民；担心物业矛盾。\""), "%s", out);
+    cr_assert(strstr(out, "\"summary\":\"王丽同志表示\\\"愿意继续\\\"服务居民；担心物业矛盾。\""),
+              "%s", out);
     cr_assert(strstr(out, "\"topics\":[\"换届人选\",\"任期审计\"]"), "%s", out);
     cr_assert(strstr(out, "\"interviewer_names\":[\"李强\"]"), "%s", out);
     cr_assert(strstr(out, "\"name\":\"王丽\""), "%s", out);
@@ -147,26 +157,30 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
     hj_date_from_today(-21, before);
     hj_date_from_today(-19, after);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--since", before, "--until", after,
-                        "--phase", "preparation", "--interviewer", LI_QIANG, "--json", NULL), 0);
+                        "--phase", "preparation", "--interviewer", LI_QIANG, "--json", NULL),
+                 0);
     cr_assert(strstr(out, id), "found in its own date range: %s", out);
     free(out);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--since", after, "--json", NULL), 0);
     cr_assert(!strstr(out, id), "not in a later range: %s", out);
     free(out);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--community", "KBS-BH-02", "--json", NULL), 0);
+    cr_assert_eq(
+        hj_run(&stack, &out, NULL, "talk", "list", "--community", "KBS-BH-02", "--json", NULL), 0);
     cr_assert(!strstr(out, id), "not in another community: %s", out);
     free(out);
 
     /* The flag form is idempotent by --request-id too; an outside party by role and name. */
     const char *rid = "a1b2c3d4-0000-4000-8000-000000000002";
     for (int i = 0; i < 2; i++)
-        cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
-                            "survey", "--date", talk_date, "--interviewer", LI_QIANG, "--party",
-                            "property_company", "--name", "张伟", "--summary", "物业费收缴情况",
-                            "--request-id", rid, NULL), 0);
+        cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01",
+                            "--phase", "survey", "--date", talk_date, "--interviewer", LI_QIANG,
+                            "--party", "property_company", "--name", "张伟", "--summary",
+                            "物业费收缴情况", "--request-id", rid, NULL),
+                     0);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM interviews.talk"), 2);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "list", "--community", "KBS-BH-01", NULL), 0);
-    cr_assert(strstr(out, "张伟 (物业公司负责人)") && strstr(out, "王丽 (sitting member)"), "%s", out);
+    cr_assert(strstr(out, "张伟 (物业公司负责人)") && strstr(out, "王丽 (sitting member)"), "%s",
+              out);
     free(out);
 }
 
@@ -186,35 +200,49 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
         const char *field, *code;
         const char *argv[24];
     } cases[] = {
-        {"interviewee.person_id", "INVALID_ARGUMENT",
+        {"interviewee.person_id",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--person", UNKNOWN, "--summary", "x"}},
-        {"interviewers", "INVALID_ARGUMENT",
+        {"interviewers",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", UNKNOWN, "--person", WANG_LI, "--summary", "x"}},
-        {"date", "INVALID_ARGUMENT",
+        {"date",
+         "INVALID_ARGUMENT",
          {"--date", tomorrow, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x"}},
-        {"date", "INVALID_ARGUMENT",
-         {"--date", "2025-02-30", "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x"}},
-        {"summary", "INVALID_ARGUMENT",
+        {"date",
+         "INVALID_ARGUMENT",
+         {"--date", "2025-02-30", "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary",
+          "x"}},
+        {"summary",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", ""}},
-        {"summary", "INVALID_ARGUMENT",
+        {"summary",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "  \t "}},
-        {"follow_ups[2].owner", "INVALID_ARGUMENT",
+        {"follow_ups[2].owner",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
           "--follow-up", fu_ok, "--follow-up", fu_no_owner}},
-        {"follow_ups[1].due_date", "INVALID_ARGUMENT",
+        {"follow_ups[1].due_date",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
           "--follow-up", fu_early}},
-        {"follow_ups", "INVALID_ARGUMENT",
+        {"follow_ups",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
           "--concern"}},
-        {"interviewee.name", "INVALID_ARGUMENT",
+        {"interviewee.name",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", LI_QIANG, "--party", "owners_committee", "--name", "",
           "--summary", "x"}},
-        {"interviewee.person_id", "INVALID_ARGUMENT",
+        {"interviewee.person_id",
+         "INVALID_ARGUMENT",
          {"--date", past, "--interviewer", WANG_LI, "--person", WANG_LI, "--summary", "x"}},
-        {"interviewers", "INVALID_ARGUMENT",
+        {"interviewers",
+         "INVALID_ARGUMENT",
          {"--date", past, "--person", WANG_LI, "--summary", "x"}},
-        {"community", "NOT_FOUND",
+        {"community",
+         "NOT_FOUND",
          {"--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "x",
           "--community", "KBS-XX-99"}},
     };
@@ -234,20 +262,24 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
         int rc = hj_runv(&stack, NULL, &err, argv);
         snprintf(want, sizeof want, "(field: %s)", cases[i].field);
         cr_expect_eq(rc, 1, "case %zu (%s) exits 1: %s", i, cases[i].field, err);
-        cr_expect(err && strstr(err, cases[i].code) && strstr(err, want), "case %zu wants %s %s: %s", i,
-                  cases[i].code, want, err);
+        cr_expect(err && strstr(err, cases[i].code) && strstr(err, want),
+                  "case %zu wants %s %s: %s", i, cases[i].code, want, err);
         free(err);
     }
 
     /* Records from a file: malformed JSON and unknown keys are usage errors naming line and key. */
     char path[512], *err = NULL;
     snprintf(path, sizeof path, "%s/bad.json", stack.run_dir);
-    s_write_file(path, "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
-                       "  \"sumary\": \"typo\"\n}\n");
+    s_write_file(
+        path,
+        "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
+        "  \"sumary\": \"typo\"\n}\n");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "bad.json:4") && strstr(err, "unknown key \"sumary\""), "%s", err);
     free(err);
-    s_write_file(path, "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
+    s_write_file(
+        path,
+        "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "line 3") && strstr(err, "trailing ','"), "%s", err);
     free(err);
@@ -255,18 +287,22 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "\"id\" is required"), "%s", err);
     free(err);
-    s_write_file(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
+    s_write_file(path,
+                 "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "bad.json:2") && strstr(err, "\"phase\" must be one of"), "%s", err);
     free(err);
-    s_write_file(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
+    s_write_file(path,
+                 "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "\"concern_raised\" must be true or false"), "%s", err);
     free(err);
-    /* The template is a record the strict reader takes; unfilled, the service names what is missing. */
+    /* The template is a record the strict reader takes; unfilled, the service names what is
+     * missing. */
     char *tmpl = NULL, today[11];
     hj_date_from_today(0, today);
-    cr_assert_eq(hj_run(&stack, &tmpl, NULL, "talk", "template", "--community", "KBS-BH-01", NULL), 0);
+    cr_assert_eq(hj_run(&stack, &tmpl, NULL, "talk", "template", "--community", "KBS-BH-01", NULL),
+                 0);
     cr_assert(strstr(tmpl, "\"community\": \"KBS-BH-01\"") && strstr(tmpl, today), "%s", tmpl);
     s_write_file(path, tmpl);
     free(tmpl);
@@ -283,7 +319,8 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
              past, LI_QIANG, due);
     s_write_file(path, json);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
-    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: follow_ups[1].owner)"), "%s", err);
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: follow_ups[1].owner)"), "%s",
+              err);
     free(err);
 
     /* Nothing of any of them was stored or journalled. */
@@ -302,8 +339,8 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     long members, covered;
     char *out = NULL, *err = NULL;
     s_coverage("KBS-BH-01", &members, &covered);
-    cr_assert(members == 2 && covered == 0, "王丽 (on both committees, counted once) and 巴特尔: %ld/%ld",
-              covered, members);
+    cr_assert(members == 2 && covered == 0,
+              "王丽 (on both committees, counted once) and 巴特尔: %ld/%ld", covered, members);
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", NULL), 0);
     cr_assert(strstr(out, "not yet") && strstr(out, "0/2") && strstr(out, "0.0%"), "%s", out);
     cr_assert(strstr(out, "party:secretary, residents:director"), "%s", out);
@@ -317,12 +354,14 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     /* A survey-phase talk, or a preparation talk in another community, does not cover. */
     char date[11];
     hj_date_from_today(-3, date);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
-                        "--date", date, "--interviewer", LI_QIANG, "--person", BATER, "--summary", "摸底",
-                        NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                        "survey", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
+                        "--summary", "摸底", NULL),
+                 0);
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase",
                         "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
-                        "--summary", "串门", NULL), 0);
+                        "--summary", "串门", NULL),
+                 0);
     s_coverage("KBS-BH-01", &members, &covered);
     cr_assert(members == 2 && covered == 1, "%ld/%ld", covered, members);
 
@@ -346,11 +385,15 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     PGresult *r = PQexec(relay_hold, "SELECT seq FROM bus.relay_head FOR UPDATE");
     cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(relay_hold));
     PQclear(r);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "seat", "add", "--community", "KBS-BH-01", "--person", ZHAO_MIN,
-                        "--committee", "party", "--role", "member", "--from", "2026-01-10", NULL), 0, "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "seat", "add", "--community", "KBS-BH-01", "--person",
+                        ZHAO_MIN, "--committee", "party", "--role", "member", "--from",
+                        "2026-01-10", NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'seat_added' "
-                                         "AND seq IS NULL"), 1, "the new seat is not yet numbered");
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE kind = 'seat_added' "
+                                 "AND seq IS NULL"),
+                 1, "the new seat is not yet numbered");
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "KBS-BH-01", NULL), 0);
     cr_assert(strstr(out, "2/3") && strstr(out, "66.7%"), "%s", out);
     cr_assert(strstr(out, "赵敏") && strstr(out, "not yet"), "%s", out);
@@ -359,9 +402,11 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     PQfinish(relay_hold);
 
     /* A member who left no longer counts. */
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "seat", "end", BATER_SEAT, "--on", "2026-02-01", NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "seat", "end", BATER_SEAT, "--on", "2026-02-01", NULL),
+                 0);
     s_coverage("KBS-BH-01", &members, &covered);
-    cr_assert(members == 2 && covered == 1, "王丽 talked to, 赵敏 not yet: %ld/%ld", covered, members);
+    cr_assert(members == 2 && covered == 1, "王丽 talked to, 赵敏 not yet: %ld/%ld", covered,
+              members);
     cr_assert_eq(s_prep_talk(ZHAO_MIN, 0, NULL), 0);
     s_coverage("KBS-BH-01", &members, &covered);
     cr_assert(members == 2 && covered == 2, "%ld/%ld", covered, members);
@@ -369,8 +414,10 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     /* The district view: every community, with totals. */
     cr_assert_eq(hj_run(&stack, &out, NULL, "talk", "coverage", "--all", NULL), 0);
     cr_assert(strstr(out, "康和社区") && strstr(out, "no sitting members"), "%s", out);
-    cr_assert(strstr(out, "district: 2/2 sitting members talked to (100.0%); 1 of 2 communities complete"),
-              "%s", out);
+    cr_assert(
+        strstr(out,
+               "district: 2/2 sitting members talked to (100.0%); 1 of 2 communities complete"),
+        "%s", out);
     free(out);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "coverage", "KBS-XX-99", NULL), 1);
     cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: community)"), "%s", err);
@@ -379,9 +426,9 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
 
 /* The interviews events of the journal, decoded as the dashboard will. */
 typedef struct {
-    int talks[4][2];      /* [phase][community 01, 02] */
+    int talks[4][2]; /* [phase][community 01, 02] */
     int outside_parties;
-    int open_follow_ups;  /* opened by talk_recorded, minus followup_closed */
+    int open_follow_ups; /* opened by talk_recorded, minus followup_closed */
     int bad;
 } s_counters_t;
 
@@ -389,8 +436,9 @@ static void s_count_events(s_counters_t *k)
 {
     memset(k, 0, sizeof *k);
     PGconn *c = hj_stack_pg(&stack);
-    PGresult *r = PQexecParams(c, "SELECT kind, community, payload FROM bus.journal "
-                                  "WHERE service = 'interviews' ORDER BY id",
+    PGresult *r = PQexecParams(c,
+                               "SELECT kind, community, payload FROM bus.journal "
+                               "WHERE service = 'interviews' ORDER BY id",
                                0, NULL, NULL, NULL, NULL, 1);
     cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
     for (int i = 0; i < PQntuples(r); i++) {
@@ -401,7 +449,8 @@ static void s_count_events(s_counters_t *k)
             k->bad++;
         } else if (strcmp(kind, "talk_recorded") == 0) {
             k->talks[t->phase][strcmp(community, "KBS-BH-02") == 0]++;
-            k->outside_parties += t->interviewee->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
+            k->outside_parties +=
+                t->interviewee->kind == HJ__INTERVIEWS__INTERVIEWEE_KIND__OUTSIDE_PARTY;
             k->open_follow_ups += (int)t->open_follow_ups;
         } else if (strcmp(kind, "followup_closed") == 0) {
             k->open_follow_ups--;
@@ -423,20 +472,26 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
     char f1[128], f2[128];
     snprintf(f1, sizeof f1, "约谈物业公司|街道换届办|%s", due);
     snprintf(f2, sizeof f2, "入户回访|社区书记|%s", due);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--community", "KBS-BH-01", "--phase", "preparation",
-                        "--date", past, "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "有顾虑",
-                        "--concern", "--follow-up", f1, "--follow-up", f2, "--request-id", talk, NULL), 0,
-                 "%s", err);
+    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                        "preparation", "--date", past, "--interviewer", LI_QIANG, "--person",
+                        WANG_LI, "--summary", "有顾虑", "--concern", "--follow-up", f1,
+                        "--follow-up", f2, "--request-id", talk, NULL),
+                 0, "%s", err);
     free(err);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey",
-                        "--date", past, "--interviewer", LI_QIANG, "--party", "property_company", "--name",
-                        "张伟", "--summary", "物业费", NULL), 0);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "preparation",
-                        "--date", past, "--interviewer", LI_QIANG, "--party", "owners_committee", "--name",
-                        "陈静", "--summary", "业委会换届", NULL), 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                        "survey", "--date", past, "--interviewer", LI_QIANG, "--party",
+                        "property_company", "--name", "张伟", "--summary", "物业费", NULL),
+                 0);
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase",
+                        "preparation", "--date", past, "--interviewer", LI_QIANG, "--party",
+                        "owners_committee", "--name", "陈静", "--summary", "业委会换届", NULL),
+                 0);
 
-    /* Closing a follow-up is its own write; closing it again, or one that does not exist, is refused. */
-    cr_assert_eq(hj_run(&stack, &out, &err, "talk", "close", talk, "--follow-up", "1", "--json", NULL), 0, "%s", err);
+    /* Closing a follow-up is its own write; closing it again, or one that does not exist, is
+     * refused. */
+    cr_assert_eq(
+        hj_run(&stack, &out, &err, "talk", "close", talk, "--follow-up", "1", "--json", NULL), 0,
+        "%s", err);
     cr_assert(strstr(out, "\"open_follow_ups\":1"), "%s", out);
     free(out);
     free(err);
@@ -447,7 +502,9 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
     cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: number)"), "%s", err);
     free(err);
     hj_date_from_today(-5, past);
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "2", "--on", past, NULL), 1);
+    cr_assert_eq(
+        hj_run(&stack, NULL, &err, "talk", "close", talk, "--follow-up", "2", "--on", past, NULL),
+        1);
     cr_assert(strstr(err, "(field: closed_on)"), "closing before the talk: %s", err);
     free(err);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "close", UNKNOWN, "--follow-up", "1", NULL), 1);
@@ -466,8 +523,10 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
     cr_assert_eq(k.talks[HJ__INTERVIEWS__PHASE__PREPARATION][1], 1);
     cr_assert_eq(k.outside_parties, 2);
     cr_assert_eq(k.open_follow_ups, 1);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'followup_closed' "
-                                         "AND community = 'KBS-BH-01'"), 1);
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE kind = 'followup_closed' "
+                                 "AND community = 'KBS-BH-01'"),
+                 1);
 
     /* And they reach the event bus: a watcher sees the next talk under its topic. */
     pid_t watcher = fork();
@@ -478,29 +537,32 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
                "--seconds", "20", NULL);
         _exit(seen && strstr(seen, "interviews.talk_recorded.KBS-BH-02") ? 0 : 1);
     }
-    /* The bus is lossy by design (a subscriber joins a moment late): keep talking until it hears one. */
+    /* The bus is lossy by design (a subscriber joins a moment late): keep talking until it hears
+     * one. */
     int status = -1;
     for (int i = 0; i < 40 && waitpid(watcher, &status, WNOHANG) == 0; i++) {
         usleep(250000);
         hj_date_from_today(-1, past);
-        hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "other", "--date",
-               past, "--interviewer", LI_QIANG, "--party", "party_member", "--name", "党员代表",
-               "--summary", "旁听", NULL);
+        hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "other",
+               "--date", past, "--interviewer", LI_QIANG, "--party", "party_member", "--name",
+               "党员代表", "--summary", "旁听", NULL);
     }
     if (waitpid(watcher, &status, WNOHANG) == 0) {
         kill(watcher, SIGKILL);
         waitpid(watcher, &status, 0);
     }
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the watcher saw a talk_recorded event");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "the watcher saw a talk_recorded event");
 }
 
 /* Counts backends of this test's database waiting on a lock. */
 static long s_waiting(void)
 {
     char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
-             stack.dbname);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
+        stack.dbname);
     return hj_stack_scalar(&stack, sql);
 }
 
@@ -510,9 +572,10 @@ static pid_t s_talk_in_background(const char *request_id, int days_ago)
     if (pid == 0) {
         char date[11];
         hj_date_from_today(-days_ago, date);
-        int rc = hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
-                        "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
-                        "--summary", "并发", "--request-id", request_id, "--timeout", "20000", NULL);
+        int rc =
+            hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-01", "--phase",
+                   "preparation", "--date", date, "--interviewer", LI_QIANG, "--person", BATER,
+                   "--summary", "并发", "--request-id", request_id, "--timeout", "20000", NULL);
         _exit(rc);
     }
     return pid;
@@ -534,7 +597,8 @@ Test(interviews, two_instances_behind_the_broker_both_serve)
     int two = 0;
     for (int i = 0; i < 100 && !two; i++) {
         char cmd[768];
-        snprintf(cmd, sizeof cmd, "grep -q 'worker of interviews ready .*2 instance' %s/hj-busd.*.log",
+        snprintf(cmd, sizeof cmd,
+                 "grep -q 'worker of interviews ready .*2 instance' %s/hj-busd.*.log",
                  stack.run_dir);
         two = system(cmd) == 0;
         if (!two)

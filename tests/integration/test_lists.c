@@ -31,7 +31,8 @@ static char *s_fails(int want, const char *const *argv)
 
 static void setup(void)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", "hj-tallyd", NULL};
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                           "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     /* A write the bus does not answer within HJ_CONNECT_MS is saved offline and
      * exits 0: on a loaded machine that would leave a row out of the counts
@@ -84,12 +85,12 @@ Test(lists, the_audit_list_of_155_says_its_total_and_pages_without_overlap)
         snprintf(term, sizeof term, "%d-%02d", year, month);
         snprintf(from, sizeof from, "%d-%02d-01", year, month);
         snprintf(to, sizeof to, "%d-%02d-28", year, month);
-        OK("audit", "open", "--community", "KBS-BH-01", "--term", term, "--from", from, "--to", to, "--auditor",
-           "张审计");
+        OK("audit", "open", "--community", "KBS-BH-01", "--term", term, "--from", from, "--to", to,
+           "--auditor", "张审计");
     }
     char *out = OUT("audit", "list");
-    cr_assert(strstr(out, "显示 100 条，共 155 条（--all 全部；--after "), "the footer says what was left out: %s",
-              out);
+    cr_assert(strstr(out, "显示 100 条，共 155 条（--all 全部；--after "),
+              "the footer says what was left out: %s", out);
     cr_assert_eq(prep_count(out, "滨河社区"), 100, "one page of 100 rows");
     free(out);
     out = OUT("audit", "list", "--json");
@@ -157,7 +158,8 @@ Test(lists, the_election_list_pages_with_total_and_next)
     cr_assert(strstr(out, "\"total\":3") && prep_count(out, "\"community_name\"") == 3, "%s", out);
     free(out);
     out = OUT("election", "list");
-    cr_assert(strstr(out, "康和社区") && !strstr(out, "显示"), "a whole list has no footer: %s", out);
+    cr_assert(strstr(out, "康和社区") && !strstr(out, "显示"), "a whole list has no footer: %s",
+              out);
     free(out);
     char *err = FAILS(1, "election", "list", "--after", "not-an-id");
     cr_assert(strstr(err, "(field: after)"), "%s", err);
@@ -171,11 +173,11 @@ static void s_person(const char *id, const char *name, const char *community, in
     hj_date_from_today(-10, d10);
     OK("person", "add", "--name", name, "--gender", "女", "--request-id", id);
     if (community)
-        OK("seat", "add", "--community", community, "--person", id, "--committee", "居委会", "--role", "委员",
-           "--from", "2021-01-15");
+        OK("seat", "add", "--community", community, "--person", id, "--committee", "居委会",
+           "--role", "委员", "--from", "2021-01-15");
     if (nominated)
-        OK("reserve", "add", "--person", id, "--community", "KBS-BH-01", "--committee", "residents", "--added",
-           d10, "--status", "nominated", "--vetting", "cleared");
+        OK("reserve", "add", "--person", id, "--community", "KBS-BH-01", "--committee", "residents",
+           "--added", d10, "--status", "nominated", "--vetting", "cleared");
 }
 
 Test(lists, election_candidates_are_named_by_name_or_code_and_an_ambiguous_name_is_refused)
@@ -189,15 +191,17 @@ Test(lists, election_candidates_are_named_by_name_or_code_and_an_ambiguous_name_
     s_person("c0000000-0000-4000-8000-000000000003", "李娜", NULL, 1);
     s_person("c0000000-0000-4000-8000-000000000004", "张强", "KBS-BH-01", 1);
     s_person("c0000000-0000-4000-8000-000000000005", "张强", "KBS-BH-01", 1);
-    OK("election", "schedule", "KBS-BH-01", "--body", "居委会", "--date", day, "--seats", "1", "--request-id",
-       ELECTION);
+    OK("election", "schedule", "KBS-BH-01", "--body", "居委会", "--date", day, "--seats", "1",
+       "--request-id", ELECTION);
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
-    char *err = FAILS(1, "election", "candidates", ELECTION, "--person", "张强", "--person", "李娜");
+    char *err =
+        FAILS(1, "election", "candidates", ELECTION, "--person", "张强", "--person", "李娜");
     cr_assert(strstr(err, "--person 张强 is ambiguous") && strstr(err, "张强  KBS-BH-01") &&
                   prep_count(err, "张强  KBS-BH-01") == 2,
               "the matches with their codes and communities: %s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
     char *who = OUT("person", "show", "c0000000-0000-4000-8000-000000000003", "--json"), code[16];
     prep_json(who, "code", code, sizeof code);
     free(who);
@@ -216,49 +220,55 @@ Test(lists, options_take_their_chinese_values_and_a_bad_one_is_refused_naming_th
     hj_date_from_today(-10, d10);
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* Refused before anything is sent: the option, what was typed, what it accepts in Chinese. */
-    char *err = FAILS(2, "talk", "add", "--community", "KBS-BH-01", "--phase", "春季", "--date", d10,
-                      "--interviewer", OFFICER, "--party", "物业公司", "--name", "某物业", "--summary", "谈");
+    char *err = FAILS(2, "talk", "add", "--community", "KBS-BH-01", "--phase", "春季", "--date",
+                      d10, "--interviewer", OFFICER, "--party", "物业公司", "--name", "某物业",
+                      "--summary", "谈");
     cr_assert(strstr(err, "--phase") && strstr(err, "春季") && strstr(err, "调研摸底 (survey)") &&
                   strstr(err, "准备阶段 (preparation)"),
               "%s", err);
     free(err);
-    err = FAILS(2, "seat", "add", "--community", "KBS-BH-01", "--person", OFFICER, "--committee", "居委会",
-                "--role", "组长", "--from", "2021-01-15");
-    cr_assert(strstr(err, "--role") && strstr(err, "书记 (secretary)") && strstr(err, "主任 (director)"), "%s", err);
+    err = FAILS(2, "seat", "add", "--community", "KBS-BH-01", "--person", OFFICER, "--committee",
+                "居委会", "--role", "组长", "--from", "2021-01-15");
+    cr_assert(strstr(err, "--role") && strstr(err, "书记 (secretary)") &&
+                  strstr(err, "主任 (director)"),
+              "%s", err);
     free(err);
-    err = FAILS(2, "community", "add", "--code", "KBS-BH-03", "--name", "新城社区", "--subdistrict", "KBS-BH",
-                "--org", "支部");
+    err = FAILS(2, "community", "add", "--code", "KBS-BH-03", "--name", "新城社区", "--subdistrict",
+                "KBS-BH", "--org", "支部");
     cr_assert(strstr(err, "--org") && strstr(err, "党总支 (general_branch)"), "%s", err);
     free(err);
-    err = FAILS(2, "election", "schedule", "KBS-BH-02", "--body", "居委会", "--mode", "全体", "--date", day,
-                "--seats", "5");
+    err = FAILS(2, "election", "schedule", "KBS-BH-02", "--body", "居委会", "--mode", "全体",
+                "--date", day, "--seats", "5");
     cr_assert(strstr(err, "--mode") && strstr(err, "户代表选举 (household)"), "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
 
     /* The Chinese values do what the English words do. */
-    OK("community", "add", "--code", "KBS-BH-03", "--name", "新城社区", "--subdistrict", "KBS-BH", "--org",
-       "党总支");
+    OK("community", "add", "--code", "KBS-BH-03", "--name", "新城社区", "--subdistrict", "KBS-BH",
+       "--org", "党总支");
     char *out = OUT("community", "show", "KBS-BH-03");
     cr_assert(strstr(out, "党总支 (general_branch)"), "%s", out);
     free(out);
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", OFFICER, "--committee", "居委会", "--role", "主任",
-       "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", OFFICER, "--committee", "居委会",
+       "--role", "主任", "--from", "2021-01-15");
     out = OUT("seat", "list", "--community", "KBS-BH-01");
-    cr_assert(strstr(out, "residents") && strstr(out, "director") && strstr(out, "李强"), "%s", out);
+    cr_assert(strstr(out, "residents") && strstr(out, "director") && strstr(out, "李强"), "%s",
+              out);
     free(out);
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "调研摸底", "--date", d10, "--interviewer", OFFICER,
-       "--party", "物业公司", "--name", "某物业", "--summary", "谈物业");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "调研摸底", "--date", d10,
+       "--interviewer", OFFICER, "--party", "物业公司", "--name", "某物业", "--summary", "谈物业");
     out = OUT("talk", "list", "--community", "KBS-BH-01", "--phase", "调研摸底", "--json");
     cr_assert(strstr(out, "某物业") && strstr(out, "\"total\":1"), "%s", out);
     free(out);
     out = OUT("talk", "list", "--community", "KBS-BH-01", "--phase", "准备阶段", "--json");
     cr_assert(!strstr(out, "某物业") && strstr(out, "\"total\":0"), "%s", out);
     free(out);
-    OK("election", "schedule", "KBS-BH-02", "--body", "居委会", "--mode", "户代表选举", "--date", day, "--seats",
-       "5", "--request-id", ELECTION);
+    OK("election", "schedule", "KBS-BH-02", "--body", "居委会", "--mode", "户代表选举", "--date",
+       day, "--seats", "5", "--request-id", ELECTION);
     out = OUT("election", "result", ELECTION, "--lang", "en");
-    cr_assert(strstr(out, "residents election of KBS-BH-02") && strstr(out, "household mode"), "%s", out);
+    cr_assert(strstr(out, "residents election of KBS-BH-02") && strstr(out, "household mode"), "%s",
+              out);
     free(out);
     out = OUT("election", "list", "--state", "已安排", "--json");
     cr_assert(strstr(out, ELECTION) && strstr(out, "\"total\":1"), "%s", out);

@@ -30,18 +30,21 @@ Test(preparation, publicity_totals_by_kind_and_channel_and_refusals_change_nothi
     free(HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "wechat_group",
                "--kind", "slogan", "--date", "2026-03-03", "--title", "微信群转发倡议书"));
     free(HJ_OK(&stack, "publicity", "add", "--subdistrict", "KBS-BH", "--channel", "notice_board",
-               "--kind", "policy_reading", "--date", "2026-03-01", "--title", "《居委会组织法》解读"));
+               "--kind", "policy_reading", "--date", "2026-03-01", "--title",
+               "《居委会组织法》解读"));
 
     /* Totals over the community: slogans 2 pushes, 13 showings; by channel screen 12. */
     out = HJ_OK(&stack, "publicity", "list", "--community", "KBS-BH-01", "--json");
-    cr_assert(strstr(out, "{\"kind\":\"slogan\",\"channel\":\"\",\"pushes\":2,\"count\":13}"), "%s", out);
-    cr_assert(strstr(out, "{\"kind\":\"\",\"channel\":\"screen\",\"pushes\":1,\"count\":12}"), "%s", out);
+    cr_assert(strstr(out, "{\"kind\":\"slogan\",\"channel\":\"\",\"pushes\":2,\"count\":13}"), "%s",
+              out);
+    cr_assert(strstr(out, "{\"kind\":\"\",\"channel\":\"screen\",\"pushes\":1,\"count\":12}"), "%s",
+              out);
     cr_assert(!strstr(out, "policy_reading"), "a subdistrict push is not the community's: %s", out);
     free(out);
     /* The whole district: three pushes, and the table shows the totals in Chinese. */
     out = HJ_OK(&stack, "publicity", "list");
-    cr_assert(strstr(out, "宣传标语") && strstr(out, "电子屏") &&
-                  strstr(out, "KBS-BH (全街道)") && strstr(out, title),
+    cr_assert(strstr(out, "宣传标语") && strstr(out, "电子屏") && strstr(out, "KBS-BH (全街道)") &&
+                  strstr(out, title),
               "%s", out);
     free(out);
     /* Pages follow the date: the first page of one is the 03-01 push, the next the 03-02 one. */
@@ -54,16 +57,19 @@ Test(preparation, publicity_totals_by_kind_and_channel_and_refusals_change_nothi
     cr_assert(strstr(out, id), "second page holds the 03-02 push: %s", out);
     free(out);
     out = HJ_OK(&stack, "publicity", "show", id, "--json");
-    cr_assert(strstr(out, "\"count\":12") && strstr(out, "\"recorded_by\":\"test-admin\""), "%s", out);
+    cr_assert(strstr(out, "\"count\":12") && strstr(out, "\"recorded_by\":\"test-admin\""), "%s",
+              out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = "
-                                         "'publicity_added' AND community = 'KBS-BH-01' AND actor = 'test-admin'"),
-                 2);
+    cr_assert_eq(
+        hj_stack_scalar(&stack,
+                        "SELECT count(*) FROM bus.journal WHERE kind = "
+                        "'publicity_added' AND community = 'KBS-BH-01' AND actor = 'test-admin'"),
+        2);
 
     /* Refusals name the field and write nothing. */
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
-    char *err = HJ_REFUSED(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "tv",
-                           "--kind", "slogan", "--date", "2026-03-02", "--title", "x");
+    char *err = HJ_REFUSED(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel",
+                           "tv", "--kind", "slogan", "--date", "2026-03-02", "--title", "x");
     cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "field: channel") &&
                   strstr(err, "wechat_group"),
               "%s", err);
@@ -76,8 +82,8 @@ Test(preparation, publicity_totals_by_kind_and_channel_and_refusals_change_nothi
                      "--kind", "slogan", "--date", "2026-03-02", "--title", "x");
     cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "field: community"), "%s", err);
     free(err);
-    err = HJ_REFUSED(&stack, "publicity", "add", "--channel", "screen", "--kind", "slogan", "--date",
-                     "2026-03-02", "--title", "x");
+    err = HJ_REFUSED(&stack, "publicity", "add", "--channel", "screen", "--kind", "slogan",
+                     "--date", "2026-03-02", "--title", "x");
     cr_assert(strstr(err, "field: community"), "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
@@ -94,8 +100,9 @@ Test(preparation, assessment_of_a_sitting_member_and_community_risk_notes)
                       "--assessor", "街道组织办 张敏", "--ability", "4", "--performance", "5",
                       "--practice", "4", "--trust", "3", "--structure", "蒙古族，女，大专",
                       "--trust-note", "部分居民反映入户少", "--json");
-    cr_assert(strstr(out, "\"person_name\":\"乌云其木格\"") && strstr(out, "\"community\":\"KBS-BH-01\"") &&
-                  strstr(out, "\"trust\":3") && strstr(out, "部分居民反映入户少"),
+    cr_assert(strstr(out, "\"person_name\":\"乌云其木格\"") &&
+                  strstr(out, "\"community\":\"KBS-BH-01\"") && strstr(out, "\"trust\":3") &&
+                  strstr(out, "部分居民反映入户少"),
               "%s", out);
     free(out);
     out = HJ_OK(&stack, "assessment", "list", "--community", "KBS-BH-01");
@@ -108,18 +115,19 @@ Test(preparation, assessment_of_a_sitting_member_and_community_risk_notes)
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* Before the member took the seat: an impossible order of dates. */
     char *err = HJ_REFUSED(&stack, "assessment", "add", "--seat", seat, "--date", "2020-05-01",
-                           "--assessor", "张敏", "--ability", "4", "--performance", "4", "--practice",
-                           "4", "--trust", "4");
+                           "--assessor", "张敏", "--ability", "4", "--performance", "4",
+                           "--practice", "4", "--trust", "4");
     cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "field: date"), "%s", err);
     free(err);
     /* A missing score is named. */
-    err = HJ_REFUSED(&stack, "assessment", "add", "--seat", seat, "--date", "2026-02-10", "--assessor",
-                     "张敏", "--ability", "4", "--performance", "4", "--practice", "4");
+    err =
+        HJ_REFUSED(&stack, "assessment", "add", "--seat", seat, "--date", "2026-02-10",
+                   "--assessor", "张敏", "--ability", "4", "--performance", "4", "--practice", "4");
     cr_assert(strstr(err, "field: trust"), "%s", err);
     free(err);
     err = HJ_REFUSED(&stack, "assessment", "add", "--seat", "31111111-2222-4333-8444-555555555555",
-                     "--date", "2026-02-10", "--assessor", "张敏", "--ability", "4", "--performance",
-                     "4", "--practice", "4", "--trust", "4");
+                     "--date", "2026-02-10", "--assessor", "张敏", "--ability", "4",
+                     "--performance", "4", "--practice", "4", "--trust", "4");
     cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "field: seat_id"), "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
@@ -131,12 +139,15 @@ Test(preparation, assessment_of_a_sitting_member_and_community_risk_notes)
     free(out);
     free(HJ_OK(&stack, "assessment", "risk", "KBS-BH-02", "--notes", "拆迁安置户多，诉求集中",
                "--contingency", "成立专班，逐户走访；选举日设置应急小组"));
-    free(HJ_OK(&stack, "assessment", "risk", "KBS-BH-02", "--notes", "拆迁安置户多，诉求集中；已化解两起"));
+    free(HJ_OK(&stack, "assessment", "risk", "KBS-BH-02", "--notes",
+               "拆迁安置户多，诉求集中；已化解两起"));
     out = HJ_OK(&stack, "assessment", "risk", "KBS-BH-02", "--json");
-    cr_assert(strstr(out, "已化解两起") && strstr(out, "成立专班，逐户走访；选举日设置应急小组"), "%s", out);
+    cr_assert(strstr(out, "已化解两起") && strstr(out, "成立专班，逐户走访；选举日设置应急小组"),
+              "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'risk_updated' "
-                                         "AND community = 'KBS-BH-02'"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE kind = 'risk_updated' "
+                                 "AND community = 'KBS-BH-02'"),
                  2);
     err = HJ_REFUSED(&stack, "assessment", "risk", "KBS-XX-09", "--notes", "x");
     cr_assert(strstr(err, "NOT_FOUND"), "%s", err);
@@ -156,35 +167,44 @@ Test(preparation, rectification_walks_open_in_progress_closed_and_refuses_a_clos
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     /* Due before it was opened; closing before it started; closing without a note. */
     char *err = HJ_REFUSED(&stack, "rectification", "open", "--community", "KBS-BH-02", "--problem",
-                           "petitions", "--plan", "p", "--owner", "o", "--date", "2026-01-10", "--due",
-                           "2026-01-01");
+                           "petitions", "--plan", "p", "--owner", "o", "--date", "2026-01-10",
+                           "--due", "2026-01-01");
     cr_assert(strstr(err, "field: due") && strstr(err, "before"), "%s", err);
     free(err);
-    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note", "已整改",
-                     "--verified-by", "张敏");
-    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "field: state") && strstr(err, "start it"),
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note",
+                     "已整改", "--verified-by", "张敏");
+    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "field: state") &&
+                  strstr(err, "start it"),
               "%s", err);
     free(err);
     err = HJ_REFUSED(&stack, "rectification", "start", id, "--date", "2026-01-05");
-    cr_assert(strstr(err, "field: date") && strstr(err, "before"), "started before opened: %s", err);
+    cr_assert(strstr(err, "field: date") && strstr(err, "before"), "started before opened: %s",
+              err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
 
     free(HJ_OK(&stack, "rectification", "start", id, "--date", "2026-01-15"));
-    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--verified-by", "张敏");
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--verified-by",
+                     "张敏");
     cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "field: closing_note"), "%s", err);
     free(err);
-    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note", "已整改");
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note",
+                     "已整改");
     cr_assert(strstr(err, "field: verified_by"), "%s", err);
     free(err);
-    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-01-14", "--note", "已整改",
-                     "--verified-by", "张敏");
+    err = HJ_REFUSED(&stack, "rectification", "close", id, "--date", "2026-01-14", "--note",
+                     "已整改", "--verified-by", "张敏");
     cr_assert(strstr(err, "field: date"), "closed before started: %s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.rectification WHERE state = 'in_progress'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack,
+                        "SELECT count(*) FROM registry.rectification WHERE state = 'in_progress'"),
+        1);
     out = HJ_OK(&stack, "rectification", "close", id, "--date", "2026-03-01", "--note",
-                "宗族势力台账已建立，两名涉案人员已依法处理", "--verified-by", "区委组织部 李红", "--json");
-    cr_assert(strstr(out, "\"state\":\"closed\"") && strstr(out, "\"verified_by\":\"区委组织部 李红\"") &&
+                "宗族势力台账已建立，两名涉案人员已依法处理", "--verified-by", "区委组织部 李红",
+                "--json");
+    cr_assert(strstr(out, "\"state\":\"closed\"") &&
+                  strstr(out, "\"verified_by\":\"区委组织部 李红\"") &&
                   strstr(out, "\"closed_by\":\"test-admin\""),
               "%s", out);
     free(out);
@@ -194,19 +214,22 @@ Test(preparation, rectification_walks_open_in_progress_closed_and_refuses_a_clos
     out = HJ_OK(&stack, "rectification", "list", "--state", "closed", "--community", "KBS-BH-02");
     cr_assert(strstr(out, "黑恶宗族势力干扰") && strstr(out, "已销号"), "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack,
-                                 "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-02' AND actor = 'test-admin' "
-                                 "AND kind IN ('rectification_opened', 'rectification_advanced', 'rectification_closed')"),
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE community = "
+                                         "'KBS-BH-02' AND actor = 'test-admin' "
+                                         "AND kind IN ('rectification_opened', "
+                                         "'rectification_advanced', 'rectification_closed')"),
                  3);
 }
 
 Test(preparation, upgrade_approval_changes_the_organisation_type)
 {
-    char *out = HJ_OK(&stack, "upgrade", "request", "--community", "KBS-BH-01", "--to",
-                      "general_branch", "--date", "2026-02-01", "--reason", "党员人数超过50名", "--json");
+    char *out =
+        HJ_OK(&stack, "upgrade", "request", "--community", "KBS-BH-01", "--to", "general_branch",
+              "--date", "2026-02-01", "--reason", "党员人数超过50名", "--json");
     char id[64];
     prep_json(out, "id", id, sizeof id);
-    cr_assert(strstr(out, "\"from_type\":\"branch\"") && strstr(out, "\"state\":\"requested\""), "%s", out);
+    cr_assert(strstr(out, "\"from_type\":\"branch\"") && strstr(out, "\"state\":\"requested\""),
+              "%s", out);
     free(out);
     long journal = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
     char *err = HJ_REFUSED(&stack, "upgrade", "request", "--community", "KBS-BH-01", "--to",
@@ -218,20 +241,26 @@ Test(preparation, upgrade_approval_changes_the_organisation_type)
     cr_assert(strstr(err, "field: to_type"), "%s", err);
     free(err);
     err = HJ_REFUSED(&stack, "upgrade", "approve", id, "--date", "2026-01-20");
-    cr_assert(strstr(err, "field: date") && strstr(err, "before the request"), "approved before requested: %s", err);
+    cr_assert(strstr(err, "field: date") && strstr(err, "before the request"),
+              "approved before requested: %s", err);
     free(err);
     err = HJ_REFUSED(&stack, "upgrade", "reject", id, "--date", "2026-02-20");
     cr_assert(strstr(err, "field: note"), "a rejection needs a note: %s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"), 1);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"),
+        1);
 
-    free(HJ_OK(&stack, "upgrade", "approve", id, "--date", "2026-02-20", "--note", "街道党工委会议研究同意"));
+    free(HJ_OK(&stack, "upgrade", "approve", id, "--date", "2026-02-20", "--note",
+               "街道党工委会议研究同意"));
     out = HJ_OK(&stack, "community", "show", "KBS-BH-01", "--json");
-    cr_assert(strstr(out, "\"org_type\":\"general_branch\""), "the community is now a 党总支: %s", out);
+    cr_assert(strstr(out, "\"org_type\":\"general_branch\""), "the community is now a 党总支: %s",
+              out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-01' "
-                                         "AND updated_at > created_at"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM registry.community WHERE code = 'KBS-BH-01' "
+                                 "AND updated_at > created_at"),
                  1);
     err = HJ_REFUSED(&stack, "upgrade", "reject", id, "--date", "2026-02-21", "--note", "x");
     cr_assert(strstr(err, "already approved"), "%s", err);
@@ -242,13 +271,17 @@ Test(preparation, upgrade_approval_changes_the_organisation_type)
     prep_json(out, "id", id, sizeof id);
     cr_assert(strstr(out, "\"from_type\":\"general_branch\""), "%s", out);
     free(out);
-    free(HJ_OK(&stack, "upgrade", "reject", id, "--date", "2026-03-05", "--note", "党员人数不足100名"));
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"), 2);
+    free(HJ_OK(&stack, "upgrade", "reject", id, "--date", "2026-03-05", "--note",
+               "党员人数不足100名"));
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT org_type FROM registry.community WHERE code = 'KBS-BH-01'"),
+        2);
     out = HJ_OK(&stack, "upgrade", "list", "--community", "KBS-BH-01");
     cr_assert(strstr(out, "已批准") && strstr(out, "未批准") && strstr(out, "党员人数不足100名"),
               "%s", out);
     free(out);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'upgrade_decided' "
-                                         "AND community = 'KBS-BH-01' AND actor = 'test-admin'"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE kind = 'upgrade_decided' "
+                                 "AND community = 'KBS-BH-01' AND actor = 'test-admin'"),
                  2);
 }

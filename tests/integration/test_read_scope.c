@@ -29,8 +29,8 @@ static hj_stack_t stack;
 #define RECTIFY_01 "滨河信访积案逐户化解"
 #define RECTIFY_02 "康和宗族势力排查"
 
-static char s_id_wang[19], s_id_zhao[19];   /* their identity-card numbers */
-static char s_talk01[64], s_talk02[64];     /* talk ids */
+static char s_id_wang[19], s_id_zhao[19];                 /* their identity-card numbers */
+static char s_talk01[64], s_talk02[64];                   /* talk ids */
 static char s_obs[320], s_gg[320], s_ec[320], s_aud[320]; /* device files */
 
 /* Runs hj as `device` (NULL: the stack's district-admin); asserts exit `want`. */
@@ -70,16 +70,16 @@ static void setup(void)
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
     const char *steps[][20] = {
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
-        {"person", "add", "--name", "王丽", "--gender", "female", "--ethnicity", "蒙古族", "--birth",
-         WANG_LI_BIRTH, "--id-card", s_id_wang, "--request-id", WANG_LI},
+        {"person", "add", "--name", "王丽", "--gender", "female", "--ethnicity", "蒙古族",
+         "--birth", WANG_LI_BIRTH, "--id-card", s_id_wang, "--request-id", WANG_LI},
         {"person", "add", "--name", "赵敏", "--gender", "male", "--birth", ZHAO_MIN_BIRTH,
          "--id-card", s_id_zhao, "--request-id", ZHAO_MIN},
         {"seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
          "--role", "secretary", "--from", "2021-01-15"},
         {"seat", "add", "--community", "KBS-BH-02", "--person", ZHAO_MIN, "--committee",
          "residents", "--role", "director", "--from", "2021-01-15"},
-        {"body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
-         "--leader", LI_QIANG, "--guides", "KBS-BH-01"},
+        {"body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict",
+         "KBS-BH", "--leader", LI_QIANG, "--guides", "KBS-BH-01"},
         {"rectification", "open", "--community", "KBS-BH-01", "--problem", "petitions", "--plan",
          RECTIFY_01, "--owner", "王丽", "--date", "2026-10-01", "--due", "2026-12-30"},
         {"rectification", "open", "--community", "KBS-BH-02", "--problem", "gang_interference",
@@ -104,10 +104,15 @@ static void setup(void)
     prep_json(out, "id", s_talk02, sizeof s_talk02);
     free(out);
     cr_assert(s_talk01[0] && s_talk02[0]);
-    cr_assert_eq(hj_stack_enrol(&stack, "ops-room", "指挥中心", "observer", s_obs, sizeof s_obs), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", s_gg, sizeof s_gg), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", s_ec, sizeof s_ec), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "auditor-1", "区审计局", "auditor", s_aud, sizeof s_aud), 0);
+    cr_assert_eq(hj_stack_enrol(&stack, "ops-room", "指挥中心", "observer", s_obs, sizeof s_obs),
+                 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", s_gg, sizeof s_gg), 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", s_ec, sizeof s_ec),
+        0);
+    cr_assert_eq(hj_stack_enrol(&stack, "auditor-1", "区审计局", "auditor", s_aud, sizeof s_aud),
+                 0);
 }
 
 static void teardown(void)
@@ -137,7 +142,8 @@ Test(read_scope, the_ops_room_reads_figures_and_names_never_the_record)
 {
     /* A talk, the list of talks: refused, naming the role and the read. */
     char *err = AS_REFUSED(s_obs, "talk", "show", s_talk01);
-    cr_assert(strstr(err, "PERMISSION_DENIED: role observer may not read interviews.talk_get"), "%s", err);
+    cr_assert(strstr(err, "PERMISSION_DENIED: role observer may not read interviews.talk_get"),
+              "%s", err);
     cr_assert(!strstr(err, SUMMARY_01), "%s", err);
     free(err);
     err = AS_REFUSED(s_obs, "talk", "list");
@@ -227,7 +233,8 @@ Test(read_scope, a_guidance_group_reads_its_communities_in_full_and_no_other)
     prep_json(out, "id", other, sizeof other);
     free(out);
     err = AS_REFUSED(s_gg, "rectification", "show", other);
-    cr_assert(strstr(err, "may not read registry.rectification_get of community KBS-BH-02"), "%s", err);
+    cr_assert(strstr(err, "may not read registry.rectification_get of community KBS-BH-02"), "%s",
+              err);
     free(err);
     err = AS_REFUSED(s_gg, "assessment", "risk", "KBS-BH-02");
     cr_assert(strstr(err, "may not read registry.risk_get of community KBS-BH-02"), "%s", err);
@@ -324,7 +331,8 @@ Test(read_scope, birth_dates_masks_and_ethnicity_reach_only_those_who_need_them)
               "%s", out);
     free(out);
     out = AS_OK(s_obs, "person", "list", "--json");
-    cr_assert(!strstr(out, WANG_LI_BIRTH) && !strstr(out, "****") && !strstr(out, "蒙古族"), "%s", out);
+    cr_assert(!strstr(out, WANG_LI_BIRTH) && !strstr(out, "****") && !strstr(out, "蒙古族"), "%s",
+              out);
     free(out);
 }
 
@@ -356,8 +364,9 @@ Test(read_scope, a_mask_and_a_birth_date_do_not_give_the_number_back)
     /* Even with the region code guessed right, dozens of numbers fit. */
     cr_assert_geq(s_candidates(mask, WANG_LI_BIRTH, s_id_wang + 1), 50);
     /* The stored masks are of the same form (012_read_scopes.sql checks it too). */
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.person WHERE id_mask IS NOT NULL "
-                                         "AND id_mask !~ '^[0-9][*]{16}[0-9X]$'"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM registry.person WHERE id_mask IS NOT NULL "
+                                 "AND id_mask !~ '^[0-9][*]{16}[0-9X]$'"),
                  0);
 
     /* The number itself: in no reply of any role, no log, no journal row. */
@@ -370,10 +379,11 @@ Test(read_scope, a_mask_and_a_birth_date_do_not_give_the_number_back)
     char cmd[600], sql[512];
     snprintf(cmd, sizeof cmd, "grep -rqa '%s' %s/*.log", s_id_wang + 6, stack.run_dir);
     cr_assert_neq(system(cmd), 0, "a log holds the number");
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM bus.journal WHERE position(convert_to('%s', 'UTF8') in payload) > 0 "
-             "OR position(convert_to('%s', 'UTF8') in reply) > 0",
-             s_id_wang + 6, s_id_wang + 6);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM bus.journal WHERE position(convert_to('%s', 'UTF8') in payload) > 0 "
+        "OR position(convert_to('%s', 'UTF8') in reply) > 0",
+        s_id_wang + 6, s_id_wang + 6);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 0, "the journal holds the number");
 }
 
@@ -409,10 +419,11 @@ Test(read_scope, the_journal_digest_of_a_body_with_a_number_is_keyed)
     cr_assert_eq(st.code, HJ__CODE__OK, "%s", st.message);
     /* The body's plain SHA-256 would let anyone who reads the journal try
      * region codes and sequence numbers until it matches. */
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM bus.journal WHERE request_id = '%s' AND length(request_digest) = 32 "
-             "AND request_digest <> sha256('\\x%s'::bytea)",
-             rid, hex);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM bus.journal WHERE request_id = '%s' AND length(request_digest) = 32 "
+        "AND request_digest <> sha256('\\x%s'::bytea)",
+        rid, hex);
     cr_assert_eq(hj_stack_scalar(&stack, sql), 1);
     /* The same body again is still a replay of the first (the keyed digest is as stable). */
     st = s_send(body, len);

@@ -50,7 +50,8 @@ static long s_num(const char *json, const char *after, const char *key)
 static char *s_briefing(const char *as_of)
 {
     if (as_of)
-        return HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-known-on", as_of);
+        return HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-known-on",
+                     as_of);
     return HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH");
 }
 
@@ -77,8 +78,10 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     hj_date_today(today);
     /* The load happened three days ago at noon (Asia/Shanghai): the journal's
      * time of each row is what --as-known-on reads. */
-    char *day = s_sql("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 3, 'YYYY-MM-DD')");
-    char *before = s_sql("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 4, 'YYYY-MM-DD')");
+    char *day =
+        s_sql("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 3, 'YYYY-MM-DD')");
+    char *before =
+        s_sql("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 4, 'YYYY-MM-DD')");
     char *start = s_sql("SELECT clock_timestamp()");
     snprintf(cmd, sizeof cmd,
              "ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT "
@@ -94,14 +97,14 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     free(s_sql("ALTER TABLE bus.journal ALTER COLUMN committed_at SET DEFAULT clock_timestamp()"));
 
     /* Today: one more slogan push of 5, one more survey talk, one more reserve entry. */
-    free(HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen", "--kind",
-               "slogan", "--date", today, "--count", "5", "--title", "选好人，办好事"));
+    free(HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
+               "--kind", "slogan", "--date", today, "--count", "5", "--title", "选好人，办好事"));
     const char *cadre = prep_person(&stack, "11111111-1111-4111-8111-000000000001", "赵新");
-    free(HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-02", "--phase", "survey", "--date", today,
-               "--interviewer", cadre, "--party", "property_company", "--name", "物业经理", "--summary",
-               "了解小区情况"));
-    free(HJ_OK(&stack, "reserve", "add", "--person", cadre, "--community", "KBS-BH-02", "--committee",
-               "residents", "--source", "居民代表推荐", "--added", today));
+    free(HJ_OK(&stack, "talk", "add", "--community", "KBS-BH-02", "--phase", "survey", "--date",
+               today, "--interviewer", cadre, "--party", "property_company", "--name", "物业经理",
+               "--summary", "了解小区情况"));
+    free(HJ_OK(&stack, "reserve", "add", "--person", cadre, "--community", "KBS-BH-02",
+               "--committee", "residents", "--source", "居民代表推荐", "--added", today));
 
     /* ---- now: the seed's figures plus today's, in the order of the measures -- */
     char *now = s_briefing(NULL);
@@ -112,8 +115,11 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     s_has(now, "共排查出需整顿的问题1个，已整顿到位1个");
     s_has(now, "1个社区成立了党委、2个社区成立党总支");
     s_has(now, "4个社区中已完成任期审计并公开4个");
-    s_has(now, "调研摸底阶段累计谈话46人次（物业公司负责人16人次、业主委员会成员15人次、居民代表15人次）");
-    s_has(now, "准备阶段累计与“两委”成员谈心谈话35人次，覆盖现任“两委”成员35人（共36人），尚未全覆盖");
+    s_has(
+        now,
+        "调研摸底阶段累计谈话46人次（物业公司负责人16人次、业主委员会成员15人次、居民代表15人次）");
+    s_has(now,
+          "准备阶段累计与“两委”成员谈心谈话35人次，覆盖现任“两委”成员35人（共36人），尚未全覆盖");
     s_has(now, "成立换届工作指导组4个，指导社区4个；4个社区成立了选举委员会");
     s_has(now, "11月16日经指导组审定，11月16日起实施");
     s_has(now, "所辖社区结合各自实际制定选举方案4份，其中4份已审定实施");
@@ -124,10 +130,10 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     char *json = HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--json");
     char *board = HJ_OK(&stack, "board", "--json");
     const char *totals = "\"totals\":";
-    static const char *const same[] = {"members_sitting", "members_assessed", "reserve_active",
-                                       "reserve_cleared", "talks_survey", "talks_preparation",
-                                       "talk_covered", "training_required", "training_done",
-                                       "rectification_open", "audit_open_findings", "tasks_overdue"};
+    static const char *const same[] = {
+        "members_sitting", "members_assessed",   "reserve_active",      "reserve_cleared",
+        "talks_survey",    "talks_preparation",  "talk_covered",        "training_required",
+        "training_done",   "rectification_open", "audit_open_findings", "tasks_overdue"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
         cr_expect_eq(s_num(json, NULL, same[i]), s_num(board, totals, same[i]),
                      "%s: briefing %ld, board %ld", same[i], s_num(json, NULL, same[i]),
@@ -137,18 +143,22 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     cr_expect_eq(prep_count(talks, "\"phase\":\"survey\""), 46,
                  "talk list shows the 46 survey talks: %.200s", talks);
     char *reserve = HJ_OK(&stack, "reserve", "list", "--limit", "1000", "--json");
-    cr_expect_eq(prep_count(reserve, "\"status\":\"active\"") + prep_count(reserve, "\"status\":\"nominated\""),
+    cr_expect_eq(prep_count(reserve, "\"status\":\"active\"") +
+                     prep_count(reserve, "\"status\":\"nominated\""),
                  42);
     /* The ledgers of one subdistrict are its communities' (the filter is not
      * ignored); a subdistrict that does not exist is refused, naming the field. */
-    char *mine = HJ_OK(&stack, "reserve", "list", "--subdistrict", "KBS-BH", "--limit", "1000", "--json");
-    char *other = HJ_REFUSED(&stack, "reserve", "list", "--subdistrict", "KBS-XX", "--limit", "1000", "--json");
+    char *mine =
+        HJ_OK(&stack, "reserve", "list", "--subdistrict", "KBS-BH", "--limit", "1000", "--json");
+    char *other = HJ_REFUSED(&stack, "reserve", "list", "--subdistrict", "KBS-XX", "--limit",
+                             "1000", "--json");
     cr_expect_eq(prep_count(mine, "\"status\":\"active\""), 42);
     cr_expect(strstr(other, "(field: subdistrict)"), "%s", other);
     free(mine);
     free(other);
     mine = HJ_OK(&stack, "task", "list", "--subdistrict", "KBS-BH", "--limit", "1000", "--json");
-    other = HJ_REFUSED(&stack, "task", "list", "--subdistrict", "KBS-XX", "--limit", "1000", "--json");
+    other =
+        HJ_REFUSED(&stack, "task", "list", "--subdistrict", "KBS-XX", "--limit", "1000", "--json");
     char *tasks = HJ_OK(&stack, "task", "list", "--limit", "1000", "--json");
     cr_expect_gt(prep_count(tasks, "\"plan_id\":"), 0);
     cr_expect_eq(prep_count(mine, "\"plan_id\":"), prep_count(tasks, "\"plan_id\":"));
@@ -163,7 +173,8 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     free(mine);
     free(other);
     char *publicity = HJ_OK(&stack, "publicity", "list", "--limit", "1000", "--json");
-    cr_expect_eq(s_num(publicity, "\"kind\":\"policy_reading\",\"channel\":\"\",\"pushes\"", "count"), 2);
+    cr_expect_eq(
+        s_num(publicity, "\"kind\":\"policy_reading\",\"channel\":\"\",\"pushes\"", "count"), 2);
     cr_expect_eq(s_num(publicity, "\"kind\":\"slogan\",\"channel\":\"\",\"pushes\"", "count"), 57);
     char *upgrades = HJ_OK(&stack, "upgrade", "list", "--state", "approved", "--json");
     cr_expect_eq(prep_count(upgrades, "\"state\":\"approved\""), 3);
@@ -174,10 +185,13 @@ Test(report, the_briefing_says_the_records_figures_now_and_as_of_a_past_day)
     char *then = s_briefing(day);
     s_has(then, "推送换届标语52次，政策解读2篇（共6条推送记录）");
     s_has(then, "后备人选41人台账");
-    s_has(then, "调研摸底阶段累计谈话45人次（物业公司负责人15人次、业主委员会成员15人次、居民代表15人次）");
+    s_has(
+        then,
+        "调研摸底阶段累计谈话45人次（物业公司负责人15人次、业主委员会成员15人次、居民代表15人次）");
     s_has(then, "准备阶段累计与“两委”成员谈心谈话35人次");
     s_has(then, "11月17日举办培训1场，参训12人次");
-    char *then_json = HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH", "--as-known-on", day, "--json");
+    char *then_json = HJ_OK(&stack, "report", "briefing", "--subdistrict", "KBS-BH",
+                            "--as-known-on", day, "--json");
     cr_expect_eq(s_num(then_json, NULL, "talks_survey"), 45);
     cr_expect_lt(s_num(then_json, NULL, "journal_seq"), s_num(json, NULL, "journal_seq"));
 

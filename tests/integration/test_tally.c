@@ -23,9 +23,10 @@
 
 static hj_stack_t stack;
 
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* party secretary */
-#define BATER "22222222-2222-4222-8222-222222222222"    /* residents member */
-#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: talks; election committee */
+#define WANG_LI "11111111-1111-4111-8111-111111111111" /* party secretary */
+#define BATER "22222222-2222-4222-8222-222222222222"   /* residents member */
+#define LI_QIANG                                                                                   \
+    "33333333-3333-4333-8333-333333333333" /* guidance group: talks; election committee */
 #define ZHAO_MIN "44444444-4444-4444-8444-444444444444" /* leads the election committee */
 #define AUDIT "a0000000-0000-4000-8000-000000000001"
 #define RECT "a0000000-0000-4000-8000-000000000002"
@@ -43,8 +44,8 @@ static char *s_fails(int want, const char *const *argv)
 }
 #define REFUSED(...) s_fails(1, (const char *const[]){__VA_ARGS__, NULL})
 
-static const char *const s_gates[8] = {"audit", "rectification", "upgrade", "plan",
-                                       "talks", "training", "candidates", "voter_list"};
+static const char *const s_gates[8] = {"audit", "rectification", "upgrade",    "plan",
+                                       "talks", "training",      "candidates", "voter_list"};
 
 /* The eight gates of a community as "grrr...": g green, r red, o overridden;
  * the JSON of `hj gates` into *json (malloc'd) when asked. */
@@ -83,21 +84,22 @@ static void s_reason(const char *community, const char *gate, char *reason, size
     free(json);
 }
 
-#define EXPECT_GATES(community, want, step)                                                         \
-    do {                                                                                            \
-        char got_[9], *json_ = NULL;                                                                \
-        s_states(community, got_, &json_);                                                          \
-        cr_assert_str_eq(got_, want, "after %s: gates %s, expected %s (audit rect upgrade plan "    \
-                                     "talks training candidates voter_list): %s",                   \
-                         step, got_, want, json_);                                                  \
-        free(json_);                                                                                \
+#define EXPECT_GATES(community, want, step)                                                        \
+    do {                                                                                           \
+        char got_[9], *json_ = NULL;                                                               \
+        s_states(community, got_, &json_);                                                         \
+        cr_assert_str_eq(got_, want,                                                               \
+                         "after %s: gates %s, expected %s (audit rect upgrade plan "               \
+                         "talks training candidates voter_list): %s",                              \
+                         step, got_, want, json_);                                                 \
+        free(json_);                                                                               \
     } while (0)
 
-#define EXPECT_REASON(community, gate, want)                                                        \
-    do {                                                                                            \
-        char r_[256];                                                                               \
-        s_reason(community, gate, r_, sizeof r_);                                                   \
-        cr_assert_str_eq(r_, want);                                                                 \
+#define EXPECT_REASON(community, gate, want)                                                       \
+    do {                                                                                           \
+        char r_[256];                                                                              \
+        s_reason(community, gate, r_, sizeof r_);                                                  \
+        cr_assert_str_eq(r_, want);                                                                \
     } while (0)
 
 static void setup(void)
@@ -129,8 +131,8 @@ static void s_nominate(int i, const char *day)
     snprintf(id, sizeof id, "c0000000-0000-4000-8000-%012d", i);
     snprintf(name, sizeof name, "候选人%d", i);
     OK("person", "add", "--name", name, "--gender", "male", "--request-id", id);
-    OK("reserve", "add", "--person", id, "--community", "KBS-BH-01", "--committee", "party", "--added",
-       day, "--status", "nominated", "--vetting", "cleared");
+    OK("reserve", "add", "--person", id, "--community", "KBS-BH-01", "--committee", "party",
+       "--added", day, "--status", "nominated", "--vetting", "cleared");
 }
 
 Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
@@ -146,7 +148,8 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
     /* Nothing recorded: rectification and upgrade have nothing open. */
     EXPECT_GATES("KBS-BH-01", "rggrrrrr", "the community was added");
     OK("rectification", "open", "--community", "KBS-BH-01", "--problem", "petitions", "--plan",
-       "一社一策：逐户走访化解", "--owner", "王丽", "--date", d30, "--due", due, "--request-id", RECT);
+       "一社一策：逐户走访化解", "--owner", "王丽", "--date", d30, "--due", due, "--request-id",
+       RECT);
     EXPECT_GATES("KBS-BH-01", "rrgrrrrr", "rectification open");
     OK("upgrade", "request", "--community", "KBS-BH-01", "--to", "general_branch", "--date", d30,
        "--request-id", UPGRADE);
@@ -155,8 +158,8 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
 
     /* 1. The term audit: red until completed and published. */
     s_people();
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
     OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents",
        "--role", "member", "--from", "2021-01-20");
     OK("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from", "2021-01-01",
@@ -183,8 +186,10 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
     /* 2. Rectification: in progress is still open; closed (销号) turns it green. */
     OK("rectification", "start", RECT, "--date", d20);
     EXPECT_GATES("KBS-BH-01", "grrrrrrr", "rectification started");
-    EXPECT_REASON("KBS-BH-01", "rectification", "rectification: 1 item not closed (0 open, 1 in progress)");
-    OK("rectification", "close", RECT, "--date", d10, "--note", "矛盾已化解", "--verified-by", "街道纪工委");
+    EXPECT_REASON("KBS-BH-01", "rectification",
+                  "rectification: 1 item not closed (0 open, 1 in progress)");
+    OK("rectification", "close", RECT, "--date", d10, "--note", "矛盾已化解", "--verified-by",
+       "街道纪工委");
     EXPECT_GATES("KBS-BH-01", "ggrrrrrr", "rectification closed");
 
     /* 3. The upgrade request decided. */
@@ -194,7 +199,8 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
     /* 4. The plan: in force only when the last step is approved. */
     OK("plan", "add", "--community", "KBS-BH-01", "--title", "滨河社区换届工作方案", "--text", "……",
        "--date", d20, "--request-id", PLAN);
-    EXPECT_REASON("KBS-BH-01", "plan", "plan: v1 draft, 0 of 3 approval steps done (next: 街道换届工作领导小组)");
+    EXPECT_REASON("KBS-BH-01", "plan",
+                  "plan: v1 draft, 0 of 3 approval steps done (next: 街道换届工作领导小组)");
     OK("plan", "approve", PLAN, "--step", "1", "--date", d10, "--by", "张书记");
     OK("plan", "approve", PLAN, "--step", "2", "--date", d10, "--by", "区换届办");
     EXPECT_GATES("KBS-BH-01", "gggrrrrr", "two of three plan steps approved");
@@ -202,11 +208,12 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
     EXPECT_GATES("KBS-BH-01", "ggggrrrr", "plan in force");
 
     /* 5. Talks with every sitting member in the preparation phase. */
-    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", d10, "--interviewer",
-       LI_QIANG, "--person", BATER, "--summary", "摸底");
+    OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", d10,
+       "--interviewer", LI_QIANG, "--person", BATER, "--summary", "摸底");
     OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d10,
        "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", "谈换届");
-    EXPECT_REASON("KBS-BH-01", "talks", "talks: 1 of 2 sitting members talked to in the preparation phase");
+    EXPECT_REASON("KBS-BH-01", "talks",
+                  "talks: 1 of 2 sitting members talked to in the preparation phase");
     OK("talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date", d5,
        "--interviewer", LI_QIANG, "--person", BATER, "--summary", "谈换届");
     EXPECT_GATES("KBS-BH-01", "gggggrrr", "every sitting member talked to");
@@ -215,21 +222,23 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
     OK("body", "add", "--kind", "election_committee", "--name", "滨河社区选举委员会", "--community",
        "KBS-BH-01", "--leader", ZHAO_MIN, "--member", LI_QIANG, "--formed", d20);
     EXPECT_REASON("KBS-BH-01", "training", "training: 0 of 2 election-committee members trained");
-    OK("training", "add", "--date", d10, "--community", "KBS-BH-01", "--trainer", "区委组织部", "--topic",
-       "《城市居民委员会组织法》", "--attendee", ZHAO_MIN ":election_committee_member");
+    OK("training", "add", "--date", d10, "--community", "KBS-BH-01", "--trainer", "区委组织部",
+       "--topic", "《城市居民委员会组织法》", "--attendee", ZHAO_MIN ":election_committee_member");
     EXPECT_GATES("KBS-BH-01", "gggggrrr", "one of two trained");
-    OK("training", "add", "--date", d5, "--subdistrict", "KBS-BH", "--trainer", "街道", "--topic", "选举程序",
-       "--attendee", LI_QIANG ":guidance_group_member");
+    OK("training", "add", "--date", d5, "--subdistrict", "KBS-BH", "--trainer", "街道", "--topic",
+       "选举程序", "--attendee", LI_QIANG ":guidance_group_member");
     EXPECT_GATES("KBS-BH-01", "ggggggrr", "both trained (in any role)");
 
     /* 7. Candidates: seats x 1.2 rounded up for the party committee. */
-    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", election_day, "--seats", "5");
+    OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", election_day, "--seats",
+       "5");
     EXPECT_REASON("KBS-BH-01", "candidates", "candidates: party 0 for 5 seats, needs at least 6");
     for (int i = 1; i <= 5; i++)
         s_nominate(i, d10);
     EXPECT_GATES("KBS-BH-01", "ggggggrr", "five nominated for five seats");
     char *err = REFUSED("election", "open", "KBS-BH-01", "--body", "party");
-    cr_assert(strstr(err, "FAILED_PRECONDITION") && strstr(err, "2 gates are red (candidates, voter_list)") &&
+    cr_assert(strstr(err, "FAILED_PRECONDITION") &&
+                  strstr(err, "2 gates are red (candidates, voter_list)") &&
                   strstr(err, "candidates: party 5 for 5 seats, needs at least 6") &&
                   strstr(err, "(field: gates)"),
               "%s", err);
@@ -244,36 +253,48 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
                  "a refusal writes nothing");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election WHERE state = 'open'"), 0);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election WHERE state = 'open'"), 0);
 
     /* The subdistrict office may open elections but not override a gate: that is the district's. */
     char office[512];
-    cr_assert_eq(hj_stack_enrol(&stack, "office-1", "KBS-BH", "subdistrict-office", office, sizeof office), 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "office-1", "KBS-BH", "subdistrict-office", office, sizeof office),
+        0);
     char *denied = NULL;
-    cr_assert_eq(hj_run(&stack, NULL, &denied, "election", "open", "KBS-BH-01", "--body", "party", "--override",
-                        "voter_list", "--reason", "选民名单已张贴", "--device", office, NULL),
+    cr_assert_eq(hj_run(&stack, NULL, &denied, "election", "open", "KBS-BH-01", "--body", "party",
+                        "--override", "voter_list", "--reason", "选民名单已张贴", "--device",
+                        office, NULL),
                  1);
-    cr_assert(strstr(denied, "PERMISSION_DENIED") && strstr(denied, "only the district may override"), "%s",
-              denied);
+    cr_assert(strstr(denied, "PERMISSION_DENIED") &&
+                  strstr(denied, "only the district may override"),
+              "%s", denied);
     free(denied);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing written");
 
     /* The district overrides it with a reason: recorded with the actor, shown as overridden. */
     char *out = NULL;
     cr_assert_eq(hj_run(&stack, &out, &err, "election", "open", "KBS-BH-01", "--body", "party",
-                        "--override", "voter_list", "--reason", "选民名单已于公告栏张贴，系统补录中", NULL),
+                        "--override", "voter_list", "--reason",
+                        "选民名单已于公告栏张贴，系统补录中", NULL),
                  0, "%s", err);
     cr_assert(strstr(out, "opened: the party election of KBS-BH-01") &&
-                  strstr(out, "⊘ voter list: not yet published — overridden by test-admin: 选民名单已于公告栏张贴"),
+                  strstr(out, "⊘ voter list: not yet published — overridden by test-admin: "
+                              "选民名单已于公告栏张贴"),
               "%s", out);
     free(out);
     free(err);
     EXPECT_GATES("KBS-BH-01", "gggggggo", "voter list overridden");
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.gate_override WHERE gate = 8 AND "
-                                         "actor = 'test-admin' AND reason LIKE '选民名单已于%'"), 1);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND "
-                                         "kind = 'election_opened' AND actor = 'test-admin' AND "
-                                         "community = 'KBS-BH-01'"), 1);
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM tally.gate_override WHERE gate = 8 AND "
+                                 "actor = 'test-admin' AND reason LIKE '选民名单已于%'"),
+                 1);
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM bus.journal WHERE service = 'tally' AND "
+                                 "kind = 'election_opened' AND actor = 'test-admin' AND "
+                                 "community = 'KBS-BH-01'"),
+                 1);
     cr_assert_eq(hj_run(&stack, &out, NULL, "gates", "KBS-BH-01", NULL), 0);
     cr_assert(strstr(out, "⊘ 8 选民名单 — 区级越过") &&
                   strstr(out, "由 test-admin 越过：选民名单已于公告栏张贴，系统补录中") &&
@@ -281,7 +302,9 @@ Test(tally, a_community_walks_from_red_to_green_one_gate_at_a_time)
               "%s", out);
     free(out);
     cr_assert_eq(hj_run(&stack, &out, NULL, "board", NULL), 0);
-    cr_assert(strstr(out, "党组织 ") && strstr(out, " 已开始") && strstr(out, "社区 2, 全部门槛通过 1"), "%s", out);
+    cr_assert(strstr(out, "党组织 ") && strstr(out, " 已开始") &&
+                  strstr(out, "社区 2, 全部门槛通过 1"),
+              "%s", out);
     free(out);
     /* An open election is not opened twice, nor rescheduled. */
     err = REFUSED("election", "open", "KBS-BH-01", "--body", "party");
@@ -308,17 +331,40 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
         const char *code, *field;
         const char *argv[16];
     } cases[] = {
-        {"INVALID_ARGUMENT", "body", {"schedule", "KBS-BH-01", "--body", "village", "--date", later, "--seats", "5"}},
-        {"INVALID_ARGUMENT", "date", {"schedule", "KBS-BH-01", "--body", "party", "--date", past, "--seats", "5"}},
-        {"INVALID_ARGUMENT", "date", {"schedule", "KBS-BH-01", "--body", "party", "--date", "2027-02-30", "--seats", "5"}},
-        {"INVALID_ARGUMENT", "seats", {"schedule", "KBS-BH-01", "--body", "party", "--date", later, "--seats", "0"}},
-        {"INVALID_ARGUMENT", "seats", {"schedule", "KBS-BH-01", "--body", "party", "--date", later, "--seats", "31"}},
-        {"NOT_FOUND", "community", {"schedule", "KBS-XX-99", "--body", "party", "--date", later, "--seats", "5"}},
+        {"INVALID_ARGUMENT",
+         "body",
+         {"schedule", "KBS-BH-01", "--body", "village", "--date", later, "--seats", "5"}},
+        {"INVALID_ARGUMENT",
+         "date",
+         {"schedule", "KBS-BH-01", "--body", "party", "--date", past, "--seats", "5"}},
+        {"INVALID_ARGUMENT",
+         "date",
+         {"schedule", "KBS-BH-01", "--body", "party", "--date", "2027-02-30", "--seats", "5"}},
+        {"INVALID_ARGUMENT",
+         "seats",
+         {"schedule", "KBS-BH-01", "--body", "party", "--date", later, "--seats", "0"}},
+        {"INVALID_ARGUMENT",
+         "seats",
+         {"schedule", "KBS-BH-01", "--body", "party", "--date", later, "--seats", "31"}},
+        {"NOT_FOUND",
+         "community",
+         {"schedule", "KBS-XX-99", "--body", "party", "--date", later, "--seats", "5"}},
         {"NOT_FOUND", "body", {"open", "KBS-BH-01", "--body", "party"}},
-        {"FAILED_PRECONDITION", "overrides", {"open", "KBS-BH-02", "--body", "residents", "--override", "rectification", "--reason", "无"}},
-        {"INVALID_ARGUMENT", "overrides[1].reason", {"open", "KBS-BH-02", "--body", "residents", "--override", "audit", "--reason", "  "}},
-        {"FAILED_PRECONDITION", "gates", {"open", "KBS-BH-02", "--body", "residents", "--override", "audit", "--reason", "审计延后"}},
-        {"INVALID_ARGUMENT", "request_id", {"schedule", "KBS-BH-02", "--body", "residents", "--date", later, "--seats", "9", "--request-id", rid}},
+        {"FAILED_PRECONDITION",
+         "overrides",
+         {"open", "KBS-BH-02", "--body", "residents", "--override", "rectification", "--reason",
+          "无"}},
+        {"INVALID_ARGUMENT",
+         "overrides[1].reason",
+         {"open", "KBS-BH-02", "--body", "residents", "--override", "audit", "--reason", "  "}},
+        {"FAILED_PRECONDITION",
+         "gates",
+         {"open", "KBS-BH-02", "--body", "residents", "--override", "audit", "--reason",
+          "审计延后"}},
+        {"INVALID_ARGUMENT",
+         "request_id",
+         {"schedule", "KBS-BH-02", "--body", "residents", "--date", later, "--seats", "9",
+          "--request-id", rid}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *argv[20] = {"election"};
@@ -342,30 +388,37 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
                                            "--override", "audit", NULL});
     cr_assert(strstr(err, "must be followed by --reason"), "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal, "nothing journalled");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal,
+                 "nothing journalled");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election"), 1);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.gate_override"), 0);
 
     /* The refusal lists every red gate, the names first. */
     err = REFUSED("election", "open", "KBS-BH-02", "--body", "residents");
-    cr_assert(strstr(err, "the residents election of KBS-BH-02 cannot open: 6 gates are red (audit, plan, "
-                          "talks, training, candidates, voter_list): audit: no term audit opened; plan: "
-                          "no community plan;"),
-              "%s", err);
+    cr_assert(
+        strstr(err,
+               "the residents election of KBS-BH-02 cannot open: 6 gates are red (audit, plan, "
+               "talks, training, candidates, voter_list): audit: no term audit opened; plan: "
+               "no community plan;"),
+        "%s", err);
     free(err);
 
     /* A replay answers as the first time; scheduling again while not open moves the plan. */
     char *first = NULL;
-    cr_assert_eq(hj_run(&stack, &first, NULL, "election", "schedule", "KBS-BH-02", "--body", "residents",
-                        "--date", later, "--seats", "7", "--request-id", rid, "--json", NULL), 0);
+    cr_assert_eq(hj_run(&stack, &first, NULL, "election", "schedule", "KBS-BH-02", "--body",
+                        "residents", "--date", later, "--seats", "7", "--request-id", rid, "--json",
+                        NULL),
+                 0);
     cr_assert(strstr(first, rid), "%s", first);
     free(first);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), journal);
     char later2[11];
     hj_date_from_today(75, later2);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "election", "schedule", "KBS-BH-02", "--body", "residents",
-                        "--date", later2, "--seats", "9", NULL), 0);
-    cr_assert(strstr(out, rid) && strstr(out, later2) && strstr(out, "9 seats"), "the same election, moved: %s", out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "election", "schedule", "KBS-BH-02", "--body",
+                        "residents", "--date", later2, "--seats", "9", NULL),
+                 0);
+    cr_assert(strstr(out, rid) && strstr(out, later2) && strstr(out, "9 seats"),
+              "the same election, moved: %s", out);
     free(out);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.election"), 1);
     cr_assert_eq(hj_run(&stack, &out, NULL, "board", "KBS-BH-02", NULL), 0);
@@ -399,8 +452,8 @@ static Hj__Tally__Reply *s_snapshot(const char *community)
     Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
     free(answer);
     cr_assert(r && r->status && r->status->code == HJ__CODE__OK &&
-                  r->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT, "snapshot refused: %s",
-              r && r->status ? r->status->message : "(no reply)");
+                  r->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT,
+              "snapshot refused: %s", r && r->status ? r->status->message : "(no reply)");
     return r;
 }
 
@@ -447,7 +500,8 @@ Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
     size_t n = snap->snapshot->n_communities;
     s_replica_t *replica = calloc(n + 8, sizeof *replica);
     for (size_t i = 0; i < n; i++) {
-        snprintf(replica[i].code, sizeof replica[i].code, "%s", snap->snapshot->communities[i]->code);
+        snprintf(replica[i].code, sizeof replica[i].code, "%s",
+                 snap->snapshot->communities[i]->code);
         replica[i].len = s_board_bytes(snap->snapshot->communities[i], replica[i].bytes,
                                        sizeof replica[i].bytes);
     }
@@ -455,15 +509,16 @@ Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
     hj__tally__reply__free_unpacked(snap, NULL);
 
     /* Changes to two communities. */
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
-    OK("seat", "add", "--community", "KBS-BH-02", "--person", BATER, "--committee", "residents", "--role",
-       "director", "--from", "2021-01-15");
-    OK("publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind", "slogan",
-       "--date", "2026-10-01", "--count", "3", "--title", "依法换届");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
+    OK("seat", "add", "--community", "KBS-BH-02", "--person", BATER, "--committee", "residents",
+       "--role", "director", "--from", "2021-01-15");
+    OK("publicity", "add", "--subdistrict", "KBS-BH", "--channel", "wechat_group", "--kind",
+       "slogan", "--date", "2026-10-01", "--count", "3", "--title", "依法换届");
     Hj__Tally__Reply *after = s_snapshot("");
     uint64_t target = after->snapshot->tally_seq;
-    cr_assert(target > seq, "the board changed: %lu -> %lu", (unsigned long)seq, (unsigned long)target);
+    cr_assert(target > seq, "the board changed: %lu -> %lu", (unsigned long)seq,
+              (unsigned long)target);
 
     int districts = 0, boards = 0, gaps = 0, older = 0;
     for (int spins = 0; seq < target && spins < 100; spins++) {
@@ -494,7 +549,8 @@ Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
                 Hj__Tally__CommunityBoard *b =
                     hj__tally__community_board__unpack(NULL, ev->payload.len, ev->payload.data);
                 cr_assert(b && b->tally_seq == ev->seq, "the board carries its sequence");
-                cr_assert(strncmp(topic, "tally.board.", 12) == 0 && strcmp(topic + 12, b->code) == 0,
+                cr_assert(strncmp(topic, "tally.board.", 12) == 0 &&
+                              strcmp(topic + 12, b->code) == 0,
                           "%s carries %s", topic, b->code);
                 size_t k = 0;
                 while (k < n && strcmp(replica[k].code, b->code) != 0)
@@ -579,21 +635,26 @@ static void s_workload(int from, int to)
         if (i < 6)
             OK("community", "add", "--code", code, "--name", name, "--subdistrict", "KBS-BH");
         snprintf(name, sizeof name, "居民%d", i);
-        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id", person);
-        OK("seat", "add", "--community", code, "--person", person, "--committee", i % 2 ? "party" : "residents",
-           "--role", "member", "--from", "2021-01-15", "--request-id", seat);
+        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id",
+           person);
+        OK("seat", "add", "--community", code, "--person", person, "--committee",
+           i % 2 ? "party" : "residents", "--role", "member", "--from", "2021-01-15",
+           "--request-id", seat);
         switch (i % 4) {
         case 0:
-            OK("talk", "add", "--community", code, "--phase", "preparation", "--date", d10, "--interviewer",
-               LI_QIANG, "--person", person, "--summary", "谈话", "--request-id", rid);
+            OK("talk", "add", "--community", code, "--phase", "preparation", "--date", d10,
+               "--interviewer", LI_QIANG, "--person", person, "--summary", "谈话", "--request-id",
+               rid);
             break;
         case 1:
-            OK("publicity", "add", "--community", code, "--channel", "screen", "--kind", "policy_reading",
-               "--date", d10, "--count", count, "--title", "换届政策", "--request-id", rid);
+            OK("publicity", "add", "--community", code, "--channel", "screen", "--kind",
+               "policy_reading", "--date", d10, "--count", count, "--title", "换届政策",
+               "--request-id", rid);
             break;
         case 2:
-            OK("reserve", "add", "--person", person, "--community", code, "--committee", "party", "--added",
-               d10, "--status", "nominated", "--vetting", "cleared", "--request-id", rid);
+            OK("reserve", "add", "--person", person, "--community", code, "--committee", "party",
+               "--added", d10, "--status", "nominated", "--vetting", "cleared", "--request-id",
+               rid);
             break;
         default:
             OK("rectification", "open", "--community", code, "--problem", "other", "--plan", "整改",
@@ -627,19 +688,21 @@ Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_r
     char *interrupted = s_board_content();
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.board"), 8, "%s", interrupted);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT (SELECT journal_seq FROM tally.cursor) - "
-                                         "(SELECT max(seq) FROM bus.journal)"), 0);
+                                         "(SELECT max(seq) FROM bus.journal)"),
+                 0);
 
     /* The same journal read in one uninterrupted run, from nothing. */
     hj_stack_kill(&stack, s_tallyd(), SIGTERM);
     PGconn *c = hj_stack_pg(&stack);
     /* Everything but tally's own record (elections and election day). */
-    PGresult *r = PQexec(c, "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE "
-                            "schemaname = 'tally' AND tablename NOT IN ('cursor', 'election', "
-                            "'gate_override', 'voter_roll', 'objection', 'proxy', 'candidate', 'round', "
-                            "'paper', 'writein', 'box', 'ballot', 'amendment') LOOP "
-                            "EXECUTE 'TRUNCATE tally.' || t; END LOOP; "
-                            "UPDATE tally.cursor SET journal_seq = 0, tally_seq = 0, today = NULL, "
-                            "district = NULL, district_seq = 0; END $$");
+    PGresult *r =
+        PQexec(c, "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE "
+                  "schemaname = 'tally' AND tablename NOT IN ('cursor', 'election', "
+                  "'gate_override', 'voter_roll', 'objection', 'proxy', 'candidate', 'round', "
+                  "'paper', 'writein', 'box', 'ballot', 'amendment') LOOP "
+                  "EXECUTE 'TRUNCATE tally.' || t; END LOOP; "
+                  "UPDATE tally.cursor SET journal_seq = 0, tally_seq = 0, today = NULL, "
+                  "district = NULL, district_seq = 0; END $$");
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
@@ -652,10 +715,11 @@ Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_r
      * board that is not what this version makes of the facts (here another
      * community's) is made again without waiting for a change or a new day. */
     hj_stack_kill(&stack, s_tallyd(), SIGTERM);
-    cr_assert_eq(hj_stack_scalar(&stack, "WITH other AS (SELECT board FROM tally.board WHERE "
-                                         "community = 'KBS-BH-04') UPDATE tally.board b SET board = "
-                                         "other.board FROM other WHERE b.community = 'KBS-BH-03' "
-                                         "RETURNING 1"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "WITH other AS (SELECT board FROM tally.board WHERE "
+                                 "community = 'KBS-BH-04') UPDATE tally.board b SET board = "
+                                 "other.board FROM other WHERE b.community = 'KBS-BH-03' "
+                                 "RETURNING 1"),
                  1);
     cr_assert(hj_stack_spawn(&stack, "hj-tallyd") > 0);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
@@ -676,9 +740,10 @@ Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_r
 Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout = 240)
 {
     s_people();
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party", "--role",
-       "secretary", "--from", "2021-01-15");
-    EXPECT_REASON("KBS-BH-01", "talks", "talks: 0 of 1 sitting members talked to in the preparation phase");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",
+       "--role", "secretary", "--from", "2021-01-15");
+    EXPECT_REASON("KBS-BH-01", "talks",
+                  "talks: 0 of 1 sitting members talked to in the preparation phase");
 
     /* Pause the consumer while far more events than the bus holds for one
      * subscriber (its high-water mark, 100000) are published: the journal
@@ -696,8 +761,8 @@ Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout =
     hj_wait_until(hj_stack_sealed, &stack, 120000);
     /* Real changes behind the flood: their events cannot reach the paused consumer. */
     OK("community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict", "KBS-BH");
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents", "--role",
-       "member", "--from", "2021-01-20");
+    OK("seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents",
+       "--role", "member", "--from", "2021-01-20");
     hj_wait_until(hj_stack_sealed, &stack, 30000);
     kill(tallyd, SIGCONT);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
@@ -705,19 +770,22 @@ Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout =
     /* The consumer hears a later event, sees the gap in the sequence, and the journal fills it. */
     char cmd[768], d10[11];
     hj_date_from_today(-10, d10);
-    snprintf(cmd, sizeof cmd, "grep -q 'were not received on the bus: reading them from the journal' %s/hj-tallyd.%d.log",
-             stack.run_dir, (int)tallyd);
+    snprintf(
+        cmd, sizeof cmd,
+        "grep -q 'were not received on the bus: reading them from the journal' %s/hj-tallyd.%d.log",
+        stack.run_dir, (int)tallyd);
     int gap = 0;
     for (int i = 0; i < 60 && !gap; i++) {
-        OK("publicity", "add", "--community", "KBS-BH-02", "--channel", "screen", "--kind", "slogan", "--date",
-           d10, "--title", "喜迎换届");
+        OK("publicity", "add", "--community", "KBS-BH-02", "--channel", "screen", "--kind",
+           "slogan", "--date", d10, "--title", "喜迎换届");
         usleep(100000);
         gap = system(cmd) == 0;
     }
     cr_assert(gap, "the consumer noticed events missing on the bus (log in %s)", stack.run_dir);
     EXPECT_GATES("KBS-BH-03", "rggrrrrr", "a community added while the consumer was paused");
-    EXPECT_REASON("KBS-BH-01", "talks", "talks: 0 of 2 sitting members talked to in the preparation phase");
+    EXPECT_REASON("KBS-BH-01", "talks",
+                  "talks: 0 of 2 sitting members talked to in the preparation phase");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT (SELECT journal_seq FROM tally.cursor) - "
-                                         "(SELECT max(seq) FROM bus.journal)"), 0,
-                 "every row applied, the ones of unknown kind included");
+                                         "(SELECT max(seq) FROM bus.journal)"),
+                 0, "every row applied, the ones of unknown kind included");
 }

@@ -63,8 +63,11 @@ static void s_hj(const char *const *argv)
  * open rectification, applied by hj-tallyd. 0 / -1. */
 static int s_seeded_stack(hj_stack_t *s)
 {
-    const hj_seed_place_t places[] = {{s_codes[0], s_names[0]}, {s_codes[1], s_names[1]},
-                                      {s_codes[2], s_names[2]}, {s_codes[3], s_names[3]}, {NULL, NULL}};
+    const hj_seed_place_t places[] = {{s_codes[0], s_names[0]},
+                                      {s_codes[1], s_names[1]},
+                                      {s_codes[2], s_names[2]},
+                                      {s_codes[3], s_names[3]},
+                                      {NULL, NULL}};
     char opened[11];
     hj_date_from_today(-10, opened);
     const char *steps[][24] = {
@@ -176,13 +179,14 @@ static void s_start_top_at(const char *name, int cols, int rows, const char *eve
     snprintf(x, sizeof x, "%d", cols);
     snprintf(y, sizeof y, "%d", rows);
     snprintf(bus, sizeof bus, "HJ_BUS=%s", stack.bus);
-    snprintf(events, sizeof events, "HJ_BUS_EVENTS=%s", events_endpoint ? events_endpoint : stack.events);
+    snprintf(events, sizeof events, "HJ_BUS_EVENTS=%s",
+             events_endpoint ? events_endpoint : stack.events);
     snprintf(bin, sizeof bin, "%s/hj-top", stack.bin_dir);
     snprintf(device, sizeof device, "HJ_DEVICE=%s", stack.device);
     s_status_file(name, status, sizeof status);
     cr_assert_eq(s_tmux(NULL, "new-session", "-d", "-s", name, "-x", x, "-y", y, "sh", "-c",
-                        "\"$@\"; echo $? > \"$0\"", status, "env", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", bus,
-                        events, device, bin, NULL),
+                        "\"$@\"; echo $? > \"$0\"", status, "env", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+                        bus, events, device, bin, NULL),
                  0, "tmux new-session failed");
 }
 
@@ -326,9 +330,12 @@ static Hj__Tally__Reply *s_snapshot(void)
  * from hj-top, so a wrong label is caught). */
 static const char *s_audit_zh(const char *state)
 {
-    static const char *const map[][2] = {{"", "无"},           {"planned", "已立项"},
-                                         {"fieldwork", "审计中"}, {"draft_report", "报告起草"},
-                                         {"completed", "已完成"}, {"published", "已公示"}};
+    static const char *const map[][2] = {{"", "无"},
+                                         {"planned", "已立项"},
+                                         {"fieldwork", "审计中"},
+                                         {"draft_report", "报告起草"},
+                                         {"completed", "已完成"},
+                                         {"published", "已公示"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], state) == 0)
             return map[i][1];
@@ -423,7 +430,8 @@ static int s_board_matches(const char *screen, const Hj__Tally__Snapshot *snap, 
         int nw = s_expected_row(row, wide, want);
         int ng = s_tokens(line, got, col, 32);
         if (ng != nw) {
-            snprintf(why, size, "%s: %d cells on screen, %d expected: \"%.1000s\"", row->code, ng, nw, line);
+            snprintf(why, size, "%s: %d cells on screen, %d expected: \"%.1000s\"", row->code, ng,
+                     nw, line);
             return -1;
         }
         for (int t = 0; t < nw; t++) {
@@ -431,16 +439,17 @@ static int s_board_matches(const char *screen, const Hj__Tally__Snapshot *snap, 
             if (!wide && t == 1 && strstr(got[t], HJ_TEXT_ELLIPSIS))
                 continue;
             if (strcmp(want[t], got[t]) != 0) {
-                snprintf(why, size, "%s cell %d: screen \"%.200s\", snapshot \"%.200s\" in \"%.1000s\"", row->code, t,
-                         got[t], want[t], line);
+                snprintf(why, size,
+                         "%s cell %d: screen \"%.200s\", snapshot \"%.200s\" in \"%.1000s\"",
+                         row->code, t, got[t], want[t], line);
                 return -1;
             }
         }
         int first_gate = wide ? 3 : 2;
         for (int g = 0; g < 8; g++)
             if (col[first_gate + g] != gates_col + 1 + 3 * g) {
-                snprintf(why, size, "%s: gate %d at column %d, header says %d: \"%.1000s\"", row->code, g + 1,
-                         col[first_gate + g], gates_col + 1 + 3 * g, line);
+                snprintf(why, size, "%s: gate %d at column %d, header says %d: \"%.1000s\"",
+                         row->code, g + 1, col[first_gate + g], gates_col + 1 + 3 * g, line);
                 return -1;
             }
     }
@@ -460,13 +469,13 @@ static int s_board_matches(const char *screen, const Hj__Tally__Snapshot *snap, 
         for (int g = 0; g < 8 && 3 + g < ng; g++) {
             unsigned red = 0;
             for (size_t k = 0; k < d->n_red_by_gate; k++)
-                if (strcasecmp(d->red_by_gate[k]->kind,
-                               protobuf_c_enum_descriptor_get_value(&hj__tally__gate_id__descriptor, g + 1)
-                                   ->name) == 0)
+                if (strcasecmp(d->red_by_gate[k]->kind, protobuf_c_enum_descriptor_get_value(
+                                                            &hj__tally__gate_id__descriptor, g + 1)
+                                                            ->name) == 0)
                     red = d->red_by_gate[k]->count;
             if ((unsigned)atoi(got[3 + g]) != red) {
-                snprintf(why, size, "district gate %d: screen %.20s, snapshot %u: \"%.1000s\"", g + 1, got[3 + g],
-                         red, line);
+                snprintf(why, size, "district gate %d: screen %.20s, snapshot %u: \"%.1000s\"",
+                         g + 1, got[3 + g], red, line);
                 return -1;
             }
         }
@@ -500,7 +509,8 @@ static void s_wait_board(const char *name, int wide, int timeout_ms)
         if (s_ms() - start > timeout_ms) {
             cr_log_error("screen:\n%s", screen);
             free(screen);
-            cr_assert_fail("the board did not come to equal the snapshot in %d ms: %s", timeout_ms, why);
+            cr_assert_fail("the board did not come to equal the snapshot in %d ms: %s", timeout_ms,
+                           why);
         }
         free(screen);
         s_sleep_ms(100);
@@ -523,7 +533,8 @@ static void s_cell(const char *name, const char *code, int index, char *out, siz
 }
 
 /* Waits until cell `index` of code's row reads `want`; returns the ms. */
-static long s_wait_cell(const char *name, const char *code, int index, const char *want, int timeout_ms)
+static long s_wait_cell(const char *name, const char *code, int index, const char *want,
+                        int timeout_ms)
 {
     long start = s_ms();
     char got[256];
@@ -574,7 +585,7 @@ static pid_t s_top_pid(const char *name)
 
 /* ---- the tests ------------------------------------------------------------------ */
 
-#define TALKS_CELL 11   /* code, name, group, 8 gates, then talk coverage (120 columns) */
+#define TALKS_CELL 11 /* code, name, group, 8 gates, then talk coverage (120 columns) */
 #define RECT_CELL 13
 
 Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
@@ -604,13 +615,14 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
      * 康和 (coverage "-" → "0%"), then has her preparation talk ("100%"). */
     char today[11];
     hj_date_from_today(0, today);
-    s_hj((const char *[]){"seat", "add", "--community", s_codes[3], "--person", ZHAO_MIN, "--committee",
-                          "residents", "--role", "director", "--from", "2021-01-20", NULL});
+    s_hj((const char *[]){"seat", "add", "--community", s_codes[3], "--person", ZHAO_MIN,
+                          "--committee", "residents", "--role", "director", "--from", "2021-01-20",
+                          NULL});
     long ms = s_wait_cell("top", s_codes[3], TALKS_CELL, "0%", 2000);
     cr_assert_leq(ms, 2000, "seat shown after %ld ms", ms);
-    s_hj((const char *[]){"talk", "add", "--community", s_codes[3], "--phase", "preparation", "--date", today,
-                          "--interviewer", LI_QIANG, "--person", ZHAO_MIN, "--summary", "谈换届工作的想法",
-                          NULL});
+    s_hj((const char *[]){"talk", "add", "--community", s_codes[3], "--phase", "preparation",
+                          "--date", today, "--interviewer", LI_QIANG, "--person", ZHAO_MIN,
+                          "--summary", "谈换届工作的想法", NULL});
     ms = s_wait_cell("top", s_codes[3], TALKS_CELL, "100%", 2000);
     cr_assert_leq(ms, 2000, "talk shown after %ld ms", ms);
     s_wait_board("top", 1, 3000);
@@ -638,7 +650,8 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     const char *at = screen;
     for (size_t i = 0; i < n; i++) {
         const char *found = strstr(at, snap->communities[order[i]]->code);
-        cr_assert_not_null(found, "%s in red-gate order:\n%s", snap->communities[order[i]]->code, screen);
+        cr_assert_not_null(found, "%s in red-gate order:\n%s", snap->communities[order[i]]->code,
+                           screen);
         at = found;
     }
     free(screen);
@@ -689,7 +702,8 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
             cut += len;
         }
         snprintf(prefix, sizeof prefix, "%.*s", (int)cut, why);
-        cr_assert_not_null(strstr(screen, prefix), "gate %zu reason \"%s\" on\n%s", g + 1, prefix, screen);
+        cr_assert_not_null(strstr(screen, prefix), "gate %zu reason \"%s\" on\n%s", g + 1, prefix,
+                           screen);
     }
     cr_assert_not_null(strstr(screen, "最近事件"));
     cr_assert_not_null(strstr(screen, "更早的见日志"), "%s", screen);
@@ -727,7 +741,8 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     s_sleep_ms(3000);
     long used = s_cpu_ticks(pid) - before;
     long hz = sysconf(_SC_CLK_TCK);
-    cr_assert_leq(used * 100, hz * 3 * 10, "idle hj-top used %ld ticks of %ld in 3 s", used, hz * 3);
+    cr_assert_leq(used * 100, hz * 3 * 10, "idle hj-top used %ld ticks of %ld in 3 s", used,
+                  hz * 3);
 
     /* q quits, cleanly. */
     s_keys("top", "q");
@@ -759,7 +774,8 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
     cr_assert_geq(ms, 0, "status line did not go to reconnecting");
     char *screen = s_screen("top");
     char line[2048];
-    cr_assert_not_null(s_line(screen, s_codes[1], line, sizeof line), "the picture stays:\n%s", screen);
+    cr_assert_not_null(s_line(screen, s_codes[1], line, sizeof line), "the picture stays:\n%s",
+                       screen);
     cr_assert_not_null(strstr(screen, "已过期"), "marked stale:\n%s", screen);
     free(screen);
 
@@ -774,8 +790,8 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
     char today[11];
     hj_date_from_today(0, today);
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem",
-                          "complex_situation", "--plan", "一社一策", "--owner", "街道换届办", "--date", today,
-                          "--due", today, NULL});
+                          "complex_situation", "--plan", "一社一策", "--owner", "街道换届办",
+                          "--date", today, "--due", today, NULL});
     s_wait_cell("top", s_codes[2], RECT_CELL, "1", 2000);
     s_wait_board("top", 1, 3000);
 
@@ -784,10 +800,11 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
     for (int i = 0; i < stack.nprocs; i++)
         if (stack.pid[i] > 0 && strcmp(stack.program[i], "hj-tallyd") == 0)
             hj_stack_kill(&stack, stack.pid[i], SIGKILL);
-    cr_assert_geq(s_wait_text("top", "hj-tallyd 不在线", 0, 8000), 0, "hj-tallyd's absence not shown");
-    s_hj((const char *[]){"rectification", "open", "--community", s_codes[1], "--problem", "petitions",
-                          "--plan", "一社一策", "--owner", "街道换届办", "--date", today, "--due", today,
-                          NULL});
+    cr_assert_geq(s_wait_text("top", "hj-tallyd 不在线", 0, 8000), 0,
+                  "hj-tallyd's absence not shown");
+    s_hj((const char *[]){"rectification", "open", "--community", s_codes[1], "--problem",
+                          "petitions", "--plan", "一社一策", "--owner", "街道换届办", "--date",
+                          today, "--due", today, NULL});
     cr_assert_gt(hj_stack_spawn(&stack, "hj-tallyd"), 0);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
     cr_assert_geq(s_wait_text("top", "已连接", 0, 8000), 0, "status line did not come back");
@@ -800,7 +817,7 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
  * thread would not fail the test). */
 typedef struct {
     int n;
-    int done;      /* writes finished, read while the thread runs */
+    int done; /* writes finished, read while the thread runs */
     int failed;
     char first_error[512];
 } s_writes_t;
@@ -812,13 +829,14 @@ static void *s_writer(void *arg)
     hj_date_from_today(0, today);
     for (int i = 0; i < w->n; i++) {
         snprintf(count, sizeof count, "%d", i % 3 + 1);
-        const char *argv[] = {"publicity", "add", "--community", s_codes[i % 4], "--channel", "screen",
-                              "--kind", "slogan", "--date", today, "--count", count, "--title",
-                              "换届选举宣传", NULL};
+        const char *argv[] = {"publicity", "add",    "--community", s_codes[i % 4], "--channel",
+                              "screen",    "--kind", "slogan",      "--date",       today,
+                              "--count",   count,    "--title",     "换届选举宣传", NULL};
         char *err = NULL;
         int rc = hj_runv(&stack, NULL, &err, argv);
         if (rc != 0 && w->failed++ == 0)
-            snprintf(w->first_error, sizeof w->first_error, "write %d exited %d: %s", i, rc, err ? err : "");
+            snprintf(w->first_error, sizeof w->first_error, "write %d exited %d: %s", i, rc,
+                     err ? err : "");
         free(err);
         __atomic_add_fetch(&w->done, 1, __ATOMIC_SEQ_CST);
     }
@@ -840,9 +858,12 @@ Test(top, started_in_the_middle_of_a_busy_day_shows_what_the_snapshot_says)
     cr_assert_eq(hj_wait_until(s_writer_busy, &w, 60000), 0, "the writes did not get going");
     s_start_top("busy", 120, 40);
     pthread_join(writer, NULL);
-    cr_assert_eq(w.failed, 0, "%d of %d writes failed; the first: %s", w.failed, w.n, w.first_error);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM registry.publicity WHERE title = '换届选举宣传'"),
-                 w.n, "every write is on the record");
+    cr_assert_eq(w.failed, 0, "%d of %d writes failed; the first: %s", w.failed, w.n,
+                 w.first_error);
+    cr_assert_eq(
+        hj_stack_scalar(&stack,
+                        "SELECT count(*) FROM registry.publicity WHERE title = '换届选举宣传'"),
+        w.n, "every write is on the record");
     s_wait_board("busy", 1, 5000);
 }
 
@@ -855,7 +876,7 @@ Test(top, started_in_the_middle_of_a_busy_day_shows_what_the_snapshot_says)
 typedef struct {
     int port, upstream_port;
     int listen_fd;
-    int fd[32][2];   /* accepted, upstream */
+    int fd[32][2]; /* accepted, upstream */
     int n;
     int wake[2];
     pthread_t thread;
@@ -920,7 +941,8 @@ static void *s_relay_run(void *arg)
         if (r->listen_fd >= 0 && (p[1].revents & POLLIN) && r->n < 32) {
             int in = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
             int out = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)r->upstream_port)};
+            struct sockaddr_in a = {.sin_family = AF_INET,
+                                    .sin_port = htons((uint16_t)r->upstream_port)};
             a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             if (in >= 0 && out >= 0 && connect(out, (struct sockaddr *)&a, sizeof a) == 0) {
                 r->fd[r->n][0] = in;
@@ -951,14 +973,14 @@ static void *s_relay_run(void *arg)
                     close(r->fd[i][1]);
                     r->fd[i][0] = r->fd[--r->n][0];
                     r->fd[i][1] = r->fd[r->n][1];
-                    goto next;   /* the poll set changed */
+                    goto next; /* the poll set changed */
                 }
             }
     next:;
     }
 }
 
-static s_relay_t relay;   /* static: teardown stops it even after a failed assertion */
+static s_relay_t relay; /* static: teardown stops it even after a failed assertion */
 
 static void s_relay_start(s_relay_t *r)
 {
@@ -1004,15 +1026,17 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
 
     /* The dashboard loses the bus; the backbone goes on taking writes. */
     s_relay_say(&relay, 'c');
-    cr_assert_geq(s_wait_text("top", "重连中", 0, 5000), 0, "status line did not go to reconnecting");
+    cr_assert_geq(s_wait_text("top", "重连中", 0, 5000), 0,
+                  "status line did not go to reconnecting");
     char today[11];
     hj_date_from_today(0, today);
-    s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem", "petitions",
-                          "--plan", "一社一策", "--owner", "街道换届办", "--date", today, "--due", today,
-                          NULL});
+    s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem",
+                          "petitions", "--plan", "一社一策", "--owner", "街道换届办", "--date",
+                          today, "--due", today, NULL});
     /* hj-tallyd has applied it and published the board's change: a
      * dashboard on the bus would be showing it by now. */
-    cr_assert_eq(hj_wait_until(hj_stack_tally_caught_up, &stack, 10000), 0, "hj-tallyd did not apply the change");
+    cr_assert_eq(hj_wait_until(hj_stack_tally_caught_up, &stack, 10000), 0,
+                 "hj-tallyd did not apply the change");
     char cell[256];
     s_cell("top", s_codes[2], RECT_CELL, cell, sizeof cell);
     cr_assert_str_eq(cell, "0", "a disconnected dashboard cannot know yet");
@@ -1032,8 +1056,10 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
 
 static const char *s_status_zh(const char *status)
 {
-    static const char *const map[][2] = {{"elected", "当选"},   {"below threshold", "未达当选票数"},
-                                         {"outranked", "名次在后"}, {"tied", "票数相同"},
+    static const char *const map[][2] = {{"elected", "当选"},
+                                         {"below threshold", "未达当选票数"},
+                                         {"outranked", "名次在后"},
+                                         {"tied", "票数相同"},
                                          {"void", "无效"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], status) == 0)
@@ -1104,8 +1130,8 @@ static void s_wait_count(const char *name, const char *election, int timeout_ms)
         if (s_ms() - start > timeout_ms) {
             cr_log_error("screen:\n%s", screen);
             free(screen);
-            cr_assert_fail("the count view did not come to equal the snapshot in %d ms: %s", timeout_ms,
-                           why);
+            cr_assert_fail("the count view did not come to equal the snapshot in %d ms: %s",
+                           timeout_ms, why);
         }
         free(screen);
         s_sleep_ms(50);
@@ -1124,16 +1150,16 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
         snprintf(ids[i], sizeof ids[i], "c0000000-0000-4000-8000-%012d", i + 1);
         snprintf(name, sizeof name, "候选人%d", i + 1);
         persons[i] = ids[i];
-        s_hj((const char *[]){"person", "add", "--name", name, "--gender", "male", "--request-id", ids[i],
-                              NULL});
-        s_hj((const char *[]){"reserve", "add", "--person", ids[i], "--community", s_codes[0], "--committee",
-                              "residents", "--added", d30, "--status", "nominated", "--vetting", "cleared",
-                              NULL});
+        s_hj((const char *[]){"person", "add", "--name", name, "--gender", "male", "--request-id",
+                              ids[i], NULL});
+        s_hj((const char *[]){"reserve", "add", "--person", ids[i], "--community", s_codes[0],
+                              "--committee", "residents", "--added", d30, "--status", "nominated",
+                              "--vetting", "cleared", NULL});
     }
     s_hj((const char *[]){"voters", "set", s_codes[0], "--voters", "10", "--published", d30, NULL});
     char *out = NULL, *err = NULL;
-    cr_assert_eq(hj_run(&stack, &out, &err, "election", "schedule", s_codes[0], "--body", "residents",
-                        "--date", today, "--seats", "3", NULL),
+    cr_assert_eq(hj_run(&stack, &out, &err, "election", "schedule", s_codes[0], "--body",
+                        "residents", "--date", today, "--seats", "3", NULL),
                  0, "%s", err);
     const char *id = strstr(out, " id ");
     cr_assert_not_null(id, "%s", out);
@@ -1141,7 +1167,8 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
     free(out);
     free(err);
     /* The district overrides whatever is still red (named by the refusal). */
-    cr_assert_eq(hj_run(&stack, NULL, &err, "election", "open", s_codes[0], "--body", "residents", NULL), 1);
+    cr_assert_eq(
+        hj_run(&stack, NULL, &err, "election", "open", s_codes[0], "--body", "residents", NULL), 1);
     char *red = strstr(err, "are red (");
     cr_assert_not_null(red, "%s", err);
     red += strlen("are red (");
@@ -1161,8 +1188,8 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
     argv[n] = NULL;
     free(err);
     s_hj(argv);
-    s_hj((const char *[]){"election", "candidates", election, "--person", persons[0], "--person", persons[1],
-                          "--person", persons[2], "--person", persons[3], NULL});
+    s_hj((const char *[]){"election", "candidates", election, "--person", persons[0], "--person",
+                          persons[1], "--person", persons[2], "--person", persons[3], NULL});
     s_hj((const char *[]){"election", "round", election, "--box", "主票箱:main:10:8", NULL});
 
     s_start_top("top", 120, 40);
@@ -1172,8 +1199,8 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
     s_wait_count("top", election, 3000);
 
     /* Ballots as they are entered: the bars move within two seconds. */
-    s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn", "--ballot",
-                          "yyny", "--ballot", "ynyy", "--ballot", "yyyn", NULL});
+    s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn",
+                          "--ballot", "yyny", "--ballot", "ynyy", "--ballot", "yyyn", NULL});
     long ms = s_wait_text("top", "已计 4 / 8 张", 0, 2000);
     cr_assert_geq(ms, 0, "four ballots not shown within 2 s");
     s_wait_count("top", election, 2000);
@@ -1185,9 +1212,10 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
     free(screen);
 
     /* The rest: the result is no longer a projection. */
-    s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn", "--ballot",
-                          "nyyy", "--ballot", "yynn", "--ballot", "ynyn", NULL});
-    cr_assert_geq(s_wait_text("top", "已计 8 / 8 张", 0, 2000), 0, "eight ballots not shown within 2 s");
+    s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn",
+                          "--ballot", "nyyy", "--ballot", "yynn", "--ballot", "ynyn", NULL});
+    cr_assert_geq(s_wait_text("top", "已计 8 / 8 张", 0, 2000), 0,
+                  "eight ballots not shown within 2 s");
     s_wait_count("top", election, 2000);
     screen = s_screen("top");
     cr_assert_not_null(strstr(screen, "结果: "), "%s", screen);

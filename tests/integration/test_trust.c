@@ -169,7 +169,8 @@ static int s_ready_gets_requests(void *sock, const char *endpoint, const char *s
     char monitor_endpoint[64];
     snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://trust-rogue-%d", rogues++);
     cr_assert_eq(zmq_socket_monitor(sock, monitor_endpoint,
-                                    ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                    ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                                        ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                                         ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                         ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_DISCONNECTED),
                  0);
@@ -213,11 +214,12 @@ static int s_ready_gets_requests(void *sock, const char *endpoint, const char *s
 /* A journal row for `service` written straight into bus.journal, as a forger would. */
 static void s_forged(char *sql, size_t size, const char *service, const char *kind)
 {
-    snprintf(sql, size,
-             "INSERT INTO bus.journal (request_id, request_digest, service, kind, community, actor, "
-             "payload, reply) VALUES (gen_random_uuid(), sha256('x'), '%s', '%s', 'KBS-BH-01', "
-             "'local-admin', '\\x', '\\x')",
-             service, kind);
+    snprintf(
+        sql, size,
+        "INSERT INTO bus.journal (request_id, request_digest, service, kind, community, actor, "
+        "payload, reply) VALUES (gen_random_uuid(), sha256('x'), '%s', '%s', 'KBS-BH-01', "
+        "'local-admin', '\\x', '\\x')",
+        service, kind);
 }
 
 Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it_needs,
@@ -229,7 +231,8 @@ Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it
     /* The attack of the issue: interviews' login writes a registry record
      * (a gate turns red), or an audit record (a gate turns green). */
     s_forged(sql, sizeof sql, "registry", "rectification_opened");
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR, "interviews wrote as registry");
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR,
+                 "interviews wrote as registry");
     cr_assert(strstr(e, "row-level security"), "%s", e);
     s_forged(sql, sizeof sql, "audit", "audit_published");
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", sql, e, sizeof e), PGRES_FATAL_ERROR);
@@ -237,7 +240,8 @@ Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_tally", sql, e, sizeof e), PGRES_FATAL_ERROR);
     /* The relay seals; it writes no records of its own. */
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_busd", sql, e, sizeof e), PGRES_FATAL_ERROR);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before, "nothing written");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal"), before,
+                 "nothing written");
     /* Its own name still goes in (rolled back here). */
     snprintf(sql, sizeof sql, "BEGIN; ");
     s_forged(sql + strlen(sql), sizeof sql - strlen(sql), "audit", "x");
@@ -245,24 +249,33 @@ Test(trust, a_service_login_journals_only_in_its_own_name_and_reads_only_what_it
     cr_assert_eq(hj_stack_sql_as(&stack, "hj_audit", sql, e, sizeof e), PGRES_COMMAND_OK, "%s", e);
 
     /* Reads: the registry's login sees its own rows, not audit's. */
-    cr_assert_gt(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'audit'"), 0);
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+    cr_assert_gt(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE service = 'audit'"), 0);
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry",
+                                 "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e,
+                                 sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "0", "hj_registry read audit's rows");
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'registry'", e,
-                      sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_registry",
+                                 "SELECT count(*) > 0 FROM bus.journal WHERE service = 'registry'",
+                                 e, sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "t");
     /* Interviews keeps its roster from the registry's rows; the board reads all. */
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews", "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_interviews",
+                                 "SELECT count(*) FROM bus.journal WHERE service = 'audit'", e,
+                                 sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "0");
-    cr_assert_eq(hj_stack_sql_as(&stack, "hj_tally", "SELECT count(*) > 0 FROM bus.journal WHERE service = 'audit'", e, sizeof e),
+    cr_assert_eq(hj_stack_sql_as(&stack, "hj_tally",
+                                 "SELECT count(*) > 0 FROM bus.journal WHERE service = 'audit'", e,
+                                 sizeof e),
                  PGRES_TUPLES_OK);
     cr_assert_str_eq(e, "t");
 }
 
-Test(trust, every_daemon_is_logged_in_as_its_own_role, .init = setup, .fini = teardown, .timeout = 120)
+Test(trust, every_daemon_is_logged_in_as_its_own_role, .init = setup, .fini = teardown,
+     .timeout = 120)
 {
     /* Each service has answered (setup), and hj-tallyd's consumer has applied the journal. */
     cr_assert_eq(hj_run(&stack, NULL, NULL, "talk", "coverage", "--all", NULL), 0);
@@ -276,17 +289,20 @@ Test(trust, every_daemon_is_logged_in_as_its_own_role, .init = setup, .fini = te
                  roles[i]);
         cr_assert_gt(hj_stack_scalar(&stack, sql), 0, "no connection as %s", roles[i]);
     }
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                         "current_database() AND usename = 'postgres' AND "
-                                         "application_name NOT LIKE 'pg_%' AND pid <> pg_backend_pid()"),
+    cr_assert_eq(hj_stack_scalar(&stack,
+                                 "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                 "current_database() AND usename = 'postgres' AND "
+                                 "application_name NOT LIKE 'pg_%' AND pid <> pg_backend_pid()"),
                  0, "a daemon is logged in as the superuser");
 }
 
-Test(trust, the_chain_covers_the_reply_a_replay_returns, .init = setup, .fini = teardown, .timeout = 120)
+Test(trust, the_chain_covers_the_reply_a_replay_returns, .init = setup, .fini = teardown,
+     .timeout = 120)
 {
     char *out = NULL;
     hj_wait_until(hj_stack_sealed, &stack, 30000);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 0, "%s", out);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 0, "%s", out);
     free(out);
     /* A superuser past the guard rewrites the stored answer of seq 2. */
     PGconn *c = hj_stack_pg(&stack);
@@ -295,7 +311,8 @@ Test(trust, the_chain_covers_the_reply_a_replay_returns, .init = setup, .fini = 
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL), 1);
+    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
+                 1);
     cr_assert(strstr(out, "broken at seq 2:"), "%s", out);
     free(out);
 }
@@ -316,7 +333,8 @@ Test(trust, a_stranger_or_another_service_cannot_become_a_service, .init = setup
             cr_assert_eq(hj_stack_curve(&stack, rogue), 0);
         } else
             rogue = s_socket(ZMQ_DEALER, who[i]);
-        cr_assert_not(s_ready_gets_requests(rogue, stack.workers, "registry"), "rogue %zu was handed requests", i);
+        cr_assert_not(s_ready_gets_requests(rogue, stack.workers, "registry"),
+                      "rogue %zu was handed requests", i);
         zmq_close(rogue);
     }
     cr_assert(s_wait_log("hj-busd", "its key is audit, not one of registry's"),
@@ -346,15 +364,16 @@ static int s_tally_probe(void *arg, int k, char *topic, size_t size)
     return hj_frames_send(arg, &f);
 }
 
-Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = setup, .fini = teardown,
-     .timeout = 120)
+Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = setup,
+     .fini = teardown, .timeout = 120)
 {
     char topics[4096];
     void *sub = s_public_sub("");
     /* The subscription has reached the XPUB: hj-tallyd's key gets a probe through. */
     void *prober = s_socket(ZMQ_PUSH, "tally.key");
     cr_assert_eq(zmq_connect(prober, stack.events_in), 0);
-    cr_assert_gt(hj_wait_subscribed(sub, s_tally_probe, prober, 10000), 0, "no probe reached the subscriber");
+    cr_assert_gt(hj_wait_subscribed(sub, s_tally_probe, prober, 10000), 0,
+                 "no probe reached the subscriber");
     zmq_close(prober);
     /* Forged events: no key, a stranger's, registry's daemon key, then
      * hj-tallyd's key with another service's topic. */
@@ -381,9 +400,12 @@ Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = se
     cr_assert_eq(hj_frames_send(push, &f), 0);
     s_topics(sub, 1500, topics, sizeof topics);
     zmq_close(push);
-    cr_assert(strstr(topics, "tally.probe.KBS-BH-01"), "hj-tallyd's event did not arrive: %s", topics);
-    cr_assert_null(strstr(topics, "interviews.talk_recorded"), "a forged event arrived: %s", topics);
-    cr_assert_eq(hj_wait_until(s_forged_topic_logged, NULL, 10000), 0, "the forged topic was not logged");
+    cr_assert(strstr(topics, "tally.probe.KBS-BH-01"), "hj-tallyd's event did not arrive: %s",
+              topics);
+    cr_assert_null(strstr(topics, "interviews.talk_recorded"), "a forged event arrived: %s",
+                   topics);
+    cr_assert_eq(hj_wait_until(s_forged_topic_logged, NULL, 10000), 0,
+                 "the forged topic was not logged");
     for (size_t i = 0; i < sizeof forgers / sizeof forgers[0]; i++)
         zmq_close(forgers[i]);
     zmq_close(sub);
@@ -398,12 +420,14 @@ Test(trust, only_tally_injects_events_and_only_daemons_listen_inside, .init = se
     }
     /* The daemon's subscription is in place once a probe's event reaches it;
      * the stranger and the plain socket had the same while to hear it. */
-    cr_assert_gt(hj_wait_subscribed(daemon, hj_seed_probe, &stack, 10000), 0, "the daemon heard no probe");
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-02", "--name", "康和社区",
-                        "--subdistrict", "KBS-BH", NULL),
+    cr_assert_gt(hj_wait_subscribed(daemon, hj_seed_probe, &stack, 10000), 0,
+                 "the daemon heard no probe");
+    cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "KBS-BH-02", "--name",
+                        "康和社区", "--subdistrict", "KBS-BH", NULL),
                  0);
     s_topics(daemon, 3000, topics, sizeof topics);
-    cr_assert(strstr(topics, "registry.community_added.KBS-BH-02"), "the daemon heard nothing: %s", topics);
+    cr_assert(strstr(topics, "registry.community_added.KBS-BH-02"), "the daemon heard nothing: %s",
+              topics);
     s_topics(stranger, 200, topics, sizeof topics);
     cr_assert_str_eq(topics, "", "a stranger listened on events-internal");
     s_topics(plain, 200, topics, sizeof topics);
@@ -416,24 +440,30 @@ Test(trust, a_revoked_daemon_key_is_cut_off_at_its_next_request, .init = setup, 
      .timeout = 120)
 {
     char name[128], e[512];
-    cr_assert_eq(hj_stack_sql_as(&stack, "postgres", "SELECT name FROM bus.devices WHERE role = 'service' AND scope_ref = 'registry'",
-                      name, sizeof name),
-                 PGRES_TUPLES_OK);
+    cr_assert_eq(
+        hj_stack_sql_as(
+            &stack, "postgres",
+            "SELECT name FROM bus.devices WHERE role = 'service' AND scope_ref = 'registry'", name,
+            sizeof name),
+        PGRES_TUPLES_OK);
     cr_assert(strncmp(name, "service.registry.", 17) == 0, "%s", name);
     /* IT sees the daemons' keys beside the devices, and revokes one like a device. */
     char *out = NULL;
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "device", "list", "--db", stack.db, NULL), 0);
     cr_assert(strstr(out, name), "%s", out);
     free(out);
-    cr_assert_eq(hj_run(&stack, NULL, NULL, "admin", "device", "revoke", name, "--db", stack.db, NULL), 0);
+    cr_assert_eq(
+        hj_run(&stack, NULL, NULL, "admin", "device", "revoke", name, "--db", stack.db, NULL), 0);
     cr_assert(s_wait_log("hj-busd", "its key was revoked") || s_wait_log("hj-busd", "was revoked"),
               "the broker kept the revoked worker");
     char *err = NULL;
-    int rc = hj_run(&stack, NULL, &err, "--no-spool", "community", "add", "--code", "KBS-BH-09", "--name", "测试",
-                    "--subdistrict", "KBS-BH", NULL);
+    int rc = hj_run(&stack, NULL, &err, "--no-spool", "community", "add", "--code", "KBS-BH-09",
+                    "--name", "测试", "--subdistrict", "KBS-BH", NULL);
     cr_assert_neq(rc, 0, "a revoked registry still served");
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-09'"), 0);
+    cr_assert_eq(
+        hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE community = 'KBS-BH-09'"),
+        0);
     /* A restart with the same key is refused at enrolment: it must be made anew. */
     (void)e;
 }
@@ -452,9 +482,8 @@ static int s_heard(void *arg)
     return hj_wait_file_has(h->path, h->text);
 }
 
-
-Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init = setup, .fini = teardown,
-     .timeout = 120)
+Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init = setup,
+     .fini = teardown, .timeout = 120)
 {
     /* The read: contiguous events after a seq, no payload, the stored chain link. */
     hj_client_t *c = hj_stack_client(&stack, 3000, 2);
@@ -477,11 +506,13 @@ Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init =
         cr_assert_eq(ev->seq, 2 + i);
         cr_assert_eq(ev->payload.len, 0, "a read-back event carries no payload");
         char sql[200];
-        snprintf(sql, sizeof sql, "SELECT get_byte(hash, 0) FROM bus.journal WHERE seq = %zu", 2 + i);
+        snprintf(sql, sizeof sql, "SELECT get_byte(hash, 0) FROM bus.journal WHERE seq = %zu",
+                 2 + i);
         cr_assert_eq(ev->hash.len, 32);
         cr_assert_eq(ev->hash.data[0], hj_stack_scalar(&stack, sql));
     }
-    cr_assert_eq(reply->journal->head, (uint64_t)hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal"));
+    cr_assert_eq(reply->journal->head,
+                 (uint64_t)hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal"));
     hj__tally__reply__free_unpacked(reply, NULL);
     free(answer);
     /* Over the limit: refused naming the field. */
@@ -518,8 +549,8 @@ Test(trust, a_gap_in_the_journal_seq_is_read_back_as_the_bus_carries_it, .init =
     cr_assert(heard, "the watcher heard no probe");
     const char *steps[][16] = {
         {"community", "add", "--code", "KBS-BH-03", "--name", "甲社区", "--subdistrict", "KBS-BH"},
-        {"audit", "open", "--community", "KBS-BH-03", "--term", "2021-2026", "--from", "2021-01-01", "--to",
-         "2026-10-31", "--auditor", "张审计"},
+        {"audit", "open", "--community", "KBS-BH-03", "--term", "2021-2026", "--from", "2021-01-01",
+         "--to", "2026-10-31", "--auditor", "张审计"},
         {"community", "add", "--code", "KBS-BH-04", "--name", "乙社区", "--subdistrict", "KBS-BH"},
     };
     for (size_t i = 0; i < 3; i++)

@@ -72,7 +72,8 @@ Test(voter_roll, an_import_with_a_bad_line_changes_nothing_and_names_it)
                   strstr(err, "birth_date") && !strstr(err, "line 2") && !strstr(err, "line 4"),
               "%s", err);
     free(err);
-    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.voter"), 0, "nothing was imported");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.voter"), 0,
+                 "nothing was imported");
 
     const char *good = s_file("good.csv", "姓名,性别,出生日期,居民小组\n"
                                           "张伟,男,1961-03-02,第一居民小组\n"
@@ -82,10 +83,11 @@ Test(voter_roll, an_import_with_a_bad_line_changes_nothing_and_names_it)
     cr_assert(strstr(out, "voter roll imported") && strstr(out, "3 voters"), "%s", out);
     free(out);
     out = HJ_OK(&stack, "voters", "list", ELECTION);
-    cr_assert(strstr(out, "3 voters") && strstr(out, "张伟") && strstr(out, "李娜") && strstr(out, "王芳") &&
-                  strstr(out, "1975-12-01"),
+    cr_assert(strstr(out, "3 voters") && strstr(out, "张伟") && strstr(out, "李娜") &&
+                  strstr(out, "王芳") && strstr(out, "1975-12-01"),
               "the office reads names and birth dates: %s", out);
-    cr_assert(strstr(out, "not posted yet") || strstr(out, "尚未公布"), "the 20-day rule says what is next: %s", out);
+    cr_assert(strstr(out, "not posted yet") || strstr(out, "尚未公布"),
+              "the 20-day rule says what is next: %s", out);
     free(out);
     /* The counts-only roll of the community follows the named one. */
     out = HJ_OK(&stack, "voters", "show", "KBS-BH-01");
@@ -93,11 +95,15 @@ Test(voter_roll, an_import_with_a_bad_line_changes_nothing_and_names_it)
     free(out);
     /* The counts-only verb cannot contradict the named roll. */
     err = HJ_REFUSED(&stack, "voters", "set", "KBS-BH-01", "--voters", "3200");
-    cr_assert(strstr(err, "named roll") && strstr(err, "of 3 voters") && strstr(err, "(field: voters)"), "%s", err);
+    cr_assert(strstr(err, "named roll") && strstr(err, "of 3 voters") &&
+                  strstr(err, "(field: voters)"),
+              "%s", err);
     free(err);
     /* A second import is refused: corrections are objections by name. */
     err = HJ_REFUSED(&stack, "voters", "import", ELECTION, good);
-    cr_assert(strstr(err, "already has a named roll of 3 entries") && strstr(err, "(field: election)"), "%s", err);
+    cr_assert(strstr(err, "already has a named roll of 3 entries") &&
+                  strstr(err, "(field: election)"),
+              "%s", err);
     free(err);
 }
 
@@ -107,11 +113,13 @@ Test(voter_roll, a_voter_under_18_on_election_day_is_refused_naming_the_line)
     s_turns_18(31, young); /* 18 the day after election day */
     s_turns_18(30, adult); /* 18 on election day */
     snprintf(text, sizeof text,
-             "name,gender,birth_date,group\n张伟,male,1961-03-02,第一居民小组\n刘洋,male,%s,第一居民小组\n"
+             "name,gender,birth_date,group\n张伟,male,1961-03-02,第一居民小组\n刘洋,male,%s,"
+             "第一居民小组\n"
              "陈静,female,%s,第二居民小组\n",
              adult, young);
     char *err = HJ_REFUSED(&stack, "voters", "import", ELECTION, s_file("young.csv", text));
-    cr_assert(strstr(err, "line 4: 陈静") && strstr(err, "under 18 on election day") && !strstr(err, "line 3"),
+    cr_assert(strstr(err, "line 4: 陈静") && strstr(err, "under 18 on election day") &&
+                  !strstr(err, "line 3"),
               "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.voter"), 0);
@@ -124,13 +132,15 @@ Test(voter_roll, an_objection_upheld_changes_the_count_and_the_posting_has_no_bi
                           "李娜,女,1975-12-01,第一居民小组\n王芳,女,1980-07-21,第二居民小组\n"
                           "赵敏,女,1990-05-05,第二居民小组\n"));
     /* An objection needs the roll posted (张榜公布). */
-    char *err = HJ_REFUSED(&stack, "voters", "objection", ELECTION, "--name", "王芳", "--reason", "已迁出");
+    char *err =
+        HJ_REFUSED(&stack, "voters", "objection", ELECTION, "--name", "王芳", "--reason", "已迁出");
     cr_assert(strstr(err, "not published"), "%s", err);
     free(err);
     char posting[512];
     snprintf(posting, sizeof posting, "%s/posting.csv", stack.run_dir);
     char *out = HJ_OK(&stack, "voters", "posting", ELECTION, "--out", posting, "--lang", "en");
-    cr_assert(strstr(out, "posting of 4 voters") && strstr(out, "30 days before election day"), "%s", out);
+    cr_assert(strstr(out, "posting of 4 voters") && strstr(out, "30 days before election day"),
+              "%s", out);
     free(out);
     FILE *f = fopen(posting, "r");
     cr_assert(f);
@@ -138,14 +148,16 @@ Test(voter_roll, an_objection_upheld_changes_the_count_and_the_posting_has_no_bi
     size_t n = fread(text, 1, sizeof text - 1, f);
     text[n] = 0;
     fclose(f);
-    cr_assert(strstr(text, "name,group\n") && strstr(text, "张伟,第一居民小组\n") && strstr(text, "赵敏,第二居民小组\n"),
+    cr_assert(strstr(text, "name,group\n") && strstr(text, "张伟,第一居民小组\n") &&
+                  strstr(text, "赵敏,第二居民小组\n"),
               "%s", text);
     cr_assert(!strstr(text, "1961") && !strstr(text, "1990-05-05") && !strstr(text, "female"),
               "no birth dates, no genders: %s", text);
     cr_assert_eq(prep_count(text, "\n"), 5, "a header and four names: %s", text);
 
     /* Removal upheld: the roll and the community's count lose one. */
-    out = HJ_OK(&stack, "voters", "objection", ELECTION, "--name", "王芳", "--reason", "已迁出本社区");
+    out = HJ_OK(&stack, "voters", "objection", ELECTION, "--name", "王芳", "--reason",
+                "已迁出本社区");
     cr_assert(strstr(out, "objection to remove 王芳") && strstr(out, "open"), "%s", out);
     free(out);
     out = HJ_OK(&stack, "voters", "objection", ELECTION, "--name", "王芳", "--uphold");
@@ -158,13 +170,13 @@ Test(voter_roll, an_objection_upheld_changes_the_count_and_the_posting_has_no_bi
     err = HJ_REFUSED(&stack, "voters", "objection", ELECTION, "--name", "孙磊", "--reason", "漏登");
     cr_assert(strstr(err, "孙磊 is not on the roll") && strstr(err, "(field: name)"), "%s", err);
     free(err);
-    OK("voters", "objection", ELECTION, "--name", "孙磊", "--reason", "漏登", "--gender", "男", "--birth",
-       "1985-01-01", "--group", "第二居民小组");
+    OK("voters", "objection", ELECTION, "--name", "孙磊", "--reason", "漏登", "--gender", "男",
+       "--birth", "1985-01-01", "--group", "第二居民小组");
     out = HJ_OK(&stack, "voters", "objection", ELECTION, "--name", "孙磊", "--reject");
     cr_assert(strstr(out, "dismissed") && strstr(out, "3 voters on the roll"), "%s", out);
     free(out);
-    OK("voters", "objection", ELECTION, "--name", "孙磊", "--reason", "确属本社区居民", "--gender", "男", "--birth",
-       "1985-01-01", "--group", "第二居民小组");
+    OK("voters", "objection", ELECTION, "--name", "孙磊", "--reason", "确属本社区居民", "--gender",
+       "男", "--birth", "1985-01-01", "--group", "第二居民小组");
     out = HJ_OK(&stack, "voters", "objection", ELECTION, "--name", "孙磊", "--uphold");
     cr_assert(strstr(out, "4 voters on the roll"), "%s", out);
     free(out);
@@ -184,8 +196,8 @@ Test(voter_roll, proxies_are_between_roll_entries_and_a_candidate_holds_none)
     const char *names[] = {"刘洋", "周杰"};
     for (int i = 0; i < 2; i++) {
         OK("person", "add", "--name", names[i], "--gender", "male", "--request-id", ids[i]);
-        OK("reserve", "add", "--person", ids[i], "--community", "KBS-BH-01", "--committee", "residents", "--added",
-           d10, "--status", "nominated", "--vetting", "cleared");
+        OK("reserve", "add", "--person", ids[i], "--community", "KBS-BH-01", "--committee",
+           "residents", "--added", d10, "--status", "nominated", "--vetting", "cleared");
     }
     OK("election", "candidates", ELECTION, "--person", CANDIDATE, "--person", RIVAL);
     /* Voter 1 is the candidate 刘洋; voter 2 has the same name and is someone else. */
@@ -196,7 +208,8 @@ Test(voter_roll, proxies_are_between_roll_entries_and_a_candidate_holds_none)
                            "张伟,男,1961-03-02,第一居民小组,\n李娜,女,1975-12-01,第一居民小组,\n"
                            "王芳,女,1980-07-21,第二居民小组,\n赵敏,女,1990-05-05,第二居民小组,\n"));
     char *err = HJ_REFUSED(&stack, "voters", "proxy", ELECTION, "--holder", "1", "--for", "3");
-    cr_assert(strstr(err, "voter 1 (刘洋) is a candidate") && strstr(err, "(field: holder)"), "%s", err);
+    cr_assert(strstr(err, "voter 1 (刘洋) is a candidate") && strstr(err, "(field: holder)"), "%s",
+              err);
     free(err);
     /* The namesake is no candidate: three proxies, then the fourth is refused. */
     for (int k = 3; k <= 5; k++) {
@@ -212,7 +225,9 @@ Test(voter_roll, proxies_are_between_roll_entries_and_a_candidate_holds_none)
     cr_assert(strstr(err, "would hold 4") && strstr(err, "(field: holder)"), "%s", err);
     free(err);
     err = HJ_REFUSED(&stack, "voters", "proxy", ELECTION, "--holder", "4", "--for", "99");
-    cr_assert(strstr(err, "voter number 99 is not on the roll") && strstr(err, "(field: principal)"), "%s", err);
+    cr_assert(strstr(err, "voter number 99 is not on the roll") &&
+                  strstr(err, "(field: principal)"),
+              "%s", err);
     free(err);
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM tally.proxy"), 3);
 }
@@ -242,17 +257,24 @@ Test(voter_roll, birth_dates_only_for_those_who_keep_the_roll)
     char gg[320], ec[320], other[320];
     OK("community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict", "KBS-BH");
     OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", RIVAL);
-    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH", "--leader", RIVAL,
-       "--guides", "KBS-BH-01");
-    OK("voters", "import", ELECTION, s_file("scope.csv", "姓名,性别,出生日期,居民小组\n张伟,男,1961-03-02,第一居民小组\n"));
-    cr_assert_eq(hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", gg, sizeof gg), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "ec-binhe", "KBS-BH-01", "election-committee", ec, sizeof ec), 0);
-    cr_assert_eq(hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", other, sizeof other), 0);
+    OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
+       "--leader", RIVAL, "--guides", "KBS-BH-01");
+    OK("voters", "import", ELECTION,
+       s_file("scope.csv", "姓名,性别,出生日期,居民小组\n张伟,男,1961-03-02,第一居民小组\n"));
+    cr_assert_eq(hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", gg, sizeof gg),
+                 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "ec-binhe", "KBS-BH-01", "election-committee", ec, sizeof ec), 0);
+    cr_assert_eq(
+        hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", other, sizeof other),
+        0);
     char *out = s_as(ec, 0, (const char *const[]){"voters", "list", ELECTION, NULL});
-    cr_assert(strstr(out, "张伟") && strstr(out, "1961-03-02"), "its own election committee: %s", out);
+    cr_assert(strstr(out, "张伟") && strstr(out, "1961-03-02"), "its own election committee: %s",
+              out);
     free(out);
     out = s_as(gg, 0, (const char *const[]){"voters", "list", ELECTION, NULL});
-    cr_assert(strstr(out, "张伟") && !strstr(out, "1961"), "a guidance group reads names only: %s", out);
+    cr_assert(strstr(out, "张伟") && !strstr(out, "1961"), "a guidance group reads names only: %s",
+              out);
     free(out);
     char *err = s_as(other, 1, (const char *const[]){"voters", "list", ELECTION, NULL});
     cr_assert(strstr(err, "PERMISSION_DENIED") && strstr(err, "(field: community)"), "%s", err);

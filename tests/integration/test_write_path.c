@@ -19,13 +19,13 @@
 
 /* What the handler does with a call. */
 enum {
-    S_WRITE,       /* insert its row, reply "ok <id>" */
-    S_WAIT,        /* the same, after the test lets go of the advisory lock */
-    S_REFUSE,      /* insert its row, then refuse the call (INVALID_ARGUMENT) */
-    S_SQL_ERROR,   /* a statement that fails (a CHECK): the transaction is aborted */
-    S_KILL,        /* insert its row, then lose the connection (pg_terminate_backend) */
-    S_READ,        /* a read: reply what it saw of its transaction */
-    S_READ_WRITE,  /* a read that inserts a row without opening a transaction (a bug) */
+    S_WRITE,      /* insert its row, reply "ok <id>" */
+    S_WAIT,       /* the same, after the test lets go of the advisory lock */
+    S_REFUSE,     /* insert its row, then refuse the call (INVALID_ARGUMENT) */
+    S_SQL_ERROR,  /* a statement that fails (a CHECK): the transaction is aborted */
+    S_KILL,       /* insert its row, then lose the connection (pg_terminate_backend) */
+    S_READ,       /* a read: reply what it saw of its transaction */
+    S_READ_WRITE, /* a read that inserts a row without opening a transaction (a bug) */
 };
 #define S_LOCK "4242"
 /* More than the writer has lanes: the calls after these wait in its queue. */
@@ -33,7 +33,7 @@ enum {
 
 typedef struct {
     int action;
-    int code;       /* the status the call was answered with; -1 while waiting */
+    int code; /* the status the call was answered with; -1 while waiting */
     int replayed;
     char reply[64];
 } s_req_t;
@@ -48,9 +48,11 @@ static void s_handle_read(PGconn *conn, hj_call_t *call, s_req_t *q)
     char state[6], text[64];
     const char *v[2] = {"00000000-0000-4000-8000-00000000000a", "1"};
     int outside = PQtransactionStatus(conn) == PQTRANS_IDLE;
-    PGresult *r = q->action == S_READ_WRITE
-                      ? hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v)
-                      : hj_pq(conn, state, "SELECT current_setting('transaction_read_only')", 0, NULL);
+    PGresult *r =
+        q->action == S_READ_WRITE
+            ? hj_pq(conn, state,
+                    "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v)
+            : hj_pq(conn, state, "SELECT current_setting('transaction_read_only')", 0, NULL);
     if (!r) {
         hj_call_sql_failed(call, state, "item", "");
         return;
@@ -73,12 +75,14 @@ static void s_handle(PGconn *conn, hj_call_t *call, void *svc)
     }
     const char *v[2] = {call->request_id, q->action == S_SQL_ERROR ? "-1" : "1"};
     PGresult *r = NULL;
-    if (q->action == S_WAIT && !(r = hj_pq(conn, state, "SELECT pg_advisory_xact_lock_shared(" S_LOCK ")", 0, NULL))) {
+    if (q->action == S_WAIT &&
+        !(r = hj_pq(conn, state, "SELECT pg_advisory_xact_lock_shared(" S_LOCK ")", 0, NULL))) {
         hj_call_sql_failed(call, state, "lock", "");
         return;
     }
     PQclear(r);
-    r = hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2, v);
+    r = hj_pq(conn, state, "INSERT INTO public.wp_item (id, value) VALUES ($1::uuid, $2::int)", 2,
+              v);
     if (!r) {
         hj_call_sql_failed(call, state, "item", "id");
         return;
@@ -108,7 +112,8 @@ static void s_reply(hj_call_t *call, void *arg)
     q->code = (int)call->status.code;
     q->replayed = call->replayed;
     if (call->status.code == HJ__CODE__OK && call->reply)
-        snprintf(q->reply, sizeof q->reply, "%.*s", (int)call->reply_len, (const char *)call->reply);
+        snprintf(q->reply, sizeof q->reply, "%.*s", (int)call->reply_len,
+                 (const char *)call->reply);
     s_waiting--;
     hj_call_destroy(&call);
 }
@@ -159,8 +164,7 @@ static void s_run_until(uv_loop_t *loop, const s_req_t *q, double seconds)
     uv_run(loop, UV_RUN_NOWAIT);
 }
 
-__attribute__((format(printf, 1, 2)))
-static long s_count(const char *sql_fmt, ...)
+__attribute__((format(printf, 1, 2))) static long s_count(const char *sql_fmt, ...)
 {
     char sql[2048];
     va_list ap;
@@ -239,15 +243,15 @@ Test(write_path, waiting_calls_commit_together)
     }
     for (int i = 0; i < S_BLOCKERS; i++)
         cr_assert_eq(blockers[i].code, HJ__CODE__OK);
-    cr_assert_eq(hj_stack_scalar(&s_stack, "SELECT count(*) FROM bus.journal WHERE kind = 'wp_item_added'"),
-                 S_BLOCKERS + 20);
+    cr_assert_eq(
+        hj_stack_scalar(&s_stack, "SELECT count(*) FROM bus.journal WHERE kind = 'wp_item_added'"),
+        S_BLOCKERS + 20);
     /* The 20 waited and went in one transaction (txid_current() is the
      * top-level transaction's id, also inside a call's savepoint). */
     char list[20 * 40 + 4] = "";
     for (int i = 0; i < 20; i++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'", i ? "," : "", ids[i]);
-    cr_assert_eq(s_count("SELECT count(DISTINCT xact) FROM public.wp_item WHERE id IN (%s)",
-                         list),
+    cr_assert_eq(s_count("SELECT count(DISTINCT xact) FROM public.wp_item WHERE id IN (%s)", list),
                  1, "the waiting calls committed in one transaction");
     hj_writer_destroy(&w);
     hj_db_destroy(&db);
@@ -386,7 +390,7 @@ Test(write_path, connection_lost_mid_batch)
 /* ---- hj_db -------------------------------------------------------------------- */
 
 typedef struct {
-    int pid;          /* the backend the job ran on; 0 without a connection */
+    int pid; /* the backend the job ran on; 0 without a connection */
     int done;
 } s_job_t;
 
@@ -517,8 +521,12 @@ static long s_seal(PGconn *relay, long head)
 Test(write_path, seal_many_rows_in_one_pass_and_a_row_committed_meanwhile_in_the_next)
 {
     static const char *const codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-BH-03"};
-    journal_fill_t fill = {.subdistrict = "KBS-BH", .communities = codes, .n_communities = 3,
-                           .last_day = "2026-11-30", .days = 2, .seed = 0x5ea1};
+    journal_fill_t fill = {.subdistrict = "KBS-BH",
+                           .communities = codes,
+                           .n_communities = 3,
+                           .last_day = "2026-11-30",
+                           .days = 2,
+                           .seed = 0x5ea1};
     PGconn *c = hj_stack_pg(&s_stack);
     cr_assert_eq(journal_fill(c, &fill, 5000), 0);
     long head = s_count("SELECT seq FROM bus.relay_head");
@@ -545,7 +553,8 @@ Test(write_path, seal_many_rows_in_one_pass_and_a_row_committed_meanwhile_in_the
     PQfinish(c);
 
     char *out = NULL;
-    cr_assert_eq(hj_run(&s_stack, &out, NULL, "admin", "journal", "verify", "--db", s_stack.db, NULL),
-                 0, "%s", out);
+    cr_assert_eq(
+        hj_run(&s_stack, &out, NULL, "admin", "journal", "verify", "--db", s_stack.db, NULL), 0,
+        "%s", out);
     free(out);
 }

@@ -44,7 +44,8 @@ int hj_seed_probe(void *stack, int k, char *topic, size_t size)
     char code[32];
     snprintf(code, sizeof code, "KBS-BH-P%d", k);
     snprintf(topic, size, "registry.community_added.%s", code);
-    const char *argv[] = {"community", "add", "--code", code, "--name", "探针社区", "--subdistrict", "KBS-BH", NULL};
+    const char *argv[] = {"community", "add",           "--code", code, "--name",
+                          "探针社区",  "--subdistrict", "KBS-BH", NULL};
     return hj_seed_run(stack, argv);
 }
 
@@ -56,8 +57,10 @@ static int s_subdistrict(s_seed_t *seed, const char *code, const char *name)
     if (seed->n == S_MAX_SUBDISTRICTS || strlen(code) >= sizeof seed->added[0])
         return -1;
     char buf[96];
-    const char *argv[] = {"subdistrict", "add", "--code", code, "--name",
-                          name ? name : s_house_name(code, buf, sizeof buf), "--district", "KBS", NULL};
+    const char *argv[] = {
+        "subdistrict", "add",    "--code",
+        code,          "--name", name ? name : s_house_name(code, buf, sizeof buf),
+        "--district",  "KBS",    NULL};
     if (hj_seed_run(seed->stack, argv) != 0)
         return -1;
     snprintf(seed->added[seed->n++], sizeof seed->added[0], "%s", code);
@@ -77,9 +80,15 @@ static int s_place(s_seed_t *seed, const hj_seed_place_t *place)
     snprintf(sub, sizeof sub, "%.*s", (int)(last - place->code), place->code);
     if (s_subdistrict(seed, sub, NULL) != 0)
         return -1;
-    const char *argv[] = {"community", "add", "--code", place->code, "--name",
+    const char *argv[] = {"community",
+                          "add",
+                          "--code",
+                          place->code,
+                          "--name",
                           place->name ? place->name : s_house_name(place->code, buf, sizeof buf),
-                          "--subdistrict", sub, NULL};
+                          "--subdistrict",
+                          sub,
+                          NULL};
     return hj_seed_run(seed->stack, argv);
 }
 

@@ -14,7 +14,7 @@
 
 typedef struct {
     const char *code;
-    const char *name;    /* NULL: the house's name for the code */
+    const char *name; /* NULL: the house's name for the code */
 } hj_seed_place_t;
 
 /* Adds the district, then each place of `codes` (NULL-ended) in order: a

@@ -137,8 +137,8 @@ int hj_stack_init(hj_stack_t *s)
     return 0;
 }
 
-int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role,
-                   char *path, size_t size)
+int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role, char *path,
+                   size_t size)
 {
     char *err = NULL;
     snprintf(path, size, "%s/devices/%s.device", s->run_dir, name);
@@ -180,8 +180,8 @@ hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries)
     return hj_stack_client_as(s, s->device, timeout_ms, tries);
 }
 
-int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body, size_t len,
-                  int timeout_ms, int tries, hj_status_t *st)
+int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body,
+                  size_t len, int timeout_ms, int tries, hj_status_t *st)
 {
     hj_client_t *c = hj_stack_client_as(s, device ? device : s->device, timeout_ms, tries);
     uint8_t *reply = NULL;
@@ -250,14 +250,16 @@ int hj_stack_wait(hj_stack_t *s, const char *service, int timeout_ms)
         hj_client_t *c = hj_stack_client(s, 200, 1);
         uint8_t *reply = NULL;
         size_t len = 0;
-        int up = c && hj_client_call(c, "mmi.service", service, strlen(service), &reply, &len) == 0 &&
+        int up = c &&
+                 hj_client_call(c, "mmi.service", service, strlen(service), &reply, &len) == 0 &&
                  len == 3 && memcmp(reply, "200", 3) == 0;
         free(reply);
         hj_client_destroy(&c);
         if (up)
             return 0;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > timeout_ms)
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
+            timeout_ms)
             return -1;
         usleep(50000);
     }
@@ -294,8 +296,8 @@ int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const
 
 int hj_stack_start_all(hj_stack_t *s)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd", "hj-tallyd",
-                                           NULL};
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                           "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     return hj_stack_start(s, programs, services);
 }
@@ -307,9 +309,10 @@ int hj_stack_sealed(void *stack)
 
 int hj_stack_tally_caught_up(void *stack)
 {
-    return hj_stack_scalar(stack, "SELECT ((SELECT count(*) FROM bus.journal WHERE seq IS NULL) = 0 AND "
-                                  "(SELECT journal_seq FROM tally.cursor) = "
-                                  "(SELECT coalesce(max(seq), 0) FROM bus.journal))::int") == 1;
+    return hj_stack_scalar(stack,
+                           "SELECT ((SELECT count(*) FROM bus.journal WHERE seq IS NULL) = 0 AND "
+                           "(SELECT journal_seq FROM tally.cursor) = "
+                           "(SELECT coalesce(max(seq), 0) FROM bus.journal))::int") == 1;
 }
 
 void hj_stack_kill(hj_stack_t *s, pid_t pid, int sig)
@@ -355,7 +358,8 @@ int hj_stack_share(hj_stack_t *s, int (*start)(hj_stack_t *s))
     if (rc == 0)
         rc = setenv("HJ_STACK_SHARED", path, 1);
     if (rc != 0)
-        fprintf(stderr, "hj_stack: the suite's shared stack did not start (logs in %s)\n", s->run_dir);
+        fprintf(stderr, "hj_stack: the suite's shared stack did not start (logs in %s)\n",
+                s->run_dir);
     return rc;
 }
 
@@ -367,7 +371,8 @@ int hj_stack_attach(hj_stack_t *s)
     if (f)
         fclose(f);
     if (rc != 0)
-        fprintf(stderr, "hj_stack: no shared stack to attach to (%s)\n", path ? path : "HJ_STACK_SHARED unset");
+        fprintf(stderr, "hj_stack: no shared stack to attach to (%s)\n",
+                path ? path : "HJ_STACK_SHARED unset");
     return rc;
 }
 
@@ -396,7 +401,8 @@ void hj_stack_stop(hj_stack_t *s)
     /* Criterion only logs a failure raised in a .fini hook, so the evidence is
      * kept and `deploy/huanjie test` fails the run when it finds any. */
     if (!clean)
-        fprintf(stderr, "hj_stack: a daemon's log has a sanitizer report (kept in %s)\n", s->run_dir);
+        fprintf(stderr, "hj_stack: a daemon's log has a sanitizer report (kept in %s)\n",
+                s->run_dir);
     if (clean && s->run_dir[0] && !getenv("HJ_TEST_KEEP")) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->run_dir);
         if (system(cmd) != 0)
@@ -535,9 +541,11 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
         if (n < 0 && errno != EINTR)
             break;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        hung = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >= S_RUN_LIMIT_MS;
+        hung = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >=
+               S_RUN_LIMIT_MS;
         for (int i = 0; i < 2; i++)
-            if (p[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) && !s_sink_read(&sink[i])) {
+            if (p[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+                !s_sink_read(&sink[i])) {
                 p[i].fd = -1;
                 open_fds--;
             }
@@ -549,7 +557,8 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
     }
     close(o[0]);
     close(e[0]);
-    char *so = sink[0].buf ? sink[0].buf : calloc(1, 1), *se = sink[1].buf ? sink[1].buf : calloc(1, 1);
+    char *so = sink[0].buf ? sink[0].buf : calloc(1, 1),
+         *se = sink[1].buf ? sink[1].buf : calloc(1, 1);
     if (sink[0].buf)
         so[sink[0].len] = 0;
     if (sink[1].buf)
@@ -601,7 +610,8 @@ static void *s_device_connect(hj_stack_t *s, void *socket, const char *device, c
     char err[512] = "";
     if (hj_device_load(&d, device ? device : s->device, err, sizeof err) != 0 ||
         hj_curve_client_socket(socket, &d) != 0 || zmq_connect(socket, endpoint) != 0) {
-        fprintf(stderr, "hj_stack: %s cannot connect to %s: %s\n", device ? device : s->device, endpoint, err);
+        fprintf(stderr, "hj_stack: %s cannot connect to %s: %s\n", device ? device : s->device,
+                endpoint, err);
         zmq_close(socket);
         return NULL;
     }

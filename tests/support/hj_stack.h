@@ -21,7 +21,7 @@
 
 typedef struct {
     char dbname[64];
-    char db[512];            /* conninfo of this test's database */
+    char db[512]; /* conninfo of this test's database */
     char bus[64];
     char events[64];
     char workers[64];
@@ -29,12 +29,12 @@ typedef struct {
     char events_internal[64];
     char run_dir[256];
     char bin_dir[256];
-    char device[320];        /* the HJ_STACK_DEVICE device file that hj_run uses */
+    char device[320]; /* the HJ_STACK_DEVICE device file that hj_run uses */
     int heartbeat_ms;
-    long max_msg;            /* 0: the daemons' default */
-    int connect_ms;          /* HJ_CONNECT_MS for hj (20000: a loaded machine's slow
-                              * handshake must not send a test's write to the spool);
-                              * 0: hj's own default; an HJ_CONNECT_MS set wins */
+    long max_msg;   /* 0: the daemons' default */
+    int connect_ms; /* HJ_CONNECT_MS for hj (20000: a loaded machine's slow
+                     * handshake must not send a test's write to the spool);
+                     * 0: hj's own default; an HJ_CONNECT_MS set wins */
     int nprocs;
     pid_t pid[HJ_STACK_MAX_PROCS];
     char program[HJ_STACK_MAX_PROCS][32];
@@ -90,16 +90,16 @@ ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql,
  * TEAM --role ROLE`; its file is written to path (run_dir/devices/NAME.device).
  * With hj-busd running, returns once hj-busd admits it. 0 / -1 (hj's message
  * on stderr). */
-int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role,
-                   char *path, size_t size);
+int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role, char *path,
+                   size_t size);
 /* A request-bus client as the stack's device, or as the device file `device`. */
 hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries);
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries);
 /* One request through a client of its own as the device file `device` (NULL:
  * the stack's device): the reply's status into *st (code -1 when no reply
  * came). 0, or -1 when no client could be made. */
-int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body, size_t len,
-                  int timeout_ms, int tries, hj_status_t *st);
+int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body,
+                  size_t len, int timeout_ms, int tries, hj_status_t *st);
 /* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
  * connect), for tests that speak the wire themselves. 0 / -1. */
 int hj_stack_curve(hj_stack_t *s, void *socket);
@@ -109,7 +109,8 @@ void *hj_stack_mdp_socket(hj_stack_t *s, void *ctx, const char *device);
 /* A SUB socket connected to the public event bus as the device file `device`
  * (NULL: the stack's device), subscribed to prefix; receives give up after
  * timeout_ms (-1: never). NULL on failure. */
-void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *prefix, int timeout_ms);
+void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *prefix,
+                   int timeout_ms);
 /* Sends [""][MDPC01][service][body] on an MDP client socket. 0 / -1. */
 int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len);
 /* A packed registry request for the community list (a cheap read), malloc'd. */

@@ -12,8 +12,8 @@
 /* A UUID (version 4 shape) made of the seed, the kind of id and a counter. */
 static void s_uuid(char out[37], unsigned seed, unsigned what, size_t n)
 {
-    snprintf(out, 37, "%08x-%04x-4%03x-8%03x-%012llx", seed, what & 0xffff, (unsigned)(n >> 48) & 0xfff,
-             0u, (unsigned long long)(n & 0xffffffffffffULL));
+    snprintf(out, 37, "%08x-%04x-4%03x-8%03x-%012llx", seed, what & 0xffff,
+             (unsigned)(n >> 48) & 0xfff, 0u, (unsigned long long)(n & 0xffffffffffffULL));
 }
 
 /* day - back days, YYYY-MM-DD. */
@@ -80,7 +80,8 @@ int journal_fill(PGconn *c, const journal_fill_t *f, size_t n)
     PGresult *r = NULL;
     FILE *out = NULL;
     static const char *const channels[] = {"screen", "wechat_group", "notice_board"};
-    static const char *const kinds[] = {"slogan", "policy_reading", "election_discipline", "good_practice"};
+    static const char *const kinds[] = {"slogan", "policy_reading", "election_discipline",
+                                        "good_practice"};
     if (f->n_communities == 0 || f->days < 1 || !(out = open_memstream(&buf, &size)))
         goto out;
     r = PQexec(c, "COPY bus.journal (request_id, request_digest, service, kind, community, actor, "
@@ -128,8 +129,8 @@ int journal_fill(PGconn *c, const journal_fill_t *f, size_t n)
             t.interviewee = &e;
             t.summary = "了解情况";
             t.open_follow_ups = closing ? 0 : talk_no % 10 == 3;
-            if (s_row(out, id, "interviews", closing ? "followup_closed" : "talk_recorded", community,
-                      &t.base, at) != 0)
+            if (s_row(out, id, "interviews", closing ? "followup_closed" : "talk_recorded",
+                      community, &t.base, at) != 0)
                 goto out;
         } else if (slot < 85) {
             Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
@@ -142,7 +143,8 @@ int journal_fill(PGconn *c, const journal_fill_t *f, size_t n)
             p.date = day;
             p.count = 1 + (uint32_t)(i % 7);
             p.title = "换届宣传";
-            if (s_row(out, id, "registry", "publicity_added", whole ? "-" : community, &p.base, at) != 0)
+            if (s_row(out, id, "registry", "publicity_added", whole ? "-" : community, &p.base,
+                      at) != 0)
                 goto out;
         } else {
             /* Slots 85..92 add a task due in 10 days, 93..99 mark the one 8 rows before done. */
@@ -159,7 +161,8 @@ int journal_fill(PGconn *c, const journal_fill_t *f, size_t n)
             t.owner = "网格员";
             t.due = due;
             t.state = done ? "done" : "open";
-            if (s_row(out, id, "registry", done ? "task_done" : "task_added", community, &t.base, at) != 0)
+            if (s_row(out, id, "registry", done ? "task_done" : "task_added", community, &t.base,
+                      at) != 0)
                 goto out;
         }
     }

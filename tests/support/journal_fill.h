@@ -21,9 +21,9 @@ typedef struct {
     const char *subdistrict;        /* the communities' subdistrict code */
     const char *const *communities; /* codes (already added: community_added rows) */
     size_t n_communities;
-    const char *last_day;           /* YYYY-MM-DD */
-    int days;                       /* >= 1 */
-    unsigned seed;                  /* request ids differ between fills with another seed */
+    const char *last_day; /* YYYY-MM-DD */
+    int days;             /* >= 1 */
+    unsigned seed;        /* request ids differ between fills with another seed */
 } journal_fill_t;
 
 /* Appends n rows in one transaction. 0 / -1 (the libpq error printed). */

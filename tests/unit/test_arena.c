@@ -60,7 +60,11 @@ Test(arena, split_gives_each_item_and_a_null_after)
 {
     hj_arena_t a = {0};
     size_t n = 99;
-    char **items = hj_arena_split(&a, "a\x1f" "bb\x1f\x1f" "ccc", '\x1f', &n);
+    char **items = hj_arena_split(&a,
+                                  "a\x1f"
+                                  "bb\x1f\x1f"
+                                  "ccc",
+                                  '\x1f', &n);
     cr_assert_not_null(items);
     cr_assert_eq(n, 4);
     cr_assert_str_eq(items[0], "a");

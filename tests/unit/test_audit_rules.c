@@ -63,12 +63,14 @@ Test(audit_moves, forward_one_step_back_with_a_reason)
     hj_status_t st;
     for (int s = HJ__AUDIT__STATE__PLANNED; s < HJ__AUDIT__STATE__PUBLISHED; s++)
         cr_assert_eq(s_move(s, s + 1, "", &st), 0, "%d -> %d: %s", s, s + 1, st.message);
-    cr_assert_eq(s_move(HJ__AUDIT__STATE__PUBLISHED, HJ__AUDIT__STATE__FIELDWORK, "报告更正", &st), 0);
+    cr_assert_eq(s_move(HJ__AUDIT__STATE__PUBLISHED, HJ__AUDIT__STATE__FIELDWORK, "报告更正", &st),
+                 0);
 
     cr_assert_eq(s_move(HJ__AUDIT__STATE__PLANNED, HJ__AUDIT__STATE__DRAFT_REPORT, "", &st), -1);
     cr_assert_eq(st.code, HJ__CODE__FAILED_PRECONDITION);
     cr_assert_str_eq(st.field, "state_order");
-    cr_assert(strstr(st.message, "from planned the next step is fieldwork, not draft_report"), "%s", st.message);
+    cr_assert(strstr(st.message, "from planned the next step is fieldwork, not draft_report"), "%s",
+              st.message);
 
     cr_assert_eq(s_move(HJ__AUDIT__STATE__DRAFT_REPORT, HJ__AUDIT__STATE__PUBLISHED, "", &st), -1);
     cr_assert_str_eq(st.field, "completed_before_published");

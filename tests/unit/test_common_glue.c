@@ -90,7 +90,8 @@ static void s_on_timeout(uv_timer_t *t)
 
 Test(zwatch, drains_every_message_across_edges)
 {
-    void *ctx = zmq_ctx_new(), *srv = zmq_socket(ctx, ZMQ_DEALER), *cli = zmq_socket(ctx, ZMQ_DEALER);
+    void *ctx = zmq_ctx_new(), *srv = zmq_socket(ctx, ZMQ_DEALER),
+         *cli = zmq_socket(ctx, ZMQ_DEALER);
     cr_assert_eq(zmq_bind(srv, "inproc://watch"), 0);
     cr_assert_eq(zmq_connect(cli, "inproc://watch"), 0);
     enum { N = 800 }; /* below the peer's high-water mark: nobody reads the echoes until the end */
@@ -125,8 +126,8 @@ typedef struct {
     void *ctx;
     const char *endpoint;
     void *socket; /* bound by the test before the thread starts: the client never races the bind */
-    int script;     /* 0: UNAVAILABLE then OK; 1: silent once then OK; 2: RESOURCE_EXHAUSTED
-                     * (retry after 30 ms) then OK; 3: RESOURCE_EXHAUSTED (retry after 5 s) */
+    int script;   /* 0: UNAVAILABLE then OK; 1: silent once then OK; 2: RESOURCE_EXHAUSTED
+                   * (retry after 30 ms) then OK; 3: RESOURCE_EXHAUSTED (retry after 5 s) */
     int requests;
 } s_broker_t;
 
@@ -145,7 +146,8 @@ static void *s_scripted_broker(void *arg)
         }
         hj_status_t st;
         size_t len;
-        hj_status_set(&st, i == 0 ? HJ__CODE__UNAVAILABLE : HJ__CODE__OK, "", i == 0 ? "busy" : "ok");
+        hj_status_set(&st, i == 0 ? HJ__CODE__UNAVAILABLE : HJ__CODE__OK, "",
+                      i == 0 ? "busy" : "ok");
         if (b->script >= 2 && (i == 0 || b->script == 3)) {
             hj_status_set(&st, HJ__CODE__RESOURCE_EXHAUSTED, "device", "too fast");
             st.retry_after_ms = b->script == 2 ? 30 : 5000;

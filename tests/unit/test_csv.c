@@ -8,39 +8,32 @@
 #define BOM "\xEF\xBB\xBF"
 
 //  Reads one record and checks its line and fields (NULL-terminated list).
-static void
-s_expect(hj_csv_reader_t *r, size_t line, const char *const *want)
+static void s_expect(hj_csv_reader_t *r, size_t line, const char *const *want)
 {
     hj_csv_record_t rec;
     size_t n = 0;
     int rc = hj_csv_next(r, &rec);
-    cr_assert_eq(rc, 1, "expected a record at line %zu, got %d (%s)",
-                 line, rc, hj_csv_error(r));
+    cr_assert_eq(rc, 1, "expected a record at line %zu, got %d (%s)", line, rc, hj_csv_error(r));
     while (want[n])
         n++;
     cr_assert_eq(rec.line, line, "record line %zu, want %zu", rec.line, line);
-    cr_assert_eq(rec.count, n, "line %zu: %zu fields, want %zu",
-                 line, rec.count, n);
+    cr_assert_eq(rec.count, n, "line %zu: %zu fields, want %zu", line, rec.count, n);
     for (size_t i = 0; i < n; i++) {
-        cr_assert_eq(rec.lengths[i], strlen(want[i]), "line %zu field %zu",
-                     line, i);
+        cr_assert_eq(rec.lengths[i], strlen(want[i]), "line %zu field %zu", line, i);
         cr_assert_eq(memcmp(rec.fields[i], want[i], rec.lengths[i]), 0,
-                     "line %zu field %zu: \"%s\" want \"%s\"",
-                     line, i, rec.fields[i], want[i]);
+                     "line %zu field %zu: \"%s\" want \"%s\"", line, i, rec.fields[i], want[i]);
         cr_assert_eq(rec.fields[i][rec.lengths[i]], '\0');
     }
 }
 
-static void
-s_expect_end(hj_csv_reader_t *r)
+static void s_expect_end(hj_csv_reader_t *r)
 {
     hj_csv_record_t rec;
     cr_assert_eq(hj_csv_next(r, &rec), 0, "expected end (%s)", hj_csv_error(r));
     cr_assert_eq(hj_csv_next(r, &rec), 0, "end is stable");
 }
 
-static hj_csv_reader_t *
-s_reader(const char *text)
+static hj_csv_reader_t *s_reader(const char *text)
 {
     hj_csv_reader_t *r = hj_csv_reader_new(text, strlen(text));
     cr_assert_not_null(r);
@@ -48,8 +41,7 @@ s_reader(const char *text)
 }
 
 //  Reads records until an error; checks its line and message.
-static void
-s_expect_error(const char *buf, size_t len, size_t line, const char *what)
+static void s_expect_error(const char *buf, size_t len, size_t line, const char *what)
 {
     hj_csv_reader_t *r = hj_csv_reader_new(buf, len);
     hj_csv_record_t rec;
@@ -59,18 +51,18 @@ s_expect_error(const char *buf, size_t len, size_t line, const char *what)
     while ((rc = hj_csv_next(r, &rec)) == 1)
         ;
     cr_assert_eq(rc, -1, "expected an error (%s)", what);
-    cr_assert_eq(hj_csv_error_line(r), line, "error line %zu want %zu: %s",
-                 hj_csv_error_line(r), line, hj_csv_error(r));
+    cr_assert_eq(hj_csv_error_line(r), line, "error line %zu want %zu: %s", hj_csv_error_line(r),
+                 line, hj_csv_error(r));
     snprintf(prefix, sizeof prefix, "line %zu", line);
-    cr_assert(strncmp(hj_csv_error(r), prefix, strlen(prefix)) == 0,
-              "\"%s\" starts with \"%s\"", hj_csv_error(r), prefix);
-    cr_assert(strstr(hj_csv_error(r), what) != NULL,
-              "\"%s\" mentions \"%s\"", hj_csv_error(r), what);
+    cr_assert(strncmp(hj_csv_error(r), prefix, strlen(prefix)) == 0, "\"%s\" starts with \"%s\"",
+              hj_csv_error(r), prefix);
+    cr_assert(strstr(hj_csv_error(r), what) != NULL, "\"%s\" mentions \"%s\"", hj_csv_error(r),
+              what);
     cr_assert_eq(hj_csv_next(r, &rec), -1, "errors are sticky");
     hj_csv_reader_destroy(&r);
 }
 
-#define ROW(...) ((const char *const []) { __VA_ARGS__, NULL })
+#define ROW(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 Test(csv_read, simple_lf_and_crlf)
 {
@@ -99,9 +91,8 @@ Test(csv_read, empty_fields)
 
 Test(csv_read, quoted_fields)
 {
-    hj_csv_reader_t *r = s_reader(
-        "\"a,b\",\"say \"\"hi\"\"\",\"\"\"\",\" sp \"\n"
-        "\"滨河,社区\",plain\n");
+    hj_csv_reader_t *r = s_reader("\"a,b\",\"say \"\"hi\"\"\",\"\"\"\",\" sp \"\n"
+                                  "\"滨河,社区\",plain\n");
     s_expect(r, 1, ROW("a,b", "say \"hi\"", "\"", " sp "));
     s_expect(r, 2, ROW("滨河,社区", "plain"));
     s_expect_end(r);
@@ -110,11 +101,10 @@ Test(csv_read, quoted_fields)
 
 Test(csv_read, line_numbers_after_multiline_field)
 {
-    hj_csv_reader_t *r = s_reader(
-        "id,note\n"                         //  1
-        "1,\"滨河社区\n二号楼\n三单元\"\n"     //  2..4
-        "2,\"a\r\nb\"\r\n"                  //  5..6, CRLF kept inside quotes
-        "3,康巴什区\n");                      //  7
+    hj_csv_reader_t *r = s_reader("id,note\n"                        //  1
+                                  "1,\"滨河社区\n二号楼\n三单元\"\n" //  2..4
+                                  "2,\"a\r\nb\"\r\n" //  5..6, CRLF kept inside quotes
+                                  "3,康巴什区\n");   //  7
     s_expect(r, 1, ROW("id", "note"));
     s_expect(r, 2, ROW("1", "滨河社区\n二号楼\n三单元"));
     s_expect(r, 5, ROW("2", "a\r\nb"));
@@ -157,7 +147,7 @@ Test(csv_read, bom_is_skipped)
 
 Test(csv_read, empty_inputs)
 {
-    const char *inputs[] = { "", BOM, "\n", "\r\n\r\n", BOM "\n" };
+    const char *inputs[] = {"", BOM, "\n", "\r\n\r\n", BOM "\n"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         hj_csv_reader_t *r = s_reader(inputs[i]);
         s_expect_end(r);
@@ -178,8 +168,8 @@ Test(csv_read, many_and_long_fields)
     memset(big, 'z', 1000);
     big[1000] = '\0';
     for (int i = 0; i < 40; i++)
-        n += (size_t) snprintf(text + n, sizeof text - n, "%s%d", i ? "," : "", i);
-    n += (size_t) snprintf(text + n, sizeof text - n, "\n\"%s\",%s\n", big, big);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%d", i ? "," : "", i);
+    n += (size_t)snprintf(text + n, sizeof text - n, "\n\"%s\",%s\n", big, big);
     hj_csv_reader_t *r = hj_csv_reader_new(text, n);
     hj_csv_record_t rec;
     cr_assert_eq(hj_csv_next(r, &rec), 1);
@@ -194,7 +184,7 @@ Test(csv_read, many_and_long_fields)
 //  The malformed texts: each with the line and the words of its error.
 typedef struct {
     const char *text;
-    size_t len;          //  0: strlen(text)
+    size_t len; //  0: strlen(text)
     size_t line;
     const char *what;
 } s_bad_t;
@@ -210,9 +200,9 @@ static const s_bad_t s_bad[] = {
     {"\"a\n\"x\n", 0, 2, "after closing quote"},
     {"ok\n\"multi\nline\",\xFF\n", 0, 3, "invalid UTF-8"},
     {"a\nb\n\"x\n\xE6\xBB\"\n", 0, 4, "invalid UTF-8"}, //  truncated 滨 in quotes
-    {"\xED\xA0\x80\n", 0, 1, "invalid UTF-8"},             //  surrogate
-    {"a,\xC0\xAF\n", 0, 1, "invalid UTF-8"},                //  overlong
-    {"a\nb,c\xE6", 0, 2, "invalid UTF-8"},                   //  truncated at end of buffer
+    {"\xED\xA0\x80\n", 0, 1, "invalid UTF-8"},          //  surrogate
+    {"a,\xC0\xAF\n", 0, 1, "invalid UTF-8"},            //  overlong
+    {"a\nb,c\xE6", 0, 2, "invalid UTF-8"},              //  truncated at end of buffer
     {"a\nb\0c\n", 6, 2, "NUL"},
     {"a\nb\rc\n", 0, 2, "CR"},
     {"a\r", 0, 1, "CR"},
@@ -220,8 +210,7 @@ static const s_bad_t s_bad[] = {
 
 //  Every malformed text whose error says one of the words of `what`
 //  (NULL-ended) gives that error at its line.
-static void
-s_expect_errors(const char *const *what)
+static void s_expect_errors(const char *const *what)
 {
     size_t checked = 0;
     for (size_t i = 0; i < sizeof s_bad / sizeof s_bad[0]; i++)
@@ -272,8 +261,7 @@ Test(csv_error, records_before_error_are_returned)
     hj_csv_reader_destroy(&r);
 }
 
-static const char *
-s_write_one(hj_csv_writer_t *w, const char *const *row)
+static const char *s_write_one(hj_csv_writer_t *w, const char *const *row)
 {
     size_t n = 0;
     while (row[n])
@@ -284,7 +272,10 @@ s_write_one(hj_csv_writer_t *w, const char *const *row)
 
 Test(csv_write, quotes_only_when_needed)
 {
-    struct { const char *field; const char *out; } t[] = {
+    struct {
+        const char *field;
+        const char *out;
+    } t[] = {
         {"plain", "plain"},
         {"滨河社区", "滨河社区"},
         {"a b", "a b"},
@@ -351,7 +342,7 @@ Test(csv_write, rejects_bad_input_and_writes_nothing)
     s_write_one(w, ROW("ok"));
     cr_assert_eq(hj_csv_write(w, ROW("good", "bad\xFF"), 2), -1);
     cr_assert_eq(hj_csv_write(w, ROW("\xED\xA0\x80"), 1), -1);
-    cr_assert_eq(hj_csv_write(w, (const char *const []) { "a", NULL }, 2), -1);
+    cr_assert_eq(hj_csv_write(w, (const char *const[]){"a", NULL}, 2), -1);
     cr_assert_eq(hj_csv_write(w, ROW("a"), 0), -1);
     cr_assert_eq(hj_csv_write(w, NULL, 1), -1);
     cr_assert_eq(hj_csv_write(NULL, ROW("a"), 1), -1);
@@ -392,8 +383,7 @@ Test(csv_write, file_writer_matches_memory_writer)
 }
 
 //  Writes rows, reads them back: same fields, lines where the LFs say.
-static void
-s_round_trip(int flags)
+static void s_round_trip(int flags)
 {
     const char *const *rows[] = {
         ROW("社区", "街道", "备注"),
@@ -428,7 +418,19 @@ s_round_trip(int flags)
     hj_csv_writer_destroy(&w);
 }
 
-Test(csv_round_trip, lf) { s_round_trip(0); }
-Test(csv_round_trip, crlf) { s_round_trip(HJ_CSV_CRLF); }
-Test(csv_round_trip, lf_bom) { s_round_trip(HJ_CSV_BOM); }
-Test(csv_round_trip, crlf_bom) { s_round_trip(HJ_CSV_CRLF | HJ_CSV_BOM); }
+Test(csv_round_trip, lf)
+{
+    s_round_trip(0);
+}
+Test(csv_round_trip, crlf)
+{
+    s_round_trip(HJ_CSV_CRLF);
+}
+Test(csv_round_trip, lf_bom)
+{
+    s_round_trip(HJ_CSV_BOM);
+}
+Test(csv_round_trip, crlf_bom)
+{
+    s_round_trip(HJ_CSV_CRLF | HJ_CSV_BOM);
+}

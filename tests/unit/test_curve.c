@@ -24,8 +24,8 @@ static char s_dir[256];
 
 static void s_mkdir(void)
 {
-    snprintf(s_dir, sizeof s_dir, "%s/hj-curve-%d-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (int)getpid());
+    snprintf(s_dir, sizeof s_dir, "%s/hj-curve-%d-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
     cr_assert(mkdtemp(s_dir));
 }
 
@@ -213,7 +213,8 @@ Test(curve, a_sealed_device_file_that_was_tampered_with_says_why)
     cr_assert_eq(hj_device_save_sealed(&d, "same words", path), 0);
     s_rewrite(path, "secret_key_sealed", line);
     cr_assert_eq(hj_device_load(&back, path, err, sizeof err), HJ_DEVICE_INVALID);
-    cr_assert(strstr(err, "could not be opened: the sealed secret key is not public_key's"), "%s", err);
+    cr_assert(strstr(err, "could not be opened: the sealed secret key is not public_key's"), "%s",
+              err);
     cr_assert(s_all_zero(&back, sizeof back));
 
     /* A seal this version does not know. */
@@ -260,12 +261,14 @@ Test(curve, hj_finds_its_device_flag_then_environment_then_the_default)
 
 Test(curve, internal_endpoints_must_stay_private)
 {
-    const char *yes[] = {"tcp://127.0.0.1:7702", "tcp://10.1.2.3:7702", "tcp://172.16.0.9:7702",
-                         "tcp://172.31.255.1:7702", "tcp://192.168.1.5:7702", "tcp://[::1]:7702",
-                         "tcp://[fd00::5]:7702", "tcp://localhost:7702", "tcp://lo:7702",
-                         "inproc://workers", "ipc:///run/huanjie/workers"};
-    const char *no[] = {"tcp://*:7702", "tcp://0.0.0.0:7702", "tcp://[::]:7702", "tcp://8.8.8.8:7702",
-                        "tcp://172.32.0.1:7702", "tcp://[2001:db8::1]:7702", "udp://127.0.0.1:7702"};
+    const char *yes[] = {
+        "tcp://127.0.0.1:7702",    "tcp://10.1.2.3:7702",       "tcp://172.16.0.9:7702",
+        "tcp://172.31.255.1:7702", "tcp://192.168.1.5:7702",    "tcp://[::1]:7702",
+        "tcp://[fd00::5]:7702",    "tcp://localhost:7702",      "tcp://lo:7702",
+        "inproc://workers",        "ipc:///run/huanjie/workers"};
+    const char *no[] = {"tcp://*:7702",        "tcp://0.0.0.0:7702",    "tcp://[::]:7702",
+                        "tcp://8.8.8.8:7702",  "tcp://172.32.0.1:7702", "tcp://[2001:db8::1]:7702",
+                        "udp://127.0.0.1:7702"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         cr_assert(hj_endpoint_private(yes[i]), "%s", yes[i]);
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
@@ -286,11 +289,13 @@ Test(curve, each_daemon_logs_in_as_its_own_role)
               "%s", db);
     snprintf(db, sizeof db, "dbname='it\\'s' password='a b\\\\c'");
     cr_assert_eq(hj_config_db_user(db, sizeof db, "hj_audit"), 0);
-    cr_assert(strstr(db, "dbname='it\\'s'") && strstr(db, "password='a b\\\\c'"), "quotes survive: %s", db);
+    cr_assert(strstr(db, "dbname='it\\'s'") && strstr(db, "password='a b\\\\c'"),
+              "quotes survive: %s", db);
     snprintf(db, sizeof db, "this is = not = conninfo '");
     cr_assert_eq(hj_config_db_user(db, sizeof db, "hj_audit"), -1);
     char tiny[24] = "dbname=huanjie";
-    cr_assert_eq(hj_config_db_user(tiny, sizeof tiny, "a_rather_long_role_name"), -1, "does not fit");
+    cr_assert_eq(hj_config_db_user(tiny, sizeof tiny, "a_rather_long_role_name"), -1,
+                 "does not fit");
     cr_assert_str_eq(tiny, "dbname=huanjie", "left as it was");
 }
 
@@ -304,7 +309,7 @@ typedef struct {
     char server_secret[HJ_KEY_LEN];
     int zap_requests;
     int served;
-    int stop;           /* set by the test once its call has its answer */
+    int stop; /* set by the test once its call has its answer */
     char user_id[64];
 } s_server_t;
 
@@ -317,7 +322,8 @@ static void *s_serve(void *arg)
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec - start.tv_sec > 3 || s->served || __atomic_load_n(&s->stop, __ATOMIC_SEQ_CST))
+        if (now.tv_sec - start.tv_sec > 3 || s->served ||
+            __atomic_load_n(&s->stop, __ATOMIC_SEQ_CST))
             break;
         zmq_pollitem_t items[2] = {{zap, 0, ZMQ_POLLIN, 0}, {router, 0, ZMQ_POLLIN, 0}};
         if (zmq_poll(items, 2, 100) <= 0)

@@ -101,9 +101,9 @@ Test(dashboard_board, snapshot_then_only_newer_buffered_updates_in_order)
     board_t *b = board_new();
     /* arrived before the snapshot, out of order: 6 and 7 are newer than it */
     s_update(b, "C01", "滨河社区", 1, 7);
-    s_update(b, "C01", "滨河社区", 9, 4);    /* older than the snapshot */
+    s_update(b, "C01", "滨河社区", 9, 4); /* older than the snapshot */
     s_update(b, "C02", "康和社区", 5, 6);
-    s_update(b, "C01", "滨河社区", 8, 5);    /* = the snapshot's own change */
+    s_update(b, "C01", "滨河社区", 8, 5); /* = the snapshot's own change */
     s_snapshot(b, 5, 3, 4);
     cr_assert_not(board_wants_snapshot(b));
     cr_assert_eq(board_seq(b), 7);

@@ -81,9 +81,9 @@ Test(dashboard_layout, cell_in_a_small_buffer_is_blank_not_garbage)
 
 /* code, name, group (priority 2), gates, talks, date (priority 1) */
 static const layout_col_t s_cols[] = {
-    {6, 16, 0, HJ_TEXT_ALIGN_LEFT},  {8, 24, 0, HJ_TEXT_ALIGN_LEFT},
-    {6, 16, 2, HJ_TEXT_ALIGN_LEFT},  {24, 24, 0, HJ_TEXT_ALIGN_LEFT},
-    {4, 5, 0, HJ_TEXT_ALIGN_RIGHT},  {10, 10, 1, HJ_TEXT_ALIGN_LEFT},
+    {6, 16, 0, HJ_TEXT_ALIGN_LEFT}, {8, 24, 0, HJ_TEXT_ALIGN_LEFT},
+    {6, 16, 2, HJ_TEXT_ALIGN_LEFT}, {24, 24, 0, HJ_TEXT_ALIGN_LEFT},
+    {4, 5, 0, HJ_TEXT_ALIGN_RIGHT}, {10, 10, 1, HJ_TEXT_ALIGN_LEFT},
 };
 
 Test(dashboard_layout, fit_gives_each_column_its_widest_text_when_there_is_room)

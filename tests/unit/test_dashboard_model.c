@@ -117,7 +117,8 @@ static board_t *s_board(void)
 static void s_expect(const board_t *b, const size_t *idx, size_t n, const char *const *codes)
 {
     for (size_t i = 0; i < n; i++)
-        cr_assert_str_eq(board_community(b, idx[i])->code, codes[i], "row %zu: %s, not %s", i, board_community(b, idx[i])->code, codes[i]);
+        cr_assert_str_eq(board_community(b, idx[i])->code, codes[i], "row %zu: %s, not %s", i,
+                         board_community(b, idx[i])->code, codes[i]);
     cr_assert_null(codes[n], "%zu rows", n);
 }
 
@@ -139,7 +140,8 @@ Test(dashboard_model, order_and_filter)
     n = model_order(b, SORT_NAME, 0, NULL, idx, 8);
     cr_assert_eq(n, 4);
     for (size_t i = 1; i < n; i++)
-        cr_assert_leq(strcmp(board_community(b, idx[i - 1])->name, board_community(b, idx[i])->name), 0);
+        cr_assert_leq(
+            strcmp(board_community(b, idx[i - 1])->name, board_community(b, idx[i])->name), 0);
     n = model_order(b, SORT_CODE, 0, "第一指导组", idx, 8);
     s_expect(b, idx, n, (const char *[]){"KBS-BH-01", "KBS-BH-02", NULL});
     n = model_order(b, SORT_CODE, 0, "", idx, 8);
@@ -219,8 +221,8 @@ Test(dashboard_model, recent_keeps_the_last_twenty_per_community_newest_first)
 {
     recent_t *r = recent_new();
     for (uint64_t s = 1; s <= 30; s++)
-        recent_add(r, s % 2 ? "KBS-BH-01" : "KBS-BH-02", s, (int64_t)s, "interviews", "talk_recorded",
-                   "local");
+        recent_add(r, s % 2 ? "KBS-BH-01" : "KBS-BH-02", s, (int64_t)s, "interviews",
+                   "talk_recorded", "local");
     recent_add(r, "-", 99, 99, "registry", "district_added", "local");
     recent_add(r, "", 98, 98, "registry", "district_added", "local");
     cr_assert_eq(recent_count(r, "KBS-BH-01"), 15);
@@ -240,8 +242,8 @@ Test(dashboard_model, recent_keeps_the_last_twenty_per_community_newest_first)
     cr_assert_null(r);
 }
 
-static Hj__Tally__Count s_round(const char *body, const char *kind, uint32_t electorate, uint32_t present,
-                                uint32_t returned, uint32_t counted)
+static Hj__Tally__Count s_round(const char *body, const char *kind, uint32_t electorate,
+                                uint32_t present, uint32_t returned, uint32_t counted)
 {
     Hj__Tally__Count k = HJ__TALLY__COUNT__INIT;
     k.body = (char *)body;

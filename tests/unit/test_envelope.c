@@ -16,7 +16,8 @@ Test(envelope, status_packs_as_any_service_reply)
 {
     hj_status_t st, back;
     size_t len;
-    hj_status_set(&st, HJ__CODE__FAILED_PRECONDITION, "gate_audit", "audit: fieldwork, %d items left", 2);
+    hj_status_set(&st, HJ__CODE__FAILED_PRECONDITION, "gate_audit",
+                  "audit: fieldwork, %d items left", 2);
     uint8_t *buf = hj_status_pack(&st, &len);
     cr_assert(buf);
     cr_assert_eq(hj_status_unpack(buf, len, &back), 0);
@@ -31,7 +32,8 @@ Test(envelope, status_packs_as_any_service_reply)
     hj__registry__reply__free_unpacked(r, NULL);
     free(buf);
     cr_assert_str_eq(hj_code_name(HJ__CODE__UNAVAILABLE), "UNAVAILABLE");
-    cr_assert_eq(hj_status_unpack((const uint8_t *)"\xff\xff", 2, &back), -1, "garbage does not decode");
+    cr_assert_eq(hj_status_unpack((const uint8_t *)"\xff\xff", 2, &back), -1,
+                 "garbage does not decode");
 }
 
 Test(envelope, uuids_are_v4_and_checked)
@@ -124,9 +126,13 @@ Test(envelope, json_output_covers_strings_enums_repeated_and_escapes)
     FILE *f = open_memstream(&buf, &len);
     hj_pbjson_write(f, &list.base);
     fclose(f);
-    cr_assert(strstr(buf, "{\"items\":[{\"code\":\"KBS-BH-01\",\"name\":\"滨河\\\"社区\\\"\\n\""), "%s", buf);
+    cr_assert(strstr(buf, "{\"items\":[{\"code\":\"KBS-BH-01\",\"name\":\"滨河\\\"社区\\\"\\n\""),
+              "%s", buf);
     cr_assert(strstr(buf, "\"org_type\":\"general_branch\""), "%s", buf);
-    cr_assert(strstr(buf, "\"org_type\":\"org_unspecified\",\"updated_at\":\"\"}],\"total\":0,\"next\":\"\"}"), "%s", buf);
+    cr_assert(
+        strstr(buf,
+               "\"org_type\":\"org_unspecified\",\"updated_at\":\"\"}],\"total\":0,\"next\":\"\"}"),
+        "%s", buf);
     free(buf);
 }
 
@@ -164,7 +170,8 @@ Test(envelope, config_reads_environment_then_flags)
     cr_assert_eq(hj_config_load(&cfg, "hj-test", 3, unknown), -1);
     setenv("HJ_HEARTBEAT_MS", "soon", 1);
     char *none[] = {"hj-test", NULL};
-    cr_assert_eq(hj_config_load(&cfg, "hj-test", 1, none), -1, "a bad environment value is refused");
+    cr_assert_eq(hj_config_load(&cfg, "hj-test", 1, none), -1,
+                 "a bad environment value is refused");
     unsetenv("HJ_HEARTBEAT_MS");
     unsetenv("HJ_BUS");
 }
@@ -185,7 +192,8 @@ Test(envelope, config_device_limits)
     cr_assert_eq(cfg.device_burst, 80);
     cr_assert_eq(cfg.device_inflight, 4);
     char *zero[] = {"hj-test", "--device-rate", "0", NULL};
-    cr_assert_eq(hj_config_load(&cfg, "hj-test", 3, zero), -1, "a rate of 0 would refuse everything");
+    cr_assert_eq(hj_config_load(&cfg, "hj-test", 3, zero), -1,
+                 "a rate of 0 would refuse everything");
     unsetenv("HJ_DEVICE_RATE");
 }
 
@@ -207,7 +215,8 @@ Test(envelope, wire_text_refuses_nul_and_bad_utf8_in_any_string_field)
     req.community_add = &m;
     size_t len = hj__registry__request__pack(&req, buf);
     memset(&st, 0, sizeof st);
-    cr_assert_eq(hj_check_wire_text(&st, &hj__registry__request__descriptor, buf, len), 0, "valid as it is");
+    cr_assert_eq(hj_check_wire_text(&st, &hj__registry__request__descriptor, buf, len), 0,
+                 "valid as it is");
     *(uint8_t *)memchr(buf, '#', len) = 0;
     cr_assert_eq(hj_check_wire_text(&st, &hj__registry__request__descriptor, buf, len), -1);
     cr_assert_eq(st.code, HJ__CODE__INVALID_ARGUMENT);
@@ -219,7 +228,9 @@ Test(envelope, wire_text_refuses_nul_and_bad_utf8_in_any_string_field)
     cr_assert_eq(hj_check_wire_text(&st, &hj__registry__request__descriptor, buf, len), -1);
     cr_assert_str_eq(st.field, "subdistrict");
     /* Not protobuf at all: left to the unpack, which refuses it as the body. */
-    cr_assert_eq(hj_check_wire_text(&st, &hj__registry__request__descriptor, (const uint8_t *)"\xff\xff\xff", 3), 0);
+    cr_assert_eq(hj_check_wire_text(&st, &hj__registry__request__descriptor,
+                                    (const uint8_t *)"\xff\xff\xff", 3),
+                 0);
     /* Bytes fields may hold anything. */
     Hj__Event ev = HJ__EVENT__INIT;
     uint8_t raw[] = {0, 0xff, 0};

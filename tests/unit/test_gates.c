@@ -46,9 +46,14 @@ Test(gates, a_community_with_nothing_recorded)
         "voter list: not yet published",
     };
     const char *want_zh[TALLY_GATES] = {
-        "尚未开展任期审计",     "无整顿事项",     "无升格申请",
-        "尚无社区选举方案",     "花名册上没有在任两委成员", "尚未成立选举委员会",
-        "尚未安排选举（职数未定）", "选民名单尚未公布",
+        "尚未开展任期审计",
+        "无整顿事项",
+        "无升格申请",
+        "尚无社区选举方案",
+        "花名册上没有在任两委成员",
+        "尚未成立选举委员会",
+        "尚未安排选举（职数未定）",
+        "选民名单尚未公布",
     };
     int green[TALLY_GATES] = {0, 1, 1, 0, 0, 0, 0, 0};
     for (int i = 0; i < TALLY_GATES; i++) {
@@ -101,10 +106,12 @@ Test(gates, rectification_upgrade_plan)
     cr_assert(!g[1].green && !g[2].green && !g[3].green);
     cr_assert_str_eq(g[1].reason, "rectification: 2 items not closed (1 open, 1 in progress)");
     cr_assert_str_eq(g[2].reason, "upgrade: request to general_branch pending since 2026-03-01");
-    cr_assert_str_eq(g[3].reason, "plan: v1 draft, 1 of 3 approval steps done (next: 区换届办公室)");
+    cr_assert_str_eq(g[3].reason,
+                     "plan: v1 draft, 1 of 3 approval steps done (next: 区换届办公室)");
     cr_assert_str_eq(g[1].reason_zh, "2个整顿事项未整顿到位（待整顿1个，整顿中1个）");
     cr_assert_str_eq(g[2].reason_zh, "升格为党总支的申请自2026-03-01起待审批");
-    cr_assert_str_eq(g[3].reason_zh, "方案第1版起草，已完成1/3个审定环节（下一环节：区换届办公室）");
+    cr_assert_str_eq(g[3].reason_zh,
+                     "方案第1版起草，已完成1/3个审定环节（下一环节：区换届办公室）");
     snprintf(f.plan_state, sizeof f.plan_state, "returned");
     snprintf(f.plan_returned_step, sizeof f.plan_returned_step, "2 (区换届办公室)");
     tally_gates_judge(&f, g);
@@ -128,7 +135,8 @@ Test(gates, talks_and_training_need_everyone)
     f.training_done = 3;
     tally_gates_judge(&f, g);
     cr_assert(!g[4].green);
-    cr_assert_str_eq(g[4].reason, "talks: 4 of 5 sitting members talked to in the preparation phase");
+    cr_assert_str_eq(g[4].reason,
+                     "talks: 4 of 5 sitting members talked to in the preparation phase");
     cr_assert_str_eq(g[4].reason_zh, "准备阶段已与4/5名在任两委成员谈心谈话");
     cr_assert(g[5].green);
     cr_assert_str_eq(g[5].reason, "training: 3 of 3 election-committee members trained");
@@ -156,10 +164,12 @@ Test(gates, candidates_follow_each_bodys_profile)
     s_election("residents", 7, 7);
     tally_gates_judge(&f, g);
     cr_assert(!g[6].green);
-    cr_assert_str_eq(g[6].reason, "candidates: party 9 for 7 seats, at least 9; residents 7 for 7 seats, "
-                                  "needs at least 8");
-    cr_assert_str_eq(g[6].reason_zh, "党组织委员会候选人9名、职数7名，不少于9名；居民委员会候选人7名、职数7名，"
-                                     "至少需要8名");
+    cr_assert_str_eq(g[6].reason,
+                     "candidates: party 9 for 7 seats, at least 9; residents 7 for 7 seats, "
+                     "needs at least 8");
+    cr_assert_str_eq(g[6].reason_zh,
+                     "党组织委员会候选人9名、职数7名，不少于9名；居民委员会候选人7名、职数7名，"
+                     "至少需要8名");
     f.elections[1].candidates = 8;
     tally_gates_judge(&f, g);
     cr_assert(g[6].green, "%s", g[6].reason);
@@ -185,18 +195,21 @@ Test(gates, voter_list_published_days_before_each_election_day)
     snprintf(f.voter_list_published, sizeof f.voter_list_published, "2027-01-01");
     tally_gates_judge(&f, g);
     cr_assert(!g[7].green, "%s", g[7].reason);
-    cr_assert_str_eq(g[7].reason, "voter list: published 2027-01-01, 19 days before the party election on "
-                                  "2027-01-20 (needs at least 20); 40 days before the residents election "
-                                  "on 2027-02-10 (at least 20)");
-    cr_assert_str_eq(g[7].reason_zh, "选民名单于2027-01-01公布，距2027-01-20党组织委员会选举19天（至少需要20天）；"
-                                     "距2027-02-10居民委员会选举40天（不少于20天）");
+    cr_assert_str_eq(g[7].reason,
+                     "voter list: published 2027-01-01, 19 days before the party election on "
+                     "2027-01-20 (needs at least 20); 40 days before the residents election "
+                     "on 2027-02-10 (at least 20)");
+    cr_assert_str_eq(g[7].reason_zh,
+                     "选民名单于2027-01-01公布，距2027-01-20党组织委员会选举19天（至少需要20天）；"
+                     "距2027-02-10居民委员会选举40天（不少于20天）");
     snprintf(f.voter_list_published, sizeof f.voter_list_published, "2026-12-31");
     tally_gates_judge(&f, g);
     cr_assert(g[7].green, "%s", g[7].reason);
     f.n_elections = 0;
     tally_gates_judge(&f, g);
     cr_assert(!g[7].green);
-    cr_assert_str_eq(g[7].reason, "voter list: published 2026-12-31; no election day to measure it against");
+    cr_assert_str_eq(g[7].reason,
+                     "voter list: published 2026-12-31; no election day to measure it against");
 }
 
 Test(gates, days_between_calendar_dates)
@@ -221,8 +234,9 @@ Test(gates, profiles_carry_the_voter_roll_days)
     char *bad = malloc(strlen(text) + 64);
     sprintf(bad, "%s\nobjections.file_days = soon\n", text);
     cr_assert(!tally_profile_parse(bad, strlen(bad), &p, &err));
-    cr_assert(strstr(err.message, "given twice") || strstr(err.message, "expected a number of days"), "%s",
-              err.message);
+    cr_assert(strstr(err.message, "given twice") ||
+                  strstr(err.message, "expected a number of days"),
+              "%s", err.message);
     free(bad);
 }
 
@@ -230,9 +244,15 @@ Test(gates, profiles_carry_the_voter_roll_days)
 
 static tally_round_t s_round(uint32_t seats, uint32_t candidates, uint32_t returned)
 {
-    tally_round_t r = {.mode = TALLY_MODE_ORDINARY, .kind = TALLY_ROUND_FIRST, .seats = seats,
-                       .seats_to_fill = seats, .n_candidates = candidates, .electorate = 100,
-                       .present = 90, .issued = returned, .returned = returned};
+    tally_round_t r = {.mode = TALLY_MODE_ORDINARY,
+                       .kind = TALLY_ROUND_FIRST,
+                       .seats = seats,
+                       .seats_to_fill = seats,
+                       .n_candidates = candidates,
+                       .electorate = 100,
+                       .present = 90,
+                       .issued = returned,
+                       .returned = returned};
     return r;
 }
 
@@ -244,17 +264,25 @@ Test(gates, a_ballot_is_checked_for_data_entry)
     uint32_t np = 0;
     char why[200];
     tally_ballot_verdict_t v;
-    cr_assert_eq(tally_rules_check_ballot(&residents, &r, marks, NULL, 0, &v, persons, &np, why, sizeof why), 0);
+    cr_assert_eq(
+        tally_rules_check_ballot(&residents, &r, marks, NULL, 0, &v, persons, &np, why, sizeof why),
+        0);
     cr_assert_eq(v, TALLY_BALLOT_VALID);
-    cr_assert_eq(tally_rules_check_ballot(&residents, &r, too_many, NULL, 0, &v, persons, &np, why, sizeof why), 0);
+    cr_assert_eq(tally_rules_check_ballot(&residents, &r, too_many, NULL, 0, &v, persons, &np, why,
+                                          sizeof why),
+                 0);
     cr_assert_eq(v, TALLY_BALLOT_TOO_MANY);
     cr_assert(strstr(why, "3 votes (3 yes, 0 written in) is more than 2 seat(s)"), "%s", why);
-    cr_assert_eq(tally_rules_check_ballot(&residents, &r, bad, NULL, 0, &v, persons, &np, why, sizeof why), -1);
+    cr_assert_eq(
+        tally_rules_check_ballot(&residents, &r, bad, NULL, 0, &v, persons, &np, why, sizeof why),
+        -1);
     /* The same name written in twice is one vote. */
     r.n_writein_persons = 1;
     uint8_t one[3] = {1, 0, 0};
     tally_writein_t w[2] = {{0, 0, -1}, {0, 0, -1}};
-    cr_assert_eq(tally_rules_check_ballot(&residents, &r, one, w, 2, &v, persons, &np, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(
+        tally_rules_check_ballot(&residents, &r, one, w, 2, &v, persons, &np, why, sizeof why), 0,
+        "%s", why);
     cr_assert_eq(v, TALLY_BALLOT_VALID, "%s", why);
     cr_assert_eq(np, 1);
     cr_assert_eq(persons[0], 0);
@@ -270,7 +298,8 @@ Test(gates, a_round_counts_from_box_totals)
     cr_assert_eq(tally_rules_count_boxes(&residents, &r, &box, 1, c), 0, "%s", c->status.message);
     cr_assert_eq(c->outcome, TALLY_OUTCOME_COMPLETE);
     cr_assert_eq(c->n_elected, 2);
-    cr_assert(c->person[0].status == TALLY_PERSON_ELECTED && c->person[1].status == TALLY_PERSON_ELECTED &&
+    cr_assert(c->person[0].status == TALLY_PERSON_ELECTED &&
+              c->person[1].status == TALLY_PERSON_ELECTED &&
               c->person[2].status != TALLY_PERSON_ELECTED);
     cr_assert_str_eq(tally_rules_person_status_name(c->person[2].status), "below threshold");
     cr_assert_str_eq(tally_rules_outcome_name(c->outcome), "complete");
@@ -289,7 +318,8 @@ Test(gates, lists_and_proxies_follow_the_profile)
     cr_assert(tally_rules_check_candidates(&residents, 5, 6, &check));
     cr_assert(tally_rules_check_proxies(&residents, TALLY_MODE_ORDINARY, 3, &check));
     cr_assert(!tally_rules_check_proxies(&residents, TALLY_MODE_ORDINARY, 4, &check));
-    cr_assert(!tally_rules_check_proxies(&residents, TALLY_MODE_REPRESENTATIVE, 1, &check), "none in representative mode");
+    cr_assert(!tally_rules_check_proxies(&residents, TALLY_MODE_REPRESENTATIVE, 1, &check),
+              "none in representative mode");
     cr_assert(!tally_rules_check_proxies(&party, TALLY_MODE_ORDINARY, 1, &check));
     cr_assert_eq(tally_profile_rule_min(&party.ballot_invalid, 5), 6);
     cr_assert_eq(tally_profile_mode_parse("household"), 1);

@@ -31,8 +31,8 @@ static Hj__Identity s_who(const char *role, char **communities, size_t n)
 
 Test(permissions, roles_have_one_name_each)
 {
-    const char *names[] = {"district-admin",     "subdistrict-office", "guidance-group",
-                           "auditor",            "election-committee", "observer"};
+    const char *names[] = {"district-admin", "subdistrict-office", "guidance-group",
+                           "auditor",        "election-committee", "observer"};
     unsigned seen = 0;
     for (size_t i = 0; i < 6; i++) {
         unsigned r = hj_role_parse(names[i]);
@@ -57,14 +57,16 @@ Test(permissions, the_table_says_who_and_whether_it_writes)
     cr_assert(hj_auth_is_write(s_table, OP_WRITE));
     cr_assert_not(hj_auth_is_write(s_table, OP_READ));
     cr_assert_not(hj_auth_is_write(s_table, OP_UNLISTED));
-    cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_READ, 0, &obs), 0, "everyone reads the figures");
+    cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_READ, 0, &obs), 0,
+                 "everyone reads the figures");
     cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_WRITE, 1, &gg), 0);
     cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_WRITE, 1, &obs), -1);
     cr_assert_eq(st.code, HJ__CODE__PERMISSION_DENIED);
     cr_assert_str_eq(st.field, "role");
     cr_assert_str_eq(st.message, "role observer may not call svc.thing_add (device dev-1)");
     cr_assert_eq(hj_auth_permit(&st, "svc", s_table, OP_ADMIN, 1, &gg), -1);
-    cr_assert(strstr(st.message, "guidance-group") && strstr(st.message, "svc.district_add"), "%s", st.message);
+    cr_assert(strstr(st.message, "guidance-group") && strstr(st.message, "svc.district_add"), "%s",
+              st.message);
 }
 
 Test(permissions, anything_not_declared_is_refused)
@@ -93,7 +95,8 @@ Test(permissions, scoped_roles_write_only_for_their_communities)
 {
     hj_status_t st;
     char *mine[] = {"KBS-BH-01", "KBS-BH-03"};
-    Hj__Identity gg = s_who("guidance-group", mine, 2), office = s_who("subdistrict-office", NULL, 0);
+    Hj__Identity gg = s_who("guidance-group", mine, 2),
+                 office = s_who("subdistrict-office", NULL, 0);
     Hj__Identity lonely = s_who("election-committee", NULL, 0);
     cr_assert_eq(hj_auth_in_scope(&st, &gg, "KBS-BH-01"), 0);
     cr_assert_eq(hj_auth_in_scope(&st, &gg, "KBS-BH-03"), 0);
@@ -138,7 +141,8 @@ Test(permissions, a_scoped_read_of_one_record_is_judged_on_its_community)
 {
     hj_status_t st;
     char *mine[] = {"KBS-BH-01", "KBS-BH-03"};
-    Hj__Identity gg = s_who("guidance-group", mine, 2), office = s_who("subdistrict-office", NULL, 0),
+    Hj__Identity gg = s_who("guidance-group", mine, 2),
+                 office = s_who("subdistrict-office", NULL, 0),
                  lonely = s_who("guidance-group", NULL, 0);
     const hj_permission_t *talk = hj_auth_find(s_table, OP_TALK),
                           *figures = hj_auth_find(s_table, OP_READ);
@@ -171,7 +175,8 @@ Test(permissions, a_list_takes_its_community_filter_from_the_scope)
 {
     char *mine[] = {"KBS-BH-01", "KBS-BH-03"}, *odd[] = {"A\"B"}, *filter = (char *)1;
     Hj__Identity gg = s_who("guidance-group", mine, 2), obs = s_who("observer", NULL, 0),
-                 ec = s_who("election-committee", mine, 1), lonely = s_who("guidance-group", NULL, 0),
+                 ec = s_who("election-committee", mine, 1),
+                 lonely = s_who("guidance-group", NULL, 0),
                  quoted = s_who("guidance-group", odd, 1);
     const hj_permission_t *talk = hj_auth_find(s_table, OP_TALK),
                           *figures = hj_auth_find(s_table, OP_READ);
@@ -199,7 +204,8 @@ Test(permissions, a_list_takes_its_community_filter_from_the_scope)
 Test(permissions, personal_details_go_only_to_the_roles_that_need_them)
 {
     char *mine[] = {"KBS-BH-01"}, *within = (char *)1;
-    Hj__Identity admin = s_who("district-admin", NULL, 0), office = s_who("subdistrict-office", NULL, 0),
+    Hj__Identity admin = s_who("district-admin", NULL, 0),
+                 office = s_who("subdistrict-office", NULL, 0),
                  ec = s_who("election-committee", mine, 1), gg = s_who("guidance-group", mine, 1),
                  obs = s_who("observer", NULL, 0), aud = s_who("auditor", NULL, 0);
     const hj_permission_t *person = hj_auth_find(s_table, OP_PERSON),

@@ -80,7 +80,8 @@ Test(ratelimit, devices_are_independent, .fini = teardown)
     rl = hj_ratelimit_new(10, 3);
     uint32_t retry;
     cr_assert_eq(s_drain("obs-1", 0, &retry), 3);
-    cr_assert_eq(hj_ratelimit_take(rl, "test-admin", 0, &retry), 1, "another device still has its burst");
+    cr_assert_eq(hj_ratelimit_take(rl, "test-admin", 0, &retry), 1,
+                 "another device still has its burst");
     cr_assert_eq(s_drain("test-admin", 0, &retry), 2);
     /* Names that share a prefix are different devices. */
     cr_assert_eq(s_drain("obs-10", 0, &retry), 3);
@@ -107,7 +108,8 @@ Test(ratelimit, refusals_are_reported_once_an_interval, .fini = teardown)
 {
     rl = hj_ratelimit_new(10, 1);
     uint64_t n = 0;
-    cr_assert_eq(hj_ratelimit_refused(rl, "obs-1", 1000, 10000, &n), 1, "the first is reported at once");
+    cr_assert_eq(hj_ratelimit_refused(rl, "obs-1", 1000, 10000, &n), 1,
+                 "the first is reported at once");
     cr_assert_eq(n, 1);
     int reports = 0;
     for (uint64_t t = 1001; t < 11000; t++)

@@ -83,8 +83,8 @@ Test(spool_record, every_truncation_is_detected)
     char err[256];
     uint8_t *data = s_file(&r, &len);
     for (size_t cut = 0; cut < len; cut++) {
-        cr_assert_eq(spool_record_parse(&back, data, cut, err, sizeof err), -1, "a file cut at %zu of %zu reads",
-                     cut, len);
+        cr_assert_eq(spool_record_parse(&back, data, cut, err, sizeof err), -1,
+                     "a file cut at %zu of %zu reads", cut, len);
         cr_assert(err[0], "a reason is given at %zu", cut);
     }
     cr_assert_eq(spool_record_parse(&back, data, len / 2, err, sizeof err), -1);
@@ -103,12 +103,14 @@ Test(spool_record, zeroed_tail_and_flipped_bytes_are_detected)
         uint8_t *copy = malloc(len);
         memcpy(copy, data, len);
         memset(copy + from, 0, len - from);
-        cr_assert_eq(spool_record_parse(&back, copy, len, err, sizeof err), -1, "zeros from %zu", from);
+        cr_assert_eq(spool_record_parse(&back, copy, len, err, sizeof err), -1, "zeros from %zu",
+                     from);
         free(copy);
     }
     for (size_t at = 0; at < len; at++) {
         data[at] ^= 0x20;
-        cr_assert_eq(spool_record_parse(&back, data, len, err, sizeof err), -1, "byte %zu changed", at);
+        cr_assert_eq(spool_record_parse(&back, data, len, err, sizeof err), -1, "byte %zu changed",
+                     at);
         data[at] ^= 0x20;
     }
     cr_assert_eq(spool_record_parse(&back, data, len, err, sizeof err), 0);
@@ -167,7 +169,8 @@ static void s_save(spool_t *sp, const char *rid, char name[96])
     spool_release(&e);
 }
 
-Test(spool_dir, saved_records_list_oldest_first_and_are_found_by_prefix, .init = s_fresh, .fini = s_cleanup)
+Test(spool_dir, saved_records_list_oldest_first_and_are_found_by_prefix, .init = s_fresh,
+     .fini = s_cleanup)
 {
     spool_t *sp = s_spool();
     char names[3][96], part[16], name[96], err[256];
@@ -201,7 +204,9 @@ Test(spool_dir, a_held_record_is_busy_for_everyone_else, .init = s_fresh, .fini 
     pid_t pid = fork();
     if (pid == 0) {
         spool_t *mine = spool_open(s_dir, err, sizeof err);
-        _exit(mine && spool_take(mine, "waiting", held.name, &other, err, sizeof err) == SPOOL_BUSY ? 0 : 1);
+        _exit(mine && spool_take(mine, "waiting", held.name, &other, err, sizeof err) == SPOOL_BUSY
+                  ? 0
+                  : 1);
     }
     int status;
     waitpid(pid, &status, 0);
@@ -215,7 +220,8 @@ Test(spool_dir, a_held_record_is_busy_for_everyone_else, .init = s_fresh, .fini 
     spool_close(&sp);
 }
 
-Test(spool_dir, refused_records_move_to_rejected_with_their_reason, .init = s_fresh, .fini = s_cleanup)
+Test(spool_dir, refused_records_move_to_rejected_with_their_reason, .init = s_fresh,
+     .fini = s_cleanup)
 {
     spool_t *sp = s_spool();
     spool_record_t r = s_record();
@@ -266,7 +272,8 @@ Test(spool_dir, half_written_files_are_set_aside, .init = s_fresh, .fini = s_cle
     cr_assert_eq(write(fd, "HJSPOOL 1\nserv", 14), 14);
     close(fd);
     /* ...but not one whose writer is still at work (this process). */
-    snprintf(path, sizeof path, "%s/waiting/.0000000000000002-%s.tmp.%d", s_dir, RID, (int)getpid());
+    snprintf(path, sizeof path, "%s/waiting/.0000000000000002-%s.tmp.%d", s_dir, RID,
+             (int)getpid());
     fd = open(path, O_WRONLY | O_CREAT, 0600);
     close(fd);
     cr_assert_eq(spool_sweep(sp, NULL, NULL), 1);

@@ -361,13 +361,9 @@ Test(backbone, relay_publishes_rows_that_committed_while_it_was_down, .fini = te
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-01", "--name", "甲",
                         "--subdistrict", "KBS-BH", NULL),
                  0);
-    long head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
     /* The relay must have sequenced everything so far. */
-    for (int i = 0; i < 50 && head != hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
-         i++) {
-        usleep(100000);
-        head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
-    }
+    cr_assert_eq(hj_wait_until(hj_stack_sealed, &stack, 30000), 0, "the relay seals the rows");
+    long head = hj_stack_scalar(&stack, "SELECT max(seq) FROM bus.journal");
     hj_stack_kill(&stack, stack.pid[0], SIGKILL); /* hj-busd */
     /* A row that a service committed while the relay was down. */
     PGconn *c = hj_stack_pg(&stack);
@@ -384,11 +380,8 @@ Test(backbone, relay_publishes_rows_that_committed_while_it_was_down, .fini = te
     cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", "A-02", "--name", "乙",
                         "--subdistrict", "KBS-BH", NULL),
                  0);
-    long n = 0;
-    for (int i = 0; i < 50 && n != head + 2; i++) {
-        usleep(100000);
-        n = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NOT NULL");
-    }
+    cr_assert_eq(hj_wait_until(hj_stack_sealed, &stack, 30000), 0, "the new relay seals the rows");
+    long n = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NOT NULL");
     cr_assert_eq(n, head + 2, "both later rows sequenced");
     cr_assert_eq(hj_stack_scalar(&stack, "SELECT seq FROM bus.journal WHERE kind = 'note'"),
                  head + 1, "the row committed during the outage comes first, contiguous");
@@ -548,12 +541,9 @@ Test(backbone, journal_verify_names_the_row_changed_by_hand, .fini = teardown, .
         cr_assert_eq(hj_run(&stack, NULL, NULL, "community", "add", "--code", codes[i], "--name",
                             "社区", "--subdistrict", "KBS-BH", NULL),
                      0);
-    long n = 0;
-    for (int i = 0; i < 50 && n != 5; i++) {
-        usleep(50000);
-        n = hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NOT NULL");
-    }
-    cr_assert_eq(n, 5);
+    cr_assert_eq(hj_wait_until(hj_stack_sealed, &stack, 30000), 0, "the relay seals the rows");
+    cr_assert_eq(hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal WHERE seq IS NOT NULL"),
+                 5);
     char *out = NULL;
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
                  0);

@@ -10,13 +10,14 @@
 
 #include "cli_test.h"
 #include "hj_envelope.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 
 static hj_stack_t stack;
 
 /* 滨河 party secretary, on the committee */
-#define WANG_LI "11111111-1111-4111-8111-111111111111"
-#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* not on the committee */
+#define WANG_LI HJ_SEED_WANG_LI
+#define LI_QIANG HJ_SEED_LI_QIANG
 #define UNKNOWN "99999999-9999-4999-8999-999999999999"
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
@@ -29,10 +30,7 @@ static void setup(void)
     OK("district", "add", "--code", "KBS", "--name", "康巴什区");
     OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
     OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
-    OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI);
-    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG);
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", "王丽", "--committee", "party",
-       "--role", "secretary", "--from", "2021-01-15");
+    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
 }
 
 static void teardown(void)
@@ -54,20 +52,11 @@ static long s_journal(const char *kind)
     return s_scalar(sql);
 }
 
-/* The number after "key": in JSON text (first occurrence), or -1. */
-static long s_json_number(const char *json, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = json ? strstr(json, pat) : NULL;
-    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
-}
-
 /* A counter of 滨河社区's board (hj board --json). */
 static long s_board(const char *counter)
 {
     char *out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
-    long n = s_json_number(out, counter);
+    long n = hj_json_number(out, counter);
     free(out);
     return n;
 }

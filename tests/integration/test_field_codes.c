@@ -17,8 +17,8 @@
 
 static hj_stack_t stack;
 
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary */
-#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
+#define WANG_LI HJ_SEED_WANG_LI
+#define LI_QIANG HJ_SEED_LI_QIANG
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
 
@@ -28,10 +28,7 @@ static void setup(void)
     static const char *const services[] = {"registry", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
-    OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI);
-    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG);
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", "王丽", "--committee", "party",
-       "--role", "secretary", "--from", "2021-01-15");
+    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
 }
 
 static void teardown(void)

@@ -16,8 +16,10 @@
 
 static hj_stack_t stack;
 
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary */
-#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
+#define S_WRITE(path, text) cr_assert_eq(hj_test_write(path, text), 0, "cannot write %s", path)
+
+#define WANG_LI HJ_SEED_WANG_LI
+#define LI_QIANG HJ_SEED_LI_QIANG
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
 
@@ -27,10 +29,7 @@ static void setup(void)
     static const char *const services[] = {"registry", "interviews", "audit", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
-    OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI);
-    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG);
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", "王丽", "--committee", "party",
-       "--role", "secretary", "--from", "2021-01-15");
+    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
 }
 
 static void teardown(void)
@@ -43,22 +42,6 @@ TestSuite(field_leftovers, .init = setup, .fini = teardown, .timeout = 240);
 static long s_scalar(const char *sql)
 {
     return hj_stack_scalar(&stack, sql);
-}
-
-static long s_json_number(const char *json, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = json ? strstr(json, pat) : NULL;
-    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
-}
-
-static void s_write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
 }
 
 /* Journal rows of `kind` whose payload holds `text` (UTF-8). */
@@ -89,7 +72,7 @@ Test(field_leftovers, a_preparation_list_says_its_total_and_pages_without_overla
               "the footer says what was left out: %s", out);
     free(out);
     out = HJ_OK(&stack, "publicity", "list", "--limit", "2", "--json");
-    cr_assert_eq(s_json_number(out, "total"), 5, "%s", out);
+    cr_assert_eq(hj_json_number(out, "total"), 5, "%s", out);
     prep_json(out, "next", next, sizeof next);
     cr_assert(hj_uuid_valid(next), "next is the cursor of the next page: %s", out);
     free(out);
@@ -125,7 +108,7 @@ Test(field_leftovers, a_name_matching_more_than_twenty_persons_says_how_many_mor
     char csv[4096] = "姓名,性别,民族,出生日期,党员\n";
     for (int i = 0; i < 23; i++)
         strcat(csv, "王伟,男,汉族,1980-02-03,否\n");
-    s_write_file(path, csv);
+    S_WRITE(path, csv);
     OK("person", "import", path);
     char *err =
         HJ_REFUSED(&stack, "talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date",
@@ -181,7 +164,7 @@ Test(field_leftovers, audit_states_and_a_talk_file_take_chinese_values)
              "\"interviewers\": [\"%s\"], \"interviewee\": {\"name\": \"赵物业\", \"role\": "
              "\"物业公司负责人\"}, \"summary\": \"谈物业配合\"}",
              today, LI_QIANG);
-    s_write_file(path, json);
+    S_WRITE(path, json);
     OK("talk", "add", "--from", path);
     cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE phase = 1 AND "
                           "interviewee_role = 1"),

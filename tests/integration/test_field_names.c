@@ -16,8 +16,10 @@
 
 static hj_stack_t stack;
 
-#define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary */
-#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
+#define S_WRITE(path, text) cr_assert_eq(hj_test_write(path, text), 0, "cannot write %s", path)
+
+#define WANG_LI HJ_SEED_WANG_LI
+#define LI_QIANG HJ_SEED_LI_QIANG
 #define WANG_WEI_1 "55555555-5555-4555-8555-555555555551"
 #define WANG_WEI_2 "55555555-5555-4555-8555-555555555552"
 
@@ -29,11 +31,7 @@ static void setup(void)
     static const char *const services[] = {"registry", "interviews", "tally", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
     cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
-    OK("person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI);
-    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG);
-    /* By name: the person is resolved by the registry, not typed as a UUID. */
-    OK("seat", "add", "--community", "KBS-BH-01", "--person", "王丽", "--committee", "party",
-       "--role", "secretary", "--from", "2021-01-15");
+    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
 }
 
 static void teardown(void)
@@ -48,23 +46,6 @@ static long s_scalar(const char *sql)
     return hj_stack_scalar(&stack, sql);
 }
 
-/* The number after "key": in JSON text (first occurrence), or -1. */
-static long s_json_number(const char *json, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = json ? strstr(json, pat) : NULL;
-    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
-}
-
-static void s_write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
 {
     char today[11], code[16];
@@ -72,7 +53,7 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
     char *out = HJ_OK(&stack, "person", "list", "--json");
     cr_assert(strstr(out, "\"code\":\"P0001\"") && strstr(out, "\"code\":\"P0002\""),
               "codes in the order recorded: %s", out);
-    cr_assert_eq(s_json_number(out, "total"), 2, "%s", out);
+    cr_assert_eq(hj_json_number(out, "total"), 2, "%s", out);
     free(out);
     /* Past the last page: no rows, and still how many there are. */
     out = HJ_OK(&stack, "person", "list", "--after", LI_QIANG, "--json");
@@ -99,7 +80,7 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
     free(out);
     /* A list filtered by interviewer's name, and persons by part of a name. */
     out = HJ_OK(&stack, "talk", "list", "--interviewer", "李强", "--json");
-    cr_assert_eq(s_json_number(out, "total"), 1, "%s", out);
+    cr_assert_eq(hj_json_number(out, "total"), 1, "%s", out);
     free(out);
     out = HJ_OK(&stack, "person", "list", "--name", "王", "--community", "KBS-BH-01", "--json");
     cr_assert(strstr(out, WANG_LI) && !strstr(out, LI_QIANG), "%s", out);
@@ -172,7 +153,7 @@ Test(field_names, a_long_list_says_what_it_left_out_and_all_pages_through)
             "\"interviewers\":[\"P0002\"],\"interviewee\":{\"role\":\"resident_representative\","
             "\"name\":\"对象甲%d\"},\"summary\":\"走访\"}",
             id, date, i);
-        s_write_file(path, text);
+        S_WRITE(path, text);
         OK("talk", "add", "--from", path);
     }
     char *out = HJ_OK(&stack, "talk", "list");
@@ -181,7 +162,7 @@ Test(field_names, a_long_list_says_what_it_left_out_and_all_pages_through)
     free(out);
     char next[64];
     out = HJ_OK(&stack, "talk", "list", "--json");
-    cr_assert_eq(s_json_number(out, "total"), 150, "%s", out);
+    cr_assert_eq(hj_json_number(out, "total"), 150, "%s", out);
     prep_json(out, "next", next, sizeof next);
     cr_assert(hj_uuid_valid(next), "next is a talk id: %s", next);
     free(out);
@@ -220,8 +201,8 @@ Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)
     prep_json(out, "id", id, sizeof id);
     free(out);
     out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
-    cr_assert(s_json_number(out, "talks_preparation") == 1 &&
-                  s_json_number(out, "talk_covered") == 1,
+    cr_assert(hj_json_number(out, "talks_preparation") == 1 &&
+                  hj_json_number(out, "talk_covered") == 1,
               "%s", out);
     free(out);
 
@@ -236,12 +217,12 @@ Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)
     cr_assert(strstr(out, "not yet") && strstr(out, "0/1"), "coverage counts what stands: %s", out);
     free(out);
     out = HJ_OK(&stack, "board", "KBS-BH-01", "--json");
-    cr_assert(s_json_number(out, "talks_preparation") == 0 &&
-                  s_json_number(out, "talk_covered") == 0,
+    cr_assert(hj_json_number(out, "talks_preparation") == 0 &&
+                  hj_json_number(out, "talk_covered") == 0,
               "the board counts what stands: %s", out);
     free(out);
     out = HJ_OK(&stack, "talk", "list", "--json");
-    cr_assert(!strstr(out, id) && s_json_number(out, "total") == 0, "%s", out);
+    cr_assert(!strstr(out, id) && hj_json_number(out, "total") == 0, "%s", out);
     free(out);
     out = HJ_OK(&stack, "talk", "list", "--include-void");
     cr_assert(strstr(out, id) && strstr(out, "已作废"), "%s", out);
@@ -303,19 +284,19 @@ Test(field_names, a_person_import_with_one_bad_line_changes_nothing)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/persons.csv", stack.run_dir);
-    s_write_file(path, "姓名,性别,民族,出生日期,党员\n"
-                       "张三,男,汉族,1980-02-03,是\n"
-                       "李四,unknown,蒙古族,1985-04-05,否\n"
-                       "王五,女,汉族,2999-01-01,否\n");
+    S_WRITE(path, "姓名,性别,民族,出生日期,党员\n"
+                  "张三,男,汉族,1980-02-03,是\n"
+                  "李四,unknown,蒙古族,1985-04-05,否\n"
+                  "王五,女,汉族,2999-01-01,否\n");
     long before = s_scalar("SELECT count(*) FROM registry.person");
     char *err = HJ_REFUSED(&stack, "person", "import", path);
     cr_assert(strstr(err, "line 3") && strstr(err, "line 4") && !strstr(err, "line 2"),
               "every bad line named: %s", err);
     free(err);
     cr_assert_eq(s_scalar("SELECT count(*) FROM registry.person"), before, "nothing imported");
-    s_write_file(path, "姓名,性别,民族,出生日期,党员\n"
-                       "张三,男,汉族,1980-02-03,是\n"
-                       "李四,女,蒙古族,1985-04-05,否\n");
+    S_WRITE(path, "姓名,性别,民族,出生日期,党员\n"
+                  "张三,男,汉族,1980-02-03,是\n"
+                  "李四,女,蒙古族,1985-04-05,否\n");
     char *out = HJ_OK(&stack, "person", "import", path);
     cr_assert(strstr(out, "2 persons imported") && strstr(out, "P0003") && strstr(out, "P0004"),
               "%s", out);

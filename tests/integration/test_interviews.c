@@ -18,11 +18,13 @@
 
 static hj_stack_t stack;
 
+#define S_WRITE(path, text) cr_assert_eq(hj_test_write(path, text), 0, "cannot write %s", path)
+
 /* The roster of the test district. */
 #define WANG_LI                                                                                    \
     "11111111-1111-4111-8111-111111111111" /* 滨河 party secretary and residents director */
-#define BATER "22222222-2222-4222-8222-222222222222"    /* 滨河 residents member */
-#define LI_QIANG "33333333-3333-4333-8333-333333333333" /* guidance group: the interviewer */
+#define BATER "22222222-2222-4222-8222-222222222222" /* 滨河 residents member */
+#define LI_QIANG HJ_SEED_LI_QIANG
 #define ZHAO_MIN "44444444-4444-4444-8444-444444444444" /* joins 滨河 later */
 #define BATER_SEAT "52222222-2222-4222-8222-222222222222"
 #define UNKNOWN "99999999-9999-4999-8999-999999999999"
@@ -66,14 +68,6 @@ static int s_prep_talk(const char *person, int days_ago, char **err)
                   "--summary", "谈换届工作的想法", NULL);
 }
 
-static void s_write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* members/covered of the first community in `hj talk coverage ... --json`. */
 static void s_coverage(const char *community, long *members, long *covered)
 {
@@ -110,7 +104,7 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
              "  \"concern_raised\": true\n"
              "}\n",
              id, talk_date, LI_QIANG, WANG_LI, due);
-    s_write_file(path, json);
+    S_WRITE(path, json);
     cr_assert_eq(hj_run(&stack, &out1, &err, "talk", "add", "--from", path, "--json", NULL), 0,
                  "%s", err);
     free(err);
@@ -130,7 +124,7 @@ Test(interviews, offline_record_submitted_twice_is_stored_once_and_round_trips_c
     /* A changed record under the same id is refused, naming the id, and not stored. */
     char *changed = strstr(json, "王丽同志");
     memcpy(changed, "李四", strlen("李四"));
-    s_write_file(path, json);
+    S_WRITE(path, json);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
     cr_assert(strstr(err, "field: request_id"), "%s", err);
     free(err);
@@ -270,30 +264,28 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     /* Records from a file: malformed JSON and unknown keys are usage errors naming line and key. */
     char path[512], *err = NULL;
     snprintf(path, sizeof path, "%s/bad.json", stack.run_dir);
-    s_write_file(
+    S_WRITE(
         path,
         "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
         "  \"sumary\": \"typo\"\n}\n");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "bad.json:4") && strstr(err, "unknown key \"sumary\""), "%s", err);
     free(err);
-    s_write_file(
-        path,
-        "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
+    S_WRITE(path,
+            "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "line 3") && strstr(err, "trailing ','"), "%s", err);
     free(err);
-    s_write_file(path, "{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}");
+    S_WRITE(path, "{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "\"id\" is required"), "%s", err);
     free(err);
-    s_write_file(path,
-                 "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
+    S_WRITE(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "bad.json:2") && strstr(err, "\"phase\" must be one of"), "%s", err);
     free(err);
-    s_write_file(path,
-                 "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
+    S_WRITE(path,
+            "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
     cr_assert(strstr(err, "\"concern_raised\" must be true or false"), "%s", err);
     free(err);
@@ -304,7 +296,7 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     cr_assert_eq(hj_run(&stack, &tmpl, NULL, "talk", "template", "--community", "KBS-BH-01", NULL),
                  0);
     cr_assert(strstr(tmpl, "\"community\": \"KBS-BH-01\"") && strstr(tmpl, today), "%s", tmpl);
-    s_write_file(path, tmpl);
+    S_WRITE(path, tmpl);
     free(tmpl);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
     cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: interviewers)"), "%s", err);
@@ -317,7 +309,7 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
              "\"interviewee\": {\"role\": \"resident_representative\", \"name\": \"刘芳\"}, "
              "\"summary\": \"x\", \"follow_ups\": [{\"action\": \"回访\", \"due_date\": \"%s\"}]}",
              past, LI_QIANG, due);
-    s_write_file(path, json);
+    S_WRITE(path, json);
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 1);
     cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, "(field: follow_ups[1].owner)"), "%s",
               err);

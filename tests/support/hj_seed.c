@@ -49,6 +49,20 @@ int hj_seed_probe(void *stack, int k, char *topic, size_t size)
     return hj_seed_run(stack, argv);
 }
 
+int hj_seed_secretary(hj_stack_t *s, const char *community)
+{
+    const char *const steps[][12] = {
+        {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", HJ_SEED_WANG_LI},
+        {"person", "add", "--name", "李强", "--gender", "male", "--request-id", HJ_SEED_LI_QIANG},
+        {"seat", "add", "--community", community, "--person", "王丽", "--committee", "party",
+         "--role", "secretary", "--from", "2021-01-15"},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof steps[0]; i++)
+        rc = hj_seed_run(s, steps[i]);
+    return rc;
+}
+
 static int s_subdistrict(s_seed_t *seed, const char *code, const char *name)
 {
     for (int i = 0; i < seed->n; i++)

@@ -37,4 +37,11 @@ int hj_seed_run(hj_stack_t *s, const char *const *argv);
  * is registry.community_added.KBS-BH-P<k>. */
 int hj_seed_probe(void *stack, int k, char *topic, size_t size);
 
+/* The field suites' two persons: 王丽, who holds the party secretary's seat of
+ * the community since 2021-01-15, and 李强, a cadre with no seat (the
+ * interviewer). */
+#define HJ_SEED_WANG_LI "11111111-1111-4111-8111-111111111111"
+#define HJ_SEED_LI_QIANG "33333333-3333-4333-8333-333333333333"
+int hj_seed_secretary(hj_stack_t *s, const char *community);
+
 #endif

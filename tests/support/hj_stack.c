@@ -687,3 +687,20 @@ char *hj_test_file(const char *path)
         fclose(f);
     return text;
 }
+
+int hj_test_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    int rc = f && fputs(text, f) >= 0 ? 0 : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    return rc;
+}
+
+long hj_json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = json ? strstr(json, pat) : NULL;
+    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}

@@ -131,6 +131,12 @@ pid_t hj_run_bg(hj_stack_t *s, const char *out_path, const char *err_path, const
 /* The text of the file at path (its first MiB), malloc'd; NULL when it cannot be read. */
 char *hj_test_file(const char *path);
 
+/* Writes text to path (a test's input file). 0 / -1. */
+int hj_test_write(const char *path, const char *text);
+
+/* The number after "key": in JSON text (its first occurrence), or -1. */
+long hj_json_number(const char *json, const char *key);
+
 /* A valid 18-character identity-card number built from a 17-digit body. */
 void hj_test_idcard(const char *body17, char out[19]);
 

@@ -322,6 +322,7 @@ typedef struct {
     s_samples_t latency; /* ms, replies that arrived while measuring */
     long errors;
     int reads; /* the reader: the community's coverage, one read after another */
+    int said;  /* the first failed call is named on stderr */
 } s_client_t;
 
 /* The reader's request: the measured community's talk coverage (a read:
@@ -363,8 +364,9 @@ static void *s_client_run(void *arg)
             continue;
         if (code == HJ__CODE__OK)
             s_samples_add(&t->latency, ms);
-        else
-            t->errors++;
+        else if (t->errors++ == 0 && !t->said++)
+            fprintf(stderr, "hj-bench: a %s call answered %s (%d)\n", t->reads ? "read" : "talk",
+                    code >= 0 ? hj_code_name((Hj__Code)code) : "nothing", code);
     }
     hj_client_destroy(&c);
     return NULL;
@@ -884,8 +886,11 @@ static int s_scale_point(const s_options_t *o, void *zctx, const s_setup_t *setu
     for (int k = 0; k < 2; k++) {
         s_system_result_t r[S_MAX_RUNS] = {0};
         for (int run = 0; run < o->runs; run++)
-            if (s_system_run(o, zctx, setup, sub, levels[k], &r[run]) != 0 || r[run].ok == 0)
+            if (s_system_run(o, zctx, setup, sub, levels[k], &r[run]) != 0 || r[run].ok == 0) {
+                fprintf(stderr, "hj-bench: %d client(s), run %d: %ld answered OK, %ld errors\n",
+                        levels[k], run + 1, r[run].ok, r[run].errors);
                 return -1;
+            }
         res[k] = r[0];
         res[k].rate = S_MEDIAN_OF(r, o->runs, rate);
         res[k].p50 = S_MEDIAN_OF(r, o->runs, p50);

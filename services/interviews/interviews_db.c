@@ -10,23 +10,12 @@
 #include <string.h>
 
 #define S_PAGE_DEFAULT 100
-/* Journal rows the cursor may trail by before a call moves it on even when
- * none of them concerns the roster (keeps the catch-up scan short). */
-#define S_CURSOR_LAG 256
 
 /* ---- the roster projection --------------------------------------------- */
 
-/* The registry journal rows the projection is made of. */
-#define S_ROSTER_KINDS                                                                             \
-    "{community_added,community_updated,person_added,person_updated,persons_imported,seat_added,"  \
-    "seat_ended}"
-
-/* Journal rows not yet known to be applied: above the cursor, or not yet
- * numbered by the relay (a row is numbered a few milliseconds after it
- * commits, so "above the cursor" alone would miss the freshest rows). */
-#define S_FRESH(cols, cursor)                                                                      \
-    "SELECT " cols " FROM bus.journal WHERE seq > " cursor " UNION ALL SELECT " cols               \
-    " FROM bus.journal WHERE seq IS NULL"
+/* Which journal rows make the roster, and whether one is not applied yet,
+ * are asked of the database (sql/025: interviews.roster_kinds, roster_fresh,
+ * roster_rows), the one place talk_record asks them too. */
 
 static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
 {
@@ -113,25 +102,17 @@ static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
     return rc;
 }
 
-/* Applies every fresh roster row and moves the cursor on. The caller holds
- * the cursor row lock (so two instances never apply at once). 0 / -1. */
+/* Applies every fresh roster row and moves the cursor on to the relay's
+ * head. The caller holds the cursor row lock (so two instances never apply
+ * at once). 0 / -1. */
 static int s_roster_apply(PGconn *c, const char *cursor)
 {
     char state[6];
-    const char *v[2] = {cursor, S_ROSTER_KINDS};
-    /* One statement, so the rows applied and the new cursor come from one snapshot. */
+    const char *v[1] = {cursor};
+    /* One statement, so the rows applied and the new cursor come from one
+     * snapshot. Row 0 carries the head only. */
     PGresult *r = hj_pq(
-        c, state,
-        "WITH fresh AS MATERIALIZED (" S_FRESH(
-            "id, seq, service, kind",
-            "$1::bigint") ") "
-                          "SELECT NULL::bigint, NULL::text, NULL::bytea, (SELECT max(seq) FROM "
-                          "fresh) "
-                          "UNION ALL "
-                          "SELECT j.id, j.kind, j.payload, NULL FROM fresh f JOIN bus.journal j ON "
-                          "j.id = f.id WHERE f.service = 'registry' AND f.kind = ANY($2::text[]) "
-                          "ORDER BY 1 NULLS FIRST",
-        2, v);
+        c, state, "SELECT id, kind, payload, head FROM interviews.roster_rows($1::bigint)", 1, v);
     if (!r)
         return -1;
     int rc = 0, n = PQntuples(r);
@@ -173,59 +154,27 @@ static int s_roster_apply(PGconn *c, const char *cursor)
 
 /* Brings the roster projection up to what has committed, inside the call's
  * transaction (a read's own when it has none). Cheap when nothing changed:
- * one look, no lock. 0 / -1. */
+ * one look (index probes whose cost is the roster rows not applied yet and
+ * the rows waiting for the relay, never the journal's size), no lock. 0 / -1. */
 static int s_roster_sync(PGconn *c)
 {
     char state[6];
-    /* The cursor first, then the journal above it as a parameter: an index
-     * range of seq whatever the journal's size (a subquery hid the value from
-     * the planner, which then scanned the whole journal at some sizes). */
-    PGresult *r = hj_pq(c, state, "SELECT seq FROM interviews.roster_cursor", 0, NULL);
+    PGresult *r = hj_pq(
+        c, state, "SELECT interviews.roster_fresh(seq) FROM interviews.roster_cursor", 0, NULL);
     if (!r)
         return -1;
-    char cursor[24];
-    snprintf(cursor, sizeof cursor, "%s", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "0");
+    int fresh = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
-    /* Whether a roster row is fresh (sql/023): the registry's rows of those
-     * kinds after the cursor (journal_service_kind) or waiting for the relay
-     * (its queue), not every row after the cursor (12 s after a bulk load of
-     * 780,000); and how many rows are fresh, counted up to the lag that
-     * moves the cursor on. `seq IS NULL` is not asked: it walks the entries
-     * sealed rows leave in journal_unsequenced until VACUUM (2.2 s once).
-     * Each part is driven the one way whatever the statistics say (after a
-     * bulk load they were stale, and the planner scanned the whole journal
-     * twice: 242 ms a call at 200,000 rows): the queue row by row into the
-     * journal by id (a LATERAL with LIMIT is not flattened), and the rows
-     * after the cursor in seq order (journal_seq_key), 256 at most. */
-    char lag[24];
-    snprintf(lag, sizeof lag, "%d", S_CURSOR_LAG);
-    const char *v[3] = {S_ROSTER_KINDS, cursor, lag};
-    r = hj_pq(c, state,
-              "SELECT (EXISTS (SELECT 1 FROM bus.journal WHERE service = 'registry' AND "
-              "kind = ANY($1::text[]) AND seq > $2::bigint) OR EXISTS (SELECT 1 FROM "
-              "bus.journal_unsealed q CROSS JOIN LATERAL (SELECT 1 FROM bus.journal j WHERE "
-              "j.id = q.id AND j.service = 'registry' AND j.kind = ANY($1::text[]) LIMIT 1) r))"
-              "::int, (SELECT count(*) FROM ((SELECT 1 FROM bus.journal WHERE seq > $2::bigint "
-              "ORDER BY seq LIMIT $3::int) UNION ALL (SELECT 1 FROM bus.journal_unsealed "
-              "LIMIT $3::int) LIMIT $3::int) f)",
-              3, v);
-    if (!r)
-        return -1;
-    long roster = atol(PQgetvalue(r, 0, 0)), all = atol(PQgetvalue(r, 0, 1));
-    PQclear(r);
-    if (roster == 0 && all < S_CURSOR_LAG)
+    if (!fresh)
         return 0;
     /* Roster rows must be applied now: wait for another instance that is
-     * applying them. Only moving the cursor on can wait for another time.
+     * applying them.
      * A read runs outside a transaction: the lock and the rows it guards
      * need one (hj_pq_begin), committed here. */
     int own = 0, rc = -1;
     if (hj_pq_begin(c, &own) != 0)
         return -1;
-    r = hj_pq(c, state,
-              roster ? "SELECT seq FROM interviews.roster_cursor FOR UPDATE"
-                     : "SELECT seq FROM interviews.roster_cursor FOR UPDATE SKIP LOCKED",
-              0, NULL);
+    r = hj_pq(c, state, "SELECT seq FROM interviews.roster_cursor FOR UPDATE", 0, NULL);
     if (r)
         rc = PQntuples(r) == 1 ? s_roster_apply(c, PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
@@ -579,7 +528,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
                   "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
                   "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, "
                   "'{}'), recorded_at, "
-                  "COALESCE(interviewee_code, '') "
+                  "COALESCE(interviewee_code, ''), COALESCE(talk_code, '') "
                   "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
                   "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
                   "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",
@@ -605,16 +554,7 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
         s_talk_refused(call, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), t->community);
     else {
         hj_debug("talk %s recorded for %s", call->request_id, t->community);
-        /* The short code the confirmation shows (sql/024): talk_record's
-         * statement cannot see the row it inserted, so it is read after. */
-        const char *v[1] = {call->request_id};
-        PGresult *code =
-            hj_pq(c, state, "SELECT code FROM interviews.talk WHERE id = $1::uuid", 1, v);
-        if (code && PQntuples(code) == 1)
-            s_talk_recorded(call, t, r, PQgetvalue(code, 0, 0));
-        else
-            hj_call_sql_failed(call, state, "talk", "id");
-        PQclear(code);
+        s_talk_recorded(call, t, r, PQgetvalue(r, 0, 10));
     }
 out:
     PQclear(r);

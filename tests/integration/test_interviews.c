@@ -14,7 +14,9 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "interviews.pb-c.h"
+#include "journal_fill.h"
 
 static hj_stack_t stack;
 
@@ -414,6 +416,48 @@ Test(interviews, coverage_follows_talks_and_the_changing_roster)
     cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "coverage", "KBS-XX-99", NULL), 1);
     cr_assert(strstr(err, "NOT_FOUND") && strstr(err, "(field: community)"), "%s", err);
     free(err);
+}
+
+/* The roster's freshness asks for roster rows, not for every row after its
+ * cursor: after 20,000 journal rows of other kinds (a busy campaign's talks,
+ * publicity and tasks) a seat added counts at once, a talk with the new
+ * member covers them, and talks in between leave the cursor
+ * where it was (nothing of the roster changed, nothing is read). */
+Test(interviews, a_seat_added_after_many_other_rows_counts_at_once)
+{
+    static const char *const codes[] = {"KBS-BH-01", "KBS-BH-02"};
+    journal_fill_t fill = {.subdistrict = "KBS-BH",
+                           .communities = codes,
+                           .n_communities = 2,
+                           .last_day = "2026-11-30",
+                           .days = 3,
+                           .seed = 0x7a1c};
+    long members, covered;
+    char *err = NULL;
+    s_coverage("KBS-BH-01", &members, &covered); /* the roster applied once */
+    long cursor = hj_stack_scalar(&stack, "SELECT seq FROM interviews.roster_cursor");
+    PGconn *c = hj_stack_pg(&stack);
+    cr_assert_eq(journal_fill(c, &fill, 20000), 0);
+    PQfinish(c);
+    cr_assert_eq(hj_wait_until(hj_stack_sealed, &stack, 60000), 0, "the relay sealed the rows");
+    cr_assert_eq(s_prep_talk(BATER, 1, &err), 0, "%s", err);
+    free(err);
+    cr_expect_eq(hj_stack_scalar(&stack, "SELECT seq FROM interviews.roster_cursor"), cursor,
+                 "no roster row came: the cursor stays, the 20,000 rows are not read");
+
+    cr_assert_eq(hj_run(&stack, NULL, &err, "seat", "add", "--community", "KBS-BH-01", "--person",
+                        ZHAO_MIN, "--committee", "party", "--role", "member", "--from",
+                        "2026-01-10", NULL),
+                 0, "%s", err);
+    free(err);
+    err = NULL;
+    cr_assert_eq(s_prep_talk(ZHAO_MIN, 2, &err), 0, "%s", err);
+    free(err);
+    s_coverage("KBS-BH-01", &members, &covered);
+    cr_assert(members == 3 && covered == 2,
+              "王丽, 巴特尔 and 赵敏; 巴特尔 and 赵敏 talked to: %ld/%ld", covered, members);
+    cr_expect_gt(hj_stack_scalar(&stack, "SELECT seq FROM interviews.roster_cursor"),
+                 cursor + 20000, "the cursor moved on past the rows it did not need to read");
 }
 
 /* The interviews events of the journal, decoded as the dashboard will. */

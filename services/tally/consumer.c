@@ -156,8 +156,14 @@ tally_consumer_t *tally_consumer_new(const hj_daemon_t *env, const tally_profile
     k->db = hj_db_new(env->loop, env->db);
     k->sub = zmq_socket(zctx, ZMQ_SUB);
     k->push = zmq_socket(zctx, ZMQ_PUSH);
-    if (!k->db || hj_db_on_connect(k->db, TALLY_SEARCH_PATH) != 0 || !k->sub || !k->push ||
-        zmq_setsockopt(k->sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+    /* The projection commits without waiting for its WAL flush: it is made
+     * of sealed journal rows and moves its cursor in the same transaction, so
+     * a crash loses a consistent tail that is applied again on start; a
+     * write's durable COMMIT flushes it meanwhile. One fsync fewer a write. */
+    if (!k->db ||
+        hj_db_on_connect(k->db, "SELECT set_config('search_path', '" TALLY_SCHEMAS "', false), "
+                                "set_config('synchronous_commit', 'off', false)") != 0 ||
+        !k->sub || !k->push || zmq_setsockopt(k->sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->push, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(k->sub, ZMQ_SUBSCRIBE, "", 0) != 0 ||
         hj_curve_client_socket(k->sub, env->key) != 0 ||

@@ -21,7 +21,8 @@ extern const hj_service_t tally_service;
 /* Every hj-tallyd connection: the projection's tables are named without a
  * schema (projection_db.c, board_db.c, report_db.c), so that a report "as
  * of" a past day can read them from tally_asof instead (sql/010). */
-#define TALLY_SEARCH_PATH "SET search_path = tally, public"
+#define TALLY_SCHEMAS "tally, public"
+#define TALLY_SEARCH_PATH "SET search_path = " TALLY_SCHEMAS
 /* The same for a report as of a past day, inside its savepoint. */
 #define TALLY_ASOF_SEARCH_PATH "SET LOCAL search_path = tally_asof, tally, public"
 

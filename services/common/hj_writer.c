@@ -105,11 +105,12 @@ static int s_exec(PGconn *conn, const char *sql)
 }
 
 /* The call's journal row, then (when another call follows) RELEASE and the
- * next call's SAVEPOINT, in one round trip (libpq pipeline mode). 0 when all
- * succeeded; -1 with `state` when the INSERT was refused (the transaction is
- * then aborted back to hj_call, which still exists); -2 when the connection
- * broke or a savepoint command failed. */
-static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int more,
+ * next call's SAVEPOINT, or (`commit`: the batch's last call) NOTIFY and
+ * COMMIT, in one round trip (libpq pipeline mode). 0 when all succeeded;
+ * -1 with `state` when the INSERT was refused (what follows it is skipped and
+ * the transaction is aborted back to hj_call, which still exists); -2 when
+ * the connection broke or a savepoint command or the COMMIT failed. */
+static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int more, int commit,
                             char state[6])
 {
     const char *v[8] = {c->request_id,
@@ -122,7 +123,7 @@ static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int
                         (const char *)c->digest};
     int len[8] = {0, 0, 0, 0, 0, (int)c->payload_len, (int)c->reply_len, (int)sizeof c->digest};
     int fmt[8] = {0, 0, 0, 0, 0, 1, 1, 1};
-    int queries = more ? 3 : 1, seen = 0, nulls = 0, rc = 0;
+    int queries = 1 + (more ? 2 : 0) + (commit ? 2 : 0), seen = 0, nulls = 0, rc = 0;
     state[0] = 0;
     if (!c->payload)
         v[5] = "";
@@ -136,6 +137,8 @@ static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int
         (more &&
          (!PQsendQueryParams(conn, "RELEASE SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL, 0) ||
           !PQsendQueryParams(conn, "SAVEPOINT hj_call", 0, NULL, NULL, NULL, NULL, 0))) ||
+        (commit && (!PQsendQueryParams(conn, "NOTIFY hj_journal", 0, NULL, NULL, NULL, NULL, 0) ||
+                    !PQsendQueryParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))) ||
         !PQpipelineSync(conn)) {
         hj_error("sql send failed: %s", PQerrorMessage(conn));
         PQexitPipelineMode(conn);
@@ -169,6 +172,10 @@ static int s_journal_insert(PGconn *conn, const char *service, hj_call_t *c, int
         } else if (st == PGRES_FATAL_ERROR) {
             hj_error("sql failed: %s", PQresultErrorMessage(r));
             rc = -2;
+        } else if (st == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+            /* COMMIT of a transaction that had failed answers ROLLBACK, not an error. */
+            hj_error("the transaction was rolled back at COMMIT");
+            rc = -2;
         }
         if (st != PGRES_PIPELINE_ABORTED)
             seen++;
@@ -190,9 +197,10 @@ static void s_read_scope(hj_writer_t *w, hj_call_t *c)
 }
 
 /* One call inside the batch transaction. On entry the savepoint hj_call is
- * set; on return it is set again when `more` calls follow. -1 when the
- * connection broke. */
-static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
+ * set; on return it is set again when `more` calls follow. The last call's
+ * journal row goes with the COMMIT (one round trip fewer a batch): then
+ * *committed is set. -1 when the connection broke or that COMMIT failed. */
+static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more, int *committed)
 {
     int write = c->request_id[0] != 0;
     char state[6] = "";
@@ -209,7 +217,8 @@ static int s_run_call(hj_writer_t *w, PGconn *conn, hj_call_t *c, int more)
     if (c->status.code == HJ__CODE__OK) {
         if (!write)
             return more ? s_exec(conn, "RELEASE SAVEPOINT hj_call; SAVEPOINT hj_call") : 0;
-        int rc = s_journal_insert(conn, w->service, c, more, state);
+        int rc = s_journal_insert(conn, w->service, c, more, !more, state);
+        *committed = rc == 0 && !more;
         if (rc != -1)
             return rc == 0 ? 0 : -1;
         if (strcmp(state, "23505") != 0)
@@ -242,7 +251,7 @@ static void s_work(PGconn *conn, void *arg)
 {
     s_lane_t *lane = arg;
     hj_writer_t *w = lane->w;
-    int writes = 0;
+    int writes = 0, committed = 0;
     if (!conn) {
         s_fail_all(lane->batch, "the database is unavailable");
         return;
@@ -250,12 +259,12 @@ static void s_work(PGconn *conn, void *arg)
     if (s_exec(conn, "BEGIN; SAVEPOINT hj_call") != 0)
         goto broken;
     for (hj_call_t *c = lane->batch; c; c = c->next) {
-        if (s_run_call(w, conn, c, c->next != NULL) != 0)
+        if (s_run_call(w, conn, c, c->next != NULL, &committed) != 0)
             goto broken;
         writes += c->request_id[0] && !c->replayed && c->status.code == HJ__CODE__OK;
     }
     /* NOTIFY wakes the journal relay once this commits. */
-    if (s_exec(conn, writes ? "NOTIFY hj_journal; COMMIT" : "COMMIT") != 0)
+    if (!committed && s_exec(conn, writes ? "NOTIFY hj_journal; COMMIT" : "COMMIT") != 0)
         goto broken;
     return;
 broken:

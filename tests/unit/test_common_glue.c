@@ -12,7 +12,7 @@
 #include "hj_client.h"
 #include "hj_envelope.h"
 #include "hj_frames.h"
-#include "hj_mdp.h"
+#include "hj_scripted.h"
 #include "hj_zwatch.h"
 
 Test(frames, multipart_round_trip_and_limits)
@@ -136,7 +136,7 @@ static void *s_scripted_broker(void *arg)
     s_broker_t *b = arg;
     void *s = b->socket;
     for (int i = 0; i < 2; i++) {
-        hj_frames_t f, out;
+        hj_frames_t f;
         if (hj_frames_recv(s, &f, 0) != 0)
             break;
         b->requests++;
@@ -145,23 +145,13 @@ static void *s_scripted_broker(void *arg)
             continue; /* say nothing: the client must time out and resend */
         }
         hj_status_t st;
-        size_t len;
         hj_status_set(&st, i == 0 ? HJ__CODE__UNAVAILABLE : HJ__CODE__OK, "",
                       i == 0 ? "busy" : "ok");
         if (b->script >= 2 && (i == 0 || b->script == 3)) {
             hj_status_set(&st, HJ__CODE__RESOURCE_EXHAUSTED, "device", "too fast");
             st.retry_after_ms = b->script == 2 ? 30 : 5000;
         }
-        uint8_t *body = hj_status_pack(&st, &len);
-        hj_frames_init(&out);
-        hj_frames_move(&out, &f, 0);
-        hj_frames_add(&out, "", 0);
-        hj_frames_addstr(&out, HJ_MDPC);
-        hj_frames_addstr(&out, "registry");
-        hj_frames_add(&out, body, len);
-        hj_frames_send(s, &out);
-        hj_frames_close(&f);
-        free(body);
+        hj_scripted_reply(s, &f, &st);
     }
     /* The socket stays open: the test closes it once its client has the
      * last answer (closed here with linger 0, it could drop it). */

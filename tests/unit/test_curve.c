@@ -17,7 +17,7 @@
 #include "hj_curve.h"
 #include "hj_envelope.h"
 #include "hj_frames.h"
-#include "hj_mdp.h"
+#include "hj_scripted.h"
 
 static char s_dir[256];
 
@@ -346,18 +346,8 @@ static void *s_serve(void *arg)
             snprintf(s->user_id, sizeof s->user_id, "%s", uid ? uid : "");
             s->served++;
             hj_status_t st;
-            size_t len;
             hj_status_set(&st, HJ__CODE__OK, "", "ok");
-            uint8_t *body = hj_status_pack(&st, &len);
-            hj_frames_init(&out);
-            hj_frames_move(&out, &f, 0);
-            hj_frames_add(&out, "", 0);
-            hj_frames_addstr(&out, HJ_MDPC);
-            hj_frames_addstr(&out, "registry");
-            hj_frames_add(&out, body, len);
-            hj_frames_send(router, &out);
-            free(body);
-            hj_frames_close(&f);
+            hj_scripted_reply(router, &f, &st);
         }
     }
     zmq_close(router);

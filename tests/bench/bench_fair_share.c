@@ -24,6 +24,7 @@
 #include "hj_envelope.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "registry.pb-c.h"
 
@@ -242,25 +243,8 @@ int main(int argc, char **argv)
         goto out;
     }
     /* A few communities, so the read has rows to read. */
-    static const char *const setup[][10] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict",
-         "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict",
-         "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-03", "--name", "民生社区", "--subdistrict",
-         "KBS-BH"},
-    };
-    for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
-        char *err = NULL;
-        if (hj_runv(&stack, NULL, &err, setup[i]) != 0) {
-            fprintf(stderr, "setup: hj %s %s: %s", setup[i][0], setup[i][1], err ? err : "");
-            free(err);
-            goto out;
-        }
-        free(err);
-    }
+    if (HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02", "KBS-BH-03") != 0)
+        goto out;
     if (hj_stack_enrol(&stack, "obs-1", "指挥中心", "observer", observer, sizeof observer) != 0)
         goto out;
     /* Two machines in the field: each device has its own context (its own

@@ -37,13 +37,8 @@ static void setup(void)
     static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-auditd", NULL};
     static const char *const services[] = {"registry", "interviews", "audit", NULL};
     cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
     const char *steps[][16] = {
-        {"district", "add", "--code", "KBS", "--name", "康巴什区"},
-        {"subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS"},
-        {"community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict",
-         "KBS-BH"},
-        {"community", "add", "--code", "KBS-BH-02", "--name", "康和社区", "--subdistrict",
-         "KBS-BH"},
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
         {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI},
         {"seat", "add", "--community", "KBS-BH-01", "--person", WANG_LI, "--committee", "party",

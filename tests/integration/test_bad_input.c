@@ -156,9 +156,43 @@ static void s_case(const char *service, const char *what, s_bytes_t body, int wa
     cases[ncases++] = (s_case_t){service, what, NULL, 0, body, want, field};
 }
 
-/* What every service gets, whatever its messages: broken frames and bytes. */
-static void s_wire_cases(const char *service, s_bytes_t valid_write)
+/* One bad value in one text field of a request: the field, what goes in it
+ * (S_BIG: 10 MB of text; S_NUL: its first '#' becomes a NUL on the wire),
+ * and the refusal it must get. */
+typedef struct {
+    char **slot;
+    const char *value;
+    int how;
+    const char *what;
+    int want;
+    const char *field;
+} s_text_row_t;
+
+#define S_BIG "(10 MB)"
+enum { S_AS_IS, S_NUL };
+
+/* A case for each row: its value packed into req (as it stands otherwise),
+ * and the field as it was again before the next row. */
+static void s_text_rows(const char *service, const ProtobufCMessage *req, const s_text_row_t *rows,
+                        size_t n)
 {
+    for (size_t i = 0; i < n; i++) {
+        const s_text_row_t *row = &rows[i];
+        char *kept = *row->slot, *big = NULL;
+        if (strcmp(row->value, S_BIG) == 0)
+            big = s_big_text(10u * 1024 * 1024);
+        *row->slot = big ? big : (char *)row->value;
+        s_bytes_t b = s_pack(req);
+        s_case(service, row->what, row->how == S_NUL ? s_nul(b) : b, row->want, row->field);
+        *row->slot = kept;
+        free(big);
+    }
+}
+
+/* What every service gets, whatever its messages: broken frames and bytes. */
+static void s_wire_cases(const char *service, const ProtobufCMessage *request)
+{
+    s_bytes_t valid_write = s_pack(request);
     static char unknown[4][32]; /* one a service */
     static int n;
     cr_assert_lt(n, 4);
@@ -186,6 +220,23 @@ static void s_wire_cases(const char *service, s_bytes_t valid_write)
     uint8_t *huge = calloc(1, (size_t)MAX_MSG + 4096);
     s_case(service, "oversized frame (over the broker's maximum)",
            (s_bytes_t){huge, (size_t)MAX_MSG + 4096}, NO_ANSWER, "");
+    free(valid_write.data);
+}
+
+#define S_ROWS(a) (sizeof(a) / sizeof((a)[0]))
+#define INVALID HJ__CODE__INVALID_ARGUMENT
+
+/* What every service's Request gets: no operation at all, and a read with
+ * fields this version does not know (a newer client's), which are ignored. */
+static void s_ops_cases(const char *service, const ProtobufCMessageDescriptor *request,
+                        const ProtobufCMessage *read)
+{
+    ProtobufCMessage *none = calloc(1, request->sizeof_message);
+    protobuf_c_message_init(request, none);
+    s_case(service, "no operation, unknown fields", s_with_unknown(s_pack(none)), INVALID, "op");
+    free(none);
+    s_case(service, "a read with unknown fields (ignored)", s_with_unknown(s_pack(read)),
+           HJ__CODE__OK, "");
 }
 
 static void s_registry_cases(void)
@@ -201,33 +252,21 @@ static void s_registry_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000001";
     req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD;
     req.community_add = &m;
-    s_bytes_t valid = s_pack(&req.base);
-    s_wire_cases("registry", valid);
+    s_wire_cases("registry", &req.base);
 
-    m.name = "测试\xe6\xbb";
-    s_case("registry", "invalid UTF-8 in a name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "name");
-    m.name = "测试#社区";
-    s_case("registry", "NUL byte in a name", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
-           "name");
-    m.name = s_big_text(10u * 1024 * 1024);
-    s_case("registry", "10 MB name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "name");
-    free(m.name);
-    m.name = "测试社区";
-    m.code = "x'; DROP TABLE registry.community; --";
-    s_case("registry", "SQL metacharacters in a code", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "code");
-    m.code = "KBS-BH-09";
+    const s_text_row_t community[] = {
+        {&m.name, "测试\xe6\xbb", S_AS_IS, "invalid UTF-8 in a name", INVALID, "name"},
+        {&m.name, "测试#社区", S_NUL, "NUL byte in a name", INVALID, "name"},
+        {&m.name, S_BIG, S_AS_IS, "10 MB name", INVALID, "name"},
+        {&m.code, "x'; DROP TABLE registry.community; --", S_AS_IS, "SQL metacharacters in a code",
+         INVALID, "code"},
+        {&req.request_id, "'; DELETE FROM bus.journal; --", S_AS_IS,
+         "SQL metacharacters as the request id", INVALID, "request_id"},
+        {&req.request_id, "", S_AS_IS, "a write without its UUID", INVALID, "request_id"},
+    };
+    s_text_rows("registry", &req.base, community, S_ROWS(community));
     m.org_type = (Hj__Registry__OrgType)-1;
-    s_case("registry", "negative enum (org_type -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "org_type");
-    m.org_type = HJ__REGISTRY__ORG_TYPE__BRANCH;
-    req.request_id = "'; DELETE FROM bus.journal; --";
-    s_case("registry", "SQL metacharacters as the request id", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "request_id");
-    req.request_id = "";
-    s_case("registry", "a write without its UUID", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "request_id");
+    s_case("registry", "negative enum (org_type -1)", s_pack(&req.base), INVALID, "org_type");
 
     seat.community = "KBS-BH-01";
     seat.person_id = p1;
@@ -237,21 +276,14 @@ static void s_registry_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000002";
     req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_ADD;
     req.seat_add = &seat;
-    s_case("registry", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "term_start");
+    s_case("registry", "date 2026-02-30", s_pack(&req.base), INVALID, "term_start");
 
-    s_case("registry", "negative count (list limit -1)", s_negative(15, 2),
-           HJ__CODE__INVALID_ARGUMENT, "limit");
-    Hj__Registry__Request none = HJ__REGISTRY__REQUEST__INIT;
-    s_case("registry", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
-           HJ__CODE__INVALID_ARGUMENT, "op");
+    s_case("registry", "negative count (list limit -1)", s_negative(15, 2), INVALID, "limit");
     q.limit = 5;
     req.request_id = "";
     req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
     req.community_list = &q;
-    s_case("registry", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
-           HJ__CODE__OK, "");
-    free(valid.data);
+    s_ops_cases("registry", &hj__registry__request__descriptor, &req.base);
 }
 
 static void s_audit_cases(void)
@@ -274,31 +306,24 @@ static void s_audit_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000011";
     req.op_case = HJ__AUDIT__REQUEST__OP_OPEN;
     req.open = &e;
-    s_bytes_t valid = s_pack(&req.base);
-    s_wire_cases("audit", valid);
+    s_wire_cases("audit", &req.base);
 
-    e.term = "2021\xff"
-             "2026";
-    s_case("audit", "invalid UTF-8 in the term", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "term");
-    e.term = "2021-2026";
-    auditors[0] = "张#审计";
-    s_case("audit", "NUL byte in an auditor", s_nul(s_pack(&req.base)), HJ__CODE__INVALID_ARGUMENT,
-           "auditors");
-    auditors[0] = "张审计";
-    e.period_from = "2026-02-30";
-    s_case("audit", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "period_from");
-    e.period_from = "2021-01-01";
-    e.community = "'; DROP SCHEMA audit CASCADE; --";
-    s_case("audit", "SQL metacharacters in a community code", s_pack(&req.base),
-           HJ__CODE__NOT_FOUND, "community");
-    e.community = "KBS-BH-01";
+    const s_text_row_t open[] = {
+        {&e.term,
+         "2021\xff"
+         "2026",
+         S_AS_IS, "invalid UTF-8 in the term", INVALID, "term"},
+        {&auditors[0], "张#审计", S_NUL, "NUL byte in an auditor", INVALID, "auditors"},
+        {&e.period_from, "2026-02-30", S_AS_IS, "date 2026-02-30", INVALID, "period_from"},
+        {&e.community, "'; DROP SCHEMA audit CASCADE; --", S_AS_IS,
+         "SQL metacharacters in a community code", HJ__CODE__NOT_FOUND, "community"},
+    };
+    s_text_rows("audit", &req.base, open, S_ROWS(open));
 
     ref.key = "KBS-BH-01";
     item.title = "停车费收支";
     item.basis = HJ__AUDIT__BASIS__REPRESENTATIVES;
-    item.signers = 12;
+    item.signers = UINT32_MAX; /* -1 as the count of residents who asked */
     item.eligible = 30;
     item.requested_by = "居民代表";
     item.requested_on = "2026-01-10";
@@ -307,36 +332,28 @@ static void s_audit_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000012";
     req.op_case = HJ__AUDIT__REQUEST__OP_SCOPE_ADD;
     req.scope_add = &add;
-    item.signers = UINT32_MAX; /* -1 as the count of residents who asked */
-    s_case("audit", "negative count (signers -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "eligible");
-    s_case("audit", "negative count (list limit -1)", s_negative(12, 3), HJ__CODE__INVALID_ARGUMENT,
-           "limit");
+    s_case("audit", "negative count (signers -1)", s_pack(&req.base), INVALID, "eligible");
+    s_case("audit", "negative count (list limit -1)", s_negative(12, 3), INVALID, "limit");
 
     f.scope_item = 1;
     f.severity = HJ__AUDIT__SEVERITY__OBSERVATION;
-    f.text = s_big_text(10u * 1024 * 1024);
+    f.text = "票据不全";
     fadd.audit = &ref;
     fadd.finding = &f;
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000013";
     req.op_case = HJ__AUDIT__REQUEST__OP_FINDING_ADD;
     req.finding_add = &fadd;
-    s_case("audit", "10 MB finding text", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "text");
-    free(f.text);
-    f.text = "票据不全";
-    f.amount = "-12.00";
-    s_case("audit", "negative amount", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "amount");
+    const s_text_row_t finding[] = {
+        {&f.text, S_BIG, S_AS_IS, "10 MB finding text", INVALID, "text"},
+        {&f.amount, "-12.00", S_AS_IS, "negative amount", INVALID, "amount"},
+    };
+    s_text_rows("audit", &req.base, finding, S_ROWS(finding));
 
-    Hj__Audit__Request none = HJ__AUDIT__REQUEST__INIT;
-    s_case("audit", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
-           HJ__CODE__INVALID_ARGUMENT, "op");
     q.limit = 5;
     req.request_id = "";
     req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
     req.list = &q;
-    s_case("audit", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
-           HJ__CODE__OK, "");
-    free(valid.data);
+    s_ops_cases("audit", &hj__audit__request__descriptor, &req.base);
 }
 
 static void s_interviews_cases(void)
@@ -357,42 +374,26 @@ static void s_interviews_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000021";
     req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_ADD;
     req.talk_add = &t;
-    s_bytes_t valid = s_pack(&req.base);
-    s_wire_cases("interviews", valid);
+    s_wire_cases("interviews", &req.base);
 
-    t.summary = "愿意\xc3\x28";
-    s_case("interviews", "invalid UTF-8 in the summary", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "summary");
-    t.summary = "愿意#继续";
-    s_case("interviews", "NUL byte in the summary", s_nul(s_pack(&req.base)),
-           HJ__CODE__INVALID_ARGUMENT, "summary");
-    t.summary = s_big_text(10u * 1024 * 1024);
-    s_case("interviews", "10 MB summary", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "summary");
-    free(t.summary);
-    t.summary = "愿意继续服务居民";
-    t.date = "2026-02-30";
-    s_case("interviews", "date 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "date");
-    t.date = "2026-01-10";
-    t.community = "KBS' OR '1'='1";
-    s_case("interviews", "SQL metacharacters in a community code", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "community");
-    t.community = "KBS-BH-01";
+    const s_text_row_t talk[] = {
+        {&t.summary, "愿意\xc3\x28", S_AS_IS, "invalid UTF-8 in the summary", INVALID, "summary"},
+        {&t.summary, "愿意#继续", S_NUL, "NUL byte in the summary", INVALID, "summary"},
+        {&t.summary, S_BIG, S_AS_IS, "10 MB summary", INVALID, "summary"},
+        {&t.date, "2026-02-30", S_AS_IS, "date 2026-02-30", INVALID, "date"},
+        {&t.community, "KBS' OR '1'='1", S_AS_IS, "SQL metacharacters in a community code", INVALID,
+         "community"},
+    };
+    s_text_rows("interviews", &req.base, talk, S_ROWS(talk));
     t.phase = (Hj__Interviews__Phase)-1;
-    s_case("interviews", "negative enum (phase -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "phase");
-    s_case("interviews", "negative count (list limit -1)", s_negative(12, 6),
-           HJ__CODE__INVALID_ARGUMENT, "limit");
+    s_case("interviews", "negative enum (phase -1)", s_pack(&req.base), INVALID, "phase");
+    s_case("interviews", "negative count (list limit -1)", s_negative(12, 6), INVALID, "limit");
 
-    Hj__Interviews__Request none = HJ__INTERVIEWS__REQUEST__INIT;
-    s_case("interviews", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
-           HJ__CODE__INVALID_ARGUMENT, "op");
     q.limit = 5;
     req.request_id = "";
     req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_LIST;
     req.talk_list = &q;
-    s_case("interviews", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
-           HJ__CODE__OK, "");
-    free(valid.data);
+    s_ops_cases("interviews", &hj__interviews__request__descriptor, &req.base);
 }
 
 static void s_tally_cases(void)
@@ -414,45 +415,29 @@ static void s_tally_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000031";
     req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
     req.election_schedule = &e;
-    s_bytes_t valid = s_pack(&req.base);
-    s_wire_cases("tally", valid);
+    s_wire_cases("tally", &req.base);
 
-    e.date = "2026-02-30";
-    s_case("tally", "election day 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "date");
-    e.date = "2099-02-30"; /* not in the past: the calendar refuses it */
-    s_case("tally", "election day 2099-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "date");
-    e.date = election_day;
+    const s_text_row_t schedule[] = {
+        {&e.date, "2026-02-30", S_AS_IS, "election day 2026-02-30", INVALID, "date"},
+        /* not in the past: the calendar refuses it */
+        {&e.date, "2099-02-30", S_AS_IS, "election day 2099-02-30", INVALID, "date"},
+        {&e.community, "KBS' OR 1=1--", S_AS_IS, "SQL metacharacters in a community code", INVALID,
+         "community"},
+        {&e.community, "KBS-BH-\xe6\xbb", S_AS_IS, "invalid UTF-8 in a community code", INVALID,
+         "community"},
+        {&e.community, "KBS-BH#02", S_NUL, "NUL byte in a community code", INVALID, "community"},
+        {&e.body, "residents'--", S_AS_IS, "SQL metacharacters in the body", INVALID, "body"},
+        {&e.mode, "ordinary\x01", S_AS_IS, "a mode that is none, with a control character", INVALID,
+         "mode"},
+        {&req.request_id, "'; DELETE FROM tally.election; --", S_AS_IS,
+         "SQL metacharacters as the request id", INVALID, "request_id"},
+    };
+    s_text_rows("tally", &req.base, schedule, S_ROWS(schedule));
     e.seats = 0;
     s_case("tally", "seats as a ten-byte varint (2^64 - 1)",
-           s_request(req.request_id, 12, s_huge_varint(s_pack(&e.base), 4)),
-           HJ__CODE__INVALID_ARGUMENT, "seats");
+           s_request(req.request_id, 12, s_huge_varint(s_pack(&e.base), 4)), INVALID, "seats");
     e.seats = UINT32_MAX;
-    s_case("tally", "negative count (seats -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "seats");
-    e.seats = 5;
-    e.community = "KBS' OR 1=1--";
-    s_case("tally", "SQL metacharacters in a community code", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "community");
-    e.community = "KBS-BH-\xe6\xbb";
-    s_case("tally", "invalid UTF-8 in a community code", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "community");
-    e.community = "KBS-BH#02";
-    s_case("tally", "NUL byte in a community code", s_nul(s_pack(&req.base)),
-           HJ__CODE__INVALID_ARGUMENT, "community");
-    e.community = "KBS-BH-02";
-    e.body = "residents'--";
-    s_case("tally", "SQL metacharacters in the body", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "body");
-    e.body = "residents";
-    e.mode = "ordinary\x01";
-    s_case("tally", "a mode that is none, with a control character", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "mode");
-    e.mode = "";
-    req.request_id = "'; DELETE FROM tally.election; --";
-    s_case("tally", "SQL metacharacters as the request id", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "request_id");
+    s_case("tally", "negative count (seats -1)", s_pack(&req.base), INVALID, "seats");
 
     /* Opening the scheduled election with one gate overridden. */
     o.community = "KBS-BH-01";
@@ -460,26 +445,24 @@ static void s_tally_cases(void)
     o.overrides = gs;
     o.n_overrides = 1;
     g.gate = HJ__TALLY__GATE_ID__AUDIT;
-    g.reason = s_big_text(10u * 1024 * 1024);
+    g.reason = "审计延期";
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000032";
     req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
     req.election_open = &o;
-    s_case("tally", "10 MB override reason", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "overrides[1].reason");
-    free(g.reason);
-    g.reason = "审计延期\xc0\xaf";
-    s_case("tally", "invalid UTF-8 (overlong) in an override reason", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "reason");
-    g.reason = "x'); DELETE FROM tally.gate_override; UPDATE tally.election SET state = 'open'; --";
-    s_case("tally", "SQL metacharacters in an override reason (the other gates are red)",
-           s_pack(&req.base), HJ__CODE__FAILED_PRECONDITION, "gates");
+    const s_text_row_t open[] = {
+        {&g.reason, S_BIG, S_AS_IS, "10 MB override reason", INVALID, "overrides[1].reason"},
+        {&g.reason, "审计延期\xc0\xaf", S_AS_IS, "invalid UTF-8 (overlong) in an override reason",
+         INVALID, "reason"},
+        {&g.reason,
+         "x'); DELETE FROM tally.gate_override; UPDATE tally.election SET state = 'open'; --",
+         S_AS_IS, "SQL metacharacters in an override reason (the other gates are red)",
+         HJ__CODE__FAILED_PRECONDITION, "gates"},
+        {&o.body, "party", S_AS_IS, "opening an election never scheduled", HJ__CODE__NOT_FOUND,
+         "body"},
+    };
+    s_text_rows("tally", &req.base, open, S_ROWS(open));
     g.gate = (Hj__Tally__GateId)-1;
-    s_case("tally", "negative enum (gate -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "overrides[1].gate");
-    g.gate = HJ__TALLY__GATE_ID__AUDIT;
-    o.body = "party";
-    s_case("tally", "opening an election never scheduled", s_pack(&req.base), HJ__CODE__NOT_FOUND,
-           "body");
+    s_case("tally", "negative enum (gate -1)", s_pack(&req.base), INVALID, "overrides[1].gate");
 
     /* Ballots. */
     Hj__Tally__Ballot *ballots[] = {&ballot};
@@ -487,27 +470,23 @@ static void s_tally_cases(void)
     bb.box = "主票箱";
     bb.ballots = ballots;
     bb.n_ballots = 1;
-    ballot.marks = "yx";
+    ballot.marks = "ynyy";
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000033";
     req.op_case = HJ__TALLY__REQUEST__OP_BALLOTS_ENTER;
     req.ballots_enter = &bb;
-    s_case("tally", "a ballot mark that is no mark", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "ballots[1].marks");
-    ballot.marks = "y#n";
-    s_case("tally", "NUL byte in a ballot's marks", s_nul(s_pack(&req.base)),
-           HJ__CODE__INVALID_ARGUMENT, "marks");
-    ballot.marks = "ynyy";
+    const s_text_row_t enter[] = {
+        {&ballot.marks, "yx", S_AS_IS, "a ballot mark that is no mark", INVALID,
+         "ballots[1].marks"},
+        {&ballot.marks, "y#n", S_NUL, "NUL byte in a ballot's marks", INVALID, "marks"},
+        {&bb.box, "主票箱'; DROP TABLE tally.ballot; --", S_AS_IS,
+         "ballots for an election not open (SQL metacharacters in the box)",
+         HJ__CODE__FAILED_PRECONDITION, "state"},
+        {&bb.election, "' OR '1'='1", S_AS_IS, "SQL metacharacters as the election id", INVALID,
+         "election"},
+    };
+    s_text_rows("tally", &req.base, enter, S_ROWS(enter));
     bb.n_ballots = 0;
-    s_case("tally", "an empty batch of ballots", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "ballots");
-    bb.n_ballots = 1;
-    bb.box = "主票箱'; DROP TABLE tally.ballot; --";
-    s_case("tally", "ballots for an election not open (SQL metacharacters in the box)",
-           s_pack(&req.base), HJ__CODE__FAILED_PRECONDITION, "state");
-    bb.box = "主票箱";
-    bb.election = "' OR '1'='1";
-    s_case("tally", "SQL metacharacters as the election id", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "election");
+    s_case("tally", "an empty batch of ballots", s_pack(&req.base), INVALID, "ballots");
 
     /* A box counted by hand. */
     uint32_t votes[] = {3, 2};
@@ -516,25 +495,22 @@ static void s_tally_cases(void)
     t.valid = 5;
     t.votes = votes;
     t.n_votes = 2;
+    t.reason = "";
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000034";
     req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
     req.box_count = &t;
+    const s_text_row_t count[] = {
+        /* overlong UTF-8 in a recount's reason */
+        {&t.reason, "\xC0\xAF", S_AS_IS, "a recount's reason of invalid UTF-8", INVALID, "reason"},
+        {&t.election, "6f0e3b1a-1111-4222-8333-0000000000ff", S_AS_IS, "a box count of no election",
+         HJ__CODE__NOT_FOUND, "election"},
+    };
+    s_text_rows("tally", &req.base, count, S_ROWS(count));
     t.invalid = UINT32_MAX;
-    s_case("tally", "negative count (invalid ballots -1)", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "invalid");
+    s_case("tally", "negative count (invalid ballots -1)", s_pack(&req.base), INVALID, "invalid");
     t.invalid = 0;
     t.n_votes = 0;
-    s_case("tally", "a box count without votes", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "votes");
-    t.n_votes = 2;
-    t.reason = "\xC0\xAF"; /* overlong UTF-8 in a recount's reason */
-    s_case("tally", "a recount's reason of invalid UTF-8", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "reason");
-    t.reason = "";
-    t.election = "6f0e3b1a-1111-4222-8333-0000000000ff";
-    s_case("tally", "a box count of no election", s_pack(&req.base), HJ__CODE__NOT_FOUND,
-           "election");
-    t.election = election;
+    s_case("tally", "a box count without votes", s_pack(&req.base), INVALID, "votes");
 
     /* The voter roll and an objection. */
     v.community = "KBS-BH-01";
@@ -542,25 +518,26 @@ static void s_tally_cases(void)
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000035";
     req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET;
     req.voter_roll_set = &v;
-    s_case("tally", "negative count (voters -1)", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "voters");
+    s_case("tally", "negative count (voters -1)", s_pack(&req.base), INVALID, "voters");
     v.voters = 1200;
     v.households = 1201;
-    s_case("tally", "more households than voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "households");
+    s_case("tally", "more households than voters", s_pack(&req.base), INVALID, "households");
     v.households = 400;
-    v.published_on = "2026-02-30";
-    s_case("tally", "published on 2026-02-30", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "published_on");
-    obj.community = "KBS-BH-01";
-    obj.filed_by = "王丽";
-    obj.filed_on = "2026-01-10";
-    obj.about = s_big_text(10u * 1024 * 1024);
+    const s_text_row_t roll[] = {
+        {&v.published_on, "2026-02-30", S_AS_IS, "published on 2026-02-30", INVALID,
+         "published_on"},
+    };
+    s_text_rows("tally", &req.base, roll, S_ROWS(roll));
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000036";
     req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_FILE;
     req.objection_file = &obj;
-    s_case("tally", "10 MB objection", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT, "about");
-    free(obj.about);
+    obj.community = "KBS-BH-01";
+    obj.filed_by = "王丽";
+    obj.filed_on = "2026-01-10";
+    const s_text_row_t objection[] = {
+        {&obj.about, S_BIG, S_AS_IS, "10 MB objection", INVALID, "about"},
+    };
+    s_text_rows("tally", &req.base, objection, S_ROWS(objection));
 
     /* The named voter roll (issue 21). */
     Hj__Tally__VoterImport vi = HJ__TALLY__VOTER_IMPORT__INIT;
@@ -571,52 +548,48 @@ static void s_tally_cases(void)
     voter.birth_date = "1970-01-01";
     voter.group_name = "第一居民小组";
     voter.line = 2;
-    vi.election = "' OR '1'='1";
+    vi.election = election;
     vi.voters = voters;
     vi.n_voters = 1;
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000037";
     req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_IMPORT;
     req.voters_import = &vi;
-    s_case("tally", "a roll import for SQL metacharacters as the election", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "election");
-    vi.election = election;
+    const s_text_row_t import[] = {
+        {&vi.election, "' OR '1'='1", S_AS_IS,
+         "a roll import for SQL metacharacters as the election", INVALID, "election"},
+        {&voter.birth_date, "1970-02-30'; DELETE FROM tally.voter; --", S_AS_IS,
+         "a roll line born on no day", INVALID, "voters"},
+    };
+    s_text_rows("tally", &req.base, import, S_ROWS(import));
     vi.n_voters = 0;
-    s_case("tally", "a roll import without voters", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "voters");
-    vi.n_voters = 1;
-    voter.birth_date = "1970-02-30'; DELETE FROM tally.voter; --";
-    s_case("tally", "a roll line born on no day", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "voters");
+    s_case("tally", "a roll import without voters", s_pack(&req.base), INVALID, "voters");
     vo.election = election;
     vo.name = "王丽";
-    vo.decision = "maybe";
     req.request_id = "6f0e3b1a-1111-4222-8333-000000000038";
     req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
     req.voter_decide = &vo;
-    s_case("tally", "an objection decided neither way", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "decision");
-    vo.decision = "";
-    vo.reason = s_big_text(10u * 1024 * 1024);
+    const s_text_row_t decide[] = {
+        {&vo.decision, "maybe", S_AS_IS, "an objection decided neither way", INVALID, "decision"},
+    };
+    s_text_rows("tally", &req.base, decide, S_ROWS(decide));
     req.op_case = HJ__TALLY__REQUEST__OP_VOTER_OBJECTION;
     req.voter_objection = &vo;
-    s_case("tally", "10 MB objection by name", s_pack(&req.base), HJ__CODE__INVALID_ARGUMENT,
-           "reason");
-    free(vo.reason);
+    const s_text_row_t by_name[] = {
+        {&vo.reason, S_BIG, S_AS_IS, "10 MB objection by name", INVALID, "reason"},
+    };
+    s_text_rows("tally", &req.base, by_name, S_ROWS(by_name));
 
     /* Reads. */
-    q.community = "' OR '1'='1";
+    q.community = "KBS-BH-01";
     req.request_id = "";
     req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
     req.snapshot = &q;
-    s_case("tally", "SQL metacharacters in a read's community", s_pack(&req.base),
-           HJ__CODE__INVALID_ARGUMENT, "community");
-    Hj__Tally__Request none = HJ__TALLY__REQUEST__INIT;
-    s_case("tally", "no operation, unknown fields", s_with_unknown(s_pack(&none.base)),
-           HJ__CODE__INVALID_ARGUMENT, "op");
-    q.community = "KBS-BH-01";
-    s_case("tally", "a read with unknown fields (ignored)", s_with_unknown(s_pack(&req.base)),
-           HJ__CODE__OK, "");
-    free(valid.data);
+    const s_text_row_t snapshot[] = {
+        {&q.community, "' OR '1'='1", S_AS_IS, "SQL metacharacters in a read's community", INVALID,
+         "community"},
+    };
+    s_text_rows("tally", &req.base, snapshot, S_ROWS(snapshot));
+    s_ops_cases("tally", &hj__tally__request__descriptor, &req.base);
 }
 
 /* ---- the wire ------------------------------------------------------------- */

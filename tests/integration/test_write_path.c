@@ -210,31 +210,67 @@ static void s_teardown(void)
 
 TestSuite(write_path, .init = s_setup, .fini = s_teardown, .timeout = 120);
 
+/* A writer on a loop of its own, every lane held by a batch that waits for
+ * the test's advisory lock: the calls submitted next wait in its queue. */
+typedef struct {
+    uv_loop_t loop;
+    hj_db_t *db;
+    hj_writer_t *w;
+    PGconn *lock;
+    s_req_t blockers[S_BLOCKERS];
+} s_rig_t;
+
+static void s_rig_start(s_rig_t *r)
+{
+    uv_loop_init(&r->loop);
+    r->db = hj_db_new(&r->loop, s_stack.db);
+    r->w = hj_writer_new(r->db, "registry", s_handle, NULL, s_reply, NULL);
+    cr_assert_not_null(r->w);
+    r->lock = s_hold_lock();
+    for (int i = 0; i < S_BLOCKERS; i++) {
+        char id[37];
+        hj_uuid_new(id);
+        r->blockers[i].action = S_WAIT;
+        s_submit(r->w, &r->blockers[i], id);
+    }
+}
+
+/* n calls, call i doing actions[i] (S_WRITE without actions) under a new
+ * request id, ids[i]. */
+static void s_submit_all(s_rig_t *r, s_req_t *calls, char (*ids)[37], const int *actions, int n)
+{
+    for (int i = 0; i < n; i++) {
+        hj_uuid_new(ids[i]);
+        calls[i].action = actions ? actions[i] : S_WRITE;
+        s_submit(r->w, &calls[i], ids[i]);
+    }
+}
+
+/* Lets the held batches commit and answers every call. */
+static void s_rig_release(s_rig_t *r)
+{
+    s_release_lock(r->lock);
+    s_run_until_answered(&r->loop);
+}
+
+static void s_rig_stop(s_rig_t *r)
+{
+    hj_writer_destroy(&r->w);
+    hj_db_destroy(&r->db);
+    uv_run(&r->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&r->loop);
+}
+
 /* Calls that arrive while the lanes are busy go in together, in one
  * transaction; each is answered with its own reply and journalled once. */
 Test(write_path, waiting_calls_commit_together)
 {
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    hj_db_t *db = hj_db_new(&loop, s_stack.db);
-    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
-    cr_assert_not_null(w);
-    s_req_t blockers[S_BLOCKERS], calls[20];
+    s_rig_t rig;
+    s_req_t calls[20];
     char ids[20][37];
-    PGconn *lock = s_hold_lock();
-    for (int i = 0; i < S_BLOCKERS; i++) {
-        char id[37];
-        hj_uuid_new(id);
-        blockers[i].action = S_WAIT;
-        s_submit(w, &blockers[i], id);
-    }
-    for (int i = 0; i < 20; i++) {
-        hj_uuid_new(ids[i]);
-        calls[i].action = S_WRITE;
-        s_submit(w, &calls[i], ids[i]);
-    }
-    s_release_lock(lock);
-    s_run_until_answered(&loop);
+    s_rig_start(&rig);
+    s_submit_all(&rig, calls, ids, NULL, 20);
+    s_rig_release(&rig);
     for (int i = 0; i < 20; i++) {
         char want[64];
         snprintf(want, sizeof want, "ok %.36s", ids[i]);
@@ -242,7 +278,7 @@ Test(write_path, waiting_calls_commit_together)
         cr_assert_str_eq(calls[i].reply, want, "each call gets its own reply");
     }
     for (int i = 0; i < S_BLOCKERS; i++)
-        cr_assert_eq(blockers[i].code, HJ__CODE__OK);
+        cr_assert_eq(rig.blockers[i].code, HJ__CODE__OK);
     cr_assert_eq(
         hj_stack_scalar(&s_stack, "SELECT count(*) FROM bus.journal WHERE kind = 'wp_item_added'"),
         S_BLOCKERS + 20);
@@ -253,37 +289,20 @@ Test(write_path, waiting_calls_commit_together)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'", i ? "," : "", ids[i]);
     cr_assert_eq(s_count("SELECT count(DISTINCT xact) FROM public.wp_item WHERE id IN (%s)", list),
                  1, "the waiting calls committed in one transaction");
-    hj_writer_destroy(&w);
-    hj_db_destroy(&db);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
+    s_rig_stop(&rig);
 }
 
 /* A call refused by its handler after it wrote, and one whose statement
  * failed, are rolled back alone: their batch-mates commit and are answered. */
 Test(write_path, refused_call_rolled_back_alone)
 {
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    hj_db_t *db = hj_db_new(&loop, s_stack.db);
-    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
-    s_req_t blockers[S_BLOCKERS], calls[5];
+    s_rig_t rig;
+    s_req_t calls[5];
     char ids[5][37];
-    PGconn *lock = s_hold_lock();
-    for (int i = 0; i < S_BLOCKERS; i++) {
-        char id[37];
-        hj_uuid_new(id);
-        blockers[i].action = S_WAIT;
-        s_submit(w, &blockers[i], id);
-    }
     const int actions[5] = {S_WRITE, S_REFUSE, S_WRITE, S_SQL_ERROR, S_WRITE};
-    for (int i = 0; i < 5; i++) {
-        hj_uuid_new(ids[i]);
-        calls[i].action = actions[i];
-        s_submit(w, &calls[i], ids[i]);
-    }
-    s_release_lock(lock);
-    s_run_until_answered(&loop);
+    s_rig_start(&rig);
+    s_submit_all(&rig, calls, ids, actions, 5);
+    s_rig_release(&rig);
     cr_assert_eq(calls[0].code, HJ__CODE__OK);
     cr_assert_eq(calls[1].code, HJ__CODE__INVALID_ARGUMENT);
     cr_assert_eq(calls[2].code, HJ__CODE__OK);
@@ -296,10 +315,7 @@ Test(write_path, refused_call_rolled_back_alone)
         cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", ids[i]),
                      want, "call %d: journalled only if answered OK", i);
     }
-    hj_writer_destroy(&w);
-    hj_db_destroy(&db);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
+    s_rig_stop(&rig);
 }
 
 /* The same request id on two instances at once: one journal row, one row of
@@ -343,27 +359,13 @@ Test(write_path, replay_race_on_two_instances)
  * journal row; the writer's next calls are written on a new connection. */
 Test(write_path, connection_lost_mid_batch)
 {
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    hj_db_t *db = hj_db_new(&loop, s_stack.db);
-    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
-    s_req_t blockers[S_BLOCKERS], calls[4], after[S_BLOCKERS];
+    s_rig_t rig;
+    s_req_t calls[4], after[S_BLOCKERS];
     char ids[4][37], after_ids[S_BLOCKERS][37];
-    PGconn *lock = s_hold_lock();
-    for (int i = 0; i < S_BLOCKERS; i++) {
-        char id[37];
-        hj_uuid_new(id);
-        blockers[i].action = S_WAIT;
-        s_submit(w, &blockers[i], id);
-    }
     const int actions[4] = {S_WRITE, S_WRITE, S_KILL, S_WRITE};
-    for (int i = 0; i < 4; i++) {
-        hj_uuid_new(ids[i]);
-        calls[i].action = actions[i];
-        s_submit(w, &calls[i], ids[i]);
-    }
-    s_release_lock(lock);
-    s_run_until_answered(&loop);
+    s_rig_start(&rig);
+    s_submit_all(&rig, calls, ids, actions, 4);
+    s_rig_release(&rig);
     for (int i = 0; i < 4; i++) {
         cr_assert_eq(calls[i].code, HJ__CODE__UNAVAILABLE, "call %d: code %d", i, calls[i].code);
         cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]), 0,
@@ -372,19 +374,12 @@ Test(write_path, connection_lost_mid_batch)
                      0);
     }
     /* Every lane again, the one whose connection died included. */
-    for (int i = 0; i < S_BLOCKERS; i++) {
-        hj_uuid_new(after_ids[i]);
-        after[i].action = S_WRITE;
-        s_submit(w, &after[i], after_ids[i]);
-    }
-    s_run_until_answered(&loop);
+    s_submit_all(&rig, after, after_ids, NULL, S_BLOCKERS);
+    s_run_until_answered(&rig.loop);
     for (int i = 0; i < S_BLOCKERS; i++)
         cr_assert_eq(after[i].code, HJ__CODE__OK, "after the loss, call %d: code %d", i,
                      after[i].code);
-    hj_writer_destroy(&w);
-    hj_db_destroy(&db);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
+    s_rig_stop(&rig);
 }
 
 /* ---- hj_db -------------------------------------------------------------------- */
@@ -447,41 +442,27 @@ Test(write_path, db_reconnects_after_the_server_ends_the_connection)
  * leaves nothing behind. */
 Test(write_path, read_answered_while_write_batches_wait)
 {
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    hj_db_t *db = hj_db_new(&loop, s_stack.db);
-    hj_writer_t *w = hj_writer_new(db, "registry", s_handle, NULL, s_reply, NULL);
-    cr_assert_not_null(w);
-    s_req_t blockers[S_BLOCKERS], read = {.action = S_READ}, stray = {.action = S_READ_WRITE};
-    PGconn *lock = s_hold_lock();
-    for (int i = 0; i < S_BLOCKERS; i++) {
-        char id[37];
-        hj_uuid_new(id);
-        blockers[i].action = S_WAIT;
-        s_submit(w, &blockers[i], id);
-    }
-    s_submit(w, &read, "");
-    s_run_until(&loop, &read, 30);
+    s_rig_t rig;
+    s_req_t read = {.action = S_READ}, stray = {.action = S_READ_WRITE};
+    s_rig_start(&rig);
+    s_submit(rig.w, &read, "");
+    s_run_until(&rig.loop, &read, 30);
     cr_assert_eq(read.code, HJ__CODE__OK, "the read is answered while the writes wait (code %d)",
                  read.code);
     cr_assert_str_eq(read.reply, "read outside on",
                      "the read ran outside a transaction block, read-only");
     for (int i = 0; i < S_BLOCKERS; i++)
-        cr_assert_eq(blockers[i].code, -1, "write %d is still waiting for the lock", i);
-    s_submit(w, &stray, "");
-    s_run_until(&loop, &stray, 30);
+        cr_assert_eq(rig.blockers[i].code, -1, "write %d is still waiting for the lock", i);
+    s_submit(rig.w, &stray, "");
+    s_run_until(&rig.loop, &stray, 30);
     cr_assert_eq(stray.code, HJ__CODE__INTERNAL, "a read that writes is refused (code %d)",
                  stray.code);
-    s_release_lock(lock);
-    s_run_until_answered(&loop);
+    s_rig_release(&rig);
     for (int i = 0; i < S_BLOCKERS; i++)
-        cr_assert_eq(blockers[i].code, HJ__CODE__OK);
+        cr_assert_eq(rig.blockers[i].code, HJ__CODE__OK);
     cr_assert_eq(hj_stack_scalar(&s_stack, "SELECT count(*) FROM public.wp_item"), S_BLOCKERS,
                  "the writes are there, the stray read's row is not");
-    hj_writer_destroy(&w);
-    hj_db_destroy(&db);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
+    s_rig_stop(&rig);
 }
 
 /* A connection logged in as a daemon's role (hj-busd's, for the relay). */

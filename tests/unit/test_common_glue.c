@@ -12,7 +12,7 @@
 #include "hj_client.h"
 #include "hj_envelope.h"
 #include "hj_frames.h"
-#include "hj_mdp.h"
+#include "hj_scripted.h"
 #include "hj_zwatch.h"
 
 Test(frames, multipart_round_trip_and_limits)
@@ -136,7 +136,7 @@ static void *s_scripted_broker(void *arg)
     s_broker_t *b = arg;
     void *s = b->socket;
     for (int i = 0; i < 2; i++) {
-        hj_frames_t f, out;
+        hj_frames_t f;
         if (hj_frames_recv(s, &f, 0) != 0)
             break;
         b->requests++;
@@ -145,23 +145,13 @@ static void *s_scripted_broker(void *arg)
             continue; /* say nothing: the client must time out and resend */
         }
         hj_status_t st;
-        size_t len;
         hj_status_set(&st, i == 0 ? HJ__CODE__UNAVAILABLE : HJ__CODE__OK, "",
                       i == 0 ? "busy" : "ok");
         if (b->script >= 2 && (i == 0 || b->script == 3)) {
             hj_status_set(&st, HJ__CODE__RESOURCE_EXHAUSTED, "device", "too fast");
             st.retry_after_ms = b->script == 2 ? 30 : 5000;
         }
-        uint8_t *body = hj_status_pack(&st, &len);
-        hj_frames_init(&out);
-        hj_frames_move(&out, &f, 0);
-        hj_frames_add(&out, "", 0);
-        hj_frames_addstr(&out, HJ_MDPC);
-        hj_frames_addstr(&out, "registry");
-        hj_frames_add(&out, body, len);
-        hj_frames_send(s, &out);
-        hj_frames_close(&f);
-        free(body);
+        hj_scripted_reply(s, &f, &st);
     }
     /* The socket stays open: the test closes it once its client has the
      * last answer (closed here with linger 0, it could drop it). */
@@ -189,25 +179,38 @@ static void s_broker_stop(s_broker_t *b, pthread_t t)
     zmq_close(b->socket);
 }
 
-static void s_pirate(int script, const char *endpoint)
+/* One call of a client with `tries` tries (300 ms each) to a broker playing
+ * `script`: the status it got, how many tries it used, how many requests
+ * reached the broker. */
+static hj_status_t s_scripted_call(int script, const char *endpoint, int tries, int *tries_used,
+                                   int *requests)
 {
     void *ctx = zmq_ctx_new();
     s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = script};
     pthread_t t;
     s_broker_start(&b, &t);
-    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 3);
+    hj_client_t *c = hj_client_new(ctx, endpoint, 300, tries);
     uint8_t *reply = NULL;
     size_t len = 0;
-    cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
     hj_status_t st;
+    cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
     cr_assert_eq(hj_status_unpack(reply, len, &st), 0);
-    cr_assert_eq(st.code, HJ__CODE__OK, "the retry got the real answer");
-    cr_assert_eq(hj_client_tries_used(c), 2);
+    *tries_used = hj_client_tries_used(c);
     free(reply);
     hj_client_destroy(&c);
     s_broker_stop(&b, t);
-    cr_assert_eq(b.requests, 2);
+    *requests = b.requests;
     zmq_ctx_term(ctx);
+    return st;
+}
+
+static void s_pirate(int script, const char *endpoint)
+{
+    int tries, requests;
+    hj_status_t st = s_scripted_call(script, endpoint, 3, &tries, &requests);
+    cr_assert_eq(st.code, HJ__CODE__OK, "the retry got the real answer");
+    cr_assert_eq(tries, 2);
+    cr_assert_eq(requests, 2);
 }
 
 /* A private endpoint: a fixed TCP port may be held by someone else's
@@ -231,46 +234,20 @@ Test(client, resends_after_silence_on_a_fresh_socket)
 
 Test(client, waits_as_told_when_the_device_sends_too_fast)
 {
-    const char *endpoint = s_endpoint("exhausted");
-    void *ctx = zmq_ctx_new();
-    s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = 2};
-    pthread_t t;
-    s_broker_start(&b, &t);
-    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 1);
-    uint8_t *reply = NULL;
-    size_t len = 0;
-    hj_status_t st;
-    cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
-    cr_assert_eq(hj_status_unpack(reply, len, &st), 0);
+    int tries, requests;
+    hj_status_t st = s_scripted_call(2, s_endpoint("exhausted"), 1, &tries, &requests);
     cr_assert_eq(st.code, HJ__CODE__OK, "sent again after the wait, the real answer");
-    cr_assert_eq(hj_client_tries_used(c), 1, "an answer asking to wait uses up no try");
-    free(reply);
-    hj_client_destroy(&c);
-    s_broker_stop(&b, t);
-    cr_assert_eq(b.requests, 2);
-    zmq_ctx_term(ctx);
+    cr_assert_eq(tries, 1, "an answer asking to wait uses up no try");
+    cr_assert_eq(requests, 2);
 }
 
 Test(client, gives_up_when_the_wait_would_outlast_the_call)
 {
-    const char *endpoint = s_endpoint("exhausted-long");
-    void *ctx = zmq_ctx_new();
-    s_broker_t b = {.ctx = ctx, .endpoint = endpoint, .script = 3};
-    pthread_t t;
-    s_broker_start(&b, &t);
-    hj_client_t *c = hj_client_new(ctx, endpoint, 300, 3); /* 900 ms in all, asked to wait 5 s */
-    uint8_t *reply = NULL;
-    size_t len = 0;
-    hj_status_t st;
-    cr_assert_eq(hj_client_call(c, "registry", "x", 1, &reply, &len), 0);
-    cr_assert_eq(hj_status_unpack(reply, len, &st), 0);
+    int tries, requests; /* 900 ms in all, asked to wait 5 s */
+    hj_status_t st = s_scripted_call(3, s_endpoint("exhausted-long"), 3, &tries, &requests);
     cr_assert_eq(st.code, HJ__CODE__RESOURCE_EXHAUSTED, "the caller gets the server's answer");
     cr_assert_eq(st.retry_after_ms, 5000);
-    free(reply);
-    hj_client_destroy(&c);
-    s_broker_stop(&b, t);
-    cr_assert_eq(b.requests, 1, "not sent again");
-    zmq_ctx_term(ctx);
+    cr_assert_eq(requests, 1, "not sent again");
 }
 
 Test(client, gives_up_after_its_tries_when_nobody_answers)

@@ -91,6 +91,41 @@ Test(envelope, field_checks_name_the_field)
     cr_assert(hj_date_valid(today), "%s", today);
 }
 
+Test(envelope, codes_are_letters_digits_dash_and_underscore_naming_the_field)
+{
+    static const struct {
+        const char *value;
+        int required;
+        const char *refusal; /* what the message says; NULL: the code is taken */
+    } rows[] = {
+        {"KBS-BH-01", 1, NULL},
+        {"kbs_bh_01", 1, NULL},
+        {"12345678901234567890123456789012", 1, NULL}, /* HJ_CODE_MAX bytes */
+        {"", 0, NULL},
+        {NULL, 0, NULL},
+        {"", 1, "is required"},
+        {NULL, 1, "is required"},
+        {"123456789012345678901234567890123", 1, "too long"},
+        {"KBS BH 01", 1, "letters, digits, '-' and '_'"},
+        {"KBS' OR '1'='1", 1, "letters, digits, '-' and '_'"},
+        {"KBS-BH-01;", 0, "letters, digits, '-' and '_'"},
+        {"滨河", 1, "letters, digits, '-' and '_'"},
+        {"KBS-BH-\xe6\xbb", 1, "not valid UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        hj_status_t st = {.code = HJ__CODE__OK};
+        const char *v = rows[i].value ? rows[i].value : "(null)";
+        int rc = hj_check_code(&st, "community", rows[i].value, rows[i].required);
+        cr_assert_eq(rc, rows[i].refusal ? -1 : 0, "code '%s' (required %d): %d", v,
+                     rows[i].required, rc);
+        if (!rows[i].refusal)
+            continue;
+        cr_assert_eq(st.code, HJ__CODE__INVALID_ARGUMENT, "code '%s'", v);
+        cr_assert_str_eq(st.field, "community", "code '%s'", v);
+        cr_assert(strstr(st.message, rows[i].refusal), "code '%s': %s", v, st.message);
+    }
+}
+
 Test(envelope, identity_card_numbers_are_checked_masked_and_keyed)
 {
     /* 11010519491231002X is the standard's own example number. */

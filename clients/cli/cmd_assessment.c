@@ -8,34 +8,28 @@
 #include <stdio.h>
 #include <string.h>
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Assessment *a = (const Hj__Registry__Assessment *)record;
+    char s[4][4], date[48];
+    snprintf(date, sizeof date, "%s%s", a->date, prep_voided_mark(a->voided));
+    snprintf(s[0], 4, "%u", a->ability);
+    snprintf(s[1], 4, "%u", a->performance);
+    snprintf(s[2], 4, "%u", a->practice);
+    snprintf(s[3], 4, "%u", a->trust);
+    const char *row[] = {a->code, a->id, date, a->community, a->person_name,
+                         s[0],    s[1],  s[2], s[3],         a->assessor};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",    "ID",    "DATE",  "COMMUNITY", "MEMBER",
                                  "ABILITY", "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
-    Hj__Registry__Assessment *const *items = (Hj__Registry__Assessment *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__assessments__descriptor) {
-        items = ((const Hj__Registry__Assessments *)m)->items;
-        n = ((const Hj__Registry__Assessments *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(10, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Assessment *a = items[i];
-        char s[4][4], date[48];
-        snprintf(date, sizeof date, "%s%s", a->date, prep_voided_mark(a->voided));
-        snprintf(s[0], 4, "%u", a->ability);
-        snprintf(s[1], 4, "%u", a->performance);
-        snprintf(s[2], 4, "%u", a->practice);
-        snprintf(s[3], 4, "%u", a->trust);
-        const char *row[] = {a->code, a->id, date, a->community, a->person_name,
-                             s[0],    s[1],  s[2], s[3],         a->assessor};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 10, head, s_row);
     if (m->descriptor != &hj__registry__assessment__descriptor)
         return;
-    const Hj__Registry__Assessment *a = items[0];
+    const Hj__Registry__Assessment *a = (const Hj__Registry__Assessment *)m;
     if (a->voided)
         printf("%s  %s\n", prep_voided_mark(1) + 1, a->void_reason);
     const char *notes[] = {"structure (结构)", a->structure_note,    "ability (能力)",

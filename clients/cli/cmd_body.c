@@ -8,39 +8,33 @@
 
 #define S_MAX 200
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Body *b = (const Hj__Registry__Body *)record;
+    char leader[256] = "", members[2048] = "", guides[2048] = "";
+    size_t ml = 0, gl = 0;
+    for (size_t k = 0; k < b->n_members; k++) {
+        const Hj__Registry__BodyMember *p = b->members[k];
+        if (strcmp(p->role, "leader") == 0)
+            snprintf(leader, sizeof leader, "%s", p->person_name);
+        else if (ml < sizeof members)
+            ml += (size_t)snprintf(members + ml, sizeof members - ml, "%s%s", ml ? "、" : "",
+                                   p->person_name);
+    }
+    for (size_t k = 0; k < b->n_communities && gl < sizeof guides; k++)
+        gl += (size_t)snprintf(guides + gl, sizeof guides - gl, "%s%s", k ? " " : "",
+                               b->communities[k]);
+    const char *row[] = {
+        b->id, prep_label(b->kind, 0), b->name, b->subdistrict, b->community, leader, members,
+        guides};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "KIND",   "NAME",    "SUBDISTRICT",
                                  "COMMUNITY", "LEADER", "MEMBERS", "GUIDES"};
-    Hj__Registry__Body *const *items = (Hj__Registry__Body *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__bodies__descriptor) {
-        items = ((const Hj__Registry__Bodies *)m)->items;
-        n = ((const Hj__Registry__Bodies *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Body *b = items[i];
-        char leader[256] = "", members[2048] = "", guides[2048] = "";
-        size_t ml = 0, gl = 0;
-        for (size_t k = 0; k < b->n_members; k++) {
-            const Hj__Registry__BodyMember *p = b->members[k];
-            if (strcmp(p->role, "leader") == 0)
-                snprintf(leader, sizeof leader, "%s", p->person_name);
-            else if (ml < sizeof members)
-                ml += (size_t)snprintf(members + ml, sizeof members - ml, "%s%s", ml ? "、" : "",
-                                       p->person_name);
-        }
-        for (size_t k = 0; k < b->n_communities && gl < sizeof guides; k++)
-            gl += (size_t)snprintf(guides + gl, sizeof guides - gl, "%s%s", k ? " " : "",
-                                   b->communities[k]);
-        const char *row[] = {
-            b->id, prep_label(b->kind, 0), b->name, b->subdistrict, b->community, leader, members,
-            guides};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row);
 }
 
 int cmd_body(cli_t *cli, const char *verb)

@@ -11,42 +11,37 @@
 /* The chain of DESIGN.md when none is named. */
 static char *s_default_steps[] = {"街道换届工作领导小组", "区换届办公室", "指导组"};
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Plan *p = (const Hj__Registry__Plan *)record;
+    char version[16], scope[96];
+    const char *next = "";
+    snprintf(version, sizeof version, "%u", p->version);
+    snprintf(scope, sizeof scope, "%s", p->community);
+    if (!p->community[0])
+        snprintf(scope, sizeof scope, "%s (街道方案)", p->subdistrict);
+    for (size_t k = 0; k < p->n_steps && !next[0]; k++)
+        if (strcmp(p->steps[k]->state, "approved") != 0)
+            next = p->steps[k]->name;
+    const char *row[] = {
+        p->id,          scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
+        p->in_force_on, next};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "SCOPE", "VERSION",  "TITLE",
                                  "SUBMITTED", "STATE", "IN FORCE", "NEXT STEP"};
-    Hj__Registry__Plan *const *items = (Hj__Registry__Plan *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__plans__descriptor) {
-        items = ((const Hj__Registry__Plans *)m)->items;
-        n = ((const Hj__Registry__Plans *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Plan *p = items[i];
-        char version[16], scope[96];
-        const char *next = "";
-        snprintf(version, sizeof version, "%u", p->version);
-        snprintf(scope, sizeof scope, "%s", p->community);
-        if (!p->community[0])
-            snprintf(scope, sizeof scope, "%s (街道方案)", p->subdistrict);
-        for (size_t k = 0; k < p->n_steps && !next[0]; k++)
-            if (strcmp(p->steps[k]->state, "approved") != 0)
-                next = p->steps[k]->name;
-        const char *row[] = {
-            p->id,          scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
-            p->in_force_on, next};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row);
     if (m->descriptor != &hj__registry__plan__descriptor)
         return;
+    const Hj__Registry__Plan *p = (const Hj__Registry__Plan *)m;
     static const char *shead[] = {"STEP", "APPROVER BODY", "STATE", "DATE", "BY", "NOTE"};
     printf("\napproval chain:\n");
-    t = cli_table_new(6, shead);
-    for (size_t k = 0; k < items[0]->n_steps; k++) {
-        const Hj__Registry__PlanStep *s = items[0]->steps[k];
+    cli_table_t *t = cli_table_new(6, shead);
+    for (size_t k = 0; k < p->n_steps; k++) {
+        const Hj__Registry__PlanStep *s = p->steps[k];
         char pos[16];
         snprintf(pos, sizeof pos, "%u", s->position);
         const char *row[] = {pos, s->name, s->state, s->date, s->approver, s->note};
@@ -54,42 +49,41 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (items[0]->document[0])
-        printf("\ndocument: %s\n", items[0]->document);
-    if (items[0]->text[0])
-        printf("\n%s\n", items[0]->text);
+    if (p->document[0])
+        printf("\ndocument: %s\n", p->document);
+    if (p->text[0])
+        printf("\n%s\n", p->text);
+}
+
+static void s_row_task(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Task *k = (const Hj__Registry__Task *)record;
+    char flag[96] = "", due[48];
+    snprintf(due, sizeof due, "%s%s", k->due, prep_voided_mark(k->voided));
+    snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
+             k->overdue && k->due_before_plan ? "; " : "",
+             k->due_before_plan ? "due before the plan was submitted" : "");
+    const char *row[] = {k->code,
+                         k->id,
+                         k->community,
+                         due,
+                         k->owner,
+                         k->title,
+                         k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0),
+                         flag};
+    cli_table_row(t, row);
 }
 
 static void s_print_tasks(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",  "ID",    "COMMUNITY", "DUE",
                                  "OWNER", "TITLE", "STATE",     "FLAG"};
-    Hj__Registry__Task *const *items = (Hj__Registry__Task *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__tasks__descriptor) {
-        items = ((const Hj__Registry__Tasks *)m)->items;
-        n = ((const Hj__Registry__Tasks *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Task *k = items[i];
-        char flag[96] = "", due[48];
-        snprintf(due, sizeof due, "%s%s", k->due, prep_voided_mark(k->voided));
-        snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
-                 k->overdue && k->due_before_plan ? "; " : "",
-                 k->due_before_plan ? "due before the plan was submitted" : "");
-        const char *row[] = {k->code,
-                             k->id,
-                             k->community,
-                             due,
-                             k->owner,
-                             k->title,
-                             k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0),
-                             flag};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    /* A written task (add, done, update, void) due before its plan: allowed, but said. */
+    if (m->descriptor == &hj__registry__task__descriptor &&
+        ((const Hj__Registry__Task *)m)->due_before_plan)
+        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n",
+                ((const Hj__Registry__Task *)m)->id);
+    prep_table(m, 8, head, s_row_task);
 }
 
 int cmd_plan(cli_t *cli, const char *verb)

@@ -225,6 +225,24 @@ void prep_fields(const char *const *pairs, size_t n)
     cli_table_destroy(&t);
 }
 
+void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
+                void (*row)(cli_table_t *t, const ProtobufCMessage *record))
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "items");
+    const ProtobufCMessage *const *records = &m;
+    size_t n = 1;
+    if (f && f->label == PROTOBUF_C_LABEL_REPEATED && f->type == PROTOBUF_C_TYPE_MESSAGE) {
+        memcpy(&n, (const char *)m + f->quantifier_offset, sizeof n);
+        memcpy(&records, (const char *)m + f->offset, sizeof records);
+    }
+    cli_table_t *t = cli_table_new(ncols, head);
+    for (size_t i = 0; i < n; i++)
+        row(t, records[i]);
+    cli_table_print(t);
+    cli_table_destroy(&t);
+}
+
 char *prep_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -47,6 +47,11 @@ void prep_set_lang(int en);
 int prep_lang_en(void);
 /* Prints a one-line "KEY  value" block for a record's show output. */
 void prep_fields(const char *const *pairs, size_t n);
+/* A record or a list of them (a message whose repeated `items` holds them) as
+ * one table: ncols columns under head, a row per record that row() adds with
+ * cli_table_row. */
+void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
+                void (*row)(cli_table_t *t, const ProtobufCMessage *record));
 
 /* Corrections without deletion (issue #20): `hj KIND void ID --reason TEXT`
  * fills v and req's request id (id holds it); the caller sets the op. The

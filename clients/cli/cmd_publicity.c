@@ -5,44 +5,37 @@
 #include <stdio.h>
 #include <string.h>
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Publicity *p = (const Hj__Registry__Publicity *)record;
+    char count[16], scope[96], date[48];
+    snprintf(count, sizeof count, "%u", p->count);
+    snprintf(date, sizeof date, "%s%s", p->date, prep_voided_mark(p->voided));
+    snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
+    if (!p->community[0])
+        snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
+    const char *row[] = {
+        p->code, p->id,   date, scope, prep_label(p->channel, 0), prep_label(p->kind, 1),
+        count,   p->title};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",    "ID",   "DATE",  "COMMUNITY",
                                  "CHANNEL", "KIND", "COUNT", "TITLE"};
     static const char *totals_head[] = {"TOTAL BY", "", "PUSHES", "COUNT"};
-    Hj__Registry__Publicity *const *items;
-    size_t n;
     const Hj__Registry__Publicities *list = NULL;
-    if (m->descriptor == &hj__registry__publicities__descriptor) {
+    if (m->descriptor == &hj__registry__publicities__descriptor)
         list = (const Hj__Registry__Publicities *)m;
-        items = list->items;
-        n = list->n_items;
-    } else {
-        items = (Hj__Registry__Publicity *const *)&m;
-        n = 1;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Publicity *p = items[i];
-        char count[16], scope[96], date[48];
-        snprintf(count, sizeof count, "%u", p->count);
-        snprintf(date, sizeof date, "%s%s", p->date, prep_voided_mark(p->voided));
-        snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
-        if (!p->community[0])
-            snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
-        const char *row[] = {
-            p->code, p->id,   date, scope, prep_label(p->channel, 0), prep_label(p->kind, 1),
-            count,   p->title};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
-    if (!list && items[0]->voided)
-        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
+    prep_table(m, 8, head, s_row);
+    if (!list && ((const Hj__Registry__Publicity *)m)->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1,
+               ((const Hj__Registry__Publicity *)m)->void_reason);
     if (!list || !list->n_totals)
         return;
     printf("\n");
-    t = cli_table_new(4, totals_head);
+    cli_table_t *t = cli_table_new(4, totals_head);
     for (size_t i = 0; i < list->n_totals; i++) {
         const Hj__Registry__PublicityTotal *x = list->totals[i];
         char pushes[24], count[24];

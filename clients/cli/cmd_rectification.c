@@ -8,28 +8,22 @@
 static const char *const s_orgs[] = {"", "branch", "general_branch", "committee"};
 static const char *const s_orgs_zh[] = {"", "党支部", "党总支", "党委"};
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)record;
+    const char *row[] = {r->id,        r->community, prep_label(r->problem, 0), r->owner,
+                         r->opened_on, r->due,       prep_label(r->state, 1),   r->closed_on};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",     "COMMUNITY", "PROBLEM", "OWNER",
                                  "OPENED", "DUE",       "STATE",   "CLOSED"};
-    Hj__Registry__Rectification *const *items = (Hj__Registry__Rectification *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__rectifications__descriptor) {
-        items = ((const Hj__Registry__Rectifications *)m)->items;
-        n = ((const Hj__Registry__Rectifications *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Rectification *r = items[i];
-        const char *row[] = {r->id,        r->community, prep_label(r->problem, 0), r->owner,
-                             r->opened_on, r->due,       prep_label(r->state, 1),   r->closed_on};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row);
     if (m->descriptor != &hj__registry__rectification__descriptor)
         return;
-    const Hj__Registry__Rectification *r = items[0];
+    const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)m;
     const char *f[] = {"description",  r->description,  "plan (一社一策)", r->plan,
                        "opened by",    r->opened_by,    "started",         r->started_on,
                        "closing note", r->closing_note, "verified by",     r->verified_by};
@@ -37,31 +31,25 @@ static void s_print(const ProtobufCMessage *m)
     prep_fields(f, 6);
 }
 
+static void s_row_upgrade(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Upgrade *u = (const Hj__Registry__Upgrade *)record;
+    const char *row[] = {u->id,
+                         u->community,
+                         s_orgs_zh[u->from_type & 3],
+                         s_orgs_zh[u->to_type & 3],
+                         u->requested_on,
+                         prep_label(u->state, 0),
+                         u->decided_on,
+                         u->decision_note};
+    cli_table_row(t, row);
+}
+
 static void s_print_upgrade(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "COMMUNITY", "FROM",    "TO",
                                  "REQUESTED", "STATE",     "DECIDED", "NOTE"};
-    Hj__Registry__Upgrade *const *items = (Hj__Registry__Upgrade *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__upgrades__descriptor) {
-        items = ((const Hj__Registry__Upgrades *)m)->items;
-        n = ((const Hj__Registry__Upgrades *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Upgrade *u = items[i];
-        const char *row[] = {u->id,
-                             u->community,
-                             s_orgs_zh[u->from_type & 3],
-                             s_orgs_zh[u->to_type & 3],
-                             u->requested_on,
-                             prep_label(u->state, 0),
-                             u->decided_on,
-                             u->decision_note};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row_upgrade);
 }
 
 int cmd_rectification(cli_t *cli, const char *verb)

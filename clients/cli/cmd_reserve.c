@@ -55,40 +55,37 @@ void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PR
     memcpy(row, cells, sizeof cells);
 }
 
+static void s_table_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)record;
+    int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
+    char added[48];
+    snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
+    const char *row[] = {r->code,
+                         r->id,
+                         r->community,
+                         prep_label(s_committees[c], 0),
+                         r->person_name,
+                         r->source,
+                         added,
+                         prep_label(r->status, 1),
+                         prep_label(r->vetting, 2),
+                         r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",   "ID",    "COMMUNITY", "COMMITTEE", "PERSON",
                                  "SOURCE", "ADDED", "STATUS",    "VETTING",   "REASON"};
-    Hj__Registry__Reserve *const *items = (Hj__Registry__Reserve *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__reserves__descriptor) {
-        items = ((const Hj__Registry__Reserves *)m)->items;
-        n = ((const Hj__Registry__Reserves *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(10, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Reserve *r = items[i];
-        int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
-        char added[48];
-        snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
-        const char *row[] = {r->code,
-                             r->id,
-                             r->community,
-                             prep_label(s_committees[c], 0),
-                             r->person_name,
-                             r->source,
-                             added,
-                             prep_label(r->status, 1),
-                             prep_label(r->vetting, 2),
-                             r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
-    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->note[0])
-        printf("note: %s\n", items[0]->note);
-    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->voided)
-        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
+    prep_table(m, 10, head, s_table_row);
+    if (m->descriptor != &hj__registry__reserve__descriptor)
+        return;
+    const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)m;
+    if (r->note[0])
+        printf("note: %s\n", r->note);
+    if (r->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, r->void_reason);
 }
 
 static void s_print_report(const ProtobufCMessage *m)

@@ -11,45 +11,44 @@
 
 #define S_MAX 200
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Training *s = (const Hj__Registry__Training *)record;
+    char topics[2048] = "", count[16], scope[96], date[48];
+    size_t len = 0;
+    for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
+        len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "",
+                                s->topics[k]);
+    snprintf(count, sizeof count, "%zu", s->n_attendees);
+    snprintf(scope, sizeof scope, "%s", s->community);
+    if (!s->community[0])
+        snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
+    snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
+    const char *row[] = {s->code, s->id, date, scope, s->trainer, topics, count};
+    cli_table_row(t, row);
+}
+
+static void s_row_attendee(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Attendee *a = (const Hj__Registry__Attendee *)record;
+    const char *row[] = {a->person_id, a->person_name, prep_label(a->role, 0)};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE", "ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
-    Hj__Registry__Training *const *items = (Hj__Registry__Training *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__trainings__descriptor) {
-        items = ((const Hj__Registry__Trainings *)m)->items;
-        n = ((const Hj__Registry__Trainings *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(7, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Training *s = items[i];
-        char topics[2048] = "", count[16], scope[96], date[48];
-        size_t len = 0;
-        for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
-            len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "",
-                                    s->topics[k]);
-        snprintf(count, sizeof count, "%zu", s->n_attendees);
-        snprintf(scope, sizeof scope, "%s", s->community);
-        if (!s->community[0])
-            snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
-        snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
-        const char *row[] = {s->code, s->id, date, scope, s->trainer, topics, count};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 7, head, s_row);
     if (m->descriptor != &hj__registry__training__descriptor)
         return;
-    if (items[0]->voided)
-        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
+    const Hj__Registry__Training *s = (const Hj__Registry__Training *)m;
+    if (s->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, s->void_reason);
     static const char *ahead[] = {"ATTENDEE", "NAME", "ROLE"};
     printf("\n");
-    t = cli_table_new(3, ahead);
-    for (size_t k = 0; k < items[0]->n_attendees; k++) {
-        const Hj__Registry__Attendee *a = items[0]->attendees[k];
-        const char *row[] = {a->person_id, a->person_name, prep_label(a->role, 0)};
-        cli_table_row(t, row);
-    }
+    cli_table_t *t = cli_table_new(3, ahead);
+    for (size_t k = 0; k < s->n_attendees; k++)
+        s_row_attendee(t, &s->attendees[k]->base);
     cli_table_print(t);
     cli_table_destroy(&t);
 }

@@ -290,28 +290,9 @@ static void s_print_gate(const Hj__Audit__Gate *g)
 static int s_output(cli_t *cli, Hj__Audit__Reply *reply, const char *done)
 {
     if (cli->json) {
-        switch (reply->result_case) {
-        case HJ__AUDIT__REPLY__RESULT_AUDIT:
-            cli_json(&reply->audit->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_LINES:
-            cli_json(&reply->lines->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM:
-            cli_json(&reply->scope_item->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE:
-            cli_json(&reply->scope->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_FINDING:
-            cli_json(&reply->finding->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_GATE:
-            cli_json(&reply->gate->base);
-            break;
-        default:
-            cli_json(&reply->base);
-        }
+        /* The result the oneof carries, or the whole reply when it carries none. */
+        const ProtobufCMessage *result = cli_oneof(&reply->base);
+        cli_json(result ? result : &reply->base);
     } else {
         if (done)
             printf("%s\n", done);

@@ -71,7 +71,7 @@ static int s_read(cli_t *cli, const char *service, const ProtobufCMessage *req,
     int rc = cli_call(cli, service, req, reply_desc, reply);
     if (rc != CLI_OK)
         return rc;
-    if (!(*result = prep_oneof(*reply))) {
+    if (!(*result = cli_oneof(*reply))) {
         fprintf(stderr, "hj: the answer from %s carries no result\n", service);
         protobuf_c_message_free_unpacked(*reply, NULL);
         *reply = NULL;
@@ -629,7 +629,7 @@ static void s_write_candidates(const s_dossier_t *d)
     if (!d->nresults)
         report_para(d->doc, "尚未安排选举。");
     for (size_t i = 0; i < d->nresults; i++) {
-        const Hj__Tally__Result *r = (const Hj__Tally__Result *)prep_oneof(d->results[i]);
+        const Hj__Tally__Result *r = (const Hj__Tally__Result *)cli_oneof(d->results[i]);
         const Hj__Tally__Election *e = r ? r->election : NULL;
         if (!e)
             continue;
@@ -809,7 +809,7 @@ static void s_write_json(const s_dossier_t *d)
     for (size_t i = 0; i < d->nresults; i++) {
         if (i)
             putchar(',');
-        hj_pbjson_write(stdout, prep_oneof(d->results[i]));
+        hj_pbjson_write(stdout, cli_oneof(d->results[i]));
     }
     putchar(']');
     s_json_list("reserves", &d->reserves);

@@ -108,27 +108,10 @@ size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max)
     return n;
 }
 
-const ProtobufCMessage *prep_oneof(const ProtobufCMessage *reply)
-{
-    const ProtobufCMessageDescriptor *d = reply->descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-            *(const uint32_t *)((const char *)reply + f->quantifier_offset) == f->id)
-            return *(ProtobufCMessage *const *)((const char *)reply + f->offset);
-    }
-    return NULL;
-}
-
-const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply)
-{
-    return prep_oneof(&reply->base);
-}
-
 int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
                 void (*print)(const ProtobufCMessage *result))
 {
-    const ProtobufCMessage *result = prep_result(reply);
+    const ProtobufCMessage *result = cli_oneof(&reply->base);
     if (cli->json)
         cli_json(result ? result : &reply->base);
     else {

@@ -16,10 +16,6 @@ int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q);
 size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max);
 /* A whole number option within [min, max]; absent = def. CLI_OK / CLI_USAGE. */
 int prep_uint(cli_t *cli, const char *key, uint32_t min, uint32_t max, uint32_t def, uint32_t *out);
-/* The message a reply of any service carries in its `result` oneof (NULL when none). */
-const ProtobufCMessage *prep_oneof(const ProtobufCMessage *reply);
-/* The result message the reply carries (NULL when none). */
-const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply);
 /* A list verb (issue #20: lists that say what they left out): sends req,
  * whose list query is q, page after page with --all; --json prints every
  * page's items with `total` and the last `next`, else print(the items), the

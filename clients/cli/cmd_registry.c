@@ -107,34 +107,9 @@ static void s_print_seats(Hj__Registry__Seat *const *items, size_t n)
 static int s_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done)
 {
     if (cli->json) {
-        switch (reply->result_case) {
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY:
-            cli_json(&reply->community->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITIES:
-            cli_json(&reply->communities->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSON:
-            cli_json(&reply->person->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSONS:
-            cli_json(&reply->persons->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SEAT:
-            cli_json(&reply->seat->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SEATS:
-            cli_json(&reply->seats->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_DISTRICT:
-            cli_json(&reply->district->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT:
-            cli_json(&reply->subdistrict->base);
-            break;
-        default:
-            cli_json(&reply->base);
-        }
+        /* The result the oneof carries, or the whole reply when it carries none. */
+        const ProtobufCMessage *result = cli_oneof(&reply->base);
+        cli_json(result ? result : &reply->base);
     } else {
         if (done)
             printf("%s\n", done);

@@ -524,22 +524,10 @@ static void s_print_coverage(const Hj__Interviews__Coverage *c, int district)
 
 static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, int district)
 {
-    const ProtobufCMessage *json = &reply->base;
-    switch (reply->result_case) {
-    case HJ__INTERVIEWS__REPLY__RESULT_TALK:
-        json = &reply->talk->base;
-        break;
-    case HJ__INTERVIEWS__REPLY__RESULT_TALKS:
-        json = &reply->talks->base;
-        break;
-    case HJ__INTERVIEWS__REPLY__RESULT_COVERAGE:
-        json = &reply->coverage->base;
-        break;
-    default:
-        break;
-    }
+    /* The result the oneof carries, or the whole reply when it carries none. */
+    const ProtobufCMessage *result = cli_oneof(&reply->base);
     if (cli->json)
-        cli_json(json);
+        cli_json(result ? result : &reply->base);
     else {
         /* The talk's code first: what a field team notes to correct it later. */
         if (done && reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALK)

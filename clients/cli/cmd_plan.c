@@ -88,17 +88,12 @@ static void s_print_tasks(const ProtobufCMessage *m)
 
 int cmd_plan(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
     Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
     Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__PlanStep steps[S_MAX_STEPS + 1], *step_ptrs[S_MAX_STEPS + 1];
     char *names[S_MAX_STEPS + 1];
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         size_t n = prep_opts(cli, "step", names, S_MAX_STEPS + 1);
@@ -119,10 +114,8 @@ int cmd_plan(cli_t *cli, const char *verb)
         p.text = (char *)cli_opt_or(cli, "text", "");
         p.document = (char *)cli_opt_or(cli, "document", "");
         p.submitted_on = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_ADD;
-        req.plan_add = &p;
-        done = cli->en ? "plan submitted for approval" : "方案已提交审批";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_ADD, &p.base,
+                          cli->en ? "plan submitted for approval" : "方案已提交审批", s_print);
     } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
         int revise = verb[0] == 'r';
         e.id = (char *)cli->pos[0];
@@ -131,15 +124,13 @@ int cmd_plan(cli_t *cli, const char *verb)
         e.document = (char *)cli_opt_or(cli, "document", "");
         if (revise)
             e.date = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case =
-            revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT;
-        if (revise)
-            req.plan_revise = &e;
-        else
-            req.plan_edit = &e;
-        done = revise ? "new version submitted: its approval chain starts again"
-                      : "plan edited: its approval chain starts again";
+        return prep_write(cli,
+                          revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE
+                                 : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT,
+                          &e.base,
+                          revise ? "new version submitted: its approval chain starts again"
+                                 : "plan edited: its approval chain starts again",
+                          s_print);
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "return") == 0) && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
@@ -148,38 +139,22 @@ int cmd_plan(cli_t *cli, const char *verb)
         d.note = (char *)cli_opt_or(cli, "note", "");
         if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE;
-        req.plan_decide = &d;
-        done = d.approve ? "step approved" : "plan returned";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE, &d.base,
+                          d.approve ? "step approved" : "plan returned", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "state", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_LIST;
-        req.plan_list = &q;
-        return prep_list(cli, &req, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_GET;
-        req.plan_get = &get;
-    } else
-        return cli_usage("hj plan add|edit|revise|approve|return|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, &q, s_print);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_PLAN_GET, s_print);
+    return cli_usage("hj plan add|edit|revise|approve|return|list|show");
 }
 
 int cmd_task(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
     Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
-    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
     Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"done", "void", "update", NULL},
@@ -190,50 +165,32 @@ int cmd_task(cli_t *cli, const char *verb)
         t.title = (char *)cli_opt_or(cli, "title", "");
         t.owner = (char *)cli_opt_or(cli, "owner", "");
         t.due = (char *)cli_opt_or(cli, "due", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_ADD;
-        req.task_add = &t;
-        done = cli->en ? "task added" : "任务已添加";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_ADD, &t.base,
+                          cli->en ? "task added" : "任务已添加", s_print_tasks);
     } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.date = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_DONE;
-        req.task_done = &d;
-        done = cli->en ? "task done" : "任务已完成";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_DONE, &d.base,
+                          cli->en ? "task done" : "任务已完成", s_print_tasks);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.plan = (char *)cli_opt_or(cli, "plan", "");
         q.state = (char *)prep_enum(cli, "state", "");
         q.overdue = cli_flag(cli, "overdue");
         q.include_void = cli_flag(cli, "include-void");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
-        req.task_list = &q;
-        return prep_list(cli, &req, &q, s_print_tasks);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_TASK_LIST, &q, s_print_tasks);
     } else if (strcmp(verb, "void") == 0) {
-        if ((rc = prep_void(cli, "hj task void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
-            return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_VOID;
-        req.task_void = &rv;
-        done = prep_voided_done("任务", "task");
+        return prep_void(cli, "hj task void ID --reason TEXT", HJ__REGISTRY__REQUEST__OP_TASK_VOID,
+                         "任务", "task", s_print_tasks);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
+        u.reason = (char *)cli_opt_or(cli, "reason", "");
         u.due = (char *)cli_opt_or(cli, "due", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         u.owner = (char *)cli_opt_or(cli, "owner", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_UPDATE;
-        req.task_update = &u;
-        done = cli->en ? "task corrected (the previous values are kept in the journal)"
-                       : "任务已更正（原值保留在日志中）";
-    } else
-        return cli_usage("hj task add|done|list|void|update");
-    rc = prep_call(cli, &req, &reply);
-    if (rc == CLI_OK && !cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_TASK &&
-        reply->task->due_before_plan)
-        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n",
-                reply->task->id);
-    return rc ? rc : prep_output(cli, reply, done, s_print_tasks);
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_UPDATE, &u.base,
+                          cli->en ? "task corrected (the previous values are kept in the journal)"
+                                  : "任务已更正（原值保留在日志中）",
+                          s_print_tasks);
+    }
+    return cli_usage("hj task add|done|list|void|update");
 }

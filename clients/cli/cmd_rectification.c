@@ -54,15 +54,9 @@ static void s_print_upgrade(const ProtobufCMessage *m)
 
 int cmd_rectification(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Rectification m = HJ__REGISTRY__RECTIFICATION__INIT;
     Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
-    int rc;
     if (strcmp(verb, "open") == 0) {
         m.community = (char *)cli_opt_or(cli, "community", "");
         m.problem = (char *)prep_enum(cli, "problem", "");
@@ -71,10 +65,8 @@ int cmd_rectification(cli_t *cli, const char *verb)
         m.owner = (char *)cli_opt_or(cli, "owner", "");
         m.due = (char *)cli_opt_or(cli, "due", "");
         m.opened_on = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN;
-        req.rectification_open = &m;
-        done = "rectification opened";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN, &m.base,
+                          "rectification opened", s_print);
     } else if ((strcmp(verb, "start") == 0 || strcmp(verb, "close") == 0) && cli->npos == 1) {
         int closing = verb[0] == 'c';
         s.id = (char *)cli->pos[0];
@@ -83,43 +75,26 @@ int cmd_rectification(cli_t *cli, const char *verb)
             s.note = (char *)cli_opt_or(cli, "note", "");
             s.verified_by = (char *)cli_opt_or(cli, "verified-by", "");
         }
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = closing ? HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE
-                              : HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE;
-        if (closing)
-            req.rectification_close = &s;
-        else
-            req.rectification_advance = &s;
-        done = closing ? "rectification closed (销号)" : "rectification in progress";
+        return prep_write(cli,
+                          closing ? HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE
+                                  : HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE,
+                          &s.base,
+                          closing ? "rectification closed (销号)" : "rectification in progress",
+                          s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "state", "");
         q.kind = (char *)prep_enum(cli, "problem", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST;
-        req.rectification_list = &q;
-        return prep_list(cli, &req, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET;
-        req.rectification_get = &get;
-    } else
-        return cli_usage("hj rectification open|start|close|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST, &q, s_print);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET, s_print);
+    return cli_usage("hj rectification open|start|close|list|show");
 }
 
 int cmd_upgrade(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Upgrade u = HJ__REGISTRY__UPGRADE__INIT;
     Hj__Registry__UpgradeDecision d = HJ__REGISTRY__UPGRADE_DECISION__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
-    int rc;
     if (strcmp(verb, "request") == 0) {
         const char *to = prep_enum(cli, "to", "");
         u.community = (char *)cli_opt_or(cli, "community", "");
@@ -128,33 +103,22 @@ int cmd_upgrade(cli_t *cli, const char *verb)
         for (int i = 1; i <= 3; i++)
             if (strcmp(to, s_orgs[i]) == 0 || strcmp(to, s_orgs_zh[i]) == 0)
                 u.to_type = i;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST;
-        req.upgrade_request = &u;
-        done = "upgrade requested";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST, &u.base,
+                          "upgrade requested", s_print_upgrade);
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0) && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
         d.date = (char *)cli_opt_or(cli, "date", "");
         d.note = (char *)cli_opt_or(cli, "note", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE;
-        req.upgrade_decide = &d;
-        done = d.approve ? "upgrade approved: the community's organisation type is changed"
-                         : "upgrade rejected";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE, &d.base,
+                          d.approve
+                              ? "upgrade approved: the community's organisation type is changed"
+                              : "upgrade rejected",
+                          s_print_upgrade);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "state", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST;
-        req.upgrade_list = &q;
-        return prep_list(cli, &req, &q, s_print_upgrade);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_GET;
-        req.upgrade_get = &get;
-    } else
-        return cli_usage("hj upgrade request|approve|reject|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print_upgrade);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST, &q, s_print_upgrade);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_GET, s_print_upgrade);
+    return cli_usage("hj upgrade request|approve|reject|list|show");
 }

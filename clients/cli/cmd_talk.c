@@ -2,6 +2,7 @@
  * the sitting committee members. */
 #include "cli.h"
 #include "cli_enum.h"
+#include "cmd_prep.h"
 #include "cmd_talk.h"
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
@@ -546,15 +547,6 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
     return CLI_OK;
 }
 
-static int s_call(cli_t *cli, Hj__Interviews__Request *req, Hj__Interviews__Reply **out)
-{
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
-        return rc;
-    return cli_call(cli, "interviews", &req->base, &hj__interviews__reply__descriptor,
-                    (ProtobufCMessage **)out);
-}
-
 /* ---- the verbs --------------------------------------------------------- */
 
 /* Interviewers and interviewee as given (UUID, code or name) become ids:
@@ -588,7 +580,8 @@ static int s_add(cli_t *cli)
         a.req.request_id = a.request_id;
         a.req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_ADD;
         a.req.talk_add = &a.talk;
-        rc = s_call(cli, &a.req, &reply);
+        rc = prep_call_to(cli, "interviews", &a.req.base, &hj__interviews__reply__descriptor,
+                          (ProtobufCMessage **)&reply);
     }
     s_add_free(&a);
     return rc ? rc : s_output(cli, reply, cli->en ? "talk recorded" : "谈话已记录", 0);
@@ -745,6 +738,7 @@ int cmd_talk(cli_t *cli, const char *verb)
         done = cli->en ? "follow-up closed" : "后续事项已办结";
     } else
         return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
-    rc = s_call(cli, &req, &reply);
+    rc = prep_call_to(cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
+                      (ProtobufCMessage **)&reply);
     return rc ? rc : s_output(cli, reply, done, district);
 }

@@ -3,7 +3,10 @@
 /* What the preparation-record command groups (publicity, assessment,
  * reserve, rectification, upgrade, body, plan, task, training) share: the
  * registry call, list options, repeated options, output and the Chinese
- * labels of the categorical words. */
+ * labels of the categorical words. The request path of every verb is here
+ * too: prep_call_to, prep_list_to, prep_answer and prep_set_op serve any
+ * service (cmd_registry, cmd_audit, cmd_talk, cmd_board, cmd_election,
+ * cmd_voters, cmd_dossier use them). */
 #include "cli.h"
 #include "hj_csv.h"
 #include "registry.pb-c.h"

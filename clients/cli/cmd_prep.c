@@ -202,17 +202,39 @@ int prep_set_op(ProtobufCMessage *req, uint32_t op_case, const ProtobufCMessage 
     return 0;
 }
 
+int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                 const ProtobufCMessage *op, int write, ProtobufCMessage **reply)
+{
+    const ProtobufCFieldDescriptor *id_field =
+        protobuf_c_message_descriptor_get_field_by_name(svc->request, "request_id");
+    ProtobufCMessage *req = calloc(1, svc->request->sizeof_message);
+    char id[37];
+    int rc = CLI_UNREACHABLE;
+    if (!req) {
+        fprintf(stderr, "hj: out of memory\n");
+        goto out;
+    }
+    protobuf_c_message_init(svc->request, req);
+    if (write && id_field) {
+        const char *given = cli_request_id(cli, id);
+        memcpy((char *)req + id_field->offset, &given, sizeof given);
+    }
+    /* A wrong pairing is the programmer's: said, never sent half-made. */
+    if (prep_set_op(req, op_case, op) != 0)
+        rc = cli_usage("internal: op %u does not take a %s", op_case, op->descriptor->name);
+    else
+        rc = prep_call_to(cli, svc->name, req, svc->reply, reply);
+out:
+    free(req);
+    return rc;
+}
+
 int prep_send(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, int write,
               Hj__Registry__Reply **out)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
-    char id[37];
-    if (write)
-        req.request_id = (char *)cli_request_id(cli, id);
-    /* A wrong pairing is the programmer's: said, never sent half-made. */
-    if (prep_set_op(&req.base, op_case, op) != 0)
-        return cli_usage("internal: op %u does not take a %s", op_case, op->descriptor->name);
-    return prep_call(cli, &req, out);
+    static const prep_service_t registry = {"registry", &hj__registry__request__descriptor,
+                                            &hj__registry__reply__descriptor};
+    return prep_send_to(cli, &registry, op_case, op, write, (ProtobufCMessage **)out);
 }
 
 int prep_write(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, const char *done,

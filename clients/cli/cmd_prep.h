@@ -25,6 +25,18 @@ int prep_answer(cli_t *cli, const ProtobufCMessage *m, const char *done);
  * service: protobuf-c numbers a oneof's cases by their field numbers) to op.
  * 0, or -1 when the request has no such member or it takes another message. */
 int prep_set_op(ProtobufCMessage *req, uint32_t op_case, const ProtobufCMessage *op);
+/* A service as a verb sends to it: its name on the bus and its messages. */
+typedef struct {
+    const char *name;                          /* "audit" */
+    const ProtobufCMessageDescriptor *request; /* its Request: request_id and the `op` oneof */
+    const ProtobufCMessageDescriptor *reply;   /* its Reply: status and the `result` oneof */
+} prep_service_t;
+/* One request to svc: op as the member op_case names, stamped with a request
+ * id (--request-id, else new) when write is set, sent after refusing unknown
+ * options. CLI_OK with *reply set (free with protobuf_c_message_free_unpacked),
+ * or the cli_call failure (said). */
+int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                 const ProtobufCMessage *op, int write, ProtobufCMessage **reply);
 /* One registry request: op as the member op_case names, stamped with a
  * request id (--request-id, else new) when write is set, sent after refusing
  * unknown options. CLI_OK with *out set, or the cli_call failure (said). */

@@ -547,6 +547,17 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
     return CLI_OK;
 }
 
+/* One interviews request, a write when it says what it did (done), and its answer. */
+static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, const char *done,
+                  int district)
+{
+    static const prep_service_t interviews = {"interviews", &hj__interviews__request__descriptor,
+                                              &hj__interviews__reply__descriptor};
+    ProtobufCMessage *reply;
+    int rc = prep_send_to(cli, &interviews, op_case, op, done != NULL, &reply);
+    return rc ? rc : s_output(cli, (Hj__Interviews__Reply *)reply, done, district);
+}
+
 /* ---- the verbs --------------------------------------------------------- */
 
 /* Interviewers and interviewee as given (UUID, code or name) become ids:
@@ -666,15 +677,12 @@ static int s_list(cli_t *cli)
 
 int cmd_talk(cli_t *cli, const char *verb)
 {
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
     Hj__Interviews__Get get = HJ__INTERVIEWS__GET__INIT;
     Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
     Hj__Interviews__FollowUpClose close = HJ__INTERVIEWS__FOLLOW_UP_CLOSE__INIT;
     Hj__Interviews__TalkVoid tv = HJ__INTERVIEWS__TALK_VOID__INIT;
     Hj__Interviews__TalkUpdate tu = HJ__INTERVIEWS__TALK_UPDATE__INIT;
-    Hj__Interviews__Reply *reply;
-    const char *done = NULL;
-    char id[37], today[11];
+    char today[11];
     int rc, district = 0;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"void", "update", NULL}, "talk")) !=
@@ -688,8 +696,7 @@ int cmd_talk(cli_t *cli, const char *verb)
         if (cli->npos < 1)
             return cli_usage("hj talk show ID");
         get.id = (char *)cli->pos[0];
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_GET;
-        req.talk_get = &get;
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_GET, &get.base, NULL, 0);
     } else if (strcmp(verb, "list") == 0) {
         return s_list(cli);
     } else if (strcmp(verb, "void") == 0) {
@@ -697,11 +704,10 @@ int cmd_talk(cli_t *cli, const char *verb)
             return cli_usage("hj talk void ID --reason TEXT");
         tv.id = (char *)cli->pos[0];
         tv.reason = (char *)cli_opt_or(cli, "reason", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_VOID;
-        req.talk_void = &tv;
-        done = cli->en ? "talk voided: kept, no longer counted (--include-void lists it)"
-                       : "谈话已作废：记录保留，不再计入（--include-void 可列出）";
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_VOID, &tv.base,
+                      cli->en ? "talk voided: kept, no longer counted (--include-void lists it)"
+                              : "谈话已作废：记录保留，不再计入（--include-void 可列出）",
+                      0);
     } else if (strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
             return cli_usage(
@@ -710,18 +716,16 @@ int cmd_talk(cli_t *cli, const char *verb)
         tu.summary = (char *)cli_opt_or(cli, "summary", "");
         tu.date = (char *)cli_opt_or(cli, "date", "");
         tu.reason = (char *)cli_opt_or(cli, "reason", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE;
-        req.talk_update = &tu;
-        done = cli->en ? "talk corrected (the previous values are kept in the journal)"
-                       : "谈话已更正（原值保留在日志中）";
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE, &tu.base,
+                      cli->en ? "talk corrected (the previous values are kept in the journal)"
+                              : "谈话已更正（原值保留在日志中）",
+                      0);
     } else if (strcmp(verb, "coverage") == 0) {
         district = cli_flag(cli, "all");
         if ((cli->npos < 1) == !district)
             return cli_usage("hj talk coverage COMMUNITY | --all");
         cq.community = district ? "" : (char *)cli->pos[0];
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
-        req.coverage = &cq;
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base, NULL, district);
     } else if (strcmp(verb, "close") == 0) {
         const char *number = cli_opt(cli, "follow-up");
         char *end = NULL;
@@ -732,13 +736,8 @@ int cmd_talk(cli_t *cli, const char *verb)
         close.talk_id = (char *)cli->pos[0];
         close.number = (uint32_t)n;
         close.closed_on = (char *)cli_opt_or(cli, "on", today);
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE;
-        req.follow_up_close = &close;
-        done = cli->en ? "follow-up closed" : "后续事项已办结";
-    } else
-        return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
-    rc = prep_call_to(cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
-    return rc ? rc : s_output(cli, reply, done, district);
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE, &close.base,
+                      cli->en ? "follow-up closed" : "后续事项已办结", 0);
+    }
+    return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
 }

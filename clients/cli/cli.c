@@ -495,8 +495,7 @@ void cli_withheld(const cli_t *cli, const ProtobufCMessage *list)
 
 /* ---- lists that say what they left out ------------------------------------- */
 
-/* The message a reply carries in its `result` oneof, or NULL. */
-static const ProtobufCMessage *s_result(const ProtobufCMessage *reply)
+const ProtobufCMessage *cli_oneof(const ProtobufCMessage *reply)
 {
     const ProtobufCMessageDescriptor *d = reply->descriptor;
     for (unsigned i = 0; i < d->n_fields; i++) {
@@ -554,7 +553,7 @@ int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **afte
             out->replies = grown;
         }
         out->replies[out->n_replies++] = reply;
-        const ProtobufCMessage *list = s_result(reply);
+        const ProtobufCMessage *list = cli_oneof(reply);
         const ProtobufCFieldDescriptor *next = s_field(list, "next", PROTOBUF_C_TYPE_STRING);
         const ProtobufCFieldDescriptor *total = s_field(list, "total", PROTOBUF_C_TYPE_UINT64);
         out->next = next ? *(char *const *)((const char *)list + next->offset) : "";
@@ -571,11 +570,11 @@ int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **afte
         return rc;
     }
     /* One list of every page's items, pointing into the replies. */
-    const ProtobufCMessage *last = s_result(out->replies[out->n_replies - 1]);
+    const ProtobufCMessage *last = cli_oneof(out->replies[out->n_replies - 1]);
     const ProtobufCFieldDescriptor *items = s_items(last);
     size_t n = 0;
     for (size_t i = 0; items && i < out->n_replies; i++) {
-        const ProtobufCMessage *list = s_result(out->replies[i]);
+        const ProtobufCMessage *list = cli_oneof(out->replies[i]);
         n += list ? *(const size_t *)((const char *)list + items->quantifier_offset) : 0;
     }
     const ProtobufCMessage **all_items = calloc(n + 1, sizeof *all_items);
@@ -588,7 +587,7 @@ int cli_list(cli_t *cli, const char *service, ProtobufCMessage *req, char **afte
         return CLI_UNREACHABLE;
     }
     for (size_t i = 0; items && i < out->n_replies; i++) {
-        const ProtobufCMessage *list = s_result(out->replies[i]);
+        const ProtobufCMessage *list = cli_oneof(out->replies[i]);
         size_t k = list ? *(const size_t *)((const char *)list + items->quantifier_offset) : 0;
         ProtobufCMessage *const *page =
             k ? *(ProtobufCMessage *const *const *)((const char *)list + items->offset) : NULL;

@@ -125,6 +125,9 @@ void cli_table_destroy(cli_table_t **self_p);
  */
 const char *cli_yuan(int64_t fen, char buf[40]);
 
+/* The message m carries in its oneof (a reply's `result`, a request's op), or NULL. */
+const ProtobufCMessage *cli_oneof(const ProtobufCMessage *m);
+
 /* --json output of a message, one line. */
 void cli_json(const ProtobufCMessage *msg);
 

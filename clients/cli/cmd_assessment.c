@@ -8,34 +8,28 @@
 #include <stdio.h>
 #include <string.h>
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Assessment *a = (const Hj__Registry__Assessment *)record;
+    char s[4][4], date[48];
+    snprintf(date, sizeof date, "%s%s", a->date, prep_voided_mark(a->voided));
+    snprintf(s[0], 4, "%u", a->ability);
+    snprintf(s[1], 4, "%u", a->performance);
+    snprintf(s[2], 4, "%u", a->practice);
+    snprintf(s[3], 4, "%u", a->trust);
+    const char *row[] = {a->code, a->id, date, a->community, a->person_name,
+                         s[0],    s[1],  s[2], s[3],         a->assessor};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",    "ID",    "DATE",  "COMMUNITY", "MEMBER",
                                  "ABILITY", "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
-    Hj__Registry__Assessment *const *items = (Hj__Registry__Assessment *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__assessments__descriptor) {
-        items = ((const Hj__Registry__Assessments *)m)->items;
-        n = ((const Hj__Registry__Assessments *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(10, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Assessment *a = items[i];
-        char s[4][4], date[48];
-        snprintf(date, sizeof date, "%s%s", a->date, prep_voided_mark(a->voided));
-        snprintf(s[0], 4, "%u", a->ability);
-        snprintf(s[1], 4, "%u", a->performance);
-        snprintf(s[2], 4, "%u", a->practice);
-        snprintf(s[3], 4, "%u", a->trust);
-        const char *row[] = {a->code, a->id, date, a->community, a->person_name,
-                             s[0],    s[1],  s[2], s[3],         a->assessor};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 10, head, s_row);
     if (m->descriptor != &hj__registry__assessment__descriptor)
         return;
-    const Hj__Registry__Assessment *a = items[0];
+    const Hj__Registry__Assessment *a = (const Hj__Registry__Assessment *)m;
     if (a->voided)
         printf("%s  %s\n", prep_voided_mark(1) + 1, a->void_reason);
     const char *notes[] = {"structure (结构)", a->structure_note,    "ability (能力)",
@@ -122,16 +116,10 @@ static int s_seat(cli_t *cli, const char *given, char seat[37])
 
 int cmd_assessment(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Assessment a = HJ__REGISTRY__ASSESSMENT__INIT;
     Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
-    Hj__Registry__Reply *reply;
-    void (*print)(const ProtobufCMessage *) = s_print;
-    const char *done = NULL;
-    char id[37], seat[37]; /* seat: a.seat_id points here until the request is sent */
+    char seat[37]; /* a.seat_id points here until the request is sent */
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
@@ -153,46 +141,28 @@ int cmd_assessment(cli_t *cli, const char *verb)
             (rc = prep_uint(cli, "practice", 1, 5, 0, &a.practice)) ||
             (rc = prep_uint(cli, "trust", 1, 5, 0, &a.trust)))
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD;
-        req.assessment_add = &a;
-        done = cli->en ? "assessment recorded" : "研判评估已记录";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD, &a.base,
+                          cli->en ? "assessment recorded" : "研判评估已记录", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.include_void = cli_flag(cli, "include-void");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST;
-        req.assessment_list = &q;
-        return prep_list(cli, &req, &q, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET;
-        req.assessment_get = &get;
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET, s_print);
     } else if (strcmp(verb, "risk") == 0 && cli->npos == 1) {
         const char *notes = cli_opt(cli, "notes"), *plan = cli_opt(cli, "contingency");
-        print = s_print_risk;
-        if (notes || plan) {
-            k.community = (char *)cli->pos[0];
-            k.risk_notes = (char *)(notes ? notes : "");
-            k.contingency_plan = (char *)(plan ? plan : "");
-            req.request_id = (char *)cli_request_id(cli, id);
-            req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_SET;
-            req.risk_set = &k;
-            done =
-                cli->en ? "risk notes and contingency plan recorded" : "风险研判和工作预案已记录";
-        } else {
-            get.key = (char *)cli->pos[0];
-            req.op_case = HJ__REGISTRY__REQUEST__OP_RISK_GET;
-            req.risk_get = &get;
-        }
+        if (!notes && !plan)
+            return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RISK_GET, s_print_risk);
+        k.community = (char *)cli->pos[0];
+        k.risk_notes = (char *)(notes ? notes : "");
+        k.contingency_plan = (char *)(plan ? plan : "");
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RISK_SET, &k.base,
+                          cli->en ? "risk notes and contingency plan recorded"
+                                  : "风险研判和工作预案已记录",
+                          s_print_risk);
     } else if (strcmp(verb, "void") == 0) {
-        if ((rc = prep_void(cli, "hj assessment void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
-            return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID;
-        req.assessment_void = &rv;
-        done = prep_voided_done("评估记录", "assessment");
-    } else
-        return cli_usage("hj assessment add|list|show|risk|void");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, print);
+        return prep_void(cli, "hj assessment void ID --reason TEXT",
+                         HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID, "评估记录", "assessment",
+                         s_print);
+    }
+    return cli_usage("hj assessment add|list|show|risk|void");
 }

@@ -2,6 +2,7 @@
 #include "audit.pb-c.h"
 #include "cli.h"
 #include "cmd_audit.h"
+#include "cmd_prep.h"
 #include "cli_enum.h"
 
 #include <ctype.h>
@@ -290,28 +291,9 @@ static void s_print_gate(const Hj__Audit__Gate *g)
 static int s_output(cli_t *cli, Hj__Audit__Reply *reply, const char *done)
 {
     if (cli->json) {
-        switch (reply->result_case) {
-        case HJ__AUDIT__REPLY__RESULT_AUDIT:
-            cli_json(&reply->audit->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_LINES:
-            cli_json(&reply->lines->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM:
-            cli_json(&reply->scope_item->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE:
-            cli_json(&reply->scope->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_FINDING:
-            cli_json(&reply->finding->base);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_GATE:
-            cli_json(&reply->gate->base);
-            break;
-        default:
-            cli_json(&reply->base);
-        }
+        /* The result the oneof carries, or the whole reply when it carries none. */
+        const ProtobufCMessage *result = cli_oneof(&reply->base);
+        cli_json(result ? result : &reply->base);
     } else {
         if (done)
             printf("%s\n", done);
@@ -461,25 +443,10 @@ static int s_finding(cli_t *cli, Hj__Audit__Request *req, const char **done)
     return CLI_OK;
 }
 
-/* hj audit list: every page with --all, and a footer saying what was left out. */
-static int s_list(cli_t *cli, Hj__Audit__Request *req, Hj__Audit__ListQuery *q)
+static void s_print_line_list(const ProtobufCMessage *m)
 {
-    cli_list_t list;
-    int rc;
-    cli_opt(cli, "lang"); /* the footer's language */
-    cli_flag(cli, "all");
-    if ((rc = cli_unused(cli)) != CLI_OK ||
-        (rc = cli_list(cli, "audit", &req->base, &q->after, &hj__audit__reply__descriptor,
-                       &list)) != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_list_json(&list);
-    else {
-        s_print_lines((Hj__Audit__StatusLine **)list.items, list.n_items);
-        cli_list_footer(cli, &list);
-    }
-    cli_list_free(&list);
-    return CLI_OK;
+    const Hj__Audit__StatusLines *l = (const Hj__Audit__StatusLines *)m;
+    s_print_lines(l->items, l->n_items);
 }
 
 int cmd_audit(cli_t *cli, const char *verb)
@@ -523,7 +490,9 @@ int cmd_audit(cli_t *cli, const char *verb)
             return rc ? rc : cli_usage("--limit must be a number from 1 to 1000");
         req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
         req.list = &q;
-        return s_list(cli, &req, &q);
+        cli_opt(cli, "lang"); /* the footer's language */
+        return prep_list_to(cli, "audit", &req.base, &q.after, &hj__audit__reply__descriptor, 0,
+                            s_print_line_list);
     } else if (strcmp(verb, "scope") == 0) {
         if ((rc = s_scope(cli, &req, &done)) != CLI_OK)
             return rc;
@@ -577,9 +546,7 @@ int cmd_audit(cli_t *cli, const char *verb)
     default:
         break;
     }
-    if ((rc = cli_unused(cli)) != CLI_OK)
-        return rc;
-    rc = cli_call(cli, "audit", &req.base, &hj__audit__reply__descriptor,
-                  (ProtobufCMessage **)&reply);
+    rc = prep_call_to(cli, "audit", &req.base, &hj__audit__reply__descriptor,
+                      (ProtobufCMessage **)&reply);
     return rc ? rc : s_output(cli, reply, done);
 }

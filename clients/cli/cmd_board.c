@@ -324,15 +324,6 @@ out:
         hj__registry__reply__free_unpacked(plans, NULL);
 }
 
-static int s_call(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
-{
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
-        return rc;
-    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor,
-                    (ProtobufCMessage **)reply);
-}
-
 static const char *s_ratio(uint32_t a, uint32_t b, char buf[32])
 {
     snprintf(buf, 32, "%u/%u", a, b);
@@ -641,7 +632,8 @@ int cmd_gates(cli_t *cli, const char *community)
     q.community = (char *)community;
     req.op_case = HJ__TALLY__REQUEST__OP_GATES;
     req.gates = &q;
-    int rc = s_call(cli, &req, &reply);
+    int rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                          (ProtobufCMessage **)&reply);
     if (rc != CLI_OK)
         return rc;
     const Hj__Tally__CommunityBoard *b =

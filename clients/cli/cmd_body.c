@@ -8,52 +8,42 @@
 
 #define S_MAX 200
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Body *b = (const Hj__Registry__Body *)record;
+    char leader[256] = "", members[2048] = "", guides[2048] = "";
+    size_t ml = 0, gl = 0;
+    for (size_t k = 0; k < b->n_members; k++) {
+        const Hj__Registry__BodyMember *p = b->members[k];
+        if (strcmp(p->role, "leader") == 0)
+            snprintf(leader, sizeof leader, "%s", p->person_name);
+        else if (ml < sizeof members)
+            ml += (size_t)snprintf(members + ml, sizeof members - ml, "%s%s", ml ? "、" : "",
+                                   p->person_name);
+    }
+    for (size_t k = 0; k < b->n_communities && gl < sizeof guides; k++)
+        gl += (size_t)snprintf(guides + gl, sizeof guides - gl, "%s%s", k ? " " : "",
+                               b->communities[k]);
+    const char *row[] = {
+        b->id, prep_label(b->kind, 0), b->name, b->subdistrict, b->community, leader, members,
+        guides};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "KIND",   "NAME",    "SUBDISTRICT",
                                  "COMMUNITY", "LEADER", "MEMBERS", "GUIDES"};
-    Hj__Registry__Body *const *items = (Hj__Registry__Body *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__bodies__descriptor) {
-        items = ((const Hj__Registry__Bodies *)m)->items;
-        n = ((const Hj__Registry__Bodies *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Body *b = items[i];
-        char leader[256] = "", members[2048] = "", guides[2048] = "";
-        size_t ml = 0, gl = 0;
-        for (size_t k = 0; k < b->n_members; k++) {
-            const Hj__Registry__BodyMember *p = b->members[k];
-            if (strcmp(p->role, "leader") == 0)
-                snprintf(leader, sizeof leader, "%s", p->person_name);
-            else if (ml < sizeof members)
-                ml += (size_t)snprintf(members + ml, sizeof members - ml, "%s%s", ml ? "、" : "",
-                                       p->person_name);
-        }
-        for (size_t k = 0; k < b->n_communities && gl < sizeof guides; k++)
-            gl += (size_t)snprintf(guides + gl, sizeof guides - gl, "%s%s", k ? " " : "",
-                                   b->communities[k]);
-        const char *row[] = {
-            b->id, prep_label(b->kind, 0), b->name, b->subdistrict, b->community, leader, members,
-            guides};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row);
 }
 
 int cmd_body(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Body b = HJ__REGISTRY__BODY__INIT;
     Hj__Registry__BodyChange ch = HJ__REGISTRY__BODY_CHANGE__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__Reply *reply;
     char *members[S_MAX], *guides[S_MAX], *add_m[S_MAX], *rm_m[S_MAX], *add_c[S_MAX], *rm_c[S_MAX];
-    const char *done = NULL;
-    char id[37], leader[37], member_ids[S_MAX][37], removed_ids[S_MAX][37];
+    char leader[37], member_ids[S_MAX][37], removed_ids[S_MAX][37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         b.kind = (char *)prep_enum(cli, "kind", "");
@@ -72,10 +62,8 @@ int cmd_body(cli_t *cli, const char *verb)
             (rc = person_refs(cli, "--member", members, b.n_member_ids, b.community, 1,
                               member_ids)) != CLI_OK)
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_ADD;
-        req.body_add = &b;
-        done = "working body recorded";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_BODY_ADD, &b.base, "working body recorded",
+                          s_print);
     } else if (strcmp(verb, "change") == 0 && cli->npos == 1) {
         ch.id = (char *)cli->pos[0];
         ch.leader_id = (char *)cli_opt_or(cli, "leader", "");
@@ -94,23 +82,12 @@ int cmd_body(cli_t *cli, const char *verb)
             (rc = person_refs(cli, "--remove-member", rm_m, ch.n_remove_members, "", 1,
                               removed_ids)) != CLI_OK)
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_CHANGE;
-        req.body_change = &ch;
-        done = "working body changed";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_BODY_CHANGE, &ch.base,
+                          "working body changed", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.kind = (char *)prep_enum(cli, "kind", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_LIST;
-        req.body_list = &q;
-        return prep_list(cli, &req, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_BODY_GET;
-        req.body_get = &get;
-    } else
-        return cli_usage("hj body add|change|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_BODY_LIST, &q, s_print);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_BODY_GET, s_print);
+    return cli_usage("hj body add|change|list|show");
 }

@@ -54,15 +54,6 @@ static void s_list_free(s_list_t *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Points the request's `op` oneof at arg (the oneof's case numbers are its field numbers). */
-static void s_op(ProtobufCMessage *req, unsigned op, const ProtobufCMessage *arg)
-{
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(req->descriptor, op);
-    *(uint32_t *)((char *)req + f->quantifier_offset) = op;
-    *(const ProtobufCMessage **)((char *)req + f->offset) = arg;
-}
-
 /* One read: the reply (free it) and the message its result carries. */
 static int s_read(cli_t *cli, const char *service, const ProtobufCMessage *req,
                   const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply,
@@ -71,7 +62,7 @@ static int s_read(cli_t *cli, const char *service, const ProtobufCMessage *req,
     int rc = cli_call(cli, service, req, reply_desc, reply);
     if (rc != CLI_OK)
         return rc;
-    if (!(*result = prep_oneof(*reply))) {
+    if (!(*result = cli_oneof(*reply))) {
         fprintf(stderr, "hj: the answer from %s carries no result\n", service);
         protobuf_c_message_free_unpacked(*reply, NULL);
         *reply = NULL;
@@ -172,7 +163,7 @@ static int s_registry_all(s_dossier_t *d, unsigned op, const char *kind, s_list_
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     q.community = (char *)d->code;
     q.kind = (char *)kind;
-    s_op(&req.base, op, &q.base);
+    (void)prep_set_op(&req.base, op, &q.base);
     return s_all(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &q.after,
                  &q.limit, l);
 }
@@ -185,7 +176,7 @@ static int s_fetch_board(s_dossier_t *d)
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
     const ProtobufCMessage *result;
     q.community = (char *)d->code;
-    s_op(&req.base, HJ__TALLY__REQUEST__OP_GATES, &q.base);
+    (void)prep_set_op(&req.base, HJ__TALLY__REQUEST__OP_GATES, &q.base);
     int rc =
         s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->gates_reply, &result);
     if (rc == CLI_OK)
@@ -201,13 +192,13 @@ static int s_fetch_talks(s_dossier_t *d)
     const ProtobufCMessage *result;
     q.community = (char *)d->code;
     q.phase = HJ__INTERVIEWS__PHASE__PREPARATION;
-    s_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base);
+    (void)prep_set_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base);
     int rc = s_all(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor, &q.after,
                    &q.limit, &d->talks);
     if (rc != CLI_OK)
         return rc;
     cq.community = (char *)d->code;
-    s_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base);
+    (void)prep_set_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base);
     rc = s_read(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
                 &d->coverage_reply, &result);
     if (rc == CLI_OK && ((const Hj__Interviews__Coverage *)result)->n_communities)
@@ -223,7 +214,7 @@ static int s_fetch_audit(s_dossier_t *d)
     Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
     const ProtobufCMessage *result;
     sq.community = (char *)d->code;
-    s_op(&req.base, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base);
+    (void)prep_set_op(&req.base, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base);
     int rc = s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->status_reply,
                     &result);
     if (rc != CLI_OK)
@@ -232,7 +223,7 @@ static int s_fetch_audit(s_dossier_t *d)
     if (!lines->n_items || !lines->items[0]->audit_id[0])
         return CLI_OK;
     ref.key = lines->items[0]->audit_id;
-    s_op(&req.base, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base);
+    (void)prep_set_op(&req.base, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base);
     rc =
         s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->audit_reply, &result);
     if (rc == CLI_OK)
@@ -252,7 +243,7 @@ static int s_fetch_elections(s_dossier_t *d)
         return fprintf(stderr, "hj: out of memory\n"), CLI_REFUSED;
     for (size_t i = 0; i < d->board->n_elections; i++) {
         ref.id = d->board->elections[i]->id;
-        s_op(&req.base, HJ__TALLY__REQUEST__OP_RESULT, &ref.base);
+        (void)prep_set_op(&req.base, HJ__TALLY__REQUEST__OP_RESULT, &ref.base);
         int rc = s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->results[i],
                         &result);
         if (rc != CLI_OK)
@@ -272,7 +263,7 @@ static int s_fetch_training(s_dossier_t *d)
     if (rc != CLI_OK)
         return rc;
     get.key = (char *)d->code;
-    s_op(&req.base, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base);
+    (void)prep_set_op(&req.base, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base);
     rc = s_read(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &d->training_reply,
                 &result);
     if (rc != CLI_OK)
@@ -629,7 +620,7 @@ static void s_write_candidates(const s_dossier_t *d)
     if (!d->nresults)
         report_para(d->doc, "尚未安排选举。");
     for (size_t i = 0; i < d->nresults; i++) {
-        const Hj__Tally__Result *r = (const Hj__Tally__Result *)prep_oneof(d->results[i]);
+        const Hj__Tally__Result *r = (const Hj__Tally__Result *)cli_oneof(d->results[i]);
         const Hj__Tally__Election *e = r ? r->election : NULL;
         if (!e)
             continue;
@@ -809,7 +800,7 @@ static void s_write_json(const s_dossier_t *d)
     for (size_t i = 0; i < d->nresults; i++) {
         if (i)
             putchar(',');
-        hj_pbjson_write(stdout, prep_oneof(d->results[i]));
+        hj_pbjson_write(stdout, cli_oneof(d->results[i]));
     }
     putchar(']');
     s_json_list("reserves", &d->reserves);

@@ -2,6 +2,7 @@
  * red, unless the district overrides the gate with a reason). */
 #include "cli.h"
 #include "cli_enum.h"
+#include "cmd_prep.h"
 #include "hj_envelope.h"
 #include "hj_text.h"
 #include "person_ref.h"
@@ -179,16 +180,6 @@ static int s_uint(cli_t *cli, const char *key, int required, uint32_t *out)
         return required ? cli_usage("--%s N is required", key) : CLI_OK;
     snprintf(field, sizeof field, "--%s", key);
     return cli_u32(v, field, UINT32_MAX, out);
-}
-
-/* Sends a tally request and returns its reply (CLI_OK) for printing. */
-static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
-{
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
-        return rc;
-    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor,
-                    (ProtobufCMessage **)reply);
 }
 
 static const char *s_pad(const char *s, size_t cols, char *buf, size_t size)
@@ -561,16 +552,9 @@ static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, 
     default:
         break;
     }
-    if (!m) {
-        fprintf(stderr, "hj: the answer carries nothing to show\n");
-        return CLI_REFUSED;
-    }
-    if (cli->json) {
-        cli_json(m);
-        return CLI_OK;
-    }
-    if (done)
-        printf("%s\n", done);
+    int rc = prep_answer(cli, m, done);
+    if (rc != CLI_OK || cli->json)
+        return rc;
     if (reply->result_case == HJ__TALLY__REPLY__RESULT_RESULT_VIEW)
         s_print_result(reply->result_view, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_RECEIPT && reply->receipt->count)
@@ -782,7 +766,8 @@ static int s_election_day(cli_t *cli, const char *verb)
         return cli_usage("unknown verb '%s' (see hj election --help)", verb);
     if (req.op_case != HJ__TALLY__REQUEST__OP_RESULT)
         req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                           (ProtobufCMessage **)&reply)) != CLI_OK)
         return rc;
     rc = s_print_reply(cli, reply, done, en);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
@@ -911,7 +896,8 @@ int cmd_voters(cli_t *cli, const char *verb)
         return cli_usage("hj voters set|show|object|decide (see hj voters --help)");
     if (req.op_case != HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET)
         req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                           (ProtobufCMessage **)&reply)) != CLI_OK)
         return rc;
     rc = s_print_reply(cli, reply, done, 0);
     protobuf_c_message_free_unpacked(&reply->base, NULL);

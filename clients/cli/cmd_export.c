@@ -259,7 +259,7 @@ static int s_registry_page(s_export_t *x, int op, const char *after, char last[6
     if (rc != CLI_OK)
         return rc;
     /* Every list reply carries `repeated items = 1`, each item's id (or code) in field 1. */
-    const ProtobufCMessage *list = prep_result(reply);
+    const ProtobufCMessage *list = cli_oneof(&reply->base);
     const ProtobufCFieldDescriptor *items =
         list ? protobuf_c_message_descriptor_get_field(list->descriptor, 1) : NULL;
     size_t n = items ? S_FIELD(list, size_t, items->quantifier_offset) : 0;

@@ -11,42 +11,37 @@
 /* The chain of DESIGN.md when none is named. */
 static char *s_default_steps[] = {"街道换届工作领导小组", "区换届办公室", "指导组"};
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Plan *p = (const Hj__Registry__Plan *)record;
+    char version[16], scope[96];
+    const char *next = "";
+    snprintf(version, sizeof version, "%u", p->version);
+    snprintf(scope, sizeof scope, "%s", p->community);
+    if (!p->community[0])
+        snprintf(scope, sizeof scope, "%s (街道方案)", p->subdistrict);
+    for (size_t k = 0; k < p->n_steps && !next[0]; k++)
+        if (strcmp(p->steps[k]->state, "approved") != 0)
+            next = p->steps[k]->name;
+    const char *row[] = {
+        p->id,          scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
+        p->in_force_on, next};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "SCOPE", "VERSION",  "TITLE",
                                  "SUBMITTED", "STATE", "IN FORCE", "NEXT STEP"};
-    Hj__Registry__Plan *const *items = (Hj__Registry__Plan *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__plans__descriptor) {
-        items = ((const Hj__Registry__Plans *)m)->items;
-        n = ((const Hj__Registry__Plans *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Plan *p = items[i];
-        char version[16], scope[96];
-        const char *next = "";
-        snprintf(version, sizeof version, "%u", p->version);
-        snprintf(scope, sizeof scope, "%s", p->community);
-        if (!p->community[0])
-            snprintf(scope, sizeof scope, "%s (街道方案)", p->subdistrict);
-        for (size_t k = 0; k < p->n_steps && !next[0]; k++)
-            if (strcmp(p->steps[k]->state, "approved") != 0)
-                next = p->steps[k]->name;
-        const char *row[] = {
-            p->id,          scope, version, p->title, p->submitted_on, prep_label(p->state, 0),
-            p->in_force_on, next};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row);
     if (m->descriptor != &hj__registry__plan__descriptor)
         return;
+    const Hj__Registry__Plan *p = (const Hj__Registry__Plan *)m;
     static const char *shead[] = {"STEP", "APPROVER BODY", "STATE", "DATE", "BY", "NOTE"};
     printf("\napproval chain:\n");
-    t = cli_table_new(6, shead);
-    for (size_t k = 0; k < items[0]->n_steps; k++) {
-        const Hj__Registry__PlanStep *s = items[0]->steps[k];
+    cli_table_t *t = cli_table_new(6, shead);
+    for (size_t k = 0; k < p->n_steps; k++) {
+        const Hj__Registry__PlanStep *s = p->steps[k];
         char pos[16];
         snprintf(pos, sizeof pos, "%u", s->position);
         const char *row[] = {pos, s->name, s->state, s->date, s->approver, s->note};
@@ -54,57 +49,51 @@ static void s_print(const ProtobufCMessage *m)
     }
     cli_table_print(t);
     cli_table_destroy(&t);
-    if (items[0]->document[0])
-        printf("\ndocument: %s\n", items[0]->document);
-    if (items[0]->text[0])
-        printf("\n%s\n", items[0]->text);
+    if (p->document[0])
+        printf("\ndocument: %s\n", p->document);
+    if (p->text[0])
+        printf("\n%s\n", p->text);
+}
+
+static void s_row_task(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Task *k = (const Hj__Registry__Task *)record;
+    char flag[96] = "", due[48];
+    snprintf(due, sizeof due, "%s%s", k->due, prep_voided_mark(k->voided));
+    snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
+             k->overdue && k->due_before_plan ? "; " : "",
+             k->due_before_plan ? "due before the plan was submitted" : "");
+    const char *row[] = {k->code,
+                         k->id,
+                         k->community,
+                         due,
+                         k->owner,
+                         k->title,
+                         k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0),
+                         flag};
+    cli_table_row(t, row);
 }
 
 static void s_print_tasks(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",  "ID",    "COMMUNITY", "DUE",
                                  "OWNER", "TITLE", "STATE",     "FLAG"};
-    Hj__Registry__Task *const *items = (Hj__Registry__Task *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__tasks__descriptor) {
-        items = ((const Hj__Registry__Tasks *)m)->items;
-        n = ((const Hj__Registry__Tasks *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Task *k = items[i];
-        char flag[96] = "", due[48];
-        snprintf(due, sizeof due, "%s%s", k->due, prep_voided_mark(k->voided));
-        snprintf(flag, sizeof flag, "%s%s%s", k->overdue ? "逾期 overdue" : "",
-                 k->overdue && k->due_before_plan ? "; " : "",
-                 k->due_before_plan ? "due before the plan was submitted" : "");
-        const char *row[] = {k->code,
-                             k->id,
-                             k->community,
-                             due,
-                             k->owner,
-                             k->title,
-                             k->state[0] == 'd' ? k->done_on : prep_label(k->state, 0),
-                             flag};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    /* A written task (add, done, update, void) due before its plan: allowed, but said. */
+    if (m->descriptor == &hj__registry__task__descriptor &&
+        ((const Hj__Registry__Task *)m)->due_before_plan)
+        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n",
+                ((const Hj__Registry__Task *)m)->id);
+    prep_table(m, 8, head, s_row_task);
 }
 
 int cmd_plan(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
     Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
     Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__PlanStep steps[S_MAX_STEPS + 1], *step_ptrs[S_MAX_STEPS + 1];
     char *names[S_MAX_STEPS + 1];
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         size_t n = prep_opts(cli, "step", names, S_MAX_STEPS + 1);
@@ -125,10 +114,8 @@ int cmd_plan(cli_t *cli, const char *verb)
         p.text = (char *)cli_opt_or(cli, "text", "");
         p.document = (char *)cli_opt_or(cli, "document", "");
         p.submitted_on = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_ADD;
-        req.plan_add = &p;
-        done = cli->en ? "plan submitted for approval" : "方案已提交审批";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_ADD, &p.base,
+                          cli->en ? "plan submitted for approval" : "方案已提交审批", s_print);
     } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
         int revise = verb[0] == 'r';
         e.id = (char *)cli->pos[0];
@@ -137,15 +124,13 @@ int cmd_plan(cli_t *cli, const char *verb)
         e.document = (char *)cli_opt_or(cli, "document", "");
         if (revise)
             e.date = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case =
-            revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT;
-        if (revise)
-            req.plan_revise = &e;
-        else
-            req.plan_edit = &e;
-        done = revise ? "new version submitted: its approval chain starts again"
-                      : "plan edited: its approval chain starts again";
+        return prep_write(cli,
+                          revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE
+                                 : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT,
+                          &e.base,
+                          revise ? "new version submitted: its approval chain starts again"
+                                 : "plan edited: its approval chain starts again",
+                          s_print);
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "return") == 0) && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
@@ -154,38 +139,22 @@ int cmd_plan(cli_t *cli, const char *verb)
         d.note = (char *)cli_opt_or(cli, "note", "");
         if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE;
-        req.plan_decide = &d;
-        done = d.approve ? "step approved" : "plan returned";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE, &d.base,
+                          d.approve ? "step approved" : "plan returned", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "state", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_LIST;
-        req.plan_list = &q;
-        return prep_list(cli, &req, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PLAN_GET;
-        req.plan_get = &get;
-    } else
-        return cli_usage("hj plan add|edit|revise|approve|return|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, &q, s_print);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_PLAN_GET, s_print);
+    return cli_usage("hj plan add|edit|revise|approve|return|list|show");
 }
 
 int cmd_task(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
     Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
-    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
     Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"done", "void", "update", NULL},
@@ -196,50 +165,32 @@ int cmd_task(cli_t *cli, const char *verb)
         t.title = (char *)cli_opt_or(cli, "title", "");
         t.owner = (char *)cli_opt_or(cli, "owner", "");
         t.due = (char *)cli_opt_or(cli, "due", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_ADD;
-        req.task_add = &t;
-        done = cli->en ? "task added" : "任务已添加";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_ADD, &t.base,
+                          cli->en ? "task added" : "任务已添加", s_print_tasks);
     } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.date = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_DONE;
-        req.task_done = &d;
-        done = cli->en ? "task done" : "任务已完成";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_DONE, &d.base,
+                          cli->en ? "task done" : "任务已完成", s_print_tasks);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.plan = (char *)cli_opt_or(cli, "plan", "");
         q.state = (char *)prep_enum(cli, "state", "");
         q.overdue = cli_flag(cli, "overdue");
         q.include_void = cli_flag(cli, "include-void");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_LIST;
-        req.task_list = &q;
-        return prep_list(cli, &req, &q, s_print_tasks);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_TASK_LIST, &q, s_print_tasks);
     } else if (strcmp(verb, "void") == 0) {
-        if ((rc = prep_void(cli, "hj task void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
-            return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_VOID;
-        req.task_void = &rv;
-        done = prep_voided_done("任务", "task");
+        return prep_void(cli, "hj task void ID --reason TEXT", HJ__REGISTRY__REQUEST__OP_TASK_VOID,
+                         "任务", "task", s_print_tasks);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
+        u.reason = (char *)cli_opt_or(cli, "reason", "");
         u.due = (char *)cli_opt_or(cli, "due", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         u.owner = (char *)cli_opt_or(cli, "owner", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TASK_UPDATE;
-        req.task_update = &u;
-        done = cli->en ? "task corrected (the previous values are kept in the journal)"
-                       : "任务已更正（原值保留在日志中）";
-    } else
-        return cli_usage("hj task add|done|list|void|update");
-    rc = prep_call(cli, &req, &reply);
-    if (rc == CLI_OK && !cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_TASK &&
-        reply->task->due_before_plan)
-        fprintf(stderr, "hj: note: task %s is due before its plan was submitted\n",
-                reply->task->id);
-    return rc ? rc : prep_output(cli, reply, done, s_print_tasks);
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_UPDATE, &u.base,
+                          cli->en ? "task corrected (the previous values are kept in the journal)"
+                                  : "任务已更正（原值保留在日志中）",
+                          s_print_tasks);
+    }
+    return cli_usage("hj task add|done|list|void|update");
 }

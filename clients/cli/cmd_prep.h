@@ -3,29 +3,77 @@
 /* What the preparation-record command groups (publicity, assessment,
  * reserve, rectification, upgrade, body, plan, task, training) share: the
  * registry call, list options, repeated options, output and the Chinese
- * labels of the categorical words. */
+ * labels of the categorical words. The request path of every verb is here
+ * too: prep_call_to, prep_list_to, prep_answer and prep_set_op serve any
+ * service (cmd_registry, cmd_audit, cmd_talk, cmd_board, cmd_election,
+ * cmd_voters, cmd_dossier use them). */
 #include "cli.h"
 #include "hj_csv.h"
 #include "registry.pb-c.h"
 
+/* A verb's one request to any service: cli_call after refusing unknown
+ * options (cli_unused), so a mistyped option never sends anything. */
+int prep_call_to(cli_t *cli, const char *service, const ProtobufCMessage *req,
+                 const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply);
 /* Sends req to the registry (after refusing unknown options). */
 int prep_call(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__Reply **out);
+/* How an answer starts, before its own text: no result to show (m NULL) is
+ * said and refused (CLI_REFUSED); --json prints m; else `done` when set.
+ * CLI_OK otherwise: the caller prints m as text unless cli->json. */
+int prep_answer(cli_t *cli, const ProtobufCMessage *m, const char *done);
+/* Sets the member of a request's oneof that op_case names (a request of any
+ * service: protobuf-c numbers a oneof's cases by their field numbers) to op.
+ * 0, or -1 when the request has no such member or it takes another message. */
+int prep_set_op(ProtobufCMessage *req, uint32_t op_case, const ProtobufCMessage *op);
+/* A service as a verb sends to it: its name on the bus and its messages. */
+typedef struct {
+    const char *name;                          /* "audit" */
+    const ProtobufCMessageDescriptor *request; /* its Request: request_id and the `op` oneof */
+    const ProtobufCMessageDescriptor *reply;   /* its Reply: status and the `result` oneof */
+} prep_service_t;
+/* One request to svc: op as the member op_case names, stamped with a request
+ * id (--request-id, else new) when write is set, sent after refusing unknown
+ * options. CLI_OK with *reply set (free with protobuf_c_message_free_unpacked),
+ * or the cli_call failure (said). */
+int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                 const ProtobufCMessage *op, int write, ProtobufCMessage **reply);
+/* One registry request: op as the member op_case names, stamped with a
+ * request id (--request-id, else new) when write is set, sent after refusing
+ * unknown options. CLI_OK with *out set, or the cli_call failure (said). */
+int prep_send(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, int write,
+              Hj__Registry__Reply **out);
+/* A write verb: prep_send, then prep_output with done and print. CLI_* exit code. */
+int prep_write(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, const char *done,
+               void (*print)(const ProtobufCMessage *result));
+/* A read verb: prep_send (no request id), then prep_output with print. */
+int prep_read(cli_t *cli, uint32_t op_case, ProtobufCMessage *op,
+              void (*print)(const ProtobufCMessage *result));
+/* `hj KIND show KEY`: a registry Get of the first word. */
+int prep_show(cli_t *cli, uint32_t op_case, void (*print)(const ProtobufCMessage *result));
 /* --community, --subdistrict, --limit, --after into q. CLI_OK / CLI_USAGE. */
 int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q);
 /* Every value of a repeated option (--member A --member B), at most max. Returns the count. */
 size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max);
 /* A whole number option within [min, max]; absent = def. CLI_OK / CLI_USAGE. */
 int prep_uint(cli_t *cli, const char *key, uint32_t min, uint32_t max, uint32_t def, uint32_t *out);
-/* The message a reply of any service carries in its `result` oneof (NULL when none). */
-const ProtobufCMessage *prep_oneof(const ProtobufCMessage *reply);
-/* The result message the reply carries (NULL when none). */
-const ProtobufCMessage *prep_result(const Hj__Registry__Reply *reply);
-/* A list verb (issue #20: lists that say what they left out): sends req,
- * whose list query is q, page after page with --all; --json prints every
- * page's items with `total` and the last `next`, else print(the items), the
- * withheld note and the footer "显示 100 条，共 165 条（--all 全部；--after ID
- * 下一页）" when something was left out. CLI_* exit code. */
-int prep_list(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__ListQuery *q,
+/* A list of any service (issue #20: lists that say what they left out):
+ * sends req (after refusing unknown options), page after page with --all
+ * (setting *after to each `next`); --json prints every page's items with
+ * `total` and the last `next`, else print(the items of every page as one list
+ * message), the withheld note when withheld is set, and the footer
+ * "显示 100 条，共 165 条（--all 全部；--after ID 下一页）" when something was
+ * left out. CLI_* exit code. */
+int prep_list_to(cli_t *cli, const char *service, ProtobufCMessage *req, char **after,
+                 const ProtobufCMessageDescriptor *reply_desc, int withheld,
+                 void (*print)(const ProtobufCMessage *list));
+/* A list verb (issue #20: lists that say what they left out): q's
+ * --community, --subdistrict, --limit and --after (prep_list_query; the
+ * caller has set its other filters), sent as the member op_case names, page
+ * after page with --all; --json prints every page's items with `total` and
+ * the last `next`, else print(the items), the withheld note and the footer
+ * "显示 100 条，共 165 条（--all 全部；--after ID 下一页）" when something was
+ * left out. CLI_* exit code. */
+int prep_list(cli_t *cli, uint32_t op_case, Hj__Registry__ListQuery *q,
               void (*print)(const ProtobufCMessage *result));
 /* --json: the result as JSON; else `done` (if any) and print(result). Frees the reply. */
 int prep_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done,
@@ -47,15 +95,19 @@ void prep_set_lang(int en);
 int prep_lang_en(void);
 /* Prints a one-line "KEY  value" block for a record's show output. */
 void prep_fields(const char *const *pairs, size_t n);
+/* A record or a list of them (a message whose repeated `items` holds them) as
+ * one table: ncols columns under head, a row per record that row() adds with
+ * cli_table_row. */
+void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
+                void (*row)(cli_table_t *t, const ProtobufCMessage *record));
 
 /* Corrections without deletion (issue #20): `hj KIND void ID --reason TEXT`
- * fills v and req's request id (id holds it); the caller sets the op. The
- * reason is checked by the registry, which names `reason` when it is missing.
- * CLI_OK / CLI_USAGE (usage printed). */
-int prep_void(cli_t *cli, const char *usage, Hj__Registry__RecordVoid *v,
-              Hj__Registry__Request *req, char id[37]);
-/* What `hj KIND void` prints when done (Chinese, or English with --lang en). */
-const char *prep_voided_done(const char *what_zh, const char *what_en);
+ * sent as the member op_case names (usage printed without exactly one ID).
+ * The reason is checked by the registry, which names `reason` when it is
+ * missing. Done, it says "<what> voided: kept, no longer counted" (Chinese,
+ * or English with --lang en). CLI_* exit code. */
+int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_zh,
+              const char *what_en, void (*print)(const ProtobufCMessage *result));
 /* " (已作废)" / " (voided)" after a voided record's date in a list; "" when it stands. */
 const char *prep_voided_mark(int voided);
 

@@ -5,44 +5,37 @@
 #include <stdio.h>
 #include <string.h>
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Publicity *p = (const Hj__Registry__Publicity *)record;
+    char count[16], scope[96], date[48];
+    snprintf(count, sizeof count, "%u", p->count);
+    snprintf(date, sizeof date, "%s%s", p->date, prep_voided_mark(p->voided));
+    snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
+    if (!p->community[0])
+        snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
+    const char *row[] = {
+        p->code, p->id,   date, scope, prep_label(p->channel, 0), prep_label(p->kind, 1),
+        count,   p->title};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",    "ID",   "DATE",  "COMMUNITY",
                                  "CHANNEL", "KIND", "COUNT", "TITLE"};
     static const char *totals_head[] = {"TOTAL BY", "", "PUSHES", "COUNT"};
-    Hj__Registry__Publicity *const *items;
-    size_t n;
     const Hj__Registry__Publicities *list = NULL;
-    if (m->descriptor == &hj__registry__publicities__descriptor) {
+    if (m->descriptor == &hj__registry__publicities__descriptor)
         list = (const Hj__Registry__Publicities *)m;
-        items = list->items;
-        n = list->n_items;
-    } else {
-        items = (Hj__Registry__Publicity *const *)&m;
-        n = 1;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Publicity *p = items[i];
-        char count[16], scope[96], date[48];
-        snprintf(count, sizeof count, "%u", p->count);
-        snprintf(date, sizeof date, "%s%s", p->date, prep_voided_mark(p->voided));
-        snprintf(scope, sizeof scope, "%s", p->community[0] ? p->community : p->subdistrict);
-        if (!p->community[0])
-            snprintf(scope, sizeof scope, "%s (全街道)", p->subdistrict);
-        const char *row[] = {
-            p->code, p->id,   date, scope, prep_label(p->channel, 0), prep_label(p->kind, 1),
-            count,   p->title};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
-    if (!list && items[0]->voided)
-        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
+    prep_table(m, 8, head, s_row);
+    if (!list && ((const Hj__Registry__Publicity *)m)->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1,
+               ((const Hj__Registry__Publicity *)m)->void_reason);
     if (!list || !list->n_totals)
         return;
     printf("\n");
-    t = cli_table_new(4, totals_head);
+    cli_table_t *t = cli_table_new(4, totals_head);
     for (size_t i = 0; i < list->n_totals; i++) {
         const Hj__Registry__PublicityTotal *x = list->totals[i];
         char pushes[24], count[24];
@@ -58,15 +51,9 @@ static void s_print(const ProtobufCMessage *m)
 
 int cmd_publicity(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
     Hj__Registry__PublicityUpdate u = HJ__REGISTRY__PUBLICITY_UPDATE__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
@@ -81,42 +68,30 @@ int cmd_publicity(cli_t *cli, const char *verb)
         p.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD;
-        req.publicity_add = &p;
-        done = cli->en ? "publicity recorded" : "宣传记录已登记";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD, &p.base,
+                          cli->en ? "publicity recorded" : "宣传记录已登记", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.kind = (char *)prep_enum(cli, "kind", "");
         q.include_void = cli_flag(cli, "include-void");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST;
-        req.publicity_list = &q;
-        return prep_list(cli, &req, &q, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET;
-        req.publicity_get = &get;
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET, s_print);
     } else if (strcmp(verb, "void") == 0) {
-        if ((rc = prep_void(cli, "hj publicity void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
-            return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID;
-        req.publicity_void = &rv;
-        done = prep_voided_done("宣传记录", "publicity push");
+        return prep_void(cli, "hj publicity void ID --reason TEXT",
+                         HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID, "宣传记录", "publicity push",
+                         s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
+        u.reason = (char *)cli_opt_or(cli, "reason", "");
         u.date = (char *)cli_opt_or(cli, "date", "");
         u.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)
             return rc;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE;
-        req.publicity_update = &u;
-        done = cli->en ? "publicity push corrected (the previous values are kept in the journal)"
-                       : "宣传记录已更正（原值保留在日志中）";
-    } else
-        return cli_usage("hj publicity add|list|show|void|update");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+        return prep_write(
+            cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
+            cli->en ? "publicity push corrected (the previous values are kept in the journal)"
+                    : "宣传记录已更正（原值保留在日志中）",
+            s_print);
+    }
+    return cli_usage("hj publicity add|list|show|void|update");
 }

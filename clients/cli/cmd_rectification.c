@@ -8,28 +8,22 @@
 static const char *const s_orgs[] = {"", "branch", "general_branch", "committee"};
 static const char *const s_orgs_zh[] = {"", "党支部", "党总支", "党委"};
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)record;
+    const char *row[] = {r->id,        r->community, prep_label(r->problem, 0), r->owner,
+                         r->opened_on, r->due,       prep_label(r->state, 1),   r->closed_on};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",     "COMMUNITY", "PROBLEM", "OWNER",
                                  "OPENED", "DUE",       "STATE",   "CLOSED"};
-    Hj__Registry__Rectification *const *items = (Hj__Registry__Rectification *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__rectifications__descriptor) {
-        items = ((const Hj__Registry__Rectifications *)m)->items;
-        n = ((const Hj__Registry__Rectifications *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Rectification *r = items[i];
-        const char *row[] = {r->id,        r->community, prep_label(r->problem, 0), r->owner,
-                             r->opened_on, r->due,       prep_label(r->state, 1),   r->closed_on};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row);
     if (m->descriptor != &hj__registry__rectification__descriptor)
         return;
-    const Hj__Registry__Rectification *r = items[0];
+    const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)m;
     const char *f[] = {"description",  r->description,  "plan (一社一策)", r->plan,
                        "opened by",    r->opened_by,    "started",         r->started_on,
                        "closing note", r->closing_note, "verified by",     r->verified_by};
@@ -37,44 +31,32 @@ static void s_print(const ProtobufCMessage *m)
     prep_fields(f, 6);
 }
 
+static void s_row_upgrade(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Upgrade *u = (const Hj__Registry__Upgrade *)record;
+    const char *row[] = {u->id,
+                         u->community,
+                         s_orgs_zh[u->from_type & 3],
+                         s_orgs_zh[u->to_type & 3],
+                         u->requested_on,
+                         prep_label(u->state, 0),
+                         u->decided_on,
+                         u->decision_note};
+    cli_table_row(t, row);
+}
+
 static void s_print_upgrade(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "COMMUNITY", "FROM",    "TO",
                                  "REQUESTED", "STATE",     "DECIDED", "NOTE"};
-    Hj__Registry__Upgrade *const *items = (Hj__Registry__Upgrade *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__upgrades__descriptor) {
-        items = ((const Hj__Registry__Upgrades *)m)->items;
-        n = ((const Hj__Registry__Upgrades *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Upgrade *u = items[i];
-        const char *row[] = {u->id,
-                             u->community,
-                             s_orgs_zh[u->from_type & 3],
-                             s_orgs_zh[u->to_type & 3],
-                             u->requested_on,
-                             prep_label(u->state, 0),
-                             u->decided_on,
-                             u->decision_note};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 8, head, s_row_upgrade);
 }
 
 int cmd_rectification(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Rectification m = HJ__REGISTRY__RECTIFICATION__INIT;
     Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
-    int rc;
     if (strcmp(verb, "open") == 0) {
         m.community = (char *)cli_opt_or(cli, "community", "");
         m.problem = (char *)prep_enum(cli, "problem", "");
@@ -83,10 +65,8 @@ int cmd_rectification(cli_t *cli, const char *verb)
         m.owner = (char *)cli_opt_or(cli, "owner", "");
         m.due = (char *)cli_opt_or(cli, "due", "");
         m.opened_on = (char *)cli_opt_or(cli, "date", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN;
-        req.rectification_open = &m;
-        done = "rectification opened";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN, &m.base,
+                          "rectification opened", s_print);
     } else if ((strcmp(verb, "start") == 0 || strcmp(verb, "close") == 0) && cli->npos == 1) {
         int closing = verb[0] == 'c';
         s.id = (char *)cli->pos[0];
@@ -95,43 +75,26 @@ int cmd_rectification(cli_t *cli, const char *verb)
             s.note = (char *)cli_opt_or(cli, "note", "");
             s.verified_by = (char *)cli_opt_or(cli, "verified-by", "");
         }
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = closing ? HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE
-                              : HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE;
-        if (closing)
-            req.rectification_close = &s;
-        else
-            req.rectification_advance = &s;
-        done = closing ? "rectification closed (销号)" : "rectification in progress";
+        return prep_write(cli,
+                          closing ? HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE
+                                  : HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE,
+                          &s.base,
+                          closing ? "rectification closed (销号)" : "rectification in progress",
+                          s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "state", "");
         q.kind = (char *)prep_enum(cli, "problem", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST;
-        req.rectification_list = &q;
-        return prep_list(cli, &req, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET;
-        req.rectification_get = &get;
-    } else
-        return cli_usage("hj rectification open|start|close|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST, &q, s_print);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET, s_print);
+    return cli_usage("hj rectification open|start|close|list|show");
 }
 
 int cmd_upgrade(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Upgrade u = HJ__REGISTRY__UPGRADE__INIT;
     Hj__Registry__UpgradeDecision d = HJ__REGISTRY__UPGRADE_DECISION__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
-    int rc;
     if (strcmp(verb, "request") == 0) {
         const char *to = prep_enum(cli, "to", "");
         u.community = (char *)cli_opt_or(cli, "community", "");
@@ -140,33 +103,22 @@ int cmd_upgrade(cli_t *cli, const char *verb)
         for (int i = 1; i <= 3; i++)
             if (strcmp(to, s_orgs[i]) == 0 || strcmp(to, s_orgs_zh[i]) == 0)
                 u.to_type = i;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST;
-        req.upgrade_request = &u;
-        done = "upgrade requested";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST, &u.base,
+                          "upgrade requested", s_print_upgrade);
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0) && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
         d.date = (char *)cli_opt_or(cli, "date", "");
         d.note = (char *)cli_opt_or(cli, "note", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE;
-        req.upgrade_decide = &d;
-        done = d.approve ? "upgrade approved: the community's organisation type is changed"
-                         : "upgrade rejected";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE, &d.base,
+                          d.approve
+                              ? "upgrade approved: the community's organisation type is changed"
+                              : "upgrade rejected",
+                          s_print_upgrade);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "state", "");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST;
-        req.upgrade_list = &q;
-        return prep_list(cli, &req, &q, s_print_upgrade);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_UPGRADE_GET;
-        req.upgrade_get = &get;
-    } else
-        return cli_usage("hj upgrade request|approve|reject|list|show");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print_upgrade);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST, &q, s_print_upgrade);
+    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_GET, s_print_upgrade);
+    return cli_usage("hj upgrade request|approve|reject|list|show");
 }

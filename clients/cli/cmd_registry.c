@@ -37,16 +37,6 @@ static int s_lookup(const char *value, const char *const *names, int n)
     return -1;
 }
 
-/* Sends a registry request; on success the reply is in *out. */
-static int s_call(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__Reply **out)
-{
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
-        return rc;
-    return cli_call(cli, "registry", &req->base, &hj__registry__reply__descriptor,
-                    (ProtobufCMessage **)out);
-}
-
 static void s_print_communities(Hj__Registry__Community *const *items, size_t n)
 {
     static const char *head[] = {"CODE", "NAME", "SUBDISTRICT", "ORGANISATION"};
@@ -107,34 +97,9 @@ static void s_print_seats(Hj__Registry__Seat *const *items, size_t n)
 static int s_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done)
 {
     if (cli->json) {
-        switch (reply->result_case) {
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY:
-            cli_json(&reply->community->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITIES:
-            cli_json(&reply->communities->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSON:
-            cli_json(&reply->person->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSONS:
-            cli_json(&reply->persons->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SEAT:
-            cli_json(&reply->seat->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SEATS:
-            cli_json(&reply->seats->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_DISTRICT:
-            cli_json(&reply->district->base);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT:
-            cli_json(&reply->subdistrict->base);
-            break;
-        default:
-            cli_json(&reply->base);
-        }
+        /* The result the oneof carries, or the whole reply when it carries none. */
+        const ProtobufCMessage *result = cli_oneof(&reply->base);
+        cli_json(result ? result : &reply->base);
     } else {
         if (done)
             printf("%s\n", done);
@@ -185,88 +150,71 @@ static int s_need(const char *value, const char *flag)
     return value ? CLI_OK : cli_usage("--%s is required", flag);
 }
 
+/* One registry request, a write when it says what it did (done), and its answer. */
+static int s_send(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, const char *done)
+{
+    Hj__Registry__Reply *reply;
+    int rc = prep_send(cli, op_case, op, done != NULL, &reply);
+    return rc ? rc : s_output(cli, reply, done);
+}
+
 /* A registry list: every page with --all, and what was left out. */
-static int s_list(cli_t *cli, Hj__Registry__Request *req, Hj__Registry__ListQuery *q,
-                  void (*print)(const cli_list_t *list))
+static int s_list(cli_t *cli, uint32_t op_case, Hj__Registry__ListQuery *q,
+                  void (*print)(const ProtobufCMessage *list))
 {
-    cli_list_t list;
-    int rc;
+    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     cli_opt(cli, "lang");
-    cli_flag(cli, "all");
-    if ((rc = cli_unused(cli)) != CLI_OK ||
-        (rc = cli_list(cli, "registry", &req->base, &q->after, &hj__registry__reply__descriptor,
-                       &list)) != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_list_json(&list);
-    else {
-        print(&list);
-        cli_list_footer(cli, &list);
-    }
-    cli_list_free(&list);
-    return CLI_OK;
+    if (prep_set_op(&req.base, op_case, &q->base) != 0)
+        return cli_usage("internal: op %u does not take a list query", op_case);
+    return prep_list_to(cli, "registry", &req.base, &q->after, &hj__registry__reply__descriptor, 0,
+                        print);
 }
 
-static void s_print_community_list(const cli_list_t *l)
+static void s_print_community_list(const ProtobufCMessage *m)
 {
-    s_print_communities((Hj__Registry__Community *const *)l->items, l->n_items);
+    const Hj__Registry__Communities *l = (const Hj__Registry__Communities *)m;
+    s_print_communities(l->items, l->n_items);
 }
 
-static void s_print_seat_list(const cli_list_t *l)
+static void s_print_seat_list(const ProtobufCMessage *m)
 {
-    s_print_seats((Hj__Registry__Seat *const *)l->items, l->n_items);
+    const Hj__Registry__Seats *l = (const Hj__Registry__Seats *)m;
+    s_print_seats(l->items, l->n_items);
 }
 
-static void s_print_person_list(const cli_list_t *l)
+static void s_print_person_list(const ProtobufCMessage *m)
 {
-    s_print_persons((Hj__Registry__Person *const *)l->items, l->n_items);
+    const Hj__Registry__Persons *l = (const Hj__Registry__Persons *)m;
+    s_print_persons(l->items, l->n_items);
 }
 
 int cmd_district(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__District d = HJ__REGISTRY__DISTRICT__INIT;
-    Hj__Registry__Reply *reply;
-    char id[37];
     if (strcmp(verb, "add") != 0)
         return cli_usage("hj district add --code CODE --name NAME");
     d.code = (char *)cli_opt_or(cli, "code", "");
     d.name = (char *)cli_opt_or(cli, "name", "");
-    req.request_id = (char *)cli_request_id(cli, id);
-    req.op_case = HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD;
-    req.district_add = &d;
-    int rc = s_call(cli, &req, &reply);
-    return rc ? rc : s_output(cli, reply, "district added");
+    return s_send(cli, HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD, &d.base, "district added");
 }
 
 int cmd_subdistrict(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Subdistrict s = HJ__REGISTRY__SUBDISTRICT__INIT;
-    Hj__Registry__Reply *reply;
-    char id[37];
     if (strcmp(verb, "add") != 0)
         return cli_usage("hj subdistrict add --code CODE --name NAME --district CODE");
     s.code = (char *)cli_opt_or(cli, "code", "");
     s.name = (char *)cli_opt_or(cli, "name", "");
     s.district = (char *)cli_opt_or(cli, "district", "");
-    req.request_id = (char *)cli_request_id(cli, id);
-    req.op_case = HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD;
-    req.subdistrict_add = &s;
-    int rc = s_call(cli, &req, &reply);
-    return rc ? rc : s_output(cli, reply, "subdistrict added");
+    return s_send(cli, HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD, &s.base, "subdistrict added");
 }
 
 int cmd_community(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Community m = HJ__REGISTRY__COMMUNITY__INIT;
     Hj__Registry__CommunityUpdate u = HJ__REGISTRY__COMMUNITY_UPDATE__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         const char *org;
@@ -276,10 +224,7 @@ int cmd_community(cli_t *cli, const char *verb)
         if ((rc = cli_enum(cli, "org", s_org_enum, "branch", &org)) != CLI_OK)
             return rc;
         m.org_type = s_lookup(org, s_org_names, 4);
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD;
-        req.community_add = &m;
-        done = "community added";
+        return s_send(cli, HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD, &m.base, "community added");
     } else if (strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
             return cli_usage("hj community update CODE [--name NAME] [--org TYPE]");
@@ -289,32 +234,24 @@ int cmd_community(cli_t *cli, const char *verb)
         if ((rc = cli_enum(cli, "org", s_org_enum, NULL, &org)) != CLI_OK)
             return rc;
         u.org_type = org ? s_lookup(org, s_org_names, 4) : 0;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE;
-        req.community_update = &u;
-        done = "community updated";
+        return s_send(cli, HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE, &u.base,
+                      "community updated");
     } else if (strcmp(verb, "show") == 0) {
         if (cli->npos < 1)
             return cli_usage("hj community show CODE");
         get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET;
-        req.community_get = &get;
+        return s_send(cli, HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET, &get.base, NULL);
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = s_list_query(cli, &q, "subdistrict")) != CLI_OK)
             return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
-        req.community_list = &q;
-        return s_list(cli, &req, &q, s_print_community_list);
-    } else
-        return cli_usage("hj community add|update|show|list");
-    rc = s_call(cli, &req, &reply);
-    return rc ? rc : s_output(cli, reply, done);
+        return s_list(cli, HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST, &q, s_print_community_list);
+    }
+    return cli_usage("hj community add|update|show|list");
 }
 
 /* hj person list: every page with --all, and what was left out. */
 static int s_person_list(cli_t *cli)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     int rc = s_list_query(cli, &q, "community");
     if (rc != CLI_OK)
@@ -322,9 +259,7 @@ static int s_person_list(cli_t *cli)
     q.name = (char *)cli_opt_or(cli, "name", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q.include_void = cli_flag(cli, "include-void");
-    req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_LIST;
-    req.person_list = &q;
-    return s_list(cli, &req, &q, s_print_person_list);
+    return s_list(cli, HJ__REGISTRY__REQUEST__OP_PERSON_LIST, &q, s_print_person_list);
 }
 
 /* ---- hj person import FILE.csv ------------------------------------------ */
@@ -422,21 +357,16 @@ static int s_import_parse(const char *path, Hj__Registry__Person ***out, size_t 
 /* One request for the whole file (one UUID: a retry cannot half-import). */
 static int s_person_import(cli_t *cli, const char *path)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__PersonImport imp = HJ__REGISTRY__PERSON_IMPORT__INIT;
     Hj__Registry__Reply *reply;
     Hj__Registry__Person **rows = NULL;
     size_t n = 0;
-    char id[37];
     int rc = s_import_parse(path, &rows, &n);
     if (rc != CLI_OK)
         return rc;
     imp.rows = rows;
     imp.n_rows = n;
-    req.request_id = (char *)cli_request_id(cli, id);
-    req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT;
-    req.person_import = &imp;
-    rc = s_call(cli, &req, &reply);
+    rc = prep_send(cli, HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT, &imp.base, 1, &reply);
     s_import_rows_free(rows, n);
     if (rc != CLI_OK)
         return rc;
@@ -447,14 +377,11 @@ static int s_person_import(cli_t *cli, const char *path)
 
 int cmd_person(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Person p = HJ__REGISTRY__PERSON__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__PersonVoid pv = HJ__REGISTRY__PERSON_VOID__INIT;
     Hj__Registry__PersonUpdate pu = HJ__REGISTRY__PERSON_UPDATE__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37], person[37];
+    char person[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         p.name = (char *)cli_opt_or(cli, "name", "");
@@ -465,10 +392,7 @@ int cmd_person(cli_t *cli, const char *verb)
         p.birth_date = (char *)cli_opt_or(cli, "birth", "");
         p.party_member = cli_flag(cli, "party-member");
         p.id_card = (char *)cli_opt_or(cli, "id-card", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_ADD;
-        req.person_add = &p;
-        done = "person added";
+        return s_send(cli, HJ__REGISTRY__REQUEST__OP_PERSON_ADD, &p.base, "person added");
     } else if (strcmp(verb, "list") == 0) {
         return s_person_list(cli);
     } else if (strcmp(verb, "import") == 0) {
@@ -489,15 +413,13 @@ int cmd_person(cli_t *cli, const char *verb)
             return rc;
         if (strcmp(verb, "show") == 0) {
             get.key = person;
-            req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_GET;
-            req.person_get = &get;
+            return s_send(cli, HJ__REGISTRY__REQUEST__OP_PERSON_GET, &get.base, NULL);
         } else if (strcmp(verb, "void") == 0) {
             pv.id = person;
             pv.reason = (char *)cli_opt_or(cli, "reason", "");
-            req.request_id = (char *)cli_request_id(cli, id);
-            req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_VOID;
-            req.person_void = &pv;
-            done = "person voided (已作废): kept, hidden from lists (--include-void shows it)";
+            return s_send(
+                cli, HJ__REGISTRY__REQUEST__OP_PERSON_VOID, &pv.base,
+                "person voided (已作废): kept, hidden from lists (--include-void shows it)");
         } else {
             pu.id = person;
             pu.name = (char *)cli_opt_or(cli, "name", "");
@@ -508,25 +430,18 @@ int cmd_person(cli_t *cli, const char *verb)
             pu.birth_date = (char *)cli_opt_or(cli, "birth", "");
             pu.party_member = (char *)cli_opt_or(cli, "party-member", "");
             pu.reason = (char *)cli_opt_or(cli, "reason", "");
-            req.request_id = (char *)cli_request_id(cli, id);
-            req.op_case = HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE;
-            req.person_update = &pu;
-            done = "person corrected (the previous values are kept in the journal)";
+            return s_send(cli, HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE, &pu.base,
+                          "person corrected (the previous values are kept in the journal)");
         }
-    } else
-        return cli_usage("hj person add|show|list|update|void|import");
-    rc = s_call(cli, &req, &reply);
-    return rc ? rc : s_output(cli, reply, done);
+    }
+    return cli_usage("hj person add|show|list|update|void|import");
 }
 
 int cmd_seat(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Seat s = HJ__REGISTRY__SEAT__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37], person[37];
+    char person[37];
     int rc;
     if (strcmp(verb, "add") == 0) {
         const char *committee, *role;
@@ -543,27 +458,17 @@ int cmd_seat(cli_t *cli, const char *verb)
         s.role = (char *)role;
         s.term_start = (char *)cli_opt_or(cli, "from", "");
         s.term_end = (char *)cli_opt_or(cli, "to", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_ADD;
-        req.seat_add = &s;
-        done = "seat added";
+        return s_send(cli, HJ__REGISTRY__REQUEST__OP_SEAT_ADD, &s.base, "seat added");
     } else if (strcmp(verb, "end") == 0) {
         if (cli->npos < 1)
             return cli_usage("hj seat end ID --on DATE");
         s.id = (char *)cli->pos[0];
         s.term_end = (char *)cli_opt_or(cli, "on", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_END;
-        req.seat_end = &s;
-        done = "seat ended";
+        return s_send(cli, HJ__REGISTRY__REQUEST__OP_SEAT_END, &s.base, "seat ended");
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = s_list_query(cli, &q, "community")) != CLI_OK)
             return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_SEAT_LIST;
-        req.seat_list = &q;
-        return s_list(cli, &req, &q, s_print_seat_list);
-    } else
-        return cli_usage("hj seat add|end|list");
-    rc = s_call(cli, &req, &reply);
-    return rc ? rc : s_output(cli, reply, done);
+        return s_list(cli, HJ__REGISTRY__REQUEST__OP_SEAT_LIST, &q, s_print_seat_list);
+    }
+    return cli_usage("hj seat add|end|list");
 }

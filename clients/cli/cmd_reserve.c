@@ -55,40 +55,37 @@ void prep_reserve_row(const Hj__Registry__Reserve *r, int en, const char *row[PR
     memcpy(row, cells, sizeof cells);
 }
 
+static void s_table_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)record;
+    int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
+    char added[48];
+    snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
+    const char *row[] = {r->code,
+                         r->id,
+                         r->community,
+                         prep_label(s_committees[c], 0),
+                         r->person_name,
+                         r->source,
+                         added,
+                         prep_label(r->status, 1),
+                         prep_label(r->vetting, 2),
+                         r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",   "ID",    "COMMUNITY", "COMMITTEE", "PERSON",
                                  "SOURCE", "ADDED", "STATUS",    "VETTING",   "REASON"};
-    Hj__Registry__Reserve *const *items = (Hj__Registry__Reserve *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__reserves__descriptor) {
-        items = ((const Hj__Registry__Reserves *)m)->items;
-        n = ((const Hj__Registry__Reserves *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(10, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Reserve *r = items[i];
-        int c = r->committee >= 1 && r->committee <= 2 ? r->committee : 0;
-        char added[48];
-        snprintf(added, sizeof added, "%s%s", r->added, prep_voided_mark(r->voided));
-        const char *row[] = {r->code,
-                             r->id,
-                             r->community,
-                             prep_label(s_committees[c], 0),
-                             r->person_name,
-                             r->source,
-                             added,
-                             prep_label(r->status, 1),
-                             prep_label(r->vetting, 2),
-                             r->bar_reason[0] ? prep_label(r->bar_reason, 3) : ""};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
-    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->note[0])
-        printf("note: %s\n", items[0]->note);
-    if (m->descriptor == &hj__registry__reserve__descriptor && items[0]->voided)
-        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
+    prep_table(m, 10, head, s_table_row);
+    if (m->descriptor != &hj__registry__reserve__descriptor)
+        return;
+    const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)m;
+    if (r->note[0])
+        printf("note: %s\n", r->note);
+    if (r->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, r->void_reason);
 }
 
 static void s_print_report(const ProtobufCMessage *m)
@@ -299,15 +296,9 @@ static int s_export(cli_t *cli)
 
 int cmd_reserve(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
     Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
@@ -323,44 +314,30 @@ int cmd_reserve(cli_t *cli, const char *verb)
         r.vetting = (char *)prep_enum(cli, "vetting", "pending");
         r.bar_reason = (char *)prep_enum(cli, "reason", "");
         r.note = (char *)cli_opt_or(cli, "note", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_ADD;
-        req.reserve_add = &r;
-        done = cli->en ? "reserve candidate added" : "后备人选已入台账";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
+                          cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
         u.status = (char *)prep_enum(cli, "status", "");
         u.vetting = (char *)prep_enum(cli, "vetting", "");
         u.bar_reason = (char *)prep_enum(cli, "reason", "");
         u.note = (char *)cli_opt_or(cli, "note", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE;
-        req.reserve_update = &u;
-        done = cli->en ? "reserve entry updated" : "后备人选台账条目已更新";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE, &u.base,
+                          cli->en ? "reserve entry updated" : "后备人选台账条目已更新", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.state = (char *)prep_enum(cli, "status", "");
         q.include_void = cli_flag(cli, "include-void");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_LIST;
-        req.reserve_list = &q;
-        return prep_list(cli, &req, &q, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, &q, s_print);
     } else if (strcmp(verb, "void") == 0) {
-        if ((rc = prep_void(cli, "hj reserve void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
-            return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_VOID;
-        req.reserve_void = &rv;
-        done = prep_voided_done("后备人选台账条目", "reserve entry");
+        return prep_void(cli, "hj reserve void ID --reason TEXT",
+                         HJ__REGISTRY__REQUEST__OP_RESERVE_VOID, "后备人选台账条目",
+                         "reserve entry", s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_GET;
-        req.reserve_get = &get;
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_GET, s_print);
     } else if (strcmp(verb, "import") == 0 && cli->npos == 1) {
         return s_import(cli, cli->pos[0]);
     } else if (strcmp(verb, "export") == 0) {
         return s_export(cli);
-    } else
-        return cli_usage("hj reserve add|update|list|show|import|export|void");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, s_print);
+    }
+    return cli_usage("hj reserve add|update|list|show|import|export|void");
 }

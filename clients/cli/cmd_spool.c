@@ -521,7 +521,7 @@ static void s_about(const spool_record_t *r, s_about_t *a)
     const ProtobufCMessageDescriptor *type = s_request_type(r->service);
     ProtobufCMessage *req =
         type ? protobuf_c_message_unpack(type, NULL, r->body_len, r->body) : NULL;
-    const ProtobufCMessage *m = req ? prep_oneof(req) : NULL;
+    const ProtobufCMessage *m = req ? cli_oneof(req) : NULL;
     memset(a, 0, sizeof *a);
     if (!m) {
         snprintf(a->about, sizeof a->about, "(the request does not decode)");

@@ -2,6 +2,7 @@
  * the sitting committee members. */
 #include "cli.h"
 #include "cli_enum.h"
+#include "cmd_prep.h"
 #include "cmd_talk.h"
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
@@ -524,22 +525,10 @@ static void s_print_coverage(const Hj__Interviews__Coverage *c, int district)
 
 static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, int district)
 {
-    const ProtobufCMessage *json = &reply->base;
-    switch (reply->result_case) {
-    case HJ__INTERVIEWS__REPLY__RESULT_TALK:
-        json = &reply->talk->base;
-        break;
-    case HJ__INTERVIEWS__REPLY__RESULT_TALKS:
-        json = &reply->talks->base;
-        break;
-    case HJ__INTERVIEWS__REPLY__RESULT_COVERAGE:
-        json = &reply->coverage->base;
-        break;
-    default:
-        break;
-    }
+    /* The result the oneof carries, or the whole reply when it carries none. */
+    const ProtobufCMessage *result = cli_oneof(&reply->base);
     if (cli->json)
-        cli_json(json);
+        cli_json(result ? result : &reply->base);
     else {
         /* The talk's code first: what a field team notes to correct it later. */
         if (done && reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALK)
@@ -558,13 +547,15 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
     return CLI_OK;
 }
 
-static int s_call(cli_t *cli, Hj__Interviews__Request *req, Hj__Interviews__Reply **out)
+/* One interviews request, a write when it says what it did (done), and its answer. */
+static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, const char *done,
+                  int district)
 {
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
-        return rc;
-    return cli_call(cli, "interviews", &req->base, &hj__interviews__reply__descriptor,
-                    (ProtobufCMessage **)out);
+    static const prep_service_t interviews = {"interviews", &hj__interviews__request__descriptor,
+                                              &hj__interviews__reply__descriptor};
+    ProtobufCMessage *reply;
+    int rc = prep_send_to(cli, &interviews, op_case, op, done != NULL, &reply);
+    return rc ? rc : s_output(cli, (Hj__Interviews__Reply *)reply, done, district);
 }
 
 /* ---- the verbs --------------------------------------------------------- */
@@ -600,7 +591,8 @@ static int s_add(cli_t *cli)
         a.req.request_id = a.request_id;
         a.req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_ADD;
         a.req.talk_add = &a.talk;
-        rc = s_call(cli, &a.req, &reply);
+        rc = prep_call_to(cli, "interviews", &a.req.base, &hj__interviews__reply__descriptor,
+                          (ProtobufCMessage **)&reply);
     }
     s_add_free(&a);
     return rc ? rc : s_output(cli, reply, cli->en ? "talk recorded" : "谈话已记录", 0);
@@ -685,15 +677,12 @@ static int s_list(cli_t *cli)
 
 int cmd_talk(cli_t *cli, const char *verb)
 {
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
     Hj__Interviews__Get get = HJ__INTERVIEWS__GET__INIT;
     Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
     Hj__Interviews__FollowUpClose close = HJ__INTERVIEWS__FOLLOW_UP_CLOSE__INIT;
     Hj__Interviews__TalkVoid tv = HJ__INTERVIEWS__TALK_VOID__INIT;
     Hj__Interviews__TalkUpdate tu = HJ__INTERVIEWS__TALK_UPDATE__INIT;
-    Hj__Interviews__Reply *reply;
-    const char *done = NULL;
-    char id[37], today[11];
+    char today[11];
     int rc, district = 0;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"void", "update", NULL}, "talk")) !=
@@ -707,8 +696,7 @@ int cmd_talk(cli_t *cli, const char *verb)
         if (cli->npos < 1)
             return cli_usage("hj talk show ID");
         get.id = (char *)cli->pos[0];
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_GET;
-        req.talk_get = &get;
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_GET, &get.base, NULL, 0);
     } else if (strcmp(verb, "list") == 0) {
         return s_list(cli);
     } else if (strcmp(verb, "void") == 0) {
@@ -716,11 +704,10 @@ int cmd_talk(cli_t *cli, const char *verb)
             return cli_usage("hj talk void ID --reason TEXT");
         tv.id = (char *)cli->pos[0];
         tv.reason = (char *)cli_opt_or(cli, "reason", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_VOID;
-        req.talk_void = &tv;
-        done = cli->en ? "talk voided: kept, no longer counted (--include-void lists it)"
-                       : "谈话已作废：记录保留，不再计入（--include-void 可列出）";
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_VOID, &tv.base,
+                      cli->en ? "talk voided: kept, no longer counted (--include-void lists it)"
+                              : "谈话已作废：记录保留，不再计入（--include-void 可列出）",
+                      0);
     } else if (strcmp(verb, "update") == 0) {
         if (cli->npos < 1)
             return cli_usage(
@@ -729,18 +716,16 @@ int cmd_talk(cli_t *cli, const char *verb)
         tu.summary = (char *)cli_opt_or(cli, "summary", "");
         tu.date = (char *)cli_opt_or(cli, "date", "");
         tu.reason = (char *)cli_opt_or(cli, "reason", "");
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE;
-        req.talk_update = &tu;
-        done = cli->en ? "talk corrected (the previous values are kept in the journal)"
-                       : "谈话已更正（原值保留在日志中）";
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE, &tu.base,
+                      cli->en ? "talk corrected (the previous values are kept in the journal)"
+                              : "谈话已更正（原值保留在日志中）",
+                      0);
     } else if (strcmp(verb, "coverage") == 0) {
         district = cli_flag(cli, "all");
         if ((cli->npos < 1) == !district)
             return cli_usage("hj talk coverage COMMUNITY | --all");
         cq.community = district ? "" : (char *)cli->pos[0];
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
-        req.coverage = &cq;
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base, NULL, district);
     } else if (strcmp(verb, "close") == 0) {
         const char *number = cli_opt(cli, "follow-up");
         char *end = NULL;
@@ -751,12 +736,8 @@ int cmd_talk(cli_t *cli, const char *verb)
         close.talk_id = (char *)cli->pos[0];
         close.number = (uint32_t)n;
         close.closed_on = (char *)cli_opt_or(cli, "on", today);
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE;
-        req.follow_up_close = &close;
-        done = cli->en ? "follow-up closed" : "后续事项已办结";
-    } else
-        return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
-    rc = s_call(cli, &req, &reply);
-    return rc ? rc : s_output(cli, reply, done, district);
+        return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE, &close.base,
+                      cli->en ? "follow-up closed" : "后续事项已办结", 0);
+    }
+    return cli_usage("hj talk add|template|list|show|close|coverage|void|update");
 }

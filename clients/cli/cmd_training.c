@@ -11,45 +11,44 @@
 
 #define S_MAX 200
 
+static void s_row(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Training *s = (const Hj__Registry__Training *)record;
+    char topics[2048] = "", count[16], scope[96], date[48];
+    size_t len = 0;
+    for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
+        len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "",
+                                s->topics[k]);
+    snprintf(count, sizeof count, "%zu", s->n_attendees);
+    snprintf(scope, sizeof scope, "%s", s->community);
+    if (!s->community[0])
+        snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
+    snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
+    const char *row[] = {s->code, s->id, date, scope, s->trainer, topics, count};
+    cli_table_row(t, row);
+}
+
+static void s_row_attendee(cli_table_t *t, const ProtobufCMessage *record)
+{
+    const Hj__Registry__Attendee *a = (const Hj__Registry__Attendee *)record;
+    const char *row[] = {a->person_id, a->person_name, prep_label(a->role, 0)};
+    cli_table_row(t, row);
+}
+
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE", "ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
-    Hj__Registry__Training *const *items = (Hj__Registry__Training *const *)&m;
-    size_t n = 1;
-    if (m->descriptor == &hj__registry__trainings__descriptor) {
-        items = ((const Hj__Registry__Trainings *)m)->items;
-        n = ((const Hj__Registry__Trainings *)m)->n_items;
-    }
-    cli_table_t *t = cli_table_new(7, head);
-    for (size_t i = 0; i < n; i++) {
-        const Hj__Registry__Training *s = items[i];
-        char topics[2048] = "", count[16], scope[96], date[48];
-        size_t len = 0;
-        for (size_t k = 0; k < s->n_topics && len < sizeof topics; k++)
-            len += (size_t)snprintf(topics + len, sizeof topics - len, "%s%s", k ? "；" : "",
-                                    s->topics[k]);
-        snprintf(count, sizeof count, "%zu", s->n_attendees);
-        snprintf(scope, sizeof scope, "%s", s->community);
-        if (!s->community[0])
-            snprintf(scope, sizeof scope, "%s (全街道)", s->subdistrict);
-        snprintf(date, sizeof date, "%s%s", s->date, prep_voided_mark(s->voided));
-        const char *row[] = {s->code, s->id, date, scope, s->trainer, topics, count};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    prep_table(m, 7, head, s_row);
     if (m->descriptor != &hj__registry__training__descriptor)
         return;
-    if (items[0]->voided)
-        printf("%s  %s\n", prep_voided_mark(1) + 1, items[0]->void_reason);
+    const Hj__Registry__Training *s = (const Hj__Registry__Training *)m;
+    if (s->voided)
+        printf("%s  %s\n", prep_voided_mark(1) + 1, s->void_reason);
     static const char *ahead[] = {"ATTENDEE", "NAME", "ROLE"};
     printf("\n");
-    t = cli_table_new(3, ahead);
-    for (size_t k = 0; k < items[0]->n_attendees; k++) {
-        const Hj__Registry__Attendee *a = items[0]->attendees[k];
-        const char *row[] = {a->person_id, a->person_name, prep_label(a->role, 0)};
-        cli_table_row(t, row);
-    }
+    cli_table_t *t = cli_table_new(3, ahead);
+    for (size_t k = 0; k < s->n_attendees; k++)
+        s_row_attendee(t, &s->attendees[k]->base);
     cli_table_print(t);
     cli_table_destroy(&t);
 }
@@ -113,19 +112,12 @@ static int s_attendees(cli_t *cli, const char *key, const char *community,
 
 int cmd_training(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Training tr = HJ__REGISTRY__TRAINING__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
-    Hj__Registry__RecordVoid rv = HJ__REGISTRY__RECORD_VOID__INIT;
     Hj__Registry__TrainingUpdate u = HJ__REGISTRY__TRAINING_UPDATE__INIT;
     char *topics[S_MAX], *removed[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
     char removed_ids[S_MAX][37];
-    void (*print)(const ProtobufCMessage *) = s_print;
-    Hj__Registry__Reply *reply;
-    const char *done = NULL;
-    char id[37];
     int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
@@ -145,36 +137,23 @@ int cmd_training(cli_t *cli, const char *verb)
             return rc;
         tr.attendees = att_ptrs;
         tr.n_attendees = n;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_ADD;
-        req.training_add = &tr;
-        done = cli->en ? "training session recorded" : "培训已记录";
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_ADD, &tr.base,
+                          cli->en ? "training session recorded" : "培训已记录", s_print);
     } else if (strcmp(verb, "list") == 0) {
-        if ((rc = prep_list_query(cli, &q)) != CLI_OK)
-            return rc;
         q.include_void = cli_flag(cli, "include-void");
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_LIST;
-        req.training_list = &q;
-        return prep_list(cli, &req, &q, s_print);
+        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_GET;
-        req.training_get = &get;
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_GET, s_print);
     } else if (strcmp(verb, "coverage") == 0 && cli->npos == 1) {
-        get.key = (char *)cli->pos[0];
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE;
-        req.training_coverage = &get;
-        print = s_print_coverage;
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, s_print_coverage);
     } else if (strcmp(verb, "void") == 0) {
-        if ((rc = prep_void(cli, "hj training void ID --reason TEXT", &rv, &req, id)) != CLI_OK)
-            return rc;
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_VOID;
-        req.training_void = &rv;
-        done = prep_voided_done("培训记录", "training session");
+        return prep_void(cli, "hj training void ID --reason TEXT",
+                         HJ__REGISTRY__REQUEST__OP_TRAINING_VOID, "培训记录", "training session",
+                         s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", ""); /* kept in the journal */
+        u.reason = (char *)cli_opt_or(cli, "reason", "");
         u.date = (char *)cli_opt_or(cli, "date", "");
         u.trainer = (char *)cli_opt_or(cli, "trainer", "");
         if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,
@@ -186,13 +165,11 @@ int cmd_training(cli_t *cli, const char *verb)
                               removed_ids)) != CLI_OK)
             return rc;
         u.remove_attendees = removed;
-        req.request_id = (char *)cli_request_id(cli, id);
-        req.op_case = HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE;
-        req.training_update = &u;
-        done = cli->en ? "training session corrected (the previous values are kept in the journal)"
-                       : "培训记录已更正（原值保留在日志中）";
-    } else
-        return cli_usage("hj training add|list|show|coverage|void|update");
-    rc = prep_call(cli, &req, &reply);
-    return rc ? rc : prep_output(cli, reply, done, print);
+        return prep_write(
+            cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
+            cli->en ? "training session corrected (the previous values are kept in the journal)"
+                    : "培训记录已更正（原值保留在日志中）",
+            s_print);
+    }
+    return cli_usage("hj training add|list|show|coverage|void|update");
 }

@@ -22,15 +22,6 @@ static const char *const s_columns[C_COUNT][3] = {
     {"居民小组", "group", "户"}, {"人员编号", "person_id", NULL},
 };
 
-static int s_send(cli_t *cli, Hj__Tally__Request *req, Hj__Tally__Reply **reply)
-{
-    int rc = cli_unused(cli);
-    if (rc != CLI_OK)
-        return rc;
-    return cli_call(cli, "tally", &req->base, &hj__tally__reply__descriptor,
-                    (ProtobufCMessage **)reply);
-}
-
 /* 男 / 女 as the service's words; anything else goes as written (the service names the line). */
 static const char *s_gender(const char *g)
 {
@@ -163,16 +154,9 @@ static int s_print(cli_t *cli, const Hj__Tally__Reply *reply, const char *done, 
             ? &reply->voter_objection_view->base
         : reply->result_case == HJ__TALLY__REPLY__RESULT_PROXY ? &reply->proxy->base
                                                                : NULL;
-    if (!m) {
-        fprintf(stderr, "hj: the answer carries nothing to show\n");
-        return CLI_REFUSED;
-    }
-    if (cli->json) {
-        cli_json(m);
-        return CLI_OK;
-    }
-    if (done)
-        printf("%s\n", done);
+    int rc = prep_answer(cli, m, done);
+    if (rc != CLI_OK || cli->json)
+        return rc;
     if (reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST)
         s_print_list(reply->voter_list, en);
     else if (reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW) {
@@ -203,7 +187,8 @@ static int s_import(cli_t *cli, const char *election, const char *path)
     req.voters_import = &imp;
     if (protobuf_c_message_get_packed_size(&req.base) > S_REQUEST_MAX)
         rc = cli_usage("%s is too large for one import (%zu voters): split it", path, imp.n_voters);
-    else if ((rc = s_send(cli, &req, &reply)) == CLI_OK) {
+    else if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                                (ProtobufCMessage **)&reply)) == CLI_OK) {
         rc = s_print(cli, reply, "voter roll imported", 0);
         hj__tally__reply__free_unpacked(reply, NULL);
     }
@@ -275,7 +260,8 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
     }
     if (req.op_case != HJ__TALLY__REQUEST__OP_VOTERS_LIST)
         req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = s_send(cli, &req, &reply)) != CLI_OK)
+    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
+                           (ProtobufCMessage **)&reply)) != CLI_OK)
         return rc;
     if (out && reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST) {
         const Hj__Tally__VoterList *l = reply->voter_list;

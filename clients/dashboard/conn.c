@@ -158,24 +158,26 @@ void conn_pollitems(conn_t *c, zmq_pollitem_t *items)
         items[i] = (zmq_pollitem_t){sockets[i], 0, ZMQ_POLLIN, 0};
 }
 
-int conn_request_snapshot(conn_t *c)
+/* One question to the fetch thread at a time: 0 when sent, -1 when one is out or it would block. */
+static int s_fetch(conn_t *c, const char *what)
 {
+    size_t len = strlen(what);
     if (c->fetching)
         return -1;
-    if (zmq_send(c->fetch, "SNAPSHOT", 8, ZMQ_DONTWAIT) != 8)
+    if (zmq_send(c->fetch, what, len, ZMQ_DONTWAIT) != (int)len)
         return -1;
     c->fetching = 1;
     return 0;
 }
 
+int conn_request_snapshot(conn_t *c)
+{
+    return s_fetch(c, "SNAPSHOT");
+}
+
 int conn_check_service(conn_t *c)
 {
-    if (c->fetching)
-        return -1;
-    if (zmq_send(c->fetch, "PING", 4, ZMQ_DONTWAIT) != 4)
-        return -1;
-    c->fetching = 1;
-    return 0;
+    return s_fetch(c, "PING");
 }
 
 int conn_fetching(const conn_t *c)

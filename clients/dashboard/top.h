@@ -57,5 +57,10 @@ int view_count_key(top_t *t, int key);
 void view_help_draw(top_t *t);
 /* The last line of every view. */
 void view_status_draw(top_t *t, int y);
+/* A scrolled page (the community and count views): lines(t, draw) lays it
+ * out, drawing when draw is set, and returns how many lines it has. The page
+ * drawn whole, with the status line; a key: back to the board, or scrolling. */
+void view_page_draw(top_t *t, int (*lines)(top_t *t, int draw));
+int view_page_key(top_t *t, int key, int (*lines)(top_t *t, int draw));
 
 #endif

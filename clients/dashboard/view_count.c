@@ -191,17 +191,10 @@ static int s_lines(top_t *t, int draw)
 
 void view_count_draw(top_t *t)
 {
-    erase();
-    s_lines(t, 1);
-    view_status_draw(t, LINES - 1);
+    view_page_draw(t, s_lines);
 }
 
 int view_count_key(top_t *t, int key)
 {
-    int height = LINES - 3 > 1 ? LINES - 3 : 1;
-    if (page_back_key(key)) {
-        t->view = VIEW_BOARD;
-        return 1;
-    }
-    return page_key(key, &t->scroll, s_lines(t, 0), height);
+    return view_page_key(t, key, s_lines);
 }

@@ -1,5 +1,6 @@
 /* The status line: is the picture live? Connected or reconnecting, the last
- * tally sequence applied, events per second, the age of the newest event. */
+ * tally sequence applied, events per second, the age of the newest event.
+ * And what the scrolled pages (community, count) share: drawing and keys. */
 #include "draw.h"
 #include "top.h"
 
@@ -10,6 +11,23 @@
 int top_stale(const top_t *t)
 {
     return !t->link_up || !t->tally_up || board_wants_snapshot(t->board);
+}
+
+void view_page_draw(top_t *t, int (*lines)(top_t *t, int draw))
+{
+    erase();
+    lines(t, 1);
+    view_status_draw(t, LINES - 1);
+}
+
+int view_page_key(top_t *t, int key, int (*lines)(top_t *t, int draw))
+{
+    int height = LINES - 3 > 1 ? LINES - 3 : 1;
+    if (page_back_key(key)) {
+        t->view = VIEW_BOARD;
+        return 1;
+    }
+    return page_key(key, &t->scroll, lines(t, 0), height);
 }
 
 void view_status_draw(top_t *t, int y)

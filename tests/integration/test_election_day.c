@@ -16,6 +16,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_wait.h"
 #include "tally.pb-c.h"
 
 static hj_stack_t stack;
@@ -42,11 +43,122 @@ static char *s_hj(int want, const char *const *argv)
 #define OK(...) free(OUT(__VA_ARGS__))
 #define REFUSED(...) s_hj(1, (const char *const[]){__VA_ARGS__, NULL})
 
+/* One write of the suite's seed through the real hj; rc stays the first failure. */
+#define SEED(rc, ...)                                                                              \
+    ((rc) = (rc) ? (rc) : hj_seed_run(s, (const char *const[]){__VA_ARGS__, NULL}))
+
+/* Real writes that turn gates 1-6 green for a community: a published audit,
+ * a plan in force, a talk with its one sitting member, a trained committee.
+ * 0, or -1 with hj's message on stderr. */
+static int s_prepare(hj_stack_t *s, const char *community, int k)
+{
+    char d20[11], d10[11], d5[11], member[37], plan[37];
+    int rc = 0;
+    hj_date_from_today(-20, d20);
+    hj_date_from_today(-10, d10);
+    hj_date_from_today(-5, d5);
+    snprintf(member, sizeof member, "22222222-2222-4222-8222-%012d", k);
+    snprintf(plan, sizeof plan, "33333333-3333-4333-8333-%012d", k);
+    SEED(rc, "person", "add", "--name", "现任委员", "--gender", "female", "--request-id", member);
+    SEED(rc, "seat", "add", "--community", community, "--person", member, "--committee",
+         "residents", "--role", "director", "--from", "2021-01-15");
+    SEED(rc, "audit", "open", "--community", community, "--term", "2021-2026", "--from",
+         "2021-01-01", "--to", "2026-10-31", "--auditor", "张审计", "--opened", d20);
+    SEED(rc, "audit", "advance", community, "--on", d20);
+    for (int no = 1; no <= 7; no++) {
+        char n[4];
+        snprintf(n, sizeof n, "%d", no);
+        SEED(rc, "audit", "scope", "set", community, n, "--status", "examined");
+    }
+    SEED(rc, "audit", "advance", community, "--on", d10);
+    SEED(rc, "audit", "advance", community, "--on", d10);
+    SEED(rc, "audit", "publish", community, "--on", d5);
+    SEED(rc, "plan", "add", "--community", community, "--title", "换届工作方案", "--text", "……",
+         "--date", d20, "--request-id", plan);
+    for (int step = 1; step <= 3; step++) {
+        char n[4];
+        snprintf(n, sizeof n, "%d", step);
+        SEED(rc, "plan", "approve", plan, "--step", n, "--date", d10, "--by", "审批人");
+    }
+    SEED(rc, "talk", "add", "--community", community, "--phase", "preparation", "--date", d10,
+         "--interviewer", OFFICER, "--person", member, "--summary", "谈换届");
+    char name[64];
+    snprintf(name, sizeof name, "%s选举委员会", community);
+    SEED(rc, "body", "add", "--kind", "election_committee", "--name", name, "--community",
+         community, "--leader", OFFICER, "--formed", d20);
+    SEED(rc, "training", "add", "--date", d10, "--subdistrict", "KBS-BH", "--trainer", "区委组织部",
+         "--topic", "选举程序", "--attendee", OFFICER ":election_committee_member");
+    return rc;
+}
+
+/* The ids of nominees first .. first + n - 1 (候选人<first>...). */
+static void s_nominee_ids(int first, int n, char ids[][37])
+{
+    for (int i = 0; i < n; i++)
+        snprintf(ids[i], 37, "c0000000-0000-4000-8000-%012d", first + i);
+}
+
+/* n persons nominated (vetting cleared) for `committee` of `community`. 0 / -1. */
+static int s_nominees(hj_stack_t *s, const char *community, const char *committee, int first, int n)
+{
+    char d10[11], ids[8][37];
+    int rc = 0;
+    hj_date_from_today(-10, d10);
+    s_nominee_ids(first, n, ids);
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "候选人%d", first + i);
+        SEED(rc, "person", "add", "--name", name, "--gender", i % 2 ? "male" : "female",
+             "--request-id", ids[i]);
+        SEED(rc, "reserve", "add", "--person", ids[i], "--community", community, "--committee",
+             committee, "--added", d10, "--status", "nominated", "--vetting", "cleared");
+    }
+    return rc;
+}
+
+/* What every test starts from: the places, the officer, gates 1-6 green for
+ * KBS-BH-02 (residents) and KBS-BH-01 (party), six residents' nominees
+ * (候选人1-6) and six party nominees (候选人11-16), applied by hj-tallyd;
+ * then the daemons stop, for the tests' copies of its database. 0 / -1. */
+static int s_seeded_stack(hj_stack_t *s)
+{
+    int rc =
+        hj_stack_start_all(s) == 0 && HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02") == 0 ? 0 : -1;
+    SEED(rc, "person", "add", "--name", "李强", "--gender", "male", "--request-id", OFFICER);
+    if (rc == 0 && (s_prepare(s, "KBS-BH-02", 1) != 0 || s_prepare(s, "KBS-BH-01", 2) != 0 ||
+                    s_nominees(s, "KBS-BH-02", "residents", 1, 6) != 0 ||
+                    s_nominees(s, "KBS-BH-01", "party", 11, 6) != 0 ||
+                    hj_wait_until(hj_stack_tally_caught_up, s, 60000) != 0))
+        rc = -1;
+    for (int i = 0; i < s->nprocs; i++)
+        if (s->pid[i] > 0)
+            hj_stack_kill(s, s->pid[i], SIGTERM);
+    return rc;
+}
+
+/* The seed is a third of the writes of a test and the same for every one
+ * (and starting a stack is seconds under ASan): the runner writes it once,
+ * and each test starts its own stack on a copy of that database, so no test
+ * sees another's election. */
+static hj_stack_t seed;
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    (void)set;
+    hj_stack_share(&seed, s_seeded_stack);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    (void)stats;
+    hj_stack_stop(&seed);
+}
+
 static void setup(void)
 {
-    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
-    OK("person", "add", "--name", "李强", "--gender", "male", "--request-id", OFFICER);
+    hj_stack_t from;
+    cr_assert_eq(hj_stack_attach(&from), 0, "the suite's seed did not start");
+    cr_assert_eq(hj_stack_start_copy(&stack, &from, NULL, NULL), 0, "stack did not start");
 }
 
 static void teardown(void)
@@ -55,64 +167,6 @@ static void teardown(void)
 }
 
 TestSuite(election_day, .init = setup, .fini = teardown, .timeout = 240);
-
-/* Real writes that turn gates 1-6 green for a community: a published audit,
- * a plan in force, a talk with its one sitting member, a trained committee. */
-static void s_prepare(const char *community, int k)
-{
-    char d20[11], d10[11], d5[11], member[37], plan[37];
-    hj_date_from_today(-20, d20);
-    hj_date_from_today(-10, d10);
-    hj_date_from_today(-5, d5);
-    snprintf(member, sizeof member, "22222222-2222-4222-8222-%012d", k);
-    snprintf(plan, sizeof plan, "33333333-3333-4333-8333-%012d", k);
-    OK("person", "add", "--name", "现任委员", "--gender", "female", "--request-id", member);
-    OK("seat", "add", "--community", community, "--person", member, "--committee", "residents",
-       "--role", "director", "--from", "2021-01-15");
-    OK("audit", "open", "--community", community, "--term", "2021-2026", "--from", "2021-01-01",
-       "--to", "2026-10-31", "--auditor", "张审计", "--opened", d20);
-    OK("audit", "advance", community, "--on", d20);
-    for (int no = 1; no <= 7; no++) {
-        char n[4];
-        snprintf(n, sizeof n, "%d", no);
-        OK("audit", "scope", "set", community, n, "--status", "examined");
-    }
-    OK("audit", "advance", community, "--on", d10);
-    OK("audit", "advance", community, "--on", d10);
-    OK("audit", "publish", community, "--on", d5);
-    OK("plan", "add", "--community", community, "--title", "换届工作方案", "--text", "……", "--date",
-       d20, "--request-id", plan);
-    for (int step = 1; step <= 3; step++) {
-        char n[4];
-        snprintf(n, sizeof n, "%d", step);
-        OK("plan", "approve", plan, "--step", n, "--date", d10, "--by", "审批人");
-    }
-    OK("talk", "add", "--community", community, "--phase", "preparation", "--date", d10,
-       "--interviewer", OFFICER, "--person", member, "--summary", "谈换届");
-    char name[64];
-    snprintf(name, sizeof name, "%s选举委员会", community);
-    OK("body", "add", "--kind", "election_committee", "--name", name, "--community", community,
-       "--leader", OFFICER, "--formed", d20);
-    OK("training", "add", "--date", d10, "--subdistrict", "KBS-BH", "--trainer", "区委组织部",
-       "--topic", "选举程序", "--attendee", OFFICER ":election_committee_member");
-}
-
-/* n persons nominated (vetting cleared) for `committee` of `community`; ids into ids[]. */
-static void s_nominees(const char *community, const char *committee, int first, int n,
-                       char ids[][37])
-{
-    char d10[11];
-    hj_date_from_today(-10, d10);
-    for (int i = 0; i < n; i++) {
-        char name[32];
-        snprintf(ids[i], 37, "c0000000-0000-4000-8000-%012d", first + i);
-        snprintf(name, sizeof name, "候选人%d", first + i);
-        OK("person", "add", "--name", name, "--gender", i % 2 ? "male" : "female", "--request-id",
-           ids[i]);
-        OK("reserve", "add", "--person", ids[i], "--community", community, "--committee", committee,
-           "--added", d10, "--status", "nominated", "--vetting", "cleared");
-    }
-}
 
 Test(election_day, a_residents_election_with_a_further_round)
 {
@@ -126,8 +180,7 @@ Test(election_day, a_residents_election_with_a_further_round)
     void *ctx = zmq_ctx_new(), *sub = hj_stack_sub(&stack, ctx, NULL, "tally.count.", 100);
     cr_assert_not_null(sub, "no subscriber on the event bus");
 
-    s_prepare("KBS-BH-02", 1);
-    s_nominees("KBS-BH-02", "residents", 1, 6, ids);
+    s_nominee_ids(1, 6, ids);
     OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
        "--request-id", ELECTION_R);
 
@@ -364,8 +417,7 @@ static void s_party_election_of(const char *seats, int n, char ids[][37])
     const char *candidates[24] = {"election", "candidates", ELECTION_P};
     hj_date_from_today(0, today);
     hj_date_from_today(-20, d20);
-    s_prepare("KBS-BH-01", 2);
-    s_nominees("KBS-BH-01", "party", 11, n, ids);
+    s_nominee_ids(11, n, ids);
     OK("election", "schedule", "KBS-BH-01", "--body", "party", "--date", today, "--seats", seats,
        "--request-id", ELECTION_P);
     OK("voters", "set", "KBS-BH-01", "--voters", "300", "--published", d20);
@@ -669,8 +721,7 @@ Test(election_day, a_residents_election_closed_with_one_seat_vacant_is_certified
     const char *vacancy_id = "f0000000-0000-4000-8000-000000000001";
     hj_date_from_today(0, today);
     hj_date_from_today(-20, d20);
-    s_prepare("KBS-BH-02", 1);
-    s_nominees("KBS-BH-02", "residents", 1, 6, ids);
+    s_nominee_ids(1, 6, ids);
     OK("election", "schedule", "KBS-BH-02", "--body", "residents", "--date", today, "--seats", "5",
        "--request-id", ELECTION_R);
     OK("voters", "set", "KBS-BH-02", "--voters", "100", "--households", "40", "--published", d20);

@@ -51,7 +51,7 @@ int hj_seed_probe(void *stack, int k, char *topic, size_t size)
 
 int hj_seed_secretary(hj_stack_t *s, const char *community)
 {
-    const char *const steps[][12] = {
+    const char *const steps[][13] = {
         {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", HJ_SEED_WANG_LI},
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", HJ_SEED_LI_QIANG},
         {"seat", "add", "--community", community, "--person", "王丽", "--committee", "party",

@@ -90,7 +90,9 @@ static int s_admin(const char *sql)
     return ok ? 0 : -1;
 }
 
-int hj_stack_init(hj_stack_t *s)
+/* Database, ports and run directory of a new stack; the database a copy of
+ * `template`. 0 / -1. */
+static int s_stack_place(hj_stack_t *s, const char *template)
 {
     const char *pg = getenv("HJ_TEST_PG"), *bin = getenv("HJ_BIN_DIR");
     const char *tmp = getenv("HJ_TEST_TMP") ? getenv("HJ_TEST_TMP") : "/tmp";
@@ -117,13 +119,18 @@ int hj_stack_init(hj_stack_t *s)
     s->connect_ms = 20000;
     if (mkdir(s->run_dir, 0700) != 0 && errno != EEXIST)
         return -1;
-    const char *template = getenv("HJ_TEST_TEMPLATE") ? getenv("HJ_TEST_TEMPLATE") : "hj_template";
     /* A database of this name is a dead process's (the pid came round again). */
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->dbname);
     if (s_admin(sql) != 0)
         return -1;
     snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", s->dbname, template);
-    if (s_admin(sql) != 0)
+    return s_admin(sql);
+}
+
+int hj_stack_init(hj_stack_t *s)
+{
+    const char *template = getenv("HJ_TEST_TEMPLATE") ? getenv("HJ_TEST_TEMPLATE") : "hj_template";
+    if (s_stack_place(s, template) != 0)
         return -1;
     /* hj-busd would make the keypair on its first start; the device file needs it first. */
     char out[512], path[320];
@@ -277,9 +284,14 @@ static void s_print_logs(hj_stack_t *s)
         pclose(p);
 }
 
-int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services)
+static const char *const s_all_programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                             "hj-tallyd", NULL};
+static const char *const s_all_services[] = {"registry", "audit", "interviews", "tally", NULL};
+
+/* hj-busd, each program, and the wait until each service answers. 0 / -1. */
+static int s_start_daemons(hj_stack_t *s, const char *const *programs, const char *const *services)
 {
-    if (hj_stack_init(s) != 0 || hj_stack_spawn(s, "hj-busd") < 0)
+    if (hj_stack_spawn(s, "hj-busd") < 0)
         return -1;
     for (int i = 0; programs && programs[i]; i++)
         if (hj_stack_spawn(s, programs[i]) < 0)
@@ -294,12 +306,34 @@ int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const
     return 0;
 }
 
+int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services)
+{
+    return hj_stack_init(s) == 0 ? s_start_daemons(s, programs, services) : -1;
+}
+
+int hj_stack_start_copy(hj_stack_t *s, const hj_stack_t *from, const char *const *programs,
+                        const char *const *services)
+{
+    char cmd[1200];
+    if (s_stack_place(s, from->dbname) != 0)
+        return -1;
+    s->heartbeat_ms = from->heartbeat_ms;
+    s->max_msg = from->max_msg;
+    s->connect_ms = from->connect_ms;
+    /* The keys the copied database has enrolled (hj-busd's, each daemon's,
+     * the devices'); not from's logs, which its own stop checks. */
+    snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/' && rm -f '%s'/*.log '%s/stack.shared'",
+             from->run_dir, s->run_dir, s->run_dir, s->run_dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(s->device, sizeof s->device, "%s/devices/%s.device", s->run_dir, HJ_STACK_DEVICE);
+    return programs ? s_start_daemons(s, programs, services)
+                    : s_start_daemons(s, s_all_programs, s_all_services);
+}
+
 int hj_stack_start_all(hj_stack_t *s)
 {
-    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
-                                           "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
-    return hj_stack_start(s, programs, services);
+    return hj_stack_start(s, s_all_programs, s_all_services);
 }
 
 int hj_stack_sealed(void *stack)

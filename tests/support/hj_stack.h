@@ -70,6 +70,15 @@ void hj_stack_stop(hj_stack_t *s);
 int hj_stack_share(hj_stack_t *s, int (*start)(hj_stack_t *s));
 int hj_stack_attach(hj_stack_t *s);
 
+/* hj_stack_start on a copy of `from`'s database (CREATE DATABASE ...
+ * TEMPLATE: from's daemons must be stopped, hj_stack_kill) with copies of
+ * from's keys and devices: the tests of a suite that each need a fresh
+ * record start from one seeded once (by the runner, hj_stack_share), not
+ * each from an empty one seeded again. programs NULL: every service daemon
+ * (as hj_stack_start_all). 0 / -1. */
+int hj_stack_start_copy(hj_stack_t *s, const hj_stack_t *from, const char *const *programs,
+                        const char *const *services);
+
 /* Conditions for hj_wait_until (arg: the hj_stack_t). Nonzero once the relay
  * has numbered every journal row; once, besides, hj-tallyd has applied them
  * all (its cursor stands at the journal's last seq). */

@@ -4,6 +4,7 @@
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "result_db.h"
 #include "tally.h"
 
@@ -470,15 +471,6 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
     }
 }
 
-static void s_candidate_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Tally__Candidate *k = item;
-    hj__tally__candidate__init(k);
-    k->position = election_u32(r, i, 0);
-    k->person_id = PQgetvalue(r, i, 1);
-    k->name = PQgetvalue(r, i, 2);
-}
-
 static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Election *m)
 {
     const char *v[1] = {id};
@@ -489,8 +481,8 @@ static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Ele
         1, v);
     if (!r)
         return -1;
-    m->candidates = (Hj__Tally__Candidate **)hj_arena_rows(
-        a, r, PQntuples(r), sizeof(Hj__Tally__Candidate), s_candidate_row);
+    m->candidates = (Hj__Tally__Candidate **)hj_pgrow_list(a, r, PQntuples(r),
+                                                           &hj__tally__candidate__descriptor);
     m->n_candidates = m->candidates ? (size_t)PQntuples(r) : 0;
     return m->candidates ? 0 : -1;
 }
@@ -522,13 +514,7 @@ static void s_amendment_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Tally__Amendment *am = item;
     hj__tally__amendment__init(am);
-    am->id = PQgetvalue(r, i, 0);
-    am->round = election_u32(r, i, 1);
-    am->box = PQgetvalue(r, i, 2);
-    am->reason = PQgetvalue(r, i, 3);
-    am->actor = PQgetvalue(r, i, 4);
-    am->at = PQgetvalue(r, i, 5);
-    am->kind = PQgetvalue(r, i, 8);
+    hj_pgrow_fill(r, i, &am->base); /* before and after (bytea) are unpacked below */
     for (int side = 0; side < 2; side++) {
         size_t len = 0;
         uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 6 + side), &len);
@@ -572,11 +558,12 @@ static void s_amendment_row(PGresult *r, int i, void *item, hj_arena_t *a)
 static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Result *m)
 {
     const char *v[1] = {id};
-    PGresult *r = election_q(c, a,
-                             "SELECT id, round, box, reason, actor, to_char(at AT TIME ZONE 'UTC', "
-                             "'YYYY-MM-DD HH24:MI:SS'), before, after, kind FROM tally.amendment "
-                             "WHERE election = $1::uuid ORDER BY at, id",
-                             1, v);
+    PGresult *r =
+        election_q(c, a,
+                   "SELECT id, round, box, reason, actor, to_char(at AT TIME ZONE 'UTC', "
+                   "'YYYY-MM-DD HH24:MI:SS') AS at, before, after, kind FROM tally.amendment "
+                   "WHERE election = $1::uuid ORDER BY tally.amendment.at, id",
+                   1, v);
     if (!r)
         return -1;
     m->amendments = (Hj__Tally__Amendment **)hj_arena_rows(

@@ -40,27 +40,48 @@ static int s_set(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, char *v
     return 0;
 }
 
+/* The field of desc a column named `name` fills, or NULL (none, or one of
+ * the kinds left alone). */
+static const ProtobufCFieldDescriptor *s_field(const ProtobufCMessageDescriptor *desc,
+                                               const char *name)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(desc, name);
+    if (!f || f->label == PROTOBUF_C_LABEL_REPEATED || (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+        return NULL;
+    return f;
+}
+
+static void s_put(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, char *v)
+{
+    /* proto3 `optional` scalars say they are set. */
+    if (s_set(m, f, v) == 0 && f->label == PROTOBUF_C_LABEL_OPTIONAL &&
+        f->type != PROTOBUF_C_TYPE_STRING && f->quantifier_offset)
+        *(protobuf_c_boolean *)((char *)m + f->quantifier_offset) = 1;
+}
+
 void hj_pgrow_fill(PGresult *r, int row, ProtobufCMessage *m)
 {
-    int ncols = PQnfields(r);
-    for (int col = 0; col < ncols; col++) {
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(m->descriptor, PQfname(r, col));
-        if (!f || f->label == PROTOBUF_C_LABEL_REPEATED || (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
-            continue;
-        /* proto3 `optional` scalars say they are set. */
-        if (s_set(m, f, PQgetvalue(r, row, col)) == 0 && f->label == PROTOBUF_C_LABEL_OPTIONAL &&
-            f->type != PROTOBUF_C_TYPE_STRING && f->quantifier_offset)
-            *(protobuf_c_boolean *)((char *)m + f->quantifier_offset) = 1;
+    for (int col = 0; col < PQnfields(r); col++) {
+        const ProtobufCFieldDescriptor *f = s_field(m->descriptor, PQfname(r, col));
+        if (f)
+            s_put(m, f, PQgetvalue(r, row, col));
     }
 }
 
 void **hj_pgrow_list(hj_arena_t *a, PGresult *r, int n, const ProtobufCMessageDescriptor *desc)
 {
-    void **ptrs = hj_arena_array(a, n, desc->sizeof_message);
+    /* The columns' fields are looked up once for all the rows. */
+    int ncols = PQnfields(r);
+    const ProtobufCFieldDescriptor **fields =
+        hj_arena_alloc(a, ((size_t)ncols + 1) * sizeof *fields);
+    void **ptrs = fields ? hj_arena_array(a, n, desc->sizeof_message) : NULL;
+    for (int col = 0; ptrs && col < ncols; col++)
+        fields[col] = s_field(desc, PQfname(r, col));
     for (int i = 0; ptrs && i < n; i++) {
         desc->message_init(ptrs[i]);
-        hj_pgrow_fill(r, i, ptrs[i]);
+        for (int col = 0; col < ncols; col++)
+            if (fields[col])
+                s_put(ptrs[i], fields[col], PQgetvalue(r, i, col));
     }
     return ptrs;
 }

@@ -3,6 +3,7 @@
 #include "hj_arena.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -182,57 +183,40 @@ static int s_no_overlap(PGconn *c, hj_call_t *call, const char *community, const
 
 /* ---- rows ---------------------------------------------------------------- */
 
+/* The rows below name their columns as the messages' fields (hj_pgrow_fill);
+ * lists joined by S_SEP stand at a fixed column and are split here. */
 #define S_ENGAGEMENT_COLS                                                                          \
-    "e.id, e.community, e.term, to_char(e.period_from, 'YYYY-MM-DD'), "                            \
-    "to_char(e.period_to, 'YYYY-MM-DD'), array_to_string(e.auditors, E'\\x1f'), "                  \
-    "to_char(e.opened_on, 'YYYY-MM-DD'), e.state, "                                                \
-    "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), ''), "                                        \
-    "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), '')"
+    "e.id, e.community, e.term, to_char(e.period_from, 'YYYY-MM-DD') AS period_from, "             \
+    "to_char(e.period_to, 'YYYY-MM-DD') AS period_to, array_to_string(e.auditors, E'\\x1f'), "     \
+    "to_char(e.opened_on, 'YYYY-MM-DD') AS opened_on, e.state, "                                   \
+    "COALESCE(to_char(e.completed_on, 'YYYY-MM-DD'), '') AS completed_on, "                        \
+    "COALESCE(to_char(e.published_on, 'YYYY-MM-DD'), '') AS published_on"
 
 static void s_engagement_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Engagement *e)
 {
     hj__audit__engagement__init(e);
-    e->id = PQgetvalue(r, i, 0);
-    e->community = PQgetvalue(r, i, 1);
-    e->term = PQgetvalue(r, i, 2);
-    e->period_from = PQgetvalue(r, i, 3);
-    e->period_to = PQgetvalue(r, i, 4);
+    hj_pgrow_fill(r, i, &e->base);
     e->auditors = hj_arena_split(b, PQgetvalue(r, i, 5), S_SEP[0], &e->n_auditors);
-    e->opened_on = PQgetvalue(r, i, 6);
-    e->state = atoi(PQgetvalue(r, i, 7));
-    e->completed_on = PQgetvalue(r, i, 8);
-    e->published_on = PQgetvalue(r, i, 9);
 }
 
 #define S_SCOPE_COLS                                                                               \
-    "s.id, s.engagement, s.no, s.kind, s.code, s.title, s.status, s.note, COALESCE(s.basis, 0), "  \
-    "COALESCE(s.signers, 0), COALESCE(s.eligible, 0), COALESCE(s.requested_by, ''), "              \
-    "COALESCE(to_char(s.requested_on, 'YYYY-MM-DD'), ''), e.community"
+    "s.id, s.engagement AS audit_id, s.no, s.kind, s.code, s.title, s.status, s.note, "            \
+    "COALESCE(s.basis, 0) AS basis, COALESCE(s.signers, 0) AS signers, "                           \
+    "COALESCE(s.eligible, 0) AS eligible, COALESCE(s.requested_by, '') AS requested_by, "          \
+    "COALESCE(to_char(s.requested_on, 'YYYY-MM-DD'), '') AS requested_on, e.community"
 #define S_SCOPE_FROM "audit.scope_item s JOIN audit.engagement e ON e.id = s.engagement"
 
 static void s_scope_row(PGresult *r, int i, Hj__Audit__ScopeItem *s)
 {
     hj__audit__scope_item__init(s);
-    s->id = PQgetvalue(r, i, 0);
-    s->audit_id = PQgetvalue(r, i, 1);
-    s->no = (uint32_t)atoi(PQgetvalue(r, i, 2));
-    s->kind = atoi(PQgetvalue(r, i, 3));
-    s->code = PQgetvalue(r, i, 4);
-    s->title = PQgetvalue(r, i, 5);
-    s->status = atoi(PQgetvalue(r, i, 6));
-    s->note = PQgetvalue(r, i, 7);
-    s->basis = atoi(PQgetvalue(r, i, 8));
-    s->signers = (uint32_t)strtoul(PQgetvalue(r, i, 9), NULL, 10);
-    s->eligible = (uint32_t)strtoul(PQgetvalue(r, i, 10), NULL, 10);
-    s->requested_by = PQgetvalue(r, i, 11);
-    s->requested_on = PQgetvalue(r, i, 12);
-    s->community = PQgetvalue(r, i, 13);
+    hj_pgrow_fill(r, i, &s->base);
 }
 
 #define S_FINDING_COLS                                                                             \
-    "f.id, f.engagement, f.no, s.no, f.severity, COALESCE(f.amount_fen, 0), "                      \
-    "f.amount_fen IS NOT NULL, f.text, f.responsible, f.remedy, f.remedy_note, "                   \
-    "array_to_string(f.evidence, E'\\x1f'), e.community, e.term, s.title"
+    "f.id, f.engagement AS audit_id, f.no, s.no AS scope_item, f.severity, "                       \
+    "COALESCE(f.amount_fen, 0) AS amount_fen, f.amount_fen IS NOT NULL AS has_amount, f.text, "    \
+    "f.responsible, f.remedy, f.remedy_note, array_to_string(f.evidence, E'\\x1f'), "              \
+    "e.community, e.term, s.title AS scope_title"
 #define S_FINDING_FROM                                                                             \
     "audit.finding f JOIN audit.scope_item s ON s.id = f.scope_item "                              \
     "JOIN audit.engagement e ON e.id = f.engagement"
@@ -240,21 +224,8 @@ static void s_scope_row(PGresult *r, int i, Hj__Audit__ScopeItem *s)
 static void s_finding_row(hj_arena_t *b, PGresult *r, int i, Hj__Audit__Finding *f)
 {
     hj__audit__finding__init(f);
-    f->id = PQgetvalue(r, i, 0);
-    f->audit_id = PQgetvalue(r, i, 1);
-    f->no = (uint32_t)atoi(PQgetvalue(r, i, 2));
-    f->scope_item = (uint32_t)atoi(PQgetvalue(r, i, 3));
-    f->severity = atoi(PQgetvalue(r, i, 4));
-    f->amount_fen = strtoll(PQgetvalue(r, i, 5), NULL, 10);
-    f->has_amount = PQgetvalue(r, i, 6)[0] == 't';
-    f->text = PQgetvalue(r, i, 7);
-    f->responsible = PQgetvalue(r, i, 8);
-    f->remedy = atoi(PQgetvalue(r, i, 9));
-    f->remedy_note = PQgetvalue(r, i, 10);
+    hj_pgrow_fill(r, i, &f->base);
     f->evidence = hj_arena_split(b, PQgetvalue(r, i, 11), S_SEP[0], &f->n_evidence);
-    f->community = PQgetvalue(r, i, 12);
-    f->term = PQgetvalue(r, i, 13);
-    f->scope_title = PQgetvalue(r, i, 14);
 }
 
 /* The rows of s_rows, as hj_arena_rows calls them. */
@@ -517,15 +488,11 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
 {
     const char *v[1] = {id};
     PGresult *r =
-        hj_call_q(call, c, "the scope item", "",
-                  "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v);
+        hj_call_q_row(call, c, "the scope item", "no",
+                      "SELECT " S_SCOPE_COLS " FROM " S_SCOPE_FROM " WHERE s.id = $1::uuid", 1, v,
+                      "scope item %s not found", id);
     if (!r)
         return;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "no", "scope item %s not found", id);
-        return;
-    }
     Hj__Audit__ScopeItem s;
     s_scope_row(r, 0, &s);
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;

@@ -71,17 +71,23 @@ PGresult *hj_arena_keep(hj_arena_t *a, PGresult *r)
     return r;
 }
 
-void **hj_arena_rows(hj_arena_t *a, PGresult *r, int n, size_t size, hj_arena_row_fn row)
+void **hj_arena_array(hj_arena_t *a, int n, size_t size)
 {
     size_t count = n > 0 ? (size_t)n : 0;
     char *items = hj_arena_alloc(a, count * size);
     void **ptrs = hj_arena_alloc(a, (count + 1) * sizeof *ptrs);
     if (!items || !ptrs)
         return NULL;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++)
         ptrs[i] = items + i * size;
-        row(r, (int)i, ptrs[i], a);
-    }
+    return ptrs;
+}
+
+void **hj_arena_rows(hj_arena_t *a, PGresult *r, int n, size_t size, hj_arena_row_fn row)
+{
+    void **ptrs = hj_arena_array(a, n, size);
+    for (int i = 0; ptrs && i < n; i++)
+        row(r, i, ptrs[i], a);
     return ptrs;
 }
 

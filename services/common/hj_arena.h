@@ -31,6 +31,10 @@ char **hj_arena_split(hj_arena_t *a, const char *s, char sep, size_t *n);
  * cannot be kept: then r is already PQclear-ed (strings into it would dangle
  * later, so the caller must not use it) and failed is set. */
 PGresult *hj_arena_keep(hj_arena_t *a, PGresult *r);
+/* n zeroed items of `size` bytes and the pointer array to them (a NULL after
+ * the last), as protobuf-c's repeated message fields want. NULL when out of
+ * memory. */
+void **hj_arena_array(hj_arena_t *a, int n, size_t size);
 /* Fills item (one message of a list) from row i of r; what it needs beyond
  * the row's strings (child arrays) comes from a. */
 typedef void (*hj_arena_row_fn)(PGresult *r, int i, void *item, hj_arena_t *a);

@@ -2,6 +2,7 @@
 #include "hj_call.h"
 #include "hj_db.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,23 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
     PGresult *r = hj_pq(c, state, sql, n, values);
     if (!r)
         hj_call_sql_failed(call, state, what, field);
+    return r;
+}
+
+PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                        const char *sql, int n, const char *const *values, const char *fmt, ...)
+{
+    char message[sizeof call->status.message];
+    PGresult *r = hj_call_q(call, c, what, field, sql, n, values);
+    if (r && PQntuples(r) == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(message, sizeof message, fmt, ap);
+        va_end(ap);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s", message);
+        PQclear(r);
+        r = NULL;
+    }
     return r;
 }
 

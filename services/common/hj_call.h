@@ -59,6 +59,13 @@ void hj_call_sql_failed(hj_call_t *call, const char *sqlstate, const char *what,
  * hj_call_sql_failed answers `what` and `field`. The result, or NULL. */
 PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *field,
                     const char *sql, int n, const char *const *values);
+/* hj_call_q for a statement that looks up one thing: the result, holding
+ * its row (the caller clears it); NULL when the statement failed (answered as
+ * hj_call_q answers) or found no row: then NOT_FOUND naming `field`, with the
+ * message fmt makes ("objection %s not found"). */
+PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                        const char *sql, int n, const char *const *values, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
 /* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
                  int n, const char *const *values);

@@ -1,6 +1,7 @@
 /* The SQL of the working bodies (健全机构): leadership group, its office,
  * guidance groups and the communities they guide, election committees. */
 #include "hj_envelope.h"
+#include "hj_pgrow.h"
 #include "preparation.h"
 
 #include <stdio.h>
@@ -20,14 +21,7 @@ static void s_body_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Body *b = item;
     hj__registry__body__init(b);
-    b->id = PQgetvalue(r, i, 0);
-    b->kind = PQgetvalue(r, i, 1);
-    b->name = PQgetvalue(r, i, 2);
-    b->subdistrict = PQgetvalue(r, i, 3);
-    b->community = PQgetvalue(r, i, 4);
-    b->leader_id = PQgetvalue(r, i, 5);
-    b->formed_on = PQgetvalue(r, i, 6);
-    b->recorded_by = PQgetvalue(r, i, 7);
+    hj_pgrow_fill(r, i, &b->base);
     b->members = (Hj__Registry__BodyMember **)prep_children(
         a, PQgetvalue(r, i, 8), &hj__registry__body_member__descriptor, 3, s_member, &b->n_members);
     b->communities = hj_arena_split(a, PQgetvalue(r, i, 9), '\x1e', &b->n_communities);
@@ -43,10 +37,10 @@ static const prep_filter_t s_body_filters[] = {
 
 static const prep_record_t s_body = {
     .select =
-        "SELECT t.id, t.kind, t.name, t.subdistrict, COALESCE(t.community, ''), "
+        "SELECT t.id, t.kind, t.name, t.subdistrict, COALESCE(t.community, '') AS community, "
         "COALESCE((SELECT l.person_id::text FROM registry.body_member l WHERE l.body_id = t.id "
-        "AND l.role = 'leader'), ''), COALESCE(to_char(t.formed_on, 'YYYY-MM-DD'), ''), "
-        "t.recorded_by, "
+        "AND l.role = 'leader'), '') AS leader_id, "
+        "COALESCE(to_char(t.formed_on, 'YYYY-MM-DD'), '') AS formed_on, t.recorded_by, "
         "COALESCE((SELECT string_agg(m.person_id || E'\\x1f' || p.name || E'\\x1f' || m.role, "
         "E'\\x1e' ORDER BY m.role = 'member', p.name, m.person_id) FROM registry.body_member m "
         "JOIN registry.person p ON p.id = m.person_id WHERE m.body_id = t.id), ''), "

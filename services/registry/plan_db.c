@@ -1,6 +1,7 @@
 /* The SQL of plans (制定方案): versions, approval chains whose steps are data,
  * and dated tasks with owners (时间到天, 任务到人). */
 #include "hj_envelope.h"
+#include "hj_pgrow.h"
 #include "preparation.h"
 
 #include <stdio.h>
@@ -23,18 +24,7 @@ static void s_plan_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Plan *p = item;
     hj__registry__plan__init(p);
-    p->id = PQgetvalue(r, i, 0);
-    p->subdistrict = PQgetvalue(r, i, 1);
-    p->community = PQgetvalue(r, i, 2);
-    p->version = (uint32_t)atoi(PQgetvalue(r, i, 3));
-    p->title = PQgetvalue(r, i, 4);
-    p->text = PQgetvalue(r, i, 5);
-    p->document = PQgetvalue(r, i, 6);
-    p->submitted_on = PQgetvalue(r, i, 7);
-    p->state = PQgetvalue(r, i, 8);
-    p->previous_id = PQgetvalue(r, i, 9);
-    p->in_force_on = PQgetvalue(r, i, 10);
-    p->recorded_by = PQgetvalue(r, i, 11);
+    hj_pgrow_fill(r, i, &p->base);
     p->steps = (Hj__Registry__PlanStep **)prep_children(
         a, PQgetvalue(r, i, 12), &hj__registry__plan_step__descriptor, 7, s_plan_step, &p->n_steps);
 }
@@ -48,10 +38,11 @@ static const prep_filter_t s_plan_filters[] = {
 
 static const prep_record_t s_plan = {
     .select =
-        "SELECT t.id, t.subdistrict, COALESCE(t.community, ''), t.version, t.title, t.body, "
-        "t.document, to_char(t.submitted_on, 'YYYY-MM-DD'), t.state, "
-        "COALESCE(t.previous_id::text, ''), COALESCE(to_char(t.in_force_on, 'YYYY-MM-DD'), ''), "
-        "t.recorded_by, COALESCE((SELECT string_agg(concat_ws(E'\\x1f', s.position, s.name, "
+        "SELECT t.id, t.subdistrict, COALESCE(t.community, '') AS community, t.version, t.title, "
+        "t.body AS text, t.document, to_char(t.submitted_on, 'YYYY-MM-DD') AS submitted_on, "
+        "t.state, COALESCE(t.previous_id::text, '') AS previous_id, "
+        "COALESCE(to_char(t.in_force_on, 'YYYY-MM-DD'), '') AS in_force_on, t.recorded_by, "
+        "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', s.position, s.name, "
         "s.state, COALESCE(to_char(s.decided_on, 'YYYY-MM-DD'), ''), s.approver, s.note, "
         "s.decided_by), E'\\x1e' ORDER BY s.position) FROM registry.plan_step s "
         "WHERE s.plan_id = t.id), '') FROM registry.plan t",
@@ -301,24 +292,6 @@ void plan_db_get(PGconn *c, hj_call_t *call, const char *id)
 
 /* ---- tasks ------------------------------------------------------------------ */
 
-static void s_task_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Task *t = item;
-    hj__registry__task__init(t);
-    t->id = PQgetvalue(r, i, 0);
-    t->plan_id = PQgetvalue(r, i, 1);
-    t->community = PQgetvalue(r, i, 2);
-    t->title = PQgetvalue(r, i, 3);
-    t->owner = PQgetvalue(r, i, 4);
-    t->due = PQgetvalue(r, i, 5);
-    t->state = PQgetvalue(r, i, 6);
-    t->done_on = PQgetvalue(r, i, 7);
-    t->due_before_plan = PQgetvalue(r, i, 8)[0] == 't';
-    t->overdue = PQgetvalue(r, i, 9)[0] == 't';
-    t->recorded_by = PQgetvalue(r, i, 10);
-    t->done_by = PQgetvalue(r, i, 11);
-}
-
 static const prep_filter_t s_task_filters[] = {
     {"community", "t.community = $%d"},
     /* The subdistrict plan's tasks and those of its communities' plans. */
@@ -333,15 +306,14 @@ static const prep_filter_t s_task_filters[] = {
 
 /* Overdue: open and due before today on the election calendar (Asia/Shanghai). */
 static const prep_record_t s_task = {
-    .select =
-        "SELECT t.id, t.plan_id, COALESCE(t.community, ''), t.title, t.owner, "
-        "to_char(t.due, 'YYYY-MM-DD'), t.state, COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), ''), "
-        "t.due_before_plan, t.state = 'open' AND t.due < (now() AT TIME ZONE "
-        "'Asia/Shanghai')::date, t.recorded_by, t.done_by, " PREP_VOID_COLS " FROM registry.task t",
+    .select = "SELECT t.id, t.plan_id, COALESCE(t.community, '') AS community, t.title, t.owner, "
+              "to_char(t.due, 'YYYY-MM-DD') AS due, t.state, "
+              "COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), '') AS done_on, t.due_before_plan, "
+              "t.state = 'open' AND t.due < (now() AT TIME ZONE 'Asia/Shanghai')::date AS overdue, "
+              "t.recorded_by, t.done_by, " PREP_VOID_COLS " FROM registry.task t",
     .table = "registry.task",
     .sort = "due",
     .filters = s_task_filters,
-    .row = s_task_row,
     .item = &hj__registry__task__descriptor,
     .list = &hj__registry__tasks__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_TASK,

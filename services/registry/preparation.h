@@ -27,7 +27,8 @@ typedef struct {
     const char *table;            /* for the paging cursor */
     const char *sort;             /* column of t the pages follow, then t.id */
     const prep_filter_t *filters; /* ends with {NULL, NULL} */
-    /* Fills item (a message of `item`) from row i; strings point into r. */
+    /* Fills item (a message of `item`) from row i; strings point into r.
+     * NULL: `select` names its columns as the fields (hj_pgrow_fill). */
     hj_arena_row_fn row;
     const ProtobufCMessageDescriptor *item;
     const ProtobufCMessageDescriptor *list; /* field 1 = repeated items */

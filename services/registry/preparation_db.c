@@ -2,6 +2,7 @@
  * assessments and community risk notes. */
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "preparation.h"
 
 #include <stdarg.h>
@@ -117,7 +118,12 @@ static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 /* Row i into item: the record's own columns, then voided and void_reason. */
 static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, hj_arena_t *a)
 {
-    rec->row(r, i, item, a);
+    if (rec->row)
+        rec->row(r, i, item, a);
+    else {
+        rec->item->message_init(item);
+        hj_pgrow_fill(r, i, item);
+    }
     s_voided(rec, r, i, item);
 }
 
@@ -388,7 +394,8 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     size_t rows = (size_t)PQntuples(r), more = rows > page;
     if (more)
         rows = page;
-    void **ptrs = hj_arena_rows(a, r, (int)rows, rec->item->sizeof_message, rec->row);
+    void **ptrs = rec->row ? hj_arena_rows(a, r, (int)rows, rec->item->sizeof_message, rec->row)
+                           : hj_pgrow_list(a, r, (int)rows, rec->item);
     ProtobufCMessage *list = hj_arena_alloc(a, rec->list->sizeof_message);
     if (!ptrs || !list)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
@@ -420,21 +427,6 @@ void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
 
 /* ---- publicity (宣传动员) ------------------------------------------------- */
 
-static void s_publicity_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Publicity *p = item;
-    hj__registry__publicity__init(p);
-    p->id = PQgetvalue(r, i, 0);
-    p->community = PQgetvalue(r, i, 1);
-    p->subdistrict = PQgetvalue(r, i, 2);
-    p->channel = PQgetvalue(r, i, 3);
-    p->kind = PQgetvalue(r, i, 4);
-    p->date = PQgetvalue(r, i, 5);
-    p->count = (uint32_t)strtoul(PQgetvalue(r, i, 6), NULL, 10);
-    p->title = PQgetvalue(r, i, 7);
-    p->recorded_by = PQgetvalue(r, i, 8);
-}
-
 static const prep_filter_t s_publicity_filters[] = {
     {"community", "t.community = $%d"},
     {"subdistrict", "t.subdistrict = $%d"},
@@ -443,13 +435,12 @@ static const prep_filter_t s_publicity_filters[] = {
 };
 
 static const prep_record_t s_publicity = {
-    .select = "SELECT t.id, COALESCE(t.community, ''), t.subdistrict, t.channel, t.kind, "
-              "to_char(t.pushed_on, 'YYYY-MM-DD'), t.count, t.title, t.recorded_by, " PREP_VOID_COLS
-              " FROM registry.publicity t",
+    .select = "SELECT t.id, COALESCE(t.community, '') AS community, t.subdistrict, t.channel, "
+              "t.kind, to_char(t.pushed_on, 'YYYY-MM-DD') AS date, t.count, t.title, "
+              "t.recorded_by, " PREP_VOID_COLS " FROM registry.publicity t",
     .table = "registry.publicity",
     .sort = "pushed_on",
     .filters = s_publicity_filters,
-    .row = s_publicity_row,
     .item = &hj__registry__publicity__descriptor,
     .list = &hj__registry__publicities__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_PUBLICITY,
@@ -569,29 +560,6 @@ out:
 
 /* ---- assessments of sitting members (调研摸底) ------------------------------ */
 
-static void s_assessment_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Assessment *m = item;
-    hj__registry__assessment__init(m);
-    m->id = PQgetvalue(r, i, 0);
-    m->seat_id = PQgetvalue(r, i, 1);
-    m->community = PQgetvalue(r, i, 2);
-    m->person_id = PQgetvalue(r, i, 3);
-    m->person_name = PQgetvalue(r, i, 4);
-    m->structure_note = PQgetvalue(r, i, 5);
-    m->ability = (uint32_t)atoi(PQgetvalue(r, i, 6));
-    m->ability_note = PQgetvalue(r, i, 7);
-    m->performance = (uint32_t)atoi(PQgetvalue(r, i, 8));
-    m->performance_note = PQgetvalue(r, i, 9);
-    m->practice = (uint32_t)atoi(PQgetvalue(r, i, 10));
-    m->practice_note = PQgetvalue(r, i, 11);
-    m->trust = (uint32_t)atoi(PQgetvalue(r, i, 12));
-    m->trust_note = PQgetvalue(r, i, 13);
-    m->assessor = PQgetvalue(r, i, 14);
-    m->date = PQgetvalue(r, i, 15);
-    m->recorded_by = PQgetvalue(r, i, 16);
-}
-
 static const prep_filter_t s_assessment_filters[] = {
     {"community", "t.community = $%d"},
     {"subdistrict", PREP_IN_SUBDISTRICT},
@@ -600,16 +568,15 @@ static const prep_filter_t s_assessment_filters[] = {
 
 static const prep_record_t s_assessment = {
     .select =
-        "SELECT t.id, t.seat_id, t.community, s.person_id, p.name, t.structure_note, "
-        "t.ability, t.ability_note, t.performance, t.performance_note, t.practice, "
-        "t.practice_note, t.trust, t.trust_note, t.assessor, "
-        "to_char(t.assessed_on, 'YYYY-MM-DD'), t.recorded_by, " PREP_VOID_COLS
+        "SELECT t.id, t.seat_id, t.community, s.person_id, p.name AS person_name, "
+        "t.structure_note, t.ability, t.ability_note, t.performance, t.performance_note, "
+        "t.practice, t.practice_note, t.trust, t.trust_note, t.assessor, "
+        "to_char(t.assessed_on, 'YYYY-MM-DD') AS date, t.recorded_by, " PREP_VOID_COLS
         " FROM registry.assessment t "
         "JOIN registry.seat s ON s.id = t.seat_id JOIN registry.person p ON p.id = s.person_id",
     .table = "registry.assessment",
     .sort = "assessed_on",
     .filters = s_assessment_filters,
-    .row = s_assessment_row,
     .item = &hj__registry__assessment__descriptor,
     .list = &hj__registry__assessments__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_ASSESSMENT,

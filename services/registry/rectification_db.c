@@ -7,28 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_rectification_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Rectification *m = item;
-    hj__registry__rectification__init(m);
-    m->id = PQgetvalue(r, i, 0);
-    m->community = PQgetvalue(r, i, 1);
-    m->problem = PQgetvalue(r, i, 2);
-    m->description = PQgetvalue(r, i, 3);
-    m->plan = PQgetvalue(r, i, 4);
-    m->owner = PQgetvalue(r, i, 5);
-    m->due = PQgetvalue(r, i, 6);
-    m->opened_on = PQgetvalue(r, i, 7);
-    m->state = PQgetvalue(r, i, 8);
-    m->started_on = PQgetvalue(r, i, 9);
-    m->closed_on = PQgetvalue(r, i, 10);
-    m->closing_note = PQgetvalue(r, i, 11);
-    m->verified_by = PQgetvalue(r, i, 12);
-    m->opened_by = PQgetvalue(r, i, 13);
-    m->started_by = PQgetvalue(r, i, 14);
-    m->closed_by = PQgetvalue(r, i, 15);
-}
-
 static const prep_filter_t s_rectification_filters[] = {
     {"community", "t.community = $%d"},
     {"subdistrict", PREP_IN_SUBDISTRICT},
@@ -38,15 +16,15 @@ static const prep_filter_t s_rectification_filters[] = {
 };
 
 static const prep_record_t s_rectification = {
-    .select = "SELECT t.id, t.community, t.problem, t.description, t.plan, t.owner, "
-              "to_char(t.due, 'YYYY-MM-DD'), to_char(t.opened_on, 'YYYY-MM-DD'), t.state, "
-              "COALESCE(to_char(t.started_on, 'YYYY-MM-DD'), ''), "
-              "COALESCE(to_char(t.closed_on, 'YYYY-MM-DD'), ''), t.closing_note, t.verified_by, "
-              "t.opened_by, t.started_by, t.closed_by FROM registry.rectification t",
+    .select =
+        "SELECT t.id, t.community, t.problem, t.description, t.plan, t.owner, "
+        "to_char(t.due, 'YYYY-MM-DD') AS due, to_char(t.opened_on, 'YYYY-MM-DD') AS opened_on, "
+        "t.state, COALESCE(to_char(t.started_on, 'YYYY-MM-DD'), '') AS started_on, "
+        "COALESCE(to_char(t.closed_on, 'YYYY-MM-DD'), '') AS closed_on, t.closing_note, "
+        "t.verified_by, t.opened_by, t.started_by, t.closed_by FROM registry.rectification t",
     .table = "registry.rectification",
     .sort = "opened_on",
     .filters = s_rectification_filters,
-    .row = s_rectification_row,
     .item = &hj__registry__rectification__descriptor,
     .list = &hj__registry__rectifications__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_RECTIFICATION,
@@ -141,23 +119,6 @@ void rectification_db_get(PGconn *c, hj_call_t *call, const char *id)
 
 static const char *const s_org_words[] = {"", "branch", "general_branch", "committee"};
 
-static void s_upgrade_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Upgrade *u = item;
-    hj__registry__upgrade__init(u);
-    u->id = PQgetvalue(r, i, 0);
-    u->community = PQgetvalue(r, i, 1);
-    u->from_type = atoi(PQgetvalue(r, i, 2));
-    u->to_type = atoi(PQgetvalue(r, i, 3));
-    u->reason = PQgetvalue(r, i, 4);
-    u->requested_on = PQgetvalue(r, i, 5);
-    u->state = PQgetvalue(r, i, 6);
-    u->decided_on = PQgetvalue(r, i, 7);
-    u->decision_note = PQgetvalue(r, i, 8);
-    u->requested_by = PQgetvalue(r, i, 9);
-    u->decided_by = PQgetvalue(r, i, 10);
-}
-
 static const prep_filter_t s_upgrade_filters[] = {
     {"community", "t.community = $%d"},
     {"subdistrict", PREP_IN_SUBDISTRICT},
@@ -167,13 +128,12 @@ static const prep_filter_t s_upgrade_filters[] = {
 
 static const prep_record_t s_upgrade = {
     .select = "SELECT t.id, t.community, t.from_type, t.to_type, t.reason, "
-              "to_char(t.requested_on, 'YYYY-MM-DD'), t.state, "
-              "COALESCE(to_char(t.decided_on, 'YYYY-MM-DD'), ''), t.decision_note, t.requested_by, "
-              "t.decided_by FROM registry.upgrade t",
+              "to_char(t.requested_on, 'YYYY-MM-DD') AS requested_on, t.state, "
+              "COALESCE(to_char(t.decided_on, 'YYYY-MM-DD'), '') AS decided_on, t.decision_note, "
+              "t.requested_by, t.decided_by FROM registry.upgrade t",
     .table = "registry.upgrade",
     .sort = "requested_on",
     .filters = s_upgrade_filters,
-    .row = s_upgrade_row,
     .item = &hj__registry__upgrade__descriptor,
     .list = &hj__registry__upgrades__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_UPGRADE,

@@ -65,9 +65,10 @@ const char *registry_page_limit(uint32_t limit, char buf[16]);
     "CASE WHEN " REGISTRY_PERSONAL_GIVEN(p, give, scope) " THEN " expr " ELSE '' END"
 #define REGISTRY_PERSONAL_COLS(p, give, scope)                                                     \
     REGISTRY_PERSONAL(p ".ethnicity", p, give, scope)                                              \
-    ", " REGISTRY_PERSONAL("COALESCE(to_char(" p ".birth_date, 'YYYY-MM-DD'), '')", p, give,       \
-                           scope) ", " REGISTRY_PERSONAL("COALESCE(" p ".id_mask, '')", p, give,   \
-                                                         scope)
+    " AS ethnicity, " REGISTRY_PERSONAL(                                                           \
+        "COALESCE(to_char(" p ".birth_date, 'YYYY-MM-DD'), '')", p, give,                          \
+        scope) " AS birth_date, " REGISTRY_PERSONAL("COALESCE(" p ".id_mask, '')", p, give,        \
+                                                    scope) " AS id_card_masked"
 
 /* The parameters of REGISTRY_PERSONAL_COLS for this call: *give "t" or
  * "f", *scope NULL or a malloc'd text[] literal (free it). A write's reply

@@ -1,6 +1,7 @@
 /* Every SQL statement of hj-registryd. */
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "preparation.h"
 #include "registry.h"
 
@@ -19,15 +20,10 @@ static void s_not_found(hj_call_t *call, const char *field, const char *what, co
 
 void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__District *d)
 {
-    char state[6];
     const char *v[2] = {d->code, d->name};
-    PGresult *r =
-        hj_pq(c, state, "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "district", "code");
+    if (hj_call_exec(call, c, "district", "code",
+                     "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v) != 0)
         return;
-    }
-    PQclear(r);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_DISTRICT;
     reply.district = (Hj__Registry__District *)d;
@@ -57,39 +53,23 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry_
 
 /* ---- communities ------------------------------------------------------- */
 
+/* A community as Hj__Registry__Community names its fields (hj_pgrow_fill). */
 #define S_COMMUNITY_COLS                                                                           \
     "code, name, subdistrict, org_type, to_char(updated_at AT TIME ZONE 'UTC', "                   \
-    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-static void s_community_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Community *m = item;
-    hj__registry__community__init(m);
-    m->code = PQgetvalue(r, i, 0);
-    m->name = PQgetvalue(r, i, 1);
-    m->subdistrict = PQgetvalue(r, i, 2);
-    m->org_type = atoi(PQgetvalue(r, i, 3));
-    m->updated_at = PQgetvalue(r, i, 4);
-}
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS updated_at"
 
 /* Replies with the community as stored now (and journals it when `kind`). */
 static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, const char *kind)
 {
-    char state[6];
     const char *v[1] = {code};
-    PGresult *r = hj_pq(
-        c, state, "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "community", "code");
+    PGresult *r =
+        hj_call_q_row(call, c, "community", "code",
+                      "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1", 1, v,
+                      "community %s not found", code);
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        s_not_found(call, "code", "community", code);
-        return;
-    }
-    Hj__Registry__Community m;
-    s_community_row(r, 0, &m, NULL);
+    Hj__Registry__Community m = HJ__REGISTRY__COMMUNITY__INIT;
+    hj_pgrow_fill(r, 0, &m.base);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITY;
     reply.community = &m;
@@ -178,8 +158,8 @@ void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__
     hj_arena_t a = {0};
     Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
     list.n_items = (size_t)n;
-    list.items = (Hj__Registry__Community **)hj_arena_rows(
-        &a, r, n, sizeof(Hj__Registry__Community), s_community_row);
+    list.items =
+        (Hj__Registry__Community **)hj_pgrow_list(&a, r, n, &hj__registry__community__descriptor);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
@@ -208,50 +188,35 @@ int registry_personal(hj_call_t *call, int write, const char **give, char **scop
 /* $2 and $3: REGISTRY_PERSONAL_COLS's parameters. */
 #define S_PERSON_COLS                                                                              \
     "p.id, p.name, p.gender, p.party_member, " REGISTRY_PERSONAL_COLS(                             \
-        "p", "$2", "$3") ", p.code, p.voided_at IS NOT NULL, COALESCE(p.void_reason, '')"
+        "p", "$2", "$3") ", p.code, p.voided_at IS NOT NULL AS voided, "                           \
+                         "COALESCE(p.void_reason, '') AS void_reason"
 
 static void s_person_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Person *p = item;
     hj__registry__person__init(p);
-    p->id = PQgetvalue(r, i, 0);
-    p->name = PQgetvalue(r, i, 1);
-    p->gender = PQgetvalue(r, i, 2);
-    p->party_member = PQgetvalue(r, i, 3)[0] == 't';
-    p->ethnicity = PQgetvalue(r, i, 4);
-    p->birth_date = PQgetvalue(r, i, 5);
-    p->id_card_masked = PQgetvalue(r, i, 6);
-    p->code = PQgetvalue(r, i, 7);
-    p->voided = PQgetvalue(r, i, 8)[0] == 't';
-    p->void_reason = PQgetvalue(r, i, 9);
+    hj_pgrow_fill(r, i, &p->base);
 }
 
 /* The person `id` as stored now, into *p (pointing into *out: PQclear it).
- * 1 found, 0 not, -1 error (status set). */
+ * 0, or -1 with the status (NOT_FOUND when there is none). */
 static int s_person_read(PGconn *c, hj_call_t *call, const char *id, int write, PGresult **out,
                          Hj__Registry__Person *p)
 {
-    char state[6], *scope;
+    char *scope;
     const char *give;
     *out = NULL;
     if (registry_personal(call, write, &give, &scope) != 0)
         return -1;
     const char *v[3] = {id, give, scope};
-    PGresult *r =
-        hj_pq(c, state, "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id = $1", 3, v);
+    *out = hj_call_q_row(call, c, "person", "id",
+                         "SELECT " S_PERSON_COLS " FROM registry.person p WHERE p.id = $1", 3, v,
+                         "person %s not found", id);
     free(scope);
-    if (!r) {
-        hj_call_sql_failed(call, state, "person", "id");
+    if (!*out)
         return -1;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        s_not_found(call, "id", "person", id);
-        return 0;
-    }
-    s_person_row(r, 0, p, NULL);
-    *out = r;
-    return 1;
+    s_person_row(*out, 0, p, NULL);
+    return 0;
 }
 
 /* Replies with the person as stored now; a write journals it as `kind`,
@@ -261,7 +226,7 @@ static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const cha
 {
     PGresult *r;
     Hj__Registry__Person p;
-    if (s_person_read(c, call, id, kind != NULL, &r, &p) <= 0)
+    if (s_person_read(c, call, id, kind != NULL, &r, &p) != 0)
         return;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSON;
@@ -497,23 +462,16 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
 
 void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__PersonVoid *v)
 {
-    char state[6];
     const char *w[2] = {v->id, v->reason};
     /* A person who sits now is on the roster: the seat ends first (hj seat end). */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT p.voided_at IS NOT NULL, (SELECT string_agg(s.community || ' ' || "
-                        "s.id, ', ') FROM registry.seat s WHERE s.person_id = p.id AND s.term_end "
-                        "IS NULL) FROM registry.person p WHERE p.id = $1::uuid",
-                        1, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "person", "id");
+    PGresult *r =
+        hj_call_q_row(call, c, "person", "id",
+                      "SELECT p.voided_at IS NOT NULL, (SELECT string_agg(s.community || ' ' || "
+                      "s.id, ', ') FROM registry.seat s WHERE s.person_id = p.id AND s.term_end "
+                      "IS NULL) FROM registry.person p WHERE p.id = $1::uuid",
+                      1, w, "person %s not found", v->id);
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        s_not_found(call, "id", "person", v->id);
-        return;
-    }
     if (PQgetvalue(r, 0, 0)[0] == 't') {
         PQclear(r);
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
@@ -529,15 +487,12 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
         return;
     }
     PQclear(r);
-    r = hj_pq(c, state,
-              "UPDATE registry.person SET voided_at = now(), void_reason = $2 WHERE id = $1::uuid "
-              "AND voided_at IS NULL",
-              2, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "person", "id");
+    if (hj_call_exec(
+            call, c, "person", "id",
+            "UPDATE registry.person SET voided_at = now(), void_reason = $2 WHERE id = $1::uuid "
+            "AND voided_at IS NULL",
+            2, w) != 0)
         return;
-    }
-    PQclear(r);
     s_person_reply(c, call, v->id, "person_voided", NULL, NULL);
 }
 
@@ -546,7 +501,7 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
     char state[6];
     PGresult *before;
     Hj__Registry__Person previous;
-    if (s_person_read(c, call, u->id, 1, &before, &previous) <= 0)
+    if (s_person_read(c, call, u->id, 1, &before, &previous) != 0)
         return;
     if (previous.voided) {
         PQclear(before);
@@ -575,44 +530,23 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__P
 
 /* ---- committee seats --------------------------------------------------- */
 
+/* A seat as Hj__Registry__Seat names its fields (hj_pgrow_fill). */
 #define S_SEAT_COLS                                                                                \
-    "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD'), "   \
-    "COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), ''), p.name, p.code"
-
-static void s_seat_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Seat *s = item;
-    hj__registry__seat__init(s);
-    s->id = PQgetvalue(r, i, 0);
-    s->community = PQgetvalue(r, i, 1);
-    s->person_id = PQgetvalue(r, i, 2);
-    s->committee = atoi(PQgetvalue(r, i, 3));
-    s->role = PQgetvalue(r, i, 4);
-    s->term_start = PQgetvalue(r, i, 5);
-    s->term_end = PQgetvalue(r, i, 6);
-    s->person_name = PQgetvalue(r, i, 7);
-    s->person_code = PQgetvalue(r, i, 8);
-}
+    "s.id, s.community, s.person_id, s.committee, s.role, to_char(s.term_start, 'YYYY-MM-DD') "    \
+    "AS term_start, COALESCE(to_char(s.term_end, 'YYYY-MM-DD'), '') AS term_end, "                 \
+    "p.name AS person_name, p.code AS person_code"
 
 static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    char state[6];
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person p ON "
-                        "p.id = s.person_id WHERE s.id = $1",
-                        1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "seat", "id");
+    PGresult *r = hj_call_q_row(call, c, "seat", "id",
+                                "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person "
+                                "p ON p.id = s.person_id WHERE s.id = $1",
+                                1, v, "seat %s not found", id);
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        s_not_found(call, "id", "seat", id);
-        return;
-    }
-    Hj__Registry__Seat s;
-    s_seat_row(r, 0, &s, NULL);
+    Hj__Registry__Seat s = HJ__REGISTRY__SEAT__INIT;
+    hj_pgrow_fill(r, 0, &s.base);
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
     reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEAT;
     reply.seat = &s;
@@ -711,8 +645,7 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQ
     hj_arena_t a = {0};
     Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
     list.n_items = (size_t)n;
-    list.items =
-        (Hj__Registry__Seat **)hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Seat), s_seat_row);
+    list.items = (Hj__Registry__Seat **)hj_pgrow_list(&a, r, n, &hj__registry__seat__descriptor);
     list.total = total;
     list.next = (char *)next;
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;

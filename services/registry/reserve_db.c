@@ -1,29 +1,12 @@
 /* The SQL of the reserve-candidate ledger (后备人选台账), its update and the
  * all-or-nothing import. */
 #include "hj_envelope.h"
+#include "hj_pgrow.h"
 #include "preparation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void s_reserve_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Reserve *m = item;
-    hj__registry__reserve__init(m);
-    m->id = PQgetvalue(r, i, 0);
-    m->person_id = PQgetvalue(r, i, 1);
-    m->person_name = PQgetvalue(r, i, 2);
-    m->community = PQgetvalue(r, i, 3);
-    m->committee = atoi(PQgetvalue(r, i, 4));
-    m->source = PQgetvalue(r, i, 5);
-    m->added = PQgetvalue(r, i, 6);
-    m->status = PQgetvalue(r, i, 7);
-    m->vetting = PQgetvalue(r, i, 8);
-    m->bar_reason = PQgetvalue(r, i, 9);
-    m->note = PQgetvalue(r, i, 10);
-    m->updated_by = PQgetvalue(r, i, 11);
-}
 
 static const prep_filter_t s_reserve_filters[] = {
     {"community", "t.community = $%d"},
@@ -33,14 +16,13 @@ static const prep_filter_t s_reserve_filters[] = {
 };
 
 static const prep_record_t s_reserve = {
-    .select = "SELECT t.id, t.person_id, p.name, t.community, t.committee, t.source, "
-              "to_char(t.added_on, 'YYYY-MM-DD'), t.status, t.vetting, t.bar_reason, t.note, "
-              "t.updated_by, " PREP_VOID_COLS
+    .select = "SELECT t.id, t.person_id, p.name AS person_name, t.community, t.committee, "
+              "t.source, to_char(t.added_on, 'YYYY-MM-DD') AS added, t.status, t.vetting, "
+              "t.bar_reason, t.note, t.updated_by, " PREP_VOID_COLS
               " FROM registry.reserve t JOIN registry.person p ON p.id = t.person_id",
     .table = "registry.reserve",
     .sort = "added_on",
     .filters = s_reserve_filters,
-    .row = s_reserve_row,
     .item = &hj__registry__reserve__descriptor,
     .list = &hj__registry__reserves__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_RESERVE,
@@ -468,8 +450,8 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
     }
     Hj__Registry__Reserves entries = HJ__REGISTRY__RESERVES__INIT;
     entries.n_items = (size_t)PQntuples(r);
-    entries.items = (Hj__Registry__Reserve **)hj_arena_rows(
-        &a, r, PQntuples(r), sizeof(Hj__Registry__Reserve), s_reserve_row);
+    entries.items = (Hj__Registry__Reserve **)hj_pgrow_list(&a, r, PQntuples(r),
+                                                            &hj__registry__reserve__descriptor);
     if (!entries.items) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;

@@ -1,6 +1,7 @@
 /* The SQL of training (培训骨干): sessions, topics, attendees, and the
  * coverage of each community's election committee. */
 #include "hj_envelope.h"
+#include "hj_pgrow.h"
 #include "preparation.h"
 
 #include <stdio.h>
@@ -19,12 +20,7 @@ static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Registry__Training *t = item;
     hj__registry__training__init(t);
-    t->id = PQgetvalue(r, i, 0);
-    t->date = PQgetvalue(r, i, 1);
-    t->subdistrict = PQgetvalue(r, i, 2);
-    t->community = PQgetvalue(r, i, 3);
-    t->trainer = PQgetvalue(r, i, 4);
-    t->recorded_by = PQgetvalue(r, i, 5);
+    hj_pgrow_fill(r, i, &t->base);
     t->topics = hj_arena_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
     t->attendees = (Hj__Registry__Attendee **)prep_children(a, PQgetvalue(r, i, 7),
                                                             &hj__registry__attendee__descriptor, 3,
@@ -39,8 +35,8 @@ static const prep_filter_t s_training_filters[] = {
 
 static const prep_record_t s_training = {
     .select =
-        "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD'), t.subdistrict, "
-        "COALESCE(t.community, ''), t.trainer, t.recorded_by, "
+        "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD') AS date, t.subdistrict, "
+        "COALESCE(t.community, '') AS community, t.trainer, t.recorded_by, "
         "COALESCE((SELECT string_agg(x.topic, E'\\x1e' ORDER BY x.position) FROM "
         "registry.training_topic x WHERE x.training_id = t.id), ''), "
         "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', a.person_id, p.name, a.role), "
@@ -218,13 +214,7 @@ void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
         }
         Hj__Registry__Person *p = &people[cov.n_missing];
         hj__registry__person__init(p);
-        p->id = PQgetvalue(r, i, 0);
-        p->name = PQgetvalue(r, i, 1);
-        p->gender = PQgetvalue(r, i, 2);
-        p->party_member = PQgetvalue(r, i, 3)[0] == 't';
-        p->ethnicity = PQgetvalue(r, i, 4);
-        p->birth_date = PQgetvalue(r, i, 5);
-        p->id_card_masked = PQgetvalue(r, i, 6);
+        hj_pgrow_fill(r, i, &p->base);
         missing[cov.n_missing++] = p;
     }
     prep_reply(call, HJ__REGISTRY__REPLY__RESULT_COVERAGE, &cov.base, NULL);

@@ -1,6 +1,7 @@
 /* The board: a community's facts and counters from the projection, its
  * gates judged (gates.c), the district totals, and the catch-up
  * transaction that applies journal rows and stores what changed. */
+#include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
@@ -20,11 +21,6 @@ static void s_copy(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src ? src : "");
 }
 
-static uint32_t s_u32(PGresult *r, int row, int col)
-{
-    return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
-}
-
 /* ---- one community ---------------------------------------------------------- */
 
 /* What tells a green gate with nothing recorded from one whose items are all
@@ -41,9 +37,9 @@ static int s_states(PGconn *c, const char *code, tally_board_t *b)
                         1, v);
     if (!r)
         return -1;
-    b->counters.rectification_closed = b->facts.rectification_closed = s_u32(r, 0, 0);
-    b->counters.upgrades_decided = b->facts.upgrades_decided = s_u32(r, 0, 1);
-    b->counters.reserve_entries = s_u32(r, 0, 2);
+    b->counters.rectification_closed = b->facts.rectification_closed = election_u32(r, 0, 0);
+    b->counters.upgrades_decided = b->facts.upgrades_decided = election_u32(r, 0, 1);
+    b->counters.reserve_entries = election_u32(r, 0, 2);
     b->counters.election_committee = b->facts.committee_recorded;
     PQclear(r);
     return 0;
@@ -116,22 +112,22 @@ static void s_facts_row(PGresult *r, tally_board_t *b)
     s_copy(b->name, sizeof b->name, PQgetvalue(r, 0, 1));
     s_copy(b->subdistrict, sizeof b->subdistrict, PQgetvalue(r, 0, 2));
     s_copy(b->guidance_group, sizeof b->guidance_group, PQgetvalue(r, 0, 3));
-    k->reserve_active = s_u32(r, 0, 4);
-    k->reserve_cleared = s_u32(r, 0, 5);
-    k->reserve_nominated = s_u32(r, 0, 6);
-    k->members_sitting = f->members_sitting = s_u32(r, 0, 7);
-    k->members_assessed = s_u32(r, 0, 8);
-    k->talks_survey = s_u32(r, 0, 9);
-    k->talks_preparation = s_u32(r, 0, 10);
-    k->talks_other = s_u32(r, 0, 11);
-    k->outside_parties_talked_to = s_u32(r, 0, 12);
-    k->open_follow_ups = s_u32(r, 0, 13);
-    k->talk_covered = f->talk_covered = s_u32(r, 0, 14);
+    k->reserve_active = election_u32(r, 0, 4);
+    k->reserve_cleared = election_u32(r, 0, 5);
+    k->reserve_nominated = election_u32(r, 0, 6);
+    k->members_sitting = f->members_sitting = election_u32(r, 0, 7);
+    k->members_assessed = election_u32(r, 0, 8);
+    k->talks_survey = election_u32(r, 0, 9);
+    k->talks_preparation = election_u32(r, 0, 10);
+    k->talks_other = election_u32(r, 0, 11);
+    k->outside_parties_talked_to = election_u32(r, 0, 12);
+    k->open_follow_ups = election_u32(r, 0, 13);
+    k->talk_covered = f->talk_covered = election_u32(r, 0, 14);
     f->committee_recorded = PQgetvalue(r, 0, 15)[0] == 't';
-    k->training_required = f->training_required = s_u32(r, 0, 16);
-    k->training_done = f->training_done = s_u32(r, 0, 17);
-    f->rectification_open = s_u32(r, 0, 18);
-    f->rectification_in_progress = s_u32(r, 0, 19);
+    k->training_required = f->training_required = election_u32(r, 0, 16);
+    k->training_done = f->training_done = election_u32(r, 0, 17);
+    f->rectification_open = election_u32(r, 0, 18);
+    f->rectification_in_progress = election_u32(r, 0, 19);
     k->rectification_open = f->rectification_open + f->rectification_in_progress;
     f->audit_state = atoi(PQgetvalue(r, 0, 20));
     if (f->audit_state < 0 || f->audit_state > 5)
@@ -140,26 +136,26 @@ static void s_facts_row(PGresult *r, tally_board_t *b)
     k->audit_state = b->audit_state;
     s_copy(f->audit_term, sizeof f->audit_term, PQgetvalue(r, 0, 21));
     s_copy(f->audit_published_on, sizeof f->audit_published_on, PQgetvalue(r, 0, 22));
-    f->audit_not_examined = s_u32(r, 0, 23);
-    k->audit_open_findings = s_u32(r, 0, 24);
-    k->audit_serious_open = s_u32(r, 0, 25);
+    f->audit_not_examined = election_u32(r, 0, 23);
+    k->audit_open_findings = election_u32(r, 0, 24);
+    k->audit_serious_open = election_u32(r, 0, 25);
     int to = atoi(PQgetvalue(r, 0, 26));
     s_copy(f->upgrade_to, sizeof f->upgrade_to, s_org_types[to >= 0 && to <= 3 ? to : 0]);
     s_copy(f->upgrade_requested_on, sizeof f->upgrade_requested_on, PQgetvalue(r, 0, 27));
     f->upgrade_pending = PQgetvalue(r, 0, 28)[0] == 't';
-    f->plan_in_force_version = s_u32(r, 0, 29);
+    f->plan_in_force_version = election_u32(r, 0, 29);
     s_copy(f->plan_in_force_on, sizeof f->plan_in_force_on, PQgetvalue(r, 0, 30));
-    f->plan_version = s_u32(r, 0, 31);
+    f->plan_version = election_u32(r, 0, 31);
     s_copy(f->plan_state, sizeof f->plan_state, PQgetvalue(r, 0, 32));
     s_copy(b->plan_state, sizeof b->plan_state, PQgetvalue(r, 0, 32));
     k->plan_state = b->plan_state;
-    f->plan_steps_total = s_u32(r, 0, 33);
-    f->plan_steps_approved = s_u32(r, 0, 34);
+    f->plan_steps_total = election_u32(r, 0, 33);
+    f->plan_steps_approved = election_u32(r, 0, 34);
     s_copy(f->plan_next_step, sizeof f->plan_next_step, PQgetvalue(r, 0, 35));
     s_copy(f->plan_returned_step, sizeof f->plan_returned_step, PQgetvalue(r, 0, 36));
-    k->tasks_overdue = s_u32(r, 0, 37);
-    b->nominated[0] = s_u32(r, 0, 38);
-    b->nominated[1] = s_u32(r, 0, 39);
+    k->tasks_overdue = election_u32(r, 0, 37);
+    b->nominated[0] = election_u32(r, 0, 38);
+    b->nominated[1] = election_u32(r, 0, 39);
 }
 
 static int s_publicity(PGconn *c, const char *code, tally_board_t *b)
@@ -184,7 +180,7 @@ static int s_publicity(PGconn *c, const char *code, tally_board_t *b)
         hj__tally__kind_count__init(kc);
         s_copy(b->kind_name[i], sizeof b->kind_name[i], PQgetvalue(r, i, 0));
         kc->kind = b->kind_name[i];
-        kc->count = s_u32(r, i, 1);
+        kc->count = election_u32(r, i, 1);
         k->publicity_pushes += kc->count;
         b->kinds[k->n_publicity_by_kind++] = kc;
     }
@@ -220,12 +216,12 @@ static int s_elections(PGconn *c, const tally_profiles_t *profiles, const char *
         s_copy(e->body, sizeof e->body, PQgetvalue(r, i, 1));
         s_copy(e->state, sizeof e->state, PQgetvalue(r, i, 2));
         s_copy(e->date, sizeof e->date, PQgetvalue(r, i, 3));
-        e->seats = s_u32(r, i, 4);
+        e->seats = election_u32(r, i, 4);
         s_copy(e->profile, sizeof e->profile, PQgetvalue(r, i, 5));
         s_copy(e->opened_by, sizeof e->opened_by, PQgetvalue(r, i, 6));
         s_copy(e->opened_at, sizeof e->opened_at, PQgetvalue(r, i, 7));
         s_copy(e->mode, sizeof e->mode, PQgetvalue(r, i, 8));
-        e->listed = s_u32(r, i, 9);
+        e->listed = election_u32(r, i, 9);
         s_copy(e->certified_by, sizeof e->certified_by, PQgetvalue(r, i, 10));
         s_copy(e->certified_at, sizeof e->certified_at, PQgetvalue(r, i, 11));
         /* "vacant,reduced,due" of the seats closed (暂缺 / 减少名额) */
@@ -443,7 +439,7 @@ static uint8_t *s_district(PGconn *c, size_t *len)
     for (int i = 0; i < PQntuples(p) && i < 8; i++) {
         hj__tally__kind_count__init(&kind[i]);
         kind[i].kind = PQgetvalue(p, i, 0);
-        kind[i].count = s_u32(p, i, 1);
+        kind[i].count = election_u32(p, i, 1);
         t.publicity_pushes += kind[i].count;
         kind_ptrs[t.n_publicity_by_kind++] = &kind[i];
     }

@@ -3,6 +3,7 @@
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "list_db.h"
 #include "tally.h"
 
@@ -25,24 +26,6 @@
  * id) after the cursor's election (index election_list_order), one row more
  * than the page to know whether a next page exists, and the total of the whole
  * filter, so no list is cut without saying so. */
-static void s_item_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Tally__ElectionListItem *it = item;
-    hj__tally__election_list_item__init(it);
-    it->id = PQgetvalue(r, i, 0);
-    it->community = PQgetvalue(r, i, 1);
-    it->community_name = PQgetvalue(r, i, 2);
-    it->subdistrict = PQgetvalue(r, i, 3);
-    it->subdistrict_name = PQgetvalue(r, i, 4);
-    it->body = PQgetvalue(r, i, 5);
-    it->date = PQgetvalue(r, i, 6);
-    it->state = PQgetvalue(r, i, 7);
-    it->seats = election_u32(r, i, 8);
-    it->vacant = election_u32(r, i, 9);
-    it->reduced = election_u32(r, i, 10);
-    it->vacancy_due = PQgetvalue(r, i, 11);
-}
-
 void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
 {
     hj_arena_t a = {0};
@@ -90,11 +73,12 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     }
     r = election_q(
         c, &a,
-        "SELECT e.id, e.community, COALESCE(k.name, ''), COALESCE(k.subdistrict, ''), "
-        "COALESCE(d.name, ''), e.body, to_char(e.election_date, 'YYYY-MM-DD'), e.state, e.seats, "
-        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0), "
-        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0), "
-        "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') "
+        "SELECT e.id, e.community, COALESCE(k.name, '') AS community_name, "
+        "COALESCE(k.subdistrict, '') AS subdistrict, COALESCE(d.name, '') AS subdistrict_name, "
+        "e.body, to_char(e.election_date, 'YYYY-MM-DD') AS date, e.state, e.seats, "
+        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'vacant'), 0) AS vacant, "
+        "COALESCE(sum(x.seats) FILTER (WHERE x.kind = 'reduced'), 0) AS reduced, "
+        "COALESCE(to_char(min(x.due_on), 'YYYY-MM-DD'), '') AS vacancy_due "
         "FROM tally.election e LEFT JOIN tally.community k ON k.code = e.community "
         "LEFT JOIN tally.subdistrict d ON d.code = k.subdistrict "
         "LEFT JOIN tally.seat_closure x ON x.election = e.id " S_FILTER
@@ -117,8 +101,8 @@ void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQue
     if (more)
         n = (int)page;
     Hj__Tally__ElectionList list = HJ__TALLY__ELECTION_LIST__INIT;
-    list.elections = (Hj__Tally__ElectionListItem **)hj_arena_rows(
-        &a, r, n, sizeof(Hj__Tally__ElectionListItem), s_item_row);
+    list.elections = (Hj__Tally__ElectionListItem **)hj_pgrow_list(
+        &a, r, n, &hj__tally__election_list_item__descriptor);
     if (!list.elections) {
         hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
         goto out;

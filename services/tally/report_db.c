@@ -11,6 +11,7 @@
  * before the reply leaves; the full replay (the check) fills
  * tally_asof with board_replay there. */
 #include "audit.pb-c.h"
+#include "election_db.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
@@ -30,11 +31,6 @@ typedef struct {
     char state[6];
     int failed;
 } s_ctx_t;
-
-static uint32_t s_u32(PGresult *r, int row, int col)
-{
-    return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
-}
 
 /* Runs a scoped query ($1 = the subdistrict); the result lives in the arena. */
 static PGresult *s_query(s_ctx_t *x, const char *sql)
@@ -167,8 +163,8 @@ static void s_publicity(s_ctx_t *x, Hj__Tally__Briefing *b)
         hj__tally__briefing_publicity__init(p[i]);
         p[i]->kind = PQgetvalue(r, (int)i, 0);
         p[i]->channel = PQgetvalue(r, (int)i, 1);
-        p[i]->records = s_u32(r, (int)i, 2);
-        p[i]->count = s_u32(r, (int)i, 3);
+        p[i]->records = election_u32(r, (int)i, 2);
+        p[i]->count = election_u32(r, (int)i, 3);
     }
     b->publicity = p;
     b->n_publicity = n;
@@ -218,7 +214,7 @@ static void s_survey_with(s_ctx_t *x, Hj__Tally__Briefing *b)
         size_t w = (size_t)atoi(PQgetvalue(r, (int)i, 0));
         hj__tally__kind_count__init(k[i]);
         k[i]->kind = (char *)words[w < n_words ? w : n_words - 1];
-        k[i]->count = s_u32(r, (int)i, 1);
+        k[i]->count = election_u32(r, (int)i, 1);
     }
     b->survey_with = k;
     b->n_survey_with = n;
@@ -243,8 +239,8 @@ static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
         o[i]->kind = PQgetvalue(r, (int)i, 0);
         o[i]->name = PQgetvalue(r, (int)i, 1);
         o[i]->leader = PQgetvalue(r, (int)i, 2);
-        o[i]->members = s_u32(r, (int)i, 3);
-        o[i]->communities = s_u32(r, (int)i, 4);
+        o[i]->members = election_u32(r, (int)i, 3);
+        o[i]->communities = election_u32(r, (int)i, 4);
         o[i]->formed_on = PQgetvalue(r, (int)i, 5);
     }
     b->bodies = o;
@@ -253,7 +249,7 @@ static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
         s_query(x, "SELECT count(*) FROM body b JOIN community c ON c.code = b.community "
                    "WHERE b.kind = 'election_committee' AND " S_IN_SCOPE("c.subdistrict"));
     if (k)
-        b->election_committees = s_u32(k, 0, 0);
+        b->election_committees = election_u32(k, 0, 0);
 }
 
 /* The subdistrict plans first, then each community's: the version in force,
@@ -280,7 +276,7 @@ static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
         p[i]->community = PQgetvalue(r, (int)i, 1);
         p[i]->community_name = PQgetvalue(r, (int)i, 2);
         p[i]->title = PQgetvalue(r, (int)i, 3);
-        p[i]->version = s_u32(r, (int)i, 4);
+        p[i]->version = election_u32(r, (int)i, 4);
         p[i]->state = PQgetvalue(r, (int)i, 5);
         p[i]->submitted_on = PQgetvalue(r, (int)i, 6);
         p[i]->in_force_on = PQgetvalue(r, (int)i, 7);
@@ -328,7 +324,7 @@ static void s_trainings(s_ctx_t *x, Hj__Tally__Briefing *b)
         t[i]->community_name = PQgetvalue(r, (int)i, 2);
         t[i]->topics = PQgetvalue(r, (int)i, 3);
         t[i]->trainer = PQgetvalue(r, (int)i, 4);
-        t[i]->attendees = s_u32(r, (int)i, 5);
+        t[i]->attendees = election_u32(r, (int)i, 5);
     }
     b->trainings = t;
     b->n_trainings = n;

@@ -4,6 +4,7 @@
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "result_db.h"
 #include "tally.h"
 
@@ -164,14 +165,7 @@ const char *result_person_name(const result_tally_t *t, uint32_t i)
 static void s_box_message(PGresult *boxes, int b, Hj__Tally__Box *m)
 {
     hj__tally__box__init(m);
-    m->name = PQgetvalue(boxes, b, 0);
-    m->kind = PQgetvalue(boxes, b, 1);
-    m->issued = election_u32(boxes, b, 2);
-    m->returned = election_u32(boxes, b, 3);
-    m->entry = PQgetvalue(boxes, b, 4);
-    m->counted = election_u32(boxes, b, 5);
-    m->valid = election_u32(boxes, b, 6);
-    m->invalid = election_u32(boxes, b, 7);
+    hj_pgrow_fill(boxes, b, &m->base);
 }
 
 /* The round as the wire carries it; strings live in the arena. */
@@ -288,9 +282,9 @@ int result_load(PGconn *c, const election_t *e, hj_arena_t *a, result_t *res)
     res->closures = election_q(
         c, a,
         "SELECT id, kind, seats, after_round, reason, rule, rule_zh, "
-        "COALESCE(to_char(due_on, 'YYYY-MM-DD'), ''), actor, "
-        "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tally.seat_closure "
-        "WHERE election = $1::uuid ORDER BY at, id",
+        "COALESCE(to_char(due_on, 'YYYY-MM-DD'), '') AS due_on, actor, "
+        "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at FROM tally.seat_closure "
+        "WHERE election = $1::uuid ORDER BY tally.seat_closure.at, id",
         1, v);
     if (!res->closures)
         return -1;
@@ -470,15 +464,6 @@ void result_next(const election_t *e, const result_t *res, uint32_t listed, char
     }
 }
 
-static void s_candidate_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Tally__Candidate *k = item;
-    hj__tally__candidate__init(k);
-    k->position = election_u32(r, i, 0);
-    k->person_id = PQgetvalue(r, i, 1);
-    k->name = PQgetvalue(r, i, 2);
-}
-
 static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Election *m)
 {
     const char *v[1] = {id};
@@ -489,8 +474,8 @@ static int s_candidates(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Ele
         1, v);
     if (!r)
         return -1;
-    m->candidates = (Hj__Tally__Candidate **)hj_arena_rows(
-        a, r, PQntuples(r), sizeof(Hj__Tally__Candidate), s_candidate_row);
+    m->candidates = (Hj__Tally__Candidate **)hj_pgrow_list(a, r, PQntuples(r),
+                                                           &hj__tally__candidate__descriptor);
     m->n_candidates = m->candidates ? (size_t)PQntuples(r) : 0;
     return m->candidates ? 0 : -1;
 }
@@ -522,13 +507,7 @@ static void s_amendment_row(PGresult *r, int i, void *item, hj_arena_t *a)
 {
     Hj__Tally__Amendment *am = item;
     hj__tally__amendment__init(am);
-    am->id = PQgetvalue(r, i, 0);
-    am->round = election_u32(r, i, 1);
-    am->box = PQgetvalue(r, i, 2);
-    am->reason = PQgetvalue(r, i, 3);
-    am->actor = PQgetvalue(r, i, 4);
-    am->at = PQgetvalue(r, i, 5);
-    am->kind = PQgetvalue(r, i, 8);
+    hj_pgrow_fill(r, i, &am->base); /* before and after (bytea) are unpacked below */
     for (int side = 0; side < 2; side++) {
         size_t len = 0;
         uint8_t *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 6 + side), &len);
@@ -572,11 +551,12 @@ static void s_amendment_row(PGresult *r, int i, void *item, hj_arena_t *a)
 static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Result *m)
 {
     const char *v[1] = {id};
-    PGresult *r = election_q(c, a,
-                             "SELECT id, round, box, reason, actor, to_char(at AT TIME ZONE 'UTC', "
-                             "'YYYY-MM-DD HH24:MI:SS'), before, after, kind FROM tally.amendment "
-                             "WHERE election = $1::uuid ORDER BY at, id",
-                             1, v);
+    PGresult *r =
+        election_q(c, a,
+                   "SELECT id, round, box, reason, actor, to_char(at AT TIME ZONE 'UTC', "
+                   "'YYYY-MM-DD HH24:MI:SS') AS at, before, after, kind FROM tally.amendment "
+                   "WHERE election = $1::uuid ORDER BY tally.amendment.at, id",
+                   1, v);
     if (!r)
         return -1;
     m->amendments = (Hj__Tally__Amendment **)hj_arena_rows(
@@ -585,34 +565,16 @@ static int s_amendments(PGconn *c, const char *id, hj_arena_t *a, Hj__Tally__Res
     return m->amendments ? 0 : -1;
 }
 
-static void s_closure_message(PGresult *r, int i, const char *election, Hj__Tally__SeatClosure *m)
-{
-    hj__tally__seat_closure__init(m);
-    m->election = (char *)election;
-    m->id = PQgetvalue(r, i, 0);
-    m->kind = PQgetvalue(r, i, 1);
-    m->seats = election_u32(r, i, 2);
-    m->after_round = election_u32(r, i, 3);
-    m->reason = PQgetvalue(r, i, 4);
-    m->rule = PQgetvalue(r, i, 5);
-    m->rule_zh = PQgetvalue(r, i, 6);
-    m->due_on = PQgetvalue(r, i, 7);
-    m->actor = PQgetvalue(r, i, 8);
-    m->at = PQgetvalue(r, i, 9);
-}
-
 static int s_closures_message(PGresult *r, const char *election, hj_arena_t *a,
                               Hj__Tally__Result *m)
 {
-    int n = PQntuples(r);
-    Hj__Tally__SeatClosure *sc = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *sc);
-    m->closures = hj_arena_alloc(a, ((size_t)n + 1) * sizeof *m->closures);
-    if (!sc || !m->closures)
+    m->closures = (Hj__Tally__SeatClosure **)hj_pgrow_list(a, r, PQntuples(r),
+                                                           &hj__tally__seat_closure__descriptor);
+    if (!m->closures)
         return -1;
-    for (int i = 0; i < n; i++) {
-        s_closure_message(r, i, election, &sc[i]);
-        m->closures[m->n_closures++] = &sc[i];
-    }
+    m->n_closures = (size_t)PQntuples(r);
+    for (size_t i = 0; i < m->n_closures; i++)
+        m->closures[i]->election = (char *)election;
     return 0;
 }
 

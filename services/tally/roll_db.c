@@ -1,9 +1,11 @@
 /* The voter roll (选民登记), objections to it and proxies (委托投票): every
  * SQL statement of them. Moved out of election_db.c (issue 21). */
+#include "election_db.h"
 #include "hj_auth.h"
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "roll_db.h"
 #include "rules.h"
 
@@ -12,32 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A query whose result the arena keeps; its SQLSTATE in a->sqlstate. */
-static PGresult *s_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const char *const *v)
-{
-    return hj_arena_keep(a, hj_pq(c, a->sqlstate, sql, n, v));
-}
-
-/* The failure of the statement that failed last: one run here (state), or
- * one run through the arena. */
-static void s_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
-                         const char *field)
-{
-    hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
-}
-
 #define S_NAME_MAX 100
 
-static uint32_t s_u32(PGresult *r, int row, int col)
-{
-    return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static const char *s_num(char buf[24], long long v)
-{
-    snprintf(buf, 24, "%lld", v);
-    return buf;
-}
+/* An objection as Hj__Tally__Objection names its fields (hj_pgrow_fill). */
+#define S_OBJECTION_COLS                                                                           \
+    "id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD') AS filed_on, about, decision, "      \
+    "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), '') AS decided_on, note"
 
 /* ---- the voter roll (选民登记) --------------------------------------------------------- */
 
@@ -47,17 +29,18 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     hj_arena_t a = {0};
     const char *v[1] = {community};
     int rc = -1;
-    PGresult *r = s_q(c, &a,
-                      "SELECT community, voters, households, representatives, "
-                      "COALESCE(to_char(published_on, 'YYYY-MM-DD'), ''), recorded_by "
-                      "FROM tally.voter_roll WHERE community = $1",
-                      1, v);
-    PGresult *o = r ? s_q(c, &a,
-                          "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, "
-                          "decision, COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note "
-                          "FROM tally.objection WHERE community = $1 ORDER BY filed_on, id",
-                          1, v)
-                    : NULL;
+    PGresult *r = election_q(c, &a,
+                             "SELECT community, voters, households, representatives, "
+                             "COALESCE(to_char(published_on, 'YYYY-MM-DD'), ''), recorded_by "
+                             "FROM tally.voter_roll WHERE community = $1",
+                             1, v);
+    PGresult *o =
+        r ? election_q(
+                c, &a,
+                "SELECT " S_OBJECTION_COLS
+                " FROM tally.objection WHERE community = $1 ORDER BY tally.objection.filed_on, id",
+                1, v)
+          : NULL;
     if (!o) {
         hj_call_sql_failed(call, "", "the voter roll", "");
         goto out;
@@ -69,29 +52,17 @@ static int s_roll_reply(PGconn *c, hj_call_t *call, const char *community, const
     }
     Hj__Tally__VoterRoll roll = HJ__TALLY__VOTER_ROLL__INIT;
     roll.community = PQgetvalue(r, 0, 0);
-    roll.voters = s_u32(r, 0, 1);
-    roll.households = s_u32(r, 0, 2);
-    roll.representatives = s_u32(r, 0, 3);
+    roll.voters = election_u32(r, 0, 1);
+    roll.households = election_u32(r, 0, 2);
+    roll.representatives = election_u32(r, 0, 3);
     roll.published_on = PQgetvalue(r, 0, 4);
     roll.recorded_by = PQgetvalue(r, 0, 5);
-    int n = PQntuples(o);
-    Hj__Tally__Objection *ob = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *ob);
-    roll.objections = hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *roll.objections);
-    if (!ob || !roll.objections) {
+    roll.n_objections = (size_t)PQntuples(o);
+    roll.objections = (Hj__Tally__Objection **)hj_pgrow_list(&a, o, PQntuples(o),
+                                                             &hj__tally__objection__descriptor);
+    if (!roll.objections) {
         hj_call_sql_failed(call, "", "the voter roll", "");
         goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        hj__tally__objection__init(&ob[i]);
-        ob[i].id = PQgetvalue(o, i, 0);
-        ob[i].community = PQgetvalue(o, i, 1);
-        ob[i].filed_by = PQgetvalue(o, i, 2);
-        ob[i].filed_on = PQgetvalue(o, i, 3);
-        ob[i].about = PQgetvalue(o, i, 4);
-        ob[i].decision = PQgetvalue(o, i, 5);
-        ob[i].decided_on = PQgetvalue(o, i, 6);
-        ob[i].note = PQgetvalue(o, i, 7);
-        roll.objections[roll.n_objections++] = &ob[i];
     }
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_ROLL;
@@ -123,7 +94,7 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
         hj_call_sql_failed(call, state, "the voter roll", "");
         return;
     }
-    uint32_t on_roll = PQntuples(named) ? s_u32(named, 0, 0) : m->voters;
+    uint32_t on_roll = PQntuples(named) ? election_u32(named, 0, 0) : m->voters;
     char election[37] = "";
     if (PQntuples(named))
         snprintf(election, sizeof election, "%s", PQgetvalue(named, 0, 1));
@@ -136,26 +107,22 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
         return;
     }
     const char *v[6] = {m->community,
-                        s_num(voters, m->voters),
-                        s_num(households, m->households),
-                        s_num(reps, m->representatives),
+                        election_num(voters, m->voters),
+                        election_num(households, m->households),
+                        election_num(reps, m->representatives),
                         m->published_on,
                         call->actor};
-    PGresult *r =
-        hj_pq(c, state,
-              "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
-              "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, "
-              "'')::date, $6) "
-              "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
-              "households = EXCLUDED.households, representatives = EXCLUDED.representatives, "
-              "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
-              "updated_at = now()",
-              6, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the voter roll", "");
+    if (hj_call_exec(
+            call, c, "the voter roll", "",
+            "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
+            "published_on, recorded_by) VALUES ($1, $2::int, $3::int, $4::int, NULLIF($5, "
+            "'')::date, $6) "
+            "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
+            "households = EXCLUDED.households, representatives = EXCLUDED.representatives, "
+            "published_on = EXCLUDED.published_on, recorded_by = EXCLUDED.recorded_by, "
+            "updated_at = now()",
+            6, v) != 0)
         return;
-    }
-    PQclear(r);
     hj_info("voter roll of %s: %u voters, published %s", m->community, m->voters,
             m->published_on[0] ? m->published_on : "not yet");
     s_roll_reply(c, call, m->community, "voter_roll_set", NULL);
@@ -163,36 +130,21 @@ static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m
 
 static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
-    char state[6] = "";
     const char *v[1] = {id};
     PGresult *r =
-        hj_pq(c, state,
-              "SELECT id, community, filed_by, to_char(filed_on, 'YYYY-MM-DD'), about, decision, "
-              "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), note FROM tally.objection "
-              "WHERE id = $1::uuid",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the objection", "");
+        hj_call_q_row(call, c, "the objection", "id",
+                      "SELECT " S_OBJECTION_COLS " FROM tally.objection WHERE id = $1::uuid", 1, v,
+                      "objection %s not found", id);
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 1) {
-        Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
-        o.id = PQgetvalue(r, 0, 0);
-        o.community = PQgetvalue(r, 0, 1);
-        o.filed_by = PQgetvalue(r, 0, 2);
-        o.filed_on = PQgetvalue(r, 0, 3);
-        o.about = PQgetvalue(r, 0, 4);
-        o.decision = PQgetvalue(r, 0, 5);
-        o.decided_on = PQgetvalue(r, 0, 6);
-        o.note = PQgetvalue(r, 0, 7);
-        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
-        reply.result_case = HJ__TALLY__REPLY__RESULT_OBJECTION;
-        reply.objection = &o;
-        snprintf(call->kind, sizeof call->kind, "%s", kind);
-        snprintf(call->community, sizeof call->community, "%s", o.community);
-        hj_call_reply(call, &reply.base, &o.base);
-    } else
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "objection %s not found", id);
+    Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
+    hj_pgrow_fill(r, 0, &o.base);
+    Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
+    reply.result_case = HJ__TALLY__REPLY__RESULT_OBJECTION;
+    reply.objection = &o;
+    snprintf(call->kind, sizeof call->kind, "%s", kind);
+    snprintf(call->community, sizeof call->community, "%s", o.community);
+    hj_call_reply(call, &reply.base, &o.base);
     PQclear(r);
 }
 
@@ -238,19 +190,14 @@ static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
 static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                              const Hj__Tally__Objection *o)
 {
-    char state[6] = "";
     if (s_file_window(c, call, profiles, o->community, o->filed_on) != 0)
         return;
     const char *w[5] = {call->request_id, o->community, o->filed_by, o->filed_on, o->about};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
-                        "VALUES ($1::uuid, $2, $3, $4::date, $5)",
-                        5, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the objection", "");
+    if (hj_call_exec(call, c, "the objection", "",
+                     "INSERT INTO tally.objection (id, community, filed_by, filed_on, about) "
+                     "VALUES ($1::uuid, $2, $3, $4::date, $5)",
+                     5, w) != 0)
         return;
-    }
-    PQclear(r);
     s_objection_reply(c, call, call->request_id, "objection_filed");
 }
 
@@ -303,15 +250,11 @@ static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_
     if (s_decide_window(call, profiles, filed, d->date) != 0)
         return;
     const char *w[5] = {d->id, d->decision, d->date, d->note, call->actor};
-    r = hj_pq(c, state,
-              "UPDATE tally.objection SET decision = $2, decided_on = $3::date, note = $4, "
-              "decided_by = $5 WHERE id = $1::uuid",
-              5, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the objection", "");
+    if (hj_call_exec(call, c, "the objection", "",
+                     "UPDATE tally.objection SET decision = $2, decided_on = $3::date, note = $4, "
+                     "decided_by = $5 WHERE id = $1::uuid",
+                     5, w) != 0)
         return;
-    }
-    PQclear(r);
     s_objection_reply(c, call, d->id, "objection_decided");
 }
 
@@ -408,7 +351,7 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
         hj_call_sql_failed(call, state, "the voter roll", "");
         return;
     }
-    uint32_t had = s_u32(r, 0, 0);
+    uint32_t had = election_u32(r, 0, 0);
     PQclear(r);
     if (had) {
         hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "election",
@@ -441,21 +384,18 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
     }
     for (size_t i = 0; i < m->n_voters; i++) {
         const Hj__Tally__Voter *a = m->voters[i];
-        const char *w[8] = {e.id,          s_num(no, (long long)i + 1),
+        const char *w[8] = {e.id,          election_num(no, (long long)i + 1),
                             a->name,       a->gender,
                             a->birth_date, a->group_name,
                             a->person_id,  call->actor};
-        r = hj_pq(c, state,
-                  "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, "
-                  "person_id, "
-                  "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, "
-                  "'')::uuid, $8)",
-                  8, w);
-        if (!r) {
-            hj_call_sql_failed(call, state, "the voter roll", "");
+        if (hj_call_exec(
+                call, c, "the voter roll", "",
+                "INSERT INTO tally.voter (election, no, name, gender, birth_date, group_name, "
+                "person_id, "
+                "recorded_by) VALUES ($1::uuid, $2::int, $3, $4, $5::date, $6, NULLIF($7, "
+                "'')::uuid, $8)",
+                8, w) != 0)
             return;
-        }
-        PQclear(r);
     }
     if (s_roll_sync(c, &e, call->actor, state) != 0) {
         hj_call_sql_failed(call, state, "the voter roll", "");
@@ -551,46 +491,46 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
         char quoted[80];
         snprintf(quoted, sizeof quoted, "%s", e->community);
         const char *sv[2] = {scope, quoted};
-        PGresult *in = s_q(c, &a, "SELECT $2 = ANY($1::text[])", 2, sv);
+        PGresult *in = election_q(c, &a, "SELECT $2 = ANY($1::text[])", 2, sv);
         personal = in && PQgetvalue(in, 0, 0)[0] == 't';
     }
     /* id, personal, posting, and the days before election day the roll is posted by */
     const char *v[4] = {e->id, personal > 0 ? "t" : "f", posting ? "t" : "f",
-                        s_num(days, e->profile->voter_list_days)};
-    PGresult *r = s_q(
+                        election_num(days, e->profile->voter_list_days)};
+    PGresult *r = election_q(
         c, &a,
-        "SELECT no, name, CASE WHEN $3::boolean THEN '' ELSE gender END, "
-        "CASE WHEN $2::boolean THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END, group_name, "
-        "CASE WHEN $3::boolean THEN '' ELSE COALESCE(person_id::text, '') END, NOT on_roll "
-        "FROM tally.voter WHERE election = $1::uuid AND (on_roll OR NOT $3::boolean) ORDER BY no",
+        "SELECT no, name, CASE WHEN $3::boolean THEN '' ELSE gender END AS gender, "
+        "CASE WHEN $2::boolean THEN to_char(birth_date, 'YYYY-MM-DD') ELSE '' END AS birth_date, "
+        "group_name, CASE WHEN $3::boolean THEN '' ELSE COALESCE(person_id::text, '') END "
+        "AS person_id, NOT on_roll AS removed FROM tally.voter WHERE election = $1::uuid AND "
+        "(on_roll OR NOT $3::boolean) ORDER BY no",
         3, v);
     PGresult *o =
-        r ? s_q(c, &a,
-                "SELECT id, voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
-                "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name "
-                "FROM tally.objection WHERE election = $1::uuid AND NOT $2::boolean "
-                "ORDER BY filed_on, id",
-                2, (const char *const[]){e->id, v[2]})
+        r ? election_q(c, &a,
+                       "SELECT id, voter_name AS name, about AS reason, decision, action, "
+                       "to_char(filed_on, 'YYYY-MM-DD') AS filed_on, "
+                       "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), '') AS decided_on, group_name "
+                       "FROM tally.objection WHERE election = $1::uuid AND NOT $2::boolean "
+                       "ORDER BY tally.objection.filed_on, id",
+                       2, (const char *const[]){e->id, v[2]})
           : NULL;
     PGresult *p =
-        o ? s_q(c, &a,
-                "SELECT COALESCE(to_char(rl.published_on, 'YYYY-MM-DD'), ''), "
-                "to_char(el.election_date - $2::int, 'YYYY-MM-DD'), "
-                "(SELECT count(*) FROM tally.voter WHERE election = $1::uuid AND on_roll) "
-                "FROM tally.election el LEFT JOIN tally.voter_roll rl ON rl.community = "
-                "el.community "
-                "WHERE el.id = $1::uuid",
-                2, (const char *const[]){e->id, v[3]})
+        o ? election_q(c, &a,
+                       "SELECT COALESCE(to_char(rl.published_on, 'YYYY-MM-DD'), ''), "
+                       "to_char(el.election_date - $2::int, 'YYYY-MM-DD'), "
+                       "(SELECT count(*) FROM tally.voter WHERE election = $1::uuid AND on_roll) "
+                       "FROM tally.election el LEFT JOIN tally.voter_roll rl ON rl.community = "
+                       "el.community "
+                       "WHERE el.id = $1::uuid",
+                       2, (const char *const[]){e->id, v[3]})
           : NULL;
     int n = r ? PQntuples(r) : 0, no = o ? PQntuples(o) : 0;
-    Hj__Tally__Voter *vs = p ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vs) : NULL;
-    Hj__Tally__Voter **vp = vs ? hj_arena_alloc(&a, ((size_t)n + 1) * sizeof *vp) : NULL;
-    Hj__Tally__VoterObjection *os = vp ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *os) : NULL;
-    Hj__Tally__VoterObjection **op = os ? hj_arena_alloc(&a, ((size_t)no + 1) * sizeof *op) : NULL;
+    void **vp = p ? hj_pgrow_list(&a, r, n, &hj__tally__voter__descriptor) : NULL;
+    void **op = vp ? hj_pgrow_list(&a, o, no, &hj__tally__voter_objection__descriptor) : NULL;
     char *next = op ? hj_arena_alloc(&a, 512) : NULL,
          *next_zh = next ? hj_arena_alloc(&a, 512) : NULL;
     if (!next_zh || personal < 0 || PQntuples(p) != 1) {
-        s_sql_failed(call, "", &a, "the voter roll", "");
+        election_sql_failed(call, "", &a, "the voter roll", "");
         goto out;
     }
     Hj__Tally__VoterList out = HJ__TALLY__VOTER_LIST__INIT;
@@ -598,35 +538,13 @@ static void s_voters_reply(PGconn *c, hj_call_t *call, const roll_election_t *e,
     out.community = (char *)e->community;
     out.election_date = (char *)e->date;
     out.published_on = PQgetvalue(p, 0, 0);
-    out.voters = s_u32(p, 0, 2);
-    for (int i = 0; i < n; i++) {
-        hj__tally__voter__init(&vs[i]);
-        vs[i].no = s_u32(r, i, 0);
-        vs[i].name = PQgetvalue(r, i, 1);
-        vs[i].gender = PQgetvalue(r, i, 2);
-        vs[i].birth_date = PQgetvalue(r, i, 3);
-        vs[i].group_name = PQgetvalue(r, i, 4);
-        vs[i].person_id = PQgetvalue(r, i, 5);
-        vs[i].removed = PQgetvalue(r, i, 6)[0] == 't';
-        vp[i] = &vs[i];
-    }
-    out.entries = vp;
+    out.voters = election_u32(p, 0, 2);
+    out.entries = (Hj__Tally__Voter **)vp;
     out.n_entries = (size_t)n;
-    for (int i = 0; i < no; i++) {
-        hj__tally__voter_objection__init(&os[i]);
-        os[i].election = (char *)e->id;
-        os[i].id = PQgetvalue(o, i, 0);
-        os[i].name = PQgetvalue(o, i, 1);
-        os[i].reason = PQgetvalue(o, i, 2);
-        os[i].decision = PQgetvalue(o, i, 3);
-        os[i].action = PQgetvalue(o, i, 4);
-        os[i].filed_on = PQgetvalue(o, i, 5);
-        os[i].decided_on = PQgetvalue(o, i, 6);
-        os[i].group_name = PQgetvalue(o, i, 7);
-        op[i] = &os[i];
-    }
-    out.objections = op;
+    out.objections = (Hj__Tally__VoterObjection **)op;
     out.n_objections = (size_t)no;
+    for (int i = 0; i < no; i++)
+        out.objections[i]->election = (char *)e->id;
     s_posting_next(e, out.published_on, PQgetvalue(p, 0, 1), next, next_zh, 512);
     out.next = next;
     out.next_zh = next_zh;
@@ -686,7 +604,7 @@ static PGresult *s_named(PGconn *c, hj_arena_t *a, const char *election, const c
                          const char *group)
 {
     const char *v[3] = {election, name, group};
-    return s_q(
+    return election_q(
         c, a,
         "SELECT no, group_name, person_id FROM tally.voter WHERE election = $1::uuid AND name = $2 "
         "AND on_roll AND ($3 = '' OR group_name = $3) ORDER BY no",
@@ -699,30 +617,22 @@ static void s_voter_objection_reply(PGconn *c, hj_call_t *call, const roll_elect
     hj_arena_t a = {0};
     const char *v[2] = {id, e->id};
     PGresult *r =
-        s_q(c, &a,
-            "SELECT voter_name, about, decision, action, to_char(filed_on, 'YYYY-MM-DD'), "
-            "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), ''), group_name, gender, "
-            "COALESCE(to_char(birth_date, 'YYYY-MM-DD'), ''), "
-            "(SELECT count(*) FROM tally.voter WHERE election = $2::uuid AND on_roll) "
-            "FROM tally.objection WHERE id = $1::uuid",
-            2, v);
+        election_q(c, &a,
+                   "SELECT voter_name AS name, about AS reason, decision, action, "
+                   "to_char(filed_on, 'YYYY-MM-DD') AS filed_on, "
+                   "COALESCE(to_char(decided_on, 'YYYY-MM-DD'), '') AS decided_on, group_name, "
+                   "gender, COALESCE(to_char(birth_date, 'YYYY-MM-DD'), '') AS birth_date, "
+                   "(SELECT count(*) FROM tally.voter WHERE election = $2::uuid AND on_roll) "
+                   "AS voters FROM tally.objection WHERE id = $1::uuid",
+                   2, v);
     if (!r || PQntuples(r) != 1) {
-        s_sql_failed(call, "", &a, "the objection", "");
+        election_sql_failed(call, "", &a, "the objection", "");
         goto out;
     }
     Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
     o.election = (char *)e->id;
     o.id = (char *)id;
-    o.name = PQgetvalue(r, 0, 0);
-    o.reason = PQgetvalue(r, 0, 1);
-    o.decision = PQgetvalue(r, 0, 2);
-    o.action = PQgetvalue(r, 0, 3);
-    o.filed_on = PQgetvalue(r, 0, 4);
-    o.decided_on = PQgetvalue(r, 0, 5);
-    o.group_name = PQgetvalue(r, 0, 6);
-    o.gender = PQgetvalue(r, 0, 7);
-    o.birth_date = PQgetvalue(r, 0, 8);
-    o.voters = s_u32(r, 0, 9);
+    hj_pgrow_fill(r, 0, &o.base);
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
     reply.result_case = HJ__TALLY__REPLY__RESULT_VOTER_OBJECTION_VIEW;
     reply.voter_objection_view = &o;
@@ -748,13 +658,14 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
     PGresult *r = s_named(c, &a, e.id, m->name, m->group);
     const char *v[2] = {e.id, m->name};
     PGresult *open =
-        r ? s_q(c, &a,
+        r ? election_q(
+                c, &a,
                 "SELECT 1 FROM tally.objection WHERE election = $1::uuid AND voter_name = $2 "
                 "AND decision = ''",
                 2, v)
           : NULL;
     if (!open) {
-        s_sql_failed(call, "", &a, "the voter roll", "");
+        election_sql_failed(call, "", &a, "the voter roll", "");
         goto out;
     }
     int n = PQntuples(r);
@@ -806,14 +717,15 @@ static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t
     const char *all[11];
     memcpy(all, w, sizeof w);
     all[10] = bd[0];
-    if (!s_q(c, &a,
-             "INSERT INTO tally.objection (id, community, filed_by, filed_on, about, election, "
-             "voter_name, "
-             "action, gender, group_name, birth_date) VALUES ($1::uuid, $2, $3, $4::date, $5, "
-             "$6::uuid, $7, "
-             "$8, $9, $10, NULLIF($11, '')::date)",
-             11, all)) {
-        s_sql_failed(call, "", &a, "the objection", "");
+    if (!election_q(
+            c, &a,
+            "INSERT INTO tally.objection (id, community, filed_by, filed_on, about, election, "
+            "voter_name, "
+            "action, gender, group_name, birth_date) VALUES ($1::uuid, $2, $3, $4::date, $5, "
+            "$6::uuid, $7, "
+            "$8, $9, $10, NULLIF($11, '')::date)",
+            11, all)) {
+        election_sql_failed(call, "", &a, "the objection", "");
         goto out;
     }
     s_voter_objection_reply(c, call, &e, call->request_id, "voter_objection_filed");
@@ -833,12 +745,13 @@ static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     if (election_for_roll(c, call, profiles, m->election, &e) != 0)
         goto out;
     const char *v[2] = {e.id, m->name};
-    PGresult *r = s_q(c, &a,
-                      "SELECT id, to_char(filed_on, 'YYYY-MM-DD'), action FROM tally.objection "
-                      "WHERE election = $1::uuid AND voter_name = $2 AND decision = '' FOR UPDATE",
-                      2, v);
+    PGresult *r =
+        election_q(c, &a,
+                   "SELECT id, to_char(filed_on, 'YYYY-MM-DD'), action FROM tally.objection "
+                   "WHERE election = $1::uuid AND voter_name = $2 AND decision = '' FOR UPDATE",
+                   2, v);
     if (!r) {
-        s_sql_failed(call, "", &a, "the objection", "");
+        election_sql_failed(call, "", &a, "the objection", "");
         goto out;
     }
     if (PQntuples(r) == 0) {
@@ -855,29 +768,32 @@ static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *p
     const char *w[4] = {id, m->decision, today, call->actor};
     const char *add[2] = {id, call->actor};
     PGresult *changed =
-        !upheld  ? NULL
-        : remove ? s_q(c, &a,
-                       "UPDATE tally.voter v SET on_roll = false FROM tally.objection o WHERE o.id "
-                       "= $1::uuid "
-                       "AND v.election = o.election AND v.name = o.voter_name AND v.group_name = "
-                       "o.group_name "
-                       "AND v.on_roll",
-                       1, w)
-                 : s_q(c, &a,
-                       "INSERT INTO tally.voter (election, no, name, gender, birth_date, "
-                       "group_name, recorded_by) "
-                       "SELECT o.election, (SELECT COALESCE(max(no), 0) + 1 FROM tally.voter "
-                       "WHERE election = o.election), o.voter_name, o.gender, o.birth_date, "
-                       "o.group_name, $2 "
-                       "FROM tally.objection o WHERE o.id = $1::uuid",
-                       2, add);
+        !upheld ? NULL
+        : remove
+            ? election_q(
+                  c, &a,
+                  "UPDATE tally.voter v SET on_roll = false FROM tally.objection o WHERE o.id "
+                  "= $1::uuid "
+                  "AND v.election = o.election AND v.name = o.voter_name AND v.group_name = "
+                  "o.group_name "
+                  "AND v.on_roll",
+                  1, w)
+            : election_q(c, &a,
+                         "INSERT INTO tally.voter (election, no, name, gender, birth_date, "
+                         "group_name, recorded_by) "
+                         "SELECT o.election, (SELECT COALESCE(max(no), 0) + 1 FROM tally.voter "
+                         "WHERE election = o.election), o.voter_name, o.gender, o.birth_date, "
+                         "o.group_name, $2 "
+                         "FROM tally.objection o WHERE o.id = $1::uuid",
+                         2, add);
     if ((upheld && !changed) ||
-        !s_q(c, &a,
-             "UPDATE tally.objection SET decision = $2, decided_on = $3::date, decided_by = $4 "
-             "WHERE id = $1::uuid",
-             4, w) ||
+        !election_q(
+            c, &a,
+            "UPDATE tally.objection SET decision = $2, decided_on = $3::date, decided_by = $4 "
+            "WHERE id = $1::uuid",
+            4, w) ||
         (upheld && s_roll_sync(c, &e, call->actor, a.sqlstate) != 0)) {
-        s_sql_failed(call, "", &a, "the objection", "");
+        election_sql_failed(call, "", &a, "the objection", "");
         goto out;
     }
     s_voter_objection_reply(c, call, &e, id, "voter_objection_decided");
@@ -898,34 +814,34 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e,
     snprintf(hno, sizeof hno, "%lu", strtoul(p->holder, NULL, 10));
     snprintf(pno, sizeof pno, "%lu", strtoul(p->principal, NULL, 10));
     const char *v[3] = {e->id, hno, pno};
-    PGresult *r =
-        s_q(c, &a,
-            "SELECT (SELECT count(*) FROM tally.voter WHERE election = $1::uuid), "
-            "h.name, h.no IS NOT NULL, "
-            "h.person_id IS NOT NULL AND (EXISTS (SELECT 1 FROM tally.candidate WHERE "
-            "election = $1::uuid AND person_id = h.person_id) OR EXISTS (SELECT 1 FROM tally.paper "
-            "WHERE election = $1::uuid AND person_id = h.person_id)), "
-            "pr.name, pr.no IS NOT NULL, "
-            "(SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
-            "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $3), "
-            "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2) "
-            "FROM (SELECT 1) one "
-            "LEFT JOIN tally.voter h ON h.election = $1::uuid AND h.on_roll "
-            "AND h.no::text = $2 "
-            "LEFT JOIN tally.voter pr ON pr.election = $1::uuid AND pr.on_roll "
-            "AND pr.no::text = $3",
-            3, v);
+    PGresult *r = election_q(
+        c, &a,
+        "SELECT (SELECT count(*) FROM tally.voter WHERE election = $1::uuid), "
+        "h.name, h.no IS NOT NULL, "
+        "h.person_id IS NOT NULL AND (EXISTS (SELECT 1 FROM tally.candidate WHERE "
+        "election = $1::uuid AND person_id = h.person_id) OR EXISTS (SELECT 1 FROM tally.paper "
+        "WHERE election = $1::uuid AND person_id = h.person_id)), "
+        "pr.name, pr.no IS NOT NULL, "
+        "(SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
+        "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $3), "
+        "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2) "
+        "FROM (SELECT 1) one "
+        "LEFT JOIN tally.voter h ON h.election = $1::uuid AND h.on_roll "
+        "AND h.no::text = $2 "
+        "LEFT JOIN tally.voter pr ON pr.election = $1::uuid AND pr.on_roll "
+        "AND pr.no::text = $3",
+        3, v);
     int rc = 1;
     if (!r) {
-        s_sql_failed(call, "", &a, "the proxies", "");
+        election_sql_failed(call, "", &a, "the proxies", "");
         goto out;
     }
-    if (s_u32(r, 0, 0) == 0) {
+    if (election_u32(r, 0, 0) == 0) {
         rc = 0;
         goto out;
     }
     const char *holder = PQgetvalue(r, 0, 1), *principal = PQgetvalue(r, 0, 4);
-    uint32_t held = s_u32(r, 0, 6);
+    uint32_t held = election_u32(r, 0, 6);
     if (PQgetvalue(r, 0, 2)[0] != 't' || PQgetvalue(r, 0, 5)[0] != 't') {
         int h = PQgetvalue(r, 0, 2)[0] != 't';
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, h ? "holder" : "principal",
@@ -956,12 +872,13 @@ static int s_proxy_named(PGconn *c, hj_call_t *call, const roll_election_t *e,
     out.principal_name = (char *)principal;
     out.held = held + 1;
     const char *w[6] = {e->id, pno, principal, hno, holder, call->actor};
-    if (!s_q(c, &a,
-             "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
-             "recorded_by) "
-             "VALUES ($1::uuid, $2, $3, $4, $5, $6)",
-             6, w)) {
-        s_sql_failed(call, "", &a, "the proxy", "");
+    if (!election_q(
+            c, &a,
+            "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
+            "recorded_by) "
+            "VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+            6, w)) {
+        election_sql_failed(call, "", &a, "the proxy", "");
         goto out;
     }
     Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
@@ -1008,7 +925,7 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
         hj_call_sql_failed(call, state, "the proxies", "");
         return;
     }
-    uint32_t held = s_u32(r, 0, 0);
+    uint32_t held = election_u32(r, 0, 0);
     int candidate = PQgetvalue(r, 0, 1)[0] == 't';
     int given = !PQgetisnull(r, 0, 2);
     int holder_gave = PQgetvalue(r, 0, 3)[0] == 't';
@@ -1036,15 +953,12 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     }
     const char *w[6] = {e.id,      p->principal,   p->principal_name,
                         p->holder, p->holder_name, call->actor};
-    r = hj_pq(c, state,
-              "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
-              "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
-              6, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the proxy", "");
+    if (hj_call_exec(
+            call, c, "the proxy", "",
+            "INSERT INTO tally.proxy (election, principal, principal_name, holder, holder_name, "
+            "recorded_by) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+            6, w) != 0)
         return;
-    }
-    PQclear(r);
     Hj__Tally__Proxy out = *p;
     out.election = e.id;
     out.held = held + 1;

@@ -129,86 +129,53 @@ static void s_sb_decimal(sbuf_t *sb, uint64_t value_num, uint64_t den)
                     (unsigned long long)hundredths);
 }
 
-static const char *s_qty_words_zh(tally_qty_t q)
+/* How the reasons call a quantity, in English and Chinese; the profile's own
+ * name where a language has no word of its own. */
+static const struct {
+    const char *en, *zh;
+} qty_words[TALLY_QTY_COUNT] = {
+    [TALLY_QTY_PRESENT] = {"present", "到会人数"},
+    [TALLY_QTY_CAST] = {"ballots cast", "投票人数"},
+    [TALLY_QTY_RETURNED] = {"ballots cast", "投票人数"},
+    [TALLY_QTY_ISSUED] = {"ballots issued", "发出选票数"},
+    [TALLY_QTY_ELECTORATE] = {NULL, "应参加人数"},
+    [TALLY_QTY_SEATS] = {NULL, "应选名额"},
+};
+
+static const char *s_qty_word(tally_qty_t q, bool zh)
 {
-    switch (q) {
-    case TALLY_QTY_PRESENT:
-        return "到会人数";
-    case TALLY_QTY_CAST:
-    case TALLY_QTY_RETURNED:
-        return "投票人数";
-    case TALLY_QTY_ISSUED:
-        return "发出选票数";
-    case TALLY_QTY_ELECTORATE:
-        return "应参加人数";
-    case TALLY_QTY_SEATS:
-        return "应选名额";
-    default:
-        return tally_profile_qty_name(q);
-    }
+    const char *w = (unsigned)q < TALLY_QTY_COUNT ? (zh ? qty_words[q].zh : qty_words[q].en) : NULL;
+    return w ? w : tally_profile_qty_name(q);
 }
 
-static const char *s_qty_words(tally_qty_t q)
+/* The names of the counting outcomes as reports print them, in each enum's
+ * order (rules.h numbers them from 0). */
+static const char *const outcome_names[] = {"void", "complete", "revote", "further"};
+static const char *const person_status_names[] = {"void", "elected", "below threshold", "outranked",
+                                                  "tied"};
+static const char *const round_names[] = {"first", "further", "revote"};
+
+/* names[v], or "?" for a value outside the table. */
+static const char *s_name(const char *const *names, size_t n, unsigned v)
 {
-    switch (q) {
-    case TALLY_QTY_PRESENT:
-        return "present";
-    case TALLY_QTY_CAST:
-    case TALLY_QTY_RETURNED:
-        return "ballots cast";
-    case TALLY_QTY_ISSUED:
-        return "ballots issued";
-    default:
-        return tally_profile_qty_name(q);
-    }
+    return v < n ? names[v] : "?";
 }
+
+#define S_COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 const char *tally_rules_outcome_name(tally_outcome_t o)
 {
-    switch (o) {
-    case TALLY_OUTCOME_VOID:
-        return "void";
-    case TALLY_OUTCOME_COMPLETE:
-        return "complete";
-    case TALLY_OUTCOME_REVOTE:
-        return "revote";
-    case TALLY_OUTCOME_FURTHER:
-        return "further";
-    default:
-        return "?";
-    }
+    return s_name(outcome_names, S_COUNT(outcome_names), (unsigned)o);
 }
 
 const char *tally_rules_person_status_name(tally_person_status_t s)
 {
-    switch (s) {
-    case TALLY_PERSON_VOID:
-        return "void";
-    case TALLY_PERSON_ELECTED:
-        return "elected";
-    case TALLY_PERSON_BELOW:
-        return "below threshold";
-    case TALLY_PERSON_OUTRANKED:
-        return "outranked";
-    case TALLY_PERSON_TIED:
-        return "tied";
-    default:
-        return "?";
-    }
+    return s_name(person_status_names, S_COUNT(person_status_names), (unsigned)s);
 }
 
 const char *tally_rules_round_name(tally_round_kind_t r)
 {
-    switch (r) {
-    case TALLY_ROUND_FIRST:
-        return "first";
-    case TALLY_ROUND_FURTHER:
-        return "further";
-    case TALLY_ROUND_REVOTE:
-        return "revote";
-    default:
-        return "?";
-    }
+    return s_name(round_names, S_COUNT(round_names), (unsigned)r);
 }
 
 /* ---- input checks --------------------------------------------------------- */
@@ -581,12 +548,12 @@ static void s_sb_base(sbuf_t *sb, const tally_rule_t *r, bool holds, uint64_t ba
     if (r->base == TALLY_QTY_ELECTORATE)
         s_sb_printf(sb, " %s", p->electorate_label[e->mode]);
     else
-        s_sb_printf(sb, " %s", s_qty_words(r->base));
+        s_sb_printf(sb, " %s", s_qty_word(r->base, false));
 }
 
 static void s_sb_base_zh(sbuf_t *sb, const tally_rule_t *r, bool holds, uint64_t base)
 {
-    s_sb_share_zh(sb, r, holds, s_qty_words_zh(r->base), base);
+    s_sb_share_zh(sb, r, holds, s_qty_word(r->base, true), base);
 }
 
 static void s_check_quorum(const tally_profile_t *p, const tally_round_t *e, tally_result_t *res)
@@ -597,13 +564,13 @@ static void s_check_quorum(const tally_profile_t *p, const tally_round_t *e, tal
     res->quorum_ok = tally_profile_rule_holds(q, turnout, e->electorate);
     sbuf_t sb = s_sb_of(res->quorum_reason, sizeof res->quorum_reason);
     s_sb_printf(&sb, "turnout: %llu %s of %u %s is ", (unsigned long long)turnout,
-                s_qty_words(q->lhs), e->electorate, p->electorate_label[e->mode]);
+                s_qty_word(q->lhs, false), e->electorate, p->electorate_label[e->mode]);
     s_sb_share(&sb, q, res->quorum_ok, e->electorate);
     s_sb_printf(&sb, " (at least %llu needed): the %s is %svalid",
                 (unsigned long long)tally_profile_rule_min(q, e->electorate),
                 q->lhs == TALLY_QTY_PRESENT ? "meeting" : "election", res->quorum_ok ? "" : "not ");
     sbuf_t zh = s_sb_of(res->quorum_reason_zh, sizeof res->quorum_reason_zh);
-    s_sb_printf(&zh, "参加情况：%s%llu，应参加%u，", s_qty_words_zh(q->lhs),
+    s_sb_printf(&zh, "参加情况：%s%llu，应参加%u，", s_qty_word(q->lhs, true),
                 (unsigned long long)turnout, e->electorate);
     s_sb_share_zh(&zh, q, res->quorum_ok, "应参加人数", e->electorate);
     s_sb_printf(&zh, "（至少需要%llu）：%s%s效",
@@ -657,6 +624,18 @@ static void s_sb_list(sbuf_t *sb, const uint32_t *who, uint32_t n, const tally_r
         if (i)
             s_sb_printf(sb, zh ? "、" : ", ");
         s_sb_who(sb, e, who[i], zh);
+    }
+}
+
+/* "2 of 3 seat(s) filled (A, B)": the outcome's opening when seats remain. */
+static void s_sb_filled(sbuf_t *sb, const tally_result_t *res, uint32_t n_elected, uint32_t k,
+                        const tally_round_t *e)
+{
+    s_sb_printf(sb, "%u of %u seat(s) filled", n_elected, k);
+    if (n_elected) {
+        s_sb_printf(sb, " (");
+        s_sb_list(sb, res->elected, n_elected, e, false);
+        s_sb_printf(sb, ")");
     }
 }
 
@@ -810,24 +789,14 @@ static void s_decide(const tally_profile_t *p, const tally_round_t *e, uint32_t 
     /* the outcome */
     if (res->n_tied) {
         res->outcome = TALLY_OUTCOME_REVOTE;
-        s_sb_printf(&out, "%u of %u seat(s) filled", n_elected, k);
-        if (n_elected) {
-            s_sb_printf(&out, " (");
-            s_sb_list(&out, res->elected, n_elected, e, false);
-            s_sb_printf(&out, ")");
-        }
+        s_sb_filled(&out, res, n_elected, k, e);
         s_sb_printf(&out,
                     "; the last %u seat(s) are tied at %llu votes: re-vote among the tied only: ",
                     res->revote_seats, (unsigned long long)t->votes[res->tied[0]]);
         s_sb_list(&out, res->tied, res->n_tied, e, false);
     } else if (res->further_seats) {
         res->outcome = TALLY_OUTCOME_FURTHER;
-        s_sb_printf(&out, "%u of %u seat(s) filled", n_elected, k);
-        if (n_elected) {
-            s_sb_printf(&out, " (");
-            s_sb_list(&out, res->elected, n_elected, e, false);
-            s_sb_printf(&out, ")");
-        }
+        s_sb_filled(&out, res, n_elected, k, e);
         s_sb_printf(&out, "; further round (另行选举) needed for %u seat(s)", res->further_seats);
         if (p->further_standing.kind == TALLY_STANDING_NEW_LIST)
             s_sb_printf(&out,
@@ -927,14 +896,21 @@ int tally_rules_count_boxes(const tally_profile_t *p, const tally_round_t *e,
 
 /* ---- list and proxy checks ----------------------------------------------------------- */
 
+/* Where a check writes (the caller's out, or local when it wants only the
+ * verdict), cleared, and its reason as a buffer. */
+static sbuf_t s_check_begin(tally_check_t **out, tally_check_t *local)
+{
+    if (!*out)
+        *out = local;
+    memset(*out, 0, sizeof **out);
+    return s_sb_of((*out)->reason, sizeof(*out)->reason);
+}
+
 bool tally_rules_check_candidates(const tally_profile_t *p, uint32_t seats, uint32_t n,
                                   tally_check_t *out)
 {
     tally_check_t local;
-    if (!out)
-        out = &local;
-    memset(out, 0, sizeof *out);
-    sbuf_t sb = s_sb_of(out->reason, sizeof out->reason);
+    sbuf_t sb = s_check_begin(&out, &local);
     if (!p || seats == 0) {
         s_sb_printf(&sb, "no seats: nothing to check");
         return false;
@@ -961,10 +937,7 @@ bool tally_rules_check_proxies(const tally_profile_t *p, tally_mode_t mode, uint
                                tally_check_t *out)
 {
     tally_check_t local;
-    if (!out)
-        out = &local;
-    memset(out, 0, sizeof *out);
-    sbuf_t sb = s_sb_of(out->reason, sizeof out->reason);
+    sbuf_t sb = s_check_begin(&out, &local);
     if (!p || (unsigned)mode >= TALLY_MODE_COUNT || !p->mode_allowed[mode]) {
         s_sb_printf(&sb, "mode '%s' is not allowed by profile %s", tally_profile_mode_name(mode),
                     p ? p->name : "(none)");

@@ -447,28 +447,20 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     free(b);
 
     const char *w[2] = {id, call->actor};
-    r = hj_pq(c, state,
-              "UPDATE tally.election SET state = 'open', opened_by = $2, opened_at = now() "
-              "WHERE id = $1",
-              2, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the election", "");
+    if (hj_call_exec(call, c, "the election", "",
+                     "UPDATE tally.election SET state = 'open', opened_by = $2, opened_at = now() "
+                     "WHERE id = $1",
+                     2, w) != 0)
         return;
-    }
-    PQclear(r);
     for (size_t i = 0; i < o->n_overrides; i++) {
         char gate[8];
         snprintf(gate, sizeof gate, "%d", (int)o->overrides[i]->gate);
         const char *x[4] = {id, gate, o->overrides[i]->reason, call->actor};
-        r = hj_pq(c, state,
-                  "INSERT INTO tally.gate_override (election, gate, reason, actor) "
-                  "VALUES ($1, $2::smallint, $3, $4)",
-                  4, x);
-        if (!r) {
-            hj_call_sql_failed(call, state, "the override", "");
+        if (hj_call_exec(call, c, "the override", "",
+                         "INSERT INTO tally.gate_override (election, gate, reason, actor) "
+                         "VALUES ($1, $2::smallint, $3, $4)",
+                         4, x) != 0)
             return;
-        }
-        PQclear(r);
         hj_warn("%s election of %s: gate %s overridden by %s: %s", o->body, o->community,
                 tally_gate_name(o->overrides[i]->gate), call->actor, o->overrides[i]->reason);
     }

@@ -9,10 +9,14 @@
 /* More subtransactions than this in one transaction overflow PostgreSQL's
  * per-backend subxid cache and slow every reader; batches stay below it. */
 #define S_BATCH_MAX 60
-/* Transactions in flight at once, each on its own connection. A call's
- * statements run one round trip after another, so one connection leaves the
- * server idle between them; a few lanes keep it busy (benchmark:
- * docs/benchmark.md). Lane 0 is used first, so a quiet service uses one. */
+/* Transactions in flight at once, each on its own connection. Only one of
+ * them runs its calls at a time; the others are committing (waiting for the
+ * WAL flush). A batch starts when no other is still running its calls, so
+ * calls that arrive meanwhile, or while the ones before commit, wait and go
+ * in together: batches fill as the load grows (14 talks a transaction at 32
+ * clients instead of 2.2, reply p99 117 ms instead of 402 on a quiet machine:
+ * README, Performance), and a lone call starts at once. Lane 0 is used
+ * first, so a quiet service uses one. */
 #define S_LANES 4
 /* Reads run on connections of their own, one after another and each
  * statement its own transaction (no BEGIN / SAVEPOINT / COMMIT round trips):

@@ -446,3 +446,8 @@ out:
     free(buf);
     return rc;
 }
+
+uv_loop_t *hj_db_loop(hj_db_t *db)
+{
+    return db->loop;
+}

@@ -38,6 +38,8 @@ int hj_db_pending(hj_db_t *db);
 /* Frees once the running job (if any) has finished; queued jobs are dropped
  * after their done callback is called with the job unrun (work not called). */
 void hj_db_destroy(hj_db_t **self_p);
+/* The loop its done callbacks run on. */
+uv_loop_t *hj_db_loop(hj_db_t *db);
 
 /* Synchronous helpers for use inside a job (text parameters). Each returns
  * the result, or NULL after logging the error; `sqlstate` (6 bytes) receives

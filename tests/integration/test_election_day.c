@@ -16,6 +16,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
@@ -120,45 +121,26 @@ static int s_nominees(hj_stack_t *s, const char *community, const char *committe
  * KBS-BH-02 (residents) and KBS-BH-01 (party), six residents' nominees
  * (候选人1-6) and six party nominees (候选人11-16), applied by hj-tallyd;
  * then the daemons stop, for the tests' copies of its database. 0 / -1. */
-static int s_seeded_stack(hj_stack_t *s)
+static int hj_suite_seed(hj_stack_t *s)
 {
     int rc =
         hj_stack_start_all(s) == 0 && HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02") == 0 ? 0 : -1;
     SEED(rc, "person", "add", "--name", "李强", "--gender", "male", "--request-id", OFFICER);
     if (rc == 0 && (s_prepare(s, "KBS-BH-02", 1) != 0 || s_prepare(s, "KBS-BH-01", 2) != 0 ||
                     s_nominees(s, "KBS-BH-02", "residents", 1, 6) != 0 ||
-                    s_nominees(s, "KBS-BH-01", "party", 11, 6) != 0 ||
-                    hj_wait_until(hj_stack_tally_caught_up, s, 60000) != 0))
+                    s_nominees(s, "KBS-BH-01", "party", 11, 6) != 0))
         rc = -1;
-    for (int i = 0; i < s->nprocs; i++)
-        if (s->pid[i] > 0)
-            hj_stack_kill(s, s->pid[i], SIGTERM);
-    return rc;
+    return hj_stack_seed_done(s, rc);
 }
 
 /* The seed is a third of the writes of a test and the same for every one
  * (and starting a stack is seconds under ASan): the runner writes it once,
  * and each test starts its own stack on a copy of that database, so no test
  * sees another's election. */
-static hj_stack_t seed;
-
-ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
-{
-    (void)set;
-    hj_stack_share(&seed, s_seeded_stack);
-}
-
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
-{
-    (void)stats;
-    hj_stack_stop(&seed);
-}
-
 static void setup(void)
 {
-    hj_stack_t from;
-    cr_assert_eq(hj_stack_attach(&from), 0, "the suite's seed did not start");
-    cr_assert_eq(hj_stack_start_copy(&stack, &from, NULL, NULL), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
+                 "stack did not start from the suite's seed");
 }
 
 static void teardown(void)

@@ -15,6 +15,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "hj_wait.h"
 #include "interviews.pb-c.h"
 
@@ -35,43 +36,23 @@ static const char *const s_services[] = {"registry", "interviews", "tally", NULL
 /* The places and the secretary every test starts from; then the daemons
  * stop, for the tests' copies of its database. 0, or -1 with hj's message
  * on stderr. */
-static int s_seeded_stack(hj_stack_t *s)
+static int hj_suite_seed(hj_stack_t *s)
 {
     int rc = hj_stack_start(s, s_programs, s_services) == 0 &&
                      HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02") == 0 &&
-                     hj_seed_secretary(s, "KBS-BH-01") == 0 &&
-                     hj_wait_until(hj_stack_tally_caught_up, s, 60000) == 0
+                     hj_seed_secretary(s, "KBS-BH-01") == 0
                  ? 0
                  : -1;
-    for (int i = 0; i < s->nprocs; i++)
-        if (s->pid[i] > 0)
-            hj_stack_kill(s, s->pid[i], SIGTERM);
-    return rc;
+    return hj_stack_seed_done(s, rc);
 }
 
 /* Each test counts what it wrote (codes, totals), so each has a stack of its
  * own; the seed is written once, by the runner, and each test's database is a
  * copy of it (starting and seeding a stack is seconds under ASan). */
-static hj_stack_t seed;
-
-ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
-{
-    (void)set;
-    hj_stack_share(&seed, s_seeded_stack);
-}
-
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
-{
-    (void)stats;
-    hj_stack_stop(&seed);
-}
-
 static void setup(void)
 {
-    hj_stack_t from;
-    cr_assert_eq(hj_stack_attach(&from), 0, "the suite's seed did not start");
-    cr_assert_eq(hj_stack_start_copy(&stack, &from, s_programs, s_services), 0,
-                 "stack did not start");
+    cr_assert_eq(hj_stack_start_seeded(&stack, s_programs, s_services), 0,
+                 "stack did not start from the suite's seed");
 }
 
 static void teardown(void)

@@ -16,6 +16,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "hj_wait.h"
 
 static hj_stack_t stack;
@@ -36,51 +37,31 @@ static char *s_fails(int want, const char *const *argv)
 
 /* The places and the officer every test starts from; then the daemons stop,
  * for the tests' copies of its database. 0, or -1 with hj's message on stderr. */
-static int s_seeded_stack(hj_stack_t *s)
+static int hj_suite_seed(hj_stack_t *s)
 {
+    /* A write the bus does not answer within HJ_CONNECT_MS is saved offline and
+     * exits 0: on a loaded machine that would leave a row out of the counts
+     * asserted here, so these writes wait for the bus as long as it takes. */
+    setenv("HJ_CONNECT_MS", "20000", 1);
     static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
                                            "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "audit", "interviews", "tally", NULL};
     static const char *const person[] = {"person", "add",          "--name", "李强", "--gender",
                                          "male",   "--request-id", OFFICER,  NULL};
     int rc = hj_stack_start(s, programs, services) == 0 &&
-                     HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02") == 0 &&
-                     hj_seed_run(s, person) == 0 &&
-                     hj_wait_until(hj_stack_tally_caught_up, s, 60000) == 0
+                     HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02") == 0 && hj_seed_run(s, person) == 0
                  ? 0
                  : -1;
-    for (int i = 0; i < s->nprocs; i++)
-        if (s->pid[i] > 0)
-            hj_stack_kill(s, s->pid[i], SIGTERM);
-    return rc;
+    return hj_stack_seed_done(s, rc);
 }
 
 /* Each test counts what it wrote (totals of the whole record), so each has a
  * stack of its own; the seed is written once, by the runner, and each test's
  * database is a copy of it (starting and seeding a stack is seconds under ASan). */
-static hj_stack_t seed;
-
-ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
-{
-    (void)set;
-    /* A write the bus does not answer within HJ_CONNECT_MS is saved offline and
-     * exits 0: on a loaded machine that would leave a row out of the counts
-     * asserted here, so these writes wait for the bus as long as it takes. */
-    setenv("HJ_CONNECT_MS", "20000", 1);
-    hj_stack_share(&seed, s_seeded_stack);
-}
-
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
-{
-    (void)stats;
-    hj_stack_stop(&seed);
-}
-
 static void setup(void)
 {
-    hj_stack_t from;
-    cr_assert_eq(hj_stack_attach(&from), 0, "the suite's seed did not start");
-    cr_assert_eq(hj_stack_start_copy(&stack, &from, NULL, NULL), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
+                 "stack did not start from the suite's seed");
 }
 
 static void teardown(void)

@@ -24,6 +24,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "hj_text.h"
 #include "hj_wait.h"
 #include "tally.pb-c.h"
@@ -61,7 +62,7 @@ static void s_hj(const char *const *argv)
 /* The stack every test starts from: the places, with names of every width
  * the dashboard must line up, three persons, a seat, a guidance group and an
  * open rectification, applied by hj-tallyd. 0 / -1. */
-static int s_seeded_stack(hj_stack_t *s)
+static int hj_suite_seed(hj_stack_t *s)
 {
     const hj_seed_place_t places[] = {{s_codes[0], s_names[0]},
                                       {s_codes[1], s_names[1]},
@@ -84,13 +85,9 @@ static int s_seeded_stack(hj_stack_t *s)
     int rc = hj_stack_start_all(s) == 0 && hj_seed_places_named(s, places) == 0 ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof steps[0]; i++)
         rc = hj_seed_run(s, steps[i]);
-    /* hj-tallyd has the record before a dashboard asks it for a snapshot. */
-    rc = rc == 0 ? hj_wait_until(hj_stack_tally_caught_up, s, 60000) : rc;
-    /* The tests' stacks start on copies of this database: it must be idle. */
-    for (int i = 0; i < s->nprocs; i++)
-        if (s->pid[i] > 0)
-            hj_stack_kill(s, s->pid[i], SIGTERM);
-    return rc;
+    /* hj_stack_seed_done: hj-tallyd has the record before a dashboard asks
+     * it for a snapshot. */
+    return hj_stack_seed_done(s, rc);
 }
 
 static void s_tmux_name(void)
@@ -102,25 +99,10 @@ static void s_tmux_name(void)
  * board, and two take daemons away), started on a copy of the seed's
  * database: the runner writes the seed once (starting and seeding a stack is
  * seconds under ASan). */
-static hj_stack_t seed;
-
-ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
-{
-    (void)set;
-    hj_stack_share(&seed, s_seeded_stack);
-}
-
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
-{
-    (void)stats;
-    hj_stack_stop(&seed);
-}
-
 static void setup(void)
 {
-    hj_stack_t from;
-    cr_assert_eq(hj_stack_attach(&from), 0, "the suite's seed did not start");
-    cr_assert_eq(hj_stack_start_copy(&stack, &from, NULL, NULL), 0, "stack did not start");
+    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
+                 "stack did not start from the suite's seed");
     s_tmux_name();
 }
 

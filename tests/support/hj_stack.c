@@ -3,6 +3,7 @@
 #include "hj_curve.h"
 #include "hj_frames.h"
 #include "hj_mdp.h"
+#include "hj_wait.h"
 #include "registry.pb-c.h"
 
 #include <arpa/inet.h>
@@ -737,4 +738,24 @@ long hj_json_number(const char *json, const char *key)
     snprintf(pat, sizeof pat, "\"%s\":", key);
     const char *p = json ? strstr(json, pat) : NULL;
     return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+int hj_stack_seed_done(hj_stack_t *s, int rc)
+{
+    if (rc == 0 && hj_wait_until(hj_stack_tally_caught_up, s, 60000) != 0) {
+        fprintf(stderr, "hj_stack: hj-tallyd did not apply the seed in 60 s\n");
+        rc = -1;
+    }
+    for (int i = 0; i < s->nprocs; i++)
+        if (s->pid[i] > 0)
+            hj_stack_kill(s, s->pid[i], SIGTERM);
+    return rc;
+}
+
+int hj_stack_start_seeded(hj_stack_t *s, const char *const *programs, const char *const *services)
+{
+    hj_stack_t from;
+    if (hj_stack_attach(&from) != 0)
+        return -1;
+    return hj_stack_start_copy(s, &from, programs, services);
 }

@@ -79,6 +79,14 @@ int hj_stack_attach(hj_stack_t *s);
 int hj_stack_start_copy(hj_stack_t *s, const hj_stack_t *from, const char *const *programs,
                         const char *const *services);
 
+/* The end of a suite's seed (start function of hj_stack_share): when rc is
+ * 0, waits until hj-tallyd has applied every journal row; then stops the
+ * daemons, so that the tests' stacks can copy the idle database. 0 / -1. */
+int hj_stack_seed_done(hj_stack_t *s, int rc);
+/* A test's stack on a copy of the suite's seed (hj_stack_attach, then
+ * hj_stack_start_copy with programs/services, NULL for every daemon). 0 / -1. */
+int hj_stack_start_seeded(hj_stack_t *s, const char *const *programs, const char *const *services);
+
 /* Conditions for hj_wait_until (arg: the hj_stack_t). Nonzero once the relay
  * has numbered every journal row; once, besides, hj-tallyd has applied them
  * all (its cursor stands at the journal's last seq). */

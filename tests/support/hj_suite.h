@@ -1,0 +1,30 @@
+/* A suite whose tests each start their own stack (hj_stack_start_seeded) on
+ * a copy of one seeded once, by Criterion's runner: starting and seeding a
+ * stack is seconds under ASan. Include it in the one suite file of a test
+ * program and define hj_suite_seed there: it starts the stack, writes the
+ * seed and ends with hj_stack_seed_done. */
+#ifndef HJ_SUITE_H
+#define HJ_SUITE_H
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+
+#include "hj_stack.h"
+
+static int hj_suite_seed(hj_stack_t *s);
+
+static hj_stack_t hj_suite_seed_stack;
+
+/* Before the suite's tests, in the runner: the seed, shared with the tests. */
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    (void)set;
+    hj_stack_share(&hj_suite_seed_stack, hj_suite_seed);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    (void)stats;
+    hj_stack_stop(&hj_suite_seed_stack);
+}
+
+#endif

@@ -191,13 +191,8 @@ Test(field_names, a_long_list_says_what_it_left_out_and_all_pages_through)
         req.request_id = id;
         req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_ADD;
         req.talk_add = &t;
-        uint8_t body[512], *reply = NULL;
-        cr_assert_leq(hj__interviews__request__get_packed_size(&req), sizeof body);
-        size_t len = hj__interviews__request__pack(&req, body), reply_len = 0;
-        hj_status_t st = {.code = -1};
-        if (hj_client_call(c, "interviews", body, len, &reply, &reply_len) == 0)
-            hj_status_unpack(reply, reply_len, &st);
-        free(reply);
+        hj_status_t st;
+        hj_stack_call_msg(c, "interviews", &req.base, &st);
         cr_assert_eq(st.code, HJ__CODE__OK, "talk %d: %d %s", i, st.code, st.message);
     }
     hj_client_destroy(&c);

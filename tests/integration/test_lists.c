@@ -119,13 +119,8 @@ Test(lists, the_audit_list_of_155_says_its_total_and_pages_without_overlap)
         req.request_id = rid;
         req.op_case = HJ__AUDIT__REQUEST__OP_OPEN;
         req.open = &e;
-        uint8_t body[512], *reply = NULL;
-        cr_assert_leq(hj__audit__request__get_packed_size(&req), sizeof body);
-        size_t len = hj__audit__request__pack(&req, body), reply_len = 0;
-        hj_status_t st = {.code = -1};
-        if (hj_client_call(c, "audit", body, len, &reply, &reply_len) == 0)
-            hj_status_unpack(reply, reply_len, &st);
-        free(reply);
+        hj_status_t st;
+        hj_stack_call_msg(c, "audit", &req.base, &st);
         cr_assert_eq(st.code, HJ__CODE__OK, "audit open %s: %d %s", term, st.code, st.message);
     }
     hj_client_destroy(&c);

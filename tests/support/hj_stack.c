@@ -188,20 +188,41 @@ hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries)
     return hj_stack_client_as(s, s->device, timeout_ms, tries);
 }
 
+/* One call on an open client: the reply's status into *st (code -1 when none came). */
+static void s_status_call(hj_client_t *c, const char *service, const void *body, size_t len,
+                          hj_status_t *st)
+{
+    uint8_t *reply = NULL;
+    size_t reply_len = 0;
+    *st = (hj_status_t){.code = -1};
+    if (hj_client_call(c, service, body, len, &reply, &reply_len) == 0)
+        hj_status_unpack(reply, reply_len, st);
+    free(reply);
+}
+
 int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body,
                   size_t len, int timeout_ms, int tries, hj_status_t *st)
 {
     hj_client_t *c = hj_stack_client_as(s, device ? device : s->device, timeout_ms, tries);
-    uint8_t *reply = NULL;
-    size_t reply_len = 0;
     *st = (hj_status_t){.code = -1};
     if (!c)
         return -1;
-    if (hj_client_call(c, service, body, len, &reply, &reply_len) == 0)
-        hj_status_unpack(reply, reply_len, st);
-    free(reply);
+    s_status_call(c, service, body, len, st);
     hj_client_destroy(&c);
     return 0;
+}
+
+void hj_stack_call_msg(hj_client_t *c, const char *service, const ProtobufCMessage *req,
+                       hj_status_t *st)
+{
+    size_t len = protobuf_c_message_get_packed_size(req);
+    uint8_t *body = malloc(len ? len : 1);
+    *st = (hj_status_t){.code = -1};
+    if (!body)
+        return;
+    protobuf_c_message_pack(req, body);
+    s_status_call(c, service, body, len, st);
+    free(body);
 }
 
 pid_t hj_stack_spawn(hj_stack_t *s, const char *program)

@@ -117,6 +117,10 @@ hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_m
  * came). 0, or -1 when no client could be made. */
 int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const void *body,
                   size_t len, int timeout_ms, int tries, hj_status_t *st);
+/* A request message on a client the caller keeps open (many calls, one
+ * handshake): the reply's status into *st (code -1 when none came). */
+void hj_stack_call_msg(hj_client_t *c, const char *service, const ProtobufCMessage *req,
+                       hj_status_t *st);
 /* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
  * connect), for tests that speak the wire themselves. 0 / -1. */
 int hj_stack_curve(hj_stack_t *s, void *socket);

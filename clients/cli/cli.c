@@ -612,11 +612,18 @@ void cli_list_footer(const cli_t *cli, const cli_list_t *l)
     for (int i = 0; i < cli->nopt; i++)
         if (strcmp(cli->opt[i].key, "lang") == 0)
             en = strcmp(cli->opt[i].value, "en") == 0;
+    /* Lists count up to HJ_LIST_COUNT_MAX rows; one more says "more than that". */
+    char total[32];
+    if (l->total > HJ_LIST_COUNT_MAX)
+        snprintf(total, sizeof total, "%d,%03d+", HJ_LIST_COUNT_MAX / 1000,
+                 HJ_LIST_COUNT_MAX % 1000);
+    else
+        snprintf(total, sizeof total, "%" PRIu64, l->total);
     if (en)
-        printf("showing %zu of %" PRIu64 " (--all for every one%s%s%s)\n", l->n_items, l->total,
+        printf("showing %zu of %s (--all for every one%s%s%s)\n", l->n_items, total,
                l->next[0] ? "; --after " : "", l->next, l->next[0] ? " for the next page" : "");
     else
-        printf("显示 %zu 条，共 %" PRIu64 " 条（--all 全部%s%s%s）\n", l->n_items, l->total,
+        printf("显示 %zu 条，共 %s 条（--all 全部%s%s%s）\n", l->n_items, total,
                l->next[0] ? "；--after " : "", l->next, l->next[0] ? " 下一页" : "");
 }
 

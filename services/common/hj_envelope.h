@@ -24,6 +24,11 @@ const char *hj_code_name(Hj__Code code);
  * recorded; the result is the first answer's and nothing new was written). */
 #define HJ_REPLAY_MESSAGE "replayed"
 
+/* A list's `total` (and `withheld`) is counted up to this many rows: a page
+ * costs what the page touches, not the whole table. HJ_LIST_COUNT_MAX + 1
+ * means "more than HJ_LIST_COUNT_MAX" (the CLI prints "10,000+"). */
+#define HJ_LIST_COUNT_MAX 10000
+
 /* Packs `Reply{status}` (decodes as any service's Reply). Returns malloc'd bytes. */
 uint8_t *hj_status_pack(const hj_status_t *st, size_t *len);
 /* Reads the status out of any service's packed Reply. -1 when it does not decode. */

@@ -585,6 +585,14 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
 /* Voided talks count only when asked for ($n: include_void). */
 #define S_TALK_STANDING(include) "AND (" include "::boolean OR t.voided_at IS NULL) "
 
+/* In the reader's communities ($6: NULL for every community). */
+#define S_TALK_IN_SCOPE "($6::text[] IS NULL OR t.community = ANY($6::text[]))"
+/* The talks of the filter that stand and are (not) in scope, counted up to
+ * $8 rows: an index range, never the whole table. */
+#define S_TALK_COUNT(scope)                                                                        \
+    "(SELECT count(*) FROM (SELECT 1 FROM interviews.talk t WHERE " S_TALK_FILTER S_TALK_STANDING( \
+        "$7") "AND " scope " LIMIT $8::int) n)"
+
 void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q)
 {
     char state[6], limit[16], phase[4], *scope = NULL;
@@ -600,14 +608,15 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
     const char *include = q->include_void ? "t" : "f";
     const char *v[9] = {q->community, phase, q->interviewer, q->date_from, q->date_to,
                         q->after,     limit, scope,          include};
-    /* Over the whole filter, not the page: the reader learns how many are
-     * withheld, never which; and how many they may see in all. */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT count(*) FILTER (WHERE NOT ($6::text[] IS NULL OR t.community = "
-                        "ANY($6::text[]))), count(*) FILTER (WHERE $6::text[] IS NULL OR "
-                        "t.community = ANY($6::text[])) FROM interviews.talk t WHERE " S_TALK_FILTER
-                            S_TALK_STANDING("$7"),
-                        7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
+    /* Over the filter, not the page: the reader learns how many are
+     * withheld, never which; and how many they may see in all. Each counted
+     * up to HJ_LIST_COUNT_MAX + 1 rows, so a page of a district's hundred
+     * thousand talks costs what a page of a community's costs. */
+    char cap[16];
+    snprintf(cap, sizeof cap, "%d", HJ_LIST_COUNT_MAX + 1);
+    PGresult *r = hj_pq(
+        c, state, "SELECT " S_TALK_COUNT("NOT " S_TALK_IN_SCOPE) ", " S_TALK_COUNT(S_TALK_IN_SCOPE),
+        8, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include, cap});
     if (!r) {
         free(scope);
         hj_call_sql_failed(call, state, "talk list", "");

@@ -350,3 +350,38 @@ Test(field_names, a_person_import_with_one_bad_line_changes_nothing)
     OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", today,
        "--interviewer", "李强", "--person", "张三", "--summary", "了解情况");
 }
+
+/* A list's total is counted up to 10,000 talks (HJ_LIST_COUNT_MAX): a page
+ * costs what the page touches, not the whole table; past that the footer
+ * says "10,000+" and --json's total is 10,001. The talks are bulk-loaded
+ * straight into the table (journal_fill's way, without their journal rows):
+ * ten thousand calls would measure the write path, not the list. */
+Test(field_names, a_list_of_more_than_ten_thousand_says_so_without_counting_them_all)
+{
+    PGconn *c = hj_stack_pg(&stack);
+    PGresult *r =
+        PQexec(c, "INSERT INTO interviews.community (code, name) VALUES ('KBS-BH-02', '康和社区') "
+                  "ON CONFLICT DO NOTHING; "
+                  "INSERT INTO interviews.talk (id, community, phase, talk_date, interviewee_role, "
+                  "interviewee_name, summary, recorded_by) "
+                  "SELECT gen_random_uuid(), 'KBS-BH-02', 1, DATE '2026-11-01' + (g % 20), 1, "
+                  "'居民' || g, '入户走访', 'bulk' FROM generate_series(1, 10050) g");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    char *out = HJ_OK(&stack, "talk", "list", "--community", "KBS-BH-02");
+    cr_assert(strstr(out, "显示 100 条，共 10,000+ 条（--all 全部；--after "), "the footer: %s",
+              out);
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--community", "KBS-BH-02", "--lang", "en");
+    cr_assert(strstr(out, "showing 100 of 10,000+ (--all for every one; --after "), "%s", out);
+    free(out);
+    out = HJ_OK(&stack, "talk", "list", "--community", "KBS-BH-02", "--json");
+    cr_assert_eq(hj_json_number(out, "total"), 10001, "more than 10,000: %s", out);
+    free(out);
+    /* A filter under the cap is still counted exactly (one day of the 20). */
+    out = HJ_OK(&stack, "talk", "list", "--community", "KBS-BH-02", "--since", "2026-11-01",
+                "--until", "2026-11-01", "--json");
+    cr_assert_eq(hj_json_number(out, "total"), 502, "%s", out);
+    free(out);
+}

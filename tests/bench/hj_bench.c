@@ -35,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <zmq.h>
 
 #define S_MAX_LEVELS 8
@@ -54,6 +55,7 @@ typedef struct {
     int npids;
     char pid_name[S_MAX_PIDS][32];
     int pid[S_MAX_PIDS];
+    int pg_pid; /* --pg-pid: the postmaster; its children's CPU is PostgreSQL's */
 } s_options_t;
 
 /* The enrolled device every client and the subscriber talk as (hj-busd
@@ -310,6 +312,106 @@ static int s_setup(const s_options_t *o, void *zctx, s_setup_t *setup)
     return rc;
 }
 
+/* ---- CPU: where a talk's processor time goes ---------------------------- */
+
+/* One CPU column per --pid, then PostgreSQL (the postmaster and every
+ * process it started: backends, WAL writer, checkpointer, autovacuum),
+ * then hj-bench itself (its clients, the reader and the subscriber). */
+#define S_PG_GROUPS 8
+#define S_CPU_PG S_MAX_PIDS
+#define S_CPU_SELF (S_MAX_PIDS + 1)
+#define S_CPU_GROUP (S_MAX_PIDS + 2) /* PostgreSQL by login, then "background" */
+#define S_CPU_COLS (S_CPU_GROUP + S_PG_GROUPS)
+
+/* PostgreSQL's time split by who it worked for: each daemon connects as its
+ * own login (hj_interviews, hj_busd for the broker and the relay, ...), the
+ * rest are the server's own processes (WAL writer, checkpointer,
+ * autovacuum) and hj-bench's superuser connection. Names as first seen. */
+static char s_pg_group[S_PG_GROUPS][32];
+static int s_npg;
+
+static int s_pg_group_of(const char *name)
+{
+    for (int g = 0; g < s_npg; g++)
+        if (!strcmp(s_pg_group[g], name))
+            return g;
+    if (s_npg == S_PG_GROUPS)
+        return S_PG_GROUPS - 1;
+    snprintf(s_pg_group[s_npg], sizeof s_pg_group[0], "%s", name);
+    return s_npg++;
+}
+
+/* The system's database connection (--system-db), or NULL. */
+static PGconn *s_sysdb;
+
+/* user + system time of a process in clock ticks and its parent (fields 4,
+ * 14 and 15 of /proc/PID/stat, counted after the command's closing
+ * parenthesis, which may itself hold spaces); -1 when it is gone. */
+static long s_proc_ticks(const char *stat_path, int *ppid)
+{
+    char line[1024];
+    FILE *f = fopen(stat_path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = 0;
+    char *p = strrchr(line, ')');
+    unsigned long utime = 0, stime = 0;
+    int parent = 0;
+    if (!p || sscanf(p + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &parent, &utime,
+                     &stime) != 3)
+        return -1;
+    if (ppid)
+        *ppid = parent;
+    return (long)(utime + stime);
+}
+
+/* Milliseconds of CPU so far of each column (see S_CPU_COLS). A backend
+ * that exits inside a window takes its time with it: the daemons' and the
+ * relay's connections live as long as the stack. */
+static void s_cpu_sample(const s_options_t *o, double ms[S_CPU_COLS])
+{
+    double tick_ms = 1000.0 / (double)sysconf(_SC_CLK_TCK);
+    char path[64];
+    for (int i = 0; i < S_CPU_COLS; i++)
+        ms[i] = 0;
+    for (int i = 0; i < o->npids; i++) {
+        snprintf(path, sizeof path, "/proc/%d/stat", o->pid[i]);
+        long t = s_proc_ticks(path, NULL);
+        ms[i] = t < 0 ? 0 : (double)t * tick_ms;
+    }
+    PGresult *who = o->pg_pid > 0 && s_sysdb
+                        ? PQexec(s_sysdb, "SELECT pid, usename FROM pg_stat_activity "
+                                          "WHERE usename IS NOT NULL AND usename <> 'postgres'")
+                        : NULL;
+    int nwho = PQresultStatus(who) == PGRES_TUPLES_OK ? PQntuples(who) : 0;
+    if (o->pg_pid > 0) {
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            int pid = atoi(e->d_name), ppid = 0;
+            if (pid <= 0)
+                continue;
+            snprintf(path, sizeof path, "/proc/%d/stat", pid);
+            long t = s_proc_ticks(path, &ppid);
+            if (t < 0 || (pid != o->pg_pid && ppid != o->pg_pid))
+                continue;
+            const char *login = "background";
+            for (int k = 0; k < nwho; k++)
+                if (atoi(PQgetvalue(who, k, 0)) == pid)
+                    login = PQgetvalue(who, k, 1);
+            ms[S_CPU_PG] += (double)t * tick_ms;
+            ms[S_CPU_GROUP + s_pg_group_of(login)] += (double)t * tick_ms;
+        }
+        if (d)
+            closedir(d);
+    }
+    PQclear(who);
+    long self = s_proc_ticks("/proc/self/stat", NULL);
+    ms[S_CPU_SELF] = self < 0 ? 0 : (double)self * tick_ms;
+}
+
 /* ---- the system: N clients --------------------------------------------- */
 
 static atomic_int s_phase;
@@ -370,6 +472,82 @@ static void *s_client_run(void *arg)
     }
     hj_client_destroy(&c);
     return NULL;
+}
+
+/* ---- one client alone: the path's parts ---------------------------------- */
+
+/* What one call costs with nothing else calling, by how far it goes:
+ * refused by the daemon's own check (the bus there and back, the daemon's
+ * decode, no database), a read (plus one query on a read lane), a talk (plus
+ * the write: its round trips and a durable commit). */
+enum { S_ALONE_REFUSED, S_ALONE_READ, S_ALONE_TALK, S_ALONE_KINDS };
+static const char *const s_alone_name[S_ALONE_KINDS] = {
+    "refused by hj-interviewsd's check (bus, decode; no database)",
+    "a coverage read (+ one query on a read lane)",
+    "a talk (+ the write: 3 round trips, a durable commit)",
+};
+
+typedef struct {
+    double p50[S_ALONE_KINDS], p99[S_ALONE_KINDS];
+    double cpu[S_CPU_COLS]; /* CPU ms a talk of the talks alone */
+} s_alone_t;
+
+static uint8_t *s_alone_pack(const s_setup_t *setup, int kind, size_t *len)
+{
+    char rid[37];
+    if (kind == S_ALONE_TALK) {
+        hj_uuid_new(rid);
+        return s_talk_pack(setup, rid, len);
+    }
+    Hj__Interviews__CoverageQuery q = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
+    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
+    q.community = kind == S_ALONE_READ ? S_COMMUNITY : "not a code!";
+    req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
+    req.coverage = &q;
+    *len = hj__interviews__request__get_packed_size(&req);
+    uint8_t *buf = malloc(*len);
+    if (buf)
+        hj__interviews__request__pack(&req, buf);
+    return buf;
+}
+
+/* Each kind one call after another for `seconds`; 0, or -1 when a call
+ * answered other than expected (a refusal must be INVALID_ARGUMENT). */
+static int s_alone_run(const s_options_t *o, void *zctx, const s_setup_t *setup, double seconds,
+                       s_alone_t *res)
+{
+    hj_client_t *c = s_client(zctx, o->bus);
+    int rc = c ? 0 : -1;
+    memset(res, 0, sizeof *res);
+    for (int kind = 0; kind < S_ALONE_KINDS && rc == 0; kind++) {
+        s_samples_t lat = {0};
+        double cpu0[S_CPU_COLS], cpu1[S_CPU_COLS], end = s_mono() + seconds;
+        int want = kind == S_ALONE_REFUSED ? HJ__CODE__INVALID_ARGUMENT : HJ__CODE__OK;
+        s_cpu_sample(o, cpu0);
+        while (rc == 0 && s_mono() < end) {
+            size_t len = 0, reply_len = 0;
+            uint8_t *reply = NULL, *body = s_alone_pack(setup, kind, &len);
+            double t0 = s_mono();
+            int code = body ? s_call(c, "interviews", body, len, &reply, &reply_len) : -1;
+            double ms = (s_mono() - t0) * 1000;
+            free(body);
+            free(reply);
+            if (code != want) {
+                fprintf(stderr, "hj-bench: alone, %s: answered %d\n", s_alone_name[kind], code);
+                rc = -1;
+            }
+            s_samples_add(&lat, ms);
+        }
+        s_cpu_sample(o, cpu1);
+        qsort(lat.v, lat.n, sizeof *lat.v, s_cmp_double);
+        res->p50[kind] = s_pct(&lat, 50);
+        res->p99[kind] = s_pct(&lat, 99);
+        for (int i = 0; i < S_CPU_COLS && kind == S_ALONE_TALK && lat.n; i++)
+            res->cpu[i] = (cpu1[i] - cpu0[i]) / (double)lat.n;
+        free(lat.v);
+    }
+    hj_client_destroy(&c);
+    return rc;
 }
 
 /* ---- the event path ----------------------------------------------------- */
@@ -443,11 +621,10 @@ typedef struct {
     double seals;              /* relay transactions per talk */
     double xids;               /* write transactions (all processes) per talk */
     double read_p50, read_p99; /* the reader's coverage reads meanwhile, ms */
+    double cpu[S_CPU_COLS];    /* CPU ms a talk, per column (s_cpu_sample) */
+    double cores;              /* CPU of all columns / wall time: cores kept busy */
     long ok, errors, events;
 } s_system_result_t;
-
-/* The system's database (--system-db), or NULL: where the batches are counted. */
-static PGconn *s_sysdb;
 
 /* The next transaction id (without taking one): xids are assigned only to
  * transactions that write, so the difference counts commits that flush WAL. */
@@ -515,11 +692,14 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     sub->from_us = from_us;
     sub->to_us = INT64_MAX;
     pthread_mutex_unlock(&sub->lock);
+    double cpu0[S_CPU_COLS], cpu1[S_CPU_COLS];
+    s_cpu_sample(o, cpu0);
     double t0 = s_mono();
     atomic_store(&s_phase, S_MEASURE);
     s_sleep(o->seconds);
     atomic_store(&s_phase, S_STOP);
     double elapsed = s_mono() - t0;
+    s_cpu_sample(o, cpu1);
     to_us = s_wall_us();
     double xid1 = s_next_xid();
     pthread_mutex_lock(&sub->lock);
@@ -550,6 +730,11 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     free(all.v);
     s_batches(from_us, to_us, res);
     res->xids = res->ok ? (xid1 - xid0) / (double)res->ok : 0;
+    for (int i = 0; i < S_CPU_COLS; i++) {
+        res->cpu[i] = res->ok ? (cpu1[i] - cpu0[i]) / (double)res->ok : 0;
+        if (i < S_CPU_GROUP)
+            res->cores += (cpu1[i] - cpu0[i]) / 1000.0 / elapsed;
+    }
     pthread_mutex_lock(&sub->lock);
     qsort(sub->latency.v, sub->latency.n, sizeof(double), s_cmp_double);
     res->events = (long)sub->latency.n;
@@ -860,12 +1045,14 @@ static int s_usage(void)
         stderr,
         "usage: hj-bench --limit-db CONNINFO [--device FILE] [--bus EP] [--events EP] [--runs N]\n"
         "                [--seconds S] [--warmup S] [--clients 1,8,32] [--pid NAME=PID]...\n"
-        "                [--journal N --system-db CONNINFO]\n"
+        "                [--pg-pid POSTMASTER_PID] [--journal N --system-db CONNINFO]\n"
         "  --device defaults to HJ_DEVICE, then ~/.config/huanjie/device (an enrolled device);\n"
         "  --bus/--events to HJ_BUS / HJ_BUS_EVENTS, then the device file's; --limit-db is a\n"
         "  scratch database of the same PostgreSQL, migrated by hj-migrate (the direct writer\n"
         "  writes talks into it); --journal N bulk-loads the system's journal (--system-db, as\n"
-        "  a superuser) to N rows and measures 1 and 32 clients before and after\n");
+        "  a superuser) to N rows and measures 1 and 32 clients before and after; --pid and\n"
+        "  --pg-pid name the processes whose CPU a talk is charged (the postmaster's children\n"
+        "  are PostgreSQL's)\n");
     return 2;
 }
 
@@ -899,6 +1086,46 @@ static int s_scale_point(const s_options_t *o, void *zctx, const s_setup_t *setu
         res[k].read_p50 = S_MEDIAN_OF(r, o->runs, read_p50);
     }
     return 0;
+}
+
+/* CPU a talk by process: the talks alone, then each client count (medians
+ * of the runs). `cores` is how many of the machine's cores the columns kept
+ * busy together: at 2 on this 2-core machine the write path is CPU-bound. */
+static void s_cpu_report(const s_options_t *o, const s_alone_t *alone,
+                         s_system_result_t sys[S_MAX_RUNS][S_MAX_LEVELS])
+{
+    printf("CPU a talk, ms (user + system from /proc over the measured window; postgres: the "
+           "postmaster and every process it started)\n");
+    printf("%-8s", "clients");
+    for (int i = 0; i < o->npids; i++)
+        printf("  %13s", o->pid_name[i]);
+    printf("  %9s  %9s  %7s  %10s\n", "postgres", "hj-bench", "total", "cores busy");
+    for (int k = -1; k < o->nlevels; k++) {
+        double total = 0, v[S_CPU_COLS];
+        s_system_result_t col[S_MAX_RUNS];
+        for (int r = 0; r < o->runs && k >= 0; r++)
+            col[r] = sys[r][k];
+        for (int i = 0; i < S_CPU_COLS; i++) {
+            v[i] = k < 0 ? S_MEDIAN_OF(alone, o->runs, cpu[i]) : S_MEDIAN_OF(col, o->runs, cpu[i]);
+            total += i < o->npids || i == S_CPU_PG || i == S_CPU_SELF ? v[i] : 0;
+        }
+        if (k < 0)
+            printf("%-8s", "alone");
+        else
+            printf("%-8d", o->levels[k]);
+        for (int i = 0; i < o->npids; i++)
+            printf("  %13.3f", v[i]);
+        printf("  %9.3f  %9.3f  %7.3f", v[S_CPU_PG], v[S_CPU_SELF], total);
+        if (k < 0)
+            printf("  %10s\n", "-");
+        else
+            printf("  %10.2f\n", S_MEDIAN_OF(col, o->runs, cores));
+        printf("%-8s  postgres for:", "");
+        for (int g = 0; g < s_npg; g++)
+            printf(" %s %.3f", s_pg_group[g], v[S_CPU_GROUP + g]);
+        printf("\n");
+    }
+    printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -935,8 +1162,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--clients")) {
             if (s_parse_levels(&o, v) != 0)
                 return s_usage();
-        } else if (!strcmp(argv[a], "--pid") && o.npids < S_MAX_PIDS &&
-                   sscanf(v, "%31[^=]=%d", o.pid_name[o.npids], &o.pid[o.npids]) == 2)
+        } else if (!strcmp(argv[a], "--pg-pid"))
+            o.pg_pid = atoi(v);
+        else if (!strcmp(argv[a], "--pid") && o.npids < S_MAX_PIDS &&
+                 sscanf(v, "%31[^=]=%d", o.pid_name[o.npids], &o.pid[o.npids]) == 2)
             o.npids++;
         else
             return s_usage();
@@ -982,6 +1211,7 @@ int main(int argc, char **argv)
 
     double single[S_MAX_RUNS], piped[S_MAX_RUNS], single_p50[S_MAX_RUNS], single_p99[S_MAX_RUNS];
     s_system_result_t sys[S_MAX_RUNS][S_MAX_LEVELS], scale[2][2];
+    s_alone_t alone[S_MAX_RUNS];
     long journal_rows[2] = {0, 0};
     int failed = 0;
     /* Scale, first point: the journal as small as this run finds it. */
@@ -999,7 +1229,8 @@ int main(int argc, char **argv)
         single_p99[run] = s_pct(&commits, 99);
         free(commits.v);
         piped[run] = s_direct_run(&direct, S_PIPELINE_TALKS, o.seconds, NULL);
-        failed = single[run] < 0 || piped[run] < 0;
+        failed = single[run] < 0 || piped[run] < 0 ||
+                 s_alone_run(&o, zctx, &setup, o.seconds / 2, &alone[run]) != 0;
         for (int k = 0; k < o.nlevels && !failed; k++) {
             failed = s_system_run(&o, zctx, &setup, &sub, o.levels[k], &sys[run][k]) != 0 ||
                      sys[run][k].ok == 0;
@@ -1106,6 +1337,13 @@ int main(int argc, char **argv)
            "reading the community's talk coverage meanwhile, one read after another\n");
     printf("events received %ld, journal sequence gaps seen %ld (the bus is lossy by design)\n\n",
            sub.received, sub.gaps);
+    printf("one client alone, nothing else calling: p50 / p99 ms\n");
+    for (int kind = 0; kind < S_ALONE_KINDS; kind++)
+        printf("  %-62s %6.2f / %6.2f\n", s_alone_name[kind], S_MEDIAN_OF(alone, o.runs, p50[kind]),
+               S_MEDIAN_OF(alone, o.runs, p99[kind]));
+    printf("  %-62s %6.2f / %6.2f\n\n",
+           "direct (a): the talk's statements and COMMIT, one pipeline", lim1_p50, lim1_p99);
+    s_cpu_report(&o, alone, sys);
     if (o.journal) {
         printf("scale: the same talks at two journal sizes (bulk-loaded, sealed, applied)\n");
         printf("journal rows  1 client talks/s  p50 ms  32 clients talks/s  p99 ms  ev p99 ms  "

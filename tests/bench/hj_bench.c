@@ -26,6 +26,7 @@
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
+#include "tally.pb-c.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -561,9 +562,14 @@ typedef struct {
     pthread_mutex_t lock;
     int64_t from_us, to_us; /* the measuring window (commit time) */
     s_samples_t latency;    /* ms, events committed in the window */
+    /* The measured community's board as hj-tallyd publishes it: when each
+     * version arrived (wall µs) and the preparation talks it counts. */
+    s_samples_t board_at, board_talks;
     uint64_t last_seq;
     long received, gaps;
 } s_subscriber_t;
+
+#define S_BOARD_TOPIC "tally.board." S_COMMUNITY
 
 static void *s_subscriber_run(void *arg)
 {
@@ -573,6 +579,7 @@ static void *s_subscriber_run(void *arg)
     zmq_setsockopt(sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "interviews.talk_recorded.", 25);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, S_BOARD_TOPIC, strlen(S_BOARD_TOPIC));
     if (hj_curve_client_socket(sub, &s_device) != 0 || zmq_connect(sub, s->endpoint) != 0) {
         fprintf(stderr, "hj-bench: cannot connect to %s\n", s->endpoint);
         zmq_close(sub);
@@ -594,7 +601,18 @@ static void *s_subscriber_run(void *arg)
         }
         int64_t now = s_wall_us();
         Hj__Event *ev = hj__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
-        if (ev) {
+        Hj__Tally__CommunityBoard *board =
+            ev && !strcmp(ev->topic, S_BOARD_TOPIC)
+                ? hj__tally__community_board__unpack(NULL, ev->payload.len, ev->payload.data)
+                : NULL;
+        if (board) {
+            pthread_mutex_lock(&s->lock);
+            s_samples_add(&s->board_at, (double)now);
+            s_samples_add(&s->board_talks,
+                          board->counters ? (double)board->counters->talks_preparation : 0);
+            pthread_mutex_unlock(&s->lock);
+            hj__tally__community_board__free_unpacked(board, NULL);
+        } else if (ev) {
             pthread_mutex_lock(&s->lock);
             s->received++;
             if (s->last_seq && ev->seq > s->last_seq + 1)
@@ -604,8 +622,9 @@ static void *s_subscriber_run(void *arg)
             if (ev->time_us >= s->from_us && ev->time_us <= s->to_us)
                 s_samples_add(&s->latency, (double)(now - ev->time_us) / 1000.0);
             pthread_mutex_unlock(&s->lock);
-            hj__event__free_unpacked(ev, NULL);
         }
+        if (ev)
+            hj__event__free_unpacked(ev, NULL);
         zmq_msg_close(&topic);
         zmq_msg_close(&body);
     }
@@ -614,15 +633,17 @@ static void *s_subscriber_run(void *arg)
 }
 
 typedef struct {
-    double rate;               /* submissions/s */
-    double p50, p99, max;      /* reply latency, ms */
-    double ev_p50, ev_p99;     /* commit → subscriber, ms */
-    double per_txn;            /* talks per hj-interviewsd transaction */
-    double seals;              /* relay transactions per talk */
-    double xids;               /* write transactions (all processes) per talk */
-    double read_p50, read_p99; /* the reader's coverage reads meanwhile, ms */
-    double cpu[S_CPU_COLS];    /* CPU ms a talk, per column (s_cpu_sample) */
-    double cores;              /* CPU of all columns / wall time: cores kept busy */
+    double rate;                 /* submissions/s */
+    double p50, p99, max;        /* reply latency, ms */
+    double ev_p50, ev_p99;       /* commit → subscriber, ms */
+    double board_p50, board_p99; /* commit → the board counting the talk, ms */
+    long board_missing;          /* talks of the window no board showed within 5 s */
+    double per_txn;              /* talks per hj-interviewsd transaction */
+    double seals;                /* relay transactions per talk */
+    double xids;                 /* write transactions (all processes) per talk */
+    double read_p50, read_p99;   /* the reader's coverage reads meanwhile, ms */
+    double cpu[S_CPU_COLS];      /* CPU ms a talk, per column (s_cpu_sample) */
+    double cores;                /* CPU of all columns / wall time: cores kept busy */
     long ok, errors, events;
 } s_system_result_t;
 
@@ -668,6 +689,57 @@ static void s_batches(int64_t from_us, int64_t to_us, s_system_result_t *res)
     PQclear(r);
 }
 
+/* Commit → the measured community's board counting the talk (what an ops
+ * room sees): the window's talks in journal order are the board's
+ * preparation talks in the same order (hj-tallyd applies by seq), so talk
+ * number i is on the first board that counts i or more. Waits up to 5 s for
+ * the board to count the window's last talk. */
+static void s_board_latency(s_subscriber_t *sub, int64_t from_us, int64_t to_us,
+                            s_system_result_t *res)
+{
+    const char *v[1] = {S_COMMUNITY};
+    PGresult *r = s_sysdb ? PQexecParams(s_sysdb,
+                                         "SELECT row_number() OVER (ORDER BY seq), "
+                                         "(extract(epoch FROM committed_at) * 1e6)::bigint "
+                                         "FROM bus.journal WHERE community = $1 AND service = "
+                                         "'interviews' AND kind = 'talk_recorded' AND seq IS NOT "
+                                         "NULL ORDER BY seq",
+                                         1, NULL, v, NULL, NULL, 0)
+                          : NULL;
+    int n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+    double last = n ? atof(PQgetvalue(r, n - 1, 0)) : 0;
+    for (double end = s_mono() + 5; s_mono() < end; s_sleep(0.05)) {
+        pthread_mutex_lock(&sub->lock);
+        size_t k = sub->board_talks.n;
+        int done = k && sub->board_talks.v[k - 1] >= last;
+        pthread_mutex_unlock(&sub->lock);
+        if (done)
+            break;
+    }
+    s_samples_t lat = {0};
+    pthread_mutex_lock(&sub->lock);
+    size_t b = 0;
+    for (int i = 0; i < n; i++) {
+        double ordinal = atof(PQgetvalue(r, i, 0));
+        int64_t at = atoll(PQgetvalue(r, i, 1));
+        if (at < from_us || at > to_us)
+            continue;
+        while (b < sub->board_talks.n && sub->board_talks.v[b] < ordinal)
+            b++;
+        if (b < sub->board_talks.n)
+            s_samples_add(&lat, (sub->board_at.v[b] - (double)at) / 1000.0);
+        else
+            res->board_missing++;
+    }
+    sub->board_at.n = sub->board_talks.n = 0;
+    pthread_mutex_unlock(&sub->lock);
+    PQclear(r);
+    qsort(lat.v, lat.n, sizeof *lat.v, s_cmp_double);
+    res->board_p50 = s_pct(&lat, 50);
+    res->board_p99 = s_pct(&lat, 99);
+    free(lat.v);
+}
+
 static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup,
                         s_subscriber_t *sub, int nclients, s_system_result_t *res)
 {
@@ -689,6 +761,7 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     int64_t from_us = s_wall_us(), to_us;
     pthread_mutex_lock(&sub->lock);
     sub->latency.n = 0;
+    sub->board_at.n = sub->board_talks.n = 0;
     sub->from_us = from_us;
     sub->to_us = INT64_MAX;
     pthread_mutex_unlock(&sub->lock);
@@ -729,6 +802,7 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     res->max = all.n ? all.v[all.n - 1] : 0;
     free(all.v);
     s_batches(from_us, to_us, res);
+    s_board_latency(sub, from_us, to_us, res);
     res->xids = res->ok ? (xid1 - xid0) / (double)res->ok : 0;
     for (int i = 0; i < S_CPU_COLS; i++) {
         res->cpu[i] = res->ok ? (cpu1[i] - cpu0[i]) / (double)res->ok : 0;
@@ -1083,6 +1157,7 @@ static int s_scale_point(const s_options_t *o, void *zctx, const s_setup_t *setu
         res[k].p50 = S_MEDIAN_OF(r, o->runs, p50);
         res[k].p99 = S_MEDIAN_OF(r, o->runs, p99);
         res[k].ev_p99 = S_MEDIAN_OF(r, o->runs, ev_p99);
+        res[k].board_p99 = S_MEDIAN_OF(r, o->runs, board_p99);
         res[k].read_p50 = S_MEDIAN_OF(r, o->runs, read_p50);
     }
     return 0;
@@ -1300,8 +1375,10 @@ int main(int argc, char **argv)
     printf("system: hj_client -> hj-busd -> hj-interviewsd -> COMMIT -> reply;  "
            "event: commit -> subscriber\n");
     printf("clients  talks/s  x(a)    %%(b)    p50 ms  p99 ms  max ms  ev p50 ms  ev p99 ms  "
-           "talks/txn  seal txn/talk  write txn/talk  read p50 ms  read p99 ms  errors\n");
-    double rate32 = 0, p99_32 = 0, ev99_32 = 0, p50_1 = -1;
+           "board p50 ms  board p99 ms  talks/txn  seal txn/talk  write txn/talk  read p50 ms  "
+           "read p99 ms  errors\n");
+    double rate32 = 0, p99_32 = 0, ev99_32 = 0, board99_32 = 0, p50_1 = -1;
+    long board_missing = 0;
     int have32 = 0;
     for (int k = 0; k < o.nlevels; k++) {
         double mx = 0;
@@ -1311,16 +1388,18 @@ int main(int argc, char **argv)
             col[r] = sys[r][k];
             mx = sys[r][k].max > mx ? sys[r][k].max : mx;
             errors += sys[r][k].errors;
+            board_missing += sys[r][k].board_missing;
         }
         double rate = S_MEDIAN_OF(col, o.runs, rate), p50 = S_MEDIAN_OF(col, o.runs, p50),
                p99 = S_MEDIAN_OF(col, o.runs, p99), e50 = S_MEDIAN_OF(col, o.runs, ev_p50),
                e99 = S_MEDIAN_OF(col, o.runs, ev_p99), per_txn = S_MEDIAN_OF(col, o.runs, per_txn),
                seals = S_MEDIAN_OF(col, o.runs, seals), xids = S_MEDIAN_OF(col, o.runs, xids),
-               r50 = S_MEDIAN_OF(col, o.runs, read_p50), r99 = S_MEDIAN_OF(col, o.runs, read_p99);
-        printf("%7d  %7.0f  %5.2fx  %5.1f%%  %6.2f  %6.2f  %6.1f  %9.2f  %9.2f  %9.2f  %13.2f  "
-               "%14.2f  %11.2f  %11.2f  %6ld\n",
-               o.levels[k], rate, rate / lim1, 100 * rate / limp, p50, p99, mx, e50, e99, per_txn,
-               seals, xids, r50, r99, errors);
+               r50 = S_MEDIAN_OF(col, o.runs, read_p50), r99 = S_MEDIAN_OF(col, o.runs, read_p99),
+               b50 = S_MEDIAN_OF(col, o.runs, board_p50), b99 = S_MEDIAN_OF(col, o.runs, board_p99);
+        printf("%7d  %7.0f  %5.2fx  %5.1f%%  %6.2f  %6.2f  %6.1f  %9.2f  %9.2f  %12.2f  %12.2f  "
+               "%9.2f  %13.2f  %14.2f  %11.2f  %11.2f  %6ld\n",
+               o.levels[k], rate, rate / lim1, 100 * rate / limp, p50, p99, mx, e50, e99, b50, b99,
+               per_txn, seals, xids, r50, r99, errors);
         if (o.levels[k] == 1)
             p50_1 = p50;
         if (o.levels[k] == 32) {
@@ -1328,13 +1407,17 @@ int main(int argc, char **argv)
             rate32 = rate;
             p99_32 = p99;
             ev99_32 = e99;
+            board99_32 = b99;
         }
     }
     printf("talks/txn: talks per hj-interviewsd transaction; seal txn/talk: relay transactions "
            "per talk (from talk.recorded_at and the journal rows' xmin);\nwrite txn/talk: "
            "transactions that wrote (any process: "
            "writer, relay, hj-tallyd) per talk (from the xid counter);\nread: one more client "
-           "reading the community's talk coverage meanwhile, one read after another\n");
+           "reading the community's talk coverage meanwhile, one read after another;\nboard: "
+           "commit -> hj-tallyd's board of the community counting the talk, as a dashboard "
+           "receives it (talks no board showed within 5 s: %ld)\n",
+           board_missing);
     printf("events received %ld, journal sequence gaps seen %ld (the bus is lossy by design)\n\n",
            sub.received, sub.gaps);
     printf("one client alone, nothing else calling: p50 / p99 ms\n");
@@ -1381,6 +1464,8 @@ int main(int argc, char **argv)
         printf("                      reply p99 <= 20 ms: %.2f ms %s;  commit->subscriber p99 "
                "<= 20 ms: %.2f ms %s\n",
                p99_32, s_verdict(p99_32 <= 20), ev99_32, s_verdict(ev99_32 <= 20));
+        printf("                      commit->dashboard board p99 <= 50 ms: %.2f ms %s\n",
+               board99_32, s_verdict(board99_32 <= 50));
     }
     if (p50_1 >= 0)
         printf("                      1 client p50 <= 2 ms: %.2f ms %s\n", p50_1,

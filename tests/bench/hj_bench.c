@@ -323,6 +323,10 @@ static int s_setup(const s_options_t *o, void *zctx, s_setup_t *setup)
 #define S_CPU_SELF (S_MAX_PIDS + 1)
 #define S_CPU_GROUP (S_MAX_PIDS + 2) /* PostgreSQL by login, then "background" */
 #define S_CPU_COLS (S_CPU_GROUP + S_PG_GROUPS)
+/* A sample: CPU ms of each column, then context switches of each (every
+ * thread: a call handed from thread to thread wakes one each time). */
+#define S_SW S_CPU_COLS
+#define S_SAMPLE_COLS (2 * S_CPU_COLS)
 
 /* PostgreSQL's time split by who it worked for: each daemon connects as its
  * own login (hj_interviews, hj_busd for the broker and the relay, ...), the
@@ -368,19 +372,49 @@ static long s_proc_ticks(const char *stat_path, int *ppid)
     return (long)(utime + stime);
 }
 
-/* Milliseconds of CPU so far of each column (see S_CPU_COLS). A backend
- * that exits inside a window takes its time with it: the daemons' and the
- * relay's connections live as long as the stack. */
-static void s_cpu_sample(const s_options_t *o, double ms[S_CPU_COLS])
+/* Context switches so far (voluntary and not) of every thread of `pid`:
+ * "self" for this process. */
+static double s_proc_switches(const char *pid)
+{
+    char path[300], line[128];
+    double n = 0;
+    snprintf(path, sizeof path, "/proc/%s/task", pid);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/task/%s/status", pid, e->d_name);
+        FILE *f = fopen(path, "r");
+        unsigned long v;
+        while (f && fgets(line, sizeof line, f))
+            if (sscanf(line, "voluntary_ctxt_switches: %lu", &v) == 1 ||
+                sscanf(line, "nonvoluntary_ctxt_switches: %lu", &v) == 1)
+                n += (double)v;
+        if (f)
+            fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Milliseconds of CPU and context switches so far of each column (see
+ * S_CPU_COLS, S_SW). A backend that exits inside a window takes its time
+ * with it: the daemons' and the relay's connections live as long as the
+ * stack. */
+static void s_cpu_sample(const s_options_t *o, double ms[S_SAMPLE_COLS])
 {
     double tick_ms = 1000.0 / (double)sysconf(_SC_CLK_TCK);
-    char path[64];
-    for (int i = 0; i < S_CPU_COLS; i++)
+    char path[64], id[24];
+    for (int i = 0; i < S_SAMPLE_COLS; i++)
         ms[i] = 0;
     for (int i = 0; i < o->npids; i++) {
         snprintf(path, sizeof path, "/proc/%d/stat", o->pid[i]);
+        snprintf(id, sizeof id, "%d", o->pid[i]);
         long t = s_proc_ticks(path, NULL);
         ms[i] = t < 0 ? 0 : (double)t * tick_ms;
+        ms[S_SW + i] = s_proc_switches(id);
     }
     PGresult *who = o->pg_pid > 0 && s_sysdb
                         ? PQexec(s_sysdb, "SELECT pid, usename FROM pg_stat_activity "
@@ -404,6 +438,7 @@ static void s_cpu_sample(const s_options_t *o, double ms[S_CPU_COLS])
                     login = PQgetvalue(who, k, 1);
             ms[S_CPU_PG] += (double)t * tick_ms;
             ms[S_CPU_GROUP + s_pg_group_of(login)] += (double)t * tick_ms;
+            ms[S_SW + S_CPU_PG] += s_proc_switches(e->d_name);
         }
         if (d)
             closedir(d);
@@ -411,6 +446,7 @@ static void s_cpu_sample(const s_options_t *o, double ms[S_CPU_COLS])
     PQclear(who);
     long self = s_proc_ticks("/proc/self/stat", NULL);
     ms[S_CPU_SELF] = self < 0 ? 0 : (double)self * tick_ms;
+    ms[S_SW + S_CPU_SELF] = s_proc_switches("self");
 }
 
 /* ---- the system: N clients --------------------------------------------- */
@@ -490,7 +526,7 @@ static const char *const s_alone_name[S_ALONE_KINDS] = {
 
 typedef struct {
     double p50[S_ALONE_KINDS], p99[S_ALONE_KINDS];
-    double cpu[S_CPU_COLS]; /* CPU ms a talk of the talks alone */
+    double cpu[S_SAMPLE_COLS]; /* CPU ms and switches a talk of the talks alone */
 } s_alone_t;
 
 static uint8_t *s_alone_pack(const s_setup_t *setup, int kind, size_t *len)
@@ -522,7 +558,7 @@ static int s_alone_run(const s_options_t *o, void *zctx, const s_setup_t *setup,
     memset(res, 0, sizeof *res);
     for (int kind = 0; kind < S_ALONE_KINDS && rc == 0; kind++) {
         s_samples_t lat = {0};
-        double cpu0[S_CPU_COLS], cpu1[S_CPU_COLS], end = s_mono() + seconds;
+        double cpu0[S_SAMPLE_COLS], cpu1[S_SAMPLE_COLS], end = s_mono() + seconds;
         int want = kind == S_ALONE_REFUSED ? HJ__CODE__INVALID_ARGUMENT : HJ__CODE__OK;
         s_cpu_sample(o, cpu0);
         while (rc == 0 && s_mono() < end) {
@@ -543,7 +579,7 @@ static int s_alone_run(const s_options_t *o, void *zctx, const s_setup_t *setup,
         qsort(lat.v, lat.n, sizeof *lat.v, s_cmp_double);
         res->p50[kind] = s_pct(&lat, 50);
         res->p99[kind] = s_pct(&lat, 99);
-        for (int i = 0; i < S_CPU_COLS && kind == S_ALONE_TALK && lat.n; i++)
+        for (int i = 0; i < S_SAMPLE_COLS && kind == S_ALONE_TALK && lat.n; i++)
             res->cpu[i] = (cpu1[i] - cpu0[i]) / (double)lat.n;
         free(lat.v);
     }
@@ -642,7 +678,7 @@ typedef struct {
     double seals;                /* relay transactions per talk */
     double xids;                 /* write transactions (all processes) per talk */
     double read_p50, read_p99;   /* the reader's coverage reads meanwhile, ms */
-    double cpu[S_CPU_COLS];      /* CPU ms a talk, per column (s_cpu_sample) */
+    double cpu[S_SAMPLE_COLS];   /* CPU ms and switches a talk, per column (s_cpu_sample) */
     double cores;                /* CPU of all columns / wall time: cores kept busy */
     long ok, errors, events;
 } s_system_result_t;
@@ -765,7 +801,7 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     sub->from_us = from_us;
     sub->to_us = INT64_MAX;
     pthread_mutex_unlock(&sub->lock);
-    double cpu0[S_CPU_COLS], cpu1[S_CPU_COLS];
+    double cpu0[S_SAMPLE_COLS], cpu1[S_SAMPLE_COLS];
     s_cpu_sample(o, cpu0);
     double t0 = s_mono();
     atomic_store(&s_phase, S_MEASURE);
@@ -804,7 +840,7 @@ static int s_system_run(const s_options_t *o, void *zctx, const s_setup_t *setup
     s_batches(from_us, to_us, res);
     s_board_latency(sub, from_us, to_us, res);
     res->xids = res->ok ? (xid1 - xid0) / (double)res->ok : 0;
-    for (int i = 0; i < S_CPU_COLS; i++) {
+    for (int i = 0; i < S_SAMPLE_COLS; i++) {
         res->cpu[i] = res->ok ? (cpu1[i] - cpu0[i]) / (double)res->ok : 0;
         if (i < S_CPU_GROUP)
             res->cores += (cpu1[i] - cpu0[i]) / 1000.0 / elapsed;
@@ -1170,31 +1206,41 @@ static void s_cpu_report(const s_options_t *o, const s_alone_t *alone,
                          s_system_result_t sys[S_MAX_RUNS][S_MAX_LEVELS])
 {
     printf("CPU a talk, ms (user + system from /proc over the measured window; postgres: the "
-           "postmaster and every process it started)\n");
+           "postmaster and every process it started);\nunder each, the context switches a talk "
+           "(every thread: each hand-off from one thread or process to another is one)\n");
     printf("%-8s", "clients");
     for (int i = 0; i < o->npids; i++)
         printf("  %13s", o->pid_name[i]);
     printf("  %9s  %9s  %7s  %10s\n", "postgres", "hj-bench", "total", "cores busy");
     for (int k = -1; k < o->nlevels; k++) {
-        double total = 0, v[S_CPU_COLS];
+        double v[S_SAMPLE_COLS];
         s_system_result_t col[S_MAX_RUNS];
         for (int r = 0; r < o->runs && k >= 0; r++)
             col[r] = sys[r][k];
-        for (int i = 0; i < S_CPU_COLS; i++) {
+        for (int i = 0; i < S_SAMPLE_COLS; i++)
             v[i] = k < 0 ? S_MEDIAN_OF(alone, o->runs, cpu[i]) : S_MEDIAN_OF(col, o->runs, cpu[i]);
-            total += i < o->npids || i == S_CPU_PG || i == S_CPU_SELF ? v[i] : 0;
+        for (int half = 0; half < 2; half++) {
+            const double *h = v + half * S_SW;
+            double total = h[S_CPU_PG] + h[S_CPU_SELF];
+            for (int i = 0; i < o->npids; i++)
+                total += h[i];
+            if (half)
+                printf("%-8s", "");
+            else if (k < 0)
+                printf("%-8s", "alone");
+            else
+                printf("%-8d", o->levels[k]);
+            for (int i = 0; i < o->npids; i++)
+                printf(half ? "  %13.1f" : "  %13.3f", h[i]);
+            printf(half ? "  %9.1f  %9.1f  %7.1f" : "  %9.3f  %9.3f  %7.3f", h[S_CPU_PG],
+                   h[S_CPU_SELF], total);
+            if (half)
+                printf("  %10s\n", "switches");
+            else if (k < 0)
+                printf("  %10s\n", "-");
+            else
+                printf("  %10.2f\n", S_MEDIAN_OF(col, o->runs, cores));
         }
-        if (k < 0)
-            printf("%-8s", "alone");
-        else
-            printf("%-8d", o->levels[k]);
-        for (int i = 0; i < o->npids; i++)
-            printf("  %13.3f", v[i]);
-        printf("  %9.3f  %9.3f  %7.3f", v[S_CPU_PG], v[S_CPU_SELF], total);
-        if (k < 0)
-            printf("  %10s\n", "-");
-        else
-            printf("  %10.2f\n", S_MEDIAN_OF(col, o->runs, cores));
         printf("%-8s  postgres for:", "");
         for (int g = 0; g < s_npg; g++)
             printf(" %s %.3f", s_pg_group[g], v[S_CPU_GROUP + g]);

@@ -171,6 +171,16 @@ static void s_talk_fill(const s_setup_t *setup, const char *id, const char *comm
     talk->summary = S_SUMMARY;
 }
 
+/* A request, packed (malloc'd; NULL when out of memory). */
+static uint8_t *s_request_pack(const Hj__Interviews__Request *req, size_t *len)
+{
+    *len = hj__interviews__request__get_packed_size(req);
+    uint8_t *buf = malloc(*len);
+    if (buf)
+        hj__interviews__request__pack(req, buf);
+    return buf;
+}
+
 /* The talk_add request (about 300 bytes packed). */
 static uint8_t *s_talk_pack(const s_setup_t *setup, const char *request_id, size_t *len)
 {
@@ -182,11 +192,19 @@ static uint8_t *s_talk_pack(const s_setup_t *setup, const char *request_id, size
     req.request_id = (char *)request_id;
     req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_ADD;
     req.talk_add = &talk;
-    *len = hj__interviews__request__get_packed_size(&req);
-    uint8_t *buf = malloc(*len);
-    if (buf)
-        hj__interviews__request__pack(&req, buf);
-    return buf;
+    return s_request_pack(&req, len);
+}
+
+/* A coverage read of `community` (a read: no request id); hj-interviewsd's
+ * check refuses a community that is not a code before any query. */
+static uint8_t *s_coverage_pack(const char *community, size_t *len)
+{
+    Hj__Interviews__CoverageQuery q = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
+    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
+    q.community = (char *)community;
+    req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
+    req.coverage = &q;
+    return s_request_pack(&req, len);
 }
 
 static size_t s_request_len(const s_setup_t *setup)
@@ -464,22 +482,6 @@ typedef struct {
     int said;  /* the first failed call is named on stderr */
 } s_client_t;
 
-/* The reader's request: the measured community's talk coverage (a read:
- * no request id), what a guidance group looks at while talks are recorded. */
-static uint8_t *s_coverage_pack(size_t *len)
-{
-    Hj__Interviews__CoverageQuery q = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
-    q.community = S_COMMUNITY;
-    req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
-    req.coverage = &q;
-    *len = hj__interviews__request__get_packed_size(&req);
-    uint8_t *buf = malloc(*len);
-    if (buf)
-        hj__interviews__request__pack(&req, buf);
-    return buf;
-}
-
 static void *s_client_run(void *arg)
 {
     s_client_t *t = arg;
@@ -493,7 +495,8 @@ static void *s_client_run(void *arg)
         size_t len = 0, reply_len = 0;
         uint8_t *reply = NULL;
         hj_uuid_new(rid);
-        uint8_t *body = t->reads ? s_coverage_pack(&len) : s_talk_pack(t->setup, rid, &len);
+        uint8_t *body =
+            t->reads ? s_coverage_pack(S_COMMUNITY, &len) : s_talk_pack(t->setup, rid, &len);
         double t0 = s_mono();
         int code = body ? s_call(c, "interviews", body, len, &reply, &reply_len) : -1;
         double ms = (s_mono() - t0) * 1000;
@@ -536,16 +539,7 @@ static uint8_t *s_alone_pack(const s_setup_t *setup, int kind, size_t *len)
         hj_uuid_new(rid);
         return s_talk_pack(setup, rid, len);
     }
-    Hj__Interviews__CoverageQuery q = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
-    q.community = kind == S_ALONE_READ ? S_COMMUNITY : "not a code!";
-    req.op_case = HJ__INTERVIEWS__REQUEST__OP_COVERAGE;
-    req.coverage = &q;
-    *len = hj__interviews__request__get_packed_size(&req);
-    uint8_t *buf = malloc(*len);
-    if (buf)
-        hj__interviews__request__pack(&req, buf);
-    return buf;
+    return s_coverage_pack(kind == S_ALONE_READ ? S_COMMUNITY : "not a code!", len);
 }
 
 /* Each kind one call after another for `seconds`; 0, or -1 when a call

@@ -24,13 +24,11 @@ static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
     if (!m)
         return 1;
     const char *v[2] = {m->code, m->name};
-    PGresult *r = hj_pq(c, state,
+    int rc = hj_pq_exec(c, state,
                         "INSERT INTO interviews.community (code, name) VALUES ($1, $2) "
                         "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
                         2, v);
     hj__registry__community__free_unpacked(m, NULL);
-    int rc = r ? 0 : -1;
-    PQclear(r);
     return rc;
 }
 
@@ -42,13 +40,10 @@ static int s_apply_one_person(PGconn *c, const Hj__Registry__Person *p)
     if (!hj_uuid_valid(p->id))
         return 1;
     const char *v[3] = {p->id, p->name, p->code};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
-                        "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
-                        3, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_pq_exec(c, state,
+                      "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
+                      "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
+                      3, v);
 }
 
 static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
@@ -87,7 +82,7 @@ static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
     snprintf(committee, sizeof committee, "%d", (int)s->committee);
     const char *v[7] = {s->id,   s->community,  s->person_id, committee,
                         s->role, s->term_start, s->term_end};
-    PGresult *r = hj_pq(c, state,
+    int rc = hj_pq_exec(c, state,
                         ended ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
                                 "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
                                 "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO UPDATE SET "
@@ -97,8 +92,6 @@ static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
                                 "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
                         7, v);
     hj__registry__seat__free_unpacked(s, NULL);
-    int rc = r ? 0 : -1;
-    PQclear(r);
     return rc;
 }
 
@@ -142,11 +135,9 @@ static int s_roster_apply(PGconn *c, const char *cursor)
     }
     if (rc == 0 && n > 0 && !PQgetisnull(r, 0, 3)) {
         const char *w[1] = {PQgetvalue(r, 0, 3)};
-        PGresult *u = hj_pq(
+        rc = hj_pq_exec(
             c, state, "UPDATE interviews.roster_cursor SET seq = $1::bigint WHERE seq < $1::bigint",
             1, w);
-        rc = u ? 0 : -1;
-        PQclear(u);
     }
     PQclear(r);
     return rc;
@@ -357,19 +348,12 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     const char *v[1] = {id};
     /* id is a UUID or, for talk_get, the talk's short code (T0042, sql/024). */
     PGresult *r =
-        hj_pq(c, state,
-              "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
-              "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_q_row(call, c, "talk", "id",
+                      "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
+                      "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
+                      1, v, "talk %s not found", id);
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
-        return;
-    }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
         hj_call_sql_failed(call, state, "talk", "id");
@@ -651,16 +635,13 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
 /* Why talk `id` cannot be corrected: NOT_FOUND or already voided. */
 static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
 {
-    char state[6];
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT COALESCE(void_reason, '') FROM interviews.talk "
-                        "WHERE id = $1::uuid",
-                        1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+    PGresult *r = hj_call_q(call, c, "talk", "id",
+                            "SELECT COALESCE(void_reason, '') FROM interviews.talk "
+                            "WHERE id = $1::uuid",
+                            1, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
     else
@@ -672,16 +653,13 @@ static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
 
 void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkVoid *t)
 {
-    char state[6];
     const char *v[2] = {t->id, t->reason};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
-                        "WHERE id = $1::uuid AND voided_at IS NULL",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+    PGresult *r = hj_call_q(call, c, "talk", "id",
+                            "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
+                            "WHERE id = $1::uuid AND voided_at IS NULL",
+                            2, v);
+    if (!r)
         return;
-    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (!changed) {
@@ -696,14 +674,12 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
     char state[6];
     s_talks_t before;
     const char *v[3] = {u->id, u->summary, u->date};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
-                        "AND t.voided_at IS NULL FOR UPDATE",
-                        1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+    PGresult *r = hj_call_q(call, c, "talk", "id",
+                            "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
+                            "AND t.voided_at IS NULL FOR UPDATE",
+                            1, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0) {
         PQclear(r);
         s_talk_not_correctable(c, call, u->id);
@@ -751,7 +727,6 @@ static uint32_t s_per_mille(uint32_t covered, uint32_t members)
 
 void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q)
 {
-    char state[6];
     if (s_roster_sync(c) != 0) {
         s_roster_failed(call);
         return;
@@ -760,27 +735,25 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
     /* One row per sitting member (a person on both committees once), and one
      * row with NULL member for a community without any. */
     PGresult *r =
-        hj_pq(c, state,
-              "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
-              "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
-              "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
-              "FROM interviews.community c "
-              "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
-              "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
-              "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
-              "s.term_end IS NULL GROUP BY s.person_id) m ON true "
-              "LEFT JOIN interviews.person p ON p.id = m.person_id "
-              "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
-              "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
-              "AND t.voided_at IS NULL "
-              "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
-              "WHERE $1 = '' OR c.code = $1 "
-              "ORDER BY c.code, p.name, m.person_id",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "coverage", "");
+        hj_call_q(call, c, "coverage", "",
+                  "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
+                  "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
+                  "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
+                  "FROM interviews.community c "
+                  "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
+                  "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
+                  "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
+                  "s.term_end IS NULL GROUP BY s.person_id) m ON true "
+                  "LEFT JOIN interviews.person p ON p.id = m.person_id "
+                  "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
+                  "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
+                  "AND t.voided_at IS NULL "
+                  "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
+                  "WHERE $1 = '' OR c.code = $1 "
+                  "ORDER BY c.code, p.name, m.person_id",
+                  1, v);
+    if (!r)
         return;
-    }
     int n = PQntuples(r);
     if (n == 0 && q->community[0]) {
         PQclear(r);
@@ -869,15 +842,13 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
     const char *v[3] = {f->talk_id, number, f->closed_on};
     /* The update itself decides a race between two closes: only one finds it open. */
     PGresult *r =
-        hj_pq(c, state,
-              "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
-              "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
-              "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
-              3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "follow-up", "number");
+        hj_call_q(call, c, "follow-up", "number",
+                  "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
+                  "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
+                  "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
+                  3, v);
+    if (!r)
         return;
-    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (changed) {

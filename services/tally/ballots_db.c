@@ -168,14 +168,12 @@ int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char
                         election_num(ni, invalid),
                         array};
     /* A failure's SQLSTATE goes to the arena, where election_sql_failed reads it. */
-    PGresult *r = hj_pq(c, a->sqlstate,
+    int rc = hj_pq_exec(c, a->sqlstate,
                         "UPDATE tally.box SET entry = $4, counted = $5::int, valid = $6::int, "
                         "invalid = $7::int, votes = $8::bigint[] WHERE election = $1::uuid AND "
                         "round = $2::int AND name = $3",
                         8, v);
     free(array);
-    int rc = r ? 0 : -1;
-    PQclear(r);
     return rc;
 }
 

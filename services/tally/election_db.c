@@ -41,11 +41,9 @@ void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a
 int election_exec(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what, const char *sql,
                   int n, const char *const *v)
 {
-    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
-    int rc = r ? 0 : -1;
-    if (!r)
+    int rc = hj_pq_exec(c, a->sqlstate, sql, n, v);
+    if (rc != 0)
         election_sql_failed(call, "", a, what, "");
-    PQclear(r);
     return rc;
 }
 
@@ -108,8 +106,7 @@ int election_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, 
     if (found < 0)
         hj_call_sql_failed(call, e->sqlstate, "the election", "");
     else if (!found)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
-                      "election %s not found (hj election schedule prints its id)", id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election", ELECTION_NOT_FOUND, id);
     return found == 1 ? 0 : -1;
 }
 

@@ -49,6 +49,9 @@ const char *election_num(char buf[24], long long v);
 int election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, int lock,
                  election_t *e);
 
+/* What a user reads for an election id that names none (a printf format of the id). */
+#define ELECTION_NOT_FOUND "election %s not found (hj election schedule prints its id)"
+
 /* The election `id` (lock: FOR UPDATE). 0, or -1 with NOT_FOUND or the SQL failure. */
 int election_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
                   int lock, election_t *e);

@@ -116,13 +116,10 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
 {
     char state[6] = "", pos[24];
     const char *v[5] = {election, round, election_num(pos, position), person_id, name};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.paper (election, round, position, person_id, name) "
-                        "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
-                        5, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_pq_exec(c, state,
+                      "INSERT INTO tally.paper (election, round, position, person_id, name) "
+                      "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
+                      5, v);
 }
 
 /* A round being opened: the election, its last round, and the paper and

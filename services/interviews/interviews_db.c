@@ -17,19 +17,18 @@
  * are asked of the database (sql/025: interviews.roster_kinds, roster_fresh,
  * roster_rows), the one place talk_record asks them too. */
 
-static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
+/* Each applies one decoded roster row: 0 / -1, or 1 when it does not decode. */
+typedef int (*s_roster_fn)(PGconn *c, const ProtobufCMessage *m, const char *kind);
+
+static int s_apply_community(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
+    const Hj__Registry__Community *k = (const void *)m;
     char state[6];
-    Hj__Registry__Community *m = hj__registry__community__unpack(NULL, len, data);
-    if (!m)
-        return 1;
-    const char *v[2] = {m->code, m->name};
-    int rc = hj_pq_exec(c, state,
-                        "INSERT INTO interviews.community (code, name) VALUES ($1, $2) "
-                        "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
-                        2, v);
-    hj__registry__community__free_unpacked(m, NULL);
-    return rc;
+    const char *v[2] = {k->code, k->name};
+    return hj_pq_exec(c, state,
+                      "INSERT INTO interviews.community (code, name) VALUES ($1, $2) "
+                      "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+                      2, v);
 }
 
 /* person_added, and person_updated (a corrected name): the name and code
@@ -46,53 +45,72 @@ static int s_apply_one_person(PGconn *c, const Hj__Registry__Person *p)
                       3, v);
 }
 
-static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
+static int s_apply_person(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
-    Hj__Registry__Person *p = hj__registry__person__unpack(NULL, len, data);
-    if (!p)
-        return 1;
-    int rc = s_apply_one_person(c, p);
-    hj__registry__person__free_unpacked(p, NULL);
-    return rc;
+    return s_apply_one_person(c, (const void *)m);
 }
 
-static int s_apply_persons(PGconn *c, const uint8_t *data, size_t len)
+static int s_apply_persons(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
-    Hj__Registry__Persons *list = hj__registry__persons__unpack(NULL, len, data);
-    int rc = list ? 0 : 1;
-    for (size_t i = 0; list && i < list->n_items && rc >= 0; i++)
+    const Hj__Registry__Persons *list = (const void *)m;
+    int rc = 0;
+    for (size_t i = 0; i < list->n_items && rc >= 0; i++)
         rc = s_apply_one_person(c, list->items[i]);
-    if (list)
-        hj__registry__persons__free_unpacked(list, NULL);
     return rc;
 }
 
 /* seat_added and seat_ended both carry the whole seat: a seat first seen
  * ended is stored ended, and a later-applied seat_added does not reopen it. */
-static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
+static int s_apply_seat(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
+    const Hj__Registry__Seat *s = (const void *)m;
     char state[6], committee[8];
-    Hj__Registry__Seat *s = hj__registry__seat__unpack(NULL, len, data);
-    if (!s)
+    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id) || !hj_date_valid(s->term_start))
         return 1;
-    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id) || !hj_date_valid(s->term_start)) {
-        hj__registry__seat__free_unpacked(s, NULL);
-        return 1;
-    }
     snprintf(committee, sizeof committee, "%d", (int)s->committee);
     const char *v[7] = {s->id,   s->community,  s->person_id, committee,
                         s->role, s->term_start, s->term_end};
-    int rc = hj_pq_exec(c, state,
-                        ended ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
-                                "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
-                                "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO UPDATE SET "
-                                "term_end = EXCLUDED.term_end"
-                              : "INSERT INTO interviews.seat (id, community, person_id, committee, "
-                                "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
-                                "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
-                        7, v);
-    hj__registry__seat__free_unpacked(s, NULL);
-    return rc;
+    return hj_pq_exec(c, state,
+                      strcmp(kind, "seat_ended") == 0
+                          ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
+                            "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
+                            "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO UPDATE SET "
+                            "term_end = EXCLUDED.term_end"
+                          : "INSERT INTO interviews.seat (id, community, person_id, committee, "
+                            "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
+                            "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
+                      7, v);
+}
+
+/* The roster's kinds (interviews.roster_kinds, sql/025), each with its record. */
+static const struct {
+    const char *kind;
+    const ProtobufCMessageDescriptor *payload;
+    s_roster_fn apply;
+} s_roster_kinds[] = {
+    {"community_added", &hj__registry__community__descriptor, s_apply_community},
+    {"community_updated", &hj__registry__community__descriptor, s_apply_community},
+    {"person_added", &hj__registry__person__descriptor, s_apply_person},
+    {"person_updated", &hj__registry__person__descriptor, s_apply_person},
+    {"persons_imported", &hj__registry__persons__descriptor, s_apply_persons},
+    {"seat_added", &hj__registry__seat__descriptor, s_apply_seat},
+    {"seat_ended", &hj__registry__seat__descriptor, s_apply_seat},
+};
+
+/* One roster row: 0 / -1, or 1 when it does not decode (or is no roster kind). */
+static int s_roster_row(PGconn *c, const char *kind, const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < sizeof s_roster_kinds / sizeof s_roster_kinds[0]; i++) {
+        if (strcmp(s_roster_kinds[i].kind, kind) != 0)
+            continue;
+        ProtobufCMessage *m = protobuf_c_message_unpack(s_roster_kinds[i].payload, NULL, len, data);
+        if (!m)
+            return 1;
+        int rc = s_roster_kinds[i].apply(c, m, kind);
+        protobuf_c_message_free_unpacked(m, NULL);
+        return rc;
+    }
+    return 1;
 }
 
 /* Applies every fresh roster row and moves the cursor on to the relay's
@@ -117,14 +135,7 @@ static int s_roster_apply(PGconn *c, const char *cursor)
             rc = -1;
             break;
         }
-        if (strcmp(kind, "community_added") == 0 || strcmp(kind, "community_updated") == 0)
-            rc = s_apply_community(c, data, len);
-        else if (strcmp(kind, "person_added") == 0 || strcmp(kind, "person_updated") == 0)
-            rc = s_apply_person(c, data, len);
-        else if (strcmp(kind, "persons_imported") == 0)
-            rc = s_apply_persons(c, data, len);
-        else
-            rc = s_apply_seat(c, data, len, strcmp(kind, "seat_ended") == 0);
+        rc = s_roster_row(c, kind, data, len);
         if (rc > 0) {
             /* A record we cannot read must not stop the service: say so and go on. */
             hj_warn("roster: journal row %s (%s) does not decode: skipped", PQgetvalue(r, i, 0),

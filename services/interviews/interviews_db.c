@@ -475,7 +475,7 @@ out:
 
 void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Talk *t)
 {
-    char state[6], phase[4], role[4];
+    char phase[4], role[4];
     const Hj__Interviews__Interviewee *e = t->interviewee;
     /* The follow-ups as three parallel arrays (unnest in the function). */
     char **fields = calloc(3 * t->n_follow_ups + 1, sizeof *fields);
@@ -519,21 +519,20 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
                              owner_list,
                              due_list,
                              attempt ? "t" : "f"};
-        r = hj_pq(c, state,
-                  "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
-                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, "
-                  "'{}'), recorded_at, "
-                  "COALESCE(interviewee_code, ''), COALESCE(talk_code, '') "
-                  "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
-                  "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
-                  "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",
-                  16, v);
-        if (!r) {
-            /* A replay of a recorded talk lands here (23505 on the talk's id);
-             * the writer returns its first answer. */
-            hj_call_sql_failed(call, state, "talk", "id");
+        r = hj_call_q(
+            call, c, "talk", "id",
+            "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
+            "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, "
+            "'{}'), recorded_at, "
+            "COALESCE(interviewee_code, ''), COALESCE(talk_code, '') "
+            "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
+            "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
+            "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",
+            16, v);
+        /* A replay of a recorded talk lands here (23505 on the talk's id);
+         * the writer returns its first answer. */
+        if (!r)
             goto out;
-        }
         if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), "roster") != 0 || attempt)
             break;
         PQclear(r);
@@ -597,32 +596,30 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
                         q->after,     limit, scope,          include};
     /* Over the whole filter, not the page: the reader learns how many are
      * withheld, never which; and how many they may see in all. */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT count(*) FILTER (WHERE NOT ($6::text[] IS NULL OR t.community = "
-                        "ANY($6::text[]))), count(*) FILTER (WHERE $6::text[] IS NULL OR "
-                        "t.community = ANY($6::text[])) FROM interviews.talk t WHERE " S_TALK_FILTER
-                            S_TALK_STANDING("$7"),
-                        7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
+    PGresult *r =
+        hj_call_q(call, c, "talk list", "",
+                  "SELECT count(*) FILTER (WHERE NOT ($6::text[] IS NULL OR t.community = "
+                  "ANY($6::text[]))), count(*) FILTER (WHERE $6::text[] IS NULL OR "
+                  "t.community = ANY($6::text[])) FROM interviews.talk t WHERE " S_TALK_FILTER
+                      S_TALK_STANDING("$7"),
+                  7, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include});
     if (!r) {
         free(scope);
-        hj_call_sql_failed(call, state, "talk list", "");
         return;
     }
     withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
     total = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
-    r = hj_pq(c, state,
-              "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
-              "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
-              "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
-              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING(
-                  "$9") "ORDER BY t.talk_date, t.id LIMIT $7::int",
-              9, v);
+    r = hj_call_q(call, c, "talk list", "",
+                  "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
+                  "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
+                  "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
+                  "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING(
+                      "$9") "ORDER BY t.talk_date, t.id LIMIT $7::int",
+                  9, v);
     free(scope);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk list", "");
+    if (!r)
         return;
-    }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
         hj_call_sql_failed(call, state, "talk list", "");
@@ -711,13 +708,12 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
             s_talks_free(&before);
             return;
         }
-    r = hj_pq(c, state,
-              "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
-              "talk_date = COALESCE(NULLIF($3, '')::date, talk_date) WHERE id = $1::uuid",
-              3, v);
+    r = hj_call_q(call, c, "talk", "id",
+                  "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
+                  "talk_date = COALESCE(NULLIF($3, '')::date, talk_date) WHERE id = $1::uuid",
+                  3, v);
     if (!r) {
         s_talks_free(&before);
-        hj_call_sql_failed(call, state, "talk", "id");
         return;
     }
     PQclear(r);
@@ -848,7 +844,7 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
 void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                                    const Hj__Interviews__FollowUpClose *f)
 {
-    char state[6], number[16];
+    char number[16];
     snprintf(number, sizeof number, "%u", f->number);
     const char *v[3] = {f->talk_id, number, f->closed_on};
     /* The update itself decides a race between two closes: only one finds it open. */
@@ -868,16 +864,14 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
         return;
     }
     /* Say why not. */
-    r = hj_pq(c, state,
-              "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
-              "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
-              "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
-              "WHERE t.id = $1::uuid",
-              2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "follow-up", "number");
+    r = hj_call_q(call, c, "follow-up", "number",
+                  "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
+                  "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
+                  "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
+                  "WHERE t.id = $1::uuid",
+                  2, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
                       f->talk_id);

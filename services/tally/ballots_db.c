@@ -22,15 +22,13 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
 {
     char no[24];
     const char *v[2] = {e->id, election_num(no, round)};
-    PGresult *r =
-        election_q(c, a,
-                   "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
-                   "($2::int = 0 OR no = $2::int)",
-                   2, v);
-    if (!r) {
-        election_sql_failed(call, "", a, "the rounds", "");
+    PGresult *r = election_call_q(
+        c, call, a, "the rounds",
+        "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
+        "($2::int = 0 OR no = $2::int)",
+        2, v);
+    if (!r)
         return -1;
-    }
     *round_no = atoi(PQgetvalue(r, 0, 0));
     if (!*round_no && round)
         return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "round",

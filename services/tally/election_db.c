@@ -38,6 +38,15 @@ void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
 }
 
+PGresult *election_call_q(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what,
+                          const char *sql, int n, const char *const *v)
+{
+    PGresult *r = election_q(c, a, sql, n, v);
+    if (!r)
+        election_sql_failed(call, "", a, what, "");
+    return r;
+}
+
 int election_exec(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what, const char *sql,
                   int n, const char *const *v)
 {

@@ -33,6 +33,11 @@ PGresult *election_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const cha
 void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
                          const char *field);
 
+/* election_q for a handler: the result, or NULL with the failure answered
+ * as election_sql_failed answers `what`. */
+PGresult *election_call_q(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what,
+                          const char *sql, int n, const char *const *v);
+
 /* A statement whose rows nobody reads (kept out of the arena). 0, or -1
  * with the failure answered as election_sql_failed answers `what`. */
 int election_exec(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what, const char *sql,

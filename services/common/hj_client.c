@@ -158,9 +158,7 @@ static void s_pause_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* One try: 1 answered, 0 silent, 2 refused (our key), -1 socket error. */
-static int s_try(hj_client_t *c, const char *service, const void *body, size_t len, uint8_t **reply,
-                 size_t *reply_len)
+int hj_client_mdp_send(void *socket, const char *service, const void *body, size_t len)
 {
     hj_frames_t f;
     hj_frames_init(&f);
@@ -168,7 +166,15 @@ static int s_try(hj_client_t *c, const char *service, const void *body, size_t l
     hj_frames_addstr(&f, HJ_MDPC);
     hj_frames_addstr(&f, service);
     hj_frames_add(&f, body, len);
-    if (hj_frames_send(c->socket, &f) != 0)
+    return hj_frames_send(socket, &f);
+}
+
+/* One try: 1 answered, 0 silent, 2 refused (our key), -1 socket error. */
+static int s_try(hj_client_t *c, const char *service, const void *body, size_t len, uint8_t **reply,
+                 size_t *reply_len)
+{
+    hj_frames_t f;
+    if (hj_client_mdp_send(c->socket, service, body, len) != 0)
         return -1;
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);

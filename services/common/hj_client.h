@@ -38,6 +38,9 @@ int hj_client_call(hj_client_t *c, const char *service, const void *body, size_t
  * did not answer in time. A write that can wait in a spool checks this first,
  * so an unreachable bus costs wait_ms, not timeout_ms x tries. */
 int hj_client_reachable(hj_client_t *c, int wait_ms);
+/* Sends one Majordomo client request, ["" | MDPC01 | service | body], on a
+ * DEALER socket connected to hj-busd (the one way a request is framed). 0 / -1. */
+int hj_client_mdp_send(void *socket, const char *service, const void *body, size_t len);
 /* How many tries the last call took. */
 int hj_client_tries_used(hj_client_t *c);
 

@@ -343,13 +343,18 @@ PGresult *hj_pq(PGconn *c, char sqlstate[6], const char *sql, int n, const char 
     return hj_pqb(c, sqlstate, sql, n, values, NULL, NULL);
 }
 
-int hj_pq_cmd(PGconn *c, const char *sql)
+int hj_pq_exec(PGconn *c, char sqlstate[6], const char *sql, int n, const char *const *values)
 {
-    char state[6];
-    PGresult *r = hj_pq(c, state, sql, 0, NULL);
+    PGresult *r = hj_pq(c, sqlstate, sql, n, values);
     int rc = r ? 0 : -1;
     PQclear(r);
     return rc;
+}
+
+int hj_pq_cmd(PGconn *c, const char *sql)
+{
+    char state[6];
+    return hj_pq_exec(c, state, sql, 0, NULL);
 }
 
 int hj_pq_begin(PGconn *c, int *own)

@@ -48,7 +48,10 @@ PGresult *hj_pq(PGconn *c, char sqlstate[6], const char *sql, int n, const char 
 /* Same with per-parameter lengths and formats (1 = binary), for bytea. */
 PGresult *hj_pqb(PGconn *c, char sqlstate[6], const char *sql, int n, const char *const *values,
                  const int *lengths, const int *formats);
-/* Runs a statement without results (BEGIN, SAVEPOINT ...). 0 / -1. */
+/* hj_pq for a statement whose rows nobody reads (an upsert, an UPDATE):
+ * 0 / -1, with the SQLSTATE of a failure in `sqlstate` as hj_pq leaves it. */
+int hj_pq_exec(PGconn *c, char sqlstate[6], const char *sql, int n, const char *const *values);
+/* Runs a statement without parameters or results (BEGIN, SAVEPOINT ...). 0 / -1. */
 int hj_pq_cmd(PGconn *c, const char *sql);
 /* A text[] literal of n strings, each quoted ("{\"a\",\"b \\\"c\\\"\"}"), for a
  * $n::text[] (or ::uuid[], ::date[]) parameter: malloc'd, or NULL. */

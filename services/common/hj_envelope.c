@@ -103,6 +103,16 @@ int hj_date_valid(const char *s)
     return d <= days[m - 1] + (m == 2 && leap);
 }
 
+long hj_date_days(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 void hj_date_from_today(int days, char out[11])
 {
     /* Asia/Shanghai has no daylight saving: UTC+8 all year. */

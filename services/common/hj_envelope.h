@@ -60,6 +60,9 @@ int hj_check_wire_text(hj_status_t *st, const ProtobufCMessageDescriptor *desc, 
                        size_t len);
 /* 1 when s is a real calendar date YYYY-MM-DD (so 2026-02-30 is not). */
 int hj_date_valid(const char *s);
+/* Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian; H. Hinnant's
+ * days_from_civil): the one place dates become numbers to subtract. */
+long hj_date_days(long y, long m, long d);
 /* Today's date in Asia/Shanghai (the election calendar's time zone). */
 void hj_date_today(char out[11]);
 /* The day `days` from today in Asia/Shanghai (negative: in the past). */

@@ -17,21 +17,18 @@
  * are asked of the database (sql/025: interviews.roster_kinds, roster_fresh,
  * roster_rows), the one place talk_record asks them too. */
 
-static int s_apply_community(PGconn *c, const uint8_t *data, size_t len)
+/* Each applies one decoded roster row: 0 / -1, or 1 when it does not decode. */
+typedef int (*s_roster_fn)(PGconn *c, const ProtobufCMessage *m, const char *kind);
+
+static int s_apply_community(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
+    const Hj__Registry__Community *k = (const void *)m;
     char state[6];
-    Hj__Registry__Community *m = hj__registry__community__unpack(NULL, len, data);
-    if (!m)
-        return 1;
-    const char *v[2] = {m->code, m->name};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO interviews.community (code, name) VALUES ($1, $2) "
-                        "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
-                        2, v);
-    hj__registry__community__free_unpacked(m, NULL);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    const char *v[2] = {k->code, k->name};
+    return hj_pq_exec(c, state,
+                      "INSERT INTO interviews.community (code, name) VALUES ($1, $2) "
+                      "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+                      2, v);
 }
 
 /* person_added, and person_updated (a corrected name): the name and code
@@ -42,64 +39,78 @@ static int s_apply_one_person(PGconn *c, const Hj__Registry__Person *p)
     if (!hj_uuid_valid(p->id))
         return 1;
     const char *v[3] = {p->id, p->name, p->code};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
-                        "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
-                        3, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_pq_exec(c, state,
+                      "INSERT INTO interviews.person (id, name, code) VALUES ($1, $2, $3) "
+                      "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code",
+                      3, v);
 }
 
-static int s_apply_person(PGconn *c, const uint8_t *data, size_t len)
+static int s_apply_person(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
-    Hj__Registry__Person *p = hj__registry__person__unpack(NULL, len, data);
-    if (!p)
-        return 1;
-    int rc = s_apply_one_person(c, p);
-    hj__registry__person__free_unpacked(p, NULL);
-    return rc;
+    return s_apply_one_person(c, (const void *)m);
 }
 
-static int s_apply_persons(PGconn *c, const uint8_t *data, size_t len)
+static int s_apply_persons(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
-    Hj__Registry__Persons *list = hj__registry__persons__unpack(NULL, len, data);
-    int rc = list ? 0 : 1;
-    for (size_t i = 0; list && i < list->n_items && rc >= 0; i++)
+    const Hj__Registry__Persons *list = (const void *)m;
+    int rc = 0;
+    for (size_t i = 0; i < list->n_items && rc >= 0; i++)
         rc = s_apply_one_person(c, list->items[i]);
-    if (list)
-        hj__registry__persons__free_unpacked(list, NULL);
     return rc;
 }
 
 /* seat_added and seat_ended both carry the whole seat: a seat first seen
  * ended is stored ended, and a later-applied seat_added does not reopen it. */
-static int s_apply_seat(PGconn *c, const uint8_t *data, size_t len, int ended)
+static int s_apply_seat(PGconn *c, const ProtobufCMessage *m, const char *kind)
 {
+    const Hj__Registry__Seat *s = (const void *)m;
     char state[6], committee[8];
-    Hj__Registry__Seat *s = hj__registry__seat__unpack(NULL, len, data);
-    if (!s)
+    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id) || !hj_date_valid(s->term_start))
         return 1;
-    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id) || !hj_date_valid(s->term_start)) {
-        hj__registry__seat__free_unpacked(s, NULL);
-        return 1;
-    }
     snprintf(committee, sizeof committee, "%d", (int)s->committee);
     const char *v[7] = {s->id,   s->community,  s->person_id, committee,
                         s->role, s->term_start, s->term_end};
-    PGresult *r = hj_pq(c, state,
-                        ended ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
-                                "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
-                                "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO UPDATE SET "
-                                "term_end = EXCLUDED.term_end"
-                              : "INSERT INTO interviews.seat (id, community, person_id, committee, "
-                                "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
-                                "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
-                        7, v);
-    hj__registry__seat__free_unpacked(s, NULL);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_pq_exec(c, state,
+                      strcmp(kind, "seat_ended") == 0
+                          ? "INSERT INTO interviews.seat (id, community, person_id, committee, "
+                            "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
+                            "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO UPDATE SET "
+                            "term_end = EXCLUDED.term_end"
+                          : "INSERT INTO interviews.seat (id, community, person_id, committee, "
+                            "role, term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, "
+                            "$6::date, NULLIF($7, '')::date) ON CONFLICT (id) DO NOTHING",
+                      7, v);
+}
+
+/* The roster's kinds (interviews.roster_kinds, sql/025), each with its record. */
+static const struct {
+    const char *kind;
+    const ProtobufCMessageDescriptor *payload;
+    s_roster_fn apply;
+} s_roster_kinds[] = {
+    {"community_added", &hj__registry__community__descriptor, s_apply_community},
+    {"community_updated", &hj__registry__community__descriptor, s_apply_community},
+    {"person_added", &hj__registry__person__descriptor, s_apply_person},
+    {"person_updated", &hj__registry__person__descriptor, s_apply_person},
+    {"persons_imported", &hj__registry__persons__descriptor, s_apply_persons},
+    {"seat_added", &hj__registry__seat__descriptor, s_apply_seat},
+    {"seat_ended", &hj__registry__seat__descriptor, s_apply_seat},
+};
+
+/* One roster row: 0 / -1, or 1 when it does not decode (or is no roster kind). */
+static int s_roster_row(PGconn *c, const char *kind, const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < sizeof s_roster_kinds / sizeof s_roster_kinds[0]; i++) {
+        if (strcmp(s_roster_kinds[i].kind, kind) != 0)
+            continue;
+        ProtobufCMessage *m = protobuf_c_message_unpack(s_roster_kinds[i].payload, NULL, len, data);
+        if (!m)
+            return 1;
+        int rc = s_roster_kinds[i].apply(c, m, kind);
+        protobuf_c_message_free_unpacked(m, NULL);
+        return rc;
+    }
+    return 1;
 }
 
 /* Applies every fresh roster row and moves the cursor on to the relay's
@@ -124,14 +135,7 @@ static int s_roster_apply(PGconn *c, const char *cursor)
             rc = -1;
             break;
         }
-        if (strcmp(kind, "community_added") == 0 || strcmp(kind, "community_updated") == 0)
-            rc = s_apply_community(c, data, len);
-        else if (strcmp(kind, "person_added") == 0 || strcmp(kind, "person_updated") == 0)
-            rc = s_apply_person(c, data, len);
-        else if (strcmp(kind, "persons_imported") == 0)
-            rc = s_apply_persons(c, data, len);
-        else
-            rc = s_apply_seat(c, data, len, strcmp(kind, "seat_ended") == 0);
+        rc = s_roster_row(c, kind, data, len);
         if (rc > 0) {
             /* A record we cannot read must not stop the service: say so and go on. */
             hj_warn("roster: journal row %s (%s) does not decode: skipped", PQgetvalue(r, i, 0),
@@ -142,11 +146,9 @@ static int s_roster_apply(PGconn *c, const char *cursor)
     }
     if (rc == 0 && n > 0 && !PQgetisnull(r, 0, 3)) {
         const char *w[1] = {PQgetvalue(r, 0, 3)};
-        PGresult *u = hj_pq(
+        rc = hj_pq_exec(
             c, state, "UPDATE interviews.roster_cursor SET seq = $1::bigint WHERE seq < $1::bigint",
             1, w);
-        rc = u ? 0 : -1;
-        PQclear(u);
     }
     PQclear(r);
     return rc;
@@ -357,19 +359,12 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
     const char *v[1] = {id};
     /* id is a UUID or, for talk_get, the talk's short code (T0042, sql/024). */
     PGresult *r =
-        hj_pq(c, state,
-              "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
-              "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+        hj_call_q_row(call, c, "talk", "id",
+                      "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = CASE WHEN $1 "
+                      "LIKE 'T%' OR $1 LIKE 't%' THEN NULL ELSE $1::uuid END OR t.code = upper($1)",
+                      1, v, "talk %s not found", id);
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
-        return;
-    }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
         hj_call_sql_failed(call, state, "talk", "id");
@@ -480,7 +475,7 @@ out:
 
 void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Talk *t)
 {
-    char state[6], phase[4], role[4];
+    char phase[4], role[4];
     const Hj__Interviews__Interviewee *e = t->interviewee;
     /* The follow-ups as three parallel arrays (unnest in the function). */
     char **fields = calloc(3 * t->n_follow_ups + 1, sizeof *fields);
@@ -524,21 +519,20 @@ void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Ta
                              owner_list,
                              due_list,
                              attempt ? "t" : "f"};
-        r = hj_pq(c, state,
-                  "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
-                  "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, "
-                  "'{}'), recorded_at, "
-                  "COALESCE(interviewee_code, ''), COALESCE(talk_code, '') "
-                  "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
-                  "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
-                  "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",
-                  16, v);
-        if (!r) {
-            /* A replay of a recorded talk lands here (23505 on the talk's id);
-             * the writer returns its first answer. */
-            hj_call_sql_failed(call, state, "talk", "id");
+        r = hj_call_q(
+            call, c, "talk", "id",
+            "SELECT outcome, detail, talk_id, COALESCE(person_id, ''), interviewee_name, "
+            "sitting_member, COALESCE(interviewer_ids, '{}'), COALESCE(interviewer_names, "
+            "'{}'), recorded_at, "
+            "COALESCE(interviewee_code, ''), COALESCE(talk_code, '') "
+            "FROM interviews.talk_record($1::uuid, $2, $3::smallint, $4::date, "
+            "NULLIF($5, '')::uuid, $6::smallint, $7, $8, $9::boolean, $10, $11::uuid[], "
+            "$12::text[], $13::text[], $14::text[], $15::date[], $16::boolean)",
+            16, v);
+        /* A replay of a recorded talk lands here (23505 on the talk's id);
+         * the writer returns its first answer. */
+        if (!r)
             goto out;
-        }
         if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), "roster") != 0 || attempt)
             break;
         PQclear(r);
@@ -614,29 +608,27 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
      * thousand talks costs what a page of a community's costs. */
     char cap[16];
     snprintf(cap, sizeof cap, "%d", HJ_LIST_COUNT_MAX + 1);
-    PGresult *r = hj_pq(
-        c, state, "SELECT " S_TALK_COUNT("NOT " S_TALK_IN_SCOPE) ", " S_TALK_COUNT(S_TALK_IN_SCOPE),
-        8, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include, cap});
+    PGresult *r =
+        hj_call_q(call, c, "talk list", "",
+                  "SELECT " S_TALK_COUNT("NOT " S_TALK_IN_SCOPE) ", " S_TALK_COUNT(S_TALK_IN_SCOPE),
+                  8, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include, cap});
     if (!r) {
         free(scope);
-        hj_call_sql_failed(call, state, "talk list", "");
         return;
     }
     withheld = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
     total = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
-    r = hj_pq(c, state,
-              "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
-              "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
-              "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
-              "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING(
-                  "$9") "ORDER BY t.talk_date, t.id LIMIT $7::int",
-              9, v);
+    r = hj_call_q(call, c, "talk list", "",
+                  "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE " S_TALK_FILTER
+                  "AND (NULLIF($6, '') IS NULL OR (t.talk_date, t.id) > (SELECT a.talk_date, a.id "
+                  "FROM interviews.talk a WHERE a.id = NULLIF($6, '')::uuid)) "
+                  "AND ($8::text[] IS NULL OR t.community = ANY($8::text[])) " S_TALK_STANDING(
+                      "$9") "ORDER BY t.talk_date, t.id LIMIT $7::int",
+                  9, v);
     free(scope);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk list", "");
+    if (!r)
         return;
-    }
     if (s_talks_load(c, state, r, &set) != 0) {
         s_talks_free(&set);
         hj_call_sql_failed(call, state, "talk list", "");
@@ -660,16 +652,13 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__T
 /* Why talk `id` cannot be corrected: NOT_FOUND or already voided. */
 static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
 {
-    char state[6];
     const char *v[1] = {id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT COALESCE(void_reason, '') FROM interviews.talk "
-                        "WHERE id = $1::uuid",
-                        1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+    PGresult *r = hj_call_q(call, c, "talk", "id",
+                            "SELECT COALESCE(void_reason, '') FROM interviews.talk "
+                            "WHERE id = $1::uuid",
+                            1, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
     else
@@ -681,16 +670,13 @@ static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
 
 void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkVoid *t)
 {
-    char state[6];
     const char *v[2] = {t->id, t->reason};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
-                        "WHERE id = $1::uuid AND voided_at IS NULL",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+    PGresult *r = hj_call_q(call, c, "talk", "id",
+                            "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
+                            "WHERE id = $1::uuid AND voided_at IS NULL",
+                            2, v);
+    if (!r)
         return;
-    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (!changed) {
@@ -705,14 +691,12 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
     char state[6];
     s_talks_t before;
     const char *v[3] = {u->id, u->summary, u->date};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
-                        "AND t.voided_at IS NULL FOR UPDATE",
-                        1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "talk", "id");
+    PGresult *r = hj_call_q(call, c, "talk", "id",
+                            "SELECT " S_TALK_COLS " FROM interviews.talk t WHERE t.id = $1::uuid "
+                            "AND t.voided_at IS NULL FOR UPDATE",
+                            1, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0) {
         PQclear(r);
         s_talk_not_correctable(c, call, u->id);
@@ -733,13 +717,12 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews_
             s_talks_free(&before);
             return;
         }
-    r = hj_pq(c, state,
-              "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
-              "talk_date = COALESCE(NULLIF($3, '')::date, talk_date) WHERE id = $1::uuid",
-              3, v);
+    r = hj_call_q(call, c, "talk", "id",
+                  "UPDATE interviews.talk SET summary = COALESCE(NULLIF($2, ''), summary), "
+                  "talk_date = COALESCE(NULLIF($3, '')::date, talk_date) WHERE id = $1::uuid",
+                  3, v);
     if (!r) {
         s_talks_free(&before);
-        hj_call_sql_failed(call, state, "talk", "id");
         return;
     }
     PQclear(r);
@@ -760,7 +743,6 @@ static uint32_t s_per_mille(uint32_t covered, uint32_t members)
 
 void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q)
 {
-    char state[6];
     if (s_roster_sync(c) != 0) {
         s_roster_failed(call);
         return;
@@ -769,27 +751,25 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
     /* One row per sitting member (a person on both committees once), and one
      * row with NULL member for a community without any. */
     PGresult *r =
-        hj_pq(c, state,
-              "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
-              "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
-              "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
-              "FROM interviews.community c "
-              "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
-              "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
-              "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
-              "s.term_end IS NULL GROUP BY s.person_id) m ON true "
-              "LEFT JOIN interviews.person p ON p.id = m.person_id "
-              "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
-              "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
-              "AND t.voided_at IS NULL "
-              "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
-              "WHERE $1 = '' OR c.code = $1 "
-              "ORDER BY c.code, p.name, m.person_id",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "coverage", "");
+        hj_call_q(call, c, "coverage", "",
+                  "SELECT c.code, c.name, COALESCE(m.person_id::text, ''), COALESCE(p.name, ''), "
+                  "COALESCE(m.seats, ''), COALESCE(to_char(lt.talk_date, 'YYYY-MM-DD'), ''), "
+                  "COALESCE(lt.id::text, ''), m.person_id IS NOT NULL, COALESCE(p.code, '') "
+                  "FROM interviews.community c "
+                  "LEFT JOIN LATERAL (SELECT s.person_id, string_agg(CASE s.committee WHEN 1 "
+                  "THEN 'party' ELSE 'residents' END || ':' || s.role, ',' ORDER BY s.committee, "
+                  "s.role) AS seats FROM interviews.seat s WHERE s.community = c.code AND "
+                  "s.term_end IS NULL GROUP BY s.person_id) m ON true "
+                  "LEFT JOIN interviews.person p ON p.id = m.person_id "
+                  "LEFT JOIN LATERAL (SELECT t.talk_date, t.id FROM interviews.talk t WHERE "
+                  "t.community = c.code AND t.interviewee_person = m.person_id AND t.phase = 2 "
+                  "AND t.voided_at IS NULL "
+                  "ORDER BY t.talk_date DESC, t.recorded_at DESC LIMIT 1) lt ON true "
+                  "WHERE $1 = '' OR c.code = $1 "
+                  "ORDER BY c.code, p.name, m.person_id",
+                  1, v);
+    if (!r)
         return;
-    }
     int n = PQntuples(r);
     if (n == 0 && q->community[0]) {
         PQclear(r);
@@ -873,20 +853,18 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
 void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
                                    const Hj__Interviews__FollowUpClose *f)
 {
-    char state[6], number[16];
+    char number[16];
     snprintf(number, sizeof number, "%u", f->number);
     const char *v[3] = {f->talk_id, number, f->closed_on};
     /* The update itself decides a race between two closes: only one finds it open. */
     PGresult *r =
-        hj_pq(c, state,
-              "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
-              "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
-              "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
-              3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "follow-up", "number");
+        hj_call_q(call, c, "follow-up", "number",
+                  "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
+                  "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
+                  "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
+                  3, v);
+    if (!r)
         return;
-    }
     int changed = atoi(PQcmdTuples(r));
     PQclear(r);
     if (changed) {
@@ -895,16 +873,14 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
         return;
     }
     /* Say why not. */
-    r = hj_pq(c, state,
-              "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
-              "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
-              "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
-              "WHERE t.id = $1::uuid",
-              2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "follow-up", "number");
+    r = hj_call_q(call, c, "follow-up", "number",
+                  "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
+                  "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
+                  "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
+                  "WHERE t.id = $1::uuid",
+                  2, v);
+    if (!r)
         return;
-    }
     if (PQntuples(r) == 0)
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
                       f->talk_id);

@@ -22,15 +22,13 @@ int ballots_box(PGconn *c, hj_call_t *call, const election_t *e, uint32_t round,
 {
     char no[24];
     const char *v[2] = {e->id, election_num(no, round)};
-    PGresult *r =
-        election_q(c, a,
-                   "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
-                   "($2::int = 0 OR no = $2::int)",
-                   2, v);
-    if (!r) {
-        election_sql_failed(call, "", a, "the rounds", "");
+    PGresult *r = election_call_q(
+        c, call, a, "the rounds",
+        "SELECT COALESCE(max(no), 0) FROM tally.round WHERE election = $1::uuid AND "
+        "($2::int = 0 OR no = $2::int)",
+        2, v);
+    if (!r)
         return -1;
-    }
     *round_no = atoi(PQgetvalue(r, 0, 0));
     if (!*round_no && round)
         return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "round",
@@ -168,14 +166,12 @@ int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char
                         election_num(ni, invalid),
                         array};
     /* A failure's SQLSTATE goes to the arena, where election_sql_failed reads it. */
-    PGresult *r = hj_pq(c, a->sqlstate,
+    int rc = hj_pq_exec(c, a->sqlstate,
                         "UPDATE tally.box SET entry = $4, counted = $5::int, valid = $6::int, "
                         "invalid = $7::int, votes = $8::bigint[] WHERE election = $1::uuid AND "
                         "round = $2::int AND name = $3",
                         8, v);
     free(array);
-    int rc = r ? 0 : -1;
-    PQclear(r);
     return rc;
 }
 

@@ -515,61 +515,87 @@ static int s_cmp_codes(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Judges a community's board again; when it changed, stores it under the
- * next tally sequence number and queues its event. 0 / -1. */
-static int s_rejudge(PGconn *c, const tally_profiles_t *profiles, const char *code,
-                     const char *today, uint64_t *tally_seq, tally_event_t ***tail, int *changed)
+/* Where a derived message (a board, a count) is kept, by its key, and the
+ * kind of its event (tally.<kind>.<key>). */
+typedef struct {
+    const char *kind;
+    const char *select_sql; /* $1 the key: the message stored now */
+    const char *upsert_sql; /* $1 the key, $2 the message, $3 its tally sequence number */
+} s_derived_t;
+
+static const s_derived_t s_board_kept = {
+    "board", "SELECT board FROM tally.board WHERE community = $1",
+    "INSERT INTO tally.board (community, board, tally_seq) VALUES ($1, $2, $3::bigint) "
+    "ON CONFLICT (community) DO UPDATE SET board = EXCLUDED.board, "
+    "tally_seq = EXCLUDED.tally_seq"};
+static const s_derived_t s_count_kept = {
+    "count", "SELECT count FROM tally.count WHERE election = $1::uuid",
+    "INSERT INTO tally.count (election, count, tally_seq) VALUES ($1::uuid, $2, $3::bigint) "
+    "ON CONFLICT (election) DO UPDATE SET count = EXCLUDED.count, "
+    "tally_seq = EXCLUDED.tally_seq"};
+
+/* Stores m under `key` when it differs from what is kept: under the next
+ * tally sequence number (set in *m_seq, m's own field, too), with its event
+ * queued. 1 stored, 0 unchanged, -1 error. */
+static int s_store(PGconn *c, const s_derived_t *d, const char *key, ProtobufCMessage *m,
+                   uint64_t *m_seq, uint64_t *tally_seq, tally_event_t ***tail)
 {
     char state[6], seq[24];
-    tally_board_t *b = malloc(sizeof *b);
-    tally_board_msg_t *m = malloc(sizeof *m);
-    uint8_t *bytes = NULL;
     PGresult *r = NULL;
-    int rc = -1, found;
-    if (!b || !m || (found = board_load(c, profiles, code, today, "", b)) < 0)
-        goto out;
-    if (!found) {
-        rc = 0; /* a row named a community the registry never added */
-        goto out;
-    }
-    board_message(b, m);
-    size_t len = hj__tally__community_board__get_packed_size(&m->board);
+    uint8_t *bytes = NULL, *with_seq = NULL;
+    int rc = -1;
+    size_t len = protobuf_c_message_get_packed_size(m);
+    const char *v[1] = {key};
     if (!(bytes = malloc(len ? len : 1)))
         goto out;
-    hj__tally__community_board__pack(&m->board, bytes);
-    const char *v[1] = {code};
-    if (!(r = hj_pq(c, state, "SELECT board FROM tally.board WHERE community = $1", 1, v)))
+    protobuf_c_message_pack(m, bytes);
+    if (!(r = hj_pq(c, state, d->select_sql, 1, v)))
         goto out;
     if (!s_changed(r, 0, 0, bytes, len)) {
         rc = 0;
         goto out;
     }
     snprintf(seq, sizeof seq, "%llu", (unsigned long long)++*tally_seq);
-    const char *w[3] = {code, (const char *)bytes, seq};
+    const char *w[3] = {key, (const char *)bytes, seq};
     int lengths[3] = {0, (int)len, 0}, formats[3] = {0, 1, 0};
     PQclear(r);
-    if (!(r = hj_pqb(c, state,
-                     "INSERT INTO tally.board (community, board, tally_seq) VALUES ($1, $2, "
-                     "$3::bigint) ON CONFLICT (community) DO UPDATE SET board = EXCLUDED.board, "
-                     "tally_seq = EXCLUDED.tally_seq",
-                     3, w, lengths, formats)))
+    if (!(r = hj_pqb(c, state, d->upsert_sql, 3, w, lengths, formats)))
         goto out;
-    /* The event carries the board with its sequence number. */
-    m->board.tally_seq = *tally_seq;
-    size_t elen = hj__tally__community_board__get_packed_size(&m->board);
-    uint8_t *with_seq = malloc(elen ? elen : 1);
-    if (!with_seq)
+    /* The event carries the message with its sequence number. */
+    *m_seq = *tally_seq;
+    size_t elen = protobuf_c_message_get_packed_size(m);
+    if (!(with_seq = malloc(elen ? elen : 1)))
         goto out;
-    hj__tally__community_board__pack(&m->board, with_seq);
-    rc = s_event(tail, *tally_seq, "board", code, with_seq, elen);
-    free(with_seq);
-    *changed = 1;
+    protobuf_c_message_pack(m, with_seq);
+    rc = s_event(tail, *tally_seq, d->kind, key, with_seq, elen) != 0 ? -1 : 1;
 out:
     PQclear(r);
+    free(with_seq);
     free(bytes);
+    return rc;
+}
+
+/* Judges a community's board again; when it changed, stores it under the
+ * next tally sequence number and queues its event. 0 / -1. */
+static int s_rejudge(PGconn *c, const tally_profiles_t *profiles, const char *code,
+                     const char *today, uint64_t *tally_seq, tally_event_t ***tail, int *changed)
+{
+    tally_board_t *b = malloc(sizeof *b);
+    tally_board_msg_t *m = malloc(sizeof *m);
+    int rc = -1, found;
+    if (!b || !m || (found = board_load(c, profiles, code, today, "", b)) < 0)
+        goto out;
+    rc = 0;
+    if (!found)
+        goto out; /* a row named a community the registry never added */
+    board_message(b, m);
+    rc = s_store(c, &s_board_kept, code, &m->board.base, &m->board.tally_seq, tally_seq, tail);
+    if (rc > 0)
+        *changed = 1;
+out:
     free(m);
     free(b);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Counts an election's latest round again; when the count changed, stores
@@ -577,48 +603,12 @@ out:
 static int s_recount(PGconn *c, const tally_profiles_t *profiles, const char *election,
                      uint64_t *tally_seq, tally_event_t ***tail)
 {
-    char state[6], seq[24];
     hj_arena_t a = {0};
     Hj__Tally__Count m;
-    PGresult *r = NULL;
-    uint8_t *bytes = NULL;
-    int rc = -1, found = election_count(c, profiles, election, 0, &a, &m);
-    if (found <= 0) {
-        rc = found; /* no round yet: nothing counted */
-        goto out;
-    }
-    size_t len = hj__tally__count__get_packed_size(&m);
-    if (!(bytes = malloc(len ? len : 1)))
-        goto out;
-    hj__tally__count__pack(&m, bytes);
-    const char *v[1] = {election};
-    if (!(r = hj_pq(c, state, "SELECT count FROM tally.count WHERE election = $1::uuid", 1, v)))
-        goto out;
-    if (!s_changed(r, 0, 0, bytes, len)) {
-        rc = 0;
-        goto out;
-    }
-    snprintf(seq, sizeof seq, "%llu", (unsigned long long)++*tally_seq);
-    const char *w[3] = {election, (const char *)bytes, seq};
-    int lengths[3] = {0, (int)len, 0}, formats[3] = {0, 1, 0};
-    PQclear(r);
-    if (!(r = hj_pqb(c, state,
-                     "INSERT INTO tally.count (election, count, tally_seq) VALUES ($1::uuid, $2, "
-                     "$3::bigint) ON CONFLICT (election) DO UPDATE SET count = EXCLUDED.count, "
-                     "tally_seq = EXCLUDED.tally_seq",
-                     3, w, lengths, formats)))
-        goto out;
-    m.tally_seq = *tally_seq;
-    size_t elen = hj__tally__count__get_packed_size(&m);
-    uint8_t *with_seq = malloc(elen ? elen : 1);
-    if (!with_seq)
-        goto out;
-    hj__tally__count__pack(&m, with_seq);
-    rc = s_event(tail, *tally_seq, "count", election, with_seq, elen);
-    free(with_seq);
-out:
-    PQclear(r);
-    free(bytes);
+    int rc = election_count(c, profiles, election, 0, &a, &m);
+    /* 0: no round yet, nothing counted. */
+    if (rc > 0)
+        rc = s_store(c, &s_count_kept, election, &m.base, &m.tally_seq, tally_seq, tail);
     hj_arena_free(&a);
     return rc < 0 ? -1 : 0;
 }

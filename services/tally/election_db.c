@@ -38,14 +38,21 @@ void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a
     hj_call_sql_failed(call, state[0] ? state : a->sqlstate, what, field);
 }
 
+PGresult *election_call_q(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what,
+                          const char *sql, int n, const char *const *v)
+{
+    PGresult *r = election_q(c, a, sql, n, v);
+    if (!r)
+        election_sql_failed(call, "", a, what, "");
+    return r;
+}
+
 int election_exec(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what, const char *sql,
                   int n, const char *const *v)
 {
-    PGresult *r = hj_pq(c, a->sqlstate, sql, n, v);
-    int rc = r ? 0 : -1;
-    if (!r)
+    int rc = hj_pq_exec(c, a->sqlstate, sql, n, v);
+    if (rc != 0)
         election_sql_failed(call, "", a, what, "");
-    PQclear(r);
     return rc;
 }
 
@@ -108,8 +115,7 @@ int election_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, 
     if (found < 0)
         hj_call_sql_failed(call, e->sqlstate, "the election", "");
     else if (!found)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
-                      "election %s not found (hj election schedule prints its id)", id);
+        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election", ELECTION_NOT_FOUND, id);
     return found == 1 ? 0 : -1;
 }
 

@@ -33,6 +33,11 @@ PGresult *election_q(PGconn *c, hj_arena_t *a, const char *sql, int n, const cha
 void election_sql_failed(hj_call_t *call, const char *state, const hj_arena_t *a, const char *what,
                          const char *field);
 
+/* election_q for a handler: the result, or NULL with the failure answered
+ * as election_sql_failed answers `what`. */
+PGresult *election_call_q(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what,
+                          const char *sql, int n, const char *const *v);
+
 /* A statement whose rows nobody reads (kept out of the arena). 0, or -1
  * with the failure answered as election_sql_failed answers `what`. */
 int election_exec(PGconn *c, hj_call_t *call, hj_arena_t *a, const char *what, const char *sql,
@@ -48,6 +53,9 @@ const char *election_num(char buf[24], long long v);
  * takes it first, so one election's writes go one at a time). */
 int election_row(PGconn *c, const tally_profiles_t *profiles, const char *id, int lock,
                  election_t *e);
+
+/* What a user reads for an election id that names none (a printf format of the id). */
+#define ELECTION_NOT_FOUND "election %s not found (hj election schedule prints its id)"
 
 /* The election `id` (lock: FOR UPDATE). 0, or -1 with NOT_FOUND or the SQL failure. */
 int election_load(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,

@@ -1,4 +1,5 @@
 #include "gates.h"
+#include "hj_envelope.h"
 #include "rules.h"
 
 #include <stdarg.h>
@@ -217,18 +218,13 @@ static void s_candidates(const tally_facts_t *f, tally_gate_t *g)
     }
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+/* Days since 1970-01-01 of a date YYYY-MM-DD; 0 when it is none. */
 static long s_days(const char *date)
 {
     int y, m, d;
     if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
         return 0;
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return hj_date_days(y, m, d);
 }
 
 long tally_days_between(const char *a, const char *b)

@@ -35,17 +35,12 @@ uint64_t tally_profile_rule_min(const tally_rule_t *r, uint64_t base)
     }
 }
 
+static const char *const cmp_words[] = {
+    [TALLY_CMP_NONE] = "no minimum", [TALLY_CMP_GT] = "more than", [TALLY_CMP_GE] = "at least"};
+
 const char *tally_profile_cmp_words(tally_cmp_t cmp)
 {
-    switch (cmp) {
-    case TALLY_CMP_GT:
-        return "more than";
-    case TALLY_CMP_GE:
-        return "at least";
-    case TALLY_CMP_NONE:
-    default:
-        return "no minimum";
-    }
+    return (unsigned)cmp <= TALLY_CMP_GE ? cmp_words[cmp] : cmp_words[TALLY_CMP_NONE];
 }
 
 static const char *const qty_names[TALLY_QTY_COUNT] = {
@@ -418,25 +413,57 @@ static bool s_valid_name(slice_t s)
     return true;
 }
 
+/* The words a key of one closed set of values takes, and the value of each;
+ * a NULL word ends the list. */
+typedef struct {
+    const char *word;
+    int value;
+} s_word_t;
+
+static const s_word_t s_body_words[] = {
+    {"party", TALLY_BODY_PARTY}, {"residents", TALLY_BODY_RESIDENTS}, {NULL, 0}};
+static const s_word_t s_close_after_words[] = {{"never", TALLY_CLOSE_NEVER},
+                                               {"after-any", TALLY_CLOSE_AFTER_ANY},
+                                               {"after-further", TALLY_CLOSE_AFTER_FURTHER},
+                                               {NULL, 0}};
+static const s_word_t s_writeins_words[] = {{"forbidden", TALLY_WRITEINS_FORBIDDEN},
+                                            {"allowed", TALLY_WRITEINS_ALLOWED},
+                                            {"beside-no", TALLY_WRITEINS_BESIDE_NO},
+                                            {NULL, 0}};
+
+/* val as one of the words into *out; else a failure listing them all
+ * ("expected 'a', 'b' or 'c', got 'x'"). */
+static bool s_parse_word(ctx_t *c, int line, slice_t key, slice_t val, const s_word_t *words,
+                         int *out)
+{
+    char a[48], expected[128] = "";
+    for (size_t i = 0; words[i].word; i++) {
+        if (s_eq(val, words[i].word)) {
+            *out = words[i].value;
+            return true;
+        }
+    }
+    for (size_t i = 0, at = 0; words[i].word && at < sizeof expected; i++) {
+        const char *sep = i == 0 ? "" : words[i + 1].word ? ", " : " or ";
+        at += (size_t)snprintf(expected + at, sizeof expected - at, "%s'%s'", sep, words[i].word);
+    }
+    return s_fail(c, line, key, "expected %s, got '%s'", expected, s_show(val, a, sizeof a));
+}
+
 static bool s_parse_close_after(ctx_t *c, int line, slice_t key, slice_t val,
                                 tally_close_after_t *out)
 {
-    char a[48];
-    if (s_eq(val, "never"))
-        *out = TALLY_CLOSE_NEVER;
-    else if (s_eq(val, "after-any"))
-        *out = TALLY_CLOSE_AFTER_ANY;
-    else if (s_eq(val, "after-further"))
-        *out = TALLY_CLOSE_AFTER_FURTHER;
-    else
-        return s_fail(c, line, key, "expected 'never', 'after-any' or 'after-further', got '%s'",
-                      s_show(val, a, sizeof a));
+    int v;
+    if (!s_parse_word(c, line, key, val, s_close_after_words, &v))
+        return false;
+    *out = (tally_close_after_t)v;
     return true;
 }
 
 static bool s_apply(ctx_t *c, int k, int line, slice_t key, slice_t val, tally_profile_t *p)
 {
     char a[48];
+    int word;
     if (k >= K_QUORUM && k <= K_QUORUM_END)
         return s_parse_rule(c, line, key, val, &spec_quorum, &p->quorum[k - K_QUORUM]);
     if (k >= K_ELECTORATE && k <= K_ELECTORATE_END)
@@ -459,13 +486,9 @@ static bool s_apply(ctx_t *c, int k, int line, slice_t key, slice_t val, tally_p
     case K_TITLE:
         return s_parse_text(c, line, key, val, p->title, sizeof p->title);
     case K_BODY:
-        if (s_eq(val, "party"))
-            p->body = TALLY_BODY_PARTY;
-        else if (s_eq(val, "residents"))
-            p->body = TALLY_BODY_RESIDENTS;
-        else
-            return s_fail(c, line, key, "expected 'party' or 'residents', got '%s'",
-                          s_show(val, a, sizeof a));
+        if (!s_parse_word(c, line, key, val, s_body_words, &word))
+            return false;
+        p->body = (tally_body_t)word;
         return true;
     case K_MODES: {
         slice_t rest = val, tok;
@@ -523,15 +546,9 @@ static bool s_apply(ctx_t *c, int k, int line, slice_t key, slice_t val, tally_p
                           s_show(val, a, sizeof a));
         return true;
     case K_WRITEINS:
-        if (s_eq(val, "forbidden"))
-            p->writeins = TALLY_WRITEINS_FORBIDDEN;
-        else if (s_eq(val, "allowed"))
-            p->writeins = TALLY_WRITEINS_ALLOWED;
-        else if (s_eq(val, "beside-no"))
-            p->writeins = TALLY_WRITEINS_BESIDE_NO;
-        else
-            return s_fail(c, line, key, "expected 'forbidden', 'allowed' or 'beside-no', got '%s'",
-                          s_show(val, a, sizeof a));
+        if (!s_parse_word(c, line, key, val, s_writeins_words, &word))
+            return false;
+        p->writeins = (tally_writeins_t)word;
         return true;
     default:
         return s_fail(c, line, key, "internal: unhandled key");

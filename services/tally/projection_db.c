@@ -18,44 +18,38 @@
 
 /* ---- the dirty set -------------------------------------------------------- */
 
+/* Adds a copy of s to the n strings of items (room for cap) unless one is
+ * the same. 0, or -1 when out of memory. */
+static int s_strings_add(char ***items, size_t *n, size_t *cap, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*items)[i], s) == 0)
+            return 0;
+    if (*n == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 16;
+        char **grown = realloc(*items, grown_cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        *items = grown;
+        *cap = grown_cap;
+    }
+    if (!((*items)[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
 void tally_dirty_add(tally_dirty_t *d, const char *code)
 {
     if (!code || !code[0] || strcmp(code, "-") == 0)
         return;
-    for (size_t i = 0; i < d->n; i++)
-        if (strcmp(d->codes[i], code) == 0)
-            return;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        char **grown = realloc(d->codes, cap * sizeof *grown);
-        if (!grown) {
-            d->all = 1; /* cannot remember which: judge them all */
-            return;
-        }
-        d->codes = grown;
-        d->cap = cap;
-    }
-    if ((d->codes[d->n] = strdup(code)))
-        d->n++;
-    else
-        d->all = 1;
+    if (s_strings_add(&d->codes, &d->n, &d->cap, code) != 0)
+        d->all = 1; /* cannot remember which: judge them all */
 }
 
 void tally_dirty_add_election(tally_dirty_t *d, const char *id)
 {
-    for (size_t i = 0; i < d->n_elections; i++)
-        if (strcmp(d->elections[i], id) == 0)
-            return;
-    if (d->n_elections == d->cap_elections) {
-        size_t cap = d->cap_elections ? d->cap_elections * 2 : 8;
-        char **grown = realloc(d->elections, cap * sizeof *grown);
-        if (!grown)
-            return;
-        d->elections = grown;
-        d->cap_elections = cap;
-    }
-    if ((d->elections[d->n_elections] = strdup(id)))
-        d->n_elections++;
+    s_strings_add(&d->elections, &d->n_elections, &d->cap_elections, id);
 }
 
 void tally_dirty_add_rows(tally_dirty_t *d, PGresult *r)
@@ -94,6 +88,65 @@ static const char *s_int(char buf[24], long long v)
 {
     snprintf(buf, 24, "%lld", v);
     return buf;
+}
+
+/* Field `name` of m as a statement's text value: a string as it is, a
+ * number or enum in decimal (written into buf), a bool as t / f. NULL when
+ * m has no singular field of that name and kind. */
+static const char *s_field(const ProtobufCMessage *m, const char *name, char buf[24])
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name);
+    const void *p = f ? (const char *)m + f->offset : NULL;
+    if (!f || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return NULL;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+        return *(char *const *)p;
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_ENUM:
+        return s_int(buf, *(const int32_t *)p);
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32:
+        return s_int(buf, *(const uint32_t *)p);
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+        return s_int(buf, *(const int64_t *)p);
+    case PROTOBUF_C_TYPE_BOOL:
+        return *(const protobuf_c_boolean *)p ? "t" : "f";
+    default:
+        return NULL;
+    }
+}
+
+#define S_UPSERT_FIELDS 8
+
+/* A kind whose record is one upsert of a fact table: the record's fields,
+ * by name, are the statement's $1, $2, ...; the first `uuids` of them must
+ * be UUIDs (else the row does not decode), and the community named by the
+ * field `community` (when given) is judged again. */
+typedef struct {
+    const char *sql;
+    const char *fields[S_UPSERT_FIELDS]; /* NULL after the last */
+    int uuids;
+    const char *community;
+} s_upsert_t;
+
+/* 0 / -1, or 1 when the record does not decode. */
+static int s_upsert(PGconn *c, const ProtobufCMessage *m, const s_upsert_t *u, tally_dirty_t *dirty)
+{
+    char bufs[S_UPSERT_FIELDS][24], spare[24];
+    const char *v[S_UPSERT_FIELDS];
+    int n = 0;
+    for (; n < S_UPSERT_FIELDS && u->fields[n]; n++)
+        if (!(v[n] = s_field(m, u->fields[n], bufs[n])) || (n < u->uuids && !hj_uuid_valid(v[n])))
+            return 1;
+    if (u->community)
+        tally_dirty_add(dirty, s_field(m, u->community, spare));
+    return s_run(c, NULL, u->sql, n, v);
 }
 
 /* ---- the sets --------------------------------------------------------------- */
@@ -254,47 +307,6 @@ typedef int (*s_apply_fn)(PGconn *c, const ProtobufCMessage *m, const uint8_t *r
 
 /* ---- registry ----------------------------------------------------------------- */
 
-static int s_community(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                       tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Registry__Community *k = (const void *)m;
-    const char *v[3] = {k->code, k->name, k->subdistrict};
-    tally_dirty_add(dirty, k->code);
-    return s_run(c, NULL,
-                 "INSERT INTO community (code, name, subdistrict) VALUES ($1, $2, $3) "
-                 "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, "
-                 "subdistrict = EXCLUDED.subdistrict",
-                 3, v);
-}
-
-static int s_subdistrict(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                         tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Registry__Subdistrict *k = (const void *)m;
-    const char *v[2] = {k->code, k->name};
-    return s_run(c, NULL,
-                 "INSERT INTO subdistrict (code, name) VALUES ($1, $2) "
-                 "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
-                 2, v);
-}
-
-static int s_seat(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                  tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Registry__Seat *s = (const void *)m;
-    char committee[24];
-    if (!hj_uuid_valid(s->id) || !hj_uuid_valid(s->person_id))
-        return 1;
-    const char *v[5] = {s->id, s->community, s->person_id, s_int(committee, s->committee),
-                        s->term_end[0] ? "f" : "t"};
-    tally_dirty_add(dirty, s->community);
-    return s_run(c, NULL,
-                 "INSERT INTO seat (id, community, person_id, committee, sitting) "
-                 "VALUES ($1, $2, $3, $4::smallint, $5::boolean) ON CONFLICT (id) DO UPDATE SET "
-                 "sitting = EXCLUDED.sitting",
-                 5, v);
-}
-
 static int s_publicity(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
                        tally_dirty_t *dirty, projection_sets_t *sets)
 {
@@ -379,39 +391,6 @@ static int s_reserves(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
         if (s_reserve_one(c, rs->items[i], dirty) < 0)
             rc = -1;
     return rc;
-}
-
-static int s_rectification(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                           tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Registry__Rectification *r = (const void *)m;
-    if (!hj_uuid_valid(r->id))
-        return 1;
-    const char *v[5] = {r->id, r->community, r->state, r->problem, r->closed_on};
-    tally_dirty_add(dirty, r->community);
-    return s_run(
-        c, NULL,
-        "INSERT INTO rectification (id, community, state, problem, closed_on) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
-        "problem = EXCLUDED.problem, closed_on = EXCLUDED.closed_on",
-        5, v);
-}
-
-static int s_upgrade(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                     tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Registry__Upgrade *u = (const void *)m;
-    char to[24];
-    if (!hj_uuid_valid(u->id))
-        return 1;
-    const char *v[6] = {u->id,    u->community,    s_int(to, u->to_type),
-                        u->state, u->requested_on, u->decided_on};
-    tally_dirty_add(dirty, u->community);
-    return s_run(c, NULL,
-                 "INSERT INTO upgrade (id, community, to_type, state, requested_on, decided_on) "
-                 "VALUES ($1, $2, $3::smallint, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET "
-                 "state = EXCLUDED.state, decided_on = EXCLUDED.decided_on",
-                 6, v);
 }
 
 static int s_body(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
@@ -615,21 +594,13 @@ static int s_training(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply
 
 /* ---- audit -------------------------------------------------------------------- */
 
-static int s_engagement(PGconn *c, const Hj__Audit__Engagement *e, tally_dirty_t *dirty)
-{
-    char state[24];
-    if (!hj_uuid_valid(e->id))
-        return 1;
-    const char *v[7] = {e->id,        e->community, e->term,        s_int(state, e->state),
-                        e->period_to, e->opened_on, e->published_on};
-    tally_dirty_add(dirty, e->community);
-    return s_run(c, NULL,
-                 "INSERT INTO audit (id, community, term, state, period_to, opened_on, "
-                 "published_on) VALUES ($1, $2, $3, $4::smallint, $5, $6, $7) "
-                 "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
-                 "published_on = EXCLUDED.published_on",
-                 7, v);
-}
+static const s_upsert_t s_engagement = {
+    "INSERT INTO audit (id, community, term, state, period_to, opened_on, published_on) VALUES "
+    "($1, $2, $3, $4::smallint, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+    "published_on = EXCLUDED.published_on",
+    {"id", "community", "term", "state", "period_to", "opened_on", "published_on"},
+    1,
+    "community"};
 
 /* audit_opened: the audit seeds its standard scope without a row of its
  * own; the items are in the reply journalled with the open (an AuditView). */
@@ -637,7 +608,7 @@ static int s_audit_opened(PGconn *c, const ProtobufCMessage *m, const uint8_t *r
                           tally_dirty_t *dirty, projection_sets_t *sets)
 {
     const Hj__Audit__Engagement *e = (const void *)m;
-    int rc = s_engagement(c, e, dirty);
+    int rc = s_upsert(c, m, &s_engagement, dirty);
     Hj__Audit__Reply *r = rc == 0 && reply ? hj__audit__reply__unpack(NULL, rl, reply) : NULL;
     if (r && r->result_case == HJ__AUDIT__REPLY__RESULT_AUDIT) {
         for (size_t i = 0; i < r->audit->n_scope && rc == 0; i++) {
@@ -653,50 +624,6 @@ static int s_audit_opened(PGconn *c, const ProtobufCMessage *m, const uint8_t *r
     if (r)
         hj__audit__reply__free_unpacked(r, NULL);
     return rc;
-}
-
-static int s_audit_moved(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                         tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    return s_engagement(c, (const void *)m, dirty);
-}
-
-static int s_scope(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                   tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Audit__ScopeItem *s = (const void *)m;
-    char no[24], status[24];
-    if (!hj_uuid_valid(s->audit_id))
-        return 1;
-    const char *v[3] = {s->audit_id, s_int(no, s->no), s_int(status, s->status)};
-    tally_dirty_add(dirty, s->community);
-    return s_run(c, NULL,
-                 "INSERT INTO audit_scope (audit, no, status) VALUES ($1, $2::int, $3::smallint) "
-                 "ON CONFLICT (audit, no) DO UPDATE SET status = EXCLUDED.status",
-                 3, v);
-}
-
-/* A finding marks its scope item "finding raised"; one reopened marks a
- * cleared item so again (as hj-auditd does in the same transaction). */
-static int s_finding(PGconn *c, const ProtobufCMessage *m, const uint8_t *reply, size_t rl,
-                     tally_dirty_t *dirty, projection_sets_t *sets)
-{
-    const Hj__Audit__Finding *f = (const void *)m;
-    char no[24], item[24], severity[24], remedy[24];
-    if (!hj_uuid_valid(f->audit_id))
-        return 1;
-    const char *v[5] = {f->audit_id, s_int(no, f->no), s_int(item, f->scope_item),
-                        s_int(severity, f->severity), s_int(remedy, f->remedy)};
-    tally_dirty_add(dirty, f->community);
-    return s_run(
-        c, NULL,
-        "WITH f AS (INSERT INTO audit_finding (audit, no, severity, remedy) "
-        "VALUES ($1, $2::int, $4::smallint, $5::smallint) ON CONFLICT (audit, no) DO UPDATE "
-        "SET severity = EXCLUDED.severity, remedy = EXCLUDED.remedy "
-        "RETURNING (xmax = 0) AS added) "
-        "UPDATE audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
-        "AND s.no = $3::int AND (f.added OR ($5::smallint = 1 AND s.status = 4))",
-        5, v);
 }
 
 /* ---- interviews ----------------------------------------------------------------- */
@@ -785,74 +712,136 @@ static int s_voter_roll(PGconn *c, const ProtobufCMessage *m, const uint8_t *rep
     return 0;
 }
 
+/* ---- the kinds that are one upsert ----------------------------------------------------- */
+
+static const s_upsert_t s_subdistrict = {"INSERT INTO subdistrict (code, name) VALUES ($1, $2) "
+                                         "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+                                         {"code", "name"},
+                                         0,
+                                         NULL};
+
+static const s_upsert_t s_community = {
+    "INSERT INTO community (code, name, subdistrict) VALUES ($1, $2, $3) "
+    "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, subdistrict = EXCLUDED.subdistrict",
+    {"code", "name", "subdistrict"},
+    0,
+    "code"};
+
+/* A seat sits until its term has ended. */
+static const s_upsert_t s_seat = {
+    "INSERT INTO seat (id, person_id, community, committee, sitting) "
+    "VALUES ($1, $2, $3, $4::smallint, $5 = '') ON CONFLICT (id) DO UPDATE SET "
+    "sitting = EXCLUDED.sitting",
+    {"id", "person_id", "community", "committee", "term_end"},
+    2,
+    "community"};
+
+static const s_upsert_t s_rectification = {
+    "INSERT INTO rectification (id, community, state, problem, closed_on) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+    "problem = EXCLUDED.problem, closed_on = EXCLUDED.closed_on",
+    {"id", "community", "state", "problem", "closed_on"},
+    1,
+    "community"};
+
+static const s_upsert_t s_upgrade = {
+    "INSERT INTO upgrade (id, community, to_type, state, requested_on, decided_on) "
+    "VALUES ($1, $2, $3::smallint, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET "
+    "state = EXCLUDED.state, decided_on = EXCLUDED.decided_on",
+    {"id", "community", "to_type", "state", "requested_on", "decided_on"},
+    1,
+    "community"};
+
+static const s_upsert_t s_scope = {
+    "INSERT INTO audit_scope (audit, no, status) VALUES ($1, $2::int, $3::smallint) "
+    "ON CONFLICT (audit, no) DO UPDATE SET status = EXCLUDED.status",
+    {"audit_id", "no", "status"},
+    1,
+    "community"};
+
+/* A finding marks its scope item "finding raised"; one reopened marks a
+ * cleared item so again (as hj-auditd does in the same transaction). */
+static const s_upsert_t s_finding = {
+    "WITH f AS (INSERT INTO audit_finding (audit, no, severity, remedy) "
+    "VALUES ($1, $2::int, $4::smallint, $5::smallint) ON CONFLICT (audit, no) DO UPDATE "
+    "SET severity = EXCLUDED.severity, remedy = EXCLUDED.remedy "
+    "RETURNING (xmax = 0) AS added) "
+    "UPDATE audit_scope s SET status = 3 FROM f WHERE s.audit = $1 "
+    "AND s.no = $3::int AND (f.added OR ($5::smallint = 1 AND s.status = 4))",
+    {"audit_id", "no", "scope_item", "severity", "remedy"},
+    1,
+    "community"};
+
 /* ---- the table ---------------------------------------------------------------- */
 
 static const struct {
     const char *service;
     const char *kind;
     const ProtobufCMessageDescriptor *payload;
-    s_apply_fn apply;
+    s_apply_fn apply; /* NULL: the kind is the one upsert `upsert` */
     int wants_reply;
+    const s_upsert_t *upsert;
 } s_kinds[] = {
     /* s_talk, s_publicity and s_task gather into the sets (a voided row
      * writes them first); every other kind is applied at once, after them. */
-    {"registry", "subdistrict_added", &hj__registry__subdistrict__descriptor, s_subdistrict, 0},
-    {"registry", "community_added", &hj__registry__community__descriptor, s_community, 0},
-    {"registry", "community_updated", &hj__registry__community__descriptor, s_community, 0},
-    {"registry", "seat_added", &hj__registry__seat__descriptor, s_seat, 0},
-    {"registry", "seat_ended", &hj__registry__seat__descriptor, s_seat, 0},
-    {"registry", "publicity_added", &hj__registry__publicity__descriptor, s_publicity, 0},
-    {"registry", "assessment_added", &hj__registry__assessment__descriptor, s_assessment, 0},
-    {"registry", "reserve_added", &hj__registry__reserve__descriptor, s_reserve, 0},
-    {"registry", "reserve_updated", &hj__registry__reserve__descriptor, s_reserve, 0},
-    {"registry", "reserve_imported", &hj__registry__reserves__descriptor, s_reserves, 0},
-    {"registry", "rectification_opened", &hj__registry__rectification__descriptor, s_rectification,
-     0},
-    {"registry", "rectification_advanced", &hj__registry__rectification__descriptor,
-     s_rectification, 0},
-    {"registry", "rectification_closed", &hj__registry__rectification__descriptor, s_rectification,
-     0},
-    {"registry", "upgrade_requested", &hj__registry__upgrade__descriptor, s_upgrade, 0},
-    {"registry", "upgrade_decided", &hj__registry__upgrade__descriptor, s_upgrade, 0},
-    {"registry", "body_added", &hj__registry__body__descriptor, s_body, 0},
-    {"registry", "body_changed", &hj__registry__body__descriptor, s_body, 0},
-    {"registry", "plan_added", &hj__registry__plan__descriptor, s_plan, 0},
-    {"registry", "plan_edited", &hj__registry__plan__descriptor, s_plan, 0},
-    {"registry", "plan_revised", &hj__registry__plan__descriptor, s_plan, 0},
-    {"registry", "plan_step_decided", &hj__registry__plan__descriptor, s_plan, 0},
-    {"registry", "task_added", &hj__registry__task__descriptor, s_task, 0},
-    {"registry", "task_done", &hj__registry__task__descriptor, s_task, 0},
-    {"registry", "training_added", &hj__registry__training__descriptor, s_training, 0},
+    {"registry", "subdistrict_added", &hj__registry__subdistrict__descriptor, NULL, 0,
+     &s_subdistrict},
+    {"registry", "community_added", &hj__registry__community__descriptor, NULL, 0, &s_community},
+    {"registry", "community_updated", &hj__registry__community__descriptor, NULL, 0, &s_community},
+    {"registry", "seat_added", &hj__registry__seat__descriptor, NULL, 0, &s_seat},
+    {"registry", "seat_ended", &hj__registry__seat__descriptor, NULL, 0, &s_seat},
+    {"registry", "publicity_added", &hj__registry__publicity__descriptor, s_publicity, 0, NULL},
+    {"registry", "assessment_added", &hj__registry__assessment__descriptor, s_assessment, 0, NULL},
+    {"registry", "reserve_added", &hj__registry__reserve__descriptor, s_reserve, 0, NULL},
+    {"registry", "reserve_updated", &hj__registry__reserve__descriptor, s_reserve, 0, NULL},
+    {"registry", "reserve_imported", &hj__registry__reserves__descriptor, s_reserves, 0, NULL},
+    {"registry", "rectification_opened", &hj__registry__rectification__descriptor, NULL, 0,
+     &s_rectification},
+    {"registry", "rectification_advanced", &hj__registry__rectification__descriptor, NULL, 0,
+     &s_rectification},
+    {"registry", "rectification_closed", &hj__registry__rectification__descriptor, NULL, 0,
+     &s_rectification},
+    {"registry", "upgrade_requested", &hj__registry__upgrade__descriptor, NULL, 0, &s_upgrade},
+    {"registry", "upgrade_decided", &hj__registry__upgrade__descriptor, NULL, 0, &s_upgrade},
+    {"registry", "body_added", &hj__registry__body__descriptor, s_body, 0, NULL},
+    {"registry", "body_changed", &hj__registry__body__descriptor, s_body, 0, NULL},
+    {"registry", "plan_added", &hj__registry__plan__descriptor, s_plan, 0, NULL},
+    {"registry", "plan_edited", &hj__registry__plan__descriptor, s_plan, 0, NULL},
+    {"registry", "plan_revised", &hj__registry__plan__descriptor, s_plan, 0, NULL},
+    {"registry", "plan_step_decided", &hj__registry__plan__descriptor, s_plan, 0, NULL},
+    {"registry", "task_added", &hj__registry__task__descriptor, s_task, 0, NULL},
+    {"registry", "task_done", &hj__registry__task__descriptor, s_task, 0, NULL},
+    {"registry", "training_added", &hj__registry__training__descriptor, s_training, 0, NULL},
     /* Corrections without deletion (issue #20): the whole record, voided or corrected. */
-    {"registry", "publicity_voided", &hj__registry__publicity__descriptor, s_publicity, 0},
-    {"registry", "publicity_updated", &hj__registry__publicity__descriptor, s_publicity, 0},
-    {"registry", "assessment_voided", &hj__registry__assessment__descriptor, s_assessment, 0},
-    {"registry", "reserve_voided", &hj__registry__reserve__descriptor, s_reserve, 0},
-    {"registry", "training_voided", &hj__registry__training__descriptor, s_training, 0},
-    {"registry", "training_updated", &hj__registry__training__descriptor, s_training, 0},
-    {"registry", "task_voided", &hj__registry__task__descriptor, s_task, 0},
-    {"registry", "task_updated", &hj__registry__task__descriptor, s_task, 0},
-    {"audit", "audit_opened", &hj__audit__engagement__descriptor, s_audit_opened, 1},
-    {"audit", "audit_advanced", &hj__audit__engagement__descriptor, s_audit_moved, 0},
-    {"audit", "audit_published", &hj__audit__engagement__descriptor, s_audit_moved, 0},
-    {"audit", "audit_scope_updated", &hj__audit__scope_item__descriptor, s_scope, 0},
-    {"audit", "audit_finding_added", &hj__audit__finding__descriptor, s_finding, 0},
-    {"audit", "audit_finding_updated", &hj__audit__finding__descriptor, s_finding, 0},
-    {"interviews", "talk_recorded", &hj__interviews__talk__descriptor, s_talk, 0},
-    {"interviews", "followup_closed", &hj__interviews__talk__descriptor, s_talk, 0},
-    {"interviews", "talk_voided", &hj__interviews__talk__descriptor, s_talk, 0},
-    {"interviews", "talk_updated", &hj__interviews__talk__descriptor, s_talk, 0},
-    {"tally", "election_scheduled", &hj__tally__election__descriptor, s_election, 0},
-    {"tally", "election_opened", &hj__tally__election__descriptor, s_election, 0},
-    {"tally", "voter_roll_set", &hj__tally__voter_roll__descriptor, s_voter_roll, 0},
-    {"tally", "candidates_set", &hj__tally__candidate_list__descriptor, s_counted, 0},
-    {"tally", "round_opened", &hj__tally__count__descriptor, s_counted, 0},
-    {"tally", "ballots_entered", &hj__tally__ballot_batch__descriptor, s_counted, 0},
-    {"tally", "box_counted", &hj__tally__box_total__descriptor, s_counted, 0},
-    {"tally", "result_amended", &hj__tally__box_total__descriptor, s_counted, 0},
-    {"tally", "election_certified", &hj__tally__election_ref__descriptor, s_certified, 0},
-    {"tally", "seats_vacant", &hj__tally__seat_closure__descriptor, s_counted, 0},
-    {"tally", "seats_reduced", &hj__tally__seat_closure__descriptor, s_counted, 0},
+    {"registry", "publicity_voided", &hj__registry__publicity__descriptor, s_publicity, 0, NULL},
+    {"registry", "publicity_updated", &hj__registry__publicity__descriptor, s_publicity, 0, NULL},
+    {"registry", "assessment_voided", &hj__registry__assessment__descriptor, s_assessment, 0, NULL},
+    {"registry", "reserve_voided", &hj__registry__reserve__descriptor, s_reserve, 0, NULL},
+    {"registry", "training_voided", &hj__registry__training__descriptor, s_training, 0, NULL},
+    {"registry", "training_updated", &hj__registry__training__descriptor, s_training, 0, NULL},
+    {"registry", "task_voided", &hj__registry__task__descriptor, s_task, 0, NULL},
+    {"registry", "task_updated", &hj__registry__task__descriptor, s_task, 0, NULL},
+    {"audit", "audit_opened", &hj__audit__engagement__descriptor, s_audit_opened, 1, NULL},
+    {"audit", "audit_advanced", &hj__audit__engagement__descriptor, NULL, 0, &s_engagement},
+    {"audit", "audit_published", &hj__audit__engagement__descriptor, NULL, 0, &s_engagement},
+    {"audit", "audit_scope_updated", &hj__audit__scope_item__descriptor, NULL, 0, &s_scope},
+    {"audit", "audit_finding_added", &hj__audit__finding__descriptor, NULL, 0, &s_finding},
+    {"audit", "audit_finding_updated", &hj__audit__finding__descriptor, NULL, 0, &s_finding},
+    {"interviews", "talk_recorded", &hj__interviews__talk__descriptor, s_talk, 0, NULL},
+    {"interviews", "followup_closed", &hj__interviews__talk__descriptor, s_talk, 0, NULL},
+    {"interviews", "talk_voided", &hj__interviews__talk__descriptor, s_talk, 0, NULL},
+    {"interviews", "talk_updated", &hj__interviews__talk__descriptor, s_talk, 0, NULL},
+    {"tally", "election_scheduled", &hj__tally__election__descriptor, s_election, 0, NULL},
+    {"tally", "election_opened", &hj__tally__election__descriptor, s_election, 0, NULL},
+    {"tally", "voter_roll_set", &hj__tally__voter_roll__descriptor, s_voter_roll, 0, NULL},
+    {"tally", "candidates_set", &hj__tally__candidate_list__descriptor, s_counted, 0, NULL},
+    {"tally", "round_opened", &hj__tally__count__descriptor, s_counted, 0, NULL},
+    {"tally", "ballots_entered", &hj__tally__ballot_batch__descriptor, s_counted, 0, NULL},
+    {"tally", "box_counted", &hj__tally__box_total__descriptor, s_counted, 0, NULL},
+    {"tally", "result_amended", &hj__tally__box_total__descriptor, s_counted, 0, NULL},
+    {"tally", "election_certified", &hj__tally__election_ref__descriptor, s_certified, 0, NULL},
+    {"tally", "seats_vacant", &hj__tally__seat_closure__descriptor, s_counted, 0, NULL},
+    {"tally", "seats_reduced", &hj__tally__seat_closure__descriptor, s_counted, 0, NULL},
 };
 #define S_NKINDS (sizeof s_kinds / sizeof s_kinds[0])
 
@@ -876,9 +865,9 @@ int projection_apply(PGconn *c, const char *service, const char *kind, const cha
             return 1;
         s_apply_fn apply = s_kinds[i].apply;
         int gathers = apply == s_talk || apply == s_publicity || apply == s_task;
-        int rc = !gathers && projection_flush(c, sets) != 0
-                     ? -1
-                     : apply(c, m, reply, reply_len, dirty, sets);
+        int rc = !gathers && projection_flush(c, sets) != 0 ? -1
+                 : apply ? apply(c, m, reply, reply_len, dirty, sets)
+                         : s_upsert(c, m, s_kinds[i].upsert, dirty);
         protobuf_c_message_free_unpacked(m, NULL);
         /* Whatever the row was, its community's board is judged again. */
         if (rc == 0)

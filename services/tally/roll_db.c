@@ -80,20 +80,18 @@ out:
 
 static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
 {
-    char state[6] = "", voters[24], households[24], reps[24];
+    char voters[24], households[24], reps[24];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
         return;
     /* Once an election of the community has a named roll, the count is its entries. */
     const char *q[1] = {m->community};
-    PGresult *named = hj_pq(c, state,
-                            "SELECT count(*) FILTER (WHERE v.on_roll), e.id FROM tally.voter v "
-                            "JOIN tally.election e ON e.id = v.election WHERE e.community = $1 "
-                            "AND e.state <> 'certified' GROUP BY e.id ORDER BY e.id LIMIT 1",
-                            1, q);
-    if (!named) {
-        hj_call_sql_failed(call, state, "the voter roll", "");
+    PGresult *named = hj_call_q(call, c, "the voter roll", "",
+                                "SELECT count(*) FILTER (WHERE v.on_roll), e.id FROM tally.voter v "
+                                "JOIN tally.election e ON e.id = v.election WHERE e.community = $1 "
+                                "AND e.state <> 'certified' GROUP BY e.id ORDER BY e.id LIMIT 1",
+                                1, q);
+    if (!named)
         return;
-    }
     uint32_t on_roll = PQntuples(named) ? election_u32(named, 0, 0) : m->voters;
     char election[37] = "";
     if (PQntuples(named))
@@ -153,17 +151,14 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
 static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                          const char *community, const char *filed_on)
 {
-    char state[6] = "";
     const char *v[1] = {community};
     PGresult *r =
-        hj_pq(c, state,
-              "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
-              "WHERE community = $1",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the voter roll", "");
+        hj_call_q(call, c, "the voter roll", "",
+                  "SELECT COALESCE(to_char(published_on, 'YYYY-MM-DD'), '') FROM tally.voter_roll "
+                  "WHERE community = $1",
+                  1, v);
+    if (!r)
         return -1;
-    }
     char published[11] = "";
     int found = PQntuples(r) == 1;
     if (found)
@@ -222,16 +217,14 @@ static int s_decide_window(hj_call_t *call, const tally_profiles_t *profiles, co
 static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                                const Hj__Tally__ObjectionDecision *d)
 {
-    char state[6] = "", filed[11] = "", decision[16] = "";
+    char filed[11] = "", decision[16] = "";
     const char *v[1] = {d->id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
-                        "WHERE id = $1::uuid FOR UPDATE",
-                        1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the objection", "");
+    PGresult *r = hj_call_q(call, c, "the objection", "",
+                            "SELECT to_char(filed_on, 'YYYY-MM-DD'), decision FROM tally.objection "
+                            "WHERE id = $1::uuid FOR UPDATE",
+                            1, v);
+    if (!r)
         return;
-    }
     int found = PQntuples(r) == 1;
     if (found) {
         snprintf(filed, sizeof filed, "%s", PQgetvalue(r, 0, 0));
@@ -323,17 +316,13 @@ static void s_check_voter(s_problems_t *p, const Hj__Tally__Voter *v, const char
 static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, char state[6])
 {
     const char *v[3] = {e->community, e->id, actor};
-    PGresult *r =
-        hj_pq(c, state,
-              "INSERT INTO tally.voter_roll (community, voters, households, representatives, "
-              "recorded_by) SELECT $1, count(*), 0, 0, $3 FROM tally.voter "
-              "WHERE election = $2::uuid AND on_roll "
-              "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
-              "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
-              3, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_pq_exec(c, state,
+                      "INSERT INTO tally.voter_roll (community, voters, households, "
+                      "representatives, recorded_by) SELECT $1, count(*), 0, 0, $3 FROM "
+                      "tally.voter WHERE election = $2::uuid AND on_roll "
+                      "ON CONFLICT (community) DO UPDATE SET voters = EXCLUDED.voters, "
+                      "recorded_by = EXCLUDED.recorded_by, updated_at = now()",
+                      3, v);
 }
 
 static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
@@ -345,12 +334,10 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
     if (election_for_roll(c, call, profiles, m->election, &e) != 0)
         return;
     const char *v[1] = {e.id};
-    PGresult *r =
-        hj_pq(c, state, "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the voter roll", "");
+    PGresult *r = hj_call_q(call, c, "the voter roll", "",
+                            "SELECT count(*) FROM tally.voter WHERE election = $1::uuid", 1, v);
+    if (!r)
         return;
-    }
     uint32_t had = election_u32(r, 0, 0);
     PQclear(r);
     if (had) {
@@ -419,29 +406,24 @@ static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *
 static int s_election_read(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                            const char *id, roll_election_t *e)
 {
-    char state[6] = "";
     const char *v[1] = {id};
-    PGresult *r =
-        hj_pq(c, state,
-              "SELECT community, to_char(election_date, 'YYYY-MM-DD'), body FROM tally.election "
-              "WHERE id = $1::uuid",
-              1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the election", "");
-        return -1;
-    }
-    int found = PQntuples(r) == 1;
     memset(e, 0, sizeof *e);
-    if (found) {
-        snprintf(e->id, sizeof e->id, "%s", id);
-        snprintf(e->community, sizeof e->community, "%s", PQgetvalue(r, 0, 0));
-        snprintf(e->date, sizeof e->date, "%s", PQgetvalue(r, 0, 1));
-        e->profile = tally_profile_of(profiles, PQgetvalue(r, 0, 2));
-    }
+    PGresult *r = hj_call_q_row(
+        call, c, "the election", "election",
+        "SELECT community, to_char(election_date, 'YYYY-MM-DD'), body FROM tally.election "
+        "WHERE id = $1::uuid",
+        1, v, ELECTION_NOT_FOUND, id);
+    if (!r)
+        return -1;
+    snprintf(e->id, sizeof e->id, "%s", id);
+    snprintf(e->community, sizeof e->community, "%s", PQgetvalue(r, 0, 0));
+    snprintf(e->date, sizeof e->date, "%s", PQgetvalue(r, 0, 1));
+    e->profile = tally_profile_of(profiles, PQgetvalue(r, 0, 2));
     PQclear(r);
-    if (!found || !e->profile)
-        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election",
-                             "election %s not found (hj election schedule prints its id)", id);
+    /* A body no profile knows reads as no election at all. */
+    if (!e->profile)
+        return hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "election", ELECTION_NOT_FOUND,
+                             id);
     return 0;
 }
 
@@ -563,23 +545,21 @@ out:
 static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                              const Hj__Tally__VoterPosting *m)
 {
-    char state[6] = "", today[11], voters[24];
+    char today[11], voters[24];
     roll_election_t e;
     if (election_for_roll(c, call, profiles, m->election, &e) != 0)
         return;
     hj_date_today(today);
     const char *day = m->posted_on[0] ? m->posted_on : today;
     const char *v[4] = {e.community, e.id, day, call->actor};
-    PGresult *r = hj_pq(
-        c, state,
+    PGresult *r = hj_call_q(
+        call, c, "the voter roll", "",
         "UPDATE tally.voter_roll SET published_on = $3::date, recorded_by = $4, updated_at = now() "
         "WHERE community = $1 AND EXISTS (SELECT 1 FROM tally.voter WHERE election = $2::uuid "
         "AND on_roll) RETURNING voters",
         4, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the voter roll", "");
+    if (!r)
         return;
-    }
     int done = PQntuples(r) == 1;
     snprintf(voters, sizeof voters, "%s", done ? PQgetvalue(r, 0, 0) : "0");
     PQclear(r);
@@ -897,7 +877,6 @@ out:
 static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                         const Hj__Tally__Proxy *p)
 {
-    char state[6] = "";
     tally_check_t check;
     roll_election_t e;
     if (election_for_roll(c, call, profiles, p->election, &e) != 0)
@@ -913,18 +892,16 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
         return;
     }
     const char *v[4] = {e.id, p->holder, p->holder_name, p->principal};
-    PGresult *r = hj_pq(
-        c, state,
+    PGresult *r = hj_call_q(
+        call, c, "the proxies", "",
         "SELECT (SELECT count(*) FROM tally.proxy WHERE election = $1::uuid AND holder = $2), "
         "EXISTS (SELECT 1 FROM tally.candidate WHERE election = $1::uuid AND name = $3) OR "
         "EXISTS (SELECT 1 FROM tally.paper WHERE election = $1::uuid AND name = $3), "
         "(SELECT holder FROM tally.proxy WHERE election = $1::uuid AND principal = $4), "
         "EXISTS (SELECT 1 FROM tally.proxy WHERE election = $1::uuid AND principal = $2)",
         4, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the proxies", "");
+    if (!r)
         return;
-    }
     uint32_t held = election_u32(r, 0, 0);
     int candidate = PQgetvalue(r, 0, 1)[0] == 't';
     int given = !PQgetisnull(r, 0, 2);

@@ -116,13 +116,10 @@ static int s_insert_paper(PGconn *c, const char *election, const char *round, ui
 {
     char state[6] = "", pos[24];
     const char *v[5] = {election, round, election_num(pos, position), person_id, name};
-    PGresult *r = hj_pq(c, state,
-                        "INSERT INTO tally.paper (election, round, position, person_id, name) "
-                        "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
-                        5, v);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_pq_exec(c, state,
+                      "INSERT INTO tally.paper (election, round, position, person_id, name) "
+                      "VALUES ($1::uuid, $2::int, $3::int, NULLIF($4, '')::uuid, $5)",
+                      5, v);
 }
 
 /* A round being opened: the election, its last round, and the paper and
@@ -226,14 +223,13 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
             /* Seats closed after this round (暂缺 / 减少名额) are not voted for again. */
             char last_no[24];
             const char *w[2] = {e->id, election_num(last_no, last->no)};
-            PGresult *closed = election_q(c, a,
-                                          "SELECT COALESCE(sum(seats), 0) FROM tally.seat_closure "
-                                          "WHERE election = $1::uuid AND after_round = $2::int",
-                                          2, w);
-            if (!closed) {
-                election_sql_failed(call, state, a, "the closed seats", "");
+            PGresult *closed =
+                election_call_q(c, call, a, "the closed seats",
+                                "SELECT COALESCE(sum(seats), 0) FROM tally.seat_closure "
+                                "WHERE election = $1::uuid AND after_round = $2::int",
+                                2, w);
+            if (!closed)
                 return -1;
-            }
             x->kind = TALLY_ROUND_FURTHER;
             x->to_fill = tc->further_seats - (election_u32(closed, 0, 0) < tc->further_seats
                                                   ? election_u32(closed, 0, 0)
@@ -298,7 +294,6 @@ static int s_open_paper(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
 static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *o,
                              hj_arena_t *a, s_opening_t *x)
 {
-    char state[6] = "";
     const election_t *e = &x->e;
     x->who_count = o->electorate;
     if (e->profile->body == TALLY_BODY_RESIDENTS) {
@@ -309,14 +304,13 @@ static int s_open_electorate(PGconn *c, hj_call_t *call, const Hj__Tally__RoundO
             return -1;
         }
         const char *cv[1] = {e->community};
-        PGresult *r = election_q(c, a,
-                                 "SELECT voters, households, representatives FROM tally.voter_roll "
-                                 "WHERE community = $1",
-                                 1, cv);
-        if (!r) {
-            election_sql_failed(call, state, a, "the voter roll", "");
+        PGresult *r =
+            election_call_q(c, call, a, "the voter roll",
+                            "SELECT voters, households, representatives FROM tally.voter_roll "
+                            "WHERE community = $1",
+                            1, cv);
+        if (!r)
             return -1;
-        }
         if (PQntuples(r) == 1)
             x->who_count = election_u32(r, 0,
                                         e->mode == TALLY_MODE_HOUSEHOLD        ? 1

@@ -23,7 +23,6 @@
  * waited for: they are stamped after its start. 0, or -1 with UNAVAILABLE. */
 int tally_db_caught_up(PGconn *c, hj_call_t *call)
 {
-    char state[6];
     long long target = -1;
     struct timespec step = {0, S_CATCH_UP_STEP_MS * 1000000L};
     /* Whether any row older than the call waits for its number, not how many:
@@ -38,17 +37,15 @@ int tally_db_caught_up(PGconn *c, hj_call_t *call)
     for (int waited = 0; waited <= S_CATCH_UP_WAIT_MS; waited += S_CATCH_UP_STEP_MS) {
         const char *v[1] = {since[0] ? since : NULL};
         PGresult *r =
-            hj_pq(c, state,
-                  "SELECT (SELECT count(*) FROM (SELECT 1 FROM bus.journal_unsealed q "
-                  "JOIN bus.journal j ON j.id = q.id WHERE j.committed_at < "
-                  "COALESCE($1::timestamptz, now()) ORDER BY q.id LIMIT 1) u), "
-                  "(SELECT COALESCE(max(seq), 0) FROM bus.journal), "
-                  "(SELECT journal_seq FROM tally.cursor), COALESCE($1::timestamptz, now())",
-                  1, v);
-        if (!r) {
-            hj_call_sql_failed(call, state, "the board's progress", "");
+            hj_call_q(call, c, "the board's progress", "",
+                      "SELECT (SELECT count(*) FROM (SELECT 1 FROM bus.journal_unsealed q "
+                      "JOIN bus.journal j ON j.id = q.id WHERE j.committed_at < "
+                      "COALESCE($1::timestamptz, now()) ORDER BY q.id LIMIT 1) u), "
+                      "(SELECT COALESCE(max(seq), 0) FROM bus.journal), "
+                      "(SELECT journal_seq FROM tally.cursor), COALESCE($1::timestamptz, now())",
+                      1, v);
+        if (!r)
             return -1;
-        }
         snprintf(since, sizeof since, "%s", PQgetvalue(r, 0, 3));
         long long unnumbered = atoll(PQgetvalue(r, 0, 0));
         if (!unnumbered && target < 0)
@@ -208,15 +205,14 @@ void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery 
     snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : 100);
     const char *v[2] = {after, limit};
     /* An index range of seq, and the head by the seq index's last entry. */
-    PGresult *r = hj_pq(c, state,
-                        "SELECT " HJ_JOURNAL_EVENT_COLUMNS ", (SELECT max(seq) FROM bus.journal) "
-                        "FROM bus.journal WHERE seq > $1::bigint AND seq <= $1::bigint + $2::int "
-                        "ORDER BY seq",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the journal", "");
+    PGresult *r =
+        hj_call_q(call, c, "the journal", "",
+                  "SELECT " HJ_JOURNAL_EVENT_COLUMNS ", (SELECT max(seq) FROM bus.journal) "
+                  "FROM bus.journal WHERE seq > $1::bigint AND seq <= $1::bigint + $2::int "
+                  "ORDER BY seq",
+                  2, v);
+    if (!r)
         return;
-    }
     int n = PQntuples(r);
     Hj__Tally__JournalEvents out = HJ__TALLY__JOURNAL_EVENTS__INIT;
     Hj__Event *events = calloc((size_t)(n ? n : 1), sizeof *events);
@@ -260,13 +256,11 @@ void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery 
  * with NOT_FOUND (field community) or the database error. */
 int tally_db_community_known(PGconn *c, hj_call_t *call, const char *community)
 {
-    char state[6];
     const char *v[1] = {community};
-    PGresult *r = hj_pq(c, state, "SELECT 1 FROM tally.community WHERE code = $1", 1, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the community", "");
+    PGresult *r = hj_call_q(call, c, "the community", "",
+                            "SELECT 1 FROM tally.community WHERE code = $1", 1, v);
+    if (!r)
         return -1;
-    }
     int known = PQntuples(r) == 1;
     PQclear(r);
     if (!known)
@@ -308,7 +302,7 @@ static void s_election_reply(PGconn *c, hj_call_t *call, const tally_profiles_t 
 void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
                        const Hj__Tally__ElectionSchedule *s)
 {
-    char state[6], seats[16];
+    char seats[16];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, s->community) != 0)
         return;
     snprintf(seats, sizeof seats, "%u", s->seats);
@@ -326,18 +320,16 @@ void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profi
     const char *v[8] = {call->request_id, s->community, s->body, s->date, seats,
                         profile->name,    call->actor,  mode};
     /* The same body's election again, while still only scheduled, moves it. */
-    PGresult *r = hj_pq(
-        c, state,
+    PGresult *r = hj_call_q(
+        call, c, "the election", "",
         "INSERT INTO tally.election (id, community, body, election_date, seats, profile, "
         "scheduled_by, mode) VALUES ($1, $2, $3, $4::date, $5::int, $6, $7, $8) "
         "ON CONFLICT (community, body) DO UPDATE SET election_date = EXCLUDED.election_date, "
         "seats = EXCLUDED.seats, mode = EXCLUDED.mode WHERE tally.election.state = 'scheduled' "
         "RETURNING id",
         8, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the election", "");
+    if (!r)
         return;
-    }
     char id[37] = "";
     if (PQntuples(r) == 1)
         snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
@@ -382,14 +374,13 @@ void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
     if (tally_db_caught_up(c, call) != 0)
         return;
     const char *v[2] = {o->community, o->body};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT id, state FROM tally.election WHERE community = $1 AND body = $2 "
-                        "FOR UPDATE",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "the election", "");
+    PGresult *r =
+        hj_call_q(call, c, "the election", "",
+                  "SELECT id, state FROM tally.election WHERE community = $1 AND body = $2 "
+                  "FOR UPDATE",
+                  2, v);
+    if (!r)
         return;
-    }
     int found = PQntuples(r) == 1, open = found && strcmp(PQgetvalue(r, 0, 1), "open") == 0;
     if (found)
         snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));

@@ -776,7 +776,7 @@ struct parse_case {
     char extra[64];       /* appended line, "" = none */
     int err_line;
     char err_key[32];
-    char err_text[48];
+    char err_text[80];
 };
 
 ParameterizedTestParameters(profile, errors)
@@ -796,8 +796,9 @@ ParameterizedTestParameters(profile, errors)
         {7, "proxies.ordinary = three", "", 7, "proxies.ordinary", "expected a whole number"},
         {12, "further.standing = top seats +", "", 12, "further.standing",
          "expected a number after '+'"},
-        {15, "writeins = maybe", "", 15, "writeins", "'maybe'"},
-        {3, "body = council", "", 3, "body", "'council'"},
+        {15, "writeins = maybe", "", 15, "writeins",
+         "expected 'forbidden', 'allowed' or 'beside-no', got 'maybe'"},
+        {3, "body = council", "", 3, "body", "expected 'party' or 'residents', got 'council'"},
         {4, "modes = ordinary village", "", 4, "modes", "unknown mode 'village'"},
         {0, "", "quorum.household = cast > 1/2 of electorate", 16, "quorum.household",
          "not listed in 'modes'"},
@@ -807,7 +808,8 @@ ParameterizedTestParameters(profile, errors)
         {6, "electorate.ordinary who should attend", "", 6, "", "expected 'key = value'"},
         {10, "", "", 0, "elected", "missing"},
         {4, "modes = ordinary household", "", 0, "quorum.household", "missing"},
-        {0, "", "vacancy = sometimes", 16, "vacancy", "'sometimes'"},
+        {0, "", "vacancy = sometimes", 16, "vacancy",
+         "expected 'never', 'after-any' or 'after-further', got 'sometimes'"},
         {0, "", "vacancy = after-further", 0, "vacancy.by_election_months", "missing"},
         {0, "", "reduce = after-any", 0, "reduce.short_max", "missing"},
         {0, "", "vacancy.by_election_months = 0", 16, "vacancy.by_election_months", "1..60"},

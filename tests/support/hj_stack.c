@@ -646,6 +646,36 @@ int hj_run(hj_stack_t *s, char **out, char **err, ...)
     return hj_runv(s, out, err, argv);
 }
 
+typedef struct {
+    hj_stack_t *s;
+    const char *const *argv;
+    int want, rc;
+    char *err;
+} s_run_until_t;
+
+static int s_run_until_done(void *arg)
+{
+    s_run_until_t *r = arg;
+    free(r->err);
+    r->err = NULL;
+    r->rc = hj_runv(r->s, NULL, &r->err, r->argv);
+    return r->rc == r->want;
+}
+
+int hj_run_until(hj_stack_t *s, int want, int timeout_ms, char **err, const char *const *argv)
+{
+    s_run_until_t r = {s, argv, want, -1, NULL};
+    if (timeout_ms > 0)
+        hj_wait_until(s_run_until_done, &r, timeout_ms);
+    else
+        s_run_until_done(&r);
+    if (err)
+        *err = r.err;
+    else
+        free(r.err);
+    return r.rc;
+}
+
 void hj_test_idcard(const char *body17, char out[19])
 {
     static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};

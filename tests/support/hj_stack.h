@@ -144,6 +144,11 @@ uint8_t *hj_stack_community_list(size_t *len);
 int hj_run(hj_stack_t *s, char **out, char **err, ...) __attribute__((sentinel));
 /* Same with an argument vector. */
 int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv);
+/* Runs `hj` (as hj_runv) until it exits `want` or timeout_ms has passed: for
+ * a change that reaches another process a moment later (a revoked key, a new
+ * scope, a daemon still starting); once when timeout_ms is 0. Returns the
+ * last exit status; the last stderr into *err when err is not NULL. */
+int hj_run_until(hj_stack_t *s, int want, int timeout_ms, char **err, const char *const *argv);
 /* Starts the real `hj` the same way without waiting for it (a watcher, say):
  * its stdout and stderr go to the files out_path and err_path as it writes
  * them. Returns its pid (the caller reaps it) or -1. */

@@ -20,8 +20,6 @@
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
-static hj_stack_t stack;
-
 #define ELECTION_R "e0000000-0000-4000-8000-00000000000a" /* residents, KBS-BH-02 */
 #define ELECTION_P "e0000000-0000-4000-8000-00000000000b" /* party, KBS-BH-01 */
 #define OFFICER "11111111-1111-4111-8111-111111111111"    /* interviewer, election committee */
@@ -137,18 +135,7 @@ static int hj_suite_seed(hj_stack_t *s)
  * (and starting a stack is seconds under ASan): the runner writes it once,
  * and each test starts its own stack on a copy of that database, so no test
  * sees another's election. */
-static void setup(void)
-{
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
-}
-
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(election_day, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(election_day, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 Test(election_day, a_residents_election_with_a_further_round)
 {

@@ -22,8 +22,6 @@
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
-static hj_stack_t stack;
-
 #define WANG_LI "11111111-1111-4111-8111-111111111111" /* party secretary */
 #define BATER "22222222-2222-4222-8222-222222222222"   /* residents member */
 #define LI_QIANG                                                                                   \
@@ -115,18 +113,7 @@ static int hj_suite_seed(hj_stack_t *s)
 /* Each test walks a board of its own, so each has a stack of its own,
  * started on a copy of the seed's database: the runner writes the seed once
  * (starting and seeding a stack is seconds under ASan). */
-static void setup(void)
-{
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
-}
-
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(tally, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(tally, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 /* ---- the walk ----------------------------------------------------------------- */
 

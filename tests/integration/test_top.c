@@ -29,7 +29,6 @@
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
-static hj_stack_t stack;
 static char tmux_socket[64];
 
 #define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary */
@@ -105,8 +104,7 @@ static void s_tmux_name(void)
  * seconds under ASan). */
 static void setup(void)
 {
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
+    hj_suite_start(NULL, NULL);
     s_tmux_name();
 }
 

@@ -602,12 +602,10 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
 /* Counts backends of this test's database waiting on a lock. */
 static long s_waiting(void)
 {
-    char sql[256];
-    snprintf(
-        sql, sizeof sql,
+    return hj_stack_scalarf(
+        &stack,
         "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
         stack.dbname);
-    return hj_stack_scalar(&stack, sql);
 }
 
 static pid_t s_talk_in_background(const char *request_id, int days_ago)

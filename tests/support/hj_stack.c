@@ -485,6 +485,16 @@ long hj_stack_scalar(hj_stack_t *s, const char *sql)
     return v;
 }
 
+long hj_stack_scalarf(hj_stack_t *s, const char *fmt, ...)
+{
+    char sql[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return hj_stack_scalar(s, sql);
+}
+
 ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql, char *out,
                                size_t size)
 {

@@ -97,6 +97,8 @@ int hj_stack_tally_caught_up(void *stack);
 PGconn *hj_stack_pg(hj_stack_t *s);
 /* The first column of the first row of `sql` as a number (-1 on error). */
 long hj_stack_scalar(hj_stack_t *s, const char *sql);
+/* The same with the SQL made by printf from fmt (a test's own values). */
+long hj_stack_scalarf(hj_stack_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Runs sql on the test database logged in as `role` (a daemon's, say, to try
  * what its login may do). Its status; out gets the first value of a result
  * with rows, else the error text ("" on success). */

@@ -128,13 +128,7 @@ static int s_plain_client_answered(int timeout_ms)
     uint8_t *body = hj_stack_community_list(&len);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     zmq_connect(s, stack.bus);
-    hj_frames_t f;
-    hj_frames_init(&f);
-    hj_frames_add(&f, "", 0);
-    hj_frames_addstr(&f, HJ_MDPC);
-    hj_frames_addstr(&f, "registry");
-    hj_frames_add(&f, body, len);
-    hj_frames_send(s, &f);
+    hj_stack_mdp_send(s, "registry", body, len);
     zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
     answered = zmq_poll(&item, 1, timeout_ms) == 1;
     free(body);
@@ -540,8 +534,7 @@ Test(auth, service_roles_append_to_the_journal_and_never_rewrite_it)
     PQclear(r);
     PQfinish(c);
     char *out = NULL;
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 0);
     cr_assert(strstr(out, "ok, "), "%s", out);
     free(out);
 }
@@ -550,8 +543,7 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
 {
     s_wait_sealed();
     char *out = NULL, anchor[128] = "";
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 0);
     const char *head = strstr(out, "head ");
     cr_assert(head, "%s", out);
     sscanf(head + 5, "%127s", anchor);
@@ -570,29 +562,24 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
     free(out);
 
     /* A superuser edits seq 3 by hand, past the guard: verify names seq 3. */
-    PGconn *c = hj_stack_pg(&stack);
-    PQclear(PQexec(c, "SET session_replication_role = replica"));
-    PGresult *r = PQexec(c, "UPDATE bus.journal SET actor = 'someone-else' WHERE seq = 3");
-    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
-    PQclear(r);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 1);
+    cr_assert_eq(
+        hj_stack_sql_by_hand(&stack, "UPDATE bus.journal SET actor = 'someone-else' WHERE seq = 3"),
+        0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 1);
     cr_assert(strstr(out, "broken at seq 3:") && strstr(out, "changed after it was sealed"), "%s",
               out);
     free(out);
     /* Rehashing every later row makes the chain whole again; the anchor does not forgive it. */
-    r = PQexec(c, "DO $$ DECLARE j bus.journal; prev bytea; BEGIN "
-                  "SELECT hash INTO prev FROM bus.journal WHERE seq = 2; "
-                  "FOR j IN SELECT * FROM bus.journal WHERE seq >= 3 ORDER BY seq LOOP "
-                  "  UPDATE bus.journal SET prev_hash = prev, hash = sha256(prev || "
-                  "bus.journal_digest_input(j)) "
-                  "  WHERE seq = j.seq RETURNING hash INTO prev; END LOOP; "
-                  "UPDATE bus.relay_head SET hash = prev; END $$");
-    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 0, "%s", out);
+    cr_assert_eq(hj_stack_sql_by_hand(
+                     &stack, "DO $$ DECLARE j bus.journal; prev bytea; BEGIN "
+                             "SELECT hash INTO prev FROM bus.journal WHERE seq = 2; "
+                             "FOR j IN SELECT * FROM bus.journal WHERE seq >= 3 ORDER BY seq LOOP "
+                             "  UPDATE bus.journal SET prev_hash = prev, hash = sha256(prev || "
+                             "bus.journal_digest_input(j)) "
+                             "  WHERE seq = j.seq RETURNING hash INTO prev; END LOOP; "
+                             "UPDATE bus.relay_head SET hash = prev; END $$"),
+                 0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 0, "%s", out);
     free(out);
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--anchor", anchor,
                         "--db", stack.db, NULL),

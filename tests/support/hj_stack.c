@@ -656,6 +656,24 @@ int hj_run(hj_stack_t *s, char **out, char **err, ...)
     return hj_runv(s, out, err, argv);
 }
 
+int hj_stack_verify(hj_stack_t *s, char **out)
+{
+    return hj_run(s, out, NULL, "admin", "journal", "verify", "--db", s->db, NULL);
+}
+
+int hj_stack_sql_by_hand(hj_stack_t *s, const char *sql)
+{
+    PGconn *c = hj_stack_pg(s);
+    PQclear(PQexec(c, "SET session_replication_role = replica"));
+    PGresult *r = PQexec(c, sql);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc != 0)
+        fprintf(stderr, "hj_stack_sql_by_hand: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
 typedef struct {
     hj_stack_t *s;
     const char *const *argv;

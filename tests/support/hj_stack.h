@@ -156,6 +156,14 @@ int hj_run_until(hj_stack_t *s, int want, int timeout_ms, char **err, const char
  * them. Returns its pid (the caller reaps it) or -1. */
 pid_t hj_run_bg(hj_stack_t *s, const char *out_path, const char *err_path, const char *const *argv);
 
+/* `hj admin journal verify --db` on the test database: its exit status,
+ * its stdout into *out (malloc'd). */
+int hj_stack_verify(hj_stack_t *s, char **out);
+/* Runs sql on the test database as its owner with the journal's guard off
+ * (session_replication_role = replica), as someone editing the record by
+ * hand would. 0 / -1 (the error on stderr). */
+int hj_stack_sql_by_hand(hj_stack_t *s, const char *sql);
+
 /* The text of the file at path (its first MiB), malloc'd; NULL when it cannot be read. */
 char *hj_test_file(const char *path);
 

@@ -169,6 +169,14 @@ int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char
     return rc == 0 ? 0 : -1;
 }
 
+int hj_stack_enrol_each(hj_stack_t *s, const hj_stack_enrolment_t *e, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = hj_stack_enrol(s, e[i].name, e[i].team, e[i].role, e[i].path, e[i].size);
+    return rc;
+}
+
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries)
 {
     hj_device_t d;

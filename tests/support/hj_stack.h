@@ -111,6 +111,14 @@ ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql,
  * on stderr). */
 int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role, char *path,
                    size_t size);
+/* hj_stack_enrol's arguments, for enrolling several devices at once. */
+typedef struct {
+    const char *name, *team, *role;
+    char *path;
+    size_t size;
+} hj_stack_enrolment_t;
+/* hj_stack_enrol for each of the n; 0, or -1 at the first that fails. */
+int hj_stack_enrol_each(hj_stack_t *s, const hj_stack_enrolment_t *e, size_t n);
 /* A request-bus client as the stack's device, or as the device file `device`. */
 hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries);
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries);

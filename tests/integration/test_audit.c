@@ -14,14 +14,11 @@ static hj_stack_t stack;
  * returns its stdout (caller frees). */
 static char *s_ok(const char *first, ...)
 {
-    const char *argv[72];
-    int n = 0;
+    const char *argv[72] = {first};
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 71; a = va_arg(ap, const char *))
-        argv[n++] = a;
+    int n = hj_argv_va(argv, 1, 72, ap);
     va_end(ap);
-    argv[n] = NULL;
     char *out = NULL, *err = NULL;
     int rc = hj_runv(&stack, &out, &err, argv);
     cr_assert_eq(rc, 0, "hj %s %s failed (%d): %s", argv[0], n > 1 ? argv[1] : "", rc, err);

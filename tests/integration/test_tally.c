@@ -438,19 +438,7 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
 /* Snapshot of the whole board through the broker. The reply is the caller's. */
 static Hj__Tally__Reply *s_snapshot(const char *community)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    q.community = (char *)community;
-    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
-    req.snapshot = &q;
-    uint8_t body[256], *answer = NULL;
-    size_t len = hj__tally__request__pack(&req, body), answer_len = 0;
-    hj_client_t *c = hj_stack_client(&stack, 5000, 3);
-    cr_assert(c);
-    cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "no answer");
-    hj_client_destroy(&c);
-    Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
-    free(answer);
+    Hj__Tally__Reply *r = hj_stack_snapshot(&stack, community);
     cr_assert(r && r->status && r->status->code == HJ__CODE__OK &&
                   r->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT,
               "snapshot refused: %s", r && r->status ? r->status->message : "(no reply)");
@@ -523,14 +511,9 @@ Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
     int districts = 0, boards = 0, gaps = 0, older = 0;
     for (int spins = 0; seq < target && spins < 100; spins++) {
         char topic[96];
-        uint8_t body[16384];
-        int tn = zmq_recv(sub, topic, sizeof topic - 1, 0);
-        if (tn < 0)
+        Hj__Event *ev;
+        if (hj_stack_event(sub, topic, sizeof topic, &ev) != 0)
             continue;
-        topic[tn] = 0;
-        int bn = zmq_recv(sub, body, sizeof body, 0);
-        cr_assert(bn > 0 && bn < (int)sizeof body);
-        Hj__Event *ev = hj__event__unpack(NULL, (size_t)bn, body);
         cr_assert(ev, "an Event");
         cr_assert_str_eq(ev->topic, topic);
         cr_assert_str_eq(ev->service, "tally");

@@ -115,14 +115,11 @@ static void setup(void)
 static int s_tmux(char **out, ...)
 {
     const char *argv[40] = {"tmux", "-L", tmux_socket, "-f", "/dev/null"};
-    int n = 5, fd[2];
+    int fd[2];
     va_list ap;
     va_start(ap, out);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 39)
-        argv[n++] = a;
+    hj_argv_va(argv, 5, 40, ap);
     va_end(ap);
-    argv[n] = NULL;
     if (pipe2(fd, O_CLOEXEC) != 0)
         return -1;
     pid_t pid = fork();
@@ -313,20 +310,8 @@ static int s_col_of(const char *line, uint32_t cp)
 
 static Hj__Tally__Reply *s_snapshot(void)
 {
-    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
-    req.snapshot = &q;
-    uint8_t body[64], *answer = NULL;
-    size_t len = hj__tally__request__get_packed_size(&req), answer_len = 0;
-    hj__tally__request__pack(&req, body);
-    hj_client_t *c = hj_stack_client(&stack, 2000, 3);
-    cr_assert_not_null(c);
-    cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "tally answers");
-    hj_client_destroy(&c);
-    Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
-    free(answer);
-    cr_assert_not_null(r);
+    Hj__Tally__Reply *r = hj_stack_snapshot(&stack, NULL);
+    cr_assert_not_null(r, "tally answers");
     cr_assert(r->status == NULL || r->status->code == HJ__CODE__OK, "snapshot: %s",
               r->status ? r->status->message : "");
     cr_assert_eq(r->result_case, HJ__TALLY__REPLY__RESULT_SNAPSHOT);

@@ -233,6 +233,26 @@ void hj_stack_call_msg(hj_client_t *c, const char *service, const ProtobufCMessa
     free(body);
 }
 
+Hj__Tally__Reply *hj_stack_snapshot(hj_stack_t *s, const char *community)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
+    Hj__Tally__Reply *r = NULL;
+    if (community)
+        q.community = (char *)community;
+    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
+    req.snapshot = &q;
+    uint8_t body[256], *answer = NULL;
+    size_t len = hj__tally__request__get_packed_size(&req), answer_len = 0;
+    hj_client_t *c = len <= sizeof body ? hj_stack_client(s, 5000, 3) : NULL;
+    if (c && hj__tally__request__pack(&req, body) == len &&
+        hj_client_call(c, "tally", body, len, &answer, &answer_len) == 0)
+        r = hj__tally__reply__unpack(NULL, answer_len, answer);
+    free(answer);
+    hj_client_destroy(&c);
+    return r;
+}
+
 pid_t hj_stack_spawn(hj_stack_t *s, const char *program)
 {
     if (s->nprocs >= HJ_STACK_MAX_PROCS)
@@ -650,17 +670,22 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int hj_argv_va(const char **argv, int n, int max, va_list ap)
+{
+    const char *a;
+    while (n < max - 1 && (a = va_arg(ap, const char *)))
+        argv[n++] = a;
+    argv[n] = NULL;
+    return n;
+}
+
 int hj_run(hj_stack_t *s, char **out, char **err, ...)
 {
     const char *argv[72];
-    int n = 0;
     va_list ap;
     va_start(ap, err);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 71)
-        argv[n++] = a;
+    hj_argv_va(argv, 0, 72, ap);
     va_end(ap);
-    argv[n] = NULL;
     return hj_runv(s, out, err, argv);
 }
 
@@ -773,6 +798,20 @@ int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_
     hj_frames_addstr(&f, service);
     hj_frames_add(&f, body, len);
     return hj_frames_send(socket, &f);
+}
+
+int hj_stack_event(void *sub, char *topic, size_t size, Hj__Event **ev)
+{
+    hj_frames_t f;
+    *ev = NULL;
+    topic[0] = 0;
+    if (hj_frames_recv(sub, &f, 0) != 0)
+        return -1;
+    snprintf(topic, size, "%.*s", (int)hj_frames_size(&f, 0), (const char *)hj_frames_data(&f, 0));
+    if (f.count == 2)
+        *ev = hj__event__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1));
+    hj_frames_close(&f);
+    return 0;
 }
 
 uint8_t *hj_stack_community_list(size_t *len)

@@ -7,11 +7,14 @@
  * the real `hj admin`), and the real daemon and CLI binaries (HJ_BIN_DIR).
  * Daemons die with the test process. */
 #include <libpq-fe.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "hj_client.h"
+#include "hj.pb-c.h"
 #include "hj_envelope.h"
+#include "tally.pb-c.h"
 
 /* The device every stack enrols (district-admin): the actor of what the
  * tests write through hj_run and hj_stack_client. */
@@ -131,6 +134,9 @@ int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const 
  * handshake): the reply's status into *st (code -1 when none came). */
 void hj_stack_call_msg(hj_client_t *c, const char *service, const ProtobufCMessage *req,
                        hj_status_t *st);
+/* tally's Snapshot of community (NULL: of every community) as the stack's
+ * device: the reply, unpacked (the caller frees it), or NULL when none came. */
+Hj__Tally__Reply *hj_stack_snapshot(hj_stack_t *s, const char *community);
 /* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
  * connect), for tests that speak the wire themselves. 0 / -1. */
 int hj_stack_curve(hj_stack_t *s, void *socket);
@@ -144,6 +150,10 @@ void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *pre
                    int timeout_ms);
 /* Sends [""][MDPC01][service][body] on an MDP client socket. 0 / -1. */
 int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len);
+/* The next event on a SUB socket (within its receive timeout): its topic
+ * into topic, the Event unpacked into *ev (NULL when it does not decode; the
+ * caller frees it). 0, or -1 when none came. */
+int hj_stack_event(void *sub, char *topic, size_t size, Hj__Event **ev);
 /* A packed registry request for the community list (a cheap read), malloc'd. */
 uint8_t *hj_stack_community_list(size_t *len);
 
@@ -152,6 +162,10 @@ uint8_t *hj_stack_community_list(size_t *len);
  * (NULL-terminated). Captures stdout and stderr into malloc'd strings when
  * out / err are not NULL. Returns the exit status (or -1). */
 int hj_run(hj_stack_t *s, char **out, char **err, ...) __attribute__((sentinel));
+/* Appends the arguments of ap up to its NULL to argv, which holds n already
+ * and has room for max, keeping the last place for the NULL that ends it.
+ * Returns the count of arguments. */
+int hj_argv_va(const char **argv, int n, int max, va_list ap);
 /* Same with an argument vector. */
 int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv);
 /* Runs `hj` (as hj_runv) until it exits `want` or timeout_ms has passed: for

@@ -262,31 +262,26 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     /* Records from a file: malformed JSON and unknown keys are usage errors naming line and key. */
     char path[512], *err = NULL;
     snprintf(path, sizeof path, "%s/bad.json", stack.run_dir);
-    S_WRITE(
-        path,
-        "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
-        "  \"sumary\": \"typo\"\n}\n");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "bad.json:4") && strstr(err, "unknown key \"sumary\""), "%s", err);
-    free(err);
-    S_WRITE(path,
-            "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "line 3") && strstr(err, "trailing ','"), "%s", err);
-    free(err);
-    S_WRITE(path, "{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "\"id\" is required"), "%s", err);
-    free(err);
-    S_WRITE(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "bad.json:2") && strstr(err, "\"phase\" must be one of"), "%s", err);
-    free(err);
-    S_WRITE(path,
-            "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "\"concern_raised\" must be true or false"), "%s", err);
-    free(err);
+    static const struct {
+        const char *json, *says, *and_says;
+    } bad[] = {
+        {"{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
+         "  \"sumary\": \"typo\"\n}\n",
+         "bad.json:4", "unknown key \"sumary\""},
+        {"{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n",
+         "line 3", "trailing ','"},
+        {"{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}", "\"id\" is required", ""},
+        {"{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}",
+         "bad.json:2", "\"phase\" must be one of"},
+        {"{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}",
+         "\"concern_raised\" must be true or false", ""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        S_WRITE(path, bad[i].json);
+        cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+        cr_assert(strstr(err, bad[i].says) && strstr(err, bad[i].and_says), "%s", err);
+        free(err);
+    }
     /* The template is a record the strict reader takes; unfilled, the service names what is
      * missing. */
     char *tmpl = NULL, today[11];

@@ -320,6 +320,15 @@ static Hj__Tally__Reply *s_snapshot(void)
 
 /* What an official reads for an audit state (written out here, not taken
  * from hj-top, so a wrong label is caught). */
+/* The Chinese for `key` in map (English, Chinese pairs up to a NULL), or key. */
+static const char *s_zh(const char *const (*map)[2], const char *key)
+{
+    for (; map[0][0]; map++)
+        if (strcmp(map[0][0], key) == 0)
+            return map[0][1];
+    return key;
+}
+
 static const char *s_audit_zh(const char *state)
 {
     static const char *const map[][2] = {{"", "无"},
@@ -327,11 +336,9 @@ static const char *s_audit_zh(const char *state)
                                          {"fieldwork", "审计中"},
                                          {"draft_report", "报告起草"},
                                          {"completed", "已完成"},
-                                         {"published", "已公示"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], state) == 0)
-            return map[i][1];
-    return state;
+                                         {"published", "已公示"},
+                                         {NULL, NULL}};
+    return s_zh(map, state);
 }
 
 static const char *s_glyph(const Hj__Tally__CommunityBoard *row, int gate)
@@ -483,16 +490,22 @@ static int s_board_matches(const char *screen, const Hj__Tally__Snapshot *snap, 
     return 0;
 }
 
-/* Waits until the screen equals a fresh Snapshot; fails with the last
- * difference after S_PATIENCE_MS. */
-static void s_wait_board(const char *name, int wide)
+/* Compares the screen with a fresh Snapshot reply: 0 when it shows what
+ * the reply says, else -1 with the first difference in why. */
+typedef int(s_matcher_fn)(const char *screen, Hj__Tally__Reply *r, const void *arg, char *why,
+                          size_t size);
+
+/* Waits until the screen shows what a fresh Snapshot says (match: of the
+ * view named `view`); fails with the last difference after S_PATIENCE_MS. */
+static void s_wait_snapshot(const char *name, s_matcher_fn *match, const void *arg,
+                            const char *view)
 {
     long start = s_ms();
     char why[4096] = "";
     for (;;) {
         Hj__Tally__Reply *r = s_snapshot();
         char *screen = s_screen(name);
-        int ok = s_board_matches(screen, r->snapshot, wide, why, sizeof why) == 0;
+        int ok = match(screen, r, arg, why, sizeof why) == 0;
         hj__tally__reply__free_unpacked(r, NULL);
         if (ok) {
             free(screen);
@@ -501,11 +514,23 @@ static void s_wait_board(const char *name, int wide)
         if (s_ms() - start > S_PATIENCE_MS) {
             cr_log_error("screen:\n%s", screen);
             free(screen);
-            cr_assert_fail("the board did not come to equal the snapshot: %s", why);
+            cr_assert_fail("the %s did not come to equal the snapshot: %s", view, why);
         }
         free(screen);
-        s_sleep_ms(100);
+        s_sleep_ms(50);
     }
+}
+
+static int s_board_matcher(const char *screen, Hj__Tally__Reply *r, const void *wide, char *why,
+                           size_t size)
+{
+    return s_board_matches(screen, r->snapshot, *(const int *)wide, why, size);
+}
+
+/* Waits until the board on screen equals a fresh Snapshot. */
+static void s_wait_board(const char *name, int wide)
+{
+    s_wait_snapshot(name, s_board_matcher, &wide, "board");
 }
 
 /* The talk-coverage cell of a community on screen ("" when not found). */
@@ -1040,15 +1065,11 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
 
 static const char *s_status_zh(const char *status)
 {
-    static const char *const map[][2] = {{"elected", "当选"},
-                                         {"below threshold", "未达当选票数"},
-                                         {"outranked", "名次在后"},
-                                         {"tied", "票数相同"},
-                                         {"void", "无效"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], status) == 0)
-            return map[i][1];
-    return status;
+    static const char *const map[][2] = {
+        {"elected", "当选"},       {"below threshold", "未达当选票数"},
+        {"outranked", "名次在后"}, {"tied", "票数相同"},
+        {"void", "无效"},          {NULL, NULL}};
+    return s_zh(map, status);
 }
 
 static Hj__Tally__Count *s_snapshot_count(Hj__Tally__Reply *r, const char *election)
@@ -1096,29 +1117,18 @@ static int s_count_matches(const char *screen, const Hj__Tally__Count *k, char *
     return 0;
 }
 
+static int s_count_matcher(const char *screen, Hj__Tally__Reply *r, const void *election, char *why,
+                           size_t size)
+{
+    Hj__Tally__Count *k = s_snapshot_count(r, election);
+    cr_assert_not_null(k, "the snapshot has the count of %s", (const char *)election);
+    return s_count_matches(screen, k, why, size);
+}
+
+/* Waits until the count view on screen equals a fresh Snapshot's count of election. */
 static void s_wait_count(const char *name, const char *election)
 {
-    long start = s_ms();
-    char why[2048] = "";
-    for (;;) {
-        Hj__Tally__Reply *r = s_snapshot();
-        Hj__Tally__Count *k = s_snapshot_count(r, election);
-        cr_assert_not_null(k, "the snapshot has the count of %s", election);
-        char *screen = s_screen(name);
-        int ok = s_count_matches(screen, k, why, sizeof why) == 0;
-        hj__tally__reply__free_unpacked(r, NULL);
-        if (ok) {
-            free(screen);
-            return;
-        }
-        if (s_ms() - start > S_PATIENCE_MS) {
-            cr_log_error("screen:\n%s", screen);
-            free(screen);
-            cr_assert_fail("the count view did not come to equal the snapshot: %s", why);
-        }
-        free(screen);
-        s_sleep_ms(50);
-    }
+    s_wait_snapshot(name, s_count_matcher, election, "count view");
 }
 
 Test(top, the_count_view_follows_the_ballots_on_election_day)

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "hj_envelope.h"
+#include "hj_seed.h"
 #include "hj_stack.h"
 #include "cli_test.h"
 #include "journal_fill.h"
@@ -130,11 +131,7 @@ Test(asof, a_back_filled_talk_counts_as_of_its_date_but_not_as_known_on_it)
 
     /* Day 1: the district, a cadre, one talk and one push of 3. */
     s_journal_time(d1);
-    free(HJ_OK(&stack, "district", "add", "--code", "KBS", "--name", "康巴什区"));
-    free(HJ_OK(&stack, "subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district",
-               "KBS"));
-    free(HJ_OK(&stack, "community", "add", "--code", "KBS-BH-01", "--name", "滨河社区",
-               "--subdistrict", "KBS-BH"));
+    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
     const char *cadre = prep_person(&stack, "11111111-1111-4111-8111-000000000001", "赵新");
     s_talk(cadre, "KBS-BH-01", d1, "物业经理");
     free(HJ_OK(&stack, "publicity", "add", "--community", "KBS-BH-01", "--channel", "screen",
@@ -229,17 +226,12 @@ static char *s_boards(void)
 
 Test(asof, the_board_catches_up_after_100k_rows_arrive_while_hj_tallyd_is_down)
 {
-    static const char *const codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-BH-03", "KBS-BH-04"};
+    static const char *const codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-BH-03", "KBS-BH-04", NULL};
     char d4[11], d1[11];
     s_day(4, d4);
     s_day(1, d1);
     s_journal_time(d4);
-    free(HJ_OK(&stack, "district", "add", "--code", "KBS", "--name", "康巴什区"));
-    free(HJ_OK(&stack, "subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district",
-               "KBS"));
-    for (size_t i = 0; i < 4; i++)
-        free(HJ_OK(&stack, "community", "add", "--code", codes[i], "--name", "社区",
-                   "--subdistrict", "KBS-BH"));
+    cr_assert_eq(hj_seed_places(&stack, codes), 0);
     s_journal_time(NULL);
     cr_assert(s_tally_caught_up(), "hj-tallyd did not apply the registrations");
 

@@ -14,14 +14,11 @@ static hj_stack_t stack;
  * returns its stdout (caller frees). */
 static char *s_ok(const char *first, ...)
 {
-    const char *argv[72];
-    int n = 0;
+    const char *argv[72] = {first};
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 71; a = va_arg(ap, const char *))
-        argv[n++] = a;
+    int n = hj_argv_va(argv, 1, 72, ap);
     va_end(ap);
-    argv[n] = NULL;
     char *out = NULL, *err = NULL;
     int rc = hj_runv(&stack, &out, &err, argv);
     cr_assert_eq(rc, 0, "hj %s %s failed (%d): %s", argv[0], n > 1 ? argv[1] : "", rc, err);
@@ -42,20 +39,11 @@ static char *s_ok(const char *first, ...)
         free(err_);                                                                                \
     } while (0)
 
-static long s_scalar(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return hj_stack_scalar(&stack, sql);
-}
-
 /* Everything the audit service has written: rows of its tables and its journal rows. */
 static long s_audit_rows(void)
 {
-    return s_scalar(
+    return hj_stack_scalarf(
+        &stack,
         "SELECT (SELECT count(*) FROM audit.engagement) + (SELECT count(*) FROM audit.scope_item)"
         " + (SELECT count(*) FROM audit.finding) + (SELECT count(*) FROM audit.move)"
         " + (SELECT count(*) FROM bus.journal WHERE service = 'audit')");
@@ -88,16 +76,19 @@ static void s_open_at_work(const char *community, const char *term, const char *
 /* Marks every scope item still not started as examined. */
 static void s_examine_all(const char *community, const char *term)
 {
-    long n = s_scalar("SELECT max(s.no) FROM audit.scope_item s JOIN audit.engagement e "
-                      "ON e.id = s.engagement WHERE e.community = '%s' AND e.term = '%s'",
-                      community, term);
+    long n = hj_stack_scalarf(&stack,
+                              "SELECT max(s.no) FROM audit.scope_item s JOIN audit.engagement e "
+                              "ON e.id = s.engagement WHERE e.community = '%s' AND e.term = '%s'",
+                              community, term);
     for (long i = 1; i <= n; i++) {
         char no[24];
         snprintf(no, sizeof no, "%ld", i);
-        if (s_scalar("SELECT s.status FROM audit.scope_item s JOIN audit.engagement e ON e.id = "
-                     "s.engagement "
-                     "WHERE e.community = '%s' AND e.term = '%s' AND s.no = %ld",
-                     community, term, i) == 1)
+        if (hj_stack_scalarf(
+                &stack,
+                "SELECT s.status FROM audit.scope_item s JOIN audit.engagement e ON e.id = "
+                "s.engagement "
+                "WHERE e.community = '%s' AND e.term = '%s' AND s.no = %ld",
+                community, term, i) == 1)
             HJ_DO("audit", "scope", "set", community, no, "--status", "examined", "--term", term);
     }
 }
@@ -138,9 +129,10 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
                   strstr(out, "\"opened_on\":\"2026-07-01\""),
               "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM audit.scope_item"), 7);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT count(*) FROM audit.scope_item"), 7);
     cr_assert_eq(
-        s_scalar(
+        hj_stack_scalarf(
+            &stack,
             "SELECT count(*) FROM bus.journal WHERE service = 'audit' AND kind = 'audit_opened' "
             "AND community = 'KBS-BH-01' AND actor <> ''"),
         1);
@@ -156,7 +148,7 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     HJ_REFUSED("FAILED_PRECONDITION", "state", "audit", "finding", "add", "KBS-BH-01", "--item",
                "1", "--severity", "observation", "--text", "尚未进场");
     cr_assert_eq(s_audit_rows(), before);
-    cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 1);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT state FROM audit.engagement"), 1);
 
     /* Forward one step; back only with a reason; never before the last move. */
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-07-05");
@@ -167,7 +159,7 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     HJ_REFUSED("INVALID_ARGUMENT", "on", "audit", "advance", "KBS-BH-01", "--on", "2099-01-01");
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-07-07");
     HJ_DO("audit", "advance", "KBS-BH-01", "--to", "draft_report", "--on", "2026-08-01");
-    cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 3);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT state FROM audit.engagement"), 3);
 
     /* Not completed while a scope item is unexamined: the refusal names them. */
     before = s_audit_rows();
@@ -181,7 +173,7 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     HJ_REFUSED("FAILED_PRECONDITION", "findings", "audit", "scope", "set", "KBS-BH-01", "2",
                "--status", "finding_raised");
     cr_assert_eq(s_audit_rows(), before);
-    cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 3);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT state FROM audit.engagement"), 3);
 
     /* A finding raises its item; the rest are examined; then it completes. */
     out = HJ_OK("audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "irregularity",
@@ -192,12 +184,14 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
                   strstr(out, "\"remedy\":\"open\""),
               "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT status FROM audit.scope_item WHERE no = 2"), 3);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT status FROM audit.scope_item WHERE no = 2"), 3);
     s_examine_all("KBS-BH-01", "2021-2026");
     HJ_DO("audit", "advance", "KBS-BH-01", "--on", "2026-08-10");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM audit.engagement WHERE state = 4 AND completed_on "
-                          "= '2026-08-10'"),
-                 1);
+    cr_assert_eq(
+        hj_stack_scalarf(&stack,
+                         "SELECT count(*) FROM audit.engagement WHERE state = 4 AND completed_on "
+                         "= '2026-08-10'"),
+        1);
 
     /* Completed: the scope is closed, the gate still says not published. */
     HJ_REFUSED("FAILED_PRECONDITION", "state", "audit", "scope", "add", "KBS-BH-01", "--title",
@@ -211,7 +205,9 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
     const char *rid = "5a1c2a7e-8d4b-4c1a-9e2f-0a1b2c3d4e5f";
     HJ_DO("audit", "publish", "KBS-BH-01", "--on", "2026-08-15", "--request-id", rid);
     HJ_DO("audit", "publish", "KBS-BH-01", "--on", "2026-08-15", "--request-id", rid);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_published'"), 1);
+    cr_assert_eq(
+        hj_stack_scalarf(&stack, "SELECT count(*) FROM bus.journal WHERE kind = 'audit_published'"),
+        1);
     out = HJ_OK("audit", "gate", "KBS-BH-01", "--json");
     cr_assert(strstr(out, "\"done\":true") && strstr(out, "\"published_on\":\"2026-08-15\"") &&
                   strstr(out, "\"state\":\"published\""),
@@ -238,22 +234,54 @@ Test(audit, engagement_walks_from_planned_to_published_refusing_each_illegal_ste
 
     /* Every move is a journal event with its actor, and the history keeps the reasons. */
     cr_assert_eq(
-        s_scalar(
+        hj_stack_scalarf(
+            &stack,
             "SELECT count(*) FROM bus.journal WHERE service = 'audit' AND community = 'KBS-BH-01' "
             "AND kind = 'audit_advanced' AND actor <> ''"),
         6);
     cr_assert_eq(
-        s_scalar(
+        hj_stack_scalarf(
+            &stack,
             "SELECT count(*) FROM bus.journal WHERE service = 'audit' AND kind = 'audit_published' "
             "AND community = 'KBS-BH-01'"),
         2);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM audit.move"), 9); /* the open + 8 moves */
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT count(*) FROM audit.move"),
+                 9); /* the open + 8 moves */
     out = HJ_OK("audit", "show", "KBS-BH-01", "--json");
     cr_assert(strstr(out, "\"reason\":\"补充审计人员\"") &&
                   strstr(out, "\"reason\":\"报告数据更正\"") &&
                   strstr(out, "\"completed_on\":\"2026-08-10\""),
               "%s", out);
     free(out);
+}
+
+/* A finding to add, and the field its refusal names; NULL leaves an option out. */
+typedef struct {
+    const char *field, *community, *item, *severity, *amount, *text, *responsible;
+} s_finding_t;
+
+/* Adds the finding; asserts INVALID_ARGUMENT naming its field. */
+static void s_finding_refused(const s_finding_t *f)
+{
+    const char *argv[16] = {"audit",  "finding", "add",        f->community,
+                            "--item", f->item,   "--severity", f->severity};
+    int n = 8;
+    char *err = NULL, want[64];
+    if (f->amount) {
+        argv[n++] = "--amount";
+        argv[n++] = f->amount;
+    }
+    argv[n++] = "--text";
+    argv[n++] = f->text;
+    if (f->responsible) {
+        argv[n++] = "--responsible";
+        argv[n++] = f->responsible;
+    }
+    int rc = hj_runv(&stack, NULL, &err, argv);
+    snprintf(want, sizeof want, "(field: %s)", f->field);
+    cr_assert_eq(rc, 1, "expected a refusal of %s, got %d: %s", f->text, rc, err);
+    cr_assert(strstr(err, "INVALID_ARGUMENT") && strstr(err, want), "expected %s: %s", want, err);
+    free(err);
 }
 
 Test(audit, finding_amounts_are_summed_exactly_per_community_and_bad_ones_change_nothing)
@@ -288,33 +316,27 @@ Test(audit, finding_amounts_are_summed_exactly_per_community_and_bad_ones_change
     cr_assert(sum_a && sum_a < b && sum_b && sum_b < c, "each total on its own line:\n%s", out);
     cr_assert(strstr(c, "not_opened"), "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT sum(f.amount_fen) - 9007199254740994 FROM audit.finding f JOIN "
-                          "audit.engagement e "
-                          "ON e.id = f.engagement WHERE e.community = 'KBS-BH-01'"),
-                 0);
+    cr_assert_eq(
+        hj_stack_scalarf(&stack,
+                         "SELECT sum(f.amount_fen) - 9007199254740994 FROM audit.finding f JOIN "
+                         "audit.engagement e "
+                         "ON e.id = f.engagement WHERE e.community = 'KBS-BH-01'"),
+        0);
 
     /* Bad amounts and references: refused naming the field, nothing stored. */
     long before = s_audit_rows();
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
-               "--severity", "irregularity", "--amount", "-5", "--text", "负数", "--responsible",
-               "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
-               "--severity", "irregularity", "--amount", "92233720368547758.08", "--text", "溢出",
-               "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
-               "--severity", "irregularity", "--amount", "1.234", "--text", "三位小数",
-               "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
-               "--severity", "irregularity", "--amount", "1e5", "--text", "科学计数",
-               "--responsible", "巴特尔");
-    HJ_REFUSED("INVALID_ARGUMENT", "scope_item", "audit", "finding", "add", "KBS-BH-02", "--item",
-               "99", "--severity", "observation", "--text", "无此事项");
-    HJ_REFUSED("INVALID_ARGUMENT", "responsible", "audit", "finding", "add", "KBS-BH-02", "--item",
-               "1", "--severity", "irregularity", "--text", "无人整改");
-    /* The audit's total must stay an exact int64 of fen. */
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-01", "--item", "1",
-               "--severity", "irregularity", "--amount", "92233720368547758.07", "--text",
-               "总额溢出", "--responsible", "王丽");
+    static const s_finding_t bad[] = {
+        {"amount", "KBS-BH-02", "1", "irregularity", "-5", "负数", "巴特尔"},
+        {"amount", "KBS-BH-02", "1", "irregularity", "92233720368547758.08", "溢出", "巴特尔"},
+        {"amount", "KBS-BH-02", "1", "irregularity", "1.234", "三位小数", "巴特尔"},
+        {"amount", "KBS-BH-02", "1", "irregularity", "1e5", "科学计数", "巴特尔"},
+        {"scope_item", "KBS-BH-02", "99", "observation", NULL, "无此事项", NULL},
+        {"responsible", "KBS-BH-02", "1", "irregularity", NULL, "无人整改", NULL},
+        /* The audit's total must stay an exact int64 of fen. */
+        {"amount", "KBS-BH-01", "1", "irregularity", "92233720368547758.07", "总额溢出", "王丽"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        s_finding_refused(&bad[i]);
     cr_assert_eq(s_audit_rows(), before);
     /* Up to exactly the largest total is fine, to the fen. */
     HJ_DO("audit", "finding", "add", "KBS-BH-02", "--item", "1", "--severity", "irregularity",
@@ -322,9 +344,8 @@ Test(audit, finding_amounts_are_summed_exactly_per_community_and_bad_ones_change
     out = HJ_OK("audit", "show", "KBS-BH-02");
     cr_assert(strstr(out, "total 92,233,720,368,547,758.07 元"), "%s", out);
     free(out);
-    HJ_REFUSED("INVALID_ARGUMENT", "amount", "audit", "finding", "add", "KBS-BH-02", "--item", "1",
-               "--severity", "irregularity", "--amount", "0.01", "--text", "再多一分",
-               "--responsible", "巴特尔");
+    s_finding_refused(
+        &(s_finding_t){"amount", "KBS-BH-02", "1", "irregularity", "0.01", "再多一分", "巴特尔"});
 
     /* An open serious finding shows on every status view of its community. */
     HJ_DO("audit", "finding", "add", "KBS-BH-01", "--item", "5", "--severity", "serious",
@@ -362,12 +383,15 @@ Test(audit, finding_amounts_are_summed_exactly_per_community_and_bad_ones_change
     out = HJ_OK("audit", "status", "KBS-BH-01", "--json");
     cr_assert(strstr(out, "\"serious_open\":0") && strstr(out, "\"open_findings\":3"), "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_finding_added' "
-                          "AND community = 'KBS-BH-01'"),
+    cr_assert_eq(hj_stack_scalarf(
+                     &stack, "SELECT count(*) FROM bus.journal WHERE kind = 'audit_finding_added' "
+                             "AND community = 'KBS-BH-01'"),
                  4);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_finding_updated' "
-                          "AND community = 'KBS-BH-01'"),
-                 1);
+    cr_assert_eq(
+        hj_stack_scalarf(&stack,
+                         "SELECT count(*) FROM bus.journal WHERE kind = 'audit_finding_updated' "
+                         "AND community = 'KBS-BH-01'"),
+        1);
 }
 
 Test(audit, resident_requested_scope_item_records_who_asked_and_when)
@@ -386,8 +410,9 @@ Test(audit, resident_requested_scope_item_records_who_asked_and_when)
                   strstr(out, "\"status\":\"not_started\""),
               "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'audit_scope_updated' "
-                          "AND community = 'KBS-BH-01'"),
+    cr_assert_eq(hj_stack_scalarf(
+                     &stack, "SELECT count(*) FROM bus.journal WHERE kind = 'audit_scope_updated' "
+                             "AND community = 'KBS-BH-01'"),
                  1);
 
     /* Fewer than the share the law names, or a request that does not add up, is refused. */
@@ -446,7 +471,7 @@ Test(audit, resident_requested_scope_item_records_who_asked_and_when)
     free(err);
     HJ_DO("audit", "scope", "set", "KBS-BH-01", "8", "--status", "examined");
     HJ_DO("audit", "advance", "KBS-BH-01");
-    cr_assert_eq(s_scalar("SELECT state FROM audit.engagement"), 4);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT state FROM audit.engagement"), 4);
 }
 
 Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_term)
@@ -465,7 +490,7 @@ Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_
     HJ_REFUSED("FAILED_PRECONDITION", "period", "audit", "open", "--community", "KBS-BH-01",
                "--term", "2019-2021", "--from", "2020-06-01", "--to", "2021-12-31", "--auditor",
                "张审计");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM audit.engagement"), 1);
+    cr_assert_eq(hj_stack_scalarf(&stack, "SELECT count(*) FROM audit.engagement"), 1);
     HJ_DO("audit", "open", "--community", "KBS-BH-02", "--term", "2018-2020", "--from",
           "2018-01-01", "--to", "2020-12-31", "--auditor", "张审计");
     HJ_DO("audit", "open", "--community", "KBS-BH-01", "--term", "2021-2026", "--from",
@@ -497,7 +522,9 @@ Test(audit, periods_must_not_overlap_a_completed_audit_and_the_gate_answers_per_
     HJ_REFUSED("FAILED_PRECONDITION", "period", "audit", "advance", "KBS-BH-01", "--term",
                "2021-2023专项");
     cr_assert_eq(s_audit_rows(), before);
-    cr_assert_eq(s_scalar("SELECT state FROM audit.engagement WHERE term = '2021-2023专项'"), 3);
+    cr_assert_eq(
+        hj_stack_scalarf(&stack, "SELECT state FROM audit.engagement WHERE term = '2021-2023专项'"),
+        3);
 
     /* The list shows each audit of the community, oldest period first. */
     out = HJ_OK("audit", "list", "--community", "KBS-BH-01");

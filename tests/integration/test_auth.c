@@ -63,13 +63,23 @@ static long s_journal_rows(void)
 }
 
 /* A talk in `community` recorded with the device file `device` (NULL: the
- * stack's). Returns hj's exit status; stderr into *err when err. */
+ * stack's), once (timeout_ms 0) or again until hj exits `want`. Returns
+ * hj's exit status; stderr into *err when err. */
+static int s_talk_until(const char *device, const char *community, int want, int timeout_ms,
+                        char **err)
+{
+    const char *dev = device ? device : stack.device;
+    return hj_run_until(&stack, want, timeout_ms, err,
+                        (const char *const[]){"talk", "add", "--device", dev, "--community",
+                                              community, "--phase", "preparation", "--date",
+                                              "2026-11-01", "--interviewer", LI_QIANG, "--party",
+                                              "resident_representative", "--name", "张居民",
+                                              "--summary", "谈换届工作", NULL});
+}
+
 static int s_talk(const char *device, const char *community, char **err)
 {
-    return hj_run(&stack, NULL, err, "talk", "add", "--device", device ? device : stack.device,
-                  "--community", community, "--phase", "preparation", "--date", "2026-11-01",
-                  "--interviewer", LI_QIANG, "--party", "resident_representative", "--name",
-                  "张居民", "--summary", "谈换届工作", NULL);
+    return s_talk_until(device, community, 0, 0, err);
 }
 
 /* ---- keys --------------------------------------------------------------------- */
@@ -118,13 +128,7 @@ static int s_plain_client_answered(int timeout_ms)
     uint8_t *body = hj_stack_community_list(&len);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     zmq_connect(s, stack.bus);
-    hj_frames_t f;
-    hj_frames_init(&f);
-    hj_frames_add(&f, "", 0);
-    hj_frames_addstr(&f, HJ_MDPC);
-    hj_frames_addstr(&f, "registry");
-    hj_frames_add(&f, body, len);
-    hj_frames_send(s, &f);
+    hj_stack_mdp_send(s, "registry", body, len);
     zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
     answered = zmq_poll(&item, 1, timeout_ms) == 1;
     free(body);
@@ -200,16 +204,9 @@ Test(auth, no_key_unknown_key_and_revoked_key_are_refused)
     cr_assert_eq(hj_run(&stack, NULL, NULL, "admin", "device", "revoke", "laptop-07", "--db",
                         stack.db, NULL),
                  0);
-    int rc = 0;
-    err = NULL;
-    for (int i = 0; i < 40 && rc != 1; i++) {
-        free(err);
-        err = NULL;
-        rc =
-            hj_run(&stack, NULL, &err, "community", "list", "--device", path, "--tries", "1", NULL);
-        if (rc != 1)
-            usleep(50000);
-    }
+    int rc = hj_run_until(
+        &stack, 1, 20000, &err,
+        (const char *const[]){"community", "list", "--device", path, "--tries", "1", NULL});
     cr_assert_eq(rc, 1, "the revoked device was still served: %s", err);
     cr_assert(strstr(err, "UNAUTHENTICATED"), "%s", err);
     free(err);
@@ -350,15 +347,9 @@ Test(auth, guidance_group_writes_only_in_the_communities_it_guides)
     cr_assert_eq(
         hj_run(&stack, NULL, NULL, "body", "change", body_id, "--add-community", "KBS-BH-02", NULL),
         0);
-    int rc = 1;
     err = NULL;
-    for (int i = 0; i < 40 && rc != 0; i++) {
-        free(err);
-        err = NULL;
-        if ((rc = s_talk(gg, "KBS-BH-02", &err)) != 0)
-            usleep(50000);
-    }
-    cr_assert_eq(rc, 0, "the new scope did not reach hj-busd: %s", err);
+    cr_assert_eq(s_talk_until(gg, "KBS-BH-02", 0, 20000, &err), 0,
+                 "the new scope did not reach hj-busd: %s", err);
     free(err);
 }
 
@@ -543,8 +534,7 @@ Test(auth, service_roles_append_to_the_journal_and_never_rewrite_it)
     PQclear(r);
     PQfinish(c);
     char *out = NULL;
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 0);
     cr_assert(strstr(out, "ok, "), "%s", out);
     free(out);
 }
@@ -553,8 +543,7 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
 {
     s_wait_sealed();
     char *out = NULL, anchor[128] = "";
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 0);
     const char *head = strstr(out, "head ");
     cr_assert(head, "%s", out);
     sscanf(head + 5, "%127s", anchor);
@@ -573,29 +562,24 @@ Test(auth, verify_names_the_changed_row_and_an_anchor_catches_a_rehashed_chain)
     free(out);
 
     /* A superuser edits seq 3 by hand, past the guard: verify names seq 3. */
-    PGconn *c = hj_stack_pg(&stack);
-    PQclear(PQexec(c, "SET session_replication_role = replica"));
-    PGresult *r = PQexec(c, "UPDATE bus.journal SET actor = 'someone-else' WHERE seq = 3");
-    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
-    PQclear(r);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 1);
+    cr_assert_eq(
+        hj_stack_sql_by_hand(&stack, "UPDATE bus.journal SET actor = 'someone-else' WHERE seq = 3"),
+        0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 1);
     cr_assert(strstr(out, "broken at seq 3:") && strstr(out, "changed after it was sealed"), "%s",
               out);
     free(out);
     /* Rehashing every later row makes the chain whole again; the anchor does not forgive it. */
-    r = PQexec(c, "DO $$ DECLARE j bus.journal; prev bytea; BEGIN "
-                  "SELECT hash INTO prev FROM bus.journal WHERE seq = 2; "
-                  "FOR j IN SELECT * FROM bus.journal WHERE seq >= 3 ORDER BY seq LOOP "
-                  "  UPDATE bus.journal SET prev_hash = prev, hash = sha256(prev || "
-                  "bus.journal_digest_input(j)) "
-                  "  WHERE seq = j.seq RETURNING hash INTO prev; END LOOP; "
-                  "UPDATE bus.relay_head SET hash = prev; END $$");
-    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--db", stack.db, NULL),
-                 0, "%s", out);
+    cr_assert_eq(hj_stack_sql_by_hand(
+                     &stack, "DO $$ DECLARE j bus.journal; prev bytea; BEGIN "
+                             "SELECT hash INTO prev FROM bus.journal WHERE seq = 2; "
+                             "FOR j IN SELECT * FROM bus.journal WHERE seq >= 3 ORDER BY seq LOOP "
+                             "  UPDATE bus.journal SET prev_hash = prev, hash = sha256(prev || "
+                             "bus.journal_digest_input(j)) "
+                             "  WHERE seq = j.seq RETURNING hash INTO prev; END LOOP; "
+                             "UPDATE bus.relay_head SET hash = prev; END $$"),
+                 0);
+    cr_assert_eq(hj_stack_verify(&stack, &out), 0, "%s", out);
     free(out);
     cr_assert_eq(hj_run(&stack, &out, NULL, "admin", "journal", "verify", "--anchor", anchor,
                         "--db", stack.db, NULL),
@@ -615,8 +599,7 @@ Test(auth, internal_endpoints_refuse_to_bind_beyond_a_private_network)
     pid_t pid = hj_stack_spawn(&other, "hj-busd");
     cr_assert(pid > 0);
     int status = 0;
-    for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++)
-        usleep(50000);
+    hj_wait_exited(pid, &status, 10000);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0,
               "hj-busd ran with a public worker endpoint");
     other.pid[0] = 0;
@@ -758,14 +741,9 @@ Test(auth, hj_migrate_provisions_role_passwords_and_a_health_device)
     cr_assert_eq(hj_device_load(&d, health, msg, sizeof msg), 0, "%s", msg);
     cr_assert_str_eq(d.role, "observer");
     snprintf(first, sizeof first, "%s", d.public_key);
-    int rc = 3;
-    for (int i = 0; i < 100 && rc != 0; i++) {
-        free(err);
-        err = NULL;
-        if ((rc = hj_run(&stack, NULL, &err, "status", "--service", "registry", "--device", health,
-                         NULL)) != 0)
-            usleep(20000);
-    }
+    int rc = hj_run_until(
+        &stack, 0, 20000, &err,
+        (const char *const[]){"status", "--service", "registry", "--device", health, NULL});
     cr_assert_eq(rc, 0, "%s", err);
     free(err);
     /* Running again changes nothing; a lost file is replaced and the old device revoked. */

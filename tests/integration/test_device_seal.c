@@ -108,6 +108,16 @@ static int s_list(const char *device, char **out, char **err)
     return hj_run(&stack, out, err, "community", "list", "--device", device, NULL);
 }
 
+/* The device file at path works: hj lists the communities with it. */
+static void s_lists_communities(const char *path)
+{
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(s_list(path, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "KBS-BH-01"), "%s", out);
+    free(out);
+    free(err);
+}
+
 Test(device_seal, a_sealed_device_works_only_with_its_passphrase)
 {
     char path[400], want[600], *out = NULL, *err = NULL;
@@ -151,22 +161,16 @@ Test(device_seal, a_sealed_device_works_only_with_its_passphrase)
 
 Test(device_seal, an_unsealed_device_works_as_before)
 {
-    char path[400], *out = NULL, *err = NULL;
+    char path[400];
     cr_assert_eq(hj_stack_enrol(&stack, "plain-1", "指挥中心", "observer", path, sizeof path), 0);
     const char *text = s_slurp(path);
     cr_assert(strstr(text, "\nsecret_key = "), "%s", text);
     cr_assert_null(strstr(text, "seal"), "%s", text);
     /* No passphrase and no terminal: nothing is asked. */
-    cr_assert_eq(s_list(path, &out, &err), 0, "%s", err);
-    cr_assert(strstr(out, "KBS-BH-01"), "%s", out);
-    free(out);
-    free(err);
+    s_lists_communities(path);
     /* A passphrase in the environment is not needed, and does no harm. */
     s_passphrase("for another file");
-    cr_assert_eq(s_list(path, &out, &err), 0, "%s", err);
-    cr_assert(strstr(out, "KBS-BH-01"), "%s", out);
-    free(out);
-    free(err);
+    s_lists_communities(path);
 }
 
 Test(device_seal, a_sealed_device_file_on_stdout_is_sealed_too)
@@ -188,10 +192,7 @@ Test(device_seal, a_sealed_device_file_on_stdout_is_sealed_too)
     free(err);
     s_wait_admitted(path, PASS);
     s_passphrase(PASS);
-    cr_assert_eq(s_list(path, &out, &err), 0, "%s", err);
-    cr_assert(strstr(out, "KBS-BH-01"), "%s", out);
-    free(out);
-    free(err);
+    s_lists_communities(path);
 }
 
 Test(device_seal, enrolment_without_a_usable_passphrase_enrols_nothing)

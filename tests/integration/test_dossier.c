@@ -9,6 +9,7 @@
  * (HJ_REPORT_PAGE), so every section crosses page boundaries. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,17 @@ static void s_json_states(const char *json, char states[8][16])
 #define HASNT(text, needle)                                                                        \
     cr_assert(!strstr(text, needle), "unexpected «%s» in:\n%s", needle, text)
 
+/* HAS for the text that fmt makes. */
+__attribute__((format(printf, 2, 3))) static void s_has(const char *text, const char *fmt, ...)
+{
+    char needle[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(needle, sizeof needle, fmt, ap);
+    va_end(ap);
+    HAS(text, needle);
+}
+
 static int s_count(const char *hay, const char *needle)
 {
     int n = 0;
@@ -217,7 +229,7 @@ static size_t s_column(const char *text, const char *key, const char *needle)
 
 Test(dossier, shows_exactly_what_the_community_has_recorded)
 {
-    char d30[11], d20[11], d10[11], d5[11], d3[11], later[11], election_day[11], want[512];
+    char d30[11], d20[11], d10[11], d5[11], d3[11], later[11], election_day[11];
     hj_date_from_today(-30, d30);
     hj_date_from_today(-20, d20);
     hj_date_from_today(-10, d10);
@@ -248,9 +260,8 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
         cr_assert(strcmp(g[i], "green") == 0 || strcmp(g[i], "red") == 0, "gate %d %s", i + 1,
                   g[i]);
         red += strcmp(g[i], "red") == 0;
-        snprintf(want, sizeof want, "| %d | %s | %s |", i + 1, zh[i],
-                 strcmp(g[i], "green") == 0 ? "通过" : "**未通过**");
-        HAS(md, want);
+        s_has(md, "| %d | %s | %s |", i + 1, zh[i],
+              strcmp(g[i], "green") == 0 ? "通过" : "**未通过**");
     }
     /* What the seed makes of them: only the candidates gate (2 listed for 1 seat) is green. */
     cr_assert_str_eq(g[6], "green");
@@ -259,11 +270,8 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     HAS(md, "7 项门槛未通过");
 
     /* 二: each sitting member once, with every preparation talk, or 未谈话. */
-    snprintf(want, sizeof want, "| 王丽 | 党组织书记 | 2021-01-15 | %s |", d10);
-    HAS(md, want);
-    snprintf(want, sizeof want,
-             "| 巴特尔 | 党组织委员、居委会主任 | 2021-01-15、2021-01-20 | %s、%s |", d10, d5);
-    HAS(md, want);
+    s_has(md, "| 王丽 | 党组织书记 | 2021-01-15 | %s |", d10);
+    s_has(md, "| 巴特尔 | 党组织委员、居委会主任 | 2021-01-15、2021-01-20 | %s、%s |", d10, d5);
     HAS(md, "| 乌兰 | 居委会委员 | 2021-01-20 | **未谈话** |");
     HAS(md, "| 张伟 | 党组织委员 | 2021-01-15 | **未谈话** |");
     HASNT(md, "孙涛");
@@ -278,8 +286,7 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
 
     /* 三: the audit, the open finding and its amount in yuan. */
     HAS(md, "- 状态：现场审计");
-    snprintf(want, sizeof want, "- 开始日期：%s", d20);
-    HAS(md, want);
+    s_has(md, "- 开始日期：%s", d20);
     HAS(md, "- 审计人员：张审计、李会计");
     HAS(md, "| 违规违纪 | 12,345.67 | **待整改** | 王丽 | 专项资金票据不全 |");
     HAS(md, "| 提示 | 800.00 | 已整改：已补登 | 巴特尔 | 台账登记滞后 |");
@@ -289,30 +296,20 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     /* 四: the plan, its pending step, the overdue task. */
     HAS(md, "- 方案：滨河社区换届工作方案（第 1 版）");
     HAS(md, "- 状态：审批中");
-    snprintf(want, sizeof want, "| 1 | 街道换届工作领导小组 | 已批准 | %s | 张书记 |", d10);
-    HAS(md, want);
-    snprintf(want, sizeof want, "| 2 | 区换届办公室 | 已批准 | %s | 区换届办 |", d5);
-    HAS(md, want);
+    s_has(md, "| 1 | 街道换届工作领导小组 | 已批准 | %s | 张书记 |", d10);
+    s_has(md, "| 2 | 区换届办公室 | 已批准 | %s | 区换届办 |", d5);
     HAS(md, "| 3 | 指导组 | **待审批** | — |");
-    snprintf(want, sizeof want, "| 入户走访 | 王丽 | %s | **逾期未完成** |", d3);
-    HAS(md, want);
-    snprintf(want, sizeof want, "| 选民登记 | 巴特尔 | %s | 进行中 |", later);
-    HAS(md, want);
-    snprintf(want, sizeof want, "| 张贴公告 | 乌兰 | %s | 已完成（%s） |", d5, d5);
-    HAS(md, want);
+    s_has(md, "| 入户走访 | 王丽 | %s | **逾期未完成** |", d3);
+    s_has(md, "| 选民登记 | 巴特尔 | %s | 进行中 |", later);
+    s_has(md, "| 张贴公告 | 乌兰 | %s | 已完成（%s） |", d5, d5);
     HAS(md, "任务 3 项，未完成 2 项，其中逾期 1 项。");
 
     /* 五: the election's candidates in ballot order; the ledger with its vetting. */
-    snprintf(want, sizeof want, "### 居民委员会选举：%s，1 个职数（已安排）", election_day);
-    HAS(md, want);
+    s_has(md, "### 居民委员会选举：%s，1 个职数（已安排）", election_day);
     HAS(md, "| 1 | 候选人丁 |\n| 2 | 候选人甲 |");
-    snprintf(want, sizeof want, "| 候选人甲 | 居委会 | 居民代表推荐 | %s | 通过 | 已提名 |", d20);
-    HAS(md, want);
-    snprintf(want, sizeof want, "| 候选人乙 | 党组织 | 党员推荐 | %s | 待审 | 在库 |", d20);
-    HAS(md, want);
-    snprintf(want, sizeof want,
-             "| 候选人丙 | 党组织 | 党员推荐 | %s | **不通过：受过刑事处罚** | 在库 |", d10);
-    HAS(md, want);
+    s_has(md, "| 候选人甲 | 居委会 | 居民代表推荐 | %s | 通过 | 已提名 |", d20);
+    s_has(md, "| 候选人乙 | 党组织 | 党员推荐 | %s | 待审 | 在库 |", d20);
+    s_has(md, "| 候选人丙 | 党组织 | 党员推荐 | %s | **不通过：受过刑事处罚** | 在库 |", d10);
     HASNT(md, "候选人戊");
     HAS(md, "后备人选 4 名：资格联审通过 2 名，待审 1 名，不通过 1 名。");
 
@@ -321,16 +318,11 @@ Test(dossier, shows_exactly_what_the_community_has_recorded)
     HAS(md, "| 赵敏 | 组长 | 已培训 |");
     HAS(md, "| 刘洋 | 成员 | **未培训** |");
     HAS(md, "选举委员会成员已培训 1/2 名。");
-    snprintf(want, sizeof want, "| %s | 区委组织部 | 《城市居民委员会组织法》；选举程序 | 1 |",
-             d10);
-    HAS(md, want);
+    s_has(md, "| %s | 区委组织部 | 《城市居民委员会组织法》；选举程序 | 1 |", d10);
 
     /* 七: the open rectification item and the undecided upgrade, highlighted. */
-    snprintf(want, sizeof want, "| 信访矛盾集中 | 逐户走访化解 | 王丽 | %s | %s | **未开始** |",
-             d30, later);
-    HAS(md, want);
-    snprintf(want, sizeof want, "| %s | 党支部 | 党总支 | **待审批** | — | 党员人数增加 |", d30);
-    HAS(md, want);
+    s_has(md, "| 信访矛盾集中 | 逐户走访化解 | 王丽 | %s | %s | **未开始** |", d30, later);
+    s_has(md, "| %s | 党支部 | 党总支 | **待审批** | — | 党员人数增加 |", d30);
     free(md);
 
     /* The same in plain text: aligned columns by display width, marks as "!!". */

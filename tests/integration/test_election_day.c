@@ -20,8 +20,6 @@
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
-static hj_stack_t stack;
-
 #define ELECTION_R "e0000000-0000-4000-8000-00000000000a" /* residents, KBS-BH-02 */
 #define ELECTION_P "e0000000-0000-4000-8000-00000000000b" /* party, KBS-BH-01 */
 #define OFFICER "11111111-1111-4111-8111-111111111111"    /* interviewer, election committee */
@@ -137,18 +135,7 @@ static int hj_suite_seed(hj_stack_t *s)
  * (and starting a stack is seconds under ASan): the runner writes it once,
  * and each test starts its own stack on a copy of that database, so no test
  * sees another's election. */
-static void setup(void)
-{
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
-}
-
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(election_day, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(election_day, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 Test(election_day, a_residents_election_with_a_further_round)
 {
@@ -338,13 +325,9 @@ Test(election_day, a_residents_election_with_a_further_round)
     long counted = -1, seq = 0;
     for (int i = 0; i < 60 && counted != 70; i++) {
         char topic[128];
-        uint8_t body[65536];
-        int tn = zmq_recv(sub, topic, sizeof topic - 1, 0);
-        if (tn < 0)
+        Hj__Event *ev;
+        if (hj_stack_event(sub, topic, sizeof topic, &ev) != 0)
             continue;
-        topic[tn] = 0;
-        int bn = zmq_recv(sub, body, sizeof body, 0);
-        Hj__Event *ev = bn > 0 ? hj__event__unpack(NULL, (size_t)bn, body) : NULL;
         cr_assert(ev && strcmp(topic, "tally.count." ELECTION_R) == 0, "%s", topic);
         Hj__Tally__Count *k = hj__tally__count__unpack(NULL, ev->payload.len, ev->payload.data);
         cr_assert(k && k->tally_seq == ev->seq && (long)ev->seq > seq,

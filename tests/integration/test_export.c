@@ -5,7 +5,6 @@
  * with what the list commands print as --json. One test a ledger, all on one
  * stack seeded with the record; the test that takes hj-busd away on its own. */
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,10 +15,9 @@
 #include "hj_csv.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "hj_wait.h"
 #include "json_doc.h"
-
-static hj_stack_t stack;
 
 #define WANG "e1000000-0000-4000-8000-000000000001"
 #define BATER "e1000000-0000-4000-8000-000000000002"
@@ -315,30 +313,16 @@ static int s_seed(hj_stack_t *s)
     return rc;
 }
 
-/* A stack with the whole record seeded, hj-tallyd caught up with it. 0 / -1. */
-static int s_seeded_stack(hj_stack_t *s)
+/* A stack with the whole record seeded, hj-tallyd caught up with it, left
+ * running. 0 / -1. The ledgers' tests read the record and write little (a
+ * follow-up closed), and the rest of what they assert reads the record as it
+ * stands: one stack, started and seeded once by the runner, serves them all
+ * (seeding is most of a test's time under ASan). */
+static int hj_suite_seed(hj_stack_t *s)
 {
     if (hj_stack_start_all(s) != 0 || s_seed(s) != 0)
         return -1;
     return hj_wait_until(hj_stack_tally_caught_up, s, 60000);
-}
-
-/* The ledgers' tests read the record and write little (a follow-up closed),
- * and the rest of what they assert reads the record as it stands: one stack,
- * started and seeded once by the runner, serves them all (seeding is most of
- * a test's time under ASan). */
-static hj_stack_t shared;
-
-ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
-{
-    (void)set;
-    hj_stack_share(&shared, s_seeded_stack);
-}
-
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
-{
-    (void)stats;
-    hj_stack_stop(&shared);
 }
 
 static void setup(void)
@@ -354,15 +338,10 @@ static void settle(void)
 
 TestSuite(export, .init = setup, .fini = settle, .timeout = 180);
 
-/* A stack of the test's own, for the test that takes hj-busd away. */
+/* A stack of the test's own, seeded as the suite's, for the test that takes hj-busd away. */
 static void own_setup(void)
 {
-    cr_assert_eq(s_seeded_stack(&stack), 0, "stack did not start");
-}
-
-static void own_teardown(void)
-{
-    hj_stack_stop(&stack);
+    cr_assert_eq(hj_suite_seed(&stack), 0, "stack did not start");
 }
 
 /* ---- the test --------------------------------------------------------------------- */
@@ -729,7 +708,7 @@ Test(export, board_has_a_row_a_community_and_one_for_subdistrict_wide_pushes)
 }
 
 Test(export, excel_files_usage_errors_and_an_unreachable_bus_leave_the_old_ledger,
-     .init = own_setup, .fini = own_teardown)
+     .init = own_setup, .fini = hj_suite_teardown)
 {
     s_files_and_errors();
 }

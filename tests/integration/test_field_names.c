@@ -19,8 +19,6 @@
 #include "hj_wait.h"
 #include "interviews.pb-c.h"
 
-static hj_stack_t stack;
-
 #define S_WRITE(path, text) cr_assert_eq(hj_test_write(path, text), 0, "cannot write %s", path)
 
 #define WANG_LI HJ_SEED_WANG_LI
@@ -51,16 +49,10 @@ static int hj_suite_seed(hj_stack_t *s)
  * copy of it (starting and seeding a stack is seconds under ASan). */
 static void setup(void)
 {
-    cr_assert_eq(hj_stack_start_seeded(&stack, s_programs, s_services), 0,
-                 "stack did not start from the suite's seed");
+    hj_suite_start(s_programs, s_services);
 }
 
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(field_names, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(field_names, .init = setup, .fini = hj_suite_teardown, .timeout = 240);
 
 static long s_scalar(const char *sql)
 {

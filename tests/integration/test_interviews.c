@@ -262,31 +262,26 @@ Test(interviews, invalid_talks_are_refused_naming_the_field_and_store_nothing)
     /* Records from a file: malformed JSON and unknown keys are usage errors naming line and key. */
     char path[512], *err = NULL;
     snprintf(path, sizeof path, "%s/bad.json", stack.run_dir);
-    S_WRITE(
-        path,
-        "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
-        "  \"sumary\": \"typo\"\n}\n");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "bad.json:4") && strstr(err, "unknown key \"sumary\""), "%s", err);
-    free(err);
-    S_WRITE(path,
-            "{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "line 3") && strstr(err, "trailing ','"), "%s", err);
-    free(err);
-    S_WRITE(path, "{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "\"id\" is required"), "%s", err);
-    free(err);
-    S_WRITE(path, "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "bad.json:2") && strstr(err, "\"phase\" must be one of"), "%s", err);
-    free(err);
-    S_WRITE(path,
-            "{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}");
-    cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
-    cr_assert(strstr(err, "\"concern_raised\" must be true or false"), "%s", err);
-    free(err);
+    static const struct {
+        const char *json, *says, *and_says;
+    } bad[] = {
+        {"{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"community\": \"KBS-BH-01\",\n"
+         "  \"sumary\": \"typo\"\n}\n",
+         "bad.json:4", "unknown key \"sumary\""},
+        {"{\n  \"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n  \"topics\": [\"a\",],\n}\n",
+         "line 3", "trailing ','"},
+        {"{\"community\": \"KBS-BH-01\", \"phase\": \"preparation\"}", "\"id\" is required", ""},
+        {"{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\",\n \"phase\": \"campaign\"}",
+         "bad.json:2", "\"phase\" must be one of"},
+        {"{\"id\": \"a1b2c3d4-0000-4000-8000-0000000000ff\", \"concern_raised\": \"yes\"}",
+         "\"concern_raised\" must be true or false", ""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        S_WRITE(path, bad[i].json);
+        cr_assert_eq(hj_run(&stack, NULL, &err, "talk", "add", "--from", path, NULL), 2);
+        cr_assert(strstr(err, bad[i].says) && strstr(err, bad[i].and_says), "%s", err);
+        free(err);
+    }
     /* The template is a record the strict reader takes; unfilled, the service names what is
      * missing. */
     char *tmpl = NULL, today[11];
@@ -495,6 +490,25 @@ static void s_count_events(s_counters_t *k)
     PQfinish(c);
 }
 
+typedef struct {
+    pid_t watcher;
+    int status;
+} s_heard_t;
+
+/* The watcher has exited (it heard a talk); else one more talk for it to hear. */
+static int s_watcher_heard(void *arg)
+{
+    s_heard_t *h = arg;
+    char past[11];
+    if (hj_wait_exited(h->watcher, &h->status, 0) == 0)
+        return 1;
+    hj_date_from_today(-1, past);
+    hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "other",
+           "--date", past, "--interviewer", LI_QIANG, "--party", "party_member", "--name",
+           "党员代表", "--summary", "旁听", NULL);
+    return 0;
+}
+
 Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
 {
     char past[11], due[11], *out = NULL, *err = NULL;
@@ -571,31 +585,22 @@ Test(interviews, follow_ups_close_and_events_carry_what_the_dashboard_counts)
     }
     /* The bus is lossy by design (a subscriber joins a moment late): keep talking until it hears
      * one. */
-    int status = -1;
-    for (int i = 0; i < 40 && waitpid(watcher, &status, WNOHANG) == 0; i++) {
-        usleep(250000);
-        hj_date_from_today(-1, past);
-        hj_run(&stack, NULL, NULL, "talk", "add", "--community", "KBS-BH-02", "--phase", "other",
-               "--date", past, "--interviewer", LI_QIANG, "--party", "party_member", "--name",
-               "党员代表", "--summary", "旁听", NULL);
-    }
-    if (waitpid(watcher, &status, WNOHANG) == 0) {
+    s_heard_t heard = {watcher, -1};
+    if (hj_wait_until(s_watcher_heard, &heard, 20000) != 0) {
         kill(watcher, SIGKILL);
-        waitpid(watcher, &status, 0);
+        waitpid(watcher, &heard.status, 0);
     }
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+    cr_assert(WIFEXITED(heard.status) && WEXITSTATUS(heard.status) == 0,
               "the watcher saw a talk_recorded event");
 }
 
 /* Counts backends of this test's database waiting on a lock. */
 static long s_waiting(void)
 {
-    char sql[256];
-    snprintf(
-        sql, sizeof sql,
+    return hj_stack_scalarf(
+        &stack,
         "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
         stack.dbname);
-    return hj_stack_scalar(&stack, sql);
 }
 
 static pid_t s_talk_in_background(const char *request_id, int days_ago)
@@ -613,11 +618,21 @@ static pid_t s_talk_in_background(const char *request_id, int days_ago)
     return pid;
 }
 
+static int s_waiting_reached(void *n)
+{
+    return s_waiting() >= *(long *)n;
+}
+
 static void s_wait_for_waiting(long n)
 {
-    for (int i = 0; i < 200 && s_waiting() < n; i++)
-        usleep(25000);
+    hj_wait_until(s_waiting_reached, &n, 10000);
     cr_assert_eq(s_waiting(), n, "%ld requests blocked in the database", n);
+}
+
+/* The broker's log says it has two interviews workers (cmd: the grep that says so). */
+static int s_two_workers(void *cmd)
+{
+    return system(cmd) == 0;
 }
 
 Test(interviews, two_instances_behind_the_broker_both_serve)
@@ -626,17 +641,11 @@ Test(interviews, two_instances_behind_the_broker_both_serve)
     cr_assert(second > 0);
     /* Wait until the broker has both: `hj status` cannot tell one from two,
      * so watch the broker log for the second worker. */
-    int two = 0;
-    for (int i = 0; i < 100 && !two; i++) {
-        char cmd[768];
-        snprintf(cmd, sizeof cmd,
-                 "grep -q 'worker of interviews ready .*2 instance' %s/hj-busd.*.log",
-                 stack.run_dir);
-        two = system(cmd) == 0;
-        if (!two)
-            usleep(50000);
-    }
-    cr_assert(two, "the broker has two interviews workers");
+    char cmd[768];
+    snprintf(cmd, sizeof cmd, "grep -q 'worker of interviews ready .*2 instance' %s/hj-busd.*.log",
+             stack.run_dir);
+    cr_assert_eq(hj_wait_until(s_two_workers, cmd, 10000), 0,
+                 "the broker has two interviews workers");
 
     /* Hold writes to talks: the first request blocks inside its instance's
      * one database connection, so the broker must give the second request to

@@ -19,8 +19,6 @@
 #include "hj_suite.h"
 #include "hj_wait.h"
 
-static hj_stack_t stack;
-
 #define OUT(...) cli_expect(&stack, 0, NULL, (const char *const[]){__VA_ARGS__, NULL})
 #define OK(...) free(OUT(__VA_ARGS__))
 /* Asserts the exit code; returns stderr (malloc'd). */
@@ -58,18 +56,7 @@ static int hj_suite_seed(hj_stack_t *s)
 /* Each test counts what it wrote (totals of the whole record), so each has a
  * stack of its own; the seed is written once, by the runner, and each test's
  * database is a copy of it (starting and seeding a stack is seconds under ASan). */
-static void setup(void)
-{
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
-}
-
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(lists, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(lists, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 300);
 
 /* The total of a --json list, -1 when absent. */
 static long s_total(const char *json)

@@ -104,15 +104,13 @@ static void setup(void)
     prep_json(out, "id", s_talk02, sizeof s_talk02);
     free(out);
     cr_assert(s_talk01[0] && s_talk02[0]);
-    cr_assert_eq(hj_stack_enrol(&stack, "ops-room", "指挥中心", "observer", s_obs, sizeof s_obs),
-                 0);
-    cr_assert_eq(
-        hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", s_gg, sizeof s_gg), 0);
-    cr_assert_eq(
-        hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", s_ec, sizeof s_ec),
-        0);
-    cr_assert_eq(hj_stack_enrol(&stack, "auditor-1", "区审计局", "auditor", s_aud, sizeof s_aud),
-                 0);
+    const hj_stack_enrolment_t devices[] = {
+        {"ops-room", "指挥中心", "observer", s_obs, sizeof s_obs},
+        {"gg-binhe", "第一指导组", "guidance-group", s_gg, sizeof s_gg},
+        {"ec-kanghe", "KBS-BH-02", "election-committee", s_ec, sizeof s_ec},
+        {"auditor-1", "区审计局", "auditor", s_aud, sizeof s_aud},
+    };
+    cr_assert_eq(hj_stack_enrol_each(&stack, devices, 4), 0);
 }
 
 static void teardown(void)

@@ -22,8 +22,6 @@
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
-static hj_stack_t stack;
-
 #define WANG_LI "11111111-1111-4111-8111-111111111111" /* party secretary */
 #define BATER "22222222-2222-4222-8222-222222222222"   /* residents member */
 #define LI_QIANG                                                                                   \
@@ -115,18 +113,7 @@ static int hj_suite_seed(hj_stack_t *s)
 /* Each test walks a board of its own, so each has a stack of its own,
  * started on a copy of the seed's database: the runner writes the seed once
  * (starting and seeding a stack is seconds under ASan). */
-static void setup(void)
-{
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
-}
-
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(tally, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(tally, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 /* ---- the walk ----------------------------------------------------------------- */
 
@@ -451,19 +438,7 @@ Test(tally, bad_input_is_refused_naming_the_field_and_changes_nothing)
 /* Snapshot of the whole board through the broker. The reply is the caller's. */
 static Hj__Tally__Reply *s_snapshot(const char *community)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    q.community = (char *)community;
-    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
-    req.snapshot = &q;
-    uint8_t body[256], *answer = NULL;
-    size_t len = hj__tally__request__pack(&req, body), answer_len = 0;
-    hj_client_t *c = hj_stack_client(&stack, 5000, 3);
-    cr_assert(c);
-    cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "no answer");
-    hj_client_destroy(&c);
-    Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
-    free(answer);
+    Hj__Tally__Reply *r = hj_stack_snapshot(&stack, community);
     cr_assert(r && r->status && r->status->code == HJ__CODE__OK &&
                   r->result_case == HJ__TALLY__REPLY__RESULT_SNAPSHOT,
               "snapshot refused: %s", r && r->status ? r->status->message : "(no reply)");
@@ -536,14 +511,9 @@ Test(tally, a_dashboard_subscribes_snapshots_and_applies_newer_updates)
     int districts = 0, boards = 0, gaps = 0, older = 0;
     for (int spins = 0; seq < target && spins < 100; spins++) {
         char topic[96];
-        uint8_t body[16384];
-        int tn = zmq_recv(sub, topic, sizeof topic - 1, 0);
-        if (tn < 0)
+        Hj__Event *ev;
+        if (hj_stack_event(sub, topic, sizeof topic, &ev) != 0)
             continue;
-        topic[tn] = 0;
-        int bn = zmq_recv(sub, body, sizeof body, 0);
-        cr_assert(bn > 0 && bn < (int)sizeof body);
-        Hj__Event *ev = hj__event__unpack(NULL, (size_t)bn, body);
         cr_assert(ev, "an Event");
         cr_assert_str_eq(ev->topic, topic);
         cr_assert_str_eq(ev->service, "tally");
@@ -624,6 +594,32 @@ static char *s_board_content(void)
     return out;
 }
 
+/* The board's content is `want` (a string s_board_content made). */
+static int s_board_is(void *want)
+{
+    char *board = s_board_content();
+    int is = strcmp(board, want) == 0;
+    free(board);
+    return is;
+}
+
+static long s_journal_rows(void)
+{
+    return hj_stack_scalar(&stack, "SELECT count(*) FROM bus.journal");
+}
+
+static int s_journal_reached(void *rows)
+{
+    return s_journal_rows() >= *(long *)rows;
+}
+
+/* Waits until the journal holds `rows` rows (a writer is adding them). */
+static void s_wait_journal(long rows)
+{
+    cr_assert_eq(hj_wait_until(s_journal_reached, &rows, 60000), 0,
+                 "the journal did not reach %ld rows (%ld)", rows, s_journal_rows());
+}
+
 static pid_t s_tallyd(void)
 {
     for (int i = stack.nprocs - 1; i >= 0; i--)
@@ -685,13 +681,16 @@ Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_r
         s_workload(0, 48);
         _exit(0);
     }
-    /* Kill the consumer at three moments while the journal grows, each time
-     * starting a new one (twice at once, once after a pause). */
+    /* Kill the consumer at three moments while the journal grows (the
+     * workload writes some 150 rows), each time starting a new one (twice at
+     * once, once after the journal grew while none ran). */
+    static const long grown[] = {20, 50, 90};
+    long rows = s_journal_rows();
     for (int round = 0; round < 3; round++) {
-        usleep(300000 + 250000 * (useconds_t)round);
+        s_wait_journal(rows + grown[round]);
         hj_stack_kill(&stack, s_tallyd(), SIGKILL);
         if (round == 1)
-            usleep(400000);
+            s_wait_journal(rows + grown[round] + 15);
         cr_assert(hj_stack_spawn(&stack, "hj-tallyd") > 0);
     }
     int status;
@@ -736,18 +735,25 @@ Test(tally, kill_9_mid_stream_then_restart_gives_the_board_of_an_uninterrupted_r
                  1);
     cr_assert(hj_stack_spawn(&stack, "hj-tallyd") > 0);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
-    char *judged = NULL;
-    for (int i = 0; i < 100; i++) {
-        free(judged);
-        judged = s_board_content();
-        if (strcmp(judged, uninterrupted) == 0)
-            break;
-        usleep(100000);
-    }
+    hj_wait_until(s_board_is, uninterrupted, 10000);
+    char *judged = s_board_content();
     cr_assert_str_eq(judged, uninterrupted, "the stale board was not judged again");
     free(judged);
     free(interrupted);
     free(uninterrupted);
+}
+
+/* The consumer's log says it read a gap back (cmd: the grep that says so);
+ * else one more publicity push for it to hear. */
+static int s_gap_noticed(void *cmd)
+{
+    char d10[11];
+    if (system(cmd) == 0)
+        return 1;
+    hj_date_from_today(-10, d10);
+    OK("publicity", "add", "--community", "KBS-BH-02", "--channel", "screen", "--kind", "slogan",
+       "--date", d10, "--title", "喜迎换届");
+    return 0;
 }
 
 Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout = 240)
@@ -781,20 +787,13 @@ Test(tally, events_dropped_on_the_bus_are_read_back_from_the_journal, .timeout =
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
 
     /* The consumer hears a later event, sees the gap in the sequence, and the journal fills it. */
-    char cmd[768], d10[11];
-    hj_date_from_today(-10, d10);
+    char cmd[768];
     snprintf(
         cmd, sizeof cmd,
         "grep -q 'were not received on the bus: reading them from the journal' %s/hj-tallyd.%d.log",
         stack.run_dir, (int)tallyd);
-    int gap = 0;
-    for (int i = 0; i < 60 && !gap; i++) {
-        OK("publicity", "add", "--community", "KBS-BH-02", "--channel", "screen", "--kind",
-           "slogan", "--date", d10, "--title", "喜迎换届");
-        usleep(100000);
-        gap = system(cmd) == 0;
-    }
-    cr_assert(gap, "the consumer noticed events missing on the bus (log in %s)", stack.run_dir);
+    cr_assert_eq(hj_wait_until(s_gap_noticed, cmd, 30000), 0,
+                 "the consumer noticed events missing on the bus (log in %s)", stack.run_dir);
     EXPECT_GATES("KBS-BH-03", "rggrrrrr", "a community added while the consumer was paused");
     EXPECT_REASON("KBS-BH-01", "talks",
                   "talks: 0 of 2 sitting members talked to in the preparation phase");

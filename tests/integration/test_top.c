@@ -1,7 +1,7 @@
 /* hj-top end to end: the real stack (hj-busd, hj-registryd, hj-auditd,
  * hj-interviewsd, hj-tallyd), the real hj-top in a real terminal (tmux), writes
  * through the real CLI, and the screen read back with `tmux capture-pane`:
- * the board equals hj-tallyd's Snapshot, new values appear within two seconds,
+ * the board equals hj-tallyd's Snapshot, new values appear without a key pressed,
  * Chinese names line up, 80 columns work, the status line goes to reconnecting
  * and back when hj-busd is killed and restarted, and the picture is right again. */
 #include <arpa/inet.h>
@@ -29,7 +29,6 @@
 #include "hj_wait.h"
 #include "tally.pb-c.h"
 
-static hj_stack_t stack;
 static char tmux_socket[64];
 
 #define WANG_LI "11111111-1111-4111-8111-111111111111"  /* 滨河 party secretary */
@@ -39,6 +38,10 @@ static char tmux_socket[64];
 /* Names of four display widths: 8, 18, 10 and 4 columns (12, 27, 10, 6 bytes). */
 static const char *const s_codes[] = {"KBS-BH-01", "KBS-BH-02", "KBS-BH-03", "KBS-BH-04"};
 static const char *const s_names[] = {"滨河社区", "伊金霍洛旗第一社区", "Binhe-East", "康和"};
+
+/* How long a wait for the screen gives up after: a deadline against a hang,
+ * not a measure (speed is for the benchmarks to measure). */
+#define S_PATIENCE_MS 20000
 
 static long s_ms(void)
 {
@@ -101,8 +104,7 @@ static void s_tmux_name(void)
  * seconds under ASan). */
 static void setup(void)
 {
-    cr_assert_eq(hj_stack_start_seeded(&stack, NULL, NULL), 0,
-                 "stack did not start from the suite's seed");
+    hj_suite_start(NULL, NULL);
     s_tmux_name();
 }
 
@@ -113,14 +115,11 @@ static void setup(void)
 static int s_tmux(char **out, ...)
 {
     const char *argv[40] = {"tmux", "-L", tmux_socket, "-f", "/dev/null"};
-    int n = 5, fd[2];
+    int fd[2];
     va_list ap;
     va_start(ap, out);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 39)
-        argv[n++] = a;
+    hj_argv_va(argv, 5, 40, ap);
     va_end(ap);
-    argv[n] = NULL;
     if (pipe2(fd, O_CLOEXEC) != 0)
         return -1;
     pid_t pid = fork();
@@ -217,8 +216,8 @@ static void s_keys(const char *name, const char *keys)
 }
 
 /* Polls the screen until it contains `needle` (or, with absent, until it
- * does not). Returns the ms it took, or -1 after timeout_ms. */
-static long s_wait_text(const char *name, const char *needle, int absent, int timeout_ms)
+ * does not). 0, or -1 after S_PATIENCE_MS. */
+static int s_wait_text(const char *name, const char *needle, int absent)
 {
     long start = s_ms();
     for (;;) {
@@ -226,8 +225,8 @@ static long s_wait_text(const char *name, const char *needle, int absent, int ti
         int has = strstr(screen, needle) != NULL;
         free(screen);
         if (has != absent)
-            return s_ms() - start;
-        if (s_ms() - start > timeout_ms)
+            return 0;
+        if (s_ms() - start > S_PATIENCE_MS)
             return -1;
         s_sleep_ms(50);
     }
@@ -311,20 +310,8 @@ static int s_col_of(const char *line, uint32_t cp)
 
 static Hj__Tally__Reply *s_snapshot(void)
 {
-    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
-    req.snapshot = &q;
-    uint8_t body[64], *answer = NULL;
-    size_t len = hj__tally__request__get_packed_size(&req), answer_len = 0;
-    hj__tally__request__pack(&req, body);
-    hj_client_t *c = hj_stack_client(&stack, 2000, 3);
-    cr_assert_not_null(c);
-    cr_assert_eq(hj_client_call(c, "tally", body, len, &answer, &answer_len), 0, "tally answers");
-    hj_client_destroy(&c);
-    Hj__Tally__Reply *r = hj__tally__reply__unpack(NULL, answer_len, answer);
-    free(answer);
-    cr_assert_not_null(r);
+    Hj__Tally__Reply *r = hj_stack_snapshot(&stack, NULL);
+    cr_assert_not_null(r, "tally answers");
     cr_assert(r->status == NULL || r->status->code == HJ__CODE__OK, "snapshot: %s",
               r->status ? r->status->message : "");
     cr_assert_eq(r->result_case, HJ__TALLY__REPLY__RESULT_SNAPSHOT);
@@ -333,6 +320,15 @@ static Hj__Tally__Reply *s_snapshot(void)
 
 /* What an official reads for an audit state (written out here, not taken
  * from hj-top, so a wrong label is caught). */
+/* The Chinese for `key` in map (English, Chinese pairs up to a NULL), or key. */
+static const char *s_zh(const char *const (*map)[2], const char *key)
+{
+    for (; map[0][0]; map++)
+        if (strcmp(map[0][0], key) == 0)
+            return map[0][1];
+    return key;
+}
+
 static const char *s_audit_zh(const char *state)
 {
     static const char *const map[][2] = {{"", "无"},
@@ -340,11 +336,9 @@ static const char *s_audit_zh(const char *state)
                                          {"fieldwork", "审计中"},
                                          {"draft_report", "报告起草"},
                                          {"completed", "已完成"},
-                                         {"published", "已公示"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], state) == 0)
-            return map[i][1];
-    return state;
+                                         {"published", "已公示"},
+                                         {NULL, NULL}};
+    return s_zh(map, state);
 }
 
 static const char *s_glyph(const Hj__Tally__CommunityBoard *row, int gate)
@@ -496,30 +490,47 @@ static int s_board_matches(const char *screen, const Hj__Tally__Snapshot *snap, 
     return 0;
 }
 
-/* Waits until the screen equals a fresh Snapshot; fails with the last
- * difference after timeout_ms. */
-static void s_wait_board(const char *name, int wide, int timeout_ms)
+/* Compares the screen with a fresh Snapshot reply: 0 when it shows what
+ * the reply says, else -1 with the first difference in why. */
+typedef int(s_matcher_fn)(const char *screen, Hj__Tally__Reply *r, const void *arg, char *why,
+                          size_t size);
+
+/* Waits until the screen shows what a fresh Snapshot says (match: of the
+ * view named `view`); fails with the last difference after S_PATIENCE_MS. */
+static void s_wait_snapshot(const char *name, s_matcher_fn *match, const void *arg,
+                            const char *view)
 {
     long start = s_ms();
     char why[4096] = "";
     for (;;) {
         Hj__Tally__Reply *r = s_snapshot();
         char *screen = s_screen(name);
-        int ok = s_board_matches(screen, r->snapshot, wide, why, sizeof why) == 0;
+        int ok = match(screen, r, arg, why, sizeof why) == 0;
         hj__tally__reply__free_unpacked(r, NULL);
         if (ok) {
             free(screen);
             return;
         }
-        if (s_ms() - start > timeout_ms) {
+        if (s_ms() - start > S_PATIENCE_MS) {
             cr_log_error("screen:\n%s", screen);
             free(screen);
-            cr_assert_fail("the board did not come to equal the snapshot in %d ms: %s", timeout_ms,
-                           why);
+            cr_assert_fail("the %s did not come to equal the snapshot: %s", view, why);
         }
         free(screen);
-        s_sleep_ms(100);
+        s_sleep_ms(50);
     }
+}
+
+static int s_board_matcher(const char *screen, Hj__Tally__Reply *r, const void *wide, char *why,
+                           size_t size)
+{
+    return s_board_matches(screen, r->snapshot, *(const int *)wide, why, size);
+}
+
+/* Waits until the board on screen equals a fresh Snapshot. */
+static void s_wait_board(const char *name, int wide)
+{
+    s_wait_snapshot(name, s_board_matcher, &wide, "board");
 }
 
 /* The talk-coverage cell of a community on screen ("" when not found). */
@@ -537,19 +548,17 @@ static void s_cell(const char *name, const char *code, int index, char *out, siz
     free(screen);
 }
 
-/* Waits until cell `index` of code's row reads `want`; returns the ms. */
-static long s_wait_cell(const char *name, const char *code, int index, const char *want,
-                        int timeout_ms)
+/* Waits until cell `index` of code's row reads `want`; fails after S_PATIENCE_MS. */
+static void s_wait_cell(const char *name, const char *code, int index, const char *want)
 {
     long start = s_ms();
     char got[256];
     for (;;) {
         s_cell(name, code, index, got, sizeof got);
         if (strcmp(got, want) == 0)
-            return s_ms() - start;
-        if (s_ms() - start > timeout_ms)
-            cr_assert_fail("%s cell %d still \"%s\" after %d ms, expected \"%s\"", code, index, got,
-                           timeout_ms, want);
+            return;
+        if (s_ms() - start > S_PATIENCE_MS)
+            cr_assert_fail("%s cell %d still \"%s\", expected \"%s\"", code, index, got, want);
         s_sleep_ms(20);
     }
 }
@@ -596,7 +605,7 @@ static pid_t s_top_pid(const char *name)
 Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
 {
     s_start_top("top", 120, 40);
-    s_wait_board("top", 1, 8000);
+    s_wait_board("top", 1);
 
     /* Names of 8, 18, 10 and 4 display columns (12, 27, 10, 6 bytes): the
      * column after the name starts at the same display column on every row. */
@@ -616,25 +625,23 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     }
     free(screen);
 
-    /* A write through the CLI shows within two seconds: 赵敏 takes a seat in
+    /* A write through the CLI shows without a key pressed: 赵敏 takes a seat in
      * 康和 (coverage "-" → "0%"), then has her preparation talk ("100%"). */
     char today[11];
     hj_date_from_today(0, today);
     s_hj((const char *[]){"seat", "add", "--community", s_codes[3], "--person", ZHAO_MIN,
                           "--committee", "residents", "--role", "director", "--from", "2021-01-20",
                           NULL});
-    long ms = s_wait_cell("top", s_codes[3], TALKS_CELL, "0%", 2000);
-    cr_assert_leq(ms, 2000, "seat shown after %ld ms", ms);
+    s_wait_cell("top", s_codes[3], TALKS_CELL, "0%");
     s_hj((const char *[]){"talk", "add", "--community", s_codes[3], "--phase", "preparation",
                           "--date", today, "--interviewer", LI_QIANG, "--person", ZHAO_MIN,
                           "--summary", "谈换届工作的想法", NULL});
-    ms = s_wait_cell("top", s_codes[3], TALKS_CELL, "100%", 2000);
-    cr_assert_leq(ms, 2000, "talk shown after %ld ms", ms);
-    s_wait_board("top", 1, 3000);
+    s_wait_cell("top", s_codes[3], TALKS_CELL, "100%");
+    s_wait_board("top", 1);
 
     /* Sorted by red gates (most first, then code) as the snapshot says. */
     s_keys("top", "r");
-    cr_assert_geq(s_wait_text("top", "排序: 红灯数", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "排序: 红灯数", 0), 0);
     Hj__Tally__Reply *r = s_snapshot();
     const Hj__Tally__Snapshot *snap = r->snapshot;
     size_t order[8], n = snap->n_communities;
@@ -666,24 +673,24 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     /* Filter by guidance group: 第一指导组 guides 01 and 02; then those
      * without a group; then all again. */
     s_keys("top", "g");
-    cr_assert_geq(s_wait_text("top", "指导组: 第一指导组", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "指导组: 第一指导组", 0), 0);
     screen = s_screen("top");
     cr_assert(strstr(screen, s_codes[0]) && strstr(screen, s_codes[1]));
     cr_assert(!strstr(screen, s_codes[2]) && !strstr(screen, s_codes[3]), "%s", screen);
     free(screen);
     s_keys("top", "g");
-    cr_assert_geq(s_wait_text("top", "指导组: (未分组)", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "指导组: (未分组)", 0), 0);
     screen = s_screen("top");
     cr_assert(!strstr(screen, s_codes[0]) && strstr(screen, s_codes[3]), "%s", screen);
     free(screen);
     s_keys("top", "g");
-    cr_assert_geq(s_wait_text("top", "指导组: 全部", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "指导组: 全部", 0), 0);
 
     /* The community view of 康和: every gate's reason in words, the
      * counters, and its journal events since start. */
     s_keys("top", "End");
     s_keys("top", "Enter");
-    cr_assert_geq(s_wait_text("top", "KBS-BH-04  康和", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "KBS-BH-04  康和", 0), 0);
     r = s_snapshot();
     const Hj__Tally__CommunityBoard *kh = NULL;
     for (size_t i = 0; i < r->snapshot->n_communities; i++)
@@ -718,18 +725,18 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     free(screen);
     hj__tally__reply__free_unpacked(r, NULL);
     s_keys("top", "Escape");
-    cr_assert_geq(s_wait_text("top", "全区", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "全区", 0), 0);
 
     /* ? shows the keys; any key closes them. */
     s_keys("top", "?");
-    cr_assert_geq(s_wait_text("top", "按键", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "按键", 0), 0);
     s_keys("top", "x");
-    cr_assert_geq(s_wait_text("top", "按键", 1, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "按键", 1), 0);
 
     /* 80 columns: nothing runs past the edge, the gates still line up
      * under their header, the optional columns give way. */
     s_tmux(NULL, "resize-window", "-t", "top:", "-x", "80", "-y", "24", NULL);
-    s_wait_board("top", 0, 3000);
+    s_wait_board("top", 0);
     screen = s_screen("top");
     for (const char *l = screen; *l;) {
         size_t len = strcspn(l, "\n");
@@ -738,7 +745,7 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     }
     free(screen);
     s_tmux(NULL, "resize-window", "-t", "top:", "-x", "120", "-y", "40", NULL);
-    s_wait_board("top", 1, 3000);
+    s_wait_board("top", 1);
 
     /* Idle, it sleeps: no busy redraw loop (a redraw a second for the clock). */
     pid_t pid = s_top_pid("top");
@@ -754,7 +761,7 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
     char path[600], exit_status[32] = "";
     s_status_file("top", path, sizeof path);
     long start = s_ms();
-    while (s_ms() - start < 5000) {
+    while (s_ms() - start < S_PATIENCE_MS) {
         FILE *f = fopen(path, "r");
         if (f) {
             int got = fgets(exit_status, sizeof exit_status, f) != NULL;
@@ -770,13 +777,12 @@ Test(top, board_equals_the_snapshot_updates_live_and_lines_up)
 Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
 {
     s_start_top("top", 120, 40);
-    s_wait_board("top", 1, 8000);
+    s_wait_board("top", 1);
 
     /* hj-busd goes away: the status line says so; the last picture stays,
      * marked stale. */
     hj_stack_kill(&stack, stack.pid[0], SIGKILL);
-    long ms = s_wait_text("top", "重连中", 0, 5000);
-    cr_assert_geq(ms, 0, "status line did not go to reconnecting");
+    cr_assert_eq(s_wait_text("top", "重连中", 0), 0, "status line did not go to reconnecting");
     char *screen = s_screen("top");
     char line[2048];
     cr_assert_not_null(s_line(screen, s_codes[1], line, sizeof line), "the picture stays:\n%s",
@@ -790,31 +796,30 @@ Test(top, says_reconnecting_when_the_backbone_goes_and_recovers_on_its_own)
     static const char *const services[] = {"registry", "audit", "interviews", "tally"};
     for (int i = 0; i < 4; i++)
         cr_assert_eq(hj_stack_wait(&stack, services[i], 15000), 0, "%s back", services[i]);
-    cr_assert_geq(s_wait_text("top", "已连接", 0, 10000), 0, "status line did not come back");
-    s_wait_board("top", 1, 5000);
+    cr_assert_eq(s_wait_text("top", "已连接", 0), 0, "status line did not come back");
+    s_wait_board("top", 1);
     char today[11];
     hj_date_from_today(0, today);
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem",
                           "complex_situation", "--plan", "一社一策", "--owner", "街道换届办",
                           "--date", today, "--due", today, NULL});
-    s_wait_cell("top", s_codes[2], RECT_CELL, "1", 2000);
-    s_wait_board("top", 1, 3000);
+    s_wait_cell("top", s_codes[2], RECT_CELL, "1");
+    s_wait_board("top", 1);
 
     /* Without hj-tallyd nothing moves the board: it says so too, and comes
      * back to the truth when hj-tallyd does. */
     for (int i = 0; i < stack.nprocs; i++)
         if (stack.pid[i] > 0 && strcmp(stack.program[i], "hj-tallyd") == 0)
             hj_stack_kill(&stack, stack.pid[i], SIGKILL);
-    cr_assert_geq(s_wait_text("top", "hj-tallyd 不在线", 0, 8000), 0,
-                  "hj-tallyd's absence not shown");
+    cr_assert_eq(s_wait_text("top", "hj-tallyd 不在线", 0), 0, "hj-tallyd's absence not shown");
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[1], "--problem",
                           "petitions", "--plan", "一社一策", "--owner", "街道换届办", "--date",
                           today, "--due", today, NULL});
     cr_assert_gt(hj_stack_spawn(&stack, "hj-tallyd"), 0);
     cr_assert_eq(hj_stack_wait(&stack, "tally", 15000), 0);
-    cr_assert_geq(s_wait_text("top", "已连接", 0, 8000), 0, "status line did not come back");
-    s_wait_cell("top", s_codes[1], RECT_CELL, "1", 3000);
-    s_wait_board("top", 1, 3000);
+    cr_assert_eq(s_wait_text("top", "已连接", 0), 0, "status line did not come back");
+    s_wait_cell("top", s_codes[1], RECT_CELL, "1");
+    s_wait_board("top", 1);
 }
 
 /* Publicity pushes written one after another while a dashboard starts; each
@@ -869,7 +874,7 @@ Test(top, started_in_the_middle_of_a_busy_day_shows_what_the_snapshot_says)
         hj_stack_scalar(&stack,
                         "SELECT count(*) FROM registry.publicity WHERE title = '换届选举宣传'"),
         w.n, "every write is on the record");
-    s_wait_board("busy", 1, 5000);
+    s_wait_board("busy", 1);
 }
 
 /* ---- a cable between hj-top and the event bus that the test can pull ---------- */
@@ -1027,12 +1032,11 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
     s_relay_start(&relay);
     snprintf(endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", relay.port);
     s_start_top_at("top", 120, 40, endpoint);
-    s_wait_board("top", 1, 8000);
+    s_wait_board("top", 1);
 
     /* The dashboard loses the bus; the backbone goes on taking writes. */
     s_relay_say(&relay, 'c');
-    cr_assert_geq(s_wait_text("top", "重连中", 0, 5000), 0,
-                  "status line did not go to reconnecting");
+    cr_assert_eq(s_wait_text("top", "重连中", 0), 0, "status line did not go to reconnecting");
     char today[11];
     hj_date_from_today(0, today);
     s_hj((const char *[]){"rectification", "open", "--community", s_codes[2], "--problem",
@@ -1052,24 +1056,20 @@ Test(top, a_change_missed_while_disconnected_is_there_after_the_reconnect)
     /* Back on the bus: no event will repeat the change, so only the new
      * snapshot taken after the reconnect can show it. */
     s_relay_say(&relay, 'r');
-    cr_assert_geq(s_wait_text("top", "已连接", 0, 10000), 0, "status line did not come back");
-    s_wait_cell("top", s_codes[2], RECT_CELL, "1", 3000);
-    s_wait_board("top", 1, 3000);
+    cr_assert_eq(s_wait_text("top", "已连接", 0), 0, "status line did not come back");
+    s_wait_cell("top", s_codes[2], RECT_CELL, "1");
+    s_wait_board("top", 1);
 }
 
 /* ---- election day ------------------------------------------------------------- */
 
 static const char *s_status_zh(const char *status)
 {
-    static const char *const map[][2] = {{"elected", "当选"},
-                                         {"below threshold", "未达当选票数"},
-                                         {"outranked", "名次在后"},
-                                         {"tied", "票数相同"},
-                                         {"void", "无效"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], status) == 0)
-            return map[i][1];
-    return status;
+    static const char *const map[][2] = {
+        {"elected", "当选"},       {"below threshold", "未达当选票数"},
+        {"outranked", "名次在后"}, {"tied", "票数相同"},
+        {"void", "无效"},          {NULL, NULL}};
+    return s_zh(map, status);
 }
 
 static Hj__Tally__Count *s_snapshot_count(Hj__Tally__Reply *r, const char *election)
@@ -1117,30 +1117,18 @@ static int s_count_matches(const char *screen, const Hj__Tally__Count *k, char *
     return 0;
 }
 
-static void s_wait_count(const char *name, const char *election, int timeout_ms)
+static int s_count_matcher(const char *screen, Hj__Tally__Reply *r, const void *election, char *why,
+                           size_t size)
 {
-    long start = s_ms();
-    char why[2048] = "";
-    for (;;) {
-        Hj__Tally__Reply *r = s_snapshot();
-        Hj__Tally__Count *k = s_snapshot_count(r, election);
-        cr_assert_not_null(k, "the snapshot has the count of %s", election);
-        char *screen = s_screen(name);
-        int ok = s_count_matches(screen, k, why, sizeof why) == 0;
-        hj__tally__reply__free_unpacked(r, NULL);
-        if (ok) {
-            free(screen);
-            return;
-        }
-        if (s_ms() - start > timeout_ms) {
-            cr_log_error("screen:\n%s", screen);
-            free(screen);
-            cr_assert_fail("the count view did not come to equal the snapshot in %d ms: %s",
-                           timeout_ms, why);
-        }
-        free(screen);
-        s_sleep_ms(50);
-    }
+    Hj__Tally__Count *k = s_snapshot_count(r, election);
+    cr_assert_not_null(k, "the snapshot has the count of %s", (const char *)election);
+    return s_count_matches(screen, k, why, size);
+}
+
+/* Waits until the count view on screen equals a fresh Snapshot's count of election. */
+static void s_wait_count(const char *name, const char *election)
+{
+    s_wait_snapshot(name, s_count_matcher, election, "count view");
 }
 
 Test(top, the_count_view_follows_the_ballots_on_election_day)
@@ -1198,17 +1186,16 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
     s_hj((const char *[]){"election", "round", election, "--box", "主票箱:main:10:8", NULL});
 
     s_start_top("top", 120, 40);
-    s_wait_board("top", 1, 8000);
+    s_wait_board("top", 1);
     s_keys("top", "t");
-    cr_assert_geq(s_wait_text("top", "选举日计票", 0, 2000), 0);
-    s_wait_count("top", election, 3000);
+    cr_assert_eq(s_wait_text("top", "选举日计票", 0), 0);
+    s_wait_count("top", election);
 
-    /* Ballots as they are entered: the bars move within two seconds. */
+    /* Ballots as they are entered: the bars move. */
     s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn",
                           "--ballot", "yyny", "--ballot", "ynyy", "--ballot", "yyyn", NULL});
-    long ms = s_wait_text("top", "已计 4 / 8 张", 0, 2000);
-    cr_assert_geq(ms, 0, "four ballots not shown within 2 s");
-    s_wait_count("top", election, 2000);
+    cr_assert_eq(s_wait_text("top", "已计 4 / 8 张", 0), 0, "four ballots not shown");
+    s_wait_count("top", election);
     char *screen = s_screen("top");
     cr_assert_not_null(strstr(screen, "投票 8 / 登记选民 10  80.0%"), "turnout:\n%s", screen);
     cr_assert_not_null(strstr(screen, "有效线 6  达到"), "quorum line:\n%s", screen);
@@ -1219,14 +1206,13 @@ Test(top, the_count_view_follows_the_ballots_on_election_day)
     /* The rest: the result is no longer a projection. */
     s_hj((const char *[]){"election", "ballots", election, "--box", "主票箱", "--ballot", "yyyn",
                           "--ballot", "nyyy", "--ballot", "yynn", "--ballot", "ynyn", NULL});
-    cr_assert_geq(s_wait_text("top", "已计 8 / 8 张", 0, 2000), 0,
-                  "eight ballots not shown within 2 s");
-    s_wait_count("top", election, 2000);
+    cr_assert_eq(s_wait_text("top", "已计 8 / 8 张", 0), 0, "eight ballots not shown");
+    s_wait_count("top", election);
     screen = s_screen("top");
     cr_assert_not_null(strstr(screen, "结果: "), "%s", screen);
     cr_assert_null(strstr(screen, "预测结果"), "%s", screen);
     free(screen);
     /* and the board knows an election is being counted */
     s_keys("top", "b");
-    cr_assert_geq(s_wait_text("top", "计票中 1 场", 0, 2000), 0);
+    cr_assert_eq(s_wait_text("top", "计票中 1 场", 0), 0);
 }

@@ -261,13 +261,12 @@ Test(voter_roll, birth_dates_only_for_those_who_keep_the_roll)
        "--leader", RIVAL, "--guides", "KBS-BH-01");
     OK("voters", "import", ELECTION,
        s_file("scope.csv", "姓名,性别,出生日期,居民小组\n张伟,男,1961-03-02,第一居民小组\n"));
-    cr_assert_eq(hj_stack_enrol(&stack, "gg-binhe", "第一指导组", "guidance-group", gg, sizeof gg),
-                 0);
-    cr_assert_eq(
-        hj_stack_enrol(&stack, "ec-binhe", "KBS-BH-01", "election-committee", ec, sizeof ec), 0);
-    cr_assert_eq(
-        hj_stack_enrol(&stack, "ec-kanghe", "KBS-BH-02", "election-committee", other, sizeof other),
-        0);
+    const hj_stack_enrolment_t devices[] = {
+        {"gg-binhe", "第一指导组", "guidance-group", gg, sizeof gg},
+        {"ec-binhe", "KBS-BH-01", "election-committee", ec, sizeof ec},
+        {"ec-kanghe", "KBS-BH-02", "election-committee", other, sizeof other},
+    };
+    cr_assert_eq(hj_stack_enrol_each(&stack, devices, 3), 0);
     char *out = s_as(ec, 0, (const char *const[]){"voters", "list", ELECTION, NULL});
     cr_assert(strstr(out, "张伟") && strstr(out, "1961-03-02"), "its own election committee: %s",
               out);

@@ -5,7 +5,6 @@
  * test is the service: its handler writes a row of its own table per call,
  * on the writer's connection, as a service's handler would. */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,16 +163,6 @@ static void s_run_until(uv_loop_t *loop, const s_req_t *q, double seconds)
     uv_run(loop, UV_RUN_NOWAIT);
 }
 
-__attribute__((format(printf, 1, 2))) static long s_count(const char *sql_fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, sql_fmt);
-    vsnprintf(sql, sizeof sql, sql_fmt, ap);
-    va_end(ap);
-    return hj_stack_scalar(&s_stack, sql);
-}
-
 static PGconn *s_hold_lock(void)
 {
     PGconn *c = hj_stack_pg(&s_stack);
@@ -287,8 +276,10 @@ Test(write_path, waiting_calls_commit_together)
     char list[20 * 40 + 4] = "";
     for (int i = 0; i < 20; i++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'", i ? "," : "", ids[i]);
-    cr_assert_eq(s_count("SELECT count(DISTINCT xact) FROM public.wp_item WHERE id IN (%s)", list),
-                 1, "the waiting calls committed in one transaction");
+    cr_assert_eq(
+        hj_stack_scalarf(&s_stack,
+                         "SELECT count(DISTINCT xact) FROM public.wp_item WHERE id IN (%s)", list),
+        1, "the waiting calls committed in one transaction");
     s_rig_stop(&rig);
 }
 
@@ -310,9 +301,12 @@ Test(write_path, refused_call_rolled_back_alone)
     cr_assert_eq(calls[4].code, HJ__CODE__OK);
     for (int i = 0; i < 5; i++) {
         long want = calls[i].code == HJ__CODE__OK;
-        cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]), want,
-                     "call %d: its row is there only if it was answered OK", i);
-        cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", ids[i]),
+        cr_assert_eq(hj_stack_scalarf(
+                         &s_stack, "SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]),
+                     want, "call %d: its row is there only if it was answered OK", i);
+        cr_assert_eq(hj_stack_scalarf(&s_stack,
+                                      "SELECT count(*) FROM bus.journal WHERE request_id = '%s'",
+                                      ids[i]),
                      want, "call %d: journalled only if answered OK", i);
     }
     s_rig_stop(&rig);
@@ -343,8 +337,12 @@ Test(write_path, replay_race_on_two_instances)
         cr_assert_str_eq(a.reply, want);
         cr_assert_str_eq(b.reply, want, "both answered with the first reply");
         cr_assert_eq(a.replayed + b.replayed, 1, "exactly one of them is the replay");
-        cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", id), 1);
-        cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", id), 1);
+        cr_assert_eq(hj_stack_scalarf(
+                         &s_stack, "SELECT count(*) FROM bus.journal WHERE request_id = '%s'", id),
+                     1);
+        cr_assert_eq(
+            hj_stack_scalarf(&s_stack, "SELECT count(*) FROM public.wp_item WHERE id = '%s'", id),
+            1);
     }
     hj_writer_destroy(&w1);
     hj_writer_destroy(&w2);
@@ -368,9 +366,12 @@ Test(write_path, connection_lost_mid_batch)
     s_rig_release(&rig);
     for (int i = 0; i < 4; i++) {
         cr_assert_eq(calls[i].code, HJ__CODE__UNAVAILABLE, "call %d: code %d", i, calls[i].code);
-        cr_assert_eq(s_count("SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]), 0,
-                     "nothing half-written");
-        cr_assert_eq(s_count("SELECT count(*) FROM bus.journal WHERE request_id = '%s'", ids[i]),
+        cr_assert_eq(hj_stack_scalarf(
+                         &s_stack, "SELECT count(*) FROM public.wp_item WHERE id = '%s'", ids[i]),
+                     0, "nothing half-written");
+        cr_assert_eq(hj_stack_scalarf(&s_stack,
+                                      "SELECT count(*) FROM bus.journal WHERE request_id = '%s'",
+                                      ids[i]),
                      0);
     }
     /* Every lane again, the one whose connection died included. */
@@ -510,8 +511,8 @@ Test(write_path, seal_many_rows_in_one_pass_and_a_row_committed_meanwhile_in_the
                            .seed = 0x5ea1};
     PGconn *c = hj_stack_pg(&s_stack);
     cr_assert_eq(journal_fill(c, &fill, 5000), 0);
-    long head = s_count("SELECT seq FROM bus.relay_head");
-    long waiting = s_count("SELECT count(*) FROM bus.journal WHERE seq IS NULL");
+    long head = hj_stack_scalarf(&s_stack, "SELECT seq FROM bus.relay_head");
+    long waiting = hj_stack_scalarf(&s_stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL");
     cr_assert_geq(waiting, 5000);
 
     PGconn *relay = s_connect_as("hj_busd");
@@ -521,15 +522,17 @@ Test(write_path, seal_many_rows_in_one_pass_and_a_row_committed_meanwhile_in_the
     fill.seed = 0x5ea2;
     cr_assert_eq(journal_fill(c, &fill, 1), 0);
     s_exec(relay, "COMMIT");
-    cr_expect_eq(s_count("SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 1,
-                 "the row that committed during the pass is left for the next one");
-    cr_expect_eq(s_count("SELECT seq FROM bus.relay_head"), head + waiting);
+    cr_expect_eq(hj_stack_scalarf(&s_stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"),
+                 1, "the row that committed during the pass is left for the next one");
+    cr_expect_eq(hj_stack_scalarf(&s_stack, "SELECT seq FROM bus.relay_head"), head + waiting);
 
     cr_assert_eq(s_seal(relay, head + waiting), 1, "the next pass seals it");
-    cr_expect_eq(s_count("SELECT count(*) FROM bus.journal WHERE seq IS NULL"), 0);
-    cr_expect_eq(s_count("SELECT count(*) FROM bus.journal_unsealed"), 0, "the queue is empty");
+    cr_expect_eq(hj_stack_scalarf(&s_stack, "SELECT count(*) FROM bus.journal WHERE seq IS NULL"),
+                 0);
+    cr_expect_eq(hj_stack_scalarf(&s_stack, "SELECT count(*) FROM bus.journal_unsealed"), 0,
+                 "the queue is empty");
     cr_expect_eq(s_seal(relay, head + waiting + 1), 0, "an empty pass seals nothing");
-    cr_expect_eq(s_count("SELECT seq FROM bus.relay_head"), head + waiting + 1);
+    cr_expect_eq(hj_stack_scalarf(&s_stack, "SELECT seq FROM bus.relay_head"), head + waiting + 1);
     PQfinish(relay);
     PQfinish(c);
 

@@ -169,6 +169,14 @@ int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char
     return rc == 0 ? 0 : -1;
 }
 
+int hj_stack_enrol_each(hj_stack_t *s, const hj_stack_enrolment_t *e, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = hj_stack_enrol(s, e[i].name, e[i].team, e[i].role, e[i].path, e[i].size);
+    return rc;
+}
+
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries)
 {
     hj_device_t d;
@@ -223,6 +231,26 @@ void hj_stack_call_msg(hj_client_t *c, const char *service, const ProtobufCMessa
     protobuf_c_message_pack(req, body);
     s_status_call(c, service, body, len, st);
     free(body);
+}
+
+Hj__Tally__Reply *hj_stack_snapshot(hj_stack_t *s, const char *community)
+{
+    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
+    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
+    Hj__Tally__Reply *r = NULL;
+    if (community)
+        q.community = (char *)community;
+    req.op_case = HJ__TALLY__REQUEST__OP_SNAPSHOT;
+    req.snapshot = &q;
+    uint8_t body[256], *answer = NULL;
+    size_t len = hj__tally__request__get_packed_size(&req), answer_len = 0;
+    hj_client_t *c = len <= sizeof body ? hj_stack_client(s, 5000, 3) : NULL;
+    if (c && hj__tally__request__pack(&req, body) == len &&
+        hj_client_call(c, "tally", body, len, &answer, &answer_len) == 0)
+        r = hj__tally__reply__unpack(NULL, answer_len, answer);
+    free(answer);
+    hj_client_destroy(&c);
+    return r;
 }
 
 pid_t hj_stack_spawn(hj_stack_t *s, const char *program)
@@ -485,6 +513,16 @@ long hj_stack_scalar(hj_stack_t *s, const char *sql)
     return v;
 }
 
+long hj_stack_scalarf(hj_stack_t *s, const char *fmt, ...)
+{
+    char sql[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return hj_stack_scalar(s, sql);
+}
+
 ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql, char *out,
                                size_t size)
 {
@@ -632,18 +670,71 @@ int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int hj_argv_va(const char **argv, int n, int max, va_list ap)
+{
+    const char *a;
+    while (n < max - 1 && (a = va_arg(ap, const char *)))
+        argv[n++] = a;
+    argv[n] = NULL;
+    return n;
+}
+
 int hj_run(hj_stack_t *s, char **out, char **err, ...)
 {
     const char *argv[72];
-    int n = 0;
     va_list ap;
     va_start(ap, err);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 71)
-        argv[n++] = a;
+    hj_argv_va(argv, 0, 72, ap);
     va_end(ap);
-    argv[n] = NULL;
     return hj_runv(s, out, err, argv);
+}
+
+int hj_stack_verify(hj_stack_t *s, char **out)
+{
+    return hj_run(s, out, NULL, "admin", "journal", "verify", "--db", s->db, NULL);
+}
+
+int hj_stack_sql_by_hand(hj_stack_t *s, const char *sql)
+{
+    PGconn *c = hj_stack_pg(s);
+    PQclear(PQexec(c, "SET session_replication_role = replica"));
+    PGresult *r = PQexec(c, sql);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc != 0)
+        fprintf(stderr, "hj_stack_sql_by_hand: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+typedef struct {
+    hj_stack_t *s;
+    const char *const *argv;
+    int want, rc;
+    char *err;
+} s_run_until_t;
+
+static int s_run_until_done(void *arg)
+{
+    s_run_until_t *r = arg;
+    free(r->err);
+    r->err = NULL;
+    r->rc = hj_runv(r->s, NULL, &r->err, r->argv);
+    return r->rc == r->want;
+}
+
+int hj_run_until(hj_stack_t *s, int want, int timeout_ms, char **err, const char *const *argv)
+{
+    s_run_until_t r = {s, argv, want, -1, NULL};
+    if (timeout_ms > 0)
+        hj_wait_until(s_run_until_done, &r, timeout_ms);
+    else
+        s_run_until_done(&r);
+    if (err)
+        *err = r.err;
+    else
+        free(r.err);
+    return r.rc;
 }
 
 void hj_test_idcard(const char *body17, char out[19])
@@ -707,6 +798,20 @@ int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_
     hj_frames_addstr(&f, service);
     hj_frames_add(&f, body, len);
     return hj_frames_send(socket, &f);
+}
+
+int hj_stack_event(void *sub, char *topic, size_t size, Hj__Event **ev)
+{
+    hj_frames_t f;
+    *ev = NULL;
+    topic[0] = 0;
+    if (hj_frames_recv(sub, &f, 0) != 0)
+        return -1;
+    snprintf(topic, size, "%.*s", (int)hj_frames_size(&f, 0), (const char *)hj_frames_data(&f, 0));
+    if (f.count == 2)
+        *ev = hj__event__unpack(NULL, hj_frames_size(&f, 1), hj_frames_data(&f, 1));
+    hj_frames_close(&f);
+    return 0;
 }
 
 uint8_t *hj_stack_community_list(size_t *len)

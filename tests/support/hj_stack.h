@@ -7,11 +7,14 @@
  * the real `hj admin`), and the real daemon and CLI binaries (HJ_BIN_DIR).
  * Daemons die with the test process. */
 #include <libpq-fe.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "hj_client.h"
+#include "hj.pb-c.h"
 #include "hj_envelope.h"
+#include "tally.pb-c.h"
 
 /* The device every stack enrols (district-admin): the actor of what the
  * tests write through hj_run and hj_stack_client. */
@@ -97,6 +100,8 @@ int hj_stack_tally_caught_up(void *stack);
 PGconn *hj_stack_pg(hj_stack_t *s);
 /* The first column of the first row of `sql` as a number (-1 on error). */
 long hj_stack_scalar(hj_stack_t *s, const char *sql);
+/* The same with the SQL made by printf from fmt (a test's own values). */
+long hj_stack_scalarf(hj_stack_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Runs sql on the test database logged in as `role` (a daemon's, say, to try
  * what its login may do). Its status; out gets the first value of a result
  * with rows, else the error text ("" on success). */
@@ -109,6 +114,14 @@ ExecStatusType hj_stack_sql_as(hj_stack_t *s, const char *role, const char *sql,
  * on stderr). */
 int hj_stack_enrol(hj_stack_t *s, const char *name, const char *team, const char *role, char *path,
                    size_t size);
+/* hj_stack_enrol's arguments, for enrolling several devices at once. */
+typedef struct {
+    const char *name, *team, *role;
+    char *path;
+    size_t size;
+} hj_stack_enrolment_t;
+/* hj_stack_enrol for each of the n; 0, or -1 at the first that fails. */
+int hj_stack_enrol_each(hj_stack_t *s, const hj_stack_enrolment_t *e, size_t n);
 /* A request-bus client as the stack's device, or as the device file `device`. */
 hj_client_t *hj_stack_client(hj_stack_t *s, int timeout_ms, int tries);
 hj_client_t *hj_stack_client_as(hj_stack_t *s, const char *device, int timeout_ms, int tries);
@@ -121,6 +134,9 @@ int hj_stack_call(hj_stack_t *s, const char *device, const char *service, const 
  * handshake): the reply's status into *st (code -1 when none came). */
 void hj_stack_call_msg(hj_client_t *c, const char *service, const ProtobufCMessage *req,
                        hj_status_t *st);
+/* tally's Snapshot of community (NULL: of every community) as the stack's
+ * device: the reply, unpacked (the caller frees it), or NULL when none came. */
+Hj__Tally__Reply *hj_stack_snapshot(hj_stack_t *s, const char *community);
 /* Makes a raw ZeroMQ socket a CURVE client as the stack's device (before
  * connect), for tests that speak the wire themselves. 0 / -1. */
 int hj_stack_curve(hj_stack_t *s, void *socket);
@@ -134,6 +150,10 @@ void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *pre
                    int timeout_ms);
 /* Sends [""][MDPC01][service][body] on an MDP client socket. 0 / -1. */
 int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len);
+/* The next event on a SUB socket (within its receive timeout): its topic
+ * into topic, the Event unpacked into *ev (NULL when it does not decode; the
+ * caller frees it). 0, or -1 when none came. */
+int hj_stack_event(void *sub, char *topic, size_t size, Hj__Event **ev);
 /* A packed registry request for the community list (a cheap read), malloc'd. */
 uint8_t *hj_stack_community_list(size_t *len);
 
@@ -142,12 +162,29 @@ uint8_t *hj_stack_community_list(size_t *len);
  * (NULL-terminated). Captures stdout and stderr into malloc'd strings when
  * out / err are not NULL. Returns the exit status (or -1). */
 int hj_run(hj_stack_t *s, char **out, char **err, ...) __attribute__((sentinel));
+/* Appends the arguments of ap up to its NULL to argv, which holds n already
+ * and has room for max, keeping the last place for the NULL that ends it.
+ * Returns the count of arguments. */
+int hj_argv_va(const char **argv, int n, int max, va_list ap);
 /* Same with an argument vector. */
 int hj_runv(hj_stack_t *s, char **out, char **err, const char *const *argv);
+/* Runs `hj` (as hj_runv) until it exits `want` or timeout_ms has passed: for
+ * a change that reaches another process a moment later (a revoked key, a new
+ * scope, a daemon still starting); once when timeout_ms is 0. Returns the
+ * last exit status; the last stderr into *err when err is not NULL. */
+int hj_run_until(hj_stack_t *s, int want, int timeout_ms, char **err, const char *const *argv);
 /* Starts the real `hj` the same way without waiting for it (a watcher, say):
  * its stdout and stderr go to the files out_path and err_path as it writes
  * them. Returns its pid (the caller reaps it) or -1. */
 pid_t hj_run_bg(hj_stack_t *s, const char *out_path, const char *err_path, const char *const *argv);
+
+/* `hj admin journal verify --db` on the test database: its exit status,
+ * its stdout into *out (malloc'd). */
+int hj_stack_verify(hj_stack_t *s, char **out);
+/* Runs sql on the test database as its owner with the journal's guard off
+ * (session_replication_role = replica), as someone editing the record by
+ * hand would. 0 / -1 (the error on stderr). */
+int hj_stack_sql_by_hand(hj_stack_t *s, const char *sql);
 
 /* The text of the file at path (its first MiB), malloc'd; NULL when it cannot be read. */
 char *hj_test_file(const char *path);

@@ -2,7 +2,8 @@
  * a copy of one seeded once, by Criterion's runner: starting and seeding a
  * stack is seconds under ASan. Include it in the one suite file of a test
  * program and define hj_suite_seed there: it starts the stack, writes the
- * seed and ends with hj_stack_seed_done. */
+ * seed and ends with hj_stack_seed_done (or, when the tests share that one
+ * running stack and hj_stack_attach to it, leaves it running). */
 #ifndef HJ_SUITE_H
 #define HJ_SUITE_H
 #include <criterion/criterion.h>
@@ -25,6 +26,29 @@ ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
 {
     (void)stats;
     hj_stack_stop(&hj_suite_seed_stack);
+}
+
+/* The test's own stack. */
+static hj_stack_t stack;
+
+/* Starts the test's stack on a copy of the seed's database with these
+ * daemons (NULL: every one). */
+__attribute__((unused)) static void hj_suite_start(const char *const *programs,
+                                                   const char *const *services)
+{
+    cr_assert_eq(hj_stack_start_seeded(&stack, programs, services), 0,
+                 "stack did not start from the suite's seed");
+}
+
+/* The .init and .fini of a suite whose tests run every daemon. */
+__attribute__((unused)) static void hj_suite_setup(void)
+{
+    hj_suite_start(NULL, NULL);
+}
+
+__attribute__((unused)) static void hj_suite_teardown(void)
+{
+    hj_stack_stop(&stack);
 }
 
 #endif

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <zmq.h>
 
@@ -29,6 +30,23 @@ int hj_wait_until(hj_wait_fn *cond, void *arg, int timeout_ms)
         nanosleep(&step, NULL);
     }
     return cond(arg) ? 0 : -1;
+}
+
+typedef struct {
+    pid_t pid;
+    int *status;
+} s_child_t;
+
+static int s_child_exited(void *arg)
+{
+    s_child_t *c = arg;
+    return waitpid(c->pid, c->status, WNOHANG) == c->pid;
+}
+
+int hj_wait_exited(pid_t pid, int *status, int timeout_ms)
+{
+    s_child_t c = {pid, status};
+    return hj_wait_until(s_child_exited, &c, timeout_ms);
 }
 
 /* Lines of the files matching pattern that hold text, up to `most`. */

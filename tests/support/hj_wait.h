@@ -1,6 +1,7 @@
 #ifndef HJ_WAIT_H
 #define HJ_WAIT_H
 #include <stddef.h>
+#include <sys/types.h>
 /* Waiting on a condition instead of sleeping for a guessed while: a test
  * that waits this way is as fast as the machine and as patient as its
  * deadline (ASan on two busy cores is slow, not wrong). */
@@ -11,6 +12,10 @@ typedef int(hj_wait_fn)(void *arg);
 /* Tests cond(arg) at once and then every few milliseconds until it holds
  * or timeout_ms has passed. 0 when it held, -1 at the deadline. */
 int hj_wait_until(hj_wait_fn *cond, void *arg, int timeout_ms);
+
+/* Waits until the child pid has exited and reaps it, its wait status into
+ * *status. 0 when it exited, -1 at the deadline (it still runs). */
+int hj_wait_exited(pid_t pid, int *status, int timeout_ms);
 
 /* 1 when some file matching the glob pattern holds the text (a daemon's log
  * line, say), else 0. */

@@ -17,12 +17,15 @@ static int s_cols_of(const char *s)
 
 Test(dashboard_layout, width_counts_cjk_as_two)
 {
-    cr_assert_eq(layout_width("KBS-BH-01"), 9);
-    cr_assert_eq(layout_width("滨河社区"), 8);
-    cr_assert_eq(layout_width("A栋3单元"), 8);
-    cr_assert_eq(layout_width(""), 0);
-    /* bad bytes count as the '?' they are shown as */
-    cr_assert_eq(layout_width("ab\xff"), 3);
+    static const struct {
+        const char *text;
+        int columns;
+    } widths[] = {
+        {"KBS-BH-01", 9}, {"滨河社区", 8}, {"A栋3单元", 8},
+        {"", 0},          {"ab\xff", 3}, /* bad bytes count as the '?' they are shown as */
+    };
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++)
+        cr_assert_eq(layout_width(widths[i].text), widths[i].columns, "\"%s\"", widths[i].text);
 }
 
 Test(dashboard_layout, cell_pads_by_display_width)

@@ -129,13 +129,12 @@ int cmd_assessment(cli_t *cli, const char *verb)
         if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
             return rc;
         a.seat_id = seat;
-        a.date = (char *)cli_opt_or(cli, "date", "");
-        a.assessor = (char *)cli_opt_or(cli, "assessor", "");
-        a.structure_note = (char *)cli_opt_or(cli, "structure", "");
-        a.ability_note = (char *)cli_opt_or(cli, "ability-note", "");
-        a.performance_note = (char *)cli_opt_or(cli, "performance-note", "");
-        a.practice_note = (char *)cli_opt_or(cli, "practice-note", "");
-        a.trust_note = (char *)cli_opt_or(cli, "trust-note", "");
+        prep_texts(cli,
+                   (const char *const[]){"date", "assessor", "structure", "ability-note",
+                                         "performance-note", "practice-note", "trust-note", NULL},
+                   (char **const[]){&a.date, &a.assessor, &a.structure_note, &a.ability_note,
+                                    &a.performance_note, &a.practice_note, &a.trust_note, NULL});
+
         if ((rc = prep_uint(cli, "ability", 1, 5, 0, &a.ability)) ||
             (rc = prep_uint(cli, "performance", 1, 5, 0, &a.performance)) ||
             (rc = prep_uint(cli, "practice", 1, 5, 0, &a.practice)) ||

@@ -47,11 +47,12 @@ int cmd_body(cli_t *cli, const char *verb)
     int rc;
     if (strcmp(verb, "add") == 0) {
         b.kind = (char *)prep_enum(cli, "kind", "");
-        b.name = (char *)cli_opt_or(cli, "name", "");
-        b.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        b.community = (char *)cli_opt_or(cli, "community", "");
-        b.leader_id = (char *)cli_opt_or(cli, "leader", "");
-        b.formed_on = (char *)cli_opt_or(cli, "formed", "");
+        prep_texts(
+            cli,
+            (const char *const[]){"name", "subdistrict", "community", "leader", "formed", NULL},
+            (char **const[]){&b.name, &b.subdistrict, &b.community, &b.leader_id, &b.formed_on,
+                             NULL});
+
         b.member_ids = members;
         b.n_member_ids = prep_opts(cli, "member", members, S_MAX);
         b.communities = guides;

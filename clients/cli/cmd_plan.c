@@ -108,20 +108,18 @@ int cmd_plan(cli_t *cli, const char *verb)
         }
         p.steps = step_ptrs;
         p.n_steps = n; /* more than 10 are refused by the service, naming the field */
-        p.community = (char *)cli_opt_or(cli, "community", "");
-        p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        p.title = (char *)cli_opt_or(cli, "title", "");
-        p.text = (char *)cli_opt_or(cli, "text", "");
-        p.document = (char *)cli_opt_or(cli, "document", "");
-        p.submitted_on = (char *)cli_opt_or(cli, "date", "");
+        prep_texts(cli,
+                   (const char *const[]){"community", "subdistrict", "title", "text", "document",
+                                         "date", NULL},
+                   (char **const[]){&p.community, &p.subdistrict, &p.title, &p.text, &p.document,
+                                    &p.submitted_on, NULL});
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_ADD, &p.base,
                           cli->en ? "plan submitted for approval" : "方案已提交审批", s_print);
     } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
         int revise = verb[0] == 'r';
         e.id = (char *)cli->pos[0];
-        e.title = (char *)cli_opt_or(cli, "title", "");
-        e.text = (char *)cli_opt_or(cli, "text", "");
-        e.document = (char *)cli_opt_or(cli, "document", "");
+        prep_texts(cli, (const char *const[]){"title", "text", "document", NULL},
+                   (char **const[]){&e.title, &e.text, &e.document, NULL});
         if (revise)
             e.date = (char *)cli_opt_or(cli, "date", "");
         return prep_write(cli,
@@ -134,9 +132,8 @@ int cmd_plan(cli_t *cli, const char *verb)
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "return") == 0) && cli->npos == 1) {
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
-        d.date = (char *)cli_opt_or(cli, "date", "");
-        d.approver = (char *)cli_opt_or(cli, "by", "");
-        d.note = (char *)cli_opt_or(cli, "note", "");
+        prep_texts(cli, (const char *const[]){"date", "by", "note", NULL},
+                   (char **const[]){&d.date, &d.approver, &d.note, NULL});
         if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
             return rc;
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE, &d.base,
@@ -161,10 +158,8 @@ int cmd_task(cli_t *cli, const char *verb)
                              "task")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
-        t.plan_id = (char *)cli_opt_or(cli, "plan", "");
-        t.title = (char *)cli_opt_or(cli, "title", "");
-        t.owner = (char *)cli_opt_or(cli, "owner", "");
-        t.due = (char *)cli_opt_or(cli, "due", "");
+        prep_texts(cli, (const char *const[]){"plan", "title", "owner", "due", NULL},
+                   (char **const[]){&t.plan_id, &t.title, &t.owner, &t.due, NULL});
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_ADD, &t.base,
                           cli->en ? "task added" : "任务已添加", s_print_tasks);
     } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
@@ -183,14 +178,11 @@ int cmd_task(cli_t *cli, const char *verb)
                          "任务", "task", s_print_tasks);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.due = (char *)cli_opt_or(cli, "due", "");
-        u.title = (char *)cli_opt_or(cli, "title", "");
-        u.owner = (char *)cli_opt_or(cli, "owner", "");
+        prep_texts(cli, (const char *const[]){"reason", "due", "title", "owner", NULL},
+                   (char **const[]){&u.reason, &u.due, &u.title, &u.owner, NULL});
+
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_UPDATE, &u.base,
-                          cli->en ? "task corrected (the previous values are kept in the journal)"
-                                  : "任务已更正（原值保留在日志中）",
-                          s_print_tasks);
+                          prep_corrected_done("任务", "task"), s_print_tasks);
     }
     return cli_usage("hj task add|done|list|void|update");
 }

@@ -60,12 +60,10 @@ int cmd_publicity(cli_t *cli, const char *verb)
                              "publicity")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
-        p.community = (char *)cli_opt_or(cli, "community", "");
-        p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+        prep_texts(cli, (const char *const[]){"community", "subdistrict", "date", "title", NULL},
+                   (char **const[]){&p.community, &p.subdistrict, &p.date, &p.title, NULL});
         p.channel = (char *)prep_enum(cli, "channel", "");
         p.kind = (char *)prep_enum(cli, "kind", "");
-        p.date = (char *)cli_opt_or(cli, "date", "");
-        p.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
             return rc;
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD, &p.base,
@@ -82,16 +80,15 @@ int cmd_publicity(cli_t *cli, const char *verb)
                          s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.date = (char *)cli_opt_or(cli, "date", "");
-        u.title = (char *)cli_opt_or(cli, "title", "");
+        prep_texts(cli, (const char *const[]){"reason", "date", "title", NULL},
+                   (char **const[]){&u.reason, &u.date, &u.title, NULL});
+
         if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)
             return rc;
-        return prep_write(
-            cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
-            cli->en ? "publicity push corrected (the previous values are kept in the journal)"
-                    : "宣传记录已更正（原值保留在日志中）",
-            s_print);
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
+                          prep_corrected_done("宣传记录", "publicity push"),
+
+                          s_print);
     }
     return cli_usage("hj publicity add|list|show|void|update");
 }

@@ -58,13 +58,13 @@ int cmd_rectification(cli_t *cli, const char *verb)
     Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     if (strcmp(verb, "open") == 0) {
-        m.community = (char *)cli_opt_or(cli, "community", "");
         m.problem = (char *)prep_enum(cli, "problem", "");
-        m.description = (char *)cli_opt_or(cli, "description", "");
-        m.plan = (char *)cli_opt_or(cli, "plan", "");
-        m.owner = (char *)cli_opt_or(cli, "owner", "");
-        m.due = (char *)cli_opt_or(cli, "due", "");
-        m.opened_on = (char *)cli_opt_or(cli, "date", "");
+        prep_texts(
+            cli,
+            (const char *const[]){"community", "description", "plan", "owner", "due", "date", NULL},
+            (char **const[]){&m.community, &m.description, &m.plan, &m.owner, &m.due, &m.opened_on,
+                             NULL});
+
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN, &m.base,
                           "rectification opened", s_print);
     } else if ((strcmp(verb, "start") == 0 || strcmp(verb, "close") == 0) && cli->npos == 1) {

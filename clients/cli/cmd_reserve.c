@@ -305,15 +305,13 @@ int cmd_reserve(cli_t *cli, const char *verb)
                              "reserve")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
-        r.person_id = (char *)cli_opt_or(cli, "person", "");
-        r.community = (char *)cli_opt_or(cli, "community", "");
+        prep_texts(
+            cli, (const char *const[]){"person", "community", "source", "added", "note", NULL},
+            (char **const[]){&r.person_id, &r.community, &r.source, &r.added, &r.note, NULL});
         r.committee = s_committee(prep_enum(cli, "committee", ""));
-        r.source = (char *)cli_opt_or(cli, "source", "");
-        r.added = (char *)cli_opt_or(cli, "added", "");
         r.status = (char *)prep_enum(cli, "status", "active");
         r.vetting = (char *)prep_enum(cli, "vetting", "pending");
         r.bar_reason = (char *)prep_enum(cli, "reason", "");
-        r.note = (char *)cli_opt_or(cli, "note", "");
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
                           cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {

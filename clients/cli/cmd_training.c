@@ -124,10 +124,8 @@ int cmd_training(cli_t *cli, const char *verb)
                              "training")) != CLI_OK)
         return rc;
     if (strcmp(verb, "add") == 0) {
-        tr.date = (char *)cli_opt_or(cli, "date", "");
-        tr.community = (char *)cli_opt_or(cli, "community", "");
-        tr.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        tr.trainer = (char *)cli_opt_or(cli, "trainer", "");
+        prep_texts(cli, (const char *const[]){"date", "community", "subdistrict", "trainer", NULL},
+                   (char **const[]){&tr.date, &tr.community, &tr.subdistrict, &tr.trainer, NULL});
         tr.topics = topics;
         tr.n_topics = prep_opts(cli, "topic", topics, S_MAX);
         /* --attendee PERSON:ROLE */
@@ -153,9 +151,9 @@ int cmd_training(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
         /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.date = (char *)cli_opt_or(cli, "date", "");
-        u.trainer = (char *)cli_opt_or(cli, "trainer", "");
+        prep_texts(cli, (const char *const[]){"reason", "date", "trainer", NULL},
+                   (char **const[]){&u.reason, &u.date, &u.trainer, NULL});
+
         if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,
                               &u.n_add_attendees)) != CLI_OK)
             return rc;
@@ -165,11 +163,10 @@ int cmd_training(cli_t *cli, const char *verb)
                               removed_ids)) != CLI_OK)
             return rc;
         u.remove_attendees = removed;
-        return prep_write(
-            cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
-            cli->en ? "training session corrected (the previous values are kept in the journal)"
-                    : "培训记录已更正（原值保留在日志中）",
-            s_print);
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
+                          prep_corrected_done("培训记录", "training session"),
+
+                          s_print);
     }
     return cli_usage("hj training add|list|show|coverage|void|update");
 }

@@ -14,6 +14,9 @@
  * "training", "task" or "reserve". */
 int record_ref(cli_t *cli, const char *kind, const char *given, char id[37]);
 
+/* A UUID needs no look-up: 1 with it copied into id, else 0 with id "". */
+int record_ref_uuid(const char *given, char id[37]);
+
 /* When verb is one of verbs (NULL-ended: the verbs that take the record's
  * ID), the first positional word resolved in place by record_ref; nothing
  * happens for other verbs or without one (the verb names its usage). */

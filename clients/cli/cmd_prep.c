@@ -316,6 +316,14 @@ void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
     prep_rows(records, n, ncols, head, row);
 }
 
+const void *prep_table_record(const ProtobufCMessage *m, int ncols, const char *const *head,
+                              void (*row)(cli_table_t *t, const ProtobufCMessage *record),
+                              const ProtobufCMessageDescriptor *type)
+{
+    prep_table(m, ncols, head, row);
+    return m->descriptor == type ? m : NULL;
+}
+
 void prep_rows(const void *records, size_t n, int ncols, const char *const *head,
                void (*row)(cli_table_t *t, const ProtobufCMessage *record))
 {

@@ -120,7 +120,13 @@ void prep_fields(const char *const *pairs, size_t n);
  * cli_table_row. */
 void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
                 void (*row)(cli_table_t *t, const ProtobufCMessage *record));
-/* The same table of n records (an array of pointers to messages, as a
+/* prep_table, then m when it is one record of type (the caller prints its
+ * details below the table), else NULL (a list). */
+const void *prep_table_record(const ProtobufCMessage *m, int ncols, const char *const *head,
+                              void (*row)(cli_table_t *t, const ProtobufCMessage *record),
+                              const ProtobufCMessageDescriptor *type);
+/* The same table of n records
+ (an array of pointers to messages, as a
  * message's repeated field holds them). */
 void prep_rows(const void *records, size_t n, int ncols, const char *const *head,
                void (*row)(cli_table_t *t, const ProtobufCMessage *record));

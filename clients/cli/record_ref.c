@@ -72,6 +72,13 @@ int record_ref(cli_t *cli, const char *kind, const char *given, char id[37])
     return rc;
 }
 
+int record_ref_run(cli_t *cli, const char *verb, const char *const *verbs, const char *kind,
+                   int (*run)(cli_t *cli, const char *verb))
+{
+    int rc = record_ref_pos(cli, verb, verbs, kind);
+    return rc != CLI_OK ? rc : run(cli, verb);
+}
+
 int record_ref_pos(cli_t *cli, const char *verb, const char *const *verbs, const char *kind)
 {
     static char id[37];

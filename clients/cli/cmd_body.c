@@ -50,7 +50,6 @@ int cmd_body(cli_t *cli, const char *verb)
             (const char *const[]){"name", "subdistrict", "community", "leader", "formed", NULL},
             (char **const[]){&b.name, &b.subdistrict, &b.community, &b.leader_id, &b.formed_on,
                              NULL});
-
         b.member_ids = members;
         b.n_member_ids = prep_opts(cli, "member", members, S_MAX);
         b.communities = guides;

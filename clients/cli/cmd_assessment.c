@@ -26,10 +26,10 @@ static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",    "ID",    "DATE",  "COMMUNITY", "MEMBER",
                                  "ABILITY", "PERF.", "STYLE", "TRUST",     "ASSESSOR"};
-    prep_table(m, 10, head, s_row);
-    if (m->descriptor != &hj__registry__assessment__descriptor)
+    const Hj__Registry__Assessment *a =
+        prep_table_record(m, 10, head, s_row, &hj__registry__assessment__descriptor);
+    if (!a)
         return;
-    const Hj__Registry__Assessment *a = (const Hj__Registry__Assessment *)m;
     if (a->voided)
         printf("%s  %s\n", prep_voided_mark(1) + 1, a->void_reason);
     const char *notes[] = {"structure (结构)", a->structure_note,    "ability (能力)",
@@ -114,28 +114,21 @@ static int s_seat(cli_t *cli, const char *given, char seat[37])
     return rc;
 }
 
-int cmd_assessment(cli_t *cli, const char *verb)
+static int s_assessment(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Assessment a = HJ__REGISTRY__ASSESSMENT__INIT;
-    Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     char seat[37]; /* a.seat_id points here until the request is sent */
     int rc;
-    /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                             "assessment")) != CLI_OK)
-        return rc;
     if (strcmp(verb, "add") == 0) {
+        Hj__Registry__Assessment a = HJ__REGISTRY__ASSESSMENT__INIT;
         if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
             return rc;
         a.seat_id = seat;
-        a.date = (char *)cli_opt_or(cli, "date", "");
-        a.assessor = (char *)cli_opt_or(cli, "assessor", "");
-        a.structure_note = (char *)cli_opt_or(cli, "structure", "");
-        a.ability_note = (char *)cli_opt_or(cli, "ability-note", "");
-        a.performance_note = (char *)cli_opt_or(cli, "performance-note", "");
-        a.practice_note = (char *)cli_opt_or(cli, "practice-note", "");
-        a.trust_note = (char *)cli_opt_or(cli, "trust-note", "");
+        prep_texts(cli,
+                   (const char *const[]){"date", "assessor", "structure", "ability-note",
+                                         "performance-note", "practice-note", "trust-note", NULL},
+                   (char **const[]){&a.date, &a.assessor, &a.structure_note, &a.ability_note,
+                                    &a.performance_note, &a.practice_note, &a.trust_note, NULL});
+
         if ((rc = prep_uint(cli, "ability", 1, 5, 0, &a.ability)) ||
             (rc = prep_uint(cli, "performance", 1, 5, 0, &a.performance)) ||
             (rc = prep_uint(cli, "practice", 1, 5, 0, &a.practice)) ||
@@ -144,11 +137,13 @@ int cmd_assessment(cli_t *cli, const char *verb)
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD, &a.base,
                           cli->en ? "assessment recorded" : "研判评估已记录", s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.include_void = cli_flag(cli, "include-void");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
         return prep_show(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET, s_print);
     } else if (strcmp(verb, "risk") == 0 && cli->npos == 1) {
+        Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
         const char *notes = cli_opt(cli, "notes"), *plan = cli_opt(cli, "contingency");
         if (!notes && !plan)
             return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RISK_GET, s_print_risk);
@@ -165,4 +160,11 @@ int cmd_assessment(cli_t *cli, const char *verb)
                          s_print);
     }
     return cli_usage("hj assessment add|list|show|risk|void");
+}
+
+/* The record by its code (X0042) or UUID (issue #20). */
+int cmd_assessment(cli_t *cli, const char *verb)
+{
+    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                          "assessment", s_assessment);
 }

@@ -74,17 +74,13 @@ static int s_enum_opt(cli_t *cli, const char *key, const ProtobufCEnumDescriptor
     return s_enum_opt_zh(cli, key, d, NULL, choices, value);
 }
 
-/* Every value of a repeatable option (--auditor A --auditor B). */
-static char **s_opt_all(cli_t *cli, const char *key, size_t *n)
+/* A required --key of enum d: said when absent, else as s_enum_opt. */
+static int s_enum_need(cli_t *cli, const char *key, const ProtobufCEnumDescriptor *d,
+                       const char *choices, int *value)
 {
-    static char *values[CLI_MAX_ARGS];
-    *n = 0;
-    for (int i = 0; i < cli->nopt; i++)
-        if (strcmp(cli->opt[i].key, key) == 0) {
-            cli->opt[i].used = 1;
-            values[(*n)++] = (char *)cli->opt[i].value;
-        }
-    return values;
+    if (!cli_opt(cli, key))
+        return cli_usage("--%s is required", key);
+    return s_enum_opt(cli, key, d, choices, value);
 }
 
 static int s_number(const char *text, const char *what, uint32_t *out)
@@ -143,63 +139,53 @@ static void s_print_serious(Hj__Audit__Finding **items, size_t n)
     }
 }
 
-static void s_print_scope(Hj__Audit__ScopeItem **items, size_t n)
+static const char *const s_scope_head[] = {"NO", "STATUS", "KIND", "TITLE", "REQUESTED BY", "NOTE"};
+
+static void s_scope_row(cli_table_t *t, const ProtobufCMessage *record)
 {
-    static const char *head[] = {"NO", "STATUS", "KIND", "TITLE", "REQUESTED BY", "NOTE"};
-    cli_table_t *t = cli_table_new(6, head);
-    for (size_t i = 0; i < n; i++) {
-        Hj__Audit__ScopeItem *s = items[i];
-        char no[16], status[48], kind[48], who[400] = "";
-        snprintf(no, sizeof no, "%u", s->no);
-        if (s->kind == HJ__AUDIT__SCOPE_KIND__REQUESTED)
-            snprintf(who, sizeof who, "%s, %s (%u of %u %s)", s->requested_by, s->requested_on,
-                     s->signers, s->eligible,
-                     s->basis == HJ__AUDIT__BASIS__REPRESENTATIVES ? "representatives"
-                                                                   : "residents");
-        const char *row[] = {no,
-                             s_enum_name(&hj__audit__scope_status__descriptor, s->status, status),
-                             s_enum_name(&hj__audit__scope_kind__descriptor, s->kind, kind),
-                             s->title,
-                             who,
-                             s->note};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    const Hj__Audit__ScopeItem *s = (const Hj__Audit__ScopeItem *)record;
+    char no[16], status[48], kind[48], who[400] = "";
+    snprintf(no, sizeof no, "%u", s->no);
+    if (s->kind == HJ__AUDIT__SCOPE_KIND__REQUESTED)
+        snprintf(who, sizeof who, "%s, %s (%u of %u %s)", s->requested_by, s->requested_on,
+                 s->signers, s->eligible,
+                 s->basis == HJ__AUDIT__BASIS__REPRESENTATIVES ? "representatives" : "residents");
+    const char *row[] = {no,
+                         s_enum_name(&hj__audit__scope_status__descriptor, s->status, status),
+                         s_enum_name(&hj__audit__scope_kind__descriptor, s->kind, kind),
+                         s->title,
+                         who,
+                         s->note};
+    cli_table_row(t, row);
 }
 
-static void s_print_findings(Hj__Audit__Finding **items, size_t n)
+static const char *const s_finding_head[] = {"NO",     "ITEM",        "SEVERITY", "AMOUNT (元)",
+                                             "REMEDY", "RESPONSIBLE", "FINDING",  "EVIDENCE"};
+
+static void s_finding_row(cli_table_t *t, const ProtobufCMessage *record)
 {
-    static const char *head[] = {"NO",     "ITEM",        "SEVERITY", "AMOUNT (元)",
-                                 "REMEDY", "RESPONSIBLE", "FINDING",  "EVIDENCE"};
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        Hj__Audit__Finding *f = items[i];
-        char no[16], item[16], sev[96], sevname[48], yuan[40] = "", remedy[48], evidence[600] = "";
-        snprintf(no, sizeof no, "%u", f->no);
-        snprintf(item, sizeof item, "%u", f->scope_item);
-        snprintf(sev, sizeof sev, "%s %s",
-                 s_enum_name(&hj__audit__severity__descriptor, f->severity, sevname),
-                 f->severity >= 1 && f->severity <= 3 ? s_severity_zh[f->severity] : "");
-        if (f->has_amount)
-            cli_yuan(f->amount_fen, yuan);
-        for (size_t k = 0; k < f->n_evidence; k++) {
-            size_t used = strlen(evidence);
-            snprintf(evidence + used, sizeof evidence - used, "%s%s", k ? "; " : "",
-                     f->evidence[k]);
-        }
-        const char *row[] = {no,
-                             item,
-                             sev,
-                             yuan,
-                             s_enum_name(&hj__audit__remedy__descriptor, f->remedy, remedy),
-                             f->responsible,
-                             f->text,
-                             evidence};
-        cli_table_row(t, row);
+    const Hj__Audit__Finding *f = (const Hj__Audit__Finding *)record;
+    char no[16], item[16], sev[96], sevname[48], yuan[40] = "", remedy[48], evidence[600] = "";
+    snprintf(no, sizeof no, "%u", f->no);
+    snprintf(item, sizeof item, "%u", f->scope_item);
+    snprintf(sev, sizeof sev, "%s %s",
+             s_enum_name(&hj__audit__severity__descriptor, f->severity, sevname),
+             f->severity >= 1 && f->severity <= 3 ? s_severity_zh[f->severity] : "");
+    if (f->has_amount)
+        cli_yuan(f->amount_fen, yuan);
+    for (size_t k = 0; k < f->n_evidence; k++) {
+        size_t used = strlen(evidence);
+        snprintf(evidence + used, sizeof evidence - used, "%s%s", k ? "; " : "", f->evidence[k]);
     }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    const char *row[] = {no,
+                         item,
+                         sev,
+                         yuan,
+                         s_enum_name(&hj__audit__remedy__descriptor, f->remedy, remedy),
+                         f->responsible,
+                         f->text,
+                         evidence};
+    cli_table_row(t, row);
 }
 
 static void s_print_view(const Hj__Audit__AuditView *v)
@@ -223,10 +209,10 @@ static void s_print_view(const Hj__Audit__AuditView *v)
            cli_yuan(v->amount_total_fen, total));
     s_print_serious(v->serious_open, v->n_serious_open);
     printf("\nscope (审计范围)\n");
-    s_print_scope(v->scope, v->n_scope);
+    prep_rows(v->scope, v->n_scope, 6, s_scope_head, s_scope_row);
     if (v->n_findings) {
         printf("\nfindings (审计发现)\n");
-        s_print_findings(v->findings, v->n_findings);
+        prep_rows(v->findings, v->n_findings, 8, s_finding_head, s_finding_row);
     }
     printf("\nmoves\n");
     static const char *head[] = {"FROM", "TO", "ON", "BY", "REASON"};
@@ -244,32 +230,24 @@ static void s_print_view(const Hj__Audit__AuditView *v)
 }
 
 /* One line a community (status) or an audit (list). */
-static void s_print_lines(Hj__Audit__StatusLine **items, size_t n)
+static void s_line_row(cli_table_t *t, const ProtobufCMessage *record)
 {
-    static const char *head[] = {
-        "COMMUNITY",     "NAME",        "TERM",      "STATE",
-        "OPEN FINDINGS", "AMOUNT (元)", "PUBLISHED", "SERIOUS OPEN (严重问题未整改)"};
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        Hj__Audit__StatusLine *l = items[i];
-        char state[64], open[16], yuan[40] = "", serious[32] = "";
-        snprintf(open, sizeof open, "%u", l->open_findings);
-        if (l->audit_id[0])
-            cli_yuan(l->amount_total_fen, yuan);
-        if (l->serious_open)
-            snprintf(serious, sizeof serious, "!! %u", l->serious_open);
-        const char *row[] = {l->community,
-                             l->name,
-                             l->term,
-                             s_state_text(l->state, state),
-                             l->audit_id[0] ? open : "",
-                             yuan,
-                             l->published_on,
-                             serious};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    const Hj__Audit__StatusLine *l = (const Hj__Audit__StatusLine *)record;
+    char state[64], open[16], yuan[40] = "", serious[32] = "";
+    snprintf(open, sizeof open, "%u", l->open_findings);
+    if (l->audit_id[0])
+        cli_yuan(l->amount_total_fen, yuan);
+    if (l->serious_open)
+        snprintf(serious, sizeof serious, "!! %u", l->serious_open);
+    const char *row[] = {l->community,
+                         l->name,
+                         l->term,
+                         s_state_text(l->state, state),
+                         l->audit_id[0] ? open : "",
+                         yuan,
+                         l->published_on,
+                         serious};
+    cli_table_row(t, row);
 }
 
 static void s_print_gate(const Hj__Audit__Gate *g)
@@ -288,43 +266,35 @@ static void s_print_gate(const Hj__Audit__Gate *g)
                g->serious_open == 1 ? "" : "s");
 }
 
-static int s_output(cli_t *cli, Hj__Audit__Reply *reply, const char *done)
+/* Whatever an audit reply carries, as text. */
+static void s_print(const ProtobufCMessage *m)
 {
-    if (cli->json) {
-        /* The result the oneof carries, or the whole reply when it carries none. */
-        const ProtobufCMessage *result = cli_oneof(&reply->base);
-        cli_json(result ? result : &reply->base);
-    } else {
-        if (done)
-            printf("%s\n", done);
-        switch (reply->result_case) {
-        case HJ__AUDIT__REPLY__RESULT_AUDIT:
-            s_print_view(reply->audit);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_LINES:
-            s_print_lines(reply->lines->items, reply->lines->n_items);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM:
-            s_print_scope(&reply->scope_item, 1);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_SCOPE:
-            s_print_scope(reply->scope->items, reply->scope->n_items);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_FINDING:
-            s_print_findings(&reply->finding, 1);
-            break;
-        case HJ__AUDIT__REPLY__RESULT_GATE:
-            s_print_gate(reply->gate);
-            break;
-        default:
-            break;
-        }
-    }
-    hj__audit__reply__free_unpacked(reply, NULL);
-    return CLI_OK;
+    static const char *const line_head[] = {
+        "COMMUNITY",     "NAME",        "TERM",      "STATE",
+        "OPEN FINDINGS", "AMOUNT (元)", "PUBLISHED", "SERIOUS OPEN (严重问题未整改)"};
+    const ProtobufCMessageDescriptor *type = prep_record_type(m);
+    if (type == &hj__audit__audit_view__descriptor)
+        s_print_view((const Hj__Audit__AuditView *)m);
+    else if (type == &hj__audit__status_line__descriptor)
+        prep_table(m, 8, line_head, s_line_row);
+    else if (type == &hj__audit__gate__descriptor)
+        s_print_gate((const Hj__Audit__Gate *)m);
+    else if (type == &hj__audit__scope_item__descriptor)
+        prep_table(m, 6, s_scope_head, s_scope_row);
+    else if (type == &hj__audit__finding__descriptor)
+        prep_table(m, 8, s_finding_head, s_finding_row);
 }
 
 /* ---- commands ---------------------------------------------------------------- */
+
+/* One audit request, a write when it says what it did (done), and its answer. */
+static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, const char *done)
+{
+    ProtobufCMessage *reply;
+    int rc = prep_send_to(cli, &prep_audit, op_case, op, done ? PREP_WRITE : 0, &reply);
+
+    return rc ? rc : prep_reply(cli, reply, done, s_print);
+}
 
 static int s_ref(cli_t *cli, int pos, Hj__Audit__AuditRef *ref, const char *usage)
 {
@@ -335,218 +305,196 @@ static int s_ref(cli_t *cli, int pos, Hj__Audit__AuditRef *ref, const char *usag
     return CLI_OK;
 }
 
-static int s_scope(cli_t *cli, Hj__Audit__Request *req, const char **done)
+static int s_scope_add(cli_t *cli, Hj__Audit__AuditRef *ref)
 {
-    static Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
-    static Hj__Audit__ScopeAdd add = HJ__AUDIT__SCOPE_ADD__INIT;
-    static Hj__Audit__ScopeItem item = HJ__AUDIT__SCOPE_ITEM__INIT;
-    static Hj__Audit__ScopeSet set = HJ__AUDIT__SCOPE_SET__INIT;
+    Hj__Audit__ScopeAdd add = HJ__AUDIT__SCOPE_ADD__INIT;
+    Hj__Audit__ScopeItem item = HJ__AUDIT__SCOPE_ITEM__INIT;
+    int rc, value = 0;
+    if ((rc = s_ref(cli, 1, ref, "hj audit scope add KEY --title TEXT")) != CLI_OK)
+        return rc;
+    prep_texts(
+        cli, (const char *const[]){"title", "note", "requested-by", "requested-on", NULL},
+        (char **const[]){&item.title, &item.note, &item.requested_by, &item.requested_on, NULL});
+    if ((rc = s_enum_opt(cli, "basis", &hj__audit__basis__descriptor,
+                         "representatives or residents", &value)) != CLI_OK)
+        return rc;
+    item.basis = value;
+    const char *signers = cli_opt(cli, "signers"), *eligible = cli_opt(cli, "eligible");
+    if ((signers && (rc = s_number(signers, "--signers", &item.signers)) != CLI_OK) ||
+        (eligible && (rc = s_number(eligible, "--eligible", &item.eligible)) != CLI_OK))
+        return rc;
+    add.audit = ref;
+    add.item = &item;
+    return s_send(cli, HJ__AUDIT__REQUEST__OP_SCOPE_ADD, &add.base, "scope item added");
+}
+
+static int s_scope(cli_t *cli)
+{
+    Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
+    Hj__Audit__ScopeSet set = HJ__AUDIT__SCOPE_SET__INIT;
     const char *sub = cli->npos > 0 ? cli->pos[0] : "";
     int rc, value = 0;
     if (strcmp(sub, "list") == 0) {
         if ((rc = s_ref(cli, 1, &ref, "hj audit scope list KEY")) != CLI_OK)
             return rc;
-        req->op_case = HJ__AUDIT__REQUEST__OP_SCOPE_LIST;
-        req->scope_list = &ref;
-    } else if (strcmp(sub, "add") == 0) {
-        if ((rc = s_ref(cli, 1, &ref, "hj audit scope add KEY --title TEXT")) != CLI_OK)
-            return rc;
-        item.title = (char *)cli_opt_or(cli, "title", "");
-        item.note = (char *)cli_opt_or(cli, "note", "");
-        if ((rc = s_enum_opt(cli, "basis", &hj__audit__basis__descriptor,
-                             "representatives or residents", &value)) != CLI_OK)
-            return rc;
-        item.basis = value;
-        const char *signers = cli_opt(cli, "signers"), *eligible = cli_opt(cli, "eligible");
-        if ((signers && (rc = s_number(signers, "--signers", &item.signers)) != CLI_OK) ||
-            (eligible && (rc = s_number(eligible, "--eligible", &item.eligible)) != CLI_OK))
-            return rc;
-        item.requested_by = (char *)cli_opt_or(cli, "requested-by", "");
-        item.requested_on = (char *)cli_opt_or(cli, "requested-on", "");
-        add.audit = &ref;
-        add.item = &item;
-        req->op_case = HJ__AUDIT__REQUEST__OP_SCOPE_ADD;
-        req->scope_add = &add;
-        *done = "scope item added";
-    } else if (strcmp(sub, "set") == 0) {
-        if ((rc = s_ref(cli, 1, &ref, "hj audit scope set KEY NO --status STATUS")) != CLI_OK)
-            return rc;
-        if (cli->npos < 3)
-            return cli_usage("hj audit scope set KEY NO --status STATUS");
-        if ((rc = s_number(cli->pos[2], "NO (the scope item's number)", &set.no)) != CLI_OK)
-            return rc;
-        if (!cli_opt(cli, "status"))
-            return cli_usage("--status is required");
-        if ((rc = s_enum_opt(cli, "status", &hj__audit__scope_status__descriptor,
-                             "not_started, examined, finding_raised or cleared", &value)) != CLI_OK)
-            return rc;
-        set.status = value;
-        set.note = (char *)cli_opt_or(cli, "note", "");
-        set.audit = &ref;
-        req->op_case = HJ__AUDIT__REQUEST__OP_SCOPE_SET;
-        req->scope_set = &set;
-        *done = "scope item updated";
-    } else
+        return s_send(cli, HJ__AUDIT__REQUEST__OP_SCOPE_LIST, &ref.base, NULL);
+    } else if (strcmp(sub, "add") == 0)
+        return s_scope_add(cli, &ref);
+    else if (strcmp(sub, "set") != 0)
         return cli_usage("hj audit scope list|add|set KEY ...");
-    return CLI_OK;
+    if ((rc = s_ref(cli, 1, &ref, "hj audit scope set KEY NO --status STATUS")) != CLI_OK)
+        return rc;
+    if (cli->npos < 3)
+        return cli_usage("hj audit scope set KEY NO --status STATUS");
+    if ((rc = s_number(cli->pos[2], "NO (the scope item's number)", &set.no)) != CLI_OK)
+        return rc;
+    if ((rc = s_enum_need(cli, "status", &hj__audit__scope_status__descriptor,
+                          "not_started, examined, finding_raised or cleared", &value)) != CLI_OK)
+        return rc;
+    set.status = value;
+    set.note = (char *)cli_opt_or(cli, "note", "");
+    set.audit = &ref;
+    return s_send(cli, HJ__AUDIT__REQUEST__OP_SCOPE_SET, &set.base, "scope item updated");
 }
 
-static int s_finding(cli_t *cli, Hj__Audit__Request *req, const char **done)
+static int s_finding_add(cli_t *cli)
 {
-    static Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
-    static Hj__Audit__FindingAdd add = HJ__AUDIT__FINDING_ADD__INIT;
-    static Hj__Audit__Finding f = HJ__AUDIT__FINDING__INIT;
-    static Hj__Audit__FindingUpdate u = HJ__AUDIT__FINDING_UPDATE__INIT;
-    const char *sub = cli->npos > 0 ? cli->pos[0] : "";
+    Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
+    Hj__Audit__FindingAdd add = HJ__AUDIT__FINDING_ADD__INIT;
+    Hj__Audit__Finding f = HJ__AUDIT__FINDING__INIT;
+    char *evidence[CLI_MAX_ARGS];
     int rc, value = 0;
-    if (strcmp(sub, "add") == 0) {
-        if ((rc = s_ref(cli, 1, &ref,
-                        "hj audit finding add KEY --item NO --severity S --text T")) != CLI_OK)
-            return rc;
-        if ((rc = s_number(cli_opt(cli, "item"), "--item (the scope item's number)",
-                           &f.scope_item)) != CLI_OK)
-            return rc;
-        if (!cli_opt(cli, "severity"))
-            return cli_usage("--severity is required");
-        if ((rc = s_enum_opt(cli, "severity", &hj__audit__severity__descriptor,
-                             "observation, irregularity or serious", &value)) != CLI_OK)
-            return rc;
-        f.severity = value;
-        f.amount = (char *)cli_opt_or(cli, "amount", "");
-        f.text = (char *)cli_opt_or(cli, "text", "");
-        f.responsible = (char *)cli_opt_or(cli, "responsible", "");
-        f.evidence = s_opt_all(cli, "evidence", &f.n_evidence);
-        add.audit = &ref;
-        add.finding = &f;
-        req->op_case = HJ__AUDIT__REQUEST__OP_FINDING_ADD;
-        req->finding_add = &add;
-        *done = "finding recorded";
-    } else if (strcmp(sub, "update") == 0) {
-        if ((rc = s_ref(cli, 1, &ref, "hj audit finding update KEY NO [--remedy R]")) != CLI_OK)
-            return rc;
-        if (cli->npos < 3)
-            return cli_usage("hj audit finding update KEY NO [--remedy open|remedied|referred]");
-        if ((rc = s_number(cli->pos[2], "NO (the finding's number)", &u.no)) != CLI_OK ||
-            (rc = s_enum_opt(cli, "remedy", &hj__audit__remedy__descriptor,
-                             "open, remedied or referred", &value)) != CLI_OK)
-            return rc;
-        u.remedy = value;
-        u.responsible = (char *)cli_opt_or(cli, "responsible", "");
-        u.note = (char *)cli_opt_or(cli, "note", "");
-        u.evidence = s_opt_all(cli, "evidence", &u.n_evidence);
-        u.audit = &ref;
-        req->op_case = HJ__AUDIT__REQUEST__OP_FINDING_UPDATE;
-        req->finding_update = &u;
-        *done = "finding updated";
-    } else
-        return cli_usage("hj audit finding add|update KEY ...");
-    return CLI_OK;
+    if ((rc = s_ref(cli, 1, &ref, "hj audit finding add KEY --item NO --severity S --text T")) !=
+        CLI_OK)
+        return rc;
+    if ((rc = s_number(cli_opt(cli, "item"), "--item (the scope item's number)", &f.scope_item)) !=
+        CLI_OK)
+        return rc;
+    if ((rc = s_enum_need(cli, "severity", &hj__audit__severity__descriptor,
+                          "observation, irregularity or serious", &value)) != CLI_OK)
+        return rc;
+    f.severity = value;
+    prep_texts(cli, (const char *const[]){"amount", "text", "responsible", NULL},
+               (char **const[]){&f.amount, &f.text, &f.responsible, NULL});
+    f.evidence = evidence;
+    f.n_evidence = prep_opts(cli, "evidence", evidence, CLI_MAX_ARGS);
+    add.audit = &ref;
+    add.finding = &f;
+    return s_send(cli, HJ__AUDIT__REQUEST__OP_FINDING_ADD, &add.base, "finding recorded");
 }
 
-static void s_print_line_list(const ProtobufCMessage *m)
+static int s_finding_update(cli_t *cli)
 {
-    const Hj__Audit__StatusLines *l = (const Hj__Audit__StatusLines *)m;
-    s_print_lines(l->items, l->n_items);
+    Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
+    Hj__Audit__FindingUpdate u = HJ__AUDIT__FINDING_UPDATE__INIT;
+    char *evidence[CLI_MAX_ARGS];
+    int rc, value = 0;
+    if ((rc = s_ref(cli, 1, &ref, "hj audit finding update KEY NO [--remedy R]")) != CLI_OK)
+        return rc;
+    if (cli->npos < 3)
+        return cli_usage("hj audit finding update KEY NO [--remedy open|remedied|referred]");
+    if ((rc = s_number(cli->pos[2], "NO (the finding's number)", &u.no)) != CLI_OK ||
+        (rc = s_enum_opt(cli, "remedy", &hj__audit__remedy__descriptor,
+                         "open, remedied or referred", &value)) != CLI_OK)
+        return rc;
+    u.remedy = value;
+    u.responsible = (char *)cli_opt_or(cli, "responsible", "");
+    u.note = (char *)cli_opt_or(cli, "note", "");
+    u.evidence = evidence;
+    u.n_evidence = prep_opts(cli, "evidence", evidence, CLI_MAX_ARGS);
+    u.audit = &ref;
+    return s_send(cli, HJ__AUDIT__REQUEST__OP_FINDING_UPDATE, &u.base, "finding updated");
+}
+
+static int s_list(cli_t *cli)
+{
+    Hj__Audit__Request req = HJ__AUDIT__REQUEST__INIT;
+    Hj__Audit__ListQuery q = HJ__AUDIT__LIST_QUERY__INIT;
+    const char *limit = cli_opt(cli, "limit");
+    int rc, value = 0;
+    q.community = (char *)cli_opt_or(cli, "community", "");
+    q.after = (char *)cli_opt_or(cli, "after", "");
+    if ((rc = s_enum_opt_zh(cli, "state", &hj__audit__state__descriptor, s_state_enum,
+                            "planned, fieldwork, draft_report, completed or published", &value)) !=
+        CLI_OK)
+        return rc;
+    q.state = value;
+    if (limit && ((rc = s_number(limit, "--limit", &q.limit)) != CLI_OK || q.limit > 1000))
+        return rc ? rc : cli_usage("--limit must be a number from 1 to 1000");
+    req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
+    req.list = &q;
+    cli_opt(cli, "lang"); /* the footer's language */
+    return prep_list_to(cli, "audit", &req.base, &q.after, &hj__audit__reply__descriptor, 0,
+                        s_print);
+}
+
+static int s_advance(cli_t *cli, int publish)
+{
+    Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
+    Hj__Audit__Advance adv = HJ__AUDIT__ADVANCE__INIT;
+    int rc, value = 0;
+    if ((rc = s_ref(cli, 0, &ref,
+                    publish ? "hj audit publish KEY [--on DATE]"
+                            : "hj audit advance KEY [--to STATE] [--reason TEXT]")) != CLI_OK)
+        return rc;
+    if (publish)
+        value = HJ__AUDIT__STATE__PUBLISHED;
+    else if ((rc = s_enum_opt_zh(cli, "to", &hj__audit__state__descriptor, s_state_enum,
+                                 "planned, fieldwork, draft_report, completed or published",
+                                 &value)) != CLI_OK)
+        return rc;
+    adv.to = value;
+    adv.reason = (char *)cli_opt_or(cli, "reason", "");
+    adv.on = (char *)cli_opt_or(cli, "on", "");
+    adv.audit = &ref;
+    return s_send(cli, HJ__AUDIT__REQUEST__OP_ADVANCE, &adv.base,
+                  publish ? "audit published" : "audit moved");
 }
 
 int cmd_audit(cli_t *cli, const char *verb)
 {
-    Hj__Audit__Request req = HJ__AUDIT__REQUEST__INIT;
-    Hj__Audit__Engagement e = HJ__AUDIT__ENGAGEMENT__INIT;
-    Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
-    Hj__Audit__ListQuery q = HJ__AUDIT__LIST_QUERY__INIT;
-    Hj__Audit__Advance adv = HJ__AUDIT__ADVANCE__INIT;
-    Hj__Audit__StatusQuery sq = HJ__AUDIT__STATUS_QUERY__INIT;
-    Hj__Audit__GateQuery gq = HJ__AUDIT__GATE_QUERY__INIT;
-    Hj__Audit__Reply *reply;
-    const char *done = NULL;
-    char id[37];
-    int rc, value = 0;
+    int rc;
     if (strcmp(verb, "open") == 0) {
-        e.community = (char *)cli_opt_or(cli, "community", "");
-        e.term = (char *)cli_opt_or(cli, "term", "");
-        e.period_from = (char *)cli_opt_or(cli, "from", "");
-        e.period_to = (char *)cli_opt_or(cli, "to", "");
-        e.opened_on = (char *)cli_opt_or(cli, "opened", "");
-        e.auditors = s_opt_all(cli, "auditor", &e.n_auditors);
-        req.op_case = HJ__AUDIT__REQUEST__OP_OPEN;
-        req.open = &e;
-        done = "audit opened";
+        Hj__Audit__Engagement e = HJ__AUDIT__ENGAGEMENT__INIT;
+        char *auditors[CLI_MAX_ARGS];
+        prep_texts(cli, (const char *const[]){"community", "term", "from", "to", "opened", NULL},
+                   (char **const[]){&e.community, &e.term, &e.period_from, &e.period_to,
+                                    &e.opened_on, NULL});
+        e.auditors = auditors;
+        e.n_auditors = prep_opts(cli, "auditor", auditors, CLI_MAX_ARGS);
+        return s_send(cli, HJ__AUDIT__REQUEST__OP_OPEN, &e.base, "audit opened");
     } else if (strcmp(verb, "show") == 0) {
+        Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
         if ((rc = s_ref(cli, 0, &ref, "hj audit show KEY [--term TERM]")) != CLI_OK)
             return rc;
-        req.op_case = HJ__AUDIT__REQUEST__OP_SHOW;
-        req.show = &ref;
-    } else if (strcmp(verb, "list") == 0) {
-        const char *limit = cli_opt(cli, "limit");
-        q.community = (char *)cli_opt_or(cli, "community", "");
-        q.after = (char *)cli_opt_or(cli, "after", "");
-        if ((rc = s_enum_opt_zh(cli, "state", &hj__audit__state__descriptor, s_state_enum,
-                                "planned, fieldwork, draft_report, completed or published",
-                                &value)) != CLI_OK)
-            return rc;
-        q.state = value;
-        if (limit && ((rc = s_number(limit, "--limit", &q.limit)) != CLI_OK || q.limit > 1000))
-            return rc ? rc : cli_usage("--limit must be a number from 1 to 1000");
-        req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
-        req.list = &q;
-        cli_opt(cli, "lang"); /* the footer's language */
-        return prep_list_to(cli, "audit", &req.base, &q.after, &hj__audit__reply__descriptor, 0,
-                            s_print_line_list);
-    } else if (strcmp(verb, "scope") == 0) {
-        if ((rc = s_scope(cli, &req, &done)) != CLI_OK)
-            return rc;
-    } else if (strcmp(verb, "finding") == 0) {
-        if ((rc = s_finding(cli, &req, &done)) != CLI_OK)
-            return rc;
-    } else if (strcmp(verb, "advance") == 0 || strcmp(verb, "publish") == 0) {
-        int publish = verb[0] == 'p';
-        if ((rc = s_ref(cli, 0, &ref,
-                        publish ? "hj audit publish KEY [--on DATE]"
-                                : "hj audit advance KEY [--to STATE] [--reason TEXT]")) != CLI_OK)
-            return rc;
-        if (publish)
-            value = HJ__AUDIT__STATE__PUBLISHED;
-        else if ((rc = s_enum_opt_zh(cli, "to", &hj__audit__state__descriptor, s_state_enum,
-                                     "planned, fieldwork, draft_report, completed or published",
-                                     &value)) != CLI_OK)
-            return rc;
-        adv.to = value;
-        adv.reason = (char *)cli_opt_or(cli, "reason", "");
-        adv.on = (char *)cli_opt_or(cli, "on", "");
-        adv.audit = &ref;
-        req.op_case = HJ__AUDIT__REQUEST__OP_ADVANCE;
-        req.advance = &adv;
-        done = publish ? "audit published" : "audit moved";
-    } else if (strcmp(verb, "status") == 0) {
+        return s_send(cli, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base, NULL);
+    } else if (strcmp(verb, "list") == 0)
+        return s_list(cli);
+    else if (strcmp(verb, "scope") == 0)
+        return s_scope(cli);
+    else if (strcmp(verb, "finding") == 0) {
+        const char *sub = cli->npos > 0 ? cli->pos[0] : "";
+        if (strcmp(sub, "add") == 0)
+            return s_finding_add(cli);
+        if (strcmp(sub, "update") == 0)
+            return s_finding_update(cli);
+        return cli_usage("hj audit finding add|update KEY ...");
+    } else if (strcmp(verb, "advance") == 0 || strcmp(verb, "publish") == 0)
+        return s_advance(cli, verb[0] == 'p');
+    else if (strcmp(verb, "status") == 0) {
+        Hj__Audit__StatusQuery sq = HJ__AUDIT__STATUS_QUERY__INIT;
         int all = cli_flag(cli, "all");
         if (all == (cli->npos > 0))
             return cli_usage("hj audit status --all | hj audit status CODE");
         sq.community = (char *)(all ? "" : cli->pos[0]);
-        req.op_case = HJ__AUDIT__REQUEST__OP_STATUS;
-        req.status = &sq;
+        return s_send(cli, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base, NULL);
     } else if (strcmp(verb, "gate") == 0) {
+        Hj__Audit__GateQuery gq = HJ__AUDIT__GATE_QUERY__INIT;
         if (cli->npos < 1)
             return cli_usage("hj audit gate CODE [--term TERM]");
         gq.community = (char *)cli->pos[0];
         gq.term = (char *)cli_opt_or(cli, "term", "");
-        req.op_case = HJ__AUDIT__REQUEST__OP_GATE;
-        req.gate = &gq;
-    } else
-        return cli_usage("hj audit open|show|list|scope|finding|advance|publish|status|gate");
-    switch (req.op_case) {
-    case HJ__AUDIT__REQUEST__OP_OPEN:
-    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
-    case HJ__AUDIT__REQUEST__OP_SCOPE_SET:
-    case HJ__AUDIT__REQUEST__OP_FINDING_ADD:
-    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
-    case HJ__AUDIT__REQUEST__OP_ADVANCE:
-        req.request_id = (char *)cli_request_id(cli, id);
-        break;
-    default:
-        break;
+        return s_send(cli, HJ__AUDIT__REQUEST__OP_GATE, &gq.base, NULL);
     }
-    rc = prep_call_to(cli, "audit", &req.base, &hj__audit__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
-    return rc ? rc : s_output(cli, reply, done);
+    return cli_usage("hj audit open|show|list|scope|finding|advance|publish|status|gate");
 }

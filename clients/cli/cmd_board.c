@@ -623,28 +623,21 @@ static void s_print_gate_list(const Hj__Tally__CommunityBoard *b, int en)
 
 int cmd_gates(cli_t *cli, const char *community)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    Hj__Tally__Reply *reply = NULL;
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *b;
     int en = s_lang_en(cli);
     if (!community || cli->npos > 0)
         return cli_usage("hj gates COMMUNITY");
     q.community = (char *)community;
-    req.op_case = HJ__TALLY__REQUEST__OP_GATES;
-    req.gates = &q;
-    int rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                          (ProtobufCMessage **)&reply);
+    int rc = prep_fetch(cli, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base, 0,
+                        &hj__tally__community_board__descriptor, &reply, &b);
     if (rc != CLI_OK)
         return rc;
-    const Hj__Tally__CommunityBoard *b =
-        reply->result_case == HJ__TALLY__REPLY__RESULT_BOARD ? reply->board : NULL;
-    if (!b) {
-        fprintf(stderr, "hj: the answer carries no gates\n");
-        rc = CLI_REFUSED;
-    } else if (cli->json)
-        cli_json(&b->base);
+    if (cli->json)
+        cli_json(b);
     else
-        s_print_gate_list(b, en);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return rc;
+        s_print_gate_list((const Hj__Tally__CommunityBoard *)b, en);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return CLI_OK;
 }

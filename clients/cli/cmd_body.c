@@ -39,19 +39,17 @@ static void s_print(const ProtobufCMessage *m)
 
 int cmd_body(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Body b = HJ__REGISTRY__BODY__INIT;
-    Hj__Registry__BodyChange ch = HJ__REGISTRY__BODY_CHANGE__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     char *members[S_MAX], *guides[S_MAX], *add_m[S_MAX], *rm_m[S_MAX], *add_c[S_MAX], *rm_c[S_MAX];
     char leader[37], member_ids[S_MAX][37], removed_ids[S_MAX][37];
     int rc;
     if (strcmp(verb, "add") == 0) {
+        Hj__Registry__Body b = HJ__REGISTRY__BODY__INIT;
         b.kind = (char *)prep_enum(cli, "kind", "");
-        b.name = (char *)cli_opt_or(cli, "name", "");
-        b.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        b.community = (char *)cli_opt_or(cli, "community", "");
-        b.leader_id = (char *)cli_opt_or(cli, "leader", "");
-        b.formed_on = (char *)cli_opt_or(cli, "formed", "");
+        prep_texts(
+            cli,
+            (const char *const[]){"name", "subdistrict", "community", "leader", "formed", NULL},
+            (char **const[]){&b.name, &b.subdistrict, &b.community, &b.leader_id, &b.formed_on,
+                             NULL});
         b.member_ids = members;
         b.n_member_ids = prep_opts(cli, "member", members, S_MAX);
         b.communities = guides;
@@ -65,6 +63,7 @@ int cmd_body(cli_t *cli, const char *verb)
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_BODY_ADD, &b.base, "working body recorded",
                           s_print);
     } else if (strcmp(verb, "change") == 0 && cli->npos == 1) {
+        Hj__Registry__BodyChange ch = HJ__REGISTRY__BODY_CHANGE__INIT;
         ch.id = (char *)cli->pos[0];
         ch.leader_id = (char *)cli_opt_or(cli, "leader", "");
         ch.add_members = add_m;
@@ -85,6 +84,7 @@ int cmd_body(cli_t *cli, const char *verb)
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_BODY_CHANGE, &ch.base,
                           "working body changed", s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.kind = (char *)prep_enum(cli, "kind", "");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_BODY_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1)

@@ -6,6 +6,7 @@
  * figures. Every figure is a field of tally's Briefing (the board's own
  * counters, summed, and the projection's lists), so the text says what
  * `hj board` and the list commands show; this file only words it. */
+#include "cmd_prep.h"
 #include "cmd_report.h"
 #include "report_doc.h"
 #include "hj_envelope.h"
@@ -472,9 +473,9 @@ static void s_print(const Hj__Tally__Briefing *b, int md)
 int report_briefing(cli_t *cli)
 {
     const char *format = cli_opt_or(cli, "format", "md");
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__BriefingQuery q = HJ__TALLY__BRIEFING_QUERY__INIT;
-    Hj__Tally__Reply *reply = NULL;
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *b;
     if (cli->npos > 0)
         return cli_usage("hj report briefing takes no words besides its options");
     if (strcmp(format, "md") != 0 && strcmp(format, "txt") != 0)
@@ -496,19 +497,14 @@ int report_briefing(cli_t *cli)
         cli->timeout_ms = S_AS_OF_TIMEOUT_MS;
         cli->tries = 1;
     }
-    req.op_case = HJ__TALLY__REQUEST__OP_BRIEFING;
-    req.briefing = &q;
-    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                  (ProtobufCMessage **)&reply);
+    rc = prep_fetch(cli, &prep_tally, HJ__TALLY__REQUEST__OP_BRIEFING, &q.base, 0,
+                    &hj__tally__briefing__descriptor, &reply, &b);
     if (rc != CLI_OK)
         return rc;
-    if (reply->result_case != HJ__TALLY__REPLY__RESULT_BRIEFING) {
-        fprintf(stderr, "hj: the answer carries no briefing\n");
-        rc = CLI_REFUSED;
-    } else if (cli->json)
-        cli_json(&reply->briefing->base);
+    if (cli->json)
+        cli_json(b);
     else
-        s_print(reply->briefing, strcmp(format, "md") == 0);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return rc;
+        s_print((const Hj__Tally__Briefing *)b, strcmp(format, "md") == 0);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return CLI_OK;
 }

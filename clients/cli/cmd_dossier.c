@@ -55,22 +55,6 @@ static void s_list_free(s_list_t *l)
 }
 
 /* One read: the reply (free it) and the message its result carries. */
-static int s_read(cli_t *cli, const char *service, const ProtobufCMessage *req,
-                  const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply,
-                  const ProtobufCMessage **result)
-{
-    int rc = cli_call(cli, service, req, reply_desc, reply);
-    if (rc != CLI_OK)
-        return rc;
-    if (!(*result = cli_oneof(*reply))) {
-        fprintf(stderr, "hj: the answer from %s carries no result\n", service);
-        protobuf_c_message_free_unpacked(*reply, NULL);
-        *reply = NULL;
-        return CLI_REFUSED;
-    }
-    return CLI_OK;
-}
-
 /* Every item of a list read (a result whose field `items` repeats records with
  * an `id`), following the `after` cursor (the last id of a page) until a page
  * comes back short. after and limit are the query's fields. */
@@ -81,16 +65,15 @@ static uint32_t s_page(void)
     return n >= 1 && n <= 1000 ? (uint32_t)n : S_PAGE_DEFAULT;
 }
 
-static int s_all(cli_t *cli, const char *service, const ProtobufCMessage *req,
-                 const ProtobufCMessageDescriptor *reply_desc, char **after, uint32_t *limit,
-                 s_list_t *l)
+static int s_all(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                 const ProtobufCMessage *query, char **after, uint32_t *limit, s_list_t *l)
 {
     *limit = s_page();
     *after = "";
     for (;;) {
         ProtobufCMessage *reply = NULL;
         const ProtobufCMessage *result = NULL;
-        int rc = s_read(cli, service, req, reply_desc, &reply, &result);
+        int rc = prep_fetch(cli, svc, op_case, query, PREP_LOOKUP, NULL, &reply, &result);
         if (rc != CLI_OK)
             return rc;
         ProtobufCMessage **pages = realloc(l->pages, (l->npages + 1) * sizeof *pages);
@@ -159,26 +142,21 @@ static void s_dossier_free(s_dossier_t *d)
 /* A registry list of the community (kind: the body kind filter, or ""). */
 static int s_registry_all(s_dossier_t *d, unsigned op, const char *kind, s_list_t *l)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     q.community = (char *)d->code;
     q.kind = (char *)kind;
-    (void)prep_set_op(&req.base, op, &q.base);
-    return s_all(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &q.after,
-                 &q.limit, l);
+    return s_all(d->cli, &prep_registry, op, &q.base, &q.after, &q.limit, l);
 }
 
 /* The board first: it names the community, and refuses an unknown one (NOT_FOUND, field community).
  */
 static int s_fetch_board(s_dossier_t *d)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
     const ProtobufCMessage *result;
     q.community = (char *)d->code;
-    (void)prep_set_op(&req.base, HJ__TALLY__REQUEST__OP_GATES, &q.base);
-    int rc =
-        s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->gates_reply, &result);
+    int rc = prep_fetch(d->cli, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base, PREP_LOOKUP,
+                        &hj__tally__community_board__descriptor, &d->gates_reply, &result);
     if (rc == CLI_OK)
         d->board = (const Hj__Tally__CommunityBoard *)result;
     return rc;
@@ -186,21 +164,19 @@ static int s_fetch_board(s_dossier_t *d)
 
 static int s_fetch_talks(s_dossier_t *d)
 {
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
     Hj__Interviews__TalkQuery q = HJ__INTERVIEWS__TALK_QUERY__INIT;
     Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
     const ProtobufCMessage *result;
     q.community = (char *)d->code;
     q.phase = HJ__INTERVIEWS__PHASE__PREPARATION;
-    (void)prep_set_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base);
-    int rc = s_all(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor, &q.after,
-                   &q.limit, &d->talks);
+    int rc = s_all(d->cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base,
+                   &q.after, &q.limit, &d->talks);
     if (rc != CLI_OK)
         return rc;
     cq.community = (char *)d->code;
-    (void)prep_set_op(&req.base, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base);
-    rc = s_read(d->cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
-                &d->coverage_reply, &result);
+    rc =
+        prep_fetch(d->cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base,
+                   PREP_LOOKUP, &hj__interviews__coverage__descriptor, &d->coverage_reply, &result);
     if (rc == CLI_OK && ((const Hj__Interviews__Coverage *)result)->n_communities)
         d->coverage = ((const Hj__Interviews__Coverage *)result)->communities[0];
     return rc;
@@ -209,23 +185,20 @@ static int s_fetch_talks(s_dossier_t *d)
 /* The community's status line names its latest audit (none: no audit yet); then the whole audit. */
 static int s_fetch_audit(s_dossier_t *d)
 {
-    Hj__Audit__Request req = HJ__AUDIT__REQUEST__INIT;
     Hj__Audit__StatusQuery sq = HJ__AUDIT__STATUS_QUERY__INIT;
     Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
     const ProtobufCMessage *result;
     sq.community = (char *)d->code;
-    (void)prep_set_op(&req.base, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base);
-    int rc = s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->status_reply,
-                    &result);
+    int rc = prep_fetch(d->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base, PREP_LOOKUP,
+                        &hj__audit__status_lines__descriptor, &d->status_reply, &result);
     if (rc != CLI_OK)
         return rc;
     const Hj__Audit__StatusLines *lines = (const Hj__Audit__StatusLines *)result;
     if (!lines->n_items || !lines->items[0]->audit_id[0])
         return CLI_OK;
     ref.key = lines->items[0]->audit_id;
-    (void)prep_set_op(&req.base, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base);
-    rc =
-        s_read(d->cli, "audit", &req.base, &hj__audit__reply__descriptor, &d->audit_reply, &result);
+    rc = prep_fetch(d->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base, PREP_LOOKUP,
+                    &hj__audit__audit_view__descriptor, &d->audit_reply, &result);
     if (rc == CLI_OK)
         d->audit = (const Hj__Audit__AuditView *)result;
     return rc;
@@ -234,7 +207,6 @@ static int s_fetch_audit(s_dossier_t *d)
 /* Each election on the board, with its candidate list (hj election result). */
 static int s_fetch_elections(s_dossier_t *d)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
     const ProtobufCMessage *result;
     if (!d->board->n_elections)
@@ -243,9 +215,8 @@ static int s_fetch_elections(s_dossier_t *d)
         return fprintf(stderr, "hj: out of memory\n"), CLI_REFUSED;
     for (size_t i = 0; i < d->board->n_elections; i++) {
         ref.id = d->board->elections[i]->id;
-        (void)prep_set_op(&req.base, HJ__TALLY__REQUEST__OP_RESULT, &ref.base);
-        int rc = s_read(d->cli, "tally", &req.base, &hj__tally__reply__descriptor, &d->results[i],
-                        &result);
+        int rc = prep_fetch(d->cli, &prep_tally, HJ__TALLY__REQUEST__OP_RESULT, &ref.base,
+                            PREP_LOOKUP, NULL, &d->results[i], &result);
         if (rc != CLI_OK)
             return rc;
         d->nresults++;
@@ -255,7 +226,6 @@ static int s_fetch_elections(s_dossier_t *d)
 
 static int s_fetch_training(s_dossier_t *d)
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
     const ProtobufCMessage *result;
     int rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_BODY_LIST, "election_committee",
@@ -263,9 +233,9 @@ static int s_fetch_training(s_dossier_t *d)
     if (rc != CLI_OK)
         return rc;
     get.key = (char *)d->code;
-    (void)prep_set_op(&req.base, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base);
-    rc = s_read(d->cli, "registry", &req.base, &hj__registry__reply__descriptor, &d->training_reply,
-                &result);
+    rc = prep_fetch(d->cli, &prep_registry, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base,
+                    PREP_LOOKUP, &hj__registry__training_coverage__descriptor, &d->training_reply,
+                    &result);
     if (rc != CLI_OK)
         return rc;
     d->training = (const Hj__Registry__TrainingCoverage *)result;

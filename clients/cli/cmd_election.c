@@ -105,13 +105,13 @@ static int s_election_list(cli_t *cli);
 
 int cmd_election(cli_t *cli, const char *verb)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__ElectionSchedule s = HJ__TALLY__ELECTION_SCHEDULE__INIT;
     Hj__Tally__ElectionOpen o = HJ__TALLY__ELECTION_OPEN__INIT;
     Hj__Tally__GateOverride store[S_GATES], *ptrs[S_GATES];
-    Hj__Tally__Reply *reply = NULL;
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *op, *e;
+    uint32_t op_case;
     const char *done;
-    char id[37];
     int rc;
     if (strcmp(verb, "schedule") == 0 && cli->npos == 1) {
         s.community = (char *)cli->pos[0];
@@ -121,8 +121,8 @@ int cmd_election(cli_t *cli, const char *verb)
             (rc = cli_enum(cli, "mode", s_mode_enum, "", (const char **)&s.mode)) != CLI_OK ||
             (rc = s_seats(cli, &s.seats)) != CLI_OK)
             return rc;
-        req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
-        req.election_schedule = &s;
+        op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
+        op = &s.base;
         done = "scheduled";
     } else if (strcmp(verb, "open") == 0 && cli->npos == 1) {
         o.community = (char *)cli->pos[0];
@@ -131,29 +131,23 @@ int cmd_election(cli_t *cli, const char *verb)
         if ((rc = s_overrides(cli, store, ptrs, &o.n_overrides)) != CLI_OK)
             return rc;
         o.overrides = ptrs;
-        req.op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
-        req.election_open = &o;
+        op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
+        op = &o.base;
         done = "opened";
     } else if (strcmp(verb, "list") == 0)
         return s_election_list(cli);
     else
         return s_election_day(cli, verb);
-    req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = cli_unused(cli)) != CLI_OK)
-        return rc;
-    rc = cli_call(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                  (ProtobufCMessage **)&reply);
+    rc = prep_fetch(cli, &prep_tally, op_case, op, PREP_WRITE, &hj__tally__election__descriptor,
+                    &reply, &e);
     if (rc != CLI_OK)
         return rc;
-    if (reply->result_case != HJ__TALLY__REPLY__RESULT_ELECTION) {
-        fprintf(stderr, "hj: the answer carries no election\n");
-        rc = CLI_REFUSED;
-    } else if (cli->json)
-        cli_json(&reply->election->base);
+    if (cli->json)
+        cli_json(e);
     else
-        s_print(reply->election, done);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return rc;
+        s_print((const Hj__Tally__Election *)e, done);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return CLI_OK;
 }
 
 /* ---- election day ----------------------------------------------------------------- */

@@ -237,43 +237,48 @@ static void s_reserve_init(void)
 
 /* ---- registry lists: reserve, publicity, training ------------------------------ */
 
+/* One page of a list: q sent as op to svc; each item to each(), the page's
+ * cursor (the last item's `cursor` field, or its field 1 when NULL: its id or
+ * code) into last. */
+static int s_list_page(s_export_t *x, const prep_service_t *svc, unsigned op,
+                       const ProtobufCMessage *q, const char *cursor, char last[64], size_t *got,
+                       int (*each)(s_export_t *x, const ProtobufCMessage *item))
+{
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *list;
+    int rc = prep_fetch(x->cli, svc, op, q, PREP_LOOKUP, NULL, &reply, &list);
+    if (rc != CLI_OK)
+        return rc;
+    /* Every list reply carries `repeated items = 1`. */
+    const ProtobufCFieldDescriptor *items =
+        protobuf_c_message_descriptor_get_field(list->descriptor, 1);
+    size_t n = items ? S_FIELD(list, size_t, items->quantifier_offset) : 0;
+    ProtobufCMessage *const *item =
+        items ? S_FIELD(list, ProtobufCMessage **, items->offset) : NULL;
+    for (size_t i = 0; i < n && rc == CLI_OK; i++) {
+        const ProtobufCFieldDescriptor *id =
+            cursor ? protobuf_c_message_descriptor_get_field_by_name(item[i]->descriptor, cursor)
+                   : protobuf_c_message_descriptor_get_field(item[i]->descriptor, 1);
+        snprintf(last, 64, "%s", S_FIELD(item[i], char *, id->offset));
+        rc = each(x, item[i]);
+    }
+    *got = n;
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return rc;
+}
+
 /* Sends the registry list `op` (a ListQuery) for one page; each item to each(). */
 static int s_registry_page(s_export_t *x, int op, const char *after, char last[64], size_t *got,
                            int (*each)(s_export_t *x, const ProtobufCMessage *item))
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__Reply *reply = NULL;
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(&hj__registry__request__descriptor, (unsigned)op);
     /* The communities list takes its subdistrict filter in `community`. */
     int communities = op == HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST;
     q.community = (char *)(communities ? x->subdistrict : x->community);
     q.subdistrict = (char *)(communities ? "" : x->table->server_subdistrict ? x->subdistrict : "");
     q.after = (char *)after;
     q.limit = x->page;
-    req.op_case = (Hj__Registry__Request__OpCase)op;
-    *(void **)((char *)&req + f->offset) = &q;
-    int rc = cli_call(x->cli, "registry", &req.base, &hj__registry__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
-    if (rc != CLI_OK)
-        return rc;
-    /* Every list reply carries `repeated items = 1`, each item's id (or code) in field 1. */
-    const ProtobufCMessage *list = cli_oneof(&reply->base);
-    const ProtobufCFieldDescriptor *items =
-        list ? protobuf_c_message_descriptor_get_field(list->descriptor, 1) : NULL;
-    size_t n = items ? S_FIELD(list, size_t, items->quantifier_offset) : 0;
-    ProtobufCMessage *const *item =
-        items ? S_FIELD(list, ProtobufCMessage **, items->offset) : NULL;
-    for (size_t i = 0; i < n && rc == CLI_OK; i++) {
-        const ProtobufCFieldDescriptor *id =
-            protobuf_c_message_descriptor_get_field(item[i]->descriptor, 1);
-        snprintf(last, 64, "%s", S_FIELD(item[i], char *, id->offset));
-        rc = each(x, item[i]);
-    }
-    *got = n;
-    hj__registry__reply__free_unpacked(reply, NULL);
-    return rc;
+    return s_list_page(x, &prep_registry, (unsigned)op, &q.base, NULL, last, got, each);
 }
 
 static int s_reserve_row(s_export_t *x, const ProtobufCMessage *m)
@@ -391,29 +396,20 @@ static const s_column_t s_training_columns[] = {
 
 /* ---- talks: 谈心谈话, one row a talk --------------------------------------------- */
 
+static int s_talk_row(s_export_t *x, const ProtobufCMessage *m)
+{
+    const Hj__Interviews__Talk *t = (const Hj__Interviews__Talk *)m;
+    return s_emit(x, t, NULL, t->community, NULL);
+}
+
 static int s_talks_page(s_export_t *x, const char *after, char last[64], size_t *got)
 {
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
     Hj__Interviews__TalkQuery q = HJ__INTERVIEWS__TALK_QUERY__INIT;
-    Hj__Interviews__Reply *reply = NULL;
     q.community = (char *)x->community;
     q.after = (char *)after;
     q.limit = x->page;
-    req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_LIST;
-    req.talk_list = &q;
-    int rc = cli_call(x->cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
-    if (rc != CLI_OK)
-        return rc;
-    const Hj__Interviews__Talks *talks =
-        reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALKS ? reply->talks : NULL;
-    *got = talks ? talks->n_items : 0;
-    for (size_t i = 0; i < *got && rc == CLI_OK; i++) {
-        snprintf(last, 64, "%s", talks->items[i]->id);
-        rc = s_emit(x, talks->items[i], NULL, talks->items[i]->community, NULL);
-    }
-    hj__interviews__reply__free_unpacked(reply, NULL);
-    return rc;
+    return s_list_page(x, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base, "id",
+                       last, got, s_talk_row);
 }
 
 /* The lists that filter by community but not by subdistrict (talks, audits):
@@ -507,49 +503,38 @@ static const s_column_t s_talk_columns[] = {
 /* One audit as `hj audit show` reads it: its findings, each a row. */
 static int s_audit_findings(s_export_t *x, const char *audit_id)
 {
-    Hj__Audit__Request req = HJ__AUDIT__REQUEST__INIT;
     Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
-    Hj__Audit__Reply *reply = NULL;
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *m;
     ref.key = (char *)audit_id;
-    req.op_case = HJ__AUDIT__REQUEST__OP_SHOW;
-    req.show = &ref;
-    int rc = cli_call(x->cli, "audit", &req.base, &hj__audit__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
+    int rc = prep_fetch(x->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base, PREP_LOOKUP,
+                        &hj__audit__audit_view__descriptor, &reply, &m);
     if (rc != CLI_OK)
         return rc;
-    const Hj__Audit__AuditView *v =
-        reply->result_case == HJ__AUDIT__REPLY__RESULT_AUDIT ? reply->audit : NULL;
-    for (size_t i = 0; v && v->engagement && i < v->n_findings && rc == CLI_OK; i++)
+    const Hj__Audit__AuditView *v = (const Hj__Audit__AuditView *)m;
+    for (size_t i = 0; v->engagement && i < v->n_findings && rc == CLI_OK; i++)
         rc = s_emit(x, v->findings[i], v->engagement, v->engagement->community, NULL);
-    hj__audit__reply__free_unpacked(reply, NULL);
+    protobuf_c_message_free_unpacked(reply, NULL);
     return rc;
+}
+
+/* An audit's findings, when it is one of the subdistrict's. */
+static int s_audit_line(s_export_t *x, const ProtobufCMessage *m)
+{
+    const Hj__Audit__StatusLine *l = (const Hj__Audit__StatusLine *)m;
+    return l->audit_id[0] && s_in_subdistrict(x, l->community, NULL)
+               ? s_audit_findings(x, l->audit_id)
+               : CLI_OK;
 }
 
 static int s_audits_page(s_export_t *x, const char *after, char last[64], size_t *got)
 {
-    Hj__Audit__Request req = HJ__AUDIT__REQUEST__INIT;
     Hj__Audit__ListQuery q = HJ__AUDIT__LIST_QUERY__INIT;
-    Hj__Audit__Reply *reply = NULL;
-    q.community = (char *)x->community;
-    q.after = (char *)after;
     q.limit = x->page;
-    req.op_case = HJ__AUDIT__REQUEST__OP_LIST;
-    req.list = &q;
-    int rc = cli_call(x->cli, "audit", &req.base, &hj__audit__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
-    if (rc != CLI_OK)
-        return rc;
-    const Hj__Audit__StatusLines *lines =
-        reply->result_case == HJ__AUDIT__REPLY__RESULT_LINES ? reply->lines : NULL;
-    *got = lines ? lines->n_items : 0;
-    for (size_t i = 0; i < *got && rc == CLI_OK; i++) {
-        const Hj__Audit__StatusLine *l = lines->items[i];
-        snprintf(last, 64, "%s", l->audit_id);
-        if (l->audit_id[0] && s_in_subdistrict(x, l->community, NULL))
-            rc = s_audit_findings(x, l->audit_id);
-    }
-    hj__audit__reply__free_unpacked(reply, NULL);
-    return rc;
+    q.after = (char *)after;
+    q.community = (char *)x->community;
+    return s_list_page(x, &prep_audit, HJ__AUDIT__REQUEST__OP_LIST, &q.base, "audit_id", last, got,
+                       s_audit_line);
 }
 
 static int s_findings_fetch(s_export_t *x)

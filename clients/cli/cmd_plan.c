@@ -33,10 +33,10 @@ static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",        "SCOPE", "VERSION",  "TITLE",
                                  "SUBMITTED", "STATE", "IN FORCE", "NEXT STEP"};
-    prep_table(m, 8, head, s_row);
-    if (m->descriptor != &hj__registry__plan__descriptor)
+    const Hj__Registry__Plan *p =
+        prep_table_record(m, 8, head, s_row, &hj__registry__plan__descriptor);
+    if (!p)
         return;
-    const Hj__Registry__Plan *p = (const Hj__Registry__Plan *)m;
     static const char *shead[] = {"STEP", "APPROVER BODY", "STATE", "DATE", "BY", "NOTE"};
     printf("\napproval chain:\n");
     cli_table_t *t = cli_table_new(6, shead);
@@ -88,14 +88,11 @@ static void s_print_tasks(const ProtobufCMessage *m)
 
 int cmd_plan(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
-    Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
-    Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__PlanStep steps[S_MAX_STEPS + 1], *step_ptrs[S_MAX_STEPS + 1];
     char *names[S_MAX_STEPS + 1];
     int rc;
     if (strcmp(verb, "add") == 0) {
+        Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
         size_t n = prep_opts(cli, "step", names, S_MAX_STEPS + 1);
         if (n == 0) {
             n = sizeof s_default_steps / sizeof s_default_steps[0];
@@ -108,20 +105,19 @@ int cmd_plan(cli_t *cli, const char *verb)
         }
         p.steps = step_ptrs;
         p.n_steps = n; /* more than 10 are refused by the service, naming the field */
-        p.community = (char *)cli_opt_or(cli, "community", "");
-        p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        p.title = (char *)cli_opt_or(cli, "title", "");
-        p.text = (char *)cli_opt_or(cli, "text", "");
-        p.document = (char *)cli_opt_or(cli, "document", "");
-        p.submitted_on = (char *)cli_opt_or(cli, "date", "");
+        prep_texts(cli,
+                   (const char *const[]){"community", "subdistrict", "title", "text", "document",
+                                         "date", NULL},
+                   (char **const[]){&p.community, &p.subdistrict, &p.title, &p.text, &p.document,
+                                    &p.submitted_on, NULL});
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_ADD, &p.base,
                           cli->en ? "plan submitted for approval" : "方案已提交审批", s_print);
     } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
+        Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
         int revise = verb[0] == 'r';
         e.id = (char *)cli->pos[0];
-        e.title = (char *)cli_opt_or(cli, "title", "");
-        e.text = (char *)cli_opt_or(cli, "text", "");
-        e.document = (char *)cli_opt_or(cli, "document", "");
+        prep_texts(cli, (const char *const[]){"title", "text", "document", NULL},
+                   (char **const[]){&e.title, &e.text, &e.document, NULL});
         if (revise)
             e.date = (char *)cli_opt_or(cli, "date", "");
         return prep_write(cli,
@@ -132,16 +128,17 @@ int cmd_plan(cli_t *cli, const char *verb)
                                  : "plan edited: its approval chain starts again",
                           s_print);
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "return") == 0) && cli->npos == 1) {
+        Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
-        d.date = (char *)cli_opt_or(cli, "date", "");
-        d.approver = (char *)cli_opt_or(cli, "by", "");
-        d.note = (char *)cli_opt_or(cli, "note", "");
+        prep_texts(cli, (const char *const[]){"date", "by", "note", NULL},
+                   (char **const[]){&d.date, &d.approver, &d.note, NULL});
         if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
             return rc;
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE, &d.base,
                           d.approve ? "step approved" : "plan returned", s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.state = (char *)prep_enum(cli, "state", "");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
@@ -149,30 +146,22 @@ int cmd_plan(cli_t *cli, const char *verb)
     return cli_usage("hj plan add|edit|revise|approve|return|list|show");
 }
 
-int cmd_task(cli_t *cli, const char *verb)
+static int s_task(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
-    Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
-    Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    int rc;
-    /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"done", "void", "update", NULL},
-                             "task")) != CLI_OK)
-        return rc;
     if (strcmp(verb, "add") == 0) {
-        t.plan_id = (char *)cli_opt_or(cli, "plan", "");
-        t.title = (char *)cli_opt_or(cli, "title", "");
-        t.owner = (char *)cli_opt_or(cli, "owner", "");
-        t.due = (char *)cli_opt_or(cli, "due", "");
+        Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
+        prep_texts(cli, (const char *const[]){"plan", "title", "owner", "due", NULL},
+                   (char **const[]){&t.plan_id, &t.title, &t.owner, &t.due, NULL});
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_ADD, &t.base,
                           cli->en ? "task added" : "任务已添加", s_print_tasks);
     } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
+        Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
         d.id = (char *)cli->pos[0];
         d.date = (char *)cli_opt_or(cli, "date", "");
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_DONE, &d.base,
                           cli->en ? "task done" : "任务已完成", s_print_tasks);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.plan = (char *)cli_opt_or(cli, "plan", "");
         q.state = (char *)prep_enum(cli, "state", "");
         q.overdue = cli_flag(cli, "overdue");
@@ -182,15 +171,20 @@ int cmd_task(cli_t *cli, const char *verb)
         return prep_void(cli, "hj task void ID --reason TEXT", HJ__REGISTRY__REQUEST__OP_TASK_VOID,
                          "任务", "task", s_print_tasks);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.due = (char *)cli_opt_or(cli, "due", "");
-        u.title = (char *)cli_opt_or(cli, "title", "");
-        u.owner = (char *)cli_opt_or(cli, "owner", "");
+        prep_texts(cli, (const char *const[]){"reason", "due", "title", "owner", NULL},
+                   (char **const[]){&u.reason, &u.due, &u.title, &u.owner, NULL});
+
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_UPDATE, &u.base,
-                          cli->en ? "task corrected (the previous values are kept in the journal)"
-                                  : "任务已更正（原值保留在日志中）",
-                          s_print_tasks);
+                          prep_corrected_done("任务", "task"), s_print_tasks);
     }
     return cli_usage("hj task add|done|list|void|update");
+}
+
+/* The record by its code (X0042) or UUID (issue #20). */
+int cmd_task(cli_t *cli, const char *verb)
+{
+    return record_ref_run(cli, verb, (const char *const[]){"done", "void", "update", NULL}, "task",
+                          s_task);
 }

@@ -1,5 +1,8 @@
 /* Shared by the preparation-record command groups. */
 #include "cmd_prep.h"
+#include "audit.pb-c.h"
+#include "interviews.pb-c.h"
+#include "tally.pb-c.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -115,6 +118,17 @@ int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q)
     return prep_uint(cli, "limit", 1, 1000, 0, &q->limit);
 }
 
+void prep_texts(cli_t *cli, const char *const *keys, char **const *fields)
+{
+    size_t i = 0;
+    for (; keys[i] && fields[i]; i++)
+        *fields[i] = (char *)cli_opt_or(cli, keys[i], "");
+    if (keys[i] || fields[i]) {
+        fprintf(stderr, "hj: internal: option %s has no field to fill\n", keys[i] ? keys[i] : "?");
+        abort();
+    }
+}
+
 size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max)
 {
     size_t n = 0;
@@ -203,7 +217,7 @@ int prep_set_op(ProtobufCMessage *req, uint32_t op_case, const ProtobufCMessage 
 }
 
 int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
-                 const ProtobufCMessage *op, int write, ProtobufCMessage **reply)
+                 const ProtobufCMessage *op, int how, ProtobufCMessage **reply)
 {
     const ProtobufCFieldDescriptor *id_field =
         protobuf_c_message_descriptor_get_field_by_name(svc->request, "request_id");
@@ -215,13 +229,15 @@ int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
         goto out;
     }
     protobuf_c_message_init(svc->request, req);
-    if (write && id_field) {
+    if ((how & PREP_WRITE) && id_field) {
         const char *given = cli_request_id(cli, id);
         memcpy((char *)req + id_field->offset, &given, sizeof given);
     }
     /* A wrong pairing is the programmer's: said, never sent half-made. */
     if (prep_set_op(req, op_case, op) != 0)
         rc = cli_usage("internal: op %u does not take a %s", op_case, op->descriptor->name);
+    else if (how & PREP_LOOKUP)
+        rc = cli_call(cli, svc->name, req, svc->reply, reply);
     else
         rc = prep_call_to(cli, svc->name, req, svc->reply, reply);
 out:
@@ -229,12 +245,38 @@ out:
     return rc;
 }
 
+int prep_fetch(cli_t *cli, const prep_service_t *svc, uint32_t op_case, const ProtobufCMessage *op,
+               int how, const ProtobufCMessageDescriptor *type, ProtobufCMessage **reply,
+               const ProtobufCMessage **result)
+{
+    int rc = prep_send_to(cli, svc, op_case, op, how, reply);
+    if (rc != CLI_OK)
+        return rc;
+    *result = cli_oneof(*reply);
+    if (!*result || (type && (*result)->descriptor != type)) {
+        fprintf(stderr, "hj: the answer from %s carries no %s\n", svc->name,
+                type ? type->short_name : "result");
+
+        protobuf_c_message_free_unpacked(*reply, NULL);
+        *reply = NULL;
+        return CLI_REFUSED;
+    }
+    return CLI_OK;
+}
+
+const prep_service_t prep_registry = {"registry", &hj__registry__request__descriptor,
+                                      &hj__registry__reply__descriptor};
+const prep_service_t prep_audit = {"audit", &hj__audit__request__descriptor,
+                                   &hj__audit__reply__descriptor};
+const prep_service_t prep_interviews = {"interviews", &hj__interviews__request__descriptor,
+                                        &hj__interviews__reply__descriptor};
+const prep_service_t prep_tally = {"tally", &hj__tally__request__descriptor,
+                                   &hj__tally__reply__descriptor};
+
 int prep_send(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, int write,
               Hj__Registry__Reply **out)
 {
-    static const prep_service_t registry = {"registry", &hj__registry__request__descriptor,
-                                            &hj__registry__reply__descriptor};
-    return prep_send_to(cli, &registry, op_case, op, write, (ProtobufCMessage **)out);
+    return prep_send_to(cli, &prep_registry, op_case, op, write, (ProtobufCMessage **)out);
 }
 
 int prep_write(cli_t *cli, uint32_t op_case, ProtobufCMessage *op, const char *done,
@@ -271,11 +313,51 @@ void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
         memcpy(&n, (const char *)m + f->quantifier_offset, sizeof n);
         memcpy(&records, (const char *)m + f->offset, sizeof records);
     }
+    prep_rows(records, n, ncols, head, row);
+}
+
+const void *prep_table_record(const ProtobufCMessage *m, int ncols, const char *const *head,
+                              void (*row)(cli_table_t *t, const ProtobufCMessage *record),
+                              const ProtobufCMessageDescriptor *type)
+{
+    prep_table(m, ncols, head, row);
+    return m->descriptor == type ? m : NULL;
+}
+
+void prep_rows(const void *records, size_t n, int ncols, const char *const *head,
+               void (*row)(cli_table_t *t, const ProtobufCMessage *record))
+{
+    const ProtobufCMessage *const *r = records;
     cli_table_t *t = cli_table_new(ncols, head);
     for (size_t i = 0; i < n; i++)
-        row(t, records[i]);
+        row(t, r[i]);
     cli_table_print(t);
     cli_table_destroy(&t);
+}
+
+const ProtobufCMessageDescriptor *prep_record_type(const ProtobufCMessage *m)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "items");
+    return f && f->label == PROTOBUF_C_LABEL_REPEATED && f->type == PROTOBUF_C_TYPE_MESSAGE
+               ? f->descriptor
+               : m->descriptor;
+}
+
+int prep_reply(cli_t *cli, ProtobufCMessage *reply, const char *done,
+               void (*print)(const ProtobufCMessage *result))
+{
+    const ProtobufCMessage *result = cli_oneof(reply);
+    if (cli->json)
+        cli_json(result ? result : reply);
+    else {
+        if (done)
+            printf("%s\n", done);
+        if (result)
+            print(result);
+    }
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return CLI_OK;
 }
 
 static int s_en;
@@ -447,17 +529,25 @@ out:
 
 /* ---- corrections without deletion (issue #20) ------------------------------ */
 
-/* What `hj KIND void` prints when done (Chinese, or English with --lang en). */
-static const char *s_voided_done(const char *what_zh, const char *what_en)
+/* What a record's correction says: what was corrected, then how, in the labels' language. */
+static const char *s_done(const char *what_zh, const char *how_zh, const char *what_en,
+                          const char *how_en)
 {
     static char done[256];
-    if (s_en)
-        snprintf(done, sizeof done, "%s voided: kept, no longer counted (--include-void lists it)",
-                 what_en);
-    else
-        snprintf(done, sizeof done, "%s已作废：记录保留，不再计入（--include-void 可列出）",
-                 what_zh);
+    snprintf(done, sizeof done, "%s%s", s_en ? what_en : what_zh, s_en ? how_en : how_zh);
     return done;
+}
+
+const char *prep_voided_done(const char *what_zh, const char *what_en)
+{
+    return s_done(what_zh, "已作废：记录保留，不再计入（--include-void 可列出）", what_en,
+                  " voided: kept, no longer counted (--include-void lists it)");
+}
+
+const char *prep_corrected_done(const char *what_zh, const char *what_en)
+{
+    return s_done(what_zh, "已更正（原值保留在日志中）", what_en,
+                  " corrected (the previous values are kept in the journal)");
 }
 
 int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_zh,
@@ -468,7 +558,7 @@ int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_
         return cli_usage("%s", usage);
     v.id = (char *)cli->pos[0];
     v.reason = (char *)cli_opt_or(cli, "reason", "");
-    return prep_write(cli, op_case, &v.base, s_voided_done(what_zh, what_en), print);
+    return prep_write(cli, op_case, &v.base, prep_voided_done(what_zh, what_en), print);
 }
 
 const char *prep_voided_mark(int voided)

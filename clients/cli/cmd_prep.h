@@ -31,12 +31,27 @@ typedef struct {
     const ProtobufCMessageDescriptor *request; /* its Request: request_id and the `op` oneof */
     const ProtobufCMessageDescriptor *reply;   /* its Reply: status and the `result` oneof */
 } prep_service_t;
-/* One request to svc: op as the member op_case names, stamped with a request
- * id (--request-id, else new) when write is set, sent after refusing unknown
- * options. CLI_OK with *reply set (free with protobuf_c_message_free_unpacked),
- * or the cli_call failure (said). */
+/* The services a verb talks to. */
+extern const prep_service_t prep_registry, prep_audit, prep_interviews, prep_tally;
+/* How prep_send_to sends: a write is stamped with a request id (--request-id,
+ * else new); a look-up, made while the verb still reads its options, skips the
+ * refusal of unknown options. */
+#define PREP_WRITE 1
+#define PREP_LOOKUP 2
+/* One request to svc: op as the member op_case names, stamped and sent as how
+ * says (0: a read, sent after refusing unknown options). CLI_OK with *reply
+ * set (free with protobuf_c_message_free_unpacked), or the cli_call failure
+ * (said). */
 int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
-                 const ProtobufCMessage *op, int write, ProtobufCMessage **reply);
+                 const ProtobufCMessage *op, int how, ProtobufCMessage **reply);
+/* prep_send_to for an answer that must carry a result of type (NULL: of any
+ * type): CLI_OK with *reply set and *result the message its oneof carries;
+ * one that carries none is said ("the answer from tally carries no
+ * CommunityBoard") and refused (CLI_REFUSED, *reply freed). */
+int prep_fetch(cli_t *cli, const prep_service_t *svc, uint32_t op_case, const ProtobufCMessage *op,
+               int how, const ProtobufCMessageDescriptor *type, ProtobufCMessage **reply,
+               const ProtobufCMessage **result);
+
 /* One registry request: op as the member op_case names, stamped with a
  * request id (--request-id, else new) when write is set, sent after refusing
  * unknown options. CLI_OK with *out set, or the cli_call failure (said). */
@@ -52,6 +67,11 @@ int prep_read(cli_t *cli, uint32_t op_case, ProtobufCMessage *op,
 int prep_show(cli_t *cli, uint32_t op_case, void (*print)(const ProtobufCMessage *result));
 /* --community, --subdistrict, --limit, --after into q. CLI_OK / CLI_USAGE. */
 int prep_list_query(cli_t *cli, Hj__Registry__ListQuery *q);
+/* A verb's text options in one table: the value of --keys[i] (or "" when it
+ * is absent) into *fields[i]. Both lists end with NULL and pair up by
+ * position (the compiler checks each field is a char *; a count that differs
+ * is the programmer's, caught by an assert). */
+void prep_texts(cli_t *cli, const char *const *keys, char **const *fields);
 /* Every value of a repeated option (--member A --member B), at most max. Returns the count. */
 size_t prep_opts(cli_t *cli, const char *key, char **out, size_t max);
 /* A whole number option within [min, max]; absent = def. CLI_OK / CLI_USAGE. */
@@ -100,6 +120,23 @@ void prep_fields(const char *const *pairs, size_t n);
  * cli_table_row. */
 void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
                 void (*row)(cli_table_t *t, const ProtobufCMessage *record));
+/* prep_table, then m when it is one record of type (the caller prints its
+ * details below the table), else NULL (a list). */
+const void *prep_table_record(const ProtobufCMessage *m, int ncols, const char *const *head,
+                              void (*row)(cli_table_t *t, const ProtobufCMessage *record),
+                              const ProtobufCMessageDescriptor *type);
+/* The same table of n records
+ (an array of pointers to messages, as a
+ * message's repeated field holds them). */
+void prep_rows(const void *records, size_t n, int ncols, const char *const *head,
+               void (*row)(cli_table_t *t, const ProtobufCMessage *record));
+/* The type of m's records: its repeated `items`' type for a list, else m's own. */
+const ProtobufCMessageDescriptor *prep_record_type(const ProtobufCMessage *m);
+/* An answer of any service: --json prints the result its oneof carries (the
+ * whole reply when none); else done (when set), then print(the result) when
+ * there is one. Frees the reply. CLI_OK. */
+int prep_reply(cli_t *cli, ProtobufCMessage *reply, const char *done,
+               void (*print)(const ProtobufCMessage *result));
 
 /* Corrections without deletion (issue #20): `hj KIND void ID --reason TEXT`
  * sent as the member op_case names (usage printed without exactly one ID).
@@ -108,7 +145,13 @@ void prep_table(const ProtobufCMessage *m, int ncols, const char *const *head,
  * or English with --lang en). CLI_* exit code. */
 int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_zh,
               const char *what_en, void (*print)(const ProtobufCMessage *result));
+/* What a correction says when done: "<what> voided: kept, no longer counted
+ * (--include-void lists it)" and "<what> corrected (the previous values are
+ * kept in the journal)", in Chinese unless --lang en (a static buffer each). */
+const char *prep_voided_done(const char *what_zh, const char *what_en);
+const char *prep_corrected_done(const char *what_zh, const char *what_en);
 /* " (已作废)" / " (voided)" after a voided record's date in a list; "" when it stands. */
+
 const char *prep_voided_mark(int voided);
 
 /* The reserve ledger's CSV (cmd_reserve.c): what `hj reserve export` and

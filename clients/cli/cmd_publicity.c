@@ -49,28 +49,21 @@ static void s_print(const ProtobufCMessage *m)
     cli_table_destroy(&t);
 }
 
-int cmd_publicity(cli_t *cli, const char *verb)
+static int s_publicity(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    Hj__Registry__PublicityUpdate u = HJ__REGISTRY__PUBLICITY_UPDATE__INIT;
     int rc;
-    /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                             "publicity")) != CLI_OK)
-        return rc;
     if (strcmp(verb, "add") == 0) {
-        p.community = (char *)cli_opt_or(cli, "community", "");
-        p.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
+        Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
+        prep_texts(cli, (const char *const[]){"community", "subdistrict", "date", "title", NULL},
+                   (char **const[]){&p.community, &p.subdistrict, &p.date, &p.title, NULL});
         p.channel = (char *)prep_enum(cli, "channel", "");
         p.kind = (char *)prep_enum(cli, "kind", "");
-        p.date = (char *)cli_opt_or(cli, "date", "");
-        p.title = (char *)cli_opt_or(cli, "title", "");
         if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
             return rc;
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD, &p.base,
                           cli->en ? "publicity recorded" : "宣传记录已登记", s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.kind = (char *)prep_enum(cli, "kind", "");
         q.include_void = cli_flag(cli, "include-void");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST, &q, s_print);
@@ -81,17 +74,24 @@ int cmd_publicity(cli_t *cli, const char *verb)
                          HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID, "宣传记录", "publicity push",
                          s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        Hj__Registry__PublicityUpdate u = HJ__REGISTRY__PUBLICITY_UPDATE__INIT;
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.date = (char *)cli_opt_or(cli, "date", "");
-        u.title = (char *)cli_opt_or(cli, "title", "");
+        prep_texts(cli, (const char *const[]){"reason", "date", "title", NULL},
+                   (char **const[]){&u.reason, &u.date, &u.title, NULL});
+
         if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)
             return rc;
-        return prep_write(
-            cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
-            cli->en ? "publicity push corrected (the previous values are kept in the journal)"
-                    : "宣传记录已更正（原值保留在日志中）",
-            s_print);
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
+                          prep_corrected_done("宣传记录", "publicity push"),
+
+                          s_print);
     }
     return cli_usage("hj publicity add|list|show|void|update");
+}
+
+/* The record by its code (X0042) or UUID (issue #20). */
+int cmd_publicity(cli_t *cli, const char *verb)
+{
+    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                          "publicity", s_publicity);
 }

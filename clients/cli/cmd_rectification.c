@@ -20,10 +20,10 @@ static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"ID",     "COMMUNITY", "PROBLEM", "OWNER",
                                  "OPENED", "DUE",       "STATE",   "CLOSED"};
-    prep_table(m, 8, head, s_row);
-    if (m->descriptor != &hj__registry__rectification__descriptor)
+    const Hj__Registry__Rectification *r =
+        prep_table_record(m, 8, head, s_row, &hj__registry__rectification__descriptor);
+    if (!r)
         return;
-    const Hj__Registry__Rectification *r = (const Hj__Registry__Rectification *)m;
     const char *f[] = {"description",  r->description,  "plan (一社一策)", r->plan,
                        "opened by",    r->opened_by,    "started",         r->started_on,
                        "closing note", r->closing_note, "verified by",     r->verified_by};
@@ -54,20 +54,19 @@ static void s_print_upgrade(const ProtobufCMessage *m)
 
 int cmd_rectification(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Rectification m = HJ__REGISTRY__RECTIFICATION__INIT;
-    Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     if (strcmp(verb, "open") == 0) {
-        m.community = (char *)cli_opt_or(cli, "community", "");
+        Hj__Registry__Rectification m = HJ__REGISTRY__RECTIFICATION__INIT;
         m.problem = (char *)prep_enum(cli, "problem", "");
-        m.description = (char *)cli_opt_or(cli, "description", "");
-        m.plan = (char *)cli_opt_or(cli, "plan", "");
-        m.owner = (char *)cli_opt_or(cli, "owner", "");
-        m.due = (char *)cli_opt_or(cli, "due", "");
-        m.opened_on = (char *)cli_opt_or(cli, "date", "");
+        prep_texts(
+            cli,
+            (const char *const[]){"community", "description", "plan", "owner", "due", "date", NULL},
+            (char **const[]){&m.community, &m.description, &m.plan, &m.owner, &m.due, &m.opened_on,
+                             NULL});
+
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN, &m.base,
                           "rectification opened", s_print);
     } else if ((strcmp(verb, "start") == 0 || strcmp(verb, "close") == 0) && cli->npos == 1) {
+        Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
         int closing = verb[0] == 'c';
         s.id = (char *)cli->pos[0];
         s.date = (char *)cli_opt_or(cli, "date", "");
@@ -82,6 +81,7 @@ int cmd_rectification(cli_t *cli, const char *verb)
                           closing ? "rectification closed (销号)" : "rectification in progress",
                           s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.state = (char *)prep_enum(cli, "state", "");
         q.kind = (char *)prep_enum(cli, "problem", "");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST, &q, s_print);
@@ -92,10 +92,8 @@ int cmd_rectification(cli_t *cli, const char *verb)
 
 int cmd_upgrade(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Upgrade u = HJ__REGISTRY__UPGRADE__INIT;
-    Hj__Registry__UpgradeDecision d = HJ__REGISTRY__UPGRADE_DECISION__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     if (strcmp(verb, "request") == 0) {
+        Hj__Registry__Upgrade u = HJ__REGISTRY__UPGRADE__INIT;
         const char *to = prep_enum(cli, "to", "");
         u.community = (char *)cli_opt_or(cli, "community", "");
         u.reason = (char *)cli_opt_or(cli, "reason", "");
@@ -106,6 +104,7 @@ int cmd_upgrade(cli_t *cli, const char *verb)
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST, &u.base,
                           "upgrade requested", s_print_upgrade);
     } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0) && cli->npos == 1) {
+        Hj__Registry__UpgradeDecision d = HJ__REGISTRY__UPGRADE_DECISION__INIT;
         d.id = (char *)cli->pos[0];
         d.approve = verb[0] == 'a';
         d.date = (char *)cli_opt_or(cli, "date", "");
@@ -116,6 +115,7 @@ int cmd_upgrade(cli_t *cli, const char *verb)
                               : "upgrade rejected",
                           s_print_upgrade);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.state = (char *)prep_enum(cli, "state", "");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST, &q, s_print_upgrade);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1)

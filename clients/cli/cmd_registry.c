@@ -37,97 +37,65 @@ static int s_lookup(const char *value, const char *const *names, int n)
     return -1;
 }
 
-static void s_print_communities(Hj__Registry__Community *const *items, size_t n)
+static void s_community_row(cli_table_t *t, const ProtobufCMessage *record)
 {
-    static const char *head[] = {"CODE", "NAME", "SUBDISTRICT", "ORGANISATION"};
-    cli_table_t *t = cli_table_new(4, head);
-    for (size_t i = 0; i < n; i++) {
-        int org = items[i]->org_type >= 1 && items[i]->org_type <= 3 ? items[i]->org_type : 0;
-        char orgtext[64];
-        snprintf(orgtext, sizeof orgtext, "%s (%s)", s_org_zh[org], s_org_names[org]);
-        const char *row[] = {items[i]->code, items[i]->name, items[i]->subdistrict, orgtext};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    const Hj__Registry__Community *c = (const Hj__Registry__Community *)record;
+    int org = c->org_type >= 1 && c->org_type <= 3 ? c->org_type : 0;
+    char orgtext[64];
+    snprintf(orgtext, sizeof orgtext, "%s (%s)", s_org_zh[org], s_org_names[org]);
+    const char *row[] = {c->code, c->name, c->subdistrict, orgtext};
+    cli_table_row(t, row);
 }
 
-static void s_print_persons(Hj__Registry__Person *const *items, size_t n)
+static void s_person_row(cli_table_t *t, const ProtobufCMessage *record)
 {
-    static const char *head[] = {"CODE", "NAME",  "GENDER",  "ETHNICITY",
-                                 "BORN", "PARTY", "ID CARD", "ID"};
-    cli_table_t *t = cli_table_new(8, head);
-    for (size_t i = 0; i < n; i++) {
-        Hj__Registry__Person *p = items[i];
-        char name[512];
-        /* A voided person shows only with --include-void, and says so. */
-        snprintf(name, sizeof name, "%s%s", p->name, p->voided ? " (已作废)" : "");
-        const char *row[] = {p->code,           name,          p->gender,
-                             p->ethnicity,      p->birth_date, p->party_member ? "yes" : "no",
-                             p->id_card_masked, p->id};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    const Hj__Registry__Person *p = (const Hj__Registry__Person *)record;
+    char name[512];
+    /* A voided person shows only with --include-void, and says so. */
+    snprintf(name, sizeof name, "%s%s", p->name, p->voided ? " (已作废)" : "");
+    const char *row[] = {p->code,           name,          p->gender,
+                         p->ethnicity,      p->birth_date, p->party_member ? "yes" : "no",
+                         p->id_card_masked, p->id};
+    cli_table_row(t, row);
 }
 
-static void s_print_seats(Hj__Registry__Seat *const *items, size_t n)
+static void s_seat_row(cli_table_t *t, const ProtobufCMessage *record)
 {
-    static const char *head[] = {"ID", "COMMUNITY", "COMMITTEE", "ROLE", "PERSON", "FROM", "TO"};
-    cli_table_t *t = cli_table_new(7, head);
-    for (size_t i = 0; i < n; i++) {
-        Hj__Registry__Seat *s = items[i];
-        int c = s->committee >= 1 && s->committee <= 2 ? s->committee : 0;
-        char person[512];
-        snprintf(person, sizeof person, "%s %s", s->person_name, s->person_code);
-        const char *row[] = {s->id,
-                             s->community,
-                             s_committee_names[c],
-                             s->role,
-                             person,
-                             s->term_start,
-                             s->term_end[0] ? s->term_end : "sitting"};
-        cli_table_row(t, row);
-    }
-    cli_table_print(t);
-    cli_table_destroy(&t);
+    const Hj__Registry__Seat *s = (const Hj__Registry__Seat *)record;
+    int c = s->committee >= 1 && s->committee <= 2 ? s->committee : 0;
+    char person[512];
+    snprintf(person, sizeof person, "%s %s", s->person_name, s->person_code);
+    const char *row[] = {s->id,
+                         s->community,
+                         s_committee_names[c],
+                         s->role,
+                         person,
+                         s->term_start,
+                         s->term_end[0] ? s->term_end : "sitting"};
+    cli_table_row(t, row);
+}
+
+/* A community, person or seat, or a list of them, as a table. */
+static void s_print(const ProtobufCMessage *m)
+{
+    static const char *community_head[] = {"CODE", "NAME", "SUBDISTRICT", "ORGANISATION"};
+    static const char *person_head[] = {"CODE", "NAME",  "GENDER",  "ETHNICITY",
+                                        "BORN", "PARTY", "ID CARD", "ID"};
+    static const char *seat_head[] = {"ID",     "COMMUNITY", "COMMITTEE", "ROLE",
+                                      "PERSON", "FROM",      "TO"};
+    const ProtobufCMessageDescriptor *type = prep_record_type(m);
+    if (type == &hj__registry__community__descriptor)
+        prep_table(m, 4, community_head, s_community_row);
+    else if (type == &hj__registry__person__descriptor)
+        prep_table(m, 8, person_head, s_person_row);
+    else if (type == &hj__registry__seat__descriptor)
+        prep_table(m, 7, seat_head, s_seat_row);
 }
 
 /* Prints whatever the reply carries, as JSON or as a table. */
 static int s_output(cli_t *cli, Hj__Registry__Reply *reply, const char *done)
 {
-    if (cli->json) {
-        /* The result the oneof carries, or the whole reply when it carries none. */
-        const ProtobufCMessage *result = cli_oneof(&reply->base);
-        cli_json(result ? result : &reply->base);
-    } else {
-        if (done)
-            printf("%s\n", done);
-        switch (reply->result_case) {
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITY:
-            s_print_communities(&reply->community, 1);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_COMMUNITIES:
-            s_print_communities(reply->communities->items, reply->communities->n_items);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSON:
-            s_print_persons(&reply->person, 1);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_PERSONS:
-            s_print_persons(reply->persons->items, reply->persons->n_items);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SEAT:
-            s_print_seats(&reply->seat, 1);
-            break;
-        case HJ__REGISTRY__REPLY__RESULT_SEATS:
-            s_print_seats(reply->seats->items, reply->seats->n_items);
-            break;
-        default:
-            break;
-        }
-    }
-    hj__registry__reply__free_unpacked(reply, NULL);
-    return CLI_OK;
+    return prep_reply(cli, &reply->base, done, s_print);
 }
 
 static int s_list_query(cli_t *cli, Hj__Registry__ListQuery *q, const char *filter)
@@ -170,24 +138,6 @@ static int s_list(cli_t *cli, uint32_t op_case, Hj__Registry__ListQuery *q,
                         print);
 }
 
-static void s_print_community_list(const ProtobufCMessage *m)
-{
-    const Hj__Registry__Communities *l = (const Hj__Registry__Communities *)m;
-    s_print_communities(l->items, l->n_items);
-}
-
-static void s_print_seat_list(const ProtobufCMessage *m)
-{
-    const Hj__Registry__Seats *l = (const Hj__Registry__Seats *)m;
-    s_print_seats(l->items, l->n_items);
-}
-
-static void s_print_person_list(const ProtobufCMessage *m)
-{
-    const Hj__Registry__Persons *l = (const Hj__Registry__Persons *)m;
-    s_print_persons(l->items, l->n_items);
-}
-
 int cmd_district(cli_t *cli, const char *verb)
 {
     Hj__Registry__District d = HJ__REGISTRY__DISTRICT__INIT;
@@ -203,9 +153,9 @@ int cmd_subdistrict(cli_t *cli, const char *verb)
     Hj__Registry__Subdistrict s = HJ__REGISTRY__SUBDISTRICT__INIT;
     if (strcmp(verb, "add") != 0)
         return cli_usage("hj subdistrict add --code CODE --name NAME --district CODE");
-    s.code = (char *)cli_opt_or(cli, "code", "");
-    s.name = (char *)cli_opt_or(cli, "name", "");
-    s.district = (char *)cli_opt_or(cli, "district", "");
+    prep_texts(cli, (const char *const[]){"code", "name", "district", NULL},
+               (char **const[]){&s.code, &s.name, &s.district, NULL});
+
     return s_send(cli, HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD, &s.base, "subdistrict added");
 }
 
@@ -244,7 +194,7 @@ int cmd_community(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = s_list_query(cli, &q, "subdistrict")) != CLI_OK)
             return rc;
-        return s_list(cli, HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST, &q, s_print_community_list);
+        return s_list(cli, HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST, &q, s_print);
     }
     return cli_usage("hj community add|update|show|list");
 }
@@ -259,7 +209,7 @@ static int s_person_list(cli_t *cli)
     q.name = (char *)cli_opt_or(cli, "name", "");
     q.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
     q.include_void = cli_flag(cli, "include-void");
-    return s_list(cli, HJ__REGISTRY__REQUEST__OP_PERSON_LIST, &q, s_print_person_list);
+    return s_list(cli, HJ__REGISTRY__REQUEST__OP_PERSON_LIST, &q, s_print);
 }
 
 /* ---- hj person import FILE.csv ------------------------------------------ */
@@ -468,7 +418,7 @@ int cmd_seat(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         if ((rc = s_list_query(cli, &q, "community")) != CLI_OK)
             return rc;
-        return s_list(cli, HJ__REGISTRY__REQUEST__OP_SEAT_LIST, &q, s_print_seat_list);
+        return s_list(cli, HJ__REGISTRY__REQUEST__OP_SEAT_LIST, &q, s_print);
     }
     return cli_usage("hj seat add|end|list");
 }

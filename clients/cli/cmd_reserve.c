@@ -78,10 +78,10 @@ static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE",   "ID",    "COMMUNITY", "COMMITTEE", "PERSON",
                                  "SOURCE", "ADDED", "STATUS",    "VETTING",   "REASON"};
-    prep_table(m, 10, head, s_table_row);
-    if (m->descriptor != &hj__registry__reserve__descriptor)
+    const Hj__Registry__Reserve *r =
+        prep_table_record(m, 10, head, s_table_row, &hj__registry__reserve__descriptor);
+    if (!r)
         return;
-    const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)m;
     if (r->note[0])
         printf("note: %s\n", r->note);
     if (r->voided)
@@ -294,29 +294,21 @@ static int s_export(cli_t *cli)
     return rc;
 }
 
-int cmd_reserve(cli_t *cli, const char *verb)
+static int s_reserve(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
-    Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-    int rc;
-    /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                             "reserve")) != CLI_OK)
-        return rc;
     if (strcmp(verb, "add") == 0) {
-        r.person_id = (char *)cli_opt_or(cli, "person", "");
-        r.community = (char *)cli_opt_or(cli, "community", "");
+        Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
+        prep_texts(
+            cli, (const char *const[]){"person", "community", "source", "added", "note", NULL},
+            (char **const[]){&r.person_id, &r.community, &r.source, &r.added, &r.note, NULL});
         r.committee = s_committee(prep_enum(cli, "committee", ""));
-        r.source = (char *)cli_opt_or(cli, "source", "");
-        r.added = (char *)cli_opt_or(cli, "added", "");
         r.status = (char *)prep_enum(cli, "status", "active");
         r.vetting = (char *)prep_enum(cli, "vetting", "pending");
         r.bar_reason = (char *)prep_enum(cli, "reason", "");
-        r.note = (char *)cli_opt_or(cli, "note", "");
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
                           cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
         u.id = (char *)cli->pos[0];
         u.status = (char *)prep_enum(cli, "status", "");
         u.vetting = (char *)prep_enum(cli, "vetting", "");
@@ -325,6 +317,7 @@ int cmd_reserve(cli_t *cli, const char *verb)
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE, &u.base,
                           cli->en ? "reserve entry updated" : "后备人选台账条目已更新", s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.state = (char *)prep_enum(cli, "status", "");
         q.include_void = cli_flag(cli, "include-void");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, &q, s_print);
@@ -340,4 +333,11 @@ int cmd_reserve(cli_t *cli, const char *verb)
         return s_export(cli);
     }
     return cli_usage("hj reserve add|update|list|show|import|export|void");
+}
+
+/* The record by its code (X0042) or UUID (issue #20). */
+int cmd_reserve(cli_t *cli, const char *verb)
+{
+    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                          "reserve", s_reserve);
 }

@@ -551,10 +551,9 @@ static int s_output(cli_t *cli, Hj__Interviews__Reply *reply, const char *done, 
 static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, const char *done,
                   int district)
 {
-    static const prep_service_t interviews = {"interviews", &hj__interviews__request__descriptor,
-                                              &hj__interviews__reply__descriptor};
     ProtobufCMessage *reply;
-    int rc = prep_send_to(cli, &interviews, op_case, op, done != NULL, &reply);
+    int rc = prep_send_to(cli, &prep_interviews, op_case, op, done ? PREP_WRITE : 0, &reply);
+
     return rc ? rc : s_output(cli, (Hj__Interviews__Reply *)reply, done, district);
 }
 
@@ -677,13 +676,7 @@ static int s_list(cli_t *cli)
 
 int cmd_talk(cli_t *cli, const char *verb)
 {
-    Hj__Interviews__Get get = HJ__INTERVIEWS__GET__INIT;
-    Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
-    Hj__Interviews__FollowUpClose close = HJ__INTERVIEWS__FOLLOW_UP_CLOSE__INIT;
-    Hj__Interviews__TalkVoid tv = HJ__INTERVIEWS__TALK_VOID__INIT;
-    Hj__Interviews__TalkUpdate tu = HJ__INTERVIEWS__TALK_UPDATE__INIT;
-    char today[11];
-    int rc, district = 0;
+    int rc;
     /* The record by its code (X0042) or UUID (issue #20). */
     if ((rc = record_ref_pos(cli, verb, (const char *const[]){"void", "update", NULL}, "talk")) !=
         CLI_OK)
@@ -693,6 +686,7 @@ int cmd_talk(cli_t *cli, const char *verb)
     if (strcmp(verb, "template") == 0)
         return s_template(cli);
     if (strcmp(verb, "show") == 0) {
+        Hj__Interviews__Get get = HJ__INTERVIEWS__GET__INIT;
         if (cli->npos < 1)
             return cli_usage("hj talk show ID");
         get.id = (char *)cli->pos[0];
@@ -700,34 +694,35 @@ int cmd_talk(cli_t *cli, const char *verb)
     } else if (strcmp(verb, "list") == 0) {
         return s_list(cli);
     } else if (strcmp(verb, "void") == 0) {
+        Hj__Interviews__TalkVoid tv = HJ__INTERVIEWS__TALK_VOID__INIT;
         if (cli->npos < 1)
             return cli_usage("hj talk void ID --reason TEXT");
         tv.id = (char *)cli->pos[0];
         tv.reason = (char *)cli_opt_or(cli, "reason", "");
         return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_VOID, &tv.base,
-                      cli->en ? "talk voided: kept, no longer counted (--include-void lists it)"
-                              : "谈话已作废：记录保留，不再计入（--include-void 可列出）",
-                      0);
+                      prep_voided_done("谈话", "talk"), 0);
     } else if (strcmp(verb, "update") == 0) {
+        Hj__Interviews__TalkUpdate tu = HJ__INTERVIEWS__TALK_UPDATE__INIT;
         if (cli->npos < 1)
             return cli_usage(
                 "hj talk update ID [--summary TEXT] [--date YYYY-MM-DD] [--reason TEXT]");
         tu.id = (char *)cli->pos[0];
-        tu.summary = (char *)cli_opt_or(cli, "summary", "");
-        tu.date = (char *)cli_opt_or(cli, "date", "");
-        tu.reason = (char *)cli_opt_or(cli, "reason", "");
+        prep_texts(cli, (const char *const[]){"summary", "date", "reason", NULL},
+                   (char **const[]){&tu.summary, &tu.date, &tu.reason, NULL});
         return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE, &tu.base,
-                      cli->en ? "talk corrected (the previous values are kept in the journal)"
-                              : "谈话已更正（原值保留在日志中）",
-                      0);
+                      prep_corrected_done("谈话", "talk"), 0);
     } else if (strcmp(verb, "coverage") == 0) {
-        district = cli_flag(cli, "all");
+        Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
+        int district = cli_flag(cli, "all");
         if ((cli->npos < 1) == !district)
             return cli_usage("hj talk coverage COMMUNITY | --all");
         cq.community = district ? "" : (char *)cli->pos[0];
         return s_send(cli, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base, NULL, district);
     } else if (strcmp(verb, "close") == 0) {
+        Hj__Interviews__FollowUpClose close = HJ__INTERVIEWS__FOLLOW_UP_CLOSE__INIT;
+        char today[11];
         const char *number = cli_opt(cli, "follow-up");
+
         char *end = NULL;
         long n = number ? strtol(number, &end, 10) : 0;
         if (cli->npos < 1 || !number || *end || n < 1 || n > 1000)

@@ -38,10 +38,10 @@ static void s_row_attendee(cli_table_t *t, const ProtobufCMessage *record)
 static void s_print(const ProtobufCMessage *m)
 {
     static const char *head[] = {"CODE", "ID", "DATE", "FOR", "TRAINER", "TOPICS", "ATTENDEES"};
-    prep_table(m, 7, head, s_row);
-    if (m->descriptor != &hj__registry__training__descriptor)
+    const Hj__Registry__Training *s =
+        prep_table_record(m, 7, head, s_row, &hj__registry__training__descriptor);
+    if (!s)
         return;
-    const Hj__Registry__Training *s = (const Hj__Registry__Training *)m;
     if (s->voided)
         printf("%s  %s\n", prep_voided_mark(1) + 1, s->void_reason);
     static const char *ahead[] = {"ATTENDEE", "NAME", "ROLE"};
@@ -110,24 +110,16 @@ static int s_attendees(cli_t *cli, const char *key, const char *community,
     return CLI_OK;
 }
 
-int cmd_training(cli_t *cli, const char *verb)
+static int s_training(cli_t *cli, const char *verb)
 {
-    Hj__Registry__Training tr = HJ__REGISTRY__TRAINING__INIT;
-    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
     Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
-    Hj__Registry__TrainingUpdate u = HJ__REGISTRY__TRAINING_UPDATE__INIT;
     char *topics[S_MAX], *removed[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
     char removed_ids[S_MAX][37];
     int rc;
-    /* The record by its code (X0042) or UUID (issue #20). */
-    if ((rc = record_ref_pos(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                             "training")) != CLI_OK)
-        return rc;
     if (strcmp(verb, "add") == 0) {
-        tr.date = (char *)cli_opt_or(cli, "date", "");
-        tr.community = (char *)cli_opt_or(cli, "community", "");
-        tr.subdistrict = (char *)cli_opt_or(cli, "subdistrict", "");
-        tr.trainer = (char *)cli_opt_or(cli, "trainer", "");
+        Hj__Registry__Training tr = HJ__REGISTRY__TRAINING__INIT;
+        prep_texts(cli, (const char *const[]){"date", "community", "subdistrict", "trainer", NULL},
+                   (char **const[]){&tr.date, &tr.community, &tr.subdistrict, &tr.trainer, NULL});
         tr.topics = topics;
         tr.n_topics = prep_opts(cli, "topic", topics, S_MAX);
         /* --attendee PERSON:ROLE */
@@ -140,6 +132,7 @@ int cmd_training(cli_t *cli, const char *verb)
         return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_ADD, &tr.base,
                           cli->en ? "training session recorded" : "培训已记录", s_print);
     } else if (strcmp(verb, "list") == 0) {
+        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
         q.include_void = cli_flag(cli, "include-void");
         return prep_list(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_LIST, &q, s_print);
     } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
@@ -151,11 +144,12 @@ int cmd_training(cli_t *cli, const char *verb)
                          HJ__REGISTRY__REQUEST__OP_TRAINING_VOID, "培训记录", "training session",
                          s_print);
     } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
+        Hj__Registry__TrainingUpdate u = HJ__REGISTRY__TRAINING_UPDATE__INIT;
         /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
         u.id = (char *)cli->pos[0];
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.date = (char *)cli_opt_or(cli, "date", "");
-        u.trainer = (char *)cli_opt_or(cli, "trainer", "");
+        prep_texts(cli, (const char *const[]){"reason", "date", "trainer", NULL},
+                   (char **const[]){&u.reason, &u.date, &u.trainer, NULL});
+
         if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,
                               &u.n_add_attendees)) != CLI_OK)
             return rc;
@@ -165,11 +159,17 @@ int cmd_training(cli_t *cli, const char *verb)
                               removed_ids)) != CLI_OK)
             return rc;
         u.remove_attendees = removed;
-        return prep_write(
-            cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
-            cli->en ? "training session corrected (the previous values are kept in the journal)"
-                    : "培训记录已更正（原值保留在日志中）",
-            s_print);
+        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
+                          prep_corrected_done("培训记录", "training session"),
+
+                          s_print);
     }
     return cli_usage("hj training add|list|show|coverage|void|update");
+}
+
+/* The record by its code (X0042) or UUID (issue #20). */
+int cmd_training(cli_t *cli, const char *verb)
+{
+    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
+                          "training", s_training);
 }

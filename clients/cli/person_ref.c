@@ -1,5 +1,6 @@
 /* Persons by UUID, code or name: one registry read. */
 #include "person_ref.h"
+#include "record_ref.h"
 #include "hj_envelope.h"
 #include "registry.pb-c.h"
 
@@ -15,10 +16,8 @@ int person_ref(cli_t *cli, const char *option, const char *given, const char *co
     id[0] = 0;
     if (!given || !given[0])
         return cli_usage("%s is empty: give a person's code (P0042), name or id", option);
-    if (hj_uuid_valid(given)) {
-        snprintf(id, 37, "%s", given);
+    if (record_ref_uuid(given, id))
         return CLI_OK;
-    }
     q.key = (char *)given;
     q.community = (char *)(community ? community : "");
     q.cadre = cadre;

@@ -1,5 +1,6 @@
 /* Records by UUID or short code: one read. */
 #include "record_ref.h"
+#include "cmd_prep.h"
 #include "hj_envelope.h"
 #include "interviews.pb-c.h"
 #include "registry.pb-c.h"
@@ -7,54 +8,52 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The UUID of the talk with this code: talk_get takes a code (sql/024). */
-static int s_talk(cli_t *cli, const char *given, char id[37])
+/* The UUID of the record with this code: a talk's by talk_get (it takes a
+ * code, sql/024), any other's by the registry's record_resolve, checked to be
+ * of `kind`. */
+static int s_lookup(cli_t *cli, const char *kind, const char *given, char id[37])
 {
-    Hj__Interviews__Request req = HJ__INTERVIEWS__REQUEST__INIT;
-    Hj__Interviews__Get get = HJ__INTERVIEWS__GET__INIT;
-    Hj__Interviews__Reply *reply = NULL;
-    get.id = (char *)given;
-    req.op_case = HJ__INTERVIEWS__REQUEST__OP_TALK_GET;
-    req.talk_get = &get;
-    int rc = cli_call(cli, "interviews", &req.base, &hj__interviews__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
+    Hj__Interviews__Get talk = HJ__INTERVIEWS__GET__INIT;
+    Hj__Registry__Get record = HJ__REGISTRY__GET__INIT;
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *m;
+    const char *found = NULL, *found_kind = "different";
+    int rc;
+    talk.id = record.key = (char *)given;
+    if (strcmp(kind, "talk") == 0)
+        rc = prep_fetch(cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_TALK_GET, &talk.base,
+                        PREP_LOOKUP, NULL, &reply, &m);
+    else
+        rc = prep_fetch(cli, &prep_registry, HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE, &record.base,
+                        PREP_LOOKUP, NULL, &reply, &m);
     if (rc != CLI_OK)
         return rc;
-    if (reply->result_case == HJ__INTERVIEWS__REPLY__RESULT_TALK)
-        snprintf(id, 37, "%s", reply->talk->id);
+    if (m->descriptor == &hj__interviews__talk__descriptor) {
+        found = ((const Hj__Interviews__Talk *)m)->id;
+        found_kind = "talk";
+    } else if (m->descriptor == &hj__registry__record_ref__descriptor) {
+        found = ((const Hj__Registry__RecordRef *)m)->id;
+        found_kind = ((const Hj__Registry__RecordRef *)m)->kind;
+    }
+    if (found && strcmp(found_kind, kind) == 0)
+        snprintf(id, 37, "%s", found);
     else {
-        fprintf(stderr, "hj: talk %s: the answer named no talk\n", given);
+        /* hj task void X0001: a wrong code must not void someone else's record. */
+        fprintf(stderr, "hj: %s is the code of a %s record, not of a %s one\n", given, found_kind,
+                kind);
         rc = CLI_REFUSED;
     }
-    hj__interviews__reply__free_unpacked(reply, NULL);
+    protobuf_c_message_free_unpacked(reply, NULL);
     return rc;
 }
 
-/* The UUID of the registry record with this code, checked to be of `kind`. */
-static int s_registry(cli_t *cli, const char *kind, const char *given, char id[37])
+int record_ref_uuid(const char *given, char id[37])
 {
-    Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
-    Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    Hj__Registry__Reply *reply = NULL;
-    get.key = (char *)given;
-    req.op_case = HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE;
-    req.record_resolve = &get;
-    int rc = cli_call(cli, "registry", &req.base, &hj__registry__reply__descriptor,
-                      (ProtobufCMessage **)&reply);
-    if (rc != CLI_OK)
-        return rc;
-    const Hj__Registry__RecordRef *ref =
-        reply->result_case == HJ__REGISTRY__REPLY__RESULT_RECORD_REF ? reply->record_ref : NULL;
-    if (ref && strcmp(ref->kind, kind) == 0)
-        snprintf(id, 37, "%s", ref->id);
-    else {
-        /* hj task void X0001: a wrong code must not void someone else's record. */
-        fprintf(stderr, "hj: %s is the code of a %s record, not of a %s one\n", given,
-                ref ? ref->kind : "different", kind);
-        rc = CLI_REFUSED;
-    }
-    hj__registry__reply__free_unpacked(reply, NULL);
-    return rc;
+    id[0] = 0;
+    if (!hj_uuid_valid(given))
+        return 0;
+    snprintf(id, 37, "%s", given);
+    return 1;
 }
 
 int record_ref(cli_t *cli, const char *kind, const char *given, char id[37])
@@ -62,17 +61,22 @@ int record_ref(cli_t *cli, const char *kind, const char *given, char id[37])
     id[0] = 0;
     if (!given || !given[0])
         return cli_usage("the %s is not named: give its code or id", kind);
-    if (hj_uuid_valid(given)) {
-        snprintf(id, 37, "%s", given);
+    if (record_ref_uuid(given, id))
         return CLI_OK;
-    }
-    int rc = strcmp(kind, "talk") == 0 ? s_talk(cli, given, id) : s_registry(cli, kind, given, id);
+    int rc = s_lookup(cli, kind, given, id);
     if (rc == CLI_UNREACHABLE)
         fprintf(stderr,
                 "hj: %s %s: a code is looked up in the system, which cannot be reached "
                 "now; nothing was saved. Offline, give the record's id (UUID).\n",
                 kind, given);
     return rc;
+}
+
+int record_ref_run(cli_t *cli, const char *verb, const char *const *verbs, const char *kind,
+                   int (*run)(cli_t *cli, const char *verb))
+{
+    int rc = record_ref_pos(cli, verb, verbs, kind);
+    return rc != CLI_OK ? rc : run(cli, verb);
 }
 
 int record_ref_pos(cli_t *cli, const char *verb, const char *const *verbs, const char *kind)

@@ -14,9 +14,15 @@
  * "training", "task" or "reserve". */
 int record_ref(cli_t *cli, const char *kind, const char *given, char id[37]);
 
+/* A UUID needs no look-up: 1 with it copied into id, else 0 with id "". */
+int record_ref_uuid(const char *given, char id[37]);
+
 /* When verb is one of verbs (NULL-ended: the verbs that take the record's
  * ID), the first positional word resolved in place by record_ref; nothing
  * happens for other verbs or without one (the verb names its usage). */
 int record_ref_pos(cli_t *cli, const char *verb, const char *const *verbs, const char *kind);
+/* A command group of a kind of record: record_ref_pos, then run(cli, verb). */
+int record_ref_run(cli_t *cli, const char *verb, const char *const *verbs, const char *kind,
+                   int (*run)(cli_t *cli, const char *verb));
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void model_talk_coverage(char *dst, size_t size, const Hj__Tally__Counters *c)
 {
@@ -16,24 +17,15 @@ void model_talk_coverage(char *dst, size_t size, const Hj__Tally__Counters *c)
     snprintf(dst, size, "%u%%", (unsigned)((unsigned long long)covered * 100 / c->members_sitting));
 }
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static long s_days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int s_parse_date(const char *s, long *days)
 {
     int y, m, d, n = 0;
     if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
         m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
-    *days = s_days_from_civil(y, m, d);
+    /* Days since 1970-01-01: timegm counts a civil date in UTC, no time zone. */
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    *days = (long)(timegm(&tm) / 86400);
     return 0;
 }
 
@@ -57,16 +49,10 @@ void model_days_text(char *dst, size_t size, const char *today, const char *elec
 
 const char *model_gate_glyph(Hj__Tally__GateState state)
 {
-    switch (state) {
-    case HJ__TALLY__GATE_STATE__GREEN:
-        return "+";
-    case HJ__TALLY__GATE_STATE__RED:
-        return "x";
-    case HJ__TALLY__GATE_STATE__OVERRIDDEN:
-        return "!";
-    default:
-        return "?";
-    }
+    static const char *const glyphs[] = {[HJ__TALLY__GATE_STATE__RED] = "x",
+                                         [HJ__TALLY__GATE_STATE__GREEN] = "+",
+                                         [HJ__TALLY__GATE_STATE__OVERRIDDEN] = "!"};
+    return (size_t)state < sizeof glyphs / sizeof glyphs[0] && glyphs[state] ? glyphs[state] : "?";
 }
 
 const Hj__Tally__Gate *model_gate(const Hj__Tally__CommunityBoard *row, Hj__Tally__GateId id)

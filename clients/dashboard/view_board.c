@@ -269,10 +269,18 @@ static void s_move(top_t *t, int delta, int to_end)
     free(idx);
 }
 
-static void s_sort(top_t *t, sort_t sort)
+/* The key of each order (c code, n name, r red gates, d election date): pressed
+ * again, the order reverses. 1 when key is one of them. */
+static int s_sort(top_t *t, int key)
 {
-    t->reverse = t->sort == sort ? !t->reverse : 0;
-    t->sort = sort;
+    static const char keys[SORT_COUNT_] = {'c', 'n', 'r', 'd'};
+    for (int sort = 0; sort < SORT_COUNT_; sort++)
+        if (key == keys[sort]) {
+            t->reverse = t->sort == (sort_t)sort ? !t->reverse : 0;
+            t->sort = (sort_t)sort;
+            return 1;
+        }
+    return 0;
 }
 
 /* all -> each group -> the communities without one -> all */
@@ -331,18 +339,6 @@ int view_board_key(top_t *t, int key)
             t->scroll = 0;
         }
         return 1;
-    case 'c':
-        s_sort(t, SORT_CODE);
-        return 1;
-    case 'n':
-        s_sort(t, SORT_NAME);
-        return 1;
-    case 'r':
-        s_sort(t, SORT_RED);
-        return 1;
-    case 'd':
-        s_sort(t, SORT_DATE);
-        return 1;
     case 'g':
         s_next_filter(t);
         t->first = 0;
@@ -352,6 +348,6 @@ int view_board_key(top_t *t, int key)
         t->first = 0;
         return 1;
     default:
-        return 0;
+        return s_sort(t, key);
     }
 }

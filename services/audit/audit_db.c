@@ -361,8 +361,9 @@ static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, i
         7, v);
 }
 
-void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
+void audit_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__Engagement *e = msg;
     char state[6], today[11];
     hj_date_today(today);
     const char *opened = e->opened_on[0] ? e->opened_on : today;
@@ -405,15 +406,17 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
     s_view_reply(c, call, call->request_id, "audit_opened");
 }
 
-void audit_db_show(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
+void audit_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__AuditRef *ref = msg;
     s_audit_t a;
     if (s_resolve(c, call, ref, 0, &a) == 0)
         s_view_reply(c, call, a.id, NULL);
 }
 
-void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
+void audit_db_advance(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__Advance *adv = msg;
     char state[6], today[11], to_text[4];
     s_audit_t a;
     hj_date_today(today);
@@ -504,8 +507,9 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     PQclear(r);
 }
 
-void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *add)
+void audit_db_scope_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__ScopeAdd *add = msg;
     char basis[4], signers[16], eligible[16];
     const Hj__Audit__ScopeItem *i = add->item;
     s_audit_t a;
@@ -589,8 +593,9 @@ static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t
     return 0;
 }
 
-void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *set)
+void audit_db_scope_set(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__ScopeSet *set = msg;
     char id[37], status[4];
     int findings, open;
     s_audit_t a;
@@ -640,8 +645,9 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
     s_scope_reply(c, call, id, "audit_scope_updated");
 }
 
-void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
+void audit_db_scope_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__AuditRef *ref = msg;
     s_audit_t a;
     hj_arena_t b = {0};
     Hj__Audit__ScopeItems list = HJ__AUDIT__SCOPE_ITEMS__INIT;
@@ -691,14 +697,18 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
     hj_arena_free(&b);
 }
 
-void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAdd *add, int64_t fen,
-                          int has_amount)
+void audit_db_finding_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__FindingAdd *add = msg;
     char state[6], item[37], amount[24], severity[4];
     const Hj__Audit__Finding *f = add->finding;
     int findings, open;
+    int has_amount = f->amount[0] != 0;
+    int64_t fen = 0;
     s_audit_t a;
-    if (s_resolve(c, call, add->audit, 1, &a) != 0 ||
+    /* Checked by the decoder, so the parse succeeds. */
+    if ((has_amount && audit_amount_parse(&call->status, "amount", f->amount, &fen) != 0) ||
+        s_resolve(c, call, add->audit, 1, &a) != 0 ||
         s_require_at_work(call, &a, "findings are recorded") != 0 ||
         s_scope_item(c, call, &a, f->scope_item, HJ__CODE__INVALID_ARGUMENT, "scope_item", item,
                      &findings, &open) != 0)
@@ -748,8 +758,9 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
     s_finding_reply(c, call, call->request_id, "audit_finding_added");
 }
 
-void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__FindingUpdate *u)
+void audit_db_finding_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__FindingUpdate *u = msg;
     char state[6], no[16], remedy[4], id[37];
     s_audit_t a;
     if (s_resolve(c, call, u->audit, 1, &a) != 0)
@@ -884,8 +895,9 @@ out:
 
 /* Audits one page at a time: keyset on (community, period_from, id) after
  * the cursor's audit (index engagement_list_order). */
-void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
+void audit_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__ListQuery *q = msg;
     char limit[16], st[4], sql[2048];
     uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
     snprintf(limit, sizeof limit, "%u", page + 1);
@@ -907,8 +919,9 @@ void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
             "WHERE ($1 = '' OR e.community = $1) AND ($2::smallint = 0 OR e.state = $2::smallint)");
 }
 
-void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q)
+void audit_db_status(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__StatusQuery *q = msg;
     char sql[3072];
     if (q->community[0] && s_community_known(c, call, q->community) != 1)
         return;
@@ -927,8 +940,9 @@ void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q
 
 /* ---- the gate --------------------------------------------------------------- */
 
-void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
+void audit_db_gate(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__GateQuery *g = msg;
     char reason[512] = "";
     Hj__Audit__Gate gate = HJ__AUDIT__GATE__INIT;
     if (s_community_known(c, call, g->community) != 1)

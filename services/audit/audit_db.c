@@ -37,40 +37,32 @@ static const char *s_state(int state)
     return audit_state_name((Hj__Audit__State)state);
 }
 
-/* 1 when the registry has the community, 0 (NOT_FOUND naming `community`)
- * when not, -1 on a database error. The registry's communities are read
+/* 0 when the registry has the community, else -1 (NOT_FOUND naming
+ * `community`, or a database error). The registry's communities are read
  * from its table (code and name granted read-only, sql/018): one index
  * lookup, never the journal's history. */
 static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
 {
     const char *v[1] = {code};
-    PGresult *r = hj_call_q(call, c, "the community", "",
-                            "SELECT 1 FROM registry.community WHERE code = $1", 1, v);
-    if (!r)
-        return -1;
-    int known = PQntuples(r) > 0;
+    PGresult *r = hj_call_q_row(call, c, "the community", "community",
+                                "SELECT 1 FROM registry.community WHERE code = $1", 1, v,
+                                "community %s not found (add it with hj community add)", code);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    if (!known)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                      "community %s not found (add it with hj community add)", code);
-    return known;
+    return rc;
 }
 
-/* 1 when the list cursor `after` names an audit, 0 (NOT_FOUND naming
- * `after`) when not, -1 on a database error. */
+/* 0 when the list cursor `after` names an audit, else -1 (NOT_FOUND naming
+ * `after`, or a database error). */
 static int s_cursor_known(PGconn *c, hj_call_t *call, const char *after)
 {
     const char *v[1] = {after};
-    PGresult *r = hj_call_q(call, c, "the audits", "after",
-                            "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v);
-    if (!r)
-        return -1;
-    int known = PQntuples(r) > 0;
+    PGresult *r = hj_call_q_row(call, c, "the audits", "after",
+                                "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v,
+                                "after: no audit %s (give the `next` of the previous page)", after);
+    int rc = r ? 0 : -1;
     PQclear(r);
-    if (!known)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "after",
-                      "after: no audit %s (give the `next` of the previous page)", after);
-    return known;
+    return rc;
 }
 
 /* Serialises the audits of one community across instances (overlap checks). */
@@ -101,7 +93,7 @@ static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref,
 {
     char sql[1024];
     int by_id = hj_uuid_valid(ref->key);
-    if (!by_id && s_community_known(c, call, ref->key) != 1)
+    if (!by_id && s_community_known(c, call, ref->key) != 0)
         return -1;
     snprintf(sql, sizeof sql,
              "SELECT e.id, e.community, e.term, e.state, to_char(e.opened_on, 'YYYY-MM-DD'), "
@@ -367,7 +359,7 @@ void audit_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     char state[6], today[11];
     hj_date_today(today);
     const char *opened = e->opened_on[0] ? e->opened_on : today;
-    if (s_community_known(c, call, e->community) != 1 ||
+    if (s_community_known(c, call, e->community) != 0 ||
         s_lock_community(c, call, e->community) != 0 ||
         s_no_overlap(c, call, e->community, e->period_from, e->period_to, "") != 0)
         return;
@@ -903,7 +895,7 @@ void audit_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     snprintf(limit, sizeof limit, "%u", page + 1);
     snprintf(st, sizeof st, "%d", (int)q->state);
     /* A cursor that names no audit would silently give an empty page. */
-    if (q->after[0] && s_cursor_known(c, call, q->after) != 1)
+    if (q->after[0] && s_cursor_known(c, call, q->after) != 0)
         return;
     snprintf(sql, sizeof sql,
              "SELECT e.community, COALESCE((SELECT k.name FROM registry.community k WHERE "
@@ -923,7 +915,7 @@ void audit_db_status(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Audit__StatusQuery *q = msg;
     char sql[3072];
-    if (q->community[0] && s_community_known(c, call, q->community) != 1)
+    if (q->community[0] && s_community_known(c, call, q->community) != 0)
         return;
     /* One line a community of the registry, with its latest audit. */
     snprintf(sql, sizeof sql,
@@ -945,7 +937,7 @@ void audit_db_gate(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     const Hj__Audit__GateQuery *g = msg;
     char reason[512] = "";
     Hj__Audit__Gate gate = HJ__AUDIT__GATE__INIT;
-    if (s_community_known(c, call, g->community) != 1)
+    if (s_community_known(c, call, g->community) != 0)
         return;
     const char *v[2] = {g->community, g->term};
     PGresult *r =

@@ -44,12 +44,9 @@ static const char *s_state(int state)
 static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
 {
     const char *v[1] = {code};
-    PGresult *r = hj_call_q_row(call, c, "the community", "community",
-                                "SELECT 1 FROM registry.community WHERE code = $1", 1, v,
-                                "community %s not found (add it with hj community add)", code);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_call_exists(call, c, "the community", "community",
+                          "SELECT 1 FROM registry.community WHERE code = $1", 1, v,
+                          "community %s not found (add it with hj community add)", code);
 }
 
 /* 0 when the list cursor `after` names an audit, else -1 (NOT_FOUND naming
@@ -57,12 +54,9 @@ static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
 static int s_cursor_known(PGconn *c, hj_call_t *call, const char *after)
 {
     const char *v[1] = {after};
-    PGresult *r = hj_call_q_row(call, c, "the audits", "after",
-                                "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v,
-                                "after: no audit %s (give the `next` of the previous page)", after);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    return rc;
+    return hj_call_exists(call, c, "the audits", "after",
+                          "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v,
+                          "after: no audit %s (give the `next` of the previous page)", after);
 }
 
 /* Serialises the audits of one community across instances (overlap checks). */

@@ -119,21 +119,41 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
     return r;
 }
 
-PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
-                        const char *sql, int n, const char *const *values, const char *fmt, ...)
+static PGresult *s_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                         const char *sql, int n, const char *const *values, const char *fmt,
+                         va_list ap)
 {
     char message[sizeof call->status.message];
     PGresult *r = hj_call_q(call, c, what, field, sql, n, values);
     if (r && PQntuples(r) == 0) {
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(message, sizeof message, fmt, ap);
-        va_end(ap);
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s", message);
         PQclear(r);
         r = NULL;
     }
     return r;
+}
+
+PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                        const char *sql, int n, const char *const *values, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    PGresult *r = s_q_row(call, c, what, field, sql, n, values, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int hj_call_exists(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
+                   int n, const char *const *values, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    PGresult *r = s_q_row(call, c, what, field, sql, n, values, fmt, ap);
+    va_end(ap);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
 }
 
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,

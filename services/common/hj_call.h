@@ -85,6 +85,11 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
 PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
                         const char *sql, int n, const char *const *values, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
+/* hj_call_q_row for a statement that only says whether the thing exists:
+ * 0 when it found a row, else -1 answered as hj_call_q_row answers. */
+int hj_call_exists(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
+                   int n, const char *const *values, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
 /* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
                  int n, const char *const *values);

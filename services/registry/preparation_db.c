@@ -52,14 +52,7 @@ int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key, 
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = $1", table, key);
     const char *v[1] = {value};
-    PGresult *r = prep_q(c, call, what, sql, 1, v);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    PQclear(r);
-    if (!found)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, value);
-    return found ? 0 : -1;
+    return hj_call_exists(call, c, what, field, sql, 1, v, "%s %s not found", what, value);
 }
 
 void prep_journal(hj_call_t *call, const char *kind, const char *community,

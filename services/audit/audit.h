@@ -13,20 +13,20 @@
 
 extern const hj_service_t audit_service;
 
-/* audit_db.c: one function per operation; each fills call->status and, on
- * OK, call->reply (and for writes the journal fields). */
-void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e);
-void audit_db_show(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref);
-void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q);
-void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *a);
-void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s);
-void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref);
-/* fen is the parsed amount; has_amount 0 when no money is involved. */
-void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAdd *a, int64_t fen,
-                          int has_amount);
-void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__FindingUpdate *u);
-void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *a);
-void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q);
-void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g);
+/* audit_db.c: one function per operation, the handle of its hj_op_t (msg is
+ * the op's message, of the type named beside it); each fills call->status
+ * and, on OK, call->reply (and for writes the journal fields). */
+void audit_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg);        /* Engagement */
+void audit_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg);        /* AuditRef */
+void audit_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);        /* ListQuery */
+void audit_db_scope_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);   /* ScopeAdd */
+void audit_db_scope_set(PGconn *c, hj_call_t *call, void *svc, const void *msg);   /* ScopeSet */
+void audit_db_scope_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* AuditRef */
+void audit_db_finding_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* FindingAdd */
+void audit_db_finding_update(PGconn *c, hj_call_t *call, void *svc,
+                             const void *msg);                                 /* FindingUpdate */
+void audit_db_advance(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Advance */
+void audit_db_status(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* StatusQuery */
+void audit_db_gate(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* GateQuery */
 
 #endif

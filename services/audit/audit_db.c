@@ -37,40 +37,26 @@ static const char *s_state(int state)
     return audit_state_name((Hj__Audit__State)state);
 }
 
-/* 1 when the registry has the community, 0 (NOT_FOUND naming `community`)
- * when not, -1 on a database error. The registry's communities are read
+/* 0 when the registry has the community, else -1 (NOT_FOUND naming
+ * `community`, or a database error). The registry's communities are read
  * from its table (code and name granted read-only, sql/018): one index
  * lookup, never the journal's history. */
 static int s_community_known(PGconn *c, hj_call_t *call, const char *code)
 {
     const char *v[1] = {code};
-    PGresult *r = hj_call_q(call, c, "the community", "",
-                            "SELECT 1 FROM registry.community WHERE code = $1", 1, v);
-    if (!r)
-        return -1;
-    int known = PQntuples(r) > 0;
-    PQclear(r);
-    if (!known)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community",
-                      "community %s not found (add it with hj community add)", code);
-    return known;
+    return hj_call_exists(call, c, "the community", "community",
+                          "SELECT 1 FROM registry.community WHERE code = $1", 1, v,
+                          "community %s not found (add it with hj community add)", code);
 }
 
-/* 1 when the list cursor `after` names an audit, 0 (NOT_FOUND naming
- * `after`) when not, -1 on a database error. */
+/* 0 when the list cursor `after` names an audit, else -1 (NOT_FOUND naming
+ * `after`, or a database error). */
 static int s_cursor_known(PGconn *c, hj_call_t *call, const char *after)
 {
     const char *v[1] = {after};
-    PGresult *r = hj_call_q(call, c, "the audits", "after",
-                            "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v);
-    if (!r)
-        return -1;
-    int known = PQntuples(r) > 0;
-    PQclear(r);
-    if (!known)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "after",
-                      "after: no audit %s (give the `next` of the previous page)", after);
-    return known;
+    return hj_call_exists(call, c, "the audits", "after",
+                          "SELECT 1 FROM audit.engagement WHERE id::text = $1", 1, v,
+                          "after: no audit %s (give the `next` of the previous page)", after);
 }
 
 /* Serialises the audits of one community across instances (overlap checks). */
@@ -101,7 +87,7 @@ static int s_resolve(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref,
 {
     char sql[1024];
     int by_id = hj_uuid_valid(ref->key);
-    if (!by_id && s_community_known(c, call, ref->key) != 1)
+    if (!by_id && s_community_known(c, call, ref->key) != 0)
         return -1;
     snprintf(sql, sizeof sql,
              "SELECT e.id, e.community, e.term, e.state, to_char(e.opened_on, 'YYYY-MM-DD'), "
@@ -361,12 +347,13 @@ static int s_move_insert(PGconn *c, hj_call_t *call, const char *id, int from, i
         7, v);
 }
 
-void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
+void audit_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__Engagement *e = msg;
     char state[6], today[11];
     hj_date_today(today);
     const char *opened = e->opened_on[0] ? e->opened_on : today;
-    if (s_community_known(c, call, e->community) != 1 ||
+    if (s_community_known(c, call, e->community) != 0 ||
         s_lock_community(c, call, e->community) != 0 ||
         s_no_overlap(c, call, e->community, e->period_from, e->period_to, "") != 0)
         return;
@@ -405,15 +392,17 @@ void audit_db_open(PGconn *c, hj_call_t *call, const Hj__Audit__Engagement *e)
     s_view_reply(c, call, call->request_id, "audit_opened");
 }
 
-void audit_db_show(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
+void audit_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__AuditRef *ref = msg;
     s_audit_t a;
     if (s_resolve(c, call, ref, 0, &a) == 0)
         s_view_reply(c, call, a.id, NULL);
 }
 
-void audit_db_advance(PGconn *c, hj_call_t *call, const Hj__Audit__Advance *adv)
+void audit_db_advance(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__Advance *adv = msg;
     char state[6], today[11], to_text[4];
     s_audit_t a;
     hj_date_today(today);
@@ -504,8 +493,9 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     PQclear(r);
 }
 
-void audit_db_scope_add(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeAdd *add)
+void audit_db_scope_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__ScopeAdd *add = msg;
     char basis[4], signers[16], eligible[16];
     const Hj__Audit__ScopeItem *i = add->item;
     s_audit_t a;
@@ -589,8 +579,9 @@ static int s_scope_item(PGconn *c, hj_call_t *call, const s_audit_t *a, uint32_t
     return 0;
 }
 
-void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *set)
+void audit_db_scope_set(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__ScopeSet *set = msg;
     char id[37], status[4];
     int findings, open;
     s_audit_t a;
@@ -640,8 +631,9 @@ void audit_db_scope_set(PGconn *c, hj_call_t *call, const Hj__Audit__ScopeSet *s
     s_scope_reply(c, call, id, "audit_scope_updated");
 }
 
-void audit_db_scope_list(PGconn *c, hj_call_t *call, const Hj__Audit__AuditRef *ref)
+void audit_db_scope_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__AuditRef *ref = msg;
     s_audit_t a;
     hj_arena_t b = {0};
     Hj__Audit__ScopeItems list = HJ__AUDIT__SCOPE_ITEMS__INIT;
@@ -691,14 +683,18 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
     hj_arena_free(&b);
 }
 
-void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAdd *add, int64_t fen,
-                          int has_amount)
+void audit_db_finding_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__FindingAdd *add = msg;
     char state[6], item[37], amount[24], severity[4];
     const Hj__Audit__Finding *f = add->finding;
     int findings, open;
+    int has_amount = f->amount[0] != 0;
+    int64_t fen = 0;
     s_audit_t a;
-    if (s_resolve(c, call, add->audit, 1, &a) != 0 ||
+    /* Checked by the decoder, so the parse succeeds. */
+    if ((has_amount && audit_amount_parse(&call->status, "amount", f->amount, &fen) != 0) ||
+        s_resolve(c, call, add->audit, 1, &a) != 0 ||
         s_require_at_work(call, &a, "findings are recorded") != 0 ||
         s_scope_item(c, call, &a, f->scope_item, HJ__CODE__INVALID_ARGUMENT, "scope_item", item,
                      &findings, &open) != 0)
@@ -748,8 +744,9 @@ void audit_db_finding_add(PGconn *c, hj_call_t *call, const Hj__Audit__FindingAd
     s_finding_reply(c, call, call->request_id, "audit_finding_added");
 }
 
-void audit_db_finding_update(PGconn *c, hj_call_t *call, const Hj__Audit__FindingUpdate *u)
+void audit_db_finding_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__FindingUpdate *u = msg;
     char state[6], no[16], remedy[4], id[37];
     s_audit_t a;
     if (s_resolve(c, call, u->audit, 1, &a) != 0)
@@ -884,14 +881,15 @@ out:
 
 /* Audits one page at a time: keyset on (community, period_from, id) after
  * the cursor's audit (index engagement_list_order). */
-void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
+void audit_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__ListQuery *q = msg;
     char limit[16], st[4], sql[2048];
     uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;
     snprintf(limit, sizeof limit, "%u", page + 1);
     snprintf(st, sizeof st, "%d", (int)q->state);
     /* A cursor that names no audit would silently give an empty page. */
-    if (q->after[0] && s_cursor_known(c, call, q->after) != 1)
+    if (q->after[0] && s_cursor_known(c, call, q->after) != 0)
         return;
     snprintf(sql, sizeof sql,
              "SELECT e.community, COALESCE((SELECT k.name FROM registry.community k WHERE "
@@ -907,10 +905,11 @@ void audit_db_list(PGconn *c, hj_call_t *call, const Hj__Audit__ListQuery *q)
             "WHERE ($1 = '' OR e.community = $1) AND ($2::smallint = 0 OR e.state = $2::smallint)");
 }
 
-void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q)
+void audit_db_status(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__StatusQuery *q = msg;
     char sql[3072];
-    if (q->community[0] && s_community_known(c, call, q->community) != 1)
+    if (q->community[0] && s_community_known(c, call, q->community) != 0)
         return;
     /* One line a community of the registry, with its latest audit. */
     snprintf(sql, sizeof sql,
@@ -927,11 +926,12 @@ void audit_db_status(PGconn *c, hj_call_t *call, const Hj__Audit__StatusQuery *q
 
 /* ---- the gate --------------------------------------------------------------- */
 
-void audit_db_gate(PGconn *c, hj_call_t *call, const Hj__Audit__GateQuery *g)
+void audit_db_gate(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Audit__GateQuery *g = msg;
     char reason[512] = "";
     Hj__Audit__Gate gate = HJ__AUDIT__GATE__INIT;
-    if (s_community_known(c, call, g->community) != 1)
+    if (s_community_known(c, call, g->community) != 0)
         return;
     const char *v[2] = {g->community, g->term};
     PGresult *r =

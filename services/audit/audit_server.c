@@ -51,8 +51,9 @@ static int s_check_past_date(hj_status_t *st, const char *field, const char *val
     return 0;
 }
 
-static int s_check_ref(hj_status_t *st, const Hj__Audit__AuditRef *ref)
+static int s_check_ref(hj_status_t *st, const void *msg)
 {
+    const Hj__Audit__AuditRef *ref = msg;
     if (!ref)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "audit",
                              "audit is required (an audit id or a community code)");
@@ -60,8 +61,9 @@ static int s_check_ref(hj_status_t *st, const Hj__Audit__AuditRef *ref)
            s_check_line(st, "term", ref->term, S_TERM_MAX, 0);
 }
 
-static int s_check_open(hj_status_t *st, const Hj__Audit__Engagement *e)
+static int s_check_open(hj_status_t *st, const void *msg)
 {
+    const Hj__Audit__Engagement *e = msg;
     if (hj_check_text(st, "community", e->community, S_CODE_MAX, 1) ||
         s_check_line(st, "term", e->term, S_TERM_MAX, 1) ||
         hj_check_date(st, "period_from", e->period_from, 1) ||
@@ -84,8 +86,9 @@ static int s_check_open(hj_status_t *st, const Hj__Audit__Engagement *e)
     return 0;
 }
 
-static int s_check_scope_add(hj_status_t *st, const Hj__Audit__ScopeAdd *a)
+static int s_check_scope_add(hj_status_t *st, const void *msg)
 {
+    const Hj__Audit__ScopeAdd *a = msg;
     const Hj__Audit__ScopeItem *i = a->item;
     if (s_check_ref(st, a->audit))
         return -1;
@@ -114,8 +117,9 @@ static int s_check_scope_add(hj_status_t *st, const Hj__Audit__ScopeAdd *a)
            s_check_past_date(st, "requested_on", i->requested_on, 1);
 }
 
-static int s_check_finding_add(hj_status_t *st, const Hj__Audit__FindingAdd *a)
+static int s_check_finding_add(hj_status_t *st, const void *msg)
 {
+    const Hj__Audit__FindingAdd *a = msg;
     const Hj__Audit__Finding *f = a->finding;
     int64_t fen;
     if (s_check_ref(st, a->audit))
@@ -139,8 +143,9 @@ static int s_check_finding_add(hj_status_t *st, const Hj__Audit__FindingAdd *a)
     return 0;
 }
 
-static int s_check_finding_update(hj_status_t *st, const Hj__Audit__FindingUpdate *u)
+static int s_check_finding_update(hj_status_t *st, const void *msg)
 {
+    const Hj__Audit__FindingUpdate *u = msg;
     if (s_check_ref(st, u->audit))
         return -1;
     if (u->no == 0)
@@ -159,64 +164,56 @@ static int s_check_finding_update(hj_status_t *st, const Hj__Audit__FindingUpdat
     return 0;
 }
 
-static int s_validate(hj_status_t *st, const Hj__Audit__Request *r)
+static int s_check_query(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__AUDIT__REQUEST__OP_OPEN:
-        return s_check_open(st, r->open);
-    case HJ__AUDIT__REQUEST__OP_SHOW:
-        return s_check_ref(st, r->show);
-    case HJ__AUDIT__REQUEST__OP_SCOPE_LIST:
-        return s_check_ref(st, r->scope_list);
-    case HJ__AUDIT__REQUEST__OP_LIST: {
-        const Hj__Audit__ListQuery *q = r->list;
-        if (q->limit > 1000)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
-        if ((int)q->state < 0 || q->state > HJ__AUDIT__STATE__PUBLISHED)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state", "unknown state");
-        if (q->after[0] && !hj_uuid_valid(q->after))
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "after",
-                                 "after must be an audit id");
-        return hj_check_text(st, "community", q->community, S_CODE_MAX, 0);
-    }
-    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
-        return s_check_scope_add(st, r->scope_add);
-    case HJ__AUDIT__REQUEST__OP_SCOPE_SET: {
-        const Hj__Audit__ScopeSet *s = r->scope_set;
-        if (s_check_ref(st, s->audit))
-            return -1;
-        if (s->no == 0)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
-                                 "no (the scope item's number) is required");
-        if (s->status < HJ__AUDIT__SCOPE_STATUS__NOT_STARTED ||
-            s->status > HJ__AUDIT__SCOPE_STATUS__CLEARED)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "status",
-                                 "status must be not_started, examined, finding_raised or cleared");
-        return hj_check_text(st, "note", s->note, S_NOTE_MAX, 0);
-    }
-    case HJ__AUDIT__REQUEST__OP_FINDING_ADD:
-        return s_check_finding_add(st, r->finding_add);
-    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
-        return s_check_finding_update(st, r->finding_update);
-    case HJ__AUDIT__REQUEST__OP_ADVANCE: {
-        const Hj__Audit__Advance *a = r->advance;
-        if (s_check_ref(st, a->audit))
-            return -1;
-        if ((int)a->to < 0 || a->to > HJ__AUDIT__STATE__PUBLISHED)
-            return hj_status_set(
-                st, HJ__CODE__INVALID_ARGUMENT, "to",
-                "to must be planned, fieldwork, draft_report, completed or published");
-        return hj_check_text(st, "reason", a->reason, S_NOTE_MAX, 0) ||
-               s_check_past_date(st, "on", a->on, 0);
-    }
-    case HJ__AUDIT__REQUEST__OP_STATUS:
-        return hj_check_text(st, "community", r->status->community, S_CODE_MAX, 0);
-    case HJ__AUDIT__REQUEST__OP_GATE:
-        return hj_check_text(st, "community", r->gate->community, S_CODE_MAX, 1) ||
-               s_check_line(st, "term", r->gate->term, S_TERM_MAX, 0);
-    default:
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown audit operation");
-    }
+    const Hj__Audit__ListQuery *q = msg;
+    if (q->limit > 1000)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
+    if ((int)q->state < 0 || q->state > HJ__AUDIT__STATE__PUBLISHED)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state", "unknown state");
+    if (q->after[0] && !hj_uuid_valid(q->after))
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "after", "after must be an audit id");
+    return hj_check_text(st, "community", q->community, S_CODE_MAX, 0);
+}
+
+static int s_check_scope_set(hj_status_t *st, const void *msg)
+{
+    const Hj__Audit__ScopeSet *s = msg;
+    if (s_check_ref(st, s->audit))
+        return -1;
+    if (s->no == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
+                             "no (the scope item's number) is required");
+    if (s->status < HJ__AUDIT__SCOPE_STATUS__NOT_STARTED ||
+        s->status > HJ__AUDIT__SCOPE_STATUS__CLEARED)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "status",
+                             "status must be not_started, examined, finding_raised or cleared");
+    return hj_check_text(st, "note", s->note, S_NOTE_MAX, 0);
+}
+
+static int s_check_advance(hj_status_t *st, const void *msg)
+{
+    const Hj__Audit__Advance *a = msg;
+    if (s_check_ref(st, a->audit))
+        return -1;
+    if ((int)a->to < 0 || a->to > HJ__AUDIT__STATE__PUBLISHED)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "to",
+                             "to must be planned, fieldwork, draft_report, completed or published");
+    return hj_check_text(st, "reason", a->reason, S_NOTE_MAX, 0) ||
+           s_check_past_date(st, "on", a->on, 0);
+}
+
+static int s_check_status(hj_status_t *st, const void *msg)
+{
+    const Hj__Audit__StatusQuery *q = msg;
+    return hj_check_text(st, "community", q->community, S_CODE_MAX, 0);
+}
+
+static int s_check_gate(hj_status_t *st, const void *msg)
+{
+    const Hj__Audit__GateQuery *g = msg;
+    return hj_check_text(st, "community", g->community, S_CODE_MAX, 1) ||
+           s_check_line(st, "term", g->term, S_TERM_MAX, 0);
 }
 
 /* Who may do what (README "Devices, roles and who may do what"): the
@@ -241,65 +238,33 @@ static const hj_permission_t s_permissions[] = {
     {0, NULL, 0, 0, 0, 0},
 };
 
+/* What each operation checks and which statement runs it (audit_db.c). */
+static const hj_op_t s_ops[] = {
+    {S_OP(OPEN), s_check_open, audit_db_open, NULL},
+    {S_OP(SHOW), s_check_ref, audit_db_show, NULL},
+    {S_OP(LIST), s_check_query, audit_db_list, NULL},
+    {S_OP(SCOPE_ADD), s_check_scope_add, audit_db_scope_add, NULL},
+    {S_OP(SCOPE_SET), s_check_scope_set, audit_db_scope_set, NULL},
+    {S_OP(SCOPE_LIST), s_check_ref, audit_db_scope_list, NULL},
+    {S_OP(FINDING_ADD), s_check_finding_add, audit_db_finding_add, NULL},
+    {S_OP(FINDING_UPDATE), s_check_finding_update, audit_db_finding_update, NULL},
+    {S_OP(ADVANCE), s_check_advance, audit_db_advance, NULL},
+    {S_OP(STATUS), s_check_status, audit_db_status, NULL},
+    {S_OP(GATE), s_check_gate, audit_db_gate, NULL},
+    {0, NULL, NULL, NULL},
+};
+static const hj_op_t *const s_tables[] = {s_ops, NULL};
+
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Audit__Request *r = (Hj__Audit__Request *)hj_call_unpack(
-        call, &hj__audit__request__descriptor, s_permissions, body, len);
-    return r ? s_validate(&call->status, r) : -1;
-}
-
-static void s_handle(PGconn *c, hj_call_t *call, void *svc)
-{
-    Hj__Audit__Request *r = call->request;
-    switch (r->op_case) {
-    case HJ__AUDIT__REQUEST__OP_OPEN:
-        audit_db_open(c, call, r->open);
-        break;
-    case HJ__AUDIT__REQUEST__OP_SHOW:
-        audit_db_show(c, call, r->show);
-        break;
-    case HJ__AUDIT__REQUEST__OP_LIST:
-        audit_db_list(c, call, r->list);
-        break;
-    case HJ__AUDIT__REQUEST__OP_SCOPE_ADD:
-        audit_db_scope_add(c, call, r->scope_add);
-        break;
-    case HJ__AUDIT__REQUEST__OP_SCOPE_SET:
-        audit_db_scope_set(c, call, r->scope_set);
-        break;
-    case HJ__AUDIT__REQUEST__OP_SCOPE_LIST:
-        audit_db_scope_list(c, call, r->scope_list);
-        break;
-    case HJ__AUDIT__REQUEST__OP_FINDING_ADD: {
-        /* Validated by the decoder, so this parse succeeds. */
-        const char *amount = r->finding_add->finding->amount;
-        int64_t fen = 0;
-        if (amount[0] && audit_amount_parse(&call->status, "amount", amount, &fen) != 0)
-            break;
-        audit_db_finding_add(c, call, r->finding_add, fen, amount[0] != 0);
-        break;
-    }
-    case HJ__AUDIT__REQUEST__OP_FINDING_UPDATE:
-        audit_db_finding_update(c, call, r->finding_update);
-        break;
-    case HJ__AUDIT__REQUEST__OP_ADVANCE:
-        audit_db_advance(c, call, r->advance);
-        break;
-    case HJ__AUDIT__REQUEST__OP_STATUS:
-        audit_db_status(c, call, r->status);
-        break;
-    case HJ__AUDIT__REQUEST__OP_GATE:
-        audit_db_gate(c, call, r->gate);
-        break;
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
+    return hj_call_decode(call, &hj__audit__request__descriptor, s_permissions, s_tables, body,
+                          len);
 }
 
 const hj_service_t audit_service = {
     .name = "audit",
     .decode = s_decode,
-    .handle = s_handle,
+    .handle = hj_call_dispatch,
     .release = hj_call_release,
     .permissions = s_permissions,
 };

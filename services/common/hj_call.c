@@ -119,21 +119,41 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
     return r;
 }
 
-PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
-                        const char *sql, int n, const char *const *values, const char *fmt, ...)
+static PGresult *s_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                         const char *sql, int n, const char *const *values, const char *fmt,
+                         va_list ap)
 {
     char message[sizeof call->status.message];
     PGresult *r = hj_call_q(call, c, what, field, sql, n, values);
     if (r && PQntuples(r) == 0) {
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(message, sizeof message, fmt, ap);
-        va_end(ap);
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s", message);
         PQclear(r);
         r = NULL;
     }
     return r;
+}
+
+PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                        const char *sql, int n, const char *const *values, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    PGresult *r = s_q_row(call, c, what, field, sql, n, values, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int hj_call_exists(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
+                   int n, const char *const *values, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    PGresult *r = s_q_row(call, c, what, field, sql, n, values, fmt, ap);
+    va_end(ap);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
 }
 
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
@@ -176,9 +196,49 @@ ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescript
     return m;
 }
 
+static const hj_op_t *s_find_op(const hj_op_t *const *tables, int op)
+{
+    for (; *tables; tables++)
+        for (const hj_op_t *e = *tables; e->handle; e++)
+            if (e->op == op)
+                return e;
+    return NULL;
+}
+
+int hj_call_decode(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
+                   const hj_permission_t *permissions, const hj_op_t *const *tables,
+                   const uint8_t *body, size_t len)
+{
+    const ProtobufCMessage *m = hj_call_unpack(call, desc, permissions, body, len);
+    if (!m)
+        return -1;
+    /* protobuf-c numbers a oneof's cases by their fields' numbers. */
+    const ProtobufCFieldDescriptor *f =
+        call->op > 0 ? protobuf_c_message_descriptor_get_field(desc, (unsigned)call->op) : NULL;
+    call->handler = s_find_op(tables, call->op);
+    if (!call->handler || !f || f->type != PROTOBUF_C_TYPE_MESSAGE) {
+        const char *service = strrchr(desc->package_name, '.');
+        call->handler = NULL;
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op",
+                             "unknown %s operation", service ? service + 1 : desc->package_name);
+    }
+    call->message = *(const ProtobufCMessage *const *)((const char *)m + f->offset);
+    return call->handler->check ? call->handler->check(&call->status, call->message) : 0;
+}
+
+void hj_call_dispatch(PGconn *c, hj_call_t *call, void *svc)
+{
+    if (call->handler)
+        call->handler->handle(c, call, svc, call->message);
+    else
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
+}
+
 void hj_call_release(hj_call_t *call)
 {
     if (call->request)
         protobuf_c_message_free_unpacked(call->request, NULL);
     call->request = NULL;
+    call->handler = NULL;
+    call->message = NULL;
 }

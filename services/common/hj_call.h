@@ -12,6 +12,23 @@
 #include "hj_envelope.h"
 
 typedef struct hj_call hj_call_t;
+
+/* One operation of a service: how its decoder checks it and how the writer
+ * runs it, each given the op's own message (the Request oneof's member for
+ * that case). A service lists them in tables that end with an entry whose
+ * handle is NULL; hj_call_decode finds the entry, hj_call_dispatch runs it. */
+typedef struct {
+    int op; /* the Request oneof's case: the member's field number */
+    /* On the loop thread, before anything reaches the database: 0, or -1
+     * with st set (naming the field). NULL: the wire checks are enough. */
+    int (*check)(hj_status_t *st, const void *msg);
+    /* On the database thread, as hj_handle_fn with svc and the op's message. */
+    void (*handle)(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+    /* What a handler shared by several ops reads of its entry
+     * (call->handler->arg), e.g. which record; NULL for the others. */
+    const void *arg;
+} hj_op_t;
+
 struct hj_call {
     hj_call_t *next;
     void *route; /* the transport's (worker's) routing state */
@@ -28,6 +45,8 @@ struct hj_call {
                                         * a read's scope (hj_call_read_scope) and personal fields */
     int read_filtered;                 /* the handler filtered its list by hj_call_read_scope */
     void *request;                     /* the service's unpacked request */
+    const hj_op_t *handler;            /* op's entry in the service's tables (hj_call_decode) */
+    const void *message;               /* op's own message inside request (hj_call_decode) */
     /* Set by the service's handler (on the database thread). */
     hj_status_t status;
     uint8_t *reply; /* packed service reply (malloc'd) when status is OK */
@@ -66,6 +85,11 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
 PGresult *hj_call_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
                         const char *sql, int n, const char *const *values, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
+/* hj_call_q_row for a statement that only says whether the thing exists:
+ * 0 when it found a row, else -1 answered as hj_call_q_row answers. */
+int hj_call_exists(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
+                   int n, const char *const *values, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
 /* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
                  int n, const char *const *values);
@@ -79,6 +103,15 @@ uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
 ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
                                  const hj_permission_t *permissions, const uint8_t *body,
                                  size_t len);
+/* A service's whole decode: hj_call_unpack, then the op's entry in `tables`
+ * (a NULL-terminated list of op tables; the first entry for the op wins)
+ * and its check on the op's message. 0, or -1 with call->status set: an op
+ * no table lists is INVALID_ARGUMENT "unknown <package> operation". */
+int hj_call_decode(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
+                   const hj_permission_t *permissions, const hj_op_t *const *tables,
+                   const uint8_t *body, size_t len);
+/* Any service's .handle: runs the handler hj_call_decode found. */
+void hj_call_dispatch(PGconn *c, hj_call_t *call, void *svc);
 /* Frees call->request as unpacked by hj_call_unpack: any service's .release. */
 void hj_call_release(hj_call_t *call);
 

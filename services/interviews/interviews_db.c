@@ -473,8 +473,9 @@ out:
     free(fp);
 }
 
-void interviews_db_talk_add(PGconn *c, hj_call_t *call, const Hj__Interviews__Talk *t)
+void interviews_db_talk_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Interviews__Talk *t = msg;
     char phase[4], role[4];
     const Hj__Interviews__Interviewee *e = t->interviewee;
     /* The follow-ups as three parallel arrays (unnest in the function). */
@@ -561,8 +562,9 @@ out:
 
 /* ---- reading talks ----------------------------------------------------- */
 
-void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
+void interviews_db_talk_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const char *id = ((const Hj__Interviews__Get *)msg)->id;
     s_talk_reply(c, call, id, NULL);
 }
 
@@ -587,8 +589,9 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, const char *id)
     "(SELECT count(*) FROM (SELECT 1 FROM interviews.talk t WHERE " S_TALK_FILTER S_TALK_STANDING( \
         "$7") "AND " scope " LIMIT $8::int) n)"
 
-void interviews_db_talk_list(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkQuery *q)
+void interviews_db_talk_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Interviews__TalkQuery *q = msg;
     char state[6], limit[16], phase[4], *scope = NULL;
     s_talks_t set;
     uint32_t withheld = 0;
@@ -668,8 +671,9 @@ static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
     PQclear(r);
 }
 
-void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkVoid *t)
+void interviews_db_talk_void(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Interviews__TalkVoid *t = msg;
     const char *v[2] = {t->id, t->reason};
     PGresult *r = hj_call_q(call, c, "talk", "id",
                             "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
@@ -686,8 +690,9 @@ void interviews_db_talk_void(PGconn *c, hj_call_t *call, const Hj__Interviews__T
     s_talk_reply(c, call, t->id, "talk_voided");
 }
 
-void interviews_db_talk_update(PGconn *c, hj_call_t *call, const Hj__Interviews__TalkUpdate *u)
+void interviews_db_talk_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Interviews__TalkUpdate *u = msg;
     char state[6];
     s_talks_t before;
     const char *v[3] = {u->id, u->summary, u->date};
@@ -741,8 +746,9 @@ static uint32_t s_per_mille(uint32_t covered, uint32_t members)
     return pm == 1000 && covered < members ? 999 : pm;
 }
 
-void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__CoverageQuery *q)
+void interviews_db_coverage(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Interviews__CoverageQuery *q = msg;
     if (s_roster_sync(c) != 0) {
         s_roster_failed(call);
         return;
@@ -850,9 +856,9 @@ void interviews_db_coverage(PGconn *c, hj_call_t *call, const Hj__Interviews__Co
 
 /* ---- follow-ups -------------------------------------------------------- */
 
-void interviews_db_follow_up_close(PGconn *c, hj_call_t *call,
-                                   const Hj__Interviews__FollowUpClose *f)
+void interviews_db_follow_up_close(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Interviews__FollowUpClose *f = msg;
     char number[16];
     snprintf(number, sizeof number, "%u", f->number);
     const char *v[3] = {f->talk_id, number, f->closed_on};

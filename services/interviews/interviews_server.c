@@ -111,8 +111,9 @@ static int s_check_talk(hj_status_t *st, const char *request_id, const Hj__Inter
     return s_check_follow_ups(st, t);
 }
 
-static int s_check_query(hj_status_t *st, const Hj__Interviews__TalkQuery *q)
+static int s_check_query(hj_status_t *st, const void *msg)
 {
+    const Hj__Interviews__TalkQuery *q = msg;
     if (q->limit > 1000)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit is at most 1000");
     if (hj_check_code(st, "community", q->community, 0) != 0)
@@ -138,44 +139,48 @@ static int s_talk_code(const char *id)
     return digits >= 4 && digits <= 18 && !id[1 + digits];
 }
 
-static int s_validate(hj_status_t *st, const char *request_id, const Hj__Interviews__Request *r)
+static int s_check_talk_get(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_ADD:
-        return s_check_talk(st, request_id, r->talk_add);
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_GET: /* a UUID or the talk's code, T0042 (issue #20) */
-        return s_talk_code(r->talk_get->id) ? 0 : hj_check_uuid(st, "id", r->talk_get->id);
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_LIST:
-        return s_check_query(st, r->talk_list);
-    case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:
-        return hj_check_code(st, "community", r->coverage->community, 0);
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_VOID:
-        return hj_check_uuid(st, "id", r->talk_void->id) ||
-               hj_check_required(st, "reason", r->talk_void->reason, S_TEXT_MAX);
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE: {
-        const Hj__Interviews__TalkUpdate *u = r->talk_update;
-        if (hj_check_uuid(st, "id", u->id) != 0 ||
-            (u->date[0] && hj_check_past_date(st, "date", u->date, 1)) ||
-            hj_check_text(st, "reason", u->reason, S_TEXT_MAX, 0) != 0 ||
-            (u->summary[0] && hj_check_required(st, "summary", u->summary, S_TEXT_MAX) != 0))
-            return -1;
-        if (!u->summary[0] && !u->date[0])
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "summary",
-                                 "nothing to correct: give a summary or a date");
-        return 0;
-    }
-    case HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE: {
-        const Hj__Interviews__FollowUpClose *f = r->follow_up_close;
-        if (hj_check_uuid(st, "talk_id", f->talk_id) != 0)
-            return -1;
-        if (f->number < 1)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "number",
-                                 "number is the follow-up's number within the talk, from 1");
-        return hj_check_past_date(st, "closed_on", f->closed_on, 1);
-    }
-    default:
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown interviews operation");
-    }
+    const Hj__Interviews__Get *g = msg;
+    /* a UUID or the talk's code, T0042 (issue #20) */
+    return s_talk_code(g->id) ? 0 : hj_check_uuid(st, "id", g->id);
+}
+
+static int s_check_coverage(hj_status_t *st, const void *msg)
+{
+    const Hj__Interviews__CoverageQuery *q = msg;
+    return hj_check_code(st, "community", q->community, 0);
+}
+
+static int s_check_talk_void(hj_status_t *st, const void *msg)
+{
+    const Hj__Interviews__TalkVoid *v = msg;
+    return hj_check_uuid(st, "id", v->id) || hj_check_required(st, "reason", v->reason, S_TEXT_MAX);
+}
+
+static int s_check_talk_update(hj_status_t *st, const void *msg)
+{
+    const Hj__Interviews__TalkUpdate *u = msg;
+    if (hj_check_uuid(st, "id", u->id) != 0 ||
+        (u->date[0] && hj_check_past_date(st, "date", u->date, 1)) ||
+        hj_check_text(st, "reason", u->reason, S_TEXT_MAX, 0) != 0 ||
+        (u->summary[0] && hj_check_required(st, "summary", u->summary, S_TEXT_MAX) != 0))
+        return -1;
+    if (!u->summary[0] && !u->date[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "summary",
+                             "nothing to correct: give a summary or a date");
+    return 0;
+}
+
+static int s_check_follow_up_close(hj_status_t *st, const void *msg)
+{
+    const Hj__Interviews__FollowUpClose *f = msg;
+    if (hj_check_uuid(st, "talk_id", f->talk_id) != 0)
+        return -1;
+    if (f->number < 1)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "number",
+                             "number is the follow-up's number within the talk, from 1");
+    return hj_check_past_date(st, "closed_on", f->closed_on, 1);
 }
 
 /* Who may do what (README "Devices, roles and who may do what"): field
@@ -197,47 +202,32 @@ static const hj_permission_t s_permissions[] = {
     {0, NULL, 0, 0, 0, 0},
 };
 
+/* talk_add is checked by s_decode: its id is the request's. */
+static const hj_op_t s_ops[] = {
+    {S_OP(TALK_ADD), NULL, interviews_db_talk_add, NULL},
+    {S_OP(TALK_GET), s_check_talk_get, interviews_db_talk_get, NULL},
+    {S_OP(TALK_LIST), s_check_query, interviews_db_talk_list, NULL},
+    {S_OP(COVERAGE), s_check_coverage, interviews_db_coverage, NULL},
+    {S_OP(FOLLOW_UP_CLOSE), s_check_follow_up_close, interviews_db_follow_up_close, NULL},
+    {S_OP(TALK_VOID), s_check_talk_void, interviews_db_talk_void, NULL},
+    {S_OP(TALK_UPDATE), s_check_talk_update, interviews_db_talk_update, NULL},
+    {0, NULL, NULL, NULL},
+};
+static const hj_op_t *const s_tables[] = {s_ops, NULL};
+
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Interviews__Request *r = (Hj__Interviews__Request *)hj_call_unpack(
-        call, &hj__interviews__request__descriptor, s_permissions, body, len);
-    return r ? s_validate(&call->status, r->request_id, r) : -1;
-}
-
-static void s_handle(PGconn *c, hj_call_t *call, void *svc)
-{
-    Hj__Interviews__Request *r = call->request;
-    switch (r->op_case) {
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_ADD:
-        interviews_db_talk_add(c, call, r->talk_add);
-        break;
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_GET:
-        interviews_db_talk_get(c, call, r->talk_get->id);
-        break;
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_LIST:
-        interviews_db_talk_list(c, call, r->talk_list);
-        break;
-    case HJ__INTERVIEWS__REQUEST__OP_COVERAGE:
-        interviews_db_coverage(c, call, r->coverage);
-        break;
-    case HJ__INTERVIEWS__REQUEST__OP_FOLLOW_UP_CLOSE:
-        interviews_db_follow_up_close(c, call, r->follow_up_close);
-        break;
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_VOID:
-        interviews_db_talk_void(c, call, r->talk_void);
-        break;
-    case HJ__INTERVIEWS__REQUEST__OP_TALK_UPDATE:
-        interviews_db_talk_update(c, call, r->talk_update);
-        break;
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
+    if (hj_call_decode(call, &hj__interviews__request__descriptor, s_permissions, s_tables, body,
+                       len) != 0)
+        return -1;
+    return call->op == S_OP(TALK_ADD) ? s_check_talk(&call->status, call->request_id, call->message)
+                                      : 0;
 }
 
 const hj_service_t interviews_service = {
     .name = "interviews",
     .decode = s_decode,
-    .handle = s_handle,
+    .handle = hj_call_dispatch,
     .release = hj_call_release,
     .permissions = s_permissions,
 };

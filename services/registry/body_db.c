@@ -35,7 +35,7 @@ static const prep_filter_t s_body_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_body = {
+const prep_record_t body_record = {
     .select =
         "SELECT t.id, t.kind, t.name, t.subdistrict, COALESCE(t.community, '') AS community, "
         "COALESCE((SELECT l.person_id::text FROM registry.body_member l WHERE l.body_id = t.id "
@@ -130,8 +130,9 @@ static int s_add_communities(PGconn *c, hj_call_t *call, const char *body_id, ch
     return 0;
 }
 
-void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b)
+void body_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Body *b = msg;
     int committee = strcmp(b->kind, "election_committee") == 0;
     char subdistrict[64];
     char *leader[1] = {b->leader_id};
@@ -172,11 +173,12 @@ void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b)
         s_add_members(c, call, call->request_id, b->member_ids, b->n_member_ids, "member") ||
         s_add_communities(c, call, call->request_id, b->communities, b->n_communities))
         return;
-    prep_db_get(c, call, &s_body, call->request_id, "body_added");
+    prep_db_get(c, call, &body_record, call->request_id, "body_added");
 }
 
-void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *b)
+void body_db_change(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__BodyChange *b = msg;
     const char *v[1] = {b->id};
     char kind[32], subdistrict[64];
     PGresult *r =
@@ -254,15 +256,5 @@ void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *
                     b->n_add_communities) ||
         s_add_communities(c, call, b->id, b->add_communities, b->n_add_communities))
         return;
-    prep_db_get(c, call, &s_body, b->id, "body_changed");
-}
-
-void body_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_body, q);
-}
-
-void body_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_body, id, NULL);
+    prep_db_get(c, call, &body_record, b->id, "body_changed");
 }

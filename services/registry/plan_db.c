@@ -36,7 +36,7 @@ static const prep_filter_t s_plan_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_plan = {
+const prep_record_t plan_record = {
     .select =
         "SELECT t.id, t.subdistrict, COALESCE(t.community, '') AS community, t.version, t.title, "
         "t.body AS text, t.document, to_char(t.submitted_on, 'YYYY-MM-DD') AS submitted_on, "
@@ -56,8 +56,9 @@ static const prep_record_t s_plan = {
     .many = HJ__REGISTRY__REPLY__RESULT_PLANS,
 };
 
-void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
+void plan_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Plan *p = msg;
     char subdistrict[64], scope[96];
     const char *field = p->community[0] ? "community" : "subdistrict";
     snprintf(subdistrict, sizeof subdistrict, "%s", p->subdistrict);
@@ -106,7 +107,7 @@ void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p)
                       3, x))
             return;
     }
-    prep_db_get(c, call, &s_plan, call->request_id, "plan_added");
+    prep_db_get(c, call, &plan_record, call->request_id, "plan_added");
 }
 
 /* The plan's state and submission date, locked for this call. 0 / -1. */
@@ -129,8 +130,9 @@ static int s_lock(PGconn *c, hj_call_t *call, const char *id, char state[16], ch
     return found ? 0 : -1;
 }
 
-void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
+void plan_db_edit(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__PlanEdit *e = msg;
     char state[16], submitted[11];
     if (s_lock(c, call, e->id, state, submitted))
         return;
@@ -156,11 +158,12 @@ void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
             "note = '', decided_by = '' WHERE plan_id = $1::uuid",
             1, v))
         return;
-    prep_db_get(c, call, &s_plan, e->id, "plan_edited");
+    prep_db_get(c, call, &plan_record, e->id, "plan_edited");
 }
 
-void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
+void plan_db_revise(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__PlanEdit *e = msg;
     char state[16], submitted[11];
     if (s_lock(c, call, e->id, state, submitted))
         return;
@@ -207,13 +210,14 @@ void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e)
             "name FROM registry.plan_step WHERE plan_id = $2::uuid",
             2, w))
         return;
-    prep_db_get(c, call, &s_plan, call->request_id, "plan_revised");
+    prep_db_get(c, call, &plan_record, call->request_id, "plan_revised");
 }
 
 /* Steps are decided in order. The last approval puts the plan in force and
  * supersedes the version before it; a return sends it back for editing. */
-void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision *d)
+void plan_db_decide(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__PlanDecision *d = msg;
     char state[16], submitted[11], pos[8];
     if (s_lock(c, call, d->id, state, submitted))
         return;
@@ -277,17 +281,7 @@ void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision
              "n.id = $1::uuid AND o.scope = n.scope AND o.id <> n.id AND o.state = 'in_force'",
              1, w)))
         return;
-    prep_db_get(c, call, &s_plan, d->id, "plan_step_decided");
-}
-
-void plan_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_plan, q);
-}
-
-void plan_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_plan, id, NULL);
+    prep_db_get(c, call, &plan_record, d->id, "plan_step_decided");
 }
 
 /* ---- tasks ------------------------------------------------------------------ */
@@ -305,7 +299,7 @@ static const prep_filter_t s_task_filters[] = {
 };
 
 /* Overdue: open and due before today on the election calendar (Asia/Shanghai). */
-static const prep_record_t s_task = {
+const prep_record_t task_record = {
     .select = "SELECT t.id, t.plan_id, COALESCE(t.community, '') AS community, t.title, t.owner, "
               "to_char(t.due, 'YYYY-MM-DD') AS due, t.state, "
               "COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), '') AS done_on, t.due_before_plan, "
@@ -318,11 +312,12 @@ static const prep_record_t s_task = {
     .list = &hj__registry__tasks__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_TASK,
     .many = HJ__REGISTRY__REPLY__RESULT_TASKS,
-    .voidable = 1,
+    .voided = "task_voided",
 };
 
-void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
+void task_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Task *t = msg;
     if (prep_exists(c, call, "registry.plan", "id", t->plan_id, "plan_id", "plan"))
         return;
     /* A task due before its plan was submitted is kept, and flagged. */
@@ -334,11 +329,12 @@ void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t)
             "$5::date < p.submitted_on, $6 FROM registry.plan p WHERE p.id = $2::uuid",
             6, v))
         return;
-    prep_db_get(c, call, &s_task, call->request_id, "task_added");
+    prep_db_get(c, call, &task_record, call->request_id, "task_added");
 }
 
-void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
+void task_db_done(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__TaskDone *d = msg;
     const char *v[3] = {d->id, d->date, call->actor};
     PGresult *r =
         prep_q(c, call, "task",
@@ -361,26 +357,17 @@ void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d)
                   "WHERE id = $1::uuid",
                   3, v))
         return;
-    prep_db_get(c, call, &s_task, d->id, "task_done");
-}
-
-void task_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_task, q);
-}
-
-void task_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
-{
-    prep_db_void(c, call, &s_task, v, "task_voided");
+    prep_db_get(c, call, &task_record, d->id, "task_done");
 }
 
 /* A corrected due date is flagged again against its plan's submission. */
-void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *u)
+void task_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__TaskUpdate *u = msg;
     hj_arena_t a = {0};
     ProtobufCMessage *before;
     const char *v[4] = {u->id, u->due, u->title, u->owner};
-    if (prep_fetch_standing(c, call, &s_task, u->id, &a, &before) == 0 &&
+    if (prep_fetch_standing(c, call, &task_record, u->id, &a, &before) == 0 &&
         prep_exec(c, call, "task",
                   "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
                   "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
@@ -388,6 +375,6 @@ void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *
                   "owner = COALESCE(NULLIF($4, ''), t.owner) "
                   "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
                   4, v) == 0)
-        prep_db_corrected(c, call, &s_task, u->id, before, &a, "task_updated");
+        prep_db_corrected(c, call, &task_record, u->id, before, &a, "task_updated");
     hj_arena_free(&a);
 }

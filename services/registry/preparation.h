@@ -34,11 +34,11 @@ typedef struct {
     const ProtobufCMessageDescriptor *list; /* field 1 = repeated items */
     int one;                                /* Reply result field of one record */
     int many;                               /* Reply result field of a list */
-    /* Issue #20: the table has voided_at and void_reason (sql/020) and
+    /* Issue #20, when `voided` is set: the table has voided_at and void_reason (sql/020) and
      * `select`'s list of columns ends with PREP_VOID_COLS; lists leave voided rows
      * out unless the query's include_void, and the item's `voided` and
      * `void_reason` fields are filled. */
-    int voidable;
+    const char *voided; /* the journal kind of a void ("task_voided"); NULL: not voidable */
 } prep_record_t;
 /* The voidable records also have a short code (sql/024): filled into `code`. */
 #define PREP_VOID_COLS "t.code, t.voided_at IS NOT NULL, COALESCE(t.void_reason, '')"
@@ -57,8 +57,11 @@ void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const cha
 /* One page of a list into *out (arena-owned). 0 / -1. */
 int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
                     const Hj__Registry__ListQuery *q, hj_arena_t *a, ProtobufCMessage **out);
-void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                  const Hj__Registry__ListQuery *q);
+/* The handlers of the ops every record shares (hj_op_t.arg: its
+ * prep_record_t): show one by Get, list one page by ListQuery, and void one
+ * by RecordVoid (below). */
+void prep_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+void prep_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);
 /* Packs Reply{OK, result field = msg}; journals msg as in prep_db_get when kind. */
 void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind);
 /* Journals a write whose payload differs from its reply (call after prep_reply). */
@@ -68,10 +71,9 @@ void prep_journal(hj_call_t *call, const char *kind, const char *community,
 int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key, const char *value,
                 const char *field, const char *what);
 /* Corrections without deletion (issue #20). Void: sets voided_at and the
- * reason of a record that stands, replies with it and journals `kind`;
+ * reason of a record that stands, replies with it and journals its `voided`;
  * NOT_FOUND for an unknown id, FAILED_PRECONDITION (field id) for a voided one. */
-void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                  const Hj__Registry__RecordVoid *v, const char *kind);
+void prep_db_void(PGconn *c, hj_call_t *call, void *svc, const void *msg);
 /* A correction, first step: the record as it stands, locked (refused as
  * prep_db_void refuses). 0 / -1. */
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
@@ -106,61 +108,53 @@ int prep_check_reserve(hj_status_t *st, const Hj__Registry__Reserve *r);
 int prep_check_reserve_state(hj_status_t *st, const char *status, const char *vetting,
                              const char *bar_reason);
 
-/* preparation_server.c: the new operations of the registry request. */
-int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r);
-void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request *r);
+/* preparation_server.c: the preparation record's operations of the registry
+ * request (checks and handlers), the second of registry's op tables. */
+extern const hj_op_t preparation_ops[];
 
-/* The operations, one per request op (the *_db.c files). */
-void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity *p);
-void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void publicity_db_get(PGconn *c, hj_call_t *call, const char *id);
-void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessment *m);
-void assessment_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void assessment_db_get(PGconn *c, hj_call_t *call, const char *id);
-void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *k);
-void risk_db_get(PGconn *c, hj_call_t *call, const char *community);
-void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *r);
-void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUpdate *u);
-void reserve_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void reserve_db_get(PGconn *c, hj_call_t *call, const char *id);
-void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp,
-                       int write);
-void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification *m);
-void rectification_db_advance(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s);
-void rectification_db_close(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s);
-void rectification_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void rectification_db_get(PGconn *c, hj_call_t *call, const char *id);
-void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade *u);
-void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDecision *d);
-void upgrade_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void upgrade_db_get(PGconn *c, hj_call_t *call, const char *id);
-void body_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Body *b);
-void body_db_change(PGconn *c, hj_call_t *call, const Hj__Registry__BodyChange *b);
-void body_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void body_db_get(PGconn *c, hj_call_t *call, const char *id);
-void plan_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Plan *p);
-void plan_db_edit(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e);
-void plan_db_revise(PGconn *c, hj_call_t *call, const Hj__Registry__PlanEdit *e);
-void plan_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__PlanDecision *d);
-void plan_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void plan_db_get(PGconn *c, hj_call_t *call, const char *id);
-void task_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Task *t);
-void task_db_done(PGconn *c, hj_call_t *call, const Hj__Registry__TaskDone *d);
-void task_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t);
-void training_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q);
-void training_db_get(PGconn *c, hj_call_t *call, const char *id);
-void training_db_coverage(PGconn *c, hj_call_t *call, const char *community);
-void publicity_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
-void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__PublicityUpdate *u);
-void assessment_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
-void reserve_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
-void training_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
-void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TrainingUpdate *u);
-void task_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v);
-void task_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TaskUpdate *u);
+/* The records the shared handlers read (hj_op_t.arg). */
+extern const prep_record_t publicity_record, assessment_record, reserve_record,
+    rectification_record, upgrade_record, body_record, plan_record, task_record, training_record;
+
+/* The operations, one per request op (the *_db.c files): the handle of its
+ * hj_op_t, msg the op's message of the type named beside it. */
+void publicity_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* Publicity */
+void publicity_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ListQuery */
+void assessment_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Assessment */
+void risk_db_set(PGconn *c, hj_call_t *call, void *svc, const void *msg);       /* CommunityRisk */
+void risk_db_get(PGconn *c, hj_call_t *call, void *svc, const void *msg);       /* Get (key) */
+void reserve_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* Reserve */
+void reserve_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ReserveUpdate */
+/* Every row checked against the record; import writes them all when none is
+ * bad, check only reports. */
+void reserve_db_import(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ReserveImport */
+void reserve_db_check(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* ReserveImport */
+void rectification_db_open(PGconn *c, hj_call_t *call, void *svc,
+                           const void *msg); /* Rectification */
+void rectification_db_advance(PGconn *c, hj_call_t *call, void *svc,
+                              const void *msg); /* RectificationStep */
+void rectification_db_close(PGconn *c, hj_call_t *call, void *svc,
+                            const void *msg); /* RectificationStep */
+void upgrade_db_request(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Upgrade */
+void upgrade_db_decide(PGconn *c, hj_call_t *call, void *svc,
+                       const void *msg);                                      /* UpgradeDecision */
+void body_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);     /* Body */
+void body_db_change(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* BodyChange */
+void plan_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);     /* Plan */
+void plan_db_edit(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* PlanEdit */
+void plan_db_revise(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* PlanEdit */
+void plan_db_decide(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* PlanDecision */
+void task_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);     /* Task */
+void task_db_done(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* TaskDone */
+void training_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Training */
+void training_db_coverage(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Get (key) */
+void publicity_db_update(PGconn *c, hj_call_t *call, void *svc,
+                         const void *msg); /* PublicityUpdate */
+void training_db_update(PGconn *c, hj_call_t *call, void *svc,
+                        const void *msg);                                    /* TrainingUpdate */
+void task_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* TaskUpdate */
 /* The record a short code (X0042, sql/024) names, as a RecordRef. */
-void record_db_resolve(PGconn *c, hj_call_t *call, const char *code);
+void record_db_resolve(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Get (key) */
 /* 0 when code is a record's short code: one of the letters of sql/024 and at least four digits. */
 int prep_check_record_code(hj_status_t *st, const char *field, const char *code);
 

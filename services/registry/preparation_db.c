@@ -52,14 +52,7 @@ int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key, 
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = $1", table, key);
     const char *v[1] = {value};
-    PGresult *r = prep_q(c, call, what, sql, 1, v);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    PQclear(r);
-    if (!found)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, value);
-    return found ? 0 : -1;
+    return hj_call_exists(call, c, what, field, sql, 1, v, "%s %s not found", what, value);
 }
 
 void prep_journal(hj_call_t *call, const char *kind, const char *community,
@@ -98,7 +91,7 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
  * apart from rec->row because hj_arena_rows calls a row function without rec. */
 static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 {
-    if (!rec->voidable)
+    if (!rec->voided)
         return;
     const ProtobufCFieldDescriptor *v =
         protobuf_c_message_descriptor_get_field_by_name(rec->item, "voided");
@@ -170,6 +163,12 @@ void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const cha
     hj_arena_free(&a);
 }
 
+void prep_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    const Hj__Registry__Get *g = msg;
+    prep_db_get(c, call, call->handler->arg, g->key, NULL);
+}
+
 /* ---- corrections without deletion (issue #20) ------------------------------- */
 
 /* Why record id cannot be corrected: unknown (NOT_FOUND) or voided. */
@@ -192,9 +191,10 @@ static void s_not_correctable(PGconn *c, hj_call_t *call, const prep_record_t *r
     PQclear(r);
 }
 
-void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                  const Hj__Registry__RecordVoid *v, const char *kind)
+void prep_db_void(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const prep_record_t *rec = call->handler->arg;
+    const Hj__Registry__RecordVoid *v = msg;
     char sql[256];
     const char *w[2] = {v->id, v->reason};
     snprintf(sql, sizeof sql,
@@ -210,7 +210,7 @@ void prep_db_void(PGconn *c, hj_call_t *call, const prep_record_t *rec,
         s_not_correctable(c, call, rec, v->id);
         return;
     }
-    prep_db_get(c, call, rec, v->id, kind);
+    prep_db_get(c, call, rec, v->id, rec->voided);
 }
 
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
@@ -289,7 +289,7 @@ static size_t s_where(char *sql, size_t len, const prep_record_t *rec,
     hj_date_today(today);
     len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " WHERE true");
     /* What stands, unless asked for the voided too (issue #20). */
-    if (rec->voidable && !q->include_void)
+    if (rec->voided && !q->include_void)
         len += (size_t)snprintf(sql + len, S_SQL_MAX - len, " AND t.voided_at IS NULL");
     for (const prep_filter_t *f = rec->filters; f && f->name; f++) {
         const char *value = s_query_value(q, f->name, today);
@@ -415,12 +415,12 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     return 0;
 }
 
-void prep_db_list(PGconn *c, hj_call_t *call, const prep_record_t *rec,
-                  const Hj__Registry__ListQuery *q)
+void prep_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const prep_record_t *rec = call->handler->arg;
     hj_arena_t a = {0};
     ProtobufCMessage *list;
-    if (prep_fetch_page(c, call, rec, q, &a, &list) == 0)
+    if (prep_fetch_page(c, call, rec, msg, &a, &list) == 0)
         prep_reply(call, rec->many, list, NULL);
     hj_arena_free(&a);
 }
@@ -434,7 +434,7 @@ static const prep_filter_t s_publicity_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_publicity = {
+const prep_record_t publicity_record = {
     .select = "SELECT t.id, COALESCE(t.community, '') AS community, t.subdistrict, t.channel, "
               "t.kind, to_char(t.pushed_on, 'YYYY-MM-DD') AS date, t.count, t.title, "
               "t.recorded_by, " PREP_VOID_COLS " FROM registry.publicity t",
@@ -445,11 +445,12 @@ static const prep_record_t s_publicity = {
     .list = &hj__registry__publicities__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_PUBLICITY,
     .many = HJ__REGISTRY__REPLY__RESULT_PUBLICITIES,
-    .voidable = 1,
+    .voided = "publicity_voided",
 };
 
-void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity *p)
+void publicity_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Publicity *p = msg;
     char count[16];
     snprintf(count, sizeof count, "%u", p->count);
     /* The subdistrict comes from the community when one is given. */
@@ -471,28 +472,19 @@ void publicity_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Publicity 
     if (!r)
         return;
     PQclear(r);
-    prep_db_get(c, call, &s_publicity, call->request_id, "publicity_added");
+    prep_db_get(c, call, &publicity_record, call->request_id, "publicity_added");
 }
 
-void publicity_db_get(PGconn *c, hj_call_t *call, const char *id)
+void publicity_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
-    prep_db_get(c, call, &s_publicity, id, NULL);
-}
-
-void publicity_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
-{
-    prep_db_void(c, call, &s_publicity, v, "publicity_voided");
-}
-
-void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__PublicityUpdate *u)
-{
+    const Hj__Registry__PublicityUpdate *u = msg;
     hj_arena_t a = {0};
     ProtobufCMessage *before;
     char count[16] = "";
     if (u->count)
         snprintf(count, sizeof count, "%u", u->count);
     const char *v[4] = {u->id, u->date, u->title, count};
-    if (prep_fetch_standing(c, call, &s_publicity, u->id, &a, &before) == 0) {
+    if (prep_fetch_standing(c, call, &publicity_record, u->id, &a, &before) == 0) {
         PGresult *r = prep_q(c, call, "publicity",
                              "UPDATE registry.publicity SET "
                              "pushed_on = COALESCE(NULLIF($2, '')::date, pushed_on), "
@@ -502,7 +494,7 @@ void publicity_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__Publici
         int updated = r != NULL;
         PQclear(r);
         if (updated)
-            prep_db_corrected(c, call, &s_publicity, u->id, before, &a, "publicity_updated");
+            prep_db_corrected(c, call, &publicity_record, u->id, before, &a, "publicity_updated");
     }
     hj_arena_free(&a);
 }
@@ -518,8 +510,9 @@ static void s_publicity_total_row(PGresult *r, int i, void *item, hj_arena_t *a)
 }
 
 /* A page of pushes, and the totals by kind and by channel over the whole filter. */
-void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+void publicity_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     hj_arena_t a = {0};
     ProtobufCMessage *page;
     char sql[S_SQL_MAX], today[11];
@@ -528,12 +521,12 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
     /* The totals count what stands, even when the page shows the voided too. */
     Hj__Registry__ListQuery standing = *q;
     standing.include_void = 0;
-    if (prep_fetch_page(c, call, &s_publicity, q, &a, &page) != 0)
+    if (prep_fetch_page(c, call, &publicity_record, q, &a, &page) != 0)
         goto out;
     size_t len = (size_t)snprintf(sql, sizeof sql,
                                   "SELECT COALESCE(t.kind, ''), COALESCE(t.channel, ''), count(*), "
                                   "sum(t.count) FROM registry.publicity t");
-    len = s_where(sql, len, &s_publicity, &standing, today, v, &n);
+    len = s_where(sql, len, &publicity_record, &standing, today, v, &n);
     snprintf(sql + len, sizeof sql - len,
              " GROUP BY GROUPING SETS ((t.kind), (t.channel)) ORDER BY 2, 1");
     PGresult *r = prep_q(c, call, "publicity totals", sql, n, v);
@@ -553,7 +546,7 @@ void publicity_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery
     Hj__Registry__Publicities *list = (Hj__Registry__Publicities *)page;
     list->n_totals = rows;
     list->totals = (Hj__Registry__PublicityTotal **)ptrs;
-    prep_reply(call, s_publicity.many, page, NULL);
+    prep_reply(call, publicity_record.many, page, NULL);
 out:
     hj_arena_free(&a);
 }
@@ -566,7 +559,7 @@ static const prep_filter_t s_assessment_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_assessment = {
+const prep_record_t assessment_record = {
     .select =
         "SELECT t.id, t.seat_id, t.community, s.person_id, p.name AS person_name, "
         "t.structure_note, t.ability, t.ability_note, t.performance, t.performance_note, "
@@ -581,11 +574,12 @@ static const prep_record_t s_assessment = {
     .list = &hj__registry__assessments__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_ASSESSMENT,
     .many = HJ__REGISTRY__REPLY__RESULT_ASSESSMENTS,
-    .voidable = 1,
+    .voided = "assessment_voided",
 };
 
-void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessment *m)
+void assessment_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Assessment *m = msg;
     char score[4][4];
     const char *v1[2] = {m->seat_id, m->date};
     PGresult *r = prep_q(c, call, "seat_id",
@@ -629,22 +623,7 @@ void assessment_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Assessmen
     if (!r)
         return;
     PQclear(r);
-    prep_db_get(c, call, &s_assessment, call->request_id, "assessment_added");
-}
-
-void assessment_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_assessment, q);
-}
-
-void assessment_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_assessment, id, NULL);
-}
-
-void assessment_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
-{
-    prep_db_void(c, call, &s_assessment, v, "assessment_voided");
+    prep_db_get(c, call, &assessment_record, call->request_id, "assessment_added");
 }
 
 /* ---- community risk notes and contingency plan ---------------------------- */
@@ -677,8 +656,9 @@ static void s_risk_reply(PGconn *c, hj_call_t *call, const char *community, cons
     PQclear(r);
 }
 
-void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *k)
+void risk_db_set(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__CommunityRisk *k = msg;
     if (prep_exists(c, call, "registry.community", "code", k->community, "community", "community"))
         return;
     const char *v[4] = {k->community, k->risk_notes, k->contingency_plan, call->actor};
@@ -698,8 +678,9 @@ void risk_db_set(PGconn *c, hj_call_t *call, const Hj__Registry__CommunityRisk *
     s_risk_reply(c, call, k->community, "risk_updated");
 }
 
-void risk_db_get(PGconn *c, hj_call_t *call, const char *community)
+void risk_db_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const char *community = ((const Hj__Registry__Get *)msg)->key;
     s_risk_reply(c, call, community, NULL);
 }
 
@@ -736,8 +717,9 @@ int prep_check_record_code(hj_status_t *st, const char *field, const char *code)
     return 0;
 }
 
-void record_db_resolve(PGconn *c, hj_call_t *call, const char *code)
+void record_db_resolve(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const char *code = ((const Hj__Registry__Get *)msg)->key;
     char sql[256];
     int k = s_coded_kind(code);
     const char *v[1] = {code};

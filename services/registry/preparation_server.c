@@ -155,8 +155,9 @@ static int s_codes(hj_status_t *st, const char *field, char **codes, size_t n)
     return 0;
 }
 
-static int s_query(hj_status_t *st, const Hj__Registry__ListQuery *q)
+static int s_query(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     if (!q)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
     if (q->limit > 1000)
@@ -167,22 +168,25 @@ static int s_query(hj_status_t *st, const Hj__Registry__ListQuery *q)
            s_text(st, "state", q->state, 32, 0) || s_text(st, "kind", q->kind, 32, 0);
 }
 
-static int s_get(hj_status_t *st, const Hj__Registry__Get *g)
+static int s_get(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Get *g = msg;
     return g ? hj_check_uuid(st, "id", g->key)
              : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id", "id is required");
 }
 
-static int s_get_community(hj_status_t *st, const Hj__Registry__Get *g)
+static int s_get_community(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Get *g = msg;
     return g ? hj_check_code(st, "community", g->key, 1)
              : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "community", "community is required");
 }
 
 /* ---- records ------------------------------------------------------------- */
 
-static int s_publicity(hj_status_t *st, const Hj__Registry__Publicity *p)
+static int s_publicity(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Publicity *p = msg;
     if (s_scope(st, p->community, p->subdistrict) ||
         s_word(st, "channel", p->channel, s_channels, 1) ||
         s_word(st, "kind", p->kind, s_publicity_kinds, 1) || s_done_on(st, "date", p->date, 1) ||
@@ -194,8 +198,9 @@ static int s_publicity(hj_status_t *st, const Hj__Registry__Publicity *p)
     return 0;
 }
 
-static int s_assessment(hj_status_t *st, const Hj__Registry__Assessment *m)
+static int s_assessment(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Assessment *m = msg;
     return hj_check_uuid(st, "seat_id", m->seat_id) ||
            s_text(st, "structure_note", m->structure_note, S_NOTE_MAX, 0) ||
            s_score(st, "ability", m->ability) ||
@@ -209,8 +214,9 @@ static int s_assessment(hj_status_t *st, const Hj__Registry__Assessment *m)
            s_text(st, "assessor", m->assessor, S_NAME_MAX, 1) || s_done_on(st, "date", m->date, 1);
 }
 
-static int s_risk(hj_status_t *st, const Hj__Registry__CommunityRisk *k)
+static int s_risk(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__CommunityRisk *k = msg;
     if (hj_check_code(st, "community", k->community, 1) ||
         s_text(st, "risk_notes", k->risk_notes, S_TEXT_MAX, 0) ||
         s_text(st, "contingency_plan", k->contingency_plan, S_TEXT_MAX, 0))
@@ -258,8 +264,9 @@ int prep_check_reserve(hj_status_t *st, const Hj__Registry__Reserve *r)
            s_text(st, "note", r->note, S_NOTE_MAX, 0);
 }
 
-static int s_reserve_update(hj_status_t *st, const Hj__Registry__ReserveUpdate *u)
+static int s_reserve_update(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__ReserveUpdate *u = msg;
     if (hj_check_uuid(st, "id", u->id) || s_word(st, "status", u->status, s_reserve_status, 0) ||
         s_word(st, "vetting", u->vetting, s_vetting, 0) ||
         s_word(st, "bar_reason", u->bar_reason, s_bar_reasons, 0) ||
@@ -274,8 +281,9 @@ static int s_reserve_update(hj_status_t *st, const Hj__Registry__ReserveUpdate *
     return 0;
 }
 
-static int s_reserve_import(hj_status_t *st, const Hj__Registry__ReserveImport *imp)
+static int s_reserve_import(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__ReserveImport *imp = msg;
     /* Row checks run on the database thread so that every bad row is reported. */
     if (imp->n_rows < 1)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "rows", "the file has no rows");
@@ -285,8 +293,9 @@ static int s_reserve_import(hj_status_t *st, const Hj__Registry__ReserveImport *
     return 0;
 }
 
-static int s_rectification(hj_status_t *st, const Hj__Registry__Rectification *m)
+static int s_rectification(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Rectification *m = msg;
     return hj_check_code(st, "community", m->community, 1) ||
            s_word(st, "problem", m->problem, s_problems, 1) ||
            s_text(st, "description", m->description, S_NOTE_MAX, 0) ||
@@ -304,8 +313,9 @@ static int s_rectification_step(hj_status_t *st, const Hj__Registry__Rectificati
            s_text(st, "verified_by", s->verified_by, S_NAME_MAX, closing);
 }
 
-static int s_upgrade(hj_status_t *st, const Hj__Registry__Upgrade *u)
+static int s_upgrade(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Upgrade *u = msg;
     if (hj_check_code(st, "community", u->community, 1) ||
         s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
         s_done_on(st, "requested_on", u->requested_on, 1))
@@ -317,14 +327,16 @@ static int s_upgrade(hj_status_t *st, const Hj__Registry__Upgrade *u)
     return 0;
 }
 
-static int s_upgrade_decision(hj_status_t *st, const Hj__Registry__UpgradeDecision *d)
+static int s_upgrade_decision(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__UpgradeDecision *d = msg;
     return hj_check_uuid(st, "id", d->id) || s_done_on(st, "date", d->date, 1) ||
            s_text(st, "note", d->note, S_NOTE_MAX, !d->approve);
 }
 
-static int s_body(hj_status_t *st, const Hj__Registry__Body *b)
+static int s_body(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Body *b = msg;
     if (s_word(st, "kind", b->kind, s_body_kinds, 1) ||
         s_text(st, "name", b->name, S_NAME_MAX, 1) ||
         hj_check_uuid(st, "leader_id", b->leader_id) ||
@@ -351,8 +363,9 @@ static int s_body(hj_status_t *st, const Hj__Registry__Body *b)
     return 0;
 }
 
-static int s_body_change(hj_status_t *st, const Hj__Registry__BodyChange *b)
+static int s_body_change(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__BodyChange *b = msg;
     if (hj_check_uuid(st, "id", b->id) || s_uuid_or_empty(st, "leader_id", b->leader_id) ||
         s_uuids(st, "add_members", b->add_members, b->n_add_members, 0) ||
         s_uuids(st, "remove_members", b->remove_members, b->n_remove_members, 0) ||
@@ -366,8 +379,9 @@ static int s_body_change(hj_status_t *st, const Hj__Registry__BodyChange *b)
     return 0;
 }
 
-static int s_plan(hj_status_t *st, const Hj__Registry__Plan *p)
+static int s_plan(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Plan *p = msg;
     if (s_scope(st, p->community, p->subdistrict) || s_text(st, "title", p->title, S_NAME_MAX, 1) ||
         s_text(st, "text", p->text, S_TEXT_MAX, 0) ||
         s_text(st, "document", p->document, S_NAME_MAX, 0) ||
@@ -398,8 +412,9 @@ static int s_plan_edit(hj_status_t *st, const Hj__Registry__PlanEdit *e, int rev
     return 0;
 }
 
-static int s_plan_decision(hj_status_t *st, const Hj__Registry__PlanDecision *d)
+static int s_plan_decision(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__PlanDecision *d = msg;
     if (hj_check_uuid(st, "id", d->id) || s_done_on(st, "date", d->date, 1) ||
         s_text(st, "approver", d->approver, S_NAME_MAX, 1) ||
         s_text(st, "note", d->note, S_NOTE_MAX, !d->approve))
@@ -410,15 +425,17 @@ static int s_plan_decision(hj_status_t *st, const Hj__Registry__PlanDecision *d)
     return 0;
 }
 
-static int s_task(hj_status_t *st, const Hj__Registry__Task *t)
+static int s_task(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Task *t = msg;
     return hj_check_uuid(st, "plan_id", t->plan_id) ||
            s_text(st, "title", t->title, S_NAME_MAX, 1) ||
            s_text(st, "owner", t->owner, S_NAME_MAX, 1) || hj_check_date(st, "due", t->due, 1);
 }
 
-static int s_training(hj_status_t *st, const Hj__Registry__Training *t)
+static int s_training(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Training *t = msg;
     if (s_done_on(st, "date", t->date, 1) || s_scope(st, t->community, t->subdistrict) ||
         s_count(st, "topics", t->n_topics, 1) || s_text(st, "trainer", t->trainer, S_NAME_MAX, 1) ||
         s_count(st, "attendees", t->n_attendees, 1))
@@ -439,16 +456,18 @@ static int s_training(hj_status_t *st, const Hj__Registry__Training *t)
     return 0;
 }
 
-static int s_publicity_kind_filter(hj_status_t *st, const Hj__Registry__ListQuery *q)
+static int s_publicity_kind_filter(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     return s_query(st, q) || s_word(st, "kind", q->kind, s_publicity_kinds, 0);
 }
 
 /* ---- corrections without deletion (issue #20) ----------------------------- */
 
 /* A void names its record and says why (a blank reason is no reason). */
-static int s_void(hj_status_t *st, const Hj__Registry__RecordVoid *v)
+static int s_void(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__RecordVoid *v = msg;
     if (!v)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "id", "id is required");
     if (hj_check_uuid(st, "id", v->id) || s_text(st, "reason", v->reason, S_NOTE_MAX, 1))
@@ -460,8 +479,9 @@ static int s_void(hj_status_t *st, const Hj__Registry__RecordVoid *v)
                          "reason is required (it is blank)");
 }
 
-static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpdate *u)
+static int s_publicity_update(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__PublicityUpdate *u = msg;
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
         s_text(st, "title", u->title, S_NAME_MAX, 0) ||
         s_text(st, "reason", u->reason, S_NOTE_MAX, 0))
@@ -474,8 +494,9 @@ static int s_publicity_update(hj_status_t *st, const Hj__Registry__PublicityUpda
     return 0;
 }
 
-static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate *u)
+static int s_training_update(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__TrainingUpdate *u = msg;
     if (hj_check_uuid(st, "id", u->id) || s_done_on(st, "date", u->date, 0) ||
         s_text(st, "trainer", u->trainer, S_NAME_MAX, 0) ||
         s_text(st, "reason", u->reason, S_NOTE_MAX, 0) ||
@@ -494,8 +515,9 @@ static int s_training_update(hj_status_t *st, const Hj__Registry__TrainingUpdate
     return 0;
 }
 
-static int s_task_update(hj_status_t *st, const Hj__Registry__TaskUpdate *u)
+static int s_task_update(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__TaskUpdate *u = msg;
     if (hj_check_uuid(st, "id", u->id) || hj_check_date(st, "due", u->due, 0) ||
         s_text(st, "title", u->title, S_NAME_MAX, 0) ||
         s_text(st, "owner", u->owner, S_NAME_MAX, 0) ||
@@ -509,276 +531,134 @@ static int s_task_update(hj_status_t *st, const Hj__Registry__TaskUpdate *u)
 
 /* ---- routing ------------------------------------------------------------- */
 
-int preparation_validate(hj_status_t *st, const Hj__Registry__Request *r)
+static int s_reserve(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD:
-        return s_publicity(st, r->publicity_add);
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST:
-        return s_publicity_kind_filter(st, r->publicity_list);
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
-        return s_get(st, r->publicity_get);
-    case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
-        return r->record_resolve
-                   ? prep_check_record_code(st, "key", r->record_resolve->key)
-                   : hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "key", "key is required");
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
-        return s_assessment(st, r->assessment_add);
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
-        return s_query(st, r->assessment_list);
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET:
-        return s_get(st, r->assessment_get);
-    case HJ__REGISTRY__REQUEST__OP_RISK_SET:
-        return s_risk(st, r->risk_set);
-    case HJ__REGISTRY__REQUEST__OP_RISK_GET:
-        return s_get_community(st, r->risk_get);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_ADD:
-        return prep_check_reserve(st, r->reserve_add);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE:
-        return s_reserve_update(st, r->reserve_update);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_LIST:
-        return s_query(st, r->reserve_list) ||
-               s_word(st, "state", r->reserve_list->state, s_reserve_status, 0);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_GET:
-        return s_get(st, r->reserve_get);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT:
-        return s_reserve_import(st, r->reserve_import);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK:
-        return s_reserve_import(st, r->reserve_check);
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN:
-        return s_rectification(st, r->rectification_open);
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE:
-        return s_rectification_step(st, r->rectification_advance, 0);
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE:
-        return s_rectification_step(st, r->rectification_close, 1);
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST:
-        return s_query(st, r->rectification_list) ||
-               s_word(st, "state", r->rectification_list->state,
-                      (const char *const[]){"open", "in_progress", "closed", NULL}, 0) ||
-               s_word(st, "kind", r->rectification_list->kind, s_problems, 0);
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET:
-        return s_get(st, r->rectification_get);
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST:
-        return s_upgrade(st, r->upgrade_request);
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE:
-        return s_upgrade_decision(st, r->upgrade_decide);
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST:
-        return s_query(st, r->upgrade_list) ||
-               s_word(st, "state", r->upgrade_list->state,
-                      (const char *const[]){"requested", "approved", "rejected", NULL}, 0);
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_GET:
-        return s_get(st, r->upgrade_get);
-    case HJ__REGISTRY__REQUEST__OP_BODY_ADD:
-        return s_body(st, r->body_add);
-    case HJ__REGISTRY__REQUEST__OP_BODY_CHANGE:
-        return s_body_change(st, r->body_change);
-    case HJ__REGISTRY__REQUEST__OP_BODY_LIST:
-        return s_query(st, r->body_list) || s_word(st, "kind", r->body_list->kind, s_body_kinds, 0);
-    case HJ__REGISTRY__REQUEST__OP_BODY_GET:
-        return s_get(st, r->body_get);
-    case HJ__REGISTRY__REQUEST__OP_PLAN_ADD:
-        return s_plan(st, r->plan_add);
-    case HJ__REGISTRY__REQUEST__OP_PLAN_EDIT:
-        return s_plan_edit(st, r->plan_edit, 0);
-    case HJ__REGISTRY__REQUEST__OP_PLAN_REVISE:
-        return s_plan_edit(st, r->plan_revise, 1);
-    case HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE:
-        return s_plan_decision(st, r->plan_decide);
-    case HJ__REGISTRY__REQUEST__OP_PLAN_LIST:
-        return s_query(st, r->plan_list) ||
-               s_word(st, "state", r->plan_list->state,
-                      (const char *const[]){"draft", "returned", "in_force", "superseded", NULL},
-                      0);
-    case HJ__REGISTRY__REQUEST__OP_PLAN_GET:
-        return s_get(st, r->plan_get);
-    case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
-        return s_task(st, r->task_add);
-    case HJ__REGISTRY__REQUEST__OP_TASK_DONE:
-        return hj_check_uuid(st, "id", r->task_done->id) ||
-               s_done_on(st, "date", r->task_done->date, 1);
-    case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
-        return s_query(st, r->task_list) || s_word(st, "state", r->task_list->state,
-                                                   (const char *const[]){"open", "done", NULL}, 0);
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
-        return s_training(st, r->training_add);
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_LIST:
-        return s_query(st, r->training_list);
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_GET:
-        return s_get(st, r->training_get);
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
-        return s_get_community(st, r->training_coverage);
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID:
-        return s_void(st, r->publicity_void);
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE:
-        return s_publicity_update(st, r->publicity_update);
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID:
-        return s_void(st, r->assessment_void);
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_VOID:
-        return s_void(st, r->reserve_void);
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_VOID:
-        return s_void(st, r->training_void);
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE:
-        return s_training_update(st, r->training_update);
-    case HJ__REGISTRY__REQUEST__OP_TASK_VOID:
-        return s_void(st, r->task_void);
-    case HJ__REGISTRY__REQUEST__OP_TASK_UPDATE:
-        return s_task_update(st, r->task_update);
-    default:
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown registry operation");
-    }
+    return prep_check_reserve(st, msg);
 }
 
-void preparation_handle(PGconn *c, hj_call_t *call, const Hj__Registry__Request *r)
+static int s_rectification_advance(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD:
-        publicity_db_add(c, call, r->publicity_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST:
-        publicity_db_list(c, call, r->publicity_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET:
-        publicity_db_get(c, call, r->publicity_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RECORD_RESOLVE:
-        record_db_resolve(c, call, r->record_resolve->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD:
-        assessment_db_add(c, call, r->assessment_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST:
-        assessment_db_list(c, call, r->assessment_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET:
-        assessment_db_get(c, call, r->assessment_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RISK_SET:
-        risk_db_set(c, call, r->risk_set);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RISK_GET:
-        risk_db_get(c, call, r->risk_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_ADD:
-        reserve_db_add(c, call, r->reserve_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE:
-        reserve_db_update(c, call, r->reserve_update);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_LIST:
-        reserve_db_list(c, call, r->reserve_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_GET:
-        reserve_db_get(c, call, r->reserve_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT:
-        reserve_db_import(c, call, r->reserve_import, 1);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_CHECK:
-        reserve_db_import(c, call, r->reserve_check, 0);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN:
-        rectification_db_open(c, call, r->rectification_open);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE:
-        rectification_db_advance(c, call, r->rectification_advance);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE:
-        rectification_db_close(c, call, r->rectification_close);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST:
-        rectification_db_list(c, call, r->rectification_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET:
-        rectification_db_get(c, call, r->rectification_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST:
-        upgrade_db_request(c, call, r->upgrade_request);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE:
-        upgrade_db_decide(c, call, r->upgrade_decide);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST:
-        upgrade_db_list(c, call, r->upgrade_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_UPGRADE_GET:
-        upgrade_db_get(c, call, r->upgrade_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_BODY_ADD:
-        body_db_add(c, call, r->body_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_BODY_CHANGE:
-        body_db_change(c, call, r->body_change);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_BODY_LIST:
-        body_db_list(c, call, r->body_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_BODY_GET:
-        body_db_get(c, call, r->body_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PLAN_ADD:
-        plan_db_add(c, call, r->plan_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PLAN_EDIT:
-        plan_db_edit(c, call, r->plan_edit);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PLAN_REVISE:
-        plan_db_revise(c, call, r->plan_revise);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE:
-        plan_db_decide(c, call, r->plan_decide);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PLAN_LIST:
-        plan_db_list(c, call, r->plan_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PLAN_GET:
-        plan_db_get(c, call, r->plan_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TASK_ADD:
-        task_db_add(c, call, r->task_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TASK_DONE:
-        task_db_done(c, call, r->task_done);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TASK_LIST:
-        task_db_list(c, call, r->task_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_ADD:
-        training_db_add(c, call, r->training_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_LIST:
-        training_db_list(c, call, r->training_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_GET:
-        training_db_get(c, call, r->training_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE:
-        training_db_coverage(c, call, r->training_coverage->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID:
-        publicity_db_void(c, call, r->publicity_void);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE:
-        publicity_db_update(c, call, r->publicity_update);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID:
-        assessment_db_void(c, call, r->assessment_void);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_RESERVE_VOID:
-        reserve_db_void(c, call, r->reserve_void);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_VOID:
-        training_db_void(c, call, r->training_void);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE:
-        training_db_update(c, call, r->training_update);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TASK_VOID:
-        task_db_void(c, call, r->task_void);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_TASK_UPDATE:
-        task_db_update(c, call, r->task_update);
-        break;
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
+    return s_rectification_step(st, msg, 0);
 }
+
+static int s_rectification_close(hj_status_t *st, const void *msg)
+{
+    return s_rectification_step(st, msg, 1);
+}
+
+static int s_plan_change(hj_status_t *st, const void *msg)
+{
+    return s_plan_edit(st, msg, 0);
+}
+
+static int s_plan_revise(hj_status_t *st, const void *msg)
+{
+    return s_plan_edit(st, msg, 1);
+}
+
+static int s_task_done(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__TaskDone *d = msg;
+    return hj_check_uuid(st, "id", d->id) || s_done_on(st, "date", d->date, 1);
+}
+
+static int s_record_code(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__Get *g = msg;
+    return prep_check_record_code(st, "key", g->key);
+}
+
+/* A list query whose state, when given, is one of `states`. */
+static int s_query_state(hj_status_t *st, const Hj__Registry__ListQuery *q,
+                         const char *const *states)
+{
+    return s_query(st, q) || s_word(st, "state", q->state, states, 0);
+}
+
+static int s_reserve_list(hj_status_t *st, const void *msg)
+{
+    return s_query_state(st, msg, s_reserve_status);
+}
+
+static int s_rectification_list(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__ListQuery *q = msg;
+    return s_query_state(st, q, (const char *const[]){"open", "in_progress", "closed", NULL}) ||
+           s_word(st, "kind", q->kind, s_problems, 0);
+}
+
+static int s_upgrade_list(hj_status_t *st, const void *msg)
+{
+    return s_query_state(st, msg, (const char *const[]){"requested", "approved", "rejected", NULL});
+}
+
+static int s_body_list(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__ListQuery *q = msg;
+    return s_query(st, q) || s_word(st, "kind", q->kind, s_body_kinds, 0);
+}
+
+static int s_plan_list(hj_status_t *st, const void *msg)
+{
+    return s_query_state(
+        st, msg, (const char *const[]){"draft", "returned", "in_force", "superseded", NULL});
+}
+
+static int s_task_list(hj_status_t *st, const void *msg)
+{
+    return s_query_state(st, msg, (const char *const[]){"open", "done", NULL});
+}
+
+#define S_OP(op) HJ__REGISTRY__REQUEST__OP_##op
+const hj_op_t preparation_ops[] = {
+    {S_OP(PUBLICITY_ADD), s_publicity, publicity_db_add, NULL},
+    {S_OP(PUBLICITY_LIST), s_publicity_kind_filter, publicity_db_list, NULL},
+    {S_OP(PUBLICITY_GET), s_get, prep_db_show, &publicity_record},
+    {S_OP(RECORD_RESOLVE), s_record_code, record_db_resolve, NULL},
+    {S_OP(ASSESSMENT_ADD), s_assessment, assessment_db_add, NULL},
+    {S_OP(ASSESSMENT_LIST), s_query, prep_db_list, &assessment_record},
+    {S_OP(ASSESSMENT_GET), s_get, prep_db_show, &assessment_record},
+    {S_OP(RISK_SET), s_risk, risk_db_set, NULL},
+    {S_OP(RISK_GET), s_get_community, risk_db_get, NULL},
+    {S_OP(RESERVE_ADD), s_reserve, reserve_db_add, NULL},
+    {S_OP(RESERVE_UPDATE), s_reserve_update, reserve_db_update, NULL},
+    {S_OP(RESERVE_LIST), s_reserve_list, prep_db_list, &reserve_record},
+    {S_OP(RESERVE_GET), s_get, prep_db_show, &reserve_record},
+    {S_OP(RESERVE_IMPORT), s_reserve_import, reserve_db_import, NULL},
+    {S_OP(RESERVE_CHECK), s_reserve_import, reserve_db_check, NULL},
+    {S_OP(RECTIFICATION_OPEN), s_rectification, rectification_db_open, NULL},
+    {S_OP(RECTIFICATION_ADVANCE), s_rectification_advance, rectification_db_advance, NULL},
+    {S_OP(RECTIFICATION_CLOSE), s_rectification_close, rectification_db_close, NULL},
+    {S_OP(RECTIFICATION_LIST), s_rectification_list, prep_db_list, &rectification_record},
+    {S_OP(RECTIFICATION_GET), s_get, prep_db_show, &rectification_record},
+    {S_OP(UPGRADE_REQUEST), s_upgrade, upgrade_db_request, NULL},
+    {S_OP(UPGRADE_DECIDE), s_upgrade_decision, upgrade_db_decide, NULL},
+    {S_OP(UPGRADE_LIST), s_upgrade_list, prep_db_list, &upgrade_record},
+    {S_OP(UPGRADE_GET), s_get, prep_db_show, &upgrade_record},
+    {S_OP(BODY_ADD), s_body, body_db_add, NULL},
+    {S_OP(BODY_CHANGE), s_body_change, body_db_change, NULL},
+    {S_OP(BODY_LIST), s_body_list, prep_db_list, &body_record},
+    {S_OP(BODY_GET), s_get, prep_db_show, &body_record},
+    {S_OP(PLAN_ADD), s_plan, plan_db_add, NULL},
+    {S_OP(PLAN_EDIT), s_plan_change, plan_db_edit, NULL},
+    {S_OP(PLAN_REVISE), s_plan_revise, plan_db_revise, NULL},
+    {S_OP(PLAN_DECIDE), s_plan_decision, plan_db_decide, NULL},
+    {S_OP(PLAN_LIST), s_plan_list, prep_db_list, &plan_record},
+    {S_OP(PLAN_GET), s_get, prep_db_show, &plan_record},
+    {S_OP(TASK_ADD), s_task, task_db_add, NULL},
+    {S_OP(TASK_DONE), s_task_done, task_db_done, NULL},
+    {S_OP(TASK_LIST), s_task_list, prep_db_list, &task_record},
+    {S_OP(TRAINING_ADD), s_training, training_db_add, NULL},
+    {S_OP(TRAINING_LIST), s_query, prep_db_list, &training_record},
+    {S_OP(TRAINING_GET), s_get, prep_db_show, &training_record},
+    {S_OP(TRAINING_COVERAGE), s_get_community, training_db_coverage, NULL},
+    {S_OP(PUBLICITY_VOID), s_void, prep_db_void, &publicity_record},
+    {S_OP(PUBLICITY_UPDATE), s_publicity_update, publicity_db_update, NULL},
+    {S_OP(ASSESSMENT_VOID), s_void, prep_db_void, &assessment_record},
+    {S_OP(RESERVE_VOID), s_void, prep_db_void, &reserve_record},
+    {S_OP(TRAINING_VOID), s_void, prep_db_void, &training_record},
+    {S_OP(TRAINING_UPDATE), s_training_update, training_db_update, NULL},
+    {S_OP(TASK_VOID), s_void, prep_db_void, &task_record},
+    {S_OP(TASK_UPDATE), s_task_update, task_db_update, NULL},
+    {0, NULL, NULL, NULL},
+};

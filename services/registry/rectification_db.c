@@ -15,7 +15,7 @@ static const prep_filter_t s_rectification_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_rectification = {
+const prep_record_t rectification_record = {
     .select =
         "SELECT t.id, t.community, t.problem, t.description, t.plan, t.owner, "
         "to_char(t.due, 'YYYY-MM-DD') AS due, to_char(t.opened_on, 'YYYY-MM-DD') AS opened_on, "
@@ -31,8 +31,9 @@ static const prep_record_t s_rectification = {
     .many = HJ__REGISTRY__REPLY__RESULT_RECTIFICATIONS,
 };
 
-void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification *m)
+void rectification_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Rectification *m = msg;
     if (prep_exists(c, call, "registry.community", "code", m->community, "community", "community"))
         return;
     const char *v[9] = {call->request_id, m->community, m->problem,   m->description, m->plan,
@@ -43,7 +44,7 @@ void rectification_db_open(PGconn *c, hj_call_t *call, const Hj__Registry__Recti
                   "$6, $7::date, $8::date, $9)",
                   9, v))
         return;
-    prep_db_get(c, call, &s_rectification, call->request_id, "rectification_opened");
+    prep_db_get(c, call, &rectification_record, call->request_id, "rectification_opened");
 }
 
 /* Moves one step along open -> in_progress -> closed, refusing any other move
@@ -91,28 +92,20 @@ static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification
                   "started_on = $2::date, started_by = $3 WHERE id = $1::uuid";
     if (prep_exec(c, call, "rectification", sql, closing ? 5 : 3, w))
         return;
-    prep_db_get(c, call, &s_rectification, s->id,
+    prep_db_get(c, call, &rectification_record, s->id,
                 closing ? "rectification_closed" : "rectification_advanced");
 }
 
-void rectification_db_advance(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s)
+void rectification_db_advance(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__RectificationStep *s = msg;
     s_step(c, call, s, 0);
 }
 
-void rectification_db_close(PGconn *c, hj_call_t *call, const Hj__Registry__RectificationStep *s)
+void rectification_db_close(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__RectificationStep *s = msg;
     s_step(c, call, s, 1);
-}
-
-void rectification_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_rectification, q);
-}
-
-void rectification_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_rectification, id, NULL);
 }
 
 /* ---- party-organisation upgrades ------------------------------------------- */
@@ -126,7 +119,7 @@ static const prep_filter_t s_upgrade_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_upgrade = {
+const prep_record_t upgrade_record = {
     .select = "SELECT t.id, t.community, t.from_type, t.to_type, t.reason, "
               "to_char(t.requested_on, 'YYYY-MM-DD') AS requested_on, t.state, "
               "COALESCE(to_char(t.decided_on, 'YYYY-MM-DD'), '') AS decided_on, t.decision_note, "
@@ -140,8 +133,9 @@ static const prep_record_t s_upgrade = {
     .many = HJ__REGISTRY__REPLY__RESULT_UPGRADES,
 };
 
-void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade *u)
+void upgrade_db_request(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Upgrade *u = msg;
     char to[4];
     const char *v[1] = {u->community};
     PGresult *r =
@@ -176,12 +170,13 @@ void upgrade_db_request(PGconn *c, hj_call_t *call, const Hj__Registry__Upgrade 
                   "$5::date, $6 FROM registry.community WHERE code = $2",
                   6, w))
         return;
-    prep_db_get(c, call, &s_upgrade, call->request_id, "upgrade_requested");
+    prep_db_get(c, call, &upgrade_record, call->request_id, "upgrade_requested");
 }
 
 /* Approval changes the community's organisation in the same transaction. */
-void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDecision *d)
+void upgrade_db_decide(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__UpgradeDecision *d = msg;
     const char *v[1] = {d->id};
     PGresult *r =
         prep_q(c, call, "upgrade",
@@ -223,15 +218,5 @@ void upgrade_db_decide(PGconn *c, hj_call_t *call, const Hj__Registry__UpgradeDe
                   "FROM registry.upgrade g WHERE g.id = $1::uuid AND m.code = g.community",
                   1, w))
         return;
-    prep_db_get(c, call, &s_upgrade, d->id, "upgrade_decided");
-}
-
-void upgrade_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_upgrade, q);
-}
-
-void upgrade_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_upgrade, id, NULL);
+    prep_db_get(c, call, &upgrade_record, d->id, "upgrade_decided");
 }

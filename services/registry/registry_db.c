@@ -18,8 +18,9 @@ static void s_not_found(hj_call_t *call, const char *field, const char *what, co
 
 /* ---- districts and subdistricts ---------------------------------------- */
 
-void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__District *d)
+void registry_db_district_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__District *d = msg;
     const char *v[2] = {d->code, d->name};
     if (hj_call_exec(call, c, "district", "code",
                      "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v) != 0)
@@ -31,8 +32,9 @@ void registry_db_district_add(PGconn *c, hj_call_t *call, const Hj__Registry__Di
     hj_call_reply(call, &reply.base, &d->base);
 }
 
-void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, const Hj__Registry__Subdistrict *s)
+void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Subdistrict *s = msg;
     char state[6];
     const char *v[3] = {s->code, s->name, s->district};
     PGresult *r =
@@ -81,8 +83,9 @@ static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, cons
     PQclear(r);
 }
 
-void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__Community *m)
+void registry_db_community_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Community *m = msg;
     char state[6], org[4];
     snprintf(org, sizeof org, "%d", (int)m->org_type);
     const char *v[4] = {m->code, m->name, m->subdistrict, org};
@@ -102,9 +105,9 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, const Hj__Registry__C
     s_community_reply(c, call, m->code, "community_added");
 }
 
-void registry_db_community_update(PGconn *c, hj_call_t *call,
-                                  const Hj__Registry__CommunityUpdate *u)
+void registry_db_community_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__CommunityUpdate *u = msg;
     char state[6], org[4];
     snprintf(org, sizeof org, "%d", (int)u->org_type);
     const char *v[3] = {u->code, u->name, org};
@@ -127,13 +130,15 @@ void registry_db_community_update(PGconn *c, hj_call_t *call,
     s_community_reply(c, call, u->code, "community_updated");
 }
 
-void registry_db_community_get(PGconn *c, hj_call_t *call, const char *code)
+void registry_db_community_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const char *code = ((const Hj__Registry__Get *)msg)->key;
     s_community_reply(c, call, code, NULL);
 }
 
-void registry_db_community_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+void registry_db_community_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     char state[6], limit[16];
     /* An unknown subdistrict is a mistake to name, not an empty list. */
     if (q->community[0] && prep_exists(c, call, "registry.subdistrict", "code", q->community,
@@ -274,8 +279,9 @@ void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Pers
     s_person_reply(c, call, id, "person_added", NULL, NULL);
 }
 
-void registry_db_person_get(PGconn *c, hj_call_t *call, const char *id)
+void registry_db_person_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const char *id = ((const Hj__Registry__Get *)msg)->key;
     s_person_reply(c, call, id, NULL, NULL, NULL);
 }
 
@@ -343,8 +349,9 @@ static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total,
     hj_arena_free(&a);
 }
 
-void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+void registry_db_person_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     char state[6], limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
     if (!hj_uuid_valid(after)) {
@@ -414,8 +421,9 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, const Hj__Registry__Lis
     "k.subdistrict JOIN registry.body_member m ON m.body_id = b.id WHERE k.code = $4 AND "         \
     "m.person_id = p.id) ELSE $4 = ANY(" S_PERSON_COMMUNITIES ") END)"
 
-void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__PersonResolve *q)
+void registry_db_person_resolve(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__PersonResolve *q = msg;
     char state[6], *scope;
     const char *give;
     const char *key = q->key;
@@ -460,8 +468,9 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, const Hj__Registry__
 
 /* ---- corrections without deletion -------------------------------------- */
 
-void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__PersonVoid *v)
+void registry_db_person_void(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__PersonVoid *v = msg;
     const char *w[2] = {v->id, v->reason};
     /* A person who sits now is on the roster: the seat ends first (hj seat end). */
     PGresult *r =
@@ -496,8 +505,9 @@ void registry_db_person_void(PGconn *c, hj_call_t *call, const Hj__Registry__Per
     s_person_reply(c, call, v->id, "person_voided", NULL, NULL);
 }
 
-void registry_db_person_update(PGconn *c, hj_call_t *call, const Hj__Registry__PersonUpdate *u)
+void registry_db_person_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__PersonUpdate *u = msg;
     char state[6];
     PGresult *before;
     Hj__Registry__Person previous;
@@ -556,8 +566,9 @@ static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     PQclear(r);
 }
 
-void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s)
+void registry_db_seat_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Seat *s = msg;
     char state[6], id[37], committee[4];
     snprintf(id, sizeof id, "%s", call->request_id);
     snprintf(committee, sizeof committee, "%d", (int)s->committee);
@@ -595,8 +606,9 @@ void registry_db_seat_add(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
     s_seat_reply(c, call, id, "seat_added");
 }
 
-void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *s)
+void registry_db_seat_end(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Seat *s = msg;
     char state[6];
     const char *v[2] = {s->id, s->term_end};
     PGresult *r = hj_pq(c, state,
@@ -617,8 +629,9 @@ void registry_db_seat_end(PGconn *c, hj_call_t *call, const Hj__Registry__Seat *
     s_seat_reply(c, call, s->id, "seat_ended");
 }
 
-void registry_db_seat_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
+void registry_db_seat_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     char state[6], limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
     if (!hj_uuid_valid(after)) {

@@ -31,8 +31,9 @@ static int s_check_role(hj_status_t *st, Hj__Registry__Committee committee, cons
                          allowed[1], allowed[2]);
 }
 
-static int s_check_list(hj_status_t *st, const Hj__Registry__ListQuery *q)
+static int s_check_list(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__ListQuery *q = msg;
     if (!q)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "query", "query is required");
     if (q->limit > 1000)
@@ -46,8 +47,9 @@ static int s_check_list(hj_status_t *st, const Hj__Registry__ListQuery *q)
            hj_check_text(st, "name", q->name, S_NAME_MAX, 0);
 }
 
-static int s_check_person(hj_status_t *st, const Hj__Registry__Person *p)
+static int s_check_person(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Person *p = msg;
     if (hj_check_text(st, "name", p->name, S_NAME_MAX, 1) ||
         hj_check_text(st, "ethnicity", p->ethnicity, 64, 0) ||
         hj_check_date(st, "birth_date", p->birth_date, 0))
@@ -79,8 +81,9 @@ static int s_check_reason(hj_status_t *st, const char *field, const char *value,
                     : 0;
 }
 
-static int s_check_person_update(hj_status_t *st, const Hj__Registry__PersonUpdate *u)
+static int s_check_person_update(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__PersonUpdate *u = msg;
     char today[11];
     if (hj_check_uuid(st, "id", u->id) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0) ||
         hj_check_text(st, "ethnicity", u->ethnicity, 64, 0) ||
@@ -109,8 +112,9 @@ static int s_check_person_update(hj_status_t *st, const Hj__Registry__PersonUpda
 #define S_IMPORT_MAX 5000
 
 /* Every row as `person add` checks it; every bad line named in one refusal. */
-static int s_check_person_import(hj_status_t *st, const Hj__Registry__PersonImport *imp)
+static int s_check_person_import(hj_status_t *st, const void *m)
 {
+    const Hj__Registry__PersonImport *imp = m;
     char msg[sizeof st->message];
     size_t len = 0, bad = 0;
     if (imp->n_rows == 0 || imp->n_rows > S_IMPORT_MAX)
@@ -143,8 +147,9 @@ static int s_check_person_import(hj_status_t *st, const Hj__Registry__PersonImpo
                          msg);
 }
 
-static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
+static int s_check_seat(hj_status_t *st, const void *msg)
 {
+    const Hj__Registry__Seat *s = msg;
     if (hj_check_code(st, "community", s->community, 1) ||
         hj_check_uuid(st, "person_id", s->person_id))
         return -1;
@@ -162,70 +167,77 @@ static int s_check_seat(hj_status_t *st, const Hj__Registry__Seat *s)
     return 0;
 }
 
-static int s_validate(hj_status_t *st, const Hj__Registry__Request *r)
+static int s_check_district(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
-        return hj_check_code(st, "code", r->district_add->code, 1) ||
-               hj_check_text(st, "name", r->district_add->name, S_NAME_MAX, 1);
-    case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
-        return hj_check_code(st, "code", r->subdistrict_add->code, 1) ||
-               hj_check_text(st, "name", r->subdistrict_add->name, S_NAME_MAX, 1) ||
-               hj_check_code(st, "district", r->subdistrict_add->district, 1);
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD: {
-        const Hj__Registry__Community *m = r->community_add;
-        if (hj_check_code(st, "code", m->code, 1) ||
-            hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
-            hj_check_code(st, "subdistrict", m->subdistrict, 1))
-            return -1;
-        if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH ||
-            m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type",
-                                 "org_type must be branch, general_branch or committee");
-        return 0;
-    }
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE: {
-        const Hj__Registry__CommunityUpdate *u = r->community_update;
-        if (hj_check_code(st, "code", u->code, 1) ||
-            hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
-            return -1;
-        if ((int)u->org_type < 0 || u->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type", "unknown org_type");
-        if (!u->name[0] && u->org_type == HJ__REGISTRY__ORG_TYPE__ORG_UNSPECIFIED)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "name",
-                                 "nothing to update: give a name or an org_type");
-        return 0;
-    }
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET:
-        return hj_check_code(st, "code", r->community_get->key, 1);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_GET:
-        return hj_check_uuid(st, "id", r->person_get->key);
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST:
-        return s_check_list(st, r->community_list);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_LIST:
-        return s_check_list(st, r->person_list);
-    case HJ__REGISTRY__REQUEST__OP_SEAT_LIST:
-        return s_check_list(st, r->seat_list);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_ADD:
-        return s_check_person(st, r->person_add);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_RESOLVE:
-        return hj_check_text(st, "key", r->person_resolve->key, S_NAME_MAX, 1) ||
-               hj_check_text(st, "community", r->person_resolve->community, HJ_CODE_MAX, 0);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_VOID:
-        return hj_check_uuid(st, "id", r->person_void->id) ||
-               s_check_reason(st, "reason", r->person_void->reason, 1);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE:
-        return s_check_person_update(st, r->person_update);
-    case HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT:
-        return s_check_person_import(st, r->person_import);
-    case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
-        return s_check_seat(st, r->seat_add);
-    case HJ__REGISTRY__REQUEST__OP_SEAT_END:
-        return hj_check_uuid(st, "id", r->seat_end->id) ||
-               hj_check_date(st, "term_end", r->seat_end->term_end, 1);
-    default:
-        return preparation_validate(st, r);
-    }
+    const Hj__Registry__District *d = msg;
+    return hj_check_code(st, "code", d->code, 1) ||
+           hj_check_text(st, "name", d->name, S_NAME_MAX, 1);
+}
+
+static int s_check_subdistrict(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__Subdistrict *d = msg;
+    return hj_check_code(st, "code", d->code, 1) ||
+           hj_check_text(st, "name", d->name, S_NAME_MAX, 1) ||
+           hj_check_code(st, "district", d->district, 1);
+}
+
+static int s_check_community(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__Community *m = msg;
+    if (hj_check_code(st, "code", m->code, 1) ||
+        hj_check_text(st, "name", m->name, S_NAME_MAX, 1) ||
+        hj_check_code(st, "subdistrict", m->subdistrict, 1))
+        return -1;
+    if (m->org_type < HJ__REGISTRY__ORG_TYPE__BRANCH ||
+        m->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type",
+                             "org_type must be branch, general_branch or committee");
+    return 0;
+}
+
+static int s_check_community_update(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__CommunityUpdate *u = msg;
+    if (hj_check_code(st, "code", u->code, 1) || hj_check_text(st, "name", u->name, S_NAME_MAX, 0))
+        return -1;
+    if ((int)u->org_type < 0 || u->org_type > HJ__REGISTRY__ORG_TYPE__COMMITTEE)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "org_type", "unknown org_type");
+    if (!u->name[0] && u->org_type == HJ__REGISTRY__ORG_TYPE__ORG_UNSPECIFIED)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "name",
+                             "nothing to update: give a name or an org_type");
+    return 0;
+}
+
+static int s_check_community_key(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__Get *g = msg;
+    return hj_check_code(st, "code", g->key, 1);
+}
+
+static int s_check_person_key(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__Get *g = msg;
+    return hj_check_uuid(st, "id", g->key);
+}
+
+static int s_check_person_resolve(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__PersonResolve *q = msg;
+    return hj_check_text(st, "key", q->key, S_NAME_MAX, 1) ||
+           hj_check_text(st, "community", q->community, HJ_CODE_MAX, 0);
+}
+
+static int s_check_person_void(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__PersonVoid *v = msg;
+    return hj_check_uuid(st, "id", v->id) || s_check_reason(st, "reason", v->reason, 1);
+}
+
+static int s_check_seat_end(hj_status_t *st, const void *msg)
+{
+    const Hj__Registry__Seat *s = msg;
+    return hj_check_uuid(st, "id", s->id) || hj_check_date(st, "term_end", s->term_end, 1);
 }
 
 /* Who may do what (README "Devices, roles and who may do what"): writes by
@@ -310,109 +322,85 @@ static const hj_permission_t s_permissions[] = {
     {0, NULL, 0, 0, 0, 0},
 };
 
+/* The numbers become keyed hashes and masks here: the journal and the
+ * database never see them. */
+static void s_person_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    const registry_t *reg = svc;
+    const Hj__Registry__Person *p = msg;
+    uint8_t hash[32];
+    char mask[19] = "";
+    if (p->id_card[0]) {
+        hj_idcard_hash(reg->idcard_key, p->id_card, hash);
+        hj_idcard_mask(p->id_card, mask);
+    }
+    registry_db_person_add(c, call, p, p->id_card[0] ? hash : NULL, mask);
+}
+
+static void s_person_import(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    const registry_t *reg = svc;
+    const Hj__Registry__PersonImport *imp = msg;
+    size_t n = imp->n_rows;
+    char(*hashes)[65] = calloc(n + 1, sizeof *hashes), (*masks)[19] = calloc(n + 1, sizeof *masks);
+    if (hashes && masks) {
+        for (size_t i = 0; i < n; i++) {
+            const char *id = imp->rows[i]->id_card;
+            uint8_t hash[32];
+            if (!id[0])
+                continue;
+            hj_idcard_hash(reg->idcard_key, id, hash);
+            hj_idcard_mask(id, masks[i]);
+            for (int k = 0; k < 32; k++)
+                snprintf(hashes[i] + 2 * k, 3, "%02x", hash[k]);
+        }
+        registry_db_person_import(c, call, imp, hashes, masks);
+    } else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    free(hashes);
+    free(masks);
+}
+
+static const hj_op_t s_ops[] = {
+    {S_OP(DISTRICT_ADD), s_check_district, registry_db_district_add, NULL},
+    {S_OP(SUBDISTRICT_ADD), s_check_subdistrict, registry_db_subdistrict_add, NULL},
+    {S_OP(COMMUNITY_ADD), s_check_community, registry_db_community_add, NULL},
+    {S_OP(COMMUNITY_UPDATE), s_check_community_update, registry_db_community_update, NULL},
+    {S_OP(COMMUNITY_GET), s_check_community_key, registry_db_community_get, NULL},
+    {S_OP(COMMUNITY_LIST), s_check_list, registry_db_community_list, NULL},
+    {S_OP(PERSON_ADD), s_check_person, s_person_add, NULL},
+    {S_OP(PERSON_GET), s_check_person_key, registry_db_person_get, NULL},
+    {S_OP(PERSON_LIST), s_check_list, registry_db_person_list, NULL},
+    {S_OP(PERSON_RESOLVE), s_check_person_resolve, registry_db_person_resolve, NULL},
+    {S_OP(PERSON_VOID), s_check_person_void, registry_db_person_void, NULL},
+    {S_OP(PERSON_UPDATE), s_check_person_update, registry_db_person_update, NULL},
+    {S_OP(PERSON_IMPORT), s_check_person_import, s_person_import, NULL},
+    {S_OP(SEAT_ADD), s_check_seat, registry_db_seat_add, NULL},
+    {S_OP(SEAT_END), s_check_seat_end, registry_db_seat_end, NULL},
+    {S_OP(SEAT_LIST), s_check_list, registry_db_seat_list, NULL},
+    {0, NULL, NULL, NULL},
+};
+/* The preparation record's operations are the second table (preparation_server.c). */
+static const hj_op_t *const s_tables[] = {s_ops, preparation_ops, NULL};
+
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
     const registry_t *reg = svc;
-    Hj__Registry__Request *r = (Hj__Registry__Request *)hj_call_unpack(
-        call, &hj__registry__request__descriptor, s_permissions, body, len);
+    int rc = hj_call_decode(call, &hj__registry__request__descriptor, s_permissions, s_tables, body,
+                            len);
+    const Hj__Registry__Request *r = call->request;
     /* The journal keeps the request's digest: of a body with a number, a keyed one. */
     if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_ADD && r->person_add->id_card[0])
         hj_idcard_digest(reg->idcard_key, body, len, call->digest);
     if (r && r->op_case == HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT)
         hj_idcard_digest(reg->idcard_key, body, len, call->digest);
-    return r ? s_validate(&call->status, r) : -1;
-}
-
-static void s_handle(PGconn *c, hj_call_t *call, void *svc)
-{
-    registry_t *reg = svc;
-    Hj__Registry__Request *r = call->request;
-    switch (r->op_case) {
-    case HJ__REGISTRY__REQUEST__OP_DISTRICT_ADD:
-        registry_db_district_add(c, call, r->district_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_SUBDISTRICT_ADD:
-        registry_db_subdistrict_add(c, call, r->subdistrict_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_ADD:
-        registry_db_community_add(c, call, r->community_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_UPDATE:
-        registry_db_community_update(c, call, r->community_update);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_GET:
-        registry_db_community_get(c, call, r->community_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_COMMUNITY_LIST:
-        registry_db_community_list(c, call, r->community_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PERSON_ADD: {
-        uint8_t hash[32];
-        char mask[19] = "";
-        const char *id = r->person_add->id_card;
-        if (id[0]) {
-            hj_idcard_hash(reg->idcard_key, id, hash);
-            hj_idcard_mask(id, mask);
-        }
-        registry_db_person_add(c, call, r->person_add, id[0] ? hash : NULL, mask);
-        break;
-    }
-    case HJ__REGISTRY__REQUEST__OP_PERSON_GET:
-        registry_db_person_get(c, call, r->person_get->key);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PERSON_LIST:
-        registry_db_person_list(c, call, r->person_list);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PERSON_RESOLVE:
-        registry_db_person_resolve(c, call, r->person_resolve);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PERSON_VOID:
-        registry_db_person_void(c, call, r->person_void);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PERSON_UPDATE:
-        registry_db_person_update(c, call, r->person_update);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT: {
-        /* The numbers become keyed hashes and masks here, as for person_add. */
-        size_t n = r->person_import->n_rows;
-        char(*hashes)[65] = calloc(n + 1, sizeof *hashes),
-        (*masks)[19] = calloc(n + 1, sizeof *masks);
-        if (hashes && masks) {
-            for (size_t i = 0; i < n; i++) {
-                const char *id = r->person_import->rows[i]->id_card;
-                uint8_t hash[32];
-                if (!id[0])
-                    continue;
-                hj_idcard_hash(reg->idcard_key, id, hash);
-                hj_idcard_mask(id, masks[i]);
-                for (int k = 0; k < 32; k++)
-                    snprintf(hashes[i] + 2 * k, 3, "%02x", hash[k]);
-            }
-            registry_db_person_import(c, call, r->person_import, hashes, masks);
-        } else
-            hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-        free(hashes);
-        free(masks);
-        break;
-    }
-    case HJ__REGISTRY__REQUEST__OP_SEAT_ADD:
-        registry_db_seat_add(c, call, r->seat_add);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_SEAT_END:
-        registry_db_seat_end(c, call, r->seat_end);
-        break;
-    case HJ__REGISTRY__REQUEST__OP_SEAT_LIST:
-        registry_db_seat_list(c, call, r->seat_list);
-        break;
-    default:
-        preparation_handle(c, call, r);
-    }
+    return rc;
 }
 
 const hj_service_t registry_service = {
     .name = "registry",
     .decode = s_decode,
-    .handle = s_handle,
+    .handle = hj_call_dispatch,
     .release = hj_call_release,
     .permissions = s_permissions,
 };

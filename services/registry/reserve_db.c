@@ -15,7 +15,7 @@ static const prep_filter_t s_reserve_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_reserve = {
+const prep_record_t reserve_record = {
     .select = "SELECT t.id, t.person_id, p.name AS person_name, t.community, t.committee, "
               "t.source, to_char(t.added_on, 'YYYY-MM-DD') AS added, t.status, t.vetting, "
               "t.bar_reason, t.note, t.updated_by, " PREP_VOID_COLS
@@ -27,7 +27,7 @@ static const prep_record_t s_reserve = {
     .list = &hj__registry__reserves__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_RESERVE,
     .many = HJ__REGISTRY__REPLY__RESULT_RESERVES,
-    .voidable = 1,
+    .voided = "reserve_voided",
 };
 
 /* What a row of the ledger refers to, as found in the database. */
@@ -250,8 +250,9 @@ static PGresult *s_write(PGconn *c, hj_call_t *call, Hj__Registry__Reserve *cons
     return r;
 }
 
-void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row)
+void reserve_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Reserve *row = msg;
     hj_arena_t a = {0};
     s_resolved_t res = {0};
     hj_status_t st = {0};
@@ -268,14 +269,15 @@ void reserve_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Reserve *row
     else {
         PGresult *r = s_write(c, call, rows, 1, &res, &a);
         if (r)
-            prep_db_get(c, call, &s_reserve, PQgetvalue(r, 0, 0), "reserve_added");
+            prep_db_get(c, call, &reserve_record, PQgetvalue(r, 0, 0), "reserve_added");
     }
 out:
     hj_arena_free(&a);
 }
 
-void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUpdate *u)
+void reserve_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__ReserveUpdate *u = msg;
     const char *v[1] = {u->id};
     PGresult *r = prep_q(c, call, "reserve",
                          "SELECT status, vetting, bar_reason, note, voided_at IS NOT NULL, "
@@ -315,17 +317,7 @@ void reserve_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveUp
     PQclear(r); /* after the UPDATE: w points into r */
     if (failed)
         return;
-    prep_db_get(c, call, &s_reserve, u->id, "reserve_updated");
-}
-
-void reserve_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_reserve, q);
-}
-
-void reserve_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_reserve, id, NULL);
+    prep_db_get(c, call, &reserve_record, u->id, "reserve_updated");
 }
 
 /* ---- import ---------------------------------------------------------------- */
@@ -367,8 +359,7 @@ static void s_refuse_rows(hj_call_t *call, const Hj__Registry__ImportReport *rep
 
 /* Validates every row (fields, database references, repeats inside the file);
  * `write` = import them all when none is bad, else only report. */
-void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp,
-                       int write)
+static void s_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveImport *imp, int write)
 {
     hj_arena_t a = {0};
     Hj__Registry__ImportReport rep = HJ__REGISTRY__IMPORT_REPORT__INIT;
@@ -439,7 +430,7 @@ void reserve_db_import(PGconn *c, hj_call_t *call, const Hj__Registry__ReserveIm
     snprintf(ids + len, idlen - len, "}");
     char sql[1024];
     snprintf(sql, sizeof sql, "%s WHERE t.id = ANY($1::uuid[]) ORDER BY t.added_on, t.id",
-             s_reserve.select);
+             reserve_record.select);
     const char *v[1] = {ids};
     PGresult *r = prep_q(c, call, "reserve", sql, 1, v);
     if (!r)
@@ -463,7 +454,12 @@ out:
     hj_arena_free(&a);
 }
 
-void reserve_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
+void reserve_db_import(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
-    prep_db_void(c, call, &s_reserve, v, "reserve_voided");
+    s_import(c, call, msg, 1);
+}
+
+void reserve_db_check(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    s_import(c, call, msg, 0);
 }

@@ -33,7 +33,7 @@ static const prep_filter_t s_training_filters[] = {
     {NULL, NULL},
 };
 
-static const prep_record_t s_training = {
+const prep_record_t training_record = {
     .select =
         "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD') AS date, t.subdistrict, "
         "COALESCE(t.community, '') AS community, t.trainer, t.recorded_by, "
@@ -51,11 +51,12 @@ static const prep_record_t s_training = {
     .list = &hj__registry__trainings__descriptor,
     .one = HJ__REGISTRY__REPLY__RESULT_TRAINING,
     .many = HJ__REGISTRY__REPLY__RESULT_TRAININGS,
-    .voidable = 1,
+    .voided = "training_voided",
 };
 
-void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t)
+void training_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__Training *t = msg;
     if (t->community[0] &&
         prep_exists(c, call, "registry.community", "code", t->community, "community", "community"))
         return;
@@ -94,31 +95,17 @@ void training_db_add(PGconn *c, hj_call_t *call, const Hj__Registry__Training *t
                 3, w))
             return;
     }
-    prep_db_get(c, call, &s_training, call->request_id, "training_added");
-}
-
-void training_db_list(PGconn *c, hj_call_t *call, const Hj__Registry__ListQuery *q)
-{
-    prep_db_list(c, call, &s_training, q);
-}
-
-void training_db_get(PGconn *c, hj_call_t *call, const char *id)
-{
-    prep_db_get(c, call, &s_training, id, NULL);
-}
-
-void training_db_void(PGconn *c, hj_call_t *call, const Hj__Registry__RecordVoid *v)
-{
-    prep_db_void(c, call, &s_training, v, "training_voided");
+    prep_db_get(c, call, &training_record, call->request_id, "training_added");
 }
 
 /* Date, trainer and attendance corrected; a session keeps at least one attendee. */
-void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__TrainingUpdate *u)
+void training_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Registry__TrainingUpdate *u = msg;
     hj_arena_t a = {0};
     ProtobufCMessage *before;
     const char *v[3] = {u->id, u->date, u->trainer};
-    if (prep_fetch_standing(c, call, &s_training, u->id, &a, &before) != 0)
+    if (prep_fetch_standing(c, call, &training_record, u->id, &a, &before) != 0)
         goto out;
     for (size_t i = 0; i < u->n_add_attendees; i++)
         if (prep_exists(c, call, "registry.person", "id", u->add_attendees[i]->person_id,
@@ -164,15 +151,16 @@ void training_db_update(PGconn *c, hj_call_t *call, const Hj__Registry__Training
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "remove_attendees",
                       "a training session keeps at least one attendee (void it instead)");
     else
-        prep_db_corrected(c, call, &s_training, u->id, before, &a, "training_updated");
+        prep_db_corrected(c, call, &training_record, u->id, before, &a, "training_updated");
 out:
     hj_arena_free(&a);
 }
 
 /* Who of the community's election committee (leader and members) has not
  * attended any training session, in any role. */
-void training_db_coverage(PGconn *c, hj_call_t *call, const char *community)
+void training_db_coverage(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const char *community = ((const Hj__Registry__Get *)msg)->key;
     char *scope;
     const char *give;
     if (prep_exists(c, call, "registry.community", "code", community, "community", "community") ||

@@ -583,6 +583,9 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, void *svc, const void *m
 
 /* In the reader's communities ($6: NULL for every community). */
 #define S_TALK_IN_SCOPE "($6::text[] IS NULL OR t.community = ANY($6::text[]))"
+/* Outside them; none when the filter's community ($1) is one of them, which
+ * the planner then knows before reading the community's talks. */
+#define S_TALK_OUT_OF_SCOPE "NOT " S_TALK_IN_SCOPE " AND NOT ($1 <> '' AND $1 = ANY($6::text[]))"
 /* The talks of the filter that stand and are (not) in scope, counted up to
  * $8 rows: an index range, never the whole table. */
 #define S_TALK_COUNT(scope)                                                                        \
@@ -613,8 +616,8 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, void *svc, const void *
     snprintf(cap, sizeof cap, "%d", HJ_LIST_COUNT_MAX + 1);
     PGresult *r =
         hj_call_q(call, c, "talk list", "",
-                  "SELECT " S_TALK_COUNT("NOT " S_TALK_IN_SCOPE) ", " S_TALK_COUNT(S_TALK_IN_SCOPE),
-                  8, (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include, cap});
+                  "SELECT " S_TALK_COUNT(S_TALK_OUT_OF_SCOPE) ", " S_TALK_COUNT(S_TALK_IN_SCOPE), 8,
+                  (const char *[]){v[0], v[1], v[2], v[3], v[4], scope, include, cap});
     if (!r) {
         free(scope);
         return;

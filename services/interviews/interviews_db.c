@@ -587,7 +587,8 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, void *svc, const void *m
  * the planner then knows before reading the community's talks. */
 #define S_TALK_OUT_OF_SCOPE "NOT " S_TALK_IN_SCOPE " AND NOT ($1 <> '' AND $1 = ANY($6::text[]))"
 /* The talks of the filter that stand and are (not) in scope, counted up to
- * $8 rows: an index range, never the whole table. */
+ * $8 rows: the count stops there (a filter without an index, such as the
+ * interviewer alone, still reads past the talks it does not match). */
 #define S_TALK_COUNT(scope)                                                                        \
     "(SELECT count(*) FROM (SELECT 1 FROM interviews.talk t WHERE " S_TALK_FILTER S_TALK_STANDING( \
         "$7") "AND " scope " LIMIT $8::int) n)"

@@ -119,6 +119,11 @@ PGresult *hj_call_q(hj_call_t *call, PGconn *c, const char *what, const char *fi
     return r;
 }
 
+/* fmt and ap are the callers' own (hj_call_q_row's, hj_call_exists'). */
+static PGresult *s_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                         const char *sql, int n, const char *const *values, const char *fmt,
+                         va_list ap) __attribute__((format(printf, 8, 0)));
+
 static PGresult *s_q_row(hj_call_t *call, PGconn *c, const char *what, const char *field,
                          const char *sql, int n, const char *const *values, const char *fmt,
                          va_list ap)

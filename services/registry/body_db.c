@@ -8,54 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_member(void *item, char **f)
-{
-    Hj__Registry__BodyMember *m = item;
-    m->person_id = f[0];
-    m->person_name = f[1];
-    m->role = f[2];
-}
-
-/* Children travel in one column each (prep_children). */
-static void s_body_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Body *b = item;
-    hj__registry__body__init(b);
-    hj_pgrow_fill(r, i, &b->base);
-    b->members = (Hj__Registry__BodyMember **)prep_children(
-        a, PQgetvalue(r, i, 8), &hj__registry__body_member__descriptor, 3, s_member, &b->n_members);
-    b->communities = hj_arena_split(a, PQgetvalue(r, i, 9), '\x1e', &b->n_communities);
-}
-
-static const prep_filter_t s_body_filters[] = {
-    {"community", "(t.community = $%1$d OR EXISTS (SELECT 1 FROM registry.body_community bc "
-                  "WHERE bc.body_id = t.id AND bc.community = $%1$d))"},
-    {"subdistrict", "t.subdistrict = $%d"},
-    {"kind", "t.kind = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t body_record = {
-    .select =
-        "SELECT t.id, t.kind, t.name, t.subdistrict, COALESCE(t.community, '') AS community, "
-        "COALESCE((SELECT l.person_id::text FROM registry.body_member l WHERE l.body_id = t.id "
-        "AND l.role = 'leader'), '') AS leader_id, "
-        "COALESCE(to_char(t.formed_on, 'YYYY-MM-DD'), '') AS formed_on, t.recorded_by, "
-        "COALESCE((SELECT string_agg(m.person_id || E'\\x1f' || p.name || E'\\x1f' || m.role, "
-        "E'\\x1e' ORDER BY m.role = 'member', p.name, m.person_id) FROM registry.body_member m "
-        "JOIN registry.person p ON p.id = m.person_id WHERE m.body_id = t.id), ''), "
-        "COALESCE((SELECT string_agg(bc.community, E'\\x1e' ORDER BY bc.community) FROM "
-        "registry.body_community bc WHERE bc.body_id = t.id), '') FROM registry.body t",
-    .table = "registry.body",
-    .sort = "kind",
-    .filters = s_body_filters,
-    .row = s_body_row,
-    .item = &hj__registry__body__descriptor,
-    .list = &hj__registry__bodies__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_BODY,
-    .many = HJ__REGISTRY__REPLY__RESULT_BODIES,
-};
-
 /* NOT_FOUND naming field for the first id that is no person. 0 / -1. */
 static int s_persons_exist(PGconn *c, hj_call_t *call, const char *field, char **ids, size_t n)
 {

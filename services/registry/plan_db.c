@@ -8,54 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_plan_step(void *item, char **f)
-{
-    Hj__Registry__PlanStep *s = item;
-    s->position = (uint32_t)atoi(f[0]);
-    s->name = f[1];
-    s->state = f[2];
-    s->date = f[3];
-    s->approver = f[4];
-    s->note = f[5];
-    s->decided_by = f[6];
-}
-
-static void s_plan_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Plan *p = item;
-    hj__registry__plan__init(p);
-    hj_pgrow_fill(r, i, &p->base);
-    p->steps = (Hj__Registry__PlanStep **)prep_children(
-        a, PQgetvalue(r, i, 12), &hj__registry__plan_step__descriptor, 7, s_plan_step, &p->n_steps);
-}
-
-static const prep_filter_t s_plan_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", "t.subdistrict = $%d"},
-    {"state", "t.state = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t plan_record = {
-    .select =
-        "SELECT t.id, t.subdistrict, COALESCE(t.community, '') AS community, t.version, t.title, "
-        "t.body AS text, t.document, to_char(t.submitted_on, 'YYYY-MM-DD') AS submitted_on, "
-        "t.state, COALESCE(t.previous_id::text, '') AS previous_id, "
-        "COALESCE(to_char(t.in_force_on, 'YYYY-MM-DD'), '') AS in_force_on, t.recorded_by, "
-        "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', s.position, s.name, "
-        "s.state, COALESCE(to_char(s.decided_on, 'YYYY-MM-DD'), ''), s.approver, s.note, "
-        "s.decided_by), E'\\x1e' ORDER BY s.position) FROM registry.plan_step s "
-        "WHERE s.plan_id = t.id), '') FROM registry.plan t",
-    .table = "registry.plan",
-    .sort = "submitted_on",
-    .filters = s_plan_filters,
-    .row = s_plan_row,
-    .item = &hj__registry__plan__descriptor,
-    .list = &hj__registry__plans__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_PLAN,
-    .many = HJ__REGISTRY__REPLY__RESULT_PLANS,
-};
-
 void plan_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__Plan *p = msg;
@@ -285,35 +237,6 @@ void plan_db_decide(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 }
 
 /* ---- tasks ------------------------------------------------------------------ */
-
-static const prep_filter_t s_task_filters[] = {
-    {"community", "t.community = $%d"},
-    /* The subdistrict plan's tasks and those of its communities' plans. */
-    {"subdistrict", "EXISTS (SELECT 1 FROM registry.plan p LEFT JOIN registry.community c ON "
-                    "c.code = p.community WHERE p.id = t.plan_id AND "
-                    "COALESCE(c.subdistrict, p.subdistrict) = $%d)"},
-    {"plan", "t.plan_id = $%d::uuid"},
-    {"state", "t.state = $%d"},
-    {"overdue", "t.state = 'open' AND t.due < $%d::date"},
-    {NULL, NULL},
-};
-
-/* Overdue: open and due before today on the election calendar (Asia/Shanghai). */
-const prep_record_t task_record = {
-    .select = "SELECT t.id, t.plan_id, COALESCE(t.community, '') AS community, t.title, t.owner, "
-              "to_char(t.due, 'YYYY-MM-DD') AS due, t.state, "
-              "COALESCE(to_char(t.done_on, 'YYYY-MM-DD'), '') AS done_on, t.due_before_plan, "
-              "t.state = 'open' AND t.due < (now() AT TIME ZONE 'Asia/Shanghai')::date AS overdue, "
-              "t.recorded_by, t.done_by, " PREP_VOID_COLS " FROM registry.task t",
-    .table = "registry.task",
-    .sort = "due",
-    .filters = s_task_filters,
-    .item = &hj__registry__task__descriptor,
-    .list = &hj__registry__tasks__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_TASK,
-    .many = HJ__REGISTRY__REPLY__RESULT_TASKS,
-    .voided = "task_voided",
-};
 
 void task_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {

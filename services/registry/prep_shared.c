@@ -5,6 +5,7 @@
 #include "preparation.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int prep_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
               const char *const *values)
@@ -33,24 +34,31 @@ int prep_community_subdistrict(PGconn *c, hj_call_t *call, const char *community
     return found ? 0 : -1;
 }
 
+/* Field f of child m from the text v: the kinds a child record carries. */
+static void s_child_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, char *v)
+{
+    if (f->type == PROTOBUF_C_TYPE_STRING)
+        *(char **)((char *)m + f->offset) = v;
+    else if (f->type == PROTOBUF_C_TYPE_UINT32)
+        *(uint32_t *)((char *)m + f->offset) = (uint32_t)strtoul(v, NULL, 10);
+}
+
 void **prep_children(hj_arena_t *a, const char *column, const ProtobufCMessageDescriptor *desc,
-                     size_t nfields, prep_child_fn fill, size_t *n)
+                     size_t *n)
 {
     char **records = hj_arena_split(a, column, '\x1e', n);
-    char *items = hj_arena_alloc(a, (*n + 1) * desc->sizeof_message);
-    void **out = hj_arena_alloc(a, (*n + 1) * sizeof *out);
-    if (!records || !items || !out) {
+    void **out = records ? hj_arena_array(a, (int)*n, desc->sizeof_message) : NULL;
+    if (!out) {
         *n = 0;
         return NULL;
     }
     for (size_t j = 0; j < *n; j++) {
         size_t k;
         char **f = hj_arena_split(a, records[j], '\x1f', &k);
-        out[j] = items + j * desc->sizeof_message;
         protobuf_c_message_init(desc, out[j]);
         /* A record of another width is kept empty rather than misread. */
-        if (f && k == nfields)
-            fill(out[j], f);
+        for (size_t x = 0; f && k == desc->n_fields && x < k; x++)
+            s_child_field(out[j], &desc->fields[x], f[x]);
     }
     return out;
 }

@@ -23,17 +23,17 @@ typedef struct {
     "t.community IN (SELECT c.code FROM registry.community c WHERE c.subdistrict = $%d)"
 
 typedef struct {
-    const char *select;           /* "SELECT cols FROM <table> t ..." */
+    /* "SELECT cols FROM <table> t ...": each column named as the field it
+     * fills (hj_pgrow_fill); a column named as a repeated field carries its
+     * strings, or its child records (prep_children), in one text. */
+    const char *select;
     const char *table;            /* for the paging cursor */
     const char *sort;             /* column of t the pages follow, then t.id */
     const prep_filter_t *filters; /* ends with {NULL, NULL} */
-    /* Fills item (a message of `item`) from row i; strings point into r.
-     * NULL: `select` names its columns as the fields (hj_pgrow_fill). */
-    hj_arena_row_fn row;
     const ProtobufCMessageDescriptor *item;
-    const ProtobufCMessageDescriptor *list; /* field 1 = repeated items */
-    int one;                                /* Reply result field of one record */
-    int many;                               /* Reply result field of a list */
+    /* field 1 = repeated items. The Reply's result fields of item and list
+     * are those of these types (prep_result). */
+    const ProtobufCMessageDescriptor *list;
     /* Issue #20, when `voided` is set: the table has voided_at and void_reason (sql/020) and
      * `select`'s list of columns ends with PREP_VOID_COLS; lists leave voided rows
      * out unless the query's include_void, and the item's `voided` and
@@ -62,6 +62,9 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
  * by RecordVoid (below). */
 void prep_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg);
 void prep_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+/* The field of registry's Reply that carries a message of desc (a record,
+ * a list of them), or 0 when none does. */
+int prep_result(const ProtobufCMessageDescriptor *desc);
 /* Packs Reply{OK, result field = msg}; journals msg as in prep_db_get when kind. */
 void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind);
 /* Journals a write whose payload differs from its reply (call after prep_reply). */
@@ -90,14 +93,14 @@ int prep_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int
  * "community" when there is none. 0 / -1. */
 int prep_community_subdistrict(PGconn *c, hj_call_t *call, const char *community,
                                char subdistrict[64]);
-/* Child records in one column (records split by \x1e, fields by \x1f; free
- * text never holds control characters, the server refuses them): *n messages
- * of desc, each initialised and, when it has nfields fields, filled from them
- * by fill. Returns the pointer array protobuf-c wants (arena-owned, NULL
- * after the last), or NULL with *n 0 when out of memory. */
-typedef void (*prep_child_fn)(void *item, char **fields);
+/* Child records in one column (records split by \x1e, fields by \x1f, in
+ * the order of the child message's field numbers; free text never holds
+ * control characters, the server refuses them): *n messages of desc, each
+ * initialised and, when it has as many fields as desc, filled (string and
+ * uint32 fields). Returns the pointer array protobuf-c wants (arena-owned,
+ * NULL after the last), or NULL with *n 0 when out of memory. */
 void **prep_children(hj_arena_t *a, const char *column, const ProtobufCMessageDescriptor *desc,
-                     size_t nfields, prep_child_fn fill, size_t *n);
+                     size_t *n);
 
 /* FAILED_PRECONDITION naming the rule. Always -1. */
 int prep_refuse(hj_call_t *call, const char *rule, const char *fmt, ...)

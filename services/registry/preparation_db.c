@@ -67,6 +67,15 @@ void prep_journal(hj_call_t *call, const char *kind, const char *community,
         protobuf_c_message_pack(record, call->payload);
 }
 
+int prep_result(const ProtobufCMessageDescriptor *desc)
+{
+    const ProtobufCMessageDescriptor *reply = &hj__registry__reply__descriptor;
+    for (unsigned i = 0; i < reply->n_fields; i++)
+        if (reply->fields[i].descriptor == desc)
+            return (int)reply->fields[i].id;
+    return 0;
+}
+
 void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind)
 {
     Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
@@ -87,8 +96,7 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
-/* Row i's code, voided and void_reason (the last three columns) into item;
- * apart from rec->row because hj_arena_rows calls a row function without rec. */
+/* Row i's code, voided and void_reason (the last three columns) into item. */
 static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 {
     if (!rec->voided)
@@ -108,15 +116,28 @@ static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
         *(char **)((char *)item + why->offset) = PQgetvalue(r, i, n - 1);
 }
 
-/* Row i into item: the record's own columns, then voided and void_reason. */
+/* The repeated fields of item that a column of r names (hj_pgrow_fill
+ * leaves them alone): strings split at \x1e, or child records. */
+static void s_children(PGresult *r, int i, ProtobufCMessage *item, hj_arena_t *a)
+{
+    for (int col = 0; col < PQnfields(r); col++) {
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(item->descriptor, PQfname(r, col));
+        if (!f || f->label != PROTOBUF_C_LABEL_REPEATED)
+            continue;
+        size_t *n = (size_t *)((char *)item + f->quantifier_offset);
+        void **at = (void **)((char *)item + f->offset);
+        if (f->type == PROTOBUF_C_TYPE_STRING)
+            *at = hj_arena_split(a, PQgetvalue(r, i, col), '\x1e', n);
+        else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+            *at = prep_children(a, PQgetvalue(r, i, col), f->descriptor, n);
+    }
+}
+
+/* What hj_pgrow_fill left of row i (already in item): children, then voided. */
 static void s_row(const prep_record_t *rec, PGresult *r, int i, void *item, hj_arena_t *a)
 {
-    if (rec->row)
-        rec->row(r, i, item, a);
-    else {
-        rec->item->message_init(item);
-        hj_pgrow_fill(r, i, item);
-    }
+    s_children(r, i, item, a);
     s_voided(rec, r, i, item);
 }
 
@@ -135,11 +156,11 @@ static int s_fetch_one(PGconn *c, hj_call_t *call, const prep_record_t *rec, con
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     if (PQntuples(r) == 0)
         return 1;
-    ProtobufCMessage *item = hj_arena_alloc(a, rec->item->sizeof_message);
+    void **item = hj_pgrow_list(a, r, 1, rec->item);
     if (!item)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    s_row(rec, r, 0, item, a);
-    *out = item;
+    s_row(rec, r, 0, item[0], a);
+    *out = item[0];
     return 0;
 }
 
@@ -159,7 +180,7 @@ void prep_db_get(PGconn *c, hj_call_t *call, const prep_record_t *rec, const cha
     hj_arena_t a = {0};
     ProtobufCMessage *item;
     if (prep_fetch(c, call, rec, id, &a, &item) == 0)
-        prep_reply(call, rec->one, item, kind);
+        prep_reply(call, prep_result(rec->item), item, kind);
     hj_arena_free(&a);
 }
 
@@ -260,7 +281,7 @@ void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, con
     if (why && to && why->type == PROTOBUF_C_TYPE_STRING && to->type == PROTOBUF_C_TYPE_STRING)
         *(char **)((char *)after + to->offset) =
             *(char *const *)((const char *)update + why->offset);
-    prep_reply(call, rec->one, after, kind);
+    prep_reply(call, prep_result(rec->item), after, kind);
 }
 
 /* The value of a ListQuery filter by name ("" = not set). */
@@ -399,13 +420,12 @@ int prep_fetch_page(PGconn *c, hj_call_t *call, const prep_record_t *rec,
     size_t rows = (size_t)PQntuples(r), more = rows > page;
     if (more)
         rows = page;
-    void **ptrs = rec->row ? hj_arena_rows(a, r, (int)rows, rec->item->sizeof_message, rec->row)
-                           : hj_pgrow_list(a, r, (int)rows, rec->item);
+    void **ptrs = hj_pgrow_list(a, r, (int)rows, rec->item);
     ProtobufCMessage *list = hj_arena_alloc(a, rec->list->sizeof_message);
     if (!ptrs || !list)
         return hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
     for (size_t i = 0; i < rows; i++)
-        s_voided(rec, r, (int)i, ptrs[i]);
+        s_row(rec, r, (int)i, ptrs[i], a);
     rec->list->message_init(list);
     const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(rec->list, 1);
     *(size_t *)((char *)list + f->quantifier_offset) = rows;
@@ -426,32 +446,11 @@ void prep_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     hj_arena_t a = {0};
     ProtobufCMessage *list;
     if (prep_fetch_page(c, call, rec, msg, &a, &list) == 0)
-        prep_reply(call, rec->many, list, NULL);
+        prep_reply(call, prep_result(rec->list), list, NULL);
     hj_arena_free(&a);
 }
 
 /* ---- publicity (宣传动员) ------------------------------------------------- */
-
-static const prep_filter_t s_publicity_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", "t.subdistrict = $%d"},
-    {"kind", "t.kind = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t publicity_record = {
-    .select = "SELECT t.id, COALESCE(t.community, '') AS community, t.subdistrict, t.channel, "
-              "t.kind, to_char(t.pushed_on, 'YYYY-MM-DD') AS date, t.count, t.title, "
-              "t.recorded_by, " PREP_VOID_COLS " FROM registry.publicity t",
-    .table = "registry.publicity",
-    .sort = "pushed_on",
-    .filters = s_publicity_filters,
-    .item = &hj__registry__publicity__descriptor,
-    .list = &hj__registry__publicities__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_PUBLICITY,
-    .many = HJ__REGISTRY__REPLY__RESULT_PUBLICITIES,
-    .voided = "publicity_voided",
-};
 
 void publicity_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
@@ -551,36 +550,12 @@ void publicity_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     Hj__Registry__Publicities *list = (Hj__Registry__Publicities *)page;
     list->n_totals = rows;
     list->totals = (Hj__Registry__PublicityTotal **)ptrs;
-    prep_reply(call, publicity_record.many, page, NULL);
+    prep_reply(call, HJ__REGISTRY__REPLY__RESULT_PUBLICITIES, page, NULL);
 out:
     hj_arena_free(&a);
 }
 
 /* ---- assessments of sitting members (调研摸底) ------------------------------ */
-
-static const prep_filter_t s_assessment_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", PREP_IN_SUBDISTRICT},
-    {NULL, NULL},
-};
-
-const prep_record_t assessment_record = {
-    .select =
-        "SELECT t.id, t.seat_id, t.community, s.person_id, p.name AS person_name, "
-        "t.structure_note, t.ability, t.ability_note, t.performance, t.performance_note, "
-        "t.practice, t.practice_note, t.trust, t.trust_note, t.assessor, "
-        "to_char(t.assessed_on, 'YYYY-MM-DD') AS date, t.recorded_by, " PREP_VOID_COLS
-        " FROM registry.assessment t "
-        "JOIN registry.seat s ON s.id = t.seat_id JOIN registry.person p ON p.id = s.person_id",
-    .table = "registry.assessment",
-    .sort = "assessed_on",
-    .filters = s_assessment_filters,
-    .item = &hj__registry__assessment__descriptor,
-    .list = &hj__registry__assessments__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_ASSESSMENT,
-    .many = HJ__REGISTRY__REPLY__RESULT_ASSESSMENTS,
-    .voided = "assessment_voided",
-};
 
 void assessment_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {

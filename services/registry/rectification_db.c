@@ -7,30 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const prep_filter_t s_rectification_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", PREP_IN_SUBDISTRICT},
-    {"state", "t.state = $%d"},
-    {"kind", "t.problem = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t rectification_record = {
-    .select =
-        "SELECT t.id, t.community, t.problem, t.description, t.plan, t.owner, "
-        "to_char(t.due, 'YYYY-MM-DD') AS due, to_char(t.opened_on, 'YYYY-MM-DD') AS opened_on, "
-        "t.state, COALESCE(to_char(t.started_on, 'YYYY-MM-DD'), '') AS started_on, "
-        "COALESCE(to_char(t.closed_on, 'YYYY-MM-DD'), '') AS closed_on, t.closing_note, "
-        "t.verified_by, t.opened_by, t.started_by, t.closed_by FROM registry.rectification t",
-    .table = "registry.rectification",
-    .sort = "opened_on",
-    .filters = s_rectification_filters,
-    .item = &hj__registry__rectification__descriptor,
-    .list = &hj__registry__rectifications__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_RECTIFICATION,
-    .many = HJ__REGISTRY__REPLY__RESULT_RECTIFICATIONS,
-};
-
 void rectification_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__Rectification *m = msg;
@@ -111,27 +87,6 @@ void rectification_db_close(PGconn *c, hj_call_t *call, void *svc, const void *m
 /* ---- party-organisation upgrades ------------------------------------------- */
 
 static const char *const s_org_words[] = {"", "branch", "general_branch", "committee"};
-
-static const prep_filter_t s_upgrade_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", PREP_IN_SUBDISTRICT},
-    {"state", "t.state = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t upgrade_record = {
-    .select = "SELECT t.id, t.community, t.from_type, t.to_type, t.reason, "
-              "to_char(t.requested_on, 'YYYY-MM-DD') AS requested_on, t.state, "
-              "COALESCE(to_char(t.decided_on, 'YYYY-MM-DD'), '') AS decided_on, t.decision_note, "
-              "t.requested_by, t.decided_by FROM registry.upgrade t",
-    .table = "registry.upgrade",
-    .sort = "requested_on",
-    .filters = s_upgrade_filters,
-    .item = &hj__registry__upgrade__descriptor,
-    .list = &hj__registry__upgrades__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_UPGRADE,
-    .many = HJ__REGISTRY__REPLY__RESULT_UPGRADES,
-};
 
 void upgrade_db_request(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {

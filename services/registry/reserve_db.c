@@ -8,28 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const prep_filter_t s_reserve_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", PREP_IN_SUBDISTRICT},
-    {"state", "t.status = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t reserve_record = {
-    .select = "SELECT t.id, t.person_id, p.name AS person_name, t.community, t.committee, "
-              "t.source, to_char(t.added_on, 'YYYY-MM-DD') AS added, t.status, t.vetting, "
-              "t.bar_reason, t.note, t.updated_by, " PREP_VOID_COLS
-              " FROM registry.reserve t JOIN registry.person p ON p.id = t.person_id",
-    .table = "registry.reserve",
-    .sort = "added_on",
-    .filters = s_reserve_filters,
-    .item = &hj__registry__reserve__descriptor,
-    .list = &hj__registry__reserves__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_RESERVE,
-    .many = HJ__REGISTRY__REPLY__RESULT_RESERVES,
-    .voided = "reserve_voided",
-};
-
 /* What a row of the ledger refers to, as found in the database. */
 typedef struct {
     char id[37]; /* the entry it writes: given, or this person's entry, or "" for a new one */

@@ -8,52 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_attendee(void *item, char **f)
-{
-    Hj__Registry__Attendee *at = item;
-    at->person_id = f[0];
-    at->person_name = f[1];
-    at->role = f[2];
-}
-
-static void s_training_row(PGresult *r, int i, void *item, hj_arena_t *a)
-{
-    Hj__Registry__Training *t = item;
-    hj__registry__training__init(t);
-    hj_pgrow_fill(r, i, &t->base);
-    t->topics = hj_arena_split(a, PQgetvalue(r, i, 6), '\x1e', &t->n_topics);
-    t->attendees = (Hj__Registry__Attendee **)prep_children(a, PQgetvalue(r, i, 7),
-                                                            &hj__registry__attendee__descriptor, 3,
-                                                            s_attendee, &t->n_attendees);
-}
-
-static const prep_filter_t s_training_filters[] = {
-    {"community", "t.community = $%d"},
-    {"subdistrict", "t.subdistrict = $%d"},
-    {NULL, NULL},
-};
-
-const prep_record_t training_record = {
-    .select =
-        "SELECT t.id, to_char(t.held_on, 'YYYY-MM-DD') AS date, t.subdistrict, "
-        "COALESCE(t.community, '') AS community, t.trainer, t.recorded_by, "
-        "COALESCE((SELECT string_agg(x.topic, E'\\x1e' ORDER BY x.position) FROM "
-        "registry.training_topic x WHERE x.training_id = t.id), ''), "
-        "COALESCE((SELECT string_agg(concat_ws(E'\\x1f', a.person_id, p.name, a.role), "
-        "E'\\x1e' ORDER BY p.name, a.person_id) FROM registry.training_attendee a JOIN "
-        "registry.person p ON p.id = a.person_id WHERE a.training_id = t.id), ''), " PREP_VOID_COLS
-        " FROM registry.training t",
-    .table = "registry.training",
-    .sort = "held_on",
-    .filters = s_training_filters,
-    .row = s_training_row,
-    .item = &hj__registry__training__descriptor,
-    .list = &hj__registry__trainings__descriptor,
-    .one = HJ__REGISTRY__REPLY__RESULT_TRAINING,
-    .many = HJ__REGISTRY__REPLY__RESULT_TRAININGS,
-    .voided = "training_voided",
-};
-
 void training_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__Training *t = msg;

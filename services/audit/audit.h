@@ -13,20 +13,17 @@
 
 extern const hj_service_t audit_service;
 
-/* audit_db.c: one function per operation, the handle of its hj_op_t (msg is
- * the op's message, of the type named beside it); each fills call->status
- * and, on OK, call->reply (and for writes the journal fields). */
-void audit_db_open(PGconn *c, hj_call_t *call, void *svc, const void *msg);        /* Engagement */
-void audit_db_show(PGconn *c, hj_call_t *call, void *svc, const void *msg);        /* AuditRef */
-void audit_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);        /* ListQuery */
-void audit_db_scope_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);   /* ScopeAdd */
-void audit_db_scope_set(PGconn *c, hj_call_t *call, void *svc, const void *msg);   /* ScopeSet */
-void audit_db_scope_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* AuditRef */
-void audit_db_finding_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* FindingAdd */
-void audit_db_finding_update(PGconn *c, hj_call_t *call, void *svc,
-                             const void *msg);                                 /* FindingUpdate */
-void audit_db_advance(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Advance */
-void audit_db_status(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* StatusQuery */
-void audit_db_gate(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* GateQuery */
+/* The handle of an op (hj_op_t.handle), for declaring handlers: msg is the
+ * op's message. Each fills call->status and, on OK, call->reply (and for
+ * writes the journal fields). */
+typedef void audit_op_fn(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+
+/* audit_db.c: one function per operation, msg of the type named above each
+ * group. Engagement, AuditRef, ListQuery; ScopeAdd, ScopeSet, AuditRef;
+ * FindingAdd, FindingUpdate; Advance, StatusQuery, GateQuery */
+audit_op_fn audit_db_open, audit_db_show, audit_db_list;
+audit_op_fn audit_db_scope_add, audit_db_scope_set, audit_db_scope_list;
+audit_op_fn audit_db_finding_add, audit_db_finding_update;
+audit_op_fn audit_db_advance, audit_db_status, audit_db_gate;
 
 #endif

@@ -120,44 +120,27 @@ extern const prep_record_t publicity_record, assessment_record, reserve_record,
     rectification_record, upgrade_record, body_record, plan_record, task_record, training_record;
 
 /* The operations, one per request op (the *_db.c files): the handle of its
- * hj_op_t, msg the op's message of the type named beside it. */
-void publicity_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* Publicity */
-void publicity_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ListQuery */
-void assessment_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Assessment */
-void risk_db_set(PGconn *c, hj_call_t *call, void *svc, const void *msg);       /* CommunityRisk */
-void risk_db_get(PGconn *c, hj_call_t *call, void *svc, const void *msg);       /* Get (key) */
-void reserve_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* Reserve */
-void reserve_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ReserveUpdate */
-/* Every row checked against the record; import writes them all when none is
- * bad, check only reports. */
-void reserve_db_import(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ReserveImport */
-void reserve_db_check(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* ReserveImport */
-void rectification_db_open(PGconn *c, hj_call_t *call, void *svc,
-                           const void *msg); /* Rectification */
-void rectification_db_advance(PGconn *c, hj_call_t *call, void *svc,
-                              const void *msg); /* RectificationStep */
-void rectification_db_close(PGconn *c, hj_call_t *call, void *svc,
-                            const void *msg); /* RectificationStep */
-void upgrade_db_request(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Upgrade */
-void upgrade_db_decide(PGconn *c, hj_call_t *call, void *svc,
-                       const void *msg);                                      /* UpgradeDecision */
-void body_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);     /* Body */
-void body_db_change(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* BodyChange */
-void plan_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);     /* Plan */
-void plan_db_edit(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* PlanEdit */
-void plan_db_revise(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* PlanEdit */
-void plan_db_decide(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* PlanDecision */
-void task_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);     /* Task */
-void task_db_done(PGconn *c, hj_call_t *call, void *svc, const void *msg);    /* TaskDone */
-void training_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Training */
-void training_db_coverage(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Get (key) */
-void publicity_db_update(PGconn *c, hj_call_t *call, void *svc,
-                         const void *msg); /* PublicityUpdate */
-void training_db_update(PGconn *c, hj_call_t *call, void *svc,
-                        const void *msg);                                    /* TrainingUpdate */
-void task_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* TaskUpdate */
-/* The record a short code (X0042, sql/024) names, as a RecordRef. */
-void record_db_resolve(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Get (key) */
+ * hj_op_t, msg the op's message of the type named above each group. */
+/* Publicity, ListQuery, PublicityUpdate */
+registry_op_fn publicity_db_add, publicity_db_list, publicity_db_update;
+/* Assessment; CommunityRisk, Get (key) */
+registry_op_fn assessment_db_add, risk_db_set, risk_db_get;
+/* Reserve, ReserveUpdate, then ReserveImport for both: every row checked
+ * against the record; import writes them all when none is bad, check only
+ * reports. */
+registry_op_fn reserve_db_add, reserve_db_update, reserve_db_import, reserve_db_check;
+/* Rectification, RectificationStep (advance and close); Upgrade, UpgradeDecision */
+registry_op_fn rectification_db_open, rectification_db_advance, rectification_db_close,
+    upgrade_db_request, upgrade_db_decide;
+/* Body, BodyChange */
+registry_op_fn body_db_add, body_db_change;
+/* Plan, PlanEdit (edit and revise), PlanDecision; Task, TaskDone, TaskUpdate */
+registry_op_fn plan_db_add, plan_db_edit, plan_db_revise, plan_db_decide, task_db_add, task_db_done,
+    task_db_update;
+/* Training, TrainingUpdate, Get (key: a community) */
+registry_op_fn training_db_add, training_db_update, training_db_coverage;
+/* Get (key): the record a short code (X0042, sql/024) names, as a RecordRef. */
+registry_op_fn record_db_resolve;
 /* 0 when code is a record's short code: one of the letters of sql/024 and at least four digits. */
 int prep_check_record_code(hj_status_t *st, const char *field, const char *code);
 

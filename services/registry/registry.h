@@ -17,38 +17,28 @@ extern const hj_service_t registry_service;
 /* Loads (or creates, mode 0600) run_dir/idcard.key. 0 / -1. */
 int registry_load_key(registry_t *reg, const char *run_dir);
 
-/* registry_db.c: one function per operation; each fills call->status and,
- * on OK, call->reply (and for writes the journal fields). */
-void registry_db_district_add(PGconn *c, hj_call_t *call, void *svc,
-                              const void *msg); /* District */
-void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, void *svc,
-                                 const void *msg); /* Subdistrict */
-void registry_db_community_add(PGconn *c, hj_call_t *call, void *svc,
-                               const void *msg); /* Community */
-void registry_db_community_update(PGconn *c, hj_call_t *call, void *svc,
-                                  const void *msg); /* CommunityUpdate */
-void registry_db_community_get(PGconn *c, hj_call_t *call, void *svc,
-                               const void *msg); /* Get (key) */
-void registry_db_community_list(PGconn *c, hj_call_t *call, void *svc,
-                                const void *msg); /* ListQuery */
+/* The handle of an op (hj_op_t.handle), for declaring handlers: msg is the
+ * op's message. Each fills call->status and, on OK, call->reply (and for
+ * writes the journal fields). */
+typedef void registry_op_fn(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+
+/* registry_db.c: one function per operation, msg of the type named above
+ * each group. District, Subdistrict; Community, CommunityUpdate, Get (key),
+ * ListQuery */
+registry_op_fn registry_db_district_add, registry_db_subdistrict_add, registry_db_community_add,
+    registry_db_community_update, registry_db_community_get, registry_db_community_list;
+/* Get (key), ListQuery, PersonResolve, PersonVoid, PersonUpdate */
+registry_op_fn registry_db_person_get, registry_db_person_list, registry_db_person_resolve,
+    registry_db_person_void, registry_db_person_update;
+/* Seat (add and end), ListQuery */
+registry_op_fn registry_db_seat_add, registry_db_seat_end, registry_db_seat_list;
+/* A person, its identity-card number checked and hashed (registry_server.c). */
 void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Person *p,
                             const uint8_t id_hash[32], const char *id_mask);
-void registry_db_person_get(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Get (key) */
-void registry_db_person_list(PGconn *c, hj_call_t *call, void *svc,
-                             const void *msg); /* ListQuery */
-void registry_db_person_resolve(PGconn *c, hj_call_t *call, void *svc,
-                                const void *msg); /* PersonResolve */
-void registry_db_person_void(PGconn *c, hj_call_t *call, void *svc,
-                             const void *msg); /* PersonVoid */
-void registry_db_person_update(PGconn *c, hj_call_t *call, void *svc,
-                               const void *msg); /* PersonUpdate */
 /* Every row checked already (registry_server.c); hashes[i] the hex HMAC of
  * row i's identity-card number and masks[i] its mask ("" when none). */
 void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__PersonImport *imp,
                                const char (*hashes)[65], const char (*masks)[19]);
-void registry_db_seat_add(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* Seat */
-void registry_db_seat_end(PGconn *c, hj_call_t *call, void *svc, const void *msg);  /* Seat */
-void registry_db_seat_list(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* ListQuery */
 
 /* A list page (lists that say what they left out): the query asked for
  * registry_page_limit(limit) rows, one more than the page; *shown is how

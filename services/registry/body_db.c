@@ -134,15 +134,11 @@ void body_db_change(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     const char *v[1] = {b->id};
     char kind[32], subdistrict[64];
     PGresult *r =
-        prep_q(c, call, "body",
-               "SELECT kind, subdistrict FROM registry.body WHERE id = $1::uuid FOR UPDATE", 1, v);
+        hj_call_q_row(call, c, "body", "id",
+                      "SELECT kind, subdistrict FROM registry.body WHERE id = $1::uuid FOR UPDATE",
+                      1, v, "body %s not found", b->id);
     if (!r)
         return;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "body %s not found", b->id);
-        return;
-    }
     snprintf(kind, sizeof kind, "%s", PQgetvalue(r, 0, 0));
     snprintf(subdistrict, sizeof subdistrict, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
@@ -179,15 +175,9 @@ void body_db_change(PGconn *c, hj_call_t *call, void *svc, const void *msg)
             c, call, "remove_communities",
             "DELETE FROM registry.body_community WHERE body_id = $1::uuid AND community = $2", 2,
             w);
-        if (!r)
+        if (prep_changed(call, r, HJ__CODE__NOT_FOUND, "remove_communities",
+                         "%s is not guided by this group", b->remove_communities[i]))
             return;
-        int gone = atoi(PQcmdTuples(r));
-        PQclear(r);
-        if (!gone) {
-            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "remove_communities",
-                          "%s is not guided by this group", b->remove_communities[i]);
-            return;
-        }
     }
     if (b->leader_id[0]) {
         char *leader[1] = {b->leader_id};

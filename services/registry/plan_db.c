@@ -66,20 +66,16 @@ void plan_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 static int s_lock(PGconn *c, hj_call_t *call, const char *id, char state[16], char submitted[11])
 {
     const char *v[1] = {id};
-    PGresult *r = prep_q(c, call, "plan",
-                         "SELECT state, to_char(submitted_on, 'YYYY-MM-DD') FROM registry.plan "
-                         "WHERE id = $1::uuid FOR UPDATE",
-                         1, v);
+    PGresult *r = hj_call_q_row(call, c, "plan", "id",
+                                "SELECT state, to_char(submitted_on, 'YYYY-MM-DD') FROM "
+                                "registry.plan WHERE id = $1::uuid FOR UPDATE",
+                                1, v, "plan %s not found", id);
     if (!r)
         return -1;
-    int found = PQntuples(r);
-    if (found) {
-        snprintf(state, 16, "%s", PQgetvalue(r, 0, 0));
-        snprintf(submitted, 11, "%s", PQgetvalue(r, 0, 1));
-    } else
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "plan %s not found", id);
+    snprintf(state, 16, "%s", PQgetvalue(r, 0, 0));
+    snprintf(submitted, 11, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
-    return found ? 0 : -1;
+    return 0;
 }
 
 void plan_db_edit(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -259,16 +255,13 @@ void task_db_done(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__TaskDone *d = msg;
     const char *v[3] = {d->id, d->date, call->actor};
-    PGresult *r =
-        prep_q(c, call, "task",
-               "SELECT state, voided_at IS NOT NULL FROM registry.task WHERE id = $1::uuid "
-               "FOR UPDATE",
-               1, v);
+    PGresult *r = hj_call_q_row(call, c, "task", "id",
+                                "SELECT state, voided_at IS NOT NULL FROM registry.task WHERE "
+                                "id = $1::uuid FOR UPDATE",
+                                1, v, "task %s not found", d->id);
     if (!r)
         return;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "task %s not found", d->id);
-    else if (PQgetvalue(r, 0, 1)[0] == 't')
+    if (PQgetvalue(r, 0, 1)[0] == 't')
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
                       "task %s is voided: it no longer counts and cannot be changed", d->id);
     else if (strcmp(PQgetvalue(r, 0, 0), "open") != 0)
@@ -284,20 +277,15 @@ void task_db_done(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 }
 
 /* A corrected due date is flagged again against its plan's submission. */
-void task_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+int task_db_correct(PGconn *c, hj_call_t *call, const void *msg)
 {
     const Hj__Registry__TaskUpdate *u = msg;
-    hj_arena_t a = {0};
-    ProtobufCMessage *before;
     const char *v[4] = {u->id, u->due, u->title, u->owner};
-    if (prep_fetch_standing(c, call, &task_record, u->id, &a, &before) == 0 &&
-        prep_exec(c, call, "task",
-                  "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
-                  "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
-                  "title = COALESCE(NULLIF($3, ''), t.title), "
-                  "owner = COALESCE(NULLIF($4, ''), t.owner) "
-                  "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
-                  4, v) == 0)
-        prep_db_corrected(c, call, &task_record, u->id, before, &a, "task_updated");
-    hj_arena_free(&a);
+    return prep_exec(c, call, "task",
+                     "UPDATE registry.task t SET due = COALESCE(NULLIF($2, '')::date, t.due), "
+                     "due_before_plan = COALESCE(NULLIF($2, '')::date, t.due) < p.submitted_on, "
+                     "title = COALESCE(NULLIF($3, ''), t.title), "
+                     "owner = COALESCE(NULLIF($4, ''), t.owner) "
+                     "FROM registry.plan p WHERE p.id = t.plan_id AND t.id = $1::uuid",
+                     4, v);
 }

@@ -25,6 +25,8 @@ const prep_record_t publicity_record = {
     .item = &hj__registry__publicity__descriptor,
     .list = &hj__registry__publicities__descriptor,
     .voided = "publicity_voided",
+    .correct = publicity_db_correct,
+    .corrected = "publicity_updated",
 };
 
 /* ---- assessments of sitting members (调研摸底) ----------------------------------- */
@@ -200,6 +202,8 @@ const prep_record_t task_record = {
     .item = &hj__registry__task__descriptor,
     .list = &hj__registry__tasks__descriptor,
     .voided = "task_voided",
+    .correct = task_db_correct,
+    .corrected = "task_updated",
 };
 
 /* ---- training (培训骨干) --------------------------------------------------------- */
@@ -225,4 +229,6 @@ const prep_record_t training_record = {
     .item = &hj__registry__training__descriptor,
     .list = &hj__registry__trainings__descriptor,
     .voided = "training_voided",
+    .correct = training_db_correct,
+    .corrected = "training_updated",
 };

@@ -4,6 +4,7 @@
 #include "hj_envelope.h"
 #include "preparation.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,22 +17,43 @@ int prep_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int
     return rc;
 }
 
+int prep_changed(hj_call_t *call, PGresult *r, Hj__Code code, const char *field, const char *fmt,
+                 ...)
+{
+    int changed = r ? atoi(PQcmdTuples(r)) : 0;
+    if (r && !changed) {
+        char message[sizeof call->status.message];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(message, sizeof message, fmt, ap);
+        va_end(ap);
+        hj_status_set(&call->status, code, field, "%s", message);
+    }
+    PQclear(r);
+    return changed ? 0 : -1;
+}
+
+int prep_place_exists(PGconn *c, hj_call_t *call, const char *community, const char *subdistrict)
+{
+    if (community[0])
+        return prep_exists(c, call, "registry.community", "code", community, "community",
+                           "community");
+    return prep_exists(c, call, "registry.subdistrict", "code", subdistrict, "subdistrict",
+                       "subdistrict");
+}
+
 int prep_community_subdistrict(PGconn *c, hj_call_t *call, const char *community,
                                char subdistrict[64])
 {
     const char *v[1] = {community};
-    PGresult *r = prep_q(c, call, "community",
-                         "SELECT subdistrict FROM registry.community WHERE code = $1", 1, v);
+    PGresult *r = hj_call_q_row(call, c, "community", "community",
+                                "SELECT subdistrict FROM registry.community WHERE code = $1", 1, v,
+                                "community %s not found", community);
     if (!r)
         return -1;
-    int found = PQntuples(r);
-    if (found)
-        snprintf(subdistrict, 64, "%s", PQgetvalue(r, 0, 0));
-    else
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
-                      community);
+    snprintf(subdistrict, 64, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
-    return found ? 0 : -1;
+    return 0;
 }
 
 /* Field f of child m from the text v: the kinds a child record carries. */

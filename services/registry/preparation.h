@@ -39,6 +39,12 @@ typedef struct {
      * out unless the query's include_void, and the item's `voided` and
      * `void_reason` fields are filled. */
     const char *voided; /* the journal kind of a void ("task_voided"); NULL: not voidable */
+    /* Issue #20, a correction (the record's XxxUpdate op, prep_db_update):
+     * its statements, run once the record as it stands is locked, msg the
+     * op's message (whose `id` names the record). 0, or -1 with the status
+     * set. NULL: the record has no correction op. */
+    int (*correct)(PGconn *c, hj_call_t *call, const void *msg);
+    const char *corrected; /* the journal kind of a correction ("task_updated") */
 } prep_record_t;
 /* The voidable records also have a short code (sql/024): filled into `code`. */
 #define PREP_VOID_COLS "t.code, t.voided_at IS NOT NULL, COALESCE(t.void_reason, '')"
@@ -67,6 +73,11 @@ void prep_db_list(PGconn *c, hj_call_t *call, void *svc, const void *msg);
 int prep_result(const ProtobufCMessageDescriptor *desc);
 /* Packs Reply{OK, result field = msg}; journals msg as in prep_db_get when kind. */
 void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const char *kind);
+/* The row of r (a statement that found one: hj_call_q_row; NULL when it did
+ * not, answered already) as a message of desc, its columns named as the
+ * fields, replied as prep_reply replies it. Clears r. */
+void prep_reply_row(hj_call_t *call, PGresult *r, const ProtobufCMessageDescriptor *desc,
+                    const char *kind);
 /* Journals a write whose payload differs from its reply (call after prep_reply). */
 void prep_journal(hj_call_t *call, const char *kind, const char *community,
                   const ProtobufCMessage *record);
@@ -77,6 +88,10 @@ int prep_exists(PGconn *c, hj_call_t *call, const char *table, const char *key, 
  * reason of a record that stands, replies with it and journals its `voided`;
  * NOT_FOUND for an unknown id, FAILED_PRECONDITION (field id) for a voided one. */
 void prep_db_void(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+/* A correction of the record (hj_op_t.arg) its message's `id` names: locks
+ * it as it stands (refused as prep_db_void refuses), runs its `correct`,
+ * and replies as prep_db_corrected replies, journaling `corrected`. */
+void prep_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg);
 /* A correction, first step: the record as it stands, locked (refused as
  * prep_db_void refuses). 0 / -1. */
 int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, const char *id,
@@ -89,6 +104,14 @@ void prep_db_corrected(PGconn *c, hj_call_t *call, const prep_record_t *rec, con
 /* prep_shared.c: prep_q for a statement whose rows nobody reads. 0 / -1. */
 int prep_exec(PGconn *c, hj_call_t *call, const char *what, const char *sql, int n,
               const char *const *values);
+/* An UPDATE or DELETE (r: its result, cleared here) that must change a row:
+ * 0 when it did; -1 when it failed (r NULL: status set already) or changed
+ * none (then status code, naming field, with the message fmt makes). */
+int prep_changed(hj_call_t *call, PGresult *r, Hj__Code code, const char *field, const char *fmt,
+                 ...) __attribute__((format(printf, 5, 6)));
+/* The place a record is for: its community when given, else its subdistrict;
+ * NOT_FOUND naming the one that is unknown. 0 / -1. */
+int prep_place_exists(PGconn *c, hj_call_t *call, const char *community, const char *subdistrict);
 /* The subdistrict of a community into subdistrict; NOT_FOUND naming
  * "community" when there is none. 0 / -1. */
 int prep_community_subdistrict(PGconn *c, hj_call_t *call, const char *community,
@@ -121,8 +144,8 @@ extern const prep_record_t publicity_record, assessment_record, reserve_record,
 
 /* The operations, one per request op (the *_db.c files): the handle of its
  * hj_op_t, msg the op's message of the type named above each group. */
-/* Publicity, ListQuery, PublicityUpdate */
-registry_op_fn publicity_db_add, publicity_db_list, publicity_db_update;
+/* Publicity, ListQuery */
+registry_op_fn publicity_db_add, publicity_db_list;
 /* Assessment; CommunityRisk, Get (key) */
 registry_op_fn assessment_db_add, risk_db_set, risk_db_get;
 /* Reserve, ReserveUpdate, then ReserveImport for both: every row checked
@@ -134,11 +157,14 @@ registry_op_fn rectification_db_open, rectification_db_advance, rectification_db
     upgrade_db_request, upgrade_db_decide;
 /* Body, BodyChange */
 registry_op_fn body_db_add, body_db_change;
-/* Plan, PlanEdit (edit and revise), PlanDecision; Task, TaskDone, TaskUpdate */
-registry_op_fn plan_db_add, plan_db_edit, plan_db_revise, plan_db_decide, task_db_add, task_db_done,
-    task_db_update;
-/* Training, TrainingUpdate, Get (key: a community) */
-registry_op_fn training_db_add, training_db_update, training_db_coverage;
+/* Plan, PlanEdit (edit and revise), PlanDecision; Task, TaskDone */
+registry_op_fn plan_db_add, plan_db_edit, plan_db_revise, plan_db_decide, task_db_add, task_db_done;
+/* Training, Get (key: a community) */
+registry_op_fn training_db_add, training_db_coverage;
+/* The corrections (prep_record_t.correct) of PublicityUpdate, TrainingUpdate, TaskUpdate. */
+int publicity_db_correct(PGconn *c, hj_call_t *call, const void *msg);
+int training_db_correct(PGconn *c, hj_call_t *call, const void *msg);
+int task_db_correct(PGconn *c, hj_call_t *call, const void *msg);
 /* Get (key): the record a short code (X0042, sql/024) names, as a RecordRef. */
 registry_op_fn record_db_resolve;
 /* 0 when code is a record's short code: one of the letters of sql/024 and at least four digits. */

@@ -96,6 +96,19 @@ void prep_reply(hj_call_t *call, int field, const ProtobufCMessage *msg, const c
     hj_call_reply(call, &reply.base, kind ? msg : NULL);
 }
 
+void prep_reply_row(hj_call_t *call, PGresult *r, const ProtobufCMessageDescriptor *desc,
+                    const char *kind)
+{
+    hj_arena_t a = {0};
+    void **m = r ? hj_pgrow_list(&a, r, 1, desc) : NULL;
+    if (m)
+        prep_reply(call, prep_result(desc), m[0], kind);
+    else if (r)
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    hj_arena_free(&a);
+    PQclear(r);
+}
+
 /* Row i's code, voided and void_reason (the last three columns) into item. */
 static void s_voided(const prep_record_t *rec, PGresult *r, int i, void *item)
 {
@@ -243,6 +256,20 @@ int prep_fetch_standing(PGconn *c, hj_call_t *call, const prep_record_t *rec, co
     if (rc == 1)
         s_not_correctable(c, call, rec, id);
     return rc == 0 ? 0 : -1;
+}
+
+void prep_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    const prep_record_t *rec = call->handler->arg;
+    const ProtobufCMessage *m = msg;
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "id");
+    const char *id = *(char *const *)((const char *)m + f->offset);
+    hj_arena_t a = {0};
+    ProtobufCMessage *before;
+    if (prep_fetch_standing(c, call, rec, id, &a, &before) == 0 && rec->correct(c, call, msg) == 0)
+        prep_db_corrected(c, call, rec, id, before, &a, rec->corrected);
+    hj_arena_free(&a);
 }
 
 /* The message of the request's op (its oneof), or NULL. */
@@ -458,49 +485,32 @@ void publicity_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     char count[16];
     snprintf(count, sizeof count, "%u", p->count);
     /* The subdistrict comes from the community when one is given. */
-    if (p->community[0] &&
-        prep_exists(c, call, "registry.community", "code", p->community, "community", "community"))
-        return;
-    if (!p->community[0] && prep_exists(c, call, "registry.subdistrict", "code", p->subdistrict,
-                                        "subdistrict", "subdistrict"))
-        return;
     const char *v[9] = {call->request_id, p->community, p->subdistrict, p->channel, p->kind,
                         p->date,          count,        p->title,       call->actor};
-    PGresult *r =
-        prep_q(c, call, "publicity",
-               "INSERT INTO registry.publicity (id, community, subdistrict, channel, kind, "
-               "pushed_on, count, title, recorded_by) "
-               "SELECT $1::uuid, NULLIF($2, ''), COALESCE((SELECT subdistrict FROM "
-               "registry.community WHERE code = $2), $3), $4, $5, $6::date, $7::int, $8, $9",
-               9, v);
-    if (!r)
+    if (prep_place_exists(c, call, p->community, p->subdistrict) ||
+        prep_exec(c, call, "publicity",
+                  "INSERT INTO registry.publicity (id, community, subdistrict, channel, kind, "
+                  "pushed_on, count, title, recorded_by) "
+                  "SELECT $1::uuid, NULLIF($2, ''), COALESCE((SELECT subdistrict FROM "
+                  "registry.community WHERE code = $2), $3), $4, $5, $6::date, $7::int, $8, $9",
+                  9, v))
         return;
-    PQclear(r);
     prep_db_get(c, call, &publicity_record, call->request_id, "publicity_added");
 }
 
-void publicity_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+int publicity_db_correct(PGconn *c, hj_call_t *call, const void *msg)
 {
     const Hj__Registry__PublicityUpdate *u = msg;
-    hj_arena_t a = {0};
-    ProtobufCMessage *before;
     char count[16] = "";
     if (u->count)
         snprintf(count, sizeof count, "%u", u->count);
     const char *v[4] = {u->id, u->date, u->title, count};
-    if (prep_fetch_standing(c, call, &publicity_record, u->id, &a, &before) == 0) {
-        PGresult *r = prep_q(c, call, "publicity",
-                             "UPDATE registry.publicity SET "
-                             "pushed_on = COALESCE(NULLIF($2, '')::date, pushed_on), "
-                             "title = COALESCE(NULLIF($3, ''), title), "
-                             "count = COALESCE(NULLIF($4, '')::int, count) WHERE id = $1::uuid",
-                             4, v);
-        int updated = r != NULL;
-        PQclear(r);
-        if (updated)
-            prep_db_corrected(c, call, &publicity_record, u->id, before, &a, "publicity_updated");
-    }
-    hj_arena_free(&a);
+    return prep_exec(c, call, "publicity",
+                     "UPDATE registry.publicity SET "
+                     "pushed_on = COALESCE(NULLIF($2, '')::date, pushed_on), "
+                     "title = COALESCE(NULLIF($3, ''), title), "
+                     "count = COALESCE(NULLIF($4, '')::int, count) WHERE id = $1::uuid",
+                     4, v);
 }
 
 static void s_publicity_total_row(PGresult *r, int i, void *item, hj_arena_t *a)
@@ -562,19 +572,13 @@ void assessment_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     const Hj__Registry__Assessment *m = msg;
     char score[4][4];
     const char *v1[2] = {m->seat_id, m->date};
-    PGresult *r = prep_q(c, call, "seat_id",
-                         "SELECT to_char(term_start, 'YYYY-MM-DD'), "
-                         "COALESCE(to_char(term_end, 'YYYY-MM-DD'), '') FROM registry.seat "
-                         "WHERE id = $1::uuid",
-                         1, v1);
+    PGresult *r = hj_call_q_row(call, c, "seat_id", "seat_id",
+                                "SELECT to_char(term_start, 'YYYY-MM-DD'), "
+                                "COALESCE(to_char(term_end, 'YYYY-MM-DD'), '') FROM registry.seat "
+                                "WHERE id = $1::uuid",
+                                1, v1, "seat %s not found", m->seat_id);
     if (!r)
         return;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "seat_id", "seat %s not found",
-                      m->seat_id);
-        return;
-    }
     /* Only a member sitting on that day can be assessed. */
     const char *start = PQgetvalue(r, 0, 0), *end = PQgetvalue(r, 0, 1);
     int outside = strcmp(m->date, start) < 0 || (end[0] && strcmp(m->date, end) > 0);
@@ -611,29 +615,18 @@ void assessment_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 static void s_risk_reply(PGconn *c, hj_call_t *call, const char *community, const char *kind)
 {
     const char *v[1] = {community};
-    PGresult *r =
-        prep_q(c, call, "community",
-               "SELECT m.code, COALESCE(k.risk_notes, ''), COALESCE(k.contingency_plan, ''), "
-               "COALESCE(to_char(k.updated_at AT TIME ZONE 'UTC', "
-               "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), COALESCE(k.updated_by, '') "
-               "FROM registry.community m LEFT JOIN registry.community_risk k "
-               "ON k.community = m.code WHERE m.code = $1",
-               1, v);
-    if (!r)
-        return;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
-                      community);
-    else {
-        Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
-        k.community = PQgetvalue(r, 0, 0);
-        k.risk_notes = PQgetvalue(r, 0, 1);
-        k.contingency_plan = PQgetvalue(r, 0, 2);
-        k.updated_at = PQgetvalue(r, 0, 3);
-        k.updated_by = PQgetvalue(r, 0, 4);
-        prep_reply(call, HJ__REGISTRY__REPLY__RESULT_RISK, &k.base, kind);
-    }
-    PQclear(r);
+    prep_reply_row(
+        call,
+        hj_call_q_row(
+            call, c, "community", "community",
+            "SELECT m.code AS community, COALESCE(k.risk_notes, '') AS risk_notes, "
+            "COALESCE(k.contingency_plan, '') AS contingency_plan, "
+            "COALESCE(to_char(k.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+            "'') AS updated_at, COALESCE(k.updated_by, '') AS updated_by "
+            "FROM registry.community m LEFT JOIN registry.community_risk k "
+            "ON k.community = m.code WHERE m.code = $1",
+            1, v, "community %s not found", community),
+        &hj__registry__community_risk__descriptor, kind);
 }
 
 void risk_db_set(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -710,19 +703,15 @@ void record_db_resolve(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     snprintf(sql, sizeof sql,
              "SELECT id, code, COALESCE(community, '') FROM %s WHERE code = upper($1)",
              s_coded[k].table);
-    PGresult *r = prep_q(c, call, s_coded[k].kind, sql, 1, v);
+    PGresult *r = hj_call_q_row(call, c, s_coded[k].kind, "key", sql, 1, v, "no %s has the code %s",
+                                s_coded[k].kind, code);
     if (!r)
         return;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "key", "no %s has the code %s",
-                      s_coded[k].kind, code);
-    else {
-        Hj__Registry__RecordRef ref = HJ__REGISTRY__RECORD_REF__INIT;
-        ref.id = PQgetvalue(r, 0, 0);
-        ref.code = PQgetvalue(r, 0, 1);
-        ref.kind = (char *)s_coded[k].kind;
-        ref.community = PQgetvalue(r, 0, 2);
-        prep_reply(call, HJ__REGISTRY__REPLY__RESULT_RECORD_REF, &ref.base, NULL);
-    }
+    Hj__Registry__RecordRef ref = HJ__REGISTRY__RECORD_REF__INIT;
+    ref.id = PQgetvalue(r, 0, 0);
+    ref.code = PQgetvalue(r, 0, 1);
+    ref.kind = (char *)s_coded[k].kind;
+    ref.community = PQgetvalue(r, 0, 2);
+    prep_reply(call, HJ__REGISTRY__REPLY__RESULT_RECORD_REF, &ref.base, NULL);
     PQclear(r);
 }

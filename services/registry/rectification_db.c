@@ -29,34 +29,29 @@ static void s_step(PGconn *c, hj_call_t *call, const Hj__Registry__Rectification
                    int closing)
 {
     const char *v[1] = {s->id};
-    PGresult *r = prep_q(c, call, "rectification",
-                         "SELECT state, to_char(opened_on, 'YYYY-MM-DD'), "
-                         "COALESCE(to_char(started_on, 'YYYY-MM-DD'), '') FROM "
-                         "registry.rectification WHERE id = $1::uuid FOR UPDATE",
-                         1, v);
+    PGresult *r = hj_call_q_row(call, c, "rectification", "id",
+                                "SELECT state, to_char(opened_on, 'YYYY-MM-DD'), "
+                                "COALESCE(to_char(started_on, 'YYYY-MM-DD'), '') FROM "
+                                "registry.rectification WHERE id = $1::uuid FOR UPDATE",
+                                1, v, "rectification %s not found", s->id);
     if (!r)
         return;
     int ok = 0;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "rectification %s not found",
-                      s->id);
-    else {
-        const char *state = PQgetvalue(r, 0, 0);
-        const char *since = PQgetvalue(r, 0, closing ? 2 : 1);
-        const char *want = closing ? "in_progress" : "open";
-        if (strcmp(state, want) != 0)
-            prep_refuse(call, "state", "the rectification is %s: %s", state,
-                        closing ? (strcmp(state, "open") == 0
-                                       ? "start it (hj rectification start) before closing it"
-                                       : "it is already closed")
-                                : "only an open one can be started");
-        else if (strcmp(s->date, since) < 0)
-            hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
-                          "date %s is before the rectification was %s (%s)", s->date,
-                          closing ? "started" : "opened", since);
-        else
-            ok = 1;
-    }
+    const char *state = PQgetvalue(r, 0, 0);
+    const char *since = PQgetvalue(r, 0, closing ? 2 : 1);
+    const char *want = closing ? "in_progress" : "open";
+    if (strcmp(state, want) != 0)
+        prep_refuse(call, "state", "the rectification is %s: %s", state,
+                    closing ? (strcmp(state, "open") == 0
+                                   ? "start it (hj rectification start) before closing it"
+                                   : "it is already closed")
+                            : "only an open one can be started");
+    else if (strcmp(s->date, since) < 0)
+        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
+                      "date %s is before the rectification was %s (%s)", s->date,
+                      closing ? "started" : "opened", since);
+    else
+        ok = 1;
     PQclear(r);
     if (!ok)
         return;
@@ -93,19 +88,15 @@ void upgrade_db_request(PGconn *c, hj_call_t *call, void *svc, const void *msg)
     const Hj__Registry__Upgrade *u = msg;
     char to[4];
     const char *v[1] = {u->community};
-    PGresult *r =
-        prep_q(c, call, "community",
-               "SELECT m.org_type, (SELECT count(*) FROM registry.upgrade g WHERE "
-               "g.community = m.code AND g.state = 'requested') FROM registry.community m "
-               "WHERE m.code = $1",
-               1, v);
+    PGresult *r = hj_call_q_row(
+        call, c, "community", "community",
+        "SELECT m.org_type, (SELECT count(*) FROM registry.upgrade g WHERE g.community = m.code "
+        "AND g.state = 'requested') FROM registry.community m WHERE m.code = $1",
+        1, v, "community %s not found", u->community);
     if (!r)
         return;
     int ok = 0;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "community", "community %s not found",
-                      u->community);
-    else if (atoi(PQgetvalue(r, 0, 1)) > 0)
+    if (atoi(PQgetvalue(r, 0, 1)) > 0)
         hj_status_set(&call->status, HJ__CODE__ALREADY_EXISTS, "community",
                       "%s already has an undecided upgrade request", u->community);
     else if ((int)u->to_type <= atoi(PQgetvalue(r, 0, 0)))
@@ -133,19 +124,16 @@ void upgrade_db_decide(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__UpgradeDecision *d = msg;
     const char *v[1] = {d->id};
-    PGresult *r =
-        prep_q(c, call, "upgrade",
-               "SELECT g.state, to_char(g.requested_on, 'YYYY-MM-DD'), g.from_type, "
-               "m.org_type, g.community FROM registry.upgrade g JOIN registry.community m "
-               "ON m.code = g.community WHERE g.id = $1::uuid FOR UPDATE",
-               1, v);
+    PGresult *r = hj_call_q_row(
+        call, c, "upgrade", "id",
+        "SELECT g.state, to_char(g.requested_on, 'YYYY-MM-DD'), g.from_type, m.org_type, "
+        "g.community FROM registry.upgrade g JOIN registry.community m ON m.code = g.community "
+        "WHERE g.id = $1::uuid FOR UPDATE",
+        1, v, "upgrade request %s not found", d->id);
     if (!r)
         return;
     int ok = 0;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "upgrade request %s not found",
-                      d->id);
-    else if (strcmp(PQgetvalue(r, 0, 0), "requested") != 0)
+    if (strcmp(PQgetvalue(r, 0, 0), "requested") != 0)
         prep_refuse(call, "state", "the upgrade request is already %s", PQgetvalue(r, 0, 0));
     else if (strcmp(d->date, PQgetvalue(r, 0, 1)) < 0)
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",

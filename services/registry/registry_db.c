@@ -11,11 +11,6 @@
 
 #define S_PAGE_DEFAULT 100
 
-static void s_not_found(hj_call_t *call, const char *field, const char *what, const char *key)
-{
-    hj_status_set(&call->status, HJ__CODE__NOT_FOUND, field, "%s %s not found", what, key);
-}
-
 /* ---- districts and subdistricts ---------------------------------------- */
 
 void registry_db_district_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -25,11 +20,7 @@ void registry_db_district_add(PGconn *c, hj_call_t *call, void *svc, const void 
     if (hj_call_exec(call, c, "district", "code",
                      "INSERT INTO registry.district (code, name) VALUES ($1, $2)", 2, v) != 0)
         return;
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_DISTRICT;
-    reply.district = (Hj__Registry__District *)d;
-    snprintf(call->kind, sizeof call->kind, "district_added");
-    hj_call_reply(call, &reply.base, &d->base);
+    prep_reply(call, HJ__REGISTRY__REPLY__RESULT_DISTRICT, &d->base, "district_added");
 }
 
 void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -46,11 +37,53 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, void *svc, const vo
         return;
     }
     PQclear(r);
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT;
-    reply.subdistrict = (Hj__Registry__Subdistrict *)s;
-    snprintf(call->kind, sizeof call->kind, "subdistrict_added");
-    hj_call_reply(call, &reply.base, &s->base);
+    prep_reply(call, HJ__REGISTRY__REPLY__RESULT_SUBDISTRICT, &s->base, "subdistrict_added");
+}
+
+/* Rows 0..n-1 of r as the items (field 1) of a list of `desc` with its total
+ * and next (Communities, Persons, Seats), replied; with kind (an import) the
+ * list is journaled too. row fills an item; NULL: the columns named as its
+ * fields (hj_pgrow_list). */
+static void s_list_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next,
+                         const ProtobufCMessageDescriptor *desc, hj_arena_row_fn row,
+                         const char *kind)
+{
+    hj_arena_t a = {0};
+    const ProtobufCFieldDescriptor *items = protobuf_c_message_descriptor_get_field(desc, 1);
+    const ProtobufCMessageDescriptor *item = items->descriptor;
+    void **ptrs =
+        row ? hj_arena_rows(&a, r, n, item->sizeof_message, row) : hj_pgrow_list(&a, r, n, item);
+    ProtobufCMessage *list = hj_arena_alloc(&a, desc->sizeof_message);
+    const ProtobufCFieldDescriptor *t =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "total");
+    const ProtobufCFieldDescriptor *x =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "next");
+    if (ptrs && list) {
+        desc->message_init(list);
+        *(size_t *)((char *)list + items->quantifier_offset) = (size_t)n;
+        *(void ***)((char *)list + items->offset) = ptrs;
+        *(uint64_t *)((char *)list + t->offset) = total;
+        *(const char **)((char *)list + x->offset) = next;
+        prep_reply(call, prep_result(desc), list, kind);
+    } else
+        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
+    hj_arena_free(&a);
+}
+
+/* One page of a list (registry_page) from r, the result of its statement
+ * (NULL: failed, answered already), which carries the total over the filter
+ * in column total_col of every row. Clears r. */
+static void s_page_reply(hj_call_t *call, PGresult *r, uint32_t limit, int total_col,
+                         const ProtobufCMessageDescriptor *desc)
+{
+    if (!r)
+        return;
+    int n;
+    const char *next;
+    registry_page(r, limit, 0, &n, &next);
+    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, total_col), NULL, 10) : 0;
+    s_list_reply(call, r, n, total, next, desc, NULL, NULL);
+    PQclear(r);
 }
 
 /* ---- communities ------------------------------------------------------- */
@@ -64,23 +97,15 @@ void registry_db_subdistrict_add(PGconn *c, hj_call_t *call, void *svc, const vo
 static void s_community_reply(PGconn *c, hj_call_t *call, const char *code, const char *kind)
 {
     const char *v[1] = {code};
-    PGresult *r =
-        hj_call_q_row(call, c, "community", "code",
-                      "SELECT " S_COMMUNITY_COLS " FROM registry.community WHERE code = $1", 1, v,
-                      "community %s not found", code);
-    if (!r)
-        return;
-    Hj__Registry__Community m = HJ__REGISTRY__COMMUNITY__INIT;
-    hj_pgrow_fill(r, 0, &m.base);
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITY;
-    reply.community = &m;
-    if (kind) {
-        snprintf(call->kind, sizeof call->kind, "%s", kind);
+    /* A community's own code is what its writes journal as their community. */
+    if (kind)
         snprintf(call->community, sizeof call->community, "%s", code);
-    }
-    hj_call_reply(call, &reply.base, kind ? &m.base : NULL);
-    PQclear(r);
+    prep_reply_row(call,
+                   hj_call_q_row(call, c, "community", "code",
+                                 "SELECT " S_COMMUNITY_COLS
+                                 " FROM registry.community WHERE code = $1",
+                                 1, v, "community %s not found", code),
+                   &hj__registry__community__descriptor, kind);
 }
 
 void registry_db_community_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -95,7 +120,8 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, void *svc, const void
                         4, v);
     if (!r) {
         if (strcmp(state, "23503") == 0) {
-            s_not_found(call, "subdistrict", "subdistrict", m->subdistrict);
+            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "subdistrict",
+                          "subdistrict %s not found", m->subdistrict);
             return;
         }
         hj_call_sql_failed(call, state, "community code", "code");
@@ -108,26 +134,18 @@ void registry_db_community_add(PGconn *c, hj_call_t *call, void *svc, const void
 void registry_db_community_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__CommunityUpdate *u = msg;
-    char state[6], org[4];
+    char org[4];
     snprintf(org, sizeof org, "%d", (int)u->org_type);
     const char *v[3] = {u->code, u->name, org};
-    PGresult *r =
-        hj_pq(c, state,
-              "UPDATE registry.community SET name = COALESCE(NULLIF($2, ''), name), "
-              "org_type = CASE WHEN $3::smallint = 0 THEN org_type ELSE $3::smallint END, "
-              "updated_at = now() WHERE code = $1",
-              3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "community", "code");
-        return;
-    }
-    int changed = atoi(PQcmdTuples(r));
-    PQclear(r);
-    if (!changed) {
-        s_not_found(call, "code", "community", u->code);
-        return;
-    }
-    s_community_reply(c, call, u->code, "community_updated");
+    if (prep_changed(
+            call,
+            hj_call_q(call, c, "community", "code",
+                      "UPDATE registry.community SET name = COALESCE(NULLIF($2, ''), name), "
+                      "org_type = CASE WHEN $3::smallint = 0 THEN org_type ELSE $3::smallint END, "
+                      "updated_at = now() WHERE code = $1",
+                      3, v),
+            HJ__CODE__NOT_FOUND, "code", "community %s not found", u->code) == 0)
+        s_community_reply(c, call, u->code, "community_updated");
 }
 
 void registry_db_community_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -139,43 +157,21 @@ void registry_db_community_get(PGconn *c, hj_call_t *call, void *svc, const void
 void registry_db_community_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__ListQuery *q = msg;
-    char state[6], limit[16];
+    char limit[16];
     /* An unknown subdistrict is a mistake to name, not an empty list. */
     if (q->community[0] && prep_exists(c, call, "registry.subdistrict", "code", q->community,
                                        "subdistrict", "subdistrict") != 0)
         return;
     const char *v[3] = {q->community, q->after, registry_page_limit(q->limit, limit)};
     /* The total over the filter (the subdistrict's index range), then one page more than asked. */
-    PGresult *r =
-        hj_pq(c, state,
-              "SELECT " S_COMMUNITY_COLS ", (SELECT count(*) FROM registry.community k "
-              "WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community "
-              "WHERE ($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
-              3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "community list", "");
-        return;
-    }
-    int n;
-    const char *next;
-    registry_page(r, q->limit, 0, &n, &next);
-    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 5), NULL, 10) : 0;
-    hj_arena_t a = {0};
-    Hj__Registry__Communities list = HJ__REGISTRY__COMMUNITIES__INIT;
-    list.n_items = (size_t)n;
-    list.items =
-        (Hj__Registry__Community **)hj_pgrow_list(&a, r, n, &hj__registry__community__descriptor);
-    list.total = total;
-    list.next = (char *)next;
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_COMMUNITIES;
-    reply.communities = &list;
-    if (list.items)
-        hj_call_reply(call, &reply.base, NULL);
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    hj_arena_free(&a);
-    PQclear(r);
+    s_page_reply(
+        call,
+        hj_call_q(call, c, "community list", "",
+                  "SELECT " S_COMMUNITY_COLS ", (SELECT count(*) FROM registry.community "
+                  "k WHERE $1 = '' OR k.subdistrict = $1) FROM registry.community WHERE "
+                  "($1 = '' OR subdistrict = $1) AND code > $2 ORDER BY code LIMIT $3::int",
+                  3, v),
+        q->limit, 5, &hj__registry__communities__descriptor);
 }
 
 /* ---- persons ----------------------------------------------------------- */
@@ -233,16 +229,11 @@ static void s_person_reply(PGconn *c, hj_call_t *call, const char *id, const cha
     Hj__Registry__Person p;
     if (s_person_read(c, call, id, kind != NULL, &r, &p) != 0)
         return;
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSON;
-    reply.person = &p;
-    if (kind)
-        snprintf(call->kind, sizeof call->kind, "%s", kind);
     /* A correction's journal row (and its reply) keep the values it replaced. */
     p.previous = previous;
     if (reason)
         p.correction_reason = (char *)reason; /* and why (--reason), issue #20 */
-    hj_call_reply(call, &reply.base, kind ? &p.base : NULL);
+    prep_reply(call, HJ__REGISTRY__REPLY__RESULT_PERSON, &p.base, kind);
     PQclear(r);
 }
 
@@ -311,20 +302,6 @@ const char *registry_page_limit(uint32_t limit, char buf[16])
     "registry.community k JOIN registry.seat s ON s.community = k.code AND s.term_end IS "         \
     "NULL WHERE k.subdistrict = $8 AND s.person_id = p.id)) "
 
-static void s_persons_send(hj_call_t *call, Hj__Registry__Person **ptrs, int n, uint64_t total,
-                           const char *next)
-{
-    Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
-    list.n_items = (size_t)n;
-    list.items = ptrs;
-    list.total = total;
-    list.next = (char *)next;
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
-    reply.persons = &list;
-    hj_call_reply(call, &reply.base, NULL);
-}
-
 /* A person of a resolve: S_PERSON_COLS, then the communities they sit in
  * (column 10, joined by ','), at most 64. */
 static void s_person_resolve_row(PGresult *r, int i, void *item, hj_arena_t *a)
@@ -334,19 +311,6 @@ static void s_person_resolve_row(PGresult *r, int i, void *item, hj_arena_t *a)
     p->communities = hj_arena_split(a, PQgetvalue(r, i, 10), ',', &p->n_communities);
     if (p->n_communities > 64)
         p->n_communities = 64;
-}
-
-/* Rows 0..n-1 of r as persons, each made by row. */
-static void s_persons_reply(hj_call_t *call, PGresult *r, int n, uint64_t total, const char *next,
-                            hj_arena_row_fn row)
-{
-    hj_arena_t a = {0};
-    void **ptrs = hj_arena_rows(&a, r, n, sizeof(Hj__Registry__Person), row);
-    if (ptrs)
-        s_persons_send(call, (Hj__Registry__Person **)ptrs, n, total, next);
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    hj_arena_free(&a);
 }
 
 void registry_db_person_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
@@ -394,7 +358,7 @@ void registry_db_person_list(PGconn *c, hj_call_t *call, void *svc, const void *
     uint64_t total = strtoull(PQgetvalue(r, 0, 10), NULL, 10);
     if (!PQgetisnull(r, 0, 0))
         registry_page(r, q->limit, 0, &n, &next);
-    s_persons_reply(call, r, n, total, next, s_person_row);
+    s_list_reply(call, r, n, total, next, &hj__registry__persons__descriptor, NULL, NULL);
     PQclear(r);
 }
 
@@ -462,7 +426,8 @@ void registry_db_person_resolve(PGconn *c, hj_call_t *call, void *svc, const voi
         return;
     }
     /* At most 20 matches are listed; total says how many there are (issue #20). */
-    s_persons_reply(call, r, n, strtoull(PQgetvalue(r, 0, 11), NULL, 10), "", s_person_resolve_row);
+    s_list_reply(call, r, n, strtoull(PQgetvalue(r, 0, 11), NULL, 10), "",
+                 &hj__registry__persons__descriptor, s_person_resolve_row, NULL);
     PQclear(r);
 }
 
@@ -549,90 +514,53 @@ void registry_db_person_update(PGconn *c, hj_call_t *call, void *svc, const void
 static void s_seat_reply(PGconn *c, hj_call_t *call, const char *id, const char *kind)
 {
     const char *v[1] = {id};
-    PGresult *r = hj_call_q_row(call, c, "seat", "id",
-                                "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN registry.person "
-                                "p ON p.id = s.person_id WHERE s.id = $1",
-                                1, v, "seat %s not found", id);
-    if (!r)
-        return;
-    Hj__Registry__Seat s = HJ__REGISTRY__SEAT__INIT;
-    hj_pgrow_fill(r, 0, &s.base);
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEAT;
-    reply.seat = &s;
-    snprintf(call->kind, sizeof call->kind, "%s", kind);
-    snprintf(call->community, sizeof call->community, "%s", s.community);
-    hj_call_reply(call, &reply.base, &s.base);
-    PQclear(r);
+    prep_reply_row(call,
+                   hj_call_q_row(call, c, "seat", "id",
+                                 "SELECT " S_SEAT_COLS " FROM registry.seat s JOIN "
+                                 "registry.person p ON p.id = s.person_id WHERE s.id = $1",
+                                 1, v, "seat %s not found", id),
+                   &hj__registry__seat__descriptor, kind);
 }
 
 void registry_db_seat_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__Seat *s = msg;
-    char state[6], id[37], committee[4];
+    char id[37], committee[4];
     snprintf(id, sizeof id, "%s", call->request_id);
     snprintf(committee, sizeof committee, "%d", (int)s->committee);
-    const char *v[2] = {s->community, s->person_id};
-    PGresult *r = hj_pq(c, state,
-                        "SELECT (SELECT count(*) FROM registry.community WHERE code = $1), "
-                        "(SELECT count(*) FROM registry.person WHERE id = $2::uuid)",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "seat", "");
-        return;
-    }
-    int community = atoi(PQgetvalue(r, 0, 0)), person = atoi(PQgetvalue(r, 0, 1));
-    PQclear(r);
-    if (!community) {
-        s_not_found(call, "community", "community", s->community);
-        return;
-    }
-    if (!person) {
-        s_not_found(call, "person_id", "person", s->person_id);
-        return;
-    }
     const char *w[7] = {id,      s->community,  s->person_id, committee,
                         s->role, s->term_start, s->term_end};
-    r = hj_pq(c, state,
-              "INSERT INTO registry.seat (id, community, person_id, committee, role, term_start, "
-              "term_end) VALUES ($1, $2, $3, $4::smallint, $5, $6::date, NULLIF($7, '')::date)",
-              7, w);
-    if (!r) {
-        hj_call_sql_failed(call, state, "a sitting seat of this person on this committee",
-                           "person_id");
+    if (prep_exists(c, call, "registry.community", "code", s->community, "community",
+                    "community") ||
+        prep_exists(c, call, "registry.person", "id", s->person_id, "person_id", "person") ||
+        hj_call_exec(call, c, "a sitting seat of this person on this committee", "person_id",
+                     "INSERT INTO registry.seat (id, community, person_id, committee, role, "
+                     "term_start, term_end) VALUES ($1, $2, $3, $4::smallint, $5, $6::date, "
+                     "NULLIF($7, '')::date)",
+                     7, w))
         return;
-    }
-    PQclear(r);
     s_seat_reply(c, call, id, "seat_added");
 }
 
 void registry_db_seat_end(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__Seat *s = msg;
-    char state[6];
     const char *v[2] = {s->id, s->term_end};
-    PGresult *r = hj_pq(c, state,
-                        "UPDATE registry.seat SET term_end = $2::date WHERE id = $1 "
-                        "AND term_end IS NULL AND term_start <= $2::date",
-                        2, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "seat", "id");
-        return;
-    }
-    int changed = atoi(PQcmdTuples(r));
-    PQclear(r);
-    if (!changed) {
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "term_end",
-                      "seat %s is unknown, already ended, or starts after %s", s->id, s->term_end);
-        return;
-    }
-    s_seat_reply(c, call, s->id, "seat_ended");
+    if (prep_changed(call,
+                     hj_call_q(call, c, "seat", "id",
+                               "UPDATE registry.seat SET term_end = $2::date WHERE id = $1 "
+                               "AND term_end IS NULL AND term_start <= $2::date",
+                               2, v),
+                     HJ__CODE__FAILED_PRECONDITION, "term_end",
+                     "seat %s is unknown, already ended, or starts after %s", s->id,
+                     s->term_end) == 0)
+        s_seat_reply(c, call, s->id, "seat_ended");
 }
 
 void registry_db_seat_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__ListQuery *q = msg;
-    char state[6], limit[16];
+    char limit[16];
     const char *after = q->after[0] ? q->after : "00000000-0000-0000-0000-000000000000";
     if (!hj_uuid_valid(after)) {
         hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "after",
@@ -640,36 +568,14 @@ void registry_db_seat_list(PGconn *c, hj_call_t *call, void *svc, const void *ms
         return;
     }
     const char *v[3] = {q->community, after, registry_page_limit(q->limit, limit)};
-    PGresult *r =
-        hj_pq(c, state,
-              "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE $1 = '' "
-              "OR k.community = $1) FROM registry.seat s JOIN registry.person p ON "
-              "p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND s.id > $2::uuid "
-              "ORDER BY s.id LIMIT $3::int",
-              3, v);
-    if (!r) {
-        hj_call_sql_failed(call, state, "seat list", "");
-        return;
-    }
-    int n;
-    const char *next;
-    registry_page(r, q->limit, 0, &n, &next);
-    uint64_t total = PQntuples(r) ? strtoull(PQgetvalue(r, 0, 9), NULL, 10) : 0;
-    hj_arena_t a = {0};
-    Hj__Registry__Seats list = HJ__REGISTRY__SEATS__INIT;
-    list.n_items = (size_t)n;
-    list.items = (Hj__Registry__Seat **)hj_pgrow_list(&a, r, n, &hj__registry__seat__descriptor);
-    list.total = total;
-    list.next = (char *)next;
-    Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-    reply.result_case = HJ__REGISTRY__REPLY__RESULT_SEATS;
-    reply.seats = &list;
-    if (list.items)
-        hj_call_reply(call, &reply.base, NULL);
-    else
-        hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-    hj_arena_free(&a);
-    PQclear(r);
+    s_page_reply(call,
+                 hj_call_q(call, c, "seat list", "",
+                           "SELECT " S_SEAT_COLS ", (SELECT count(*) FROM registry.seat k WHERE "
+                           "$1 = '' OR k.community = $1) FROM registry.seat s JOIN registry.person "
+                           "p ON p.id = s.person_id WHERE ($1 = '' OR s.community = $1) AND "
+                           "s.id > $2::uuid ORDER BY s.id LIMIT $3::int",
+                           3, v),
+                 q->limit, 9, &hj__registry__seats__descriptor);
 }
 
 /* ---- person import (all rows or none) ------------------------------------ */
@@ -763,25 +669,8 @@ void registry_db_person_import(PGconn *c, hj_call_t *call, const Hj__Registry__P
               4, w);
     if (!r)
         goto failed;
-    snprintf(call->kind, sizeof call->kind, "persons_imported");
-    {
-        hj_arena_t a = {0};
-        int rows = PQntuples(r);
-        Hj__Registry__Persons list = HJ__REGISTRY__PERSONS__INIT;
-        list.n_items = (size_t)rows;
-        list.items = (Hj__Registry__Person **)hj_arena_rows(
-            &a, r, rows, sizeof(Hj__Registry__Person), s_person_row);
-        list.total = (uint64_t)rows;
-        list.next = "";
-        Hj__Registry__Reply reply = HJ__REGISTRY__REPLY__INIT;
-        reply.result_case = HJ__REGISTRY__REPLY__RESULT_PERSONS;
-        reply.persons = &list;
-        if (list.items)
-            hj_call_reply(call, &reply.base, &list.base);
-        else
-            hj_status_set(&call->status, HJ__CODE__INTERNAL, "", "out of memory");
-        hj_arena_free(&a);
-    }
+    s_list_reply(call, r, PQntuples(r), (uint64_t)PQntuples(r), "",
+                 &hj__registry__persons__descriptor, NULL, "persons_imported");
     goto out;
 failed:
     hj_call_sql_failed(call, state, "person import", "rows");

@@ -257,19 +257,13 @@ void reserve_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__ReserveUpdate *u = msg;
     const char *v[1] = {u->id};
-    PGresult *r = prep_q(c, call, "reserve",
-                         "SELECT status, vetting, bar_reason, note, voided_at IS NOT NULL, "
-                         "COALESCE(void_reason, '') FROM registry.reserve WHERE id = $1::uuid "
-                         "FOR UPDATE",
-                         1, v);
+    PGresult *r = hj_call_q_row(call, c, "reserve", "id",
+                                "SELECT status, vetting, bar_reason, note, voided_at IS NOT NULL, "
+                                "COALESCE(void_reason, '') FROM registry.reserve WHERE "
+                                "id = $1::uuid FOR UPDATE",
+                                1, v, "reserve entry %s not found", u->id);
     if (!r)
         return;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "reserve entry %s not found",
-                      u->id);
-        return;
-    }
     if (PQgetvalue(r, 0, 4)[0] == 't') {
         hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
                       "reserve entry %s is voided (%s): it no longer counts and cannot be changed",

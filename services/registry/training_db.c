@@ -8,19 +8,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every attendee is a person: NOT_FOUND naming field for the first who is not. 0 / -1. */
+static int s_attendees_known(PGconn *c, hj_call_t *call, Hj__Registry__Attendee **at, size_t n,
+                             const char *field)
+{
+    for (size_t i = 0; i < n; i++)
+        if (prep_exists(c, call, "registry.person", "id", at[i]->person_id, field, "person"))
+            return -1;
+    return 0;
+}
+
+/* The attendees into training `id`, a failure named by field. 0 / -1. */
+static int s_attendees_add(PGconn *c, hj_call_t *call, const char *id, Hj__Registry__Attendee **at,
+                           size_t n, const char *field)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *w[3] = {id, at[i]->person_id, at[i]->role};
+        if (prep_exec(c, call, field,
+                      "INSERT INTO registry.training_attendee (training_id, person_id, role) "
+                      "VALUES ($1::uuid, $2::uuid, $3)",
+                      3, w))
+            return -1;
+    }
+    return 0;
+}
+
 void training_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Registry__Training *t = msg;
-    if (t->community[0] &&
-        prep_exists(c, call, "registry.community", "code", t->community, "community", "community"))
+    if (prep_place_exists(c, call, t->community, t->subdistrict) ||
+        s_attendees_known(c, call, t->attendees, t->n_attendees, "attendees"))
         return;
-    if (!t->community[0] && prep_exists(c, call, "registry.subdistrict", "code", t->subdistrict,
-                                        "subdistrict", "subdistrict"))
-        return;
-    for (size_t i = 0; i < t->n_attendees; i++)
-        if (prep_exists(c, call, "registry.person", "id", t->attendees[i]->person_id, "attendees",
-                        "person"))
-            return;
     const char *v[6] = {call->request_id, t->date,    t->community,
                         t->subdistrict,   t->trainer, call->actor};
     if (prep_exec(
@@ -40,56 +58,30 @@ void training_db_add(PGconn *c, hj_call_t *call, void *svc, const void *msg)
                       3, w))
             return;
     }
-    for (size_t i = 0; i < t->n_attendees; i++) {
-        const char *w[3] = {call->request_id, t->attendees[i]->person_id, t->attendees[i]->role};
-        if (prep_exec(
-                c, call, "attendees",
-                "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
-                "($1::uuid, $2::uuid, $3)",
-                3, w))
-            return;
-    }
+    if (s_attendees_add(c, call, call->request_id, t->attendees, t->n_attendees, "attendees"))
+        return;
     prep_db_get(c, call, &training_record, call->request_id, "training_added");
 }
 
 /* Date, trainer and attendance corrected; a session keeps at least one attendee. */
-void training_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+int training_db_correct(PGconn *c, hj_call_t *call, const void *msg)
 {
     const Hj__Registry__TrainingUpdate *u = msg;
-    hj_arena_t a = {0};
-    ProtobufCMessage *before;
     const char *v[3] = {u->id, u->date, u->trainer};
-    if (prep_fetch_standing(c, call, &training_record, u->id, &a, &before) != 0)
-        goto out;
-    for (size_t i = 0; i < u->n_add_attendees; i++)
-        if (prep_exists(c, call, "registry.person", "id", u->add_attendees[i]->person_id,
-                        "add_attendees", "person"))
-            goto out;
+    if (s_attendees_known(c, call, u->add_attendees, u->n_add_attendees, "add_attendees"))
+        return -1;
     for (size_t i = 0; i < u->n_remove_attendees; i++) {
         const char *w[2] = {u->id, u->remove_attendees[i]};
         PGresult *r = prep_q(c, call, "remove_attendees",
                              "DELETE FROM registry.training_attendee WHERE training_id = $1::uuid "
                              "AND person_id = $2::uuid",
                              2, w);
-        if (!r)
-            goto out;
-        int gone = atoi(PQcmdTuples(r));
-        PQclear(r);
-        if (!gone) {
-            hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "remove_attendees",
-                          "person %s did not attend training %s", u->remove_attendees[i], u->id);
-            goto out;
-        }
+        if (prep_changed(call, r, HJ__CODE__NOT_FOUND, "remove_attendees",
+                         "person %s did not attend training %s", u->remove_attendees[i], u->id))
+            return -1;
     }
-    for (size_t i = 0; i < u->n_add_attendees; i++) {
-        const char *w[3] = {u->id, u->add_attendees[i]->person_id, u->add_attendees[i]->role};
-        if (prep_exec(
-                c, call, "add_attendees",
-                "INSERT INTO registry.training_attendee (training_id, person_id, role) VALUES "
-                "($1::uuid, $2::uuid, $3)",
-                3, w))
-            goto out;
-    }
+    if (s_attendees_add(c, call, u->id, u->add_attendees, u->n_add_attendees, "add_attendees"))
+        return -1;
     PGresult *r =
         prep_q(c, call, "training",
                "UPDATE registry.training SET held_on = COALESCE(NULLIF($2, '')::date, "
@@ -98,16 +90,13 @@ void training_db_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
                "WHERE training_id = $1::uuid)",
                3, v);
     if (!r)
-        goto out;
+        return -1;
     int left = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
     if (left == 0)
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "remove_attendees",
-                      "a training session keeps at least one attendee (void it instead)");
-    else
-        prep_db_corrected(c, call, &training_record, u->id, before, &a, "training_updated");
-out:
-    hj_arena_free(&a);
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "remove_attendees",
+                             "a training session keeps at least one attendee (void it instead)");
+    return 0;
 }
 
 /* Who of the community's election committee (leader and members) has not

@@ -256,6 +256,18 @@ static int s_rows(PGconn *c, hj_call_t *call, hj_arena_t *b, const char *sql, in
     return 0;
 }
 
+/* Replies with reply (its result set by the caller) about `community`: what
+ * a write journals and a scoped read is judged on. A write (kind) journals
+ * record as its payload. */
+static void s_reply(hj_call_t *call, Hj__Audit__Reply *reply, const char *community,
+                    const char *kind, const ProtobufCMessage *record)
+{
+    snprintf(call->community, sizeof call->community, "%s", community);
+    if (kind)
+        snprintf(call->kind, sizeof call->kind, "%s", kind);
+    hj_call_reply(call, &reply->base, kind ? record : NULL);
+}
+
 /* ---- the whole audit ------------------------------------------------------ */
 
 /* Replies with the audit as stored now; for a write, journals `kind` with the
@@ -324,11 +336,7 @@ static void s_view_reply(PGconn *c, hj_call_t *call, const char *id, const char 
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
     reply.result_case = HJ__AUDIT__REPLY__RESULT_AUDIT;
     reply.audit = &view;
-    /* What a write journals, and what a scoped read is judged on. */
-    snprintf(call->community, sizeof call->community, "%s", e.community);
-    if (kind)
-        snprintf(call->kind, sizeof call->kind, "%s", kind);
-    hj_call_reply(call, &reply.base, kind ? &e.base : NULL);
+    s_reply(call, &reply, e.community, kind, &e.base);
 out:
     hj_arena_free(&b);
 }
@@ -487,9 +495,7 @@ static void s_scope_reply(PGconn *c, hj_call_t *call, const char *id, const char
     Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
     reply.result_case = HJ__AUDIT__REPLY__RESULT_SCOPE_ITEM;
     reply.scope_item = &s;
-    snprintf(call->kind, sizeof call->kind, "%s", kind);
-    snprintf(call->community, sizeof call->community, "%s", s.community);
-    hj_call_reply(call, &reply.base, &s.base);
+    s_reply(call, &reply, s.community, kind, &s.base);
     PQclear(r);
 }
 
@@ -648,8 +654,7 @@ void audit_db_scope_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
         Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
         reply.result_case = HJ__AUDIT__REPLY__RESULT_SCOPE;
         reply.scope = &list;
-        snprintf(call->community, sizeof call->community, "%s", a.community);
-        hj_call_reply(call, &reply.base, NULL);
+        s_reply(call, &reply, a.community, NULL, NULL);
     }
     hj_arena_free(&b);
 }
@@ -676,9 +681,7 @@ static void s_finding_reply(PGconn *c, hj_call_t *call, const char *id, const ch
         Hj__Audit__Reply reply = HJ__AUDIT__REPLY__INIT;
         reply.result_case = HJ__AUDIT__REPLY__RESULT_FINDING;
         reply.finding = &f;
-        snprintf(call->kind, sizeof call->kind, "%s", kind);
-        snprintf(call->community, sizeof call->community, "%s", f.community);
-        hj_call_reply(call, &reply.base, &f.base);
+        s_reply(call, &reply, f.community, kind, &f.base);
     }
     hj_arena_free(&b);
 }

@@ -143,14 +143,23 @@ static int s_check_finding_add(hj_status_t *st, const void *msg)
     return 0;
 }
 
+/* An item of an audit: the audit and the item's number (what: "finding"). */
+static int s_check_item(hj_status_t *st, const Hj__Audit__AuditRef *audit, uint32_t no,
+                        const char *what)
+{
+    if (s_check_ref(st, audit))
+        return -1;
+    if (no == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
+                             "no (the %s's number) is required", what);
+    return 0;
+}
+
 static int s_check_finding_update(hj_status_t *st, const void *msg)
 {
     const Hj__Audit__FindingUpdate *u = msg;
-    if (s_check_ref(st, u->audit))
+    if (s_check_item(st, u->audit, u->no, "finding"))
         return -1;
-    if (u->no == 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
-                             "no (the finding's number) is required");
     if ((int)u->remedy < 0 || u->remedy > HJ__AUDIT__REMEDY__REFERRED)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "remedy",
                              "remedy must be open, remedied or referred");
@@ -179,11 +188,8 @@ static int s_check_query(hj_status_t *st, const void *msg)
 static int s_check_scope_set(hj_status_t *st, const void *msg)
 {
     const Hj__Audit__ScopeSet *s = msg;
-    if (s_check_ref(st, s->audit))
+    if (s_check_item(st, s->audit, s->no, "scope item"))
         return -1;
-    if (s->no == 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "no",
-                             "no (the scope item's number) is required");
     if (s->status < HJ__AUDIT__SCOPE_STATUS__NOT_STARTED ||
         s->status > HJ__AUDIT__SCOPE_STATUS__CLEARED)
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "status",

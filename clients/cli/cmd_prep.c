@@ -441,20 +441,6 @@ char *prep_slurp(const char *path, size_t *len)
     return buf;
 }
 
-int prep_grow(void *arrayp, size_t n, size_t *cap, size_t size)
-{
-    void *items, *grown;
-    if (n < *cap)
-        return 0;
-    size_t want = *cap ? *cap * 2 : 64;
-    memcpy(&items, arrayp, sizeof items); /* T ** and void * share a representation */
-    if (want > SIZE_MAX / size || !(grown = realloc(items, want * size)))
-        return -1;
-    memcpy(arrayp, &grown, sizeof grown);
-    *cap = want;
-    return 0;
-}
-
 /* Which column of the file holds each of spec's columns; every unknown or
  * repeated one is named. 0 / -1. */
 static int s_csv_header(const prep_csv_t *spec, const hj_csv_record_t *rec, int *col)
@@ -478,11 +464,51 @@ static int s_csv_header(const prep_csv_t *spec, const hj_csv_record_t *rec, int 
     return bad || spec->check(rec, col) != 0 ? -1 : 0;
 }
 
-int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx)
+/* Room for element n in the malloc'd array at *(T **)arrayp of *cap elements
+ * of size bytes (doubling, from 64): 0, or -1 when out of memory (unchanged). */
+static int s_grow(void *arrayp, size_t n, size_t *cap, size_t size)
 {
-    size_t len = 0, rows = 0;
-    int rc = CLI_USAGE, got = 0;
+    void *items, *grown;
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap * 2 : 64;
+    memcpy(&items, arrayp, sizeof items); /* T ** and void * share a representation */
+    if (want > SIZE_MAX / size || !(grown = realloc(items, want * size)))
+        return -1;
+    memcpy(arrayp, &grown, sizeof grown);
+    *cap = want;
+    return 0;
+}
+
+/* One record as a message of spec->type in a, its pointer kept in *list:
+ * 0 kept, 1 a bad line (named), -1 out of memory. */
+static int s_csv_row(const prep_csv_t *spec, const hj_csv_record_t *rec, const int *col,
+                     hj_arena_t *a, ProtobufCMessage ***list, size_t *n, size_t *cap)
+{
+    ProtobufCMessage *msg = hj_arena_alloc(a, spec->type->sizeof_message);
+    if (!msg || s_grow(list, *n, cap, sizeof **list) != 0)
+        return -1;
+    protobuf_c_message_init(spec->type, msg);
+    int kept = spec->row(rec, col, msg, a);
+    if (a->failed)
+        return -1;
+    if (kept == 0)
+        (*list)[(*n)++] = msg;
+    return kept;
+}
+
+int prep_csv_read(const char *path, const prep_csv_t *spec, hj_arena_t *a, void *rows, size_t *n)
+{
+    size_t len = 0, lines = 0, kept = 0, cap = 0;
+    int rc = CLI_USAGE, got = 0, col[PREP_CSV_MAX_COLUMNS];
+    ProtobufCMessage **list = NULL, **out = NULL;
     hj_csv_record_t rec;
+    *n = 0;
+    if (spec->ncols > PREP_CSV_MAX_COLUMNS) {
+        fprintf(stderr, "hj: internal: %d columns, at most %d\n", spec->ncols,
+                PREP_CSV_MAX_COLUMNS);
+        abort();
+    }
     char *buf = prep_slurp(path, &len);
     if (!buf)
         return cli_usage("cannot read %s: %s", path, strerror(errno));
@@ -497,31 +523,42 @@ int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx)
     size_t columns = rec.count;
     rc = CLI_OK;
     while ((got = hj_csv_next(reader, &rec)) == 1) {
-        rows++;
+        lines++;
         if (rec.count != columns) {
             fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count,
                     columns);
             rc = CLI_USAGE;
             continue;
         }
-        int kept = spec->row(ctx, &rec, col);
-        if (kept < 0) {
+        int row = s_csv_row(spec, &rec, col, a, &list, &kept, &cap);
+        if (row < 0) {
             fprintf(stderr, "hj: out of memory reading %s\n", path);
             rc = CLI_USAGE;
             break;
         }
-        if (kept > 0)
+        if (row > 0)
             rc = CLI_USAGE;
     }
     if (got < 0) {
         fprintf(stderr, "hj: %s: %s\n", path, hj_csv_error(reader));
         rc = CLI_USAGE;
     }
-    if (rc == CLI_OK && rows == 0) {
+    if (rc == CLI_OK && lines == 0) {
         fprintf(stderr, "hj: %s has a header but no rows\n", path);
         rc = CLI_USAGE;
     }
+    /* The pointer array moves into the arena with the rows it points to. */
+    if (rc == CLI_OK && !(out = hj_arena_alloc(a, kept * sizeof *out))) {
+        fprintf(stderr, "hj: out of memory reading %s\n", path);
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK) {
+        memcpy(out, list, kept * sizeof *out);
+        memcpy(rows, &out, sizeof out); /* T ** and ProtobufCMessage ** share a representation */
+        *n = kept;
+    }
 out:
+    free(list);
     hj_csv_reader_destroy(&reader);
     free(buf);
     return rc;

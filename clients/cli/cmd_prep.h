@@ -8,6 +8,7 @@
  * service (cmd_registry, cmd_audit, cmd_talk, cmd_board, cmd_election,
  * cmd_voters, cmd_dossier use them). */
 #include "cli.h"
+#include "hj_arena.h"
 #include "hj_csv.h"
 #include "registry.pb-c.h"
 
@@ -171,18 +172,20 @@ char *prep_slurp(const char *path, size_t *len);
 typedef struct {
     const char *const *names; /* ncols rows of `width` header names ({zh, en, ...}, NULL-padded) */
     int ncols, width;
+    const ProtobufCMessageDescriptor *type; /* the message each record becomes */
     /* The columns a file must have, named on stderr when missing: 0 / -1. */
     int (*check)(const hj_csv_record_t *header, const int *col);
-    /* One record with the header's field count: 0 kept, 1 a bad line it named, -1 out of memory. */
-    int (*row)(void *ctx, const hj_csv_record_t *rec, const int *col);
+    /* Fills msg (a fresh message of type) from one record with the header's
+     * field count, its strings copied into a: 0 kept, 1 a bad line it named. */
+    int (*row)(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *msg, hj_arena_t *a);
 } prep_csv_t;
-/* Reads path: maps the header onto spec's columns into col (ncols ints, -1 =
- * absent; an unknown or repeated column is named), then hands each record to
- * spec->row. CLI_OK when the file has rows and every one was kept; CLI_USAGE
- * after naming every bad line (the caller frees what row kept either way). */
-int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx);
-/* Room for element n in the malloc'd array at *(T **)arrayp of *cap elements
- * of size bytes (doubling, from 64): 0, or -1 when out of memory (unchanged). */
-int prep_grow(void *arrayp, size_t n, size_t *cap, size_t size);
+/* At most this many columns in a spec. */
+#define PREP_CSV_MAX_COLUMNS 16
+/* Reads path: maps the header onto spec's columns (an unknown or repeated
+ * column is named), then makes each record a message of spec->type. CLI_OK
+ * when the file has rows and every one was kept: *rows (pass the address of
+ * a repeated field, T ***) and *n hold them, all owned by a (hj_arena_free);
+ * CLI_USAGE after naming every bad line, *n 0. */
+int prep_csv_read(const char *path, const prep_csv_t *spec, hj_arena_t *a, void *rows, size_t *n);
 
 #endif

@@ -41,57 +41,17 @@ static int s_check(const hj_csv_record_t *rec, const int *col)
     return bad ? -1 : 0;
 }
 
-static void s_voters_free(Hj__Tally__Voter **v, size_t n)
+/* One row of the roll, its strings in a. */
+static int s_row(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *msg, hj_arena_t *a)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(v[i]->name);
-        free(v[i]->gender);
-        free(v[i]->birth_date);
-        free(v[i]->group_name);
-        free(v[i]->person_id);
-        free(v[i]);
-    }
-    free(v);
-}
-
-typedef struct {
-    Hj__Tally__Voter **v;
-    size_t n, cap;
-} s_roll_t;
-
-static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
-{
-    s_roll_t *roll = ctx;
-    Hj__Tally__Voter *one;
-    if (prep_grow(&roll->v, roll->n, &roll->cap, sizeof *roll->v) != 0 ||
-        !(one = malloc(sizeof *one)))
-        return -1;
-    hj__tally__voter__init(one);
+    Hj__Tally__Voter *one = (Hj__Tally__Voter *)msg;
     one->line = (uint32_t)rec->line;
-    one->name = strdup(rec->fields[col[C_NAME]]);
-    one->gender = strdup(s_gender(rec->fields[col[C_GENDER]]));
-    one->birth_date = strdup(rec->fields[col[C_BIRTH]]);
-    one->group_name = strdup(rec->fields[col[C_GROUP]]);
-    one->person_id = strdup(col[C_PERSON] >= 0 ? rec->fields[col[C_PERSON]] : "");
-    roll->v[roll->n++] = one;
+    one->name = hj_arena_strdup(a, rec->fields[col[C_NAME]]);
+    one->gender = hj_arena_strdup(a, s_gender(rec->fields[col[C_GENDER]]));
+    one->birth_date = hj_arena_strdup(a, rec->fields[col[C_BIRTH]]);
+    one->group_name = hj_arena_strdup(a, rec->fields[col[C_GROUP]]);
+    one->person_id = hj_arena_strdup(a, col[C_PERSON] >= 0 ? rec->fields[col[C_PERSON]] : "");
     return 0;
-}
-
-/* Parses the roll file into voters, each with its line. CLI_OK, or
- * CLI_USAGE after naming every line that is not a row of the roll at all. */
-static int s_parse(const char *path, Hj__Tally__Voter ***out, size_t *n_out)
-{
-    static const prep_csv_t spec = {&s_columns[0][0], C_COUNT, 3, s_check, s_row};
-    s_roll_t roll = {0};
-    int col[C_COUNT];
-    int rc = prep_csv_read(path, &spec, col, &roll);
-    if (rc != CLI_OK) {
-        s_voters_free(roll.v, roll.n);
-        return rc;
-    }
-    *out = roll.v;
-    *n_out = roll.n;
-    return CLI_OK;
 }
 
 static void s_print_list(const Hj__Tally__VoterList *l, int en)
@@ -174,13 +134,16 @@ static int s_print(cli_t *cli, const Hj__Tally__Reply *reply, const char *done, 
 
 static int s_import(cli_t *cli, const char *election, const char *path)
 {
+    static const prep_csv_t spec = {&s_columns[0][0], C_COUNT, 3, &hj__tally__voter__descriptor,
+                                    s_check,          s_row};
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__VoterImport imp = HJ__TALLY__VOTER_IMPORT__INIT;
     Hj__Tally__Reply *reply = NULL;
+    hj_arena_t rows = {0};
     char id[37];
-    int rc = s_parse(path, &imp.voters, &imp.n_voters);
+    int rc = prep_csv_read(path, &spec, &rows, &imp.voters, &imp.n_voters);
     if (rc != CLI_OK)
-        return rc;
+        goto out;
     imp.election = (char *)election;
     req.request_id = (char *)cli_request_id(cli, id);
     req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_IMPORT;
@@ -192,7 +155,8 @@ static int s_import(cli_t *cli, const char *election, const char *path)
         rc = s_print(cli, reply, "voter roll imported", 0);
         hj__tally__reply__free_unpacked(reply, NULL);
     }
-    s_voters_free(imp.voters, imp.n_voters);
+out:
+    hj_arena_free(&rows);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* Shared by the preparation-record command groups. */
 #include "cmd_prep.h"
+#include "record_ref.h"
 #include "audit.pb-c.h"
 #include "interviews.pb-c.h"
 #include "tally.pb-c.h"
@@ -596,6 +597,90 @@ int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_
     v.id = (char *)cli->pos[0];
     v.reason = (char *)cli_opt_or(cli, "reason", "");
     return prep_write(cli, op_case, &v.base, prep_voided_done(what_zh, what_en), print);
+}
+
+/* The kinds of registry record a group's verbs share (prep_kind_run): list,
+ * show and void as their ops (0: the kind has none), what a void says it
+ * voided, the verbs a code names the record in (NULL: its UUID only), and
+ * the group's usage. */
+typedef struct {
+    const char *group;
+    uint32_t list_op, get_op, void_op;
+    const char *what_zh, *what_en;
+    const char *const *ref_verbs;
+    const char *usage;
+} s_kind_t;
+
+#define S_OP(name) HJ__REGISTRY__REQUEST__OP_##name
+static const char *const s_ref_verbs[] = {"show", "void", "update", NULL};
+static const char *const s_task_verbs[] = {"done", "void", "update", NULL};
+static const s_kind_t s_kinds[] = {
+    {"publicity", S_OP(PUBLICITY_LIST), S_OP(PUBLICITY_GET), S_OP(PUBLICITY_VOID), "宣传记录",
+     "publicity push", s_ref_verbs, "hj publicity add|list|show|void|update"},
+    {"assessment", S_OP(ASSESSMENT_LIST), S_OP(ASSESSMENT_GET), S_OP(ASSESSMENT_VOID), "评估记录",
+     "assessment", s_ref_verbs, "hj assessment add|list|show|risk|void"},
+    {"training", S_OP(TRAINING_LIST), S_OP(TRAINING_GET), S_OP(TRAINING_VOID), "培训记录",
+     "training session", s_ref_verbs, "hj training add|list|show|coverage|void|update"},
+    {"reserve", S_OP(RESERVE_LIST), S_OP(RESERVE_GET), S_OP(RESERVE_VOID), "后备人选台账条目",
+     "reserve entry", s_ref_verbs, "hj reserve add|update|list|show|import|export|void"},
+    {"task", S_OP(TASK_LIST), 0, S_OP(TASK_VOID), "任务", "task", s_task_verbs,
+     "hj task add|done|list|void|update"},
+    {"body", S_OP(BODY_LIST), S_OP(BODY_GET), 0, NULL, NULL, NULL, "hj body add|change|list|show"},
+    {"plan", S_OP(PLAN_LIST), S_OP(PLAN_GET), 0, NULL, NULL, NULL,
+     "hj plan add|edit|revise|approve|return|list|show"},
+    {"rectification", S_OP(RECTIFICATION_LIST), S_OP(RECTIFICATION_GET), 0, NULL, NULL, NULL,
+     "hj rectification open|start|close|list|show"},
+    {"upgrade", S_OP(UPGRADE_LIST), S_OP(UPGRADE_GET), 0, NULL, NULL, NULL,
+     "hj upgrade request|approve|reject|list|show"},
+};
+#undef S_OP
+
+/* A kind's list verb: its filters into q, then prep_list. */
+static int s_kind_list(cli_t *cli, uint32_t op_case, const prep_filter_t *filters,
+                       void (*print)(const ProtobufCMessage *result))
+{
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    for (const prep_filter_t *f = filters; f->key; f++) {
+        const ProtobufCFieldDescriptor *d =
+            protobuf_c_message_descriptor_get_field_by_name(q.base.descriptor, f->field);
+        char *at = d ? (char *)&q + d->offset : NULL;
+        /* A filter naming no field of its type is the programmer's: said, never sent. */
+        if (!d || d->type != (f->how == PREP_FLAG ? PROTOBUF_C_TYPE_BOOL : PROTOBUF_C_TYPE_STRING))
+            return cli_usage("internal: --%s fills no list field %s", f->key, f->field);
+        if (f->how == PREP_FLAG) {
+            protobuf_c_boolean set = cli_flag(cli, f->key);
+            memcpy(at, &set, sizeof set);
+        } else {
+            const char *v =
+                f->how == PREP_WORD ? prep_enum(cli, f->key, "") : cli_opt_or(cli, f->key, "");
+            memcpy(at, &v, sizeof v);
+        }
+    }
+    return prep_list(cli, op_case, &q, print);
+}
+
+int prep_kind_run(cli_t *cli, const char *verb, const char *group, const prep_verb_t *verbs,
+                  const prep_filter_t *filters, void (*print)(const ProtobufCMessage *result))
+{
+    const s_kind_t *k = s_kinds;
+    char usage[128];
+    while (strcmp(k->group, group) != 0)
+        if (++k == s_kinds + sizeof s_kinds / sizeof s_kinds[0])
+            return cli_usage("internal: no record kind %s", group);
+    int rc = k->ref_verbs ? record_ref_pos(cli, verb, k->ref_verbs, group) : CLI_OK;
+    if (rc != CLI_OK)
+        return rc;
+    for (const prep_verb_t *v = verbs; v->verb; v++)
+        if (strcmp(verb, v->verb) == 0 && (!v->one || cli->npos == 1))
+            return v->run(cli, verb);
+    if (strcmp(verb, "list") == 0)
+        return s_kind_list(cli, k->list_op, filters, print);
+    if (k->get_op && strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, k->get_op, print);
+    if (!k->void_op || strcmp(verb, "void") != 0)
+        return cli_usage("%s", k->usage);
+    snprintf(usage, sizeof usage, "hj %s void ID --reason TEXT", group);
+    return prep_void(cli, usage, k->void_op, k->what_zh, k->what_en, print);
 }
 
 const char *prep_voided_mark(int voided)

@@ -8,6 +8,7 @@
  * service (cmd_registry, cmd_audit, cmd_talk, cmd_board, cmd_election,
  * cmd_voters, cmd_dossier use them). */
 #include "cli.h"
+#include <stddef.h>
 #include "hj_arena.h"
 #include "hj_csv.h"
 #include "registry.pb-c.h"
@@ -151,6 +152,34 @@ int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_
  * kept in the journal)", in Chinese unless --lang en (a static buffer each). */
 const char *prep_voided_done(const char *what_zh, const char *what_en);
 const char *prep_corrected_done(const char *what_zh, const char *what_en);
+/* ---- a kind of registry record and its verbs ------------------------------ */
+
+/* One option of a kind's list verb: --key into the Hj__Registry__ListQuery
+ * field of that name, as typed, as a categorical word (prep_enum), or as a
+ * flag (a bool field). */
+enum { PREP_TEXT, PREP_WORD, PREP_FLAG };
+typedef struct {
+    const char *key; /* "status": --status */
+    int how;
+    const char *field; /* "state" */
+} prep_filter_t;
+/* One verb of a kind's own (add, update, ...): run when the verb matches (and
+ * the command has exactly one positional word, when one is set). */
+typedef struct {
+    const char *verb;
+    int one;
+    int (*run)(cli_t *cli, const char *verb);
+} prep_verb_t;
+/* `hj GROUP VERB ...` of a kind of registry record (publicity, assessment,
+ * training, reserve, body, rectification, upgrade, plan, task): the record's
+ * code resolved for the verbs that take one (record_ref.h), then one of the
+ * group's own verbs (ending with {NULL}), or the verbs the kinds share,
+ * where the kind has them: list (with filters, ending with {NULL}), show ID,
+ * void ID --reason TEXT; else the group's usage. print shows what list, show
+ * and void answer. CLI_* exit code. */
+int prep_kind_run(cli_t *cli, const char *verb, const char *group, const prep_verb_t *verbs,
+                  const prep_filter_t *filters, void (*print)(const ProtobufCMessage *result));
+
 /* " (已作废)" / " (voided)" after a voided record's date in a list; "" when it stands. */
 
 const char *prep_voided_mark(int voided);

@@ -1,7 +1,6 @@
 /* hj reserve — 后备人选台账: the reserve-candidate ledger, its vetting
  * (资格联审), and its CSV import/export (export -> import round-trips). */
 #include "cmd_prep.h"
-#include "record_ref.h"
 #include "hj_csv.h"
 
 #include <errno.h>
@@ -156,7 +155,7 @@ static int s_row(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *m
 
 /* One request for the whole file (one UUID: a retry cannot half-import). When
  * the service refuses rows, every bad line is listed from a check request. */
-static int s_import(cli_t *cli, const char *path)
+static int s_import(cli_t *cli, const char *verb)
 {
     static const prep_csv_t spec = {&prep_reserve_columns[0][0],        C_COUNT, 2,
                                     &hj__registry__reserve__descriptor, s_check, s_row};
@@ -164,7 +163,9 @@ static int s_import(cli_t *cli, const char *path)
     Hj__Registry__ReserveImport imp = HJ__REGISTRY__RESERVE_IMPORT__INIT;
     Hj__Registry__Reply *reply;
     hj_arena_t rows = {0};
+    const char *path = cli->pos[0];
     char id[37];
+    (void)verb;
     int rc = prep_csv_read(path, &spec, &rows, &imp.rows, &imp.n_rows);
     if (rc != CLI_OK)
         goto out;
@@ -198,7 +199,7 @@ out:
 }
 
 /* Pages through the ledger and writes it as the CSV import reads. */
-static int s_export(cli_t *cli)
+static int s_export(cli_t *cli, const char *verb)
 {
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
@@ -206,6 +207,7 @@ static int s_export(cli_t *cli)
     const char *path = cli_opt(cli, "out"), *lang = cli_opt_or(cli, "lang", "zh");
     char after[37] = "";
     int rc, en = strcmp(lang, "en") == 0;
+    (void)verb;
     if (!en && strcmp(lang, "zh") != 0)
         return cli_usage("--lang must be zh or en");
     if ((rc = prep_list_query(cli, &q)) != CLI_OK)
@@ -255,50 +257,43 @@ static int s_export(cli_t *cli)
     return rc;
 }
 
-static int s_reserve(cli_t *cli, const char *verb)
+static int s_add(cli_t *cli, const char *verb)
 {
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
-        prep_texts(
-            cli, (const char *const[]){"person", "community", "source", "added", "note", NULL},
-            (char **const[]){&r.person_id, &r.community, &r.source, &r.added, &r.note, NULL});
-        r.committee = s_committee(prep_enum(cli, "committee", ""));
-        r.status = (char *)prep_enum(cli, "status", "active");
-        r.vetting = (char *)prep_enum(cli, "vetting", "pending");
-        r.bar_reason = (char *)prep_enum(cli, "reason", "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
-                          cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
-    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
-        Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
-        u.id = (char *)cli->pos[0];
-        u.status = (char *)prep_enum(cli, "status", "");
-        u.vetting = (char *)prep_enum(cli, "vetting", "");
-        u.bar_reason = (char *)prep_enum(cli, "reason", "");
-        u.note = (char *)cli_opt_or(cli, "note", "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE, &u.base,
-                          cli->en ? "reserve entry updated" : "后备人选台账条目已更新", s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.state = (char *)prep_enum(cli, "status", "");
-        q.include_void = cli_flag(cli, "include-void");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, &q, s_print);
-    } else if (strcmp(verb, "void") == 0) {
-        return prep_void(cli, "hj reserve void ID --reason TEXT",
-                         HJ__REGISTRY__REQUEST__OP_RESERVE_VOID, "后备人选台账条目",
-                         "reserve entry", s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_GET, s_print);
-    } else if (strcmp(verb, "import") == 0 && cli->npos == 1) {
-        return s_import(cli, cli->pos[0]);
-    } else if (strcmp(verb, "export") == 0) {
-        return s_export(cli);
-    }
-    return cli_usage("hj reserve add|update|list|show|import|export|void");
+    Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
+    (void)verb;
+    prep_texts(cli, (const char *const[]){"person", "community", "source", "added", "note", NULL},
+               (char **const[]){&r.person_id, &r.community, &r.source, &r.added, &r.note, NULL});
+    r.committee = s_committee(prep_enum(cli, "committee", ""));
+    r.status = (char *)prep_enum(cli, "status", "active");
+    r.vetting = (char *)prep_enum(cli, "vetting", "pending");
+    r.bar_reason = (char *)prep_enum(cli, "reason", "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
+                      cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
+}
+
+static int s_update(cli_t *cli, const char *verb)
+{
+    Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
+    (void)verb;
+    u.id = (char *)cli->pos[0];
+    u.status = (char *)prep_enum(cli, "status", "");
+    u.vetting = (char *)prep_enum(cli, "vetting", "");
+    u.bar_reason = (char *)prep_enum(cli, "reason", "");
+    u.note = (char *)cli_opt_or(cli, "note", "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE, &u.base,
+                      cli->en ? "reserve entry updated" : "后备人选台账条目已更新", s_print);
 }
 
 /* The record by its code (X0042) or UUID (issue #20). */
 int cmd_reserve(cli_t *cli, const char *verb)
 {
-    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                          "reserve", s_reserve);
+    static const prep_verb_t verbs[] = {{"add", 0, s_add},
+                                        {"update", 1, s_update},
+                                        {"import", 1, s_import},
+                                        {"export", 0, s_export},
+                                        {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"status", PREP_WORD, "state"},
+                                            {"include-void", PREP_FLAG, "include_void"},
+                                            {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "reserve", verbs, filters, s_print);
 }

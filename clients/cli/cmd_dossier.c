@@ -148,25 +148,34 @@ static int s_registry_all(s_dossier_t *d, unsigned op, const char *kind, s_list_
     return s_all(d->cli, &prep_registry, op, &q.base, &q.after, &q.limit, l);
 }
 
+/* One look-up of the dossier, answered with a result of type: *result (a
+ * `const T *`) points into the answer that *reply keeps. */
+static int s_lookup(s_dossier_t *d, const prep_service_t *svc, uint32_t op_case,
+                    const ProtobufCMessage *op, const ProtobufCMessageDescriptor *type,
+                    ProtobufCMessage **reply, void *result)
+{
+    const ProtobufCMessage *m;
+    int rc = prep_fetch(d->cli, svc, op_case, op, PREP_LOOKUP, type, reply, &m);
+    if (rc == CLI_OK)
+        memcpy(result, &m, sizeof m); /* const T * and const ProtobufCMessage * alike */
+    return rc;
+}
+
 /* The board first: it names the community, and refuses an unknown one (NOT_FOUND, field community).
  */
 static int s_fetch_board(s_dossier_t *d)
 {
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    const ProtobufCMessage *result;
     q.community = (char *)d->code;
-    int rc = prep_fetch(d->cli, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base, PREP_LOOKUP,
-                        &hj__tally__community_board__descriptor, &d->gates_reply, &result);
-    if (rc == CLI_OK)
-        d->board = (const Hj__Tally__CommunityBoard *)result;
-    return rc;
+    return s_lookup(d, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base,
+                    &hj__tally__community_board__descriptor, &d->gates_reply, &d->board);
 }
 
 static int s_fetch_talks(s_dossier_t *d)
 {
     Hj__Interviews__TalkQuery q = HJ__INTERVIEWS__TALK_QUERY__INIT;
     Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
-    const ProtobufCMessage *result;
+    const Hj__Interviews__Coverage *coverage;
     q.community = (char *)d->code;
     q.phase = HJ__INTERVIEWS__PHASE__PREPARATION;
     int rc = s_all(d->cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base,
@@ -174,11 +183,10 @@ static int s_fetch_talks(s_dossier_t *d)
     if (rc != CLI_OK)
         return rc;
     cq.community = (char *)d->code;
-    rc =
-        prep_fetch(d->cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base,
-                   PREP_LOOKUP, &hj__interviews__coverage__descriptor, &d->coverage_reply, &result);
-    if (rc == CLI_OK && ((const Hj__Interviews__Coverage *)result)->n_communities)
-        d->coverage = ((const Hj__Interviews__Coverage *)result)->communities[0];
+    rc = s_lookup(d, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base,
+                  &hj__interviews__coverage__descriptor, &d->coverage_reply, &coverage);
+    if (rc == CLI_OK && coverage->n_communities)
+        d->coverage = coverage->communities[0];
     return rc;
 }
 
@@ -187,21 +195,15 @@ static int s_fetch_audit(s_dossier_t *d)
 {
     Hj__Audit__StatusQuery sq = HJ__AUDIT__STATUS_QUERY__INIT;
     Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
-    const ProtobufCMessage *result;
+    const Hj__Audit__StatusLines *lines;
     sq.community = (char *)d->code;
-    int rc = prep_fetch(d->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base, PREP_LOOKUP,
-                        &hj__audit__status_lines__descriptor, &d->status_reply, &result);
-    if (rc != CLI_OK)
+    int rc = s_lookup(d, &prep_audit, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base,
+                      &hj__audit__status_lines__descriptor, &d->status_reply, &lines);
+    if (rc != CLI_OK || !lines->n_items || !lines->items[0]->audit_id[0])
         return rc;
-    const Hj__Audit__StatusLines *lines = (const Hj__Audit__StatusLines *)result;
-    if (!lines->n_items || !lines->items[0]->audit_id[0])
-        return CLI_OK;
     ref.key = lines->items[0]->audit_id;
-    rc = prep_fetch(d->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base, PREP_LOOKUP,
-                    &hj__audit__audit_view__descriptor, &d->audit_reply, &result);
-    if (rc == CLI_OK)
-        d->audit = (const Hj__Audit__AuditView *)result;
-    return rc;
+    return s_lookup(d, &prep_audit, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base,
+                    &hj__audit__audit_view__descriptor, &d->audit_reply, &d->audit);
 }
 
 /* Each election on the board, with its candidate list (hj election result). */
@@ -227,18 +229,15 @@ static int s_fetch_elections(s_dossier_t *d)
 static int s_fetch_training(s_dossier_t *d)
 {
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    const ProtobufCMessage *result;
     int rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_BODY_LIST, "election_committee",
                             &d->committees);
     if (rc != CLI_OK)
         return rc;
     get.key = (char *)d->code;
-    rc = prep_fetch(d->cli, &prep_registry, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base,
-                    PREP_LOOKUP, &hj__registry__training_coverage__descriptor, &d->training_reply,
-                    &result);
+    rc = s_lookup(d, &prep_registry, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base,
+                  &hj__registry__training_coverage__descriptor, &d->training_reply, &d->training);
     if (rc != CLI_OK)
         return rc;
-    d->training = (const Hj__Registry__TrainingCoverage *)result;
     return s_registry_all(d, HJ__REGISTRY__REQUEST__OP_TRAINING_LIST, "", &d->trainings);
 }
 

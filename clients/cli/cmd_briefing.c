@@ -470,12 +470,15 @@ static void s_print(const Hj__Tally__Briefing *b, int md)
     fflush(stdout);
 }
 
+static void s_show(const ProtobufCMessage *b, int md)
+{
+    s_print((const Hj__Tally__Briefing *)b, md);
+}
+
 int report_briefing(cli_t *cli)
 {
     const char *format = cli_opt_or(cli, "format", "md");
     Hj__Tally__BriefingQuery q = HJ__TALLY__BRIEFING_QUERY__INIT;
-    ProtobufCMessage *reply;
-    const ProtobufCMessage *b;
     if (cli->npos > 0)
         return cli_usage("hj report briefing takes no words besides its options");
     if (strcmp(format, "md") != 0 && strcmp(format, "txt") != 0)
@@ -497,14 +500,6 @@ int report_briefing(cli_t *cli)
         cli->timeout_ms = S_AS_OF_TIMEOUT_MS;
         cli->tries = 1;
     }
-    rc = prep_fetch(cli, &prep_tally, HJ__TALLY__REQUEST__OP_BRIEFING, &q.base, 0,
-                    &hj__tally__briefing__descriptor, &reply, &b);
-    if (rc != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_json(b);
-    else
-        s_print((const Hj__Tally__Briefing *)b, strcmp(format, "md") == 0);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return CLI_OK;
+    return prep_fetch_show(cli, &prep_tally, HJ__TALLY__REQUEST__OP_BRIEFING, &q.base, 0,
+                           &hj__tally__briefing__descriptor, s_show, strcmp(format, "md") == 0);
 }

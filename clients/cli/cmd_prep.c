@@ -265,6 +265,23 @@ int prep_fetch(cli_t *cli, const prep_service_t *svc, uint32_t op_case, const Pr
     return CLI_OK;
 }
 
+int prep_fetch_show(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                    const ProtobufCMessage *op, int how, const ProtobufCMessageDescriptor *type,
+                    void (*print)(const ProtobufCMessage *result, int arg), int arg)
+{
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *result;
+    int rc = prep_fetch(cli, svc, op_case, op, how, type, &reply, &result);
+    if (rc != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_json(result);
+    else
+        print(result, arg);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return CLI_OK;
+}
+
 const prep_service_t prep_registry = {"registry", &hj__registry__request__descriptor,
                                       &hj__registry__reply__descriptor};
 const prep_service_t prep_audit = {"audit", &hj__audit__request__descriptor,

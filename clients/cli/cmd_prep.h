@@ -54,6 +54,13 @@ int prep_fetch(cli_t *cli, const prep_service_t *svc, uint32_t op_case, const Pr
                int how, const ProtobufCMessageDescriptor *type, ProtobufCMessage **reply,
                const ProtobufCMessage **result);
 
+/* prep_fetch, then the result: --json prints it, else print(result, arg)
+ * (arg: what the verb passes its printer, as its language or format). Frees
+ * the reply. CLI_* exit code. */
+int prep_fetch_show(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                    const ProtobufCMessage *op, int how, const ProtobufCMessageDescriptor *type,
+                    void (*print)(const ProtobufCMessage *result, int arg), int arg);
+
 /* One registry request: op as the member op_case names, stamped with a
  * request id (--request-id, else new) when write is set, sent after refusing
  * unknown options. CLI_OK with *out set, or the cli_call failure (said). */

@@ -160,73 +160,18 @@ out:
     return rc;
 }
 
-/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only
- * roll. */
-int cmd_voters_roll(cli_t *cli, const char *verb)
+/* One request of the named roll: op as the member op_case names (a write
+ * unless a read: list, posting), its answer shown after done, or written to
+ * the posting file out. CLI_* exit code. */
+static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, int how,
+                  const char *done, const char *out)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
-    Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
-    Hj__Tally__VoterPosting post = HJ__TALLY__VOTER_POSTING__INIT;
-    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
-    Hj__Tally__Reply *reply = NULL;
-    const char *done = NULL, *out = NULL;
-    char id[37];
-    int rc, en;
-    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") &&
-        strcmp(verb, "posting") && strcmp(verb, "proxy"))
-        return cmd_voters(cli, verb);
-    en = cli->en; /* --lang / HJ_LANG, checked once by hj */
-    if (strcmp(verb, "import") == 0)
-        return cli->npos == 2 ? s_import(cli, cli->pos[0], cli->pos[1])
-                              : cli_usage("hj voters import ELECTION-ID FILE.csv");
-    if (cli->npos != 1)
-        return cli_usage("hj voters %s ELECTION-ID ... (see hj voters --help)", verb);
-    const char *election = cli->pos[0];
-    if (strcmp(verb, "list") == 0) {
-        ref.id = (char *)election;
-        req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_LIST;
-        req.voters_list = &ref;
-    } else if (strcmp(verb, "objection") == 0) {
-        int uphold = cli_flag(cli, "uphold"), reject = cli_flag(cli, "reject");
-        o.election = (char *)election;
-        o.name = (char *)cli_opt_or(cli, "name", "");
-        if (uphold && reject)
-            return cli_usage("--uphold or --reject, not both");
-        if (uphold || reject) {
-            o.decision = uphold ? "upheld" : "dismissed";
-            req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
-            req.voter_decide = &o;
-            done = uphold ? "objection upheld: the roll is corrected"
-                          : "objection rejected: the roll stays";
-        } else {
-            o.reason = (char *)cli_opt_or(cli, "reason", "");
-            o.group = o.group_name = (char *)cli_opt_or(cli, "group", "");
-            o.gender = (char *)s_gender(cli_opt_or(cli, "gender", ""));
-            o.birth_date = (char *)cli_opt_or(cli, "birth", "");
-            req.op_case = HJ__TALLY__REQUEST__OP_VOTER_OBJECTION;
-            req.voter_objection = &o;
-            done = "objection filed";
-        }
-    } else if (strcmp(verb, "posting") == 0) {
-        if (!(out = cli_opt(cli, "out")))
-            return cli_usage("--out FILE is required (- for the terminal)");
-        post.election = (char *)election;
-        post.posted_on = (char *)cli_opt_or(cli, "posted", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_POSTING;
-        req.voters_posting = &post;
-    } else {
-        proxy.election = (char *)election;
-        proxy.holder = (char *)cli_opt_or(cli, "holder", "");
-        proxy.principal = (char *)cli_opt_or(cli, "for", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_PROXY_ADD;
-        req.proxy_add = &proxy;
-    }
-    if (req.op_case != HJ__TALLY__REQUEST__OP_VOTERS_LIST)
-        req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                           (ProtobufCMessage **)&reply)) != CLI_OK)
+    ProtobufCMessage *answer;
+    int rc = prep_send_to(cli, &prep_tally, op_case, op, how, &answer);
+    if (rc != CLI_OK)
         return rc;
+    const Hj__Tally__Reply *reply = (const Hj__Tally__Reply *)answer;
+    int en = cli->en; /* --lang / HJ_LANG, checked once by hj */
     if (out && reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST) {
         const Hj__Tally__VoterList *l = reply->voter_list;
         if ((rc = s_write_posting(out, l, en)) == CLI_OK && strcmp(out, "-") != 0 && !cli->json)
@@ -234,6 +179,67 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
                    l->voters, out, en || !l->next_zh[0] ? l->next : l->next_zh);
     } else
         rc = s_print(cli, reply, done, en);
-    hj__tally__reply__free_unpacked(reply, NULL);
+    protobuf_c_message_free_unpacked(answer, NULL);
     return rc;
+}
+
+/* hj voters objection ELECTION --name N: filed with its reason, or decided
+ * (--uphold / --reject). */
+static int s_objection(cli_t *cli, const char *election)
+{
+    Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
+    int uphold = cli_flag(cli, "uphold"), reject = cli_flag(cli, "reject");
+    o.election = (char *)election;
+    o.name = (char *)cli_opt_or(cli, "name", "");
+    if (uphold && reject)
+        return cli_usage("--uphold or --reject, not both");
+    if (uphold || reject) {
+        o.decision = uphold ? "upheld" : "dismissed";
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTER_DECIDE, &o.base, PREP_WRITE,
+                      uphold ? "objection upheld: the roll is corrected"
+                             : "objection rejected: the roll stays",
+                      NULL);
+    }
+    o.reason = (char *)cli_opt_or(cli, "reason", "");
+    o.group = o.group_name = (char *)cli_opt_or(cli, "group", "");
+    o.gender = (char *)s_gender(cli_opt_or(cli, "gender", ""));
+    o.birth_date = (char *)cli_opt_or(cli, "birth", "");
+    return s_send(cli, HJ__TALLY__REQUEST__OP_VOTER_OBJECTION, &o.base, PREP_WRITE,
+                  "objection filed", NULL);
+}
+
+/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only
+ * roll. */
+int cmd_voters_roll(cli_t *cli, const char *verb)
+{
+    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") &&
+        strcmp(verb, "posting") && strcmp(verb, "proxy"))
+        return cmd_voters(cli, verb);
+    if (strcmp(verb, "import") == 0)
+        return cli->npos == 2 ? s_import(cli, cli->pos[0], cli->pos[1])
+                              : cli_usage("hj voters import ELECTION-ID FILE.csv");
+    if (cli->npos != 1)
+        return cli_usage("hj voters %s ELECTION-ID ... (see hj voters --help)", verb);
+    const char *election = cli->pos[0];
+    if (strcmp(verb, "list") == 0) {
+        Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
+        ref.id = (char *)election;
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTERS_LIST, &ref.base, 0, NULL, NULL);
+    } else if (strcmp(verb, "objection") == 0)
+        return s_objection(cli, election);
+    else if (strcmp(verb, "posting") == 0) {
+        Hj__Tally__VoterPosting post = HJ__TALLY__VOTER_POSTING__INIT;
+        const char *out = cli_opt(cli, "out");
+        if (!out)
+            return cli_usage("--out FILE is required (- for the terminal)");
+        post.election = (char *)election;
+        post.posted_on = (char *)cli_opt_or(cli, "posted", "");
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTERS_POSTING, &post.base, PREP_WRITE, NULL,
+                      out);
+    }
+    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
+    proxy.election = (char *)election;
+    proxy.holder = (char *)cli_opt_or(cli, "holder", "");
+    proxy.principal = (char *)cli_opt_or(cli, "for", "");
+    return s_send(cli, HJ__TALLY__REQUEST__OP_PROXY_ADD, &proxy.base, PREP_WRITE, NULL, NULL);
 }

@@ -232,9 +232,10 @@ const char *board_state_word(Hj__Tally__GateState s, int en, int plain)
         [HJ__TALLY__GATE_STATE__RED] = {"未通过", "RED", "red"},
         [HJ__TALLY__GATE_STATE__OVERRIDDEN] = {"区级越过", "OVERRIDDEN", "overridden"},
     };
-    if (s < 0 || (size_t)s >= sizeof words / sizeof words[0] || !words[s][0])
+    unsigned i = (unsigned)s; /* what the wire says: any number */
+    if (i >= sizeof words / sizeof words[0] || !words[i][0])
         return NULL;
-    return words[s][en ? 1 + (plain != 0) : 0];
+    return words[i][en ? 1 + (plain != 0) : 0];
 }
 
 static const char *s_state_word(Hj__Tally__GateState s, int en)

@@ -326,11 +326,11 @@ static void s_write_title(const s_dossier_t *d)
 
 static void s_write_gates(const s_dossier_t *d)
 {
-    static const char *head[] = {"序号", "门槛", "状态", "说明"};
     const Hj__Tally__CommunityBoard *b = d->board;
     report_table_t t;
     report_heading(d->doc, 2, "一、换届门槛");
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, NULL,
+                      (const char *const[]){"序号", "门槛", "状态", "说明", NULL});
     for (size_t i = 0; i < b->n_gates; i++) {
         const Hj__Tally__Gate *g = b->gates[i];
         char no[8], state[S_CELL], why[S_CELL];
@@ -355,11 +355,10 @@ static void s_write_gates(const s_dossier_t *d)
     else
         report_para(d->doc, "八项门槛均已通过（或经区级越过），可以开启选举。");
     /* The measures without a gate: "not started" must not read as "nothing to do". */
-    static const char *measures_head[] = {"准备工作", "状态", "情况"};
     board_measure_t m[BOARD_MEASURES];
     board_measures(b, 0, m);
-    report_heading(d->doc, 3, "无门槛的准备工作");
-    report_table_begin(&t, d->doc, 3, measures_head);
+    report_table_open(&t, d->doc, "无门槛的准备工作",
+                      (const char *const[]){"准备工作", "状态", "情况", NULL});
     for (int i = 0; i < BOARD_MEASURES; i++) {
         char state[S_CELL];
         if (m[i].recorded)
@@ -399,7 +398,6 @@ static int s_seat_order(const void *a, const void *b)
  * with the date of every preparation talk, or 未谈话. */
 static void s_write_roster(const s_dossier_t *d)
 {
-    static const char *head[] = {"姓名", "职务", "任职起始", "准备阶段谈话"};
     const Hj__Registry__Seat **sitting = calloc(d->seats.n + 1, sizeof *sitting);
     size_t n = 0;
     report_table_t t;
@@ -409,7 +407,8 @@ static void s_write_roster(const s_dossier_t *d)
             sitting[n++] = (const Hj__Registry__Seat *)d->seats.items[i];
     if (n)
         qsort(sitting, n, sizeof *sitting, s_seat_order);
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, NULL,
+                      (const char *const[]){"姓名", "职务", "任职起始", "准备阶段谈话", NULL});
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Seat *s = sitting[i];
         int first = 1;
@@ -470,10 +469,9 @@ static void s_write_audit(const s_dossier_t *d)
     report_item(d->doc, "完成日期", "%s", s_or_dash(e->completed_on));
     report_item(d->doc, "公开日期", "%s", s_or_dash(e->published_on));
 
-    static const char *scope_head[] = {"序号", "审计事项", "状态", "备注"};
     report_table_t t;
-    report_heading(d->doc, 3, "审计范围");
-    report_table_begin(&t, d->doc, 4, scope_head);
+    report_table_open(&t, d->doc, "审计范围",
+                      (const char *const[]){"序号", "审计事项", "状态", "备注", NULL});
     for (size_t i = 0; i < v->n_scope; i++) {
         const Hj__Audit__ScopeItem *s = v->scope[i];
         char no[16], state[S_CELL];
@@ -486,10 +484,9 @@ static void s_write_audit(const s_dossier_t *d)
     }
     report_table_end(&t, "（无审计事项）");
 
-    static const char *finding_head[] = {"序号",     "审计事项", "性质", "金额（元）",
-                                         "整改情况", "责任人",   "问题"};
-    report_heading(d->doc, 3, "审计发现");
-    report_table_begin(&t, d->doc, 7, finding_head);
+    report_table_open(&t, d->doc, "审计发现",
+                      (const char *const[]){"序号", "审计事项", "性质", "金额（元）", "整改情况",
+                                            "责任人", "问题", NULL});
     for (size_t i = 0; i < v->n_findings; i++) {
         const Hj__Audit__Finding *f = v->findings[i];
         char no[16], remedy[S_CELL];
@@ -538,10 +535,10 @@ static void s_write_plan(const s_dossier_t *d)
         report_item(d->doc, "提交日期", "%s", p->submitted_on);
         report_item(d->doc, "状态", "%s", prep_zh(p->state));
         report_item(d->doc, "生效日期", "%s", s_or_dash(p->in_force_on));
-        static const char *head[] = {"步骤", "审批机构", "状态", "日期", "审批人", "意见"};
         report_table_t t;
-        report_heading(d->doc, 3, "审批步骤");
-        report_table_begin(&t, d->doc, 6, head);
+        report_table_open(
+            &t, d->doc, "审批步骤",
+            (const char *const[]){"步骤", "审批机构", "状态", "日期", "审批人", "意见", NULL});
         for (size_t k = 0; k < p->n_steps; k++) {
             const Hj__Registry__PlanStep *s = p->steps[k];
             char no[16], state[S_CELL];
@@ -556,11 +553,10 @@ static void s_write_plan(const s_dossier_t *d)
         }
         report_table_end(&t, "（无审批步骤）");
     }
-    static const char *head[] = {"任务", "责任人", "完成期限", "状态"};
     report_table_t t;
     unsigned open = 0, overdue = 0;
-    report_heading(d->doc, 3, "工作任务（时间到天、任务到人）");
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, "工作任务（时间到天、任务到人）",
+                      (const char *const[]){"任务", "责任人", "完成期限", "状态", NULL});
     for (size_t i = 0; i < d->tasks.n; i++) {
         const Hj__Registry__Task *k = (const Hj__Registry__Task *)d->tasks.items[i];
         char state[S_CELL];
@@ -607,9 +603,8 @@ static void s_write_candidates(const s_dossier_t *d)
         if (r->reduced)
             report_para(d->doc, "减少名额 %u 名，应选名额为 %u 名。", r->reduced,
                         e->seats - r->reduced);
-        static const char *head[] = {"序号", "候选人"};
         report_table_t t;
-        report_table_begin(&t, d->doc, 2, head);
+        report_table_open(&t, d->doc, NULL, (const char *const[]){"序号", "候选人", NULL});
         for (size_t k = 0; k < e->n_candidates; k++) {
             char no[16];
             snprintf(no, sizeof no, "%u", e->candidates[k]->position);
@@ -618,12 +613,11 @@ static void s_write_candidates(const s_dossier_t *d)
         }
         report_table_end(&t, report_mark(d->doc, "候选人名单尚未确定", mark, sizeof mark));
     }
-    static const char *head[] = {"姓名",     "委员会", "推荐来源", "入库日期",
-                                 "资格联审", "状态",   "备注"};
     report_table_t t;
     unsigned pending = 0, cleared = 0, barred = 0;
-    report_heading(d->doc, 3, "后备人选台账");
-    report_table_begin(&t, d->doc, 7, head);
+    report_table_open(&t, d->doc, "后备人选台账",
+                      (const char *const[]){"姓名", "委员会", "推荐来源", "入库日期", "资格联审",
+                                            "状态", "备注", NULL});
     for (size_t i = 0; i < d->reserves.n; i++) {
         const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)d->reserves.items[i];
         char vetting[S_CELL];
@@ -656,9 +650,8 @@ static void s_write_training(const s_dossier_t *d)
         report_para(d->doc, "%s", report_mark(d->doc, "尚未组建选举委员会", mark, sizeof mark));
     else {
         report_item(d->doc, "选举委员会", "%s（%s 组建）", b->name, s_or_dash(b->formed_on));
-        static const char *head[] = {"姓名", "职务", "培训"};
         report_table_t t;
-        report_table_begin(&t, d->doc, 3, head);
+        report_table_open(&t, d->doc, NULL, (const char *const[]){"姓名", "职务", "培训", NULL});
         for (size_t i = 0; i < b->n_members; i++) {
             const Hj__Registry__BodyMember *m = b->members[i];
             int trained = 1;
@@ -672,10 +665,9 @@ static void s_write_training(const s_dossier_t *d)
         report_table_end(&t, "（选举委员会无成员）");
         report_para(d->doc, "选举委员会成员已培训 %u/%u 名。", c->trained, c->required);
     }
-    static const char *head[] = {"日期", "培训人", "主题", "参训人数"};
     report_table_t t;
-    report_heading(d->doc, 3, "为本社区举办的培训");
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, "为本社区举办的培训",
+                      (const char *const[]){"日期", "培训人", "主题", "参训人数", NULL});
     for (size_t i = 0; i < d->trainings.n; i++) {
         const Hj__Registry__Training *s = (const Hj__Registry__Training *)d->trainings.items[i];
         char topics[S_CELL] = "", count[16];
@@ -690,12 +682,12 @@ static void s_write_training(const s_dossier_t *d)
 
 static void s_write_rectification(const s_dossier_t *d)
 {
-    static const char *head[] = {"问题", "整治方案（一社一策）", "责任人", "开始", "期限", "状态"};
     report_table_t t;
     unsigned open = 0;
     report_heading(d->doc, 2, "七、集中整顿与党组织升格");
-    report_heading(d->doc, 3, "整顿事项");
-    report_table_begin(&t, d->doc, 6, head);
+    report_table_open(&t, d->doc, "整顿事项",
+                      (const char *const[]){"问题", "整治方案（一社一策）", "责任人", "开始",
+                                            "期限", "状态", NULL});
     for (size_t i = 0; i < d->rectifications.n; i++) {
         const Hj__Registry__Rectification *r =
             (const Hj__Registry__Rectification *)d->rectifications.items[i];
@@ -712,9 +704,9 @@ static void s_write_rectification(const s_dossier_t *d)
     report_table_end(&t, "（无整顿事项）");
     if (d->rectifications.n)
         report_para(d->doc, "整顿事项 %zu 项，未销号 %u 项。", d->rectifications.n, open);
-    static const char *uhead[] = {"申请日期", "原组织", "申请升格为", "状态", "决定日期", "说明"};
-    report_heading(d->doc, 3, "党组织升格申请");
-    report_table_begin(&t, d->doc, 6, uhead);
+    report_table_open(&t, d->doc, "党组织升格申请",
+                      (const char *const[]){"申请日期", "原组织", "申请升格为", "状态", "决定日期",
+                                            "说明", NULL});
     for (size_t i = 0; i < d->upgrades.n; i++) {
         const Hj__Registry__Upgrade *u = (const Hj__Registry__Upgrade *)d->upgrades.items[i];
         char state[S_CELL];

@@ -3,7 +3,6 @@
 #include "cmd_prep.h"
 #include "hj_envelope.h"
 #include "person_ref.h"
-#include "record_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -114,57 +113,51 @@ static int s_seat(cli_t *cli, const char *given, char seat[37])
     return rc;
 }
 
-static int s_assessment(cli_t *cli, const char *verb)
+static int s_add(cli_t *cli, const char *verb)
 {
+    Hj__Registry__Assessment a = HJ__REGISTRY__ASSESSMENT__INIT;
     char seat[37]; /* a.seat_id points here until the request is sent */
     int rc;
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Assessment a = HJ__REGISTRY__ASSESSMENT__INIT;
-        if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
-            return rc;
-        a.seat_id = seat;
-        prep_texts(cli,
-                   (const char *const[]){"date", "assessor", "structure", "ability-note",
-                                         "performance-note", "practice-note", "trust-note", NULL},
-                   (char **const[]){&a.date, &a.assessor, &a.structure_note, &a.ability_note,
-                                    &a.performance_note, &a.practice_note, &a.trust_note, NULL});
+    (void)verb;
+    if ((rc = s_seat(cli, cli_opt_or(cli, "seat", ""), seat)) != CLI_OK)
+        return rc;
+    a.seat_id = seat;
+    prep_texts(cli,
+               (const char *const[]){"date", "assessor", "structure", "ability-note",
+                                     "performance-note", "practice-note", "trust-note", NULL},
+               (char **const[]){&a.date, &a.assessor, &a.structure_note, &a.ability_note,
+                                &a.performance_note, &a.practice_note, &a.trust_note, NULL});
+    if ((rc = prep_uint(cli, "ability", 1, 5, 0, &a.ability)) ||
+        (rc = prep_uint(cli, "performance", 1, 5, 0, &a.performance)) ||
+        (rc = prep_uint(cli, "practice", 1, 5, 0, &a.practice)) ||
+        (rc = prep_uint(cli, "trust", 1, 5, 0, &a.trust)))
+        return rc;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD, &a.base,
+                      cli->en ? "assessment recorded" : "研判评估已记录", s_print);
+}
 
-        if ((rc = prep_uint(cli, "ability", 1, 5, 0, &a.ability)) ||
-            (rc = prep_uint(cli, "performance", 1, 5, 0, &a.performance)) ||
-            (rc = prep_uint(cli, "practice", 1, 5, 0, &a.practice)) ||
-            (rc = prep_uint(cli, "trust", 1, 5, 0, &a.trust)))
-            return rc;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_ADD, &a.base,
-                          cli->en ? "assessment recorded" : "研判评估已记录", s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.include_void = cli_flag(cli, "include-void");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_LIST, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_ASSESSMENT_GET, s_print);
-    } else if (strcmp(verb, "risk") == 0 && cli->npos == 1) {
-        Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
-        const char *notes = cli_opt(cli, "notes"), *plan = cli_opt(cli, "contingency");
-        if (!notes && !plan)
-            return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RISK_GET, s_print_risk);
-        k.community = (char *)cli->pos[0];
-        k.risk_notes = (char *)(notes ? notes : "");
-        k.contingency_plan = (char *)(plan ? plan : "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RISK_SET, &k.base,
-                          cli->en ? "risk notes and contingency plan recorded"
-                                  : "风险研判和工作预案已记录",
-                          s_print_risk);
-    } else if (strcmp(verb, "void") == 0) {
-        return prep_void(cli, "hj assessment void ID --reason TEXT",
-                         HJ__REGISTRY__REQUEST__OP_ASSESSMENT_VOID, "评估记录", "assessment",
-                         s_print);
-    }
-    return cli_usage("hj assessment add|list|show|risk|void");
+/* hj assessment risk CODE: shown, or set with --notes / --contingency. */
+static int s_risk(cli_t *cli, const char *verb)
+{
+    Hj__Registry__CommunityRisk k = HJ__REGISTRY__COMMUNITY_RISK__INIT;
+    const char *notes = cli_opt(cli, "notes"), *plan = cli_opt(cli, "contingency");
+    (void)verb;
+    if (!notes && !plan)
+        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RISK_GET, s_print_risk);
+    k.community = (char *)cli->pos[0];
+    k.risk_notes = (char *)(notes ? notes : "");
+    k.contingency_plan = (char *)(plan ? plan : "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RISK_SET, &k.base,
+                      cli->en ? "risk notes and contingency plan recorded"
+                              : "风险研判和工作预案已记录",
+                      s_print_risk);
 }
 
 /* The record by its code (X0042) or UUID (issue #20). */
 int cmd_assessment(cli_t *cli, const char *verb)
 {
-    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                          "assessment", s_assessment);
+    static const prep_verb_t verbs[] = {{"add", 0, s_add}, {"risk", 1, s_risk}, {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"include-void", PREP_FLAG, "include_void"},
+                                            {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "assessment", verbs, filters, s_print);
 }

@@ -225,18 +225,23 @@ static const char *s_gate_mark(const Hj__Tally__CommunityBoard *b, const Hj__Tal
     return s_state_mark(g->state);
 }
 
+const char *board_state_word(Hj__Tally__GateState s, int en, int plain)
+{
+    static const char *const words[][3] = {
+        [HJ__TALLY__GATE_STATE__GREEN] = {"通过", "green", "green"},
+        [HJ__TALLY__GATE_STATE__RED] = {"未通过", "RED", "red"},
+        [HJ__TALLY__GATE_STATE__OVERRIDDEN] = {"区级越过", "OVERRIDDEN", "overridden"},
+    };
+    unsigned i = (unsigned)s; /* what the wire says: any number */
+    if (i >= sizeof words / sizeof words[0] || !words[i][0])
+        return NULL;
+    return words[i][en ? 1 + (plain != 0) : 0];
+}
+
 static const char *s_state_word(Hj__Tally__GateState s, int en)
 {
-    switch (s) {
-    case HJ__TALLY__GATE_STATE__GREEN:
-        return en ? "green" : "通过";
-    case HJ__TALLY__GATE_STATE__OVERRIDDEN:
-        return en ? "OVERRIDDEN" : "区级越过";
-    case HJ__TALLY__GATE_STATE__RED:
-        return en ? "RED" : "未通过";
-    default:
-        return "?";
-    }
+    const char *word = board_state_word(s, en, 0);
+    return word ? word : "?";
 }
 
 /* The words of an election's body and state as an official reads them. */
@@ -621,23 +626,18 @@ static void s_print_gate_list(const Hj__Tally__CommunityBoard *b, int en)
                b->code);
 }
 
+static void s_show_gate_list(const ProtobufCMessage *b, int en)
+{
+    s_print_gate_list((const Hj__Tally__CommunityBoard *)b, en);
+}
+
 int cmd_gates(cli_t *cli, const char *community)
 {
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    ProtobufCMessage *reply;
-    const ProtobufCMessage *b;
     int en = s_lang_en(cli);
     if (!community || cli->npos > 0)
         return cli_usage("hj gates COMMUNITY");
     q.community = (char *)community;
-    int rc = prep_fetch(cli, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base, 0,
-                        &hj__tally__community_board__descriptor, &reply, &b);
-    if (rc != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_json(b);
-    else
-        s_print_gate_list((const Hj__Tally__CommunityBoard *)b, en);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return CLI_OK;
+    return prep_fetch_show(cli, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base, 0,
+                           &hj__tally__community_board__descriptor, s_show_gate_list, en);
 }

@@ -11,6 +11,10 @@ const char *board_gate_name(int id, int en);
 /* A gate's reason in English, or in Chinese (the English one from a server
  * that does not send Chinese). */
 const char *board_gate_reason(const Hj__Tally__Gate *g, int en);
+/* A gate's state as read: Chinese, or English (on screen a red or an
+ * overridden gate shouts, RED; plain as a file writes it, red). NULL for a
+ * state it does not know. */
+const char *board_state_word(Hj__Tally__GateState s, int en, int plain);
 #include "measures.h"
 /* The subdistrict's own measures (its leadership group and office, guidance
  * groups, the subdistrict plan), read from the registry: one line, or

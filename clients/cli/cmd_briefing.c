@@ -177,9 +177,8 @@ static void s_publicity(report_doc_t *d, const Hj__Tally__Briefing *b)
                 b->as_of, s_text_close(&channels), s_text_close(&kinds), records);
     free(channels.buf);
     free(kinds.buf);
-    const char *h[] = {"内容", "渠道", "记录", "次数"};
     report_table_t t;
-    report_table_begin(&t, d, 4, h);
+    report_table_open(&t, d, NULL, (const char *const[]){"内容", "渠道", "记录", "次数", NULL});
     for (size_t i = 0; i < b->n_publicity; i++) {
         const Hj__Tally__BriefingPublicity *p = b->publicity[i];
         char n_records[16], count[16];
@@ -207,9 +206,9 @@ static void s_items_table(report_doc_t *d, Hj__Tally__BriefingItem *const *items
                           const char *what_header, const s_word_t *what_words,
                           const char *day_header)
 {
-    const char *h[] = {"社区", what_header, "状态", day_header};
     report_table_t t;
-    report_table_begin(&t, d, 4, h);
+    report_table_open(&t, d, NULL,
+                      (const char *const[]){"社区", what_header, "状态", day_header, NULL});
     for (size_t i = 0; i < n; i++) {
         const char *row[] = {
             items[i]->community_name[0] ? items[i]->community_name : items[i]->community,
@@ -317,9 +316,10 @@ static void s_bodies(report_doc_t *d, const Hj__Tally__Briefing *b)
                                      {"office", "办公室"},
                                      {"guidance_group", "指导组"},
                                      {NULL, NULL}};
-    const char *h[] = {"机构", "名称", "组长/负责人", "人数", "成立日期"};
     report_table_t c;
-    report_table_begin(&c, d, 5, h);
+    report_table_open(
+        &c, d, NULL,
+        (const char *const[]){"机构", "名称", "组长/负责人", "人数", "成立日期", NULL});
     for (size_t i = 0; i < b->n_bodies; i++) {
         const Hj__Tally__BriefingBody *o = b->bodies[i];
         char members[16];
@@ -362,9 +362,8 @@ static void s_plans(report_doc_t *d, const Hj__Tally__Briefing *b)
     report_para(d, "所辖社区结合各自实际制定选举方案%u份，其中%u份已审定实施，%u份尚在审批中。",
                 community_plans, in_force, community_plans - in_force);
     /* Every plan's approval steps, the subdistrict's first. */
-    const char *h[] = {"方案", "审定环节", "状态", "日期"};
     report_table_t c;
-    report_table_begin(&c, d, 4, h);
+    report_table_open(&c, d, NULL, (const char *const[]){"方案", "审定环节", "状态", "日期", NULL});
     for (size_t i = 0; i < b->n_plans; i++) {
         const Hj__Tally__BriefingPlan *p = b->plans[i];
         for (size_t j = 0; j < p->n_steps; j++) {
@@ -400,9 +399,9 @@ static void s_training(report_doc_t *d, const Hj__Tally__Briefing *b)
     } else
         report_para(d, "尚未举办培训；选举委员会成员%u人中已参加培训%u人。", b->training_required,
                     b->training_done);
-    const char *h[] = {"日期", "对象", "内容", "主讲", "人数"};
     report_table_t c;
-    report_table_begin(&c, d, 5, h);
+    report_table_open(&c, d, NULL,
+                      (const char *const[]){"日期", "对象", "内容", "主讲", "人数", NULL});
     for (size_t i = 0; i < b->n_trainings; i++) {
         const Hj__Tally__BriefingTraining *x = b->trainings[i];
         char attendees[16];
@@ -470,12 +469,15 @@ static void s_print(const Hj__Tally__Briefing *b, int md)
     fflush(stdout);
 }
 
+static void s_show(const ProtobufCMessage *b, int md)
+{
+    s_print((const Hj__Tally__Briefing *)b, md);
+}
+
 int report_briefing(cli_t *cli)
 {
     const char *format = cli_opt_or(cli, "format", "md");
     Hj__Tally__BriefingQuery q = HJ__TALLY__BRIEFING_QUERY__INIT;
-    ProtobufCMessage *reply;
-    const ProtobufCMessage *b;
     if (cli->npos > 0)
         return cli_usage("hj report briefing takes no words besides its options");
     if (strcmp(format, "md") != 0 && strcmp(format, "txt") != 0)
@@ -497,14 +499,6 @@ int report_briefing(cli_t *cli)
         cli->timeout_ms = S_AS_OF_TIMEOUT_MS;
         cli->tries = 1;
     }
-    rc = prep_fetch(cli, &prep_tally, HJ__TALLY__REQUEST__OP_BRIEFING, &q.base, 0,
-                    &hj__tally__briefing__descriptor, &reply, &b);
-    if (rc != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_json(b);
-    else
-        s_print((const Hj__Tally__Briefing *)b, strcmp(format, "md") == 0);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return CLI_OK;
+    return prep_fetch_show(cli, &prep_tally, HJ__TALLY__REQUEST__OP_BRIEFING, &q.base, 0,
+                           &hj__tally__briefing__descriptor, s_show, strcmp(format, "md") == 0);
 }

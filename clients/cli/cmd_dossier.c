@@ -148,25 +148,34 @@ static int s_registry_all(s_dossier_t *d, unsigned op, const char *kind, s_list_
     return s_all(d->cli, &prep_registry, op, &q.base, &q.after, &q.limit, l);
 }
 
+/* One look-up of the dossier, answered with a result of type: *result (a
+ * `const T *`) points into the answer that *reply keeps. */
+static int s_lookup(s_dossier_t *d, const prep_service_t *svc, uint32_t op_case,
+                    const ProtobufCMessage *op, const ProtobufCMessageDescriptor *type,
+                    ProtobufCMessage **reply, void *result)
+{
+    const ProtobufCMessage *m;
+    int rc = prep_fetch(d->cli, svc, op_case, op, PREP_LOOKUP, type, reply, &m);
+    if (rc == CLI_OK)
+        memcpy(result, &m, sizeof m); /* const T * and const ProtobufCMessage * alike */
+    return rc;
+}
+
 /* The board first: it names the community, and refuses an unknown one (NOT_FOUND, field community).
  */
 static int s_fetch_board(s_dossier_t *d)
 {
     Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    const ProtobufCMessage *result;
     q.community = (char *)d->code;
-    int rc = prep_fetch(d->cli, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base, PREP_LOOKUP,
-                        &hj__tally__community_board__descriptor, &d->gates_reply, &result);
-    if (rc == CLI_OK)
-        d->board = (const Hj__Tally__CommunityBoard *)result;
-    return rc;
+    return s_lookup(d, &prep_tally, HJ__TALLY__REQUEST__OP_GATES, &q.base,
+                    &hj__tally__community_board__descriptor, &d->gates_reply, &d->board);
 }
 
 static int s_fetch_talks(s_dossier_t *d)
 {
     Hj__Interviews__TalkQuery q = HJ__INTERVIEWS__TALK_QUERY__INIT;
     Hj__Interviews__CoverageQuery cq = HJ__INTERVIEWS__COVERAGE_QUERY__INIT;
-    const ProtobufCMessage *result;
+    const Hj__Interviews__Coverage *coverage;
     q.community = (char *)d->code;
     q.phase = HJ__INTERVIEWS__PHASE__PREPARATION;
     int rc = s_all(d->cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_TALK_LIST, &q.base,
@@ -174,11 +183,10 @@ static int s_fetch_talks(s_dossier_t *d)
     if (rc != CLI_OK)
         return rc;
     cq.community = (char *)d->code;
-    rc =
-        prep_fetch(d->cli, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base,
-                   PREP_LOOKUP, &hj__interviews__coverage__descriptor, &d->coverage_reply, &result);
-    if (rc == CLI_OK && ((const Hj__Interviews__Coverage *)result)->n_communities)
-        d->coverage = ((const Hj__Interviews__Coverage *)result)->communities[0];
+    rc = s_lookup(d, &prep_interviews, HJ__INTERVIEWS__REQUEST__OP_COVERAGE, &cq.base,
+                  &hj__interviews__coverage__descriptor, &d->coverage_reply, &coverage);
+    if (rc == CLI_OK && coverage->n_communities)
+        d->coverage = coverage->communities[0];
     return rc;
 }
 
@@ -187,21 +195,15 @@ static int s_fetch_audit(s_dossier_t *d)
 {
     Hj__Audit__StatusQuery sq = HJ__AUDIT__STATUS_QUERY__INIT;
     Hj__Audit__AuditRef ref = HJ__AUDIT__AUDIT_REF__INIT;
-    const ProtobufCMessage *result;
+    const Hj__Audit__StatusLines *lines;
     sq.community = (char *)d->code;
-    int rc = prep_fetch(d->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base, PREP_LOOKUP,
-                        &hj__audit__status_lines__descriptor, &d->status_reply, &result);
-    if (rc != CLI_OK)
+    int rc = s_lookup(d, &prep_audit, HJ__AUDIT__REQUEST__OP_STATUS, &sq.base,
+                      &hj__audit__status_lines__descriptor, &d->status_reply, &lines);
+    if (rc != CLI_OK || !lines->n_items || !lines->items[0]->audit_id[0])
         return rc;
-    const Hj__Audit__StatusLines *lines = (const Hj__Audit__StatusLines *)result;
-    if (!lines->n_items || !lines->items[0]->audit_id[0])
-        return CLI_OK;
     ref.key = lines->items[0]->audit_id;
-    rc = prep_fetch(d->cli, &prep_audit, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base, PREP_LOOKUP,
-                    &hj__audit__audit_view__descriptor, &d->audit_reply, &result);
-    if (rc == CLI_OK)
-        d->audit = (const Hj__Audit__AuditView *)result;
-    return rc;
+    return s_lookup(d, &prep_audit, HJ__AUDIT__REQUEST__OP_SHOW, &ref.base,
+                    &hj__audit__audit_view__descriptor, &d->audit_reply, &d->audit);
 }
 
 /* Each election on the board, with its candidate list (hj election result). */
@@ -227,18 +229,15 @@ static int s_fetch_elections(s_dossier_t *d)
 static int s_fetch_training(s_dossier_t *d)
 {
     Hj__Registry__Get get = HJ__REGISTRY__GET__INIT;
-    const ProtobufCMessage *result;
     int rc = s_registry_all(d, HJ__REGISTRY__REQUEST__OP_BODY_LIST, "election_committee",
                             &d->committees);
     if (rc != CLI_OK)
         return rc;
     get.key = (char *)d->code;
-    rc = prep_fetch(d->cli, &prep_registry, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base,
-                    PREP_LOOKUP, &hj__registry__training_coverage__descriptor, &d->training_reply,
-                    &result);
+    rc = s_lookup(d, &prep_registry, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, &get.base,
+                  &hj__registry__training_coverage__descriptor, &d->training_reply, &d->training);
     if (rc != CLI_OK)
         return rc;
-    d->training = (const Hj__Registry__TrainingCoverage *)result;
     return s_registry_all(d, HJ__REGISTRY__REQUEST__OP_TRAINING_LIST, "", &d->trainings);
 }
 
@@ -327,11 +326,11 @@ static void s_write_title(const s_dossier_t *d)
 
 static void s_write_gates(const s_dossier_t *d)
 {
-    static const char *head[] = {"序号", "门槛", "状态", "说明"};
     const Hj__Tally__CommunityBoard *b = d->board;
     report_table_t t;
     report_heading(d->doc, 2, "一、换届门槛");
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, NULL,
+                      (const char *const[]){"序号", "门槛", "状态", "说明", NULL});
     for (size_t i = 0; i < b->n_gates; i++) {
         const Hj__Tally__Gate *g = b->gates[i];
         char no[8], state[S_CELL], why[S_CELL];
@@ -356,11 +355,10 @@ static void s_write_gates(const s_dossier_t *d)
     else
         report_para(d->doc, "八项门槛均已通过（或经区级越过），可以开启选举。");
     /* The measures without a gate: "not started" must not read as "nothing to do". */
-    static const char *measures_head[] = {"准备工作", "状态", "情况"};
     board_measure_t m[BOARD_MEASURES];
     board_measures(b, 0, m);
-    report_heading(d->doc, 3, "无门槛的准备工作");
-    report_table_begin(&t, d->doc, 3, measures_head);
+    report_table_open(&t, d->doc, "无门槛的准备工作",
+                      (const char *const[]){"准备工作", "状态", "情况", NULL});
     for (int i = 0; i < BOARD_MEASURES; i++) {
         char state[S_CELL];
         if (m[i].recorded)
@@ -400,7 +398,6 @@ static int s_seat_order(const void *a, const void *b)
  * with the date of every preparation talk, or 未谈话. */
 static void s_write_roster(const s_dossier_t *d)
 {
-    static const char *head[] = {"姓名", "职务", "任职起始", "准备阶段谈话"};
     const Hj__Registry__Seat **sitting = calloc(d->seats.n + 1, sizeof *sitting);
     size_t n = 0;
     report_table_t t;
@@ -410,7 +407,8 @@ static void s_write_roster(const s_dossier_t *d)
             sitting[n++] = (const Hj__Registry__Seat *)d->seats.items[i];
     if (n)
         qsort(sitting, n, sizeof *sitting, s_seat_order);
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, NULL,
+                      (const char *const[]){"姓名", "职务", "任职起始", "准备阶段谈话", NULL});
     for (size_t i = 0; i < n; i++) {
         const Hj__Registry__Seat *s = sitting[i];
         int first = 1;
@@ -471,10 +469,9 @@ static void s_write_audit(const s_dossier_t *d)
     report_item(d->doc, "完成日期", "%s", s_or_dash(e->completed_on));
     report_item(d->doc, "公开日期", "%s", s_or_dash(e->published_on));
 
-    static const char *scope_head[] = {"序号", "审计事项", "状态", "备注"};
     report_table_t t;
-    report_heading(d->doc, 3, "审计范围");
-    report_table_begin(&t, d->doc, 4, scope_head);
+    report_table_open(&t, d->doc, "审计范围",
+                      (const char *const[]){"序号", "审计事项", "状态", "备注", NULL});
     for (size_t i = 0; i < v->n_scope; i++) {
         const Hj__Audit__ScopeItem *s = v->scope[i];
         char no[16], state[S_CELL];
@@ -487,10 +484,9 @@ static void s_write_audit(const s_dossier_t *d)
     }
     report_table_end(&t, "（无审计事项）");
 
-    static const char *finding_head[] = {"序号",     "审计事项", "性质", "金额（元）",
-                                         "整改情况", "责任人",   "问题"};
-    report_heading(d->doc, 3, "审计发现");
-    report_table_begin(&t, d->doc, 7, finding_head);
+    report_table_open(&t, d->doc, "审计发现",
+                      (const char *const[]){"序号", "审计事项", "性质", "金额（元）", "整改情况",
+                                            "责任人", "问题", NULL});
     for (size_t i = 0; i < v->n_findings; i++) {
         const Hj__Audit__Finding *f = v->findings[i];
         char no[16], remedy[S_CELL];
@@ -539,10 +535,10 @@ static void s_write_plan(const s_dossier_t *d)
         report_item(d->doc, "提交日期", "%s", p->submitted_on);
         report_item(d->doc, "状态", "%s", prep_zh(p->state));
         report_item(d->doc, "生效日期", "%s", s_or_dash(p->in_force_on));
-        static const char *head[] = {"步骤", "审批机构", "状态", "日期", "审批人", "意见"};
         report_table_t t;
-        report_heading(d->doc, 3, "审批步骤");
-        report_table_begin(&t, d->doc, 6, head);
+        report_table_open(
+            &t, d->doc, "审批步骤",
+            (const char *const[]){"步骤", "审批机构", "状态", "日期", "审批人", "意见", NULL});
         for (size_t k = 0; k < p->n_steps; k++) {
             const Hj__Registry__PlanStep *s = p->steps[k];
             char no[16], state[S_CELL];
@@ -557,11 +553,10 @@ static void s_write_plan(const s_dossier_t *d)
         }
         report_table_end(&t, "（无审批步骤）");
     }
-    static const char *head[] = {"任务", "责任人", "完成期限", "状态"};
     report_table_t t;
     unsigned open = 0, overdue = 0;
-    report_heading(d->doc, 3, "工作任务（时间到天、任务到人）");
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, "工作任务（时间到天、任务到人）",
+                      (const char *const[]){"任务", "责任人", "完成期限", "状态", NULL});
     for (size_t i = 0; i < d->tasks.n; i++) {
         const Hj__Registry__Task *k = (const Hj__Registry__Task *)d->tasks.items[i];
         char state[S_CELL];
@@ -608,9 +603,8 @@ static void s_write_candidates(const s_dossier_t *d)
         if (r->reduced)
             report_para(d->doc, "减少名额 %u 名，应选名额为 %u 名。", r->reduced,
                         e->seats - r->reduced);
-        static const char *head[] = {"序号", "候选人"};
         report_table_t t;
-        report_table_begin(&t, d->doc, 2, head);
+        report_table_open(&t, d->doc, NULL, (const char *const[]){"序号", "候选人", NULL});
         for (size_t k = 0; k < e->n_candidates; k++) {
             char no[16];
             snprintf(no, sizeof no, "%u", e->candidates[k]->position);
@@ -619,12 +613,11 @@ static void s_write_candidates(const s_dossier_t *d)
         }
         report_table_end(&t, report_mark(d->doc, "候选人名单尚未确定", mark, sizeof mark));
     }
-    static const char *head[] = {"姓名",     "委员会", "推荐来源", "入库日期",
-                                 "资格联审", "状态",   "备注"};
     report_table_t t;
     unsigned pending = 0, cleared = 0, barred = 0;
-    report_heading(d->doc, 3, "后备人选台账");
-    report_table_begin(&t, d->doc, 7, head);
+    report_table_open(&t, d->doc, "后备人选台账",
+                      (const char *const[]){"姓名", "委员会", "推荐来源", "入库日期", "资格联审",
+                                            "状态", "备注", NULL});
     for (size_t i = 0; i < d->reserves.n; i++) {
         const Hj__Registry__Reserve *r = (const Hj__Registry__Reserve *)d->reserves.items[i];
         char vetting[S_CELL];
@@ -657,9 +650,8 @@ static void s_write_training(const s_dossier_t *d)
         report_para(d->doc, "%s", report_mark(d->doc, "尚未组建选举委员会", mark, sizeof mark));
     else {
         report_item(d->doc, "选举委员会", "%s（%s 组建）", b->name, s_or_dash(b->formed_on));
-        static const char *head[] = {"姓名", "职务", "培训"};
         report_table_t t;
-        report_table_begin(&t, d->doc, 3, head);
+        report_table_open(&t, d->doc, NULL, (const char *const[]){"姓名", "职务", "培训", NULL});
         for (size_t i = 0; i < b->n_members; i++) {
             const Hj__Registry__BodyMember *m = b->members[i];
             int trained = 1;
@@ -673,10 +665,9 @@ static void s_write_training(const s_dossier_t *d)
         report_table_end(&t, "（选举委员会无成员）");
         report_para(d->doc, "选举委员会成员已培训 %u/%u 名。", c->trained, c->required);
     }
-    static const char *head[] = {"日期", "培训人", "主题", "参训人数"};
     report_table_t t;
-    report_heading(d->doc, 3, "为本社区举办的培训");
-    report_table_begin(&t, d->doc, 4, head);
+    report_table_open(&t, d->doc, "为本社区举办的培训",
+                      (const char *const[]){"日期", "培训人", "主题", "参训人数", NULL});
     for (size_t i = 0; i < d->trainings.n; i++) {
         const Hj__Registry__Training *s = (const Hj__Registry__Training *)d->trainings.items[i];
         char topics[S_CELL] = "", count[16];
@@ -691,12 +682,12 @@ static void s_write_training(const s_dossier_t *d)
 
 static void s_write_rectification(const s_dossier_t *d)
 {
-    static const char *head[] = {"问题", "整治方案（一社一策）", "责任人", "开始", "期限", "状态"};
     report_table_t t;
     unsigned open = 0;
     report_heading(d->doc, 2, "七、集中整顿与党组织升格");
-    report_heading(d->doc, 3, "整顿事项");
-    report_table_begin(&t, d->doc, 6, head);
+    report_table_open(&t, d->doc, "整顿事项",
+                      (const char *const[]){"问题", "整治方案（一社一策）", "责任人", "开始",
+                                            "期限", "状态", NULL});
     for (size_t i = 0; i < d->rectifications.n; i++) {
         const Hj__Registry__Rectification *r =
             (const Hj__Registry__Rectification *)d->rectifications.items[i];
@@ -713,9 +704,9 @@ static void s_write_rectification(const s_dossier_t *d)
     report_table_end(&t, "（无整顿事项）");
     if (d->rectifications.n)
         report_para(d->doc, "整顿事项 %zu 项，未销号 %u 项。", d->rectifications.n, open);
-    static const char *uhead[] = {"申请日期", "原组织", "申请升格为", "状态", "决定日期", "说明"};
-    report_heading(d->doc, 3, "党组织升格申请");
-    report_table_begin(&t, d->doc, 6, uhead);
+    report_table_open(&t, d->doc, "党组织升格申请",
+                      (const char *const[]){"申请日期", "原组织", "申请升格为", "状态", "决定日期",
+                                            "说明", NULL});
     for (size_t i = 0; i < d->upgrades.n; i++) {
         const Hj__Registry__Upgrade *u = (const Hj__Registry__Upgrade *)d->upgrades.items[i];
         char state[S_CELL];

@@ -92,6 +92,12 @@ static void s_print(const Hj__Tally__Election *e, const char *done)
     }
 }
 
+/* The election as scheduled, or as opened. */
+static void s_show(const ProtobufCMessage *e, int opened)
+{
+    s_print((const Hj__Tally__Election *)e, opened ? "opened" : "scheduled");
+}
+
 static int s_seats(cli_t *cli, uint32_t *seats)
 {
     const char *v = cli_opt(cli, "seats");
@@ -108,10 +114,8 @@ int cmd_election(cli_t *cli, const char *verb)
     Hj__Tally__ElectionSchedule s = HJ__TALLY__ELECTION_SCHEDULE__INIT;
     Hj__Tally__ElectionOpen o = HJ__TALLY__ELECTION_OPEN__INIT;
     Hj__Tally__GateOverride store[S_GATES], *ptrs[S_GATES];
-    ProtobufCMessage *reply;
-    const ProtobufCMessage *op, *e;
+    const ProtobufCMessage *op;
     uint32_t op_case;
-    const char *done;
     int rc;
     if (strcmp(verb, "schedule") == 0 && cli->npos == 1) {
         s.community = (char *)cli->pos[0];
@@ -123,7 +127,6 @@ int cmd_election(cli_t *cli, const char *verb)
             return rc;
         op_case = HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE;
         op = &s.base;
-        done = "scheduled";
     } else if (strcmp(verb, "open") == 0 && cli->npos == 1) {
         o.community = (char *)cli->pos[0];
         if ((rc = cli_enum_lenient(cli, "body", s_body_enum, "", (const char **)&o.body)) != CLI_OK)
@@ -133,21 +136,13 @@ int cmd_election(cli_t *cli, const char *verb)
         o.overrides = ptrs;
         op_case = HJ__TALLY__REQUEST__OP_ELECTION_OPEN;
         op = &o.base;
-        done = "opened";
     } else if (strcmp(verb, "list") == 0)
         return s_election_list(cli);
     else
         return s_election_day(cli, verb);
-    rc = prep_fetch(cli, &prep_tally, op_case, op, PREP_WRITE, &hj__tally__election__descriptor,
-                    &reply, &e);
-    if (rc != CLI_OK)
-        return rc;
-    if (cli->json)
-        cli_json(e);
-    else
-        s_print((const Hj__Tally__Election *)e, done);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return CLI_OK;
+    return prep_fetch_show(cli, &prep_tally, op_case, op, PREP_WRITE,
+                           &hj__tally__election__descriptor, s_show,
+                           op_case == HJ__TALLY__REQUEST__OP_ELECTION_OPEN);
 }
 
 /* ---- election day ----------------------------------------------------------------- */
@@ -522,30 +517,17 @@ static int s_box_total(cli_t *cli, Hj__Tally__BoxTotal *t, uint32_t *votes,
 
 static int s_print_reply(cli_t *cli, Hj__Tally__Reply *reply, const char *done, int en)
 {
-    /* The result is a oneof: only the member its case names may be read. */
-    const ProtobufCMessage *m = NULL;
-    switch (reply->result_case) {
-    case HJ__TALLY__REPLY__RESULT_RESULT_VIEW:
-        m = &reply->result_view->base;
-        break;
-    case HJ__TALLY__REPLY__RESULT_RECEIPT:
-        m = &reply->receipt->base;
-        break;
-    case HJ__TALLY__REPLY__RESULT_ELECTION:
-        m = &reply->election->base;
-        break;
-    case HJ__TALLY__REPLY__RESULT_VOTER_ROLL:
-        m = &reply->voter_roll->base;
-        break;
-    case HJ__TALLY__REPLY__RESULT_OBJECTION:
-        m = &reply->objection->base;
-        break;
-    case HJ__TALLY__REPLY__RESULT_PROXY:
-        m = &reply->proxy->base;
-        break;
-    default:
-        break;
-    }
+    /* The results these verbs show; any other is "nothing to show". */
+    static const ProtobufCMessageDescriptor *const shown[] = {
+        &hj__tally__result__descriptor,    &hj__tally__receipt__descriptor,
+        &hj__tally__election__descriptor,  &hj__tally__voter_roll__descriptor,
+        &hj__tally__objection__descriptor, &hj__tally__proxy__descriptor};
+    const ProtobufCMessage *m = cli_oneof(&reply->base);
+    size_t k = 0;
+    while (m && k < sizeof shown / sizeof shown[0] && m->descriptor != shown[k])
+        k++;
+    if (k == sizeof shown / sizeof shown[0])
+        m = NULL;
     int rc = prep_answer(cli, m, done);
     if (rc != CLI_OK || cli->json)
         return rc;
@@ -617,16 +599,57 @@ static int s_candidates(cli_t *cli, const char *election, const char **values, s
     return person_refs(cli, "--person", (char **)values, n, community, 0, ids);
 }
 
+/* One request of election day or of the counts-only roll: op as the member
+ * op_case names, sent as how says (PREP_WRITE: stamped with a request id),
+ * its answer shown after done. CLI_* exit code. */
+static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, int how,
+                  const char *done, int en)
+{
+    ProtobufCMessage *reply;
+    int rc = prep_send_to(cli, &prep_tally, op_case, op, how, &reply);
+    if (rc != CLI_OK)
+        return rc;
+    rc = s_print_reply(cli, (Hj__Tally__Reply *)reply, done, en);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return rc;
+}
+
+/* hj election ballots ELECTION --box NAME (--ballot SPEC ... | --from FILE). */
+static int s_ballots_verb(cli_t *cli, const char *election)
+{
+    const char *box = cli_opt(cli, "box"), *from = cli_opt(cli, "from");
+    const char *given[S_BATCH];
+    size_t n = s_all(cli, "ballot", given, S_BATCH);
+    char **specs = NULL, *text = NULL;
+    int rc;
+    if (!box)
+        return cli_usage("--box NAME is required");
+    if (from && n)
+        return cli_usage("give ballots with --ballot or --from FILE, not both");
+    if (from) {
+        if ((rc = s_read_specs(cli, from, &specs, &n, &text)) != CLI_OK) {
+            free(specs);
+            free(text);
+            return rc;
+        }
+    } else {
+        if (!n)
+            return cli_usage("--ballot MARKS[|NAME>K]... or --from FILE (one ballot a line)");
+        specs = calloc(n + 1, sizeof *specs);
+        for (size_t i = 0; specs && i < n; i++)
+            specs[i] = strdup(given[i]);
+    }
+    rc = specs ? s_ballots(cli, election, box, specs, n) : CLI_UNREACHABLE;
+    if (!from)
+        for (size_t i = 0; specs && i < n; i++)
+            free(specs[i]);
+    free(specs);
+    free(text);
+    return rc;
+}
+
 static int s_election_day(cli_t *cli, const char *verb)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__Reply *reply = NULL;
-    Hj__Tally__CandidateList list = HJ__TALLY__CANDIDATE_LIST__INIT;
-    Hj__Tally__RoundOpen round = HJ__TALLY__ROUND_OPEN__INIT;
-    Hj__Tally__BoxTotal total = HJ__TALLY__BOX_TOTAL__INIT;
-    Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
-    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
-    Hj__Tally__SeatClosure closure = HJ__TALLY__SEAT_CLOSURE__INIT;
     static const char *persons[64];
     static char person_ids[64][37];
     static Hj__Tally__Box boxes[20];
@@ -636,23 +659,22 @@ static int s_election_day(cli_t *cli, const char *verb)
     static Hj__Tally__WriteInVotes wv[64];
     static Hj__Tally__WriteInVotes *wp[64];
     static char wspecs[64][128];
-    const char *done = NULL;
-    char id[37];
     int rc;
     if (cli->npos != 1)
         return cli_usage("hj election %s ELECTION-ID ... (see hj election --help)", verb);
     const char *election = cli->pos[0];
     int en = cli->en; /* --lang / HJ_LANG, checked once by hj */
     if (strcmp(verb, "candidates") == 0) {
+        Hj__Tally__CandidateList list = HJ__TALLY__CANDIDATE_LIST__INIT;
         list.election = (char *)election;
         list.n_person_ids = s_all(cli, "person", persons, 64);
         list.person_ids = (char **)persons;
         if ((rc = s_candidates(cli, election, persons, list.n_person_ids, person_ids)) != CLI_OK)
             return rc;
-        req.op_case = HJ__TALLY__REQUEST__OP_CANDIDATES_SET;
-        req.candidates_set = &list;
-        done = "candidate list recorded";
+        return s_send(cli, HJ__TALLY__REQUEST__OP_CANDIDATES_SET, &list.base, PREP_WRITE,
+                      "candidate list recorded", en);
     } else if (strcmp(verb, "round") == 0) {
+        Hj__Tally__RoundOpen round = HJ__TALLY__ROUND_OPEN__INIT;
         const char *specs[20];
         size_t nb = s_all(cli, "box", specs, 20);
         round.election = (char *)election;
@@ -669,103 +691,56 @@ static int s_election_day(cli_t *cli, const char *verb)
             (rc = s_uint(cli, "present", 0, &round.present)) != CLI_OK ||
             (rc = s_candidates(cli, election, persons, round.n_person_ids, person_ids)) != CLI_OK)
             return rc;
-        req.op_case = HJ__TALLY__REQUEST__OP_ROUND_OPEN;
-        req.round_open = &round;
-        done = "round opened";
+        return s_send(cli, HJ__TALLY__REQUEST__OP_ROUND_OPEN, &round.base, PREP_WRITE,
+                      "round opened", en);
     } else if (strcmp(verb, "ballots") == 0) {
-        const char *box = cli_opt(cli, "box"), *from = cli_opt(cli, "from");
-        const char *given[S_BATCH];
-        size_t n = s_all(cli, "ballot", given, S_BATCH);
-        char **specs = NULL, *text = NULL;
-        if (!box)
-            return cli_usage("--box NAME is required");
-        if (from && n)
-            return cli_usage("give ballots with --ballot or --from FILE, not both");
-        if (from) {
-            if ((rc = s_read_specs(cli, from, &specs, &n, &text)) != CLI_OK) {
-                free(specs);
-                free(text);
-                return rc;
-            }
-        } else {
-            if (!n)
-                return cli_usage("--ballot MARKS[|NAME>K]... or --from FILE (one ballot a line)");
-            specs = calloc(n + 1, sizeof *specs);
-            for (size_t i = 0; specs && i < n; i++)
-                specs[i] = strdup(given[i]);
-        }
-        rc = specs ? s_ballots(cli, election, box, specs, n) : CLI_UNREACHABLE;
-        if (!from)
-            for (size_t i = 0; specs && i < n; i++)
-                free(specs[i]);
-        free(specs);
-        free(text);
-        return rc;
+        return s_ballots_verb(cli, election);
     } else if (strcmp(verb, "count") == 0 || strcmp(verb, "amend") == 0) {
-        int amend = verb[0] == 'a';
+        Hj__Tally__BoxTotal total = HJ__TALLY__BOX_TOTAL__INIT;
         total.election = (char *)election;
         if ((rc = s_box_total(cli, &total, votes, wv, wp, wspecs)) != CLI_OK)
             return rc;
         if (!total.box[0])
             return cli_usage("--box NAME is required");
-        if (amend) {
-            total.reason = (char *)cli_opt_or(cli, "reason", "");
-            if ((rc = s_uint(cli, "round", 1, &total.round)) != CLI_OK)
-                return rc;
-            req.op_case = HJ__TALLY__REQUEST__OP_AMEND;
-            req.amend = &total;
-            done = "amendment recorded";
-        } else {
-            total.reason = (char *)cli_opt_or(cli, "reason", "");
-            req.op_case = HJ__TALLY__REQUEST__OP_BOX_COUNT;
-            req.box_count = &total;
-            done =
-                total.reason[0] ? "recount recorded beside the first count" : "box total recorded";
-        }
+        total.reason = (char *)cli_opt_or(cli, "reason", "");
+        if (verb[0] == 'a' && (rc = s_uint(cli, "round", 1, &total.round)) != CLI_OK)
+            return rc;
+        if (verb[0] == 'a')
+            return s_send(cli, HJ__TALLY__REQUEST__OP_AMEND, &total.base, PREP_WRITE,
+                          "amendment recorded", en);
+        return s_send(
+            cli, HJ__TALLY__REQUEST__OP_BOX_COUNT, &total.base, PREP_WRITE,
+            total.reason[0] ? "recount recorded beside the first count" : "box total recorded", en);
     } else if (strcmp(verb, "vacancy") == 0 || strcmp(verb, "reduce") == 0) {
+        Hj__Tally__SeatClosure closure = HJ__TALLY__SEAT_CLOSURE__INIT;
+        int vacancy = verb[0] == 'v';
         closure.election = (char *)election;
         closure.reason = (char *)cli_opt_or(cli, "reason", "");
         if ((rc = s_uint(cli, "seats", 1, &closure.seats)) != CLI_OK)
             return rc;
         if (!closure.reason[0])
             return cli_usage("--reason TEXT is required (the journal records it with your name)");
-        if (verb[0] == 'v') {
-            req.op_case = HJ__TALLY__REQUEST__OP_VACANCY;
-            req.vacancy = &closure;
-            done = "seats left vacant (暂缺)";
-        } else {
-            req.op_case = HJ__TALLY__REQUEST__OP_REDUCE;
-            req.reduce = &closure;
-            done = "seats reduced (减少名额)";
-        }
+        return s_send(cli, vacancy ? HJ__TALLY__REQUEST__OP_VACANCY : HJ__TALLY__REQUEST__OP_REDUCE,
+                      &closure.base, PREP_WRITE,
+                      vacancy ? "seats left vacant (暂缺)" : "seats reduced (减少名额)", en);
     } else if (strcmp(verb, "result") == 0 || strcmp(verb, "certify") == 0) {
+        Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
         ref.id = (char *)election;
-        if (verb[0] == 'r') {
-            req.op_case = HJ__TALLY__REQUEST__OP_RESULT;
-            req.result = &ref;
-        } else {
-            req.op_case = HJ__TALLY__REQUEST__OP_CERTIFY;
-            req.certify = &ref;
-            done = "result certified: it is locked; a correction is an amendment with its reason";
-        }
+        if (verb[0] == 'r')
+            return s_send(cli, HJ__TALLY__REQUEST__OP_RESULT, &ref.base, 0, NULL, en);
+        return s_send(cli, HJ__TALLY__REQUEST__OP_CERTIFY, &ref.base, PREP_WRITE,
+                      "result certified: it is locked; a correction is an amendment with its "
+                      "reason",
+                      en);
     } else if (strcmp(verb, "proxy") == 0) {
+        Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
         proxy.election = (char *)election;
-        proxy.holder = (char *)cli_opt_or(cli, "holder", "");
-        proxy.holder_name = (char *)cli_opt_or(cli, "holder-name", "");
-        proxy.principal = (char *)cli_opt_or(cli, "for", "");
-        proxy.principal_name = (char *)cli_opt_or(cli, "for-name", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_PROXY_ADD;
-        req.proxy_add = &proxy;
-    } else
-        return cli_usage("unknown verb '%s' (see hj election --help)", verb);
-    if (req.op_case != HJ__TALLY__REQUEST__OP_RESULT)
-        req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                           (ProtobufCMessage **)&reply)) != CLI_OK)
-        return rc;
-    rc = s_print_reply(cli, reply, done, en);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return rc;
+        prep_texts(cli, (const char *const[]){"holder", "holder-name", "for", "for-name", NULL},
+                   (char **const[]){&proxy.holder, &proxy.holder_name, &proxy.principal,
+                                    &proxy.principal_name, NULL});
+        return s_send(cli, HJ__TALLY__REQUEST__OP_PROXY_ADD, &proxy.base, PREP_WRITE, NULL, en);
+    }
+    return cli_usage("unknown verb '%s' (see hj election --help)", verb);
 }
 
 /* hj election list: what officials read is Chinese (community names, body,
@@ -842,58 +817,41 @@ static int s_election_list(cli_t *cli)
 /* hj voters — 选民登记: the voter roll, its publication, objections. */
 int cmd_voters(cli_t *cli, const char *verb)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__VoterRoll roll = HJ__TALLY__VOTER_ROLL__INIT;
-    Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
-    Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
-    Hj__Tally__ObjectionDecision d = HJ__TALLY__OBJECTION_DECISION__INIT;
-    Hj__Tally__Reply *reply = NULL;
-    const char *done = NULL;
-    char id[37];
     int rc;
     if (cli->npos != 1)
         return cli_usage(
             "hj voters set|show|object COMMUNITY ... | hj voters decide OBJECTION-ID ...");
     if (strcmp(verb, "set") == 0) {
+        Hj__Tally__VoterRoll roll = HJ__TALLY__VOTER_ROLL__INIT;
         roll.community = (char *)cli->pos[0];
         roll.published_on = (char *)cli_opt_or(cli, "published", "");
         if ((rc = s_uint(cli, "voters", 1, &roll.voters)) != CLI_OK ||
             (rc = s_uint(cli, "households", 0, &roll.households)) != CLI_OK ||
             (rc = s_uint(cli, "representatives", 0, &roll.representatives)) != CLI_OK)
             return rc;
-        req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET;
-        req.voter_roll_set = &roll;
-        done = "voter roll recorded";
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET, &roll.base, PREP_WRITE,
+                      "voter roll recorded", 0);
     } else if (strcmp(verb, "show") == 0) {
+        Hj__Tally__SnapshotQuery q = HJ__TALLY__SNAPSHOT_QUERY__INIT;
         q.community = (char *)cli->pos[0];
-        req.op_case = HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET;
-        req.voter_roll_get = &q;
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET, &q.base, 0, NULL, 0);
     } else if (strcmp(verb, "object") == 0) {
+        Hj__Tally__Objection o = HJ__TALLY__OBJECTION__INIT;
         o.community = (char *)cli->pos[0];
-        o.filed_by = (char *)cli_opt_or(cli, "by", "");
-        o.filed_on = (char *)cli_opt_or(cli, "date", "");
-        o.about = (char *)cli_opt_or(cli, "about", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_FILE;
-        req.objection_file = &o;
-        done = "objection filed";
+        prep_texts(cli, (const char *const[]){"by", "date", "about", NULL},
+                   (char **const[]){&o.filed_by, &o.filed_on, &o.about, NULL});
+        return s_send(cli, HJ__TALLY__REQUEST__OP_OBJECTION_FILE, &o.base, PREP_WRITE,
+                      "objection filed", 0);
     } else if (strcmp(verb, "decide") == 0) {
+        Hj__Tally__ObjectionDecision d = HJ__TALLY__OBJECTION_DECISION__INIT;
         d.id = (char *)cli->pos[0];
         if ((rc = cli_enum(cli, "decision", s_decision_enum, "", (const char **)&d.decision)) !=
             CLI_OK)
             return rc;
         d.date = (char *)cli_opt_or(cli, "date", "");
         d.note = (char *)cli_opt_or(cli, "note", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE;
-        req.objection_decide = &d;
-        done = "objection decided";
-    } else
-        return cli_usage("hj voters set|show|object|decide (see hj voters --help)");
-    if (req.op_case != HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET)
-        req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                           (ProtobufCMessage **)&reply)) != CLI_OK)
-        return rc;
-    rc = s_print_reply(cli, reply, done, 0);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return rc;
+        return s_send(cli, HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE, &d.base, PREP_WRITE,
+                      "objection decided", 0);
+    }
+    return cli_usage("hj voters set|show|object|decide (see hj voters --help)");
 }

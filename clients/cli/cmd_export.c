@@ -710,16 +710,8 @@ static const char *s_gate_state(const s_row_t *row, size_t arg, int en, s_buf_t 
 {
     (void)buf;
     const Hj__Tally__Gate *g = s_gate(row, (int)arg);
-    switch (g ? g->state : HJ__TALLY__GATE_STATE__GATE_STATE_UNSPECIFIED) {
-    case HJ__TALLY__GATE_STATE__GREEN:
-        return en ? "green" : "通过";
-    case HJ__TALLY__GATE_STATE__RED:
-        return en ? "red" : "未通过";
-    case HJ__TALLY__GATE_STATE__OVERRIDDEN:
-        return en ? "overridden" : "区级越过";
-    default:
-        return "";
-    }
+    const char *word = g ? board_state_word(g->state, en, 1) : NULL;
+    return word ? word : "";
 }
 
 /* arg = gate id: its reason, and who overrode it why */

@@ -1,7 +1,6 @@
 /* hj plan — 制定方案: plans and their approval chains; hj task — dated tasks
  * with owners (时间到天, 任务到人). */
 #include "cmd_prep.h"
-#include "record_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,105 +85,117 @@ static void s_print_tasks(const ProtobufCMessage *m)
     prep_table(m, 8, head, s_row_task);
 }
 
-int cmd_plan(cli_t *cli, const char *verb)
+static int s_add(cli_t *cli, const char *verb)
 {
+    Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
     Hj__Registry__PlanStep steps[S_MAX_STEPS + 1], *step_ptrs[S_MAX_STEPS + 1];
     char *names[S_MAX_STEPS + 1];
-    int rc;
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Plan p = HJ__REGISTRY__PLAN__INIT;
-        size_t n = prep_opts(cli, "step", names, S_MAX_STEPS + 1);
-        if (n == 0) {
-            n = sizeof s_default_steps / sizeof s_default_steps[0];
-            memcpy(names, s_default_steps, sizeof s_default_steps);
-        }
-        for (size_t i = 0; i < n; i++) {
-            hj__registry__plan_step__init(&steps[i]);
-            steps[i].name = names[i];
-            step_ptrs[i] = &steps[i];
-        }
-        p.steps = step_ptrs;
-        p.n_steps = n; /* more than 10 are refused by the service, naming the field */
-        prep_texts(cli,
-                   (const char *const[]){"community", "subdistrict", "title", "text", "document",
-                                         "date", NULL},
-                   (char **const[]){&p.community, &p.subdistrict, &p.title, &p.text, &p.document,
-                                    &p.submitted_on, NULL});
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_ADD, &p.base,
-                          cli->en ? "plan submitted for approval" : "方案已提交审批", s_print);
-    } else if ((strcmp(verb, "edit") == 0 || strcmp(verb, "revise") == 0) && cli->npos == 1) {
-        Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
-        int revise = verb[0] == 'r';
-        e.id = (char *)cli->pos[0];
-        prep_texts(cli, (const char *const[]){"title", "text", "document", NULL},
-                   (char **const[]){&e.title, &e.text, &e.document, NULL});
-        if (revise)
-            e.date = (char *)cli_opt_or(cli, "date", "");
-        return prep_write(cli,
-                          revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE
-                                 : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT,
-                          &e.base,
-                          revise ? "new version submitted: its approval chain starts again"
-                                 : "plan edited: its approval chain starts again",
-                          s_print);
-    } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "return") == 0) && cli->npos == 1) {
-        Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
-        d.id = (char *)cli->pos[0];
-        d.approve = verb[0] == 'a';
-        prep_texts(cli, (const char *const[]){"date", "by", "note", NULL},
-                   (char **const[]){&d.date, &d.approver, &d.note, NULL});
-        if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
-            return rc;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE, &d.base,
-                          d.approve ? "step approved" : "plan returned", s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.state = (char *)prep_enum(cli, "state", "");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PLAN_LIST, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_PLAN_GET, s_print);
-    return cli_usage("hj plan add|edit|revise|approve|return|list|show");
+    (void)verb;
+    size_t n = prep_opts(cli, "step", names, S_MAX_STEPS + 1);
+    if (n == 0) {
+        n = sizeof s_default_steps / sizeof s_default_steps[0];
+        memcpy(names, s_default_steps, sizeof s_default_steps);
+    }
+    for (size_t i = 0; i < n; i++) {
+        hj__registry__plan_step__init(&steps[i]);
+        steps[i].name = names[i];
+        step_ptrs[i] = &steps[i];
+    }
+    p.steps = step_ptrs;
+    p.n_steps = n; /* more than 10 are refused by the service, naming the field */
+    prep_texts(cli,
+               (const char *const[]){"community", "subdistrict", "title", "text", "document",
+                                     "date", NULL},
+               (char **const[]){&p.community, &p.subdistrict, &p.title, &p.text, &p.document,
+                                &p.submitted_on, NULL});
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_ADD, &p.base,
+                      cli->en ? "plan submitted for approval" : "方案已提交审批", s_print);
 }
 
-static int s_task(cli_t *cli, const char *verb)
+/* edit, or revise (a new version from --date): the approval chain starts again. */
+static int s_edit(cli_t *cli, const char *verb)
 {
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
-        prep_texts(cli, (const char *const[]){"plan", "title", "owner", "due", NULL},
-                   (char **const[]){&t.plan_id, &t.title, &t.owner, &t.due, NULL});
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_ADD, &t.base,
-                          cli->en ? "task added" : "任务已添加", s_print_tasks);
-    } else if (strcmp(verb, "done") == 0 && cli->npos == 1) {
-        Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
-        d.id = (char *)cli->pos[0];
-        d.date = (char *)cli_opt_or(cli, "date", "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_DONE, &d.base,
-                          cli->en ? "task done" : "任务已完成", s_print_tasks);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.plan = (char *)cli_opt_or(cli, "plan", "");
-        q.state = (char *)prep_enum(cli, "state", "");
-        q.overdue = cli_flag(cli, "overdue");
-        q.include_void = cli_flag(cli, "include-void");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_TASK_LIST, &q, s_print_tasks);
-    } else if (strcmp(verb, "void") == 0) {
-        return prep_void(cli, "hj task void ID --reason TEXT", HJ__REGISTRY__REQUEST__OP_TASK_VOID,
-                         "任务", "task", s_print_tasks);
-    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
-        Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
-        u.id = (char *)cli->pos[0];
-        prep_texts(cli, (const char *const[]){"reason", "due", "title", "owner", NULL},
-                   (char **const[]){&u.reason, &u.due, &u.title, &u.owner, NULL});
+    Hj__Registry__PlanEdit e = HJ__REGISTRY__PLAN_EDIT__INIT;
+    int revise = verb[0] == 'r';
+    e.id = (char *)cli->pos[0];
+    prep_texts(cli, (const char *const[]){"title", "text", "document", NULL},
+               (char **const[]){&e.title, &e.text, &e.document, NULL});
+    if (revise)
+        e.date = (char *)cli_opt_or(cli, "date", "");
+    return prep_write(
+        cli, revise ? HJ__REGISTRY__REQUEST__OP_PLAN_REVISE : HJ__REGISTRY__REQUEST__OP_PLAN_EDIT,
+        &e.base,
+        revise ? "new version submitted: its approval chain starts again"
+               : "plan edited: its approval chain starts again",
+        s_print);
+}
 
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_UPDATE, &u.base,
-                          prep_corrected_done("任务", "task"), s_print_tasks);
-    }
-    return cli_usage("hj task add|done|list|void|update");
+/* approve a step of the chain, or return the plan. */
+static int s_decide(cli_t *cli, const char *verb)
+{
+    Hj__Registry__PlanDecision d = HJ__REGISTRY__PLAN_DECISION__INIT;
+    int rc;
+    d.id = (char *)cli->pos[0];
+    d.approve = verb[0] == 'a';
+    prep_texts(cli, (const char *const[]){"date", "by", "note", NULL},
+               (char **const[]){&d.date, &d.approver, &d.note, NULL});
+    if ((rc = prep_uint(cli, "step", 1, 10, 0, &d.position)) != CLI_OK)
+        return rc;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PLAN_DECIDE, &d.base,
+                      d.approve ? "step approved" : "plan returned", s_print);
+}
+
+int cmd_plan(cli_t *cli, const char *verb)
+{
+    static const prep_verb_t verbs[] = {{"add", 0, s_add},       {"edit", 1, s_edit},
+                                        {"revise", 1, s_edit},   {"approve", 1, s_decide},
+                                        {"return", 1, s_decide}, {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"state", PREP_WORD, "state"}, {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "plan", verbs, filters, s_print);
+}
+
+static int s_task_add(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Task t = HJ__REGISTRY__TASK__INIT;
+    (void)verb;
+    prep_texts(cli, (const char *const[]){"plan", "title", "owner", "due", NULL},
+               (char **const[]){&t.plan_id, &t.title, &t.owner, &t.due, NULL});
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_ADD, &t.base,
+                      cli->en ? "task added" : "任务已添加", s_print_tasks);
+}
+
+static int s_task_done(cli_t *cli, const char *verb)
+{
+    Hj__Registry__TaskDone d = HJ__REGISTRY__TASK_DONE__INIT;
+    (void)verb;
+    d.id = (char *)cli->pos[0];
+    d.date = (char *)cli_opt_or(cli, "date", "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_DONE, &d.base,
+                      cli->en ? "task done" : "任务已完成", s_print_tasks);
+}
+
+static int s_task_update(cli_t *cli, const char *verb)
+{
+    Hj__Registry__TaskUpdate u = HJ__REGISTRY__TASK_UPDATE__INIT;
+    (void)verb;
+    u.id = (char *)cli->pos[0];
+    prep_texts(cli, (const char *const[]){"reason", "due", "title", "owner", NULL},
+               (char **const[]){&u.reason, &u.due, &u.title, &u.owner, NULL});
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TASK_UPDATE, &u.base,
+                      prep_corrected_done("任务", "task"), s_print_tasks);
 }
 
 /* The record by its code (X0042) or UUID (issue #20). */
 int cmd_task(cli_t *cli, const char *verb)
 {
-    return record_ref_run(cli, verb, (const char *const[]){"done", "void", "update", NULL}, "task",
-                          s_task);
+    static const prep_verb_t verbs[] = {{"add", 0, s_task_add},
+                                        {"done", 1, s_task_done},
+                                        {"update", 1, s_task_update},
+                                        {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"plan", PREP_TEXT, "plan"},
+                                            {"state", PREP_WORD, "state"},
+                                            {"overdue", PREP_FLAG, "overdue"},
+                                            {"include-void", PREP_FLAG, "include_void"},
+                                            {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "task", verbs, filters, s_print_tasks);
 }

@@ -1,5 +1,6 @@
 /* Shared by the preparation-record command groups. */
 #include "cmd_prep.h"
+#include "record_ref.h"
 #include "audit.pb-c.h"
 #include "interviews.pb-c.h"
 #include "tally.pb-c.h"
@@ -264,6 +265,23 @@ int prep_fetch(cli_t *cli, const prep_service_t *svc, uint32_t op_case, const Pr
     return CLI_OK;
 }
 
+int prep_fetch_show(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                    const ProtobufCMessage *op, int how, const ProtobufCMessageDescriptor *type,
+                    void (*print)(const ProtobufCMessage *result, int arg), int arg)
+{
+    ProtobufCMessage *reply;
+    const ProtobufCMessage *result;
+    int rc = prep_fetch(cli, svc, op_case, op, how, type, &reply, &result);
+    if (rc != CLI_OK)
+        return rc;
+    if (cli->json)
+        cli_json(result);
+    else
+        print(result, arg);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return CLI_OK;
+}
+
 const prep_service_t prep_registry = {"registry", &hj__registry__request__descriptor,
                                       &hj__registry__reply__descriptor};
 const prep_service_t prep_audit = {"audit", &hj__audit__request__descriptor,
@@ -441,20 +459,6 @@ char *prep_slurp(const char *path, size_t *len)
     return buf;
 }
 
-int prep_grow(void *arrayp, size_t n, size_t *cap, size_t size)
-{
-    void *items, *grown;
-    if (n < *cap)
-        return 0;
-    size_t want = *cap ? *cap * 2 : 64;
-    memcpy(&items, arrayp, sizeof items); /* T ** and void * share a representation */
-    if (want > SIZE_MAX / size || !(grown = realloc(items, want * size)))
-        return -1;
-    memcpy(arrayp, &grown, sizeof grown);
-    *cap = want;
-    return 0;
-}
-
 /* Which column of the file holds each of spec's columns; every unknown or
  * repeated one is named. 0 / -1. */
 static int s_csv_header(const prep_csv_t *spec, const hj_csv_record_t *rec, int *col)
@@ -478,11 +482,51 @@ static int s_csv_header(const prep_csv_t *spec, const hj_csv_record_t *rec, int 
     return bad || spec->check(rec, col) != 0 ? -1 : 0;
 }
 
-int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx)
+/* Room for element n in the malloc'd array at *(T **)arrayp of *cap elements
+ * of size bytes (doubling, from 64): 0, or -1 when out of memory (unchanged). */
+static int s_grow(void *arrayp, size_t n, size_t *cap, size_t size)
 {
-    size_t len = 0, rows = 0;
-    int rc = CLI_USAGE, got = 0;
+    void *items, *grown;
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap * 2 : 64;
+    memcpy(&items, arrayp, sizeof items); /* T ** and void * share a representation */
+    if (want > SIZE_MAX / size || !(grown = realloc(items, want * size)))
+        return -1;
+    memcpy(arrayp, &grown, sizeof grown);
+    *cap = want;
+    return 0;
+}
+
+/* One record as a message of spec->type in a, its pointer kept in *list:
+ * 0 kept, 1 a bad line (named), -1 out of memory. */
+static int s_csv_row(const prep_csv_t *spec, const hj_csv_record_t *rec, const int *col,
+                     hj_arena_t *a, ProtobufCMessage ***list, size_t *n, size_t *cap)
+{
+    ProtobufCMessage *msg = hj_arena_alloc(a, spec->type->sizeof_message);
+    if (!msg || s_grow(list, *n, cap, sizeof **list) != 0)
+        return -1;
+    protobuf_c_message_init(spec->type, msg);
+    int kept = spec->row(rec, col, msg, a);
+    if (a->failed)
+        return -1;
+    if (kept == 0)
+        (*list)[(*n)++] = msg;
+    return kept;
+}
+
+int prep_csv_read(const char *path, const prep_csv_t *spec, hj_arena_t *a, void *rows, size_t *n)
+{
+    size_t len = 0, lines = 0, kept = 0, cap = 0;
+    int rc = CLI_USAGE, got = 0, col[PREP_CSV_MAX_COLUMNS];
+    ProtobufCMessage **list = NULL, **out = NULL;
     hj_csv_record_t rec;
+    *n = 0;
+    if (spec->ncols > PREP_CSV_MAX_COLUMNS) {
+        fprintf(stderr, "hj: internal: %d columns, at most %d\n", spec->ncols,
+                PREP_CSV_MAX_COLUMNS);
+        abort();
+    }
     char *buf = prep_slurp(path, &len);
     if (!buf)
         return cli_usage("cannot read %s: %s", path, strerror(errno));
@@ -497,31 +541,42 @@ int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx)
     size_t columns = rec.count;
     rc = CLI_OK;
     while ((got = hj_csv_next(reader, &rec)) == 1) {
-        rows++;
+        lines++;
         if (rec.count != columns) {
             fprintf(stderr, "hj: line %zu: %zu fields, the header has %zu\n", rec.line, rec.count,
                     columns);
             rc = CLI_USAGE;
             continue;
         }
-        int kept = spec->row(ctx, &rec, col);
-        if (kept < 0) {
+        int row = s_csv_row(spec, &rec, col, a, &list, &kept, &cap);
+        if (row < 0) {
             fprintf(stderr, "hj: out of memory reading %s\n", path);
             rc = CLI_USAGE;
             break;
         }
-        if (kept > 0)
+        if (row > 0)
             rc = CLI_USAGE;
     }
     if (got < 0) {
         fprintf(stderr, "hj: %s: %s\n", path, hj_csv_error(reader));
         rc = CLI_USAGE;
     }
-    if (rc == CLI_OK && rows == 0) {
+    if (rc == CLI_OK && lines == 0) {
         fprintf(stderr, "hj: %s has a header but no rows\n", path);
         rc = CLI_USAGE;
     }
+    /* The pointer array moves into the arena with the rows it points to. */
+    if (rc == CLI_OK && !(out = hj_arena_alloc(a, kept * sizeof *out))) {
+        fprintf(stderr, "hj: out of memory reading %s\n", path);
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK) {
+        memcpy(out, list, kept * sizeof *out);
+        memcpy(rows, &out, sizeof out); /* T ** and ProtobufCMessage ** share a representation */
+        *n = kept;
+    }
 out:
+    free(list);
     hj_csv_reader_destroy(&reader);
     free(buf);
     return rc;
@@ -559,6 +614,90 @@ int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_
     v.id = (char *)cli->pos[0];
     v.reason = (char *)cli_opt_or(cli, "reason", "");
     return prep_write(cli, op_case, &v.base, prep_voided_done(what_zh, what_en), print);
+}
+
+/* The kinds of registry record a group's verbs share (prep_kind_run): list,
+ * show and void as their ops (0: the kind has none), what a void says it
+ * voided, the verbs a code names the record in (NULL: its UUID only), and
+ * the group's usage. */
+typedef struct {
+    const char *group;
+    uint32_t list_op, get_op, void_op;
+    const char *what_zh, *what_en;
+    const char *const *ref_verbs;
+    const char *usage;
+} s_kind_t;
+
+#define S_OP(name) HJ__REGISTRY__REQUEST__OP_##name
+static const char *const s_ref_verbs[] = {"show", "void", "update", NULL};
+static const char *const s_task_verbs[] = {"done", "void", "update", NULL};
+static const s_kind_t s_kinds[] = {
+    {"publicity", S_OP(PUBLICITY_LIST), S_OP(PUBLICITY_GET), S_OP(PUBLICITY_VOID), "宣传记录",
+     "publicity push", s_ref_verbs, "hj publicity add|list|show|void|update"},
+    {"assessment", S_OP(ASSESSMENT_LIST), S_OP(ASSESSMENT_GET), S_OP(ASSESSMENT_VOID), "评估记录",
+     "assessment", s_ref_verbs, "hj assessment add|list|show|risk|void"},
+    {"training", S_OP(TRAINING_LIST), S_OP(TRAINING_GET), S_OP(TRAINING_VOID), "培训记录",
+     "training session", s_ref_verbs, "hj training add|list|show|coverage|void|update"},
+    {"reserve", S_OP(RESERVE_LIST), S_OP(RESERVE_GET), S_OP(RESERVE_VOID), "后备人选台账条目",
+     "reserve entry", s_ref_verbs, "hj reserve add|update|list|show|import|export|void"},
+    {"task", S_OP(TASK_LIST), 0, S_OP(TASK_VOID), "任务", "task", s_task_verbs,
+     "hj task add|done|list|void|update"},
+    {"body", S_OP(BODY_LIST), S_OP(BODY_GET), 0, NULL, NULL, NULL, "hj body add|change|list|show"},
+    {"plan", S_OP(PLAN_LIST), S_OP(PLAN_GET), 0, NULL, NULL, NULL,
+     "hj plan add|edit|revise|approve|return|list|show"},
+    {"rectification", S_OP(RECTIFICATION_LIST), S_OP(RECTIFICATION_GET), 0, NULL, NULL, NULL,
+     "hj rectification open|start|close|list|show"},
+    {"upgrade", S_OP(UPGRADE_LIST), S_OP(UPGRADE_GET), 0, NULL, NULL, NULL,
+     "hj upgrade request|approve|reject|list|show"},
+};
+#undef S_OP
+
+/* A kind's list verb: its filters into q, then prep_list. */
+static int s_kind_list(cli_t *cli, uint32_t op_case, const prep_filter_t *filters,
+                       void (*print)(const ProtobufCMessage *result))
+{
+    Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
+    for (const prep_filter_t *f = filters; f->key; f++) {
+        const ProtobufCFieldDescriptor *d =
+            protobuf_c_message_descriptor_get_field_by_name(q.base.descriptor, f->field);
+        char *at = d ? (char *)&q + d->offset : NULL;
+        /* A filter naming no field of its type is the programmer's: said, never sent. */
+        if (!d || d->type != (f->how == PREP_FLAG ? PROTOBUF_C_TYPE_BOOL : PROTOBUF_C_TYPE_STRING))
+            return cli_usage("internal: --%s fills no list field %s", f->key, f->field);
+        if (f->how == PREP_FLAG) {
+            protobuf_c_boolean set = cli_flag(cli, f->key);
+            memcpy(at, &set, sizeof set);
+        } else {
+            const char *v =
+                f->how == PREP_WORD ? prep_enum(cli, f->key, "") : cli_opt_or(cli, f->key, "");
+            memcpy(at, &v, sizeof v);
+        }
+    }
+    return prep_list(cli, op_case, &q, print);
+}
+
+int prep_kind_run(cli_t *cli, const char *verb, const char *group, const prep_verb_t *verbs,
+                  const prep_filter_t *filters, void (*print)(const ProtobufCMessage *result))
+{
+    const s_kind_t *k = s_kinds;
+    char usage[128];
+    while (strcmp(k->group, group) != 0)
+        if (++k == s_kinds + sizeof s_kinds / sizeof s_kinds[0])
+            return cli_usage("internal: no record kind %s", group);
+    int rc = k->ref_verbs ? record_ref_pos(cli, verb, k->ref_verbs, group) : CLI_OK;
+    if (rc != CLI_OK)
+        return rc;
+    for (const prep_verb_t *v = verbs; v->verb; v++)
+        if (strcmp(verb, v->verb) == 0 && (!v->one || cli->npos == 1))
+            return v->run(cli, verb);
+    if (strcmp(verb, "list") == 0)
+        return s_kind_list(cli, k->list_op, filters, print);
+    if (k->get_op && strcmp(verb, "show") == 0 && cli->npos == 1)
+        return prep_show(cli, k->get_op, print);
+    if (!k->void_op || strcmp(verb, "void") != 0)
+        return cli_usage("%s", k->usage);
+    snprintf(usage, sizeof usage, "hj %s void ID --reason TEXT", group);
+    return prep_void(cli, usage, k->void_op, k->what_zh, k->what_en, print);
 }
 
 const char *prep_voided_mark(int voided)

@@ -8,6 +8,8 @@
  * service (cmd_registry, cmd_audit, cmd_talk, cmd_board, cmd_election,
  * cmd_voters, cmd_dossier use them). */
 #include "cli.h"
+#include <stddef.h>
+#include "hj_arena.h"
 #include "hj_csv.h"
 #include "registry.pb-c.h"
 
@@ -51,6 +53,13 @@ int prep_send_to(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
 int prep_fetch(cli_t *cli, const prep_service_t *svc, uint32_t op_case, const ProtobufCMessage *op,
                int how, const ProtobufCMessageDescriptor *type, ProtobufCMessage **reply,
                const ProtobufCMessage **result);
+
+/* prep_fetch, then the result: --json prints it, else print(result, arg)
+ * (arg: what the verb passes its printer, as its language or format). Frees
+ * the reply. CLI_* exit code. */
+int prep_fetch_show(cli_t *cli, const prep_service_t *svc, uint32_t op_case,
+                    const ProtobufCMessage *op, int how, const ProtobufCMessageDescriptor *type,
+                    void (*print)(const ProtobufCMessage *result, int arg), int arg);
 
 /* One registry request: op as the member op_case names, stamped with a
  * request id (--request-id, else new) when write is set, sent after refusing
@@ -150,6 +159,34 @@ int prep_void(cli_t *cli, const char *usage, uint32_t op_case, const char *what_
  * kept in the journal)", in Chinese unless --lang en (a static buffer each). */
 const char *prep_voided_done(const char *what_zh, const char *what_en);
 const char *prep_corrected_done(const char *what_zh, const char *what_en);
+/* ---- a kind of registry record and its verbs ------------------------------ */
+
+/* One option of a kind's list verb: --key into the Hj__Registry__ListQuery
+ * field of that name, as typed, as a categorical word (prep_enum), or as a
+ * flag (a bool field). */
+enum { PREP_TEXT, PREP_WORD, PREP_FLAG };
+typedef struct {
+    const char *key; /* "status": --status */
+    int how;
+    const char *field; /* "state" */
+} prep_filter_t;
+/* One verb of a kind's own (add, update, ...): run when the verb matches (and
+ * the command has exactly one positional word, when one is set). */
+typedef struct {
+    const char *verb;
+    int one;
+    int (*run)(cli_t *cli, const char *verb);
+} prep_verb_t;
+/* `hj GROUP VERB ...` of a kind of registry record (publicity, assessment,
+ * training, reserve, body, rectification, upgrade, plan, task): the record's
+ * code resolved for the verbs that take one (record_ref.h), then one of the
+ * group's own verbs (ending with {NULL}), or the verbs the kinds share,
+ * where the kind has them: list (with filters, ending with {NULL}), show ID,
+ * void ID --reason TEXT; else the group's usage. print shows what list, show
+ * and void answer. CLI_* exit code. */
+int prep_kind_run(cli_t *cli, const char *verb, const char *group, const prep_verb_t *verbs,
+                  const prep_filter_t *filters, void (*print)(const ProtobufCMessage *result));
+
 /* " (已作废)" / " (voided)" after a voided record's date in a list; "" when it stands. */
 
 const char *prep_voided_mark(int voided);
@@ -171,18 +208,20 @@ char *prep_slurp(const char *path, size_t *len);
 typedef struct {
     const char *const *names; /* ncols rows of `width` header names ({zh, en, ...}, NULL-padded) */
     int ncols, width;
+    const ProtobufCMessageDescriptor *type; /* the message each record becomes */
     /* The columns a file must have, named on stderr when missing: 0 / -1. */
     int (*check)(const hj_csv_record_t *header, const int *col);
-    /* One record with the header's field count: 0 kept, 1 a bad line it named, -1 out of memory. */
-    int (*row)(void *ctx, const hj_csv_record_t *rec, const int *col);
+    /* Fills msg (a fresh message of type) from one record with the header's
+     * field count, its strings copied into a: 0 kept, 1 a bad line it named. */
+    int (*row)(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *msg, hj_arena_t *a);
 } prep_csv_t;
-/* Reads path: maps the header onto spec's columns into col (ncols ints, -1 =
- * absent; an unknown or repeated column is named), then hands each record to
- * spec->row. CLI_OK when the file has rows and every one was kept; CLI_USAGE
- * after naming every bad line (the caller frees what row kept either way). */
-int prep_csv_read(const char *path, const prep_csv_t *spec, int *col, void *ctx);
-/* Room for element n in the malloc'd array at *(T **)arrayp of *cap elements
- * of size bytes (doubling, from 64): 0, or -1 when out of memory (unchanged). */
-int prep_grow(void *arrayp, size_t n, size_t *cap, size_t size);
+/* At most this many columns in a spec. */
+#define PREP_CSV_MAX_COLUMNS 16
+/* Reads path: maps the header onto spec's columns (an unknown or repeated
+ * column is named), then makes each record a message of spec->type. CLI_OK
+ * when the file has rows and every one was kept: *rows (pass the address of
+ * a repeated field, T ***) and *n hold them, all owned by a (hj_arena_free);
+ * CLI_USAGE after naming every bad line, *n 0. */
+int prep_csv_read(const char *path, const prep_csv_t *spec, hj_arena_t *a, void *rows, size_t *n);
 
 #endif

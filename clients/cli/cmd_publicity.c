@@ -1,7 +1,7 @@
 /* hj publicity — 宣传动员: pushes by channel and kind, with totals. */
 #include "cmd_prep.h"
-#include "record_ref.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,49 +49,41 @@ static void s_print(const ProtobufCMessage *m)
     cli_table_destroy(&t);
 }
 
-static int s_publicity(cli_t *cli, const char *verb)
+static int s_add(cli_t *cli, const char *verb)
 {
+    Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
     int rc;
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Publicity p = HJ__REGISTRY__PUBLICITY__INIT;
-        prep_texts(cli, (const char *const[]){"community", "subdistrict", "date", "title", NULL},
-                   (char **const[]){&p.community, &p.subdistrict, &p.date, &p.title, NULL});
-        p.channel = (char *)prep_enum(cli, "channel", "");
-        p.kind = (char *)prep_enum(cli, "kind", "");
-        if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
-            return rc;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD, &p.base,
-                          cli->en ? "publicity recorded" : "宣传记录已登记", s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.kind = (char *)prep_enum(cli, "kind", "");
-        q.include_void = cli_flag(cli, "include-void");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_LIST, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_GET, s_print);
-    } else if (strcmp(verb, "void") == 0) {
-        return prep_void(cli, "hj publicity void ID --reason TEXT",
-                         HJ__REGISTRY__REQUEST__OP_PUBLICITY_VOID, "宣传记录", "publicity push",
-                         s_print);
-    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
-        Hj__Registry__PublicityUpdate u = HJ__REGISTRY__PUBLICITY_UPDATE__INIT;
-        u.id = (char *)cli->pos[0];
-        prep_texts(cli, (const char *const[]){"reason", "date", "title", NULL},
-                   (char **const[]){&u.reason, &u.date, &u.title, NULL});
+    (void)verb;
+    prep_texts(cli, (const char *const[]){"community", "subdistrict", "date", "title", NULL},
+               (char **const[]){&p.community, &p.subdistrict, &p.date, &p.title, NULL});
+    p.channel = (char *)prep_enum(cli, "channel", "");
+    p.kind = (char *)prep_enum(cli, "kind", "");
+    if ((rc = prep_uint(cli, "count", 1, 100000, 1, &p.count)) != CLI_OK)
+        return rc;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_ADD, &p.base,
+                      cli->en ? "publicity recorded" : "宣传记录已登记", s_print);
+}
 
-        if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)
-            return rc;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
-                          prep_corrected_done("宣传记录", "publicity push"),
-
-                          s_print);
-    }
-    return cli_usage("hj publicity add|list|show|void|update");
+static int s_update(cli_t *cli, const char *verb)
+{
+    Hj__Registry__PublicityUpdate u = HJ__REGISTRY__PUBLICITY_UPDATE__INIT;
+    int rc;
+    (void)verb;
+    u.id = (char *)cli->pos[0];
+    prep_texts(cli, (const char *const[]){"reason", "date", "title", NULL},
+               (char **const[]){&u.reason, &u.date, &u.title, NULL});
+    if ((rc = prep_uint(cli, "count", 1, 100000, 0, &u.count)) != CLI_OK)
+        return rc;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_PUBLICITY_UPDATE, &u.base,
+                      prep_corrected_done("宣传记录", "publicity push"), s_print);
 }
 
 /* The record by its code (X0042) or UUID (issue #20). */
 int cmd_publicity(cli_t *cli, const char *verb)
 {
-    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                          "publicity", s_publicity);
+    static const prep_verb_t verbs[] = {
+        {"add", 0, s_add}, {"update", 1, s_update}, {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {
+        {"kind", PREP_WORD, "kind"}, {"include-void", PREP_FLAG, "include_void"}, {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "publicity", verbs, filters, s_print);
 }

@@ -52,73 +52,81 @@ static void s_print_upgrade(const ProtobufCMessage *m)
     prep_table(m, 8, head, s_row_upgrade);
 }
 
+static int s_open(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Rectification m = HJ__REGISTRY__RECTIFICATION__INIT;
+    (void)verb;
+    m.problem = (char *)prep_enum(cli, "problem", "");
+    prep_texts(
+        cli,
+        (const char *const[]){"community", "description", "plan", "owner", "due", "date", NULL},
+        (char **const[]){&m.community, &m.description, &m.plan, &m.owner, &m.due, &m.opened_on,
+                         NULL});
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN, &m.base,
+                      "rectification opened", s_print);
+}
+
+/* start, or close (销号) with its note and who verified it. */
+static int s_step(cli_t *cli, const char *verb)
+{
+    Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
+    int closing = verb[0] == 'c';
+    s.id = (char *)cli->pos[0];
+    s.date = (char *)cli_opt_or(cli, "date", "");
+    if (closing) {
+        s.note = (char *)cli_opt_or(cli, "note", "");
+        s.verified_by = (char *)cli_opt_or(cli, "verified-by", "");
+    }
+    return prep_write(
+        cli,
+        closing ? HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE
+                : HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE,
+        &s.base, closing ? "rectification closed (销号)" : "rectification in progress", s_print);
+}
+
 int cmd_rectification(cli_t *cli, const char *verb)
 {
-    if (strcmp(verb, "open") == 0) {
-        Hj__Registry__Rectification m = HJ__REGISTRY__RECTIFICATION__INIT;
-        m.problem = (char *)prep_enum(cli, "problem", "");
-        prep_texts(
-            cli,
-            (const char *const[]){"community", "description", "plan", "owner", "due", "date", NULL},
-            (char **const[]){&m.community, &m.description, &m.plan, &m.owner, &m.due, &m.opened_on,
-                             NULL});
+    static const prep_verb_t verbs[] = {
+        {"open", 0, s_open}, {"start", 1, s_step}, {"close", 1, s_step}, {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {
+        {"state", PREP_WORD, "state"}, {"problem", PREP_WORD, "kind"}, {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "rectification", verbs, filters, s_print);
+}
 
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_OPEN, &m.base,
-                          "rectification opened", s_print);
-    } else if ((strcmp(verb, "start") == 0 || strcmp(verb, "close") == 0) && cli->npos == 1) {
-        Hj__Registry__RectificationStep s = HJ__REGISTRY__RECTIFICATION_STEP__INIT;
-        int closing = verb[0] == 'c';
-        s.id = (char *)cli->pos[0];
-        s.date = (char *)cli_opt_or(cli, "date", "");
-        if (closing) {
-            s.note = (char *)cli_opt_or(cli, "note", "");
-            s.verified_by = (char *)cli_opt_or(cli, "verified-by", "");
-        }
-        return prep_write(cli,
-                          closing ? HJ__REGISTRY__REQUEST__OP_RECTIFICATION_CLOSE
-                                  : HJ__REGISTRY__REQUEST__OP_RECTIFICATION_ADVANCE,
-                          &s.base,
-                          closing ? "rectification closed (销号)" : "rectification in progress",
-                          s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.state = (char *)prep_enum(cli, "state", "");
-        q.kind = (char *)prep_enum(cli, "problem", "");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_LIST, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RECTIFICATION_GET, s_print);
-    return cli_usage("hj rectification open|start|close|list|show");
+static int s_request(cli_t *cli, const char *verb)
+{
+    Hj__Registry__Upgrade u = HJ__REGISTRY__UPGRADE__INIT;
+    const char *to = prep_enum(cli, "to", "");
+    (void)verb;
+    u.community = (char *)cli_opt_or(cli, "community", "");
+    u.reason = (char *)cli_opt_or(cli, "reason", "");
+    u.requested_on = (char *)cli_opt_or(cli, "date", "");
+    for (int i = 1; i <= 3; i++)
+        if (strcmp(to, s_orgs[i]) == 0 || strcmp(to, s_orgs_zh[i]) == 0)
+            u.to_type = i;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST, &u.base, "upgrade requested",
+                      s_print_upgrade);
+}
+
+static int s_decide(cli_t *cli, const char *verb)
+{
+    Hj__Registry__UpgradeDecision d = HJ__REGISTRY__UPGRADE_DECISION__INIT;
+    d.id = (char *)cli->pos[0];
+    d.approve = verb[0] == 'a';
+    d.date = (char *)cli_opt_or(cli, "date", "");
+    d.note = (char *)cli_opt_or(cli, "note", "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE, &d.base,
+                      d.approve ? "upgrade approved: the community's organisation type is changed"
+                                : "upgrade rejected",
+                      s_print_upgrade);
 }
 
 int cmd_upgrade(cli_t *cli, const char *verb)
 {
-    if (strcmp(verb, "request") == 0) {
-        Hj__Registry__Upgrade u = HJ__REGISTRY__UPGRADE__INIT;
-        const char *to = prep_enum(cli, "to", "");
-        u.community = (char *)cli_opt_or(cli, "community", "");
-        u.reason = (char *)cli_opt_or(cli, "reason", "");
-        u.requested_on = (char *)cli_opt_or(cli, "date", "");
-        for (int i = 1; i <= 3; i++)
-            if (strcmp(to, s_orgs[i]) == 0 || strcmp(to, s_orgs_zh[i]) == 0)
-                u.to_type = i;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_REQUEST, &u.base,
-                          "upgrade requested", s_print_upgrade);
-    } else if ((strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0) && cli->npos == 1) {
-        Hj__Registry__UpgradeDecision d = HJ__REGISTRY__UPGRADE_DECISION__INIT;
-        d.id = (char *)cli->pos[0];
-        d.approve = verb[0] == 'a';
-        d.date = (char *)cli_opt_or(cli, "date", "");
-        d.note = (char *)cli_opt_or(cli, "note", "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_DECIDE, &d.base,
-                          d.approve
-                              ? "upgrade approved: the community's organisation type is changed"
-                              : "upgrade rejected",
-                          s_print_upgrade);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.state = (char *)prep_enum(cli, "state", "");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_LIST, &q, s_print_upgrade);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1)
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_UPGRADE_GET, s_print_upgrade);
-    return cli_usage("hj upgrade request|approve|reject|list|show");
+    static const prep_verb_t verbs[] = {{"request", 0, s_request},
+                                        {"approve", 1, s_decide},
+                                        {"reject", 1, s_decide},
+                                        {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"state", PREP_WORD, "state"}, {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "upgrade", verbs, filters, s_print_upgrade);
 }

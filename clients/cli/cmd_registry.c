@@ -234,19 +234,6 @@ static const char *s_person_word(int column, const char *cell)
     return cell;
 }
 
-static void s_import_rows_free(Hj__Registry__Person **rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(rows[i]->name);
-        free(rows[i]->gender);
-        free(rows[i]->ethnicity);
-        free(rows[i]->birth_date);
-        free(rows[i]->id_card);
-        free(rows[i]);
-    }
-    free(rows);
-}
-
 /* A person file must have 姓名 and 性别 (named when missing). */
 static int s_import_check(const hj_csv_record_t *rec, const int *col)
 {
@@ -259,65 +246,37 @@ static int s_import_check(const hj_csv_record_t *rec, const int *col)
     return -1;
 }
 
-typedef struct {
-    Hj__Registry__Person **rows;
-    size_t n, cap;
-} s_import_t;
-
-static int s_import_row(void *ctx, const hj_csv_record_t *rec, const int *col)
+/* One person row, its strings in a. */
+static int s_import_row(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *msg,
+                        hj_arena_t *a)
 {
-    s_import_t *imp = ctx;
-    Hj__Registry__Person *p;
-    if (prep_grow(&imp->rows, imp->n, &imp->cap, sizeof *imp->rows) != 0 ||
-        !(p = malloc(sizeof *p)))
-        return -1;
-    hj__registry__person__init(p);
+    Hj__Registry__Person *p = (Hj__Registry__Person *)msg;
     char **cells[P_COUNT] = {&p->name,       &p->gender, &p->ethnicity,
                              &p->birth_date, NULL,       &p->id_card};
     for (int k = 0; k < P_COUNT; k++) {
         const char *cell = col[k] >= 0 ? s_person_word(k, rec->fields[col[k]]) : "";
         if (cells[k])
-            *cells[k] = strdup(cell);
+            *cells[k] = hj_arena_strdup(a, cell);
         else
             p->party_member = strcmp(cell, "yes") == 0;
     }
     p->line = (uint32_t)rec->line;
-    imp->rows[imp->n++] = p;
     return 0;
-}
-
-/* Reads FILE into rows, each with its line. CLI_OK, or CLI_USAGE after
- * naming every line that is not a person row at all. */
-static int s_import_parse(const char *path, Hj__Registry__Person ***out, size_t *n_out)
-{
-    static const prep_csv_t spec = {&s_person_columns[0][0], P_COUNT, 2, s_import_check,
-                                    s_import_row};
-    s_import_t imp = {0};
-    int col[P_COUNT];
-    int rc = prep_csv_read(path, &spec, col, &imp);
-    if (rc != CLI_OK) {
-        s_import_rows_free(imp.rows, imp.n);
-        return rc;
-    }
-    *out = imp.rows;
-    *n_out = imp.n;
-    return CLI_OK;
 }
 
 /* One request for the whole file (one UUID: a retry cannot half-import). */
 static int s_person_import(cli_t *cli, const char *path)
 {
+    static const prep_csv_t spec = {
+        &s_person_columns[0][0],           P_COUNT,        2,
+        &hj__registry__person__descriptor, s_import_check, s_import_row};
     Hj__Registry__PersonImport imp = HJ__REGISTRY__PERSON_IMPORT__INIT;
     Hj__Registry__Reply *reply;
-    Hj__Registry__Person **rows = NULL;
-    size_t n = 0;
-    int rc = s_import_parse(path, &rows, &n);
-    if (rc != CLI_OK)
-        return rc;
-    imp.rows = rows;
-    imp.n_rows = n;
-    rc = prep_send(cli, HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT, &imp.base, 1, &reply);
-    s_import_rows_free(rows, n);
+    hj_arena_t rows = {0};
+    int rc = prep_csv_read(path, &spec, &rows, &imp.rows, &imp.n_rows);
+    if (rc == CLI_OK)
+        rc = prep_send(cli, HJ__REGISTRY__REQUEST__OP_PERSON_IMPORT, &imp.base, 1, &reply);
+    hj_arena_free(&rows);
     if (rc != CLI_OK)
         return rc;
     if (!cli->json && reply->result_case == HJ__REGISTRY__REPLY__RESULT_PERSONS)

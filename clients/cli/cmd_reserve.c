@@ -1,7 +1,6 @@
 /* hj reserve — 后备人选台账: the reserve-candidate ledger, its vetting
  * (资格联审), and its CSV import/export (export -> import round-trips). */
 #include "cmd_prep.h"
-#include "record_ref.h"
 #include "hj_csv.h"
 
 #include <errno.h>
@@ -122,96 +121,59 @@ static int s_check(const hj_csv_record_t *rec, const int *col)
     return bad ? -1 : 0;
 }
 
-static char *s_cell(const hj_csv_record_t *rec, int col, const char *def)
+/* A cell copied into a, def when the column is absent or the cell empty. */
+static char *s_cell(hj_arena_t *a, const hj_csv_record_t *rec, int col, const char *def)
 {
     const char *v = col >= 0 ? rec->fields[col] : "";
-    return strdup(v[0] ? v : def);
+    return hj_arena_strdup(a, v[0] ? v : def);
 }
 
-static void s_rows_free(Hj__Registry__Reserve **rows, size_t n)
+/* A cell written by people (状态 在库) as the word the service knows, in a. */
+static char *s_word(hj_arena_t *a, const hj_csv_record_t *rec, int col, const char *def)
 {
-    for (size_t i = 0; i < n; i++) {
-        Hj__Registry__Reserve *r = rows[i];
-        char *fields[] = {r->id,    r->person_id, r->person_name, r->community,  r->source,
-                          r->added, r->status,    r->vetting,     r->bar_reason, r->note};
-        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
-            free(fields[k]);
-        free(r);
-    }
-    free(rows);
+    return hj_arena_strdup(a, prep_word(col >= 0 && rec->fields[col][0] ? rec->fields[col] : def));
 }
 
-typedef struct {
-    Hj__Registry__Reserve **rows;
-    size_t n, cap;
-} s_rows_t;
-
-static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
+/* One ledger row, its strings in a. */
+static int s_row(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *msg, hj_arena_t *a)
 {
-    s_rows_t *rows = ctx;
-    Hj__Registry__Reserve *r;
-    if (prep_grow(&rows->rows, rows->n, &rows->cap, sizeof *rows->rows) != 0 ||
-        !(r = malloc(sizeof *r)))
-        return -1;
-    hj__registry__reserve__init(r);
+    Hj__Registry__Reserve *r = (Hj__Registry__Reserve *)msg;
     r->line = (uint32_t)rec->line;
-    r->id = s_cell(rec, col[C_ID], "");
-    r->person_id = s_cell(rec, col[C_PERSON], "");
-    r->person_name = s_cell(rec, col[C_NAME], "");
-    r->community = s_cell(rec, col[C_COMMUNITY], "");
+    r->id = s_cell(a, rec, col[C_ID], "");
+    r->person_id = s_cell(a, rec, col[C_PERSON], "");
+    r->person_name = s_cell(a, rec, col[C_NAME], "");
+    r->community = s_cell(a, rec, col[C_COMMUNITY], "");
     r->committee = s_committee(col[C_COMMITTEE] >= 0 ? rec->fields[col[C_COMMITTEE]] : "");
-    r->source = s_cell(rec, col[C_SOURCE], "");
-    r->added = s_cell(rec, col[C_ADDED], "");
-    /* Labels written by people (状态 在库) are read as the words the service knows. */
-    r->status = strdup(prep_word(col[C_STATUS] >= 0 && rec->fields[col[C_STATUS]][0]
-                                     ? rec->fields[col[C_STATUS]]
-                                     : "active"));
-    r->vetting = strdup(prep_word(col[C_VETTING] >= 0 && rec->fields[col[C_VETTING]][0]
-                                      ? rec->fields[col[C_VETTING]]
-                                      : "pending"));
-    r->bar_reason = strdup(prep_word(col[C_REASON] >= 0 ? rec->fields[col[C_REASON]] : ""));
-    r->note = s_cell(rec, col[C_NOTE], "");
-    rows->rows[rows->n++] = r;
+    r->source = s_cell(a, rec, col[C_SOURCE], "");
+    r->added = s_cell(a, rec, col[C_ADDED], "");
+    r->status = s_word(a, rec, col[C_STATUS], "active");
+    r->vetting = s_word(a, rec, col[C_VETTING], "pending");
+    r->bar_reason = s_word(a, rec, col[C_REASON], "");
+    r->note = s_cell(a, rec, col[C_NOTE], "");
     return 0;
-}
-
-/* Parses the ledger file into rows, each with its line. CLI_OK, or CLI_USAGE
- * after naming every line that is not a ledger row at all. */
-static int s_parse(const char *path, Hj__Registry__Reserve ***rows_out, size_t *n_out)
-{
-    static const prep_csv_t spec = {&prep_reserve_columns[0][0], C_COUNT, 2, s_check, s_row};
-    s_rows_t rows = {0};
-    int col[C_COUNT];
-    int rc = prep_csv_read(path, &spec, col, &rows);
-    if (rc != CLI_OK) {
-        s_rows_free(rows.rows, rows.n);
-        return rc;
-    }
-    *rows_out = rows.rows;
-    *n_out = rows.n;
-    return CLI_OK;
 }
 
 /* One request for the whole file (one UUID: a retry cannot half-import). When
  * the service refuses rows, every bad line is listed from a check request. */
-static int s_import(cli_t *cli, const char *path)
+static int s_import(cli_t *cli, const char *verb)
 {
+    static const prep_csv_t spec = {&prep_reserve_columns[0][0],        C_COUNT, 2,
+                                    &hj__registry__reserve__descriptor, s_check, s_row};
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ReserveImport imp = HJ__REGISTRY__RESERVE_IMPORT__INIT;
     Hj__Registry__Reply *reply;
-    Hj__Registry__Reserve **rows = NULL;
-    size_t n = 0;
+    hj_arena_t rows = {0};
+    const char *path = cli->pos[0];
     char id[37];
-    int rc = s_parse(path, &rows, &n);
+    (void)verb;
+    int rc = prep_csv_read(path, &spec, &rows, &imp.rows, &imp.n_rows);
     if (rc != CLI_OK)
-        return rc;
-    imp.rows = rows;
-    imp.n_rows = n;
+        goto out;
     req.request_id = (char *)cli_request_id(cli, id);
     req.op_case = HJ__REGISTRY__REQUEST__OP_RESERVE_IMPORT;
     req.reserve_import = &imp;
     if (protobuf_c_message_get_packed_size(&req.base) > S_REQUEST_MAX) {
-        rc = cli_usage("%s is too large for one import (%zu rows): split it", path, n);
+        rc = cli_usage("%s is too large for one import (%zu rows): split it", path, imp.n_rows);
         goto out;
     }
     rc = prep_call(cli, &req, &reply);
@@ -232,12 +194,12 @@ static int s_import(cli_t *cli, const char *path)
                 r->problems[i]->field, r->problems[i]->message);
     hj__registry__reply__free_unpacked(reply, NULL);
 out:
-    s_rows_free(rows, n);
+    hj_arena_free(&rows);
     return rc;
 }
 
 /* Pages through the ledger and writes it as the CSV import reads. */
-static int s_export(cli_t *cli)
+static int s_export(cli_t *cli, const char *verb)
 {
     Hj__Registry__Request req = HJ__REGISTRY__REQUEST__INIT;
     Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
@@ -245,6 +207,7 @@ static int s_export(cli_t *cli)
     const char *path = cli_opt(cli, "out"), *lang = cli_opt_or(cli, "lang", "zh");
     char after[37] = "";
     int rc, en = strcmp(lang, "en") == 0;
+    (void)verb;
     if (!en && strcmp(lang, "zh") != 0)
         return cli_usage("--lang must be zh or en");
     if ((rc = prep_list_query(cli, &q)) != CLI_OK)
@@ -294,50 +257,43 @@ static int s_export(cli_t *cli)
     return rc;
 }
 
-static int s_reserve(cli_t *cli, const char *verb)
+static int s_add(cli_t *cli, const char *verb)
 {
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
-        prep_texts(
-            cli, (const char *const[]){"person", "community", "source", "added", "note", NULL},
-            (char **const[]){&r.person_id, &r.community, &r.source, &r.added, &r.note, NULL});
-        r.committee = s_committee(prep_enum(cli, "committee", ""));
-        r.status = (char *)prep_enum(cli, "status", "active");
-        r.vetting = (char *)prep_enum(cli, "vetting", "pending");
-        r.bar_reason = (char *)prep_enum(cli, "reason", "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
-                          cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
-    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
-        Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
-        u.id = (char *)cli->pos[0];
-        u.status = (char *)prep_enum(cli, "status", "");
-        u.vetting = (char *)prep_enum(cli, "vetting", "");
-        u.bar_reason = (char *)prep_enum(cli, "reason", "");
-        u.note = (char *)cli_opt_or(cli, "note", "");
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE, &u.base,
-                          cli->en ? "reserve entry updated" : "后备人选台账条目已更新", s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.state = (char *)prep_enum(cli, "status", "");
-        q.include_void = cli_flag(cli, "include-void");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_LIST, &q, s_print);
-    } else if (strcmp(verb, "void") == 0) {
-        return prep_void(cli, "hj reserve void ID --reason TEXT",
-                         HJ__REGISTRY__REQUEST__OP_RESERVE_VOID, "后备人选台账条目",
-                         "reserve entry", s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_GET, s_print);
-    } else if (strcmp(verb, "import") == 0 && cli->npos == 1) {
-        return s_import(cli, cli->pos[0]);
-    } else if (strcmp(verb, "export") == 0) {
-        return s_export(cli);
-    }
-    return cli_usage("hj reserve add|update|list|show|import|export|void");
+    Hj__Registry__Reserve r = HJ__REGISTRY__RESERVE__INIT;
+    (void)verb;
+    prep_texts(cli, (const char *const[]){"person", "community", "source", "added", "note", NULL},
+               (char **const[]){&r.person_id, &r.community, &r.source, &r.added, &r.note, NULL});
+    r.committee = s_committee(prep_enum(cli, "committee", ""));
+    r.status = (char *)prep_enum(cli, "status", "active");
+    r.vetting = (char *)prep_enum(cli, "vetting", "pending");
+    r.bar_reason = (char *)prep_enum(cli, "reason", "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_ADD, &r.base,
+                      cli->en ? "reserve candidate added" : "后备人选已入台账", s_print);
+}
+
+static int s_update(cli_t *cli, const char *verb)
+{
+    Hj__Registry__ReserveUpdate u = HJ__REGISTRY__RESERVE_UPDATE__INIT;
+    (void)verb;
+    u.id = (char *)cli->pos[0];
+    u.status = (char *)prep_enum(cli, "status", "");
+    u.vetting = (char *)prep_enum(cli, "vetting", "");
+    u.bar_reason = (char *)prep_enum(cli, "reason", "");
+    u.note = (char *)cli_opt_or(cli, "note", "");
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_RESERVE_UPDATE, &u.base,
+                      cli->en ? "reserve entry updated" : "后备人选台账条目已更新", s_print);
 }
 
 /* The record by its code (X0042) or UUID (issue #20). */
 int cmd_reserve(cli_t *cli, const char *verb)
 {
-    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                          "reserve", s_reserve);
+    static const prep_verb_t verbs[] = {{"add", 0, s_add},
+                                        {"update", 1, s_update},
+                                        {"import", 1, s_import},
+                                        {"export", 0, s_export},
+                                        {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"status", PREP_WORD, "state"},
+                                            {"include-void", PREP_FLAG, "include_void"},
+                                            {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "reserve", verbs, filters, s_print);
 }

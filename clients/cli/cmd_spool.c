@@ -29,6 +29,17 @@ static spool_t *s_open(cli_t *cli)
     return sp;
 }
 
+/* A refusal's "code", "field" and "message" members of a JSON object. */
+static void s_json_refusal(Hj__Code code, const char *field, const char *message)
+{
+    printf("\"code\": ");
+    hj_json_string(stdout, hj_code_name(code));
+    printf(", \"field\": ");
+    hj_json_string(stdout, field);
+    printf(", \"message\": ");
+    hj_json_string(stdout, message);
+}
+
 /* One line of `hj sync` (or retry) output. */
 static void s_line(cli_t *cli, const char *result, const spool_entry_t *e, const char *id,
                    const hj_status_t *st)
@@ -42,12 +53,8 @@ static void s_line(cli_t *cli, const char *result, const spool_entry_t *e, const
         printf(", \"command\": ");
         hj_json_string(stdout, what);
         if (st) {
-            printf(", \"code\": ");
-            hj_json_string(stdout, hj_code_name(st->code));
-            printf(", \"field\": ");
-            hj_json_string(stdout, st->field);
-            printf(", \"message\": ");
-            hj_json_string(stdout, st->message);
+            printf(", ");
+            s_json_refusal(st->code, st->field, st->message);
         }
         printf("}\n");
         return;
@@ -296,12 +303,8 @@ static int s_show(cli_t *cli, spool_t *sp, const char *part, const char *name)
         }
         printf("]");
         if (r->refused) {
-            printf(", \"refused\": {\"code\": ");
-            hj_json_string(stdout, hj_code_name(r->refused_code));
-            printf(", \"field\": ");
-            hj_json_string(stdout, r->refused_field);
-            printf(", \"message\": ");
-            hj_json_string(stdout, r->refused_message);
+            printf(", \"refused\": {");
+            s_json_refusal((Hj__Code)r->refused_code, r->refused_field, r->refused_message);
             printf(", \"at\": ");
             hj_json_string(stdout, r->refused_at);
             printf("}");

@@ -1,7 +1,6 @@
 /* hj training — 培训骨干: sessions, topics, attendees in their roles, and
  * which election-committee members of a community are still untrained. */
 #include "cmd_prep.h"
-#include "record_ref.h"
 #include "hj_envelope.h"
 #include "person_ref.h"
 
@@ -110,66 +109,64 @@ static int s_attendees(cli_t *cli, const char *key, const char *community,
     return CLI_OK;
 }
 
-static int s_training(cli_t *cli, const char *verb)
+static int s_add(cli_t *cli, const char *verb)
 {
+    Hj__Registry__Training tr = HJ__REGISTRY__TRAINING__INIT;
     Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
-    char *topics[S_MAX], *removed[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
-    char removed_ids[S_MAX][37];
+    char *topics[S_MAX], ids[S_MAX][64], resolved[S_MAX][37];
+    size_t n;
     int rc;
-    if (strcmp(verb, "add") == 0) {
-        Hj__Registry__Training tr = HJ__REGISTRY__TRAINING__INIT;
-        prep_texts(cli, (const char *const[]){"date", "community", "subdistrict", "trainer", NULL},
-                   (char **const[]){&tr.date, &tr.community, &tr.subdistrict, &tr.trainer, NULL});
-        tr.topics = topics;
-        tr.n_topics = prep_opts(cli, "topic", topics, S_MAX);
-        /* --attendee PERSON:ROLE */
-        size_t n;
-        if ((rc = s_attendees(cli, "attendee", tr.community, att, att_ptrs, ids, resolved, &n)) !=
-            CLI_OK)
-            return rc;
-        tr.attendees = att_ptrs;
-        tr.n_attendees = n;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_ADD, &tr.base,
-                          cli->en ? "training session recorded" : "培训已记录", s_print);
-    } else if (strcmp(verb, "list") == 0) {
-        Hj__Registry__ListQuery q = HJ__REGISTRY__LIST_QUERY__INIT;
-        q.include_void = cli_flag(cli, "include-void");
-        return prep_list(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_LIST, &q, s_print);
-    } else if (strcmp(verb, "show") == 0 && cli->npos == 1) {
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_GET, s_print);
-    } else if (strcmp(verb, "coverage") == 0 && cli->npos == 1) {
-        return prep_show(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, s_print_coverage);
-    } else if (strcmp(verb, "void") == 0) {
-        return prep_void(cli, "hj training void ID --reason TEXT",
-                         HJ__REGISTRY__REQUEST__OP_TRAINING_VOID, "培训记录", "training session",
-                         s_print);
-    } else if (strcmp(verb, "update") == 0 && cli->npos == 1) {
-        Hj__Registry__TrainingUpdate u = HJ__REGISTRY__TRAINING_UPDATE__INIT;
-        /* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
-        u.id = (char *)cli->pos[0];
-        prep_texts(cli, (const char *const[]){"reason", "date", "trainer", NULL},
-                   (char **const[]){&u.reason, &u.date, &u.trainer, NULL});
+    (void)verb;
+    prep_texts(cli, (const char *const[]){"date", "community", "subdistrict", "trainer", NULL},
+               (char **const[]){&tr.date, &tr.community, &tr.subdistrict, &tr.trainer, NULL});
+    tr.topics = topics;
+    tr.n_topics = prep_opts(cli, "topic", topics, S_MAX);
+    /* --attendee PERSON:ROLE */
+    if ((rc = s_attendees(cli, "attendee", tr.community, att, att_ptrs, ids, resolved, &n)) !=
+        CLI_OK)
+        return rc;
+    tr.attendees = att_ptrs;
+    tr.n_attendees = n;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_ADD, &tr.base,
+                      cli->en ? "training session recorded" : "培训已记录", s_print);
+}
 
-        if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,
-                              &u.n_add_attendees)) != CLI_OK)
-            return rc;
-        u.add_attendees = att_ptrs;
-        u.n_remove_attendees = prep_opts(cli, "remove-attendee", removed, S_MAX);
-        if ((rc = person_refs(cli, "--remove-attendee", removed, u.n_remove_attendees, "", 0,
-                              removed_ids)) != CLI_OK)
-            return rc;
-        u.remove_attendees = removed;
-        return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
-                          prep_corrected_done("培训记录", "training session"),
+static int s_coverage(cli_t *cli, const char *verb)
+{
+    (void)verb;
+    return prep_show(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_COVERAGE, s_print_coverage);
+}
 
-                          s_print);
-    }
-    return cli_usage("hj training add|list|show|coverage|void|update");
+/* Attendance corrected: --add-attendee PERSON:ROLE, --remove-attendee PERSON. */
+static int s_update(cli_t *cli, const char *verb)
+{
+    Hj__Registry__TrainingUpdate u = HJ__REGISTRY__TRAINING_UPDATE__INIT;
+    Hj__Registry__Attendee att[S_MAX], *att_ptrs[S_MAX];
+    char *removed[S_MAX], ids[S_MAX][64], resolved[S_MAX][37], removed_ids[S_MAX][37];
+    int rc;
+    (void)verb;
+    u.id = (char *)cli->pos[0];
+    prep_texts(cli, (const char *const[]){"reason", "date", "trainer", NULL},
+               (char **const[]){&u.reason, &u.date, &u.trainer, NULL});
+    if ((rc = s_attendees(cli, "add-attendee", "", att, att_ptrs, ids, resolved,
+                          &u.n_add_attendees)) != CLI_OK)
+        return rc;
+    u.add_attendees = att_ptrs;
+    u.n_remove_attendees = prep_opts(cli, "remove-attendee", removed, S_MAX);
+    if ((rc = person_refs(cli, "--remove-attendee", removed, u.n_remove_attendees, "", 0,
+                          removed_ids)) != CLI_OK)
+        return rc;
+    u.remove_attendees = removed;
+    return prep_write(cli, HJ__REGISTRY__REQUEST__OP_TRAINING_UPDATE, &u.base,
+                      prep_corrected_done("培训记录", "training session"), s_print);
 }
 
 /* The record by its code (X0042) or UUID (issue #20). */
 int cmd_training(cli_t *cli, const char *verb)
 {
-    return record_ref_run(cli, verb, (const char *const[]){"show", "void", "update", NULL},
-                          "training", s_training);
+    static const prep_verb_t verbs[] = {
+        {"add", 0, s_add}, {"coverage", 1, s_coverage}, {"update", 1, s_update}, {NULL, 0, NULL}};
+    static const prep_filter_t filters[] = {{"include-void", PREP_FLAG, "include_void"},
+                                            {NULL, 0, NULL}};
+    return prep_kind_run(cli, verb, "training", verbs, filters, s_print);
 }

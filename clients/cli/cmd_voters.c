@@ -41,57 +41,17 @@ static int s_check(const hj_csv_record_t *rec, const int *col)
     return bad ? -1 : 0;
 }
 
-static void s_voters_free(Hj__Tally__Voter **v, size_t n)
+/* One row of the roll, its strings in a. */
+static int s_row(const hj_csv_record_t *rec, const int *col, ProtobufCMessage *msg, hj_arena_t *a)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(v[i]->name);
-        free(v[i]->gender);
-        free(v[i]->birth_date);
-        free(v[i]->group_name);
-        free(v[i]->person_id);
-        free(v[i]);
-    }
-    free(v);
-}
-
-typedef struct {
-    Hj__Tally__Voter **v;
-    size_t n, cap;
-} s_roll_t;
-
-static int s_row(void *ctx, const hj_csv_record_t *rec, const int *col)
-{
-    s_roll_t *roll = ctx;
-    Hj__Tally__Voter *one;
-    if (prep_grow(&roll->v, roll->n, &roll->cap, sizeof *roll->v) != 0 ||
-        !(one = malloc(sizeof *one)))
-        return -1;
-    hj__tally__voter__init(one);
+    Hj__Tally__Voter *one = (Hj__Tally__Voter *)msg;
     one->line = (uint32_t)rec->line;
-    one->name = strdup(rec->fields[col[C_NAME]]);
-    one->gender = strdup(s_gender(rec->fields[col[C_GENDER]]));
-    one->birth_date = strdup(rec->fields[col[C_BIRTH]]);
-    one->group_name = strdup(rec->fields[col[C_GROUP]]);
-    one->person_id = strdup(col[C_PERSON] >= 0 ? rec->fields[col[C_PERSON]] : "");
-    roll->v[roll->n++] = one;
+    one->name = hj_arena_strdup(a, rec->fields[col[C_NAME]]);
+    one->gender = hj_arena_strdup(a, s_gender(rec->fields[col[C_GENDER]]));
+    one->birth_date = hj_arena_strdup(a, rec->fields[col[C_BIRTH]]);
+    one->group_name = hj_arena_strdup(a, rec->fields[col[C_GROUP]]);
+    one->person_id = hj_arena_strdup(a, col[C_PERSON] >= 0 ? rec->fields[col[C_PERSON]] : "");
     return 0;
-}
-
-/* Parses the roll file into voters, each with its line. CLI_OK, or
- * CLI_USAGE after naming every line that is not a row of the roll at all. */
-static int s_parse(const char *path, Hj__Tally__Voter ***out, size_t *n_out)
-{
-    static const prep_csv_t spec = {&s_columns[0][0], C_COUNT, 3, s_check, s_row};
-    s_roll_t roll = {0};
-    int col[C_COUNT];
-    int rc = prep_csv_read(path, &spec, col, &roll);
-    if (rc != CLI_OK) {
-        s_voters_free(roll.v, roll.n);
-        return rc;
-    }
-    *out = roll.v;
-    *n_out = roll.n;
-    return CLI_OK;
 }
 
 static void s_print_list(const Hj__Tally__VoterList *l, int en)
@@ -174,13 +134,16 @@ static int s_print(cli_t *cli, const Hj__Tally__Reply *reply, const char *done, 
 
 static int s_import(cli_t *cli, const char *election, const char *path)
 {
+    static const prep_csv_t spec = {&s_columns[0][0], C_COUNT, 3, &hj__tally__voter__descriptor,
+                                    s_check,          s_row};
     Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
     Hj__Tally__VoterImport imp = HJ__TALLY__VOTER_IMPORT__INIT;
     Hj__Tally__Reply *reply = NULL;
+    hj_arena_t rows = {0};
     char id[37];
-    int rc = s_parse(path, &imp.voters, &imp.n_voters);
+    int rc = prep_csv_read(path, &spec, &rows, &imp.voters, &imp.n_voters);
     if (rc != CLI_OK)
-        return rc;
+        goto out;
     imp.election = (char *)election;
     req.request_id = (char *)cli_request_id(cli, id);
     req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_IMPORT;
@@ -192,77 +155,23 @@ static int s_import(cli_t *cli, const char *election, const char *path)
         rc = s_print(cli, reply, "voter roll imported", 0);
         hj__tally__reply__free_unpacked(reply, NULL);
     }
-    s_voters_free(imp.voters, imp.n_voters);
+out:
+    hj_arena_free(&rows);
     return rc;
 }
 
-/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only
- * roll. */
-int cmd_voters_roll(cli_t *cli, const char *verb)
+/* One request of the named roll: op as the member op_case names (a write
+ * unless a read: list, posting), its answer shown after done, or written to
+ * the posting file out. CLI_* exit code. */
+static int s_send(cli_t *cli, uint32_t op_case, const ProtobufCMessage *op, int how,
+                  const char *done, const char *out)
 {
-    Hj__Tally__Request req = HJ__TALLY__REQUEST__INIT;
-    Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
-    Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
-    Hj__Tally__VoterPosting post = HJ__TALLY__VOTER_POSTING__INIT;
-    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
-    Hj__Tally__Reply *reply = NULL;
-    const char *done = NULL, *out = NULL;
-    char id[37];
-    int rc, en;
-    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") &&
-        strcmp(verb, "posting") && strcmp(verb, "proxy"))
-        return cmd_voters(cli, verb);
-    en = cli->en; /* --lang / HJ_LANG, checked once by hj */
-    if (strcmp(verb, "import") == 0)
-        return cli->npos == 2 ? s_import(cli, cli->pos[0], cli->pos[1])
-                              : cli_usage("hj voters import ELECTION-ID FILE.csv");
-    if (cli->npos != 1)
-        return cli_usage("hj voters %s ELECTION-ID ... (see hj voters --help)", verb);
-    const char *election = cli->pos[0];
-    if (strcmp(verb, "list") == 0) {
-        ref.id = (char *)election;
-        req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_LIST;
-        req.voters_list = &ref;
-    } else if (strcmp(verb, "objection") == 0) {
-        int uphold = cli_flag(cli, "uphold"), reject = cli_flag(cli, "reject");
-        o.election = (char *)election;
-        o.name = (char *)cli_opt_or(cli, "name", "");
-        if (uphold && reject)
-            return cli_usage("--uphold or --reject, not both");
-        if (uphold || reject) {
-            o.decision = uphold ? "upheld" : "dismissed";
-            req.op_case = HJ__TALLY__REQUEST__OP_VOTER_DECIDE;
-            req.voter_decide = &o;
-            done = uphold ? "objection upheld: the roll is corrected"
-                          : "objection rejected: the roll stays";
-        } else {
-            o.reason = (char *)cli_opt_or(cli, "reason", "");
-            o.group = o.group_name = (char *)cli_opt_or(cli, "group", "");
-            o.gender = (char *)s_gender(cli_opt_or(cli, "gender", ""));
-            o.birth_date = (char *)cli_opt_or(cli, "birth", "");
-            req.op_case = HJ__TALLY__REQUEST__OP_VOTER_OBJECTION;
-            req.voter_objection = &o;
-            done = "objection filed";
-        }
-    } else if (strcmp(verb, "posting") == 0) {
-        if (!(out = cli_opt(cli, "out")))
-            return cli_usage("--out FILE is required (- for the terminal)");
-        post.election = (char *)election;
-        post.posted_on = (char *)cli_opt_or(cli, "posted", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_VOTERS_POSTING;
-        req.voters_posting = &post;
-    } else {
-        proxy.election = (char *)election;
-        proxy.holder = (char *)cli_opt_or(cli, "holder", "");
-        proxy.principal = (char *)cli_opt_or(cli, "for", "");
-        req.op_case = HJ__TALLY__REQUEST__OP_PROXY_ADD;
-        req.proxy_add = &proxy;
-    }
-    if (req.op_case != HJ__TALLY__REQUEST__OP_VOTERS_LIST)
-        req.request_id = (char *)cli_request_id(cli, id);
-    if ((rc = prep_call_to(cli, "tally", &req.base, &hj__tally__reply__descriptor,
-                           (ProtobufCMessage **)&reply)) != CLI_OK)
+    ProtobufCMessage *answer;
+    int rc = prep_send_to(cli, &prep_tally, op_case, op, how, &answer);
+    if (rc != CLI_OK)
         return rc;
+    const Hj__Tally__Reply *reply = (const Hj__Tally__Reply *)answer;
+    int en = cli->en; /* --lang / HJ_LANG, checked once by hj */
     if (out && reply->result_case == HJ__TALLY__REPLY__RESULT_VOTER_LIST) {
         const Hj__Tally__VoterList *l = reply->voter_list;
         if ((rc = s_write_posting(out, l, en)) == CLI_OK && strcmp(out, "-") != 0 && !cli->json)
@@ -270,6 +179,67 @@ int cmd_voters_roll(cli_t *cli, const char *verb)
                    l->voters, out, en || !l->next_zh[0] ? l->next : l->next_zh);
     } else
         rc = s_print(cli, reply, done, en);
-    hj__tally__reply__free_unpacked(reply, NULL);
+    protobuf_c_message_free_unpacked(answer, NULL);
     return rc;
+}
+
+/* hj voters objection ELECTION --name N: filed with its reason, or decided
+ * (--uphold / --reject). */
+static int s_objection(cli_t *cli, const char *election)
+{
+    Hj__Tally__VoterObjection o = HJ__TALLY__VOTER_OBJECTION__INIT;
+    int uphold = cli_flag(cli, "uphold"), reject = cli_flag(cli, "reject");
+    o.election = (char *)election;
+    o.name = (char *)cli_opt_or(cli, "name", "");
+    if (uphold && reject)
+        return cli_usage("--uphold or --reject, not both");
+    if (uphold || reject) {
+        o.decision = uphold ? "upheld" : "dismissed";
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTER_DECIDE, &o.base, PREP_WRITE,
+                      uphold ? "objection upheld: the roll is corrected"
+                             : "objection rejected: the roll stays",
+                      NULL);
+    }
+    o.reason = (char *)cli_opt_or(cli, "reason", "");
+    o.group = o.group_name = (char *)cli_opt_or(cli, "group", "");
+    o.gender = (char *)s_gender(cli_opt_or(cli, "gender", ""));
+    o.birth_date = (char *)cli_opt_or(cli, "birth", "");
+    return s_send(cli, HJ__TALLY__REQUEST__OP_VOTER_OBJECTION, &o.base, PREP_WRITE,
+                  "objection filed", NULL);
+}
+
+/* hj voters import|list|objection|posting|proxy ELECTION ...; the others go to the counts-only
+ * roll. */
+int cmd_voters_roll(cli_t *cli, const char *verb)
+{
+    if (strcmp(verb, "import") && strcmp(verb, "list") && strcmp(verb, "objection") &&
+        strcmp(verb, "posting") && strcmp(verb, "proxy"))
+        return cmd_voters(cli, verb);
+    if (strcmp(verb, "import") == 0)
+        return cli->npos == 2 ? s_import(cli, cli->pos[0], cli->pos[1])
+                              : cli_usage("hj voters import ELECTION-ID FILE.csv");
+    if (cli->npos != 1)
+        return cli_usage("hj voters %s ELECTION-ID ... (see hj voters --help)", verb);
+    const char *election = cli->pos[0];
+    if (strcmp(verb, "list") == 0) {
+        Hj__Tally__ElectionRef ref = HJ__TALLY__ELECTION_REF__INIT;
+        ref.id = (char *)election;
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTERS_LIST, &ref.base, 0, NULL, NULL);
+    } else if (strcmp(verb, "objection") == 0)
+        return s_objection(cli, election);
+    else if (strcmp(verb, "posting") == 0) {
+        Hj__Tally__VoterPosting post = HJ__TALLY__VOTER_POSTING__INIT;
+        const char *out = cli_opt(cli, "out");
+        if (!out)
+            return cli_usage("--out FILE is required (- for the terminal)");
+        post.election = (char *)election;
+        post.posted_on = (char *)cli_opt_or(cli, "posted", "");
+        return s_send(cli, HJ__TALLY__REQUEST__OP_VOTERS_POSTING, &post.base, PREP_WRITE, NULL,
+                      out);
+    }
+    Hj__Tally__Proxy proxy = HJ__TALLY__PROXY__INIT;
+    proxy.election = (char *)election;
+    proxy.holder = (char *)cli_opt_or(cli, "holder", "");
+    proxy.principal = (char *)cli_opt_or(cli, "for", "");
+    return s_send(cli, HJ__TALLY__REQUEST__OP_PROXY_ADD, &proxy.base, PREP_WRITE, NULL, NULL);
 }

@@ -82,6 +82,17 @@ void report_table_begin(report_table_t *t, report_doc_t *d, int columns, const c
     t->t = d->md ? NULL : cli_table_new(columns, head);
 }
 
+void report_table_open(report_table_t *t, report_doc_t *d, const char *heading,
+                       const char *const *head)
+{
+    int columns = 0;
+    while (head[columns])
+        columns++;
+    if (heading)
+        report_heading(d, 3, heading);
+    report_table_begin(t, d, columns, head);
+}
+
 /* A Markdown row: '|' escaped, a line break in a cell made a space. */
 static void s_md_row(int columns, const char *const *cells)
 {

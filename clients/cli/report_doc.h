@@ -32,6 +32,10 @@ typedef struct {
     cli_table_t *t; /* text */
 } report_table_t;
 void report_table_begin(report_table_t *t, report_doc_t *d, int columns, const char *const *head);
+/* report_table_begin under a heading of level 3 (NULL: none), with a column
+ * a header of head (NULL-ended; it lives as long as the table). */
+void report_table_open(report_table_t *t, report_doc_t *d, const char *heading,
+                       const char *const *head);
 void report_table_row(report_table_t *t, const char *const *cells);
 /* Writes what is left; a table without rows says `empty` instead (NULL: nothing). */
 void report_table_end(report_table_t *t, const char *empty);

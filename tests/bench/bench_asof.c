@@ -152,12 +152,9 @@ int main(int argc, char **argv)
     static const char *const services[] = {"registry", "interviews", "tally", NULL};
     char sql[1024], code[32], first[11], yesterday[11], day_before_first[11];
     setvbuf(stdout, NULL, _IOLBF, 0); /* each figure as it is measured */
-    if (argc > 1)
-        s_rows = atol(argv[1]);
-    if (argc > 2)
-        s_days = atol(argv[2]);
-    if (argc > 3)
-        s_communities = atol(argv[3]);
+    long *args[] = {&s_rows, &s_days, &s_communities};
+    for (int i = 1; i < argc && i <= 3; i++)
+        *args[i - 1] = atol(argv[i]);
     if (s_rows < 2000 || s_days < 4 || s_communities < 1 || s_communities > 999) {
         fprintf(stderr,
                 "usage: hj-bench-asof [ROWS (>= 2000) [DAYS (>= 4) [COMMUNITIES (1..999)]]]\n");

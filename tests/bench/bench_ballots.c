@@ -28,8 +28,7 @@
 enum { SEATS = 9, CANDIDATES = 15 };
 
 static hj_stack_t stack;
-static long s_ballots = 100000, s_batch = 1000;
-static int s_elections = 1;
+static long s_ballots = 100000, s_batch = 1000, s_elections = 1;
 
 static double s_now(void)
 {
@@ -198,12 +197,9 @@ int main(int argc, char **argv)
 {
     static const char *const programs[] = {"hj-registryd", "hj-tallyd", NULL};
     static const char *const services[] = {"registry", "tally", NULL};
-    if (argc > 1)
-        s_ballots = atol(argv[1]);
-    if (argc > 2)
-        s_batch = atol(argv[2]);
-    if (argc > 3)
-        s_elections = atoi(argv[3]);
+    long *args[] = {&s_ballots, &s_batch, &s_elections};
+    for (int i = 1; i < argc && i <= 3; i++)
+        *args[i - 1] = atol(argv[i]);
     if (s_ballots < 1 || s_batch < 1 || s_batch > 1000 || s_elections < 1 || s_elections > 8) {
         fprintf(stderr, "usage: hj-bench-ballots [BALLOTS [BATCH (1..1000) [ELECTIONS (1..8)]]]\n");
         return 2;
@@ -247,7 +243,7 @@ int main(int argc, char **argv)
         memcpy(all + k * jobs[0].batches, jobs[k].latency, (size_t)jobs[0].batches * sizeof *all);
     if (all)
         qsort(all, (size_t)batches, sizeof *all, s_cmp);
-    printf("entered %ld ballots (%d election%s x %ld, batches of %ld) in %.2f s: %.0f ballots/s\n",
+    printf("entered %ld ballots (%ld election%s x %ld, batches of %ld) in %.2f s: %.0f ballots/s\n",
            total, s_elections, s_elections == 1 ? "" : "s", s_ballots, s_batch, elapsed,
            total / elapsed);
     if (all)

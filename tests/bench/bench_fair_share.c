@@ -110,7 +110,7 @@ static void *s_flood(void *arg)
     void *s = hj_stack_mdp_socket(&stack, j->ctx, j->device);
     while (s && answered < j->reads) {
         for (int i = 0; i < 256 && sent < j->reads; i++, sent++)
-            if (hj_stack_mdp_send(s, "registry", j->body, j->len) != 0)
+            if (hj_client_mdp_send(s, "registry", j->body, j->len) != 0)
                 break;
         /* Whatever has come back; once all is sent, wait for the rest. */
         int wait = sent < j->reads ? 0 : 30000;
@@ -142,7 +142,7 @@ static void *s_steady(void *arg)
         if (j->alone < 0 && atomic_load(&s_flood_started))
             j->alone = j->calls;
         double t0 = s_now();
-        if (hj_stack_mdp_send(s, "registry", j->body, j->len) != 0)
+        if (hj_client_mdp_send(s, "registry", j->body, j->len) != 0)
             break;
         int answered = s_recv(s, 30000, &st) == 0;
         double ms = (s_now() - t0) * 1000;

@@ -7,8 +7,7 @@
 
 #include "hj_seed.h"
 #include "hj_stack.h"
-
-static hj_stack_t stack;
+#include "hj_suite.h"
 
 /* Runs hj with the arguments (NULL-terminated); asserts it succeeded;
  * returns its stdout (caller frees). */
@@ -49,20 +48,19 @@ static long s_audit_rows(void)
         " + (SELECT count(*) FROM bus.journal WHERE service = 'audit')");
 }
 
-static void setup(void)
+/* The places every test starts from: written once, by the runner; each
+ * test's stack is a copy of it. 0, or -1 with hj's message on stderr. */
+static int hj_suite_seed(hj_stack_t *s)
 {
     static const char *const programs[] = {"hj-registryd", "hj-auditd", NULL};
-    static const char *const services[] = {"registry", "audit", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02", "KBS-BH-03"), 0);
+    int rc = hj_stack_start(s, programs, NULL) == 0 &&
+                     HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02", "KBS-BH-03") == 0
+                 ? 0
+                 : -1;
+    return hj_stack_seed_done(s, rc);
 }
 
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(audit, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(audit, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 120);
 
 /* Opens an audit with the standard scope and moves it to fieldwork. */
 static void s_open_at_work(const char *community, const char *term, const char *from,

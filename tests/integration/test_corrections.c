@@ -12,8 +12,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
-
-static hj_stack_t stack;
+#include "hj_suite.h"
 
 /* 滨河 party secretary, on the committee */
 #define WANG_LI HJ_SEED_WANG_LI
@@ -22,34 +21,21 @@ static hj_stack_t stack;
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
 
-static void setup(void)
+/* The places and the secretary every test starts from: written once, by the
+ * runner; each test counts what it wrote, so each has a copy of its own. */
+static int hj_suite_seed(hj_stack_t *s)
 {
     static const char *const programs[] = {"hj-registryd", "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    OK("district", "add", "--code", "KBS", "--name", "康巴什区");
-    OK("subdistrict", "add", "--code", "KBS-BH", "--name", "滨河街道", "--district", "KBS");
-    OK("community", "add", "--code", "KBS-BH-01", "--name", "滨河社区", "--subdistrict", "KBS-BH");
-    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
+    return hj_seed_field_suite(s, programs, (const char *const[]){"KBS-BH-01", NULL});
 }
 
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(corrections, .init = setup, .fini = teardown, .timeout = 240);
-
-static long s_scalar(const char *sql)
-{
-    return hj_stack_scalar(&stack, sql);
-}
+TestSuite(corrections, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 static long s_journal(const char *kind)
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM bus.journal WHERE kind = '%s'", kind);
-    return s_scalar(sql);
+    return hj_suite_scalar(sql);
 }
 
 /* A counter of 滨河社区's board (hj board --json). */
@@ -87,7 +73,7 @@ static void s_void(const char *kind, const char *table, const char *id, const ch
     cr_assert(strstr(err, "reason"), "a blank reason is no reason: %s", err);
     free(err);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE voided_at IS NOT NULL", table);
-    cr_assert_eq(s_scalar(sql), 0, "a refused void changes nothing");
+    cr_assert_eq(hj_suite_scalar(sql), 0, "a refused void changes nothing");
 
     char *out = HJ_OK(&stack, kind, "void", id, "--reason", "录入错误");
     cr_assert(strstr(out, "已作废"), "Chinese by default: %s", out);
@@ -96,7 +82,7 @@ static void s_void(const char *kind, const char *table, const char *id, const ch
              "SELECT count(*) FROM %s WHERE id = '%s' AND voided_at IS NOT NULL AND "
              "void_reason = '录入错误'",
              table, id);
-    cr_assert_eq(s_scalar(sql), 1, "the row is kept, with why");
+    cr_assert_eq(hj_suite_scalar(sql), 1, "the row is kept, with why");
     cr_assert_eq(s_journal(voided), 1, "one journaled change");
 
     for (size_t i = 0; i < nlist; i++)
@@ -168,9 +154,10 @@ Test(corrections, a_push_corrected_moves_the_count_and_keeps_the_old_values)
     free(out);
     cr_assert_eq(s_board("publicity_pushes"), 1, "the board follows the correction");
     cr_assert_eq(s_journal("publicity_updated"), 1);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'publicity_updated' AND "
-                          "position(convert_to('政策解读（初稿）', 'UTF8') in payload) > 0"),
-                 1, "the journal keeps the title before the correction");
+    cr_assert_eq(
+        hj_suite_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'publicity_updated' AND "
+                        "position(convert_to('政策解读（初稿）', 'UTF8') in payload) > 0"),
+        1, "the journal keeps the title before the correction");
     /* A voided push cannot be corrected. */
     OK("publicity", "void", id, "--reason", "重复录入");
     err = HJ_REFUSED(&stack, "publicity", "update", id, "--count", "2");
@@ -225,7 +212,8 @@ Test(corrections, a_voided_reserve_entry_leaves_the_ledger_and_may_be_entered_ag
     err = HJ_REFUSED(&stack, "reserve", "import", path);
     cr_assert(strstr(err, "voided"), "%s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.reserve WHERE voided_at IS NULL"), 0);
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM registry.reserve WHERE voided_at IS NULL"),
+                 0);
     /* The same person, community and committee: entered again, correctly. */
     OK("reserve", "add", "--person", LI_QIANG, "--community", "KBS-BH-01", "--committee", "party",
        "--added", today);

@@ -92,7 +92,7 @@ static hj_status_t s_recv(void *s, int timeout_ms)
 
 static hj_status_t s_call(void *s, const void *body, size_t len)
 {
-    cr_assert_eq(hj_stack_mdp_send(s, "registry", body, len), 0);
+    cr_assert_eq(hj_client_mdp_send(s, "registry", body, len), 0);
     return s_recv(s, 10000);
 }
 
@@ -148,7 +148,7 @@ Test(fair_share, a_flooding_device_is_refused_and_another_is_served, .init = s_s
     for (int sent = 0; sent < N;) {
         /* The flooder sends a chunk without waiting for any answer... */
         for (int i = 0; i < CHUNK; i++, sent++)
-            cr_assert_eq(hj_stack_mdp_send(flood, "registry", body, len), 0);
+            cr_assert_eq(hj_client_mdp_send(flood, "registry", body, len), 0);
         /* ...and meanwhile the other device is served as if nobody were there. */
         hj_status_t st = s_call(admin, body, len);
         admin_calls++;

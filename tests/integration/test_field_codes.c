@@ -14,34 +14,19 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
-
-static hj_stack_t stack;
-
-#define WANG_LI HJ_SEED_WANG_LI
-#define LI_QIANG HJ_SEED_LI_QIANG
+#include "hj_suite.h"
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
 
-static void setup(void)
+/* The places and the secretary every test starts from: written once, by the
+ * runner; each test counts what it wrote, so each has a copy of its own. */
+static int hj_suite_seed(hj_stack_t *s)
 {
     static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-tallyd", NULL};
-    static const char *const services[] = {"registry", "interviews", "tally", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
-    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
+    return hj_seed_field_suite(s, programs, (const char *const[]){"KBS-BH-01", NULL});
 }
 
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(field_codes, .init = setup, .fini = teardown, .timeout = 240);
-
-static long s_scalar(const char *sql)
-{
-    return hj_stack_scalar(&stack, sql);
-}
+TestSuite(field_codes, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 /* The first line of an add's output starts with the new record's code. */
 static void s_confirmed(const char *out, const char *code, const char *done)
@@ -72,14 +57,14 @@ Test(field_codes, a_talk_is_confirmed_listed_shown_corrected_and_voided_by_its_c
     free(out);
 
     OK("talk", "update", "T0001", "--summary", "谈换届的想法和人选");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE code = 'T0001' AND "
-                          "summary = '谈换届的想法和人选'"),
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM interviews.talk WHERE code = 'T0001' AND "
+                                 "summary = '谈换届的想法和人选'"),
                  1, "corrected by code");
     out = HJ_OK(&stack, "talk", "void", "T0001", "--reason", "重复录入");
     s_confirmed(out, "T0001", "已作废");
     free(out);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE code = 'T0001' AND "
-                          "voided_at IS NOT NULL AND void_reason = '重复录入'"),
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM interviews.talk WHERE code = 'T0001' AND "
+                                 "voided_at IS NOT NULL AND void_reason = '重复录入'"),
                  1);
 
     /* The next talk gets the next code: codes are never reused. */
@@ -91,7 +76,8 @@ Test(field_codes, a_talk_is_confirmed_listed_shown_corrected_and_voided_by_its_c
     char *err = HJ_REFUSED(&stack, "talk", "void", "T0099", "--reason", "x");
     cr_assert(strstr(err, "T0099") && strstr(err, "not found"), "%s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE voided_at IS NOT NULL"), 1);
+    cr_assert_eq(
+        hj_suite_scalar("SELECT count(*) FROM interviews.talk WHERE voided_at IS NOT NULL"), 1);
 }
 
 Test(field_codes, each_registry_record_has_its_letter_and_is_voided_by_code)
@@ -124,7 +110,7 @@ Test(field_codes, each_registry_record_has_its_letter_and_is_voided_by_code)
                 "--due", today, "--lang", "en");
     s_confirmed(out, "J0001", "task added");
     free(out);
-    out = HJ_OK(&stack, "reserve", "add", "--person", LI_QIANG, "--community", "KBS-BH-01",
+    out = HJ_OK(&stack, "reserve", "add", "--person", HJ_SEED_LI_QIANG, "--community", "KBS-BH-01",
                 "--committee", "party", "--added", today);
     s_confirmed(out, "R0001", "后备人选已入台账");
     free(out);
@@ -151,14 +137,14 @@ Test(field_codes, each_registry_record_has_its_letter_and_is_voided_by_code)
         free(err);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE voided_at IS NOT NULL",
                  k[i].table);
-        cr_assert_eq(s_scalar(sql), 0, "a refused void changes nothing");
+        cr_assert_eq(hj_suite_scalar(sql), 0, "a refused void changes nothing");
         out = HJ_OK(&stack, k[i].kind, "void", k[i].code, "--reason", "录入错误");
         s_confirmed(out, k[i].code, "已作废");
         free(out);
         snprintf(sql, sizeof sql,
                  "SELECT count(*) FROM %s WHERE code = '%s' AND voided_at IS NOT NULL", k[i].table,
                  k[i].code);
-        cr_assert_eq(s_scalar(sql), 1, "%s voided by its code", k[i].code);
+        cr_assert_eq(hj_suite_scalar(sql), 1, "%s voided by its code", k[i].code);
     }
 }
 
@@ -175,8 +161,8 @@ Test(field_codes, show_and_update_take_the_code_and_a_bad_code_is_named)
     cr_assert(strstr(out, "X0001") && strstr(out, id), "%s", out);
     free(out);
     OK("publicity", "update", "X0001", "--title", "依法依规选举");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.publicity WHERE code = 'X0001' AND "
-                          "title = '依法依规选举'"),
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM registry.publicity WHERE code = 'X0001' AND "
+                                 "title = '依法依规选举'"),
                  1);
     /* The UUID still works as before. */
     out = HJ_OK(&stack, "publicity", "show", id);

@@ -13,8 +13,7 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
-
-static hj_stack_t stack;
+#include "hj_suite.h"
 
 #define S_WRITE(path, text) cr_assert_eq(hj_test_write(path, text), 0, "cannot write %s", path)
 
@@ -23,26 +22,15 @@ static hj_stack_t stack;
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
 
-static void setup(void)
+/* The places and the secretary every test starts from: written once, by the
+ * runner; each test counts what it wrote, so each has a copy of its own. */
+static int hj_suite_seed(hj_stack_t *s)
 {
     static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-auditd", NULL};
-    static const char *const services[] = {"registry", "interviews", "audit", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01"), 0);
-    cr_assert_eq(hj_seed_secretary(&stack, "KBS-BH-01"), 0);
+    return hj_seed_field_suite(s, programs, (const char *const[]){"KBS-BH-01", NULL});
 }
 
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(field_leftovers, .init = setup, .fini = teardown, .timeout = 240);
-
-static long s_scalar(const char *sql)
-{
-    return hj_stack_scalar(&stack, sql);
-}
+TestSuite(field_leftovers, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 /* Journal rows of `kind` whose payload holds `text` (UTF-8). */
 static long s_journal_has(const char *kind, const char *text)
@@ -52,7 +40,7 @@ static long s_journal_has(const char *kind, const char *text)
              "SELECT count(*) FROM bus.journal WHERE kind = '%s' AND "
              "position(convert_to('%s', 'UTF8') IN payload) > 0",
              kind, text);
-    return s_scalar(sql);
+    return hj_suite_scalar(sql);
 }
 
 Test(field_leftovers, a_preparation_list_says_its_total_and_pages_without_overlap)
@@ -116,7 +104,7 @@ Test(field_leftovers, a_name_matching_more_than_twenty_persons_says_how_many_mor
     cr_assert(strstr(err, "23 persons match") && strstr(err, "and 3 more (23 in all)"),
               "never cut silently: %s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk"), 0);
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM interviews.talk"), 0);
 }
 
 Test(field_leftovers, an_assessment_names_its_seat_by_the_sitting_member)
@@ -130,13 +118,15 @@ Test(field_leftovers, an_assessment_names_its_seat_by_the_sitting_member)
     free(out);
     OK("assessment", "add", "--seat", "P0001", "--date", today, "--assessor", "张组长", "--ability",
        "3", "--performance", "3", "--practice", "3", "--trust", "3");
-    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.assessment"), 2, "by name and by code");
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM registry.assessment"), 2,
+                 "by name and by code");
     char *err = HJ_REFUSED(&stack, "assessment", "add", "--seat", "李强", "--community",
                            "KBS-BH-01", "--date", today, "--assessor", "张组长", "--ability", "4",
                            "--performance", "4", "--practice", "5", "--trust", "4");
     cr_assert(strstr(err, "李强") && strstr(err, "not a sitting member"), "%s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.assessment"), 2, "nothing recorded");
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM registry.assessment"), 2,
+                 "nothing recorded");
 }
 
 Test(field_leftovers, audit_states_and_a_talk_file_take_chinese_values)
@@ -166,8 +156,8 @@ Test(field_leftovers, audit_states_and_a_talk_file_take_chinese_values)
              today, LI_QIANG);
     S_WRITE(path, json);
     OK("talk", "add", "--from", path);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE phase = 1 AND "
-                          "interviewee_role = 1"),
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM interviews.talk WHERE phase = 1 AND "
+                                 "interviewee_role = 1"),
                  1, "调研摸底 and 物业公司负责人 understood");
 }
 

@@ -28,36 +28,16 @@
 
 #define OK(...) free(HJ_OK(&stack, __VA_ARGS__))
 
-static const char *const s_programs[] = {"hj-registryd", "hj-interviewsd", "hj-tallyd", NULL};
-static const char *const s_services[] = {"registry", "interviews", "tally", NULL};
-
-/* The places and the secretary every test starts from; then the daemons
- * stop, for the tests' copies of its database. 0, or -1 with hj's message
- * on stderr. */
+/* The places and the secretary every test starts from: written once, by the
+ * runner (starting and seeding a stack is seconds under ASan); each test
+ * counts what it wrote (codes, totals), so each has a copy of its own. */
 static int hj_suite_seed(hj_stack_t *s)
 {
-    int rc = hj_stack_start(s, s_programs, s_services) == 0 &&
-                     HJ_SEED_PLACES(s, "KBS-BH-01", "KBS-BH-02") == 0 &&
-                     hj_seed_secretary(s, "KBS-BH-01") == 0
-                 ? 0
-                 : -1;
-    return hj_stack_seed_done(s, rc);
+    static const char *const programs[] = {"hj-registryd", "hj-interviewsd", "hj-tallyd", NULL};
+    return hj_seed_field_suite(s, programs, (const char *const[]){"KBS-BH-01", "KBS-BH-02", NULL});
 }
 
-/* Each test counts what it wrote (codes, totals), so each has a stack of its
- * own; the seed is written once, by the runner, and each test's database is a
- * copy of it (starting and seeding a stack is seconds under ASan). */
-static void setup(void)
-{
-    hj_suite_start(s_programs, s_services);
-}
-
-TestSuite(field_names, .init = setup, .fini = hj_suite_teardown, .timeout = 240);
-
-static long s_scalar(const char *sql)
-{
-    return hj_stack_scalar(&stack, sql);
-}
+TestSuite(field_names, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 240);
 
 Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
 {
@@ -85,7 +65,8 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
     cr_assert(strstr(out, "\"interviewee_code\":\"P0001\""), "%s", out);
     free(out);
     cr_assert_eq(
-        s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_LI "'"),
+        hj_suite_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_LI
+                        "'"),
         1);
     /* Coverage names the member with her code. */
     out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
@@ -104,7 +85,7 @@ Test(field_names, every_person_has_a_code_and_a_talk_is_recorded_by_names)
                    today, "--interviewer", "P0002", "--person", "钱七", "--summary", "x");
     cr_assert(strstr(err, "钱七"), "%s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk"), 1);
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM interviews.talk"), 1);
     (void)code;
 }
 
@@ -119,7 +100,7 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
                      "--committee", "residents", "--role", "member", "--from", "2021-01-15");
     cr_assert(strstr(err, "ambiguous") && strstr(err, "P0003") && strstr(err, "P0004"), "%s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.seat"), 1, "nothing was written");
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM registry.seat"), 1, "nothing was written");
     /* By code each is one person; then the name is resolved within a community. */
     OK("seat", "add", "--community", "KBS-BH-01", "--person", "P0003", "--committee", "residents",
        "--role", "member", "--from", "2021-01-15");
@@ -127,10 +108,10 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
        "--role", "member", "--from", "2021-01-15");
     OK("talk", "add", "--community", "KBS-BH-02", "--phase", "preparation", "--date", today,
        "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
-    cr_assert_eq(
-        s_scalar("SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_WEI_2
-                 "'"),
-        1, "the 王伟 of 康和社区");
+    cr_assert_eq(hj_suite_scalar(
+                     "SELECT count(*) FROM interviews.talk WHERE interviewee_person = '" WANG_WEI_2
+                     "'"),
+                 1, "the 王伟 of 康和社区");
     /* An interviewer is looked for among the subdistrict's cadres first: with
      * 李强 leading its guidance group, a second 李强 elsewhere is no ambiguity. */
     OK("body", "add", "--kind", "guidance_group", "--name", "第一指导组", "--subdistrict", "KBS-BH",
@@ -138,10 +119,10 @@ Test(field_names, an_ambiguous_name_is_refused_listing_the_matches)
     OK("person", "add", "--name", "李强", "--gender", "male");
     OK("talk", "add", "--community", "KBS-BH-01", "--phase", "survey", "--date", today,
        "--interviewer", "李强", "--person", "王伟", "--summary", "谈话");
-    cr_assert_eq(
-        s_scalar("SELECT count(*) FROM interviews.talk_interviewer WHERE person_id = '" LI_QIANG
-                 "'"),
-        2, "both talks by the 李强 of the guidance group");
+    cr_assert_eq(hj_suite_scalar(
+                     "SELECT count(*) FROM interviews.talk_interviewer WHERE person_id = '" LI_QIANG
+                     "'"),
+                 2, "both talks by the 李强 of the guidance group");
     err = HJ_REFUSED(&stack, "person", "show", "李强");
     cr_assert(strstr(err, "ambiguous") && strstr(err, "P0002  李强  KBS-BH-01"), "%s", err);
     free(err);
@@ -243,8 +224,9 @@ Test(field_names, a_voided_talk_stops_counting_in_coverage_lists_and_the_board)
     free(err);
     OK("talk", "void", id, "--reason", "录入错误：谈话对象不对");
     /* Kept, marked, and journaled. */
-    cr_assert_eq(s_scalar("SELECT count(*) FROM interviews.talk WHERE voided_at IS NOT NULL"), 1);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'talk_voided'"), 1);
+    cr_assert_eq(
+        hj_suite_scalar("SELECT count(*) FROM interviews.talk WHERE voided_at IS NOT NULL"), 1);
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'talk_voided'"), 1);
     out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
     cr_assert(strstr(out, "not yet") && strstr(out, "0/1"), "coverage counts what stands: %s", out);
     free(out);
@@ -274,9 +256,10 @@ Test(field_names, a_correction_keeps_the_original_and_lists_show_the_new_value)
     cr_assert(strstr(out, "王莉") && !strstr(out, "王丽"), "%s", out);
     free(out);
     /* The journal keeps what it was; coverage follows the registry. */
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'person_updated' AND "
-                          "position('\\xe78e8be4b8bd'::bytea in payload) > 0"),
-                 1, "the previous name 王丽 is in the journal row");
+    cr_assert_eq(
+        hj_suite_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'person_updated' AND "
+                        "position('\\xe78e8be4b8bd'::bytea in payload) > 0"),
+        1, "the previous name 王丽 is in the journal row");
     out = HJ_OK(&stack, "talk", "coverage", "KBS-BH-01");
     cr_assert(strstr(out, "王莉"), "%s", out);
     free(out);
@@ -293,8 +276,8 @@ Test(field_names, a_correction_keeps_the_original_and_lists_show_the_new_value)
     out = HJ_OK(&stack, "talk", "show", id);
     cr_assert(strstr(out, "定稿") && strstr(out, date), "%s", out);
     free(out);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'talk_updated' AND "
-                          "position(convert_to('初稿', 'UTF8') in payload) > 0"),
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM bus.journal WHERE kind = 'talk_updated' AND "
+                                 "position(convert_to('初稿', 'UTF8') in payload) > 0"),
                  1);
 
     /* A stray person is voided: hidden, shown marked on request, refused a second time. */
@@ -320,12 +303,13 @@ Test(field_names, a_person_import_with_one_bad_line_changes_nothing)
                   "张三,男,汉族,1980-02-03,是\n"
                   "李四,unknown,蒙古族,1985-04-05,否\n"
                   "王五,女,汉族,2999-01-01,否\n");
-    long before = s_scalar("SELECT count(*) FROM registry.person");
+    long before = hj_suite_scalar("SELECT count(*) FROM registry.person");
     char *err = HJ_REFUSED(&stack, "person", "import", path);
     cr_assert(strstr(err, "line 3") && strstr(err, "line 4") && !strstr(err, "line 2"),
               "every bad line named: %s", err);
     free(err);
-    cr_assert_eq(s_scalar("SELECT count(*) FROM registry.person"), before, "nothing imported");
+    cr_assert_eq(hj_suite_scalar("SELECT count(*) FROM registry.person"), before,
+                 "nothing imported");
     S_WRITE(path, "姓名,性别,民族,出生日期,党员\n"
                   "张三,男,汉族,1980-02-03,是\n"
                   "李四,女,蒙古族,1985-04-05,否\n");

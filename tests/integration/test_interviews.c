@@ -14,11 +14,10 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "hj_wait.h"
 #include "interviews.pb-c.h"
 #include "journal_fill.h"
-
-static hj_stack_t stack;
 
 #define S_WRITE(path, text) cr_assert_eq(hj_test_write(path, text), 0, "cannot write %s", path)
 
@@ -31,12 +30,13 @@ static hj_stack_t stack;
 #define BATER_SEAT "52222222-2222-4222-8222-222222222222"
 #define UNKNOWN "99999999-9999-4999-8999-999999999999"
 
-static void setup(void)
+/* The places, the persons and the roster every test starts from: written
+ * once, by the runner; each test's stack is a copy of it, since each counts
+ * what it wrote. 0, or -1 with hj's message on stderr. */
+static int hj_suite_seed(hj_stack_t *s)
 {
     static const char *const programs[] = {"hj-registryd", "hj-interviewsd", NULL};
-    static const char *const services[] = {"registry", "interviews", NULL};
-    cr_assert_eq(hj_stack_start(&stack, programs, services), 0, "stack did not start");
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
+    static const char *const places[] = {"KBS-BH-01", "KBS-BH-02", NULL};
     const char *steps[][16] = {
         {"person", "add", "--name", "王丽", "--gender", "female", "--request-id", WANG_LI},
         {"person", "add", "--name", "巴特尔", "--gender", "male", "--request-id", BATER},
@@ -49,16 +49,10 @@ static void setup(void)
         {"seat", "add", "--community", "KBS-BH-01", "--person", BATER, "--committee", "residents",
          "--role", "member", "--from", "2021-01-20", "--request-id", BATER_SEAT},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        cr_assert_eq(hj_seed_run(&stack, steps[i]), 0, "setup step %zu", i);
+    return HJ_SEED_SUITE(s, programs, places, steps);
 }
 
-static void teardown(void)
-{
-    hj_stack_stop(&stack);
-}
-
-TestSuite(interviews, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(interviews, .init = hj_suite_setup, .fini = hj_suite_teardown, .timeout = 120);
 
 /* A preparation-phase talk by 李强 with `person` in 滨河社区, `days_ago` days ago. */
 static int s_prep_talk(const char *person, int days_ago, char **err)

@@ -14,9 +14,8 @@
 #include "hj_envelope.h"
 #include "hj_seed.h"
 #include "hj_stack.h"
+#include "hj_suite.h"
 #include "registry.pb-c.h"
-
-static hj_stack_t stack;
 
 #define LI_QIANG "44444444-4444-4444-8444-111111111111" /* guidance group leader, interviewer */
 #define WANG_LI "44444444-4444-4444-8444-222222222222"  /* 滨河 (KBS-BH-01) party secretary */
@@ -55,19 +54,24 @@ static char *s_refused(const char *device, const char *const *args)
 }
 #define AS_REFUSED(device, ...) s_refused(device, (const char *const[]){__VA_ARGS__, NULL})
 
-static char *s_talk(const char *community, const char *person, const char *summary)
-{
-    return AS_OK(NULL, "talk", "add", "--community", community, "--phase", "preparation", "--date",
-                 "2026-11-01", "--interviewer", LI_QIANG, "--person", person, "--summary", summary,
-                 "--concern", "--follow-up", "再谈一次|李强|2026-11-20", "--json");
-}
+/* The devices of the roles that read here, and where their files are. */
+static const hj_stack_enrolment_t s_devices[] = {
+    {"ops-room", "指挥中心", "observer", s_obs, sizeof s_obs},
+    {"gg-binhe", "第一指导组", "guidance-group", s_gg, sizeof s_gg},
+    {"ec-kanghe", "KBS-BH-02", "election-committee", s_ec, sizeof s_ec},
+    {"auditor-1", "区审计局", "auditor", s_aud, sizeof s_aud},
+};
 
-static void setup(void)
+/* The two communities' persons, seats, talks, audit, rectification, reserve
+ * and roll, and the devices of the roles: written once, by the runner; each
+ * test's stack is a copy of it. 0, or -1 with hj's message on stderr. */
+static int hj_suite_seed(hj_stack_t *s)
 {
-    cr_assert_eq(hj_stack_start_all(&stack), 0, "stack did not start");
+    static const char *const programs[] = {"hj-registryd", "hj-auditd", "hj-interviewsd",
+                                           "hj-tallyd", NULL};
+    static const char *const places[] = {"KBS-BH-01", "KBS-BH-02", NULL};
     hj_test_idcard("15060219780502123", s_id_wang);
     hj_test_idcard("15060219691123456", s_id_zhao);
-    cr_assert_eq(HJ_SEED_PLACES(&stack, "KBS-BH-01", "KBS-BH-02"), 0);
     const char *steps[][20] = {
         {"person", "add", "--name", "李强", "--gender", "male", "--request-id", LI_QIANG},
         {"person", "add", "--name", "王丽", "--gender", "female", "--ethnicity", "蒙古族",
@@ -94,31 +98,40 @@ static void setup(void)
         {"audit", "advance", "KBS-BH-01", "--term", "2021-2026"},
         {"audit", "finding", "add", "KBS-BH-01", "--item", "2", "--severity", "irregularity",
          "--amount", "1200.50", "--text", FINDING_01, "--responsible", "王丽"},
+        {"talk", "add", "--community", "KBS-BH-01", "--phase", "preparation", "--date",
+         "2026-11-01", "--interviewer", LI_QIANG, "--person", WANG_LI, "--summary", SUMMARY_01,
+         "--concern", "--follow-up", "再谈一次|李强|2026-11-20"},
+        {"talk", "add", "--community", "KBS-BH-02", "--phase", "preparation", "--date",
+         "2026-11-01", "--interviewer", LI_QIANG, "--person", ZHAO_MIN, "--summary", SUMMARY_02,
+         "--concern", "--follow-up", "再谈一次|李强|2026-11-20"},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        free(s_hj(NULL, 0, NULL, steps[i]));
-    char *out = s_talk("KBS-BH-01", WANG_LI, SUMMARY_01);
-    prep_json(out, "id", s_talk01, sizeof s_talk01);
-    free(out);
-    out = s_talk("KBS-BH-02", ZHAO_MIN, SUMMARY_02);
-    prep_json(out, "id", s_talk02, sizeof s_talk02);
-    free(out);
-    cr_assert(s_talk01[0] && s_talk02[0]);
-    const hj_stack_enrolment_t devices[] = {
-        {"ops-room", "指挥中心", "observer", s_obs, sizeof s_obs},
-        {"gg-binhe", "第一指导组", "guidance-group", s_gg, sizeof s_gg},
-        {"ec-kanghe", "KBS-BH-02", "election-committee", s_ec, sizeof s_ec},
-        {"auditor-1", "区审计局", "auditor", s_aud, sizeof s_aud},
-    };
-    cr_assert_eq(hj_stack_enrol_each(&stack, devices, 4), 0);
+    /* The devices last: hj admin writes them to the database, which the
+     * tests' hj-busd reads when it starts. */
+    return HJ_SEED_SUITE(s, programs, places, steps) == 0 ? hj_stack_enrol_each(s, s_devices, 4)
+                                                          : -1;
 }
 
-static void teardown(void)
+/* The test's stack on a copy of the seed; the numbers, talk ids and device
+ * files its tests use. */
+static void setup(void)
 {
-    hj_stack_stop(&stack);
+    hj_suite_setup();
+    hj_test_idcard("15060219780502123", s_id_wang);
+    hj_test_idcard("15060219691123456", s_id_zhao);
+    cr_assert_eq(hj_stack_text(&stack,
+                               "SELECT id FROM interviews.talk WHERE summary = '" SUMMARY_01 "'",
+                               s_talk01, sizeof s_talk01),
+                 0);
+    cr_assert_eq(hj_stack_text(&stack,
+                               "SELECT id FROM interviews.talk WHERE summary = '" SUMMARY_02 "'",
+                               s_talk02, sizeof s_talk02),
+                 0);
+    for (size_t i = 0; i < sizeof s_devices / sizeof s_devices[0]; i++)
+        snprintf(s_devices[i].path, s_devices[i].size, "%s/devices/%s.device", stack.run_dir,
+                 s_devices[i].name);
 }
 
-TestSuite(read_scope, .init = setup, .fini = teardown, .timeout = 180);
+TestSuite(read_scope, .init = setup, .fini = hj_suite_teardown, .timeout = 180);
 
 /* `hj board` as `device` once it shows `name` (hj-tallyd follows the
  * journal); the last output after 20 s otherwise. */
@@ -375,7 +388,10 @@ Test(read_scope, a_mask_and_a_birth_date_do_not_give_the_number_back)
         free(out);
     }
     char cmd[600], sql[512];
-    snprintf(cmd, sizeof cmd, "grep -rqa '%s' %s/*.log", s_id_wang + 6, stack.run_dir);
+    hj_stack_t seed; /* whose daemons took the number in (the suite's seed) */
+    cr_assert_eq(hj_stack_attach(&seed), 0);
+    snprintf(cmd, sizeof cmd, "grep -rqa '%s' %s/*.log %s/*.log", s_id_wang + 6, stack.run_dir,
+             seed.run_dir);
     cr_assert_neq(system(cmd), 0, "a log holds the number");
     snprintf(
         sql, sizeof sql,

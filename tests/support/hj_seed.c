@@ -49,6 +49,24 @@ int hj_seed_probe(void *stack, int k, char *topic, size_t size)
     return hj_seed_run(stack, argv);
 }
 
+int hj_seed_steps(hj_stack_t *s, const char *const *steps, size_t n, size_t width)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = hj_seed_run(s, steps + i * width);
+    return rc;
+}
+
+int hj_seed_suite(hj_stack_t *s, const char *const *programs, const char *const *codes,
+                  const char *const *steps, size_t n, size_t width)
+{
+    int rc = hj_stack_start(s, programs, NULL) == 0 && hj_seed_places(s, codes) == 0 &&
+                     hj_seed_steps(s, steps, n, width) == 0
+                 ? 0
+                 : -1;
+    return hj_stack_seed_done(s, rc);
+}
+
 int hj_seed_secretary(hj_stack_t *s, const char *community)
 {
     const char *const steps[][13] = {
@@ -57,10 +75,16 @@ int hj_seed_secretary(hj_stack_t *s, const char *community)
         {"seat", "add", "--community", community, "--person", "王丽", "--committee", "party",
          "--role", "secretary", "--from", "2021-01-15"},
     };
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof steps[0]; i++)
-        rc = hj_seed_run(s, steps[i]);
-    return rc;
+    return HJ_SEED_STEPS(s, steps);
+}
+
+int hj_seed_field_suite(hj_stack_t *s, const char *const *programs, const char *const *codes)
+{
+    int rc = hj_stack_start(s, programs, NULL) == 0 && hj_seed_places(s, codes) == 0 &&
+                     hj_seed_secretary(s, codes[0]) == 0
+                 ? 0
+                 : -1;
+    return hj_stack_seed_done(s, rc);
 }
 
 static int s_subdistrict(s_seed_t *seed, const char *code, const char *name)

@@ -32,6 +32,24 @@ int hj_seed_places_named(hj_stack_t *s, const hj_seed_place_t *places);
  * with the command and hj's message on stderr. */
 int hj_seed_run(hj_stack_t *s, const char *const *argv);
 
+/* hj_seed_run for each of n steps in order, stopping at the first that
+ * fails: the steps are n rows of `width` arguments each, each row ended by
+ * a NULL (a `const char *steps[][W]` table, HJ_SEED_STEPS). 0 / -1. */
+int hj_seed_steps(hj_stack_t *s, const char *const *steps, size_t n, size_t width);
+#define HJ_SEED_STEPS(stack, steps)                                                                \
+    hj_seed_steps(stack, &(steps)[0][0], sizeof(steps) / sizeof((steps)[0]),                       \
+                  sizeof((steps)[0]) / sizeof((steps)[0][0]))
+
+/* A suite's seed (hj_suite.h's hj_suite_seed): a stack of `programs`, the
+ * places `codes` (as hj_seed_places), then n steps (as hj_seed_steps); then
+ * the daemons stop (hj_stack_seed_done), for the tests' copies. 0, or -1
+ * with hj's message on stderr. */
+int hj_seed_suite(hj_stack_t *s, const char *const *programs, const char *const *codes,
+                  const char *const *steps, size_t n, size_t width);
+#define HJ_SEED_SUITE(stack, programs, codes, steps)                                               \
+    hj_seed_suite(stack, programs, codes, &(steps)[0][0], sizeof(steps) / sizeof((steps)[0]),      \
+                  sizeof((steps)[0]) / sizeof((steps)[0][0]))
+
 /* A poke for hj_wait_subscribed (arg: the hj_stack_t): probe k adds the
  * community KBS-BH-P<k> (subdistrict KBS-BH must exist), whose event's topic
  * is registry.community_added.KBS-BH-P<k>. */
@@ -43,5 +61,11 @@ int hj_seed_probe(void *stack, int k, char *topic, size_t size);
 #define HJ_SEED_WANG_LI "11111111-1111-4111-8111-111111111111"
 #define HJ_SEED_LI_QIANG "33333333-3333-4333-8333-333333333333"
 int hj_seed_secretary(hj_stack_t *s, const char *community);
+
+/* The seed of a field suite (hj_suite.h's hj_suite_seed): a stack of
+ * `programs`, the places `codes` (as hj_seed_places) and the secretary of the
+ * first; then the daemons stop (hj_stack_seed_done), for the tests' copies.
+ * 0, or -1 with hj's message on stderr. */
+int hj_seed_field_suite(hj_stack_t *s, const char *const *programs, const char *const *codes);
 
 #endif

@@ -338,15 +338,32 @@ static const char *const s_all_programs[] = {"hj-registryd", "hj-auditd", "hj-in
                                              "hj-tallyd", NULL};
 static const char *const s_all_services[] = {"registry", "audit", "interviews", "tally", NULL};
 
-/* hj-busd, each program, and the wait until each service answers. 0 / -1. */
+/* The service a daemon serves: hj-registryd serves "registry". */
+static void s_service_of(const char *program, char *service, size_t size)
+{
+    const char *name = strncmp(program, "hj-", 3) == 0 ? program + 3 : program;
+    size_t n = strlen(name);
+    snprintf(service, size, "%.*s", (int)(n > 0 && name[n - 1] == 'd' ? n - 1 : n), name);
+}
+
+/* hj-busd, each program, and the wait until each service answers (services
+ * NULL: the one each program serves). 0 / -1. */
 static int s_start_daemons(hj_stack_t *s, const char *const *programs, const char *const *services)
 {
+    char served[HJ_STACK_MAX_PROCS][32];
+    const char *wanted[HJ_STACK_MAX_PROCS + 1] = {NULL};
     if (hj_stack_spawn(s, "hj-busd") < 0)
         return -1;
     for (int i = 0; programs && programs[i]; i++)
         if (hj_stack_spawn(s, programs[i]) < 0)
             return -1;
-    for (int i = 0; services && services[i]; i++)
+    for (int i = 0; !services && programs && programs[i] && i < HJ_STACK_MAX_PROCS; i++) {
+        s_service_of(programs[i], served[i], sizeof served[i]);
+        wanted[i] = served[i];
+    }
+    if (!services)
+        services = wanted;
+    for (int i = 0; services[i]; i++)
         if (hj_stack_wait(s, services[i], 15000) != 0) {
             fprintf(stderr, "hj_stack: service %s did not come up (logs in %s)\n", services[i],
                     s->run_dir);
@@ -377,8 +394,14 @@ int hj_stack_start_copy(hj_stack_t *s, const hj_stack_t *from, const char *const
     if (system(cmd) != 0)
         return -1;
     snprintf(s->device, sizeof s->device, "%s/devices/%s.device", s->run_dir, HJ_STACK_DEVICE);
-    return programs ? s_start_daemons(s, programs, services)
-                    : s_start_daemons(s, s_all_programs, s_all_services);
+    if (programs)
+        return s_start_daemons(s, programs, services);
+    /* The daemons `from` ran, its broker aside. */
+    const char *ran[HJ_STACK_MAX_PROCS + 1] = {NULL};
+    for (int i = 0, n = 0; i < from->nprocs; i++)
+        if (strcmp(from->program[i], "hj-busd") != 0)
+            ran[n++] = from->program[i];
+    return s_start_daemons(s, ran, NULL);
 }
 
 int hj_stack_start_all(hj_stack_t *s)
@@ -499,18 +522,25 @@ PGconn *hj_stack_pg(hj_stack_t *s)
     return PQconnectdb(s->db);
 }
 
-long hj_stack_scalar(hj_stack_t *s, const char *sql)
+int hj_stack_text(hj_stack_t *s, const char *sql, char *out, size_t size)
 {
     PGconn *c = hj_stack_pg(s);
     PGresult *r = PQexec(c, sql);
-    long v = -1;
+    int rc = -1;
+    out[0] = 0;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
-        v = atol(PQgetvalue(r, 0, 0));
+        rc = snprintf(out, size, "%s", PQgetvalue(r, 0, 0)) < (int)size ? 0 : -1;
     else if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        fprintf(stderr, "hj_stack_scalar: %s: %s", sql, PQerrorMessage(c));
+        fprintf(stderr, "hj_stack: %s: %s", sql, PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
-    return v;
+    return rc;
+}
+
+long hj_stack_scalar(hj_stack_t *s, const char *sql)
+{
+    char v[64];
+    return hj_stack_text(s, sql, v, sizeof v) == 0 ? atol(v) : -1;
 }
 
 long hj_stack_scalarf(hj_stack_t *s, const char *fmt, ...)
@@ -789,17 +819,6 @@ void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *pre
     return s_device_connect(s, socket, device, s->events);
 }
 
-int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len)
-{
-    hj_frames_t f;
-    hj_frames_init(&f);
-    hj_frames_add(&f, "", 0);
-    hj_frames_addstr(&f, HJ_MDPC);
-    hj_frames_addstr(&f, service);
-    hj_frames_add(&f, body, len);
-    return hj_frames_send(socket, &f);
-}
-
 int hj_stack_event(void *sub, char *topic, size_t size, Hj__Event **ev)
 {
     hj_frames_t f;
@@ -868,8 +887,13 @@ long hj_json_number(const char *json, const char *key)
 
 int hj_stack_seed_done(hj_stack_t *s, int rc)
 {
-    if (rc == 0 && hj_wait_until(hj_stack_tally_caught_up, s, 60000) != 0) {
-        fprintf(stderr, "hj_stack: hj-tallyd did not apply the seed in 60 s\n");
+    /* A seed without hj-tallyd: the relay's numbering is all there is to wait for. */
+    int (*applied)(void *) = hj_stack_sealed;
+    for (int i = 0; i < s->nprocs; i++)
+        if (strcmp(s->program[i], "hj-tallyd") == 0)
+            applied = hj_stack_tally_caught_up;
+    if (rc == 0 && hj_wait_until(applied, s, 60000) != 0) {
+        fprintf(stderr, "hj_stack: the seed's journal was not applied in 60 s\n");
         rc = -1;
     }
     for (int i = 0; i < s->nprocs; i++)

@@ -47,7 +47,8 @@ typedef struct {
  * device; no daemons yet. 0 / -1. */
 int hj_stack_init(hj_stack_t *s);
 /* init + hj-busd + each program (NULL-terminated) + wait until `services`
- * (NULL-terminated names) answer. 0 / -1. */
+ * (NULL-terminated names; NULL: the one each program serves, hj-registryd
+ * serves "registry") answer. 0 / -1. */
 int hj_stack_start(hj_stack_t *s, const char *const *programs, const char *const *services);
 /* hj_stack_start with every service daemon (hj-registryd, hj-auditd,
  * hj-interviewsd, hj-tallyd), once all four answer. 0 / -1. */
@@ -77,17 +78,18 @@ int hj_stack_attach(hj_stack_t *s);
  * TEMPLATE: from's daemons must be stopped, hj_stack_kill) with copies of
  * from's keys and devices: the tests of a suite that each need a fresh
  * record start from one seeded once (by the runner, hj_stack_share), not
- * each from an empty one seeded again. programs NULL: every service daemon
- * (as hj_stack_start_all). 0 / -1. */
+ * each from an empty one seeded again. programs NULL: the daemons `from`
+ * ran. 0 / -1. */
 int hj_stack_start_copy(hj_stack_t *s, const hj_stack_t *from, const char *const *programs,
                         const char *const *services);
 
 /* The end of a suite's seed (start function of hj_stack_share): when rc is
- * 0, waits until hj-tallyd has applied every journal row; then stops the
- * daemons, so that the tests' stacks can copy the idle database. 0 / -1. */
+ * 0, waits until hj-tallyd (when it runs; else the relay) has applied every
+ * journal row; then stops the daemons, so that the tests' stacks can copy
+ * the idle database. 0 / -1. */
 int hj_stack_seed_done(hj_stack_t *s, int rc);
 /* A test's stack on a copy of the suite's seed (hj_stack_attach, then
- * hj_stack_start_copy with programs/services, NULL for every daemon). 0 / -1. */
+ * hj_stack_start_copy with programs/services, NULL for the seed's daemons). 0 / -1. */
 int hj_stack_start_seeded(hj_stack_t *s, const char *const *programs, const char *const *services);
 
 /* Conditions for hj_wait_until (arg: the hj_stack_t). Nonzero once the relay
@@ -100,6 +102,9 @@ int hj_stack_tally_caught_up(void *stack);
 PGconn *hj_stack_pg(hj_stack_t *s);
 /* The first column of the first row of `sql` as a number (-1 on error). */
 long hj_stack_scalar(hj_stack_t *s, const char *sql);
+/* The same as text, into out: 0, or -1 when there is no such value (none,
+ * NULL, longer than size, or an error: said on stderr). */
+int hj_stack_text(hj_stack_t *s, const char *sql, char *out, size_t size);
 /* The same with the SQL made by printf from fmt (a test's own values). */
 long hj_stack_scalarf(hj_stack_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Runs sql on the test database logged in as `role` (a daemon's, say, to try
@@ -148,8 +153,6 @@ void *hj_stack_mdp_socket(hj_stack_t *s, void *ctx, const char *device);
  * timeout_ms (-1: never). NULL on failure. */
 void *hj_stack_sub(hj_stack_t *s, void *ctx, const char *device, const char *prefix,
                    int timeout_ms);
-/* Sends [""][MDPC01][service][body] on an MDP client socket. 0 / -1. */
-int hj_stack_mdp_send(void *socket, const char *service, const void *body, size_t len);
 /* The next event on a SUB socket (within its receive timeout): its topic
  * into topic, the Event unpacked into *ev (NULL when it does not decode; the
  * caller frees it). 0, or -1 when none came. */

@@ -31,8 +31,14 @@ ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
 /* The test's own stack. */
 static hj_stack_t stack;
 
+/* The one number a query of the test's database returns. */
+__attribute__((unused)) static long hj_suite_scalar(const char *sql)
+{
+    return hj_stack_scalar(&stack, sql);
+}
+
 /* Starts the test's stack on a copy of the seed's database with these
- * daemons (NULL: every one). */
+ * daemons (NULL: the ones the seed ran). */
 __attribute__((unused)) static void hj_suite_start(const char *const *programs,
                                                    const char *const *services)
 {
@@ -40,7 +46,7 @@ __attribute__((unused)) static void hj_suite_start(const char *const *programs,
                  "stack did not start from the suite's seed");
 }
 
-/* The .init and .fini of a suite whose tests run every daemon. */
+/* The .init and .fini of a suite whose tests run the daemons its seed ran. */
 __attribute__((unused)) static void hj_suite_setup(void)
 {
     hj_suite_start(NULL, NULL);

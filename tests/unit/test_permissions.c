@@ -171,57 +171,72 @@ Test(permissions, a_scoped_read_of_one_record_is_judged_on_its_community)
     cr_assert_eq(st.code, HJ__CODE__UNAUTHENTICATED);
 }
 
+/* One call of a scope function: what it answers and the communities it
+ * gives (NULL: every one, or none asked). */
+typedef struct {
+    const hj_permission_t *op;
+    const Hj__Identity *who;
+    int rc;
+    const char *communities;
+    const char *why;
+} s_scope_case_t;
+
+static void s_scope_cases(int (*scope)(const hj_permission_t *, const Hj__Identity *, char **),
+                          const s_scope_case_t *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const s_scope_case_t *c = &cases[i];
+        char *communities = (char *)1;
+        cr_assert_eq(scope(c->op, c->who, &communities), c->rc, "case %zu: %s", i, c->why);
+        if (c->communities)
+            cr_assert_str_eq(communities, c->communities, "case %zu: %s", i, c->why);
+        else
+            cr_assert_null(communities, "case %zu: %s", i, c->why);
+        free(communities);
+    }
+}
+
 Test(permissions, a_list_takes_its_community_filter_from_the_scope)
 {
-    char *mine[] = {"KBS-BH-01", "KBS-BH-03"}, *odd[] = {"A\"B"}, *filter = (char *)1;
+    char *mine[] = {"KBS-BH-01", "KBS-BH-03"}, *odd[] = {"A\"B"};
     Hj__Identity gg = s_who("guidance-group", mine, 2), obs = s_who("observer", NULL, 0),
                  ec = s_who("election-committee", mine, 1),
                  lonely = s_who("guidance-group", NULL, 0),
                  quoted = s_who("guidance-group", odd, 1);
     const hj_permission_t *talk = hj_auth_find(s_table, OP_TALK),
                           *figures = hj_auth_find(s_table, OP_READ);
-    cr_assert_eq(hj_auth_read_scope(talk, &gg, &filter), 0);
-    cr_assert_str_eq(filter, "{\"KBS-BH-01\",\"KBS-BH-03\"}");
-    free(filter);
-    cr_assert_eq(hj_auth_read_scope(talk, &ec, &filter), 0);
-    cr_assert_str_eq(filter, "{\"KBS-BH-01\"}");
-    free(filter);
-    cr_assert_eq(hj_auth_read_scope(talk, &lonely, &filter), 0);
-    cr_assert_str_eq(filter, "{}", "no communities: an empty filter, not every community");
-    free(filter);
-    cr_assert_eq(hj_auth_read_scope(talk, &quoted, &filter), 0);
-    cr_assert_str_eq(filter, "{\"A\\\"B\"}", "a code cannot change the array's shape");
-    free(filter);
-    /* NULL: every community. */
-    cr_assert_eq(hj_auth_read_scope(talk, &obs, &filter), 0);
-    cr_assert_null(filter);
-    cr_assert_eq(hj_auth_read_scope(figures, &gg, &filter), 0);
-    cr_assert_null(filter, "an operation the table does not scope");
-    cr_assert_eq(hj_auth_read_scope(NULL, &gg, &filter), 0);
-    cr_assert_null(filter);
+    const s_scope_case_t cases[] = {
+        {talk, &gg, 0, "{\"KBS-BH-01\",\"KBS-BH-03\"}", "its communities"},
+        {talk, &ec, 0, "{\"KBS-BH-01\"}", "its one community"},
+        {talk, &lonely, 0, "{}", "no communities: an empty filter, not every community"},
+        {talk, &quoted, 0, "{\"A\\\"B\"}", "a code cannot change the array's shape"},
+        /* NULL: every community. */
+        {talk, &obs, 0, NULL, "an unscoped role"},
+        {figures, &gg, 0, NULL, "an operation the table does not scope"},
+        {NULL, &gg, 0, NULL, "no table entry"},
+    };
+    s_scope_cases(hj_auth_read_scope, cases, sizeof cases / sizeof cases[0]);
 }
 
 Test(permissions, personal_details_go_only_to_the_roles_that_need_them)
 {
-    char *mine[] = {"KBS-BH-01"}, *within = (char *)1;
+    char *mine[] = {"KBS-BH-01"};
     Hj__Identity admin = s_who("district-admin", NULL, 0),
                  office = s_who("subdistrict-office", NULL, 0),
                  ec = s_who("election-committee", mine, 1), gg = s_who("guidance-group", mine, 1),
                  obs = s_who("observer", NULL, 0), aud = s_who("auditor", NULL, 0);
     const hj_permission_t *person = hj_auth_find(s_table, OP_PERSON),
                           *figures = hj_auth_find(s_table, OP_READ);
-    cr_assert_eq(hj_auth_personal(person, &admin, &within), 1);
-    cr_assert_null(within, "every person");
-    cr_assert_eq(hj_auth_personal(person, &office, &within), 1);
-    cr_assert_null(within);
-    cr_assert_eq(hj_auth_personal(person, &ec, &within), 1);
-    cr_assert_str_eq(within, "{\"KBS-BH-01\"}", "an election committee: its community's persons");
-    free(within);
-    cr_assert_eq(hj_auth_personal(person, &gg, &within), 0);
-    cr_assert_null(within);
-    cr_assert_eq(hj_auth_personal(person, &obs, &within), 0);
-    cr_assert_eq(hj_auth_personal(person, &aud, &within), 0);
-    cr_assert_eq(hj_auth_personal(figures, &admin, &within), 0, "an op that names none gives none");
-    cr_assert_eq(hj_auth_personal(NULL, &admin, &within), 0);
-    cr_assert_eq(hj_auth_personal(person, NULL, &within), 0);
+    const s_scope_case_t cases[] = {
+        {person, &admin, 1, NULL, "every person"},
+        {person, &office, 1, NULL, "every person"},
+        {person, &ec, 1, "{\"KBS-BH-01\"}", "an election committee: its community's persons"},
+        {person, &gg, 0, NULL, "a guidance group: none"},
+        {person, &obs, 0, NULL, "an observer: none"},
+        {person, &aud, 0, NULL, "an auditor: none"},
+        {figures, &admin, 0, NULL, "an op that names none gives none"},
+        {NULL, &admin, 0, NULL, "no table entry"},
+        {person, NULL, 0, NULL, "no identity"},
+    };
+    s_scope_cases(hj_auth_personal, cases, sizeof cases / sizeof cases[0]);
 }

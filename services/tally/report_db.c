@@ -456,9 +456,9 @@ failed:
     return -1;
 }
 
-void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__BriefingQuery *q)
+void tally_db_briefing(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__BriefingQuery *q = msg;
     char today[11], seq[24] = "0";
     hj_arena_t arena = {0};
     s_ctx_t x = {.c = c, .a = &arena, .sub = q->subdistrict};

@@ -78,8 +78,9 @@ out:
     return rc;
 }
 
-static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
+void roll_set(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Tally__VoterRoll *m = msg;
     char voters[24], households[24], reps[24];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
         return;
@@ -182,9 +183,9 @@ static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
     return 0;
 }
 
-static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                             const Hj__Tally__Objection *o)
+void roll_objection_file(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__Objection *o = msg;
     if (s_file_window(c, call, profiles, o->community, o->filed_on) != 0)
         return;
     const char *w[5] = {call->request_id, o->community, o->filed_by, o->filed_on, o->about};
@@ -214,9 +215,9 @@ static int s_decide_window(hj_call_t *call, const tally_profiles_t *profiles, co
     return 0;
 }
 
-static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                               const Hj__Tally__ObjectionDecision *d)
+void roll_objection_decide(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__ObjectionDecision *d = msg;
     char filed[11] = "", decision[16] = "";
     const char *v[1] = {d->id};
     PGresult *r = hj_call_q(call, c, "the objection", "",
@@ -325,9 +326,9 @@ static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, c
                       3, v);
 }
 
-static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                            const Hj__Tally__VoterImport *m)
+void roll_voters_import(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterImport *m = msg;
     char state[6] = "", no[24];
     roll_election_t e;
     s_problems_t bad = {0};
@@ -542,9 +543,9 @@ out:
 
 /* 张榜公布: the day the roll is posted becomes the community's published_on
  * (gate 8 judges it); the reply is the posting itself. */
-static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                             const Hj__Tally__VoterPosting *m)
+void roll_voters_posting(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterPosting *m = msg;
     char today[11], voters[24];
     roll_election_t e;
     if (election_for_roll(c, call, profiles, m->election, &e) != 0)
@@ -625,9 +626,9 @@ out:
 
 /* An objection by name: to remove a voter on the roll, or to add one who is
  * missing (with the entry the upholding adds, checked as an import line). */
-static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                              const Hj__Tally__VoterObjection *m)
+void roll_voter_objection(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterObjection *m = msg;
     hj_arena_t a = {0};
     char today[11], groups[256] = "";
     roll_election_t e;
@@ -715,9 +716,9 @@ out:
 
 /* Deciding the open objection about a name: upheld removes the voter or
  * adds the missing one, dismissed keeps the roll; the counts follow. */
-static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                           const Hj__Tally__VoterObjection *m)
+void roll_voter_decide(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterObjection *m = msg;
     hj_arena_t a = {0};
     char today[11], id[37];
     roll_election_t e;
@@ -874,9 +875,9 @@ out:
 
 /* ---- proxies (委托投票) ----------------------------------------------------------------- */
 
-static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                        const Hj__Tally__Proxy *p)
+void roll_proxy_add(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__Proxy *p = msg;
     tally_check_t check;
     roll_election_t e;
     if (election_for_roll(c, call, profiles, p->election, &e) != 0)
@@ -947,48 +948,16 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     hj_call_reply(call, &reply.base, &out.base);
 }
 
-/* ---- routing ---------------------------------------------------------------------------- */
-
-void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                 const Hj__Tally__Request *r)
+void roll_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-        s_roll_set(c, call, r->voter_roll_set);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-        if (tally_db_caught_up(c, call) == 0)
-            s_roll_reply(c, call, r->voter_roll_get->community, NULL, NULL);
-        return;
-    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-        s_objection_file(c, call, profiles, r->objection_file);
-        return;
-    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-        s_objection_decide(c, call, profiles, r->objection_decide);
-        return;
-    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        s_proxy_add(c, call, profiles, r->proxy_add);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
-        s_voters_import(c, call, profiles, r->voters_import);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTERS_LIST: {
-        roll_election_t e;
-        if (tally_db_caught_up(c, call) == 0 &&
-            s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
-            s_voters_reply(c, call, &e, 0, NULL);
-        return;
-    }
-    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
-        s_voter_objection(c, call, profiles, r->voter_objection);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
-        s_voter_decide(c, call, profiles, r->voter_decide);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
-        s_voters_posting(c, call, profiles, r->voters_posting);
-        return;
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
+    if (tally_db_caught_up(c, call) == 0)
+        s_roll_reply(c, call, ((const Hj__Tally__SnapshotQuery *)msg)->community, NULL, NULL);
+}
+
+void roll_voters_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    roll_election_t e;
+    if (tally_db_caught_up(c, call) == 0 &&
+        s_election_read(c, call, svc, ((const Hj__Tally__ElectionRef *)msg)->id, &e) == 0)
+        s_voters_reply(c, call, &e, 0, NULL);
 }

@@ -147,6 +147,25 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
     PQclear(r);
 }
 
+/* A step taken `on` a day at most `days` (0: any) after the day `since` of
+ * `event`, as the profile says: 0, or -1 with the status naming `field`
+ * (INVALID_ARGUMENT before `since`, FAILED_PRECONDITION too late: "<verb>
+ * ON, N days after EVENT on SINCE: <rule> within DAYS days"). */
+static int s_window(hj_call_t *call, const char *field, const char *verb, const char *since,
+                    const char *on, uint32_t days, const char *profile, const char *event,
+                    const char *rule)
+{
+    long after = tally_days_between(since, on);
+    if (after < 0)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s %s is before %s (%s)", field, on, event, since);
+    if (days && after > (long)days)
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, field,
+                             "%s %s, %ld days after %s on %s: %s within %u days (profile %s)", verb,
+                             on, after, event, since, rule, days, profile);
+    return 0;
+}
+
 /* An objection filed on `filed_on` to the list of `community`: the list is
  * published and the day within the profile's days of it. 0, or -1 with the status. */
 static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
@@ -169,18 +188,9 @@ static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
         return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "community",
                              "the voter list of %s is not published: there is nothing to object to",
                              community);
-    uint32_t days = profiles->residents.objection_file_days;
-    long after = tally_days_between(published, filed_on);
-    if (after < 0)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "filed_on",
-                             "filed_on %s is before the list was published (%s)", filed_on,
-                             published);
-    if (days && after > (long)days)
-        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "filed_on",
-                             "filed %s, %ld days after the list was published on %s: objections "
-                             "are taken within %u days (profile %s)",
-                             filed_on, after, published, days, profiles->residents.name);
-    return 0;
+    return s_window(call, "filed_on", "filed", published, filed_on,
+                    profiles->residents.objection_file_days, profiles->residents.name,
+                    "the list was published", "objections are taken");
 }
 
 void roll_objection_file(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
@@ -202,17 +212,8 @@ void roll_objection_file(PGconn *c, hj_call_t *call, void *profiles, const void 
 static int s_decide_window(hj_call_t *call, const tally_profiles_t *profiles, const char *filed,
                            const char *date)
 {
-    uint32_t days = profiles->residents.objection_decide_days;
-    long after = tally_days_between(filed, date);
-    if (after < 0)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
-                             "date %s is before the objection was filed (%s)", date, filed);
-    if (days && after > (long)days)
-        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
-                             "decided %s, %ld days after the objection was filed on %s: it must be "
-                             "decided within %u days (profile %s)",
-                             date, after, filed, days, profiles->residents.name);
-    return 0;
+    return s_window(call, "date", "decided", filed, date, profiles->residents.objection_decide_days,
+                    profiles->residents.name, "the objection was filed", "it must be decided");
 }
 
 void roll_objection_decide(PGconn *c, hj_call_t *call, void *profiles, const void *msg)

@@ -99,6 +99,10 @@ int hj_call_exists(hj_call_t *call, PGconn *c, const char *what, const char *fie
 /* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
                  int n, const char *const *values);
+/* hj_call_exec for an UPDATE or DELETE: *changed is how many rows it
+ * changed (0 when it failed). 0 / -1. */
+int hj_call_changed(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                    const char *sql, int n, const char *const *values, int *changed);
 /* The bytes to send back: the reply, or the packed status when not OK. */
 uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
 /* The first steps every service's decode shares: unpack `body` as `desc`

@@ -170,6 +170,16 @@ int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field
     return rc;
 }
 
+int hj_call_changed(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                    const char *sql, int n, const char *const *values, int *changed)
+{
+    PGresult *r = hj_call_q(call, c, what, field, sql, n, values);
+    int rc = r ? 0 : -1;
+    *changed = r ? atoi(PQcmdTuples(r)) : 0;
+    PQclear(r);
+    return rc;
+}
+
 ProtobufCMessage *hj_call_unpack(hj_call_t *call, const ProtobufCMessageDescriptor *desc,
                                  const hj_permission_t *permissions, const uint8_t *body,
                                  size_t len)

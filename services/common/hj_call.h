@@ -13,6 +13,13 @@
 
 typedef struct hj_call hj_call_t;
 
+/* An op's handler (hj_op_t's handle), on the database thread, as hj_handle_fn
+ * with svc and the op's message. A service's header declares its handlers
+ * with it: `hj_op_handle_fn audit_db_open, audit_db_show;`. */
+typedef void hj_op_handle_fn(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+/* An op's check (hj_op_t's check), declared the same way. */
+typedef int hj_op_check_fn(hj_status_t *st, const void *msg);
+
 /* One operation of a service: how its decoder checks it and how the writer
  * runs it, each given the op's own message (the Request oneof's member for
  * that case). A service lists them in tables that end with an entry whose
@@ -21,9 +28,8 @@ typedef struct {
     int op; /* the Request oneof's case: the member's field number */
     /* On the loop thread, before anything reaches the database: 0, or -1
      * with st set (naming the field). NULL: the wire checks are enough. */
-    int (*check)(hj_status_t *st, const void *msg);
-    /* On the database thread, as hj_handle_fn with svc and the op's message. */
-    void (*handle)(PGconn *c, hj_call_t *call, void *svc, const void *msg);
+    hj_op_check_fn *check;
+    hj_op_handle_fn *handle;
     /* What a handler shared by several ops reads of its entry
      * (call->handler->arg), e.g. which record; NULL for the others. */
     const void *arg;
@@ -93,6 +99,10 @@ int hj_call_exists(hj_call_t *call, PGconn *c, const char *what, const char *fie
 /* hj_call_q for a statement whose rows nobody reads. 0 / -1. */
 int hj_call_exec(hj_call_t *call, PGconn *c, const char *what, const char *field, const char *sql,
                  int n, const char *const *values);
+/* hj_call_exec for an UPDATE or DELETE: *changed is how many rows it
+ * changed (0 when it failed). 0 / -1. */
+int hj_call_changed(hj_call_t *call, PGconn *c, const char *what, const char *field,
+                    const char *sql, int n, const char *const *values, int *changed);
 /* The bytes to send back: the reply, or the packed status when not OK. */
 uint8_t *hj_call_take_reply(hj_call_t *call, size_t *len);
 /* The first steps every service's decode shares: unpack `body` as `desc`

@@ -105,6 +105,20 @@ static int s_is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
+/* The well-formed lead bytes past ASCII (Unicode's table 3-7): how many
+ * continuation bytes follow, the lead's bits of the value, and the bounds of
+ * the second byte, narrower than 80..BF where a sequence would be an overlong,
+ * a surrogate or above U+10FFFF. Any other byte (a stray continuation, C0/C1,
+ * F5..FF) begins nothing. */
+static const struct {
+    unsigned char first, last, need, mask, lo, hi;
+} s_leads[] = {
+    {0xC2, 0xDF, 1, 0x1F, 0x80, 0xBF}, {0xE0, 0xE0, 2, 0x0F, 0xA0, 0xBF},
+    {0xE1, 0xEC, 2, 0x0F, 0x80, 0xBF}, {0xED, 0xED, 2, 0x0F, 0x80, 0x9F},
+    {0xEE, 0xEF, 2, 0x0F, 0x80, 0xBF}, {0xF0, 0xF0, 3, 0x07, 0x90, 0xBF},
+    {0xF1, 0xF3, 3, 0x07, 0x80, 0xBF}, {0xF4, 0xF4, 3, 0x07, 0x80, 0x8F},
+};
+
 int hj_utf8_decode(const char *s, size_t len, uint32_t *cp, size_t *nbytes)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -123,25 +137,15 @@ int hj_utf8_decode(const char *s, size_t len, uint32_t *cp, size_t *nbytes)
         *nbytes = 1;
         return 0;
     }
-    if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-        need = 1;
-        value = u[0] & 0x1F;
-    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-        need = 2;
-        value = u[0] & 0x0F;
-        if (u[0] == 0xE0)
-            lo = 0xA0; /* no overlongs */
-        if (u[0] == 0xED)
-            hi = 0x9F; /* no surrogates */
-    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-        need = 3;
-        value = u[0] & 0x07;
-        if (u[0] == 0xF0)
-            lo = 0x90; /* no overlongs */
-        if (u[0] == 0xF4)
-            hi = 0x8F; /* nothing above U+10FFFF */
-    } else
-        goto fail; /* stray continuation, C0/C1, F5..FF */
+    for (i = 0; i < sizeof s_leads / sizeof s_leads[0] && !need; i++)
+        if (u[0] >= s_leads[i].first && u[0] <= s_leads[i].last) {
+            need = s_leads[i].need;
+            value = u[0] & s_leads[i].mask;
+            lo = s_leads[i].lo;
+            hi = s_leads[i].hi;
+        }
+    if (!need)
+        goto fail;
 
     if (len < need + 1)
         goto fail; /* truncated */

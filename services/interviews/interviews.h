@@ -10,18 +10,12 @@
 extern const hj_service_t interviews_service;
 
 /* interviews_db.c: one function per operation, the handle of its hj_op_t
- * (msg is the op's message, of the type named beside it); each fills
- * call->status and, on OK, call->reply (and for writes the journal fields). */
-void interviews_db_talk_add(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Talk */
-void interviews_db_talk_get(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* Get (id) */
-void interviews_db_talk_list(PGconn *c, hj_call_t *call, void *svc,
-                             const void *msg); /* TalkQuery */
-void interviews_db_coverage(PGconn *c, hj_call_t *call, void *svc,
-                            const void *msg); /* CoverageQuery */
-void interviews_db_talk_void(PGconn *c, hj_call_t *call, void *svc, const void *msg); /* TalkVoid */
-void interviews_db_talk_update(PGconn *c, hj_call_t *call, void *svc,
-                               const void *msg); /* TalkUpdate */
-void interviews_db_follow_up_close(PGconn *c, hj_call_t *call, void *svc,
-                                   const void *msg); /* FollowUpClose */
+ * (msg is the op's message: talk_add Talk, talk_get Get (id), talk_list
+ * TalkQuery, coverage CoverageQuery, talk_void TalkVoid, talk_update
+ * TalkUpdate, follow_up_close FollowUpClose); each fills call->status and,
+ * on OK, call->reply (and for writes the journal fields). */
+hj_op_handle_fn interviews_db_talk_add, interviews_db_talk_get, interviews_db_talk_list,
+    interviews_db_coverage, interviews_db_talk_void, interviews_db_talk_update,
+    interviews_db_follow_up_close;
 
 #endif

@@ -349,12 +349,24 @@ static int s_talks_load(PGconn *c, char state[6], PGresult *talks, s_talks_t *se
     return 0;
 }
 
+/* s_talks_load for a handler: when it fails, set is freed and the call
+ * answered as hj_call_sql_failed answers `what` and `field`. 0 / -1. */
+static int s_talks_take(PGconn *c, hj_call_t *call, PGresult *talks, s_talks_t *set,
+                        const char *what, const char *field)
+{
+    char state[6] = "";
+    if (s_talks_load(c, state, talks, set) == 0)
+        return 0;
+    s_talks_free(set);
+    hj_call_sql_failed(call, state, what, field);
+    return -1;
+}
+
 /* Replies with the one talk `id` as stored now (and journals it as `kind`,
  * with the talk before a correction as `previous` when given). */
 static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, const char *kind,
                                   Hj__Interviews__Talk *previous, const char *reason)
 {
-    char state[6];
     s_talks_t set;
     const char *v[1] = {id};
     /* id is a UUID or, for talk_get, the talk's short code (T0042, sql/024). */
@@ -365,11 +377,8 @@ static void s_talk_reply_previous(PGconn *c, hj_call_t *call, const char *id, co
                       1, v, "talk %s not found", id);
     if (!r)
         return;
-    if (s_talks_load(c, state, r, &set) != 0) {
-        s_talks_free(&set);
-        hj_call_sql_failed(call, state, "talk", "id");
+    if (s_talks_take(c, call, r, &set, "talk", "id") != 0)
         return;
-    }
     Hj__Interviews__Talk *t = set.ptrs[0];
     t->previous = previous;
     if (reason)
@@ -596,7 +605,7 @@ void interviews_db_talk_get(PGconn *c, hj_call_t *call, void *svc, const void *m
 void interviews_db_talk_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Interviews__TalkQuery *q = msg;
-    char state[6], limit[16], phase[4], *scope = NULL;
+    char limit[16], phase[4], *scope = NULL;
     s_talks_t set;
     uint32_t withheld = 0;
     uint64_t total = 0;
@@ -636,11 +645,8 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, void *svc, const void *
     free(scope);
     if (!r)
         return;
-    if (s_talks_load(c, state, r, &set) != 0) {
-        s_talks_free(&set);
-        hj_call_sql_failed(call, state, "talk list", "");
+    if (s_talks_take(c, call, r, &set, "talk list", "") != 0)
         return;
-    }
     Hj__Interviews__Talks list = HJ__INTERVIEWS__TALKS__INIT;
     list.n_items = set.n > page ? page : set.n;
     list.items = set.ptrs;
@@ -660,18 +666,15 @@ void interviews_db_talk_list(PGconn *c, hj_call_t *call, void *svc, const void *
 static void s_talk_not_correctable(PGconn *c, hj_call_t *call, const char *id)
 {
     const char *v[1] = {id};
-    PGresult *r = hj_call_q(call, c, "talk", "id",
-                            "SELECT COALESCE(void_reason, '') FROM interviews.talk "
-                            "WHERE id = $1::uuid",
-                            1, v);
+    PGresult *r = hj_call_q_row(call, c, "talk", "id",
+                                "SELECT COALESCE(void_reason, '') FROM interviews.talk "
+                                "WHERE id = $1::uuid",
+                                1, v, "talk %s not found", id);
     if (!r)
         return;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "id", "talk %s not found", id);
-    else
-        hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
-                      "talk %s is voided (%s): it no longer counts and cannot be changed", id,
-                      PQgetvalue(r, 0, 0));
+    hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "id",
+                  "talk %s is voided (%s): it no longer counts and cannot be changed", id,
+                  PQgetvalue(r, 0, 0));
     PQclear(r);
 }
 
@@ -679,14 +682,12 @@ void interviews_db_talk_void(PGconn *c, hj_call_t *call, void *svc, const void *
 {
     const Hj__Interviews__TalkVoid *t = msg;
     const char *v[2] = {t->id, t->reason};
-    PGresult *r = hj_call_q(call, c, "talk", "id",
-                            "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
-                            "WHERE id = $1::uuid AND voided_at IS NULL",
-                            2, v);
-    if (!r)
+    int changed;
+    if (hj_call_changed(call, c, "talk", "id",
+                        "UPDATE interviews.talk SET voided_at = now(), void_reason = $2 "
+                        "WHERE id = $1::uuid AND voided_at IS NULL",
+                        2, v, &changed) != 0)
         return;
-    int changed = atoi(PQcmdTuples(r));
-    PQclear(r);
     if (!changed) {
         s_talk_not_correctable(c, call, t->id);
         return;
@@ -697,7 +698,6 @@ void interviews_db_talk_void(PGconn *c, hj_call_t *call, void *svc, const void *
 void interviews_db_talk_update(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
     const Hj__Interviews__TalkUpdate *u = msg;
-    char state[6];
     s_talks_t before;
     const char *v[3] = {u->id, u->summary, u->date};
     PGresult *r = hj_call_q(call, c, "talk", "id",
@@ -711,11 +711,8 @@ void interviews_db_talk_update(PGconn *c, hj_call_t *call, void *svc, const void
         s_talk_not_correctable(c, call, u->id);
         return;
     }
-    if (s_talks_load(c, state, r, &before) != 0) {
-        s_talks_free(&before);
-        hj_call_sql_failed(call, state, "talk", "id");
+    if (s_talks_take(c, call, r, &before, "talk", "id") != 0)
         return;
-    }
     /* A follow-up is never due before its talk: the new date may not pass one. */
     const Hj__Interviews__Talk *old = before.ptrs[0];
     for (size_t i = 0; u->date[0] && i < old->n_follow_ups; i++)
@@ -867,34 +864,30 @@ void interviews_db_follow_up_close(PGconn *c, hj_call_t *call, void *svc, const 
     snprintf(number, sizeof number, "%u", f->number);
     const char *v[3] = {f->talk_id, number, f->closed_on};
     /* The update itself decides a race between two closes: only one finds it open. */
-    PGresult *r =
-        hj_call_q(call, c, "follow-up", "number",
-                  "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
-                  "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
-                  "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
-                  3, v);
-    if (!r)
+    int changed;
+    if (hj_call_changed(
+            call, c, "follow-up", "number",
+            "UPDATE interviews.follow_up f SET closed_on = $3::date FROM interviews.talk t "
+            "WHERE t.id = f.talk_id AND f.talk_id = $1::uuid AND f.number = $2::int "
+            "AND f.closed_on IS NULL AND t.talk_date <= $3::date",
+            3, v, &changed) != 0)
         return;
-    int changed = atoi(PQcmdTuples(r));
-    PQclear(r);
     if (changed) {
         hj_debug("follow-up %u of talk %s closed", f->number, f->talk_id);
         s_talk_reply(c, call, f->talk_id, "followup_closed");
         return;
     }
     /* Say why not. */
-    r = hj_call_q(call, c, "follow-up", "number",
-                  "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
-                  "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
-                  "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
-                  "WHERE t.id = $1::uuid",
-                  2, v);
+    PGresult *r =
+        hj_call_q_row(call, c, "follow-up", "talk_id",
+                      "SELECT to_char(t.talk_date, 'YYYY-MM-DD'), f.number IS NOT NULL, "
+                      "COALESCE(to_char(f.closed_on, 'YYYY-MM-DD'), '') FROM interviews.talk t "
+                      "LEFT JOIN interviews.follow_up f ON f.talk_id = t.id AND f.number = $2::int "
+                      "WHERE t.id = $1::uuid",
+                      2, v, "talk %s not found", f->talk_id);
     if (!r)
         return;
-    if (PQntuples(r) == 0)
-        hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "talk_id", "talk %s not found",
-                      f->talk_id);
-    else if (PQgetvalue(r, 0, 1)[0] != 't')
+    if (PQgetvalue(r, 0, 1)[0] != 't')
         hj_status_set(&call->status, HJ__CODE__NOT_FOUND, "number", "talk %s has no follow-up %u",
                       f->talk_id, f->number);
     else if (PQgetvalue(r, 0, 2)[0])

@@ -459,9 +459,9 @@ static void s_batch_reply(PGconn *c, hj_call_t *call, const Hj__Tally__BallotBat
     hj_call_reply(call, &reply.base, &record.base);
 }
 
-void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                   const Hj__Tally__BallotBatch *b)
+void ballots_enter(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__BallotBatch *b = msg;
     hj_arena_t a = {0};
     s_batch_t x;
     memset(&x, 0, sizeof x);
@@ -587,9 +587,9 @@ int ballots_store_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
     return 0;
 }
 
-void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__BoxTotal *t)
+void ballots_box_count(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__BoxTotal *t = msg;
     hj_arena_t a = {0};
     election_t e;
     int round_no;

@@ -14,9 +14,9 @@ int ballots_store_box(PGconn *c, hj_arena_t *a, const char *election, const char
                       const char *box, const char *entry, uint32_t counted, uint32_t valid,
                       uint32_t invalid, const uint32_t *votes, uint32_t n);
 
-/* A batch of ballots entered one by one into a box, judged by the rules. */
-void ballots_enter(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                   const Hj__Tally__BallotBatch *b);
+/* A batch of ballots entered one by one into a box, judged by the rules
+ * (BallotBatch; an hj_op_t handler, svc the tally_profiles_t). */
+hj_op_handle_fn ballots_enter;
 
 /* A box counted by hand must add up; the arithmetic is in the refusal. The
  * box's votes (paper, then write-ins by id) into votes (n = *n_persons). */
@@ -31,9 +31,8 @@ int ballots_store_total(PGconn *c, hj_call_t *call, const election_t *e, int rou
                         PGresult *box, const Hj__Tally__BoxTotal *t, const char *kind,
                         hj_arena_t *a);
 
-/* A box's total counted by hand (a recount only with its reason). */
-void ballots_box_count(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__BoxTotal *t);
+/* A box's total counted by hand (a recount only with its reason). BoxTotal. */
+hj_op_handle_fn ballots_box_count;
 
 /* Keeps a box's count as it was and as it is counted now, with the reason:
  * an amendment of a certified result, or a recount before it. 0 / -1 with

@@ -15,9 +15,9 @@
 
 /* ---- certification and amendments ----------------------------------------------------------- */
 
-void certify_result(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                    const Hj__Tally__ElectionRef *ref)
+void certify_result(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__ElectionRef *ref = msg;
     char state[6] = "";
     hj_arena_t a = {0};
     election_t e;
@@ -65,9 +65,11 @@ out:
 /* 暂缺 / 减少名额: seats the rounds could not fill are closed, where and when
  * the profile allows it (rules.c says why not, naming the rule). A vacant
  * seat's by-election is due the profile's months from today. */
-void certify_seat_close(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                        const Hj__Tally__SeatClosure *sc, int reduce)
+void certify_seat_close(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__SeatClosure *sc = msg;
+    /* vacancy and reduce share this handler; reduce's table entry has an arg */
+    int reduce = call->handler && call->handler->arg;
     char state[6] = "", today[11], seats[24], after[24], months[24];
     hj_arena_t a = {0};
     election_t e;
@@ -119,9 +121,9 @@ out:
     hj_arena_free(&a);
 }
 
-void certify_amend(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                   const Hj__Tally__BoxTotal *t)
+void certify_amend(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__BoxTotal *t = msg;
     hj_arena_t a = {0};
     election_t e;
     int round_no;

@@ -1,5 +1,5 @@
-/* Election day requests: decode checks (no SQL), and election_handle, which routes
- * each to its module. The rules that need the record (the roll, the paper, the boxes)
+/* Election day requests: decode checks (no SQL), each an hj_op_t check of
+ * tally_server.c's table. The rules that need the record (the roll, the paper, the boxes)
  * are applied there. */
 #include "ballots_db.h"
 #include "certify_db.h"
@@ -21,7 +21,13 @@
 #define S_WRITEINS_MAX 16
 #define S_COUNT_MAX 10000000u
 
-/* Required text that is more than blanks. */
+int tally_check_decision(hj_status_t *st, const char *decision, const char *rule)
+{
+    if (strcmp(decision, "upheld") != 0 && strcmp(decision, "dismissed") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "decision", "%s", rule);
+    return 0;
+}
+
 static int s_count(hj_status_t *st, const char *field, uint32_t n)
 {
     if (n > S_COUNT_MAX)
@@ -78,8 +84,9 @@ static int s_check_boxes(hj_status_t *st, const Hj__Tally__RoundOpen *o)
     return 0;
 }
 
-static int s_check_ballots(hj_status_t *st, const Hj__Tally__BallotBatch *b)
+int election_check_ballots(hj_status_t *st, const void *msg)
 {
+    const Hj__Tally__BallotBatch *b = msg;
     char field[64];
     if (hj_check_uuid(st, "election", b->election) != 0 ||
         hj_check_required(st, "box", b->box, S_BOX_MAX) != 0)
@@ -154,163 +161,125 @@ static int s_check_total(hj_status_t *st, const Hj__Tally__BoxTotal *t, int amen
     return hj_check_text(st, "reason", t->reason, S_TEXT_MAX, 0);
 }
 
-int election_validate(hj_status_t *st, const Hj__Tally__Request *r)
+int election_check_roll_set(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET: {
-        const Hj__Tally__VoterRoll *v = r->voter_roll_set;
-        if (hj_check_code(st, "community", v->community, 1) != 0 ||
-            s_count(st, "voters", v->voters) != 0 ||
-            s_count(st, "households", v->households) != 0 ||
-            s_count(st, "representatives", v->representatives) != 0 ||
-            hj_check_past_date(st, "published_on", v->published_on, 0) != 0)
-            return -1;
-        if (v->voters == 0)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "voters",
-                                 "voters: how many are registered (required)");
-        if (v->households > v->voters || v->representatives > v->voters)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT,
-                                 v->households > v->voters ? "households" : "representatives",
-                                 "more %s than registered voters (%u)",
-                                 v->households > v->voters ? "households" : "representatives",
-                                 v->voters);
-        return 0;
-    }
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-        return hj_check_code(st, "community", r->voter_roll_get->community, 1);
-    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE: {
-        const Hj__Tally__Objection *o = r->objection_file;
-        return hj_check_code(st, "community", o->community, 1) ||
-                       hj_check_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
-                       hj_check_past_date(st, "filed_on", o->filed_on, 1) ||
-                       hj_check_required(st, "about", o->about, S_TEXT_MAX)
-                   ? -1
-                   : 0;
-    }
-    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE: {
-        const Hj__Tally__ObjectionDecision *d = r->objection_decide;
-        if (hj_check_uuid(st, "id", d->id) != 0 ||
-            hj_check_past_date(st, "date", d->date, 1) != 0 ||
-            hj_check_text(st, "note", d->note, S_TEXT_MAX, 0) != 0)
-            return -1;
-        if (strcmp(d->decision, "upheld") != 0 && strcmp(d->decision, "dismissed") != 0)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "decision",
-                                 "decision is upheld (the list is corrected) or dismissed");
-        return 0;
-    }
-    case HJ__TALLY__REQUEST__OP_PROXY_ADD: {
-        const Hj__Tally__Proxy *p = r->proxy_add;
-        if (hj_check_uuid(st, "election", p->election) != 0 ||
-            hj_check_required(st, "holder", p->holder, S_VOTER_NO_MAX) != 0 ||
-            hj_check_text(st, "holder_name", p->holder_name, S_NAME_MAX, 0) != 0 ||
-            hj_check_required(st, "principal", p->principal, S_VOTER_NO_MAX) != 0 ||
-            hj_check_text(st, "principal_name", p->principal_name, S_NAME_MAX, 0) != 0)
-            return -1;
-        if (strcmp(p->holder, p->principal) == 0)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "holder",
-                                 "a voter cannot hold their own proxy");
-        return 0;
-    }
-    case HJ__TALLY__REQUEST__OP_CANDIDATES_SET: {
-        const Hj__Tally__CandidateList *l = r->candidates_set;
-        if (hj_check_uuid(st, "election", l->election) != 0)
-            return -1;
-        if (l->n_person_ids == 0)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "person_ids",
-                                 "the list names at least one person");
-        return s_uuids(st, "person_ids", l->person_ids, l->n_person_ids, 64);
-    }
-    case HJ__TALLY__REQUEST__OP_ROUND_OPEN: {
-        const Hj__Tally__RoundOpen *o = r->round_open;
-        return hj_check_uuid(st, "election", o->election) ||
-                       s_count(st, "electorate", o->electorate) ||
-                       s_count(st, "present", o->present) || s_check_boxes(st, o) ||
-                       s_uuids(st, "person_ids", o->person_ids, o->n_person_ids, 64)
-                   ? -1
-                   : 0;
-    }
-    case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
-        return s_check_ballots(st, r->ballots_enter);
-    case HJ__TALLY__REQUEST__OP_BOX_COUNT:
-        return s_check_total(st, r->box_count, 0);
-    case HJ__TALLY__REQUEST__OP_AMEND:
-        return s_check_total(st, r->amend, 1);
-    case HJ__TALLY__REQUEST__OP_RESULT:
-        return hj_check_uuid(st, "election", r->result->id);
-    case HJ__TALLY__REQUEST__OP_CERTIFY:
-        return hj_check_uuid(st, "election", r->certify->id);
-    case HJ__TALLY__REQUEST__OP_VACANCY:
-    case HJ__TALLY__REQUEST__OP_REDUCE: {
-        const Hj__Tally__SeatClosure *c =
-            r->op_case == HJ__TALLY__REQUEST__OP_VACANCY ? r->vacancy : r->reduce;
-        if (hj_check_uuid(st, "election", c->election) != 0 ||
-            hj_check_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
-            return -1;
-        if (c->seats < 1 || c->seats > 30)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats",
-                                 "seats: 1 to 30 seats to close (got %u)", c->seats);
-        return 0;
-    }
-    case HJ__TALLY__REQUEST__OP_ELECTION_LIST: {
-        const Hj__Tally__ElectionListQuery *q = r->election_list;
-        if ((q->community[0] && hj_check_code(st, "community", q->community, 1) != 0) ||
-            (q->subdistrict[0] && hj_check_code(st, "subdistrict", q->subdistrict, 1) != 0))
-            return -1;
-        if (q->state[0] && strcmp(q->state, "scheduled") != 0 && strcmp(q->state, "open") != 0 &&
-            strcmp(q->state, "certified") != 0)
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state",
-                                 "state is scheduled, open or certified (got '%s')", q->state);
-        return 0;
-    }
-    default:
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "op", "unknown tally operation");
-    }
+    const Hj__Tally__VoterRoll *v = msg;
+    if (hj_check_code(st, "community", v->community, 1) != 0 ||
+        s_count(st, "voters", v->voters) != 0 || s_count(st, "households", v->households) != 0 ||
+        s_count(st, "representatives", v->representatives) != 0 ||
+        hj_check_past_date(st, "published_on", v->published_on, 0) != 0)
+        return -1;
+    if (v->voters == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "voters",
+                             "voters: how many are registered (required)");
+    if (v->households > v->voters || v->representatives > v->voters)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT,
+                             v->households > v->voters ? "households" : "representatives",
+                             "more %s than registered voters (%u)",
+                             v->households > v->voters ? "households" : "representatives",
+                             v->voters);
+    return 0;
 }
 
-/* ---- routing ------------------------------------------------------------------------------- */
-
-void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                     const Hj__Tally__Request *r)
+int election_check_roll_get(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        roll_handle(c, call, profiles, r);
-        break;
-    case HJ__TALLY__REQUEST__OP_CANDIDATES_SET:
-        rounds_candidates_set(c, call, profiles, r->candidates_set);
-        break;
-    case HJ__TALLY__REQUEST__OP_ROUND_OPEN:
-        rounds_open(c, call, profiles, r->round_open);
-        break;
-    case HJ__TALLY__REQUEST__OP_BALLOTS_ENTER:
-        ballots_enter(c, call, profiles, r->ballots_enter);
-        break;
-    case HJ__TALLY__REQUEST__OP_BOX_COUNT:
-        ballots_box_count(c, call, profiles, r->box_count);
-        break;
-    case HJ__TALLY__REQUEST__OP_RESULT:
-        result_reply(c, call, profiles, r->result->id, NULL, NULL);
-        break;
-    case HJ__TALLY__REQUEST__OP_CERTIFY:
-        certify_result(c, call, profiles, r->certify);
-        break;
-    case HJ__TALLY__REQUEST__OP_AMEND:
-        certify_amend(c, call, profiles, r->amend);
-        break;
-    case HJ__TALLY__REQUEST__OP_VACANCY:
-        certify_seat_close(c, call, profiles, r->vacancy, 0);
-        break;
-    case HJ__TALLY__REQUEST__OP_REDUCE:
-        certify_seat_close(c, call, profiles, r->reduce, 1);
-        break;
-    case HJ__TALLY__REQUEST__OP_ELECTION_LIST:
-        list_elections(c, call, r->election_list);
-        break;
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
+    return hj_check_code(st, "community", ((const Hj__Tally__SnapshotQuery *)msg)->community, 1);
+}
+
+int election_check_objection_file(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__Objection *o = msg;
+    return hj_check_code(st, "community", o->community, 1) ||
+                   hj_check_required(st, "filed_by", o->filed_by, S_NAME_MAX) ||
+                   hj_check_past_date(st, "filed_on", o->filed_on, 1) ||
+                   hj_check_required(st, "about", o->about, S_TEXT_MAX)
+               ? -1
+               : 0;
+}
+
+int election_check_objection_decide(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__ObjectionDecision *d = msg;
+    return hj_check_uuid(st, "id", d->id) || hj_check_past_date(st, "date", d->date, 1) ||
+                   hj_check_text(st, "note", d->note, S_TEXT_MAX, 0) ||
+                   tally_check_decision(st, d->decision,
+                                        "decision is upheld (the list is corrected) or dismissed")
+               ? -1
+               : 0;
+}
+
+int election_check_proxy(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__Proxy *p = msg;
+    if (hj_check_uuid(st, "election", p->election) != 0 ||
+        hj_check_required(st, "holder", p->holder, S_VOTER_NO_MAX) != 0 ||
+        hj_check_text(st, "holder_name", p->holder_name, S_NAME_MAX, 0) != 0 ||
+        hj_check_required(st, "principal", p->principal, S_VOTER_NO_MAX) != 0 ||
+        hj_check_text(st, "principal_name", p->principal_name, S_NAME_MAX, 0) != 0)
+        return -1;
+    if (strcmp(p->holder, p->principal) == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "holder",
+                             "a voter cannot hold their own proxy");
+    return 0;
+}
+
+int election_check_candidates(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__CandidateList *l = msg;
+    if (hj_check_uuid(st, "election", l->election) != 0)
+        return -1;
+    if (l->n_person_ids == 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "person_ids",
+                             "the list names at least one person");
+    return s_uuids(st, "person_ids", l->person_ids, l->n_person_ids, 64);
+}
+
+int election_check_round(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__RoundOpen *o = msg;
+    return hj_check_uuid(st, "election", o->election) || s_count(st, "electorate", o->electorate) ||
+                   s_count(st, "present", o->present) || s_check_boxes(st, o) ||
+                   s_uuids(st, "person_ids", o->person_ids, o->n_person_ids, 64)
+               ? -1
+               : 0;
+}
+
+int election_check_count(hj_status_t *st, const void *msg)
+{
+    return s_check_total(st, msg, 0);
+}
+
+int election_check_amend(hj_status_t *st, const void *msg)
+{
+    return s_check_total(st, msg, 1);
+}
+
+int election_check_election(hj_status_t *st, const void *msg)
+{
+    return hj_check_uuid(st, "election", ((const Hj__Tally__ElectionRef *)msg)->id);
+}
+
+int election_check_closure(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__SeatClosure *c = msg;
+    if (hj_check_uuid(st, "election", c->election) != 0 ||
+        hj_check_required(st, "reason", c->reason, S_TEXT_MAX) != 0)
+        return -1;
+    if (c->seats < 1 || c->seats > 30)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "seats",
+                             "seats: 1 to 30 seats to close (got %u)", c->seats);
+    return 0;
+}
+
+int election_check_list(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__ElectionListQuery *q = msg;
+    if ((q->community[0] && hj_check_code(st, "community", q->community, 1) != 0) ||
+        (q->subdistrict[0] && hj_check_code(st, "subdistrict", q->subdistrict, 1) != 0))
+        return -1;
+    if (q->state[0] && strcmp(q->state, "scheduled") != 0 && strcmp(q->state, "open") != 0 &&
+        strcmp(q->state, "certified") != 0)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "state",
+                             "state is scheduled, open or certified (got '%s')", q->state);
+    return 0;
 }

@@ -26,8 +26,9 @@
  * id) after the cursor's election (index election_list_order), one row more
  * than the page to know whether a next page exists, and the total of the whole
  * filter, so no list is cut without saying so. */
-void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q)
+void list_elections(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Tally__ElectionListQuery *q = msg;
     hj_arena_t a = {0};
     char limit[24];
     uint32_t page = q->limit ? q->limit : S_PAGE_DEFAULT;

@@ -3,7 +3,8 @@
 /* Election day: the list of elections. */
 #include "tally.h"
 
-/* Elections with their communities' and subdistricts' names, election day first. */
-void list_elections(PGconn *c, hj_call_t *call, const Hj__Tally__ElectionListQuery *q);
+/* Elections with their communities' and subdistricts' names, election day first
+ * (ElectionListQuery; an hj_op_t handler). */
+hj_op_handle_fn list_elections;
 
 #endif

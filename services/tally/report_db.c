@@ -15,6 +15,7 @@
 #include "hj_db.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "hj_pgrow.h"
 #include "tally.h"
 
 #include <ctype.h>
@@ -56,6 +57,17 @@ static void **s_array(s_ctx_t *x, size_t n, size_t size)
     for (size_t i = 0; i < n; i++)
         ptrs[i] = items + i * size;
     return ptrs;
+}
+
+/* r's rows as messages of desc, each field from the column named as it
+ * (hj_pgrow_list), and their number in *n; NULL (failed set) when r is. */
+static void **s_rows(s_ctx_t *x, PGresult *r, const ProtobufCMessageDescriptor *desc, size_t *n)
+{
+    void **list = r ? hj_pgrow_list(x->a, r, PQntuples(r), desc) : NULL;
+    *n = list ? (size_t)PQntuples(r) : 0;
+    if (!list)
+        x->failed = 1;
+    return list;
 }
 
 /* An audit state's word (audit.proto State), lower case: planned … published. */
@@ -170,27 +182,14 @@ static void s_publicity(s_ctx_t *x, Hj__Tally__Briefing *b)
     b->n_publicity = n;
 }
 
-/* Rows of (community, name, what, state, day) as items; state_is_audit maps
- * the audit's state number to its word. */
-static Hj__Tally__BriefingItem **s_items(s_ctx_t *x, const char *sql, int state_is_audit,
-                                         size_t *n_out)
+/* Rows of (community, community_name, what, state, day) as items;
+ * state_is_audit maps the audit's state number to its word. */
+static Hj__Tally__BriefingItem **s_items(s_ctx_t *x, const char *sql, int state_is_audit, size_t *n)
 {
-    PGresult *r = s_query(x, sql);
-    size_t n = r ? (size_t)PQntuples(r) : 0;
-    Hj__Tally__BriefingItem **it = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingItem));
-    *n_out = 0;
-    if (!it)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        hj__tally__briefing_item__init(it[i]);
-        it[i]->community = PQgetvalue(r, (int)i, 0);
-        it[i]->community_name = PQgetvalue(r, (int)i, 1);
-        it[i]->what = PQgetvalue(r, (int)i, 2);
-        it[i]->state = state_is_audit ? (char *)s_audit_state(x, atoi(PQgetvalue(r, (int)i, 3)))
-                                      : PQgetvalue(r, (int)i, 3);
-        it[i]->day = PQgetvalue(r, (int)i, 4);
-    }
-    *n_out = n;
+    Hj__Tally__BriefingItem **it =
+        (void *)s_rows(x, s_query(x, sql), &hj__tally__briefing_item__descriptor, n);
+    for (size_t i = 0; state_is_audit && i < *n; i++)
+        it[i]->state = (char *)s_audit_state(x, atoi(it[i]->state));
     return it;
 }
 
@@ -223,28 +222,14 @@ static void s_survey_with(s_ctx_t *x, Hj__Tally__Briefing *b)
 static void s_bodies(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
     PGresult *r = s_query(
-        x,
-        "SELECT b.kind, b.name, b.leader_name, (SELECT count(*) FROM body_member m WHERE "
-        "m.body_id = b.id), (SELECT count(*) FROM guidance g WHERE g.body_id = b.id), b.formed_on "
-        "FROM body b WHERE b.kind IN ('leadership_group', 'office', 'guidance_group') "
-        "AND " S_IN_SCOPE(
-            "b.subdistrict") " ORDER BY array_position(ARRAY['leadership_group', 'office', "
-                             "'guidance_group'], b.kind), b.formed_on, b.name, b.id");
-    size_t n = r ? (size_t)PQntuples(r) : 0;
-    Hj__Tally__BriefingBody **o = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingBody));
-    if (!o)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        hj__tally__briefing_body__init(o[i]);
-        o[i]->kind = PQgetvalue(r, (int)i, 0);
-        o[i]->name = PQgetvalue(r, (int)i, 1);
-        o[i]->leader = PQgetvalue(r, (int)i, 2);
-        o[i]->members = election_u32(r, (int)i, 3);
-        o[i]->communities = election_u32(r, (int)i, 4);
-        o[i]->formed_on = PQgetvalue(r, (int)i, 5);
-    }
-    b->bodies = o;
-    b->n_bodies = n;
+        x, "SELECT b.kind, b.name, b.leader_name AS leader, (SELECT count(*) FROM body_member m "
+           "WHERE m.body_id = b.id) AS members, (SELECT count(*) FROM guidance g WHERE g.body_id = "
+           "b.id) AS communities, b.formed_on "
+           "FROM body b WHERE b.kind IN ('leadership_group', 'office', 'guidance_group') "
+           "AND " S_IN_SCOPE(
+               "b.subdistrict") " ORDER BY array_position(ARRAY['leadership_group', 'office', "
+                                "'guidance_group'], b.kind), b.formed_on, b.name, b.id");
+    b->bodies = (void *)s_rows(x, r, &hj__tally__briefing_body__descriptor, &b->n_bodies);
     PGresult *k =
         s_query(x, "SELECT count(*) FROM body b JOIN community c ON c.code = b.community "
                    "WHERE b.kind = 'election_committee' AND " S_IN_SCOPE("c.subdistrict"));
@@ -259,75 +244,35 @@ static void s_plans(s_ctx_t *x, Hj__Tally__Briefing *b)
     PGresult *r = s_query(
         x,
         "SELECT DISTINCT ON (COALESCE(p.community, ''), p.subdistrict) p.id, "
-        "COALESCE(p.community, ''), COALESCE(c.name, ''), p.title, p.version, p.state, "
-        "p.submitted_on, p.in_force_on FROM plan p LEFT JOIN community c ON c.code = p.community "
+        "COALESCE(p.community, '') AS community, COALESCE(c.name, '') AS community_name, p.title, "
+        "p.version, p.state, p.submitted_on, p.in_force_on FROM plan p "
+        "LEFT JOIN community c ON c.code = p.community "
         "WHERE (p.community IS NULL AND " S_IN_SCOPE(
             "p.subdistrict") ") OR (p.community IS NOT NULL "
                              "AND " S_IN_SCOPE(
                                  "c.subdistrict") ") ORDER BY COALESCE(p.community, ''), "
                                                   "p.subdistrict, "
                                                   "p.state = 'in_force' DESC, p.version DESC");
-    size_t n = r ? (size_t)PQntuples(r) : 0;
-    Hj__Tally__BriefingPlan **p = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingPlan));
-    if (!p)
-        return;
-    for (size_t i = 0; i < n && !x->failed; i++) {
-        hj__tally__briefing_plan__init(p[i]);
-        p[i]->community = PQgetvalue(r, (int)i, 1);
-        p[i]->community_name = PQgetvalue(r, (int)i, 2);
-        p[i]->title = PQgetvalue(r, (int)i, 3);
-        p[i]->version = election_u32(r, (int)i, 4);
-        p[i]->state = PQgetvalue(r, (int)i, 5);
-        p[i]->submitted_on = PQgetvalue(r, (int)i, 6);
-        p[i]->in_force_on = PQgetvalue(r, (int)i, 7);
+    b->plans = (void *)s_rows(x, r, &hj__tally__briefing_plan__descriptor, &b->n_plans);
+    for (size_t i = 0; i < b->n_plans && !x->failed; i++) {
         const char *v[1] = {PQgetvalue(r, (int)i, 0)};
         PGresult *s = hj_arena_keep(
             x->a,
             hj_pq(x->c, x->state,
                   "SELECT name, state, day FROM plan_step WHERE plan = $1::uuid ORDER BY position",
                   1, v));
-        if (!s) {
-            x->failed = 1;
-            break;
-        }
-        size_t m = (size_t)PQntuples(s);
-        Hj__Tally__BriefingStep **st = (void *)s_array(x, m, sizeof(Hj__Tally__BriefingStep));
-        if (!st)
-            break;
-        for (size_t j = 0; j < m; j++) {
-            hj__tally__briefing_step__init(st[j]);
-            st[j]->name = PQgetvalue(s, (int)j, 0);
-            st[j]->state = PQgetvalue(s, (int)j, 1);
-            st[j]->day = PQgetvalue(s, (int)j, 2);
-        }
-        p[i]->steps = st;
-        p[i]->n_steps = m;
+        b->plans[i]->steps =
+            (void *)s_rows(x, s, &hj__tally__briefing_step__descriptor, &b->plans[i]->n_steps);
     }
-    b->plans = p;
-    b->n_plans = n;
 }
 
 static void s_trainings(s_ctx_t *x, Hj__Tally__Briefing *b)
 {
     PGresult *r = s_query(
-        x, "SELECT t.day, COALESCE(t.community, ''), COALESCE(c.name, ''), t.topics, "
-           "t.trainer, t.attendees FROM training t LEFT JOIN community c ON "
-           "c.code = t.community WHERE " S_IN_SCOPE("t.subdistrict") " ORDER BY t.day, t.id");
-    size_t n = r ? (size_t)PQntuples(r) : 0;
-    Hj__Tally__BriefingTraining **t = (void *)s_array(x, n, sizeof(Hj__Tally__BriefingTraining));
-    if (!t)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        hj__tally__briefing_training__init(t[i]);
-        t[i]->day = PQgetvalue(r, (int)i, 0);
-        t[i]->community = PQgetvalue(r, (int)i, 1);
-        t[i]->community_name = PQgetvalue(r, (int)i, 2);
-        t[i]->topics = PQgetvalue(r, (int)i, 3);
-        t[i]->trainer = PQgetvalue(r, (int)i, 4);
-        t[i]->attendees = election_u32(r, (int)i, 5);
-    }
-    b->trainings = t;
-    b->n_trainings = n;
+        x, "SELECT t.day, COALESCE(t.community, '') AS community, COALESCE(c.name, '') AS "
+           "community_name, t.topics, t.trainer, t.attendees FROM training t LEFT JOIN community c "
+           "ON c.code = t.community WHERE " S_IN_SCOPE("t.subdistrict") " ORDER BY t.day, t.id");
+    b->trainings = (void *)s_rows(x, r, &hj__tally__briefing_training__descriptor, &b->n_trainings);
 }
 
 /* Every figure of the briefing from the projection the search_path names. */
@@ -341,21 +286,23 @@ static void s_briefing(s_ctx_t *x, const tally_profiles_t *profiles, const char 
     s_publicity(x, b);
     b->rectifications =
         s_items(x,
-                "SELECT r.community, c.name, r.problem, r.state, r.closed_on FROM "
-                "rectification r JOIN community c ON c.code = r.community WHERE " S_IN_SCOPE(
-                    "c.subdistrict") " ORDER BY r.community, r.id",
+                "SELECT r.community, c.name AS community_name, r.problem AS what, r.state, "
+                "r.closed_on AS day FROM rectification r JOIN community c ON c.code = r.community "
+                "WHERE " S_IN_SCOPE("c.subdistrict") " ORDER BY r.community, r.id",
                 0, &b->n_rectifications);
     b->upgrades =
         s_items(x,
-                "SELECT u.community, c.name, CASE u.to_type WHEN 1 THEN 'branch' WHEN 2 THEN "
-                "'general_branch' WHEN 3 THEN 'committee' ELSE '' END, u.state, u.decided_on "
-                "FROM upgrade u JOIN community c ON c.code = u.community WHERE " S_IN_SCOPE(
+                "SELECT u.community, c.name AS community_name, CASE u.to_type WHEN 1 THEN "
+                "'branch' WHEN 2 THEN 'general_branch' WHEN 3 THEN 'committee' ELSE '' END "
+                "AS what, u.state, u.decided_on AS day FROM upgrade u JOIN community c ON c.code = "
+                "u.community WHERE " S_IN_SCOPE(
                     "c.subdistrict") " ORDER BY u.community, u.requested_on, u.id",
                 0, &b->n_upgrades);
     b->audits =
         s_items(x,
-                "SELECT c.code, c.name, a.term, a.state, a.published_on FROM community c "
-                "JOIN LATERAL (SELECT * FROM audit y WHERE y.community = c.code ORDER BY "
+                "SELECT c.code AS community, c.name AS community_name, a.term AS what, a.state, "
+                "a.published_on AS day FROM community c JOIN LATERAL (SELECT * FROM audit y WHERE "
+                "y.community = c.code ORDER BY "
                 "y.period_to DESC, y.opened_on DESC, y.id LIMIT 1) a ON true WHERE " S_IN_SCOPE(
                     "c.subdistrict") " ORDER BY c.code",
                 1, &b->n_audits);
@@ -456,9 +403,9 @@ failed:
     return -1;
 }
 
-void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__BriefingQuery *q)
+void tally_db_briefing(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__BriefingQuery *q = msg;
     char today[11], seq[24] = "0";
     hj_arena_t arena = {0};
     s_ctx_t x = {.c = c, .a = &arena, .sub = q->subdistrict};

@@ -631,6 +631,11 @@ out:
     hj_arena_free(&a);
 }
 
+void result_show(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    result_reply(c, call, svc, ((const Hj__Tally__ElectionRef *)msg)->id, NULL, NULL);
+}
+
 /* ---- replies -------------------------------------------------------------------------------- */
 
 /* Replies with the count of the election's latest round; journals it. */

@@ -73,6 +73,8 @@ int result_election_message(PGconn *c, const tally_profiles_t *profiles, const e
 /* Replies with the whole result; a write journals `kind` with `record`. */
 void result_reply(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
                   const char *kind, const ProtobufCMessage *record);
+/* The result request (ElectionRef), as an hj_op_t handler. */
+hj_op_handle_fn result_show;
 
 /* Replies with the count of the election's latest round; journals it. */
 void result_count_reply(PGconn *c, hj_call_t *call, const election_t *e, const char *kind);

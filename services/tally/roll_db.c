@@ -78,8 +78,9 @@ out:
     return rc;
 }
 
-static void s_roll_set(PGconn *c, hj_call_t *call, const Hj__Tally__VoterRoll *m)
+void roll_set(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Tally__VoterRoll *m = msg;
     char voters[24], households[24], reps[24];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, m->community) != 0)
         return;
@@ -146,6 +147,25 @@ static void s_objection_reply(PGconn *c, hj_call_t *call, const char *id, const 
     PQclear(r);
 }
 
+/* A step taken `on` a day at most `days` (0: any) after the day `since` of
+ * `event`, as the profile says: 0, or -1 with the status naming `field`
+ * (INVALID_ARGUMENT before `since`, FAILED_PRECONDITION too late: "<verb>
+ * ON, N days after EVENT on SINCE: <rule> within DAYS days"). */
+static int s_window(hj_call_t *call, const char *field, const char *verb, const char *since,
+                    const char *on, uint32_t days, const char *profile, const char *event,
+                    const char *rule)
+{
+    long after = tally_days_between(since, on);
+    if (after < 0)
+        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, field,
+                             "%s %s is before %s (%s)", field, on, event, since);
+    if (days && after > (long)days)
+        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, field,
+                             "%s %s, %ld days after %s on %s: %s within %u days (profile %s)", verb,
+                             on, after, event, since, rule, days, profile);
+    return 0;
+}
+
 /* An objection filed on `filed_on` to the list of `community`: the list is
  * published and the day within the profile's days of it. 0, or -1 with the status. */
 static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
@@ -168,23 +188,14 @@ static int s_file_window(PGconn *c, hj_call_t *call, const tally_profiles_t *pro
         return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "community",
                              "the voter list of %s is not published: there is nothing to object to",
                              community);
-    uint32_t days = profiles->residents.objection_file_days;
-    long after = tally_days_between(published, filed_on);
-    if (after < 0)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "filed_on",
-                             "filed_on %s is before the list was published (%s)", filed_on,
-                             published);
-    if (days && after > (long)days)
-        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "filed_on",
-                             "filed %s, %ld days after the list was published on %s: objections "
-                             "are taken within %u days (profile %s)",
-                             filed_on, after, published, days, profiles->residents.name);
-    return 0;
+    return s_window(call, "filed_on", "filed", published, filed_on,
+                    profiles->residents.objection_file_days, profiles->residents.name,
+                    "the list was published", "objections are taken");
 }
 
-static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                             const Hj__Tally__Objection *o)
+void roll_objection_file(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__Objection *o = msg;
     if (s_file_window(c, call, profiles, o->community, o->filed_on) != 0)
         return;
     const char *w[5] = {call->request_id, o->community, o->filed_by, o->filed_on, o->about};
@@ -201,22 +212,13 @@ static void s_objection_file(PGconn *c, hj_call_t *call, const tally_profiles_t 
 static int s_decide_window(hj_call_t *call, const tally_profiles_t *profiles, const char *filed,
                            const char *date)
 {
-    uint32_t days = profiles->residents.objection_decide_days;
-    long after = tally_days_between(filed, date);
-    if (after < 0)
-        return hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "date",
-                             "date %s is before the objection was filed (%s)", date, filed);
-    if (days && after > (long)days)
-        return hj_status_set(&call->status, HJ__CODE__FAILED_PRECONDITION, "date",
-                             "decided %s, %ld days after the objection was filed on %s: it must be "
-                             "decided within %u days (profile %s)",
-                             date, after, filed, days, profiles->residents.name);
-    return 0;
+    return s_window(call, "date", "decided", filed, date, profiles->residents.objection_decide_days,
+                    profiles->residents.name, "the objection was filed", "it must be decided");
 }
 
-static void s_objection_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                               const Hj__Tally__ObjectionDecision *d)
+void roll_objection_decide(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__ObjectionDecision *d = msg;
     char filed[11] = "", decision[16] = "";
     const char *v[1] = {d->id};
     PGresult *r = hj_call_q(call, c, "the objection", "",
@@ -325,9 +327,9 @@ static int s_roll_sync(PGconn *c, const roll_election_t *e, const char *actor, c
                       3, v);
 }
 
-static void s_voters_import(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                            const Hj__Tally__VoterImport *m)
+void roll_voters_import(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterImport *m = msg;
     char state[6] = "", no[24];
     roll_election_t e;
     s_problems_t bad = {0};
@@ -542,9 +544,9 @@ out:
 
 /* 张榜公布: the day the roll is posted becomes the community's published_on
  * (gate 8 judges it); the reply is the posting itself. */
-static void s_voters_posting(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                             const Hj__Tally__VoterPosting *m)
+void roll_voters_posting(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterPosting *m = msg;
     char today[11], voters[24];
     roll_election_t e;
     if (election_for_roll(c, call, profiles, m->election, &e) != 0)
@@ -625,9 +627,9 @@ out:
 
 /* An objection by name: to remove a voter on the roll, or to add one who is
  * missing (with the entry the upholding adds, checked as an import line). */
-static void s_voter_objection(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                              const Hj__Tally__VoterObjection *m)
+void roll_voter_objection(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterObjection *m = msg;
     hj_arena_t a = {0};
     char today[11], groups[256] = "";
     roll_election_t e;
@@ -715,9 +717,9 @@ out:
 
 /* Deciding the open objection about a name: upheld removes the voter or
  * adds the missing one, dismissed keeps the roll; the counts follow. */
-static void s_voter_decide(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                           const Hj__Tally__VoterObjection *m)
+void roll_voter_decide(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__VoterObjection *m = msg;
     hj_arena_t a = {0};
     char today[11], id[37];
     roll_election_t e;
@@ -874,9 +876,9 @@ out:
 
 /* ---- proxies (委托投票) ----------------------------------------------------------------- */
 
-static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                        const Hj__Tally__Proxy *p)
+void roll_proxy_add(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__Proxy *p = msg;
     tally_check_t check;
     roll_election_t e;
     if (election_for_roll(c, call, profiles, p->election, &e) != 0)
@@ -947,48 +949,16 @@ static void s_proxy_add(PGconn *c, hj_call_t *call, const tally_profiles_t *prof
     hj_call_reply(call, &reply.base, &out.base);
 }
 
-/* ---- routing ---------------------------------------------------------------------------- */
-
-void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                 const Hj__Tally__Request *r)
+void roll_get(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_SET:
-        s_roll_set(c, call, r->voter_roll_set);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTER_ROLL_GET:
-        if (tally_db_caught_up(c, call) == 0)
-            s_roll_reply(c, call, r->voter_roll_get->community, NULL, NULL);
-        return;
-    case HJ__TALLY__REQUEST__OP_OBJECTION_FILE:
-        s_objection_file(c, call, profiles, r->objection_file);
-        return;
-    case HJ__TALLY__REQUEST__OP_OBJECTION_DECIDE:
-        s_objection_decide(c, call, profiles, r->objection_decide);
-        return;
-    case HJ__TALLY__REQUEST__OP_PROXY_ADD:
-        s_proxy_add(c, call, profiles, r->proxy_add);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
-        s_voters_import(c, call, profiles, r->voters_import);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTERS_LIST: {
-        roll_election_t e;
-        if (tally_db_caught_up(c, call) == 0 &&
-            s_election_read(c, call, profiles, r->voters_list->id, &e) == 0)
-            s_voters_reply(c, call, &e, 0, NULL);
-        return;
-    }
-    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
-        s_voter_objection(c, call, profiles, r->voter_objection);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
-        s_voter_decide(c, call, profiles, r->voter_decide);
-        return;
-    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
-        s_voters_posting(c, call, profiles, r->voters_posting);
-        return;
-    default:
-        hj_status_set(&call->status, HJ__CODE__INVALID_ARGUMENT, "op", "unknown operation");
-    }
+    if (tally_db_caught_up(c, call) == 0)
+        s_roll_reply(c, call, ((const Hj__Tally__SnapshotQuery *)msg)->community, NULL, NULL);
+}
+
+void roll_voters_list(PGconn *c, hj_call_t *call, void *svc, const void *msg)
+{
+    roll_election_t e;
+    if (tally_db_caught_up(c, call) == 0 &&
+        s_election_read(c, call, svc, ((const Hj__Tally__ElectionRef *)msg)->id, &e) == 0)
+        s_voters_reply(c, call, &e, 0, NULL);
 }

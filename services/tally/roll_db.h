@@ -17,11 +17,18 @@ typedef struct {
 int election_for_roll(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles, const char *id,
                       roll_election_t *out);
 
-/* Decode checks of the named roll's requests (roll_server.c). 0 / -1 with st. */
-int roll_validate(hj_status_t *st, const Hj__Tally__Request *r);
-/* Handles the roll's requests: voter_roll_set/get, objection_file/decide, proxy_add,
- * and the named roll's voters_import/list/posting, voter_objection/decide. */
-void roll_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                 const Hj__Tally__Request *r);
+/* The named roll's checks (roll_server.c): voters_import, voters_list,
+ * voter_objection, voter_decide, voters_posting. */
+hj_op_check_fn roll_check_import, roll_check_list, roll_check_objection, roll_check_decide,
+    roll_check_posting;
+
+/* Their handlers, and the counted roll's (hj_op_t's: svc is the tally_profiles_t):
+ * roll_set (VoterRoll), roll_get (SnapshotQuery), roll_objection_file (Objection),
+ * roll_objection_decide (ObjectionDecision), roll_proxy_add (Proxy), roll_voters_import
+ * (VoterImport), roll_voters_list (ElectionRef), roll_voter_objection and roll_voter_decide
+ * (VoterObjection), roll_voters_posting (VoterPosting). */
+hj_op_handle_fn roll_set, roll_get, roll_objection_file, roll_objection_decide, roll_proxy_add,
+    roll_voters_import, roll_voters_list, roll_voter_objection, roll_voter_decide,
+    roll_voters_posting;
 
 #endif

@@ -37,9 +37,9 @@ static int s_nominee(PGconn *c, hj_call_t *call, const election_t *e, const char
     return 0;
 }
 
-void rounds_candidates_set(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                           const Hj__Tally__CandidateList *l)
+void rounds_candidates_set(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__CandidateList *l = msg;
     char state[6] = "", field[48], position[24];
     tally_check_t check;
     hj_arena_t a = {0};
@@ -392,9 +392,9 @@ static int s_open_store(PGconn *c, hj_call_t *call, const Hj__Tally__RoundOpen *
     return 0;
 }
 
-void rounds_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                 const Hj__Tally__RoundOpen *o)
+void rounds_open(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__RoundOpen *o = msg;
     hj_arena_t a = {0};
     s_opening_t x;
     memset(&x, 0, sizeof x);

@@ -192,18 +192,21 @@ int board_replay(PGconn *c, uint64_t last, int careful, size_t *applied);
 int election_count(PGconn *c, const tally_profiles_t *profiles, const char *election, int round,
                    hj_arena_t *a, Hj__Tally__Count *out);
 
-int election_validate(hj_status_t *st, const Hj__Tally__Request *r);
-void election_handle(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                     const Hj__Tally__Request *r);
+/* Election day's checks (election_server.c), each of the op its name says
+ * (roll_set: voter_roll_set; count: box_count; election: result and certify;
+ * closure: vacancy and reduce; list: election_list). */
+hj_op_check_fn election_check_roll_set, election_check_roll_get, election_check_objection_file,
+    election_check_objection_decide, election_check_proxy, election_check_candidates,
+    election_check_round, election_check_ballots, election_check_count, election_check_amend,
+    election_check_election, election_check_closure, election_check_list;
+/* 0 when decision is upheld or dismissed, else -1 with `rule` (field decision). */
+int tally_check_decision(hj_status_t *st, const char *decision, const char *rule);
 
 /* ---- the requests (tally_db.c) ------------------------------------------ */
 
-void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q);
-void tally_db_gates(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q);
-void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__ElectionSchedule *s);
-void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                   const Hj__Tally__ElectionOpen *o);
+/* hj_op_t handlers (svc is the tally_profiles_t): snapshot, and gates when its
+ * entry has an arg (SnapshotQuery); schedule (ElectionSchedule), open (ElectionOpen). */
+hj_op_handle_fn tally_db_snapshot, tally_db_schedule, tally_db_open;
 /* Waits until the board has applied every journal row committed before this
  * transaction began. 0, or -1 with UNAVAILABLE. */
 int tally_db_caught_up(PGconn *c, hj_call_t *call);
@@ -211,12 +214,11 @@ int tally_db_caught_up(PGconn *c, hj_call_t *call);
 int tally_db_community_known(PGconn *c, hj_call_t *call, const char *community);
 
 /* The progress briefing (report_db.c): its figures now, or as of a past day
- * (the journal applied again to tally_asof inside a savepoint, rolled back). */
-void tally_db_briefing(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__BriefingQuery *q);
+ * (the journal applied again to tally_asof inside a savepoint, rolled back). BriefingQuery. */
+hj_op_handle_fn tally_db_briefing;
 
-/* Journal events after q->after, as the bus carries them (tally_db.c). */
-void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery *q);
+/* Journal events after q->after, as the bus carries them (tally_db.c). JournalQuery. */
+hj_op_handle_fn tally_db_journal;
 
 /* Who may override a gate. The one place the roles issue changes. */
 int tally_may_override(const Hj__Identity *who);

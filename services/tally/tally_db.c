@@ -174,32 +174,28 @@ static int s_read(PGconn *c, hj_call_t *call, const char *community, const char 
     return 0;
 }
 
-void tally_db_snapshot(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q)
+/* snapshot, and gates (its table entry has an arg): the community's board alone. */
+void tally_db_snapshot(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
+    const Hj__Tally__SnapshotQuery *q = msg;
     s_read_t s;
     if (s_read(c, call, q->community, q->subdistrict, &s) == 0) {
         Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
-        reply.result_case = HJ__TALLY__REPLY__RESULT_SNAPSHOT;
-        reply.snapshot = &s.snapshot;
+        if (call->handler && call->handler->arg) {
+            reply.result_case = HJ__TALLY__REPLY__RESULT_BOARD;
+            reply.board = s.boards[0];
+        } else {
+            reply.result_case = HJ__TALLY__REPLY__RESULT_SNAPSHOT;
+            reply.snapshot = &s.snapshot;
+        }
         hj_call_reply(call, &reply.base, NULL);
     }
     s_read_free(&s);
 }
 
-void tally_db_gates(PGconn *c, hj_call_t *call, const Hj__Tally__SnapshotQuery *q)
+void tally_db_journal(PGconn *c, hj_call_t *call, void *svc, const void *msg)
 {
-    s_read_t s;
-    if (s_read(c, call, q->community, q->subdistrict, &s) == 0) {
-        Hj__Tally__Reply reply = HJ__TALLY__REPLY__INIT;
-        reply.result_case = HJ__TALLY__REPLY__RESULT_BOARD;
-        reply.board = s.boards[0];
-        hj_call_reply(call, &reply.base, NULL);
-    }
-    s_read_free(&s);
-}
-
-void tally_db_journal(PGconn *c, hj_call_t *call, const Hj__Tally__JournalQuery *q)
-{
+    const Hj__Tally__JournalQuery *q = msg;
     char state[6], after[24], limit[16];
     snprintf(after, sizeof after, "%llu", (unsigned long long)q->after);
     snprintf(limit, sizeof limit, "%u", q->limit ? q->limit : 100);
@@ -299,9 +295,9 @@ static void s_election_reply(PGconn *c, hj_call_t *call, const tally_profiles_t 
     free(b);
 }
 
-void tally_db_schedule(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                       const Hj__Tally__ElectionSchedule *s)
+void tally_db_schedule(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__ElectionSchedule *s = msg;
     char seats[16];
     if (tally_db_caught_up(c, call) != 0 || tally_db_community_known(c, call, s->community) != 0)
         return;
@@ -367,9 +363,9 @@ static void s_refuse_red(hj_call_t *call, const Hj__Tally__ElectionOpen *o, cons
                   n_red, n_red == 1 ? "gate is" : "gates are", names, reasons);
 }
 
-void tally_db_open(PGconn *c, hj_call_t *call, const tally_profiles_t *profiles,
-                   const Hj__Tally__ElectionOpen *o)
+void tally_db_open(PGconn *c, hj_call_t *call, void *profiles, const void *msg)
 {
+    const Hj__Tally__ElectionOpen *o = msg;
     char state[6], today[11], id[37];
     if (tally_db_caught_up(c, call) != 0)
         return;

@@ -2,7 +2,12 @@
 #include "hj_auth.h"
 #include "hj_envelope.h"
 #include "hj_log.h"
+#include "ballots_db.h"
+#include "certify_db.h"
+#include "list_db.h"
+#include "result_db.h"
 #include "roll_db.h"
+#include "rounds_db.h"
 #include "tally.h"
 
 #include <ctype.h>
@@ -88,8 +93,9 @@ static int s_check_body(hj_status_t *st, const char *body)
     return 0;
 }
 
-static int s_check_schedule(hj_status_t *st, const Hj__Tally__ElectionSchedule *s)
+static int s_check_schedule(hj_status_t *st, const void *msg)
 {
+    const Hj__Tally__ElectionSchedule *s = msg;
     char today[11];
     if (hj_check_code(st, "community", s->community, 1) != 0 || s_check_body(st, s->body) != 0 ||
         hj_check_date(st, "date", s->date, 1) != 0)
@@ -110,8 +116,9 @@ static int s_check_schedule(hj_status_t *st, const Hj__Tally__ElectionSchedule *
     return 0;
 }
 
-static int s_check_open(hj_status_t *st, const Hj__Tally__ElectionOpen *o)
+static int s_check_open(hj_status_t *st, const void *msg)
 {
+    const Hj__Tally__ElectionOpen *o = msg;
     char field[48];
     int seen[TALLY_GATES + 1] = {0};
     if (hj_check_code(st, "community", o->community, 1) != 0 || s_check_body(st, o->body) != 0)
@@ -144,21 +151,13 @@ static int s_check_open(hj_status_t *st, const Hj__Tally__ElectionOpen *o)
 
 /* A briefing is of the district or one subdistrict, now or as of a day
  * that has been (from the journal). */
-static int s_check_briefing(hj_status_t *st, const Hj__Tally__BriefingQuery *q)
+static int s_check_briefing(hj_status_t *st, const void *msg)
 {
-    char today[11];
+    const Hj__Tally__BriefingQuery *q = msg;
     if (hj_check_code(st, "subdistrict", q->subdistrict, 0) != 0 ||
-        hj_check_date(st, "as_of", q->as_of, 0) != 0 ||
-        hj_check_date(st, "as_known_on", q->as_known_on, 0) != 0)
+        hj_check_past_date(st, "as_of", q->as_of, 0) != 0 ||
+        hj_check_past_date(st, "as_known_on", q->as_known_on, 0) != 0)
         return -1;
-    hj_date_today(today);
-    if (q->as_of[0] && strcmp(q->as_of, today) > 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_of",
-                             "as_of %s is in the future (today is %s)", q->as_of, today);
-    if (q->as_known_on[0] && strcmp(q->as_known_on, today) > 0)
-        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_known_on",
-                             "as_known_on %s is in the future (today is %s)", q->as_known_on,
-                             today);
     if (q->as_of[0] && q->as_known_on[0])
         return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "as_known_on",
                              "give as_of (by the date on the record) or as_known_on (what was "
@@ -169,86 +168,79 @@ static int s_check_briefing(hj_status_t *st, const Hj__Tally__BriefingQuery *q)
     return 0;
 }
 
-static int s_validate(hj_status_t *st, const Hj__Tally__Request *r)
+static int s_check_snapshot(hj_status_t *st, const void *msg)
 {
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_SNAPSHOT:
-        if (r->snapshot->community[0] && r->snapshot->subdistrict[0])
-            return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
-                                 "give a community or a subdistrict, not both");
-        return (hj_check_code(st, "community", r->snapshot->community, 0) != 0 ||
-                hj_check_code(st, "subdistrict", r->snapshot->subdistrict, 0) != 0)
-                   ? -1
-                   : 0;
-    case HJ__TALLY__REQUEST__OP_GATES:
-        return hj_check_code(st, "community", r->gates->community, 1);
-    case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:
-        return s_check_schedule(st, r->election_schedule);
-    case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
-        return s_check_open(st, r->election_open);
-    case HJ__TALLY__REQUEST__OP_BRIEFING:
-        return s_check_briefing(st, r->briefing);
-    case HJ__TALLY__REQUEST__OP_JOURNAL:
-        return r->journal->limit > 1000 ? hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit",
-                                                        "limit %u is above 1000", r->journal->limit)
-                                        : 0;
-    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
-    case HJ__TALLY__REQUEST__OP_VOTERS_LIST:
-    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
-    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
-    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
-        return roll_validate(st, r);
-    default:
-        return election_validate(st, r);
-    }
+    const Hj__Tally__SnapshotQuery *q = msg;
+    if (q->community[0] && q->subdistrict[0])
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "subdistrict",
+                             "give a community or a subdistrict, not both");
+    return hj_check_code(st, "community", q->community, 0) ||
+                   hj_check_code(st, "subdistrict", q->subdistrict, 0)
+               ? -1
+               : 0;
 }
+
+static int s_check_gates(hj_status_t *st, const void *msg)
+{
+    return hj_check_code(st, "community", ((const Hj__Tally__SnapshotQuery *)msg)->community, 1);
+}
+
+static int s_check_journal(hj_status_t *st, const void *msg)
+{
+    const Hj__Tally__JournalQuery *q = msg;
+    if (q->limit > 1000)
+        return hj_status_set(st, HJ__CODE__INVALID_ARGUMENT, "limit", "limit %u is above 1000",
+                             q->limit);
+    return 0;
+}
+
+/* Two ops that share a handler with another tell it apart by their entry's
+ * arg: gates (tally_db_snapshot: the board alone), reduce (certify_seat_close). */
+static const int s_board_only = 1, s_reduce = 1;
+
+/* What each operation checks (here, election_server.c, roll_server.c) and
+ * which module runs it. */
+static const hj_op_t s_ops[] = {
+    {S_OP(SNAPSHOT), s_check_snapshot, tally_db_snapshot, NULL},
+    {S_OP(GATES), s_check_gates, tally_db_snapshot, &s_board_only},
+    {S_OP(ELECTION_SCHEDULE), s_check_schedule, tally_db_schedule, NULL},
+    {S_OP(ELECTION_OPEN), s_check_open, tally_db_open, NULL},
+    {S_OP(BRIEFING), s_check_briefing, tally_db_briefing, NULL},
+    {S_OP(JOURNAL), s_check_journal, tally_db_journal, NULL},
+    {S_OP(VOTER_ROLL_SET), election_check_roll_set, roll_set, NULL},
+    {S_OP(VOTER_ROLL_GET), election_check_roll_get, roll_get, NULL},
+    {S_OP(OBJECTION_FILE), election_check_objection_file, roll_objection_file, NULL},
+    {S_OP(OBJECTION_DECIDE), election_check_objection_decide, roll_objection_decide, NULL},
+    {S_OP(PROXY_ADD), election_check_proxy, roll_proxy_add, NULL},
+    {S_OP(CANDIDATES_SET), election_check_candidates, rounds_candidates_set, NULL},
+    {S_OP(ROUND_OPEN), election_check_round, rounds_open, NULL},
+    {S_OP(BALLOTS_ENTER), election_check_ballots, ballots_enter, NULL},
+    {S_OP(BOX_COUNT), election_check_count, ballots_box_count, NULL},
+    {S_OP(RESULT), election_check_election, result_show, NULL},
+    {S_OP(CERTIFY), election_check_election, certify_result, NULL},
+    {S_OP(AMEND), election_check_amend, certify_amend, NULL},
+    {S_OP(VACANCY), election_check_closure, certify_seat_close, NULL},
+    {S_OP(REDUCE), election_check_closure, certify_seat_close, &s_reduce},
+    {S_OP(ELECTION_LIST), election_check_list, list_elections, NULL},
+    {S_OP(VOTERS_IMPORT), roll_check_import, roll_voters_import, NULL},
+    {S_OP(VOTERS_LIST), roll_check_list, roll_voters_list, NULL},
+    {S_OP(VOTER_OBJECTION), roll_check_objection, roll_voter_objection, NULL},
+    {S_OP(VOTER_DECIDE), roll_check_decide, roll_voter_decide, NULL},
+    {S_OP(VOTERS_POSTING), roll_check_posting, roll_voters_posting, NULL},
+    {0, NULL, NULL, NULL},
+};
+static const hj_op_t *const s_tables[] = {s_ops, NULL};
 
 static int s_decode(hj_call_t *call, const uint8_t *body, size_t len, void *svc)
 {
-    Hj__Tally__Request *r = (Hj__Tally__Request *)hj_call_unpack(
-        call, &hj__tally__request__descriptor, s_permissions, body, len);
-    return r ? s_validate(&call->status, r) : -1;
-}
-
-static void s_handle(PGconn *c, hj_call_t *call, void *svc)
-{
-    const tally_profiles_t *profiles = svc;
-    Hj__Tally__Request *r = call->request;
-    switch (r->op_case) {
-    case HJ__TALLY__REQUEST__OP_SNAPSHOT:
-        tally_db_snapshot(c, call, r->snapshot);
-        break;
-    case HJ__TALLY__REQUEST__OP_GATES:
-        tally_db_gates(c, call, r->gates);
-        break;
-    case HJ__TALLY__REQUEST__OP_ELECTION_SCHEDULE:
-        tally_db_schedule(c, call, profiles, r->election_schedule);
-        break;
-    case HJ__TALLY__REQUEST__OP_ELECTION_OPEN:
-        tally_db_open(c, call, profiles, r->election_open);
-        break;
-    case HJ__TALLY__REQUEST__OP_BRIEFING:
-        tally_db_briefing(c, call, profiles, r->briefing);
-        break;
-    case HJ__TALLY__REQUEST__OP_JOURNAL:
-        tally_db_journal(c, call, r->journal);
-        break;
-    case HJ__TALLY__REQUEST__OP_VOTERS_IMPORT:
-    case HJ__TALLY__REQUEST__OP_VOTERS_LIST:
-    case HJ__TALLY__REQUEST__OP_VOTER_OBJECTION:
-    case HJ__TALLY__REQUEST__OP_VOTER_DECIDE:
-    case HJ__TALLY__REQUEST__OP_VOTERS_POSTING:
-        roll_handle(c, call, profiles, r);
-        break;
-    default:
-        election_handle(c, call, profiles, r);
-    }
+    return hj_call_decode(call, &hj__tally__request__descriptor, s_permissions, s_tables, body,
+                          len);
 }
 
 const hj_service_t tally_service = {
     .name = "tally",
     .permissions = s_permissions,
     .decode = s_decode,
-    .handle = s_handle,
+    .handle = hj_call_dispatch,
     .release = hj_call_release,
 };

@@ -13,17 +13,12 @@
 
 extern const hj_service_t audit_service;
 
-/* The handle of an op (hj_op_t.handle), for declaring handlers: msg is the
- * op's message. Each fills call->status and, on OK, call->reply (and for
- * writes the journal fields). */
-typedef void audit_op_fn(PGconn *c, hj_call_t *call, void *svc, const void *msg);
-
 /* audit_db.c: one function per operation, msg of the type named above each
  * group. Engagement, AuditRef, ListQuery; ScopeAdd, ScopeSet, AuditRef;
  * FindingAdd, FindingUpdate; Advance, StatusQuery, GateQuery */
-audit_op_fn audit_db_open, audit_db_show, audit_db_list;
-audit_op_fn audit_db_scope_add, audit_db_scope_set, audit_db_scope_list;
-audit_op_fn audit_db_finding_add, audit_db_finding_update;
-audit_op_fn audit_db_advance, audit_db_status, audit_db_gate;
+hj_op_handle_fn audit_db_open, audit_db_show, audit_db_list;
+hj_op_handle_fn audit_db_scope_add, audit_db_scope_set, audit_db_scope_list;
+hj_op_handle_fn audit_db_finding_add, audit_db_finding_update;
+hj_op_handle_fn audit_db_advance, audit_db_status, audit_db_gate;
 
 #endif

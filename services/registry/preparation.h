@@ -145,28 +145,29 @@ extern const prep_record_t publicity_record, assessment_record, reserve_record,
 /* The operations, one per request op (the *_db.c files): the handle of its
  * hj_op_t, msg the op's message of the type named above each group. */
 /* Publicity, ListQuery */
-registry_op_fn publicity_db_add, publicity_db_list;
+hj_op_handle_fn publicity_db_add, publicity_db_list;
 /* Assessment; CommunityRisk, Get (key) */
-registry_op_fn assessment_db_add, risk_db_set, risk_db_get;
+hj_op_handle_fn assessment_db_add, risk_db_set, risk_db_get;
 /* Reserve, ReserveUpdate, then ReserveImport for both: every row checked
  * against the record; import writes them all when none is bad, check only
  * reports. */
-registry_op_fn reserve_db_add, reserve_db_update, reserve_db_import, reserve_db_check;
+hj_op_handle_fn reserve_db_add, reserve_db_update, reserve_db_import, reserve_db_check;
 /* Rectification, RectificationStep (advance and close); Upgrade, UpgradeDecision */
-registry_op_fn rectification_db_open, rectification_db_advance, rectification_db_close,
+hj_op_handle_fn rectification_db_open, rectification_db_advance, rectification_db_close,
     upgrade_db_request, upgrade_db_decide;
 /* Body, BodyChange */
-registry_op_fn body_db_add, body_db_change;
+hj_op_handle_fn body_db_add, body_db_change;
 /* Plan, PlanEdit (edit and revise), PlanDecision; Task, TaskDone */
-registry_op_fn plan_db_add, plan_db_edit, plan_db_revise, plan_db_decide, task_db_add, task_db_done;
+hj_op_handle_fn plan_db_add, plan_db_edit, plan_db_revise, plan_db_decide, task_db_add,
+    task_db_done;
 /* Training, Get (key: a community) */
-registry_op_fn training_db_add, training_db_coverage;
+hj_op_handle_fn training_db_add, training_db_coverage;
 /* The corrections (prep_record_t.correct) of PublicityUpdate, TrainingUpdate, TaskUpdate. */
 int publicity_db_correct(PGconn *c, hj_call_t *call, const void *msg);
 int training_db_correct(PGconn *c, hj_call_t *call, const void *msg);
 int task_db_correct(PGconn *c, hj_call_t *call, const void *msg);
 /* Get (key): the record a short code (X0042, sql/024) names, as a RecordRef. */
-registry_op_fn record_db_resolve;
+hj_op_handle_fn record_db_resolve;
 /* 0 when code is a record's short code: one of the letters of sql/024 and at least four digits. */
 int prep_check_record_code(hj_status_t *st, const char *field, const char *code);
 

@@ -17,21 +17,16 @@ extern const hj_service_t registry_service;
 /* Loads (or creates, mode 0600) run_dir/idcard.key. 0 / -1. */
 int registry_load_key(registry_t *reg, const char *run_dir);
 
-/* The handle of an op (hj_op_t.handle), for declaring handlers: msg is the
- * op's message. Each fills call->status and, on OK, call->reply (and for
- * writes the journal fields). */
-typedef void registry_op_fn(PGconn *c, hj_call_t *call, void *svc, const void *msg);
-
 /* registry_db.c: one function per operation, msg of the type named above
  * each group. District, Subdistrict; Community, CommunityUpdate, Get (key),
  * ListQuery */
-registry_op_fn registry_db_district_add, registry_db_subdistrict_add, registry_db_community_add,
+hj_op_handle_fn registry_db_district_add, registry_db_subdistrict_add, registry_db_community_add,
     registry_db_community_update, registry_db_community_get, registry_db_community_list;
 /* Get (key), ListQuery, PersonResolve, PersonVoid, PersonUpdate */
-registry_op_fn registry_db_person_get, registry_db_person_list, registry_db_person_resolve,
+hj_op_handle_fn registry_db_person_get, registry_db_person_list, registry_db_person_resolve,
     registry_db_person_void, registry_db_person_update;
 /* Seat (add and end), ListQuery */
-registry_op_fn registry_db_seat_add, registry_db_seat_end, registry_db_seat_list;
+hj_op_handle_fn registry_db_seat_add, registry_db_seat_end, registry_db_seat_list;
 /* A person, its identity-card number checked and hashed (registry_server.c). */
 void registry_db_person_add(PGconn *c, hj_call_t *call, const Hj__Registry__Person *p,
                             const uint8_t id_hash[32], const char *id_mask);

@@ -363,8 +363,10 @@ static int s_start_daemons(hj_stack_t *s, const char *const *programs, const cha
     }
     if (!services)
         services = wanted;
+    /* 30 s each: two sanitizer suites side by side on two cores start their
+     * daemons at once; a service that never comes up is named after 30 s. */
     for (int i = 0; services[i]; i++)
-        if (hj_stack_wait(s, services[i], 15000) != 0) {
+        if (hj_stack_wait(s, services[i], 30000) != 0) {
             fprintf(stderr, "hj_stack: service %s did not come up (logs in %s)\n", services[i],
                     s->run_dir);
             s_print_logs(s);

@@ -338,29 +338,30 @@ static const char *const s_all_programs[] = {"hj-registryd", "hj-auditd", "hj-in
                                              "hj-tallyd", NULL};
 static const char *const s_all_services[] = {"registry", "audit", "interviews", "tally", NULL};
 
-/* The service a daemon serves: hj-registryd serves "registry". */
-static void s_service_of(const char *program, char *service, size_t size)
+/* The service a daemon serves (s_all_services beside s_all_programs); NULL
+ * for a program not in the table. */
+static const char *s_service_of(const char *program)
 {
-    const char *name = strncmp(program, "hj-", 3) == 0 ? program + 3 : program;
-    size_t n = strlen(name);
-    snprintf(service, size, "%.*s", (int)(n > 0 && name[n - 1] == 'd' ? n - 1 : n), name);
+    for (int i = 0; s_all_programs[i]; i++)
+        if (strcmp(program, s_all_programs[i]) == 0)
+            return s_all_services[i];
+    return NULL;
 }
 
 /* hj-busd, each program, and the wait until each service answers (services
  * NULL: the one each program serves). 0 / -1. */
 static int s_start_daemons(hj_stack_t *s, const char *const *programs, const char *const *services)
 {
-    char served[HJ_STACK_MAX_PROCS][32];
     const char *wanted[HJ_STACK_MAX_PROCS + 1] = {NULL};
+    int n = 0;
     if (hj_stack_spawn(s, "hj-busd") < 0)
         return -1;
     for (int i = 0; programs && programs[i]; i++)
         if (hj_stack_spawn(s, programs[i]) < 0)
             return -1;
-    for (int i = 0; !services && programs && programs[i] && i < HJ_STACK_MAX_PROCS; i++) {
-        s_service_of(programs[i], served[i], sizeof served[i]);
-        wanted[i] = served[i];
-    }
+    for (int i = 0; !services && programs && programs[i] && n < HJ_STACK_MAX_PROCS; i++)
+        if (s_service_of(programs[i]))
+            wanted[n++] = s_service_of(programs[i]);
     if (!services)
         services = wanted;
     /* 30 s each: two sanitizer suites side by side on two cores start their
